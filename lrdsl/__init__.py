@@ -1,0 +1,14 @@
+"""lrdsl: one line of text for a learning-rate schedule, the same numbers in every framework.
+
+>>> import lrdsl
+>>> s = lrdsl.parse("warmup(linear, 5ep) >> cosine(0.1→1e-6) * restart(mult=2)")
+>>> lr = lrdsl.evaluate(s, total_steps=5000, steps_per_epoch=50)
+"""
+
+from lrdsl.api import evaluate, lower
+from lrdsl.ast import Schedule
+from lrdsl.errors import LrdslError
+from lrdsl.parser import parse
+
+__all__ = ["LrdslError", "Schedule", "evaluate", "lower", "parse"]
+__version__ = "0.1.0"

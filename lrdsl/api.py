@@ -1,0 +1,70 @@
+"""The Python API: ``parse``, ``lower``, ``evaluate``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import numpy.typing as npt
+
+from lrdsl.ast import Schedule
+from lrdsl.errors import LrdslError
+from lrdsl.lowering.lower import Lowered, lower_schedule
+from lrdsl.parser import parse
+
+
+def as_schedule(schedule: str | Schedule) -> Schedule:
+    """``schedule`` parsed if it is text."""
+    if isinstance(schedule, Schedule):
+        return schedule
+    return parse(schedule)
+
+
+def lower(
+    schedule: str | Schedule,
+    total_steps: int | None = None,
+    steps_per_epoch: float | None = None,
+    params: Mapping[str, float] | None = None,
+) -> Lowered:
+    """Parse (if needed) and resolve ``schedule`` for a run: its IR and total steps."""
+    return lower_schedule(as_schedule(schedule), total_steps, steps_per_epoch, params)
+
+
+def evaluate(
+    schedule: str | Schedule,
+    total_steps: int | None = None,
+    steps_per_epoch: float | None = None,
+    steps: npt.ArrayLike | None = None,
+    params: Mapping[str, float] | None = None,
+) -> npt.NDArray[np.float64]:
+    """``lr(t)`` as float64 for ``t = 0 … total_steps−1``, or for each of ``steps``.
+
+    Without ``total_steps`` the run lasts the schedule's own explicit duration.
+    Steps past the end hold the end value.
+    """
+    from lrdsl.interpreter import evaluate_ir
+
+    plan = lower(schedule, total_steps, steps_per_epoch, params)
+    if steps is None:
+        at = np.arange(plan.total, dtype=np.int64)
+    else:
+        at = _steps(steps)
+    try:
+        return evaluate_ir(plan.ir, at)
+    except LrdslError as err:
+        raise err.with_source(as_schedule(schedule).source or plan.text) from None
+
+
+def _steps(steps: npt.ArrayLike) -> npt.NDArray[np.int64]:
+    try:
+        arr = np.asarray(steps)
+    except (TypeError, ValueError) as exc:
+        raise LrdslError(f"steps must be whole numbers: {exc}") from None
+    if arr.dtype.kind == "f":
+        if not np.all(np.isfinite(arr)) or np.any(arr != np.floor(arr)):
+            raise LrdslError("steps must be whole numbers")
+    elif arr.dtype.kind not in "iu" and arr.size:
+        raise LrdslError("steps must be whole numbers")
+    if arr.size and (arr.min() < 0 or arr.max() > 1e15):
+        raise LrdslError("steps must lie between 0 and 1e15")
+    return arr.astype(np.int64).reshape(-1)

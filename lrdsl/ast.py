@@ -1,0 +1,172 @@
+"""The validated syntax tree: frozen pydantic models, one discriminated union.
+
+Source spans are kept in a private attribute so that two trees parsed from
+differently spaced text compare equal (``parse(fmt(s)) == s``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+
+from lrdsl.errors import Span
+
+
+class Node(BaseModel):
+    """Base of every syntax node: immutable, span-carrying, span-blind equality."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    _span: Span | None = PrivateAttr(default=None)
+
+    @property
+    def span(self) -> Span | None:
+        """Where the node stands in the source, when it was parsed from text."""
+        return self._span
+
+    def at(self, span: Span | None) -> Any:
+        """This node with its source span set (returns ``self``)."""
+        object.__setattr__(self, "__pydantic_private__", {"_span": span})
+        return self
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, *self.__dict__.values()))
+
+    def __str__(self) -> str:
+        from lrdsl.formatter import format_node
+
+        return format_node(self)
+
+
+class Num(Node):
+    """A non-negative finite number literal."""
+
+    kind: Literal["num"] = "num"
+    value: float
+
+    @field_validator("value")
+    @classmethod
+    def _finite(cls, v: float) -> float:
+        if v != v or v in (float("inf"), float("-inf")) or v < 0:
+            raise ValueError("a number literal must be finite and non-negative")
+        return v
+
+
+class Param(Node):
+    """``$name``: a number bound at evaluation time."""
+
+    kind: Literal["param"] = "param"
+    name: str
+
+
+class Name(Node):
+    """A bare identifier: a formula variable (``u``), an enum value (``end``) or a shape name."""
+
+    kind: Literal["name"] = "name"
+    id: str
+
+
+class Bool(Node):
+    """``true`` / ``false``."""
+
+    kind: Literal["bool"] = "bool"
+    value: bool
+
+
+class Neg(Node):
+    """Unary minus."""
+
+    kind: Literal["neg"] = "neg"
+    operand: Expr
+
+
+class BinOp(Node):
+    """``left op right`` for ``+ - * / **``."""
+
+    kind: Literal["binop"] = "binop"
+    op: Literal["+", "-", "*", "/", "**"]
+    left: Expr
+    right: Expr
+
+
+class Seq(Node):
+    """``a >> b >> …``: phases one after another."""
+
+    kind: Literal["seq"] = "seq"
+    items: tuple[Expr, ...] = Field(min_length=2)
+
+
+class Duration(Node):
+    """A duration: steps (plain constant), ``ep`` (epochs) or ``%`` of the enclosing span."""
+
+    kind: Literal["dur"] = "dur"
+    value: Expr
+    unit: Literal["steps", "ep", "%"]
+
+
+class Range(Node):
+    """``a→b``; ``start`` is ``None`` for ``→b`` (from the previous phase's end)."""
+
+    kind: Literal["range"] = "range"
+    start: Expr | None
+    end: Expr
+
+
+class ListExpr(Node):
+    """``[a, b, …]``."""
+
+    kind: Literal["list"] = "list"
+    items: tuple[Expr, ...]
+
+
+class Arg(Node):
+    """One validated argument of a call, always stored by its parameter name."""
+
+    kind: Literal["arg"] = "arg"
+    name: str
+    value: Expr
+
+
+class Call(Node):
+    """``name(args)``: a shape, modifier, combinator, composite, or (in formulas) a math function."""
+
+    kind: Literal["call"] = "call"
+    name: str
+    args: tuple[Arg, ...]
+
+    def arg(self, name: str) -> Expr | None:
+        """The value of argument ``name``, or ``None`` when it was not given."""
+        for a in self.args:
+            if a.name == name:
+                return a.value
+        return None
+
+
+Expr = Annotated[
+    Union[Num, Param, Name, Bool, Neg, BinOp, Seq, Duration, Range, ListExpr, Call],
+    Field(discriminator="kind"),
+]
+
+for _model in (Neg, BinOp, Seq, Duration, Range, ListExpr, Arg, Call):
+    _model.model_rebuild()
+
+
+class Schedule(Node):
+    """A parsed, validated schedule; ``str()`` is its canonical text."""
+
+    kind: Literal["schedule"] = "schedule"
+    expr: Expr
+    _source: str | None = PrivateAttr(default=None)
+
+    @property
+    def source(self) -> str | None:
+        """The text this schedule was parsed from (``None`` if built in Python)."""
+        return self._source
+
+    def __str__(self) -> str:
+        from lrdsl.formatter import format_node
+
+        return format_node(self.expr)

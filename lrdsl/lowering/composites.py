@@ -1,0 +1,114 @@
+"""Composite shapes (LANGUAGE.md §5), expanded into core IR over the node's span ``N``.
+
+* ``onecycle``: PyTorch ``OneCycleLR``: phase ends at steps ``pct·N − 1`` and ``N − 1``
+  (three-phase: ``pct·N − 1``, ``2·pct·N − 2``, ``N − 1``), from ``max/div`` to ``max``
+  and down to ``max/div/final_div``.
+* ``cyclic``: PyTorch ``CyclicLR``: ``a + (b − a)·tri(u)·scale`` with a triangle of
+  ``half`` steps up and ``half`` down; ``triangular2`` halves the amplitude each
+  cycle, ``exp_range`` multiplies it by ``gammaᵘ``.
+* ``wsd``: linear warm-up from 0 to ``peak``, hold, linear decay to ``to``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from fractions import Fraction
+
+from lrdsl import ast as A
+from lrdsl import ir
+from lrdsl.lowering import arith as X
+from lrdsl.lowering.context import Ctx, const, fail, frac, positive
+from lrdsl.lowering.shapes import ends, flag, option, steps_option
+
+
+def ramp(kind: str, a: float, b: float, length: float, label: str) -> ir.Sched:
+    """A ``linear``/``cosine`` ramp from ``a`` to ``b`` over ``length`` steps, held after."""
+    p = X.progress(length)
+    expr = X.cosine(a, b, p) if kind == "cosine" else X.linear(a, b, p)
+    formula = ir.Formula(expr, label=label)
+    return ir.Clamp(length, formula) if length > 0 else formula
+
+
+def pieces(parts: list[tuple[float, ir.Sched]]) -> ir.Sched:
+    """Pieces of the given lengths one after another; zero-length pieces are dropped."""
+    breaks: list[float] = []
+    kept: list[ir.Sched] = []
+    labels: list[str] = []
+    at = 0.0
+    for i, (length, part) in enumerate(parts):
+        if length > 0 or (i == len(parts) - 1 and not kept):
+            breaks.append(at)
+            kept.append(part)
+            labels.append(getattr(part, "label", "") or getattr(getattr(part, "body", None), "label", ""))
+        at += length
+    if len(kept) == 1:
+        return kept[0]
+    return ir.Seq(tuple(breaks), tuple(kept), tuple(labels))
+
+
+def _onecycle(call: A.Call, n: float, ctx: Ctx) -> ir.Sched:
+    peak = option(call, "max", ctx)
+    pct, div_, final = (option(call, k, ctx) for k in ("pct", "div", "final_div"))
+    if not 0 < pct < 1:
+        raise fail(call.arg("pct"), f"onecycle pct must be between 0 and 1, got {pct:g}")
+    positive(call.arg("div") or call, div_, "onecycle div")
+    positive(call.arg("final_div") or call, final, "onecycle final_div")
+    anneal_node = call.arg("anneal")
+    anneal = anneal_node.id if isinstance(anneal_node, A.Name) else "cosine"
+    init = peak / div_
+    low = init / final
+    if flag(call, "three_phase"):
+        marks = [pct * n - 1, 2 * pct * n - 2, n - 1]
+        values = [(init, peak), (peak, init), (init, low)]
+    else:
+        marks = [pct * n - 1, n - 1]
+        values = [(init, peak), (peak, low)]
+    if marks[0] <= 0 or any(b <= a for a, b in zip(marks, marks[1:])):
+        raise fail(call, f"onecycle over {n:g} steps leaves a phase with no steps",
+                   hint="PyTorch's OneCycleLR needs pct·N > 1 and phases of positive length")
+    parts = []
+    start = 0.0
+    for i, (mark, (a, b)) in enumerate(zip(marks, values)):
+        parts.append((mark - start, ramp(anneal, a, b, mark - start, f"onecycle phase {i + 1}: {anneal}({a:g}→{b:g})")))
+        start = mark
+    return pieces(parts)
+
+
+def _cyclic(call: A.Call, n: float, ctx: Ctx) -> ir.Sched:
+    a, b = ends(call, ctx)
+    half = steps_option(call, "half", ctx)
+    mode_node = call.arg("mode")
+    mode = mode_node.id if isinstance(mode_node, A.Name) else "triangular"
+    gamma = option(call, "gamma", ctx)
+    positive(call.arg("gamma") or call, gamma, "cyclic gamma")
+    wave = pieces([(half, ramp("linear", 0.0, 1.0, half, "cyclic up")),
+                   (half, ramp("linear", 1.0, 0.0, half, "cyclic down"))])
+    period = frac(2 * half)
+    count = max(1, math.ceil(frac(n) / period))
+    cycles = ir.Cycles(wave, period, Fraction(1), 0.5 if mode == "triangular2" else 1.0, count, n)
+    amp: list[ir.Sched] = [ir.Formula(X.c(b - a), label="amplitude"), cycles]
+    if mode == "exp_range":
+        amp.append(ir.Formula(X.power(X.c(gamma), X.U), label=f"{gamma:g}^u"))
+    body = ir.Combine("+", (ir.Formula(X.c(a), label="base"), ir.Combine("*", tuple(amp))))
+    return ir.Clamp(n, body) if n > 0 else body
+
+
+def _wsd(call: A.Call, n: float, ctx: Ctx) -> ir.Sched:
+    peak, to = option(call, "peak", ctx), option(call, "to", ctx)
+    w, dd = steps_option(call, "warmup", ctx), steps_option(call, "decay", ctx)
+    if w + dd > n:
+        raise fail(call, f"wsd warm-up ({w:g}) and decay ({dd:g}) exceed its {n:g} steps")
+    return pieces([
+        (w, ramp("linear", 0.0, peak, w, f"wsd warm-up: linear(0→{peak:g})")),
+        (n - w - dd, ir.Formula(X.c(peak), label=f"wsd stable: {peak:g}")),
+        (dd, ramp("linear", peak, to, dd, f"wsd decay: linear({peak:g}→{to:g})")),
+    ])
+
+
+COMPOSITES: dict[str, Callable[[A.Call, float, Ctx], ir.Sched]] = {
+    "onecycle": _onecycle, "cyclic": _cyclic, "wsd": _wsd,
+}  # fmt: skip
+"""Composite name → expansion."""
+
+__all__ = ["COMPOSITES", "const", "pieces", "ramp"]

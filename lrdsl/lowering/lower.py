@@ -1,0 +1,233 @@
+"""AST → IR: where every context-dependent meaning of the language is decided.
+
+* ``natural(node, enclosing)``: a node's explicit duration in steps, or ``None``
+  when it is flexible (LANGUAGE.md §2).
+* ``place(node, S)``: the node inside an enclosing span of ``S`` steps: laid out on
+  its own duration if explicit (cut at ``S``), otherwise on ``S``.
+* ``build(node, d)``: the node laid out on ``d`` steps; the result holds its end
+  value afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from lrdsl import ast as A
+from lrdsl import ir
+from lrdsl.errors import LrdslError
+from lrdsl.lowering import arith as X
+from lrdsl.lowering.composites import COMPOSITES
+from lrdsl.lowering.context import FROM_WARMUP, MAX_STEPS, Ctx, const, duration, fail
+from lrdsl.lowering.modifiers import build_quantize, build_restart, restart_natural
+from lrdsl.lowering.shapes import SHAPES
+from lrdsl.signatures import SIGNATURES
+
+
+@dataclass(frozen=True)
+class Lowered:
+    """A schedule resolved for one run: its IR, total steps and units."""
+
+    ir: ir.Sched
+    total: int
+    steps_per_epoch: float | None
+    text: str
+
+
+def lower_schedule(
+    schedule: A.Schedule,
+    total_steps: int | None = None,
+    steps_per_epoch: float | None = None,
+    params: Mapping[str, float] | None = None,
+) -> Lowered:
+    """Resolve ``schedule`` for a run of ``total_steps`` (or its own explicit duration)."""
+    source = schedule.source or str(schedule)
+    try:
+        ctx = Ctx(spe=_spe(steps_per_epoch), params=_params(params))
+        root = schedule.expr
+        if total_steps is None:
+            span = natural(root, None, ctx)
+            if span is None:
+                raise fail(_first_flexible(root), "this schedule has a flexible phase and no total",
+                           hint="give the total: --steps N (API: total_steps=N)")
+        else:
+            span = float(_total(total_steps))
+        lowered = place(root, span, ctx)
+        unused = sorted(set(ctx.params) - ctx.used)
+        if unused:
+            raise LrdslError(f"unused parameter{'s' if len(unused) > 1 else ''}: "
+                             + ", ".join(f"${u}" for u in unused), hint="remove it or use it in the schedule")
+    except LrdslError as err:
+        raise err.with_source(source) from None
+    except RecursionError:
+        raise LrdslError("schedule too deeply nested", source=source) from None
+    return Lowered(lowered, int(span), ctx.spe, str(schedule))
+
+
+def _spe(value: float | None) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= MAX_STEPS:
+        raise LrdslError(f"steps per epoch must be a positive number, got {value!r}")
+    return float(value)
+
+
+def _total(value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_STEPS:
+        raise LrdslError(f"total steps must be a whole number from 0 to {MAX_STEPS:.0e}, got {value!r}")
+    return value
+
+
+def _params(params: Mapping[str, float] | None) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for name, value in (params or {}).items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or abs(value) == float("inf"):
+            raise LrdslError(f"parameter ${name} must be a finite number, got {value!r}")
+        out[name] = float(value)
+    return out
+
+
+def _first_flexible(node: A.Node) -> A.Node:
+    if isinstance(node, A.Seq):
+        for item in node.items:
+            if natural(item, None, Ctx(spe=None, params={})) is None:
+                return _first_flexible(item)
+    return node
+
+
+def _modifier(node: A.Node) -> tuple[A.Node, A.Call] | None:
+    if isinstance(node, A.BinOp) and node.op == "*" and isinstance(node.right, A.Call):
+        if SIGNATURES[node.right.name].role == "modifier":
+            return node.left, node.right
+    return None
+
+
+def natural(node: A.Node, enclosing: float | None, ctx: Ctx) -> float | None:
+    """The explicit duration of ``node`` in steps, or ``None`` if it is flexible."""
+    mod = _modifier(node)
+    if mod is not None:
+        body, call = mod
+        if call.name == "quantize":
+            return natural(body, enclosing, ctx)
+        try:
+            return restart_natural(body, call, ctx, natural)
+        except LrdslError:
+            return None
+    if isinstance(node, A.Seq):
+        parts = [natural(i, None, ctx) for i in node.items]
+        return None if any(p is None for p in parts) else sum(p for p in parts if p is not None)
+    if isinstance(node, A.BinOp):
+        parts = [natural(node.left, None, ctx), natural(node.right, None, ctx)]
+        return None if any(p is None for p in parts) else max(p for p in parts if p is not None)
+    if isinstance(node, A.Call):
+        if SIGNATURES[node.name].variadic:
+            parts = [natural(a.value, None, ctx) for a in node.args]
+            return None if any(p is None for p in parts) else max(p for p in parts if p is not None)
+        if node.name == "poly" and isinstance(node.arg("cycle"), A.Bool) and node.arg("cycle").value:  # type: ignore[union-attr]
+            return None
+        dur = node.arg("dur")
+        return duration(dur, enclosing, ctx) if dur is not None else None
+    return None  # numbers, parameters and constant arithmetic are flexible
+
+
+def place(node: A.Node, span: float, ctx: Ctx) -> ir.Sched:
+    """``node`` inside an enclosing span of ``span`` steps (cut there if it is longer)."""
+    d = natural(node, span, ctx)
+    if d is None:
+        d = span
+    built = build(node, d, ctx)
+    return ir.Clamp(span, built) if d > span else built
+
+
+def build(node: A.Node, d: float, ctx: Ctx) -> ir.Sched:
+    """``node`` laid out on ``d`` steps, holding its end value afterwards."""
+    if not (isinstance(node, A.Call) and node.name == "warmup"):
+        ctx = ctx.but(next_start=None)
+    mod = _modifier(node)
+    if mod is not None:
+        body, call = mod
+        if call.name == "quantize":
+            return build_quantize(body, call, d, ctx, place)
+        return build_restart(body, call, d, ctx, natural, place)
+    if isinstance(node, A.Seq):
+        return _seq(node, d, ctx)
+    if isinstance(node, A.BinOp):
+        parts = (place(node.left, d, ctx), place(node.right, d, ctx))
+        return ir.Combine(node.op, parts, origin=_origin(node))  # type: ignore[arg-type]
+    if isinstance(node, A.Call):
+        if node.name in ("min", "max"):
+            return ir.Combine(node.name, tuple(place(a.value, d, ctx) for a in node.args))  # type: ignore[arg-type]
+        if node.name in COMPOSITES:
+            return COMPOSITES[node.name](node, d, ctx)
+        return SHAPES[node.name](node, d, ctx)
+    value = const(node, ctx)
+    return ir.Formula(X.c(value), label=str(node))
+
+
+def _origin(node: A.Node) -> tuple[int, int] | None:
+    return (node.span.start, node.span.end) if node.span else None
+
+
+def _split(rem: float, k: int, exact: bool) -> list[float]:
+    """``rem`` steps shared by ``k`` flexible phases: equal shares, whole steps adding up to ``rem``."""
+    if exact:
+        return [rem / k] * k
+    return [float(round((i + 1) * rem / k) - round(i * rem / k)) for i in range(k)]
+
+
+def _seq(node: A.Seq, span: float, ctx: Ctx) -> ir.Sched:
+    items = node.items
+    lengths = [natural(item, span, ctx) for item in items]
+    flexible = [i for i, n in enumerate(lengths) if n is None]
+    if flexible:
+        rem = max(0.0, span - sum(n for n in lengths if n is not None))
+        for i, share in zip(flexible, _split(rem, len(flexible), ctx.exact)):
+            lengths[i] = share
+    sizes = [n if n is not None else 0.0 for n in lengths]
+    starts = [sum(sizes[:i]) for i in range(len(items))]
+    built: list[ir.Sched | None] = [None] * len(items)
+
+    def lower_at(i: int, prev: float | object | None) -> None:
+        item = items[i]
+        sub = ctx.but(t0=ctx.t0 + starts[i], prev_end=prev)
+        if isinstance(item, A.Call) and item.name == "warmup":
+            if i + 1 >= len(items):
+                raise fail(item, "warmup at the end: nothing to warm up to",
+                           hint="follow it with a phase: warmup(linear, 5ep) >> cosine(0.1→0)")
+            lower_at(i + 1, FROM_WARMUP)
+            nxt = built[i + 1]
+            assert nxt is not None
+            sub = sub.but(next_start=point(nxt, 0.0, ctx.t0 + starts[i + 1]))
+        built[i] = build(item, sizes[i], sub)
+
+    prev = ctx.prev_end
+    i = 0
+    while i < len(items):
+        lower_at(i, prev)
+        while isinstance(items[i], A.Call) and items[i].name == "warmup":  # type: ignore[union-attr]
+            i += 1
+        last = built[i]
+        assert last is not None
+        prev = point(last, sizes[i], ctx.t0 + starts[i] + sizes[i])
+        i += 1
+
+    breaks: list[float] = []
+    parts: list[ir.Sched] = []
+    labels: list[str] = []
+    for item, start, size, part in zip(items, starts, sizes, built):
+        if part is None or size <= 0 or (start >= span and parts):
+            continue  # a zero-length phase occupies no steps; one past the span is cut
+        breaks.append(start)
+        parts.append(part)
+        labels.append(str(item))
+    if not parts:
+        parts, breaks, labels = [built[-1]], [0.0], [str(items[-1])]  # type: ignore[list-item]
+    result: ir.Sched = parts[0] if len(parts) == 1 else ir.Seq(tuple(breaks), tuple(parts), tuple(labels))
+    return ir.Clamp(span, result) if sum(sizes) > span else result
+
+
+def point(node: ir.Sched, u: float, t: float) -> float:
+    """The value of ``node`` at local time ``u`` and global step ``t``."""
+    from lrdsl.interpreter import value_at
+
+    return value_at(node, u, t)

@@ -1,0 +1,116 @@
+"""Modifiers applied with ``*`` (LANGUAGE.md §4): restart, repeat, quantize."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from fractions import Fraction
+
+from lrdsl import ast as A
+from lrdsl import ir
+from lrdsl.lowering.context import Ctx, const, duration, fail, frac, positive
+
+Place = Callable[[A.Node, float, Ctx], ir.Sched]
+Natural = Callable[[A.Node, float | None, Ctx], float | None]
+
+MAX_TABLE_CYCLES = 100_000
+"""Restarts with ``mult ≠ 1`` keep a table of cycle starts; more cycles than this is an error."""
+
+
+def cycle_start(period: Fraction, mult: Fraction, i: int) -> Fraction:
+    """``S_i = P·(mⁱ − 1)/(m − 1)`` (``P·i`` when ``m = 1``), exactly."""
+    if mult == 1:
+        return period * i
+    return period * (mult**i - 1) / (mult - 1)
+
+
+def restart_parts(
+    body: A.Node, mod: A.Call, enclosing: float | None, ctx: Ctx, natural: Natural
+) -> tuple[Fraction | None, Fraction, float, int | None]:
+    """``(first cycle or None, mult, decay, cycles or None)`` of ``body * restart(…)``."""
+    if mod.name == "repeat":
+        n_node = mod.arg("n")
+        assert n_node is not None
+        return _first_cycle(body, None, ctx, natural), Fraction(1), 1.0, _count(n_node, ctx)
+    period_node, mult_node, decay_node, cycles_node = (mod.arg(k) for k in ("period", "mult", "decay", "cycles"))
+    period: Fraction | None = None
+    if period_node is not None:
+        value = duration(period_node, None, ctx, exact=True)
+        if value is None:
+            raise fail(period_node, "restart period cannot be a percentage")
+        period = frac(positive(period_node, value, "restart period"))
+    first = _first_cycle(body, period_node, ctx, natural)
+    if first is not None and period is not None:
+        raise fail(period_node, "the restarted schedule has its own duration and a period",
+                   hint="give one of them: cosine(0.1→0) * restart(period=…) or cosine(0.1→0, …) * restart()")
+    mult = frac(const(mult_node, ctx)) if mult_node is not None else Fraction(1)
+    if mult < 1:
+        raise fail(mult_node, f"restart mult must be ≥ 1, got {float(mult):g}")
+    decay = const(decay_node, ctx) if decay_node is not None else 1.0
+    cycles = _count(cycles_node, ctx) if cycles_node is not None else None
+    return first if first is not None else period, mult, decay, cycles
+
+
+def _first_cycle(body: A.Node, at: A.Node | None, ctx: Ctx, natural: Natural) -> Fraction | None:
+    d = natural(body, None, ctx.but(exact=True))
+    return frac(d) if d is not None else None
+
+
+def _count(node: A.Node, ctx: Ctx) -> int:
+    value = const(node, ctx)
+    if value != int(value) or value < 1:
+        raise fail(node, f"a cycle count must be a whole number ≥ 1, got {value:g}")
+    if value > 1e9:
+        raise fail(node, "too many cycles", hint="at most 1e9")
+    return int(value)
+
+
+def restart_natural(body: A.Node, mod: A.Call, ctx: Ctx, natural: Natural) -> float | None:
+    """The explicit duration of ``body * restart(…)``: the sum of its cycles when both are known."""
+    first, mult, _, cycles = restart_parts(body, mod, None, ctx, natural)
+    if first is None or cycles is None:
+        return None
+    total = float(cycle_start(first, mult, cycles))
+    if total > 1e15:
+        raise fail(mod, "the restart cycles last longer than 1e15 steps")
+    return total if ctx.exact else float(round(total))
+
+
+def build_restart(body: A.Node, mod: A.Call, d: float, ctx: Ctx, natural: Natural, place: Place) -> ir.Sched:
+    """``body * restart(…)`` over ``d`` steps."""
+    first, mult, decay, cycles = restart_parts(body, mod, d, ctx, natural)
+    span = frac(d)
+    if first is None:
+        n = cycles if cycles is not None else 3
+        first = span / n if mult == 1 else span * (mult - 1) / (mult**n - 1)
+        cycles = n
+        if first == 0:
+            raise fail(mod, "the restart cycles have no steps to fill", hint="give --steps")
+    # Only the cycles that start before the node's span ends are ever reached.
+    if mult == 1:
+        reach = math.ceil(span / first) if span > 0 else 1
+    else:
+        reach = max(1, math.ceil(math.log(float(1 + span * (mult - 1) / first)) / math.log(float(mult))) + 1)
+        while reach > 1 and cycle_start(first, mult, reach - 1) >= span:
+            reach -= 1
+    count = max(1, min(cycles, reach) if cycles is not None else reach)
+    starts: tuple[Fraction, ...] = ()
+    if mult != 1:
+        if count > MAX_TABLE_CYCLES:
+            raise fail(mod, f"restart(mult={float(mult):g}) makes {count} cycles in {d:g} steps",
+                       hint=f"at most {MAX_TABLE_CYCLES} cycles when mult ≠ 1: use a larger mult or period")
+        starts = tuple(cycle_start(first, mult, i) for i in range(count))
+    inner = place(body, float(first), ctx.but(exact=True, next_start=None))
+    cyc = ir.Cycles(inner, first, mult, decay, count, float(d), starts)
+    return ir.Clamp(d, cyc) if d > 0 else cyc
+
+
+def build_quantize(body: A.Node, mod: A.Call, d: float, ctx: Ctx, place: Place) -> ir.Sched:
+    """``body * quantize(q, at=start|end)`` over ``d`` steps."""
+    q_node = mod.arg("q")
+    assert q_node is not None
+    q = duration(q_node, d, ctx)
+    q = positive(q_node, q if q is not None else 0.0, "quantize interval")
+    at = mod.arg("at")
+    at_end = isinstance(at, A.Name) and at.id == "end"
+    return ir.Quantize(q, at_end, d, place(body, d, ctx))

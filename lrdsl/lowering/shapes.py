@@ -1,0 +1,229 @@
+"""Phases: each shape of LANGUAGE.md §3 as a closed form of the local step.
+
+Every builder takes the call, its resolved duration ``d`` and the context, and
+returns IR that holds its end value after ``d`` (``p = u/d``, ``u`` capped at ``d``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from lrdsl import ast as A
+from lrdsl import ir
+from lrdsl.lowering import arith as X
+from lrdsl.lowering.context import FROM_WARMUP, Ctx, const, duration, fail, positive
+from lrdsl.signatures import DEFAULTS
+
+Builder = Callable[[A.Call, float, Ctx], ir.Sched]
+
+
+def leaf(expr: ir.Arith, d: float, call: A.Call, label: str | None = None) -> ir.Sched:
+    """``expr`` as a phase of ``d`` steps that holds its value at ``d`` afterwards."""
+    span = call.span
+    formula = ir.Formula(expr, label=label or str(call), origin=(span.start, span.end) if span else None)
+    return ir.Clamp(d, formula) if d > 0 else formula
+
+
+def option(call: A.Call, name: str, ctx: Ctx) -> float:
+    """A numeric argument, or its documented default."""
+    node = call.arg(name)
+    return const(node, ctx) if node is not None else float(DEFAULTS[(call.name, name)])  # type: ignore[arg-type]
+
+
+def flag(call: A.Call, name: str) -> bool:
+    """A boolean argument, or its default."""
+    node = call.arg(name)
+    return node.value if isinstance(node, A.Bool) else bool(DEFAULTS[(call.name, name)])
+
+
+def steps_option(call: A.Call, name: str, ctx: Ctx) -> float:
+    """A duration argument in steps (its default is in steps)."""
+    node = call.arg(name)
+    if node is None:
+        return float(DEFAULTS[(call.name, name)])  # type: ignore[arg-type]
+    value = duration(node, None, ctx)
+    if value is None:
+        raise fail(node, f"'{name}' cannot be a percentage", hint="give it in steps or epochs")
+    return positive(node, value, f"{call.name}() '{name}'")
+
+
+def previous_end(node: A.Node, ctx: Ctx, what: str) -> float:
+    """The previous phase's end value, or an error saying why there is none."""
+    if ctx.prev_end is FROM_WARMUP:
+        raise fail(node, f"{what} takes its start from the warm-up before it",
+                   hint="a warm-up ramps to the next phase's start: give that phase an explicit start")
+    if ctx.prev_end is None:
+        raise fail(node, f"{what} has no previous phase to start from", hint="give an explicit start")
+    assert isinstance(ctx.prev_end, float)
+    return ctx.prev_end
+
+
+def ends(call: A.Call, ctx: Ctx) -> tuple[float, float]:
+    """``(a, b)`` of the call's range; a missing ``a`` is the previous phase's end value."""
+    rng = call.arg("range")
+    assert isinstance(rng, A.Range)
+    a = const(rng.start, ctx) if rng.start is not None else previous_end(rng, ctx, str(call))
+    return a, const(rng.end, ctx)
+
+
+def check_exp(call: A.Call, a: float, b: float) -> None:
+    """``exp`` ramps need non-zero ends of the same sign."""
+    if a == 0 or b == 0 or (a < 0) != (b < 0):
+        raise fail(call, f"{call}: exp needs non-zero ends of the same sign",
+                   hint="use linear or cosine to reach 0, or end at a small value such as 1e-8")
+
+
+def _const(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
+    return leaf(X.c(option(call, "value", ctx)), d, call)
+
+
+def _hold(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
+    return leaf(X.c(previous_end(call, ctx, "hold()")), d, call)
+
+
+def _linear(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
+    a, b = ends(call, ctx)
+    return leaf(X.linear(a, b, X.progress(d)), d, call)
+
+
+def _cosine(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
+    a, b = ends(call, ctx)
+    return leaf(X.cosine(a, b, X.progress(d)), d, call)
+
+
+def _exp(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
+    a, b = ends(call, ctx)
+    check_exp(call, a, b)
+    return leaf(X.exponential(a, b, X.progress(d)), d, call)
+
+
+def _poly(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
+    a, b = ends(call, ctx)
+    k = option(call, "power", ctx)
+    if k < 0:
+        raise fail(call.arg("power"), "poly() power must be ≥ 0")
+    if not flag(call, "cycle"):
+        return leaf(X.poly(a, b, X.progress(d), k), d, call)
+    dur = call.arg("dur")
+    if dur is None:
+        raise fail(call, "poly(…, cycle=true) needs its decay period", hint="e.g. poly(0.1→1e-4, 1000, cycle=true)")
+    period = positive(dur, duration(dur, None, ctx) or 0.0, "the decay period")
+    # Keras PolynomialDecay(cycle=True): the period at u is d·max(1, ⌈u/d⌉).
+    grown = X.mul(X.c(period), ir.Bin("max", X.c(1.0), ir.CeilDiv(X.U, period)))
+    return leaf(X.poly(a, b, ir.Bin("/", X.U, grown), k), d, call)
+
+
+def _step(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
+    a, g = option(call, "value", ctx), option(call, "gamma", ctx)
+    every = steps_option(call, "every", ctx)
+    return leaf(X.mul(X.c(a), X.power(X.c(g), ir.FloorDiv(X.U, every))), d, call)
+
+
+def _multistep(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
+    a, g = option(call, "value", ctx), option(call, "gamma", ctx)
+    at = call.arg("at")
+    assert isinstance(at, A.ListExpr)
+    marks = []
+    for item in at.items:
+        m = duration(item, d, ctx)
+        marks.append(m if m is not None else 0.0)
+    return leaf(X.mul(X.c(a), X.power(X.c(g), ir.Count(X.U, tuple(sorted(marks))))), d, call)
+
+
+def _exp_decay(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
+    a, r = option(call, "value", ctx), option(call, "rate", ctx)
+    positive(call.arg("rate") or call, r, "exp_decay() rate")
+    every = steps_option(call, "every", ctx)
+    k: ir.Arith = ir.FloorDiv(X.U, every) if flag(call, "staircase") else X.div(X.U, X.c(every))
+    return leaf(X.mul(X.c(a), X.power(X.c(r), k)), d, call)
+
+
+def _inverse_time(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
+    a, k = option(call, "value", ctx), option(call, "decay", ctx)
+    if k < 0:
+        raise fail(call.arg("decay"), "inverse_time() decay must be ≥ 0")
+    every = steps_option(call, "every", ctx)
+    n: ir.Arith = ir.FloorDiv(X.U, every) if flag(call, "staircase") else X.div(X.U, X.c(every))
+    return leaf(X.div(X.c(a), X.add(X.c(1.0), X.mul(X.c(k), n))), d, call)
+
+
+def _rsqrt(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
+    a = option(call, "value", ctx)
+    w = steps_option(call, "warmup", ctx)
+    return leaf(X.mul(X.c(a), ir.Fn("sqrt", X.div(X.c(w), ir.Bin("max", X.U, X.c(w))))), d, call)
+
+
+def _fn(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
+    expr = call.arg("expr")
+    assert expr is not None
+    return leaf(formula(expr, ctx, d), d, call)
+
+
+def _recur(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
+    expr = call.arg("expr")
+    assert expr is not None
+    start = call.arg("from")
+    init = const(start, ctx) if start is not None else previous_end(call, ctx, "recur()")
+    every = steps_option(call, "every", ctx)
+    span = call.span
+    return ir.Recur(formula(expr, ctx, d), init, every, d, origin=(span.start, span.end) if span else None)
+
+
+def _warmup(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
+    if ctx.next_start is None:
+        raise fail(call, "warmup at the end: nothing to warm up to",
+                   hint="follow it with a phase: warmup(linear, 5ep) >> cosine(0.1→0)")
+    shape = call.arg("shape")
+    assert isinstance(shape, A.Name)
+    a, b = option(call, "from", ctx), ctx.next_start
+    p = X.progress(d)
+    label = f"{call} to {b:g}"
+    if shape.id == "linear":
+        return leaf(X.linear(a, b, p), d, call, label)
+    if shape.id == "cosine":
+        return leaf(X.cosine(a, b, p), d, call, label)
+    if shape.id == "poly":
+        return leaf(X.poly(a, b, p, 2.0), d, call, label)
+    if a == 0 or b == 0 or (a < 0) != (b < 0):
+        raise fail(call, f"{call}: exp needs non-zero ends of the same sign",
+                   hint="give a start: warmup(exp, …, from=1e-6)")
+    return leaf(X.exponential(a, b, p), d, call, label)
+
+
+_MATH = {"sin", "cos", "tan", "exp", "log", "sqrt", "abs", "floor", "ceil"}
+
+
+def formula(node: A.Node, ctx: Ctx, d: float) -> ir.Arith:
+    """A ``fn``/``recur`` formula as IR arithmetic: ``p = u/d``, ``e = t/steps_per_epoch``."""
+    if isinstance(node, (A.Num, A.Param)):
+        return X.c(const(node, ctx))
+    if isinstance(node, A.Name):
+        if node.id == "pi":
+            return X.c(math.pi)
+        if node.id == "p":
+            return X.progress(d)
+        if node.id == "e":
+            if ctx.spe is None:
+                raise fail(node, "e (epochs) needs --steps-per-epoch")
+            return X.div(X.T, X.c(ctx.spe))
+        return ir.Var(node.id)  # type: ignore[arg-type]
+    if isinstance(node, A.Neg):
+        return ir.Fn("neg", formula(node.operand, ctx, d))
+    if isinstance(node, A.BinOp):
+        return ir.Bin(node.op, formula(node.left, ctx, d), formula(node.right, ctx, d))
+    if isinstance(node, A.Call):
+        args = [formula(a.value, ctx, d) for a in node.args]
+        if node.name in ("min", "max"):
+            return ir.Bin(node.name, args[0], args[1])  # type: ignore[arg-type]
+        assert node.name in _MATH
+        return ir.Fn(node.name, args[0])  # type: ignore[arg-type]
+    raise fail(node, "expected a formula")  # pragma: no cover
+
+
+SHAPES: dict[str, Builder] = {
+    "const": _const, "hold": _hold, "linear": _linear, "cosine": _cosine, "exp": _exp,
+    "poly": _poly, "step": _step, "multistep": _multistep, "exp_decay": _exp_decay,
+    "inverse_time": _inverse_time, "rsqrt": _rsqrt, "fn": _fn, "recur": _recur, "warmup": _warmup,
+}  # fmt: skip
+"""Shape name → builder."""

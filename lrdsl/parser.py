@@ -1,0 +1,359 @@
+"""Text → validated :class:`~lrdsl.ast.Schedule`.
+
+The LALR grammar (``grammar/lrdsl.lark``) yields a raw tree; :class:`_Builder`
+turns it into AST nodes, checking every call against :mod:`lrdsl.signatures`
+so that errors point at the offending argument.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from typing import Any
+
+from lrdsl import ast as A
+from lrdsl.errors import LrdslError, Span, did_you_mean
+from lrdsl.signatures import MATH_FUNCS, SIGNATURES, P, Sig
+
+MAX_SOURCE = 1_000_000
+MAX_DEPTH = 200
+
+_TOKEN_NAMES = {
+    "RPAR": "')'", "LPAR": "'('", "COMMA": "','", "RSQB": "']'", "LSQB": "'['",
+    "ARROW": "'→'", "NUMBER": "a number", "DURATION": "a duration", "NAME": "a name",
+    "PARAM": "a $parameter", "PLUS": "'+'", "MINUS": "'-'", "STAR": "'*'", "SLASH": "'/'",
+    "__ANON_0": "'>>'", "__ANON_1": "'**'", "EQUAL": "'='", "$END": "the end",
+}  # fmt: skip
+
+
+@functools.cache
+def _lark() -> Any:
+    from lark import Lark
+
+    from lrdsl.resources import resource_dir
+
+    text = (resource_dir("grammar") / "lrdsl.lark").read_text(encoding="utf-8")
+    return Lark(text, parser="lalr", propagate_positions=True, maybe_placeholders=True)
+
+
+def parse(text: str) -> A.Schedule:
+    """Parse and validate ``text``; raise :class:`LrdslError` with a caret on failure."""
+    if not isinstance(text, str):
+        raise LrdslError(f"a schedule must be a string, not {type(text).__name__}")
+    if len(text) > MAX_SOURCE:
+        raise LrdslError(f"schedule text is {len(text)} characters; the limit is {MAX_SOURCE}")
+    _check_depth(text)
+    if not text.strip() or not _strip_comments(text).strip():
+        raise LrdslError("empty schedule", span=Span(0, len(text)), source=text,
+                         hint="write a schedule such as 'cosine(0.1→0)'")
+    try:
+        tree = _parse_tree(text)
+        expr = _Builder(text).sched(tree)
+    except LrdslError as err:
+        raise err.with_source(text) from None
+    schedule = A.Schedule(expr=expr)
+    object.__setattr__(schedule, "__pydantic_private__", {"_span": None, "_source": text})
+    return schedule
+
+
+def _strip_comments(text: str) -> str:
+    return "\n".join(line.split("#", 1)[0] for line in text.splitlines())
+
+
+def _check_depth(text: str) -> None:
+    depth = 0
+    in_comment = False
+    for i, ch in enumerate(text):
+        if in_comment:
+            in_comment = ch != "\n"
+        elif ch == "#":
+            in_comment = True
+        elif ch in "([":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise LrdslError(f"brackets nested deeper than {MAX_DEPTH}", span=Span(i, i + 1),
+                                 source=text, hint="flatten the expression")
+        elif ch in ")]":
+            depth -= 1
+
+
+def _parse_tree(text: str) -> Any:
+    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+    try:
+        return _lark().parse(text)
+    except UnexpectedCharacters as e:
+        ch = text[e.pos_in_stream] if e.pos_in_stream < len(text) else ""
+        hint = "ranges are written a→b or a->b" if ch in "-=<" else None
+        if ch == "$":
+            hint = "a parameter is '$' followed by a name, e.g. $peak"
+        raise LrdslError(f"unexpected character {ch!r}", span=Span(e.pos_in_stream, e.pos_in_stream + 1),
+                         hint=hint) from None
+    except UnexpectedEOF as e:
+        raise LrdslError("unexpected end of input", span=Span(len(text), len(text)),
+                         hint=_expected(e.expected)) from None
+    except UnexpectedToken as e:
+        tok = e.token
+        if tok.type == "$END":
+            raise LrdslError("unexpected end of input", span=Span(len(text), len(text)),
+                             hint=_expected(e.expected)) from None
+        start = tok.start_pos or 0
+        raise LrdslError(f"unexpected {tok.value!r}", span=Span(start, start + max(1, len(tok.value))),
+                         hint=_expected(e.expected)) from None
+    except UnexpectedInput as e:  # pragma: no cover - lark's base class, for completeness
+        raise LrdslError("syntax error", span=Span(0, len(text))) from e
+    except RecursionError:
+        raise LrdslError("expression too deeply nested", span=Span(0, len(text))) from None
+
+
+def _expected(expected: Any) -> str | None:
+    names = sorted({_TOKEN_NAMES.get(t, t.lower()) for t in expected or ()})
+    if not names:
+        return None
+    if len(names) > 6:
+        names = names[:6] + ["…"]
+    return "expected " + ", ".join(names)
+
+
+def _span(tree: Any) -> Span:
+    if hasattr(tree, "meta"):
+        meta = tree.meta
+        if getattr(meta, "empty", False):
+            return Span(0, 0)
+        return Span(meta.start_pos, meta.end_pos)
+    return Span(tree.start_pos, tree.end_pos)
+
+
+def _num(text: str, span: Span) -> A.Num:
+    value = float(text)
+    if math.isinf(value):
+        raise LrdslError(f"number {text} is too large", span=span, hint="numbers must be finite")
+    return A.Num(value=value).at(span)
+
+
+class _Builder:
+    """Builds AST nodes from lark trees, by the kind of thing each position expects."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    # -- schedules -------------------------------------------------------------------------
+    def sched(self, t: Any) -> A.Expr:
+        """A schedule expression (a phase, a sequence, arithmetic of schedules)."""
+        kind = getattr(t, "data", None)
+        span = _span(t)
+        if kind == "seq":
+            left, right = self.sched(t.children[0]), self.sched(t.children[1])
+            items = (*left.items, right) if isinstance(left, A.Seq) and not _parened(t.children[0]) else (left, right)
+            return A.Seq(items=items).at(span)
+        if kind in ("add", "sub", "mul", "div"):
+            op = {"add": "+", "sub": "-", "mul": "*", "div": "/"}[kind]
+            left = self.sched(t.children[0])
+            right_tree = t.children[1]
+            if op == "*" and _call_name(right_tree) in _MODIFIERS:
+                right: A.Expr = self.call(right_tree, modifier_ok=True)
+            else:
+                right = self.sched(right_tree)
+            return A.BinOp(op=op, left=left, right=right).at(span)
+        if kind == "paren":
+            return self.sched(t.children[0])
+        if kind == "call":
+            return self.call(t)
+        if kind in ("number", "param", "neg", "pow"):
+            return self.const(t)
+        if kind == "name":
+            name = str(t.children[0])
+            if name in SIGNATURES:
+                raise LrdslError(f"'{name}' is a shape: call it, e.g. {name}(…)", span=span)
+            raise LrdslError(f"unknown name '{name}'", span=span,
+                             hint=did_you_mean(name, SIGNATURES) or "a phase is a number or a call such as cosine(0.1→0)")
+        if kind == "duration":
+            raise LrdslError("a duration is not a schedule", span=span,
+                             hint="durations go inside a call, e.g. const(0.1, 5ep)")
+        if kind in ("range", "open_range"):
+            raise LrdslError("a range goes inside a call", span=span, hint="e.g. linear(0→0.1, 500)")
+        raise LrdslError("expected a schedule here", span=span)
+
+    def call(self, t: Any, modifier_ok: bool = False) -> A.Call:
+        """A call of a shape, modifier, combinator or composite, checked against its signature."""
+        name_tok, args_tree = t.children[0], t.children[1]
+        name = str(name_tok)
+        span = _span(t)
+        name_span = Span(name_tok.start_pos, name_tok.end_pos)
+        sig = SIGNATURES.get(name)
+        if sig is None:
+            hint = did_you_mean(name, SIGNATURES)
+            if name in MATH_FUNCS:
+                hint = f"math functions go inside fn(…), e.g. fn({name}(u))"
+            raise LrdslError(f"unknown shape '{name}'", span=name_span, hint=hint)
+        if sig.role == "modifier" and not modifier_ok:
+            raise LrdslError(f"{name}(…) is a modifier: apply it with '*'", span=name_span,
+                             hint=f"e.g. cosine(0.1→0) * {name}(…)")
+        raw = list(args_tree.children) if args_tree is not None else []
+        return A.Call(name=name, args=self.args(sig, raw, span)).at(span)
+
+    def args(self, sig: Sig, raw: list[Any], span: Span) -> tuple[A.Arg, ...]:
+        """Bind positional and keyword arguments to ``sig``'s parameters, in signature order."""
+        bound: dict[str, A.Expr] = {}
+        spans: dict[str, Span] = {}
+        positional = [p for p in sig.params if p.positional]
+        pos_index = 0
+        seen_kw = False
+        variadic: list[A.Expr] = []
+        for a in raw:
+            if a.data == "kwarg":
+                seen_kw = True
+                key_tok, value = a.children
+                key = str(key_tok)
+                key_span = Span(key_tok.start_pos, key_tok.end_pos)
+                p = sig.param(key)
+                if p is None or (sig.variadic and key == "parts"):
+                    known = [q.name for q in sig.params if not sig.variadic]
+                    raise LrdslError(f"{sig.name}() has no argument '{key}'", span=key_span,
+                                     hint=did_you_mean(key, known) or _arg_list(sig))
+                if key in bound:
+                    raise LrdslError(f"argument '{key}' given twice", span=key_span)
+                bound[key] = self.value(p, value, sig)
+                spans[key] = _span(a)
+            else:
+                value = a.children[0]
+                if seen_kw:
+                    raise LrdslError("positional argument after a keyword argument", span=_span(a))
+                if sig.variadic:
+                    variadic.append(self.sched(value))
+                    continue
+                # A duration-looking positional value skips to 'dur' when it is the next free slot.
+                while pos_index < len(positional) and positional[pos_index].name in bound:
+                    pos_index += 1
+                if pos_index >= len(positional):
+                    raise LrdslError(f"too many arguments to {sig.name}()", span=_span(a), hint=_arg_list(sig))
+                p = positional[pos_index]
+                pos_index += 1
+                bound[p.name] = self.value(p, value, sig)
+                spans[p.name] = _span(a)
+        if sig.variadic:
+            if len(variadic) < 2:
+                raise LrdslError(f"{sig.name}() needs at least two schedules", span=span)
+            return tuple(A.Arg(name="parts", value=v) for v in variadic)
+        for p in sig.params:
+            if p.required and p.name not in bound:
+                raise LrdslError(f"{sig.name}() is missing its argument '{p.name}'", span=span, hint=_arg_list(sig))
+        return tuple(A.Arg(name=p.name, value=bound[p.name]).at(spans[p.name]) for p in sig.params if p.name in bound)
+
+    def value(self, p: P, t: Any, sig: Sig) -> A.Expr:
+        """An argument value of the kind ``p`` expects."""
+        span = _span(t)
+        kind = getattr(t, "data", None)
+        if p.kind == "range":
+            if kind == "range":
+                return A.Range(start=self.const(t.children[0]), end=self.const(t.children[2])).at(span)
+            if kind == "open_range":
+                return A.Range(start=None, end=self.const(t.children[1])).at(span)
+            raise LrdslError(f"{sig.name}() expects a range such as 0.1→1e-6", span=span,
+                             hint=f"write {sig.name}(a→b) or {sig.name}(→b) to start from the previous phase")
+        if kind in ("range", "open_range"):
+            raise LrdslError(f"argument '{p.name}' of {sig.name}() is not a range", span=span)
+        if p.kind == "value":
+            return self.const(t)
+        if p.kind == "count":
+            return self.const(t)
+        if p.kind == "dur":
+            return self.duration(t)
+        if p.kind in ("shape", "enum"):
+            if kind != "name" or str(t.children[0]) not in p.choices:
+                word = str(t.children[0]) if kind == "name" else self.source[span.start:span.end]
+                raise LrdslError(f"{sig.name}() argument '{p.name}' must be one of {', '.join(p.choices)}",
+                                 span=span, hint=did_you_mean(word, p.choices))
+            return A.Name(id=str(t.children[0])).at(span)
+        if p.kind == "bool":
+            if kind == "name" and str(t.children[0]) in ("true", "false"):
+                return A.Bool(value=str(t.children[0]) == "true").at(span)
+            raise LrdslError(f"{sig.name}() argument '{p.name}' must be true or false", span=span)
+        if p.kind == "durs":
+            if kind != "list":
+                raise LrdslError(f"{sig.name}() argument '{p.name}' must be a list such as [30ep, 60ep]", span=span)
+            items = t.children[0].children if t.children[0] is not None else []
+            if not items:
+                raise LrdslError(f"{sig.name}() argument '{p.name}' must not be empty", span=span)
+            return A.ListExpr(items=tuple(self.duration(i) for i in items)).at(span)
+        if p.kind == "formula":
+            return self.formula(t, p.vars, sig.name)
+        raise LrdslError("internal: unknown parameter kind", span=span)  # pragma: no cover
+
+    # -- constants, durations, formulas ------------------------------------------------------
+    def duration(self, t: Any) -> A.Duration:
+        """``500``, ``5ep``, ``10%`` or constant arithmetic in steps."""
+        span = _span(t)
+        if getattr(t, "data", None) == "duration":
+            text = str(t.children[0])
+            unit = "%" if text.endswith("%") else "ep"
+            number = text[:-1] if unit == "%" else text[:-2]
+            return A.Duration(value=_num(number, span), unit=unit).at(span)
+        return A.Duration(value=self.const(t), unit="steps").at(span)
+
+    def const(self, t: Any) -> A.Expr:
+        """Constant arithmetic: numbers, ``$params``, ``+ - * / **``, unary minus, parentheses."""
+        return self._arith(t, vars=(), funcs=False, what="a constant")
+
+    def formula(self, t: Any, vars: tuple[str, ...], owner: str) -> A.Expr:
+        """Arithmetic over the variables ``vars`` and the math functions."""
+        return self._arith(t, vars=vars, funcs=True, what=f"{owner}()")
+
+    def _arith(self, t: Any, vars: tuple[str, ...], funcs: bool, what: str) -> A.Expr:
+        kind = getattr(t, "data", None)
+        span = _span(t)
+        if kind == "number":
+            return _num(str(t.children[0]), span)
+        if kind == "param":
+            return A.Param(name=str(t.children[0])[1:]).at(span)
+        if kind == "neg":
+            return A.Neg(operand=self._arith(t.children[0], vars, funcs, what)).at(span)
+        if kind == "paren":
+            return self._arith(t.children[0], vars, funcs, what)
+        if kind in ("add", "sub", "mul", "div", "pow"):
+            op = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**"}[kind]
+            return A.BinOp(op=op, left=self._arith(t.children[0], vars, funcs, what),
+                           right=self._arith(t.children[1], vars, funcs, what)).at(span)
+        if kind == "name" and vars:
+            name = str(t.children[0])
+            if name not in vars:
+                raise LrdslError(f"unknown variable '{name}' in {what}", span=span,
+                                 hint=did_you_mean(name, vars) or f"variables here: {', '.join(vars)}")
+            return A.Name(id=name).at(span)
+        if kind == "call" and funcs:
+            name_tok, args_tree = t.children
+            name = str(name_tok)
+            arity = MATH_FUNCS.get(name)
+            name_span = Span(name_tok.start_pos, name_tok.end_pos)
+            if arity is None:
+                raise LrdslError(f"unknown function '{name}'", span=name_span,
+                                 hint=did_you_mean(name, MATH_FUNCS) or f"functions: {', '.join(MATH_FUNCS)}")
+            raw = list(args_tree.children) if args_tree is not None else []
+            if len(raw) != arity or any(a.data != "posarg" for a in raw):
+                raise LrdslError(f"{name}() takes {arity} argument{'s' if arity > 1 else ''}", span=span)
+            args = tuple(A.Arg(name=f"x{i}", value=self._arith(a.children[0], vars, funcs, what))
+                         for i, a in enumerate(raw))
+            return A.Call(name=name, args=args).at(span)
+        if kind == "duration":
+            raise LrdslError(f"a duration is not allowed in {what}", span=span)
+        if kind == "name":
+            raise LrdslError(f"expected a number, found '{t.children[0]}'", span=span,
+                             hint="use $name for a parameter" if str(t.children[0]) not in ("inf", "nan")
+                             else "numbers must be finite")
+        raise LrdslError(f"expected {what}", span=span)
+
+
+_MODIFIERS = {n for n, s in SIGNATURES.items() if s.role == "modifier"}
+
+
+def _call_name(t: Any) -> str | None:
+    return str(t.children[0]) if getattr(t, "data", None) == "call" else None
+
+
+def _parened(t: Any) -> bool:
+    return getattr(t, "data", None) == "paren"
+
+
+def _arg_list(sig: Sig) -> str:
+    parts = [p.name for p in sig.params]
+    return f"{sig.name}({', '.join(parts)})"

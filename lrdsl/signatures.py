@@ -1,0 +1,118 @@
+"""Every callable name of the language and its parameters: the one table the
+parser validates against, the formatter prints from, and lowering reads.
+
+Parameter kinds: ``value`` (constant arithmetic), ``range`` (``a→b``), ``dur``
+(duration), ``shape`` (a warm-up shape name), ``enum`` (one of ``choices``),
+``bool``, ``formula`` (arithmetic over ``vars``), ``durs`` (list of durations),
+``count`` (a positive whole number), ``sched`` (a schedule, repeated).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["value", "range", "dur", "shape", "enum", "bool", "formula", "durs", "count", "sched"]
+Role = Literal["shape", "modifier", "combinator", "composite"]
+
+
+@dataclass(frozen=True)
+class P:
+    """One parameter: name, kind, whether it may be given positionally, default text."""
+
+    name: str
+    kind: Kind
+    positional: bool = False
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    vars: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Sig:
+    """A callable's signature and role."""
+
+    name: str
+    role: Role
+    params: tuple[P, ...] = field(default_factory=tuple)
+    variadic: bool = False
+
+    def param(self, name: str) -> P | None:
+        """The parameter called ``name``."""
+        return next((p for p in self.params if p.name == name), None)
+
+
+def _dur(required: bool = False) -> P:
+    return P("dur", "dur", positional=True, required=required)
+
+
+RANGE = P("range", "range", positional=True, required=True)
+SHAPES = ("linear", "cosine", "exp", "poly")
+FORMULA_VARS = ("t", "u", "p", "e", "pi")
+RECUR_VARS = ("lr", "pi")
+MATH_FUNCS: dict[str, int] = {
+    "sin": 1, "cos": 1, "tan": 1, "exp": 1, "log": 1, "sqrt": 1,
+    "floor": 1, "ceil": 1, "abs": 1, "min": 2, "max": 2,
+}  # fmt: skip
+
+SIGNATURES: dict[str, Sig] = {
+    s.name: s
+    for s in [
+        Sig("const", "shape", (P("value", "value", True, True), _dur())),
+        Sig("hold", "shape", (_dur(),)),
+        Sig("linear", "shape", (RANGE, _dur())),
+        Sig("cosine", "shape", (RANGE, _dur())),
+        Sig("exp", "shape", (RANGE, _dur())),
+        Sig("poly", "shape", (RANGE, _dur(), P("power", "value"), P("cycle", "bool"))),
+        Sig("step", "shape", (P("value", "value", True, True), _dur(), P("gamma", "value"),
+                              P("every", "dur", required=True))),
+        Sig("multistep", "shape", (P("value", "value", True, True), _dur(), P("gamma", "value"),
+                                   P("at", "durs", required=True))),
+        Sig("exp_decay", "shape", (P("value", "value", True, True), _dur(),
+                                   P("rate", "value", required=True), P("every", "dur"),
+                                   P("staircase", "bool"))),
+        Sig("inverse_time", "shape", (P("value", "value", True, True), _dur(),
+                                      P("decay", "value", required=True), P("every", "dur"),
+                                      P("staircase", "bool"))),
+        Sig("rsqrt", "shape", (P("value", "value", True, True), _dur(),
+                               P("warmup", "dur", required=True))),
+        Sig("fn", "shape", (P("expr", "formula", True, True, vars=FORMULA_VARS), _dur())),
+        Sig("recur", "shape", (P("expr", "formula", True, True, vars=RECUR_VARS), _dur(),
+                               P("every", "dur"), P("from", "value"))),
+        Sig("warmup", "shape", (P("shape", "shape", True, True, choices=SHAPES), _dur(True),
+                                P("from", "value"))),
+        Sig("restart", "modifier", (P("period", "dur"), P("mult", "value"), P("decay", "value"),
+                                    P("cycles", "count"))),
+        Sig("repeat", "modifier", (P("n", "count", True, True),)),
+        Sig("quantize", "modifier", (P("q", "dur", True, True),
+                                     P("at", "enum", choices=("start", "end")))),
+        Sig("min", "combinator", (P("parts", "sched", True, True),), variadic=True),
+        Sig("max", "combinator", (P("parts", "sched", True, True),), variadic=True),
+        Sig("onecycle", "composite", (P("max", "value", True, True), _dur(), P("pct", "value"),
+                                      P("div", "value"), P("final_div", "value"),
+                                      P("anneal", "enum", choices=("cosine", "linear")),
+                                      P("three_phase", "bool"))),
+        Sig("cyclic", "composite", (RANGE, _dur(), P("half", "dur", required=True),
+                                    P("mode", "enum",
+                                      choices=("triangular", "triangular2", "exp_range")),
+                                    P("gamma", "value"))),
+        Sig("wsd", "composite", (P("peak", "value", True, True), _dur(),
+                                 P("warmup", "dur", required=True),
+                                 P("decay", "dur", required=True), P("to", "value"))),
+    ]
+}  # fmt: skip
+
+DEFAULTS: dict[tuple[str, str], float | bool | str] = {
+    ("poly", "power"): 2.0, ("poly", "cycle"): False,
+    ("step", "gamma"): 0.1, ("multistep", "gamma"): 0.1,
+    ("exp_decay", "every"): 1.0, ("exp_decay", "staircase"): False,
+    ("inverse_time", "every"): 1.0, ("inverse_time", "staircase"): False,
+    ("recur", "every"): 1.0, ("warmup", "from"): 0.0,
+    ("restart", "mult"): 1.0, ("restart", "decay"): 1.0,
+    ("quantize", "at"): "start",
+    ("onecycle", "pct"): 0.3, ("onecycle", "div"): 25.0, ("onecycle", "final_div"): 1e4,
+    ("onecycle", "anneal"): "cosine", ("onecycle", "three_phase"): False,
+    ("cyclic", "mode"): "triangular", ("cyclic", "gamma"): 1.0,
+    ("wsd", "to"): 0.0,
+}  # fmt: skip
+"""Defaults of optional parameters (documented in docs/language.md)."""
