@@ -45,10 +45,7 @@ def evaluate(
     from lrdsl.interpreter import evaluate_ir
 
     plan = lower(schedule, total_steps, steps_per_epoch, params)
-    if steps is None:
-        at = np.arange(plan.total, dtype=np.int64)
-    else:
-        at = _steps(steps)
+    at = np.arange(plan.total, dtype=np.int64) if steps is None else _steps(steps)
     try:
         return evaluate_ir(plan.ir, at)
     except LrdslError as err:

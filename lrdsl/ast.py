@@ -6,11 +6,13 @@ differently spaced text compare equal (``parse(fmt(s)) == s``).
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from lrdsl.errors import Span
+
+_N = TypeVar("_N", bound="Node")
 
 
 class Node(BaseModel):
@@ -24,7 +26,7 @@ class Node(BaseModel):
         """Where the node stands in the source, when it was parsed from text."""
         return self._span
 
-    def at(self, span: Span | None) -> Any:
+    def at(self: _N, span: Span | None) -> _N:
         """This node with its source span set (returns ``self``)."""
         object.__setattr__(self, "__pydantic_private__", {"_span": span})
         return self
@@ -146,7 +148,7 @@ class Call(Node):
 
 
 Expr = Annotated[
-    Union[Num, Param, Name, Bool, Neg, BinOp, Seq, Duration, Range, ListExpr, Call],
+    Num | Param | Name | Bool | Neg | BinOp | Seq | Duration | Range | ListExpr | Call,
     Field(discriminator="kind"),
 ]
 

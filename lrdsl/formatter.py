@@ -15,12 +15,19 @@ _ATOM = 6
 
 
 def format_number(value: float) -> str:
-    """Shortest text that reads back as ``value``: ``5000``, ``0.1``, ``1e-6``, ``2.5e20``."""
+    """Shortest text that reads back as ``value``: ``5000``, ``0.1``, ``1e-3``, ``2.5e20`` (ties: plain)."""
     if value.is_integer() and abs(value) < 1e16:
         return str(int(value))
-    text = repr(value)
-    mantissa, sep, exponent = text.partition("e")
-    return f"{mantissa}e{int(exponent)}" if sep else text
+    plain = repr(value)
+    mantissa, sep, exponent = plain.partition("e")
+    if sep:
+        plain = f"{mantissa}e{int(exponent)}"
+    for digits in range(17):
+        mantissa, _, exponent = f"{value:.{digits}e}".partition("e")
+        if float(f"{mantissa}e{exponent}") == value:
+            sci = f"{mantissa}e{int(exponent)}"
+            return sci if len(sci) < len(plain) else plain
+    return plain  # pragma: no cover - 17 significant digits always round-trip
 
 
 def format_node(node: A.Node) -> str:
@@ -43,7 +50,7 @@ def _wrap(node: A.Node, parens: bool) -> str:
     return f"({text})" if parens else text
 
 
-def _fmt(node: A.Node) -> str:  # noqa: PLR0911 - one case per node type
+def _fmt(node: A.Node) -> str:
     if isinstance(node, A.Num):
         return format_number(node.value)
     if isinstance(node, A.Param):

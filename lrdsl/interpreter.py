@@ -38,13 +38,27 @@ def evaluate_ir(node: ir.Sched, steps: npt.ArrayLike) -> Array:
     t = np.asarray(steps, dtype=np.float64)
     ordered = bool(t.size < 2 or np.all(t[1:] >= t[:-1]))
     with np.errstate(all="ignore"):
-        return np.asarray(_run(node, t, t, ordered), dtype=np.float64)
+        try:
+            return np.asarray(_run(node, t, ordered), dtype=np.float64)
+        except _NotFinite as bad:
+            raise LrdslError(
+                f"{bad.what} is {bad.value} at its local step {bad.where:g}",
+                span=Span(*bad.origin) if bad.origin else None,
+                hint="check for division by zero, log of 0 or overflow",
+            ) from None
 
 
-def value_at(node: ir.Sched, u: float, t: float) -> float:
-    """The value of ``node`` at local time ``u`` and global step ``t``."""
+def value_at(node: ir.Sched, u: float) -> float:
+    """The value of ``node`` at local time ``u``."""
     with np.errstate(all="ignore"):
-        return float(_run(node, np.array([u], dtype=np.float64), np.array([t], dtype=np.float64), True)[0])
+        try:
+            return float(_run(node, np.array([u], dtype=np.float64), True)[0])
+        except _NotFinite as bad:
+            raise LrdslError(
+                f"{bad.what} is {bad.value} at its local step {bad.where:g}",
+                span=Span(*bad.origin) if bad.origin else None,
+                hint="check for division by zero, log of 0 or overflow",
+            ) from None
 
 
 def arith(e: ir.Arith, env: dict[str, Any]) -> Any:
@@ -66,26 +80,28 @@ def arith(e: ir.Arith, env: dict[str, Any]) -> Any:
     raise TypeError(f"unknown arithmetic node {e!r}")  # pragma: no cover
 
 
-def _not_finite(origin: tuple[int, int] | None, what: str, t: Array, values: Array) -> LrdslError:
-    bad = int(np.flatnonzero(~np.isfinite(values))[0])
-    step = t.flat[bad] if t.size > bad else t.flat[0]
-    return LrdslError(f"{what} is not finite at step {int(step)} ({values.flat[bad]})",
-                      span=Span(*origin) if origin else None,
-                      hint="check for division by zero, log of 0 or overflow")
+class _NotFinite(Exception):
+    """A NaN or infinity, at local step ``where`` of the node that produced it."""
+
+    def __init__(self, origin: tuple[int, int] | None, what: str, values: Array, u: Array) -> None:
+        self.origin, self.what = origin, what
+        index = int(np.flatnonzero(~np.isfinite(values))[0])
+        self.value = float(values.flat[index])
+        self.where = float(np.broadcast_to(u, values.shape).flat[index])
 
 
-def _formula(node: ir.Formula, u: Array, t: Array, ordered: bool) -> Array:
-    out = np.broadcast_to(np.asarray(arith(node.expr, {"u": u, "t": t}), dtype=np.float64), u.shape)
+def _formula(node: ir.Formula, u: Array, ordered: bool) -> Array:
+    out = np.broadcast_to(np.asarray(arith(node.expr, {"u": u}), dtype=np.float64), u.shape)
     if not np.isfinite(out).all():
-        raise _not_finite(node.origin, node.label or "the schedule", t, out)
+        raise _NotFinite(node.origin, node.label or "the schedule", out, u)
     return out
 
 
-def _clamp(node: ir.Clamp, u: Array, t: Array, ordered: bool) -> Array:
-    return _run(node.body, np.minimum(u, node.hi), t, ordered)
+def _clamp(node: ir.Clamp, u: Array, ordered: bool) -> Array:
+    return _run(node.body, np.minimum(u, node.hi), ordered)
 
 
-def _seq(node: ir.Seq, u: Array, t: Array, ordered: bool) -> Array:
+def _seq(node: ir.Seq, u: Array, ordered: bool) -> Array:
     out = np.empty(u.shape, dtype=np.float64)
     breaks = np.asarray(node.breaks)
     if ordered:
@@ -95,28 +111,28 @@ def _seq(node: ir.Seq, u: Array, t: Array, ordered: bool) -> Array:
         for j, part in enumerate(node.parts):
             a, b = bounds[j], bounds[j + 1]
             if b > a:
-                out[a:b] = _run(part, u[a:b] - breaks[j], t[a:b], True)
+                out[a:b] = _run(part, u[a:b] - breaks[j], True)
         return out
     piece = np.searchsorted(breaks, u, side="right") - 1
     np.maximum(piece, 0, out=piece)
     for j, part in enumerate(node.parts):
         sel = np.flatnonzero(piece == j)
         if sel.size:
-            out[sel] = _run(part, u[sel] - breaks[j], t[sel], False)
+            out[sel] = _run(part, u[sel] - breaks[j], False)
     return out
 
 
-def _combine(node: ir.Combine, u: Array, t: Array, ordered: bool) -> Array:
-    values = [_run(p, u, t, ordered) for p in node.parts]
+def _combine(node: ir.Combine, u: Array, ordered: bool) -> Array:
+    values = [_run(p, u, ordered) for p in node.parts]
     out = values[0]
     for v in values[1:]:
         out = _BIN[node.op](out, v)
     if node.op == "/" and not np.isfinite(out).all():
-        raise _not_finite(node.origin, "a quotient", t, out)
+        raise _NotFinite(node.origin, "a quotient", out, u)
     return np.asarray(out, dtype=np.float64)
 
 
-def _cycles(node: ir.Cycles, u: Array, t: Array, ordered: bool) -> Array:
+def _cycles(node: ir.Cycles, u: Array, ordered: bool) -> Array:
     end = float(cycle_start(node.period, node.mult, node.count))
     uc = np.minimum(u, end)
     last = node.count - 1
@@ -131,16 +147,16 @@ def _cycles(node: ir.Cycles, u: Array, t: Array, ordered: bool) -> Array:
         i = np.clip(np.searchsorted(starts, uc, side="right") - 1, 0, last)
         stretch = float(node.mult) ** i
         local = (uc - starts[i]) / stretch
-    value = _run(node.body, local, t, False)
+    value = _run(node.body, local, False)
     if node.decay != 1.0:
         value = value * np.power(node.decay, i)
     return np.asarray(value, dtype=np.float64)
 
 
-def _quantize(node: ir.Quantize, u: Array, t: Array, ordered: bool) -> Array:
+def _quantize(node: ir.Quantize, u: Array, ordered: bool) -> Array:
     k = np.floor_divide(u, node.q)
     uq = np.minimum((k + 1) * node.q, node.hi) if node.at_end else k * node.q
-    return _run(node.body, uq, t, ordered)
+    return _run(node.body, uq, ordered)
 
 
 @functools.lru_cache(maxsize=64)
@@ -148,30 +164,34 @@ def recur_table(node: ir.Recur) -> Array:
     """Values of interval ``k = 0 … ⌊hi/every⌋``: ``expr`` applied ``k+1`` times to ``init``."""
     count = int(node.hi // node.every) + 1
     if count > MAX_RECUR:
-        raise LrdslError(f"recur() would iterate {count} times", span=Span(*node.origin) if node.origin else None,
-                         hint=f"at most {MAX_RECUR}: use a larger 'every' or a closed form in fn()")
+        raise LrdslError(
+            f"recur() would iterate {count} times",
+            span=Span(*node.origin) if node.origin else None,
+            hint=f"at most {MAX_RECUR}: use a larger 'every' or a closed form in fn()",
+        )
     out = np.empty(count)
     value = node.init
     with np.errstate(all="ignore"):
         for k in range(count):
             value = float(arith(node.expr, {"lr": value}))
             if not math.isfinite(value):
-                raise LrdslError(f"recur() is not finite after {k + 1} iterations",
-                                 span=Span(*node.origin) if node.origin else None)
+                raise LrdslError(
+                    f"recur() is not finite after {k + 1} iterations", span=Span(*node.origin) if node.origin else None
+                )
             out[k] = value
     return out
 
 
-def _recur(node: ir.Recur, u: Array, t: Array, ordered: bool) -> Array:
+def _recur(node: ir.Recur, u: Array, ordered: bool) -> Array:
     k = np.floor_divide(np.minimum(u, node.hi), node.every).astype(np.int64)
     return recur_table(node)[k]
 
 
-_EVAL: dict[type, Callable[[Any, Array, Array, bool], Array]] = {
+_EVAL: dict[type, Callable[[Any, Array, bool], Array]] = {
     ir.Formula: _formula, ir.Clamp: _clamp, ir.Seq: _seq, ir.Combine: _combine,
     ir.Cycles: _cycles, ir.Quantize: _quantize, ir.Recur: _recur,
 }  # fmt: skip
 
 
-def _run(node: ir.Sched, u: Array, t: Array, ordered: bool) -> Array:
-    return _EVAL[type(node)](node, u, t, ordered)
+def _run(node: ir.Sched, u: Array, ordered: bool) -> Array:
+    return _EVAL[type(node)](node, u, ordered)

@@ -5,9 +5,10 @@ produces this tree; the numpy interpreter and every code printer read only it.
 
 Two layers:
 
-* **Arithmetic** (``Arith``) over the local time ``u`` of the enclosing frame, the
-  global step ``t`` and, inside :class:`Recur`, the previous value ``lr``.
-* **Schedules** (``Sched``): functions of ``(u, t)``. Frame nodes give their
+* **Arithmetic** (``Arith``) over the local time ``u`` of the enclosing frame and,
+  inside :class:`Recur`, the previous value ``lr``.
+* **Schedules** (``Sched``): functions of the local time ``u``; at the root ``u``
+  is the global step ``t``. Frame nodes give their
   children a new local time: :class:`Seq` shifts it, :class:`Clamp` caps it,
   :class:`Cycles` folds it into restart cycles, :class:`Quantize` floors it.
 
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Literal, Union
+from typing import Literal
 
 # --------------------------------------------------------------------------- arithmetic
 
@@ -33,9 +34,9 @@ class Const:
 
 @dataclass(frozen=True, slots=True)
 class Var:
-    """``u`` (local time of the frame), ``t`` (global step) or ``lr`` (in :class:`Recur`)."""
+    """``u`` (local time of the frame) or ``lr`` (the previous value, in :class:`Recur`)."""
 
-    name: Literal["u", "t", "lr"]
+    name: Literal["u", "lr"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,14 +80,14 @@ class Count:
     thresholds: tuple[float, ...]
 
 
-Arith = Union[Const, Var, Bin, Fn, FloorDiv, CeilDiv, Count]
+Arith = Const | Var | Bin | Fn | FloorDiv | CeilDiv | Count
 
 # --------------------------------------------------------------------------- schedules
 
 
 @dataclass(frozen=True, slots=True)
 class Formula:
-    """A closed-form value ``expr(u, t)``. ``label`` and ``origin`` only serve diagnostics."""
+    """A closed-form value ``expr(u)``. ``label`` and ``origin`` only serve diagnostics."""
 
     expr: Arith
     label: str = field(default="", compare=False)
@@ -128,8 +129,8 @@ class Cycles:
 
     At ``u`` in cycle ``i`` (``S_i ≤ u < S_{i+1}``) the value is
     ``decayⁱ · body((u − S_i) / multⁱ)``: the body is laid out on the first cycle
-    and stretched with each later one. With ``count``, ``u`` is capped at the end of
-    cycle ``count − 1`` (the last value holds). ``period`` and ``mult`` are exact
+    and stretched with each later one. ``count`` is the number of cycles reached:
+    ``u`` is capped at the end of cycle ``count − 1``, whose end value then holds. ``period`` and ``mult`` are exact
     rationals so that every boundary is placed exactly; ``starts`` lists the exact
     ``S_i`` that fall within the node's span when ``mult ≠ 1``.
     """
@@ -138,7 +139,7 @@ class Cycles:
     period: Fraction
     mult: Fraction
     decay: float
-    count: int | None
+    count: int
     span: float
     starts: tuple[Fraction, ...] = ()
 
@@ -167,4 +168,4 @@ class Recur:
     origin: tuple[int, int] | None = field(default=None, compare=False)
 
 
-Sched = Union[Formula, Clamp, Seq, Combine, Cycles, Quantize, Recur]
+Sched = Formula | Clamp | Seq | Combine | Cycles | Quantize | Recur

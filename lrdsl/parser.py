@@ -44,8 +44,9 @@ def parse(text: str) -> A.Schedule:
         raise LrdslError(f"schedule text is {len(text)} characters; the limit is {MAX_SOURCE}")
     _check_depth(text)
     if not text.strip() or not _strip_comments(text).strip():
-        raise LrdslError("empty schedule", span=Span(0, len(text)), source=text,
-                         hint="write a schedule such as 'cosine(0.1→0)'")
+        raise LrdslError(
+            "empty schedule", span=Span(0, len(text)), source=text, hint="write a schedule such as 'cosine(0.1→0)'"
+        )
     try:
         tree = _parse_tree(text)
         expr = _Builder(text).sched(tree)
@@ -71,8 +72,12 @@ def _check_depth(text: str) -> None:
         elif ch in "([":
             depth += 1
             if depth > MAX_DEPTH:
-                raise LrdslError(f"brackets nested deeper than {MAX_DEPTH}", span=Span(i, i + 1),
-                                 source=text, hint="flatten the expression")
+                raise LrdslError(
+                    f"brackets nested deeper than {MAX_DEPTH}",
+                    span=Span(i, i + 1),
+                    source=text,
+                    hint="flatten the expression",
+                )
         elif ch in ")]":
             depth -= 1
 
@@ -83,23 +88,26 @@ def _parse_tree(text: str) -> Any:
     try:
         return _lark().parse(text)
     except UnexpectedCharacters as e:
-        ch = text[e.pos_in_stream] if e.pos_in_stream < len(text) else ""
+        pos = e.pos_in_stream or 0
+        ch = text[pos] if pos < len(text) else ""
         hint = "ranges are written a→b or a->b" if ch in "-=<" else None
         if ch == "$":
             hint = "a parameter is '$' followed by a name, e.g. $peak"
-        raise LrdslError(f"unexpected character {ch!r}", span=Span(e.pos_in_stream, e.pos_in_stream + 1),
-                         hint=hint) from None
+        raise LrdslError(f"unexpected character {ch!r}", span=Span(pos, pos + 1), hint=hint) from None
     except UnexpectedEOF as e:
-        raise LrdslError("unexpected end of input", span=Span(len(text), len(text)),
-                         hint=_expected(e.expected)) from None
+        raise LrdslError(
+            "unexpected end of input", span=Span(len(text), len(text)), hint=_expected(e.expected)
+        ) from None
     except UnexpectedToken as e:
         tok = e.token
         if tok.type == "$END":
-            raise LrdslError("unexpected end of input", span=Span(len(text), len(text)),
-                             hint=_expected(e.expected)) from None
+            raise LrdslError(
+                "unexpected end of input", span=Span(len(text), len(text)), hint=_expected(e.expected)
+            ) from None
         start = tok.start_pos or 0
-        raise LrdslError(f"unexpected {tok.value!r}", span=Span(start, start + max(1, len(tok.value))),
-                         hint=_expected(e.expected)) from None
+        raise LrdslError(
+            f"unexpected {tok.value!r}", span=Span(start, start + max(1, len(tok.value))), hint=_expected(e.expected)
+        ) from None
     except UnexpectedInput as e:  # pragma: no cover - lark's base class, for completeness
         raise LrdslError("syntax error", span=Span(0, len(text))) from e
     except RecursionError:
@@ -111,7 +119,7 @@ def _expected(expected: Any) -> str | None:
     if not names:
         return None
     if len(names) > 6:
-        names = names[:6] + ["…"]
+        names = [*names[:6], "…"]
     return "expected " + ", ".join(names)
 
 
@@ -150,11 +158,12 @@ class _Builder:
             op = {"add": "+", "sub": "-", "mul": "*", "div": "/"}[kind]
             left = self.sched(t.children[0])
             right_tree = t.children[1]
-            if op == "*" and _call_name(right_tree) in _MODIFIERS:
-                right: A.Expr = self.call(right_tree, modifier_ok=True)
-            else:
-                right = self.sched(right_tree)
-            return A.BinOp(op=op, left=left, right=right).at(span)
+            rhs: A.Expr = (
+                self.call(right_tree, modifier_ok=True)
+                if op == "*" and _call_name(right_tree) in _MODIFIERS
+                else self.sched(right_tree)
+            )
+            return A.BinOp(op=op, left=left, right=rhs).at(span)
         if kind == "paren":
             return self.sched(t.children[0])
         if kind == "call":
@@ -165,11 +174,15 @@ class _Builder:
             name = str(t.children[0])
             if name in SIGNATURES:
                 raise LrdslError(f"'{name}' is a shape: call it, e.g. {name}(…)", span=span)
-            raise LrdslError(f"unknown name '{name}'", span=span,
-                             hint=did_you_mean(name, SIGNATURES) or "a phase is a number or a call such as cosine(0.1→0)")
+            raise LrdslError(
+                f"unknown name '{name}'",
+                span=span,
+                hint=did_you_mean(name, SIGNATURES) or "a phase is a number or a call such as cosine(0.1→0)",
+            )
         if kind == "duration":
-            raise LrdslError("a duration is not a schedule", span=span,
-                             hint="durations go inside a call, e.g. const(0.1, 5ep)")
+            raise LrdslError(
+                "a duration is not a schedule", span=span, hint="durations go inside a call, e.g. const(0.1, 5ep)"
+            )
         if kind in ("range", "open_range"):
             raise LrdslError("a range goes inside a call", span=span, hint="e.g. linear(0→0.1, 500)")
         raise LrdslError("expected a schedule here", span=span)
@@ -187,8 +200,9 @@ class _Builder:
                 hint = f"math functions go inside fn(…), e.g. fn({name}(u))"
             raise LrdslError(f"unknown shape '{name}'", span=name_span, hint=hint)
         if sig.role == "modifier" and not modifier_ok:
-            raise LrdslError(f"{name}(…) is a modifier: apply it with '*'", span=name_span,
-                             hint=f"e.g. cosine(0.1→0) * {name}(…)")
+            raise LrdslError(
+                f"{name}(…) is a modifier: apply it with '*'", span=name_span, hint=f"e.g. cosine(0.1→0) * {name}(…)"
+            )
         raw = list(args_tree.children) if args_tree is not None else []
         return A.Call(name=name, args=self.args(sig, raw, span)).at(span)
 
@@ -209,8 +223,11 @@ class _Builder:
                 p = sig.param(key)
                 if p is None or (sig.variadic and key == "parts"):
                     known = [q.name for q in sig.params if not sig.variadic]
-                    raise LrdslError(f"{sig.name}() has no argument '{key}'", span=key_span,
-                                     hint=did_you_mean(key, known) or _arg_list(sig))
+                    raise LrdslError(
+                        f"{sig.name}() has no argument '{key}'",
+                        span=key_span,
+                        hint=did_you_mean(key, known) or _arg_list(sig),
+                    )
                 if key in bound:
                     raise LrdslError(f"argument '{key}' given twice", span=key_span)
                 bound[key] = self.value(p, value, sig)
@@ -249,8 +266,11 @@ class _Builder:
                 return A.Range(start=self.const(t.children[0]), end=self.const(t.children[2])).at(span)
             if kind == "open_range":
                 return A.Range(start=None, end=self.const(t.children[1])).at(span)
-            raise LrdslError(f"{sig.name}() expects a range such as 0.1→1e-6", span=span,
-                             hint=f"write {sig.name}(a→b) or {sig.name}(→b) to start from the previous phase")
+            raise LrdslError(
+                f"{sig.name}() expects a range such as 0.1→1e-6",
+                span=span,
+                hint=f"write {sig.name}(a→b) or {sig.name}(→b) to start from the previous phase",
+            )
         if kind in ("range", "open_range"):
             raise LrdslError(f"argument '{p.name}' of {sig.name}() is not a range", span=span)
         if p.kind == "value":
@@ -261,9 +281,12 @@ class _Builder:
             return self.duration(t)
         if p.kind in ("shape", "enum"):
             if kind != "name" or str(t.children[0]) not in p.choices:
-                word = str(t.children[0]) if kind == "name" else self.source[span.start:span.end]
-                raise LrdslError(f"{sig.name}() argument '{p.name}' must be one of {', '.join(p.choices)}",
-                                 span=span, hint=did_you_mean(word, p.choices))
+                word = str(t.children[0]) if kind == "name" else self.source[span.start : span.end]
+                raise LrdslError(
+                    f"{sig.name}() argument '{p.name}' must be one of {', '.join(p.choices)}",
+                    span=span,
+                    hint=did_you_mean(word, p.choices),
+                )
             return A.Name(id=str(t.children[0])).at(span)
         if p.kind == "bool":
             if kind == "name" and str(t.children[0]) in ("true", "false"):
@@ -312,13 +335,19 @@ class _Builder:
             return self._arith(t.children[0], vars, funcs, what)
         if kind in ("add", "sub", "mul", "div", "pow"):
             op = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**"}[kind]
-            return A.BinOp(op=op, left=self._arith(t.children[0], vars, funcs, what),
-                           right=self._arith(t.children[1], vars, funcs, what)).at(span)
+            return A.BinOp(
+                op=op,
+                left=self._arith(t.children[0], vars, funcs, what),
+                right=self._arith(t.children[1], vars, funcs, what),
+            ).at(span)
         if kind == "name" and vars:
             name = str(t.children[0])
             if name not in vars:
-                raise LrdslError(f"unknown variable '{name}' in {what}", span=span,
-                                 hint=did_you_mean(name, vars) or f"variables here: {', '.join(vars)}")
+                raise LrdslError(
+                    f"unknown variable '{name}' in {what}",
+                    span=span,
+                    hint=did_you_mean(name, vars) or f"variables here: {', '.join(vars)}",
+                )
             return A.Name(id=name).at(span)
         if kind == "call" and funcs:
             name_tok, args_tree = t.children
@@ -326,20 +355,28 @@ class _Builder:
             arity = MATH_FUNCS.get(name)
             name_span = Span(name_tok.start_pos, name_tok.end_pos)
             if arity is None:
-                raise LrdslError(f"unknown function '{name}'", span=name_span,
-                                 hint=did_you_mean(name, MATH_FUNCS) or f"functions: {', '.join(MATH_FUNCS)}")
+                raise LrdslError(
+                    f"unknown function '{name}'",
+                    span=name_span,
+                    hint=did_you_mean(name, MATH_FUNCS) or f"functions: {', '.join(MATH_FUNCS)}",
+                )
             raw = list(args_tree.children) if args_tree is not None else []
             if len(raw) != arity or any(a.data != "posarg" for a in raw):
                 raise LrdslError(f"{name}() takes {arity} argument{'s' if arity > 1 else ''}", span=span)
-            args = tuple(A.Arg(name=f"x{i}", value=self._arith(a.children[0], vars, funcs, what))
-                         for i, a in enumerate(raw))
+            args = tuple(
+                A.Arg(name=f"x{i}", value=self._arith(a.children[0], vars, funcs, what)) for i, a in enumerate(raw)
+            )
             return A.Call(name=name, args=args).at(span)
         if kind == "duration":
             raise LrdslError(f"a duration is not allowed in {what}", span=span)
         if kind == "name":
-            raise LrdslError(f"expected a number, found '{t.children[0]}'", span=span,
-                             hint="use $name for a parameter" if str(t.children[0]) not in ("inf", "nan")
-                             else "numbers must be finite")
+            raise LrdslError(
+                f"expected a number, found '{t.children[0]}'",
+                span=span,
+                hint="use $name for a parameter"
+                if str(t.children[0]) not in ("inf", "nan")
+                else "numbers must be finite",
+            )
         raise LrdslError(f"expected {what}", span=span)
 
 

@@ -7,7 +7,6 @@ import math
 from lrdsl import ir
 
 U = ir.Var("u")
-T = ir.Var("t")
 
 
 def c(value: float) -> ir.Const:

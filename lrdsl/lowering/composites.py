@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 from fractions import Fraction
@@ -64,9 +65,12 @@ def _onecycle(call: A.Call, n: float, ctx: Ctx) -> ir.Sched:
     else:
         marks = [pct * n - 1, n - 1]
         values = [(init, peak), (peak, low)]
-    if marks[0] <= 0 or any(b <= a for a, b in zip(marks, marks[1:])):
-        raise fail(call, f"onecycle over {n:g} steps leaves a phase with no steps",
-                   hint="PyTorch's OneCycleLR needs pct·N > 1 and phases of positive length")
+    if marks[0] <= 0 or any(b <= a for a, b in itertools.pairwise(marks)):
+        raise fail(
+            call,
+            f"onecycle over {n:g} steps leaves a phase with no steps",
+            hint="PyTorch's OneCycleLR needs pct·N > 1 and phases of positive length",
+        )
     parts = []
     start = 0.0
     for i, (mark, (a, b)) in enumerate(zip(marks, values)):
@@ -82,8 +86,9 @@ def _cyclic(call: A.Call, n: float, ctx: Ctx) -> ir.Sched:
     mode = mode_node.id if isinstance(mode_node, A.Name) else "triangular"
     gamma = option(call, "gamma", ctx)
     positive(call.arg("gamma") or call, gamma, "cyclic gamma")
-    wave = pieces([(half, ramp("linear", 0.0, 1.0, half, "cyclic up")),
-                   (half, ramp("linear", 1.0, 0.0, half, "cyclic down"))])
+    wave = pieces(
+        [(half, ramp("linear", 0.0, 1.0, half, "cyclic up")), (half, ramp("linear", 1.0, 0.0, half, "cyclic down"))]
+    )
     period = frac(2 * half)
     count = max(1, math.ceil(frac(n) / period))
     cycles = ir.Cycles(wave, period, Fraction(1), 0.5 if mode == "triangular2" else 1.0, count, n)
@@ -99,11 +104,13 @@ def _wsd(call: A.Call, n: float, ctx: Ctx) -> ir.Sched:
     w, dd = steps_option(call, "warmup", ctx), steps_option(call, "decay", ctx)
     if w + dd > n:
         raise fail(call, f"wsd warm-up ({w:g}) and decay ({dd:g}) exceed its {n:g} steps")
-    return pieces([
-        (w, ramp("linear", 0.0, peak, w, f"wsd warm-up: linear(0→{peak:g})")),
-        (n - w - dd, ir.Formula(X.c(peak), label=f"wsd stable: {peak:g}")),
-        (dd, ramp("linear", peak, to, dd, f"wsd decay: linear({peak:g}→{to:g})")),
-    ])
+    return pieces(
+        [
+            (w, ramp("linear", 0.0, peak, w, f"wsd warm-up: linear(0→{peak:g})")),
+            (n - w - dd, ir.Formula(X.c(peak), label=f"wsd stable: {peak:g}")),
+            (dd, ramp("linear", peak, to, dd, f"wsd decay: linear({peak:g}→{to:g})")),
+        ]
+    )
 
 
 COMPOSITES: dict[str, Callable[[A.Call, float, Ctx], ir.Sched]] = {

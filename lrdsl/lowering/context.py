@@ -58,8 +58,11 @@ def const(node: A.Node, ctx: Ctx) -> float:
         return node.value
     if isinstance(node, A.Param):
         if node.name not in ctx.params:
-            raise fail(node, f"parameter ${node.name} is not bound",
-                       hint=f"bind it: --set {node.name}=… or params={{'{node.name}': …}}")
+            raise fail(
+                node,
+                f"parameter ${node.name} is not bound",
+                hint=f"bind it: --set {node.name}=… or params={{'{node.name}': …}}",
+            )
         ctx.used.add(node.name)
         return ctx.params[node.name]
     if isinstance(node, A.Neg):
@@ -95,8 +98,9 @@ def duration(node: A.Node, enclosing: float | None, ctx: Ctx, exact: bool | None
     value = const(node.value, ctx)
     if node.unit == "ep":
         if ctx.spe is None:
-            raise fail(node, f"{_text(node)} needs --steps-per-epoch",
-                       hint="pass steps_per_epoch=… (CLI: --steps-per-epoch K)")
+            raise fail(
+                node, f"{_text(node)} needs --steps-per-epoch", hint="pass steps_per_epoch=… (CLI: --steps-per-epoch K)"
+            )
         value *= ctx.spe
     elif node.unit == "%":
         if enclosing is None:

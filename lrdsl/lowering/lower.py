@@ -48,15 +48,20 @@ def lower_schedule(
         if total_steps is None:
             span = natural(root, None, ctx)
             if span is None:
-                raise fail(_first_flexible(root), "this schedule has a flexible phase and no total",
-                           hint="give the total: --steps N (API: total_steps=N)")
+                raise fail(
+                    _first_flexible(root),
+                    "this schedule has a flexible phase and no total",
+                    hint="give the total: --steps N (API: total_steps=N)",
+                )
         else:
             span = float(_total(total_steps))
         lowered = place(root, span, ctx)
         unused = sorted(set(ctx.params) - ctx.used)
         if unused:
-            raise LrdslError(f"unused parameter{'s' if len(unused) > 1 else ''}: "
-                             + ", ".join(f"${u}" for u in unused), hint="remove it or use it in the schedule")
+            raise LrdslError(
+                f"unused parameter{'s' if len(unused) > 1 else ''}: " + ", ".join(f"${u}" for u in unused),
+                hint="remove it or use it in the schedule",
+            )
     except LrdslError as err:
         raise err.with_source(source) from None
     except RecursionError:
@@ -81,7 +86,12 @@ def _total(value: int) -> int:
 def _params(params: Mapping[str, float] | None) -> dict[str, float]:
     out: dict[str, float] = {}
     for name, value in (params or {}).items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or abs(value) == float("inf"):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or value != value
+            or abs(value) == float("inf")
+        ):
             raise LrdslError(f"parameter ${name} must be a finite number, got {value!r}")
         out[name] = float(value)
     return out
@@ -96,9 +106,13 @@ def _first_flexible(node: A.Node) -> A.Node:
 
 
 def _modifier(node: A.Node) -> tuple[A.Node, A.Call] | None:
-    if isinstance(node, A.BinOp) and node.op == "*" and isinstance(node.right, A.Call):
-        if SIGNATURES[node.right.name].role == "modifier":
-            return node.left, node.right
+    if (
+        isinstance(node, A.BinOp)
+        and node.op == "*"
+        and isinstance(node.right, A.Call)
+        and SIGNATURES[node.right.name].role == "modifier"
+    ):
+        return node.left, node.right
     return None
 
 
@@ -192,12 +206,15 @@ def _seq(node: A.Seq, span: float, ctx: Ctx) -> ir.Sched:
         sub = ctx.but(t0=ctx.t0 + starts[i], prev_end=prev)
         if isinstance(item, A.Call) and item.name == "warmup":
             if i + 1 >= len(items):
-                raise fail(item, "warmup at the end: nothing to warm up to",
-                           hint="follow it with a phase: warmup(linear, 5ep) >> cosine(0.1→0)")
+                raise fail(
+                    item,
+                    "warmup at the end: nothing to warm up to",
+                    hint="follow it with a phase: warmup(linear, 5ep) >> cosine(0.1→0)",
+                )
             lower_at(i + 1, FROM_WARMUP)
             nxt = built[i + 1]
             assert nxt is not None
-            sub = sub.but(next_start=point(nxt, 0.0, ctx.t0 + starts[i + 1]))
+            sub = sub.but(next_start=point(nxt, 0.0))
         built[i] = build(item, sizes[i], sub)
 
     prev = ctx.prev_end
@@ -208,7 +225,7 @@ def _seq(node: A.Seq, span: float, ctx: Ctx) -> ir.Sched:
             i += 1
         last = built[i]
         assert last is not None
-        prev = point(last, sizes[i], ctx.t0 + starts[i] + sizes[i])
+        prev = point(last, sizes[i])
         i += 1
 
     breaks: list[float] = []
@@ -226,8 +243,8 @@ def _seq(node: A.Seq, span: float, ctx: Ctx) -> ir.Sched:
     return ir.Clamp(span, result) if sum(sizes) > span else result
 
 
-def point(node: ir.Sched, u: float, t: float) -> float:
-    """The value of ``node`` at local time ``u`` and global step ``t``."""
+def point(node: ir.Sched, u: float) -> float:
+    """The value of ``node`` at local time ``u``."""
     from lrdsl.interpreter import value_at
 
-    return value_at(node, u, t)
+    return value_at(node, u)

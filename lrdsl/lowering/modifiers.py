@@ -41,8 +41,11 @@ def restart_parts(
         period = frac(positive(period_node, value, "restart period"))
     first = _first_cycle(body, period_node, ctx, natural)
     if first is not None and period is not None:
-        raise fail(period_node, "the restarted schedule has its own duration and a period",
-                   hint="give one of them: cosine(0.1→0) * restart(period=…) or cosine(0.1→0, …) * restart()")
+        raise fail(
+            period_node,
+            "the restarted schedule has its own duration and a period",
+            hint="give one of them: cosine(0.1→0) * restart(period=…) or cosine(0.1→0, …) * restart()",
+        )
     mult = frac(const(mult_node, ctx)) if mult_node is not None else Fraction(1)
     if mult < 1:
         raise fail(mult_node, f"restart mult must be ≥ 1, got {float(mult):g}")
@@ -97,8 +100,11 @@ def build_restart(body: A.Node, mod: A.Call, d: float, ctx: Ctx, natural: Natura
     starts: tuple[Fraction, ...] = ()
     if mult != 1:
         if count > MAX_TABLE_CYCLES:
-            raise fail(mod, f"restart(mult={float(mult):g}) makes {count} cycles in {d:g} steps",
-                       hint=f"at most {MAX_TABLE_CYCLES} cycles when mult ≠ 1: use a larger mult or period")
+            raise fail(
+                mod,
+                f"restart(mult={float(mult):g}) makes {count} cycles in {d:g} steps",
+                hint=f"at most {MAX_TABLE_CYCLES} cycles when mult ≠ 1: use a larger mult or period",
+            )
         starts = tuple(cycle_start(first, mult, i) for i in range(count))
     inner = place(body, float(first), ctx.but(exact=True, next_start=None))
     cyc = ir.Cycles(inner, first, mult, decay, count, float(d), starts)
@@ -113,4 +119,5 @@ def build_quantize(body: A.Node, mod: A.Call, d: float, ctx: Ctx, place: Place) 
     q = positive(q_node, q if q is not None else 0.0, "quantize interval")
     at = mod.arg("at")
     at_end = isinstance(at, A.Name) and at.id == "end"
-    return ir.Quantize(q, at_end, d, place(body, d, ctx))
+    quantized = ir.Quantize(q, at_end, d, place(body, d, ctx))
+    return ir.Clamp(d, quantized)

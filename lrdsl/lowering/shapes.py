@@ -28,7 +28,7 @@ def leaf(expr: ir.Arith, d: float, call: A.Call, label: str | None = None) -> ir
 def option(call: A.Call, name: str, ctx: Ctx) -> float:
     """A numeric argument, or its documented default."""
     node = call.arg(name)
-    return const(node, ctx) if node is not None else float(DEFAULTS[(call.name, name)])  # type: ignore[arg-type]
+    return const(node, ctx) if node is not None else float(DEFAULTS[(call.name, name)])
 
 
 def flag(call: A.Call, name: str) -> bool:
@@ -41,7 +41,7 @@ def steps_option(call: A.Call, name: str, ctx: Ctx) -> float:
     """A duration argument in steps (its default is in steps)."""
     node = call.arg(name)
     if node is None:
-        return float(DEFAULTS[(call.name, name)])  # type: ignore[arg-type]
+        return float(DEFAULTS[(call.name, name)])
     value = duration(node, None, ctx)
     if value is None:
         raise fail(node, f"'{name}' cannot be a percentage", hint="give it in steps or epochs")
@@ -51,8 +51,11 @@ def steps_option(call: A.Call, name: str, ctx: Ctx) -> float:
 def previous_end(node: A.Node, ctx: Ctx, what: str) -> float:
     """The previous phase's end value, or an error saying why there is none."""
     if ctx.prev_end is FROM_WARMUP:
-        raise fail(node, f"{what} takes its start from the warm-up before it",
-                   hint="a warm-up ramps to the next phase's start: give that phase an explicit start")
+        raise fail(
+            node,
+            f"{what} takes its start from the warm-up before it",
+            hint="a warm-up ramps to the next phase's start: give that phase an explicit start",
+        )
     if ctx.prev_end is None:
         raise fail(node, f"{what} has no previous phase to start from", hint="give an explicit start")
     assert isinstance(ctx.prev_end, float)
@@ -70,8 +73,11 @@ def ends(call: A.Call, ctx: Ctx) -> tuple[float, float]:
 def check_exp(call: A.Call, a: float, b: float) -> None:
     """``exp`` ramps need non-zero ends of the same sign."""
     if a == 0 or b == 0 or (a < 0) != (b < 0):
-        raise fail(call, f"{call}: exp needs non-zero ends of the same sign",
-                   hint="use linear or cosine to reach 0, or end at a small value such as 1e-8")
+        raise fail(
+            call,
+            f"{call}: exp needs non-zero ends of the same sign",
+            hint="use linear or cosine to reach 0, or end at a small value such as 1e-8",
+        )
 
 
 def _const(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
@@ -172,8 +178,11 @@ def _recur(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
 
 def _warmup(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     if ctx.next_start is None:
-        raise fail(call, "warmup at the end: nothing to warm up to",
-                   hint="follow it with a phase: warmup(linear, 5ep) >> cosine(0.1→0)")
+        raise fail(
+            call,
+            "warmup at the end: nothing to warm up to",
+            hint="follow it with a phase: warmup(linear, 5ep) >> cosine(0.1→0)",
+        )
     shape = call.arg("shape")
     assert isinstance(shape, A.Name)
     a, b = option(call, "from", ctx), ctx.next_start
@@ -186,8 +195,9 @@ def _warmup(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     if shape.id == "poly":
         return leaf(X.poly(a, b, p, 2.0), d, call, label)
     if a == 0 or b == 0 or (a < 0) != (b < 0):
-        raise fail(call, f"{call}: exp needs non-zero ends of the same sign",
-                   hint="give a start: warmup(exp, …, from=1e-6)")
+        raise fail(
+            call, f"{call}: exp needs non-zero ends of the same sign", hint="give a start: warmup(exp, …, from=1e-6)"
+        )
     return leaf(X.exponential(a, b, p), d, call, label)
 
 
@@ -195,7 +205,12 @@ _MATH = {"sin", "cos", "tan", "exp", "log", "sqrt", "abs", "floor", "ceil"}
 
 
 def formula(node: A.Node, ctx: Ctx, d: float) -> ir.Arith:
-    """A ``fn``/``recur`` formula as IR arithmetic: ``p = u/d``, ``e = t/steps_per_epoch``."""
+    """A ``fn``/``recur`` formula as IR arithmetic of the local step ``u``.
+
+    ``p = u/d``; ``t = t₀ + u`` where ``t₀`` is the global step at which the phase
+    starts (in its first restart cycle), so a phase that is cut, held, quantized or
+    restarted moves ``t`` with its own time; ``e = t / steps_per_epoch``.
+    """
     if isinstance(node, (A.Num, A.Param)):
         return X.c(const(node, ctx))
     if isinstance(node, A.Name):
@@ -206,7 +221,9 @@ def formula(node: A.Node, ctx: Ctx, d: float) -> ir.Arith:
         if node.id == "e":
             if ctx.spe is None:
                 raise fail(node, "e (epochs) needs --steps-per-epoch")
-            return X.div(X.T, X.c(ctx.spe))
+            return X.div(X.add(X.c(ctx.t0), X.U), X.c(ctx.spe))
+        if node.id == "t":
+            return X.add(X.c(ctx.t0), X.U)
         return ir.Var(node.id)  # type: ignore[arg-type]
     if isinstance(node, A.Neg):
         return ir.Fn("neg", formula(node.operand, ctx, d))

@@ -1,0 +1,5 @@
+"""``python -m lrdsl``."""
+
+from lrdsl.cli import entry
+
+entry()

@@ -1,0 +1,106 @@
+"""``lrdsl explain``: the resolved phases of a lowered schedule, read off the IR."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lrdsl import ir
+from lrdsl.formatter import format_number
+from lrdsl.interpreter import value_at
+from lrdsl.lowering.modifiers import cycle_start
+
+MAX_CYCLES_SHOWN = 12
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One row: nesting depth, global start and end step, values at both ends, what it is."""
+
+    depth: int
+    start: float
+    end: float
+    first: float
+    last: float
+    label: str
+
+
+def phases(node: ir.Sched, total: float) -> list[Phase]:
+    """The phases of ``node`` over ``[0, total)``, nested pieces indented."""
+    rows: list[Phase] = []
+    _walk(node, 0.0, total, 0, rows, "schedule")
+    return rows
+
+
+def _label(node: ir.Sched, fallback: str) -> str:
+    if isinstance(node, ir.Formula):
+        return node.label or fallback
+    if isinstance(node, ir.Clamp):
+        return _label(node.body, fallback)
+    return fallback
+
+
+def _walk(node: ir.Sched, offset: float, length: float, depth: int, rows: list[Phase], label: str) -> None:
+    if isinstance(node, ir.Clamp):
+        _walk(node.body, offset, min(length, node.hi), depth, rows, label)
+        return
+    first = value_at(node, 0.0)
+    last = value_at(node, length)
+    if isinstance(node, ir.Seq):
+        bounds = [*node.breaks, length]
+        for j, part in enumerate(node.parts):
+            a, b = bounds[j], min(bounds[j + 1], length)
+            name = node.labels[j] if j < len(node.labels) else _label(part, f"phase {j + 1}")
+            _walk(part, offset + a, b - a, depth, rows, name)
+        return
+    if isinstance(node, ir.Cycles):
+        mult = format_number(float(node.mult))
+        rows.append(
+            Phase(
+                depth,
+                offset,
+                offset + length,
+                first,
+                last,
+                f"{node.count} cycle(s): first {format_number(float(node.period))} steps, "
+                f"mult {mult}, decay {format_number(node.decay)}",
+            )
+        )
+        shown = min(node.count, MAX_CYCLES_SHOWN)
+        for i in range(shown):
+            a = float(cycle_start(node.period, node.mult, i))
+            b = min(float(cycle_start(node.period, node.mult, i + 1)), length)
+            if i == 0:
+                _walk(node.body, offset, b - a, depth + 1, rows, "cycle 1")
+            else:
+                end = value_at(node.body, float(node.period)) * node.decay**i
+                rows.append(Phase(depth + 1, offset + a, offset + b, value_at(node, a), end, f"cycle {i + 1}"))
+        return
+    if isinstance(node, ir.Quantize):
+        rows.append(
+            Phase(
+                depth,
+                offset,
+                offset + length,
+                first,
+                last,
+                f"{_label(node.body, label)} quantized every {format_number(node.q)} steps"
+                f" ({'end' if node.at_end else 'start'} values)",
+            )
+        )
+        return
+    rows.append(Phase(depth, offset, offset + length, first, last, _label(node, label)))
+
+
+def render(rows: list[Phase], total: int, spe: float | None, text: str) -> str:
+    """The phases as a fixed-width table."""
+    head = f"{text}\ntotal {total} steps" + (f", {format_number(spe)} steps per epoch" if spe else "")
+    lines = [head, f"{'start':>10} {'end':>10} {'lr at start':>14} {'lr at end':>14}  phase"]
+    for r in rows:
+        lines.append(
+            f"{_step(r.start):>10} {_step(r.end):>10} {r.first:>14.6g} {r.last:>14.6g}  {'  ' * r.depth}{r.label}"
+        )
+    return "\n".join(lines)
+
+
+def _step(x: float) -> str:
+    return format_number(round(x, 6))
