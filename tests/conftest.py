@@ -35,5 +35,12 @@ def case_params() -> list[Any]:
 def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     """``python -m lrdsl ARGS`` as a separate process."""
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    return subprocess.run([sys.executable, "-m", "lrdsl", *args], capture_output=True, text=True,
-                          input=stdin, env=env, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "lrdsl", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        env=env,
+        timeout=300,
+        check=False,
+    )

@@ -26,8 +26,7 @@ def _check(case: dict[str, Any], got: np.ndarray) -> None:
 @pytest.mark.parametrize("case", case_params())
 def test_api(case: dict[str, Any]) -> None:
     steps = np.array([s for s, _ in case["expected"]], dtype=np.int64)
-    got = lrdsl.evaluate(case["expr"], total_steps=case["steps"], steps_per_epoch=case["steps_per_epoch"],
-                         steps=steps)
+    got = lrdsl.evaluate(case["expr"], total_steps=case["steps"], steps_per_epoch=case["steps_per_epoch"], steps=steps)
     _check(case, got)
 
 

@@ -46,8 +46,26 @@ _dur = st.sampled_from(["", ", 100", ", 37", ", 2ep", ", 25%", ", 1000"])
 def _phase(draw: st.DrawFn) -> str:
     a, b = draw(_pos), draw(_pos)
     d = draw(_dur)
-    kind = draw(st.sampled_from(["const", "linear", "cosine", "exp", "poly", "step", "multistep", "exp_decay",
-                                 "inverse_time", "rsqrt", "fn", "onecycle", "cyclic", "num"]))
+    kind = draw(
+        st.sampled_from(
+            [
+                "const",
+                "linear",
+                "cosine",
+                "exp",
+                "poly",
+                "step",
+                "multistep",
+                "exp_decay",
+                "inverse_time",
+                "rsqrt",
+                "fn",
+                "onecycle",
+                "cyclic",
+                "num",
+            ]
+        )
+    )
     return {
         "const": f"const({a}{d})",
         "linear": f"linear({a}→{b}{d})",
@@ -77,7 +95,9 @@ def _schedule(draw: st.DrawFn, depth: int = 0) -> str:
     if form == "sum":
         return f"({sub()}) {draw(st.sampled_from(['+', '*']))} ({sub()})"
     if form == "restart":
-        opts = draw(st.sampled_from(["", "mult=2", "mult=1.5, cycles=4", "decay=0.5", "period=50", "period=30, mult=2"]))
+        opts = draw(
+            st.sampled_from(["", "mult=2", "mult=1.5, cycles=4", "decay=0.5", "period=50", "period=30, mult=2"])
+        )
         body = draw(_phase())
         if "period" in opts:
             body = body.split(",")[0] + ")" if "(" in body and body.count(",") and not body.startswith("fn") else body

@@ -28,7 +28,7 @@ def ramp(kind: str, a: float, b: float, length: float, label: str) -> ir.Sched:
     p = X.progress(length)
     expr = X.cosine(a, b, p) if kind == "cosine" else X.linear(a, b, p)
     formula = ir.Formula(expr, label=label)
-    return ir.Clamp(length, formula) if length > 0 else formula
+    return ir.Clamp(length, formula)
 
 
 def pieces(parts: list[tuple[float, ir.Sched]]) -> ir.Sched:

@@ -123,25 +123,41 @@ def natural(node: A.Node, enclosing: float | None, ctx: Ctx) -> float | None:
         body, call = mod
         if call.name == "quantize":
             return natural(body, enclosing, ctx)
-        try:
-            return restart_natural(body, call, ctx, natural)
-        except LrdslError:
-            return None
+        return restart_natural(body, call, ctx, natural)
     if isinstance(node, A.Seq):
         parts = [natural(i, None, ctx) for i in node.items]
         return None if any(p is None for p in parts) else sum(p for p in parts if p is not None)
     if isinstance(node, A.BinOp):
-        parts = [natural(node.left, None, ctx), natural(node.right, None, ctx)]
-        return None if any(p is None for p in parts) else max(p for p in parts if p is not None)
+        return _longest([node.left, node.right], ctx)
     if isinstance(node, A.Call):
         if SIGNATURES[node.name].variadic:
-            parts = [natural(a.value, None, ctx) for a in node.args]
-            return None if any(p is None for p in parts) else max(p for p in parts if p is not None)
+            return _longest([a.value for a in node.args], ctx)
         if node.name == "poly" and isinstance(node.arg("cycle"), A.Bool) and node.arg("cycle").value:  # type: ignore[union-attr]
             return None
         dur = node.arg("dur")
         return duration(dur, enclosing, ctx) if dur is not None else None
     return None  # numbers, parameters and constant arithmetic are flexible
+
+
+def is_scalar(node: A.Node) -> bool:
+    """Constant arithmetic (numbers, parameters): a scalar, not a phase."""
+    if isinstance(node, (A.Num, A.Param)):
+        return True
+    if isinstance(node, A.Neg):
+        return is_scalar(node.operand)
+    return isinstance(node, A.BinOp) and is_scalar(node.left) and is_scalar(node.right)
+
+
+def _longest(operands: list[A.Expr], ctx: Ctx) -> float | None:
+    """``A + B``, ``min(A, B)``…: explicit when every phase operand is (the longest).
+
+    Scalar operands (``0.5 * cosine(…, 100)``) take any span and do not count.
+    """
+    phases = [op for op in operands if not is_scalar(op)]
+    parts = [natural(op, None, ctx) for op in phases]
+    if not parts or any(p is None for p in parts):
+        return None
+    return max(p for p in parts if p is not None)
 
 
 def place(node: A.Node, span: float, ctx: Ctx) -> ir.Sched:

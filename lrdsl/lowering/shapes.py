@@ -22,7 +22,7 @@ def leaf(expr: ir.Arith, d: float, call: A.Call, label: str | None = None) -> ir
     """``expr`` as a phase of ``d`` steps that holds its value at ``d`` afterwards."""
     span = call.span
     formula = ir.Formula(expr, label=label or str(call), origin=(span.start, span.end) if span else None)
-    return ir.Clamp(d, formula) if d > 0 else formula
+    return ir.Clamp(d, formula)
 
 
 def option(call: A.Call, name: str, ctx: Ctx) -> float:

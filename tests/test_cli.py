@@ -1,0 +1,104 @@
+"""The command line: formats, inputs, exit codes, and no tracebacks."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import lrdsl
+from lrdsl.cli import main
+from tests.conftest import run_cli
+
+EXAMPLE = "warmup(linear, 5ep) >> cosine(0.1→1e-6) * restart(mult=2)"
+
+
+def test_eval_csv_is_full_precision() -> None:
+    proc = run_cli("eval", EXAMPLE, "--steps", "5000", "--steps-per-epoch", "50", "--format", "csv")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == "step,lr" and len(lines) == 5001
+    values = np.array([float(ln.split(",")[1]) for ln in lines[1:]])
+    np.testing.assert_array_equal(values, lrdsl.evaluate(EXAMPLE, 5000, 50))
+    assert lines[252] == f"251,{float(lrdsl.evaluate(EXAMPLE, 5000, 50)[251])!r}"
+
+
+def test_eval_csv_streams_in_chunks(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr("lrdsl.cli.CHUNK", 7)
+    assert main(["eval", "cosine(1→0)", "--steps", "20", "--format", "csv"]) == 0
+    rows = capsys.readouterr().out.splitlines()[1:]
+    np.testing.assert_array_equal([float(r.split(",")[1]) for r in rows], lrdsl.evaluate("cosine(1→0)", 20))
+
+
+def test_eval_table_is_summarised_with_boundaries(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", EXAMPLE, "--steps", "5000", "--steps-per-epoch", "50"]) == 0
+    out = capsys.readouterr().out
+    assert len(out.splitlines()) < 120
+    for step in ("249", "250", "928", "929", "4999"):
+        assert f"\n{step:>12}  " in out
+
+
+def test_eval_at_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", "cosine(1→0, 100)", "--at", "0,50,1000000000", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["step"] == [0, 50, 1000000000]
+    np.testing.assert_allclose(doc["lr"], [1.0, 0.5, 0.0], atol=1e-15)
+
+
+def test_eval_npy_to_file(tmp_path: Path) -> None:
+    out = tmp_path / "lr.npy"
+    assert main(["eval", "linear(0→1, 10)", "--format", "npy", "-o", str(out)]) == 0
+    np.testing.assert_array_equal(np.load(out), np.arange(10) / 10)
+
+
+def test_expr_from_stdin_and_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "sched.lrdsl"
+    path.write_text("# a config-file schedule\nwarmup(linear, 10)  # ramp\n  >> cosine(1→0, 90)\n")
+    assert main(["check", f"@{path}"]) == 0
+    assert capsys.readouterr().out.strip() == "warmup(linear, 10) >> cosine(1→0, 90)"
+    monkeypatch.setattr("sys.stdin", io.StringIO("cosine( 1 -> 0 )"))
+    assert main(["fmt", "-"]) == 0
+    assert capsys.readouterr().out.strip() == "cosine(1→0)"
+
+
+def test_check_error_exit_2_caret_hint() -> None:
+    proc = run_cli("check", "cosin(0.1→0)")
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr == ("1:1: error: unknown shape 'cosin'\n  cosin(0.1→0)\n  ^^^^^\n"
+                           "hint: did you mean 'cosine'?\n")
+
+
+@pytest.mark.parametrize("args", [
+    ["eval", "cosine(0.1→0)"],
+    ["eval", "cosine(0.1→0, 5ep)"],
+    ["eval", "cosine(1→0, 10)", "--at", "x"],
+    ["eval", "cosine(1→0, 10)", "--steps", "-3"],
+    ["eval", "cosine(1→0, 10)", "--set", "peak"],
+    ["eval", "@/nonexistent/file"],
+    ["eval", "cosine(1→0, 10)", "--format", "xml"],
+    ["gen", "cosine(1→0, 10)"],
+    ["frobnicate"],
+    [],
+])
+def test_usage_and_input_errors_exit_2_without_traceback(args: list[str]) -> None:
+    proc = run_cli(*args)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr and proc.stderr.strip()
+
+
+def test_explain_lists_resolved_phases(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", EXAMPLE, "--steps", "5000", "--steps-per-epoch", "50"]) == 0
+    out = capsys.readouterr().out
+    assert "warmup(linear, 5ep) to 0.1" in out
+    assert "3 cycle(s)" in out and "cycle 2" in out and "cycle 3" in out
+    assert "928.571429" in out
+
+
+def test_set_binds_parameters(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", "cosine($peak→0, 10)", "--set", "peak=2", "--at", "0", "--format", "csv"]) == 0
+    assert capsys.readouterr().out == "step,lr\n0,2.0\n"

@@ -1,0 +1,233 @@
+"""Error snapshots: a table of bad inputs and their exact messages (LANGUAGE.md §6)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import lrdsl
+
+ERRORS: list[tuple[str, dict[str, Any], str]] = [
+    ("cosin(0.1→0)", {}, "1:1: error: unknown shape 'cosin'\n  cosin(0.1→0)\n  ^^^^^\nhint: did you mean 'cosine'?"),
+    (
+        "cosine(0.1→0, 5ep)",
+        {},
+        "1:15: error: 5ep needs --steps-per-epoch\n  cosine(0.1→0, 5ep)\n                ^^^\nhint: pass steps_per_epoch=… (CLI: --steps-per-epoch K)",
+    ),
+    (
+        "exp(0→1e-3, 100)",
+        {},
+        "1:1: error: exp(0→1e-3, 100): exp needs non-zero ends of the same sign\n  exp(0→1e-3, 100)\n  ^^^^^^^^^^^^^^^^\nhint: use linear or cosine to reach 0, or end at a small value such as 1e-8",
+    ),
+    (
+        "warmup(linear, 100)",
+        {},
+        "1:1: error: warmup at the end: nothing to warm up to\n  warmup(linear, 100)\n  ^^^^^^^^^^^^^^^^^^^\nhint: follow it with a phase: warmup(linear, 5ep) >> cosine(0.1→0)",
+    ),
+    (
+        "cosine(0.1→0) >> warmup(linear, 100)",
+        {"total_steps": 1000},
+        "1:18: error: warmup at the end: nothing to warm up to\n  cosine(0.1→0) >> warmup(linear, 100)\n                   ^^^^^^^^^^^^^^^^^^^\nhint: follow it with a phase: warmup(linear, 5ep) >> cosine(0.1→0)",
+    ),
+    (
+        "warmup(linear, 100) >> cosine(→0)",
+        {"total_steps": 1000},
+        "1:31: error: cosine(→0) takes its start from the warm-up before it\n  warmup(linear, 100) >> cosine(→0)\n                                ^^\nhint: a warm-up ramps to the next phase's start: give that phase an explicit start",
+    ),
+    (
+        "cosine(→0, 100)",
+        {},
+        "1:8: error: cosine(→0, 100) has no previous phase to start from\n  cosine(→0, 100)\n         ^^\nhint: give an explicit start",
+    ),
+    (
+        "cosine(0.1→0)",
+        {},
+        "1:1: error: this schedule has a flexible phase and no total\n  cosine(0.1→0)\n  ^^^^^^^^^^^^^\nhint: give the total: --steps N (API: total_steps=N)",
+    ),
+    ("", {}, "1:1: error: empty schedule\n  \n  ^\nhint: write a schedule such as 'cosine(0.1→0)'"),
+    (
+        "   # only a comment",
+        {},
+        "1:1: error: empty schedule\n     # only a comment\n  ^^^^^^^^^^^^^^^^^^^\nhint: write a schedule such as 'cosine(0.1→0)'",
+    ),
+    (
+        "cosine(0.1→0",
+        {},
+        "1:13: error: unexpected end of input\n  cosine(0.1→0\n              ^\nhint: expected ')', ',', '>>', ']'",
+    ),
+    (
+        "cosine(0.1 0)",
+        {},
+        "1:12: error: unexpected '0'\n  cosine(0.1 0)\n             ^\nhint: expected ')', '*', '**', '+', ',', '-', …",
+    ),
+    (
+        "cosine(0.1→0, 100) * restart(period=10)",
+        {},
+        "1:37: error: the restarted schedule has its own duration and a period\n  cosine(0.1→0, 100) * restart(period=10)\n                                      ^^\nhint: give one of them: cosine(0.1→0) * restart(period=…) or cosine(0.1→0, …) * restart()",
+    ),
+    (
+        "restart(mult=2)",
+        {},
+        "1:1: error: restart(…) is a modifier: apply it with '*'\n  restart(mult=2)\n  ^^^^^^^\nhint: e.g. cosine(0.1→0) * restart(…)",
+    ),
+    (
+        "cosine(0.1→0, 100, foo=1)",
+        {},
+        "1:20: error: cosine() has no argument 'foo'\n  cosine(0.1→0, 100, foo=1)\n                     ^^^\nhint: cosine(range, dur)",
+    ),
+    (
+        "cosine(0.1→0, durr=1)",
+        {},
+        "1:15: error: cosine() has no argument 'durr'\n  cosine(0.1→0, durr=1)\n                ^^^^\nhint: did you mean 'dur'?",
+    ),
+    (
+        "cosine(0.1, 100)",
+        {},
+        "1:8: error: cosine() expects a range such as 0.1→1e-6\n  cosine(0.1, 100)\n         ^^^\nhint: write cosine(a→b) or cosine(→b) to start from the previous phase",
+    ),
+    (
+        "linear(0→1, 100, 5)",
+        {},
+        "1:18: error: too many arguments to linear()\n  linear(0→1, 100, 5)\n                   ^\nhint: linear(range, dur)",
+    ),
+    (
+        "const(1e309)",
+        {},
+        "1:7: error: number 1e309 is too large\n  const(1e309)\n        ^^^^^\nhint: numbers must be finite",
+    ),
+    (
+        "const(inf)",
+        {},
+        "1:7: error: expected a number, found 'inf'\n  const(inf)\n        ^^^\nhint: numbers must be finite",
+    ),
+    (
+        "cosine($peak→0, 100)",
+        {},
+        "1:8: error: parameter $peak is not bound\n  cosine($peak→0, 100)\n         ^^^^^\nhint: bind it: --set peak=… or params={'peak': …}",
+    ),
+    (
+        "cosine(0.1→0, 100)",
+        {"params": {"lr": 1.0}},
+        "error: unused parameter: $lr\nhint: remove it or use it in the schedule",
+    ),
+    (
+        "fn(log(u), 100)",
+        {},
+        "1:1: error: fn(log(u), 100) is -inf at its local step 0\n  fn(log(u), 100)\n  ^^^^^^^^^^^^^^^\nhint: check for division by zero, log of 0 or overflow",
+    ),
+    (
+        "fn(x * u, 100)",
+        {},
+        "1:4: error: unknown variable 'x' in fn()\n  fn(x * u, 100)\n     ^\nhint: variables here: t, u, p, e, pi",
+    ),
+    (
+        "fn(sinh(u), 100)",
+        {},
+        "1:4: error: unknown function 'sinh'\n  fn(sinh(u), 100)\n     ^^^^\nhint: did you mean 'sin'?",
+    ),
+    (
+        "linear(0→1, 100) / linear(0→1, 100)",
+        {},
+        "1:1: error: a quotient is nan at its local step 0\n  linear(0→1, 100) / linear(0→1, 100)\n  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\nhint: check for division by zero, log of 0 or overflow",
+    ),
+    (
+        "quantize(10)",
+        {},
+        "1:1: error: quantize(…) is a modifier: apply it with '*'\n  quantize(10)\n  ^^^^^^^^\nhint: e.g. cosine(0.1→0) * quantize(…)",
+    ),
+    (
+        "cosine(0.1→0) * restart(mult=0.5)",
+        {"total_steps": 100},
+        "1:30: error: restart mult must be ≥ 1, got 0.5\n  cosine(0.1→0) * restart(mult=0.5)\n                               ^^^",
+    ),
+    (
+        "cosine(0.1→0) * repeat(2.5)",
+        {"total_steps": 100},
+        "1:24: error: a cycle count must be a whole number ≥ 1, got 2.5\n  cosine(0.1→0) * repeat(2.5)\n                         ^^^",
+    ),
+    (
+        "step(0.1, 100, every=0)",
+        {},
+        "1:22: error: step() 'every' must be positive, got 0\n  step(0.1, 100, every=0)\n                       ^",
+    ),
+    (
+        "multistep(0.1, 100, at=30)",
+        {},
+        "1:24: error: multistep() argument 'at' must be a list such as [30ep, 60ep]\n  multistep(0.1, 100, at=30)\n                         ^^",
+    ),
+    (
+        "cosine(0.1→0, 100) >> >> const(1)",
+        {},
+        "1:23: error: unexpected '>>'\n  cosine(0.1→0, 100) >> >> const(1)\n                        ^^\nhint: expected '(', '-', '[', a $parameter, a duration, a name, …",
+    ),
+    (
+        "cosine(0.1→0, 100) $ 2",
+        {},
+        "1:20: error: unexpected character '$'\n  cosine(0.1→0, 100) $ 2\n                     ^\nhint: a parameter is '$' followed by a name, e.g. $peak",
+    ),
+    ("linear", {}, "1:1: error: 'linear' is a shape: call it, e.g. linear(…)\n  linear\n  ^^^^^^"),
+    (
+        "onecycle(0.1, pct=1.5)",
+        {"total_steps": 100},
+        "1:19: error: onecycle pct must be between 0 and 1, got 1.5\n  onecycle(0.1, pct=1.5)\n                    ^^^",
+    ),
+    (
+        "wsd(1, warmup=60, decay=60)",
+        {"total_steps": 100},
+        "1:1: error: wsd warm-up (60) and decay (60) exceed its 100 steps\n  wsd(1, warmup=60, decay=60)\n  ^^^^^^^^^^^^^^^^^^^^^^^^^^^",
+    ),
+    (
+        "poly(1→0, power=2, cycle=true)",
+        {"total_steps": 100},
+        "1:1: error: poly(…, cycle=true) needs its decay period\n  poly(1→0, power=2, cycle=true)\n  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\nhint: e.g. poly(0.1→1e-4, 1000, cycle=true)",
+    ),
+    (
+        "warmup(lin, 5)",
+        {},
+        "1:8: error: warmup() argument 'shape' must be one of linear, cosine, exp, poly\n  warmup(lin, 5)\n         ^^^\nhint: did you mean 'linear'?",
+    ),
+    (
+        "cosine(0.1→0, 100) * quantize(10, at=middle)",
+        {},
+        "1:38: error: quantize() argument 'at' must be one of start, end\n  cosine(0.1→0, 100) * quantize(10, at=middle)\n                                       ^^^^^^",
+    ),
+    (
+        "((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((1))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))",
+        {},
+        "1:201: error: brackets nested deeper than 200\n  ((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((\n                                                    ^\nhint: flatten the expression",
+    ),
+    (
+        "recur(lr * 2, every=1)",
+        {"total_steps": 100},
+        "1:1: error: recur() has no previous phase to start from\n  recur(lr * 2, every=1)\n  ^^^^^^^^^^^^^^^^^^^^^^\nhint: give an explicit start",
+    ),
+    (
+        "const(1, 1e20)",
+        {},
+        "1:10: error: duration of 1e+20 steps is too large\n  const(1, 1e20)\n           ^^^^\nhint: the limit is 1e+15 steps",
+    ),
+    (
+        "sin(u)",
+        {},
+        "1:1: error: unknown shape 'sin'\n  sin(u)\n  ^^^\nhint: math functions go inside fn(…), e.g. fn(sin(u))",
+    ),
+    (
+        "cosine(0.1→0, -5)",
+        {},
+        "1:15: error: a duration must be a non-negative number of steps\n  cosine(0.1→0, -5)\n                ^^",
+    ),
+    (
+        "cosine(0.1→0, 100)\n  >> linear(0→1, 5ep)",
+        {},
+        "2:18: error: 5ep needs --steps-per-epoch\n    >> linear(0→1, 5ep)\n                   ^^^\nhint: pass steps_per_epoch=… (CLI: --steps-per-epoch K)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "kwargs", "message"), ERRORS, ids=[e[0][:40] for e in ERRORS])
+def test_error_message(text: str, kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(lrdsl.LrdslError) as info:
+        lrdsl.evaluate(text, **kwargs)
+    assert str(info.value) == message
+    assert isinstance(info.value, ValueError)
