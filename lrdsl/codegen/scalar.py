@@ -1,0 +1,183 @@
+"""Plain-Python printer (targets ``python``, ``torch``, ``paddle``): float64, exact ints.
+
+The step is a Python ``int``; phase and cycle membership use integer arithmetic
+(``//``, ``bisect``) and everything else uses :mod:`math`. A new scalar target
+changes only :attr:`ScalarPrinter.FUNCS`.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+from lrdsl import ir
+from lrdsl.codegen.emitter import Emitter, cycles_integral, num, quantize_integral, seq_integral, whole
+
+BINARY = {"+": "+", "-": "-", "*": "*", "/": "/"}
+
+
+class ScalarPrinter:
+    """Prints IR as plain Python functions of ``u`` (an ``int`` where steps are whole)."""
+
+    FUNCS: dict[str, str] = {
+        "sin": "math.sin", "cos": "math.cos", "tan": "math.tan", "exp": "math.exp", "log": "math.log",
+        "sqrt": "math.sqrt", "abs": "abs", "floor": "math.floor", "ceil": "math.ceil",
+    }  # fmt: skip
+    PI = "math.pi"
+
+    def __init__(self, emitter: Emitter) -> None:
+        self.em = emitter
+        self.em.imports.add("math")
+
+    # -- arithmetic -------------------------------------------------------------------------
+    def arith(self, e: ir.Arith, integral: bool) -> str:
+        """``e`` as a Python expression (fully parenthesised where it matters)."""
+        if isinstance(e, ir.Const):
+            if e.value == math.pi:
+                return self.PI
+            return num(e.value) if e.value >= 0 else f"({num(e.value)})"
+        if isinstance(e, ir.Var):
+            return e.name
+        if isinstance(e, ir.Bin):
+            a, b = self.arith(e.a, integral), self.arith(e.b, integral)
+            if e.op in ("min", "max"):
+                return f"{e.op}({a}, {b})"
+            if e.op == "**":
+                return f"({a} ** {b})"
+            return f"({a} {BINARY[e.op]} {b})"
+        if isinstance(e, ir.Fn):
+            a = self.arith(e.arg, integral)
+            if e.name == "neg":
+                return f"(-{a})"
+            return f"{self.FUNCS[e.name]}({_bare(a)})"
+        if isinstance(e, ir.FloorDiv):
+            x = self.arith(e.x, integral)
+            if integral and e.x == ir.Var("u") and whole(e.c):
+                return f"({x} // {int(e.c)})"
+            return f"math.floor({x} / {num(e.c)})"
+        if isinstance(e, ir.CeilDiv):
+            x = self.arith(e.x, integral)
+            if integral and e.x == ir.Var("u") and whole(e.c):
+                return f"(-(-{x} // {int(e.c)}))"
+            return f"math.ceil({x} / {num(e.c)})"
+        if isinstance(e, ir.Count):
+            self.em.imports.add("bisect")
+            table = self.em.constant("marks", _tuple(e.thresholds))
+            return f"bisect.bisect_right({table}, {self.arith(e.x, integral)})"
+        raise TypeError(f"unknown arithmetic {e!r}")  # pragma: no cover
+
+    # -- schedules --------------------------------------------------------------------------
+    def sched(self, node: ir.Sched, integral: bool) -> str:
+        """Define a function for ``node``; return its name."""
+        return getattr(self, "_" + type(node).__name__.lower())(node, integral)  # type: ignore[no-any-return]
+
+    def _formula(self, node: ir.Formula, integral: bool) -> str:
+        name = self.em.fresh("phase")
+        self.em.define(name, node.label, [f"return {_bare(self.arith(node.expr, integral))}"])
+        return name
+
+    def _clamp(self, node: ir.Clamp, integral: bool) -> str:
+        keep = integral and whole(node.hi)
+        child = self.sched(node.body, keep)
+        name = self.em.fresh("hold")
+        hi = str(int(node.hi)) if keep else num(node.hi)
+        self.em.define(name, f"holds its value after {hi} steps", [f"return {child}(min(u, {hi}))"])
+        return name
+
+    def _seq(self, node: ir.Seq, integral: bool) -> str:
+        flags = seq_integral(node, integral)
+        children = [self.sched(p, f) for p, f in zip(node.parts, flags)]
+        lines = []
+        bounds = [_step(b, f) for b, f in zip(node.breaks, flags)]
+        for j, child in enumerate(children):
+            shifted = "u" if node.breaks[j] == 0 else f"u - {bounds[j]}"
+            if j + 1 < len(children):
+                lines.append(f"if u < {_step(node.breaks[j + 1], integral)}:")
+                lines.append(f"    return {child}({shifted})")
+            else:
+                lines.append(f"return {child}({shifted})")
+        name = self.em.fresh("phases")
+        self.em.define(name, "one phase after another", lines)
+        return name
+
+    def _combine(self, node: ir.Combine, integral: bool) -> str:
+        calls = [f"{self.sched(p, integral)}(u)" for p in node.parts]
+        if node.op in ("min", "max"):
+            expr = f"{node.op}({', '.join(calls)})"
+        else:
+            expr = f" {BINARY[node.op]} ".join(calls)
+        name = self.em.fresh("combined")
+        self.em.define(name, f"pointwise {node.op}", [f"return {expr}"])
+        return name
+
+    def _cycles(self, node: ir.Cycles, integral: bool) -> str:
+        body = self.sched(node.body, cycles_integral(node, integral))
+        last = node.count - 1
+        name = self.em.fresh("cycles")
+        lines: list[str] = []
+        if node.mult == 1:
+            a, b = node.period.numerator, node.period.denominator
+            if b == 1:
+                lines += [f"i = min(int(u // {a}), {last})", f"local = u - i * {a}"]
+            else:
+                lines += [f"i = min(int(u * {b} // {a}), {last})", f"local = (u * {b} - i * {a}) / {b}"]
+        else:
+            self.em.imports.add("bisect")
+            starts = self.em.constant("cycle_starts", _tuple(float(s) for s in node.starts))
+            lines += [f"i = bisect.bisect_right({starts}, u) - 1",
+                      f"local = (u - {starts}[i]) / {num(float(node.mult))} ** i"]
+        value = f"{body}(local)"
+        if node.decay != 1.0:
+            value = f"{num(node.decay)} ** i * {value}"
+        lines.append(f"return {value}")
+        self.em.define(name, _cycles_doc(node), lines)
+        return name
+
+    def _quantize(self, node: ir.Quantize, integral: bool) -> str:
+        keep = quantize_integral(node, integral)
+        body = self.sched(node.body, keep)
+        q = str(int(node.q)) if keep else num(node.q)
+        k = f"(u // {q})" if keep else f"math.floor(u / {q})"
+        at = f"min(({k} + 1) * {q}, {_step(node.hi, keep)})" if node.at_end else f"{k} * {q}"
+        name = self.em.fresh("quantized")
+        self.em.define(name, f"constant over intervals of {q} steps", [f"return {body}({at})"])
+        return name
+
+    def _recur(self, node: ir.Recur, integral: bool) -> str:
+        name = self.em.fresh("recur")
+        every = str(int(node.every)) if integral and whole(node.every) else num(node.every)
+        k = f"min(u, {_step(node.hi, integral)}) // {every}"
+        lines = [f"lr = {num(node.init)}", f"for _ in range(int({k}) + 1):",
+                 f"    lr = {_bare(self.arith(node.expr, integral))}", "return lr"]
+        self.em.define(name, "the previous value, updated once per interval", lines)
+        return name
+
+
+def _cycles_doc(node: ir.Cycles) -> str:
+    return (f"{node.count} restart cycle(s), the first {float(node.period):g} steps,"
+            f" each {float(node.mult):g}x longer, values x{node.decay:g} per cycle")
+
+
+def _step(x: float, integral: bool) -> str:
+    return str(int(x)) if integral and whole(x) else num(x)
+
+
+def _tuple(values: object) -> str:
+    items = [num(float(v)) for v in values]  # type: ignore[attr-defined]
+    return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+
+
+def _bare(expr: str) -> str:
+    """``expr`` without one pair of enclosing parentheses, when they enclose all of it."""
+    if not (expr.startswith("(") and expr.endswith(")")):
+        return expr
+    depth = 0
+    for i, ch in enumerate(expr):
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth == 0 and i < len(expr) - 1:
+            return expr
+    return expr[1:-1]
+
+
+__all__ = ["Fraction", "ScalarPrinter"]

@@ -1,0 +1,265 @@
+"""Tensor printers (targets ``optax`` and ``keras``): jit-, vmap-safe, float32 values.
+
+No Python branching on the step: phases are chosen with ``where`` after every
+piece is evaluated on a clamped time, so each branch stays finite. Where a
+frame's time is whole steps it stays an ``int32`` tensor: phase boundaries,
+restart cycles, ``⌊u/e⌋`` and quantization are integer operations, exact for
+every step below 2**31; only the value formulas run in float32.
+
+A target is a subclass that changes the tables (module prefix, casts, arrays).
+"""
+
+from __future__ import annotations
+
+import math
+
+from lrdsl import ir
+from lrdsl.codegen.emitter import Emitter, cycles_integral, num, quantize_integral, seq_integral, whole
+from lrdsl.lowering.modifiers import cycle_start
+
+INT32_MAX = 2**31 - 1
+
+
+class TensorPrinter:
+    """Prints IR as functions of a tensor ``u`` (int32 where steps are whole, else float32)."""
+
+    M = "jnp"
+    FUNCS = {f: f"jnp.{f}" for f in ("sin", "cos", "tan", "exp", "log", "sqrt", "abs", "floor", "ceil")}
+    IMPORTS = frozenset({"math", "jax", "jax.numpy as jnp"})
+
+    def __init__(self, emitter: Emitter) -> None:
+        self.em = emitter
+        self.em.imports.update(self.IMPORTS)
+        self._uses_float_u = False
+
+    # -- the target's table: override in subclasses -------------------------------------------
+    def to_float(self, x: str) -> str:
+        """``x`` as float32."""
+        return f"{x}.astype(jnp.float32)"
+
+    def to_int(self, x: str) -> str:
+        """``x`` as int32."""
+        return f"{x}.astype(jnp.int32)"
+
+    def call(self, fn: str, *args: str) -> str:
+        """``M.fn(args)`` for where/minimum/maximum/power/take/searchsorted/full_like."""
+        return f"{self.M}.{fn}({', '.join(args)})"
+
+    def array(self, values: list[float], integer: bool) -> str:
+        """A constant 1-D array."""
+        items = ", ".join(str(int(v)) if integer else num(v) for v in values)
+        return f"jnp.asarray([{items}], dtype=jnp.{'int32' if integer else 'float32'})"
+
+    def fori(self, count: str, body: str, init: float, like: str) -> str:
+        """``init`` (shaped like ``like``) updated by ``body(i, lr)`` for ``i < count``."""
+        return f"jax.lax.fori_loop(0, {count}, {body}, {self.full_like(like, num(init))})"
+
+    def full_like(self, u: str, value: str) -> str:
+        """A float32 tensor shaped like ``u`` filled with ``value``."""
+        return f"jnp.full_like({u}, {value}, dtype=jnp.float32)"
+
+    # -- arithmetic ---------------------------------------------------------------------------
+    def arith(self, e: ir.Arith, integral: bool) -> str:
+        """``e`` as a float expression; ``uf`` is the float32 local time, ``u`` the int one."""
+        if isinstance(e, ir.Const):
+            if e.value == math.pi:
+                return "math.pi"
+            return num(e.value) if e.value >= 0 else f"({num(e.value)})"
+        if isinstance(e, ir.Var):
+            if e.name == "lr":
+                return "lr"
+            self._uses_float_u = True
+            return "uf"
+        if isinstance(e, ir.Bin):
+            a, b = self.arith(e.a, integral), self.arith(e.b, integral)
+            if e.op == "min":
+                return self.call("minimum", a, b)
+            if e.op == "max":
+                return self.call("maximum", a, b)
+            if e.op == "**":
+                return self.call("power", a, b)
+            return f"({a} {e.op} {b})"
+        if isinstance(e, ir.Fn):
+            a = self.arith(e.arg, integral)
+            return f"(-{a})" if e.name == "neg" else f"{self.FUNCS[e.name]}({a})"
+        exact = integral and e.x == ir.Var("u") if isinstance(e, (ir.FloorDiv, ir.CeilDiv, ir.Count)) else False
+        if isinstance(e, ir.FloorDiv):
+            if exact and whole(e.c) and e.c <= INT32_MAX:
+                return self.to_float(f"(u // {int(e.c)})")
+            return self.call("floor", f"{self.arith(e.x, integral)} / {num(e.c)}")
+        if isinstance(e, ir.CeilDiv):
+            if exact and whole(e.c) and e.c <= INT32_MAX:
+                return self.to_float(f"(-((-u) // {int(e.c)}))")
+            return self.call("ceil", f"{self.arith(e.x, integral)} / {num(e.c)}")
+        if isinstance(e, ir.Count):
+            x = "u" if exact else self.arith(e.x, integral)
+            terms = [self.to_float(f"({x} >= {int(m) if exact and whole(m) else num(m)})") for m in e.thresholds]
+            return "(" + " + ".join(terms) + ")"
+        raise TypeError(f"unknown arithmetic {e!r}")  # pragma: no cover
+
+    # -- schedules ----------------------------------------------------------------------------
+    def sched(self, node: ir.Sched, integral: bool) -> str:
+        """Define a function for ``node``; return its name."""
+        return getattr(self, "_" + type(node).__name__.lower())(node, integral)  # type: ignore[no-any-return]
+
+    def _formula(self, node: ir.Formula, integral: bool) -> str:
+        self._uses_float_u = False
+        expr = self.arith(node.expr, integral)
+        lines = []
+        if self._uses_float_u:
+            lines.append(f"uf = {self.to_float('u')}" if integral else "uf = u")
+        else:
+            expr = self.full_like("u", expr)
+        name = self.em.fresh("phase")
+        self.em.define(name, node.label, [*lines, f"return {expr}"])
+        return name
+
+    def _clamp(self, node: ir.Clamp, integral: bool) -> str:
+        keep = integral and whole(node.hi) and node.hi <= INT32_MAX
+        child = self.sched(node.body, keep)
+        name = self.em.fresh("hold")
+        u = "u" if keep or not integral else self.to_float("u")
+        hi = str(int(node.hi)) if keep else num(node.hi)
+        self.em.define(name, f"holds its value after {hi} steps", [f"return {child}({self.call('minimum', u, hi)})"])
+        return name
+
+    def _seq(self, node: ir.Seq, integral: bool) -> str:
+        flags = seq_integral(node, integral)
+        lines = []
+        for j, (part, keep) in enumerate(zip(node.parts, flags)):
+            child = self.sched(part, keep)
+            b = node.breaks[j]
+            if b == 0:
+                shifted = "u"
+            elif keep:
+                shifted = self.call("maximum", f"u - {int(b)}", "0")
+            else:
+                uf = self.to_float("u") if integral else "u"
+                shifted = self.call("maximum", f"{uf} - {num(b)}", "0.0")
+            lines.append(f"v{j} = {child}({shifted})")
+        value = f"v{len(node.parts) - 1}"
+        for j in range(len(node.parts) - 2, -1, -1):
+            b = node.breaks[j + 1]
+            bound = str(math.ceil(b)) if integral else num(b)  # whole u < b  ⟺  u < ⌈b⌉
+            value = self.call("where", f"u < {bound}", f"v{j}", value)
+        name = self.em.fresh("phases")
+        self.em.define(name, "one phase after another", [*lines, f"return {value}"])
+        return name
+
+    def _combine(self, node: ir.Combine, integral: bool) -> str:
+        calls = [f"{self.sched(p, integral)}(u)" for p in node.parts]
+        if node.op in ("min", "max"):
+            expr = calls[0]
+            for c in calls[1:]:
+                expr = self.call("minimum" if node.op == "min" else "maximum", expr, c)
+        else:
+            expr = f" {node.op} ".join(calls)
+        name = self.em.fresh("combined")
+        self.em.define(name, f"pointwise {node.op}", [f"return {expr}"])
+        return name
+
+    def _cycles(self, node: ir.Cycles, integral: bool) -> str:
+        body = self.sched(node.body, cycles_integral(node, integral))
+        last = node.count - 1
+        lines: list[str] = []
+        a, b = node.period.numerator, node.period.denominator
+        span = max(node.span, float(cycle_start(node.period, node.mult, node.count)))
+        if node.mult == 1 and integral and b == 1 and a <= INT32_MAX:
+            lines += [f"i = {self.call('minimum', f'u // {a}', str(last))}", f"local = u - i * {a}"]
+            index = "i"
+        elif node.mult == 1 and integral and a * b <= INT32_MAX and span * b <= INT32_MAX:
+            lines += [f"i = {self.call('minimum', f'(u // {a}) * {b} + ((u % {a}) * {b}) // {a}', str(last))}",
+                      f"local = {self.to_float(f'(u - (i // {b}) * {a}) * {b} - (i % {b}) * {a}')} / {b}.0"]
+            index = "i"
+        elif node.mult == 1:
+            uf = self.to_float("u") if integral else "u"
+            p = num(float(node.period))
+            lines += [f"i = {self.call('minimum', self.call('floor', f'{uf} / {p}'), f'{last}.0')}",
+                      f"local = {uf} - i * {p}"]
+            index = self.to_int("i")
+        else:
+            scale = self.em.constant("cycle_stretch", self.array([float(node.mult) ** i for i in range(node.count)], False))
+            if integral:
+                starts = [math.ceil(s) for s in node.starts]
+                first = self.em.constant("cycle_first_step", self.array([float(s) for s in starts], True))
+                offsets = [float(s - f) for s, f in zip(starts, node.starts)]
+                frac = self.em.constant("cycle_offset", self.array(offsets, False))
+                found = self.call("searchsorted", first, "u", 'side="right"')
+                since = self.to_float(f"u - {self.call('take', first, 'i')}")
+                lines += [f"i = {found} - 1",
+                          f"local = ({since} + {self.call('take', frac, 'i')}) / {self.call('take', scale, 'i')}"]
+            else:
+                starts_f = self.em.constant("cycle_starts", self.array([float(s) for s in node.starts], False))
+                found = self.call("searchsorted", starts_f, "u", 'side="right"')
+                lines += [f"i = {found} - 1",
+                          f"local = (u - {self.call('take', starts_f, 'i')}) / {self.call('take', scale, 'i')}"]
+            index = "i"
+        value = f"{body}(local)"
+        if node.decay != 1.0:
+            decays = self.em.constant("cycle_decay", self.array([node.decay**i for i in range(node.count)], False))
+            value = f"{self.call('take', decays, index)} * {value}"
+        lines.append(f"return {value}")
+        name = self.em.fresh("cycles")
+        self.em.define(name, f"{node.count} restart cycle(s), the first {float(node.period):g} steps", lines)
+        return name
+
+    def _quantize(self, node: ir.Quantize, integral: bool) -> str:
+        keep = quantize_integral(node, integral) and node.hi <= INT32_MAX
+        body = self.sched(node.body, keep)
+        if keep:
+            q = str(int(node.q))
+            at = self.call("minimum", f"(u // {q} + 1) * {q}", str(int(node.hi))) if node.at_end else f"(u // {q}) * {q}"
+        else:
+            uf = self.to_float("u") if integral else "u"
+            q = num(node.q)
+            k = self.call("floor", f"{uf} / {q}")
+            at = self.call("minimum", f"({k} + 1.0) * {q}", num(node.hi)) if node.at_end else f"{k} * {q}"
+        name = self.em.fresh("quantized")
+        self.em.define(name, f"constant over intervals of {q} steps", [f"return {body}({at})"])
+        return name
+
+    def _recur(self, node: ir.Recur, integral: bool) -> str:
+        # A fixed trip count (every interval of the span) with a mask: vmap-safe, one loop shape.
+        self._uses_float_u = False
+        expr = self.arith(node.expr, integral)
+        last = int(node.hi // node.every)
+        if integral and whole(node.every) and whole(node.hi):
+            k = f"{self.call('minimum', 'u', str(int(node.hi)))} // {int(node.every)}"
+        else:
+            uf = self.to_float("u") if integral else "u"
+            k = self.to_int(self.call("floor", f"{self.call('minimum', uf, num(node.hi))} / {num(node.every)}"))
+        lines = [f"k = {k}", "", "def update(j, lr):",
+                 f"    return {self.call('where', 'j <= k', expr, 'lr')}", "",
+                 f"return {self.fori(str(last + 1), 'update', node.init, 'u')}"]
+        name = self.em.fresh("recur")
+        self.em.define(name, "the previous value, updated once per interval", lines)
+        return name
+
+
+class KerasPrinter(TensorPrinter):
+    """``keras.ops``: runs on every Keras 3 backend."""
+
+    M = "ops"
+    FUNCS = {f: f"ops.{f}" for f in ("sin", "cos", "tan", "exp", "log", "sqrt", "abs", "floor", "ceil")}
+    IMPORTS = frozenset({"math", "keras", "from keras import ops"})
+
+    def to_float(self, x: str) -> str:
+        """``x`` as float32."""
+        return f'ops.cast({x}, "float32")'
+
+    def to_int(self, x: str) -> str:
+        """``x`` as int32."""
+        return f'ops.cast({x}, "int32")'
+
+    def array(self, values: list[float], integer: bool) -> str:
+        """A constant 1-D tensor."""
+        items = ", ".join(str(int(v)) if integer else num(v) for v in values)
+        return f'ops.convert_to_tensor([{items}], dtype="{"int32" if integer else "float32"}")'
+
+    def fori(self, count: str, body: str, init: float, like: str) -> str:
+        """``init`` (shaped like ``like``) updated by ``body(i, lr)`` for ``i < count``."""
+        return f"ops.fori_loop(0, {count}, {body}, {self.full_like(like, num(init))})"
+
+    def full_like(self, u: str, value: str) -> str:
+        """A float32 tensor shaped like ``u`` filled with ``value``."""
+        return f'ops.full_like({u}, {value}, dtype="float32")'
