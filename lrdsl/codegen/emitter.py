@@ -31,7 +31,41 @@ def num(x: float) -> str:
 
 def safe_comment(text: str) -> str:
     """``text`` reduced to characters that cannot end a comment or a string."""
-    return re.sub(r"[^A-Za-z0-9_ .,:;+\-*/%()\[\]=<>^→$]", "?", text)[:100]
+    return re.sub(r"[^A-Za-z0-9_ .,:;+\-*/%()\[\]=<>^→$]", "?", text)[:80]
+
+
+LINE = 60
+"""Longest expression kept on one line before parts are hoisted into temporaries."""
+
+_SIMPLE = re.compile(r"-?[0-9.e+-]+|[A-Za-z_][A-Za-z_0-9.]*")
+
+
+def bare(expr: str) -> str:
+    """``expr`` without one pair of parentheses that encloses all of it."""
+    if not (expr.startswith("(") and expr.endswith(")")):
+        return expr
+    depth = 0
+    for i, ch in enumerate(expr):
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth == 0 and i < len(expr) - 1:
+            return expr
+    return expr[1:-1]
+
+
+def power(a: str, b: str) -> str:
+    """``a ** b`` spaced as ruff formats it (hugged when both operands are simple)."""
+    if _SIMPLE.fullmatch(a) and _SIMPLE.fullmatch(b) and not a.startswith("-"):
+        return f"({a}**{b})"
+    return f"({a} ** {b})"
+
+
+def sequence(values: list[str]) -> str:
+    """A tuple literal, one item a line when it would not fit on one."""
+    one = "(" + ", ".join(values) + ("," if len(values) == 1 else "") + ")"
+    if len(one) <= 70:
+        return one
+    return "(\n" + "".join(f"    {v},\n" for v in values) + ")"
 
 
 @dataclass
@@ -43,24 +77,50 @@ class Emitter:
     constants: list[str] = field(default_factory=list)
     counter: int = 0
     imports: set[str] = field(default_factory=set)
+    body: list[str] = field(default_factory=list)
+    temps: int = 0
 
     def fresh(self, kind: str) -> str:
         """A new function name such as ``_phase_3``."""
         self.counter += 1
         return f"{self.prefix}{kind}_{self.counter}"
 
-    def constant(self, kind: str, value: str) -> str:
-        """A module-level constant ``_KIND_N = value``; returns its name."""
+    def constant(self, kind: str, values: list[str]) -> str:
+        """A module-level tuple constant ``_KIND_N = (…)``; returns its name."""
         self.counter += 1
         name = f"{self.prefix.upper()}{kind.upper()}_{self.counter}"
-        self.constants.append(f"{name} = {value}")
+        self.constants.append(f"{name} = {sequence(values)}")
         return name
 
+    def start(self) -> None:
+        """Begin the statements of a new function (temporaries are numbered per function)."""
+        self.body = []
+        self.temps = 0
+
+    def hoist(self, code: str) -> str:
+        """Assign ``code`` to a new temporary of the current function; return its name."""
+        self.temps += 1
+        name = f"x{self.temps}"
+        self.body.append(f"{name} = {bare(code)}")
+        return name
+
+    def fit(self, *parts: str) -> list[str]:
+        """``parts`` with the longest ones hoisted until they fit on one line together."""
+        out = list(parts)
+        while sum(len(p) for p in out) > LINE:
+            i = max(range(len(out)), key=lambda k: len(out[k]))
+            if _SIMPLE.fullmatch(out[i]):
+                break
+            out[i] = self.hoist(out[i])
+        return out
+
     def define(self, name: str, doc: str, lines: list[str]) -> None:
-        """Add ``def name(u):`` with a one-line comment and ``lines`` as its body."""
-        body = "\n".join("    " + ln for ln in lines)
+        """Add ``def name(u):`` with a one-line comment and ``lines`` (after the hoisted ones)."""
+        statements = [*self.body, *lines]
+        self.body = []
+        text = "\n".join(("    " + ln) if ln else "" for ln in statements)
         comment = f"    # {safe_comment(doc)}\n" if doc else ""
-        self.defs.append(f"def {name}(u):\n{comment}{body}")
+        self.defs.append(f"def {name}(u):\n{comment}{text}")
 
 
 def seq_integral(node: ir.Seq, integral: bool) -> list[bool]:

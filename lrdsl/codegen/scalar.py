@@ -8,10 +8,18 @@ changes only :attr:`ScalarPrinter.FUNCS`.
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 
 from lrdsl import ir
-from lrdsl.codegen.emitter import Emitter, cycles_integral, num, quantize_integral, seq_integral, whole
+from lrdsl.codegen.emitter import (
+    Emitter,
+    bare,
+    cycles_integral,
+    num,
+    power,
+    quantize_integral,
+    seq_integral,
+    whole,
+)
 
 BINARY = {"+": "+", "-": "-", "*": "*", "/": "/"}
 
@@ -31,7 +39,7 @@ class ScalarPrinter:
 
     # -- arithmetic -------------------------------------------------------------------------
     def arith(self, e: ir.Arith, integral: bool) -> str:
-        """``e`` as a Python expression (fully parenthesised where it matters)."""
+        """``e`` as a Python expression; long parts are hoisted into temporaries."""
         if isinstance(e, ir.Const):
             if e.value == math.pi:
                 return self.PI
@@ -39,31 +47,32 @@ class ScalarPrinter:
         if isinstance(e, ir.Var):
             return e.name
         if isinstance(e, ir.Bin):
-            a, b = self.arith(e.a, integral), self.arith(e.b, integral)
+            a, b = self.em.fit(self.arith(e.a, integral), self.arith(e.b, integral))
             if e.op in ("min", "max"):
-                return f"{e.op}({a}, {b})"
+                return f"{e.op}({bare(a)}, {bare(b)})"
             if e.op == "**":
-                return f"({a} ** {b})"
+                return power(a, b)
             return f"({a} {BINARY[e.op]} {b})"
         if isinstance(e, ir.Fn):
-            a = self.arith(e.arg, integral)
+            (a,) = self.em.fit(self.arith(e.arg, integral))
             if e.name == "neg":
                 return f"(-{a})"
-            return f"{self.FUNCS[e.name]}({_bare(a)})"
+            return f"{self.FUNCS[e.name]}({bare(a)})"
         if isinstance(e, ir.FloorDiv):
-            x = self.arith(e.x, integral)
+            (x,) = self.em.fit(self.arith(e.x, integral))
             if integral and e.x == ir.Var("u") and whole(e.c):
                 return f"({x} // {int(e.c)})"
             return f"math.floor({x} / {num(e.c)})"
         if isinstance(e, ir.CeilDiv):
-            x = self.arith(e.x, integral)
+            (x,) = self.em.fit(self.arith(e.x, integral))
             if integral and e.x == ir.Var("u") and whole(e.c):
                 return f"(-(-{x} // {int(e.c)}))"
             return f"math.ceil({x} / {num(e.c)})"
         if isinstance(e, ir.Count):
             self.em.imports.add("bisect")
-            table = self.em.constant("marks", _tuple(e.thresholds))
-            return f"bisect.bisect_right({table}, {self.arith(e.x, integral)})"
+            table = self.em.constant("marks", [num(m) for m in e.thresholds])
+            (x,) = self.em.fit(self.arith(e.x, integral))
+            return f"bisect.bisect_right({table}, {bare(x)})"
         raise TypeError(f"unknown arithmetic {e!r}")  # pragma: no cover
 
     # -- schedules --------------------------------------------------------------------------
@@ -72,8 +81,10 @@ class ScalarPrinter:
         return getattr(self, "_" + type(node).__name__.lower())(node, integral)  # type: ignore[no-any-return]
 
     def _formula(self, node: ir.Formula, integral: bool) -> str:
+        self.em.start()
+        value = bare(self.arith(node.expr, integral))
         name = self.em.fresh("phase")
-        self.em.define(name, node.label, [f"return {_bare(self.arith(node.expr, integral))}"])
+        self.em.define(name, node.label, [f"return {value}"])
         return name
 
     def _clamp(self, node: ir.Clamp, integral: bool) -> str:
@@ -123,12 +134,12 @@ class ScalarPrinter:
                 lines += [f"i = min(int(u * {b} // {a}), {last})", f"local = (u * {b} - i * {a}) / {b}"]
         else:
             self.em.imports.add("bisect")
-            starts = self.em.constant("cycle_starts", _tuple(float(s) for s in node.starts))
+            starts = self.em.constant("cycle_starts", [num(float(s)) for s in node.starts])
             lines += [f"i = bisect.bisect_right({starts}, u) - 1",
-                      f"local = (u - {starts}[i]) / {num(float(node.mult))} ** i"]
+                      f"local = (u - {starts}[i]) / {bare(power(num(float(node.mult)), 'i'))}"]
         value = f"{body}(local)"
         if node.decay != 1.0:
-            value = f"{num(node.decay)} ** i * {value}"
+            value = f"{power(num(node.decay), 'i')} * {value}"
         lines.append(f"return {value}")
         self.em.define(name, _cycles_doc(node), lines)
         return name
@@ -144,11 +155,14 @@ class ScalarPrinter:
         return name
 
     def _recur(self, node: ir.Recur, integral: bool) -> str:
+        self.em.start()
+        update = bare(self.arith(node.expr, integral))
+        hoisted, self.em.body = self.em.body, []
         name = self.em.fresh("recur")
         every = str(int(node.every)) if integral and whole(node.every) else num(node.every)
         k = f"min(u, {_step(node.hi, integral)}) // {every}"
         lines = [f"lr = {num(node.init)}", f"for _ in range(int({k}) + 1):",
-                 f"    lr = {_bare(self.arith(node.expr, integral))}", "return lr"]
+                 *("    " + h for h in hoisted), f"    lr = {update}", "return lr"]
         self.em.define(name, "the previous value, updated once per interval", lines)
         return name
 
@@ -162,22 +176,5 @@ def _step(x: float, integral: bool) -> str:
     return str(int(x)) if integral and whole(x) else num(x)
 
 
-def _tuple(values: object) -> str:
-    items = [num(float(v)) for v in values]  # type: ignore[attr-defined]
-    return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
 
-
-def _bare(expr: str) -> str:
-    """``expr`` without one pair of enclosing parentheses, when they enclose all of it."""
-    if not (expr.startswith("(") and expr.endswith(")")):
-        return expr
-    depth = 0
-    for i, ch in enumerate(expr):
-        depth += ch == "("
-        depth -= ch == ")"
-        if depth == 0 and i < len(expr) - 1:
-            return expr
-    return expr[1:-1]
-
-
-__all__ = ["Fraction", "ScalarPrinter"]
+__all__ = ["ScalarPrinter"]

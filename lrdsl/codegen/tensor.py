@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 
 from lrdsl import ir
-from lrdsl.codegen.emitter import Emitter, cycles_integral, num, quantize_integral, seq_integral, whole
+from lrdsl.codegen.emitter import Emitter, bare, cycles_integral, num, quantize_integral, seq_integral, whole
 from lrdsl.lowering.modifiers import cycle_start
 
 INT32_MAX = 2**31 - 1
@@ -31,24 +31,29 @@ class TensorPrinter:
         self.em = emitter
         self.em.imports.update(self.IMPORTS)
         self._uses_float_u = False
+        self._uses_u = False
 
     # -- the target's table: override in subclasses -------------------------------------------
     def to_float(self, x: str) -> str:
         """``x`` as float32."""
-        return f"{x}.astype(jnp.float32)"
+        return f"{_atom(x)}.astype(jnp.float32)"
 
     def to_int(self, x: str) -> str:
         """``x`` as int32."""
-        return f"{x}.astype(jnp.int32)"
+        return f"{_atom(x)}.astype(jnp.int32)"
 
     def call(self, fn: str, *args: str) -> str:
         """``M.fn(args)`` for where/minimum/maximum/power/take/searchsorted/full_like."""
-        return f"{self.M}.{fn}({', '.join(args)})"
+        return f"{self.M}.{fn}({', '.join(bare(a) for a in args)})"
 
-    def array(self, values: list[float], integer: bool) -> str:
-        """A constant 1-D array."""
-        items = ", ".join(str(int(v)) if integer else num(v) for v in values)
-        return f"jnp.asarray([{items}], dtype=jnp.{'int32' if integer else 'float32'})"
+    def table(self, kind: str, values: list[float], integer: bool) -> str:
+        """A module constant holding ``values``, as an array expression."""
+        name = self.em.constant(kind, [str(int(v)) if integer else num(v) for v in values])
+        return self.array(name, integer)
+
+    def array(self, name: str, integer: bool) -> str:
+        """The module tuple ``name`` as a 1-D array."""
+        return f"jnp.asarray({name}, dtype=jnp.{'int32' if integer else 'float32'})"
 
     def fori(self, count: str, body: str, init: float, like: str) -> str:
         """``init`` (shaped like ``like``) updated by ``body(i, lr)`` for ``i < count``."""
@@ -71,7 +76,7 @@ class TensorPrinter:
             self._uses_float_u = True
             return "uf"
         if isinstance(e, ir.Bin):
-            a, b = self.arith(e.a, integral), self.arith(e.b, integral)
+            a, b = self.em.fit(self.arith(e.a, integral), self.arith(e.b, integral))
             if e.op == "min":
                 return self.call("minimum", a, b)
             if e.op == "max":
@@ -80,21 +85,27 @@ class TensorPrinter:
                 return self.call("power", a, b)
             return f"({a} {e.op} {b})"
         if isinstance(e, ir.Fn):
-            a = self.arith(e.arg, integral)
-            return f"(-{a})" if e.name == "neg" else f"{self.FUNCS[e.name]}({a})"
+            (a,) = self.em.fit(self.arith(e.arg, integral))
+            return f"(-{a})" if e.name == "neg" else f"{self.FUNCS[e.name]}({bare(a)})"
         exact = integral and e.x == ir.Var("u") if isinstance(e, (ir.FloorDiv, ir.CeilDiv, ir.Count)) else False
+        self._uses_u = self._uses_u or exact
         if isinstance(e, ir.FloorDiv):
             if exact and whole(e.c) and e.c <= INT32_MAX:
-                return self.to_float(f"(u // {int(e.c)})")
-            return self.call("floor", f"{self.arith(e.x, integral)} / {num(e.c)}")
+                return self.to_float(f"u // {int(e.c)}")
+            (x,) = self.em.fit(self.arith(e.x, integral))
+            return self.call("floor", f"{x} / {num(e.c)}")
         if isinstance(e, ir.CeilDiv):
             if exact and whole(e.c) and e.c <= INT32_MAX:
-                return self.to_float(f"(-((-u) // {int(e.c)}))")
-            return self.call("ceil", f"{self.arith(e.x, integral)} / {num(e.c)}")
+                return self.to_float(f"-((-u) // {int(e.c)})")
+            (x,) = self.em.fit(self.arith(e.x, integral))
+            return self.call("ceil", f"{x} / {num(e.c)}")
         if isinstance(e, ir.Count):
-            x = "u" if exact else self.arith(e.x, integral)
-            terms = [self.to_float(f"({x} >= {int(m) if exact and whole(m) else num(m)})") for m in e.thresholds]
-            return "(" + " + ".join(terms) + ")"
+            x = "u" if exact else self.em.fit(self.arith(e.x, integral))[0]
+            total = ""
+            for m in e.thresholds:
+                term = self.to_float(f"{x} >= {int(m) if exact and whole(m) else num(m)}")
+                total = term if not total else f"({self.em.fit(total, term)[0]} + {term})"
+            return total
         raise TypeError(f"unknown arithmetic {e!r}")  # pragma: no cover
 
     # -- schedules ----------------------------------------------------------------------------
@@ -103,15 +114,15 @@ class TensorPrinter:
         return getattr(self, "_" + type(node).__name__.lower())(node, integral)  # type: ignore[no-any-return]
 
     def _formula(self, node: ir.Formula, integral: bool) -> str:
-        self._uses_float_u = False
+        self._uses_float_u = self._uses_u = False
+        self.em.start()
         expr = self.arith(node.expr, integral)
-        lines = []
         if self._uses_float_u:
-            lines.append(f"uf = {self.to_float('u')}" if integral else "uf = u")
-        else:
+            self.em.body.insert(0, f"uf = {self.to_float('u')}" if integral else "uf = u")
+        elif not self._uses_u:
             expr = self.full_like("u", expr)
         name = self.em.fresh("phase")
-        self.em.define(name, node.label, [*lines, f"return {expr}"])
+        self.em.define(name, node.label, [f"return {bare(expr)}"])
         return name
 
     def _clamp(self, node: ir.Clamp, integral: bool) -> str:
@@ -141,21 +152,28 @@ class TensorPrinter:
         for j in range(len(node.parts) - 2, -1, -1):
             b = node.breaks[j + 1]
             bound = str(math.ceil(b)) if integral else num(b)  # whole u < b  ⟺  u < ⌈b⌉
-            value = self.call("where", f"u < {bound}", f"v{j}", value)
+            chosen = self.call("where", f"u < {bound}", f"v{j}", value)
+            if j:
+                lines.append(f"v{j} = {chosen}")
+                value = f"v{j}"
+            else:
+                value = chosen
         name = self.em.fresh("phases")
         self.em.define(name, "one phase after another", [*lines, f"return {value}"])
         return name
 
     def _combine(self, node: ir.Combine, integral: bool) -> str:
         calls = [f"{self.sched(p, integral)}(u)" for p in node.parts]
-        if node.op in ("min", "max"):
-            expr = calls[0]
-            for c in calls[1:]:
-                expr = self.call("minimum" if node.op == "min" else "maximum", expr, c)
-        else:
-            expr = f" {node.op} ".join(calls)
+        self.em.start()
+        expr = calls[0]
+        for c in calls[1:]:
+            a, b = self.em.fit(expr, c)
+            if node.op in ("min", "max"):
+                expr = self.call("minimum" if node.op == "min" else "maximum", a, b)
+            else:
+                expr = f"({a} {node.op} {b})"
         name = self.em.fresh("combined")
-        self.em.define(name, f"pointwise {node.op}", [f"return {expr}"])
+        self.em.define(name, f"pointwise {node.op}", [f"return {bare(expr)}"])
         return name
 
     def _cycles(self, node: ir.Cycles, integral: bool) -> str:
@@ -168,35 +186,39 @@ class TensorPrinter:
             lines += [f"i = {self.call('minimum', f'u // {a}', str(last))}", f"local = u - i * {a}"]
             index = "i"
         elif node.mult == 1 and integral and a * b <= INT32_MAX and span * b <= INT32_MAX:
-            lines += [f"i = {self.call('minimum', f'(u // {a}) * {b} + ((u % {a}) * {b}) // {a}', str(last))}",
-                      f"local = {self.to_float(f'(u - (i // {b}) * {a}) * {b} - (i % {b}) * {a}')} / {b}.0"]
+            lines += [f"i = (u // {a}) * {b} + ((u % {a}) * {b}) // {a}",
+                      f"i = {self.call('minimum', 'i', str(last))}",
+                      f"rest = (u - (i // {b}) * {a}) * {b} - (i % {b}) * {a}",
+                      f"local = {self.to_float('rest')} / {b}.0"]
             index = "i"
         elif node.mult == 1:
             uf = self.to_float("u") if integral else "u"
             p = num(float(node.period))
-            lines += [f"i = {self.call('minimum', self.call('floor', f'{uf} / {p}'), f'{last}.0')}",
+            lines += [f"i = {self.call('floor', f'{uf} / {p}')}",
+                      f"i = {self.call('minimum', 'i', f'{last}.0')}",
                       f"local = {uf} - i * {p}"]
             index = self.to_int("i")
         else:
-            scale = self.em.constant("cycle_stretch", self.array([float(node.mult) ** i for i in range(node.count)], False))
+            scale = self.table("cycle_stretch", [float(node.mult) ** i for i in range(node.count)], False)
             if integral:
-                starts = [math.ceil(s) for s in node.starts]
-                first = self.em.constant("cycle_first_step", self.array([float(s) for s in starts], True))
-                offsets = [float(s - f) for s, f in zip(starts, node.starts)]
-                frac = self.em.constant("cycle_offset", self.array(offsets, False))
+                ceil = [math.ceil(s) for s in node.starts]
+                first = self.table("cycle_first_step", [float(c) for c in ceil], True)
+                frac = self.table("cycle_offset", [float(c - s) for c, s in zip(ceil, node.starts)], False)
                 found = self.call("searchsorted", first, "u", 'side="right"')
-                since = self.to_float(f"u - {self.call('take', first, 'i')}")
                 lines += [f"i = {found} - 1",
-                          f"local = ({since} + {self.call('take', frac, 'i')}) / {self.call('take', scale, 'i')}"]
+                          f"start = {self.call('take', first, 'i')}",
+                          f"since = {self.to_float('u - start')} + {self.call('take', frac, 'i')}",
+                          f"local = since / {self.call('take', scale, 'i')}"]
             else:
-                starts_f = self.em.constant("cycle_starts", self.array([float(s) for s in node.starts], False))
-                found = self.call("searchsorted", starts_f, "u", 'side="right"')
+                starts = self.table("cycle_starts", [float(s) for s in node.starts], False)
+                found = self.call("searchsorted", starts, "u", 'side="right"')
                 lines += [f"i = {found} - 1",
-                          f"local = (u - {self.call('take', starts_f, 'i')}) / {self.call('take', scale, 'i')}"]
+                          f"since = u - {self.call('take', starts, 'i')}",
+                          f"local = since / {self.call('take', scale, 'i')}"]
             index = "i"
         value = f"{body}(local)"
         if node.decay != 1.0:
-            decays = self.em.constant("cycle_decay", self.array([node.decay**i for i in range(node.count)], False))
+            decays = self.table("cycle_decay", [node.decay**i for i in range(node.count)], False)
             value = f"{self.call('take', decays, index)} * {value}"
         lines.append(f"return {value}")
         name = self.em.fresh("cycles")
@@ -220,17 +242,20 @@ class TensorPrinter:
 
     def _recur(self, node: ir.Recur, integral: bool) -> str:
         # A fixed trip count (every interval of the span) with a mask: vmap-safe, one loop shape.
-        self._uses_float_u = False
+        self._uses_float_u = self._uses_u = False
+        self.em.start()
         expr = self.arith(node.expr, integral)
+        hoisted, self.em.body = self.em.body, []
         last = int(node.hi // node.every)
         if integral and whole(node.every) and whole(node.hi):
-            k = f"{self.call('minimum', 'u', str(int(node.hi)))} // {int(node.every)}"
+            lines = [f"k = {self.call('minimum', 'u', str(int(node.hi)))} // {int(node.every)}"]
         else:
             uf = self.to_float("u") if integral else "u"
-            k = self.to_int(self.call("floor", f"{self.call('minimum', uf, num(node.hi))} / {num(node.every)}"))
-        lines = [f"k = {k}", "", "def update(j, lr):",
-                 f"    return {self.call('where', 'j <= k', expr, 'lr')}", "",
-                 f"return {self.fori(str(last + 1), 'update', node.init, 'u')}"]
+            lines = [f"uc = {self.call('minimum', uf, num(node.hi))}",
+                     f"k = {self.to_int(self.call('floor', f'uc / {num(node.every)}'))}"]
+        lines += ["", "def update(j, lr):", *("    " + h for h in hoisted),
+                  f"    return {self.call('where', 'j <= k', expr, 'lr')}", "",
+                  f"return {self.fori(str(last + 1), 'update', node.init, 'u')}"]
         name = self.em.fresh("recur")
         self.em.define(name, "the previous value, updated once per interval", lines)
         return name
@@ -251,10 +276,9 @@ class KerasPrinter(TensorPrinter):
         """``x`` as int32."""
         return f'ops.cast({x}, "int32")'
 
-    def array(self, values: list[float], integer: bool) -> str:
-        """A constant 1-D tensor."""
-        items = ", ".join(str(int(v)) if integer else num(v) for v in values)
-        return f'ops.convert_to_tensor([{items}], dtype="{"int32" if integer else "float32"}")'
+    def array(self, name: str, integer: bool) -> str:
+        """The module tuple ``name`` as a 1-D tensor."""
+        return f'ops.convert_to_tensor({name}, dtype="{"int32" if integer else "float32"}")'
 
     def fori(self, count: str, body: str, init: float, like: str) -> str:
         """``init`` (shaped like ``like``) updated by ``body(i, lr)`` for ``i < count``."""
@@ -263,3 +287,10 @@ class KerasPrinter(TensorPrinter):
     def full_like(self, u: str, value: str) -> str:
         """A float32 tensor shaped like ``u`` filled with ``value``."""
         return f'ops.full_like({u}, {value}, dtype="float32")'
+
+
+def _atom(x: str) -> str:
+    """``x`` parenthesised unless it is a name or already one bracketed group."""
+    if x.isidentifier() or (x.startswith("(") and bare(x) != x):
+        return x
+    return f"({x})"

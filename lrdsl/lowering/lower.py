@@ -181,6 +181,8 @@ def build(node: A.Node, d: float, ctx: Ctx) -> ir.Sched:
         return build_restart(body, call, d, ctx, natural, place)
     if isinstance(node, A.Seq):
         return _seq(node, d, ctx)
+    if is_scalar(node):
+        return ir.Formula(X.c(const(node, ctx)), label=str(node))
     if isinstance(node, A.BinOp):
         parts = (place(node.left, d, ctx), place(node.right, d, ctx))
         return ir.Combine(node.op, parts, origin=_origin(node))  # type: ignore[arg-type]

@@ -1,0 +1,75 @@
+"""The ``optax`` target in real JAX/Optax: jit, vmap, grad, inject_hyperparams, int32 counts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import lrdsl
+from lrdsl.codegen import generate
+from tests.frameworks import load, need
+from tests.gen_cases import BIG, F32, case_ids, cases
+
+pytestmark = pytest.mark.frameworks
+
+
+def _schedule(expr: str, steps: int, spe: float | None) -> Any:
+    return load(generate(expr, "optax", steps, spe), "optax_target").schedule
+
+
+@pytest.mark.parametrize("case", cases(), ids=case_ids())
+def test_optax_jit_vmap_matches_interpreter(case: dict[str, Any]) -> None:
+    jax, jnp = need("jax"), need("jax.numpy")
+    n = case["steps"]
+    schedule = _schedule(case["expr"], n, case["steps_per_epoch"])
+    got = np.asarray(jax.jit(jax.vmap(schedule))(jnp.arange(n, dtype=jnp.int32)))
+    assert got.dtype == np.float32
+    np.testing.assert_allclose(got, lrdsl.evaluate(case["expr"], n, case["steps_per_epoch"]), **F32)
+    scalar = jax.jit(schedule)
+    for t in (0, n // 2, n - 1, n, 2**31 - 1):
+        want = lrdsl.evaluate(case["expr"], n, case["steps_per_epoch"], steps=[t])[0]
+        np.testing.assert_allclose(float(scalar(jnp.int32(t))), want, **F32)
+
+
+@pytest.mark.parametrize(("name", "expr", "total", "steps"), BIG, ids=[b[0] for b in BIG])
+def test_float32_places_boundaries_exactly_at_large_steps(name: str, expr: str, total: int, steps: list[int]) -> None:
+    jax, jnp = need("jax"), need("jax.numpy")
+    schedule = jax.jit(jax.vmap(_schedule(expr, total, None)))
+    got = np.asarray(schedule(jnp.asarray(steps, dtype=jnp.int32)))
+    np.testing.assert_allclose(got, lrdsl.evaluate(expr, total, steps=steps), **F32)
+
+
+def test_inject_hyperparams_adam_sees_the_schedule() -> None:
+    jax, jnp, optax = need("jax"), need("jax.numpy"), need("optax")
+    expr = "warmup(linear, 5ep) >> cosine(0.1→1e-6) * restart(mult=2)"
+    schedule = _schedule(expr, 5000, 50)
+    opt = optax.inject_hyperparams(optax.adam)(learning_rate=schedule)
+    params = {"w": jnp.ones(3)}
+    state = opt.init(params)
+
+    @jax.jit
+    def step(params: Any, state: Any) -> Any:
+        grads = jax.grad(lambda p: jnp.sum(p["w"] ** 2))(params)
+        updates, state = opt.update(grads, state, params)
+        return optax.apply_updates(params, updates), state
+
+    seen = []
+    for _ in range(300):
+        params, state = step(params, state)
+        seen.append(float(state.hyperparams["learning_rate"]))
+    np.testing.assert_allclose(seen, lrdsl.evaluate(expr, 5000, 50)[:300], **F32)
+
+
+def test_plain_optax_adam_and_grad_through_a_loss() -> None:
+    jax, jnp, optax = need("jax"), need("jax.numpy"), need("optax")
+    schedule = _schedule("cosine(0.1→0, 100)", 100, None)
+    opt = optax.adam(schedule)
+    params = jnp.ones(2)
+    state = opt.init(params)
+    for _ in range(5):
+        grads = jax.grad(lambda p: jnp.sum(p**2) * schedule(3))(params)
+        updates, state = opt.update(grads, state)
+        params = optax.apply_updates(params, updates)
+    assert np.isfinite(np.asarray(params)).all()
