@@ -17,18 +17,32 @@ OWN: list[tuple[str, str, int, float | None]] = [
     ("exp-decay", "exp_decay(0.1, rate=0.9, every=13, staircase=true) + exp_decay(0.1, rate=0.9, every=13)", 200, None),
     ("inverse-time", "inverse_time(0.1, decay=0.5, every=10, staircase=true) * inverse_time(1, decay=0.01)", 200, None),
     ("noam", "min(linear(0→1, 40), rsqrt(1, warmup=40)) * 512 ** -0.5", 300, None),
-    ("fn", "fn(0.1 * (1 + cos(pi * p)) / 2 + 1e-4 * e + 1e-6 * t, 100) >> fn(abs(sin(u / 10)) * 0.01 + sqrt(u + 1)"
-           " * 1e-4 + exp(-u / 50) * 1e-3 + floor(u / 7) * 1e-5 + ceil(u / 9) * 1e-5 + min(u, 5) * 1e-5"
-           " + max(u, 5) * 1e-6 + log(u + 1) * 1e-4 + tan(1e-3 * u))", 300, 25),
+    (
+        "fn",
+        "fn(0.1 * (1 + cos(pi * p)) / 2 + 1e-4 * e + 1e-6 * t, 100) >> fn(abs(sin(u / 10)) * 0.01 + sqrt(u + 1)"
+        " * 1e-4 + exp(-u / 50) * 1e-3 + floor(u / 7) * 1e-5 + ceil(u / 9) * 1e-5 + min(u, 5) * 1e-5"
+        " + max(u, 5) * 1e-6 + log(u + 1) * 1e-4 + tan(1e-3 * u))",
+        300,
+        25,
+    ),
     ("recur", "recur(lr * 0.9 + 1e-3, every=5, from=0.1)", 200, None),
     ("poly-cycle", "poly(0.1→1e-4, 30, power=2, cycle=true)", 200, None),
-    ("restart-geometric", "(warmup(linear, 10%) >> cosine(0.1→0)) * restart(period=37, mult=1.5, decay=0.7)", 400, None),
+    (
+        "restart-geometric",
+        "(warmup(linear, 10%) >> cosine(0.1→0)) * restart(period=37, mult=1.5, decay=0.7)",
+        400,
+        None,
+    ),
     ("restart-derived", "cosine(1→0) * restart(cycles=5)", 333, None),
     ("restart-fractional", "linear(1→0, 3ep) * repeat(4) >> const(0.01)", 300, 7.5),
     ("quantize", "linear(0→1, 100) * quantize(7) + linear(0→1, 100) * quantize(9, at=end)", 120, None),
     ("onecycle", "onecycle(0.1, 250, three_phase=true) >> onecycle(0.05, 251, anneal=linear, pct=0.25)", 501, None),
-    ("cyclic", "cyclic(1e-3→6e-3, half=20, mode=triangular2) + cyclic(0→1e-3, half=13, mode=exp_range, gamma=0.99)",
-     300, None),
+    (
+        "cyclic",
+        "cyclic(1e-3→6e-3, half=20, mode=triangular2) + cyclic(0→1e-3, half=13, mode=exp_range, gamma=0.99)",
+        300,
+        None,
+    ),
     ("wsd", "wsd(1e-3, warmup=50, decay=70, to=1e-5)", 400, None),
     ("floor-plus-decayed", "0.1 + cosine(0.9→0) * restart(period=10, mult=2, decay=0.5)", 300, None),
     ("combinators", "max(exp(1→1e-4, 200), 0.01) - min(1e-3, linear(0→0.01, 50)) / 2", 250, None),
@@ -40,8 +54,10 @@ OWN: list[tuple[str, str, int, float | None]] = [
 
 def cases() -> list[dict[str, Any]]:
     """Acceptance cases and ours as ``{id, expr, steps, steps_per_epoch}``."""
-    out = [{"id": c["id"], "expr": c["expr"], "steps": c["steps"], "steps_per_epoch": c["steps_per_epoch"]}
-           for c in seed_cases()]
+    out = [
+        {"id": c["id"], "expr": c["expr"], "steps": c["steps"], "steps_per_epoch": c["steps_per_epoch"]}
+        for c in seed_cases()
+    ]
     out += [{"id": i, "expr": e, "steps": n, "steps_per_epoch": k} for i, e, n, k in OWN]
     return out
 
@@ -56,17 +72,36 @@ F32 = {"rtol": 2e-6, "atol": 5e-8}
 
 BIG: list[tuple[str, str, int, list[int]]] = [
     # float32 targets: boundaries placed exactly near 2**24 and 2**31
-    ("whole-period-near-2^31", "linear(1→0) * restart(period=7)", 2**31 - 1,
-     [7 * 306783378 - 1, 7 * 306783378, 7 * 306783378 + 1, 2**31 - 2]),
-    ("geometric-near-2^30", "cosine(1→0) * restart(period=1000, mult=2)", 2**31 - 1,
-     [1000 * (2**20 - 1) - 1, 1000 * (2**20 - 1), 1000 * (2**20 - 1) + 1, 2**31 - 2]),
-    ("fractional-geometric", "cosine(1→0) * restart(mult=2)", 2**31 - 1,
-     [306783378 - 1, 306783378, 306783378 + 1, 920350134, 920350135]),
-    ("boundary-2^24+1", "linear(0→1, 16777217) >> const(2)", 2**25,
-     [2**24 - 1, 2**24, 2**24 + 1, 2**24 + 2]),
-    ("multistep-2^24+1", "multistep(1, gamma=0.5, at=[16777217, 2147483000])", 2**31 - 1,
-     [2**24, 2**24 + 1, 2147482999, 2147483000]),
-    ("quantize-near-2^31", "linear(0→1) * quantize(1000003)", 2**31 - 1,
-     [1000003 * 2147 - 1, 1000003 * 2147, 2**31 - 2]),
+    (
+        "whole-period-near-2^31",
+        "linear(1→0) * restart(period=7)",
+        2**31 - 1,
+        [7 * 306783378 - 1, 7 * 306783378, 7 * 306783378 + 1, 2**31 - 2],
+    ),
+    (
+        "geometric-near-2^30",
+        "cosine(1→0) * restart(period=1000, mult=2)",
+        2**31 - 1,
+        [1000 * (2**20 - 1) - 1, 1000 * (2**20 - 1), 1000 * (2**20 - 1) + 1, 2**31 - 2],
+    ),
+    (
+        "fractional-geometric",
+        "cosine(1→0) * restart(mult=2)",
+        2**31 - 1,
+        [306783378 - 1, 306783378, 306783378 + 1, 920350134, 920350135],
+    ),
+    ("boundary-2^24+1", "linear(0→1, 16777217) >> const(2)", 2**25, [2**24 - 1, 2**24, 2**24 + 1, 2**24 + 2]),
+    (
+        "multistep-2^24+1",
+        "multistep(1, gamma=0.5, at=[16777217, 2147483000])",
+        2**31 - 1,
+        [2**24, 2**24 + 1, 2147482999, 2147483000],
+    ),
+    (
+        "quantize-near-2^31",
+        "linear(0→1) * quantize(1000003)",
+        2**31 - 1,
+        [1000003 * 2147 - 1, 1000003 * 2147, 2**31 - 2],
+    ),
     ("decay-to-zero", "cosine(1→0, 2000000000) >> const(0)", 2**31 - 1, [1999999999, 2000000000, 2**31 - 2]),
 ]

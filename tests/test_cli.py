@@ -54,8 +54,9 @@ def test_eval_npy_to_file(tmp_path: Path) -> None:
     np.testing.assert_array_equal(np.load(out), np.arange(10) / 10)
 
 
-def test_expr_from_stdin_and_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_expr_from_stdin_and_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "sched.lrdsl"
     path.write_text("# a config-file schedule\nwarmup(linear, 10)  # ramp\n  >> cosine(1→0, 90)\n")
     assert main(["check", f"@{path}"]) == 0
@@ -69,22 +70,24 @@ def test_check_error_exit_2_caret_hint() -> None:
     proc = run_cli("check", "cosin(0.1→0)")
     assert proc.returncode == 2
     assert proc.stdout == ""
-    assert proc.stderr == ("1:1: error: unknown shape 'cosin'\n  cosin(0.1→0)\n  ^^^^^\n"
-                           "hint: did you mean 'cosine'?\n")
+    assert proc.stderr == ("1:1: error: unknown shape 'cosin'\n  cosin(0.1→0)\n  ^^^^^\nhint: did you mean 'cosine'?\n")
 
 
-@pytest.mark.parametrize("args", [
-    ["eval", "cosine(0.1→0)"],
-    ["eval", "cosine(0.1→0, 5ep)"],
-    ["eval", "cosine(1→0, 10)", "--at", "x"],
-    ["eval", "cosine(1→0, 10)", "--steps", "-3"],
-    ["eval", "cosine(1→0, 10)", "--set", "peak"],
-    ["eval", "@/nonexistent/file"],
-    ["eval", "cosine(1→0, 10)", "--format", "xml"],
-    ["gen", "cosine(1→0, 10)"],
-    ["frobnicate"],
-    [],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["eval", "cosine(0.1→0)"],
+        ["eval", "cosine(0.1→0, 5ep)"],
+        ["eval", "cosine(1→0, 10)", "--at", "x"],
+        ["eval", "cosine(1→0, 10)", "--steps", "-3"],
+        ["eval", "cosine(1→0, 10)", "--set", "peak"],
+        ["eval", "@/nonexistent/file"],
+        ["eval", "cosine(1→0, 10)", "--format", "xml"],
+        ["gen", "cosine(1→0, 10)"],
+        ["frobnicate"],
+        [],
+    ],
+)
 def test_usage_and_input_errors_exit_2_without_traceback(args: list[str]) -> None:
     proc = run_cli(*args)
     assert proc.returncode == 2, proc.stderr

@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+import jinja2
+
 from lrdsl.ast import Schedule
 from lrdsl.codegen.emitter import Emitter, safe_comment
 from lrdsl.codegen.scalar import ScalarPrinter
@@ -74,24 +76,29 @@ def generate_lowered(plan: Lowered, target: str, name: str | None = None) -> str
     """Source code for an already lowered schedule."""
     spec = TARGETS.get(target)
     if spec is None:
-        raise LrdslError(f"unknown target '{target}'", hint=did_you_mean(target, TARGETS)
-                         or f"targets: {', '.join(TARGETS)}")
+        raise LrdslError(
+            f"unknown target '{target}'", hint=did_you_mean(target, TARGETS) or f"targets: {', '.join(TARGETS)}"
+        )
     name = spec.default_name if name is None else check_name(name)
     emitter = Emitter()
     printer = spec.printer(emitter)
     root = printer.sched(plan.ir, True)
     per_epoch = f" ({format_number(plan.steps_per_epoch)} steps per epoch)" if plan.steps_per_epoch else ""
-    code = _env().get_template(spec.template).render(
-        title=spec.title,
-        schedule=safe_comment(plan.text) if len(plan.text) <= 100 else safe_comment(plan.text[:97]) + "...",
-        total=plan.total,
-        per_epoch=per_epoch,
-        usage=spec.usage,
-        imports=_imports(emitter.imports, spec.extra_imports),
-        constants="\n".join(emitter.constants),
-        functions="\n\n\n".join(emitter.defs),
-        root=root,
-        name=name,
+    code = (
+        _env()
+        .get_template(spec.template)
+        .render(
+            title=spec.title,
+            schedule=safe_comment(plan.text) if len(plan.text) <= 100 else safe_comment(plan.text[:97]) + "...",
+            total=plan.total,
+            per_epoch=per_epoch,
+            usage=spec.usage,
+            imports=_imports(emitter.imports, spec.extra_imports),
+            constants="\n".join(emitter.constants),
+            functions="\n\n\n".join(emitter.defs),
+            root=root,
+            name=name,
+        )
     )
     return re.sub(r"\n{4,}", "\n\n\n", code)
 
@@ -99,8 +106,10 @@ def generate_lowered(plan: Lowered, target: str, name: str | None = None) -> str
 def check_name(name: str) -> str:
     """``name`` if it is a plain ASCII Python identifier that is not a keyword."""
     if not (isinstance(name, str) and name.isascii() and name.isidentifier()) or keyword.iskeyword(name):
-        raise LrdslError(f"--name must be a Python identifier, got {name!r}",
-                         hint="letters, digits and underscores, not starting with a digit")
+        raise LrdslError(
+            f"--name must be a Python identifier, got {name!r}",
+            hint="letters, digits and underscores, not starting with a digit",
+        )
     if name.startswith("_") or name in {"lr_at", "math", "bisect", "jax", "jnp", "keras", "ops", "LRScheduler"}:
         raise LrdslError(f"--name {name!r} is reserved in generated code", hint="choose another name")
     return name
@@ -111,19 +120,21 @@ def _imports(names: set[str], extra: tuple[str, ...]) -> str:
         return n if n.startswith("from ") else f"import {n}"
 
     std = sorted(line(n) for n in names if n in STDLIB)
-    third = sorted({line(n) for n in names if n not in STDLIB} | set(extra),
-                   key=lambda s: (s.startswith("from "), s))
+    third = sorted({line(n) for n in names if n not in STDLIB} | set(extra), key=lambda s: (s.startswith("from "), s))
     return "\n".join(std) + ("\n\n" + "\n".join(third) if third else "")
 
 
 @functools.cache
-def _env() -> object:
-    import jinja2
+def _env() -> jinja2.Environment:
 
     from lrdsl.resources import resource_dir
 
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(resource_dir("templates"))),
-                              keep_trailing_newline=True, autoescape=False, undefined=jinja2.StrictUndefined)
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(resource_dir("templates"))),
+        keep_trailing_newline=True,
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+    )
 
 
 __all__ = ["TARGETS", "Target", "check_name", "generate", "generate_lowered"]

@@ -8,6 +8,7 @@ changes only :attr:`ScalarPrinter.FUNCS`.
 from __future__ import annotations
 
 import math
+from typing import ClassVar
 
 from lrdsl import ir
 from lrdsl.codegen.emitter import (
@@ -27,7 +28,7 @@ BINARY = {"+": "+", "-": "-", "*": "*", "/": "/"}
 class ScalarPrinter:
     """Prints IR as plain Python functions of ``u`` (an ``int`` where steps are whole)."""
 
-    FUNCS: dict[str, str] = {
+    FUNCS: ClassVar[dict[str, str]] = {
         "sin": "math.sin", "cos": "math.cos", "tan": "math.tan", "exp": "math.exp", "log": "math.log",
         "sqrt": "math.sqrt", "abs": "abs", "floor": "math.floor", "ceil": "math.ceil",
     }  # fmt: skip
@@ -89,9 +90,16 @@ class ScalarPrinter:
 
     def _clamp(self, node: ir.Clamp, integral: bool) -> str:
         keep = integral and whole(node.hi)
+        hi = str(int(node.hi)) if keep else num(node.hi)
+        if isinstance(node.body, ir.Formula):  # one function: cap u, then the formula
+            self.em.start()
+            value = bare(self.arith(node.body.expr, keep))
+            name = self.em.fresh("phase")
+            self.em.body.insert(0, f"u = min(u, {hi})")
+            self.em.define(name, node.body.label, [f"return {value}"])
+            return name
         child = self.sched(node.body, keep)
         name = self.em.fresh("hold")
-        hi = str(int(node.hi)) if keep else num(node.hi)
         self.em.define(name, f"holds its value after {hi} steps", [f"return {child}(min(u, {hi}))"])
         return name
 
@@ -113,10 +121,8 @@ class ScalarPrinter:
 
     def _combine(self, node: ir.Combine, integral: bool) -> str:
         calls = [f"{self.sched(p, integral)}(u)" for p in node.parts]
-        if node.op in ("min", "max"):
-            expr = f"{node.op}({', '.join(calls)})"
-        else:
-            expr = f" {BINARY[node.op]} ".join(calls)
+        joined = f" {BINARY.get(node.op, '')} ".join(calls)
+        expr = f"{node.op}({', '.join(calls)})" if node.op in ("min", "max") else joined
         name = self.em.fresh("combined")
         self.em.define(name, f"pointwise {node.op}", [f"return {expr}"])
         return name
@@ -135,8 +141,10 @@ class ScalarPrinter:
         else:
             self.em.imports.add("bisect")
             starts = self.em.constant("cycle_starts", [num(float(s)) for s in node.starts])
-            lines += [f"i = bisect.bisect_right({starts}, u) - 1",
-                      f"local = (u - {starts}[i]) / {bare(power(num(float(node.mult)), 'i'))}"]
+            lines += [
+                f"i = bisect.bisect_right({starts}, u) - 1",
+                f"local = (u - {starts}[i]) / {bare(power(num(float(node.mult)), 'i'))}",
+            ]
         value = f"{body}(local)"
         if node.decay != 1.0:
             value = f"{power(num(node.decay), 'i')} * {value}"
@@ -161,20 +169,26 @@ class ScalarPrinter:
         name = self.em.fresh("recur")
         every = str(int(node.every)) if integral and whole(node.every) else num(node.every)
         k = f"min(u, {_step(node.hi, integral)}) // {every}"
-        lines = [f"lr = {num(node.init)}", f"for _ in range(int({k}) + 1):",
-                 *("    " + h for h in hoisted), f"    lr = {update}", "return lr"]
+        lines = [
+            f"lr = {num(node.init)}",
+            f"for _ in range(int({k}) + 1):",
+            *("    " + h for h in hoisted),
+            f"    lr = {update}",
+            "return lr",
+        ]
         self.em.define(name, "the previous value, updated once per interval", lines)
         return name
 
 
 def _cycles_doc(node: ir.Cycles) -> str:
-    return (f"{node.count} restart cycle(s), the first {float(node.period):g} steps,"
-            f" each {float(node.mult):g}x longer, values x{node.decay:g} per cycle")
+    return (
+        f"{node.count} cycle(s): first {float(node.period):g} steps, each x{float(node.mult):g} longer,"
+        f" values x{node.decay:g}"
+    )
 
 
 def _step(x: float, integral: bool) -> str:
     return str(int(x)) if integral and whole(x) else num(x)
-
 
 
 __all__ = ["ScalarPrinter"]

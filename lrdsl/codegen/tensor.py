@@ -12,6 +12,7 @@ A target is a subclass that changes the tables (module prefix, casts, arrays).
 from __future__ import annotations
 
 import math
+from typing import ClassVar
 
 from lrdsl import ir
 from lrdsl.codegen.emitter import Emitter, bare, cycles_integral, num, quantize_integral, seq_integral, whole
@@ -24,7 +25,9 @@ class TensorPrinter:
     """Prints IR as functions of a tensor ``u`` (int32 where steps are whole, else float32)."""
 
     M = "jnp"
-    FUNCS = {f: f"jnp.{f}" for f in ("sin", "cos", "tan", "exp", "log", "sqrt", "abs", "floor", "ceil")}
+    FUNCS: ClassVar[dict[str, str]] = {
+        f: f"jnp.{f}" for f in ("sin", "cos", "tan", "exp", "log", "sqrt", "abs", "floor", "ceil")
+    }
     IMPORTS = frozenset({"math", "jax", "jax.numpy as jnp"})
 
     def __init__(self, emitter: Emitter) -> None:
@@ -113,7 +116,7 @@ class TensorPrinter:
         """Define a function for ``node``; return its name."""
         return getattr(self, "_" + type(node).__name__.lower())(node, integral)  # type: ignore[no-any-return]
 
-    def _formula(self, node: ir.Formula, integral: bool) -> str:
+    def _formula(self, node: ir.Formula, integral: bool, cap: str | None = None) -> str:
         self._uses_float_u = self._uses_u = False
         self.em.start()
         expr = self.arith(node.expr, integral)
@@ -121,16 +124,21 @@ class TensorPrinter:
             self.em.body.insert(0, f"uf = {self.to_float('u')}" if integral else "uf = u")
         elif not self._uses_u:
             expr = self.full_like("u", expr)
+        if cap is not None and (self._uses_float_u or self._uses_u):
+            self.em.body.insert(0, cap)
         name = self.em.fresh("phase")
         self.em.define(name, node.label, [f"return {bare(expr)}"])
         return name
 
     def _clamp(self, node: ir.Clamp, integral: bool) -> str:
         keep = integral and whole(node.hi) and node.hi <= INT32_MAX
-        child = self.sched(node.body, keep)
-        name = self.em.fresh("hold")
         u = "u" if keep or not integral else self.to_float("u")
         hi = str(int(node.hi)) if keep else num(node.hi)
+        if isinstance(node.body, ir.Formula):  # one function: cap u, then the formula
+            name = self._formula(node.body, keep, cap=f"u = {self.call('minimum', u, hi)}")
+            return name
+        child = self.sched(node.body, keep)
+        name = self.em.fresh("hold")
         self.em.define(name, f"holds its value after {hi} steps", [f"return {child}({self.call('minimum', u, hi)})"])
         return name
 
@@ -186,17 +194,21 @@ class TensorPrinter:
             lines += [f"i = {self.call('minimum', f'u // {a}', str(last))}", f"local = u - i * {a}"]
             index = "i"
         elif node.mult == 1 and integral and a * b <= INT32_MAX and span * b <= INT32_MAX:
-            lines += [f"i = (u // {a}) * {b} + ((u % {a}) * {b}) // {a}",
-                      f"i = {self.call('minimum', 'i', str(last))}",
-                      f"rest = (u - (i // {b}) * {a}) * {b} - (i % {b}) * {a}",
-                      f"local = {self.to_float('rest')} / {b}.0"]
+            lines += [
+                f"i = (u // {a}) * {b} + ((u % {a}) * {b}) // {a}",
+                f"i = {self.call('minimum', 'i', str(last))}",
+                f"rest = (u - (i // {b}) * {a}) * {b} - (i % {b}) * {a}",
+                f"local = {self.to_float('rest')} / {b}.0",
+            ]
             index = "i"
         elif node.mult == 1:
             uf = self.to_float("u") if integral else "u"
             p = num(float(node.period))
-            lines += [f"i = {self.call('floor', f'{uf} / {p}')}",
-                      f"i = {self.call('minimum', 'i', f'{last}.0')}",
-                      f"local = {uf} - i * {p}"]
+            lines += [
+                f"i = {self.call('floor', f'{uf} / {p}')}",
+                f"i = {self.call('minimum', 'i', f'{last}.0')}",
+                f"local = {uf} - i * {p}",
+            ]
             index = self.to_int("i")
         else:
             scale = self.table("cycle_stretch", [float(node.mult) ** i for i in range(node.count)], False)
@@ -205,16 +217,20 @@ class TensorPrinter:
                 first = self.table("cycle_first_step", [float(c) for c in ceil], True)
                 frac = self.table("cycle_offset", [float(c - s) for c, s in zip(ceil, node.starts)], False)
                 found = self.call("searchsorted", first, "u", 'side="right"')
-                lines += [f"i = {found} - 1",
-                          f"start = {self.call('take', first, 'i')}",
-                          f"since = {self.to_float('u - start')} + {self.call('take', frac, 'i')}",
-                          f"local = since / {self.call('take', scale, 'i')}"]
+                lines += [
+                    f"i = {found} - 1",
+                    f"start = {self.call('take', first, 'i')}",
+                    f"since = {self.to_float('u - start')} + {self.call('take', frac, 'i')}",
+                    f"local = since / {self.call('take', scale, 'i')}",
+                ]
             else:
                 starts = self.table("cycle_starts", [float(s) for s in node.starts], False)
                 found = self.call("searchsorted", starts, "u", 'side="right"')
-                lines += [f"i = {found} - 1",
-                          f"since = u - {self.call('take', starts, 'i')}",
-                          f"local = since / {self.call('take', scale, 'i')}"]
+                lines += [
+                    f"i = {found} - 1",
+                    f"since = u - {self.call('take', starts, 'i')}",
+                    f"local = since / {self.call('take', scale, 'i')}",
+                ]
             index = "i"
         value = f"{body}(local)"
         if node.decay != 1.0:
@@ -230,7 +246,9 @@ class TensorPrinter:
         body = self.sched(node.body, keep)
         if keep:
             q = str(int(node.q))
-            at = self.call("minimum", f"(u // {q} + 1) * {q}", str(int(node.hi))) if node.at_end else f"(u // {q}) * {q}"
+            at = (
+                self.call("minimum", f"(u // {q} + 1) * {q}", str(int(node.hi))) if node.at_end else f"(u // {q}) * {q}"
+            )
         else:
             uf = self.to_float("u") if integral else "u"
             q = num(node.q)
@@ -251,11 +269,18 @@ class TensorPrinter:
             lines = [f"k = {self.call('minimum', 'u', str(int(node.hi)))} // {int(node.every)}"]
         else:
             uf = self.to_float("u") if integral else "u"
-            lines = [f"uc = {self.call('minimum', uf, num(node.hi))}",
-                     f"k = {self.to_int(self.call('floor', f'uc / {num(node.every)}'))}"]
-        lines += ["", "def update(j, lr):", *("    " + h for h in hoisted),
-                  f"    return {self.call('where', 'j <= k', expr, 'lr')}", "",
-                  f"return {self.fori(str(last + 1), 'update', node.init, 'u')}"]
+            lines = [
+                f"uc = {self.call('minimum', uf, num(node.hi))}",
+                f"k = {self.to_int(self.call('floor', f'uc / {num(node.every)}'))}",
+            ]
+        lines += [
+            "",
+            "def update(j, lr):",
+            *("    " + h for h in hoisted),
+            f"    return {self.call('where', 'j <= k', expr, 'lr')}",
+            "",
+            f"return {self.fori(str(last + 1), 'update', node.init, 'u')}",
+        ]
         name = self.em.fresh("recur")
         self.em.define(name, "the previous value, updated once per interval", lines)
         return name
@@ -265,7 +290,9 @@ class KerasPrinter(TensorPrinter):
     """``keras.ops``: runs on every Keras 3 backend."""
 
     M = "ops"
-    FUNCS = {f: f"ops.{f}" for f in ("sin", "cos", "tan", "exp", "log", "sqrt", "abs", "floor", "ceil")}
+    FUNCS: ClassVar[dict[str, str]] = {
+        f: f"ops.{f}" for f in ("sin", "cos", "tan", "exp", "log", "sqrt", "abs", "floor", "ceil")
+    }
     IMPORTS = frozenset({"math", "keras", "from keras import ops"})
 
     def to_float(self, x: str) -> str:

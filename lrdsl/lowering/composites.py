@@ -96,7 +96,7 @@ def _cyclic(call: A.Call, n: float, ctx: Ctx) -> ir.Sched:
     if mode == "exp_range":
         amp.append(ir.Formula(X.power(X.c(gamma), X.U), label=f"{gamma:g}^u"))
     body = ir.Combine("+", (ir.Formula(X.c(a), label="base"), ir.Combine("*", tuple(amp))))
-    return ir.Clamp(n, body) if n > 0 else body
+    return ir.Clamp(n, body)
 
 
 def _wsd(call: A.Call, n: float, ctx: Ctx) -> ir.Sched:

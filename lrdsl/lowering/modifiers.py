@@ -108,7 +108,7 @@ def build_restart(body: A.Node, mod: A.Call, d: float, ctx: Ctx, natural: Natura
         starts = tuple(cycle_start(first, mult, i) for i in range(count))
     inner = place(body, float(first), ctx.but(exact=True, next_start=None))
     cyc = ir.Cycles(inner, first, mult, decay, count, float(d), starts)
-    return ir.Clamp(d, cyc) if d > 0 else cyc
+    return ir.Clamp(d, cyc)
 
 
 def build_quantize(body: A.Node, mod: A.Call, d: float, ctx: Ctx, place: Place) -> ir.Sched:

@@ -1,0 +1,60 @@
+"""Run in a fresh process with KERAS_BACKEND set: check the keras target on every case.
+
+Prints one JSON object: {case id: null if it matches, else a message}.
+Usage: python -m tests.keras_worker  (reads the backend from KERAS_BACKEND)
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import numpy as np
+
+
+def main() -> None:
+    import keras
+    from keras import ops
+
+    import lrdsl
+    from lrdsl.codegen import generate
+    from tests.frameworks import load
+    from tests.gen_cases import BIG, F32, cases
+
+    out: dict[str, str | None] = {}
+
+    def check(key: str, got: np.ndarray, want: np.ndarray) -> None:
+        bad = np.flatnonzero(np.abs(got - want) > F32["atol"] + F32["rtol"] * np.abs(want))
+        out[key] = None if not bad.size else f"{bad.size} differ, first at {bad[0]}: {got[bad[0]]} vs {want[bad[0]]}"
+
+    for case in cases():
+        n, spe = case["steps"], case["steps_per_epoch"]
+        mod = load(generate(case["expr"], "keras", n, spe), "keras_target")
+        sched = mod.Schedule()
+        got = np.asarray(ops.convert_to_numpy(sched(ops.arange(n, dtype="int32"))), dtype=np.float64)
+        check(case["id"], got, lrdsl.evaluate(case["expr"], n, spe))
+        clone = type(sched).from_config(sched.get_config())
+        got = np.asarray(ops.convert_to_numpy(clone(ops.convert_to_tensor([0, n // 2, n + 3]))), dtype=np.float64)
+        check(case["id"] + ":from_config", got, lrdsl.evaluate(case["expr"], n, spe, steps=[0, n // 2, n + 3]))
+
+    for name, expr, total, steps in BIG:
+        sched = load(generate(expr, "keras", total), "keras_big").Schedule()
+        got = np.asarray(ops.convert_to_numpy(sched(ops.convert_to_tensor(steps, dtype="int32"))), dtype=np.float64)
+        check("big:" + name, got, lrdsl.evaluate(expr, total, steps=steps))
+
+    # Once inside model.fit on a tiny model: the optimizer's lr follows the schedule.
+    expr = "warmup(linear, 2ep) >> cosine(0.1→1e-3) * restart(mult=2)"
+    sched = load(generate(expr, "keras", 200, 10), "keras_fit").Schedule()
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=sched), loss="mse")
+    x, y = np.random.default_rng(0).normal(size=(40, 4)), np.zeros((40, 1))
+    model.fit(x, y, batch_size=4, epochs=3, verbose=0)
+    iterations = int(ops.convert_to_numpy(model.optimizer.iterations))
+    lr_now = float(ops.convert_to_numpy(model.optimizer.learning_rate))
+    check("model.fit", np.array([iterations, lr_now]), np.array([30.0, lrdsl.evaluate(expr, 200, 10, steps=[30])[0]]))
+    print(json.dumps({"backend": keras.backend.backend(), "results": out}))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

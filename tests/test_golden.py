@@ -1,0 +1,92 @@
+"""Generated code: committed goldens, ruff-format clean, standalone, safe names, size."""
+
+from __future__ import annotations
+
+import ast
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import lrdsl
+from lrdsl.codegen import TARGETS, generate
+from tests.golden.regen import expected
+
+ALLOWED_IMPORTS = {
+    "python": {"math", "bisect"},
+    "torch": {"math", "bisect", "torch.optim.lr_scheduler"},
+    "paddle": {"math", "bisect", "paddle.optimizer.lr"},
+    "optax": {"math", "jax", "jax.numpy"},
+    "keras": {"math", "keras"},
+}
+
+
+@pytest.mark.parametrize("path", sorted(expected()), ids=lambda p: p.name)
+def test_golden_is_current(path: Path) -> None:
+    assert path.is_file(), "run: python -m tests.golden.regen"
+    assert path.read_text(encoding="utf-8") == expected()[path], "generator changed: python -m tests.golden.regen"
+
+
+def test_goldens_are_ruff_format_clean() -> None:
+    ruff = shutil.which("ruff")
+    if ruff is None:
+        pytest.skip("ruff is not installed")
+    proc = subprocess.run(
+        [ruff, "format", "--check", "--diff", str(Path(__file__).parent / "golden")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("target", list(TARGETS))
+def test_generated_module_defines_only_the_schedule(target: str) -> None:
+    code = generate("warmup(linear, 5ep) >> cosine(0.1→1e-6) * restart(mult=2)", target, 5000, 50, name="Custom_1")
+    tree = ast.parse(code)
+    imported = set()
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            imported |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            imported.add(node.module or "")
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            assert node.name.startswith("_") or node.name in {"Custom_1", "lr_at"}
+        elif isinstance(node, ast.Assign):
+            assert all(isinstance(t, ast.Name) and t.id.isupper() for t in node.targets)
+            assert isinstance(node.value, ast.Tuple)
+        else:
+            assert isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)  # the docstring
+    assert imported <= ALLOWED_IMPORTS[target]
+    assert "lrdsl" not in imported
+
+
+@pytest.mark.parametrize("name", ["1abc", "a-b", "class", "os.system", "x; import os", "ünï", "", "_private", "lr_at"])
+def test_hostile_names_are_refused(name: str) -> None:
+    with pytest.raises(lrdsl.LrdslError, match="name"):
+        generate("cosine(1→0)", "python", 10, name=name)
+
+
+def test_unknown_target_suggests() -> None:
+    with pytest.raises(lrdsl.LrdslError, match="did you mean 'torch'"):
+        generate("cosine(1→0)", "troch", 10)
+
+
+def test_size_grows_with_the_expression_not_the_steps() -> None:
+    for target in TARGETS:
+        small = generate("cosine(1→0) * restart(period=10)", target, 100)
+        large = generate("cosine(1→0) * restart(period=10)", target, 10**9)
+        assert abs(len(large) - len(small)) < 100, target  # only the numbers' digits differ
+
+
+def test_printers_read_only_the_ir() -> None:
+    # Meaning is decided in lowering: no printer or template names a DSL construct.
+    root = Path(lrdsl.__file__).parent
+    printers = [root / "codegen" / f for f in ("emitter.py", "scalar.py", "tensor.py")]
+    sources = [*printers, *(root.parent / "templates").glob("*.jinja")]
+    for path in sources:
+        text = path.read_text(encoding="utf-8")
+        for word in (r"\bwarmup", r"\brestart\(", r"\bquantize\(", r"\bonecycle", r"lrdsl\.ast|lrdsl import ast"):
+            assert not re.search(word, text), f"{path.name} mentions {word}"
