@@ -5,10 +5,10 @@
 >>> lr = lrdsl.evaluate(s, total_steps=5000, steps_per_epoch=50)
 """
 
-from lrdsl.api import evaluate, lower
+from lrdsl.api import evaluate, generate, lower
 from lrdsl.ast import Schedule
 from lrdsl.errors import LrdslError
 from lrdsl.parser import parse
 
-__all__ = ["LrdslError", "Schedule", "evaluate", "lower", "parse"]
+__all__ = ["LrdslError", "Schedule", "evaluate", "generate", "lower", "parse"]
 __version__ = "0.1.0"

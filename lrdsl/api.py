@@ -65,3 +65,17 @@ def _steps(steps: npt.ArrayLike) -> npt.NDArray[np.int64]:
     if arr.size and (arr.min() < 0 or arr.max() > 1e15):
         raise LrdslError("steps must lie between 0 and 1e15")
     return arr.astype(np.int64).reshape(-1)
+
+
+def generate(
+    schedule: str | Schedule,
+    target: str,
+    total_steps: int | None = None,
+    steps_per_epoch: float | None = None,
+    name: str | None = None,
+    params: Mapping[str, float] | None = None,
+) -> str:
+    """Standalone ``target`` code (python, torch, optax, keras, paddle) giving the interpreter's numbers."""
+    from lrdsl.codegen import generate as _generate
+
+    return _generate(schedule, target, total_steps, steps_per_epoch, name, params)
