@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 REQUIRED = os.environ.get("LRDSL_REQUIRE_FRAMEWORKS") == "1"
+_KEEP: list[types.ModuleType] = []
 
 
 def need(module: str) -> Any:
@@ -26,4 +27,5 @@ def load(code: str, name: str) -> types.ModuleType:
     """Execute generated source as a fresh module (it must import only its framework)."""
     module = types.ModuleType(name)
     exec(compile(code, f"<generated {name}>", "exec"), module.__dict__)
+    _KEEP.append(module)  # a dropped module has its globals cleared; keep it for the test run
     return module
