@@ -37,22 +37,19 @@ def evaluate_ir(node: ir.Sched, steps: npt.ArrayLike) -> Array:
     """``lr(t)`` for each whole step ``t`` in ``steps`` (any order, each ≥ 0)."""
     t = np.asarray(steps, dtype=np.float64)
     ordered = bool(t.size < 2 or np.all(t[1:] >= t[:-1]))
-    with np.errstate(all="ignore"):
-        try:
-            return np.asarray(_run(node, t, ordered), dtype=np.float64)
-        except _NotFinite as bad:
-            raise LrdslError(
-                f"{bad.what} is {bad.value} at its local step {bad.where:g}",
-                span=Span(*bad.origin) if bad.origin else None,
-                hint="check for division by zero, log of 0 or overflow",
-            ) from None
+    return _checked(node, t, ordered)
 
 
 def value_at(node: ir.Sched, u: float) -> float:
     """The value of ``node`` at local time ``u``."""
+    return float(_checked(node, np.array([u], dtype=np.float64), True)[0])
+
+
+def _checked(node: ir.Sched, u: Array, ordered: bool) -> Array:
+    """``node`` over ``u``; a NaN or infinity becomes an :class:`LrdslError` naming the phase."""
     with np.errstate(all="ignore"):
         try:
-            return float(_run(node, np.array([u], dtype=np.float64), True)[0])
+            return np.asarray(_run(node, u, ordered), dtype=np.float64)
         except _NotFinite as bad:
             raise LrdslError(
                 f"{bad.what} is {bad.value} at its local step {bad.where:g}",

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
 
-from tests.conftest import ROOT
-from tests.frameworks import need
+from tests.frameworks import need, run_worker
 
 pytestmark = pytest.mark.frameworks
 
@@ -19,19 +13,6 @@ pytestmark = pytest.mark.frameworks
 def test_keras_backend_matches_interpreter(backend: str) -> None:
     need("keras")
     need(backend)
-    env = {**os.environ, "KERAS_BACKEND": backend, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "tests.keras_worker"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr[-4000:]
-    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    report = run_worker("tests.keras_worker", {"KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "3"})
     assert report["backend"] == backend
-    failures = {k: v for k, v in report["results"].items() if v is not None}
-    assert not failures, failures
     assert "model.fit" in report["results"] and len(report["results"]) > 40
