@@ -23,11 +23,11 @@ Array = npt.NDArray[np.float64]
 MAX_RECUR = 10_000_000
 """The most intervals a ``recur`` phase may iterate through."""
 
-_FN: dict[str, Callable[[Any], Any]] = {
+_FN: dict[str, Callable[..., Any]] = {
     "neg": np.negative, "sin": np.sin, "cos": np.cos, "tan": np.tan, "exp": np.exp, "log": np.log,
     "sqrt": np.sqrt, "abs": np.abs, "floor": np.floor, "ceil": np.ceil,
 }  # fmt: skip
-_BIN: dict[str, Callable[[Any, Any], Any]] = {
+_BIN: dict[str, Callable[..., Any]] = {
     "+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide, "**": np.power,
     "min": np.minimum, "max": np.maximum,
 }  # fmt: skip
@@ -60,20 +60,36 @@ def _checked(node: ir.Sched, u: Array, ordered: bool) -> Array:
 
 def arith(e: ir.Arith, env: dict[str, Any]) -> Any:
     """The value of IR arithmetic ``e`` with variables from ``env`` (arrays or floats)."""
+    return _arith(e, env)[0]
+
+
+def _arith(e: ir.Arith, env: dict[str, Any]) -> tuple[Any, bool]:
+    """``(value, owned)``: ``owned`` arrays are temporaries that may be overwritten in place."""
     if isinstance(e, ir.Const):
-        return e.value
+        return e.value, False
     if isinstance(e, ir.Var):
-        return env[e.name]
+        return env[e.name], False
     if isinstance(e, ir.Bin):
-        return _BIN[e.op](arith(e.a, env), arith(e.b, env))
+        (a, own_a), (b, own_b) = _arith(e.a, env), _arith(e.b, env)
+        fn = _BIN[e.op]
+        if own_a and isinstance(a, np.ndarray) and np.ndim(b) <= a.ndim:
+            return fn(a, b, out=a), True
+        if own_b and isinstance(b, np.ndarray) and np.ndim(a) <= b.ndim:
+            return fn(a, b, out=b), True
+        value = fn(a, b)
+        return value, isinstance(value, np.ndarray)
     if isinstance(e, ir.Fn):
-        return _FN[e.name](arith(e.arg, env))
+        x, own = _arith(e.arg, env)
+        if own and isinstance(x, np.ndarray):
+            return _FN[e.name](x, out=x), True
+        value = _FN[e.name](x)
+        return value, isinstance(value, np.ndarray)
     if isinstance(e, ir.FloorDiv):
-        return np.floor_divide(arith(e.x, env), e.c)
+        return np.floor_divide(arith(e.x, env), e.c), True
     if isinstance(e, ir.CeilDiv):
-        return -np.floor_divide(-arith(e.x, env), e.c)
+        return -np.floor_divide(-arith(e.x, env), e.c), True
     if isinstance(e, ir.Count):
-        return np.searchsorted(np.asarray(e.thresholds), arith(e.x, env), side="right").astype(np.float64)
+        return np.searchsorted(np.asarray(e.thresholds), arith(e.x, env), side="right").astype(np.float64), True
     raise TypeError(f"unknown arithmetic node {e!r}")  # pragma: no cover
 
 
@@ -95,7 +111,15 @@ def _formula(node: ir.Formula, u: Array, ordered: bool) -> Array:
 
 
 def _clamp(node: ir.Clamp, u: Array, ordered: bool) -> Array:
-    return _run(node.body, np.minimum(u, node.hi), ordered)
+    if not ordered:
+        return _run(node.body, np.minimum(u, node.hi), ordered)
+    cut = int(np.searchsorted(u, node.hi, side="right"))
+    if cut == u.size:
+        return _run(node.body, u, True)
+    out = np.empty(u.shape, dtype=np.float64)
+    out[:cut] = _run(node.body, u[:cut], True)
+    out[cut:] = _run(node.body, np.array([node.hi]), True)[0]
+    return out
 
 
 def _seq(node: ir.Seq, u: Array, ordered: bool) -> Array:
@@ -129,9 +153,34 @@ def _combine(node: ir.Combine, u: Array, ordered: bool) -> Array:
     return np.asarray(out, dtype=np.float64)
 
 
+MAX_SLICED_CYCLES = 512
+"""Ordered steps through at most this many cycles are evaluated one slice per cycle."""
+
+
 def _cycles(node: ir.Cycles, u: Array, ordered: bool) -> Array:
-    end = float(cycle_start(node.period, node.mult, node.count))
-    uc = np.minimum(u, end)
+    if ordered and node.count <= MAX_SLICED_CYCLES:
+        return _cycles_sliced(node, u)
+    return _cycles_gathered(node, u)
+
+
+def _cycles_sliced(node: ir.Cycles, u: Array) -> Array:
+    starts = [float(cycle_start(node.period, node.mult, i)) for i in range(node.count)]
+    edges = [0, *np.searchsorted(u, starts[1:], side="left").tolist(), u.size]
+    out = np.empty(u.shape, dtype=np.float64)
+    for i, start in enumerate(starts):
+        a, b = edges[i], edges[i + 1]
+        if b <= a:
+            continue
+        local = u[a:b] - start
+        if node.mult != 1:
+            local /= float(node.mult) ** i
+        value = _run(node.body, local, True)
+        out[a:b] = value * node.decay**i if node.decay != 1.0 else value
+    return out
+
+
+def _cycles_gathered(node: ir.Cycles, u: Array) -> Array:
+    uc = u
     last = node.count - 1
     if node.mult == 1:
         a, b = node.period.numerator, node.period.denominator
