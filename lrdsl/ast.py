@@ -2,6 +2,11 @@
 
 Source spans are kept in a private attribute so that two trees parsed from
 differently spaced text compare equal (``parse(fmt(s)) == s``).
+
+Models built in Python are validated by pydantic as usual. The parser builds
+its nodes with :func:`make` (``model_construct``): the grammar and the signature
+checks already guarantee their types, and skipping pydantic's schema build keeps
+``lrdsl`` quick to start (schemas are built lazily, on first validation).
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ _N = TypeVar("_N", bound="Node")
 class Node(BaseModel):
     """Base of every syntax node: immutable, span-carrying, span-blind equality."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
     _span: Span | None = PrivateAttr(default=None)
 
     @property
@@ -41,6 +46,11 @@ class Node(BaseModel):
         from lrdsl.formatter import format_node
 
         return format_node(self)
+
+
+def make(cls: type[_N], **fields: object) -> _N:
+    """A node of a shape the parser has already checked, without re-validation."""
+    return cls.model_construct(**fields)
 
 
 class Num(Node):
@@ -151,9 +161,6 @@ Expr = Annotated[
     Num | Param | Name | Bool | Neg | BinOp | Seq | Duration | Range | ListExpr | Call,
     Field(discriminator="kind"),
 ]
-
-for _model in (Neg, BinOp, Seq, Duration, Range, ListExpr, Arg, Call):
-    _model.model_rebuild()
 
 
 class Schedule(Node):

@@ -12,6 +12,7 @@ import math
 from typing import Any
 
 from lrdsl import ast as A
+from lrdsl.ast import make
 from lrdsl.errors import LrdslError, Span, did_you_mean
 from lrdsl.signatures import MATH_FUNCS, SIGNATURES, P, Sig
 
@@ -33,7 +34,7 @@ def _lark() -> Any:
     from lrdsl.resources import resource_dir
 
     text = (resource_dir("grammar") / "lrdsl.lark").read_text(encoding="utf-8")
-    return Lark(text, parser="lalr", propagate_positions=True, maybe_placeholders=True)
+    return Lark(text, parser="lalr", propagate_positions=True, maybe_placeholders=True, cache=True)
 
 
 def parse(text: str) -> A.Schedule:
@@ -52,7 +53,7 @@ def parse(text: str) -> A.Schedule:
         expr = _Builder(text).sched(tree)
     except LrdslError as err:
         raise err.with_source(text) from None
-    schedule = A.Schedule(expr=expr)
+    schedule = make(A.Schedule, expr=expr)
     object.__setattr__(schedule, "__pydantic_private__", {"_span": None, "_source": text})
     return schedule
 
@@ -136,7 +137,7 @@ def _num(text: str, span: Span) -> A.Num:
     value = float(text)
     if math.isinf(value):
         raise LrdslError(f"number {text} is too large", span=span, hint="numbers must be finite")
-    return A.Num(value=value).at(span)
+    return make(A.Num, value=value).at(span)
 
 
 class _Builder:
@@ -153,7 +154,7 @@ class _Builder:
         if kind == "seq":
             left, right = self.sched(t.children[0]), self.sched(t.children[1])
             items = (*left.items, right) if isinstance(left, A.Seq) and not _parened(t.children[0]) else (left, right)
-            return A.Seq(items=items).at(span)
+            return make(A.Seq, items=items).at(span)
         if kind in ("add", "sub", "mul", "div"):
             op = {"add": "+", "sub": "-", "mul": "*", "div": "/"}[kind]
             left = self.sched(t.children[0])
@@ -163,7 +164,7 @@ class _Builder:
                 if op == "*" and _call_name(right_tree) in _MODIFIERS
                 else self.sched(right_tree)
             )
-            return A.BinOp(op=op, left=left, right=rhs).at(span)
+            return make(A.BinOp, op=op, left=left, right=rhs).at(span)
         if kind == "paren":
             return self.sched(t.children[0])
         if kind == "call":
@@ -204,7 +205,7 @@ class _Builder:
                 f"{name}(…) is a modifier: apply it with '*'", span=name_span, hint=f"e.g. cosine(0.1→0) * {name}(…)"
             )
         raw = list(args_tree.children) if args_tree is not None else []
-        return A.Call(name=name, args=self.args(sig, raw, span)).at(span)
+        return make(A.Call, name=name, args=self.args(sig, raw, span)).at(span)
 
     def args(self, sig: Sig, raw: list[Any], span: Span) -> tuple[A.Arg, ...]:
         """Bind positional and keyword arguments to ``sig``'s parameters, in signature order."""
@@ -251,11 +252,13 @@ class _Builder:
         if sig.variadic:
             if len(variadic) < 2:
                 raise LrdslError(f"{sig.name}() needs at least two schedules", span=span)
-            return tuple(A.Arg(name="parts", value=v) for v in variadic)
+            return tuple(make(A.Arg, name="parts", value=v) for v in variadic)
         for p in sig.params:
             if p.required and p.name not in bound:
                 raise LrdslError(f"{sig.name}() is missing its argument '{p.name}'", span=span, hint=_arg_list(sig))
-        return tuple(A.Arg(name=p.name, value=bound[p.name]).at(spans[p.name]) for p in sig.params if p.name in bound)
+        return tuple(
+            make(A.Arg, name=p.name, value=bound[p.name]).at(spans[p.name]) for p in sig.params if p.name in bound
+        )
 
     def value(self, p: P, t: Any, sig: Sig) -> A.Expr:
         """An argument value of the kind ``p`` expects."""
@@ -263,9 +266,9 @@ class _Builder:
         kind = getattr(t, "data", None)
         if p.kind == "range":
             if kind == "range":
-                return A.Range(start=self.const(t.children[0]), end=self.const(t.children[2])).at(span)
+                return make(A.Range, start=self.const(t.children[0]), end=self.const(t.children[2])).at(span)
             if kind == "open_range":
-                return A.Range(start=None, end=self.const(t.children[1])).at(span)
+                return make(A.Range, start=None, end=self.const(t.children[1])).at(span)
             raise LrdslError(
                 f"{sig.name}() expects a range such as 0.1→1e-6",
                 span=span,
@@ -287,10 +290,10 @@ class _Builder:
                     span=span,
                     hint=did_you_mean(word, p.choices),
                 )
-            return A.Name(id=str(t.children[0])).at(span)
+            return make(A.Name, id=str(t.children[0])).at(span)
         if p.kind == "bool":
             if kind == "name" and str(t.children[0]) in ("true", "false"):
-                return A.Bool(value=str(t.children[0]) == "true").at(span)
+                return make(A.Bool, value=str(t.children[0]) == "true").at(span)
             raise LrdslError(f"{sig.name}() argument '{p.name}' must be true or false", span=span)
         if p.kind == "durs":
             if kind != "list":
@@ -298,7 +301,7 @@ class _Builder:
             items = t.children[0].children if t.children[0] is not None else []
             if not items:
                 raise LrdslError(f"{sig.name}() argument '{p.name}' must not be empty", span=span)
-            return A.ListExpr(items=tuple(self.duration(i) for i in items)).at(span)
+            return make(A.ListExpr, items=tuple(self.duration(i) for i in items)).at(span)
         if p.kind == "formula":
             return self.formula(t, p.vars, sig.name)
         raise LrdslError("internal: unknown parameter kind", span=span)  # pragma: no cover
@@ -311,8 +314,8 @@ class _Builder:
             text = str(t.children[0])
             unit = "%" if text.endswith("%") else "ep"
             number = text[:-1] if unit == "%" else text[:-2]
-            return A.Duration(value=_num(number, span), unit=unit).at(span)
-        return A.Duration(value=self.const(t), unit="steps").at(span)
+            return make(A.Duration, value=_num(number, span), unit=unit).at(span)
+        return make(A.Duration, value=self.const(t), unit="steps").at(span)
 
     def const(self, t: Any) -> A.Expr:
         """Constant arithmetic: numbers, ``$params``, ``+ - * / **``, unary minus, parentheses."""
@@ -328,14 +331,15 @@ class _Builder:
         if kind == "number":
             return _num(str(t.children[0]), span)
         if kind == "param":
-            return A.Param(name=str(t.children[0])[1:]).at(span)
+            return make(A.Param, name=str(t.children[0])[1:]).at(span)
         if kind == "neg":
-            return A.Neg(operand=self._arith(t.children[0], vars, funcs, what)).at(span)
+            return make(A.Neg, operand=self._arith(t.children[0], vars, funcs, what)).at(span)
         if kind == "paren":
             return self._arith(t.children[0], vars, funcs, what)
         if kind in ("add", "sub", "mul", "div", "pow"):
             op = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**"}[kind]
-            return A.BinOp(
+            return make(
+                A.BinOp,
                 op=op,
                 left=self._arith(t.children[0], vars, funcs, what),
                 right=self._arith(t.children[1], vars, funcs, what),
@@ -348,7 +352,7 @@ class _Builder:
                     span=span,
                     hint=did_you_mean(name, vars) or f"variables here: {', '.join(vars)}",
                 )
-            return A.Name(id=name).at(span)
+            return make(A.Name, id=name).at(span)
         if kind == "call" and funcs:
             name_tok, args_tree = t.children
             name = str(name_tok)
@@ -364,9 +368,10 @@ class _Builder:
             if len(raw) != arity or any(a.data != "posarg" for a in raw):
                 raise LrdslError(f"{name}() takes {arity} argument{'s' if arity > 1 else ''}", span=span)
             args = tuple(
-                A.Arg(name=f"x{i}", value=self._arith(a.children[0], vars, funcs, what)) for i, a in enumerate(raw)
+                make(A.Arg, name=f"x{i}", value=self._arith(a.children[0], vars, funcs, what))
+                for i, a in enumerate(raw)
             )
-            return A.Call(name=name, args=args).at(span)
+            return make(A.Call, name=name, args=args).at(span)
         if kind == "duration":
             raise LrdslError(f"a duration is not allowed in {what}", span=span)
         if kind == "name":
