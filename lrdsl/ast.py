@@ -11,7 +11,7 @@ checks already guarantee their types, and skipping pydantic's schema build keeps
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
@@ -48,9 +48,11 @@ class Node(BaseModel):
         return format_node(self)
 
 
-def make(cls: type[_N], **fields: object) -> _N:
+def make(cls: type[_N], **fields: Any) -> _N:
     """A node of a shape the parser has already checked, without re-validation."""
-    return cls.model_construct(**fields)
+    node = cls.model_construct(None, **fields)
+    assert isinstance(node, cls)
+    return node
 
 
 class Num(Node):
