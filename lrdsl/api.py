@@ -42,12 +42,13 @@ def evaluate(
     Without ``total_steps`` the run lasts the schedule's own explicit duration.
     Steps past the end hold the end value.
     """
-    from lrdsl.interpreter import evaluate_ir
+    from lrdsl.interpreter import evaluate_ir, evaluate_range
 
     plan = lower(schedule, total_steps, steps_per_epoch, params)
-    at = np.arange(plan.total, dtype=np.int64) if steps is None else _steps(steps)
     try:
-        return evaluate_ir(plan.ir, at)
+        if steps is None:
+            return evaluate_range(plan.ir, 0, plan.total)
+        return evaluate_ir(plan.ir, _steps(steps))
     except LrdslError as err:
         raise err.with_source(as_schedule(schedule).source or plan.text) from None
 

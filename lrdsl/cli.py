@@ -151,13 +151,15 @@ def _write_text(text: str, output: str | None) -> None:
 def _eval(args: argparse.Namespace, plan: object, source: str) -> int:
     import numpy as np
 
-    from lrdsl.interpreter import evaluate_ir
+    from lrdsl.interpreter import evaluate_ir, evaluate_range
     from lrdsl.lowering.lower import Lowered
 
     assert isinstance(plan, Lowered)
 
     def values(at: np.ndarray) -> np.ndarray:
         try:
+            if at.size and at[0] == 0 and at[-1] == at.size - 1 and at.size == plan.total:
+                return evaluate_range(plan.ir, 0, at.size)
             return evaluate_ir(plan.ir, at)
         except LrdslError as err:
             raise err.with_source(source) from None

@@ -40,6 +40,11 @@ def evaluate_ir(node: ir.Sched, steps: npt.ArrayLike) -> Array:
     return _checked(node, t, ordered)
 
 
+def evaluate_range(node: ir.Sched, start: int, stop: int) -> Array:
+    """``lr(t)`` for ``t = start … stop−1`` (no order check, no integer copy)."""
+    return _checked(node, np.arange(start, stop, dtype=np.float64), True)
+
+
 def value_at(node: ir.Sched, u: float) -> float:
     """The value of ``node`` at local time ``u``."""
     return float(_checked(node, np.array([u], dtype=np.float64), True)[0])
@@ -47,15 +52,17 @@ def value_at(node: ir.Sched, u: float) -> float:
 
 def _checked(node: ir.Sched, u: Array, ordered: bool) -> Array:
     """``node`` over ``u``; a NaN or infinity becomes an :class:`LrdslError` naming the phase."""
+    out = np.empty(u.shape, dtype=np.float64)
     with np.errstate(all="ignore"):
         try:
-            return np.asarray(_run(node, u, ordered), dtype=np.float64)
+            _run(node, u, ordered, out)
         except _NotFinite as bad:
             raise LrdslError(
                 f"{bad.what} is {bad.value} at its local step {bad.where:g}",
                 span=Span(*bad.origin) if bad.origin else None,
                 hint="check for division by zero, log of 0 or overflow",
             ) from None
+    return out
 
 
 def arith(e: ir.Arith, env: dict[str, Any]) -> Any:
@@ -63,12 +70,21 @@ def arith(e: ir.Arith, env: dict[str, Any]) -> Any:
     return _arith(e, env)[0]
 
 
+def _fresh(env: dict[str, Any], like: Any) -> Any:
+    """The caller's output buffer for the first new array of this shape (then ``None``)."""
+    scratch = env.get("_out")
+    if scratch is not None and isinstance(like, np.ndarray) and like.shape == scratch.shape:
+        env["_out"] = None
+        return scratch
+    return None
+
+
 def _arith(e: ir.Arith, env: dict[str, Any]) -> tuple[Any, bool]:
     """``(value, owned)``: ``owned`` arrays are temporaries that may be overwritten in place."""
     if isinstance(e, ir.Const):
         return e.value, False
     if isinstance(e, ir.Var):
-        return env[e.name], False
+        return env[e.name], e.name == "u" and env.get("_u_owned", False)
     if isinstance(e, ir.Bin):
         (a, own_a), (b, own_b) = _arith(e.a, env), _arith(e.b, env)
         fn = _BIN[e.op]
@@ -76,13 +92,15 @@ def _arith(e: ir.Arith, env: dict[str, Any]) -> tuple[Any, bool]:
             return fn(a, b, out=a), True
         if own_b and isinstance(b, np.ndarray) and np.ndim(a) <= b.ndim:
             return fn(a, b, out=b), True
-        value = fn(a, b)
+        buf = _fresh(env, a if isinstance(a, np.ndarray) else b)
+        value = fn(a, b) if buf is None else fn(a, b, out=buf)
         return value, isinstance(value, np.ndarray)
     if isinstance(e, ir.Fn):
         x, own = _arith(e.arg, env)
         if own and isinstance(x, np.ndarray):
             return _FN[e.name](x, out=x), True
-        value = _FN[e.name](x)
+        buf = _fresh(env, x)
+        value = _FN[e.name](x) if buf is None else _FN[e.name](x, out=buf)
         return value, isinstance(value, np.ndarray)
     if isinstance(e, ir.FloorDiv):
         return np.floor_divide(arith(e.x, env), e.c), True
@@ -103,106 +121,112 @@ class _NotFinite(Exception):
         self.where = float(np.broadcast_to(u, values.shape).flat[index])
 
 
-def _formula(node: ir.Formula, u: Array, ordered: bool) -> Array:
-    out = np.broadcast_to(np.asarray(arith(node.expr, {"u": u}), dtype=np.float64), u.shape)
-    if not np.isfinite(out).all():
+def _formula(node: ir.Formula, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
+    if shift:
+        u = np.subtract(u, shift, out=out)  # out holds the local time, then (read once) the result
+        once = not _reads_u_twice(node.expr)
+        value = arith(node.expr, {"u": u if once else u.copy(), "_u_owned": once})
+    else:
+        value = arith(node.expr, {"u": u, "_out": out})
+    if value is not out:
+        out[...] = value
+    if not math.isfinite(float(np.add.reduce(out, axis=None))) and not np.isfinite(out).all():
         raise _NotFinite(node.origin, node.label or "the schedule", out, u)
-    return out
 
 
-def _clamp(node: ir.Clamp, u: Array, ordered: bool) -> Array:
+def _clamp(node: ir.Clamp, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
     if not ordered:
-        return _run(node.body, np.minimum(u, node.hi), ordered)
-    cut = int(np.searchsorted(u, node.hi, side="right"))
-    if cut == u.size:
-        return _run(node.body, u, True)
-    out = np.empty(u.shape, dtype=np.float64)
-    out[:cut] = _run(node.body, u[:cut], True)
-    out[cut:] = _run(node.body, np.array([node.hi]), True)[0]
-    return out
+        _run(node.body, np.minimum(u - shift, node.hi), False, out)
+        return
+    cut = int(np.searchsorted(u, node.hi + shift, side="right"))
+    _run(node.body, u[:cut], True, out[:cut], shift)
+    if cut < u.size:
+        tail = np.empty(1)
+        _run(node.body, np.array([node.hi]), True, tail)
+        out[cut:] = tail[0]
 
 
-def _seq(node: ir.Seq, u: Array, ordered: bool) -> Array:
-    out = np.empty(u.shape, dtype=np.float64)
+def _seq(node: ir.Seq, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
     breaks = np.asarray(node.breaks)
     if ordered:
-        edges = np.searchsorted(u, breaks, side="left")
+        edges = np.searchsorted(u, breaks + shift, side="left")
         edges[0] = 0
         bounds = [*edges.tolist(), u.size]
         for j, part in enumerate(node.parts):
             a, b = bounds[j], bounds[j + 1]
             if b > a:
-                out[a:b] = _run(part, u[a:b] - breaks[j], True)
-        return out
+                _run(part, u[a:b], True, out[a:b], shift + node.breaks[j])
+        return
+    u = u - shift if shift else u
     piece = np.searchsorted(breaks, u, side="right") - 1
     np.maximum(piece, 0, out=piece)
     for j, part in enumerate(node.parts):
         sel = np.flatnonzero(piece == j)
         if sel.size:
-            out[sel] = _run(part, u[sel] - breaks[j], False)
-    return out
+            buf = np.empty(sel.size)
+            _run(part, u[sel] - breaks[j], False, buf)
+            out[sel] = buf
 
 
-def _combine(node: ir.Combine, u: Array, ordered: bool) -> Array:
-    values = [_run(p, u, ordered) for p in node.parts]
-    out = values[0]
-    for v in values[1:]:
-        out = _BIN[node.op](out, v)
+def _combine(node: ir.Combine, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
+    u = u - shift if shift else u
+    _run(node.parts[0], u, ordered, out)
+    buf = np.empty(u.shape)
+    for part in node.parts[1:]:
+        _run(part, u, ordered, buf)
+        _BIN[node.op](out, buf, out=out)
     if node.op == "/" and not np.isfinite(out).all():
         raise _NotFinite(node.origin, "a quotient", out, u)
-    return np.asarray(out, dtype=np.float64)
 
 
 MAX_SLICED_CYCLES = 512
 """Ordered steps through at most this many cycles are evaluated one slice per cycle."""
 
 
-def _cycles(node: ir.Cycles, u: Array, ordered: bool) -> Array:
+def _cycles(node: ir.Cycles, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
     if ordered and node.count <= MAX_SLICED_CYCLES:
-        return _cycles_sliced(node, u)
-    return _cycles_gathered(node, u)
+        _cycles_sliced(node, u, out, shift)
+    else:
+        _cycles_gathered(node, u - shift if shift else u, out)
 
 
-def _cycles_sliced(node: ir.Cycles, u: Array) -> Array:
+def _cycles_sliced(node: ir.Cycles, u: Array, out: Array, shift: float) -> None:
     starts = [float(cycle_start(node.period, node.mult, i)) for i in range(node.count)]
-    edges = [0, *np.searchsorted(u, starts[1:], side="left").tolist(), u.size]
-    out = np.empty(u.shape, dtype=np.float64)
+    edges = [0, *np.searchsorted(u, np.asarray(starts[1:]) + shift, side="left").tolist(), u.size]
     for i, start in enumerate(starts):
         a, b = edges[i], edges[i + 1]
         if b <= a:
             continue
-        local = u[a:b] - start
-        if node.mult != 1:
+        if node.mult == 1 or i == 0:
+            _run(node.body, u[a:b], True, out[a:b], shift + start)
+        else:
+            local = u[a:b] - (shift + start)
             local /= float(node.mult) ** i
-        value = _run(node.body, local, True)
-        out[a:b] = value * node.decay**i if node.decay != 1.0 else value
-    return out
+            _run(node.body, local, True, out[a:b])
+        if node.decay != 1.0 and i:
+            out[a:b] *= node.decay**i
 
 
-def _cycles_gathered(node: ir.Cycles, u: Array) -> Array:
-    uc = u
+def _cycles_gathered(node: ir.Cycles, u: Array, out: Array) -> None:
     last = node.count - 1
     if node.mult == 1:
         a, b = node.period.numerator, node.period.denominator
-        scaled = uc * b  # exact for whole steps below 2**53 / b
+        scaled = u * b  # exact for whole steps below 2**53 / b
         i = np.minimum(np.floor_divide(scaled, a), last)
         local = (scaled - i * a) / b
-        stretch = None
     else:
         starts = np.array([float(s) for s in node.starts])
-        i = np.clip(np.searchsorted(starts, uc, side="right") - 1, 0, last)
-        stretch = float(node.mult) ** i
-        local = (uc - starts[i]) / stretch
-    value = _run(node.body, local, False)
+        i = np.clip(np.searchsorted(starts, u, side="right") - 1, 0, last)
+        local = (u - starts[i]) / float(node.mult) ** i
+    _run(node.body, local, False, out)
     if node.decay != 1.0:
-        value = value * np.power(node.decay, i)
-    return np.asarray(value, dtype=np.float64)
+        out *= np.power(node.decay, i)
 
 
-def _quantize(node: ir.Quantize, u: Array, ordered: bool) -> Array:
-    k = np.floor_divide(u, node.q)
+def _quantize(node: ir.Quantize, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
+    k = np.floor_divide(u - shift if shift else u, node.q)
     uq = np.minimum((k + 1) * node.q, node.hi) if node.at_end else k * node.q
-    return _run(node.body, uq, ordered)
+    _run(node.body, uq, ordered, out)
 
 
 @functools.lru_cache(maxsize=64)
@@ -215,29 +239,52 @@ def recur_table(node: ir.Recur) -> Array:
             span=Span(*node.origin) if node.origin else None,
             hint=f"at most {MAX_RECUR}: use a larger 'every' or a closed form in fn()",
         )
-    out = np.empty(count)
+    table = np.empty(count)
     value = node.init
     with np.errstate(all="ignore"):
         for k in range(count):
             value = float(arith(node.expr, {"lr": value}))
             if not math.isfinite(value):
                 raise LrdslError(
-                    f"recur() is not finite after {k + 1} iterations", span=Span(*node.origin) if node.origin else None
+                    f"recur() is not finite after {k + 1} iterations",
+                    span=Span(*node.origin) if node.origin else None,
                 )
-            out[k] = value
-    return out
+            table[k] = value
+    return table
 
 
-def _recur(node: ir.Recur, u: Array, ordered: bool) -> Array:
-    k = np.floor_divide(np.minimum(u, node.hi), node.every).astype(np.int64)
-    return recur_table(node)[k]
+def _recur(node: ir.Recur, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
+    k = np.floor_divide(np.minimum(u - shift, node.hi), node.every).astype(np.int64)
+    np.take(recur_table(node), k, out=out)
 
 
-_EVAL: dict[type, Callable[[Any, Array, bool], Array]] = {
+_EVAL: dict[type, Callable[[Any, Array, bool, Array, float], None]] = {
     ir.Formula: _formula, ir.Clamp: _clamp, ir.Seq: _seq, ir.Combine: _combine,
     ir.Cycles: _cycles, ir.Quantize: _quantize, ir.Recur: _recur,
 }  # fmt: skip
 
 
-def _run(node: ir.Sched, u: Array, ordered: bool) -> Array:
-    return _EVAL[type(node)](node, u, ordered)
+def _run(node: ir.Sched, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
+    """Write ``node``'s values at local time ``u − shift`` into ``out`` (same shape).
+
+    ``shift`` is applied lazily: frames that only move time pass it down, so a piece
+    of a sequence costs no pass over its steps until a formula needs them.
+    """
+    _EVAL[type(node)](node, u, ordered, out, shift)
+
+
+def _reads_u_twice(e: ir.Arith) -> bool:
+    """``u`` appears more than once (then it cannot double as the scratch buffer)."""
+
+    def count(x: ir.Arith) -> int:
+        if isinstance(x, ir.Var):
+            return int(x.name == "u")
+        if isinstance(x, ir.Bin):
+            return count(x.a) + count(x.b)
+        if isinstance(x, (ir.Fn,)):
+            return count(x.arg)
+        if isinstance(x, (ir.FloorDiv, ir.CeilDiv, ir.Count)):
+            return count(x.x)
+        return 0
+
+    return count(e) > 1

@@ -38,9 +38,17 @@ def _lark() -> Any:
 
 
 def parse(text: str) -> A.Schedule:
-    """Parse and validate ``text``; raise :class:`LrdslError` with a caret on failure."""
+    """Parse and validate ``text``; raise :class:`LrdslError` with a caret on failure.
+
+    Schedules are immutable, so the result for a given text is memoised.
+    """
     if not isinstance(text, str):
         raise LrdslError(f"a schedule must be a string, not {type(text).__name__}")
+    return _parse(text)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse(text: str) -> A.Schedule:
     if len(text) > MAX_SOURCE:
         raise LrdslError(f"schedule text is {len(text)} characters; the limit is {MAX_SOURCE}")
     _check_depth(text)

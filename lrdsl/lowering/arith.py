@@ -51,19 +51,29 @@ def progress(d: float) -> ir.Arith:
     return div(U, c(d)) if d > 0 else c(1.0)
 
 
-def linear(a: float, b: float, p: ir.Arith) -> ir.Arith:
-    """``a + (b − a)·p``."""
-    return add(c(a), mul(c(b - a), p))
+def scaled(d: float, k: float = 1.0) -> ir.Arith:
+    """``k·u/d`` folded into one product ``u·(k/d)`` (``k`` when ``d = 0``: a finished phase)."""
+    return mul(U, c(k / d)) if d > 0 else c(k)
 
 
-def cosine(a: float, b: float, p: ir.Arith) -> ir.Arith:
-    """``b + (a − b)·(1 + cos πp)/2``."""
-    return add(c(b), mul(c((a - b) / 2), add(c(1.0), ir.Fn("cos", mul(c(math.pi), p)))))
+def linear(a: float, b: float, d: float) -> ir.Arith:
+    """``a + (b − a)·p`` with ``p = u/d``, as ``a + u·(b − a)/d`` (exact for round numbers)."""
+    if d <= 0:
+        return c(b)
+    return add(c(a), div(mul(U, c(b - a)), c(d)))
 
 
-def exponential(a: float, b: float, p: ir.Arith) -> ir.Arith:
-    """``a·(b/a)^p``."""
-    return mul(c(a), power(c(b / a), p))
+def cosine(a: float, b: float, d: float) -> ir.Arith:
+    """``b + (a − b)·(1 + cos πp)/2``, as ``(a + b)/2 + (a − b)/2·cos(u·π/d)``."""
+    half = (a - b) / 2
+    if d <= 0:
+        return c(b)
+    return add(c(b + half), mul(c(half), ir.Fn("cos", scaled(d, math.pi))))
+
+
+def exponential(a: float, b: float, d: float) -> ir.Arith:
+    """``a·(b/a)^p``, as ``a·exp(u·ln(b/a)/d)``."""
+    return mul(c(a), ir.Fn("exp", scaled(d, math.log(b / a))))
 
 
 def poly(a: float, b: float, p: ir.Arith, k: float) -> ir.Arith:

@@ -25,8 +25,7 @@ from lrdsl.lowering.shapes import ends, flag, option, steps_option
 
 def ramp(kind: str, a: float, b: float, length: float, label: str) -> ir.Sched:
     """A ``linear``/``cosine`` ramp from ``a`` to ``b`` over ``length`` steps, held after."""
-    p = X.progress(length)
-    expr = X.cosine(a, b, p) if kind == "cosine" else X.linear(a, b, p)
+    expr = X.cosine(a, b, length) if kind == "cosine" else X.linear(a, b, length)
     formula = ir.Formula(expr, label=label)
     return ir.Clamp(length, formula)
 

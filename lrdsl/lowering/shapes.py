@@ -90,18 +90,18 @@ def _hold(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
 
 def _linear(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     a, b = ends(call, ctx)
-    return leaf(X.linear(a, b, X.progress(d)), d, call)
+    return leaf(X.linear(a, b, d), d, call)
 
 
 def _cosine(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     a, b = ends(call, ctx)
-    return leaf(X.cosine(a, b, X.progress(d)), d, call)
+    return leaf(X.cosine(a, b, d), d, call)
 
 
 def _exp(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     a, b = ends(call, ctx)
     check_exp(call, a, b)
-    return leaf(X.exponential(a, b, X.progress(d)), d, call)
+    return leaf(X.exponential(a, b, d), d, call)
 
 
 def _poly(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
@@ -186,19 +186,18 @@ def _warmup(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     shape = call.arg("shape")
     assert isinstance(shape, A.Name)
     a, b = option(call, "from", ctx), ctx.next_start
-    p = X.progress(d)
     label = f"{call} to {b:g}"
     if shape.id == "linear":
-        return leaf(X.linear(a, b, p), d, call, label)
+        return leaf(X.linear(a, b, d), d, call, label)
     if shape.id == "cosine":
-        return leaf(X.cosine(a, b, p), d, call, label)
+        return leaf(X.cosine(a, b, d), d, call, label)
     if shape.id == "poly":
-        return leaf(X.poly(a, b, p, 2.0), d, call, label)
+        return leaf(X.poly(a, b, X.progress(d), 2.0), d, call, label)
     if a == 0 or b == 0 or (a < 0) != (b < 0):
         raise fail(
             call, f"{call}: exp needs non-zero ends of the same sign", hint="give a start: warmup(exp, …, from=1e-6)"
         )
-    return leaf(X.exponential(a, b, p), d, call, label)
+    return leaf(X.exponential(a, b, d), d, call, label)
 
 
 _MATH = {"sin", "cos", "tan", "exp", "log", "sqrt", "abs", "floor", "ceil"}

@@ -23,15 +23,14 @@ def _phase_1(u):
     # warmup(linear, 5ep) to 0.1
     u = jnp.minimum(u, 250)
     uf = u.astype(jnp.float32)
-    return 0.1 * (uf / 250.0)
+    return (uf * 0.1) / 250.0
 
 
 def _phase_2(u):
     # cosine(0.1→1e-6)
     u = jnp.minimum(u, 678.5714285714286)
     uf = u
-    x1 = 0.0499995 * (1.0 + jnp.cos(math.pi * (uf / 678.5714285714286)))
-    return 1e-06 + x1
+    return 0.0500005 + (0.0499995 * jnp.cos(uf * 0.004629715489500748))
 
 
 def _cycles_6(u):

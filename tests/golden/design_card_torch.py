@@ -20,14 +20,13 @@ _CYCLE_STARTS_4 = (0.0, 678.5714285714286, 2035.7142857142858)
 def _phase_1(u):
     # warmup(linear, 5ep) to 0.1
     u = min(u, 250)
-    return 0.1 * (u / 250.0)
+    return (u * 0.1) / 250.0
 
 
 def _phase_2(u):
     # cosine(0.1→1e-6)
     u = min(u, 678.5714285714286)
-    x1 = 0.0499995 * (1.0 + math.cos(math.pi * (u / 678.5714285714286)))
-    return 1e-06 + x1
+    return 0.0500005 + (0.0499995 * math.cos(u * 0.004629715489500748))
 
 
 def _cycles_3(u):
