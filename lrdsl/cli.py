@@ -16,7 +16,7 @@ from typing import TextIO
 
 from lrdsl.errors import LrdslError
 
-CHUNK = 1_000_000
+CHUNK = 100_000
 """Steps evaluated at a time when streaming csv output."""
 
 
