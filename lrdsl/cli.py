@@ -53,6 +53,15 @@ def _params(pairs: Sequence[str]) -> dict[str, float]:
     return out
 
 
+def _size(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    w, sep, h = text.lower().partition("x")
+    if not (sep and w.isdigit() and h.isdigit()) or not (0 < int(w) <= 10000 and 0 < int(h) <= 10000):
+        raise LrdslError(f"--size expects WxH such as 900x450, got {text!r}")
+    return int(w), int(h)
+
+
 def _steps_list(text: str) -> list[int]:
     out = []
     for part in text.split(","):
@@ -90,6 +99,17 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p, steps=False)
     p = sub.add_parser("explain", help="show the resolved phases")
     _common(p)
+    p.add_argument("--compact", action="store_true", help="one line per phase and the boundary steps")
+    p = sub.add_parser("plot", help="draw schedules (to a .png/.svg file, or the terminal)")
+    p.add_argument("expr", nargs="+", help="one or more schedules ('-' for stdin, @FILE)")
+    p.add_argument("--steps", type=int, default=None, help="total steps of the run")
+    p.add_argument("--steps-per-epoch", type=float, default=None, help="steps in one epoch (for 'ep')")
+    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="bind a $parameter")
+    p.add_argument("-o", "--output", default=None, help="a .png or .svg file (default: plot in the terminal)")
+    p.add_argument("--log", action="store_true", help="logarithmic learning-rate axis")
+    p.add_argument("--x", choices=["steps", "epochs"], default="steps", help="x axis unit")
+    p.add_argument("--label", action="append", default=None, help="legend label, once per schedule")
+    p.add_argument("--size", default=None, help="WxH: pixels for files, characters for the terminal")
     p = sub.add_parser("gen", help="generate framework code")
     _common(p)
     p.add_argument("--target", required=True, help="keras, torch, optax, python or paddle")
@@ -121,6 +141,23 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     from lrdsl.api import as_schedule, lower
 
+    if args.command == "plot":
+        from lrdsl.plot import plot_command
+
+        out = plot_command(
+            [_read(e) for e in args.expr],
+            args.steps,
+            args.steps_per_epoch,
+            _params(args.set),
+            args.output,
+            args.log,
+            args.x,
+            args.label,
+            _size(args.size),
+        )
+        if out is not None:
+            print(out)
+        return 0
     text = _read(args.expr)
     schedule = as_schedule(text)
     if args.command in ("check", "fmt"):
@@ -128,9 +165,12 @@ def _dispatch(args: argparse.Namespace) -> int:
         return 0
     plan = lower(schedule, args.steps, args.steps_per_epoch, _params(args.set))
     if args.command == "explain":
-        from lrdsl.explain import phases, render
+        from lrdsl.explain import compact, phases, render
 
-        print(render(phases(plan.ir, plan.total), plan.total, plan.steps_per_epoch, plan.text))
+        if args.compact:
+            print(compact(plan))
+        else:
+            print(render(phases(plan.ir, plan.total), plan.total, plan.steps_per_epoch, plan.text))
         return 0
     if args.command == "gen":
         from lrdsl.codegen import generate_lowered

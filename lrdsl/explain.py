@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from lrdsl import ir
 from lrdsl.formatter import format_number
 from lrdsl.interpreter import value_at
+from lrdsl.lowering.lower import Lowered
 from lrdsl.lowering.modifiers import cycle_start
 
 MAX_CYCLES_SHOWN = 12
@@ -104,3 +105,17 @@ def render(rows: list[Phase], total: int, spe: float | None, text: str) -> str:
 
 def _step(x: float) -> str:
     return format_number(round(x, 6))
+
+
+def boundaries(plan: Lowered) -> list[float]:
+    """Global steps where a phase or restart cycle starts, plus the end of the run (sorted)."""
+    marks = {0.0, float(plan.total)}
+    for row in phases(plan.ir, plan.total):
+        marks.update((row.start, row.end))
+    return sorted(m for m in marks if 0 <= m <= plan.total)
+
+
+def compact(plan: Lowered) -> str:
+    """One line per phase, ``start–end  label``, the boundaries ``lrdsl plot`` marks."""
+    rows = [f"{_step(r.start)}–{_step(r.end)}  {'  ' * r.depth}{r.label}" for r in phases(plan.ir, plan.total)]
+    return "\n".join([*rows, "boundaries: " + ", ".join(_step(m) for m in boundaries(plan))])

@@ -1,0 +1,143 @@
+"""``lrdsl plot``: schedules drawn on one axis, to a PNG/SVG file or the terminal.
+
+matplotlib (file output) and plotext (terminal output) are optional: ``pip install lrdsl[plot]``.
+Both are imported only here, only when a plot is drawn. Phase boundaries come from
+:func:`lrdsl.explain.boundaries`, the same marks ``lrdsl explain --compact`` prints.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from lrdsl.errors import LrdslError
+from lrdsl.explain import boundaries
+from lrdsl.interpreter import evaluate_ir
+from lrdsl.lowering.lower import Lowered
+
+MAX_POINTS = 4000
+"""Points drawn per schedule: every step up to this, else an even sample plus each boundary ±1."""
+
+
+@dataclass(frozen=True)
+class Curve:
+    """One schedule ready to draw: its label, x and y, and its phase boundaries (in x units)."""
+
+    label: str
+    x: np.ndarray
+    y: np.ndarray
+    marks: tuple[float, ...]
+
+
+def curves(plans: Sequence[Lowered], labels: Sequence[str] | None = None, x_unit: str = "steps") -> list[Curve]:
+    """Sample each lowered schedule over its run (boundaries kept exactly)."""
+    out = []
+    for i, plan in enumerate(plans):
+        total = max(plan.total, 1)
+        marks = boundaries(plan)
+        if total <= MAX_POINTS:
+            steps = np.arange(total)
+        else:
+            around = [m + d for m in marks for d in (-1, 0, 1)]
+            steps = np.unique(np.concatenate([np.linspace(0, total - 1, MAX_POINTS).round(), np.ceil(around)]))
+            steps = steps[(steps >= 0) & (steps < total)].astype(np.int64)
+        y = evaluate_ir(plan.ir, steps)
+        scale = 1.0
+        if x_unit == "epochs":
+            if not plan.steps_per_epoch:
+                raise LrdslError("--x epochs needs --steps-per-epoch")
+            scale = 1.0 / plan.steps_per_epoch
+        label = labels[i] if labels and i < len(labels) else plan.text
+        out.append(Curve(label, steps * scale, y, tuple(m * scale for m in marks if 0 < m < total)))
+    return out
+
+
+def _require(module: str) -> Any:
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise LrdslError(
+            f"lrdsl plot needs {module.split('.')[0]}", hint="install it: pip install 'lrdsl[plot]'"
+        ) from None
+
+
+def to_file(
+    items: Sequence[Curve],
+    path: str,
+    log: bool = False,
+    x_unit: str = "steps",
+    size: tuple[int, int] = (900, 450),
+    dpi: int = 100,
+) -> None:
+    """Draw ``items`` into ``path`` (format from its suffix: .png or .svg); ``size`` in pixels."""
+    if not path.lower().endswith((".png", ".svg")):
+        raise LrdslError(f"cannot tell the format of {path!r}", hint="use a .png or .svg file name")
+    matplotlib = _require("matplotlib")
+    matplotlib.use("Agg")
+    plt = _require("matplotlib.pyplot")
+    fig, ax = plt.subplots(figsize=(size[0] / dpi, size[1] / dpi), dpi=dpi)
+    try:
+        for i, c in enumerate(items):
+            (line,) = ax.plot(c.x, c.y, label=c.label, linewidth=1.4)
+            line.set_gid(f"schedule-{i}")
+            for m in c.marks:
+                ax.axvline(m, color=line.get_color(), alpha=0.15, linewidth=0.8, gid=f"boundary-{i}")
+        if log:
+            ax.set_yscale("log")
+        ax.set_xlabel(x_unit)
+        ax.set_ylabel("learning rate")
+        ax.grid(alpha=0.2)
+        ax.legend(fontsize=8, loc="best")
+        fig.tight_layout()
+        fig.savefig(path, dpi=dpi, format=path.rsplit(".", 1)[1].lower())
+    finally:
+        plt.close(fig)
+
+
+def to_terminal(
+    items: Sequence[Curve], log: bool = False, x_unit: str = "steps", size: tuple[int, int] = (100, 25)
+) -> str:
+    """The plot as text (plotext), ``size`` in characters."""
+    plt = _require("plotext")
+    plt.clear_figure()
+    plt.plotsize(*size)
+    plt.theme("clear")
+    for c in items:
+        y = np.clip(c.y, 1e-300, None) if log else c.y
+        plt.plot(c.x.tolist(), y.tolist(), label=c.label[:60], marker="braille")
+        for m in c.marks:
+            plt.vline(m)
+    if log:
+        plt.yscale("log")
+    plt.xlabel(x_unit)
+    return re.sub(r"\x1b\[[0-9;]*m", "", str(plt.build()))  # the clear theme still emits resets
+
+
+def plot_command(
+    exprs: Sequence[str],
+    steps: int | None,
+    spe: float | None,
+    params: Mapping[str, float],
+    output: str | None,
+    log: bool,
+    x_unit: str,
+    labels: Sequence[str] | None,
+    size: tuple[int, int] | None,
+) -> str | None:
+    """``lrdsl plot``: returns the terminal text, or ``None`` after writing ``output``."""
+    from lrdsl.api import as_schedule, lower
+
+    plans = []
+    for text in exprs:
+        schedule = as_schedule(text)
+        plans.append(lower(schedule, steps, spe, params))
+    items = curves(plans, labels, x_unit)
+    if output:
+        to_file(items, output, log, x_unit, size or (900, 450))
+        return None
+    return to_terminal(items, log, x_unit, size or (100, 25))
