@@ -12,6 +12,18 @@ from lrdsl.errors import LrdslError
 from lrdsl.lowering.lower import Lowered, lower_schedule
 from lrdsl.parser import parse
 
+MAX_AT_ONCE = 200_000_000
+"""The most steps evaluated into one array (1.6 GB of float64); stream larger runs in ranges."""
+
+
+def check_size(count: int) -> None:
+    """An :class:`LrdslError` when ``count`` steps would not fit in one array."""
+    if count > MAX_AT_ONCE:
+        raise LrdslError(
+            f"{count} steps are too many to evaluate at once (the limit is {MAX_AT_ONCE:.0e})",
+            hint="evaluate ranges with steps=…, or stream with `lrdsl eval … --format csv`",
+        )
+
 
 def as_schedule(schedule: str | Schedule) -> Schedule:
     """``schedule`` parsed if it is text."""
@@ -47,8 +59,11 @@ def evaluate(
     plan = lower(schedule, total_steps, steps_per_epoch, params)
     try:
         if steps is None:
+            check_size(plan.total)
             return evaluate_range(plan.ir, 0, plan.total)
-        return evaluate_ir(plan.ir, _steps(steps))
+        at = _steps(steps)
+        check_size(at.size)
+        return evaluate_ir(plan.ir, at)
     except LrdslError as err:
         raise err.with_source(as_schedule(schedule).source or plan.text) from None
 

@@ -128,6 +128,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return 0
+    except MemoryError:
+        print("lrdsl: error: out of memory; stream large runs with --format csv", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except Exception as exc:
@@ -221,6 +224,9 @@ def _eval(args: argparse.Namespace, plan: object, source: str) -> int:
             if out is not sys.stdout:
                 out.close()
         return 0
+    from lrdsl.api import check_size
+
+    check_size(at.size if at is not None else plan.total)
     steps = at if at is not None else np.arange(plan.total, dtype=np.int64)
     lr = values(steps)
     if args.format == "npy":

@@ -20,7 +20,7 @@ from lrdsl.errors import LrdslError, Span
 from lrdsl.lowering.modifiers import cycle_start
 
 Array = npt.NDArray[np.float64]
-MAX_RECUR = 10_000_000
+MAX_RECUR = 1_000_000
 """The most intervals a ``recur`` phase may iterate through."""
 
 _FN: dict[str, Callable[..., Any]] = {
@@ -56,6 +56,8 @@ def _checked(node: ir.Sched, u: Array, ordered: bool) -> Array:
     with np.errstate(all="ignore"):
         try:
             _run(node, u, ordered, out)
+            if not _finite(out):
+                raise _NotFinite(None, "the schedule", out, u)
         except _NotFinite as bad:
             raise LrdslError(
                 f"{bad.what} is {bad.value} at its local step {bad.where:g}",
@@ -130,8 +132,13 @@ def _formula(node: ir.Formula, u: Array, ordered: bool, out: Array, shift: float
         value = arith(node.expr, {"u": u, "_out": out})
     if value is not out:
         out[...] = value
-    if not math.isfinite(float(np.add.reduce(out, axis=None))) and not np.isfinite(out).all():
+    if not _finite(out):
         raise _NotFinite(node.origin, node.label or "the schedule", out, u)
+
+
+def _finite(values: Array) -> bool:
+    """Every value is finite (one summing pass; the exact check only when the sum is not)."""
+    return math.isfinite(float(np.add.reduce(values, axis=None))) or bool(np.isfinite(values).all())
 
 
 def _clamp(node: ir.Clamp, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
@@ -175,8 +182,8 @@ def _combine(node: ir.Combine, u: Array, ordered: bool, out: Array, shift: float
     for part in node.parts[1:]:
         _run(part, u, ordered, buf)
         _BIN[node.op](out, buf, out=out)
-    if node.op == "/" and not np.isfinite(out).all():
-        raise _NotFinite(node.origin, "a quotient", out, u)
+    if not _finite(out):
+        raise _NotFinite(node.origin, "a quotient" if node.op == "/" else f"the {node.op} of its parts", out, u)
 
 
 MAX_SLICED_CYCLES = 512
@@ -204,7 +211,7 @@ def _cycles_sliced(node: ir.Cycles, u: Array, out: Array, shift: float) -> None:
             local /= float(node.mult) ** i
             _run(node.body, local, True, out[a:b])
         if node.decay != 1.0 and i:
-            out[a:b] *= node.decay**i
+            out[a:b] *= np.power(node.decay, float(i))
 
 
 def _cycles_gathered(node: ir.Cycles, u: Array, out: Array) -> None:

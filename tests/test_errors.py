@@ -139,7 +139,7 @@ ERRORS: list[tuple[str, dict[str, Any], str]] = [
     (
         "cosine(0.1→0) * restart(mult=0.5)",
         {"total_steps": 100},
-        "1:30: error: restart mult must be ≥ 1, got 0.5\n  cosine(0.1→0) * restart(mult=0.5)\n                               ^^^",
+        "1:30: error: restart mult must be between 1 and 1000, got 0.5\n  cosine(0.1→0) * restart(mult=0.5)\n                               ^^^",
     ),
     (
         "cosine(0.1→0) * repeat(2.5)",

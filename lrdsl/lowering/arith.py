@@ -57,25 +57,39 @@ def scaled(d: float, k: float = 1.0) -> ir.Arith:
 
 
 def linear(a: float, b: float, d: float) -> ir.Arith:
-    """``a + (b − a)·p`` with ``p = u/d``, as ``a + u·(b − a)/d`` (exact for round numbers)."""
+    """``a + (b − a)·p``, ``p = u/d``, anchored at the end of smaller magnitude.
+
+    ``a + u·(b − a)/d`` when ``|a| ≤ |b|``, else ``b + (d − u)·(a − b)/d``: the small end is
+    exact, so float32 targets keep full relative precision where the rate is small.
+    """
     if d <= 0:
         return c(b)
-    return add(c(a), div(mul(U, c(b - a)), c(d)))
+    if abs(a) <= abs(b):
+        return add(c(a), div(mul(U, c(b - a)), c(d)))
+    return add(c(b), div(mul(ir.Bin("-", c(d), U), c(a - b)), c(d)))
 
 
 def cosine(a: float, b: float, d: float) -> ir.Arith:
-    """``b + (a − b)·(1 + cos πp)/2``, as ``(a + b)/2 + (a − b)/2·cos(u·π/d)``."""
-    half = (a - b) / 2
+    """``b + (a − b)·(1 + cos πp)/2``, anchored at the end of smaller magnitude.
+
+    ``b + (a − b)/2·(1 + cos(u·π/d))`` when ``|b| ≤ |a|``, else ``a + (b − a)/2·(1 − cos(u·π/d))``.
+    """
     if d <= 0:
         return c(b)
-    return add(c(b + half), mul(c(half), ir.Fn("cos", scaled(d, math.pi))))
+    wave = ir.Fn("cos", scaled(d, math.pi))
+    if abs(b) <= abs(a):
+        return add(c(b), mul(c((a - b) / 2), add(c(1.0), wave)))
+    return add(c(a), mul(c((b - a) / 2), ir.Bin("-", c(1.0), wave)))
 
 
 def exponential(a: float, b: float, d: float) -> ir.Arith:
-    """``a·(b/a)^p``, as ``a·exp(u·ln(b/a)/d)``."""
-    return mul(c(a), ir.Fn("exp", scaled(d, math.log(b / a))))
+    """``a·(b/a)^p``, as ``a·exp(u·ln(b/a)/d)`` (``ln|b| − ln|a|``: no underflow of ``b/a``)."""
+    return mul(c(a), ir.Fn("exp", scaled(d, math.log(abs(b)) - math.log(abs(a)))))
 
 
 def poly(a: float, b: float, p: ir.Arith, k: float) -> ir.Arith:
-    """``b + (a − b)·(1 − p)^k``."""
-    return add(c(b), mul(c(a - b), power(ir.Bin("-", c(1.0), p), c(k))))
+    """``b + (a − b)·(1 − p)^k``, as ``a + (b − a)·(1 − (1 − p)^k)`` when ``|a| < |b|`` (small end exact)."""
+    falloff = power(ir.Bin("-", c(1.0), p), c(k))
+    if abs(a) < abs(b):
+        return add(c(a), mul(c(b - a), ir.Bin("-", c(1.0), falloff)))
+    return add(c(b), mul(c(a - b), falloff))

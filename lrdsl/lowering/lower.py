@@ -66,6 +66,13 @@ def lower_schedule(
         raise err.with_source(source) from None
     except RecursionError:
         raise LrdslError("schedule too deeply nested", source=source) from None
+    except (ArithmeticError, ValueError) as exc:  # a last resort: the ranges the language allows are checked above
+        raise LrdslError(
+            f"a number in this schedule is out of range ({exc})",
+            source=source,
+            span=schedule.expr.span,
+            hint="use durations, periods and factors of sensible size",
+        ) from None
     return Lowered(lowered, int(span), ctx.spe, str(schedule))
 
 
@@ -188,7 +195,8 @@ def build(node: A.Node, d: float, ctx: Ctx) -> ir.Sched:
         return ir.Combine(node.op, parts, origin=_origin(node))  # type: ignore[arg-type]
     if isinstance(node, A.Call):
         if node.name in ("min", "max"):
-            return ir.Combine(node.name, tuple(place(a.value, d, ctx) for a in node.args))  # type: ignore[arg-type]
+            parts = tuple(place(a.value, d, ctx) for a in node.args)
+            return ir.Combine(node.name, parts, origin=_origin(node))  # type: ignore[arg-type]
         if node.name in COMPOSITES:
             return COMPOSITES[node.name](node, d, ctx)
         return SHAPES[node.name](node, d, ctx)

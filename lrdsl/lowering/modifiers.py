@@ -13,6 +13,10 @@ from lrdsl.lowering.context import Ctx, const, duration, fail, frac, positive
 Place = Callable[[A.Node, float, Ctx], ir.Sched]
 Natural = Callable[[A.Node, float | None, Ctx], float | None]
 
+MAX_MULT = 1000
+"""The largest restart ``mult`` (cycle lengths grow as multⁱ)."""
+MIN_PERIOD = 1e-6
+"""The shortest first restart cycle, in steps."""
 MAX_TABLE_CYCLES = 100_000
 """Restarts with ``mult ≠ 1`` keep a table of cycle starts; more cycles than this is an error."""
 
@@ -47,8 +51,8 @@ def restart_parts(
             hint="give one of them: cosine(0.1→0) * restart(period=…) or cosine(0.1→0, …) * restart()",
         )
     mult = frac(const(mult_node, ctx)) if mult_node is not None else Fraction(1)
-    if mult < 1:
-        raise fail(mult_node, f"restart mult must be ≥ 1, got {float(mult):g}")
+    if not 1 <= mult <= MAX_MULT:
+        raise fail(mult_node, f"restart mult must be between 1 and {MAX_MULT:g}, got {float(mult):g}")
     decay = const(decay_node, ctx) if decay_node is not None else 1.0
     cycles = _count(cycles_node, ctx) if cycles_node is not None else None
     return first if first is not None else period, mult, decay, cycles
@@ -89,6 +93,14 @@ def build_restart(body: A.Node, mod: A.Call, d: float, ctx: Ctx, natural: Natura
         cycles = n
         if first == 0:
             raise fail(mod, "the restart cycles have no steps to fill", hint="give --steps")
+    if first < MIN_PERIOD:
+        raise fail(
+            mod,
+            f"the first restart cycle would last {float(first):.3g} steps",
+            hint=f"cycles must last at least {MIN_PERIOD:g} steps",
+        )
+    if mult == 1 and span / first > 10**15:
+        raise fail(mod, "too many restart cycles", hint="use a longer period")
     # Only the cycles that start before the node's span ends are ever reached.
     if mult == 1:
         reach = math.ceil(span / first) if span > 0 else 1

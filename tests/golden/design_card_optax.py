@@ -30,7 +30,8 @@ def _phase_2(u):
     # cosine(0.1→1e-6)
     u = jnp.minimum(u, 678.5714285714286)
     uf = u
-    return 0.0500005 + (0.0499995 * jnp.cos(uf * 0.004629715489500748))
+    x1 = 0.0499995 * (1.0 + jnp.cos(uf * 0.004629715489500748))
+    return 1e-06 + x1
 
 
 def _cycles_6(u):

@@ -26,7 +26,8 @@ def _phase_1(u):
 def _phase_2(u):
     # cosine(0.1→1e-6)
     u = min(u, 678.5714285714286)
-    return 0.0500005 + (0.0499995 * math.cos(u * 0.004629715489500748))
+    x1 = 0.0499995 * (1.0 + math.cos(u * 0.004629715489500748))
+    return 1e-06 + x1
 
 
 def _cycles_3(u):

@@ -18,16 +18,15 @@ def _phase_1(u):
     # onecycle phase 1: cosine(0.004→0.1)
     u = jnp.minimum(u, 299)
     uf = u.astype(jnp.float32)
-    x1 = (-0.048) * jnp.cos(uf * 0.010506998841437435)
-    return 0.052000000000000005 + x1
+    return 0.004 + (0.048 * (1.0 - jnp.cos(uf * 0.010506998841437435)))
 
 
 def _phase_2(u):
     # onecycle phase 2: cosine(0.1→4e-07)
     u = jnp.minimum(u, 700)
     uf = u.astype(jnp.float32)
-    x1 = 0.049999800000000004 * jnp.cos(uf * 0.0044879895051282755)
-    return 0.0500002 + x1
+    x1 = 1.0 + jnp.cos(uf * 0.0044879895051282755)
+    return 4e-07 + (0.049999800000000004 * x1)
 
 
 def _phases_3(u):

@@ -1,0 +1,87 @@
+"""Hypothesis strategies: random valid schedules drawn from the whole language."""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+_pos = st.sampled_from(["0.1", "1e-3", "0.5", "3e-4", "1", "2.5", "0.05"])
+_dur = st.sampled_from(["", ", 100", ", 37", ", 2ep", ", 25%", ", 1000"])
+
+
+@st.composite
+def phase(draw: st.DrawFn) -> str:
+    """One shape or composite with random arguments."""
+    a, b = draw(_pos), draw(_pos)
+    d = draw(_dur)
+    kind = draw(
+        st.sampled_from(
+            [
+                "const",
+                "linear",
+                "cosine",
+                "exp",
+                "poly",
+                "step",
+                "multistep",
+                "exp_decay",
+                "inverse_time",
+                "rsqrt",
+                "fn",
+                "onecycle",
+                "cyclic",
+                "num",
+                "recur",
+                "wsd",
+            ]
+        )
+    )
+    return {
+        "const": f"const({a}{d})",
+        "linear": f"linear({a}→{b}{d})",
+        "cosine": f"cosine({a}→{b}{d})",
+        "exp": f"exp({a}→{b}{d})",
+        "poly": f"poly({a}→{b}{d}, power={draw(st.sampled_from(['1', '2', '0.5']))})",
+        "step": f"step({a}{d}, gamma=0.5, every={draw(st.sampled_from(['7', '1ep', '100']))})",
+        "multistep": f"multistep({a}{d}, at=[10, 20ep])",
+        "exp_decay": f"exp_decay({a}{d}, rate=0.9, every=13, staircase={draw(st.sampled_from(['true', 'false']))})",
+        "inverse_time": f"inverse_time({a}{d}, decay=0.5, every=10)",
+        "rsqrt": f"rsqrt({a}{d}, warmup=50)",
+        "fn": f"fn({a} * (1 + cos(pi * p)) / 2 + 1e-6 * u / (1 + t){d})",
+        "onecycle": f"onecycle({a}, 200, three_phase={draw(st.sampled_from(['true', 'false']))})",
+        "cyclic": f"cyclic({a}→{b}{d}, half=25, mode={draw(st.sampled_from(['triangular', 'triangular2']))})",
+        "recur": f"recur(lr * 0.9 + 1e-4{d}, every=9, from={a})",
+        "wsd": f"wsd({a}, 300, warmup=50, decay=100)",
+        "num": a,
+    }[kind]
+
+
+@st.composite
+def schedule(draw: st.DrawFn, depth: int = 0) -> str:
+    """A schedule: phases combined by sequences, arithmetic, modifiers, min/max and warm-ups."""
+    if depth >= 2:
+        return draw(phase())
+    form = draw(st.sampled_from(["phase", "seq", "sum", "restart", "quantize", "minmax", "warmup"]))
+
+    def sub() -> str:
+        return draw(schedule(depth + 1))
+
+    if form == "seq":
+        return f"{sub()} >> {sub()}"
+    if form == "sum":
+        return f"({sub()}) {draw(st.sampled_from(['+', '*']))} ({sub()})"
+    if form == "restart":
+        opts = draw(
+            st.sampled_from(
+                ["", "mult=2", "mult=1.5, cycles=4", "decay=0.5", "period=50", "period=30, mult=2", "cycles=7"]
+            )
+        )
+        body = draw(phase())
+        return f"({body}) * restart({opts})"
+    if form == "quantize":
+        q = draw(st.sampled_from(["10", "1ep", "7"]))
+        return f"({sub()}) * quantize({q}, at={draw(st.sampled_from(['start', 'end']))})"
+    if form == "minmax":
+        return f"{draw(st.sampled_from(['min', 'max']))}({sub()}, {sub()})"
+    if form == "warmup":
+        return f"warmup({draw(st.sampled_from(['linear', 'cosine', 'poly']))}, 50) >> {draw(phase())}"
+    return draw(phase())
