@@ -191,8 +191,8 @@ def build(node: A.Node, d: float, ctx: Ctx) -> ir.Sched:
     if is_scalar(node):
         return ir.Formula(X.c(const(node, ctx)), label=str(node))
     if isinstance(node, A.BinOp):
-        parts = (place(node.left, d, ctx), place(node.right, d, ctx))
-        return ir.Combine(node.op, parts, origin=_origin(node))  # type: ignore[arg-type]
+        pair = (place(node.left, d, ctx), place(node.right, d, ctx))
+        return ir.Combine(node.op, pair, origin=_origin(node))  # type: ignore[arg-type]
     if isinstance(node, A.Call):
         if node.name in ("min", "max"):
             parts = tuple(place(a.value, d, ctx) for a in node.args)
