@@ -90,3 +90,55 @@ def test_printers_read_only_the_ir() -> None:
         text = path.read_text(encoding="utf-8")
         for word in (r"\bwarmup", r"\brestart\(", r"\bquantize\(", r"\bonecycle", r"lrdsl\.ast|lrdsl import ast"):
             assert not re.search(word, text), f"{path.name} mentions {word}"
+
+
+HOSTILE = [
+    'cosine(1→0, 100)  # """; import os; os.system("x")',
+    "fn(u / 100, 100)  # __import__('os').system('x')\n>> const(0.1, 10)",
+    "cosine($evil→0, 100)",
+    "recur(lr * 0.5 + sin(lr), 100, every=10, from=1) >> const(0.1, 5)",
+    "onecycle(0.1, 100) + cyclic(0→1e-3, 100, half=10, mode=exp_range, gamma=0.9)",
+]
+
+
+@pytest.mark.parametrize("expr", HOSTILE)
+@pytest.mark.parametrize("target", list(TARGETS))
+def test_hostile_expressions_yield_only_the_schedule(expr: str, target: str) -> None:
+    params = {"evil": 0.5} if "$evil" in expr else None
+    code = generate(expr, target, 200, None, params=params)
+    tree = ast.parse(code)
+    names = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+    assert all(n.startswith("_") or n in {TARGETS[target].default_name, "lr_at"} for n in names)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            assert node.func.id not in {"eval", "exec", "__import__", "open", "compile"}
+        if isinstance(node, ast.Attribute):
+            assert node.attr != "system"
+    strings = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    assert not any("import os" in s or "__import__" in s for s in strings)
+    assert not any(isinstance(n, ast.Name) and "evil" in n.id for n in ast.walk(tree))  # bound to a number
+
+
+def test_decay_to_zero_is_exactly_zero() -> None:
+    for expr in (
+        "cosine(1→0, 100)",
+        "linear(0.1→0, 100)",
+        "poly(0.1→0, 100, power=3)",
+        "wsd(1, 100, warmup=10, decay=10)",
+    ):
+        values = lrdsl.evaluate(expr, 100, steps=[100, 101, 10**12])
+        assert values.tolist() == [0.0, 0.0, 0.0], expr
+        lr = _python(expr)
+        assert [lr(100), lr(10**12)] == [0.0, 0.0], expr
+
+
+def _python(expr: str) -> object:
+    import types
+
+    module = types.ModuleType("zero")
+    exec(compile(generate(expr, "python", 100), "<zero>", "exec"), module.__dict__)
+    _KEEP.append(module)
+    return module.lr
+
+
+_KEEP: list[object] = []
