@@ -8,7 +8,8 @@
 from lrdsl.api import evaluate, generate, lower
 from lrdsl.ast import Schedule
 from lrdsl.errors import LrdslError
+from lrdsl.field import ScheduleField
 from lrdsl.parser import parse
 
-__all__ = ["LrdslError", "Schedule", "evaluate", "generate", "lower", "parse"]
+__all__ = ["LrdslError", "Schedule", "ScheduleField", "evaluate", "generate", "lower", "parse"]
 __version__ = "0.1.0"

@@ -145,7 +145,7 @@ def _clamp(node: ir.Clamp, u: Array, ordered: bool, out: Array, shift: float = 0
     if not ordered:
         _run(node.body, np.minimum(u - shift, node.hi), False, out)
         return
-    cut = int(np.searchsorted(u, node.hi + shift, side="right"))
+    cut = _edge(u, node.hi, shift, side="left")  # from hi on, every step takes the held value
     _run(node.body, u[:cut], True, out[:cut], shift)
     if cut < u.size:
         tail = np.empty(1)
@@ -156,9 +156,7 @@ def _clamp(node: ir.Clamp, u: Array, ordered: bool, out: Array, shift: float = 0
 def _seq(node: ir.Seq, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
     breaks = np.asarray(node.breaks)
     if ordered:
-        edges = np.searchsorted(u, breaks + shift, side="left")
-        edges[0] = 0
-        bounds = [*edges.tolist(), u.size]
+        bounds = [0, *(_edge(u, b, shift, side="left") for b in node.breaks[1:]), u.size]
         for j, part in enumerate(node.parts):
             a, b = bounds[j], bounds[j + 1]
             if b > a:
@@ -199,7 +197,7 @@ def _cycles(node: ir.Cycles, u: Array, ordered: bool, out: Array, shift: float =
 
 def _cycles_sliced(node: ir.Cycles, u: Array, out: Array, shift: float) -> None:
     starts = [float(cycle_start(node.period, node.mult, i)) for i in range(node.count)]
-    edges = [0, *np.searchsorted(u, np.asarray(starts[1:]) + shift, side="left").tolist(), u.size]
+    edges = [0, *(_edge(u, s, shift, side="left") for s in starts[1:]), u.size]
     for i, start in enumerate(starts):
         a, b = edges[i], edges[i + 1]
         if b <= a:
@@ -278,6 +276,24 @@ def _run(node: ir.Sched, u: Array, ordered: bool, out: Array, shift: float = 0.0
     of a sequence costs no pass over its steps until a formula needs them.
     """
     _EVAL[type(node)](node, u, ordered, out, shift)
+
+
+def _edge(u: Array, bound: float, shift: float, side: str) -> int:
+    """In sorted ``u``: the first index with ``u − shift ≥ bound`` (``side="left"``) or ``> bound``.
+
+    Found by bisection on ``bound + shift``, then corrected so that it agrees exactly with the
+    rounded ``u − shift`` the children compute.
+    """
+    i = int(np.searchsorted(u, bound + shift, side="left" if side == "left" else "right"))
+
+    def inside(x: float) -> bool:
+        return bool(x - shift < bound) if side == "left" else bool(x - shift <= bound)
+
+    while i > 0 and not inside(u[i - 1]):
+        i -= 1
+    while i < u.size and inside(u[i]):
+        i += 1
+    return i
 
 
 def _reads_u_twice(e: ir.Arith) -> bool:

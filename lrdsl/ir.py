@@ -40,6 +40,13 @@ class Var:
 
 
 @dataclass(frozen=True, slots=True)
+class Param:
+    """``$name``: a number the generated code takes as an argument (only in generated code's IR)."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class Bin:
     """``a op b`` for ``+ - * / **``, ``min`` and ``max``."""
 
@@ -80,7 +87,7 @@ class Count:
     thresholds: tuple[float, ...]
 
 
-Arith = Const | Var | Bin | Fn | FloorDiv | CeilDiv | Count
+Arith = Const | Var | Param | Bin | Fn | FloorDiv | CeilDiv | Count
 
 # --------------------------------------------------------------------------- schedules
 

@@ -108,7 +108,8 @@ def test_hostile_expressions_yield_only_the_schedule(expr: str, target: str) -> 
     code = generate(expr, target, 200, None, params=params)
     tree = ast.parse(code)
     names = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
-    assert all(n.startswith("_") or n in {TARGETS[target].default_name, "lr_at"} for n in names)
+    default = TARGETS[target].default_name
+    assert all(n.startswith("_") or n in {default, "lr_at", f"make_{default}"} for n in names)
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             assert node.func.id not in {"eval", "exec", "__import__", "open", "compile"}
@@ -116,7 +117,9 @@ def test_hostile_expressions_yield_only_the_schedule(expr: str, target: str) -> 
             assert node.attr != "system"
     strings = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
     assert not any("import os" in s or "__import__" in s for s in strings)
-    assert not any(isinstance(n, ast.Name) and "evil" in n.id for n in ast.walk(tree))  # bound to a number
+    if params:  # a parameter becomes an argument with its bound value as default
+        args = [a for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef,)) for a in n.args.kwonlyargs]
+        assert [a.arg for a in args if a.arg == "evil"]
 
 
 def test_decay_to_zero_is_exactly_zero() -> None:

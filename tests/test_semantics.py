@@ -110,8 +110,8 @@ def test_values(expr: str, total: int | None, spe: float | None, points: dict[in
     want = np.array([points[int(s)] for s in steps])
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
     shuffled = lrdsl.evaluate(expr, total_steps=total, steps_per_epoch=spe, steps=steps[::-1])
-    # The order of the steps does not matter (to an ulp: numpy's SIMD and scalar loops may differ).
-    np.testing.assert_allclose(shuffled[::-1], got, rtol=1e-14, atol=0)
+    # The order of the steps does not matter (to 1e-12: ordered and scattered steps take different float paths).
+    np.testing.assert_allclose(shuffled[::-1], got, rtol=1e-12, atol=0)
 
 
 def test_full_run_equals_pointwise() -> None:

@@ -67,9 +67,11 @@ def generate(
     params: Mapping[str, float] | None = None,
 ) -> str:
     """Standalone source code for ``schedule`` in ``target`` (see :data:`TARGETS`)."""
-    from lrdsl.api import lower
+    from lrdsl.api import as_schedule
+    from lrdsl.lowering.lower import lower_schedule
 
-    return generate_lowered(lower(schedule, total_steps, steps_per_epoch, params), target, name)
+    plan = lower_schedule(as_schedule(schedule), total_steps, steps_per_epoch, params, symbolic=True)
+    return generate_lowered(plan, target, name)
 
 
 def generate_lowered(plan: Lowered, target: str, name: str | None = None) -> str:
@@ -80,7 +82,8 @@ def generate_lowered(plan: Lowered, target: str, name: str | None = None) -> str
             f"unknown target '{target}'", hint=did_you_mean(target, TARGETS) or f"targets: {', '.join(TARGETS)}"
         )
     name = spec.default_name if name is None else check_name(name)
-    emitter = Emitter()
+    arguments = [(check_parameter(p), default) for p, default in plan.arguments]
+    emitter = Emitter(takes_params=bool(arguments))
     printer = spec.printer(emitter)
     root = printer.sched(plan.ir, True)
     per_epoch = f" ({format_number(plan.steps_per_epoch)} steps per epoch)" if plan.steps_per_epoch else ""
@@ -98,9 +101,10 @@ def generate_lowered(plan: Lowered, target: str, name: str | None = None) -> str
             functions="\n\n\n".join(emitter.defs),
             root=root,
             name=name,
+            **_argument_strings(arguments),
         )
     )
-    return re.sub(r"\n{4,}", "\n\n\n", code)
+    return re.sub(r"\n{4,}", "\n\n\n", code).rstrip("\n") + "\n"
 
 
 def check_name(name: str) -> str:
@@ -113,6 +117,47 @@ def check_name(name: str) -> str:
     if name.startswith("_") or name in {"lr_at", "math", "bisect", "jax", "jnp", "keras", "ops", "LRScheduler"}:
         raise LrdslError(f"--name {name!r} is reserved in generated code", hint="choose another name")
     return name
+
+
+RESERVED = frozenset({
+    "step", "optimizer", "last_epoch", "mode", "key", "self", "count", "u", "p", "lr", "params", "math",
+    "bisect", "jnp", "jax", "ops", "keras", "min", "max", "int", "float", "abs", "range", "len", "type", "super",
+})  # fmt: skip
+"""Names a parameter may not take in generated code (arguments, modules and builtins it uses)."""
+
+
+def check_parameter(name: str) -> str:
+    """``name`` if a ``$parameter`` of that name can be an argument of generated code."""
+    if keyword.iskeyword(name) or name in RESERVED or name.startswith("_"):
+        raise LrdslError(
+            f"parameter ${name} cannot be an argument of generated code",
+            hint="rename it (it clashes with a Python keyword or a name the code uses)",
+        )
+    return name
+
+
+def _argument_strings(arguments: list[tuple[str, float | None]]) -> dict[str, object]:
+    """The code strings that carry parameters through a template (all empty without any)."""
+    if not arguments:
+        return {
+            "keyword_args": "",
+            "pass_params": "",
+            "params_dict": "{}",
+            "pass_self_params": "",
+            "config": "{}",
+            "all_defaults": True,
+        }
+    ordered = sorted(arguments, key=lambda a: a[1] is not None)  # required ones first
+    parts = [f"{n}: float" if d is None else f"{n}: float = {d!r}" for n, d in ordered]
+    mapping = "{" + ", ".join(f'"{n}": {n}' for n, _ in arguments) + "}"
+    return {
+        "keyword_args": ", *, " + ", ".join(parts),
+        "pass_params": ", " + mapping,
+        "params_dict": mapping,
+        "pass_self_params": ", self.params",
+        "config": "dict(self.params)",
+        "all_defaults": all(d is not None for _, d in arguments),
+    }
 
 
 def _imports(names: set[str], extra: tuple[str, ...]) -> str:
@@ -134,6 +179,8 @@ def _env() -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,
         undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
 
 

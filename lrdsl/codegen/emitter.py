@@ -79,6 +79,12 @@ class Emitter:
     imports: set[str] = field(default_factory=set)
     body: list[str] = field(default_factory=list)
     temps: int = 0
+    takes_params: bool = False
+    """Node functions take the parameters ``p`` (a dict) as a second argument."""
+
+    def invoke(self, fn: str, arg: str) -> str:
+        """A call of node function ``fn`` at local time ``arg``."""
+        return f"{fn}({bare(arg)}, p)" if self.takes_params else f"{fn}({bare(arg)})"
 
     def fresh(self, kind: str) -> str:
         """A new function name such as ``_phase_3``."""
@@ -120,7 +126,8 @@ class Emitter:
         self.body = []
         text = "\n".join(("    " + ln) if ln else "" for ln in statements)
         comment = f"    # {safe_comment(doc)}\n" if doc else ""
-        self.defs.append(f"def {name}(u):\n{comment}{text}")
+        signature = "u, p" if self.takes_params else "u"
+        self.defs.append(f"def {name}({signature}):\n{comment}{text}")
 
 
 def seq_integral(node: ir.Seq, integral: bool) -> list[bool]:

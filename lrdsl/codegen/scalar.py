@@ -47,6 +47,8 @@ class ScalarPrinter:
             return num(e.value) if e.value >= 0 else f"({num(e.value)})"
         if isinstance(e, ir.Var):
             return e.name
+        if isinstance(e, ir.Param):
+            return f'p["{e.name}"]'
         if isinstance(e, ir.Bin):
             a, b = self.em.fit(self.arith(e.a, integral), self.arith(e.b, integral))
             if e.op in ("min", "max"):
@@ -100,7 +102,7 @@ class ScalarPrinter:
             return name
         child = self.sched(node.body, keep)
         name = self.em.fresh("hold")
-        self.em.define(name, f"holds its value after {hi} steps", [f"return {child}(min(u, {hi}))"])
+        self.em.define(name, f"holds its value after {hi} steps", [f"return {self.em.invoke(child, f'min(u, {hi})')}"])
         return name
 
     def _seq(self, node: ir.Seq, integral: bool) -> str:
@@ -112,15 +114,15 @@ class ScalarPrinter:
             shifted = "u" if node.breaks[j] == 0 else f"u - {bounds[j]}"
             if j + 1 < len(children):
                 lines.append(f"if u < {_step(node.breaks[j + 1], integral)}:")
-                lines.append(f"    return {child}({shifted})")
+                lines.append(f"    return {self.em.invoke(child, shifted)}")
             else:
-                lines.append(f"return {child}({shifted})")
+                lines.append(f"return {self.em.invoke(child, shifted)}")
         name = self.em.fresh("phases")
         self.em.define(name, "one phase after another", lines)
         return name
 
     def _combine(self, node: ir.Combine, integral: bool) -> str:
-        calls = [f"{self.sched(p, integral)}(u)" for p in node.parts]
+        calls = [self.em.invoke(self.sched(part, integral), "u") for part in node.parts]
         joined = f" {BINARY.get(node.op, '')} ".join(calls)
         expr = f"{node.op}({', '.join(calls)})" if node.op in ("min", "max") else joined
         name = self.em.fresh("combined")
@@ -145,7 +147,7 @@ class ScalarPrinter:
                 f"i = bisect.bisect_right({starts}, u) - 1",
                 f"local = (u - {starts}[i]) / {bare(power(num(float(node.mult)), 'i'))}",
             ]
-        value = f"{body}(local)"
+        value = self.em.invoke(body, "local")
         if node.decay != 1.0:
             value = f"{power(num(node.decay), 'i')} * {value}"
         lines.append(f"return {value}")
@@ -159,7 +161,7 @@ class ScalarPrinter:
         k = f"(u // {q})" if keep else f"math.floor(u / {q})"
         at = f"min(({k} + 1) * {q}, {_step(node.hi, keep)})" if node.at_end else f"{k} * {q}"
         name = self.em.fresh("quantized")
-        self.em.define(name, f"constant over intervals of {q} steps", [f"return {body}({at})"])
+        self.em.define(name, f"constant over intervals of {q} steps", [f"return {self.em.invoke(body, at)}"])
         return name
 
     def _recur(self, node: ir.Recur, integral: bool) -> str:

@@ -73,6 +73,8 @@ class TensorPrinter:
             if e.value == math.pi:
                 return "math.pi"
             return num(e.value) if e.value >= 0 else f"({num(e.value)})"
+        if isinstance(e, ir.Param):
+            return f'p["{e.name}"]'
         if isinstance(e, ir.Var):
             if e.name == "lr":
                 return "lr"
@@ -139,7 +141,9 @@ class TensorPrinter:
             return name
         child = self.sched(node.body, keep)
         name = self.em.fresh("hold")
-        self.em.define(name, f"holds its value after {hi} steps", [f"return {child}({self.call('minimum', u, hi)})"])
+        self.em.define(
+            name, f"holds its value after {hi} steps", [f"return {self.em.invoke(child, self.call('minimum', u, hi))}"]
+        )
         return name
 
     def _seq(self, node: ir.Seq, integral: bool) -> str:
@@ -155,7 +159,7 @@ class TensorPrinter:
             else:
                 uf = self.to_float("u") if integral else "u"
                 shifted = self.call("maximum", f"{uf} - {num(b)}", "0.0")
-            lines.append(f"v{j} = {child}({shifted})")
+            lines.append(f"v{j} = {self.em.invoke(child, shifted)}")
         value = f"v{len(node.parts) - 1}"
         for j in range(len(node.parts) - 2, -1, -1):
             b = node.breaks[j + 1]
@@ -171,7 +175,7 @@ class TensorPrinter:
         return name
 
     def _combine(self, node: ir.Combine, integral: bool) -> str:
-        calls = [f"{self.sched(p, integral)}(u)" for p in node.parts]
+        calls = [self.em.invoke(self.sched(part, integral), "u") for part in node.parts]
         self.em.start()
         expr = calls[0]
         for c in calls[1:]:
@@ -232,7 +236,7 @@ class TensorPrinter:
                     f"local = since / {self.call('take', scale, 'i')}",
                 ]
             index = "i"
-        value = f"{body}(local)"
+        value = self.em.invoke(body, "local")
         if node.decay != 1.0:
             decays = self.table("cycle_decay", [node.decay**i for i in range(node.count)], False)
             value = f"{self.call('take', decays, index)} * {value}"
@@ -255,7 +259,7 @@ class TensorPrinter:
             k = self.call("floor", f"{uf} / {q}")
             at = self.call("minimum", f"({k} + 1.0) * {q}", num(node.hi)) if node.at_end else f"{k} * {q}"
         name = self.em.fresh("quantized")
-        self.em.define(name, f"constant over intervals of {q} steps", [f"return {body}({at})"])
+        self.em.define(name, f"constant over intervals of {q} steps", [f"return {self.em.invoke(body, at)}"])
         return name
 
     def _recur(self, node: ir.Recur, integral: bool) -> str:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import math
 
 from lrdsl import ir
+from lrdsl.lowering import symbolic as S
+from lrdsl.lowering.symbolic import Number, Sym
 
 U = ir.Var("u")
 
 
-def c(value: float) -> ir.Const:
-    """A constant."""
-    return ir.Const(float(value))
+def c(value: Number) -> ir.Arith:
+    """A constant (an expression over parameters when ``value`` depends on them)."""
+    return value.expr if isinstance(value, Sym) else ir.Const(float(value))
 
 
 def add(a: ir.Arith, b: ir.Arith) -> ir.Arith:
@@ -51,12 +53,12 @@ def progress(d: float) -> ir.Arith:
     return div(U, c(d)) if d > 0 else c(1.0)
 
 
-def scaled(d: float, k: float = 1.0) -> ir.Arith:
+def scaled(d: float, k: Number = 1.0) -> ir.Arith:
     """``k·u/d`` folded into one product ``u·(k/d)`` (``k`` when ``d = 0``: a finished phase)."""
     return mul(U, c(k / d)) if d > 0 else c(k)
 
 
-def linear(a: float, b: float, d: float) -> ir.Arith:
+def linear(a: Number, b: Number, d: float) -> ir.Arith:
     """``a + (b − a)·p``, ``p = u/d``, anchored at the end of smaller magnitude.
 
     ``a + u·(b − a)/d`` when ``|a| ≤ |b|``, else ``b + (d − u)·(a − b)/d``: the small end is
@@ -64,12 +66,12 @@ def linear(a: float, b: float, d: float) -> ir.Arith:
     """
     if d <= 0:
         return c(b)
-    if abs(a) <= abs(b):
+    if abs(float(a)) <= abs(float(b)):
         return add(c(a), div(mul(U, c(b - a)), c(d)))
     return add(c(b), div(mul(ir.Bin("-", c(d), U), c(a - b)), c(d)))
 
 
-def cosine(a: float, b: float, d: float) -> ir.Arith:
+def cosine(a: Number, b: Number, d: float) -> ir.Arith:
     """``b + (a − b)·(1 + cos πp)/2``, anchored at the end of smaller magnitude.
 
     ``b + (a − b)/2·(1 + cos(u·π/d))`` when ``|b| ≤ |a|``, else ``a + (b − a)/2·(1 − cos(u·π/d))``.
@@ -77,19 +79,38 @@ def cosine(a: float, b: float, d: float) -> ir.Arith:
     if d <= 0:
         return c(b)
     wave = ir.Fn("cos", scaled(d, math.pi))
-    if abs(b) <= abs(a):
+    if abs(float(b)) <= abs(float(a)):
         return add(c(b), mul(c((a - b) / 2), add(c(1.0), wave)))
     return add(c(a), mul(c((b - a) / 2), ir.Bin("-", c(1.0), wave)))
 
 
-def exponential(a: float, b: float, d: float) -> ir.Arith:
+def exponential(a: Number, b: Number, d: float) -> ir.Arith:
     """``a·(b/a)^p``, as ``a·exp(u·ln(b/a)/d)`` (``ln|b| − ln|a|``: no underflow of ``b/a``)."""
-    return mul(c(a), ir.Fn("exp", scaled(d, math.log(abs(b)) - math.log(abs(a)))))
+    return mul(c(a), ir.Fn("exp", scaled(d, S.log(S.absolute(b)) - S.log(S.absolute(a)))))
 
 
-def poly(a: float, b: float, p: ir.Arith, k: float) -> ir.Arith:
-    """``b + (a − b)·(1 − p)^k``, as ``a + (b − a)·(1 − (1 − p)^k)`` when ``|a| < |b|`` (small end exact)."""
-    falloff = power(ir.Bin("-", c(1.0), p), c(k))
-    if abs(a) < abs(b):
-        return add(c(a), mul(c(b - a), ir.Bin("-", c(1.0), falloff)))
-    return add(c(b), mul(c(a - b), falloff))
+def poly(a: Number, b: Number, span: ir.Arith, k: Number) -> ir.Arith:
+    """``b + (a − b)·(1 − p)^k`` with ``p = u/D`` over a span ``D`` (a constant or an expression).
+
+    ``1 − p`` is computed as ``(D − u)/D``: exact for whole steps, so the phase reaches ``b``
+    exactly even where a target divides by multiplying with the reciprocal. Anchored at the
+    smaller end: ``a + (b − a)·(1 − (1 − p)^k)`` when ``|a| < |b|``.
+    """
+    if isinstance(span, ir.Const) and span.value <= 0:
+        return c(b)
+    rest = ir.Bin("/", ir.Bin("-", span, U), span)  # 1 − p
+    if abs(float(a)) < abs(float(b)):
+        return add(c(a), mul(c(b - a), _rise(span, rest, k)))
+    return add(c(b), mul(c(a - b), power(rest, c(k))))
+
+
+def _rise(span: ir.Arith, rest: ir.Arith, k: Number) -> ir.Arith:
+    """``1 − (1 − p)^k`` without cancellation for small ``p`` where a closed form allows it."""
+    p = ir.Bin("/", U, span)
+    if not isinstance(k, Sym) and k == 1:
+        return p
+    if not isinstance(k, Sym) and k == 2:
+        return ir.Bin("*", p, ir.Bin("-", c(2.0), p))  # p(2 − p)
+    if not isinstance(k, Sym) and k == 0.5:
+        return ir.Bin("/", p, ir.Bin("+", c(1.0), ir.Fn("sqrt", rest)))  # p / (1 + √(1 − p))
+    return ir.Bin("-", c(1.0), power(rest, c(k)))

@@ -20,10 +20,11 @@ from lrdsl import ast as A
 from lrdsl import ir
 from lrdsl.lowering import arith as X
 from lrdsl.lowering.context import Ctx, const, fail, frac, positive
-from lrdsl.lowering.shapes import ends, flag, option, steps_option
+from lrdsl.lowering.shapes import ends, fixed, flag, option, steps_option
+from lrdsl.lowering.symbolic import Number
 
 
-def ramp(kind: str, a: float, b: float, length: float, label: str) -> ir.Sched:
+def ramp(kind: str, a: Number, b: Number, length: float, label: str) -> ir.Sched:
     """A ``linear``/``cosine`` ramp from ``a`` to ``b`` over ``length`` steps, held after."""
     expr = X.cosine(a, b, length) if kind == "cosine" else X.linear(a, b, length)
     formula = ir.Formula(expr, label=label)
@@ -49,7 +50,8 @@ def pieces(parts: list[tuple[float, ir.Sched]]) -> ir.Sched:
 
 def _onecycle(call: A.Call, n: float, ctx: Ctx) -> ir.Sched:
     peak = option(call, "max", ctx)
-    pct, div_, final = (option(call, k, ctx) for k in ("pct", "div", "final_div"))
+    pct = fixed(call, "pct", ctx)
+    div_, final = option(call, "div", ctx), option(call, "final_div", ctx)
     if not 0 < pct < 1:
         raise fail(call.arg("pct"), f"onecycle pct must be between 0 and 1, got {pct:g}")
     positive(call.arg("div") or call, div_, "onecycle div")
@@ -60,7 +62,7 @@ def _onecycle(call: A.Call, n: float, ctx: Ctx) -> ir.Sched:
     low = init / final
     if flag(call, "three_phase"):
         marks = [pct * n - 1, 2 * pct * n - 2, n - 1]
-        values = [(init, peak), (peak, init), (init, low)]
+        values: list[tuple[Number, Number]] = [(init, peak), (peak, init), (init, low)]
     else:
         marks = [pct * n - 1, n - 1]
         values = [(init, peak), (peak, low)]

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from lrdsl import ast as A
+from lrdsl import ir
 from lrdsl.errors import LrdslError
+from lrdsl.lowering.symbolic import Number, Sym
 
 MAX_STEPS = 1e15
 """The largest duration or total accepted (float64 holds every whole step below 2**53)."""
@@ -31,16 +33,20 @@ class Ctx:
 
     ``t0`` is the global step at which the node's local time is 0 (in the first
     restart cycle); ``prev_end`` the previous phase's end value; ``next_start`` the
-    next phase's start value (read only by ``warmup``).
+    next phase's start value (read only by ``warmup``). With ``symbolic`` (code
+    generation) parameters stay :class:`~lrdsl.lowering.symbolic.Sym` numbers;
+    ``structural`` collects those that set the layout and are therefore baked in.
     """
 
     spe: float | None
     params: Mapping[str, float]
     used: set[str] = field(default_factory=set)
+    symbolic: bool = False
+    structural: set[str] = field(default_factory=set)
     exact: bool = False
     t0: float = 0.0
-    prev_end: float | _FromWarmup | None = None
-    next_start: float | None = None
+    prev_end: Number | _FromWarmup | None = None
+    next_start: Number | None = None
 
     def but(self, **changes: object) -> Ctx:
         """A copy with ``changes`` applied (``used`` stays shared)."""
@@ -52,24 +58,30 @@ def fail(node: A.Node | None, message: str, hint: str | None = None) -> LrdslErr
     return LrdslError(message, span=node.span if node is not None else None, hint=hint)
 
 
-def const(node: A.Node, ctx: Ctx) -> float:
-    """The value of constant arithmetic (numbers, ``$params``, ``+ - * / **``, unary minus)."""
+def const(node: A.Node, ctx: Ctx) -> Number:
+    """The value of constant arithmetic (numbers, ``$params``, ``+ - * / **``, unary minus).
+
+    A :class:`Sym` when it depends on a parameter in symbolic mode, else a float.
+    """
     if isinstance(node, A.Num):
         return node.value
     if isinstance(node, A.Param):
+        ctx.used.add(node.name)
+        if ctx.symbolic:
+            return Sym(ctx.params.get(node.name, 1.0), ir.Param(node.name), frozenset({node.name}))
         if node.name not in ctx.params:
             raise fail(
                 node,
                 f"parameter ${node.name} is not bound",
                 hint=f"bind it: --set {node.name}=… or params={{'{node.name}': …}}",
             )
-        ctx.used.add(node.name)
         return ctx.params[node.name]
     if isinstance(node, A.Neg):
         return -const(node.operand, ctx)
     if isinstance(node, A.BinOp):
         a, b = const(node.left, ctx), const(node.right, ctx)
         try:
+            value: Number
             if node.op == "+":
                 value = a + b
             elif node.op == "-":
@@ -84,18 +96,32 @@ def const(node: A.Node, ctx: Ctx) -> float:
             raise fail(node, "division by zero") from None
         except OverflowError:
             raise fail(node, "number too large", hint="constants must stay finite") from None
-        if isinstance(value, complex):
+        if isinstance(float(value), complex) or isinstance(value, complex):
             raise fail(node, "negative number to a fractional power")
-        if not math.isfinite(value):
+        if not math.isfinite(float(value)):
             raise fail(node, "number too large", hint="constants must stay finite")
-        return float(value)
+        return value if isinstance(value, Sym) else float(value)
     raise fail(node, "expected a constant")  # pragma: no cover - the parser guarantees it
+
+
+def concrete(x: Number, node: A.Node | None, ctx: Ctx, what: str = "a duration") -> float:
+    """``x`` as a plain number for the layout: its parameters are baked into generated code."""
+    if isinstance(x, Sym):
+        unbound = sorted(p for p in x.params if p not in ctx.params)
+        if unbound:
+            raise fail(
+                node,
+                f"${unbound[0]} sets {what}: give it a value when generating code",
+                hint=f"--set {unbound[0]}=… (parameters in durations, periods and counts are baked in)",
+            )
+        ctx.structural.update(x.params)
+    return float(x)
 
 
 def duration(node: A.Node, enclosing: float | None, ctx: Ctx, exact: bool | None = None) -> float | None:
     """Steps of a duration; ``None`` for a ``%`` whose enclosing span is not known yet."""
     assert isinstance(node, A.Duration)
-    value = const(node.value, ctx)
+    value = concrete(const(node.value, ctx), node, ctx)
     if node.unit == "ep":
         if ctx.spe is None:
             raise fail(
@@ -115,10 +141,10 @@ def duration(node: A.Node, enclosing: float | None, ctx: Ctx, exact: bool | None
     return value
 
 
-def positive(node: A.Node, value: float, what: str) -> float:
+def positive(node: A.Node, value: Number, what: str) -> Number:
     """``value`` if it is > 0, else an error at ``node``."""
     if not value > 0:
-        raise fail(node, f"{what} must be positive, got {value:g}")
+        raise fail(node, f"{what} must be positive, got {float(value):g}")
     return value
 
 

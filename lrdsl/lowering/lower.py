@@ -21,6 +21,7 @@ from lrdsl.lowering.composites import COMPOSITES
 from lrdsl.lowering.context import FROM_WARMUP, MAX_STEPS, Ctx, const, duration, fail
 from lrdsl.lowering.modifiers import build_quantize, build_restart, restart_natural
 from lrdsl.lowering.shapes import SHAPES
+from lrdsl.lowering.symbolic import Number
 from lrdsl.signatures import SIGNATURES
 
 
@@ -32,6 +33,8 @@ class Lowered:
     total: int
     steps_per_epoch: float | None
     text: str
+    arguments: tuple[tuple[str, float | None], ...] = ()
+    """In symbolic lowering: the parameters left as arguments, with their default (or ``None``)."""
 
 
 def lower_schedule(
@@ -39,11 +42,16 @@ def lower_schedule(
     total_steps: int | None = None,
     steps_per_epoch: float | None = None,
     params: Mapping[str, float] | None = None,
+    symbolic: bool = False,
 ) -> Lowered:
-    """Resolve ``schedule`` for a run of ``total_steps`` (or its own explicit duration)."""
+    """Resolve ``schedule`` for a run of ``total_steps`` (or its own explicit duration).
+
+    With ``symbolic`` (code generation), parameters that set values stay ``ir.Param`` nodes;
+    unbound ones are allowed there and become required arguments of the generated code.
+    """
     source = schedule.source or str(schedule)
     try:
-        ctx = Ctx(spe=_spe(steps_per_epoch), params=_params(params))
+        ctx = Ctx(spe=_spe(steps_per_epoch), params=_params(params), symbolic=symbolic)
         root = schedule.expr
         if total_steps is None:
             span = natural(root, None, ctx)
@@ -73,7 +81,9 @@ def lower_schedule(
             span=schedule.expr.span,
             hint="use durations, periods and factors of sensible size",
         ) from None
-    return Lowered(lowered, int(span), ctx.spe, str(schedule))
+    free = sorted(ctx.used - ctx.structural) if symbolic else []
+    arguments = tuple((name, ctx.params.get(name)) for name in free)
+    return Lowered(lowered, int(span), ctx.spe, str(schedule), arguments)
 
 
 def _spe(value: float | None) -> float | None:
@@ -240,7 +250,7 @@ def _seq(node: A.Seq, span: float, ctx: Ctx) -> ir.Sched:
             lower_at(i + 1, FROM_WARMUP)
             nxt = built[i + 1]
             assert nxt is not None
-            sub = sub.but(next_start=point(nxt, 0.0))
+            sub = sub.but(next_start=point(nxt, 0.0, ctx))
         built[i] = build(item, sizes[i], sub)
 
     prev = ctx.prev_end
@@ -251,7 +261,7 @@ def _seq(node: A.Seq, span: float, ctx: Ctx) -> ir.Sched:
             i += 1
         last = built[i]
         assert last is not None
-        prev = point(last, sizes[i])
+        prev = point(last, sizes[i], ctx)
         i += 1
 
     breaks: list[float] = []
@@ -269,8 +279,10 @@ def _seq(node: A.Seq, span: float, ctx: Ctx) -> ir.Sched:
     return ir.Clamp(span, result) if sum(sizes) > span else result
 
 
-def point(node: ir.Sched, u: float) -> float:
-    """The value of ``node`` at local time ``u``."""
-    from lrdsl.interpreter import value_at
+def point(node: ir.Sched, u: float, ctx: Ctx) -> Number:
+    """The value of ``node`` at local time ``u`` (a :class:`Sym` over parameters when symbolic)."""
+    from lrdsl.lowering.points import point as at
 
-    return value_at(node, u)
+    if not ctx.symbolic:
+        return at(node, u)
+    return at(node, u, {name: ctx.params.get(name, 1.0) for name in ctx.used})

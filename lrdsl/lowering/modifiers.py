@@ -8,7 +8,7 @@ from fractions import Fraction
 
 from lrdsl import ast as A
 from lrdsl import ir
-from lrdsl.lowering.context import Ctx, const, duration, fail, frac, positive
+from lrdsl.lowering.context import Ctx, concrete, const, duration, fail, frac, positive
 
 Place = Callable[[A.Node, float, Ctx], ir.Sched]
 Natural = Callable[[A.Node, float | None, Ctx], float | None]
@@ -42,7 +42,7 @@ def restart_parts(
         value = duration(period_node, None, ctx, exact=True)
         if value is None:
             raise fail(period_node, "restart period cannot be a percentage")
-        period = frac(positive(period_node, value, "restart period"))
+        period = frac(float(positive(period_node, value, "restart period")))
     first = _first_cycle(body, period_node, ctx, natural)
     if first is not None and period is not None:
         raise fail(
@@ -50,10 +50,10 @@ def restart_parts(
             "the restarted schedule has its own duration and a period",
             hint="give one of them: cosine(0.1→0) * restart(period=…) or cosine(0.1→0, …) * restart()",
         )
-    mult = frac(const(mult_node, ctx)) if mult_node is not None else Fraction(1)
+    mult = frac(concrete(const(mult_node, ctx), mult_node, ctx, "a restart mult")) if mult_node else Fraction(1)
     if not 1 <= mult <= MAX_MULT:
         raise fail(mult_node, f"restart mult must be between 1 and {MAX_MULT:g}, got {float(mult):g}")
-    decay = const(decay_node, ctx) if decay_node is not None else 1.0
+    decay = concrete(const(decay_node, ctx), decay_node, ctx, "a restart decay") if decay_node else 1.0
     cycles = _count(cycles_node, ctx) if cycles_node is not None else None
     return first if first is not None else period, mult, decay, cycles
 
@@ -64,7 +64,7 @@ def _first_cycle(body: A.Node, at: A.Node | None, ctx: Ctx, natural: Natural) ->
 
 
 def _count(node: A.Node, ctx: Ctx) -> int:
-    value = const(node, ctx)
+    value = concrete(const(node, ctx), node, ctx, "a cycle count")
     if value != int(value) or value < 1:
         raise fail(node, f"a cycle count must be a whole number ≥ 1, got {value:g}")
     if value > 1e9:
@@ -127,8 +127,7 @@ def build_quantize(body: A.Node, mod: A.Call, d: float, ctx: Ctx, place: Place) 
     """``body * quantize(q, at=start|end)`` over ``d`` steps."""
     q_node = mod.arg("q")
     assert q_node is not None
-    q = duration(q_node, d, ctx)
-    q = positive(q_node, q if q is not None else 0.0, "quantize interval")
+    q = float(positive(q_node, duration(q_node, d, ctx) or 0.0, "quantize interval"))
     at = mod.arg("at")
     at_end = isinstance(at, A.Name) and at.id == "end"
     quantized = ir.Quantize(q, at_end, d, place(body, d, ctx))

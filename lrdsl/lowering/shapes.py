@@ -12,7 +12,8 @@ from collections.abc import Callable
 from lrdsl import ast as A
 from lrdsl import ir
 from lrdsl.lowering import arith as X
-from lrdsl.lowering.context import FROM_WARMUP, Ctx, const, duration, fail, positive
+from lrdsl.lowering.context import Ctx, _FromWarmup, concrete, const, duration, fail, positive
+from lrdsl.lowering.symbolic import Number
 from lrdsl.signatures import DEFAULTS
 
 Builder = Callable[[A.Call, float, Ctx], ir.Sched]
@@ -25,10 +26,15 @@ def leaf(expr: ir.Arith, d: float, call: A.Call, label: str | None = None) -> ir
     return ir.Clamp(d, formula)
 
 
-def option(call: A.Call, name: str, ctx: Ctx) -> float:
+def option(call: A.Call, name: str, ctx: Ctx) -> Number:
     """A numeric argument, or its documented default."""
     node = call.arg(name)
     return const(node, ctx) if node is not None else float(DEFAULTS[(call.name, name)])
+
+
+def fixed(call: A.Call, name: str, ctx: Ctx) -> float:
+    """A numeric argument that shapes the layout (baked into generated code)."""
+    return concrete(option(call, name, ctx), call.arg(name) or call, ctx, f"{call.name}() '{name}'")
 
 
 def flag(call: A.Call, name: str) -> bool:
@@ -45,24 +51,24 @@ def steps_option(call: A.Call, name: str, ctx: Ctx) -> float:
     value = duration(node, None, ctx)
     if value is None:
         raise fail(node, f"'{name}' cannot be a percentage", hint="give it in steps or epochs")
-    return positive(node, value, f"{call.name}() '{name}'")
+    return float(positive(node, value, f"{call.name}() '{name}'"))
 
 
-def previous_end(node: A.Node, ctx: Ctx, what: str) -> float:
+def previous_end(node: A.Node, ctx: Ctx, what: str) -> Number:
     """The previous phase's end value, or an error saying why there is none."""
-    if ctx.prev_end is FROM_WARMUP:
+    prev = ctx.prev_end
+    if isinstance(prev, _FromWarmup):
         raise fail(
             node,
             f"{what} takes its start from the warm-up before it",
             hint="a warm-up ramps to the next phase's start: give that phase an explicit start",
         )
-    if ctx.prev_end is None:
+    if prev is None:
         raise fail(node, f"{what} has no previous phase to start from", hint="give an explicit start")
-    assert isinstance(ctx.prev_end, float)
-    return ctx.prev_end
+    return prev
 
 
-def ends(call: A.Call, ctx: Ctx) -> tuple[float, float]:
+def ends(call: A.Call, ctx: Ctx) -> tuple[Number, Number]:
     """``(a, b)`` of the call's range; a missing ``a`` is the previous phase's end value."""
     rng = call.arg("range")
     assert isinstance(rng, A.Range)
@@ -70,7 +76,7 @@ def ends(call: A.Call, ctx: Ctx) -> tuple[float, float]:
     return a, const(rng.end, ctx)
 
 
-def check_exp(call: A.Call, a: float, b: float) -> None:
+def check_exp(call: A.Call, a: Number, b: Number) -> None:
     """``exp`` ramps need non-zero ends of the same sign."""
     if a == 0 or b == 0 or (a < 0) != (b < 0):
         raise fail(
@@ -110,14 +116,14 @@ def _poly(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     if k < 0:
         raise fail(call.arg("power"), "poly() power must be ≥ 0")
     if not flag(call, "cycle"):
-        return leaf(X.poly(a, b, X.progress(d), k), d, call)
+        return leaf(X.poly(a, b, X.c(d), k), d, call)
     dur = call.arg("dur")
     if dur is None:
         raise fail(call, "poly(…, cycle=true) needs its decay period", hint="e.g. poly(0.1→1e-4, 1000, cycle=true)")
-    period = positive(dur, duration(dur, None, ctx) or 0.0, "the decay period")
+    period = float(positive(dur, duration(dur, None, ctx) or 0.0, "the decay period"))
     # Keras PolynomialDecay(cycle=True): the period at u is d·max(1, ⌈u/d⌉).
     grown = X.mul(X.c(period), ir.Bin("max", X.c(1.0), ir.CeilDiv(X.U, period)))
-    return leaf(X.poly(a, b, ir.Bin("/", X.U, grown), k), d, call)
+    return leaf(X.poly(a, b, grown, k), d, call)
 
 
 def _step(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
@@ -170,7 +176,8 @@ def _recur(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     expr = call.arg("expr")
     assert expr is not None
     start = call.arg("from")
-    init = const(start, ctx) if start is not None else previous_end(call, ctx, "recur()")
+    first = const(start, ctx) if start is not None else previous_end(call, ctx, "recur()")
+    init = concrete(first, start or call, ctx, "recur()'s start")
     every = steps_option(call, "every", ctx)
     span = call.span
     return ir.Recur(formula(expr, ctx, d), init, every, d, origin=(span.start, span.end) if span else None)
@@ -192,7 +199,7 @@ def _warmup(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     if shape.id == "cosine":
         return leaf(X.cosine(a, b, d), d, call, label)
     if shape.id == "poly":
-        return leaf(X.poly(a, b, X.progress(d), 2.0), d, call, label)
+        return leaf(X.poly(a, b, X.c(d), 2.0), d, call, label)
     if a == 0 or b == 0 or (a < 0) != (b < 0):
         raise fail(
             call, f"{call}: exp needs non-zero ends of the same sign", hint="give a start: warmup(exp, …, from=1e-6)"

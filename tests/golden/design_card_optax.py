@@ -13,7 +13,6 @@ import math
 import jax
 import jax.numpy as jnp
 
-
 _CYCLE_STRETCH_3 = (1.0, 2.0, 4.0)
 _CYCLE_FIRST_STEP_4 = (0, 679, 2036)
 _CYCLE_OFFSET_5 = (0.0, 0.42857142857142855, 0.2857142857142857)

@@ -13,7 +13,6 @@ import math
 
 from paddle.optimizer.lr import LRScheduler
 
-
 _CYCLE_STARTS_4 = (0.0, 678.5714285714286, 2035.7142857142858)
 
 
@@ -58,7 +57,8 @@ class Scheduler(LRScheduler):
     """A ``paddle.optimizer.lr.LRScheduler`` computing the closed form at ``last_epoch``."""
 
     def __init__(self, last_epoch=-1):
-        super().__init__(learning_rate=lr_at(0), last_epoch=last_epoch)
+        self.params = {}
+        super().__init__(learning_rate=lr_at(0, **self.params), last_epoch=last_epoch)
 
     def get_lr(self):
-        return lr_at(self.last_epoch)
+        return lr_at(self.last_epoch, **self.params)

@@ -11,7 +11,6 @@ Call lr(step) with the 0-based optimizer step.
 import bisect
 import math
 
-
 _CYCLE_STARTS_4 = (0.0, 678.5714285714286, 2035.7142857142858)
 
 

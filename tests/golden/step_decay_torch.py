@@ -38,37 +38,54 @@ def lr_at(step: int) -> float:
 
 
 class Scheduler(LRScheduler):
-    """Sets every param group's learning rate from the closed form at ``last_epoch``.
+    """Sets a hyper-parameter of every param group from the closed form at ``last_epoch``.
 
-    ``mode="absolute"`` (default) sets each group's lr to lr(t); ``mode="scale"``
-    sets it to the group's initial lr times lr(t), for groups with different lrs.
+    ``key`` names it: ``"lr"`` (default), ``"momentum"``, ``"weight_decay"``, ``"betas[0]"``…
+    ``mode="absolute"`` (default) sets each group's value to lr(t); ``mode="scale"`` sets it
+    to the group's initial value times lr(t), for groups with different values.
     """
 
-    def __init__(self, optimizer, last_epoch=-1, mode="absolute"):
+    def __init__(self, optimizer, last_epoch=-1, mode="absolute", key="lr"):
         if mode not in ("absolute", "scale"):
             raise ValueError(f"mode must be 'absolute' or 'scale', got {mode!r}")
         self.mode = mode
+        self.key, _, index = key.partition("[")
+        self.index = int(index.rstrip("]")) if index else None
+        self.params = {}
+        self.base_values = [self._read(group) for group in optimizer.param_groups]
         super().__init__(optimizer, last_epoch)
 
+    def _read(self, group):
+        value = group[self.key]
+        return value if self.index is None else value[self.index]
+
+    def _write(self, group, value):
+        if self.index is None:
+            group[self.key] = value
+        else:
+            values = list(group[self.key])
+            values[self.index] = value
+            group[self.key] = type(group[self.key])(values)
+
     def step(self, epoch=None):
-        """Advance one step (or jump to ``epoch``) and set every group's lr in closed form."""
+        """Advance one step (or jump to ``epoch``) and set every group's value in closed form."""
         self.last_epoch = self.last_epoch + 1 if epoch is None else int(epoch)
-        for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
-            group["lr"] = lr
+        for group, value in zip(self.optimizer.param_groups, self.get_lr()):
+            self._write(group, value)
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
 
     def get_lr(self):
-        value = lr_at(self.last_epoch)
+        value = lr_at(self.last_epoch, **self.params)
         if self.mode == "scale":
-            return [base * value for base in self.base_lrs]
+            return [base * value for base in self.base_values]
         return [value for _ in self.optimizer.param_groups]
 
     def _get_closed_form_lr(self):
         return self.get_lr()
 
     def load_state_dict(self, state_dict):
-        """Restore ``last_epoch`` and set the optimizer's lrs to lr(last_epoch) at once."""
+        """Restore ``last_epoch`` and set the optimizer's values to lr(last_epoch) at once."""
         super().load_state_dict(state_dict)
-        for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
-            group["lr"] = lr
+        for group, value in zip(self.optimizer.param_groups, self.get_lr()):
+            self._write(group, value)
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]

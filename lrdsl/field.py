@@ -1,0 +1,43 @@
+"""``ScheduleField``: a pydantic field type for schedules in user configs.
+
+    class TrainConfig(BaseModel):
+        lr: lrdsl.ScheduleField
+
+Validation parses the string (a bad schedule is an ordinary ``ValidationError`` carrying the
+caret diagnostic and the field's location), dumping writes the canonical text, and the JSON
+Schema is a string.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
+
+from lrdsl.ast import Schedule
+
+
+def _validate(value: Any) -> Schedule:
+    if isinstance(value, Schedule):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"a schedule is a string such as 'cosine(0.1→0)', not {type(value).__name__}")
+    from lrdsl.parser import parse
+
+    return parse(value)  # LrdslError is a ValueError: pydantic reports it with the field's location
+
+
+ScheduleField = Annotated[
+    Schedule,
+    PlainValidator(_validate),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "title": "lrdsl schedule",
+            "description": "A learning-rate schedule in the lrdsl language.",
+            "examples": ["warmup(linear, 5ep) >> cosine(0.1→1e-6) * restart(mult=2)"],
+        }
+    ),
+]
+"""A schedule in a pydantic model: parsed on validation, canonical text on dump."""

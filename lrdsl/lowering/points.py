@@ -1,0 +1,106 @@
+"""The value of lowered IR at one local time: a float, or a :class:`Sym` over parameters.
+
+Warm-up targets and ``→b`` starts are the neighbouring phase's value at a point; in code
+generation that value may depend on parameters (``warmup(…) >> cosine($peak→…)`` warms up to
+``$peak``), so it is computed both numerically and as an IR expression.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from lrdsl import ir
+from lrdsl.interpreter import arith, value_at
+from lrdsl.lowering.modifiers import cycle_start
+from lrdsl.lowering.symbolic import Number, Sym
+
+
+def bind(node: Any, values: Mapping[str, float]) -> Any:
+    """``node`` with every ``ir.Param`` replaced by its value."""
+    if isinstance(node, ir.Param):
+        return ir.Const(values[node.name])
+    if isinstance(node, tuple):
+        return tuple(bind(x, values) for x in node)
+    if dataclasses.is_dataclass(node) and not isinstance(node, type):
+        changes = {
+            f.name: bind(getattr(node, f.name), values)
+            for f in dataclasses.fields(node)
+            if isinstance(getattr(node, f.name), (tuple, ir.Param)) or dataclasses.is_dataclass(getattr(node, f.name))
+        }
+        return dataclasses.replace(node, **changes) if changes else node
+    return node
+
+
+def has_params(e: Any) -> bool:
+    """``e`` mentions an ``ir.Param``."""
+    if isinstance(e, ir.Param):
+        return True
+    if isinstance(e, tuple):
+        return any(has_params(x) for x in e)
+    if dataclasses.is_dataclass(e) and not isinstance(e, type):
+        return any(has_params(getattr(e, f.name)) for f in dataclasses.fields(e))
+    return False
+
+
+def point(node: ir.Sched, u: float, values: Mapping[str, float] | None = None) -> Number:
+    """The value of ``node`` at local time ``u``; a :class:`Sym` if it depends on parameters."""
+    if values is None or not has_params(node):
+        return value_at(node, u)
+    number = value_at(bind(node, values), u)
+    expr = _at(node, u)
+    names = frozenset(_names(expr))
+    return Sym(number, expr, names) if names else number
+
+
+def _names(e: Any) -> set[str]:
+    if isinstance(e, ir.Param):
+        return {e.name}
+    if dataclasses.is_dataclass(e) and not isinstance(e, type):
+        out: set[str] = set()
+        for f in dataclasses.fields(e):
+            out |= _names(getattr(e, f.name))
+        return out
+    if isinstance(e, tuple):
+        return set().union(*(_names(x) for x in e)) if e else set()
+    return set()
+
+
+def _fold(e: ir.Arith, u: float) -> ir.Arith:
+    """``e`` at ``u``: every sub-expression without parameters reduced to a constant."""
+    if not has_params(e):
+        return ir.Const(float(arith(e, {"u": u})))
+    if isinstance(e, ir.Bin):
+        return ir.Bin(e.op, _fold(e.a, u), _fold(e.b, u))
+    if isinstance(e, ir.Fn):
+        return ir.Fn(e.name, _fold(e.arg, u))
+    return e  # a parameter
+
+
+def _at(node: ir.Sched, u: float) -> ir.Arith:
+    if isinstance(node, ir.Formula):
+        return _fold(node.expr, u)
+    if isinstance(node, ir.Clamp):
+        return _at(node.body, min(u, node.hi))
+    if isinstance(node, ir.Seq):
+        j = max(i for i, b in enumerate(node.breaks) if b <= u) if u >= 0 else 0
+        return _at(node.parts[j], u - node.breaks[j])
+    if isinstance(node, ir.Combine):
+        out = _at(node.parts[0], u)
+        for part in node.parts[1:]:
+            out = ir.Bin(node.op, out, _at(part, u))
+        return out
+    if isinstance(node, ir.Cycles):
+        starts = [float(cycle_start(node.period, node.mult, i)) for i in range(node.count)]
+        i = max(k for k, s in enumerate(starts) if s <= u) if u >= 0 else 0
+        local = (u - starts[i]) / float(node.mult) ** i
+        inner = _at(node.body, local)
+        return inner if node.decay == 1.0 or i == 0 else ir.Bin("*", ir.Const(node.decay**i), inner)
+    if isinstance(node, ir.Quantize):
+        k = math.floor(u / node.q)
+        return _at(node.body, min((k + 1) * node.q, node.hi) if node.at_end else k * node.q)
+    if isinstance(node, ir.Recur):
+        return ir.Const(value_at(node, u))
+    raise TypeError(f"unknown node {node!r}")  # pragma: no cover
