@@ -13,3 +13,12 @@ from lrdsl.parser import parse
 
 __all__ = ["LrdslError", "Schedule", "ScheduleField", "evaluate", "generate", "lower", "parse"]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> object:
+    """``lrdsl.torch``, ``lrdsl.optax``, ``lrdsl.keras``: runtime adapters, imported on first use."""
+    if name in ("torch", "optax", "keras"):
+        import importlib
+
+        return importlib.import_module(f"lrdsl.{name}")
+    raise AttributeError(f"module 'lrdsl' has no attribute {name!r}")

@@ -166,6 +166,13 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command in ("check", "fmt"):
         print(str(schedule))
         return 0
+    if args.command == "gen":
+        from lrdsl.codegen import generate_lowered
+        from lrdsl.lowering.lower import lower_schedule
+
+        symbolic = lower_schedule(schedule, args.steps, args.steps_per_epoch, _params(args.set), symbolic=True)
+        _write_text(generate_lowered(symbolic, target=args.target, name=args.name), args.output)
+        return 0
     plan = lower(schedule, args.steps, args.steps_per_epoch, _params(args.set))
     if args.command == "explain":
         from lrdsl.explain import compact, phases, render
@@ -174,12 +181,6 @@ def _dispatch(args: argparse.Namespace) -> int:
             print(compact(plan))
         else:
             print(render(phases(plan.ir, plan.total), plan.total, plan.steps_per_epoch, plan.text))
-        return 0
-    if args.command == "gen":
-        from lrdsl.codegen import generate_lowered
-
-        code = generate_lowered(plan, target=args.target, name=args.name)
-        _write_text(code, args.output)
         return 0
     return _eval(args, plan, text)
 

@@ -1,0 +1,38 @@
+"""Load generated code into a live module: the runtime adapters' one mechanism.
+
+The adapters (``lrdsl.torch``, ``lrdsl.optax``, ``lrdsl.keras``) do not re-implement anything:
+they generate the same source ``lrdsl gen`` prints and execute it, so their numbers are the
+generated code's by construction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import types
+from collections.abc import Mapping
+
+from lrdsl.ast import Schedule
+
+
+def load_generated(
+    schedule: str | Schedule,
+    target: str,
+    total_steps: int | None = None,
+    steps_per_epoch: float | None = None,
+    params: Mapping[str, float] | None = None,
+    name: str | None = None,
+) -> types.ModuleType:
+    """The module that ``lrdsl gen --target TARGET`` would write, imported."""
+    from lrdsl.codegen import generate
+
+    code = generate(schedule, target, total_steps, steps_per_epoch, name=name, params=params)
+    key = hashlib.sha256(code.encode()).hexdigest()[:16]
+    module_name = f"lrdsl._generated_{target}_{key}"
+    module = sys.modules.get(module_name)
+    if module is None:
+        module = types.ModuleType(module_name)
+        module.__file__ = f"<lrdsl generated {target}>"
+        exec(compile(code, module.__file__, "exec"), module.__dict__)
+        sys.modules[module_name] = module  # keeps its globals alive and makes it picklable by name
+    return module
