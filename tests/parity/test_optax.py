@@ -111,7 +111,7 @@ ROWS: list[tuple[str, Callable[[Any], Any], str]] = [
 
 @pytest.mark.parametrize(("row", "make", "expr"), ROWS, ids=[r[0] for r in ROWS])
 def test_optax_schedule_equals_lrdsl(row: str, make: Callable[[Any], Any], expr: str) -> None:
-    jax, jnp, optax = need("jax"), need("jax.numpy"), need("optax")
+    jnp, optax = need("jax.numpy"), need("optax")
     schedule = make(optax)
     got = np.asarray([float(schedule(jnp.int32(t))) for t in range(N)])
     np.testing.assert_allclose(lrdsl.evaluate(expr, N), got, rtol=2e-6, atol=5e-8)
