@@ -1,0 +1,19 @@
+"""docs/translate.md shows exactly the expressions the parity tests check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import lrdsl
+from tests.parity import test_keras, test_optax, test_torch
+
+DOC = (Path(__file__).resolve().parents[2] / "docs" / "translate.md").read_text(encoding="utf-8")
+EXPRESSIONS = [r[2] for r in test_torch.ROWS] + [r[2] for r in test_keras.ROWS] + [r[2] for r in test_optax.ROWS]
+
+
+@pytest.mark.parametrize("expr", EXPRESSIONS)
+def test_every_tested_expression_is_in_the_table(expr: str) -> None:
+    assert f"`{expr}`" in DOC
+    assert str(lrdsl.parse(expr)) == expr  # written in canonical form
