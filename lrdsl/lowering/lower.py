@@ -57,7 +57,7 @@ def lower_schedule(
             span = natural(root, None, ctx)
             if span is None:
                 raise fail(
-                    _first_flexible(root),
+                    _first_flexible(root, ctx),
                     "this schedule has a flexible phase and no total",
                     hint="give the total: --steps N (API: total_steps=N)",
                 )
@@ -114,11 +114,11 @@ def _params(params: Mapping[str, float] | None) -> dict[str, float]:
     return out
 
 
-def _first_flexible(node: A.Node) -> A.Node:
+def _first_flexible(node: A.Node, ctx: Ctx) -> A.Node:
     if isinstance(node, A.Seq):
         for item in node.items:
-            if natural(item, None, Ctx(spe=None, params={})) is None:
-                return _first_flexible(item)
+            if natural(item, None, ctx) is None:
+                return _first_flexible(item, ctx)
     return node
 
 
