@@ -14,7 +14,6 @@ import argparse
 import functools
 import math
 import time
-import types
 from collections.abc import Callable
 
 import numpy as np
@@ -85,9 +84,7 @@ def optax_times(expr: str, n: int, spe: float | None, repeat: int) -> tuple[floa
     import jax
     import jax.numpy as jnp
 
-    module = types.ModuleType("bench_optax")
-    exec(compile(lrdsl.generate(expr, "optax", n, spe), "<optax>", "exec"), module.__dict__)
-    fn = jax.jit(jax.vmap(module.schedule))
+    fn = jax.jit(jax.vmap(lrdsl.optax.schedule(expr, n, spe)))
     steps = jnp.arange(n, dtype=jnp.int32)
     start = time.perf_counter()
     fn(steps).block_until_ready()

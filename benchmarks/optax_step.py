@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import time
-import types
 
 import jax
 import jax.numpy as jnp
@@ -39,9 +38,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
     n = args.steps
-    module = types.ModuleType("bench_optax")
-    exec(compile(lrdsl.generate(EXPR, "optax", n), "<optax>", "exec"), module.__dict__)
-    ours = module.schedule
+    ours = lrdsl.optax.schedule(EXPR, n)
     cycles, length, total = [], 1000, 0
     while total < n:
         cycles.append(

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import argparse
 import time
-import types
 
 import torch
 
 import lrdsl
-from lrdsl.codegen import generate
+from lrdsl.runtime import load_generated
 
 EXPR = "cosine(0.1→0) * restart(period=1000, mult=2)"
 WARMUP = "warmup(linear, 5ep) >> cosine(0.1→1e-6) * restart(mult=2)"
@@ -42,9 +41,7 @@ def main() -> None:
     torch.set_num_threads(1)
 
     def generated(expr: str, total: int, spe: float | None = None) -> object:
-        module = types.ModuleType("bench_generated")
-        exec(compile(generate(expr, "torch", total, spe), "<generated>", "exec"), module.__dict__)
-        return module.Scheduler
+        return load_generated(expr, "torch", total, spe).Scheduler
 
     ours = _per_step(generated(EXPR, args.steps), args.steps, args.repeat)
     theirs = _per_step(

@@ -13,13 +13,13 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import sys
 import types
 from collections.abc import Callable
 
 import numpy as np
 
 import lrdsl
+from lrdsl.runtime import load_generated
 
 SCHEDULE = "warmup(linear, 1ep) >> cosine(0.05→1e-4) * restart(mult=2)"
 BATCH = 32
@@ -27,11 +27,8 @@ Curves = tuple[list[float], list[float]]  # loss per step, lr per step
 
 
 def load(target: str, total: int, spe: int) -> types.ModuleType:
-    """The generated ``target`` module for SCHEDULE (executed from its source text)."""
-    module = types.ModuleType(f"digits_{target}")
-    exec(compile(lrdsl.generate(SCHEDULE, target, total, spe), f"<{target}>", "exec"), module.__dict__)
-    sys.modules[module.__name__] = module  # a module that is dropped has its globals cleared
-    return module
+    """The module ``lrdsl gen --target TARGET`` writes for SCHEDULE, imported."""
+    return load_generated(SCHEDULE, target, total, spe)
 
 
 def data() -> tuple[np.ndarray, np.ndarray]:

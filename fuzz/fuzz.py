@@ -17,12 +17,12 @@ import random
 import re
 import sys
 import time
-import types
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import lrdsl
+from lrdsl.runtime import load_generated
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKENS = [
@@ -114,10 +114,8 @@ def check(text: str, rng: random.Random) -> str:
     if not all(math.isfinite(v) for v in lr):
         raise AssertionError(f"non-finite values {lr.tolist()}")
     if rng.random() < 0.05:
-        code = lrdsl.generate(schedule, "python", total, spe)
-        module = types.ModuleType("fuzzed")
-        exec(compile(code, "<fuzzed>", "exec"), module.__dict__)
-        got = [module.lr(s) for s in steps]
+        lr_fn = load_generated(schedule, "python", total, spe).lr
+        got = [lr_fn(s) for s in steps]
         if any(abs(a - b) > 1e-9 + 1e-6 * abs(b) for a, b in zip(got, lr.tolist())):
             raise AssertionError(f"python target {got} != interpreter {lr.tolist()}")
         return "evaluated and generated"

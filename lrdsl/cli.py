@@ -10,9 +10,9 @@ import argparse
 import io
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from lrdsl.errors import LrdslError
 
@@ -200,11 +200,10 @@ def _eval(args: argparse.Namespace, plan: object, source: str) -> int:
 
     assert isinstance(plan, Lowered)
 
-    def values(at: np.ndarray) -> np.ndarray:
+    def values(at: np.ndarray | tuple[int, int]) -> np.ndarray:
+        """lr at the steps ``at``, or over ``range(*at)`` for a (start, stop) pair."""
         try:
-            if at.size and at[0] == 0 and at[-1] == at.size - 1 and at.size == plan.total:
-                return evaluate_range(plan.ir, 0, at.size)
-            return evaluate_ir(plan.ir, at)
+            return evaluate_range(plan.ir, *at) if isinstance(at, tuple) else evaluate_ir(plan.ir, at)
         except LrdslError as err:
             raise err.with_source(source) from None
 
@@ -213,14 +212,8 @@ def _eval(args: argparse.Namespace, plan: object, source: str) -> int:
         out: TextIO = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
         try:
             out.write("step,lr\n")
-            chunks = (
-                [at]
-                if at is not None
-                else (np.arange(a, min(a + CHUNK, plan.total), dtype=np.int64) for a in range(0, plan.total, CHUNK))
-            )
-            for steps in chunks:
-                lr = values(steps)
-                out.write("".join(f"{s},{v!r}\n" for s, v in zip(steps.tolist(), lr.tolist())))
+            for block, lr in _blocks(plan.total, at, values):
+                out.write("".join(f"{s},{v!r}\n" for s, v in zip(block, lr.tolist())))
         finally:
             if out is not sys.stdout:
                 out.close()
@@ -229,7 +222,7 @@ def _eval(args: argparse.Namespace, plan: object, source: str) -> int:
 
     check_size(at.size if at is not None else plan.total)
     steps = at if at is not None else np.arange(plan.total, dtype=np.int64)
-    lr = values(steps)
+    lr = values(at) if at is not None else values((0, plan.total))
     if args.format == "npy":
         if args.output is None:
             buf = io.BytesIO()
@@ -251,6 +244,16 @@ def _eval(args: argparse.Namespace, plan: object, source: str) -> int:
         return 0
     _write_text(_table(plan, steps, lr) + "\n", args.output)
     return 0
+
+
+def _blocks(total: int, at: Any, values: Callable[[Any], Any]) -> Iterator[tuple[Sequence[int], Any]]:
+    """(steps, values) for csv: the ``--at`` steps at once, else ``CHUNK`` steps at a time."""
+    if at is not None:
+        yield at.tolist(), values(at)
+        return
+    for start in range(0, total, CHUNK):
+        stop = min(start + CHUNK, total)
+        yield range(start, stop), values((start, stop))
 
 
 def _table(plan: object, steps: object, lr: object) -> str:

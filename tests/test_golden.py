@@ -12,6 +12,7 @@ import pytest
 
 import lrdsl
 from lrdsl.codegen import TARGETS, generate
+from tests.frameworks import load
 from tests.golden.regen import expected
 
 ALLOWED_IMPORTS = {
@@ -131,17 +132,5 @@ def test_decay_to_zero_is_exactly_zero() -> None:
     ):
         values = lrdsl.evaluate(expr, 100, steps=[100, 101, 10**12])
         assert values.tolist() == [0.0, 0.0, 0.0], expr
-        lr = _python(expr)
+        lr = load(generate(expr, "python", 100), "zero_python").lr
         assert [lr(100), lr(10**12)] == [0.0, 0.0], expr
-
-
-def _python(expr: str) -> object:
-    import types
-
-    module = types.ModuleType("zero")
-    exec(compile(generate(expr, "python", 100), "<zero>", "exec"), module.__dict__)
-    _KEEP.append(module)
-    return module.lr
-
-
-_KEEP: list[object] = []

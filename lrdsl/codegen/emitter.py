@@ -25,8 +25,7 @@ def whole(x: float) -> bool:
 
 def num(x: float) -> str:
     """A float literal: ``repr`` of the float (always with a dot or exponent)."""
-    text = repr(float(x))
-    return text
+    return repr(float(x))
 
 
 def safe_comment(text: str) -> str:

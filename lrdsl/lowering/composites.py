@@ -19,7 +19,7 @@ from fractions import Fraction
 from lrdsl import ast as A
 from lrdsl import ir
 from lrdsl.lowering import arith as X
-from lrdsl.lowering.context import Ctx, const, fail, frac, positive
+from lrdsl.lowering.context import Ctx, fail, frac, positive
 from lrdsl.lowering.shapes import ends, fixed, flag, option, steps_option
 from lrdsl.lowering.symbolic import Number
 
@@ -118,5 +118,3 @@ COMPOSITES: dict[str, Callable[[A.Call, float, Ctx], ir.Sched]] = {
     "onecycle": _onecycle, "cyclic": _cyclic, "wsd": _wsd,
 }  # fmt: skip
 """Composite name → expansion."""
-
-__all__ = ["COMPOSITES", "const", "pieces", "ramp"]

@@ -29,13 +29,13 @@ def cycle_start(period: Fraction, mult: Fraction, i: int) -> Fraction:
 
 
 def restart_parts(
-    body: A.Node, mod: A.Call, enclosing: float | None, ctx: Ctx, natural: Natural
+    body: A.Node, mod: A.Call, ctx: Ctx, natural: Natural
 ) -> tuple[Fraction | None, Fraction, float, int | None]:
     """``(first cycle or None, mult, decay, cycles or None)`` of ``body * restart(…)``."""
     if mod.name == "repeat":
         n_node = mod.arg("n")
         assert n_node is not None
-        return _first_cycle(body, None, ctx, natural), Fraction(1), 1.0, _count(n_node, ctx)
+        return _first_cycle(body, ctx, natural), Fraction(1), 1.0, _count(n_node, ctx)
     period_node, mult_node, decay_node, cycles_node = (mod.arg(k) for k in ("period", "mult", "decay", "cycles"))
     period: Fraction | None = None
     if period_node is not None:
@@ -43,7 +43,7 @@ def restart_parts(
         if value is None:
             raise fail(period_node, "restart period cannot be a percentage")
         period = frac(float(positive(period_node, value, "restart period")))
-    first = _first_cycle(body, period_node, ctx, natural)
+    first = _first_cycle(body, ctx, natural)
     if first is not None and period is not None:
         raise fail(
             period_node,
@@ -58,7 +58,7 @@ def restart_parts(
     return first if first is not None else period, mult, decay, cycles
 
 
-def _first_cycle(body: A.Node, at: A.Node | None, ctx: Ctx, natural: Natural) -> Fraction | None:
+def _first_cycle(body: A.Node, ctx: Ctx, natural: Natural) -> Fraction | None:
     d = natural(body, None, ctx.but(exact=True))
     return frac(d) if d is not None else None
 
@@ -74,7 +74,7 @@ def _count(node: A.Node, ctx: Ctx) -> int:
 
 def restart_natural(body: A.Node, mod: A.Call, ctx: Ctx, natural: Natural) -> float | None:
     """The explicit duration of ``body * restart(…)``: the sum of its cycles when both are known."""
-    first, mult, _, cycles = restart_parts(body, mod, None, ctx, natural)
+    first, mult, _, cycles = restart_parts(body, mod, ctx, natural)
     if first is None or cycles is None:
         return None
     total = float(cycle_start(first, mult, cycles))
@@ -85,7 +85,7 @@ def restart_natural(body: A.Node, mod: A.Call, ctx: Ctx, natural: Natural) -> fl
 
 def build_restart(body: A.Node, mod: A.Call, d: float, ctx: Ctx, natural: Natural, place: Place) -> ir.Sched:
     """``body * restart(…)`` over ``d`` steps."""
-    first, mult, decay, cycles = restart_parts(body, mod, d, ctx, natural)
+    first, mult, decay, cycles = restart_parts(body, mod, ctx, natural)
     span = frac(d)
     if first is None:
         n = cycles if cycles is not None else 3

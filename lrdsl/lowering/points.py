@@ -51,6 +51,10 @@ def point(node: ir.Sched, u: float, values: Mapping[str, float] | None = None) -
         return value_at(node, u)
     number = value_at(bind(node, values), u)
     expr = _at(node, u)
+    # _at reads the IR a second time (symbolically): it must agree with the interpreter.
+    again = float(arith(bind(expr, values), {}))
+    if not math.isclose(again, number, rel_tol=1e-9, abs_tol=1e-15):
+        raise AssertionError(f"symbolic value {again!r} disagrees with the interpreter's {number!r}")
     names = frozenset(_names(expr))
     return Sym(number, expr, names) if names else number
 
