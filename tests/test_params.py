@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
 import lrdsl
 from lrdsl.codegen import generate
+from tests.conftest import ROOT
 from tests.frameworks import load, need
 from tests.gen_cases import F32, F64
 
@@ -139,7 +142,15 @@ def test_keras_schedule_config_and_adapter() -> None:
 
 
 def test_adapters_import_lazily() -> None:
-    import importlib
-
-    for name in ("lrdsl.torch", "lrdsl.optax", "lrdsl.keras"):
-        importlib.import_module(name)  # importing the adapter does not import the framework
+    code = (
+        "import sys, lrdsl, lrdsl.torch, lrdsl.optax, lrdsl.keras; "
+        "print(sorted(m for m in ('torch', 'jax', 'optax', 'keras') if m in sys.modules))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert proc.stdout.strip() == "[]"  # no framework is imported until an adapter is called

@@ -142,10 +142,13 @@ def test_zero_total_is_empty() -> None:
     assert lrdsl.evaluate("cosine(1→0)", total_steps=0).shape == (0,)
 
 
-@pytest.mark.parametrize(("text", "kwargs"), [
-    ("const(1, 5ep) >> cosine(1→0)", {"steps_per_epoch": 10}),
-    ("const(1, $n) >> cosine(1→0)", {"params": {"n": 3}}),
-])
+@pytest.mark.parametrize(
+    ("text", "kwargs"),
+    [
+        ("const(1, 5ep) >> cosine(1→0)", {"steps_per_epoch": 10}),
+        ("const(1, $n) >> cosine(1→0)", {"params": {"n": 3}}),
+    ],
+)
 def test_missing_total_is_reported_at_the_flexible_phase(text: str, kwargs: dict[str, object]) -> None:
     with pytest.raises(lrdsl.LrdslError) as info:
         lrdsl.evaluate(text, **kwargs)  # type: ignore[arg-type]
