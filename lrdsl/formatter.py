@@ -86,7 +86,10 @@ def _fmt(node: A.Node) -> str:
 
 def _call_args(node: A.Call) -> list[str]:
     sig = SIGNATURES.get(node.name)
-    if sig is None or sig.variadic:  # math functions and min/max: all positional
+    # math functions inside fn(…) (whose arguments the parser names x0, x1, …; `exp` is also a
+    # shape) and min/max: all positional
+    math = all(a.name == f"x{i}" for i, a in enumerate(node.args))
+    if sig is None or sig.variadic or math:
         return [_fmt(a.value) for a in node.args]
     given = {a.name: a.value for a in node.args}
     out: list[str] = []
