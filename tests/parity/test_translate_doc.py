@@ -7,10 +7,23 @@ from pathlib import Path
 import pytest
 
 import lrdsl
-from tests.parity import paddle_rows, test_hf, test_keras, test_optax, test_torch
+from tests.parity import (
+    paddle_rows,
+    test_composer,
+    test_fastai,
+    test_hf,
+    test_keras,
+    test_optax,
+    test_timm,
+    test_torch,
+)
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "translate.md").read_text(encoding="utf-8")
-EXPRESSIONS = [r[2] for m in (test_torch, test_keras, test_optax, test_hf, paddle_rows) for r in m.ROWS]
+EXPRESSIONS = [
+    r[2]
+    for m in (test_torch, test_keras, test_optax, test_hf, paddle_rows, test_timm, test_composer, test_fastai)
+    for r in m.ROWS
+]
 
 
 @pytest.mark.parametrize("expr", EXPRESSIONS)
