@@ -144,12 +144,21 @@ class Arg(Node):
     value: Expr
 
 
+def math_arg(i: int) -> str:
+    """The name of a math function's ``i``-th argument (``exp(x0)``): never a shape parameter's."""
+    return f"x{i}"
+
+
 class Call(Node):
     """``name(args)``: a shape, modifier, combinator, composite, or (in formulas) a math function."""
 
     kind: Literal["call"] = "call"
     name: str
     args: tuple[Arg, ...]
+
+    def is_math(self) -> bool:
+        """A math function inside a formula (its arguments are named by :func:`math_arg`)."""
+        return all(a.name == math_arg(i) for i, a in enumerate(self.args))
 
     def arg(self, name: str) -> Expr | None:
         """The value of argument ``name``, or ``None`` when it was not given."""

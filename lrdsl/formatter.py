@@ -86,10 +86,8 @@ def _fmt(node: A.Node) -> str:
 
 def _call_args(node: A.Call) -> list[str]:
     sig = SIGNATURES.get(node.name)
-    # math functions inside fn(…) (whose arguments the parser names x0, x1, …; `exp` is also a
-    # shape) and min/max: all positional
-    math = all(a.name == f"x{i}" for i, a in enumerate(node.args))
-    if sig is None or sig.variadic or math:
+    # math functions inside fn(…) (`exp` is also a shape) and min/max: all positional
+    if sig is None or sig.variadic or node.is_math():
         return [_fmt(a.value) for a in node.args]
     given = {a.name: a.value for a in node.args}
     out: list[str] = []

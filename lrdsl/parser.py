@@ -376,7 +376,7 @@ class _Builder:
             if len(raw) != arity or any(a.data != "posarg" for a in raw):
                 raise LrdslError(f"{name}() takes {arity} argument{'s' if arity > 1 else ''}", span=span)
             args = tuple(
-                make(A.Arg, name=f"x{i}", value=self._arith(a.children[0], vars, funcs, what))
+                make(A.Arg, name=A.math_arg(i), value=self._arith(a.children[0], vars, funcs, what))
                 for i, a in enumerate(raw)
             )
             return make(A.Call, name=name, args=args).at(span)
