@@ -8,7 +8,6 @@ from lrdsl import ir
 from lrdsl.formatter import format_number
 from lrdsl.interpreter import value_at
 from lrdsl.lowering.lower import Lowered
-from lrdsl.lowering.modifiers import cycle_start
 
 MAX_CYCLES_SHOWN = 12
 
@@ -66,15 +65,18 @@ def _walk(node: ir.Sched, offset: float, length: float, depth: int, rows: list[P
                 f"mult {mult}, decay {format_number(node.decay)}",
             )
         )
-        shown = min(node.count, MAX_CYCLES_SHOWN)
-        for i in range(shown):
-            a = float(cycle_start(node.period, node.mult, i))
-            b = min(float(cycle_start(node.period, node.mult, i + 1)), length)
+        clock = ir.cycle_clock(node.period, node.mult)
+        for i in range(min(node.count, MAX_CYCLES_SHOWN)):
+            a, whole_end = clock.start(i), clock.span_of(i + 1)
+            if a >= length and i:
+                break
+            b = min(whole_end, length)
             if i == 0:
                 _walk(node.body, offset, b - a, depth + 1, rows, "cycle 1")
-            else:
-                end = value_at(node.body, float(node.period)) * node.decay**i
-                rows.append(Phase(depth + 1, offset + a, offset + b, value_at(node, a), end, f"cycle {i + 1}"))
+                continue
+            # A cycle cut by the span ends where the span does; a whole one at its body's end.
+            end = value_at(node, b) if whole_end > length else value_at(node.body, float(node.period)) * node.decay**i
+            rows.append(Phase(depth + 1, offset + a, offset + b, value_at(node, a), end, f"cycle {i + 1}"))
         return
     if isinstance(node, ir.Quantize):
         rows.append(

@@ -17,11 +17,9 @@ import numpy.typing as npt
 
 from lrdsl import ir
 from lrdsl.errors import LrdslError, Span
-from lrdsl.lowering.modifiers import cycle_start
 
 Array = npt.NDArray[np.float64]
-MAX_RECUR = 1_000_000
-"""The most intervals a ``recur`` phase may iterate through."""
+MAX_RECUR = ir.MAX_RECUR
 
 _FN: dict[str, Callable[..., Any]] = {
     "neg": np.negative, "sin": np.sin, "cos": np.cos, "tan": np.tan, "exp": np.exp, "log": np.log,
@@ -189,30 +187,47 @@ MAX_SLICED_CYCLES = 512
 
 
 def _cycles(node: ir.Cycles, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
-    if ordered and node.count <= MAX_SLICED_CYCLES:
-        _cycles_sliced(node, u, out, shift)
-    else:
-        _cycles_gathered(node, u - shift if shift else u, out)
+    clock = ir.cycle_clock(node.period, node.mult)
+    last = node.count - 1
+    if ordered and u.size:
+        lo = clock.index(float(u[0]) - shift, last)
+        hi = clock.index(float(u[-1]) - shift, last)
+        if hi - lo < MAX_SLICED_CYCLES:
+            _cycles_sliced(node, clock, range(lo, hi + 1), u, out, shift)
+            return
+    _cycles_gathered(node, clock, u - shift if shift else u, out)
 
 
-def _cycles_sliced(node: ir.Cycles, u: Array, out: Array, shift: float) -> None:
-    starts = [float(cycle_start(node.period, node.mult, i)) for i in range(node.count)]
-    edges = [0, *(_edge(u, s, shift, side="left") for s in starts[1:]), u.size]
-    for i, start in enumerate(starts):
-        a, b = edges[i], edges[i + 1]
+def _cycles_sliced(node: ir.Cycles, clock: ir.CycleClock, cycles: range, u: Array, out: Array, shift: float) -> None:
+    """One slice per cycle of sorted ``u``: edges found by bisection, decided by the clock's exact rule."""
+    edges = [0, *(_cycle_edge(clock, i, u, shift) for i in cycles[1:]), u.size]
+    for k, i in enumerate(cycles):
+        a, b = edges[k], edges[k + 1]
         if b <= a:
             continue
-        if node.mult == 1 or i == 0:
+        start = clock.start(i)
+        if i == 0 or node.mult == 1:
             _run(node.body, u[a:b], True, out[a:b], shift + start)
         else:
             local = u[a:b] - (shift + start)
-            local /= float(node.mult) ** i
+            np.maximum(local, 0.0, out=local)
+            local /= clock.stretch(i)
             _run(node.body, local, True, out[a:b])
         if node.decay != 1.0 and i:
             out[a:b] *= np.power(node.decay, float(i))
 
 
-def _cycles_gathered(node: ir.Cycles, u: Array, out: Array) -> None:
+def _cycle_edge(clock: ir.CycleClock, i: int, u: Array, shift: float) -> int:
+    """In sorted ``u``: the first index whose ``u − shift`` has reached cycle ``i``."""
+    k = int(np.searchsorted(u, clock.start(i) + shift, side="left"))
+    while k > 0 and clock.reached(i, float(u[k - 1]) - shift):
+        k -= 1
+    while k < u.size and not clock.reached(i, float(u[k]) - shift):
+        k += 1
+    return k
+
+
+def _cycles_gathered(node: ir.Cycles, clock: ir.CycleClock, u: Array, out: Array) -> None:
     last = node.count - 1
     if node.mult == 1:
         a, b = node.period.numerator, node.period.denominator
@@ -220,9 +235,9 @@ def _cycles_gathered(node: ir.Cycles, u: Array, out: Array) -> None:
         i = np.minimum(np.floor_divide(scaled, a), last)
         local = (scaled - i * a) / b
     else:
-        starts = np.array([float(s) for s in node.starts])
-        i = np.clip(np.searchsorted(starts, u, side="right") - 1, 0, last)
-        local = (u - starts[i]) / float(node.mult) ** i
+        cycle = clock.indices(np.maximum(u, 0.0), last)
+        local = np.maximum(u - clock.starts(cycle), 0.0) / clock.stretches(cycle)
+        i = cycle.astype(np.float64)
     _run(node.body, local, False, out)
     if node.decay != 1.0:
         out *= np.power(node.decay, i)
@@ -237,8 +252,8 @@ def _quantize(node: ir.Quantize, u: Array, ordered: bool, out: Array, shift: flo
 @functools.lru_cache(maxsize=64)
 def recur_table(node: ir.Recur) -> Array:
     """Values of interval ``k = 0 … ⌊hi/every⌋``: ``expr`` applied ``k+1`` times to ``init``."""
-    count = int(node.hi // node.every) + 1
-    if count > MAX_RECUR:
+    count = ir.recur_intervals(node)
+    if count > MAX_RECUR + 1:  # lowering refuses more intervals within the span; + 1 for the held end
         raise LrdslError(
             f"recur() would iterate {count} times",
             span=Span(*node.origin) if node.origin else None,

@@ -18,9 +18,16 @@ what it builds in :class:`Clamp` so that this is true.
 
 from __future__ import annotations
 
+import decimal
+import functools
+import math
+import sys
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
 
 # --------------------------------------------------------------------------- arithmetic
 
@@ -137,9 +144,9 @@ class Cycles:
     At ``u`` in cycle ``i`` (``S_i ≤ u < S_{i+1}``) the value is
     ``decayⁱ · body((u − S_i) / multⁱ)``: the body is laid out on the first cycle
     and stretched with each later one. ``count`` is the number of cycles reached:
-    ``u`` is capped at the end of cycle ``count − 1``, whose end value then holds. ``period`` and ``mult`` are exact
-    rationals so that every boundary is placed exactly; ``starts`` lists the exact
-    ``S_i`` that fall within the node's span when ``mult ≠ 1``.
+    ``u`` is capped at the end of cycle ``count − 1``, whose end value then holds.
+    ``period`` and ``mult`` are exact rationals; :class:`CycleClock` is the one
+    place that decides which cycle holds a time and where it starts.
     """
 
     body: Sched
@@ -148,7 +155,6 @@ class Cycles:
     decay: float
     count: int
     span: float
-    starts: tuple[Fraction, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,3 +182,214 @@ class Recur:
 
 
 Sched = Formula | Clamp | Seq | Combine | Cycles | Quantize | Recur
+
+
+MAX_RECUR = 1_000_000
+"""The most intervals a ``recur`` phase may run through within its span."""
+
+
+def recur_intervals(node: Recur) -> int:
+    """How many intervals ``node`` runs through: ``⌊hi/every⌋ + 1``."""
+    return int(node.hi // node.every) + 1
+
+
+# --------------------------------------------------------------------------- restart cycles
+
+EXACT_BITS = 8192
+"""Cycle ``i`` of ``mult = a/b`` is placed from an exact rational table while ``i·(bits(a)+bits(b)) ≤ EXACT_BITS``."""
+BIG_BITS = 1 << 16
+"""Beyond this many bits a start is compared in 60-digit decimal arithmetic instead of exact integers."""
+TOL = 1e-12
+"""Relative width (times ``1 + i·ln m``) of the window around a float start where the exact rule decides."""
+
+
+class CycleClock:
+    """Which restart cycle holds a time, and where it starts: the one rule every walker reads.
+
+    Cycle ``i`` starts at ``S_i = P·(mⁱ − 1)/(m − 1)`` (``P·i`` when ``m = 1``) for the exact
+    rationals ``P = p/q`` and ``m = a/b``. A time ``x`` (a float) lies in cycle ``i`` or a later
+    one exactly when ``x ≥ S_i``; the cycle of ``x`` is the largest such ``i``. The comparison is
+    exact, and costs O(1) however many cycles there are:
+
+    * for the first ``exact`` cycles (``i·(bits(a)+bits(b)) ≤ EXACT_BITS``, where a start can be
+      a whole step), against the least float not below ``S_i``, from a table of exact rationals;
+    * beyond, against ``S̃_i = P·expm1(i·L)/D`` (``D = m − 1``, ``L = log1p(D)``) in float64, and
+      only where ``x`` is within ``TOL·(1 + i·L)`` of ``S̃_i`` (far more than float64's error, so
+      that any libm decides alike) by exact integers, or by 60-digit decimals past ``BIG_BITS``.
+
+    The local time in cycle ``i`` is ``(x − start_i)/stretch_i`` with ``start_i = S_i`` and
+    ``stretch_i = mⁱ`` correctly rounded for the first ``exact`` cycles and ``S̃_i``, ``exp(i·L)``
+    beyond (where no start is a whole step); it is never below 0.
+    """
+
+    __slots__ = ("D", "L", "P", "a", "b", "bits", "exact", "mult", "p", "period", "q")
+
+    def __init__(self, period: Fraction, mult: Fraction) -> None:
+        if period <= 0 or mult < 1:
+            raise ValueError("a restart needs period > 0 and mult ≥ 1")
+        self.period, self.mult = period, mult
+        self.p, self.q = period.numerator, period.denominator
+        self.a, self.b = mult.numerator, mult.denominator
+        self.P = float(period)
+        self.D = float(mult - 1)
+        self.L = math.log1p(self.D)
+        self.bits = self.a.bit_length() + self.b.bit_length()
+        # Past 690/L a start is above 1e300: never reached, so the table stops there too.
+        self.exact = min(EXACT_BITS // self.bits, int(690 / self.L) + 1) if mult != 1 else sys.maxsize
+
+    # -- one cycle ----------------------------------------------------------------------------
+    def start_ratio(self, i: int) -> tuple[int, int]:
+        """``S_i`` as an integer ratio ``(numerator, denominator)``, not reduced (no gcd to pay)."""
+        if self.mult == 1:
+            return self.p * i, self.q
+        if i == 0:
+            return 0, 1
+        a, b = self.a, self.b
+        return self.p * (a**i - b**i), self.q * (a - b) * b ** (i - 1)
+
+    def start_exact(self, i: int) -> Fraction:
+        """``S_i`` as an exact rational."""
+        return Fraction(*self.start_ratio(i))
+
+    def approx(self, i: int) -> float:
+        """``S̃_i``, the float64 formula for the start of cycle ``i`` (``mult ≠ 1``)."""
+        return self.P * math.expm1(i * self.L) / self.D
+
+    def reached(self, i: int, x: float) -> bool:
+        """``x ≥ S_i``, exactly: ``x`` lies in cycle ``i`` or a later one."""
+        if i <= 0:
+            return True
+        if i > self.exact:
+            s = self.approx(i)
+            if abs(x - s) > TOL * (1.0 + i * self.L) * s:
+                return x > s
+            if i * self.bits > BIG_BITS:
+                return _decimal_reached(self, i, x)
+        n, d = float(x).as_integer_ratio()
+        num, den = self.start_ratio(i)
+        return n * den >= num * d
+
+    def start(self, i: int) -> float:
+        """Where the local time of cycle ``i`` is measured from."""
+        if i <= self.exact:
+            return float(self.start_exact(i))
+        return self.approx(i)
+
+    def stretch(self, i: int) -> float:
+        """``mⁱ``: how much longer cycle ``i`` is than the first."""
+        if self.mult == 1:
+            return 1.0
+        if i <= self.exact:
+            return float(self.mult**i)
+        return math.exp(i * self.L)
+
+    def index(self, x: float, last: int) -> int:
+        """The cycle that holds time ``x``, at most ``last``."""
+        if x <= 0 or last <= 0:
+            return 0
+        if self.mult == 1:
+            n, d = float(x).as_integer_ratio()
+            return int(min((n * self.q) // (d * self.p), last))
+        guess = math.log1p(x * self.D / self.P) / self.L
+        i = int(min(max(guess, 0.0), float(last)))
+        while i > 0 and not self.reached(i, x):
+            i -= 1
+        while i < last and self.reached(i + 1, x):
+            i += 1
+        return i
+
+    def local(self, x: float, last: int) -> tuple[int, float]:
+        """``(i, (x − start_i)/stretch_i)``: the cycle of ``x`` and the body's time in it."""
+        i = self.index(x, last)
+        return i, max(x - self.start(i), 0.0) / self.stretch(i)
+
+    def count(self, span: float) -> int:
+        """How many cycles start before ``span`` (at least 1)."""
+        if span <= 0:
+            return 1
+        return self.index(math.nextafter(span, 0.0), sys.maxsize) + 1
+
+    def span_of(self, n: int) -> float:
+        """``S_n``: how long ``n`` whole cycles last (``inf`` past 1e300)."""
+        if self.mult != 1 and n * self.L > 690:
+            return math.inf
+        return self.start(n)
+
+    # -- many times at once (the interpreter; ``mult ≠ 1``) -------------------------------------
+    def indices(self, x: npt.NDArray[np.float64], last: int) -> npt.NDArray[np.int64]:
+        """The cycle of each time in ``x`` (all ≥ 0), at most ``last``: :meth:`index` of each."""
+        with np.errstate(all="ignore"):
+            guess = np.log1p(x * (self.D / self.P)) / self.L
+        i = np.clip(np.nan_to_num(guess), 0, last).astype(np.int64)
+        for _ in range(64):  # the guess is off by one at most; the loop only guards rounding
+            back = (i > 0) & ~self._reached(i, x)
+            i -= back
+            ahead = (i < last) & self._reached(np.minimum(i + 1, last), x)
+            i += ahead
+            if not (back.any() or ahead.any()):
+                break
+        return i
+
+    def starts(self, i: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        """:meth:`start` of each ``i``."""
+        return self._pick(i, 1, self._approx(i))
+
+    def stretches(self, i: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        """:meth:`stretch` of each ``i``."""
+        with np.errstate(all="ignore"):
+            return self._pick(i, 2, np.exp(i * self.L))
+
+    def _approx(self, i: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        with np.errstate(all="ignore"):
+            return np.asarray(self.P * np.expm1(i * self.L) / self.D, dtype=np.float64)
+
+    def _pick(self, i: npt.NDArray[np.int64], column: int, beyond: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        low = i <= self.exact
+        if low.any():
+            table = _clock_table(self.period, self.mult, int(i[low].max()))[column]
+            beyond[low] = table[i[low]]
+        return beyond
+
+    def _reached(self, i: npt.NDArray[np.int64], x: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
+        """:meth:`reached` of each pair: a table below ``exact``, the float test with its window beyond."""
+        s = self._approx(i)
+        out: npt.NDArray[np.bool_] = x > s
+        unsure = (i > self.exact) & (np.abs(x - s) <= TOL * (1.0 + i * self.L) * s)
+        low = i <= self.exact
+        if low.any():
+            thresholds = _clock_table(self.period, self.mult, int(i[low].max()))[0]
+            out[low] = x[low] >= thresholds[i[low]]
+        for k in np.flatnonzero(unsure):
+            out[k] = self.reached(int(i[k]), float(x[k]))
+        return out
+
+
+def _decimal_reached(clock: CycleClock, i: int, x: float) -> bool:
+    """``x ≥ S_i`` in 60-digit decimal arithmetic (a start with more than ``BIG_BITS`` bits)."""
+    with decimal.localcontext(decimal.Context(prec=60)):
+        m = decimal.Decimal(clock.a) / clock.b
+        s = decimal.Decimal(clock.p) / clock.q * (m**i - 1) / (m - 1)
+        return decimal.Decimal(x) >= s
+
+
+@functools.lru_cache(maxsize=64)
+def _clock_table(
+    period: Fraction, mult: Fraction, upto: int
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """For cycles ``0 … upto`` (a power of two at least): the least float not below ``S_i``, ``S_i`` and ``mⁱ``."""
+    clock = cycle_clock(period, mult)
+    size = min(clock.exact, max(16, 1 << upto.bit_length())) + 1
+    thresholds, starts, stretches = [], [], []
+    for i in range(size):
+        s = clock.start_exact(i)
+        f = float(s)
+        thresholds.append(f if Fraction(f) >= s else math.nextafter(f, math.inf))
+        starts.append(f)
+        stretches.append(float(mult**i))
+    return np.array(thresholds), np.array(starts), np.array(stretches)
+
+
+@functools.lru_cache(maxsize=256)
+def cycle_clock(period: Fraction, mult: Fraction) -> CycleClock:
+    """The (cached) :class:`CycleClock` of a restart."""
+    return CycleClock(period, mult)

@@ -23,7 +23,7 @@ from lrdsl.errors import LrdslError, did_you_mean
 from lrdsl.formatter import format_number
 from lrdsl.lowering.lower import Lowered
 
-STDLIB = frozenset({"math", "bisect"})
+STDLIB = frozenset({"math", "bisect", "decimal", "functools"})
 
 
 @dataclass(frozen=True)

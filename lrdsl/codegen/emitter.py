@@ -128,6 +128,13 @@ class Emitter:
         signature = "u, p" if self.takes_params else "u"
         self.defs.append(f"def {name}({signature}):\n{comment}{text}")
 
+    def helper(self, kind: str, arguments: str, doc: str, lines: list[str]) -> str:
+        """A module-level function ``def _kind_N(arguments):`` with ``lines``; returns its name."""
+        name = self.fresh(kind)
+        text = "\n".join(("    " + ln) if ln else "" for ln in lines)
+        self.defs.append(f"def {name}({arguments}):\n    # {safe_comment(doc)}\n{text}")
+        return name
+
 
 def seq_integral(node: ir.Seq, integral: bool) -> list[bool]:
     """Whether each piece of ``node`` sees whole steps."""

@@ -141,18 +141,69 @@ class ScalarPrinter:
             else:
                 lines += [f"i = min(int(u * {b} // {a}), {last})", f"local = (u * {b} - i * {a}) / {b}"]
         else:
-            self.em.imports.add("bisect")
-            starts = self.em.constant("cycle_starts", [num(float(s)) for s in node.starts])
-            lines += [
-                f"i = bisect.bisect_right({starts}, u) - 1",
-                f"local = (u - {starts}[i]) / {bare(power(num(float(node.mult)), 'i'))}",
-            ]
+            lines += self._cycle_index(ir.cycle_clock(node.period, node.mult), last, integral)
         value = self.em.invoke(body, "local")
         if node.decay != 1.0:
             value = f"{power(num(node.decay), 'i')} * {value}"
         lines.append(f"return {value}")
         self.em.define(name, _cycles_doc(node), lines)
         return name
+
+    def _cycle_index(self, clock: ir.CycleClock, last: int, integral: bool) -> list[str]:
+        """Lines that set ``i`` (the cycle of ``u``) and ``local`` by the clock's rule (``mult ≠ 1``).
+
+        ``S_i = p·b·(aⁱ − bⁱ) / (q·(a − b)·bⁱ)`` in integers: Python's ``int / int`` rounds
+        correctly, as the interpreter's table does.
+        """
+        p, q, a, b = clock.p, clock.q, clock.a, clock.b
+        exact_only = last <= clock.exact
+        a_i, b_i = f"{a}**i", f"{b}**i"
+        rise = f"({a_i} - 1)" if b == 1 else f"({a_i} - {b_i})"
+        numer = _times(str(p * b), rise)
+        denom = _times(str(q * (a - b)), "" if b == 1 else b_i)
+        x = "u" if integral else "n"
+        reach_exact = f"return {_times(x, denom)} >= {numer}" + ("" if integral else " * d")
+        low = [reach_exact] if integral else ["n, d = u.as_integer_ratio()", reach_exact]
+        approx = f"{num(clock.P)} * math.expm1(i * {num(clock.L)}) / {num(clock.D)}"
+        if exact_only:
+            lines = low
+        else:
+            lines = [
+                f"if i > {clock.exact}:",
+                f"    s = {approx}",
+                f"    if abs(u - s) > {num(ir.TOL)} * (1.0 + i * {num(clock.L)}) * s:",
+                "        return u > s",
+            ]
+            if last * clock.bits > ir.BIG_BITS:
+                self.em.imports.add("decimal")
+                lines += [
+                    f"    if i * {clock.bits} > {ir.BIG_BITS}:",
+                    "        with decimal.localcontext(decimal.Context(prec=60)):",
+                    f"            m = decimal.Decimal({a}) / {b}",
+                    f"            return decimal.Decimal(u) >= decimal.Decimal({p}) / {q} * (m**i - 1) / (m - 1)",
+                ]
+            lines += low
+        reached = self.em.helper("reached", "i, u", "u has reached restart cycle i: u >= S_i, exactly", lines)
+        start = numer if denom == "1" else f"{numer} / {denom if denom.isdigit() else f'({denom})'}"
+        stretch = a_i if b == 1 else f"({a_i} / {b_i})"
+        out = [
+            f"i = min(int(math.log1p(u * {num(clock.D / clock.P)}) / {num(clock.L)}), {last})",
+            f"while i > 0 and not {reached}(i, u):",
+            "    i -= 1",
+            f"while i < {last} and {reached}(i + 1, u):",
+            "    i += 1",
+        ]
+        exact_local = f"local = max(u - {start}, 0) / {stretch}"
+        if exact_only:
+            out.append(exact_local)
+        else:
+            out += [
+                f"if i <= {clock.exact}:",
+                f"    {exact_local}",
+                "else:",
+                f"    local = max(u - {approx}, 0.0) / math.exp(i * {num(clock.L)})",
+            ]
+        return out
 
     def _quantize(self, node: ir.Quantize, integral: bool) -> str:
         keep = quantize_integral(node, integral)
@@ -165,15 +216,22 @@ class ScalarPrinter:
         return name
 
     def _recur(self, node: ir.Recur, integral: bool) -> str:
+        every = str(int(node.every)) if integral and whole(node.every) else num(node.every)
+        k = f"int(min(u, {_step(node.hi, integral)}) // {every})"
+        name = self.em.fresh("recur")
+        if not mentions_params(node.expr):
+            values = self.recur_values(node)
+            self.em.define(name, "the value of interval k, from a table built on the first call", [
+                f"return {values}()[{k} + 1]"
+            ])  # fmt: skip
+            return name
+        # With parameters the table depends on them: iterate on each call.
         self.em.start()
         update = bare(self.arith(node.expr, integral))
         hoisted, self.em.body = self.em.body, []
-        name = self.em.fresh("recur")
-        every = str(int(node.every)) if integral and whole(node.every) else num(node.every)
-        k = f"min(u, {_step(node.hi, integral)}) // {every}"
         lines = [
             f"lr = {num(node.init)}",
-            f"for _ in range(int({k}) + 1):",
+            f"for _ in range({k} + 1):",
             *("    " + h for h in hoisted),
             f"    lr = {update}",
             "return lr",
@@ -181,12 +239,50 @@ class ScalarPrinter:
         self.em.define(name, "the previous value, updated once per interval", lines)
         return name
 
+    def recur_values(self, node: ir.Recur) -> str:
+        """A cached module function listing ``init`` and the value of every interval of ``node``."""
+        self.em.start()
+        update = bare(self.arith(node.expr, False))
+        hoisted, self.em.body = self.em.body, []
+        self.em.imports.add("functools")
+        lines = [
+            f"values = [{num(node.init)}]",
+            f"for _ in range({ir.recur_intervals(node)}):",
+            "    lr = values[-1]",
+            *("    " + h for h in hoisted),
+            f"    values.append({update})",
+            "return values",
+        ]
+        name = self.em.helper("recur_values", "", "init, then expr applied once per interval", lines)
+        index = self.em.defs[-1].index(f"def {name}")
+        self.em.defs[-1] = self.em.defs[-1][:index] + "@functools.cache\n" + self.em.defs[-1][index:]
+        return name
+
+
+def mentions_params(e: ir.Arith) -> bool:
+    """``e`` reads a ``$parameter``."""
+    if isinstance(e, ir.Param):
+        return True
+    if isinstance(e, ir.Bin):
+        return mentions_params(e.a) or mentions_params(e.b)
+    if isinstance(e, ir.Fn):
+        return mentions_params(e.arg)
+    if isinstance(e, (ir.FloorDiv, ir.CeilDiv, ir.Count)):
+        return mentions_params(e.x)
+    return False
+
 
 def _cycles_doc(node: ir.Cycles) -> str:
     return (
         f"{node.count} cycle(s): first {float(node.period):g} steps, each x{float(node.mult):g} longer,"
         f" values x{node.decay:g}"
     )
+
+
+def _times(*factors: str) -> str:
+    """The product of ``factors``, leaving out empty ones and ones (``"1"`` when none is left)."""
+    kept = [f for f in factors if f and f != "1"]
+    return " * ".join(kept) if kept else "1"
 
 
 def _step(x: float, integral: bool) -> str:

@@ -16,9 +16,11 @@ from typing import ClassVar
 
 from lrdsl import ir
 from lrdsl.codegen.emitter import Emitter, bare, cycles_integral, num, quantize_integral, seq_integral, whole
-from lrdsl.lowering.modifiers import cycle_start
+from lrdsl.codegen.scalar import ScalarPrinter, mentions_params
 
 INT32_MAX = 2**31 - 1
+MAX_TABLE_CYCLES = 64
+"""Restarts with ``mult ≠ 1`` and at most this many cycles place them exactly from a table of first steps."""
 
 
 class TensorPrinter:
@@ -193,7 +195,8 @@ class TensorPrinter:
         last = node.count - 1
         lines: list[str] = []
         a, b = node.period.numerator, node.period.denominator
-        span = max(node.span, float(cycle_start(node.period, node.mult, node.count)))
+        clock = ir.cycle_clock(node.period, node.mult)
+        span = max(node.span, clock.span_of(node.count))
         if node.mult == 1 and integral and b == 1 and a <= INT32_MAX:
             lines += [f"i = {self.call('minimum', f'u // {a}', str(last))}", f"local = u - i * {a}"]
             index = "i"
@@ -214,12 +217,25 @@ class TensorPrinter:
                 f"local = {uf} - i * {p}",
             ]
             index = self.to_int("i")
+        elif node.count > MAX_TABLE_CYCLES:
+            # Many cycles (mult near 1): the cycle from a logarithm in float32, no table.
+            uf = self.to_float("u") if integral else "u"
+            growth = f"i * {num(clock.L)}"
+            guess = self.call("log1p", f"{uf} * {num(clock.D / clock.P)}")
+            lines += [
+                f"i = {self.call('floor', f'{guess} / {num(clock.L)}')}",
+                f"i = {self.call('clip', 'i', '0.0', f'{last}.0')}",
+                f"since = {uf} - {num(clock.P)} * {self.call('expm1', growth)} / {num(clock.D)}",
+                f"local = {self.call('maximum', 'since', '0.0')} / {self.call('exp', growth)}",
+            ]
+            index = self.to_int("i")
         else:
-            scale = self.table("cycle_stretch", [float(node.mult) ** i for i in range(node.count)], False)
+            starts_exact = [clock.start_exact(i) for i in range(node.count)]
+            scale = self.table("cycle_stretch", [clock.stretch(i) for i in range(node.count)], False)
             if integral:
-                ceil = [math.ceil(s) for s in node.starts]
+                ceil = [math.ceil(s) for s in starts_exact]
                 first = self.table("cycle_first_step", [float(c) for c in ceil], True)
-                frac = self.table("cycle_offset", [float(c - s) for c, s in zip(ceil, node.starts)], False)
+                frac = self.table("cycle_offset", [float(c - s) for c, s in zip(ceil, starts_exact)], False)
                 found = self.call("searchsorted", first, "u", 'side="right"')
                 lines += [
                     f"i = {found} - 1",
@@ -228,7 +244,7 @@ class TensorPrinter:
                     f"local = since / {self.call('take', scale, 'i')}",
                 ]
             else:
-                starts = self.table("cycle_starts", [float(s) for s in node.starts], False)
+                starts = self.table("cycle_starts", [float(s) for s in starts_exact], False)
                 found = self.call("searchsorted", starts, "u", 'side="right"')
                 lines += [
                     f"i = {found} - 1",
@@ -238,8 +254,11 @@ class TensorPrinter:
             index = "i"
         value = self.em.invoke(body, "local")
         if node.decay != 1.0:
-            decays = self.table("cycle_decay", [node.decay**i for i in range(node.count)], False)
-            value = f"{self.call('take', decays, index)} * {value}"
+            if node.count <= MAX_TABLE_CYCLES:
+                decays = self.table("cycle_decay", [node.decay**i for i in range(node.count)], False)
+                value = f"{self.call('take', decays, index)} * {value}"
+            else:
+                value = f"{self.call('power', num(node.decay), self.to_float(index))} * {value}"
         lines.append(f"return {value}")
         name = self.em.fresh("cycles")
         self.em.define(name, f"{node.count} restart cycle(s), the first {float(node.period):g} steps", lines)
@@ -263,12 +282,6 @@ class TensorPrinter:
         return name
 
     def _recur(self, node: ir.Recur, integral: bool) -> str:
-        # A fixed trip count (every interval of the span) with a mask: vmap-safe, one loop shape.
-        self._uses_float_u = self._uses_u = False
-        self.em.start()
-        expr = self.arith(node.expr, integral)
-        hoisted, self.em.body = self.em.body, []
-        last = int(node.hi // node.every)
         if integral and whole(node.every) and whole(node.hi):
             lines = [f"k = {self.call('minimum', 'u', str(int(node.hi)))} // {int(node.every)}"]
         else:
@@ -277,15 +290,27 @@ class TensorPrinter:
                 f"uc = {self.call('minimum', uf, num(node.hi))}",
                 f"k = {self.to_int(self.call('floor', f'uc / {num(node.every)}'))}",
             ]
+        name = self.em.fresh("recur")
+        if not mentions_params(node.expr):
+            # The values are computed once, in float64 Python, and gathered: O(1) per call.
+            values = ScalarPrinter(self.em).recur_values(node)
+            table = self.array(f"{values}()", False)
+            lines.append(f"return {self.call('take', table, 'k + 1')}")
+            self.em.define(name, "the value of interval k, from a table built once", lines)
+            return name
+        # With parameters the table depends on them: a fixed trip count with a mask (vmap-safe).
+        self._uses_float_u = self._uses_u = False
+        self.em.start()
+        expr = self.arith(node.expr, integral)
+        hoisted, self.em.body = self.em.body, []
         lines += [
             "",
             "def update(j, lr):",
             *("    " + h for h in hoisted),
             f"    return {self.call('where', 'j <= k', expr, 'lr')}",
             "",
-            f"return {self.fori(str(last + 1), 'update', node.init, 'u')}",
+            f"return {self.fori(str(ir.recur_intervals(node)), 'update', node.init, 'u')}",
         ]
-        name = self.em.fresh("recur")
         self.em.define(name, "the previous value, updated once per interval", lines)
         return name
 

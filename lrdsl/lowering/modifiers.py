@@ -17,15 +17,8 @@ MAX_MULT = 1000
 """The largest restart ``mult`` (cycle lengths grow as multⁱ)."""
 MIN_PERIOD = 1e-6
 """The shortest first restart cycle, in steps."""
-MAX_TABLE_CYCLES = 100_000
-"""Restarts with ``mult ≠ 1`` keep a table of cycle starts; more cycles than this is an error."""
-
-
-def cycle_start(period: Fraction, mult: Fraction, i: int) -> Fraction:
-    """``S_i = P·(mⁱ − 1)/(m − 1)`` (``P·i`` when ``m = 1``), exactly."""
-    if mult == 1:
-        return period * i
-    return period * (mult**i - 1) / (mult - 1)
+MAX_SPAN = 1e15
+"""The longest a restart's cycles may last, in steps."""
 
 
 def restart_parts(
@@ -77,9 +70,9 @@ def restart_natural(body: A.Node, mod: A.Call, ctx: Ctx, natural: Natural) -> fl
     first, mult, _, cycles = restart_parts(body, mod, ctx, natural)
     if first is None or cycles is None:
         return None
-    total = float(cycle_start(first, mult, cycles))
-    if total > 1e15:
-        raise fail(mod, "the restart cycles last longer than 1e15 steps")
+    total = ir.cycle_clock(first, mult).span_of(cycles)
+    if total > MAX_SPAN:
+        raise fail(mod, f"the restart cycles last longer than {MAX_SPAN:g} steps")
     return total if ctx.exact else float(round(total))
 
 
@@ -89,7 +82,7 @@ def build_restart(body: A.Node, mod: A.Call, d: float, ctx: Ctx, natural: Natura
     span = frac(d)
     if first is None:
         n = cycles if cycles is not None else 3
-        first = span / n if mult == 1 else span * (mult - 1) / (mult**n - 1)
+        first = span / n if mult == 1 else _fitted_first(span, mult, n, mod)
         cycles = n
         if first == 0:
             raise fail(mod, "the restart cycles have no steps to fill", hint="give --steps")
@@ -99,28 +92,31 @@ def build_restart(body: A.Node, mod: A.Call, d: float, ctx: Ctx, natural: Natura
             f"the first restart cycle would last {float(first):.3g} steps",
             hint=f"cycles must last at least {MIN_PERIOD:g} steps",
         )
-    if mult == 1 and span / first > 10**15:
+    if mult == 1 and span / first > MAX_SPAN:
         raise fail(mod, "too many restart cycles", hint="use a longer period")
     # Only the cycles that start before the node's span ends are ever reached.
-    if mult == 1:
-        reach = math.ceil(span / first) if span > 0 else 1
-    else:
-        reach = max(1, math.ceil(math.log(float(1 + span * (mult - 1) / first)) / math.log(float(mult))) + 1)
-        while reach > 1 and cycle_start(first, mult, reach - 1) >= span:
-            reach -= 1
+    reach = ir.cycle_clock(first, mult).count(float(span))
     count = max(1, min(cycles, reach) if cycles is not None else reach)
-    starts: tuple[Fraction, ...] = ()
-    if mult != 1:
-        if count > MAX_TABLE_CYCLES:
-            raise fail(
-                mod,
-                f"restart(mult={float(mult):g}) makes {count} cycles in {d:g} steps",
-                hint=f"at most {MAX_TABLE_CYCLES} cycles when mult ≠ 1: use a larger mult or period",
-            )
-        starts = tuple(cycle_start(first, mult, i) for i in range(count))
     inner = place(body, float(first), ctx.but(exact=True, next_start=None))
-    cyc = ir.Cycles(inner, first, mult, decay, count, float(d), starts)
-    return ir.Clamp(d, cyc)
+    return ir.Clamp(d, ir.Cycles(inner, first, mult, decay, count, float(d)))
+
+
+def _fitted_first(span: Fraction, mult: Fraction, n: int, mod: A.Node) -> Fraction:
+    """The first cycle ``span·(m − 1)/(mⁿ − 1)`` of ``n`` cycles that end at ``span``.
+
+    Exact while ``mⁿ`` stays small; past ``EXACT_BITS`` bits (many cycles, ``mult`` near 1) the
+    float64 value, as an exact rational, so that later cycle arithmetic stays cheap.
+    """
+    log_growth = n * math.log1p(float(mult - 1))
+    if log_growth > 690 or float(span) * float(mult - 1) / math.expm1(log_growth) < MIN_PERIOD:
+        raise fail(
+            mod,
+            f"{n} restart cycles with mult {float(mult)!r} leave the first cycle shorter than {MIN_PERIOD:g} steps",
+            hint="use fewer cycles or a smaller mult",
+        )
+    if n * (mult.numerator.bit_length() + mult.denominator.bit_length()) <= ir.EXACT_BITS:
+        return span * (mult - 1) / (mult**n - 1)
+    return Fraction(float(span) * float(mult - 1) / math.expm1(log_growth))
 
 
 def build_quantize(body: A.Node, mod: A.Call, d: float, ctx: Ctx, place: Place) -> ir.Sched:

@@ -14,7 +14,6 @@ from typing import Any
 
 from lrdsl import ir
 from lrdsl.interpreter import arith, value_at
-from lrdsl.lowering.modifiers import cycle_start
 from lrdsl.lowering.symbolic import Number, Sym
 
 
@@ -97,9 +96,7 @@ def _at(node: ir.Sched, u: float) -> ir.Arith:
             out = ir.Bin(node.op, out, _at(part, u))
         return out
     if isinstance(node, ir.Cycles):
-        starts = [float(cycle_start(node.period, node.mult, i)) for i in range(node.count)]
-        i = max(k for k, s in enumerate(starts) if s <= u) if u >= 0 else 0
-        local = (u - starts[i]) / float(node.mult) ** i
+        i, local = ir.cycle_clock(node.period, node.mult).local(u, node.count - 1)
         inner = _at(node.body, local)
         return inner if node.decay == 1.0 or i == 0 else ir.Bin("*", ir.Const(node.decay**i), inner)
     if isinstance(node, ir.Quantize):

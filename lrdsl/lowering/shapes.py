@@ -180,7 +180,14 @@ def _recur(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     init = concrete(first, start or call, ctx, "recur()'s start")
     every = steps_option(call, "every", ctx)
     span = call.span
-    return ir.Recur(formula(expr, ctx, d), init, every, d, origin=(span.start, span.end) if span else None)
+    node = ir.Recur(formula(expr, ctx, d), init, every, d, origin=(span.start, span.end) if span else None)
+    if math.ceil(d / every) > ir.MAX_RECUR:
+        raise fail(
+            call,
+            f"recur() would iterate through {math.ceil(d / every)} intervals",
+            hint=f"at most {ir.MAX_RECUR:,} intervals: use a larger 'every' or a closed form in fn()",
+        )
+    return node
 
 
 def _warmup(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:

@@ -8,12 +8,9 @@ resolved for 5000 steps (50 steps per epoch); after the last step the end value 
 Create Scheduler(optimizer); call scheduler.step() after each optimizer.step().
 """
 
-import bisect
 import math
 
 from torch.optim.lr_scheduler import LRScheduler
-
-_CYCLE_STARTS_4 = (0.0, 678.5714285714286, 2035.7142857142858)
 
 
 def _phase_1(u):
@@ -29,10 +26,19 @@ def _phase_2(u):
     return 1e-06 + x1
 
 
+def _reached_4(i, u):
+    # u has reached restart cycle i: u >= S_i, exactly
+    return u * 7 >= 4750 * (2**i - 1)
+
+
 def _cycles_3(u):
     # 3 cycle(s): first 678.571 steps, each x2 longer, values x1
-    i = bisect.bisect_right(_CYCLE_STARTS_4, u) - 1
-    local = (u - _CYCLE_STARTS_4[i]) / 2.0**i
+    i = min(int(math.log1p(u * 0.0014736842105263158) / 0.6931471805599453), 2)
+    while i > 0 and not _reached_4(i, u):
+        i -= 1
+    while i < 2 and _reached_4(i + 1, u):
+        i += 1
+    local = max(u - 4750 * (2**i - 1) / 7, 0) / 2**i
     return _phase_2(local)
 
 
