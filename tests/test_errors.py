@@ -198,6 +198,15 @@ ERRORS: list[tuple[str, dict[str, Any], str]] = [
         "1:201: error: brackets nested deeper than 200\n  ((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((\n                                                    ^\nhint: flatten the expression",
     ),
     (
+        "const(" + "-" * 99 + "1, 10)",  # call, argument, 99 minus signs: the last one is level 101
+        {},
+        "1:105: error: expression nested deeper than 100 levels\n  "
+        + "-" * 94
+        + "1, 10)\n  "
+        + " " * 93
+        + "^\nhint: each operator, call, argument and number is one level: simplify the expression",
+    ),
+    (
         "recur(lr * 2, every=1)",
         {"total_steps": 100},
         "1:1: error: recur() has no previous phase to start from\n  recur(lr * 2, every=1)\n  ^^^^^^^^^^^^^^^^^^^^^^\nhint: give an explicit start",
@@ -231,3 +240,4 @@ def test_error_message(text: str, kwargs: dict[str, Any], message: str) -> None:
         lrdsl.evaluate(text, **kwargs)
     assert str(info.value) == message
     assert isinstance(info.value, ValueError)
+
