@@ -212,3 +212,13 @@ def test_every_walker_of_the_deepest_trees_fits_in_500_frames(shape: str) -> Non
         for target in TARGETS:
             compile(generate_lowered(symbolic, target=target), target, "exec")
 
+
+def test_a_long_run_of_warmups_is_lowered_without_recursion() -> None:
+    """Each warm-up aims at the start of the phase after it: a run of them is resolved in a loop."""
+    text = " >> ".join(["warmup(linear, 1)"] * 2000) + " >> const(1, 1)"
+    with frames(MAX_DEPTH * 3):
+        lr = lrdsl.evaluate(text)
+    assert lr.size == 2001 and lr[-1] == 1.0
+    assert lrdsl.evaluate("warmup(linear, 2) >> warmup(cosine, 2, from=0.5) >> const(1, 2)").tolist() == [
+        0.0, 0.25, 0.5, 0.75, 1.0, 1.0
+    ]  # fmt: skip
