@@ -241,3 +241,35 @@ def test_error_message(text: str, kwargs: dict[str, Any], message: str) -> None:
     assert str(info.value) == message
     assert isinstance(info.value, ValueError)
 
+CONSTANTS: list[tuple[str, dict[str, Any], str]] = [
+    ("const((0-8) ** (1/3), 10)", {}, "1:7: error: a negative number to a fractional power has no real value"),
+    (
+        "const($a ** 0.5, 10)",
+        {"params": {"a": -4.0}},
+        "1:7: error: a negative number to a fractional power has no real value",
+    ),
+    ("const(1, (0-8) ** 0.5)", {}, "1:10: error: a negative number to a fractional power has no real value"),
+    ("const(10 ** 400, 10)", {}, "1:7: error: number too large"),
+    ("const((0-10) ** 401, 10)", {}, "1:7: error: number too large"),
+    ("const(1e308 * 10, 10)", {}, "1:7: error: number too large"),
+    ("const(" + "9" * 400 + ", 10)", {}, "1:7: error: number " + "9" * 400 + " is too large"),
+    ("const(1 / 0, 10)", {}, "1:7: error: division by zero"),
+    ("const(0 ** -1, 10)", {}, "1:7: error: division by zero"),
+    ("const(1 / (0 * $a), 10)", {"params": {"a": 2.0}}, "1:7: error: division by zero"),
+]
+
+
+@pytest.mark.parametrize(("text", "kwargs", "start"), CONSTANTS, ids=[c[0][:40] for c in CONSTANTS])
+def test_constant_arithmetic_errors(text: str, kwargs: dict[str, Any], start: str) -> None:
+    """Every escape of constant arithmetic (complex powers, overflow, division by zero) has a caret."""
+    for run in (lrdsl.evaluate, lambda text, **kw: lrdsl.generate(text, "python", **kw)):
+        with pytest.raises(lrdsl.LrdslError) as info:
+            run(text, **kwargs)
+        assert str(info.value).startswith(start + "\n")
+        assert "^" in str(info.value).splitlines()[2]
+
+
+def test_negative_base_to_a_whole_power_is_real() -> None:
+    assert lrdsl.evaluate("const((0-2) ** 3 + 9, 1)").tolist() == [1.0]
+    assert lrdsl.evaluate("const(-(8 ** (1/3)) + 3, 1)").tolist() == [1.0]
+
