@@ -112,6 +112,8 @@ def _parse_tree(text: str) -> Any:
         hint = "ranges are written a→b or a->b" if ch in "-=<" else None
         if ch == "$":
             hint = "a parameter is '$' followed by a name, e.g. $peak"
+        if ch.isdigit() or ch.isnumeric():
+            hint = "numbers are written with the digits 0-9"
         raise LrdslError(f"unexpected character {ch!r}", span=Span(pos, pos + 1), hint=hint) from None
     except UnexpectedEOF as e:
         raise LrdslError(
@@ -124,6 +126,12 @@ def _parse_tree(text: str) -> Any:
                 "unexpected end of input", span=Span(len(text), len(text)), hint=_expected(e.expected)
             ) from None
         start = tok.start_pos or 0
+        if tok.type == "NAME" and tok.value.startswith("_") and text[start - 1 : start].isdigit():
+            raise LrdslError(
+                f"unexpected {tok.value!r}",
+                span=Span(start, start + 1),
+                hint="digits are not grouped with '_': write 1000 or 1e3",
+            ) from None
         raise LrdslError(
             f"unexpected {tok.value!r}", span=Span(start, start + max(1, len(tok.value))), hint=_expected(e.expected)
         ) from None

@@ -273,3 +273,26 @@ def test_negative_base_to_a_whole_power_is_real() -> None:
     assert lrdsl.evaluate("const((0-2) ** 3 + 9, 1)").tolist() == [1.0]
     assert lrdsl.evaluate("const(-(8 ** (1/3)) + 3, 1)").tolist() == [1.0]
 
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("const(１, 10)", "1:7: error: unexpected character '１'\n  const(１, 10)\n        ^"),
+        ("const(1٣, 10)", "1:8: error: unexpected character '٣'\n  const(1٣, 10)\n         ^"),
+        ("cosine(0.1→0, ５ep)", "1:15: error: unexpected character '５'\n  cosine(0.1→0, ５ep)\n                ^"),
+    ],
+)
+def test_only_ascii_digits_are_numbers(text: str, message: str) -> None:
+    """LANGUAGE.md §8.4: a regex \\d (or Python's float()) would read '１' and '٣' as digits."""
+    with pytest.raises(lrdsl.LrdslError) as info:
+        lrdsl.parse(text)
+    assert str(info.value) == message + "\nhint: numbers are written with the digits 0-9"
+
+
+def test_digits_are_not_grouped_with_underscores() -> None:
+    with pytest.raises(lrdsl.LrdslError) as info:
+        lrdsl.parse("const(1_000, 10)")
+    assert str(info.value) == (
+        "1:8: error: unexpected '_000'\n  const(1_000, 10)\n         ^\nhint: digits are not grouped with '_': write 1000 or 1e3"
+    )
+
