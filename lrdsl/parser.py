@@ -25,6 +25,7 @@ from lrdsl.signatures import MATH_FUNCS, SIGNATURES, P, Sig
 MAX_SOURCE = 1_000_000
 MAX_BRACKETS = 200
 """Brackets nested deeper are refused before parsing (the tree is bounded by ``MAX_DEPTH`` levels)."""
+BOM = "\ufeff"
 
 _GAP = re.compile(r"#[^\n]*|\s+|([^\s#]+)")
 """What lies between two operands: comments, white space and (group 1) the operator."""
@@ -61,6 +62,8 @@ def parse(text: str) -> A.Schedule:
 def _parse(text: str) -> A.Schedule:
     if len(text) > MAX_SOURCE:
         raise LrdslError(f"schedule text is {len(text)} characters; the limit is {MAX_SOURCE}")
+    if text.startswith(BOM):  # a UTF-8 byte-order mark, as some editors write at the start of a file
+        text = text[1:]
     _check_brackets(text)
     if not text.strip() or not _strip_comments(text).strip():
         raise LrdslError(

@@ -296,3 +296,12 @@ def test_digits_are_not_grouped_with_underscores() -> None:
         "1:8: error: unexpected '_000'\n  const(1_000, 10)\n         ^\nhint: digits are not grouped with '_': write 1000 or 1e3"
     )
 
+
+def test_byte_order_mark_at_the_start_is_accepted() -> None:
+    assert lrdsl.parse("\ufeffcosine(0.1→0, 100)") == lrdsl.parse("cosine(0.1→0, 100)")
+    with pytest.raises(lrdsl.LrdslError) as info:
+        lrdsl.parse("\ufeffcosin(0.1→0)")
+    assert str(info.value).splitlines()[:3] == ["1:1: error: unknown shape 'cosin'", "  cosin(0.1→0)", "  ^^^^^"]
+    with pytest.raises(lrdsl.LrdslError, match="unexpected character"):
+        lrdsl.parse("const(1, 10) >> \ufeffconst(1, 10)")  # elsewhere it is no white space
+
