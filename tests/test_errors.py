@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 import lrdsl
+from lrdsl.errors import Span
 
 ERRORS: list[tuple[str, dict[str, Any], str]] = [
     ("cosin(0.1→0)", {}, "1:1: error: unknown shape 'cosin'\n  cosin(0.1→0)\n  ^^^^^\nhint: did you mean 'cosine'?"),
@@ -241,6 +242,7 @@ def test_error_message(text: str, kwargs: dict[str, Any], message: str) -> None:
     assert str(info.value) == message
     assert isinstance(info.value, ValueError)
 
+
 CONSTANTS: list[tuple[str, dict[str, Any], str]] = [
     ("const((0-8) ** (1/3), 10)", {}, "1:7: error: a negative number to a fractional power has no real value"),
     (
@@ -277,9 +279,9 @@ def test_negative_base_to_a_whole_power_is_real() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("const(１, 10)", "1:7: error: unexpected character '１'\n  const(１, 10)\n        ^"),
+        ("const(１, 10)", "1:7: error: unexpected character '１'\n  const(１, 10)\n        ^^"),
         ("const(1٣, 10)", "1:8: error: unexpected character '٣'\n  const(1٣, 10)\n         ^"),
-        ("cosine(0.1→0, ５ep)", "1:15: error: unexpected character '５'\n  cosine(0.1→0, ５ep)\n                ^"),
+        ("cosine(0.1→0, ５ep)", "1:15: error: unexpected character '５'\n  cosine(0.1→0, ５ep)\n                ^^"),
     ],
 )
 def test_only_ascii_digits_are_numbers(text: str, message: str) -> None:
@@ -304,4 +306,32 @@ def test_byte_order_mark_at_the_start_is_accepted() -> None:
     assert str(info.value).splitlines()[:3] == ["1:1: error: unknown shape 'cosin'", "  cosin(0.1→0)", "  ^^^^^"]
     with pytest.raises(lrdsl.LrdslError, match="unexpected character"):
         lrdsl.parse("const(1, 10) >> \ufeffconst(1, 10)")  # elsewhere it is no white space
+
+
+@pytest.mark.parametrize(
+    ("source", "span", "lines"),
+    [
+        ("\tcosin(0.1→0)", (1, 6), ["          cosin(0.1→0)", "          ^^^^^"]),
+        ("a\tb\tcosin", (4, 9), ["  a       b       cosin", "                  ^^^^^"]),
+        ("学习率 = x", (6, 7), ["  学习率 = x", "           ^"]),
+        ("ｘ + y", (0, 1), ["  ｘ + y", "  ^^"]),
+        ("é́ x", (3, 4), ["  é́ x", "    ^"]),  # e + two combining accents: one column
+        ("x\u202ey z", (4, 5), ["  xy z", "     ^"]),  # a direction override is not printed
+        ("x\x1by", (2, 3), ["  x\ufffdy", "    ^"]),  # nor is a control character
+        ("x y\r", (2, 3), ["  x y", "    ^"]),  # a CRLF line ending
+    ],
+)
+def test_caret_is_aligned_by_display_width(source: str, span: tuple[int, int], lines: list[str]) -> None:
+    err = lrdsl.LrdslError("message", span=Span(*span), source=source)
+    assert str(err).split("\n")[1:] == lines
+
+
+def test_caret_after_a_tab_in_a_parsed_schedule() -> None:
+    with pytest.raises(lrdsl.LrdslError) as info:
+        lrdsl.parse("const(1, 10)\n\t>>\tcosin(1→0)")
+    assert str(info.value).splitlines()[:3] == [
+        "2:5: error: unknown shape 'cosin'",
+        "          >>      cosin(1→0)",
+        "                  ^^^^^",
+    ]
 
