@@ -21,7 +21,9 @@ from lrdsl.lowering.modifiers import cycle_start
 
 Array = npt.NDArray[np.float64]
 MAX_RECUR = 1_000_000
-"""The most intervals a ``recur`` phase may iterate through."""
+"""The most intervals ``[k·every, (k+1)·every)`` a ``recur`` phase of ``d`` steps may span: ``⌈d/every⌉``.
+
+Its table holds one more value, the one held from ``d`` on (``⌊d/every⌋ + 1`` values)."""
 
 _FN: dict[str, Callable[..., Any]] = {
     "neg": np.negative, "sin": np.sin, "cos": np.cos, "tan": np.tan, "exp": np.exp, "log": np.log,
@@ -237,13 +239,15 @@ def _quantize(node: ir.Quantize, u: Array, ordered: bool, out: Array, shift: flo
 @functools.lru_cache(maxsize=64)
 def recur_table(node: ir.Recur) -> Array:
     """Values of interval ``k = 0 … ⌊hi/every⌋``: ``expr`` applied ``k+1`` times to ``init``."""
-    count = int(node.hi // node.every) + 1
-    if count > MAX_RECUR:
+    intervals = node.hi / node.every  # the phase [0, hi) spans ⌈hi/every⌉ intervals
+    if intervals > MAX_RECUR:
+        shown = math.ceil(intervals) if intervals < 1e15 else f"{intervals:.3g}"
         raise LrdslError(
-            f"recur() would iterate {count} times",
+            f"recur() would iterate over {shown} intervals of 'every'",
             span=Span(*node.origin) if node.origin else None,
-            hint=f"at most {MAX_RECUR}: use a larger 'every' or a closed form in fn()",
+            hint=f"at most {MAX_RECUR} intervals: use a larger 'every' or a closed form in fn()",
         )
+    count = int(node.hi // node.every) + 1  # with the value held from hi on: k = 0 … ⌊hi/every⌋
     table = np.empty(count)
     value = node.init
     with np.errstate(all="ignore"):

@@ -335,3 +335,23 @@ def test_caret_after_a_tab_in_a_parsed_schedule() -> None:
         "                  ^^^^^",
     ]
 
+
+def test_recur_spans_at_most_a_million_intervals() -> None:
+    """At most 1e6 intervals [k·every, (k+1)·every) in the phase (docs/language.md), and no more."""
+    assert lrdsl.evaluate("recur(lr * 0.5 + 0.5, 1e6, from=2)", steps=[0, 10**6]).tolist() == [1.5, 1.0]
+    with pytest.raises(lrdsl.LrdslError) as info:
+        lrdsl.evaluate("recur(lr * 0.5, 1e6 + 1, from=1)", steps=[0])
+    assert str(info.value).splitlines()[0] == "1:1: error: recur() would iterate over 1000001 intervals of 'every'"
+    assert info.value.hint == "at most 1000000 intervals: use a larger 'every' or a closed form in fn()"
+
+
+def test_recur_limit_counts_intervals_not_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    """⌈d/every⌉ ≤ MAX_RECUR: the value held after the phase is one more, not one interval more."""
+    monkeypatch.setattr("lrdsl.interpreter.MAX_RECUR", 10)
+    lrdsl.evaluate("recur(lr * 0.5, 10, from=1)", steps=[0])
+    lrdsl.evaluate("recur(lr * 0.5, 20, every=2, from=1)", steps=[0])
+    for text in ("recur(lr * 0.5, 11, from=1)", "recur(lr * 0.5, 21, every=2, from=1)"):
+        with pytest.raises(lrdsl.LrdslError, match="iterate over 11 intervals"):
+            lrdsl.evaluate(text, steps=[0])
+    with pytest.raises(lrdsl.LrdslError, match="iterate over 1e\\+301 intervals"):
+        lrdsl.evaluate("recur(lr * 0.5, 10, every=1e-300, from=1) * restart(cycles=2)", 100)
