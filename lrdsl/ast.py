@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
+from lrdsl.depth import check_data
 from lrdsl.errors import Span
 
 _N = TypeVar("_N", bound="Node")
@@ -35,6 +36,13 @@ class Node(BaseModel):
         """This node with its source span set (returns ``self``)."""
         object.__setattr__(self, "__pydantic_private__", {"_span": span})
         return self
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bounded(cls, data: Any) -> Any:
+        """No tree deeper than :data:`lrdsl.depth.MAX_DEPTH`: checked before pydantic recurses into it."""
+        check_data(data, level=0 if issubclass(cls, Schedule) else 1)
+        return data
 
     def __eq__(self, other: object) -> bool:
         return type(self) is type(other) and self.__dict__ == other.__dict__

@@ -9,15 +9,41 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import math
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any
 
 from lrdsl.errors import LrdslError
 
 CHUNK = 100_000
 """Steps evaluated at a time when streaming csv output."""
+
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+"""Numbers on the command line are written as in the language: ASCII digits only, no '_' between
+them, no 'inf' or 'nan' (Python's int() and float() take '１', '٣', '1_000' and 'nan')."""
+
+
+def _is_number(text: str, whole: bool = False) -> bool:
+    return (_WHOLE if whole else _NUMBER).fullmatch(text.strip()) is not None
+
+
+def _whole_arg(text: str) -> int:
+    """An argparse type: a whole number such as 5000."""
+    if not _is_number(text, whole=True):
+        raise argparse.ArgumentTypeError(f"expected a whole number such as 5000, got {text!r}")
+    return int(text)
+
+
+def _number_arg(text: str) -> float:
+    """An argparse type: a number such as 50 or 2.5e3."""
+    if not _is_number(text):
+        raise argparse.ArgumentTypeError(f"expected a number such as 50 or 2.5e3, got {text!r}")
+    return float(text)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -46,10 +72,9 @@ def _params(pairs: Sequence[str]) -> dict[str, float]:
         name = name.strip().lstrip("$")
         if not sep or not name.isidentifier():
             raise LrdslError(f"--set expects name=value, got {pair!r}")
-        try:
-            out[name] = float(value)
-        except ValueError:
-            raise LrdslError(f"--set {name}: {value!r} is not a number") from None
+        if not _is_number(value):
+            raise LrdslError(f"--set {name}: {value!r} is not a number")
+        out[name] = float(value)
     return out
 
 
@@ -57,7 +82,9 @@ def _size(text: str | None) -> tuple[int, int] | None:
     if text is None:
         return None
     w, sep, h = text.lower().partition("x")
-    if not (sep and w.isdigit() and h.isdigit()) or not (0 < int(w) <= 10000 and 0 < int(h) <= 10000):
+    if not (sep and w.isascii() and w.isdigit() and h.isascii() and h.isdigit()) or not (
+        0 < int(w) <= 10000 and 0 < int(h) <= 10000
+    ):
         raise LrdslError(f"--size expects WxH such as 900x450, got {text!r}")
     return int(w), int(h)
 
@@ -66,10 +93,9 @@ def _steps_list(text: str) -> list[int]:
     out = []
     for part in text.split(","):
         part = part.strip()
-        try:
-            value = float(part)
-        except ValueError:
-            raise LrdslError(f"--at expects whole steps separated by commas, got {part!r}") from None
+        if not _is_number(part):
+            raise LrdslError(f"--at expects whole steps separated by commas, got {part!r}")
+        value = float(part)
         if not value.is_integer() or not 0 <= value <= 1e15:
             raise LrdslError(f"--at step {part} must be a whole number from 0 to 1e15")
         out.append(int(value))
@@ -79,8 +105,8 @@ def _steps_list(text: str) -> list[int]:
 def _common(p: argparse.ArgumentParser, steps: bool = True) -> None:
     p.add_argument("expr", help="the schedule, '-' for stdin, or @FILE")
     if steps:
-        p.add_argument("--steps", type=int, default=None, help="total steps of the run")
-        p.add_argument("--steps-per-epoch", type=float, default=None, help="steps in one epoch (for 'ep')")
+        p.add_argument("--steps", type=_whole_arg, default=None, help="total steps of the run")
+        p.add_argument("--steps-per-epoch", type=_number_arg, default=None, help="steps in one epoch (for 'ep')")
         p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="bind a $parameter")
 
 
@@ -102,8 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--compact", action="store_true", help="one line per phase and the boundary steps")
     p = sub.add_parser("plot", help="draw schedules (to a .png/.svg file, or the terminal)")
     p.add_argument("expr", nargs="+", help="one or more schedules ('-' for stdin, @FILE)")
-    p.add_argument("--steps", type=int, default=None, help="total steps of the run")
-    p.add_argument("--steps-per-epoch", type=float, default=None, help="steps in one epoch (for 'ep')")
+    p.add_argument("--steps", type=_whole_arg, default=None, help="total steps of the run")
+    p.add_argument("--steps-per-epoch", type=_number_arg, default=None, help="steps in one epoch (for 'ep')")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="bind a $parameter")
     p.add_argument("-o", "--output", default=None, help="a .png or .svg file (default: plot in the terminal)")
     p.add_argument("--log", action="store_true", help="logarithmic learning-rate axis")
@@ -147,17 +173,15 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "plot":
         from lrdsl.plot import plot_command
 
-        out = plot_command(
-            [_read(e) for e in args.expr],
-            args.steps,
-            args.steps_per_epoch,
-            _params(args.set),
-            args.output,
-            args.log,
-            args.x,
-            args.label,
-            _size(args.size),
-        )
+        texts, params, size = [_read(e) for e in args.expr], _params(args.set), _size(args.size)
+        try:
+            out = plot_command(
+                texts, args.steps, args.steps_per_epoch, params, args.output, args.log, args.x, args.label, size
+            )
+        except OSError as exc:
+            if args.output is None:
+                raise
+            raise _cannot_write(args.output, exc) from None
         if out is not None:
             print(out)
         return 0
@@ -186,10 +210,25 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _write_text(text: str, output: str | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        Path(output).write_text(text, encoding="utf-8")
+    with _output(output) as out:
+        out.write(text)
+
+
+@contextmanager
+def _output(path: str | None, binary: bool = False) -> Iterator[IO[Any]]:
+    """Standard output, or the file ``path`` (-o): failing to open, write or close it is an LrdslError."""
+    if path is None:
+        yield sys.stdout.buffer if binary else sys.stdout
+        return
+    try:
+        with open(path, "wb" if binary else "w", encoding=None if binary else "utf-8") as out:
+            yield out
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
+
+
+def _cannot_write(path: str, exc: OSError) -> LrdslError:
+    return LrdslError(f"cannot write {path}: {exc.strerror or exc}")
 
 
 def _eval(args: argparse.Namespace, plan: object, source: str) -> int:
@@ -207,16 +246,16 @@ def _eval(args: argparse.Namespace, plan: object, source: str) -> int:
         except LrdslError as err:
             raise err.with_source(source) from None
 
-    at = np.array(_steps_list(args.at), dtype=np.int64) if args.at else None
+    at = np.array(_steps_list(args.at), dtype=np.int64) if args.at is not None else None
     if args.format == "csv":
-        out: TextIO = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
-        try:
+        with _output(args.output) as out:
             out.write("step,lr\n")
             for block, lr in _blocks(plan.total, at, values):
                 out.write("".join(f"{s},{v!r}\n" for s, v in zip(block, lr.tolist())))
-        finally:
-            if out is not sys.stdout:
-                out.close()
+        return 0
+    if args.format == "table":
+        rows = _table_rows(plan, at)
+        _write_text(_table(plan, rows, values(rows[:, 1])) + "\n", args.output)
         return 0
     from lrdsl.api import check_size
 
@@ -224,25 +263,22 @@ def _eval(args: argparse.Namespace, plan: object, source: str) -> int:
     steps = at if at is not None else np.arange(plan.total, dtype=np.int64)
     lr = values(at) if at is not None else values((0, plan.total))
     if args.format == "npy":
+        buf = io.BytesIO()
+        np.save(buf, lr)
         if args.output is None:
-            buf = io.BytesIO()
-            np.save(buf, lr)
             sys.stdout.buffer.write(buf.getvalue())
         else:
-            with open(args.output, "wb") as fh:
-                np.save(fh, lr)
+            with _output(args.output, binary=True) as fh:
+                fh.write(buf.getvalue())
         return 0
-    if args.format == "json":
-        doc = {
-            "schedule": plan.text,
-            "total_steps": plan.total,
-            "steps_per_epoch": plan.steps_per_epoch,
-            "step": steps.tolist(),
-            "lr": lr.tolist(),
-        }
-        _write_text(json.dumps(doc) + "\n", args.output)
-        return 0
-    _write_text(_table(plan, steps, lr) + "\n", args.output)
+    doc = {
+        "schedule": plan.text,
+        "total_steps": plan.total,
+        "steps_per_epoch": plan.steps_per_epoch,
+        "step": steps.tolist(),
+        "lr": lr.tolist(),
+    }
+    _write_text(json.dumps(doc) + "\n", args.output)
     return 0
 
 
@@ -256,34 +292,49 @@ def _blocks(total: int, at: Any, values: Callable[[Any], Any]) -> Iterator[tuple
         yield range(start, stop), values((start, stop))
 
 
-def _table(plan: object, steps: object, lr: object) -> str:
-    """A readable summary: every row for short runs, else phase boundaries and an even sample."""
+def _table_rows(plan: object, at: Any) -> Any:
+    """The rows of a table, the only steps evaluated for it: ``(index, step)`` pairs, shape ``(n, 2)``.
+
+    Every step of a short run (or of ``--at``), else the first and the last, an even sample of
+    21 and both sides of each phase boundary; ``index`` is the row's place among all the steps
+    (a gap between two rows is marked ``…``).
+    """
     import numpy as np
 
     from lrdsl.explain import phases
     from lrdsl.lowering.lower import Lowered
 
-    assert isinstance(plan, Lowered) and isinstance(steps, np.ndarray) and isinstance(lr, np.ndarray)
+    assert isinstance(plan, Lowered)
+    count = at.size if at is not None else plan.total
+    if count <= 40:
+        keep = np.arange(count, dtype=np.int64)
+    else:
+        marks = {0, count - 1, *np.linspace(0, count - 1, 21).round().astype(int).tolist()}
+        for ph in phases(plan.ir, plan.total):
+            for b in (ph.start, ph.end):
+                step = math.ceil(b)
+                idx = int(np.searchsorted(at, step)) if at is not None else min(max(step, 0), count)
+                marks.update(i for i in (idx - 1, idx) if 0 <= i < count)
+        keep = np.array(sorted(marks), dtype=np.int64)
+    return np.stack([keep, at[keep] if at is not None else keep], axis=1)
+
+
+def _table(plan: object, rows: Any, lr: Any) -> str:
+    """A readable summary of the ``rows`` chosen by :func:`_table_rows` and their values ``lr``."""
+    from lrdsl.lowering.lower import Lowered
+
+    assert isinstance(plan, Lowered)
     head = f"{plan.text}\ntotal {plan.total} steps" + (
         f", {plan.steps_per_epoch:g} steps per epoch" if plan.steps_per_epoch else ""
     )
-    if steps.size <= 40:
-        keep = np.arange(steps.size)
-    else:
-        marks = {0, steps.size - 1, *np.linspace(0, steps.size - 1, 21).round().astype(int).tolist()}
-        for ph in phases(plan.ir, plan.total):
-            for b in (ph.start, ph.end):
-                idx = int(np.searchsorted(steps, np.ceil(b)))
-                marks.update(i for i in (idx - 1, idx) if 0 <= i < steps.size)
-        keep = np.array(sorted(marks))
-    rows = [head, f"{'step':>12}  lr"]
+    lines = [head, f"{'step':>12}  lr"]
     prev = -1
-    for i in keep.tolist():
+    for (i, step), value in zip(rows.tolist(), lr.tolist()):
         if prev >= 0 and i > prev + 1:
-            rows.append(f"{'…':>12}")
-        rows.append(f"{int(steps[i]):>12}  {float(lr[i])!r}")
+            lines.append(f"{'…':>12}")
+        lines.append(f"{step:>12}  {float(value)!r}")
         prev = i
-    return "\n".join(rows)
+    return "\n".join(lines)
 
 
 def entry() -> None:

@@ -3,11 +3,17 @@
 An error carries the source text and a half-open character span ``[start, end)``;
 ``str(err)`` renders ``line:col: message``, the offending source line, a caret
 under the span, and an optional hint (for example "did you mean 'cosine'?").
+
+``col`` counts characters. The caret is placed by the width each character takes on a
+terminal: tabs are expanded to stops of 8 in both lines, wide (CJK, fullwidth) characters
+take two columns, combining marks none; control and format characters, which would move
+the cursor or reorder the line, are not printed as they are.
 """
 
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -81,10 +87,12 @@ class LrdslError(ValueError):
             end = min(max(self.span.end, start + 1), line_end if line_end > start else start + 1)
             col = start - line_start
             shown, offset = _window(text, col)
-            width = max(1, min(end - start, len(shown) - (col - offset)))
+            cells = _cells(shown)
+            before = sum(width for _, width in cells[: col - offset])
+            under = sum(width for _, width in cells[col - offset : end - line_start - offset])
             parts.append(f"{self.line}:{self.column}: error: {self.message}")
-            parts.append("  " + shown)
-            parts.append("  " + " " * (col - offset) + "^" * width)
+            parts.append("  " + "".join(cell for cell, _ in cells))
+            parts.append("  " + " " * before + "^" * max(1, under))
         else:
             parts.append(f"error: {self.message}")
         if self.hint:
@@ -98,6 +106,39 @@ def _window(text: str, col: int, width: int = 100) -> tuple[str, int]:
         return text, 0
     offset = max(0, min(col - width // 2, len(text) - width))
     return text[offset : offset + width], offset
+
+
+TAB = 8
+"""Tab stops of the shown source line."""
+
+
+def _cells(text: str) -> list[tuple[str, int]]:
+    """Each character of ``text`` as shown on a terminal: its text and its width in columns."""
+    cells: list[tuple[str, int]] = []
+    column = 0
+    for ch in text:
+        category = unicodedata.category(ch)
+        if ch == "\t":
+            cell = " " * (TAB - column % TAB)
+        elif ch == "\r":
+            cell = ""  # the end of a CRLF line
+        elif category == "Cf":
+            cell = ""  # invisible: byte-order mark, joiners, direction marks and overrides
+        elif category in ("Cc", "Cs", "Co", "Cn"):
+            cell = "\ufffd"
+        else:
+            cell = ch
+        width = len(cell) if cell != ch else _width(ch, category)
+        cells.append((cell, width))
+        column += width
+    return cells
+
+
+def _width(ch: str, category: str) -> int:
+    """Terminal columns of a printable character (East Asian wide and fullwidth take two)."""
+    if category in ("Mn", "Me"):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:

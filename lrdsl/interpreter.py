@@ -20,6 +20,7 @@ from lrdsl.errors import LrdslError, Span
 
 Array = npt.NDArray[np.float64]
 MAX_RECUR = ir.MAX_RECUR
+"""Lowering refuses more intervals (ir.recur_overrun); checked again here before building a table."""
 
 _FN: dict[str, Callable[..., Any]] = {
     "neg": np.negative, "sin": np.sin, "cos": np.cos, "tan": np.tan, "exp": np.exp, "log": np.log,
@@ -252,13 +253,10 @@ def _quantize(node: ir.Quantize, u: Array, ordered: bool, out: Array, shift: flo
 @functools.lru_cache(maxsize=64)
 def recur_table(node: ir.Recur) -> Array:
     """Values of interval ``k = 0 … ⌊hi/every⌋``: ``expr`` applied ``k+1`` times to ``init``."""
+    overrun = ir.recur_overrun(node.hi, node.every, MAX_RECUR)
+    if overrun:
+        raise LrdslError(overrun[0], span=Span(*node.origin) if node.origin else None, hint=overrun[1])
     count = ir.recur_intervals(node)
-    if count > MAX_RECUR + 1:  # lowering refuses more intervals within the span; + 1 for the held end
-        raise LrdslError(
-            f"recur() would iterate {count} times",
-            span=Span(*node.origin) if node.origin else None,
-            hint=f"at most {MAX_RECUR}: use a larger 'every' or a closed form in fn()",
-        )
     table = np.empty(count)
     value = node.init
     with np.errstate(all="ignore"):

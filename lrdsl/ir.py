@@ -185,12 +185,24 @@ Sched = Formula | Clamp | Seq | Combine | Cycles | Quantize | Recur
 
 
 MAX_RECUR = 1_000_000
-"""The most intervals a ``recur`` phase may run through within its span."""
+"""The most intervals ``[k·every, (k+1)·every)`` a ``recur`` phase of ``d`` steps may span: ``⌈d/every⌉``."""
 
 
 def recur_intervals(node: Recur) -> int:
-    """How many intervals ``node`` runs through: ``⌊hi/every⌋ + 1``."""
+    """How many values ``node`` has: ``⌊hi/every⌋ + 1``, one per interval and the one held from ``hi`` on."""
     return int(node.hi // node.every) + 1
+
+
+def recur_overrun(hi: float, every: float, limit: int = MAX_RECUR) -> tuple[str, str] | None:
+    """``(message, hint)`` when a ``recur`` phase of ``hi`` steps spans more than ``limit`` intervals."""
+    intervals = hi / every
+    if intervals <= limit:
+        return None
+    shown = math.ceil(intervals) if intervals < 1e15 else f"{intervals:.3g}"
+    return (
+        f"recur() would iterate over {shown} intervals of 'every'",
+        f"at most {limit} intervals: use a larger 'every' or a closed form in fn()",
+    )
 
 
 # --------------------------------------------------------------------------- restart cycles

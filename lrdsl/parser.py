@@ -1,23 +1,34 @@
 """Text → validated :class:`~lrdsl.ast.Schedule`.
 
-The LALR grammar (``grammar/lrdsl.lark``) yields a raw tree; :class:`_Builder`
-turns it into AST nodes, checking every call against :mod:`lrdsl.signatures`
-so that errors point at the offending argument.
+The LALR grammar (``grammar/lrdsl.lark``) yields a raw tree (lark's LALR parser keeps its
+own stack: any nesting parses); :class:`_Builder` turns it into AST nodes, checking every call
+against :mod:`lrdsl.signatures` so that errors point at the offending argument, and bounding
+the depth of the tree it builds by :data:`lrdsl.depth.MAX_DEPTH` as it goes, so that neither it
+nor any later walker of the tree recurses deeper.
 """
 
 from __future__ import annotations
 
 import functools
 import math
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from lrdsl import ast as A
 from lrdsl.ast import make
+from lrdsl.depth import MAX_DEPTH, depth_error
 from lrdsl.errors import LrdslError, Span, did_you_mean
 from lrdsl.signatures import MATH_FUNCS, SIGNATURES, P, Sig
 
 MAX_SOURCE = 1_000_000
-MAX_DEPTH = 200
+MAX_BRACKETS = 200
+"""Brackets nested deeper are refused before parsing (the tree is bounded by ``MAX_DEPTH`` levels)."""
+BOM = "\ufeff"
+
+_GAP = re.compile(r"#[^\n]*|\s+|([^\s#]+)")
+"""What lies between two operands: comments, white space and (group 1) the operator."""
 
 _TOKEN_NAMES = {
     "RPAR": "')'", "LPAR": "'('", "COMMA": "','", "RSQB": "']'", "LSQB": "'['",
@@ -51,7 +62,9 @@ def parse(text: str) -> A.Schedule:
 def _parse(text: str) -> A.Schedule:
     if len(text) > MAX_SOURCE:
         raise LrdslError(f"schedule text is {len(text)} characters; the limit is {MAX_SOURCE}")
-    _check_depth(text)
+    if text.startswith(BOM):  # a UTF-8 byte-order mark, as some editors write at the start of a file
+        text = text[1:]
+    _check_brackets(text)
     if not text.strip() or not _strip_comments(text).strip():
         raise LrdslError(
             "empty schedule", span=Span(0, len(text)), source=text, hint="write a schedule such as 'cosine(0.1→0)'"
@@ -70,7 +83,7 @@ def _strip_comments(text: str) -> str:
     return "\n".join(line.split("#", 1)[0] for line in text.splitlines())
 
 
-def _check_depth(text: str) -> None:
+def _check_brackets(text: str) -> None:
     depth = 0
     in_comment = False
     for i, ch in enumerate(text):
@@ -80,9 +93,9 @@ def _check_depth(text: str) -> None:
             in_comment = True
         elif ch in "([":
             depth += 1
-            if depth > MAX_DEPTH:
+            if depth > MAX_BRACKETS:
                 raise LrdslError(
-                    f"brackets nested deeper than {MAX_DEPTH}",
+                    f"brackets nested deeper than {MAX_BRACKETS}",
                     span=Span(i, i + 1),
                     source=text,
                     hint="flatten the expression",
@@ -102,6 +115,8 @@ def _parse_tree(text: str) -> Any:
         hint = "ranges are written a→b or a->b" if ch in "-=<" else None
         if ch == "$":
             hint = "a parameter is '$' followed by a name, e.g. $peak"
+        if ch.isdigit() or ch.isnumeric():
+            hint = "numbers are written with the digits 0-9"
         raise LrdslError(f"unexpected character {ch!r}", span=Span(pos, pos + 1), hint=hint) from None
     except UnexpectedEOF as e:
         raise LrdslError(
@@ -114,13 +129,17 @@ def _parse_tree(text: str) -> Any:
                 "unexpected end of input", span=Span(len(text), len(text)), hint=_expected(e.expected)
             ) from None
         start = tok.start_pos or 0
+        if tok.type == "NAME" and tok.value.startswith("_") and text[start - 1 : start].isdigit():
+            raise LrdslError(
+                f"unexpected {tok.value!r}",
+                span=Span(start, start + 1),
+                hint="digits are not grouped with '_': write 1000 or 1e3",
+            ) from None
         raise LrdslError(
             f"unexpected {tok.value!r}", span=Span(start, start + max(1, len(tok.value))), hint=_expected(e.expected)
         ) from None
     except UnexpectedInput as e:  # pragma: no cover - lark's base class, for completeness
         raise LrdslError("syntax error", span=Span(0, len(text))) from e
-    except RecursionError:
-        raise LrdslError("expression too deeply nested", span=Span(0, len(text))) from None
 
 
 def _expected(expected: Any) -> str | None:
@@ -149,32 +168,67 @@ def _num(text: str, span: Span) -> A.Num:
 
 
 class _Builder:
-    """Builds AST nodes from lark trees, by the kind of thing each position expects."""
+    """Builds AST nodes from lark trees, by the kind of thing each position expects.
+
+    Each node is built inside :meth:`_level`, which counts the levels above it: the recursion
+    stops with an error at the first node deeper than :data:`MAX_DEPTH`. Chains that add no
+    level (``a >> b >> …``, redundant brackets) are followed in loops.
+    """
 
     def __init__(self, source: str) -> None:
         self.source = source
+        self.depth = 0
+
+    @contextmanager
+    def _level(self, t: Any) -> Iterator[None]:
+        """The node built from ``t`` is one level below the current one."""
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise depth_error(self._place(t))
+            yield
+        finally:
+            self.depth -= 1
+
+    def _place(self, t: Any) -> Span:
+        """Where the caret goes for the node built from ``t``: its operator, name or first character.
+
+        (A whole deep node would underline most of the expression.)
+        """
+        kind = getattr(t, "data", None)
+        span = _span(t)
+        if kind in ("seq", "add", "sub", "mul", "div", "pow"):  # the operator, between the operands
+            gap = _GAP.finditer(self.source, _span(t.children[0]).end, _span(t.children[1]).start)
+            return next(Span(m.start(1), m.end(1)) for m in gap if m.group(1))
+        if kind in ("call", "kwarg"):
+            return _span(t.children[0])
+        if kind in ("number", "param", "name", "duration"):
+            return span
+        return Span(span.start, span.start + 1)
 
     # -- schedules -------------------------------------------------------------------------
     def sched(self, t: Any) -> A.Expr:
         """A schedule expression (a phase, a sequence, arithmetic of schedules)."""
+        t = _unparen(t)
         kind = getattr(t, "data", None)
         span = _span(t)
         if kind == "seq":
-            left, right = self.sched(t.children[0]), self.sched(t.children[1])
-            items = (*left.items, right) if isinstance(left, A.Seq) and not _parened(t.children[0]) else (left, right)
-            return make(A.Seq, items=items).at(span)
+            items: list[A.Expr] = []
+            with self._level(t):
+                for item in _seq_items(t):
+                    items.append(self.sched(item))
+            return make(A.Seq, items=tuple(items)).at(span)
         if kind in ("add", "sub", "mul", "div"):
             op = {"add": "+", "sub": "-", "mul": "*", "div": "/"}[kind]
-            left = self.sched(t.children[0])
-            right_tree = t.children[1]
-            rhs: A.Expr = (
-                self.call(right_tree, modifier_ok=True)
-                if op == "*" and _call_name(right_tree) in _MODIFIERS
-                else self.sched(right_tree)
-            )
+            with self._level(t):
+                left = self.sched(t.children[0])
+                right_tree = t.children[1]
+                rhs: A.Expr = (
+                    self.call(right_tree, modifier_ok=True)
+                    if op == "*" and _call_name(right_tree) in _MODIFIERS
+                    else self.sched(right_tree)
+                )
             return make(A.BinOp, op=op, left=left, right=rhs).at(span)
-        if kind == "paren":
-            return self.sched(t.children[0])
         if kind == "call":
             return self.call(t)
         if kind in ("number", "param", "neg", "pow"):
@@ -198,6 +252,10 @@ class _Builder:
 
     def call(self, t: Any, modifier_ok: bool = False) -> A.Call:
         """A call of a shape, modifier, combinator or composite, checked against its signature."""
+        with self._level(t):
+            return self._call(t, modifier_ok)
+
+    def _call(self, t: Any, modifier_ok: bool) -> A.Call:
         name_tok, args_tree = t.children[0], t.children[1]
         name = str(name_tok)
         span = _span(t)
@@ -239,14 +297,16 @@ class _Builder:
                     )
                 if key in bound:
                     raise LrdslError(f"argument '{key}' given twice", span=key_span)
-                bound[key] = self.value(p, value, sig)
+                with self._level(a):
+                    bound[key] = self.value(p, value, sig)
                 spans[key] = _span(a)
             else:
                 value = a.children[0]
                 if seen_kw:
                     raise LrdslError("positional argument after a keyword argument", span=_span(a))
                 if sig.variadic:
-                    variadic.append(self.sched(value))
+                    with self._level(a):
+                        variadic.append(self.sched(value))
                     continue
                 # A duration-looking positional value skips to 'dur' when it is the next free slot.
                 while pos_index < len(positional) and positional[pos_index].name in bound:
@@ -255,7 +315,8 @@ class _Builder:
                     raise LrdslError(f"too many arguments to {sig.name}()", span=_span(a), hint=_arg_list(sig))
                 p = positional[pos_index]
                 pos_index += 1
-                bound[p.name] = self.value(p, value, sig)
+                with self._level(a):
+                    bound[p.name] = self.value(p, value, sig)
                 spans[p.name] = _span(a)
         if sig.variadic:
             if len(variadic) < 2:
@@ -274,9 +335,13 @@ class _Builder:
         kind = getattr(t, "data", None)
         if p.kind == "range":
             if kind == "range":
-                return make(A.Range, start=self.const(t.children[0]), end=self.const(t.children[2])).at(span)
+                with self._level(t):
+                    start, end = self.const(t.children[0]), self.const(t.children[2])
+                return make(A.Range, start=start, end=end).at(span)
             if kind == "open_range":
-                return make(A.Range, start=None, end=self.const(t.children[1])).at(span)
+                with self._level(t):
+                    end = self.const(t.children[1])
+                return make(A.Range, start=None, end=end).at(span)
             raise LrdslError(
                 f"{sig.name}() expects a range such as 0.1→1e-6",
                 span=span,
@@ -298,18 +363,24 @@ class _Builder:
                     span=span,
                     hint=did_you_mean(word, p.choices),
                 )
-            return make(A.Name, id=str(t.children[0])).at(span)
+            with self._level(t):
+                return make(A.Name, id=str(t.children[0])).at(span)
         if p.kind == "bool":
             if kind == "name" and str(t.children[0]) in ("true", "false"):
-                return make(A.Bool, value=str(t.children[0]) == "true").at(span)
+                with self._level(t):
+                    return make(A.Bool, value=str(t.children[0]) == "true").at(span)
             raise LrdslError(f"{sig.name}() argument '{p.name}' must be true or false", span=span)
         if p.kind == "durs":
             if kind != "list":
                 raise LrdslError(f"{sig.name}() argument '{p.name}' must be a list such as [30ep, 60ep]", span=span)
-            items = t.children[0].children if t.children[0] is not None else []
-            if not items:
+            trees = t.children[0].children if t.children[0] is not None else []
+            if not trees:
                 raise LrdslError(f"{sig.name}() argument '{p.name}' must not be empty", span=span)
-            return make(A.ListExpr, items=tuple(self.duration(i) for i in items)).at(span)
+            durations: list[A.Expr] = []
+            with self._level(t):
+                for item in trees:
+                    durations.append(self.duration(item))
+            return make(A.ListExpr, items=tuple(durations)).at(span)
         if p.kind == "formula":
             return self.formula(t, p.vars, sig.name)
         raise LrdslError("internal: unknown parameter kind", span=span)  # pragma: no cover
@@ -318,12 +389,15 @@ class _Builder:
     def duration(self, t: Any) -> A.Duration:
         """``500``, ``5ep``, ``10%`` or constant arithmetic in steps."""
         span = _span(t)
-        if getattr(t, "data", None) == "duration":
-            text = str(t.children[0])
-            unit = "%" if text.endswith("%") else "ep"
-            number = text[:-1] if unit == "%" else text[:-2]
-            return make(A.Duration, value=_num(number, span), unit=unit).at(span)
-        return make(A.Duration, value=self.const(t), unit="steps").at(span)
+        with self._level(t):
+            if getattr(t, "data", None) == "duration":
+                text = str(t.children[0])
+                unit = "%" if text.endswith("%") else "ep"
+                number = text[:-1] if unit == "%" else text[:-2]
+                with self._level(t):
+                    value = _num(number, span)
+                return make(A.Duration, value=value, unit=unit).at(span)
+            return make(A.Duration, value=self.const(t), unit="steps").at(span)
 
     def const(self, t: Any) -> A.Expr:
         """Constant arithmetic: numbers, ``$params``, ``+ - * / **``, unary minus, parentheses."""
@@ -334,6 +408,11 @@ class _Builder:
         return self._arith(t, vars=vars, funcs=True, what=f"{owner}()")
 
     def _arith(self, t: Any, vars: tuple[str, ...], funcs: bool, what: str) -> A.Expr:
+        t = _unparen(t)
+        with self._level(t):
+            return self._arith_node(t, vars, funcs, what)
+
+    def _arith_node(self, t: Any, vars: tuple[str, ...], funcs: bool, what: str) -> A.Expr:
         kind = getattr(t, "data", None)
         span = _span(t)
         if kind == "number":
@@ -342,8 +421,6 @@ class _Builder:
             return make(A.Param, name=str(t.children[0])[1:]).at(span)
         if kind == "neg":
             return make(A.Neg, operand=self._arith(t.children[0], vars, funcs, what)).at(span)
-        if kind == "paren":
-            return self._arith(t.children[0], vars, funcs, what)
         if kind in ("add", "sub", "mul", "div", "pow"):
             op = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**"}[kind]
             return make(
@@ -375,11 +452,11 @@ class _Builder:
             raw = list(args_tree.children) if args_tree is not None else []
             if len(raw) != arity or any(a.data != "posarg" for a in raw):
                 raise LrdslError(f"{name}() takes {arity} argument{'s' if arity > 1 else ''}", span=span)
-            args = tuple(
-                make(A.Arg, name=A.math_arg(i), value=self._arith(a.children[0], vars, funcs, what))
-                for i, a in enumerate(raw)
-            )
-            return make(A.Call, name=name, args=args).at(span)
+            args: list[A.Arg] = []
+            for i, a in enumerate(raw):
+                with self._level(a):
+                    args.append(make(A.Arg, name=A.math_arg(i), value=self._arith(a.children[0], vars, funcs, what)))
+            return make(A.Call, name=name, args=tuple(args)).at(span)
         if kind == "duration":
             raise LrdslError(f"a duration is not allowed in {what}", span=span)
         if kind == "name":
@@ -400,8 +477,24 @@ def _call_name(t: Any) -> str | None:
     return str(t.children[0]) if getattr(t, "data", None) == "call" else None
 
 
-def _parened(t: Any) -> bool:
-    return getattr(t, "data", None) == "paren"
+def _unparen(t: Any) -> Any:
+    """``t`` without the brackets around it (``((x))`` → ``x``)."""
+    while getattr(t, "data", None) == "paren":
+        t = t.children[0]
+    return t
+
+
+def _seq_items(t: Any) -> list[Any]:
+    """The phases of the chain ``a >> b >> c`` (lark's left-nested ``seq`` nodes), in order.
+
+    A bracketed sequence, ``(a >> b) >> c``, stays one phase.
+    """
+    items = []
+    while getattr(t, "data", None) == "seq":
+        items.append(t.children[1])
+        t = t.children[0]
+    items.append(t)
+    return items[::-1]
 
 
 def _arg_list(sig: Sig) -> str:

@@ -105,3 +105,103 @@ def test_explain_lists_resolved_phases(capsys: pytest.CaptureFixture[str]) -> No
 def test_set_binds_parameters(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["eval", "cosine($peak→0, 10)", "--set", "peak=2", "--at", "0", "--format", "csv"]) == 0
     assert capsys.readouterr().out == "step,lr\n0,2.0\n"
+
+
+def test_table_evaluates_only_the_rows_it_shows(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import lrdsl.interpreter as interpreter
+
+    evaluated: list[int] = []
+    real = interpreter.evaluate_ir
+
+    def counting(node: object, steps: np.ndarray) -> np.ndarray:
+        evaluated.append(np.asarray(steps).size)
+        return real(node, steps)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(interpreter, "evaluate_ir", counting)
+    monkeypatch.setattr(interpreter, "evaluate_range", lambda *a: pytest.fail("evaluated a whole range"))
+    assert main(["eval", EXAMPLE, "--steps", str(10**12), "--steps-per-epoch", "50"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert sum(evaluated) == len([r for r in out[3:] if "…" not in r]) < 120
+    assert out[-1] == f"{10**12 - 1:>12}  {float(lrdsl.evaluate(EXAMPLE, 10**12, 50, steps=[10**12 - 1])[0])!r}"
+    assert main(["eval", EXAMPLE, "--steps", "5000", "--steps-per-epoch", "50", "--at", "250,3,4999"]) == 0
+    rows = capsys.readouterr().out.splitlines()[3:]
+    expected = lrdsl.evaluate(EXAMPLE, 5000, 50, steps=[250, 3, 4999])
+    assert rows == [f"{s:>12}  {float(v)!r}" for s, v in zip([250, 3, 4999], expected)]
+
+
+def _unwritable() -> list[str]:
+    return ["/nonexistent-folder/out.txt", "/tmp", *(["/dev/full"] if Path("/dev/full").exists() else [])]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["eval", "linear(0→1, 10)"],
+        ["eval", "linear(0→1, 10)", "--format", "csv"],
+        ["eval", "linear(0→1, 10)", "--format", "json"],
+        ["eval", "linear(0→1, 10)", "--format", "npy"],
+        ["gen", "linear(0→1, 10)", "--target", "python"],
+    ],
+    ids=["table", "csv", "json", "npy", "gen"],
+)
+def test_unwritable_output_exits_2(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    for path in _unwritable():
+        assert main([*args, "-o", path]) == 2, path
+        err = capsys.readouterr().err
+        assert err.startswith(f"error: cannot write {path}: ") and "internal" not in err, err
+
+
+def test_unwritable_plot_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("matplotlib")
+    folder = tmp_path / "taken.png"
+    folder.mkdir()
+    for path in [str(tmp_path / "missing" / "plot.svg"), str(folder)]:
+        assert main(["plot", "linear(0→1, 10)", "-o", path]) == 2, path
+        assert capsys.readouterr().err.startswith(f"error: cannot write {path}: ")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--steps", "１０"], "argument --steps: expected a whole number such as 5000, got '１０'"),
+        (["--steps", "1_000"], "argument --steps: expected a whole number such as 5000, got '1_000'"),
+        (["--steps-per-epoch", "٣"], "argument --steps-per-epoch: expected a number such as 50 or 2.5e3, got '٣'"),
+        (["--steps-per-epoch", "nan"], "argument --steps-per-epoch: expected a number such as 50 or 2.5e3, got 'nan'"),
+        (["--at", "１"], "--at expects whole steps separated by commas, got '１'"),
+        (["--at", "1_0"], "--at expects whole steps separated by commas, got '1_0'"),
+        (["--at", ""], "--at expects whole steps separated by commas, got ''"),
+        (["--at", "1,,2"], "--at expects whole steps separated by commas, got ''"),
+        (["--set", "a=1_0"], "--set a: '1_0' is not a number"),
+        (["--set", "a=２"], "--set a: '２' is not a number"),
+    ],
+)
+def test_numbers_in_options_are_ascii(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Python's int() and float() read '１０', '٣' and '1_000': the options, like the language, do not."""
+    schedule = "cosine($a→0, 10)" if args[0] == "--set" else "cosine(1→0, 10)"
+    try:
+        status = main(["eval", schedule, *args])
+    except SystemExit as exc:  # argparse's usage error
+        status = int(str(exc.code))
+    assert status == 2
+    assert message in capsys.readouterr().err
+
+
+def test_size_takes_ascii_digits(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plot", "cosine(1→0, 10)", "--size", "²x3"]) == 2
+    assert "--size expects WxH" in capsys.readouterr().err
+
+
+def test_byte_order_mark_in_a_file_and_on_stdin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "sched.lrdsl"
+    path.write_text("cosine(1→0, 90)  # saved with a BOM\n", encoding="utf-8-sig")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert main(["check", f"@{path}"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("\ufeffcosine( 1 -> 0 )"))
+    assert main(["fmt", "-"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["cosine(1→0, 90)", "cosine(1→0)"]
+    proc = run_cli("check", "-", stdin="\ufeffcosine(1→0, 90)")
+    assert proc.returncode == 0 and proc.stdout == "cosine(1→0, 90)\n", proc.stderr

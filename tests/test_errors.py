@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 import lrdsl
+from lrdsl.errors import Span
 
 ERRORS: list[tuple[str, dict[str, Any], str]] = [
     ("cosin(0.1→0)", {}, "1:1: error: unknown shape 'cosin'\n  cosin(0.1→0)\n  ^^^^^\nhint: did you mean 'cosine'?"),
@@ -198,6 +199,15 @@ ERRORS: list[tuple[str, dict[str, Any], str]] = [
         "1:201: error: brackets nested deeper than 200\n  ((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((\n                                                    ^\nhint: flatten the expression",
     ),
     (
+        "const(" + "-" * 99 + "1, 10)",  # call, argument, 99 minus signs: the last one is level 101
+        {},
+        "1:105: error: expression nested deeper than 100 levels\n  "
+        + "-" * 94
+        + "1, 10)\n  "
+        + " " * 93
+        + "^\nhint: each operator, call, argument and number is one level: simplify the expression",
+    ),
+    (
         "recur(lr * 2, every=1)",
         {"total_steps": 100},
         "1:1: error: recur() has no previous phase to start from\n  recur(lr * 2, every=1)\n  ^^^^^^^^^^^^^^^^^^^^^^\nhint: give an explicit start",
@@ -231,3 +241,117 @@ def test_error_message(text: str, kwargs: dict[str, Any], message: str) -> None:
         lrdsl.evaluate(text, **kwargs)
     assert str(info.value) == message
     assert isinstance(info.value, ValueError)
+
+
+CONSTANTS: list[tuple[str, dict[str, Any], str]] = [
+    ("const((0-8) ** (1/3), 10)", {}, "1:7: error: a negative number to a fractional power has no real value"),
+    (
+        "const($a ** 0.5, 10)",
+        {"params": {"a": -4.0}},
+        "1:7: error: a negative number to a fractional power has no real value",
+    ),
+    ("const(1, (0-8) ** 0.5)", {}, "1:10: error: a negative number to a fractional power has no real value"),
+    ("const(10 ** 400, 10)", {}, "1:7: error: number too large"),
+    ("const((0-10) ** 401, 10)", {}, "1:7: error: number too large"),
+    ("const(1e308 * 10, 10)", {}, "1:7: error: number too large"),
+    ("const(" + "9" * 400 + ", 10)", {}, "1:7: error: number " + "9" * 400 + " is too large"),
+    ("const(1 / 0, 10)", {}, "1:7: error: division by zero"),
+    ("const(0 ** -1, 10)", {}, "1:7: error: division by zero"),
+    ("const(1 / (0 * $a), 10)", {"params": {"a": 2.0}}, "1:7: error: division by zero"),
+]
+
+
+@pytest.mark.parametrize(("text", "kwargs", "start"), CONSTANTS, ids=[c[0][:40] for c in CONSTANTS])
+def test_constant_arithmetic_errors(text: str, kwargs: dict[str, Any], start: str) -> None:
+    """Every escape of constant arithmetic (complex powers, overflow, division by zero) has a caret."""
+    for run in (lrdsl.evaluate, lambda text, **kw: lrdsl.generate(text, "python", **kw)):
+        with pytest.raises(lrdsl.LrdslError) as info:
+            run(text, **kwargs)
+        assert str(info.value).startswith(start + "\n")
+        assert "^" in str(info.value).splitlines()[2]
+
+
+def test_negative_base_to_a_whole_power_is_real() -> None:
+    assert lrdsl.evaluate("const((0-2) ** 3 + 9, 1)").tolist() == [1.0]
+    assert lrdsl.evaluate("const(-(8 ** (1/3)) + 3, 1)").tolist() == [1.0]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("const(１, 10)", "1:7: error: unexpected character '１'\n  const(１, 10)\n        ^^"),
+        ("const(1٣, 10)", "1:8: error: unexpected character '٣'\n  const(1٣, 10)\n         ^"),
+        ("cosine(0.1→0, ５ep)", "1:15: error: unexpected character '５'\n  cosine(0.1→0, ５ep)\n                ^^"),
+    ],
+)
+def test_only_ascii_digits_are_numbers(text: str, message: str) -> None:
+    """LANGUAGE.md §8.4: a regex \\d (or Python's float()) would read '１' and '٣' as digits."""
+    with pytest.raises(lrdsl.LrdslError) as info:
+        lrdsl.parse(text)
+    assert str(info.value) == message + "\nhint: numbers are written with the digits 0-9"
+
+
+def test_digits_are_not_grouped_with_underscores() -> None:
+    with pytest.raises(lrdsl.LrdslError) as info:
+        lrdsl.parse("const(1_000, 10)")
+    assert str(info.value) == (
+        "1:8: error: unexpected '_000'\n  const(1_000, 10)\n         ^\nhint: digits are not grouped with '_': write 1000 or 1e3"
+    )
+
+
+def test_byte_order_mark_at_the_start_is_accepted() -> None:
+    assert lrdsl.parse("\ufeffcosine(0.1→0, 100)") == lrdsl.parse("cosine(0.1→0, 100)")
+    with pytest.raises(lrdsl.LrdslError) as info:
+        lrdsl.parse("\ufeffcosin(0.1→0)")
+    assert str(info.value).splitlines()[:3] == ["1:1: error: unknown shape 'cosin'", "  cosin(0.1→0)", "  ^^^^^"]
+    with pytest.raises(lrdsl.LrdslError, match="unexpected character"):
+        lrdsl.parse("const(1, 10) >> \ufeffconst(1, 10)")  # elsewhere it is no white space
+
+
+@pytest.mark.parametrize(
+    ("source", "span", "lines"),
+    [
+        ("\tcosin(0.1→0)", (1, 6), ["          cosin(0.1→0)", "          ^^^^^"]),
+        ("a\tb\tcosin", (4, 9), ["  a       b       cosin", "                  ^^^^^"]),
+        ("学习率 = x", (6, 7), ["  学习率 = x", "           ^"]),
+        ("ｘ + y", (0, 1), ["  ｘ + y", "  ^^"]),
+        ("é́ x", (3, 4), ["  é́ x", "    ^"]),  # e + two combining accents: one column
+        ("x\u202ey z", (4, 5), ["  xy z", "     ^"]),  # a direction override is not printed
+        ("x\x1by", (2, 3), ["  x\ufffdy", "    ^"]),  # nor is a control character
+        ("x y\r", (2, 3), ["  x y", "    ^"]),  # a CRLF line ending
+    ],
+)
+def test_caret_is_aligned_by_display_width(source: str, span: tuple[int, int], lines: list[str]) -> None:
+    err = lrdsl.LrdslError("message", span=Span(*span), source=source)
+    assert str(err).split("\n")[1:] == lines
+
+
+def test_caret_after_a_tab_in_a_parsed_schedule() -> None:
+    with pytest.raises(lrdsl.LrdslError) as info:
+        lrdsl.parse("const(1, 10)\n\t>>\tcosin(1→0)")
+    assert str(info.value).splitlines()[:3] == [
+        "2:5: error: unknown shape 'cosin'",
+        "          >>      cosin(1→0)",
+        "                  ^^^^^",
+    ]
+
+
+def test_recur_spans_at_most_a_million_intervals() -> None:
+    """At most 1e6 intervals [k·every, (k+1)·every) in the phase (docs/language.md), and no more."""
+    assert lrdsl.evaluate("recur(lr * 0.5 + 0.5, 1e6, from=2)", steps=[0, 10**6]).tolist() == [1.5, 1.0]
+    with pytest.raises(lrdsl.LrdslError) as info:
+        lrdsl.evaluate("recur(lr * 0.5, 1e6 + 1, from=1)", steps=[0])
+    assert str(info.value).splitlines()[0] == "1:1: error: recur() would iterate over 1000001 intervals of 'every'"
+    assert info.value.hint == "at most 1000000 intervals: use a larger 'every' or a closed form in fn()"
+
+
+def test_recur_limit_counts_intervals_not_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    """⌈d/every⌉ ≤ MAX_RECUR: the value held after the phase is one more, not one interval more."""
+    monkeypatch.setattr("lrdsl.interpreter.MAX_RECUR", 10)
+    lrdsl.evaluate("recur(lr * 0.5, 10, from=1)", steps=[0])
+    lrdsl.evaluate("recur(lr * 0.5, 20, every=2, from=1)", steps=[0])
+    for text in ("recur(lr * 0.5, 11, from=1)", "recur(lr * 0.5, 21, every=2, from=1)"):
+        with pytest.raises(lrdsl.LrdslError, match="iterate over 11 intervals"):
+            lrdsl.evaluate(text, steps=[0])
+    with pytest.raises(lrdsl.LrdslError, match="iterate over 1e\\+301 intervals"):
+        lrdsl.evaluate("recur(lr * 0.5, 10, every=1e-300, from=1) * restart(cycles=2)", 100)

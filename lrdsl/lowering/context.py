@@ -80,6 +80,8 @@ def const(node: A.Node, ctx: Ctx) -> Number:
         return -const(node.operand, ctx)
     if isinstance(node, A.BinOp):
         a, b = const(node.left, ctx), const(node.right, ctx)
+        if node.op == "**" and float(a) < 0 and not float(b).is_integer():
+            raise fail(node, "a negative number to a fractional power has no real value", hint=_ROOT_HINT)
         try:
             value: Number
             if node.op == "+":
@@ -96,12 +98,13 @@ def const(node: A.Node, ctx: Ctx) -> Number:
             raise fail(node, "division by zero") from None
         except OverflowError:
             raise fail(node, "number too large", hint="constants must stay finite") from None
-        if isinstance(float(value), complex) or isinstance(value, complex):
-            raise fail(node, "negative number to a fractional power")
         if not math.isfinite(float(value)):
             raise fail(node, "number too large", hint="constants must stay finite")
         return value if isinstance(value, Sym) else float(value)
     raise fail(node, "expected a constant")  # pragma: no cover - the parser guarantees it
+
+
+_ROOT_HINT = "a fractional power needs a base ≥ 0: -(x ** (1/3)) is the cube root of -x"
 
 
 def concrete(x: Number, node: A.Node | None, ctx: Ctx, what: str = "a duration") -> float:

@@ -238,20 +238,23 @@ def _seq(node: A.Seq, span: float, ctx: Ctx) -> ir.Sched:
     built: list[ir.Sched | None] = [None] * len(items)
 
     def lower_at(i: int, prev: float | object | None) -> None:
-        item = items[i]
-        sub = ctx.but(t0=ctx.t0 + starts[i], prev_end=prev)
-        if isinstance(item, A.Call) and item.name == "warmup":
-            if i + 1 >= len(items):
+        """Build item ``i``; a run of warm-ups is built after the phase that ends it, backwards."""
+        j = i
+        while isinstance(items[j], A.Call) and items[j].name == "warmup":  # type: ignore[union-attr]
+            if j + 1 >= len(items):
                 raise fail(
-                    item,
+                    items[j],
                     "warmup at the end: nothing to warm up to",
                     hint="follow it with a phase: warmup(linear, 5ep) >> cosine(0.1→0)",
                 )
-            lower_at(i + 1, FROM_WARMUP)
-            nxt = built[i + 1]
-            assert nxt is not None
-            sub = sub.but(next_start=point(nxt, 0.0, ctx))
-        built[i] = build(item, sizes[i], sub)
+            j += 1
+        for k in range(j, i - 1, -1):
+            sub = ctx.but(t0=ctx.t0 + starts[k], prev_end=prev if k == i else FROM_WARMUP)
+            if k < j:
+                nxt = built[k + 1]
+                assert nxt is not None
+                sub = sub.but(next_start=point(nxt, 0.0, ctx))
+            built[k] = build(items[k], sizes[k], sub)
 
     prev = ctx.prev_end
     i = 0

@@ -181,12 +181,9 @@ def _recur(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     every = steps_option(call, "every", ctx)
     span = call.span
     node = ir.Recur(formula(expr, ctx, d), init, every, d, origin=(span.start, span.end) if span else None)
-    if math.ceil(d / every) > ir.MAX_RECUR:
-        raise fail(
-            call,
-            f"recur() would iterate through {math.ceil(d / every)} intervals",
-            hint=f"at most {ir.MAX_RECUR:,} intervals: use a larger 'every' or a closed form in fn()",
-        )
+    overrun = ir.recur_overrun(d, every)
+    if overrun:  # here, not when evaluated, so that gen refuses it too
+        raise fail(call, overrun[0], hint=overrun[1])
     return node
 
 
