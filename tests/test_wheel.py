@@ -3,7 +3,8 @@
 The wheel goes into a new, empty venv. Its dependencies come from the packages of the Python
 running the tests, wherever they are (a venv's site-packages, the system's, the user's): a
 ``.pth`` file lists those directories. ``--system-site-packages`` would not do: inside a venv it
-shows the base interpreter's packages, not the venv's. No network is used.
+shows the base interpreter's packages, not the venv's. Only building the wheel asks pip's index,
+for the build backend, as ``pip install .`` does; the install itself uses ``--no-index``.
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ def test_wheel_installs_and_runs_outside_the_tree(tmp_path: Path) -> None:
     assert "internal error" not in bare.stderr and "Traceback" not in bare.stderr
 
     purelib = run(py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])", cwd=elsewhere).stdout.strip()
+    assert Path(purelib, "lrdsl").is_dir(), purelib
     Path(purelib, "outer-packages.pth").write_text("".join(d + "\n" for d in package_dirs()), encoding="utf-8")
     where = run(py, "-c", "import lrdsl; print(lrdsl.__file__)", cwd=elsewhere)
     assert where.returncode == 0, where.stderr
