@@ -5,20 +5,41 @@
 >>> lr = lrdsl.evaluate(s, total_steps=5000, steps_per_epoch=50)
 """
 
-from lrdsl.api import evaluate, generate, lower
-from lrdsl.ast import Schedule
+from typing import TYPE_CHECKING
+
 from lrdsl.errors import LrdslError
-from lrdsl.field import ScheduleField
-from lrdsl.parser import parse
+
+if TYPE_CHECKING:
+    from lrdsl.api import evaluate, generate, lower
+    from lrdsl.ast import Schedule
+    from lrdsl.field import ScheduleField
+    from lrdsl.parser import parse
 
 __all__ = ["LrdslError", "Schedule", "ScheduleField", "evaluate", "generate", "lower", "parse"]
 __version__ = "0.1.0"
 
+_HOME = {
+    "evaluate": "api",
+    "generate": "api",
+    "lower": "api",
+    "Schedule": "ast",
+    "ScheduleField": "field",
+    "parse": "parser",
+}
+
 
 def __getattr__(name: str) -> object:
-    """``lrdsl.torch``, ``lrdsl.optax``, ``lrdsl.keras``: runtime adapters, imported on first use."""
-    if name in ("torch", "optax", "keras"):
-        import importlib
+    """The public names and the runtime adapters ``lrdsl.torch``/``optax``/``keras``, imported on first use.
 
+    Nothing here imports numpy or pydantic up front, so the command line can start without them
+    and say which dependency a broken install lacks (``lrdsl.resources.broken_install``).
+    """
+    import importlib
+
+    if name in _HOME:
+        value = getattr(importlib.import_module(f"lrdsl.{_HOME[name]}"), name)
+        globals()[name] = value
+        return value
+    if name in ("torch", "optax", "keras"):
         return importlib.import_module(f"lrdsl.{name}")
     raise AttributeError(f"module 'lrdsl' has no attribute {name!r}")

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from lrdsl.errors import LrdslError
+from lrdsl.resources import broken_install
 
 CHUNK = 100_000
 """Steps evaluated at a time when streaming csv output."""
@@ -159,6 +160,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except ImportError as exc:
+        print(f"lrdsl: error: {broken_install(exc)}", file=sys.stderr)
+        return 3
     except Exception as exc:
         print(
             f"lrdsl: internal error: {type(exc).__name__}: {exc} (please report this with the expression)",

@@ -1,8 +1,18 @@
-"""A built wheel ships the grammar and templates and works outside the source tree."""
+"""A built wheel ships the grammar and templates and works outside the source tree.
+
+The wheel goes into a new, empty venv. Its dependencies come from the packages of the Python
+running the tests, wherever they are (a venv's site-packages, the system's, the user's): a
+``.pth`` file lists those directories. ``--system-site-packages`` would not do: inside a venv it
+shows the base interpreter's packages, not the venv's. Only building the wheel asks pip's index,
+for the build backend, as ``pip install .`` does; the install itself uses ``--no-index``.
+"""
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import shutil
+import site
 import subprocess
 import sys
 import zipfile
@@ -11,6 +21,34 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+
+DEPENDENCIES = ("lark", "pydantic", "jinja2", "numpy")
+EXPR = "cosine(0.1→0)"
+
+
+def package_dirs() -> list[str]:
+    """The directories this Python imports installed packages from, the dependencies' first."""
+    dirs = []
+    for name in DEPENDENCIES:
+        spec = importlib.util.find_spec(name)
+        assert spec is not None and spec.origin is not None, f"{name} is not installed"
+        dirs.append(str(Path(spec.origin).parents[1]))
+    dirs += site.getsitepackages()
+    if site.ENABLE_USER_SITE:
+        dirs.append(site.getusersitepackages())
+    out = []
+    for d in dirs:
+        if Path(d).is_dir() and Path(d).resolve() != ROOT and d not in out:
+            out.append(d)
+    return out
+
+
+def run(*cmd: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``cmd`` in ``cwd`` without PYTHONPATH, so the source tree is out of sight."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    return subprocess.run(
+        [str(c) for c in cmd], cwd=cwd, env=env, capture_output=True, text=True, timeout=300, check=False
+    )
 
 
 @pytest.mark.slow
@@ -25,45 +63,42 @@ def test_wheel_installs_and_runs_outside_the_tree(tmp_path: Path) -> None:
     assert any(n.startswith("lrdsl/templates/") and n.endswith(".jinja") for n in names)
 
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True, timeout=300)
-    py = venv / "bin" / "python"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    py, lrdsl_cmd = venv / "bin" / "python", venv / "bin" / "lrdsl"
     subprocess.run(
         [str(py), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)], check=True, timeout=300
     )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    proc = subprocess.run(
-        [str(venv / "bin" / "lrdsl"), "eval", "cosine(0.1→0)", "--steps", "3", "--format", "csv"],
-        cwd=elsewhere,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+
+    # Without its dependencies, the command says what is missing and blames neither the expression nor itself.
+    bare = run(lrdsl_cmd, "eval", EXPR, "--steps", "3", cwd=elsewhere)
+    assert bare.returncode == 3, bare.stderr
+    assert bare.stderr.startswith("lrdsl: error: lrdsl is not installed correctly: the package '"), bare.stderr
+    assert any(f"the package '{name}' is missing" in bare.stderr for name in DEPENDENCIES), bare.stderr
+    assert "internal error" not in bare.stderr and "Traceback" not in bare.stderr
+
+    purelib = run(py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])", cwd=elsewhere).stdout.strip()
+    assert Path(purelib, "lrdsl").is_dir(), purelib
+    Path(purelib, "outer-packages.pth").write_text("".join(d + "\n" for d in package_dirs()), encoding="utf-8")
+    where = run(py, "-c", "import lrdsl; print(lrdsl.__file__)", cwd=elsewhere)
+    assert where.returncode == 0, where.stderr
+    assert Path(where.stdout.strip()).resolve().is_relative_to(Path(purelib).resolve()), where.stdout
+
+    proc = run(lrdsl_cmd, "eval", EXPR, "--steps", "3", "--format", "csv", cwd=elsewhere)
     assert proc.returncode == 0, proc.stderr
     import lrdsl
 
-    want = [f"{t},{float(v)!r}" for t, v in enumerate(lrdsl.evaluate("cosine(0.1→0)", total_steps=3))]
+    want = [f"{t},{float(v)!r}" for t, v in enumerate(lrdsl.evaluate(EXPR, total_steps=3))]
     assert proc.stdout.splitlines() == ["step,lr", *want]
-    where = subprocess.run(
-        [str(py), "-c", "import lrdsl; print(lrdsl.__file__)"],
-        cwd=elsewhere,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert str(ROOT) not in where
-    gen = subprocess.run(
-        [str(venv / "bin" / "lrdsl"), "gen", "--target", "python", "cosine(0.1→0)", "--steps", "3"],
-        cwd=elsewhere,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    gen = run(lrdsl_cmd, "gen", "--target", "python", EXPR, "--steps", "3", cwd=elsewhere)
     assert gen.returncode == 0, gen.stderr
     assert "def lr(" in gen.stdout
+
+    # An install that lost its templates or grammar says so.
+    for gone, cmd in (("templates", ("gen", "--target", "python", EXPR, "--steps", "3")), ("grammar", ("check", EXPR))):
+        shutil.rmtree(Path(purelib, "lrdsl", gone))
+        broken = run(lrdsl_cmd, *cmd, cwd=elsewhere)
+        assert broken.returncode == 3, broken.stderr
+        assert f"lrdsl is not installed correctly: its {gone}/ directory is missing" in broken.stderr, broken.stderr
+        assert "Traceback" not in broken.stderr
