@@ -9,7 +9,8 @@ import numpy.typing as npt
 
 from lrdsl.ast import Schedule
 from lrdsl.errors import LrdslError
-from lrdsl.lowering.lower import Lowered, lower_schedule
+from lrdsl.ir import Lowered
+from lrdsl.lowering.lower import lower_schedule
 from lrdsl.parser import parse
 
 MAX_AT_ONCE = 200_000_000

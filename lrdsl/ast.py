@@ -41,7 +41,7 @@ class Node(BaseModel):
     @classmethod
     def _bounded(cls, data: Any) -> Any:
         """No tree deeper than :data:`lrdsl.depth.MAX_DEPTH`: checked before pydantic recurses into it."""
-        check_data(data, level=0 if issubclass(cls, Schedule) else 1)
+        check_data(data, level=0 if issubclass(cls, Schedule) else 1, node_type=Node)
         return data
 
     def __eq__(self, other: object) -> bool:

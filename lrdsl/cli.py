@@ -239,7 +239,7 @@ def _eval(args: argparse.Namespace, plan: object, source: str) -> int:
     import numpy as np
 
     from lrdsl.interpreter import evaluate_ir, evaluate_range
-    from lrdsl.lowering.lower import Lowered
+    from lrdsl.ir import Lowered
 
     assert isinstance(plan, Lowered)
 
@@ -306,7 +306,7 @@ def _table_rows(plan: object, at: Any) -> Any:
     import numpy as np
 
     from lrdsl.explain import phases
-    from lrdsl.lowering.lower import Lowered
+    from lrdsl.ir import Lowered
 
     assert isinstance(plan, Lowered)
     count = at.size if at is not None else plan.total
@@ -325,7 +325,7 @@ def _table_rows(plan: object, at: Any) -> Any:
 
 def _table(plan: object, rows: Any, lr: Any) -> str:
     """A readable summary of the ``rows`` chosen by :func:`_table_rows` and their values ``lr``."""
-    from lrdsl.lowering.lower import Lowered
+    from lrdsl.ir import Lowered
 
     assert isinstance(plan, Lowered)
     head = f"{plan.text}\ntotal {plan.total} steps" + (

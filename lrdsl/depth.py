@@ -35,7 +35,7 @@ def depth_error(span: Span | None = None, source: str | None = None) -> LrdslErr
     return LrdslError(f"expression nested deeper than {MAX_DEPTH} levels", span=span, source=source, hint=HINT)
 
 
-def check_data(data: Any, level: int = 1) -> None:
+def check_data(data: Any, level: int = 1, node_type: type | None = None) -> None:
     """An :class:`LrdslError` when the node data ``data`` is nested deeper than :data:`MAX_DEPTH`.
 
     ``data`` is what pydantic is about to validate as one node at depth ``level`` (0 for the
@@ -43,13 +43,13 @@ def check_data(data: Any, level: int = 1) -> None:
     of them, or nodes already validated. Each mapping or node is a level; lists and tuples are
     not, but every container counts towards a bound of twice as many nested containers, so that
     no input, a cyclic one included, takes this walk or pydantic's deeper. The walk is iterative.
+    ``node_type`` is the class of validated nodes (``lrdsl.ast.Node``), passed in by the models.
     """
-    from lrdsl.ast import Node
-
+    nodes: tuple[type, ...] = (node_type,) if node_type is not None else ()
     stack: list[tuple[Any, int, int]] = [(data, level, 0)]
     while stack:
         item, level, nesting = stack.pop()
-        if isinstance(item, Node):
+        if isinstance(item, nodes):
             children: Any = item.__dict__.values()
         elif isinstance(item, Mapping):
             children = item.values()
@@ -60,4 +60,4 @@ def check_data(data: Any, level: int = 1) -> None:
         if level > MAX_DEPTH or nesting > 2 * MAX_DEPTH:
             raise depth_error()
         for child in children:
-            stack.append((child, level + isinstance(child, (Node, Mapping)), nesting + 1))
+            stack.append((child, level + isinstance(child, (*nodes, Mapping)), nesting + 1))

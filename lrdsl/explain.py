@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lrdsl import ir
-from lrdsl.formatter import format_number
 from lrdsl.interpreter import value_at
-from lrdsl.lowering.lower import Lowered
+from lrdsl.ir import Lowered
+from lrdsl.numbers import format_number
 
 MAX_CYCLES_SHOWN = 12
 
@@ -25,10 +25,10 @@ class Phase:
 
 
 def phases(node: ir.Sched, total: float) -> list[Phase]:
-    """The phases of ``node`` over ``[0, total)``, nested pieces indented."""
-    rows: list[Phase] = []
-    _walk(node, 0.0, total, 0, rows, "schedule")
-    return rows
+    """The phases of ``node`` over ``[0, total)``, nested pieces indented; values from the interpreter."""
+    walker = _Phases()
+    walker.walk(node, 0.0, total, 0, "schedule")
+    return walker.rows
 
 
 def _label(node: ir.Sched, fallback: str) -> str:
@@ -39,32 +39,40 @@ def _label(node: ir.Sched, fallback: str) -> str:
     return fallback
 
 
-def _walk(node: ir.Sched, offset: float, length: float, depth: int, rows: list[Phase], label: str) -> None:
-    if isinstance(node, ir.Clamp):
-        _walk(node.body, offset, min(length, node.hi), depth, rows, label)
-        return
-    first = value_at(node, 0.0)
-    last = value_at(node, length)
-    if isinstance(node, ir.Seq):
+class _Phases(ir.Walker):
+    """Rows for a node over ``[offset, offset + length)`` in global steps, at nesting ``depth``."""
+
+    def __init__(self) -> None:
+        self.rows: list[Phase] = []
+
+    def _row(self, node: ir.Sched, offset: float, length: float, depth: int, label: str) -> None:
+        first, last = value_at(node, 0.0), value_at(node, length)
+        self.rows.append(Phase(depth, offset, offset + length, first, last, label))
+
+    def _formula(self, node: ir.Formula, offset: float, length: float, depth: int, label: str) -> None:
+        self._row(node, offset, length, depth, _label(node, label))
+
+    _combine = _recur = _formula
+
+    def _clamp(self, node: ir.Clamp, offset: float, length: float, depth: int, label: str) -> None:
+        self.walk(node.body, offset, min(length, node.hi), depth, label)
+
+    def _seq(self, node: ir.Seq, offset: float, length: float, depth: int, label: str) -> None:
         bounds = [*node.breaks, length]
         for j, part in enumerate(node.parts):
             a, b = bounds[j], min(bounds[j + 1], length)
+            if a >= length and j:
+                break  # the run ends before this piece starts
             name = node.labels[j] if j < len(node.labels) else _label(part, f"phase {j + 1}")
-            _walk(part, offset + a, b - a, depth, rows, name)
-        return
-    if isinstance(node, ir.Cycles):
+            self.walk(part, offset + a, b - a, depth, name)
+
+    def _cycles(self, node: ir.Cycles, offset: float, length: float, depth: int, label: str) -> None:
         mult = format_number(float(node.mult))
-        rows.append(
-            Phase(
-                depth,
-                offset,
-                offset + length,
-                first,
-                last,
-                f"{node.count} cycle(s): first {format_number(float(node.period))} steps, "
-                f"mult {mult}, decay {format_number(node.decay)}",
-            )
+        summary = (
+            f"{node.count} cycle(s): first {format_number(float(node.period))} steps, "
+            f"mult {mult}, decay {format_number(node.decay)}"
         )
+        self._row(node, offset, length, depth, summary)
         clock = ir.cycle_clock(node.period, node.mult)
         for i in range(min(node.count, MAX_CYCLES_SHOWN)):
             a, whole_end = clock.start(i), clock.span_of(i + 1)
@@ -72,26 +80,17 @@ def _walk(node: ir.Sched, offset: float, length: float, depth: int, rows: list[P
                 break
             b = min(whole_end, length)
             if i == 0:
-                _walk(node.body, offset, b - a, depth + 1, rows, "cycle 1")
+                self.walk(node.body, offset, b - a, depth + 1, "cycle 1")
                 continue
             # A cycle cut by the span ends where the span does; a whole one at its body's end.
             end = value_at(node, b) if whole_end > length else value_at(node.body, float(node.period)) * node.decay**i
-            rows.append(Phase(depth + 1, offset + a, offset + b, value_at(node, a), end, f"cycle {i + 1}"))
-        return
-    if isinstance(node, ir.Quantize):
-        rows.append(
-            Phase(
-                depth,
-                offset,
-                offset + length,
-                first,
-                last,
-                f"{_label(node.body, label)} quantized every {format_number(node.q)} steps"
-                f" ({'end' if node.at_end else 'start'} values)",
-            )
-        )
-        return
-    rows.append(Phase(depth, offset, offset + length, first, last, _label(node, label)))
+            first = value_at(node, clock.first_time(i))
+            self.rows.append(Phase(depth + 1, offset + a, offset + b, first, end, f"cycle {i + 1}"))
+
+    def _quantize(self, node: ir.Quantize, offset: float, length: float, depth: int, label: str) -> None:
+        at = "end" if node.at_end else "start"
+        summary = f"{_label(node.body, label)} quantized every {format_number(node.q)} steps ({at} values)"
+        self._row(node, offset, length, depth, summary)
 
 
 def render(rows: list[Phase], total: int, spe: float | None, text: str) -> str:

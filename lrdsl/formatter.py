@@ -7,27 +7,17 @@ keyword, and parentheses only where precedence needs them.
 
 from __future__ import annotations
 
-from lrdsl import ast as A
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
+
+from lrdsl.numbers import format_number
 from lrdsl.signatures import SIGNATURES
+
+if TYPE_CHECKING:  # the models call this module: it reads them by kind, not by importing them
+    from lrdsl import ast as A
 
 _PREC = {">>": 1, "+": 2, "-": 2, "*": 3, "/": 3, "neg": 4, "**": 5}
 _ATOM = 6
-
-
-def format_number(value: float) -> str:
-    """Shortest text that reads back as ``value``: ``5000``, ``0.1``, ``1e-3``, ``2.5e20`` (ties: plain)."""
-    if value.is_integer() and abs(value) < 1e16:
-        return str(int(value))
-    plain = repr(value)
-    mantissa, sep, exponent = plain.partition("e")
-    if sep:
-        plain = f"{mantissa}e{int(exponent)}"
-    for digits in range(17):
-        mantissa, _, exponent = f"{value:.{digits}e}".partition("e")
-        if float(f"{mantissa}e{exponent}") == value:
-            sci = f"{mantissa}e{int(exponent)}"
-            return sci if len(sci) < len(plain) else plain
-    return plain  # pragma: no cover - 17 significant digits always round-trip
 
 
 def format_node(node: A.Node) -> str:
@@ -36,52 +26,58 @@ def format_node(node: A.Node) -> str:
 
 
 def _prec(node: A.Node) -> int:
-    if isinstance(node, A.Seq):
+    kind = type(node).__name__
+    if kind == "Seq":
         return 1
-    if isinstance(node, A.BinOp):
-        return _PREC[node.op]
-    if isinstance(node, A.Neg):
-        return 4
-    return _ATOM
+    if kind == "BinOp":
+        return _PREC[cast("A.BinOp", node).op]
+    return 4 if kind == "Neg" else _ATOM
 
 
-def _wrap(node: A.Node, parens: bool) -> str:
-    text = _fmt(node)
+def _paren(text: str, parens: bool) -> str:
     return f"({text})" if parens else text
 
 
 def _fmt(node: A.Node) -> str:
-    if isinstance(node, A.Num):
-        return format_number(node.value)
-    if isinstance(node, A.Param):
-        return f"${node.name}"
-    if isinstance(node, (A.Name,)):
-        return node.id
-    if isinstance(node, A.Bool):
-        return "true" if node.value else "false"
-    if isinstance(node, A.Neg):
-        return "-" + _wrap(node.operand, _prec(node.operand) < 4)
-    if isinstance(node, A.BinOp):
-        p = _PREC[node.op]
-        if node.op == "**":
-            return f"{_wrap(node.left, _prec(node.left) <= p)} ** {_wrap(node.right, _prec(node.right) < 4)}"
-        return f"{_wrap(node.left, _prec(node.left) < p)} {node.op} {_wrap(node.right, _prec(node.right) <= p)}"
-    if isinstance(node, A.Seq):
-        return " >> ".join(_wrap(i, _prec(i) <= 1) for i in node.items)
-    if isinstance(node, A.Duration):
-        if node.unit == "steps":
-            return _fmt(node.value)
-        return _fmt(node.value) + node.unit
-    if isinstance(node, A.Range):
-        start = _fmt(node.start) if node.start is not None else ""
-        return f"{start}→{_fmt(node.end)}"
-    if isinstance(node, A.ListExpr):
-        return "[" + ", ".join(_fmt(i) for i in node.items) + "]"
-    if isinstance(node, A.Call):
-        return f"{node.name}({', '.join(_call_args(node))})"
-    if isinstance(node, A.Schedule):
-        return _fmt(node.expr)
-    raise TypeError(f"cannot format {type(node).__name__}")  # pragma: no cover
+    """Dispatch on the node's kind (by name: the models import this module, not the reverse)."""
+    handler = _FORMAT.get(type(node).__name__)
+    if handler is None:  # pragma: no cover
+        raise TypeError(f"cannot format {type(node).__name__}")
+    return handler(node)
+
+
+def _binop(node: A.BinOp) -> str:
+    p = _PREC[node.op]
+    if node.op == "**":
+        return f"{_paren(_fmt(node.left), _prec(node.left) <= p)} ** {_paren(_fmt(node.right), _prec(node.right) < 4)}"
+    return (
+        f"{_paren(_fmt(node.left), _prec(node.left) < p)} {node.op} {_paren(_fmt(node.right), _prec(node.right) <= p)}"
+    )
+
+
+def _duration(node: A.Duration) -> str:
+    return _fmt(node.value) if node.unit == "steps" else _fmt(node.value) + node.unit
+
+
+def _range(node: A.Range) -> str:
+    start = _fmt(node.start) if node.start is not None else ""
+    return f"{start}→{_fmt(node.end)}"
+
+
+_FORMAT: dict[str, Callable[[Any], str]] = {
+    "Num": lambda n: format_number(n.value),
+    "Param": lambda n: f"${n.name}",
+    "Name": lambda n: str(n.id),
+    "Bool": lambda n: "true" if n.value else "false",
+    "Neg": lambda n: "-" + _paren(_fmt(n.operand), _prec(n.operand) < 4),
+    "BinOp": _binop,
+    "Seq": lambda n: " >> ".join(_paren(_fmt(i), _prec(i) <= 1) for i in n.items),
+    "Duration": _duration,
+    "Range": _range,
+    "ListExpr": lambda n: "[" + ", ".join(_fmt(i) for i in n.items) + "]",
+    "Call": lambda n: f"{n.name}({', '.join(_call_args(n))})",
+    "Schedule": lambda n: _fmt(n.expr),
+}
 
 
 def _call_args(node: A.Call) -> list[str]:

@@ -80,38 +80,6 @@ def _fresh(env: dict[str, Any], like: Any) -> Any:
     return None
 
 
-def _arith(e: ir.Arith, env: dict[str, Any]) -> tuple[Any, bool]:
-    """``(value, owned)``: ``owned`` arrays are temporaries that may be overwritten in place."""
-    if isinstance(e, ir.Const):
-        return e.value, False
-    if isinstance(e, ir.Var):
-        return env[e.name], e.name == "u" and env.get("_u_owned", False)
-    if isinstance(e, ir.Bin):
-        (a, own_a), (b, own_b) = _arith(e.a, env), _arith(e.b, env)
-        fn = _BIN[e.op]
-        if own_a and isinstance(a, np.ndarray) and np.ndim(b) <= a.ndim:
-            return fn(a, b, out=a), True
-        if own_b and isinstance(b, np.ndarray) and np.ndim(a) <= b.ndim:
-            return fn(a, b, out=b), True
-        buf = _fresh(env, a if isinstance(a, np.ndarray) else b)
-        value = fn(a, b) if buf is None else fn(a, b, out=buf)
-        return value, isinstance(value, np.ndarray)
-    if isinstance(e, ir.Fn):
-        x, own = _arith(e.arg, env)
-        if own and isinstance(x, np.ndarray):
-            return _FN[e.name](x, out=x), True
-        buf = _fresh(env, x)
-        value = _FN[e.name](x) if buf is None else _FN[e.name](x, out=buf)
-        return value, isinstance(value, np.ndarray)
-    if isinstance(e, ir.FloorDiv):
-        return np.floor_divide(arith(e.x, env), e.c), True
-    if isinstance(e, ir.CeilDiv):
-        return -np.floor_divide(-arith(e.x, env), e.c), True
-    if isinstance(e, ir.Count):
-        return np.searchsorted(np.asarray(e.thresholds), arith(e.x, env), side="right").astype(np.float64), True
-    raise TypeError(f"unknown arithmetic node {e!r}")  # pragma: no cover
-
-
 class _NotFinite(Exception):
     """A NaN or infinity, at local step ``where`` of the node that produced it."""
 
@@ -122,81 +90,13 @@ class _NotFinite(Exception):
         self.where = float(np.broadcast_to(u, values.shape).flat[index])
 
 
-def _formula(node: ir.Formula, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
-    if shift:
-        u = np.subtract(u, shift, out=out)  # out holds the local time, then (read once) the result
-        once = not _reads_u_twice(node.expr)
-        value = arith(node.expr, {"u": u if once else u.copy(), "_u_owned": once})
-    else:
-        value = arith(node.expr, {"u": u, "_out": out})
-    if value is not out:
-        out[...] = value
-    if not _finite(out):
-        raise _NotFinite(node.origin, node.label or "the schedule", out, u)
-
-
 def _finite(values: Array) -> bool:
     """Every value is finite (one summing pass; the exact check only when the sum is not)."""
     return math.isfinite(float(np.add.reduce(values, axis=None))) or bool(np.isfinite(values).all())
 
 
-def _clamp(node: ir.Clamp, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
-    if not ordered:
-        _run(node.body, np.minimum(u - shift, node.hi), False, out)
-        return
-    cut = _edge(u, node.hi, shift, side="left")  # from hi on, every step takes the held value
-    _run(node.body, u[:cut], True, out[:cut], shift)
-    if cut < u.size:
-        tail = np.empty(1)
-        _run(node.body, np.array([node.hi]), True, tail)
-        out[cut:] = tail[0]
-
-
-def _seq(node: ir.Seq, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
-    breaks = np.asarray(node.breaks)
-    if ordered:
-        bounds = [0, *(_edge(u, b, shift, side="left") for b in node.breaks[1:]), u.size]
-        for j, part in enumerate(node.parts):
-            a, b = bounds[j], bounds[j + 1]
-            if b > a:
-                _run(part, u[a:b], True, out[a:b], shift + node.breaks[j])
-        return
-    u = u - shift if shift else u
-    piece = np.searchsorted(breaks, u, side="right") - 1
-    np.maximum(piece, 0, out=piece)
-    for j, part in enumerate(node.parts):
-        sel = np.flatnonzero(piece == j)
-        if sel.size:
-            buf = np.empty(sel.size)
-            _run(part, u[sel] - breaks[j], False, buf)
-            out[sel] = buf
-
-
-def _combine(node: ir.Combine, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
-    u = u - shift if shift else u
-    _run(node.parts[0], u, ordered, out)
-    buf = np.empty(u.shape)
-    for part in node.parts[1:]:
-        _run(part, u, ordered, buf)
-        _BIN[node.op](out, buf, out=out)
-    if not _finite(out):
-        raise _NotFinite(node.origin, "a quotient" if node.op == "/" else f"the {node.op} of its parts", out, u)
-
-
 MAX_SLICED_CYCLES = 512
 """Ordered steps through at most this many cycles are evaluated one slice per cycle."""
-
-
-def _cycles(node: ir.Cycles, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
-    clock = ir.cycle_clock(node.period, node.mult)
-    last = node.count - 1
-    if ordered and u.size:
-        lo = clock.index(float(u[0]) - shift, last)
-        hi = clock.index(float(u[-1]) - shift, last)
-        if hi - lo < MAX_SLICED_CYCLES:
-            _cycles_sliced(node, clock, range(lo, hi + 1), u, out, shift)
-            return
-    _cycles_gathered(node, clock, u - shift if shift else u, out)
 
 
 def _cycles_sliced(node: ir.Cycles, clock: ir.CycleClock, cycles: range, u: Array, out: Array, shift: float) -> None:
@@ -244,12 +144,6 @@ def _cycles_gathered(node: ir.Cycles, clock: ir.CycleClock, u: Array, out: Array
         out *= np.power(node.decay, i)
 
 
-def _quantize(node: ir.Quantize, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
-    k = np.floor_divide(u - shift if shift else u, node.q)
-    uq = np.minimum((k + 1) * node.q, node.hi) if node.at_end else k * node.q
-    _run(node.body, uq, ordered, out)
-
-
 @functools.lru_cache(maxsize=64)
 def recur_table(node: ir.Recur) -> Array:
     """Values of interval ``k = 0 … ⌊hi/every⌋``: ``expr`` applied ``k+1`` times to ``init``."""
@@ -271,15 +165,127 @@ def recur_table(node: ir.Recur) -> Array:
     return table
 
 
-def _recur(node: ir.Recur, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
-    k = np.floor_divide(np.minimum(u - shift, node.hi), node.every).astype(np.int64)
-    np.take(recur_table(node), k, out=out)
+class _Interpreter(ir.Walker):
+    """Every IR node over an array of local times, written into ``out``; arithmetic as arrays."""
+
+    WALKS = ("sched", "arith")
+
+    def _formula(self, node: ir.Formula, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
+        if shift:
+            u = np.subtract(u, shift, out=out)  # out holds the local time, then (read once) the result
+            once = not _reads_u_twice(node.expr)
+            value = arith(node.expr, {"u": u if once else u.copy(), "_u_owned": once})
+        else:
+            value = arith(node.expr, {"u": u, "_out": out})
+        if value is not out:
+            out[...] = value
+        if not _finite(out):
+            raise _NotFinite(node.origin, node.label or "the schedule", out, u)
+
+    def _clamp(self, node: ir.Clamp, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
+        if not ordered:
+            self.walk(node.body, np.minimum(u - shift, node.hi), False, out)
+            return
+        cut = _edge(u, node.hi, shift, side="left")  # from hi on, every step takes the held value
+        self.walk(node.body, u[:cut], True, out[:cut], shift)
+        if cut < u.size:
+            tail = np.empty(1)
+            self.walk(node.body, np.array([node.hi]), True, tail)
+            out[cut:] = tail[0]
+
+    def _seq(self, node: ir.Seq, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
+        breaks = np.asarray(node.breaks)
+        if ordered:
+            bounds = [0, *(_edge(u, b, shift, side="left") for b in node.breaks[1:]), u.size]
+            for j, part in enumerate(node.parts):
+                a, b = bounds[j], bounds[j + 1]
+                if b > a:
+                    self.walk(part, u[a:b], True, out[a:b], shift + node.breaks[j])
+            return
+        u = u - shift if shift else u
+        piece = np.searchsorted(breaks, u, side="right") - 1
+        np.maximum(piece, 0, out=piece)
+        for j, part in enumerate(node.parts):
+            sel = np.flatnonzero(piece == j)
+            if sel.size:
+                buf = np.empty(sel.size)
+                self.walk(part, u[sel] - breaks[j], False, buf)
+                out[sel] = buf
+
+    def _combine(self, node: ir.Combine, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
+        u = u - shift if shift else u
+        self.walk(node.parts[0], u, ordered, out)
+        buf = np.empty(u.shape)
+        for part in node.parts[1:]:
+            self.walk(part, u, ordered, buf)
+            _BIN[node.op](out, buf, out=out)
+        if not _finite(out):
+            raise _NotFinite(node.origin, "a quotient" if node.op == "/" else f"the {node.op} of its parts", out, u)
+
+    def _cycles(self, node: ir.Cycles, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
+        clock = ir.cycle_clock(node.period, node.mult)
+        last = node.count - 1
+        if ordered and u.size:
+            lo = clock.index(float(u[0]) - shift, last)
+            hi = clock.index(float(u[-1]) - shift, last)
+            if hi - lo < MAX_SLICED_CYCLES:
+                _cycles_sliced(node, clock, range(lo, hi + 1), u, out, shift)
+                return
+        _cycles_gathered(node, clock, u - shift if shift else u, out)
+
+    def _quantize(self, node: ir.Quantize, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
+        k = np.floor_divide(u - shift if shift else u, node.q)
+        uq = np.minimum((k + 1) * node.q, node.hi) if node.at_end else k * node.q
+        self.walk(node.body, uq, ordered, out)
+
+    def _recur(self, node: ir.Recur, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
+        k = np.floor_divide(np.minimum(u - shift, node.hi), node.every).astype(np.int64)
+        np.take(recur_table(node), k, out=out)
+
+    # -- arithmetic: (value, owned); owned arrays are temporaries that may be overwritten in place
+    def _const(self, e: ir.Const, env: dict[str, Any]) -> tuple[Any, bool]:
+        return e.value, False
+
+    def _var(self, e: ir.Var, env: dict[str, Any]) -> tuple[Any, bool]:
+        if e.name not in env:
+            raise LrdslError(f"the formula reads '{e.name}', which is not defined here")
+        return env[e.name], e.name == "u" and env.get("_u_owned", False)
+
+    def _param(self, e: ir.Param, env: dict[str, Any]) -> tuple[Any, bool]:
+        raise LrdslError(f"${e.name} is not bound", hint="give its value (API params=, CLI --set)")
+
+    def _bin(self, e: ir.Bin, env: dict[str, Any]) -> tuple[Any, bool]:
+        (a, own_a), (b, own_b) = self.walk(e.a, env), self.walk(e.b, env)
+        fn = _BIN[e.op]
+        if own_a and isinstance(a, np.ndarray) and np.ndim(b) <= a.ndim:
+            return fn(a, b, out=a), True
+        if own_b and isinstance(b, np.ndarray) and np.ndim(a) <= b.ndim:
+            return fn(a, b, out=b), True
+        buf = _fresh(env, a if isinstance(a, np.ndarray) else b)
+        value = fn(a, b) if buf is None else fn(a, b, out=buf)
+        return value, isinstance(value, np.ndarray)
+
+    def _fn(self, e: ir.Fn, env: dict[str, Any]) -> tuple[Any, bool]:
+        x, own = self.walk(e.arg, env)
+        function = _FN[e.name]
+        if own and isinstance(x, np.ndarray):
+            return function(x, out=x), True
+        buf = _fresh(env, x)
+        value = function(x) if buf is None else function(x, out=buf)
+        return value, isinstance(value, np.ndarray)
+
+    def _floor_div(self, e: ir.FloorDiv, env: dict[str, Any]) -> tuple[Any, bool]:
+        return np.floor_divide(arith(e.x, env), e.c), True
+
+    def _ceil_div(self, e: ir.CeilDiv, env: dict[str, Any]) -> tuple[Any, bool]:
+        return -np.floor_divide(-arith(e.x, env), e.c), True
+
+    def _count(self, e: ir.Count, env: dict[str, Any]) -> tuple[Any, bool]:
+        found = np.searchsorted(np.asarray(e.thresholds), self.walk(e.x, env)[0], side="right")
+        return found.astype(np.float64), True
 
 
-_EVAL: dict[type, Callable[[Any, Array, bool, Array, float], None]] = {
-    ir.Formula: _formula, ir.Clamp: _clamp, ir.Seq: _seq, ir.Combine: _combine,
-    ir.Cycles: _cycles, ir.Quantize: _quantize, ir.Recur: _recur,
-}  # fmt: skip
+_INTERPRETER = _Interpreter()
 
 
 def _run(node: ir.Sched, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
@@ -288,7 +294,13 @@ def _run(node: ir.Sched, u: Array, ordered: bool, out: Array, shift: float = 0.0
     ``shift`` is applied lazily: frames that only move time pass it down, so a piece
     of a sequence costs no pass over its steps until a formula needs them.
     """
-    _EVAL[type(node)](node, u, ordered, out, shift)
+    _INTERPRETER.walk(node, u, ordered, out, shift)
+
+
+def _arith(e: ir.Arith, env: dict[str, Any]) -> tuple[Any, bool]:
+    """``(value, owned)``: ``owned`` arrays are temporaries that may be overwritten in place."""
+    result: tuple[Any, bool] = _INTERPRETER.walk(e, env)
+    return result
 
 
 def _edge(u: Array, bound: float, shift: float, side: str) -> int:

@@ -22,9 +22,10 @@ import decimal
 import functools
 import math
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -315,6 +316,15 @@ class CycleClock:
         i = self.index(x, last)
         return i, max(x - self.start(i), 0.0) / self.stretch(i)
 
+    def first_time(self, i: int) -> float:
+        """The least float that has reached cycle ``i``: where a walker reads the cycle's first value."""
+        x = self.start(i)
+        while not self.reached(i, x):
+            x = math.nextafter(x, math.inf)
+        while x > 0 and self.reached(i, math.nextafter(x, -math.inf)):
+            x = math.nextafter(x, -math.inf)
+        return x
+
     def count(self, span: float) -> int:
         """How many cycles start before ``span`` (at least 1)."""
         if span <= 0:
@@ -405,3 +415,64 @@ def _clock_table(
 def cycle_clock(period: Fraction, mult: Fraction) -> CycleClock:
     """The (cached) :class:`CycleClock` of a restart."""
     return CycleClock(period, mult)
+
+
+# --------------------------------------------------------------------------- walkers
+
+SCHED_NODES: tuple[type, ...] = (Formula, Clamp, Seq, Combine, Cycles, Quantize, Recur)
+ARITH_NODES: tuple[type, ...] = (Const, Var, Param, Bin, Fn, FloorDiv, CeilDiv, Count)
+FAMILIES: dict[str, tuple[type, ...]] = {"sched": SCHED_NODES, "arith": ARITH_NODES}
+
+
+def handler_name(kind: type) -> str:
+    """The method that reads nodes of ``kind``: ``Formula`` → ``_formula``, ``FloorDiv`` → ``_floor_div``."""
+    return "_" + "".join("_" + c.lower() if c.isupper() else c for c in kind.__name__).lstrip("_")
+
+
+class Walker:
+    """The base of every reader of the IR: the interpreter, ``explain``, points and every printer.
+
+    A subclass names the node families it reads (``WALKS``: ``"sched"``, ``"arith"``) and has one
+    method per node kind of them, named by :func:`handler_name`. Its dispatch table is built once,
+    when the class is defined: a concrete walker that lacks a handler fails at import, not when a
+    schedule first reaches that node (``abstract=True`` exempts a base class).
+    """
+
+    WALKS: ClassVar[tuple[str, ...]] = ("sched",)
+    _dispatch: ClassVar[dict[type, Callable[..., Any]]] = {}
+
+    def __init_subclass__(cls, abstract: bool = False, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if abstract:
+            return
+        table: dict[type, Callable[..., Any]] = {}
+        missing = []
+        for family in cls.WALKS:
+            for kind in FAMILIES[family]:
+                method = getattr(cls, handler_name(kind), None)
+                if method is None:
+                    missing.append(handler_name(kind))
+                else:
+                    table[kind] = method
+        if missing:
+            raise TypeError(f"{cls.__name__} reads the IR but has no {', '.join(missing)}")
+        cls._dispatch = table
+
+    def walk(self, node: Any, *args: Any) -> Any:
+        """Read ``node`` with the handler for its kind."""
+        return self._dispatch[type(node)](self, node, *args)
+
+
+# --------------------------------------------------------------------------- a lowered schedule
+
+
+@dataclass(frozen=True)
+class Lowered:
+    """A schedule resolved for one run: its IR, total steps and units."""
+
+    ir: Sched
+    total: int
+    steps_per_epoch: float | None
+    text: str
+    arguments: tuple[tuple[str, float | None], ...] = ()
+    """In symbolic lowering: the parameters left as arguments, with their default (or ``None``)."""

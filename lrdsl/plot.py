@@ -18,7 +18,7 @@ import numpy as np
 from lrdsl.errors import LrdslError
 from lrdsl.explain import boundaries
 from lrdsl.interpreter import evaluate_ir
-from lrdsl.lowering.lower import Lowered
+from lrdsl.ir import Lowered
 
 MAX_POINTS = 4000
 """Points drawn per schedule: every step up to this, else an even sample plus each boundary ±1."""

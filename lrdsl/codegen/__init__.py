@@ -20,8 +20,8 @@ from lrdsl.codegen.emitter import Emitter, safe_comment
 from lrdsl.codegen.scalar import ScalarPrinter
 from lrdsl.codegen.tensor import KerasPrinter, TensorPrinter
 from lrdsl.errors import LrdslError, did_you_mean
-from lrdsl.formatter import format_number
-from lrdsl.lowering.lower import Lowered
+from lrdsl.ir import Lowered
+from lrdsl.numbers import format_number
 
 STDLIB = frozenset({"math", "bisect", "decimal", "functools"})
 

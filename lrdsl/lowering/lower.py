@@ -11,11 +11,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from lrdsl import ast as A
 from lrdsl import ir
 from lrdsl.errors import LrdslError
+from lrdsl.ir import Lowered
 from lrdsl.lowering import arith as X
 from lrdsl.lowering.composites import COMPOSITES
 from lrdsl.lowering.context import FROM_WARMUP, MAX_STEPS, Ctx, const, duration, fail
@@ -23,18 +23,6 @@ from lrdsl.lowering.modifiers import build_quantize, build_restart, restart_natu
 from lrdsl.lowering.shapes import SHAPES
 from lrdsl.lowering.symbolic import Number
 from lrdsl.signatures import SIGNATURES
-
-
-@dataclass(frozen=True)
-class Lowered:
-    """A schedule resolved for one run: its IR, total steps and units."""
-
-    ir: ir.Sched
-    total: int
-    steps_per_epoch: float | None
-    text: str
-    arguments: tuple[tuple[str, float | None], ...] = ()
-    """In symbolic lowering: the parameters left as arguments, with their default (or ``None``)."""
 
 
 def lower_schedule(

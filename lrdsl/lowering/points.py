@@ -82,26 +82,41 @@ def _fold(e: ir.Arith, u: float) -> ir.Arith:
     return e  # a parameter
 
 
-def _at(node: ir.Sched, u: float) -> ir.Arith:
-    if isinstance(node, ir.Formula):
+class _Point(ir.Walker):
+    """A schedule node at one local time, as IR arithmetic over its parameters."""
+
+    def _formula(self, node: ir.Formula, u: float) -> ir.Arith:
         return _fold(node.expr, u)
-    if isinstance(node, ir.Clamp):
+
+    def _clamp(self, node: ir.Clamp, u: float) -> ir.Arith:
         return _at(node.body, min(u, node.hi))
-    if isinstance(node, ir.Seq):
+
+    def _seq(self, node: ir.Seq, u: float) -> ir.Arith:
         j = max(i for i, b in enumerate(node.breaks) if b <= u) if u >= 0 else 0
         return _at(node.parts[j], u - node.breaks[j])
-    if isinstance(node, ir.Combine):
+
+    def _combine(self, node: ir.Combine, u: float) -> ir.Arith:
         out = _at(node.parts[0], u)
         for part in node.parts[1:]:
             out = ir.Bin(node.op, out, _at(part, u))
         return out
-    if isinstance(node, ir.Cycles):
+
+    def _cycles(self, node: ir.Cycles, u: float) -> ir.Arith:
         i, local = ir.cycle_clock(node.period, node.mult).local(u, node.count - 1)
         inner = _at(node.body, local)
         return inner if node.decay == 1.0 or i == 0 else ir.Bin("*", ir.Const(node.decay**i), inner)
-    if isinstance(node, ir.Quantize):
+
+    def _quantize(self, node: ir.Quantize, u: float) -> ir.Arith:
         k = math.floor(u / node.q)
         return _at(node.body, min((k + 1) * node.q, node.hi) if node.at_end else k * node.q)
-    if isinstance(node, ir.Recur):
+
+    def _recur(self, node: ir.Recur, u: float) -> ir.Arith:
         return ir.Const(value_at(node, u))
-    raise TypeError(f"unknown node {node!r}")  # pragma: no cover
+
+
+_POINT = _Point()
+
+
+def _at(node: ir.Sched, u: float) -> ir.Arith:
+    result: ir.Arith = _POINT.walk(node, u)
+    return result

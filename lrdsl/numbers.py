@@ -1,0 +1,19 @@
+"""Numbers as a person writes them: the one spelling shared by the formatter, ``explain`` and the printers."""
+
+from __future__ import annotations
+
+
+def format_number(value: float) -> str:
+    """Shortest text that reads back as ``value``: ``5000``, ``0.1``, ``1e-3``, ``2.5e20`` (ties: plain)."""
+    if value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    plain = repr(value)
+    mantissa, sep, exponent = plain.partition("e")
+    if sep:
+        plain = f"{mantissa}e{int(exponent)}"
+    for digits in range(17):
+        mantissa, _, exponent = f"{value:.{digits}e}".partition("e")
+        if float(f"{mantissa}e{exponent}") == value:
+            sci = f"{mantissa}e{int(exponent)}"
+            return sci if len(sci) < len(plain) else plain
+    return plain  # pragma: no cover - 17 significant digits always round-trip
