@@ -22,14 +22,8 @@ Array = npt.NDArray[np.float64]
 MAX_RECUR = ir.MAX_RECUR
 """Lowering refuses more intervals (ir.recur_overrun); checked again here before building a table."""
 
-_FN: dict[str, Callable[..., Any]] = {
-    "neg": np.negative, "sin": np.sin, "cos": np.cos, "tan": np.tan, "exp": np.exp, "log": np.log,
-    "sqrt": np.sqrt, "abs": np.abs, "floor": np.floor, "ceil": np.ceil,
-}  # fmt: skip
-_BIN: dict[str, Callable[..., Any]] = {
-    "+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide, "**": np.power,
-    "min": np.minimum, "max": np.maximum,
-}  # fmt: skip
+_FN: dict[str, Callable[..., Any]] = {"neg": np.negative, **{f: getattr(np, f) for f in ir.MATH_FUNCTIONS}}
+_BIN: dict[str, Callable[..., Any]] = {op: getattr(np, name) for op, name in ir.OPERATORS.items()}
 
 
 def evaluate_ir(node: ir.Sched, steps: npt.ArrayLike) -> Array:

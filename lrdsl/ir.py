@@ -25,10 +25,11 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-import numpy as np
-import numpy.typing as npt
+if TYPE_CHECKING:  # numpy is imported where arrays are made: the parser reads this module's tables
+    import numpy as np
+    import numpy.typing as npt
 
 # --------------------------------------------------------------------------- arithmetic
 
@@ -54,20 +55,35 @@ class Param:
     name: str
 
 
+MATH_FUNCTIONS: tuple[str, ...] = ("sin", "cos", "tan", "exp", "log", "sqrt", "abs", "floor", "ceil")
+"""The functions of one argument in formulas and constants (LANGUAGE.md §3, §8.3): the one table.
+
+The parser, formatter and lowering accept exactly these names; the interpreter computes
+``numpy.<name>``, the tensor printers ``<module>.<name>``, the Python printer ``math.<name>``
+(``abs`` is Python's own). A new function is one more name here.
+"""
+
+OPERATORS: dict[str, str] = {
+    "+": "add", "-": "subtract", "*": "multiply", "/": "divide", "**": "power", "min": "minimum", "max": "maximum",
+}  # fmt: skip
+"""The binary operations of :class:`Bin` and :class:`Combine`, with their numpy-style names
+(the same in numpy, ``jax.numpy`` and ``keras.ops``)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Bin:
-    """``a op b`` for ``+ - * / **``, ``min`` and ``max``."""
+    """``a op b`` for an operation of :data:`OPERATORS`: ``+ - * / **``, ``min`` and ``max``."""
 
-    op: Literal["+", "-", "*", "/", "**", "min", "max"]
+    op: str
     a: Arith
     b: Arith
 
 
 @dataclass(frozen=True, slots=True)
 class Fn:
-    """``name(arg)`` for ``neg sin cos tan exp log sqrt abs floor ceil``."""
+    """``name(arg)`` for ``neg`` (negation) and every name of :data:`MATH_FUNCTIONS`."""
 
-    name: Literal["neg", "sin", "cos", "tan", "exp", "log", "sqrt", "abs", "floor", "ceil"]
+    name: str
     arg: Arith
 
 
@@ -340,6 +356,8 @@ class CycleClock:
     # -- many times at once (the interpreter; ``mult ≠ 1``) -------------------------------------
     def indices(self, x: npt.NDArray[np.float64], last: int) -> npt.NDArray[np.int64]:
         """The cycle of each time in ``x`` (all ≥ 0), at most ``last``: :meth:`index` of each."""
+        import numpy as np
+
         with np.errstate(all="ignore"):
             guess = np.log1p(x * (self.D / self.P)) / self.L
         i = np.clip(np.nan_to_num(guess), 0, last).astype(np.int64)
@@ -358,10 +376,14 @@ class CycleClock:
 
     def stretches(self, i: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
         """:meth:`stretch` of each ``i``."""
+        import numpy as np
+
         with np.errstate(all="ignore"):
             return self._pick(i, 2, np.exp(i * self.L))
 
     def _approx(self, i: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        import numpy as np
+
         with np.errstate(all="ignore"):
             return np.asarray(self.P * np.expm1(i * self.L) / self.D, dtype=np.float64)
 
@@ -374,6 +396,8 @@ class CycleClock:
 
     def _reached(self, i: npt.NDArray[np.int64], x: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
         """:meth:`reached` of each pair: a table below ``exact``, the float test with its window beyond."""
+        import numpy as np
+
         s = self._approx(i)
         out: npt.NDArray[np.bool_] = x > s
         unsure = (i > self.exact) & (np.abs(x - s) <= TOL * (1.0 + i * self.L) * s)
@@ -399,6 +423,8 @@ def _clock_table(
     period: Fraction, mult: Fraction, upto: int
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """For cycles ``0 … upto`` (a power of two at least): the least float not below ``S_i``, ``S_i`` and ``mⁱ``."""
+    import numpy as np
+
     clock = cycle_clock(period, mult)
     size = min(clock.exact, max(16, 1 << upto.bit_length())) + 1
     thresholds, starts, stretches = [], [], []

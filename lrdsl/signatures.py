@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from lrdsl.ir import MATH_FUNCTIONS
+
 Kind = Literal["value", "range", "dur", "shape", "enum", "bool", "formula", "durs", "count", "sched"]
 Role = Literal["shape", "modifier", "combinator", "composite"]
 
@@ -50,10 +52,8 @@ RANGE = P("range", "range", positional=True, required=True)
 SHAPES = ("linear", "cosine", "exp", "poly")
 FORMULA_VARS = ("t", "u", "p", "e", "pi")
 RECUR_VARS = ("lr", "pi")
-MATH_FUNCS: dict[str, int] = {
-    "sin": 1, "cos": 1, "tan": 1, "exp": 1, "log": 1, "sqrt": 1,
-    "floor": 1, "ceil": 1, "abs": 1, "min": 2, "max": 2,
-}  # fmt: skip
+MATH_FUNCS: dict[str, int] = {**dict.fromkeys(MATH_FUNCTIONS, 1), "min": 2, "max": 2}
+"""Each math function's number of arguments: the IR's functions of one argument, and min/max."""
 
 SIGNATURES: dict[str, Sig] = {
     s.name: s

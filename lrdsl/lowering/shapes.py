@@ -211,9 +211,6 @@ def _warmup(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     return leaf(X.exponential(a, b, d), d, call, label)
 
 
-_MATH = {"sin", "cos", "tan", "exp", "log", "sqrt", "abs", "floor", "ceil"}
-
-
 def formula(node: A.Node, ctx: Ctx, d: float) -> ir.Arith:
     """A ``fn``/``recur`` formula as IR arithmetic of the local step ``u``.
 
@@ -242,9 +239,9 @@ def formula(node: A.Node, ctx: Ctx, d: float) -> ir.Arith:
     if isinstance(node, A.Call):
         args = [formula(a.value, ctx, d) for a in node.args]
         if node.name in ("min", "max"):
-            return ir.Bin(node.name, args[0], args[1])  # type: ignore[arg-type]
-        assert node.name in _MATH
-        return ir.Fn(node.name, args[0])  # type: ignore[arg-type]
+            return ir.Bin(node.name, args[0], args[1])
+        assert node.name in ir.MATH_FUNCTIONS
+        return ir.Fn(node.name, args[0])
     raise fail(node, "expected a formula")  # pragma: no cover
 
 

@@ -114,7 +114,7 @@ def lift(op: str, a: Number, b: Number) -> Number:
         return a  # x + 0, x − 0, x·1, x/1, x¹
     if (op == "+" and not isinstance(a, Sym) and a == 0) or (op == "*" and not isinstance(a, Sym) and a == 1.0):
         return b  # 0 + x, 1·x
-    return Sym(value, ir.Bin(op, expr(a), expr(b)), params_of(a) | params_of(b))  # type: ignore[arg-type]
+    return Sym(value, ir.Bin(op, expr(a), expr(b)), params_of(a) | params_of(b))
 
 
 def log(x: Number) -> Number:
