@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import numpy as np
 import numpy.typing as npt
 
-from lrdsl.ast import Schedule
+from lrdsl.ast import Schedule, checked
 from lrdsl.errors import LrdslError
 from lrdsl.lowering.lower import Lowered, lower_schedule
 from lrdsl.parser import parse
@@ -26,9 +26,9 @@ def check_size(count: int) -> None:
 
 
 def as_schedule(schedule: str | Schedule) -> Schedule:
-    """``schedule`` parsed if it is text."""
+    """``schedule`` parsed if it is text; a :class:`Schedule` must be a tree the parser produces."""
     if isinstance(schedule, Schedule):
-        return schedule
+        return checked(schedule)
     return parse(schedule)
 
 
@@ -56,6 +56,7 @@ def evaluate(
     """
     from lrdsl.interpreter import evaluate_ir, evaluate_range
 
+    schedule = as_schedule(schedule)
     plan = lower(schedule, total_steps, steps_per_epoch, params)
     try:
         if steps is None:
@@ -65,7 +66,7 @@ def evaluate(
         check_size(at.size)
         return evaluate_ir(plan.ir, at)
     except LrdslError as err:
-        raise err.with_source(as_schedule(schedule).source or plan.text) from None
+        raise err.with_source(schedule.source or plan.text) from None
 
 
 def _steps(steps: npt.ArrayLike) -> npt.NDArray[np.int64]:

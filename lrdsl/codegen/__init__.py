@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import jinja2
 
-from lrdsl.ast import Schedule
+from lrdsl.ast import Schedule, is_param_name
 from lrdsl.codegen.emitter import Emitter, safe_comment
 from lrdsl.codegen.scalar import ScalarPrinter
 from lrdsl.codegen.tensor import KerasPrinter, TensorPrinter
@@ -128,7 +128,7 @@ RESERVED = frozenset({
 
 def check_parameter(name: str) -> str:
     """``name`` if a ``$parameter`` of that name can be an argument of generated code."""
-    if keyword.iskeyword(name) or name in RESERVED or name.startswith("_"):
+    if not is_param_name(name) or keyword.iskeyword(name) or name in RESERVED or name.startswith("_"):
         raise LrdslError(
             f"parameter ${name} cannot be an argument of generated code",
             hint="rename it (it clashes with a Python keyword or a name the code uses)",

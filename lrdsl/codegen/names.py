@@ -1,0 +1,43 @@
+"""The names a printer writes into code, each checked against the IR's own types before it is printed.
+
+Lowering only produces the names of :mod:`lrdsl.ir`'s ``Literal`` types, and parameter names the
+grammar accepts; these checks make sure that no other text (from a tree built around the
+parser) ever becomes code, whatever path it took to the printer.
+"""
+
+from __future__ import annotations
+
+import functools
+import typing
+
+from lrdsl import ir
+from lrdsl.ast import is_param_name
+from lrdsl.errors import LrdslError
+
+
+@functools.cache
+def allowed(node: type, field: str) -> frozenset[str]:
+    """The values of ``node.field``'s ``Literal`` type in :mod:`lrdsl.ir` (``ir.Var.name``: u, lr)."""
+    return frozenset(typing.get_args(typing.get_type_hints(node)[field]))
+
+
+def known(value: str, node: type, field: str) -> str:
+    """``value`` if ``node.field`` may hold it, else an :class:`LrdslError` (nothing is printed)."""
+    if not isinstance(value, str) or value not in allowed(node, field):
+        raise refused(f"{node.__name__}.{field}", value)
+    return value
+
+
+def param_key(e: ir.Param) -> str:
+    """The name of parameter ``e`` if the grammar accepts it (it is printed inside ``p["…"]``)."""
+    if not is_param_name(e.name):
+        raise refused("parameter name", e.name)
+    return e.name
+
+
+def refused(what: str, value: object) -> LrdslError:
+    """The error for a name that no schedule can produce."""
+    return LrdslError(
+        f"refusing to generate code: {value!r} is not a {what} of the language",
+        hint="schedules come from lrdsl.parse(text); a tree built around the parser cannot be printed",
+    )

@@ -1,0 +1,259 @@
+"""Untrusted input never becomes code: trees from JSON or dicts, hand-built trees.
+
+A schedule tree validated from JSON, a dict or built with ``model_construct`` reaches code
+generation only if it is exactly a tree the parser produces; the printers refuse any other
+name on their own.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pydantic
+import pytest
+
+import lrdsl
+from lrdsl import ast as A
+from lrdsl import ir
+from lrdsl.api import as_schedule
+from lrdsl.codegen import TARGETS, generate, generate_lowered
+from lrdsl.lowering.lower import Lowered
+from lrdsl.runtime import load_generated
+from tests.frameworks import need
+from tests.gen_cases import cases
+
+IDENTITY = Path(__file__).parent / "fixtures" / "identity.lrdsl"
+VALID = [c["expr"] for c in cases()] + [
+    ln for ln in IDENTITY.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")
+]
+
+
+def _payload(marker: Path) -> str:
+    """Python that creates ``marker`` if it is ever executed."""
+    return f"__import__('pathlib').Path({str(marker)!r}).touch() or u"
+
+
+def _swap(tree: Any, key: str, old: object, new: object) -> bool:
+    """Replace the first ``key: old`` in a dumped tree with ``key: new`` (in place)."""
+    if isinstance(tree, dict):
+        if key in tree and tree[key] == old and type(tree[key]) is type(old):
+            tree[key] = new
+            return True
+        return any(_swap(v, key, old, new) for v in tree.values())
+    if isinstance(tree, list):
+        return any(_swap(v, key, old, new) for v in tree)
+    return False
+
+
+def _dump(text: str) -> dict[str, Any]:
+    """The JSON dump of a parsed schedule, as plain dicts and lists."""
+    tree: dict[str, Any] = json.loads(lrdsl.parse(text).model_dump_json())
+    return tree
+
+
+def _tampered(text: str, key: str, old: object, new: object) -> dict[str, Any]:
+    tree = _dump(text)
+    assert _swap(tree, key, old, new), (text, key, old)
+    return tree
+
+
+_KINDS: dict[str, type[A.Node]] = {
+    cls.model_fields["kind"].default: cls
+    for cls in (A.Num, A.Param, A.Name, A.Bool, A.Neg, A.BinOp, A.Seq, A.Duration, A.Range, A.ListExpr, A.Arg, A.Call)
+}
+
+
+def _construct(value: Any) -> Any:
+    """A dumped tree rebuilt with ``model_construct`` (no validation at all)."""
+    if isinstance(value, dict) and value.get("kind") in _KINDS:
+        fields = {k: _construct(v) for k, v in value.items() if k != "kind"}
+        return _KINDS[value["kind"]].model_construct(**fields)
+    if isinstance(value, list):
+        return tuple(_construct(v) for v in value)
+    return value
+
+
+def _unchecked(tree: dict[str, Any]) -> A.Schedule:
+    return A.Schedule.model_construct(expr=_construct(tree["expr"]))
+
+
+# Every place of a tree where text or a number reaches lowering or code: (schedule, key, old value).
+PLACES = [
+    ("fn(u, 10)", "id", "u"),  # a formula variable
+    ("recur(lr * 0.9, 10, from=0.1)", "id", "lr"),
+    ("cosine(0.1→0, 10) * quantize(2, at=end)", "id", "end"),  # an enum value
+    ("warmup(linear, 5) >> const(0.1)", "id", "linear"),  # a shape name
+    ("cosine($peak→0, 10)", "name", "peak"),  # a parameter
+    ("fn(exp(u), 10)", "name", "exp"),  # a math function
+    ("cosine(0.1→0, 10)", "name", "cosine"),  # a shape
+    ("cosine(0.1→0, 10)", "name", "dur"),  # an argument name
+    ("linear(0→1, 10) + 0.5", "op", "+"),
+    ("cosine(0.1→0, 1ep)", "unit", "ep"),
+]
+
+
+@pytest.mark.parametrize(("text", "key", "old"), PLACES)
+def test_text_from_json_is_refused_at_every_place_and_never_runs(text: str, key: str, old: str, tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    hostile = _tampered(text, key, old, _payload(marker))
+    with pytest.raises(pydantic.ValidationError):
+        A.Schedule.model_validate_json(json.dumps(hostile))
+    with pytest.raises(pydantic.ValidationError):
+        A.Schedule.model_validate(hostile)
+    bypass = _unchecked(hostile)  # built without validation: the API re-checks it
+    for target in TARGETS:
+        with pytest.raises(lrdsl.LrdslError, match="not one the parser produces"):
+            generate(bypass, target, 100, 10)
+    with pytest.raises(lrdsl.LrdslError):
+        load_generated(bypass, "python", 100, 10).lr(1)
+    with pytest.raises(lrdsl.LrdslError):
+        lrdsl.evaluate(bypass, 100, 10)  # was a KeyError
+    assert not marker.exists()
+
+
+def test_the_reported_injection_is_refused(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    text = lrdsl.parse("fn(u, 10)").model_dump_json()
+    text = text.replace('"id":"u"', '"id":' + json.dumps(_payload(marker)))
+    with pytest.raises(pydantic.ValidationError, match="is not a name of the language"):
+        load_generated(A.Schedule.model_validate_json(text), "python").lr(1)
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "old", "new"),
+    [
+        ("cosine(0.1→0, 10)", "value", 10.0, float("nan")),
+        ("cosine(0.1→0, 10)", "value", 10.0, float("inf")),
+        ("cosine(0.1→0, 10)", "value", 10.0, -1.0),
+        ("cosine(0.1→0, 10)", "value", 10.0, True),
+        ("cosine(0.1→0, 10)", "value", 10.0, "10"),
+        ("poly(1→0, 10, cycle=true)", "value", True, 1),
+        ("poly(1→0, 10, cycle=true)", "value", True, "true"),
+        ("multistep(0.1, at=[3, 6])", "items", [], []),  # an empty list
+        ("cosine($peak→0, 10)", "name", "peak", "pëak"),  # not the grammar's ASCII identifier
+        ("cosine($peak→0, 10)", "name", "peak", "1peak"),
+        ("cosine($peak→0, 10)", "name", "peak", 7),
+        ("fn(u, 10)", "id", "u", "end"),  # a word of the language, but not a variable of fn()
+        ("recur(lr * 0.9, 10, from=0.1)", "id", "lr", "t"),  # fn()'s variable, not recur()'s
+        ("cosine(0.1→0, 10) * quantize(2, at=end)", "id", "end", "u"),
+        ("cosine(0.1→0, 10)", "name", "cosine", "sin"),  # a math function as a phase
+        ("fn(exp(u), 10)", "name", "exp", "cosine"),  # a shape inside a formula
+        ("cosine(0.1→0, 10)", "name", "dur", "x0"),  # a math argument name on a shape
+    ],
+)
+def test_trees_the_parser_would_not_produce_are_refused(text: str, key: str, old: object, new: object) -> None:
+    tree = _dump(text)
+    if key == "items":  # nested list: a list inside multistep's list
+        tree["expr"]["args"][1]["value"]["items"].append({"kind": "list", "items": []})
+    else:
+        assert _swap(tree, key, old, new)
+    with pytest.raises(pydantic.ValidationError):
+        A.Schedule.model_validate(tree)
+    with pytest.raises(pydantic.ValidationError):
+        A.Schedule.model_validate_json(json.dumps(tree))
+    if key != "items" and new == old:  # 1 for True: the API goes on with the parser's own tree, equal to this one
+        assert as_schedule(_unchecked(tree)) is lrdsl.parse(text)
+    else:
+        with pytest.raises(lrdsl.LrdslError):
+            lrdsl.evaluate(_unchecked(tree), 100)
+
+
+def test_unknown_fields_and_kinds_are_refused() -> None:
+    tree = _dump("cosine(0.1→0, 10)")
+    with pytest.raises(pydantic.ValidationError):
+        A.Schedule.model_validate({**tree, "text": "__import__('os')"})
+    bad = copy.deepcopy(tree)
+    bad["expr"]["kind"] = "code"
+    with pytest.raises(pydantic.ValidationError):
+        A.Schedule.model_validate(bad)
+
+
+@pytest.mark.parametrize("text", VALID)
+def test_every_parsed_schedule_survives_json_and_dict(text: str) -> None:
+    parsed = lrdsl.parse(text)
+    again = A.Schedule.model_validate_json(parsed.model_dump_json())
+    assert again == parsed and str(again) == str(parsed)
+    assert A.Schedule.model_validate(parsed.model_dump()) == parsed
+    assert as_schedule(_unchecked(_dump(text))) == parsed  # the API takes a hand-built copy too
+
+
+def test_malformed_hand_built_trees_are_errors_not_crashes() -> None:
+    deep: A.Node = A.Num.model_construct(value=1.0)
+    for _ in range(100_000):
+        deep = A.Neg.model_construct(operand=deep)
+    for tree in [
+        A.Schedule.model_construct(),
+        A.Schedule.model_construct(expr=A.Call.model_construct(name="cosine", args=None)),
+        A.Schedule.model_construct(expr="cosine(0.1→0)"),
+        A.Schedule.model_construct(expr=deep),
+    ]:
+        with pytest.raises(lrdsl.LrdslError):
+            lrdsl.evaluate(tree, 10)
+
+
+def test_a_schedule_field_rechecks_a_schedule_instance(tmp_path: Path) -> None:
+    class Config(pydantic.BaseModel):
+        lr: lrdsl.ScheduleField
+
+    hostile = _unchecked(_tampered("fn(u, 10)", "id", "u", _payload(tmp_path / "pwned")))
+    with pytest.raises(pydantic.ValidationError, match="not one the parser produces"):
+        Config(lr=hostile)
+    assert Config(lr=lrdsl.parse("cosine(0.1→0)")).lr == lrdsl.parse("cosine(0.1→0)")
+
+
+def test_a_schedule_with_a_forged_source_is_checked_by_its_tree() -> None:
+    tree = _unchecked(_tampered("fn(u, 10)", "id", "u", "os"))
+    object.__setattr__(tree, "__pydantic_private__", {"_span": None, "_source": "fn(u, 10)"})
+    with pytest.raises(lrdsl.LrdslError):
+        lrdsl.evaluate(tree)
+
+
+@pytest.mark.frameworks
+def test_framework_adapters_refuse_a_hand_built_tree(tmp_path: Path) -> None:
+    torch = need("torch")
+    need("optax")
+    marker = tmp_path / "pwned"
+    hostile = _unchecked(_tampered("fn(u, 10)", "id", "u", _payload(marker)))
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+    with pytest.raises(lrdsl.LrdslError):
+        lrdsl.torch.scheduler(opt, hostile)
+    with pytest.raises(lrdsl.LrdslError):
+        lrdsl.optax.schedule(hostile)(1)
+    assert not marker.exists()
+
+
+# -- the printers refuse what lowering never produces (defence in depth) ------------------------
+
+
+def _formula(expr: ir.Arith) -> ir.Sched:
+    return ir.Clamp(10.0, ir.Formula(expr, label="x"))
+
+
+EVIL = "__import__('os').getpid()"
+PRINTER_CASES = {
+    "var": _formula(ir.Var(EVIL)),  # type: ignore[arg-type]
+    "param": _formula(ir.Param('peak"] + ' + EVIL + ' + p["peak')),
+    "bin": _formula(ir.Bin(f"+ {EVIL} +", ir.Const(1.0), ir.Const(2.0))),  # type: ignore[arg-type]
+    "fn": _formula(ir.Fn(EVIL, ir.Const(1.0))),  # type: ignore[arg-type]
+    "combine": ir.Combine(f"+ {EVIL} +", (_formula(ir.Const(1.0)), _formula(ir.Const(2.0)))),  # type: ignore[arg-type]
+}
+
+
+@pytest.mark.parametrize("target", list(TARGETS))
+@pytest.mark.parametrize("case", list(PRINTER_CASES))
+def test_printers_refuse_a_name_lowering_never_produces(target: str, case: str) -> None:
+    plan = Lowered(PRINTER_CASES[case], 10, None, "x")
+    with pytest.raises(lrdsl.LrdslError, match="refusing to generate code"):
+        generate_lowered(plan, target)
+    assert "lr_at" in generate_lowered(Lowered(_formula(ir.Const(0.5)), 10, None, "x"), "torch")
+
+
+@pytest.mark.parametrize("target", list(TARGETS))
+def test_a_hostile_argument_name_is_refused(target: str) -> None:
+    plan = Lowered(_formula(ir.Param("peak")), 10, None, "x", arguments=(("peak=__import__('os')", 0.1),))
+    with pytest.raises(lrdsl.LrdslError, match="cannot be an argument"):
+        generate_lowered(plan, target)
