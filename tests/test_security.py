@@ -1,14 +1,15 @@
-"""Untrusted input never becomes code: trees from JSON or dicts, hand-built trees.
+"""Untrusted input never becomes code: trees from JSON or dicts, hand-built trees, names.
 
 A schedule tree validated from JSON, a dict or built with ``model_construct`` reaches code
 generation only if it is exactly a tree the parser produces; the printers refuse any other
-name on their own.
+name on their own. ``--name`` and ``$parameter`` names never shadow what the code uses.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,9 @@ from lrdsl.api import as_schedule
 from lrdsl.codegen import TARGETS, generate, generate_lowered
 from lrdsl.lowering.lower import Lowered
 from lrdsl.runtime import load_generated
-from tests.frameworks import need
+from tests.frameworks import need, run_worker
 from tests.gen_cases import cases
+from tests.names_worker import results
 
 IDENTITY = Path(__file__).parent / "fixtures" / "identity.lrdsl"
 VALID = [c["expr"] for c in cases()] + [
@@ -257,3 +259,47 @@ def test_a_hostile_argument_name_is_refused(target: str) -> None:
     plan = Lowered(_formula(ir.Param("peak")), 10, None, "x", arguments=(("peak=__import__('os')", 0.1),))
     with pytest.raises(lrdsl.LrdslError, match="cannot be an argument"):
         generate_lowered(plan, target)
+
+
+# -- names of the generated function or class, and of parameters --------------------------------
+
+REFUSED_NAMES = {
+    "python": ["float", "int", "max", "min", "range", "print", "ValueError", "math", "bisect"],
+    "torch": ["float", "max", "zip", "super", "math", "bisect", "lr_at", "LRScheduler"],
+    "paddle": ["float", "int", "max", "math", "lr_at", "LRScheduler"],
+    "optax": ["float", "int", "math", "jax", "jnp", "p"],
+    "keras": ["float", "int", "math", "keras", "ops"],
+}
+
+
+@pytest.mark.parametrize(("target", "name"), [(t, n) for t, names in REFUSED_NAMES.items() for n in names])
+def test_a_name_that_would_shadow_what_the_code_uses_is_refused(target: str, name: str) -> None:
+    with pytest.raises(lrdsl.LrdslError, match="--name"):
+        generate("recur(lr * 0.9, 10, from=0.1) >> cosine($peak→0) * restart(mult=2)", target, 300, name=name)
+
+
+@pytest.mark.parametrize(
+    "name", ["index", "step", "self", "optimizer", "key", "mode", "last_epoch", "p", "math", "jnp"]
+)
+def test_a_parameter_name_that_clashes_in_any_target_is_refused(name: str) -> None:
+    for target in TARGETS:
+        with pytest.raises(lrdsl.LrdslError, match="cannot be an argument"):
+            generate(f"cosine(${name}→0)", target, 100, params={name: 0.5})
+
+
+@pytest.mark.frameworks
+@pytest.mark.parametrize("target", ["python", "torch", "optax", "keras"])
+def test_code_runs_with_unusual_names_and_parameters(target: str) -> None:
+    if target == "keras":
+        os.environ.setdefault("KERAS_BACKEND", "jax")
+    need({"python": "math", "torch": "torch", "optax": "jax", "keras": "keras"}[target])
+    report = results(target)
+    assert len(report) >= 20
+    assert not {k: v for k, v in report.items() if v is not None}
+
+
+@pytest.mark.frameworks
+def test_paddle_code_runs_with_unusual_names_and_parameters() -> None:
+    need("paddle")
+    report = run_worker("tests.names_worker", {"LRDSL_TARGET": "paddle"})
+    assert len(report["results"]) >= 20

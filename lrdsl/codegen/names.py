@@ -7,7 +7,9 @@ parser) ever becomes code, whatever path it took to the printer.
 
 from __future__ import annotations
 
+import builtins
 import functools
+import symtable
 import typing
 
 from lrdsl import ir
@@ -41,3 +43,32 @@ def refused(what: str, value: object) -> LrdslError:
         f"refusing to generate code: {value!r} is not a {what} of the language",
         hint="schedules come from lrdsl.parse(text); a tree built around the parser cannot be printed",
     )
+
+
+def used_beside(code: str, name: str) -> frozenset[str]:
+    """The names that the identifier ``name`` of module ``code`` could not be renamed to.
+
+    Read from the module's symbol tables (:mod:`symtable`): every builtin, every name of the
+    module scope, every name of a scope where ``name`` is bound or read, and every name that a
+    scope inside ``name``'s binding reads from outside itself (a global, or a free variable when
+    ``name`` is bound in a function), which the renamed binding would capture. Renaming ``name``
+    to anything else changes no binding: the code means the same.
+    """
+    out = set(dir(builtins))
+
+    def walk(table: symtable.SymbolTable, reach: frozenset[str]) -> None:
+        symbols = {s.get_name(): s for s in table.get_symbols()}
+        own = symbols.get(name)
+        if own is not None or table.get_type() == "module":
+            out.update(symbols)
+        out.update(
+            n for n, s in symbols.items() if ("global" in reach and s.is_global()) or ("free" in reach and s.is_free())
+        )
+        if own is not None and (own.is_assigned() or own.is_parameter() or own.is_imported() or own.is_namespace()):
+            reach = reach | ({"global"} if table.get_type() == "module" else {"global", "free"})
+        for child in table.get_children():
+            walk(child, reach)
+
+    walk(symtable.symtable(code, "<generated>", "exec"), frozenset())
+    out.discard(name)
+    return frozenset(out)
