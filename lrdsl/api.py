@@ -9,7 +9,7 @@ import numpy.typing as npt
 
 from lrdsl.ast import Schedule, checked
 from lrdsl.errors import LrdslError
-from lrdsl.lowering.lower import Lowered, lower_schedule
+from lrdsl.lowering.lower import Lowered, lower_schedule, real_number
 from lrdsl.parser import parse
 
 MAX_AT_ONCE = 200_000_000
@@ -70,10 +70,18 @@ def evaluate(
 
 
 def _steps(steps: npt.ArrayLike) -> npt.NDArray[np.int64]:
+    """``steps`` as whole numbers: any real number type (numpy's, ``Fraction``…), never a bool."""
+    if isinstance(steps, (list, tuple)) and any(isinstance(x, (bool, np.bool_)) for x in steps):
+        raise LrdslError("steps must be whole numbers, not booleans")
     try:
         arr = np.asarray(steps)
     except (TypeError, ValueError) as exc:
         raise LrdslError(f"steps must be whole numbers: {exc}") from None
+    if arr.dtype.kind == "O":  # Fraction, big ints…: each a real number
+        values = [real_number(x) for x in arr.reshape(-1)]
+        if any(v is None for v in values):
+            raise LrdslError("steps must be whole numbers")
+        arr = np.array(values, dtype=np.float64)
     if arr.dtype.kind == "f":
         if not np.all(np.isfinite(arr)) or np.any(arr != np.floor(arr)):
             raise LrdslError("steps must be whole numbers")

@@ -1,4 +1,4 @@
-"""Untrusted input never becomes code: trees from JSON or dicts, hand-built trees, names.
+"""Untrusted input never becomes code: trees from JSON or dicts, hand-built trees, names, numbers.
 
 A schedule tree validated from JSON, a dict or built with ``model_construct`` reaches code
 generation only if it is exactly a tree the parser produces; the printers refuse any other
@@ -10,9 +10,11 @@ from __future__ import annotations
 import copy
 import json
 import os
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pydantic
 import pytest
 
@@ -303,3 +305,75 @@ def test_paddle_code_runs_with_unusual_names_and_parameters() -> None:
     need("paddle")
     report = run_worker("tests.names_worker", {"LRDSL_TARGET": "paddle"})
     assert len(report["results"]) >= 20
+
+
+# -- numbers of any real type, never a bool, never NaN or infinity ---------------------------------
+
+E = "warmup(linear, 1ep) >> cosine($peak→0)"
+
+
+@pytest.mark.parametrize(
+    ("total", "spe", "peak"),
+    [
+        (np.int64(100), np.float32(10), np.float32(0.5)),
+        (np.int32(100), np.int64(10), np.float64(0.5)),
+        (np.uint16(100), Fraction(10), Fraction(1, 2)),
+        (100.0, np.float16(10), 0.5),
+        (np.float32(100), 10, np.int8(1) / 2),
+    ],
+)
+def test_numbers_of_any_real_type_are_accepted(total: Any, spe: Any, peak: Any) -> None:
+    want = lrdsl.evaluate(E, 100, 10.0, params={"peak": 0.5})
+    np.testing.assert_array_equal(lrdsl.evaluate(E, total, spe, params={"peak": peak}), want)
+    steps = [np.int64(3), Fraction(5), 7.0, np.uint8(9), np.float32(11)]
+    np.testing.assert_array_equal(
+        lrdsl.evaluate(E, total, spe, steps=steps, params={"peak": peak}), want[[3, 5, 7, 9, 11]]
+    )
+    assert lrdsl.lower(E, total, spe, params={"peak": peak}).total == 100
+    assert generate(E, "python", total, spe, params={"peak": peak}) == generate(
+        E, "python", 100, 10, params={"peak": 0.5}
+    )
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"total_steps": True},
+        {"total_steps": np.bool_(True)},
+        {"total_steps": 100.5},
+        {"total_steps": np.float64("nan")},
+        {"total_steps": "100"},
+        {"steps_per_epoch": np.float32("inf")},
+        {"steps_per_epoch": False},
+        {"params": {"peak": True}},
+        {"params": {"peak": np.bool_(False)}},
+        {"params": {"peak": np.float32("nan")}},
+        {"params": {"peak": float("-inf")}},
+        {"params": {"peak": "0.5"}},
+        {"steps": [True, 2]},
+        {"steps": [Fraction(1, 2)]},
+        {"steps": np.array([True])},
+        {"steps": [np.float64("nan")]},
+    ],
+)
+def test_bools_and_non_finite_numbers_are_refused(bad: dict[str, Any]) -> None:
+    kwargs: dict[str, Any] = {"total_steps": 100, "steps_per_epoch": 10, "params": {"peak": 0.5}, **bad}
+    with pytest.raises(lrdsl.LrdslError):
+        lrdsl.evaluate(E, **kwargs)
+    if "steps" not in bad:
+        with pytest.raises(lrdsl.LrdslError):
+            generate(E, "python", **kwargs)
+
+
+@pytest.mark.frameworks
+def test_adapters_take_numpy_numbers() -> None:
+    torch = need("torch")
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+    sched = lrdsl.torch.scheduler(opt, E, np.int64(100), np.float32(10), {"peak": np.float32(0.5)})
+    want = lrdsl.evaluate(E, 100, 10, params={"peak": 0.5})
+    seen = []
+    for _ in range(20):
+        seen.append(opt.param_groups[0]["lr"])
+        opt.step()
+        sched.step()
+    np.testing.assert_allclose(seen, want[:20], rtol=1e-12, atol=0)
