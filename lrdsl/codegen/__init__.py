@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import builtins
 import functools
+import hashlib
 import keyword
 import re
 from collections.abc import Callable, Mapping
@@ -80,7 +81,8 @@ def generate_lowered(plan: Lowered, target: str, name: str | None = None) -> str
     """Source code for an already lowered schedule.
 
     The module is first rendered with a stand-in for ``name`` to read the names its code uses
-    (:func:`used_beside`); ``name`` must be none of them.
+    (:func:`used_beside`); ``name`` must be none of them. Keras code registers its class as
+    ``lrdsl>NAME_HASH``, ``HASH`` from the code itself, so that no two schedules share a registration.
     """
     spec = TARGETS.get(target)
     if spec is None:
@@ -108,15 +110,17 @@ def generate_lowered(plan: Lowered, target: str, name: str | None = None) -> str
             f"--name {chosen!r} would shadow a builtin or a name the generated {target} code uses",
             hint="choose another name",
         )
-    return _render(spec, fields, chosen, emitter.imports)
+    code = _render(spec, fields, chosen, emitter.imports)
+    registered = f"{chosen}_{hashlib.sha256(code.encode()).hexdigest()[:12]}"
+    return _render(spec, fields, chosen, emitter.imports, registered)
 
 
 _PROBE = "lrdsl_probe_7c1e5a"
 """A stand-in for a name chosen by the user, to read what the generated code uses around it."""
 
 
-def _render(spec: Target, fields: dict[str, object], name: str, imports: set[str]) -> str:
-    """``spec``'s template filled in."""
+def _render(spec: Target, fields: dict[str, object], name: str, imports: set[str], registered: str = "") -> str:
+    """``spec``'s template filled in; ``registered`` is the Keras registration name."""
     code = (
         _env()
         .get_template(spec.template)
@@ -125,6 +129,7 @@ def _render(spec: Target, fields: dict[str, object], name: str, imports: set[str
             usage=spec.usage,
             imports=_imports(imports, spec.extra_imports),
             name=name,
+            registered=registered or name,
             **fields,
         )
     )
