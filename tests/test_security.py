@@ -197,6 +197,9 @@ def test_malformed_hand_built_trees_are_errors_not_crashes() -> None:
     ]:
         with pytest.raises(lrdsl.LrdslError):
             lrdsl.evaluate(tree, 10)
+    stripped = A.Schedule.model_construct(expr=A.Num.model_construct(value=0.1))
+    object.__setattr__(stripped, "__pydantic_private__", None)  # no source, no span
+    assert list(lrdsl.evaluate(stripped, 3)) == [0.1, 0.1, 0.1]
 
 
 def test_a_schedule_field_rechecks_a_schedule_instance(tmp_path: Path) -> None:
