@@ -82,7 +82,7 @@ def generate_lowered(plan: Lowered, target: str, name: str | None = None) -> str
 
     The module is first rendered with a stand-in for ``name`` to read the names its code uses
     (:func:`used_beside`); ``name`` must be none of them. Keras code registers its class as
-    ``lrdsl>NAME_HASH``, ``HASH`` from the code itself, so that no two schedules share a registration.
+    ``lrdsl>NAME_HASH``, ``HASH`` from that rendering, so that no two schedules share a registration.
     """
     spec = TARGETS.get(target)
     if spec is None:
@@ -110,8 +110,7 @@ def generate_lowered(plan: Lowered, target: str, name: str | None = None) -> str
             f"--name {chosen!r} would shadow a builtin or a name the generated {target} code uses",
             hint="choose another name",
         )
-    code = _render(spec, fields, chosen, emitter.imports)
-    registered = f"{chosen}_{hashlib.sha256(code.encode()).hexdigest()[:12]}"
+    registered = f"{chosen}_{hashlib.sha256(probe.encode()).hexdigest()[:12]}"
     return _render(spec, fields, chosen, emitter.imports, registered)
 
 

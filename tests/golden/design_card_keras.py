@@ -54,7 +54,7 @@ def _phases_8(u):
     return ops.where(u < 250, v0, v1)
 
 
-@keras.saving.register_keras_serializable(package="lrdsl", name="Schedule_d50a017894f9")
+@keras.saving.register_keras_serializable(package="lrdsl", name="Schedule_998f95f8504e")
 class Schedule(keras.optimizers.schedules.LearningRateSchedule):
     """A Keras 3 schedule built only from ``keras.ops``: it runs on every backend."""
 

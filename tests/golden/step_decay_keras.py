@@ -32,7 +32,7 @@ def _phases_3(u):
     return ops.where(u < 140, v0, v1)
 
 
-@keras.saving.register_keras_serializable(package="lrdsl", name="Schedule_49756eb0a0f4")
+@keras.saving.register_keras_serializable(package="lrdsl", name="Schedule_a7fa2b5bfec3")
 class Schedule(keras.optimizers.schedules.LearningRateSchedule):
     """A Keras 3 schedule built only from ``keras.ops``: it runs on every backend."""
 
