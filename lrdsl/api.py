@@ -7,10 +7,10 @@ from collections.abc import Mapping
 import numpy as np
 import numpy.typing as npt
 
-from lrdsl.ast import Schedule
+from lrdsl.ast import Schedule, checked
 from lrdsl.errors import LrdslError
 from lrdsl.ir import Lowered
-from lrdsl.lowering.lower import lower_schedule
+from lrdsl.lowering.lower import lower_schedule, real_number
 from lrdsl.parser import parse
 
 MAX_AT_ONCE = 200_000_000
@@ -27,9 +27,9 @@ def check_size(count: int) -> None:
 
 
 def as_schedule(schedule: str | Schedule) -> Schedule:
-    """``schedule`` parsed if it is text."""
+    """``schedule`` parsed if it is text; a :class:`Schedule` must be a tree the parser produces."""
     if isinstance(schedule, Schedule):
-        return schedule
+        return checked(schedule)
     return parse(schedule)
 
 
@@ -57,6 +57,7 @@ def evaluate(
     """
     from lrdsl.interpreter import evaluate_ir, evaluate_range
 
+    schedule = as_schedule(schedule)
     plan = lower(schedule, total_steps, steps_per_epoch, params)
     try:
         if steps is None:
@@ -66,14 +67,22 @@ def evaluate(
         check_size(at.size)
         return evaluate_ir(plan.ir, at)
     except LrdslError as err:
-        raise err.with_source(as_schedule(schedule).source or plan.text) from None
+        raise err.with_source(schedule.source or plan.text) from None
 
 
 def _steps(steps: npt.ArrayLike) -> npt.NDArray[np.int64]:
+    """``steps`` as whole numbers: any real number type (numpy's, ``Fraction``…), never a bool."""
+    if isinstance(steps, (list, tuple)) and any(isinstance(x, (bool, np.bool_)) for x in steps):
+        raise LrdslError("steps must be whole numbers, not booleans")
     try:
         arr = np.asarray(steps)
     except (TypeError, ValueError) as exc:
         raise LrdslError(f"steps must be whole numbers: {exc}") from None
+    if arr.dtype.kind == "O":  # Fraction, big ints…: each a real number
+        values = [real_number(x) for x in arr.reshape(-1)]
+        if any(v is None for v in values):
+            raise LrdslError("steps must be whole numbers")
+        arr = np.array(values, dtype=np.float64)
     if arr.dtype.kind == "f":
         if not np.all(np.isfinite(arr)) or np.any(arr != np.floor(arr)):
             raise LrdslError("steps must be whole numbers")

@@ -7,16 +7,27 @@ Models built in Python are validated by pydantic as usual. The parser builds
 its nodes with :func:`make` (``model_construct``): the grammar and the signature
 checks already guarantee their types, and skipping pydantic's schema build keeps
 ``lrdsl`` quick to start (schemas are built lazily, on first validation).
+
+A tree that comes from anywhere else (``Schedule.model_validate_json``, a dict, a
+hand-built model) is untrusted: its names reach generated code. Validation accepts
+only what the parser produces: every name is one of the language's (read from
+:mod:`lrdsl.signatures` and the grammar's ``$parameter`` token), numbers are finite
+and non-negative, and a whole :class:`Schedule` must be exactly the parse of its
+own canonical text (:func:`checked`, also applied by the API to every
+:class:`Schedule` it is given, so that ``model_construct`` is no way around it).
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from lrdsl.depth import check_data
-from lrdsl.errors import Span
+from lrdsl.errors import LrdslError, Span
+from lrdsl.ir import is_param_name
+from lrdsl.signatures import MATH_FUNCS, SIGNATURES
 
 _N = TypeVar("_N", bound="Node")
 
@@ -67,35 +78,47 @@ class Num(Node):
     """A non-negative finite number literal."""
 
     kind: Literal["num"] = "num"
-    value: float
+    value: float = Field(strict=True)
 
     @field_validator("value")
     @classmethod
     def _finite(cls, v: float) -> float:
         if v != v or v in (float("inf"), float("-inf")) or v < 0:
             raise ValueError("a number literal must be finite and non-negative")
-        return v
+        return float(v)
 
 
 class Param(Node):
     """``$name``: a number bound at evaluation time."""
 
     kind: Literal["param"] = "param"
-    name: str
+    name: str = Field(strict=True)
+
+    @field_validator("name")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        if not is_param_name(v):
+            raise ValueError(f"{v!r} is not a parameter name of the language (an ASCII identifier)")
+        return v
 
 
 class Name(Node):
     """A bare identifier: a formula variable (``u``), an enum value (``end``) or a shape name."""
 
     kind: Literal["name"] = "name"
-    id: str
+    id: str = Field(strict=True)
+
+    @field_validator("id")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        return _one_of(v, "name", names().words)
 
 
 class Bool(Node):
     """``true`` / ``false``."""
 
     kind: Literal["bool"] = "bool"
-    value: bool
+    value: bool = Field(strict=True)
 
 
 class Neg(Node):
@@ -148,8 +171,13 @@ class Arg(Node):
     """One validated argument of a call, always stored by its parameter name."""
 
     kind: Literal["arg"] = "arg"
-    name: str
+    name: str = Field(strict=True)
     value: Expr
+
+    @field_validator("name")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        return _one_of(v, "argument name", names().arguments)
 
 
 def math_arg(i: int) -> str:
@@ -161,8 +189,13 @@ class Call(Node):
     """``name(args)``: a shape, modifier, combinator, composite, or (in formulas) a math function."""
 
     kind: Literal["call"] = "call"
-    name: str
+    name: str = Field(strict=True)
     args: tuple[Arg, ...]
+
+    @field_validator("name")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        return _one_of(v, "function name", names().callables)
 
     def is_math(self) -> bool:
         """A math function inside a formula (its arguments are named by :func:`math_arg`)."""
@@ -189,6 +222,10 @@ class Schedule(Node):
     expr: Expr
     _source: str | None = PrivateAttr(default=None)
 
+    @model_validator(mode="after")
+    def _as_parsed(self) -> Schedule:
+        return checked(self)
+
     @property
     def source(self) -> str | None:
         """The text this schedule was parsed from (``None`` if built in Python)."""
@@ -198,3 +235,72 @@ class Schedule(Node):
         from lrdsl.formatter import format_node
 
         return format_node(self.expr)
+
+
+class Names:
+    """Every name the parser can put in a tree, read from :mod:`lrdsl.signatures`."""
+
+    def __init__(self) -> None:
+        params = [p for sig in SIGNATURES.values() for p in sig.params]
+        self.words = frozenset(w for p in params for w in (*p.vars, *p.choices))
+        """``Name.id``: formula variables, shape names and enum values."""
+        self.callables = frozenset(SIGNATURES) | frozenset(MATH_FUNCS)
+        """``Call.name``: shapes, modifiers, combinators, composites and math functions."""
+        self.arguments = frozenset(p.name for p in params) | {math_arg(i) for i in range(max(MATH_FUNCS.values()))}
+        """``Arg.name``: parameter names of the signatures and of math functions."""
+
+
+@functools.cache
+def names() -> Names:
+    """The language's names (built once)."""
+    return Names()
+
+
+def _one_of(value: str, what: str, allowed: frozenset[str]) -> str:
+    if value not in allowed:
+        raise ValueError(f"{value!r} is not a {what} of the language")
+    return value
+
+
+def checked(schedule: Schedule) -> Schedule:
+    """The parser's own tree for ``schedule``, or an :class:`LrdslError` if the parser would not produce it.
+
+    Parsed schedules pass at the cost of a cache lookup. Any other tree (validated from JSON,
+    built with ``model_construct``) must re-parse from its canonical text to an equal tree, and
+    the parser's tree is returned: no name, number, type or structure in what lowering and
+    code generation read is one the parser would refuse.
+    """
+    from lrdsl.parser import parse
+
+    if not isinstance(schedule, Schedule):
+        raise LrdslError(f"expected a Schedule, not {type(schedule).__name__}")
+    try:
+        source = schedule.source
+    except Exception:  # a hand-built tree may lack its private attributes
+        source = None
+    if isinstance(source, str):
+        try:
+            again = parse(source)
+        except LrdslError:
+            pass
+        else:
+            if again is schedule or again == schedule:
+                return again
+    try:
+        text = str(schedule)
+    except Exception as exc:  # any malformed tree is refused alike
+        raise _not_parsed(f"it cannot be printed ({type(exc).__name__})") from None
+    try:
+        again = parse(text)
+    except LrdslError as err:
+        raise _not_parsed(err.message) from None
+    if not again == schedule:
+        raise _not_parsed("its canonical text parses to a different tree")
+    return again
+
+
+def _not_parsed(why: str) -> LrdslError:
+    return LrdslError(
+        f"this schedule tree is not one the parser produces: {why}",
+        hint="build schedules with lrdsl.parse(text), or validate them from a dump of a parsed schedule",
+    )

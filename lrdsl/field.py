@@ -5,7 +5,8 @@
 
 Validation parses the string (a bad schedule is an ordinary ``ValidationError`` carrying the
 caret diagnostic and the field's location), dumping writes the canonical text, and the JSON
-Schema is a string.
+Schema is a string. A :class:`Schedule` instance is re-checked (:func:`lrdsl.ast.checked`): one
+built with ``model_construct`` is not trusted for being of the right class.
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ from typing import Annotated, Any
 
 from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 
-from lrdsl.ast import Schedule
+from lrdsl.ast import Schedule, checked
 
 
 def _validate(value: Any) -> Schedule:
     if isinstance(value, Schedule):
-        return value
+        return checked(value)
     if not isinstance(value, str):
         raise ValueError(f"a schedule is a string such as 'cosine(0.1→0)', not {type(value).__name__}")
     from lrdsl.parser import parse

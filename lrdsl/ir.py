@@ -21,6 +21,7 @@ from __future__ import annotations
 import decimal
 import functools
 import math
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -46,6 +47,15 @@ class Var:
     """``u`` (local time of the frame) or ``lr`` (the previous value, in :class:`Recur`)."""
 
     name: Literal["u", "lr"]
+
+
+PARAM_NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
+"""A ``$parameter``'s name (without the ``$``): the grammar's ``PARAM`` token, checked equal by a test."""
+
+
+def is_param_name(name: object) -> bool:
+    """``name`` is a ``$parameter`` name the grammar accepts (without the ``$``)."""
+    return isinstance(name, str) and name.isascii() and PARAM_NAME.fullmatch(name) is not None
 
 
 @dataclass(frozen=True, slots=True)

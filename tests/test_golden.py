@@ -64,7 +64,7 @@ def test_generated_module_defines_only_the_schedule(target: str) -> None:
     assert "lrdsl" not in imported
 
 
-@pytest.mark.parametrize("name", ["1abc", "a-b", "class", "os.system", "x; import os", "ünï", "", "_private", "lr_at"])
+@pytest.mark.parametrize("name", ["1abc", "a-b", "class", "os.system", "x; import os", "ünï", "", "_private", "float"])
 def test_hostile_names_are_refused(name: str) -> None:
     with pytest.raises(lrdsl.LrdslError, match="name"):
         generate("cosine(1→0)", "python", 10, name=name)

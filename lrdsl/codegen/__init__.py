@@ -7,7 +7,9 @@ computes every code string; the templates only place them.
 
 from __future__ import annotations
 
+import builtins
 import functools
+import hashlib
 import keyword
 import re
 from collections.abc import Callable, Mapping
@@ -17,10 +19,11 @@ import jinja2
 
 from lrdsl.ast import Schedule
 from lrdsl.codegen.emitter import Emitter, safe_comment
+from lrdsl.codegen.names import used_beside
 from lrdsl.codegen.scalar import ScalarPrinter
 from lrdsl.codegen.tensor import KerasPrinter, TensorPrinter
 from lrdsl.errors import LrdslError, did_you_mean
-from lrdsl.ir import Lowered
+from lrdsl.ir import Lowered, is_param_name
 from lrdsl.numbers import format_number
 
 STDLIB = frozenset({"math", "bisect", "decimal", "functools"})
@@ -75,60 +78,111 @@ def generate(
 
 
 def generate_lowered(plan: Lowered, target: str, name: str | None = None) -> str:
-    """Source code for an already lowered schedule."""
+    """Source code for an already lowered schedule.
+
+    The module is first rendered with a stand-in for ``name`` to read the names its code uses
+    (:func:`used_beside`); ``name`` must be none of them. Keras code registers its class as
+    ``lrdsl>NAME_HASH``, ``HASH`` from that rendering, so that no two schedules share a registration.
+    """
     spec = TARGETS.get(target)
     if spec is None:
         raise LrdslError(
             f"unknown target '{target}'", hint=did_you_mean(target, TARGETS) or f"targets: {', '.join(TARGETS)}"
         )
-    name = spec.default_name if name is None else check_name(name)
+    chosen = spec.default_name if name is None else check_name(name)
     arguments = [(check_parameter(p), default) for p, default in plan.arguments]
     emitter = Emitter(takes_params=bool(arguments))
     printer = spec.printer(emitter)
     root = printer.sched(plan.ir, True)
     per_epoch = f" ({format_number(plan.steps_per_epoch)} steps per epoch)" if plan.steps_per_epoch else ""
+    fields: dict[str, object] = {
+        "schedule": safe_comment(plan.text) if len(plan.text) <= 100 else safe_comment(plan.text[:97]) + "...",
+        "total": plan.total,
+        "per_epoch": per_epoch,
+        "constants": "\n".join(emitter.constants),
+        "functions": "\n\n\n".join(emitter.defs),
+        "root": root,
+        **_argument_strings(arguments),
+    }
+    probe = _render(spec, fields, _PROBE, emitter.imports | _possible_imports(spec))
+    if chosen in used_beside(probe, _PROBE):
+        raise LrdslError(
+            f"--name {chosen!r} would shadow a builtin or a name the generated {target} code uses",
+            hint="choose another name",
+        )
+    registered = f"{chosen}_{hashlib.sha256(probe.encode()).hexdigest()[:12]}"
+    return _render(spec, fields, chosen, emitter.imports, registered)
+
+
+_PROBE = "lrdsl_probe_7c1e5a"
+"""A stand-in for a name chosen by the user, to read what the generated code uses around it."""
+
+
+def _render(spec: Target, fields: dict[str, object], name: str, imports: set[str], registered: str = "") -> str:
+    """``spec``'s template filled in; ``registered`` is the Keras registration name."""
     code = (
         _env()
         .get_template(spec.template)
         .render(
             title=spec.title,
-            schedule=safe_comment(plan.text) if len(plan.text) <= 100 else safe_comment(plan.text[:97]) + "...",
-            total=plan.total,
-            per_epoch=per_epoch,
             usage=spec.usage,
-            imports=_imports(emitter.imports, spec.extra_imports),
-            constants="\n".join(emitter.constants),
-            functions="\n\n\n".join(emitter.defs),
-            root=root,
+            imports=_imports(imports, spec.extra_imports),
             name=name,
-            **_argument_strings(arguments),
+            registered=registered or name,
+            **fields,
         )
     )
     return re.sub(r"\n{4,}", "\n\n\n", code).rstrip("\n") + "\n"
 
 
+def _possible_imports(spec: Target) -> set[str]:
+    """Every module a printer of ``spec`` may import, whether this schedule needs it or not."""
+    return set(STDLIB) | set(getattr(spec.printer, "IMPORTS", ()))
+
+
 def check_name(name: str) -> str:
-    """``name`` if it is a plain ASCII Python identifier that is not a keyword."""
+    """``name`` if it is a plain ASCII Python identifier, not a keyword or builtin, not ``_``-prefixed.
+
+    :func:`generate_lowered` also refuses a name the generated code itself uses (read from that code).
+    """
     if not (isinstance(name, str) and name.isascii() and name.isidentifier()) or keyword.iskeyword(name):
         raise LrdslError(
             f"--name must be a Python identifier, got {name!r}",
             hint="letters, digits and underscores, not starting with a digit",
         )
-    if name.startswith("_") or name in {"lr_at", "math", "bisect", "jax", "jnp", "keras", "ops", "LRScheduler"}:
-        raise LrdslError(f"--name {name!r} is reserved in generated code", hint="choose another name")
+    if name.startswith("_"):
+        raise LrdslError(f"--name {name!r} is reserved in generated code", hint="choose a name without a leading _")
+    if hasattr(builtins, name):
+        raise LrdslError(f"--name {name!r} would shadow a Python builtin", hint="choose another name")
     return name
 
 
-RESERVED = frozenset({
-    "step", "optimizer", "last_epoch", "mode", "key", "self", "count", "u", "p", "lr", "params", "math",
-    "bisect", "jnp", "jax", "ops", "keras", "min", "max", "int", "float", "abs", "range", "len", "type", "super",
-})  # fmt: skip
-"""Names a parameter may not take in generated code (arguments, modules and builtins it uses)."""
+@functools.cache
+def reserved_parameters() -> frozenset[str]:
+    """Names a ``$parameter`` may not take: those the code of any target uses around its arguments.
+
+    Read from each template rendered with a stand-in parameter (:func:`used_beside`), so that a
+    schedule's parameters suit every target alike.
+    """
+    out: set[str] = set()
+    for spec in TARGETS.values():
+        fields: dict[str, object] = {
+            "schedule": "",
+            "total": 0,
+            "per_epoch": "",
+            "constants": "",
+            "functions": "",
+            "root": "_root",
+            **_argument_strings([(_PROBE, None)]),
+        }
+        code = _render(spec, fields, _PROBE + "_name", _possible_imports(spec))
+        out |= used_beside(code, _PROBE)
+    return frozenset(n for n in out if _PROBE not in n)
 
 
 def check_parameter(name: str) -> str:
     """``name`` if a ``$parameter`` of that name can be an argument of generated code."""
-    if keyword.iskeyword(name) or name in RESERVED or name.startswith("_"):
+    if not is_param_name(name) or keyword.iskeyword(name) or name.startswith("_") or name in reserved_parameters():
         raise LrdslError(
             f"parameter ${name} cannot be an argument of generated code",
             hint="rename it (it clashes with a Python keyword or a name the code uses)",

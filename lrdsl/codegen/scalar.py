@@ -21,6 +21,7 @@ from lrdsl.codegen.emitter import (
     seq_integral,
     whole,
 )
+from lrdsl.codegen.names import known, param_key
 
 BINARY = {"+": "+", "-": "-", "*": "*", "/": "/"}
 
@@ -46,10 +47,11 @@ class ScalarPrinter:
                 return self.PI
             return num(e.value) if e.value >= 0 else f"({num(e.value)})"
         if isinstance(e, ir.Var):
-            return e.name
+            return known(e.name, ir.Var, "name")
         if isinstance(e, ir.Param):
-            return f'p["{e.name}"]'
+            return f'p["{param_key(e)}"]'
         if isinstance(e, ir.Bin):
+            known(e.op, ir.Bin, "op")
             a, b = self.em.fit(self.arith(e.a, integral), self.arith(e.b, integral))
             if e.op in ("min", "max"):
                 return f"{e.op}({bare(a)}, {bare(b)})"
@@ -57,6 +59,7 @@ class ScalarPrinter:
                 return power(a, b)
             return f"({a} {BINARY[e.op]} {b})"
         if isinstance(e, ir.Fn):
+            known(e.name, ir.Fn, "name")
             (a,) = self.em.fit(self.arith(e.arg, integral))
             if e.name == "neg":
                 return f"(-{a})"
@@ -122,6 +125,7 @@ class ScalarPrinter:
         return name
 
     def _combine(self, node: ir.Combine, integral: bool) -> str:
+        known(node.op, ir.Combine, "op")
         calls = [self.em.invoke(self.sched(part, integral), "u") for part in node.parts]
         joined = f" {BINARY.get(node.op, '')} ".join(calls)
         expr = f"{node.op}({', '.join(calls)})" if node.op in ("min", "max") else joined

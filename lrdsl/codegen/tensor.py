@@ -16,6 +16,7 @@ from typing import ClassVar
 
 from lrdsl import ir
 from lrdsl.codegen.emitter import Emitter, bare, cycles_integral, num, quantize_integral, seq_integral, whole
+from lrdsl.codegen.names import known, param_key
 from lrdsl.codegen.scalar import ScalarPrinter, mentions_params
 
 INT32_MAX = 2**31 - 1
@@ -76,13 +77,14 @@ class TensorPrinter:
                 return "math.pi"
             return num(e.value) if e.value >= 0 else f"({num(e.value)})"
         if isinstance(e, ir.Param):
-            return f'p["{e.name}"]'
+            return f'p["{param_key(e)}"]'
         if isinstance(e, ir.Var):
-            if e.name == "lr":
+            if known(e.name, ir.Var, "name") == "lr":
                 return "lr"
             self._uses_float_u = True
             return "uf"
         if isinstance(e, ir.Bin):
+            known(e.op, ir.Bin, "op")
             a, b = self.em.fit(self.arith(e.a, integral), self.arith(e.b, integral))
             if e.op == "min":
                 return self.call("minimum", a, b)
@@ -92,6 +94,7 @@ class TensorPrinter:
                 return self.call("power", a, b)
             return f"({a} {e.op} {b})"
         if isinstance(e, ir.Fn):
+            known(e.name, ir.Fn, "name")
             (a,) = self.em.fit(self.arith(e.arg, integral))
             return f"(-{a})" if e.name == "neg" else f"{self.FUNCS[e.name]}({bare(a)})"
         exact = integral and e.x == ir.Var("u") if isinstance(e, (ir.FloorDiv, ir.CeilDiv, ir.Count)) else False
@@ -177,6 +180,7 @@ class TensorPrinter:
         return name
 
     def _combine(self, node: ir.Combine, integral: bool) -> str:
+        known(node.op, ir.Combine, "op")
         calls = [self.em.invoke(self.sched(part, integral), "u") for part in node.parts]
         self.em.start()
         expr = calls[0]

@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Mapping
 
 from lrdsl import ast as A
@@ -77,29 +79,38 @@ def lower_schedule(
 def _spe(value: float | None) -> float | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= MAX_STEPS:
+    spe = real_number(value)
+    if spe is None or not 0 < spe <= MAX_STEPS:
         raise LrdslError(f"steps per epoch must be a positive number, got {value!r}")
-    return float(value)
+    return spe
 
 
 def _total(value: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_STEPS:
+    total = real_number(value)
+    if total is None or not total.is_integer() or not 0 <= total <= MAX_STEPS:
         raise LrdslError(f"total steps must be a whole number from 0 to {MAX_STEPS:.0e}, got {value!r}")
-    return value
+    return int(total)
 
 
 def _params(params: Mapping[str, float] | None) -> dict[str, float]:
     out: dict[str, float] = {}
     for name, value in (params or {}).items():
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, (int, float))
-            or value != value
-            or abs(value) == float("inf")
-        ):
+        number = real_number(value)
+        if number is None:
             raise LrdslError(f"parameter ${name} must be a finite number, got {value!r}")
-        out[name] = float(value)
+        out[name] = number
     return out
+
+
+def real_number(value: object) -> float | None:
+    """``value`` as a finite float if it is a real number of any type (numpy's too), never a bool."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):  # numpy's bool is not a Real
+        return None
+    try:
+        number = float(value)
+    except (OverflowError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _first_flexible(node: A.Node, ctx: Ctx) -> A.Node:

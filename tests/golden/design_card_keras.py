@@ -54,7 +54,7 @@ def _phases_8(u):
     return ops.where(u < 250, v0, v1)
 
 
-@keras.saving.register_keras_serializable(package="lrdsl")
+@keras.saving.register_keras_serializable(package="lrdsl", name="Schedule_670c699363ae")
 class Schedule(keras.optimizers.schedules.LearningRateSchedule):
     """A Keras 3 schedule built only from ``keras.ops``: it runs on every backend."""
 

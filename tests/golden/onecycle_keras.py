@@ -36,7 +36,7 @@ def _phases_3(u):
     return ops.where(u < 299, v0, v1)
 
 
-@keras.saving.register_keras_serializable(package="lrdsl")
+@keras.saving.register_keras_serializable(package="lrdsl", name="Schedule_f8d36c796512")
 class Schedule(keras.optimizers.schedules.LearningRateSchedule):
     """A Keras 3 schedule built only from ``keras.ops``: it runs on every backend."""
 

@@ -32,7 +32,7 @@ def _phases_3(u):
     return ops.where(u < 140, v0, v1)
 
 
-@keras.saving.register_keras_serializable(package="lrdsl")
+@keras.saving.register_keras_serializable(package="lrdsl", name="Schedule_2b999391faa9")
 class Schedule(keras.optimizers.schedules.LearningRateSchedule):
     """A Keras 3 schedule built only from ``keras.ops``: it runs on every backend."""
 

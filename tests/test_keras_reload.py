@@ -1,0 +1,62 @@
+"""Keras schedules reload as themselves (tests/keras_reload_worker.py), on the jax and torch backends.
+
+Each backend runs twice in processes of its own: one builds two different schedules, checks
+their round trip through Keras serialization and saves models; a fresh one loads the models.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.frameworks import need, run_worker
+
+pytestmark = pytest.mark.frameworks
+
+
+@pytest.mark.parametrize("backend", ["jax", "torch"])
+def test_two_schedules_and_saved_models_reload_as_themselves(backend: str, tmp_path: Path) -> None:
+    need("keras")
+    need(backend)
+    env = {"KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "3", "LRDSL_KERAS_DIR": str(tmp_path)}
+    saved = run_worker("tests.keras_reload_worker", {**env, "LRDSL_KERAS_MODE": "save"})
+    assert saved["backend"] == backend and len(saved["results"]) == 11
+    loaded = run_worker("tests.keras_reload_worker", {**env, "LRDSL_KERAS_MODE": "load"})
+    assert loaded["backend"] == backend and set(loaded["results"]) == {
+        "fresh:adapter",
+        "fresh:params",
+        "fresh:generated",
+    }
+
+
+def test_generated_keras_classes_register_under_names_of_their_own() -> None:
+    from lrdsl.codegen import generate
+
+    names = {
+        generate(expr, "keras", total, name="Warm").split('register_keras_serializable(package="lrdsl", name="')[1]
+        for expr, total in [("cosine(0.1→0)", 100), ("linear(0.1→0)", 100), ("cosine(0.1→0)", 200)]
+    }
+    assert len(names) == 3 and all(n.startswith("Warm_") for n in names)
+
+
+def test_the_keras_adapter_config_is_plain_json_and_needs_every_parameter() -> None:
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    need("keras")
+    import lrdsl.keras
+
+    with pytest.raises(lrdsl.LrdslError, match=r"\$peak is not bound"):
+        lrdsl.keras.schedule("cosine($peak→0)", 100)
+    sched = lrdsl.keras.schedule("cosine($peak → 0, 1ep)", np.int64(100), np.float32(10), {"peak": np.float32(0.5)})
+    config = sched.get_config()
+    assert config == {
+        "schedule": "cosine($peak→0, 1ep)",
+        "total_steps": 100,
+        "steps_per_epoch": 10.0,
+        "params": {"peak": 0.5},
+    }
+    assert json.loads(json.dumps(config)) == config
+    assert isinstance(sched, lrdsl.keras.Schedule)
