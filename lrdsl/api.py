@@ -101,7 +101,12 @@ def generate(
     name: str | None = None,
     params: Mapping[str, float] | None = None,
 ) -> str:
-    """Standalone ``target`` code (python, torch, optax, keras, paddle) giving the interpreter's numbers."""
-    from lrdsl.codegen import generate as _generate
+    """Standalone ``target`` code (python, torch, optax, keras, paddle) giving the interpreter's numbers.
 
-    return _generate(schedule, target, total_steps, steps_per_epoch, name, params)
+    The schedule is lowered symbolically (parameters stay arguments of the code), then printed by
+    :func:`lrdsl.codegen.generate_lowered`, which reads only the IR.
+    """
+    from lrdsl.codegen import generate_lowered
+
+    plan = lower_schedule(as_schedule(schedule), total_steps, steps_per_epoch, params, symbolic=True)
+    return generate_lowered(plan, target, name)

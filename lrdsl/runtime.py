@@ -24,7 +24,7 @@ def load_generated(
     name: str | None = None,
 ) -> types.ModuleType:
     """The module that ``lrdsl gen --target TARGET`` would write, imported."""
-    from lrdsl.codegen import generate
+    from lrdsl.api import generate
 
     code = generate(schedule, target, total_steps, steps_per_epoch, name=name, params=params)
     key = hashlib.sha256(code.encode()).hexdigest()[:16]

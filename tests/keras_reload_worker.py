@@ -81,7 +81,7 @@ def _save(directory: Path, out: dict[str, str | None]) -> None:
 
     import lrdsl
     import lrdsl.keras
-    from lrdsl.codegen import generate
+    from lrdsl.api import generate
 
     # lrdsl.keras.schedule: two schedules alive at once, each reloads as itself.
     first = lrdsl.keras.schedule(*FIRST)

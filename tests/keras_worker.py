@@ -17,7 +17,7 @@ def main() -> None:
     from keras import ops
 
     import lrdsl
-    from lrdsl.codegen import generate
+    from lrdsl.api import generate
     from tests.frameworks import load
     from tests.gen_cases import BIG, F32, cases
 

@@ -27,7 +27,7 @@ PARAMS = ["value", "u", "count", "lr", "params", "group", "base", "epoch", "uf",
 def results(target: str) -> dict[str, str | None]:
     """``{check: None if the values match the interpreter, else a message}`` for ``target``."""
     import lrdsl
-    from lrdsl.codegen import generate
+    from lrdsl.api import generate
     from tests.frameworks import load
     from tests.gen_cases import F32, F64
 

@@ -16,7 +16,7 @@ def main() -> None:
     import paddle
 
     import lrdsl
-    from lrdsl.codegen import generate
+    from lrdsl.api import generate
     from tests.frameworks import load
     from tests.gen_cases import F64, cases
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import lrdsl
 from lrdsl import ir
-from lrdsl.codegen import generate
+from lrdsl.api import generate
 from lrdsl.explain import phases
 from tests.frameworks import load, need
 

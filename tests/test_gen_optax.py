@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import lrdsl
-from lrdsl.codegen import generate
+from lrdsl.api import generate
 from tests.frameworks import load, need
 from tests.gen_cases import BIG, F32, case_ids, cases
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import lrdsl
-from lrdsl.codegen import generate
+from lrdsl.api import generate
 from tests.frameworks import load, need
 from tests.gen_cases import F64, case_ids, cases
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 import lrdsl
-from lrdsl.codegen import TARGETS, generate
+from lrdsl.api import generate
+from lrdsl.codegen import TARGETS
 from tests.frameworks import load
 from tests.golden.regen import expected
 

@@ -34,7 +34,7 @@ def test_two_schedules_and_saved_models_reload_as_themselves(backend: str, tmp_p
 
 
 def test_generated_keras_classes_register_under_names_of_their_own() -> None:
-    from lrdsl.codegen import generate
+    from lrdsl.api import generate
 
     names = {
         generate(expr, "keras", total, name="Warm").split('register_keras_serializable(package="lrdsl", name="')[1]

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import lrdsl
-from lrdsl.codegen import generate
+from lrdsl.api import generate
 from tests.conftest import ROOT
 from tests.frameworks import load, need
 from tests.gen_cases import F32, F64

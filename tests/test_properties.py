@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import lrdsl
-from lrdsl.codegen import generate
+from lrdsl.api import generate
 from tests.frameworks import load, need
 from tests.gen_cases import F32, F64
 from tests.strategies import schedule

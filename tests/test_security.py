@@ -21,8 +21,8 @@ import pytest
 import lrdsl
 from lrdsl import ast as A
 from lrdsl import ir
-from lrdsl.api import as_schedule
-from lrdsl.codegen import TARGETS, generate, generate_lowered
+from lrdsl.api import as_schedule, generate
+from lrdsl.codegen import TARGETS, generate_lowered
 from lrdsl.lowering.lower import Lowered
 from lrdsl.runtime import load_generated
 from tests.frameworks import need, run_worker

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 import jinja2
 
-from lrdsl.ast import Schedule
 from lrdsl.codegen.emitter import Emitter, safe_comment
 from lrdsl.codegen.names import used_beside
 from lrdsl.codegen.scalar import ScalarPrinter
@@ -59,22 +58,6 @@ TARGETS: dict[str, Target] = {
                "Use keras.optimizers.Adam(learning_rate=Schedule())."),
     ]
 }  # fmt: skip
-
-
-def generate(
-    schedule: str | Schedule,
-    target: str,
-    total_steps: int | None = None,
-    steps_per_epoch: float | None = None,
-    name: str | None = None,
-    params: Mapping[str, float] | None = None,
-) -> str:
-    """Standalone source code for ``schedule`` in ``target`` (see :data:`TARGETS`)."""
-    from lrdsl.api import as_schedule
-    from lrdsl.lowering.lower import lower_schedule
-
-    plan = lower_schedule(as_schedule(schedule), total_steps, steps_per_epoch, params, symbolic=True)
-    return generate_lowered(plan, target, name)
 
 
 def generate_lowered(plan: Lowered, target: str, name: str | None = None) -> str:

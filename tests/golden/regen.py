@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lrdsl.codegen import TARGETS, generate
+from lrdsl.api import generate
+from lrdsl.codegen import TARGETS
 
 HERE = Path(__file__).resolve().parent
 SCHEDULES: dict[str, tuple[str, int, float | None]] = {
