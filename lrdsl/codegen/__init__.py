@@ -12,7 +12,7 @@ import functools
 import hashlib
 import keyword
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import jinja2
