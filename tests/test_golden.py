@@ -38,7 +38,9 @@ RUFF_RULES = ["--select", "E,F,W,I,B,UP,SIM,RUF", "--ignore", "E501,RUF001,RUF00
 
 def _ruff(*args: str) -> subprocess.CompletedProcess[str]:
     ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
-    assert Path(ruff).is_file(), "ruff is a test dependency (pip install -e '.[test]'): generated code is linted with it"
+    assert Path(ruff).is_file(), (
+        "ruff is a test dependency (pip install -e '.[test]'): generated code is linted with it"
+    )
     common = ["--isolated", "--line-length", "120", "--target-version", "py310"]
     return subprocess.run([ruff, *args[:1], *common, *args[1:]], capture_output=True, text=True, check=False)
 
