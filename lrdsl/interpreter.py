@@ -167,7 +167,7 @@ class _Interpreter(ir.Walker):
     def _formula(self, node: ir.Formula, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
         if shift:
             u = np.subtract(u, shift, out=out)  # out holds the local time, then (read once) the result
-            once = not _reads_u_twice(node.expr)
+            once = ir.reads(node.expr, "u") <= 1  # else u cannot double as the scratch buffer
             value = arith(node.expr, {"u": u if once else u.copy(), "_u_owned": once})
         else:
             value = arith(node.expr, {"u": u, "_out": out})
@@ -313,20 +313,3 @@ def _edge(u: Array, bound: float, shift: float, side: str) -> int:
     while i < u.size and inside(u[i]):
         i += 1
     return i
-
-
-def _reads_u_twice(e: ir.Arith) -> bool:
-    """``u`` appears more than once (then it cannot double as the scratch buffer)."""
-
-    def count(x: ir.Arith) -> int:
-        if isinstance(x, ir.Var):
-            return int(x.name == "u")
-        if isinstance(x, ir.Bin):
-            return count(x.a) + count(x.b)
-        if isinstance(x, (ir.Fn,)):
-            return count(x.arg)
-        if isinstance(x, (ir.FloorDiv, ir.CeilDiv, ir.Count)):
-            return count(x.x)
-        return 0
-
-    return count(e) > 1

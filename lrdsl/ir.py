@@ -123,6 +123,19 @@ class Count:
 
 Arith = Const | Var | Param | Bin | Fn | FloorDiv | CeilDiv | Count
 
+def reads(e: Arith, var: str) -> int:
+    """How many times arithmetic ``e`` reads the variable ``var`` (``u`` or ``lr``)."""
+    if isinstance(e, Var):
+        return int(e.name == var)
+    if isinstance(e, Bin):
+        return reads(e.a, var) + reads(e.b, var)
+    if isinstance(e, Fn):
+        return reads(e.arg, var)
+    if isinstance(e, (FloorDiv, CeilDiv, Count)):
+        return reads(e.x, var)
+    return 0
+
+
 # --------------------------------------------------------------------------- schedules
 
 

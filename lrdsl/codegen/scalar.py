@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from lrdsl import ir
 from lrdsl.codegen.emitter import (
+    COMBINED,
     Emitter,
     bare,
     cycles_integral,
@@ -89,7 +90,7 @@ class ScalarPrinter:
     def _formula(self, node: ir.Formula, integral: bool) -> str:
         self.em.start()
         value = bare(self.arith(node.expr, integral))
-        name = self.em.fresh("phase")
+        name = self.em.fresh("phase", node.label)
         self.em.define(name, node.label, [f"return {value}"])
         return name
 
@@ -99,8 +100,9 @@ class ScalarPrinter:
         if isinstance(node.body, ir.Formula):  # one function: cap u, then the formula
             self.em.start()
             value = bare(self.arith(node.body.expr, keep))
-            name = self.em.fresh("phase")
-            self.em.body.insert(0, f"u = min(u, {hi})")
+            name = self.em.fresh("phase", node.body.label)
+            if ir.reads(node.body.expr, "u"):
+                self.em.body.insert(0, f"u = min(u, {hi})")
             self.em.define(name, node.body.label, [f"return {value}"])
             return name
         child = self.sched(node.body, keep)
@@ -129,14 +131,14 @@ class ScalarPrinter:
         calls = [self.em.invoke(self.sched(part, integral), "u") for part in node.parts]
         joined = f" {BINARY.get(node.op, '')} ".join(calls)
         expr = f"{node.op}({', '.join(calls)})" if node.op in ("min", "max") else joined
-        name = self.em.fresh("combined")
+        name = self.em.fresh(COMBINED[node.op])
         self.em.define(name, f"pointwise {node.op}", [f"return {expr}"])
         return name
 
     def _cycles(self, node: ir.Cycles, integral: bool) -> str:
         body = self.sched(node.body, cycles_integral(node, integral))
         last = node.count - 1
-        name = self.em.fresh("cycles")
+        name = self.em.fresh(body.lstrip("_").rstrip("0123456789").rstrip("_") + "_cycles")
         lines: list[str] = []
         if node.mult == 1:
             a, b = node.period.numerator, node.period.denominator

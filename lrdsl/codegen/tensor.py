@@ -15,7 +15,7 @@ import math
 from typing import ClassVar
 
 from lrdsl import ir
-from lrdsl.codegen.emitter import Emitter, bare, cycles_integral, num, quantize_integral, seq_integral, whole
+from lrdsl.codegen.emitter import COMBINED, Emitter, bare, cycles_integral, num, quantize_integral, seq_integral, whole
 from lrdsl.codegen.names import known, param_key
 from lrdsl.codegen.scalar import ScalarPrinter, mentions_params
 
@@ -133,7 +133,7 @@ class TensorPrinter:
             expr = self.full_like("u", expr)
         if cap is not None and (self._uses_float_u or self._uses_u):
             self.em.body.insert(0, cap)
-        name = self.em.fresh("phase")
+        name = self.em.fresh("phase", node.label)
         self.em.define(name, node.label, [f"return {bare(expr)}"])
         return name
 
@@ -190,7 +190,7 @@ class TensorPrinter:
                 expr = self.call("minimum" if node.op == "min" else "maximum", a, b)
             else:
                 expr = f"({a} {node.op} {b})"
-        name = self.em.fresh("combined")
+        name = self.em.fresh(COMBINED[node.op])
         self.em.define(name, f"pointwise {node.op}", [f"return {bare(expr)}"])
         return name
 
@@ -264,7 +264,7 @@ class TensorPrinter:
             else:
                 value = f"{self.call('power', num(node.decay), self.to_float(index))} * {value}"
         lines.append(f"return {value}")
-        name = self.em.fresh("cycles")
+        name = self.em.fresh(body.lstrip("_").rstrip("0123456789").rstrip("_") + "_cycles")
         self.em.define(name, f"{node.count} restart cycle(s), the first {float(node.period):g} steps", lines)
         return name
 
