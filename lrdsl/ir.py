@@ -123,6 +123,7 @@ class Count:
 
 Arith = Const | Var | Param | Bin | Fn | FloorDiv | CeilDiv | Count
 
+
 def reads(e: Arith, var: str) -> int:
     """How many times arithmetic ``e`` reads the variable ``var`` (``u`` or ``lr``)."""
     if isinstance(e, Var):
