@@ -2,7 +2,7 @@
 
 The step is a Python ``int``; phase and cycle membership use integer arithmetic
 (``//``, ``bisect``) and everything else uses :mod:`math`. A new scalar target
-changes only :attr:`ScalarPrinter.FUNCS`.
+changes only the tables of :class:`~lrdsl.codegen.printer.Printer`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from typing import ClassVar
 from lrdsl import ir
 from lrdsl.codegen.emitter import (
     COMBINED,
-    Emitter,
     bare,
     cycles_integral,
     num,
@@ -23,22 +22,17 @@ from lrdsl.codegen.emitter import (
     whole,
 )
 from lrdsl.codegen.names import known, param_key
+from lrdsl.codegen.printer import Printer
 
 BINARY = {"+": "+", "-": "-", "*": "*", "/": "/"}
 
 
-class ScalarPrinter:
+class ScalarPrinter(Printer):
     """Prints IR as plain Python functions of ``u`` (an ``int`` where steps are whole)."""
 
-    FUNCS: ClassVar[dict[str, str]] = {
-        "sin": "math.sin", "cos": "math.cos", "tan": "math.tan", "exp": "math.exp", "log": "math.log",
-        "sqrt": "math.sqrt", "abs": "abs", "floor": "math.floor", "ceil": "math.ceil",
-    }  # fmt: skip
+    RENAMED: ClassVar[dict[str, str]] = {"abs": "abs"}
+    IMPORTS = frozenset({"math"})
     PI = "math.pi"
-
-    def __init__(self, emitter: Emitter) -> None:
-        self.em = emitter
-        self.em.imports.add("math")
 
     # -- arithmetic -------------------------------------------------------------------------
     def arith(self, e: ir.Arith, integral: bool) -> str:
@@ -64,7 +58,7 @@ class ScalarPrinter:
             (a,) = self.em.fit(self.arith(e.arg, integral))
             if e.name == "neg":
                 return f"(-{a})"
-            return f"{self.FUNCS[e.name]}({bare(a)})"
+            return f"{self.function(e.name)}({bare(a)})"
         if isinstance(e, ir.FloorDiv):
             (x,) = self.em.fit(self.arith(e.x, integral))
             if integral and e.x == ir.Var("u") and whole(e.c):
@@ -83,9 +77,6 @@ class ScalarPrinter:
         raise TypeError(f"unknown arithmetic {e!r}")  # pragma: no cover
 
     # -- schedules --------------------------------------------------------------------------
-    def sched(self, node: ir.Sched, integral: bool) -> str:
-        """Define a function for ``node``; return its name."""
-        return getattr(self, "_" + type(node).__name__.lower())(node, integral)  # type: ignore[no-any-return]
 
     def _formula(self, node: ir.Formula, integral: bool) -> str:
         self.em.start()
