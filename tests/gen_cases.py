@@ -26,6 +26,7 @@ OWN: list[tuple[str, str, int, float | None]] = [
         25,
     ),
     ("recur", "recur(lr * 0.9 + 1e-3, every=5, from=0.1)", 200, None),
+    ("tanh", "fn(0.05 * (1 - tanh(u / 50 - 2)), 200) >> recur(lr * (1 + tanh(-lr)), every=10)", 300, None),
     ("poly-cycle", "poly(0.1→1e-4, 30, power=2, cycle=true)", 200, None),
     (
         "restart-geometric",
