@@ -38,5 +38,5 @@ class Printer(ir.Walker, abstract=True):
 
     def sched(self, node: ir.Sched, integral: bool) -> str:
         """Define a function for ``node``; return its name."""
-        name: str = self.walk(node, integral)
+        name: str = self._dispatch[type(node)](self, node, integral)  # walk(), one frame less per level
         return name
