@@ -65,7 +65,7 @@ class Param:
     name: str
 
 
-MATH_FUNCTIONS: tuple[str, ...] = ("sin", "cos", "tan", "exp", "log", "sqrt", "abs", "floor", "ceil")
+MATH_FUNCTIONS: tuple[str, ...] = ("sin", "cos", "tan", "tanh", "exp", "log", "sqrt", "abs", "floor", "ceil")
 """The functions of one argument in formulas and constants (LANGUAGE.md §3, §8.3): the one table.
 
 The parser, formatter and lowering accept exactly these names; the interpreter computes

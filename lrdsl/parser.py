@@ -229,9 +229,13 @@ class _Builder:
                     else self.sched(right_tree)
                 )
             return make(A.BinOp, op=op, left=left, right=rhs).at(span)
+        if kind == "call" and _is_math_call(t):
+            return self.const(t)
         if kind == "call":
             return self.call(t)
         if kind in ("number", "param", "neg", "pow"):
+            return self.const(t)
+        if kind == "name" and str(t.children[0]) == "pi":
             return self.const(t)
         if kind == "name":
             name = str(t.children[0])
@@ -401,7 +405,7 @@ class _Builder:
 
     def const(self, t: Any) -> A.Expr:
         """Constant arithmetic: numbers, ``$params``, ``+ - * / **``, unary minus, parentheses."""
-        return self._arith(t, vars=(), funcs=False, what="a constant")
+        return self._arith(t, vars=(), funcs=True, what="a constant")
 
     def formula(self, t: Any, vars: tuple[str, ...], owner: str) -> A.Expr:
         """Arithmetic over the variables ``vars`` and the math functions."""
@@ -429,6 +433,8 @@ class _Builder:
                 left=self._arith(t.children[0], vars, funcs, what),
                 right=self._arith(t.children[1], vars, funcs, what),
             ).at(span)
+        if kind == "name" and not vars and str(t.children[0]) == "pi":
+            return make(A.Name, id="pi").at(span)
         if kind == "name" and vars:
             name = str(t.children[0])
             if name not in vars:
@@ -471,6 +477,40 @@ class _Builder:
 
 
 _MODIFIERS = {n for n, s in SIGNATURES.items() if s.role == "modifier"}
+
+
+def _is_const_tree(tree: Any) -> bool:
+    """``tree`` is constant arithmetic: numbers, ``$params``, ``pi``, operators and math functions of them."""
+    stack = [tree]
+    while stack:
+        t = _unparen(stack.pop())
+        kind = getattr(t, "data", None)
+        if kind in ("neg", "add", "sub", "mul", "div", "pow"):
+            stack.extend(t.children)
+        elif kind == "call":
+            if not _is_math_call(t, stack):
+                return False
+        elif not (kind in ("number", "param") or (kind == "name" and str(t.children[0]) == "pi")):
+            return False
+    return True
+
+
+def _is_math_call(t: Any, pending: list[Any] | None = None) -> bool:
+    """A call of a math function on constants (LANGUAGE.md §8.3): ``sqrt(2)`` is a number, ``sqrt(1→0, 9)`` a shape.
+
+    ``min``/``max`` of schedules stay combinators (of constants they give the same number).
+    """
+    name = str(t.children[0])
+    arity = MATH_FUNCS.get(name)
+    if arity is None or name in SIGNATURES and SIGNATURES[name].variadic:
+        return False
+    raw = list(t.children[1].children) if t.children[1] is not None else []
+    if len(raw) != arity or any(a.data != "posarg" for a in raw):
+        return False
+    if pending is not None:  # the caller checks the arguments
+        pending.extend(a.children[0] for a in raw)
+        return True
+    return all(_is_const_tree(a.children[0]) for a in raw)
 
 
 def _call_name(t: Any) -> str | None:

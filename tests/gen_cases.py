@@ -49,6 +49,8 @@ OWN: list[tuple[str, str, int, float | None]] = [
     ("epochs", "linear(0→1, 0.5ep) >> hold(1ep) >> cosine(→0)", 100, 13),
     ("restart-seq-body", "(linear(1→0, 10) >> const(0.5)) * restart(period=25)", 100, None),
     ("cut-and-held", "linear(0→1, 100) >> cosine(1→0, 500)", 300, None),
+    # LANGUAGE.md §8
+    ("v2-math", "fn(0.1 * (1 - tanh(u / 50)), 100) >> const(0.1 * cos(pi / 12)) + sqrt(2) * 1e-3", 200, None),
 ]
 
 

@@ -29,10 +29,7 @@ BINARY = {"+": "+", "-": "-", "*": "*", "/": "/"}
 class ScalarPrinter:
     """Prints IR as plain Python functions of ``u`` (an ``int`` where steps are whole)."""
 
-    FUNCS: ClassVar[dict[str, str]] = {
-        "sin": "math.sin", "cos": "math.cos", "tan": "math.tan", "exp": "math.exp", "log": "math.log",
-        "sqrt": "math.sqrt", "abs": "abs", "floor": "math.floor", "ceil": "math.ceil",
-    }  # fmt: skip
+    FUNCS: ClassVar[dict[str, str]] = {f: "abs" if f == "abs" else f"math.{f}" for f in ir.MATH_FUNCTIONS}
     PI = "math.pi"
 
     def __init__(self, emitter: Emitter) -> None:

@@ -28,9 +28,7 @@ class TensorPrinter:
     """Prints IR as functions of a tensor ``u`` (int32 where steps are whole, else float32)."""
 
     M = "jnp"
-    FUNCS: ClassVar[dict[str, str]] = {
-        f: f"jnp.{f}" for f in ("sin", "cos", "tan", "exp", "log", "sqrt", "abs", "floor", "ceil")
-    }
+    FUNCS: ClassVar[dict[str, str]] = {f: f"jnp.{f}" for f in ir.MATH_FUNCTIONS}
     IMPORTS = frozenset({"math", "jax", "jax.numpy as jnp"})
 
     def __init__(self, emitter: Emitter) -> None:
@@ -323,9 +321,7 @@ class KerasPrinter(TensorPrinter):
     """``keras.ops``: runs on every Keras 3 backend."""
 
     M = "ops"
-    FUNCS: ClassVar[dict[str, str]] = {
-        f: f"ops.{f}" for f in ("sin", "cos", "tan", "exp", "log", "sqrt", "abs", "floor", "ceil")
-    }
+    FUNCS: ClassVar[dict[str, str]] = {f: f"ops.{f}" for f in ir.MATH_FUNCTIONS}
     IMPORTS = frozenset({"math", "keras", "from keras import ops"})
 
     def to_float(self, x: str) -> str:

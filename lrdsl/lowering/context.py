@@ -14,6 +14,7 @@ from fractions import Fraction
 from lrdsl import ast as A
 from lrdsl import ir
 from lrdsl.errors import LrdslError
+from lrdsl.lowering import symbolic as S
 from lrdsl.lowering.symbolic import Number, Sym
 
 MAX_STEPS = 1e15
@@ -78,6 +79,10 @@ def const(node: A.Node, ctx: Ctx) -> Number:
         return ctx.params[node.name]
     if isinstance(node, A.Neg):
         return -const(node.operand, ctx)
+    if isinstance(node, A.Name) and node.id == "pi":
+        return math.pi
+    if isinstance(node, A.Call):
+        return _function(node, [const(a.value, ctx) for a in node.args])
     if isinstance(node, A.BinOp):
         a, b = const(node.left, ctx), const(node.right, ctx)
         if node.op == "**" and float(a) < 0 and not float(b).is_integer():
@@ -102,6 +107,19 @@ def const(node: A.Node, ctx: Ctx) -> Number:
             raise fail(node, "number too large", hint="constants must stay finite")
         return value if isinstance(value, Sym) else float(value)
     raise fail(node, "expected a constant")  # pragma: no cover - the parser guarantees it
+
+
+def _function(node: A.Call, args: list[Number]) -> Number:
+    """A math function of constants (LANGUAGE.md §8.3), computed as Python's :mod:`math` does."""
+    try:
+        value = S.function(node.name, args)
+    except (ValueError, ZeroDivisionError):
+        raise fail(node, f"{node.name}() is not defined at {', '.join(f'{float(a):g}' for a in args)}") from None
+    except OverflowError:
+        raise fail(node, "number too large", hint="constants must stay finite") from None
+    if not math.isfinite(float(value)):
+        raise fail(node, "number too large", hint="constants must stay finite")
+    return value
 
 
 _ROOT_HINT = "a fractional power needs a base ≥ 0: -(x ** (1/3)) is the cube root of -x"

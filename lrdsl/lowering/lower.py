@@ -24,7 +24,7 @@ from lrdsl.lowering.context import FROM_WARMUP, MAX_STEPS, Ctx, const, duration,
 from lrdsl.lowering.modifiers import build_quantize, build_restart, restart_natural
 from lrdsl.lowering.shapes import SHAPES
 from lrdsl.lowering.symbolic import Number
-from lrdsl.signatures import SIGNATURES
+from lrdsl.signatures import MATH_FUNCS, SIGNATURES
 
 
 def lower_schedule(
@@ -126,6 +126,7 @@ def _modifier(node: A.Node) -> tuple[A.Node, A.Call] | None:
         isinstance(node, A.BinOp)
         and node.op == "*"
         and isinstance(node.right, A.Call)
+        and node.right.name in SIGNATURES
         and SIGNATURES[node.right.name].role == "modifier"
     ):
         return node.left, node.right
@@ -134,6 +135,8 @@ def _modifier(node: A.Node) -> tuple[A.Node, A.Call] | None:
 
 def natural(node: A.Node, enclosing: float | None, ctx: Ctx) -> float | None:
     """The explicit duration of ``node`` in steps, or ``None`` if it is flexible."""
+    if is_scalar(node):
+        return None  # numbers, parameters and constant arithmetic are flexible
     mod = _modifier(node)
     if mod is not None:
         body, call = mod
@@ -161,6 +164,10 @@ def is_scalar(node: A.Node) -> bool:
         return True
     if isinstance(node, A.Neg):
         return is_scalar(node.operand)
+    if isinstance(node, A.Name):
+        return node.id == "pi"
+    if isinstance(node, A.Call):  # a math function of constants (LANGUAGE.md §8.3)
+        return node.name in MATH_FUNCS and bool(node.args) and node.is_math() and all(is_scalar(a.value) for a in node.args)
     return isinstance(node, A.BinOp) and is_scalar(node.left) and is_scalar(node.right)
 
 
