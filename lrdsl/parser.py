@@ -385,6 +385,17 @@ class _Builder:
                 for item in trees:
                     durations.append(self.duration(item))
             return make(A.ListExpr, items=tuple(durations)).at(span)
+        if p.kind == "values":
+            if kind != "list":
+                raise LrdslError(f"{sig.name}() argument '{p.name}' must be a list such as [0.1, 0.01]", span=span)
+            trees = t.children[0].children if t.children[0] is not None else []
+            if not trees:
+                raise LrdslError(f"{sig.name}() argument '{p.name}' must not be empty", span=span)
+            values: list[A.Expr] = []
+            with self._level(t):
+                for item in trees:
+                    values.append(self.const(item))
+            return make(A.ListExpr, items=tuple(values)).at(span)
         if p.kind == "formula":
             return self.formula(t, p.vars, sig.name)
         raise LrdslError("internal: unknown parameter kind", span=span)  # pragma: no cover

@@ -50,6 +50,11 @@ OWN: list[tuple[str, str, int, float | None]] = [
     ("restart-seq-body", "(linear(1→0, 10) >> const(0.5)) * restart(period=25)", 100, None),
     ("cut-and-held", "linear(0→1, 100) >> cosine(1→0, 500)", 300, None),
     # LANGUAGE.md §8
+    ("v2-sqrt-log", "sqrt(1e-4→0.1, 37) >> sqrt(→0, 50) >> log(0→0.1, 40) >> log(→1e-3, 33)", 200, None),
+    ("v2-piecewise", "piecewise([0.1, 0.01, 1e-3, 1e-4], at=[1ep, 77, 2.5ep])", 150, 40),
+    ("v2-warmups", "warmup(sqrt, 20) >> const(0.1, 30) >> warmup(log, 25) >> cosine(0.2→0)", 150, None),
+    ("v2-wsd", "wsd(1e-3, 100, warmup=10, decay=30, shape=sqrt) >> wsd(1e-3, 100, warmup=10, decay=31,"
+     " shape=exp, to=1e-5) >> wsd(1e-3, 100, warmup=10, decay=30, shape=cosine)", 300, None),
     ("v2-math", "fn(0.1 * (1 - tanh(u / 50)), 100) >> const(0.1 * cos(pi / 12)) + sqrt(2) * 1e-3", 200, None),
 ]
 
@@ -105,5 +110,12 @@ BIG: list[tuple[str, str, int, list[int]]] = [
         2**31 - 1,
         [1000003 * 2147 - 1, 1000003 * 2147, 2**31 - 2],
     ),
+    (
+        "piecewise-2^24+1",
+        "piecewise([1, 0.5, 0.25], at=[16777217, 2147483000])",
+        2**31 - 1,
+        [2**24, 2**24 + 1, 2**24 + 2, 2147482999, 2147483000, 2147483001],
+    ),
+    ("sqrt-cool-down-2^31", "sqrt(1→0, 2147483000)", 2**31 - 1, [2147482999, 2147483000, 2147483001]),
     ("decay-to-zero", "cosine(1→0, 2000000000) >> const(0)", 2**31 - 1, [1999999999, 2000000000, 2**31 - 2]),
 ]
