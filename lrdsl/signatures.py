@@ -90,6 +90,7 @@ SIGNATURES: dict[str, Sig] = {
         Sig("restart", "modifier", (P("period", "dur"), P("mult", "value"), P("decay", "value"),
                                     P("cycles", "count"))),
         Sig("repeat", "modifier", (P("n", "count", True, True),)),
+        Sig("offset", "modifier", (P("n", "dur", True, True),)),
         Sig("quantize", "modifier", (P("q", "dur", True, True),
                                      P("at", "enum", choices=("start", "end")))),
         Sig("min", "combinator", (P("parts", "sched", True, True),), variadic=True),

@@ -55,6 +55,11 @@ OWN: list[tuple[str, str, int, float | None]] = [
     ("v2-warmups", "warmup(sqrt, 20) >> const(0.1, 30) >> warmup(log, 25) >> cosine(0.2→0)", 150, None),
     ("v2-wsd", "wsd(1e-3, 100, warmup=10, decay=30, shape=sqrt) >> wsd(1e-3, 100, warmup=10, decay=31,"
      " shape=exp, to=1e-5) >> wsd(1e-3, 100, warmup=10, decay=30, shape=cosine)", 300, None),
+    ("v2-offset-trap", "warmup(linear, 5ep) >> multistep(0.1, at=[30ep, 60ep, 90ep]) * offset(5ep)", 1000, 10),
+    ("v2-offset-timm", "linear(1e-4→0.1, 3ep) >> cosine(0.1→1e-5, 20ep) * offset(3ep)", 300, 13),
+    ("v2-offset-fractional", "step(1, gamma=0.5, every=4) * offset(1.5) >> linear(0→10, 10) * offset(0.75)", 40, None),
+    ("v2-offset-restart", "(linear(1→0, 10) * offset(2) >> const(0.5, 3.5)) * restart(mult=1.5) + fn(t, 5) * offset(3)", 60, None),
+    ("v2-offset-rsqrt", "rsqrt(1e-3, warmup=500) * offset(500)", 900, None),
     ("v2-math", "fn(0.1 * (1 - tanh(u / 50)), 100) >> const(0.1 * cos(pi / 12)) + sqrt(2) * 1e-3", 200, None),
 ]
 
@@ -117,5 +122,11 @@ BIG: list[tuple[str, str, int, list[int]]] = [
         [2**24, 2**24 + 1, 2**24 + 2, 2147482999, 2147483000, 2147483001],
     ),
     ("sqrt-cool-down-2^31", "sqrt(1→0, 2147483000)", 2**31 - 1, [2147482999, 2147483000, 2147483001]),
+    (
+        "offset-near-2^31",
+        "linear(0→1, 16777217) >> multistep(1, gamma=0.5, at=[2147480000]) * offset(16777217)",
+        2**31 - 1,
+        [16777216, 16777217, 2147479999, 2147480000, 2147480001, 2**31 - 2],
+    ),
     ("decay-to-zero", "cosine(1→0, 2000000000) >> const(0)", 2**31 - 1, [1999999999, 2000000000, 2**31 - 2]),
 ]

@@ -21,7 +21,7 @@ from lrdsl.ir import Lowered
 from lrdsl.lowering import arith as X
 from lrdsl.lowering.composites import COMPOSITES
 from lrdsl.lowering.context import FROM_WARMUP, MAX_STEPS, Ctx, const, duration, fail
-from lrdsl.lowering.modifiers import build_quantize, build_restart, restart_natural
+from lrdsl.lowering.modifiers import build_offset, build_quantize, build_restart, offset_natural, restart_natural
 from lrdsl.lowering.shapes import SHAPES
 from lrdsl.lowering.symbolic import Number
 from lrdsl.signatures import MATH_FUNCS, SIGNATURES
@@ -142,6 +142,8 @@ def natural(node: A.Node, enclosing: float | None, ctx: Ctx) -> float | None:
         body, call = mod
         if call.name == "quantize":
             return natural(body, enclosing, ctx)
+        if call.name == "offset":
+            return offset_natural(body, call, enclosing, ctx, natural)
         return restart_natural(body, call, ctx, natural)
     if isinstance(node, A.Seq):
         parts = [natural(i, None, ctx) for i in node.items]
@@ -201,6 +203,8 @@ def build(node: A.Node, d: float, ctx: Ctx) -> ir.Sched:
         body, call = mod
         if call.name == "quantize":
             return build_quantize(body, call, d, ctx, place)
+        if call.name == "offset":
+            return build_offset(body, call, d, ctx, natural, place)
         return build_restart(body, call, d, ctx, natural, place)
     if isinstance(node, A.Seq):
         return _seq(node, d, ctx)
