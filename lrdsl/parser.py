@@ -9,6 +9,7 @@ nor any later walker of the tree recurses deeper.
 
 from __future__ import annotations
 
+import decimal
 import functools
 import math
 import re
@@ -160,8 +161,20 @@ def _span(tree: Any) -> Span:
     return Span(tree.start_pos, tree.end_pos)
 
 
+SUFFIXES = {"k": 3, "M": 6, "B": 9, "T": 12}
+"""Number suffixes (LANGUAGE.md §8.4): powers of ten written directly after the digits."""
+
+
+def number_value(text: str) -> float:
+    """The value of a NUMBER token: ``2.5M`` is 2500000, correctly rounded (``0.1k`` is exactly 100)."""
+    power = SUFFIXES.get(text[-1:], 0)
+    if power:
+        return float(decimal.Decimal(text[:-1]).scaleb(power))
+    return float(text)
+
+
 def _num(text: str, span: Span) -> A.Num:
-    value = float(text)
+    value = number_value(text)
     if math.isinf(value):
         raise LrdslError(f"number {text} is too large", span=span, hint="numbers must be finite")
     return make(A.Num, value=value).at(span)
@@ -402,17 +415,57 @@ class _Builder:
 
     # -- constants, durations, formulas ------------------------------------------------------
     def duration(self, t: Any) -> A.Duration:
-        """``500``, ``5ep``, ``10%`` or constant arithmetic in steps."""
+        """``500``, ``5ep``, ``10%``, ``2Btok``, ``64sa``, constant arithmetic in steps, or duration arithmetic.
+
+        Duration arithmetic (LANGUAGE.md §8.4): ``+``/``-`` between durations of any units (a plain
+        term counts in steps), ``*`` and ``/`` by a constant: ``6ep - 199``, ``2 * 5ep``.
+        """
         span = _span(t)
         with self._level(t):
             if getattr(t, "data", None) == "duration":
-                text = str(t.children[0])
-                unit = "%" if text.endswith("%") else "ep"
-                number = text[:-1] if unit == "%" else text[:-2]
-                with self._level(t):
-                    value = _num(number, span)
-                return make(A.Duration, value=value, unit=unit).at(span)
-            return make(A.Duration, value=self.const(t), unit="steps").at(span)
+                return self._unit(t)
+            if not _has_unit(t):
+                return make(A.Duration, value=self.const(t), unit="steps").at(span)
+            return make(A.Duration, value=self._dur_arith(t), unit="steps").at(span)
+
+    def _unit(self, t: Any) -> A.Duration:
+        span = _span(t)
+        text = str(t.children[0])
+        unit = next(u for u in ("%", "ep", "tok", "sa") if text.endswith(u))
+        with self._level(t):
+            value = _num(text[: -len(unit)], span)
+        return make(A.Duration, value=value, unit=unit).at(span)
+
+    def _dur_arith(self, t: Any) -> A.Expr:
+        """A term of duration arithmetic: a unit duration, or ``+ - * /`` with at least one inside."""
+        t = _unparen(t)
+        span = _span(t)
+        kind = getattr(t, "data", None)
+        with self._level(t):
+            if kind == "duration":
+                return self._unit(t)
+            if not _has_unit(t):
+                return make(A.Duration, value=self.const(t), unit="steps").at(span)
+            if kind in ("add", "sub"):
+                left, right = (self._dur_arith(c) for c in t.children)
+                return make(A.BinOp, op="+" if kind == "add" else "-", left=left, right=right).at(span)
+            if kind in ("mul", "div"):
+                a, b = t.children
+                if kind == "mul" and not _has_unit(a):
+                    a, b = b, a  # the constant factor on the right: 2 * 5ep
+                    factor, dur = self.const(b), self._dur_arith(a)
+                    return make(A.BinOp, op="*", left=factor, right=dur).at(span)
+                if _has_unit(b):
+                    raise LrdslError(
+                        "a duration can be multiplied or divided only by a plain number",
+                        span=_span(b),
+                        hint="e.g. 2 * 5ep or 90ep / 3",
+                    )
+                op = "*" if kind == "mul" else "/"
+                return make(A.BinOp, op=op, left=self._dur_arith(a), right=self.const(b)).at(span)
+        raise LrdslError(
+            "expected a duration", span=span, hint="durations add and subtract; they multiply by plain numbers"
+        )
 
     def const(self, t: Any) -> A.Expr:
         """Constant arithmetic: numbers, ``$params``, ``+ - * / **``, unary minus, parentheses."""
@@ -488,6 +541,19 @@ class _Builder:
 
 
 _MODIFIERS = {n for n, s in SIGNATURES.items() if s.role == "modifier"}
+
+
+def _has_unit(tree: Any) -> bool:
+    """``tree`` contains a duration with a unit (``5ep``, ``10%``, ``2Btok``) outside a call."""
+    stack = [tree]
+    while stack:
+        t = stack.pop()
+        kind = getattr(t, "data", None)
+        if kind == "duration":
+            return True
+        if kind in ("paren", "neg", "add", "sub", "mul", "div", "pow"):
+            stack.extend(t.children)
+    return False
 
 
 def _is_const_tree(tree: Any) -> bool:

@@ -60,6 +60,7 @@ OWN: list[tuple[str, str, int, float | None]] = [
     ("v2-offset-fractional", "step(1, gamma=0.5, every=4) * offset(1.5) >> linear(0→10, 10) * offset(0.75)", 40, None),
     ("v2-offset-restart", "(linear(1→0, 10) * offset(2) >> const(0.5, 3.5)) * restart(mult=1.5) + fn(t, 5) * offset(3)", 60, None),
     ("v2-offset-rsqrt", "rsqrt(1e-3, warmup=500) * offset(500)", 900, None),
+    ("v2-durations", "const(0.1, 6ep - 199) >> linear(0.1→0, 2 * 1.5ep + 7) >> piecewise([1, 2], at=[90% - 20])", 800, 100),
     ("v2-math", "fn(0.1 * (1 - tanh(u / 50)), 100) >> const(0.1 * cos(pi / 12)) + sqrt(2) * 1e-3", 200, None),
 ]
 
