@@ -30,7 +30,8 @@ def num(x: float) -> str:
 
 def safe_comment(text: str) -> str:
     """``text`` reduced to characters that cannot end a comment or a string."""
-    return re.sub(r"[^A-Za-z0-9_ .,:;+\-*/%()\[\]=<>^→$]", "?", text)[:80]
+    clean = re.sub(r"[^A-Za-z0-9_ .,:;+\-*/%()\[\]=<>^→$]", "?", text)
+    return clean if len(clean) <= 80 else clean[:77].rstrip() + "..."
 
 
 LINE = 60

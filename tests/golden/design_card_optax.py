@@ -8,9 +8,6 @@ resolved for 5000 steps (50 steps per epoch); after the last step the end value 
 Pass it as the learning rate: optax.adam(schedule); Optax calls it with its step count.
 """
 
-import math
-
-import jax
 import jax.numpy as jnp
 
 _CYCLE_STRETCH_3 = (1.0, 2.0, 4.0)

@@ -8,8 +8,6 @@ resolved for 1000 steps; after the last step the end value holds.
 Use keras.optimizers.Adam(learning_rate=Schedule()).
 """
 
-import math
-
 import keras
 from keras import ops
 

@@ -8,9 +8,6 @@ resolved for 1000 steps; after the last step the end value holds.
 Pass it as the learning rate: optax.adam(schedule); Optax calls it with its step count.
 """
 
-import math
-
-import jax
 import jax.numpy as jnp
 
 

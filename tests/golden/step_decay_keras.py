@@ -8,8 +8,6 @@ resolved for 1000 steps (10 steps per epoch); after the last step the end value 
 Use keras.optimizers.Adam(learning_rate=Schedule()).
 """
 
-import math
-
 import keras
 from keras import ops
 

@@ -8,9 +8,6 @@ resolved for 1000 steps (10 steps per epoch); after the last step the end value 
 Pass it as the learning rate: optax.adam(schedule); Optax calls it with its step count.
 """
 
-import math
-
-import jax
 import jax.numpy as jnp
 
 

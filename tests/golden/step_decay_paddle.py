@@ -8,8 +8,6 @@ resolved for 1000 steps (10 steps per epoch); after the last step the end value 
 Pass Scheduler() as the optimizer's learning_rate; call scheduler.step() after each step.
 """
 
-import math
-
 from paddle.optimizer.lr import LRScheduler
 
 

@@ -8,8 +8,6 @@ resolved for 1000 steps (10 steps per epoch); after the last step the end value 
 Call lr(step) with the 0-based optimizer step.
 """
 
-import math
-
 
 def _phase_1(u):
     # const(0.1, 14ep)

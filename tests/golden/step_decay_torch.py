@@ -8,8 +8,6 @@ resolved for 1000 steps (10 steps per epoch); after the last step the end value 
 Create Scheduler(optimizer); call scheduler.step() after each optimizer.step().
 """
 
-import math
-
 from torch.optim.lr_scheduler import LRScheduler
 
 
@@ -70,7 +68,7 @@ class Scheduler(LRScheduler):
     def step(self, epoch=None):
         """Advance one step (or jump to ``epoch``) and set every group's value in closed form."""
         self.last_epoch = self.last_epoch + 1 if epoch is None else int(epoch)
-        for group, value in zip(self.optimizer.param_groups, self.get_lr()):
+        for group, value in zip(self.optimizer.param_groups, self.get_lr(), strict=True):
             self._write(group, value)
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
 
@@ -86,6 +84,6 @@ class Scheduler(LRScheduler):
     def load_state_dict(self, state_dict):
         """Restore ``last_epoch`` and set the optimizer's values to lr(last_epoch) at once."""
         super().load_state_dict(state_dict)
-        for group, value in zip(self.optimizer.param_groups, self.get_lr()):
+        for group, value in zip(self.optimizer.param_groups, self.get_lr(), strict=True):
             self._write(group, value)
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
