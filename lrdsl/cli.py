@@ -226,9 +226,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         from lrdsl.codegen import generate_lowered
         from lrdsl.lowering.lower import lower_schedule
 
-        symbolic = lower_schedule(
-            schedule, args.steps, args.steps_per_epoch, _params(args.set), True, *_rates(args)
-        )
+        symbolic = lower_schedule(schedule, args.steps, args.steps_per_epoch, _params(args.set), True, *_rates(args))
         _write_text(generate_lowered(symbolic, target=args.target, name=args.name), args.output)
         return 0
     plan = lower(schedule, args.steps, args.steps_per_epoch, _params(args.set), *_rates(args))

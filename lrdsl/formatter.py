@@ -70,7 +70,8 @@ def _suffixed(value: float) -> str:
     exact = decimal.Decimal(repr(value))
     for suffix, power in (("T", 12), ("B", 9), ("M", 6), ("k", 3)):
         scaled = exact.scaleb(-power).normalize()
-        if scaled >= 1 and len(scaled.as_tuple().digits) <= 4 and scaled.as_tuple().exponent >= -3:
+        parts = scaled.as_tuple()
+        if scaled >= 1 and len(parts.digits) <= 4 and isinstance(parts.exponent, int) and parts.exponent >= -3:
             text = format(scaled, "f")
             if float(decimal.Decimal(text).scaleb(power)) == value:
                 return text + suffix

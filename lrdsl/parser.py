@@ -579,7 +579,7 @@ def _is_math_call(t: Any, pending: list[Any] | None = None) -> bool:
     """
     name = str(t.children[0])
     arity = MATH_FUNCS.get(name)
-    if arity is None or name in SIGNATURES and SIGNATURES[name].variadic:
+    if arity is None or (name in SIGNATURES and SIGNATURES[name].variadic):
         return False
     raw = list(t.children[1].children) if t.children[1] is not None else []
     if len(raw) != arity or any(a.data != "posarg" for a in raw):

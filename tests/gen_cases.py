@@ -53,14 +53,29 @@ OWN: list[tuple[str, str, int, float | None]] = [
     ("v2-sqrt-log", "sqrt(1e-4→0.1, 37) >> sqrt(→0, 50) >> log(0→0.1, 40) >> log(→1e-3, 33)", 200, None),
     ("v2-piecewise", "piecewise([0.1, 0.01, 1e-3, 1e-4], at=[1ep, 77, 2.5ep])", 150, 40),
     ("v2-warmups", "warmup(sqrt, 20) >> const(0.1, 30) >> warmup(log, 25) >> cosine(0.2→0)", 150, None),
-    ("v2-wsd", "wsd(1e-3, 100, warmup=10, decay=30, shape=sqrt) >> wsd(1e-3, 100, warmup=10, decay=31,"
-     " shape=exp, to=1e-5) >> wsd(1e-3, 100, warmup=10, decay=30, shape=cosine)", 300, None),
+    (
+        "v2-wsd",
+        "wsd(1e-3, 100, warmup=10, decay=30, shape=sqrt) >> wsd(1e-3, 100, warmup=10, decay=31,"
+        " shape=exp, to=1e-5) >> wsd(1e-3, 100, warmup=10, decay=30, shape=cosine)",
+        300,
+        None,
+    ),
     ("v2-offset-trap", "warmup(linear, 5ep) >> multistep(0.1, at=[30ep, 60ep, 90ep]) * offset(5ep)", 1000, 10),
     ("v2-offset-timm", "linear(1e-4→0.1, 3ep) >> cosine(0.1→1e-5, 20ep) * offset(3ep)", 300, 13),
     ("v2-offset-fractional", "step(1, gamma=0.5, every=4) * offset(1.5) >> linear(0→10, 10) * offset(0.75)", 40, None),
-    ("v2-offset-restart", "(linear(1→0, 10) * offset(2) >> const(0.5, 3.5)) * restart(mult=1.5) + fn(t, 5) * offset(3)", 60, None),
+    (
+        "v2-offset-restart",
+        "(linear(1→0, 10) * offset(2) >> const(0.5, 3.5)) * restart(mult=1.5) + fn(t, 5) * offset(3)",
+        60,
+        None,
+    ),
     ("v2-offset-rsqrt", "rsqrt(1e-3, warmup=500) * offset(500)", 900, None),
-    ("v2-durations", "const(0.1, 6ep - 199) >> linear(0.1→0, 2 * 1.5ep + 7) >> piecewise([1, 2], at=[90% - 20])", 800, 100),
+    (
+        "v2-durations",
+        "const(0.1, 6ep - 199) >> linear(0.1→0, 2 * 1.5ep + 7) >> piecewise([1, 2], at=[90% - 20])",
+        800,
+        100,
+    ),
     ("v2-math", "fn(0.1 * (1 - tanh(u / 50)), 100) >> const(0.1 * cos(pi / 12)) + sqrt(2) * 1e-3", 200, None),
 ]
 

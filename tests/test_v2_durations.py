@@ -92,6 +92,9 @@ def test_cli_units() -> None:
     assert run.returncode == 0, run.stderr
     assert "250,0.05" in run.stdout and "500,0.1" in run.stdout
     bad = subprocess.run(
-        [sys.executable, "-m", "lrdsl", "eval", "linear(1→0)", "--steps", "9x"], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "lrdsl", "eval", "linear(1→0)", "--steps", "9x"],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert bad.returncode == 2

@@ -66,6 +66,3 @@ def test_math_errors_point_at_the_call(text: str, message: str) -> None:
     with pytest.raises(lrdsl.LrdslError, match=re.escape(message)) as err:
         lrdsl.evaluate(text, 3)
     assert err.value.span is not None
-
-
-

@@ -188,9 +188,11 @@ def _amount(node: A.Node, enclosing: float | None, ctx: Ctx) -> float | None:
             if a is None or b is None:
                 return None
             return a + b if node.op == "+" else a - b
-        factor_node, dur_node = (node.left, node.right) if isinstance(node.right, A.Duration) or _carries_duration(
-            node.right
-        ) else (node.right, node.left)
+        factor_node, dur_node = (
+            (node.left, node.right)
+            if isinstance(node.right, A.Duration) or _carries_duration(node.right)
+            else (node.right, node.left)
+        )
         d = _amount(dur_node, enclosing, ctx)
         if d is None:
             return None

@@ -117,7 +117,7 @@ def total_from_text(text: str, ctx: Ctx) -> int:
         if not number.is_integer():
             raise LrdslError(f"total steps must be a whole number, got {text!r}")
         return _total(int(number))
-    node = A.Duration(value=A.Num(value=number), unit=unit)  # type: ignore[arg-type]
+    node = A.Duration(value=A.Num(value=number), unit=unit)
     steps = duration(node, None, ctx)
     assert steps is not None
     return _total(int(steps))
@@ -207,7 +207,12 @@ def is_scalar(node: A.Node) -> bool:
     if isinstance(node, A.Name):
         return node.id == "pi"
     if isinstance(node, A.Call):  # a math function of constants (LANGUAGE.md §8.3)
-        return node.name in MATH_FUNCS and bool(node.args) and node.is_math() and all(is_scalar(a.value) for a in node.args)
+        return (
+            node.name in MATH_FUNCS
+            and bool(node.args)
+            and node.is_math()
+            and all(is_scalar(a.value) for a in node.args)
+        )
     return isinstance(node, A.BinOp) and is_scalar(node.left) and is_scalar(node.right)
 
 

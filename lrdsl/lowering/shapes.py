@@ -6,6 +6,7 @@ returns IR that holds its end value after ``d`` (``p = u/d``, ``u`` capped at ``
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 
@@ -158,7 +159,7 @@ def _piecewise(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
             f"piecewise() needs one value more than marks: {len(values.items)} values, {len(at)} marks",
             hint="piecewise([v0, v1, v2], at=[m1, m2]): v0 before m1, v1 from m1, v2 from m2",
         )
-    if any(b < a for a, b in zip(at, at[1:])):
+    if any(b < a for a, b in itertools.pairwise(at)):
         raise fail(call.arg("at"), "piecewise() marks must be in increasing order")
     levels = [const(v, ctx) for v in values.items]
     bounds = [0.0, *at]
