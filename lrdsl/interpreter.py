@@ -232,6 +232,17 @@ class _Interpreter(ir.Walker):
         uq = np.minimum((k + 1) * node.q, node.hi) if node.at_end else k * node.q
         self.walk(node.body, uq, ordered, out)
 
+    def _offset(self, node: ir.Offset, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
+        if not ordered:
+            self.walk(node.body, np.minimum(u - shift, node.hi) + node.n, False, out)
+            return
+        cut = _edge(u, node.hi, shift, side="left")  # from hi on, every step takes the held value
+        self.walk(node.body, u[:cut], True, out[:cut], shift - node.n)
+        if cut < u.size:
+            tail = np.empty(1)
+            self.walk(node.body, np.array([node.hi + node.n]), True, tail)
+            out[cut:] = tail[0]
+
     def _recur(self, node: ir.Recur, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
         k = np.floor_divide(np.minimum(u - shift, node.hi), node.every).astype(np.int64)
         np.take(recur_table(node), k, out=out)

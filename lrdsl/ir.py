@@ -10,7 +10,8 @@ Two layers:
 * **Schedules** (``Sched``): functions of the local time ``u``; at the root ``u``
   is the global step ``t``. Frame nodes give their
   children a new local time: :class:`Seq` shifts it, :class:`Clamp` caps it,
-  :class:`Cycles` folds it into restart cycles, :class:`Quantize` floors it.
+  :class:`Cycles` folds it into restart cycles, :class:`Quantize` floors it,
+:class:`Offset` advances it.
 
 Every schedule node holds its value for ``u`` past its span: the lowering wraps
 what it builds in :class:`Clamp` so that this is true.
@@ -222,7 +223,19 @@ class Recur:
     origin: tuple[int, int] | None = field(default=None, compare=False)
 
 
-Sched = Formula | Clamp | Seq | Combine | Cycles | Quantize | Recur
+@dataclass(frozen=True, slots=True)
+class Offset:
+    """``body`` at local time ``min(u, hi) + n``: its clock runs ``n`` ahead, held from ``hi`` on.
+
+    ``n ≥ 0`` is any real number (``X * offset(0.75)``, LANGUAGE.md §8.1).
+    """
+
+    n: float
+    hi: float
+    body: Sched
+
+
+Sched = Formula | Clamp | Seq | Combine | Cycles | Quantize | Recur | Offset
 
 
 MAX_RECUR = 1_000_000
@@ -469,7 +482,7 @@ def cycle_clock(period: Fraction, mult: Fraction) -> CycleClock:
 
 # --------------------------------------------------------------------------- walkers
 
-SCHED_NODES: tuple[type, ...] = (Formula, Clamp, Seq, Combine, Cycles, Quantize, Recur)
+SCHED_NODES: tuple[type, ...] = (Formula, Clamp, Seq, Combine, Cycles, Quantize, Recur, Offset)
 ARITH_NODES: tuple[type, ...] = (Const, Var, Param, Bin, Fn, FloorDiv, CeilDiv, Count)
 FAMILIES: dict[str, tuple[type, ...]] = {"sched": SCHED_NODES, "arith": ARITH_NODES}
 

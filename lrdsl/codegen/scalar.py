@@ -214,6 +214,14 @@ class ScalarPrinter(Printer):
         self.em.define(name, f"constant over intervals of {q} steps", [f"return {self.em.invoke(body, at)}"])
         return name
 
+    def _offset(self, node: ir.Offset, integral: bool) -> str:
+        keep = integral and whole(node.n) and whole(node.hi)
+        body = self.sched(node.body, keep)
+        at = f"min(u, {_step(node.hi, keep)}) + {_step(node.n, keep)}"
+        name = self.em.fresh("offset")
+        self.em.define(name, f"its clock {num(node.n)} steps ahead", [f"return {self.em.invoke(body, at)}"])
+        return name
+
     def _recur(self, node: ir.Recur, integral: bool) -> str:
         every = str(int(node.every)) if integral and whole(node.every) else num(node.every)
         k = f"int(min(u, {_step(node.hi, integral)}) // {every})"

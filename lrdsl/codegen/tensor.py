@@ -278,6 +278,19 @@ class TensorPrinter(Printer):
         self.em.define(name, f"constant over intervals of {q} steps", [f"return {self.em.invoke(body, at)}"])
         return name
 
+    def _offset(self, node: ir.Offset, integral: bool) -> str:
+        # int32 where the offset and the cap are whole and their sum fits; else float32
+        keep = integral and whole(node.n) and whole(node.hi) and node.hi + node.n <= INT32_MAX
+        body = self.sched(node.body, keep)
+        if keep:
+            at = f"{self.call('minimum', 'u', str(int(node.hi)))} + {int(node.n)}"
+        else:
+            uf = self.to_float("u") if integral else "u"
+            at = f"{self.call('minimum', uf, num(node.hi))} + {num(node.n)}"
+        name = self.em.fresh("offset")
+        self.em.define(name, f"its clock {num(node.n)} steps ahead", [f"return {self.em.invoke(body, at)}"])
+        return name
+
     def _recur(self, node: ir.Recur, integral: bool) -> str:
         if integral and whole(node.every) and whole(node.hi):
             lines = [f"k = {self.call('minimum', 'u', str(int(node.hi)))} // {int(node.every)}"]
