@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,8 +34,13 @@ class Curve:
     marks: tuple[float, ...]
 
 
-def curves(plans: Sequence[Lowered], labels: Sequence[str] | None = None, x_unit: str = "steps") -> list[Curve]:
-    """Sample each lowered schedule over its run (boundaries kept exactly)."""
+def curves(
+    plans: Sequence[Lowered],
+    labels: Sequence[str] | None = None,
+    x_unit: str = "steps",
+    done: Callable[[], None] | None = None,
+) -> list[Curve]:
+    """Sample each lowered schedule over its run (boundaries kept exactly); ``done()`` after each."""
     out = []
     for i, plan in enumerate(plans):
         total = max(plan.total, 1)
@@ -54,6 +59,8 @@ def curves(plans: Sequence[Lowered], labels: Sequence[str] | None = None, x_unit
             scale = 1.0 / plan.steps_per_epoch
         label = labels[i] if labels and i < len(labels) else plan.text
         out.append(Curve(label, steps * scale, y, tuple(m * scale for m in marks if 0 < m < total)))
+        if done is not None:
+            done()
     return out
 
 
@@ -131,13 +138,19 @@ def plot_command(
 ) -> str | None:
     """``lrdsl plot``: returns the terminal text, or ``None`` after writing ``output``."""
     from lrdsl.api import as_schedule, lower
+    from lrdsl.progress import LONG, Progress
 
     plans = []
     for text in exprs:
         schedule = as_schedule(text)
         plans.append(lower(schedule, steps, spe, params))
-    items = curves(plans, labels, x_unit)
-    if output:
-        to_file(items, output, log, x_unit, size or (900, 450))
-        return None
-    return to_terminal(items, log, x_unit, size or (100, 25))
+    long = any(plan.total >= LONG for plan in plans)
+    with Progress(len(plans) + 1, "plotting", enabled=long, unit="parts") as bar:  # each schedule, then drawing
+        items = curves(plans, labels, x_unit, done=bar.advance)
+        drawn: str | None = None
+        if output:
+            to_file(items, output, log, x_unit, size or (900, 450))
+        else:
+            drawn = to_terminal(items, log, x_unit, size or (100, 25))
+        bar.advance()
+    return drawn
