@@ -1,8 +1,9 @@
-"""The Python API: ``parse``, ``lower``, ``evaluate``."""
+"""The Python API: ``parse``, ``lower``, ``evaluate``, ``generate``, ``bind``."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -11,6 +12,9 @@ from lrdsl.ast import Schedule
 from lrdsl.errors import LrdslError
 from lrdsl.lowering.lower import Lowered, lower_schedule
 from lrdsl.parser import parse
+
+if TYPE_CHECKING:
+    from lrdsl.bound import BoundSchedule
 
 MAX_AT_ONCE = 200_000_000
 """The most steps evaluated into one array (1.6 GB of float64); stream larger runs in ranges."""
@@ -95,3 +99,20 @@ def generate(
     from lrdsl.codegen import generate as _generate
 
     return _generate(schedule, target, total_steps, steps_per_epoch, name, params)
+
+
+def bind(
+    schedule: str | Schedule,
+    total_steps: int | None = None,
+    steps_per_epoch: float | None = None,
+    params: Mapping[str, float] | None = None,
+) -> BoundSchedule:
+    """``schedule`` bound to a run of ``total_steps`` (or its own explicit duration).
+
+    The schedule is resolved at once: one that cannot run raises :class:`LrdslError` here. The
+    result evaluates, plots, explains and generates code for that run, and shows itself in a
+    notebook (``lrdsl.parse(text).bind(…)`` is the same).
+    """
+    from lrdsl.bound import BoundSchedule
+
+    return BoundSchedule(as_schedule(schedule), total_steps, steps_per_epoch, tuple(sorted((params or {}).items())))

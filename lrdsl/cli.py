@@ -255,7 +255,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     from lrdsl.api import as_schedule, lower
 
     if args.command == "plot":
-        from lrdsl.plot import plot_command
+        from lrdsl.plotting import plot_command
 
         texts, params, size = [_read(e) for e in args.expr], _params(args.set), _size(args.size)
         try:

@@ -667,8 +667,8 @@ UNSNAPSHOTTED = {
     "a number in this schedule is out of range (…)": "a last resort behind the checks of every range",
 }
 """Messages without a snapshot, each with the reason it cannot be reached from a schedule."""
-OTHER_TESTS = ("cli.py", "plot.py", "resources.py")
-"""Modules whose messages (options, files, extras) are checked in test_cli.py, test_plot.py, test_broken_install.py."""
+OTHER_TESTS = ("cli.py", "plotting.py", "resources.py")
+"""Modules whose messages (options, files, extras) are checked in test_cli.py, test_plot.py, test_bound.py, test_broken_install.py."""
 
 
 def _message_patterns() -> list[tuple[str, str]]:
