@@ -139,8 +139,10 @@ def _steps_list(text: str) -> list[int]:
 def _common(p: argparse.ArgumentParser, steps: bool = True) -> None:
     p.add_argument("expr", help="the schedule, '-' for stdin, or @FILE")
     if steps:
-        p.add_argument("--steps", type=_whole_arg, default=None, help="total steps of the run")
-        p.add_argument("--steps-per-epoch", type=_number_arg, default=None, help="steps in one epoch (for 'ep')")
+        p.add_argument("--steps", type=_whole_arg, default=None, metavar="N", help="total steps of the run (5000, 5e3)")
+        p.add_argument(
+            "--steps-per-epoch", type=_number_arg, default=None, metavar="K", help="steps in one epoch (for 'ep')"
+        )
         p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="bind a $parameter")
 
 
@@ -164,8 +166,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
     p = sub.add_parser("eval", help="evaluate lr(t) for every step")
     _common(p)
-    p.add_argument("--at", default=None, help="comma-separated steps to evaluate instead of 0…N−1")
-    p.add_argument("--format", choices=["table", "csv", "json", "npy"], default="table")
+    p.add_argument("--at", default=None, metavar="STEPS", help="comma-separated steps to evaluate instead of 0…N−1")
+    p.add_argument(
+        "--format",
+        choices=["table", "csv", "json", "npy"],
+        default="table",
+        help="table (default): a summary, 12 significant digits; csv, json, npy: every step, every digit",
+    )
     p.add_argument("-o", "--output", default=None, help="write to this file instead of stdout")
     p = sub.add_parser("check", help="validate and print the canonical form")
     _common(p, steps=False)
@@ -176,8 +183,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--compact", action="store_true", help="one line per phase and the boundary steps")
     p = sub.add_parser("plot", help="draw schedules (to a .png/.svg file, or the terminal)")
     p.add_argument("expr", nargs="+", help="one or more schedules ('-' for stdin, @FILE)")
-    p.add_argument("--steps", type=_whole_arg, default=None, help="total steps of the run")
-    p.add_argument("--steps-per-epoch", type=_number_arg, default=None, help="steps in one epoch (for 'ep')")
+    p.add_argument("--steps", type=_whole_arg, default=None, metavar="N", help="total steps of the run (5000, 5e3)")
+    p.add_argument(
+        "--steps-per-epoch", type=_number_arg, default=None, metavar="K", help="steps in one epoch (for 'ep')"
+    )
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="bind a $parameter")
     p.add_argument("-o", "--output", default=None, help="a .png or .svg file (default: plot in the terminal)")
     p.add_argument("--log", action="store_true", help="logarithmic learning-rate axis")
