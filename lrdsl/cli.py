@@ -45,6 +45,8 @@ def whole_number(text: str) -> int:
     if not _is_number(text):
         raise ValueError(f"expected a whole number such as 5000 or 1e5, got {text!r}{_unit_hint(text)}")
     value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is too large: runs last at most 1e15 steps")
     if not value.is_integer():
         raise ValueError(f"expected a whole number such as 5000 or 1e5, got {text!r}")
     return int(value)

@@ -276,6 +276,12 @@ class _Builder:
                 # A duration-looking positional value skips to 'dur' when it is the next free slot.
                 while pos_index < len(positional) and positional[pos_index].name in bound:
                     pos_index += 1
+                if not positional:
+                    raise LrdslError(
+                        f"{sig.name}() takes named arguments only",
+                        span=_span(a),
+                        hint=f"{sig.name}({', '.join(p.name + '=…' for p in sig.params)})",
+                    )
                 if pos_index >= len(positional):
                     raise LrdslError(f"too many arguments to {sig.name}()", span=_span(a), hint=_arg_list(sig))
                 p = positional[pos_index]

@@ -66,6 +66,8 @@ def _bad_character(text: str, pos: int) -> LrdslError:
         m = _NUMBER_BEFORE.search(text, 0, pos)
         if m is not None and not m[2]:
             hint = f"write {m[1]}% with no space for {m[1]} percent"
+    elif ch in "\"'“”‘’":
+        hint = "a schedule has no quotes: write names as they are, e.g. warmup(linear, 5ep)"
     return LrdslError(f"unexpected character {ch!r}", span=Span(pos, pos + 1), hint=hint)
 
 
@@ -89,9 +91,14 @@ def _bad_token(text: str, tok: Any, expected: Any) -> LrdslError:
         return LrdslError(f"unexpected {value!r}", span=span, hint=f"this {value!r} closes nothing: remove it")
     in_call = bool(stack) and stack[-1][0] == "(" and _ends_with_name(text[: stack[-1][1]])
     if tok.type == "ARROW" and not in_call:
+        after = text[start + len(value) :].lstrip()
+        if before.endswith(")") and after[:1].isalpha():  # phase -> phase
+            return LrdslError(f"unexpected {value!r}", span=span, hint="did you mean '>>' (then)?")
         return LrdslError(
             f"unexpected {value!r}", span=span, hint="a range goes inside a call, e.g. linear(0→0.1, 500)"
         )
+    if tok.type == "NAME" and value == "to" and in_call:
+        return LrdslError(f"unexpected {value!r}", span=span, hint="ranges are written a→b or a->b")
     if tok.type in _OPERAND_STARTS and before and (before[-1].isalnum() or before[-1] in "_)]%"):
         if not stack:
             hint = "missing '>>' between two phases?"

@@ -242,6 +242,7 @@ def test_steps_take_any_whole_number(steps: str, capsys: pytest.CaptureFixture[s
     ("option", "value", "message"),
     [
         ("--steps", "2.5", "expected a whole number such as 5000 or 1e5, got '2.5'"),
+        ("--steps", "1e400", "1e400 is too large: runs last at most 1e15 steps"),
         ("--steps", "100k", "got '100k' (the suffix 'k' comes with language v2: write 1e5)"),
         ("--steps", "2.5M", "got '2.5M' (the suffix 'M' comes with language v2: write 2.5e6)"),
         ("--steps", "90ep", "got '90ep' (give steps here: epochs × --steps-per-epoch)"),

@@ -488,6 +488,26 @@ ERRORS: list[tuple[str, dict[str, Any], str]] = [
         {},
         "1:22: error: argument 'dur' given twice\n  cosine(0.1→0, dur=1, dur=2)\n                       ^^^",
     ),
+    (
+        "cosine(0.1 to 0)",
+        {},
+        "1:12: error: unexpected 'to'\n  cosine(0.1 to 0)\n             ^^\nhint: ranges are written a→b or a->b",
+    ),
+    (
+        'warmup("linear", 5ep)',
+        {},
+        '1:8: error: unexpected character \'"\'\n  warmup("linear", 5ep)\n         ^\nhint: a schedule has no quotes: write names as they are, e.g. warmup(linear, 5ep)',
+    ),
+    (
+        "warmup(linear, 5ep) -> cosine(0.1→0)",
+        {},
+        "1:21: error: unexpected '->'\n  warmup(linear, 5ep) -> cosine(0.1→0)\n                      ^^\nhint: did you mean '>>' (then)?",
+    ),
+    (
+        "cosine(0.1→0) * restart(2)",
+        {},
+        "1:25: error: restart() takes named arguments only\n  cosine(0.1→0) * restart(2)\n                          ^\nhint: restart(period=…, mult=…, decay=…, cycles=…)",
+    ),
 ]
 
 
