@@ -3,6 +3,7 @@
 >>> import lrdsl
 >>> s = lrdsl.parse("warmup(linear, 5ep) >> cosine(0.1→1e-6) * restart(mult=2)")
 >>> lr = lrdsl.evaluate(s, total_steps=5000, steps_per_epoch=50)
+>>> run = s.bind(total_steps=5000, steps_per_epoch=50)  # evaluate(), plot(), explain(), generate(target)
 """
 
 from typing import TYPE_CHECKING
@@ -12,13 +13,29 @@ from lrdsl.errors import LrdslError
 if TYPE_CHECKING:
     from lrdsl.api import evaluate, generate, lower
     from lrdsl.ast import Schedule
+    from lrdsl.bound import BoundSchedule, bind
     from lrdsl.field import ScheduleField
     from lrdsl.parser import parse
+    from lrdsl.plotting import plot
 
-__all__ = ["LrdslError", "Schedule", "ScheduleField", "evaluate", "generate", "lower", "parse"]
+__all__ = [
+    "BoundSchedule",
+    "LrdslError",
+    "Schedule",
+    "ScheduleField",
+    "bind",
+    "evaluate",
+    "generate",
+    "lower",
+    "parse",
+    "plot",
+]
 __version__ = "0.1.0"
 
 _HOME = {
+    "bind": "bound",
+    "BoundSchedule": "bound",
+    "plot": "plotting",
     "evaluate": "api",
     "generate": "api",
     "lower": "api",

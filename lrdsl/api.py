@@ -1,4 +1,4 @@
-"""The Python API: ``parse``, ``lower``, ``evaluate``."""
+"""The Python API: ``parse``, ``lower``, ``evaluate``, ``generate`` (``bind`` is in :mod:`lrdsl.bound`)."""
 
 from __future__ import annotations
 

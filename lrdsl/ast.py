@@ -20,7 +20,8 @@ own canonical text (:func:`checked`, also applied by the API to every
 from __future__ import annotations
 
 import functools
-from typing import Annotated, Any, Literal, TypeVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
@@ -28,6 +29,9 @@ from lrdsl.depth import check_data
 from lrdsl.errors import LrdslError, Span
 from lrdsl.ir import is_param_name
 from lrdsl.signatures import MATH_FUNCS, SIGNATURES
+
+if TYPE_CHECKING:
+    from lrdsl.bound import BoundSchedule
 
 _N = TypeVar("_N", bound="Node")
 
@@ -239,6 +243,27 @@ class Schedule(Node):
         from lrdsl.formatter import format_node
 
         return format_node(self.expr)
+
+    def __repr__(self) -> str:
+        from lrdsl.notebook import short_text
+
+        return f"Schedule({short_text(str(self))!r})"
+
+    def _repr_html_(self) -> str:
+        from lrdsl.notebook import schedule_html
+
+        return schedule_html(self)
+
+    def bind(
+        self,
+        total_steps: int | None = None,
+        steps_per_epoch: float | None = None,
+        params: Mapping[str, float] | None = None,
+    ) -> BoundSchedule:
+        """This schedule bound to a run: :func:`lrdsl.bind`."""
+        from lrdsl.bound import bind
+
+        return bind(self, total_steps, steps_per_epoch, params)
 
 
 class Names:

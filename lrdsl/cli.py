@@ -23,27 +23,62 @@ from lrdsl.resources import broken_install
 CHUNK = 100_000
 """Steps evaluated at a time when streaming csv output."""
 
-_WHOLE = re.compile(r"[+-]?[0-9]+")
 _NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 """Numbers on the command line are written as in the language: ASCII digits only, no '_' between
 them, no 'inf' or 'nan' (Python's int() and float() take '１', '٣', '1_000' and 'nan')."""
+_WITH_UNIT = re.compile(r"(?P<number>([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?)(?P<unit>[A-Za-z%]+)")
+"""A number followed by a unit or suffix (``90ep``, ``100k``): language v2 (LANGUAGE.md §8.4)."""
 
 
-def _is_number(text: str, whole: bool = False) -> bool:
-    return (_WHOLE if whole else _NUMBER).fullmatch(text.strip()) is not None
+def _is_number(text: str) -> bool:
+    return _NUMBER.fullmatch(text.strip()) is not None
+
+
+def whole_number(text: str) -> int:
+    """A whole number written in any form: ``5000``, ``1e5``, ``100000.0``.
+
+    Raises ``ValueError`` with a message naming what is wrong. Units and suffixes (``90ep``,
+    ``100k``) are language v2: until then they are refused with a hint that writes the
+    number without them (this is where they will be read).
+    """
+    text = text.strip()
+    if not _is_number(text):
+        raise ValueError(f"expected a whole number such as 5000 or 1e5, got {text!r}{_unit_hint(text)}")
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is too large: runs last at most 1e15 steps")
+    if not value.is_integer():
+        raise ValueError(f"expected a whole number such as 5000 or 1e5, got {text!r}")
+    return int(value)
+
+
+def _unit_hint(text: str) -> str:
+    """For ``100k`` or ``90ep``: how to write it in steps today."""
+    m = _WITH_UNIT.fullmatch(text)
+    if m is None:
+        return ""
+    number, unit = m["number"], m["unit"]
+    from lrdsl.syntax_errors import SUFFIXES, scaled
+
+    if unit in SUFFIXES:
+        return f" (here write {scaled(number, unit)})"
+    if unit == "ep":
+        return " (give steps here: epochs × --steps-per-epoch)"
+    return " (give a number of steps)"
 
 
 def _whole_arg(text: str) -> int:
-    """An argparse type: a whole number such as 5000."""
-    if not _is_number(text, whole=True):
-        raise argparse.ArgumentTypeError(f"expected a whole number such as 5000, got {text!r}")
-    return int(text)
+    """An argparse type: a whole number such as 5000 or 1e5."""
+    try:
+        return whole_number(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _total_arg(text: str) -> int | str:
     """An argparse type: the total as whole steps (5000) or a duration in any unit (90ep, 300Btok, 100k)."""
-    if _is_number(text, whole=True):
-        return int(text)
+    if _is_number(text):
+        return _whole_arg(text)  # 5000, 1e5, 100000.0
     from lrdsl.lowering.lower import TOTAL
 
     if not (text.isascii() and TOTAL.fullmatch(text)):
@@ -116,7 +151,7 @@ def _steps_list(text: str) -> list[int]:
     for part in text.split(","):
         part = part.strip()
         if not _is_number(part):
-            raise LrdslError(f"--at expects whole steps separated by commas, got {part!r}")
+            raise LrdslError(f"--at expects whole steps separated by commas, got {part!r}{_unit_hint(part)}")
         value = float(part)
         if not value.is_integer() or not 0 <= value <= 1e15:
             raise LrdslError(f"--at step {part} must be a whole number from 0 to 1e15")
@@ -127,21 +162,46 @@ def _steps_list(text: str) -> list[int]:
 def _common(p: argparse.ArgumentParser, steps: bool = True) -> None:
     p.add_argument("expr", help="the schedule, '-' for stdin, or @FILE")
     if steps:
-        p.add_argument("--steps", type=_total_arg, default=None, help="total of the run: 5000, 90ep, 300Btok, 100k")
+        p.add_argument(
+            "--steps",
+            type=_total_arg,
+            default=None,
+            metavar="N",
+            help="total of the run: 5000, 5e3, 90ep, 300Btok, 100k",
+        )
         p.add_argument("--steps-per-epoch", type=_number_arg, default=None, help="steps in one epoch (for 'ep')")
         p.add_argument("--tokens-per-step", type=_rate_arg, default=None, help="tokens in one step (for 'tok')")
         p.add_argument("--samples-per-step", type=_rate_arg, default=None, help="samples in one step (for 'sa')")
         p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="bind a $parameter")
 
 
+COMMANDS = ("eval", "check", "fmt", "explain", "plot", "gen", "completion", "help")
+"""The subcommands, in the order the help lists them."""
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``lrdsl`` command."""
-    parser = _Parser(prog="lrdsl", description="Learning-rate schedules as one line of text.")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    from lrdsl import __version__
+
+    parser = _Parser(
+        prog="lrdsl",
+        description="Learning-rate schedules as one line of text.",
+        epilog="example:\n"
+        '  lrdsl eval "warmup(linear, 5ep) >> cosine(0.1→1e-6)" --steps 5000 --steps-per-epoch 50\n'
+        "a command's options: lrdsl help COMMAND",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"lrdsl {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
     p = sub.add_parser("eval", help="evaluate lr(t) for every step")
     _common(p)
-    p.add_argument("--at", default=None, help="comma-separated steps to evaluate instead of 0…N−1")
-    p.add_argument("--format", choices=["table", "csv", "json", "npy"], default="table")
+    p.add_argument("--at", default=None, metavar="STEPS", help="comma-separated steps to evaluate instead of 0…N−1")
+    p.add_argument(
+        "--format",
+        choices=["table", "csv", "json", "npy"],
+        default="table",
+        help="table (default): a summary, 12 significant digits; csv, json, npy: every step, every digit",
+    )
     p.add_argument("-o", "--output", default=None, help="write to this file instead of stdout")
     p = sub.add_parser("check", help="validate and print the canonical form")
     _common(p, steps=False)
@@ -152,8 +212,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--compact", action="store_true", help="one line per phase and the boundary steps")
     p = sub.add_parser("plot", help="draw schedules (to a .png/.svg file, or the terminal)")
     p.add_argument("expr", nargs="+", help="one or more schedules ('-' for stdin, @FILE)")
-    p.add_argument("--steps", type=_whole_arg, default=None, help="total steps of the run")
-    p.add_argument("--steps-per-epoch", type=_number_arg, default=None, help="steps in one epoch (for 'ep')")
+    p.add_argument("--steps", type=_whole_arg, default=None, metavar="N", help="total steps of the run (5000, 5e3)")
+    p.add_argument(
+        "--steps-per-epoch", type=_number_arg, default=None, metavar="K", help="steps in one epoch (for 'ep')"
+    )
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="bind a $parameter")
     p.add_argument("-o", "--output", default=None, help="a .png or .svg file (default: plot in the terminal)")
     p.add_argument("--log", action="store_true", help="logarithmic learning-rate axis")
@@ -165,12 +227,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--target", required=True, help="keras, torch, optax, python or paddle")
     p.add_argument("--name", default=None, help="class or function name of the generated schedule")
     p.add_argument("-o", "--output", default=None, help="write to this file instead of stdout")
+    p = sub.add_parser(
+        "completion",
+        help="print a shell completion script",
+        description="Print a completion script for bash, zsh or fish. Load it in the shell's start-up file: "
+        "bash: source <(lrdsl completion bash); zsh: source <(lrdsl completion zsh); "
+        "fish: lrdsl completion fish | source",
+    )
+    p.add_argument("shell", choices=["bash", "zsh", "fish"])
+    p = sub.add_parser("help", help="show this help, or a command's (lrdsl help eval)")
+    p.add_argument("topic", nargs="?", choices=[c for c in COMMANDS if c != "help"], metavar="COMMAND")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser()
+    if not argv:
+        parser.print_help()
+        return 0
+    args = parser.parse_args(argv)
+    if args.command == "help":
+        _help(parser, args.topic)
+        return 0
     try:
         return _dispatch(args)
     except LrdslError as err:
@@ -199,11 +279,26 @@ def _rates(args: argparse.Namespace) -> tuple[float | None, float | None]:
     return args.tokens_per_step, args.samples_per_step
 
 
+def _help(parser: argparse.ArgumentParser, topic: str | None) -> None:
+    """``lrdsl help [COMMAND]``: the help of the whole command, or of one subcommand."""
+    if topic is None:
+        parser.print_help()
+        return
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            action.choices[topic].print_help()
+
+
 def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "completion":
+        from lrdsl.completion import script
+
+        print(script(args.shell, build_parser()), end="")
+        return 0
     from lrdsl.api import as_schedule, lower
 
     if args.command == "plot":
-        from lrdsl.plot import plot_command
+        from lrdsl.plotting import plot_command
 
         texts, params, size = [_read(e) for e in args.expr], _params(args.set), _size(args.size)
         try:
@@ -279,22 +374,30 @@ def _eval(args: argparse.Namespace, plan: object, source: str) -> int:
             raise err.with_source(source) from None
 
     at = np.array(_steps_list(args.at), dtype=np.int64) if args.at is not None else None
-    if args.format == "csv":
-        with _output(args.output) as out:
-            out.write("step,lr\n")
-            for block, lr in _blocks(plan.total, at, values):
-                out.write("".join(f"{s},{v!r}\n" for s, v in zip(block, lr.tolist())))
-        return 0
     if args.format == "table":
         rows = _table_rows(plan, at)
         _write_text(_table(plan, rows, values(rows[:, 1])) + "\n", args.output)
         return 0
+    from lrdsl.progress import LONG, Progress
+
+    count = at.size if at is not None else plan.total
+    where = f"writing {args.output}" if args.output else f"writing {args.format}"
+    if args.format == "csv":
+        with _output(args.output) as out, Progress(count, where, enabled=count >= LONG) as bar:
+            out.write("step,lr\n")
+            for block, lr in _blocks(plan.total, at, values):
+                out.write("".join(f"{s},{v!r}\n" for s, v in zip(block, lr.tolist())))
+                bar.advance(len(block))
+        return 0
     from lrdsl.api import check_size
 
-    check_size(at.size if at is not None else plan.total)
-    steps = at if at is not None else np.arange(plan.total, dtype=np.int64)
-    lr = values(at) if at is not None else values((0, plan.total))
+    check_size(count)
     if args.format == "npy":
+        with Progress(count, "evaluating", enabled=count >= LONG) as bar:
+            lr = np.empty(count, dtype=np.float64)
+            for i, (block, part) in enumerate(_blocks(plan.total, at, values)):
+                lr[i * CHUNK : i * CHUNK + len(block)] = part
+                bar.advance(len(block))
         buf = io.BytesIO()
         np.save(buf, lr)
         if args.output is None:
@@ -303,14 +406,18 @@ def _eval(args: argparse.Namespace, plan: object, source: str) -> int:
             with _output(args.output, binary=True) as fh:
                 fh.write(buf.getvalue())
         return 0
-    doc = {
-        "schedule": plan.text,
-        "total_steps": plan.total,
-        "steps_per_epoch": plan.steps_per_epoch,
-        "step": steps.tolist(),
-        "lr": lr.tolist(),
-    }
-    _write_text(json.dumps(doc) + "\n", args.output)
+    head = {"schedule": plan.text, "total_steps": plan.total, "steps_per_epoch": plan.steps_per_epoch}
+    with _output(args.output) as out, Progress(2 * count, where, enabled=count >= LONG, unit="numbers") as bar:
+        # json.dumps(head | {"step": [...], "lr": [...]}), written a chunk at a time
+        out.write(json.dumps(head)[:-1] + ', "step": [')
+        for i, (block, _) in enumerate(_blocks(plan.total, at, lambda a: None)):
+            out.write((", " if i else "") + json.dumps(list(block))[1:-1])
+            bar.advance(len(block))
+        out.write('], "lr": [')
+        for i, (block, lr) in enumerate(_blocks(plan.total, at, values)):
+            out.write((", " if i else "") + json.dumps(lr.tolist())[1:-1])
+            bar.advance(len(block))
+        out.write("]}\n")
     return 0
 
 
@@ -364,9 +471,26 @@ def _table(plan: object, rows: Any, lr: Any) -> str:
     for (i, step), value in zip(rows.tolist(), lr.tolist()):
         if prev >= 0 and i > prev + 1:
             lines.append(f"{'…':>12}")
-        lines.append(f"{step:>12}  {float(value)!r}")
+        lines.append(f"{step:>12}  {short_number(float(value))}")
         prev = i
     return "\n".join(lines)
+
+
+SHORT_DIGITS = 12
+"""Significant digits of the numbers in the table (csv, json and npy keep every digit)."""
+
+
+def short_number(value: float) -> str:
+    """``value`` rounded to :data:`SHORT_DIGITS` significant digits, in its shortest form.
+
+    ``0.09960000000000001`` (0.1 × 0.996 in float64) prints as ``0.0996``: arithmetic noise in
+    the 16th digit goes, and the text reads back within 5e-13 of ``value``, relatively.
+    """
+    from lrdsl.numbers import format_number
+
+    if not math.isfinite(value):
+        return repr(value)
+    return format_number(float(f"{value:.{SHORT_DIGITS}g}"))
 
 
 def entry() -> None:

@@ -31,13 +31,6 @@ BOM = "\ufeff"
 _GAP = re.compile(r"#[^\n]*|\s+|([^\s#]+)")
 """What lies between two operands: comments, white space and (group 1) the operator."""
 
-_TOKEN_NAMES = {
-    "RPAR": "')'", "LPAR": "'('", "COMMA": "','", "RSQB": "']'", "LSQB": "'['",
-    "ARROW": "'→'", "NUMBER": "a number", "DURATION": "a duration", "NAME": "a name",
-    "PARAM": "a $parameter", "PLUS": "'+'", "MINUS": "'-'", "STAR": "'*'", "SLASH": "'/'",
-    "__ANON_0": "'>>'", "__ANON_1": "'**'", "EQUAL": "'='", "$END": "the end",
-}  # fmt: skip
-
 
 @functools.cache
 def _lark() -> Any:
@@ -106,50 +99,14 @@ def _check_brackets(text: str) -> None:
 
 
 def _parse_tree(text: str) -> Any:
-    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+    from lark.exceptions import UnexpectedInput
+
+    from lrdsl.syntax_errors import syntax_error
 
     try:
         return _lark().parse(text)
-    except UnexpectedCharacters as e:
-        pos = e.pos_in_stream or 0
-        ch = text[pos] if pos < len(text) else ""
-        hint = "ranges are written a→b or a->b" if ch in "-=<" else None
-        if ch == "$":
-            hint = "a parameter is '$' followed by a name, e.g. $peak"
-        if ch.isdigit() or ch.isnumeric():
-            hint = "numbers are written with the digits 0-9"
-        raise LrdslError(f"unexpected character {ch!r}", span=Span(pos, pos + 1), hint=hint) from None
-    except UnexpectedEOF as e:
-        raise LrdslError(
-            "unexpected end of input", span=Span(len(text), len(text)), hint=_expected(e.expected)
-        ) from None
-    except UnexpectedToken as e:
-        tok = e.token
-        if tok.type == "$END":
-            raise LrdslError(
-                "unexpected end of input", span=Span(len(text), len(text)), hint=_expected(e.expected)
-            ) from None
-        start = tok.start_pos or 0
-        if tok.type == "NAME" and tok.value.startswith("_") and text[start - 1 : start].isdigit():
-            raise LrdslError(
-                f"unexpected {tok.value!r}",
-                span=Span(start, start + 1),
-                hint="digits are not grouped with '_': write 1000 or 1e3",
-            ) from None
-        raise LrdslError(
-            f"unexpected {tok.value!r}", span=Span(start, start + max(1, len(tok.value))), hint=_expected(e.expected)
-        ) from None
-    except UnexpectedInput as e:  # pragma: no cover - lark's base class, for completeness
-        raise LrdslError("syntax error", span=Span(0, len(text))) from e
-
-
-def _expected(expected: Any) -> str | None:
-    names = sorted({_TOKEN_NAMES.get(t, t.lower()) for t in expected or ()})
-    if not names:
-        return None
-    if len(names) > 6:
-        names = [*names[:6], "…"]
-    return "expected " + ", ".join(names)
+    except UnexpectedInput as e:
+        raise syntax_error(e, text) from None
 
 
 def _span(tree: Any) -> Span:
@@ -263,9 +220,13 @@ class _Builder:
             raise LrdslError(
                 "a duration is not a schedule", span=span, hint="durations go inside a call, e.g. const(0.1, 5ep)"
             )
-        if kind in ("range", "open_range"):
-            raise LrdslError("a range goes inside a call", span=span, hint="e.g. linear(0→0.1, 500)")
-        raise LrdslError("expected a schedule here", span=span)
+        if kind == "list":
+            raise LrdslError(
+                "a list is not a schedule",
+                span=span,
+                hint="lists go inside a call, e.g. multistep(0.1, at=[30ep, 60ep])",
+            )
+        raise LrdslError("expected a schedule here", span=span)  # pragma: no cover - the grammar allows no other
 
     def call(self, t: Any, modifier_ok: bool = False) -> A.Call:
         """A call of a shape, modifier, combinator or composite, checked against its signature."""
@@ -279,7 +240,7 @@ class _Builder:
         name_span = Span(name_tok.start_pos, name_tok.end_pos)
         sig = SIGNATURES.get(name)
         if sig is None:
-            hint = did_you_mean(name, SIGNATURES)
+            hint = did_you_mean(name, SIGNATURES) or _known_names()
             if name in MATH_FUNCS:
                 hint = f"math functions go inside fn(…), e.g. fn({name}(u))"
             raise LrdslError(f"unknown shape '{name}'", span=name_span, hint=hint)
@@ -320,7 +281,11 @@ class _Builder:
             else:
                 value = a.children[0]
                 if seen_kw:
-                    raise LrdslError("positional argument after a keyword argument", span=_span(a))
+                    raise LrdslError(
+                        "positional argument after a keyword argument",
+                        span=_span(a),
+                        hint="write the arguments by position first, then name=value ones",
+                    )
                 if sig.variadic:
                     with self._level(a):
                         variadic.append(self.sched(value))
@@ -328,6 +293,12 @@ class _Builder:
                 # A duration-looking positional value skips to 'dur' when it is the next free slot.
                 while pos_index < len(positional) and positional[pos_index].name in bound:
                     pos_index += 1
+                if not positional:
+                    raise LrdslError(
+                        f"{sig.name}() takes named arguments only",
+                        span=_span(a),
+                        hint=f"{sig.name}({', '.join(p.name + '=…' for p in sig.params)})",
+                    )
                 if pos_index >= len(positional):
                     raise LrdslError(f"too many arguments to {sig.name}()", span=_span(a), hint=_arg_list(sig))
                 p = positional[pos_index]
@@ -365,13 +336,19 @@ class _Builder:
                 hint=f"write {sig.name}(a→b) or {sig.name}(→b) to start from the previous phase",
             )
         if kind in ("range", "open_range"):
-            raise LrdslError(f"argument '{p.name}' of {sig.name}() is not a range", span=span)
+            raise LrdslError(f"{sig.name}() argument '{p.name}' cannot be a range", span=span, hint=_arg_list(sig))
         if p.kind == "value":
             return self.const(t)
         if p.kind == "count":
             return self.const(t)
         if p.kind == "dur":
             return self.duration(t)
+        if p.kind == "shape" and kind != "name":
+            raise LrdslError(
+                f"{sig.name} needs a shape first: {sig.name}({p.choices[0]}, {self.source[span.start : span.end]})",
+                span=span,
+                hint=f"shapes: {', '.join(p.choices)}",
+            )
         if p.kind in ("shape", "enum"):
             if kind != "name" or str(t.children[0]) not in p.choices:
                 word = str(t.children[0]) if kind == "name" else self.source[span.start : span.end]
@@ -513,6 +490,10 @@ class _Builder:
             name = str(name_tok)
             arity = MATH_FUNCS.get(name)
             name_span = Span(name_tok.start_pos, name_tok.end_pos)
+            if arity is None and name in SIGNATURES:  # a shape where a number belongs
+                raise LrdslError(
+                    f"expected a number, found {name}(…)", span=span, hint=f"{name}(…) is a schedule, not a number"
+                )
             if arity is None:
                 raise LrdslError(
                     f"unknown function '{name}'",
@@ -537,7 +518,15 @@ class _Builder:
                 if str(t.children[0]) not in ("inf", "nan")
                 else "numbers must be finite",
             )
-        raise LrdslError(f"expected {what}", span=span)
+        found = {"list": "a list", "range": "a range", "open_range": "a range"}.get(kind or "")
+        hint = None
+        if kind == "call":
+            name = str(t.children[0])
+            found = f"{name}(…)"
+            hint = f"math functions go inside fn(…), e.g. fn({name}(u))" if name in MATH_FUNCS else None
+        if found is None:  # pragma: no cover - every other kind is handled above
+            raise LrdslError(f"expected {what}", span=span)
+        raise LrdslError(f"expected a number, found {found}", span=span, hint=hint)
 
 
 _MODIFIERS = {n for n, s in SIGNATURES.items() if s.role == "modifier"}
@@ -612,6 +601,17 @@ def _seq_items(t: Any) -> list[Any]:
         t = t.children[0]
     items.append(t)
     return items[::-1]
+
+
+def _known_names() -> str:
+    """Every name a schedule can call, by role."""
+    by_role: dict[str, list[str]] = {}
+    for name, sig in SIGNATURES.items():
+        by_role.setdefault(sig.role, []).append(name)
+    return (
+        f"shapes: {', '.join(by_role['shape'])}; composites: {', '.join(by_role['composite'])}; "
+        f"combinators: {', '.join(by_role['combinator'])}; modifiers (after '*'): {', '.join(by_role['modifier'])}"
+    )
 
 
 def _arg_list(sig: Sig) -> str:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import lrdsl
-from lrdsl.cli import main
+from lrdsl.cli import main, short_number
 from tests.conftest import run_cli
 
 EXAMPLE = "warmup(linear, 5ep) >> cosine(0.1→1e-6) * restart(mult=2)"
@@ -85,7 +85,8 @@ def test_check_error_exit_2_caret_hint() -> None:
         ["eval", "cosine(1→0, 10)", "--format", "xml"],
         ["gen", "cosine(1→0, 10)"],
         ["frobnicate"],
-        [],
+        ["eval", "cosine(1→0)", "--steps", "2.5"],
+        ["eval", "cosine(1→0)", "--steps", "100x"],
     ],
 )
 def test_usage_and_input_errors_exit_2_without_traceback(args: list[str]) -> None:
@@ -124,11 +125,11 @@ def test_table_evaluates_only_the_rows_it_shows(
     assert main(["eval", EXAMPLE, "--steps", str(10**12), "--steps-per-epoch", "50"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert sum(evaluated) == len([r for r in out[3:] if "…" not in r]) < 120
-    assert out[-1] == f"{10**12 - 1:>12}  {float(lrdsl.evaluate(EXAMPLE, 10**12, 50, steps=[10**12 - 1])[0])!r}"
+    assert out[-1] == f"{10**12 - 1:>12}  {short_number(lrdsl.evaluate(EXAMPLE, 10**12, 50, steps=[10**12 - 1])[0])}"
     assert main(["eval", EXAMPLE, "--steps", "5000", "--steps-per-epoch", "50", "--at", "250,3,4999"]) == 0
     rows = capsys.readouterr().out.splitlines()[3:]
     expected = lrdsl.evaluate(EXAMPLE, 5000, 50, steps=[250, 3, 4999])
-    assert rows == [f"{s:>12}  {float(v)!r}" for s, v in zip([250, 3, 4999], expected)]
+    assert rows == [f"{s:>12}  {short_number(v)}" for s, v in zip([250, 3, 4999], expected)]
 
 
 def _unwritable() -> list[str]:
@@ -208,3 +209,109 @@ def test_byte_order_mark_in_a_file_and_on_stdin(
     assert capsys.readouterr().out.splitlines() == ["cosine(1→0, 90)", "cosine(1→0)"]
     proc = run_cli("check", "-", stdin="\ufeffcosine(1→0, 90)")
     assert proc.returncode == 0 and proc.stdout == "cosine(1→0, 90)\n", proc.stderr
+
+
+def test_version_help_and_no_command() -> None:
+    """``--version``; a bare ``lrdsl`` and ``lrdsl help`` print the help and exit 0."""
+    version = run_cli("--version")
+    assert version.returncode == 0 and version.stdout == f"lrdsl {lrdsl.__version__}\n", version.stderr
+    bare, helped = run_cli(), run_cli("help")
+    for proc in (bare, helped):
+        assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+        assert proc.stdout.startswith("usage: lrdsl") and "eval" in proc.stdout and "completion" in proc.stdout
+    assert bare.stdout == helped.stdout
+    one = run_cli("help", "gen")
+    assert one.returncode == 0 and one.stdout.startswith("usage: lrdsl gen") and "--target" in one.stdout
+    assert run_cli("help", "frobnicate").returncode == 2
+
+
+def test_version_is_the_package_version() -> None:
+    """One version: pyproject.toml has none of its own, hatch reads lrdsl/__init__.py's."""
+    text = (Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'dynamic = ["version"]' in text and "\nversion =" not in text
+    assert '[tool.hatch.version]\npath = "lrdsl/__init__.py"' in text
+
+
+@pytest.mark.parametrize("steps", ["1e5", "100000", "100000.0", "1.0e5", "1E5"])
+def test_steps_take_any_whole_number(steps: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", "cosine(1→0)", "--steps", steps, "--at", "50000", "--format", "csv"]) == 0
+    assert (
+        capsys.readouterr().out
+        == f"step,lr\n50000,{float(lrdsl.evaluate('cosine(1→0)', 100000, steps=[50000])[0])!r}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--steps", "2.5", "expected a whole number such as 5000 or 1e5, got '2.5'"),
+        ("--steps", "1e400", "1e400 is too large: runs last at most 1e15 steps"),
+        ("--steps", "90ep", "90ep needs --steps-per-epoch"),
+        ("--at", "3k", "got '3k' (here write 3e3)"),
+    ],
+)
+def test_units_on_the_command_line_say_how_to_write_them(
+    option: str, value: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    try:
+        status = main(["eval", "cosine(1→0)", "--steps", "10", option, value])
+    except SystemExit as exc:  # argparse's usage error
+        status = int(str(exc.code))
+    assert status == 2
+    assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (0.09960000000000001, "0.0996"),
+        (0.1 * 3, "0.3"),
+        (1e-6, "1e-6"),
+        (0.0, "0"),
+        (1.0, "1"),
+        (0.0993844170297569, "0.0993844170298"),
+        (123456789.123, "123456789.123"),
+        (2.5e-300, "2.5e-300"),
+    ],
+)
+def test_short_numbers(value: float, text: str) -> None:
+    assert short_number(value) == text
+    assert abs(float(text) - value) <= 5e-13 * abs(value)
+
+
+def test_table_prints_short_numbers_and_csv_json_keep_every_digit(capsys: pytest.CaptureFixture[str]) -> None:
+    schedule = "const(0.1, 10) >> const(0.1 * 0.996, 10)"
+    full = float(lrdsl.evaluate(schedule, steps=[15])[0])
+    assert repr(full) == "0.09960000000000001"
+    assert main(["eval", schedule, "--at", "15"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == f"{15:>12}  0.0996"
+    assert main(["eval", schedule, "--at", "15", "--format", "csv"]) == 0
+    assert capsys.readouterr().out == "step,lr\n15,0.09960000000000001\n"
+    assert main(["eval", schedule, "--at", "15", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["lr"] == [full]
+
+
+@pytest.mark.parametrize("at", [None, "0,7,3"])
+def test_json_is_written_in_chunks_as_one_document(
+    at: str | None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Streamed a chunk at a time, the text is what ``json.dumps`` of the whole document gives."""
+    monkeypatch.setattr("lrdsl.cli.CHUNK", 3)
+    args = ["eval", EXAMPLE, "--steps", "10", "--steps-per-epoch", "1", "--format", "json"]
+    assert main([*args, *(["--at", at] if at else [])]) == 0
+    steps = [int(s) for s in at.split(",")] if at else list(range(10))
+    doc = {
+        "schedule": EXAMPLE,
+        "total_steps": 10,
+        "steps_per_epoch": 1.0,
+        "step": steps,
+        "lr": lrdsl.evaluate(EXAMPLE, 10, 1, steps=steps).tolist(),
+    }
+    assert capsys.readouterr().out == json.dumps(doc) + "\n"
+
+
+def test_npy_is_evaluated_in_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("lrdsl.cli.CHUNK", 7)
+    out = tmp_path / "lr.npy"
+    assert main(["eval", EXAMPLE, "--steps", "30", "--steps-per-epoch", "1", "--format", "npy", "-o", str(out)]) == 0
+    np.testing.assert_array_equal(np.load(out), lrdsl.evaluate(EXAMPLE, 30, 1))

@@ -72,10 +72,33 @@ def test_a_typo_fails_at_load_time_with_the_caret(name: str, omegaconf: bool, tm
 
 def test_json_schema_and_round_trip() -> None:
     schema = example.TrainConfig.model_json_schema()
-    assert schema["properties"]["lr"]["type"] == "string"
+    assert schema["properties"]["lr"]["type"] == ["string", "number"]
     config = example.TrainConfig(epochs=1, steps_per_epoch=10, lr="cosine( 1 -> 0 )")
     again = example.TrainConfig.model_validate_json(config.model_dump_json())
     assert again.lr == config.lr and str(again.lr) == "cosine(1→0)"
     assert example.TrainConfig(epochs=1, steps_per_epoch=1, lr=lrdsl.parse("cosine(1→0)")).lr == config.lr
     with pytest.raises(ValidationError, match="a schedule is a string"):
-        example.TrainConfig(epochs=1, steps_per_epoch=1, lr=3)
+        example.TrainConfig(epochs=1, steps_per_epoch=1, lr=[3])
+
+
+@pytest.mark.parametrize(
+    ("value", "text"), [(0.0003, "3e-4"), (0.25, "0.25"), (1, "1"), (0.1 * 3, "0.30000000000000004")]
+)
+def test_a_plain_number_is_a_constant_rate(value: float, text: str) -> None:
+    """``lr: 0.0003`` in YAML is a float, not a string: it is the constant schedule of that value."""
+    config = example.TrainConfig(epochs=1, steps_per_epoch=10, lr=value)
+    assert str(config.lr) == text and config.model_dump()["lr"] == text
+    assert lrdsl.evaluate(config.lr, 10).tolist() == [value] * 10
+    assert example.TrainConfig.model_validate_json(config.model_dump_json()).lr == config.lr
+
+
+def test_a_number_from_yaml_is_a_constant_rate(tmp_path: Path) -> None:
+    yaml = need("yaml")
+    config = example.TrainConfig.model_validate(yaml.safe_load("epochs: 1\nsteps_per_epoch: 10\nlr: 0.0003\n"))
+    assert str(config.lr) == "3e-4"
+
+
+@pytest.mark.parametrize("value", [True, float("nan"), float("inf"), -float("inf")])
+def test_a_number_that_is_no_rate_is_refused(value: float) -> None:
+    with pytest.raises(ValidationError):
+        example.TrainConfig(epochs=1, steps_per_epoch=10, lr=value)

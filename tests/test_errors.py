@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
@@ -55,12 +56,12 @@ ERRORS: list[tuple[str, dict[str, Any], str]] = [
     (
         "cosine(0.1→0",
         {},
-        "1:13: error: unexpected end of input\n  cosine(0.1→0\n              ^\nhint: expected ')', ',', '>>', ']'",
+        "1:13: error: unexpected end of input\n  cosine(0.1→0\n              ^\nhint: close the '(' opened at 1:7 with ')'",
     ),
     (
         "cosine(0.1 0)",
         {},
-        "1:12: error: unexpected '0'\n  cosine(0.1 0)\n             ^\nhint: expected ')', '*', '**', '+', ',', '-', …",
+        "1:12: error: unexpected '0'\n  cosine(0.1 0)\n             ^\nhint: missing ',' between two arguments?",
     ),
     (
         "cosine(0.1→0, 100) * restart(period=10)",
@@ -160,7 +161,7 @@ ERRORS: list[tuple[str, dict[str, Any], str]] = [
     (
         "cosine(0.1→0, 100) >> >> const(1)",
         {},
-        "1:23: error: unexpected '>>'\n  cosine(0.1→0, 100) >> >> const(1)\n                        ^^\nhint: expected '(', '-', '[', a $parameter, a duration, a name, …",
+        "1:23: error: unexpected '>>'\n  cosine(0.1→0, 100) >> >> const(1)\n                        ^^\nhint: expected a number, a name, a duration, a $parameter, '(', '-', …",
     ),
     (
         "cosine(0.1→0, 100) $ 2",
@@ -232,6 +233,326 @@ ERRORS: list[tuple[str, dict[str, Any], str]] = [
         {},
         "2:18: error: 5ep needs --steps-per-epoch\n    >> linear(0→1, 5ep)\n                   ^^^\nhint: pass steps_per_epoch=… (CLI: --steps-per-epoch K)",
     ),
+    (
+        "warmup(linear, 5 epochs)",
+        {},
+        "1:18: error: unexpected 'epochs'\n  warmup(linear, 5 epochs)\n                   ^^^^^^\nhint: write 5ep for 5 epochs",
+    ),
+    (
+        "warmup(linear, 5 ep)",
+        {},
+        "1:18: error: unexpected 'ep'\n  warmup(linear, 5 ep)\n                   ^^\nhint: write 5ep for 5 epochs",
+    ),
+    (
+        "warmup(linear, 5epochs)",
+        {},
+        "1:17: error: unexpected 'epochs'\n  warmup(linear, 5epochs)\n                  ^^^^^^\nhint: write 5ep for 5 epochs",
+    ),
+    (
+        "const(0.1, 2.5Mep)",
+        {},
+        "1:12: error: 2500000ep needs --steps-per-epoch\n  const(0.1, 2.5Mep)\n             ^^^^^^\nhint: pass steps_per_epoch=… (CLI: --steps-per-epoch K)",
+    ),
+    (
+        "warmup(linear, 2Btok)",
+        {},
+        "1:16: error: 2Btok needs --tokens-per-step\n  warmup(linear, 2Btok)\n                 ^^^^^\nhint: pass tokens_per_step=… (CLI: --tokens-per-step K)",
+    ),
+    (
+        "const(0.1, 500 steps)",
+        {},
+        "1:16: error: unexpected 'steps'\n  const(0.1, 500 steps)\n                 ^^^^^\nhint: a duration in steps is a plain number: write 500",
+    ),
+    (
+        "const(0.1, 10 %)",
+        {},
+        "1:15: error: unexpected character '%'\n  const(0.1, 10 %)\n                ^\nhint: write 10% with no space for 10 percent",
+    ),
+    (
+        "const(0.1, 10) > const(0.01)",
+        {},
+        "1:16: error: unexpected character '>'\n  const(0.1, 10) > const(0.01)\n                 ^\nhint: did you mean '>>' (then)?",
+    ),
+    (
+        "warmup(5ep)",
+        {},
+        "1:8: error: warmup needs a shape first: warmup(linear, 5ep)\n  warmup(5ep)\n         ^^^\nhint: shapes: linear, cosine, exp, poly, sqrt, log",
+    ),
+    (
+        "zzz(1)",
+        {},
+        "1:1: error: unknown shape 'zzz'\n  zzz(1)\n  ^^^\nhint: shapes: const, hold, linear, cosine, exp, poly, sqrt, log, piecewise, step, multistep, exp_decay, inverse_time, rsqrt, fn, recur, warmup; composites: onecycle, cyclic, wsd; combinators: min, max; modifiers (after '*'): restart, repeat, offset, quantize",
+    ),
+    (
+        "cosine(0.1→0, 100) cosine(1→0, 10)",
+        {},
+        "1:20: error: unexpected 'cosine'\n  cosine(0.1→0, 100) cosine(1→0, 10)\n                     ^^^^^^\nhint: missing '>>' between two phases?",
+    ),
+    (
+        "cosine(0.1→0, 100))",
+        {},
+        "1:19: error: unexpected ')'\n  cosine(0.1→0, 100))\n                    ^\nhint: this ')' closes nothing: remove it",
+    ),
+    (
+        "multistep(0.1, 100, at=[30 60])",
+        {},
+        "1:28: error: unexpected '60'\n  multistep(0.1, 100, at=[30 60])\n                             ^^\nhint: missing ',' between two items?",
+    ),
+    (
+        "cosine(0.1→0, dur=100, 5)",
+        {},
+        "1:24: error: positional argument after a keyword argument\n  cosine(0.1→0, dur=100, 5)\n                         ^\nhint: write the arguments by position first, then name=value ones",
+    ),
+    (
+        "cosine(0.1→0, 100) * ",
+        {},
+        "1:22: error: unexpected end of input\n  cosine(0.1→0, 100) * \n                       ^\nhint: expected a number, a name, a duration, a $parameter, '(', '-', …",
+    ),
+    (
+        "const(1)",
+        {"total_steps": 300000000},
+        "error: 300000000 steps are too many to evaluate at once (the limit is 2e+08)\nhint: evaluate ranges with steps=…, or stream with `lrdsl eval … --format csv`",
+    ),
+    (
+        "const(1, 10)",
+        {"steps": [-1]},
+        "error: steps must lie between 0 and 1e15",
+    ),
+    (
+        "const(1, 10)",
+        {"steps": [0.5]},
+        "error: steps must be whole numbers",
+    ),
+    (
+        "const(1, 10)",
+        {"steps": [[0], [1, 2]]},
+        "error: steps must be whole numbers: setting an array element with a sequence. The requested array has an inhomogeneous shape after 1 dimensions. The detected shape was (2,) + inhomogeneous part.",
+    ),
+    (
+        "recur(lr * 1e300, 10, from=1)",
+        {},
+        "1:1: error: recur() is not finite after 2 iterations\n  recur(lr * 1e300, 10, from=1)\n  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^",
+    ),
+    (
+        "onecycle(0.1, 2)",
+        {},
+        "1:1: error: onecycle over 2 steps leaves a phase with no steps\n  onecycle(0.1, 2)\n  ^^^^^^^^^^^^^^^^\nhint: PyTorch's OneCycleLR needs pct·N > 1 and phases of positive length",
+    ),
+    (
+        "const(1, 5ep)",
+        {"steps_per_epoch": 0},
+        "error: steps per epoch must be a positive number, got 0",
+    ),
+    (
+        "cosine(1→0)",
+        {"total_steps": -1},
+        "error: total steps must be a whole number from 0 to 1e+15, got -1",
+    ),
+    (
+        "cosine($a→0, 10)",
+        {"params": {"a": math.nan}},
+        "error: parameter $a must be a finite number, got nan",
+    ),
+    (
+        "cosine(1→0) * restart(cycles=2e9)",
+        {"total_steps": 10},
+        "1:30: error: too many cycles\n  cosine(1→0) * restart(cycles=2e9)\n                               ^^^\nhint: at most 1e9",
+    ),
+    (
+        "cosine(1→0, 1e15) * restart(cycles=1e6)",
+        {},
+        "1:21: error: the restart cycles last longer than 1e+15 steps\n  cosine(1→0, 1e15) * restart(cycles=1e6)\n                      ^^^^^^^^^^^^^^^^^^^",
+    ),
+    (
+        "cosine(1→0) * restart(period=1e-7)",
+        {"total_steps": 10},
+        "1:15: error: the first restart cycle would last 1e-07 steps\n  cosine(1→0) * restart(period=1e-7)\n                ^^^^^^^^^^^^^^^^^^^^\nhint: cycles must last at least 1e-06 steps",
+    ),
+    (
+        "cosine(1→0) * restart(period=0.5)",
+        {"total_steps": 1000000000000000, "steps": [0]},
+        "1:15: error: too many restart cycles\n  cosine(1→0) * restart(period=0.5)\n                ^^^^^^^^^^^^^^^^^^^\nhint: use a longer period",
+    ),
+    (
+        "cosine(1→0) * restart(mult=2, cycles=2000)",
+        {"total_steps": 100},
+        "1:15: error: 2000 restart cycles with mult 2.0 leave the first cycle shorter than 1e-06 steps\n  cosine(1→0) * restart(mult=2, cycles=2000)\n                ^^^^^^^^^^^^^^^^^^^^^^^^^^^^\nhint: use fewer cycles or a smaller mult",
+    ),
+    (
+        "cosine(1→0) * restart(period=10%)",
+        {"total_steps": 100},
+        "1:30: error: restart period cannot be a percentage\n  cosine(1→0) * restart(period=10%)\n                               ^^^",
+    ),
+    (
+        "cosine(1→0) * restart()",
+        {"total_steps": 0},
+        "1:15: error: the restart cycles have no steps to fill\n  cosine(1→0) * restart()\n                ^^^^^^^^^\nhint: give --steps",
+    ),
+    (
+        "step(1, 100, every=10%)",
+        {},
+        "1:20: error: 'every' cannot be a percentage\n  step(1, 100, every=10%)\n                     ^^^\nhint: give it in steps or epochs",
+    ),
+    (
+        "poly(1→0, 10, power=-1)",
+        {},
+        "1:21: error: poly() power must be ≥ 0\n  poly(1→0, 10, power=-1)\n                      ^^",
+    ),
+    (
+        "inverse_time(1, 10, decay=-1)",
+        {},
+        "1:27: error: inverse_time() decay must be ≥ 0\n  inverse_time(1, 10, decay=-1)\n                            ^^",
+    ),
+    (
+        "fn(e, 10)",
+        {},
+        "1:4: error: e (epochs) needs --steps-per-epoch\n  fn(e, 10)\n     ^",
+    ),
+    (
+        "[1]",
+        {},
+        "1:1: error: a list is not a schedule\n  [1]\n  ^^^\nhint: lists go inside a call, e.g. multistep(0.1, at=[30ep, 60ep])",
+    ),
+    (
+        "cosin",
+        {},
+        "1:1: error: unknown name 'cosin'\n  cosin\n  ^^^^^\nhint: did you mean 'cosine'?",
+    ),
+    (
+        "5ep",
+        {},
+        "1:1: error: a duration is not a schedule\n  5ep\n  ^^^\nhint: durations go inside a call, e.g. const(0.1, 5ep)",
+    ),
+    (
+        "0.1→0",
+        {},
+        "1:4: error: unexpected '→'\n  0.1→0\n     ^\nhint: a range goes inside a call, e.g. linear(0→0.1, 500)",
+    ),
+    (
+        "cosine(0.1→0, 1→2)",
+        {},
+        "1:15: error: cosine() argument 'dur' cannot be a range\n  cosine(0.1→0, 1→2)\n                ^^^\nhint: cosine(range, dur)",
+    ),
+    (
+        "poly(1→0, 10, cycle=1)",
+        {},
+        "1:21: error: poly() argument 'cycle' must be true or false\n  poly(1→0, 10, cycle=1)\n                      ^",
+    ),
+    (
+        "const(5ep)",
+        {},
+        "1:7: error: a duration is not allowed in a constant\n  const(5ep)\n        ^^^",
+    ),
+    (
+        "min(const(1))",
+        {},
+        "1:1: error: min() needs at least two schedules\n  min(const(1))\n  ^^^^^^^^^^^^^",
+    ),
+    (
+        "step(0.1, 100)",
+        {},
+        "1:1: error: step() is missing its argument 'every'\n  step(0.1, 100)\n  ^^^^^^^^^^^^^^\nhint: step(value, dur, gamma, every)",
+    ),
+    (
+        "multistep(0.1, 100, at=[])",
+        {},
+        "1:24: error: multistep() argument 'at' must not be empty\n  multistep(0.1, 100, at=[])\n                         ^^",
+    ),
+    (
+        "multistep(0.1, 100, at=[1→2])",
+        {},
+        "1:25: error: expected a number, found a range\n  multistep(0.1, 100, at=[1→2])\n                          ^^^",
+    ),
+    (
+        "const(sqrt(u))",
+        {},
+        "1:12: error: expected a number, found 'u'\n  const(sqrt(u))\n             ^\nhint: use $name for a parameter",
+    ),
+    (
+        "const(cosine(1→0))",
+        {},
+        "1:7: error: expected a number, found cosine(…)\n  const(cosine(1→0))\n        ^^^^^^^^^^^\nhint: cosine(…) is a schedule, not a number",
+    ),
+    (
+        "fn(min(u), 10)",
+        {},
+        "1:4: error: min() takes 2 arguments\n  fn(min(u), 10)\n     ^^^^^^",
+    ),
+    (
+        "cosine(0.1→0, dur=1, dur=2)",
+        {},
+        "1:22: error: argument 'dur' given twice\n  cosine(0.1→0, dur=1, dur=2)\n                       ^^^",
+    ),
+    (
+        "cosine(0.1 to 0)",
+        {},
+        "1:12: error: unexpected 'to'\n  cosine(0.1 to 0)\n             ^^\nhint: ranges are written a→b or a->b",
+    ),
+    (
+        'warmup("linear", 5ep)',
+        {},
+        '1:8: error: unexpected character \'"\'\n  warmup("linear", 5ep)\n         ^\nhint: a schedule has no quotes: write names as they are, e.g. warmup(linear, 5ep)',
+    ),
+    (
+        "warmup(linear, 5ep) -> cosine(0.1→0)",
+        {},
+        "1:21: error: unexpected '->'\n  warmup(linear, 5ep) -> cosine(0.1→0)\n                      ^^\nhint: did you mean '>>' (then)?",
+    ),
+    (
+        "cosine(0.1→0) * restart(2)",
+        {},
+        "1:25: error: restart() takes named arguments only\n  cosine(0.1→0) * restart(2)\n                          ^\nhint: restart(period=…, mult=…, decay=…, cycles=…)",
+    ),
+    (
+        "const(log(0), 10)",
+        {},
+        "1:7: error: log() is not defined at 0\n  const(log(0), 10)\n        ^^^^^^",
+    ),
+    (
+        "cosine(0.1→0, 100) * offset(10%)",
+        {},
+        "1:29: error: an offset cannot be a percentage\n  cosine(0.1→0, 100) * offset(10%)\n                              ^^^\nhint: give it in steps or epochs: offset(5ep)",
+    ),
+    (
+        "cosine(0.1→0, 100) * offset(100)",
+        {},
+        "1:22: error: offset(100) is not shorter than the 100 steps of the schedule it moves\n  cosine(0.1→0, 100) * offset(100)\n                       ^^^^^^^^^^^\nhint: an offset skips the start of its schedule: it must be shorter than that schedule",
+    ),
+    (
+        "piecewise([0.1, 0.01], at=[10, 20])",
+        {"total_steps": 30},
+        "1:11: error: piecewise() needs one value more than marks: 2 values, 2 marks\n  piecewise([0.1, 0.01], at=[10, 20])\n            ^^^^^^^^^^^\nhint: piecewise([v0, v1, v2], at=[m1, m2]): v0 before m1, v1 from m1, v2 from m2",
+    ),
+    (
+        "piecewise([0.1, 0.01, 0.001], at=[20, 10])",
+        {"total_steps": 30},
+        "1:34: error: piecewise() marks must be in increasing order\n  piecewise([0.1, 0.01, 0.001], at=[20, 10])\n                                   ^^^^^^^^",
+    ),
+    (
+        "const(0.1, 5ep * 5ep)",
+        {},
+        "1:18: error: a duration can be multiplied or divided only by a plain number\n  const(0.1, 5ep * 5ep)\n                   ^^^\nhint: e.g. 2 * 5ep or 90ep / 3",
+    ),
+    (
+        "const(0.1, -5ep)",
+        {},
+        "1:12: error: expected a duration\n  const(0.1, -5ep)\n             ^^^^\nhint: durations add and subtract; they multiply by plain numbers",
+    ),
+    (
+        "piecewise(0.1, at=[10])",
+        {"total_steps": 30},
+        "1:11: error: piecewise() argument 'values' must be a list such as [0.1, 0.01]\n  piecewise(0.1, at=[10])\n            ^^^",
+    ),
+    (
+        "cosine(0.1→0)",
+        {"total_steps": "10x"},
+        "error: the total must be a whole number of steps or a duration such as 90ep, 300Btok or 100k, got '10x'",
+    ),
+    (
+        "const(0.1, 10)",
+        {"steps": [True]},
+        "error: steps must be whole numbers, not booleans",
+    ),
 ]
 
 
@@ -241,6 +562,52 @@ def test_error_message(text: str, kwargs: dict[str, Any], message: str) -> None:
         lrdsl.evaluate(text, **kwargs)
     assert str(info.value) == message
     assert isinstance(info.value, ValueError)
+
+
+GEN_ERRORS: list[tuple[str, dict[str, Any], str]] = [
+    (
+        "cosine(1→0, 10)",
+        {"target": "jax"},
+        "error: unknown target 'jax'\nhint: targets: python, torch, paddle, optax, keras",
+    ),
+    (
+        "cosine($a→0, $n)",
+        {"target": "python"},
+        "1:14: error: $n sets a duration: give it a value when generating code\n  cosine($a→0, $n)\n               ^^\nhint: --set n=… (parameters in durations, periods and counts are baked in)",
+    ),
+    (
+        "cosine($class→0, 10)",
+        {"target": "python"},
+        "error: parameter $class cannot be an argument of generated code\nhint: rename it (it clashes with a Python keyword or a name the code uses)",
+    ),
+    (
+        "cosine(1→0, 10)",
+        {"target": "python", "name": "1x"},
+        "error: --name must be a Python identifier, got '1x'\nhint: letters, digits and underscores, not starting with a digit",
+    ),
+    (
+        "cosine(1→0, 10)",
+        {"target": "python", "name": "math"},
+        "error: --name 'math' would shadow a builtin or a name the generated python code uses\nhint: choose another name",
+    ),
+    (
+        "cosine(1→0, 10)",
+        {"target": "python", "name": "_x"},
+        "error: --name '_x' is reserved in generated code\nhint: choose a name without a leading _",
+    ),
+    (
+        "cosine(1→0, 10)",
+        {"target": "python", "name": "float"},
+        "error: --name 'float' would shadow a Python builtin\nhint: choose another name",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "kwargs", "message"), GEN_ERRORS, ids=[f"{e[0]}-{e[1]}" for e in GEN_ERRORS])
+def test_generate_error_message(text: str, kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(lrdsl.LrdslError) as info:
+        lrdsl.generate(text, **kwargs)
+    assert str(info.value) == message
 
 
 CONSTANTS: list[tuple[str, dict[str, Any], str]] = [
@@ -355,3 +722,78 @@ def test_recur_limit_counts_intervals_not_values(monkeypatch: pytest.MonkeyPatch
             lrdsl.evaluate(text, steps=[0])
     with pytest.raises(lrdsl.LrdslError, match="iterate over 1e\\+301 intervals"):
         lrdsl.evaluate("recur(lr * 0.5, 10, every=1e-300, from=1) * restart(cycles=2)", 100)
+
+
+NOT_TEXT: list[tuple[Any, str]] = [
+    (5, "error: a schedule must be a string, not int"),
+    ("x" * 1_000_001, "error: schedule text is 1000001 characters; the limit is 1000000"),
+]
+
+
+@pytest.mark.parametrize(("value", "message"), NOT_TEXT, ids=["not text", "too long"])
+def test_input_that_is_not_a_schedule_text(value: Any, message: str) -> None:
+    with pytest.raises(lrdsl.LrdslError) as info:
+        lrdsl.evaluate(value)
+    assert str(info.value) == message
+
+
+UNSNAPSHOTTED = {
+    "schedule too deeply nested": "a fallback: trees are bounded at 100 levels before lowering (tests/test_depth.py)",
+    "a number in this schedule is out of range (…)": "a last resort behind the checks of every range",
+    "this schedule tree is not one the parser produces: …": "trees built around the parser (tests/test_security.py)",
+    "expected a Schedule, not …": "an object of another type given as a schedule (tests/test_security.py)",
+    "refusing to generate code: … is not a … of the language": "printers' second check, behind the models' (test_security)",
+    "$… is not bound": "lowering binds every parameter before the interpreter runs (defence in depth)",
+    "the formula reads '…', which is not defined here": "lowering produces only u and lr (defence in depth)",
+    "total steps must be a whole number, got …": "an API argument type (tests/test_security.py)",
+}
+"""Messages without a snapshot, each with the reason it cannot be reached from a schedule."""
+OTHER_TESTS = ("cli.py", "plotting.py", "resources.py")
+"""Modules whose messages (options, files, extras) are checked in test_cli.py, test_plot.py, test_bound.py, test_broken_install.py."""
+
+
+def _message_patterns() -> list[tuple[str, str]]:
+    """``(where, regex)`` for each message given to LrdslError or lowering's ``fail`` in lrdsl/."""
+    import ast
+    import re
+    from pathlib import Path
+
+    root = Path(lrdsl.__file__).parent
+    out = []
+    for path in sorted(root.rglob("*.py")):
+        if path.name in OTHER_TESTS:
+            continue
+        source = path.read_text(encoding="utf-8")
+        lines = source.splitlines()
+        for node in ast.walk(ast.parse(source)):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+            index = {"LrdslError": 0, "fail": 1}.get(name)
+            if index is None or len(node.args) <= index:
+                continue
+            if "pragma: no cover" in lines[node.lineno - 1]:
+                continue
+            arg = node.args[index]
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                pattern = re.escape(arg.value)
+            elif isinstance(arg, ast.JoinedStr):
+                pattern = "".join(re.escape(v.value) if isinstance(v, ast.Constant) else ".*" for v in arg.values)
+            else:
+                continue
+            out.append((f"{path.relative_to(root.parent)}:{node.lineno}", pattern))
+    return out
+
+
+def test_every_message_has_a_snapshot() -> None:
+    """Each message lrdsl can give about a schedule appears, whole, in one of the tables above."""
+    import re
+
+    shown = [m for _, _, m in ERRORS + GEN_ERRORS + CONSTANTS] + [m for _, m in NOT_TEXT]
+    missing = [
+        f"{where}: {pattern}"
+        for where, pattern in _message_patterns()
+        if not any(re.fullmatch(pattern, known) for known in UNSNAPSHOTTED)
+        and not any(re.search(rf"(^|error: ){pattern}", m, re.M) for m in shown)
+    ]
+    assert not missing, "add a snapshot to ERRORS or GEN_ERRORS for:\n" + "\n".join(missing)

@@ -61,6 +61,10 @@ def test_wheel_installs_and_runs_outside_the_tree(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "lrdsl/grammar/lrdsl.lark" in names
     assert any(n.startswith("lrdsl/templates/") and n.endswith(".jinja") for n in names)
+    assert "lrdsl/py.typed" in names  # type checkers read lrdsl's annotations (PEP 561)
+    metadata = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    assert f"Version: {__import__('lrdsl').__version__}\n" in metadata
+    assert any(n.endswith(".dist-info/licenses/LICENSE") or n.endswith(".dist-info/LICENSE") for n in names)
 
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)

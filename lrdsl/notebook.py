@@ -1,0 +1,93 @@
+"""How schedules show themselves in Python and Jupyter.
+
+``repr`` is short: ``Schedule('warmup(linear, 5ep) >> …')``. In a notebook a bound schedule
+(``parse(text).bind(total_steps=…)``) shows its canonical text, its curve as inline SVG (the
+drawing of ``lrdsl plot``, when matplotlib is installed) and the table of ``lrdsl explain``. A
+schedule with its own explicit duration shows the same; one that needs a run says how to bind it.
+Every piece of text taken from the schedule is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from typing import TYPE_CHECKING
+
+from lrdsl.errors import LrdslError
+
+if TYPE_CHECKING:
+    from lrdsl.ast import Schedule
+    from lrdsl.bound import BoundSchedule
+
+SHORT = 60
+"""Characters of schedule text a ``repr`` shows."""
+PLOT_SIZE = (640, 300)
+"""Pixels of the plot in a notebook."""
+
+
+def short_text(text: str, limit: int = SHORT) -> str:
+    """``text`` cut to at most ``limit`` characters, after a whole phase where one ends in time: ``a >> …``."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" >> ", 0, limit - 4)
+    if cut > 0:
+        return text[:cut] + " >> …"
+    return text[: limit - 1] + "…"
+
+
+def schedule_html(schedule: Schedule) -> str:
+    """A parsed schedule: shown whole when it has its own duration, else its text and how to bind it."""
+    try:
+        return bound_html(schedule.bind())
+    except LrdslError as err:
+        reason = html.escape(err.message)
+        return (
+            f'<div class="lrdsl-schedule"><p><code>{html.escape(str(schedule))}</code></p>'
+            f"<p>To see its curve and phases, bind it to a run: "
+            f"<code>.bind(total_steps=…, steps_per_epoch=…)</code> ({reason}).</p></div>"
+        )
+
+
+def bound_html(bound: BoundSchedule) -> str:
+    """A bound schedule: its text and run, its curve (inline SVG) and its phases (a table)."""
+    from lrdsl.explain import phases
+    from lrdsl.numbers import format_number
+
+    plan = bound.plan
+    run = f"{plan.total} steps" + (
+        f", {format_number(plan.steps_per_epoch)} steps per epoch" if plan.steps_per_epoch else ""
+    )
+    rows = []
+    for r in phases(plan.ir, plan.total):
+        indent = f' style="padding-left: {0.5 + 1.5 * r.depth:g}em"' if r.depth else ""
+        cells = [_step(r.start), _step(r.end), f"{r.first:.6g}", f"{r.last:.6g}"]
+        rows.append(
+            "<tr>"
+            + "".join(f'<td style="text-align: right">{c}</td>' for c in cells)
+            + f"<td{indent}>{html.escape(r.label)}</td></tr>"
+        )
+    head = "".join(f"<th>{h}</th>" for h in ("start", "end", "lr at start", "lr at end", "phase"))
+    return (
+        f'<div class="lrdsl-schedule"><p><code>{html.escape(plan.text)}</code><br>{html.escape(run)}</p>'
+        f"{_svg(bound)}"
+        f'<table class="lrdsl-explain"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
+    )
+
+
+def _step(x: float) -> str:
+    from lrdsl.numbers import format_number
+
+    return format_number(round(x, 6))
+
+
+def _svg(bound: BoundSchedule) -> str:
+    """The curve as an ``<svg>`` element, or a note saying what draws it."""
+    from lrdsl.plotting import curves, to_file
+
+    try:
+        out = io.StringIO()
+        to_file(curves([bound.plan]), out, size=PLOT_SIZE, format="svg")
+    except LrdslError as err:  # matplotlib is missing
+        return f"<p><em>{html.escape(err.message)}: {html.escape(err.hint or '')}</em></p>"
+    text = out.getvalue()
+    return text[text.index("<svg") :]

@@ -1,0 +1,224 @@
+"""Schedules drawn on one axis: ``lrdsl plot`` (a PNG/SVG file or the terminal) and ``lrdsl.plot`` (a figure).
+
+matplotlib (files, figures) and plotext (the terminal) are optional: ``pip install lrdsl[plot]``.
+Both are imported only here, only when a plot is drawn; figures are built outside pyplot, but
+for the one :func:`plot` returns. Phase boundaries come from :func:`lrdsl.explain.boundaries`,
+the same marks ``lrdsl explain --compact`` prints.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING, Any
+
+import numpy as np
+
+from lrdsl.errors import LrdslError
+from lrdsl.explain import boundaries
+from lrdsl.interpreter import evaluate_ir
+from lrdsl.ir import Lowered
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from lrdsl.ast import Schedule
+    from lrdsl.bound import BoundSchedule
+
+MAX_POINTS = 4000
+"""Points drawn per schedule: every step up to this, else an even sample plus each boundary ±1."""
+
+
+@dataclass(frozen=True)
+class Curve:
+    """One schedule ready to draw: its label, x and y, and its phase boundaries (in x units)."""
+
+    label: str
+    x: np.ndarray
+    y: np.ndarray
+    marks: tuple[float, ...]
+
+
+def curves(
+    plans: Sequence[Lowered],
+    labels: Sequence[str] | None = None,
+    x_unit: str = "steps",
+    done: Callable[[], None] | None = None,
+) -> list[Curve]:
+    """Sample each lowered schedule over its run (boundaries kept exactly); ``done()`` after each."""
+    out = []
+    for i, plan in enumerate(plans):
+        total = max(plan.total, 1)
+        marks = boundaries(plan)
+        if total <= MAX_POINTS:
+            steps = np.arange(total)
+        else:
+            around = [m + d for m in marks for d in (-1, 0, 1)]
+            steps = np.unique(np.concatenate([np.linspace(0, total - 1, MAX_POINTS).round(), np.ceil(around)]))
+            steps = steps[(steps >= 0) & (steps < total)].astype(np.int64)
+        y = evaluate_ir(plan.ir, steps)
+        scale = 1.0
+        if x_unit == "epochs":
+            if not plan.steps_per_epoch:
+                raise LrdslError(
+                    "a plot in epochs needs the steps per epoch", hint="--steps-per-epoch K (API: steps_per_epoch=K)"
+                )
+            scale = 1.0 / plan.steps_per_epoch
+        label = labels[i] if labels and i < len(labels) else plan.text
+        out.append(Curve(label, steps * scale, y, tuple(m * scale for m in marks if 0 < m < total)))
+        if done is not None:
+            done()
+    return out
+
+
+def _require(module: str) -> Any:
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise LrdslError(
+            f"lrdsl plot needs {module.split('.')[0]}", hint="install it: pip install 'lrdsl[plot]'"
+        ) from None
+
+
+def new_figure(size: tuple[int, int] = (900, 450), dpi: int = 100) -> Figure:
+    """An empty matplotlib figure of ``size`` pixels, outside pyplot (no backend, no global state)."""
+    figure = _require("matplotlib.figure")
+    fig: Figure = figure.Figure(figsize=(size[0] / dpi, size[1] / dpi), dpi=dpi)
+    return fig
+
+
+def draw(items: Sequence[Curve], ax: Axes, log: bool = False, x_unit: str = "steps") -> None:
+    """Draw ``items`` on ``ax``: one line per schedule (SVG id ``schedule-i``), faint lines at its boundaries."""
+    for i, c in enumerate(items):
+        (line,) = ax.plot(c.x, c.y, label=c.label, linewidth=1.4)
+        line.set_gid(f"schedule-{i}")
+        for m in c.marks:
+            ax.axvline(m, color=line.get_color(), alpha=0.15, linewidth=0.8, gid=f"boundary-{i}")
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel(x_unit)
+    ax.set_ylabel("learning rate")
+    ax.grid(alpha=0.2)
+    ax.legend(fontsize=8, loc="best")
+
+
+def to_file(
+    items: Sequence[Curve],
+    path: str | IO[Any],
+    log: bool = False,
+    x_unit: str = "steps",
+    size: tuple[int, int] = (900, 450),
+    dpi: int = 100,
+    format: str | None = None,
+) -> None:
+    """Draw ``items`` into ``path`` (format from its suffix: .png or .svg, or ``format``); ``size`` in pixels."""
+    if format is None:
+        if not isinstance(path, str) or not path.lower().endswith((".png", ".svg")):
+            raise LrdslError(f"cannot tell the format of {path!r}", hint="use a .png or .svg file name")
+        format = path.rsplit(".", 1)[1].lower()
+    fig = new_figure(size, dpi)
+    draw(items, fig.subplots(), log, x_unit)
+    fig.tight_layout()
+    fig.savefig(path, dpi=dpi, format=format)
+
+
+def to_terminal(
+    items: Sequence[Curve], log: bool = False, x_unit: str = "steps", size: tuple[int, int] = (100, 25)
+) -> str:
+    """The plot as text (plotext), ``size`` in characters."""
+    plt = _require("plotext")
+    plt.clear_figure()
+    plt.plotsize(*size)
+    plt.theme("clear")
+    for c in items:
+        y = np.clip(c.y, 1e-300, None) if log else c.y
+        plt.plot(c.x.tolist(), y.tolist(), label=c.label[:60], marker="braille")
+        for m in c.marks:
+            plt.vline(m)
+    if log:
+        plt.yscale("log")
+    plt.xlabel(x_unit)
+    return re.sub(r"\x1b\[[0-9;]*m", "", str(plt.build()))  # the clear theme still emits resets
+
+
+def plot_command(
+    exprs: Sequence[str],
+    steps: int | None,
+    spe: float | None,
+    params: Mapping[str, float],
+    output: str | None,
+    log: bool,
+    x_unit: str,
+    labels: Sequence[str] | None,
+    size: tuple[int, int] | None,
+) -> str | None:
+    """``lrdsl plot``: returns the terminal text, or ``None`` after writing ``output``."""
+    from lrdsl.api import as_schedule, lower
+    from lrdsl.progress import LONG, Progress
+
+    plans = []
+    for text in exprs:
+        schedule = as_schedule(text)
+        plans.append(lower(schedule, steps, spe, params))
+    long = any(plan.total >= LONG for plan in plans)
+    with Progress(len(plans) + 1, "plotting", enabled=long, unit="parts") as bar:  # each schedule, then drawing
+        items = curves(plans, labels, x_unit, done=bar.advance)
+        drawn: str | None = None
+        if output:
+            to_file(items, output, log, x_unit, size or (900, 450))
+        else:
+            drawn = to_terminal(items, log, x_unit, size or (100, 25))
+        bar.advance()
+    return drawn
+
+
+def plot(
+    *schedules: str | Schedule | BoundSchedule,
+    total_steps: int | None = None,
+    steps_per_epoch: float | None = None,
+    params: Mapping[str, float] | None = None,
+    labels: Sequence[str] | None = None,
+    log: bool = False,
+    x: str = "steps",
+    ax: Axes | None = None,
+    size: tuple[int, int] = (900, 450),
+    dpi: int = 100,
+) -> Figure:
+    """``schedules`` drawn on one axis, as ``lrdsl plot`` draws them: a matplotlib figure.
+
+    Each schedule is text, a parsed schedule, or a bound schedule (``parse(…).bind(…)``), which
+    brings its own run; the others are resolved with ``total_steps``, ``steps_per_epoch`` and
+    ``params``. ``x`` is ``"steps"`` or ``"epochs"``; ``log`` makes the learning-rate axis
+    logarithmic. Given ``ax``, draws there and returns its figure. Otherwise the figure is new,
+    ``size`` pixels, and closed in pyplot: a notebook shows it once, as the cell's value, and
+    ``fig.savefig("lr.png")`` saves it.
+    """
+    from lrdsl.api import lower
+
+    if not schedules:
+        raise LrdslError(
+            "plot() needs at least one schedule", hint="e.g. lrdsl.plot('cosine(0.1→0)', total_steps=1000)"
+        )
+    if x not in ("steps", "epochs"):
+        raise LrdslError(f"x must be 'steps' or 'epochs', got {x!r}")
+    plans = [_plan_of(s) or lower(s, total_steps, steps_per_epoch, params) for s in schedules]  # type: ignore[arg-type]
+    items = curves(plans, labels, x)
+    if ax is None:
+        pyplot = _require("matplotlib.pyplot")
+        fig = pyplot.figure(figsize=(size[0] / dpi, size[1] / dpi), dpi=dpi)
+        pyplot.close(fig)  # shown once in a notebook: as the value returned, not again when the cell ends
+        ax = fig.subplots()
+        draw(items, ax, log, x)
+        fig.tight_layout()
+        return fig  # type: ignore[no-any-return]
+    draw(items, ax, log, x)
+    return ax.figure  # type: ignore[return-value]
+
+
+def _plan_of(schedule: object) -> Lowered | None:
+    """A bound schedule's run (:class:`lrdsl.bound.BoundSchedule` sits above this module: read, not imported)."""
+    plan = getattr(schedule, "plan", None)
+    return plan if isinstance(plan, Lowered) else None
