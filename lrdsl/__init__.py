@@ -12,10 +12,11 @@ from lrdsl.errors import LrdslError
 if TYPE_CHECKING:
     from lrdsl.api import evaluate, generate, lower
     from lrdsl.ast import Schedule
+    from lrdsl.comparison import compare
     from lrdsl.field import ScheduleField
     from lrdsl.parser import parse
 
-__all__ = ["LrdslError", "Schedule", "ScheduleField", "evaluate", "generate", "lower", "parse"]
+__all__ = ["LrdslError", "Schedule", "ScheduleField", "compare", "evaluate", "generate", "lower", "parse"]
 __version__ = "0.1.0"
 
 _HOME = {
@@ -23,6 +24,7 @@ _HOME = {
     "generate": "api",
     "lower": "api",
     "Schedule": "ast",
+    "compare": "comparison",
     "ScheduleField": "field",
     "parse": "parser",
 }

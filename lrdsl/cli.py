@@ -142,6 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--target", required=True, help="keras, torch, optax, python or paddle")
     p.add_argument("--name", default=None, help="class or function name of the generated schedule")
     p.add_argument("-o", "--output", default=None, help="write to this file instead of stdout")
+    from lrdsl.commands_fit import add_parsers
+
+    add_parsers(sub, _number_arg, _whole_arg)
     return parser
 
 
@@ -172,6 +175,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "compare":
+        from lrdsl.commands_fit import run
+
+        return run(args, _read)
     from lrdsl.api import as_schedule, lower
 
     if args.command == "plot":
