@@ -14,9 +14,10 @@ if TYPE_CHECKING:
     from lrdsl.ast import Schedule
     from lrdsl.comparison import compare
     from lrdsl.field import ScheduleField
+    from lrdsl.fitting import fit
     from lrdsl.parser import parse
 
-__all__ = ["LrdslError", "Schedule", "ScheduleField", "compare", "evaluate", "generate", "lower", "parse"]
+__all__ = ["LrdslError", "Schedule", "ScheduleField", "compare", "evaluate", "fit", "generate", "lower", "parse"]
 __version__ = "0.1.0"
 
 _HOME = {
@@ -25,6 +26,7 @@ _HOME = {
     "lower": "api",
     "Schedule": "ast",
     "compare": "comparison",
+    "fit": "fitting",
     "ScheduleField": "field",
     "parse": "parser",
 }

@@ -175,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    if args.command == "compare":
+    if args.command in ("compare", "fit"):
         from lrdsl.commands_fit import run
 
         return run(args, _read)

@@ -27,11 +27,19 @@ def add_parsers(sub: Any, number: Callable[[str], float], whole: Callable[[str],
     p.add_argument("--rtol", type=number, default=1e-9, help="relative tolerance (default 1e-9)")
     p.add_argument("--atol", type=number, default=0.0, help="absolute tolerance (default 0)")
     p.add_argument("-o", "--output", default=None, help="overlay both curves in a .png or .svg file")
+    p = sub.add_parser("fit", help="the expression of a recorded curve")
+    p.add_argument("file", help="values lr(0) … lr(N−1): .csv, .txt (one per line), .npy, .json, or '-'")
+    p.add_argument("--steps-per-epoch", type=number, default=None, help="steps in one epoch (epochs, quantize)")
+    p.add_argument("--rtol", type=number, default=1e-9, help="relative tolerance (default 1e-9)")
+    p.add_argument("--atol", type=number, default=0.0, help="absolute tolerance (default 0)")
+    p.add_argument("--budget", type=number, default=30.0, help="seconds to search at most (default 30)")
 
 
 def run(args: argparse.Namespace, read: Callable[[str], str]) -> int:
     """Run ``compare`` or ``fit``; ``read`` resolves ``-`` and ``@FILE`` to text."""
-    return _compare(args, read)
+    if args.command == "compare":
+        return _compare(args, read)
+    return _fit(args, read)
 
 
 def _side(arg: str, read: Callable[[str], str]) -> Any:
@@ -88,3 +96,16 @@ def _step(x: float) -> str:
     from lrdsl.numbers import format_number
 
     return format_number(round(x, 6))
+
+
+def _fit(args: argparse.Namespace, read: Callable[[str], str]) -> int:
+    from lrdsl.fitting import fit
+    from lrdsl.values import read_values, values_from_text
+
+    values = values_from_text(read("-")) if args.file == "-" else read_values(args.file)
+    result = fit(values, steps_per_epoch=args.steps_per_epoch, rtol=args.rtol, atol=args.atol, budget=args.budget)
+    print(result.expr)
+    if result.exact:
+        return 0
+    print(f"not exact: max error {result.max_error!r}, first departing step {result.first_departure}")
+    return 1
