@@ -8,10 +8,10 @@ import lrdsl
 
 CURVES = [
     "linear(0→0.1, 5%) >> cosine(0.1→1e-6)",
-    "step(0.1, gamma=0.5, every=10%)",
-    "cosine(0.1→1e-4) * restart(period=10%, mult=2)",
+    "step(0.1, gamma=0.5, every={tenth})",
+    "cosine(0.1→1e-4) * restart(period={tenth}, mult=2)",
     "linear(0.01→0.1, 10%) >> const(0.1, 60%) >> linear(0.1→0.01)",
-    "exp_decay(0.1, rate=0.5, every=20%)",
+    "exp_decay(0.1, rate=0.5, every={tenth})",
     "poly(0.1→1e-4, power=2)",
 ]
 LENGTHS = (1_000, 10_000, 100_000, 1_000_000)
@@ -22,7 +22,7 @@ def main() -> None:
     for n in LENGTHS:
         times, exact = [], 0
         for expr in CURVES:
-            values = lrdsl.evaluate(expr, n)
+            values = lrdsl.evaluate(expr.format(tenth=n // 10), n)
             start = time.perf_counter()
             exact += lrdsl.fit(values, budget=60).exact
             times.append(time.perf_counter() - start)

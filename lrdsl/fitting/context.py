@@ -15,7 +15,7 @@ from lrdsl.errors import LrdslError
 from lrdsl.numbers import format_number
 
 Array = npt.NDArray[np.float64]
-SAMPLE = 512
+SAMPLE = 4096
 """Steps checked before a candidate is evaluated over every step of its segment."""
 
 

@@ -13,18 +13,26 @@ import numpy as np
 from lrdsl.fitting.context import Array, Context
 from lrdsl.fitting.piece import Piece
 
+ESTIMATE_POINTS = 4096
+"""Points a nonlinear parameter (a power, a cut duration) is estimated on."""
 POWERS = (2.0, 1.0, 0.5, 3.0, 1.5, 4.0, 5.0, 0.9, 6.0)
 """``poly`` powers tried (a fitted power is tried too)."""
 
 
 def _ends(y: Array, w: Array) -> tuple[float, float] | None:
     """``(a, b)`` minimising ``Σ (b + (a − b)·w − y)²``."""
-    basis = np.stack([w, 1.0 - w], axis=1)
-    try:
-        (a, b), *_ = np.linalg.lstsq(basis, y, rcond=None)
-    except np.linalg.LinAlgError:
+    # y − b = (a − b)·w: the slope and intercept of y against w, by centred sums (no n×2 matrix).
+    if w.size < 2:
         return None
-    return (float(a), float(b)) if np.isfinite(a) and np.isfinite(b) else None
+    wm, ym = float(w.mean()), float(y.mean())
+    dw = w - wm
+    den = float(dw @ dw)
+    if den <= 0:
+        return None
+    slope = float(dw @ (y - ym)) / den
+    b = ym - slope * wm
+    a = b + slope
+    return (a, b) if np.isfinite(a) and np.isfinite(b) else None
 
 
 def _two_ends(family: str, y: Array, w: Array) -> list[Piece]:
@@ -73,7 +81,8 @@ def poly(y: Array, ctx: Context) -> list[Piece]:
     p = _progress(y.size)
     out = []
     powers = list(POWERS)
-    estimate = _power(y, p)
+    thin = max(1, y.size // ESTIMATE_POINTS)  # the power is estimated on a sample, then checked on every step
+    estimate = _power(y[::thin], p[::thin])
     if estimate is not None:
         powers.append(estimate)
     for k in powers:
@@ -117,8 +126,8 @@ def cut(y: Array, ctx: Context) -> list[Piece]:
         return []
     u = np.arange(y.size, dtype=np.float64)
 
-    def weight_of(power: float | None) -> Callable[[float], Array]:
-        def weight(d: float) -> Array:
+    def weight_of(power: float | None) -> Callable[[float, Array], Array]:
+        def weight(d: float, u: Array = u) -> Array:
             p = np.minimum(u / d, 1.0)
             return (1.0 + np.cos(np.pi * p)) / 2.0 if power is None else (1.0 - p) ** power
 
@@ -127,11 +136,11 @@ def cut(y: Array, ctx: Context) -> list[Piece]:
     weights = {"cosine": weight_of(None), **{f"poly:{k}": weight_of(k) for k in POWERS[:5]}}
     out = []
     for name, weight in weights.items():
-        d = _best_duration(y, weight)
+        d = _best_duration(y, weight, max(1, y.size // ESTIMATE_POINTS))
         for dd in dict.fromkeys((round(d), round(d) - 1, round(d) + 1)):
             if dd <= y.size:
                 continue
-            w: Array = weight(float(dd))
+            w: Array = weight(float(dd), u)
             ends = _ends(y, w)
             if ends is None:
                 continue
@@ -143,11 +152,14 @@ def cut(y: Array, ctx: Context) -> list[Piece]:
     return out
 
 
-def _best_duration(y: Array, weight: Callable[[float], Array]) -> float:
+def _best_duration(y: Array, weight: Callable[[float, Array], Array], thin: int) -> float:
+    sample = y[::thin]
+    at = np.arange(y.size, dtype=np.float64)[::thin]
+
     def residual(d: float) -> float:
-        w = weight(d)
-        ends = _ends(y, w)
-        return float("inf") if ends is None else float(np.sum((ends[1] + (ends[0] - ends[1]) * w - y) ** 2))
+        w = weight(d, at)
+        ends = _ends(sample, w)
+        return float("inf") if ends is None else float(np.sum((ends[1] + (ends[0] - ends[1]) * w - sample) ** 2))
 
     lo, hi = np.log(y.size + 0.5), np.log(50.0 * y.size)
     g = (np.sqrt(5.0) - 1.0) / 2.0
