@@ -141,3 +141,14 @@ def test_generated_recur_is_a_table_lookup_and_gen_keeps_the_interval_limit() ->
     np.testing.assert_allclose([lr(t) for t in steps], lrdsl.evaluate(expr, 10**6, steps=steps), rtol=1e-12)
     with pytest.raises(lrdsl.LrdslError, match="1000001 intervals"):
         generate("recur(lr * 0.5, 1000001, from=1)", "python", 10**7)
+
+
+@pytest.mark.parametrize(
+    "restart", ["period=1000, mult=2", "period=7.5, mult=3", "period=0.3, mult=2", "period=8, mult=1.5"]
+)
+def test_generated_python_places_whole_mult_cycles_like_the_interpreter_at_every_step(restart: str) -> None:
+    expr = f"linear(1→0) * restart({restart})"
+    total = 20_000
+    lr = load(generate(expr, "python", total), "whole_mult").lr
+    want = lrdsl.evaluate(expr, total_steps=total)
+    assert [lr(t) for t in range(total)] == want.tolist()

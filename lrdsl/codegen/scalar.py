@@ -161,6 +161,8 @@ class ScalarPrinter:
         """
         p, q, a, b = clock.p, clock.q, clock.a, clock.b
         exact_only = last <= clock.exact
+        if integral and b == 1 and exact_only:
+            return _whole_mult_index(p, q, a, last)
         a_i, b_i = f"{a}**i", f"{b}**i"
         rise = f"({a_i} - 1)" if b == 1 else f"({a_i} - {b_i})"
         numer = _times(str(p * b), rise)
@@ -281,6 +283,32 @@ def _cycles_doc(node: ir.Cycles) -> str:
         f"{node.count} cycle(s): first {float(node.period):g} steps, each x{float(node.mult):g} longer,"
         f" values x{node.decay:g}"
     )
+
+
+def _whole_mult_index(p: int, q: int, m: int, last: int) -> list[str]:
+    """``i`` and ``local`` for a whole step ``u`` and a whole ``mult = m``, in integers.
+
+    ``S_i = p·(mⁱ − 1) / (q·(m − 1)) ≤ u`` exactly when ``mⁱ ≤ n = ⌊u·q·(m − 1)/p⌋ + 1``, so the
+    cycle is the integer logarithm of ``n`` (its bit length for ``m = 2``).
+    """
+    scale = q * (m - 1)
+    n = f"u * {scale} // {p} + 1" if scale != 1 else f"u // {p} + 1"
+    if p == 1:
+        n = f"u * {scale} + 1" if scale != 1 else "u + 1"
+    if m == 2:
+        lines = [f"n = {n}", f"i = min(n.bit_length() - 1, {last})"]
+    else:
+        lines = [
+            f"n = {n}",
+            f"i = min(int(math.log(n, {m})), {last})",
+            f"while i > 0 and {m}**i > n:",
+            "    i -= 1",
+            f"while i < {last} and {m}**(i + 1) <= n:",
+            "    i += 1",
+        ]
+    start = _times(str(p), f"({m}**i - 1)")
+    start = start if scale == 1 else f"{start} / {scale}"
+    return [*lines, f"local = (u - {start}) / {m}**i"]
 
 
 def _times(*factors: str) -> str:

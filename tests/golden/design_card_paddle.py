@@ -26,37 +26,29 @@ def _phase_2(u):
     return 1e-06 + x1
 
 
-def _reached_4(i, u):
-    # u has reached restart cycle i: u >= S_i, exactly
-    return u * 7 >= 4750 * (2**i - 1)
-
-
 def _cycles_3(u):
     # 3 cycle(s): first 678.571 steps, each x2 longer, values x1
-    i = min(int(math.log1p(u * 0.0014736842105263158) / 0.6931471805599453), 2)
-    while i > 0 and not _reached_4(i, u):
-        i -= 1
-    while i < 2 and _reached_4(i + 1, u):
-        i += 1
-    local = max(u - 4750 * (2**i - 1) / 7, 0) / 2**i
+    n = u * 7 // 4750 + 1
+    i = min(n.bit_length() - 1, 2)
+    local = (u - 4750 * (2**i - 1) / 7) / 2**i
     return _phase_2(local)
 
 
-def _hold_5(u):
+def _hold_4(u):
     # holds its value after 4750 steps
     return _cycles_3(min(u, 4750))
 
 
-def _phases_6(u):
+def _phases_5(u):
     # one phase after another
     if u < 250:
         return _phase_1(u)
-    return _hold_5(u - 250)
+    return _hold_4(u - 250)
 
 
 def lr_at(step: int) -> float:
     """The learning rate at 0-based optimizer step ``step``."""
-    return float(_phases_6(max(int(step), 0)))
+    return float(_phases_5(max(int(step), 0)))
 
 
 class Scheduler(LRScheduler):
