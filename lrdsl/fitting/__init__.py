@@ -8,23 +8,15 @@ value (``|v − y| ≤ atol + rtol·|y|``), and returns the one with the fewest 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from lrdsl.errors import LrdslError
+from lrdsl.fitting.result import Fit
 from lrdsl.values import checked_values
 
-
-@dataclass(frozen=True)
-class Fit:
-    """A fitted expression; ``exact`` when it reproduces every value, else the closest found."""
-
-    expr: str
-    exact: bool
-    max_error: float
-    first_departure: int | None
+__all__ = ["Fit", "fit"]
 
 
 def fit(

@@ -7,21 +7,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from lrdsl.fitting import decays, smooth
 from lrdsl.fitting.context import Array, Context
+from lrdsl.fitting.decays import exp_decay, inverse_time, rsqrt
 from lrdsl.fitting.piece import Piece
+from lrdsl.fitting.smooth import const, cosine, cut, exp, linear, poly
 
 Fitter = Callable[[Array, Context], list[Piece]]
 
 FAMILIES: dict[str, Fitter] = {
-    "const": smooth.const,
-    "linear": smooth.linear,
-    "cosine": smooth.cosine,
-    "exp_decay": decays.exp_decay,
-    "exp": smooth.exp,
-    "poly": smooth.poly,
-    "inverse_time": decays.inverse_time,
-    "rsqrt": decays.rsqrt,
+    "const": const,
+    "linear": linear,
+    "cosine": cosine,
+    "exp_decay": exp_decay,
+    "exp": exp,
+    "poly": poly,
+    "inverse_time": inverse_time,
+    "rsqrt": rsqrt,
 }
 
 
@@ -33,7 +34,7 @@ def fit_phase(y: Array, ctx: Context, flexible: bool) -> Piece | None:
             if done is not None:
                 return done
     if flexible:  # the last phase may be cut by the end of the run
-        for piece in smooth.cut(y, ctx):
+        for piece in cut(y, ctx):
             done = piece.simplified(ctx, y, False)
             if done is not None:
                 return done

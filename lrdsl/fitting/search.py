@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from lrdsl.fitting import Fit
 from lrdsl.fitting.context import Array, Context
+from lrdsl.fitting.result import Fit
 from lrdsl.fitting.segments import fit_sequence, render
 
 Structure = Callable[[Array, Context], str | None]
