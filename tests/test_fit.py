@@ -88,6 +88,12 @@ def test_no_exact_fit_gives_the_closest_and_where_it_departs() -> None:
     assert not got.exact and got.first_departure is not None and got.max_error > 0
 
 
+def test_breaks_two_steps_apart_are_both_found() -> None:
+    """A drop at step 80 and a jump at 82 hide each other in the third difference (found by Hypothesis)."""
+    expr = "const(0.1, 40) >> step(0.05, 42, gamma=0.5, every=20) >> linear(0.1→0.05, 20)"
+    assert _round_trip(expr, 102, None).exact
+
+
 @st.composite
 def schedules(draw: Any) -> str:
     """Sequences of round-valued phases of the v1 families."""

@@ -1,16 +1,18 @@
 """A curve as a sequence of phases: breakpoints from finite differences, then the longest phase from each.
 
-Inside a smooth phase the third difference ``e_t = y_t − 3y_{t−1} + 3y_{t−2} − y_{t−3}`` changes slowly;
-where a phase starts (a jump, a kink, a change of curvature) it is at least 4 times its previous value and
+Inside a smooth phase the first, second and third differences change slowly; where a phase starts
+(a jump, a kink, a change of curvature) one of them is at least 4 times its previous value and
 above the noise of the values. Those steps are the candidate breakpoints. From a phase's start ``s``, each
 of the next candidates ``c`` is tried as its end and the farthest ``c`` whose segment ``y[s:c]`` one family
 reproduces is kept (a candidate ``t`` also proposes ``t − 1``: where a phase ends on the value its own
-formula would continue with, the first step off it is one later). The cost is linear in the curve's length times the (bounded) candidates tried.
+formula would continue with, the first step off it is one later). The cost is linear in the curve's
+length times the (bounded) candidates tried.
 """
 
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from lrdsl.fitting.context import Array, Context
 from lrdsl.fitting.families import fit_phase
@@ -27,18 +29,25 @@ def breakpoints(y: Array, ctx: Context) -> list[int]:
     """Candidate phase starts ``t`` (``0 < t < N``) and ``N``, sorted."""
     n = y.size
     marks = {t for t in (1, 2, 3, n - 2, n - 1) if 0 < t < n}  # short phases at either end
-    if n > 4:
-        e = y[3:] - 3 * y[2:-1] + 3 * y[1:-2] - y[:-3]  # e[i] = e_{i+3}
-        scale = np.maximum.reduce([np.abs(y[3:]), np.abs(y[2:-1]), np.abs(y[1:-2]), np.abs(y[:-3])])
-        noise = 16.0 * (ctx.atol + ctx.rtol * scale) + 64.0 * np.finfo(np.float64).eps * scale
-        ae = np.abs(e)
-        prev = np.concatenate([[0.0], ae[:-1]])
-        hit = (ae > noise) & (ae > 4.0 * prev)
-        at = np.flatnonzero(hit) + 3
-        marks.update(at.tolist())
-        marks.update((at - 1).tolist())  # a phase may end where its own continuation meets the next one
+    for order in (
+        1,
+        2,
+        3,
+    ):  # jumps, kinks, changes of curvature (breaks a few steps apart mask each other in one order)
+        if n > order + 1:
+            marks.update(_jumps(np.diff(y, order), y, order, ctx).tolist())
     marks.add(n)
     return sorted(marks)
+
+
+def _jumps(e: Array, y: Array, order: int, ctx: Context) -> npt.NDArray[np.int64]:
+    """Steps ``t`` (and ``t − 1``) where the ``order``-th difference ending at ``t`` is 4 times the previous one."""
+    scale = np.max([np.abs(y[k : y.size - order + k]) for k in range(order + 1)], axis=0)
+    noise = 16.0 * (ctx.atol + ctx.rtol * scale) + 64.0 * np.finfo(np.float64).eps * scale
+    ae = np.abs(e)
+    prev = np.concatenate([[0.0], ae[:-1]])
+    at = np.flatnonzero((ae > noise) & (ae > 4.0 * prev)) + order
+    return np.concatenate([at, at - 1])  # a phase may end where its own continuation meets the next one
 
 
 def fit_sequence(y: Array, ctx: Context, flexible_end: bool = True) -> list[Piece] | None:
