@@ -35,20 +35,34 @@ def as_schedule(schedule: str | Schedule) -> Schedule:
 
 def lower(
     schedule: str | Schedule,
-    total_steps: int | None = None,
+    total_steps: int | str | None = None,
     steps_per_epoch: float | None = None,
     params: Mapping[str, float] | None = None,
+    tokens_per_step: float | None = None,
+    samples_per_step: float | None = None,
 ) -> Lowered:
-    """Parse (if needed) and resolve ``schedule`` for a run: its IR and total steps."""
-    return lower_schedule(as_schedule(schedule), total_steps, steps_per_epoch, params)
+    """Parse (if needed) and resolve ``schedule`` for a run: its IR and total steps.
+
+    ``total_steps`` is a whole number or a duration in any unit: ``"90ep"``, ``"300Btok"``, ``"100k"``.
+    """
+    return lower_schedule(
+        as_schedule(schedule),
+        total_steps,
+        steps_per_epoch,
+        params,
+        tokens_per_step=tokens_per_step,
+        samples_per_step=samples_per_step,
+    )
 
 
 def evaluate(
     schedule: str | Schedule,
-    total_steps: int | None = None,
+    total_steps: int | str | None = None,
     steps_per_epoch: float | None = None,
     steps: npt.ArrayLike | None = None,
     params: Mapping[str, float] | None = None,
+    tokens_per_step: float | None = None,
+    samples_per_step: float | None = None,
 ) -> npt.NDArray[np.float64]:
     """``lr(t)`` as float64 for ``t = 0 … total_steps−1``, or for each of ``steps``.
 
@@ -58,7 +72,7 @@ def evaluate(
     from lrdsl.interpreter import evaluate_ir, evaluate_range
 
     schedule = as_schedule(schedule)
-    plan = lower(schedule, total_steps, steps_per_epoch, params)
+    plan = lower(schedule, total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
     try:
         if steps is None:
             check_size(plan.total)
@@ -96,10 +110,12 @@ def _steps(steps: npt.ArrayLike) -> npt.NDArray[np.int64]:
 def generate(
     schedule: str | Schedule,
     target: str,
-    total_steps: int | None = None,
+    total_steps: int | str | None = None,
     steps_per_epoch: float | None = None,
     name: str | None = None,
     params: Mapping[str, float] | None = None,
+    tokens_per_step: float | None = None,
+    samples_per_step: float | None = None,
 ) -> str:
     """Standalone ``target`` code (python, torch, optax, keras, paddle) giving the interpreter's numbers.
 
@@ -108,5 +124,13 @@ def generate(
     """
     from lrdsl.codegen import generate_lowered
 
-    plan = lower_schedule(as_schedule(schedule), total_steps, steps_per_epoch, params, symbolic=True)
+    plan = lower_schedule(
+        as_schedule(schedule),
+        total_steps,
+        steps_per_epoch,
+        params,
+        symbolic=True,
+        tokens_per_step=tokens_per_step,
+        samples_per_step=samples_per_step,
+    )
     return generate_lowered(plan, target, name)

@@ -145,11 +145,15 @@ class Seq(Node):
 
 
 class Duration(Node):
-    """A duration: steps (plain constant), ``ep`` (epochs) or ``%`` of the enclosing span."""
+    """A duration: steps (plain constant), ``ep`` (epochs), ``%`` of the enclosing span, ``tok``, ``sa``.
+
+    With ``unit == "steps"`` the value may be duration arithmetic (LANGUAGE.md §8.4): ``+``/``-``
+    of :class:`Duration` leaves, ``*``/``/`` by constants (``6ep - 199``, ``2 * 5ep``).
+    """
 
     kind: Literal["dur"] = "dur"
     value: Expr
-    unit: Literal["steps", "ep", "%"]
+    unit: Literal["steps", "ep", "%", "tok", "sa"]
 
 
 class Range(Node):

@@ -40,6 +40,27 @@ def _whole_arg(text: str) -> int:
     return int(text)
 
 
+def _total_arg(text: str) -> int | str:
+    """An argparse type: the total as whole steps (5000) or a duration in any unit (90ep, 300Btok, 100k)."""
+    if _is_number(text, whole=True):
+        return int(text)
+    from lrdsl.lowering.lower import TOTAL
+
+    if not (text.isascii() and TOTAL.fullmatch(text)):
+        raise argparse.ArgumentTypeError(f"expected whole steps or a duration such as 90ep or 100k, got {text!r}")
+    return text
+
+
+def _rate_arg(text: str) -> float:
+    """An argparse type: a positive number, with a suffix k M B T allowed (4M tokens per step)."""
+    from lrdsl.lowering.lower import TOTAL
+    from lrdsl.parser import number_value
+
+    if not (text.isascii() and TOTAL.fullmatch(text)) or text.endswith(("ep", "tok", "sa")):
+        raise argparse.ArgumentTypeError(f"expected a number such as 4096 or 4M, got {text!r}")
+    return number_value(text)
+
+
 def _number_arg(text: str) -> float:
     """An argparse type: a number such as 50 or 2.5e3."""
     if not _is_number(text):
@@ -106,8 +127,10 @@ def _steps_list(text: str) -> list[int]:
 def _common(p: argparse.ArgumentParser, steps: bool = True) -> None:
     p.add_argument("expr", help="the schedule, '-' for stdin, or @FILE")
     if steps:
-        p.add_argument("--steps", type=_whole_arg, default=None, help="total steps of the run")
+        p.add_argument("--steps", type=_total_arg, default=None, help="total of the run: 5000, 90ep, 300Btok, 100k")
         p.add_argument("--steps-per-epoch", type=_number_arg, default=None, help="steps in one epoch (for 'ep')")
+        p.add_argument("--tokens-per-step", type=_rate_arg, default=None, help="tokens in one step (for 'tok')")
+        p.add_argument("--samples-per-step", type=_rate_arg, default=None, help="samples in one step (for 'sa')")
         p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="bind a $parameter")
 
 
@@ -174,6 +197,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 3
 
 
+def _rates(args: argparse.Namespace) -> tuple[float | None, float | None]:
+    """``--tokens-per-step`` and ``--samples-per-step`` (for ``tok`` and ``sa``)."""
+    return args.tokens_per_step, args.samples_per_step
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command in ("compare", "fit"):
         from lrdsl.commands_fit import run
@@ -205,10 +233,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from lrdsl.codegen import generate_lowered
         from lrdsl.lowering.lower import lower_schedule
 
-        symbolic = lower_schedule(schedule, args.steps, args.steps_per_epoch, _params(args.set), symbolic=True)
+        symbolic = lower_schedule(schedule, args.steps, args.steps_per_epoch, _params(args.set), True, *_rates(args))
         _write_text(generate_lowered(symbolic, target=args.target, name=args.name), args.output)
         return 0
-    plan = lower(schedule, args.steps, args.steps_per_epoch, _params(args.set))
+    plan = lower(schedule, args.steps, args.steps_per_epoch, _params(args.set), *_rates(args))
     if args.command == "explain":
         from lrdsl.explain import compact, phases, render
 

@@ -87,6 +87,10 @@ class _Phases(ir.Walker):
             first = value_at(node, clock.first_time(i))
             self.rows.append(Phase(depth + 1, offset + a, offset + b, first, end, f"cycle {i + 1}"))
 
+    def _offset(self, node: ir.Offset, offset: float, length: float, depth: int, label: str) -> None:
+        summary = f"{_label(node.body, label)}, its clock {format_number(node.n)} steps ahead"
+        self._row(node, offset, min(length, node.hi), depth, summary)
+
     def _quantize(self, node: ir.Quantize, offset: float, length: float, depth: int, label: str) -> None:
         at = "end" if node.at_end else "start"
         summary = f"{_label(node.body, label)} quantized every {format_number(node.q)} steps ({at} values)"

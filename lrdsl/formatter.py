@@ -31,6 +31,8 @@ def _prec(node: A.Node) -> int:
         return 1
     if kind == "BinOp":
         return _PREC[cast("A.BinOp", node).op]
+    if kind == "Duration" and cast("A.Duration", node).unit == "steps":  # printed as its value
+        return _prec(cast("A.Duration", node).value)
     return 4 if kind == "Neg" else _ATOM
 
 
@@ -56,7 +58,24 @@ def _binop(node: A.BinOp) -> str:
 
 
 def _duration(node: A.Duration) -> str:
+    if node.unit in ("tok", "sa") and type(node.value).__name__ == "Num":
+        return _suffixed(cast("A.Num", node.value).value) + node.unit
     return _fmt(node.value) if node.unit == "steps" else _fmt(node.value) + node.unit
+
+
+def _suffixed(value: float) -> str:
+    """``2e9`` as ``2B``, ``2.5e6`` as ``2.5M`` (token and sample counts); others as plain numbers."""
+    import decimal
+
+    exact = decimal.Decimal(repr(value))
+    for suffix, power in (("T", 12), ("B", 9), ("M", 6), ("k", 3)):
+        scaled = exact.scaleb(-power).normalize()
+        parts = scaled.as_tuple()
+        if scaled >= 1 and len(parts.digits) <= 4 and isinstance(parts.exponent, int) and parts.exponent >= -3:
+            text = format(scaled, "f")
+            if float(decimal.Decimal(text).scaleb(power)) == value:
+                return text + suffix
+    return format_number(value)
 
 
 def _range(node: A.Range) -> str:

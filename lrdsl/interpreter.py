@@ -167,7 +167,7 @@ class _Interpreter(ir.Walker):
     def _formula(self, node: ir.Formula, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
         if shift:
             u = np.subtract(u, shift, out=out)  # out holds the local time, then (read once) the result
-            once = not _reads_u_twice(node.expr)
+            once = ir.reads(node.expr, "u") <= 1  # else u cannot double as the scratch buffer
             value = arith(node.expr, {"u": u if once else u.copy(), "_u_owned": once})
         else:
             value = arith(node.expr, {"u": u, "_out": out})
@@ -231,6 +231,17 @@ class _Interpreter(ir.Walker):
         k = np.floor_divide(u - shift if shift else u, node.q)
         uq = np.minimum((k + 1) * node.q, node.hi) if node.at_end else k * node.q
         self.walk(node.body, uq, ordered, out)
+
+    def _offset(self, node: ir.Offset, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
+        if not ordered:
+            self.walk(node.body, np.minimum(u - shift, node.hi) + node.n, False, out)
+            return
+        cut = _edge(u, node.hi, shift, side="left")  # from hi on, every step takes the held value
+        self.walk(node.body, u[:cut], True, out[:cut], shift - node.n)
+        if cut < u.size:
+            tail = np.empty(1)
+            self.walk(node.body, np.array([node.hi + node.n]), True, tail)
+            out[cut:] = tail[0]
 
     def _recur(self, node: ir.Recur, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
         k = np.floor_divide(np.minimum(u - shift, node.hi), node.every).astype(np.int64)
@@ -313,20 +324,3 @@ def _edge(u: Array, bound: float, shift: float, side: str) -> int:
     while i < u.size and inside(u[i]):
         i += 1
     return i
-
-
-def _reads_u_twice(e: ir.Arith) -> bool:
-    """``u`` appears more than once (then it cannot double as the scratch buffer)."""
-
-    def count(x: ir.Arith) -> int:
-        if isinstance(x, ir.Var):
-            return int(x.name == "u")
-        if isinstance(x, ir.Bin):
-            return count(x.a) + count(x.b)
-        if isinstance(x, (ir.Fn,)):
-            return count(x.arg)
-        if isinstance(x, (ir.FloorDiv, ir.CeilDiv, ir.Count)):
-            return count(x.x)
-        return 0
-
-    return count(e) > 1

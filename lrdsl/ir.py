@@ -10,7 +10,8 @@ Two layers:
 * **Schedules** (``Sched``): functions of the local time ``u``; at the root ``u``
   is the global step ``t``. Frame nodes give their
   children a new local time: :class:`Seq` shifts it, :class:`Clamp` caps it,
-  :class:`Cycles` folds it into restart cycles, :class:`Quantize` floors it.
+  :class:`Cycles` folds it into restart cycles, :class:`Quantize` floors it,
+:class:`Offset` advances it.
 
 Every schedule node holds its value for ``u`` past its span: the lowering wraps
 what it builds in :class:`Clamp` so that this is true.
@@ -65,7 +66,7 @@ class Param:
     name: str
 
 
-MATH_FUNCTIONS: tuple[str, ...] = ("sin", "cos", "tan", "exp", "log", "sqrt", "abs", "floor", "ceil")
+MATH_FUNCTIONS: tuple[str, ...] = ("sin", "cos", "tan", "tanh", "exp", "log", "sqrt", "abs", "floor", "ceil")
 """The functions of one argument in formulas and constants (LANGUAGE.md §3, §8.3): the one table.
 
 The parser, formatter and lowering accept exactly these names; the interpreter computes
@@ -122,6 +123,20 @@ class Count:
 
 
 Arith = Const | Var | Param | Bin | Fn | FloorDiv | CeilDiv | Count
+
+
+def reads(e: Arith, var: str) -> int:
+    """How many times arithmetic ``e`` reads the variable ``var`` (``u`` or ``lr``)."""
+    if isinstance(e, Var):
+        return int(e.name == var)
+    if isinstance(e, Bin):
+        return reads(e.a, var) + reads(e.b, var)
+    if isinstance(e, Fn):
+        return reads(e.arg, var)
+    if isinstance(e, (FloorDiv, CeilDiv, Count)):
+        return reads(e.x, var)
+    return 0
+
 
 # --------------------------------------------------------------------------- schedules
 
@@ -208,7 +223,19 @@ class Recur:
     origin: tuple[int, int] | None = field(default=None, compare=False)
 
 
-Sched = Formula | Clamp | Seq | Combine | Cycles | Quantize | Recur
+@dataclass(frozen=True, slots=True)
+class Offset:
+    """``body`` at local time ``min(u, hi) + n``: its clock runs ``n`` ahead, held from ``hi`` on.
+
+    ``n ≥ 0`` is any real number (``X * offset(0.75)``, LANGUAGE.md §8.1).
+    """
+
+    n: float
+    hi: float
+    body: Sched
+
+
+Sched = Formula | Clamp | Seq | Combine | Cycles | Quantize | Recur | Offset
 
 
 MAX_RECUR = 1_000_000
@@ -455,7 +482,7 @@ def cycle_clock(period: Fraction, mult: Fraction) -> CycleClock:
 
 # --------------------------------------------------------------------------- walkers
 
-SCHED_NODES: tuple[type, ...] = (Formula, Clamp, Seq, Combine, Cycles, Quantize, Recur)
+SCHED_NODES: tuple[type, ...] = (Formula, Clamp, Seq, Combine, Cycles, Quantize, Recur, Offset)
 ARITH_NODES: tuple[type, ...] = (Const, Var, Param, Bin, Fn, FloorDiv, CeilDiv, Count)
 FAMILIES: dict[str, tuple[type, ...]] = {"sched": SCHED_NODES, "arith": ARITH_NODES}
 

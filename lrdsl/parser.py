@@ -9,6 +9,7 @@ nor any later walker of the tree recurses deeper.
 
 from __future__ import annotations
 
+import decimal
 import functools
 import math
 import re
@@ -160,8 +161,20 @@ def _span(tree: Any) -> Span:
     return Span(tree.start_pos, tree.end_pos)
 
 
+SUFFIXES = {"k": 3, "M": 6, "B": 9, "T": 12}
+"""Number suffixes (LANGUAGE.md §8.4): powers of ten written directly after the digits."""
+
+
+def number_value(text: str) -> float:
+    """The value of a NUMBER token: ``2.5M`` is 2500000, correctly rounded (``0.1k`` is exactly 100)."""
+    power = SUFFIXES.get(text[-1:], 0)
+    if power:
+        return float(decimal.Decimal(text[:-1]).scaleb(power))
+    return float(text)
+
+
 def _num(text: str, span: Span) -> A.Num:
-    value = float(text)
+    value = number_value(text)
     if math.isinf(value):
         raise LrdslError(f"number {text} is too large", span=span, hint="numbers must be finite")
     return make(A.Num, value=value).at(span)
@@ -229,9 +242,13 @@ class _Builder:
                     else self.sched(right_tree)
                 )
             return make(A.BinOp, op=op, left=left, right=rhs).at(span)
+        if kind == "call" and _is_math_call(t):
+            return self.const(t)
         if kind == "call":
             return self.call(t)
         if kind in ("number", "param", "neg", "pow"):
+            return self.const(t)
+        if kind == "name" and str(t.children[0]) == "pi":
             return self.const(t)
         if kind == "name":
             name = str(t.children[0])
@@ -381,27 +398,78 @@ class _Builder:
                 for item in trees:
                     durations.append(self.duration(item))
             return make(A.ListExpr, items=tuple(durations)).at(span)
+        if p.kind == "values":
+            if kind != "list":
+                raise LrdslError(f"{sig.name}() argument '{p.name}' must be a list such as [0.1, 0.01]", span=span)
+            trees = t.children[0].children if t.children[0] is not None else []
+            if not trees:
+                raise LrdslError(f"{sig.name}() argument '{p.name}' must not be empty", span=span)
+            values: list[A.Expr] = []
+            with self._level(t):
+                for item in trees:
+                    values.append(self.const(item))
+            return make(A.ListExpr, items=tuple(values)).at(span)
         if p.kind == "formula":
             return self.formula(t, p.vars, sig.name)
         raise LrdslError("internal: unknown parameter kind", span=span)  # pragma: no cover
 
     # -- constants, durations, formulas ------------------------------------------------------
     def duration(self, t: Any) -> A.Duration:
-        """``500``, ``5ep``, ``10%`` or constant arithmetic in steps."""
+        """``500``, ``5ep``, ``10%``, ``2Btok``, ``64sa``, constant arithmetic in steps, or duration arithmetic.
+
+        Duration arithmetic (LANGUAGE.md §8.4): ``+``/``-`` between durations of any units (a plain
+        term counts in steps), ``*`` and ``/`` by a constant: ``6ep - 199``, ``2 * 5ep``.
+        """
         span = _span(t)
         with self._level(t):
             if getattr(t, "data", None) == "duration":
-                text = str(t.children[0])
-                unit = "%" if text.endswith("%") else "ep"
-                number = text[:-1] if unit == "%" else text[:-2]
-                with self._level(t):
-                    value = _num(number, span)
-                return make(A.Duration, value=value, unit=unit).at(span)
-            return make(A.Duration, value=self.const(t), unit="steps").at(span)
+                return self._unit(t)
+            if not _has_unit(t):
+                return make(A.Duration, value=self.const(t), unit="steps").at(span)
+            return make(A.Duration, value=self._dur_arith(t), unit="steps").at(span)
+
+    def _unit(self, t: Any) -> A.Duration:
+        span = _span(t)
+        text = str(t.children[0])
+        unit = next(u for u in ("%", "ep", "tok", "sa") if text.endswith(u))
+        with self._level(t):
+            value = _num(text[: -len(unit)], span)
+        return make(A.Duration, value=value, unit=unit).at(span)
+
+    def _dur_arith(self, t: Any) -> A.Expr:
+        """A term of duration arithmetic: a unit duration, or ``+ - * /`` with at least one inside."""
+        t = _unparen(t)
+        span = _span(t)
+        kind = getattr(t, "data", None)
+        with self._level(t):
+            if kind == "duration":
+                return self._unit(t)
+            if not _has_unit(t):
+                return make(A.Duration, value=self.const(t), unit="steps").at(span)
+            if kind in ("add", "sub"):
+                left, right = (self._dur_arith(c) for c in t.children)
+                return make(A.BinOp, op="+" if kind == "add" else "-", left=left, right=right).at(span)
+            if kind in ("mul", "div"):
+                a, b = t.children
+                if kind == "mul" and not _has_unit(a):
+                    a, b = b, a  # the constant factor on the right: 2 * 5ep
+                    factor, dur = self.const(b), self._dur_arith(a)
+                    return make(A.BinOp, op="*", left=factor, right=dur).at(span)
+                if _has_unit(b):
+                    raise LrdslError(
+                        "a duration can be multiplied or divided only by a plain number",
+                        span=_span(b),
+                        hint="e.g. 2 * 5ep or 90ep / 3",
+                    )
+                op = "*" if kind == "mul" else "/"
+                return make(A.BinOp, op=op, left=self._dur_arith(a), right=self.const(b)).at(span)
+        raise LrdslError(
+            "expected a duration", span=span, hint="durations add and subtract; they multiply by plain numbers"
+        )
 
     def const(self, t: Any) -> A.Expr:
         """Constant arithmetic: numbers, ``$params``, ``+ - * / **``, unary minus, parentheses."""
-        return self._arith(t, vars=(), funcs=False, what="a constant")
+        return self._arith(t, vars=(), funcs=True, what="a constant")
 
     def formula(self, t: Any, vars: tuple[str, ...], owner: str) -> A.Expr:
         """Arithmetic over the variables ``vars`` and the math functions."""
@@ -429,6 +497,8 @@ class _Builder:
                 left=self._arith(t.children[0], vars, funcs, what),
                 right=self._arith(t.children[1], vars, funcs, what),
             ).at(span)
+        if kind == "name" and not vars and str(t.children[0]) == "pi":
+            return make(A.Name, id="pi").at(span)
         if kind == "name" and vars:
             name = str(t.children[0])
             if name not in vars:
@@ -471,6 +541,53 @@ class _Builder:
 
 
 _MODIFIERS = {n for n, s in SIGNATURES.items() if s.role == "modifier"}
+
+
+def _has_unit(tree: Any) -> bool:
+    """``tree`` contains a duration with a unit (``5ep``, ``10%``, ``2Btok``) outside a call."""
+    stack = [tree]
+    while stack:
+        t = stack.pop()
+        kind = getattr(t, "data", None)
+        if kind == "duration":
+            return True
+        if kind in ("paren", "neg", "add", "sub", "mul", "div", "pow"):
+            stack.extend(t.children)
+    return False
+
+
+def _is_const_tree(tree: Any) -> bool:
+    """``tree`` is constant arithmetic: numbers, ``$params``, ``pi``, operators and math functions of them."""
+    stack = [tree]
+    while stack:
+        t = _unparen(stack.pop())
+        kind = getattr(t, "data", None)
+        if kind in ("neg", "add", "sub", "mul", "div", "pow"):
+            stack.extend(t.children)
+        elif kind == "call":
+            if not _is_math_call(t, stack):
+                return False
+        elif not (kind in ("number", "param") or (kind == "name" and str(t.children[0]) == "pi")):
+            return False
+    return True
+
+
+def _is_math_call(t: Any, pending: list[Any] | None = None) -> bool:
+    """A call of a math function on constants (LANGUAGE.md §8.3): ``sqrt(2)`` is a number, ``sqrt(1→0, 9)`` a shape.
+
+    ``min``/``max`` of schedules stay combinators (of constants they give the same number).
+    """
+    name = str(t.children[0])
+    arity = MATH_FUNCS.get(name)
+    if arity is None or (name in SIGNATURES and SIGNATURES[name].variadic):
+        return False
+    raw = list(t.children[1].children) if t.children[1] is not None else []
+    if len(raw) != arity or any(a.data != "posarg" for a in raw):
+        return False
+    if pending is not None:  # the caller checks the arguments
+        pending.extend(a.children[0] for a in raw)
+        return True
+    return all(_is_const_tree(a.children[0]) for a in raw)
 
 
 def _call_name(t: Any) -> str | None:

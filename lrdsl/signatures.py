@@ -4,7 +4,7 @@ parser validates against, the formatter prints from, and lowering reads.
 Parameter kinds: ``value`` (constant arithmetic), ``range`` (``a→b``), ``dur``
 (duration), ``shape`` (a warm-up shape name), ``enum`` (one of ``choices``),
 ``bool``, ``formula`` (arithmetic over ``vars``), ``durs`` (list of durations),
-``count`` (a positive whole number), ``sched`` (a schedule, repeated).
+``count`` (a positive whole number), ``sched`` (a schedule, repeated), ``values`` (list of constants).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Literal
 
 from lrdsl.ir import MATH_FUNCTIONS
 
-Kind = Literal["value", "range", "dur", "shape", "enum", "bool", "formula", "durs", "count", "sched"]
+Kind = Literal["value", "range", "dur", "shape", "enum", "bool", "formula", "durs", "count", "sched", "values"]
 Role = Literal["shape", "modifier", "combinator", "composite"]
 
 
@@ -49,7 +49,10 @@ def _dur(required: bool = False) -> P:
 
 
 RANGE = P("range", "range", positional=True, required=True)
-SHAPES = ("linear", "cosine", "exp", "poly")
+SHAPES = ("linear", "cosine", "exp", "poly", "sqrt", "log")
+"""The shapes of ``warmup`` (LANGUAGE.md §3, §8.2)."""
+DECAYS = ("linear", "cosine", "sqrt", "exp")
+"""The decay shapes of ``wsd`` (LANGUAGE.md §8.2)."""
 FORMULA_VARS = ("t", "u", "p", "e", "pi")
 RECUR_VARS = ("lr", "pi")
 MATH_FUNCS: dict[str, int] = {**dict.fromkeys(MATH_FUNCTIONS, 1), "min": 2, "max": 2}
@@ -64,6 +67,9 @@ SIGNATURES: dict[str, Sig] = {
         Sig("cosine", "shape", (RANGE, _dur())),
         Sig("exp", "shape", (RANGE, _dur())),
         Sig("poly", "shape", (RANGE, _dur(), P("power", "value"), P("cycle", "bool"))),
+        Sig("sqrt", "shape", (RANGE, _dur())),
+        Sig("log", "shape", (RANGE, _dur())),
+        Sig("piecewise", "shape", (P("values", "values", True, True), _dur(), P("at", "durs", required=True))),
         Sig("step", "shape", (P("value", "value", True, True), _dur(), P("gamma", "value"),
                               P("every", "dur", required=True))),
         Sig("multistep", "shape", (P("value", "value", True, True), _dur(), P("gamma", "value"),
@@ -84,6 +90,7 @@ SIGNATURES: dict[str, Sig] = {
         Sig("restart", "modifier", (P("period", "dur"), P("mult", "value"), P("decay", "value"),
                                     P("cycles", "count"))),
         Sig("repeat", "modifier", (P("n", "count", True, True),)),
+        Sig("offset", "modifier", (P("n", "dur", True, True),)),
         Sig("quantize", "modifier", (P("q", "dur", True, True),
                                      P("at", "enum", choices=("start", "end")))),
         Sig("min", "combinator", (P("parts", "sched", True, True),), variadic=True),
@@ -98,7 +105,8 @@ SIGNATURES: dict[str, Sig] = {
                                     P("gamma", "value"))),
         Sig("wsd", "composite", (P("peak", "value", True, True), _dur(),
                                  P("warmup", "dur", required=True),
-                                 P("decay", "dur", required=True), P("to", "value"))),
+                                 P("decay", "dur", required=True), P("to", "value"),
+                                 P("shape", "enum", choices=DECAYS))),
     ]
 }  # fmt: skip
 
@@ -113,6 +121,6 @@ DEFAULTS: dict[tuple[str, str], float | bool | str] = {
     ("onecycle", "pct"): 0.3, ("onecycle", "div"): 25.0, ("onecycle", "final_div"): 1e4,
     ("onecycle", "anneal"): "cosine", ("onecycle", "three_phase"): False,
     ("cyclic", "mode"): "triangular", ("cyclic", "gamma"): 1.0,
-    ("wsd", "to"): 0.0,
+    ("wsd", "to"): 0.0, ("wsd", "shape"): "linear",
 }  # fmt: skip
 """Defaults of optional parameters (documented in docs/language.md)."""

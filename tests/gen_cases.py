@@ -26,6 +26,7 @@ OWN: list[tuple[str, str, int, float | None]] = [
         25,
     ),
     ("recur", "recur(lr * 0.9 + 1e-3, every=5, from=0.1)", 200, None),
+    ("tanh", "fn(0.05 * (1 - tanh(u / 50 - 2)), 200) >> recur(lr * (1 + tanh(-lr)), every=10)", 300, None),
     ("poly-cycle", "poly(0.1→1e-4, 30, power=2, cycle=true)", 200, None),
     (
         "restart-geometric",
@@ -49,6 +50,34 @@ OWN: list[tuple[str, str, int, float | None]] = [
     ("epochs", "linear(0→1, 0.5ep) >> hold(1ep) >> cosine(→0)", 100, 13),
     ("restart-seq-body", "(linear(1→0, 10) >> const(0.5)) * restart(period=25)", 100, None),
     ("cut-and-held", "linear(0→1, 100) >> cosine(1→0, 500)", 300, None),
+    # LANGUAGE.md §8
+    ("v2-sqrt-log", "sqrt(1e-4→0.1, 37) >> sqrt(→0, 50) >> log(0→0.1, 40) >> log(→1e-3, 33)", 200, None),
+    ("v2-piecewise", "piecewise([0.1, 0.01, 1e-3, 1e-4], at=[1ep, 77, 2.5ep])", 150, 40),
+    ("v2-warmups", "warmup(sqrt, 20) >> const(0.1, 30) >> warmup(log, 25) >> cosine(0.2→0)", 150, None),
+    (
+        "v2-wsd",
+        "wsd(1e-3, 100, warmup=10, decay=30, shape=sqrt) >> wsd(1e-3, 100, warmup=10, decay=31,"
+        " shape=exp, to=1e-5) >> wsd(1e-3, 100, warmup=10, decay=30, shape=cosine)",
+        300,
+        None,
+    ),
+    ("v2-offset-trap", "warmup(linear, 5ep) >> multistep(0.1, at=[30ep, 60ep, 90ep]) * offset(5ep)", 1000, 10),
+    ("v2-offset-timm", "linear(1e-4→0.1, 3ep) >> cosine(0.1→1e-5, 20ep) * offset(3ep)", 300, 13),
+    ("v2-offset-fractional", "step(1, gamma=0.5, every=4) * offset(1.5) >> linear(0→10, 10) * offset(0.75)", 40, None),
+    (
+        "v2-offset-restart",
+        "(linear(1→0, 10) * offset(2) >> const(0.5, 3.5)) * restart(mult=1.5) + fn(t, 5) * offset(3)",
+        60,
+        None,
+    ),
+    ("v2-offset-rsqrt", "rsqrt(1e-3, warmup=500) * offset(500)", 900, None),
+    (
+        "v2-durations",
+        "const(0.1, 6ep - 199) >> linear(0.1→0, 2 * 1.5ep + 7) >> piecewise([1, 2], at=[90% - 20])",
+        800,
+        100,
+    ),
+    ("v2-math", "fn(0.1 * (1 - tanh(u / 50)), 100) >> const(0.1 * cos(pi / 12)) + sqrt(2) * 1e-3", 200, None),
 ]
 
 
@@ -102,6 +131,19 @@ BIG: list[tuple[str, str, int, list[int]]] = [
         "linear(0→1) * quantize(1000003)",
         2**31 - 1,
         [1000003 * 2147 - 1, 1000003 * 2147, 2**31 - 2],
+    ),
+    (
+        "piecewise-2^24+1",
+        "piecewise([1, 0.5, 0.25], at=[16777217, 2147483000])",
+        2**31 - 1,
+        [2**24, 2**24 + 1, 2**24 + 2, 2147482999, 2147483000, 2147483001],
+    ),
+    ("sqrt-cool-down-2^31", "sqrt(1→0, 2147483000)", 2**31 - 1, [2147482999, 2147483000, 2147483001]),
+    (
+        "offset-near-2^31",
+        "linear(0→1, 16777217) >> multistep(1, gamma=0.5, at=[2147480000]) * offset(16777217)",
+        2**31 - 1,
+        [16777216, 16777217, 2147479999, 2147480000, 2147480001, 2**31 - 2],
     ),
     ("decay-to-zero", "cosine(1→0, 2000000000) >> const(0)", 2**31 - 1, [1999999999, 2000000000, 2**31 - 2]),
 ]

@@ -165,8 +165,11 @@ def test_unwritable_plot_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[s
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--steps", "１０"], "argument --steps: expected a whole number such as 5000, got '１０'"),
-        (["--steps", "1_000"], "argument --steps: expected a whole number such as 5000, got '1_000'"),
+        (["--steps", "１０"], "argument --steps: expected whole steps or a duration such as 90ep or 100k, got '１０'"),
+        (
+            ["--steps", "1_000"],
+            "argument --steps: expected whole steps or a duration such as 90ep or 100k, got '1_000'",
+        ),
         (["--steps-per-epoch", "٣"], "argument --steps-per-epoch: expected a number such as 50 or 2.5e3, got '٣'"),
         (["--steps-per-epoch", "nan"], "argument --steps-per-epoch: expected a number such as 50 or 2.5e3, got 'nan'"),
         (["--at", "１"], "--at expects whole steps separated by commas, got '１'"),

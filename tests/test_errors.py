@@ -186,7 +186,7 @@ ERRORS: list[tuple[str, dict[str, Any], str]] = [
     (
         "warmup(lin, 5)",
         {},
-        "1:8: error: warmup() argument 'shape' must be one of linear, cosine, exp, poly\n  warmup(lin, 5)\n         ^^^\nhint: did you mean 'linear'?",
+        "1:8: error: warmup() argument 'shape' must be one of linear, cosine, exp, poly, sqrt, log\n  warmup(lin, 5)\n         ^^^\nhint: did you mean 'linear'?",
     ),
     (
         "cosine(0.1→0, 100) * quantize(10, at=middle)",

@@ -345,7 +345,7 @@ def test_numbers_of_any_real_type_are_accepted(total: Any, spe: Any, peak: Any) 
         {"total_steps": np.bool_(True)},
         {"total_steps": 100.5},
         {"total_steps": np.float64("nan")},
-        {"total_steps": "100"},
+        {"total_steps": "100x"},  # text is a duration (LANGUAGE.md §8.4): "100" and "10ep" are valid
         {"steps_per_epoch": np.float32("inf")},
         {"steps_per_epoch": False},
         {"params": {"peak": True}},

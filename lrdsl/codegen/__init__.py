@@ -7,6 +7,7 @@ computes every code string; the templates only place them.
 
 from __future__ import annotations
 
+import ast as pyast
 import builtins
 import functools
 import hashlib
@@ -94,7 +95,8 @@ def generate_lowered(plan: Lowered, target: str, name: str | None = None) -> str
             hint="choose another name",
         )
     registered = f"{chosen}_{hashlib.sha256(probe.encode()).hexdigest()[:12]}"
-    return _render(spec, fields, chosen, emitter.imports, registered)
+    code = _render(spec, fields, chosen, emitter.imports, registered)
+    return _render(spec, fields, chosen, _used_imports(code, emitter.imports), registered)
 
 
 _PROBE = "lrdsl_probe_7c1e5a"
@@ -116,6 +118,20 @@ def _render(spec: Target, fields: dict[str, object], name: str, imports: set[str
         )
     )
     return re.sub(r"\n{4,}", "\n\n\n", code).rstrip("\n") + "\n"
+
+
+def _used_imports(code: str, imports: set[str]) -> set[str]:
+    """The modules of ``imports`` whose bound name (``jnp`` for ``jax.numpy as jnp``) ``code`` reads."""
+    read = {n.id for n in pyast.walk(pyast.parse(code)) if isinstance(n, pyast.Name)}
+
+    def bound(spec: str) -> str:
+        if " as " in spec:
+            return spec.rsplit(" as ", 1)[1]
+        if spec.startswith("from "):
+            return spec.rsplit(" import ", 1)[1]
+        return spec.split(".")[0]
+
+    return {spec for spec in imports if bound(spec) in read}
 
 
 def _possible_imports(spec: Target) -> set[str]:
@@ -203,7 +219,7 @@ def _imports(names: set[str], extra: tuple[str, ...]) -> str:
 
     std = sorted(line(n) for n in names if n in STDLIB)
     third = sorted({line(n) for n in names if n not in STDLIB} | set(extra), key=lambda s: (s.startswith("from "), s))
-    return "\n".join(std) + ("\n\n" + "\n".join(third) if third else "")
+    return "\n\n".join("\n".join(group) for group in (std, third) if group)
 
 
 @functools.cache

@@ -30,8 +30,12 @@ def num(x: float) -> str:
 
 def safe_comment(text: str) -> str:
     """``text`` reduced to characters that cannot end a comment or a string."""
-    return re.sub(r"[^A-Za-z0-9_ .,:;+\-*/%()\[\]=<>^→$]", "?", text)[:80]
+    clean = re.sub(r"[^A-Za-z0-9_ .,:;+\-*/%()\[\]=<>^→$]", "?", text)
+    return clean if len(clean) <= 80 else clean[:77].rstrip() + "..."
 
+
+COMBINED = {"+": "sum", "-": "difference", "*": "product", "/": "quotient", "min": "minimum", "max": "maximum"}
+"""What the function of a pointwise combination is called, by its operation."""
 
 LINE = 60
 """Longest expression kept on one line before parts are hoisted into temporaries."""
@@ -78,6 +82,7 @@ class Emitter:
     imports: set[str] = field(default_factory=set)
     body: list[str] = field(default_factory=list)
     temps: int = 0
+    seen: dict[str, int] = field(default_factory=dict)
     takes_params: bool = False
     """Node functions take the parameters ``p`` (a dict) as a second argument."""
 
@@ -85,17 +90,24 @@ class Emitter:
         """A call of node function ``fn`` at local time ``arg``."""
         return f"{fn}({bare(arg)}, p)" if self.takes_params else f"{fn}({bare(arg)})"
 
-    def fresh(self, kind: str) -> str:
-        """A new function name such as ``_phase_3``."""
-        self.counter += 1
-        return f"{self.prefix}{kind}_{self.counter}"
+    def fresh(self, kind: str, label: str = "") -> str:
+        """A new function name that says what it computes: ``_cosine``, then ``_cosine_2``, …
+
+        ``label`` is the phase's source text (``cosine(0.1→0)`` names it ``cosine``); without one,
+        ``kind`` (``hold``, ``phases``, …).
+        """
+        return self._unique(f"{self.prefix}{kind_of(label) or kind}")
 
     def constant(self, kind: str, values: list[str]) -> str:
-        """A module-level tuple constant ``_KIND_N = (…)``; returns its name."""
-        self.counter += 1
-        name = f"{self.prefix.upper()}{kind.upper()}_{self.counter}"
+        """A module-level tuple constant ``_KIND = (…)``; returns its name."""
+        name = self._unique(f"{self.prefix.upper()}{kind.upper()}")
         self.constants.append(f"{name} = {sequence(values)}")
         return name
+
+    def _unique(self, base: str) -> str:
+        self.counter += 1
+        self.seen[base] = self.seen.get(base, 0) + 1
+        return base if self.seen[base] == 1 else f"{base}_{self.seen[base]}"
 
     def start(self) -> None:
         """Begin the statements of a new function (temporaries are numbered per function)."""
@@ -134,6 +146,14 @@ class Emitter:
         text = "\n".join(("    " + ln) if ln else "" for ln in lines)
         self.defs.append(f"def {name}({arguments}):\n    # {safe_comment(doc)}\n{text}")
         return name
+
+
+def kind_of(label: str) -> str:
+    """The name a phase's source text gives its function: ``cosine(0.1→0, 10)`` → ``cosine``."""
+    word = re.match(r"[a-z_]+", label)
+    if word:
+        return word.group(0)
+    return "const" if re.match(r"[-0-9.$]", label) else ""
 
 
 def seq_integral(node: ir.Seq, integral: bool) -> list[bool]:

@@ -2,7 +2,7 @@
 
 The step is a Python ``int``; phase and cycle membership use integer arithmetic
 (``//``, ``bisect``) and everything else uses :mod:`math`. A new scalar target
-changes only :attr:`ScalarPrinter.FUNCS`.
+changes only the tables of :class:`~lrdsl.codegen.printer.Printer`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from lrdsl import ir
 from lrdsl.codegen.emitter import (
-    Emitter,
+    COMBINED,
     bare,
     cycles_integral,
     num,
@@ -22,22 +22,17 @@ from lrdsl.codegen.emitter import (
     whole,
 )
 from lrdsl.codegen.names import known, param_key
+from lrdsl.codegen.printer import Printer
 
 BINARY = {"+": "+", "-": "-", "*": "*", "/": "/"}
 
 
-class ScalarPrinter:
+class ScalarPrinter(Printer):
     """Prints IR as plain Python functions of ``u`` (an ``int`` where steps are whole)."""
 
-    FUNCS: ClassVar[dict[str, str]] = {
-        "sin": "math.sin", "cos": "math.cos", "tan": "math.tan", "exp": "math.exp", "log": "math.log",
-        "sqrt": "math.sqrt", "abs": "abs", "floor": "math.floor", "ceil": "math.ceil",
-    }  # fmt: skip
+    RENAMED: ClassVar[dict[str, str]] = {"abs": "abs"}
+    IMPORTS = frozenset({"math"})
     PI = "math.pi"
-
-    def __init__(self, emitter: Emitter) -> None:
-        self.em = emitter
-        self.em.imports.add("math")
 
     # -- arithmetic -------------------------------------------------------------------------
     def arith(self, e: ir.Arith, integral: bool) -> str:
@@ -63,7 +58,7 @@ class ScalarPrinter:
             (a,) = self.em.fit(self.arith(e.arg, integral))
             if e.name == "neg":
                 return f"(-{a})"
-            return f"{self.FUNCS[e.name]}({bare(a)})"
+            return f"{self.function(e.name)}({bare(a)})"
         if isinstance(e, ir.FloorDiv):
             (x,) = self.em.fit(self.arith(e.x, integral))
             if integral and e.x == ir.Var("u") and whole(e.c):
@@ -82,14 +77,11 @@ class ScalarPrinter:
         raise TypeError(f"unknown arithmetic {e!r}")  # pragma: no cover
 
     # -- schedules --------------------------------------------------------------------------
-    def sched(self, node: ir.Sched, integral: bool) -> str:
-        """Define a function for ``node``; return its name."""
-        return getattr(self, "_" + type(node).__name__.lower())(node, integral)  # type: ignore[no-any-return]
 
     def _formula(self, node: ir.Formula, integral: bool) -> str:
         self.em.start()
         value = bare(self.arith(node.expr, integral))
-        name = self.em.fresh("phase")
+        name = self.em.fresh("phase", node.label)
         self.em.define(name, node.label, [f"return {value}"])
         return name
 
@@ -99,8 +91,9 @@ class ScalarPrinter:
         if isinstance(node.body, ir.Formula):  # one function: cap u, then the formula
             self.em.start()
             value = bare(self.arith(node.body.expr, keep))
-            name = self.em.fresh("phase")
-            self.em.body.insert(0, f"u = min(u, {hi})")
+            name = self.em.fresh("phase", node.body.label)
+            if ir.reads(node.body.expr, "u"):
+                self.em.body.insert(0, f"u = min(u, {hi})")
             self.em.define(name, node.body.label, [f"return {value}"])
             return name
         child = self.sched(node.body, keep)
@@ -129,14 +122,14 @@ class ScalarPrinter:
         calls = [self.em.invoke(self.sched(part, integral), "u") for part in node.parts]
         joined = f" {BINARY.get(node.op, '')} ".join(calls)
         expr = f"{node.op}({', '.join(calls)})" if node.op in ("min", "max") else joined
-        name = self.em.fresh("combined")
+        name = self.em.fresh(COMBINED[node.op])
         self.em.define(name, f"pointwise {node.op}", [f"return {expr}"])
         return name
 
     def _cycles(self, node: ir.Cycles, integral: bool) -> str:
         body = self.sched(node.body, cycles_integral(node, integral))
         last = node.count - 1
-        name = self.em.fresh("cycles")
+        name = self.em.fresh(body.lstrip("_").rstrip("0123456789").rstrip("_") + "_cycles")
         lines: list[str] = []
         if node.mult == 1:
             a, b = node.period.numerator, node.period.denominator
@@ -219,6 +212,14 @@ class ScalarPrinter:
         at = f"min(({k} + 1) * {q}, {_step(node.hi, keep)})" if node.at_end else f"{k} * {q}"
         name = self.em.fresh("quantized")
         self.em.define(name, f"constant over intervals of {q} steps", [f"return {self.em.invoke(body, at)}"])
+        return name
+
+    def _offset(self, node: ir.Offset, integral: bool) -> str:
+        keep = integral and whole(node.n) and whole(node.hi)
+        body = self.sched(node.body, keep)
+        at = f"min(u, {_step(node.hi, keep)}) + {_step(node.n, keep)}"
+        name = self.em.fresh("offset")
+        self.em.define(name, f"its clock {num(node.n)} steps ahead", [f"return {self.em.invoke(body, at)}"])
         return name
 
     def _recur(self, node: ir.Recur, integral: bool) -> str:

@@ -12,11 +12,11 @@ A target is a subclass that changes the tables (module prefix, casts, arrays).
 from __future__ import annotations
 
 import math
-from typing import ClassVar
 
 from lrdsl import ir
-from lrdsl.codegen.emitter import Emitter, bare, cycles_integral, num, quantize_integral, seq_integral, whole
+from lrdsl.codegen.emitter import COMBINED, Emitter, bare, cycles_integral, num, quantize_integral, seq_integral, whole
 from lrdsl.codegen.names import known, param_key
+from lrdsl.codegen.printer import Printer
 from lrdsl.codegen.scalar import ScalarPrinter, mentions_params
 
 INT32_MAX = 2**31 - 1
@@ -24,18 +24,14 @@ MAX_TABLE_CYCLES = 64
 """Restarts with ``mult ≠ 1`` and at most this many cycles place them exactly from a table of first steps."""
 
 
-class TensorPrinter:
+class TensorPrinter(Printer):
     """Prints IR as functions of a tensor ``u`` (int32 where steps are whole, else float32)."""
 
-    M = "jnp"
-    FUNCS: ClassVar[dict[str, str]] = {
-        f: f"jnp.{f}" for f in ("sin", "cos", "tan", "exp", "log", "sqrt", "abs", "floor", "ceil")
-    }
+    MODULE = "jnp"
     IMPORTS = frozenset({"math", "jax", "jax.numpy as jnp"})
 
     def __init__(self, emitter: Emitter) -> None:
-        self.em = emitter
-        self.em.imports.update(self.IMPORTS)
+        super().__init__(emitter)
         self._uses_float_u = False
         self._uses_u = False
 
@@ -50,7 +46,7 @@ class TensorPrinter:
 
     def call(self, fn: str, *args: str) -> str:
         """``M.fn(args)`` for where/minimum/maximum/power/take/searchsorted/full_like."""
-        return f"{self.M}.{fn}({', '.join(bare(a) for a in args)})"
+        return f"{self.MODULE}.{fn}({', '.join(bare(a) for a in args)})"
 
     def table(self, kind: str, values: list[float], integer: bool) -> str:
         """A module constant holding ``values``, as an array expression."""
@@ -96,7 +92,7 @@ class TensorPrinter:
         if isinstance(e, ir.Fn):
             known(e.name, ir.Fn, "name")
             (a,) = self.em.fit(self.arith(e.arg, integral))
-            return f"(-{a})" if e.name == "neg" else f"{self.FUNCS[e.name]}({bare(a)})"
+            return f"(-{a})" if e.name == "neg" else f"{self.function(e.name)}({bare(a)})"
         exact = integral and e.x == ir.Var("u") if isinstance(e, (ir.FloorDiv, ir.CeilDiv, ir.Count)) else False
         self._uses_u = self._uses_u or exact
         if isinstance(e, ir.FloorDiv):
@@ -119,9 +115,6 @@ class TensorPrinter:
         raise TypeError(f"unknown arithmetic {e!r}")  # pragma: no cover
 
     # -- schedules ----------------------------------------------------------------------------
-    def sched(self, node: ir.Sched, integral: bool) -> str:
-        """Define a function for ``node``; return its name."""
-        return getattr(self, "_" + type(node).__name__.lower())(node, integral)  # type: ignore[no-any-return]
 
     def _formula(self, node: ir.Formula, integral: bool, cap: str | None = None) -> str:
         self._uses_float_u = self._uses_u = False
@@ -133,7 +126,7 @@ class TensorPrinter:
             expr = self.full_like("u", expr)
         if cap is not None and (self._uses_float_u or self._uses_u):
             self.em.body.insert(0, cap)
-        name = self.em.fresh("phase")
+        name = self.em.fresh("phase", node.label)
         self.em.define(name, node.label, [f"return {bare(expr)}"])
         return name
 
@@ -190,7 +183,7 @@ class TensorPrinter:
                 expr = self.call("minimum" if node.op == "min" else "maximum", a, b)
             else:
                 expr = f"({a} {node.op} {b})"
-        name = self.em.fresh("combined")
+        name = self.em.fresh(COMBINED[node.op])
         self.em.define(name, f"pointwise {node.op}", [f"return {bare(expr)}"])
         return name
 
@@ -264,7 +257,7 @@ class TensorPrinter:
             else:
                 value = f"{self.call('power', num(node.decay), self.to_float(index))} * {value}"
         lines.append(f"return {value}")
-        name = self.em.fresh("cycles")
+        name = self.em.fresh(body.lstrip("_").rstrip("0123456789").rstrip("_") + "_cycles")
         self.em.define(name, f"{node.count} restart cycle(s), the first {float(node.period):g} steps", lines)
         return name
 
@@ -283,6 +276,19 @@ class TensorPrinter:
             at = self.call("minimum", f"({k} + 1.0) * {q}", num(node.hi)) if node.at_end else f"{k} * {q}"
         name = self.em.fresh("quantized")
         self.em.define(name, f"constant over intervals of {q} steps", [f"return {self.em.invoke(body, at)}"])
+        return name
+
+    def _offset(self, node: ir.Offset, integral: bool) -> str:
+        # int32 where the offset and the cap are whole and their sum fits; else float32
+        keep = integral and whole(node.n) and whole(node.hi) and node.hi + node.n <= INT32_MAX
+        body = self.sched(node.body, keep)
+        if keep:
+            at = f"{self.call('minimum', 'u', str(int(node.hi)))} + {int(node.n)}"
+        else:
+            uf = self.to_float("u") if integral else "u"
+            at = f"{self.call('minimum', uf, num(node.hi))} + {num(node.n)}"
+        name = self.em.fresh("offset")
+        self.em.define(name, f"its clock {num(node.n)} steps ahead", [f"return {self.em.invoke(body, at)}"])
         return name
 
     def _recur(self, node: ir.Recur, integral: bool) -> str:
@@ -322,10 +328,7 @@ class TensorPrinter:
 class KerasPrinter(TensorPrinter):
     """``keras.ops``: runs on every Keras 3 backend."""
 
-    M = "ops"
-    FUNCS: ClassVar[dict[str, str]] = {
-        f: f"ops.{f}" for f in ("sin", "cos", "tan", "exp", "log", "sqrt", "abs", "floor", "ceil")
-    }
+    MODULE = "ops"
     IMPORTS = frozenset({"math", "keras", "from keras import ops"})
 
     def to_float(self, x: str) -> str:

@@ -114,3 +114,47 @@ def _rise(span: ir.Arith, rest: ir.Arith, k: Number) -> ir.Arith:
     if not isinstance(k, Sym) and k == 0.5:
         return ir.Bin("/", p, ir.Bin("+", c(1.0), ir.Fn("sqrt", rest)))  # p / (1 + √(1 − p))
     return ir.Bin("-", c(1.0), power(rest, c(k)))
+
+
+def sqrt_ramp(a: Number, b: Number, d: float) -> ir.Arith:
+    """``a + (b − a)·√p``, anchored at the end of smaller magnitude.
+
+    ``a + (b − a)·√(u/d)`` when ``|a| ≤ |b|``, else ``b + (a − b)·(1 − √p)`` with
+    ``1 − √p = ((d − u)/d) / (1 + √p)``: no cancellation near the end of a cool-down.
+    """
+    if d <= 0:
+        return c(b)
+    root = ir.Fn("sqrt", progress(d))
+    if abs(float(a)) <= abs(float(b)):
+        return add(c(a), mul(c(b - a), root))
+    rest = ir.Bin("/", ir.Bin("/", ir.Bin("-", c(d), U), c(d)), ir.Bin("+", c(1.0), root))
+    return add(c(b), mul(c(a - b), rest))
+
+
+def log_ramp(a: Number, b: Number, d: float) -> ir.Arith:
+    """``a + (b − a)·ln(1 + u)/ln(1 + d)``, anchored at the end of smaller magnitude.
+
+    ``b + (a − b)·ln((1 + d)/(1 + u))/ln(1 + d)`` when ``|b| < |a|``: exactly ``b`` at ``u = d``.
+    """
+    if d <= 0:
+        return c(b)
+    whole = math.log1p(d)
+    if abs(float(a)) <= abs(float(b)):
+        return add(c(a), mul(c((b - a) / whole), ir.Fn("log", ir.Bin("+", c(1.0), U))))
+    rest = ir.Fn("log", ir.Bin("/", c(1.0 + d), ir.Bin("+", c(1.0), U)))
+    return add(c(b), mul(c((a - b) / whole), rest))
+
+
+def ramp(shape: str, a: Number, b: Number, d: float) -> ir.Arith:
+    """A ramp of one of the warm-up/decay shapes from ``a`` to ``b`` over ``d`` steps (``exp`` checked by the caller)."""
+    if shape == "linear":
+        return linear(a, b, d)
+    if shape == "cosine":
+        return cosine(a, b, d)
+    if shape == "poly":
+        return poly(a, b, c(d), 2.0)
+    if shape == "sqrt":
+        return sqrt_ramp(a, b, d)
+    if shape == "log":
+        return log_ramp(a, b, d)
+    return exponential(a, b, d)

@@ -6,7 +6,7 @@
 * ``cyclic``: PyTorch ``CyclicLR``: ``a + (b − a)·tri(u)·scale`` with a triangle of
   ``half`` steps up and ``half`` down; ``triangular2`` halves the amplitude each
   cycle, ``exp_range`` multiplies it by ``gammaᵘ``.
-* ``wsd``: linear warm-up from 0 to ``peak``, hold, linear decay to ``to``.
+* ``wsd``: linear warm-up from 0 to ``peak``, hold, decay to ``to`` (``shape``: linear, cosine, sqrt, exp).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from lrdsl import ast as A
 from lrdsl import ir
 from lrdsl.lowering import arith as X
 from lrdsl.lowering.context import Ctx, fail, frac, positive
-from lrdsl.lowering.shapes import ends, fixed, flag, option, steps_option
+from lrdsl.lowering.shapes import check_exp, ends, fixed, flag, option, steps_option
 from lrdsl.lowering.symbolic import Number
 
 
@@ -103,13 +103,18 @@ def _cyclic(call: A.Call, n: float, ctx: Ctx) -> ir.Sched:
 def _wsd(call: A.Call, n: float, ctx: Ctx) -> ir.Sched:
     peak, to = option(call, "peak", ctx), option(call, "to", ctx)
     w, dd = steps_option(call, "warmup", ctx), steps_option(call, "decay", ctx)
+    shape_node = call.arg("shape")
+    shape = shape_node.id if isinstance(shape_node, A.Name) else "linear"
     if w + dd > n:
         raise fail(call, f"wsd warm-up ({w:g}) and decay ({dd:g}) exceed its {n:g} steps")
+    if shape == "exp":
+        check_exp(call, peak, to)
+    decay = ir.Clamp(dd, ir.Formula(X.ramp(shape, peak, to, dd), label=f"wsd decay: {shape}({peak:g}→{to:g})"))
     return pieces(
         [
             (w, ramp("linear", 0.0, peak, w, f"wsd warm-up: linear(0→{peak:g})")),
             (n - w - dd, ir.Formula(X.c(peak), label=f"wsd stable: {peak:g}")),
-            (dd, ramp("linear", peak, to, dd, f"wsd decay: linear({peak:g}→{to:g})")),
+            (dd, decay),
         ]
     )
 

@@ -14,6 +14,7 @@ from fractions import Fraction
 from lrdsl import ast as A
 from lrdsl import ir
 from lrdsl.errors import LrdslError
+from lrdsl.lowering import symbolic as S
 from lrdsl.lowering.symbolic import Number, Sym
 
 MAX_STEPS = 1e15
@@ -40,6 +41,10 @@ class Ctx:
 
     spe: float | None
     params: Mapping[str, float]
+    tps: float | None = None
+    """Tokens per step (``tok``)."""
+    sps: float | None = None
+    """Samples per step (``sa``)."""
     used: set[str] = field(default_factory=set)
     symbolic: bool = False
     structural: set[str] = field(default_factory=set)
@@ -78,6 +83,10 @@ def const(node: A.Node, ctx: Ctx) -> Number:
         return ctx.params[node.name]
     if isinstance(node, A.Neg):
         return -const(node.operand, ctx)
+    if isinstance(node, A.Name) and node.id == "pi":
+        return math.pi
+    if isinstance(node, A.Call):
+        return _function(node, [const(a.value, ctx) for a in node.args])
     if isinstance(node, A.BinOp):
         a, b = const(node.left, ctx), const(node.right, ctx)
         if node.op == "**" and float(a) < 0 and not float(b).is_integer():
@@ -104,6 +113,19 @@ def const(node: A.Node, ctx: Ctx) -> Number:
     raise fail(node, "expected a constant")  # pragma: no cover - the parser guarantees it
 
 
+def _function(node: A.Call, args: list[Number]) -> Number:
+    """A math function of constants (LANGUAGE.md §8.3), computed as Python's :mod:`math` does."""
+    try:
+        value = S.function(node.name, args)
+    except (ValueError, ZeroDivisionError):
+        raise fail(node, f"{node.name}() is not defined at {', '.join(f'{float(a):g}' for a in args)}") from None
+    except OverflowError:
+        raise fail(node, "number too large", hint="constants must stay finite") from None
+    if not math.isfinite(float(value)):
+        raise fail(node, "number too large", hint="constants must stay finite")
+    return value
+
+
 _ROOT_HINT = "a fractional power needs a base ≥ 0: -(x ** (1/3)) is the cube root of -x"
 
 
@@ -124,17 +146,10 @@ def concrete(x: Number, node: A.Node | None, ctx: Ctx, what: str = "a duration")
 def duration(node: A.Node, enclosing: float | None, ctx: Ctx, exact: bool | None = None) -> float | None:
     """Steps of a duration; ``None`` for a ``%`` whose enclosing span is not known yet."""
     assert isinstance(node, A.Duration)
-    value = concrete(const(node.value, ctx), node, ctx)
-    if node.unit == "ep":
-        if ctx.spe is None:
-            raise fail(
-                node, f"{_text(node)} needs --steps-per-epoch", hint="pass steps_per_epoch=… (CLI: --steps-per-epoch K)"
-            )
-        value *= ctx.spe
-    elif node.unit == "%":
-        if enclosing is None:
-            return None
-        value = value / 100.0 * enclosing
+    amount = _amount(node, enclosing, ctx)
+    if amount is None:
+        return None
+    value = amount
     if not math.isfinite(value) or value < 0:
         raise fail(node, "a duration must be a non-negative number of steps")
     if value > MAX_STEPS:
@@ -142,6 +157,58 @@ def duration(node: A.Node, enclosing: float | None, ctx: Ctx, exact: bool | None
     if not (ctx.exact if exact is None else exact):
         value = float(round(value))
     return value
+
+
+UNITS = {
+    "ep": ("spe", "--steps-per-epoch", "steps_per_epoch"),
+    "tok": ("tps", "--tokens-per-step", "tokens_per_step"),
+    "sa": ("sps", "--samples-per-step", "samples_per_step"),
+}
+"""Each unit that needs a rate: the context field, the CLI option and the API argument."""
+
+
+def _amount(node: A.Node, enclosing: float | None, ctx: Ctx) -> float | None:
+    """Steps of a duration or of duration arithmetic (not rounded); ``None`` for a ``%`` of an unknown span."""
+    if isinstance(node, A.Duration):
+        value = _amount(node.value, enclosing, ctx)
+        if value is None:
+            return None
+        if node.unit in UNITS:
+            field_name, option, argument = UNITS[node.unit]
+            rate: float | None = getattr(ctx, field_name)
+            if rate is None:
+                raise fail(node, f"{_text(node)} needs {option}", hint=f"pass {argument}=… (CLI: {option} K)")
+            return value * rate if node.unit == "ep" else value / rate
+        if node.unit == "%":
+            return None if enclosing is None else value / 100.0 * enclosing
+        return value
+    if isinstance(node, A.BinOp) and _carries_duration(node):
+        if node.op in ("+", "-"):
+            a, b = _amount(node.left, enclosing, ctx), _amount(node.right, enclosing, ctx)
+            if a is None or b is None:
+                return None
+            return a + b if node.op == "+" else a - b
+        factor_node, dur_node = (
+            (node.left, node.right)
+            if isinstance(node.right, A.Duration) or _carries_duration(node.right)
+            else (node.right, node.left)
+        )
+        d = _amount(dur_node, enclosing, ctx)
+        if d is None:
+            return None
+        factor = concrete(const(factor_node, ctx), factor_node, ctx)
+        if node.op == "*":
+            return d * factor
+        if factor == 0:
+            raise fail(node, "division by zero")
+        return d / factor
+    return concrete(const(node, ctx), node, ctx)
+
+
+def _carries_duration(node: A.Node) -> bool:
+    if isinstance(node, A.Duration):
+        return True
+    return isinstance(node, A.BinOp) and (_carries_duration(node.left) or _carries_duration(node.right))
 
 
 def positive(node: A.Node, value: Number, what: str) -> Number:

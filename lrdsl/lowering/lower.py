@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from collections.abc import Mapping
 
 from lrdsl import ast as A
@@ -21,27 +22,39 @@ from lrdsl.ir import Lowered
 from lrdsl.lowering import arith as X
 from lrdsl.lowering.composites import COMPOSITES
 from lrdsl.lowering.context import FROM_WARMUP, MAX_STEPS, Ctx, const, duration, fail
-from lrdsl.lowering.modifiers import build_quantize, build_restart, restart_natural
+from lrdsl.lowering.modifiers import build_offset, build_quantize, build_restart, offset_natural, restart_natural
 from lrdsl.lowering.shapes import SHAPES
 from lrdsl.lowering.symbolic import Number
-from lrdsl.signatures import SIGNATURES
+from lrdsl.signatures import MATH_FUNCS, SIGNATURES
 
 
 def lower_schedule(
     schedule: A.Schedule,
-    total_steps: int | None = None,
+    total_steps: int | str | None = None,
     steps_per_epoch: float | None = None,
     params: Mapping[str, float] | None = None,
     symbolic: bool = False,
+    tokens_per_step: float | None = None,
+    samples_per_step: float | None = None,
 ) -> Lowered:
     """Resolve ``schedule`` for a run of ``total_steps`` (or its own explicit duration).
 
-    With ``symbolic`` (code generation), parameters that set values stay ``ir.Param`` nodes;
-    unbound ones are allowed there and become required arguments of the generated code.
+    ``total_steps`` is a whole number of steps or the text of a duration in any unit
+    (``"90ep"``, ``"300Btok"``, ``"100k"``; LANGUAGE.md §8.4). With ``symbolic`` (code
+    generation), parameters that set values stay ``ir.Param`` nodes; unbound ones are allowed
+    there and become required arguments of the generated code.
     """
     source = schedule.source or str(schedule)
+    ctx = Ctx(
+        spe=_spe(steps_per_epoch),
+        params=_params(params),
+        symbolic=symbolic,
+        tps=_spe(tokens_per_step, "tokens per step"),
+        sps=_spe(samples_per_step, "samples per step"),
+    )
+    if isinstance(total_steps, str):
+        total_steps = total_from_text(total_steps, ctx)
     try:
-        ctx = Ctx(spe=_spe(steps_per_epoch), params=_params(params), symbolic=symbolic)
         root = schedule.expr
         if total_steps is None:
             span = natural(root, None, ctx)
@@ -76,13 +89,38 @@ def lower_schedule(
     return Lowered(lowered, int(span), ctx.spe, str(schedule), arguments)
 
 
-def _spe(value: float | None) -> float | None:
+def _spe(value: float | None, what: str = "steps per epoch") -> float | None:
     if value is None:
         return None
     spe = real_number(value)
     if spe is None or not 0 < spe <= MAX_STEPS:
-        raise LrdslError(f"steps per epoch must be a positive number, got {value!r}")
+        raise LrdslError(f"{what} must be a positive number, got {value!r}")
     return spe
+
+
+TOTAL = re.compile(r"([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?[kMBT]?(ep|tok|sa)?")
+"""The total of a run as text (``90ep``, ``300Btok``, ``100k``): the grammar's number and duration tokens."""
+
+
+def total_from_text(text: str, ctx: Ctx) -> int:
+    """Whole steps of a total given in any unit, rounded half to even like every duration."""
+    from lrdsl.parser import number_value
+
+    if not isinstance(text, str) or not text.isascii() or TOTAL.fullmatch(text.strip()) is None:
+        raise LrdslError(
+            f"the total must be a whole number of steps or a duration such as 90ep, 300Btok or 100k, got {text!r}"
+        )
+    text = text.strip()
+    unit = next((u for u in ("ep", "tok", "sa") if text.endswith(u)), "steps")
+    number = number_value(text[: len(text) - len(unit)] if unit != "steps" else text)
+    if unit == "steps":
+        if not number.is_integer():
+            raise LrdslError(f"total steps must be a whole number, got {text!r}")
+        return _total(int(number))
+    node = A.Duration(value=A.Num(value=number), unit=unit)
+    steps = duration(node, None, ctx)
+    assert steps is not None
+    return _total(int(steps))
 
 
 def _total(value: int) -> int:
@@ -126,6 +164,7 @@ def _modifier(node: A.Node) -> tuple[A.Node, A.Call] | None:
         isinstance(node, A.BinOp)
         and node.op == "*"
         and isinstance(node.right, A.Call)
+        and node.right.name in SIGNATURES
         and SIGNATURES[node.right.name].role == "modifier"
     ):
         return node.left, node.right
@@ -134,11 +173,15 @@ def _modifier(node: A.Node) -> tuple[A.Node, A.Call] | None:
 
 def natural(node: A.Node, enclosing: float | None, ctx: Ctx) -> float | None:
     """The explicit duration of ``node`` in steps, or ``None`` if it is flexible."""
+    if is_scalar(node):
+        return None  # numbers, parameters and constant arithmetic are flexible
     mod = _modifier(node)
     if mod is not None:
         body, call = mod
         if call.name == "quantize":
             return natural(body, enclosing, ctx)
+        if call.name == "offset":
+            return offset_natural(body, call, enclosing, ctx, natural)
         return restart_natural(body, call, ctx, natural)
     if isinstance(node, A.Seq):
         parts = [natural(i, None, ctx) for i in node.items]
@@ -161,6 +204,15 @@ def is_scalar(node: A.Node) -> bool:
         return True
     if isinstance(node, A.Neg):
         return is_scalar(node.operand)
+    if isinstance(node, A.Name):
+        return node.id == "pi"
+    if isinstance(node, A.Call):  # a math function of constants (LANGUAGE.md §8.3)
+        return (
+            node.name in MATH_FUNCS
+            and bool(node.args)
+            and node.is_math()
+            and all(is_scalar(a.value) for a in node.args)
+        )
     return isinstance(node, A.BinOp) and is_scalar(node.left) and is_scalar(node.right)
 
 
@@ -194,6 +246,8 @@ def build(node: A.Node, d: float, ctx: Ctx) -> ir.Sched:
         body, call = mod
         if call.name == "quantize":
             return build_quantize(body, call, d, ctx, place)
+        if call.name == "offset":
+            return build_offset(body, call, d, ctx, natural, place)
         return build_restart(body, call, d, ctx, natural, place)
     if isinstance(node, A.Seq):
         return _seq(node, d, ctx)

@@ -1,4 +1,4 @@
-"""Modifiers applied with ``*`` (LANGUAGE.md §4): restart, repeat, quantize."""
+"""Modifiers applied with ``*`` (LANGUAGE.md §4, §8.1): restart, repeat, quantize, offset."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from fractions import Fraction
 from lrdsl import ast as A
 from lrdsl import ir
 from lrdsl.lowering.context import Ctx, concrete, const, duration, fail, frac, positive
+from lrdsl.numbers import format_number
 
 Place = Callable[[A.Node, float, Ctx], ir.Sched]
 Natural = Callable[[A.Node, float | None, Ctx], float | None]
@@ -128,3 +129,41 @@ def build_quantize(body: A.Node, mod: A.Call, d: float, ctx: Ctx, place: Place) 
     at_end = isinstance(at, A.Name) and at.id == "end"
     quantized = ir.Quantize(q, at_end, d, place(body, d, ctx))
     return ir.Clamp(d, quantized)
+
+
+def offset_steps(mod: A.Call, ctx: Ctx) -> float:
+    """``n`` of ``offset(n)`` in steps, not rounded (LANGUAGE.md §8.1)."""
+    n_node = mod.arg("n")
+    assert n_node is not None
+    n = duration(n_node, None, ctx, exact=True)
+    if n is None:
+        raise fail(n_node, "an offset cannot be a percentage", hint="give it in steps or epochs: offset(5ep)")
+    return n
+
+
+def offset_natural(body: A.Node, mod: A.Call, enclosing: float | None, ctx: Ctx, natural: Natural) -> float | None:
+    """``X * offset(n)`` lasts ``d − n`` when X lasts ``d`` (an error when ``n ≥ d``); flexible with X."""
+    d = natural(body, enclosing, ctx)
+    if d is None:
+        return None
+    n = offset_steps(mod, ctx)
+    if n >= d:
+        raise fail(
+            mod,
+            f"offset({format_number(n)}) is not shorter than the {format_number(d)} steps of the schedule it moves",
+            hint="an offset skips the start of its schedule: it must be shorter than that schedule",
+        )
+    return d - n if ctx.exact else float(round(d - n))
+
+
+def build_offset(body: A.Node, mod: A.Call, d: float, ctx: Ctx, natural: Natural, place: Place) -> ir.Sched:
+    """``body * offset(n)`` over ``d`` steps: ``body`` read at ``u + n``.
+
+    A flexible body is laid out on ``d + n``; an explicit one on its own duration ``D``, and its
+    end value holds from ``u = D − n`` (which may lie between steps: ``d`` is rounded, ``n`` not).
+    """
+    n = offset_steps(mod, ctx)
+    own = natural(body, d + n, ctx)
+    span = own if own is not None else d + n
+    inner = place(body, span, ctx.but(t0=ctx.t0 - n, next_start=None))
+    return ir.Offset(n, span - n, inner) if n else ir.Clamp(span, inner)

@@ -110,6 +110,9 @@ class _Point(ir.Walker):
         k = math.floor(u / node.q)
         return _at(node.body, min((k + 1) * node.q, node.hi) if node.at_end else k * node.q)
 
+    def _offset(self, node: ir.Offset, u: float) -> ir.Arith:
+        return _at(node.body, min(u, node.hi) + node.n)
+
     def _recur(self, node: ir.Recur, u: float) -> ir.Arith:
         return ir.Const(value_at(node, u))
 

@@ -6,6 +6,7 @@ returns IR that holds its end value after ``d`` (``p = u/d``, ``u`` capped at ``
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 
@@ -126,6 +127,59 @@ def _poly(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     return leaf(X.poly(a, b, grown, k), d, call)
 
 
+def _sqrt(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
+    a, b = ends(call, ctx)
+    return leaf(X.sqrt_ramp(a, b, d), d, call)
+
+
+def _log(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
+    a, b = ends(call, ctx)
+    return leaf(X.log_ramp(a, b, d), d, call)
+
+
+def marks(call: A.Call, d: float, ctx: Ctx) -> list[float]:
+    """The steps of the call's ``at=[…]`` list (``%`` of ``d``), in the order given."""
+    at = call.arg("at")
+    assert isinstance(at, A.ListExpr)
+    out = []
+    for item in at.items:
+        m = duration(item, d, ctx)
+        out.append(m if m is not None else 0.0)
+    return out
+
+
+def _piecewise(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
+    """``v_i`` where ``i`` is the number of marks ``≤ u``: a sequence of constants."""
+    values = call.arg("values")
+    assert isinstance(values, A.ListExpr)
+    at = marks(call, d, ctx)
+    if len(values.items) != len(at) + 1:
+        raise fail(
+            values,
+            f"piecewise() needs one value more than marks: {len(values.items)} values, {len(at)} marks",
+            hint="piecewise([v0, v1, v2], at=[m1, m2]): v0 before m1, v1 from m1, v2 from m2",
+        )
+    if any(b < a for a, b in itertools.pairwise(at)):
+        raise fail(call.arg("at"), "piecewise() marks must be in increasing order")
+    levels = [const(v, ctx) for v in values.items]
+    bounds = [0.0, *at]
+    breaks: list[float] = []
+    parts: list[ir.Sched] = []
+    labels: list[str] = []
+    for i, level in enumerate(levels):
+        last = i == len(levels) - 1
+        if not last and bounds[i + 1] <= bounds[i]:
+            continue  # a value whose interval is empty is never used
+        if breaks and bounds[i] == breaks[-1]:
+            continue
+        breaks.append(bounds[i])
+        parts.append(ir.Formula(X.c(level), label=f"{level:g}"))
+        labels.append(f"piecewise value {i}: {level:g}")
+    if len(parts) == 1:
+        return leaf(parts[0].expr, d, call)  # type: ignore[union-attr]
+    return ir.Clamp(d, ir.Seq(tuple(breaks), tuple(parts), tuple(labels)))
+
+
 def _step(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     a, g = option(call, "value", ctx), option(call, "gamma", ctx)
     every = steps_option(call, "every", ctx)
@@ -134,13 +188,8 @@ def _step(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
 
 def _multistep(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     a, g = option(call, "value", ctx), option(call, "gamma", ctx)
-    at = call.arg("at")
-    assert isinstance(at, A.ListExpr)
-    marks = []
-    for item in at.items:
-        m = duration(item, d, ctx)
-        marks.append(m if m is not None else 0.0)
-    return leaf(X.mul(X.c(a), X.power(X.c(g), ir.Count(X.U, tuple(sorted(marks))))), d, call)
+    at = sorted(marks(call, d, ctx))
+    return leaf(X.mul(X.c(a), X.power(X.c(g), ir.Count(X.U, tuple(at)))), d, call)
 
 
 def _exp_decay(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
@@ -198,17 +247,11 @@ def _warmup(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     assert isinstance(shape, A.Name)
     a, b = option(call, "from", ctx), ctx.next_start
     label = f"{call} to {b:g}"
-    if shape.id == "linear":
-        return leaf(X.linear(a, b, d), d, call, label)
-    if shape.id == "cosine":
-        return leaf(X.cosine(a, b, d), d, call, label)
-    if shape.id == "poly":
-        return leaf(X.poly(a, b, X.c(d), 2.0), d, call, label)
-    if a == 0 or b == 0 or (a < 0) != (b < 0):
+    if shape.id == "exp" and (a == 0 or b == 0 or (a < 0) != (b < 0)):
         raise fail(
             call, f"{call}: exp needs non-zero ends of the same sign", hint="give a start: warmup(exp, …, from=1e-6)"
         )
-    return leaf(X.exponential(a, b, d), d, call, label)
+    return leaf(X.ramp(shape.id, a, b, d), d, call, label)
 
 
 def formula(node: A.Node, ctx: Ctx, d: float) -> ir.Arith:
@@ -247,7 +290,7 @@ def formula(node: A.Node, ctx: Ctx, d: float) -> ir.Arith:
 
 SHAPES: dict[str, Builder] = {
     "const": _const, "hold": _hold, "linear": _linear, "cosine": _cosine, "exp": _exp,
-    "poly": _poly, "step": _step, "multistep": _multistep, "exp_decay": _exp_decay,
+    "poly": _poly, "sqrt": _sqrt, "log": _log, "piecewise": _piecewise, "step": _step, "multistep": _multistep, "exp_decay": _exp_decay,
     "inverse_time": _inverse_time, "rsqrt": _rsqrt, "fn": _fn, "recur": _recur, "warmup": _warmup,
 }  # fmt: skip
 """Shape name → builder."""

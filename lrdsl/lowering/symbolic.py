@@ -127,3 +127,24 @@ def log(x: Number) -> Number:
 def absolute(x: Number) -> Number:
     """``|x|``."""
     return abs(x) if isinstance(x, Sym) else abs(float(x))
+
+
+_MATH: dict[str, Callable[[float], float]] = {
+    **{name: getattr(math, name) for name in ir.MATH_FUNCTIONS if name != "abs"},
+    "abs": abs,
+}
+
+
+def function(name: str, args: list[Number]) -> Number:
+    """``name(args)`` for a math function (one argument) or ``min``/``max`` (two)."""
+    if name in ("min", "max"):
+        a, b = args
+        value = min(float(a), float(b)) if name == "min" else max(float(a), float(b))
+        if not isinstance(a, Sym) and not isinstance(b, Sym):
+            return value
+        return Sym(value, ir.Bin(name, expr(a), expr(b)), params_of(a) | params_of(b))
+    (x,) = args
+    value = float(_MATH[name](float(x)))
+    if isinstance(x, Sym):
+        return Sym(value, ir.Fn(name, x.expr), x.params)
+    return value

@@ -8,24 +8,22 @@ resolved for 5000 steps (50 steps per epoch); after the last step the end value 
 Use keras.optimizers.Adam(learning_rate=Schedule()).
 """
 
-import math
-
 import keras
 from keras import ops
 
-_CYCLE_STRETCH_3 = (1.0, 2.0, 4.0)
-_CYCLE_FIRST_STEP_4 = (0, 679, 2036)
-_CYCLE_OFFSET_5 = (0.0, 0.42857142857142855, 0.2857142857142857)
+_CYCLE_STRETCH = (1.0, 2.0, 4.0)
+_CYCLE_FIRST_STEP = (0, 679, 2036)
+_CYCLE_OFFSET = (0.0, 0.42857142857142855, 0.2857142857142857)
 
 
-def _phase_1(u):
+def _warmup(u):
     # warmup(linear, 5ep) to 0.1
     u = ops.minimum(u, 250)
     uf = ops.cast(u, "float32")
     return (uf * 0.1) / 250.0
 
 
-def _phase_2(u):
+def _cosine(u):
     # cosine(0.1→1e-6)
     u = ops.minimum(u, 678.5714285714286)
     uf = u
@@ -33,34 +31,34 @@ def _phase_2(u):
     return 1e-06 + x1
 
 
-def _cycles_6(u):
+def _cosine_cycles(u):
     # 3 restart cycle(s), the first 678.571 steps
-    i = ops.searchsorted(ops.convert_to_tensor(_CYCLE_FIRST_STEP_4, dtype="int32"), u, side="right") - 1
-    start = ops.take(ops.convert_to_tensor(_CYCLE_FIRST_STEP_4, dtype="int32"), i)
-    since = ops.cast(u - start, "float32") + ops.take(ops.convert_to_tensor(_CYCLE_OFFSET_5, dtype="float32"), i)
-    local = since / ops.take(ops.convert_to_tensor(_CYCLE_STRETCH_3, dtype="float32"), i)
-    return _phase_2(local)
+    i = ops.searchsorted(ops.convert_to_tensor(_CYCLE_FIRST_STEP, dtype="int32"), u, side="right") - 1
+    start = ops.take(ops.convert_to_tensor(_CYCLE_FIRST_STEP, dtype="int32"), i)
+    since = ops.cast(u - start, "float32") + ops.take(ops.convert_to_tensor(_CYCLE_OFFSET, dtype="float32"), i)
+    local = since / ops.take(ops.convert_to_tensor(_CYCLE_STRETCH, dtype="float32"), i)
+    return _cosine(local)
 
 
-def _hold_7(u):
+def _hold(u):
     # holds its value after 4750 steps
-    return _cycles_6(ops.minimum(u, 4750))
+    return _cosine_cycles(ops.minimum(u, 4750))
 
 
-def _phases_8(u):
+def _phases(u):
     # one phase after another
-    v0 = _phase_1(u)
-    v1 = _hold_7(ops.maximum(u - 250, 0))
+    v0 = _warmup(u)
+    v1 = _hold(ops.maximum(u - 250, 0))
     return ops.where(u < 250, v0, v1)
 
 
-@keras.saving.register_keras_serializable(package="lrdsl", name="Schedule_670c699363ae")
+@keras.saving.register_keras_serializable(package="lrdsl", name="Schedule_e4f8cdd2eabb")
 class Schedule(keras.optimizers.schedules.LearningRateSchedule):
     """A Keras 3 schedule built only from ``keras.ops``: it runs on every backend."""
 
     def __call__(self, step):
         u = ops.cast(step, "int32")
-        return ops.cast(_phases_8(u), "float32")
+        return ops.cast(_phases(u), "float32")
 
     def get_config(self):
         return {}

@@ -8,24 +8,21 @@ resolved for 5000 steps (50 steps per epoch); after the last step the end value 
 Pass it as the learning rate: optax.adam(schedule); Optax calls it with its step count.
 """
 
-import math
-
-import jax
 import jax.numpy as jnp
 
-_CYCLE_STRETCH_3 = (1.0, 2.0, 4.0)
-_CYCLE_FIRST_STEP_4 = (0, 679, 2036)
-_CYCLE_OFFSET_5 = (0.0, 0.42857142857142855, 0.2857142857142857)
+_CYCLE_STRETCH = (1.0, 2.0, 4.0)
+_CYCLE_FIRST_STEP = (0, 679, 2036)
+_CYCLE_OFFSET = (0.0, 0.42857142857142855, 0.2857142857142857)
 
 
-def _phase_1(u):
+def _warmup(u):
     # warmup(linear, 5ep) to 0.1
     u = jnp.minimum(u, 250)
     uf = u.astype(jnp.float32)
     return (uf * 0.1) / 250.0
 
 
-def _phase_2(u):
+def _cosine(u):
     # cosine(0.1→1e-6)
     u = jnp.minimum(u, 678.5714285714286)
     uf = u
@@ -33,28 +30,28 @@ def _phase_2(u):
     return 1e-06 + x1
 
 
-def _cycles_6(u):
+def _cosine_cycles(u):
     # 3 restart cycle(s), the first 678.571 steps
-    i = jnp.searchsorted(jnp.asarray(_CYCLE_FIRST_STEP_4, dtype=jnp.int32), u, side="right") - 1
-    start = jnp.take(jnp.asarray(_CYCLE_FIRST_STEP_4, dtype=jnp.int32), i)
-    since = (u - start).astype(jnp.float32) + jnp.take(jnp.asarray(_CYCLE_OFFSET_5, dtype=jnp.float32), i)
-    local = since / jnp.take(jnp.asarray(_CYCLE_STRETCH_3, dtype=jnp.float32), i)
-    return _phase_2(local)
+    i = jnp.searchsorted(jnp.asarray(_CYCLE_FIRST_STEP, dtype=jnp.int32), u, side="right") - 1
+    start = jnp.take(jnp.asarray(_CYCLE_FIRST_STEP, dtype=jnp.int32), i)
+    since = (u - start).astype(jnp.float32) + jnp.take(jnp.asarray(_CYCLE_OFFSET, dtype=jnp.float32), i)
+    local = since / jnp.take(jnp.asarray(_CYCLE_STRETCH, dtype=jnp.float32), i)
+    return _cosine(local)
 
 
-def _hold_7(u):
+def _hold(u):
     # holds its value after 4750 steps
-    return _cycles_6(jnp.minimum(u, 4750))
+    return _cosine_cycles(jnp.minimum(u, 4750))
 
 
-def _phases_8(u):
+def _phases(u):
     # one phase after another
-    v0 = _phase_1(u)
-    v1 = _hold_7(jnp.maximum(u - 250, 0))
+    v0 = _warmup(u)
+    v1 = _hold(jnp.maximum(u - 250, 0))
     return jnp.where(u < 250, v0, v1)
 
 
 def schedule(count):
     """The learning rate at Optax's step ``count`` (jit-, vmap- and grad-safe)."""
     u = jnp.asarray(count).astype(jnp.int32)
-    return _phases_8(u).astype(jnp.float32)
+    return _phases(u).astype(jnp.float32)

@@ -13,42 +13,42 @@ import math
 from paddle.optimizer.lr import LRScheduler
 
 
-def _phase_1(u):
+def _warmup(u):
     # warmup(linear, 5ep) to 0.1
     u = min(u, 250)
     return (u * 0.1) / 250.0
 
 
-def _phase_2(u):
+def _cosine(u):
     # cosine(0.1→1e-6)
     u = min(u, 678.5714285714286)
     x1 = 0.0499995 * (1.0 + math.cos(u * 0.004629715489500748))
     return 1e-06 + x1
 
 
-def _cycles_3(u):
+def _cosine_cycles(u):
     # 3 cycle(s): first 678.571 steps, each x2 longer, values x1
     n = u * 7 // 4750 + 1
     i = min(n.bit_length() - 1, 2)
     local = (u - 4750 * (2**i - 1) / 7) / 2**i
-    return _phase_2(local)
+    return _cosine(local)
 
 
-def _hold_4(u):
+def _hold(u):
     # holds its value after 4750 steps
-    return _cycles_3(min(u, 4750))
+    return _cosine_cycles(min(u, 4750))
 
 
-def _phases_5(u):
+def _phases(u):
     # one phase after another
     if u < 250:
-        return _phase_1(u)
-    return _hold_4(u - 250)
+        return _warmup(u)
+    return _hold(u - 250)
 
 
 def lr_at(step: int) -> float:
     """The learning rate at 0-based optimizer step ``step``."""
-    return float(_phases_5(max(int(step), 0)))
+    return float(_phases(max(int(step), 0)))
 
 
 class Scheduler(LRScheduler):

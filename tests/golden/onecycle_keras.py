@@ -8,20 +8,18 @@ resolved for 1000 steps; after the last step the end value holds.
 Use keras.optimizers.Adam(learning_rate=Schedule()).
 """
 
-import math
-
 import keras
 from keras import ops
 
 
-def _phase_1(u):
+def _onecycle(u):
     # onecycle phase 1: cosine(0.004→0.1)
     u = ops.minimum(u, 299)
     uf = ops.cast(u, "float32")
     return 0.004 + (0.048 * (1.0 - ops.cos(uf * 0.010506998841437435)))
 
 
-def _phase_2(u):
+def _onecycle_2(u):
     # onecycle phase 2: cosine(0.1→4e-07)
     u = ops.minimum(u, 700)
     uf = ops.cast(u, "float32")
@@ -29,20 +27,20 @@ def _phase_2(u):
     return 4e-07 + (0.049999800000000004 * x1)
 
 
-def _phases_3(u):
+def _phases(u):
     # one phase after another
-    v0 = _phase_1(u)
-    v1 = _phase_2(ops.maximum(u - 299, 0))
+    v0 = _onecycle(u)
+    v1 = _onecycle_2(ops.maximum(u - 299, 0))
     return ops.where(u < 299, v0, v1)
 
 
-@keras.saving.register_keras_serializable(package="lrdsl", name="Schedule_f8d36c796512")
+@keras.saving.register_keras_serializable(package="lrdsl", name="Schedule_108491b17391")
 class Schedule(keras.optimizers.schedules.LearningRateSchedule):
     """A Keras 3 schedule built only from ``keras.ops``: it runs on every backend."""
 
     def __call__(self, step):
         u = ops.cast(step, "int32")
-        return ops.cast(_phases_3(u), "float32")
+        return ops.cast(_phases(u), "float32")
 
     def get_config(self):
         return {}

@@ -8,20 +8,17 @@ resolved for 1000 steps; after the last step the end value holds.
 Pass it as the learning rate: optax.adam(schedule); Optax calls it with its step count.
 """
 
-import math
-
-import jax
 import jax.numpy as jnp
 
 
-def _phase_1(u):
+def _onecycle(u):
     # onecycle phase 1: cosine(0.004→0.1)
     u = jnp.minimum(u, 299)
     uf = u.astype(jnp.float32)
     return 0.004 + (0.048 * (1.0 - jnp.cos(uf * 0.010506998841437435)))
 
 
-def _phase_2(u):
+def _onecycle_2(u):
     # onecycle phase 2: cosine(0.1→4e-07)
     u = jnp.minimum(u, 700)
     uf = u.astype(jnp.float32)
@@ -29,14 +26,14 @@ def _phase_2(u):
     return 4e-07 + (0.049999800000000004 * x1)
 
 
-def _phases_3(u):
+def _phases(u):
     # one phase after another
-    v0 = _phase_1(u)
-    v1 = _phase_2(jnp.maximum(u - 299, 0))
+    v0 = _onecycle(u)
+    v1 = _onecycle_2(jnp.maximum(u - 299, 0))
     return jnp.where(u < 299, v0, v1)
 
 
 def schedule(count):
     """The learning rate at Optax's step ``count`` (jit-, vmap- and grad-safe)."""
     u = jnp.asarray(count).astype(jnp.int32)
-    return _phases_3(u).astype(jnp.float32)
+    return _phases(u).astype(jnp.float32)

@@ -13,29 +13,29 @@ import math
 from paddle.optimizer.lr import LRScheduler
 
 
-def _phase_1(u):
+def _onecycle(u):
     # onecycle phase 1: cosine(0.004→0.1)
     u = min(u, 299)
     return 0.004 + (0.048 * (1.0 - math.cos(u * 0.010506998841437435)))
 
 
-def _phase_2(u):
+def _onecycle_2(u):
     # onecycle phase 2: cosine(0.1→4e-07)
     u = min(u, 700)
     x1 = 1.0 + math.cos(u * 0.0044879895051282755)
     return 4e-07 + (0.049999800000000004 * x1)
 
 
-def _phases_3(u):
+def _phases(u):
     # one phase after another
     if u < 299:
-        return _phase_1(u)
-    return _phase_2(u - 299)
+        return _onecycle(u)
+    return _onecycle_2(u - 299)
 
 
 def lr_at(step: int) -> float:
     """The learning rate at 0-based optimizer step ``step``."""
-    return float(_phases_3(max(int(step), 0)))
+    return float(_phases(max(int(step), 0)))
 
 
 class Scheduler(LRScheduler):

@@ -13,29 +13,29 @@ import math
 from torch.optim.lr_scheduler import LRScheduler
 
 
-def _phase_1(u):
+def _onecycle(u):
     # onecycle phase 1: cosine(0.004→0.1)
     u = min(u, 299)
     return 0.004 + (0.048 * (1.0 - math.cos(u * 0.010506998841437435)))
 
 
-def _phase_2(u):
+def _onecycle_2(u):
     # onecycle phase 2: cosine(0.1→4e-07)
     u = min(u, 700)
     x1 = 1.0 + math.cos(u * 0.0044879895051282755)
     return 4e-07 + (0.049999800000000004 * x1)
 
 
-def _phases_3(u):
+def _phases(u):
     # one phase after another
     if u < 299:
-        return _phase_1(u)
-    return _phase_2(u - 299)
+        return _onecycle(u)
+    return _onecycle_2(u - 299)
 
 
 def lr_at(step: int) -> float:
     """The learning rate at 0-based optimizer step ``step``."""
-    return float(_phases_3(max(int(step), 0)))
+    return float(_phases(max(int(step), 0)))
 
 
 class Scheduler(LRScheduler):
@@ -71,7 +71,7 @@ class Scheduler(LRScheduler):
     def step(self, epoch=None):
         """Advance one step (or jump to ``epoch``) and set every group's value in closed form."""
         self.last_epoch = self.last_epoch + 1 if epoch is None else int(epoch)
-        for group, value in zip(self.optimizer.param_groups, self.get_lr()):
+        for group, value in zip(self.optimizer.param_groups, self.get_lr(), strict=True):
             self._write(group, value)
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
 
@@ -87,6 +87,6 @@ class Scheduler(LRScheduler):
     def load_state_dict(self, state_dict):
         """Restore ``last_epoch`` and set the optimizer's values to lr(last_epoch) at once."""
         super().load_state_dict(state_dict)
-        for group, value in zip(self.optimizer.param_groups, self.get_lr()):
+        for group, value in zip(self.optimizer.param_groups, self.get_lr(), strict=True):
             self._write(group, value)
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]

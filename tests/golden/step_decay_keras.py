@@ -8,37 +8,35 @@ resolved for 1000 steps (10 steps per epoch); after the last step the end value 
 Use keras.optimizers.Adam(learning_rate=Schedule()).
 """
 
-import math
-
 import keras
 from keras import ops
 
 
-def _phase_1(u):
+def _const(u):
     # const(0.1, 14ep)
     return ops.full_like(u, 0.1, dtype="float32")
 
 
-def _phase_2(u):
+def _step(u):
     # step(0.025, gamma=0.25, every=15ep)
     u = ops.minimum(u, 860)
     return 0.025 * ops.power(0.25, ops.cast(u // 150, "float32"))
 
 
-def _phases_3(u):
+def _phases(u):
     # one phase after another
-    v0 = _phase_1(u)
-    v1 = _phase_2(ops.maximum(u - 140, 0))
+    v0 = _const(u)
+    v1 = _step(ops.maximum(u - 140, 0))
     return ops.where(u < 140, v0, v1)
 
 
-@keras.saving.register_keras_serializable(package="lrdsl", name="Schedule_2b999391faa9")
+@keras.saving.register_keras_serializable(package="lrdsl", name="Schedule_954362f2d2a0")
 class Schedule(keras.optimizers.schedules.LearningRateSchedule):
     """A Keras 3 schedule built only from ``keras.ops``: it runs on every backend."""
 
     def __call__(self, step):
         u = ops.cast(step, "int32")
-        return ops.cast(_phases_3(u), "float32")
+        return ops.cast(_phases(u), "float32")
 
     def get_config(self):
         return {}

@@ -8,31 +8,28 @@ resolved for 1000 steps (10 steps per epoch); after the last step the end value 
 Pass it as the learning rate: optax.adam(schedule); Optax calls it with its step count.
 """
 
-import math
-
-import jax
 import jax.numpy as jnp
 
 
-def _phase_1(u):
+def _const(u):
     # const(0.1, 14ep)
     return jnp.full_like(u, 0.1, dtype=jnp.float32)
 
 
-def _phase_2(u):
+def _step(u):
     # step(0.025, gamma=0.25, every=15ep)
     u = jnp.minimum(u, 860)
     return 0.025 * jnp.power(0.25, (u // 150).astype(jnp.float32))
 
 
-def _phases_3(u):
+def _phases(u):
     # one phase after another
-    v0 = _phase_1(u)
-    v1 = _phase_2(jnp.maximum(u - 140, 0))
+    v0 = _const(u)
+    v1 = _step(jnp.maximum(u - 140, 0))
     return jnp.where(u < 140, v0, v1)
 
 
 def schedule(count):
     """The learning rate at Optax's step ``count`` (jit-, vmap- and grad-safe)."""
     u = jnp.asarray(count).astype(jnp.int32)
-    return _phases_3(u).astype(jnp.float32)
+    return _phases(u).astype(jnp.float32)

@@ -8,28 +8,25 @@ resolved for 1000 steps (10 steps per epoch); after the last step the end value 
 Call lr(step) with the 0-based optimizer step.
 """
 
-import math
 
-
-def _phase_1(u):
+def _const(u):
     # const(0.1, 14ep)
-    u = min(u, 140)
     return 0.1
 
 
-def _phase_2(u):
+def _step(u):
     # step(0.025, gamma=0.25, every=15ep)
     u = min(u, 860)
     return 0.025 * (0.25 ** (u // 150))
 
 
-def _phases_3(u):
+def _phases(u):
     # one phase after another
     if u < 140:
-        return _phase_1(u)
-    return _phase_2(u - 140)
+        return _const(u)
+    return _step(u - 140)
 
 
 def lr(step: int) -> float:
     """The learning rate at 0-based optimizer step ``step``."""
-    return float(_phases_3(max(int(step), 0)))
+    return float(_phases(max(int(step), 0)))

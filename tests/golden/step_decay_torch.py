@@ -8,33 +8,30 @@ resolved for 1000 steps (10 steps per epoch); after the last step the end value 
 Create Scheduler(optimizer); call scheduler.step() after each optimizer.step().
 """
 
-import math
-
 from torch.optim.lr_scheduler import LRScheduler
 
 
-def _phase_1(u):
+def _const(u):
     # const(0.1, 14ep)
-    u = min(u, 140)
     return 0.1
 
 
-def _phase_2(u):
+def _step(u):
     # step(0.025, gamma=0.25, every=15ep)
     u = min(u, 860)
     return 0.025 * (0.25 ** (u // 150))
 
 
-def _phases_3(u):
+def _phases(u):
     # one phase after another
     if u < 140:
-        return _phase_1(u)
-    return _phase_2(u - 140)
+        return _const(u)
+    return _step(u - 140)
 
 
 def lr_at(step: int) -> float:
     """The learning rate at 0-based optimizer step ``step``."""
-    return float(_phases_3(max(int(step), 0)))
+    return float(_phases(max(int(step), 0)))
 
 
 class Scheduler(LRScheduler):
@@ -70,7 +67,7 @@ class Scheduler(LRScheduler):
     def step(self, epoch=None):
         """Advance one step (or jump to ``epoch``) and set every group's value in closed form."""
         self.last_epoch = self.last_epoch + 1 if epoch is None else int(epoch)
-        for group, value in zip(self.optimizer.param_groups, self.get_lr()):
+        for group, value in zip(self.optimizer.param_groups, self.get_lr(), strict=True):
             self._write(group, value)
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
 
@@ -86,6 +83,6 @@ class Scheduler(LRScheduler):
     def load_state_dict(self, state_dict):
         """Restore ``last_epoch`` and set the optimizer's values to lr(last_epoch) at once."""
         super().load_state_dict(state_dict)
-        for group, value in zip(self.optimizer.param_groups, self.get_lr()):
+        for group, value in zip(self.optimizer.param_groups, self.get_lr(), strict=True):
             self._write(group, value)
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
