@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     from lrdsl.api import evaluate, generate, lower
     from lrdsl.ast import Schedule
     from lrdsl.bound import BoundSchedule, bind
+    from lrdsl.comparison import compare
     from lrdsl.field import ScheduleField
+    from lrdsl.fitting import fit
     from lrdsl.parser import parse
     from lrdsl.plotting import plot
 
@@ -24,7 +26,9 @@ __all__ = [
     "Schedule",
     "ScheduleField",
     "bind",
+    "compare",
     "evaluate",
+    "fit",
     "generate",
     "lower",
     "parse",
@@ -40,6 +44,8 @@ _HOME = {
     "generate": "api",
     "lower": "api",
     "Schedule": "ast",
+    "compare": "comparison",
+    "fit": "fitting",
     "ScheduleField": "field",
     "parse": "parser",
 }

@@ -175,7 +175,7 @@ def _common(p: argparse.ArgumentParser, steps: bool = True) -> None:
         p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="bind a $parameter")
 
 
-COMMANDS = ("eval", "check", "fmt", "explain", "plot", "gen", "completion", "help")
+COMMANDS = ("eval", "check", "fmt", "explain", "plot", "gen", "compare", "fit", "completion", "help")
 """The subcommands, in the order the help lists them."""
 
 
@@ -227,6 +227,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--target", required=True, help="keras, torch, optax, python or paddle")
     p.add_argument("--name", default=None, help="class or function name of the generated schedule")
     p.add_argument("-o", "--output", default=None, help="write to this file instead of stdout")
+    from lrdsl.commands_fit import add_parsers
+
+    add_parsers(sub, _number_arg, _whole_arg)
     p = sub.add_parser(
         "completion",
         help="print a shell completion script",
@@ -290,6 +293,10 @@ def _help(parser: argparse.ArgumentParser, topic: str | None) -> None:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    if args.command in ("compare", "fit"):
+        from lrdsl.commands_fit import run
+
+        return run(args, _read)
     if args.command == "completion":
         from lrdsl.completion import script
 

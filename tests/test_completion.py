@@ -45,7 +45,20 @@ def complete_bash(words: list[str], cwd: Path = ROOT) -> list[str]:
     [
         (
             ["lrdsl", ""],
-            ["eval", "check", "fmt", "explain", "plot", "gen", "completion", "help", "--help", "--version"],
+            [
+                "eval",
+                "check",
+                "fmt",
+                "explain",
+                "plot",
+                "gen",
+                "compare",
+                "fit",
+                "completion",
+                "help",
+                "--help",
+                "--version",
+            ],
         ),
         (["lrdsl", "ex"], ["explain"]),
         (["lrdsl", "gen", "--target", ""], list(TARGETS)),

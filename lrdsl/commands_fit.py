@@ -1,0 +1,111 @@
+"""The ``lrdsl compare`` and ``lrdsl fit`` commands: their arguments, and their bodies.
+
+``compare`` exits 0 when the schedules agree within the tolerance, 1 when they differ; ``fit`` exits 0
+when the expression it prints reproduces every value, 1 when it prints only the closest one found.
+Bad input (an expression, a file) is an :class:`LrdslError`: exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+from lrdsl.errors import LrdslError
+
+CONTEXT = 3
+"""Steps shown on each side of the first difference."""
+
+
+def add_parsers(sub: Any, number: Callable[[str], float], whole: Callable[[str], int]) -> None:
+    """Add ``compare`` and ``fit`` to the subcommands ``sub`` (number types from the CLI)."""
+    p = sub.add_parser("compare", help="where two schedules or recorded curves differ")
+    p.add_argument("a", help="an expression, @FILE, '-', or a values file (.csv, .txt, .npy, .json)")
+    p.add_argument("b", help="the same for the other side")
+    p.add_argument("--steps", type=whole, default=None, help="steps compared (default: the values' length)")
+    p.add_argument("--steps-per-epoch", type=number, default=None, help="steps in one epoch (for 'ep')")
+    p.add_argument("--rtol", type=number, default=1e-9, help="relative tolerance (default 1e-9)")
+    p.add_argument("--atol", type=number, default=0.0, help="absolute tolerance (default 0)")
+    p.add_argument("-o", "--output", default=None, help="overlay both curves in a .png or .svg file")
+    p = sub.add_parser("fit", help="the expression of a recorded curve")
+    p.add_argument("file", help="values lr(0) … lr(N−1): .csv, .txt (one per line), .npy, .json, or '-'")
+    p.add_argument("--steps-per-epoch", type=number, default=None, help="steps in one epoch (epochs, quantize)")
+    p.add_argument("--rtol", type=number, default=1e-9, help="relative tolerance (default 1e-9)")
+    p.add_argument("--atol", type=number, default=0.0, help="absolute tolerance (default 0)")
+    p.add_argument("--budget", type=number, default=30.0, help="seconds to search at most (default 30)")
+
+
+def run(args: argparse.Namespace, read: Callable[[str], str]) -> int:
+    """Run ``compare`` or ``fit``; ``read`` resolves ``-`` and ``@FILE`` to text."""
+    if args.command == "compare":
+        return _compare(args, read)
+    return _fit(args, read)
+
+
+def _side(arg: str, read: Callable[[str], str]) -> Any:
+    from lrdsl.values import looks_like_values, read_values
+
+    if looks_like_values(arg):
+        return read_values(arg)
+    return read(arg)
+
+
+def _compare(args: argparse.Namespace, read: Callable[[str], str]) -> int:
+    from lrdsl.comparison import compare
+
+    a, b = _side(args.a, read), _side(args.b, read)
+    result = compare(a, b, args.steps, args.steps_per_epoch, args.rtol, args.atol)
+    print(report(result))
+    if args.output:
+        from lrdsl.diffplot import overlay
+
+        try:
+            overlay(result, args.output)
+        except OSError as exc:
+            raise LrdslError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    return 0 if result.equal else 1
+
+
+def report(result: Any) -> str:
+    """The text ``lrdsl compare`` prints for a :class:`lrdsl.comparison.Comparison`."""
+    n = result.a.size
+    tol = f"rtol {result.rtol:g}, atol {result.atol:g}"
+    head = f"max abs difference {result.max_abs!r}, max relative {result.max_rel!r}"
+    if result.equal:
+        return f"equal within {tol} over {n} steps\n{head}"
+    lines = [
+        f"differ at {result.differing_steps} of {n} steps ({tol})",
+        head,
+        f"first at step {result.first_step}: A {result.a_value!r}, B {result.b_value!r}",
+        f"{'step':>10}  {'A':>24}  {'B':>24}",
+    ]
+    mask = result.differing()
+    lo, hi = max(result.first_step - CONTEXT, 0), min(result.first_step + CONTEXT + 1, n)
+    for t in range(lo, hi):
+        mark = "  ≠" if mask[t] else ""
+        lines.append(f"{t:>10}  {float(result.a[t])!r:>24}  {float(result.b[t])!r:>24}{mark}")
+    if result.phases:
+        lines.append("differing steps per phase:")
+        for ph in result.phases:
+            span = f"{_step(ph.start)}–{_step(ph.end)}"
+            lines.append(f"{ph.differing:>10}  {span:>20}  {'  ' * ph.depth}{ph.label}")
+    return "\n".join(lines)
+
+
+def _step(x: float) -> str:
+    from lrdsl.numbers import format_number
+
+    return format_number(round(x, 6))
+
+
+def _fit(args: argparse.Namespace, read: Callable[[str], str]) -> int:
+    from lrdsl.fitting import fit
+    from lrdsl.values import read_values, values_from_text
+
+    values = values_from_text(read("-")) if args.file == "-" else read_values(args.file)
+    result = fit(values, steps_per_epoch=args.steps_per_epoch, rtol=args.rtol, atol=args.atol, budget=args.budget)
+    print(result.expr)
+    if result.exact:
+        return 0
+    print(f"not exact: max error {result.max_error!r}, first departing step {result.first_departure}")
+    return 1

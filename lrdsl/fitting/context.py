@@ -1,0 +1,95 @@
+"""What every fitter shares: the tolerance, the time unit, the deadline, and numbers as a person writes them.
+
+A value ``v`` reproduces a recorded ``y`` when ``|v − y| ≤ atol + rtol·|y|``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import numpy.typing as npt
+
+from lrdsl.errors import LrdslError
+from lrdsl.numbers import format_number
+
+Array = npt.NDArray[np.float64]
+SAMPLE = 4096
+"""Steps checked before a candidate is evaluated over every step of its segment."""
+
+
+@dataclass(frozen=True)
+class Context:
+    """Tolerance, steps per epoch, the unit durations are printed in (``""`` or ``"ep"``), the deadline."""
+
+    rtol: float
+    atol: float
+    spe: float | None
+    unit: str = ""
+    deadline: float = field(default_factory=lambda: time.monotonic() + 30.0)
+
+    def in_epochs(self) -> Context:
+        """The context of a curve sampled once per epoch: durations print as ``Nep``, one epoch a step."""
+        return replace(self, unit="ep", spe=1.0)
+
+    def out_of_time(self) -> bool:
+        return time.monotonic() > self.deadline
+
+    def dur(self, steps: float) -> str:
+        """A duration of ``steps`` (whole steps of the curve being fitted) in this context's unit."""
+        return f"{format_number(float(steps))}{self.unit}"
+
+    def close(self, got: Array, want: Array) -> bool:
+        """Whether every value of ``got`` reproduces ``want``."""
+        return bool(np.all(np.abs(got - want) <= self.atol + self.rtol * np.abs(want)))
+
+    def roughly(self, got: Array, want: Array) -> bool:
+        """A quick filter before the exact check: within 100 times the tolerance (or 1e-12 of the scale)."""
+        slack = 100.0 * (self.atol + self.rtol * np.abs(want)) + 1e-12 * float(np.max(np.abs(want)))
+        return bool(np.all(np.abs(got - want) <= slack))
+
+    def evaluate(self, text: str, total: int, steps: npt.NDArray[np.int64] | None = None) -> Array | None:
+        """``text`` evaluated over ``total`` steps (at ``steps``), or ``None`` when it is not a valid schedule."""
+        from lrdsl.api import evaluate
+
+        try:
+            return evaluate(text, total, self.spe, steps=steps)
+        except (LrdslError, OverflowError, ZeroDivisionError, ValueError):
+            return None
+
+    def reproduces(self, text: str, want: Array) -> bool:
+        """Whether ``text`` over ``len(want)`` steps gives ``want``: a sample first, then every step."""
+        n = want.size
+        if n > SAMPLE:
+            at = np.unique(np.concatenate([np.linspace(0, n - 1, SAMPLE).round(), [1, 2, n - 2]])).astype(np.int64)
+            got = self.evaluate(text, n, at)
+            if got is None or not self.close(got, want[at]):
+                return False
+        got = self.evaluate(text, n)
+        return got is not None and self.close(got, want)
+
+
+def spellings(value: float, denominators: tuple[int, ...] = ()) -> list[str]:
+    """Ways to write a number close to ``value``, shortest first: ``0.1``, ``1e-6``, ``6e-4 / 201``, … its exact repr.
+
+    Rounded to 1…17 significant digits, and ``p / q`` for each ``q`` of ``denominators`` with a short ``p``.
+    """
+    out: dict[str, None] = {}
+    if value == 0:
+        return ["0"]
+    for digits in range(1, 18):
+        out[format_number(float(f"{value:.{digits - 1}e}"))] = None
+    for q in denominators:
+        if q > 1:
+            for digits in range(1, 4):
+                p = float(f"{value * q:.{digits - 1}e}")
+                if p:
+                    out[f"{format_number(p)} / {q}"] = None
+    return sorted(out, key=len)
+
+
+def number(text: str) -> float:
+    """The value of a spelling from :func:`spellings`."""
+    p, sep, q = text.partition(" / ")
+    return float(p) / float(q) if sep else float(p)

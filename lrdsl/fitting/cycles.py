@@ -1,0 +1,160 @@
+"""Restarts: cycles found where the curve jumps back up, the body fitted on the first cycle.
+
+Cycle starts ``j₀ < j₁ < …`` are the steps where the value jumps up (by a tenth of the curve's range,
+four times the neighbouring steps) or comes back to its first value. With period ``P = j₁ − j₀`` and ``mult = (j₂ − j₁)/P`` (round), the body fitted
+on ``[j₀, j₀ + P)`` gives ``X * restart(period=P, mult=m, decay=g)`` after an optional prefix; the decay is
+the ratio of the second cycle's first value to the first's.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lrdsl.fitting.context import Array, Context, spellings
+from lrdsl.fitting.segments import breakpoints, fit_sequence, render
+
+
+def _starts(y: Array) -> list[int]:
+    span = float(np.max(y) - np.min(y))
+    if span <= 0:
+        return []
+    d = np.diff(y)
+    near = np.maximum(np.abs(np.concatenate([[0.0], d[:-1]])), np.abs(np.concatenate([d[1:], [0.0]])))
+    return (np.flatnonzero((d > 0.1 * span) & (d > 4 * near)) + 1).tolist()
+
+
+def _returns(y: Array, ctx: Context, j0: int) -> list[int]:
+    """Steps after ``j0`` where the curve comes back to its value at ``j0`` (a body that starts low)."""
+    at = np.abs(y[j0:] - y[j0]) <= ctx.atol + ctx.rtol * abs(float(y[j0]))
+    return (np.flatnonzero(at[1:] & ~at[:-1]) + j0 + 1).tolist()
+
+
+def restarts(y: Array, ctx: Context) -> str | None:
+    jumps = sorted(set(_starts(y)) | set(_returns(y, ctx, 0)))
+    if not jumps:
+        return None
+    options: list[str] = []
+    for j0 in _prefix_ends(y, ctx, jumps[0]):
+        later = sorted({j for j in jumps if j > j0} | set(_returns(y, ctx, j0)))
+        for found in (_cycles_from(y, ctx, j0, later), _derived(y, ctx, j0, later), _floored(y, ctx, j0, later)):
+            if found:
+                options.append(found)
+                if ctx.reproduces(found, y):
+                    return found
+    if not options:
+        return None
+    ok = [o for o in options if ctx.reproduces(o, y)]
+    return min(ok, key=len) if ok else None
+
+
+def _prefix_ends(y: Array, ctx: Context, first_jump: int) -> list[int]:
+    """Where the cycles may start: step 0, or one of the first breakpoints before the first jump."""
+    marks = [m for m in breakpoints(y[: first_jump + 1], ctx) if 3 < m < first_jump]
+    return [0, *marks[:6]]
+
+
+def _mults(jumps: list[int], period: float) -> list[str]:
+    if len(jumps) < 2:
+        return ["1"]
+    ratio = (jumps[1] - jumps[0]) / period
+    return [*dict.fromkeys([s for s in spellings(ratio)[:4] if float(s) > 0] + ["1"])]
+
+
+def _head(y: Array, ctx: Context, j0: int) -> str | None:
+    """The phases before the first cycle, followed by ``>>`` (empty when the cycles start at step 0)."""
+    if not j0:
+        return ""
+    head = fit_sequence(y[:j0], ctx, flexible_end=False)
+    return render(head, ctx, flexible_end=False) + " >> " if head else None
+
+
+def _derived(y: Array, ctx: Context, j0: int, jumps: list[int]) -> str | None:
+    """``X * restart(mult=m, cycles=n)`` with a flexible body: the first cycle derived from the span.
+
+    With ``n`` cycles over the ``T`` steps from ``j0`` the first lasts ``P = T(m − 1)/(mⁿ − 1)``
+    (``T/n`` when ``m = 1``), maybe a fraction of a step; the body's ends are fitted with that ``P``.
+    """
+    prefix = _head(y, ctx, j0)
+    if prefix is None or not jumps:
+        return None
+    n, span = len(jumps) + 1, y.size - j0
+    for m_text in _mults(jumps, jumps[0] - j0):
+        m = float(m_text)
+        period = span / n if m == 1 else span * (m - 1) / (m**n - 1)
+        u = np.arange(int(np.ceil(period)), dtype=np.float64)
+        seg = y[j0 : j0 + u.size]
+        for family, w in (("cosine", (1 + np.cos(np.pi * u / period)) / 2), ("linear", 1 - u / period)):
+            basis = np.stack([w, 1 - w], axis=1)
+            (a, b), *_ = np.linalg.lstsq(basis, seg, rcond=None)
+            mult = "" if m_text == "1" else f"mult={m_text}, "
+            cycles = "" if n == 3 else f"cycles={n}"
+            tail = f"({mult}{cycles})".replace(", )", ")")
+            for a_text in ["0", *spellings(float(a))[:8]]:
+                for b_text in ["0", *spellings(float(b))[:8]]:
+                    text = f"{prefix}{family}({a_text}→{b_text}) * restart{tail}"
+                    if ctx.reproduces(text, y):
+                        return text
+    return None
+
+
+def _floored(y: Array, ctx: Context, j0: int, jumps: list[int]) -> str | None:
+    """``f + X * restart(period=P, mult=m, decay=g)``: cycle starts ``sᵢ = f + A·gⁱ`` give ``g`` and ``f``."""
+    prefix = _head(y, ctx, j0)
+    if prefix is None or len(jumps) < 2:
+        return None
+    s0, s1, s2 = (float(y[j]) for j in (j0, jumps[0], jumps[1]))
+    if s1 == s0 or s2 == s1:
+        return None
+    g = (s2 - s1) / (s1 - s0)
+    if not 0 < g < 1:
+        return None
+    f = s0 - (s1 - s0) / (g - 1)
+    period = jumps[0] - j0
+    body = fit_sequence(y[j0 : j0 + period] - f, ctx, flexible_end=False)
+    if not body or len(body) != 1:
+        return None
+    inner = body[0].render(ctx, flexible=True)
+    for f_text in spellings(f)[:8]:
+        for g_text in spellings(g)[:4]:
+            for m in _mults(jumps, period):
+                mult = "" if m == "1" else f", mult={m}"
+                text = f"{prefix}{f_text} + {inner} * restart(period={ctx.dur(period)}{mult}, decay={g_text})"
+                if ctx.reproduces(text, y):
+                    return text
+    return None
+
+
+def _cycles_from(y: Array, ctx: Context, j0: int, jumps: list[int]) -> str | None:
+    if not jumps:
+        return None
+    period = jumps[0] - j0
+    if period < 2:
+        return None
+    prefix = ""
+    if j0:
+        head = fit_sequence(y[:j0], ctx, flexible_end=False)
+        if not head:
+            return None
+        prefix = render(head, ctx, flexible_end=False) + " >> "
+    body_pieces = fit_sequence(y[j0 : j0 + period], ctx, flexible_end=False)
+    if not body_pieces:
+        return None
+    mults = _mults(jumps, period)
+    decay = ""
+    if y[j0] != 0 and jumps[0] < y.size:
+        g = float(y[jumps[0]] / y[j0])
+        if abs(g - 1) > 1e-12:
+            decay = f", decay={spellings(g)[0]}"
+    texts = []
+    for m in dict.fromkeys(mults):
+        mult = "" if m == "1" else f", mult={m}"
+        if len(body_pieces) == 1:
+            body = body_pieces[0].render(ctx, flexible=True)
+            texts.append(f"{prefix}{body} * restart(period={ctx.dur(period)}{mult}{decay})")
+        else:
+            body = render(body_pieces, ctx, flexible_end=False)
+            texts.append(f"{prefix}({body}) * restart({mult[2:]}{decay})".replace("(, ", "("))
+    for t in texts:
+        if ctx.reproduces(t, y):
+            return t
+    return texts[0]

@@ -1,0 +1,78 @@
+"""Fitters of the decays ``exp_decay``, ``inverse_time`` and ``rsqrt`` (closed form, start ``a = y[0]``).
+
+- ``exp_decay(a, rate=r, every=e)``: ``log y`` is linear in ``u``; ``e`` is 1, an epoch, or the ``e`` that
+  makes the rate a round number (``0.5`` every 50).
+- ``inverse_time(a, decay=k, every=e)``: ``1/y`` is linear in ``u`` with slope ``k/(a·e)``.
+- ``rsqrt(a, warmup=w)``: ``y·√u`` is constant (``a·√w``) from ``u = w`` on.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lrdsl.fitting.context import Array, Context
+from lrdsl.fitting.piece import Piece
+
+ROUND_RATES = (0.5, 0.1, 0.9, 0.95, 0.96, 0.97, 0.98, 0.99, 0.25, 0.8, 0.2, 0.3, 0.7, 0.6, 0.75, 0.94)
+
+
+def _everies(per_step: float, ctx: Context, round_values: tuple[float, ...]) -> list[int]:
+    """Candidate ``every``: 1, one epoch, and intervals over which ``per_step`` compounds to a round value."""
+    out = [1]
+    if ctx.spe and float(ctx.spe).is_integer() and ctx.spe > 1:
+        out.append(int(ctx.spe))
+    for g in round_values:
+        e = g / per_step
+        if 1 < e < 1e9 and abs(e - round(e)) < 1e-6 * e:
+            out.append(round(e))
+    return list(dict.fromkeys(out))
+
+
+def exp_decay(y: Array, ctx: Context) -> list[Piece]:
+    if y.size < 3 or not (np.all(y > 0) or np.all(y < 0)):
+        return []
+    u = np.arange(y.size, dtype=np.float64)
+    slope = float(np.polyfit(u, np.log(np.abs(y / y[0])), 1)[0])
+    if slope == 0 or not np.isfinite(slope):
+        return []
+    everies = _everies(slope, ctx, tuple(float(np.log(g)) for g in ROUND_RATES))
+    return [
+        Piece(
+            "exp_decay",
+            "exp_decay({a}{d}, rate={r}" + (f", every={ctx.dur(e)})" if e != 1 else ")"),
+            {"a": float(y[0]), "r": float(np.exp(slope * e))},
+            y.size,
+            approx=y[0] * np.exp(slope * u),
+        )
+        for e in everies
+    ]
+
+
+def inverse_time(y: Array, ctx: Context) -> list[Piece]:
+    if y.size < 3 or np.any(y == 0):
+        return []
+    u = np.arange(y.size, dtype=np.float64)
+    slope = float(np.polyfit(u, 1.0 / y, 1)[0]) * float(y[0])
+    if slope <= 0 or not np.isfinite(slope):
+        return []
+    return [
+        Piece(
+            "inverse_time",
+            "inverse_time({a}{d}, decay={k}" + (f", every={ctx.dur(e)})" if e != 1 else ")"),
+            {"a": float(y[0]), "k": slope * e},
+            y.size,
+            approx=y[0] / (1.0 + slope * u),
+        )
+        for e in _everies(slope, ctx, (0.5, 0.1, 1.0, 0.01, 0.05, 0.2))
+    ]
+
+
+def rsqrt(y: Array, ctx: Context) -> list[Piece]:
+    if y.size < 4 or y[0] == 0 or y[-1] == y[0]:
+        return []
+    w = round(float(y[-1] / y[0]) ** 2 * (y.size - 1))
+    if not 1 <= w < y.size:
+        return []
+    u = np.arange(y.size, dtype=np.float64)
+    approx = y[0] * np.sqrt(w / np.maximum(u, w))
+    return [Piece("rsqrt", "rsqrt({a}{d}, warmup=" + ctx.dur(w) + ")", {"a": float(y[0])}, y.size, approx=approx)]

@@ -1,0 +1,56 @@
+"""A fitted phase: a template with named numbers, rendered with the shortest spellings that stay exact."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from lrdsl.fitting.context import Array, Context, spellings
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One phase over ``length`` steps of the curve, e.g. ``cosine({a}→{b}{d})`` with ``a``, ``b`` fitted.
+
+    ``{d}`` becomes ``, <duration>``, or nothing when the phase is flexible (the last of the run).
+    ``fixed`` holds parts already written out (``every=50``); ``phases`` counts the phases it stands for.
+    """
+
+    family: str
+    template: str
+    numbers: dict[str, float]
+    length: int
+    fixed: dict[str, str] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
+    phases: int = 1
+    approx: Array | None = field(default=None, compare=False, repr=False)
+    duration: int | None = None
+    """The phase's own duration when the run cuts it (longer than ``length``)."""
+
+    def render(self, ctx: Context, flexible: bool) -> str:
+        words = {k: self.texts.get(k, repr(v) if v != 0 else "0") for k, v in self.numbers.items()}
+        d = "" if flexible else f", {ctx.dur(self.length)}"
+        if self.duration is not None:
+            d = f", {ctx.dur(self.duration)}"
+        if self.family == "const" and flexible:
+            return words["a"]
+        return self.template.format(d=d, **words, **self.fixed)
+
+    def plain(self) -> bool:
+        """Whether every number is written briefly (at most 6 characters, as ``0.1``, ``1e-6``, ``0.0025``)."""
+        return all(len(t) <= 6 for t in self.texts.values())
+
+    def simplified(self, ctx: Context, want: Array, flexible: bool) -> Piece | None:
+        """This piece with each number spelled as briefly as keeps ``want`` reproduced; ``None`` if not exact.
+
+        Spellings are tried one number at a time (``0`` first), the others as fitted or already chosen.
+        """
+        if self.approx is not None and not ctx.roughly(self.approx, want):
+            return None
+        piece = self
+        for name, value in self.numbers.items():
+            for text in ["0", *spellings(value, (self.length,))]:
+                trial = replace(piece, texts={**piece.texts, name: text})
+                if ctx.reproduces(trial.render(ctx, flexible), want):
+                    piece = trial
+                    break
+        return piece if piece.texts.keys() == self.numbers.keys() else None

@@ -1,0 +1,29 @@
+"""Epoch-level curves: constant over each epoch (whole steps per epoch), fitted on one value per epoch.
+
+``y`` equals ``X * quantize(1ep)`` when it is constant on each ``[k·K, (k+1)·K)`` and ``X`` evaluated at
+the epoch starts is the curve ``z_k = y[k·K]``; ``X`` is fitted on ``z`` with durations printed in epochs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lrdsl.fitting.context import Array, Context
+from lrdsl.fitting.segments import fit_sequence, render
+
+
+def quantized(y: Array, ctx: Context) -> str | None:
+    spe = ctx.spe
+    if spe is None or not float(spe).is_integer() or spe < 2 or y.size < 2 * spe:
+        return None
+    k = int(spe)
+    starts = y[::k]
+    held = np.repeat(starts, k)[: y.size]
+    if not ctx.close(held, y):
+        return None
+    sub = ctx.in_epochs()
+    pieces = fit_sequence(starts, sub)
+    if not pieces:
+        return None
+    body = render(pieces, sub)
+    return f"({body}) * quantize(1ep)" if len(pieces) > 1 else f"{body} * quantize(1ep)"

@@ -1,0 +1,99 @@
+"""A curve as a sequence of phases: breakpoints from finite differences, then the longest phase from each.
+
+Inside a smooth phase the first, second and third differences change slowly; where a phase starts
+(a jump, a kink, a change of curvature) one of them is at least 4 times its previous value and
+above the noise of the values. Those steps are the candidate breakpoints. From a phase's start ``s``, each
+of the next candidates ``c`` is tried as its end and the farthest ``c`` whose segment ``y[s:c]`` one family
+reproduces is kept (a candidate ``t`` also proposes ``t − 1``: where a phase ends on the value its own
+formula would continue with, the first step off it is one later). The cost is linear in the curve's
+length times the (bounded) candidates tried.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from lrdsl.fitting.context import Array, Context
+from lrdsl.fitting.families import fit_phase
+from lrdsl.fitting.piece import Piece
+from lrdsl.fitting.steps import merge_steps
+
+AHEAD = 24
+"""Candidate ends tried from one start."""
+PATIENCE = 6
+"""Candidates tried past the farthest end that fitted before giving up."""
+
+
+def breakpoints(y: Array, ctx: Context) -> list[int]:
+    """Candidate phase starts ``t`` (``0 < t < N``) and ``N``, sorted."""
+    n = y.size
+    marks = {t for t in (1, 2, 3, n - 2, n - 1) if 0 < t < n}  # short phases at either end
+    for order in (
+        1,
+        2,
+        3,
+    ):  # jumps, kinks, changes of curvature (breaks a few steps apart mask each other in one order)
+        if n > order + 1:
+            marks.update(_jumps(np.diff(y, order), y, order, ctx).tolist())
+    marks.add(n)
+    return sorted(marks)
+
+
+def _jumps(e: Array, y: Array, order: int, ctx: Context) -> npt.NDArray[np.int64]:
+    """Steps ``t`` (and ``t − 1``) where the ``order``-th difference ending at ``t`` is 4 times the previous one."""
+    scale = np.max([np.abs(y[k : y.size - order + k]) for k in range(order + 1)], axis=0)
+    noise = 16.0 * (ctx.atol + ctx.rtol * scale) + 64.0 * np.finfo(np.float64).eps * scale
+    ae = np.abs(e)
+    prev = np.concatenate([[0.0], ae[:-1]])
+    at = np.flatnonzero((ae > noise) & (ae > 4.0 * prev)) + order
+    return np.concatenate([at, at - 1])  # a phase may end where its own continuation meets the next one
+
+
+def fit_sequence(y: Array, ctx: Context, flexible_end: bool = True) -> list[Piece] | None:
+    """Phases reproducing ``y`` one after another (the last flexible if ``flexible_end``), or ``None``.
+
+    A depth-first search over the phases that fit from each start, longest first: a phase may also
+    reach one step into the next (a line continued one step meets a cosine's start), which then leaves
+    a remainder nothing fits; a start from which nothing completes the curve is remembered.
+    """
+    marks = breakpoints(y, ctx)
+    failed: set[int] = set()
+    path: list[tuple[int, list[Piece], int]] = []
+    s = 0
+    while s < y.size:
+        if ctx.out_of_time():
+            return None
+        path.append((s, [] if s in failed else _options(y, ctx, marks, s, flexible_end), 0))
+        while path and path[-1][2] >= len(path[-1][1]):
+            failed.add(path.pop()[0])
+            if path:
+                start, options, i = path.pop()
+                path.append((start, options, i + 1))
+        if not path:
+            return None
+        start, options, i = path[-1]
+        s = start + options[i].length
+    return merge_steps([options[i] for _, options, i in path], y, ctx, flexible_end)
+
+
+def _options(y: Array, ctx: Context, marks: list[int], s: int, flexible_end: bool) -> list[Piece]:
+    """The phases from ``s`` that reproduce the curve up to one of the next candidates: plain numbers first, then longest."""
+    out: list[Piece] = []
+    misses = 0
+    for c in marks[int(np.searchsorted(marks, s, side="right")) :][:AHEAD]:
+        piece = fit_phase(y[s:c], ctx, flexible_end and c == y.size)
+        if piece is not None:
+            out.append(piece)
+            misses = 0
+        elif out:
+            misses += 1
+            if misses >= PATIENCE:
+                break
+    return sorted(out, key=lambda p: (not p.plain(), -p.length))
+
+
+def render(pieces: list[Piece], ctx: Context, flexible_end: bool = True) -> str:
+    """The pieces joined with ``>>``."""
+    last = len(pieces) - 1
+    return " >> ".join(p.render(ctx, flexible_end and i == last) for i, p in enumerate(pieces))

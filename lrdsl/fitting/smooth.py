@@ -1,0 +1,172 @@
+"""Fitters of the interpolating shapes ``const``, ``linear``, ``cosine``, ``exp``, ``poly``: closed form.
+
+Each shape is ``b + (a − b)·w(p)`` with a known weight ``w`` (``p = u/d``, ``d`` the segment's length), so
+``a`` and ``b`` are the least-squares solution of a 2-column linear system; ``exp`` is linear in ``log y``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from lrdsl.fitting.context import Array, Context
+from lrdsl.fitting.piece import Piece
+
+ESTIMATE_POINTS = 4096
+"""Points a nonlinear parameter (a power, a cut duration) is estimated on."""
+POWERS = (2.0, 1.0, 0.5, 3.0, 1.5, 4.0, 5.0, 0.9, 6.0)
+"""``poly`` powers tried (a fitted power is tried too)."""
+
+
+def _ends(y: Array, w: Array) -> tuple[float, float] | None:
+    """``(a, b)`` minimising ``Σ (b + (a − b)·w − y)²``."""
+    # y − b = (a − b)·w: the slope and intercept of y against w, by centred sums (no n×2 matrix).
+    if w.size < 2:
+        return None
+    wm, ym = float(w.mean()), float(y.mean())
+    dw = w - wm
+    den = float(dw @ dw)
+    if den <= 0:
+        return None
+    slope = float(dw @ (y - ym)) / den
+    b = ym - slope * wm
+    a = b + slope
+    return (a, b) if np.isfinite(a) and np.isfinite(b) else None
+
+
+def _two_ends(family: str, y: Array, w: Array) -> list[Piece]:
+    ends = _ends(y, w)
+    if ends is None:
+        return []
+    a, b = ends
+    return [Piece(family, family + "({a}→{b}{d})", {"a": a, "b": b}, y.size, approx=b + (a - b) * w)]
+
+
+def _progress(n: int) -> Array:
+    return np.arange(n, dtype=np.float64) / n
+
+
+def const(y: Array, ctx: Context) -> list[Piece]:
+    return [Piece("const", "const({a}{d})", {"a": float(y[0])}, y.size, approx=np.full(y.size, y[0]))]
+
+
+def linear(y: Array, ctx: Context) -> list[Piece]:
+    if y.size < 2:
+        return []
+    return _two_ends("linear", y, 1.0 - _progress(y.size))
+
+
+def cosine(y: Array, ctx: Context) -> list[Piece]:
+    if y.size < 3:
+        return []
+    return _two_ends("cosine", y, (1.0 + np.cos(np.pi * _progress(y.size))) / 2.0)
+
+
+def exp(y: Array, ctx: Context) -> list[Piece]:
+    """``a·(b/a)^p``: ``log|y|`` is linear in ``p`` (values non-zero, of one sign)."""
+    if y.size < 3 or not (np.all(y > 0) or np.all(y < 0)):
+        return []
+    sign = float(np.sign(y[0]))
+    p = _progress(y.size)
+    slope, icpt = np.polyfit(p, np.log(np.abs(y)), 1)
+    a, b = sign * float(np.exp(icpt)), sign * float(np.exp(icpt + slope))
+    return [Piece("exp", "exp({a}→{b}{d})", {"a": a, "b": b}, y.size, approx=sign * np.exp(icpt + slope * p))]
+
+
+def poly(y: Array, ctx: Context) -> list[Piece]:
+    """``b + (a − b)·(1 − p)^k`` for each power of :data:`POWERS` and one estimated from the curve."""
+    if y.size < 4:
+        return []
+    p = _progress(y.size)
+    out = []
+    powers = list(POWERS)
+    thin = max(1, y.size // ESTIMATE_POINTS)  # the power is estimated on a sample, then checked on every step
+    estimate = _power(y[::thin], p[::thin])
+    if estimate is not None:
+        powers.append(estimate)
+    for k in powers:
+        w = (1.0 - p) ** k
+        ends = _ends(y, w)
+        if ends:
+            a, b = ends
+            fitted = b + (a - b) * w
+            out.append(Piece("poly", "poly({a}→{b}{d}, power={k})", {"a": a, "b": b, "k": k}, y.size, approx=fitted))
+    return out
+
+
+def _power(y: Array, p: Array) -> float | None:
+    """The power ``k`` minimising the least-squares residual (a golden-section search over 0.05 … 20)."""
+
+    def residual(k: float) -> float:
+        w = (1.0 - p) ** k
+        ends = _ends(y, w)
+        if ends is None:
+            return float("inf")
+        return float(np.sum((ends[1] + (ends[0] - ends[1]) * w - y) ** 2))
+
+    lo, hi = np.log(0.05), np.log(20.0)
+    g = (np.sqrt(5.0) - 1.0) / 2.0
+    for _ in range(60):
+        m1, m2 = hi - g * (hi - lo), lo + g * (hi - lo)
+        if residual(float(np.exp(m1))) < residual(float(np.exp(m2))):
+            hi = m2
+        else:
+            lo = m1
+    k = float(np.exp((lo + hi) / 2.0))
+    return k if np.isfinite(k) else None
+
+
+def cut(y: Array, ctx: Context) -> list[Piece]:
+    """A ``cosine`` or ``poly`` whose own duration ``d`` is longer than the run leaves it (the last phase).
+
+    ``d`` minimises the least-squares residual (golden-section search over ``L … 50L``), then is rounded.
+    """
+    if y.size < 4:
+        return []
+    u = np.arange(y.size, dtype=np.float64)
+
+    def weight_of(power: float | None) -> Callable[[float, Array], Array]:
+        def weight(d: float, u: Array = u) -> Array:
+            p = np.minimum(u / d, 1.0)
+            return (1.0 + np.cos(np.pi * p)) / 2.0 if power is None else (1.0 - p) ** power
+
+        return weight
+
+    weights = {"cosine": weight_of(None), **{f"poly:{k}": weight_of(k) for k in POWERS[:5]}}
+    out = []
+    for name, weight in weights.items():
+        d = _best_duration(y, weight, max(1, y.size // ESTIMATE_POINTS))
+        for dd in dict.fromkeys((round(d), round(d) - 1, round(d) + 1)):
+            if dd <= y.size:
+                continue
+            w: Array = weight(float(dd), u)
+            ends = _ends(y, w)
+            if ends is None:
+                continue
+            a, b = ends
+            family, _, power = name.partition(":")
+            template = "cosine({a}→{b}{d})" if not power else "poly({a}→{b}{d}, power={k})"
+            numbers = {"a": a, "b": b, **({"k": float(power)} if power else {})}
+            out.append(Piece(family, template, numbers, y.size, approx=b + (a - b) * w, duration=dd))
+    return out
+
+
+def _best_duration(y: Array, weight: Callable[[float, Array], Array], thin: int) -> float:
+    sample = y[::thin]
+    at = np.arange(y.size, dtype=np.float64)[::thin]
+
+    def residual(d: float) -> float:
+        w = weight(d, at)
+        ends = _ends(sample, w)
+        return float("inf") if ends is None else float(np.sum((ends[1] + (ends[0] - ends[1]) * w - sample) ** 2))
+
+    lo, hi = np.log(y.size + 0.5), np.log(50.0 * y.size)
+    g = (np.sqrt(5.0) - 1.0) / 2.0
+    for _ in range(50):
+        m1, m2 = hi - g * (hi - lo), lo + g * (hi - lo)
+        if residual(float(np.exp(m1))) < residual(float(np.exp(m2))):
+            hi = m2
+        else:
+            lo = m1
+    return float(np.exp((lo + hi) / 2.0))

@@ -1,0 +1,105 @@
+"""``lrdsl compare`` and ``lrdsl.compare``: equal curves, the first difference, per-phase counts, files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import lrdsl
+from lrdsl.values import read_values
+from tests.conftest import run_cli
+from tests.frameworks import need
+
+HF = "linear(0→0.1, 30) >> cosine(0.1→0, 270)"
+
+
+def test_equal_expressions_written_differently() -> None:
+    got = lrdsl.compare(HF, "linear(0→0.1, 30) >> cosine(0.1→0)", total_steps=300)
+    assert got.equal and got.first_step is None and got.differing_steps == 0 and got.max_abs == 0.0
+
+
+def test_an_off_by_one_warmup_is_found_at_its_first_step() -> None:
+    got = lrdsl.compare(HF, "linear(0→0.1, 31) >> cosine(0.1→0)", total_steps=300)
+    assert not got.equal and got.first_step == 1
+    assert got.a_value == pytest.approx(0.1 / 30) and got.b_value == pytest.approx(0.1 / 31)
+    assert got.differing_steps == 299
+    assert [(p.label, p.differing) for p in got.phases] == [("linear(0→0.1, 30)", 29), ("cosine(0.1→0, 270)", 270)]
+
+
+def test_values_against_an_expression_and_tolerances() -> None:
+    want = lrdsl.evaluate("cosine(0.1→1e-3, 300)")
+    f32 = want.astype(np.float32)
+    assert not lrdsl.compare(f32, "cosine(0.1→1e-3, 300)").equal
+    got = lrdsl.compare(f32, "cosine(0.1→1e-3, 300)", rtol=1e-6)
+    assert got.equal and 0 < got.max_rel < 1e-7
+    assert lrdsl.compare(list(want), want).equal
+    assert lrdsl.compare(want + 1e-4, want, atol=2e-4).equal
+
+
+def test_bad_input_is_an_lrdsl_error() -> None:
+    with pytest.raises(lrdsl.LrdslError, match="neither schedule"):
+        lrdsl.compare("cosine(0.1→0)", "0.1")
+    with pytest.raises(lrdsl.LrdslError, match="A has 3 values and B 2"):
+        lrdsl.compare([1, 2, 3], [1, 2])
+    with pytest.raises(lrdsl.LrdslError, match="finite"):
+        lrdsl.compare([1, float("nan")], [1, 2])
+    with pytest.raises(lrdsl.LrdslError, match="rtol"):
+        lrdsl.compare([1], [1], rtol=-1)
+
+
+def _write_all(tmp_path: Path, values: np.ndarray) -> list[Path]:
+    csv = tmp_path / "lr.csv"
+    proc = run_cli("eval", HF, "--steps", "300", "--format", "csv", "-o", str(csv))
+    assert proc.returncode == 0, proc.stderr
+    txt = tmp_path / "lr.txt"
+    txt.write_text("".join(f"{v!r}\n" for v in values.tolist()), encoding="utf-8")
+    npy = tmp_path / "lr.npy"
+    np.save(npy, values)
+    js = tmp_path / "lr.json"
+    js.write_text(json.dumps(values.tolist()), encoding="utf-8")
+    doc = tmp_path / "eval.json"
+    proc = run_cli("eval", HF, "--steps", "300", "--format", "json", "-o", str(doc))
+    assert proc.returncode == 0, proc.stderr
+    return [csv, txt, npy, js, doc]
+
+
+def test_every_values_format_reads_back(tmp_path: Path) -> None:
+    want = lrdsl.evaluate(HF, 300)
+    for path in _write_all(tmp_path, want):
+        np.testing.assert_array_equal(read_values(path), want, err_msg=str(path))
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [("step,lr\n0,0.1\n2,0.2\n", "expected step 1"), ("0.1\nabc\n", "line 2"), ("", "no values"), ("nan\n", "finite")],
+)
+def test_bad_values_files(tmp_path: Path, text: str, match: str) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(lrdsl.LrdslError, match=match):
+        read_values(path)
+
+
+def test_cli_exit_statuses_and_report(tmp_path: Path) -> None:
+    csv = _write_all(tmp_path, lrdsl.evaluate(HF, 300))[0]
+    same = run_cli("compare", str(csv), "linear(0→0.1, 30) >> cosine(0.1→0)")
+    assert same.returncode == 0 and same.stdout.startswith("equal within"), same.stderr
+    off = run_cli("compare", str(csv), "linear(0→0.1, 31) >> cosine(0.1→0)")
+    assert off.returncode == 1, off.stderr
+    assert "first at step 1: A 0.0033333333333333335, B 0.0032258064516129032" in off.stdout
+    assert "       269                31–300  cosine(0.1→0)" in off.stdout
+    assert run_cli("compare", str(tmp_path / "missing.csv"), "0.1").returncode == 2
+    bad = run_cli("compare", "cosin(0.1→0)", "0.1", "--steps", "10")
+    assert bad.returncode == 2 and "did you mean 'cosine'" in bad.stderr
+
+
+def test_overlay_marks_the_differing_steps(tmp_path: Path) -> None:
+    need("matplotlib")
+    out = tmp_path / "diff.svg"
+    proc = run_cli("compare", HF, "linear(0→0.1, 31) >> cosine(0.1→0)", "--steps", "300", "-o", str(out))
+    assert proc.returncode == 1, proc.stderr
+    svg = out.read_text(encoding="utf-8")
+    assert 'id="curve-a"' in svg and 'id="curve-b"' in svg and 'id="differ"' in svg
