@@ -28,3 +28,12 @@ def test_python_matches_interpreter(case: dict[str, Any]) -> None:
     after = lrdsl.evaluate(case["expr"], n, case["steps_per_epoch"], steps=[n + 5])[0]
     np.testing.assert_allclose(lr(n + 5), after, **F64)
     np.testing.assert_allclose(lr(10**12), after, **F64)
+
+
+def test_a_parameter_baked_by_a_later_phase_is_baked_everywhere() -> None:
+    """``recur`` starts from the previous end value: that makes ``$b`` part of the layout (baked)."""
+    expr = "multistep($b, 1000, at=[1, 5000]) >> recur(lr / (1 + lr), every=7)"
+    lr = load(generate(expr, "python", 2000, params={"b": 2.0}), "baked").lr
+    steps = [0, 1, 999, 1000, 1500]
+    assert [lr(s) for s in steps] == lrdsl.evaluate(expr, 2000, params={"b": 2.0}, steps=steps).tolist()
+
