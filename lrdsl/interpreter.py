@@ -155,6 +155,8 @@ def _clamp(node: ir.Clamp, u: Array, ordered: bool, out: Array, shift: float = 0
 
 def _seq(node: ir.Seq, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
     breaks = np.asarray(node.breaks)
+    if ordered and shift and not all(_exact_sum(shift, b) for b in node.breaks[1:]):
+        u, shift = u - shift, 0.0  # a piece's local time is (u − shift) − break, not u − (shift + break) rounded
     if ordered:
         bounds = [0, *(_edge(u, b, shift, side="left") for b in node.breaks[1:]), u.size]
         for j, part in enumerate(node.parts):
@@ -171,6 +173,12 @@ def _seq(node: ir.Seq, u: Array, ordered: bool, out: Array, shift: float = 0.0) 
             buf = np.empty(sel.size)
             _run(part, u[sel] - breaks[j], False, buf)
             out[sel] = buf
+
+
+def _exact_sum(a: float, b: float) -> bool:
+    """``a + b`` is exact in float64 (then shifting by it once equals shifting twice)."""
+    total = a + b
+    return total - a == b and total - b == a
 
 
 def _combine(node: ir.Combine, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:

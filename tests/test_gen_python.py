@@ -37,3 +37,10 @@ def test_a_parameter_baked_by_a_later_phase_is_baked_everywhere() -> None:
     steps = [0, 1, 999, 1000, 1500]
     assert [lr(s) for s in steps] == lrdsl.evaluate(expr, 2000, params={"b": 2.0}, steps=steps).tolist()
 
+
+def test_a_fractional_phase_after_a_long_one_keeps_its_local_time() -> None:
+    """The interpreter shifts by 1e9 and then by 0.2, as the code does, not by 1e9 + 0.2 rounded."""
+    late = lrdsl.evaluate("const(1, 1000000000) >> onecycle(0.9, 3.5)", 1000000004, steps=[1000000002])
+    assert late.tolist() == lrdsl.evaluate("onecycle(0.9, 3.5)", 4, steps=[2]).tolist()
+    code = generate("const(1, 1000000000) >> onecycle(0.9, 3.5)", "python", 1000000004)
+    assert load(code, "late").lr(1000000002) == late[0]
