@@ -167,11 +167,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(str(schedule))
         return 0
     if args.command == "gen":
-        from lrdsl.codegen import generate_lowered
-        from lrdsl.lowering.lower import lower_schedule
+        from lrdsl.codegen import generate
 
-        symbolic = lower_schedule(schedule, args.steps, args.steps_per_epoch, _params(args.set), symbolic=True)
-        _write_text(generate_lowered(symbolic, target=args.target, name=args.name), args.output)
+        code = generate(schedule, args.target, args.steps, args.steps_per_epoch, args.name, _params(args.set))
+        _write_text(code, args.output)
         return 0
     plan = lower(schedule, args.steps, args.steps_per_epoch, _params(args.set))
     if args.command == "explain":

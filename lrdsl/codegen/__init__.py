@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import jinja2
 
 from lrdsl.ast import Schedule
+from lrdsl.codegen import verify
 from lrdsl.codegen.emitter import Emitter, safe_comment
 from lrdsl.codegen.scalar import ScalarPrinter
 from lrdsl.codegen.tensor import KerasPrinter, TensorPrinter
@@ -70,17 +71,22 @@ def generate(
     from lrdsl.api import as_schedule
     from lrdsl.lowering.lower import lower_schedule
 
-    plan = lower_schedule(as_schedule(schedule), total_steps, steps_per_epoch, params, symbolic=True)
-    return generate_lowered(plan, target, name)
+    parsed = as_schedule(schedule)
+    plan = lower_schedule(parsed, total_steps, steps_per_epoch, params, symbolic=True)
+    try:
+        return generate_lowered(plan, target, name)
+    except LrdslError as err:
+        raise err.with_source(parsed.source or plan.text) from None
 
 
 def generate_lowered(plan: Lowered, target: str, name: str | None = None) -> str:
-    """Source code for an already lowered schedule."""
+    """Source code for an already lowered schedule; an error where ``evaluate`` refuses it (:mod:`.verify`)."""
     spec = TARGETS.get(target)
     if spec is None:
         raise LrdslError(
             f"unknown target '{target}'", hint=did_you_mean(target, TARGETS) or f"targets: {', '.join(TARGETS)}"
         )
+    verify.check(plan)
     name = spec.default_name if name is None else check_name(name)
     arguments = [(check_parameter(p), default) for p, default in plan.arguments]
     emitter = Emitter(takes_params=bool(arguments))

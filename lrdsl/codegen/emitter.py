@@ -80,6 +80,7 @@ class Emitter:
     temps: int = 0
     takes_params: bool = False
     """Node functions take the parameters ``p`` (a dict) as a second argument."""
+    helpers: set[str] = field(default_factory=set)
 
     def invoke(self, fn: str, arg: str) -> str:
         """A call of node function ``fn`` at local time ``arg``."""
@@ -96,6 +97,12 @@ class Emitter:
         name = f"{self.prefix.upper()}{kind.upper()}_{self.counter}"
         self.constants.append(f"{name} = {sequence(values)}")
         return name
+
+    def helper(self, name: str, source: str) -> None:
+        """Define module function ``name`` (``source``) once, ahead of the node functions."""
+        if name not in self.helpers:
+            self.defs.insert(len(self.helpers), source)
+            self.helpers.add(name)
 
     def start(self) -> None:
         """Begin the statements of a new function (temporaries are numbered per function)."""
