@@ -44,3 +44,12 @@ def test_a_fractional_phase_after_a_long_one_keeps_its_local_time() -> None:
     assert late.tolist() == lrdsl.evaluate("onecycle(0.9, 3.5)", 4, steps=[2]).tolist()
     code = generate("const(1, 1000000000) >> onecycle(0.9, 3.5)", "python", 1000000004)
     assert load(code, "late").lr(1000000002) == late[0]
+
+
+def test_a_baked_parameter_next_to_a_free_one() -> None:
+    """``$a`` sets recur's start (baked), ``$b`` stays an argument of the generated function."""
+    expr = "inverse_time($a, 100, decay=0.01) >> recur(lr * 0.5, every=10) >> cosine($b→0)"
+    module = load(generate(expr, "python", 1000, params={"a": 0.5, "b": 0.5}), "baked_and_free")
+    for b in (0.5, 2.0):
+        want = lrdsl.evaluate(expr, 1000, params={"a": 0.5, "b": b}, steps=[0, 150, 999]).tolist()
+        assert [module.lr(s, b=b) for s in (0, 150, 999)] == want

@@ -19,9 +19,9 @@ from lrdsl.lowering.symbolic import Number, Sym
 
 
 def bind(node: Any, values: Mapping[str, float]) -> Any:
-    """``node`` with every ``ir.Param`` replaced by its value."""
+    """``node`` with every ``ir.Param`` named in ``values`` replaced by its value."""
     if isinstance(node, ir.Param):
-        return ir.Const(values[node.name])
+        return ir.Const(values[node.name]) if node.name in values else node
     if isinstance(node, tuple):
         return tuple(bind(x, values) for x in node)
     if dataclasses.is_dataclass(node) and not isinstance(node, type):
