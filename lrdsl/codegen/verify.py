@@ -18,8 +18,9 @@
    and sampled after.
 
 Parameters are checked at their values (``--set``); when one has no value the numbers depend on
-the caller and nothing is checked. A ``recur`` table is checked on its first :data:`RECUR`
-intervals (the interpreter iterates one interval at a time, about 5 µs each).
+the caller and nothing is checked. A ``recur`` table is checked as ``evaluate`` checks it, up
+to :data:`~lrdsl.interpreter.MAX_RECUR` intervals (about 5 µs each); a longer one, which
+``evaluate`` refuses outright, on its first :data:`RECUR` intervals.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import numpy as np
 
 from lrdsl import ir
 from lrdsl.codegen import ranges
-from lrdsl.interpreter import evaluate_ir, evaluate_range, recur_table
+from lrdsl.interpreter import MAX_RECUR, evaluate_ir, evaluate_range, recur_table
 from lrdsl.lowering.lower import Lowered
 from lrdsl.lowering.points import bind
 
@@ -44,7 +45,7 @@ BOXES = 4096
 SAMPLE = 1 << 16
 """Steps sampled over what neither the bounds nor the step-by-step budget covered."""
 RECUR = 1 << 16
-"""The most intervals of a ``recur`` table that are checked."""
+"""The intervals checked of a ``recur`` table longer than the interpreter's limit."""
 
 
 def check(plan: Lowered) -> None:
@@ -98,9 +99,9 @@ def _table(node: ir.Recur) -> list[float]:
 
 
 def _truncated(node: ir.Sched) -> ir.Sched:
-    """``node`` with each ``recur`` cut to its first :data:`RECUR` intervals (then held)."""
+    """``node`` with each ``recur`` beyond the interpreter's limit cut to :data:`RECUR` intervals (then held)."""
     if isinstance(node, ir.Recur):
-        if node.hi // node.every + 1 > RECUR:
+        if node.hi // node.every + 1 > MAX_RECUR:
             return dataclasses.replace(node, hi=(RECUR - 2) * node.every)
         return node
     if isinstance(node, (ir.Clamp, ir.Cycles, ir.Quantize)):
