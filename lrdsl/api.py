@@ -124,8 +124,9 @@ def generate(
     """
     from lrdsl.codegen import generate_lowered
 
+    parsed = as_schedule(schedule)
     plan = lower_schedule(
-        as_schedule(schedule),
+        parsed,
         total_steps,
         steps_per_epoch,
         params,
@@ -133,4 +134,7 @@ def generate(
         tokens_per_step=tokens_per_step,
         samples_per_step=samples_per_step,
     )
-    return generate_lowered(plan, target, name)
+    try:
+        return generate_lowered(plan, target, name)
+    except LrdslError as err:  # the interpreter's refusal, shown on the user's text
+        raise err.with_source(parsed.source or plan.text) from None

@@ -325,11 +325,12 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(str(schedule))
         return 0
     if args.command == "gen":
-        from lrdsl.codegen import generate_lowered
-        from lrdsl.lowering.lower import lower_schedule
+        from lrdsl.api import generate
 
-        symbolic = lower_schedule(schedule, args.steps, args.steps_per_epoch, _params(args.set), True, *_rates(args))
-        _write_text(generate_lowered(symbolic, target=args.target, name=args.name), args.output)
+        code = generate(
+            schedule, args.target, args.steps, args.steps_per_epoch, args.name, _params(args.set), *_rates(args)
+        )
+        _write_text(code, args.output)
         return 0
     plan = lower(schedule, args.steps, args.steps_per_epoch, _params(args.set), *_rates(args))
     if args.command == "explain":

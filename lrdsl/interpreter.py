@@ -189,6 +189,8 @@ class _Interpreter(ir.Walker):
 
     def _seq(self, node: ir.Seq, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
         breaks = np.asarray(node.breaks)
+        if ordered and shift and not all(_exact_sum(shift, b) for b in node.breaks[1:]):
+            u, shift = u - shift, 0.0  # a piece's local time is (u − shift) − break, not u − (shift + break) rounded
         if ordered:
             bounds = [0, *(_edge(u, b, shift, side="left") for b in node.breaks[1:]), u.size]
             for j, part in enumerate(node.parts):
@@ -324,3 +326,9 @@ def _edge(u: Array, bound: float, shift: float, side: str) -> int:
     while i < u.size and inside(u[i]):
         i += 1
     return i
+
+
+def _exact_sum(a: float, b: float) -> bool:
+    """``a + b`` is exact in float64 (then shifting by it once equals shifting twice)."""
+    total = a + b
+    return total - a == b and total - b == a

@@ -19,12 +19,13 @@ what it builds in :class:`Clamp` so that this is true.
 
 from __future__ import annotations
 
+import dataclasses
 import decimal
 import functools
 import math
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
@@ -524,6 +525,22 @@ class Walker:
     def walk(self, node: Any, *args: Any) -> Any:
         """Read ``node`` with the handler for its kind."""
         return self._dispatch[type(node)](self, node, *args)
+
+
+def bind_params(node: Any, values: Mapping[str, float]) -> Any:
+    """``node`` with every ``Param`` named in ``values`` replaced by its value."""
+    if isinstance(node, Param):
+        return Const(values[node.name]) if node.name in values else node
+    if isinstance(node, tuple):
+        return tuple(bind_params(x, values) for x in node)
+    if dataclasses.is_dataclass(node) and not isinstance(node, type):
+        changes = {
+            f.name: bind_params(getattr(node, f.name), values)
+            for f in dataclasses.fields(node)
+            if isinstance(getattr(node, f.name), (tuple, Param)) or dataclasses.is_dataclass(getattr(node, f.name))
+        }
+        return dataclasses.replace(node, **changes) if changes else node
+    return node
 
 
 # --------------------------------------------------------------------------- a lowered schedule

@@ -73,3 +73,16 @@ def test_plain_optax_adam_and_grad_through_a_loss() -> None:
         updates, state = opt.update(grads, state)
         params = optax.apply_updates(params, updates)
     assert np.isfinite(np.asarray(params)).all()
+
+
+@pytest.mark.parametrize(
+    "expr",
+    ["const(1, 3000000000) >> const(2)", "linear(0→1, 100) >> const(1, 2147483548) >> cosine(1→0)"],
+)
+def test_phases_after_int32_steps_do_not_overflow(expr: str) -> None:
+    """A phase that starts after 2**31 − 1 is never reached by an int32 step (nor printed as an int32)."""
+    jax, jnp = need("jax"), need("jax.numpy")
+    schedule = jax.jit(_schedule(expr, 10**12, None))
+    for t in (0, 150, 2**31 - 1):
+        want = lrdsl.evaluate(expr, 10**12, steps=[t])[0]
+        np.testing.assert_allclose(float(schedule(jnp.int32(t))), want, **F32)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import jinja2
 
+from lrdsl.codegen import verify
 from lrdsl.codegen.emitter import Emitter, safe_comment
 from lrdsl.codegen.names import used_beside
 from lrdsl.codegen.scalar import ScalarPrinter
@@ -67,6 +68,7 @@ def generate_lowered(plan: Lowered, target: str, name: str | None = None) -> str
     The module is first rendered with a stand-in for ``name`` to read the names its code uses
     (:func:`used_beside`); ``name`` must be none of them. Keras code registers its class as
     ``lrdsl>NAME_HASH``, ``HASH`` from that rendering, so that no two schedules share a registration.
+    A schedule that ``evaluate`` would refuse over the run is refused here too (:mod:`.verify`).
     """
     spec = TARGETS.get(target)
     if spec is None:
@@ -77,7 +79,8 @@ def generate_lowered(plan: Lowered, target: str, name: str | None = None) -> str
     arguments = [(check_parameter(p), default) for p, default in plan.arguments]
     emitter = Emitter(takes_params=bool(arguments))
     printer = spec.printer(emitter)
-    root = printer.sched(plan.ir, True)
+    root = printer.sched(plan.ir, True)  # refuses any name the IR cannot hold, before anything reads it
+    verify.check(plan)
     per_epoch = f" ({format_number(plan.steps_per_epoch)} steps per epoch)" if plan.steps_per_epoch else ""
     fields: dict[str, object] = {
         "schedule": safe_comment(plan.text) if len(plan.text) <= 100 else safe_comment(plan.text[:97]) + "...",

@@ -85,6 +85,7 @@ class Emitter:
     seen: dict[str, int] = field(default_factory=dict)
     takes_params: bool = False
     """Node functions take the parameters ``p`` (a dict) as a second argument."""
+    helpers: set[str] = field(default_factory=set)
 
     def invoke(self, fn: str, arg: str) -> str:
         """A call of node function ``fn`` at local time ``arg``."""
@@ -108,6 +109,12 @@ class Emitter:
         self.counter += 1
         self.seen[base] = self.seen.get(base, 0) + 1
         return base if self.seen[base] == 1 else f"{base}_{self.seen[base]}"
+
+    def define_once(self, name: str, source: str) -> None:
+        """Define module function ``name`` (``source``) once, ahead of the node functions."""
+        if name not in self.helpers:
+            self.defs.insert(len(self.helpers), source)
+            self.helpers.add(name)
 
     def start(self) -> None:
         """Begin the statements of a new function (temporaries are numbered per function)."""

@@ -8,11 +8,15 @@ changes only the tables of :class:`~lrdsl.codegen.printer.Printer`.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import ClassVar
 
+import lrdsl.codegen.ieee as ieee
+import lrdsl.codegen.ranges as ranges
 from lrdsl import ir
 from lrdsl.codegen.emitter import (
     COMBINED,
+    Emitter,
     bare,
     cycles_integral,
     num,
@@ -25,6 +29,31 @@ from lrdsl.codegen.names import known, param_key
 from lrdsl.codegen.printer import Printer
 
 BINARY = {"+": "+", "-": "-", "*": "*", "/": "/"}
+_ANY: ranges.Box = (-ranges.BIG, ranges.BIG)
+
+
+@dataclass(frozen=True)
+class _Printed:
+    """Code of an arithmetic expression: whether its value may be an ``int``, and a bound on it."""
+
+    code: str
+    whole: bool
+    box: ranges.Box | None
+
+
+def _safe(fn: str, arg: ranges.Box | None, value: ranges.Box | None) -> bool:
+    """``math.fn`` cannot raise for arguments in ``arg`` (whose values lie in ``value``)."""
+    if arg is None:
+        return False
+    if fn in ("log", "sqrt"):
+        return arg[0] > 0.0 if fn == "log" else arg[0] >= 0.0
+    if fn == "exp":
+        return value is not None and value[1] < ranges.INF
+    if fn == "tanh":  # bounded: math.tanh never raises
+        return True
+    if fn in ("floor", "ceil"):  # an int: exact, but without numpy's -0.0 at or just below 0
+        return arg[0] > 0.0 and arg[1] < ranges.INF
+    return math.isfinite(arg[0]) and math.isfinite(arg[1])  # sin cos tan
 
 
 class ScalarPrinter(Printer):
@@ -34,47 +63,88 @@ class ScalarPrinter(Printer):
     IMPORTS = frozenset({"math"})
     PI = "math.pi"
 
+    def __init__(self, emitter: Emitter) -> None:
+        super().__init__(emitter)
+        self.top = ranges.INF
+        """The largest local time ``u`` of the node being printed (set by the enclosing frames)."""
+
     # -- arithmetic -------------------------------------------------------------------------
     def arith(self, e: ir.Arith, integral: bool) -> str:
-        """``e`` as a Python expression; long parts are hoisted into temporaries."""
+        """``e`` as a Python expression of float value; long parts are hoisted into temporaries."""
+        out = self._expr(e, integral)
+        return f"float({bare(out.code)})" if out.whole else out.code
+
+    def _expr(self, e: ir.Arith, integral: bool) -> _Printed:
+        """``e`` printed, with whether its value may be an ``int`` and a bound on it.
+
+        The value is IEEE float64 arithmetic, as in the interpreter: an operation on two
+        ``int`` values (exact, unbounded in Python) takes the left one as a float first, and an
+        operation that may fail in :mod:`math` calls its :mod:`lrdsl.codegen.ieee` helper.
+        """
         if isinstance(e, ir.Const):
-            if e.value == math.pi:
-                return self.PI
-            return num(e.value) if e.value >= 0 else f"({num(e.value)})"
+            code = self.PI if e.value == math.pi else num(e.value) if e.value >= 0 else f"({num(e.value)})"
+            return _Printed(code, False, (e.value, e.value))
         if isinstance(e, ir.Var):
-            return known(e.name, ir.Var, "name")
+            known(e.name, ir.Var, "name")
+            return _Printed(e.name, e.name == "u", (0.0, self.top) if e.name == "u" else _ANY)
         if isinstance(e, ir.Param):
-            return f'p["{param_key(e)}"]'
+            return _Printed(f'p["{param_key(e)}"]', False, _ANY)
         if isinstance(e, ir.Bin):
             known(e.op, ir.Bin, "op")
-            a, b = self.em.fit(self.arith(e.a, integral), self.arith(e.b, integral))
-            if e.op in ("min", "max"):
-                return f"{e.op}({bare(a)}, {bare(b)})"
-            if e.op == "**":
-                return power(a, b)
-            return f"({a} {BINARY[e.op]} {b})"
+            return self._bin(e, integral)
         if isinstance(e, ir.Fn):
             known(e.name, ir.Fn, "name")
-            (a,) = self.em.fit(self.arith(e.arg, integral))
-            if e.name == "neg":
-                return f"(-{a})"
-            return f"{self.function(e.name)}({bare(a)})"
+            arg = self._expr(e.arg, integral)
+            (a,) = self.em.fit(arg.code)
+            box = ranges.FUNCTIONS[e.name](arg.box) if arg.box is not None else None
+            if e.name == "neg":  # of an int 0 it would be 0, not -0.0
+                return _Printed(f"(-float({bare(a)}))" if arg.whole else f"(-{a})", False, box)
+            if e.name == "abs":
+                return _Printed(f"abs({bare(a)})", arg.whole, box)
+            if _safe(e.name, arg.box, box):
+                return _Printed(f"{self.function(e.name)}({bare(a)})", e.name in ("floor", "ceil"), box)
+            return _Printed(f"{self.helper(e.name)}({bare(a)})", False, box)
+        bound = ranges.arith(e, (0.0, self.top))
         if isinstance(e, ir.FloorDiv):
-            (x,) = self.em.fit(self.arith(e.x, integral))
+            (x,) = self.em.fit(self.arith(e.x, integral) if e.x != ir.Var("u") else "u")
             if integral and e.x == ir.Var("u") and whole(e.c):
-                return f"({x} // {int(e.c)})"
-            return f"math.floor({x} / {num(e.c)})"
+                return _Printed(f"({x} // {int(e.c)})", True, bound)
+            return _Printed(f"({x} // {num(e.c)})", False, bound)  # numpy's floor_divide, not ⌊x/c⌋ rounded
         if isinstance(e, ir.CeilDiv):
-            (x,) = self.em.fit(self.arith(e.x, integral))
+            (x,) = self.em.fit(self.arith(e.x, integral) if e.x != ir.Var("u") else "u")
             if integral and e.x == ir.Var("u") and whole(e.c):
-                return f"(-(-{x} // {int(e.c)}))"
-            return f"math.ceil({x} / {num(e.c)})"
+                return _Printed(f"(-(-{x} // {int(e.c)}))", True, bound)
+            return _Printed(f"(-(-{x} // {num(e.c)}))", False, bound)
         if isinstance(e, ir.Count):
             self.em.imports.add("bisect")
             table = self.em.constant("marks", [num(m) for m in e.thresholds])
-            (x,) = self.em.fit(self.arith(e.x, integral))
-            return f"bisect.bisect_right({table}, {bare(x)})"
+            (x,) = self.em.fit(self.arith(e.x, integral) if e.x != ir.Var("u") else "u")
+            return _Printed(f"bisect.bisect_right({table}, {bare(x)})", True, bound)
         raise TypeError(f"unknown arithmetic {e!r}")  # pragma: no cover
+
+    def _bin(self, e: ir.Bin, integral: bool) -> _Printed:
+        left, right = self._expr(e.a, integral), self._expr(e.b, integral)
+        box = None
+        if left.box is not None and right.box is not None:
+            box = ranges.BINARY[e.op](left.box, right.box)
+        a_code = left.code
+        if left.whole and right.whole and e.op not in ("min", "max"):
+            a_code = f"float({bare(a_code)})"  # Python ints are exact and unbounded: compute in float64
+        a, b = self.em.fit(a_code, right.code)
+        if e.op in ("min", "max"):
+            return _Printed(f"{e.op}({bare(a)}, {bare(b)})", left.whole or right.whole, box)
+        if e.op == "**":
+            if box is not None and ranges.finite(box):  # no overflow, no 0 ** −k, no complex result
+                return _Printed(power(a, b), False, box)
+            return _Printed(f"{self.helper('pow')}({bare(a)}, {bare(b)})", False, box)
+        if e.op == "/" and (right.box is None or right.box[0] <= 0.0 <= right.box[1]):
+            return _Printed(f"{self.helper('div')}({bare(a)}, {bare(b)})", False, box)
+        return _Printed(f"({a} {BINARY[e.op]} {b})", False, box)
+
+    def helper(self, fn: str) -> str:
+        """The name of IEEE helper ``fn``, defined once in the generated module."""
+        self.em.define_once(ieee.name(fn), ieee.SOURCE[fn])
+        return ieee.name(fn)
 
     # -- schedules --------------------------------------------------------------------------
 
@@ -88,22 +158,34 @@ class ScalarPrinter(Printer):
     def _clamp(self, node: ir.Clamp, integral: bool) -> str:
         keep = integral and whole(node.hi)
         hi = str(int(node.hi)) if keep else num(node.hi)
-        if isinstance(node.body, ir.Formula):  # one function: cap u, then the formula
-            self.em.start()
-            value = bare(self.arith(node.body.expr, keep))
-            name = self.em.fresh("phase", node.body.label)
-            if ir.reads(node.body.expr, "u"):
-                self.em.body.insert(0, f"u = min(u, {hi})")
-            self.em.define(name, node.body.label, [f"return {value}"])
-            return name
-        child = self.sched(node.body, keep)
+        outer, self.top = self.top, min(self.top, node.hi)
+        try:
+            if isinstance(node.body, ir.Formula):  # one function: cap u, then the formula
+                self.em.start()
+                value = bare(self.arith(node.body.expr, keep))
+                name = self.em.fresh("phase", node.body.label)
+                if ir.reads(node.body.expr, "u"):
+                    self.em.body.insert(0, f"u = min(u, {hi})")
+                self.em.define(name, node.body.label, [f"return {value}"])
+                return name
+            child = self.sched(node.body, keep)
+        finally:
+            self.top = outer
         name = self.em.fresh("hold")
         self.em.define(name, f"holds its value after {hi} steps", [f"return {self.em.invoke(child, f'min(u, {hi})')}"])
         return name
 
     def _seq(self, node: ir.Seq, integral: bool) -> str:
         flags = seq_integral(node, integral)
-        children = [self.sched(p, f) for p, f in zip(node.parts, flags)]
+        children = []
+        outer = self.top
+        for j, (part, flag) in enumerate(zip(node.parts, flags)):
+            end = node.breaks[j + 1] if j + 1 < len(node.parts) else ranges.INF
+            self.top = ranges.frame(0.0, max(0.0, min(outer, end) - node.breaks[j]))[1]  # it sees u − break
+            try:
+                children.append(self.sched(part, flag))
+            finally:
+                self.top = outer
         lines = []
         bounds = [_step(b, f) for b, f in zip(node.breaks, flags)]
         for j, child in enumerate(children):
@@ -120,8 +202,18 @@ class ScalarPrinter(Printer):
     def _combine(self, node: ir.Combine, integral: bool) -> str:
         known(node.op, ir.Combine, "op")
         calls = [self.em.invoke(self.sched(part, integral), "u") for part in node.parts]
-        joined = f" {BINARY.get(node.op, '')} ".join(calls)
-        expr = f"{node.op}({', '.join(calls)})" if node.op in ("min", "max") else joined
+        if node.op in ("min", "max"):
+            expr = f"{node.op}({', '.join(calls)})"
+        elif node.op == "/":  # a quotient of schedules: IEEE division unless no divisor can be 0
+            expr = calls[0]
+            for part, call in zip(node.parts[1:], calls[1:], strict=True):
+                box = ranges.sched(part, 0.0, self.top)
+                if box is not None and not box[0] <= 0.0 <= box[1]:
+                    expr = f"{expr} / {call}"
+                else:
+                    expr = f"{self.helper('div')}({expr}, {call})"
+        else:
+            expr = f" {BINARY[node.op]} ".join(calls)
         name = self.em.fresh(COMBINED[node.op])
         self.em.define(name, f"pointwise {node.op}", [f"return {expr}"])
         return name
@@ -206,9 +298,15 @@ class ScalarPrinter(Printer):
 
     def _quantize(self, node: ir.Quantize, integral: bool) -> str:
         keep = quantize_integral(node, integral)
-        body = self.sched(node.body, keep)
+        outer = self.top
+        if node.at_end:  # the body sees the end of u's interval
+            self.top = ranges.frame(0.0, min(node.hi, outer + node.q))[1]
+        try:
+            body = self.sched(node.body, keep)
+        finally:
+            self.top = outer
         q = str(int(node.q)) if keep else num(node.q)
-        k = f"(u // {q})" if keep else f"math.floor(u / {q})"
+        k = f"(u // {q})"  # integer division of whole steps; numpy's floor_divide otherwise
         at = f"min(({k} + 1) * {q}, {_step(node.hi, keep)})" if node.at_end else f"{k} * {q}"
         name = self.em.fresh("quantized")
         self.em.define(name, f"constant over intervals of {q} steps", [f"return {self.em.invoke(body, at)}"])

@@ -146,8 +146,11 @@ class TensorPrinter(Printer):
 
     def _seq(self, node: ir.Seq, integral: bool) -> str:
         flags = seq_integral(node, integral)
+        parts = node.parts
+        if integral:  # an int32 step never reaches a phase that starts after 2**31 − 1
+            parts = parts[: 1 + sum(math.ceil(b) <= INT32_MAX for b in node.breaks[1:])]
         lines = []
-        for j, (part, keep) in enumerate(zip(node.parts, flags)):
+        for j, (part, keep) in enumerate(zip(parts, flags)):
             child = self.sched(part, keep)
             b = node.breaks[j]
             if b == 0:
@@ -158,8 +161,8 @@ class TensorPrinter(Printer):
                 uf = self.to_float("u") if integral else "u"
                 shifted = self.call("maximum", f"{uf} - {num(b)}", "0.0")
             lines.append(f"v{j} = {self.em.invoke(child, shifted)}")
-        value = f"v{len(node.parts) - 1}"
-        for j in range(len(node.parts) - 2, -1, -1):
+        value = f"v{len(parts) - 1}"
+        for j in range(len(parts) - 2, -1, -1):
             b = node.breaks[j + 1]
             bound = str(math.ceil(b)) if integral else num(b)  # whole u < b  ⟺  u < ⌈b⌉
             chosen = self.call("where", f"u < {bound}", f"v{j}", value)

@@ -86,6 +86,10 @@ def lower_schedule(
         ) from None
     free = sorted(ctx.used - ctx.structural) if symbolic else []
     arguments = tuple((name, ctx.params.get(name)) for name in free)
+    if ctx.structural:  # baked in: also where a formula took it symbolically before it set the layout
+        from lrdsl.lowering.points import bind
+
+        lowered = bind(lowered, {name: ctx.params[name] for name in ctx.structural})
     return Lowered(lowered, int(span), ctx.spe, str(schedule), arguments)
 
 

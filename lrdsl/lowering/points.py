@@ -16,21 +16,7 @@ from lrdsl import ir
 from lrdsl.interpreter import arith, value_at
 from lrdsl.lowering.symbolic import Number, Sym
 
-
-def bind(node: Any, values: Mapping[str, float]) -> Any:
-    """``node`` with every ``ir.Param`` replaced by its value."""
-    if isinstance(node, ir.Param):
-        return ir.Const(values[node.name])
-    if isinstance(node, tuple):
-        return tuple(bind(x, values) for x in node)
-    if dataclasses.is_dataclass(node) and not isinstance(node, type):
-        changes = {
-            f.name: bind(getattr(node, f.name), values)
-            for f in dataclasses.fields(node)
-            if isinstance(getattr(node, f.name), (tuple, ir.Param)) or dataclasses.is_dataclass(getattr(node, f.name))
-        }
-        return dataclasses.replace(node, **changes) if changes else node
-    return node
+bind = ir.bind_params
 
 
 def has_params(e: Any) -> bool:

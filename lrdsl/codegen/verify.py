@@ -1,0 +1,139 @@
+"""``gen`` refuses what ``evaluate`` refuses: a schedule that is NaN or infinite at some step.
+
+``evaluate`` refuses a schedule at the steps where its value (or a phase's) is not finite;
+``gen`` prints code for every step ``t ≥ 0``, and past the run's end the value at step
+``total`` holds, so it checks the steps ``0 … total``, with the interpreter's own error:
+
+1. a proof by interval bounds (:mod:`lrdsl.codegen.ranges`) that every value over
+   ``[0, total]`` is finite: the common case, whatever the length of the run;
+2. otherwise every step, with the interpreter, when the run has at most :data:`EXACT` steps
+   (the error then names the first failing step, as ``lrdsl eval`` over the run does);
+3. otherwise branch and bound, earliest steps first: a range of steps that the bounds cannot
+   prove finite is halved, and one of at most :data:`LEAF` steps is evaluated step by step;
+   then the phase boundaries of the top-level sequence (each first step and its neighbours);
+   after :data:`BOXES` bounds or :data:`EXACT` evaluated steps, the ranges still unproven are
+   checked at :data:`SAMPLE` steps spread over them. A pole at one step
+   (``fn(1/(u − 123456789))``) is found in a run of 10¹² steps; a value that the bounds cannot
+   follow all along a very long run (``1/sin(u + 0.5)``) is checked on its first 2²⁰ steps
+   and sampled after.
+
+Parameters are checked at their values (``--set``); when one has no value the numbers depend on
+the caller and nothing is checked. A ``recur`` table is checked as ``evaluate`` checks it, up
+to :data:`~lrdsl.interpreter.MAX_RECUR` intervals (about 5 µs each); a longer one, which
+``evaluate`` refuses outright, on its first :data:`RECUR` intervals.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+
+import lrdsl.codegen.ranges as ranges
+from lrdsl import ir
+from lrdsl.interpreter import MAX_RECUR, evaluate_ir, evaluate_range, recur_table
+from lrdsl.ir import Lowered
+from lrdsl.ir import bind_params as bind
+
+EXACT = 1 << 20
+"""The most steps evaluated one by one (about 30 ms of the interpreter)."""
+LEAF = 1 << 12
+"""A range of steps at most this long is evaluated rather than split."""
+BOXES = 4096
+"""The most interval bounds computed for one schedule (fewer for a large schedule)."""
+SAMPLE = 1 << 16
+"""Steps sampled over what neither the bounds nor the step-by-step budget covered."""
+RECUR = 1 << 16
+"""The intervals checked of a ``recur`` table longer than the interpreter's limit."""
+
+
+def check(plan: Lowered) -> None:
+    """Raise the interpreter's :class:`~lrdsl.errors.LrdslError` if ``plan`` is not finite at some step."""
+    values = {name: value for name, value in plan.arguments if value is not None}
+    if len(values) < len(plan.arguments):
+        return
+    node: ir.Sched = _truncated(bind(plan.ir, values))
+    last = plan.total
+    if ranges.sched(node, 0.0, float(last), _table) is not None:
+        return
+    if last < EXACT:
+        evaluate_range(node, 0, last + 1)  # as `lrdsl eval` over the run: the first failing step
+        return
+    left = _search(node, last, max(16, BOXES * 64 // max(64, _size(node))))
+    evaluate_ir(node, sorted({s for s in _boundaries(node, 0.0) if 0 <= s <= last} | {0, last}))
+    if left:
+        width = sum(b - a + 1 for a, b in left)
+        steps = [np.linspace(a, b, max(2, SAMPLE * (b - a + 1) // width)).round() for a, b in left]
+        evaluate_ir(node, np.unique(np.concatenate(steps)))
+
+
+def _search(node: ir.Sched, last: int, boxes: int) -> list[tuple[int, int]]:
+    """Branch and bound over the steps ``0 … last``, earliest first; the ranges left unproven."""
+    stack = [(0, last)]
+    budget = EXACT
+    left: list[tuple[int, int]] = []
+    while stack:
+        a, b = stack.pop()
+        if boxes <= 0:
+            left.append((a, b))
+            continue
+        boxes -= 1
+        if ranges.sched(node, float(a), float(b), _table) is not None:
+            continue
+        if b - a < LEAF:
+            if b - a + 1 <= budget:
+                budget -= b - a + 1
+                evaluate_range(node, a, b + 1)
+            else:
+                left.append((a, b))
+            continue
+        mid = (a + b) // 2
+        stack.extend([(mid + 1, b), (a, mid)])
+    return left
+
+
+def _table(node: ir.Recur) -> list[float]:
+    values: list[float] = recur_table(node).tolist()
+    return values
+
+
+def _truncated(node: ir.Sched) -> ir.Sched:
+    """``node`` with each ``recur`` beyond the interpreter's limit cut to :data:`RECUR` intervals (then held)."""
+    if isinstance(node, ir.Recur):
+        if node.hi // node.every + 1 > MAX_RECUR:
+            return dataclasses.replace(node, hi=(RECUR - 2) * node.every)
+        return node
+    if isinstance(node, (ir.Clamp, ir.Cycles, ir.Quantize)):
+        return dataclasses.replace(node, body=_truncated(node.body))
+    if isinstance(node, (ir.Seq, ir.Combine)):
+        return dataclasses.replace(node, parts=tuple(_truncated(p) for p in node.parts))
+    return node
+
+
+def _boundaries(node: ir.Sched, shift: float) -> list[int]:
+    """The steps at and either side of each phase boundary outside restart cycles and quantization."""
+    if isinstance(node, ir.Clamp):
+        return [*_edge(shift + node.hi), *_boundaries(node.body, shift)]
+    if isinstance(node, ir.Seq):
+        out = [s for b in node.breaks[1:] for s in _edge(shift + b)]
+        return out + [s for b, p in zip(node.breaks, node.parts) for s in _boundaries(p, shift + b)]
+    if isinstance(node, ir.Combine):
+        return [s for p in node.parts for s in _boundaries(p, shift)]
+    return []
+
+
+def _edge(x: float) -> list[int]:
+    first = math.ceil(x) if math.isfinite(x) and x < 2**62 else 0
+    return [first - 1, first, first + 1]
+
+
+def _size(node: ir.Sched | ir.Arith) -> int:
+    """The number of IR nodes under ``node`` (a bound costs about that much)."""
+    children = [getattr(node, f.name) for f in dataclasses.fields(node)]
+    total = 1
+    for child in children:
+        for c in child if isinstance(child, tuple) else (child,):
+            if dataclasses.is_dataclass(c) and not isinstance(c, type):
+                total += _size(c)  # type: ignore[arg-type]
+    return total
