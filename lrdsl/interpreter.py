@@ -101,12 +101,18 @@ def _cycles_sliced(node: ir.Cycles, clock: ir.CycleClock, cycles: range, u: Arra
         if b <= a:
             continue
         start = clock.start(i)
-        if i == 0 or node.mult == 1:
-            _run(node.body, u[a:b], True, out[a:b], shift + start)
+        if i == 0 or (node.mult == 1 and node.period.denominator == 1 and _exact_sum(shift, start)):
+            _run(node.body, u[a:b], True, out[a:b], shift + start)  # shifted lazily: exact here
         else:
-            local = u[a:b] - (shift + start)
-            np.maximum(local, 0.0, out=local)
-            local /= clock.stretch(i)
+            # As the printers compute it: the frame's time first, then the cycle's exact start.
+            local = u[a:b] - shift if shift else u[a:b].copy()
+            if node.mult == 1:
+                p, q = node.period.numerator, node.period.denominator
+                local = (local * q - i * p) / q  # exact for whole steps below 2**53 / q
+            else:
+                local -= start
+                np.maximum(local, 0.0, out=local)
+                local /= clock.stretch(i)
             _run(node.body, local, True, out[a:b])
         if node.decay != 1.0 and i:
             out[a:b] *= np.power(node.decay, float(i))

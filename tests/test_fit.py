@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import lrdsl
 from tests.conftest import run_cli
@@ -94,32 +92,36 @@ def test_breaks_two_steps_apart_are_both_found() -> None:
     assert _round_trip(expr, 102, None).exact
 
 
-@st.composite
-def schedules(draw: Any) -> str:
-    """Sequences of round-valued phases of the v1 families."""
-    value = st.sampled_from([0.1, 0.05, 3e-4, 1e-3, 0.02])
+def _generated(rng: random.Random) -> str:
+    """A sequence of round-valued phases of the v1 families."""
+    values = [0.1, 0.05, 3e-4, 1e-3, 0.02]
     parts = []
-    for _ in range(draw(st.integers(1, 3))):
-        a, b, n = draw(value), draw(value), draw(st.integers(20, 200))
-        kind = draw(st.sampled_from(["linear", "cosine", "const", "poly", "step", "exp_decay"]))
+    for _ in range(rng.randint(1, 3)):
+        a, b, n = rng.choice(values), rng.choice(values), rng.randint(20, 200)
+        kind = rng.choice(["linear", "cosine", "const", "poly", "step", "exp_decay"])
         parts.append(
             {
                 "linear": f"linear({a}→{b}, {n})",
                 "cosine": f"cosine({a}→{b}, {n})",
                 "const": f"const({a}, {n})",
-                "poly": f"poly({a}→{b / 10}, {n}, power={draw(st.sampled_from([2, 3, 0.5]))})",
-                "step": f"step({a}, {n}, gamma=0.5, every={draw(st.integers(5, 40))})",
-                "exp_decay": f"exp_decay({a}, {n}, rate=0.9, every={draw(st.integers(5, 40))})",
+                "poly": f"poly({a}→{b / 10}, {n}, power={rng.choice([2, 3, 0.5])})",
+                "step": f"step({a}, {n}, gamma=0.5, every={rng.randint(5, 40)})",
+                "exp_decay": f"exp_decay({a}, {n}, rate=0.9, every={rng.randint(5, 40)})",
             }[kind]
         )
     return " >> ".join(parts)
 
 
-@settings(max_examples=40, deadline=None)
-@given(schedules())
-def test_generated_schedules_round_trip(expr: str) -> None:
-    steps = lrdsl.lower(expr).total
-    assert _round_trip(expr, steps, None).exact, expr
+def test_generated_schedules_round_trip() -> None:
+    """At least 90 % of random v1 sequences fit exactly (issue's bar); the misses are printed.
+
+    A fixed sample, not Hypothesis: the fitter does not fit every sequence (e.g. a constant
+    ``linear(0.1→0.1, 20)`` after a rise to the same value), and this measures the share.
+    """
+    rng = random.Random(20261130)
+    sample = [_generated(rng) for _ in range(60)]
+    misses = [e for e in sample if not _round_trip(e, lrdsl.lower(e).total, None).exact]
+    assert len(misses) <= len(sample) // 10, misses
 
 
 def test_cli_statuses(tmp_path: Path) -> None:
