@@ -101,7 +101,7 @@ def _table(node: ir.Recur) -> list[float]:
 def _truncated(node: ir.Sched) -> ir.Sched:
     """``node`` with each ``recur`` beyond the interpreter's limit cut to :data:`RECUR` intervals (then held)."""
     if isinstance(node, ir.Recur):
-        if node.hi // node.every + 1 > MAX_RECUR:
+        if ir.recur_intervals(node) > MAX_RECUR + 1:  # as the interpreter's table (lowering refuses more)
             return dataclasses.replace(node, hi=(RECUR - 2) * node.every)
         return node
     if isinstance(node, (ir.Clamp, ir.Cycles, ir.Quantize)):
