@@ -105,15 +105,7 @@ def _power(y: Array, p: Array) -> float | None:
             return float("inf")
         return float(np.sum((ends[1] + (ends[0] - ends[1]) * w - y) ** 2))
 
-    lo, hi = np.log(0.05), np.log(20.0)
-    g = (np.sqrt(5.0) - 1.0) / 2.0
-    for _ in range(60):
-        m1, m2 = hi - g * (hi - lo), lo + g * (hi - lo)
-        if residual(float(np.exp(m1))) < residual(float(np.exp(m2))):
-            hi = m2
-        else:
-            lo = m1
-    k = float(np.exp((lo + hi) / 2.0))
+    k = _log_golden_min(residual, 0.05, 20.0, 60)
     return k if np.isfinite(k) else None
 
 
@@ -161,9 +153,14 @@ def _best_duration(y: Array, weight: Callable[[float, Array], Array], thin: int)
         ends = _ends(sample, w)
         return float("inf") if ends is None else float(np.sum((ends[1] + (ends[0] - ends[1]) * w - sample) ** 2))
 
-    lo, hi = np.log(y.size + 0.5), np.log(50.0 * y.size)
+    return _log_golden_min(residual, y.size + 0.5, 50.0 * y.size, 50)
+
+
+def _log_golden_min(residual: Callable[[float], float], low: float, high: float, rounds: int) -> float:
+    """The minimiser of a unimodal ``residual`` on ``[low, high]``: golden-section search on a log scale."""
+    lo, hi = np.log(low), np.log(high)
     g = (np.sqrt(5.0) - 1.0) / 2.0
-    for _ in range(50):
+    for _ in range(rounds):
         m1, m2 = hi - g * (hi - lo), lo + g * (hi - lo)
         if residual(float(np.exp(m1))) < residual(float(np.exp(m2))):
             hi = m2
