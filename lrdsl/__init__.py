@@ -17,6 +17,16 @@ if TYPE_CHECKING:
     from lrdsl.comparison import compare
     from lrdsl.field import ScheduleField
     from lrdsl.fitting import fit
+    from lrdsl.importers import (
+        from_detectron2,
+        from_hf,
+        from_keras,
+        from_mmengine,
+        from_optax,
+        from_paddle,
+        from_timm,
+        from_torch,
+    )
     from lrdsl.parser import parse
     from lrdsl.plotting import plot
 
@@ -29,6 +39,14 @@ __all__ = [
     "compare",
     "evaluate",
     "fit",
+    "from_detectron2",
+    "from_hf",
+    "from_keras",
+    "from_mmengine",
+    "from_optax",
+    "from_paddle",
+    "from_timm",
+    "from_torch",
     "generate",
     "lower",
     "parse",
@@ -48,6 +66,14 @@ _HOME = {
     "fit": "fitting",
     "ScheduleField": "field",
     "parse": "parser",
+    "from_torch": "importers",
+    "from_keras": "importers",
+    "from_optax": "importers",
+    "from_paddle": "importers",
+    "from_hf": "importers",
+    "from_timm": "importers",
+    "from_mmengine": "importers",
+    "from_detectron2": "importers",
 }
 
 

@@ -1,0 +1,34 @@
+"""The check every importer ends with: the expression reproduces the library's own values."""
+
+from __future__ import annotations
+
+import numpy.typing as npt
+
+from lrdsl.errors import LrdslError
+
+
+def verified(
+    expr: str,
+    reference: npt.ArrayLike,
+    *,
+    source: str,
+    steps_per_epoch: float | None = None,
+    rtol: float = 1e-6,
+    atol: float = 0.0,
+) -> str:
+    """``expr`` if ``lrdsl.evaluate(expr)`` equals ``reference`` (``lr(0) … lr(N−1)``) within tolerance.
+
+    Steps agree when ``|a − b| ≤ atol + rtol·max(|a|, |b|)``; the default ``rtol`` admits values the
+    library computed in float32. A disagreement is an :class:`LrdslError` naming ``source`` and the
+    first step that departs, never a silent guess.
+    """
+    from lrdsl.comparison import compare
+
+    result = compare(expr, reference, steps_per_epoch=steps_per_epoch, rtol=rtol, atol=atol)
+    if not result.equal:
+        raise LrdslError(
+            f"the expression imported from {source} departs from the library's values at step "
+            f"{result.first_step}: {result.a_value!r} instead of {result.b_value!r}",
+            hint=f"expression: {expr}; please report this with the call that produced it",
+        )
+    return expr
