@@ -208,7 +208,8 @@ class TensorPrinter(Printer):
                 f"local = {self.to_float('rest')} / {b}.0",
             ]
             index = "i"
-        elif node.mult == 1:
+        elif node.mult == 1 and not (integral and node.count <= MAX_TABLE_CYCLES):
+            # Many cycles: u − i·P in float32. (Few: the table below subtracts whole steps first.)
             uf = self.to_float("u") if integral else "u"
             p = num(float(node.period))
             lines += [
@@ -231,26 +232,22 @@ class TensorPrinter(Printer):
             index = self.to_int("i")
         else:
             starts_exact = [clock.start_exact(i) for i in range(node.count)]
-            scale = self.table("cycle_stretch", [clock.stretch(i) for i in range(node.count)], False)
+            stretch = [clock.stretch(i) for i in range(node.count)]
+            scale = "" if node.mult == 1 else self.call("take", self.table("cycle_stretch", stretch, False), "i")
             if integral:
                 ceil = [math.ceil(s) for s in starts_exact]
                 first = self.table("cycle_first_step", [float(c) for c in ceil], True)
                 frac = self.table("cycle_offset", [float(c - s) for c, s in zip(ceil, starts_exact)], False)
                 found = self.call("searchsorted", first, "u", 'side="right"')
-                lines += [
-                    f"i = {found} - 1",
-                    f"start = {self.call('take', first, 'i')}",
-                    f"since = {self.to_float('u - start')} + {self.call('take', frac, 'i')}",
-                    f"local = since / {self.call('take', scale, 'i')}",
-                ]
+                start = self.call("take", first, "i")
+                since = f"{self.to_float('u - start')} + {self.call('take', frac, 'i')}"
+                lines += [f"i = {found} - 1", f"start = {start}"]
             else:
                 starts = self.table("cycle_starts", [float(s) for s in starts_exact], False)
                 found = self.call("searchsorted", starts, "u", 'side="right"')
-                lines += [
-                    f"i = {found} - 1",
-                    f"since = u - {self.call('take', starts, 'i')}",
-                    f"local = since / {self.call('take', scale, 'i')}",
-                ]
+                since = f"u - {self.call('take', starts, 'i')}"
+                lines += [f"i = {found} - 1"]
+            lines += [f"since = {since}", f"local = since / {scale}"] if scale else [f"local = {since}"]
             index = "i"
         value = self.em.invoke(body, "local")
         if node.decay != 1.0:
