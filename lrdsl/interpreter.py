@@ -134,7 +134,11 @@ def _cycles_gathered(node: ir.Cycles, clock: ir.CycleClock, u: Array, out: Array
         a, b = node.period.numerator, node.period.denominator
         scaled = u * b  # exact for whole steps below 2**53 / b
         i = np.minimum(np.floor_divide(scaled, a), last)
-        local = (scaled - i * a) / b
+        if b > 1:  # elsewhere the float quotient may fall on the wrong side of a start: decide those exactly
+            near = np.abs(scaled - np.rint(scaled / a) * a) <= 1e-9 * np.maximum(np.abs(scaled), a)
+            for k in np.flatnonzero(near):
+                i[k] = clock.index(float(u[k]), last)
+        local = (scaled - _whole_times(i, a)) / b
     else:
         cycle = clock.indices(np.maximum(u, 0.0), last)
         local = np.maximum(u - clock.starts(cycle), 0.0) / clock.stretches(cycle)
@@ -142,6 +146,13 @@ def _cycles_gathered(node: ir.Cycles, clock: ir.CycleClock, u: Array, out: Array
     _run(node.body, local, False, out)
     if node.decay != 1.0:
         out *= np.power(node.decay, i)
+
+
+def _whole_times(i: Array, a: int) -> Array:
+    """``i·a`` rounded once to float64, as Python rounds the exact integer ``i * a`` (the printers' rule)."""
+    if a * max(float(i.max(initial=0.0)), 1.0) < 2.0**62:
+        return (i.astype(np.int64) * a).astype(np.float64)
+    return np.array([float(int(k) * a) for k in i])
 
 
 @functools.lru_cache(maxsize=64)

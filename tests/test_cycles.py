@@ -152,3 +152,34 @@ def test_generated_python_places_whole_mult_cycles_like_the_interpreter_at_every
     lr = load(generate(expr, "python", total), "whole_mult").lr
     want = lrdsl.evaluate(expr, total_steps=total)
     assert [lr(t) for t in range(total)] == want.tolist()
+
+
+NESTED = "((cosine(1e-6→10)) * restart(cycles=7)) * restart(decay=0.5)"
+
+
+@pytest.mark.parametrize("total", range(1, 40))
+def test_nested_fractional_restarts_pick_the_same_cycle_in_every_walker(total: int) -> None:
+    """The inner period is a float's exact ratio (huge denominator), its time not whole: the cycle
+    holding a time on a start is decided exactly (it was a float quotient: a whole cycle off)."""
+    want = lrdsl.evaluate(NESTED, total)
+    lr = load(generate(NESTED, "python", total), "nested_restarts").lr
+    shuffled = np.random.default_rng(total).permutation(total)
+    gathered = np.empty(total)
+    gathered[shuffled] = lrdsl.evaluate(NESTED, total, steps=shuffled)
+    for t in range(total):
+        assert lr(t) == pytest.approx(want[t], rel=1e-12, abs=0)
+        assert gathered[t] == pytest.approx(want[t], rel=1e-12, abs=0)
+
+
+def test_optax_fractional_period_subtracts_whole_steps_first() -> None:
+    """Seven cycles of 2³¹−1 / 7 steps: the generated code in float64 gives the interpreter's
+    values to the last steps (before: ``u − i·P`` lost 1e-7 of a step, 6e-8 relative at the end)."""
+    jax = need("jax")
+    text, total = "wsd(1e-3, warmup=13, decay=100) * restart(cycles=7)", 2**31 - 1
+    code = generate(text, "optax", total, 50).replace("float32", "float64").replace("int32", "int64")
+    schedule = load(code, "optax_x64").schedule
+    steps = [total - 101, total - 47, total - 1]
+    want = lrdsl.evaluate(text, total, 50, steps=steps)
+    with jax.enable_x64(True):
+        got = [float(schedule(s)) for s in steps]
+    assert got == pytest.approx(list(want), rel=1e-12, abs=0)

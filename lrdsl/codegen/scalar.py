@@ -227,8 +227,14 @@ class ScalarPrinter(Printer):
             a, b = node.period.numerator, node.period.denominator
             if b == 1:
                 lines += [f"i = min(int(u // {a}), {last})", f"local = u - i * {a}"]
-            else:
+            elif integral:
                 lines += [f"i = min(int(u * {b} // {a}), {last})", f"local = (u * {b} - i * {a}) / {b}"]
+            else:  # the cycle decided exactly, as the interpreter decides it
+                lines += [
+                    "n, d = u.as_integer_ratio()",
+                    f"i = min(n * {b} // (d * {a}), {last})",
+                    f"local = (u * {b} - i * {a}) / {b}",
+                ]
         else:
             lines += self._cycle_index(ir.cycle_clock(node.period, node.mult), last, integral)
         value = self.em.invoke(body, "local")
