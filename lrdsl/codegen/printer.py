@@ -1,8 +1,9 @@
 """The base of every code printer: one walker over the IR, the target's names in a table.
 
 A printer is an :class:`lrdsl.ir.Walker`: one method per schedule node (``_formula``,
-``_clamp``, …) that defines a function of the local time ``u`` and returns its name, so a
-printer that lacks one fails when it is imported. What differs between targets is data:
+``_clamp``, …) that defines a function of the local time ``u`` and returns its name, and one
+per arithmetic node (``_const``, ``_bin``, ``_fn``, …) that returns its code, so a printer that
+lacks one fails when it is imported. What differs between targets is data:
 
 * :attr:`Printer.MODULE`, the prefix of the math functions (``math``, ``jnp``, ``ops``) and
   :attr:`Printer.RENAMED`, the functions a target spells otherwise (Python's ``abs``);
@@ -23,6 +24,7 @@ from lrdsl.codegen.emitter import Emitter
 class Printer(ir.Walker, abstract=True):
     """Prints IR as Python functions of ``u``; ``integral`` says the frame's time is whole steps."""
 
+    WALKS = ("sched", "arith")
     MODULE: ClassVar[str] = "math"
     RENAMED: ClassVar[dict[str, str]] = {}
     IMPORTS: ClassVar[frozenset[str]] = frozenset()

@@ -213,37 +213,7 @@ BINARY: dict[str, Callable[[Box, Box], Box | None]] = {
 
 def arith(e: ir.Arith, u: Box, lr: Box = (-BIG, BIG)) -> Box | None:
     """A bound on ``e`` for local time ``u`` in ``u`` (and a previous value ``lr`` in ``lr``)."""
-    if isinstance(e, ir.Const):
-        return (e.value, e.value)
-    if isinstance(e, ir.Var):
-        return u if e.name == "u" else lr
-    if isinstance(e, ir.Param):
-        return (-BIG, BIG)
-    if isinstance(e, ir.Bin):
-        a = arith(e.a, u, lr)
-        b = arith(e.b, u, lr) if a is not None else None
-        return BINARY[e.op](a, b) if a is not None and b is not None else None
-    if isinstance(e, ir.Fn):
-        a = arith(e.arg, u, lr)
-        return FUNCTIONS[e.name](a) if a is not None else None
-    x = arith(e.x, u, lr)
-    if x is None or x[0] != x[0]:
-        return None
-    if isinstance(e, ir.FloorDiv):
-        return (x[0] // e.c, x[1] // e.c) if math.isfinite(x[0]) and math.isfinite(x[1]) else None
-    if isinstance(e, ir.CeilDiv):
-        return (-(-x[0] // e.c), -(-x[1] // e.c)) if math.isfinite(x[0]) and math.isfinite(x[1]) else None
-    if isinstance(e, ir.Count):
-        return (float(sum(m <= x[0] for m in e.thresholds)), float(sum(m <= x[1] for m in e.thresholds)))
-    raise TypeError(f"unknown arithmetic node {e!r}")  # pragma: no cover
-
-
-# --------------------------------------------------------------------------- schedules
-
-
-def frame(lo: float, hi: float) -> Box:
-    """Local times computed by shifting (rounded once more than the bound's own arithmetic)."""
-    return (max(0.0, lo - abs(lo) * SLACK - 1e-300), hi if math.isinf(hi) else hi + abs(hi) * SLACK + 1e-300)
+    return _Bounds(None).arith(e, u, lr)
 
 
 def sched(node: ir.Sched, lo: float, hi: float, table: Callable[[ir.Recur], list[float]] | None = None) -> Box | None:
@@ -252,12 +222,77 @@ def sched(node: ir.Sched, lo: float, hi: float, table: Callable[[ir.Recur], list
     ``None`` also when a value may be infinite: the interpreter refuses those. ``table`` gives a
     ``recur`` node's values by interval (without it a ``recur`` is unknown).
     """
-    if isinstance(node, ir.Formula):
-        box = arith(node.expr, (lo, hi))
+    box: Box | None = _Bounds(table).walk(node, lo, hi)
+    return box
+
+
+# --------------------------------------------------------------------------- the walker
+
+
+def frame(lo: float, hi: float) -> Box:
+    """Local times computed by shifting (rounded once more than the bound's own arithmetic)."""
+    return (max(0.0, lo - abs(lo) * SLACK - 1e-300), hi if math.isinf(hi) else hi + abs(hi) * SLACK + 1e-300)
+
+
+class _Bounds(ir.Walker):
+    """Bounds by node kind: a schedule node over local times ``[lo, hi]``, arithmetic over boxes."""
+
+    WALKS = ("sched", "arith")
+
+    def __init__(self, table: Callable[[ir.Recur], list[float]] | None) -> None:
+        self.table = table
+
+    def arith(self, e: ir.Arith, u: Box, lr: Box) -> Box | None:
+        box: Box | None = self.walk(e, u, lr)
+        return box
+
+    # -- arithmetic
+    def _const(self, e: ir.Const, u: Box, lr: Box) -> Box | None:
+        return (e.value, e.value)
+
+    def _var(self, e: ir.Var, u: Box, lr: Box) -> Box | None:
+        return u if e.name == "u" else lr
+
+    def _param(self, e: ir.Param, u: Box, lr: Box) -> Box | None:
+        return (-BIG, BIG)
+
+    def _bin(self, e: ir.Bin, u: Box, lr: Box) -> Box | None:
+        a = self.arith(e.a, u, lr)
+        b = self.arith(e.b, u, lr) if a is not None else None
+        return BINARY[e.op](a, b) if a is not None and b is not None else None
+
+    def _fn(self, e: ir.Fn, u: Box, lr: Box) -> Box | None:
+        a = self.arith(e.arg, u, lr)
+        return FUNCTIONS[e.name](a) if a is not None else None
+
+    def _finite_time(self, e: ir.FloorDiv | ir.CeilDiv | ir.Count, u: Box, lr: Box) -> Box | None:
+        x = self.arith(e.x, u, lr)
+        return x if x is not None and math.isfinite(x[0]) and math.isfinite(x[1]) else None
+
+    def _floor_div(self, e: ir.FloorDiv, u: Box, lr: Box) -> Box | None:
+        x = self._finite_time(e, u, lr)
+        return (x[0] // e.c, x[1] // e.c) if x is not None else None
+
+    def _ceil_div(self, e: ir.CeilDiv, u: Box, lr: Box) -> Box | None:
+        x = self._finite_time(e, u, lr)
+        return (-(-x[0] // e.c), -(-x[1] // e.c)) if x is not None else None
+
+    def _count(self, e: ir.Count, u: Box, lr: Box) -> Box | None:
+        x = self.arith(e.x, u, lr)
+        if x is None or x[0] != x[0]:
+            return None
+        return (float(sum(m <= x[0] for m in e.thresholds)), float(sum(m <= x[1] for m in e.thresholds)))
+
+    # -- schedules
+    def _formula(self, node: ir.Formula, lo: float, hi: float) -> Box | None:
+        box = self.arith(node.expr, (lo, hi), (-BIG, BIG))
         return box if finite(box) else None
-    if isinstance(node, ir.Clamp):
-        return sched(node.body, min(lo, node.hi), min(hi, node.hi), table)
-    if isinstance(node, ir.Seq):
+
+    def _clamp(self, node: ir.Clamp, lo: float, hi: float) -> Box | None:
+        box: Box | None = self.walk(node.body, min(lo, node.hi), min(hi, node.hi))
+        return box
+
+    def _seq(self, node: ir.Seq, lo: float, hi: float) -> Box | None:
         lo, hi = frame(lo, hi)  # membership is decided on rounded local times: a margin either side
         out: Box | None = None
         for j, part in enumerate(node.parts):
@@ -265,35 +300,42 @@ def sched(node: ir.Sched, lo: float, hi: float, table: Callable[[ir.Recur], list
             end = node.breaks[j + 1] if j + 1 < len(node.parts) else INF
             if (j and hi < start) or lo > end:
                 continue
-            box = sched(part, *frame(max(lo, start) - start, min(hi, end) - start), table)
+            box: Box | None = self.walk(part, *frame(max(lo, start) - start, min(hi, end) - start))
             if box is None:
                 return None
             out = box if out is None else (min(out[0], box[0]), max(out[1], box[1]))
         return out
-    if isinstance(node, ir.Combine):
-        acc = sched(node.parts[0], lo, hi, table)
+
+    def _combine(self, node: ir.Combine, lo: float, hi: float) -> Box | None:
+        acc: Box | None = self.walk(node.parts[0], lo, hi)
         for part in node.parts[1:]:
-            box = sched(part, lo, hi, table) if acc is not None else None
+            box: Box | None = self.walk(part, lo, hi) if acc is not None else None
             acc = BINARY[node.op](acc, box) if acc is not None and box is not None else None
         return acc if finite(acc) else None
-    if isinstance(node, ir.Cycles):
-        return _cycles(node, hi, table)
-    if isinstance(node, ir.Quantize):
+
+    def _cycles(self, node: ir.Cycles, lo: float, hi: float) -> Box | None:
+        return _cycles(node, hi, self.table)
+
+    def _quantize(self, node: ir.Quantize, lo: float, hi: float) -> Box | None:
         if node.at_end:
             top = min(node.hi, hi + node.q)
-            return sched(node.body, *frame(max(0.0, min(lo, top) - node.q), top), table)
-        return sched(node.body, *frame(max(0.0, lo - node.q), hi), table)
-    if isinstance(node, ir.Offset):  # the body at min(u, hi) + n
-        return sched(node.body, min(lo, node.hi) + node.n, min(hi, node.hi) + node.n, table)
-    if isinstance(node, ir.Recur):
-        if table is None:
+            box: Box | None = self.walk(node.body, *frame(max(0.0, min(lo, top) - node.q), top))
+            return box
+        box = self.walk(node.body, *frame(max(0.0, lo - node.q), hi))
+        return box
+
+    def _offset(self, node: ir.Offset, lo: float, hi: float) -> Box | None:  # the body at min(u, hi) + n
+        box: Box | None = self.walk(node.body, min(lo, node.hi) + node.n, min(hi, node.hi) + node.n)
+        return box
+
+    def _recur(self, node: ir.Recur, lo: float, hi: float) -> Box | None:
+        if self.table is None:
             return None
-        values = table(node)
+        values = self.table(node)
         first = int(min(lo, node.hi) // node.every)
         last = min(int(min(hi, node.hi) // node.every), len(values) - 1)
         chosen = values[first : last + 1] if first <= last else values[-1:]
         return (min(chosen), max(chosen))
-    raise TypeError(f"unknown schedule node {node!r}")  # pragma: no cover
 
 
 def _cycles(node: ir.Cycles, hi: float, table: Callable[[ir.Recur], list[float]] | None) -> Box | None:

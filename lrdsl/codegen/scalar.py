@@ -81,48 +81,58 @@ class ScalarPrinter(Printer):
         ``int`` values (exact, unbounded in Python) takes the left one as a float first, and an
         operation that may fail in :mod:`math` calls its :mod:`lrdsl.codegen.ieee` helper.
         """
-        if isinstance(e, ir.Const):
-            code = self.PI if e.value == math.pi else num(e.value) if e.value >= 0 else f"({num(e.value)})"
-            return _Printed(code, False, (e.value, e.value))
-        if isinstance(e, ir.Var):
-            known(e.name, ir.Var, "name")
-            return _Printed(e.name, e.name == "u", (0.0, self.top) if e.name == "u" else _ANY)
-        if isinstance(e, ir.Param):
-            return _Printed(f'p["{param_key(e)}"]', False, _ANY)
-        if isinstance(e, ir.Bin):
-            known(e.op, ir.Bin, "op")
-            return self._bin(e, integral)
-        if isinstance(e, ir.Fn):
-            known(e.name, ir.Fn, "name")
-            arg = self._expr(e.arg, integral)
-            (a,) = self.em.fit(arg.code)
-            box = ranges.FUNCTIONS[e.name](arg.box) if arg.box is not None else None
-            if e.name == "neg":  # of an int 0 it would be 0, not -0.0
-                return _Printed(f"(-float({bare(a)}))" if arg.whole else f"(-{a})", False, box)
-            if e.name == "abs":
-                return _Printed(f"abs({bare(a)})", arg.whole, box)
-            if _safe(e.name, arg.box, box):
-                return _Printed(f"{self.function(e.name)}({bare(a)})", e.name in ("floor", "ceil"), box)
-            return _Printed(f"{self.helper(e.name)}({bare(a)})", False, box)
-        bound = ranges.arith(e, (0.0, self.top))
-        if isinstance(e, ir.FloorDiv):
-            (x,) = self.em.fit(self.arith(e.x, integral) if e.x != ir.Var("u") else "u")
-            if integral and e.x == ir.Var("u") and whole(e.c):
-                return _Printed(f"({x} // {int(e.c)})", True, bound)
-            return _Printed(f"({x} // {num(e.c)})", False, bound)  # numpy's floor_divide, not ⌊x/c⌋ rounded
-        if isinstance(e, ir.CeilDiv):
-            (x,) = self.em.fit(self.arith(e.x, integral) if e.x != ir.Var("u") else "u")
-            if integral and e.x == ir.Var("u") and whole(e.c):
-                return _Printed(f"(-(-{x} // {int(e.c)}))", True, bound)
-            return _Printed(f"(-(-{x} // {num(e.c)}))", False, bound)
-        if isinstance(e, ir.Count):
-            self.em.imports.add("bisect")
-            table = self.em.constant("marks", [num(m) for m in e.thresholds])
-            (x,) = self.em.fit(self.arith(e.x, integral) if e.x != ir.Var("u") else "u")
-            return _Printed(f"bisect.bisect_right({table}, {bare(x)})", True, bound)
-        raise TypeError(f"unknown arithmetic {e!r}")  # pragma: no cover
+        printed: _Printed = self._dispatch[type(e)](self, e, integral)
+        return printed
+
+    def _const(self, e: ir.Const, integral: bool) -> _Printed:
+        code = self.PI if e.value == math.pi else num(e.value) if e.value >= 0 else f"({num(e.value)})"
+        return _Printed(code, False, (e.value, e.value))
+
+    def _var(self, e: ir.Var, integral: bool) -> _Printed:
+        known(e.name, ir.Var, "name")
+        return _Printed(e.name, e.name == "u", (0.0, self.top) if e.name == "u" else _ANY)
+
+    def _param(self, e: ir.Param, integral: bool) -> _Printed:
+        return _Printed(f'p["{param_key(e)}"]', False, _ANY)
+
+    def _fn(self, e: ir.Fn, integral: bool) -> _Printed:
+        known(e.name, ir.Fn, "name")
+        arg = self._expr(e.arg, integral)
+        (a,) = self.em.fit(arg.code)
+        box = ranges.FUNCTIONS[e.name](arg.box) if arg.box is not None else None
+        if e.name == "neg":  # of an int 0 it would be 0, not -0.0
+            return _Printed(f"(-float({bare(a)}))" if arg.whole else f"(-{a})", False, box)
+        if e.name == "abs":
+            return _Printed(f"abs({bare(a)})", arg.whole, box)
+        if _safe(e.name, arg.box, box):
+            return _Printed(f"{self.function(e.name)}({bare(a)})", e.name in ("floor", "ceil"), box)
+        return _Printed(f"{self.helper(e.name)}({bare(a)})", False, box)
+
+    def _time(self, e: ir.FloorDiv | ir.CeilDiv | ir.Count, integral: bool) -> str:
+        """The printed time that ``e`` divides or counts (``u`` itself when it is the frame's)."""
+        (x,) = self.em.fit(self.arith(e.x, integral) if e.x != ir.Var("u") else "u")
+        return x
+
+    def _floor_div(self, e: ir.FloorDiv, integral: bool) -> _Printed:
+        bound, x = ranges.arith(e, (0.0, self.top)), self._time(e, integral)
+        if integral and e.x == ir.Var("u") and whole(e.c):
+            return _Printed(f"({x} // {int(e.c)})", True, bound)
+        return _Printed(f"({x} // {num(e.c)})", False, bound)  # numpy's floor_divide, not ⌊x/c⌋ rounded
+
+    def _ceil_div(self, e: ir.CeilDiv, integral: bool) -> _Printed:
+        bound, x = ranges.arith(e, (0.0, self.top)), self._time(e, integral)
+        if integral and e.x == ir.Var("u") and whole(e.c):
+            return _Printed(f"(-(-{x} // {int(e.c)}))", True, bound)
+        return _Printed(f"(-(-{x} // {num(e.c)}))", False, bound)
+
+    def _count(self, e: ir.Count, integral: bool) -> _Printed:
+        self.em.imports.add("bisect")
+        table = self.em.constant("marks", [num(m) for m in e.thresholds])
+        bound, x = ranges.arith(e, (0.0, self.top)), self._time(e, integral)
+        return _Printed(f"bisect.bisect_right({table}, {bare(x)})", True, bound)
 
     def _bin(self, e: ir.Bin, integral: bool) -> _Printed:
+        known(e.op, ir.Bin, "op")
         left, right = self._expr(e.a, integral), self._expr(e.b, integral)
         box = None
         if left.box is not None and right.box is not None:

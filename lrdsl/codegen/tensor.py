@@ -24,6 +24,10 @@ MAX_TABLE_CYCLES = 64
 """Restarts with ``mult ≠ 1`` and at most this many cycles place them exactly from a table of first steps."""
 
 
+TENSOR_BINARY = {"min": "minimum", "max": "maximum", "**": "power"}
+"""Binary operations that tensor code spells as a function (the rest are operators)."""
+
+
 class TensorPrinter(Printer):
     """Prints IR as functions of a tensor ``u`` (int32 where steps are whole, else float32)."""
 
@@ -68,51 +72,61 @@ class TensorPrinter(Printer):
     # -- arithmetic ---------------------------------------------------------------------------
     def arith(self, e: ir.Arith, integral: bool) -> str:
         """``e`` as a float expression; ``uf`` is the float32 local time, ``u`` the int one."""
-        if isinstance(e, ir.Const):
-            if e.value == math.pi:
-                return "math.pi"
-            return num(e.value) if e.value >= 0 else f"({num(e.value)})"
-        if isinstance(e, ir.Param):
-            return f'p["{param_key(e)}"]'
-        if isinstance(e, ir.Var):
-            if known(e.name, ir.Var, "name") == "lr":
-                return "lr"
-            self._uses_float_u = True
-            return "uf"
-        if isinstance(e, ir.Bin):
-            known(e.op, ir.Bin, "op")
-            a, b = self.em.fit(self.arith(e.a, integral), self.arith(e.b, integral))
-            if e.op == "min":
-                return self.call("minimum", a, b)
-            if e.op == "max":
-                return self.call("maximum", a, b)
-            if e.op == "**":
-                return self.call("power", a, b)
-            return f"({a} {e.op} {b})"
-        if isinstance(e, ir.Fn):
-            known(e.name, ir.Fn, "name")
-            (a,) = self.em.fit(self.arith(e.arg, integral))
-            return f"(-{a})" if e.name == "neg" else f"{self.function(e.name)}({bare(a)})"
-        exact = integral and e.x == ir.Var("u") if isinstance(e, (ir.FloorDiv, ir.CeilDiv, ir.Count)) else False
+        code: str = self._dispatch[type(e)](self, e, integral)
+        return code
+
+    def _const(self, e: ir.Const, integral: bool) -> str:
+        if e.value == math.pi:
+            return "math.pi"
+        return num(e.value) if e.value >= 0 else f"({num(e.value)})"
+
+    def _param(self, e: ir.Param, integral: bool) -> str:
+        return f'p["{param_key(e)}"]'
+
+    def _var(self, e: ir.Var, integral: bool) -> str:
+        if known(e.name, ir.Var, "name") == "lr":
+            return "lr"
+        self._uses_float_u = True
+        return "uf"
+
+    def _bin(self, e: ir.Bin, integral: bool) -> str:
+        known(e.op, ir.Bin, "op")
+        a, b = self.em.fit(self.arith(e.a, integral), self.arith(e.b, integral))
+        if e.op in TENSOR_BINARY:
+            return self.call(TENSOR_BINARY[e.op], a, b)
+        return f"({a} {e.op} {b})"
+
+    def _fn(self, e: ir.Fn, integral: bool) -> str:
+        known(e.name, ir.Fn, "name")
+        (a,) = self.em.fit(self.arith(e.arg, integral))
+        return f"(-{a})" if e.name == "neg" else f"{self.function(e.name)}({bare(a)})"
+
+    def _whole_u(self, e: ir.FloorDiv | ir.CeilDiv | ir.Count, integral: bool) -> bool:
+        """``e`` reads the frame's own whole-step time: its integer form is exact."""
+        exact = integral and e.x == ir.Var("u")
         self._uses_u = self._uses_u or exact
-        if isinstance(e, ir.FloorDiv):
-            if exact and whole(e.c) and e.c <= INT32_MAX:
-                return self.to_float(f"u // {int(e.c)}")
-            (x,) = self.em.fit(self.arith(e.x, integral))
-            return self.call("floor", f"{x} / {num(e.c)}")
-        if isinstance(e, ir.CeilDiv):
-            if exact and whole(e.c) and e.c <= INT32_MAX:
-                return self.to_float(f"-((-u) // {int(e.c)})")
-            (x,) = self.em.fit(self.arith(e.x, integral))
-            return self.call("ceil", f"{x} / {num(e.c)}")
-        if isinstance(e, ir.Count):
-            x = "u" if exact else self.em.fit(self.arith(e.x, integral))[0]
-            total = ""
-            for m in e.thresholds:
-                term = self.to_float(f"{x} >= {int(m) if exact and whole(m) else num(m)}")
-                total = term if not total else f"({self.em.fit(total, term)[0]} + {term})"
-            return total
-        raise TypeError(f"unknown arithmetic {e!r}")  # pragma: no cover
+        return exact
+
+    def _floor_div(self, e: ir.FloorDiv, integral: bool) -> str:
+        if self._whole_u(e, integral) and whole(e.c) and e.c <= INT32_MAX:
+            return self.to_float(f"u // {int(e.c)}")
+        (x,) = self.em.fit(self.arith(e.x, integral))
+        return self.call("floor", f"{x} / {num(e.c)}")
+
+    def _ceil_div(self, e: ir.CeilDiv, integral: bool) -> str:
+        if self._whole_u(e, integral) and whole(e.c) and e.c <= INT32_MAX:
+            return self.to_float(f"-((-u) // {int(e.c)})")
+        (x,) = self.em.fit(self.arith(e.x, integral))
+        return self.call("ceil", f"{x} / {num(e.c)}")
+
+    def _count(self, e: ir.Count, integral: bool) -> str:
+        exact = self._whole_u(e, integral)
+        x = "u" if exact else self.em.fit(self.arith(e.x, integral))[0]
+        total = ""
+        for m in e.thresholds:
+            term = self.to_float(f"{x} >= {int(m) if exact and whole(m) else num(m)}")
+            total = term if not total else f"({self.em.fit(total, term)[0]} + {term})"
+        return total
 
     # -- schedules ----------------------------------------------------------------------------
 
