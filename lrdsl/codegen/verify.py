@@ -104,15 +104,15 @@ def _truncated(node: ir.Sched) -> ir.Sched:
         if ir.recur_intervals(node) > MAX_RECUR + 1:  # as the interpreter's table (lowering refuses more)
             return dataclasses.replace(node, hi=(RECUR - 2) * node.every)
         return node
-    if isinstance(node, (ir.Clamp, ir.Cycles, ir.Quantize)):
-        return dataclasses.replace(node, body=_truncated(node.body))
+    if isinstance(node, ir.Formula):
+        return node
     if isinstance(node, (ir.Seq, ir.Combine)):
         return dataclasses.replace(node, parts=tuple(_truncated(p) for p in node.parts))
-    return node
+    return dataclasses.replace(node, body=_truncated(node.body))  # every other node wraps one body
 
 
 def _boundaries(node: ir.Sched, shift: float) -> list[int]:
-    """The steps at and either side of each phase boundary outside restart cycles and quantization."""
+    """The steps at and either side of each phase boundary outside restart cycles, quantization and ``recur``."""
     if isinstance(node, ir.Clamp):
         return [*_edge(shift + node.hi), *_boundaries(node.body, shift)]
     if isinstance(node, ir.Seq):
@@ -120,6 +120,8 @@ def _boundaries(node: ir.Sched, shift: float) -> list[int]:
         return out + [s for b, p in zip(node.breaks, node.parts) for s in _boundaries(p, shift + b)]
     if isinstance(node, ir.Combine):
         return [s for p in node.parts for s in _boundaries(p, shift)]
+    if isinstance(node, ir.Offset):  # the body's time runs n ahead: its boundary b is at b − n
+        return [*_edge(shift + node.hi), *_boundaries(node.body, shift - node.n)]
     return []
 
 
