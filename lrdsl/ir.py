@@ -39,9 +39,15 @@ if TYPE_CHECKING:  # numpy is imported where arrays are made: the parser reads t
 
 @dataclass(frozen=True, slots=True)
 class Const:
-    """A number."""
+    """A number; ``source``, when lowering folded it, is the arithmetic of constants it came from.
+
+    ``source`` evaluated in float64 as printed (left to right, innermost first) gives exactly
+    ``value``: a printer may show ``(0.1 - 4e-07) / 2`` for ``0.049999800000000004``. It takes no
+    part in equality: two constants of one value are the same node.
+    """
 
     value: float
+    source: Arith | None = field(default=None, compare=False, hash=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

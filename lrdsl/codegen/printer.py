@@ -15,10 +15,17 @@ there and nothing here.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from typing import ClassVar, TypeVar
 
 from lrdsl import ir
-from lrdsl.codegen.emitter import Emitter
+from lrdsl.codegen.emitter import Emitter, num
+
+LONG_NUMBER = 12
+"""A folded constant printed with more characters than this is shown as its source instead."""
+
+
+T = TypeVar("T")
 
 
 class Printer(ir.Walker, abstract=True):
@@ -42,3 +49,23 @@ class Printer(ir.Walker, abstract=True):
         """Define a function for ``node``; return its name."""
         name: str = self._dispatch[type(node)](self, node, integral)  # walk(), one frame less per level
         return name
+
+    def shown_source(self, e: ir.Const) -> ir.Arith | None:
+        """What to print for ``e`` instead of its digits: the constants it was folded from.
+
+        ``(0.1 - 4e-07) / 2`` reads better than ``0.049999800000000004`` and is the same float64
+        (Python folds it as lowering did). Inside a source every folded constant shows its own.
+        """
+        if e.source is None or not (self._in_source or len(num(abs(e.value))) > LONG_NUMBER):
+            return None
+        return e.source
+
+    _in_source = False
+
+    def in_source(self, print_source: Callable[[], T]) -> T:
+        """``print_source()`` with the printer marked as inside a constant's source."""
+        outer, self._in_source = self._in_source, True
+        try:
+            return print_source()
+        finally:
+            self._in_source = outer

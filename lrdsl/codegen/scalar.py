@@ -85,6 +85,9 @@ class ScalarPrinter(Printer):
         return printed
 
     def _const(self, e: ir.Const, integral: bool) -> _Printed:
+        source = self.shown_source(e)
+        if source is not None:
+            return _Printed(self.in_source(lambda: self._expr(source, integral)).code, False, (e.value, e.value))
         code = self.PI if e.value == math.pi else num(e.value) if e.value >= 0 else f"({num(e.value)})"
         return _Printed(code, False, (e.value, e.value))
 

@@ -76,6 +76,9 @@ class TensorPrinter(Printer):
         return code
 
     def _const(self, e: ir.Const, integral: bool) -> str:
+        source = self.shown_source(e)
+        if source is not None:
+            return self.in_source(lambda: self.arith(source, integral))
         if e.value == math.pi:
             return "math.pi"
         return num(e.value) if e.value >= 0 else f"({num(e.value)})"

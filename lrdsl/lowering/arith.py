@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import operator
 
 from lrdsl import ir
 from lrdsl.lowering import symbolic as S
@@ -14,6 +15,35 @@ U = ir.Var("u")
 def c(value: Number) -> ir.Arith:
     """A constant (an expression over parameters when ``value`` depends on them)."""
     return value.expr if isinstance(value, Sym) else ir.Const(float(value))
+
+
+_FOLD = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv}
+
+
+def folded(op: str, a: float | ir.Const, b: float | ir.Const) -> ir.Const:
+    """``a op b`` computed now (``op`` one of ``+ - * /``): a constant that remembers its source.
+
+    ``a`` and ``b`` are numbers or constants folded before; a printer may show the source
+    (``(0.1 - 4e-07) / 2``) where it reads better than the digits (``0.049999800000000004``).
+    """
+    x, y = _folded_value(a), _folded_value(b)
+    value = _FOLD[op](x, y)
+    return ir.Const(value, ir.Bin(op, _leaf(a), _leaf(b)))
+
+
+def _difference(a: Number, b: Number, halved: bool = False) -> ir.Arith:
+    """``a − b`` (halved: ``(a − b)/2``) as a constant that remembers it, or symbolic with a parameter."""
+    if isinstance(a, Sym) or isinstance(b, Sym):
+        return c((a - b) / 2 if halved else a - b)
+    return folded("/", folded("-", a, b), 2.0) if halved else folded("-", a, b)
+
+
+def _folded_value(x: float | ir.Const) -> float:
+    return x.value if isinstance(x, ir.Const) else float(x)
+
+
+def _leaf(x: float | ir.Const) -> ir.Const:
+    return x if isinstance(x, ir.Const) else ir.Const(float(x))
 
 
 def add(a: ir.Arith, b: ir.Arith) -> ir.Arith:
@@ -55,7 +85,9 @@ def progress(d: float) -> ir.Arith:
 
 def scaled(d: float, k: Number = 1.0) -> ir.Arith:
     """``k·u/d`` folded into one product ``u·(k/d)`` (``k`` when ``d = 0``: a finished phase)."""
-    return mul(U, c(k / d)) if d > 0 else c(k)
+    if d <= 0:
+        return c(k)
+    return mul(U, c(k / d) if isinstance(k, Sym) else folded("/", k, d))
 
 
 def linear(a: Number, b: Number, d: float) -> ir.Arith:
@@ -67,8 +99,8 @@ def linear(a: Number, b: Number, d: float) -> ir.Arith:
     if d <= 0:
         return c(b)
     if abs(float(a)) <= abs(float(b)):
-        return add(c(a), div(mul(U, c(b - a)), c(d)))
-    return add(c(b), div(mul(ir.Bin("-", c(d), U), c(a - b)), c(d)))
+        return add(c(a), div(mul(U, _difference(b, a)), c(d)))
+    return add(c(b), div(mul(ir.Bin("-", c(d), U), _difference(a, b)), c(d)))
 
 
 def cosine(a: Number, b: Number, d: float) -> ir.Arith:
@@ -80,8 +112,8 @@ def cosine(a: Number, b: Number, d: float) -> ir.Arith:
         return c(b)
     wave = ir.Fn("cos", scaled(d, math.pi))
     if abs(float(b)) <= abs(float(a)):
-        return add(c(b), mul(c((a - b) / 2), add(c(1.0), wave)))
-    return add(c(a), mul(c((b - a) / 2), ir.Bin("-", c(1.0), wave)))
+        return add(c(b), mul(_difference(a, b, halved=True), add(c(1.0), wave)))
+    return add(c(a), mul(_difference(b, a, halved=True), ir.Bin("-", c(1.0), wave)))
 
 
 def exponential(a: Number, b: Number, d: float) -> ir.Arith:
@@ -126,9 +158,9 @@ def sqrt_ramp(a: Number, b: Number, d: float) -> ir.Arith:
         return c(b)
     root = ir.Fn("sqrt", progress(d))
     if abs(float(a)) <= abs(float(b)):
-        return add(c(a), mul(c(b - a), root))
+        return add(c(a), mul(_difference(b, a), root))
     rest = ir.Bin("/", ir.Bin("/", ir.Bin("-", c(d), U), c(d)), ir.Bin("+", c(1.0), root))
-    return add(c(b), mul(c(a - b), rest))
+    return add(c(b), mul(_difference(a, b), rest))
 
 
 def log_ramp(a: Number, b: Number, d: float) -> ir.Arith:

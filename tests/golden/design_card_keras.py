@@ -8,6 +8,8 @@ resolved for 5000 steps (50 steps per epoch); after the last step the end value 
 Use keras.optimizers.Adam(learning_rate=Schedule()).
 """
 
+import math
+
 import keras
 from keras import ops
 
@@ -27,7 +29,7 @@ def _cosine(u):
     # cosine(0.1→1e-6)
     u = ops.minimum(u, 678.5714285714286)
     uf = u
-    x1 = 0.0499995 * (1.0 + ops.cos(uf * 0.004629715489500748))
+    x1 = 0.0499995 * (1.0 + ops.cos(uf * (math.pi / 678.5714285714286)))
     return 1e-06 + x1
 
 
@@ -52,7 +54,7 @@ def _phases(u):
     return ops.where(u < 250, v0, v1)
 
 
-@keras.saving.register_keras_serializable(package="lrdsl", name="Schedule_e4f8cdd2eabb")
+@keras.saving.register_keras_serializable(package="lrdsl", name="Schedule_4756ad4519f9")
 class Schedule(keras.optimizers.schedules.LearningRateSchedule):
     """A Keras 3 schedule built only from ``keras.ops``: it runs on every backend."""
 

@@ -8,6 +8,8 @@ resolved for 5000 steps (50 steps per epoch); after the last step the end value 
 Pass it as the learning rate: optax.adam(schedule); Optax calls it with its step count.
 """
 
+import math
+
 import jax.numpy as jnp
 
 _CYCLE_STRETCH = (1.0, 2.0, 4.0)
@@ -26,7 +28,7 @@ def _cosine(u):
     # cosine(0.1→1e-6)
     u = jnp.minimum(u, 678.5714285714286)
     uf = u
-    x1 = 0.0499995 * (1.0 + jnp.cos(uf * 0.004629715489500748))
+    x1 = 0.0499995 * (1.0 + jnp.cos(uf * (math.pi / 678.5714285714286)))
     return 1e-06 + x1
 
 

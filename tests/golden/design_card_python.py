@@ -20,7 +20,7 @@ def _warmup(u):
 def _cosine(u):
     # cosine(0.1→1e-6)
     u = min(u, 678.5714285714286)
-    x1 = 0.0499995 * (1.0 + math.cos(u * 0.004629715489500748))
+    x1 = 0.0499995 * (1.0 + math.cos(u * (math.pi / 678.5714285714286)))
     return 1e-06 + x1
 
 

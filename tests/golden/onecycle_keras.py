@@ -8,6 +8,8 @@ resolved for 1000 steps; after the last step the end value holds.
 Use keras.optimizers.Adam(learning_rate=Schedule()).
 """
 
+import math
+
 import keras
 from keras import ops
 
@@ -16,15 +18,15 @@ def _onecycle(u):
     # onecycle phase 1: cosine(0.004→0.1)
     u = ops.minimum(u, 299)
     uf = ops.cast(u, "float32")
-    return 0.004 + (0.048 * (1.0 - ops.cos(uf * 0.010506998841437435)))
+    return 0.004 + (0.048 * (1.0 - ops.cos(uf * (math.pi / 299.0))))
 
 
 def _onecycle_2(u):
     # onecycle phase 2: cosine(0.1→4e-07)
     u = ops.minimum(u, 700)
     uf = ops.cast(u, "float32")
-    x1 = 1.0 + ops.cos(uf * 0.0044879895051282755)
-    return 4e-07 + (0.049999800000000004 * x1)
+    x1 = ((0.1 - 4e-07) / 2.0) * (1.0 + ops.cos(uf * (math.pi / 700.0)))
+    return 4e-07 + x1
 
 
 def _phases(u):
@@ -34,7 +36,7 @@ def _phases(u):
     return ops.where(u < 299, v0, v1)
 
 
-@keras.saving.register_keras_serializable(package="lrdsl", name="Schedule_108491b17391")
+@keras.saving.register_keras_serializable(package="lrdsl", name="Schedule_16026c04bda0")
 class Schedule(keras.optimizers.schedules.LearningRateSchedule):
     """A Keras 3 schedule built only from ``keras.ops``: it runs on every backend."""
 

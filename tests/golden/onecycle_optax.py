@@ -8,6 +8,8 @@ resolved for 1000 steps; after the last step the end value holds.
 Pass it as the learning rate: optax.adam(schedule); Optax calls it with its step count.
 """
 
+import math
+
 import jax.numpy as jnp
 
 
@@ -15,15 +17,15 @@ def _onecycle(u):
     # onecycle phase 1: cosine(0.004→0.1)
     u = jnp.minimum(u, 299)
     uf = u.astype(jnp.float32)
-    return 0.004 + (0.048 * (1.0 - jnp.cos(uf * 0.010506998841437435)))
+    return 0.004 + (0.048 * (1.0 - jnp.cos(uf * (math.pi / 299.0))))
 
 
 def _onecycle_2(u):
     # onecycle phase 2: cosine(0.1→4e-07)
     u = jnp.minimum(u, 700)
     uf = u.astype(jnp.float32)
-    x1 = 1.0 + jnp.cos(uf * 0.0044879895051282755)
-    return 4e-07 + (0.049999800000000004 * x1)
+    x1 = ((0.1 - 4e-07) / 2.0) * (1.0 + jnp.cos(uf * (math.pi / 700.0)))
+    return 4e-07 + x1
 
 
 def _phases(u):

@@ -16,14 +16,14 @@ from paddle.optimizer.lr import LRScheduler
 def _onecycle(u):
     # onecycle phase 1: cosine(0.004→0.1)
     u = min(u, 299)
-    return 0.004 + (0.048 * (1.0 - math.cos(u * 0.010506998841437435)))
+    return 0.004 + (0.048 * (1.0 - math.cos(u * (math.pi / 299.0))))
 
 
 def _onecycle_2(u):
     # onecycle phase 2: cosine(0.1→4e-07)
     u = min(u, 700)
-    x1 = 1.0 + math.cos(u * 0.0044879895051282755)
-    return 4e-07 + (0.049999800000000004 * x1)
+    x1 = ((0.1 - 4e-07) / 2.0) * (1.0 + math.cos(u * (math.pi / 700.0)))
+    return 4e-07 + x1
 
 
 def _phases(u):
