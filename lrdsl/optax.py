@@ -25,6 +25,9 @@ def schedule(
     params: Mapping[str, float] | None = None,
 ) -> Callable[[Any], Any]:
     """``count → learning rate``, for ``optax.adam(lrdsl.optax.schedule("…", 10_000))``."""
+    from lrdsl.api import lower
+
+    lower(text, total_steps, steps_per_epoch, params)  # every parameter bound, the schedule's own errors first
     module = load_generated(text, "optax", total_steps, steps_per_epoch, params)
     if hasattr(module, "make_schedule"):
         return module.make_schedule()  # type: ignore[no-any-return]
