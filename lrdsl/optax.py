@@ -20,15 +20,19 @@ from lrdsl.runtime import load_generated
 
 def schedule(
     text: str | Schedule,
-    total_steps: int | None = None,
+    total_steps: int | str | None = None,
     steps_per_epoch: float | None = None,
     params: Mapping[str, float] | None = None,
 ) -> Callable[[Any], Any]:
-    """``count → learning rate``, for ``optax.adam(lrdsl.optax.schedule("…", 10_000))``."""
+    """``count → learning rate``, for ``optax.adam(lrdsl.optax.schedule("…", 10_000))``.
+
+    ``total_steps`` is a whole number of steps or a duration in any unit (``"90ep"``).
+    """
     from lrdsl.api import lower
 
-    lower(text, total_steps, steps_per_epoch, params)  # every parameter bound, the schedule's own errors first
-    module = load_generated(text, "optax", total_steps, steps_per_epoch, params)
+    plan = lower(text, total_steps, steps_per_epoch, params)  # every parameter bound, the schedule's errors first
+    total = plan.total if isinstance(total_steps, str) else total_steps  # "90ep" → its steps
+    module = load_generated(text, "optax", total, steps_per_epoch, params)
     if hasattr(module, "make_schedule"):
         return module.make_schedule()  # type: ignore[no-any-return]
     return module.schedule  # type: ignore[no-any-return]
@@ -38,7 +42,7 @@ def inject(
     factory: Callable[..., Any],
     /,
     *,
-    total_steps: int | None = None,
+    total_steps: int | str | None = None,
     steps_per_epoch: float | None = None,
     params: Mapping[str, float] | None = None,
     static_args: str | Iterable[str] = (),

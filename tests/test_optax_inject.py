@@ -194,3 +194,15 @@ def test_plan_of_an_expression_is_what_the_optimizer_steps_through() -> None:
     np.testing.assert_array_equal(plan.values, lrdsl.evaluate(LR, TOTAL, SPE, params={"peak": PEAK}))
     assert plan.phases[0].label.startswith("warmup") and plan.phases[0].end == SPE
     assert not plan.values.flags.writeable
+
+
+def test_the_total_may_be_a_duration() -> None:
+    jnp, optax = need("jax.numpy"), need("optax")
+    import lrdsl.optax
+
+    tx = lrdsl.optax.inject(optax.sgd, learning_rate="cosine(0.1→0)", total_steps="3ep", steps_per_epoch=10)
+    state, seen = tx.init(jnp.zeros(())), []
+    for _ in range(30):
+        updates, state = tx.update(jnp.ones(()), state)
+        seen.append(-float(updates))
+    _close(seen, lrdsl.evaluate("cosine(0.1→0)", "3ep", 10))
