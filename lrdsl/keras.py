@@ -8,7 +8,11 @@ schedules never share a registration. In a fresh process, ``from lrdsl.keras imp
 Schedule`` (or ``import lrdsl.keras`` after ``import keras``) registers the class before
 ``keras.models.load_model``.
 
-Keras is imported only when the class is first needed, so that ``import lrdsl.keras`` stays
+``lrdsl.keras.callback`` is the epoch-level alternative: a ``keras.callbacks.LearningRateScheduler``
+that sets the learning rate at each epoch's start to the schedule's value at that epoch's first
+step (``docs/integrations.md``).
+
+Keras is imported only when a class is first needed, so that ``import lrdsl.keras`` stays
 free of frameworks.
 """
 
@@ -21,6 +25,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from lrdsl.ast import Schedule as _Tree
 from lrdsl.errors import LrdslError
@@ -136,13 +141,12 @@ def callback_class() -> type:
             self.params_bound = {name: float(value) for name, value in (params or {}).items()}
             self.asked = (steps_per_epoch, total_epochs, total_steps)
             self.lowered: Any = None
-            if steps_per_epoch is not None and (total_steps is not None or total_epochs is not None):
-                self.resolve()
-            elif steps_per_epoch is not None and total_steps is None and total_epochs is None:
-                try:  # a schedule with its own explicit duration needs nothing from model.fit
+            if steps_per_epoch is not None:  # resolved now when the arguments suffice, else at model.fit
+                try:
                     self.resolve()
                 except LrdslError:
-                    self.lowered = None
+                    if total_steps is not None or total_epochs is not None:
+                        raise
 
         def resolve(self, fit_steps: int | None = None, fit_epochs: int | None = None) -> Any:
             """The schedule lowered for the run, from the arguments and then from ``model.fit``'s."""
@@ -166,7 +170,7 @@ def callback_class() -> type:
 
         def first_step(self, epoch: int) -> int:
             """``⌈epoch · steps_per_epoch⌉``: the first whole step of ``epoch``."""
-            return math.ceil(epoch * float(self.lowered.steps_per_epoch))
+            return _whole(epoch * float(self.lowered.steps_per_epoch))
 
         def learning_rate(self, epoch: int, lr: float | None = None) -> float:
             """``lr(⌈epoch · steps_per_epoch⌉)``: Keras's ``schedule(epoch, lr)`` (the current ``lr`` is unused)."""
@@ -183,9 +187,10 @@ def callback_class() -> type:
             low = self.lowered
             curve = plan_of(low.text, low.total, low.steps_per_epoch, self.params_bound)
             steps = np.arange(low.total, dtype=np.float64)
-            epochs = np.floor(steps / low.steps_per_epoch)  # the epoch e with ⌈e·spe⌉ ≤ t < ⌈(e+1)·spe⌉
-            epochs -= np.ceil(epochs * low.steps_per_epoch) > steps  # guard against rounding in t/spe
-            values = curve.values[np.ceil(epochs * low.steps_per_epoch).astype(np.int64)]
+            epochs = np.floor(steps / low.steps_per_epoch)  # the epoch e with s_e ≤ t < s_(e+1)
+            epochs += _whole_array((epochs + 1) * low.steps_per_epoch) <= steps  # rounding in t / spe
+            epochs -= _whole_array(epochs * low.steps_per_epoch) > steps
+            values = curve.values[_whole_array(epochs * low.steps_per_epoch)]
             values.setflags(write=False)
             return Plan(curve.expr, curve.total_steps, curve.steps_per_epoch, values, curve.phases)
 
@@ -194,8 +199,13 @@ def callback_class() -> type:
 
 
 def _whole(value: float) -> int:
-    """``value`` as an int when it is whole (totals and steps), else rounded up."""
+    """``⌈value⌉``, reading a value within 1e-9 above a whole number as that number (``3 · 0.1 · 10``)."""
     return math.ceil(value - 1e-9)
+
+
+def _whole_array(values: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
+    """:func:`_whole` of each value."""
+    return np.ceil(values - 1e-9).astype(np.int64)
 
 
 def __getattr__(name: str) -> Any:
