@@ -8,18 +8,28 @@ schedules never share a registration. In a fresh process, ``from lrdsl.keras imp
 Schedule`` (or ``import lrdsl.keras`` after ``import keras``) registers the class before
 ``keras.models.load_model``.
 
-Keras is imported only when the class is first needed, so that ``import lrdsl.keras`` stays
+``lrdsl.keras.callback`` is the epoch-level alternative: a ``keras.callbacks.LearningRateScheduler``
+that sets the learning rate at each epoch's start to the schedule's value at that epoch's first
+step (``docs/integrations.md``).
+
+Keras is imported only when a class is first needed, so that ``import lrdsl.keras`` stays
 free of frameworks.
 """
 
 from __future__ import annotations
 
 import functools
+import math
 import sys
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from lrdsl.ast import Schedule as _Tree
+from lrdsl.errors import LrdslError
+from lrdsl.plan import Plan
 
 
 def schedule(
@@ -65,6 +75,12 @@ def schedule_class() -> type:
         def __call__(self, step: Any) -> Any:
             return self._compiled(step)
 
+        def plan(self) -> Plan:
+            """The planned curve and phase table of this schedule (:func:`lrdsl.plan.plan_of`)."""
+            from lrdsl.plan import plan_of
+
+            return plan_of(self.schedule, self.total_steps, self.steps_per_epoch, self.params)
+
         def get_config(self) -> dict[str, Any]:
             return {
                 "schedule": self.schedule,
@@ -77,10 +93,127 @@ def schedule_class() -> type:
     return Schedule
 
 
+def callback(
+    text: str | _Tree,
+    steps_per_epoch: float | None = None,
+    total_epochs: float | None = None,
+    total_steps: int | str | None = None,
+    params: Mapping[str, float] | None = None,
+    verbose: int = 0,
+) -> Any:
+    """A ``keras.callbacks.LearningRateScheduler`` setting the learning rate once per epoch.
+
+    At the start of epoch ``e`` (counted from 0, as Keras counts) the optimizer's learning rate
+    becomes ``lr(s_e)``, the schedule's value at the first step of that epoch,
+    ``s_e = ⌈e · steps_per_epoch⌉``, and it holds for the whole epoch: the step-level curve
+    sampled at each epoch's start. With ``steps_per_epoch=1`` a step is an epoch, so a schedule
+    written in plain numbers counts epochs.
+
+    The run lasts ``total_steps``, else ``total_epochs · steps_per_epoch``, else the ``epochs``
+    given to ``model.fit`` times steps per epoch. A missing ``steps_per_epoch`` is the number of
+    batches ``model.fit`` reports for an epoch. Both are read when training begins.
+    """
+    return callback_class()(text, steps_per_epoch, total_epochs, total_steps, params, verbose)
+
+
+@functools.cache
+def callback_class() -> type:
+    """``lrdsl.keras.Callback``, a ``LearningRateScheduler`` (defined, and Keras imported, on first use)."""
+    import keras
+
+    from lrdsl.api import as_schedule, lower
+    from lrdsl.interpreter import evaluate_ir
+
+    class Callback(keras.callbacks.LearningRateScheduler):  # type: ignore[misc]
+        """Keras's epoch-level scheduler, its ``schedule(epoch, lr)`` read off a schedule string."""
+
+        def __init__(
+            self,
+            text: str | _Tree,
+            steps_per_epoch: float | None = None,
+            total_epochs: float | None = None,
+            total_steps: int | str | None = None,
+            params: Mapping[str, float] | None = None,
+            verbose: int = 0,
+        ) -> None:
+            super().__init__(self.learning_rate, verbose=verbose)
+            self.tree = as_schedule(text)
+            self.params_bound = {name: float(value) for name, value in (params or {}).items()}
+            self.asked = (steps_per_epoch, total_epochs, total_steps)
+            self.lowered: Any = None
+            if steps_per_epoch is not None:  # resolved now when the arguments suffice, else at model.fit
+                try:
+                    self.resolve()
+                except LrdslError:
+                    if total_steps is not None or total_epochs is not None:
+                        raise
+
+        def resolve(self, fit_steps: int | None = None, fit_epochs: int | None = None) -> Any:
+            """The schedule lowered for the run, from the arguments and then from ``model.fit``'s."""
+            spe, epochs, total = self.asked
+            spe = spe if spe is not None else fit_steps
+            if spe is None:
+                raise LrdslError(
+                    "lrdsl.keras.callback needs steps_per_epoch: model.fit does not know how many batches an epoch has",
+                    hint="pass steps_per_epoch=… (the number of batches in an epoch)",
+                )
+            epochs = epochs if epochs is not None else fit_epochs
+            if total is None and epochs is not None:
+                total = _whole(float(epochs) * float(spe))
+            self.lowered = lower(self.tree, total, spe, self.params_bound)
+            return self.lowered
+
+        def on_train_begin(self, logs: Mapping[str, Any] | None = None) -> None:
+            fit = self.params or {}
+            self.resolve(fit.get("steps"), fit.get("epochs"))
+            super().on_train_begin(logs)
+
+        def first_step(self, epoch: int) -> int:
+            """``⌈epoch · steps_per_epoch⌉``: the first whole step of ``epoch``."""
+            return _whole(epoch * float(self.lowered.steps_per_epoch))
+
+        def learning_rate(self, epoch: int, lr: float | None = None) -> float:
+            """``lr(⌈epoch · steps_per_epoch⌉)``: Keras's ``schedule(epoch, lr)`` (the current ``lr`` is unused)."""
+            if self.lowered is None:
+                self.resolve()
+            return float(evaluate_ir(self.lowered.ir, [self.first_step(epoch)])[0])
+
+        def plan(self) -> Plan:
+            """The steps this callback plans: each step holds the value set at its epoch's start."""
+            from lrdsl.plan import Plan, plan_of
+
+            if self.lowered is None:
+                self.resolve()
+            low = self.lowered
+            curve = plan_of(low.text, low.total, low.steps_per_epoch, self.params_bound)
+            steps = np.arange(low.total, dtype=np.float64)
+            epochs = np.floor(steps / low.steps_per_epoch)  # the epoch e with s_e ≤ t < s_(e+1)
+            epochs += _whole_array((epochs + 1) * low.steps_per_epoch) <= steps  # rounding in t / spe
+            epochs -= _whole_array(epochs * low.steps_per_epoch) > steps
+            values = curve.values[_whole_array(epochs * low.steps_per_epoch)]
+            values.setflags(write=False)
+            return Plan(curve.expr, curve.total_steps, curve.steps_per_epoch, values, curve.phases)
+
+    Callback.__module__, Callback.__qualname__ = __name__, "Callback"
+    return Callback
+
+
+def _whole(value: float) -> int:
+    """``⌈value⌉``, reading a value within 1e-9 above a whole number as that number (``3 · 0.1 · 10``)."""
+    return math.ceil(value - 1e-9)
+
+
+def _whole_array(values: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
+    """:func:`_whole` of each value."""
+    return np.ceil(values - 1e-9).astype(np.int64)
+
+
 def __getattr__(name: str) -> Any:
-    """``lrdsl.keras.Schedule``: the registered class (importing Keras)."""
+    """``lrdsl.keras.Schedule`` (the registered class) and ``lrdsl.keras.Callback`` (importing Keras)."""
     if name == "Schedule":
         return schedule_class()
+    if name == "Callback":
+        return callback_class()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -1,22 +1,95 @@
-"""``lrdsl.optax.schedule``: an Optax schedule (a jit-safe function of the step count)."""
+"""``lrdsl.optax``: Optax schedules and optimizers whose hyper-parameters follow schedule strings.
+
+``schedule(text, total_steps)`` is a jit-safe function of Optax's step count. ``inject(optax.adamw,
+learning_rate="…", weight_decay="…", total_steps=…)`` is ``optax.inject_hyperparams(optax.adamw)``
+called with one schedule per string: the value each update uses is kept in
+``state.hyperparams[name]``, a float array that can be read inside and outside ``jax.jit``.
+
+Optax and JAX are imported only by the functions that need them.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from lrdsl.ast import Schedule
+from lrdsl.ast import Node, Param, Schedule
+from lrdsl.errors import LrdslError
 from lrdsl.runtime import load_generated
 
 
 def schedule(
     text: str | Schedule,
-    total_steps: int | None = None,
+    total_steps: int | str | None = None,
     steps_per_epoch: float | None = None,
     params: Mapping[str, float] | None = None,
 ) -> Callable[[Any], Any]:
-    """``count → learning rate``, for ``optax.adam(lrdsl.optax.schedule("…", 10_000))``."""
-    module = load_generated(text, "optax", total_steps, steps_per_epoch, params)
+    """``count → learning rate``, for ``optax.adam(lrdsl.optax.schedule("…", 10_000))``.
+
+    ``total_steps`` is a whole number of steps or a duration in any unit (``"90ep"``).
+    """
+    from lrdsl.api import lower
+
+    plan = lower(text, total_steps, steps_per_epoch, params)  # every parameter bound, the schedule's errors first
+    total = plan.total if isinstance(total_steps, str) else total_steps  # "90ep" → its steps
+    module = load_generated(text, "optax", total, steps_per_epoch, params)
     if hasattr(module, "make_schedule"):
         return module.make_schedule()  # type: ignore[no-any-return]
     return module.schedule  # type: ignore[no-any-return]
+
+
+def inject(
+    factory: Callable[..., Any],
+    /,
+    *,
+    total_steps: int | str | None = None,
+    steps_per_epoch: float | None = None,
+    params: Mapping[str, float] | None = None,
+    static_args: str | Iterable[str] = (),
+    hyperparam_dtype: Any = None,
+    **hyperparams: Any,
+) -> Any:
+    """``optax.inject_hyperparams(factory)(**hyperparams)``, each string turned into a schedule.
+
+    A hyper-parameter given as schedule text (or a parsed :class:`lrdsl.Schedule`) becomes
+    ``schedule(text, total_steps, steps_per_epoch, params)``: the ``n``-th update (``count = n``,
+    counted from 0) uses ``lr(n)``, the interpreter's value in float32. Numbers, arrays, Optax
+    schedules and every other argument pass through unchanged, as do the arguments named in
+    ``static_args`` (strings included). ``params`` is one mapping for every expression: each
+    expression is given the parameters it names.
+
+    After an update, ``state.hyperparams[name]`` holds the value that update used (Optax's
+    ``inject_hyperparams`` contract; after ``init`` it holds the value at count 0).
+    """
+    import optax  # type: ignore[import-untyped]
+
+    from lrdsl.api import as_schedule
+
+    static = {static_args} if isinstance(static_args, str) else set(static_args)
+    bound = dict(params or {})
+    trees = {k: as_schedule(v) for k, v in hyperparams.items() if k not in static and isinstance(v, (str, Schedule))}
+    names = {k: _param_names(tree) for k, tree in trees.items()}
+    unused = sorted(set(bound).difference(*names.values()))
+    if unused:
+        raise LrdslError(
+            f"unused parameter{'s' if len(unused) > 1 else ''}: " + ", ".join(f"${u}" for u in unused),
+            hint="remove it or use it in one of the expressions",
+        )
+    built = {
+        k: schedule(trees[k], total_steps, steps_per_epoch, {p: bound[p] for p in names[k] if p in bound})
+        if k in trees
+        else value
+        for k, value in hyperparams.items()
+    }
+    return optax.inject_hyperparams(factory, static_args=static, hyperparam_dtype=hyperparam_dtype)(**built)
+
+
+def _param_names(node: Any) -> set[str]:
+    """The names of the ``$parameters`` a syntax tree mentions."""
+    if isinstance(node, Param):
+        return {node.name}
+    if isinstance(node, Node):
+        return _param_names(list(node.__dict__.values()))
+    if isinstance(node, (list, tuple)):
+        return set().union(*(_param_names(x) for x in node))
+    return set()
