@@ -203,8 +203,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="table (default): a summary, 12 significant digits; csv, json, npy: every step, every digit",
     )
     p.add_argument("-o", "--output", default=None, help="write to this file instead of stdout")
-    p = sub.add_parser("check", help="validate and print the canonical form")
-    _common(p, steps=False)
+    p = sub.add_parser(
+        "check",
+        help="validate, print the canonical form and warn of likely mistakes",
+        description="Validate a schedule and print its canonical form; likely mistakes are printed as "
+        "warnings on stderr (exit 0). With the run's numbers (--steps, --steps-per-epoch, …) the schedule "
+        "is also resolved for that run, and the warnings that need its layout are checked too.",
+    )
+    _common(p)
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 2)")
     p = sub.add_parser("fmt", help="print the canonical form")
     _common(p, steps=False)
     p = sub.add_parser("explain", help="show the resolved phases")
@@ -321,7 +328,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         return 0
     text = _read(args.expr)
     schedule = as_schedule(text)
-    if args.command in ("check", "fmt"):
+    if args.command == "check":
+        return _check(args, schedule)
+    if args.command == "fmt":
         print(str(schedule))
         return 0
     if args.command == "gen":
@@ -342,6 +351,23 @@ def _dispatch(args: argparse.Namespace) -> int:
             print(render(phases(plan.ir, plan.total), plan.total, plan.steps_per_epoch, plan.text))
         return 0
     return _eval(args, plan, text)
+
+
+def _check(args: argparse.Namespace, schedule: Any) -> int:
+    """``lrdsl check``: the canonical form on stdout, warnings on stderr; ``--strict``: warnings are errors."""
+    from lrdsl.linting import Severity, lint
+
+    found = lint(schedule, args.steps, args.steps_per_epoch, None, _params(args.set), *_rates(args))
+    severity: Severity = "error" if args.strict else "warning"
+    for diagnostic in found:
+        print(diagnostic.render(severity), file=sys.stderr)
+    if found and args.strict:
+        print(
+            f"lrdsl: {len(found)} warning{'s' if len(found) > 1 else ''} treated as errors (--strict)", file=sys.stderr
+        )
+        return 2
+    print(str(schedule))
+    return 0
 
 
 def _write_text(text: str, output: str | None) -> None:
