@@ -219,10 +219,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--compact", action="store_true", help="one line per phase and the boundary steps")
     p = sub.add_parser("plot", help="draw schedules (to a .png/.svg file, or the terminal)")
     p.add_argument("expr", nargs="+", help="one or more schedules ('-' for stdin, @FILE)")
-    p.add_argument("--steps", type=_whole_arg, default=None, metavar="N", help="total steps of the run (5000, 5e3)")
+    p.add_argument(
+        "--steps", type=_total_arg, default=None, metavar="N", help="total of the run: 5000, 5e3, 90ep, 300Btok, 100k"
+    )
     p.add_argument(
         "--steps-per-epoch", type=_number_arg, default=None, metavar="K", help="steps in one epoch (for 'ep')"
     )
+    p.add_argument("--tokens-per-step", type=_rate_arg, default=None, help="tokens in one step (for 'tok')")
+    p.add_argument("--samples-per-step", type=_rate_arg, default=None, help="samples in one step (for 'sa')")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="bind a $parameter")
     p.add_argument("-o", "--output", default=None, help="a .png or .svg file (default: plot in the terminal)")
     p.add_argument("--log", action="store_true", help="logarithmic learning-rate axis")
@@ -317,7 +321,16 @@ def _dispatch(args: argparse.Namespace) -> int:
         texts, params, size = [_read(e) for e in args.expr], _params(args.set), _size(args.size)
         try:
             out = plot_command(
-                texts, args.steps, args.steps_per_epoch, params, args.output, args.log, args.x, args.label, size
+                texts,
+                args.steps,
+                args.steps_per_epoch,
+                params,
+                args.output,
+                args.log,
+                args.x,
+                args.label,
+                size,
+                *_rates(args),
             )
         except OSError as exc:
             if args.output is None:
