@@ -105,14 +105,14 @@ def lint(
 
 @dataclass(frozen=True)
 class Placed:
-    """A phase (a shape or composite call) and where the run puts it.
+    """A phase (a shape or composite call, or a restart with a known length) and where the run puts it.
 
     ``before``: the phases before it on its clock (the sequence items it follows, at every level);
     ``item``: the innermost sequence item that holds it (what an offset would apply to);
     ``clocked``: under ``* offset(n)``. The numbers are ``None`` when the layout is not known:
     ``start`` (steps from its clock's start to its local 0), ``begin`` (the global step of its
     local 0), ``length`` (the steps it is laid out on, when explicit) and ``room`` (how many of
-    them run).
+    them run). ``node`` is what a warning points at: the call, or ``X * restart(…)`` for a restart.
     """
 
     call: A.Call
@@ -123,6 +123,7 @@ class Placed:
     begin: float | None = None
     length: float | None = None
     room: float | None = None
+    node: A.Node | None = None
 
 
 @dataclass
@@ -216,6 +217,8 @@ class _Layout:
             return
         mod = _is_modifier(node)
         if mod is not None and isinstance(node, A.BinOp):
+            if mod.name in ("restart", "repeat") and explicit:  # cycles=n of a known first cycle
+                self.out.append(Placed(mod, (), None, True, at.start, at.begin, d, at.room, node))
             self._modifier(node.left, mod, d, at)
         elif isinstance(node, A.Seq):
             self._seq(node, d, at)
@@ -471,7 +474,7 @@ def check_cut_phase(run: Run) -> Iterator[Diagnostic]:
         d, room, begin = placed.length, placed.room, placed.begin
         if d is None or room is None or begin is None or room >= d or placed.call.name in LOSSLESS:
             continue
-        call = placed.call
+        call = placed.node or placed.call
         stop = format_number(begin + max(room, 0.0))
         if room <= 0:
             yield run.warn(

@@ -95,7 +95,7 @@ CLEAN: list[tuple[str, dict[str, Any]]] = [
     ("linear(1→0, 100) * offset(10) * quantize(5)", {}),  # modifiers in a row
     ("const(0.1, 1000) >> cosine(0.1→0)", {"total_steps": 800}),  # a cut constant loses nothing
     ("linear(0→1, 100) >> cosine(1→0, 1000)", {"total_steps": 1100}),
-    ("cosine(1→0, 100) * restart(cycles=3)", {"total_steps": 250}),  # the last cycle is cut by design
+    ("cosine(1→0, 100) * restart()", {"total_steps": 250}),  # without cycles=, the last cycle is cut by design
 ]
 
 
@@ -222,3 +222,23 @@ def test_every_warning_has_a_snapshot() -> None:
     assert not missing, "add a snapshot to WARNINGS for:\n" + "\n".join(missing)
     codes = {d.code for text, kwargs, _ in WARNINGS for d in lrdsl.lint(text, **kwargs)}
     assert codes == set(CHECKS)
+
+
+@pytest.mark.parametrize(
+    ("text", "total", "first_line"),
+    [
+        (
+            "const(1, 100) >> cosine(1→0, 50) * repeat(3)",
+            200,
+            "1:18: cosine(1→0, 50) * repeat(3) is cut after 100 of its 150",
+        ),
+        ("cosine(1→0, 100) * offset(20)", 50, "1:1: cosine(1→0, 100) is cut after 70 of its 100"),  # 20 skipped, 50 run
+        ("linear(0→1, 60%) >> cosine(1→0, 60%)", 1000, "1:21: cosine(1→0, 60%) is cut after 400 of its 600"),
+        ("warmup(linear, 100ep) >> cosine(1→0)", 1000, "1:1: warmup(linear, 100ep) is cut after 1000 of its 4000"),
+    ],
+)
+def test_cut_phases_in_every_layout(text: str, total: int, first_line: str) -> None:
+    (found,) = lrdsl.lint(text, total, 40)
+    assert f"{found.line}:{found.column}: {found.message}".startswith(first_line)
+    lr = lrdsl.evaluate(text, total, 40)
+    assert lr.size == total  # the run is as long as the total: the phase is cut, not the run stretched
