@@ -242,3 +242,10 @@ def test_cut_phases_in_every_layout(text: str, total: int, first_line: str) -> N
     assert f"{found.line}:{found.column}: {found.message}".startswith(first_line)
     lr = lrdsl.evaluate(text, total, 40)
     assert lr.size == total  # the run is as long as the total: the phase is cut, not the run stretched
+
+
+def test_lint_and_diagnostic_are_public_names() -> None:
+    import lrdsl.linting
+
+    assert {"lint", "Diagnostic"} <= set(lrdsl.__all__)
+    assert lrdsl.lint is lrdsl.linting.lint and lrdsl.Diagnostic is lrdsl.linting.Diagnostic
