@@ -27,11 +27,13 @@ if TYPE_CHECKING:
         from_timm,
         from_torch,
     )
+    from lrdsl.linting import Diagnostic, lint
     from lrdsl.parser import parse
     from lrdsl.plotting import plot
 
 __all__ = [
     "BoundSchedule",
+    "Diagnostic",
     "LrdslError",
     "Schedule",
     "ScheduleField",
@@ -48,6 +50,7 @@ __all__ = [
     "from_timm",
     "from_torch",
     "generate",
+    "lint",
     "lower",
     "parse",
     "plot",
@@ -65,6 +68,8 @@ _HOME = {
     "compare": "comparison",
     "fit": "fitting",
     "ScheduleField": "field",
+    "lint": "linting",
+    "Diagnostic": "linting",
     "parse": "parser",
     "from_torch": "importers",
     "from_keras": "importers",

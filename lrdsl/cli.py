@@ -203,8 +203,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="table (default): a summary, 12 significant digits; csv, json, npy: every step, every digit",
     )
     p.add_argument("-o", "--output", default=None, help="write to this file instead of stdout")
-    p = sub.add_parser("check", help="validate and print the canonical form")
-    _common(p, steps=False)
+    p = sub.add_parser(
+        "check",
+        help="validate, print the canonical form and warn of likely mistakes",
+        description="Validate a schedule and print its canonical form; likely mistakes are printed as "
+        "warnings on stderr (exit 0). With the run's numbers (--steps, --steps-per-epoch, …) the schedule "
+        "is also resolved for that run, and the warnings that need its layout are checked too.",
+    )
+    _common(p)
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 2)")
     p = sub.add_parser("fmt", help="print the canonical form")
     _common(p, steps=False)
     p = sub.add_parser("explain", help="show the resolved phases")
@@ -212,10 +219,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--compact", action="store_true", help="one line per phase and the boundary steps")
     p = sub.add_parser("plot", help="draw schedules (to a .png/.svg file, or the terminal)")
     p.add_argument("expr", nargs="+", help="one or more schedules ('-' for stdin, @FILE)")
-    p.add_argument("--steps", type=_whole_arg, default=None, metavar="N", help="total steps of the run (5000, 5e3)")
+    p.add_argument(
+        "--steps", type=_total_arg, default=None, metavar="N", help="total of the run: 5000, 5e3, 90ep, 300Btok, 100k"
+    )
     p.add_argument(
         "--steps-per-epoch", type=_number_arg, default=None, metavar="K", help="steps in one epoch (for 'ep')"
     )
+    p.add_argument("--tokens-per-step", type=_rate_arg, default=None, help="tokens in one step (for 'tok')")
+    p.add_argument("--samples-per-step", type=_rate_arg, default=None, help="samples in one step (for 'sa')")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="bind a $parameter")
     p.add_argument("-o", "--output", default=None, help="a .png or .svg file (default: plot in the terminal)")
     p.add_argument("--log", action="store_true", help="logarithmic learning-rate axis")
@@ -310,7 +321,16 @@ def _dispatch(args: argparse.Namespace) -> int:
         texts, params, size = [_read(e) for e in args.expr], _params(args.set), _size(args.size)
         try:
             out = plot_command(
-                texts, args.steps, args.steps_per_epoch, params, args.output, args.log, args.x, args.label, size
+                texts,
+                args.steps,
+                args.steps_per_epoch,
+                params,
+                args.output,
+                args.log,
+                args.x,
+                args.label,
+                size,
+                *_rates(args),
             )
         except OSError as exc:
             if args.output is None:
@@ -321,7 +341,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         return 0
     text = _read(args.expr)
     schedule = as_schedule(text)
-    if args.command in ("check", "fmt"):
+    if args.command == "check":
+        return _check(args, schedule)
+    if args.command == "fmt":
         print(str(schedule))
         return 0
     if args.command == "gen":
@@ -342,6 +364,23 @@ def _dispatch(args: argparse.Namespace) -> int:
             print(render(phases(plan.ir, plan.total), plan.total, plan.steps_per_epoch, plan.text))
         return 0
     return _eval(args, plan, text)
+
+
+def _check(args: argparse.Namespace, schedule: Any) -> int:
+    """``lrdsl check``: the canonical form on stdout, warnings on stderr; ``--strict``: warnings are errors."""
+    from lrdsl.linting import Severity, lint
+
+    found = lint(schedule, args.steps, args.steps_per_epoch, None, _params(args.set), *_rates(args))
+    severity: Severity = "error" if args.strict else "warning"
+    for diagnostic in found:
+        print(diagnostic.render(severity), file=sys.stderr)
+    if found and args.strict:
+        print(
+            f"lrdsl: {len(found)} warning{'s' if len(found) > 1 else ''} treated as errors (--strict)", file=sys.stderr
+        )
+        return 2
+    print(str(schedule))
+    return 0
 
 
 def _write_text(text: str, output: str | None) -> None:

@@ -63,41 +63,59 @@ class LrdslError(ValueError):
     @property
     def line(self) -> int | None:
         """1-based line of the span start."""
-        if self.span is None or self.source is None:
-            return None
-        return self.source.count("\n", 0, self.span.start) + 1
+        return line_of(self.source, self.span)
 
     @property
     def column(self) -> int | None:
         """1-based column of the span start."""
-        if self.span is None or self.source is None:
-            return None
-        return self.span.start - (self.source.rfind("\n", 0, self.span.start) + 1) + 1
+        return column_of(self.source, self.span)
 
     def render(self) -> str:
         """``line:col: message``, the source line, a caret line and the hint."""
-        parts: list[str] = []
-        if self.span is not None and self.source is not None:
-            start = min(self.span.start, len(self.source))
-            line_start = self.source.rfind("\n", 0, start) + 1
-            line_end = self.source.find("\n", start)
-            if line_end < 0:
-                line_end = len(self.source)
-            text = self.source[line_start:line_end]
-            end = min(max(self.span.end, start + 1), line_end if line_end > start else start + 1)
-            col = start - line_start
-            shown, offset = _window(text, col)
-            cells = _cells(shown)
-            before = sum(width for _, width in cells[: col - offset])
-            under = sum(width for _, width in cells[col - offset : end - line_start - offset])
-            parts.append(f"{self.line}:{self.column}: error: {self.message}")
-            parts.append("  " + "".join(cell for cell, _ in cells))
-            parts.append("  " + " " * before + "^" * max(1, under))
-        else:
-            parts.append(f"error: {self.message}")
-        if self.hint:
-            parts.append(f"hint: {self.hint}")
-        return "\n".join(parts)
+        return render(self.message, self.span, self.source, self.hint)
+
+
+def line_of(source: str | None, span: Span | None) -> int | None:
+    """1-based line of the start of ``span`` in ``source`` (``None`` without both)."""
+    if span is None or source is None:
+        return None
+    return source.count("\n", 0, span.start) + 1
+
+
+def column_of(source: str | None, span: Span | None) -> int | None:
+    """1-based column (in characters) of the start of ``span`` in ``source`` (``None`` without both)."""
+    if span is None or source is None:
+        return None
+    return span.start - (source.rfind("\n", 0, span.start) + 1) + 1
+
+
+def render(message: str, span: Span | None, source: str | None, hint: str | None, severity: str = "error") -> str:
+    """A diagnostic as shown to a user: ``line:col: severity: message``, the source line, a caret, the hint.
+
+    The one renderer of errors (:class:`LrdslError`) and warnings (:mod:`lrdsl.lint`).
+    """
+    parts: list[str] = []
+    if span is not None and source is not None:
+        start = min(span.start, len(source))
+        line_start = source.rfind("\n", 0, start) + 1
+        line_end = source.find("\n", start)
+        if line_end < 0:
+            line_end = len(source)
+        text = source[line_start:line_end]
+        end = min(max(span.end, start + 1), line_end if line_end > start else start + 1)
+        col = start - line_start
+        shown, offset = _window(text, col)
+        cells = _cells(shown)
+        before = sum(width for _, width in cells[: col - offset])
+        under = sum(width for _, width in cells[col - offset : end - line_start - offset])
+        parts.append(f"{line_of(source, span)}:{column_of(source, span)}: {severity}: {message}")
+        parts.append("  " + "".join(cell for cell, _ in cells))
+        parts.append("  " + " " * before + "^" * max(1, under))
+    else:
+        parts.append(f"{severity}: {message}")
+    if hint:
+        parts.append(f"hint: {hint}")
+    return "\n".join(parts)
 
 
 def _window(text: str, col: int, width: int = 100) -> tuple[str, int]:

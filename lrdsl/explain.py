@@ -1,8 +1,15 @@
-"""``lrdsl explain``: the resolved phases of a lowered schedule, read off the IR."""
+"""``lrdsl explain``: the resolved phases of a lowered schedule, read off the IR.
+
+Every breakpoint is a row, in global steps (LANGUAGE.md §8.5): phases and restart cycles span
+their steps; inside a phase, each milestone, step drop and quantize or ``recur`` interval is a
+row whose start and end are the first step of the new value, with the values just before and at
+it. A phase shows at most :data:`MAX_MARKS_SHOWN` of them; the last row says how many more follow.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 
 from lrdsl import ir
 from lrdsl.interpreter import value_at
@@ -10,6 +17,8 @@ from lrdsl.ir import Lowered
 from lrdsl.numbers import format_number
 
 MAX_CYCLES_SHOWN = 12
+MAX_MARKS_SHOWN = 12
+"""Breakpoints shown inside one phase (milestones, drops); the last shown row counts the rest."""
 
 
 @dataclass(frozen=True)
@@ -49,10 +58,32 @@ class _Phases(ir.Walker):
         first, last = value_at(node, 0.0), value_at(node, length)
         self.rows.append(Phase(depth, offset, offset + length, first, last, label))
 
+    def _marks(self, node: ir.Sched, offset: float, length: float, depth: int) -> None:
+        """A row per breakpoint inside ``node`` (its local time ``0 … length``), at ``depth``."""
+        found = _Marks().walk(node, length)
+        unique = sorted(set(found.points))  # a formula may read the same ⌈u/c⌉ twice
+        points = unique[:MAX_MARKS_SHOWN]
+        more = found.more + len(unique) - len(points)
+        for j, (u, label, strict) in enumerate(points):
+            at = offset + u
+            step = float(math.floor(at) + 1 if strict else math.ceil(at))  # the first step of the new value
+            if step - offset >= length:
+                continue
+            before, after = value_at(node, max(step - 1 - offset, 0.0)), value_at(node, step - offset)
+            if j == len(points) - 1 and more:
+                every = f", every {format_number(found.every)} steps" if found.every else ""
+                label = f"{label} (and {more} more{every})"
+            self.rows.append(Phase(depth, step, step, before, after, label))
+
     def _formula(self, node: ir.Formula, offset: float, length: float, depth: int, label: str) -> None:
         self._row(node, offset, length, depth, _label(node, label))
+        self._marks(node, offset, length, depth + 1)
 
-    _combine = _recur = _formula
+    def _combine(self, node: ir.Combine, offset: float, length: float, depth: int, label: str) -> None:
+        self._row(node, offset, length, depth, label)
+        self._marks(node, offset, length, depth + 1)
+
+    _recur = _combine
 
     def _clamp(self, node: ir.Clamp, offset: float, length: float, depth: int, label: str) -> None:
         self.walk(node.body, offset, min(length, node.hi), depth, label)
@@ -90,11 +121,109 @@ class _Phases(ir.Walker):
     def _offset(self, node: ir.Offset, offset: float, length: float, depth: int, label: str) -> None:
         summary = f"{_label(node.body, label)}, its clock {format_number(node.n)} steps ahead"
         self._row(node, offset, min(length, node.hi), depth, summary)
+        self._marks(node, offset, min(length, node.hi), depth + 1)
 
     def _quantize(self, node: ir.Quantize, offset: float, length: float, depth: int, label: str) -> None:
         at = "end" if node.at_end else "start"
         summary = f"{_label(node.body, label)} quantized every {format_number(node.q)} steps ({at} values)"
         self._row(node, offset, length, depth, summary)
+        self._marks(node, offset, length, depth + 1)
+
+
+@dataclass
+class _Found:
+    """Breakpoints ``(u, label, strict)`` in a node's local time (``strict``: the value changes just after
+    ``u``), plus how many more a periodic one has beyond those listed, and its period."""
+
+    points: list[tuple[float, str, bool]] = field(default_factory=list)
+    more: int = 0
+    every: float | None = None
+
+    def add(self, other: _Found, shift: float = 0.0, below: float = math.inf) -> None:
+        """``other``'s breakpoints moved by ``shift``, those in ``(0, below)``."""
+        self.points += [(u + shift, lab, s) for u, lab, s in other.points if 0 < u + shift < below]
+        self.more += other.more
+        self.every = self.every or other.every
+
+    def periodic(self, every: float, length: float, label: str, strict: bool = False, first: int = 1) -> None:
+        """A breakpoint at each multiple of ``every`` in ``(0, length)``: the first ones listed, numbered from ``first``."""
+        count = max(0, math.ceil(length / every) - 1) if every > 0 and math.isfinite(length) else 0
+        shown = min(count, MAX_MARKS_SHOWN)
+        self.points += [(k * every, f"{label} {k + first - 1}", strict) for k in range(1, shown + 1)]
+        self.more += count - shown
+        self.every = self.every or every
+
+
+class _Marks(ir.Walker):
+    """Where a node's value jumps inside ``(0, length)``: milestones, step drops, quantize and recur steps.
+
+    Restart cycles are not looked into (their rows are the cycles); a sequence's breaks are its pieces.
+    """
+
+    def _formula(self, node: ir.Formula, length: float) -> _Found:
+        found = _Found()
+        _arith_marks(node.expr, length, found)
+        return found
+
+    def _clamp(self, node: ir.Clamp, length: float) -> _Found:
+        return self.walk(node.body, min(length, node.hi))  # type: ignore[no-any-return]
+
+    def _seq(self, node: ir.Seq, length: float) -> _Found:
+        found = _Found()
+        bounds = [*node.breaks, length]
+        for j, part in enumerate(node.parts):
+            a, b = bounds[j], min(bounds[j + 1], length)
+            if j and a < length:
+                found.points.append((a, node.labels[j] if j < len(node.labels) else f"phase {j + 1}", False))
+            if b > a:
+                found.add(self.walk(part, b - a), a, length)
+        return found
+
+    def _combine(self, node: ir.Combine, length: float) -> _Found:
+        found = _Found()
+        for part in node.parts:
+            found.add(self.walk(part, length), 0.0, length)
+        return found
+
+    def _cycles(self, node: ir.Cycles, length: float) -> _Found:
+        return _Found()
+
+    def _quantize(self, node: ir.Quantize, length: float) -> _Found:
+        found = _Found()
+        found.periodic(node.q, min(length, node.hi), "interval")
+        return found
+
+    def _recur(self, node: ir.Recur, length: float) -> _Found:
+        found = _Found()
+        found.periodic(node.every, min(length, node.hi), "interval")
+        return found
+
+    def _offset(self, node: ir.Offset, length: float) -> _Found:
+        found = _Found()
+        found.add(self.walk(node.body, min(length, node.hi) + node.n), -node.n, min(length, node.hi))
+        return found
+
+
+def _arith_marks(e: ir.Arith, length: float, found: _Found) -> None:
+    """Breakpoints of arithmetic of the local time ``u``: ``Count`` thresholds, ``⌊u/c⌋`` and ``⌈u/c⌉``."""
+    if isinstance(e, ir.Count) and e.x == ir.Var("u"):
+        found.points += [(t, f"milestone {i + 1}", False) for i, t in enumerate(e.thresholds) if 0 < t < length]
+    elif isinstance(e, ir.FloorDiv) and e.x == ir.Var("u"):
+        found.periodic(e.c, length, "drop")
+    elif isinstance(e, ir.CeilDiv) and e.x == ir.Var("u"):
+        found.periodic(e.c, length, "period", strict=True, first=2)
+    for child in _children(e):
+        _arith_marks(child, length, found)
+
+
+def _children(e: ir.Arith) -> tuple[ir.Arith, ...]:
+    if isinstance(e, ir.Bin):
+        return (e.a, e.b)
+    if isinstance(e, ir.Fn):
+        return (e.arg,)
+    if isinstance(e, (ir.FloorDiv, ir.CeilDiv, ir.Count)):
+        return (e.x,)
+    return ()
 
 
 def render(rows: list[Phase], total: int, spe: float | None, text: str) -> str:

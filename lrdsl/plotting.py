@@ -146,7 +146,7 @@ def to_terminal(
 
 def plot_command(
     exprs: Sequence[str],
-    steps: int | None,
+    steps: int | str | None,
     spe: float | None,
     params: Mapping[str, float],
     output: str | None,
@@ -154,15 +154,20 @@ def plot_command(
     x_unit: str,
     labels: Sequence[str] | None,
     size: tuple[int, int] | None,
+    tokens_per_step: float | None = None,
+    samples_per_step: float | None = None,
 ) -> str | None:
-    """``lrdsl plot``: returns the terminal text, or ``None`` after writing ``output``."""
+    """``lrdsl plot``: returns the terminal text, or ``None`` after writing ``output``.
+
+    ``steps`` is the total in any unit (``5000``, ``"90ep"``, ``"300Btok"``), as ``lrdsl eval`` takes it.
+    """
     from lrdsl.api import as_schedule, lower
     from lrdsl.progress import LONG, Progress
 
     plans = []
     for text in exprs:
         schedule = as_schedule(text)
-        plans.append(lower(schedule, steps, spe, params))
+        plans.append(lower(schedule, steps, spe, params, tokens_per_step, samples_per_step))
     long = any(plan.total >= LONG for plan in plans)
     with Progress(len(plans) + 1, "plotting", enabled=long, unit="parts") as bar:  # each schedule, then drawing
         items = curves(plans, labels, x_unit, done=bar.advance)
@@ -177,7 +182,7 @@ def plot_command(
 
 def plot(
     *schedules: str | Schedule | BoundSchedule,
-    total_steps: int | None = None,
+    total_steps: int | str | None = None,
     steps_per_epoch: float | None = None,
     params: Mapping[str, float] | None = None,
     labels: Sequence[str] | None = None,
@@ -186,12 +191,14 @@ def plot(
     ax: Axes | None = None,
     size: tuple[int, int] = (900, 450),
     dpi: int = 100,
+    tokens_per_step: float | None = None,
+    samples_per_step: float | None = None,
 ) -> Figure:
     """``schedules`` drawn on one axis, as ``lrdsl plot`` draws them: a matplotlib figure.
 
     Each schedule is text, a parsed schedule, or a bound schedule (``parse(…).bind(…)``), which
-    brings its own run; the others are resolved with ``total_steps``, ``steps_per_epoch`` and
-    ``params``. ``x`` is ``"steps"`` or ``"epochs"``; ``log`` makes the learning-rate axis
+    brings its own run; the others are resolved with ``total_steps`` (steps, or a duration in any
+    unit such as ``"90ep"``), ``steps_per_epoch``, ``params``, ``tokens_per_step`` and ``samples_per_step``. ``x`` is ``"steps"`` or ``"epochs"``; ``log`` makes the learning-rate axis
     logarithmic. Given ``ax``, draws there and returns its figure. Otherwise the figure is new,
     ``size`` pixels, and closed in pyplot: a notebook shows it once, as the cell's value, and
     ``fig.savefig("lr.png")`` saves it.
@@ -204,7 +211,10 @@ def plot(
         )
     if x not in ("steps", "epochs"):
         raise LrdslError(f"x must be 'steps' or 'epochs', got {x!r}")
-    plans = [_plan_of(s) or lower(s, total_steps, steps_per_epoch, params) for s in schedules]  # type: ignore[arg-type]
+    plans = [
+        _plan_of(s) or lower(s, total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)  # type: ignore[arg-type]
+        for s in schedules
+    ]
     items = curves(plans, labels, x)
     if ax is None:
         pyplot = _require("matplotlib.pyplot")

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-_pos = st.sampled_from(["0.1", "1e-3", "0.5", "3e-4", "1", "2.5", "0.05"])
-_dur = st.sampled_from(["", ", 100", ", 37", ", 2ep", ", 25%", ", 1000"])
+_pos = st.sampled_from(
+    ["0.1", "1e-3", "0.5", "3e-4", "1", "2.5", "0.05", "0.1 * cos(pi / 12)", "sqrt(2) / 10", "2k / 1e4"]
+)
+"""Positive constants, with math functions and ``pi`` (LANGUAGE.md §8.3) and a suffixed number."""
+_dur = st.sampled_from(
+    ["", ", 100", ", 37", ", 2ep", ", 25%", ", 1000", ", 2ep - 13", ", 90% - 1ep", ", 2 * 50", ", 0.1k"]
+)
+"""Durations: steps, epochs, percentages, duration arithmetic and a suffix (LANGUAGE.md §8.4)."""
+_offset = st.sampled_from(["0", "3", "0.75", "0.5ep", "2 * 5", "1ep - 15"])
+"""Offsets (LANGUAGE.md §8.1), fractional ones too, shorter than most explicit durations above."""
 
 
 @st.composite
@@ -32,6 +40,11 @@ def phase(draw: st.DrawFn) -> str:
                 "num",
                 "recur",
                 "wsd",
+                "sqrt",
+                "log",
+                "piecewise",
+                "tanh",
+                "units",
             ]
         )
     )
@@ -50,9 +63,18 @@ def phase(draw: st.DrawFn) -> str:
         "onecycle": f"onecycle({a}, 200, three_phase={draw(st.sampled_from(['true', 'false']))})",
         "cyclic": f"cyclic({a}→{b}{d}, half=25, mode={draw(st.sampled_from(['triangular', 'triangular2']))})",
         "recur": f"recur(lr * 0.9 + 1e-4{d}, every=9, from={a})",
-        "wsd": f"wsd({a}, 300, warmup=50, decay=100)",
+        "wsd": f"wsd({a}, 300, warmup=50, decay=100{draw(_wsd_shape)})",
+        "sqrt": f"sqrt({a}→{b}{d})",
+        "log": f"log({a}→{b}{d})",
+        "piecewise": f"piecewise([{a}, {b}, {a} / 10]{d}, at=[{draw(_marks)}])",
+        "tanh": f"fn({a} * (1 - tanh(u / 50)){d})",
+        "units": f"const({a}, {draw(st.sampled_from(['64sa', '4ktok']))})",
         "num": a,
     }[kind]
+
+
+_wsd_shape = st.sampled_from(["", ", to=1e-4, shape=linear", ", shape=cosine", ", shape=sqrt", ", to=1e-4, shape=exp"])
+_marks = st.sampled_from(["10, 20ep", "25%, 50%", "7, 7", "1ep - 5, 2 * 1ep"])
 
 
 @st.composite
@@ -60,7 +82,7 @@ def schedule(draw: st.DrawFn, depth: int = 0) -> str:
     """A schedule: phases combined by sequences, arithmetic, modifiers, min/max and warm-ups."""
     if depth >= 2:
         return draw(phase())
-    form = draw(st.sampled_from(["phase", "seq", "sum", "restart", "quantize", "minmax", "warmup"]))
+    form = draw(st.sampled_from(["phase", "seq", "sum", "restart", "quantize", "minmax", "warmup", "offset"]))
 
     def sub() -> str:
         return draw(schedule(depth + 1))
@@ -83,5 +105,8 @@ def schedule(draw: st.DrawFn, depth: int = 0) -> str:
     if form == "minmax":
         return f"{draw(st.sampled_from(['min', 'max']))}({sub()}, {sub()})"
     if form == "warmup":
-        return f"warmup({draw(st.sampled_from(['linear', 'cosine', 'poly']))}, 50) >> {draw(phase())}"
+        shape = draw(st.sampled_from(["linear", "cosine", "poly", "sqrt", "log"]))
+        return f"warmup({shape}, 50) >> {draw(phase())}"
+    if form == "offset":
+        return f"({draw(phase())}) * offset({draw(_offset)})"
     return draw(phase())

@@ -9,6 +9,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.conftest import ROOT, run_cli
@@ -38,7 +39,7 @@ def test_svg_has_one_path_per_schedule_and_epoch_axis(tmp_path: Path) -> None:
     ns = {"svg": "http://www.w3.org/2000/svg"}
     root = ET.parse(out).getroot()
     groups = [g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("id", "").startswith("schedule-")]
-    assert sorted(g.get("id") for g in groups) == ["schedule-0", "schedule-1", "schedule-2"]
+    assert sorted(g.get("id", "") for g in groups) == ["schedule-0", "schedule-1", "schedule-2"]
     assert all(len(g.findall("svg:path", ns)) == 1 for g in groups)
     assert any(g.get("id", "").startswith("boundary-0") for g in root.iter("{http://www.w3.org/2000/svg}g"))
     assert "epochs" in out.read_text()
@@ -100,3 +101,31 @@ def test_gallery_script_runs(tmp_path: Path) -> None:
     pictures = sorted(p.name for p in (tmp_path / "gallery").glob("*.png"))
     assert "design_card.png" in pictures and len(pictures) >= 6
     assert all(f"gallery/{name}" in text for name in pictures)
+
+
+def test_plot_takes_tokens_and_samples_per_step_like_eval(capsys: pytest.CaptureFixture[str]) -> None:
+    """LANGUAGE.md §8.4: 2B tokens at 4M a step are 500 steps; the total may be given in tokens too."""
+    from lrdsl.cli import main
+
+    size = ["--size", "60x12"]
+    args = ["--steps", "300Btok", "--tokens-per-step", "4M", *size]
+    assert main(["plot", "warmup(linear, 2Btok) >> cosine(0.1→0)", *args]) == 0
+    in_tokens = capsys.readouterr().out
+    assert main(["plot", "warmup(linear, 500) >> cosine(0.1→0)", "--steps", "75000", *size]) == 0
+    in_steps = capsys.readouterr().out
+    assert "74999" in in_tokens
+    curve = [line for line in in_tokens.splitlines() if "warmup" not in line]  # all but the legend
+    assert curve == [line for line in in_steps.splitlines() if "warmup" not in line]
+    assert main(["plot", "const(1, 640sa) >> const(2)", "--steps", "100", "--samples-per-step", "64", *size]) == 0
+    capsys.readouterr()
+    assert main(["plot", "warmup(linear, 2Btok) >> cosine(0.1→0)", "--steps", "1000", *size]) == 2
+    assert "2Btok needs --tokens-per-step" in capsys.readouterr().err
+
+
+def test_plot_api_takes_the_rates() -> None:
+    need("matplotlib")
+    import lrdsl
+
+    fig = lrdsl.plot("warmup(linear, 2Btok) >> cosine(0.1→0)", total_steps="300Btok", tokens_per_step=4e6)
+    curve = fig.axes[0].get_lines()[0]  # then the boundary mark, at step 500
+    assert np.asarray(curve.get_xdata())[-1] == 74999

@@ -59,3 +59,23 @@ def test_random_schedules_round_trip_and_are_finite(text: str, total: int) -> No
     tail = lrdsl.evaluate(parsed, total_steps=total, steps_per_epoch=40, steps=[total, total + 1, 10**9])
     assert np.isfinite(tail).all()
     assert tail[0] == tail[1] == tail[2]  # the end value holds
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("const(1, 100k)", "const(1, 100000)"),  # step counts print as plain numbers
+        ("const(2.5M, 1.5k)", "const(2500000, 1500)"),
+        ("const(1, 1T) >> const(2, 3B)", "const(1, 1000000000000) >> const(2, 3000000000)"),
+        ("warmup(linear, 2000000000tok) >> const(1)", "warmup(linear, 2Btok) >> const(1)"),  # tokens with a suffix
+        ("const(1, 0.5Btok + 2ep)", "const(1, 500Mtok + 2ep)"),
+        ("const(1, 1234567sa)", "const(1, 1234567sa)"),  # no exact short form
+        ("sqrt(1 -> 0, 10)", "sqrt(1→0, 10)"),
+        ("const(1, dur = 2 * 5ep)", "const(1, 2 * 5ep)"),
+        ("multistep(0.1, at=[30ep]) * offset(n=5ep)", "multistep(0.1, at=[30ep]) * offset(5ep)"),
+    ],
+)
+def test_v2_spellings_print_canonically(text: str, canonical: str) -> None:
+    parsed = lrdsl.parse(text)
+    assert str(parsed) == canonical
+    assert lrdsl.parse(canonical) == parsed

@@ -1,0 +1,549 @@
+"""Warnings (LANGUAGE.md §8.5): valid schedules that are likely mistakes.
+
+``lint(text, total_steps, steps_per_epoch, …)`` returns a :class:`Diagnostic` for each. The checks
+are small functions in :data:`CHECKS`, one per warning; each reads the syntax tree (with its source
+spans) and, where the run is known, the layout lowering gives it (:class:`Placed`):
+
+* ``phase-clock``: a phase after another phase whose own milestones (``at=``, rsqrt's ``warmup=``)
+  or ``every`` are counted in steps or epochs: they count from the phase's start, not the run's
+  (``warmup(linear, 5ep) >> multistep(0.1, at=[30ep])`` drops at epoch 35). The hint shows the
+  schedule with ``* offset(5ep)``. ``every=e`` warns only when the phase does not start on a whole
+  multiple of ``e`` (otherwise its drops fall where the run's clock would put them);
+  ``* offset(n)``, even ``offset(0)``, sets the phase's clock and silences the warning.
+* ``cut-phase``: a phase whose explicit duration the run cuts (a cosine that never reaches its
+  end), or that never starts; constant phases (``const``, ``hold``) lose nothing and are not reported.
+* ``modifier-precedence``: ``A * B * quantize(q)``, where ``*`` groups from the left so the
+  modifier applies to ``A`` too (also ``restart``, ``repeat``, ``offset``); writing the product in
+  parentheses, ``(A * B) * quantize(q)``, says that both are meant.
+
+Without ``total_steps`` the checks that need the layout run when the schedule lowers with what is
+given (its own explicit durations), and are skipped when it does not; with ``total_steps`` a
+schedule that cannot be evaluated for that run raises the :class:`~lrdsl.errors.LrdslError`
+:func:`lrdsl.evaluate` would. Text that does not parse always raises.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy.typing as npt
+
+from lrdsl import ast as A
+from lrdsl.ast import make
+from lrdsl.errors import LrdslError, Span, column_of, line_of, render
+from lrdsl.formatter import format_node
+from lrdsl.ir import Lowered
+from lrdsl.lowering.context import Ctx, duration
+from lrdsl.lowering.lower import _split, is_scalar, natural
+from lrdsl.lowering.modifiers import offset_steps
+from lrdsl.numbers import format_number
+from lrdsl.signatures import SIGNATURES
+
+Severity = Literal["warning", "error"]
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One warning: where (``span``, 1-based ``line``/``column``), what (``code``, ``message``) and a ``hint``.
+
+    ``str()`` renders it as errors are rendered (``line:col: warning: …``, the source line, a caret).
+    """
+
+    severity: Severity
+    code: str
+    message: str
+    span: Span | None
+    line: int | None
+    column: int | None
+    hint: str | None
+    source: str = field(repr=False)
+
+    def render(self, severity: Severity | None = None) -> str:
+        """The text shown to a user, as a ``warning`` or (``--strict``) an ``error``."""
+        return render(self.message, self.span, self.source, self.hint, severity or self.severity)
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+def lint(
+    schedule: str | A.Schedule,
+    total_steps: int | str | None = None,
+    steps_per_epoch: float | None = None,
+    steps: npt.ArrayLike | None = None,
+    params: Mapping[str, float] | None = None,
+    tokens_per_step: float | None = None,
+    samples_per_step: float | None = None,
+) -> list[Diagnostic]:
+    """The warnings of ``schedule`` for a run described as :func:`lrdsl.evaluate` takes it, in source order.
+
+    ``steps`` is accepted so that ``lint(text, **evaluate_kwargs)`` works; the checks read the whole run.
+    """
+    from lrdsl.api import as_schedule, lower
+
+    del steps
+    parsed = as_schedule(schedule)
+    source = parsed.source or str(parsed)
+    plan: Lowered | None
+    try:
+        plan = lower(parsed, total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
+    except LrdslError:
+        if total_steps is not None:
+            raise
+        plan = None
+    run = Run(parsed, source, plan, _context(plan, params, tokens_per_step, samples_per_step))
+    found = [d for check in CHECKS.values() for d in check(run)]
+    return sorted(found, key=lambda d: (d.span.start if d.span else -1, d.code))
+
+
+# --------------------------------------------------------------------------- what the checks read
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A phase (a shape or composite call, or a restart with a known length) and where the run puts it.
+
+    ``before``: the phases before it on its clock (the sequence items it follows, at every level);
+    ``item``: the innermost sequence item that holds it (what an offset would apply to);
+    ``clocked``: under ``* offset(n)``. The numbers are ``None`` when the layout is not known:
+    ``start`` (steps from its clock's start to its local 0), ``begin`` (the global step of its
+    local 0), ``length`` (the steps it is laid out on, when explicit) and ``room`` (how many of
+    them run). ``node`` is what a warning points at: the call, or ``X * restart(…)`` for a restart.
+    """
+
+    call: A.Call
+    before: tuple[A.Node, ...]
+    item: A.Node | None
+    clocked: bool
+    start: float | None = None
+    begin: float | None = None
+    length: float | None = None
+    room: float | None = None
+    node: A.Node | None = None
+
+
+@dataclass
+class Run:
+    """The schedule, its text and (when it lowers) its plan and lowering context."""
+
+    schedule: A.Schedule
+    source: str
+    plan: Lowered | None
+    ctx: Ctx | None
+    _placed: list[Placed] | None = None
+
+    @property
+    def placed(self) -> list[Placed]:
+        """Every phase of the schedule, laid out when the run is known (computed once)."""
+        if self._placed is None:
+            self._placed = _Layout(self).phases()
+        return self._placed
+
+    def warn(self, code: str, node: A.Node, message: str, hint: str | None) -> Diagnostic:
+        """A warning at ``node``."""
+        span = node.span
+        return Diagnostic(
+            "warning", code, message, span, line_of(self.source, span), column_of(self.source, span), hint, self.source
+        )
+
+
+def _context(
+    plan: Lowered | None,
+    params: Mapping[str, float] | None,
+    tokens_per_step: float | None,
+    samples_per_step: float | None,
+) -> Ctx | None:
+    """Lowering's context for the run (the arguments were checked by lowering)."""
+    if plan is None:
+        return None
+    return Ctx(
+        spe=plan.steps_per_epoch,
+        params={k: float(v) for k, v in (params or {}).items()},
+        tps=float(tokens_per_step) if tokens_per_step is not None else None,
+        sps=float(samples_per_step) if samples_per_step is not None else None,
+    )
+
+
+def _is_modifier(node: A.Node) -> A.Call | None:
+    """The modifier call of ``X * modifier(…)``, else ``None``."""
+    if isinstance(node, A.BinOp) and node.op == "*" and isinstance(node.right, A.Call):
+        sig = SIGNATURES.get(node.right.name)
+        if sig is not None and sig.role == "modifier":
+            return node.right
+    return None
+
+
+@dataclass(frozen=True)
+class _At:
+    """Where the layout walk stands: the clock's phases before, the item, and the run's numbers."""
+
+    before: tuple[A.Node, ...] = ()
+    item: A.Node | None = None
+    clocked: bool = False
+    start: float | None = 0.0
+    begin: float | None = 0.0
+    room: float | None = None
+
+
+class _Layout:
+    """The phases of a schedule, laid out as :mod:`lrdsl.lowering.lower` lays them out (when resolved)."""
+
+    def __init__(self, run: Run) -> None:
+        self.ctx = run.ctx
+        self.root = run.schedule.expr
+        self.total = float(run.plan.total) if run.plan is not None else None
+        self.out: list[Placed] = []
+
+    def phases(self) -> list[Placed]:
+        """Every shape or composite call, with its place in the run."""
+        self._place(self.root, self.total, _At(room=self.total))
+        return self.out
+
+    def _natural(self, node: A.Node, span: float | None) -> float | None:
+        if self.ctx is None or span is None:
+            return None
+        return natural(node, span, self.ctx)
+
+    def _place(self, node: A.Node, span: float | None, at: _At) -> None:
+        d = self._natural(node, span)
+        self._build(node, d if d is not None else span, d is not None, at)
+
+    def _build(self, node: A.Node, d: float | None, explicit: bool, at: _At) -> None:
+        if is_scalar(node):
+            return
+        mod = _is_modifier(node)
+        if mod is not None and isinstance(node, A.BinOp):
+            if mod.name in ("restart", "repeat") and explicit:  # cycles=n of a known first cycle
+                self.out.append(Placed(mod, (), None, True, at.start, at.begin, d, at.room, node))
+            self._modifier(node.left, mod, d, at)
+        elif isinstance(node, A.Seq):
+            self._seq(node, d, at)
+        elif isinstance(node, A.BinOp):
+            for operand in (node.left, node.right):
+                self._place(operand, d, at)
+        elif isinstance(node, A.Call) and node.name in ("min", "max"):
+            for arg in node.args:
+                self._place(arg.value, d, at)
+        elif isinstance(node, A.Call):
+            self.out.append(
+                Placed(node, at.before, at.item, at.clocked, at.start, at.begin, d if explicit else None, at.room)
+            )
+
+    def _modifier(self, body: A.Node, mod: A.Call, d: float | None, at: _At) -> None:
+        if mod.name == "quantize":
+            self._place(body, d, at)
+        elif mod.name == "offset":
+            n = self._offset(mod)
+            if n is None or d is None:
+                self._place(body, None, _unresolved(at, clocked=True))
+                return
+            own = self._natural(body, d + n)
+            span = own if own is not None else d + n
+            self._place(
+                body,
+                span,
+                _At(at.before, at.item, True, _minus(at.start, n), _minus(at.begin, n), _plus(at.room, n)),
+            )
+        else:  # restart, repeat: a clock of its own in every cycle, laid out exactly
+            self._place(body, None, _At(room=None, start=0.0, begin=None))
+
+    def _offset(self, mod: A.Call) -> float | None:
+        return offset_steps(mod, self.ctx) if self.ctx is not None else None
+
+    def _seq(self, node: A.Seq, span: float | None, at: _At) -> None:
+        items = node.items
+        sizes: list[float | None] = [None] * len(items)
+        explicit = [False] * len(items)
+        if span is not None and self.ctx is not None:
+            lengths = [self._natural(item, span) for item in items]
+            flexible = [i for i, n in enumerate(lengths) if n is None]
+            rem = max(0.0, span - sum(n for n in lengths if n is not None))
+            shares = _split(rem, len(flexible), False) if flexible else []
+            for i, share in zip(flexible, shares):
+                lengths[i] = share
+            sizes = list(lengths)
+            explicit = [i not in flexible for i in range(len(items))]
+        offset: float | None = 0.0
+        for i, item in enumerate(items):
+            where = _At(
+                at.before + items[:i],
+                item,
+                at.clocked,
+                _plus(at.start, offset),
+                _plus(at.begin, offset),
+                _minus(at.room, offset),
+            )
+            self._build(item, sizes[i], explicit[i], where)
+            offset = _plus(offset, sizes[i])
+
+
+def _unresolved(at: _At, clocked: bool) -> _At:
+    return _At(at.before, at.item, clocked, None, None, None)
+
+
+def _plus(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else a + b
+
+
+def _minus(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else a - b
+
+
+# --------------------------------------------------------------------------- phase-clock
+
+CLOCK_PARAMS: dict[str, tuple[str, ...]] = {
+    "multistep": ("at",),
+    "piecewise": ("at",),
+    "rsqrt": ("warmup",),
+    "step": ("every",),
+    "exp_decay": ("every",),
+    "inverse_time": ("every",),
+    "recur": ("every",),
+}
+"""Each shape's arguments that count steps from the phase's start. ``every`` of ``exp_decay`` and
+``inverse_time`` counts only with ``staircase=true`` (without, it is a smooth time scale)."""
+
+
+def check_phase_clock(run: Run) -> Iterator[Diagnostic]:
+    """A phase after another phase whose milestones or ``every`` count from its own start."""
+    for placed in run.placed:
+        call = placed.call
+        if placed.clocked or not placed.before or placed.start == 0 or call.name not in CLOCK_PARAMS:
+            continue
+        for name in CLOCK_PARAMS[call.name]:
+            arg = call.arg(name)
+            if arg is None or not _counts_steps(call, name, arg, placed, run):
+                continue
+            yield _clock_warning(run, placed, name, arg)
+            break
+
+
+def _counts_steps(call: A.Call, name: str, arg: A.Node, placed: Placed, run: Run) -> bool:
+    """Whether argument ``name`` of ``call`` counts steps from the phase's start in a way that shows."""
+    if isinstance(arg, A.ListExpr):  # at=[…]: a % mark is a share of the phase itself
+        return any(not (isinstance(m, A.Duration) and m.unit == "%") for m in arg.items)
+    if name != "every":
+        return True
+    if call.name in ("exp_decay", "inverse_time"):
+        staircase = call.arg("staircase")
+        if not (isinstance(staircase, A.Bool) and staircase.value):
+            return False
+    every = _steps_of(arg, run)
+    if every is not None and placed.start is not None:
+        return not math.isclose(placed.start / every, round(placed.start / every), rel_tol=0, abs_tol=1e-9)
+    written = _written(placed.before)
+    if written is not None and isinstance(arg, A.Duration) and isinstance(arg.value, A.Num):
+        total = sum(d.value.value for d in written if isinstance(d.value, A.Num) and d.unit == arg.unit)
+        if all(isinstance(d.value, A.Num) and d.unit == arg.unit for d in written) and arg.value.value > 0:
+            ratio = total / arg.value.value
+            return ratio != round(ratio)
+    return True
+
+
+def _steps_of(node: A.Node, run: Run) -> float | None:
+    """A duration argument in steps, when the run's units are known."""
+    if run.ctx is None:
+        return None
+    try:
+        value = duration(node, None, run.ctx)
+    except LrdslError:
+        return None
+    return value if value else None
+
+
+def _written(before: tuple[A.Node, ...]) -> list[A.Duration] | None:
+    """The durations written on the phases ``before`` (all explicit), or ``None``."""
+    out: list[A.Duration] = []
+    for node in before:
+        durs = _written_one(node)
+        if durs is None:
+            return None
+        out.extend(durs)
+    return out
+
+
+def _written_one(node: A.Node) -> list[A.Duration] | None:
+    mod = _is_modifier(node)
+    if mod is not None and isinstance(node, A.BinOp):
+        return _written_one(node.left) if mod.name == "quantize" else None
+    if isinstance(node, A.Seq):
+        return _written(node.items)
+    if isinstance(node, A.Call) and node.name in SIGNATURES and SIGNATURES[node.name].role in ("shape", "composite"):
+        cycle = node.arg("cycle")
+        dur = node.arg("dur")
+        if isinstance(dur, A.Duration) and not (isinstance(cycle, A.Bool) and cycle.value):
+            return [dur]
+    return None
+
+
+def _offset_expr(placed: Placed) -> A.Node | None:
+    """The duration of the phases before ``placed``, as written (``5ep``, ``10ep + 100``) or in steps."""
+    written = _written(placed.before)
+    if written is not None and all(d.unit != "%" for d in written):
+        sums: dict[str, float] = {}
+        order: list[str | A.Duration] = []
+        for d in written:
+            if isinstance(d.value, A.Num):
+                if d.unit not in sums:
+                    sums[d.unit] = 0.0
+                    order.append(d.unit)
+                sums[d.unit] += d.value.value
+            else:
+                order.append(d)
+        terms = [
+            _dur(sums[t], t) if isinstance(t, str) else t for t in order if not (isinstance(t, str) and not sums[t])
+        ]
+        if terms:
+            expr: A.Node = terms[0]
+            for term in terms[1:]:
+                expr = make(A.BinOp, op="+", left=expr, right=term)
+            return expr
+    if placed.start is not None and placed.start > 0:
+        return _dur(placed.start, "steps")
+    return None
+
+
+def _dur(value: float, unit: str) -> A.Duration:
+    return make(A.Duration, value=make(A.Num, value=float(value)), unit=unit)
+
+
+def _clock_warning(run: Run, placed: Placed, name: str, arg: A.Node) -> Diagnostic:
+    call = placed.call
+    they = "they count" if name == "at" else "it counts"
+    offset = _offset_expr(placed)
+    if offset is None or placed.item is None:
+        hint = "to count from the run's start, apply * offset(n) to the phase, n the steps before it"
+    else:
+        start = format_node(offset)
+        if placed.start is not None and start != format_number(placed.start):
+            start = f"{start} = {format_number(placed.start)}"
+        fixed = _fixed(run, placed.item, offset)
+        hint = f"{they} from the phase's start (step {start}): to count from the run's start, write {fixed}"
+    return run.warn(
+        "phase-clock",
+        call,
+        f"the milestones at={format_node(arg)} of {call.name}() count from the start of its phase, not of the run"
+        if name == "at"
+        else f"{name}={format_node(arg)} of {call.name}() counts from the start of its phase, not of the run",
+        hint,
+    )
+
+
+def _fixed(run: Run, item: A.Node, offset: A.Node) -> str:
+    """The schedule with ``item * offset(…)`` in place of ``item``; the phase alone for a long text."""
+    mod = make(A.Call, name="offset", args=(make(A.Arg, name="n", value=offset),))
+    moved = make(A.BinOp, op="*", left=item, right=mod)
+    whole = format_node(_replace(run.schedule.expr, item, moved))
+    if "\n" in run.source.strip() or "#" in run.source or len(whole) > 160:
+        return format_node(moved)
+    return whole
+
+
+def _replace(node: A.Node, target: A.Node, new: A.Node) -> A.Node:
+    """``node`` with the subtree ``target`` (by identity) replaced by ``new``."""
+    if node is target:
+        return new
+    changes: dict[str, object] = {}
+    for name, value in node.__dict__.items():
+        if isinstance(value, A.Node):
+            replaced = _replace(value, target, new)
+            if replaced is not value:
+                changes[name] = replaced
+        elif isinstance(value, tuple) and any(isinstance(v, A.Node) for v in value):
+            items = tuple(_replace(v, target, new) if isinstance(v, A.Node) else v for v in value)
+            if any(a is not b for a, b in zip(items, value)):
+                changes[name] = items
+    if not changes:
+        return node
+    return make(type(node), **{**node.__dict__, **changes})
+
+
+# --------------------------------------------------------------------------- cut-phase
+
+LOSSLESS = ("const", "hold")
+"""Phases whose values do not change with time: cutting them loses nothing."""
+
+
+def check_cut_phase(run: Run) -> Iterator[Diagnostic]:
+    """A phase whose explicit duration the run cuts, or that the run never reaches."""
+    for placed in run.placed:
+        d, room, begin = placed.length, placed.room, placed.begin
+        if d is None or room is None or begin is None or room >= d or placed.call.name in LOSSLESS:
+            continue
+        call = placed.node or placed.call
+        stop = format_number(begin + max(room, 0.0))
+        if room <= 0:
+            yield run.warn(
+                "cut-phase",
+                call,
+                f"{call} never runs: it would start at step {format_number(begin)}, the run stops at step {stop}",
+                "shorten the phases before it, or give a longer total",
+            )
+            continue
+        yield run.warn(
+            "cut-phase",
+            call,
+            f"{call} is cut after {format_number(room)} of its {format_number(d)} steps",
+            f"it ends at step {format_number(begin + d)} but the run stops at step {stop}, so it never reaches "
+            f"its end: give it {format_number(room)} steps, leave its duration out to fill the run, "
+            "or give a longer total",
+        )
+
+
+# --------------------------------------------------------------------------- modifier-precedence
+
+_GAP = re.compile(r"#[^\n]*")
+
+
+def check_modifier_precedence(run: Run) -> Iterator[Diagnostic]:
+    """``A * B * quantize(q)``: the modifier applies to the whole product, ``A`` too."""
+    for node in _walk(run.schedule.expr):
+        mod = _is_modifier(node)
+        if mod is None or not isinstance(node, A.BinOp):
+            continue
+        product = node.left
+        if not (isinstance(product, A.BinOp) and product.op in ("*", "/")) or _is_modifier(product):
+            continue
+        if is_scalar(product.left) or is_scalar(product.right) or _in_parentheses(run, product, mod):
+            continue
+        a, b = format_node(product.left), format_node(product.right)
+        op = product.op
+        yield run.warn(
+            "modifier-precedence",
+            mod,
+            f"{mod} applies to the whole product {a} {op} {b}, not only to {b}",
+            f"'*' groups from the left: write {a} {op} ({b} * {mod}) for {b} alone, "
+            f"or ({a} {op} {b}) * {mod} to say the whole product",
+        )
+
+
+def _in_parentheses(run: Run, product: A.Node, mod: A.Call) -> bool:
+    """Whether the source writes ``(A * B) * modifier``: a ')' between the product and the modifier."""
+    if product.span is None or mod.span is None:
+        return False
+    between = _GAP.sub("", run.source[product.span.end : mod.span.start])
+    return ")" in between
+
+
+def _walk(node: A.Node) -> Iterator[A.Node]:
+    """``node`` and every node under it (the tree is bounded in depth by the parser)."""
+    yield node
+    for value in node.__dict__.values():
+        if isinstance(value, A.Node):
+            yield from _walk(value)
+        elif isinstance(value, tuple):
+            for v in value:
+                if isinstance(v, A.Node):
+                    yield from _walk(v)
+
+
+CHECKS: dict[str, Callable[[Run], Iterator[Diagnostic]]] = {
+    "phase-clock": check_phase_clock,
+    "cut-phase": check_cut_phase,
+    "modifier-precedence": check_modifier_precedence,
+}
+"""Every warning: its code and the function that finds it."""

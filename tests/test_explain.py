@@ -1,0 +1,90 @@
+"""``explain`` shows every breakpoint in global steps, milestones and step drops included (LANGUAGE.md §8.5)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import lrdsl
+from lrdsl.explain import MAX_MARKS_SHOWN, boundaries, compact, phases
+
+TRAP_FIXED = "warmup(linear, 5ep) >> multistep(0.1, at=[30ep, 60ep, 90ep], gamma=0.1) * offset(5ep)"
+
+
+def _points(text: str, total: int, spe: float | None = None) -> list[tuple[float, float, float, str]]:
+    """The breakpoint rows (start == end): step, lr just before, lr at it, label."""
+    plan = lrdsl.lower(text, total, spe)
+    return [(r.start, r.first, r.last, r.label) for r in phases(plan.ir, plan.total) if r.start == r.end]
+
+
+def _jumps(text: str, total: int, spe: float | None = None) -> list[int]:
+    """The steps where the interpreter's values change, found by evaluating every step."""
+    lr = lrdsl.evaluate(text, total, spe)
+    return (np.flatnonzero(np.diff(lr) != 0) + 1).tolist()
+
+
+def test_milestones_after_a_warm_up_in_global_steps() -> None:
+    rows = _points(TRAP_FIXED, 1000, 10)
+    assert [(s, label) for s, _, _, label in rows] == [(300, "milestone 1"), (600, "milestone 2"), (900, "milestone 3")]
+    np.testing.assert_allclose([(b, a) for _, b, a, _ in rows], [(0.1, 0.01), (0.01, 1e-3), (1e-3, 1e-4)], rtol=1e-12)
+    plan = lrdsl.lower(TRAP_FIXED, 1000, 10)
+    assert boundaries(plan) == [0, 50, 300, 600, 900, 1000]
+    assert "300–300    milestone 1" in compact(plan)
+
+
+@pytest.mark.parametrize(
+    ("text", "total", "spe", "flat_from"),
+    [
+        ("multistep(0.1, at=[30ep, 60ep, 90ep])", 1000, 10, 0),
+        ("multistep(0.1, at=[300, 50, 300])", 1000, None, 0),  # unsorted, repeated: one row per distinct step
+        ("step(0.1, gamma=0.5, every=100)", 1000, None, 0),
+        ("step(1, gamma=0.5, every=4) * offset(1.5)", 40, None, 0),  # fractional offset: drops at 3, 7, 11, …
+        ("piecewise([0.1, 0.01, 1e-3], at=[30ep, 60ep])", 1000, 10, 0),
+        ("warmup(linear, 50) >> 0.5 * piecewise([0.1, 0.01], at=[300])", 1000, None, 50),
+        ("exp_decay(1, rate=0.5, every=100, staircase=true)", 1000, None, 0),
+        ("const(1, 100) >> step(1, every=30)", 400, None, 0),
+        ("linear(0→1, 1000) * quantize(100)", 1000, None, 0),
+        ("recur(lr * 0.5, every=200, from=1)", 1000, None, 0),
+        ("poly(0.1→0, 250, cycle=true)", 1000, None, 1000),  # smooth between its periods: rows at 251, 501, 751
+    ],
+)
+def test_every_jump_of_the_values_is_a_row(text: str, total: int, spe: float | None, flat_from: int) -> None:
+    """Where the values are piecewise constant, the rows start exactly where they change; each breakpoint
+    row shows the interpreter's values on both sides of it."""
+    plan = lrdsl.lower(text, total, spe)
+    rows = phases(plan.ir, plan.total)
+    jumps = [j for j in _jumps(text, total, spe) if j > flat_from]
+    assert set(jumps) <= {r.start for r in rows}
+    assert {r.start for r in rows if r.start == r.end and r.start > flat_from} <= set(jumps)
+    lr = lrdsl.evaluate(text, total, spe)
+    points = _points(text, total, spe)
+    assert points or text.startswith("piecewise")  # a piecewise on its own: its pieces are the rows
+    for step, before, after, _ in points:
+        np.testing.assert_allclose([before, after], lr[int(step) - 1 : int(step) + 1], rtol=1e-12)
+
+
+def test_a_cycling_poly_has_a_row_per_period() -> None:
+    assert [(s, label) for s, *_, label in _points("poly(0.1→0, 250, cycle=true)", 1000)] == [
+        (251, "period 2"),
+        (501, "period 3"),
+        (751, "period 4"),
+    ]
+
+
+def test_many_drops_are_counted_not_listed() -> None:
+    rows = _points("step(0.1, gamma=0.5, every=7)", 1000)
+    assert len(rows) == MAX_MARKS_SHOWN
+    assert [s for s, *_ in rows] == [7 * k for k in range(1, MAX_MARKS_SHOWN + 1)]
+    assert rows[-1][3] == f"drop {MAX_MARKS_SHOWN} (and {142 - MAX_MARKS_SHOWN} more, every 7 steps)"
+
+
+def test_the_explain_command_prints_the_milestones(capsys: pytest.CaptureFixture[str]) -> None:
+    from lrdsl.cli import main
+
+    assert main(["explain", TRAP_FIXED, "--steps", "1000", "--steps-per-epoch", "10"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-3:] == [
+        "       300        300            0.1           0.01    milestone 1",
+        "       600        600           0.01          0.001    milestone 2",
+        "       900        900          0.001         0.0001    milestone 3",
+    ]
