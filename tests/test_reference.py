@@ -9,6 +9,10 @@ and that each example gives the values computed here by hand from the entry's fo
 from __future__ import annotations
 
 import math
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +22,7 @@ from lrdsl.numbers import format_number
 from lrdsl.reference import ENTRIES, PARAMS
 from lrdsl.signatures import DEFAULTS, MATH_FUNCS, SIGNATURES
 from tests.conftest import ROOT
+from tests.frameworks import need
 
 DOCS = ROOT / "docs"
 
@@ -157,3 +162,26 @@ def test_the_language_page_links_the_reference() -> None:
     text = (DOCS / "language.md").read_text(encoding="utf-8")
     assert "LANGUAGE.md §3" not in text.split("## Shapes", 1)[1].split("\n\n", 2)[1]
     assert "(reference.md" in text
+
+
+def test_the_one_command_writes_the_page_and_every_picture(tmp_path: Path) -> None:
+    """``python -m docs.make_reference --out DIR``: the page as committed, one PNG per entry, stale files removed."""
+    need("matplotlib")
+    (tmp_path / "reference").mkdir()
+    (tmp_path / "reference" / "shape-gone.png").write_bytes(b"")
+    proc = subprocess.run(
+        [sys.executable, "-m", "docs.make_reference", "--out", str(tmp_path)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "reference.md").read_text(encoding="utf-8") == (DOCS / "reference.md").read_text(
+        encoding="utf-8"
+    )
+    written = {str(p.relative_to(tmp_path)) for p in (tmp_path / "reference").iterdir()}
+    assert written == {e.picture for e in ENTRIES}
+    assert all((tmp_path / e.picture).read_bytes().startswith(b"\x89PNG") for e in ENTRIES)
