@@ -14,7 +14,6 @@ entry is rendered, never written by hand.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -498,6 +497,7 @@ def text(entry: Entry) -> str:
         f"  example: {entry.example.expr}",
         f"    $ {_eval_command(entry.example)}",
         "    " + "   ".join(f"lr({t}) = {_value(v)}" for t, v in got),
+        f"  more: docs/reference.md#{entry.slug} (with its picture)",
     ]
     return "\n".join(lines)
 
@@ -574,8 +574,3 @@ def page() -> str:
             if entry.kind == kind:
                 lines += markdown(entry)
     return "\n".join(lines).rstrip() + "\n"
-
-
-def pictures() -> Iterable[Entry]:
-    """The entries, each drawn to ``docs/<entry.picture>``."""
-    return ENTRIES

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -185,3 +186,15 @@ def test_the_one_command_writes_the_page_and_every_picture(tmp_path: Path) -> No
     written = {str(p.relative_to(tmp_path)) for p in (tmp_path / "reference").iterdir()}
     assert written == {e.picture for e in ENTRIES}
     assert all((tmp_path / e.picture).read_bytes().startswith(b"\x89PNG") for e in ENTRIES)
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=[e.slug for e in ENTRIES])
+def test_the_printed_command_reproduces_the_example(entry: reference.Entry, capsys: pytest.CaptureFixture[str]) -> None:
+    """The ``$ lrdsl eval …`` line of ``lrdsl help`` runs as printed and gives the values shown."""
+    from lrdsl.cli import main
+
+    line = next(ln for ln in reference.text(entry).splitlines() if ln.startswith("    $ lrdsl eval "))
+    argv = shlex.split(line.removeprefix("    $ lrdsl "))
+    assert main([*argv, "--format", "csv"]) == 0
+    rows = [r.split(",") for r in capsys.readouterr().out.splitlines()[1:]]
+    assert [(int(t), float(v)) for t, v in rows] == reference.values(entry.example)
