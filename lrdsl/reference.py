@@ -561,7 +561,9 @@ Notation: a phase spans `d` steps; `u` is its local step (`0 ≤ u < d`), `p = u
 explains the rules (durations, flexible phases, rounding) and every decision;
 [the cookbook](cookbook.md) puts the pieces together. `d` is always the duration, positional
 after the values or `dur=`; a parameter without a default is required or says what its absence
-means.
+means. Examples are written in canonical form (as `lrdsl fmt` prints them); their values are
+rounded to 6 significant digits, and the picture marks the steps they are read at with dotted
+lines.
 """
 
 
