@@ -188,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Learning-rate schedules as one line of text.",
         epilog="example:\n"
         '  lrdsl eval "warmup(linear, 5ep) >> cosine(0.1→1e-6)" --steps 5000 --steps-per-epoch 50\n'
-        "a command's options: lrdsl help COMMAND",
+        "a command's options: lrdsl help COMMAND; a shape, modifier or unit: lrdsl help NAME (lrdsl help cosine)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"lrdsl {__version__}")
@@ -249,8 +249,8 @@ def build_parser() -> argparse.ArgumentParser:
         "fish: lrdsl completion fish | source",
     )
     p.add_argument("shell", choices=["bash", "zsh", "fish"])
-    p = sub.add_parser("help", help="show this help, or a command's (lrdsl help eval)")
-    p.add_argument("topic", nargs="?", choices=[c for c in COMMANDS if c != "help"], metavar="COMMAND")
+    p = sub.add_parser("help", help="show this help, a command's (lrdsl help eval), or a shape's (lrdsl help cosine)")
+    p.add_argument("topic", nargs="?", metavar="COMMAND|NAME", help="a command, or a shape, modifier, function or unit")
     return parser
 
 
@@ -263,8 +263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     args = parser.parse_args(argv)
     if args.command == "help":
-        _help(parser, args.topic)
-        return 0
+        return _help(parser, args.topic)
     try:
         return _dispatch(args)
     except LrdslError as err:
@@ -293,14 +292,31 @@ def _rates(args: argparse.Namespace) -> tuple[float | None, float | None]:
     return args.tokens_per_step, args.samples_per_step
 
 
-def _help(parser: argparse.ArgumentParser, topic: str | None) -> None:
-    """``lrdsl help [COMMAND]``: the help of the whole command, or of one subcommand."""
+def _help(parser: argparse.ArgumentParser, topic: str | None) -> int:
+    """``lrdsl help [COMMAND|NAME]``: the help of the whole command, of one subcommand, or the
+    reference entries of a shape, modifier, operator, function or unit (``lrdsl/reference.py``).
+    An unknown topic exits 2 with the closest name and every name."""
     if topic is None:
         parser.print_help()
-        return
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            action.choices[topic].print_help()
+        return 0
+    if topic in COMMANDS:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                action.choices[topic].print_help()
+        return 0
+    from lrdsl import reference
+    from lrdsl.errors import did_you_mean
+
+    entries = reference.lookup(topic)
+    if not entries:
+        known = reference.names()
+        close = did_you_mean(topic, [*COMMANDS, *known])
+        lines = [f"lrdsl: error: no command or name {topic!r}", *([f"hint: {close}"] if close else [])]
+        lines += [f"commands: {', '.join(COMMANDS)}", *reference.index()]
+        print("\n".join(lines), file=sys.stderr)
+        return 2
+    print("\n\n".join(reference.text(e) for e in entries))
+    return 0
 
 
 def _dispatch(args: argparse.Namespace) -> int:

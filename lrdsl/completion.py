@@ -14,6 +14,7 @@ import argparse
 import shlex
 from dataclasses import dataclass
 
+from lrdsl.reference import names
 from lrdsl.signatures import SHAPES, SIGNATURES
 
 FILE_OPTIONS = ("-o", "--output")
@@ -35,6 +36,8 @@ class Words:
     modifiers: tuple[str, ...]
     warmup_shapes: tuple[str, ...]
     shells: tuple[str, ...]
+    topics: tuple[str, ...] = ()
+    """What ``lrdsl help`` takes: the commands, then the names of the reference that are words."""
 
 
 def words(parser: argparse.ArgumentParser) -> Words:
@@ -66,6 +69,9 @@ def words(parser: argparse.ArgumentParser) -> Words:
         modifiers=tuple(n for n, s in SIGNATURES.items() if s.role == "modifier"),
         warmup_shapes=SHAPES,
         shells=shells,
+        topics=tuple(
+            dict.fromkeys([*(n for n in sub.choices if n != "help"), *(n for n in names() if n.isidentifier())])
+        ),
     )
 
 
@@ -144,7 +150,7 @@ _lrdsl() {{
     esac
     case $cmd in
         completion) _lrdsl_reply {shlex.quote(_j(w.shells))} "$cur"; return ;;
-        help) _lrdsl_reply {shlex.quote(_j([c for c, _ in w.commands if c != "help"]))} "$cur"; return ;;
+        help) _lrdsl_reply {shlex.quote(_j(w.topics))} "$cur"; return ;;
     esac
     if [[ $cur == -* ]]; then
         _lrdsl_reply "$opts" "$cur"
@@ -189,7 +195,7 @@ _lrdsl() {{
     esac
     case $cmd in
         completion) compadd -- {_j(w.shells)}; return ;;
-        help) compadd -- {_j([c for c, _ in w.commands if c != "help"])}; return ;;
+        help) compadd -- {_j(w.topics)}; return ;;
     esac
     case $cmd in
 {option_cases}
@@ -246,7 +252,7 @@ def _fish(w: Words) -> str:
             else:
                 lines.append(f"complete -c lrdsl -n {cond} {flag}")
     lines.append(f"complete -c lrdsl -n '__fish_seen_subcommand_from completion' -x -a {shlex.quote(_j(w.shells))}")
-    helped = _j([c for c, _ in w.commands if c != "help"])
+    helped = _j(w.topics)
     lines.append(f"complete -c lrdsl -n '__fish_seen_subcommand_from help' -x -a {shlex.quote(helped)}")
     lines.append(
         f"""function __lrdsl_schedule

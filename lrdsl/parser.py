@@ -21,7 +21,7 @@ from lrdsl import ast as A
 from lrdsl.ast import make
 from lrdsl.depth import MAX_DEPTH, depth_error
 from lrdsl.errors import LrdslError, Span, did_you_mean
-from lrdsl.signatures import MATH_FUNCS, SIGNATURES, P, Sig
+from lrdsl.signatures import MATH_FUNCS, SIGNATURES, P, Sig, known_names
 
 MAX_SOURCE = 1_000_000
 MAX_BRACKETS = 200
@@ -240,7 +240,7 @@ class _Builder:
         name_span = Span(name_tok.start_pos, name_tok.end_pos)
         sig = SIGNATURES.get(name)
         if sig is None:
-            hint = did_you_mean(name, SIGNATURES) or _known_names()
+            hint = did_you_mean(name, SIGNATURES) or known_names()
             if name in MATH_FUNCS:
                 hint = f"math functions go inside fn(…), e.g. fn({name}(u))"
             raise LrdslError(f"unknown shape '{name}'", span=name_span, hint=hint)
@@ -601,17 +601,6 @@ def _seq_items(t: Any) -> list[Any]:
         t = t.children[0]
     items.append(t)
     return items[::-1]
-
-
-def _known_names() -> str:
-    """Every name a schedule can call, by role."""
-    by_role: dict[str, list[str]] = {}
-    for name, sig in SIGNATURES.items():
-        by_role.setdefault(sig.role, []).append(name)
-    return (
-        f"shapes: {', '.join(by_role['shape'])}; composites: {', '.join(by_role['composite'])}; "
-        f"combinators: {', '.join(by_role['combinator'])}; modifiers (after '*'): {', '.join(by_role['modifier'])}"
-    )
 
 
 def _arg_list(sig: Sig) -> str:

@@ -124,3 +124,14 @@ DEFAULTS: dict[tuple[str, str], float | bool | str] = {
     ("wsd", "to"): 0.0, ("wsd", "shape"): "linear",
 }  # fmt: skip
 """Defaults of optional parameters (documented in docs/language.md)."""
+
+
+def known_names() -> str:
+    """Every name a schedule can call, by role (the hint for an unknown name)."""
+    by_role: dict[str, list[str]] = {}
+    for name, sig in SIGNATURES.items():
+        by_role.setdefault(sig.role, []).append(name)
+    return (
+        f"shapes: {', '.join(by_role['shape'])}; composites: {', '.join(by_role['composite'])}; "
+        f"combinators: {', '.join(by_role['combinator'])}; modifiers (after '*'): {', '.join(by_role['modifier'])}"
+    )

@@ -225,6 +225,51 @@ def test_version_help_and_no_command() -> None:
     assert run_cli("help", "frobnicate").returncode == 2
 
 
+@pytest.mark.parametrize("name", ["cosine", "restart", "ep", "offset", ">>"])
+def test_help_prints_one_reference_entry(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """``lrdsl help SHAPE``: the entry of docs/reference.md, from the same data (lrdsl/reference.py)."""
+    from lrdsl import reference
+
+    assert main(["help", name]) == 0
+    out = capsys.readouterr().out
+    assert out == "\n\n".join(reference.text(e) for e in reference.lookup(name)) + "\n"
+    assert out.startswith(reference.lookup(name)[0].signature)
+
+
+def test_help_shows_both_meanings_of_a_name(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["help", "exp"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("exp(a→b, d)    (shape)") and "\n\nexp(x)    (math function)" in out
+
+
+def test_help_commands_still_win(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["eval", "--help"])
+    direct = capsys.readouterr().out
+    assert main(["help", "eval"]) == 0
+    assert capsys.readouterr().out == direct
+
+
+def test_help_for_an_unknown_name_suggests_and_lists(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["help", "cosin"]) == 2
+    captured = capsys.readouterr()
+    lines = captured.err.splitlines()
+    assert captured.out == ""
+    assert lines[:2] == ["lrdsl: error: no command or name 'cosin'", "hint: did you mean 'cosine'?"]
+    assert lines[2].startswith("commands: eval, check,")
+    assert lines[3].startswith("shapes: const, hold, linear, cosine,")
+    assert "modifiers: restart, repeat, offset, quantize" in lines
+    assert main(["help", "zzzzzz"]) == 2
+    assert "did you mean" not in capsys.readouterr().err
+
+
+def test_check_lists_the_shapes_for_an_unknown_one() -> None:
+    proc = run_cli("check", "zzz(1)")
+    assert proc.returncode == 2
+    assert "hint: shapes: const, hold, linear, cosine, exp, poly, sqrt, log, piecewise," in proc.stderr
+    assert "modifiers (after '*'): restart, repeat, offset, quantize" in proc.stderr
+
+
 def test_version_is_the_package_version() -> None:
     """One version: pyproject.toml has none of its own, hatch reads lrdsl/__init__.py's."""
     text = (Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8")

@@ -71,6 +71,8 @@ def complete_bash(words: list[str], cwd: Path = ROOT) -> list[str]:
         (["lrdsl", "eval", "--st"], ["--steps", "--steps-per-epoch"]),
         (["lrdsl", "completion", ""], ["bash", "zsh", "fish"]),
         (["lrdsl", "help", "ge"], ["gen"]),
+        (["lrdsl", "help", "cosi"], ["cosine"]),
+        (["lrdsl", "help", "e"], ["eval", "explain", "exp", "exp_decay", "ep"]),
         # inside a schedule: readline completes what follows the opening quote
         (["lrdsl", "eval", '"'], PHASES),
         (["lrdsl", "eval", '"warmup(li'], ["warmup(linear", "warmup(linear("]),

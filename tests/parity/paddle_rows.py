@@ -34,7 +34,7 @@ ROWS: list[tuple[str, Callable[[Any], Any], str]] = [
     (
         "PiecewiseDecay",
         lambda L: L.PiecewiseDecay(boundaries=[100, 200], values=[0.1, 0.01, 1e-3]),
-        "const(0.1, 100) >> const(0.01, 100) >> const(1e-3)",
+        "piecewise([0.1, 0.01, 1e-3], at=[100, 200])",
     ),
     (
         "PolynomialDecay",

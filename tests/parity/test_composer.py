@@ -119,7 +119,7 @@ ROWS: list[tuple[str, Callable[[Any], Any], str, str]] = [
     (
         "MultiStepWithWarmupScheduler",
         lambda c: c.MultiStepWithWarmupScheduler(t_warmup="2ep", milestones=["10ep", "20ep"], gamma=0.1),
-        "linear(0→0.1, 2ep) >> const(0.1, 8ep) >> const(0.01, 10ep) >> const(1e-3)",
+        "linear(0→0.1, 2ep) >> multistep(0.1, at=[10ep, 20ep]) * offset(2ep)",
         "30ep",
     ),
     (

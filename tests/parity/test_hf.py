@@ -32,7 +32,7 @@ ROWS: list[tuple[str, Callable[[Any, Any], Any], str]] = [
     (
         "inverse_sqrt",
         lambda h, o: h.get_inverse_sqrt_schedule(o, W),
-        "min(linear(0→0.1, 30) >> 0.1, rsqrt(0.1, warmup=30))",
+        "linear(0→0.1, 30) >> rsqrt(0.1, warmup=30) * offset(30)",
     ),
     (
         "cosine_with_min_lr",
@@ -42,7 +42,7 @@ ROWS: list[tuple[str, Callable[[Any, Any], Any], str]] = [
     (
         "warmup_stable_decay",
         lambda h, o: h.get_wsd_schedule(o, W, 60, num_training_steps=N),
-        "linear(0→0.1, 30) >> const(0.1, 210) >> cosine(0.1→0, 60)",
+        "wsd(0.1, warmup=30, decay=60, shape=cosine)",
     ),
     (
         "warmup_stable_decay min_lr_ratio linear",
@@ -52,7 +52,7 @@ ROWS: list[tuple[str, Callable[[Any, Any], Any], str]] = [
     (
         "warmup_stable_decay 1-sqrt",
         lambda h, o: h.get_wsd_schedule(o, W, 60, num_training_steps=N, warmup_type="1-sqrt", decay_type="1-sqrt"),
-        "fn(0.1 * (1 - sqrt(1 - p)), 30) >> const(0.1, 210) >> fn(0.1 * (1 - sqrt(p)), 60)",
+        "fn(0.1 * (1 - sqrt(1 - p)), 30) >> const(0.1, 210) >> sqrt(0.1→0, 60)",
     ),
 ]
 

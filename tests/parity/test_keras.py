@@ -34,7 +34,7 @@ ROWS: list[tuple[str, Callable[[Any], Any], str, int, float | None]] = [
     (
         "PiecewiseConstantDecay",
         lambda S: S.PiecewiseConstantDecay([100, 250], [0.1, 0.01, 1e-3]),
-        "const(0.1, 101) >> const(0.01, 150) >> const(1e-3)",
+        "piecewise([0.1, 0.01, 1e-3], at=[101, 251])",
         N,
         None,
     ),

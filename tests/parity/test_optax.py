@@ -51,7 +51,7 @@ ROWS: list[tuple[str, Callable[[Any], Any], str]] = [
     (
         "piecewise_constant_schedule",
         lambda o: o.piecewise_constant_schedule(0.1, {100: 0.5, 250: 0.1}),
-        "const(0.1, 100) >> const(0.05, 150) >> const(5e-3)",
+        "piecewise([0.1, 0.05, 5e-3], at=[100, 250])",
     ),
     (
         "piecewise_interpolate_schedule linear",
@@ -71,7 +71,7 @@ ROWS: list[tuple[str, Callable[[Any], Any], str]] = [
     (
         "warmup_cosine_decay_schedule",
         lambda o: o.warmup_cosine_decay_schedule(0.0, 0.1, warmup_steps=50, decay_steps=350, end_value=1e-4),
-        "linear(0→0.1, 50) >> cosine(0.1→1e-4, 300)",
+        "linear(0→0.1, 50) >> cosine(0.1→1e-4, 350 - 50)",
     ),
     (
         "warmup_exponential_decay_schedule",

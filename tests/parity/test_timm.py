@@ -42,7 +42,7 @@ ROWS: list[tuple[str, Callable[[Any, Any], Any], str, bool]] = [
     (
         "CosineLRScheduler warm-up (warmup_prefix=False)",
         lambda m, o: m.CosineLRScheduler(o, t_initial=20, lr_min=1e-5, warmup_t=3, warmup_lr_init=1e-4),
-        "(linear(1e-4→0.1, 3ep) >> fn(1e-5 + (0.1 - 1e-5) * (1 + cos(pi * e / 20)) / 2, 17ep)) * quantize(1ep)",
+        "(linear(1e-4→0.1, 3ep) >> cosine(0.1→1e-5, 20ep) * offset(3ep)) * quantize(1ep)",
         True,
     ),
     (
@@ -73,7 +73,7 @@ ROWS: list[tuple[str, Callable[[Any, Any], Any], str, bool]] = [
     (
         "CosineLRScheduler per update",
         lambda m, o: m.CosineLRScheduler(o, t_initial=S * E, warmup_t=30, t_in_epochs=False),
-        "linear(0→0.1, 30) >> fn(0.1 * (1 + cos(pi * t / 210)) / 2, 180)",
+        "linear(0→0.1, 30) >> cosine(0.1→0, 210) * offset(30)",
         False,
     ),
     (
@@ -103,13 +103,13 @@ ROWS: list[tuple[str, Callable[[Any, Any], Any], str, bool]] = [
     (
         "TanhLRScheduler",
         lambda m, o: m.TanhLRScheduler(o, t_initial=25, lr_min=1e-4),
-        "(const(0.1, 1ep) >> fn(1e-4 + (0.1 - 1e-4) / (1 + exp(0.8 * e - 14)), 24ep) >> const(1e-4)) * quantize(1ep)",
+        "(const(0.1, 1ep) >> fn(1e-4 + (0.1 - 1e-4) * (1 - tanh(0.4 * e - 7)) / 2, 24ep) >> const(1e-4)) * quantize(1ep)",
         True,
     ),
     (
         "TanhLRScheduler warm-up (warmup_prefix=False)",
         lambda m, o: m.TanhLRScheduler(o, t_initial=25, lr_min=1e-4, warmup_t=3, warmup_lr_init=1e-3),
-        "(warmup(linear, 3ep, from=1e-3) >> fn(1e-4 + (0.1 - 1e-4) / (1 + exp(0.8 * e - 14)), 22ep)"
+        "(warmup(linear, 3ep, from=1e-3) >> fn(1e-4 + (0.1 - 1e-4) * (1 - tanh(0.4 * e - 7)) / 2, 22ep)"
         " >> const(1e-4)) * quantize(1ep)",
         True,
     ),

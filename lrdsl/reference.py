@@ -1,0 +1,578 @@
+"""The language reference: one entry per shape, modifier, combinator, operator, composite, math
+function and unit.
+
+Rendered two ways from the same data: as ``docs/reference.md`` (``python -m docs.make_reference``,
+which also draws each entry's example) and in the terminal by ``lrdsl help NAME``. Signatures,
+parameter kinds, choices and defaults are read from :mod:`lrdsl.signatures` and the IR's table of
+math functions; this module holds only the prose (what a parameter means, the formula, an
+example), so a new parameter or default shows up in both without an edit here, and a parameter
+without a description fails ``tests/test_reference.py``.
+
+An example's values (``lr(t)`` at a few steps) are computed by :func:`lrdsl.evaluate` when the
+entry is rendered, never written by hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from lrdsl.numbers import format_number
+from lrdsl.signatures import DEFAULTS, MATH_FUNCS, SIGNATURES, Sig
+
+Kind = Literal["shape", "modifier", "combinator", "operator", "composite", "function", "unit"]
+
+SECTIONS: tuple[tuple[Kind, str, str], ...] = (
+    ("shape", "Shapes", "A shape is one phase: its value at local step `u` of its span `d` (`p = u/d`)."),
+    ("modifier", "Modifiers", "Applied with `*`: `X * restart(…)` changes how X's time runs."),
+    ("operator", "Operators", "Loosest first: `>>`, then `+ -`, then `* /`; all left-associative."),
+    ("combinator", "Combinators", "Pointwise combinations of whole schedules."),
+    ("composite", "Composites", "Named schedules that expand into the shapes above (`lrdsl explain` shows how)."),
+    (
+        "function",
+        "Math functions",
+        "In `fn(…)` and `recur(…)` formulas and in any constant (LANGUAGE.md §8.3): `cosine(0.1→0.1 * cos(pi / 12))`.",
+    ),
+    ("unit", "Units and numbers", "Where a duration is expected (`d`, `every=`, `at=[…]`, `period=`, …)."),
+)
+"""The page's sections: kind, title, one line of introduction."""
+
+
+@dataclass(frozen=True)
+class Example:
+    """An expression, the run it is evaluated over, and the steps whose values are shown."""
+
+    expr: str
+    total: int | str | None = 100
+    steps_per_epoch: float | None = None
+    tokens_per_step: float | None = None
+    samples_per_step: float | None = None
+    at: tuple[int, ...] = ()
+
+    def options(self) -> str:
+        """The command-line options that reproduce this run: ``--steps 100 --steps-per-epoch 10``."""
+        out = []
+        if self.total is not None:
+            out.append(f"--steps {self.total}")
+        for flag, value in (
+            ("--steps-per-epoch", self.steps_per_epoch),
+            ("--tokens-per-step", self.tokens_per_step),
+            ("--samples-per-step", self.samples_per_step),
+        ):
+            if value is not None:
+                out.append(f"{flag} {format_number(float(value))}")
+        return " ".join(out)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One reference entry. ``name`` is the call's name (its signature comes from the table), or
+    the operator or unit as written; ``usage`` is the signature line of an entry without one."""
+
+    kind: Kind
+    name: str
+    summary: str
+    formula: str
+    example: Example
+    notes: tuple[str, ...] = ()
+    like: str = ""
+    usage: str = ""
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def slug(self) -> str:
+        """The entry's picture and anchor name: ``shape-cosine``, ``operator-then``, ``unit-ep``."""
+        return f"{self.kind}-{SLUGS.get(self.name, self.name)}"
+
+    @property
+    def picture(self) -> str:
+        """The picture's path relative to docs/."""
+        return f"reference/{self.slug}.png"
+
+    @property
+    def signature(self) -> str:
+        """The signature line: from the signature table for calls, else ``usage``."""
+        if self.kind == "function":
+            return self.usage or f"{self.name}({', '.join('xy'[: MATH_FUNCS[self.name]])})"
+        sig = SIGNATURES.get(self.name)
+        if sig is None or self.kind not in ("shape", "modifier", "combinator", "composite"):
+            return self.usage
+        return ("X * " if self.kind == "modifier" else "") + signature_line(sig)
+
+
+SLUGS = {">>": "then", "+": "plus", "*": "times", "%": "percent", "k M B T": "suffixes", "2 * 5ep": "arithmetic"}
+"""File-name-safe names of entries whose name is not a word."""
+
+DUR = ("the phase's length: steps, `ep`, `%`, `tok` or `sa`", "none: the phase is flexible")
+PARAMS: dict[tuple[str, str], tuple[str, str]] = {
+    ("const", "value"): ("the value", ""),
+    ("linear", "range"): ("start `a` and end `b`; `→b` starts from the previous phase's end value", ""),
+    ("poly", "power"): ("the exponent `k`", ""),
+    ("poly", "cycle"): ("Keras' `cycle=True`: `d` is the decay period, which grows to `d·⌈u/d⌉`; flexible", ""),
+    ("piecewise", "values"): ("the values `v0 … vn`", ""),
+    ("piecewise", "at"): ("the `n` marks where the value changes, increasing, from the phase's start", ""),
+    ("step", "value"): ("the start value `a`", ""),
+    ("step", "gamma"): ("the factor of each drop", ""),
+    ("step", "every"): ("the steps between drops `e`, counted from the phase's start", ""),
+    ("multistep", "value"): ("the start value `a`", ""),
+    ("multistep", "gamma"): ("the factor of each drop", ""),
+    ("multistep", "at"): ("the drops `mᵢ`, counted from the phase's start (`* offset(…)` to count from the run's)", ""),
+    ("exp_decay", "value"): ("the start value `a`", ""),
+    ("exp_decay", "rate"): ("the factor `r` per `every` steps", ""),
+    ("exp_decay", "every"): ("the steps `e` per factor of `rate`", ""),
+    ("exp_decay", "staircase"): ("floor the exponent: one drop per `every`", ""),
+    ("inverse_time", "value"): ("the start value `a`", ""),
+    ("inverse_time", "decay"): ("the rate `k`", ""),
+    ("inverse_time", "every"): ("the steps `e` per unit of time", ""),
+    ("inverse_time", "staircase"): ("floor `u/e`", ""),
+    ("rsqrt", "value"): ("the value `a` up to step `w`", ""),
+    ("rsqrt", "warmup"): ("`w`: constant before it, `a·sqrt(w/u)` after", ""),
+    ("fn", "expr"): ("arithmetic over `t` (global step), `u`, `p`, `e` (epochs), `pi` and the math functions", ""),
+    ("recur", "expr"): ("arithmetic over `lr` (the previous value), `pi` and the math functions", ""),
+    ("recur", "every"): ("the steps of one interval", ""),
+    ("recur", "from"): ("the value the first application starts from", "the previous phase's end value"),
+    ("warmup", "shape"): ("the ramp's shape", ""),
+    ("warmup", "dur"): ("the warm-up's length", ""),
+    ("warmup", "from"): ("the value at step 0", ""),
+    ("restart", "period"): (
+        "the first cycle `P` (a duration)",
+        "X's own duration; with neither, derived so that `cycles` cycles fill the span",
+    ),
+    ("restart", "mult"): ("each cycle is `mult` times longer than the one before (≥ 1, may be fractional)", ""),
+    ("restart", "decay"): ("the values of cycle `i` are multiplied by `decayⁱ`", ""),
+    ("restart", "cycles"): ("the number of cycles; the last value holds after them", "3 when the first cycle is derived, else until the span ends"),
+    ("repeat", "n"): ("the number of cycles: `X * restart(cycles=n)`", ""),
+    ("offset", "n"): ("how far ahead X's clock runs: a duration, not rounded (`0.75` is allowed), not `%`", ""),
+    ("quantize", "q"): ("the interval length", ""),
+    ("quantize", "at"): ("which end of each interval gives its value", ""),
+    ("min", "parts"): ("two or more schedules or numbers", ""),
+    ("max", "parts"): ("two or more schedules or numbers", ""),
+    ("onecycle", "max"): ("the peak", ""),
+    ("onecycle", "pct"): ("the fraction of the span spent rising", ""),
+    ("onecycle", "div"): ("the start is `max/div`", ""),
+    ("onecycle", "final_div"): ("the end is `max/div/final_div`", ""),
+    ("onecycle", "anneal"): ("the shape of each phase", ""),
+    ("onecycle", "three_phase"): ("PyTorch's `three_phase`: up, back down to `max/div`, then to the end", ""),
+    ("cyclic", "range"): ("from the base `a` to the peak `b` and back", ""),
+    ("cyclic", "half"): ("the steps up, and the steps down", ""),
+    ("cyclic", "mode"): ("`triangular2` halves the amplitude each cycle, `exp_range` scales it by `gammaᵘ`", ""),
+    ("cyclic", "gamma"): ("the factor per step of `exp_range`", ""),
+    ("wsd", "peak"): ("the stable value", ""),
+    ("wsd", "warmup"): ("the linear warm-up from 0", ""),
+    ("wsd", "decay"): ("the cool-down at the end of the span", ""),
+    ("wsd", "to"): ("the value at the end of the cool-down", ""),
+    ("wsd", "shape"): ("the cool-down's shape", ""),
+}  # fmt: skip
+"""``(call, parameter) → (meaning, what happens when it is left out)``; the second only for an
+optional parameter without a default in :data:`lrdsl.signatures.DEFAULTS`. A ``range`` or ``dur``
+parameter not listed here reads the generic text (:func:`describe`)."""
+
+ENTRIES: tuple[Entry, ...] = (
+    # -- shapes ---------------------------------------------------------------------------------
+    Entry("shape", "const", "A constant; a bare number `0.1` is the same.", "v",
+          Example("const(0.1, 50) >> const(0.01)", at=(0, 49, 50)),
+          like="PyTorch `ConstantLR` (a factor for `d` steps), Optax `constant_schedule`"),
+    Entry("shape", "hold", "Holds the previous phase's end value (WSD's stable phase).",
+          "the previous phase's end value",
+          Example("linear(0→0.1, 20) >> hold(60) >> linear(→0, 20)", at=(20, 79, 90))),
+    Entry("shape", "linear", "A straight line from `a` to `b`.", "a + (b − a)·p",
+          Example("linear(0.1→0.01, 100)", at=(0, 50, 100)),
+          like="PyTorch `LinearLR`, Optax `linear_schedule`"),
+    Entry("shape", "cosine", "Half a cosine from `a` to `b`.", "b + (a − b)·(1 + cos πp)/2",
+          Example("cosine(0.1→0, 100)", at=(0, 50, 100)),
+          like="PyTorch `CosineAnnealingLR`, Optax `cosine_decay_schedule`, Keras `CosineDecay`"),
+    Entry("shape", "exp", "Log-linear interpolation: a straight line on a log axis.", "a·(b/a)^p",
+          Example("exp(0.1→1e-3, 100)", at=(0, 50, 100)),
+          notes=("`a` and `b` must be non-zero and of the same sign.",)),
+    Entry("shape", "poly", "A polynomial decay from `a` to `b`.", "b + (a − b)·(1 − p)^k",
+          Example("poly(0.1→0, 100, power=2)", at=(0, 50, 100)),
+          notes=("With `cycle=true` the phase is flexible and the period at `u` is `d·max(1, ⌈u/d⌉)` (Keras).",),
+          like="PyTorch `PolynomialLR`, Keras `PolynomialDecay`, Optax `polynomial_schedule`"),
+    Entry("shape", "sqrt", "The \"1−sqrt\" cool-down: fast at first, flat at the end.", "a + (b − a)·√p",
+          Example("sqrt(0.1→0, 100)", at=(0, 25, 100)),
+          notes=("`sqrt(2)` with constant arguments is the math function (a number).",),
+          like="HF `warmup_stable_decay(decay_type=\"1-sqrt\")`, Megatron `minus_sqrt` (Hägele et al. 2024)"),
+    Entry("shape", "log", "A logarithmic ramp, reaching `b` at `u = d`.", "a + (b − a)·ln(1 + u)/ln(1 + d)",
+          Example("log(0→0.1, 99)", at=(0, 9, 99)),
+          notes=("DeepSpeed's `WarmupLR(warmup_type=\"log\", warmup_num_steps=W)` divides by `ln W` and peaks at "
+                 "step `W − 1`: it is `log(0→peak, W − 1)`.",),
+          like="DeepSpeed `WarmupLR(warmup_type=\"log\")`"),
+    Entry("shape", "piecewise", "Constant pieces: `vᵢ` from mark `mᵢ`.", "vᵢ, i = the number of marks mⱼ ≤ u",
+          Example("piecewise([0.1, 0.01, 1e-3], at=[30, 60])", at=(29, 30, 60)),
+          notes=("One value more than marks. Keras' boundaries are inclusive (step 100 still has `v0`): "
+                 "Keras `PiecewiseConstantDecay([100], …)` is `at=[101]`.",),
+          like="Optax `piecewise_constant_schedule`, Paddle `PiecewiseDecay`, Keras `PiecewiseConstantDecay`"),
+    Entry("shape", "step", "Multiplies by `gamma` every `every` steps.", "a·g^⌊u/e⌋",
+          Example("step(0.1, gamma=0.5, every=25)", at=(24, 25, 50)),
+          like="PyTorch `StepLR`"),
+    Entry("shape", "multistep", "Multiplies by `gamma` at each mark.", "a·g^(number of mᵢ ≤ u)",
+          Example("multistep(0.1, at=[50, 75])", at=(49, 50, 75)),
+          notes=("The marks count from the phase's start: after a warm-up, add `* offset(warm-up)` to count "
+                 "from the run's start (see `offset`).",),
+          like="PyTorch `MultiStepLR`"),
+    Entry("shape", "exp_decay", "Exponential decay by `rate` per `every` steps.",
+          "a·r^(u/e), a·r^⌊u/e⌋ with staircase=true",
+          Example("exp_decay(0.1, rate=0.5, every=25)", at=(0, 25, 50)),
+          like="PyTorch `ExponentialLR`, Keras `ExponentialDecay`, Optax `exponential_decay`"),
+    Entry("shape", "inverse_time", "Inverse-time decay.", "a / (1 + k·u/e), ⌊u/e⌋ with staircase=true",
+          Example("inverse_time(0.1, decay=1, every=25)", at=(0, 25, 75)),
+          like="Keras `InverseTimeDecay`"),
+    Entry("shape", "rsqrt", "Inverse square root after `warmup` steps.", "a·sqrt(w / max(u, w))",
+          Example("linear(0→0.1, 25) >> rsqrt(0.1, warmup=25) * offset(25)", at=(10, 25, 99)),
+          notes=("After a warm-up of `w` steps, `* offset(w)` keeps the run's clock: `a·sqrt(w/t)` in the "
+                 "global step `t` (HF `inverse_sqrt`, fairseq); without it the decay restarts at the warm-up's end.",),
+          like="inverse-sqrt, Noam (`min(linear(…) >> 1, rsqrt(…))`), big_vision `rsqrt`"),
+    Entry("shape", "fn", "Any closed form: the escape hatch.", "EXPR",
+          Example("fn(0.1 * (1 - p) ** 3, 100)", at=(0, 50, 100)),
+          notes=("`t` is the global step at which the phase starts plus `u`; `e = t / steps_per_epoch`.",)),
+    Entry("shape", "recur", "A value computed from the previous one, once per interval.",
+          "in interval k = ⌊u/every⌋: EXPR applied k + 1 times to `from`",
+          Example("const(0.1, 10) >> recur(lr * 0.9, every=10)", at=(9, 10, 20)),
+          like="Keras `LearningRateScheduler(fn(epoch, lr))`"),
+    Entry("shape", "warmup", "Ramps from `from` to the start value of the phase that follows it.",
+          "ramp(shape) from `from` to the next phase's start",
+          Example("warmup(linear, 20) >> cosine(0.1→0, 80)", at=(0, 10, 20)),
+          notes=("`linear`, `cosine` (a rising half cosine), `exp` (needs a non-zero `from`), `poly` (power 2, "
+                 "fast at first), `sqrt` and `log` ramp as the shapes of the same name.",
+                 "An error when nothing follows, or when that phase takes its own start from the warm-up (`→b`).")),
+    # -- modifiers -----------------------------------------------------------------------------
+    Entry("modifier", "restart", "Repeats X in cycles that may grow and decay.",
+          "cycle i lasts P·multⁱ; its values are X's (stretched to the cycle) times decayⁱ",
+          Example("cosine(0.1→0) * restart(period=25, mult=2)", total=175, at=(24, 25, 50)),
+          notes=("X is laid out on the first cycle and stretched with each later one: a `10%` warm-up in X "
+                 "stays 10% of every cycle.",
+                 "A decay above a floor is a floor plus a decayed body: `0.01 + cosine(0.09→0) * restart(…, decay=0.5)`."),
+          like="PyTorch `CosineAnnealingWarmRestarts`, Keras `CosineDecayRestarts`, SGDR"),
+    Entry("modifier", "repeat", "Repeats X `n` times over the span.", "X * restart(cycles=n)",
+          Example("(linear(0→0.1, 10) >> cosine(0.1→0, 40)) * repeat(2)", at=(10, 50, 60)),
+          like="HF `cosine_with_restarts`, Optax `sgdr_schedule`"),
+    Entry("modifier", "offset", "Runs X's clock `n` ahead: a phase after another keeps the run's clock.",
+          "X at local time u + n",
+          Example("warmup(linear, 10) >> multistep(0.1, at=[50, 75]) * offset(10)", at=(10, 49, 50)),
+          notes=("With an explicit duration `d` the node lasts `d − n`; a flexible X gets the node's span plus `n`.",
+                 "Its start value (what a warm-up before it aims at) is X at `u = n`."),
+          like="timm's `warmup_prefix=False`, Composer's `*WithWarmupScheduler` milestones"),
+    Entry("modifier", "quantize", "Makes X piecewise constant over intervals of `q`: epoch-level schedules.",
+          "X at the start (or end) of the interval of u",
+          Example("linear(0.1→0, 100) * quantize(25)", at=(0, 24, 25)),
+          notes=("`A * B * quantize(q)` quantizes the product (operators are left-associative).",),
+          like="Keras `LearningRateScheduler`, timm `t_in_epochs=True`"),
+    # -- operators -----------------------------------------------------------------------------
+    Entry("operator", ">>", "Sequence: B starts, with its local time at 0, where A's span ends.",
+          "A(t) for t < d_A, then B(t − d_A)",
+          Example("linear(0→0.1, 20) >> cosine(0.1→0, 80)", at=(19, 20, 60)),
+          notes=("Flexible phases (no duration) share equally what the explicit ones leave.",),
+          like="PyTorch `SequentialLR`, Optax `join_schedules`", usage="A >> B"),
+    Entry("operator", "+", "Pointwise sum or difference.", "A(t) ± B(t)",
+          Example("0.01 + cosine(0.09→0) * restart(period=25, decay=0.5)", at=(0, 25, 50)),
+          usage="A + B, A - B", aliases=("-",)),
+    Entry("operator", "*", "Pointwise product or quotient; `X * modifier(…)` applies a modifier.",
+          "A(t) · B(t), A(t) / B(t)",
+          Example("(const(0.1, 20) >> const(1)) * exp_decay(0.1, rate=0.9, every=10)", at=(0, 19, 20)),
+          like="PyTorch `ChainedScheduler` (factors multiply)", usage="A * B, A / B", aliases=("/",)),
+    # -- combinators ---------------------------------------------------------------------------
+    Entry("combinator", "min", "The pointwise minimum.", "min(A(t), B(t), …)",
+          Example("min(linear(0→0.1, 25) >> 0.1, rsqrt(0.1, warmup=25))", at=(10, 25, 99)),
+          like="Noam / Transformer `min(step·w^-1.5, step^-0.5)`"),
+    Entry("combinator", "max", "The pointwise maximum: a floor under a decay.", "max(A(t), B(t), …)",
+          Example("max(exp_decay(0.1, rate=0.5, every=10), 0.01)", at=(0, 10, 50)),
+          like="Optax `exponential_decay(end_value=…)`"),
+    # -- composites ----------------------------------------------------------------------------
+    Entry("composite", "onecycle", "PyTorch's `OneCycleLR` over the node's span `N`.",
+          "max/div → max at step pct·N − 1 → max/div/final_div at step N − 1",
+          Example("onecycle(0.1)", at=(0, 29, 99)),
+          like="PyTorch `OneCycleLR` (exactly, including its phase ends one step early)"),
+    Entry("composite", "cyclic", "PyTorch's `CyclicLR`: up in `half` steps, down in `half` steps.",
+          "a + (b − a)·triangle(u)·scale",
+          Example("cyclic(1e-3→0.1, half=25)", at=(0, 25, 50)),
+          like="PyTorch `CyclicLR`, Paddle `CyclicLR`"),
+    Entry("composite", "wsd", "Warm-up, stable, decay: a linear warm-up from 0, a hold at `peak`, a cool-down to `to`.",
+          "linear(0→peak, warmup) >> const(peak) >> shape(peak→to, decay)",
+          Example("wsd(0.1, warmup=10, decay=20)", at=(10, 80, 90)),
+          notes=("Only the cool-down takes `shape`; `shape=exp` needs a non-zero `to`.",),
+          like="HF `warmup_stable_decay` (its default cool-down is `shape=cosine`), MiniCPM, Hägele et al. 2024"),
+    # -- math functions ------------------------------------------------------------------------
+    Entry("function", "sin", "Sine (radians).", "sin x",
+          Example("fn(0.05 * (1 + sin(2 * pi * p)), 100)", at=(0, 25, 75))),
+    Entry("function", "cos", "Cosine (radians), here in a constant.", "cos x",
+          Example("cosine(0.1→0.1 * cos(pi / 3), 100)", at=(0, 100))),
+    Entry("function", "tan", "Tangent (radians).", "tan x",
+          Example("fn(0.1 * (1 - tan(pi / 4 * p)), 100)", at=(0, 50))),
+    Entry("function", "tanh", "Hyperbolic tangent.", "tanh x",
+          Example("fn(0.05 * (1 - tanh(10 * p - 5)), 100)", at=(0, 50)),
+          like="timm `TanhLRScheduler` (`lb=-7, ub=3`: `tanh(10·p − 7)`)"),
+    Entry("function", "exp", "eˣ.", "eˣ",
+          Example("fn(0.1 * exp(-5 * p), 100)", at=(0, 20)),
+          notes=("With a range or a duration, `exp(a→b, d)` is the shape.",)),
+    Entry("function", "log", "Natural logarithm.", "ln x",
+          Example("fn(0.1 / (1 + log(1 + u)), 100)", at=(0, 99)),
+          notes=("With a range, `log(a→b, d)` is the shape.",)),
+    Entry("function", "sqrt", "Square root.", "√x",
+          Example("fn(0.1 * sqrt(1 - p), 100)", at=(0, 75)),
+          notes=("With a range, `sqrt(a→b, d)` is the shape; `const(sqrt(512) ** -1)` is a number.",)),
+    Entry("function", "abs", "Absolute value.", "|x|",
+          Example("fn(0.1 * abs(1 - 2 * p), 100)", at=(0, 50))),
+    Entry("function", "floor", "The largest whole number ≤ x.", "⌊x⌋",
+          Example("fn(0.1 * 0.5 ** floor(u / 25), 100)", at=(24, 25))),
+    Entry("function", "ceil", "The smallest whole number ≥ x.", "⌈x⌉",
+          Example("fn(0.1 / ceil((u + 1) / 25), 100)", at=(24, 25))),
+    Entry("function", "min", "The smaller of two numbers (inside a formula; of schedules it is the combinator).",
+          "min(x, y)", Example("fn(0.1 * min(u / 20, 1), 100)", at=(10, 20))),
+    Entry("function", "max", "The larger of two numbers (inside a formula; of schedules it is the combinator).",
+          "max(x, y)", Example("fn(max(0.1 * (1 - p), 0.02), 100)", at=(50, 90))),
+    Entry("function", "pi", "The constant π.", "π = 3.14159…",
+          Example("fn(0.05 * (1 + cos(pi * p)), 100)", at=(0, 50)), usage="pi"),
+    # -- units ---------------------------------------------------------------------------------
+    Entry("unit", "steps", "A plain number is a number of optimizer steps.", "n steps",
+          Example("cosine(0.1→0, 80)", at=(0, 40, 80)), usage="500"),
+    Entry("unit", "ep", "Epochs: multiplied by the steps per epoch, then rounded (half to even).",
+          "n · steps_per_epoch", Example("warmup(linear, 2ep) >> cosine(0.1→0)", total="10ep",
+                                         steps_per_epoch=10, at=(10, 20, 60)),
+          notes=("Needs `--steps-per-epoch K` (API `steps_per_epoch=K`).",), usage="5ep"),
+    Entry("unit", "%", "A percentage of the enclosing span.", "n/100 · span",
+          Example("warmup(linear, 10%) >> cosine(0.1→0)", at=(5, 10, 55)), usage="10%"),
+    Entry("unit", "tok", "Tokens: divided by the tokens per step, then rounded.", "n / tokens_per_step",
+          Example("warmup(linear, 200Mtok) >> cosine(3e-4→3e-5)", total="2Btok", tokens_per_step=4e6,
+                  at=(25, 50, 500)),
+          notes=("Needs `--tokens-per-step N` (API `tokens_per_step=N`); the total may be tokens too.",),
+          usage="2Btok"),
+    Entry("unit", "sa", "Samples: divided by the samples per step, then rounded.", "n / samples_per_step",
+          Example("warmup(linear, 12.8ksa) >> cosine(0.1→0)", samples_per_step=256, at=(25, 50, 75)),
+          notes=("Needs `--samples-per-step N` (API `samples_per_step=N`).",), usage="12.8ksa"),
+    Entry("unit", "k M B T", "Number suffixes: 10³, 10⁶, 10⁹, 10¹², directly after the digits.", "n·10³ … n·10¹²",
+          Example("cosine(0.1→0, 10k)", total="10k", at=(0, 5000)), usage="100k, 2.5M, 300Btok",
+          notes=("`lrdsl fmt` keeps the suffix on token and sample counts (`2Btok`) and writes other numbers "
+                 "in full (`10000`).",),
+          aliases=("k", "M", "B", "T")),
+    Entry("unit", "2 * 5ep", "Duration arithmetic: `+` and `-` between durations, `*` and `/` by a number.",
+          "computed exactly, then rounded once (half to even); never negative",
+          Example("linear(0→0.1, 2ep) >> cosine(0.1→0, 90% - 2ep)", total="10ep", steps_per_epoch=10,
+                  at=(20, 55, 90)),
+          usage="6ep - 199, 90% - 5ep, 2 * 5ep, (6ep - 2) / 4", aliases=("arithmetic",)),
+)  # fmt: skip
+"""Every entry, in page order within each section."""
+
+
+def signature_line(sig: Sig) -> str:
+    """``cosine(a→b, d)``, ``step(value, d, gamma=0.1, every=…)``, ``min(A, B, …)``: from the table."""
+    if sig.variadic:
+        return f"{sig.name}(A, B, …)"
+    parts = []
+    for p in sig.params:
+        if p.kind == "range":
+            parts.append("a→b")
+        elif p.name == "dur":
+            parts.append("d")
+        elif p.positional:
+            parts.append(p.name)
+        elif (sig.name, p.name) in DEFAULTS:
+            parts.append(f"{p.name}={_default(DEFAULTS[sig.name, p.name])}")
+        else:
+            parts.append(f"{p.name}=…")
+    return f"{sig.name}({', '.join(parts)})"
+
+
+def _default(value: float | bool | str) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str):
+        return value
+    return format_number(value)
+
+
+_KINDS = {
+    "value": "number",
+    "range": "range",
+    "dur": "duration",
+    "bool": "true or false",
+    "durs": "list of durations",
+    "count": "whole number ≥ 1",
+    "sched": "schedules",
+    "values": "list of numbers",
+}
+
+
+def describe(sig: Sig) -> list[tuple[str, str, str, str]]:
+    """``(parameter, type, default, meaning)`` of each parameter of ``sig``."""
+    rows = []
+    for p in sig.params:
+        meaning, omitted = PARAMS.get((sig.name, p.name), ("", ""))
+        if not meaning and p.kind == "range":
+            meaning = "start `a` and end `b`; `→b` starts from the previous phase's end value"
+        if not meaning and p.name == "dur":
+            meaning, omitted = DUR
+        kind = _KINDS.get(p.kind, "")
+        if p.kind in ("shape", "enum"):
+            kind = " · ".join(f"`{c}`" for c in p.choices)
+        elif p.kind == "formula":
+            kind = f"formula of {', '.join(p.vars)}"
+        if p.required:
+            default = "required"
+        elif (sig.name, p.name) in DEFAULTS:
+            default = f"`{_default(DEFAULTS[sig.name, p.name])}`"
+        else:
+            default = omitted
+        name = "a→b" if p.kind == "range" else "d" if p.name == "dur" else p.name
+        rows.append((name, kind, default, meaning))
+    return rows
+
+
+def lookup(name: str) -> list[Entry]:
+    """The entries called ``name`` (``exp`` is a shape and a function), or ``[]``."""
+    return [e for e in ENTRIES if name == e.name or name in e.aliases]
+
+
+def names(kind: Kind | None = None) -> list[str]:
+    """Every name ``lrdsl help`` knows (of one kind), in page order."""
+    found = (n for e in ENTRIES if kind in (None, e.kind) for n in (e.name, *e.aliases))
+    return list(dict.fromkeys(n for n in found if " " not in n))
+
+
+def index() -> list[str]:
+    """Every name by kind, one line each: ``shapes: const, hold, …``."""
+    return [f"{title.lower()}: {', '.join(names(kind))}" for kind, title, _ in SECTIONS]
+
+
+def values(example: Example) -> list[tuple[int, float]]:
+    """``(t, lr(t))`` at the example's steps, from the interpreter."""
+    from lrdsl.api import evaluate
+
+    got = evaluate(
+        example.expr,
+        example.total,
+        example.steps_per_epoch,
+        steps=list(example.at),
+        tokens_per_step=example.tokens_per_step,
+        samples_per_step=example.samples_per_step,
+    )
+    return [(t, float(v)) for t, v in zip(example.at, got)]
+
+
+def _value(v: float) -> str:
+    return format_number(float(f"{v:.6g}"))
+
+
+def run(example: Example) -> str:
+    """The example's run in words: ``100 steps``, ``10ep at 10 steps per epoch``."""
+    out = f"{example.total} steps" if isinstance(example.total, int) else str(example.total)
+    for what, value in (
+        ("steps per epoch", example.steps_per_epoch),
+        ("tokens per step", example.tokens_per_step),
+        ("samples per step", example.samples_per_step),
+    ):
+        if value is not None:
+            out += f", {format_number(float(value))} {what}"
+    return out
+
+
+def _eval_command(example: Example) -> str:
+    at = ",".join(str(t) for t in example.at)
+    return f'lrdsl eval "{example.expr}" {example.options()} --at {at}'
+
+
+# -- the terminal -------------------------------------------------------------------------------
+
+
+def text(entry: Entry) -> str:
+    """One entry as ``lrdsl help NAME`` prints it."""
+    lines = [
+        f"{entry.signature}    ({KIND_LABELS[entry.kind]})",
+        f"  {_plain(entry.summary)}",
+        f"  value: {entry.formula}",
+    ]
+    sig = SIGNATURES.get(entry.name)
+    if sig is not None and entry.kind not in ("function", "operator", "unit") and sig.params:
+        rows = describe(sig)
+        width = max(len(r[0]) for r in rows)
+        lines.append("  parameters:")
+        for name, kind, default, meaning in rows:
+            tail = f" ({_plain(default)})" if default else ""
+            lines.append(f"    {name.ljust(width)}  {_plain(kind)}{tail}: {_plain(meaning)}")
+    for note in entry.notes:
+        lines.append(f"  note: {_plain(note)}")
+    if entry.like:
+        lines.append(f"  like: {_plain(entry.like)}")
+    got = values(entry.example)
+    lines += [
+        f"  example: {entry.example.expr}",
+        f"    $ {_eval_command(entry.example)}",
+        "    " + "   ".join(f"lr({t}) = {_value(v)}" for t, v in got),
+        f"  more: docs/reference.md#{entry.slug} (with its picture)",
+    ]
+    return "\n".join(lines)
+
+
+def _plain(markdown: str) -> str:
+    return markdown.replace("`", "")
+
+
+# -- the page -----------------------------------------------------------------------------------
+
+KIND_LABELS: dict[str, str] = {
+    "shape": "shape",
+    "modifier": "modifier, applied with '*'",
+    "operator": "operator",
+    "combinator": "combinator",
+    "composite": "composite shape",
+    "function": "math function",
+    "unit": "duration unit",
+}
+
+
+def markdown(entry: Entry) -> list[str]:
+    """One entry as a section of docs/reference.md."""
+    lines = [f"### `{entry.name}` {{#{entry.slug}}}", ""]
+    lines += [f"`{entry.signature}`", "", entry.summary, "", f"**Value:** `{entry.formula}`", ""]
+    sig = SIGNATURES.get(entry.name)
+    if sig is not None and entry.kind not in ("function", "operator", "unit") and sig.params:
+        lines += ["| parameter | type | default | meaning |", "|---|---|---|---|"]
+        lines += [f"| `{n}` | {k} | {d} | {m} |" for n, k, d, m in describe(sig)]
+        lines.append("")
+    lines += [f"- {note}" for note in entry.notes]
+    if entry.like:
+        lines.append(f"- Like: {entry.like}.")
+    if entry.notes or entry.like:
+        lines.append("")
+    got = values(entry.example)
+    lines += [
+        f"Example: `{entry.example.expr}` over {run(entry.example)}:",
+        "",
+        "| t | " + " | ".join(str(t) for t, _ in got) + " |",
+        "|---|" + "---|" * len(got),
+        "| lr(t) | " + " | ".join(_value(v) for _, v in got) + " |",
+        "",
+        f"![{entry.name}: the example drawn]({entry.picture})",
+        "",
+    ]
+    return lines
+
+
+HEADER = """# Language reference
+
+Every shape, modifier, operator, combinator, composite, math function and unit, with its
+signature, value, defaults and an example drawn over its run. The signatures and defaults are read
+from the table the parser uses (`lrdsl/signatures.py`), the prose from `lrdsl/reference.py`, the
+values from the interpreter: this page is generated by `python -m docs.make_reference` and
+`tests/test_reference.py` fails when it is out of date. In the terminal, `lrdsl help NAME` prints
+one entry (`lrdsl help cosine`, `lrdsl help restart`, `lrdsl help ep`).
+
+Notation: a phase spans `d` steps; `u` is its local step (`0 ≤ u < d`), `p = u/d` its progress,
+`t` the global step. After its span a phase holds its end value. [The language](language.md)
+explains the rules (durations, flexible phases, rounding) and every decision;
+[the cookbook](cookbook.md) puts the pieces together. `d` is always the duration, positional
+after the values or `dur=`; a parameter without a default is required or says what its absence
+means. Examples are written in canonical form (as `lrdsl fmt` prints them); their values are
+rounded to 6 significant digits, and the picture marks the steps they are read at with dotted
+lines.
+"""
+
+
+def page() -> str:
+    """docs/reference.md, whole."""
+    lines = [HEADER]
+    for kind, title, intro in SECTIONS:
+        lines += [f"## {title}", "", intro, ""]
+        for entry in ENTRIES:
+            if entry.kind == kind:
+                lines += markdown(entry)
+    return "\n".join(lines).rstrip() + "\n"
