@@ -747,6 +747,9 @@ UNSNAPSHOTTED = {
     "the formula reads '…', which is not defined here": "lowering produces only u and lr (defence in depth)",
     "total steps must be a whole number, got …": "an API argument type (tests/test_security.py)",
     "… has … values but the comparison covers … steps": "values given to compare(), not a schedule (tests/test_compare.py)",
+    "the expression imported from … departs from the library's values at step …: … instead of …": (
+        "an importer's own check against the library (tests/test_import_verify.py)"
+    ),
     "lrdsl.keras.callback needs steps_per_epoch: model.fit does not know how many batches an epoch has": (
         "an argument of the Keras callback, not a schedule (tests/test_keras_callback.py)"
     ),
