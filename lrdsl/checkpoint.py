@@ -141,6 +141,6 @@ def check_resume(saved: object, current: ScheduleRecord, step: int, resume: str 
     if resume == "branch":
         return False
     raise LrdslError(
-        f"the checkpoint was saved by another schedule: {record.describe()}, not {current.describe()}",
-        hint=f"to continue it from its step {step} on the new schedule, build the scheduler with resume='branch'",
+        f"the checkpoint's schedule is {record.describe()}; this scheduler's is {current.describe()}",
+        hint=f"to continue the checkpoint from its step {step} on this schedule, build the scheduler with resume='branch'",
     )
