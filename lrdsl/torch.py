@@ -355,7 +355,7 @@ def scheduler_class() -> type[Any]:
             bases = state_dict.get("base_values", self.base_values)
             if len(bases) != len(self.base_values):
                 raise LrdslError(
-                    f"the checkpoint has {len(bases)} param groups, this optimizer {len(self.base_values)}",
+                    f"param groups: the checkpoint has {len(bases)}, this optimizer {len(self.base_values)}",
                     hint="build the optimizer with the param groups of the run that was saved",
                 )
             self.last_epoch = step

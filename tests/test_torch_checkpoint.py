@@ -162,7 +162,7 @@ def test_another_number_of_groups_or_an_edited_record_is_refused(tmp_path: Path)
     _, _, sched = _setup(torch)
     state = sched.state_dict()
     _, _, two = _setup(torch, lrs=(1.0, 0.5))
-    with pytest.raises(lrdsl.LrdslError, match="the checkpoint has 3 param groups, this optimizer 2"):
+    with pytest.raises(lrdsl.LrdslError, match="param groups: the checkpoint has 3, this optimizer 2"):
         two.load_state_dict(state)
     with pytest.raises(lrdsl.LrdslError, match="schedule record is not one lrdsl writes"):
         sched.load_state_dict({**state, "lrdsl": {"expr": 5}})
