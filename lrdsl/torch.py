@@ -249,6 +249,9 @@ def scheduler_class() -> type[Any]:
             self._runs, total, spe = _resolve(
                 exprs, total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step
             )
+            distinct = list(dict.fromkeys(self._runs))  # each closed form evaluated once per step
+            self._closed_forms = [r.lr_at for r in distinct]
+            self._slots = [distinct.index(r) for r in self._runs]
             self.base_values = [self._base(i, g) for i, g in enumerate(groups)]
             if mode is None:
                 mode = "absolute" if per_group is not None or len(set(self.base_values)) <= 1 else "scale"
@@ -310,9 +313,10 @@ def scheduler_class() -> type[Any]:
         def get_lr(self) -> list[float | torch.Tensor]:
             """Each group's value at ``last_epoch``: ``lr(t)``, or its base value times ``lr(t)`` in scale mode."""
             t = self.last_epoch
+            values = [lr_at(t) for lr_at in self._closed_forms]
             if self.mode == "scale":
-                return [b * r.lr_at(t) for b, r in zip(self.base_values, self._runs)]
-            return [r.lr_at(t) for r in self._runs]
+                return [b * values[k] for b, k in zip(self.base_values, self._slots)]
+            return [values[k] for k in self._slots]
 
         def _get_closed_form_lr(self) -> list[float | torch.Tensor]:
             return self.get_lr()
