@@ -171,10 +171,10 @@ def _resolve(
     from lrdsl.api import as_schedule, lower
     from lrdsl.runtime import load_generated
 
-    bound = {str(k): float(v) for k, v in (params or {}).items()}
+    bound = dict(params or {})  # values checked by lowering
     trees = [as_schedule(e) for e in exprs]
     texts = list(dict.fromkeys(str(t) for t in trees))
-    used: dict[str, dict[str, float]] = {}
+    used: dict[str, dict[str, Any]] = {}
     for text in texts:
         names = set(_PARAM.findall(text)) if len(texts) > 1 else set(bound)
         used[text] = {k: v for k, v in bound.items() if k in names}
@@ -185,10 +185,11 @@ def _resolve(
             hint="remove it or use it in the schedule",
         )
     tree_of = {str(t): t for t in trees}
-    total = total_steps
     lowered = {}
     for text in texts:
-        lowered[text] = lower(tree_of[text], total, steps_per_epoch, used[text], tokens_per_step, samples_per_step)
+        lowered[text] = lower(
+            tree_of[text], total_steps, steps_per_epoch, used[text], tokens_per_step, samples_per_step
+        )
     run_total = max(low.total for low in lowered.values())
     spe = next(iter(lowered.values())).steps_per_epoch
     runs: dict[str, _Run] = {}
@@ -202,7 +203,8 @@ def _resolve(
             tokens_per_step=tokens_per_step,
             samples_per_step=samples_per_step,
         )
-        runs[text] = _Run(tree_of[text], lowered[text].text, tuple(sorted(used[text].items())), module.lr_at)
+        values = tuple(sorted((str(k), float(v)) for k, v in used[text].items()))
+        runs[text] = _Run(tree_of[text], lowered[text].text, values, module.lr_at)
     return [runs[str(t)] for t in trees], run_total, spe
 
 
