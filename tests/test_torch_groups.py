@@ -160,3 +160,17 @@ def test_generated_class_get_last_lr_returns_the_momentum() -> None:
     sched.step()
     assert sched.get_last_lr() == [opt.param_groups[0]["momentum"]] == [pytest.approx(0.89)]
     assert opt.param_groups[0]["lr"] == 0.5
+
+
+def test_scheduler_class_and_bad_arguments() -> None:
+    torch = need("torch")
+    opt = torch.optim.SGD(_groups(_model(torch), (0.1, 0.1)), lr=0.1)
+    sched = lrdsl.torch.scheduler(opt, "cosine(1→0)", 10)
+    assert isinstance(sched, lrdsl.torch.Scheduler) and isinstance(sched, torch.optim.lr_scheduler.LRScheduler)
+    for bad in ({"params": {"p": "x"}}, {"steps_per_epoch": -1}, {"tokens_per_step": 0}, {"key": 3}):
+        with pytest.raises(lrdsl.LrdslError):
+            lrdsl.torch.scheduler(opt, "cosine($p→0)" if "params" in bad else "cosine(1→0)", 10, **bad)
+    with pytest.raises(lrdsl.LrdslError, match="a schedule must be a string, not int"):
+        lrdsl.torch.scheduler(opt, 5, 10)
+    with pytest.raises(lrdsl.LrdslError, match="a schedule must be a string, not int"):
+        lrdsl.torch.scheduler(opt, ["cosine(1→0)", 5], 10)
