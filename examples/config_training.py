@@ -37,8 +37,9 @@ def register_omegaconf_resolver() -> None:
 
     if OmegaConf.has_resolver("lrdsl"):
         return
-    register = getattr(OmegaConf, "register_resolver", None) or OmegaConf.register_new_resolver
-    register("lrdsl", lambda text: str(lrdsl.parse(str(text))))
+    # register_new_resolver (OmegaConf ≥ 2.1) resolves ${peak} inside the argument first; the
+    # legacy register_resolver, still in 2.3 (the newest Hydra 1.3 accepts), refuses nested ones.
+    OmegaConf.register_new_resolver("lrdsl", lambda text: str(lrdsl.parse(str(text))))
 
 
 def load(path: Path, omegaconf: bool = False) -> TrainConfig:

@@ -76,10 +76,10 @@ def schedule_class() -> type:
             return self._compiled(step)
 
         def plan(self) -> Plan:
-            """The planned curve and phase table of this schedule (:func:`lrdsl.plan.plan_of`)."""
-            from lrdsl.plan import plan_of
+            """The planned curve and phase table of this schedule (:func:`lrdsl.plan.make_plan`)."""
+            from lrdsl.plan import make_plan
 
-            return plan_of(self.schedule, self.total_steps, self.steps_per_epoch, self.params)
+            return make_plan(self.schedule, self.total_steps, self.steps_per_epoch, self.params)
 
         def get_config(self) -> dict[str, Any]:
             return {
@@ -180,12 +180,12 @@ def callback_class() -> type:
 
         def plan(self) -> Plan:
             """The steps this callback plans: each step holds the value set at its epoch's start."""
-            from lrdsl.plan import Plan, plan_of
+            from lrdsl.plan import Plan, make_plan
 
             if self.lowered is None:
                 self.resolve()
             low = self.lowered
-            curve = plan_of(low.text, low.total, low.steps_per_epoch, self.params_bound)
+            curve = make_plan(low.text, low.total, low.steps_per_epoch, self.params_bound)
             steps = np.arange(low.total, dtype=np.float64)
             epochs = np.floor(steps / low.steps_per_epoch)  # the epoch e with s_e ≤ t < s_(e+1)
             epochs += _whole_array((epochs + 1) * low.steps_per_epoch) <= steps  # rounding in t / spe

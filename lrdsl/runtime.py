@@ -22,11 +22,23 @@ def load_generated(
     steps_per_epoch: float | None = None,
     params: Mapping[str, float] | None = None,
     name: str | None = None,
+    *,
+    tokens_per_step: float | None = None,
+    samples_per_step: float | None = None,
 ) -> types.ModuleType:
     """The module that ``lrdsl gen --target TARGET`` would write, imported."""
     from lrdsl.api import generate
 
-    code = generate(schedule, target, total_steps, steps_per_epoch, name=name, params=params)
+    code = generate(
+        schedule,
+        target,
+        total_steps,
+        steps_per_epoch,
+        name=name,
+        params=params,
+        tokens_per_step=tokens_per_step,
+        samples_per_step=samples_per_step,
+    )
     key = hashlib.sha256(code.encode()).hexdigest()[:16]
     module_name = f"lrdsl._generated_{target}_{key}"
     module = sys.modules.get(module_name)

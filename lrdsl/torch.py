@@ -1,30 +1,400 @@
-"""``lrdsl.torch.scheduler``: a PyTorch LR scheduler from a schedule string, no file needed."""
+"""``lrdsl.torch.scheduler``: a PyTorch LR scheduler from a schedule string, no file needed.
+
+The scheduler sets ``key`` (``"lr"``, ``"momentum"``, ``"betas[0]"``…) of each param group at
+optimizer step ``t`` (its ``last_epoch``, counted from 0) to ``lr(t)`` of that group's
+schedule, read from the generated code's closed form ``lr_at`` (the numbers of ``lrdsl gen
+--target torch``). Step it once after each ``optimizer.step()``.
+
+- **Groups.** One schedule drives every group. With ``mode="absolute"`` each group is set to
+  ``lr(t)``; with ``mode="scale"`` to its own base value times ``lr(t)`` (``LambdaLR``'s
+  semantics; the base of ``"lr"`` is the group's ``initial_lr`` when a scheduler set it, else
+  its ``lr``). Without a mode, groups whose base values differ are scaled (a warning says so
+  once) and groups that agree are set absolutely. A list of schedules (one per group, in the
+  order of ``optimizer.param_groups``) or a dict keyed by group index or by a group's
+  ``"name"`` gives each group its own schedule, absolute unless ``mode="scale"``.
+- **Checkpoints.** ``state_dict()`` holds the run's :class:`lrdsl.checkpoint.ScheduleRecord`
+  under ``"lrdsl"``; ``load_state_dict`` of another run raises :class:`LrdslError`, or with
+  ``resume="branch"`` continues from the checkpoint's step on this schedule.
+- **Plan.** ``scheduler.plan()`` is the :class:`lrdsl.plan.Plan` of a group: every value it
+  will set and the explain table, to log once before training.
+
+PyTorch is imported only when a scheduler is built.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import functools
+import re
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
 from lrdsl.ast import Schedule
-from lrdsl.runtime import load_generated
+from lrdsl.checkpoint import RECORD_KEY, ScheduleRecord, check_resume, check_resume_mode
+from lrdsl.errors import LrdslError
+
+if TYPE_CHECKING:
+    from lrdsl.plan import Plan
+
+Schedules = str | Schedule | Sequence[str | Schedule] | Mapping[int | str, str | Schedule]
+"""One schedule for every param group, a list with one per group, or a dict by group index or name."""
+
+MODES = ("absolute", "scale")
+_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[([0-9]+)\])?")
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def scheduler(
     optimizer: Any,
-    schedule: str | Schedule,
-    total_steps: int | None = None,
+    schedule: Schedules,
+    total_steps: int | str | None = None,
     steps_per_epoch: float | None = None,
     params: Mapping[str, float] | None = None,
     *,
-    mode: str = "absolute",
+    tokens_per_step: float | None = None,
+    samples_per_step: float | None = None,
+    mode: str | None = None,
     key: str = "lr",
     last_epoch: int = -1,
+    resume: str = "strict",
 ) -> Any:
-    """A ``torch.optim.lr_scheduler.LRScheduler`` driving ``key`` of every param group.
+    """A ``torch.optim.lr_scheduler.LRScheduler`` (``lrdsl.torch.Scheduler``) driving ``key`` of the param groups.
 
-    ``key`` is ``"lr"`` or any other hyper-parameter (``"momentum"``, ``"weight_decay"``,
-    ``"betas[0]"``); ``mode="scale"`` multiplies each group's initial value. Step it with
-    ``scheduler.step()`` after each ``optimizer.step()``.
+    ``schedule`` is one schedule for every group, or a list / dict of them (see the module's
+    doc). ``total_steps`` is the run's optimizer steps (or a duration in any unit: ``"90ep"``);
+    without it the run lasts the schedule's own duration (the longest, for several).
+    ``mode`` is ``"absolute"``, ``"scale"`` or ``None`` (decided by the groups' values).
+    ``resume="branch"`` lets ``load_state_dict`` continue a checkpoint of another schedule.
+    Functools' ``partial`` of it (Hydra's ``_partial_: true``) takes the optimizer and
+    total at run time.
     """
-    module = load_generated(schedule, "torch", total_steps, steps_per_epoch, params)
-    return module.Scheduler(optimizer, last_epoch=last_epoch, mode=mode, key=key)
+    return scheduler_class()(
+        optimizer,
+        schedule,
+        total_steps,
+        steps_per_epoch,
+        params,
+        tokens_per_step=tokens_per_step,
+        samples_per_step=samples_per_step,
+        mode=mode,
+        key=key,
+        last_epoch=last_epoch,
+        resume=resume,
+    )
+
+
+@dataclass(frozen=True)
+class _Run:
+    """One schedule resolved for the run: its tree, bound parameters and closed form."""
+
+    tree: Schedule
+    text: str
+    params: tuple[tuple[str, float], ...]
+    lr_at: Callable[[int], float]
+
+
+def _group_name(group: Mapping[str, Any]) -> str | None:
+    name = group.get("name")
+    return name if isinstance(name, str) else None
+
+
+def group_index(groups: Sequence[Mapping[str, Any]], which: object) -> int:
+    """The index of the param group ``which`` names: its index, or its ``"name"`` entry."""
+    if isinstance(which, bool) or not isinstance(which, (int, str)):
+        raise LrdslError(
+            f"param groups are keyed by index or name, not {type(which).__name__}",
+            hint="e.g. {0: 'cosine(0.1→0)', 'head': 'cosine(1→0)'}",
+        )
+    if isinstance(which, int):
+        if not 0 <= which < len(groups):
+            raise LrdslError(
+                f"no param group {which}: the optimizer has {len(groups)}", hint="groups are numbered from 0"
+            )
+        return which
+    found = [i for i, g in enumerate(groups) if _group_name(g) == which]
+    if len(found) > 1:
+        raise LrdslError(
+            f"two param groups are named {which!r}", hint="give the groups distinct names, or key them by index"
+        )
+    if not found:
+        names = [n for n in map(_group_name, groups) if n is not None]
+        hint = (
+            "the groups' names: " + ", ".join(repr(n) for n in names)
+            if names
+            else "no group has a 'name': add one to its dict in the optimizer, or key the schedules by index"
+        )
+        raise LrdslError(f"no param group is named {which!r}", hint=hint)
+    return found[0]
+
+
+def _per_group(schedule: Schedules, groups: Sequence[Mapping[str, Any]]) -> list[str | Schedule] | None:
+    """One schedule per group from a list or dict; ``None`` for one schedule for all."""
+    if isinstance(schedule, (str, Schedule)) or not isinstance(schedule, (Sequence, Mapping)):
+        return None
+    if isinstance(schedule, Mapping):
+        chosen: dict[int, tuple[object, str | Schedule]] = {}
+        for which, expr in schedule.items():
+            i = group_index(groups, which)
+            if i in chosen:
+                raise LrdslError(
+                    f"param group {i} has two schedules: {chosen[i][0]!r} and {which!r}",
+                    hint="key each group once, by index or by name",
+                )
+            chosen[i] = (which, expr)
+        for i, group in enumerate(groups):
+            if i not in chosen:
+                name = _group_name(group)
+                raise LrdslError(
+                    f"param group {i}{f' ({name!r})' if name else ''} has no schedule",
+                    hint="give every group one; a fixed value is const(…)",
+                )
+        return [chosen[i][1] for i in range(len(groups))]
+    exprs = list(schedule)
+    if len(exprs) != len(groups):
+        raise LrdslError(
+            f"{len(exprs)} schedules for {len(groups)} param groups",
+            hint="give one per group, in the order of optimizer.param_groups, or a dict by index or name",
+        )
+    return exprs
+
+
+def _resolve(
+    exprs: list[str | Schedule],
+    total_steps: int | str | None,
+    steps_per_epoch: float | None,
+    params: Mapping[str, float] | None,
+    tokens_per_step: float | None,
+    samples_per_step: float | None,
+) -> tuple[list[_Run], int, float | None]:
+    """Each distinct schedule lowered for one run (the longest, without a total) and loaded as torch code."""
+    from lrdsl.api import as_schedule, lower
+    from lrdsl.runtime import load_generated
+
+    bound = dict(params or {})  # values checked by lowering
+    trees = [as_schedule(e) for e in exprs]
+    texts = list(dict.fromkeys(str(t) for t in trees))
+    used: dict[str, dict[str, Any]] = {}
+    for text in texts:
+        names = set(_PARAM.findall(text)) if len(texts) > 1 else set(bound)
+        used[text] = {k: v for k, v in bound.items() if k in names}
+    unused = sorted(set(bound) - {k for u in used.values() for k in u})
+    if unused:
+        raise LrdslError(
+            f"unused parameter{'s' if len(unused) > 1 else ''}: " + ", ".join(f"${u}" for u in unused),
+            hint="remove it or use it in the schedule",
+        )
+    tree_of = {str(t): t for t in trees}
+    lowered = {}
+    for text in texts:
+        lowered[text] = lower(
+            tree_of[text], total_steps, steps_per_epoch, used[text], tokens_per_step, samples_per_step
+        )
+    run_total = max(low.total for low in lowered.values())
+    spe = next(iter(lowered.values())).steps_per_epoch
+    runs: dict[str, _Run] = {}
+    for text in texts:
+        module = load_generated(
+            tree_of[text],
+            "torch",
+            run_total,
+            spe,
+            used[text],
+            tokens_per_step=tokens_per_step,
+            samples_per_step=samples_per_step,
+        )
+        values = tuple(sorted((str(k), float(v)) for k, v in used[text].items()))
+        runs[text] = _Run(tree_of[text], lowered[text].text, values, module.lr_at)
+    return [runs[str(t)] for t in trees], run_total, spe
+
+
+@functools.cache
+def scheduler_class() -> type[Any]:
+    """``lrdsl.torch.Scheduler``, a ``torch.optim.lr_scheduler.LRScheduler`` (PyTorch imported on first use)."""
+    import torch
+    from torch.optim.lr_scheduler import LRScheduler
+
+    class Scheduler(LRScheduler):
+        """Sets ``key`` of each param group to its schedule's value at ``last_epoch`` (see ``lrdsl.torch``)."""
+
+        def __init__(
+            self,
+            optimizer: torch.optim.Optimizer,
+            schedule: Schedules,
+            total_steps: int | str | None = None,
+            steps_per_epoch: float | None = None,
+            params: Mapping[str, float] | None = None,
+            *,
+            tokens_per_step: float | None = None,
+            samples_per_step: float | None = None,
+            mode: str | None = None,
+            key: str = "lr",
+            last_epoch: int = -1,
+            resume: str = "strict",
+        ) -> None:
+            if mode is not None and mode not in MODES:
+                raise LrdslError(
+                    f"mode must be 'absolute' or 'scale', got {mode!r}",
+                    hint="or leave it out: groups with different values are then scaled",
+                )
+            self.resume = check_resume_mode(resume)
+            match = _KEY.fullmatch(key) if isinstance(key, str) else None
+            if match is None:
+                raise LrdslError(
+                    f"key must name a param group's value, such as 'lr', 'momentum' or 'betas[0]', got {key!r}"
+                )
+            self.key = key
+            self._name, self._index = match[1], None if match[2] is None else int(match[2])
+            groups = optimizer.param_groups
+            per_group = _per_group(schedule, groups)
+            exprs = per_group if per_group is not None else [cast("str | Schedule", schedule)] * len(groups)
+            self._runs, total, spe = _resolve(
+                exprs, total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step
+            )
+            distinct = list(dict.fromkeys(self._runs))  # each closed form evaluated once per step
+            self._closed_forms = [r.lr_at for r in distinct]
+            self._slots = [distinct.index(r) for r in self._runs]
+            self.base_values = [self._base(i, g) for i, g in enumerate(groups)]
+            if mode is None:
+                mode = "absolute" if per_group is not None or len(set(self.base_values)) <= 1 else "scale"
+                if mode == "scale":
+                    shown = ", ".join(f"{v:g}" for v in self.base_values)
+                    warnings.warn(
+                        f"lrdsl: the param groups' {key} differ ({shown}): each group's {key} is its own value "
+                        "times the schedule (mode='scale'); pass mode='scale' or mode='absolute' to choose",
+                        UserWarning,
+                        stacklevel=3,
+                    )
+            self.mode = mode
+            bound = {str(k): float(v) for k, v in (params or {}).items()}
+            self.record = ScheduleRecord(
+                tuple(dict.fromkeys(r.text for r in self._runs))
+                if per_group is None
+                else tuple(r.text for r in self._runs),
+                total,
+                spe,
+                None if tokens_per_step is None else float(tokens_per_step),
+                None if samples_per_step is None else float(samples_per_step),
+                tuple(sorted(bound.items())),
+                key,
+                mode,
+            )
+            self._tokens_per_step, self._samples_per_step = tokens_per_step, samples_per_step
+            self.branches: list[dict[str, Any]] = []
+            super().__init__(optimizer, last_epoch)
+
+        def _base(self, i: int, group: Mapping[str, Any]) -> float:
+            if self.key == "lr" and "initial_lr" in group:
+                return float(group["initial_lr"])
+            return self._read(i, group)
+
+        def _read(self, i: int, group: Mapping[str, Any]) -> float:
+            try:
+                value = group[self._name]
+                if self._index is not None:
+                    value = value[self._index]
+                return float(value)
+            except (KeyError, IndexError, TypeError):
+                keys = ", ".join(sorted(k for k in group if k != "params"))
+                raise LrdslError(f"param group {i} has no {self.key!r}", hint=f"its keys: {keys}") from None
+
+        def _write(self, group: dict[str, Any], value: float) -> None:
+            current = group[self._name]
+            if self._index is not None:
+                values = list(current)
+                if isinstance(values[self._index], torch.Tensor):
+                    values[self._index].fill_(value)
+                else:
+                    values[self._index] = value
+                group[self._name] = type(current)(values)
+            elif isinstance(current, torch.Tensor):
+                current.fill_(value)
+            else:
+                group[self._name] = value
+
+        def get_lr(self) -> list[float | torch.Tensor]:
+            """Each group's value at ``last_epoch``: ``lr(t)``, or its base value times ``lr(t)`` in scale mode."""
+            t = self.last_epoch
+            values = [lr_at(t) for lr_at in self._closed_forms]
+            if self.mode == "scale":
+                return [b * values[k] for b, k in zip(self.base_values, self._slots)]
+            return [values[k] for k in self._slots]
+
+        def _get_closed_form_lr(self) -> list[float | torch.Tensor]:
+            return self.get_lr()
+
+        def _apply(self) -> None:
+            for group, value in zip(self.optimizer.param_groups, self.get_lr(), strict=True):
+                self._write(group, float(value))
+            self._last_lr = [self._read(i, g) for i, g in enumerate(self.optimizer.param_groups)]
+
+        def step(self, epoch: int | None = None) -> None:
+            """Advance one step (or jump to step ``epoch``) and set every group's value in closed form."""
+            self._step_count += 1
+            self.last_epoch = self.last_epoch + 1 if epoch is None else int(epoch)
+            self._apply()
+
+        def get_last_lr(self) -> list[float | torch.Tensor]:
+            """The values the last step set: of ``key`` (the momentum, for ``key="momentum"``)."""
+            return list(self._last_lr)
+
+        def state_dict(self) -> dict[str, Any]:
+            """Plain data: the step, base values, last values, the run's record and its branches."""
+            return {
+                "last_epoch": self.last_epoch,
+                "_step_count": self._step_count,
+                "base_values": list(self.base_values),
+                "_last_lr": list(self._last_lr),
+                "branches": [dict(b) for b in self.branches],
+                RECORD_KEY: self.record.as_dict(),
+            }
+
+        def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+            """Continue the checkpoint's run at its step, and set the optimizer's values at once.
+
+            The checkpoint's record must be this scheduler's (:func:`lrdsl.checkpoint.check_resume`);
+            with ``resume="branch"`` another one continues at its step on this schedule, with
+            this scheduler's base values, and the branch is recorded in ``branches``.
+            """
+            step = int(state_dict["last_epoch"])
+            same = check_resume(state_dict.get(RECORD_KEY), self.record, step, self.resume)
+            bases = state_dict.get("base_values", self.base_values)
+            if len(bases) != len(self.base_values):
+                raise LrdslError(
+                    f"param groups: the checkpoint has {len(bases)}, this optimizer {len(self.base_values)}",
+                    hint="build the optimizer with the param groups of the run that was saved",
+                )
+            self.last_epoch = step
+            self._step_count = int(state_dict.get("_step_count", step + 1))
+            self.branches = [dict(b) for b in state_dict.get("branches", [])]
+            if same:
+                self.base_values = [float(b) for b in bases]
+            else:
+                self.branches.append({"from": state_dict[RECORD_KEY], "at": step})
+            self._apply()
+
+        def plan(self, group: int | str = 0) -> Plan:
+            """The :class:`lrdsl.plan.Plan` of param group ``group`` (index or name): what it will be set to."""
+            from lrdsl.plan import make_plan
+
+            i = group_index(self.optimizer.param_groups, group)
+            run = self._runs[i]
+            return make_plan(
+                run.tree,
+                self.record.total_steps,
+                self.record.steps_per_epoch,
+                dict(run.params),
+                tokens_per_step=self._tokens_per_step,
+                samples_per_step=self._samples_per_step,
+                scale=self.base_values[i] if self.mode == "scale" else 1.0,
+            )
+
+    Scheduler.__module__, Scheduler.__qualname__ = __name__, "Scheduler"
+    return Scheduler
+
+
+def __getattr__(name: str) -> Any:
+    """``lrdsl.torch.Scheduler``: the scheduler class (importing PyTorch)."""
+    if name == "Scheduler":
+        return scheduler_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

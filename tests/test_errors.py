@@ -737,6 +737,116 @@ def test_input_that_is_not_a_schedule_text(value: Any, message: str) -> None:
     assert str(info.value) == message
 
 
+TORCH_ERRORS: list[tuple[str, str]] = [
+    (
+        "group key type",
+        "error: param groups are keyed by index or name, not float\nhint: e.g. {0: 'cosine(0.1→0)', 'head': 'cosine(1→0)'}",
+    ),
+    ("group index", "error: no param group 2: the optimizer has 2\nhint: groups are numbered from 0"),
+    ("group name", "error: no param group is named 'neck'\nhint: the groups' names: 'body', 'head'"),
+    (
+        "group name, no names",
+        "error: no param group is named 'head'\nhint: no group has a 'name': add one to its dict in the optimizer, or key the schedules by index",
+    ),
+    (
+        "two groups named",
+        "error: two param groups are named 'x'\nhint: give the groups distinct names, or key them by index",
+    ),
+    (
+        "two schedules",
+        "error: param group 0 has two schedules: 0 and 'body'\nhint: key each group once, by index or by name",
+    ),
+    (
+        "no schedule",
+        "error: param group 1 ('head') has no schedule\nhint: give every group one; a fixed value is const(…)",
+    ),
+    (
+        "list length",
+        "error: 3 schedules for 2 param groups\nhint: give one per group, in the order of optimizer.param_groups, or a dict by index or name",
+    ),
+    ("unused in every group", "error: unused parameter: $b\nhint: remove it or use it in the schedule"),
+    (
+        "mode",
+        "error: mode must be 'absolute' or 'scale', got 'relative'\nhint: or leave it out: groups with different values are then scaled",
+    ),
+    (
+        "key syntax",
+        "error: key must name a param group's value, such as 'lr', 'momentum' or 'betas[0]', got 'betas[x]'",
+    ),
+    ("key missing", "error: param group 0 has no 'betas[0]'\nhint: its keys: "),  # then the keys SGD's groups have
+    (
+        "resume",
+        "error: resume must be 'strict' or 'branch', got 'loose'\nhint: 'strict' refuses a checkpoint of another schedule; 'branch' continues it on this one",
+    ),
+    (
+        "another schedule",
+        "error: the checkpoint's schedule is const(0.1) (800 steps); this scheduler's is cosine(0.1→0) (1000 steps)\nhint: to continue the checkpoint from its step 0 on this schedule, build the scheduler with resume='branch'",
+    ),
+    (
+        "group count",
+        "error: param groups: the checkpoint has 1, this optimizer 2\nhint: build the optimizer with the param groups of the run that was saved",
+    ),
+    (
+        "edited record",
+        "error: the checkpoint's schedule record is not one lrdsl writes\nhint: a scheduler's state_dict()['lrdsl'] holds it; was the checkpoint edited?",
+    ),
+]
+"""``lrdsl.torch.scheduler``'s messages about param groups, keys and checkpoints (tests/test_torch_*.py)."""
+
+
+def _torch_error_cases() -> dict[str, Any]:
+    """Each case: a function of ``torch`` that raises the message of its name."""
+
+    def groups(torch: Any, *names: str | None) -> Any:
+        made = [{"params": [torch.nn.Parameter(torch.zeros(1))], "lr": 0.1} for _ in names]
+        for group, name in zip(made, names):
+            if name is not None:
+                group["name"] = name
+        return torch.optim.SGD(made, lr=0.1)
+
+    def saved(torch: Any, expr: str, total: int) -> dict[str, Any]:
+        state: dict[str, Any] = lrdsl.torch.scheduler(groups(torch, None), expr, total).state_dict()
+        return state
+
+    sched = lrdsl.torch.scheduler
+    return {
+        "group key type": lambda t: sched(groups(t, "a", "b"), {1.5: "const(1)"}, 10),
+        "group index": lambda t: sched(groups(t, "a", "b"), {2: "const(1)"}, 10),
+        "group name": lambda t: sched(groups(t, "body", "head"), {"neck": "const(1)"}, 10),
+        "group name, no names": lambda t: sched(groups(t, None, None), {"head": "const(1)"}, 10),
+        "two groups named": lambda t: sched(groups(t, "x", "x"), {"x": "const(1)"}, 10),
+        "two schedules": lambda t: sched(groups(t, "body", "head"), {0: "const(1)", "body": "const(2)"}, 10),
+        "no schedule": lambda t: sched(groups(t, "body", "head"), {"body": "const(1)"}, 10),
+        "list length": lambda t: sched(groups(t, None, None), ["const(1)"] * 3, 10),
+        "unused in every group": lambda t: sched(
+            groups(t, None, None), ["const($a)", "const(1)"], 10, params={"a": 1, "b": 2}
+        ),
+        "mode": lambda t: sched(groups(t, None), "const(1)", 10, mode="relative"),
+        "key syntax": lambda t: sched(groups(t, None), "const(1)", 10, key="betas[x]"),
+        "key missing": lambda t: sched(groups(t, None), "const(1)", 10, key="betas[0]"),
+        "resume": lambda t: sched(groups(t, None), "const(1)", 10, resume="loose"),
+        "another schedule": lambda t: sched(groups(t, None), "cosine(0.1→0)", 1000).load_state_dict(
+            saved(t, "const(0.1)", 800)
+        ),
+        "group count": lambda t: sched(groups(t, None, None), "const(1)", 10).load_state_dict(saved(t, "const(1)", 10)),
+        "edited record": lambda t: sched(groups(t, None), "const(1)", 10).load_state_dict(
+            {**saved(t, "const(1)", 10), "lrdsl": {"total_steps": 10}}
+        ),
+    }
+
+
+@pytest.mark.frameworks
+@pytest.mark.parametrize(("case", "message"), TORCH_ERRORS, ids=[c for c, _ in TORCH_ERRORS])
+def test_torch_scheduler_error_message(case: str, message: str) -> None:
+    from tests.frameworks import need
+
+    torch = need("torch")
+    with pytest.raises(lrdsl.LrdslError) as info:
+        _torch_error_cases()[case](torch)
+    got = str(info.value)
+    assert got.startswith(message) if message.endswith(": ") else got == message
+
+
 UNSNAPSHOTTED = {
     "schedule too deeply nested": "a fallback: trees are bounded at 100 levels before lowering (tests/test_depth.py)",
     "a number in this schedule is out of range (…)": "a last resort behind the checks of every range",
@@ -797,7 +907,7 @@ def test_every_message_has_a_snapshot() -> None:
     """Each message lrdsl can give about a schedule appears, whole, in one of the tables above."""
     import re
 
-    shown = [m for _, _, m in ERRORS + GEN_ERRORS + CONSTANTS] + [m for _, m in NOT_TEXT]
+    shown = [m for _, _, m in ERRORS + GEN_ERRORS + CONSTANTS] + [m for _, m in NOT_TEXT + TORCH_ERRORS]
     missing = [
         f"{where}: {pattern}"
         for where, pattern in _message_patterns()

@@ -185,10 +185,10 @@ def test_parameters_are_shared_and_each_must_be_used() -> None:
         lrdsl.optax.inject(optax.adamw, learning_rate="cosin(1→0)", total_steps=20)
 
 
-def test_plan_of_an_expression_is_what_the_optimizer_steps_through() -> None:
-    from lrdsl.plan import plan_of
+def test_make_plan_an_expression_is_what_the_optimizer_steps_through() -> None:
+    from lrdsl.plan import make_plan
 
-    plan = plan_of(LR, TOTAL, SPE, {"peak": PEAK})
+    plan = make_plan(LR, TOTAL, SPE, {"peak": PEAK})
     assert plan.expr == "warmup(linear, 1ep) >> cosine($peak→1e-5) * restart(mult=2)"
     assert (plan.total_steps, plan.steps_per_epoch) == (TOTAL, SPE)
     np.testing.assert_array_equal(plan.values, lrdsl.evaluate(LR, TOTAL, SPE, params={"peak": PEAK}))

@@ -44,6 +44,7 @@ class Scheduler(LRScheduler):
     ``key`` names it: ``"lr"`` (default), ``"momentum"``, ``"weight_decay"``, ``"betas[0]"``…
     ``mode="absolute"`` (default) sets each group's value to lr(t); ``mode="scale"`` sets it
     to the group's initial value times lr(t), for groups with different values.
+    ``get_last_lr()`` returns the values of ``key`` the last step set.
     """
 
     def __init__(self, optimizer, last_epoch=-1, mode="absolute", key="lr"):
@@ -73,7 +74,7 @@ class Scheduler(LRScheduler):
         self.last_epoch = self.last_epoch + 1 if epoch is None else int(epoch)
         for group, value in zip(self.optimizer.param_groups, self.get_lr(), strict=True):
             self._write(group, value)
-        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+        self._last_lr = [self._read(group) for group in self.optimizer.param_groups]
 
     def get_lr(self):
         value = lr_at(self.last_epoch, **self.params)
@@ -89,4 +90,4 @@ class Scheduler(LRScheduler):
         super().load_state_dict(state_dict)
         for group, value in zip(self.optimizer.param_groups, self.get_lr(), strict=True):
             self._write(group, value)
-        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+        self._last_lr = [self._read(group) for group in self.optimizer.param_groups]

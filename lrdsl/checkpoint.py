@@ -1,0 +1,146 @@
+"""Checkpoints that know their schedule: the record a scheduler saves, and the check on resume.
+
+A scheduler's ``state_dict()`` holds, under the key ``"lrdsl"``, the :class:`ScheduleRecord` of
+its run (canonical text, total steps, steps per epoch, tokens and samples per step, parameters,
+the driven key and mode) as plain data, so ``torch.load(…, weights_only=True)`` reads it.
+On ``load_state_dict`` the record saved is compared with the scheduler's own by
+:func:`check_resume`: the same run continues; another one raises :class:`LrdslError` naming
+both, unless the scheduler was built with ``resume="branch"``, in which case the run continues
+from the checkpoint's step on the new schedule (the checkpoint's ``last_epoch`` is the step of
+the new schedule read next). Framework-free: every trainer adapter uses the same check.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from lrdsl.errors import LrdslError
+from lrdsl.numbers import format_number
+
+RECORD_KEY = "lrdsl"
+"""The key of the record in a scheduler's state dict."""
+
+RESUME_MODES = ("strict", "branch")
+
+
+@dataclass(frozen=True)
+class ScheduleRecord:
+    """What identifies a scheduler's run: two runs with equal records set the same values.
+
+    ``exprs`` holds one canonical text, or one per param group; ``params`` the bound
+    parameters, sorted by name; ``key`` the hyper-parameter driven; ``mode`` ``"absolute"``
+    or ``"scale"``.
+    """
+
+    exprs: tuple[str, ...]
+    total_steps: int
+    steps_per_epoch: float | None = None
+    tokens_per_step: float | None = None
+    samples_per_step: float | None = None
+    params: tuple[tuple[str, float], ...] = ()
+    key: str = "lr"
+    mode: str = "absolute"
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data (str, int, float, None, list, dict) for a state dict."""
+        return {
+            "expr": self.exprs[0] if len(self.exprs) == 1 else list(self.exprs),
+            "total_steps": self.total_steps,
+            "steps_per_epoch": self.steps_per_epoch,
+            "tokens_per_step": self.tokens_per_step,
+            "samples_per_step": self.samples_per_step,
+            "params": dict(self.params),
+            "key": self.key,
+            "mode": self.mode,
+        }
+
+    @classmethod
+    def from_dict(cls, data: object) -> ScheduleRecord:
+        """The record :meth:`as_dict` wrote; :class:`LrdslError` for anything else."""
+        try:
+            if not isinstance(data, Mapping):
+                raise TypeError(data)
+            expr = data["expr"]
+            exprs = (expr,) if isinstance(expr, str) else tuple(expr)
+            params = data.get("params") or {}
+            if not exprs or not all(isinstance(e, str) for e in exprs) or not isinstance(params, Mapping):
+                raise TypeError(data)
+            return cls(
+                exprs,
+                int(data["total_steps"]),
+                _optional(data.get("steps_per_epoch")),
+                _optional(data.get("tokens_per_step")),
+                _optional(data.get("samples_per_step")),
+                tuple(sorted((str(k), float(v)) for k, v in params.items())),
+                str(data.get("key", "lr")),
+                str(data.get("mode", "absolute")),
+            )
+        except (KeyError, TypeError, ValueError):
+            raise LrdslError(
+                "the checkpoint's schedule record is not one lrdsl writes",
+                hint=f"a scheduler's state_dict()[{RECORD_KEY!r}] holds it; was the checkpoint edited?",
+            ) from None
+
+    def describe(self) -> str:
+        """One line: the text(s), then the run's numbers that are set."""
+        text = self.exprs[0] if len(self.exprs) == 1 else "[" + ", ".join(self.exprs) + "]"
+        run = [f"{self.total_steps} steps"]
+        for value, unit in (
+            (self.steps_per_epoch, "steps per epoch"),
+            (self.tokens_per_step, "tokens per step"),
+            (self.samples_per_step, "samples per step"),
+        ):
+            if value is not None:
+                run.append(f"{format_number(value)} {unit}")
+        if self.params:
+            run.append(", ".join(f"${k}={format_number(v)}" for k, v in self.params))
+        if self.key != "lr":
+            run.append(f"key={self.key!r}")
+        if self.mode != "absolute":
+            run.append(f"mode={self.mode!r}")
+        return f"{text} ({', '.join(run)})"
+
+
+def _optional(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]
+
+
+def check_resume_mode(resume: str) -> str:
+    """``resume`` if it is ``"strict"`` or ``"branch"``; :class:`LrdslError` otherwise."""
+    if resume not in RESUME_MODES:
+        raise LrdslError(
+            f"resume must be 'strict' or 'branch', got {resume!r}",
+            hint="'strict' refuses a checkpoint of another schedule; 'branch' continues it on this one",
+        )
+    return resume
+
+
+def check_resume(saved: object, current: ScheduleRecord, step: int, resume: str = "strict") -> bool:
+    """Whether a checkpoint's record ``saved`` (``state_dict["lrdsl"]``, or ``None``) is ``current``'s run.
+
+    ``True``: the same run, it continues. ``False``: another run, continued at ``step`` on
+    ``current``'s schedule because ``resume="branch"``. Another run under ``resume="strict"``
+    raises :class:`LrdslError` naming both. A checkpoint without a record (written by the
+    generated ``Scheduler`` class or by another scheduler) cannot be checked: a warning says so
+    and the run continues at ``step``.
+    """
+    check_resume_mode(resume)
+    if saved is None:
+        warnings.warn(
+            f"the checkpoint does not record its schedule: resuming at step {step} on {current.describe()}",
+            UserWarning,
+            stacklevel=3,
+        )
+        return True
+    record = ScheduleRecord.from_dict(saved)
+    if record == current:
+        return True
+    if resume == "branch":
+        return False
+    raise LrdslError(
+        f"the checkpoint's schedule is {record.describe()}; this scheduler's is {current.describe()}",
+        hint=f"to continue the checkpoint from its step {step} on this schedule, build the scheduler with resume='branch'",
+    )
