@@ -86,7 +86,9 @@ def _args(out: Path, **kwargs: Any) -> Any:
     return transformers.TrainingArguments(**{**base, **kwargs})
 
 
-def _train(out: Path, expr: str = EXPR, resume: Path | None = None, **kwargs: Any) -> tuple[Any, Any]:
+def _train(
+    out: Path, expr: str = EXPR, resume: Path | None = None, params: dict[str, float] | None = PARAMS, **kwargs: Any
+) -> tuple[Any, Any]:
     import lrdsl.hf
 
     recorder = _recorder()()
@@ -97,7 +99,7 @@ def _train(out: Path, expr: str = EXPR, resume: Path | None = None, **kwargs: An
         train_dataset=_data(),
         callbacks=[recorder],
         lr_schedule=expr,
-        lr_schedule_params=PARAMS,
+        lr_schedule_params=params,
         lr_schedule_kwargs=schedule_kwargs,
     )
     trainer.train(resume_from_checkpoint=None if resume is None else str(resume))
@@ -216,12 +218,13 @@ def test_a_checkpoint_of_another_schedule_is_refused_unless_branching(
         pytest.skip("lrdsl.torch.scheduler does not record its schedule in its state")
     _, _, out = accumulated_run
     cooldown = "const(0.05, 10) >> linear(0.05→0)"
-    with pytest.raises(lrdsl.LrdslError, match="cosine"):
-        _train(tmp_path / "refused", cooldown, resume=out / "checkpoint-10", gradient_accumulation_steps=2)
+    with pytest.raises(lrdsl.LrdslError, match=r"cosine.*const\(0\.05, 10\) >> linear"):  # names both
+        _train(tmp_path / "refused", cooldown, resume=out / "checkpoint-10", params=None, gradient_accumulation_steps=2)
     _, recorder = _train(
         tmp_path / "branch",
         cooldown,
         resume=out / "checkpoint-10",
+        params=None,
         gradient_accumulation_steps=2,
         lr_schedule_kwargs={"resume": "branch"},
     )

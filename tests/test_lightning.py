@@ -176,7 +176,7 @@ def test_a_checkpoint_of_another_schedule_is_refused_unless_branching(tmp_path: 
     first, _ = _fit(tmp_path, "const(0.1)", max_epochs=2, every=11)
     ckpt = tmp_path / "ckpt" / "step=22.ckpt"
     cooldown = "const(0.1, 22) >> linear(0.1→0)"
-    with pytest.raises(lrdsl.LrdslError, match="const"):
+    with pytest.raises(lrdsl.LrdslError, match=r"const\(0\.1\).*const\(0\.1, 22\) >> linear"):  # names both
         _fit(tmp_path / "refused", cooldown, max_epochs=3, ckpt=ckpt)
     branched, _ = _fit(tmp_path / "branch", cooldown, max_epochs=3, ckpt=ckpt, module_kwargs={"resume": "branch"})
     assert [step for step, _ in branched.seen] == list(range(22, 33))
