@@ -865,9 +865,13 @@ UNSNAPSHOTTED = {
     ),
 }
 """Messages without a snapshot, each with the reason it cannot be reached from a schedule."""
-OTHER_TESTS = ("cli.py", "plotting.py", "resources.py", "commands_fit.py", "comparison.py", "values.py", "diffplot.py")
-"""Modules whose messages (options, files, extras, recorded values) are checked in test_cli.py, test_plot.py,
-test_bound.py, test_broken_install.py, test_compare.py and test_fit.py."""
+OTHER_TESTS = (
+    *("cli.py", "plotting.py", "resources.py", "commands_fit.py", "comparison.py", "values.py", "diffplot.py"),
+    "hf.py",
+)
+"""Modules whose messages (options, files, extras, recorded values, trainer arguments) are checked in
+test_cli.py, test_plot.py, test_bound.py, test_broken_install.py, test_compare.py, test_fit.py and
+test_hf_trainer.py."""
 
 
 def _message_patterns() -> list[tuple[str, str]]:
