@@ -30,24 +30,26 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from lrdsl.ast import Schedule
 from lrdsl.errors import LrdslError
+
+if TYPE_CHECKING:
+    from lrdsl.torch import Schedules
 
 
 class ScheduleMixin:
     """A ``transformers.Trainer`` mixin: ``lr_schedule="…"`` replaces the schedule of ``TrainingArguments``.
 
     Keyword arguments, taken before the Trainer's own: ``lr_schedule`` (text or a parsed
-    ``Schedule``; ``None`` keeps the Trainer's schedule), ``lr_schedule_params`` (values of its
+    ``Schedule``, or one per param group as ``lrdsl.torch.scheduler`` takes them; ``None`` keeps the Trainer's schedule), ``lr_schedule_params`` (values of its
     ``$parameters``) and ``lr_schedule_kwargs`` (passed to ``lrdsl.torch.scheduler``: ``mode``,
     ``key``, …). The arguments that describe the Trainer's own schedule (``lr_scheduler_type``,
     ``warmup_steps``, ``lr_scheduler_kwargs``) must stay at their defaults, and no scheduler may
     be given in ``optimizers=``: an lr schedule is said in one place.
     """
 
-    lr_schedule: str | Schedule | None
+    lr_schedule: Schedules | None
     lr_schedule_params: dict[str, float]
     lr_schedule_kwargs: dict[str, Any]
     lr_schedule_steps_per_epoch: int | None
@@ -56,7 +58,7 @@ class ScheduleMixin:
     def __init__(
         self,
         *args: Any,
-        lr_schedule: str | Schedule | None = None,
+        lr_schedule: Schedules | None = None,
         lr_schedule_params: Mapping[str, float] | None = None,
         lr_schedule_kwargs: Mapping[str, Any] | None = None,
         **kwargs: Any,

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from lrdsl.ast import Schedule
+if TYPE_CHECKING:
+    from lrdsl.torch import Schedules
 
 
 def run_length(trainer: Any) -> tuple[int | None, float | None]:
@@ -46,7 +47,7 @@ def run_length(trainer: Any) -> tuple[int | None, float | None]:
 
 def scheduler_config(
     optimizer: Any,
-    schedule: str | Schedule,
+    schedule: Schedules,
     trainer: Any,
     params: Mapping[str, float] | None = None,
     *,
