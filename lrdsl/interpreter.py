@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
+import operator
 from collections.abc import Callable
 from typing import Any
 
@@ -164,9 +165,10 @@ def recur_table(node: ir.Recur) -> Array:
     count = ir.recur_intervals(node)
     table = np.empty(count)
     value = node.init
+    step = _RecurStep().walk(node.expr)
     with np.errstate(all="ignore"):
         for k in range(count):
-            value = float(arith(node.expr, {"lr": value}))
+            value = float(step(value))
             if not math.isfinite(value):
                 raise LrdslError(
                     f"recur() is not finite after {k + 1} iterations",
@@ -174,6 +176,71 @@ def recur_table(node: ir.Recur) -> Array:
                 )
             table[k] = value
     return table
+
+
+Step = Callable[[float], Any]
+
+
+def _minimum(a: float, b: float) -> float:
+    return a if a <= b or a != a else b  # numpy's minimum: NaN wins
+
+
+def _maximum(a: float, b: float) -> float:
+    return a if a >= b or a != a else b
+
+
+def _divide(a: float, b: float) -> Any:
+    return a / b if b else np.divide(a, b)  # x/0 is ±inf or NaN, as numpy's
+
+
+_SCALAR_BIN: dict[str, Callable[[Any, Any], Any]] = {
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": _divide, "min": _minimum, "max": _maximum,
+}  # fmt: skip
+"""Operations on float64 scalars whose Python form is numpy's bit for bit (IEEE); the rest call numpy."""
+
+
+class _RecurStep(ir.Walker):
+    """A ``recur`` expression as a function of the previous value ``lr``, for the table's loop.
+
+    The same float64 arithmetic as :func:`arith` (Python's ``+ − · /`` are IEEE, as numpy's;
+    functions and powers are numpy's own), without a walk per interval: a table of 10⁶ intervals
+    is built in a fraction of a second instead of seconds.
+    """
+
+    WALKS = ("arith",)
+
+    def _const(self, e: ir.Const) -> Step:
+        value = e.value
+        return lambda lr: value
+
+    def _var(self, e: ir.Var) -> Step:
+        if e.name != "lr":
+            raise LrdslError(f"the formula reads '{e.name}', which is not defined here")
+        return lambda lr: lr
+
+    def _param(self, e: ir.Param) -> Step:
+        raise LrdslError(f"${e.name} is not bound", hint="give its value (API params=, CLI --set)")
+
+    def _bin(self, e: ir.Bin) -> Step:
+        a, b = self.walk(e.a), self.walk(e.b)
+        fn = _SCALAR_BIN.get(e.op, _BIN[e.op])
+        return lambda lr: fn(a(lr), b(lr))
+
+    def _fn(self, e: ir.Fn) -> Step:
+        x, fn = self.walk(e.arg), _FN[e.name]
+        return lambda lr: fn(x(lr))
+
+    def _floor_div(self, e: ir.FloorDiv) -> Step:
+        x, c = self.walk(e.x), e.c
+        return lambda lr: np.floor_divide(x(lr), c)
+
+    def _ceil_div(self, e: ir.CeilDiv) -> Step:
+        x, c = self.walk(e.x), e.c
+        return lambda lr: -np.floor_divide(-x(lr), c)
+
+    def _count(self, e: ir.Count) -> Step:
+        x, marks = self.walk(e.x), np.asarray(e.thresholds)
+        return lambda lr: float(np.searchsorted(marks, x(lr), side="right"))
 
 
 class _Interpreter(ir.Walker):
