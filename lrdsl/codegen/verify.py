@@ -19,7 +19,7 @@
 
 Parameters are checked at their values (``--set``); when one has no value the numbers depend on
 the caller and nothing is checked. A ``recur`` table is checked as ``evaluate`` checks it, up
-to :data:`~lrdsl.interpreter.MAX_RECUR` intervals (about 5 µs each); a longer one, which
+to :data:`~lrdsl.interpreter.MAX_RECUR` intervals (under a microsecond each); a longer one, which
 ``evaluate`` refuses outright, on its first :data:`RECUR` intervals.
 """
 
