@@ -146,4 +146,23 @@ BIG: list[tuple[str, str, int, list[int]]] = [
         [16777216, 16777217, 2147479999, 2147480000, 2147480001, 2**31 - 2],
     ),
     ("decay-to-zero", "cosine(1→0, 2000000000) >> const(0)", 2**31 - 1, [1999999999, 2000000000, 2**31 - 2]),
+    # fractional offsets: the clock is the int32 step plus a constant fraction, milestones exact
+    (
+        "fractional-offset-milestone",
+        "linear(0→1, 3) >> multistep(1, gamma=0.5, at=[2147479990]) * offset(3.5)",
+        2**31 - 1,
+        [2147479988, 2147479989, 2147479990, 2147479991],
+    ),
+    (
+        "fractional-offset-staircase",
+        "linear(0→1, 2) >> step(1, gamma=0.5, every=500000000) * offset(0.25)",
+        2**31 - 1,
+        [500000001, 500000002, 500000003, 1500000001, 1500000002, 2**31 - 2],
+    ),
+    (
+        "fractional-offset-end",
+        "cosine(1→0, 2147479990) * offset(0.5) >> const(7)",
+        2**31 - 1,
+        [2147479988, 2147479989, 2147479990, 2147479991],
+    ),
 ]

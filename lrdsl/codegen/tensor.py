@@ -12,9 +12,11 @@ A target is a subclass that changes the tables (module prefix, casts, arrays).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import ClassVar
 
 from lrdsl import ir
-from lrdsl.codegen.emitter import COMBINED, Emitter, bare, cycles_integral, num, quantize_integral, seq_integral, whole
+from lrdsl.codegen.emitter import COMBINED, Emitter, bare, cycles_integral, num, quantize_integral, whole
 from lrdsl.codegen.names import known, param_key
 from lrdsl.codegen.printer import Printer
 from lrdsl.codegen.scalar import ScalarPrinter, mentions_params
@@ -38,6 +40,43 @@ class TensorPrinter(Printer):
         super().__init__(emitter)
         self._uses_float_u = False
         self._uses_u = False
+        self.frac = 0.0
+        """In an integral frame, the time is the int32 ``u`` plus this constant fraction (0 ≤ frac < 1)."""
+        self.frac_cap: float | None = None
+        """A formula under a clamp in a fractional frame: its time is ``min(u + frac, frac_cap)``."""
+
+    FRACTIONAL: ClassVar[tuple[type, ...]] = (ir.Formula, ir.Seq, ir.Combine)
+    """Nodes printed exactly in a fractional frame; a clamp too when it holds a formula, and the rest
+    read the time as float32 ``u + frac``."""
+
+    def sched(self, node: ir.Sched, integral: bool) -> str:
+        """Define a function for ``node`` (see :meth:`Printer.sched`), keeping a fractional frame exact.
+
+        A fractional frame (a fractional offset or break over whole steps) keeps its time as the int32
+        ``u`` and the constant ``frac``: ``u + frac < b`` is ``u < ⌈b − frac⌉``, exact to 2**31.
+        """
+        frac = self.frac if integral else 0.0
+        exact = isinstance(node, self.FRACTIONAL) or (isinstance(node, ir.Clamp) and isinstance(node.body, ir.Formula))
+        if not frac or exact:
+            outer, self.frac = self.frac, frac
+            try:
+                return super().sched(node, integral)
+            finally:
+                self.frac = outer
+        outer, self.frac = self.frac, 0.0
+        try:
+            child = super().sched(node, False)
+        finally:
+            self.frac = outer
+        name = self.em.fresh("fractional")
+        at = f"{self.to_float('u')} + {num(frac)}"
+        self.em.define(name, f"its time is u + {num(frac)}", [f"return {self.em.invoke(child, at)}"])
+        return name
+
+    def split(self, shift: float) -> tuple[int, float]:
+        """``frac + shift`` as a whole part and a fraction in [0, 1)."""
+        whole_part = math.floor(self.frac + shift)
+        return whole_part, (self.frac + shift) - whole_part
 
     # -- the target's table: override in subclasses -------------------------------------------
     def to_float(self, x: str) -> str:
@@ -112,24 +151,38 @@ class TensorPrinter(Printer):
 
     def _floor_div(self, e: ir.FloorDiv, integral: bool) -> str:
         if self._whole_u(e, integral) and whole(e.c) and e.c <= INT32_MAX:
-            return self.to_float(f"u // {int(e.c)}")
+            # ⌊(u + frac)/c⌋ = u // c for a whole c and 0 ≤ frac < 1; under a cap, the smaller
+            return self.to_float(self._capped(f"u // {int(e.c)}", math.floor, e.c))
         (x,) = self.em.fit(self.arith(e.x, integral))
         return self.call("floor", f"{x} / {num(e.c)}")
 
     def _ceil_div(self, e: ir.CeilDiv, integral: bool) -> str:
         if self._whole_u(e, integral) and whole(e.c) and e.c <= INT32_MAX:
-            return self.to_float(f"-((-u) // {int(e.c)})")
+            ceiled = f"u // {int(e.c)} + 1" if self.frac else f"-((-u) // {int(e.c)})"  # u + frac is no multiple of c
+            return self.to_float(self._capped(ceiled, math.ceil, e.c))
         (x,) = self.em.fit(self.arith(e.x, integral))
         return self.call("ceil", f"{x} / {num(e.c)}")
+
+    def _capped(self, index: str, rounding: Callable[[float], int], c: float) -> str:
+        """``index`` of the time, no larger than that of the cap of a fractional frame."""
+        if self.frac_cap is None:
+            return index
+        return self.call("minimum", index, str(min(rounding(self.frac_cap / c), INT32_MAX)))
 
     def _count(self, e: ir.Count, integral: bool) -> str:
         exact = self._whole_u(e, integral)
         x = "u" if exact else self.em.fit(self.arith(e.x, integral))[0]
         total = ""
         for m in e.thresholds:
-            term = self.to_float(f"{x} >= {int(m) if exact and whole(m) else num(m)}")
+            if exact:  # whole u: u + frac ≥ m  ⟺  u ≥ ⌈m − frac⌉ (and the cap reaches m)
+                first = math.ceil(m - self.frac)
+                if first > INT32_MAX or (self.frac_cap is not None and self.frac_cap < m):
+                    continue
+                term = self.to_float(f"u >= {first}")
+            else:
+                term = self.to_float(f"{x} >= {num(m)}")
             total = term if not total else f"({self.em.fit(total, term)[0]} + {term})"
-        return total
+        return total or self.full_like("u", "0.0")
 
     # -- schedules ----------------------------------------------------------------------------
 
@@ -138,7 +191,12 @@ class TensorPrinter(Printer):
         self.em.start()
         expr = self.arith(node.expr, integral)
         if self._uses_float_u:
-            self.em.body.insert(0, f"uf = {self.to_float('u')}" if integral else "uf = u")
+            uf = self.to_float("u") if integral else "u"
+            if integral and self.frac:
+                uf = f"{uf} + {num(self.frac)}"
+                if self.frac_cap is not None:
+                    uf = self.call("minimum", uf, num(self.frac_cap))
+            self.em.body.insert(0, f"uf = {uf}")
         elif not self._uses_u:
             expr = self.full_like("u", expr)
         if cap is not None and (self._uses_float_u or self._uses_u):
@@ -148,6 +206,12 @@ class TensorPrinter(Printer):
         return name
 
     def _clamp(self, node: ir.Clamp, integral: bool) -> str:
+        if integral and self.frac:  # over a formula (else sched() made the frame float32)
+            outer, self.frac_cap = self.frac_cap, node.hi
+            try:
+                return self._formula(node.body, True)  # type: ignore[arg-type]
+            finally:
+                self.frac_cap = outer
         keep = integral and whole(node.hi) and node.hi <= INT32_MAX
         u = "u" if keep or not integral else self.to_float("u")
         hi = str(int(node.hi)) if keep else num(node.hi)
@@ -162,27 +226,37 @@ class TensorPrinter(Printer):
         return name
 
     def _seq(self, node: ir.Seq, integral: bool) -> str:
-        flags = seq_integral(node, integral)
-        parts = node.parts
-        if integral:  # an int32 step never reaches a phase that starts after 2**31 − 1
-            parts = parts[: 1 + sum(math.ceil(b) <= INT32_MAX for b in node.breaks[1:])]
+        if integral:
+            return self._seq_integral(node)
         lines = []
-        for j, (part, keep) in enumerate(zip(parts, flags)):
-            child = self.sched(part, keep)
+        for j, part in enumerate(node.parts):
             b = node.breaks[j]
-            if b == 0:
-                shifted = "u"
-            elif keep:
-                shifted = self.call("maximum", f"u - {int(b)}", "0")
-            else:
-                uf = self.to_float("u") if integral else "u"
-                shifted = self.call("maximum", f"{uf} - {num(b)}", "0.0")
+            shifted = "u" if b == 0 else self.call("maximum", f"u - {num(b)}", "0.0")
+            lines.append(f"v{j} = {self.em.invoke(self.sched(part, False), shifted)}")
+        return self._select(node, lines, [num(b) for b in node.breaks[1:]])
+
+    def _seq_integral(self, node: ir.Seq) -> str:
+        """Over whole steps ``u`` (plus ``frac``): piece ``j`` sees ``u + frac − b_j``, split into an
+        int32 part and a constant fraction; ``u + frac < b``  ⟺  ``u < ⌈b − frac⌉``."""
+        firsts = [math.ceil(b - self.frac) for b in node.breaks]
+        parts = node.parts[: sum(first <= INT32_MAX for first in firsts)]  # an int32 step never reaches the rest
+        lines = []
+        for j, part in enumerate(parts):
+            shift, frac = self.split(-node.breaks[j])
+            outer, self.frac = self.frac, frac
+            try:
+                child = self.sched(part, True)
+            finally:
+                self.frac = outer
+            shifted = "u" if shift == 0 else self.call("maximum", f"u - {-shift}", "0")
             lines.append(f"v{j} = {self.em.invoke(child, shifted)}")
-        value = f"v{len(parts) - 1}"
-        for j in range(len(parts) - 2, -1, -1):
-            b = node.breaks[j + 1]
-            bound = str(math.ceil(b)) if integral else num(b)  # whole u < b  ⟺  u < ⌈b⌉
-            chosen = self.call("where", f"u < {bound}", f"v{j}", value)
+        return self._select(node, lines, [str(first) for first in firsts[1 : len(parts)]])
+
+    def _select(self, node: ir.Seq, lines: list[str], bounds: list[str]) -> str:
+        """The value of the piece that holds ``u``: ``where(u < bound, earlier, later)``."""
+        value = f"v{len(lines) - 1}"
+        for j in range(len(lines) - 2, -1, -1):
+            chosen = self.call("where", f"u < {bounds[j]}", f"v{j}", value)
             if j:
                 lines.append(f"v{j} = {chosen}")
                 value = f"v{j}"
@@ -296,12 +370,19 @@ class TensorPrinter(Printer):
         return name
 
     def _offset(self, node: ir.Offset, integral: bool) -> str:
-        # int32 where the offset and the cap are whole and their sum fits; else float32
-        keep = integral and whole(node.n) and whole(node.hi) and node.hi + node.n <= INT32_MAX
-        body = self.sched(node.body, keep)
+        # int32 where the cap is whole and the sum fits, a fractional n kept as a constant fraction
+        k = math.floor(node.n)
+        keep = integral and not self.frac and whole(node.hi) and node.hi + k <= INT32_MAX
         if keep:
-            at = f"{self.call('minimum', 'u', str(int(node.hi)))} + {int(node.n)}"
+            outer, self.frac = self.frac, node.n - k
+            try:
+                body = self.sched(node.body, True)
+            finally:
+                self.frac = outer
+            at = self.call("minimum", "u", str(int(node.hi)))
+            at = f"{at} + {k}" if k else at
         else:
+            body = self.sched(node.body, False)
             uf = self.to_float("u") if integral else "u"
             at = f"{self.call('minimum', uf, num(node.hi))} + {num(node.n)}"
         name = self.em.fresh("offset")
