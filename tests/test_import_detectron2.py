@@ -227,3 +227,57 @@ def test_refusals_say_why(solver: dict[str, Any], message: str) -> None:
     with pytest.raises(lrdsl.LrdslError) as info:
         lrdsl.from_detectron2(solver)
     assert str(info.value) == message
+
+
+def _lazy_values(node: dict[str, Any], max_iter: int, lr: float) -> np.ndarray:
+    """A LazyConfig ``lr_multiplier`` built with fvcore's classes and detectron2's wiring (transcribed)."""
+    ps = need("fvcore.common.param_scheduler")
+
+    def build(d: dict[str, Any]) -> Any:
+        return getattr(ps, d["_target_"].rsplit(".", 1)[-1])(**{k: v for k, v in d.items() if k != "_target_"})
+
+    inner = build(node["scheduler"])
+    length, rescale = node["warmup_length"], node.get("rescale_interval", False)
+    end_value = inner(0.0) if rescale else inner(length)
+    start_value = node["warmup_factor"] * inner(0.0)
+    warmup = ps.LinearParamScheduler(start_value, end_value)
+    m = ps.CompositeParamScheduler(
+        [warmup, inner], interval_scaling=["rescaled", "rescaled" if rescale else "fixed"], lengths=[length, 1 - length]
+    )
+    return np.array([lr * m(t / max_iter) for t in range(max_iter)])
+
+
+INNER: list[dict[str, Any]] = [
+    {
+        "_target_": "fvcore.common.param_scheduler.MultiStepParamScheduler",
+        "values": [1.0, 0.1, 0.01],
+        "milestones": [600, 800],
+        "num_updates": 900,
+    },
+    {
+        "_target_": "fvcore.common.param_scheduler.MultiStepParamScheduler",
+        "values": [1.0, 0.5, 0.05],
+        "num_updates": 900,
+    },
+    {"_target_": "fvcore.common.param_scheduler.CosineParamScheduler", "start_value": 1.0, "end_value": 0.05},
+    {"_target_": "fvcore.common.param_scheduler.PolynomialDecayParamScheduler", "base_value": 1.0, "power": 0.9},
+    {"_target_": "fvcore.common.param_scheduler.ExponentialParamScheduler", "start_value": 1.0, "decay": 0.02},
+    {"_target_": "fvcore.common.param_scheduler.LinearParamScheduler", "start_value": 1.0, "end_value": 0.1},
+    {"_target_": "fvcore.common.param_scheduler.StepParamScheduler", "num_updates": 900, "values": [1, 0.5, 0.3, 0.1]},
+    {"_target_": "fvcore.common.param_scheduler.ConstantParamScheduler", "value": 0.5},
+]
+
+
+@pytest.mark.parametrize("rescale", [False, True], ids=["fixed", "rescaled"])
+@pytest.mark.parametrize("inner", INNER, ids=[i["_target_"].rsplit(".", 1)[-1] + f"-{n}" for n, i in enumerate(INNER)])
+def test_lazyconfig_warmup_param_scheduler_imports_exactly(inner: dict[str, Any], rescale: bool) -> None:
+    node = {
+        "_target_": "detectron2.solver.WarmupParamScheduler",
+        "scheduler": inner,
+        "warmup_length": 100 / 900,
+        "warmup_factor": 0.001,
+        "rescale_interval": rescale,
+    }
+    expected = _lazy_values(node, 900, 0.02)
+    expr = lrdsl.from_detectron2({"lr_multiplier": node, "train": {"max_iter": 900}, "optimizer": {"lr": 0.02}})
+    np.testing.assert_allclose(lrdsl.evaluate(expr, 900), expected, rtol=1e-9, atol=1e-15)

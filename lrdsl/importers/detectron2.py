@@ -169,24 +169,24 @@ def expression(
     *,
     base: float,
     max_iter: int,
-    warmup_iters: int,
+    warmup_length: float,
     warmup_factor: float,
     warmup_method: str,
     rescale_interval: bool,
 ) -> str:
-    """``base · WarmupParamScheduler(desc, factor, min(W/N, 1), method, rescale)(t / N)`` for ``t < N``."""
+    """``base · WarmupParamScheduler(desc, factor, warmup_length, method, rescale)(t / N)`` for ``t < N``."""
     n = max_iter
-    length = min(warmup_iters / n, 1.0)
-    if length >= 1.0:
+    length = warmup_length
+    if not 0 <= length < 1:
         raise LrdslError(
-            f"{SOURCE}: WARMUP_ITERS ({warmup_iters}) ≥ MAX_ITER ({n}): the run is all warm-up",
-            hint="give fewer warm-up iterations than the run has",
+            f"{SOURCE}: warmup_length must be a fraction of the run in [0, 1), got {num(length)}",
+            hint="warmup_length = warm-up iterations / max_iter",
         )
     if warmup_method not in ("linear", "constant"):
         raise LrdslError(f"{SOURCE}: WARMUP_METHOD {warmup_method!r} is not linear or constant")
     value, index, values = _value_fn(desc)
     # fvcore's composite: the warm-up holds while t/N + ε ≤ length (ε shifts it only past 10⁶ steps)
-    w = sum(1 for t in range(min(warmup_iters + 2, n)) if t / n + EPSILON <= length)
+    w = sum(1 for t in range(min(math.ceil(length * n) + 2, n)) if t / n + EPSILON <= length)
     rest = 1.0 - length
 
     def where(t: int) -> float:
@@ -238,7 +238,7 @@ def fvcore_values(
     *,
     base: float,
     max_iter: int,
-    warmup_iters: int,
+    warmup_length: float,
     warmup_factor: float,
     warmup_method: str,
     rescale_interval: bool,
@@ -249,7 +249,7 @@ def fvcore_values(
     if ps is None:
         return None
     sched = getattr(ps, str(desc["type"]))(**{k: v for k, v in desc.items() if k != "type"})
-    length = min(warmup_iters / max_iter, 1.0)
+    length = warmup_length
     end_value = sched(0.0) if rescale_interval else sched(length)
     start_value = warmup_factor * sched(0.0)
     warm = (
@@ -287,15 +287,27 @@ def library_values(solver: Mapping[str, object], module: types.ModuleType) -> np
 def from_detectron2(solver: object) -> str:
     """The expression of ``build_lr_scheduler(cfg, optimizer)`` for ``cfg.SOLVER`` as a dict (or the
     whole cfg); missing keys take detectron2's defaults. Verified against detectron2 when it is
-    installed, else against fvcore's schedulers composed as detectron2 composes them."""
+    installed, else against fvcore's schedulers composed as detectron2 composes them.
+
+    A LazyConfig (a mapping with ``lr_multiplier``, ``train.max_iter`` and ``optimizer.lr``) is read too.
+    """
+    if isinstance(solver, Mapping) and "lr_multiplier" in solver:
+        return _from_lazy(solver)
     s = _solver(solver)
     desc = main_scheduler(s)
     method = str(s["WARMUP_METHOD"])
     rescale = bool(s["RESCALE_INTERVAL"])
+    n = whole(s["MAX_ITER"], "MAX_ITER", SOURCE, least=1)
+    w = whole(s["WARMUP_ITERS"], "WARMUP_ITERS", SOURCE)
+    if w >= n:
+        raise LrdslError(
+            f"{SOURCE}: WARMUP_ITERS ({w}) ≥ MAX_ITER ({n}): the run is all warm-up",
+            hint="give fewer warm-up iterations than the run has",
+        )
     kw: dict[str, object] = {
         "base": number(s["BASE_LR"], "BASE_LR", SOURCE),
-        "max_iter": whole(s["MAX_ITER"], "MAX_ITER", SOURCE, least=1),
-        "warmup_iters": whole(s["WARMUP_ITERS"], "WARMUP_ITERS", SOURCE),
+        "max_iter": n,
+        "warmup_length": min(w / n, 1.0),
         "warmup_factor": number(s["WARMUP_FACTOR"], "WARMUP_FACTOR", SOURCE),
         "warmup_method": method,
         "rescale_interval": rescale,
@@ -310,6 +322,63 @@ def from_detectron2(solver: object) -> str:
             return expr
         reference = found
     return verified(expr, reference, source=f"{SOURCE} {s['LR_SCHEDULER_NAME']}")
+
+
+def _target(node: Mapping[str, object]) -> str:
+    return str(node.get("_target_", node.get("type", ""))).rsplit(".", 1)[-1]
+
+
+def _plain(node: object, what: str) -> dict[str, object]:
+    if not isinstance(node, Mapping):
+        raise LrdslError(
+            f"{SOURCE}: {what} must be a mapping with a '_target_'", hint="{'_target_': 'CosineParamScheduler', …}"
+        )
+    return {str(k): v for k, v in node.items() if k not in ("_target_", "type")}
+
+
+def multiplier(node: object, *, max_iter: int, base: float) -> str:
+    """The expression of ``LRMultiplier(opt, node, max_iter)`` for an fvcore scheduler or a
+    ``WarmupParamScheduler`` given as a LazyConfig node (``{"_target_": …, **kwargs}``)."""
+    args = _plain(node, "lr_multiplier")
+    assert isinstance(node, Mapping)
+    target = _target(node)
+    if target == "LRMultiplier":
+        inner = args.get("multiplier")
+        n = whole(args.get("max_iter", max_iter), "max_iter", SOURCE, least=1)
+        return multiplier(inner, max_iter=n, base=base)
+    if target == "WarmupParamScheduler":
+        known = ("scheduler", "warmup_factor", "warmup_length", "warmup_method", "rescale_interval")
+        unknown(f"{SOURCE} WarmupParamScheduler", args, known)
+        inner = args.get("scheduler")
+        inner_args = _plain(inner, "scheduler")
+        assert isinstance(inner, Mapping)
+        desc = {"type": _target(inner), **inner_args}
+        kw: dict[str, object] = {
+            "base": base,
+            "max_iter": max_iter,
+            "warmup_length": number(args.get("warmup_length"), "warmup_length", SOURCE),
+            "warmup_factor": number(args.get("warmup_factor"), "warmup_factor", SOURCE),
+            "warmup_method": str(args.get("warmup_method", "linear")),
+            "rescale_interval": bool(args.get("rescale_interval", False)),
+        }
+    else:
+        desc = {"type": target, **args}
+        kw = {"base": base, "max_iter": max_iter, "warmup_length": 0.0, "warmup_factor": 1.0}
+        kw |= {"warmup_method": "linear", "rescale_interval": False}
+    expr = expression(desc, **kw)  # type: ignore[arg-type]
+    reference = fvcore_values(desc, **kw)  # type: ignore[arg-type]
+    return expr if reference is None else verified(expr, reference, source=f"{SOURCE} {target}")
+
+
+def _from_lazy(config: Mapping[str, object]) -> str:
+    train = config.get("train")
+    n = train.get("max_iter") if isinstance(train, Mapping) else None
+    if n is None:
+        raise LrdslError(f"{SOURCE}: the LazyConfig has no train.max_iter", hint="train = {'max_iter': 90000, …}")
+    optimizer = config.get("optimizer")
+    lr = optimizer.get("lr") if isinstance(optimizer, Mapping) else None
+    base = 1.0 if lr is None else number(lr, "optimizer.lr", SOURCE)
+    return multiplier(config["lr_multiplier"], max_iter=whole(n, "train.max_iter", SOURCE, least=1), base=base)
 
 
 LEGACY: dict[str, tuple[str, ...]] = {
@@ -361,6 +430,14 @@ def from_spec(
     kw = dict(kwargs)
     if name == "build_lr_scheduler":
         return from_detectron2(kw.get("SOLVER", kw) if not args else args[0])
+    if name == "WarmupParamScheduler" or name in SHAPES:
+        if total_steps is None:
+            raise LrdslError(f"{SOURCE} {name}: the run's length (max_iter) is needed", hint="give --steps N")
+        lr = kw.pop("lr", None)
+        base = 1.0 if lr is None else number(lr, "lr", SOURCE)
+        params = ("scheduler", "warmup_factor", "warmup_length", "warmup_method", "rescale_interval")
+        given = bind(name, params if name == "WarmupParamScheduler" else SHAPES[name], args, kw)
+        return multiplier({"_target_": name, **given}, max_iter=total_steps, base=base)
     if name not in LEGACY:
         raise LrdslError(
             f"{SOURCE} has no scheduler {name!r} that lrdsl reads",
