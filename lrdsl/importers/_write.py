@@ -58,8 +58,9 @@ def unknown(source: str, given: Mapping[str, object], known: Sequence[str]) -> N
 
 
 def optional_module(name: str) -> types.ModuleType | None:
-    """The module ``name`` if it imports here, else ``None`` (the library is not installed)."""
+    """The module ``name`` if it imports here, else ``None``: the library is not installed, or its
+    install is broken (timm without a working torchvision raises ``RuntimeError`` on import)."""
     try:
         return importlib.import_module(name)
-    except ImportError:
+    except Exception:  # any failure to import means: not available to check against
         return None
