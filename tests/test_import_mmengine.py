@@ -244,8 +244,25 @@ REFUSALS: list[tuple[Any, str]] = [
 @pytest.mark.parametrize(("ps", "message"), REFUSALS, ids=[f"refusal-{i}" for i in range(len(REFUSALS))])
 def test_refusals_say_why(ps: Any, message: str) -> None:
     with pytest.raises(lrdsl.LrdslError) as info:
-        lrdsl.from_mmengine(ps, max_epochs=10, iters_per_epoch=10)
+        lrdsl.from_mmengine(ps, max_epochs=10, iters_per_epoch=10, lr=0.1)
     assert str(info.value) == message
+
+
+def test_an_absolute_floor_needs_the_rate() -> None:
+    with pytest.raises(lrdsl.LrdslError) as info:
+        lrdsl.from_mmengine(
+            [D(type="PolyLR", eta_min=1e-4, by_epoch=False, end=100)], max_epochs=10, iters_per_epoch=10
+        )
+    assert str(info.value) == (
+        "error: mmengine PolyLR: eta_min is an absolute rate, so the expression needs the optimizer's\n"
+        "hint: give lr=… (optim_wrapper.optimizer.lr), or eta_min_ratio instead"
+    )
+
+
+def test_a_resumed_scheduler_imports_the_whole_schedule() -> None:
+    need("mmengine.optim.scheduler")
+    ps = [D(type="CosineAnnealingLR", T_max=100, by_epoch=False, last_step=40)]
+    assert lrdsl.from_mmengine(ps, max_epochs=10, iters_per_epoch=10, lr=0.1) == "cosine(0.1→0, 100)"
 
 
 def test_convert_to_iter_based_needs_the_epoch_length() -> None:

@@ -303,6 +303,14 @@ def _restarts(w: Window, base: float, length: int, dur: Callable[[float], str]) 
 def expression(param_scheduler: object, *, lr: float | None, iters_per_epoch: int | None, run_steps: int | None) -> str:
     """The expression of ``param_scheduler`` over a run of ``run_steps`` iterations (η = ``lr``, else 1)."""
     ws = windows(param_scheduler, iters_per_epoch)
+    absolute = [
+        w.kind for w in ws if w.kind in ("CosineAnnealingLR", "PolyLR", "CosineRestartLR") and w.args.get("eta_min")
+    ]
+    if lr is None and absolute:
+        raise LrdslError(
+            f"{SOURCE} {absolute[0]}: eta_min is an absolute rate, so the expression needs the optimizer's",
+            hint="give lr=… (optim_wrapper.optimizer.lr), or eta_min_ratio instead",
+        )
     base = 1.0 if lr is None else number(lr, "lr", SOURCE)
     k = iters_per_epoch or 1
 
@@ -391,7 +399,12 @@ def library_values(
         kind = str(entry.get("type", "")).rsplit(".", 1)[-1]
         if kind not in KNOWN:
             continue
-        kw = {key: val for key, val in entry.items() if key not in ("type", "convert_to_iter_based")}
+        # the whole schedule, not a resumed tail: last_step (a resumed state) is left out
+        kw = {
+            key: val
+            for key, val in entry.items()
+            if key not in ("type", "convert_to_iter_based", "last_step", "verbose")
+        }
         cls = getattr(module, kind)
         if entry.get("convert_to_iter_based") and kw.get("by_epoch", True):
             scheds.append(cls.build_iter_from_epoch(opt, **kw, epoch_length=iters_per_epoch))
