@@ -59,6 +59,36 @@ FACTORY: list[dict[str, Any]] = [
     {"sched": "poly", "num_epochs": 20, "decay_rate": 2, "warmup_epochs": 5, "warmup_prefix": True, "warmup_lr": 0.0},
     {"sched": "poly", "num_epochs": 12, "decay_rate": 2, "k_decay": 2, "cycle_limit": 2, "cycle_decay": 0.5},
     {"sched": "constant", "num_epochs": 10, "warmup_epochs": 2},
+    {"sched": "wsd", "num_epochs": 20, "warmup_epochs": 3, "warmup_lr": 1e-4},
+    {
+        "sched": "wsd",
+        "num_epochs": 20,
+        "warmup_epochs": 3,
+        "warmup_lr": 1e-4,
+        "min_lr": 1e-3,
+        "decay_fn": "cosine",
+        "decay_epochs": 5,
+    },
+    {
+        "sched": "wsd",
+        "num_epochs": 20,
+        "warmup_epochs": 3,
+        "warmup_prefix": True,
+        "decay_fn": "linear",
+        "step_on_epochs": False,
+    },
+    {"sched": "wsd", "num_epochs": 20, "decay_fn": "power", "decay_epochs": 0.3, "min_lr": 1e-4},
+    {"sched": "wsd", "num_epochs": 20, "decay_fn": "exp", "decay_epochs": 0.3},
+    {"sched": "rsqrt", "num_epochs": 25, "warmup_epochs": 4, "warmup_lr": 0.0},
+    {"sched": "rsqrt", "num_epochs": 25, "warmup_epochs": 4, "warmup_lr": 0.0, "min_lr": 0.02, "step_on_epochs": False},
+    {
+        "sched": "rsqrt",
+        "num_epochs": 25,
+        "warmup_epochs": 4,
+        "warmup_lr": 0.0,
+        "stable_timescale": 10,
+        "decay_fn": "1-sqrt",
+    },
 ]
 
 
@@ -180,9 +210,9 @@ REFUSALS: list[tuple[str, dict[str, Any], str]] = [
     ),
     (
         "create_scheduler_v2",
-        {"sched": "wsd"},
-        "error: timm wsd cannot be imported: its warmup-stable-decay scheduler is not read by this importer yet\n"
-        "hint: pick a schedule by epoch or step",
+        {"sched": "wsd", "num_epochs": 10, "decay_epochs": 12},
+        "error: timm wsd: the decay (12) must be in (0, the stable + decay length 10]\n"
+        "hint: decay_epochs: a fraction in (0, 1) or a number of epochs",
     ),
     (
         "create_scheduler_v2",
@@ -211,7 +241,7 @@ REFUSALS: list[tuple[str, dict[str, Any], str]] = [
     (
         "create_scheduler_v2",
         {"sched": "cosin"},
-        "error: timm has no scheduler 'cosin'\nhint: one of cosine, tanh, step, multistep, poly, constant",
+        "error: timm has no scheduler 'cosin'\nhint: one of cosine, tanh, step, multistep, poly, constant, wsd, rsqrt",
     ),
 ]
 
@@ -221,3 +251,48 @@ def test_refusals_say_why(name: str, kw: dict[str, Any], message: str) -> None:
     with pytest.raises(lrdsl.LrdslError) as info:
         timm_importer.from_spec(name, [], kw, total_steps=None, steps_per_epoch=None)
     assert str(info.value) == message
+
+
+CLASS_CASES: list[tuple[str, dict[str, Any]]] = [
+    (
+        "WSDLRScheduler",
+        {
+            "t_initial": 20,
+            "decay_t": 5,
+            "stable_fn": "power",
+            "stable_power": 0.3,
+            "stable_timescale": 5,
+            "warmup_t": 3,
+        },
+    ),
+    (
+        "WSDLRScheduler",
+        {
+            "t_initial": 140,
+            "decay_t": 35,
+            "stable_fn": "power",
+            "stable_power": 0.3,
+            "stable_timescale": 20,
+            "warmup_t": 21,
+            "t_in_epochs": False,
+            "lr_min": 0.01,
+            "decay_fn": "cosine",
+        },
+    ),
+    (
+        "TanhLRScheduler",
+        {"t_initial": 8, "lb": -5.0, "ub": 4.0, "cycle_limit": 3, "cycle_mul": 1.5, "lr_min": 1e-3, "cycle_decay": 0.7},
+    ),
+    (
+        "PolyLRScheduler",
+        {"t_initial": 5, "power": 1.5, "cycle_limit": 4, "cycle_mul": 1.2, "warmup_t": 2, "warmup_prefix": True},
+    ),
+]
+
+
+@pytest.mark.parametrize(("cls", "kw"), CLASS_CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CLASS_CASES)])
+def test_scheduler_class_imports_exactly(cls: str, kw: dict[str, Any]) -> None:
+    _scheduler_module()
+    expected = _timm_values(lambda m, o: getattr(m, cls)(o, **kw), kw.get("t_in_epochs", True))
+    expr = timm_importer.from_spec(cls, [], {**kw, "lr": 0.1}, total_steps=S * E, steps_per_epoch=S)
+    np.testing.assert_allclose(lrdsl.evaluate(expr, S * E, steps_per_epoch=S), expected, rtol=1e-9, atol=1e-15)

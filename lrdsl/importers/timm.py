@@ -1,4 +1,4 @@
-"""timm's schedulers (``timm.scheduler``: cosine, tanh, step, multistep, poly, constant) → the lrdsl expression.
+"""timm's schedulers (``timm.scheduler``: cosine, tanh, step, multistep, poly, constant, wsd, rsqrt) → lrdsl.
 
 timm's schedulers are functions of the epoch ``e`` (``t_in_epochs=True``, its default) or of the
 update. timm's ``train.py`` sets the rate with ``step(e)`` at the end of each epoch, so the rate of
@@ -18,8 +18,10 @@ epoch ``e`` is ``f(e)``: the expression ends with ``* quantize(1ep)``. With warm
 - step ``η·rate^⌊t/decay_t⌋`` → ``step(η, gamma=rate, every=decay_t)``; multistep: a milestone ``m``
   applies from ``t = m − 1`` (timm compares it with ``t + 1``) → ``multistep(η, gamma=rate, at=[m − 1, …])``.
 
-Refused: ``plateau`` (it follows a metric), noise (``noise_range_t``: seeded random factors), and
-``wsd``/``rsqrt``, which this importer does not read yet.
+- wsd ``lr_min + (η·stable(s) − lr_min)·decay(frac)``: ``const(η, S) >> sqrt(η→lr_min, D)`` (``1-sqrt``)
+  for a constant stable phase; an ``rsqrt``/``power`` stable curve is multiplied by the decay factor.
+
+Refused: ``plateau`` (it follows a metric) and noise (``noise_range_t``: seeded random factors).
 """
 
 from __future__ import annotations
@@ -54,6 +56,22 @@ CLASSES: dict[str, tuple[str, ...]] = {
         "initialize",
     ),
     "StepLRScheduler": ("decay_t", "decay_rate", *_WARMUP, "t_in_epochs", *_NOISE, "initialize"),
+    "WSDLRScheduler": (
+        "t_initial",
+        "decay_t",
+        "lr_min",
+        "stable_fn",
+        "stable_timescale",
+        "stable_power",
+        "decay_fn",
+        "decay_power",
+        "decay_ratio",
+        "warmup_t",
+        "warmup_lr_init",
+        "t_in_epochs",
+        *_NOISE,
+        "initialize",
+    ),
     "MultiStepLRScheduler": ("decay_t", "decay_rate", *_WARMUP, "t_in_epochs", *_NOISE, "initialize"),
 }
 """Each scheduler class imported and its parameters after the optimizer, in order."""
@@ -88,9 +106,6 @@ FACTORY = (
 REFUSED = {
     "plateau": "it lowers the rate when a metric stops improving, which no schedule of the step can say",
     "PlateauLRScheduler": "it lowers the rate when a metric stops improving, which no schedule of the step can say",
-    "wsd": "its warmup-stable-decay scheduler is not read by this importer yet",
-    "rsqrt": "its rsqrt scheduler is not read by this importer yet",
-    "WSDLRScheduler": "its warmup-stable-decay scheduler is not read by this importer yet",
 }
 
 
@@ -115,7 +130,9 @@ def _factory_to_class(kw: Mapping[str, object]) -> tuple[str, dict[str, object],
     scale = 1 if on_epochs else (upe or 1)
     num_epochs = number(kw.get("num_epochs", 300), "num_epochs", SOURCE)
     decay_epochs = kw.get("decay_epochs")
-    decay = number(90 if decay_epochs is None else decay_epochs, "decay_epochs", SOURCE)
+    decay = number(
+        (0.2 if sched in ("wsd", "rsqrt") else 90) if decay_epochs is None else decay_epochs, "decay_epochs", SOURCE
+    )
     milestones = kw.get("decay_milestones", (90, 180, 270))
     if not isinstance(milestones, list | tuple):
         raise LrdslError(f"{SOURCE}: decay_milestones must be a list of epochs", hint="decay_milestones=[30, 60]")
@@ -151,9 +168,31 @@ def _factory_to_class(kw: Mapping[str, object]) -> tuple[str, dict[str, object],
     elif sched == "multistep":
         cls = "MultiStepLRScheduler"
         args = {"decay_t": [number(m, "decay_milestones", SOURCE) * scale for m in milestones], "decay_rate": rate}
+    elif sched in ("wsd", "rsqrt"):
+        w_t = number(warmup["warmup_t"], "warmup_epochs", SOURCE)
+        t_sched = t_initial if warmup["warmup_prefix"] else t_initial - w_t
+        decay_t = decay * t_sched if 0 < decay < 1 else decay * scale
+        decay_t = round(decay_t)
+        if not 0 < decay_t <= t_sched:
+            raise LrdslError(
+                f"{SOURCE} {sched}: the decay ({decay_t}) must be in (0, the stable + decay length {num(t_sched)}]",
+                hint="decay_epochs: a fraction in (0, 1) or a number of epochs",
+            )
+        stable = kw.get("stable_timescale")
+        cls = "WSDLRScheduler"
+        args = {
+            "t_initial": t_sched,
+            "decay_t": decay_t,
+            "lr_min": lr_min,
+            "stable_fn": "rsqrt" if sched == "rsqrt" else "constant",
+            "stable_timescale": None if stable is None else number(stable, "stable_timescale", SOURCE) * scale,
+            "decay_fn": kw.get("decay_fn") or ("linear" if sched == "rsqrt" else "1-sqrt"),
+        }
+        warmup.pop("warmup_prefix")
     else:
         raise LrdslError(
-            f"{SOURCE} has no scheduler {sched!r}", hint="one of cosine, tanh, step, multistep, poly, constant"
+            f"{SOURCE} has no scheduler {sched!r}",
+            hint="one of cosine, tanh, step, multistep, poly, constant, wsd, rsqrt",
         )
     args |= warmup
     run = _run_length(cls, args) + cooldown * scale
@@ -164,6 +203,8 @@ def _factory_to_class(kw: Mapping[str, object]) -> tuple[str, dict[str, object],
 def _run_length(cls: str, args: Mapping[str, Any]) -> float:
     """The schedule's length in its own unit, as timm's ``get_cycle_length`` counts it (warm-up included)."""
     warmup = float(args.get("warmup_t", 0))
+    if cls == "WSDLRScheduler":
+        return warmup + float(args["t_initial"])
     prefix = bool(args.get("warmup_prefix", _PREFIX_DEFAULT.get(cls, False)))
     if cls in ("StepLRScheduler", "MultiStepLRScheduler"):
         last = max(args["decay_t"]) if isinstance(args["decay_t"], list) and args["decay_t"] else 10
@@ -214,6 +255,8 @@ def expression(cls: str, args: Mapping[str, object], lr: float | None) -> str:
         gamma = number(args.get("decay_rate", 1.0), "decay_rate", src)
         at = ", ".join(dur(max(number(m, "decay_t", src) - 1, 0)) for m in marks)
         main = f"multistep({num(eta)}, gamma={num(gamma)}, at=[{at}])" if marks else f"const({num(eta)})"
+    elif cls == "WSDLRScheduler":
+        main, prefix = _wsd(args, eta, lr_min, dur, unit), True
     else:
         main, tail = _decay(cls, args, eta, lr_min, dur)
     if w and not prefix and not main.startswith("const("):
@@ -226,6 +269,56 @@ def expression(cls: str, args: Mapping[str, object], lr: float | None) -> str:
     phases = [p for p in (head, main, tail) if p]
     text = " >> ".join(phases)
     return f"{_operand(text)} * quantize(1ep)" if unit else text
+
+
+_WSD_DECAY = {
+    "linear": "linear({a}→{b}, {d})",
+    "1-sqrt": "sqrt({a}→{b}, {d})",
+    "cosine": "cosine({a}→{b}, {d})",
+    "power": "fn({low}{span} * (1 - p ** {k}), {d})",
+    "exp": "fn({low}{span} * ({r} ** p - {r}) / {rest}, {d})",
+}
+
+
+def _wsd(args: Mapping[str, object], eta: float, lr_min: float, dur: Any, unit: str) -> str:
+    """timm's WSD after its warm-up: ``lr_min + (max(η·stable(s), lr_min) − lr_min)·decay(frac)``."""
+    src = f"{SOURCE} WSDLRScheduler"
+    t0 = number(args.get("t_initial"), "t_initial", src)
+    d = number(args.get("decay_t"), "decay_t", src)
+    stable = str(args.get("stable_fn", "constant"))
+    decay = str(args.get("decay_fn", "1-sqrt"))
+    if stable not in ("constant", "rsqrt", "power") or decay not in _WSD_DECAY:
+        raise LrdslError(
+            f"{src}: stable_fn {stable!r} / decay_fn {decay!r} is not one of constant, rsqrt, power / "
+            + ", ".join(_WSD_DECAY)
+        )
+    k = number(args.get("decay_power", 0.5), "decay_power", src)
+    r = number(args.get("decay_ratio", 0.1), "decay_ratio", src)
+
+    def shape(a: float, b: float) -> str:
+        low = "" if b == 0 else f"{num(b)} + "
+        fields = {"a": num(a), "b": num(b), "d": dur(d), "low": low, "span": num(a - b), "k": num(k), "r": num(r)}
+        return _WSD_DECAY[decay].format(rest=num(1 - r), **fields)
+
+    hold = t0 - d
+    if stable == "constant":
+        return " >> ".join(([f"const({num(eta)}, {dur(hold)})"] if hold else []) + [shape(eta, lr_min)])
+    scale = number(args.get("stable_timescale") or args.get("warmup_t"), "stable_timescale", src)
+    q = 0.5 if stable == "rsqrt" else number(args.get("stable_power", 0.5), "stable_power", src)
+    if q == 0.5:
+        curve = f"rsqrt({num(eta)}, warmup={dur(scale)}) * offset({dur(scale)})"
+    else:
+        clock = "u" if not unit else "(e - " + num(float(str(args.get("warmup_t", 0)))) + ")"
+        curve = f"fn({num(eta)} * (1 + {clock} / {num(scale)}) ** -{num(q)})"
+    if lr_min:
+        curve = f"max({curve}, {num(lr_min)})"
+    factor = ([f"const(1, {dur(hold)})"] if hold else []) + [shape(1.0, 0.0)]
+    product = f"{curve} * " + (f"({' >> '.join(factor)})" if len(factor) > 1 else factor[0])
+    if not lr_min:
+        return product
+    return f"{num(lr_min)} + ({curve} - {num(lr_min)}) * " + (
+        f"({' >> '.join(factor)})" if len(factor) > 1 else factor[0]
+    )
 
 
 def _operand(text: str) -> str:
@@ -267,6 +360,9 @@ def _decay(cls: str, args: Mapping[str, object], eta: float, lr_min: float, dur:
     tail = f"const({num(lr_min)})" if cls == "TanhLRScheduler" else ""
     if n == 1:
         return body(eta, lr_min, dur(t0)), tail
+    cycles_total = t0 * n if mul == 1 else t0 * (mul**n - 1) / (mul - 1)
+    if not float(cycles_total).is_integer():
+        tail = f"const({num(lr_min)})"  # the cycles end between steps: lrdsl would hold the last step's value
     opts = f"period={dur(t0)}" + (f", mult={num(mul)}" if mul != 1 else "")
     decay = f", decay={num(gamma)}" if gamma != 1 else ""
     if lr_min == 0 or gamma == 1:
