@@ -45,6 +45,7 @@ CASES: list[tuple[str, int | None, int | None, float | None, dict[str, Any], int
     ("cosine_warmup_with_min_lr", 30, 300, 0.1, {"min_lr_rate": 0.05, "warmup_lr_rate": 0.1}, 300),
     ("cosine_warmup_with_min_lr", 1, 120, None, {"min_lr_rate": 0.0, "warmup_lr_rate": 0.2}, 120),
     ("cosine_warmup_with_min_lr", 0, 100, 0.1, {"min_lr": 1e-3}, 100),
+    ("cosine_warmup_with_min_lr", 30, 31, 3e-4, {"min_lr_rate": 0.5, "num_cycles": 1.0, "warmup_lr_rate": 0.1}, 31),
     ("warmup_stable_decay", 30, 300, 0.1, {"num_decay_steps": 60}, 320),
     (
         "warmup_stable_decay",

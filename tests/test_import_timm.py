@@ -59,6 +59,29 @@ FACTORY: list[dict[str, Any]] = [
     {"sched": "poly", "num_epochs": 20, "decay_rate": 2, "warmup_epochs": 5, "warmup_prefix": True, "warmup_lr": 0.0},
     {"sched": "poly", "num_epochs": 12, "decay_rate": 2, "k_decay": 2, "cycle_limit": 2, "cycle_decay": 0.5},
     {"sched": "constant", "num_epochs": 10, "warmup_epochs": 2},
+    # a fractional step period (floor(t / 2.5) on timm's clock); a milestone at 1 (epoch 0 runs at the
+    # optimizer's rate, as timm sets none before its first step); cycles ending between updates
+    {
+        "sched": "step",
+        "decay_epochs": 2.5,
+        "decay_rate": 0.5,
+        "warmup_epochs": 3,
+        "warmup_prefix": True,
+        "warmup_lr": 0.0,
+    },
+    {"sched": "step", "decay_epochs": 2.5, "decay_rate": 0.5},
+    {"sched": "multistep", "decay_milestones": [1, 5, 12], "decay_rate": 0.5},
+    {"sched": "cosine", "num_epochs": 10, "min_lr": 1e-3, "cycle_limit": 3, "cycle_mul": 1.5, "step_on_epochs": False},
+    {
+        "sched": "poly",
+        "num_epochs": 7,
+        "cycle_limit": 2,
+        "cycle_mul": 1.5,
+        "cycle_decay": 0.5,
+        "k_decay": 0.5,
+        "decay_rate": 1.0,
+        "step_on_epochs": False,
+    },
     {"sched": "wsd", "num_epochs": 20, "warmup_epochs": 3, "warmup_lr": 1e-4},
     {
         "sched": "wsd",

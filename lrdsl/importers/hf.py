@@ -189,6 +189,9 @@ def expression(kind: str, given: Mapping[str, object], learning_rate: float | No
         return f"({whole_run}) * offset(1)" if w else f"{decay} * offset(1)"
     start = num(eta * number(rate, "warmup_lr_rate", SOURCE))
     head = [f"linear({start}→{top}, {w - 1})", f"const({top}, 1)"] if w >= 2 else [f"const({start}, 1)"] * w
+    if d == 1:  # the one step after the warm-up is already at the end of the cosine
+        wave = max(0.0, ratio + (1 - ratio) * (1 + math.cos(2 * math.pi * cycles)) / 2)
+        return " >> ".join([*head, f"const({num(eta * wave)})"])
     return " >> ".join([*head, f"{decay} * offset(1)"])
 
 

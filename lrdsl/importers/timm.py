@@ -247,7 +247,14 @@ def expression(cls: str, args: Mapping[str, object], lr: float | None) -> str:
     if cls == "StepLRScheduler":
         decay_t = number(args.get("decay_t"), "decay_t", src)
         gamma = number(args.get("decay_rate", 1.0), "decay_rate", src)
-        main = f"const({num(eta)})" if gamma == 1 else f"step({num(eta)}, gamma={num(gamma)}, every={dur(decay_t)})"
+        if gamma == 1:
+            main = f"const({num(eta)})"
+        elif decay_t.is_integer():
+            main = f"step({num(eta)}, gamma={num(gamma)}, every={dur(decay_t)})"
+        else:  # a fractional period in timm's integer clock: floor(t / decay_t) on the run's (or decay's) clock
+            clock = ("e" if unit else "t") if not prefix or not w else f"({'e' if unit else 't'} - {num(w)})"
+            main = f"fn({num(eta)} * {num(gamma)} ** floor({clock} / {num(decay_t)}))"
+            prefix = True  # the formula reads the run's clock itself
     elif cls == "MultiStepLRScheduler":
         marks = args.get("decay_t")
         if not isinstance(marks, list | tuple):
@@ -263,7 +270,7 @@ def expression(cls: str, args: Mapping[str, object], lr: float | None) -> str:
         main = f"{_operand(main)} * offset({dur(w)})"
         if cls == "TanhLRScheduler":
             head = f"warmup(linear, {dur(w)}, from={num(init)})"
-    elif not w and cls == "TanhLRScheduler":
+    elif not w and (cls == "TanhLRScheduler" or (cls == "MultiStepLRScheduler" and _first_drop(args) <= 1)):
         head = f"const({num(eta)}, {dur(1)})"  # timm sets no rate before the first step: the optimizer's
         main = f"{_operand(main)} * offset({dur(1)})"
     phases = [p for p in (head, main, tail) if p]
@@ -321,6 +328,15 @@ def _wsd(args: Mapping[str, object], eta: float, lr_min: float, dur: Any, unit: 
     )
 
 
+def _first_drop(args: Mapping[str, object]) -> float:
+    marks = args.get("decay_t")
+    return (
+        min((float(m) for m in marks if isinstance(m, int | float)), default=math.inf)
+        if isinstance(marks, list | tuple)
+        else math.inf
+    )
+
+
 def _operand(text: str) -> str:
     """``text`` as the left operand of ``*``: in parentheses when it is a sequence, sum or difference."""
     depth = 0
@@ -361,17 +377,24 @@ def _decay(cls: str, args: Mapping[str, object], eta: float, lr_min: float, dur:
     if n == 1:
         return body(eta, lr_min, dur(t0)), tail
     cycles_total = t0 * n if mul == 1 else t0 * (mul**n - 1) / (mul - 1)
-    if not float(cycles_total).is_integer():
-        tail = f"const({num(lr_min)})"  # the cycles end between steps: lrdsl would hold the last step's value
     opts = f"period={dur(t0)}" + (f", mult={num(mul)}" if mul != 1 else "")
     decay = f", decay={num(gamma)}" if gamma != 1 else ""
+    whole_cycles = float(cycles_total).is_integer()
+    count = f", cycles={n}" if whole_cycles else ""
     if lr_min == 0 or gamma == 1:
-        return f"{body(eta, lr_min, '')} * restart({opts}{decay}, cycles={n})", tail
-    return (
-        f"{num(lr_min)} + {body(eta, 0, '')} * restart({opts}{decay}, cycles={n})"
-        f" - {body(lr_min, 0, '')} * restart({opts}, cycles={n})",
-        tail,
-    )
+        text = f"{body(eta, lr_min, '')} * restart({opts}{decay}{count})"
+    else:
+        text = (
+            f"{num(lr_min)} + {body(eta, 0, '')} * restart({opts}{decay}{count})"
+            f" - {body(lr_min, 0, '')} * restart({opts}{count})"
+        )
+    if whole_cycles:
+        return text, tail
+    # the last cycle ends between steps (epochs): timm drops to lr_min from the first one after it
+    window = f"(const(1, {dur(math.ceil(cycles_total))}) >> const(0))"
+    if lr_min == 0:
+        return f"{_operand(text)} * {window}", ""
+    return f"{num(lr_min)} + ({text} - {num(lr_min)}) * {window}", ""
 
 
 def library_values(
