@@ -148,6 +148,29 @@ CASES: list[tuple[list[dict[str, Any]], int, int]] = [
         15,
         4,
     ),
+    # windows that end inside a restart cycle, and a cosine run past T_max from the optimizer's rate
+    (
+        [D(type="CosineRestartLR", begin=1, end=3, by_epoch=True, periods=[3], restart_weights=[1.0], eta_min=1e-4)],
+        6,
+        3,
+    ),
+    (
+        [
+            D(type="ConstantLR", begin=0, end=3, by_epoch=True, factor=0.5),
+            D(
+                type="CosineRestartLR",
+                begin=3,
+                end=8,
+                periods=[2, 4],
+                restart_weights=[1.0, 0.5],
+                eta_min=1e-4,
+                by_epoch=False,
+            ),
+        ],
+        10,
+        1,
+    ),
+    ([D(type="CosineAnnealingLR", T_max=2, eta_min=1e-3, by_epoch=True, begin=0, end=7)], 10, 3),
     # overlapping scaling schedulers: a linear warm-up under an exponential decay
     (
         [
@@ -232,6 +255,28 @@ REFUSALS: list[tuple[Any, str]] = [
         [D(type="CosineAnnealingLR", T_max=5, tmax=3)],
         "error: mmengine CosineAnnealingLR has no argument 'tmax'\nhint: it takes: begin, end, by_epoch, "
         "convert_to_iter_based, last_step, verbose, T_max, eta_min, eta_min_ratio",
+    ),
+    (
+        [D(type="OneCycleLR", eta_max=0.1, by_epoch=True, end=10)],
+        "error: mmengine OneCycleLR by epoch cannot be imported: stepped once per epoch, its phases end on epochs "
+        "that onecycle(…) in steps does not place\nhint: set by_epoch=False, or convert_to_iter_based=True",
+    ),
+    (
+        [
+            D(type="LinearLR", start_factor=0.5, end_factor=0.5, by_epoch=True, begin=0, end=2),
+            D(type="CosineAnnealingLR", T_max=2, eta_min=0.0, by_epoch=True, begin=2, end=8),
+        ],
+        "error: mmengine CosineAnnealingLR: its window runs past T_max from a rate (0.05) other than the optimizer's "
+        "(0.1), where mmengine's step-to-step rule has no closed form\nhint: end the window at begin + T_max (+1), "
+        "or start it at the optimizer's rate",
+    ),
+    (
+        [
+            D(type="CosineAnnealingLR", begin=1, end=6, by_epoch=True, T_max=2, eta_min=0.0),
+            D(type="ExponentialLR", begin=20, end=30, by_epoch=False, gamma=0.9),
+        ],
+        "error: mmengine CosineAnnealingLR overlaps another scheduler's window and does not just scale the rate, so the "
+        "two do not compose as a product\nhint: give the schedulers windows that do not overlap (begin/end)",
     ),
     (
         "cosine",

@@ -144,6 +144,12 @@ def windows(param_scheduler: object, iters_per_epoch: int | None) -> list[Window
             if kind == "CosineRestartLR":
                 args["periods"] = [number(m, "periods", SOURCE) * k for m in _list(args, "periods", kind)]
             begin, end, by_epoch = int(begin * k), end if end == INF else int(end * k), False
+        if kind == "OneCycleLR" and by_epoch:
+            raise LrdslError(
+                f"{SOURCE} OneCycleLR by epoch cannot be imported: stepped once per epoch, its phases end on "
+                "epochs that onecycle(…) in steps does not place",
+                hint="set by_epoch=False, or convert_to_iter_based=True",
+            )
         out.append(Window(kind, args, by_epoch, begin, end, dict(entry)))
     if not out:
         raise LrdslError(
@@ -227,6 +233,12 @@ def phase(w: Window, v: float, base: float, length: int, dur: Callable[[float], 
             return tail(f"cosine({num(v)}→{num(eta)}, {dur(tmax)})", tmax, last)
         if length == tmax:
             return Phase(f"cosine({num(v)}→{num(eta)}, {dur(tmax)})", last)
+        if length > tmax + 1 and not math.isclose(v, base, rel_tol=1e-12):
+            raise LrdslError(
+                f"{src}: its window runs past T_max from a rate ({num(v)}) other than the optimizer's ({num(base)}), "
+                "where mmengine's step-to-step rule has no closed form",
+                hint="end the window at begin + T_max (+1), or start it at the optimizer's rate",
+            )
         angle = f"pi * p * {num(length / tmax)}"
         formula = (
             f"{num(eta)} + {num(v - eta)} * (1 + cos({angle})) / 2" if eta else f"{num(v)} * (1 + cos({angle})) / 2"
@@ -288,16 +300,28 @@ def _restarts(w: Window, base: float, length: int, dur: Callable[[float], str]) 
     if len(weights) != len(periods):
         raise LrdslError(f"{src}: periods and restart_weights must have the same length")
     eta = _eta_min(w.args, base, src)
-    last = _cos(base * weights[-1], eta, periods[-1] - 1, periods[-1])
-    if len(set(periods)) == 1 and len(set(weights)) == 1:
-        text = f"cosine({num(base * weights[0])}→{num(eta)}, {dur(periods[0])}) * repeat({len(periods)})"
-    else:
-        text = " >> ".join(
-            f"cosine({num(base * x)}→{num(eta)}, {dur(p)})" for p, x in zip(periods, weights, strict=True)
-        )
-    if length > sum(periods):
-        return Phase(f"{text} >> const({num(last)}, {dur(length - sum(periods))})", last, settled=True)
-    return Phase(text, last)
+    if length >= sum(periods):
+        last = _cos(base * weights[-1], eta, periods[-1] - 1, periods[-1])
+        if len(set(periods)) == 1 and len(set(weights)) == 1:
+            text = f"cosine({num(base * weights[0])}→{num(eta)}, {dur(periods[0])}) * repeat({len(periods)})"
+        else:
+            text = " >> ".join(
+                f"cosine({num(base * x)}→{num(eta)}, {dur(p)})" for p, x in zip(periods, weights, strict=True)
+            )
+        if length > sum(periods):
+            return Phase(f"{text} >> const({num(last)}, {dur(length - sum(periods))})", last, settled=True)
+        return Phase(text, last)
+    # the window ends inside a cycle: the whole cycles, then the cut one, and the rate of its last step
+    parts, left = [], float(length)
+    for p, x in zip(periods, weights, strict=True):
+        top = base * x
+        if left >= p:
+            parts.append(f"cosine({num(top)}→{num(eta)}, {dur(p)})")
+            left -= p
+            continue
+        parts.append(f"fn({num(eta)} + {num(top - eta)} * (1 + cos(pi * p * {num(left / p)})) / 2, {dur(left)})")
+        return Phase(" >> ".join(parts), _cos(top, eta, left - 1, p))
+    raise AssertionError("unreachable: the window is shorter than the cycles")  # pragma: no cover
 
 
 def expression(param_scheduler: object, *, lr: float | None, iters_per_epoch: int | None, run_steps: int | None) -> str:
@@ -372,6 +396,9 @@ def _product(order: list[tuple[Window, tuple[int, int]]], base: float, k: int, r
     factors = []
     for i, (w, (start, stop)) in enumerate(order):
         floor = w.kind in ("CosineAnnealingLR", "PolyLR") and (w.args.get("eta_min") or w.args.get("eta_min_ratio"))
+        if w.kind == "CosineAnnealingLR":  # past T_max mmengine adds a term of the optimizer's rate
+            tmax = number(w.args["T_max"], "T_max", SOURCE) if w.args.get("T_max") else float(w.end - w.begin)
+            floor = floor or (stop - start) / (k if w.by_epoch else 1) > tmax + 1
         if w.kind not in _FACTORS or floor:
             raise LrdslError(
                 f"{SOURCE} {w.kind} overlaps another scheduler's window and does not just scale the rate, "
