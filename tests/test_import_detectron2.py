@@ -216,6 +216,12 @@ REFUSALS: list[tuple[dict[str, Any], str]] = [
         "hint: give fewer warm-up iterations than the run has",
     ),
     (
+        {"MAX_ITER": 100, "STEPS": [50, 100], "WARMUP_ITERS": 10},
+        "error: fvcore refuses these arguments: ValueError: Milestone must be smaller than total number of updates: "
+        "num_updates=100, milestone=100\nhint: the library raised this when building or stepping the scheduler; fix "
+        "the arguments it names",
+    ),
+    (
         {"MAX_ITER": 100, "STEPS": [50], "WARMUP_ITERS": 10, "WARMUP_METHOD": "exp"},
         "error: detectron2: WARMUP_METHOD 'exp' is not linear or constant",
     ),

@@ -5,10 +5,13 @@ from __future__ import annotations
 import importlib
 import math
 import types
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
 
 from lrdsl.errors import LrdslError
 from lrdsl.numbers import format_number
+
+T = TypeVar("T")
 
 
 def num(value: float) -> str:
@@ -55,6 +58,20 @@ def unknown(source: str, given: Mapping[str, object], known: Sequence[str]) -> N
     for key in given:
         if key not in known:
             raise LrdslError(f"{source} has no argument {key!r}", hint="it takes: " + ", ".join(known))
+
+
+def library_run(source: str, run: Callable[[], T]) -> T:
+    """``run()``, which builds and steps the library's own scheduler; the library's refusal of the
+    arguments (its ``ValueError``, ``AssertionError``, …) becomes an :class:`LrdslError` quoting it."""
+    try:
+        return run()
+    except LrdslError:
+        raise
+    except Exception as error:  # the library's own checks, whatever their type
+        raise LrdslError(
+            f"{source} refuses these arguments: {type(error).__name__}: {error}",
+            hint="the library raised this when building or stepping the scheduler; fix the arguments it names",
+        ) from None
 
 
 def optional_module(name: str) -> types.ModuleType | None:

@@ -29,7 +29,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 
 from lrdsl.errors import LrdslError
-from lrdsl.importers._write import bind, num, number, optional_module, unknown, whole
+from lrdsl.importers._write import bind, library_run, num, number, optional_module, unknown, whole
 from lrdsl.importers.verify import verified
 
 SOURCE = "detectron2"
@@ -315,9 +315,9 @@ def from_detectron2(solver: object) -> str:
     expr = expression(desc, **kw)  # type: ignore[arg-type]
     module = optional_module("detectron2.solver")
     if module is not None:
-        reference = library_values(s, module)
+        reference = library_run(SOURCE, lambda: library_values(s, module))
     else:
-        found = fvcore_values(desc, **kw)  # type: ignore[arg-type]
+        found = library_run("fvcore", lambda: fvcore_values(desc, **kw))  # type: ignore[arg-type]
         if found is None:
             return expr
         reference = found
@@ -366,7 +366,7 @@ def multiplier(node: object, *, max_iter: int, base: float) -> str:
         kw = {"base": base, "max_iter": max_iter, "warmup_length": 0.0, "warmup_factor": 1.0}
         kw |= {"warmup_method": "linear", "rescale_interval": False}
     expr = expression(desc, **kw)  # type: ignore[arg-type]
-    reference = fvcore_values(desc, **kw)  # type: ignore[arg-type]
+    reference = library_run("fvcore", lambda: fvcore_values(desc, **kw))  # type: ignore[arg-type]
     return expr if reference is None else verified(expr, reference, source=f"{SOURCE} {target}")
 
 
@@ -460,15 +460,20 @@ def from_spec(
     steps = total_steps or int(number(given.get("max_iters", 0), "max_iters", SOURCE)) or None
     if module is None or steps is None:
         return expr
-    import torch
 
-    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=base)
-    sched = getattr(module, name)(opt, **{k: v for k, v in given.items() if k != "last_epoch"})
-    seen = []
-    for _ in range(steps):
-        seen.append(opt.param_groups[0]["lr"])
-        opt.step()
-        sched.step()
+    def run() -> list[float]:
+        import torch
+
+        opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=base)
+        sched = getattr(module, name)(opt, **{k: v for k, v in given.items() if k != "last_epoch"})
+        seen = []
+        for _ in range(steps):
+            seen.append(opt.param_groups[0]["lr"])
+            opt.step()
+            sched.step()
+        return seen
+
+    seen = library_run(SOURCE, run)
     return verified(expr, np.array(seen), source=f"{SOURCE} {name}")
 
 

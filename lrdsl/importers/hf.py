@@ -29,7 +29,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from lrdsl.errors import LrdslError
-from lrdsl.importers._write import bind, num, number, optional_module, unknown, whole
+from lrdsl.importers._write import bind, library_run, num, number, optional_module, unknown, whole
 from lrdsl.importers.verify import verified
 
 KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -293,7 +293,7 @@ def imported(
     """The expression of ``kind`` with ``given``, verified against transformers when it is installed."""
     expr = expression(kind, given, learning_rate)
     steps = _horizon(kind, given, total_steps)
-    reference = library_values(kind, given, learning_rate, steps)
+    reference = library_run(SOURCE, lambda: library_values(kind, given, learning_rate, steps))
     if reference is None:
         return expr
     return verified(expr, reference, source=f"{SOURCE} {KINDS[kind][0]}")

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from lrdsl.errors import LrdslError
-from lrdsl.importers._write import num, number, optional_module, whole
+from lrdsl.importers._write import library_run, num, number, optional_module, whole
 from lrdsl.importers.verify import verified
 
 SOURCE = "mmengine"
@@ -467,7 +467,8 @@ def imported(
     module = library if library is not None else optional_module("mmengine.optim.scheduler")
     if module is None or run is None:
         return expr
-    reference = library_values(module, param_scheduler, 1.0 if lr is None else lr, k, math.ceil(run / k))[:run]
+    eta = 1.0 if lr is None else lr
+    reference = library_run(SOURCE, lambda: library_values(module, param_scheduler, eta, k, math.ceil(run / k)))[:run]
     return verified(expr, reference, source=f"{SOURCE} param_scheduler", steps_per_epoch=k)
 
 

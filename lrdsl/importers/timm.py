@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from lrdsl.errors import LrdslError
-from lrdsl.importers._write import bind, num, number, optional_module, unknown, whole
+from lrdsl.importers._write import bind, library_run, num, number, optional_module, unknown, whole
 from lrdsl.importers.verify import verified
 
 SOURCE = "timm"
@@ -431,7 +431,8 @@ def imported(
     if module is None:
         return expr
     spe = per_epoch or 1
-    reference = library_values(module, cls, args, 1.0 if lr is None else lr, spe, epochs)
+    eta = 1.0 if lr is None else lr
+    reference = library_run(SOURCE, lambda: library_values(module, cls, args, eta, spe, epochs))
     return verified(expr, reference, source=f"{SOURCE} {cls}", steps_per_epoch=spe)
 
 
