@@ -60,6 +60,20 @@ def unknown(source: str, given: Mapping[str, object], known: Sequence[str]) -> N
             raise LrdslError(f"{source} has no argument {key!r}", hint="it takes: " + ", ".join(known))
 
 
+MAX_CHECKED_STEPS = 2_000_000
+"""The longest run an importer builds and steps the library over to check its result."""
+
+
+def checked_length(source: str, steps: float) -> int:
+    """``steps`` if the library can be stepped that long here, else an :class:`LrdslError`."""
+    if not steps <= MAX_CHECKED_STEPS:
+        raise LrdslError(
+            f"{source}: the run is {steps:.6g} steps; the check steps the library over at most {MAX_CHECKED_STEPS:,}",
+            hint="import a shorter run (the expression's durations scale with it)",
+        )
+    return int(steps)
+
+
 def library_run(source: str, run: Callable[[], T]) -> T:
     """``run()``, which builds and steps the library's own scheduler; the library's refusal of the
     arguments (its ``ValueError``, ``AssertionError``, …) becomes an :class:`LrdslError` quoting it."""

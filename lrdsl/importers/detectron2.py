@@ -29,7 +29,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 
 from lrdsl.errors import LrdslError
-from lrdsl.importers._write import bind, library_run, num, number, optional_module, unknown, whole
+from lrdsl.importers._write import bind, checked_length, library_run, num, number, optional_module, unknown, whole
 from lrdsl.importers.verify import verified
 
 SOURCE = "detectron2"
@@ -175,7 +175,7 @@ def expression(
     rescale_interval: bool,
 ) -> str:
     """``base · WarmupParamScheduler(desc, factor, warmup_length, method, rescale)(t / N)`` for ``t < N``."""
-    n = max_iter
+    n = checked_length(SOURCE, max_iter)
     length = warmup_length
     if not 0 <= length < 1:
         raise LrdslError(
@@ -460,6 +460,7 @@ def from_spec(
     steps = total_steps or int(number(given.get("max_iters", 0), "max_iters", SOURCE)) or None
     if module is None or steps is None:
         return expr
+    checked_length(SOURCE, steps)
 
     def run() -> list[float]:
         import torch

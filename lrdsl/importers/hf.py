@@ -29,7 +29,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from lrdsl.errors import LrdslError
-from lrdsl.importers._write import bind, library_run, num, number, optional_module, unknown, whole
+from lrdsl.importers._write import bind, checked_length, library_run, num, number, optional_module, unknown, whole
 from lrdsl.importers.verify import verified
 
 KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -88,7 +88,8 @@ REFUSED = {
 SOURCE = "HF transformers"
 
 
-def _kind(name: str) -> str:
+def _kind(name: object) -> str:
+    name = str(name)
     key = name.removeprefix("SchedulerType.").lower() if name.startswith("SchedulerType.") else name
     if key in KINDS:
         return key
@@ -292,7 +293,7 @@ def imported(
 ) -> str:
     """The expression of ``kind`` with ``given``, verified against transformers when it is installed."""
     expr = expression(kind, given, learning_rate)
-    steps = _horizon(kind, given, total_steps)
+    steps = checked_length(SOURCE, _horizon(kind, given, total_steps))
     reference = library_run(SOURCE, lambda: library_values(kind, given, learning_rate, steps))
     if reference is None:
         return expr

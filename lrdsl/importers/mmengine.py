@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from lrdsl.errors import LrdslError
-from lrdsl.importers._write import library_run, num, number, optional_module, whole
+from lrdsl.importers._write import checked_length, library_run, num, number, optional_module, whole
 from lrdsl.importers.verify import verified
 
 SOURCE = "mmengine"
@@ -463,6 +463,8 @@ def imported(
     """The expression, verified against ``library`` (``mmengine.optim.scheduler`` when installed)."""
     k = iters_per_epoch or 1
     run = max_epochs * k if max_epochs is not None else total_steps
+    if run is not None:
+        checked_length(SOURCE, run)
     expr = expression(param_scheduler, lr=lr, iters_per_epoch=iters_per_epoch, run_steps=run)
     module = library if library is not None else optional_module("mmengine.optim.scheduler")
     if module is None or run is None:

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from lrdsl.errors import LrdslError
-from lrdsl.importers._write import bind, library_run, num, number, optional_module, unknown, whole
+from lrdsl.importers._write import bind, checked_length, library_run, num, number, optional_module, unknown, whole
 from lrdsl.importers.verify import verified
 
 SOURCE = "timm"
@@ -431,6 +431,7 @@ def imported(
     if module is None:
         return expr
     spe = per_epoch or 1
+    checked_length(SOURCE, spe * epochs)
     eta = 1.0 if lr is None else lr
     reference = library_run(SOURCE, lambda: library_values(module, cls, args, eta, spe, epochs))
     return verified(expr, reference, source=f"{SOURCE} {cls}", steps_per_epoch=spe)
@@ -483,6 +484,7 @@ def from_spec(
             f"{SOURCE} has no scheduler {name!r}", hint="one of create_scheduler_v2, " + ", ".join(CLASSES)
         )
     given = bind(name, CLASSES[name], args, kw)
+    expression(name, given, lr)  # the arguments' checks, before they are read below
     per_epoch = bool(given.get("t_in_epochs", True))
     length = _run_length(name, given) if name in CLASSES else 0.0
     if total_steps is not None:
