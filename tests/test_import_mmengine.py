@@ -279,6 +279,11 @@ REFUSALS: list[tuple[Any, str]] = [
         "two do not compose as a product\nhint: give the schedulers windows that do not overlap (begin/end)",
     ),
     (
+        [D(type="OneCycleLR", eta_max=0.1, by_epoch=False, begin=0, end=3)],
+        "error: mmengine OneCycleLR: pct_start × total_steps (0.3 × 3) leaves its rising phase no step\n"
+        "hint: give more steps (total_steps or the window) or a larger pct_start",
+    ),
+    (
         "cosine",
         "error: mmengine: param_scheduler must be a dict or a list of dicts with a 'type'\nhint: param_scheduler = "
         "[dict(type='LinearLR', …), dict(type='CosineAnnealingLR', …)]",

@@ -275,6 +275,12 @@ def _onecycle(w: Window, length: int, dur: Callable[[float], str]) -> Phase:
             hint="set end = begin + total_steps",
         )
     top = number(a.get("eta_max", 0), "eta_max", src)
+    pct = number(a.get("pct_start", 0.3), "pct_start", src)
+    if not pct * total > 1:
+        raise LrdslError(
+            f"{src}: pct_start × total_steps ({num(pct)} × {total}) leaves its rising phase no step",
+            hint="give more steps (total_steps or the window) or a larger pct_start",
+        )
     opts = [f"{num(top)}", dur(total)]
     for key, name, default in (
         ("pct_start", "pct", 0.3),
