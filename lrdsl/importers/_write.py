@@ -1,0 +1,97 @@
+"""Shared pieces of the importers in this package: numbers as a person writes them, argument checks."""
+
+from __future__ import annotations
+
+import importlib
+import math
+import types
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
+
+from lrdsl.errors import LrdslError
+from lrdsl.numbers import format_number
+
+T = TypeVar("T")
+
+
+def num(value: float) -> str:
+    """``value`` as written in an expression: 12 significant digits (``0.1 * 0.1`` prints ``0.01``)."""
+    return format_number(float(f"{float(value):.12g}"))
+
+
+def number(value: object, what: str, source: str) -> float:
+    """``value`` as a finite float; anything else (a string, a list, ``nan``) is an :class:`LrdslError`."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise LrdslError(
+            f"{source}: {what} must be a finite number, got {value!r}", hint="write it as a literal number"
+        )
+    return float(value)
+
+
+def whole(value: object, what: str, source: str, *, least: int = 0) -> int:
+    """``value`` as an int ≥ ``least`` (a float that is a whole number is accepted)."""
+    x = number(value, what, source)
+    if not x.is_integer() or x < least:
+        raise LrdslError(
+            f"{source}: {what} must be a whole number ≥ {least}, got {value!r}", hint="write a whole number of steps"
+        )
+    return int(x)
+
+
+def bind(source: str, params: Sequence[str], args: Sequence[object], kwargs: Mapping[str, object]) -> dict[str, object]:
+    """Positional ``args`` and ``kwargs`` bound to the names ``params``, as Python binds a call."""
+    if len(args) > len(params):
+        raise LrdslError(
+            f"{source} takes at most {len(params)} positional arguments here, got {len(args)}",
+            hint="leave the optimizer out of the call: " + ", ".join(params),
+        )
+    out: dict[str, object] = dict(zip(params, args, strict=False))
+    for key, value in kwargs.items():
+        if key in out:
+            raise LrdslError(f"{source} got {key!r} twice", hint="give each argument once")
+        out[key] = value
+    return out
+
+
+def unknown(source: str, given: Mapping[str, object], known: Sequence[str]) -> None:
+    """An :class:`LrdslError` naming the first argument of ``given`` that ``source`` does not take."""
+    for key in given:
+        if key not in known:
+            raise LrdslError(f"{source} has no argument {key!r}", hint="it takes: " + ", ".join(known))
+
+
+MAX_CHECKED_STEPS = 2_000_000
+"""The longest run an importer builds and steps the library over to check its result."""
+
+
+def checked_length(source: str, steps: float) -> int:
+    """``steps`` if the library can be stepped that long here, else an :class:`LrdslError`."""
+    if not steps <= MAX_CHECKED_STEPS:
+        raise LrdslError(
+            f"{source}: the run is {steps:.6g} steps; the check steps the library over at most {MAX_CHECKED_STEPS:,}",
+            hint="import a shorter run (the expression's durations scale with it)",
+        )
+    return int(steps)
+
+
+def library_run(source: str, run: Callable[[], T]) -> T:
+    """``run()``, which builds and steps the library's own scheduler; the library's refusal of the
+    arguments (its ``ValueError``, ``AssertionError``, …) becomes an :class:`LrdslError` quoting it."""
+    try:
+        return run()
+    except LrdslError:
+        raise
+    except Exception as error:  # the library's own checks, whatever their type
+        raise LrdslError(
+            f"{source} refuses these arguments: {type(error).__name__}: {error}",
+            hint="the library raised this when building or stepping the scheduler; fix the arguments it names",
+        ) from None
+
+
+def optional_module(name: str) -> types.ModuleType | None:
+    """The module ``name`` if it imports here, else ``None``: the library is not installed, or its
+    install is broken (timm without a working torchvision raises ``RuntimeError`` on import)."""
+    try:
+        return importlib.import_module(name)
+    except Exception:  # any failure to import means: not available to check against
+        return None

@@ -1,0 +1,487 @@
+"""detectron2's solver (``cfg.SOLVER``, ``build_lr_scheduler``) → the lrdsl expression.
+
+detectron2's ``LRMultiplier`` sets the rate of step ``t`` to ``BASE_LR · M(t / MAX_ITER)``, where ``M``
+is an fvcore ``ParamScheduler`` of the fraction of the run: ``WarmupParamScheduler(S, factor, W/N,
+method, rescale_interval)`` around ``S`` = ``MultiStepParamScheduler`` (``WarmupMultiStepLR``: values
+``GAMMA^k`` at ``STEPS``), ``CosineParamScheduler(1, BASE_LR_END/BASE_LR)`` (``WarmupCosineLR``) or
+``StepWithFixedGammaParamScheduler`` (``WarmupStepWithFixedGammaLR``: ``NUM_DECAYS`` equal steps).
+With ``N = MAX_ITER``, ``W = WARMUP_ITERS``, η = ``BASE_LR``:
+
+- the warm-up runs steps ``0 … W − 1`` from ``factor·η·S(0)``: ``linear`` ramps to the rate that follows it
+  → ``warmup(linear, W, from=…)``; ``constant`` holds → ``const(…, W)``;
+- after it, ``rescale_interval=False`` (the default) evaluates ``S`` at the run's fraction ``t/N``: the
+  schedule keeps the run's clock → ``S(N) * offset(W)``; ``True`` stretches ``S`` over the ``N − W``
+  steps left → ``S(N − W)``;
+- ``S`` is ``multistep(η, gamma=GAMMA, at=[…])`` (steps where fvcore's index changes), ``cosine(η→η·end, N)``,
+  or another fvcore shape (``linear``, ``exp_decay``, ``poly``, ``const``, ``piecewise``).
+
+The deprecated torch classes ``WarmupMultiStepLR`` and ``WarmupCosineLR`` (the calls of
+:func:`from_spec`) multiply a warm-up factor into the schedule instead: a product of the two.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import types
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+
+from lrdsl.errors import LrdslError
+from lrdsl.importers._write import bind, checked_length, library_run, num, number, optional_module, unknown, whole
+from lrdsl.importers.verify import verified
+
+SOURCE = "detectron2"
+EPSILON = 1e-6
+"""fvcore's ``ParamScheduler.WHERE_EPSILON``: a fraction ``where`` is read as ``where + 1e-6``."""
+DEFAULTS: dict[str, object] = {
+    "LR_SCHEDULER_NAME": "WarmupMultiStepLR",
+    "MAX_ITER": 40000,
+    "BASE_LR": 0.001,
+    "BASE_LR_END": 0.0,
+    "GAMMA": 0.1,
+    "STEPS": (30000,),
+    "NUM_DECAYS": 3,
+    "WARMUP_FACTOR": 1.0 / 1000,
+    "WARMUP_ITERS": 1000,
+    "WARMUP_METHOD": "linear",
+    "RESCALE_INTERVAL": False,
+}
+"""``detectron2/config/defaults.py``'s ``_C.SOLVER`` values that ``build_lr_scheduler`` reads."""
+NAMES = ("WarmupMultiStepLR", "WarmupCosineLR", "WarmupStepWithFixedGammaLR")
+SHAPES: dict[str, tuple[str, ...]] = {
+    "ConstantParamScheduler": ("value",),
+    "CosineParamScheduler": ("start_value", "end_value"),
+    "ExponentialParamScheduler": ("start_value", "decay"),
+    "LinearParamScheduler": ("start_value", "end_value"),
+    "MultiStepParamScheduler": ("values", "num_updates", "milestones"),
+    "PolynomialDecayParamScheduler": ("base_value", "power"),
+    "StepParamScheduler": ("num_updates", "values"),
+    "StepWithFixedGammaParamScheduler": ("base_value", "num_decays", "gamma", "num_updates"),
+}
+"""The fvcore parameter schedulers a ``WarmupParamScheduler`` may wrap, with their parameters."""
+
+
+def _solver(config: object) -> dict[str, object]:
+    if not isinstance(config, Mapping):
+        raise LrdslError(f"{SOURCE}: the solver must be a mapping (cfg.SOLVER or the whole cfg)", hint="SOLVER: {…}")
+    if "SOLVER" in config and isinstance(config["SOLVER"], Mapping):
+        config = config["SOLVER"]
+    given = {str(k).upper(): v for k, v in config.items()}
+    return {key: given.get(key, default) for key, default in DEFAULTS.items()}
+
+
+def main_scheduler(solver: Mapping[str, object]) -> dict[str, object]:
+    """The fvcore scheduler ``build_lr_scheduler`` wraps for ``LR_SCHEDULER_NAME`` (as a description)."""
+    name = str(solver["LR_SCHEDULER_NAME"])
+    n = whole(solver["MAX_ITER"], "MAX_ITER", SOURCE, least=1)
+    gamma = number(solver["GAMMA"], "GAMMA", SOURCE)
+    if name == "WarmupMultiStepLR":
+        raw = solver["STEPS"]
+        if not isinstance(raw, list | tuple):
+            raise LrdslError(f"{SOURCE}: STEPS must be a list of iterations", hint="STEPS: [60000, 80000]")
+        steps = [whole(s, "STEPS", SOURCE) for s in raw if number(s, "STEPS", SOURCE) <= n]
+        values = [gamma**k for k in range(len(steps) + 1)]
+        return {"type": "MultiStepParamScheduler", "values": values, "milestones": steps, "num_updates": n}
+    if name == "WarmupCosineLR":
+        end = number(solver["BASE_LR_END"], "BASE_LR_END", SOURCE) / number(solver["BASE_LR"], "BASE_LR", SOURCE)
+        if not 0 <= end <= 1:
+            raise LrdslError(f"{SOURCE}: BASE_LR_END / BASE_LR must be in [0, 1], got {num(end)}")
+        return {"type": "CosineParamScheduler", "start_value": 1, "end_value": end}
+    if name == "WarmupStepWithFixedGammaLR":
+        decays = whole(solver["NUM_DECAYS"], "NUM_DECAYS", SOURCE, least=1)
+        return {
+            "type": "StepWithFixedGammaParamScheduler",
+            "base_value": 1.0,
+            "gamma": gamma,
+            "num_decays": decays,
+            "num_updates": n,
+        }
+    raise LrdslError(f"{SOURCE} has no LR scheduler {name!r}", hint="one of " + ", ".join(NAMES))
+
+
+def _value_fn(
+    desc: Mapping[str, object],
+) -> tuple[Callable[[float], float], Callable[[float], int] | None, list[float]]:
+    """fvcore's ``__call__`` of ``desc`` as a function of ``where``; for step-like ones also the index
+    into their list of values, and that list."""
+    kind = str(desc.get("type", ""))
+    src = f"{SOURCE} {kind}"
+    if kind not in SHAPES:
+        raise LrdslError(f"{SOURCE}: no fvcore scheduler {kind!r} that lrdsl reads", hint="one of " + ", ".join(SHAPES))
+    unknown(src, {k: v for k, v in desc.items() if k != "type"}, SHAPES[kind])
+
+    def f(key: str, default: float | None = None) -> float:
+        return number(desc.get(key, default), key, src)
+
+    if kind == "ConstantParamScheduler":
+        v = f("value")
+        return (lambda w: v), None, []
+    if kind == "CosineParamScheduler":
+        a, b = f("start_value"), f("end_value")
+        return (lambda w: b + 0.5 * (a - b) * (1 + math.cos(math.pi * w))), None, []
+    if kind == "ExponentialParamScheduler":
+        a, d = f("start_value"), f("decay")
+        return (lambda w: a * d**w), None, []
+    if kind == "LinearParamScheduler":
+        a, b = f("start_value"), f("end_value")
+        return (lambda w: b * w + a * (1 - w)), None, []
+    if kind == "PolynomialDecayParamScheduler":
+        a, p = f("base_value"), f("power")
+        return (lambda w: a * (1 - w) ** p), None, []
+    if kind == "StepWithFixedGammaParamScheduler":
+        base, gamma = f("base_value"), f("gamma")
+        values = [base * gamma**k for k in range(whole(desc.get("num_decays"), "num_decays", src, least=1) + 1)]
+    else:
+        raw = desc.get("values")
+        if not isinstance(raw, list | tuple) or not raw:
+            raise LrdslError(f"{src}: values must be a non-empty list", hint="values=[1, 0.1, 0.01]")
+        values = [number(v, "values", src) for v in raw]
+    if kind == "MultiStepParamScheduler":
+        n_raw, marks_raw = desc.get("num_updates"), desc.get("milestones")
+        if marks_raw is None:
+            width = math.ceil(whole(n_raw, "num_updates", src, least=1) / float(len(values)))
+            marks = [width * (i + 1) for i in range(len(values) - 1)]
+            n = whole(n_raw, "num_updates", src, least=1)
+        else:
+            if not isinstance(marks_raw, list | tuple):
+                raise LrdslError(f"{src}: milestones must be a list", hint="milestones=[60000, 80000]")
+            marks = [whole(m, "milestones", src) for m in marks_raw]
+            if n_raw is None:
+                n, marks = marks[-1], marks[:-1]
+            else:
+                n = whole(n_raw, "num_updates", src, least=1)
+
+        def index(w: float) -> int:
+            return bisect.bisect_right(marks, int((w + EPSILON) * n))
+
+    else:
+
+        def index(w: float) -> int:
+            return min(int((w + EPSILON) * len(values)), len(values) - 1)
+
+    return (lambda w: values[index(w)]), index, values
+
+
+def expression(
+    desc: Mapping[str, object],
+    *,
+    base: float,
+    max_iter: int,
+    warmup_length: float,
+    warmup_factor: float,
+    warmup_method: str,
+    rescale_interval: bool,
+) -> str:
+    """``base · WarmupParamScheduler(desc, factor, warmup_length, method, rescale)(t / N)`` for ``t < N``."""
+    n = checked_length(SOURCE, max_iter)
+    length = warmup_length
+    if not 0 <= length < 1:
+        raise LrdslError(
+            f"{SOURCE}: warmup_length must be a fraction of the run in [0, 1), got {num(length)}",
+            hint="warmup_length = warm-up iterations / max_iter",
+        )
+    if warmup_method not in ("linear", "constant"):
+        raise LrdslError(f"{SOURCE}: WARMUP_METHOD {warmup_method!r} is not linear or constant")
+    value, index, values = _value_fn(desc)
+    # fvcore's composite: the warm-up holds while t/N + ε ≤ length (ε shifts it only past 10⁶ steps)
+    w = sum(1 for t in range(min(math.ceil(length * n) + 2, n)) if t / n + EPSILON <= length)
+    rest = 1.0 - length
+
+    def where(t: int) -> float:
+        return (t / n - length) / rest if rescale_interval else t / n
+
+    span = n - w if rescale_interval else n
+    shift = f" * offset({w})" if w and not rescale_interval else ""
+    kind = str(desc["type"])
+    a = desc
+    if index is not None:
+        first = w if rescale_interval else 0
+        marks, levels = [], [values[index(where(first))]]
+        prev = index(where(first))
+        for t in range(max(first, w), n):
+            i = index(where(t))
+            if i != prev:
+                marks.append(t - w if rescale_interval else t)
+                levels.append(values[i])
+                prev = i
+        ratios = {num(levels[i + 1] / levels[i]) for i in range(len(levels) - 1)} if all(levels) else {"0", "1"}
+        at = ", ".join(str(m) for m in marks)
+        if not marks:
+            main = f"const({num(base * levels[0])})"
+            shift = ""
+        elif len(ratios) == 1:
+            main = f"multistep({num(base * levels[0])}, gamma={ratios.pop()}, at=[{at}])"
+        else:
+            main = f"piecewise([{', '.join(num(base * v) for v in levels)}], at=[{at}])"
+    elif kind == "ConstantParamScheduler":
+        main, shift = f"const({num(base * value(0))})", ""
+    elif kind == "CosineParamScheduler":
+        main = f"cosine({num(base * value(0))}→{num(base * value(1))}, {span})"
+    elif kind == "LinearParamScheduler":
+        main = f"linear({num(base * value(0))}→{num(base * value(1))}, {span})"
+    elif kind == "ExponentialParamScheduler":
+        main = f"exp_decay({num(base * value(0))}, rate={num(number(a['decay'], 'decay', SOURCE))}, every={span})"
+    else:
+        power = number(a["power"], "power", SOURCE)
+        main = f"poly({num(base * value(0))}→0, {span}, power={num(power)})"
+    if not w:
+        return main
+    start = base * warmup_factor * value(0.0)
+    head = f"warmup(linear, {w}, from={num(start)})" if warmup_method == "linear" else f"const({num(start)}, {w})"
+    return f"{head} >> {main}{shift}"
+
+
+def fvcore_values(
+    desc: Mapping[str, object],
+    *,
+    base: float,
+    max_iter: int,
+    warmup_length: float,
+    warmup_factor: float,
+    warmup_method: str,
+    rescale_interval: bool,
+) -> np.ndarray | None:
+    """``lr(0) … lr(N − 1)`` from fvcore's own schedulers, composed as detectron2's
+    ``WarmupParamScheduler`` and ``LRMultiplier`` compose them; ``None`` without fvcore."""
+    ps = optional_module("fvcore.common.param_scheduler")
+    if ps is None:
+        return None
+    sched = getattr(ps, str(desc["type"]))(**{k: v for k, v in desc.items() if k != "type"})
+    length = warmup_length
+    end_value = sched(0.0) if rescale_interval else sched(length)
+    start_value = warmup_factor * sched(0.0)
+    warm = (
+        ps.ConstantParamScheduler(start_value)
+        if warmup_method == "constant"
+        else ps.LinearParamScheduler(start_value, end_value)
+    )
+    multiplier = ps.CompositeParamScheduler(
+        [warm, sched],
+        interval_scaling=["rescaled", "rescaled" if rescale_interval else "fixed"],
+        lengths=[length, 1 - length],
+    )
+    return np.array([base * multiplier(t / max_iter) for t in range(max_iter)], dtype=float)
+
+
+def library_values(solver: Mapping[str, object], module: types.ModuleType) -> np.ndarray:
+    """The rates of detectron2's own ``build_lr_scheduler(cfg, SGD)`` over ``MAX_ITER`` steps."""
+    import torch
+
+    config = optional_module("detectron2.config")
+    assert config is not None
+    cfg = config.get_cfg()
+    for key, value in solver.items():
+        setattr(cfg.SOLVER, key, value)
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=float(solver["BASE_LR"]))  # type: ignore[arg-type]
+    sched = module.build_lr_scheduler(cfg, opt)
+    seen = [opt.param_groups[0]["lr"]]
+    for _ in range(int(solver["MAX_ITER"]) - 1):  # type: ignore[call-overload]
+        opt.step()
+        sched.step()  # not past the last step: fvcore's step schedulers have no value at where = 1
+        seen.append(opt.param_groups[0]["lr"])
+    return np.array(seen, dtype=float)
+
+
+def from_detectron2(solver: object) -> str:
+    """The expression of ``build_lr_scheduler(cfg, optimizer)`` for ``cfg.SOLVER`` as a dict (or the
+    whole cfg); missing keys take detectron2's defaults. Verified against detectron2 when it is
+    installed, else against fvcore's schedulers composed as detectron2 composes them.
+
+    A LazyConfig (a mapping with ``lr_multiplier``, ``train.max_iter`` and ``optimizer.lr``) is read too.
+    """
+    if isinstance(solver, Mapping) and "lr_multiplier" in solver:
+        return _from_lazy(solver)
+    s = _solver(solver)
+    desc = main_scheduler(s)
+    method = str(s["WARMUP_METHOD"])
+    rescale = bool(s["RESCALE_INTERVAL"])
+    n = whole(s["MAX_ITER"], "MAX_ITER", SOURCE, least=1)
+    w = whole(s["WARMUP_ITERS"], "WARMUP_ITERS", SOURCE)
+    if w >= n:
+        raise LrdslError(
+            f"{SOURCE}: WARMUP_ITERS ({w}) ≥ MAX_ITER ({n}): the run is all warm-up",
+            hint="give fewer warm-up iterations than the run has",
+        )
+    kw: dict[str, object] = {
+        "base": number(s["BASE_LR"], "BASE_LR", SOURCE),
+        "max_iter": n,
+        "warmup_length": min(w / n, 1.0),
+        "warmup_factor": number(s["WARMUP_FACTOR"], "WARMUP_FACTOR", SOURCE),
+        "warmup_method": method,
+        "rescale_interval": rescale,
+    }
+    expr = expression(desc, **kw)  # type: ignore[arg-type]
+    module = optional_module("detectron2.solver")
+    if module is not None:
+        reference = library_run(SOURCE, lambda: library_values(s, module))
+    else:
+        found = library_run("fvcore", lambda: fvcore_values(desc, **kw))  # type: ignore[arg-type]
+        if found is None:
+            return expr
+        reference = found
+    return verified(expr, reference, source=f"{SOURCE} {s['LR_SCHEDULER_NAME']}")
+
+
+def _target(node: Mapping[str, object]) -> str:
+    return str(node.get("_target_", node.get("type", ""))).rsplit(".", 1)[-1]
+
+
+def _plain(node: object, what: str) -> dict[str, object]:
+    if not isinstance(node, Mapping):
+        raise LrdslError(
+            f"{SOURCE}: {what} must be a mapping with a '_target_'", hint="{'_target_': 'CosineParamScheduler', …}"
+        )
+    return {str(k): v for k, v in node.items() if k not in ("_target_", "type")}
+
+
+def multiplier(node: object, *, max_iter: int, base: float) -> str:
+    """The expression of ``LRMultiplier(opt, node, max_iter)`` for an fvcore scheduler or a
+    ``WarmupParamScheduler`` given as a LazyConfig node (``{"_target_": …, **kwargs}``)."""
+    args = _plain(node, "lr_multiplier")
+    assert isinstance(node, Mapping)
+    target = _target(node)
+    if target == "LRMultiplier":
+        inner = args.get("multiplier")
+        n = whole(args.get("max_iter", max_iter), "max_iter", SOURCE, least=1)
+        return multiplier(inner, max_iter=n, base=base)
+    if target == "WarmupParamScheduler":
+        known = ("scheduler", "warmup_factor", "warmup_length", "warmup_method", "rescale_interval")
+        unknown(f"{SOURCE} WarmupParamScheduler", args, known)
+        inner = args.get("scheduler")
+        inner_args = _plain(inner, "scheduler")
+        assert isinstance(inner, Mapping)
+        desc = {"type": _target(inner), **inner_args}
+        kw: dict[str, object] = {
+            "base": base,
+            "max_iter": max_iter,
+            "warmup_length": number(args.get("warmup_length"), "warmup_length", SOURCE),
+            "warmup_factor": number(args.get("warmup_factor"), "warmup_factor", SOURCE),
+            "warmup_method": str(args.get("warmup_method", "linear")),
+            "rescale_interval": bool(args.get("rescale_interval", False)),
+        }
+    else:
+        desc = {"type": target, **args}
+        kw = {"base": base, "max_iter": max_iter, "warmup_length": 0.0, "warmup_factor": 1.0}
+        kw |= {"warmup_method": "linear", "rescale_interval": False}
+    expr = expression(desc, **kw)  # type: ignore[arg-type]
+    reference = library_run("fvcore", lambda: fvcore_values(desc, **kw))  # type: ignore[arg-type]
+    return expr if reference is None else verified(expr, reference, source=f"{SOURCE} {target}")
+
+
+def _from_lazy(config: Mapping[str, object]) -> str:
+    train = config.get("train")
+    n = train.get("max_iter") if isinstance(train, Mapping) else None
+    if n is None:
+        raise LrdslError(f"{SOURCE}: the LazyConfig has no train.max_iter", hint="train = {'max_iter': 90000, …}")
+    optimizer = config.get("optimizer")
+    lr = optimizer.get("lr") if isinstance(optimizer, Mapping) else None
+    base = 1.0 if lr is None else number(lr, "optimizer.lr", SOURCE)
+    return multiplier(config["lr_multiplier"], max_iter=whole(n, "train.max_iter", SOURCE, least=1), base=base)
+
+
+LEGACY: dict[str, tuple[str, ...]] = {
+    "WarmupMultiStepLR": ("milestones", "gamma", "warmup_factor", "warmup_iters", "warmup_method", "last_epoch"),
+    "WarmupCosineLR": ("max_iters", "warmup_factor", "warmup_iters", "warmup_method", "last_epoch"),
+}
+"""detectron2's deprecated torch schedulers (``detectron2.solver.lr_scheduler``), parameters after the optimizer."""
+
+
+def legacy_expression(name: str, given: Mapping[str, object], base: float) -> str:
+    """``base · warmup_factor(t) · S(t)``: the deprecated classes multiply their warm-up into the schedule."""
+    src = f"{SOURCE} {name}"
+    unknown(src, given, LEGACY[name])
+    f = number(given.get("warmup_factor", 0.001), "warmup_factor", src)
+    w = whole(given.get("warmup_iters", 1000), "warmup_iters", src)
+    method = str(given.get("warmup_method", "linear"))
+    if method not in ("linear", "constant"):
+        raise LrdslError(f"{src}: warmup_method {method!r} is not linear or constant")
+    warm = f"(linear({num(f)}→1, {w}) >> const(1))" if method == "linear" else f"(const({num(f)}, {w}) >> const(1))"
+    if name == "WarmupCosineLR":
+        n = whole(given.get("max_iters"), "max_iters", src, least=1)
+        body = f"cosine({num(base)}→0, {n})"
+        return f"{warm} * {body}" if w else body
+    marks = given.get("milestones")
+    if not isinstance(marks, list | tuple) or list(marks) != sorted(marks):
+        raise LrdslError(f"{src}: milestones must be an increasing list", hint="milestones=[60000, 80000]")
+    gamma = number(given.get("gamma", 0.1), "gamma", src)
+    at = ", ".join(str(whole(m, "milestones", src)) for m in marks)
+    body = f"multistep({num(base)}, gamma={num(gamma)}, at=[{at}])"
+    if not w:
+        return body
+    if all(number(m, "milestones", src) >= w for m in marks):
+        head = f"linear({num(base * f)}→{num(base)}, {w})" if method == "linear" else f"const({num(base * f)}, {w})"
+        return f"{head} >> {body} * offset({w})"
+    return f"{warm} * {body}"
+
+
+def from_spec(
+    name: str,
+    args: list[object],
+    kwargs: dict[str, object],
+    *,
+    total_steps: int | None,
+    steps_per_epoch: float | None,
+) -> str:
+    """A deprecated class as called (``WarmupMultiStepLR(milestones=[…], gamma=0.1)``, optimizer left
+    out; ``lr=`` the optimizer's rate, else the multiplier), or ``build_lr_scheduler(SOLVER={…})``."""
+    del steps_per_epoch
+    kw = dict(kwargs)
+    if name == "build_lr_scheduler":
+        return from_detectron2(kw.get("SOLVER", kw) if not args else args[0])
+    if name == "WarmupParamScheduler" or name in SHAPES:
+        if total_steps is None:
+            raise LrdslError(f"{SOURCE} {name}: the run's length (max_iter) is needed", hint="give --steps N")
+        lr = kw.pop("lr", None)
+        base = 1.0 if lr is None else number(lr, "lr", SOURCE)
+        params = ("scheduler", "warmup_factor", "warmup_length", "warmup_method", "rescale_interval")
+        given = bind(name, params if name == "WarmupParamScheduler" else SHAPES[name], args, kw)
+        return multiplier({"_target_": name, **given}, max_iter=total_steps, base=base)
+    if name not in LEGACY:
+        raise LrdslError(
+            f"{SOURCE} has no scheduler {name!r} that lrdsl reads",
+            hint="WarmupMultiStepLR(…), WarmupCosineLR(…), build_lr_scheduler(SOLVER={…}), or the config's SOLVER",
+        )
+    lr = kw.pop("lr", None)
+    base = 1.0 if lr is None else number(lr, "lr", SOURCE)
+    given = bind(name, LEGACY[name], args, kw)
+    expr = legacy_expression(name, given, base)
+    if (
+        name == "WarmupCosineLR"
+        and total_steps is not None
+        and total_steps > number(given["max_iters"], "max_iters", SOURCE)
+    ):
+        raise LrdslError(
+            f"{SOURCE} WarmupCosineLR: past max_iters its cosine rises again, which this import does not follow",
+            hint=f"run at most max_iters steps (--steps {given['max_iters']})",
+        )
+    module = optional_module("detectron2.solver.lr_scheduler")
+    steps = total_steps or int(number(given.get("max_iters", 0), "max_iters", SOURCE)) or None
+    if module is None or steps is None:
+        return expr
+    checked_length(SOURCE, steps)
+
+    def run() -> list[float]:
+        import torch
+
+        opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=base)
+        sched = getattr(module, name)(opt, **{k: v for k, v in given.items() if k != "last_epoch"})
+        seen = []
+        for _ in range(steps):
+            seen.append(opt.param_groups[0]["lr"])
+            opt.step()
+            sched.step()
+        return seen
+
+    seen = library_run(SOURCE, run)
+    return verified(expr, np.array(seen), source=f"{SOURCE} {name}")
+
+
+def from_config(config: object, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
+    """A parsed detectron2 YAML config (``SOLVER:`` …) or its ``SOLVER`` mapping."""
+    del total_steps, steps_per_epoch
+    return from_detectron2(config)
+
+
+__all__: Sequence[str] = ("from_config", "from_detectron2", "from_spec")

@@ -1,0 +1,545 @@
+"""mmengine's ``param_scheduler`` (a config's list of dicts) → the lrdsl expression.
+
+mmengine steps every scheduler of the list after each iteration (``by_epoch=False``) or after each
+epoch (``by_epoch=True``); a scheduler acts only while its step count is in ``[begin, end)`` and then
+leaves the rate where it was. ``convert_to_iter_based=True`` rewrites an epoch-based scheduler in
+iterations (``begin``, ``end``, ``T_max``, ``periods``, ``step_size``, ``milestones``, ``total_steps``
+times the iterations per epoch), as ``build_iter_from_epoch`` does. In the window, with local step
+``s = step − begin``, ``T = end − begin − 1`` and ``v`` the rate the window starts from:
+
+- ``LinearLR``: ``v·(a + (b − a)·s/T)`` → ``linear(a·v→b·v, T)``: the end factor is reached at ``end − 1``;
+- ``ConstantLR``: ``f·v`` for ``s < T``, then ``v`` → ``const(f·v, T) >> const(v)``;
+- ``StepLR``, ``MultiStepLR`` (milestones count from ``begin``), ``ExponentialLR`` → ``step``, ``multistep``, ``exp_decay``;
+- ``CosineAnnealingLR``: ``η + (v − η)·(1 + cos(πs/T_max))/2``, ``η = eta_min`` or ``eta_min_ratio``·the
+  optimizer's rate, ``T_max`` defaulting to ``end − begin`` → ``cosine(v→η, T_max)``;
+- ``PolyLR``: ``η + (v − η)·(1 − s/T)^power`` → ``poly(v→η, T, power=power)``;
+- ``OneCycleLR`` (PyTorch's, over ``total_steps``) → ``onecycle(eta_max, total_steps, …)``;
+- ``CosineRestartLR``: cycle ``i`` is ``cosine(w_i·η₀→η, periods[i])``; after the last the rate stays
+  at its last step's value.
+
+Epoch-based windows whose rate moves inside them end with ``* quantize(1ep)``. Windows that overlap
+multiply (every scheduler scales the rate the others left) and are written as a product of factors;
+that is exact only for schedulers that scale the rate (all above but ``OneCycleLR``,
+``CosineRestartLR`` and a cosine or poly with a floor), and the rest are refused when they overlap.
+``ReduceOnPlateauLR`` is refused (it follows a metric); momentum schedulers are skipped (they do not
+set the rate).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import types
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from lrdsl.errors import LrdslError
+from lrdsl.importers._write import checked_length, library_run, num, number, optional_module, whole
+from lrdsl.importers.verify import verified
+
+SOURCE = "mmengine"
+INF = 1_000_000_000
+"""mmengine's ``INF``: the ``end`` of a scheduler without one."""
+KNOWN = (
+    "LinearLR",
+    "ConstantLR",
+    "StepLR",
+    "MultiStepLR",
+    "ExponentialLR",
+    "CosineAnnealingLR",
+    "PolyLR",
+    "OneCycleLR",
+    "CosineRestartLR",
+)
+PARAMS: dict[str, tuple[str, ...]] = {
+    "LinearLR": ("start_factor", "end_factor"),
+    "ConstantLR": ("factor",),
+    "StepLR": ("step_size", "gamma"),
+    "MultiStepLR": ("milestones", "gamma"),
+    "ExponentialLR": ("gamma",),
+    "CosineAnnealingLR": ("T_max", "eta_min", "eta_min_ratio"),
+    "PolyLR": ("eta_min", "power"),
+    "OneCycleLR": (
+        "eta_max",
+        "total_steps",
+        "pct_start",
+        "anneal_strategy",
+        "div_factor",
+        "final_div_factor",
+        "three_phase",
+    ),
+    "CosineRestartLR": ("periods", "restart_weights", "eta_min", "eta_min_ratio"),
+}
+COMMON = ("type", "begin", "end", "by_epoch", "convert_to_iter_based", "last_step", "verbose")
+
+
+@dataclass
+class Window:
+    """One scheduler: its kind, arguments (in its own unit) and window ``[begin, end)`` in that unit."""
+
+    kind: str
+    args: dict[str, object]
+    by_epoch: bool
+    begin: int
+    end: int
+    raw: dict[str, object] = field(default_factory=dict)
+
+
+def _entries(param_scheduler: object) -> list[dict[str, object]]:
+    if isinstance(param_scheduler, Mapping):
+        if "param_scheduler" in param_scheduler:
+            param_scheduler = param_scheduler["param_scheduler"]
+        else:
+            param_scheduler = [param_scheduler]
+    if not isinstance(param_scheduler, list | tuple) or not all(isinstance(e, Mapping) for e in param_scheduler):
+        raise LrdslError(
+            f"{SOURCE}: param_scheduler must be a dict or a list of dicts with a 'type'",
+            hint="param_scheduler = [dict(type='LinearLR', …), dict(type='CosineAnnealingLR', …)]",
+        )
+    return [dict(e) for e in param_scheduler]
+
+
+def windows(param_scheduler: object, iters_per_epoch: int | None) -> list[Window]:
+    """The config's LR schedulers, each converted to iterations when it asks to be."""
+    out = []
+    for entry in _entries(param_scheduler):
+        kind = str(entry.get("type", "")).rsplit(".", 1)[-1]
+        if kind.endswith("Momentum") or (kind.endswith("ParamScheduler") and entry.get("param_name") != "lr"):
+            continue  # another hyper-parameter than the rate
+        if kind == "ReduceOnPlateauLR":
+            raise LrdslError(
+                f"{SOURCE} ReduceOnPlateauLR cannot be imported: it lowers the rate when a metric stops improving, "
+                "which no schedule of the step can say",
+                hint="pick a schedule by step or epoch",
+            )
+        if kind not in KNOWN:
+            raise LrdslError(
+                f"{SOURCE} has no LR scheduler {kind!r} that lrdsl reads", hint="one of " + ", ".join(KNOWN)
+            )
+        for key in entry:
+            if key not in COMMON and key not in PARAMS[kind]:
+                raise LrdslError(
+                    f"{SOURCE} {kind} has no argument {key!r}", hint="it takes: " + ", ".join(COMMON[1:] + PARAMS[kind])
+                )
+        args = {k: v for k, v in entry.items() if k in PARAMS[kind]}
+        by_epoch = bool(entry.get("by_epoch", True))
+        begin = whole(entry.get("begin", 0), "begin", f"{SOURCE} {kind}")
+        end = whole(entry.get("end", INF), "end", f"{SOURCE} {kind}")
+        if end <= begin:
+            raise LrdslError(f"{SOURCE} {kind}: end ({end}) must be after begin ({begin})")
+        if entry.get("convert_to_iter_based") and by_epoch:
+            if iters_per_epoch is None:
+                raise LrdslError(
+                    f"{SOURCE} {kind}: convert_to_iter_based needs the iterations per epoch",
+                    hint="give iters_per_epoch=… (CLI: --steps-per-epoch K)",
+                )
+            k = iters_per_epoch
+            for key in ("T_max", "step_size", "total_steps"):
+                if args.get(key) is not None:
+                    args[key] = number(args[key], key, SOURCE) * k
+            if kind == "MultiStepLR":
+                args["milestones"] = [number(m, "milestones", SOURCE) * k for m in _list(args, "milestones", kind)]
+            if kind == "CosineRestartLR":
+                args["periods"] = [number(m, "periods", SOURCE) * k for m in _list(args, "periods", kind)]
+            begin, end, by_epoch = int(begin * k), end if end == INF else int(end * k), False
+        if kind == "OneCycleLR" and by_epoch:
+            raise LrdslError(
+                f"{SOURCE} OneCycleLR by epoch cannot be imported: stepped once per epoch, its phases end on "
+                "epochs that onecycle(…) in steps does not place",
+                hint="set by_epoch=False, or convert_to_iter_based=True",
+            )
+        out.append(Window(kind, args, by_epoch, begin, end, dict(entry)))
+    if not out:
+        raise LrdslError(
+            f"{SOURCE}: param_scheduler has no LR scheduler", hint="add one, e.g. dict(type='CosineAnnealingLR')"
+        )
+    return out
+
+
+def _list(args: Mapping[str, object], key: str, kind: str) -> list[object]:
+    value = args.get(key)
+    if not isinstance(value, list | tuple) or not value:
+        raise LrdslError(f"{SOURCE} {kind}: {key} must be a non-empty list", hint=f"{key}=[8, 11]")
+    return list(value)
+
+
+@dataclass
+class Phase:
+    """A window's expression over its ``length`` (in its unit) and the rate it leaves."""
+
+    text: str
+    end_value: float
+    hold: str = ""
+    """The steps the rate holds at the window's end value after ``text`` (``text``'s own end value)."""
+    settled: bool = False
+    """Whether ``text`` ends at ``end_value`` (lrdsl holds a phase's end value, mmengine its last step's)."""
+
+
+def _cos(v: float, eta: float, s: float, t: float) -> float:
+    return eta + (v - eta) * (1 + math.cos(math.pi * s / t)) / 2
+
+
+def phase(w: Window, v: float, base: float, length: int, dur: Callable[[float], str]) -> Phase:
+    """The expression of window ``w`` for its first ``length`` steps (its unit), entered at rate ``v``."""
+    src = f"{SOURCE} {w.kind}"
+    a = w.args
+    t = w.end - w.begin - 1
+
+    def tail(shape: str, natural: float, end_value: float) -> Phase:
+        return Phase(shape, end_value, dur(length - natural) if length > natural else "", True)
+
+    if w.kind == "LinearLR":
+        lo = number(a.get("start_factor", 1 / 3), "start_factor", src)
+        hi = number(a.get("end_factor", 1.0), "end_factor", src)
+        if t <= 0:
+            return Phase(f"const({num(lo * v)}, {dur(length)})", lo * v, settled=True)
+        if length <= t:
+            reach = lo + (hi - lo) * length / t
+            return Phase(
+                f"linear({num(lo * v)}→{num(reach * v)}, {dur(length)})", v * (lo + (hi - lo) * (length - 1) / t)
+            )
+        return tail(f"linear({num(lo * v)}→{num(hi * v)}, {dur(t)})", t, hi * v)
+    if w.kind == "ConstantLR":
+        f = number(a.get("factor", 1 / 3), "factor", src)
+        if length <= t:
+            return Phase(f"const({num(f * v)}, {dur(length)})", f * v, settled=True)
+        return Phase(f"const({num(f * v)}, {dur(t)}) >> const({num(v)}, {dur(length - t)})", v, settled=True)
+    if w.kind == "StepLR":
+        k = number(a.get("step_size"), "step_size", src)
+        g = number(a.get("gamma", 0.1), "gamma", src)
+        drops = math.floor((length - 1) / k)
+        text = f"step({num(v)}, {dur(length)}, gamma={num(g)}, every={dur(k)})"
+        return Phase(text, v * g**drops, settled=drops == math.floor(length / k))
+    if w.kind == "MultiStepLR":
+        g = number(a.get("gamma", 0.1), "gamma", src)
+        marks = sorted(number(m, "milestones", src) for m in _list(a, "milestones", w.kind))
+        inside = [m for m in marks if m < length]
+        if not inside:
+            return Phase(f"const({num(v)}, {dur(length)})", v, settled=True)
+        at = ", ".join(dur(m) for m in inside)
+        text = f"multistep({num(v)}, {dur(length)}, gamma={num(g)}, at=[{at}])"
+        return Phase(text, v * g ** len(inside), settled=length not in marks)
+    if w.kind == "ExponentialLR":
+        g = number(a.get("gamma"), "gamma", src)
+        every = "" if dur(1) == "1" else f", every={dur(1)}"
+        return Phase(f"exp_decay({num(v)}, {dur(length)}, rate={num(g)}{every})", v * g ** (length - 1))
+    if w.kind == "CosineAnnealingLR":
+        eta = _eta_min(a, base, src)
+        tmax = number(a["T_max"], "T_max", src) if a.get("T_max") else float(w.end - w.begin)
+        last = _cos(v, eta, length - 1, tmax)
+        if length == tmax + 1:
+            return tail(f"cosine({num(v)}→{num(eta)}, {dur(tmax)})", tmax, last)
+        if length == tmax:
+            return Phase(f"cosine({num(v)}→{num(eta)}, {dur(tmax)})", last)
+        if length > tmax + 1 and not math.isclose(v, base, rel_tol=1e-12):
+            raise LrdslError(
+                f"{src}: its window runs past T_max from a rate ({num(v)}) other than the optimizer's ({num(base)}), "
+                "where mmengine's step-to-step rule has no closed form",
+                hint="end the window at begin + T_max (+1), or start it at the optimizer's rate",
+            )
+        angle = f"pi * p * {num(length / tmax)}"
+        formula = (
+            f"{num(eta)} + {num(v - eta)} * (1 + cos({angle})) / 2" if eta else f"{num(v)} * (1 + cos({angle})) / 2"
+        )
+        return Phase(f"fn({formula}, {dur(length)})", last)
+    if w.kind == "PolyLR":
+        eta = number(a.get("eta_min", 0.0), "eta_min", src)
+        power = number(a.get("power", 1.0), "power", src)
+        last = eta + (v - eta) * (1 - (length - 1) / t) ** power if t > 0 else v
+        if length == t + 1:
+            return tail(f"poly({num(v)}→{num(eta)}, {dur(t)}, power={num(power)})", t, last)
+        low = f"{num(eta)} + " if eta else ""
+        return Phase(f"fn({low}{num(v - eta)} * (1 - p * {num(length / t)}) ** {num(power)}, {dur(length)})", last)
+    if w.kind == "OneCycleLR":
+        return _onecycle(w, length, dur)
+    return _restarts(w, base, length, dur)
+
+
+def _eta_min(a: Mapping[str, object], base: float, src: str) -> float:
+    if a.get("eta_min") is not None and a.get("eta_min_ratio") is not None:
+        raise LrdslError(f"{src}: give eta_min or eta_min_ratio, not both")
+    if a.get("eta_min_ratio") is not None:
+        return base * number(a["eta_min_ratio"], "eta_min_ratio", src)
+    return number(a.get("eta_min", 0.0) or 0.0, "eta_min", src)
+
+
+def _onecycle(w: Window, length: int, dur: Callable[[float], str]) -> Phase:
+    src = f"{SOURCE} OneCycleLR"
+    a = w.args
+    total = int(number(a["total_steps"], "total_steps", src)) if a.get("total_steps") else w.end - w.begin
+    if length > total:
+        raise LrdslError(
+            f"{src}: its window is longer than total_steps ({total}), which mmengine refuses to step past",
+            hint="set end = begin + total_steps",
+        )
+    top = number(a.get("eta_max", 0), "eta_max", src)
+    pct = number(a.get("pct_start", 0.3), "pct_start", src)
+    if not pct * total > 1:
+        raise LrdslError(
+            f"{src}: pct_start × total_steps ({num(pct)} × {total}) leaves its rising phase no step",
+            hint="give more steps (total_steps or the window) or a larger pct_start",
+        )
+    opts = [f"{num(top)}", dur(total)]
+    for key, name, default in (
+        ("pct_start", "pct", 0.3),
+        ("div_factor", "div", 25.0),
+        ("final_div_factor", "final_div", 1e4),
+    ):
+        value = number(a.get(key, default), key, src)
+        if value != default:
+            opts.append(f"{name}={num(value)}")
+    if a.get("anneal_strategy", "cos") == "linear":
+        opts.append("anneal=linear")
+    if a.get("three_phase"):
+        opts.append("three_phase=true")
+    low = top / number(a.get("div_factor", 25.0), "div_factor", src)
+    low /= number(a.get("final_div_factor", 1e4), "final_div_factor", src)
+    return Phase(f"onecycle({', '.join(opts)})", low, settled=length == total)
+
+
+def _restarts(w: Window, base: float, length: int, dur: Callable[[float], str]) -> Phase:
+    src = f"{SOURCE} CosineRestartLR"
+    periods = [number(p, "periods", src) for p in _list(w.args, "periods", w.kind)]
+    weights = [number(x, "restart_weights", src) for x in _list({"r": w.args.get("restart_weights", [1])}, "r", w.kind)]
+    if len(weights) != len(periods):
+        raise LrdslError(f"{src}: periods and restart_weights must have the same length")
+    eta = _eta_min(w.args, base, src)
+    if length >= sum(periods):
+        last = _cos(base * weights[-1], eta, periods[-1] - 1, periods[-1])
+        if len(set(periods)) == 1 and len(set(weights)) == 1:
+            text = f"cosine({num(base * weights[0])}→{num(eta)}, {dur(periods[0])}) * repeat({len(periods)})"
+        else:
+            text = " >> ".join(
+                f"cosine({num(base * x)}→{num(eta)}, {dur(p)})" for p, x in zip(periods, weights, strict=True)
+            )
+        if length > sum(periods):
+            return Phase(f"{text} >> const({num(last)}, {dur(length - sum(periods))})", last, settled=True)
+        return Phase(text, last)
+    # the window ends inside a cycle: the whole cycles, then the cut one, and the rate of its last step
+    parts, left = [], float(length)
+    for p, x in zip(periods, weights, strict=True):
+        top = base * x
+        if left >= p:
+            parts.append(f"cosine({num(top)}→{num(eta)}, {dur(p)})")
+            left -= p
+            continue
+        parts.append(f"fn({num(eta)} + {num(top - eta)} * (1 + cos(pi * p * {num(left / p)})) / 2, {dur(left)})")
+        return Phase(" >> ".join(parts), _cos(top, eta, left - 1, p))
+    raise AssertionError("unreachable: the window is shorter than the cycles")  # pragma: no cover
+
+
+def expression(param_scheduler: object, *, lr: float | None, iters_per_epoch: int | None, run_steps: int | None) -> str:
+    """The expression of ``param_scheduler`` over a run of ``run_steps`` iterations (η = ``lr``, else 1)."""
+    ws = windows(param_scheduler, iters_per_epoch)
+    absolute = [
+        w.kind for w in ws if w.kind in ("CosineAnnealingLR", "PolyLR", "CosineRestartLR") and w.args.get("eta_min")
+    ]
+    if lr is None and absolute:
+        raise LrdslError(
+            f"{SOURCE} {absolute[0]}: eta_min is an absolute rate, so the expression needs the optimizer's",
+            hint="give lr=… (optim_wrapper.optimizer.lr), or eta_min_ratio instead",
+        )
+    base = 1.0 if lr is None else number(lr, "lr", SOURCE)
+    k = iters_per_epoch or 1
+
+    def span(w: Window) -> tuple[int, int]:
+        scale = k if w.by_epoch else 1
+        end = w.begin * scale if w.end == INF and run_steps is None else w.end * scale
+        if run_steps is not None:
+            end = min(end, run_steps)
+        return w.begin * scale, end
+
+    if run_steps is None and any(w.end == INF for w in ws):
+        raise LrdslError(
+            f"{SOURCE}: a scheduler without an end needs the run's length",
+            hint="give max_epochs=… (CLI: --steps N)",
+        )
+    spans = [span(w) for w in ws]
+    live = [(w, s) for w, s in zip(ws, spans, strict=True) if s[1] > s[0]]
+    order = sorted(live, key=lambda ws_: ws_[1][0])
+    overlap = any(a[1][1] > b[1][0] for a, b in itertools.pairwise(order))
+    if overlap:
+        return _product(order, base, k, run_steps or max(stop for _, (_, stop) in order))
+    phases: list[str] = []
+    cursor, v, settled = 0, base, True
+    for w, (start, stop) in order:
+        if start > cursor:
+            gap = _steps(start - cursor, k, w.by_epoch)
+            phases.append(f"hold({gap})" if phases and settled else f"const({num(v)}, {gap})")
+        p = _window_phase(w, v, base, stop - start, k)
+        phases.append(p.text)
+        v, cursor, settled = p.end_value, stop, p.settled
+        if p.hold:
+            phases.append(f"hold({p.hold})")
+    if run_steps is not None and cursor < run_steps and not settled:
+        phases.append(f"const({num(v)})")
+    while len(phases) > 1 and phases[-1].startswith("hold("):
+        phases.pop()
+    return " >> ".join(phases)
+
+
+def _steps(n: int, k: int, by_epoch: bool) -> str:
+    return f"{n // k}ep" if by_epoch and k > 1 and n % k == 0 else str(n)
+
+
+def _window_phase(w: Window, v: float, base: float, steps: int, k: int) -> Phase:
+    """``phase`` of ``w`` over ``steps`` iterations, written in epochs when ``w`` counts them."""
+    if not w.by_epoch:
+        return phase(w, v, base, steps, lambda x: num(x))
+    p = phase(w, v, base, math.ceil(steps / k), lambda x: f"{num(x)}ep")
+    if w.kind not in ("StepLR", "MultiStepLR", "ConstantLR"):
+        p.text = f"({p.text}) * quantize(1ep)" if " >> " in p.text or " * " in p.text else f"{p.text} * quantize(1ep)"
+    return p
+
+
+_FACTORS = ("LinearLR", "ConstantLR", "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "PolyLR")
+
+
+def _product(order: list[tuple[Window, tuple[int, int]]], base: float, k: int, run_steps: int) -> str:
+    """Overlapping windows: each scales the rate the others leave, so the rate is the product of factors."""
+    factors = []
+    for i, (w, (start, stop)) in enumerate(order):
+        floor = w.kind in ("CosineAnnealingLR", "PolyLR") and (w.args.get("eta_min") or w.args.get("eta_min_ratio"))
+        if w.kind == "CosineAnnealingLR":  # past T_max mmengine adds a term of the optimizer's rate
+            tmax = number(w.args["T_max"], "T_max", SOURCE) if w.args.get("T_max") else float(w.end - w.begin)
+            floor = floor or (stop - start) / (k if w.by_epoch else 1) > tmax + 1
+        if w.kind not in _FACTORS or floor:
+            raise LrdslError(
+                f"{SOURCE} {w.kind} overlaps another scheduler's window and does not just scale the rate, "
+                "so the two do not compose as a product",
+                hint="give the schedulers windows that do not overlap (begin/end)",
+            )
+        p = _window_phase(w, base if i == 0 else 1.0, base, stop - start, k)
+        lead = f"const({num(base if i == 0 else 1.0)}, {_steps(start, k, w.by_epoch)}) >> " if start else ""
+        after = f" >> const({num(p.end_value)})" if not p.settled and stop < run_steps else ""
+        text = f"{lead}{p.text}{after}"
+        factors.append(f"({text})" if " >> " in text or " * " in text else text)
+    return " * ".join(factors)
+
+
+def library_values(
+    module: types.ModuleType, param_scheduler: object, lr: float, iters_per_epoch: int, epochs: int
+) -> np.ndarray:
+    """The rate of each iteration under mmengine's own schedulers, stepped as its ``ParamSchedulerHook``
+    does: iteration-based ones after every iteration, epoch-based ones after every epoch."""
+    import torch
+
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=lr)
+    scheds = []
+    for entry in _entries(param_scheduler):
+        kind = str(entry.get("type", "")).rsplit(".", 1)[-1]
+        if kind not in KNOWN:
+            continue
+        # the whole schedule, not a resumed tail: last_step (a resumed state) is left out
+        kw = {
+            key: val
+            for key, val in entry.items()
+            if key not in ("type", "convert_to_iter_based", "last_step", "verbose")
+        }
+        cls = getattr(module, kind)
+        if entry.get("convert_to_iter_based") and kw.get("by_epoch", True):
+            scheds.append(cls.build_iter_from_epoch(opt, **kw, epoch_length=iters_per_epoch))
+        else:
+            scheds.append(cls(opt, **kw))
+    seen = []
+    for _ in range(epochs):
+        for _ in range(iters_per_epoch):
+            seen.append(opt.param_groups[0]["lr"])
+            opt.step()
+            for s in scheds:
+                if not s.by_epoch:
+                    s.step()
+        for s in scheds:
+            if s.by_epoch:
+                s.step()
+    return np.array(seen, dtype=float)
+
+
+def imported(
+    param_scheduler: object,
+    *,
+    max_epochs: int | None,
+    iters_per_epoch: int | None,
+    lr: float | None,
+    total_steps: int | None = None,
+    library: types.ModuleType | None = None,
+) -> str:
+    """The expression, verified against ``library`` (``mmengine.optim.scheduler`` when installed)."""
+    k = iters_per_epoch or 1
+    run = max_epochs * k if max_epochs is not None else total_steps
+    if run is not None:
+        checked_length(SOURCE, run)
+    expr = expression(param_scheduler, lr=lr, iters_per_epoch=iters_per_epoch, run_steps=run)
+    module = library if library is not None else optional_module("mmengine.optim.scheduler")
+    if module is None or run is None:
+        return expr
+    eta = 1.0 if lr is None else lr
+    reference = library_run(SOURCE, lambda: library_values(module, param_scheduler, eta, k, math.ceil(run / k)))[:run]
+    return verified(expr, reference, source=f"{SOURCE} param_scheduler", steps_per_epoch=k)
+
+
+def from_mmengine(
+    param_scheduler: object,
+    max_epochs: int | None = None,
+    iters_per_epoch: int | None = None,
+    *,
+    lr: float | None = None,
+    library: types.ModuleType | None = None,
+) -> str:
+    """The expression of an mmengine config's ``param_scheduler`` (a dict, or the list of dicts) over
+    ``max_epochs`` epochs of ``iters_per_epoch`` iterations. ``lr`` is the optimizer's rate (without
+    it, the multiplier: η = 1); epoch counts are written in ``ep`` (evaluate with
+    ``steps_per_epoch=iters_per_epoch``)."""
+    epochs = None if max_epochs is None else whole(max_epochs, "max_epochs", SOURCE, least=1)
+    ipe = None if iters_per_epoch is None else whole(iters_per_epoch, "iters_per_epoch", SOURCE, least=1)
+    return imported(param_scheduler, max_epochs=epochs, iters_per_epoch=ipe, lr=lr, library=library)
+
+
+def from_spec(
+    name: str,
+    args: list[object],
+    kwargs: dict[str, object],
+    *,
+    total_steps: int | None,
+    steps_per_epoch: float | None,
+) -> str:
+    """One scheduler as a call, ``CosineAnnealingLR(T_max=100, by_epoch=False)`` (optimizer left out,
+    arguments by keyword); ``lr=`` is the optimizer's rate."""
+    if args:
+        raise LrdslError(f"{SOURCE} {name}: give its arguments by keyword", hint=f"{name}(begin=0, end=100, …)")
+    kw = dict(kwargs)
+    lr = kw.pop("lr", None)
+    ipe = None if steps_per_epoch is None else whole(steps_per_epoch, "steps per epoch", SOURCE, least=1)
+    return imported(
+        [{"type": name, **kw}],
+        max_epochs=None,
+        iters_per_epoch=ipe,
+        lr=None if lr is None else number(lr, "lr", SOURCE),
+        total_steps=total_steps,
+    )
+
+
+def from_config(config: object, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
+    """A parsed config: its ``param_scheduler`` (or the list itself); the run's length is
+    ``train_cfg.max_epochs`` (or ``max_iters``) when the config has it, else ``total_steps``; the rate is
+    ``optim_wrapper.optimizer.lr`` when present."""
+    ipe = None if steps_per_epoch is None else whole(steps_per_epoch, "steps per epoch", SOURCE, least=1)
+    max_epochs = None
+    lr = None
+    if isinstance(config, Mapping):
+        train = config.get("train_cfg")
+        if isinstance(train, Mapping):
+            if train.get("max_epochs") is not None:
+                max_epochs = whole(train["max_epochs"], "train_cfg.max_epochs", SOURCE, least=1)
+            elif train.get("max_iters") is not None and total_steps is None:
+                total_steps = whole(train["max_iters"], "train_cfg.max_iters", SOURCE, least=1)
+        wrapper = config.get("optim_wrapper")
+        optimizer = wrapper.get("optimizer") if isinstance(wrapper, Mapping) else config.get("optimizer")
+        if isinstance(optimizer, Mapping) and optimizer.get("lr") is not None:
+            lr = number(optimizer["lr"], "optimizer.lr", SOURCE)
+    return imported(config, max_epochs=max_epochs, iters_per_epoch=ipe, lr=lr, total_steps=total_steps)
+
+
+__all__: Sequence[str] = ("from_config", "from_mmengine", "from_spec")

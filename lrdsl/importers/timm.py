@@ -1,0 +1,532 @@
+"""timm's schedulers (``timm.scheduler``: cosine, tanh, step, multistep, poly, constant, wsd, rsqrt) → lrdsl.
+
+timm's schedulers are functions of the epoch ``e`` (``t_in_epochs=True``, its default) or of the
+update. timm's ``train.py`` sets the rate with ``step(e)`` at the end of each epoch, so the rate of
+epoch ``e`` is ``f(e)``: the expression ends with ``* quantize(1ep)``. With warm-up ``W`` from
+``warmup_lr_init``, peak η (the optimizer's rate), floor ``lr_min`` and cycle length ``T = t_initial``:
+
+- warm-up ``f(t) = init + t·(η − init)/W`` for ``t < W`` → ``linear(init→η, W)``;
+- after it, ``warmup_prefix=True`` starts the decay at its own 0; ``False`` (the default of cosine,
+  tanh and poly) keeps the run's clock → ``decay * offset(W)``;
+- cosine ``lr_min + (η − lr_min)·(1 + cos(π·(t/T)^k))/2`` → ``cosine(η→lr_min, T)`` (``k = k_decay``);
+- poly ``lr_min + (η − lr_min)·(1 − (t/T)^k)^power`` → ``poly(η→lr_min, T, power=power)``;
+- tanh ``lr_min + (η − lr_min)·(1 − tanh(lb·(1 − p) + ub·p))/2``, then ``lr_min`` → ``fn(…, T) >> const(lr_min)``;
+  its warm-up aims at ``f(W)`` (``warmup(linear, W, from=init)``) and, without one, epoch 0 runs at η;
+- cycles (``cycle_limit > 1``): ``* restart(period=T, mult=cycle_mul, decay=cycle_decay, cycles=n)``;
+  ``cycle_decay`` scales the peak only, so with ``lr_min > 0`` the expression is
+  ``lr_min + body(η→0)·restart(decay) − body(lr_min→0)·restart``;
+- step ``η·rate^⌊t/decay_t⌋`` → ``step(η, gamma=rate, every=decay_t)``; multistep: a milestone ``m``
+  applies from ``t = m − 1`` (timm compares it with ``t + 1``) → ``multistep(η, gamma=rate, at=[m − 1, …])``.
+
+- wsd ``lr_min + (η·stable(s) − lr_min)·decay(frac)``: ``const(η, S) >> sqrt(η→lr_min, D)`` (``1-sqrt``)
+  for a constant stable phase; an ``rsqrt``/``power`` stable curve is multiplied by the decay factor.
+
+Refused: ``plateau`` (it follows a metric) and noise (``noise_range_t``: seeded random factors).
+"""
+
+from __future__ import annotations
+
+import math
+import types
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from lrdsl.errors import LrdslError
+from lrdsl.importers._write import bind, checked_length, library_run, num, number, optional_module, unknown, whole
+from lrdsl.importers.verify import verified
+
+SOURCE = "timm"
+_WARMUP = ("warmup_t", "warmup_lr_init", "warmup_prefix")
+_NOISE = ("noise_range_t", "noise_pct", "noise_std", "noise_seed")
+_CYCLE = ("cycle_mul", "cycle_decay", "cycle_limit")
+CLASSES: dict[str, tuple[str, ...]] = {
+    "CosineLRScheduler": ("t_initial", "lr_min", *_CYCLE, *_WARMUP, "t_in_epochs", *_NOISE, "k_decay", "initialize"),
+    "TanhLRScheduler": ("t_initial", "lb", "ub", "lr_min", *_CYCLE, *_WARMUP, "t_in_epochs", *_NOISE, "initialize"),
+    "PolyLRScheduler": (
+        "t_initial",
+        "power",
+        "lr_min",
+        *_CYCLE,
+        *_WARMUP,
+        "t_in_epochs",
+        *_NOISE,
+        "k_decay",
+        "initialize",
+    ),
+    "StepLRScheduler": ("decay_t", "decay_rate", *_WARMUP, "t_in_epochs", *_NOISE, "initialize"),
+    "WSDLRScheduler": (
+        "t_initial",
+        "decay_t",
+        "lr_min",
+        "stable_fn",
+        "stable_timescale",
+        "stable_power",
+        "decay_fn",
+        "decay_power",
+        "decay_ratio",
+        "warmup_t",
+        "warmup_lr_init",
+        "t_in_epochs",
+        *_NOISE,
+        "initialize",
+    ),
+    "MultiStepLRScheduler": ("decay_t", "decay_rate", *_WARMUP, "t_in_epochs", *_NOISE, "initialize"),
+}
+"""Each scheduler class imported and its parameters after the optimizer, in order."""
+_PREFIX_DEFAULT = {"StepLRScheduler": True, "MultiStepLRScheduler": True}
+FACTORY = (
+    "sched",
+    "num_epochs",
+    "decay_epochs",
+    "decay_milestones",
+    "cooldown_epochs",
+    "patience_epochs",
+    "decay_rate",
+    "min_lr",
+    "warmup_lr",
+    "warmup_epochs",
+    "warmup_prefix",
+    "noise",
+    "noise_pct",
+    "noise_std",
+    "noise_seed",
+    "cycle_mul",
+    "cycle_decay",
+    "cycle_limit",
+    "k_decay",
+    "decay_fn",
+    "stable_timescale",
+    "plateau_mode",
+    "step_on_epochs",
+    "updates_per_epoch",
+)
+"""``create_scheduler_v2``'s parameters after the optimizer."""
+REFUSED = {
+    "plateau": "it lowers the rate when a metric stops improving, which no schedule of the step can say",
+    "PlateauLRScheduler": "it lowers the rate when a metric stops improving, which no schedule of the step can say",
+}
+
+
+def _refuse(what: str) -> LrdslError:
+    return LrdslError(f"{SOURCE} {what} cannot be imported: {REFUSED[what]}", hint="pick a schedule by epoch or step")
+
+
+def _factory_to_class(kw: Mapping[str, object]) -> tuple[str, dict[str, object], int | None, int]:
+    """``create_scheduler_v2(**kw)`` as timm builds it: (class, its kwargs, updates per epoch, epochs run)."""
+    unknown(f"{SOURCE} create_scheduler_v2", kw, FACTORY)
+    sched = str(kw.get("sched", "cosine"))
+    if sched in REFUSED:
+        raise _refuse(sched)
+    on_epochs = bool(kw.get("step_on_epochs", True))
+    upe_given = kw.get("updates_per_epoch")
+    upe = whole(upe_given, "updates_per_epoch", SOURCE, least=1) if upe_given else None
+    if not on_epochs and upe is None:
+        raise LrdslError(
+            f"{SOURCE} create_scheduler_v2: step_on_epochs=False needs updates_per_epoch",
+            hint="give updates_per_epoch=… (the dataloader's length)",
+        )
+    scale = 1 if on_epochs else (upe or 1)
+    num_epochs = number(kw.get("num_epochs", 300), "num_epochs", SOURCE)
+    decay_epochs = kw.get("decay_epochs")
+    decay = number(
+        (0.2 if sched in ("wsd", "rsqrt") else 90) if decay_epochs is None else decay_epochs, "decay_epochs", SOURCE
+    )
+    milestones = kw.get("decay_milestones", (90, 180, 270))
+    if not isinstance(milestones, list | tuple):
+        raise LrdslError(f"{SOURCE}: decay_milestones must be a list of epochs", hint="decay_milestones=[30, 60]")
+    warmup_epochs = number(kw.get("warmup_epochs", 0), "warmup_epochs", SOURCE)
+    cooldown = number(kw.get("cooldown_epochs", 0), "cooldown_epochs", SOURCE)
+    if kw.get("noise") is not None:
+        raise LrdslError(
+            f"{SOURCE} noise cannot be imported: it multiplies the rate by seeded random factors, which no schedule says",
+            hint="leave noise out (noise=None)",
+        )
+    warmup: dict[str, object] = {
+        "warmup_lr_init": kw.get("warmup_lr", 1e-5),
+        "warmup_t": warmup_epochs * scale,
+        "warmup_prefix": bool(kw.get("warmup_prefix", False)),
+        "t_in_epochs": on_epochs,
+    }
+    cycles = {k: kw.get(k, d) for k, d in (("cycle_mul", 1.0), ("cycle_decay", 0.1), ("cycle_limit", 1))}
+    lr_min = kw.get("min_lr", 0.0)
+    t_initial = num_epochs * scale
+    rate = kw.get("decay_rate", 0.1)
+    if sched == "cosine":
+        cls, args = "CosineLRScheduler", {"t_initial": t_initial, "lr_min": lr_min, "k_decay": kw.get("k_decay", 1.0)}
+        args |= cycles
+    elif sched == "tanh":
+        cls, args = "TanhLRScheduler", {"t_initial": t_initial, "lr_min": lr_min, **cycles}
+    elif sched == "poly":
+        cls, args = "PolyLRScheduler", {"t_initial": t_initial, "lr_min": lr_min, "power": rate, **cycles}
+        args["k_decay"] = kw.get("k_decay", 1.0)
+    elif sched == "step":
+        cls, args = "StepLRScheduler", {"decay_t": decay * scale, "decay_rate": rate}
+    elif sched == "constant":
+        cls, args = "StepLRScheduler", {"decay_t": 1, "decay_rate": 1.0}
+    elif sched == "multistep":
+        cls = "MultiStepLRScheduler"
+        args = {"decay_t": [number(m, "decay_milestones", SOURCE) * scale for m in milestones], "decay_rate": rate}
+    elif sched in ("wsd", "rsqrt"):
+        w_t = number(warmup["warmup_t"], "warmup_epochs", SOURCE)
+        t_sched = t_initial if warmup["warmup_prefix"] else t_initial - w_t
+        decay_t = decay * t_sched if 0 < decay < 1 else decay * scale
+        decay_t = round(decay_t)
+        if not 0 < decay_t <= t_sched:
+            raise LrdslError(
+                f"{SOURCE} {sched}: the decay ({decay_t}) must be in (0, the stable + decay length {num(t_sched)}]",
+                hint="decay_epochs: a fraction in (0, 1) or a number of epochs",
+            )
+        stable = kw.get("stable_timescale")
+        cls = "WSDLRScheduler"
+        args = {
+            "t_initial": t_sched,
+            "decay_t": decay_t,
+            "lr_min": lr_min,
+            "stable_fn": "rsqrt" if sched == "rsqrt" else "constant",
+            "stable_timescale": None if stable is None else number(stable, "stable_timescale", SOURCE) * scale,
+            "decay_fn": kw.get("decay_fn") or ("linear" if sched == "rsqrt" else "1-sqrt"),
+        }
+        warmup.pop("warmup_prefix")
+    else:
+        raise LrdslError(
+            f"{SOURCE} has no scheduler {sched!r}",
+            hint="one of cosine, tanh, step, multistep, poly, constant, wsd, rsqrt",
+        )
+    args |= warmup
+    run = _run_length(cls, args) + cooldown * scale
+    epochs = math.ceil(run / scale)
+    return cls, args, upe, max(epochs, 1)
+
+
+def _run_length(cls: str, args: Mapping[str, Any]) -> float:
+    """The schedule's length in its own unit, as timm's ``get_cycle_length`` counts it (warm-up included)."""
+    warmup = float(args.get("warmup_t", 0))
+    if cls == "WSDLRScheduler":
+        return warmup + float(args["t_initial"])
+    prefix = bool(args.get("warmup_prefix", _PREFIX_DEFAULT.get(cls, False)))
+    if cls in ("StepLRScheduler", "MultiStepLRScheduler"):
+        last = max(args["decay_t"]) if isinstance(args["decay_t"], list) and args["decay_t"] else 10
+        return float(last if cls == "MultiStepLRScheduler" else 10 * float(args["decay_t"])) + warmup
+    t0, mul, n = float(args["t_initial"]), float(args.get("cycle_mul", 1.0)), int(args.get("cycle_limit", 1))
+    t = t0 * max(n, 1) if mul == 1 else math.floor(-t0 * (mul ** max(n, 1) - 1) / (1 - mul))
+    return t + warmup if prefix else t
+
+
+def expression(cls: str, args: Mapping[str, object], lr: float | None) -> str:
+    """The expression of ``timm.scheduler.<cls>(optimizer with lr, **args)`` stepped as ``train.py`` does."""
+    src = f"{SOURCE} {cls}"
+    if cls in REFUSED:
+        raise _refuse(cls)
+    if cls not in CLASSES:
+        raise LrdslError(f"{SOURCE} has no scheduler {cls!r}", hint="one of " + ", ".join(CLASSES))
+    unknown(src, args, CLASSES[cls])
+    if args.get("noise_range_t") is not None:
+        raise LrdslError(
+            f"{SOURCE} noise cannot be imported: it multiplies the rate by seeded random factors, which no schedule says",
+            hint="leave noise out (noise_range_t=None)",
+        )
+    w = number(args.get("warmup_t", 0), "warmup_t", src)
+    init = number(args.get("warmup_lr_init", 0.0), "warmup_lr_init", src)
+    prefix = bool(args.get("warmup_prefix", _PREFIX_DEFAULT.get(cls, False)))
+    lr_min = number(args.get("lr_min", 0.0), "lr_min", src)
+    if lr is None and (lr_min or (w and init)):
+        raise LrdslError(
+            f"{src}: lr_min and warmup_lr_init are absolute rates, so the expression needs the optimizer's",
+            hint="give lr=… (the optimizer's rate)",
+        )
+    eta = 1.0 if lr is None else number(lr, "lr", SOURCE)
+    unit = "ep" if args.get("t_in_epochs", True) else ""
+
+    def dur(x: float) -> str:
+        return f"{num(x)}{unit}"
+
+    head = f"linear({num(init)}→{num(eta)}, {dur(w)})" if w else ""
+    tail = ""
+    if cls == "StepLRScheduler":
+        decay_t = number(args.get("decay_t"), "decay_t", src)
+        gamma = number(args.get("decay_rate", 1.0), "decay_rate", src)
+        if gamma == 1:
+            main = f"const({num(eta)})"
+        elif decay_t.is_integer():
+            main = f"step({num(eta)}, gamma={num(gamma)}, every={dur(decay_t)})"
+        else:  # a fractional period in timm's integer clock: floor(t / decay_t) on the run's (or decay's) clock
+            clock = ("e" if unit else "t") if not prefix or not w else f"({'e' if unit else 't'} - {num(w)})"
+            main = f"fn({num(eta)} * {num(gamma)} ** floor({clock} / {num(decay_t)}))"
+            prefix = True  # the formula reads the run's clock itself
+    elif cls == "MultiStepLRScheduler":
+        marks = args.get("decay_t")
+        if not isinstance(marks, list | tuple):
+            raise LrdslError(f"{src}: decay_t must be a list of milestones", hint="decay_t=[30, 60]")
+        gamma = number(args.get("decay_rate", 1.0), "decay_rate", src)
+        at = ", ".join(dur(max(number(m, "decay_t", src) - 1, 0)) for m in marks)
+        main = f"multistep({num(eta)}, gamma={num(gamma)}, at=[{at}])" if marks else f"const({num(eta)})"
+    elif cls == "WSDLRScheduler":
+        main, prefix = _wsd(args, eta, lr_min, dur, unit), True
+    else:
+        main, tail = _decay(cls, args, eta, lr_min, dur)
+    if w and not prefix and not main.startswith("const("):
+        main = f"{_operand(main)} * offset({dur(w)})"
+        if cls == "TanhLRScheduler":
+            head = f"warmup(linear, {dur(w)}, from={num(init)})"
+    elif not w and (cls == "TanhLRScheduler" or (cls == "MultiStepLRScheduler" and _first_drop(args) <= 1)):
+        head = f"const({num(eta)}, {dur(1)})"  # timm sets no rate before the first step: the optimizer's
+        main = f"{_operand(main)} * offset({dur(1)})"
+    phases = [p for p in (head, main, tail) if p]
+    text = " >> ".join(phases)
+    return f"{_operand(text)} * quantize(1ep)" if unit else text
+
+
+_WSD_DECAY = {
+    "linear": "linear({a}→{b}, {d})",
+    "1-sqrt": "sqrt({a}→{b}, {d})",
+    "cosine": "cosine({a}→{b}, {d})",
+    "power": "fn({low}{span} * (1 - p ** {k}), {d})",
+    "exp": "fn({low}{span} * ({r} ** p - {r}) / {rest}, {d})",
+}
+
+
+def _wsd(args: Mapping[str, object], eta: float, lr_min: float, dur: Any, unit: str) -> str:
+    """timm's WSD after its warm-up: ``lr_min + (max(η·stable(s), lr_min) − lr_min)·decay(frac)``."""
+    src = f"{SOURCE} WSDLRScheduler"
+    t0 = number(args.get("t_initial"), "t_initial", src)
+    d = number(args.get("decay_t"), "decay_t", src)
+    stable = str(args.get("stable_fn", "constant"))
+    decay = str(args.get("decay_fn", "1-sqrt"))
+    if stable not in ("constant", "rsqrt", "power") or decay not in _WSD_DECAY:
+        raise LrdslError(
+            f"{src}: stable_fn {stable!r} / decay_fn {decay!r} is not one of constant, rsqrt, power / "
+            + ", ".join(_WSD_DECAY)
+        )
+    k = number(args.get("decay_power", 0.5), "decay_power", src)
+    r = number(args.get("decay_ratio", 0.1), "decay_ratio", src)
+
+    def shape(a: float, b: float) -> str:
+        low = "" if b == 0 else f"{num(b)} + "
+        fields = {"a": num(a), "b": num(b), "d": dur(d), "low": low, "span": num(a - b), "k": num(k), "r": num(r)}
+        return _WSD_DECAY[decay].format(rest=num(1 - r), **fields)
+
+    hold = t0 - d
+    if stable == "constant":
+        return " >> ".join(([f"const({num(eta)}, {dur(hold)})"] if hold else []) + [shape(eta, lr_min)])
+    scale = number(args.get("stable_timescale") or args.get("warmup_t"), "stable_timescale", src)
+    q = 0.5 if stable == "rsqrt" else number(args.get("stable_power", 0.5), "stable_power", src)
+    if q == 0.5:
+        curve = f"rsqrt({num(eta)}, warmup={dur(scale)}) * offset({dur(scale)})"
+    else:
+        clock = "u" if not unit else "(e - " + num(float(str(args.get("warmup_t", 0)))) + ")"
+        curve = f"fn({num(eta)} * (1 + {clock} / {num(scale)}) ** -{num(q)})"
+    if lr_min:
+        curve = f"max({curve}, {num(lr_min)})"
+    factor = ([f"const(1, {dur(hold)})"] if hold else []) + [shape(1.0, 0.0)]
+    product = f"{curve} * " + (f"({' >> '.join(factor)})" if len(factor) > 1 else factor[0])
+    if not lr_min:
+        return product
+    return f"{num(lr_min)} + ({curve} - {num(lr_min)}) * " + (
+        f"({' >> '.join(factor)})" if len(factor) > 1 else factor[0]
+    )
+
+
+def _first_drop(args: Mapping[str, object]) -> float:
+    marks = args.get("decay_t")
+    return (
+        min((float(m) for m in marks if isinstance(m, int | float)), default=math.inf)
+        if isinstance(marks, list | tuple)
+        else math.inf
+    )
+
+
+def _operand(text: str) -> str:
+    """``text`` as the left operand of ``*``: in parentheses when it is a sequence, sum or difference."""
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth == 0 and ch in "+->" and text[i - 1 : i] == " ":
+            return f"({text})"
+    return text
+
+
+def _decay(cls: str, args: Mapping[str, object], eta: float, lr_min: float, dur: Any) -> tuple[str, str]:
+    """(the cosine/poly/tanh decay with its cycles, the phase after them)."""
+    src = f"{SOURCE} {cls}"
+    t0 = number(args.get("t_initial"), "t_initial", src)
+    k = number(args.get("k_decay", 1.0), "k_decay", src)
+    mul = number(args.get("cycle_mul", 1.0), "cycle_mul", src)
+    gamma = number(args.get("cycle_decay", 1.0), "cycle_decay", src)
+    n = whole(args.get("cycle_limit", 1), "cycle_limit", src, least=1)
+    power = number(args.get("power", 0.5), "power", src)
+    lb, ub = number(args.get("lb", -7.0), "lb", src), number(args.get("ub", 3.0), "ub", src)
+    pk = "p" if k == 1 else f"p ** {num(k)}"
+
+    def body(a: float, b: float, length: str) -> str:
+        d = f", {length}" if length else ""
+        if cls == "CosineLRScheduler" and k == 1:
+            return f"cosine({num(a)}→{num(b)}{d})"
+        if cls == "PolyLRScheduler" and k == 1:
+            return f"poly({num(a)}→{num(b)}{d}, power={num(power)})"
+        low, span = num(b), num(a - b)
+        low_plus = "" if b == 0 else f"{low} + "
+        if cls == "CosineLRScheduler":
+            return f"fn({low_plus}{span} * (1 + cos(pi * {pk})) / 2{d})"
+        if cls == "PolyLRScheduler":
+            return f"fn({low_plus}{span} * (1 - {pk}) ** {num(power)}{d})"
+        return f"fn({low_plus}{span} * (1 - tanh({num(lb)} * (1 - p) + {num(ub)} * p)) / 2{d})"
+
+    tail = f"const({num(lr_min)})" if cls == "TanhLRScheduler" else ""
+    if n == 1:
+        return body(eta, lr_min, dur(t0)), tail
+    cycles_total = t0 * n if mul == 1 else t0 * (mul**n - 1) / (mul - 1)
+    opts = f"period={dur(t0)}" + (f", mult={num(mul)}" if mul != 1 else "")
+    decay = f", decay={num(gamma)}" if gamma != 1 else ""
+    whole_cycles = float(cycles_total).is_integer()
+    count = f", cycles={n}" if whole_cycles else ""
+    if lr_min == 0 or gamma == 1:
+        text = f"{body(eta, lr_min, '')} * restart({opts}{decay}{count})"
+    else:
+        text = (
+            f"{num(lr_min)} + {body(eta, 0, '')} * restart({opts}{decay}{count})"
+            f" - {body(lr_min, 0, '')} * restart({opts}{count})"
+        )
+    if whole_cycles:
+        return text, tail
+    # the last cycle ends between steps (epochs): timm drops to lr_min from the first one after it
+    window = f"(const(1, {dur(math.ceil(cycles_total))}) >> const(0))"
+    if lr_min == 0:
+        return f"{_operand(text)} * {window}", ""
+    return f"{num(lr_min)} + ({text} - {num(lr_min)}) * {window}", ""
+
+
+def library_values(
+    module: types.ModuleType, cls: str, args: Mapping[str, object], lr: float, per_epoch: int, epochs: int
+) -> np.ndarray:
+    """The rate of each update of timm's ``train.py`` loop: ``step_update`` after every update and
+    ``step(epoch + 1)`` after every epoch, for ``epochs`` epochs of ``per_epoch`` updates."""
+    import torch
+
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=lr)
+    sched = getattr(module, cls)(opt, **args)
+    seen, updates = [], 0
+    for epoch in range(epochs):
+        for _ in range(per_epoch):
+            seen.append(opt.param_groups[0]["lr"])
+            opt.step()
+            updates += 1
+            sched.step_update(num_updates=updates)
+        sched.step(epoch + 1)
+    return np.array(seen, dtype=float)
+
+
+def imported(
+    cls: str,
+    args: Mapping[str, object],
+    lr: float | None,
+    per_epoch: int | None,
+    epochs: int,
+    library: types.ModuleType | None = None,
+) -> str:
+    """The expression, verified against ``library`` (``timm.scheduler`` when installed) over ``epochs`` epochs."""
+    expr = expression(cls, args, lr)
+    module = library if library is not None else optional_module("timm.scheduler")
+    if module is None:
+        return expr
+    spe = per_epoch or 1
+    checked_length(SOURCE, spe * epochs)
+    eta = 1.0 if lr is None else lr
+    reference = library_run(SOURCE, lambda: library_values(module, cls, args, eta, spe, epochs))
+    return verified(expr, reference, source=f"{SOURCE} {cls}", steps_per_epoch=spe)
+
+
+def from_timm(
+    *,
+    lr: float | None = None,
+    updates_per_epoch: int | None = None,
+    library: types.ModuleType | None = None,
+    **create_scheduler_v2_kwargs: object,
+) -> str:
+    """The expression of ``timm.scheduler.create_scheduler_v2(optimizer, **kwargs, updates_per_epoch=…)``.
+
+    ``lr`` is the optimizer's rate (without it, the multiplier: η = 1, when no absolute rate is
+    given); ``library`` is the ``timm.scheduler`` module to verify against (default: the installed one).
+    Epoch-based schedules are written in ``ep``: evaluate them with ``steps_per_epoch=updates_per_epoch``.
+    """
+    kw = dict(create_scheduler_v2_kwargs)
+    if updates_per_epoch is not None:
+        kw["updates_per_epoch"] = updates_per_epoch
+    cls, args, upe, epochs = _factory_to_class(kw)
+    return imported(cls, args, lr, upe, epochs, library)
+
+
+def from_spec(
+    name: str,
+    args: list[object],
+    kwargs: dict[str, object],
+    *,
+    total_steps: int | None,
+    steps_per_epoch: float | None,
+) -> str:
+    """``create_scheduler_v2(sched="cosine", num_epochs=100, …)`` or a scheduler class call
+    (``CosineLRScheduler(t_initial=100, lr_min=1e-5)``), optimizer left out; ``lr=`` is the optimizer's rate."""
+    kw = dict(kwargs)
+    lr_value = kw.pop("lr", None)
+    lr = None if lr_value is None else number(lr_value, "lr", SOURCE)
+    upe = None if steps_per_epoch is None else whole(steps_per_epoch, "steps per epoch", SOURCE, least=1)
+    if name in ("create_scheduler_v2", "create_scheduler"):
+        given = bind(name, FACTORY, args, kw)
+        if upe is not None and "updates_per_epoch" not in given:
+            given["updates_per_epoch"] = upe
+        cls, cargs, per, epochs = _factory_to_class(given)
+        return imported(cls, cargs, lr, per, epochs)
+    if name in REFUSED:
+        raise _refuse(name)
+    if name not in CLASSES:
+        raise LrdslError(
+            f"{SOURCE} has no scheduler {name!r}", hint="one of create_scheduler_v2, " + ", ".join(CLASSES)
+        )
+    given = bind(name, CLASSES[name], args, kw)
+    expression(name, given, lr)  # the arguments' checks, before they are read below
+    per_epoch = bool(given.get("t_in_epochs", True))
+    length = _run_length(name, given) if name in CLASSES else 0.0
+    if total_steps is not None:
+        epochs = math.ceil(total_steps / (upe or 1))
+    else:
+        epochs = math.ceil(length if per_epoch else length / (upe or 1)) + 1
+    return imported(name, given, lr, upe, epochs)
+
+
+def from_config(config: object, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
+    """timm ``train.py``'s arguments (a parsed ``args.yaml``): the keys ``scheduler_kwargs`` reads
+    (``sched``, ``epochs``, ``decay_epochs``, ``decay_milestones``, ``warmup_epochs``, ``cooldown_epochs``,
+    ``decay_rate``, ``min_lr``, ``warmup_lr``, ``warmup_prefix``, ``lr_noise``, ``lr_cycle_*``,
+    ``lr_k_decay``, ``sched_on_updates``) and ``lr``; missing keys take ``scheduler_kwargs``' defaults."""
+    del total_steps
+    if not isinstance(config, Mapping):
+        raise LrdslError(f"{SOURCE}: a config must be a mapping of train.py arguments, not {type(config).__name__}")
+    renames = {
+        "sched": ("sched", "cosine"),
+        "epochs": ("num_epochs", 100),
+        "decay_epochs": ("decay_epochs", 30),
+        "decay_milestones": ("decay_milestones", [30, 60]),
+        "warmup_epochs": ("warmup_epochs", 5),
+        "cooldown_epochs": ("cooldown_epochs", 0),
+        "decay_rate": ("decay_rate", 0.1),
+        "min_lr": ("min_lr", 0.0),
+        "warmup_lr": ("warmup_lr", 1e-5),
+        "warmup_prefix": ("warmup_prefix", False),
+        "lr_noise": ("noise", None),
+        "lr_cycle_mul": ("cycle_mul", 1.0),
+        "lr_cycle_decay": ("cycle_decay", 0.1),
+        "lr_cycle_limit": ("cycle_limit", 1),
+        "lr_k_decay": ("k_decay", 1.0),
+    }
+    kw: dict[str, object] = {new: config.get(old, default) for old, (new, default) in renames.items()}
+    kw["step_on_epochs"] = not bool(config.get("sched_on_updates", False))
+    lr = config.get("lr")
+    upe = None if steps_per_epoch is None else whole(steps_per_epoch, "steps per epoch", SOURCE, least=1)
+    if upe is not None:
+        kw["updates_per_epoch"] = upe
+    cls, args, per, epochs = _factory_to_class(kw)
+    return imported(cls, args, None if lr is None else number(lr, "lr", SOURCE), per, epochs)
+
+
+__all__: Sequence[str] = ("from_config", "from_spec", "from_timm")

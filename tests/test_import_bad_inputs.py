@@ -1,0 +1,86 @@
+"""Any arguments given to the HF, timm, mmengine and detectron2 importers give an expression or an
+``LrdslError``, never another exception (a seeded sweep of wrong types, signs and sizes)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import random
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+import lrdsl
+from lrdsl.importers import detectron2, hf, mmengine, timm
+
+JUNK: list[Any] = [
+    None,
+    "x",
+    -1,
+    0,
+    1,
+    2.5,
+    1e308,
+    float("nan"),
+    [],
+    [1, 2],
+    {"a": 1},
+    True,
+    "cosine",
+    [0],
+    [-5, 3],
+    {},
+]
+KEYS = [
+    "num_warmup_steps", "num_training_steps", "num_cycles", "lr", "learning_rate", "t_initial", "decay_t", "warmup_t",
+    "sched", "num_epochs", "milestones", "gamma", "T_max", "eta_min", "begin", "end", "by_epoch", "periods",
+    "max_iters", "warmup_iters", "SOLVER", "scheduler", "warmup_length", "values", "num_updates", "start_value",
+    "end_value", "total_steps", "eta_max",
+]  # fmt: skip
+CONFIG_KEYS = [
+    *KEYS,
+    "lr_scheduler_type",
+    "warmup_steps",
+    "param_scheduler",
+    "train_cfg",
+    "MAX_ITER",
+    "STEPS",
+    "lr_multiplier",
+    "train",
+]
+NAMES: list[tuple[ModuleType, list[str]]] = [
+    (hf, [*hf.KINDS, "get_scheduler", "get_cosine_schedule_with_warmup"]),
+    (timm, ["create_scheduler_v2", *timm.CLASSES, "PlateauLRScheduler"]),
+    (mmengine, list(mmengine.KNOWN)),
+    (
+        detectron2,
+        ["WarmupMultiStepLR", "WarmupCosineLR", "build_lr_scheduler", "WarmupParamScheduler", *detectron2.SHAPES],
+    ),
+]
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize(("module", "names"), NAMES, ids=[m.__name__.rsplit(".", 1)[-1] for m, _ in NAMES])
+def test_wrong_arguments_are_lrdsl_errors(module: ModuleType, names: list[str]) -> None:
+    logging.disable(logging.WARNING)
+    rng = random.Random(7)
+    try:
+        for _ in range(60):
+            kw = {k: rng.choice(JUNK) for k in rng.sample(KEYS, rng.randint(0, 4))}
+            args = [rng.choice(JUNK) for _ in range(rng.randint(0, 2))]
+            with contextlib.suppress(lrdsl.LrdslError):
+                module.from_spec(
+                    rng.choice(names),
+                    args,
+                    kw,
+                    total_steps=rng.choice([None, 50]),
+                    steps_per_epoch=rng.choice([None, 5, 2.5]),
+                )
+            config = rng.choice(
+                [{k: rng.choice(JUNK) for k in rng.sample(CONFIG_KEYS, rng.randint(0, 4))}, rng.choice(JUNK)]
+            )
+            with contextlib.suppress(lrdsl.LrdslError):
+                module.from_config(config, total_steps=rng.choice([None, 50]), steps_per_epoch=rng.choice([None, 5]))
+    finally:
+        logging.disable(logging.NOTSET)
