@@ -122,7 +122,7 @@ def _cycles_sliced(node: ir.Cycles, clock: ir.CycleClock, cycles: range, u: Arra
 
 
 def _mod_exact(node: ir.Cycles, shift: float) -> bool:
-    """``mult = 1``: ``(u − shift) mod P`` is the local time every other path computes, bit for bit.
+    """``mult = 1``: ``(u − shift) mod P`` (:func:`_mod`) is the local time every other path computes, bit for bit.
 
     True for a whole period and a whole ``shift ≥ 0`` (each path then subtracts whole numbers from
     ``u ≥ shift`` below 2**52: exact, so one subtraction or two, ``fmod`` or ``u − i·P`` agree).
@@ -159,8 +159,7 @@ def _cycles_folded(node: ir.Cycles, clock: ir.CycleClock, lo: int, hi: int, u: A
         if isinstance(body, ir.Clamp) and body.hi >= p:
             body = body.body  # every local time of a whole cycle is below P: the clamp holds nothing
         if head:
-            local = np.mod(x[:head], p, out=x[:head] if shift else None)
-            _run(body, local, False, out[:head])
+            _run(body, _mod(x[:head], p), False, out[:head])
         if head < x.size:
             _run(node.body, x[head:] - last * p, True, out[head:])
     else:
@@ -169,16 +168,41 @@ def _cycles_folded(node: ir.Cycles, clock: ir.CycleClock, lo: int, hi: int, u: A
         else:
             starts = np.array([clock.start(i) for i in range(lo, hi + 1)])
             stretches = np.array([clock.stretch(i) for i in range(lo, hi + 1)])
-        local = np.subtract(x, np.repeat(starts, counts), out=x if shift else None)
-        np.maximum(local, 0.0, out=local)
-        local /= np.repeat(stretches, counts)
-        _run(node.body, local, False, out)
+        if x.size >= MIN_SLICE // 16 * cycles.size:  # long enough cycles: shift and scale each in place
+            local = x if shift else x.copy()
+            for k in range(cycles.size):
+                piece = local[bounds[k] : bounds[k + 1]]
+                piece -= starts[k]
+                np.maximum(piece, 0.0, out=piece)
+                piece /= stretches[k]
+        else:
+            local = np.subtract(x, np.repeat(starts, counts), out=x if shift else None)
+            np.maximum(local, 0.0, out=local)
+            local /= np.repeat(stretches, counts)
+        body = node.body
+        if isinstance(body, ir.Clamp):  # the clamp a cycle's body starts with, applied in place
+            np.minimum(local, body.hi, out=local)
+            body = body.body
+        _run(body, local, False, out)
     if node.decay != 1.0:
         if many:
             factors = np.power(node.decay, cycles.astype(np.float64))
         else:
             factors = np.array([np.power(node.decay, float(i)) for i in range(lo, hi + 1)])
         out *= np.repeat(factors, counts)
+
+
+def _mod(x: Array, p: float) -> Array:
+    """``x mod p`` for ``0 ≤ x < 2**52`` and a whole ``p``, exactly (the value of ``np.mod``, at a fraction of its cost).
+
+    ``⌊x/p⌋`` of the rounded quotient is the true one here: below 2**52 a quotient just under a whole
+    number ``k`` lies more than half an ulp of ``k`` below it, so it never rounds up to ``k``. Then
+    ``x − k·p`` is exact (``k·p`` is a whole number below 2**53 and the difference is representable).
+    """
+    k = np.divide(x, p)
+    np.floor(k, out=k)
+    k *= p
+    return np.subtract(x, k, out=k)
 
 
 def _fold_edges(clock: ir.CycleClock, cycles: npt.NDArray[np.int64], x: Array, last: int) -> npt.NDArray[np.int64]:
