@@ -8,7 +8,8 @@ best of ``--repeat`` of each is kept, so that load on a shared machine hits both
 1. ``evaluate`` of the design card vs the hand-written per-segment numpy form (benchmarks/evaluate.py);
 2. ``cosine(0.1→1e-6) * restart(period=100)`` (1e5 cycles at 1e7 steps) vs ``np.mod`` + ``np.cos``;
 3. ``lrdsl eval … --steps 10000 --format csv`` as a whole process vs ``python -c "import numpy"``;
-4. the generated Optax schedule, one scalar call under ``jax.jit``, vs ``optax.sgdr_schedule``;
+4. the generated Optax schedule, one scalar call under ``jax.jit``, vs ``optax.sgdr_schedule`` (and, as
+   a supplement, per call inside one jitted ``fori_loop``: the computation without jit's dispatch);
 5. the generated torch scheduler's ``step()`` vs ``CosineAnnealingWarmRestarts.step()``;
 6. restarts with ``mult`` near 1 (``mult=1.001``, 4,600 cycles) vs the same restart with ``mult=2``.
 """
@@ -32,7 +33,7 @@ MANY = "cosine(0.1→1e-6) * restart(period=100)"
 NEAR_ONE = "cosine(0.1→1e-6) * restart(period=100, mult=1.001)"
 TWO = "cosine(0.1→1e-6) * restart(period=100, mult=2)"
 SGDR = "cosine(0.1→0) * restart(period=1000, mult=2)"
-TARGETS = {"design": 1.10, "many": 1.3, "cold": 2.5, "optax": 1.0, "torch": 0.85, "near1": 1.3}
+TARGETS = {"design": 1.10, "many": 1.3, "cold": 2.5, "optax": 1.0, "optax-loop": 1.0, "torch": 0.85, "near1": 1.3}
 
 
 def side_by_side(ours: Callable[[], object], base: Callable[[], object], repeat: int) -> tuple[float, float]:
@@ -110,6 +111,27 @@ def row_optax(repeat: int) -> tuple[float, float]:
     return o / inner, t / inner
 
 
+def row_optax_loop(repeat: int) -> tuple[float, float]:
+    """Row 4b: the same schedules called at every step of a jitted ``fori_loop`` (no dispatch: compute only)."""
+    import jax
+    import optax
+
+    n, inner = 1_000_000, 100_000
+    cycles, length, total = [], 1000, 0
+    while total < n:
+        cycles.append(
+            {"init_value": 0.1, "decay_steps": length, "warmup_steps": 0, "peak_value": 0.1, "end_value": 0.0}
+        )
+        total, length = total + length, length * 2
+
+    def looped(fn: Callable[[object], object]) -> Callable[[], object]:
+        body = jax.jit(lambda: jax.lax.fori_loop(0, inner, lambda k, acc: acc + fn(k * 7), 0.0))
+        return lambda: body().block_until_ready()
+
+    o, t = side_by_side(looped(lrdsl.optax.schedule(SGDR, n)), looped(optax.sgdr_schedule(cycles)), repeat)
+    return o / inner, t / inner
+
+
 def row_torch(repeat: int) -> tuple[float, float]:
     """Row 5: ``scheduler.step()``, 20,000 steps per timing."""
     import torch
@@ -167,6 +189,11 @@ def main() -> None:
             lambda: row_cold(r),
         ),
         "optax": ("generated Optax, scalar call under `jax.jit`", "`optax.sgdr_schedule`", lambda: row_optax(r)),
+        "optax-loop": (
+            "the same, per call inside a jitted `fori_loop` (no dispatch)",
+            "`optax.sgdr_schedule`",
+            lambda: row_optax_loop(r),
+        ),
         "torch": ("generated torch `step()`", "`CosineAnnealingWarmRestarts.step()`", lambda: row_torch(r)),
         "near1": (
             "`evaluate`, `restart(period=100, mult=1.001)`, 1e7",
