@@ -91,7 +91,10 @@ def _finite(values: Array) -> bool:
 
 
 MAX_SLICED_CYCLES = 512
-"""Ordered steps through at most this many cycles are evaluated one slice per cycle."""
+"""Ordered steps through more cycles than this are never evaluated one slice per cycle."""
+MIN_SLICE = 4096
+"""Ordered steps are sliced per cycle only where the cycles average at least this many steps:
+below it the Python cost of a slice outweighs the passes of one fold over the whole range."""
 
 
 def _cycles_sliced(node: ir.Cycles, clock: ir.CycleClock, cycles: range, u: Array, out: Array, shift: float) -> None:
@@ -117,6 +120,106 @@ def _cycles_sliced(node: ir.Cycles, clock: ir.CycleClock, cycles: range, u: Arra
             _run(node.body, local, True, out[a:b])
         if node.decay != 1.0 and i:
             out[a:b] *= np.power(node.decay, float(i))
+
+
+def _mod_exact(node: ir.Cycles, shift: float) -> bool:
+    """``mult = 1``: ``(u − shift) mod P`` (:func:`_mod`) is the local time every other path computes, bit for bit.
+
+    True for a whole period and a whole ``shift ≥ 0`` (each path then subtracts whole numbers from
+    ``u ≥ shift`` below 2**52: exact, so one subtraction or two, ``fmod`` or ``u − i·P`` agree).
+    """
+    return node.period.denominator == 1 and shift >= 0 and float(shift).is_integer()
+
+
+def _cycles_folded(node: ir.Cycles, clock: ir.CycleClock, lo: int, hi: int, u: Array, out: Array, shift: float) -> None:
+    """Sorted ``u`` through cycles ``lo … hi`` in one vectorised pass, cycle by cycle in effect.
+
+    The first index of each cycle comes from a bisection of the cycles' starts, corrected by the
+    clock's exact rule (:meth:`~lrdsl.ir.CycleClock.indices`): O(cycles), not O(steps). Then, for
+    ``mult = 1``, the local time is ``(u − shift) mod P`` (exact: see :func:`_mod_exact`); else
+    ``max(u − shift − start_i, 0)/stretch_i`` with the clock's starts and stretches repeated over
+    each cycle's steps. Values equal, bit for bit, those of one slice per cycle (up to
+    ``MAX_SLICED_CYCLES`` cycles: the clock's scalar starts, stretches and ``decayⁱ``) or of
+    :func:`_cycles_gathered` (beyond: its array forms, which may differ from libm in the last bit
+    past the exactly tabled cycles).
+    """
+    last = node.count - 1
+    x = u - shift if shift else u
+    cycles = np.arange(lo, hi + 1, dtype=np.int64)
+    many = hi - lo >= MAX_SLICED_CYCLES  # where whole arrays were always gathered: the clock's array forms
+    if node.mult == 1:
+        edges = np.searchsorted(x, (cycles[1:] * node.period.numerator).astype(np.float64), side="left")
+    else:
+        edges = _fold_edges(clock, cycles[1:], x, last)
+    bounds = np.concatenate(([0], edges, [x.size]))
+    counts = np.diff(bounds)
+    if node.mult == 1:
+        p = float(node.period.numerator)
+        head = int(bounds[-2]) if hi == last else x.size  # the last cycle runs on past P: not a mod
+        body: ir.Sched = node.body
+        if isinstance(body, ir.Clamp) and body.hi >= p:
+            body = body.body  # every local time of a whole cycle is below P: the clamp holds nothing
+        if head:
+            _run(body, _mod(x[:head], p), False, out[:head])
+        if head < x.size:
+            _run(node.body, x[head:] - last * p, True, out[head:])
+    else:
+        if many:
+            starts, stretches = clock.starts(cycles), clock.stretches(cycles)
+        else:
+            starts = np.array([clock.start(i) for i in range(lo, hi + 1)])
+            stretches = np.array([clock.stretch(i) for i in range(lo, hi + 1)])
+        if x.size >= MIN_SLICE // 16 * cycles.size:  # long enough cycles: shift and scale each in place
+            local = x if shift else x.copy()
+            for k in range(cycles.size):
+                piece = local[bounds[k] : bounds[k + 1]]
+                piece -= starts[k]
+                np.maximum(piece, 0.0, out=piece)
+                piece /= stretches[k]
+        else:
+            local = np.subtract(x, np.repeat(starts, counts), out=x if shift else None)
+            np.maximum(local, 0.0, out=local)
+            local /= np.repeat(stretches, counts)
+        body = node.body
+        if isinstance(body, ir.Clamp):  # the clamp a cycle's body starts with, applied in place
+            np.minimum(local, body.hi, out=local)
+            body = body.body
+        _run(body, local, False, out)
+    if node.decay != 1.0:
+        if many:
+            factors = np.power(node.decay, cycles.astype(np.float64))
+        else:
+            factors = np.array([np.power(node.decay, float(i)) for i in range(lo, hi + 1)])
+        out *= np.repeat(factors, counts)
+
+
+def _mod(x: Array, p: float) -> Array:
+    """``x mod p`` for ``0 ≤ x < 2**52`` and a whole ``p``, exactly (the value of ``np.mod``, at a fraction of its cost).
+
+    ``⌊x/p⌋`` of the rounded quotient is the true one here: below 2**52 a quotient just under a whole
+    number ``k`` lies more than half an ulp of ``k`` below it, so it never rounds up to ``k``. Then
+    ``x − k·p`` is exact (``k·p`` is a whole number below 2**53 and the difference is representable).
+    """
+    k = np.divide(x, p)
+    np.floor(k, out=k)
+    k *= p
+    return np.subtract(x, k, out=k)
+
+
+def _fold_edges(clock: ir.CycleClock, cycles: npt.NDArray[np.int64], x: Array, last: int) -> npt.NDArray[np.int64]:
+    """For each cycle ``i`` in ``cycles``: the first index of sorted ``x`` that has reached it."""
+    k = np.searchsorted(x, clock.starts(cycles), side="left")
+    n = x.size
+    for _ in range(64):  # a start is off by an ulp at most: one step either way, the loop only guards
+        prev = np.maximum(k - 1, 0)
+        back = (k > 0) & (clock.indices(x[prev], last) >= cycles)
+        k -= back
+        here = np.minimum(k, n - 1)
+        ahead = (k < n) & (clock.indices(x[here], last) < cycles)
+        k += ahead
+        if not (back.any() or ahead.any()):
+            break
+    return k
 
 
 def _cycle_edge(clock: ir.CycleClock, i: int, u: Array, shift: float) -> int:
@@ -306,9 +409,16 @@ class _Interpreter(ir.Walker):
         clock = ir.cycle_clock(node.period, node.mult)
         last = node.count - 1
         if ordered and u.size:
-            lo = clock.index(float(u[0]) - shift, last)
-            hi = clock.index(float(u[-1]) - shift, last)
-            if hi - lo < MAX_SLICED_CYCLES:
+            first, final = float(u[0]) - shift, float(u[-1]) - shift
+            lo, hi = clock.index(first, last), clock.index(final, last)
+            cycles = hi - lo + 1
+            if cycles <= MAX_SLICED_CYCLES and (cycles == 1 or u.size >= cycles * MIN_SLICE):
+                _cycles_sliced(node, clock, range(lo, hi + 1), u, out, shift)
+                return
+            if first >= 0 and final < 2.0**52 and (node.mult != 1 or _mod_exact(node, shift)):
+                _cycles_folded(node, clock, lo, hi, u, out, shift)
+                return
+            if cycles <= MAX_SLICED_CYCLES:
                 _cycles_sliced(node, clock, range(lo, hi + 1), u, out, shift)
                 return
         _cycles_gathered(node, clock, u - shift if shift else u, out)

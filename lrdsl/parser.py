@@ -101,11 +101,11 @@ def _check_brackets(text: str) -> None:
 def _parse_tree(text: str) -> Any:
     from lark.exceptions import UnexpectedInput
 
-    from lrdsl.syntax_errors import syntax_error
-
     try:
         return _lark().parse(text)
     except UnexpectedInput as e:
+        from lrdsl.syntax_errors import syntax_error  # only on a syntax error: not on the CLI's hot path
+
         raise syntax_error(e, text) from None
 
 

@@ -86,3 +86,21 @@ def test_phases_after_int32_steps_do_not_overflow(expr: str) -> None:
     for t in (0, 150, 2**31 - 1):
         want = lrdsl.evaluate(expr, 10**12, steps=[t])[0]
         np.testing.assert_allclose(float(schedule(jnp.int32(t))), want, **F32)
+
+
+@pytest.mark.parametrize("period", [2, 3, 1000, 12345])
+def test_doubling_restarts_find_the_cycle_by_bit_length_without_a_table(period: int) -> None:
+    """``mult=2`` over whole steps: cycle ``i`` is the bit length of ``⌊u/P⌋ + 1`` less one (``clz``), no
+    table, no search; every start and the steps either side of it agree with the interpreter to 2**31."""
+    jax, jnp = need("jax"), need("jax.numpy")
+    expr, total = f"cosine(1→0) * restart(period={period}, mult=2)", 2**31 - 1
+    code = generate(expr, "optax", total)
+    assert "jax.lax.clz" in code and "searchsorted" not in code and "_CYCLE_" not in code
+    schedule = jax.jit(load(code, "optax_doubling").schedule)
+    starts = [period * (2**i - 1) for i in range(40) if period * (2**i - 1) < total]
+    steps = sorted({max(s + d, 0) for s in starts for d in (-1, 0, 1)} | {total - 1, total})
+    got = [float(schedule(jnp.int32(t))) for t in steps]
+    want = lrdsl.evaluate(expr, total, steps=steps)
+    np.testing.assert_allclose(got, want, **F32)
+    for s in starts[1:]:
+        assert float(schedule(jnp.int32(s))) == 1.0  # a new cycle starts at its first step, from the peak

@@ -85,3 +85,32 @@ def test_no_import_cycles() -> None:
     for name in sorted(graph):
         if name not in state:
             visit(name, [name])
+
+
+COLD_EVAL = (
+    "lrdsl.codegen",
+    "lrdsl.syntax_errors",
+    "lrdsl.plotting",
+    "lrdsl.explain",
+    "jinja2",
+    "matplotlib",
+    "torch",
+    "jax",
+)
+"""What ``lrdsl eval … --format csv`` never needs: code generation, error rendering, plots, frameworks."""
+
+
+def test_eval_on_the_command_line_loads_only_what_it_needs() -> None:
+    code = (
+        "import contextlib, io, json, sys\n"
+        "from lrdsl.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        "    status = main(['eval', 'warmup(linear, 5ep) >> cosine(0.1→1e-6) * restart(mult=2)',\n"
+        "                   '--steps', '10000', '--steps-per-epoch', '50', '--format', 'csv'])\n"
+        "assert status == 0 and out.getvalue().count('\\n') == 10001\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    loaded = json.loads(out.stdout)
+    assert not [m for m in loaded if m.startswith(COLD_EVAL)]
+    assert "numpy" in loaded and "lrdsl.interpreter" in loaded  # the test runs the real command

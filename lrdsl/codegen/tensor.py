@@ -104,6 +104,30 @@ class TensorPrinter(Printer):
         """``init`` (shaped like ``like``) updated by ``body(i, lr)`` for ``i < count``."""
         return f"jax.lax.fori_loop(0, {count}, {body}, {self.full_like(like, num(init))})"
 
+    def top_bit(self, x: str) -> str | None:
+        """The bit length of the int32 ``x ≥ 1`` less one (``31 − clz``), or ``None`` where the target has no clz."""
+        return f"31 - jax.lax.clz({bare(x)})"
+
+    def quotient(self, x: str, c: str) -> str:
+        """``x // c`` for int32 ``x ≥ 0`` and ``c > 0``: one division (floor and truncation agree)."""
+        return f"jax.lax.div({bare(x)}, {c})"
+
+    def _doubling(self, node: ir.Cycles, integral: bool) -> bool:
+        """Cycles of ``mult = 2`` over whole steps whose index is a bit length (see :meth:`_cycles`).
+
+        ``⌊u/P⌋ + 1`` must not overflow int32 (``P ≥ 2``), nor ``2^last`` or the last start ``P·(2^last − 1)``.
+        """
+        a, last = node.period.numerator, node.count - 1
+        return (
+            integral
+            and node.mult == 2
+            and node.period.denominator == 1
+            and a >= 2
+            and last <= 30
+            and a * (2**last - 1) <= INT32_MAX
+            and self.top_bit("u") is not None
+        )
+
     def full_like(self, u: str, value: str) -> str:
         """A float32 tensor shaped like ``u`` filled with ``value``."""
         return f"jnp.full_like({u}, {value}, dtype=jnp.float32)"
@@ -299,6 +323,16 @@ class TensorPrinter(Printer):
                 f"local = {self.to_float('rest')} / {b}.0",
             ]
             index = "i"
+        elif self._doubling(node, integral):
+            # mult = 2, whole steps: u ≥ P·(2ⁱ − 1) ⟺ ⌊u/P⌋ + 1 ≥ 2ⁱ, so i is the bit length of ⌊u/P⌋ + 1
+            # less one (31 − clz): no table, no search. The start and stretch are whole numbers (exact in int32).
+            top = self.top_bit(f"{self.quotient(self.call('maximum', 'u', '0'), str(a))} + 1")
+            lines += [
+                f"i = {self.call('minimum', str(top), str(last))}",
+                f"whole = {self.call('left_shift', '1', 'i')}",
+                f"local = {self.to_float(f'u - {a} * (whole - 1)')} / {self.to_float('whole')}",
+            ]
+            index = "i"
         elif node.mult == 1 and not (integral and node.count <= MAX_TABLE_CYCLES):
             # Many cycles: u − i·P in float32. (Few: the table below subtracts whole steps first.)
             uf = self.to_float("u") if integral else "u"
@@ -448,6 +482,10 @@ class KerasPrinter(TensorPrinter):
     def full_like(self, u: str, value: str) -> str:
         """A float32 tensor shaped like ``u`` filled with ``value``."""
         return f'ops.full_like({u}, {value}, dtype="float32")'
+
+    def top_bit(self, x: str) -> str | None:
+        """``keras.ops`` has no count of leading zeros: restarts keep their table of first steps."""
+        return None
 
 
 def _atom(x: str) -> str:

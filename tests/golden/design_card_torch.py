@@ -85,9 +85,17 @@ class Scheduler(LRScheduler):
     def step(self, epoch=None):
         """Advance one step (or jump to ``epoch``) and set every group's value in closed form."""
         self.last_epoch = self.last_epoch + 1 if epoch is None else int(epoch)
-        for group, value in zip(self.optimizer.param_groups, self.get_lr(), strict=True):
-            self._write(group, value)
-        self._last_lr = [self._read(group) for group in self.optimizer.param_groups]
+        groups = self.optimizer.param_groups
+        if self.index is None and self.mode == "absolute":  # the per-step path: one value, set directly
+            value = lr_at(self.last_epoch, **self.params)
+            key = self.key
+            for group in groups:
+                group[key] = value
+            self._last_lr = [value] * len(groups)
+        else:
+            for group, value in zip(groups, self.get_lr(), strict=True):
+                self._write(group, value)
+            self._last_lr = [self._read(group) for group in groups]
 
     def get_lr(self):
         value = lr_at(self.last_epoch, **self.params)
