@@ -2,9 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
 import numpy.typing as npt
 
 from lrdsl.errors import LrdslError
+
+_RECORD: ContextVar[list[tuple[str, Any]] | None] = ContextVar("lrdsl_import_checks", default=None)
+
+
+@contextmanager
+def recording() -> Iterator[list[tuple[str, Any]]]:
+    """Collect ``(source, comparison)`` of every :func:`verified` call made inside (``lrdsl import --check``)."""
+    seen: list[tuple[str, Any]] = []
+    token = _RECORD.set(seen)
+    try:
+        yield seen
+    finally:
+        _RECORD.reset(token)
 
 
 def verified(
@@ -25,6 +43,9 @@ def verified(
     from lrdsl.comparison import compare
 
     result = compare(expr, reference, steps_per_epoch=steps_per_epoch, rtol=rtol, atol=atol)
+    seen = _RECORD.get()
+    if seen is not None:
+        seen.append((source, result))
     if not result.equal:
         raise LrdslError(
             f"the expression imported from {source} departs from the library's values at step "
