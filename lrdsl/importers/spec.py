@@ -14,7 +14,7 @@ import ast
 import json
 import math
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -222,3 +222,37 @@ def load_config(path: str) -> object:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise LrdslError(f"{path}: not YAML: {exc}") from None
+
+
+REQUIRED = object()
+"""The default of a parameter that has none (a SPEC must give it)."""
+
+
+def bind(
+    name: str, params: Sequence[tuple[str, object]], args: Sequence[object], kwargs: Mapping[str, object]
+) -> dict[str, object]:
+    """``args`` and ``kwargs`` of a call of ``name`` matched to ``params`` (``(name, default)``, in order).
+
+    Every parameter appears in the result, with its default when not given; an unknown keyword, a
+    parameter given twice, too many positional arguments or a missing required one is an LrdslError.
+    """
+    import difflib
+
+    names = [p for p, _ in params]
+    if len(args) > len(params):
+        raise LrdslError(f"{name}() takes at most {len(params)} positional arguments, got {len(args)}")
+    out: dict[str, object] = dict(zip(names, args, strict=False))
+    for key, value in kwargs.items():
+        if key not in names:
+            close = difflib.get_close_matches(key, names, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else "its parameters: " + ", ".join(names)
+            raise LrdslError(f"{name}() has no parameter {key!r}", hint=hint)
+        if key in out:
+            raise LrdslError(f"{name}() got {key!r} twice")
+        out[key] = value
+    for key, default in params:
+        if key not in out:
+            if default is REQUIRED:
+                raise LrdslError(f"{name}() needs {key}=")
+            out[key] = default
+    return out

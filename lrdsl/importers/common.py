@@ -1,0 +1,59 @@
+"""What the importers of torch, Keras, Paddle and Optax share: numbers as text, the fitter fallback."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from lrdsl.errors import LrdslError
+from lrdsl.numbers import format_number
+
+
+def num(x: float) -> str:
+    """``x`` with the fewest significant digits within 1e-13 of it: ``0.1·0.1`` prints as ``0.01``.
+
+    The libraries compute in float64 (Keras, Optax in float32); a value within 1e-13 is the same value
+    to the verification's tolerance and reads as the number the user wrote.
+    """
+    x = float(x)
+    if not math.isfinite(x):
+        raise LrdslError(f"the imported schedule has the value {x!r}, which is not a finite number")
+    if x == 0:
+        return "0"
+    for digits in range(1, 17):
+        y = float(f"{x:.{digits}g}")
+        if abs(y - x) <= 1e-13 * abs(x):
+            return format_number(y)
+    return format_number(x)  # pragma: no cover - 17 digits always round-trip
+
+
+def group(text: str) -> str:
+    """``text`` in parentheses when an operator inside would bind looser than ``*``."""
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        if depth == 0 and (text.startswith(">>", i) or (ch in "+-" and i > 0 and text[i - 1] == " ")):
+            return f"({text})"
+    return text
+
+
+def fitted(values: Sequence[float] | np.ndarray, *, source: str, steps_per_epoch: float | None, rtol: float) -> str:
+    """The expression :func:`lrdsl.fit` finds for ``values`` (the library's, sampled); an error when none is exact."""
+    from lrdsl.fitting import fit
+
+    y = np.asarray(values, dtype=float)
+    if y.size == 0:
+        raise LrdslError(f"{source}: nothing to sample (the run has no steps)")
+    result = fit(y, steps_per_epoch=steps_per_epoch, rtol=rtol, atol=1e-12 * float(np.max(np.abs(y))))
+    if not result.exact:
+        raise LrdslError(
+            f"{source} has no lrdsl expression that lrdsl.fit finds: the closest, {result.expr}, departs at step "
+            f"{result.first_departure} (max error {result.max_error:.3g})",
+            hint="write it with fn(…) over t, or record its values and compare: lrdsl compare EXPR values.csv",
+        )
+    return result.expr
