@@ -55,7 +55,7 @@ def run(args: argparse.Namespace, read: Callable[[str], str]) -> int:
     if not checks:
         raise LrdslError(
             f"--check needs {args.framework} installed: nothing was compared",
-            hint=f"pip install the library, or drop --check (the expression is printed above)",
+            hint="pip install the library, or drop --check (the expression is printed above)",
         )
     from lrdsl.commands_fit import report
 

@@ -11,12 +11,14 @@ it. A SPEC that names a ``.json``, ``.yaml`` or ``.yml`` file is a config: :func
 from __future__ import annotations
 
 import ast
+import importlib
 import json
 import math
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from lrdsl.errors import LrdslError, Span
 
@@ -62,7 +64,7 @@ def parse_call(text: str) -> Call:
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
-        start = _offset(text.strip(), exc.lineno or 1, (exc.offset or 1) - 1, byte=False)
+        start = _offset(text.strip(), int(exc.lineno or 1), int(exc.offset or 1) - 1, byte=False)
         raise LrdslError(
             f"SPEC is not a Python call: {exc.msg}",
             span=Span(start, start + 1),
@@ -93,7 +95,7 @@ class _Reader:
 
     def span(self, node: ast.AST) -> Span:
         start = _offset(self.text, getattr(node, "lineno", 1), getattr(node, "col_offset", 0))
-        end_line = getattr(node, "end_lineno", None) or getattr(node, "lineno", 1)
+        end_line = int(getattr(node, "end_lineno", None) or getattr(node, "lineno", 1))
         end = _offset(self.text, end_line, getattr(node, "end_col_offset", None) or 0)
         return Span(start, max(end, start + 1))
 
@@ -213,7 +215,7 @@ def load_config(path: str) -> object:
         except json.JSONDecodeError as exc:
             raise LrdslError(f"{path}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
     try:
-        import yaml
+        yaml: Any = importlib.import_module("yaml")
     except ImportError:
         raise LrdslError(
             f"reading {path} needs PyYAML", hint="pip install pyyaml (or give the config as JSON)"

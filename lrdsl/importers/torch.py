@@ -216,7 +216,8 @@ def _piece(s: Sched, base: float, g: int, total: int | None) -> Piece | None:
             return None
         t = int(t_max)
         text = f"cosine({b}→{eta}, {t})"
-        formula = f"fn({eta} + ({b} - {eta}) * (1 + cos(pi * u / {t})) / 2, "
+        amp = f"{b} * " if eta == "0" else f"{eta} + ({b} - {eta}) * "
+        formula = f"fn({amp}(1 + cos(pi * u / {t})) / 2, "
 
         def cut_cosine(m: int) -> str:
             return text if m == t else f"{formula}{m})"
@@ -234,7 +235,8 @@ def _piece(s: Sched, base: float, g: int, total: int | None) -> Piece | None:
 
         def cut_restarts(m: int) -> str | None:
             if mult == 1:
-                return f"fn({eta} + ({b} - {eta}) * (1 + cos(pi * (u - {t0} * floor(u / {t0})) / {t0})) / 2, {m})"
+                amp = f"{b} * " if eta == "0" else f"{eta} + ({b} - {eta}) * "
+                return f"fn({amp}(1 + cos(pi * (u - {t0} * floor(u / {t0})) / {t0})) / 2, {m})"
             end, n = t0, 1
             while end < m:
                 end, n = end + t0 * mult**n, n + 1
@@ -325,7 +327,9 @@ def _sequential(k: dict[str, Any], base: float, g: int, total: int | None) -> Pi
         if last:
             texts.append(piece.text)
             valid = None if piece.valid is None else start + piece.valid
-            return Piece(" >> ".join(group(t) if "*" in t else t for t in texts), start + piece.natural, valid, lambda m: None)
+            return Piece(
+                " >> ".join(group(t) if "*" in t else t for t in texts), start + piece.natural, valid, lambda m: None
+            )
         cut = piece.cut(ms[i] - start)
         if cut is None:
             return None
@@ -464,7 +468,8 @@ def _import(
     spe: float | None,
     reference: Callable[[int], list[float]] | None,
     source: str,
-) -> str:
+) -> tuple[str, int | None]:
+    """The expression of ``s`` (the fitter's when ``s`` is None or has no named form) and the steps it is valid for."""
     piece = None if s is None else _piece(s, base, g, total)
     if piece is None:
         if total is None:
@@ -475,15 +480,15 @@ def _import(
         if reference is None:
             raise LrdslError(f"{source} is imported by sampling it, which needs PyTorch installed")
         values = _library(source, lambda: reference(total))
-        return verified(fitted(values, source=source, steps_per_epoch=spe, rtol=RTOL), values, source=source,
-                        steps_per_epoch=spe, rtol=RTOL)  # fmt: skip
+        expr = fitted(values, source=source, steps_per_epoch=spe, rtol=RTOL)
+        return verified(expr, values, source=source, steps_per_epoch=spe, rtol=RTOL), total
     n = total if total is not None else max(2 * piece.natural + 1, 50)
     if piece.valid is not None:
         n = min(n, piece.valid)
     if reference is not None and n > 0:
         values = _library(source, lambda: reference(n))
         verified(piece.text, values, source=source, steps_per_epoch=spe, rtol=RTOL)
-    return piece.text
+    return piece.text, piece.valid
 
 
 def from_torch(
@@ -508,10 +513,12 @@ def from_torch(
     lrs = [float(gr.get("initial_lr", gr["lr"])) for gr in opt.param_groups]
     source = f"PyTorch's {type(scheduler).__name__}"
     if s is not None:
-        expr = _import(s, lrs[group], group, total_steps, steps_per_epoch, lambda n: _run(_build(s, _optimizer(lrs)), group, n), source)
+        sched = s
+        reference: Callable[[int], list[float]] = lambda n: _run(_build(sched, _optimizer(lrs)), group, n)  # noqa: E731
     else:
-        expr = _import(None, lrs[group], group, total_steps, steps_per_epoch, lambda n: _restarted(scheduler, group, n), source)
-    _check_tail(scheduler, group, expr, total_steps, steps_per_epoch, source)
+        reference = lambda n: _restarted(scheduler, group, n)  # noqa: E731
+    expr, valid = _import(s, lrs[group], group, total_steps, steps_per_epoch, reference, source)
+    _check_tail(scheduler, group, expr, total_steps if valid is None else valid, steps_per_epoch, source)
     return expr
 
 
@@ -596,11 +603,15 @@ def _sched_of_call(name: str, args: list[object], kwargs: dict[str, object]) -> 
     lr = kw.pop("lr")
     if lr is not None and (isinstance(lr, bool) or not isinstance(lr, int | float)):
         raise LrdslError(f"lr= must be a number, not {lr!r}")
-    lr = _lr_of(kw.pop("optimizer")) if lr is None else float(lr)
+    written = _lr_of(kw.pop("optimizer"))
+    lr = written if lr is None else float(lr)
     kw.pop("last_epoch", None)  # a scheduler mid-run: the whole schedule is imported
     for key in ("lr_lambda", "scale_fn"):
         if kw.get(key) is not None:
-            raise LrdslError(f"{name}'s {key} is a function: a SPEC cannot give one", hint="call lrdsl.from_torch(scheduler) in Python: it samples the function")
+            raise LrdslError(
+                f"{name}'s {key} is a function: a SPEC cannot give one",
+                hint="call lrdsl.from_torch(scheduler) in Python: it samples the function",
+            )
     if name in ("SequentialLR", "ChainedScheduler"):
         subs = kw["schedulers"]
         if not isinstance(subs, list | tuple) or not subs or not all(isinstance(x, Call) for x in subs):
@@ -640,14 +651,14 @@ def from_spec(
     reference = None
     if importlib.util.find_spec("torch") is not None:
         reference = lambda n: _run(_build(s, _optimizer([base])), 0, n)  # noqa: E731
-    return _import(s, base, 0, total_steps, steps_per_epoch, reference, f"PyTorch's {name}")
+    return _import(s, base, 0, total_steps, steps_per_epoch, reference, f"PyTorch's {name}")[0]
 
 
 def from_config(config: object, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
     """A scheduler in a config: Lightning's ``{"class_path": "torch.optim.lr_scheduler.StepLR", "init_args": {…}}``
     or ``{"type"|"name": "StepLR", …arguments}``."""
     if not isinstance(config, dict):
-        raise LrdslError("a PyTorch scheduler config is a mapping such as {\"class_path\": …, \"init_args\": {…}}")
+        raise LrdslError('a PyTorch scheduler config is a mapping such as {"class_path": …, "init_args": {…}}')
     if "class_path" in config:
         name, kwargs = str(config["class_path"]), config.get("init_args") or {}
     elif "type" in config or "name" in config:
@@ -657,4 +668,6 @@ def from_config(config: object, *, total_steps: int | None, steps_per_epoch: flo
         raise LrdslError("a PyTorch scheduler config names its class: class_path, type or name")
     if not isinstance(kwargs, dict):
         raise LrdslError("init_args must be a mapping of the scheduler's arguments")
-    return from_spec(name.rpartition(".")[2], [], dict(kwargs), total_steps=total_steps, steps_per_epoch=steps_per_epoch)
+    return from_spec(
+        name.rpartition(".")[2], [], dict(kwargs), total_steps=total_steps, steps_per_epoch=steps_per_epoch
+    )
