@@ -94,9 +94,11 @@ class _Reader:
         self.text = text
 
     def span(self, node: ast.AST) -> Span:
-        start = _offset(self.text, getattr(node, "lineno", 1), getattr(node, "col_offset", 0))
-        end_line = int(getattr(node, "end_lineno", None) or getattr(node, "lineno", 1))
-        end = _offset(self.text, end_line, getattr(node, "end_col_offset", None) or 0)
+        line: int = getattr(node, "lineno", 1)
+        start = _offset(self.text, line, getattr(node, "col_offset", 0))
+        end_line: int = getattr(node, "end_lineno", line) or line
+        end_col: int = getattr(node, "end_col_offset", 0) or 0
+        end = _offset(self.text, end_line, end_col)
         return Span(start, max(end, start + 1))
 
     def error(self, node: ast.AST, message: str, hint: str | None = None) -> LrdslError:
