@@ -280,6 +280,9 @@ def _build(s: Sched) -> Any:
     kw = dict(s.kw)
     if isinstance(kw.get("learning_rate"), Sched):
         kw["learning_rate"] = _build(kw["learning_rate"])
+    for key in ("lr_lambda", "scale_fn"):  # a callable object may keep state: step a copy of it
+        if kw.get(key) is not None:
+            kw[key] = copy.deepcopy(kw[key])
     if s.name == "CyclicLR":
         kw["step_size_up"] = int(kw["step_size_up"])
         kw["exp_gamma"] = float(kw["exp_gamma"])

@@ -436,6 +436,9 @@ def _build(s: Sched, opt: Any) -> Any:
         return cls(opt, subs, **kw) if s.name == "SequentialLR" else cls(subs, opt)
     if s.name in ABSOLUTE:
         kw["cycle_momentum"] = False
+    for key in ("lr_lambda", "scale_fn"):  # a callable object may keep state: step a copy of it
+        if kw.get(key) is not None:
+            kw[key] = copy.deepcopy(kw[key])
     return cls(opt, **kw)
 
 
