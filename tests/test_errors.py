@@ -741,6 +741,14 @@ def test_input_that_is_not_a_schedule_text(value: Any, message: str) -> None:
 
 IMPORT_ERRORS: list[tuple[str, str, dict[str, Any], str | None, str]] = [
     (
+        "torch",
+        "ExponentialLR(o, 'fast', lr=0.1)",
+        {},
+        None,
+        "1:1: error: PyTorch's ExponentialLR: an argument is not what the library takes (could not convert string to "
+        "float: 'fast')\n  ExponentialLR(o, 'fast', lr=0.1)\n  ^^^^^^^^^^^^^",
+    ),
+    (
         "tensorflow",
         "X()",
         {},

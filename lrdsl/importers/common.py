@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 import numpy as np
 
 from lrdsl.errors import LrdslError
 from lrdsl.numbers import format_number
+
+T = TypeVar("T")
 
 
 def num(x: float) -> str:
@@ -40,6 +43,23 @@ def group(text: str) -> str:
         if depth == 0 and (text.startswith(">>", i) or (ch in "+-" and i > 0 and text[i - 1] == " ")):
             return f"({text})"
     return text
+
+
+def mapped(source: str, build: Callable[[], T]) -> T:
+    """``build()`` (an importer's mapping of arguments to an expression), with an argument of the wrong type
+    (a string or a list where the library takes a number) an :class:`LrdslError` naming ``source``."""
+    try:
+        return build()
+    except (TypeError, ValueError, ArithmeticError) as exc:
+        if isinstance(exc, LrdslError):
+            raise
+        raise LrdslError(f"{source}: an argument is not what the library takes ({exc})") from None
+
+
+def floor_of(values: Sequence[float]) -> float:
+    """The absolute tolerance of a float64 library's values: 1e-12 of their largest magnitude (a recursion such
+    as PyTorch's cosine drifts by that much over a million steps, where the value is near 0)."""
+    return 1e-12 * max((abs(v) for v in values), default=0.0)
 
 
 def fitted(values: Sequence[float] | np.ndarray, *, source: str, steps_per_epoch: float | None, rtol: float) -> str:

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from typing import Any
 
 from lrdsl.errors import LrdslError
-from lrdsl.importers.common import fitted, num
+from lrdsl.importers.common import fitted, mapped, num
 from lrdsl.importers.spec import REQUIRED, bind
 from lrdsl.importers.verify import verified
 
@@ -298,7 +298,7 @@ def from_keras(schedule_or_config: Any, *, total_steps: int | None = None, steps
     natural, bounds = 100, list[int]()
     if name in SIGNATURES and type(schedule_or_config) is getattr(S, name):
         kw = dict(schedule_or_config.get_config())
-        expr, natural, bounds = _expr(name, kw)
+        expr, natural, bounds = mapped(source, lambda: _expr(name, kw))
     return _check(expr, _caller(schedule_or_config), natural, bounds, total_steps, steps_per_epoch, source)
 
 
@@ -328,7 +328,7 @@ def from_spec(
     for key in ("boundaries", "values"):
         if key in kw and not isinstance(kw[key], list | tuple):
             raise LrdslError(f"{name}'s {key} is a list of numbers, not {kw[key]!r}")
-    expr, natural, bounds = _expr(name, kw)
+    expr, natural, bounds = mapped(f"Keras' {name}", lambda: _expr(name, kw))
     S = _keras()
     call = None
     if S is not None:

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lrdsl.errors import LrdslError
-from lrdsl.importers.common import fitted, num
+from lrdsl.importers.common import fitted, mapped, num
 from lrdsl.importers.spec import REQUIRED, Call, bind
 from lrdsl.importers.verify import verified
 
@@ -412,6 +412,8 @@ def _part_of_call(name: str, kw: dict[str, Any]) -> Part | None:
         return _interpolate(kind, kw["init_value"], [b for b, _ in items], [s for _, s in items])
     if name in ("linear_onecycle_schedule", "cosine_onecycle_schedule"):
         n, peak = _f(kw["transition_steps"], "transition_steps"), _f(kw["peak_value"], "peak_value")
+        if not n.is_integer() or n <= 0:
+            return None
         div, final = _f(kw["div_factor"], "div_factor"), _f(kw["final_div_factor"], "final_div_factor")
         start = int(_f(kw["pct_start"], "pct_start") * n)
         if name == "linear_onecycle_schedule":
@@ -501,7 +503,7 @@ def from_spec(
     Mapped by its arguments; when optax is installed the real schedule is built and checked.
     """
     name, kw = _bound(Call(name, args, kwargs))
-    part = _part_of_call(name, kw)
+    part = mapped(f"Optax's {name}", lambda: _part_of_call(name, kw))
     fn = _real(name, kw) if importlib.util.find_spec("optax") is not None else None
     return _checked(part, fn, total_steps, steps_per_epoch)
 

@@ -36,7 +36,7 @@ from typing import Any
 
 from lrdsl.errors import LrdslError
 from lrdsl.importers import torch as torch_forms
-from lrdsl.importers.common import fitted, num
+from lrdsl.importers.common import fitted, floor_of, mapped, num
 from lrdsl.importers.spec import REQUIRED, Call, bind
 from lrdsl.importers.verify import verified
 
@@ -316,7 +316,7 @@ def _import(
     reference: Callable[[int], list[float]] | None,
     source: str,
 ) -> tuple[str, int | None]:
-    piece = None if s is None else _piece(s, total)
+    piece = None if s is None else mapped(source, lambda: _piece(s, total))
     if piece is None:
         if total is None:
             raise LrdslError(
@@ -327,13 +327,14 @@ def _import(
             raise LrdslError(f"{source} is imported by sampling it, which needs Paddle installed")
         values = _library(source, lambda: reference(total))
         expr = fitted(values, source=source, steps_per_epoch=spe, rtol=RTOL)
-        return verified(expr, values, source=source, steps_per_epoch=spe, rtol=RTOL), total
+        atol = floor_of(values)
+        return verified(expr, values, source=source, steps_per_epoch=spe, rtol=RTOL, atol=atol), total
     n = total if total is not None else max(2 * piece.natural + 1, 50)
     if piece.valid is not None:
         n = min(n, piece.valid)
     if reference is not None:
         values = _library(source, lambda: reference(n))
-        verified(piece.text, values, source=source, steps_per_epoch=spe, rtol=RTOL, atol=1e-15)
+        verified(piece.text, values, source=source, steps_per_epoch=spe, rtol=RTOL, atol=floor_of(values))
     return piece.text, piece.valid
 
 

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lrdsl.errors import LrdslError
-from lrdsl.importers.common import fitted, group, num
+from lrdsl.importers.common import fitted, floor_of, group, mapped, num
 from lrdsl.importers.spec import REQUIRED, Call, Ref, bind
 from lrdsl.importers.verify import verified
 
@@ -260,15 +260,15 @@ def _cyclic(k: dict[str, Any], g: int) -> Piece | None:
     lo, hi = _pick(k["base_lr"], g), _pick(k["max_lr"], g)
     up = float(k["step_size_up"])
     down = float(k["step_size_down"]) if k["step_size_down"] is not None else up
-    if not (up > 0 and down > 0):
-        return None
+    if not (up > 0 and down > 0 and up.is_integer() and down.is_integer()):
+        return None  # PyTorch's halves are whole steps; others are sampled
     a, c, mode, gamma = num(lo), num(hi), k["mode"], num(k["gamma"])
     natural = math.ceil(3 * (up + down))
-    if up == down and up.is_integer():
+    if up == down:
         opts = f", mode={mode}" if mode != "triangular" else ""
         opts += f", gamma={gamma}" if mode == "exp_range" else ""
         return Piece(f"cyclic({a}→{c}, half={int(up)}{opts})", natural, None, lambda m: None)
-    u, d = num(up), num(down)
+    u, d = int(up), int(down)
     if mode == "triangular":
         return Piece(f"(linear({a}→{c}, {u}) >> linear({c}→{a}, {d})) * restart()", natural, None, lambda m: None)
     h = num(hi - lo)
@@ -473,7 +473,7 @@ def _import(
     source: str,
 ) -> tuple[str, int | None]:
     """The expression of ``s`` (the fitter's when ``s`` is None or has no named form) and the steps it is valid for."""
-    piece = None if s is None else _piece(s, base, g, total)
+    piece = None if s is None else mapped(source, lambda: _piece(s, base, g, total))
     if piece is None:
         if total is None:
             raise LrdslError(
@@ -484,13 +484,14 @@ def _import(
             raise LrdslError(f"{source} is imported by sampling it, which needs PyTorch installed")
         values = _library(source, lambda: reference(total))
         expr = fitted(values, source=source, steps_per_epoch=spe, rtol=RTOL)
-        return verified(expr, values, source=source, steps_per_epoch=spe, rtol=RTOL), total
+        atol = floor_of(values)
+        return verified(expr, values, source=source, steps_per_epoch=spe, rtol=RTOL, atol=atol), total
     n = total if total is not None else max(2 * piece.natural + 1, 50)
     if piece.valid is not None:
         n = min(n, piece.valid)
     if reference is not None and n > 0:
         values = _library(source, lambda: reference(n))
-        verified(piece.text, values, source=source, steps_per_epoch=spe, rtol=RTOL)
+        verified(piece.text, values, source=source, steps_per_epoch=spe, rtol=RTOL, atol=floor_of(values))
     return piece.text, piece.valid
 
 
