@@ -741,6 +741,14 @@ def test_input_that_is_not_a_schedule_text(value: Any, message: str) -> None:
 
 IMPORT_ERRORS: list[tuple[str, str, dict[str, Any], str | None, str]] = [
     (
+        "keras",
+        "CosineDecay(1, 1000)",
+        {},
+        None,
+        "1:1: error: Keras computes CosineDecay in the dtype of initial_learning_rate: the int 1 makes it int32 (π is 3, "
+        "a decay rate of 0.5 is 0)\n  CosineDecay(1, 1000)\n  ^^^^^^^^^^^\nhint: write initial_learning_rate=1.0",
+    ),
+    (
         "torch",
         "ExponentialLR(o, 'fast', lr=0.1)",
         {},

@@ -117,6 +117,12 @@ def _expr(name: str, kw: dict[str, Any]) -> tuple[str | None, int, list[int]]:
         text = f"piecewise([{', '.join(num(v) for v in values)}], at=[{', '.join(map(str, at))}])"
         return text, at[-1], at
     eta = num(_number(kw, "initial_learning_rate", name))
+    if isinstance(kw["initial_learning_rate"], int):
+        raise LrdslError(
+            f"Keras computes {name} in the dtype of initial_learning_rate: the int {kw['initial_learning_rate']} makes "
+            "it int32 (π is 3, a decay rate of 0.5 is 0)",
+            hint=f"write initial_learning_rate={kw['initial_learning_rate']}.0",
+        )
     if name in ("ExponentialDecay", "InverseTimeDecay"):
         steps, rate = _number(kw, "decay_steps", name), _number(kw, "decay_rate", name)
         if steps <= 0:
