@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -9,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import lrdsl
 from lrdsl.cli import main
@@ -135,3 +138,20 @@ def test_help_lists_import(capsys: pytest.CaptureFixture[str]) -> None:
     main(["help", "import"])
     out = capsys.readouterr().out
     assert "--check" in out and "SPEC" in out
+
+
+PIECES = [
+    "StepLR(", "CyclicLR(", "SequentialLR(", "LinearLR(", "o", ", ", "lr=", "0.1", "3", "-1", "1e309", ")", "[", "]",
+    "{", "}", ": ", "'x'", "None", "True", "step_size=", "milestones=", "schedulers=", "**", "*", "/", "(", "1/0",
+    "10**10**10", "lambda: 0", "x.y", "f(", "...", "2j", "b''", "é", "\n", "[0] * 3",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=14), st.sampled_from(["torch", "optax"]))
+def test_any_spec_is_an_expression_or_an_lrdsl_error(pieces: list[str], framework: str) -> None:
+    from lrdsl.importers import import_spec
+
+    need(framework)
+    with contextlib.suppress(lrdsl.LrdslError):  # anything else fails the test
+        lrdsl.parse(import_spec(framework, "".join(pieces), total_steps=30))
