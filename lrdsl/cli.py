@@ -175,7 +175,7 @@ def _common(p: argparse.ArgumentParser, steps: bool = True) -> None:
         p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="bind a $parameter")
 
 
-COMMANDS = ("eval", "check", "fmt", "explain", "plot", "gen", "compare", "fit", "completion", "help")
+COMMANDS = ("eval", "check", "fmt", "explain", "plot", "gen", "compare", "fit", "import", "completion", "help")
 """The subcommands, in the order the help lists them."""
 
 
@@ -241,6 +241,9 @@ def build_parser() -> argparse.ArgumentParser:
     from lrdsl.commands_fit import add_parsers
 
     add_parsers(sub, _number_arg, _whole_arg)
+    from lrdsl.commands_import import add_parsers as add_import
+
+    add_import(sub, _number_arg, _whole_arg)
     p = sub.add_parser(
         "completion",
         help="print a shell completion script",
@@ -324,6 +327,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from lrdsl.commands_fit import run
 
         return run(args, _read)
+    if args.command == "import":
+        from lrdsl.commands_import import run as run_import
+
+        return run_import(args, _read)
     if args.command == "completion":
         from lrdsl.completion import script
 

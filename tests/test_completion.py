@@ -54,6 +54,7 @@ def complete_bash(words: list[str], cwd: Path = ROOT) -> list[str]:
                 "gen",
                 "compare",
                 "fit",
+                "import",
                 "completion",
                 "help",
                 "--help",

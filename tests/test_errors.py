@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import lrdsl
 from lrdsl.errors import Span
+from tests.frameworks import need
 
 ERRORS: list[tuple[str, dict[str, Any], str]] = [
     ("cosin(0.1→0)", {}, "1:1: error: unknown shape 'cosin'\n  cosin(0.1→0)\n  ^^^^^\nhint: did you mean 'cosine'?"),
@@ -847,6 +849,474 @@ def test_torch_scheduler_error_message(case: str, message: str) -> None:
     assert got.startswith(message) if message.endswith(": ") else got == message
 
 
+IMPORT_ERRORS: list[tuple[str, str, dict[str, Any], str | None, str]] = [
+    (
+        "keras",
+        "CosineDecay(1, 1000)",
+        {},
+        None,
+        "1:1: error: Keras computes CosineDecay in the dtype of initial_learning_rate: the int 1 makes it int32 (π is 3, "
+        "a decay rate of 0.5 is 0)\n  CosineDecay(1, 1000)\n  ^^^^^^^^^^^\nhint: write initial_learning_rate=1.0",
+    ),
+    (
+        "torch",
+        "ExponentialLR(o, 'fast', lr=0.1)",
+        {},
+        None,
+        "1:1: error: PyTorch's ExponentialLR: an argument is not what the library takes (could not convert string to "
+        "float: 'fast')\n  ExponentialLR(o, 'fast', lr=0.1)\n  ^^^^^^^^^^^^^",
+    ),
+    (
+        "tensorflow",
+        "X()",
+        {},
+        None,
+        "error: unknown framework 'tensorflow'\nhint: one of: torch, keras, optax, paddle, hf, timm, mmengine, detectron2",
+    ),
+    ("torch", "StepLR(" + "1," * 50_000 + ")", {}, None, "error: SPEC is 100008 characters; the limit is 100000"),
+    (
+        "torch",
+        "StepLR(opt,",
+        {},
+        None,
+        "1:7: error: SPEC is not a Python call: '(' was never closed\n  StepLR(opt,\n        ^\nhint: write the call as in your code: 'OneCycleLR(max_lr=0.1, total_steps=1000)'",
+    ),
+    ("torch", "[1, 2]", {}, None, "1:1: error: SPEC must be a call such as 'StepLR(step_size=30)'\n  [1, 2]\n  ^^^^^^"),
+    (
+        "torch",
+        "LambdaLR(opt, lr_lambda=lambda e: 0.9 ** e)",
+        {},
+        None,
+        "1:25: error: SPEC arguments must be literals: this lambda is code, and a SPEC is never run\n  LambdaLR(opt, lr_lambda=lambda e: 0.9 ** e)\n                          ^^^^^^^^^^^^^^^^^^\nhint: in Python, give the object itself to lrdsl's from_<framework>(): it is sampled and verified",
+    ),
+    (
+        "torch",
+        "StepLR(*args)",
+        {},
+        None,
+        "1:8: error: SPEC arguments are written out: '*' unpacking is code\n  StepLR(*args)\n         ^^^^^",
+    ),
+    (
+        "torch",
+        "StepLR(**kw)",
+        {},
+        None,
+        "1:10: error: SPEC arguments are written out: '**' unpacking is code\n  StepLR(**kw)\n           ^^",
+    ),
+    ("torch", "StepLR(b'x')", {}, None, "1:8: error: a SPEC argument cannot be bytes\n  StepLR(b'x')\n         ^^^^"),
+    (
+        "optax",
+        "piecewise_constant_schedule(0.1, {[1]: 0.5})",
+        {},
+        None,
+        "1:35: error: a dict key in a SPEC is a number or a string\n  piecewise_constant_schedule(0.1, {[1]: 0.5})\n                                    ^^^",
+    ),
+    (
+        "optax",
+        "piecewise_constant_schedule(0.1, {**d})",
+        {},
+        None,
+        "1:37: error: SPEC arguments are written out: '**' unpacking is code\n  piecewise_constant_schedule(0.1, {**d})\n                                      ^",
+    ),
+    (
+        "torch",
+        "StepLR(o, 30, lr=1e308 * 10)",
+        {},
+        None,
+        "1:18: error: this arithmetic has no finite value\n  StepLR(o, 30, lr=1e308 * 10)\n                   ^^^^^^^^^^",
+    ),
+    (
+        "torch",
+        "StepLR(o, [30] * 2, lr=0.1)",
+        {},
+        None,
+        "1:11: error: arithmetic in a SPEC is between numbers\n  StepLR(o, [30] * 2, lr=0.1)\n            ^^^^",
+    ),
+    (
+        "torch",
+        "f()(o, 30)",
+        {},
+        None,
+        "1:1: error: a SPEC calls a name such as 'CosineDecay' or 'optax.linear_schedule'\n  f()(o, 30)\n  ^^^",
+    ),
+    (
+        "torch",
+        "StepLR(o, 30, 0.5, -1, 0.1, 7)",
+        {},
+        None,
+        "1:1: error: StepLR() takes at most 5 positional arguments, got 6\n  StepLR(o, 30, 0.5, -1, 0.1, 7)\n  ^^^^^^",
+    ),
+    (
+        "torch",
+        "StepLR(o, step_siz=30, lr=0.1)",
+        {},
+        None,
+        "1:1: error: StepLR() has no parameter 'step_siz'\n  StepLR(o, step_siz=30, lr=0.1)\n  ^^^^^^\nhint: did you mean 'step_size'?",
+    ),
+    (
+        "torch",
+        "StepLR(o, 30, step_size=30, lr=0.1)",
+        {},
+        None,
+        "1:1: error: StepLR() got 'step_size' twice\n  StepLR(o, 30, step_size=30, lr=0.1)\n  ^^^^^^",
+    ),
+    ("torch", "StepLR(o, lr=0.1)", {}, None, "1:1: error: StepLR() needs step_size=\n  StepLR(o, lr=0.1)\n  ^^^^^^"),
+    (
+        "torch",
+        "CosineLR(o, 10, lr=0.1)",
+        {},
+        None,
+        "1:1: error: 'CosineLR' is not a scheduler of torch.optim.lr_scheduler\n  CosineLR(o, 10, lr=0.1)\n  ^^^^^^^^\nhint: did you mean 'CosineAnnealingLR'?",
+    ),
+    (
+        "torch",
+        "ReduceLROnPlateau(o, lr=0.1)",
+        {},
+        None,
+        "1:1: error: cannot import ReduceLROnPlateau: ReduceLROnPlateau follows a metric (the loss), not the step: no expression of the step can say when it will reduce\n  ReduceLROnPlateau(o, lr=0.1)\n  ^^^^^^^^^^^^^^^^^\nhint: keep it in your training loop",
+    ),
+    (
+        "torch",
+        "StepLR(optimizer, 30)",
+        {},
+        None,
+        "1:1: error: StepLR scales the optimizer's learning rate: give it with lr=\n  StepLR(optimizer, 30)\n  ^^^^^^\nhint: StepLR(SGD(params, lr=0.1), …) or StepLR(…, lr=0.1)",
+    ),
+    (
+        "torch",
+        "StepLR(optimizer, 30, lr='big')",
+        {},
+        None,
+        "1:1: error: lr= must be a number, not 'big'\n  StepLR(optimizer, 30, lr='big')\n  ^^^^^^",
+    ),
+    (
+        "torch",
+        "StepLR(SGD(p, lr='big'), 30)",
+        {},
+        None,
+        "1:1: error: the optimizer's learning rate must be a number, not 'big'\n  StepLR(SGD(p, lr='big'), 30)\n  ^^^^^^",
+    ),
+    (
+        "torch",
+        "CyclicLR(o, 0.1, 1.0, scale_fn=f)",
+        {},
+        None,
+        "1:1: error: CyclicLR's scale_fn is a function: a SPEC cannot give one\n  CyclicLR(o, 0.1, 1.0, scale_fn=f)\n  ^^^^^^^^\nhint: call lrdsl.from_torch(scheduler) in Python: it samples the function",
+    ),
+    (
+        "torch",
+        "SequentialLR(o, schedulers=s, milestones=[3], lr=0.1)",
+        {},
+        None,
+        "1:1: error: SequentialLR's schedulers= is a list of scheduler calls: [LinearLR(…), CosineAnnealingLR(…)]\n  SequentialLR(o, schedulers=s, milestones=[3], lr=0.1)\n  ^^^^^^^^^^^^",
+    ),
+    (
+        "torch",
+        "StepLR(o, step_size=n, lr=0.1)",
+        {},
+        None,
+        "1:1: error: StepLR's step_size= must be written out, not 'n'\n  StepLR(o, step_size=n, lr=0.1)\n  ^^^^^^",
+    ),
+    (
+        "torch",
+        "OneCycleLR(o, max_lr=0.1)",
+        {},
+        None,
+        "1:1: error: OneCycleLR needs total_steps=, or epochs= and steps_per_epoch=\n  OneCycleLR(o, max_lr=0.1)\n  ^^^^^^^^^^",
+    ),
+    (
+        "torch",
+        "OneCycleLR(o, max_lr=0.1, total_steps=10.5)",
+        {},
+        None,
+        "1:1: error: OneCycleLR's total steps must be a positive whole number, not 10.5\n  OneCycleLR(o, max_lr=0.1, total_steps=10.5)\n  ^^^^^^^^^^",
+    ),
+    (
+        "torch",
+        "CyclicLR(o, 0.1, 1.0, mode='sine')",
+        {},
+        None,
+        "1:1: error: PyTorch's CyclicLR is imported by sampling it: give the run's length\n  CyclicLR(o, 0.1, 1.0, mode='sine')\n  ^^^^^^^^\nhint: from_torch(scheduler, total_steps=N) (CLI: --steps N)",
+    ),
+    (
+        "torch",
+        "@CFG[1, 2].json",
+        {},
+        None,
+        'error: a PyTorch scheduler config is a mapping such as {"class_path": …, "init_args": {…}}',
+    ),
+    (
+        "torch",
+        '@CFG{"step_size": 3}.json',
+        {},
+        None,
+        "error: a PyTorch scheduler config names its class: class_path, type or name",
+    ),
+    (
+        "torch",
+        '@CFG{"class_path": "StepLR", "init_args": [1]}.json',
+        {},
+        None,
+        "error: init_args must be a mapping of the scheduler's arguments",
+    ),
+    (
+        "keras",
+        "@CFG{nope.json",
+        {},
+        None,
+        "error: TMP/c.json:1:2: not JSON: Expecting property name enclosed in double quotes",
+    ),
+    (
+        "keras",
+        "/nonexistent/schedule.json",
+        {},
+        None,
+        "error: cannot read /nonexistent/schedule.json: No such file or directory",
+    ),
+    (
+        "keras",
+        "CosineDecays(0.1, 10)",
+        {},
+        None,
+        "1:1: error: 'CosineDecays' is not a schedule of keras.optimizers.schedules\n  CosineDecays(0.1, 10)\n  ^^^^^^^^^^^^\nhint: did you mean 'CosineDecay'?",
+    ),
+    (
+        "keras",
+        "ExponentialDecay('a', 10, 0.5)",
+        {},
+        None,
+        "1:1: error: ExponentialDecay's initial_learning_rate must be a finite number, not 'a'\n  ExponentialDecay('a', 10, 0.5)\n  ^^^^^^^^^^^^^^^^",
+    ),
+    (
+        "keras",
+        "InverseTimeDecay(0.1, 0, 0.5)",
+        {},
+        None,
+        "1:1: error: InverseTimeDecay's decay_steps must be positive, not 0\n  InverseTimeDecay(0.1, 0, 0.5)\n  ^^^^^^^^^^^^^^^^",
+    ),
+    (
+        "keras",
+        "PiecewiseConstantDecay([10], [0.1])",
+        {},
+        None,
+        "1:1: error: PiecewiseConstantDecay needs one value more than boundaries\n  PiecewiseConstantDecay([10], [0.1])\n  ^^^^^^^^^^^^^^^^^^^^^^",
+    ),
+    (
+        "keras",
+        "PiecewiseConstantDecay([10], [0.1, 'x'])",
+        {},
+        None,
+        "1:1: error: PiecewiseConstantDecay's boundaries and values are numbers, not 'x'\n  PiecewiseConstantDecay([10], [0.1, 'x'])\n  ^^^^^^^^^^^^^^^^^^^^^^",
+    ),
+    (
+        "keras",
+        "PiecewiseConstantDecay(10, [0.1, 0.2])",
+        {},
+        None,
+        "1:1: error: PiecewiseConstantDecay's boundaries is a list of numbers, not 10\n  PiecewiseConstantDecay(10, [0.1, 0.2])\n  ^^^^^^^^^^^^^^^^^^^^^^",
+    ),
+    (
+        "keras",
+        "@CFG[1].json",
+        {},
+        None,
+        "error: a Keras schedule config is a mapping: get_config() or keras.optimizers.schedules.serialize()",
+    ),
+    (
+        "keras",
+        '@CFG{"class_name": "CosineDecay", "config": 3}.json',
+        {},
+        None,
+        "error: a serialized Keras schedule has its arguments under 'config'",
+    ),
+    (
+        "keras",
+        '@CFG{"initial_learning_rate": 0.1, "name": "mine"}.json',
+        {},
+        None,
+        "error: this config's name 'mine' does not say which Keras schedule it is\nhint: give keras.optimizers.schedules.serialize(schedule), which has 'class_name'",
+    ),
+    (
+        "paddle",
+        "CosineDecay(0.1, 10)",
+        {},
+        None,
+        "1:1: error: 'CosineDecay' is not a scheduler of paddle.optimizer.lr\n  CosineDecay(0.1, 10)\n  ^^^^^^^^^^^\nhint: did you mean 'CosineAnnealingDecay'?",
+    ),
+    (
+        "paddle",
+        "ReduceOnPlateau(0.1)",
+        {},
+        None,
+        "1:1: error: cannot import ReduceOnPlateau: ReduceOnPlateau follows a metric (the loss), not the step: no expression of the step can say when it will reduce\n  ReduceOnPlateau(0.1)\n  ^^^^^^^^^^^^^^^\nhint: keep it in your training loop",
+    ),
+    (
+        "paddle",
+        "LambdaDecay(0.1, lr_lambda=f)",
+        {},
+        None,
+        "1:1: error: LambdaDecay takes a function: a SPEC cannot give one\n  LambdaDecay(0.1, lr_lambda=f)\n  ^^^^^^^^^^^\nhint: call lrdsl.from_paddle(scheduler) in Python: it samples the function",
+    ),
+    (
+        "paddle",
+        "NoamDecay('x', 10)",
+        {},
+        None,
+        "1:1: error: NoamDecay's d_model must be a finite number, not 'x'\n  NoamDecay('x', 10)\n  ^^^^^^^^^",
+    ),
+    (
+        "paddle",
+        "PiecewiseDecay([10, 20], [0.1, 0.2])",
+        {},
+        None,
+        "1:1: error: PiecewiseDecay needs one value more than boundaries\n  PiecewiseDecay([10, 20], [0.1, 0.2])\n  ^^^^^^^^^^^^^^",
+    ),
+    (
+        "paddle",
+        '@CFG{"T_max": 3}.json',
+        {},
+        None,
+        'error: a Paddle scheduler config is a mapping with its class: {"name": "CosineAnnealingDecay", …}',
+    ),
+    (
+        "optax",
+        "optax.cosine_schedule(0.1, 10)",
+        {},
+        None,
+        "1:1: error: 'cosine_schedule' is not an Optax schedule\n  optax.cosine_schedule(0.1, 10)\n  ^^^^^^^^^^^^^^^^^^^^^\nhint: did you mean 'cosine_decay_schedule'?",
+    ),
+    (
+        "optax",
+        "constant_schedule('x')",
+        {},
+        None,
+        "1:1: error: value must be a number, not 'x'\n  constant_schedule('x')\n  ^^^^^^^^^^^^^^^^^",
+    ),
+    (
+        "optax",
+        "constant_schedule(1e308 * 10.0)",
+        {},
+        None,
+        "1:19: error: this arithmetic has no finite value\n  constant_schedule(1e308 * 10.0)\n                    ^^^^^^^^^^^^",
+    ),
+    (
+        "optax",
+        "piecewise_constant_schedule(0.1, [1, 2])",
+        {},
+        None,
+        "1:1: error: boundaries_and_scales is a dict {step: scale, …}\n  piecewise_constant_schedule(0.1, [1, 2])\n  ^^^^^^^^^^^^^^^^^^^^^^^^^^^",
+    ),
+    (
+        "optax",
+        "piecewise_interpolate_schedule('sine', 0.1, {10: 0.5})",
+        {},
+        None,
+        "1:1: error: piecewise_interpolate_schedule's interpolate_type is 'linear' or 'cosine'\n  piecewise_interpolate_schedule('sine', 0.1, {10: 0.5})\n  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^",
+    ),
+    (
+        "optax",
+        "piecewise_interpolate_schedule('linear', 0.1, [10])",
+        {},
+        None,
+        "1:1: error: boundaries_and_scales is a dict {step: scale, …}\n  piecewise_interpolate_schedule('linear', 0.1, [10])\n  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^",
+    ),
+    (
+        "optax",
+        "sgdr_schedule(3)",
+        {},
+        None,
+        "1:1: error: sgdr_schedule's cosine_kwargs is a list of dicts of warmup_cosine_decay_schedule's arguments\n  sgdr_schedule(3)\n  ^^^^^^^^^^^^^",
+    ),
+    (
+        "optax",
+        "join_schedules([1, 2], [10])",
+        {},
+        None,
+        "1:1: error: join_schedules' schedules is a list of schedule calls: [optax.constant_schedule(0.1), …]\n  join_schedules([1, 2], [10])\n  ^^^^^^^^^^^^^^",
+    ),
+    (
+        "optax",
+        "join_schedules([constant_schedule(0.1)], 10)",
+        {},
+        None,
+        "1:1: error: join_schedules' boundaries is a list of steps\n  join_schedules([constant_schedule(0.1)], 10)\n  ^^^^^^^^^^^^^^",
+    ),
+    (
+        "optax",
+        "@CFG{}.json",
+        {},
+        None,
+        'error: Optax schedules have no config file format: not supported\nhint: give the call: lrdsl import optax "optax.cosine_decay_schedule(0.1, decay_steps=1000)"',
+    ),
+    (
+        "optax",
+        "piecewise_interpolate_schedule('linear', 0.1, {10.5: 0.5})",
+        {},
+        None,
+        "1:1: error: an Optax schedule that lrdsl does not recognise is imported by sampling it: give the run's length\n  piecewise_interpolate_schedule('linear', 0.1, {10.5: 0.5})\n  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\nhint: from_optax(schedule, total_steps=N) (CLI: --steps N)",
+    ),
+    (
+        "keras",
+        "PolynomialDecay(0.1, -5)",
+        {"total_steps": 10},
+        "keras",
+        "1:1: error: Keras refuses PolynomialDecay(…): ValueError: Argument `decay_steps` must be > 0. Received: decay_steps=-5\n  PolynomialDecay(0.1, -5)\n  ^^^^^^^^^^^^^^^",
+    ),
+    (
+        "optax",
+        "constant_schedule(1e309)",
+        {},
+        None,
+        "1:1: error: value must be finite, not inf\n  constant_schedule(1e309)\n  ^^^^^^^^^^^^^^^^^",
+    ),
+    (
+        "optax",
+        "cosine_decay_schedule(0.1, 0)",
+        {"total_steps": 10},
+        "optax",
+        "1:1: error: Optax refuses cosine_decay_schedule(…): ValueError: The cosine_decay_schedule requires positive decay_steps, got decay_steps=0.\n  cosine_decay_schedule(0.1, 0)\n  ^^^^^^^^^^^^^^^^^^^^^",
+    ),
+    (
+        "torch",
+        "StepLR(o, 0, lr=0.1)",
+        {"total_steps": 10},
+        "torch",
+        "1:1: error: PyTorch's StepLR fails in PyTorch itself: ZeroDivisionError: integer modulo by zero\n  StepLR(o, 0, lr=0.1)\n  ^^^^^^",
+    ),
+    (
+        "keras",
+        "@CFG{a: [.yaml",
+        {},
+        "yaml",
+        "error: TMP/c.yaml: not YAML: while parsing a flow node\nexpected the node content, but found '<stream end>'\n  in \"<unicode string>\", line 1, column 6:\n    {a: [\n         ^",
+    ),
+]
+"""lrdsl import FRAMEWORK SPEC: bad SPECs and configs (``@CFG…`` is a file with that text), the module
+a row needs (the row is skipped without it), and the message (``TMP``: the file's folder)."""
+
+
+@pytest.mark.parametrize(
+    ("framework", "spec", "kwargs", "needs", "message"),
+    IMPORT_ERRORS,
+    ids=[f"{r[0]}:{r[1][:40]}" for r in IMPORT_ERRORS],
+)
+def test_import_error_message(
+    framework: str, spec: str, kwargs: dict[str, Any], needs: str | None, message: str, tmp_path: Path
+) -> None:
+    from lrdsl.importers import import_spec
+
+    if needs is not None:
+        need(needs)
+    if spec.startswith("@CFG"):
+        body, _, suffix = spec[len("@CFG") :].rpartition(".")
+        path = tmp_path / f"c.{suffix}"
+        path.write_text(body, encoding="utf-8")
+        spec = str(path)
+    with pytest.raises(lrdsl.LrdslError) as info:
+        import_spec(framework, spec, **kwargs)
+    assert str(info.value).replace(str(tmp_path), "TMP") == message
+
+
 UNSNAPSHOTTED = {
     "schedule too deeply nested": "a fallback: trees are bounded at 100 levels before lowering (tests/test_depth.py)",
     "a number in this schedule is out of range (…)": "a last resort behind the checks of every range",
@@ -863,15 +1333,38 @@ UNSNAPSHOTTED = {
     "lrdsl.keras.callback needs steps_per_epoch: model.fit does not know how many batches an epoch has": (
         "an argument of the Keras callback, not a schedule (tests/test_keras_callback.py)"
     ),
+    "from_torch() takes a torch.optim.lr_scheduler object, not …": "an API argument (tests/test_import_torch.py)",
+    "from_keras() takes a keras.optimizers.schedules.LearningRateSchedule or its config, not …": "an API argument "
+    "(tests/test_import_keras.py)",
+    "from_optax() takes a schedule function, not …": "an API argument (tests/test_import_optax.py)",
+    "from_paddle() takes a paddle.optimizer.lr scheduler, not …": "an API argument (from_paddle of an object)",
+    "total_steps must be a positive whole number, not …": "an API argument (tests/test_import_torch.py)",
+    "the optimizer has … parameter groups; there is no group …": "an API argument (tests/test_import_torch.py)",
+    "your … departs from its class's schedule at step …: … instead of …": "a live scheduler whose rate was changed "
+    "(tests/test_import_torch.py)",
+    "… is imported by sampling it, which needs PyTorch installed": "only without the framework; a SPEC never samples",
+    "… is imported by sampling it, which needs Keras installed": "only without Keras installed",
+    "… is imported by sampling it, which needs Paddle installed": "only without Paddle installed",
+    "this Optax schedule is imported by sampling it, which needs optax installed": "only without optax installed",
+    "… fails in Paddle itself: …: …": "a library's own failure on an object (a SPEC row above shows PyTorch's)",
+    "the schedule fails in Keras itself: …: …": "a library's own failure while sampling an object",
+    "the schedule fails in JAX itself: …: …": "a library's own failure while sampling an object",
+    "Paddle refuses …(…): …: …": "Paddle runs in its own process, not in this one (paddle must not meet tensorflow)",
+    "the imported schedule has the value …, which is not a finite number": "an object holding inf (SPECs refuse inf first)",
+    "…: nothing to sample (the run has no steps)": "defence: every total is checked positive before",
+    "… has no lrdsl expression that lrdsl.fit finds: the closest, …, departs at step … (max error …)": "a sampled "
+    "object no fit reproduces",
+    "a per-group argument has … values; group … has none": "defence: PyTorch checks the list against the groups first",
+    "reading … needs PyYAML": "only without PyYAML installed",
 }
 """Messages without a snapshot, each with the reason it cannot be reached from a schedule."""
 OTHER_TESTS = (
-    *("cli.py", "plotting.py", "resources.py", "commands_fit.py", "comparison.py", "values.py", "diffplot.py"),
-    "hf.py",
+    *("cli.py", "plotting.py", "resources.py", "commands_fit.py", "commands_import.py", "comparison.py"),
+    *("values.py", "diffplot.py", "hf.py"),
 )
 """Modules whose messages (options, files, extras, recorded values, trainer arguments) are checked in
-test_cli.py, test_plot.py, test_bound.py, test_broken_install.py, test_compare.py, test_fit.py and
-test_hf_trainer.py."""
+test_cli.py, test_plot.py, test_bound.py, test_broken_install.py, test_compare.py, test_fit.py,
+test_import_cli.py and test_hf_trainer.py."""
 OTHER_PACKAGES = ("fitting", "importers")
 """Packages whose messages are about recorded values or another library's arguments, not a schedule's
 text: checked whole in test_fit.py and tests/test_import_*.py."""
@@ -915,6 +1408,7 @@ def test_every_message_has_a_snapshot() -> None:
     import re
 
     shown = [m for _, _, m in ERRORS + GEN_ERRORS + CONSTANTS] + [m for _, m in NOT_TEXT + TORCH_ERRORS]
+    shown += [m for *_, m in IMPORT_ERRORS]
     missing = [
         f"{where}: {pattern}"
         for where, pattern in _message_patterns()

@@ -3,6 +3,20 @@
 Each ``from_X`` lives in ``lrdsl/importers/X.py``; every result is checked against the library's own
 values (:func:`lrdsl.importers.verify.verified`) before it is returned, so an importer never guesses
 silently.
+
+The command ``lrdsl import FRAMEWORK SPEC`` reaches each module through one fixed interface; every
+``lrdsl/importers/<framework>.py`` defines::
+
+    def from_spec(name: str, args: list[object], kwargs: dict[str, object], *,
+                  total_steps: int | None, steps_per_epoch: float | None) -> str
+    def from_config(config: object, *, total_steps: int | None, steps_per_epoch: float | None) -> str
+
+``from_spec`` gets a call as the user wrote it (``name`` without its module path, the arguments as
+Python values read by :mod:`lrdsl.importers.spec`: literals, :class:`~lrdsl.importers.spec.Call` for a
+nested call, :class:`~lrdsl.importers.spec.Ref` for a bare name) and returns the expression text;
+``from_config`` gets a parsed JSON/YAML document and may raise ``LrdslError`` "not supported" for a
+library without configs. Both end with :func:`lrdsl.importers.verify.verified` when the library is
+installed, and raise :class:`lrdsl.errors.LrdslError` for anything they cannot import.
 """
 
 from __future__ import annotations
@@ -23,7 +37,33 @@ _HOME = {
 FRAMEWORKS = tuple(_HOME.values())
 """The names ``lrdsl import FRAMEWORK`` accepts, each a module of this package."""
 
-__all__ = sorted(_HOME)
+__all__ = [*sorted(_HOME), "import_spec"]
+
+
+def import_spec(
+    framework: str, spec: str, *, total_steps: int | None = None, steps_per_epoch: float | None = None
+) -> str:
+    """The expression of ``spec`` (a call's text, or a config file's path) for ``framework``."""
+    from lrdsl.errors import LrdslError, Span
+    from lrdsl.importers.spec import is_config, load_config, parse_call
+
+    if framework not in FRAMEWORKS:
+        raise LrdslError(f"unknown framework {framework!r}", hint="one of: " + ", ".join(FRAMEWORKS))
+    module = importlib.import_module(f"lrdsl.importers.{framework}")
+    if is_config(spec):
+        config = load_config(spec.strip())
+        return str(module.from_config(config, total_steps=total_steps, steps_per_epoch=steps_per_epoch))
+    call = parse_call(spec)
+    try:
+        expr = module.from_spec(
+            call.short, call.args, call.kwargs, total_steps=total_steps, steps_per_epoch=steps_per_epoch
+        )
+    except LrdslError as err:
+        if err.source is not None or call.span is None:
+            raise
+        head = Span(call.span.start, call.span.start + len(call.name))
+        raise LrdslError(err.message, span=head, source=spec.strip(), hint=err.hint) from None
+    return str(expr)
 
 
 def __getattr__(name: str) -> Any:

@@ -2,9 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
 import numpy.typing as npt
 
 from lrdsl.errors import LrdslError
+
+_RECORD: ContextVar[list[tuple[str, Any]] | None] = ContextVar("lrdsl_import_checks", default=None)
+
+
+@contextmanager
+def recording() -> Iterator[list[tuple[str, Any]]]:
+    """Collect ``(source, comparison)`` of every :func:`verified` call made inside (``lrdsl import --check``)."""
+    seen: list[tuple[str, Any]] = []
+    token = _RECORD.set(seen)
+    try:
+        yield seen
+    finally:
+        _RECORD.reset(token)
 
 
 def verified(
@@ -15,20 +33,35 @@ def verified(
     steps_per_epoch: float | None = None,
     rtol: float = 1e-6,
     atol: float = 0.0,
+    steps: Sequence[int] | None = None,
+    total_steps: int | None = None,
 ) -> str:
     """``expr`` if ``lrdsl.evaluate(expr)`` equals ``reference`` (``lr(0) … lr(N−1)``) within tolerance.
 
     Steps agree when ``|a − b| ≤ atol + rtol·max(|a|, |b|)``; the default ``rtol`` admits values the
-    library computed in float32. A disagreement is an :class:`LrdslError` naming ``source`` and the
+    library computed in float32. With ``steps``, ``reference`` holds ``lr(s)`` for each ``s`` of ``steps``
+    only, in a run of ``total_steps`` (a long run checked at a sample). A disagreement is an :class:`LrdslError` naming ``source`` and the
     first step that departs, never a silent guess.
     """
     from lrdsl.comparison import compare
 
-    result = compare(expr, reference, steps_per_epoch=steps_per_epoch, rtol=rtol, atol=atol)
+    if steps is not None:
+        from lrdsl.api import evaluate
+
+        at = list(steps)
+        mine = evaluate(expr, total_steps, steps_per_epoch, steps=at)
+        result = compare(mine, reference, rtol=rtol, atol=atol)
+        first = None if result.first_step is None else at[result.first_step]
+    else:
+        result = compare(expr, reference, steps_per_epoch=steps_per_epoch, rtol=rtol, atol=atol)
+        first = result.first_step
+    seen = _RECORD.get()
+    if seen is not None:
+        seen.append((source, result))
     if not result.equal:
         raise LrdslError(
             f"the expression imported from {source} departs from the library's values at step "
-            f"{result.first_step}: {result.a_value!r} instead of {result.b_value!r}",
+            f"{first}: {result.a_value!r} instead of {result.b_value!r}",
             hint=f"expression: {expr}; please report this with the call that produced it",
         )
     return expr

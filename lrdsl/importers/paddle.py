@@ -1,0 +1,441 @@
+"""PaddlePaddle: a ``paddle.optimizer.lr`` scheduler object, or a call of one, → the expression it follows.
+
+``lr(t)`` is the scheduler's ``last_lr`` after ``t`` calls of ``step()`` (what the optimizer uses for
+update ``t + 1``); ``η`` is its ``learning_rate``:
+
+- ``StepDecay``, ``MultiStepDecay``, ``ExponentialDecay``, ``LinearLR``, ``CosineAnnealingDecay``,
+  ``CosineAnnealingWarmRestarts`` and ``CyclicLR`` follow PyTorch's conventions and get the same forms as
+  :mod:`lrdsl.importers.torch` (``step``, ``multistep``, ``exp_decay``, ``linear``, ``cosine`` — rising
+  again after ``T_max`` in a longer run —, ``cosine(…) * restart(…)``, ``cyclic``).
+- ``NoamDecay(d_model=d, warmup_steps=W, learning_rate=η)`` → ``η · d ** -0.5 * min(linear(0→W ** -0.5, W)
+  >> 1, rsqrt(W ** -0.5, warmup=W))``: the decay is in the global step, and step 0 gives 0.
+- ``PiecewiseDecay(boundaries, values)`` → ``piecewise(values, at=boundaries)`` (the change is at the
+  boundary step, unlike Keras).
+- ``NaturalExpDecay(η, γ)`` → ``exp_decay(η, rate=exp(-γ))``; ``InverseTimeDecay(η, γ)`` →
+  ``inverse_time(η, decay=γ)``; ``PolynomialDecay`` → ``poly(η→end_lr, s, power=P[, cycle=true])``.
+- ``LinearWarmup(learning_rate=X, warmup_steps=W, start_lr=a, end_lr=b)`` → ``linear(a→b, W) >> X``
+  (a wrapped scheduler starts at its own step 0).
+- ``OneCycleLR(max_learning_rate=M, total_steps=N, divide_factor=D, end_learning_rate=E, …)`` →
+  ``onecycle(M, N, div=D, final_div=(M/D)/E, …)``: Paddle's end rate is absolute.
+- ``LambdaDecay``, ``MultiplicativeDecay``, a ``CyclicLR`` with ``scale_fn`` and other subclasses are
+  sampled and fitted; ``ReduceOnPlateau`` is refused (it follows a metric).
+
+The result is checked against Paddle itself: a fresh scheduler of the same class and arguments, stepped
+over the run, and a copy of the user's over its next steps (the user's object is never stepped).
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import importlib.util
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from lrdsl.errors import LrdslError
+from lrdsl.importers import torch as torch_forms
+from lrdsl.importers.common import fitted, floor_of, mapped, num
+from lrdsl.importers.spec import REQUIRED, Call, bind
+from lrdsl.importers.verify import verified
+
+RTOL = 1e-9
+LR = ("learning_rate", REQUIRED)
+SIGNATURES: dict[str, tuple[tuple[str, object], ...]] = {
+    "NoamDecay": (("d_model", REQUIRED), ("warmup_steps", REQUIRED), ("learning_rate", 1.0)),
+    "PiecewiseDecay": (("boundaries", REQUIRED), ("values", REQUIRED)),
+    "NaturalExpDecay": (LR, ("gamma", REQUIRED)),
+    "InverseTimeDecay": (LR, ("gamma", REQUIRED)),
+    "PolynomialDecay": (LR, ("decay_steps", REQUIRED), ("end_lr", 0.0001), ("power", 1.0), ("cycle", False)),
+    "LinearWarmup": (LR, ("warmup_steps", REQUIRED), ("start_lr", REQUIRED), ("end_lr", REQUIRED)),
+    "ExponentialDecay": (LR, ("gamma", REQUIRED)),
+    "MultiStepDecay": (LR, ("milestones", REQUIRED), ("gamma", 0.1)),
+    "StepDecay": (LR, ("step_size", REQUIRED), ("gamma", 0.1)),
+    "LambdaDecay": (LR, ("lr_lambda", REQUIRED)),
+    "CosineAnnealingDecay": (LR, ("T_max", REQUIRED), ("eta_min", 0.0)),
+    "MultiplicativeDecay": (LR, ("lr_lambda", REQUIRED)),
+    "OneCycleLR": (
+        ("max_learning_rate", REQUIRED),
+        ("total_steps", REQUIRED),
+        ("divide_factor", 25.0),
+        ("end_learning_rate", 0.0001),
+        ("phase_pct", 0.3),
+        ("anneal_strategy", "cos"),
+        ("three_phase", False),
+    ),
+    "CyclicLR": (
+        ("base_learning_rate", REQUIRED),
+        ("max_learning_rate", REQUIRED),
+        ("step_size_up", REQUIRED),
+        ("step_size_down", None),
+        ("mode", "triangular"),
+        ("exp_gamma", 1.0),
+        ("scale_fn", None),
+        ("scale_mode", "cycle"),
+    ),
+    "LinearLR": (LR, ("total_steps", REQUIRED), ("start_factor", 1.0 / 3), ("end_factor", 1.0)),
+    "CosineAnnealingWarmRestarts": (LR, ("T_0", REQUIRED), ("T_mult", 1), ("eta_min", 0.0)),
+}
+"""``paddle.optimizer.lr``'s schedulers and their parameters (before ``last_epoch``, ``verbose``)."""
+REFUSED = {
+    "ReduceOnPlateau": "ReduceOnPlateau follows a metric (the loss), not the step: no expression of the step "
+    "can say when it will reduce",
+}
+
+
+@dataclass(frozen=True)
+class Sched:
+    """A Paddle scheduler described by its class name and constructor arguments."""
+
+    name: str
+    kw: dict[str, Any] = field(default_factory=dict)
+
+
+def _as_torch(s: Sched) -> tuple[torch_forms.Sched, float] | None:
+    """The PyTorch scheduler with the same convention, and its base rate (None: Paddle's own form)."""
+    k = s.kw
+    pairs: dict[str, tuple[str, dict[str, Any]]] = {
+        "StepDecay": ("StepLR", {"step_size": k.get("step_size"), "gamma": k.get("gamma")}),
+        "MultiStepDecay": ("MultiStepLR", {"milestones": k.get("milestones"), "gamma": k.get("gamma")}),
+        "ExponentialDecay": ("ExponentialLR", {"gamma": k.get("gamma")}),
+        "CosineAnnealingDecay": ("CosineAnnealingLR", {"T_max": k.get("T_max"), "eta_min": k.get("eta_min")}),
+        "CosineAnnealingWarmRestarts": (
+            "CosineAnnealingWarmRestarts",
+            {"T_0": k.get("T_0"), "T_mult": k.get("T_mult"), "eta_min": k.get("eta_min")},
+        ),
+        "LinearLR": (
+            "LinearLR",
+            {
+                "start_factor": k.get("start_factor"),
+                "end_factor": k.get("end_factor"),
+                "total_iters": k.get("total_steps"),
+            },
+        ),
+    }
+    if s.name in pairs:
+        name, kw = pairs[s.name]
+        return torch_forms.Sched(name, kw), float(k["learning_rate"])
+    if s.name == "CyclicLR":
+        kw = {
+            "base_lr": k["base_learning_rate"],
+            "max_lr": k["max_learning_rate"],
+            "step_size_up": k["step_size_up"],
+            "step_size_down": k["step_size_down"],
+            "mode": k["mode"],
+            "gamma": k["exp_gamma"],
+            "scale_fn": k["scale_fn"],
+        }
+        return torch_forms.Sched("CyclicLR", kw), float(k["base_learning_rate"])
+    return None
+
+
+def _float(k: dict[str, Any], key: str, name: str) -> float:
+    value = k[key]
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise LrdslError(f"{name}'s {key} must be a finite number, not {value!r}")
+    return float(value)
+
+
+def _piece(s: Sched, total: int | None) -> torch_forms.Piece | None:
+    """The expression of ``s`` (None: only the fitter can say)."""
+    same = _as_torch(s)
+    if same is not None:
+        return torch_forms._piece(same[0], same[1], 0, total)
+    k, name = s.kw, s.name
+
+    def flexible(text: str, natural: int) -> torch_forms.Piece:
+        return torch_forms.Piece(text, natural, None, lambda m: None)
+
+    if name == "NoamDecay":
+        d, w, eta = _float(k, "d_model", name), k["warmup_steps"], _float(k, "learning_rate", name)
+        if not torch_forms._whole(w) or w < 1 or d <= 0:
+            return None
+        w = int(w)
+        coef = f"{num(d)} ** -0.5" if eta == 1 else f"{num(eta)} * {num(d)} ** -0.5"
+        return flexible(f"{coef} * min(linear(0→{w} ** -0.5, {w}) >> 1, rsqrt({w} ** -0.5, warmup={w}))", 2 * w)
+    if name == "PiecewiseDecay":
+        bounds, values = list(k["boundaries"]), list(k["values"])
+        if not bounds or len(values) < len(bounds) + 1:
+            raise LrdslError("PiecewiseDecay needs one value more than boundaries")
+        values = values[: len(bounds) + 1]
+        at = [max(math.ceil(_float({"b": b}, "b", name)), 0) for b in bounds]
+        if at != sorted(at):
+            return None
+        text = f"piecewise([{', '.join(num(_float({'v': v}, 'v', name)) for v in values)}], at=[{', '.join(map(str, at))}])"
+        return flexible(text, at[-1] + 1)
+    if name == "NaturalExpDecay":
+        eta, gamma = _float(k, "learning_rate", name), _float(k, "gamma", name)
+        return flexible(f"exp_decay({num(eta)}, rate=exp(-{num(gamma)}))", 100)
+    if name == "InverseTimeDecay":
+        eta, gamma = _float(k, "learning_rate", name), _float(k, "gamma", name)
+        return flexible(f"inverse_time({num(eta)}, decay={num(gamma)})", 100)
+    if name == "PolynomialDecay":
+        eta, steps = _float(k, "learning_rate", name), k["decay_steps"]
+        end, power = _float(k, "end_lr", name), _float(k, "power", name)
+        if not torch_forms._whole(steps) or steps < 1:
+            return None
+        n = int(steps)
+        cycle = ", cycle=true" if k["cycle"] else ""
+        return flexible(f"poly({num(eta)}→{num(end)}, {n}, power={num(power)}{cycle})", 3 * n if cycle else n)
+    if name == "LinearWarmup":
+        w = k["warmup_steps"]
+        a, b = _float(k, "start_lr", name), _float(k, "end_lr", name)
+        if not torch_forms._whole(w) or w < 1:
+            return None
+        w = int(w)
+        inner = k["learning_rate"]
+        if isinstance(inner, Sched):
+            rest = _piece(inner, None if total is None else max(total - w, 0))
+            if rest is None:
+                return None
+            valid = None if rest.valid is None else w + rest.valid
+            return torch_forms.Piece(
+                f"linear({num(a)}→{num(b)}, {w}) >> {rest.text}", w + rest.natural, valid, lambda m: None
+            )
+        return flexible(f"linear({num(a)}→{num(b)}, {w}) >> const({num(_float(k, 'learning_rate', name))})", w)
+    if name == "OneCycleLR":
+        top, n = _float(k, "max_learning_rate", name), k["total_steps"]
+        div, end = _float(k, "divide_factor", name), _float(k, "end_learning_rate", name)
+        pct = _float(k, "phase_pct", name)
+        if not torch_forms._whole(n) or n < 1 or end <= 0 or div <= 0 or k["anneal_strategy"] not in ("cos", "linear"):
+            return None
+        n = int(n)
+        opts = f", pct={num(pct)}" if pct != 0.3 else ""
+        opts += f", div={num(div)}" if div != 25 else ""
+        opts += f", final_div={num(top / div / end)}"
+        opts += ", anneal=linear" if k["anneal_strategy"] == "linear" else ""
+        opts += ", three_phase=true" if k["three_phase"] else ""
+        text = f"onecycle({num(top)}, {n}{opts})"
+        return torch_forms.Piece(text, n, n, lambda m: None)
+    return None  # LambdaDecay, MultiplicativeDecay: the fitter
+
+
+def _describe(obj: Any) -> Sched | None:
+    """The class name and constructor arguments of a built-in Paddle scheduler (None: another class)."""
+    from paddle.optimizer import lr as L
+
+    name = type(obj).__name__
+    if name in REFUSED and isinstance(obj, getattr(L, name)):
+        raise LrdslError(f"cannot import {name}: {REFUSED[name]}", hint="keep it in your training loop")
+    if name not in SIGNATURES or getattr(L, name) is not type(obj):
+        return None
+    d = obj.__dict__
+    if name == "OneCycleLR":
+        lrs, ends = obj._lr_config, obj._step_config
+        return Sched(
+            name,
+            {
+                "max_learning_rate": lrs[1],
+                "total_steps": obj.total_steps,
+                "divide_factor": lrs[1] / lrs[0],
+                "end_learning_rate": lrs[-1],
+                "phase_pct": (ends[1] + 1) / obj.total_steps,
+                "anneal_strategy": {"_cos_annealing": "cos", "_linear_annealing": "linear"}.get(
+                    getattr(obj.anneal_func, "__name__", ""), "custom"
+                ),
+                "three_phase": len(lrs) == 4,
+            },
+        )
+    if name == "CyclicLR":
+        up = obj.cycle_size * obj.step_up_pct
+        up = round(up) if abs(up - round(up)) < 1e-9 else up
+        own = getattr(obj.scale_fn, "__func__", None) in (
+            L.CyclicLR._triangular_scale_fn,
+            L.CyclicLR._triangular2_scale_fn,
+            L.CyclicLR._exp_range_scale_fn,
+        )
+        return Sched(
+            name,
+            {
+                "base_learning_rate": obj.base_lr,
+                "max_learning_rate": obj.max_lr,
+                "step_size_up": up,
+                "step_size_down": round(obj.cycle_size - up),
+                "mode": obj.mode,
+                "exp_gamma": obj.gamma,
+                "scale_fn": None if own else obj.scale_fn,
+                "scale_mode": obj.scale_mode,
+            },
+        )
+    kw: dict[str, Any] = {}
+    for key, _ in SIGNATURES[name]:
+        if key == "learning_rate" and name != "LinearWarmup":
+            kw[key] = obj.base_lr
+        elif key == "total_steps" and name == "LinearLR":
+            kw[key] = obj.total_steps
+        else:
+            kw[key] = d[key]
+    if name == "LinearWarmup" and isinstance(kw["learning_rate"], L.LRScheduler):
+        inner = _describe(kw["learning_rate"])
+        if inner is None:
+            return None
+        kw["learning_rate"] = inner
+    return Sched(name, kw)
+
+
+def _build(s: Sched) -> Any:
+    from paddle.optimizer import lr as L
+
+    kw = dict(s.kw)
+    if isinstance(kw.get("learning_rate"), Sched):
+        kw["learning_rate"] = _build(kw["learning_rate"])
+    for key in ("lr_lambda", "scale_fn"):  # a callable object may keep state: step a copy of it
+        if kw.get(key) is not None:
+            kw[key] = copy.deepcopy(kw[key])
+    if s.name == "CyclicLR":
+        kw["step_size_up"] = int(kw["step_size_up"])
+        kw["exp_gamma"] = float(kw["exp_gamma"])
+        if kw["step_size_down"] is not None:
+            kw["step_size_down"] = int(kw["step_size_down"])
+    return getattr(L, s.name)(**kw)
+
+
+def _run(sched: Any, n: int) -> list[float]:
+    out: list[float] = []
+    for i in range(n):
+        out.append(float(sched.last_lr))
+        if i < n - 1:
+            sched.step()
+    return out
+
+
+def _library(what: str, f: Callable[[], list[float]]) -> list[float]:
+    try:
+        return f()
+    except LrdslError:
+        raise
+    except Exception as exc:
+        raise LrdslError(f"{what} fails in Paddle itself: {type(exc).__name__}: {exc}") from None
+
+
+def _import(
+    s: Sched | None,
+    total: int | None,
+    spe: float | None,
+    reference: Callable[[int], list[float]] | None,
+    source: str,
+) -> tuple[str, int | None]:
+    piece = None if s is None else mapped(source, lambda: _piece(s, total))
+    if piece is None:
+        if total is None:
+            raise LrdslError(
+                f"{source} is imported by sampling it: give the run's length",
+                hint="from_paddle(scheduler, total_steps=N) (CLI: --steps N)",
+            )
+        if reference is None:
+            raise LrdslError(f"{source} is imported by sampling it, which needs Paddle installed")
+        values = _library(source, lambda: reference(total))
+        expr = fitted(values, source=source, steps_per_epoch=spe, rtol=RTOL)
+        atol = floor_of(values)
+        return verified(expr, values, source=source, steps_per_epoch=spe, rtol=RTOL, atol=atol), total
+    n = total if total is not None else max(2 * piece.natural + 1, 50)
+    if piece.valid is not None:
+        n = min(n, piece.valid)
+    if reference is not None:
+        values = _library(source, lambda: reference(n))
+        verified(piece.text, values, source=source, steps_per_epoch=spe, rtol=RTOL, atol=floor_of(values))
+    return piece.text, piece.valid
+
+
+def from_paddle(scheduler: Any, *, total_steps: int | None = None, steps_per_epoch: float | None = None) -> str:
+    """The expression a ``paddle.optimizer.lr`` scheduler follows, verified against Paddle.
+
+    ``total_steps`` is the run's length: needed for schedulers imported by sampling, and it lets a
+    ``CosineAnnealingDecay`` shorter than the run rise again as Paddle's does.
+    """
+    from paddle.optimizer import lr as L
+
+    if not isinstance(scheduler, L.LRScheduler):
+        raise LrdslError(f"from_paddle() takes a paddle.optimizer.lr scheduler, not {type(scheduler).__name__}")
+    if total_steps is not None and (not torch_forms._whole(total_steps) or total_steps < 1):
+        raise LrdslError(f"total_steps must be a positive whole number, not {total_steps!r}")
+    s = _describe(scheduler)
+    source = f"Paddle's {type(scheduler).__name__}"
+    if s is not None:
+        sched = s
+        reference: Callable[[int], list[float]] = lambda n: _run(_build(sched), n)  # noqa: E731
+    else:
+
+        def reference(n: int) -> list[float]:
+            twin = copy.deepcopy(scheduler)
+            twin.last_epoch = -1
+            twin.last_lr = twin.base_lr
+            twin.step()
+            return _run(twin, n)
+
+    expr, valid = _import(s, total_steps, steps_per_epoch, reference, source)
+    _check_tail(scheduler, expr, total_steps if valid is None else valid, steps_per_epoch)
+    return expr
+
+
+def _check_tail(scheduler: Any, expr: str, total: int | None, spe: float | None) -> None:
+    """A copy of the user's scheduler, stepped on from where it is, agrees with ``expr``."""
+    import lrdsl
+
+    here = scheduler.last_epoch
+    n = min((total if total is not None else here + 50) - here, 1000)
+    if not isinstance(here, int) or here < 0 or n <= 0:
+        return
+    values = _library("the scheduler", lambda: _run(copy.deepcopy(scheduler), n))
+    want = lrdsl.evaluate(expr, here + n, spe, steps=list(range(here, here + n)))
+    for i, (a, b) in enumerate(zip(values, want, strict=True)):
+        if abs(a - b) > 1e-15 + RTOL * max(abs(a), abs(b)):
+            raise LrdslError(
+                f"your {type(scheduler).__name__} departs from its class's schedule at step {here + i}: {a!r} "
+                f"instead of {float(b)!r}",
+                hint="its state was edited outside the scheduler",
+            )
+
+
+def _sched_of_call(name: str, args: list[object], kwargs: dict[str, object]) -> Sched:
+    if name in REFUSED:
+        raise LrdslError(f"cannot import {name}: {REFUSED[name]}", hint="keep it in your training loop")
+    if name not in SIGNATURES:
+        close = difflib.get_close_matches(name, list(SIGNATURES), n=1)
+        raise LrdslError(
+            f"{name!r} is not a scheduler of paddle.optimizer.lr",
+            hint=f"did you mean {close[0]!r}?" if close else "one of: " + ", ".join(SIGNATURES),
+        )
+    kw = bind(name, (*SIGNATURES[name], ("last_epoch", -1), ("verbose", False)), args, kwargs)
+    kw.pop("last_epoch")
+    kw.pop("verbose")
+    if kw.get("lr_lambda") is not None or kw.get("scale_fn") is not None:
+        raise LrdslError(
+            f"{name} takes a function: a SPEC cannot give one",
+            hint="call lrdsl.from_paddle(scheduler) in Python: it samples the function",
+        )
+    if name == "LinearWarmup" and isinstance(kw["learning_rate"], Call):
+        inner = kw["learning_rate"]
+        kw["learning_rate"] = _sched_of_call(inner.short, inner.args, inner.kwargs)
+    return Sched(name, kw)
+
+
+def from_spec(
+    name: str, args: list[object], kwargs: dict[str, object], *, total_steps: int | None, steps_per_epoch: float | None
+) -> str:
+    """A scheduler call as written (``"CosineAnnealingDecay(learning_rate=0.1, T_max=300)"``) → its expression.
+
+    Mapped by its arguments; when Paddle is installed the real scheduler is built and stepped to verify.
+    """
+    s = _sched_of_call(name, args, kwargs)
+    reference = None
+    if importlib.util.find_spec("paddle") is not None:
+
+        def reference(n: int) -> list[float]:
+            try:
+                built = _build(s)
+            except Exception as exc:
+                raise LrdslError(f"Paddle refuses {name}(…): {type(exc).__name__}: {exc}") from None
+            return _run(built, n)
+
+    return _import(s, total_steps, steps_per_epoch, reference, f"Paddle's {name}")[0]
+
+
+def from_config(config: object, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
+    """A scheduler in a config (PaddleClas/PaddleOCR style ``{"name": "…", …arguments}``)."""
+    if not isinstance(config, dict) or not isinstance(config.get("name", config.get("type")), str):
+        raise LrdslError('a Paddle scheduler config is a mapping with its class: {"name": "CosineAnnealingDecay", …}')
+    name = str(config.get("name", config.get("type")))
+    kwargs = {k: v for k, v in config.items() if k not in ("name", "type")}
+    return from_spec(name, [], kwargs, total_steps=total_steps, steps_per_epoch=steps_per_epoch)

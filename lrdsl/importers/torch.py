@@ -1,0 +1,677 @@
+"""PyTorch: a ``torch.optim.lr_scheduler`` object, or a call of one, → the expression it follows.
+
+Each built-in class maps to named shapes with PyTorch's conventions made explicit (``lr(t)`` is the rate
+after ``t`` calls of ``scheduler.step()``, PyTorch's ``last_epoch``); ``η`` below is the group's base
+rate (``initial_lr``):
+
+- ``StepLR(step_size=s, gamma=γ)`` → ``step(η, gamma=γ, every=s)``; ``MultiStepLR`` → ``multistep``.
+- ``ConstantLR(factor=f, total_iters=k)`` → ``const(η·f, k) >> const(η)`` (``k = 0``: ``η·f`` for ever,
+  as PyTorch's recursion gives). ``LinearLR`` → ``linear(η·s→η·e, k)``, held after ``k``.
+- ``ExponentialLR(gamma=γ)`` → ``exp_decay(η, rate=γ)``; ``PolynomialLR(total_iters=k, power=P)`` →
+  ``poly(η→0, k, power=P)``.
+- ``CosineAnnealingLR(T_max=T, eta_min=m)`` → ``cosine(η→m, T)``; when the run is longer than ``T + 1``
+  steps PyTorch's cosine rises again: ``(cosine(η→m, T) >> cosine(m→η, T)) * restart()``.
+- ``CosineAnnealingWarmRestarts`` → ``cosine(η→m) * restart(period=T_0, mult=T_mult)``.
+- ``CyclicLR`` → ``cyclic(…)`` (equal halves), else a floor plus a triangle ``* restart(…)``.
+- ``OneCycleLR`` → ``onecycle(max, N, …)`` with ``N = total_steps`` or ``epochs·steps_per_epoch``.
+- ``SequentialLR`` → its schedulers joined with ``>>``, each cut at its milestone (a cut cosine or
+  polynomial is written ``fn(…)``); ``ChainedScheduler`` → the product of its (multiplicative) members.
+- ``LambdaLR``, ``MultiplicativeLR``, a ``CyclicLR`` with ``scale_fn`` and any other subclass: sampled
+  from a copy and fitted (:func:`lrdsl.fit`). ``ReduceLROnPlateau`` is refused: it follows a metric.
+
+The result is checked against PyTorch itself: a fresh scheduler of the same class and parameters (on a
+throw-away optimizer) is stepped over the run, and the user's own scheduler, copied, over its next steps;
+the user's objects are never stepped. A scheduler mid-run (``last_epoch > 0``) imports the whole schedule.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import importlib.util
+import math
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from lrdsl.errors import LrdslError
+from lrdsl.importers.common import fitted, floor_of, group, mapped, num
+from lrdsl.importers.spec import REQUIRED, Call, Ref, bind
+from lrdsl.importers.verify import verified
+
+RTOL = 1e-9
+"""PyTorch computes in float64: its recursions stay within this of the closed forms."""
+
+SIGNATURES: dict[str, tuple[tuple[str, object], ...]] = {
+    "LambdaLR": (("lr_lambda", REQUIRED),),
+    "MultiplicativeLR": (("lr_lambda", REQUIRED),),
+    "StepLR": (("step_size", REQUIRED), ("gamma", 0.1)),
+    "MultiStepLR": (("milestones", REQUIRED), ("gamma", 0.1)),
+    "ConstantLR": (("factor", 1.0 / 3), ("total_iters", 5)),
+    "LinearLR": (("start_factor", 1.0 / 3), ("end_factor", 1.0), ("total_iters", 5)),
+    "ExponentialLR": (("gamma", REQUIRED),),
+    "SequentialLR": (("schedulers", REQUIRED), ("milestones", REQUIRED)),
+    "PolynomialLR": (("total_iters", 5), ("power", 1.0)),
+    "CosineAnnealingLR": (("T_max", REQUIRED), ("eta_min", 0.0)),
+    "ChainedScheduler": (("schedulers", REQUIRED),),
+    "CyclicLR": (
+        ("base_lr", REQUIRED),
+        ("max_lr", REQUIRED),
+        ("step_size_up", 2000),
+        ("step_size_down", None),
+        ("mode", "triangular"),
+        ("gamma", 1.0),
+        ("scale_fn", None),
+        ("scale_mode", "cycle"),
+        ("cycle_momentum", True),
+        ("base_momentum", 0.8),
+        ("max_momentum", 0.9),
+    ),
+    "CosineAnnealingWarmRestarts": (("T_0", REQUIRED), ("T_mult", 1), ("eta_min", 0.0)),
+    "OneCycleLR": (
+        ("max_lr", REQUIRED),
+        ("total_steps", None),
+        ("epochs", None),
+        ("steps_per_epoch", None),
+        ("pct_start", 0.3),
+        ("anneal_strategy", "cos"),
+        ("cycle_momentum", True),
+        ("base_momentum", 0.85),
+        ("max_momentum", 0.95),
+        ("div_factor", 25.0),
+        ("final_div_factor", 1e4),
+        ("three_phase", False),
+    ),
+}
+"""Each class's parameters after the optimizer (before ``last_epoch``), with PyTorch 2.13's defaults."""
+
+REFUSED = {
+    "ReduceLROnPlateau": "ReduceLROnPlateau follows a metric (the loss), not the step: no expression of the "
+    "step can say when it will reduce",
+}
+ABSOLUTE = ("CyclicLR", "OneCycleLR")
+"""Classes that set their own rates rather than scaling the optimizer's."""
+MULTIPLICATIVE = ("StepLR", "MultiStepLR", "ConstantLR", "LinearLR", "ExponentialLR", "PolynomialLR")
+"""Classes whose step multiplies the current rate: in a ``ChainedScheduler`` their factors multiply."""
+
+
+@dataclass(frozen=True)
+class Sched:
+    """A scheduler described by its class name and constructor arguments (nested ones for Sequential/Chained)."""
+
+    name: str
+    kw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """An expression for one scheduler: its text, and what a ``SequentialLR`` needs to cut it.
+
+    ``natural``: steps over which its changes happen (checked without a total); ``valid``: the text
+    equals PyTorch for ``t < valid`` (``None``: for every step); ``cut(m)``: the first ``m`` steps as a
+    phase of explicit duration ``m`` (``None`` when lrdsl cannot cut it exactly).
+    """
+
+    text: str
+    natural: int
+    valid: int | None
+    cut: Callable[[int], str | None]
+
+
+def _whole(x: object) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x) and float(x).is_integer()
+
+
+def _pick(value: Any, g: int) -> float:
+    """A per-group argument (a number, or a list with one per group) for group ``g``."""
+    if isinstance(value, list | tuple):
+        if g >= len(value):
+            raise LrdslError(f"a per-group argument has {len(value)} values; group {g} has none")
+        value = value[g]
+    return float(value)
+
+
+def _with_dur(head: str, dur: int | None, tail: str) -> str:
+    """``head, dur, tail)`` joined: a shape call with an optional explicit duration."""
+    parts = [head] + ([str(dur)] if dur is not None else []) + ([tail] if tail else [])
+    return ", ".join(parts) + ")"
+
+
+def _piece(s: Sched, base: float, g: int, total: int | None) -> Piece | None:
+    """The expression of ``s`` for group ``g`` (base rate ``base``), or None when only the fitter can say."""
+    k, b = s.kw, num(base)
+    if s.name == "StepLR":
+        size, gamma = k["step_size"], num(k["gamma"])
+        if not _whole(size) or size < 1:
+            return None
+        every = int(size)
+        return Piece(
+            _with_dur(f"step({b}", None, f"gamma={gamma}, every={every}"),
+            3 * every,
+            None,
+            lambda m: _with_dur(f"step({b}", m, f"gamma={gamma}, every={every}"),
+        )
+    if s.name == "MultiStepLR":
+        gamma = num(k["gamma"])
+        ms = sorted(int(m) for m in k["milestones"] if _whole(m) and m >= 0)
+        if not ms:
+            return Piece(f"const({b})", 1, None, lambda m: f"const({b}, {m})")
+        at = "at=[" + ", ".join(map(str, ms)) + "]"
+        return Piece(
+            _with_dur(f"multistep({b}", None, f"gamma={gamma}, {at}"),
+            ms[-1] + 1,
+            None,
+            lambda m: _with_dur(f"multistep({b}", m, f"gamma={gamma}, {at}"),
+        )
+    if s.name == "ConstantLR":
+        f, n = num(base * float(k["factor"])), k["total_iters"]
+        if not _whole(n) or n < 0:
+            return None
+        n = int(n)
+        if n == 0:  # PyTorch applies the factor at step 0 and never undoes it
+            return Piece(f"const({f})", 1, None, lambda m: f"const({f}, {m})")
+        return Piece(
+            f"const({f}, {n}) >> const({b})",
+            n,
+            None,
+            lambda m: f"const({f}, {m})" if m <= n else f"const({f}, {n}) >> const({b}, {m - n})",
+        )
+    if s.name == "LinearLR":
+        s0, e0, n = float(k["start_factor"]), float(k["end_factor"]), k["total_iters"]
+        if not _whole(n) or n < 0:
+            return None
+        n = int(n)
+        a, e = num(base * s0), num(base * e0)
+        if n == 0:  # the start factor at step 0, then PyTorch holds it
+            return Piece(f"const({a})", 1, None, lambda m: f"const({a}, {m})")
+
+        def cut_linear(m: int) -> str:
+            if m <= n:
+                return f"linear({a}→{num(base * (s0 + (e0 - s0) * m / n))}, {m})"
+            return f"linear({a}→{e}, {n}) >> const({e}, {m - n})"
+
+        return Piece(f"linear({a}→{e}, {n})", n, None, cut_linear)
+    if s.name == "ExponentialLR":
+        rate = num(k["gamma"])
+        return Piece(f"exp_decay({b}, rate={rate})", 100, None, lambda m: f"exp_decay({b}, {m}, rate={rate})")
+    if s.name == "PolynomialLR":
+        n, power = k["total_iters"], num(k["power"])
+        if not _whole(n) or n < 0:
+            return None
+        n = int(n)
+        if n == 0:
+            return Piece(f"const({b})", 1, None, lambda m: f"const({b}, {m})")
+        text = f"poly({b}→0, {n}, power={power})"
+
+        def cut_poly(m: int) -> str:
+            if m >= n:
+                return text if m == n else f"{text} >> const(0, {m - n})"
+            return f"fn({b} * (1 - u / {n}) ** {power}, {m})"
+
+        return Piece(text, n, None, cut_poly)
+    if s.name == "CosineAnnealingLR":
+        t_max, eta = k["T_max"], num(k["eta_min"])
+        if not _whole(t_max) or t_max < 1:
+            return None
+        t = int(t_max)
+        text = f"cosine({b}→{eta}, {t})"
+        amp = f"{b} * " if eta == "0" else f"{eta} + ({b} - {eta}) * "
+        formula = f"fn({amp}(1 + cos(pi * u / {t})) / 2, "
+
+        def cut_cosine(m: int) -> str:
+            return text if m == t else f"{formula}{m})"
+
+        if total is not None and total > t + 1:  # PyTorch's cosine rises again after T_max
+            return Piece(f"({text} >> cosine({eta}→{b}, {t})) * restart()", t, None, cut_cosine)
+        return Piece(text, t, t + 1, cut_cosine)
+    if s.name == "CosineAnnealingWarmRestarts":
+        t0, mult, eta = k["T_0"], k["T_mult"], num(k["eta_min"])
+        if not (_whole(t0) and _whole(mult) and t0 >= 1 and mult >= 1):
+            return None
+        t0, mult = int(t0), int(mult)
+        opts = f"period={t0}" + (f", mult={mult}" if mult != 1 else "")
+        text = f"cosine({b}→{eta}) * restart({opts})"
+
+        def cut_restarts(m: int) -> str | None:
+            if mult == 1:
+                amp = f"{b} * " if eta == "0" else f"{eta} + ({b} - {eta}) * "
+                return f"fn({amp}(1 + cos(pi * (u - {t0} * floor(u / {t0})) / {t0})) / 2, {m})"
+            end, n = t0, 1
+            while end < m:
+                end, n = end + t0 * mult**n, n + 1
+            return f"cosine({b}→{eta}) * restart({opts}, cycles={n})" if end == m else None
+
+        return Piece(text, t0 * (1 + mult + mult * mult), None, cut_restarts)
+    if s.name == "CyclicLR":
+        return _cyclic(k, g)
+    if s.name == "OneCycleLR":
+        return _onecycle(k, g)
+    if s.name == "SequentialLR":
+        return _sequential(k, base, g, total)
+    if s.name == "ChainedScheduler":
+        return _chained(k, base, g, total)
+    return None  # LambdaLR, MultiplicativeLR: the fitter
+
+
+def _cyclic(k: dict[str, Any], g: int) -> Piece | None:
+    if k.get("scale_fn") is not None or k["mode"] not in ("triangular", "triangular2", "exp_range"):
+        return None
+    lo, hi = _pick(k["base_lr"], g), _pick(k["max_lr"], g)
+    up = float(k["step_size_up"])
+    down = float(k["step_size_down"]) if k["step_size_down"] is not None else up
+    if not (up > 0 and down > 0 and up.is_integer() and down.is_integer()):
+        return None  # PyTorch's halves are whole steps; others are sampled
+    a, c, mode, gamma = num(lo), num(hi), k["mode"], num(k["gamma"])
+    natural = math.ceil(3 * (up + down))
+    if up == down:
+        opts = f", mode={mode}" if mode != "triangular" else ""
+        opts += f", gamma={gamma}" if mode == "exp_range" else ""
+        return Piece(f"cyclic({a}→{c}, half={int(up)}{opts})", natural, None, lambda m: None)
+    u, d = int(up), int(down)
+    if mode == "triangular":
+        return Piece(f"(linear({a}→{c}, {u}) >> linear({c}→{a}, {d})) * restart()", natural, None, lambda m: None)
+    h = num(hi - lo)
+    body = f"(linear(0→{h}, {u}) >> linear({h}→0, {d}))"
+    if mode == "triangular2":
+        return Piece(f"{a} + {body} * restart(decay=0.5)", natural, None, lambda m: None)
+    return Piece(f"{a} + {body} * restart() * exp_decay(1, rate={gamma})", natural, None, lambda m: None)
+
+
+def _onecycle_total(k: dict[str, Any]) -> int:
+    if k["total_steps"] is not None:
+        n = k["total_steps"]
+    elif k["epochs"] is not None and k["steps_per_epoch"] is not None:
+        n = k["epochs"] * k["steps_per_epoch"]
+    else:
+        raise LrdslError("OneCycleLR needs total_steps=, or epochs= and steps_per_epoch=")
+    if not _whole(n) or n < 1:
+        raise LrdslError(f"OneCycleLR's total steps must be a positive whole number, not {n!r}")
+    return int(n)
+
+
+def _onecycle(k: dict[str, Any], g: int) -> Piece | None:
+    n = _onecycle_total(k)
+    if k["anneal_strategy"] not in ("cos", "linear"):
+        return None
+    top = _pick(k["max_lr"], g)
+    opts = ""
+    for key, name, default in (("pct_start", "pct", 0.3), ("div_factor", "div", 25.0)):
+        if float(k[key]) != default:
+            opts += f", {name}={num(k[key])}"
+    if float(k["final_div_factor"]) != 1e4:
+        opts += f", final_div={num(k['final_div_factor'])}"
+    if k["anneal_strategy"] == "linear":
+        opts += ", anneal=linear"
+    if k["three_phase"]:
+        opts += ", three_phase=true"
+    text = f"onecycle({num(top)}, {n}{opts})"
+    return Piece(text, n, n, lambda m: text if m == n else None)
+
+
+def _sequential(k: dict[str, Any], base: float, g: int, total: int | None) -> Piece | None:
+    subs: list[Sched] = list(k["schedulers"])
+    ms = list(k["milestones"])
+    if len(ms) != len(subs) - 1 or not all(_whole(m) and m >= 0 for m in ms) or ms != sorted(ms):
+        return None
+    ms = [int(m) for m in ms]
+    texts: list[str] = []
+    start = 0
+    for i, sub in enumerate(subs):
+        last = i == len(subs) - 1
+        if not last and ms[i] == start:  # a milestone at its own start: PyTorch skips the scheduler
+            continue
+        piece = _piece(sub, base, g, None if total is None or not last else max(total - start, 0))
+        if piece is None:
+            return None
+        if last:
+            texts.append(piece.text)
+            valid = None if piece.valid is None else start + piece.valid
+            return Piece(
+                " >> ".join(group(t) if "*" in t else t for t in texts), start + piece.natural, valid, lambda m: None
+            )
+        cut = piece.cut(ms[i] - start)
+        if cut is None:
+            return None
+        texts.append(cut)
+        start = ms[i]
+    return None  # pragma: no cover - the loop returns at the last scheduler
+
+
+def _chained(k: dict[str, Any], base: float, g: int, total: int | None) -> Piece | None:
+    subs: list[Sched] = list(k["schedulers"])
+    if not subs or any(s.name not in MULTIPLICATIVE for s in subs):
+        return None
+    pieces = [_piece(s, 1.0 if i < len(subs) - 1 else base, g, total) for i, s in enumerate(subs)]
+    if any(p is None for p in pieces):
+        return None
+    done = [p for p in pieces if p is not None]
+    valids = [p.valid for p in done if p.valid is not None]
+    text = " * ".join(group(p.text) for p in done)
+    return Piece(text, max(p.natural for p in done), min(valids) if valids else None, lambda m: None)
+
+
+# --- live objects ------------------------------------------------------------------------------------
+
+
+def _describe(obj: Any) -> Sched | None:
+    """The class name and constructor arguments of a built-in scheduler object (None: another class)."""
+    from torch.optim import lr_scheduler as L
+
+    name = type(obj).__name__
+    if name in REFUSED and isinstance(obj, getattr(L, name)):
+        raise LrdslError(f"cannot import {name}: {REFUSED[name]}", hint="keep it in your training loop")
+    if getattr(L, name, None) is not type(obj):
+        return None
+    d = obj.__dict__
+    if name in ("LambdaLR", "MultiplicativeLR"):
+        return Sched(name, {"lr_lambda": list(obj.lr_lambdas)})
+    if name == "MultiStepLR":
+        return Sched(name, {"milestones": sorted(obj.milestones.elements()), "gamma": obj.gamma})
+    if name in ("SequentialLR", "ChainedScheduler"):
+        subs = [_describe(s) for s in obj._schedulers]
+        if any(s is None for s in subs):
+            return None
+        kw: dict[str, Any] = {"schedulers": subs}
+        if name == "SequentialLR":
+            kw["milestones"] = list(obj._milestones)
+        return Sched(name, kw)
+    if name == "CyclicLR":
+        up = obj.total_size * obj.step_ratio
+        up = round(up) if abs(up - round(up)) < 1e-9 else up
+        return Sched(
+            name,
+            {
+                "base_lr": [float(x) for x in obj.base_lrs],
+                "max_lr": [float(x) for x in obj.max_lrs],
+                "step_size_up": up,
+                "step_size_down": obj.total_size - up,
+                "mode": obj.mode,
+                "gamma": obj.gamma,
+                "scale_fn": obj._scale_fn_custom,
+                "scale_mode": obj.scale_mode,
+                "cycle_momentum": False,
+                "base_momentum": 0.8,
+                "max_momentum": 0.9,
+            },
+        )
+    if name == "OneCycleLR":
+        groups = obj.optimizer.param_groups
+        phases = obj._schedule_phases
+        return Sched(
+            name,
+            {
+                "max_lr": [float(gr["max_lr"]) for gr in groups],
+                "total_steps": obj.total_steps,
+                "epochs": None,
+                "steps_per_epoch": None,
+                "pct_start": (phases[0]["end_step"] + 1) / obj.total_steps,
+                "anneal_strategy": getattr(obj, "_anneal_func_type", "custom"),
+                "cycle_momentum": False,
+                "base_momentum": 0.85,
+                "max_momentum": 0.95,
+                "div_factor": float(groups[0]["max_lr"]) / float(groups[0]["initial_lr"]),
+                "final_div_factor": float(groups[0]["initial_lr"]) / float(groups[0]["min_lr"]),
+                "three_phase": len(phases) == 3,
+            },
+        )
+    return Sched(name, {key: d[key] for key, _ in SIGNATURES[name]})
+
+
+def _optimizer(lrs: Sequence[float]) -> Any:
+    import torch
+
+    groups = [{"params": [torch.nn.Parameter(torch.zeros(1))], "lr": lr} for lr in lrs]
+    return torch.optim.SGD(groups, lr=lrs[0], momentum=0.9)
+
+
+def _build(s: Sched, opt: Any) -> Any:
+    """A fresh scheduler of ``s``'s class and arguments on ``opt``."""
+    from torch.optim import lr_scheduler as L
+
+    cls = getattr(L, s.name)
+    kw = dict(s.kw)
+    if s.name in ("SequentialLR", "ChainedScheduler"):
+        subs = [_build(x, opt) for x in kw.pop("schedulers")]
+        return cls(opt, subs, **kw) if s.name == "SequentialLR" else cls(subs, opt)
+    if s.name in ABSOLUTE:
+        kw["cycle_momentum"] = False
+    for key in ("lr_lambda", "scale_fn"):  # a callable object may keep state: step a copy of it
+        if kw.get(key) is not None:
+            kw[key] = copy.deepcopy(kw[key])
+    return cls(opt, **kw)
+
+
+def _run(sched: Any, g: int, n: int) -> list[float]:
+    """``lr(0) … lr(n−1)`` of group ``g`` from the scheduler's current state, stepping it (a copy or a fresh one)."""
+    out: list[float] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for i in range(n):
+            out.append(float(sched.optimizer.param_groups[g]["lr"]))
+            if i < n - 1:
+                sched.step()
+    return out
+
+
+def _library(what: str, f: Callable[[], list[float]]) -> list[float]:
+    try:
+        return f()
+    except LrdslError:
+        raise
+    except Exception as exc:
+        raise LrdslError(f"{what} fails in PyTorch itself: {type(exc).__name__}: {exc}") from None
+
+
+def _import(
+    s: Sched | None,
+    base: float,
+    g: int,
+    total: int | None,
+    spe: float | None,
+    reference: Callable[[int], list[float]] | None,
+    source: str,
+) -> tuple[str, int | None]:
+    """The expression of ``s`` (the fitter's when ``s`` is None or has no named form) and the steps it is valid for."""
+    piece = None if s is None else mapped(source, lambda: _piece(s, base, g, total))
+    if piece is None:
+        if total is None:
+            raise LrdslError(
+                f"{source} is imported by sampling it: give the run's length",
+                hint="from_torch(scheduler, total_steps=N) (CLI: --steps N)",
+            )
+        if reference is None:
+            raise LrdslError(f"{source} is imported by sampling it, which needs PyTorch installed")
+        values = _library(source, lambda: reference(total))
+        expr = fitted(values, source=source, steps_per_epoch=spe, rtol=RTOL)
+        atol = floor_of(values)
+        return verified(expr, values, source=source, steps_per_epoch=spe, rtol=RTOL, atol=atol), total
+    n = total if total is not None else max(2 * piece.natural + 1, 50)
+    if piece.valid is not None:
+        n = min(n, piece.valid)
+    if reference is not None and n > 0:
+        values = _library(source, lambda: reference(n))
+        verified(piece.text, values, source=source, steps_per_epoch=spe, rtol=RTOL, atol=floor_of(values))
+    return piece.text, piece.valid
+
+
+def from_torch(
+    scheduler: Any, group: int = 0, *, total_steps: int | None = None, steps_per_epoch: float | None = None
+) -> str:
+    """The expression ``scheduler`` follows for ``optimizer.param_groups[group]``, verified against PyTorch.
+
+    ``total_steps`` is the run's length: needed for schedulers imported by sampling (``LambdaLR``,
+    ``MultiplicativeLR``, other subclasses), and it lets a ``CosineAnnealingLR`` shorter than the run rise
+    again as PyTorch's does; without it a ``CosineAnnealingLR`` is imported for ``T_max + 1`` steps.
+    """
+    from torch.optim import lr_scheduler as L
+
+    if not isinstance(scheduler, L.LRScheduler | L.ReduceLROnPlateau):
+        raise LrdslError(f"from_torch() takes a torch.optim.lr_scheduler object, not {type(scheduler).__name__}")
+    opt = scheduler.optimizer
+    if not (isinstance(group, int) and 0 <= group < len(opt.param_groups)):
+        raise LrdslError(f"the optimizer has {len(opt.param_groups)} parameter groups; there is no group {group!r}")
+    if total_steps is not None and (not _whole(total_steps) or total_steps < 1):
+        raise LrdslError(f"total_steps must be a positive whole number, not {total_steps!r}")
+    s = _describe(scheduler)
+    lrs = [float(gr.get("initial_lr", gr["lr"])) for gr in opt.param_groups]
+    source = f"PyTorch's {type(scheduler).__name__}"
+    if s is not None:
+        sched = s
+        reference: Callable[[int], list[float]] = lambda n: _run(_build(sched, _optimizer(lrs)), group, n)  # noqa: E731
+    else:
+        reference = lambda n: _restarted(scheduler, group, n)  # noqa: E731
+    expr, valid = _import(s, lrs[group], group, total_steps, steps_per_epoch, reference, source)
+    _check_tail(scheduler, group, expr, total_steps if valid is None else valid, steps_per_epoch, source)
+    return expr
+
+
+def _copy(scheduler: Any) -> Any:
+    """A deep copy of the scheduler and its optimizer that shares the parameters and drops the optimizer state."""
+    opt = scheduler.optimizer
+    memo: dict[int, Any] = {id(p): p for gr in opt.param_groups for p in gr["params"]}
+    memo[id(opt.state)] = {}
+    return copy.deepcopy(scheduler, memo)
+
+
+def _restarted(scheduler: Any, g: int, n: int) -> list[float]:
+    """An unknown subclass from its start: a copy with the rates and ``last_epoch`` of a fresh construction."""
+    twin = _copy(scheduler)
+    for gr in twin.optimizer.param_groups:
+        gr["lr"] = gr.get("initial_lr", gr["lr"])
+    if getattr(twin, "last_epoch", -1) != 0:
+        twin.last_epoch = -1
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            twin._initial_step()
+    return _run(twin, g, n)
+
+
+def _check_tail(scheduler: Any, g: int, expr: str, total: int | None, spe: float | None, source: str) -> None:
+    """The user's scheduler (a copy) over its next steps agrees with ``expr`` there."""
+    import lrdsl
+
+    here = getattr(scheduler, "last_epoch", None)
+    if here is None and getattr(scheduler, "_schedulers", None):
+        here = scheduler._schedulers[0].last_epoch
+    if not isinstance(here, int) or here < 0:
+        return
+    n = min((total if total is not None else here + 50) - here, 1000)
+    if n <= 0:
+        return
+    values = _library(source, lambda: _run(_copy(scheduler), g, n))
+    want = lrdsl.evaluate(expr, total if total is not None else here + n, spe, steps=list(range(here, here + n)))
+    bad = [i for i, (a, b) in enumerate(zip(values, want, strict=True)) if abs(a - b) > RTOL * max(abs(a), abs(b))]
+    if bad:
+        i = bad[0]
+        raise LrdslError(
+            f"your {type(scheduler).__name__} departs from its class's schedule at step {here + i}: {values[i]!r} "
+            f"instead of {float(want[i])!r}",
+            hint="its optimizer's rate was changed outside the scheduler, or its state was edited",
+        )
+
+
+# --- calls as written ----------------------------------------------------------------------------------
+
+
+def _lr_of(optimizer: object) -> float | None:
+    """The learning rate written in an optimizer argument: ``SGD(params, lr=0.1)``, ``{"lr": 0.1}``, ``0.1``."""
+    if isinstance(optimizer, Call):
+        value = optimizer.kwargs.get("lr", optimizer.args[1] if len(optimizer.args) > 1 else None)
+    elif isinstance(optimizer, dict):
+        value = optimizer.get("lr")
+    else:
+        value = optimizer
+    if value is None or isinstance(value, Ref):
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise LrdslError(f"the optimizer's learning rate must be a number, not {value!r}")
+    return float(value)
+
+
+def _sched_of_call(name: str, args: list[object], kwargs: dict[str, object]) -> tuple[Sched, float | None]:
+    """The scheduler a call describes, and the learning rate it gives (``lr=`` or the optimizer's)."""
+    if name in REFUSED:
+        raise LrdslError(f"cannot import {name}: {REFUSED[name]}", hint="keep it in your training loop")
+    if name not in SIGNATURES:
+        close = difflib.get_close_matches(name, list(SIGNATURES), n=1)
+        raise LrdslError(
+            f"{name!r} is not a scheduler of torch.optim.lr_scheduler",
+            hint=f"did you mean {close[0]!r}?" if close else "one of: " + ", ".join(SIGNATURES),
+        )
+    if name == "ChainedScheduler":
+        params: tuple[tuple[str, object], ...] = (*SIGNATURES[name], ("optimizer", None), ("lr", None))
+    else:
+        params = (("optimizer", None), *SIGNATURES[name], ("last_epoch", -1), ("lr", None))
+    kw = bind(name, params, args, kwargs)
+    lr = kw.pop("lr")
+    if lr is not None and (isinstance(lr, bool) or not isinstance(lr, int | float)):
+        raise LrdslError(f"lr= must be a number, not {lr!r}")
+    written = _lr_of(kw.pop("optimizer"))
+    lr = written if lr is None else float(lr)
+    kw.pop("last_epoch", None)  # a scheduler mid-run: the whole schedule is imported
+    for key in ("lr_lambda", "scale_fn"):
+        if kw.get(key) is not None:
+            raise LrdslError(
+                f"{name}'s {key} is a function: a SPEC cannot give one",
+                hint="call lrdsl.from_torch(scheduler) in Python: it samples the function",
+            )
+    if name in ("SequentialLR", "ChainedScheduler"):
+        subs = kw["schedulers"]
+        if not isinstance(subs, list | tuple) or not subs or not all(isinstance(x, Call) for x in subs):
+            raise LrdslError(f"{name}'s schedulers= is a list of scheduler calls: [LinearLR(…), CosineAnnealingLR(…)]")
+        nested = [_sched_of_call(x.short, x.args, x.kwargs) for x in subs]
+        kw["schedulers"] = [x for x, _ in nested]
+        lr = lr if lr is not None else next((r for _, r in nested if r is not None), None)
+    for key, value in kw.items():
+        if isinstance(value, Ref | Call) and key != "schedulers":
+            raise LrdslError(f"{name}'s {key}= must be written out, not {getattr(value, 'name', value)!r}")
+    return Sched(name, kw), lr
+
+
+def _needs_base(s: Sched) -> bool:
+    if s.name in ("SequentialLR", "ChainedScheduler"):
+        return any(_needs_base(x) for x in s.kw["schedulers"])
+    return s.name not in ABSOLUTE
+
+
+def from_spec(
+    name: str, args: list[object], kwargs: dict[str, object], *, total_steps: int | None, steps_per_epoch: float | None
+) -> str:
+    """A scheduler call as written (``"StepLR(optimizer, step_size=30, lr=0.1)"``) → its expression.
+
+    The optimizer's rate comes from ``lr=`` (an lrdsl addition) or the optimizer written as a call,
+    ``StepLR(SGD(params, lr=0.1), …)``; ``CyclicLR`` and ``OneCycleLR`` set their own rates. The call is
+    mapped by its arguments alone; when PyTorch is installed the real scheduler is built and stepped to
+    verify the result.
+    """
+    s, lr = _sched_of_call(name, args, kwargs)
+    if lr is None and _needs_base(s):
+        raise LrdslError(
+            f"{name} scales the optimizer's learning rate: give it with lr=",
+            hint=f"{name}(SGD(params, lr=0.1), …) or {name}(…, lr=0.1)",
+        )
+    base = 1e-3 if lr is None else lr
+    reference = None
+    if importlib.util.find_spec("torch") is not None:
+        reference = lambda n: _run(_build(s, _optimizer([base])), 0, n)  # noqa: E731
+    return _import(s, base, 0, total_steps, steps_per_epoch, reference, f"PyTorch's {name}")[0]
+
+
+def from_config(config: object, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
+    """A scheduler in a config: Lightning's ``{"class_path": "torch.optim.lr_scheduler.StepLR", "init_args": {…}}``
+    or ``{"type"|"name": "StepLR", …arguments}``."""
+    if not isinstance(config, dict):
+        raise LrdslError('a PyTorch scheduler config is a mapping such as {"class_path": …, "init_args": {…}}')
+    if "class_path" in config:
+        name, kwargs = str(config["class_path"]), config.get("init_args") or {}
+    elif "type" in config or "name" in config:
+        kwargs = {k: v for k, v in config.items() if k not in ("type", "name")}
+        name = str(config.get("type", config.get("name")))
+    else:
+        raise LrdslError("a PyTorch scheduler config names its class: class_path, type or name")
+    if not isinstance(kwargs, dict):
+        raise LrdslError("init_args must be a mapping of the scheduler's arguments")
+    return from_spec(
+        name.rpartition(".")[2], [], dict(kwargs), total_steps=total_steps, steps_per_epoch=steps_per_epoch
+    )

@@ -1,0 +1,157 @@
+"""``lrdsl import FRAMEWORK SPEC``: a call or a config file in, the expression out (and --check)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import lrdsl
+from lrdsl.cli import main
+from tests.frameworks import need
+
+
+def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_torch_call_prints_the_source_and_the_expression(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(["import", "torch", "OneCycleLR(optimizer, max_lr=0.1,\n  total_steps=1000)"], capsys)
+    assert code == 0
+    assert out == "# torch: OneCycleLR(optimizer, max_lr=0.1, total_steps=1000)\nonecycle(0.1, 1000)\n"
+
+
+def test_keras_and_optax_calls(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(["import", "keras", "CosineDecayRestarts(0.1, 1000, t_mul=2.0)"], capsys)
+    assert (code, out.splitlines()[-1]) == (0, "cosine(0.1→0) * restart(period=1000, mult=2)")
+    code, out, _ = _run(["import", "optax", "optax.warmup_cosine_decay_schedule(0.0, 0.1, 50, 350)"], capsys)
+    assert (code, out.splitlines()[-1]) == (0, "linear(0→0.1, 50) >> cosine(0.1→0, 300)")
+
+
+def test_steps_reach_the_importer(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(["import", "torch", "CosineAnnealingLR(opt, T_max=100, lr=0.1)", "--steps", "300"], capsys)
+    assert (code, out.splitlines()[-1]) == (0, "(cosine(0.1→0, 100) >> cosine(0→0.1, 100)) * restart()")
+    code, out, _ = _run(["import", "torch", "CosineAnnealingLR(opt, T_max=100, lr=0.1)"], capsys)
+    assert out.splitlines()[-1] == "cosine(0.1→0, 100)"
+
+
+def test_keras_get_config_json_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    keras = need("keras")
+    schedule = keras.optimizers.schedules.PiecewiseConstantDecay([100, 250], [0.1, 0.01, 1e-3])
+    path = tmp_path / "schedule.json"
+    path.write_text(json.dumps(schedule.get_config()), encoding="utf-8")
+    code, out, _ = _run(["import", "keras", str(path)], capsys)
+    assert (code, out) == (0, f"# keras: {path}\npiecewise([0.1, 0.01, 1e-3], at=[101, 251])\n")
+
+
+def test_yaml_config_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    need("yaml")
+    path = tmp_path / "sched.yaml"
+    path.write_text("class_path: torch.optim.lr_scheduler.StepLR\ninit_args:\n  step_size: 30\n  lr: 0.1\n", "utf-8")
+    code, out, _ = _run(["import", "torch", str(path)], capsys)
+    assert (code, out.splitlines()[-1]) == (0, "step(0.1, gamma=0.1, every=30)")
+
+
+def test_spec_from_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("torch.optim.lr_scheduler.StepLR(o, step_size=7, lr=0.1)\n"))
+    code, out, _ = _run(["import", "torch", "-"], capsys)
+    assert (code, out.splitlines()[-1]) == (0, "step(0.1, gamma=0.1, every=7)")
+
+
+def test_check_prints_the_comparison_with_the_real_object(capsys: pytest.CaptureFixture[str]) -> None:
+    need("torch")
+    code, out, _ = _run(["import", "torch", "StepLR(SGD(params, lr=0.1), 30)", "--steps", "200", "--check"], capsys)
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[1] == "step(0.1, gamma=0.1, every=30)"
+    assert lines[2] == "# checked against PyTorch's StepLR:"
+    assert lines[3].startswith("# equal within rtol 1e-09, atol 1e-13 over 200 steps")
+    expr = lines[1]
+    torch = need("torch")
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+    sched, seen = torch.optim.lr_scheduler.StepLR(opt, 30), []
+    for _ in range(200):
+        seen.append(opt.param_groups[0]["lr"])
+        opt.step()
+        sched.step()
+    np.testing.assert_allclose(lrdsl.evaluate(expr, 200), seen, rtol=1e-12)
+
+
+def test_check_of_an_optax_call(capsys: pytest.CaptureFixture[str]) -> None:
+    need("optax")
+    code, out, _ = _run(["import", "optax", "exponential_decay(0.1, 50, 0.5)", "--steps", "300", "--check"], capsys)
+    lines = out.splitlines()
+    assert (code, lines[1], lines[2]) == (
+        0,
+        "exp_decay(0.1, rate=0.5, every=50)",
+        "# checked against the Optax schedule:",
+    )
+    assert lines[3].startswith("# equal within rtol 1e-05")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["import", "torch", "LambdaLR(opt, lambda e: 0.9 ** e)"],
+            "1:15: error: SPEC arguments must be literals: this lambda is code, and a SPEC is never run\n"
+            "  LambdaLR(opt, lambda e: 0.9 ** e)\n"
+            "                ^^^^^^^^^^^^^^^^^^\n"
+            "hint: in Python, give the object itself to lrdsl's from_<framework>(): it is sampled and verified\n",
+        ),
+        (
+            ["import", "torch", "ReduceLROnPlateau(opt)"],
+            "1:1: error: cannot import ReduceLROnPlateau: ReduceLROnPlateau follows a metric (the loss), not the step: "
+            "no expression of the step can say when it will reduce\n"
+            "  ReduceLROnPlateau(opt)\n  ^^^^^^^^^^^^^^^^^\nhint: keep it in your training loop\n",
+        ),
+        (
+            ["import", "optax", "/no/such/file.json"],
+            "error: cannot read /no/such/file.json: No such file or directory\n",
+        ),
+    ],
+    ids=["lambda", "plateau", "missing file"],
+)
+def test_bad_input_exits_2(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(argv, capsys)
+    assert (code, out, err) == (2, "", message)
+
+
+def test_unknown_framework_is_an_argument_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["import", "tensorflow", "X()"])
+    assert info.value.code == 2
+    assert "invalid choice: 'tensorflow'" in capsys.readouterr().err
+
+
+def test_help_lists_import(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["help", "import"])
+    out = capsys.readouterr().out
+    assert "--check" in out and "SPEC" in out
+
+
+PIECES = [
+    "StepLR(", "CyclicLR(", "SequentialLR(", "LinearLR(", "o", ", ", "lr=", "0.1", "3", "-1", "1e309", ")", "[", "]",
+    "{", "}", ": ", "'x'", "None", "True", "step_size=", "milestones=", "schedulers=", "**", "*", "/", "(", "1/0",
+    "10**10**10", "lambda: 0", "x.y", "f(", "...", "2j", "b''", "é", "\n", "[0] * 3",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=14), st.sampled_from(["torch", "optax"]))
+def test_any_spec_is_an_expression_or_an_lrdsl_error(pieces: list[str], framework: str) -> None:
+    from lrdsl.importers import import_spec
+
+    need(framework)
+    with contextlib.suppress(lrdsl.LrdslError):  # anything else fails the test
+        lrdsl.parse(import_spec(framework, "".join(pieces), total_steps=30))

@@ -1,0 +1,150 @@
+"""from_keras: real Keras 3 schedules (and their configs) imported and compared with Keras' own values."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+import lrdsl
+from tests.frameworks import need
+from tests.parity.test_keras import ROWS
+
+pytestmark = pytest.mark.frameworks
+
+
+def _keras() -> Any:
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    return need("keras")
+
+
+def _keras_values(schedule: Any, steps: list[int]) -> np.ndarray:
+    """Keras' values, each step called alone as the optimizer calls it."""
+    keras = _keras()
+    return np.array([float(keras.ops.convert_to_numpy(schedule(t))) for t in steps])
+
+
+def _sample(n: int, bounds: tuple[int, ...] = ()) -> list[int]:
+    return sorted(
+        {*range(0, n, max(n // 40, 1)), n - 1, *(b + d for b in bounds for d in (-1, 0, 1) if 0 <= b + d < n)}
+    )
+
+
+def _agrees(expr: str, schedule: Any, n: int, bounds: tuple[int, ...] = ()) -> None:
+    at = _sample(n, bounds)
+    np.testing.assert_allclose(lrdsl.evaluate(expr, n, steps=at), _keras_values(schedule, at), rtol=2e-6, atol=5e-8)
+
+
+@pytest.mark.parametrize(("row", "make", "expr", "steps", "spe"), ROWS, ids=[r[0] for r in ROWS])
+def test_parity_row_imports_to_its_expression(
+    row: str, make: Callable[[Any], Any], expr: str, steps: int, spe: float | None
+) -> None:
+    schedule = make(_keras().optimizers.schedules)
+    got = lrdsl.from_keras(schedule, total_steps=steps)
+    np.testing.assert_allclose(lrdsl.evaluate(got, steps, spe), lrdsl.evaluate(expr, steps, spe), rtol=1e-9, atol=1e-15)
+    from_config = lrdsl.from_keras(schedule.get_config(), total_steps=steps)
+    np.testing.assert_allclose(lrdsl.evaluate(from_config, steps), lrdsl.evaluate(expr, steps), rtol=1e-9, atol=1e-15)
+
+
+# (case, factory, steps of the run, boundaries checked on both sides)
+CASES: list[tuple[str, Callable[[Any], Any], int, tuple[int, ...]]] = [
+    ("ExponentialDecay every step", lambda S: S.ExponentialDecay(0.5, 1, 0.97), 200, ()),
+    ("ExponentialDecay fractional period", lambda S: S.ExponentialDecay(0.1, 2.5, 0.9), 200, ()),
+    ("ExponentialDecay growing", lambda S: S.ExponentialDecay(1e-3, 20, 1.5, staircase=True), 150, (20, 40, 140)),
+    (
+        "PiecewiseConstantDecay four values",
+        lambda S: S.PiecewiseConstantDecay([5, 60, 61], [1.0, 0.5, 0.25, 0.1]),
+        100,
+        (5, 60, 61),
+    ),
+    ("PiecewiseConstantDecay float boundary", lambda S: S.PiecewiseConstantDecay([10.5], [0.1, 0.05]), 40, (10, 11)),
+    ("PolynomialDecay defaults", lambda S: S.PolynomialDecay(0.1, 100), 150, (100,)),
+    (
+        "PolynomialDecay cycle power 3",
+        lambda S: S.PolynomialDecay(0.2, 40, 0.0, power=3.0, cycle=True),
+        200,
+        (40, 80, 120, 160),
+    ),
+    ("InverseTimeDecay fractional period", lambda S: S.InverseTimeDecay(0.1, 0.5, 0.1), 100, ()),
+    ("CosineDecay no alpha", lambda S: S.CosineDecay(0.05, 80), 120, (80,)),
+    (
+        "CosineDecay warm-up from 1e-4",
+        lambda S: S.CosineDecay(1e-4, 100, 0.1, warmup_target=0.02, warmup_steps=25),
+        160,
+        (25, 125),
+    ),
+    ("CosineDecay warm-up 0 steps", lambda S: S.CosineDecay(0.0, 100, warmup_target=0.02, warmup_steps=0), 120, (100,)),
+    ("CosineDecayRestarts defaults", lambda S: S.CosineDecayRestarts(0.1, 20), 300, (20, 60, 140, 300 - 1)),
+    (
+        "CosineDecayRestarts t_mul 1 m_mul",
+        lambda S: S.CosineDecayRestarts(0.1, 25, t_mul=1.0, m_mul=0.8, alpha=0.1),
+        200,
+        (25, 50, 75, 100),
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "make", "n", "bounds"), CASES, ids=[c[0] for c in CASES])
+def test_schedule_imports_exactly(case: str, make: Callable[[Any], Any], n: int, bounds: tuple[int, ...]) -> None:
+    schedule = make(_keras().optimizers.schedules)
+    expr = lrdsl.from_keras(schedule, total_steps=n)
+    _agrees(expr, schedule, n, bounds)
+    serialized = _keras().optimizers.schedules.serialize(schedule)
+    assert lrdsl.from_keras(json.loads(json.dumps(serialized)), total_steps=n) == expr
+
+
+def test_named_forms() -> None:
+    S = _keras().optimizers.schedules
+    assert lrdsl.from_keras(S.PiecewiseConstantDecay([100, 250], [0.1, 0.01, 1e-3])) == (
+        "piecewise([0.1, 0.01, 1e-3], at=[101, 251])"
+    )
+    assert lrdsl.from_keras(S.CosineDecayRestarts(0.1, 1000, alpha=0.01)) == (
+        "cosine(0.1→1e-3) * restart(period=1000, mult=2)"
+    )
+    assert lrdsl.from_keras(S.ExponentialDecay(0.1, 2.5, 0.9)) == "exp_decay(0.1, rate=0.9 ** (1 / 2.5))"
+
+
+def test_subclass_is_sampled_and_fitted() -> None:
+    keras = _keras()
+
+    base: Any = keras.optimizers.schedules.LearningRateSchedule
+
+    class Halving(base):  # type: ignore[misc]
+        def __call__(self, step: Any) -> Any:
+            return 0.1 * keras.ops.power(0.5, keras.ops.floor(keras.ops.cast(step, "float32") / 25.0))
+
+    expr = lrdsl.from_keras(Halving(), total_steps=100)
+    _agrees(expr, Halving(), 100, (25, 50, 75))
+    with pytest.raises(lrdsl.LrdslError, match="is imported by sampling it: give the run's length"):
+        lrdsl.from_keras(Halving())
+
+
+def test_bad_inputs() -> None:
+    _keras()
+    with pytest.raises(lrdsl.LrdslError, match="from_keras\\(\\) takes a keras"):
+        lrdsl.from_keras(3)
+    with pytest.raises(lrdsl.LrdslError, match="does not say which Keras schedule it is"):
+        lrdsl.from_keras({"initial_learning_rate": 0.1, "decay_steps": 10, "decay_rate": 0.5, "name": "mine"})
+
+
+SPECS: list[tuple[str, Callable[[Any], Any], int]] = [
+    ("CosineDecayRestarts(0.1, 1000, t_mul=2.0)", lambda S: S.CosineDecayRestarts(0.1, 1000, t_mul=2.0), 8000),
+    ("keras.optimizers.schedules.ExponentialDecay(1e-3, decay_steps=10, decay_rate=0.96, staircase=True)",
+     lambda S: S.ExponentialDecay(1e-3, 10, 0.96, staircase=True), 500),
+    ("PiecewiseConstantDecay(boundaries=[1000, 2000], values=[1.0, 0.5, 0.1])",
+     lambda S: S.PiecewiseConstantDecay([1000, 2000], [1.0, 0.5, 0.1]), 3000),
+    ("CosineDecay(0.0, 900, alpha=0.0, warmup_target=3e-4, warmup_steps=100)",
+     lambda S: S.CosineDecay(0.0, 900, warmup_target=3e-4, warmup_steps=100), 1000),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("spec", "make", "n"), SPECS, ids=[s[0].partition("(")[0] for s in SPECS])
+def test_spec_imports_exactly(spec: str, make: Callable[[Any], Any], n: int) -> None:
+    from lrdsl.importers import import_spec
+
+    expr = import_spec("keras", spec, total_steps=n)
+    _agrees(expr, make(_keras().optimizers.schedules), n, (100, 1000, 2000))
