@@ -21,13 +21,18 @@ SAMPLE = 4096
 
 @dataclass(frozen=True)
 class Context:
-    """Tolerance, steps per epoch, the unit durations are printed in (``""`` or ``"ep"``), the deadline."""
+    """Tolerance, steps per epoch, the unit durations are printed in (``""`` or ``"ep"``), the deadline.
+
+    ``start`` is the step of the curve at which the segment being fitted starts (the clock an
+    ``offset`` keeps).
+    """
 
     rtol: float
     atol: float
     spe: float | None
     unit: str = ""
     deadline: float = field(default_factory=lambda: time.monotonic() + 30.0)
+    start: int = 0
 
     def in_epochs(self) -> Context:
         """The context of a curve sampled once per epoch: durations print as ``Nep``, one epoch a step."""
@@ -73,7 +78,8 @@ class Context:
 def spellings(value: float, denominators: tuple[int, ...] = ()) -> list[str]:
     """Ways to write a number close to ``value``, shortest first: ``0.1``, ``1e-6``, ``6e-4 / 201``, … its exact repr.
 
-    Rounded to 1…17 significant digits, and ``p / q`` for each ``q`` of ``denominators`` with a short ``p``.
+    Rounded to 1…17 significant digits, ``p / q`` for each ``q`` of ``denominators`` with a short ``p``,
+    and ``k ** -0.5`` when ``1/value²`` is a whole ``k``.
     """
     out: dict[str, None] = {}
     if value == 0:
@@ -86,7 +92,9 @@ def spellings(value: float, denominators: tuple[int, ...] = ()) -> list[str]:
                 p = float(f"{value * q:.{digits - 1}e}")
                 if p:
                     out[f"{format_number(p)} / {q}"] = None
-    return sorted(out, key=len)
+    if value > 0 and (square := 1.0 / value**2) >= 2 and abs(square - round(square)) <= 1e-9 * square:
+        out[f"{round(square)} ** -0.5"] = None  # Noam's d_model ** -0.5, before as many digits
+    return sorted(out, key=lambda t: len(t) - 4 * ("**" in t))
 
 
 def number(text: str) -> float:

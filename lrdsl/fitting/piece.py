@@ -25,10 +25,12 @@ class Piece:
     approx: Array | None = field(default=None, compare=False, repr=False)
     duration: int | None = None
     """The phase's own duration when the run cuts it (longer than ``length``)."""
+    offset: int = 0
+    """Steps its clock runs ahead (``* offset(n)`` in the template): its explicit duration is ``length + n``."""
 
     def render(self, ctx: Context, flexible: bool) -> str:
         words = {k: self.texts.get(k, repr(v) if v != 0 else "0") for k, v in self.numbers.items()}
-        d = "" if flexible else f", {ctx.dur(self.length)}"
+        d = "" if flexible else f", {ctx.dur(self.length + self.offset)}"
         if self.duration is not None:
             d = f", {ctx.dur(self.duration)}"
         if self.family == "const" and flexible:
@@ -36,8 +38,9 @@ class Piece:
         return self.template.format(d=d, **words, **self.fixed)
 
     def plain(self) -> bool:
-        """Whether every number is written briefly (at most 6 characters, as ``0.1``, ``1e-6``, ``0.0025``)."""
-        return all(len(t) <= 6 for t in self.texts.values())
+        """Whether every number is written briefly: at most 6 characters (``0.1``, ``1e-6``, ``0.0025``), or
+        a short exact formula (``20480 ** -0.5``, ``6e-4 / 201``)."""
+        return all(len(t) <= 6 or (" " in t and len(t) <= 16) for t in self.texts.values())
 
     def simplified(self, ctx: Context, want: Array, flexible: bool) -> Piece | None:
         """This piece with each number spelled as briefly as keeps ``want`` reproduced; ``None`` if not exact.

@@ -1,4 +1,4 @@
-"""Fitters of the interpolating shapes ``const``, ``linear``, ``cosine``, ``exp``, ``poly``: closed form.
+"""Fitters of the interpolating shapes ``const``, ``linear``, ``cosine``, ``exp``, ``poly``, ``sqrt``, ``log``.
 
 Each shape is ``b + (a − b)·w(p)`` with a known weight ``w`` (``p = u/d``, ``d`` the segment's length), so
 ``a`` and ``b`` are the least-squares solution of a 2-column linear system; ``exp`` is linear in ``log y``.
@@ -35,12 +35,13 @@ def _ends(y: Array, w: Array) -> tuple[float, float] | None:
     return (a, b) if np.isfinite(a) and np.isfinite(b) else None
 
 
-def _two_ends(family: str, y: Array, w: Array) -> list[Piece]:
+def two_ends(family: str, y: Array, w: Array, suffix: str = "") -> list[Piece]:
+    """``family(a→b)`` (then ``suffix``) whose value is ``b + (a − b)·w``, ``a`` and ``b`` by least squares."""
     ends = _ends(y, w)
     if ends is None:
         return []
     a, b = ends
-    return [Piece(family, family + "({a}→{b}{d})", {"a": a, "b": b}, y.size, approx=b + (a - b) * w)]
+    return [Piece(family, family + "({a}→{b}{d})" + suffix, {"a": a, "b": b}, y.size, approx=b + (a - b) * w)]
 
 
 def _progress(n: int) -> Array:
@@ -54,13 +55,28 @@ def const(y: Array, ctx: Context) -> list[Piece]:
 def linear(y: Array, ctx: Context) -> list[Piece]:
     if y.size < 2:
         return []
-    return _two_ends("linear", y, 1.0 - _progress(y.size))
+    return two_ends("linear", y, 1.0 - _progress(y.size))
 
 
 def cosine(y: Array, ctx: Context) -> list[Piece]:
     if y.size < 3:
         return []
-    return _two_ends("cosine", y, (1.0 + np.cos(np.pi * _progress(y.size))) / 2.0)
+    return two_ends("cosine", y, (1.0 + np.cos(np.pi * _progress(y.size))) / 2.0)
+
+
+def sqrt(y: Array, ctx: Context) -> list[Piece]:
+    """``a + (b − a)·√p``: the weight of ``a`` is ``1 − √p``."""
+    if y.size < 3:
+        return []
+    return two_ends("sqrt", y, 1.0 - np.sqrt(_progress(y.size)))
+
+
+def log(y: Array, ctx: Context) -> list[Piece]:
+    """``a + (b − a)·ln(1 + u)/ln(1 + d)``: the weight of ``a`` is ``1 − ln(1 + u)/ln(1 + d)``."""
+    if y.size < 3:
+        return []
+    u = np.arange(y.size, dtype=np.float64)
+    return two_ends("log", y, 1.0 - np.log1p(u) / np.log1p(float(y.size)))
 
 
 def exp(y: Array, ctx: Context) -> list[Piece]:
