@@ -15,11 +15,7 @@ from tests.frameworks import need
 
 CASES = round_trip_cases()
 MISSES = {
-    "cyclic(1e-3→0.1, half=25, mode=exp_range, gamma=0.995)": "a triangle times an exponential: no v1 family",
     "fn(0.1 * ((1 - 0.01) * (0.5 * (1 + cos(pi * p))) ** 2 + 0.01), 300)": "a squared cosine: not a named shape",
-    "min(linear(0→0.1, 30) >> 0.1, rsqrt(0.1, warmup=30))": "rsqrt on the global clock needs offset (v2)",
-    "512 ** -0.5 * min(linear(0→40 ** -0.5, 40) >> 1, rsqrt(40 ** -0.5, warmup=40))": "as above (v2 offset)",
-    "linear(0→0.1, 30) >> fn(0.1 * (1 + cos(pi * t / 210)) / 2, 180)": "a cosine on the global clock: offset (v2)",
     "(cosine(4e-3→0.1, 25%) >> cosine(0.1→1e-6)) * repeat(1)": "a phase boundary between steps (52.5)",
     "(cosine(0.95→0.85, 25%) >> cosine(0.85→0.95)) * repeat(1)": "a phase boundary between steps (52.5)",
     "(const(0.1, 75%) >> cosine(0.1→1e-6)) * repeat(1)": "a phase boundary between steps (157.5)",
