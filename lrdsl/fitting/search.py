@@ -28,7 +28,12 @@ def structures() -> dict[str, Structure]:
 
 
 def phases_of(expr: str) -> int:
-    return expr.count(">>") + 1
+    """Phases joined by ``>>``, a ``piecewise`` counting one per value (it is as many constants)."""
+    return expr.count(">>") + 1 + sum(expr[at:].partition("]")[0].count(",") for at in _piecewise_starts(expr))
+
+
+def _piecewise_starts(expr: str) -> list[int]:
+    return [i for i in range(len(expr)) if expr.startswith("piecewise([", i)]
 
 
 def search(

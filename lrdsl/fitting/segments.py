@@ -26,6 +26,8 @@ AHEAD = 24
 """Candidate ends tried from one start."""
 PATIENCE = 6
 """Candidates tried past the farthest end that fitted before giving up."""
+TIDY = 16
+"""Phases at most whose boundaries are tidied (more: a curve no few phases describe)."""
 
 
 def breakpoints(y: Array, ctx: Context) -> list[int]:
@@ -110,6 +112,8 @@ def _tidy(pieces: list[Piece], y: Array, ctx: Context, flexible_end: bool) -> li
     The boundary after a phase moves alone, or with the next one (the phase between keeps its length).
     """
     out = list(pieces)
+    if len(out) > TIDY:
+        return out
     start = 0
     for i in range(len(out) - 1):
         for moved in (1, 2):

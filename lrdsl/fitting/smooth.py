@@ -49,7 +49,9 @@ def _progress(n: int) -> Array:
 
 
 def const(y: Array, ctx: Context) -> list[Piece]:
-    return [Piece("const", "const({a}{d})", {"a": float(y[0])}, y.size, approx=np.full(y.size, y[0]))]
+    """The value halfway between the segment's extremes (float32 values of one constant scatter by an ulp)."""
+    a = float(y[0]) if y.size < 3 else (float(np.max(y)) + float(np.min(y))) / 2
+    return [Piece("const", "const({a}{d})", {"a": a}, y.size, approx=np.full(y.size, a))]
 
 
 def linear(y: Array, ctx: Context) -> list[Piece]:

@@ -12,6 +12,8 @@ from lrdsl.fitting.piece import Piece
 
 MIN_RUN = 3
 """Constant phases merged at least (two constants are as short as a multistep)."""
+MAX_PIECEWISE = 8
+"""Values of a ``piecewise`` at most (more constants are a curve sampled per epoch, or no schedule)."""
 
 
 def merge_steps(pieces: list[Piece], y: Array, ctx: Context, flexible_end: bool) -> list[Piece]:
@@ -29,8 +31,13 @@ def merge_steps(pieces: list[Piece], y: Array, ctx: Context, flexible_end: bool)
         k = i  # the whole run of constants from i
         while pieces[i].family == "const" and k + 1 < len(pieces) and pieces[k + 1].family == "const":
             k += 1
-        merged = None
-        if k > j and k + 1 - i >= MIN_RUN and not _geometric_inside(pieces, i, k):
+        merged: Piece | None = None
+        if k > j and k + 1 - i >= MIN_RUN:  # 1/c linear in the run's index: a staircase inverse_time
+            last = flexible_end and k == len(pieces) - 1
+            merged = _inverse_time(pieces[i : k + 1], y[starts[i] : starts[k + 1]], ctx, last)
+            if merged is not None:
+                j = k
+        if merged is None and MIN_RUN <= k + 1 - i <= MAX_PIECEWISE and k > j and not _geometric_inside(pieces, i, k):
             # constants no factor explains (else a step or multistep where one does): one piecewise
             last = flexible_end and k == len(pieces) - 1
             merged = _piecewise(pieces[i : k + 1], y[starts[i] : starts[k + 1]], ctx, last)
@@ -62,7 +69,7 @@ def _geometric_inside(pieces: list[Piece], i: int, k: int) -> bool:
 
 
 def _ratio(pieces: list[Piece], i: int) -> float | None:
-    if i + 1 >= len(pieces) or pieces[i + 1].family != "const":
+    if i + 1 >= len(pieces) or pieces[i + 1].family != "const" or pieces[i].numbers["a"] == 0:
         return None
     return pieces[i + 1].numbers["a"] / pieces[i].numbers["a"]
 
@@ -107,3 +114,16 @@ def _piecewise(run: list[Piece], y: Array, ctx: Context, flexible: bool) -> Piec
     numbers = {n: p.numbers["a"] for n, p in zip(names, run, strict=True)}
     piece = Piece("piecewise", template, numbers, sum(p.length for p in run), phases=1)
     return piece.simplified(ctx, y, flexible)
+
+
+def _inverse_time(run: list[Piece], y: Array, ctx: Context, flexible: bool) -> Piece | None:
+    """``inverse_time(c₀, decay=k, every=L, staircase=true)``: runs of ``L`` steps with ``c₀/cᵢ = 1 + k·i``."""
+    inner = [p.length for p in run[:-1]]
+    values = [p.numbers["a"] for p in run]
+    if len(set(inner)) != 1 or any(v <= 0 for v in values):
+        return None
+    k = values[0] / values[1] - 1
+    if not k > 0 or any(abs(values[0] / v - 1 - k * i) > 1e-6 * (1 + k * i) for i, v in enumerate(values)):
+        return None
+    template = "inverse_time({a}{d}, decay={k}, every=" + ctx.dur(inner[0]) + ", staircase=true)"
+    return Piece("inverse_time", template, {"a": values[0], "k": k}, len(y), phases=1).simplified(ctx, y, flexible)
