@@ -12,6 +12,7 @@ length times the (bounded) candidates tried.
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -99,6 +100,11 @@ def _options(y: Array, ctx: Context, marks: list[int], s: int, flexible_end: boo
     return sorted(out, key=lambda p: (not p.plain(), -p.length))
 
 
+def _awkward(piece: Piece) -> bool:
+    """Whether a number of ``piece`` has 3 significant digits or more (``0.102``, ``0.099505``)."""
+    return any(len(re.sub(r"e[-+]?\d+|\D", "", t).strip("0")) >= 3 for t in piece.texts.values())
+
+
 def _wordiness(piece: Piece) -> int:
     return sum(len(t) for t in piece.texts.values())
 
@@ -117,7 +123,7 @@ def _tidy(pieces: list[Piece], y: Array, ctx: Context, flexible_end: bool) -> li
     start = 0
     for i in range(len(out) - 1):
         for moved in (1, 2):
-            if i + moved >= len(out) or ctx.out_of_time():
+            if i + moved >= len(out) or ctx.out_of_time() or not any(map(_awkward, out[i : i + moved + 1])):
                 break
             better = _moved(out[i : i + moved + 1], start, y, ctx, flexible_end and i + moved == len(out) - 1)
             if better is not None:
