@@ -24,7 +24,7 @@ from lrdsl.fitting.search import phases_of
 from tests.frameworks import REQUIRED, need, run_worker
 
 pytestmark = pytest.mark.frameworks
-BUDGET = 4.0
+BUDGET = 8.0
 """Seconds of fitting per curve at most (an exact fit takes well under one)."""
 MAX_PHASES = 8
 """Phases of an expression a person would write at most: more (a constant per epoch of a shape

@@ -80,10 +80,12 @@ def _onecycle(y: Array, ctx: Context) -> list[Piece]:
             pcts.insert(0, (estimate + 1) / n)
         for pct in pcts:
             mark = pct * n - 1
-            if mark <= 0:
+            if not 0 < mark < n - 1:
                 continue
-            r = (1 - math.cos(math.pi / mark)) / 2 if anneal == "cosine" else 1 / mark
-            peak = init + (float(y[1]) - init) / r if mark > 1 else float(y[top])
+            at = max(1, int(mark) // 2)  # halfway up: the rise's fraction r is well away from 0
+            r = (1 - math.cos(math.pi * at / mark)) / 2 if anneal == "cosine" else at / mark
+            on_step = abs(mark - top) < 1e-6
+            peak = float(y[top]) if on_step else init + (float(y[at]) - init) / r
             if not peak > init:
                 continue
             for three in (False, True):

@@ -44,6 +44,6 @@ def cosine_offset(y: Array, ctx: Context) -> list[Piece]:
     out = []
     for d in (n + y.size, n + y.size + 1):
         w = (1.0 + np.cos(np.pi * (u + n) / d)) / 2.0
-        for piece in two_ends("cosine", y, w, " * offset(" + ctx.dur(n) + ")"):
+        for piece in two_ends("cosine", y, w, ctx, " * offset(" + ctx.dur(n) + ")"):
             out.append(replace(piece, offset=n, duration=None if d == n + y.size else d))
     return out

@@ -123,8 +123,11 @@ def _tidy(pieces: list[Piece], y: Array, ctx: Context, flexible_end: bool) -> li
     start = 0
     for i in range(len(out) - 1):
         for moved in (1, 2):
-            if i + moved >= len(out) or ctx.out_of_time() or not any(map(_awkward, out[i : i + moved + 1])):
+            run = out[i : i + moved + 1]
+            if i + moved >= len(out) or ctx.out_of_time() or not any(map(_awkward, run)):
                 break
+            if all(p.family == "const" for p in run):
+                continue  # a constant never reaches into the next phase
             better = _moved(out[i : i + moved + 1], start, y, ctx, flexible_end and i + moved == len(out) - 1)
             if better is not None:
                 out[i : i + moved + 1] = better

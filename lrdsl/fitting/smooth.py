@@ -35,9 +35,22 @@ def _ends(y: Array, w: Array) -> tuple[float, float] | None:
     return (a, b) if np.isfinite(a) and np.isfinite(b) else None
 
 
-def two_ends(family: str, y: Array, w: Array, suffix: str = "") -> list[Piece]:
+def sampled_ends(y: Array, w: Array, ctx: Context) -> tuple[float, float] | None:
+    """:func:`_ends` on at most :data:`ESTIMATE_POINTS` evenly spaced steps, ``None`` unless they fit there.
+
+    Exact values give the same ends from any of their steps; a segment that is not of this shape is
+    rejected at the cost of the sample (most segments tried span a breakpoint).
+    """
+    thin = max(1, y.size // ESTIMATE_POINTS)
+    ends = _ends(y[::thin], w[::thin])
+    if ends is None or (thin > 1 and not ctx.roughly(ends[1] + (ends[0] - ends[1]) * w[::thin], y[::thin])):
+        return None
+    return ends
+
+
+def two_ends(family: str, y: Array, w: Array, ctx: Context, suffix: str = "") -> list[Piece]:
     """``family(a→b)`` (then ``suffix``) whose value is ``b + (a − b)·w``, ``a`` and ``b`` by least squares."""
-    ends = _ends(y, w)
+    ends = sampled_ends(y, w, ctx)
     if ends is None:
         return []
     a, b = ends
@@ -57,20 +70,20 @@ def const(y: Array, ctx: Context) -> list[Piece]:
 def linear(y: Array, ctx: Context) -> list[Piece]:
     if y.size < 2:
         return []
-    return two_ends("linear", y, 1.0 - _progress(y.size))
+    return two_ends("linear", y, 1.0 - _progress(y.size), ctx)
 
 
 def cosine(y: Array, ctx: Context) -> list[Piece]:
     if y.size < 3:
         return []
-    return two_ends("cosine", y, (1.0 + np.cos(np.pi * _progress(y.size))) / 2.0)
+    return two_ends("cosine", y, (1.0 + np.cos(np.pi * _progress(y.size))) / 2.0, ctx)
 
 
 def sqrt(y: Array, ctx: Context) -> list[Piece]:
     """``a + (b − a)·√p``: the weight of ``a`` is ``1 − √p``."""
     if y.size < 3:
         return []
-    return two_ends("sqrt", y, 1.0 - np.sqrt(_progress(y.size)))
+    return two_ends("sqrt", y, 1.0 - np.sqrt(_progress(y.size)), ctx)
 
 
 def log(y: Array, ctx: Context) -> list[Piece]:
@@ -78,7 +91,7 @@ def log(y: Array, ctx: Context) -> list[Piece]:
     if y.size < 3:
         return []
     u = np.arange(y.size, dtype=np.float64)
-    return two_ends("log", y, 1.0 - np.log1p(u) / np.log1p(float(y.size)))
+    return two_ends("log", y, 1.0 - np.log1p(u) / np.log1p(float(y.size)), ctx)
 
 
 def exp(y: Array, ctx: Context) -> list[Piece]:
@@ -105,7 +118,7 @@ def poly(y: Array, ctx: Context) -> list[Piece]:
         powers.append(estimate)
     for k in powers:
         w = (1.0 - p) ** k
-        ends = _ends(y, w)
+        ends = sampled_ends(y, w, ctx)
         if ends:
             a, b = ends
             fitted = b + (a - b) * w
