@@ -15,9 +15,6 @@ from tests.fit_cases import round_trip_cases
 CASES = round_trip_cases()
 MISSES = {
     "fn(0.1 * ((1 - 0.01) * (0.5 * (1 + cos(pi * p))) ** 2 + 0.01), 300)": "a squared cosine: not a named shape",
-    "(cosine(4e-3→0.1, 25%) >> cosine(0.1→1e-6)) * repeat(1)": "a phase boundary between steps (52.5)",
-    "(cosine(0.95→0.85, 25%) >> cosine(0.85→0.95)) * repeat(1)": "a phase boundary between steps (52.5)",
-    "(const(0.1, 75%) >> cosine(0.1→1e-6)) * repeat(1)": "a phase boundary between steps (157.5)",
 }
 
 

@@ -57,6 +57,12 @@ def search(
             found.append(expr)
             if name == "composite":
                 break  # one call: nothing has fewer phases
+    if not found and not ctx.out_of_time():  # last: two phases meeting between steps
+        from lrdsl.fitting.fractions import fractional
+
+        expr = fractional(y, ctx)
+        if expr is not None and ctx.reproduces(expr, y):
+            found.append(expr)
     if progress is not None:
         progress(len(tried), len(tried))
     if found:
