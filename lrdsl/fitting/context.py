@@ -64,15 +64,24 @@ class Context:
             return None
 
     def reproduces(self, text: str, want: Array) -> bool:
-        """Whether ``text`` over ``len(want)`` steps gives ``want``: a sample first, then every step."""
+        """Whether ``text`` over ``len(want)`` steps gives ``want``: a sample first, then every step.
+
+        The text is parsed and lowered once for both.
+        """
+        from lrdsl.api import lower
+        from lrdsl.interpreter import evaluate_ir, evaluate_range
+
         n = want.size
-        if n > SAMPLE:
-            at = np.unique(np.concatenate([np.linspace(0, n - 1, SAMPLE).round(), [1, 2, n - 2]])).astype(np.int64)
-            got = self.evaluate(text, n, at)
-            if got is None or not self.close(got, want[at]):
-                return False
-        got = self.evaluate(text, n)
-        return got is not None and self.close(got, want)
+        try:
+            plan = lower(text, n, self.spe)
+            if n > SAMPLE:
+                at = np.unique(np.concatenate([np.linspace(0, n - 1, SAMPLE).round(), [1, 2, n - 2]]))
+                got = evaluate_ir(plan.ir, at.astype(np.int64))
+                if not self.close(got, want[at.astype(np.int64)]):
+                    return False
+            return self.close(evaluate_range(plan.ir, 0, plan.total), want)
+        except (LrdslError, OverflowError, ZeroDivisionError, ValueError):
+            return False
 
 
 def spellings(value: float, denominators: tuple[int, ...] = ()) -> list[str]:
