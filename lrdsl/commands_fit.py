@@ -100,10 +100,25 @@ def _step(x: float) -> str:
 
 def _fit(args: argparse.Namespace, read: Callable[[str], str]) -> int:
     from lrdsl.fitting import fit
+    from lrdsl.progress import Progress
     from lrdsl.values import read_values, values_from_text
 
     values = values_from_text(read("-")) if args.file == "-" else read_values(args.file)
-    result = fit(values, steps_per_epoch=args.steps_per_epoch, rtol=args.rtol, atol=args.atol, budget=args.budget)
+    label = "fitting " + ("stdin" if args.file == "-" else args.file)
+    with Progress(1, label, unit="structures") as bar:
+
+        def tried(done: int, total: int) -> None:
+            bar.total = float(total)
+            bar.update(done)
+
+        result = fit(
+            values,
+            steps_per_epoch=args.steps_per_epoch,
+            rtol=args.rtol,
+            atol=args.atol,
+            budget=args.budget,
+            progress=tried,
+        )
     print(result.expr)
     if result.exact:
         return 0

@@ -121,3 +121,20 @@ def test_a_real_terminal_gets_the_bar(tmp_path: Path) -> None:
         os.close(leader)
     assert proc.returncode == 0 and proc.stdout == b""
     assert b"writing " in seen and b"30/30 steps" in seen and seen.endswith(b"\r\x1b[K")
+
+
+def test_fit_shows_progress_on_a_terminal_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``lrdsl fit`` counts the structures it has tried on a terminal's stderr; a pipe sees nothing."""
+    values = tmp_path / "lr.txt"
+    values.write_text("\n".join(str(v) for v in lrdsl.evaluate("cosine(0.1→0) * restart(period=25)", 100)))
+    monkeypatch.setattr("lrdsl.progress.DELAY", 0.0)
+    tty = Terminal()
+    monkeypatch.setattr("sys.stderr", tty)
+    assert main(["fit", str(values)]) == 0
+    assert f"fitting {values}"[:39] in tty.getvalue() and "4/4 structures" in tty.getvalue()
+    assert tty.getvalue().endswith("\r\x1b[K")
+    assert capsys.readouterr().out == "cosine(0.1→0) * restart(period=25)\n"
+    proc = run_cli("fit", str(values))
+    assert proc.returncode == 0 and proc.stderr == "" and proc.stdout == "cosine(0.1→0) * restart(period=25)\n"

@@ -26,8 +26,12 @@ def fit(
     atol: float = 0.0,
     total_steps: int | None = None,
     budget: float = 30.0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Fit:
-    """The expression whose ``lr(0) … lr(N−1)`` are ``values`` (or ``values(t)`` for ``t < total_steps``)."""
+    """The expression whose ``lr(0) … lr(N−1)`` are ``values`` (or ``values(t)`` for ``t < total_steps``).
+
+    ``progress(done, total)`` is called as each of the ``total`` structures has been tried.
+    """
     from lrdsl.fitting.search import search
 
     if callable(values):
@@ -41,4 +45,4 @@ def fit(
         raise LrdslError("steps_per_epoch must be a positive number")
     if not np.isfinite(budget) or budget <= 0:
         raise LrdslError("the time budget must be a positive number of seconds")
-    return search(y, steps_per_epoch, rtol, atol, budget)
+    return search(y, steps_per_epoch, rtol, atol, budget, progress)

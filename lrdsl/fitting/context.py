@@ -21,13 +21,18 @@ SAMPLE = 4096
 
 @dataclass(frozen=True)
 class Context:
-    """Tolerance, steps per epoch, the unit durations are printed in (``""`` or ``"ep"``), the deadline."""
+    """Tolerance, steps per epoch, the unit durations are printed in (``""`` or ``"ep"``), the deadline.
+
+    ``start`` is the step of the curve at which the segment being fitted starts (the clock an
+    ``offset`` keeps).
+    """
 
     rtol: float
     atol: float
     spe: float | None
     unit: str = ""
     deadline: float = field(default_factory=lambda: time.monotonic() + 30.0)
+    start: int = 0
 
     def in_epochs(self) -> Context:
         """The context of a curve sampled once per epoch: durations print as ``Nep``, one epoch a step."""
@@ -59,21 +64,31 @@ class Context:
             return None
 
     def reproduces(self, text: str, want: Array) -> bool:
-        """Whether ``text`` over ``len(want)`` steps gives ``want``: a sample first, then every step."""
+        """Whether ``text`` over ``len(want)`` steps gives ``want``: a sample first, then every step.
+
+        The text is parsed and lowered once for both.
+        """
+        from lrdsl.api import lower
+        from lrdsl.interpreter import evaluate_ir, evaluate_range
+
         n = want.size
-        if n > SAMPLE:
-            at = np.unique(np.concatenate([np.linspace(0, n - 1, SAMPLE).round(), [1, 2, n - 2]])).astype(np.int64)
-            got = self.evaluate(text, n, at)
-            if got is None or not self.close(got, want[at]):
-                return False
-        got = self.evaluate(text, n)
-        return got is not None and self.close(got, want)
+        try:
+            plan = lower(text, n, self.spe)
+            if n > SAMPLE:
+                at = np.unique(np.concatenate([np.linspace(0, n - 1, SAMPLE).round(), [1, 2, n - 2]]))
+                got = evaluate_ir(plan.ir, at.astype(np.int64))
+                if not self.close(got, want[at.astype(np.int64)]):
+                    return False
+            return self.close(evaluate_range(plan.ir, 0, plan.total), want)
+        except (LrdslError, OverflowError, ZeroDivisionError, ValueError):
+            return False
 
 
 def spellings(value: float, denominators: tuple[int, ...] = ()) -> list[str]:
     """Ways to write a number close to ``value``, shortest first: ``0.1``, ``1e-6``, ``6e-4 / 201``, … its exact repr.
 
-    Rounded to 1…17 significant digits, and ``p / q`` for each ``q`` of ``denominators`` with a short ``p``.
+    Rounded to 1…17 significant digits, ``p / q`` for each ``q`` of ``denominators`` with a short ``p``,
+    and ``k ** -0.5`` when ``1/value²`` is a whole ``k``.
     """
     out: dict[str, None] = {}
     if value == 0:
@@ -86,7 +101,9 @@ def spellings(value: float, denominators: tuple[int, ...] = ()) -> list[str]:
                 p = float(f"{value * q:.{digits - 1}e}")
                 if p:
                     out[f"{format_number(p)} / {q}"] = None
-    return sorted(out, key=len)
+    if value > 0 and (square := 1.0 / value**2) >= 2 and abs(square - round(square)) <= 1e-9 * square:
+        out[f"{round(square)} ** -0.5"] = None  # Noam's d_model ** -0.5, before as many digits
+    return sorted(out, key=lambda t: len(t) - 4 * ("**" in t))
 
 
 def number(text: str) -> float:

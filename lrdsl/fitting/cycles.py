@@ -143,6 +143,8 @@ def _cycles_from(y: Array, ctx: Context, j0: int, jumps: list[int]) -> str | Non
     decay = ""
     if y[j0] != 0 and jumps[0] < y.size:
         g = float(y[jumps[0]] / y[j0])
+        if g == 0:  # nothing after the first cycle: a sequence says it better
+            return None
         if abs(g - 1) > 1e-12:
             decay = f", decay={spellings(g)[0]}"
     texts = []

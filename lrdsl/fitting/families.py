@@ -9,8 +9,9 @@ from collections.abc import Callable
 
 from lrdsl.fitting.context import Array, Context
 from lrdsl.fitting.decays import exp_decay, inverse_time, rsqrt
+from lrdsl.fitting.offsets import cosine_offset, rsqrt_offset
 from lrdsl.fitting.piece import Piece
-from lrdsl.fitting.smooth import const, cosine, cut, exp, linear, poly
+from lrdsl.fitting.smooth import const, cosine, cut, exp, linear, log, poly, sqrt
 
 Fitter = Callable[[Array, Context], list[Piece]]
 
@@ -23,19 +24,36 @@ FAMILIES: dict[str, Fitter] = {
     "poly": poly,
     "inverse_time": inverse_time,
     "rsqrt": rsqrt,
+    "sqrt": sqrt,
+    "log": log,
 }
+OFFSET_FAMILIES: dict[str, Fitter] = {"rsqrt": rsqrt_offset, "cosine": cosine_offset}
+"""Phases on a clock running ahead (``* offset(n)``), tried after every plain family."""
 
 
 def fit_phase(y: Array, ctx: Context, flexible: bool) -> Piece | None:
-    """The first family's piece that reproduces ``y`` exactly, its numbers simplified; ``None`` if none does."""
+    """The first family's piece that reproduces ``y`` exactly, its numbers simplified; ``None`` if none does.
+
+    Of one family's candidates, the first with plain numbers (``exp_decay(0.1, rate=0.5, every=50)``
+    rather than ``rate=0.9862327``), else the first exact one.
+    """
     for fitter in FAMILIES.values():
+        first = None
         for piece in fitter(y, ctx):
             done = piece.simplified(ctx, y, flexible)
-            if done is not None:
+            if done is not None and done.plain():
                 return done
+            first = first or done
+        if first is not None:
+            return first
     if flexible:  # the last phase may be cut by the end of the run
         for piece in cut(y, ctx):
             done = piece.simplified(ctx, y, False)
+            if done is not None:
+                return done
+    for fitter in OFFSET_FAMILIES.values():
+        for piece in fitter(y, ctx):
+            done = piece.simplified(ctx, y, flexible)
             if done is not None:
                 return done
     return None

@@ -6,6 +6,9 @@ from dataclasses import dataclass, field, replace
 
 from lrdsl.fitting.context import Array, Context, spellings
 
+RAMPS = frozenset({"linear", "cosine", "exp", "poly", "sqrt", "log"})
+"""Families whose ends may be written ``p / length``."""
+
 
 @dataclass(frozen=True)
 class Piece:
@@ -25,10 +28,12 @@ class Piece:
     approx: Array | None = field(default=None, compare=False, repr=False)
     duration: int | None = None
     """The phase's own duration when the run cuts it (longer than ``length``)."""
+    offset: int = 0
+    """Steps its clock runs ahead (``* offset(n)`` in the template): its explicit duration is ``length + n``."""
 
     def render(self, ctx: Context, flexible: bool) -> str:
         words = {k: self.texts.get(k, repr(v) if v != 0 else "0") for k, v in self.numbers.items()}
-        d = "" if flexible else f", {ctx.dur(self.length)}"
+        d = "" if flexible else f", {ctx.dur(self.length + self.offset)}"
         if self.duration is not None:
             d = f", {ctx.dur(self.duration)}"
         if self.family == "const" and flexible:
@@ -36,19 +41,35 @@ class Piece:
         return self.template.format(d=d, **words, **self.fixed)
 
     def plain(self) -> bool:
-        """Whether every number is written briefly (at most 6 characters, as ``0.1``, ``1e-6``, ``0.0025``)."""
-        return all(len(t) <= 6 for t in self.texts.values())
+        """Whether every number is written briefly: at most 6 characters (``0.1``, ``1e-6``, ``0.0025``), or
+        a short exact formula (``20480 ** -0.5``, ``6e-4 / 201``)."""
+        return all(len(t) <= 6 or (" " in t and len(t) <= 16) for t in self.texts.values())
 
     def simplified(self, ctx: Context, want: Array, flexible: bool) -> Piece | None:
         """This piece with each number spelled as briefly as keeps ``want`` reproduced; ``None`` if not exact.
 
-        Spellings are tried one number at a time (``0`` first), the others as fitted or already chosen.
+        Spellings are tried one number at a time (``0`` first), the others as fitted or already chosen;
+        a number fitted as a speck next to the others (``6.9e-18`` beside ``0.1``) is written ``0`` first,
+        as it would otherwise spoil the last, smallest values while the others are tried.
         """
         if self.approx is not None and not ctx.roughly(self.approx, want):
             return None
+        scale = max(abs(v) for v in self.numbers.values())
+        specks = {k: "0" for k, v in self.numbers.items() if 0 < abs(v) <= 1e-12 * scale}
+        if specks:
+            done = replace(self, texts={**self.texts, **specks})._simplified(ctx, want, flexible)
+            if done is not None:
+                return done
+        return self._simplified(ctx, want, flexible)
+
+    def _simplified(self, ctx: Context, want: Array, flexible: bool) -> Piece | None:
         piece = self
+        # ``6e-4 / 201``: an end reached by a slope over the phase's length, not a level
+        denominators = (self.length,) if self.family in RAMPS else ()
         for name, value in self.numbers.items():
-            for text in ["0", *spellings(value, (self.length,))]:
+            if name in self.texts and self.texts[name] == "0" and value != 0:
+                continue  # a speck, written 0
+            for text in ["0", *spellings(value, denominators)]:
                 trial = replace(piece, texts={**piece.texts, name: text})
                 if ctx.reproduces(trial.render(ctx, flexible), want):
                     piece = trial

@@ -1,7 +1,8 @@
 """Epoch-level curves: constant over each epoch (whole steps per epoch), fitted on one value per epoch.
 
 ``y`` equals ``X * quantize(1ep)`` when it is constant on each ``[k·K, (k+1)·K)`` and ``X`` evaluated at
-the epoch starts is the curve ``z_k = y[k·K]``; ``X`` is fitted on ``z`` with durations printed in epochs.
+the epoch starts is the curve ``z_k = y[k·K]``; ``X`` is fitted on ``z`` (a sequence, or restarts when
+that has fewer phases) with durations printed in epochs.
 """
 
 from __future__ import annotations
@@ -21,9 +22,15 @@ def quantized(y: Array, ctx: Context) -> str | None:
     held = np.repeat(starts, k)[: y.size]
     if not ctx.close(held, y):
         return None
+    from lrdsl.fitting.cycles import restarts
+
     sub = ctx.in_epochs()
     pieces = fit_sequence(starts, sub)
-    if not pieces:
+    bodies = [render(pieces, sub)] if pieces else []
+    if pieces is None or len(pieces) > 1:  # restarts per epoch (timm's cycle_mul) may be fewer phases
+        cycled = restarts(starts, sub)
+        bodies += [cycled] if cycled else []
+    if not bodies:
         return None
-    body = render(pieces, sub)
-    return f"({body}) * quantize(1ep)" if len(pieces) > 1 else f"{body} * quantize(1ep)"
+    body = min(bodies, key=lambda b: (b.count(">>"), len(b)))
+    return f"({body}) * quantize(1ep)" if ">>" in body or " + " in body else f"{body} * quantize(1ep)"

@@ -20,25 +20,51 @@ def sequence(y: Array, ctx: Context) -> str | None:
 
 
 def structures() -> dict[str, Structure]:
+    from lrdsl.fitting.composites import composites
     from lrdsl.fitting.cycles import restarts
     from lrdsl.fitting.quantized import quantized
 
-    return {"quantize": quantized, "sequence": sequence, "restart": restarts}
+    return {"composite": composites, "quantize": quantized, "sequence": sequence, "restart": restarts}
 
 
 def phases_of(expr: str) -> int:
-    return expr.count(">>") + 1
+    """Phases joined by ``>>``, a ``piecewise`` counting one per value (it is as many constants)."""
+    return expr.count(">>") + 1 + sum(expr[at:].partition("]")[0].count(",") for at in _piecewise_starts(expr))
 
 
-def search(y: Array, spe: float | None, rtol: float, atol: float, budget: float) -> Fit:
+def _piecewise_starts(expr: str) -> list[int]:
+    return [i for i in range(len(expr)) if expr.startswith("piecewise([", i)]
+
+
+def search(
+    y: Array,
+    spe: float | None,
+    rtol: float,
+    atol: float,
+    budget: float,
+    progress: Callable[[int, int], None] | None = None,
+) -> Fit:
     ctx = Context(rtol, atol, spe, deadline=time.monotonic() + budget)
     found: list[str] = []
-    for structure in structures().values():
+    tried = structures()
+    for done, (name, structure) in enumerate(tried.items()):
+        if progress is not None:
+            progress(done, len(tried))
         if ctx.out_of_time():
             break
         expr = structure(y, ctx)
         if expr is not None and ctx.reproduces(expr, y):
             found.append(expr)
+            if name == "composite":
+                break  # one call: nothing has fewer phases
+    if not found and not ctx.out_of_time():  # last: two phases meeting between steps
+        from lrdsl.fitting.fractions import fractional
+
+        expr = fractional(y, ctx)
+        if expr is not None and ctx.reproduces(expr, y):
+            found.append(expr)
+    if progress is not None:
+        progress(len(tried), len(tried))
     if found:
         best = min(found, key=lambda e: (phases_of(e), len(e)))
         return Fit(best, True, _max_error(best, y, ctx), None)

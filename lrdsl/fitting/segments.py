@@ -11,6 +11,10 @@ length times the (bounded) candidates tried.
 
 from __future__ import annotations
 
+import itertools
+import re
+from dataclasses import replace
+
 import numpy as np
 import numpy.typing as npt
 
@@ -23,6 +27,8 @@ AHEAD = 24
 """Candidate ends tried from one start."""
 PATIENCE = 6
 """Candidates tried past the farthest end that fitted before giving up."""
+TIDY = 16
+"""Phases at most whose boundaries are tidied (more: a curve no few phases describe)."""
 
 
 def breakpoints(y: Array, ctx: Context) -> list[int]:
@@ -74,15 +80,16 @@ def fit_sequence(y: Array, ctx: Context, flexible_end: bool = True) -> list[Piec
             return None
         start, options, i = path[-1]
         s = start + options[i].length
-    return merge_steps([options[i] for _, options, i in path], y, ctx, flexible_end)
+    return merge_steps(_tidy([options[i] for _, options, i in path], y, ctx, flexible_end), y, ctx, flexible_end)
 
 
 def _options(y: Array, ctx: Context, marks: list[int], s: int, flexible_end: bool) -> list[Piece]:
     """The phases from ``s`` that reproduce the curve up to one of the next candidates: plain numbers first, then longest."""
     out: list[Piece] = []
     misses = 0
+    here = replace(ctx, start=s)
     for c in marks[int(np.searchsorted(marks, s, side="right")) :][:AHEAD]:
-        piece = fit_phase(y[s:c], ctx, flexible_end and c == y.size)
+        piece = fit_phase(y[s:c], here, flexible_end and c == y.size)
         if piece is not None:
             out.append(piece)
             misses = 0
@@ -91,6 +98,63 @@ def _options(y: Array, ctx: Context, marks: list[int], s: int, flexible_end: boo
             if misses >= PATIENCE:
                 break
     return sorted(out, key=lambda p: (not p.plain(), -p.length))
+
+
+def _awkward(piece: Piece) -> bool:
+    """Whether a number of ``piece`` has 3 significant digits or more (``0.102``, ``0.099505``)."""
+    return any(len(re.sub(r"e[-+]?\d+|\D", "", t).strip("0")) >= 3 for t in piece.texts.values())
+
+
+def _wordiness(piece: Piece) -> int:
+    return sum(len(t) for t in piece.texts.values())
+
+
+def _tidy(pieces: list[Piece], y: Array, ctx: Context, flexible_end: bool) -> list[Piece]:
+    """Boundaries moved a step either way where the phases then read shorter (fewer digits).
+
+    The search takes the longest phase from each start; a phase one step longer than written (its
+    formula continued one step meets the next phase's start) leaves the next with awkward numbers:
+    ``const(0.1, 51) >> linear(0.099505→5.05e-4, 200)`` becomes ``const(0.1, 50) >> linear(0.1→1e-3, 200)``.
+    The boundary after a phase moves alone, or with the next one (the phase between keeps its length).
+    """
+    out = list(pieces)
+    if len(out) > TIDY:
+        return out
+    start = 0
+    for i in range(len(out) - 1):
+        for moved in (1, 2):
+            run = out[i : i + moved + 1]
+            if i + moved >= len(out) or ctx.out_of_time() or not any(map(_awkward, run)):
+                break
+            if all(p.family == "const" for p in run):
+                continue  # a constant never reaches into the next phase
+            better = _moved(out[i : i + moved + 1], start, y, ctx, flexible_end and i + moved == len(out) - 1)
+            if better is not None:
+                out[i : i + moved + 1] = better
+                break
+        start += out[i].length
+    return out
+
+
+def _moved(run: list[Piece], start: int, y: Array, ctx: Context, flexible: bool) -> list[Piece] | None:
+    """``run`` refitted with its inner boundaries all moved one step earlier or later, if that reads shorter."""
+    bounds = [start]
+    for p in run:
+        bounds.append(bounds[-1] + p.length)
+    for shift in (-1, 1):
+        moved = [bounds[0], *(b + shift for b in bounds[1:-1]), bounds[-1]]
+        if any(b <= a for a, b in itertools.pairwise(moved)):
+            continue
+        refit: list[Piece] = []
+        for k in range(len(run)):
+            last = flexible and k == len(run) - 1
+            piece = fit_phase(y[moved[k] : moved[k + 1]], replace(ctx, start=moved[k]), last)
+            if piece is None:
+                break
+            refit.append(piece)
+        if len(refit) == len(run) and sum(map(_wordiness, refit)) < sum(map(_wordiness, run)):
+            return refit
+    return None
 
 
 def render(pieces: list[Piece], ctx: Context, flexible_end: bool = True) -> str:

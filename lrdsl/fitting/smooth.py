@@ -1,4 +1,4 @@
-"""Fitters of the interpolating shapes ``const``, ``linear``, ``cosine``, ``exp``, ``poly``: closed form.
+"""Fitters of the interpolating shapes ``const``, ``linear``, ``cosine``, ``exp``, ``poly``, ``sqrt``, ``log``.
 
 Each shape is ``b + (a − b)·w(p)`` with a known weight ``w`` (``p = u/d``, ``d`` the segment's length), so
 ``a`` and ``b`` are the least-squares solution of a 2-column linear system; ``exp`` is linear in ``log y``.
@@ -35,12 +35,26 @@ def _ends(y: Array, w: Array) -> tuple[float, float] | None:
     return (a, b) if np.isfinite(a) and np.isfinite(b) else None
 
 
-def _two_ends(family: str, y: Array, w: Array) -> list[Piece]:
-    ends = _ends(y, w)
+def sampled_ends(y: Array, w: Array, ctx: Context) -> tuple[float, float] | None:
+    """:func:`_ends` on at most :data:`ESTIMATE_POINTS` evenly spaced steps, ``None`` unless they fit there.
+
+    Exact values give the same ends from any of their steps; a segment that is not of this shape is
+    rejected at the cost of the sample (most segments tried span a breakpoint).
+    """
+    thin = max(1, y.size // ESTIMATE_POINTS)
+    ends = _ends(y[::thin], w[::thin])
+    if ends is None or (thin > 1 and not ctx.roughly(ends[1] + (ends[0] - ends[1]) * w[::thin], y[::thin])):
+        return None
+    return ends
+
+
+def two_ends(family: str, y: Array, w: Array, ctx: Context, suffix: str = "") -> list[Piece]:
+    """``family(a→b)`` (then ``suffix``) whose value is ``b + (a − b)·w``, ``a`` and ``b`` by least squares."""
+    ends = sampled_ends(y, w, ctx)
     if ends is None:
         return []
     a, b = ends
-    return [Piece(family, family + "({a}→{b}{d})", {"a": a, "b": b}, y.size, approx=b + (a - b) * w)]
+    return [Piece(family, family + "({a}→{b}{d})" + suffix, {"a": a, "b": b}, y.size, approx=b + (a - b) * w)]
 
 
 def _progress(n: int) -> Array:
@@ -48,19 +62,36 @@ def _progress(n: int) -> Array:
 
 
 def const(y: Array, ctx: Context) -> list[Piece]:
-    return [Piece("const", "const({a}{d})", {"a": float(y[0])}, y.size, approx=np.full(y.size, y[0]))]
+    """The value halfway between the segment's extremes (float32 values of one constant scatter by an ulp)."""
+    a = float(y[0]) if y.size < 3 else (float(np.max(y)) + float(np.min(y))) / 2
+    return [Piece("const", "const({a}{d})", {"a": a}, y.size, approx=np.full(y.size, a))]
 
 
 def linear(y: Array, ctx: Context) -> list[Piece]:
     if y.size < 2:
         return []
-    return _two_ends("linear", y, 1.0 - _progress(y.size))
+    return two_ends("linear", y, 1.0 - _progress(y.size), ctx)
 
 
 def cosine(y: Array, ctx: Context) -> list[Piece]:
     if y.size < 3:
         return []
-    return _two_ends("cosine", y, (1.0 + np.cos(np.pi * _progress(y.size))) / 2.0)
+    return two_ends("cosine", y, (1.0 + np.cos(np.pi * _progress(y.size))) / 2.0, ctx)
+
+
+def sqrt(y: Array, ctx: Context) -> list[Piece]:
+    """``a + (b − a)·√p``: the weight of ``a`` is ``1 − √p``."""
+    if y.size < 3:
+        return []
+    return two_ends("sqrt", y, 1.0 - np.sqrt(_progress(y.size)), ctx)
+
+
+def log(y: Array, ctx: Context) -> list[Piece]:
+    """``a + (b − a)·ln(1 + u)/ln(1 + d)``: the weight of ``a`` is ``1 − ln(1 + u)/ln(1 + d)``."""
+    if y.size < 3:
+        return []
+    u = np.arange(y.size, dtype=np.float64)
+    return two_ends("log", y, 1.0 - np.log1p(u) / np.log1p(float(y.size)), ctx)
 
 
 def exp(y: Array, ctx: Context) -> list[Piece]:
@@ -87,7 +118,7 @@ def poly(y: Array, ctx: Context) -> list[Piece]:
         powers.append(estimate)
     for k in powers:
         w = (1.0 - p) ** k
-        ends = _ends(y, w)
+        ends = sampled_ends(y, w, ctx)
         if ends:
             a, b = ends
             fitted = b + (a - b) * w

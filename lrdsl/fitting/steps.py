@@ -1,7 +1,8 @@
-"""Runs of constant phases whose values fall by one factor, written as one ``step`` or ``multistep``.
+"""Runs of constant phases written as one phase: ``step``, ``multistep`` or ``piecewise``.
 
 ``c₀ (L₀) >> c₀g (L₁) >> c₀g² (L₂) …`` is ``step(c₀, gamma=g, every=L)`` when every run but the last lasts
-``L``, else ``multistep(c₀, gamma=g, at=[L₀, L₀+L₁, …])``; kept only when it reproduces the curve.
+``L``, else ``multistep(c₀, gamma=g, at=[L₀, L₀+L₁, …])``; constants not falling by one factor are
+``piecewise([c₀, c₁, …], at=[L₀, L₀+L₁, …])``. Each is kept only when it reproduces the curve.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from lrdsl.fitting.piece import Piece
 
 MIN_RUN = 3
 """Constant phases merged at least (two constants are as short as a multistep)."""
+MAX_PIECEWISE = 8
+"""Values of a ``piecewise`` at most (more constants are a curve sampled per epoch, or no schedule)."""
 
 
 def merge_steps(pieces: list[Piece], y: Array, ctx: Context, flexible_end: bool) -> list[Piece]:
@@ -25,8 +28,22 @@ def merge_steps(pieces: list[Piece], y: Array, ctx: Context, flexible_end: bool)
             g = _ratio(pieces, i)
             while g is not None and j + 1 < len(pieces) and _continues(pieces, j, g):
                 j += 1
-        merged = None
-        if j + 1 - i >= MIN_RUN:
+        k = i  # the whole run of constants from i
+        while pieces[i].family == "const" and k + 1 < len(pieces) and pieces[k + 1].family == "const":
+            k += 1
+        merged: Piece | None = None
+        if k > j and k + 1 - i >= MIN_RUN:  # 1/c linear in the run's index: a staircase inverse_time
+            last = flexible_end and k == len(pieces) - 1
+            merged = _inverse_time(pieces[i : k + 1], y[starts[i] : starts[k + 1]], ctx, last)
+            if merged is not None:
+                j = k
+        if merged is None and MIN_RUN <= k + 1 - i <= MAX_PIECEWISE and k > j and not _geometric_inside(pieces, i, k):
+            # constants no factor explains (else a step or multistep where one does): one piecewise
+            last = flexible_end and k == len(pieces) - 1
+            merged = _piecewise(pieces[i : k + 1], y[starts[i] : starts[k + 1]], ctx, last)
+            if merged is not None:
+                j = k
+        if merged is None and j + 1 - i >= MIN_RUN:
             last = flexible_end and j == len(pieces) - 1
             merged = _merged(pieces[i : j + 1], y[starts[i] : starts[j + 1]], ctx, last)
         if merged is not None:
@@ -38,8 +55,21 @@ def merge_steps(pieces: list[Piece], y: Array, ctx: Context, flexible_end: bool)
     return out
 
 
+def _geometric_inside(pieces: list[Piece], i: int, k: int) -> bool:
+    """Whether a run of :data:`MIN_RUN` constants falling by one factor starts in ``pieces[i : k + 1]``."""
+    for start in range(i, k + 2 - MIN_RUN):
+        g = _ratio(pieces, start)
+        if (
+            g is not None
+            and pieces[start].numbers["a"] != 0
+            and all(_continues(pieces, j, g) for j in range(start + 1, start + MIN_RUN - 1))
+        ):
+            return True
+    return False
+
+
 def _ratio(pieces: list[Piece], i: int) -> float | None:
-    if i + 1 >= len(pieces) or pieces[i + 1].family != "const":
+    if i + 1 >= len(pieces) or pieces[i + 1].family != "const" or pieces[i].numbers["a"] == 0:
         return None
     return pieces[i + 1].numbers["a"] / pieces[i].numbers["a"]
 
@@ -58,13 +88,42 @@ def _merged(run: list[Piece], y: Array, ctx: Context, flexible: bool) -> Piece |
     lengths = [p.length for p in run]
     total = sum(lengths)
     inner = lengths[:-1]
-    if len(set(inner)) == 1:
-        template = "step({a}{d}, gamma={g}, every=" + ctx.dur(inner[0]) + ")"
-    else:
-        at, acc = [], 0
-        for n in inner:
-            acc += n
-            at.append(ctx.dur(acc))
-        template = "multistep({a}{d}, gamma={g}, at=[" + ", ".join(at) + "])"
-    piece = Piece("step", template, {"a": a, "g": g}, total, phases=1)
+    templates = ["multistep({a}{d}, gamma={g}, at=" + _marks(inner, ctx) + ")"]
+    if len(set(inner)) == 1:  # a step, unless the last run is longer and a step would drop once more
+        templates.insert(0, "step({a}{d}, gamma={g}, every=" + ctx.dur(inner[0]) + ")")
+    for template in templates:
+        piece = Piece("step", template, {"a": a, "g": g}, total, phases=1).simplified(ctx, y, flexible)
+        if piece is not None:
+            return piece
+    return None
+
+
+def _marks(lengths: list[int], ctx: Context) -> str:
+    """``[L₀, L₀+L₁, …]``: where each run but the first starts."""
+    at, acc = [], 0
+    for n in lengths:
+        acc += n
+        at.append(ctx.dur(acc))
+    return "[" + ", ".join(at) + "]"
+
+
+def _piecewise(run: list[Piece], y: Array, ctx: Context, flexible: bool) -> Piece | None:
+    names = [f"v{i}" for i in range(len(run))]
+    values = ", ".join("{" + n + "}" for n in names)
+    template = "piecewise([" + values + "]{d}, at=" + _marks([p.length for p in run[:-1]], ctx) + ")"
+    numbers = {n: p.numbers["a"] for n, p in zip(names, run, strict=True)}
+    piece = Piece("piecewise", template, numbers, sum(p.length for p in run), phases=1)
     return piece.simplified(ctx, y, flexible)
+
+
+def _inverse_time(run: list[Piece], y: Array, ctx: Context, flexible: bool) -> Piece | None:
+    """``inverse_time(c₀, decay=k, every=L, staircase=true)``: runs of ``L`` steps with ``c₀/cᵢ = 1 + k·i``."""
+    inner = [p.length for p in run[:-1]]
+    values = [p.numbers["a"] for p in run]
+    if len(set(inner)) != 1 or any(v <= 0 for v in values):
+        return None
+    k = values[0] / values[1] - 1
+    if not k > 0 or any(abs(values[0] / v - 1 - k * i) > 1e-6 * (1 + k * i) for i, v in enumerate(values)):
+        return None
+    template = "inverse_time({a}{d}, decay={k}, every=" + ctx.dur(inner[0]) + ", staircase=true)"
+    return Piece("inverse_time", template, {"a": values[0], "k": k}, len(y), phases=1).simplified(ctx, y, flexible)

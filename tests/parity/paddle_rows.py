@@ -7,6 +7,7 @@ Run in its own process (``python -m tests.parity.paddle_rows``): prints one JSON
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -74,11 +75,13 @@ ROWS: list[tuple[str, Callable[[Any], Any], str]] = [
 
 
 def main() -> None:
+    """Compare every row; with ``LRDSL_PADDLE_VALUES=1`` also print each row's values (``"values"``)."""
     import paddle
 
     import lrdsl
 
     out: dict[str, str | None] = {}
+    values: dict[str, list[float]] = {}
     for row, make, expr in ROWS:
         sched = make(paddle.optimizer.lr)
         seen = []
@@ -86,9 +89,13 @@ def main() -> None:
             seen.append(sched.last_lr)  # what the optimizer uses for this step
             sched.step()
         got, want = np.array(seen, dtype=float), lrdsl.evaluate(expr, N)
+        values[row] = got.tolist()
         bad = np.flatnonzero(np.abs(got - want) > 1e-12 + 1e-9 * np.abs(want))
         out[row] = None if not bad.size else f"first at step {bad[0]}: paddle {got[bad[0]]!r}, lrdsl {want[bad[0]]!r}"
-    print(json.dumps({"version": paddle.__version__, "results": out}))
+    report: dict[str, object] = {"version": paddle.__version__, "results": out}
+    if os.environ.get("LRDSL_PADDLE_VALUES") == "1":
+        report["values"] = values
+    print(json.dumps(report))
 
 
 if __name__ == "__main__":
