@@ -58,14 +58,18 @@ class TensorPrinter(Printer):
         frac = self.frac if integral else 0.0
         exact = isinstance(node, self.FRACTIONAL) or (isinstance(node, ir.Clamp) and isinstance(node.body, ir.Formula))
         if not frac or exact:
+            if frac == self.frac:  # the common case: no state to set, and no frame more per level
+                name: str = self._dispatch[type(node)](self, node, integral)
+                return name
             outer, self.frac = self.frac, frac
             try:
-                return super().sched(node, integral)
+                name = self._dispatch[type(node)](self, node, integral)
+                return name
             finally:
                 self.frac = outer
         outer, self.frac = self.frac, 0.0
         try:
-            child = super().sched(node, False)
+            child: str = self._dispatch[type(node)](self, node, False)
         finally:
             self.frac = outer
         name = self.em.fresh("fractional")
