@@ -415,7 +415,8 @@ class _Interpreter(ir.Walker):
             if cycles <= MAX_SLICED_CYCLES and (cycles == 1 or u.size >= cycles * MIN_SLICE):
                 _cycles_sliced(node, clock, range(lo, hi + 1), u, out, shift)
                 return
-            if first >= 0 and final < 2.0**52 and (node.mult != 1 or _mod_exact(node, shift)):
+            # the fold costs O(cycles + steps): never for a few steps spread over many cycles
+            if cycles <= u.size and first >= 0 and final < 2.0**52 and (node.mult != 1 or _mod_exact(node, shift)):
                 _cycles_folded(node, clock, lo, hi, u, out, shift)
                 return
             if cycles <= MAX_SLICED_CYCLES:

@@ -205,3 +205,12 @@ def test_many_short_cycles_fold_to_the_same_bits_as_one_slice_per_cycle(
     whole = evaluate_range(lowered, 0, total)
     alone = np.concatenate([evaluate_range(lowered, t, t + 1) for t in range(total)])  # one cycle each: sliced
     np.testing.assert_array_equal(whole.view(np.int64), alone.view(np.int64))
+
+
+def test_a_few_steps_spread_over_billions_of_cycles_cost_a_few_steps() -> None:
+    """Sorted steps over 2·10¹⁰ cycles: gathered per step, not folded over every cycle in between
+    (a fold allocated one entry per cycle: 149 GiB)."""
+    text = "cosine(1→0) * restart(period=50)"
+    steps = [0, 25, 5 * 10**11 + 25, 10**12 - 1]
+    got = lrdsl.evaluate(text, 10**12, steps=steps)
+    assert got == pytest.approx([1.0, 0.5, 0.5, lrdsl.evaluate("cosine(1→0, 50)", 50)[49]], rel=1e-12, abs=1e-15)
