@@ -77,3 +77,13 @@ def fitted(values: Sequence[float] | np.ndarray, *, source: str, steps_per_epoch
             hint="write it with fn(…) over t, or record its values and compare: lrdsl compare EXPR values.csv",
         )
     return result.expr
+
+
+def in_library(library: str, what: str, run: Callable[[], T]) -> T:
+    """``run()``, with a failure inside the library (not an :class:`LrdslError`) reported as one that names it."""
+    try:
+        return run()
+    except LrdslError:
+        raise
+    except Exception as exc:
+        raise LrdslError(f"{what} fails in {library} itself: {type(exc).__name__}: {exc}") from None

@@ -36,7 +36,7 @@ from typing import Any
 
 from lrdsl.errors import LrdslError
 from lrdsl.importers import torch as torch_forms
-from lrdsl.importers.common import fitted, floor_of, mapped, num
+from lrdsl.importers.common import fitted, floor_of, in_library, mapped, num
 from lrdsl.importers.spec import REQUIRED, Call, bind
 from lrdsl.importers.verify import verified
 
@@ -301,12 +301,7 @@ def _run(sched: Any, n: int) -> list[float]:
 
 
 def _library(what: str, f: Callable[[], list[float]]) -> list[float]:
-    try:
-        return f()
-    except LrdslError:
-        raise
-    except Exception as exc:
-        raise LrdslError(f"{what} fails in Paddle itself: {type(exc).__name__}: {exc}") from None
+    return in_library("Paddle", what, f)
 
 
 def _import(

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lrdsl.errors import LrdslError
-from lrdsl.importers.common import fitted, floor_of, group, mapped, num
+from lrdsl.importers.common import fitted, floor_of, group, in_library, mapped, num
 from lrdsl.importers.spec import REQUIRED, Call, Ref, bind
 from lrdsl.importers.verify import verified
 
@@ -455,12 +455,7 @@ def _run(sched: Any, g: int, n: int) -> list[float]:
 
 
 def _library(what: str, f: Callable[[], list[float]]) -> list[float]:
-    try:
-        return f()
-    except LrdslError:
-        raise
-    except Exception as exc:
-        raise LrdslError(f"{what} fails in PyTorch itself: {type(exc).__name__}: {exc}") from None
+    return in_library("PyTorch", what, f)
 
 
 def _import(
