@@ -214,3 +214,19 @@ def test_a_few_steps_spread_over_billions_of_cycles_cost_a_few_steps() -> None:
     steps = [0, 25, 5 * 10**11 + 25, 10**12 - 1]
     got = lrdsl.evaluate(text, 10**12, steps=steps)
     assert got == pytest.approx([1.0, 0.5, 0.5, lrdsl.evaluate("cosine(1→0, 50)", 50)[49]], rel=1e-12, abs=1e-15)
+
+
+def test_a_point_inside_nested_fractional_restarts_is_the_interpreters_value() -> None:
+    """Lowering reads a phase's value at a point (a warm-up's target, a parameter's symbolic value)
+    with the interpreter's rounding of a cycle's time: at 10¹² steps ``u − Sᵢ`` and ``(u·q − i·p)/q``
+    differ by 1e-5 of a step, and the symbolic check raised an AssertionError."""
+    text = (
+        "(wsd(1e-6, warmup=7, decay=37) >> hold(1000) >> exp(3e-4→3e-4, 25%)) * quantize(7, at=end)"
+        " >> ((poly(0.9→$b, power=0.5)) * restart(period=7)) * restart(cycles=7)"
+        " >> exp_decay(3e-4, 37, rate=0.9, every=2ep, staircase=true)"
+    )
+    code = generate(text, "python", 10**12, 3.5, params={"b": 2.0})
+    lr = load(code, "nested_point").lr
+    steps = [0, 10**9, 5 * 10**11 + 3, 10**12 - 1]
+    want = lrdsl.evaluate(text, 10**12, 3.5, steps=steps, params={"b": 2.0})
+    assert [lr(t, b=2.0) for t in steps] == pytest.approx(list(want), rel=1e-9)

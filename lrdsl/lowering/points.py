@@ -89,6 +89,9 @@ class _Point(ir.Walker):
 
     def _cycles(self, node: ir.Cycles, u: float) -> ir.Arith:
         i, local = ir.cycle_clock(node.period, node.mult).local(u, node.count - 1)
+        if node.mult == 1 and i:  # the cycle's time as the interpreter and the printers round it
+            p, q = node.period.numerator, node.period.denominator
+            local = (u * q - i * p) / q
         inner = _at(node.body, local)
         return inner if node.decay == 1.0 or i == 0 else ir.Bin("*", ir.Const(node.decay**i), inner)
 
