@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import numpy as np
 
@@ -87,3 +87,53 @@ def in_library(library: str, what: str, run: Callable[[], T]) -> T:
         raise
     except Exception as exc:
         raise LrdslError(f"{what} fails in {library} itself: {type(exc).__name__}: {exc}") from None
+
+
+class NamedForm(Protocol):
+    """An importer's named expression: its text, the steps its changes span, the steps it is valid for."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def natural(self) -> int: ...
+    @property
+    def valid(self) -> int | None: ...
+
+
+def checked_form(
+    form: NamedForm | None,
+    total: int | None,
+    spe: float | None,
+    reference: Callable[[int], list[float]] | None,
+    *,
+    source: str,
+    library: str,
+    api: str,
+    rtol: float,
+) -> tuple[str, int | None]:
+    """The expression of a scheduler and the steps it is valid for, checked against ``reference(n)``.
+
+    Without a named ``form`` the scheduler is sampled over ``total`` steps and fitted. With one, it
+    is checked over the run (``max(2·natural + 1, 50)`` steps without a total, never past ``valid``)
+    when the library can be run; otherwise returned unchecked.
+    """
+    from lrdsl.importers.verify import verified
+
+    if form is None:
+        if total is None:
+            raise LrdslError(
+                f"{source} is imported by sampling it: give the run's length",
+                hint=f"{api}(scheduler, total_steps=N) (CLI: --steps N)",
+            )
+        if reference is None:
+            raise LrdslError(f"{source} is imported by sampling it, which needs {library} installed")
+        values = in_library(library, source, lambda: reference(total))
+        expr = fitted(values, source=source, steps_per_epoch=spe, rtol=rtol)
+        return verified(expr, values, source=source, steps_per_epoch=spe, rtol=rtol, atol=floor_of(values)), total
+    n = total if total is not None else max(2 * form.natural + 1, 50)
+    if form.valid is not None:
+        n = min(n, form.valid)
+    if reference is not None and n > 0:
+        values = in_library(library, source, lambda: reference(n))
+        verified(form.text, values, source=source, steps_per_epoch=spe, rtol=rtol, atol=floor_of(values))
+    return form.text, form.valid

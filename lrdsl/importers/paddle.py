@@ -36,9 +36,8 @@ from typing import Any
 
 from lrdsl.errors import LrdslError
 from lrdsl.importers import torch as torch_forms
-from lrdsl.importers.common import fitted, floor_of, in_library, mapped, num
+from lrdsl.importers.common import checked_form, in_library, mapped, num
 from lrdsl.importers.spec import REQUIRED, Call, bind
-from lrdsl.importers.verify import verified
 
 RTOL = 1e-9
 LR = ("learning_rate", REQUIRED)
@@ -312,25 +311,7 @@ def _import(
     source: str,
 ) -> tuple[str, int | None]:
     piece = None if s is None else mapped(source, lambda: _piece(s, total))
-    if piece is None:
-        if total is None:
-            raise LrdslError(
-                f"{source} is imported by sampling it: give the run's length",
-                hint="from_paddle(scheduler, total_steps=N) (CLI: --steps N)",
-            )
-        if reference is None:
-            raise LrdslError(f"{source} is imported by sampling it, which needs Paddle installed")
-        values = _library(source, lambda: reference(total))
-        expr = fitted(values, source=source, steps_per_epoch=spe, rtol=RTOL)
-        atol = floor_of(values)
-        return verified(expr, values, source=source, steps_per_epoch=spe, rtol=RTOL, atol=atol), total
-    n = total if total is not None else max(2 * piece.natural + 1, 50)
-    if piece.valid is not None:
-        n = min(n, piece.valid)
-    if reference is not None:
-        values = _library(source, lambda: reference(n))
-        verified(piece.text, values, source=source, steps_per_epoch=spe, rtol=RTOL, atol=floor_of(values))
-    return piece.text, piece.valid
+    return checked_form(piece, total, spe, reference, source=source, library="Paddle", api="from_paddle", rtol=RTOL)
 
 
 def from_paddle(scheduler: Any, *, total_steps: int | None = None, steps_per_epoch: float | None = None) -> str:

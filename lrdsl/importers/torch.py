@@ -36,9 +36,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lrdsl.errors import LrdslError
-from lrdsl.importers.common import fitted, floor_of, group, in_library, mapped, num
+from lrdsl.importers.common import checked_form, group, in_library, mapped, num
 from lrdsl.importers.spec import REQUIRED, Call, Ref, bind
-from lrdsl.importers.verify import verified
 
 RTOL = 1e-9
 """PyTorch computes in float64: its recursions stay within this of the closed forms."""
@@ -469,25 +468,7 @@ def _import(
 ) -> tuple[str, int | None]:
     """The expression of ``s`` (the fitter's when ``s`` is None or has no named form) and the steps it is valid for."""
     piece = None if s is None else mapped(source, lambda: _piece(s, base, g, total))
-    if piece is None:
-        if total is None:
-            raise LrdslError(
-                f"{source} is imported by sampling it: give the run's length",
-                hint="from_torch(scheduler, total_steps=N) (CLI: --steps N)",
-            )
-        if reference is None:
-            raise LrdslError(f"{source} is imported by sampling it, which needs PyTorch installed")
-        values = _library(source, lambda: reference(total))
-        expr = fitted(values, source=source, steps_per_epoch=spe, rtol=RTOL)
-        atol = floor_of(values)
-        return verified(expr, values, source=source, steps_per_epoch=spe, rtol=RTOL, atol=atol), total
-    n = total if total is not None else max(2 * piece.natural + 1, 50)
-    if piece.valid is not None:
-        n = min(n, piece.valid)
-    if reference is not None and n > 0:
-        values = _library(source, lambda: reference(n))
-        verified(piece.text, values, source=source, steps_per_epoch=spe, rtol=RTOL, atol=floor_of(values))
-    return piece.text, piece.valid
+    return checked_form(piece, total, spe, reference, source=source, library="PyTorch", api="from_torch", rtol=RTOL)
 
 
 def from_torch(
