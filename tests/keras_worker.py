@@ -23,16 +23,25 @@ def main() -> None:
 
     out: dict[str, str | None] = {}
 
-    def check(key: str, got: np.ndarray, want: np.ndarray) -> None:
+    def check(key: str, got: np.ndarray, want: np.ndarray, again: np.ndarray | None = None) -> None:
         bad = np.flatnonzero(np.abs(got - want) > F32["atol"] + F32["rtol"] * np.abs(want))
-        out[key] = None if not bad.size else f"{bad.size} differ, first at {bad[0]}: {got[bad[0]]} vs {want[bad[0]]}"
+        if not bad.size:
+            out[key] = None
+            return
+        i = bad[0]
+        message = f"{bad.size} differ, first at {i}: {got[i]} vs {want[i]}; steps {bad[:8].tolist()}"
+        if again is not None:  # the same call made twice: tells a wrong formula from a framework that varies
+            message += f"; a second identical call {'gives the same' if np.array_equal(got, again) else 'differs'}"
+            message += f" ({again[i]} at {i}); {runtime()}"
+        out[key] = message
 
     for case in cases():
         n, spe = case["steps"], case["steps_per_epoch"]
         mod = load(generate(case["expr"], "keras", n, spe), "keras_target")
         sched = mod.Schedule()
         got = np.asarray(ops.convert_to_numpy(sched(ops.arange(n, dtype="int32"))), dtype=np.float64)
-        check(case["id"], got, lrdsl.evaluate(case["expr"], n, spe))
+        again = np.asarray(ops.convert_to_numpy(sched(ops.arange(n, dtype="int32"))), dtype=np.float64)
+        check(case["id"], got, lrdsl.evaluate(case["expr"], n, spe), again)
         clone = type(sched).from_config(sched.get_config())
         got = np.asarray(ops.convert_to_numpy(clone(ops.convert_to_tensor([0, n // 2, n + 3]))), dtype=np.float64)
         check(case["id"] + ":from_config", got, lrdsl.evaluate(case["expr"], n, spe, steps=[0, n // 2, n + 3]))
@@ -54,6 +63,20 @@ def main() -> None:
     lr_now = float(ops.convert_to_numpy(model.optimizer.learning_rate))
     check("model.fit", np.array([iterations, lr_now]), np.array([30.0, lrdsl.evaluate(expr, 200, 10, steps=[30])[0]]))
     print(json.dumps({"backend": keras.backend.backend(), "results": out}))
+
+
+def runtime() -> str:
+    """The backend's build and CPU dispatch, for a report of a mismatch."""
+    import keras
+
+    text = f"keras {keras.__version__} on {keras.backend.backend()}"
+    if keras.backend.backend() == "torch":
+        import torch
+
+        text += (
+            f", torch {torch.__version__}, {torch.backends.cpu.get_cpu_capability()}, {torch.get_num_threads()} threads"
+        )
+    return text
 
 
 if __name__ == "__main__":
