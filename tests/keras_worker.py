@@ -16,6 +16,17 @@ def main() -> None:
     import keras
     from keras import ops
 
+    if keras.backend.backend() == "torch":
+        # Seen twice in ~15 full test runs, never alone: the first call of the design card on 5,000
+        # steps gave wrong values from the middle of the array on (2 threads), and an identical
+        # second call the right ones. Generated code is the same text every time, so this is
+        # torch's intra-op parallelism, not the schedule; a training loop calls the schedule on one
+        # step, which never runs in parallel. One thread keeps the check about lrdsl's numbers, and
+        # the second call below still reports any call that varies.
+        import torch
+
+        torch.set_num_threads(1)
+
     import lrdsl
     from lrdsl.api import generate
     from tests.frameworks import load
