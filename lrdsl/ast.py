@@ -1,29 +1,32 @@
-"""The validated syntax tree: frozen pydantic models, one discriminated union.
+"""The validated syntax tree: immutable nodes, one union of expression kinds told apart by ``kind``.
 
-Source spans are kept in a private attribute so that two trees parsed from
-differently spaced text compare equal (``parse(fmt(s)) == s``).
+Nodes are plain Python objects, so that the parser, lowering and the command line never import
+pydantic (it costs more than the rest of the command line's start together). They keep the
+pydantic API users see — ``model_validate``, ``model_validate_json``, ``model_dump``,
+``model_dump_json``, ``model_construct``, ``model_json_schema`` — and a node is a field type of any
+pydantic model (``__get_pydantic_core_schema__``); pydantic is imported only when one of these
+is used. Validation errors are ``pydantic.ValidationError``, as a pydantic model raises.
 
-Models built in Python are validated by pydantic as usual. The parser builds
-its nodes with :func:`make` (``model_construct``): the grammar and the signature
-checks already guarantee their types, and skipping pydantic's schema build keeps
-``lrdsl`` quick to start (schemas are built lazily, on first validation).
+Source spans are kept outside the fields, so that two trees parsed from differently spaced text
+compare equal (``parse(fmt(s)) == s``). The parser builds its nodes with :func:`make` (no
+re-validation: the grammar and the signature checks already guarantee their types).
 
-A tree that comes from anywhere else (``Schedule.model_validate_json``, a dict, a
-hand-built model) is untrusted: its names reach generated code. Validation accepts
-only what the parser produces: every name is one of the language's (read from
-:mod:`lrdsl.signatures` and the grammar's ``$parameter`` token), numbers are finite
-and non-negative, and a whole :class:`Schedule` must be exactly the parse of its
-own canonical text (:func:`checked`, also applied by the API to every
-:class:`Schedule` it is given, so that ``model_construct`` is no way around it).
+A tree that comes from anywhere else (``Schedule.model_validate_json``, a dict, a hand-built
+node) is untrusted: its names reach generated code. Validation accepts only what the parser
+produces: every name is one of the language's (read from :mod:`lrdsl.signatures` and the
+grammar's ``$parameter`` token), numbers are finite and non-negative, and a whole
+:class:`Schedule` must be exactly the parse of its own canonical text (:func:`checked`, also
+applied by the API to every :class:`Schedule` it is given, so that ``model_construct`` is no
+way around it). Each node class lists its fields and their checks in one table (``SPEC``).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
-
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+import json
+import math
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from lrdsl.depth import check_data
 from lrdsl.errors import LrdslError, Span
@@ -35,108 +38,372 @@ if TYPE_CHECKING:
 
 _N = TypeVar("_N", bound="Node")
 
+Check = Callable[[Any, str], Any]
+"""A field's check: ``(value, where) → value``, or ``ValueError`` naming ``where``."""
 
-class Node(BaseModel):
-    """Base of every syntax node: immutable, span-carrying, span-blind equality."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
-    _span: Span | None = PrivateAttr(default=None)
+class Node:
+    """Base of every syntax node: immutable, span-carrying, span-blind equality.
 
-    @property
-    def span(self) -> Span | None:
-        """Where the node stands in the source, when it was parsed from text."""
-        return self._span
+    A node's ``__dict__`` holds exactly its fields (``kind`` first); its span and, for a
+    :class:`Schedule`, its source text are kept in slots beside them.
+    """
 
-    def at(self: _N, span: Span | None) -> _N:
-        """This node with its source span set (returns ``self``)."""
-        object.__setattr__(self, "__pydantic_private__", {"_span": span})
-        return self
+    __slots__ = ("__dict__", "_source", "_span")
+    KIND: ClassVar[str]
+    """The node's ``kind`` tag in dumps and JSON."""
+    SPEC: ClassVar[tuple[tuple[str, Check | Children], ...]]
+    """Each field in order, with its check."""
 
-    @model_validator(mode="before")
-    @classmethod
-    def _bounded(cls, data: Any) -> Any:
-        """No tree deeper than :data:`lrdsl.depth.MAX_DEPTH`: checked before pydantic recurses into it."""
-        check_data(data, level=0 if issubclass(cls, Schedule) else 1, node_type=Node)
-        return data
+    kind: str
+
+    def __init__(self, **fields: Any) -> None:
+        """A node built in Python: every field checked as :meth:`model_validate` checks data."""
+        cls = type(self)
+        try:
+            check_data(fields, level=0 if cls is Schedule else 1, node_type=Node)
+            values = cls._checked_fields(fields, cls.__name__)
+        except ValueError as exc:
+            raise _invalid(cls, fields, exc) from None
+        _fill(self, values)
+        if cls is Schedule:
+            try:
+                checked(self)  # type: ignore[arg-type]
+            except ValueError as exc:
+                raise _invalid(cls, fields, exc) from None
+
+    # ---------------------------------------------------------------- immutability and identity
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable: build a new node")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
 
     def __eq__(self, other: object) -> bool:
         return type(self) is type(other) and self.__dict__ == other.__dict__
 
     def __hash__(self) -> int:
-        return hash((type(self).__name__, *self.__dict__.values()))
+        fields = self.__dict__
+        return hash((type(self).__name__, *(fields.get(name) for name, _ in self.SPEC)))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuilt, (type(self), dict(self.__dict__), self.span, getattr(self, "_source", None)))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self.__dict__.items() if k != 'kind')})"
 
     def __str__(self) -> str:
         from lrdsl.formatter import format_node
 
         return format_node(self)
 
+    @property
+    def span(self) -> Span | None:
+        """Where the node stands in the source, when it was parsed from text."""
+        return getattr(self, "_span", None)
+
+    def at(self: _N, span: Span | None) -> _N:
+        """This node with its source span set (returns ``self``)."""
+        object.__setattr__(self, "_span", span)
+        return self
+
+    # ---------------------------------------------------------------- the pydantic API
+
+    @classmethod
+    def model_construct(cls: type[_N], _fields_set: Any = None, **fields: Any) -> _N:
+        """A node from ``fields`` with no check at all (as pydantic's): the API re-checks schedules."""
+        node = object.__new__(cls)
+        fields.pop("kind", None)
+        _fill(node, {name: fields.pop(name) for name, _ in cls.SPEC if name in fields} | fields)
+        return node
+
+    @classmethod
+    def model_validate(cls: type[_N], obj: Any) -> _N:
+        """A node from a dict (``model_dump()``) or a node, checked; ``pydantic.ValidationError`` if refused."""
+        try:
+            return cls._validated(obj)
+        except ValueError as exc:
+            raise _invalid(cls, obj, exc) from None
+
+    @classmethod
+    def model_validate_json(cls: type[_N], json_data: str | bytes | bytearray) -> _N:
+        """A node from JSON text (``model_dump_json()``), read by pydantic's JSON parser and checked."""
+        from pydantic_core import from_json
+
+        try:
+            data = from_json(json_data)
+        except ValueError as exc:
+            raise _invalid(cls, json_data, exc) from None
+        return cls.model_validate(data)
+
+    def model_dump(self, *, mode: str = "python") -> dict[str, Any]:
+        """The tree as dicts (``kind`` and the fields); tuples stay tuples unless ``mode="json"``."""
+        dumped: dict[str, Any] = _dumped(self, mode == "json")
+        return dumped
+
+    def model_dump_json(self) -> str:
+        """The tree as compact JSON, which :meth:`model_validate_json` reads back."""
+        return json.dumps(self.model_dump(mode="json"), separators=(",", ":"), ensure_ascii=False)
+
+    @classmethod
+    def model_json_schema(cls) -> dict[str, Any]:
+        """The JSON Schema of the node's dump: one definition per kind."""
+        return json_schema(cls)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """As a field of a pydantic model: validated by :meth:`model_validate`, dumped by :meth:`model_dump`."""
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_plain_validator_function(
+            cls._validated,
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                lambda node, info: node.model_dump(mode=info.mode), info_arg=True
+            ),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core: Any, handler: Any) -> dict[str, Any]:
+        """Inside another model's schema: an object (the full tree is :meth:`model_json_schema`)."""
+        return {"type": "object", "title": cls.__name__, "description": f"an lrdsl syntax tree: {cls.__name__} dump"}
+
+    # ---------------------------------------------------------------- checking data
+
+    @classmethod
+    def _validated(cls: type[_N], obj: Any) -> _N:
+        if isinstance(obj, cls):
+            node = obj
+        else:
+            check_data(obj, level=0 if cls is Schedule else 1, node_type=Node)
+            node = _node(obj, {cls.KIND: cls}, cls.__name__, default=cls.KIND)  # type: ignore[assignment]
+        return checked(node) if isinstance(node, Schedule) else node  # type: ignore[return-value]
+
+    @classmethod
+    def _checked_fields(cls, data: Mapping[str, Any], where: str) -> dict[str, Any]:
+        kind = data.get("kind", cls.KIND)
+        if kind != cls.KIND:
+            raise ValueError(f"{where}.kind: expected {cls.KIND!r}, not {kind!r}")
+        names = {name for name, _ in cls.SPEC}
+        extra = sorted(str(k) for k in data if k != "kind" and k not in names)
+        if extra:
+            raise ValueError(f"{where}: unknown field {extra[0]!r} (a {cls.KIND} has {', '.join(sorted(names))})")
+        out = {}
+        for name, check in cls.SPEC:
+            if name not in data:
+                raise ValueError(f"{where}.{name}: field required")
+            value = data[name]
+            out[name] = (
+                _children(check, value, f"{where}.{name}")
+                if isinstance(check, Children)
+                else check(value, f"{where}.{name}")
+            )
+        return out
+
+
+def _fill(node: Node, fields: Mapping[str, Any]) -> None:
+    object.__setattr__(node, "__dict__", {"kind": type(node).KIND, **fields})
+
+
+def _rebuilt(cls: type[Node], fields: dict[str, Any], span: Span | None, source: str | None) -> Node:
+    node = object.__new__(cls)
+    object.__setattr__(node, "__dict__", fields)
+    node.at(span)
+    if source is not None:
+        object.__setattr__(node, "_source", source)
+    return node
+
+
+def _dumped(value: Any, as_json: bool) -> Any:
+    """``value`` as dicts, lists (JSON) or tuples: one Python frame per level of the tree."""
+    if isinstance(value, Node):
+        out = {}
+        for name, field in value.__dict__.items():
+            out[name] = _dumped(field, as_json) if isinstance(field, (Node, tuple)) else field
+        return out
+    if isinstance(value, tuple):
+        items = []
+        for item in value:
+            items.append(_dumped(item, as_json) if isinstance(item, (Node, tuple)) else item)
+        return items if as_json else tuple(items)
+    return value
+
+
+def _invalid(cls: type[Node], data: Any, exc: ValueError) -> Exception:
+    """``exc`` as the ``pydantic.ValidationError`` a pydantic model would raise."""
+    from pydantic_core import ValidationError
+
+    error: Any = {"type": "value_error", "loc": (), "input": data, "ctx": {"error": exc}}
+    return ValidationError.from_exception_data(cls.__name__, [error])
+
 
 def make(cls: type[_N], **fields: Any) -> _N:
     """A node of a shape the parser has already checked, without re-validation."""
-    node = cls.model_construct(None, **fields)
-    assert isinstance(node, cls)
+    node = object.__new__(cls)
+    object.__setattr__(node, "__dict__", {"kind": cls.KIND, **fields})
     return node
+
+
+# -------------------------------------------------------------------- field checks
+
+
+@functools.cache
+def expr_kinds() -> dict[str, type[Node]]:
+    """The expression node classes by their ``kind``."""
+    kinds: tuple[type[Node], ...] = Expr.__args__
+    return {cls.KIND: cls for cls in kinds}
+
+
+class Names:
+    """Every name the parser can put in a tree, read from :mod:`lrdsl.signatures`."""
+
+    def __init__(self) -> None:
+        params = [p for sig in SIGNATURES.values() for p in sig.params]
+        self.words = frozenset(w for p in params for w in (*p.vars, *p.choices))
+        """``Name.id``: formula variables, shape names and enum values."""
+        self.callables = frozenset(SIGNATURES) | frozenset(MATH_FUNCS)
+        """``Call.name``: shapes, modifiers, combinators, composites and math functions."""
+        self.arguments = frozenset(p.name for p in params) | {math_arg(i) for i in range(max(MATH_FUNCS.values()))}
+        """``Arg.name``: parameter names of the signatures and of math functions."""
+
+
+@functools.cache
+def names() -> Names:
+    """The language's names (built once)."""
+    return Names()
+
+
+def _number(value: Any, where: str) -> float:
+    if type(value) not in (int, float) or not math.isfinite(value) or value < 0:
+        raise ValueError(f"{where}: a number literal must be finite and non-negative, not {value!r}")
+    return float(value)
+
+
+def _boolean(value: Any, where: str) -> bool:
+    if type(value) is not bool:
+        raise ValueError(f"{where}: expected true or false, not {value!r}")
+    return value
+
+
+def _text(allowed: Callable[[str], bool], what: str) -> Check:
+    def check(value: Any, where: str) -> str:
+        if type(value) is not str or not allowed(value):
+            raise ValueError(f"{where}: {value!r} is not a {what} of the language")
+        return value
+
+    return check
+
+
+def _literal(*values: str) -> Check:
+    return _text(lambda v: v in values, f"one of {', '.join(values)}:")
+
+
+class Children:
+    """A field holding nodes: one (``many=False``; ``None`` too if ``optional``) or a list of them.
+
+    Read by :func:`_node` itself rather than called, so that checking a tree takes one Python
+    frame per level (the deepest trees are checked within the 500 frames every walker may use).
+    """
+
+    def __init__(
+        self,
+        kinds: Callable[[], Mapping[str, type[Node]]],
+        many: bool = False,
+        least: int = 0,
+        optional: bool = False,
+        default: str | None = None,
+    ) -> None:
+        self.kinds, self.many, self.least, self.optional, self.default = kinds, many, least, optional, default
+
+
+EXPR = Children(lambda: expr_kinds())
+OPTIONAL_EXPR = Children(lambda: expr_kinds(), optional=True)
+EXPRS = Children(lambda: expr_kinds(), many=True)
+PHASES = Children(lambda: expr_kinds(), many=True, least=2)
+ARGS = Children(lambda: {"arg": Arg}, many=True, default="arg")
+
+
+def _node(data: Any, kinds: Mapping[str, type[Node]], where: str, default: str | None = None) -> Node:
+    """A node of one of ``kinds``: a node of such a class as it is, or one built from its dict."""
+    if isinstance(data, Node):
+        if type(data) in kinds.values():
+            return data
+        raise ValueError(f"{where}: a {type(data).__name__} cannot stand here")
+    if not isinstance(data, Mapping):
+        raise ValueError(f"{where}: expected a node (a dict with 'kind'), not {type(data).__name__}")
+    kind = data.get("kind", default)
+    cls = kinds.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        raise ValueError(f"{where}.kind: {kind!r} is not one of {', '.join(kinds)}")
+    node = object.__new__(cls)
+    _fill(node, cls._checked_fields(data, where))
+    return node
+
+
+def _children(spec: Children, value: Any, where: str) -> Any:
+    """The nodes of a :class:`Children` field (called by ``_checked_fields``, which ``_node`` calls)."""
+    kinds = spec.kinds()
+    if not spec.many:
+        return None if value is None and spec.optional else _node(value, kinds, where, spec.default)
+    if not isinstance(value, (list, tuple)):
+        raise ValueError(f"{where}: expected a list, not {type(value).__name__}")
+    if len(value) < spec.least:
+        raise ValueError(f"{where}: expected at least {spec.least} items, got {len(value)}")
+    items = []
+    for i, item in enumerate(value):
+        items.append(_node(item, kinds, f"{where}.{i}", spec.default))
+    return tuple(items)
+
+
+# -------------------------------------------------------------------- the node kinds
 
 
 class Num(Node):
     """A non-negative finite number literal."""
 
-    kind: Literal["num"] = "num"
-    value: float = Field(strict=True)
-
-    @field_validator("value")
-    @classmethod
-    def _finite(cls, v: float) -> float:
-        if v != v or v in (float("inf"), float("-inf")) or v < 0:
-            raise ValueError("a number literal must be finite and non-negative")
-        return float(v)
+    KIND = "num"
+    SPEC = (("value", _number),)
+    value: float
 
 
 class Param(Node):
     """``$name``: a number bound at evaluation time."""
 
-    kind: Literal["param"] = "param"
-    name: str = Field(strict=True)
-
-    @field_validator("name")
-    @classmethod
-    def _known(cls, v: str) -> str:
-        if not is_param_name(v):
-            raise ValueError(f"{v!r} is not a parameter name of the language (an ASCII identifier)")
-        return v
+    KIND = "param"
+    SPEC = (("name", _text(is_param_name, "parameter name (an ASCII identifier)")),)
+    name: str
 
 
 class Name(Node):
     """A bare identifier: a formula variable (``u``), an enum value (``end``) or a shape name."""
 
-    kind: Literal["name"] = "name"
-    id: str = Field(strict=True)
-
-    @field_validator("id")
-    @classmethod
-    def _known(cls, v: str) -> str:
-        return _one_of(v, "name", names().words)
+    KIND = "name"
+    SPEC = (("id", _text(lambda v: v in names().words, "name")),)
+    id: str
 
 
 class Bool(Node):
     """``true`` / ``false``."""
 
-    kind: Literal["bool"] = "bool"
-    value: bool = Field(strict=True)
+    KIND = "bool"
+    SPEC = (("value", _boolean),)
+    value: bool
 
 
 class Neg(Node):
     """Unary minus."""
 
-    kind: Literal["neg"] = "neg"
+    KIND = "neg"
+    SPEC = (("operand", EXPR),)
     operand: Expr
 
 
 class BinOp(Node):
     """``left op right`` for ``+ - * / **``."""
 
-    kind: Literal["binop"] = "binop"
-    op: Literal["+", "-", "*", "/", "**"]
+    KIND = "binop"
+    SPEC = (("op", _literal("+", "-", "*", "/", "**")), ("left", EXPR), ("right", EXPR))
+    op: str
     left: Expr
     right: Expr
 
@@ -144,8 +411,9 @@ class BinOp(Node):
 class Seq(Node):
     """``a >> b >> …``: phases one after another."""
 
-    kind: Literal["seq"] = "seq"
-    items: tuple[Expr, ...] = Field(min_length=2)
+    KIND = "seq"
+    SPEC = (("items", PHASES),)
+    items: tuple[Expr, ...]
 
 
 class Duration(Node):
@@ -155,15 +423,17 @@ class Duration(Node):
     of :class:`Duration` leaves, ``*``/``/`` by constants (``6ep - 199``, ``2 * 5ep``).
     """
 
-    kind: Literal["dur"] = "dur"
+    KIND = "dur"
+    SPEC = (("value", EXPR), ("unit", _literal("steps", "ep", "%", "tok", "sa")))
     value: Expr
-    unit: Literal["steps", "ep", "%", "tok", "sa"]
+    unit: str
 
 
 class Range(Node):
     """``a→b``; ``start`` is ``None`` for ``→b`` (from the previous phase's end)."""
 
-    kind: Literal["range"] = "range"
+    KIND = "range"
+    SPEC = (("start", OPTIONAL_EXPR), ("end", EXPR))
     start: Expr | None
     end: Expr
 
@@ -171,21 +441,18 @@ class Range(Node):
 class ListExpr(Node):
     """``[a, b, …]``."""
 
-    kind: Literal["list"] = "list"
+    KIND = "list"
+    SPEC = (("items", EXPRS),)
     items: tuple[Expr, ...]
 
 
 class Arg(Node):
     """One validated argument of a call, always stored by its parameter name."""
 
-    kind: Literal["arg"] = "arg"
-    name: str = Field(strict=True)
+    KIND = "arg"
+    SPEC = (("name", _text(lambda v: v in names().arguments, "argument name")), ("value", EXPR))
+    name: str
     value: Expr
-
-    @field_validator("name")
-    @classmethod
-    def _known(cls, v: str) -> str:
-        return _one_of(v, "argument name", names().arguments)
 
 
 def math_arg(i: int) -> str:
@@ -196,14 +463,10 @@ def math_arg(i: int) -> str:
 class Call(Node):
     """``name(args)``: a shape, modifier, combinator, composite, or (in formulas) a math function."""
 
-    kind: Literal["call"] = "call"
-    name: str = Field(strict=True)
+    KIND = "call"
+    SPEC = (("name", _text(lambda v: v in names().callables, "function name")), ("args", ARGS))
+    name: str
     args: tuple[Arg, ...]
-
-    @field_validator("name")
-    @classmethod
-    def _known(cls, v: str) -> str:
-        return _one_of(v, "function name", names().callables)
 
     def is_math(self) -> bool:
         """A math function inside a formula (its arguments are named by :func:`math_arg`)."""
@@ -217,27 +480,27 @@ class Call(Node):
         return None
 
 
-Expr = Annotated[
-    Num | Param | Name | Bool | Neg | BinOp | Seq | Duration | Range | ListExpr | Call,
-    Field(discriminator="kind"),
-]
+Expr = Num | Param | Name | Bool | Neg | BinOp | Seq | Duration | Range | ListExpr | Call
+"""Every expression node; in data, told apart by ``kind``."""
 
 
 class Schedule(Node):
     """A parsed, validated schedule; ``str()`` is its canonical text."""
 
-    kind: Literal["schedule"] = "schedule"
+    KIND = "schedule"
+    SPEC = (("expr", EXPR),)
     expr: Expr
-    _source: str | None = PrivateAttr(default=None)
-
-    @model_validator(mode="after")
-    def _as_parsed(self) -> Schedule:
-        return checked(self)
 
     @property
     def source(self) -> str | None:
         """The text this schedule was parsed from (``None`` if built in Python)."""
-        return self._source
+        source = getattr(self, "_source", None)
+        return source if isinstance(source, str) else None
+
+    def parsed_from(self, text: str) -> Schedule:
+        """This schedule, recording that it was parsed from ``text`` (the parser's; returns ``self``)."""
+        object.__setattr__(self, "_source", text)
+        return self
 
     def __str__(self) -> str:
         from lrdsl.formatter import format_node
@@ -266,29 +529,39 @@ class Schedule(Node):
         return bind(self, total_steps, steps_per_epoch, params)
 
 
-class Names:
-    """Every name the parser can put in a tree, read from :mod:`lrdsl.signatures`."""
+def json_schema(cls: type[Node]) -> dict[str, Any]:
+    """The JSON Schema of ``cls``'s dump, read from the nodes' ``SPEC`` tables."""
+    kinds: list[type[Node]] = [*expr_kinds().values(), Arg, Schedule]
+    ref = {k: {"$ref": f"#/$defs/{k.__name__}"} for k in kinds}
+    expr = {"oneOf": [ref[k] for k in expr_kinds().values()], "discriminator": {"propertyName": "kind"}}
+    arrays: dict[int, dict[str, Any]] = {
+        id(EXPRS): {"type": "array", "items": expr},
+        id(PHASES): {"type": "array", "items": expr, "minItems": 2},
+    }
+    shapes: dict[int, dict[str, Any]] = {
+        id(_number): {"type": "number", "minimum": 0},
+        id(_boolean): {"type": "boolean"},
+        id(EXPR): expr,
+        id(OPTIONAL_EXPR): {"anyOf": [expr, {"type": "null"}]},
+        id(ARGS): {"type": "array", "items": ref[Arg]},
+        **arrays,
+    }
 
-    def __init__(self) -> None:
-        params = [p for sig in SIGNATURES.values() for p in sig.params]
-        self.words = frozenset(w for p in params for w in (*p.vars, *p.choices))
-        """``Name.id``: formula variables, shape names and enum values."""
-        self.callables = frozenset(SIGNATURES) | frozenset(MATH_FUNCS)
-        """``Call.name``: shapes, modifiers, combinators, composites and math functions."""
-        self.arguments = frozenset(p.name for p in params) | {math_arg(i) for i in range(max(MATH_FUNCS.values()))}
-        """``Arg.name``: parameter names of the signatures and of math functions."""
+    def field(check: Check | Children) -> dict[str, Any]:
+        return shapes.get(id(check), {"type": "string"})
 
-
-@functools.cache
-def names() -> Names:
-    """The language's names (built once)."""
-    return Names()
-
-
-def _one_of(value: str, what: str, allowed: frozenset[str]) -> str:
-    if value not in allowed:
-        raise ValueError(f"{value!r} is not a {what} of the language")
-    return value
+    defs = {
+        k.__name__: {
+            "type": "object",
+            "title": k.__name__,
+            "description": (k.__doc__ or "").strip().splitlines()[0],
+            "properties": {"kind": {"const": k.KIND}, **{n: field(c) for n, c in k.SPEC}},
+            "required": [n for n, _ in k.SPEC],
+            "additionalProperties": False,
+        }
+        for k in kinds
+    }
+    return {"$defs": defs, **ref[cls]}
 
 
 def checked(schedule: Schedule) -> Schedule:
@@ -303,11 +576,8 @@ def checked(schedule: Schedule) -> Schedule:
 
     if not isinstance(schedule, Schedule):
         raise LrdslError(f"expected a Schedule, not {type(schedule).__name__}")
-    try:
-        source = schedule.source
-    except Exception:  # a hand-built tree may lack its private attributes
-        source = None
-    if isinstance(source, str):
+    source = schedule.source
+    if source is not None:
         try:
             again = parse(source)
         except LrdslError:

@@ -68,9 +68,7 @@ def _parse(text: str) -> A.Schedule:
         expr = _Builder(text).sched(tree)
     except LrdslError as err:
         raise err.with_source(text) from None
-    schedule = make(A.Schedule, expr=expr)
-    object.__setattr__(schedule, "__pydantic_private__", {"_span": None, "_source": text})
-    return schedule
+    return make(A.Schedule, expr=expr).parsed_from(text)
 
 
 def _strip_comments(text: str) -> str:
