@@ -34,12 +34,11 @@ _GAP = re.compile(r"#[^\n]*|\s+|([^\s#]+)")
 
 @functools.cache
 def _lark() -> Any:
-    from lark import Lark
+    """The LALR parser of ``grammar/lrdsl.lark``, from its standalone tables (``lrdsl/lalr.py``)."""
+    from lrdsl import lalr
 
-    from lrdsl.resources import resource_dir
-
-    text = (resource_dir("grammar") / "lrdsl.lark").read_text(encoding="utf-8")
-    return Lark(text, parser="lalr", propagate_positions=True, maybe_placeholders=True, cache=True)
+    build: Any = lalr.Lark_StandAlone  # generated code, untyped
+    return build()
 
 
 def parse(text: str) -> A.Schedule:
@@ -97,7 +96,7 @@ def _check_brackets(text: str) -> None:
 
 
 def _parse_tree(text: str) -> Any:
-    from lark.exceptions import UnexpectedInput
+    from lrdsl.lalr import UnexpectedInput
 
     try:
         return _lark().parse(text)

@@ -1,8 +1,9 @@
-"""What an installed lrdsl needs besides its code: the grammar, the templates, its dependencies.
+"""What an installed lrdsl needs besides its code: the templates, its dependencies.
 
-A wheel ships the grammar and templates inside the package (``lrdsl/grammar``,
-``lrdsl/templates``); a source checkout keeps them at the top level beside ``lrdsl/``.
-When one of them, or a dependency (lark, pydantic, jinja2, numpy), cannot be found, the
+A wheel ships the templates and the grammar inside the package (``lrdsl/templates``,
+``lrdsl/grammar``); a source checkout keeps them at the top level beside ``lrdsl/``. The
+parser runs from the grammar's standalone tables (``lrdsl/lalr.py``), not from the grammar.
+When one of them, or a dependency (numpy, jinja2, pydantic), cannot be found, the
 installation is broken, not the user's input: :func:`broken_install` says what is missing.
 """
 

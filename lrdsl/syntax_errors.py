@@ -40,7 +40,7 @@ _OPERAND_STARTS = ("NAME", "NUMBER", "DURATION", "PARAM", "LPAR", "LSQB")
 
 def syntax_error(exc: Exception, text: str) -> LrdslError:
     """The :class:`LrdslError` for lark's exception ``exc`` raised while parsing ``text``."""
-    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+    from lrdsl.lalr import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 
     if isinstance(exc, UnexpectedCharacters):
         return _bad_character(text, exc.pos_in_stream or 0)

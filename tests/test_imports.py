@@ -13,7 +13,16 @@ import pytest
 import lrdsl
 
 PACKAGE = Path(lrdsl.__file__).resolve().parent
-FRONT_END = ("lrdsl.ast", "lrdsl.parser", "lrdsl.lowering", "lrdsl.formatter", "lrdsl.field", "lark", "pydantic")
+FRONT_END = (
+    "lrdsl.ast",
+    "lrdsl.parser",
+    "lrdsl.lalr",
+    "lrdsl.lowering",
+    "lrdsl.formatter",
+    "lrdsl.field",
+    "lark",
+    "pydantic",
+)
 
 
 def _loaded_by(module: str) -> list[str]:

@@ -22,7 +22,7 @@ import pytest
 
 from tests.conftest import ROOT
 
-DEPENDENCIES = ("lark", "pydantic", "jinja2", "numpy")
+DEPENDENCIES = ("pydantic", "jinja2", "numpy")
 EXPR = "cosine(0.1→0)"
 
 
@@ -99,10 +99,15 @@ def test_wheel_installs_and_runs_outside_the_tree(tmp_path: Path) -> None:
     assert gen.returncode == 0, gen.stderr
     assert "def lr(" in gen.stdout
 
-    # An install that lost its templates or grammar says so.
-    for gone, cmd in (("templates", ("gen", "--target", "python", EXPR, "--steps", "3")), ("grammar", ("check", EXPR))):
-        shutil.rmtree(Path(purelib, "lrdsl", gone))
-        broken = run(lrdsl_cmd, *cmd, cwd=elsewhere)
-        assert broken.returncode == 3, broken.stderr
-        assert f"lrdsl is not installed correctly: its {gone}/ directory is missing" in broken.stderr, broken.stderr
-        assert "Traceback" not in broken.stderr
+    # An install that lost its templates or its parser says so.
+    shutil.rmtree(Path(purelib, "lrdsl", "templates"))
+    broken = run(lrdsl_cmd, "gen", "--target", "python", EXPR, "--steps", "3", cwd=elsewhere)
+    assert broken.returncode == 3, broken.stderr
+    assert "lrdsl is not installed correctly: its templates/ directory is missing" in broken.stderr, broken.stderr
+    assert "Traceback" not in broken.stderr
+    Path(purelib, "lrdsl", "lalr.py").unlink()
+    shutil.rmtree(Path(purelib, "lrdsl", "__pycache__"), ignore_errors=True)
+    broken = run(lrdsl_cmd, "check", EXPR, cwd=elsewhere)
+    assert broken.returncode == 3, broken.stderr
+    assert "lrdsl is not installed correctly: No module named 'lrdsl.lalr'" in broken.stderr, broken.stderr
+    assert "Traceback" not in broken.stderr
