@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -27,7 +26,7 @@ import numpy as np
 
 import lrdsl
 from benchmarks.evaluate import B, hand_b
-from benchmarks.startup import COMMANDS
+from benchmarks.startup import COMMANDS, compiled, start
 
 MANY = "cosine(0.1→1e-6) * restart(period=100)"
 NEAR_ONE = "cosine(0.1→1e-6) * restart(period=100, mult=1.001)"
@@ -73,11 +72,8 @@ def row_cold(repeat: int) -> tuple[float, float]:
     """Row 3: whole processes."""
     labels = list(COMMANDS)
     base, ours = COMMANDS[labels[0]], COMMANDS[labels[1]]
-    return side_by_side(
-        lambda: subprocess.run(ours, check=True, stdout=subprocess.DEVNULL),
-        lambda: subprocess.run(base, check=True, stdout=subprocess.DEVNULL),
-        repeat,
-    )
+    env = compiled()
+    return side_by_side(lambda: start(ours, env), lambda: start(base, env), repeat)
 
 
 def row_optax(repeat: int) -> tuple[float, float]:
