@@ -115,7 +115,8 @@ def _cycles_sliced(node: ir.Cycles, clock: ir.CycleClock, cycles: range, u: Arra
                 local = (local * q - i * p) / q  # exact for whole steps below 2**53 / q
             else:
                 local -= start
-                np.maximum(local, 0.0, out=local)
+                if local[0] < 0:  # sorted: only a rounded head can fall below the start, never the rest
+                    local[: np.searchsorted(local, 0.0)] = 0.0
                 local /= clock.stretch(i)
             _run(node.body, local, True, out[a:b])
         if node.decay != 1.0 and i:
