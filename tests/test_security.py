@@ -387,3 +387,34 @@ def test_the_grammar_and_the_ir_agree_on_parameter_names() -> None:
     from lrdsl.parser import _lark
 
     assert _lark().get_terminal("PARAM").pattern.value == r"\$" + ir.PARAM_NAME.pattern
+
+
+def test_a_tree_is_a_field_of_a_pydantic_model_and_has_a_json_schema() -> None:
+    class Saved(pydantic.BaseModel):
+        tree: A.Schedule
+
+    parsed = lrdsl.parse("warmup(linear, 5) >> cosine(0.1→0, 10) * restart(mult=2)")
+    saved = Saved(tree=parsed.model_dump())  # type: ignore[arg-type]
+    assert saved.tree is parsed  # checked, then the parser's own tree
+    assert Saved.model_validate_json(saved.model_dump_json()).tree == parsed
+    assert json.loads(saved.model_dump_json())["tree"] == json.loads(parsed.model_dump_json())
+    with pytest.raises(pydantic.ValidationError, match="is not a function name"):
+        Saved(tree=_tampered("cosine(0.1→0, 10)", "name", "cosine", "cosinus"))  # type: ignore[arg-type]
+    assert Saved.model_json_schema()["properties"]["tree"]["type"] == "object"
+    schema = A.Schedule.model_json_schema()
+    assert schema["$ref"] == "#/$defs/Schedule"
+    kinds = {d["properties"]["kind"]["const"] for d in schema["$defs"].values()}
+    assert kinds == {c.KIND for c in (*_KINDS.values(), A.Schedule)}
+    assert schema["$defs"]["Seq"]["properties"]["items"]["minItems"] == 2
+    assert schema["$defs"]["Call"]["required"] == ["name", "args"]
+
+
+def test_nodes_are_immutable_and_survive_copy_and_pickle() -> None:
+    import pickle
+
+    parsed = lrdsl.parse("cosine(0.1→0, 10) * restart(period=5)")
+    with pytest.raises(AttributeError, match="immutable"):
+        parsed.expr = A.Num(value=1.0)  # type: ignore[misc]
+    for again in (copy.deepcopy(parsed), pickle.loads(pickle.dumps(parsed))):
+        assert again == parsed and hash(again) == hash(parsed) and again.source == parsed.source
+        assert again.expr.span == parsed.expr.span
