@@ -104,3 +104,24 @@ def test_doubling_restarts_find_the_cycle_by_bit_length_without_a_table(period: 
     np.testing.assert_allclose(got, want, **F32)
     for s in starts[1:]:
         assert float(schedule(jnp.int32(s))) == 1.0  # a new cycle starts at its first step, from the peak
+
+
+@pytest.mark.parametrize(
+    ("expr", "steps", "spe"),
+    [
+        ("cosine(0.1→1e-6) * restart(period=30, mult=2)", 5000, None),
+        ("(cyclic(10→0.1, half=1) * restart(period=50) * restart(period=30, mult=2)) * quantize(2.5, at=end)", 7, 0.1),
+    ],
+)
+def test_the_same_code_at_64_bits_gives_float64_numbers(expr: str, steps: int, spe: float | None) -> None:
+    """The differential fuzz re-runs a float32 mismatch at 64 bits (``int32``/``float32`` read as 64-bit
+    under ``jax.enable_x64``) to tell float32 rounding from a wrong formula: the code must not assume a
+    width (the restart's ``clz`` reads it from the step's dtype; ``31 − clz`` of an int64 was wrong)."""
+    jax, jnp = need("jax"), need("jax.numpy")
+    code = generate(expr, "optax", steps, spe)
+    assert "jax.lax.clz" in code
+    with jax.enable_x64(True):
+        wide = load(code.replace("float32", "float64").replace("int32", "int64"), "optax_x64").schedule
+        got = np.asarray(jax.jit(jax.vmap(wide))(jnp.arange(steps + 3, dtype=jnp.int64)))
+    assert got.dtype == np.float64
+    np.testing.assert_allclose(got, lrdsl.evaluate(expr, steps, spe, steps=list(range(steps + 3))), rtol=1e-12)

@@ -108,9 +108,11 @@ class TensorPrinter(Printer):
         """``init`` (shaped like ``like``) updated by ``body(i, lr)`` for ``i < count``."""
         return f"jax.lax.fori_loop(0, {count}, {body}, {self.full_like(like, num(init))})"
 
-    def top_bit(self, x: str) -> str | None:
-        """The bit length of the int32 ``x ≥ 1`` less one (``31 − clz``), or ``None`` where the target has no clz."""
-        return f"31 - jax.lax.clz({bare(x)})"
+    def top_bit(self, x: str, like: str) -> str | None:
+        """The bit length of the integer ``x ≥ 1`` less one (``31 − clz`` for int32), or ``None`` where the
+        target has no clz. The width is read from ``like``'s dtype (a constant when traced), so that the
+        same code is right with 64-bit steps (``jax.enable_x64`` and ``int64``)."""
+        return f"jnp.iinfo({like}.dtype).bits - 1 - jax.lax.clz({bare(x)})"
 
     def quotient(self, x: str, c: str) -> str:
         """``x // c`` for int32 ``x ≥ 0`` and ``c > 0``: one division (floor and truncation agree)."""
@@ -129,7 +131,7 @@ class TensorPrinter(Printer):
             and a >= 2
             and last <= 30
             and a * (2**last - 1) <= INT32_MAX
-            and self.top_bit("u") is not None
+            and self.top_bit("u", "u") is not None
         )
 
     def full_like(self, u: str, value: str) -> str:
@@ -329,8 +331,8 @@ class TensorPrinter(Printer):
             index = "i"
         elif self._doubling(node, integral):
             # mult = 2, whole steps: u ≥ P·(2ⁱ − 1) ⟺ ⌊u/P⌋ + 1 ≥ 2ⁱ, so i is the bit length of ⌊u/P⌋ + 1
-            # less one (31 − clz): no table, no search. The start and stretch are whole numbers (exact in int32).
-            top = self.top_bit(f"{self.quotient(self.call('maximum', 'u', '0'), str(a))} + 1")
+            # less one (31 − clz in int32): no table, no search. Start and stretch are whole numbers (exact in int32).
+            top = self.top_bit(f"{self.quotient(self.call('maximum', 'u', '0'), str(a))} + 1", "u")
             lines += [
                 f"i = {self.call('minimum', str(top), str(last))}",
                 f"whole = {self.call('left_shift', '1', 'i')}",
@@ -487,7 +489,7 @@ class KerasPrinter(TensorPrinter):
         """A float32 tensor shaped like ``u`` filled with ``value``."""
         return f'ops.full_like({u}, {value}, dtype="float32")'
 
-    def top_bit(self, x: str) -> str | None:
+    def top_bit(self, x: str, like: str) -> str | None:
         """``keras.ops`` has no count of leading zeros: restarts keep their table of first steps."""
         return None
 
