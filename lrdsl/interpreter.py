@@ -244,6 +244,8 @@ def _cycles_gathered(node: ir.Cycles, clock: ir.CycleClock, u: Array, out: Array
             for k in np.flatnonzero(near):
                 i[k] = clock.index(float(u[k]), last)
         local = (scaled - _whole_times(i, a)) / b
+        if b > 1:  # the first cycle's time is u itself, as a slice runs it (u·b/b may lose u's last bit)
+            np.copyto(local, u, where=i == 0)
     else:
         cycle = clock.indices(np.maximum(u, 0.0), last)
         local = np.maximum(u - clock.starts(cycle), 0.0) / clock.stretches(cycle)

@@ -230,3 +230,25 @@ def test_a_point_inside_nested_fractional_restarts_is_the_interpreters_value() -
     steps = [0, 10**9, 5 * 10**11 + 3, 10**12 - 1]
     want = lrdsl.evaluate(text, 10**12, 3.5, steps=steps, params={"b": 2.0})
     assert [lr(t, b=2.0) for t in steps] == pytest.approx(list(want), rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("expr", "total", "spe", "step"),
+    [  # found by the differential fuzz (seed 21): 1e-10 and 6e-9 apart
+        ("((fn(sin(u), 25%)) * repeat(2)) * restart(cycles=7)", 10**9, None, 578774355),
+        (
+            "((cyclic(3e-4→2.5, half=13, mode=triangular, gamma=0.99)) * repeat(1)) * restart(cycles=7)",
+            2**31 - 1,
+            1,
+            1723030148,
+        ),
+    ],
+)
+def test_the_first_cycle_of_a_fractional_time_is_that_time(expr: str, total: int, spe: float | None, step: int) -> None:
+    """Inside another restart the time is a fraction: its first cycle's time is that fraction itself,
+    in every walker and whichever steps are asked for (``u·b/b`` can lose its last bit)."""
+    lr = load(generate(expr, "python", total, spe), "first_cycle").lr
+    alone = lrdsl.evaluate(expr, total, spe, steps=[step])[0]
+    among = lrdsl.evaluate(expr, total, spe, steps=[step, step + 1, total + 3])[0]
+    ordered = lrdsl.evaluate(expr, total, spe, steps=list(range(step - 50, step + 50)))[50]
+    assert lr(step) == alone == among == ordered

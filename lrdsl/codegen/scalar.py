@@ -242,11 +242,11 @@ class ScalarPrinter(Printer):
                 lines += [f"i = min(int(u // {a}), {last})", f"local = u - i * {a}"]
             elif integral:
                 lines += [f"i = min(int(u * {b} // {a}), {last})", f"local = (u * {b} - i * {a}) / {b}"]
-            else:  # the cycle decided exactly, as the interpreter decides it
+            else:  # the cycle decided exactly, as the interpreter decides it; the first cycle's time is u itself
                 lines += [
                     "n, d = u.as_integer_ratio()",
                     f"i = min(n * {b} // (d * {a}), {last})",
-                    f"local = (u * {b} - i * {a}) / {b}",
+                    f"local = (u * {b} - i * {a}) / {b} if i else u",
                 ]
         else:
             lines += self._cycle_index(ir.cycle_clock(node.period, node.mult), last, integral)
