@@ -227,3 +227,16 @@ def test_differential_fuzz_finds_nothing() -> None:
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert report["kinds"]["compared (python)"] > 1000
     assert report["compared"]["exact"] > 10 * report["compared"].get("within 1e-12", 0)
+
+
+def test_a_square_is_numpys_square_not_cs_pow() -> None:
+    """numpy squares (``x·x``, correctly rounded); C's ``pow(x, 2.0)`` may round a tie the other way:
+    ``111434433.0 ** 2.0`` is 12417632858031490 in Python, 12417632858031488 in numpy. Under ``floor``
+    that last bit is a whole unit (the differential fuzz found 709 against 710)."""
+    u = 111434433
+    assert u * u == 12417632858031489 and float(u) ** 2.0 != float(np.square(np.float64(u)))  # the tie, in C's pow
+    expr = "fn(floor(u ** 2 / (1 + u ** 2)), 2e8) + fn((u / 1e3) ** 2 * 0, 1)"
+    lr = python_lr(expr, 2 * 10**8)
+    want = lrdsl.evaluate(expr, 2 * 10**8, steps=[u, u + 1, 3])
+    assert [lr(u), lr(u + 1), lr(3)] == list(want)
+    assert want[0] == 1.0  # u² and 1 + u² round to the same double
