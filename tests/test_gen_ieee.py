@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import lrdsl
+from lrdsl import ir
 from lrdsl.api import generate
 from lrdsl.codegen import ieee, ranges, verify
 from lrdsl.interpreter import arith
@@ -240,3 +241,22 @@ def test_a_square_is_numpys_square_not_cs_pow() -> None:
     want = lrdsl.evaluate(expr, 2 * 10**8, steps=[u, u + 1, 3])
     assert [lr(u), lr(u + 1), lr(3)] == list(want)
     assert want[0] == 1.0  # u² and 1 + u² round to the same double
+
+
+def test_recur_extremes_by_blocks_are_the_tables() -> None:
+    """gen's bounds read a ``recur`` table's extremes over thousands of ranges: by blocks, exactly."""
+    from lrdsl.codegen.verify import BLOCK, _table
+    from lrdsl.interpreter import recur_table
+
+    node = lrdsl.lower("recur(sin(lr) + 0.5 * cos(3 * lr), 5000, from=2.5)", 5000 * 3000).ir
+    while not isinstance(node, ir.Recur):
+        node = node.body  # type: ignore[attr-defined]
+    values = recur_table(node)
+    size, extremes = _table(node)
+    assert size == values.size > 2 * BLOCK
+    rng = random.Random(7)
+    spans = [(0, size - 1), (5, 5), (BLOCK - 1, BLOCK), (BLOCK, 2 * BLOCK - 1), (3, 2 * BLOCK + 3)]
+    spans += [tuple(sorted(rng.sample(range(size), 2))) for _ in range(300)]
+    for first, last in spans:
+        part = values[first : last + 1]
+        assert extremes(first, last) == (float(part.min()), float(part.max())), (first, last)

@@ -216,7 +216,13 @@ def arith(e: ir.Arith, u: Box, lr: Box = (-BIG, BIG)) -> Box | None:
     return _Bounds(None).arith(e, u, lr)
 
 
-def sched(node: ir.Sched, lo: float, hi: float, table: Callable[[ir.Recur], list[float]] | None = None) -> Box | None:
+Extremes = Callable[[int, int], Box]
+"""``(first, last) → (least, greatest)`` of a ``recur`` node's values over intervals ``first … last``."""
+Table = Callable[[ir.Recur], tuple[int, Extremes]]
+"""A ``recur`` node → its number of intervals and the extremes of its values over a range of them."""
+
+
+def sched(node: ir.Sched, lo: float, hi: float, table: Table | None = None) -> Box | None:
     """A finite bound on ``node`` for local times in ``[lo, hi]`` (``0 ≤ lo ≤ hi``), else ``None``.
 
     ``None`` also when a value may be infinite: the interpreter refuses those. ``table`` gives a
@@ -239,7 +245,7 @@ class _Bounds(ir.Walker):
 
     WALKS = ("sched", "arith")
 
-    def __init__(self, table: Callable[[ir.Recur], list[float]] | None) -> None:
+    def __init__(self, table: Table | None) -> None:
         self.table = table
 
     def arith(self, e: ir.Arith, u: Box, lr: Box) -> Box | None:
@@ -331,14 +337,13 @@ class _Bounds(ir.Walker):
     def _recur(self, node: ir.Recur, lo: float, hi: float) -> Box | None:
         if self.table is None:
             return None
-        values = self.table(node)
+        size, extremes = self.table(node)
         first = int(min(lo, node.hi) // node.every)
-        last = min(int(min(hi, node.hi) // node.every), len(values) - 1)
-        chosen = values[first : last + 1] if first <= last else values[-1:]
-        return (min(chosen), max(chosen))
+        last = min(int(min(hi, node.hi) // node.every), size - 1)
+        return extremes(first, last) if first <= last else extremes(size - 1, size - 1)
 
 
-def _cycles(node: ir.Cycles, hi: float, table: Callable[[ir.Recur], list[float]] | None) -> Box | None:
+def _cycles(node: ir.Cycles, hi: float, table: Table | None) -> Box | None:
     """Restart cycles: the body somewhere in ``[0, hi]`` (local time never exceeds ``u`` as
     ``mult ≥ 1``), times ``decayⁱ`` for some cycle ``i < count``."""
     body = sched(node.body, *frame(0.0, hi), table)
