@@ -599,6 +599,7 @@ def libm_numpy() -> bool:
 
 
 def _job(args: tuple[int, int, int, frozenset[str]]) -> Report:
+    warnings.filterwarnings("ignore", category=RuntimeWarning)  # a spawned process starts with the defaults
     return run(*args)
 
 
