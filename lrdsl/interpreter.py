@@ -262,26 +262,55 @@ def _whole_times(i: Array, a: int) -> Array:
     return np.array([float(int(k) * a) for k in i])
 
 
-@functools.lru_cache(maxsize=64)
 def recur_table(node: ir.Recur) -> Array:
     """Values of interval ``k = 0 … ⌊hi/every⌋``: ``expr`` applied ``k+1`` times to ``init``."""
     overrun = ir.recur_overrun(node.hi, node.every, MAX_RECUR)
     if overrun:
         raise LrdslError(overrun[0], span=Span(*node.origin) if node.origin else None, hint=overrun[1])
-    count = ir.recur_intervals(node)
-    table = np.empty(count)
-    value = node.init
-    step = _RecurStep().walk(node.expr)
-    with np.errstate(all="ignore"):
-        for k in range(count):
-            value = float(step(value))
-            if not math.isfinite(value):
+    return _iterates(node.expr, node.init).first(ir.recur_intervals(node), node.origin)
+
+
+@functools.lru_cache(maxsize=64)
+def _iterates(expr: ir.Arith, init: float) -> _Iterates:
+    """The iterates of one recurrence, shared by every node that runs it (lowering's points and
+    the run itself cut the same ``recur`` at different ends: it is iterated once)."""
+    return _Iterates(expr, init)
+
+
+class _Iterates:
+    """``expr`` applied to ``init`` again and again, kept as far as it was asked for."""
+
+    def __init__(self, expr: ir.Arith, init: float) -> None:
+        self.step = _RecurStep().walk(expr)
+        self.values: Array = np.empty(0)
+        self.last = init
+        self.failed: int | None = None
+        """The first iterate that is not finite, once met."""
+
+    def first(self, count: int, origin: tuple[int, int] | None) -> Array:
+        """The first ``count`` iterates (a read-only view), or the error at the first that is not finite."""
+        done = self.values.size
+        if count > done:
+            if self.failed is None or self.failed >= count:
+                values = np.empty(count)
+                values[:done] = self.values
+                value, step = self.last, self.step
+                with np.errstate(all="ignore"):
+                    for k in range(done, count):
+                        value = float(step(value))
+                        if not math.isfinite(value):
+                            self.failed = k
+                            break
+                        values[k] = value
+                    else:
+                        values.flags.writeable = False
+                        self.values, self.last = values, value
+            if self.failed is not None and self.failed < count:
                 raise LrdslError(
-                    f"recur() is not finite after {k + 1} iterations",
-                    span=Span(*node.origin) if node.origin else None,
+                    f"recur() is not finite after {self.failed + 1} iterations",
+                    span=Span(*origin) if origin else None,
                 )
-            table[k] = value
-    return table
+        return self.values[:count]
 
 
 Step = Callable[[float], Any]

@@ -46,3 +46,20 @@ def test_a_step_that_is_not_finite_is_refused_at_its_interval(expr: str, after: 
     """Overflow, x/0, a logarithm or a power outside its domain: numpy's ±inf or NaN, then refused."""
     with pytest.raises(lrdsl.LrdslError, match=rf"recur\(\) is not finite after {after} iterations"):
         lrdsl.evaluate(f"recur({expr}, 10, from=1)", 10)
+
+
+def test_one_recurrence_is_iterated_once_for_every_end_it_is_cut_at() -> None:
+    """Lowering's points and the run cut one ``recur`` at different ends: the iterates are shared,
+    and a value that is not finite is reported at its own iteration whatever was asked before."""
+    from lrdsl.interpreter import _iterates
+
+    expr = "recur(lr * 10, every=1, from=1)"  # the 308th iterate is 10³⁰⁸, the 309th overflows
+    short = lrdsl.evaluate(expr, 100)
+    with pytest.raises(lrdsl.LrdslError, match="not finite after 309 iterations"):
+        lrdsl.evaluate(expr, 1000)
+    assert list(lrdsl.evaluate(expr, 100)) == list(short) and math.isclose(short[-1], 1e100)
+    assert list(lrdsl.evaluate(expr, 300))[:100] == list(short)
+    info = _iterates.cache_info()
+    lrdsl.evaluate("recur(lr * 0.5 + 1, every=1, from=0)", 50)
+    lrdsl.evaluate("recur(lr * 0.5 + 1, every=1, from=0)", 70)
+    assert _iterates.cache_info().misses == info.misses + 1
