@@ -15,26 +15,15 @@ from __future__ import annotations
 import argparse
 import functools
 import math
-import time
-from collections.abc import Callable
 
 import lrdsl
+from benchmarks.evaluate import best
 from lrdsl.interpreter import evaluate_range
 
 DESIGN = "warmup(linear, 5ep) >> cosine(0.1→1e-6) * restart(mult=2)"
 MANY = "cosine(0.1→1e-6) * restart(period=100)"
 ARRAY_LIMIT = 200_000_000
 CHUNK = 10_000_000
-
-
-def best(fn: Callable[[], object], repeat: int) -> float:
-    """Best wall time of ``repeat`` calls."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def run_steps(expr: str, n: int, epochs: bool) -> None:

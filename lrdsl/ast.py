@@ -295,7 +295,12 @@ def _text(allowed: Callable[[str], bool], what: str) -> Check:
 
 
 def _literal(*values: str) -> Check:
-    return _text(lambda v: v in values, f"one of {', '.join(values)}:")
+    def check(value: Any, where: str) -> str:
+        if type(value) is not str or value not in values:
+            raise ValueError(f"{where}: {value!r} is not one of {', '.join(values)}")
+        return value
+
+    return check
 
 
 class Children:
@@ -534,21 +539,18 @@ def json_schema(cls: type[Node]) -> dict[str, Any]:
     kinds: list[type[Node]] = [*expr_kinds().values(), Arg, Schedule]
     ref = {k: {"$ref": f"#/$defs/{k.__name__}"} for k in kinds}
     expr = {"oneOf": [ref[k] for k in expr_kinds().values()], "discriminator": {"propertyName": "kind"}}
-    arrays: dict[int, dict[str, Any]] = {
-        id(EXPRS): {"type": "array", "items": expr},
-        id(PHASES): {"type": "array", "items": expr, "minItems": 2},
-    }
-    shapes: dict[int, dict[str, Any]] = {
-        id(_number): {"type": "number", "minimum": 0},
-        id(_boolean): {"type": "boolean"},
-        id(EXPR): expr,
-        id(OPTIONAL_EXPR): {"anyOf": [expr, {"type": "null"}]},
-        id(ARGS): {"type": "array", "items": ref[Arg]},
-        **arrays,
+    shapes: dict[object, dict[str, Any]] = {
+        _number: {"type": "number", "minimum": 0},
+        _boolean: {"type": "boolean"},
+        EXPR: expr,
+        OPTIONAL_EXPR: {"anyOf": [expr, {"type": "null"}]},
+        EXPRS: {"type": "array", "items": expr},
+        PHASES: {"type": "array", "items": expr, "minItems": 2},
+        ARGS: {"type": "array", "items": ref[Arg]},
     }
 
     def field(check: Check | Children) -> dict[str, Any]:
-        return shapes.get(id(check), {"type": "string"})
+        return shapes.get(check, {"type": "string"})
 
     defs = {
         k.__name__: {

@@ -56,6 +56,11 @@ def bare(expr: str) -> str:
     return expr[1:-1]
 
 
+def simple(code: str) -> bool:
+    """``code`` is a name or a number: it may be written twice (``x * x``) or hugged by an operator."""
+    return _SIMPLE.fullmatch(code) is not None
+
+
 def power(a: str, b: str) -> str:
     """``a ** b`` spaced as ruff formats it (hugged when both operands are simple)."""
     if _SIMPLE.fullmatch(a) and _SIMPLE.fullmatch(b) and not a.startswith("-"):

@@ -8,7 +8,6 @@ changes only the tables of :class:`~lrdsl.codegen.printer.Printer`.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -24,14 +23,13 @@ from lrdsl.codegen.emitter import (
     power,
     quantize_integral,
     seq_integral,
+    simple,
     whole,
 )
 from lrdsl.codegen.names import known, param_key
 from lrdsl.codegen.printer import Printer
 
 BINARY = {"+": "+", "-": "-", "*": "*", "/": "/"}
-_SIMPLE_NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9.]*|[0-9][0-9.e+]*")
-"""Code that may be written twice (``x * x``): a name or a non-negative number."""
 _ANY: ranges.Box = (-ranges.BIG, ranges.BIG)
 
 
@@ -153,7 +151,7 @@ class ScalarPrinter(Printer):
             # numpy squares (x·x, correctly rounded) where C's pow may round a tie the other way
             # (111434433.0 ** 2.0): the same product here. x·x never raises; inf and nan pass through.
             code = f"float({bare(a)})" if left.whole else a  # an int squares exactly: square the float
-            x = code if _SIMPLE_NAME.fullmatch(code) else self.em.hoist(code)
+            x = code if simple(code) else self.em.hoist(code)
             return _Printed(f"({x} * {x})", False, box)
         if e.op == "**":
             if box is not None and ranges.finite(box):  # no overflow, no 0 ** −k, no complex result
