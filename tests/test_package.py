@@ -20,3 +20,20 @@ def test_dir_and_tab_completion_list_the_lazy_public_names() -> None:
     assert missing == "[] False"  # nothing hidden, dir() imports nothing
     for name in ("lrdsl.fit(", "lrdsl.from_torch(", "lrdsl.from_optax("):
         assert name in completions, completions
+
+
+def test_every_public_name_is_documented_and_the_python_page_examples_run() -> None:
+    import doctest
+    import re
+
+    import lrdsl
+    from tests.conftest import ROOT
+
+    page = (ROOT / "docs" / "python.md").read_text(encoding="utf-8")
+    assert not [name for name in lrdsl.__all__ if not re.search(rf"\b{name}\b", page)]
+    parser = doctest.DocTestParser()
+    fenced = re.sub(r"^```.*$", "", page, flags=re.M)  # a fence ends an example's expected output
+    test = parser.get_doctest(fenced, {"lrdsl": lrdsl}, "docs/python.md", "docs/python.md", 0)
+    assert len(test.examples) >= 4
+    result = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS).run(test)
+    assert result.failed == 0
