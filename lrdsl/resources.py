@@ -16,7 +16,9 @@ from pathlib import Path
 
 _PKG = Path(__file__).resolve().parent
 
-REINSTALL = "reinstall it with its dependencies: pip install . in a checkout of lrdsl (or pip install the wheel built from one)"
+REINSTALL = (
+    "reinstall it with its dependencies: pip install . in a checkout of lrdsl (or pip install the wheel built from one)"
+)
 
 
 class BrokenInstall(ImportError):
