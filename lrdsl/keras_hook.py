@@ -64,8 +64,13 @@ class AfterKeras:
             return spec
 
         def exec_module(module: ModuleType) -> None:
-            run(module)
-            _register_quietly()
+            try:
+                run(module)
+            finally:
+                with contextlib.suppress(AttributeError):  # the loader's own method again, for any later module
+                    del loader.exec_module  # type: ignore[union-attr]
+            if module.__name__ == _NAME:
+                _register_quietly()
 
         with contextlib.suppress(AttributeError, TypeError):  # a loader that takes no attribute: not registered
             loader.exec_module = exec_module  # type: ignore[union-attr]  # this loader instance only
