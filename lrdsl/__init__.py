@@ -8,6 +8,7 @@
 
 from typing import TYPE_CHECKING
 
+from lrdsl import keras_hook
 from lrdsl.errors import LrdslError
 
 if TYPE_CHECKING:
@@ -97,3 +98,11 @@ def __getattr__(name: str) -> object:
     if name in ("torch", "optax", "keras"):
         return importlib.import_module(f"lrdsl.{name}")
     raise AttributeError(f"module 'lrdsl' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``, imported on first use) and the adapters, for ``dir()`` and tab completion."""
+    return sorted({*globals(), *__all__, "torch", "optax", "keras"})
+
+
+keras_hook.install()  # lrdsl>Schedule is registered with Keras, whichever of the two is imported first

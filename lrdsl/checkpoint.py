@@ -31,8 +31,8 @@ class ScheduleRecord:
     """What identifies a scheduler's run: two runs with equal records set the same values.
 
     ``exprs`` holds one canonical text, or one per param group; ``params`` the bound
-    parameters, sorted by name; ``key`` the hyper-parameter driven; ``mode`` ``"absolute"``
-    or ``"scale"``.
+    parameters, sorted by name; ``key`` the hyper-parameter driven; ``mode`` ``"absolute"``,
+    ``"scale"`` or ``"ratio"``.
     """
 
     exprs: tuple[str, ...]

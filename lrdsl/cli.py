@@ -188,7 +188,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Learning-rate schedules as one line of text.",
         epilog="example:\n"
         '  lrdsl eval "warmup(linear, 5ep) >> cosine(0.1→1e-6)" --steps 5000 --steps-per-epoch 50\n'
-        "a command's options: lrdsl help COMMAND; a shape, modifier or unit: lrdsl help NAME (lrdsl help cosine)",
+        "a command's options: lrdsl help COMMAND; a shape, modifier or unit: lrdsl help NAME (lrdsl help cosine);\n"
+        "the documentation, page by page: lrdsl help PAGE.md (lrdsl help index.md lists them; start with tour.md)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"lrdsl {__version__}")
@@ -311,11 +312,15 @@ def _help(parser: argparse.ArgumentParser, topic: str | None) -> int:
     from lrdsl.errors import did_you_mean
 
     entries = reference.lookup(topic)
+    shown = None if entries else reference.doc_page(topic)
+    if shown is not None:
+        print(shown, end="")
+        return 0
     if not entries:
         known = reference.names()
         close = did_you_mean(topic, [*COMMANDS, *known])
         lines = [f"lrdsl: error: no command or name {topic!r}", *([f"hint: {close}"] if close else [])]
-        lines += [f"commands: {', '.join(COMMANDS)}", *reference.index()]
+        lines += [f"commands: {', '.join(COMMANDS)}", *reference.index(), f"pages: {', '.join(reference.pages())}"]
         print("\n".join(lines), file=sys.stderr)
         return 2
     print("\n\n".join(reference.text(e) for e in entries))

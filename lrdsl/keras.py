@@ -4,9 +4,9 @@ Every schedule it returns is an instance of one class, ``lrdsl.keras.Schedule``,
 with Keras as ``lrdsl>Schedule``. Its config is the schedule's canonical text, total steps,
 steps per epoch and parameters, and ``from_config`` parses that text again: a saved model
 reloads as the schedule it was saved with, in this process or in a fresh one, and two
-schedules never share a registration. In a fresh process, ``from lrdsl.keras import
-Schedule`` (or ``import lrdsl.keras`` after ``import keras``) registers the class before
-``keras.models.load_model``.
+schedules never share a registration. In a fresh process, ``import lrdsl`` is enough before
+``keras.models.load_model``: it registers the class at once when Keras is already imported,
+else as soon as Keras is (``lrdsl.keras_hook``), without importing Keras itself.
 
 ``lrdsl.keras.callback`` is the epoch-level alternative: a ``keras.callbacks.LearningRateScheduler``
 that sets the learning rate at each epoch's start to the schedule's value at that epoch's first
@@ -108,6 +108,11 @@ def callback(
     ``s_e = ⌈e · steps_per_epoch⌉``, and it holds for the whole epoch: the step-level curve
     sampled at each epoch's start. With ``steps_per_epoch=1`` a step is an epoch, so a schedule
     written in plain numbers counts epochs.
+
+    A warm-up from 0 therefore trains the whole of epoch 0 at learning rate 0 (``lr(s_0) =
+    lr(0) = 0``): that epoch changes no weight. Start the warm-up above 0 (``warmup(linear,
+    5ep, from=1e-4)``), or warm up per step with :func:`schedule` as the optimizer's
+    ``learning_rate``, whose first update alone uses ``lr(0)``.
 
     The run lasts ``total_steps``, else ``total_epochs · steps_per_epoch``, else the ``epochs``
     given to ``model.fit`` times steps per epoch. A missing ``steps_per_epoch`` is the number of

@@ -15,6 +15,7 @@ entry is rendered, never written by hand.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from lrdsl.numbers import format_number
@@ -497,9 +498,49 @@ def text(entry: Entry) -> str:
         f"  example: {entry.example.expr}",
         f"    $ {_eval_command(entry.example)}",
         "    " + "   ".join(f"lr({t}) = {_value(v)}" for t, v in got),
-        f"  more: docs/reference.md#{entry.slug} (with its picture)",
+        *_more(entry),
     ]
     return "\n".join(lines)
+
+
+def _more(entry: Entry) -> list[str]:
+    """Where the entry's section and picture are: the reference page this install ships, and ``lrdsl help``."""
+    docs = docs_dir()
+    if docs is None:
+        return []
+    lines = [f"  more: lrdsl help reference.md, or {docs / 'reference.md'}#{entry.slug}"]
+    picture = docs / entry.picture
+    if picture.is_file():  # a checkout has the pictures; a wheel ships the pages only
+        lines.append(f"  picture: {picture}")
+    return lines
+
+
+# -- the documentation's pages ------------------------------------------------------------------
+
+
+def docs_dir() -> Path | None:
+    """The documentation's pages: ``lrdsl/docs`` in a wheel, ``docs/`` beside ``lrdsl/`` in a checkout."""
+    from lrdsl.resources import BrokenInstall, resource_dir
+
+    try:
+        return resource_dir("docs")
+    except BrokenInstall:
+        return None
+
+
+def pages() -> list[str]:
+    """The pages ``lrdsl help PAGE.md`` prints: ``cli.md``, ``cookbook.md``, …, ``tour.md``."""
+    docs = docs_dir()
+    return [] if docs is None else sorted(p.name for p in docs.glob("*.md"))
+
+
+def doc_page(topic: str) -> str | None:
+    """The markdown of page ``topic`` (``tour.md``, or ``tour`` when no command or name is called so)."""
+    name = topic if topic.endswith(".md") else f"{topic}.md"
+    docs = docs_dir()
+    if docs is None or name not in pages():
+        return None
+    return (docs / name).read_text(encoding="utf-8")
 
 
 def _plain(markdown: str) -> str:

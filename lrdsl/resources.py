@@ -1,7 +1,9 @@
 """What an installed lrdsl needs besides its code: the templates, its dependencies.
 
-A wheel ships the templates and the grammar inside the package (``lrdsl/templates``,
-``lrdsl/grammar``); a source checkout keeps them at the top level beside ``lrdsl/``. The
+A wheel ships the templates, the grammar and the documentation's pages inside the package
+(``lrdsl/templates``, ``lrdsl/grammar``, ``lrdsl/docs``); a source checkout keeps them at the top
+level beside ``lrdsl/``. lrdsl is not on PyPI: it installs from a checkout (``pip install .``) or
+from the wheel built there. The
 parser runs from the grammar's standalone tables (``lrdsl/lalr.py``), not from the grammar.
 When one of them, or a dependency (numpy, jinja2, pydantic), cannot be found, the
 installation is broken, not the user's input: :func:`broken_install` says what is missing.
@@ -14,7 +16,9 @@ from pathlib import Path
 
 _PKG = Path(__file__).resolve().parent
 
-REINSTALL = "reinstall it with its dependencies: pip install lrdsl, or pip install . in a checkout of lrdsl"
+REINSTALL = (
+    "reinstall it with its dependencies: pip install . in a checkout of lrdsl (or pip install the wheel built from one)"
+)
 
 
 class BrokenInstall(ImportError):
@@ -22,7 +26,7 @@ class BrokenInstall(ImportError):
 
 
 def resource_dir(name: str) -> Path:
-    """The directory ``grammar`` or ``templates``, wherever this install keeps it."""
+    """The directory ``grammar``, ``templates`` or ``docs``, wherever this install keeps it."""
     for candidate in (_PKG / name, _PKG.parent / name):
         if candidate.is_dir():
             return candidate

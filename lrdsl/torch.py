@@ -5,13 +5,21 @@ optimizer step ``t`` (its ``last_epoch``, counted from 0) to ``lr(t)`` of that g
 schedule, read from the generated code's closed form ``lr_at`` (the numbers of ``lrdsl gen
 --target torch``). Step it once after each ``optimizer.step()``.
 
-- **Groups.** One schedule drives every group. With ``mode="absolute"`` each group is set to
-  ``lr(t)``; with ``mode="scale"`` to its own base value times ``lr(t)`` (``LambdaLR``'s
-  semantics; the base of ``"lr"`` is the group's ``initial_lr`` when a scheduler set it, else
-  its ``lr``). Without a mode, groups whose base values differ are scaled (a warning says so
-  once) and groups that agree are set absolutely. A list of schedules (one per group, in the
-  order of ``optimizer.param_groups``) or a dict keyed by group index or by a group's
-  ``"name"`` gives each group its own schedule, absolute unless ``mode="scale"``.
+- **Groups.** One schedule drives every group. With ``mode="absolute"`` each group ``i`` is
+  set to ``lr(t)``; with ``mode="scale"`` to its own base value times ``lr(t)``, ``b_i · lr(t)``
+  (``LambdaLR``'s semantics; the base of ``"lr"`` is the group's ``initial_lr`` when a scheduler
+  set it, else its ``lr``); with ``mode="ratio"`` to ``r_i · lr(t)``, where ``r_i`` is the
+  group's multiplier key (``lr_mult`` for ``"lr"``, ``wd_mult`` for ``"weight_decay"``, 1 where
+  a group lacks it) if any group has one, else its ratio to the first group with a non-zero
+  base, ``r_i = b_i / b_ref``: that group follows the schedule exactly, the others keep their
+  proportion to it, and a group that starts at 0 stays at 0. Without a mode, ``"lr"`` and
+  ``"weight_decay"`` use ratio mode when the groups differ or carry multipliers (what
+  PyTorch's own schedulers do to groups of different rates, and Megatron's ``lr_mult`` /
+  ``wd_mult``); any other key (``momentum``, ``betas[0]``) is set absolutely, as PyTorch's
+  ``OneCycleLR`` sets momentum, with one warning when the groups' values differ. A list of
+  schedules (one per group, in the order of ``optimizer.param_groups``) or a dict keyed by group
+  index or by a group's ``"name"`` gives each group its own schedule, absolute unless a mode
+  says otherwise.
 - **Checkpoints.** ``state_dict()`` holds the run's :class:`lrdsl.checkpoint.ScheduleRecord`
   under ``"lrdsl"``; ``load_state_dict`` of another run raises :class:`LrdslError`, or with
   ``resume="branch"`` continues from the checkpoint's step on this schedule.
@@ -24,6 +32,8 @@ PyTorch is imported only when a scheduler is built.
 from __future__ import annotations
 
 import functools
+import math
+import numbers
 import re
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -40,7 +50,9 @@ if TYPE_CHECKING:
 Schedules = str | Schedule | Sequence[str | Schedule] | Mapping[int | str, str | Schedule]
 """One schedule for every param group, a list with one per group, or a dict by group index or name."""
 
-MODES = ("absolute", "scale")
+MODES = ("absolute", "scale", "ratio")
+MULTIPLIERS = {"lr": "lr_mult", "weight_decay": "wd_mult"}
+"""The keys whose groups keep their proportions by default, and each one's per-group multiplier key (Megatron's)."""
 _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[([0-9]+)\])?")
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
@@ -64,7 +76,7 @@ def scheduler(
     ``schedule`` is one schedule for every group, or a list / dict of them (see the module's
     doc). ``total_steps`` is the run's optimizer steps (or a duration in any unit: ``"90ep"``);
     without it the run lasts the schedule's own duration (the longest, for several).
-    ``mode`` is ``"absolute"``, ``"scale"`` or ``None`` (decided by the groups' values).
+    ``mode`` is ``"absolute"``, ``"scale"``, ``"ratio"`` or ``None`` (decided by the key and the groups).
     ``resume="branch"`` lets ``load_state_dict`` continue a checkpoint of another schedule.
     Functools' ``partial`` of it (Hydra's ``_partial_: true``) takes the optimizer and
     total at run time.
@@ -234,8 +246,8 @@ def scheduler_class() -> type[Any]:
         ) -> None:
             if mode is not None and mode not in MODES:
                 raise LrdslError(
-                    f"mode must be 'absolute' or 'scale', got {mode!r}",
-                    hint="or leave it out: groups with different values are then scaled",
+                    f"mode must be 'absolute', 'scale' or 'ratio', got {mode!r}",
+                    hint="or leave it out: groups with different rates then keep their ratios",
                 )
             self.resume = check_resume_mode(resume)
             match = _KEY.fullmatch(key) if isinstance(key, str) else None
@@ -255,17 +267,15 @@ def scheduler_class() -> type[Any]:
             self._closed_forms = [r.lr_at for r in distinct]
             self._slots = [distinct.index(r) for r in self._runs]
             self.base_values = [self._base(i, g) for i, g in enumerate(groups)]
+            multiplier = MULTIPLIERS.get(key)
+            multiplied = multiplier is not None and any(multiplier in g for g in groups)
+            multiplier = multiplier or ""
             if mode is None:
-                mode = "absolute" if per_group is not None or len(set(self.base_values)) <= 1 else "scale"
-                if mode == "scale":
-                    shown = ", ".join(f"{v:g}" for v in self.base_values)
-                    warnings.warn(
-                        f"lrdsl: the param groups' {key} differ ({shown}): each group's {key} is its own value "
-                        "times the schedule (mode='scale'); pass mode='scale' or mode='absolute' to choose",
-                        UserWarning,
-                        stacklevel=3,
-                    )
+                mode = _default_mode(key, per_group is not None, multiplied, self.base_values)
             self.mode = mode
+            self.factors = [1.0] * len(groups)  # each group's r_i, read in ratio mode
+            if mode == "ratio":
+                self.factors = _multipliers(groups, multiplier) if multiplied else _ratios(self.base_values, key)
             bound = {str(k): float(v) for k, v in (params or {}).items()}
             self.record = ScheduleRecord(
                 tuple(dict.fromkeys(r.text for r in self._runs))
@@ -313,12 +323,27 @@ def scheduler_class() -> type[Any]:
                 group[self._name] = value
 
         def get_lr(self) -> list[float | torch.Tensor]:
-            """Each group's value at ``last_epoch``: ``lr(t)``, or its base value times ``lr(t)`` in scale mode."""
+            """Each group's value at ``last_epoch``: ``lr(t)``, ``b_i · lr(t)`` (scale) or ``r_i · lr(t)`` (ratio)."""
             t = self.last_epoch
             values = [lr_at(t) for lr_at in self._closed_forms]
-            if self.mode == "scale":
-                return [b * values[k] for b, k in zip(self.base_values, self._slots)]
-            return [values[k] for k in self._slots]
+            factors = self._factors()
+            if factors is None:
+                return [values[k] for k in self._slots]
+            return [f * values[k] for f, k in zip(factors, self._slots)]
+
+        def _factors(self) -> list[float] | None:
+            """What each group's value multiplies: its base (scale), its ratio (ratio), or nothing."""
+            return {"scale": self.base_values, "ratio": self.factors}.get(self.mode)
+
+        def __repr__(self) -> str:
+            texts = self.record.exprs[0] if len(self.record.exprs) == 1 else list(self.record.exprs)
+            last = ", ".join(f"{v:.6g}" for v in self._last_lr) if hasattr(self, "_last_lr") else "not set"
+            mode = "" if self.mode == "absolute" else f", mode={self.mode!r}"
+            key = "" if self.key == "lr" else f", key={self.key!r}"
+            return (
+                f"lrdsl.torch.Scheduler({texts!r}, total_steps={self.record.total_steps}{key}{mode}, "
+                f"step={self.last_epoch}, {self.key}=[{last}])"
+            )
 
         def _get_closed_form_lr(self) -> list[float | torch.Tensor]:
             return self.get_lr()
@@ -344,6 +369,7 @@ def scheduler_class() -> type[Any]:
                 "last_epoch": self.last_epoch,
                 "_step_count": self._step_count,
                 "base_values": list(self.base_values),
+                "factors": list(self.factors),
                 "_last_lr": list(self._last_lr),
                 "branches": [dict(b) for b in self.branches],
                 RECORD_KEY: self.record.as_dict(),
@@ -369,6 +395,7 @@ def scheduler_class() -> type[Any]:
             self.branches = [dict(b) for b in state_dict.get("branches", [])]
             if same:
                 self.base_values = [float(b) for b in bases]
+                self.factors = [float(f) for f in state_dict.get("factors", self.factors)]
             else:
                 self.branches.append({"from": state_dict[RECORD_KEY], "at": step})
             self._apply()
@@ -386,11 +413,59 @@ def scheduler_class() -> type[Any]:
                 dict(run.params),
                 tokens_per_step=self._tokens_per_step,
                 samples_per_step=self._samples_per_step,
-                scale=self.base_values[i] if self.mode == "scale" else 1.0,
+                scale=1.0 if (factors := self._factors()) is None else factors[i],
             )
 
     Scheduler.__module__, Scheduler.__qualname__ = __name__, "Scheduler"
     return Scheduler
+
+
+def _default_mode(key: str, per_group: bool, multiplied: bool, bases: Sequence[float]) -> str:
+    """The mode when none is given: ratio for ``lr`` and ``weight_decay`` groups that differ, else absolute.
+
+    A key without a multiplier rule (``momentum``, ``betas[0]``) whose groups differ is set
+    absolutely, all groups to the same value, and one warning says so.
+    """
+    if per_group:
+        return "absolute"
+    if key in MULTIPLIERS and (multiplied or len(set(bases)) > 1):
+        return "ratio"
+    if len(set(bases)) > 1:
+        shown = ", ".join(f"{v:g}" for v in bases)
+        warnings.warn(
+            f"lrdsl: the param groups' {key} differ ({shown}): each is set to the schedule's value "
+            "(mode='absolute'); pass mode='scale' to multiply each group's own value, or mode='absolute' to choose",
+            UserWarning,
+            stacklevel=4,
+        )
+    return "absolute"
+
+
+def _ratios(bases: Sequence[float], key: str) -> list[float]:
+    """``b_i / b_ref`` with ``b_ref`` the first non-zero base (each 1.0 when every base is 0)."""
+    if not all(math.isfinite(b) for b in bases):
+        shown = ", ".join(f"{b:g}" for b in bases)
+        raise LrdslError(
+            f"the param groups' {key} must be finite numbers to keep their ratios, got {shown}",
+            hint="set each group's value to a finite number, or pass mode='absolute'",
+        )
+    ref = next((b for b in bases if b != 0), None)
+    return [1.0 if ref is None else b / ref for b in bases]
+
+
+def _multipliers(groups: Sequence[Mapping[str, Any]], name: str) -> list[float]:
+    """Each group's ``name`` (``lr_mult``, ``wd_mult``), 1.0 where it has none."""
+    out = []
+    for i, group in enumerate(groups):
+        value = group.get(name, 1.0)
+        number = float(value) if isinstance(value, numbers.Real) and not isinstance(value, bool) else math.nan
+        if not (math.isfinite(number) and number >= 0):
+            raise LrdslError(
+                f"param group {i}'s {name} must be a finite number ≥ 0, got {value!r}",
+                hint=f"{name} multiplies the schedule's value for that group",
+            )
+        out.append(number)
+    return out
 
 
 def __getattr__(name: str) -> Any:

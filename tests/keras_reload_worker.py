@@ -4,6 +4,8 @@ Run in a process of its own with KERAS_BACKEND set, twice: ``LRDSL_KERAS_MODE=sa
 different schedules (``lrdsl.keras.schedule`` and generated standalone code, both with the same
 class name), checks a round trip through Keras serialization in this process and saves models
 into ``LRDSL_KERAS_DIR``; ``LRDSL_KERAS_MODE=load`` then loads those models in a fresh process.
+``keras-first`` and ``lrdsl-first`` load them after ``import keras, lrdsl`` or ``import lrdsl``
+then ``import keras``, without importing ``lrdsl.keras``: ``import lrdsl`` registers the class.
 Prints one JSON object: {check: null if it matches, else a message}.
 """
 
@@ -27,15 +29,25 @@ TOL = {"rtol": 1e-5, "atol": 1e-7}
 
 
 def main() -> None:
+    mode = os.environ["LRDSL_KERAS_MODE"]
+    if mode == "lrdsl-first":
+        import lrdsl  # before Keras, which it must not import
+
+        assert "keras" not in sys.modules
     import keras
+
+    if mode == "keras-first":
+        import lrdsl  # noqa: F401
 
     directory = Path(os.environ["LRDSL_KERAS_DIR"])
     sys.path.insert(0, str(directory))
     out: dict[str, str | None] = {}
-    if os.environ["LRDSL_KERAS_MODE"] == "save":
+    if mode == "save":
         _save(directory, out)
-    else:
+    elif mode == "load":
         _load(directory, out)
+    else:
+        _load_without_lrdsl_keras(directory, out, mode)
     print(json.dumps({"backend": keras.backend.backend(), "results": out}))
 
 
@@ -131,6 +143,14 @@ def _load(directory: Path, out: dict[str, str | None]) -> None:
     for name, want in [("adapter", _want(*FIRST)), ("params", _want(*PARAMS, BOUND)), ("generated", _want(*FIRST))]:
         model = keras.models.load_model(directory / f"{name}.keras")
         _check(out, f"fresh:{name}", _optimizer_values(model), want)
+
+
+def _load_without_lrdsl_keras(directory: Path, out: dict[str, str | None], mode: str) -> None:
+    import keras
+
+    for name, want in [("adapter", _want(*FIRST)), ("params", _want(*PARAMS, BOUND))]:
+        model = keras.models.load_model(directory / f"{name}.keras")
+        _check(out, f"{mode}:{name}", _optimizer_values(model), want)
 
 
 if __name__ == "__main__":

@@ -41,7 +41,7 @@ def test_a_missing_dependency_is_named(module: str) -> None:
     first, *rest = proc.stderr.splitlines()
     assert not rest, proc.stderr
     assert first.startswith(f"lrdsl: error: lrdsl is not installed correctly: the package '{module}' is missing")
-    assert sys.executable in first and "reinstall it with its dependencies: pip install lrdsl" in first
+    assert sys.executable in first and "reinstall it with its dependencies: pip install . in a checkout" in first
     assert "internal error" not in first and "expression" not in first
 
 

@@ -769,7 +769,15 @@ TORCH_ERRORS: list[tuple[str, str]] = [
     ("unused in every group", "error: unused parameter: $b\nhint: remove it or use it in the schedule"),
     (
         "mode",
-        "error: mode must be 'absolute' or 'scale', got 'relative'\nhint: or leave it out: groups with different values are then scaled",
+        "error: mode must be 'absolute', 'scale' or 'ratio', got 'relative'\nhint: or leave it out: groups with different rates then keep their ratios",
+    ),
+    (
+        "multiplier",
+        "error: param group 1's lr_mult must be a finite number ≥ 0, got 'x'\nhint: lr_mult multiplies the schedule's value for that group",
+    ),
+    (
+        "ratio of inf",
+        "error: the param groups' lr must be finite numbers to keep their ratios, got 0.1, inf\nhint: set each group's value to a finite number, or pass mode='absolute'",
     ),
     (
         "key syntax",
@@ -810,6 +818,13 @@ def _torch_error_cases() -> dict[str, Any]:
         state: dict[str, Any] = lrdsl.torch.scheduler(groups(torch, None), expr, total).state_dict()
         return state
 
+    def mult(opt: Any, value: object) -> Any:
+        if value is None:
+            opt.param_groups[1]["lr"] = math.inf
+        else:
+            opt.param_groups[1]["lr_mult"] = value
+        return opt
+
     sched = lrdsl.torch.scheduler
     return {
         "group key type": lambda t: sched(groups(t, "a", "b"), {1.5: "const(1)"}, 10),
@@ -824,6 +839,8 @@ def _torch_error_cases() -> dict[str, Any]:
             groups(t, None, None), ["const($a)", "const(1)"], 10, params={"a": 1, "b": 2}
         ),
         "mode": lambda t: sched(groups(t, None), "const(1)", 10, mode="relative"),
+        "multiplier": lambda t: sched(mult(groups(t, None, None), "x"), "const(1)", 10),
+        "ratio of inf": lambda t: sched(mult(groups(t, None, None), None), "const(1)", 10, mode="ratio"),
         "key syntax": lambda t: sched(groups(t, None), "const(1)", 10, key="betas[x]"),
         "key missing": lambda t: sched(groups(t, None), "const(1)", 10, key="betas[0]"),
         "resume": lambda t: sched(groups(t, None), "const(1)", 10, resume="loose"),

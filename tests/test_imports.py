@@ -65,6 +65,7 @@ LAZY_ON_PURPOSE = {
     ("lrdsl.ast", "lrdsl.parser"): "a Schedule validated from data (JSON, a dict) is re-parsed from its canonical text",
     ("lrdsl.ast", "lrdsl.bound"): "Schedule.bind(…) is lrdsl.bind(schedule, …), for notebooks",
     ("lrdsl.ast", "lrdsl.notebook"): "a Schedule's repr and notebook display",
+    ("lrdsl.keras_hook", "lrdsl.keras"): "import lrdsl registers lrdsl>Schedule once Keras is (or gets) imported",
 }
 """Imports inside a function that close a cycle, each with the reason it cannot be avoided."""
 

@@ -31,6 +31,10 @@ def test_two_schedules_and_saved_models_reload_as_themselves(backend: str, tmp_p
         "fresh:params",
         "fresh:generated",
     }
+    # Neither order of `import keras` and `import lrdsl` needs `import lrdsl.keras` before load_model.
+    for order in ("keras-first", "lrdsl-first"):
+        loaded = run_worker("tests.keras_reload_worker", {**env, "LRDSL_KERAS_MODE": order})
+        assert set(loaded["results"]) == {f"{order}:adapter", f"{order}:params"}
 
 
 def test_generated_keras_classes_register_under_names_of_their_own() -> None:

@@ -73,8 +73,7 @@ def test_torch_scheduler_plan_is_what_each_group_is_set_to() -> None:
     params = [torch.nn.Parameter(torch.zeros(2)) for _ in range(3)]
     groups = [{"params": [p], "lr": lr, "name": n} for p, lr, n in zip(params, (0.1, 0.05, 0.01), ("a", "b", "c"))]
     opt = torch.optim.SGD(groups, lr=0.1)
-    with pytest.warns(UserWarning, match="mode='scale'"):
-        sched = lrdsl.torch.scheduler(opt, E, 300, 10, {"peak": 1.0})
+    sched = lrdsl.torch.scheduler(opt, E, 300, 10, {"peak": 1.0}, mode="scale")
     plans = [sched.plan(), sched.plan(1), sched.plan("c")]
     assert all(isinstance(p, Plan) for p in plans)
     assert [p.scale for p in plans] == [0.1, 0.05, 0.01]

@@ -198,3 +198,21 @@ def test_the_printed_command_reproduces_the_example(entry: reference.Entry, caps
     assert main([*argv, "--format", "csv"]) == 0
     rows = [r.split(",") for r in capsys.readouterr().out.splitlines()[1:]]
     assert [(int(t), float(v)) for t, v in rows] == reference.values(entry.example)
+
+
+def test_help_points_to_files_this_install_has(capsys: pytest.CaptureFixture[str]) -> None:
+    """``more:`` names the reference page this install ships (and its anchor), ``picture:`` a picture that exists."""
+    from lrdsl.cli import main
+
+    for entry in ENTRIES:
+        more = [line for line in reference.text(entry).splitlines() if line.startswith("  more: ")]
+        assert more == [f"  more: lrdsl help reference.md, or {DOCS / 'reference.md'}#{entry.slug}"]
+        assert f"{{#{entry.slug}}}" in (DOCS / "reference.md").read_text(encoding="utf-8")
+        assert f"  picture: {DOCS / entry.picture}" in reference.text(entry)
+    assert reference.pages() == sorted(p.name for p in DOCS.glob("*.md"))
+    for topic in ("tour.md", "tour", "reference.md", "fit.md"):
+        assert main(["help", topic]) == 0
+        assert capsys.readouterr().out == (DOCS / (topic.removesuffix(".md") + ".md")).read_text(encoding="utf-8")
+    assert main(["help", "fit"]) == 0 and capsys.readouterr().out.startswith("usage: lrdsl fit")  # a command wins
+    assert main(["help", "nothing.md"]) == 2
+    assert "pages: architecture.md, cli.md," in capsys.readouterr().err

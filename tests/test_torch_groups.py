@@ -1,4 +1,4 @@
-"""``lrdsl.torch.scheduler`` and param groups: scaled groups, one schedule per group, any key."""
+"""``lrdsl.torch.scheduler`` and param groups: ratios, multipliers, scaled groups, one schedule per group, any key."""
 
 from __future__ import annotations
 
@@ -47,16 +47,80 @@ def _train(torch: Any, model: Any, opt: Any, sched: Any, steps: int, key: str = 
     return np.array(seen)
 
 
-def test_groups_with_different_lrs_are_scaled_like_lambdalr_with_one_warning() -> None:
+def test_groups_with_different_lrs_keep_their_ratios_like_pytorchs_own_schedulers() -> None:
+    """An absolute schedule drives group 0; the others keep their ratio to it, as CosineAnnealingLR's groups do."""
+    torch = need("torch")
+    expr, total = "cosine(0.1→0)", 50
+    model = _model(torch)
+    opt = torch.optim.SGD(_groups(model, (0.1, 0.03, 0.01)), lr=0.1, momentum=0.9)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a decided default: no warning
+        sched = lrdsl.torch.scheduler(opt, expr, total)
+        assert sched.mode == "ratio" and sched.factors == [1.0, 0.03 / 0.1, 0.01 / 0.1]
+        got = _train(torch, model, opt, sched, total)
+    np.testing.assert_array_equal(got[:, 0], lrdsl.evaluate(expr, total))  # group 0: the schedule itself
+    twin = _model(torch)
+    ref_opt = torch.optim.SGD(_groups(twin, (0.1, 0.03, 0.01)), lr=0.1, momentum=0.9)
+    ref = torch.optim.lr_scheduler.CosineAnnealingLR(ref_opt, T_max=total, eta_min=0.0)
+    np.testing.assert_allclose(got, _train(torch, twin, ref_opt, ref, total), rtol=1e-12, atol=1e-18)
+    assert sched.state_dict()["factors"] == sched.factors
+    assert sched.plan(2).scale == sched.factors[2]
+    np.testing.assert_allclose(sched.plan(2).values, got[:, 2], rtol=1e-15, atol=0)
+
+
+def test_weight_decay_groups_at_zero_stay_at_zero_and_multipliers_are_honoured() -> None:
+    torch = need("torch")
+    # HF Trainer's two groups: decay and no decay. The decayed group follows the schedule; 0.0 stays 0.0.
+    model = _model(torch)
+    layers = [m for m in model if hasattr(m, "weight")]
+    decay = [p for m in layers for p in [m.weight]]
+    no_decay = [p for m in layers for p in [m.bias]]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}])
+    wd = "linear(0.01→0.001)"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sched = lrdsl.torch.scheduler(opt, wd, 20, key="weight_decay")
+    assert sched.mode == "ratio"
+    got = _train(torch, model, opt, sched, 20, key="weight_decay")
+    np.testing.assert_array_equal(got, np.stack([lrdsl.evaluate(wd, 20), np.zeros(20)], axis=1))
+    # Megatron's lr_mult / wd_mult: each group gets the schedule times its multiplier (1 where it has none).
+    model = _model(torch)
+    groups = _groups(model, (0.5, 0.5, 0.5))
+    groups[1]["lr_mult"], groups[2]["lr_mult"] = 0.1, 0
+    groups[0]["wd_mult"], groups[1]["wd_mult"] = 0.0, 2.0
+    opt = torch.optim.AdamW(groups, weight_decay=0.05)
+    lr_sched = lrdsl.torch.scheduler(opt, E, N, SPE)
+    wd_sched = lrdsl.torch.scheduler(opt, "const(0.05)", N, key="weight_decay")
+    assert (lr_sched.mode, wd_sched.mode) == ("ratio", "ratio")
+    seen_wd = []
+    x, y = torch.randn(16, 4), torch.randn(16, 1)
+    seen_lr = []
+    for _ in range(N):
+        seen_lr.append([g["lr"] for g in opt.param_groups])
+        seen_wd.append([g["weight_decay"] for g in opt.param_groups])
+        opt.zero_grad()
+        torch.nn.functional.mse_loss(model(x), y).backward()
+        opt.step()
+        lr_sched.step()
+        wd_sched.step()
+    np.testing.assert_allclose(np.array(seen_lr), np.outer(lrdsl.evaluate(E, N, SPE), [1.0, 0.1, 0.0]), **F64)
+    assert np.array(seen_wd).tolist() == [[0.0, 0.1, 0.05]] * N
+    # mode="absolute" sets every group alike, multipliers or not; a bad multiplier is an error.
+    absolute = lrdsl.torch.scheduler(opt, "const(0.3)", N, mode="absolute")
+    assert absolute.get_last_lr() == [0.3, 0.3, 0.3]
+    opt.param_groups[1]["lr_mult"] = -1
+    with pytest.raises(lrdsl.LrdslError, match=r"param group 1's lr_mult must be a finite number ≥ 0, got -1"):
+        lrdsl.torch.scheduler(opt, E, N, SPE)
+
+
+def test_groups_scaled_by_their_own_lrs_like_lambdalr() -> None:
     torch = need("torch")
     model = _model(torch)
     opt = torch.optim.SGD(_groups(model, (0.1, 0.03, 0.01)), lr=0.1, momentum=0.9)
-    with pytest.warns(UserWarning, match=r"param groups' lr differ \(0.1, 0.03, 0.01\).*mode='scale'") as record:
-        sched = lrdsl.torch.scheduler(opt, E, N, SPE)
-    assert len([w for w in record if "lrdsl" in str(w.message)]) == 1
-    assert sched.mode == "scale"
     with warnings.catch_warnings():
-        warnings.simplefilter("error")  # stepping says nothing more
+        warnings.simplefilter("error")  # a chosen mode, and stepping, say nothing
+        sched = lrdsl.torch.scheduler(opt, E, N, SPE, mode="scale")
+        assert sched.mode == "scale"
         got = _train(torch, model, opt, sched, N)
     want = lrdsl.evaluate(E, N, SPE)
     np.testing.assert_allclose(got, np.outer(want, [0.1, 0.03, 0.01]), **F64)
@@ -126,8 +190,11 @@ def test_momentum_and_betas_get_last_lr_returns_what_was_set() -> None:
     assert [g["lr"] for g in opt.param_groups] == [0.1, 0.1, 0.1]
     adam = torch.optim.Adam(_groups(model, (1e-3, 1e-3, 1e-3)), betas=(0.9, 0.999))
     adam.param_groups[2]["betas"] = (0.8, 0.99)
-    with pytest.warns(UserWarning, match=r"betas\[0\] differ \(0.9, 0.9, 0.8\)"):
-        beta = lrdsl.torch.scheduler(adam, "linear(1→0.5, 10)", 10, key="betas[0]")
+    with pytest.warns(UserWarning, match=r"betas\[0\] differ \(0.9, 0.9, 0.8\): each is set to the schedule's"):
+        absolute = lrdsl.torch.scheduler(adam, "linear(0.9→0.85, 10)", 10, key="betas[0]")
+    assert absolute.mode == "absolute" and absolute.get_last_lr() == [0.9, 0.9, 0.9]
+    adam.param_groups[2]["betas"] = (0.8, 0.99)
+    beta = lrdsl.torch.scheduler(adam, "linear(1→0.5, 10)", 10, key="betas[0]", mode="scale")
     for _ in range(4):
         adam.step()
         beta.step()
@@ -174,3 +241,20 @@ def test_scheduler_class_and_bad_arguments() -> None:
         lrdsl.torch.scheduler(opt, 5, 10)
     with pytest.raises(lrdsl.LrdslError, match="a schedule must be a string, not int"):
         lrdsl.torch.scheduler(opt, ["cosine(1→0)", 5], 10)
+
+
+def test_repr_shows_the_expression_step_and_values() -> None:
+    torch = need("torch")
+    opt = torch.optim.SGD(_groups(_model(torch), (0.1, 0.01)), lr=0.1)
+    sched = lrdsl.torch.scheduler(opt, "warmup(linear, 10) >> cosine(0.1 → 0)", 100)
+    for _ in range(3):
+        opt.step()
+        sched.step()
+    assert repr(sched) == (
+        "lrdsl.torch.Scheduler('warmup(linear, 10) >> cosine(0.1→0)', total_steps=100, mode='ratio', "
+        "step=3, lr=[0.03, 0.003])"
+    )
+    momentum = lrdsl.torch.scheduler(opt, ["const(0.9)", "const(0.8)"], 10, key="momentum")
+    assert repr(momentum) == (
+        "lrdsl.torch.Scheduler(['const(0.9)', 'const(0.8)'], total_steps=10, key='momentum', step=0, momentum=[0.9, 0.8])"
+    )

@@ -1,4 +1,4 @@
-"""A built wheel ships the grammar and templates and works outside the source tree.
+"""A built wheel ships the grammar, templates and documentation pages and works outside the source tree.
 
 The wheel goes into a new, empty venv. Its dependencies come from the packages of the Python
 running the tests, wherever they are (a venv's site-packages, the system's, the user's): a
@@ -62,6 +62,8 @@ def test_wheel_installs_and_runs_outside_the_tree(tmp_path: Path) -> None:
     assert "lrdsl/grammar/lrdsl.lark" in names
     assert any(n.startswith("lrdsl/templates/") and n.endswith(".jinja") for n in names)
     assert "lrdsl/py.typed" in names  # type checkers read lrdsl's annotations (PEP 561)
+    pages = sorted(p.name for p in (ROOT / "docs").glob("*.md"))
+    assert sorted(n.removeprefix("lrdsl/docs/") for n in names if n.startswith("lrdsl/docs/")) == pages
     metadata = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
     assert f"Version: {__import__('lrdsl').__version__}\n" in metadata
     assert any(n.endswith(".dist-info/licenses/LICENSE") or n.endswith(".dist-info/LICENSE") for n in names)
@@ -98,6 +100,18 @@ def test_wheel_installs_and_runs_outside_the_tree(tmp_path: Path) -> None:
     gen = run(lrdsl_cmd, "gen", "--target", "python", EXPR, "--steps", "3", cwd=elsewhere)
     assert gen.returncode == 0, gen.stderr
     assert "def lr(" in gen.stdout
+
+    # `lrdsl help` shows the documentation's pages and points to files the install has (there is no public site).
+    tour = run(lrdsl_cmd, "help", "tour.md", cwd=elsewhere)
+    assert tour.returncode == 0, tour.stderr
+    assert tour.stdout == (ROOT / "docs" / "tour.md").read_text(encoding="utf-8")
+    entry = run(lrdsl_cmd, "help", "cosine", cwd=elsewhere)
+    assert entry.returncode == 0, entry.stderr
+    (more,) = [line for line in entry.stdout.splitlines() if line.startswith("  more: ")]
+    page, anchor = more.rpartition(", or ")[2].split("#")
+    assert Path(page).resolve() == Path(purelib, "lrdsl", "docs", "reference.md").resolve()
+    assert f"{{#{anchor}}}" in Path(page).read_text(encoding="utf-8")
+    assert "picture:" not in entry.stdout  # the pictures stay in the checkout
 
     # An install that lost its templates or its parser says so.
     shutil.rmtree(Path(purelib, "lrdsl", "templates"))
