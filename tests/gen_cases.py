@@ -78,6 +78,35 @@ OWN: list[tuple[str, str, int, float | None]] = [
         100,
     ),
     ("v2-math", "fn(0.1 * (1 - tanh(u / 50)), 100) >> const(0.1 * cos(pi / 12)) + sqrt(2) * 1e-3", 200, None),
+    # LANGUAGE.md §9.1–§9.3
+    ("v3-late-clock", "(warmup(linear, 20) >> cosine(1e-3→1e-5)) * offset(-1)", 200, None),
+    ("v3-late-epoch", "cosine(1→0, 10) * offset(-2.5) >> multistep(1, at=[2ep, 3ep]) * offset(-1ep)", 80, 8),
+    (
+        "v3-late-restart",
+        "(linear(0→1, 6) * offset(-2) >> const(0.5, 3)) * restart(mult=1.5) + fn(u, 5) * offset(-1.5) * 1e-3",
+        90,
+        None,
+    ),
+    (
+        "v3-inclusive",
+        "warmup(linear, 20, from=3e-4 / 20, inclusive=true) >> cosine(3e-4→1e-5, 60, inclusive=true)"
+        " >> log(→0.1, 30, inclusive=true) >> poly(→1e-3, 25, power=3, inclusive=true) >> exp(→1e-5, 25, inclusive=true)"
+        " >> sqrt(→0.1, 20, inclusive=true) >> pow(→0, 20, power=1.5, inclusive=true)",
+        210,
+        None,
+    ),
+    (
+        "v3-inclusive-restart",
+        "(warmup(cosine, 20%, inclusive=true) >> linear(1→0, inclusive=true)) * restart(period=23)",
+        100,
+        None,
+    ),
+    (
+        "v3-pow",
+        "warmup(pow, 30) >> pow(0.1→1e-3, 50, power=3) >> warmup(pow, 20, power=0.5, from=1e-3) >> pow(0.1→0, power=1.5)",
+        200,
+        None,
+    ),
 ]
 
 
