@@ -624,7 +624,7 @@ ERRORS: list[tuple[str, dict[str, Any], str]] = [
     (
         "linear(1→0, 10) * offset(-1e15)",
         {},
-        "1:19: error: the late schedule would last 1e+15 steps\n  linear(1→0, 10) * offset(-1e15)\n                    ^^^^^^^^^^^^^\nhint: the limit is 1e+15 steps",
+        "1:19: error: the late schedule would last 1000000000000010 steps\n  linear(1→0, 10) * offset(-1e15)\n                    ^^^^^^^^^^^^^\nhint: a schedule lasts at most 1e+15 steps",
     ),
 ]
 

@@ -31,6 +31,14 @@ def test_a_flexible_schedule_one_step_late_keeps_the_span() -> None:
     np.testing.assert_array_equal(late, np.concatenate(([plain[0]], plain[:-1])))
 
 
+def test_after_its_span_a_late_node_holds_its_end_value() -> None:
+    # flexible X: X at d − |n| (its last |n| steps are never reached); explicit X: X's own end
+    flexible = lrdsl.evaluate("cosine(1→0) * offset(-3)", 100, steps=[99, 100, 10**9])
+    assert flexible[1] == flexible[2] == lrdsl.evaluate("cosine(1→0)", 100, steps=[97])[0]
+    assert flexible[0] == lrdsl.evaluate("cosine(1→0)", 100, steps=[96])[0]
+    assert lrdsl.evaluate("cosine(1→0, 100) * offset(-3)", steps=[103, 10**9]).tolist() == [0.0, 0.0]
+
+
 def test_an_explicit_duration_lasts_d_plus_n() -> None:
     got = lrdsl.evaluate("cosine(1→0, 10) * offset(-3)")
     u = np.arange(13)

@@ -161,7 +161,11 @@ def offset_natural(body: A.Node, mod: A.Call, enclosing: float | None, ctx: Ctx,
             hint="an offset skips the start of its schedule: it must be shorter than that schedule",
         )
     if d - n > MAX_SPAN:
-        raise fail(mod, f"the late schedule would last {d - n:.3g} steps", hint=f"the limit is {MAX_SPAN:.0e} steps")
+        raise fail(
+            mod,
+            f"the late schedule would last {format_number(d - n)} steps",
+            hint=f"a schedule lasts at most {MAX_SPAN:.0e} steps",
+        )
     return d - n if ctx.exact else float(round(d - n))
 
 
@@ -176,7 +180,8 @@ def build_offset(body: A.Node, mod: A.Call, d: float, ctx: Ctx, natural: Natural
     ``d`` when flexible (its last ``|n|`` steps are then never reached), and is the second piece
     of a sequence whose first piece, ``|n|`` steps long, holds the body's start value: at ``u``
     the value is the body at ``u − |n|`` from ``u = |n|`` on. In a restart body the held head
-    stretches with the cycle like every piece of a sequence.
+    stretches with the cycle like every piece of a sequence. After the node's span its end value
+    holds: X's end for an explicit X, X at ``d − |n|`` for a flexible one.
     """
     n = offset_steps(mod, ctx)
     own = natural(body, d + n, ctx)
@@ -188,4 +193,6 @@ def build_offset(body: A.Node, mod: A.Call, d: float, ctx: Ctx, natural: Natural
         return ir.Clamp(span, inner)
     head = ir.Formula(const_ir(at(inner, 0.0, ctx)), label=f"{body} before its clock starts")
     late = ir.Seq((0.0, -n), (head, inner), (f"{body} held at its start", str(body)))
-    return ir.Clamp(span - n, late)
+    # The node holds its end value after its span: X's own end (at d + |n|) when X is explicit,
+    # X at d − |n| when X is flexible (its last |n| steps are never reached).
+    return ir.Clamp(span - n if own is not None else d, late)
