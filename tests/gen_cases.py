@@ -188,6 +188,25 @@ BIG: list[tuple[str, str, int, list[int]]] = [
         2**31 - 1,
         [500000001, 500000002, 500000003, 1500000001, 1500000002, 2**31 - 2],
     ),
+    # LANGUAGE.md §9.1–§9.2 near 2**31: a late clock's drop one step late, an inclusive ramp's last step
+    (
+        "late-clock-near-2^31",
+        "multistep(1, 2147480005, gamma=0.5, at=[2147480000]) * offset(-1) >> const(7)",
+        2**31 - 1,
+        [0, 1, 2147480000, 2147480001, 2147480005, 2147480006],
+    ),
+    (
+        "late-fractional-near-2^31",
+        "step(1, gamma=0.5, every=1000000000) * offset(-0.5)",
+        2**31 - 1,
+        [0, 1, 1000000000, 1000000001, 2000000000, 2000000001],
+    ),
+    (
+        "inclusive-near-2^31",
+        "linear(1→0, 2147480000, inclusive=true) >> const(7)",
+        2**31 - 1,
+        [2147479998, 2147479999, 2147480000, 2147480001],
+    ),
     (
         "fractional-offset-end",
         "cosine(1→0, 2147479990) * offset(0.5) >> const(7)",
