@@ -173,6 +173,33 @@ class _Builder:
             return span
         return Span(span.start, span.start + 1)
 
+    def _refuse_pow_of_constants(self, t: Any, arithmetic: bool = False) -> None:
+        """``pow(2, 3)``: ``pow`` is the power ramp (LANGUAGE.md §9.3), not a math function: say ``2 ** 3``.
+
+        Where a schedule goes, only a call of two constants is refused here (``pow(0→1, 9)`` is the
+        ramp); inside ``fn``/``recur`` formulas (``arithmetic``) any two positional arguments are.
+        """
+        if _call_name(t) != "pow" or t.children[1] is None:
+            return
+        raw = list(t.children[1].children)
+        if len(raw) != 2 or any(a.data != "posarg" for a in raw):
+            return
+        if not arithmetic and not all(_is_const_tree(a.children[0]) for a in raw):
+            return
+        base, exponent = (self._operand_text(a.children[0]) for a in raw)
+        raise LrdslError(
+            "pow is the power ramp pow(a→b, d, power=k), not a math function",
+            span=_span(t),
+            hint=f"for the power of two numbers write {base} ** {exponent}",
+        )
+
+    def _operand_text(self, t: Any) -> str:
+        """The source text of ``t`` as an operand of ``**`` (bracketed unless it is an atom)."""
+        span = _span(t)
+        text = " ".join(self.source[span.start : span.end].split())
+        atom = getattr(_unparen(t), "data", None) in ("number", "param", "name", "call") and text[:1] != "-"
+        return text if atom or getattr(t, "data", None) == "paren" else f"({text})"
+
     # -- schedules -------------------------------------------------------------------------
     def sched(self, t: Any) -> A.Expr:
         """A schedule expression (a phase, a sequence, arithmetic of schedules)."""
@@ -199,6 +226,7 @@ class _Builder:
         if kind == "call" and _is_math_call(t):
             return self.const(t)
         if kind == "call":
+            self._refuse_pow_of_constants(t)
             return self.call(t)
         if kind in ("number", "param", "neg", "pow"):
             return self.const(t)
@@ -420,6 +448,8 @@ class _Builder:
                 return self._unit(t)
             if not _has_unit(t):
                 return make(A.Duration, value=self.const(t), unit="steps").at(span)
+            if kind == "neg":  # -5ep: a negative offset (LANGUAGE.md §9.1); lowering refuses it elsewhere
+                return make(A.Neg, operand=self._dur_arith(t.children[0])).at(span)
             if kind in ("add", "sub"):
                 left, right = (self._dur_arith(c) for c in t.children)
                 return make(A.BinOp, op="+" if kind == "add" else "-", left=left, right=right).at(span)
@@ -483,6 +513,7 @@ class _Builder:
                 )
             return make(A.Name, id=name).at(span)
         if kind == "call" and funcs:
+            self._refuse_pow_of_constants(t, arithmetic=True)
             name_tok, args_tree = t.children
             name = str(name_tok)
             arity = MATH_FUNCS.get(name)

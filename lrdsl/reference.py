@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Literal
 
 from lrdsl.numbers import format_number
-from lrdsl.signatures import DEFAULTS, MATH_FUNCS, SIGNATURES, Sig
+from lrdsl.signatures import DEFAULTS, MATH_FUNCS, RAMPS, SIGNATURES, Sig
 
-Kind = Literal["shape", "modifier", "combinator", "operator", "composite", "function", "unit"]
+Kind = Literal["shape", "modifier", "combinator", "operator", "composite", "function", "unit", "option"]
 
 SECTIONS: tuple[tuple[Kind, str, str], ...] = (
     ("shape", "Shapes", "A shape is one phase: its value at local step `u` of its span `d` (`p = u/d`)."),
@@ -35,6 +35,7 @@ SECTIONS: tuple[tuple[Kind, str, str], ...] = (
         "In `fn(…)` and `recur(…)` formulas and in any constant (LANGUAGE.md §8.3): `cosine(0.1→0.1 * cos(pi / 12))`.",
     ),
     ("unit", "Units and numbers", "Where a duration is expected (`d`, `every=`, `at=[…]`, `period=`, …)."),
+    ("option", "Options", "Arguments that several shapes take, with the same meaning in each."),
 )
 """The page's sections: kind, title, one line of introduction."""
 
@@ -104,11 +105,15 @@ class Entry:
 SLUGS = {">>": "then", "+": "plus", "*": "times", "%": "percent", "k M B T": "suffixes", "2 * 5ep": "arithmetic"}
 """File-name-safe names of entries whose name is not a word."""
 
+INCLUSIVE = "`true`: the last step takes the end value (`linspace(a, b, d)`): the shape over `d − 1` steps, then held"
+"""The meaning of ``inclusive=`` (LANGUAGE.md §9.2), the same for every ramp."""
 DUR = ("the phase's length: steps, `ep`, `%`, `tok` or `sa`", "none: the phase is flexible")
 PARAMS: dict[tuple[str, str], tuple[str, str]] = {
     ("const", "value"): ("the value", ""),
     ("linear", "range"): ("start `a` and end `b`; `→b` starts from the previous phase's end value", ""),
     ("poly", "power"): ("the exponent `k`", ""),
+    ("pow", "power"): ("the exponent `k > 0`: slow at first for `k > 1`", ""),
+    **{(name, "inclusive"): (INCLUSIVE, "") for name in (*RAMPS, "warmup")},
     ("poly", "cycle"): ("Keras' `cycle=True`: `d` is the decay period, which grows to `d·⌈u/d⌉`; flexible", ""),
     ("piecewise", "values"): ("the values `v0 … vn`", ""),
     ("piecewise", "at"): ("the `n` marks where the value changes, increasing, from the phase's start", ""),
@@ -135,6 +140,7 @@ PARAMS: dict[tuple[str, str], tuple[str, str]] = {
     ("warmup", "shape"): ("the ramp's shape", ""),
     ("warmup", "dur"): ("the warm-up's length", ""),
     ("warmup", "from"): ("the value at step 0", ""),
+    ("warmup", "power"): ("the exponent `k` of `warmup(pow, …)`; refused for the other shapes", ""),
     ("restart", "period"): (
         "the first cycle `P` (a duration)",
         "X's own duration; with neither, derived so that `cycles` cycles fill the span",
@@ -143,7 +149,10 @@ PARAMS: dict[tuple[str, str], tuple[str, str]] = {
     ("restart", "decay"): ("the values of cycle `i` are multiplied by `decayⁱ`", ""),
     ("restart", "cycles"): ("the number of cycles; the last value holds after them", "3 when the first cycle is derived, else until the span ends"),
     ("repeat", "n"): ("the number of cycles: `X * restart(cycles=n)`", ""),
-    ("offset", "n"): ("how far ahead X's clock runs: a duration, not rounded (`0.75` is allowed), not `%`", ""),
+    ("offset", "n"): (
+        "how far ahead X's clock runs (behind when negative): a duration, not rounded (`0.75` is allowed), not `%`",
+        "",
+    ),
     ("quantize", "q"): ("the interval length", ""),
     ("quantize", "at"): ("which end of each interval gives its value", ""),
     ("min", "parts"): ("two or more schedules or numbers", ""),
@@ -189,6 +198,11 @@ ENTRIES: tuple[Entry, ...] = (
           Example("poly(0.1→0, 100, power=2)", at=(0, 50, 100)),
           notes=("With `cycle=true` the phase is flexible and the period at `u` is `d·max(1, ⌈u/d⌉)` (Keras).",),
           like="PyTorch `PolynomialLR`, Keras `PolynomialDecay`, Optax `polynomial_schedule`"),
+    Entry("shape", "pow", "A power ramp: slow at first for `k > 1`, the `(t/W)^k` warm-up.", "a + (b − a)·p^k",
+          Example("pow(0→0.1, 100, power=2)", at=(0, 50, 100)),
+          notes=("The opposite curvature of `poly` (`b + (a − b)·(1 − p)^k`, fast at first): for `(t/W)^k` use `pow`.",
+                 "`sqrt` is `pow` with `power=0.5`. `pow(2, 3)` is not a number: write `2 ** 3`."),
+          like="YOLOX's `(t/W)²` warm-up (`warmup(pow, W)`), DeepSpeed/Megatron power warm-ups"),
     Entry("shape", "sqrt", "The \"1−sqrt\" cool-down: fast at first, flat at the end.", "a + (b − a)·√p",
           Example("sqrt(0.1→0, 100)", at=(0, 25, 100)),
           notes=("`sqrt(2)` with constant arguments is the math function (a number).",),
@@ -234,7 +248,9 @@ ENTRIES: tuple[Entry, ...] = (
           "ramp(shape) from `from` to the next phase's start",
           Example("warmup(linear, 20) >> cosine(0.1→0, 80)", at=(0, 10, 20)),
           notes=("`linear`, `cosine` (a rising half cosine), `exp` (needs a non-zero `from`), `poly` (power 2, "
-                 "fast at first), `sqrt` and `log` ramp as the shapes of the same name.",
+                 "fast at first), `pow` (`power=k`, slow at first), `sqrt` and `log` ramp as the shapes of the same name.",
+                 "With `inclusive=true` the warm-up's last step already takes the next phase's start value, which "
+                 "the next phase's first step takes again (`concatenate((linspace(0, peak, W), decay))`).",
                  "An error when nothing follows, or when that phase takes its own start from the warm-up (`→b`).")),
     # -- modifiers -----------------------------------------------------------------------------
     Entry("modifier", "restart", "Repeats X in cycles that may grow and decay.",
@@ -251,7 +267,11 @@ ENTRIES: tuple[Entry, ...] = (
           "X at local time u + n",
           Example("warmup(linear, 10) >> multistep(0.1, at=[50, 75]) * offset(10)", at=(10, 49, 50)),
           notes=("With an explicit duration `d` the node lasts `d − n`; a flexible X gets the node's span plus `n`.",
-                 "Its start value (what a warm-up before it aims at) is X at `u = n`."),
+                 "Its start value (what a warm-up before it aims at) is X at `u = max(0, n)`.",
+                 "A negative `n` is a late clock: X's start value holds for `|n|` steps, then X runs "
+                 "(`X at max(0, u + n)`). With an explicit `d` the node lasts `d + |n|`; a flexible X keeps the "
+                 "node's span and its last `|n|` steps are never reached: `X * offset(-1)` is X one step late, "
+                 "a scheduler stepped after the update with that update's index (see conventions.md)."),
           like="timm's `warmup_prefix=False`, Composer's `*WithWarmupScheduler` milestones"),
     Entry("modifier", "quantize", "Makes X piecewise constant over intervals of `q`: epoch-level schedules.",
           "X at the start (or end) of the interval of u",
@@ -350,6 +370,18 @@ ENTRIES: tuple[Entry, ...] = (
           Example("linear(0→0.1, 2ep) >> cosine(0.1→0, 90% - 2ep)", total="10ep", steps_per_epoch=10,
                   at=(20, 55, 90)),
           usage="6ep - 199, 90% - 5ep, 2 * 5ep, (6ep - 2) / 4", aliases=("arithmetic",)),
+    # -- options -------------------------------------------------------------------------------
+    Entry("option", "inclusive", "A ramp that takes its end value at its last step, as `np.linspace(a, b, d)` does.",
+          "X(a→b, d − 1) >> hold(1): p = min(u/(d − 1), 1)",
+          Example("linear(0→0.1, 11, inclusive=true) >> const(0.1)", total=20, at=(0, 5, 10)),
+          notes=("Taken by `linear`, `cosine`, `exp`, `poly`, `pow`, `sqrt`, `log` and `warmup`; default `false`, "
+                 "where the end value comes one step after the phase (the next phase's first step).",
+                 "For `log` the value is `a + (b − a)·ln(1 + u)/ln(d)` (DeepSpeed's log warm-up).",
+                 "An error when the phase resolves to 1 step (the message says where that length came from); "
+                 "refused inside a restart body with `mult ≠ 1` and with `poly(…, cycle=true)`.",
+                 "Which one a training script means: see conventions.md."),
+          like="`np.linspace(a, b, d)`, a cosine over `len − 1` intervals",
+          usage="linear(a→b, d, inclusive=true)"),
 )  # fmt: skip
 """Every entry, in page order within each section."""
 
@@ -557,6 +589,7 @@ KIND_LABELS: dict[str, str] = {
     "composite": "composite shape",
     "function": "math function",
     "unit": "duration unit",
+    "option": "an argument of several shapes",
 }
 
 

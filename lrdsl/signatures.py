@@ -49,8 +49,12 @@ def _dur(required: bool = False) -> P:
 
 
 RANGE = P("range", "range", positional=True, required=True)
-SHAPES = ("linear", "cosine", "exp", "poly", "sqrt", "log")
-"""The shapes of ``warmup`` (LANGUAGE.md §3, §8.2)."""
+INCLUSIVE = P("inclusive", "bool")
+"""``inclusive=true``: the ramp's last step takes its end value (LANGUAGE.md §9.2)."""
+SHAPES = ("linear", "cosine", "exp", "poly", "sqrt", "log", "pow")
+"""The shapes of ``warmup`` (LANGUAGE.md §3, §8.2, §9.3)."""
+RAMPS = ("linear", "cosine", "exp", "poly", "pow", "sqrt", "log")
+"""The ramp shapes that take ``inclusive=`` (LANGUAGE.md §9.2), besides ``warmup``."""
 DECAYS = ("linear", "cosine", "sqrt", "exp")
 """The decay shapes of ``wsd`` (LANGUAGE.md §8.2)."""
 FORMULA_VARS = ("t", "u", "p", "e", "pi")
@@ -63,12 +67,13 @@ SIGNATURES: dict[str, Sig] = {
     for s in [
         Sig("const", "shape", (P("value", "value", True, True), _dur())),
         Sig("hold", "shape", (_dur(),)),
-        Sig("linear", "shape", (RANGE, _dur())),
-        Sig("cosine", "shape", (RANGE, _dur())),
-        Sig("exp", "shape", (RANGE, _dur())),
-        Sig("poly", "shape", (RANGE, _dur(), P("power", "value"), P("cycle", "bool"))),
-        Sig("sqrt", "shape", (RANGE, _dur())),
-        Sig("log", "shape", (RANGE, _dur())),
+        Sig("linear", "shape", (RANGE, _dur(), INCLUSIVE)),
+        Sig("cosine", "shape", (RANGE, _dur(), INCLUSIVE)),
+        Sig("exp", "shape", (RANGE, _dur(), INCLUSIVE)),
+        Sig("poly", "shape", (RANGE, _dur(), P("power", "value"), P("cycle", "bool"), INCLUSIVE)),
+        Sig("pow", "shape", (RANGE, _dur(), P("power", "value"), INCLUSIVE)),
+        Sig("sqrt", "shape", (RANGE, _dur(), INCLUSIVE)),
+        Sig("log", "shape", (RANGE, _dur(), INCLUSIVE)),
         Sig("piecewise", "shape", (P("values", "values", True, True), _dur(), P("at", "durs", required=True))),
         Sig("step", "shape", (P("value", "value", True, True), _dur(), P("gamma", "value"),
                               P("every", "dur", required=True))),
@@ -86,7 +91,7 @@ SIGNATURES: dict[str, Sig] = {
         Sig("recur", "shape", (P("expr", "formula", True, True, vars=RECUR_VARS), _dur(),
                                P("every", "dur"), P("from", "value"))),
         Sig("warmup", "shape", (P("shape", "shape", True, True, choices=SHAPES), _dur(True),
-                                P("from", "value"))),
+                                P("from", "value"), P("power", "value"), INCLUSIVE)),
         Sig("restart", "modifier", (P("period", "dur"), P("mult", "value"), P("decay", "value"),
                                     P("cycles", "count"))),
         Sig("repeat", "modifier", (P("n", "count", True, True),)),
@@ -111,7 +116,8 @@ SIGNATURES: dict[str, Sig] = {
 }  # fmt: skip
 
 DEFAULTS: dict[tuple[str, str], float | bool | str] = {
-    ("poly", "power"): 2.0, ("poly", "cycle"): False,
+    ("poly", "power"): 2.0, ("poly", "cycle"): False, ("pow", "power"): 2.0, ("warmup", "power"): 2.0,
+    **{(name, "inclusive"): False for name in (*RAMPS, "warmup")},
     ("step", "gamma"): 0.1, ("multistep", "gamma"): 0.1,
     ("exp_decay", "every"): 1.0, ("exp_decay", "staircase"): False,
     ("inverse_time", "every"): 1.0, ("inverse_time", "staircase"): False,

@@ -78,6 +78,35 @@ OWN: list[tuple[str, str, int, float | None]] = [
         100,
     ),
     ("v2-math", "fn(0.1 * (1 - tanh(u / 50)), 100) >> const(0.1 * cos(pi / 12)) + sqrt(2) * 1e-3", 200, None),
+    # LANGUAGE.md §9.1–§9.3
+    ("v3-late-clock", "(warmup(linear, 20) >> cosine(1e-3→1e-5)) * offset(-1)", 200, None),
+    ("v3-late-epoch", "cosine(1→0, 10) * offset(-2.5) >> multistep(1, at=[2ep, 3ep]) * offset(-1ep)", 80, 8),
+    (
+        "v3-late-restart",
+        "(linear(0→1, 6) * offset(-2) >> const(0.5, 3)) * restart(mult=1.5) + fn(u, 5) * offset(-1.5) * 1e-3",
+        90,
+        None,
+    ),
+    (
+        "v3-inclusive",
+        "warmup(linear, 20, from=3e-4 / 20, inclusive=true) >> cosine(3e-4→1e-5, 60, inclusive=true)"
+        " >> log(→0.1, 30, inclusive=true) >> poly(→1e-3, 25, power=3, inclusive=true) >> exp(→1e-5, 25, inclusive=true)"
+        " >> sqrt(→0.1, 20, inclusive=true) >> pow(→0, 20, power=1.5, inclusive=true)",
+        210,
+        None,
+    ),
+    (
+        "v3-inclusive-restart",
+        "(warmup(cosine, 20%, inclusive=true) >> linear(1→0, inclusive=true)) * restart(period=23)",
+        100,
+        None,
+    ),
+    (
+        "v3-pow",
+        "warmup(pow, 30) >> pow(0.1→1e-3, 50, power=3) >> warmup(pow, 20, power=0.5, from=1e-3) >> pow(0.1→0, power=1.5)",
+        200,
+        None,
+    ),
 ]
 
 
@@ -158,6 +187,25 @@ BIG: list[tuple[str, str, int, list[int]]] = [
         "linear(0→1, 2) >> step(1, gamma=0.5, every=500000000) * offset(0.25)",
         2**31 - 1,
         [500000001, 500000002, 500000003, 1500000001, 1500000002, 2**31 - 2],
+    ),
+    # LANGUAGE.md §9.1–§9.2 near 2**31: a late clock's drop one step late, an inclusive ramp's last step
+    (
+        "late-clock-near-2^31",
+        "multistep(1, 2147480005, gamma=0.5, at=[2147480000]) * offset(-1) >> const(7)",
+        2**31 - 1,
+        [0, 1, 2147480000, 2147480001, 2147480005, 2147480006],
+    ),
+    (
+        "late-fractional-near-2^31",
+        "step(1, gamma=0.5, every=1000000000) * offset(-0.5)",
+        2**31 - 1,
+        [0, 1, 1000000000, 1000000001, 2000000000, 2000000001],
+    ),
+    (
+        "inclusive-near-2^31",
+        "linear(1→0, 2147480000, inclusive=true) >> const(7)",
+        2**31 - 1,
+        [2147479998, 2147479999, 2147480000, 2147480001],
     ),
     (
         "fractional-offset-end",

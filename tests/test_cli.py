@@ -239,7 +239,7 @@ def test_help_prints_one_reference_entry(name: str, capsys: pytest.CaptureFixtur
 def test_help_shows_both_meanings_of_a_name(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["help", "exp"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("exp(a→b, d)    (shape)") and "\n\nexp(x)    (math function)" in out
+    assert out.startswith("exp(a→b, d, inclusive=false)    (shape)") and "\n\nexp(x)    (math function)" in out
 
 
 def test_help_commands_still_win(capsys: pytest.CaptureFixture[str]) -> None:
@@ -266,7 +266,7 @@ def test_help_for_an_unknown_name_suggests_and_lists(capsys: pytest.CaptureFixtu
 def test_check_lists_the_shapes_for_an_unknown_one() -> None:
     proc = run_cli("check", "zzz(1)")
     assert proc.returncode == 2
-    assert "hint: shapes: const, hold, linear, cosine, exp, poly, sqrt, log, piecewise," in proc.stderr
+    assert "hint: shapes: const, hold, linear, cosine, exp, poly, pow, sqrt, log, piecewise," in proc.stderr
     assert "modifiers (after '*'): restart, repeat, offset, quantize" in proc.stderr
 
 

@@ -53,6 +53,18 @@ RECIPES: dict[str, tuple[dict[str, Any], dict[int, float]]] = {
         {2000: 2.5e-4, 4000: 5e-4, 16000: 2.5e-4},
     ),
     "rsqrt(0.01, warmup=10k)": ({"total_steps": "100k"}, {0: 0.01, 10000: 0.01, 40000: 5e-3}),
+    "warmup(linear, 2000, inclusive=true) >> cosine(3e-4→0)": (
+        {"total_steps": "10k"},
+        {0: 0.0, 1000: 3e-4 * 1000 / 1999, 1999: 3e-4, 2000: 3e-4, 6000: 1.5e-4, 10000: 0.0},
+    ),
+    "(warmup(linear, 20) >> cosine(1e-3→1e-5)) * offset(-1)": (
+        {"total_steps": 1000},
+        {0: 0.0, 1: 0.0, 11: 5e-4, 21: 1e-3, 511: 5.05e-4},
+    ),
+    "min(linear(0→1e-3, 25k), rsqrt(1e-3, warmup=25k)) * offset(1)": (
+        {"total_steps": "100k"},
+        {0: 4e-8, 24999: 1e-3, 99999: 5e-4},
+    ),
     "(linear(1e-4→0.1, 3ep) >> cosine(0.1→1e-5, 20ep) * offset(3ep)) * quantize(1ep)": (
         {"total_steps": "30ep", "steps_per_epoch": 7},
         {

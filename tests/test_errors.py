@@ -78,7 +78,7 @@ ERRORS: list[tuple[str, dict[str, Any], str]] = [
     (
         "cosine(0.1→0, 100, foo=1)",
         {},
-        "1:20: error: cosine() has no argument 'foo'\n  cosine(0.1→0, 100, foo=1)\n                     ^^^\nhint: cosine(range, dur)",
+        "1:20: error: cosine() has no argument 'foo'\n  cosine(0.1→0, 100, foo=1)\n                     ^^^\nhint: cosine(range, dur, inclusive)",
     ),
     (
         "cosine(0.1→0, durr=1)",
@@ -93,7 +93,7 @@ ERRORS: list[tuple[str, dict[str, Any], str]] = [
     (
         "linear(0→1, 100, 5)",
         {},
-        "1:18: error: too many arguments to linear()\n  linear(0→1, 100, 5)\n                   ^\nhint: linear(range, dur)",
+        "1:18: error: too many arguments to linear()\n  linear(0→1, 100, 5)\n                   ^\nhint: linear(range, dur, inclusive)",
     ),
     (
         "const(1e309)",
@@ -189,7 +189,7 @@ ERRORS: list[tuple[str, dict[str, Any], str]] = [
     (
         "warmup(lin, 5)",
         {},
-        "1:8: error: warmup() argument 'shape' must be one of linear, cosine, exp, poly, sqrt, log\n  warmup(lin, 5)\n         ^^^\nhint: did you mean 'linear'?",
+        "1:8: error: warmup() argument 'shape' must be one of linear, cosine, exp, poly, sqrt, log, pow\n  warmup(lin, 5)\n         ^^^\nhint: did you mean 'linear'?",
     ),
     (
         "cosine(0.1→0, 100) * quantize(10, at=middle)",
@@ -228,7 +228,7 @@ ERRORS: list[tuple[str, dict[str, Any], str]] = [
     (
         "cosine(0.1→0, -5)",
         {},
-        "1:15: error: a duration must be a non-negative number of steps\n  cosine(0.1→0, -5)\n                ^^",
+        "1:15: error: a duration must be a non-negative number of steps\n  cosine(0.1→0, -5)\n                ^^\nhint: only an offset may be negative: X * offset(-5) is X five steps late",
     ),
     (
         "cosine(0.1→0, 100)\n  >> linear(0→1, 5ep)",
@@ -278,12 +278,12 @@ ERRORS: list[tuple[str, dict[str, Any], str]] = [
     (
         "warmup(5ep)",
         {},
-        "1:8: error: warmup needs a shape first: warmup(linear, 5ep)\n  warmup(5ep)\n         ^^^\nhint: shapes: linear, cosine, exp, poly, sqrt, log",
+        "1:8: error: warmup needs a shape first: warmup(linear, 5ep)\n  warmup(5ep)\n         ^^^\nhint: shapes: linear, cosine, exp, poly, sqrt, log, pow",
     ),
     (
         "zzz(1)",
         {},
-        "1:1: error: unknown shape 'zzz'\n  zzz(1)\n  ^^^\nhint: shapes: const, hold, linear, cosine, exp, poly, sqrt, log, piecewise, step, multistep, exp_decay, inverse_time, rsqrt, fn, recur, warmup; composites: onecycle, cyclic, wsd; combinators: min, max; modifiers (after '*'): restart, repeat, offset, quantize",
+        "1:1: error: unknown shape 'zzz'\n  zzz(1)\n  ^^^\nhint: shapes: const, hold, linear, cosine, exp, poly, pow, sqrt, log, piecewise, step, multistep, exp_decay, inverse_time, rsqrt, fn, recur, warmup; composites: onecycle, cyclic, wsd; combinators: min, max; modifiers (after '*'): restart, repeat, offset, quantize",
     ),
     (
         "cosine(0.1→0, 100) cosine(1→0, 10)",
@@ -433,7 +433,7 @@ ERRORS: list[tuple[str, dict[str, Any], str]] = [
     (
         "cosine(0.1→0, 1→2)",
         {},
-        "1:15: error: cosine() argument 'dur' cannot be a range\n  cosine(0.1→0, 1→2)\n                ^^^\nhint: cosine(range, dur)",
+        "1:15: error: cosine() argument 'dur' cannot be a range\n  cosine(0.1→0, 1→2)\n                ^^^\nhint: cosine(range, dur, inclusive)",
     ),
     (
         "poly(1→0, 10, cycle=1)",
@@ -537,8 +537,8 @@ ERRORS: list[tuple[str, dict[str, Any], str]] = [
     ),
     (
         "const(0.1, -5ep)",
-        {},
-        "1:12: error: expected a duration\n  const(0.1, -5ep)\n             ^^^^\nhint: durations add and subtract; they multiply by plain numbers",
+        {"steps_per_epoch": 10},
+        "1:12: error: a duration must be a non-negative number of steps\n  const(0.1, -5ep)\n             ^^^^\nhint: only an offset may be negative: X * offset(-5) is X five steps late",
     ),
     (
         "piecewise(0.1, at=[10])",
@@ -554,6 +554,77 @@ ERRORS: list[tuple[str, dict[str, Any], str]] = [
         "const(0.1, 10)",
         {"steps": [True]},
         "error: steps must be whole numbers, not booleans",
+    ),
+    (
+        "const(0.1, 5ep ** 2)",
+        {},
+        "1:12: error: expected a duration\n  const(0.1, 5ep ** 2)\n             ^^^^^^^^\nhint: durations add and subtract; they multiply by plain numbers",
+    ),
+    # LANGUAGE.md §9.1–§9.3
+    (
+        "linear(0→1, 1%, inclusive=true) >> cosine(1→0)",
+        {"total_steps": 100},
+        "1:1: error: inclusive=true needs at least 2 steps; this linear() resolves to 1 step (1% of 100 steps)\n  linear(0→1, 1%, inclusive=true) >> cosine(1→0)\n  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\nhint: a ramp that includes both ends needs a first and a last step: give it more steps, or leave inclusive out",
+    ),
+    (
+        "warmup(linear, 1, inclusive=true) >> cosine(1→0, 10)",
+        {},
+        "1:1: error: inclusive=true needs at least 2 steps; this warmup() resolves to 1 step (written 1)\n  warmup(linear, 1, inclusive=true) >> cosine(1→0, 10)\n  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\nhint: a ramp that includes both ends needs a first and a last step: give it more steps, or leave inclusive out",
+    ),
+    (
+        "linear(0→1, 0.5ep, inclusive=true) >> const(1, 3)",
+        {"steps_per_epoch": 2},
+        "1:1: error: inclusive=true needs at least 2 steps; this linear() resolves to 1 step (0.5ep at 2 steps per epoch)\n  linear(0→1, 0.5ep, inclusive=true) >> const(1, 3)\n  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\nhint: a ramp that includes both ends needs a first and a last step: give it more steps, or leave inclusive out",
+    ),
+    (
+        "linear(0→1, inclusive=true) >> const(1, 3)",
+        {"total_steps": 4},
+        "1:1: error: inclusive=true needs at least 2 steps; this linear() resolves to 1 step (its share of 4 steps)\n  linear(0→1, inclusive=true) >> const(1, 3)\n  ^^^^^^^^^^^^^^^^^^^^^^^^^^^\nhint: a ramp that includes both ends needs a first and a last step: give it more steps, or leave inclusive out",
+    ),
+    (
+        "cosine(1→0, 10 - 9.4, inclusive=true) >> const(1, 3)",
+        {},
+        "1:1: error: inclusive=true needs at least 2 steps; this cosine() resolves to 1 step (10 - 9.4, rounded to whole steps)\n  cosine(1→0, 10 - 9.4, inclusive=true) >> const(1, 3)\n  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\nhint: a ramp that includes both ends needs a first and a last step: give it more steps, or leave inclusive out",
+    ),
+    (
+        "cosine(1→0, 10, inclusive=true) * restart(mult=2)",
+        {"total_steps": 100},
+        "1:27: error: inclusive=true is refused inside a restart body whose cycles grow (mult ≠ 1)\n  cosine(1→0, 10, inclusive=true) * restart(mult=2)\n                            ^^^^\nhint: a step of a stretched cycle is not a step of the run: use mult=1 or leave inclusive out",
+    ),
+    (
+        "poly(0.1→1e-4, 30, cycle=true, inclusive=true)",
+        {"total_steps": 100},
+        "1:42: error: inclusive=true is refused with poly(…, cycle=true)\n  poly(0.1→1e-4, 30, cycle=true, inclusive=true)\n                                           ^^^^\nhint: leave inclusive out",
+    ),
+    (
+        "warmup(linear, 10, power=3) >> cosine(1→0)",
+        {"total_steps": 100},
+        "1:26: error: warmup(linear, …) takes no power\n  warmup(linear, 10, power=3) >> cosine(1→0)\n                           ^\nhint: power= is for warmup(pow, d, power=k): the ramp (t/W)^k",
+    ),
+    (
+        "pow(0→1, 10, power=-1)",
+        {},
+        "1:20: error: pow() power must be positive, got -1\n  pow(0→1, 10, power=-1)\n                     ^^",
+    ),
+    (
+        "warmup(pow, 10, power=0) >> cosine(1→0)",
+        {"total_steps": 100},
+        "1:23: error: warmup() power must be positive, got 0\n  warmup(pow, 10, power=0) >> cosine(1→0)\n                        ^",
+    ),
+    (
+        "pow(2, 3)",
+        {},
+        "1:1: error: pow is the power ramp pow(a→b, d, power=k), not a math function\n  pow(2, 3)\n  ^^^^^^^^^\nhint: for the power of two numbers write 2 ** 3",
+    ),
+    (
+        "cosine(pow(2, -1)→0, 10)",
+        {},
+        "1:8: error: pow is the power ramp pow(a→b, d, power=k), not a math function\n  cosine(pow(2, -1)→0, 10)\n         ^^^^^^^^^^\nhint: for the power of two numbers write 2 ** (-1)",
+    ),
+    (
+        "linear(1→0, 10) * offset(-1e15)",
+        {},
+        "1:19: error: the late schedule would last 1000000000000010 steps\n  linear(1→0, 10) * offset(-1e15)\n                    ^^^^^^^^^^^^^\nhint: a schedule lasts at most 1e+15 steps",
     ),
 ]
 

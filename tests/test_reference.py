@@ -88,6 +88,8 @@ HAND: dict[str, list[float]] = {
     "shape-cosine": [0.1, 0.05, 0.0],
     "shape-exp": [0.1, 0.01, 1e-3],
     "shape-poly": [0.1, 0.1 * 0.5**2, 0.0],
+    "shape-pow": [0.0, 0.1 * 0.5**2, 0.1],
+    "option-inclusive": [0.0, 0.05, 0.1],
     "shape-sqrt": [0.1, 0.1 * (1 - math.sqrt(0.25)), 0.0],
     "shape-log": [0.0, 0.1 * math.log(10) / math.log(100), 0.1],
     "shape-piecewise": [0.1, 0.01, 1e-3],

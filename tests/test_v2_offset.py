@@ -64,8 +64,9 @@ def test_offset_errors() -> None:
         lrdsl.evaluate("linear(1→0, 10) * offset(10)")
     with pytest.raises(lrdsl.LrdslError, match="percentage"):
         lrdsl.evaluate("linear(1→0) * offset(10%)", 100)
-    with pytest.raises(lrdsl.LrdslError, match="non-negative"):
-        lrdsl.evaluate("linear(1→0) * offset(0 - 1)", 100)
+    # v3 (LANGUAGE.md §9.1): a negative offset is a late clock, no longer an error
+    late = lrdsl.evaluate("linear(1→0) * offset(0 - 1)", 100)
+    np.testing.assert_array_equal(late, np.concatenate(([1.0], lrdsl.evaluate("linear(1→0)", 100)[:-1])))
     with pytest.raises(lrdsl.LrdslError, match="modifier"):
         lrdsl.parse("offset(5)")
 

@@ -177,8 +177,27 @@ def log_ramp(a: Number, b: Number, d: float) -> ir.Arith:
     return add(c(b), mul(c((a - b) / whole), rest))
 
 
-def ramp(shape: str, a: Number, b: Number, d: float) -> ir.Arith:
-    """A ramp of one of the warm-up/decay shapes from ``a`` to ``b`` over ``d`` steps (``exp`` checked by the caller)."""
+def pow_ramp(a: Number, b: Number, d: float, k: Number) -> ir.Arith:
+    """``a + (b − a)·p^k`` (LANGUAGE.md §9.3), anchored at the end of smaller magnitude.
+
+    ``a + (b − a)·(u/d)^k`` when ``|a| ≤ |b|`` (a warm-up: exactly ``a`` at ``u = 0``), else
+    ``b + (a − b)·(1 − (u/d)^k)``: exactly ``b`` at ``u = d``.
+    """
+    if d <= 0:
+        return c(b)
+    rise = power(progress(d), c(k))
+    if abs(float(a)) <= abs(float(b)):
+        return add(c(a), mul(_difference(b, a), rise))
+    return add(c(b), mul(_difference(a, b), ir.Bin("-", c(1.0), rise)))
+
+
+def ramp(shape: str, a: Number, b: Number, d: float, k: Number = 2.0) -> ir.Arith:
+    """A ramp of one of the warm-up/decay shapes from ``a`` to ``b`` over ``d`` steps (``exp`` checked by the caller).
+
+    ``k`` is the power of ``pow`` (``poly`` warm-ups keep their default power 2).
+    """
+    if shape == "pow":
+        return pow_ramp(a, b, d, k)
     if shape == "linear":
         return linear(a, b, d)
     if shape == "cosine":

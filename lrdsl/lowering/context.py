@@ -52,6 +52,10 @@ class Ctx:
     t0: float = 0.0
     prev_end: Number | _FromWarmup | None = None
     next_start: Number | None = None
+    stretched: bool = False
+    """Inside a restart body whose cycles grow (``mult ≠ 1``): a step of the body is not a step of the run."""
+    enclosing: float | None = None
+    """The span of steps the node was placed in (what its ``%`` and its flexible share are of)."""
 
     def but(self, **changes: object) -> Ctx:
         """A copy with ``changes`` applied (``used`` stays shared)."""
@@ -143,16 +147,25 @@ def concrete(x: Number, node: A.Node | None, ctx: Ctx, what: str = "a duration")
     return float(x)
 
 
-def duration(node: A.Node, enclosing: float | None, ctx: Ctx, exact: bool | None = None) -> float | None:
-    """Steps of a duration; ``None`` for a ``%`` whose enclosing span is not known yet."""
+def duration(
+    node: A.Node, enclosing: float | None, ctx: Ctx, exact: bool | None = None, signed: bool = False
+) -> float | None:
+    """Steps of a duration; ``None`` for a ``%`` whose enclosing span is not known yet.
+
+    With ``signed`` (an offset, LANGUAGE.md §9.1) it may be negative; its magnitude is bounded alike.
+    """
     assert isinstance(node, A.Duration)
     amount = _amount(node, enclosing, ctx)
     if amount is None:
         return None
     value = amount
-    if not math.isfinite(value) or value < 0:
-        raise fail(node, "a duration must be a non-negative number of steps")
-    if value > MAX_STEPS:
+    if not math.isfinite(value) or (value < 0 and not signed):
+        raise fail(
+            node,
+            "a duration must be a non-negative number of steps",
+            hint="only an offset may be negative: X * offset(-5) is X five steps late",
+        )
+    if abs(value) > MAX_STEPS:
         raise fail(node, f"duration of {value:.3g} steps is too large", hint=f"the limit is {MAX_STEPS:.0e} steps")
     if not (ctx.exact if exact is None else exact):
         value = float(round(value))
@@ -182,6 +195,9 @@ def _amount(node: A.Node, enclosing: float | None, ctx: Ctx) -> float | None:
         if node.unit == "%":
             return None if enclosing is None else value / 100.0 * enclosing
         return value
+    if isinstance(node, A.Neg) and _carries_duration(node.operand):  # -5ep (an offset, LANGUAGE.md §9.1)
+        value = _amount(node.operand, enclosing, ctx)
+        return None if value is None else -value
     if isinstance(node, A.BinOp) and _carries_duration(node):
         if node.op in ("+", "-"):
             a, b = _amount(node.left, enclosing, ctx), _amount(node.right, enclosing, ctx)
@@ -208,6 +224,8 @@ def _amount(node: A.Node, enclosing: float | None, ctx: Ctx) -> float | None:
 def _carries_duration(node: A.Node) -> bool:
     if isinstance(node, A.Duration):
         return True
+    if isinstance(node, A.Neg):
+        return _carries_duration(node.operand)
     return isinstance(node, A.BinOp) and (_carries_duration(node.left) or _carries_duration(node.right))
 
 

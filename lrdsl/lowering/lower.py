@@ -237,7 +237,7 @@ def place(node: A.Node, span: float, ctx: Ctx) -> ir.Sched:
     d = natural(node, span, ctx)
     if d is None:
         d = span
-    built = build(node, d, ctx)
+    built = build(node, d, ctx.but(enclosing=span))
     return ir.Clamp(span, built) if d > span else built
 
 
@@ -251,7 +251,7 @@ def build(node: A.Node, d: float, ctx: Ctx) -> ir.Sched:
         if call.name == "quantize":
             return build_quantize(body, call, d, ctx, place)
         if call.name == "offset":
-            return build_offset(body, call, d, ctx, natural, place)
+            return build_offset(body, call, d, ctx, natural, place, point)
         return build_restart(body, call, d, ctx, natural, place)
     if isinstance(node, A.Seq):
         return _seq(node, d, ctx)
@@ -306,7 +306,7 @@ def _seq(node: A.Seq, span: float, ctx: Ctx) -> ir.Sched:
                 )
             j += 1
         for k in range(j, i - 1, -1):
-            sub = ctx.but(t0=ctx.t0 + starts[k], prev_end=prev if k == i else FROM_WARMUP)
+            sub = ctx.but(t0=ctx.t0 + starts[k], prev_end=prev if k == i else FROM_WARMUP, enclosing=span)
             if k < j:
                 nxt = built[k + 1]
                 assert nxt is not None

@@ -8,10 +8,14 @@ from fractions import Fraction
 
 from lrdsl import ast as A
 from lrdsl import ir
+from lrdsl.lowering.arith import c as const_ir
 from lrdsl.lowering.context import Ctx, concrete, const, duration, fail, frac, positive
+from lrdsl.lowering.symbolic import Number
 from lrdsl.numbers import format_number
 
 Place = Callable[[A.Node, float, Ctx], ir.Sched]
+At = Callable[[ir.Sched, float, Ctx], Number]
+"""The value of lowered IR at a local time (``lower.point``): a number, or symbolic over parameters."""
 Natural = Callable[[A.Node, float | None, Ctx], float | None]
 
 MAX_MULT = 1000
@@ -98,7 +102,7 @@ def build_restart(body: A.Node, mod: A.Call, d: float, ctx: Ctx, natural: Natura
     # Only the cycles that start before the node's span ends are ever reached.
     reach = ir.cycle_clock(first, mult).count(float(span))
     count = max(1, min(cycles, reach) if cycles is not None else reach)
-    inner = place(body, float(first), ctx.but(exact=True, next_start=None))
+    inner = place(body, float(first), ctx.but(exact=True, next_start=None, stretched=ctx.stretched or mult != 1))
     return ir.Clamp(d, ir.Cycles(inner, first, mult, decay, count, float(d)))
 
 
@@ -132,17 +136,20 @@ def build_quantize(body: A.Node, mod: A.Call, d: float, ctx: Ctx, place: Place) 
 
 
 def offset_steps(mod: A.Call, ctx: Ctx) -> float:
-    """``n`` of ``offset(n)`` in steps, not rounded (LANGUAGE.md §8.1)."""
+    """``n`` of ``offset(n)`` in steps, not rounded, of either sign (LANGUAGE.md §8.1, §9.1)."""
     n_node = mod.arg("n")
     assert n_node is not None
-    n = duration(n_node, None, ctx, exact=True)
+    n = duration(n_node, None, ctx, exact=True, signed=True)
     if n is None:
         raise fail(n_node, "an offset cannot be a percentage", hint="give it in steps or epochs: offset(5ep)")
     return n
 
 
 def offset_natural(body: A.Node, mod: A.Call, enclosing: float | None, ctx: Ctx, natural: Natural) -> float | None:
-    """``X * offset(n)`` lasts ``d − n`` when X lasts ``d`` (an error when ``n ≥ d``); flexible with X."""
+    """``X * offset(n)`` lasts ``d − n`` when X lasts ``d`` (an error when ``n ≥ d``); flexible with X.
+
+    A negative ``n`` (a late clock, LANGUAGE.md §9.1) makes the node ``|n|`` longer than X.
+    """
     d = natural(body, enclosing, ctx)
     if d is None:
         return None
@@ -153,17 +160,39 @@ def offset_natural(body: A.Node, mod: A.Call, enclosing: float | None, ctx: Ctx,
             f"offset({format_number(n)}) is not shorter than the {format_number(d)} steps of the schedule it moves",
             hint="an offset skips the start of its schedule: it must be shorter than that schedule",
         )
+    if d - n > MAX_SPAN:
+        raise fail(
+            mod,
+            f"the late schedule would last {format_number(d - n)} steps",
+            hint=f"a schedule lasts at most {MAX_SPAN:.0e} steps",
+        )
     return d - n if ctx.exact else float(round(d - n))
 
 
-def build_offset(body: A.Node, mod: A.Call, d: float, ctx: Ctx, natural: Natural, place: Place) -> ir.Sched:
-    """``body * offset(n)`` over ``d`` steps: ``body`` read at ``u + n``.
+def build_offset(body: A.Node, mod: A.Call, d: float, ctx: Ctx, natural: Natural, place: Place, at: At) -> ir.Sched:
+    """``body * offset(n)`` over ``d`` steps: ``body`` read at ``max(0, u + n)``.
 
-    A flexible body is laid out on ``d + n``; an explicit one on its own duration ``D``, and its
-    end value holds from ``u = D − n`` (which may lie between steps: ``d`` is rounded, ``n`` not).
+    ``n ≥ 0``: a flexible body is laid out on ``d + n``; an explicit one on its own duration
+    ``D``, and its end value holds from ``u = D − n`` (which may lie between steps: ``d`` is
+    rounded, ``n`` not).
+
+    ``n < 0`` (a late clock, LANGUAGE.md §9.1): the body is laid out on its own duration, or on
+    ``d`` when flexible (its last ``|n|`` steps are then never reached), and is the second piece
+    of a sequence whose first piece, ``|n|`` steps long, holds the body's start value: at ``u``
+    the value is the body at ``u − |n|`` from ``u = |n|`` on. In a restart body the held head
+    stretches with the cycle like every piece of a sequence. After the node's span its end value
+    holds: X's end for an explicit X, X at ``d − |n|`` for a flexible one.
     """
     n = offset_steps(mod, ctx)
     own = natural(body, d + n, ctx)
-    span = own if own is not None else d + n
+    span = own if own is not None else (d + n if n > 0 else d)
     inner = place(body, span, ctx.but(t0=ctx.t0 - n, next_start=None))
-    return ir.Offset(n, span - n, inner) if n else ir.Clamp(span, inner)
+    if n > 0:
+        return ir.Offset(n, span - n, inner)
+    if n == 0:
+        return ir.Clamp(span, inner)
+    head = ir.Formula(const_ir(at(inner, 0.0, ctx)), label=f"{body} before its clock starts")
+    late = ir.Seq((0.0, -n), (head, inner), (f"{body} held at its start", str(body)))
+    # The node holds its end value after its span: X's own end (at d + |n|) when X is explicit,
+    # X at d − |n| when X is flexible (its last |n| steps are never reached).
+    return ir.Clamp(span - n if own is not None else d, late)

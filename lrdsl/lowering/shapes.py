@@ -15,6 +15,7 @@ from lrdsl import ir
 from lrdsl.lowering import arith as X
 from lrdsl.lowering.context import Ctx, _FromWarmup, concrete, const, duration, fail, positive
 from lrdsl.lowering.symbolic import Number
+from lrdsl.numbers import format_number
 from lrdsl.signatures import DEFAULTS
 
 Builder = Callable[[A.Call, float, Ctx], ir.Sched]
@@ -77,6 +78,58 @@ def ends(call: A.Call, ctx: Ctx) -> tuple[Number, Number]:
     return a, const(rng.end, ctx)
 
 
+def ramp_length(call: A.Call, d: float, ctx: Ctx) -> float:
+    """The length the ramp's formula spans: ``d``, or ``d − 1`` with ``inclusive=true`` (LANGUAGE.md §9.2).
+
+    An inclusive ramp is its shape over ``d − 1`` steps with the time capped there, inside a
+    phase that still lasts ``d`` steps: ``X(a→b, d − 1) >> hold(1)``, so its last step takes
+    ``b`` (NumPy's ``linspace(a, b, d)``). A phase of no steps stays one of no steps.
+    """
+    if not flag(call, "inclusive") or d == 0:
+        return d
+    node = call.arg("inclusive") or call
+    if ctx.stretched:
+        raise fail(
+            node,
+            "inclusive=true is refused inside a restart body whose cycles grow (mult ≠ 1)",
+            hint="a step of a stretched cycle is not a step of the run: use mult=1 or leave inclusive out",
+        )
+    if call.name == "poly" and flag(call, "cycle"):
+        raise fail(node, "inclusive=true is refused with poly(…, cycle=true)", hint="leave inclusive out")
+    if d <= 1:
+        steps = "1 step" if d == 1 else f"{format_number(d)} steps"
+        raise fail(
+            call,
+            f"inclusive=true needs at least 2 steps; this {call.name}() resolves to {steps} ({_length_source(call, ctx)})",
+            hint="a ramp that includes both ends needs a first and a last step: give it more steps, or leave inclusive out",
+        )
+    return d - 1
+
+
+def _length_source(call: A.Call, ctx: Ctx) -> str:
+    """Where a phase's resolved length came from: ``1% of 100 steps``, ``0.5ep at 2 steps per epoch``…"""
+    dur = call.arg("dur")
+    span = f"{format_number(ctx.enclosing)} steps" if ctx.enclosing is not None else "the run"
+    if dur is None:
+        return f"its share of {span}"
+    if isinstance(dur, A.Duration):
+        text = str(dur)
+        if dur.unit == "%":
+            return f"{text} of {span}"
+        rates = {
+            "ep": (ctx.spe, "steps per epoch"),
+            "tok": (ctx.tps, "tokens per step"),
+            "sa": (ctx.sps, "samples per step"),
+        }
+        if dur.unit in rates:
+            rate, what = rates[dur.unit]
+            return f"{text} at {format_number(rate or 0.0)} {what}"
+        if isinstance(dur.value, A.Num):
+            return f"written {text}"
+        return f"{text}, rounded to whole steps"
+    return str(dur)  # pragma: no cover - the parser makes every duration a Duration
+
+
 def check_exp(call: A.Call, a: Number, b: Number) -> None:
     """``exp`` ramps need non-zero ends of the same sign."""
     if a == 0 or b == 0 or (a < 0) != (b < 0):
@@ -97,18 +150,21 @@ def _hold(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
 
 def _linear(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     a, b = ends(call, ctx)
-    return leaf(X.linear(a, b, d), d, call)
+    e = ramp_length(call, d, ctx)
+    return leaf(X.linear(a, b, e), e, call)
 
 
 def _cosine(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     a, b = ends(call, ctx)
-    return leaf(X.cosine(a, b, d), d, call)
+    e = ramp_length(call, d, ctx)
+    return leaf(X.cosine(a, b, e), e, call)
 
 
 def _exp(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     a, b = ends(call, ctx)
     check_exp(call, a, b)
-    return leaf(X.exponential(a, b, d), d, call)
+    e = ramp_length(call, d, ctx)
+    return leaf(X.exponential(a, b, e), e, call)
 
 
 def _poly(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
@@ -116,8 +172,9 @@ def _poly(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     k = option(call, "power", ctx)
     if k < 0:
         raise fail(call.arg("power"), "poly() power must be ≥ 0")
+    e = ramp_length(call, d, ctx)
     if not flag(call, "cycle"):
-        return leaf(X.poly(a, b, X.c(d), k), d, call)
+        return leaf(X.poly(a, b, X.c(e), k), e, call)
     dur = call.arg("dur")
     if dur is None:
         raise fail(call, "poly(…, cycle=true) needs its decay period", hint="e.g. poly(0.1→1e-4, 1000, cycle=true)")
@@ -127,14 +184,32 @@ def _poly(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     return leaf(X.poly(a, b, grown, k), d, call)
 
 
+def _pow(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
+    """``a + (b − a)·p^k`` (LANGUAGE.md §9.3): slow at first for ``k > 1``, YOLOX's ``(t/W)²`` warm-up."""
+    a, b = ends(call, ctx)
+    k = power_option(call, ctx)
+    e = ramp_length(call, d, ctx)
+    return leaf(X.pow_ramp(a, b, e, k), e, call)
+
+
+def power_option(call: A.Call, ctx: Ctx) -> Number:
+    """``power=`` of ``pow`` and ``warmup(pow, …)``: positive, default 2."""
+    k = option(call, "power", ctx)
+    if not k > 0:
+        raise fail(call.arg("power"), f"{call.name}() power must be positive, got {float(k):g}")
+    return k
+
+
 def _sqrt(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     a, b = ends(call, ctx)
-    return leaf(X.sqrt_ramp(a, b, d), d, call)
+    e = ramp_length(call, d, ctx)
+    return leaf(X.sqrt_ramp(a, b, e), e, call)
 
 
 def _log(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     a, b = ends(call, ctx)
-    return leaf(X.log_ramp(a, b, d), d, call)
+    e = ramp_length(call, d, ctx)
+    return leaf(X.log_ramp(a, b, e), e, call)
 
 
 def marks(call: A.Call, d: float, ctx: Ctx) -> list[float]:
@@ -251,7 +326,15 @@ def _warmup(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
         raise fail(
             call, f"{call}: exp needs non-zero ends of the same sign", hint="give a start: warmup(exp, …, from=1e-6)"
         )
-    return leaf(X.ramp(shape.id, a, b, d), d, call, label)
+    if shape.id != "pow" and call.arg("power") is not None:
+        raise fail(
+            call.arg("power"),
+            f"warmup({shape.id}, …) takes no power",
+            hint="power= is for warmup(pow, d, power=k): the ramp (t/W)^k",
+        )
+    k = power_option(call, ctx) if shape.id == "pow" else 2.0
+    e = ramp_length(call, d, ctx)
+    return leaf(X.ramp(shape.id, a, b, e, k), e, call, label)
 
 
 def formula(node: A.Node, ctx: Ctx, d: float) -> ir.Arith:
@@ -290,7 +373,7 @@ def formula(node: A.Node, ctx: Ctx, d: float) -> ir.Arith:
 
 SHAPES: dict[str, Builder] = {
     "const": _const, "hold": _hold, "linear": _linear, "cosine": _cosine, "exp": _exp,
-    "poly": _poly, "sqrt": _sqrt, "log": _log, "piecewise": _piecewise, "step": _step, "multistep": _multistep, "exp_decay": _exp_decay,
+    "poly": _poly, "pow": _pow, "sqrt": _sqrt, "log": _log, "piecewise": _piecewise, "step": _step, "multistep": _multistep, "exp_decay": _exp_decay,
     "inverse_time": _inverse_time, "rsqrt": _rsqrt, "fn": _fn, "recur": _recur, "warmup": _warmup,
 }  # fmt: skip
 """Shape name → builder."""
