@@ -27,7 +27,7 @@ if TYPE_CHECKING:
         from_timm,
         from_torch,
     )
-    from lrdsl.linting import Diagnostic, lint
+    from lrdsl.linting import Diagnostic, LrdslWarning, lint
     from lrdsl.parser import parse
     from lrdsl.plotting import plot
 
@@ -35,6 +35,7 @@ __all__ = [
     "BoundSchedule",
     "Diagnostic",
     "LrdslError",
+    "LrdslWarning",
     "Schedule",
     "ScheduleField",
     "bind",
@@ -70,6 +71,7 @@ _HOME = {
     "ScheduleField": "field",
     "lint": "linting",
     "Diagnostic": "linting",
+    "LrdslWarning": "linting",
     "parse": "parser",
     "from_torch": "importers",
     "from_keras": "importers",

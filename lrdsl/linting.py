@@ -27,7 +27,10 @@ from __future__ import annotations
 import bisect
 import functools
 import math
+import os
 import re
+import sys
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
@@ -84,12 +87,13 @@ def lint(
     """The warnings of ``schedule`` for a run described as :func:`lrdsl.evaluate` takes it, in source order.
 
     ``steps`` is accepted so that ``lint(text, **evaluate_kwargs)`` works; the checks read the whole run.
+    Run arguments no run takes (``steps_per_epoch=nan``) raise :class:`~lrdsl.errors.LrdslError`.
     """
-    from lrdsl.api import as_schedule, lower
+    from lrdsl.api import as_schedule, check_run, lower
 
     del steps
     parsed = as_schedule(schedule)
-    source = parsed.source or str(parsed)
+    check_run(total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
     plan: Lowered | None
     try:
         plan = lower(parsed, total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
@@ -97,9 +101,69 @@ def lint(
         if total_steps is not None:
             raise
         plan = None
+    return lint_plan(parsed, plan, params, tokens_per_step, samples_per_step)
+
+
+def lint_plan(
+    parsed: A.Schedule,
+    plan: Lowered | None,
+    params: Mapping[str, float] | None = None,
+    tokens_per_step: float | None = None,
+    samples_per_step: float | None = None,
+) -> list[Diagnostic]:
+    """The warnings of ``parsed`` laid out as ``plan`` (lowered for the run already), in source order.
+
+    Without a plan only the checks that read the syntax tree alone report.
+    """
+    source = parsed.source or str(parsed)
     run = Run(parsed, source, plan, _context(plan, params, tokens_per_step, samples_per_step))
     found = [d for check in CHECKS.values() for d in check(run)]
     return sorted(found, key=lambda d: (d.span.start if d.span else -1, d.code))
+
+
+class LrdslWarning(UserWarning):
+    """A lint warning given through Python's :mod:`warnings`: a valid schedule that is likely a mistake.
+
+    The adapters (``lrdsl.torch``, Lightning, HF, Keras, Optax) give one per warning of
+    :func:`lint` each time they build a schedule; the values never change. ``diagnostic`` is the
+    :class:`Diagnostic`. Filter them as any warning:
+    ``warnings.filterwarnings("ignore", category=lrdsl.LrdslWarning)``, or ``"error"`` to refuse.
+    """
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(str(diagnostic))
+        self.diagnostic = diagnostic
+
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def warn(
+    parsed: A.Schedule,
+    plan: Lowered | None,
+    params: Mapping[str, float] | None = None,
+    tokens_per_step: float | None = None,
+    samples_per_step: float | None = None,
+    seen: set[str] | None = None,
+) -> list[Diagnostic]:
+    """Each warning of :func:`lint_plan` as ``warnings.warn(LrdslWarning(…))`` at the first caller outside lrdsl.
+
+    Warnings whose text is in ``seen`` are skipped, and those given are added to it (an adapter
+    that resolves a schedule more than once warns once). Returns the warnings given.
+    """
+    level, frame = 1, sys._getframe(0)
+    while frame.f_back is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE):
+        frame, level = frame.f_back, level + 1
+    given = []
+    for found in lint_plan(parsed, plan, params, tokens_per_step, samples_per_step):
+        text = str(found)
+        if seen is not None:
+            if text in seen:
+                continue
+            seen.add(text)
+        warnings.warn(LrdslWarning(found), stacklevel=level)
+        given.append(found)
+    return given
 
 
 # --------------------------------------------------------------------------- what the checks read
