@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING
 
 from lrdsl.ast import Schedule, checked
 from lrdsl.errors import LrdslError
 from lrdsl.ir import Lowered
 from lrdsl.lowering.lower import _params, _spe, _total, lower_schedule, real_number
 from lrdsl.parser import parse
+
+if TYPE_CHECKING:  # numpy is imported by the functions that compute: check and lint never load it
+    import numpy as np
+    import numpy.typing as npt
 
 MAX_AT_ONCE = 200_000_000
 """The most steps evaluated into one array (1.6 GB of float64); stream larger runs in ranges."""
@@ -106,6 +108,8 @@ def evaluate(
 
 def _steps(steps: npt.ArrayLike) -> npt.NDArray[np.int64]:
     """``steps`` as whole numbers: any real number type (numpy's, ``Fraction``…), never a bool."""
+    import numpy as np
+
     if isinstance(steps, (list, tuple)) and any(isinstance(x, (bool, np.bool_)) for x in steps):
         raise LrdslError("steps must be whole numbers, not booleans")
     try:

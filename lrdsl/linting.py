@@ -33,11 +33,10 @@ import sys
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
-
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Literal
 
 from lrdsl import ast as A
+from lrdsl import runfree
 from lrdsl.ast import make
 from lrdsl.errors import LrdslError, Span, render
 from lrdsl.formatter import format_node
@@ -47,6 +46,9 @@ from lrdsl.lowering.lower import _split, is_scalar, natural
 from lrdsl.lowering.modifiers import offset_steps
 from lrdsl.numbers import format_number
 from lrdsl.signatures import SIGNATURES
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
 Severity = Literal["warning", "error"]
 
@@ -87,13 +89,15 @@ def lint(
     """The warnings of ``schedule`` for a run described as :func:`lrdsl.evaluate` takes it, in source order.
 
     ``steps`` is accepted so that ``lint(text, **evaluate_kwargs)`` works; the checks read the whole run.
-    Run arguments no run takes (``steps_per_epoch=nan``) raise :class:`~lrdsl.errors.LrdslError`.
+    Run arguments no run takes (``steps_per_epoch=nan``) and a schedule every run refuses
+    (:func:`lrdsl.runfree.check`: ``restart(mult=0.5)``) raise :class:`~lrdsl.errors.LrdslError`.
     """
     from lrdsl.api import as_schedule, check_run, lower
 
     del steps
     parsed = as_schedule(schedule)
     check_run(total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
+    runfree.check(parsed)  # what every run refuses, refused without one
     plan: Lowered | None
     try:
         plan = lower(parsed, total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)

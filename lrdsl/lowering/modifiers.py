@@ -10,12 +10,11 @@ from lrdsl import ast as A
 from lrdsl import ir
 from lrdsl.lowering.context import Ctx, concrete, const, duration, fail, frac, positive
 from lrdsl.numbers import format_number
+from lrdsl.runfree import check_argument
 
 Place = Callable[[A.Node, float, Ctx], ir.Sched]
 Natural = Callable[[A.Node, float | None, Ctx], float | None]
 
-MAX_MULT = 1000
-"""The largest restart ``mult`` (cycle lengths grow as multⁱ)."""
 MIN_PERIOD = 1e-6
 """The shortest first restart cycle, in steps."""
 MAX_SPAN = 1e15
@@ -29,7 +28,7 @@ def restart_parts(
     if mod.name == "repeat":
         n_node = mod.arg("n")
         assert n_node is not None
-        return _first_cycle(body, ctx, natural), Fraction(1), 1.0, _count(n_node, ctx)
+        return _first_cycle(body, ctx, natural), Fraction(1), 1.0, _count(mod, "n", ctx)
     period_node, mult_node, decay_node, cycles_node = (mod.arg(k) for k in ("period", "mult", "decay", "cycles"))
     period: Fraction | None = None
     if period_node is not None:
@@ -45,10 +44,9 @@ def restart_parts(
             hint="give one of them: cosine(0.1→0) * restart(period=…) or cosine(0.1→0, …) * restart()",
         )
     mult = frac(concrete(const(mult_node, ctx), mult_node, ctx, "a restart mult")) if mult_node else Fraction(1)
-    if not 1 <= mult <= MAX_MULT:
-        raise fail(mult_node, f"restart mult must be between 1 and {MAX_MULT:g}, got {float(mult):g}")
+    check_argument(mod, "mult", float(mult))
     decay = concrete(const(decay_node, ctx), decay_node, ctx, "a restart decay") if decay_node else 1.0
-    cycles = _count(cycles_node, ctx) if cycles_node is not None else None
+    cycles = _count(mod, "cycles", ctx) if cycles_node is not None else None
     return first if first is not None else period, mult, decay, cycles
 
 
@@ -57,12 +55,11 @@ def _first_cycle(body: A.Node, ctx: Ctx, natural: Natural) -> Fraction | None:
     return frac(d) if d is not None else None
 
 
-def _count(node: A.Node, ctx: Ctx) -> int:
+def _count(mod: A.Call, name: str, ctx: Ctx) -> int:
+    node = mod.arg(name)
+    assert node is not None
     value = concrete(const(node, ctx), node, ctx, "a cycle count")
-    if value != int(value) or value < 1:
-        raise fail(node, f"a cycle count must be a whole number ≥ 1, got {value:g}")
-    if value > 1e9:
-        raise fail(node, "too many cycles", hint="at most 1e9")
+    check_argument(mod, name, value)
     return int(value)
 
 

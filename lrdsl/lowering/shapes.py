@@ -15,6 +15,7 @@ from lrdsl import ir
 from lrdsl.lowering import arith as X
 from lrdsl.lowering.context import Ctx, _FromWarmup, concrete, const, duration, fail, positive
 from lrdsl.lowering.symbolic import Number
+from lrdsl.runfree import check_argument
 from lrdsl.signatures import DEFAULTS
 
 Builder = Callable[[A.Call, float, Ctx], ir.Sched]
@@ -114,8 +115,7 @@ def _exp(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
 def _poly(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     a, b = ends(call, ctx)
     k = option(call, "power", ctx)
-    if k < 0:
-        raise fail(call.arg("power"), "poly() power must be ≥ 0")
+    check_argument(call, "power", float(k))
     if not flag(call, "cycle"):
         return leaf(X.poly(a, b, X.c(d), k), d, call)
     dur = call.arg("dur")
