@@ -8,10 +8,13 @@ what every run refuses, with the message lowering gives:
   it with its parameters' values (symbolic numbers when generating code); :func:`value` with none.
 * :func:`check_argument` refuses a value no run takes: ``restart(mult=m)`` needs
   ``1 ≤ m ≤ 1000``, a cycle count (``restart(cycles=n)``, ``repeat(n)``) a whole ``1 ≤ n ≤ 1e9``,
-  ``onecycle(pct=p)`` ``0 < p < 1``, ``poly(power=k)`` ``k ≥ 0``. :func:`check_steps`: ``wsd``'s
-  ``warmup`` and ``decay`` in plain steps must round (half to even) to at least one step —
-  ``decay=0.2`` is refused, ``decay=20%`` is a share of its span. Lowering calls both on every
-  value it resolves; :func:`check` calls them on every constant argument of a tree.
+  ``onecycle(pct=p)`` ``0 < p < 1``, ``poly(power=k)`` and ``inverse_time(decay=k)`` ``k ≥ 0``,
+  the arguments of :data:`POSITIVE` ``> 0``. :func:`check_steps`: ``wsd``'s ``warmup`` and
+  ``decay`` in plain steps must round (half to even) to at least one step — ``decay=0.2`` is
+  refused, ``decay=20%`` is a share of its span. :func:`check_exp`: an exponential ramp's ends are
+  non-zero and of one sign; :func:`check_piecewise`: one value more than marks; :func:`percentage`:
+  the durations of :data:`WHOLE_STEPS` are never a percentage. Lowering calls each on what it
+  resolves; :func:`check` calls them on every constant argument of a tree.
 """
 
 from __future__ import annotations
@@ -30,10 +33,22 @@ MAX_CYCLES = 1e9
 """The most cycles a restart or repeat may count."""
 COUNTS = (("restart", "cycles"), ("repeat", "n"))
 """The arguments that count cycles."""
-CHECKED = (("restart", "mult"), *COUNTS, ("onecycle", "pct"), ("poly", "power"))
+POSITIVE = {
+    ("exp_decay", "rate"): "exp_decay() rate",
+    ("onecycle", "div"): "onecycle div",
+    ("onecycle", "final_div"): "onecycle final_div",
+    ("cyclic", "gamma"): "cyclic gamma",
+}
+"""The arguments that must be positive, each with its name in the message."""
+CHECKED = (("restart", "mult"), *COUNTS, ("onecycle", "pct"), ("poly", "power"), ("inverse_time", "decay"), *POSITIVE)
 """Every argument :func:`check_argument` checks."""
 STEPS = (("wsd", "warmup"), ("wsd", "decay"))
 """The durations :func:`check_steps` checks."""
+WHOLE_STEPS = (
+    *(("step", "every"), ("exp_decay", "every"), ("inverse_time", "every"), ("recur", "every")),
+    *(("rsqrt", "warmup"), ("cyclic", "half"), ("restart", "period"), ("offset", "n")),
+)
+"""The durations that cannot be a percentage (:func:`percentage`): they do not scale with a span."""
 
 MATH: dict[str, Callable[[float], float]] = {
     **{name: getattr(math, name) for name in MATH_FUNCTIONS if name != "abs"},
@@ -138,6 +153,47 @@ def check_argument(call: A.Call, name: str, number: float) -> None:
         raise fail(node, f"onecycle pct must be between 0 and 1, got {number:g}")
     if key == ("poly", "power") and number < 0:
         raise fail(node, "poly() power must be ≥ 0")
+    if key == ("inverse_time", "decay") and number < 0:
+        raise fail(node, "inverse_time() decay must be ≥ 0")
+    if key in POSITIVE and not number > 0:
+        raise fail(node, f"{POSITIVE[key]} must be positive, got {number:g}")
+
+
+def check_exp(call: A.Call, a: float, b: float) -> None:
+    """``exp`` ramps (the shape, ``wsd(…, shape=exp)``) need non-zero ends of the same sign."""
+    if a == 0 or b == 0 or (a < 0) != (b < 0):
+        raise fail(
+            call,
+            f"{call}: exp needs non-zero ends of the same sign",
+            hint="use linear or cosine to reach 0, or end at a small value such as 1e-8",
+        )
+
+
+def check_piecewise(call: A.Call) -> None:
+    """``piecewise`` needs one value more than marks."""
+    values, at = call.arg("values"), call.arg("at")
+    if isinstance(values, A.ListExpr) and isinstance(at, A.ListExpr) and len(values.items) != len(at.items) + 1:
+        raise fail(
+            values,
+            f"piecewise() needs one value more than marks: {len(values.items)} values, {len(at.items)} marks",
+            hint="piecewise([v0, v1, v2], at=[m1, m2]): v0 before m1, v1 from m1, v2 from m2",
+        )
+
+
+def percentage(call: A.Call, name: str) -> LrdslError:
+    """The error for a percentage given to a duration of :data:`WHOLE_STEPS`."""
+    node = call.arg(name) or call
+    if call.name == "restart":
+        return fail(node, "restart period cannot be a percentage")
+    if call.name == "offset":
+        return fail(node, "an offset cannot be a percentage", hint="give it in steps or epochs: offset(5ep)")
+    return fail(node, f"'{name}' cannot be a percentage", hint="give it in steps or epochs")
+
+
+def _has_percent(node: A.Node) -> bool:
+    if isinstance(node, A.Duration) and node.unit == "%":
+        return True
+    return any(isinstance(v, A.Node) and _has_percent(v) for v in node.__dict__.values())
 
 
 def check_steps(call: A.Call, name: str) -> None:
@@ -172,8 +228,29 @@ def check(schedule: A.Schedule) -> None:
                         check_argument(call, arg.name, number)
                 elif key in STEPS:
                     check_steps(call, arg.name)
+                elif key in WHOLE_STEPS and _has_percent(arg.value):
+                    raise percentage(call, arg.name)
+            _check_call(call)
     except LrdslError as err:
         raise err.with_source(schedule.source or str(schedule)) from None
+
+
+def _check_call(call: A.Call) -> None:
+    """The checks of a whole call: its exp ends, piecewise's counts."""
+    if call.name == "piecewise":
+        check_piecewise(call)
+    ramp = call.arg("range")
+    if call.name == "exp" and isinstance(ramp, A.Range) and ramp.start is not None:
+        a, b = value(ramp.start), value(ramp.end)
+        if a is not None and b is not None:
+            check_exp(call, a, b)
+    shape = call.arg("shape")
+    if call.name == "wsd" and isinstance(shape, A.Name) and shape.id == "exp":
+        peak, to = call.arg("peak"), call.arg("to")
+        a = value(peak) if peak is not None else None
+        b = value(to) if to is not None else 0.0
+        if a is not None and b is not None:
+            check_exp(call, a, b)
 
 
 def _calls(node: A.Node) -> Iterator[A.Call]:

@@ -34,7 +34,7 @@ def test_commands_print_checks_warnings_once(command: list[str], capsys: pytest.
     expected = _check_err(capsys)
     assert expected.startswith(FIRST) and expected.count("warning:") == 1
     assert main([*command, TRAP, *RUN]) == 0
-    out, err = capsys.readouterr()
+    _, err = capsys.readouterr()
     assert err == expected
     assert main([*command, TRAP + " * offset(0)", *RUN]) == 0  # the clock set on purpose: silent
     assert capsys.readouterr().err == ""
@@ -205,7 +205,7 @@ def test_hf_trainer_warns(tmp_path: Path) -> None:
     expr = "warmup(linear, 1ep) >> multistep($peak, at=[1ep])"
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")
-        trainer, recorder = _train(tmp_path, expr, max_steps=25)
+        _, recorder = _train(tmp_path, expr, max_steps=25)
     found = [w for w in record if issubclass(w.category, lrdsl.LrdslWarning)]
     assert len(found) == 1 and "at=[1ep] of multistep()" in str(found[0].message)
     used: Any = [groups[0] for _, groups in recorder.seen]

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import lrdsl
+from lrdsl import ast as A
 from lrdsl import runfree
 from lrdsl.cli import main
 
@@ -22,11 +23,27 @@ REFUSED = [
     ("wsd(0.1, warmup=10, decay=0.2)", "1:27: error: wsd() 'decay' of 0.2 steps rounds to 0 steps"),
     ("wsd(0.1, warmup=0.5, decay=10)", "1:17: error: wsd() 'warmup' of 0.5 steps rounds to 0 steps"),
     ("wsd(0.1, warmup=0, decay=10)", "1:17: error: wsd() 'warmup' must be positive, got 0"),
-    ("warmup(linear, 5) >> cosine(1→0) * repeat(2.5)", "1:43: error: a cycle count must be a whole number ≥ 1, got 2.5"),
+    (
+        "warmup(linear, 5) >> cosine(1→0) * repeat(2.5)",
+        "1:43: error: a cycle count must be a whole number ≥ 1, got 2.5",
+    ),
     ("cosine(1→0) * restart(cycles=0)", "1:30: error: a cycle count must be a whole number ≥ 1, got 0"),
     ("cosine(1→0) * restart(cycles=2e9)", "1:30: error: too many cycles"),
     ("onecycle(0.1, pct=1.5)", "1:19: error: onecycle pct must be between 0 and 1, got 1.5"),
     ("poly(1→0, power=-1)", "1:17: error: poly() power must be ≥ 0"),
+    ("inverse_time(0.1, decay=-1)", "1:25: error: inverse_time() decay must be ≥ 0"),
+    ("exp_decay(0.1, rate=0)", "1:21: error: exp_decay() rate must be positive, got 0"),
+    ("onecycle(0.1, div=0)", "1:19: error: onecycle div must be positive, got 0"),
+    ("cyclic(0.1→1, half=10, gamma=-1)", "1:30: error: cyclic gamma must be positive, got -1"),
+    ("exp(0→1)", "1:1: error: exp(0→1): exp needs non-zero ends of the same sign"),
+    (
+        "wsd(0.1, warmup=10, decay=10, shape=exp)",
+        "1:1: error: wsd(0.1, warmup=10, decay=10, shape=exp): exp needs non-zero ends of the same sign",
+    ),
+    ("piecewise([1, 0.5], at=[10, 20])", "1:11: error: piecewise() needs one value more than marks: 2 values, 2 marks"),
+    ("step(0.1, every=10%)", "1:17: error: 'every' cannot be a percentage"),
+    ("cosine(1→0) * restart(period=10% + 5)", "1:30: error: restart period cannot be a percentage"),
+    ("cosine(1→0) * offset(10%)", "1:22: error: an offset cannot be a percentage"),
     ("cosine(1→0) * repeat(1/0)", "1:22: error: division by zero"),
     ("cosine(1→0) * restart(mult=sqrt(-1))", "1:28: error: sqrt() is not defined at -1"),
 ]
@@ -55,10 +72,14 @@ def test_check_without_a_run_refuses_what_every_run_refuses(
         "wsd(0.1, warmup=10, decay=0.6)",  # rounds to one step
         "wsd(0.1, warmup=5%, decay=20%)",
         "wsd(0.1, warmup=1ep, decay=0.2ep)",  # a duration in epochs: the run's steps per epoch decide
+        "exp($a→1)",
+        "warmup(linear, 5) >> exp(→1e-3)",  # the start is the previous phase's end
+        "wsd(0.1, warmup=10, decay=10, to=1e-3, shape=exp)",
+        "fn(exp(-u / 100), 1000)",  # the math function, not the shape
     ],
 )
 def test_what_a_run_may_take_passes(text: str) -> None:
-    assert runfree.check(lrdsl.parse(text)) is None
+    runfree.check(lrdsl.parse(text))  # no error
 
 
 def test_wsd_takes_percentages_of_its_span() -> None:
@@ -83,8 +104,9 @@ def test_a_restarted_wsd_refuses_a_decay_of_no_step_as_check_does() -> None:
 
 def test_constant_arithmetic_without_parameters() -> None:
     def value(text: str) -> float | None:
-        arg = lrdsl.parse(f"const({text}, 1)").expr.args[0].value  # type: ignore[attr-defined]
-        return runfree.value(arg)
+        call = lrdsl.parse(f"const({text}, 1)").expr
+        assert isinstance(call, A.Call)
+        return runfree.value(call.args[0].value)
 
     assert value("2 * 3 - 1") == 5.0
     assert value("-(2 ** 3) / 4") == -2.0

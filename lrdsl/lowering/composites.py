@@ -54,8 +54,8 @@ def _onecycle(call: A.Call, n: float, ctx: Ctx) -> ir.Sched:
     pct = fixed(call, "pct", ctx)
     div_, final = option(call, "div", ctx), option(call, "final_div", ctx)
     check_argument(call, "pct", pct)
-    positive(call.arg("div") or call, div_, "onecycle div")
-    positive(call.arg("final_div") or call, final, "onecycle final_div")
+    check_argument(call, "div", float(div_))
+    check_argument(call, "final_div", float(final))
     anneal_node = call.arg("anneal")
     anneal = anneal_node.id if isinstance(anneal_node, A.Name) else "cosine"
     init = peak / div_
@@ -86,7 +86,7 @@ def _cyclic(call: A.Call, n: float, ctx: Ctx) -> ir.Sched:
     mode_node = call.arg("mode")
     mode = mode_node.id if isinstance(mode_node, A.Name) else "triangular"
     gamma = option(call, "gamma", ctx)
-    positive(call.arg("gamma") or call, gamma, "cyclic gamma")
+    check_argument(call, "gamma", float(gamma))
     wave = pieces(
         [(half, ramp("linear", 0.0, 1.0, half, "cyclic up")), (half, ramp("linear", 1.0, 0.0, half, "cyclic down"))]
     )

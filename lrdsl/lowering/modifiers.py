@@ -10,7 +10,7 @@ from lrdsl import ast as A
 from lrdsl import ir
 from lrdsl.lowering.context import Ctx, concrete, const, duration, fail, frac, positive
 from lrdsl.numbers import format_number
-from lrdsl.runfree import check_argument
+from lrdsl.runfree import check_argument, percentage
 
 Place = Callable[[A.Node, float, Ctx], ir.Sched]
 Natural = Callable[[A.Node, float | None, Ctx], float | None]
@@ -34,7 +34,7 @@ def restart_parts(
     if period_node is not None:
         value = duration(period_node, None, ctx, exact=True)
         if value is None:
-            raise fail(period_node, "restart period cannot be a percentage")
+            raise percentage(mod, "period")
         period = frac(float(positive(period_node, value, "restart period")))
     first = _first_cycle(body, ctx, natural)
     if first is not None and period is not None:
@@ -134,7 +134,7 @@ def offset_steps(mod: A.Call, ctx: Ctx) -> float:
     assert n_node is not None
     n = duration(n_node, None, ctx, exact=True)
     if n is None:
-        raise fail(n_node, "an offset cannot be a percentage", hint="give it in steps or epochs: offset(5ep)")
+        raise percentage(mod, "n")
     return n
 
 
