@@ -415,15 +415,16 @@ def _check(args: argparse.Namespace, schedule: Any) -> int:
 
 
 def _report(found: Sequence[Any], strict: bool) -> bool:
-    """Print each warning on stderr (as errors with ``--strict``); whether ``--strict`` refuses them."""
+    """Print each warning once on stderr (as errors with ``--strict``); whether ``--strict`` refuses them."""
     severity = "error" if strict else "warning"
-    for diagnostic in found:
-        print(diagnostic.render(severity), file=sys.stderr)
-    if found and strict:
+    shown = list(dict.fromkeys(d.render(severity) for d in found))  # plot's schedules may repeat one
+    for text in shown:
+        print(text, file=sys.stderr)
+    if shown and strict:
         print(
-            f"lrdsl: {len(found)} warning{'s' if len(found) > 1 else ''} treated as errors (--strict)", file=sys.stderr
+            f"lrdsl: {len(shown)} warning{'s' if len(shown) > 1 else ''} treated as errors (--strict)", file=sys.stderr
         )
-    return bool(found) and strict
+    return bool(shown) and strict
 
 
 def _warn(args: argparse.Namespace, schedules: Sequence[Any], params: dict[str, float], plan: Any = None) -> bool:

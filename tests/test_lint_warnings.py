@@ -47,10 +47,17 @@ def test_eval_values_do_not_change(capsys: pytest.CaptureFixture[str]) -> None:
     np.testing.assert_array_equal(values, lrdsl.evaluate(TRAP, 1000, 10))
 
 
-def test_plot_warns_for_each_schedule(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["plot", TRAP, "cosine(1→0)", TRAP, *RUN, "--size", "60x12"]) == 0
+def test_plot_warns_for_each_schedule_once(capsys: pytest.CaptureFixture[str]) -> None:
+    other = "warmup(linear, 2ep) >> step(0.1, every=3ep)"
+    assert main(["plot", TRAP, "cosine(1→0)", other, TRAP, *RUN, "--size", "60x12"]) == 0
     out, err = capsys.readouterr()
-    assert err.count(FIRST) == 2 and out
+    assert err.count(FIRST) == 1 and err.count("every=3ep of step() counts") == 1 and out
+
+
+def test_check_refuses_run_options_no_run_takes(capsys: pytest.CaptureFixture[str]) -> None:
+    for spe in ("-1", "0"):
+        assert main(["check", TRAP, "--steps-per-epoch", spe]) == 2
+        assert "steps per epoch must be a positive number" in capsys.readouterr().err
 
 
 def test_gen_without_the_run_checks_the_text(capsys: pytest.CaptureFixture[str]) -> None:
