@@ -28,7 +28,7 @@ if TYPE_CHECKING:
         from_timm,
         from_torch,
     )
-    from lrdsl.linting import Diagnostic, lint
+    from lrdsl.linting import Diagnostic, LrdslWarning, lint
     from lrdsl.parser import parse
     from lrdsl.plotting import plot
 
@@ -36,6 +36,7 @@ __all__ = [
     "BoundSchedule",
     "Diagnostic",
     "LrdslError",
+    "LrdslWarning",
     "Schedule",
     "ScheduleField",
     "bind",
@@ -71,6 +72,7 @@ _HOME = {
     "ScheduleField": "field",
     "lint": "linting",
     "Diagnostic": "linting",
+    "LrdslWarning": "linting",
     "parse": "parser",
     "from_torch": "importers",
     "from_keras": "importers",

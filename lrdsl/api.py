@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING
 
 from lrdsl.ast import Schedule, checked
 from lrdsl.errors import LrdslError
 from lrdsl.ir import Lowered
-from lrdsl.lowering.lower import lower_schedule, real_number
+from lrdsl.lowering.lower import _params, _spe, _total, lower_schedule, real_number
 from lrdsl.parser import parse
+
+if TYPE_CHECKING:  # numpy is imported by the functions that compute: check and lint never load it
+    import numpy as np
+    import numpy.typing as npt
 
 MAX_AT_ONCE = 200_000_000
 """The most steps evaluated into one array (1.6 GB of float64); stream larger runs in ranges."""
@@ -31,6 +33,26 @@ def as_schedule(schedule: str | Schedule) -> Schedule:
     if isinstance(schedule, Schedule):
         return checked(schedule)
     return parse(schedule)
+
+
+def check_run(
+    total_steps: int | str | None = None,
+    steps_per_epoch: float | None = None,
+    params: Mapping[str, float] | None = None,
+    tokens_per_step: float | None = None,
+    samples_per_step: float | None = None,
+) -> None:
+    """An :class:`LrdslError` for run arguments no run takes, whatever the schedule (lowering's own checks).
+
+    Steps per epoch, tokens and samples per step: positive and finite; parameters: finite; a total
+    in steps: a whole number from 0 to 1e15 (one given as a duration, ``"90ep"``, is read by lowering).
+    """
+    _spe(steps_per_epoch)
+    _spe(tokens_per_step, "tokens per step")
+    _spe(samples_per_step, "samples per step")
+    _params(params)
+    if total_steps is not None and not isinstance(total_steps, str):
+        _total(total_steps)
 
 
 def lower(
@@ -86,6 +108,8 @@ def evaluate(
 
 def _steps(steps: npt.ArrayLike) -> npt.NDArray[np.int64]:
     """``steps`` as whole numbers: any real number type (numpy's, ``Fraction``…), never a bool."""
+    import numpy as np
+
     if isinstance(steps, (list, tuple)) and any(isinstance(x, (bool, np.bool_)) for x in steps):
         raise LrdslError("steps must be whole numbers, not booleans")
     try:

@@ -13,7 +13,7 @@ import math
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, Any
 
@@ -175,6 +175,10 @@ def _common(p: argparse.ArgumentParser, steps: bool = True) -> None:
         p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="bind a $parameter")
 
 
+def _strict(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--strict", action="store_true", help="treat warnings (likely mistakes) as errors (exit 2)")
+
+
 COMMANDS = ("eval", "check", "fmt", "explain", "plot", "gen", "compare", "fit", "import", "completion", "help")
 """The subcommands, in the order the help lists them."""
 
@@ -204,6 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="table (default): a summary, 12 significant digits; csv, json, npy: every step, every digit",
     )
     p.add_argument("-o", "--output", default=None, help="write to this file instead of stdout")
+    _strict(p)
     p = sub.add_parser(
         "check",
         help="validate, print the canonical form and warn of likely mistakes",
@@ -212,12 +217,13 @@ def build_parser() -> argparse.ArgumentParser:
         "is also resolved for that run, and the warnings that need its layout are checked too.",
     )
     _common(p)
-    p.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 2)")
+    _strict(p)
     p = sub.add_parser("fmt", help="print the canonical form")
     _common(p, steps=False)
     p = sub.add_parser("explain", help="show the resolved phases")
     _common(p)
     p.add_argument("--compact", action="store_true", help="one line per phase and the boundary steps")
+    _strict(p)
     p = sub.add_parser("plot", help="draw schedules (to a .png/.svg file, or the terminal)")
     p.add_argument("expr", nargs="+", help="one or more schedules ('-' for stdin, @FILE)")
     p.add_argument(
@@ -234,11 +240,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--x", choices=["steps", "epochs"], default="steps", help="x axis unit")
     p.add_argument("--label", action="append", default=None, help="legend label, once per schedule")
     p.add_argument("--size", default=None, help="WxH: pixels for files, characters for the terminal")
+    _strict(p)
     p = sub.add_parser("gen", help="generate framework code")
     _common(p)
     p.add_argument("--target", required=True, help="keras, torch, optax, python or paddle")
     p.add_argument("--name", default=None, help="class or function name of the generated schedule")
     p.add_argument("-o", "--output", default=None, help="write to this file instead of stdout")
+    _strict(p)
     from lrdsl.commands_fit import add_parsers
 
     add_parsers(sub, _number_arg, _whole_arg)
@@ -347,6 +355,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         from lrdsl.plotting import plot_command
 
         texts, params, size = [_read(e) for e in args.expr], _params(args.set), _size(args.size)
+        if _warn(args, [as_schedule(t) for t in texts], params):
+            return 2
         try:
             out = plot_command(
                 texts,
@@ -377,12 +387,16 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "gen":
         from lrdsl.api import generate
 
+        if _warn(args, [schedule], _params(args.set)):
+            return 2
         code = generate(
             schedule, args.target, args.steps, args.steps_per_epoch, args.name, _params(args.set), *_rates(args)
         )
         _write_text(code, args.output)
         return 0
     plan = lower(schedule, args.steps, args.steps_per_epoch, _params(args.set), *_rates(args))
+    if _warn(args, [schedule], _params(args.set), plan):
+        return 2
     if args.command == "explain":
         from lrdsl.explain import compact, phases, render
 
@@ -396,19 +410,45 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace, schedule: Any) -> int:
     """``lrdsl check``: the canonical form on stdout, warnings on stderr; ``--strict``: warnings are errors."""
-    from lrdsl.linting import Severity, lint
+    from lrdsl.linting import lint
 
     found = lint(schedule, args.steps, args.steps_per_epoch, None, _params(args.set), *_rates(args))
-    severity: Severity = "error" if args.strict else "warning"
-    for diagnostic in found:
-        print(diagnostic.render(severity), file=sys.stderr)
-    if found and args.strict:
-        print(
-            f"lrdsl: {len(found)} warning{'s' if len(found) > 1 else ''} treated as errors (--strict)", file=sys.stderr
-        )
+    if _report(found, args.strict):
         return 2
     print(str(schedule))
     return 0
+
+
+def _report(found: Sequence[Any], strict: bool) -> bool:
+    """Print each warning once on stderr (as errors with ``--strict``); whether ``--strict`` refuses them."""
+    severity = "error" if strict else "warning"
+    shown = list(dict.fromkeys(d.render(severity) for d in found))  # plot's schedules may repeat one
+    for text in shown:
+        print(text, file=sys.stderr)
+    if shown and strict:
+        print(
+            f"lrdsl: {len(shown)} warning{'s' if len(shown) > 1 else ''} treated as errors (--strict)", file=sys.stderr
+        )
+    return bool(shown) and strict
+
+
+def _warn(args: argparse.Namespace, schedules: Sequence[Any], params: dict[str, float], plan: Any = None) -> bool:
+    """``check``'s warnings for ``eval``/``explain``/``plot``/``gen``, before any output; whether ``--strict`` refuses.
+
+    A schedule that does not lower for the run (``gen`` with unbound parameters) gets the checks that read
+    only its text; its errors are the command's own to report.
+    """
+    from lrdsl.api import lower
+    from lrdsl.linting import lint_plan
+
+    found = []
+    for schedule in schedules:
+        here = plan
+        if here is None:
+            with suppress(LrdslError):
+                here = lower(schedule, args.steps, args.steps_per_epoch, params, *_rates(args))
+        found += lint_plan(schedule, here, params, *_rates(args))
+    return _report(found, args.strict)
 
 
 def _write_text(text: str, output: str | None) -> None:

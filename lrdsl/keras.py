@@ -48,6 +48,7 @@ def schedule_class() -> type:
     import keras  # type: ignore[import-untyped]
 
     from lrdsl.api import as_schedule, lower
+    from lrdsl.linting import warn
     from lrdsl.runtime import load_generated
 
     @keras.saving.register_keras_serializable(package="lrdsl", name="Schedule")
@@ -65,6 +66,7 @@ def schedule_class() -> type:
             tree = as_schedule(schedule)
             bound = dict(params or {})
             plan = lower(tree, total_steps, steps_per_epoch, bound)  # every parameter must be bound
+            warn(tree, plan, bound)  # LrdslWarning
             self.schedule = plan.text
             self.total_steps = plan.total
             self.steps_per_epoch = plan.steps_per_epoch
@@ -128,6 +130,7 @@ def callback_class() -> type:
 
     from lrdsl.api import as_schedule, lower
     from lrdsl.interpreter import evaluate_ir
+    from lrdsl.linting import warn
 
     class Callback(keras.callbacks.LearningRateScheduler):  # type: ignore[misc]
         """Keras's epoch-level scheduler, its ``schedule(epoch, lr)`` read off a schedule string."""
@@ -146,6 +149,7 @@ def callback_class() -> type:
             self.params_bound = {name: float(value) for name, value in (params or {}).items()}
             self.asked = (steps_per_epoch, total_epochs, total_steps)
             self.lowered: Any = None
+            self.warned: set[str] = set()  # each LrdslWarning once, however often the run is resolved
             if steps_per_epoch is not None:  # resolved now when the arguments suffice, else at model.fit
                 try:
                     self.resolve()
@@ -166,6 +170,7 @@ def callback_class() -> type:
             if total is None and epochs is not None:
                 total = _whole(float(epochs) * float(spe))
             self.lowered = lower(self.tree, total, spe, self.params_bound)
+            warn(self.tree, self.lowered, self.params_bound, seen=self.warned)
             return self.lowered
 
         def on_train_begin(self, logs: Mapping[str, Any] | None = None) -> None:

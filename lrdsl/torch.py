@@ -181,6 +181,7 @@ def _resolve(
 ) -> tuple[list[_Run], int, float | None]:
     """Each distinct schedule lowered for one run (the longest, without a total) and loaded as torch code."""
     from lrdsl.api import as_schedule, lower
+    from lrdsl.linting import warn
     from lrdsl.runtime import load_generated
 
     bound = dict(params or {})  # values checked by lowering
@@ -202,6 +203,7 @@ def _resolve(
         lowered[text] = lower(
             tree_of[text], total_steps, steps_per_epoch, used[text], tokens_per_step, samples_per_step
         )
+        warn(tree_of[text], lowered[text], used[text], tokens_per_step, samples_per_step)  # LrdslWarning
     run_total = max(low.total for low in lowered.values())
     spe = next(iter(lowered.values())).steps_per_epoch
     runs: dict[str, _Run] = {}

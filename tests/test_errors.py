@@ -177,6 +177,17 @@ ERRORS: list[tuple[str, dict[str, Any], str]] = [
         "1:19: error: onecycle pct must be between 0 and 1, got 1.5\n  onecycle(0.1, pct=1.5)\n                    ^^^",
     ),
     (
+        "wsd(0.1, warmup=10, decay=0.2)",
+        {"total_steps": 100},
+        "1:27: error: wsd() 'decay' of 0.2 steps rounds to 0 steps\n  wsd(0.1, warmup=10, decay=0.2)\n"
+        "                            ^^^\nhint: give it at least one step, or a share of its span: decay=20%",
+    ),
+    (
+        "wsd(0.1, warmup=0, decay=10)",
+        {"total_steps": 100},
+        "1:17: error: wsd() 'warmup' must be positive, got 0\n  wsd(0.1, warmup=0, decay=10)\n                  ^",
+    ),
+    (
         "wsd(1, warmup=60, decay=60)",
         {"total_steps": 100},
         "1:1: error: wsd warm-up (60) and decay (60) exceed its 100 steps\n  wsd(1, warmup=60, decay=60)\n  ^^^^^^^^^^^^^^^^^^^^^^^^^^^",

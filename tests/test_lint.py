@@ -249,3 +249,11 @@ def test_lint_and_diagnostic_are_public_names() -> None:
 
     assert {"lint", "Diagnostic"} <= set(lrdsl.__all__)
     assert lrdsl.lint is lrdsl.linting.lint and lrdsl.Diagnostic is lrdsl.linting.Diagnostic
+
+
+def test_many_phases_each_hint_sums_the_phases_before() -> None:
+    """The durations before each phase are summed as the layout walks (benchmarks/lint.py: linear time)."""
+    found = lrdsl.lint(" >> ".join(["piecewise([1, 0.5], 2, at=[1])"] * 300))
+    assert len(found) == 299
+    assert [d.hint.rsplit("offset(", 1)[1] if d.hint else None for d in found[::149]] == ["2)", "300)", "598)"]
+    assert [d.column for d in found[:2]] == [35, 69]

@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping
 
 from lrdsl import ast as A
-from lrdsl import ir
+from lrdsl import ir, runfree
 from lrdsl.errors import LrdslError
 from lrdsl.ir import Lowered
 from lrdsl.lowering import arith as X
@@ -45,6 +45,7 @@ def lower_schedule(
     there and become required arguments of the generated code.
     """
     source = schedule.source or str(schedule)
+    runfree.check(schedule)  # what every run refuses, first and as `lrdsl check` words it
     ctx = Ctx(
         spe=_spe(steps_per_epoch),
         params=_params(params),
