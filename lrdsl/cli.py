@@ -259,6 +259,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    from lrdsl.output import standard_streams
+
+    with standard_streams():  # a closed stdout is an error; errors never go into stdout's data
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser()
     if not argv:
@@ -268,7 +275,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "help":
         return _help(parser, args.topic)
     try:
-        return _dispatch(args)
+        status = _dispatch(args)
+        sys.stdout.flush()  # a full disk fails here, while the error can still be reported
+        return status
     except LrdslError as err:
         print(str(err), file=sys.stderr)
         return 2
@@ -361,6 +370,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             raise _cannot_write(args.output, exc) from None
         if out is not None:
             print(out)
+        else:
+            _say(f"wrote {args.output}: {_count(len(texts), 'schedule')}")
         return 0
     text = _read(args.expr)
     schedule = as_schedule(text)
@@ -406,6 +417,16 @@ def _check(args: argparse.Namespace, schedule: Any) -> int:
     return 0
 
 
+def _say(line: str) -> None:
+    """One line for the user on stderr (what a command wrote), never mixed into the data on stdout."""
+    if sys.stderr is not None:
+        print(f"lrdsl: {line}", file=sys.stderr)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _write_text(text: str, output: str | None) -> None:
     with _output(output) as out:
         out.write(text)
@@ -413,12 +434,18 @@ def _write_text(text: str, output: str | None) -> None:
 
 @contextmanager
 def _output(path: str | None, binary: bool = False) -> Iterator[IO[Any]]:
-    """Standard output, or the file ``path`` (-o): failing to open, write or close it is an LrdslError."""
+    """Standard output, or the file ``path`` (-o): failing to open, write or close it is an LrdslError.
+
+    The file is written beside ``path`` and renamed over it at the end (:mod:`lrdsl.output`): a
+    failure half-way leaves ``path`` as it was, never a partial file that looks complete.
+    """
     if path is None:
         yield sys.stdout.buffer if binary else sys.stdout
         return
+    from lrdsl.output import replacing
+
     try:
-        with open(path, "wb" if binary else "w", encoding=None if binary else "utf-8") as out:
+        with replacing(path, binary) as out:
             yield out
     except OSError as exc:
         raise _cannot_write(path, exc) from None

@@ -6,6 +6,7 @@ import numpy as np
 
 from lrdsl.comparison import Comparison
 from lrdsl.errors import LrdslError
+from lrdsl.output import replacing
 from lrdsl.plotting import _require
 
 MAX_MARKS = 2000
@@ -40,6 +41,7 @@ def overlay(
         ax.grid(alpha=0.2)
         ax.legend(fontsize=8, loc="best")
         fig.tight_layout()
-        fig.savefig(path, dpi=dpi, format=path.rsplit(".", 1)[1].lower())
+        with replacing(path, binary=True) as out:  # complete or untouched
+            fig.savefig(out, dpi=dpi, format=path.rsplit(".", 1)[1].lower())
     finally:
         plt.close(fig)

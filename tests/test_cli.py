@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +14,7 @@ import pytest
 
 import lrdsl
 from lrdsl.cli import main, short_number
-from tests.conftest import run_cli
+from tests.conftest import ROOT, run_cli
 
 EXAMPLE = "warmup(linear, 5ep) >> cosine(0.1→1e-6) * restart(mult=2)"
 
@@ -360,3 +363,78 @@ def test_npy_is_evaluated_in_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     out = tmp_path / "lr.npy"
     assert main(["eval", EXAMPLE, "--steps", "30", "--steps-per-epoch", "1", "--format", "npy", "-o", str(out)]) == 0
     np.testing.assert_array_equal(np.load(out), lrdsl.evaluate(EXAMPLE, 30, 1))
+
+
+# -- -o writes a complete file or leaves the old one; closed standard streams
+
+
+FAILS_MIDWAY = "fn(1/(u-150000), 200000)"
+"""Infinite at step 150000: the csv and json writers have written 150000 rows by then."""
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "npy"])
+def test_eval_output_that_fails_midway_leaves_the_file_as_it_was(fmt: str, tmp_path: Path) -> None:
+    out = tmp_path / f"lr.{fmt}"
+    out.write_text("earlier content\n")
+    assert main(["eval", FAILS_MIDWAY, "--format", fmt, "-o", str(out)]) == 2
+    assert out.read_text() == "earlier content\n"
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]  # the partial file is gone
+
+
+def test_eval_output_that_fails_midway_creates_no_file(tmp_path: Path) -> None:
+    assert main(["eval", FAILS_MIDWAY, "--format", "csv", "-o", str(tmp_path / "lr.csv")]) == 2
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_eval_output_replaces_the_file_keeping_its_mode_and_links(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    real = tmp_path / "real.csv"
+    real.write_text("old\n")
+    os.chmod(real, 0o640)
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    assert main(["eval", "cosine(1→0)", "--steps", "3", "--format", "csv", "-o", str(link)]) == 0
+    assert link.is_symlink() and real.read_text().startswith("step,lr\n0,1.0\n")
+    assert stat.S_IMODE(real.stat().st_mode) == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.csv", "real.csv"]
+
+
+def test_gen_output_to_a_device_is_written_in_place() -> None:
+    assert main(["gen", "cosine(1→0)", "--steps", "3", "--target", "python", "-o", os.devnull]) == 0
+
+
+def _shell(command: str) -> subprocess.CompletedProcess[bytes]:
+    """``command`` in sh, ``$LRDSL`` standing for ``python -m lrdsl`` (to close descriptors: ``>&-``)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "LRDSL": f"{sys.executable} -m lrdsl"}
+    return subprocess.run(["sh", "-c", command], capture_output=True, env=env, timeout=120, check=False)
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json", "npy"])
+def test_closed_stdout_is_a_clear_error(fmt: str) -> None:
+    proc = _shell(f"$LRDSL eval 'cosine(1→0)' --steps 5 --format {fmt} >&-")
+    assert proc.returncode == 2
+    assert proc.stderr.decode().startswith("error: standard output is closed"), proc.stderr
+    assert b"Traceback" not in proc.stderr
+
+
+def test_closed_stdout_is_no_error_when_the_result_goes_to_a_file(tmp_path: Path) -> None:
+    proc = _shell(f"$LRDSL eval 'cosine(1→0)' --steps 5 --format csv -o {tmp_path / 'lr.csv'} >&-")
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "lr.csv").read_text().count("\n") == 6
+
+
+def test_closed_stderr_keeps_errors_out_of_stdout() -> None:
+    proc = _shell("$LRDSL eval 'cosin(1→0)' --steps 5 2>&-")
+    assert proc.returncode == 2 and proc.stdout == b""
+    proc = _shell("$LRDSL eval 'fn(1/(u-3), 5)' --format csv 2>&-")
+    assert proc.returncode == 2 and proc.stdout == b"step,lr\n"  # the rows before the failure, no message
+
+
+def test_a_full_disk_on_stdout_is_a_clear_error() -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    proc = _shell("$LRDSL eval 'cosine(1→0)' --steps 100000 --format csv > /dev/full")
+    assert proc.returncode == 2
+    assert proc.stderr.decode() == "error: cannot write to standard output: No space left on device\n"

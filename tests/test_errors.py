@@ -1360,11 +1360,11 @@ UNSNAPSHOTTED = {
 """Messages without a snapshot, each with the reason it cannot be reached from a schedule."""
 OTHER_TESTS = (
     *("cli.py", "plotting.py", "resources.py", "commands_fit.py", "commands_import.py", "comparison.py"),
-    *("values.py", "diffplot.py", "hf.py"),
+    *("values.py", "diffplot.py", "hf.py", "output.py"),
 )
 """Modules whose messages (options, files, extras, recorded values, trainer arguments) are checked in
 test_cli.py, test_plot.py, test_bound.py, test_broken_install.py, test_compare.py, test_fit.py,
-test_import_cli.py and test_hf_trainer.py."""
+test_import_cli.py and test_hf_trainer.py (output.py: standard streams and -o files, in test_cli.py)."""
 OTHER_PACKAGES = ("fitting", "importers")
 """Packages whose messages are about recorded values or another library's arguments, not a schedule's
 text: checked whole in test_fit.py and tests/test_import_*.py."""
