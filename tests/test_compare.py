@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import lrdsl
-from lrdsl.values import read_values
+from lrdsl.values import read_values, values_from_text
 from tests.conftest import run_cli
 from tests.frameworks import need
 
@@ -103,3 +103,79 @@ def test_overlay_marks_the_differing_steps(tmp_path: Path) -> None:
     assert proc.returncode == 1, proc.stderr
     svg = out.read_text(encoding="utf-8")
     assert 'id="curve-a"' in svg and 'id="curve-b"' in svg and 'id="differ"' in svg
+
+
+# -- values read as they are, or refused
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_value(tmp_path: Path) -> None:
+    path = tmp_path / "lr.txt"
+    path.write_bytes(b"\xef\xbb\xbf0.1\n0.2\n0.3\n")
+    np.testing.assert_array_equal(read_values(path), [0.1, 0.2, 0.3])
+    csv = tmp_path / "lr.csv"
+    csv.write_bytes(b"\xef\xbb\xbfstep,lr\n0,0.1\n1,0.2\n")
+    np.testing.assert_array_equal(read_values(csv), [0.1, 0.2])
+    np.testing.assert_array_equal(values_from_text("\ufeff0.1\n0.2\n0.3\n"), [0.1, 0.2, 0.3])  # fit -
+    proc = run_cli("compare", str(path), "linear(0.1→0.4, 3)")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"\xe2\x80\x8b0.1\n0.2\n", "cannot read TMP: line 1: '\\u200b0.1' is not a number"),
+        (b"0.1\n1_0\n", "cannot read TMP: line 2: '1_0' is not a number"),
+        ("\uff11\n".encode(), "cannot read TMP: line 1: '１' is not a number"),
+    ],
+)
+def test_a_first_line_that_is_not_a_header_is_not_skipped(tmp_path: Path, data: bytes, message: str) -> None:
+    path = tmp_path / "lr.txt"
+    path.write_bytes(data)
+    with pytest.raises(lrdsl.LrdslError) as info:
+        read_values(path)
+    assert info.value.message == message.replace("TMP", str(path))
+
+
+def test_json_curves_nested_deeply_or_with_huge_integers_are_refused(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    big = tmp_path / "big.json"
+    big.write_text("[" + "9" * 400 + ", 0.1]")
+    for path, message in [
+        (deep, f"error: cannot read {deep}: nested too deeply (expected a list of numbers)\n"),
+        (big, f"error: cannot read {big}: value 0 (400 digits) is too large for a float64 number\n"),
+    ]:
+        proc = run_cli("compare", str(path), "const(0.1)")
+        assert (proc.returncode, proc.stderr) == (2, message)
+
+
+@pytest.mark.parametrize(
+    ("array", "kind"),
+    [
+        (np.array([1 + 2j, 0.5]), "complex numbers"),
+        (np.array(["2020-01-01", "2020-01-02"], dtype="datetime64[D]"), "dates"),
+        (np.array([1, 2], dtype="timedelta64[s]"), "time spans"),
+        (np.array([True, False]), "booleans"),
+        (np.array(["0.1", "0.2"]), "text"),
+    ],
+)
+def test_npy_arrays_that_are_not_real_numbers_are_refused(tmp_path: Path, array: np.ndarray, kind: str) -> None:
+    path = tmp_path / "lr.npy"
+    np.save(path, array)
+    proc = run_cli("compare", str(path), "const(0.1)")
+    assert (proc.returncode, proc.stderr) == (2, f"error: {path} must be real numbers, not {kind}\n")
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ([1 + 2j, 1.0], "A values must be real numbers, not complex numbers"),
+        ([True, False], "A values must be real numbers, not booleans"),
+        (["0.1"], "A values must be real numbers, not text"),
+        ([10**400, 1], "A values: a value is too large for a float64 number"),
+    ],
+)
+def test_api_values_that_are_not_real_numbers_are_refused(values: list[object], message: str) -> None:
+    with pytest.raises(lrdsl.LrdslError) as info:
+        lrdsl.compare(values, [0.1, 0.1])
+    assert info.value.message == message
