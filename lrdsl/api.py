@@ -26,6 +26,34 @@ def check_size(count: int) -> None:
         )
 
 
+def check_run(
+    steps_per_epoch: float | None = None,
+    tokens_per_step: float | None = None,
+    samples_per_step: float | None = None,
+) -> None:
+    """An :class:`LrdslError` for a rate no run can have: each given must be a finite number in ``(0, 1e15]``.
+
+    Lowering checks them for every run it lays out; callers that may not lay one out (``lint``
+    without a total, ``compare`` of recorded values) call this first, so that ``NaN`` or ``-1`` is
+    refused everywhere, not only where a schedule happens to need it.
+    """
+    from lrdsl.lowering.lower import run_rate
+
+    run_rate(steps_per_epoch, "steps per epoch")
+    run_rate(tokens_per_step, "tokens per step")
+    run_rate(samples_per_step, "samples per step")
+
+
+def run_steps(
+    total_steps: int | str,
+    steps_per_epoch: float | None = None,
+    tokens_per_step: float | None = None,
+    samples_per_step: float | None = None,
+) -> int:
+    """The whole steps of a run's total written as steps (``5000``) or a duration in any unit (``"90ep"``)."""
+    return lower("const(1)", total_steps, steps_per_epoch, None, tokens_per_step, samples_per_step).total
+
+
 def as_schedule(schedule: str | Schedule) -> Schedule:
     """``schedule`` parsed if it is text; a :class:`Schedule` must be a tree the parser produces."""
     if isinstance(schedule, Schedule):

@@ -83,9 +83,10 @@ def lint(
 
     ``steps`` is accepted so that ``lint(text, **evaluate_kwargs)`` works; the checks read the whole run.
     """
-    from lrdsl.api import as_schedule, lower
+    from lrdsl.api import as_schedule, check_run, lower
 
     del steps
+    check_run(steps_per_epoch, tokens_per_step, samples_per_step)  # also when no run is laid out below
     parsed = as_schedule(schedule)
     source = parsed.source or str(parsed)
     plan: Lowered | None

@@ -346,6 +346,16 @@ ERRORS: list[tuple[str, dict[str, Any], str]] = [
         "error: steps per epoch must be a positive number, got 0",
     ),
     (
+        "const(1, 5ep)",
+        {"steps_per_epoch": 1e200},
+        "error: steps per epoch of 1e+200 is too large\nhint: the limit is 1e+15",
+    ),
+    (
+        "cosine(1→0, 1e306ep)",
+        {"steps_per_epoch": 1000},
+        "1:13: error: duration too large: its number of steps overflows\n  cosine(1→0, 1e306ep)\n              ^^^^^^^\nhint: the limit is 1e+15 steps",
+    ),
+    (
         "cosine(1→0)",
         {"total_steps": -1},
         "error: total steps must be a whole number from 0 to 1e+15, got -1",
