@@ -240,7 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", default=None, help="write to this file instead of stdout")
     from lrdsl.commands_fit import add_parsers
 
-    add_parsers(sub, _number_arg, _whole_arg)
+    add_parsers(sub, _number_arg, _whole_arg, _total_arg, _rate_arg)
     from lrdsl.commands_import import add_parsers as add_import
 
     add_import(sub, _number_arg, _whole_arg)

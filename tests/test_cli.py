@@ -438,3 +438,30 @@ def test_a_full_disk_on_stdout_is_a_clear_error() -> None:
     proc = _shell("$LRDSL eval 'cosine(1→0)' --steps 100000 --format csv > /dev/full")
     assert proc.returncode == 2
     assert proc.stderr.decode() == "error: cannot write to standard output: No space left on device\n"
+
+
+# -- run parameters no run can have are refused everywhere, with or without a total
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--steps-per-epoch", "-1", "error: steps per epoch must be a positive number, got -1.0"),
+        ("--steps-per-epoch", "0", "error: steps per epoch must be a positive number, got 0.0"),
+        ("--steps-per-epoch", "1e200", "error: steps per epoch of 1e+200 is too large\nhint: the limit is 1e+15"),
+        ("--tokens-per-step", "0", "error: tokens per step must be a positive number, got 0.0"),
+    ],
+)
+def test_check_refuses_run_parameters_without_a_total(
+    option: str, value: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", "cosine(1→0)", option, value]) == 2
+    assert capsys.readouterr().err == message + "\n"
+
+
+@pytest.mark.parametrize("spe", [float("nan"), float("inf"), -1.0, 0, 10**400])
+def test_lint_refuses_run_parameters_without_a_total(spe: float) -> None:
+    with pytest.raises(lrdsl.LrdslError, match="steps per epoch"):
+        lrdsl.lint("cosine(1→0)", steps_per_epoch=spe)
+    with pytest.raises(lrdsl.LrdslError, match="samples per step"):
+        lrdsl.lint("cosine(1→0)", samples_per_step=spe)
