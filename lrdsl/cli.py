@@ -271,7 +271,9 @@ def _main(argv: Sequence[str] | None) -> int:
     if not argv:
         parser.print_help()
         return 0
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        return _unrecognized(parser, args.command, unknown)
     if args.command == "help":
         return _help(parser, args.topic)
     try:
@@ -297,6 +299,38 @@ def _main(argv: Sequence[str] | None) -> int:
             file=sys.stderr,
         )
         return 3
+
+
+OPTION_NAMES = {
+    "total-steps": "--steps", "num-training-steps": "--steps", "max-steps": "--steps", "num-steps": "--steps",
+    "total-iters": "--steps", "iters": "--steps", "iterations": "--steps",
+}  # fmt: skip
+"""Other libraries' names for an option (PyTorch's ``total_steps``, HF's ``num_training_steps``, …), dashed."""
+
+
+def _unrecognized(parser: argparse.ArgumentParser, command: str, unknown: Sequence[str]) -> int:
+    """Exit 2 for options ``command`` does not take, with the one it has for each: ``--total-steps``
+    (the Python API's and PyTorch's name) → ``--steps``, ``--steps_per_epoch`` → ``--steps-per-epoch``,
+    a misspelling → the closest option."""
+    from lrdsl.errors import did_you_mean
+
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices[command]
+    known = [o for o in sub._option_string_actions if o.startswith("--")]
+    hints = []
+    for word in unknown:
+        if not word.startswith("--"):
+            continue
+        name = word.split("=", 1)[0]
+        dashed = name[2:].lower().replace("_", "-")
+        ours = f"--{dashed}" if f"--{dashed}" in known else OPTION_NAMES.get(dashed)
+        hint = f"did you mean '{ours}'?" if ours in known else did_you_mean(name, known)
+        if hint:
+            hints.append((name, hint))
+    sub.print_usage(sys.stderr)
+    print(f"lrdsl: error: unrecognized arguments: {' '.join(unknown)}", file=sys.stderr)
+    for name, hint in hints:
+        print(f"hint: {name}: {hint}" if len(hints) > 1 else f"hint: {hint}", file=sys.stderr)
+    return 2
 
 
 def _rates(args: argparse.Namespace) -> tuple[float | None, float | None]:

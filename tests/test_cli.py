@@ -465,3 +465,23 @@ def test_lint_refuses_run_parameters_without_a_total(spe: float) -> None:
         lrdsl.lint("cosine(1→0)", steps_per_epoch=spe)
     with pytest.raises(lrdsl.LrdslError, match="samples per step"):
         lrdsl.lint("cosine(1→0)", samples_per_step=spe)
+
+
+@pytest.mark.parametrize(
+    ("args", "hints"),
+    [
+        (["eval", "cosine(1→0)", "--total-steps", "100"], ["hint: did you mean '--steps'?"]),
+        (["compare", "cosine(1→0)", "cosine(1→0)", "--total_steps=100"], ["hint: did you mean '--steps'?"]),
+        (["plot", "cosine(1→0)", "--num-training-steps", "100"], ["hint: did you mean '--steps'?"]),
+        (
+            ["explain", "cosine(1→0)", "--steps_per_epoch", "10", "--stepz", "5"],
+            ["hint: --steps_per_epoch: did you mean '--steps-per-epoch'?", "hint: --stepz: did you mean '--steps'?"],
+        ),
+    ],
+)
+def test_another_librarys_option_name_gets_ours(
+    args: list[str], hints: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(args) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1 - len(hints)].startswith("lrdsl: error: unrecognized arguments: ") and err[-len(hints) :] == hints
