@@ -426,12 +426,18 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "explain":
         from lrdsl.explain import compact, phases, render
 
-        if args.compact:
-            print(compact(plan))
-        else:
-            print(render(phases(plan.ir, plan.total), plan.total, plan.steps_per_epoch, plan.text))
+        try:  # a value explain reads (a phase's end) can fail: shown on the user's text
+            table = compact(plan) if args.compact else render(phases(plan.ir, plan.total), *_head(plan))
+        except LrdslError as err:
+            raise err.with_source(schedule.source or text) from None
+        print(table)
         return 0
     return _eval(args, plan, text)
+
+
+def _head(plan: Any) -> tuple[int, float | None, str]:
+    """The arguments of ``explain.render`` after the rows: the run's total, steps per epoch and text."""
+    return plan.total, plan.steps_per_epoch, plan.text
 
 
 def _check(args: argparse.Namespace, schedule: Any) -> int:
@@ -506,7 +512,10 @@ def _eval(args: argparse.Namespace, plan: object, source: str) -> int:
 
     at = np.array(_steps_list(args.at), dtype=np.int64) if args.at is not None else None
     if args.format == "table":
-        rows = _table_rows(plan, at)
+        try:
+            rows = _table_rows(plan, at)
+        except LrdslError as err:  # its phase boundaries read values too
+            raise err.with_source(source) from None
         _write_text(_table(plan, rows, values(rows[:, 1])) + "\n", args.output)
         return 0
     from lrdsl.progress import LONG, Progress

@@ -52,32 +52,43 @@ def curves(
     labels: Sequence[str] | None = None,
     x_unit: str = "steps",
     done: Callable[[], None] | None = None,
+    sources: Sequence[str] | None = None,
 ) -> list[Curve]:
-    """Sample each lowered schedule over its run (boundaries kept exactly); ``done()`` after each."""
+    """Sample each lowered schedule over its run (boundaries kept exactly); ``done()`` after each.
+
+    A value that is not finite is an :class:`LrdslError` shown on ``sources[i]``, the text of schedule ``i``.
+    """
     out = []
     for i, plan in enumerate(plans):
-        total = max(plan.total, 1)
-        marks = boundaries(plan)
-        if total <= MAX_POINTS:
-            steps = np.arange(total)
-        else:
-            around = [m + d for m in marks for d in (-1, 0, 1)]
-            steps = np.unique(np.concatenate([np.linspace(0, total - 1, MAX_POINTS).round(), np.ceil(around)]))
-            steps = steps[(steps >= 0) & (steps < total)].astype(np.int64)
-        y = evaluate_ir(plan.ir, steps)
-        scale = 1.0
-        if x_unit == "epochs":
-            if not plan.steps_per_epoch:
-                raise LrdslError(
-                    "a plot in epochs needs the steps per epoch", hint="--steps-per-epoch K (API: steps_per_epoch=K)"
-                )
-            scale = 1.0 / plan.steps_per_epoch
-        mine = labels is not None and i < len(labels)
-        label = labels[i] if labels is not None and mine else plan.text
-        out.append(Curve(label, steps * scale, y, tuple(m * scale for m in marks if 0 < m < total), mine))
+        try:
+            out.append(_curve(plan, labels[i] if labels is not None and i < len(labels) else None, x_unit))
+        except LrdslError as err:
+            raise err.with_source(sources[i]) if sources is not None and i < len(sources) else err from None
         if done is not None:
             done()
     return out
+
+
+def _curve(plan: Lowered, label: str | None, x_unit: str) -> Curve:
+    """One lowered schedule sampled over its run, named ``label`` (the user's) or by its text."""
+    total = max(plan.total, 1)
+    marks = boundaries(plan)
+    if total <= MAX_POINTS:
+        steps = np.arange(total)
+    else:
+        around = [m + d for m in marks for d in (-1, 0, 1)]
+        steps = np.unique(np.concatenate([np.linspace(0, total - 1, MAX_POINTS).round(), np.ceil(around)]))
+        steps = steps[(steps >= 0) & (steps < total)].astype(np.int64)
+    y = evaluate_ir(plan.ir, steps)
+    scale = 1.0
+    if x_unit == "epochs":
+        if not plan.steps_per_epoch:
+            raise LrdslError(
+                "a plot in epochs needs the steps per epoch", hint="--steps-per-epoch K (API: steps_per_epoch=K)"
+            )
+        scale = 1.0 / plan.steps_per_epoch
+    marks_x = tuple(m * scale for m in marks if 0 < m < total)
+    return Curve(plan.text if label is None else label, steps * scale, y, marks_x, label is not None)
 
 
 def _require(module: str) -> Any:
@@ -207,7 +218,7 @@ def plot_command(
         plans.append(lower(schedule, steps, spe, params, tokens_per_step, samples_per_step))
     long = any(plan.total >= LONG for plan in plans)
     with Progress(len(plans) + 1, "plotting", enabled=long, unit="parts") as bar:  # each schedule, then drawing
-        items = curves(plans, labels, x_unit, done=bar.advance)
+        items = curves(plans, labels, x_unit, done=bar.advance, sources=exprs)
         drawn: str | None = None
         if output:
             to_file(items, output, log, x_unit, size or (900, 450))
