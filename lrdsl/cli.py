@@ -262,7 +262,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from lrdsl.output import standard_streams
 
     with standard_streams():  # a closed stdout is an error; errors never go into stdout's data
-        return _main(argv)
+        try:
+            return _main(argv)
+        except LrdslError as err:  # stdout closed or full while the help or --version was written
+            print(str(err), file=sys.stderr)
+            return 2
 
 
 def _main(argv: Sequence[str] | None) -> int:

@@ -419,6 +419,12 @@ def test_closed_stdout_is_a_clear_error(fmt: str) -> None:
     assert b"Traceback" not in proc.stderr
 
 
+@pytest.mark.parametrize("args", ["--version", "eval -h", "", "help cosine", "completion bash", "fmt 'cosine(1→0)'"])
+def test_closed_stdout_is_a_clear_error_for_help_and_every_command(args: str) -> None:
+    proc = _shell(f"$LRDSL {args} >&-")
+    assert proc.returncode == 2 and proc.stderr.decode().startswith("error: standard output is closed"), proc.stderr
+
+
 def test_closed_stdout_is_no_error_when_the_result_goes_to_a_file(tmp_path: Path) -> None:
     proc = _shell(f"$LRDSL eval 'cosine(1→0)' --steps 5 --format csv -o {tmp_path / 'lr.csv'} >&-")
     assert proc.returncode == 0, proc.stderr
