@@ -7,7 +7,8 @@ failure half-way (a schedule that is infinite at step 150000, a full disk, Ctrl-
 new file and leaves whatever the target held before. The target's permissions are kept; a new
 one gets the usual ``0o666`` less the umask. A symbolic link is followed (its target is
 replaced, the link stays). A target that is not a regular file (``/dev/null``, a named pipe, a
-terminal) is written in place: it cannot be replaced, and holds no earlier content to lose.
+terminal) is written in place: it cannot be replaced, and holds no earlier content to lose; so is
+an existing file in a directory where no new file may be created (it can be written, not replaced).
 """
 
 from __future__ import annotations
@@ -37,11 +38,18 @@ def replacing(path: str | os.PathLike[str], binary: bool = False) -> Iterator[IO
         existing = os.stat(target)
     except FileNotFoundError:
         existing = None
-    if existing is not None and not stat.S_ISREG(existing.st_mode):
+    beside = None
+    if existing is None or stat.S_ISREG(existing.st_mode):
+        try:
+            beside = _create_beside(target)
+        except PermissionError:
+            if existing is None:
+                raise
+    if beside is None:  # a device or pipe, or a file in a directory where no new file may be created
         with open(target, mode, encoding=encoding) as out:
             yield out
         return
-    fd, temporary = _create_beside(target)
+    fd, temporary = beside
     try:
         if existing is not None:
             os.chmod(temporary, stat.S_IMODE(existing.st_mode))

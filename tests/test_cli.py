@@ -401,6 +401,20 @@ def test_eval_output_replaces_the_file_keeping_its_mode_and_links(tmp_path: Path
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link.csv", "real.csv"]
 
 
+def test_a_file_in_a_directory_that_takes_no_new_file_is_written_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused(target: Path) -> tuple[int, str]:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("lrdsl.output._create_beside", refused)  # what a read-only directory does
+    out = tmp_path / "lr.csv"
+    out.write_text("old\n")
+    assert main(["eval", "cosine(1→0)", "--steps", "2", "--format", "csv", "-o", str(out)]) == 0
+    assert out.read_text() == "step,lr\n0,1.0\n1,0.5\n"
+    assert main(["eval", "cosine(1→0)", "--steps", "2", "--format", "csv", "-o", str(tmp_path / "new.csv")]) == 2
+
+
 def test_gen_output_to_a_device_is_written_in_place() -> None:
     assert main(["gen", "cosine(1→0)", "--steps", "3", "--target", "python", "-o", os.devnull]) == 0
 
