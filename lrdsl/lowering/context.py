@@ -153,7 +153,9 @@ def duration(node: A.Node, enclosing: float | None, ctx: Ctx, exact: bool | None
     if math.isnan(value) or value < 0:
         raise fail(node, "a duration must be a non-negative number of steps")
     if value == math.inf:
-        raise fail(node, "duration too large: its number of steps overflows", hint=f"the limit is {MAX_STEPS:.0e} steps")
+        raise fail(
+            node, "duration too large: its number of steps overflows", hint=f"the limit is {MAX_STEPS:.0e} steps"
+        )
     if value > MAX_STEPS:
         raise fail(node, f"duration of {value:.3g} steps is too large", hint=f"the limit is {MAX_STEPS:.0e} steps")
     if not (ctx.exact if exact is None else exact):
