@@ -82,7 +82,9 @@ def _total_arg(text: str) -> int | str:
     from lrdsl.lowering.lower import TOTAL
 
     if not (text.isascii() and TOTAL.fullmatch(text)):
-        raise argparse.ArgumentTypeError(f"expected whole steps or a duration such as 90ep or 100k, got {text!r}")
+        cut = re.fullmatch(r"([0-9]+(\.[0-9]*)?|\.[0-9]+)[eE]", text)  # '5e': 'ep' or an exponent cut short
+        hint = f" (did you mean {cut[1]}ep?)" if cut else ""
+        raise argparse.ArgumentTypeError(f"expected whole steps or a duration such as 90ep or 100k, got {text!r}{hint}")
     return text
 
 

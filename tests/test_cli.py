@@ -505,3 +505,12 @@ def test_another_librarys_option_name_gets_ours(
     assert main(args) == 2
     err = capsys.readouterr().err.splitlines()
     assert err[-1 - len(hints)].startswith("lrdsl: error: unrecognized arguments: ") and err[-len(hints) :] == hints
+
+
+def test_steps_cut_short_suggest_epochs(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["eval", "cosine(1→0)", "--steps", "5e", "--steps-per-epoch", "10"])
+    assert capsys.readouterr().err.endswith(
+        "lrdsl: error: argument --steps: expected whole steps or a duration such as 90ep or 100k, got '5e' "
+        "(did you mean 5ep?)\n"
+    )
