@@ -161,3 +161,13 @@ def test_plot_that_fails_leaves_the_file_as_it_was(tmp_path: Path) -> None:
     out.write_bytes(b"earlier")
     proc = run_cli("plot", "cosine(1→0)", "--steps", "10", "--label", "$\\frac{$", "-o", str(out))
     assert proc.returncode == 2 and out.read_bytes() == b"earlier"
+
+
+def test_the_api_refuses_a_label_matplotlib_cannot_draw() -> None:
+    pytest.importorskip("matplotlib")
+    import lrdsl
+
+    with pytest.raises(lrdsl.LrdslError, match="is not mathtext matplotlib can draw"):
+        lrdsl.plot("cosine(1→0)", total_steps=10, labels=["$x^$"])
+    fig = lrdsl.plot("cosine($a→0)", total_steps=10, params={"a": 0.1})  # the text's '$' is not mathtext
+    assert fig.axes[0].get_legend().get_texts()[0].get_text() == "cosine(\\$a→0)"
