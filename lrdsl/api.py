@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from lrdsl.ast import Schedule, checked
 from lrdsl.errors import LrdslError
 from lrdsl.ir import Lowered
-from lrdsl.lowering.lower import _params, _spe, _total, lower_schedule, real_number
+from lrdsl.lowering.lower import _params, _total, lower_schedule, real_number, run_rate
 from lrdsl.parser import parse
 
 if TYPE_CHECKING:  # numpy is imported by the functions that compute: check and lint never load it
@@ -26,6 +26,16 @@ def check_size(count: int) -> None:
             f"{count} steps are too many to evaluate at once (the limit is {MAX_AT_ONCE:.0e})",
             hint="evaluate ranges with steps=…, or stream with `lrdsl eval … --format csv`",
         )
+
+
+def run_steps(
+    total_steps: int | str,
+    steps_per_epoch: float | None = None,
+    tokens_per_step: float | None = None,
+    samples_per_step: float | None = None,
+) -> int:
+    """The whole steps of a run's total written as steps (``5000``) or a duration in any unit (``"90ep"``)."""
+    return lower("const(1)", total_steps, steps_per_epoch, None, tokens_per_step, samples_per_step).total
 
 
 def as_schedule(schedule: str | Schedule) -> Schedule:
@@ -47,9 +57,9 @@ def check_run(
     Steps per epoch, tokens and samples per step: positive and finite; parameters: finite; a total
     in steps: a whole number from 0 to 1e15 (one given as a duration, ``"90ep"``, is read by lowering).
     """
-    _spe(steps_per_epoch)
-    _spe(tokens_per_step, "tokens per step")
-    _spe(samples_per_step, "samples per step")
+    run_rate(steps_per_epoch)
+    run_rate(tokens_per_step, "tokens per step")
+    run_rate(samples_per_step, "samples per step")
     _params(params)
     if total_steps is not None and not isinstance(total_steps, str):
         _total(total_steps)

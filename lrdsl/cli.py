@@ -82,7 +82,9 @@ def _total_arg(text: str) -> int | str:
     from lrdsl.lowering.lower import TOTAL
 
     if not (text.isascii() and TOTAL.fullmatch(text)):
-        raise argparse.ArgumentTypeError(f"expected whole steps or a duration such as 90ep or 100k, got {text!r}")
+        cut = re.fullmatch(r"([0-9]+(\.[0-9]*)?|\.[0-9]+)[eE]", text)  # '5e': 'ep' or an exponent cut short
+        hint = f" (did you mean {cut[1]}ep?)" if cut else ""
+        raise argparse.ArgumentTypeError(f"expected whole steps or a duration such as 90ep or 100k, got {text!r}{hint}")
     return text
 
 
@@ -249,7 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     _strict(p)
     from lrdsl.commands_fit import add_parsers
 
-    add_parsers(sub, _number_arg, _whole_arg)
+    add_parsers(sub, _number_arg, _whole_arg, _total_arg, _rate_arg)
     from lrdsl.commands_import import add_parsers as add_import
 
     add_import(sub, _number_arg, _whole_arg)
@@ -268,16 +270,31 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    from lrdsl.output import standard_streams
+
+    with standard_streams():  # a closed stdout is an error; errors never go into stdout's data
+        try:
+            return _main(argv)
+        except LrdslError as err:  # stdout closed or full while the help or --version was written
+            print(str(err), file=sys.stderr)
+            return 2
+
+
+def _main(argv: Sequence[str] | None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser()
     if not argv:
         parser.print_help()
         return 0
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        return _unrecognized(parser, args.command, unknown)
     if args.command == "help":
         return _help(parser, args.topic)
     try:
-        return _dispatch(args)
+        status = _dispatch(args)
+        sys.stdout.flush()  # a full disk fails here, while the error can still be reported
+        return status
     except LrdslError as err:
         print(str(err), file=sys.stderr)
         return 2
@@ -297,6 +314,38 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 3
+
+
+OPTION_NAMES = {
+    "total-steps": "--steps", "num-training-steps": "--steps", "max-steps": "--steps", "num-steps": "--steps",
+    "total-iters": "--steps", "iters": "--steps", "iterations": "--steps",
+}  # fmt: skip
+"""Other libraries' names for an option (PyTorch's ``total_steps``, HF's ``num_training_steps``, …), dashed."""
+
+
+def _unrecognized(parser: argparse.ArgumentParser, command: str, unknown: Sequence[str]) -> int:
+    """Exit 2 for options ``command`` does not take, with the one it has for each: ``--total-steps``
+    (the Python API's and PyTorch's name) → ``--steps``, ``--steps_per_epoch`` → ``--steps-per-epoch``,
+    a misspelling → the closest option."""
+    from lrdsl.errors import did_you_mean
+
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices[command]
+    known = [o for o in sub._option_string_actions if o.startswith("--")]
+    hints = []
+    for word in unknown:
+        if not word.startswith("--"):
+            continue
+        name = word.split("=", 1)[0]
+        dashed = name[2:].lower().replace("_", "-")
+        ours = f"--{dashed}" if f"--{dashed}" in known else OPTION_NAMES.get(dashed)
+        hint = f"did you mean '{ours}'?" if ours in known else did_you_mean(name, known)
+        if hint:
+            hints.append((name, hint))
+    sub.print_usage(sys.stderr)
+    print(f"lrdsl: error: unrecognized arguments: {' '.join(unknown)}", file=sys.stderr)
+    for name, hint in hints:
+        print(f"hint: {name}: {hint}" if len(hints) > 1 else f"hint: {hint}", file=sys.stderr)
+    return 2
 
 
 def _rates(args: argparse.Namespace) -> tuple[float | None, float | None]:
@@ -376,6 +425,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             raise _cannot_write(args.output, exc) from None
         if out is not None:
             print(out)
+        else:
+            _say(f"wrote {args.output}: {_count(len(texts), 'schedule')}")
         return 0
     text = _read(args.expr)
     schedule = as_schedule(text)
@@ -400,12 +451,18 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "explain":
         from lrdsl.explain import compact, phases, render
 
-        if args.compact:
-            print(compact(plan))
-        else:
-            print(render(phases(plan.ir, plan.total), plan.total, plan.steps_per_epoch, plan.text))
+        try:  # a value explain reads (a phase's end) can fail: shown on the user's text
+            table = compact(plan) if args.compact else render(phases(plan.ir, plan.total), *_head(plan))
+        except LrdslError as err:
+            raise err.with_source(schedule.source or text) from None
+        print(table)
         return 0
     return _eval(args, plan, text)
+
+
+def _head(plan: Any) -> tuple[int, float | None, str]:
+    """The arguments of ``explain.render`` after the rows: the run's total, steps per epoch and text."""
+    return plan.total, plan.steps_per_epoch, plan.text
 
 
 def _check(args: argparse.Namespace, schedule: Any) -> int:
@@ -451,6 +508,16 @@ def _warn(args: argparse.Namespace, schedules: Sequence[Any], params: dict[str, 
     return _report(found, args.strict)
 
 
+def _say(line: str) -> None:
+    """One line for the user on stderr (what a command wrote), never mixed into the data on stdout."""
+    if sys.stderr is not None:
+        print(f"lrdsl: {line}", file=sys.stderr)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _write_text(text: str, output: str | None) -> None:
     with _output(output) as out:
         out.write(text)
@@ -458,12 +525,18 @@ def _write_text(text: str, output: str | None) -> None:
 
 @contextmanager
 def _output(path: str | None, binary: bool = False) -> Iterator[IO[Any]]:
-    """Standard output, or the file ``path`` (-o): failing to open, write or close it is an LrdslError."""
+    """Standard output, or the file ``path`` (-o): failing to open, write or close it is an LrdslError.
+
+    The file is written beside ``path`` and renamed over it at the end (:mod:`lrdsl.output`): a
+    failure half-way leaves ``path`` as it was, never a partial file that looks complete.
+    """
     if path is None:
         yield sys.stdout.buffer if binary else sys.stdout
         return
+    from lrdsl.output import replacing
+
     try:
-        with open(path, "wb" if binary else "w", encoding=None if binary else "utf-8") as out:
+        with replacing(path, binary) as out:
             yield out
     except OSError as exc:
         raise _cannot_write(path, exc) from None
@@ -490,7 +563,10 @@ def _eval(args: argparse.Namespace, plan: object, source: str) -> int:
 
     at = np.array(_steps_list(args.at), dtype=np.int64) if args.at is not None else None
     if args.format == "table":
-        rows = _table_rows(plan, at)
+        try:
+            rows = _table_rows(plan, at)
+        except LrdslError as err:  # its phase boundaries read values too
+            raise err.with_source(source) from None
         _write_text(_table(plan, rows, values(rows[:, 1])) + "\n", args.output)
         return 0
     from lrdsl.progress import LONG, Progress

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from lrdsl.errors import LrdslError
@@ -17,13 +18,29 @@ CONTEXT = 3
 """Steps shown on each side of the first difference."""
 
 
-def add_parsers(sub: Any, number: Callable[[str], float], whole: Callable[[str], int]) -> None:
-    """Add ``compare`` and ``fit`` to the subcommands ``sub`` (number types from the CLI)."""
+def add_parsers(
+    sub: Any,
+    number: Callable[[str], float],
+    whole: Callable[[str], int],
+    total: Callable[[str], int | str] | None = None,
+    rate: Callable[[str], float] | None = None,
+) -> None:
+    """Add ``compare`` and ``fit`` to the subcommands ``sub`` (number types from the CLI: ``total`` reads
+    ``--steps`` as every command does, 5000 or 90ep; ``rate`` reads ``--tokens-per-step``)."""
     p = sub.add_parser("compare", help="where two schedules or recorded curves differ")
     p.add_argument("a", help="an expression, @FILE, '-', or a values file (.csv, .txt, .npy, .json)")
     p.add_argument("b", help="the same for the other side")
-    p.add_argument("--steps", type=whole, default=None, help="steps compared (default: the values' length)")
+    p.add_argument(
+        "--steps",
+        type=total or whole,
+        default=None,
+        metavar="N",
+        help="steps compared: 5000, 5e3, 90ep, 300Btok, 100k (default: the values' length)",
+    )
     p.add_argument("--steps-per-epoch", type=number, default=None, help="steps in one epoch (for 'ep')")
+    if rate is not None:
+        p.add_argument("--tokens-per-step", type=rate, default=None, help="tokens in one step (for 'tok')")
+        p.add_argument("--samples-per-step", type=rate, default=None, help="samples in one step (for 'sa')")
     p.add_argument("--rtol", type=number, default=1e-9, help="relative tolerance (default 1e-9)")
     p.add_argument("--atol", type=number, default=0.0, help="absolute tolerance (default 0)")
     p.add_argument("-o", "--output", default=None, help="overlay both curves in a .png or .svg file")
@@ -51,24 +68,37 @@ def _side(arg: str, read: Callable[[str], str]) -> Any:
 
 
 def _compare(args: argparse.Namespace, read: Callable[[str], str]) -> int:
+    import sys
+
     from lrdsl.comparison import compare
+    from lrdsl.values import looks_like_values
 
     a, b = _side(args.a, read), _side(args.b, read)
-    result = compare(a, b, args.steps, args.steps_per_epoch, args.rtol, args.atol)
+    rates = getattr(args, "tokens_per_step", None), getattr(args, "samples_per_step", None)
+    result = compare(a, b, args.steps, args.steps_per_epoch, args.rtol, args.atol, *rates)
     print(report(result))
     if args.output:
         from lrdsl.diffplot import overlay
 
+        # each curve is named by its expression, or by the file its values come from
+        labels = tuple(
+            Path(arg).name if looks_like_values(arg) else own for arg, own in zip((args.a, args.b), result.labels)
+        )
         try:
-            overlay(result, args.output)
+            overlay(result, args.output, labels)  # type: ignore[arg-type]
         except OSError as exc:
             raise LrdslError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+        print(f"lrdsl: wrote {args.output}: both curves, the differing steps marked", file=sys.stderr)
     return 0 if result.equal else 1
 
 
 def report(result: Any) -> str:
-    """The text ``lrdsl compare`` prints for a :class:`lrdsl.comparison.Comparison`."""
-    n = result.a.size
+    """The text ``lrdsl compare`` prints for a :class:`lrdsl.comparison.Comparison`: the rows around
+    the first difference, and the phases of the expression where steps differ (a phase where none
+    does, and a milestone's row, which spans no step, are left out)."""
+    import numpy as np
+
+    n = result.total or result.a.size
     tol = f"rtol {result.rtol:g}, atol {result.atol:g}"
     head = f"max abs difference {result.max_abs!r}, max relative {result.max_rel!r}"
     if result.equal:
@@ -80,13 +110,15 @@ def report(result: Any) -> str:
         f"{'step':>10}  {'A':>24}  {'B':>24}",
     ]
     mask = result.differing()
-    lo, hi = max(result.first_step - CONTEXT, 0), min(result.first_step + CONTEXT + 1, n)
-    for t in range(lo, hi):
-        mark = "  ≠" if mask[t] else ""
-        lines.append(f"{t:>10}  {float(result.a[t])!r:>24}  {float(result.b[t])!r:>24}{mark}")
-    if result.phases:
+    steps = result.steps if result.steps.size == result.a.size else np.arange(result.a.size)
+    lo, hi = np.searchsorted(steps, [result.first_step - CONTEXT, result.first_step + CONTEXT + 1])
+    for i in range(int(lo), int(hi)):
+        mark = "  ≠" if mask[i] else ""
+        lines.append(f"{int(steps[i]):>10}  {float(result.a[i])!r:>24}  {float(result.b[i])!r:>24}{mark}")
+    shown = [ph for ph in result.phases if ph.differing and ph.end > ph.start]  # where the steps that differ are
+    if shown:
         lines.append("differing steps per phase:")
-        for ph in result.phases:
+        for ph in shown:
             span = f"{_step(ph.start)}–{_step(ph.end)}"
             lines.append(f"{ph.differing:>10}  {span:>20}  {'  ' * ph.depth}{ph.label}")
     return "\n".join(lines)

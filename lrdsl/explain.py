@@ -71,7 +71,7 @@ class _Phases(ir.Walker):
                 continue
             before, after = value_at(node, max(step - 1 - offset, 0.0)), value_at(node, step - offset)
             if j == len(points) - 1 and more:
-                every = f", every {format_number(found.every)} steps" if found.every else ""
+                every = f", every {_step(found.every)} steps" if found.every else ""
                 label = f"{label} (and {more} more{every})"
             self.rows.append(Phase(depth, step, step, before, after, label))
 
@@ -98,10 +98,9 @@ class _Phases(ir.Walker):
             self.walk(part, offset + a, b - a, depth, name)
 
     def _cycles(self, node: ir.Cycles, offset: float, length: float, depth: int, label: str) -> None:
-        mult = format_number(float(node.mult))
+        mult = _value(float(node.mult))
         summary = (
-            f"{node.count} cycle(s): first {format_number(float(node.period))} steps, "
-            f"mult {mult}, decay {format_number(node.decay)}"
+            f"{node.count} cycle(s): first {_step(float(node.period))} steps, mult {mult}, decay {_value(node.decay)}"
         )
         self._row(node, offset, length, depth, summary)
         clock = ir.cycle_clock(node.period, node.mult)
@@ -119,13 +118,13 @@ class _Phases(ir.Walker):
             self.rows.append(Phase(depth + 1, offset + a, offset + b, first, end, f"cycle {i + 1}"))
 
     def _offset(self, node: ir.Offset, offset: float, length: float, depth: int, label: str) -> None:
-        summary = f"{_label(node.body, label)}, its clock {format_number(node.n)} steps ahead"
+        summary = f"{_label(node.body, label)}, its clock {_step(node.n)} steps ahead"
         self._row(node, offset, min(length, node.hi), depth, summary)
         self._marks(node, offset, min(length, node.hi), depth + 1)
 
     def _quantize(self, node: ir.Quantize, offset: float, length: float, depth: int, label: str) -> None:
         at = "end" if node.at_end else "start"
-        summary = f"{_label(node.body, label)} quantized every {format_number(node.q)} steps ({at} values)"
+        summary = f"{_label(node.body, label)} quantized every {_step(node.q)} steps ({at} values)"
         self._row(node, offset, length, depth, summary)
         self._marks(node, offset, length, depth + 1)
 
@@ -228,7 +227,7 @@ def _children(e: ir.Arith) -> tuple[ir.Arith, ...]:
 
 def render(rows: list[Phase], total: int, spe: float | None, text: str) -> str:
     """The phases as a fixed-width table."""
-    head = f"{text}\ntotal {total} steps" + (f", {format_number(spe)} steps per epoch" if spe else "")
+    head = f"{text}\ntotal {total} steps" + (f", {_step(spe)} steps per epoch" if spe else "")
     lines = [head, f"{'start':>10} {'end':>10} {'lr at start':>14} {'lr at end':>14}  phase"]
     for r in rows:
         lines.append(
@@ -237,8 +236,18 @@ def render(rows: list[Phase], total: int, spe: float | None, text: str) -> str:
     return "\n".join(lines)
 
 
+VALUE_DIGITS = 6
+"""Significant digits of a value in a row's text (a restart's mult and decay), as in the lr columns."""
+
+
 def _step(x: float) -> str:
+    """A step, or a number of steps, as the start and end columns show it: to 6 decimals."""
     return format_number(round(x, 6))
+
+
+def _value(x: float) -> str:
+    """A value as shown: :data:`VALUE_DIGITS` significant digits, in its shortest form."""
+    return format_number(float(f"{x:.{VALUE_DIGITS}g}")) if math.isfinite(x) else format_number(x)
 
 
 def boundaries(plan: Lowered) -> list[float]:

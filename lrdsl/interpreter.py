@@ -384,6 +384,7 @@ class _Interpreter(ir.Walker):
     WALKS = ("sched", "arith")
 
     def _formula(self, node: ir.Formula, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
+        given = u
         if shift:
             u = np.subtract(u, shift, out=out)  # out holds the local time, then (read once) the result
             once = ir.reads(node.expr, "u") <= 1  # else u cannot double as the scratch buffer
@@ -392,8 +393,8 @@ class _Interpreter(ir.Walker):
             value = arith(node.expr, {"u": u, "_out": out})
         if value is not out:
             out[...] = value
-        if not _finite(out):
-            raise _NotFinite(node.origin, node.label or "the schedule", out, u)
+        if not _finite(out):  # the local time again: with a shift, its buffer now holds the values
+            raise _NotFinite(node.origin, node.label or "the schedule", out, given - shift if shift else given)
 
     def _clamp(self, node: ir.Clamp, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
         if not ordered:

@@ -292,11 +292,13 @@ class _Builder:
                 key_span = Span(key_tok.start_pos, key_tok.end_pos)
                 p = sig.param(key)
                 if p is None or (sig.variadic and key == "parts"):
+                    from lrdsl.syntax_errors import library_argument
+
                     known = [q.name for q in sig.params if not sig.variadic]
                     raise LrdslError(
                         f"{sig.name}() has no argument '{key}'",
                         span=key_span,
-                        hint=did_you_mean(key, known) or _arg_list(sig),
+                        hint=library_argument(sig.name, known, key) or did_you_mean(key, known) or _arg_list(sig),
                     )
                 if key in bound:
                     raise LrdslError(f"argument '{key}' given twice", span=key_span)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import lrdsl
-from lrdsl.values import read_values
+from lrdsl.values import read_values, values_from_text
 from tests.conftest import run_cli
 from tests.frameworks import need
 
@@ -103,3 +103,164 @@ def test_overlay_marks_the_differing_steps(tmp_path: Path) -> None:
     assert proc.returncode == 1, proc.stderr
     svg = out.read_text(encoding="utf-8")
     assert 'id="curve-a"' in svg and 'id="curve-b"' in svg and 'id="differ"' in svg
+
+
+# -- values read as they are, or refused
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_value(tmp_path: Path) -> None:
+    path = tmp_path / "lr.txt"
+    path.write_bytes(b"\xef\xbb\xbf0.1\n0.2\n0.3\n")
+    np.testing.assert_array_equal(read_values(path), [0.1, 0.2, 0.3])
+    csv = tmp_path / "lr.csv"
+    csv.write_bytes(b"\xef\xbb\xbfstep,lr\n0,0.1\n1,0.2\n")
+    np.testing.assert_array_equal(read_values(csv), [0.1, 0.2])
+    np.testing.assert_array_equal(values_from_text("\ufeff0.1\n0.2\n0.3\n"), [0.1, 0.2, 0.3])  # fit -
+    proc = run_cli("compare", str(path), "linear(0.1→0.4, 3)")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"\xe2\x80\x8b0.1\n0.2\n", "cannot read TMP: line 1: '\\u200b0.1' is not a number"),
+        (b"0.1\n1_0\n", "cannot read TMP: line 2: '1_0' is not a number"),
+        ("\uff11\n".encode(), "cannot read TMP: line 1: '１' is not a number"),
+    ],
+)
+def test_a_first_line_that_is_not_a_header_is_not_skipped(tmp_path: Path, data: bytes, message: str) -> None:
+    path = tmp_path / "lr.txt"
+    path.write_bytes(data)
+    with pytest.raises(lrdsl.LrdslError) as info:
+        read_values(path)
+    assert info.value.message == message.replace("TMP", str(path))
+
+
+def test_json_curves_nested_deeply_or_with_huge_integers_are_refused(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    big = tmp_path / "big.json"
+    big.write_text("[" + "9" * 400 + ", 0.1]")
+    for path, message in [
+        (deep, f"error: cannot read {deep}: nested too deeply (expected a list of numbers)\n"),
+        (big, f"error: cannot read {big}: value 0 (400 digits) is too large for a float64 number\n"),
+    ]:
+        proc = run_cli("compare", str(path), "const(0.1)")
+        assert (proc.returncode, proc.stderr) == (2, message)
+
+
+@pytest.mark.parametrize(
+    ("array", "kind"),
+    [
+        (np.array([1 + 2j, 0.5]), "complex numbers"),
+        (np.array(["2020-01-01", "2020-01-02"], dtype="datetime64[D]"), "dates"),
+        (np.array([1, 2], dtype="timedelta64[s]"), "time spans"),
+        (np.array([True, False]), "booleans"),
+        (np.array(["0.1", "0.2"]), "text"),
+    ],
+)
+def test_npy_arrays_that_are_not_real_numbers_are_refused(tmp_path: Path, array: np.ndarray, kind: str) -> None:
+    path = tmp_path / "lr.npy"
+    np.save(path, array)
+    proc = run_cli("compare", str(path), "const(0.1)")
+    assert (proc.returncode, proc.stderr) == (2, f"error: {path} must be real numbers, not {kind}\n")
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ([1 + 2j, 1.0], "A values must be real numbers, not complex numbers"),
+        ([True, False], "A values must be real numbers, not booleans"),
+        (["0.1"], "A values must be real numbers, not text"),
+        ([10**400, 1], "A values: a value is too large for a float64 number"),
+    ],
+)
+def test_api_values_that_are_not_real_numbers_are_refused(values: list[object], message: str) -> None:
+    with pytest.raises(lrdsl.LrdslError) as info:
+        lrdsl.compare(values, [0.1, 0.1])
+    assert info.value.message == message
+
+
+# -- streamed in blocks; one option grammar; the per-phase table
+
+
+def test_a_long_run_is_compared_in_blocks_and_keeps_a_sample(monkeypatch: pytest.MonkeyPatch) -> None:
+    a, b = "linear(0→0.1, 30) >> cosine(0.1→0)", "linear(0→0.1, 31) >> cosine(0.1→0)"
+    whole = lrdsl.compare(a, b, total_steps=3000)
+    monkeypatch.setattr("lrdsl.comparison.BLOCK", 7)
+    monkeypatch.setattr("lrdsl.comparison.KEEP_AT_MOST", 100)
+    monkeypatch.setattr("lrdsl.comparison.SAMPLE", 50)
+    blocks = lrdsl.compare(a, b, total_steps=3000)
+    for name in ("equal", "max_abs", "max_rel", "first_step", "a_value", "b_value", "differing_steps", "phases"):
+        assert getattr(blocks, name) == getattr(whole, name), name
+    assert blocks.total == 3000 and blocks.steps.size == blocks.a.size < 60
+    assert {0, 1, 2, 3, 4, 2999} <= set(blocks.steps.tolist())  # the sample and the first difference's rows
+    np.testing.assert_array_equal(blocks.a, whole.a[blocks.steps])
+    from lrdsl.commands_fit import report
+
+    assert report(blocks) == report(whole)
+
+
+def test_compare_memory_does_not_grow_with_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each block is evaluated on its own: no array as long as the run is asked of the interpreter."""
+    import lrdsl.interpreter as interpreter
+
+    longest = []
+    real = interpreter.evaluate_range
+
+    def spy(node: object, start: int, stop: int) -> np.ndarray:
+        longest.append(stop - start)
+        return real(node, start, stop)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(interpreter, "evaluate_range", spy)
+    monkeypatch.setattr("lrdsl.comparison.BLOCK", 1000)
+    got = lrdsl.compare("cosine(0.1→0)", "cosine(0.1→1e-9)", total_steps="5e6")
+    assert not got.equal and got.total == 5_000_000 and max(longest) == 1000
+    assert got.a.size == got.steps.size < 30_000
+
+
+def test_compare_takes_steps_in_any_unit_as_every_command_does() -> None:
+    got = lrdsl.compare("cosine(0.1→0)", "cosine(0.1→0, 10ep)", total_steps="10ep", steps_per_epoch=30)
+    assert got.equal and got.total == 300
+    proc = run_cli("compare", "cosine(0.1→0)", "cosine(0.1→0, 10ep)", "--steps", "10ep", "--steps-per-epoch", "30")
+    assert proc.returncode == 0 and proc.stdout.startswith("equal within rtol 1e-09, atol 0 over 300 steps")
+    proc = run_cli("compare", "cosine(0.1→0)", "cosine(0.1→0, 2Mtok)", "--steps", "2Mtok", "--tokens-per-step", "4k")
+    assert proc.returncode == 0 and "over 500 steps" in proc.stdout, proc.stderr
+
+
+@pytest.mark.parametrize("spe", [float("nan"), -1, 0, float("inf")])
+def test_compare_refuses_a_run_no_run_can_have(spe: float) -> None:
+    for a, b in (([0.1, 0.1], [0.1, 0.1]), ("cosine(1→0, 10)", "cosine(1→0, 10)")):
+        with pytest.raises(lrdsl.LrdslError, match="steps per epoch"):
+            lrdsl.compare(a, b, steps_per_epoch=spe)
+    proc = run_cli("compare", "cosine(1→0, 10)", "cosine(1→0, 10)", "--steps-per-epoch", "-1")
+    assert (proc.returncode, proc.stderr) == (2, "error: steps per epoch must be a positive number, got -1.0\n")
+
+
+def test_a_syntax_error_is_reported_when_neither_side_has_a_length() -> None:
+    with pytest.raises(lrdsl.LrdslError, match="unknown shape 'cosin'"):
+        lrdsl.compare("cosin(0.1→0)", "cosin(0.1→0)")
+
+
+def test_the_phase_table_lists_only_phases_where_steps_differ() -> None:
+    from lrdsl.commands_fit import report
+
+    a = "warmup(linear, 10) >> multistep(0.1, at=[50, 100]) >> const(0.01, 20)"
+    got = lrdsl.compare(a, "warmup(linear, 10) >> multistep(0.1, at=[50, 101]) >> const(0.01, 20)", total_steps=200)
+    assert all(p.end > p.start for p in got.phases)  # no milestone rows: they span no step
+    table = report(got).split("differing steps per phase:\n")[1].splitlines()
+    assert table == ["         1                10–180  multistep(0.1, at=[50, 100])"]
+
+
+def test_the_overlay_names_each_curve_by_its_expression_or_file(tmp_path: Path) -> None:
+    need("matplotlib")
+    values = tmp_path / "lr.npy"
+    np.save(values, lrdsl.evaluate("cosine($a→0, 300)", params={"a": 0.1}))
+    out = tmp_path / "diff.svg"
+    proc = run_cli("compare", str(values), "linear(0→0.1, 31) >> cosine(0.1→0)", "--steps", "300", "-o", str(out))
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr == f"lrdsl: wrote {out}: both curves, the differing steps marked\n"
+    svg = out.read_text(encoding="utf-8")
+    assert "lr.npy" in svg and ">A<" not in svg
+    got = lrdsl.compare("cosine(0.1→0, 300)", read_values(values))
+    assert got.labels == ("cosine(0.1→0, 300)", "B")

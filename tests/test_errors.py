@@ -86,6 +86,36 @@ ERRORS: list[tuple[str, dict[str, Any], str]] = [
         "1:15: error: cosine() has no argument 'durr'\n  cosine(0.1→0, durr=1)\n                ^^^^\nhint: did you mean 'dur'?",
     ),
     (
+        "multistep(0.1, milestones=[30, 60])",
+        {},
+        "1:16: error: multistep() has no argument 'milestones'\n  multistep(0.1, milestones=[30, 60])\n                 ^^^^^^^^^^\nhint: did you mean 'at'? (PyTorch's MultiStepLR: milestones=)",
+    ),
+    (
+        "cosine(0.1→0) * restart(T_0=10, T_mult=2)",
+        {},
+        "1:25: error: restart() has no argument 'T_0'\n  cosine(0.1→0) * restart(T_0=10, T_mult=2)\n                          ^^^\nhint: did you mean 'period'? (PyTorch's CosineAnnealingWarmRestarts: T_0=)",
+    ),
+    (
+        "cosine(0.1→0, 100, eta_min=0)",
+        {},
+        "1:20: error: cosine() has no argument 'eta_min'\n  cosine(0.1→0, 100, eta_min=0)\n                     ^^^^^^^\nhint: eta_min= (PyTorch) is the end of the range here: cosine(0.1→1e-6)",
+    ),
+    (
+        "step(0.1, 100, lr=0.1, every=10)",
+        {},
+        "1:16: error: step() has no argument 'lr'\n  step(0.1, 100, lr=0.1, every=10)\n                 ^^\nhint: lr= (PyTorch) is the first argument here: step(0.1, …)",
+    ),
+    (
+        "step(0.1, 100, step_size=10)",
+        {},
+        "1:16: error: step() has no argument 'step_size'\n  step(0.1, 100, step_size=10)\n                 ^^^^^^^^^\nhint: did you mean 'every'? (PyTorch's StepLR: step_size=)",
+    ),
+    (
+        "warmup(linear, 5e) >> cosine(0.1→0, 100)",
+        {},
+        "1:17: error: unexpected 'e'\n  warmup(linear, 5e) >> cosine(0.1→0, 100)\n                  ^\nhint: write 5ep for 5 epochs, or 5e3 for a power of ten",
+    ),
+    (
         "cosine(0.1, 100)",
         {},
         "1:8: error: cosine() expects a range such as 0.1→1e-6\n  cosine(0.1, 100)\n         ^^^\nhint: write cosine(a→b) or cosine(→b) to start from the previous phase",
@@ -355,6 +385,16 @@ ERRORS: list[tuple[str, dict[str, Any], str]] = [
         "const(1, 5ep)",
         {"steps_per_epoch": 0},
         "error: steps per epoch must be a positive number, got 0",
+    ),
+    (
+        "const(1, 5ep)",
+        {"steps_per_epoch": 1e200},
+        "error: steps per epoch of 1e+200 is too large\nhint: the limit is 1e+15",
+    ),
+    (
+        "cosine(1→0, 1e306ep)",
+        {"steps_per_epoch": 1000},
+        "1:13: error: duration too large: its number of steps overflows\n  cosine(1→0, 1e306ep)\n              ^^^^^^^\nhint: the limit is 1e+15 steps",
     ),
     (
         "cosine(1→0)",
@@ -1459,11 +1499,11 @@ UNSNAPSHOTTED = {
 """Messages without a snapshot, each with the reason it cannot be reached from a schedule."""
 OTHER_TESTS = (
     *("cli.py", "plotting.py", "resources.py", "commands_fit.py", "commands_import.py", "comparison.py"),
-    *("values.py", "diffplot.py", "hf.py"),
+    *("values.py", "diffplot.py", "hf.py", "output.py"),
 )
 """Modules whose messages (options, files, extras, recorded values, trainer arguments) are checked in
 test_cli.py, test_plot.py, test_bound.py, test_broken_install.py, test_compare.py, test_fit.py,
-test_import_cli.py and test_hf_trainer.py."""
+test_import_cli.py and test_hf_trainer.py (output.py: standard streams and -o files, in test_cli.py)."""
 OTHER_PACKAGES = ("fitting", "importers")
 """Packages whose messages are about recorded values or another library's arguments, not a schedule's
 text: checked whole in test_fit.py and tests/test_import_*.py."""

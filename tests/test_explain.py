@@ -88,3 +88,30 @@ def test_the_explain_command_prints_the_milestones(capsys: pytest.CaptureFixture
         "       600        600           0.01          0.001    milestone 2",
         "       900        900          0.001         0.0001    milestone 3",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        (
+            "cosine(1→0) * restart(period=4750/7, decay=0.123456789)",
+            "7 cycle(s): first 678.571429 steps, mult 1, decay 0.123457",
+        ),
+        ("cosine(1→0) * offset(4750/7)", "cosine(1→0), its clock 678.571429 steps ahead"),
+    ],
+)
+def test_numbers_in_a_rows_text_are_rounded_as_its_columns(text: str, label: str) -> None:
+    plan = lrdsl.lower(text, 4750)
+    assert phases(plan.ir, plan.total)[0].label == label
+
+
+def test_a_value_explain_cannot_read_is_shown_on_the_users_text() -> None:
+    from tests.conftest import run_cli
+
+    text = "fn(exp(u*100), 10) * offset(5)"  # infinite from local step 7.1 on; the phase ends at local step 10
+    caret = f"1:1: error: fn(exp(u * 100), 10) is inf at its local step 10\n  {text}\n  {'^' * 18}\n"
+    for args in (["explain", text], ["eval", text], ["explain", text, "--compact"], ["plot", text]):
+        proc = run_cli(*args, "--steps", "100")
+        assert (proc.returncode, proc.stderr.split("hint:")[0]) == (2, caret), args
+    proc = run_cli("eval", text, "--steps", "100", "--at", "3")  # the interpreter names the local step, not a value
+    assert proc.stderr.startswith("1:1: error: fn(exp(u * 100), 10) is inf at its local step 8\n")

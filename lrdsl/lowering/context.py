@@ -117,11 +117,15 @@ def duration(
     if amount is None:
         return None
     value = amount
-    if not math.isfinite(value) or (value < 0 and not signed):
+    if math.isnan(value) or (value < 0 and not signed):
         raise fail(
             node,
             "a duration must be a non-negative number of steps",
             hint="only an offset may be negative: X * offset(-5) is X five steps late",
+        )
+    if abs(value) == math.inf:
+        raise fail(
+            node, "duration too large: its number of steps overflows", hint=f"the limit is {MAX_STEPS:.0e} steps"
         )
     if abs(value) > MAX_STEPS:
         raise fail(node, f"duration of {value:.3g} steps is too large", hint=f"the limit is {MAX_STEPS:.0e} steps")
