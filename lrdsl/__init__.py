@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from lrdsl.linting import Diagnostic, lint
     from lrdsl.parser import parse
     from lrdsl.plotting import plot
+    from lrdsl.recording import record
 
 __all__ = [
     "BoundSchedule",
@@ -55,6 +56,7 @@ __all__ = [
     "lower",
     "parse",
     "plot",
+    "record",
 ]
 __version__ = "0.1.0"
 
@@ -80,6 +82,7 @@ _HOME = {
     "from_timm": "importers",
     "from_mmengine": "importers",
     "from_detectron2": "importers",
+    "record": "recording",
 }
 
 

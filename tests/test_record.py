@@ -1,0 +1,163 @@
+"""``lrdsl.record``: the rate each update of a real training loop used, in PyTorch, Keras and Optax.
+
+The rate an update used is also read off the weights where it can be (a loss whose gradient is
+exactly 1 moves each weight by ``−lr``), so the recording is checked against what the optimizer did,
+not only against ``lrdsl.evaluate``.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import lrdsl
+from lrdsl.values import read_values
+from tests.conftest import run_cli
+from tests.frameworks import need
+
+pytestmark = pytest.mark.frameworks
+
+
+def _torch_model(torch: Any, lrs: tuple[float, ...] = (0.1,)) -> tuple[Any, Any]:
+    """A model of ``len(lrs)`` one-weight layers and an SGD optimizer with one group per layer."""
+    torch.manual_seed(0)
+    layers = torch.nn.ModuleList(torch.nn.Linear(1, 1, bias=False) for _ in lrs)
+    groups = [{"params": layer.parameters(), "lr": lr} for layer, lr in zip(layers, lrs)]
+    return layers, torch.optim.SGD(groups, lr=lrs[0])
+
+
+def _train_step(torch: Any, layers: Any, optimizer: Any) -> None:
+    x = torch.ones(4, 1)
+    loss = sum(layer(x).sum() for layer in layers)
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+
+
+def test_torch_loop_with_cosine_annealing_stepped_after_the_update() -> None:
+    torch = need("torch")
+    layers, optimizer = _torch_model(torch, (0.1, 0.02))
+    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=50, eta_min=1e-3)
+    with lrdsl.record(optimizer) as rec:
+        for _ in range(50):
+            _train_step(torch, layers, optimizer)
+            scheduler.step()
+    _train_step(torch, layers, optimizer)  # after the block: not recorded
+    assert rec.values.dtype == np.float64 and rec.values.shape == (50,) and rec.groups.shape == (50, 2)
+    np.testing.assert_allclose(rec.values, lrdsl.evaluate("cosine(0.1→1e-3, 50)"), rtol=1e-12, atol=0)
+    np.testing.assert_allclose(rec.groups[:, 1], lrdsl.evaluate("cosine(0.02→1e-3, 50)"), rtol=1e-12, atol=0)
+    fit = lrdsl.fit(rec.values)
+    assert fit.exact  # cosine(0.1→1e-3) over the 50 updates recorded
+    np.testing.assert_allclose(lrdsl.evaluate(fit.expr, 50), rec.values, rtol=1e-11, atol=0)
+
+
+def test_torch_scheduler_stepped_with_the_index_of_the_update_just_done_is_found_late() -> None:
+    """A hand-written rule applied after update ``t`` with ``t``: update ``t + 1`` uses ``lr(t)``."""
+    torch = need("torch")
+    meant = "warmup(linear, 10) >> cosine(0.1→0, 90)"
+
+    def lr_at(t: int) -> float:
+        return 0.1 * t / 10 if t < 10 else 0.05 * (1 + math.cos(math.pi * (t - 10) / 90))
+
+    layers, optimizer = _torch_model(torch, (lr_at(0),))
+    with lrdsl.record(optimizer) as rec:
+        for t in range(100):
+            _train_step(torch, layers, optimizer)
+            for group in optimizer.param_groups:
+                group["lr"] = lr_at(t)  # the update just done, not the next one
+    want = lrdsl.evaluate(meant)
+    assert rec.values[0] == rec.values[1] == 0.0  # the first value held: two updates at rate 0
+    np.testing.assert_allclose(rec.values[1:], want[:-1], rtol=1e-12, atol=1e-18)
+    diff = lrdsl.compare(meant, rec.values)
+    assert not diff.equal and diff.first_step == 1
+    fit = lrdsl.fit(rec.values)
+    assert fit.exact and fit.expr != meant
+    np.testing.assert_allclose(lrdsl.evaluate(fit.expr, 100), rec.values, rtol=1e-11, atol=1e-17)
+
+
+def test_torch_rate_read_from_the_weights_and_a_tensor_lr(tmp_path: Path) -> None:
+    torch = need("torch")
+    weight = torch.nn.Parameter(torch.zeros(1, dtype=torch.float64))
+    optimizer = torch.optim.SGD([weight], lr=torch.tensor(0.5, dtype=torch.float64))
+    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=3, gamma=0.5)
+    moved = []
+    with lrdsl.record(scheduler) as rec:  # a scheduler: its optimizer is recorded
+        for _ in range(9):
+            before = float(weight.detach())
+            optimizer.zero_grad()
+            weight.sum().backward()  # gradient 1: the weight moves by −lr
+            optimizer.step()
+            scheduler.step()
+            moved.append(before - float(weight.detach()))
+    np.testing.assert_array_equal(rec.values, moved)
+    np.testing.assert_array_equal(rec.values, lrdsl.evaluate("step(0.5, every=3, gamma=0.5)", 9))
+    for name in ("lr.npy", "lr.csv", "lr.tsv", "lr.json", "lr.txt"):
+        np.testing.assert_array_equal(read_values(rec.save(tmp_path / name)), rec.values)
+    assert (tmp_path / "lr.csv").read_text(encoding="utf-8").splitlines()[:2] == ["step,lr", "0,0.5"]
+    proc = run_cli("fit", str(tmp_path / "lr.csv"))
+    assert proc.returncode == 0, proc.stderr  # prints step(0.5, every=3, gamma=0.5), in some order
+    np.testing.assert_array_equal(lrdsl.evaluate(proc.stdout.splitlines()[0], 9), rec.values)
+
+
+def _error(call: Any) -> str:
+    with pytest.raises(lrdsl.LrdslError) as info:
+        call()
+    return str(info.value)
+
+
+def test_torch_refusals(tmp_path: Path) -> None:
+    torch = need("torch")
+    layers, optimizer = _torch_model(torch, (0.1, 0.2))
+    assert _error(lambda: lrdsl.record(object())) == (
+        "error: lrdsl.record() takes an optimizer, not object\n"
+        "hint: a torch.optim optimizer, a Keras model or optimizer, or an Optax GradientTransformation"
+    )
+    assert _error(lambda: lrdsl.record(optimizer, schedule=lambda n: 0.1)) == (
+        "error: schedule= is for an Optax optimizer built as optax.adam(schedule)\n"
+        "hint: a torch optimizer's rate is read from the optimizer itself: drop schedule="
+    )
+    assert _error(lambda: lrdsl.record(optimizer, max_updates=0)) == (
+        "error: max_updates must be a positive whole number, not 0"
+    )
+    rec = lrdsl.record(optimizer, max_updates=2)
+    assert _error(lambda: rec.save(tmp_path / "lr.csv")) == (
+        "error: nothing recorded: no update happened while recording\n"
+        "hint: run the training steps inside `with lrdsl.record(…) as rec:` (Keras: callbacks=[rec.callback])"
+    )
+    _train_step(torch, layers, optimizer)
+    _train_step(torch, layers, optimizer)
+    assert _error(lambda: _train_step(torch, layers, optimizer)) == (
+        "error: the recording is full: it keeps at most 2 updates\n"
+        "hint: record a shorter run, or pass max_updates=… to lrdsl.record"
+    )
+    rec.close()
+    _train_step(torch, layers, optimizer)  # the hook is gone
+    assert len(rec) == 2 and repr(rec) == "<TorchRecording: 2 updates>"
+    assert _error(lambda: rec.save(tmp_path / "lr.xlsx")) == (
+        f"error: cannot save to {tmp_path / 'lr.xlsx'}: unknown format '.xlsx'\n"
+        "hint: name the file .npy, .csv, .tsv, .json or .txt"
+    )
+    assert _error(lambda: rec.save(tmp_path / "lr.csv", group=2)) == (
+        "error: the optimizer has 2 parameter groups; there is no group 2"
+    )
+    np.testing.assert_array_equal(read_values(rec.save(tmp_path / "lr.npy", group=1)), [0.2, 0.2])
+
+    optimizer.add_param_group({"params": [torch.nn.Parameter(torch.zeros(1))], "lr": 0.3})
+    with lrdsl.record(optimizer, max_updates=5) as grown:
+        _train_step(torch, layers, optimizer)
+        optimizer.add_param_group({"params": [torch.nn.Parameter(torch.zeros(1))], "lr": 0.4})
+        _train_step(torch, layers, optimizer)
+    np.testing.assert_array_equal(grown.values, [0.1, 0.1])
+    assert _error(lambda: grown.groups) == (
+        "error: the optimizer had 3 parameter groups at update 0 and 4 at update 1\n"
+        "hint: read each group's rates from .values of a recording started after the change"
+    )
+    optimizer.param_groups[0]["lr"] = None
+    assert _error(lambda: lrdsl.record(optimizer)) == (
+        "error: parameter group 0 has lr=None, not a number\n"
+        "hint: lrdsl.record reads the rate an optimizer keeps in param_groups[…]['lr']"
+    )
