@@ -17,7 +17,7 @@ import pytest
 import lrdsl
 from lrdsl.values import read_values
 from tests.conftest import run_cli
-from tests.frameworks import need
+from tests.frameworks import need, run_worker
 
 pytestmark = pytest.mark.frameworks
 
@@ -161,3 +161,14 @@ def test_torch_refusals(tmp_path: Path) -> None:
         "error: parameter group 0 has lr=None, not a number\n"
         "hint: lrdsl.record reads the rate an optimizer keeps in param_groups[…]['lr']"
     )
+
+
+@pytest.mark.parametrize("backend", ["jax", "torch"])
+def test_keras_model_fit_records_the_rate_each_batch_used(backend: str) -> None:
+    need("keras")
+    need(backend)
+    report = run_worker("tests.record_keras_worker", {"KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    assert report["backend"] == backend
+    checks = {"schedule:used", "schedule:evaluate", "schedule:naive reader is off", "schedule:float64"}
+    checks |= {"variable:used", "variable:evaluate", "accumulation:used", "accumulation:evaluate", "another model"}
+    assert set(report["results"]) == checks | ({"steps_per_execution:evaluate"} if backend == "jax" else set())

@@ -7,7 +7,8 @@ schedule at ``n + 1``), and on the JAX backend the optimizer's variables are onl
 the end of each epoch, so without a sync it would give the rate of the epoch's start.
 
 So after each batch the callback syncs the JAX state (``model.jax_state_sync()``), reads the counter
-``m`` and, for each ``n`` from the last counter it saw up to ``m − 1``, stores the schedule's value at
+``m`` (the optimizer's batch counter ``_iterations``, which the schedule is called with; the public
+``iterations`` counts updates only under gradient accumulation) and, for each ``n`` from the last counter it saw up to ``m − 1``, stores the schedule's value at
 ``n`` (``steps_per_execution`` runs several batches between two callbacks), or the learning-rate
 variable's value when the rate is a number (changed by ``LearningRateScheduler`` at an epoch's
 start, say). With ``gradient_accumulation_steps=k`` only batches ``n`` with ``(n + 1) % k == 0``
@@ -71,7 +72,7 @@ class KerasRecording(Recording):
             if (n + 1) % every:
                 continue
             if isinstance(schedule, keras.optimizers.schedules.LearningRateSchedule):
-                value = schedule(keras.ops.convert_to_tensor(n, dtype=optimizer.iterations.dtype))
+                value = schedule(keras.ops.convert_to_tensor(n, dtype=_counter(optimizer).dtype))
             else:
                 value = optimizer.learning_rate
             self._add([float(keras.ops.convert_to_numpy(value))])
@@ -82,10 +83,16 @@ class KerasRecording(Recording):
         self._open = False
 
 
+def _counter(optimizer: Any) -> Any:
+    """The counter the schedule is called with: every batch's (``iterations`` counts updates only)."""
+    counter = getattr(optimizer, "_iterations", None)
+    return optimizer.iterations if counter is None else counter
+
+
 def _iterations(optimizer: Any) -> int:
     import keras
 
-    return int(keras.ops.convert_to_numpy(optimizer.iterations))
+    return int(keras.ops.convert_to_numpy(_counter(optimizer)))
 
 
 @functools.cache
