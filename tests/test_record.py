@@ -18,6 +18,7 @@ import lrdsl
 from lrdsl.values import read_values
 from tests.conftest import run_cli
 from tests.frameworks import need, run_worker
+from tests.gen_cases import F32
 
 pytestmark = pytest.mark.frameworks
 
@@ -172,3 +173,114 @@ def test_keras_model_fit_records_the_rate_each_batch_used(backend: str) -> None:
     checks = {"schedule:used", "schedule:evaluate", "schedule:naive reader is off", "schedule:float64"}
     checks |= {"variable:used", "variable:evaluate", "accumulation:used", "accumulation:evaluate", "another model"}
     assert set(report["results"]) == checks | ({"steps_per_execution:evaluate"} if backend == "jax" else set())
+
+
+OPTAX_EXPR = "warmup(linear, 5) >> cosine(0.1→1e-3)"
+
+
+def _optax_loop(tx: Any, steps: int, rec: Any) -> list[float]:
+    """A jitted SGD-style loop on one float32 weight whose gradient is 1; the rate each update moved it by."""
+    jax, jnp = need("jax"), need("jax.numpy")
+    optax = need("optax")
+    params = {"w": jnp.zeros(())}
+    state = tx.init(params)
+
+    @jax.jit
+    def step(params: Any, state: Any) -> Any:
+        grads = jax.grad(lambda p: p["w"] * 1.0)(params)
+        updates, state = tx.update(grads, state, params)
+        return optax.apply_updates(params, updates), state
+
+    moved = []
+    for _ in range(steps):
+        new, state = step(params, state)
+        moved.append(float(params["w"]) - float(new["w"]))
+        params = new
+        rec.observe(state)
+    return moved
+
+
+def test_optax_inject_hyperparams_under_jit() -> None:
+    optax = need("optax")
+    import lrdsl.optax
+
+    tx = optax.inject_hyperparams(optax.sgd)(learning_rate=lrdsl.optax.schedule(OPTAX_EXPR, 40))
+    rec = lrdsl.record(tx)
+    moved = _optax_loop(tx, 45, rec)  # 5 updates past the total: the end value holds
+    want = lrdsl.evaluate(OPTAX_EXPR, 40, steps=range(45))
+    np.testing.assert_allclose(rec.values, want, rtol=F32["rtol"], atol=F32["atol"])
+    np.testing.assert_allclose(moved, rec.values, rtol=1e-5, atol=1e-7)  # float32 weight arithmetic
+    assert rec.values[0] == 0.0 and rec.groups.shape == (45, 1)
+
+
+def test_optax_plain_adam_by_its_schedule_and_two_groups() -> None:
+    jax, jnp, optax = need("jax"), need("jax.numpy"), need("optax")
+    import lrdsl.optax
+
+    sched = lrdsl.optax.schedule(OPTAX_EXPR, 40)
+    tx = optax.sgd(sched)
+    assert _error(lambda: lrdsl.record(tx).observe(tx.init({"w": jnp.zeros(())}))) == (
+        "error: the optimizer's state does not hold its learning rate\n"
+        "hint: build it with optax.inject_hyperparams(optax.adam)(learning_rate=schedule), or pass the schedule: "
+        "lrdsl.record(tx, schedule=schedule) for optax.adam(schedule)"
+    )
+    rec = lrdsl.record(tx, schedule=sched)
+    moved = _optax_loop(tx, 40, rec)
+    np.testing.assert_allclose(rec.values, lrdsl.evaluate(OPTAX_EXPR, 40), rtol=F32["rtol"], atol=F32["atol"])
+    np.testing.assert_allclose(moved, rec.values, rtol=1e-5, atol=1e-7)
+    assert _error(lambda: lrdsl.record(optax.sgd(0.1), schedule=sched).observe(optax.sgd(0.1).init({}))) == (
+        "error: the optimizer's state has no ScaleByScheduleState: no step count to call the schedule on\n"
+        "hint: schedule= is for an optimizer built as optax.adam(schedule) (or scale_by_schedule)"
+    )
+
+    two = optax.multi_transform(
+        {
+            "body": optax.inject_hyperparams(optax.adam)(learning_rate=sched),
+            "head": optax.inject_hyperparams(optax.adam)(learning_rate=0.5),
+        },
+        {"a": "body", "b": "head"},
+    )
+    params = {"a": jnp.zeros(2), "b": jnp.zeros(2)}
+    state = two.init(params)
+    rec = lrdsl.record(two)
+    update = jax.jit(two.update)
+    for _ in range(10):
+        _, state = update({"a": jnp.ones(2), "b": jnp.ones(2)}, state, params)
+        rec.observe(state)
+    np.testing.assert_allclose(rec.groups[:, 0], lrdsl.evaluate(OPTAX_EXPR, 40)[:10], rtol=F32["rtol"])
+    np.testing.assert_array_equal(rec.groups[:, 1], np.full(10, 0.5))
+
+
+def test_optax_states_stacked_by_scan_and_misuse() -> None:
+    jax, jnp, optax = need("jax"), need("jax.numpy"), need("optax")
+    import lrdsl.optax
+
+    tx = optax.inject_hyperparams(optax.sgd)(learning_rate=lrdsl.optax.schedule(OPTAX_EXPR, 40))
+    params = {"w": jnp.zeros(())}
+    state0 = tx.init(params)
+
+    def body(state: Any, _: Any) -> Any:
+        _, state = tx.update({"w": jnp.ones(())}, state, params)
+        return state, state
+
+    rec = lrdsl.record(tx)
+    assert _error(lambda: rec.observe(state0)) == (
+        "error: rec.observe() got the state before any update (count 0)\n"
+        "hint: call rec.observe(opt_state) after each update, with the state the update returned"
+    )
+    last, stacked = jax.lax.scan(body, state0, None, length=12)
+    rec.observe(stacked)  # 12 updates at once
+    np.testing.assert_allclose(rec.values, lrdsl.evaluate(OPTAX_EXPR, 40)[:12], rtol=F32["rtol"], atol=F32["atol"])
+    _, later = tx.update({"w": jnp.ones(())}, tx.update({"w": jnp.ones(())}, last, params)[1], params)
+    assert _error(lambda: rec.observe(later)) == (
+        "error: rec.observe() got the state after update 13, expected the one after update 12\n"
+        "hint: call rec.observe(opt_state) once after every update, with the state the update returned"
+    )
+    assert len(rec) == 12
+
+    inside = lrdsl.record(tx)
+    with pytest.raises(lrdsl.LrdslError) as info:
+        jax.jit(lambda s: inside.observe(s))(last)
+    first, hint = str(info.value).splitlines()
+    assert first.startswith("error: cannot read count from the state: ")  # JAX's error type follows
+    assert hint == "hint: call rec.observe(opt_state) outside jax.jit, on the state the jitted step returns"
