@@ -284,3 +284,25 @@ def test_optax_states_stacked_by_scan_and_misuse() -> None:
     first, hint = str(info.value).splitlines()
     assert first.startswith("error: cannot read count from the state: ")  # JAX's error type follows
     assert hint == "hint: call rec.observe(opt_state) outside jax.jit, on the state the jitted step returns"
+
+
+def test_the_porting_example_of_the_docs_runs_and_its_stated_fit_reproduces_the_recording(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re
+
+    from tests.conftest import ROOT
+
+    need("torch")
+    page = (ROOT / "docs" / "record.md").read_text(encoding="utf-8")
+    code = re.search(r"```python\n(.*?)```", page, re.S)
+    assert code is not None
+    stated = re.search(r"print\(lrdsl\.fit\(rec\.values\)\.expr\)  # (.+)", code.group(1))
+    assert stated is not None
+    monkeypatch.chdir(tmp_path)
+    space: dict[str, Any] = {"__name__": "record_example"}
+    exec(compile(code.group(1), "docs/record.md", "exec"), space)
+    rec = space["rec"]
+    assert len(rec) == 1000 and (tmp_path / "lr.csv").is_file()
+    np.testing.assert_allclose(lrdsl.evaluate(stated.group(1), 1000), rec.values, rtol=1e-11, atol=0)
+    assert not lrdsl.compare("warmup(linear, 100) >> cosine(3e-4→0)", rec.values).equal
