@@ -157,6 +157,9 @@ def test_torch_refusals(tmp_path: Path) -> None:
         "error: the optimizer had 3 parameter groups at update 0 and 4 at update 1\n"
         "hint: read each group's rates from .values of a recording started after the change"
     )
+    assert _error(lambda: rec.save(tmp_path / "missing" / "lr.csv")).startswith(
+        f"error: cannot write {tmp_path / 'missing' / 'lr.csv'}: "
+    )
     optimizer.param_groups[0]["lr"] = None
     assert _error(lambda: lrdsl.record(optimizer)) == (
         "error: parameter group 0 has lr=None, not a number\n"
@@ -306,3 +309,23 @@ def test_the_porting_example_of_the_docs_runs_and_its_stated_fit_reproduces_the_
     assert len(rec) == 1000 and (tmp_path / "lr.csv").is_file()
     np.testing.assert_allclose(lrdsl.evaluate(stated.group(1), 1000), rec.values, rtol=1e-11, atol=0)
     assert not lrdsl.compare("warmup(linear, 100) >> cosine(3e-4→0)", rec.values).equal
+
+
+def test_recording_imports_no_framework_and_refuses_a_state_too_big_to_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+    import subprocess
+    import sys
+
+    code = "import sys, json, lrdsl; lrdsl.record; import lrdsl.recording; print(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    loaded = json.loads(out.stdout)
+    assert "lrdsl.recording" in loaded
+    assert not [m for m in loaded if m.split(".")[0] in ("torch", "keras", "jax", "optax", "tensorflow")]
+
+    optax = need("optax")
+    import lrdsl.recording.optax
+
+    monkeypatch.setattr(lrdsl.recording.optax, "MAX_NODES", 3)
+    assert _error(lambda: lrdsl.record(optax.sgd(0.1)).observe(((0,), (1,), (2,)))) == (
+        "error: the optimizer's state has more than 3 nodes to search for its rate"
+    )

@@ -47,9 +47,7 @@ class KerasRecording(Recording):
                 "rec.callback was given to another model's fit than the model recorded",
                 hint="record that model: lrdsl.record(model), then model.fit(…, callbacks=[rec.callback])",
             )
-        if getattr(model, "optimizer", None) is None:
-            raise LrdslError("the model has no optimizer", hint="compile the model first: model.compile(optimizer=…)")
-        return model.optimizer
+        return model.optimizer  # fit runs only a compiled model
 
     def begin(self, model: Any) -> None:
         """At ``fit``'s start: the counter the next update reads."""
