@@ -9,7 +9,8 @@
     rec.save("lr.csv")                        # then: lrdsl fit lr.csv
 
 ``lrdsl.record(model)`` (a Keras model or optimizer) records through ``rec.callback``, given to
-``model.fit(…, callbacks=[rec.callback])``; ``lrdsl.record(tx)`` (an Optax ``GradientTransformation``)
+``model.fit(…, callbacks=[rec.callback])``; ``lrdsl.record(tx)`` (an Optax ``GradientTransformation``
+or ``MultiSteps``)
 through ``rec.observe(opt_state)`` after each update (``lrdsl.record(tx, schedule=fn)`` for a plain
 ``optax.adam(fn)``). The framework is recognised by the object's type, from the modules already
 imported: importing this module imports no framework.
@@ -31,7 +32,7 @@ def record(target: Any, *, schedule: Callable[[Any], Any] | None = None, max_upd
     """Start recording the learning rate of each update ``target`` makes; return the :class:`Recording`.
 
     ``target`` is a ``torch.optim.Optimizer`` (or an ``LRScheduler``: its optimizer), a Keras 3
-    ``Model`` or optimizer, or an Optax ``GradientTransformation``. ``schedule`` is the schedule of a
+    ``Model`` or optimizer, or an Optax ``GradientTransformation`` (or ``MultiSteps``). ``schedule`` is the schedule of a
     plain ``optax.adam(schedule)``, whose state keeps only a step count. At most ``max_updates``
     updates are kept.
     """
@@ -63,7 +64,7 @@ def _framework(target: object) -> str:
     if keras is not None and isinstance(target, (keras.Model, keras.optimizers.Optimizer)):
         return "keras"
     optax = sys.modules.get("optax")
-    if optax is not None and isinstance(target, optax.GradientTransformation):
+    if optax is not None and isinstance(target, (optax.GradientTransformation, optax.MultiSteps)):
         return "optax"
     raise LrdslError(
         f"lrdsl.record() takes an optimizer, not {type(target).__name__}",

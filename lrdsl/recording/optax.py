@@ -17,7 +17,8 @@ Two states hold the rate:
   ``n``) and not the schedule: ``lrdsl.record(tx, schedule=schedule)`` stores ``schedule(count − 1)``.
   Without ``schedule=`` such a state is refused, as is one that holds neither.
 
-The counters must go up by one between two calls (a skipped call loses a rate, which is refused); a
+The counters must go up by one between two calls (a skipped call loses a rate, which is refused) or
+stay (no update happened: ``optax.MultiSteps`` updates every ``k``-th call only; the initial state); a
 state stacked by ``jax.lax.scan`` (the counter an array of consecutive counts) is several updates.
 ``observe`` reads numbers, so it runs outside ``jax.jit``, on the state the jitted step returns.
 """
@@ -46,7 +47,7 @@ class OptaxRecording(Recording):
         self.tx = tx
         self.schedule = schedule
         self._paths: list[Path] | None = None
-        self._count: int | None = None
+        self._count = 0  # the updates made before the last call
 
     def observe(self, opt_state: Any) -> None:
         """Store the rate of every update since the last call, read from the state after them."""
@@ -58,14 +59,10 @@ class OptaxRecording(Recording):
             rates = [_numbers(self.schedule(found[0].count - 1), "the schedule's value")]
         else:
             rates = [_numbers(state.hyperparams["learning_rate"], "learning_rate") for state in found]
-        first = int(counts[0])
-        expected = 1 if self._count is None else self._count + 1
-        if first < 1:
-            raise LrdslError(
-                "rec.observe() got the state before any update (count 0)",
-                hint="call rec.observe(opt_state) after each update, with the state the update returned",
-            )
-        if (self._count is not None and first != expected) or np.any(np.diff(counts) != 1):
+        if counts.size == 1 and int(counts[0]) == self._count:
+            return  # no update since the last call (a mini-step of optax.MultiSteps, or the initial state)
+        first, expected = int(counts[0]), self._count + 1
+        if first != expected or np.any(np.diff(counts) != 1):
             raise LrdslError(
                 f"rec.observe() got the state after update {first - 1}, expected the one after update {expected - 1}",
                 hint="call rec.observe(opt_state) once after every update, with the state the update returned",
