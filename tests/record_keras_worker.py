@@ -82,6 +82,15 @@ def main() -> None:
     _check(out, "accumulation:used", rec.values, applied)
     _check(out, "accumulation:evaluate", rec.values, want[1:16:2])
 
+    # Mixed precision's LossScaleOptimizer: the inner optimizer's updates.
+    model, used = _model(1.0), _recorder()
+    sgd = keras.optimizers.SGD(lrdsl.keras.schedule(STEP_EXPR, 40, 8))
+    model.compile(optimizer=keras.optimizers.LossScaleOptimizer(sgd), loss="mae")
+    rec = lrdsl.record(model)
+    model.fit(*_data(32), batch_size=4, epochs=2, verbose=0, shuffle=False, callbacks=[rec.callback, used])
+    _check(out, "loss scale:used", rec.values, used.rates)
+    _check(out, "loss scale:evaluate", rec.values, want[:16])
+
     # The callback of one model's recording given to another model's fit.
     rec = lrdsl.record(_model(1.0))
     try:

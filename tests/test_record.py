@@ -175,6 +175,7 @@ def test_keras_model_fit_records_the_rate_each_batch_used(backend: str) -> None:
     assert report["backend"] == backend
     checks = {"schedule:used", "schedule:evaluate", "schedule:naive reader is off", "schedule:float64"}
     checks |= {"variable:used", "variable:evaluate", "accumulation:used", "accumulation:evaluate", "another model"}
+    checks |= {"loss scale:used", "loss scale:evaluate"}
     assert set(report["results"]) == checks | ({"steps_per_execution:evaluate"} if backend == "jax" else set())
 
 

@@ -39,15 +39,20 @@ class KerasRecording(Recording):
         """The ``keras.callbacks.Callback`` to give ``model.fit(…, callbacks=[rec.callback])``."""
 
     def optimizer(self, model: Any) -> Any:
-        """The optimizer recorded: the one given, else the optimizer of the model ``fit`` runs."""
-        if self._optimizer is not None:
-            return self._optimizer
+        """The optimizer recorded: the one given, else the model's; inside a ``LossScaleOptimizer``, the inner one.
+
+        The inner optimizer's counter and rate are those of the updates applied: a step the loss
+        scale skips (inf gradients) changes neither, and is not recorded.
+        """
         if self._model is not None and model is not self._model:
             raise LrdslError(
                 "rec.callback was given to another model's fit than the model recorded",
                 hint="record that model: lrdsl.record(model), then model.fit(…, callbacks=[rec.callback])",
             )
-        return model.optimizer  # fit runs only a compiled model
+        optimizer = self._optimizer if self._optimizer is not None else model.optimizer  # fit needs one
+        while getattr(optimizer, "inner_optimizer", None) is not None:
+            optimizer = optimizer.inner_optimizer
+        return optimizer
 
     def begin(self, model: Any) -> None:
         """At ``fit``'s start: the counter the next update reads."""
