@@ -50,6 +50,9 @@ def main() -> None:
         model.fit(*_data(32), batch_size=4, epochs=5, verbose=0, shuffle=False, callbacks=[rec.callback, used, naive])
     _check(out, "schedule:used", rec.values, used.rates)
     _check(out, "schedule:evaluate", rec.values, want)
+    fit = lrdsl.fit(rec.values, steps_per_epoch=8, rtol=1e-6, atol=4 * 2**-24 * float(rec.values.max()))
+    out["schedule:fit"] = None if fit.exact else repr(fit)
+    _check(out, "schedule:fit evaluates", lrdsl.evaluate(fit.expr, 40, 8), want)
     out["schedule:naive reader is off"] = None if not np.allclose(naive.rates, used.rates) else "naive matches"
     out["schedule:float64"] = None if rec.values.dtype == np.float64 and rec.groups.shape == (40, 1) else "dtype"
 

@@ -174,6 +174,7 @@ def test_keras_model_fit_records_the_rate_each_batch_used(backend: str) -> None:
     report = run_worker("tests.record_keras_worker", {"KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "3"})
     assert report["backend"] == backend
     checks = {"schedule:used", "schedule:evaluate", "schedule:naive reader is off", "schedule:float64"}
+    checks |= {"schedule:fit", "schedule:fit evaluates"}
     checks |= {"variable:used", "variable:evaluate", "accumulation:used", "accumulation:evaluate", "another model"}
     checks |= {"loss scale:used", "loss scale:evaluate"}
     assert set(report["results"]) == checks | ({"steps_per_execution:evaluate"} if backend == "jax" else set())
