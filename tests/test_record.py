@@ -8,6 +8,7 @@ not only against ``lrdsl.evaluate``.
 from __future__ import annotations
 
 import math
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +79,16 @@ def test_torch_scheduler_stepped_with_the_index_of_the_update_just_done_is_found
     fit = lrdsl.fit(rec.values)
     assert fit.exact and fit.expr != meant
     np.testing.assert_allclose(lrdsl.evaluate(fit.expr, 100), rec.values, rtol=1e-11, atol=1e-17)
+
+    # The same late clock from a PyTorch scheduler stepped with the index of the update just done.
+    layers, optimizer = _torch_model(torch, (0.1,))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda t: lr_at(t) / 0.1)
+    with lrdsl.record(optimizer) as late, warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # PyTorch deprecates step(epoch)
+        for t in range(100):
+            _train_step(torch, layers, optimizer)
+            scheduler.step(t)
+    np.testing.assert_allclose(late.values, rec.values, rtol=1e-12, atol=1e-18)
 
 
 def test_torch_rate_read_from_the_weights_and_a_tensor_lr(tmp_path: Path) -> None:
