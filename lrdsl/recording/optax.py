@@ -55,12 +55,12 @@ class OptaxRecording(Recording):
             self._paths = self._find(opt_state)
         found = [_follow(opt_state, path) for path in self._paths]
         counts = _numbers(found[0].count, "count")
+        if counts.size == 1 and int(counts[0]) == self._count:
+            return  # no update since the last call (a mini-step of optax.MultiSteps, or the initial state)
         if self.schedule is not None:
             rates = [_numbers(self.schedule(found[0].count - 1), "the schedule's value")]
         else:
             rates = [_numbers(state.hyperparams["learning_rate"], "learning_rate") for state in found]
-        if counts.size == 1 and int(counts[0]) == self._count:
-            return  # no update since the last call (a mini-step of optax.MultiSteps, or the initial state)
         first, expected = int(counts[0]), self._count + 1
         if first != expected or np.any(np.diff(counts) != 1):
             raise LrdslError(
