@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from lrdsl.linting import Diagnostic, LrdslWarning, lint
     from lrdsl.parser import parse
     from lrdsl.plotting import plot
+    from lrdsl.recording import record
 
 __all__ = [
     "BoundSchedule",
@@ -56,6 +57,7 @@ __all__ = [
     "lower",
     "parse",
     "plot",
+    "record",
 ]
 __version__ = "0.1.0"
 
@@ -82,6 +84,7 @@ _HOME = {
     "from_timm": "importers",
     "from_mmengine": "importers",
     "from_detectron2": "importers",
+    "record": "recording",
 }
 
 
