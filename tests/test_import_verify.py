@@ -23,3 +23,32 @@ def test_a_departure_names_the_source_the_step_and_both_values() -> None:
         "the expression imported from LinearLR(…) departs from the library's values at step 1: 0.0999"
     )
     assert err.hint is not None and err.hint.startswith("expression: cosine(0.1→0, 100);")
+
+
+def test_check_points_cover_every_step_of_a_short_run_and_a_bounded_spread_of_a_long_one() -> None:
+    from lrdsl.importers.common import MAX_STEPPED, check_points
+
+    assert check_points(10) == list(range(10))
+    points = check_points(10**12, marks=[123_456_789])
+    assert len(points) <= MAX_STEPPED and points[:3] == [0, 1, 2] and points[-1] == 10**12 - 1
+    assert {123_456_788, 123_456_789, 123_456_790} <= set(points)
+
+
+def test_an_unchecked_import_says_so() -> None:
+    from dataclasses import dataclass
+
+    from lrdsl.importers.common import NotChecked, checked_form
+
+    @dataclass(frozen=True)
+    class Form:
+        text: str = "cosine(0.1→0, 100)"
+        natural: int = 100
+        valid: int | None = None
+        marks: tuple[int, ...] = ()
+
+    with pytest.warns(NotChecked, match=r"StepLR: not checked against the library \(PyTorch is not installed\)"):
+        checked_form(Form(), None, None, None, source="StepLR", library="PyTorch", api="from_torch", rtol=1e-9)
+    with pytest.warns(NotChecked, match=r"the run is 1,000,000,000 steps and PyTorch has no closed form"):
+        checked_form(
+            Form(), 10**9, None, lambda n: [0.1] * n, source="X", library="PyTorch", api="from_torch", rtol=1e-9
+        )
