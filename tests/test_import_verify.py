@@ -48,7 +48,13 @@ def test_an_unchecked_import_says_so() -> None:
 
     with pytest.warns(NotChecked, match=r"StepLR: not checked against the library \(PyTorch is not installed\)"):
         checked_form(Form(), None, None, None, source="StepLR", library="PyTorch", api="from_torch", rtol=1e-9)
-    with pytest.warns(NotChecked, match=r"the run is 1,000,000,000 steps and PyTorch has no closed form"):
-        checked_form(
-            Form(), 10**9, None, lambda n: [0.1] * n, source="X", library="PyTorch", api="from_torch", rtol=1e-9
-        )
+    asked: list[int] = []
+
+    def reference(n: int) -> list[float]:
+        asked.append(n)
+        return [float(v) for v in lrdsl.evaluate("cosine(0.1→0, 10**9)", 10**9, steps=range(n))]
+
+    long = Form(text="cosine(0.1→0, 1000000000)", natural=10**9)
+    with pytest.warns(NotChecked, match=r"the run is 2,000,000,001 steps; its first 100,000 were, and PyTorch has"):
+        checked_form(long, None, None, reference, source="X", library="PyTorch", api="from_torch", rtol=1e-9)
+    assert asked == [100_000]
