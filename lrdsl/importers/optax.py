@@ -19,8 +19,9 @@ through what they return. Each maps to named shapes:
 - ``join_schedules(schedules, boundaries)`` → each schedule cut at its boundary, joined with ``>>`` (each sees
   ``count − boundary``); a cosine or polynomial cut inside becomes ``fn(…)`` over ``u``.
 
-Any other function is sampled over ``total_steps`` and fitted. Every result is checked against the schedule
-itself (called on every step, in float32: relative 1e-5).
+Any other function is sampled over ``total_steps`` (at most ``common.MAX_STEPPED``) and fitted. Every result
+is checked against the schedule itself, in float32 (relative 1e-5): called on every step of a run up to
+``common.MAX_STEPPED`` steps, else at ``common.check_points`` of it (a schedule is a function of the step).
 """
 
 from __future__ import annotations

@@ -22,6 +22,8 @@ rate (``initial_lr``):
 The result is checked against PyTorch itself: a fresh scheduler of the same class and parameters (on a
 throw-away optimizer) is stepped over the run, and the user's own scheduler, copied, over its next steps;
 the user's objects are never stepped. A scheduler mid-run (``last_epoch > 0``) imports the whole schedule.
+A run longer than ``common.MAX_STEPPED`` steps is checked at ``common.check_points`` of it with PyTorch's
+closed form there (:func:`_closed`), so no import steps PyTorch more than that, whatever the run's length.
 """
 
 from __future__ import annotations
