@@ -58,3 +58,28 @@ def test_an_unchecked_import_says_so() -> None:
     with pytest.warns(NotChecked, match=r"the run is 2,000,000,001 steps; its first 100,000 were, and PyTorch has"):
         checked_form(long, None, None, reference, source="X", library="PyTorch", api="from_torch", rtol=1e-9)
     assert asked == [100_000]
+
+
+@pytest.mark.parametrize(
+    ("module", "framework", "spec", "expr", "why"),
+    [
+        (
+            "torch",
+            "torch",
+            "StepLR(lr=0.1, step_size=30)",
+            "step(0.1, gamma=0.1, every=30)",
+            "PyTorch is not installed",
+        ),
+        ("optax", "optax", "optax.cosine_decay_schedule(0.1, 100)", "cosine(0.1→0, 100)", "optax is not installed"),
+    ],
+)
+def test_an_import_without_its_library_says_in_its_result_that_it_is_unchecked(
+    module: str, framework: str, spec: str, expr: str, why: str
+) -> None:
+    from tests.test_broken_install import run_without
+
+    proc = run_without(module, "import", framework, spec)
+    assert proc.returncode == 0, proc.stderr
+    line = proc.stdout.splitlines()[1]
+    assert line == f"{expr}  # not checked against the library: {why}"
+    np.testing.assert_array_equal(lrdsl.evaluate(line, 100), lrdsl.evaluate(expr, 100))  # still an expression
