@@ -45,9 +45,10 @@ def duration(value: object, what: str) -> int | None:
     if isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
         return None
     if abs(value) > LONGEST:
+        big = isinstance(value, int) and abs(value) >= 10**308  # beyond float: shown by its digits
+        shown = f"a {len(str(abs(value)))}-digit number of steps" if big else f"{float(value):.6g} steps"
         raise LrdslError(
-            f"{what} is {value:.6g} steps, longer than the longest duration an lrdsl expression writes "
-            f"({LONGEST:.0e} steps)",
+            f"{what} is {shown}, longer than the longest duration an lrdsl expression writes ({LONGEST:.0e} steps)",
             hint="a schedule that long is constant for any real run: write the value it holds",
         )
     return int(value)
