@@ -298,7 +298,9 @@ def test_a_duration_beyond_the_language_is_a_clear_error() -> None:
 
     with pytest.raises(lrdsl.LrdslError, match=r"LinearLR's total_iters is 1e\+300 steps, longer than the longest"):
         import_spec("torch", "LinearLR(lr=0.1, total_iters=1e300)")
-    with pytest.raises(lrdsl.LrdslError, match=r"StepLR's step_size is a 401-digit number of steps, longer than the longest"):
+    with pytest.raises(
+        lrdsl.LrdslError, match=r"StepLR's step_size is a 401-digit number of steps, longer than the longest"
+    ):
         import_spec("torch", f"StepLR(lr=0.1, step_size={10**400})")
 
 
@@ -359,6 +361,15 @@ def test_a_stateful_lr_lambda_is_called_once_per_step_in_order_on_a_copy() -> No
     finally:
         _Counting.__call__ = original  # type: ignore[method-assign]
     assert len(copies) == 1 and copies[0].calls[len(before) :] == list(range(200))  # it starts as a copy of fn
+
+
+def test_a_fresh_lambda_whose_rate_was_changed_outside_is_an_error() -> None:
+    torch = need("torch")
+    opt = _optimizer(torch)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda e: 0.5 ** (e // 10))
+    opt.param_groups[0]["lr"] = 0.3
+    with pytest.raises(lrdsl.LrdslError, match=r"your LambdaLR departs from its class's schedule at step 0: 0.3"):
+        lrdsl.from_torch(sched, total_steps=100)
 
 
 def test_a_subclass_with_a_closed_form_get_lr_is_sampled_from_a_fresh_copy() -> None:

@@ -599,12 +599,30 @@ def from_torch(
             UserWarning,
             stacklevel=2,
         )
-    fresh = getattr(scheduler, "last_epoch", None) == 0
-    if fresh and (s is None or s.name in ("LambdaLR", "MultiplicativeLR")):
-        return expr  # sampled from a copy at step 0: the user's own state is what was stepped
     rtol, floor = _precision(opt, group)
-    _check_tail(scheduler, group, expr, total_steps if valid is None else valid, steps_per_epoch, source, rtol, floor)
+    end = total_steps if valid is None else valid
+    if getattr(scheduler, "last_epoch", None) == 0 and (s is None or s.name in ("LambdaLR", "MultiplicativeLR")):
+        # sampled from a copy at its start: stepping another copy would call a stateful lambda twice per step;
+        # the rate the user's optimizer holds now is checked against the expression's first value
+        _check_rate(scheduler, group, expr, end, steps_per_epoch, rtol, floor)
+        return expr
+    _check_tail(scheduler, group, expr, end, steps_per_epoch, source, rtol, floor)
     return expr
+
+
+def _check_rate(
+    scheduler: Any, g: int, expr: str, total: int | None, spe: float | None, rtol: float, floor: float
+) -> None:
+    """The rate of group ``g`` now (step 0) is the expression's first value, to the group's precision."""
+    import lrdsl
+
+    a = float(scheduler.optimizer.param_groups[g]["lr"])
+    b = float(lrdsl.evaluate(expr, total, spe, steps=[0])[0])
+    if abs(a - b) > floor * max(abs(a), abs(b)) + rtol * max(abs(a), abs(b)):
+        raise LrdslError(
+            f"your {type(scheduler).__name__} departs from its class's schedule at step 0: {a!r} instead of {b!r}",
+            hint="its optimizer's rate was changed outside the scheduler, or its state was edited",
+        )
 
 
 def _copy(scheduler: Any) -> Any:
