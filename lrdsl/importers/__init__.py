@@ -43,7 +43,28 @@ __all__ = [*sorted(_HOME), "import_spec"]
 def import_spec(
     framework: str, spec: str, *, total_steps: int | None = None, steps_per_epoch: float | None = None
 ) -> str:
-    """The expression of ``spec`` (a call's text, or a config file's path) for ``framework``."""
+    """The expression of ``spec`` (a call's text, or a config file's path) for ``framework``.
+
+    A result that was not compared with the library (it is not installed, or a long run past what it can
+    give) ends with a comment saying so, ``  # not checked against the library: …``: still an expression.
+    """
+    import warnings
+
+    from lrdsl.importers.common import NotChecked
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", NotChecked)
+        expr = _import_spec(framework, spec, total_steps=total_steps, steps_per_epoch=steps_per_epoch)
+    notes = []
+    for w in caught:
+        if issubclass(w.category, NotChecked):
+            notes.append(str(w.message).partition(": not checked against the library ")[2].strip("()"))
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return expr + "".join(f"  # not checked against the library: {note}" for note in notes[:1])
+
+
+def _import_spec(framework: str, spec: str, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
     from lrdsl.errors import LrdslError, Span
     from lrdsl.importers.spec import is_config, load_config, parse_call
 
