@@ -68,5 +68,7 @@ def run(args: argparse.Namespace, read: Callable[[str], str]) -> int:
 
 
 def _one_line(spec: str) -> str:
-    """The SPEC on one line, for the comment above the expression."""
-    return " ".join(spec.split())
+    """The SPEC on one line, for the comment above the expression (control characters escaped)."""
+    from lrdsl.echo import printable
+
+    return printable(" ".join(spec.split()))

@@ -155,3 +155,84 @@ def test_any_spec_is_an_expression_or_an_lrdsl_error(pieces: list[str], framewor
     need(framework)
     with contextlib.suppress(lrdsl.LrdslError):  # anything else fails the test
         lrdsl.parse(import_spec(framework, "".join(pieces), total_steps=30))
+
+
+# --- hostile and real-code SPECs and configs: exit 0 or 2, never 3; messages stay small ---------------
+
+
+@pytest.mark.parametrize(
+    ("spec", "last"),
+    [
+        ("get_cosine_schedule_with_warmup(optimizer, num_warmup_steps=int(1e2), num_training_steps=1000)", "900)"),
+        ("get_cosine_schedule_with_warmup(opt, 10, 1000, learning_rate=np.float64(1.0))", "cosine(1→0, 990)"),
+        ("get_cosine_schedule_with_warmup(optimizer, 10, 1000, learning_rate=np.float32(0.1))", "0.10000000149"),
+        ("get_cosine_schedule_with_warmup(optimizer, 10, float(1000), learning_rate=math.pi)", "cosine(3.14159"),
+    ],
+)
+def test_conversions_written_in_real_code_are_numbers(spec: str, last: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(["import", "hf", spec], capsys)
+    assert code == 0, err
+    assert last in out.splitlines()[-1]
+
+
+BIG = "1" + "0" * 400
+SUM = "+".join(["1"] * 30_000)
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        (f"get_cosine_schedule_with_warmup(optimizer, 10, {BIG})", "beyond a float's range"),
+        (f"get_cosine_schedule_with_warmup(optimizer, 10, 1000, learning_rate={SUM})", "nested too deeply"),
+        ("get_cosine_schedule_with_warmup(optimizer, 10, 1000, learning_rate=" + "-" * 30_000 + "1)", "nested"),
+        ("get_cosine_schedule_with_warmup(optimizer, 10, 10**20)", "at most 1e+15"),
+        ("get_cosine_schedule_with_warmup(optimizer, 10, int('1000'))", "arithmetic in a SPEC is between numbers"),
+        ("get_cosine_schedule_with_warmup(optimizer, 10, np.float32(1e39))", "beyond np.float32's range"),
+        ("get_cosine_schedule_with_warmup(optimizer, 10, np.int8(1000))", "beyond np.int8's range"),
+        ("get_cosine_schedule_with_warmup(optimizer, 10, 2 * " + BIG[:300] + " * " + BIG[:300] + ")", "float's range"),
+    ],
+)
+def test_hostile_specs_exit_2_with_a_short_message(spec: str, message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(["import", "hf", spec], capsys)
+    assert code == 2
+    assert message in err
+    assert len(err) < 2000
+
+
+def _bomb(levels: int) -> str:
+    lines = ["begin:", "  a0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]"]
+    lines += [f"  a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("framework", ["mmengine", "hf", "timm", "detectron2", "keras", "torch"])
+def test_yaml_alias_bomb_is_refused_by_its_count(
+    framework: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "bomb.yaml"
+    path.write_text(_bomb(9))  # ~500 bytes, 10⁹ values once expanded
+    assert path.stat().st_size < 600
+    code, _, err = _run(["import", framework, str(path)], capsys)
+    assert (code, "values once its aliases are expanded" in err) == (2, True)
+    assert len(err) < 1000
+
+
+def test_recursive_yaml_alias_and_deep_configs_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cases = {
+        "self.yaml": "a: &a [1, *a]\n",
+        "deep.json": "[" * 100_000 + "]" * 100_000,
+        "deep.yaml": "[" * 100_000 + "]" * 100_000,
+        "deep2.json": json.dumps(json.loads("[" * 60 + "]" * 60)),
+        "huge.json": '{"BASE_LR": ' + BIG + "}",
+    }
+    for name, text in cases.items():
+        (tmp_path / name).write_text(text)
+        code, _, err = _run(["import", "detectron2", str(tmp_path / name)], capsys)
+        assert code == 2, (name, err)
+        assert len(err) < 1000
+
+
+def test_control_characters_of_a_spec_are_not_echoed_raw(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(["import", "hf", "get_scheduler('\x1b[2Jcosine', optimizer, 10, 100)"], capsys)
+    assert code == 2
+    assert "\x1b" not in err and "\\x1b" in err

@@ -242,3 +242,25 @@ def test_refusals_say_why(call: dict[str, Any], message: str) -> None:
     with pytest.raises(lrdsl.LrdslError) as info:
         lrdsl.from_hf(**call)
     assert str(info.value) == message
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        (
+            "get_cosine_schedule_with_warmup(optimizer, num_warmup_steps=100, num_training_steps=1000)",
+            "linear(0→1, 100) >> cosine(1→0, 900)",
+        ),
+        ("get_cosine_schedule_with_warmup(optimizer, 100, 1000)", "linear(0→1, 100) >> cosine(1→0, 900)"),
+        ("get_cosine_schedule_with_warmup(optimizer=opt, num_warmup_steps=100, num_training_steps=1000)", "cosine(1→0"),
+        (
+            "get_cosine_schedule_with_warmup(AdamW(model.parameters(), lr=3e-4), 100, 1000)",
+            "linear(0→3e-4, 100) >> cosine(3e-4→0, 900)",
+        ),
+        ("get_scheduler('cosine', optimizer, num_warmup_steps=100, num_training_steps=1000)", "cosine(1→0, 900)"),
+        ("get_scheduler('linear', optimizer, 10, 100)", "linear(0→1, 10) >> linear(1→0, 90)"),
+        ("get_cosine_schedule_with_warmup(100, 1000)", "linear(0→1, 100) >> cosine(1→0, 900)"),
+    ],
+)
+def test_calls_as_written_in_training_code_optimizer_first(spec: str, expected: str) -> None:
+    assert expected in lrdsl.importers.import_spec("hf", spec)

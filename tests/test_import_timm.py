@@ -319,3 +319,17 @@ def test_scheduler_class_imports_exactly(cls: str, kw: dict[str, Any]) -> None:
     expected = _timm_values(lambda m, o: getattr(m, cls)(o, **kw), kw.get("t_in_epochs", True))
     expr = timm_importer.from_spec(cls, [], {**kw, "lr": 0.1}, total_steps=S * E, steps_per_epoch=S)
     np.testing.assert_allclose(lrdsl.evaluate(expr, S * E, steps_per_epoch=S), expected, rtol=1e-9, atol=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ("CosineLRScheduler(optimizer, t_initial=100)", "cosine(1→0, 100ep) * quantize(1ep)"),
+        ("CosineLRScheduler(optimizer, 100)", "cosine(1→0, 100ep) * quantize(1ep)"),
+        ("CosineLRScheduler(SGD(p, lr=0.1), t_initial=100, lr_min=1e-5)", "cosine(0.1→1e-5, 100ep) * quantize(1ep)"),
+        ("create_scheduler_v2(optimizer, sched='cosine', num_epochs=100)", "cosine(1→0, 100ep) * quantize(1ep)"),
+        ("create_scheduler_v2(optimizer=optimizer, sched='cosine', num_epochs=100)", "cosine(1→0, 100ep)"),
+    ],
+)
+def test_calls_as_written_in_training_code_optimizer_first(spec: str, expected: str) -> None:
+    assert expected in lrdsl.importers.import_spec("timm", spec)

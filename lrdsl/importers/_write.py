@@ -8,6 +8,7 @@ import types
 from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
+from lrdsl.echo import clipped, shown
 from lrdsl.errors import LrdslError
 from lrdsl.numbers import format_number
 
@@ -21,19 +22,32 @@ def num(value: float) -> str:
 
 def number(value: object, what: str, source: str) -> float:
     """``value`` as a finite float; anything else (a string, a list, ``nan``) is an :class:`LrdslError`."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**1024:
+        raise LrdslError(f"{source}: {what} is beyond a float's range: {shown(value)}", hint="write a literal number")
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise LrdslError(
-            f"{source}: {what} must be a finite number, got {value!r}", hint="write it as a literal number"
+            f"{source}: {what} must be a finite number, got {shown(value)}", hint="write it as a literal number"
         )
     return float(value)
 
 
+MAX_WHOLE = 1e15
+"""The largest count (of steps, epochs, cycles, decays) an importer reads."""
+
+
 def whole(value: object, what: str, source: str, *, least: int = 0) -> int:
-    """``value`` as an int ≥ ``least`` (a float that is a whole number is accepted)."""
+    """``value`` as an int from ``least`` to 1e15 (a float that is a whole number is accepted): runs, like
+    every step count of lrdsl, last at most 1e15 steps."""
     x = number(value, what, source)
+    if x.is_integer() and x > MAX_WHOLE:
+        raise LrdslError(
+            f"{source}: {what} is {shown(value)}; lrdsl counts at most {MAX_WHOLE:.0e}",
+            hint="runs last at most 1e15 steps",
+        )
     if not x.is_integer() or x < least:
         raise LrdslError(
-            f"{source}: {what} must be a whole number ≥ {least}, got {value!r}", hint="write a whole number of steps"
+            f"{source}: {what} must be a whole number ≥ {least}, got {shown(value)}",
+            hint="write a whole number of steps",
         )
     return int(x)
 
@@ -48,16 +62,43 @@ def bind(source: str, params: Sequence[str], args: Sequence[object], kwargs: Map
     out: dict[str, object] = dict(zip(params, args, strict=False))
     for key, value in kwargs.items():
         if key in out:
-            raise LrdslError(f"{source} got {key!r} twice", hint="give each argument once")
+            raise LrdslError(f"{source} got {shown(key)} twice", hint="give each argument once")
         out[key] = value
     return out
+
+
+def take_optimizer(
+    source: str, args: Sequence[object], kwargs: Mapping[str, object], *, at: int = 0
+) -> tuple[list[object], dict[str, object], float | None]:
+    """A call as written in training code, its optimizer taken out: ``f(optimizer, 100, 1000)``,
+    ``f(optimizer=opt, …)`` or ``f(AdamW(params, lr=3e-4), …)`` → the other arguments and the optimizer's
+    rate (``None`` when it is not written). The optimizer is the positional argument at ``at`` when that is
+    a name, a call or a dict (a number there is the next parameter: the optimizer left out)."""
+    from lrdsl.importers.spec import Call, Ref
+
+    rest, kw = list(args), dict(kwargs)
+    if "optimizer" in kw:
+        optimizer: object = kw.pop("optimizer")
+    elif len(rest) > at and isinstance(rest[at], Ref | Call | dict):
+        optimizer = rest.pop(at)
+    else:
+        return rest, kw, None
+    if isinstance(optimizer, Call):
+        value = optimizer.kwargs.get("lr", optimizer.args[1] if len(optimizer.args) > 1 else None)
+    elif isinstance(optimizer, dict):
+        value = optimizer.get("lr")
+    else:
+        value = None
+    if value is None or isinstance(value, Ref):
+        return rest, kw, None
+    return rest, kw, number(value, "the optimizer's lr", source)
 
 
 def unknown(source: str, given: Mapping[str, object], known: Sequence[str]) -> None:
     """An :class:`LrdslError` naming the first argument of ``given`` that ``source`` does not take."""
     for key in given:
         if key not in known:
-            raise LrdslError(f"{source} has no argument {key!r}", hint="it takes: " + ", ".join(known))
+            raise LrdslError(f"{source} has no argument {shown(key)}", hint="it takes: " + ", ".join(known))
 
 
 MAX_CHECKED_STEPS = 2_000_000
@@ -83,7 +124,7 @@ def library_run(source: str, run: Callable[[], T]) -> T:
         raise
     except Exception as error:  # the library's own checks, whatever their type
         raise LrdslError(
-            f"{source} refuses these arguments: {type(error).__name__}: {error}",
+            f"{source} refuses these arguments: {type(error).__name__}: {clipped(str(error), 300)}",
             hint="the library raised this when building or stepping the scheduler; fix the arguments it names",
         ) from None
 

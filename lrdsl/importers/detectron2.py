@@ -28,8 +28,19 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
+from lrdsl.echo import shown
 from lrdsl.errors import LrdslError
-from lrdsl.importers._write import bind, checked_length, library_run, num, number, optional_module, unknown, whole
+from lrdsl.importers._write import (
+    bind,
+    checked_length,
+    library_run,
+    num,
+    number,
+    optional_module,
+    take_optimizer,
+    unknown,
+    whole,
+)
 from lrdsl.importers.verify import verified
 
 SOURCE = "detectron2"
@@ -98,7 +109,7 @@ def main_scheduler(solver: Mapping[str, object]) -> dict[str, object]:
             "num_decays": decays,
             "num_updates": n,
         }
-    raise LrdslError(f"{SOURCE} has no LR scheduler {name!r}", hint="one of " + ", ".join(NAMES))
+    raise LrdslError(f"{SOURCE} has no LR scheduler {shown(name)}", hint="one of " + ", ".join(NAMES))
 
 
 def _value_fn(
@@ -109,7 +120,9 @@ def _value_fn(
     kind = str(desc.get("type", ""))
     src = f"{SOURCE} {kind}"
     if kind not in SHAPES:
-        raise LrdslError(f"{SOURCE}: no fvcore scheduler {kind!r} that lrdsl reads", hint="one of " + ", ".join(SHAPES))
+        raise LrdslError(
+            f"{SOURCE}: no fvcore scheduler {shown(kind)} that lrdsl reads", hint="one of " + ", ".join(SHAPES)
+        )
     unknown(src, {k: v for k, v in desc.items() if k != "type"}, SHAPES[kind])
 
     def f(key: str, default: float | None = None) -> float:
@@ -183,7 +196,7 @@ def expression(
             hint="warmup_length = warm-up iterations / max_iter",
         )
     if warmup_method not in ("linear", "constant"):
-        raise LrdslError(f"{SOURCE}: WARMUP_METHOD {warmup_method!r} is not linear or constant")
+        raise LrdslError(f"{SOURCE}: WARMUP_METHOD {shown(warmup_method)} is not linear or constant")
     value, index, values = _value_fn(desc)
     # fvcore's composite: the warm-up holds while t/N + ε ≤ length (ε shifts it only past 10⁶ steps)
     w = sum(1 for t in range(min(math.ceil(length * n) + 2, n)) if t / n + EPSILON <= length)
@@ -396,7 +409,7 @@ def legacy_expression(name: str, given: Mapping[str, object], base: float) -> st
     w = whole(given.get("warmup_iters", 1000), "warmup_iters", src)
     method = str(given.get("warmup_method", "linear"))
     if method not in ("linear", "constant"):
-        raise LrdslError(f"{src}: warmup_method {method!r} is not linear or constant")
+        raise LrdslError(f"{src}: warmup_method {shown(method)} is not linear or constant")
     warm = f"(linear({num(f)}→1, {w}) >> const(1))" if method == "linear" else f"(const({num(f)}, {w}) >> const(1))"
     if name == "WarmupCosineLR":
         n = whole(given.get("max_iters"), "max_iters", src, least=1)
@@ -427,8 +440,11 @@ def from_spec(
     """A deprecated class as called (``WarmupMultiStepLR(milestones=[…], gamma=0.1)``, optimizer left
     out; ``lr=`` the optimizer's rate, else the multiplier), or ``build_lr_scheduler(SOLVER={…})``."""
     del steps_per_epoch
-    kw = dict(kwargs)
+    args, kw, written = take_optimizer(SOURCE, args, kwargs, at=1 if name == "build_lr_scheduler" else 0)
+    if written is not None and "lr" not in kw:
+        kw["lr"] = written
     if name == "build_lr_scheduler":
+        kw.pop("lr", None)
         return from_detectron2(kw.get("SOLVER", kw) if not args else args[0])
     if name == "WarmupParamScheduler" or name in SHAPES:
         if total_steps is None:
@@ -440,7 +456,7 @@ def from_spec(
         return multiplier({"_target_": name, **given}, max_iter=total_steps, base=base)
     if name not in LEGACY:
         raise LrdslError(
-            f"{SOURCE} has no scheduler {name!r} that lrdsl reads",
+            f"{SOURCE} has no scheduler {shown(name)} that lrdsl reads",
             hint="WarmupMultiStepLR(…), WarmupCosineLR(…), build_lr_scheduler(SOLVER={…}), or the config's SOLVER",
         )
     lr = kw.pop("lr", None)

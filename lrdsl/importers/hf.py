@@ -28,8 +28,19 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from lrdsl.echo import clipped, shown
 from lrdsl.errors import LrdslError
-from lrdsl.importers._write import bind, checked_length, library_run, num, number, optional_module, unknown, whole
+from lrdsl.importers._write import (
+    bind,
+    checked_length,
+    library_run,
+    num,
+    number,
+    optional_module,
+    take_optimizer,
+    unknown,
+    whole,
+)
 from lrdsl.importers.verify import verified
 
 KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -96,7 +107,7 @@ def _kind(name: object) -> str:
     if key in FUNCTIONS:
         return FUNCTIONS[key]
     raise LrdslError(
-        f"{SOURCE} has no schedule {name!r}",
+        f"{SOURCE} has no schedule {shown(name)}",
         hint="one of the get_scheduler names (" + ", ".join(KINDS) + ") or their functions (get_…_schedule…)",
     )
 
@@ -238,7 +249,7 @@ def _wsd(given: Mapping[str, object], w: int, eta: float, top: str) -> str:
     up, down = str(given.get("warmup_type", "linear")), str(given.get("decay_type", "cosine"))
     for which, value in (("warmup_type", up), ("decay_type", down)):
         if value not in _WSD_UP:
-            raise LrdslError(f"{src}: {which} {value!r} is not one of linear, cosine, 1-sqrt")
+            raise LrdslError(f"{src}: {which} {shown(value)} is not one of linear, cosine, 1-sqrt")
     lo = num(eta * m)
     rise = "(1 - sqrt(1 - p))" if m == 0 else f"({num(m)} + {num(1 - m)} * (1 - sqrt(1 - p)))"
     fields = {"lo": lo, "hi": top, "up": scaled(top, rise)}
@@ -330,15 +341,18 @@ def from_spec(
     total_steps: int | None,
     steps_per_epoch: float | None,
 ) -> str:
-    """A call as written (optimizer left out): ``get_cosine_schedule_with_warmup(100, 1000)`` or
-    ``get_scheduler("cosine", num_warmup_steps=100, num_training_steps=1000)``.
+    """A call as written in training code: ``get_cosine_schedule_with_warmup(optimizer, 100, 1000)``,
+    ``get_scheduler("cosine", optimizer, num_warmup_steps=100, num_training_steps=1000)``, or with the
+    optimizer left out (``get_cosine_schedule_with_warmup(100, 1000)``).
 
-    A missing ``num_training_steps`` is ``total_steps``; ``learning_rate=`` may be given as a keyword.
+    The optimizer may be a name (the expression is then HF's multiplier, η = 1) or a call that writes its
+    rate (``AdamW(params, lr=3e-4)``); ``learning_rate=`` (an lrdsl keyword) gives η too and wins. A
+    missing ``num_training_steps`` is ``total_steps``.
     """
     del steps_per_epoch  # HF schedules count optimizer steps
-    kw = dict(kwargs)
+    args, kw, written = take_optimizer(SOURCE, args, kwargs, at=1 if name == "get_scheduler" else 0)
     lr = kw.pop("learning_rate", None)
-    learning_rate = None if lr is None else number(lr, "learning_rate", SOURCE)
+    learning_rate = written if lr is None else number(lr, "learning_rate", SOURCE)
     if name == "get_scheduler":
         given = bind(
             "get_scheduler", ("name", "num_warmup_steps", "num_training_steps", "scheduler_specific_kwargs"), args, kw
@@ -386,7 +400,7 @@ def from_config(config: object, *, total_steps: int | None, steps_per_epoch: flo
         try:
             extra = json.loads(extra)
         except ValueError as error:
-            raise LrdslError(f"{SOURCE}: lr_scheduler_kwargs is not JSON: {error}") from None
+            raise LrdslError(f"{SOURCE}: lr_scheduler_kwargs is not JSON: {clipped(str(error), 300)}") from None
     if not isinstance(extra, dict):
         raise LrdslError(f"{SOURCE}: lr_scheduler_kwargs must be a mapping", hint="{'num_cycles': 3}")
     given: dict[str, object] = dict(extra)

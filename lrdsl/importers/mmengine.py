@@ -35,8 +35,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from lrdsl.echo import shown
 from lrdsl.errors import LrdslError
-from lrdsl.importers._write import checked_length, library_run, num, number, optional_module, whole
+from lrdsl.importers._write import checked_length, library_run, num, number, optional_module, take_optimizer, whole
 from lrdsl.importers.verify import verified
 
 SOURCE = "mmengine"
@@ -116,12 +117,13 @@ def windows(param_scheduler: object, iters_per_epoch: int | None) -> list[Window
             )
         if kind not in KNOWN:
             raise LrdslError(
-                f"{SOURCE} has no LR scheduler {kind!r} that lrdsl reads", hint="one of " + ", ".join(KNOWN)
+                f"{SOURCE} has no LR scheduler {shown(kind)} that lrdsl reads", hint="one of " + ", ".join(KNOWN)
             )
         for key in entry:
             if key not in COMMON and key not in PARAMS[kind]:
                 raise LrdslError(
-                    f"{SOURCE} {kind} has no argument {key!r}", hint="it takes: " + ", ".join(COMMON[1:] + PARAMS[kind])
+                    f"{SOURCE} {kind} has no argument {shown(key)}",
+                    hint="it takes: " + ", ".join(COMMON[1:] + PARAMS[kind]),
                 )
         args = {k: v for k, v in entry.items() if k in PARAMS[kind]}
         by_epoch = bool(entry.get("by_epoch", True))
@@ -505,12 +507,12 @@ def from_spec(
     total_steps: int | None,
     steps_per_epoch: float | None,
 ) -> str:
-    """One scheduler as a call, ``CosineAnnealingLR(T_max=100, by_epoch=False)`` (optimizer left out,
-    arguments by keyword); ``lr=`` is the optimizer's rate."""
+    """One scheduler as a call, ``CosineAnnealingLR(optimizer, T_max=100, by_epoch=False)`` (the optimizer
+    may be left out; arguments by keyword); ``lr=`` or the optimizer written as a call gives the rate."""
+    args, kw, written = take_optimizer(SOURCE, args, kwargs)
     if args:
         raise LrdslError(f"{SOURCE} {name}: give its arguments by keyword", hint=f"{name}(begin=0, end=100, …)")
-    kw = dict(kwargs)
-    lr = kw.pop("lr", None)
+    lr = kw.pop("lr", written)
     ipe = None if steps_per_epoch is None else whole(steps_per_epoch, "steps per epoch", SOURCE, least=1)
     return imported(
         [{"type": name, **kw}],

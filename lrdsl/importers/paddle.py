@@ -34,6 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from lrdsl.echo import clipped, shown
 from lrdsl.errors import LrdslError
 from lrdsl.importers import torch as torch_forms
 from lrdsl.importers.common import checked_form, in_library, mapped, num
@@ -132,7 +133,7 @@ def _as_torch(s: Sched) -> tuple[torch_forms.Sched, float] | None:
 def _float(k: dict[str, Any], key: str, name: str) -> float:
     value = k[key]
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise LrdslError(f"{name}'s {key} must be a finite number, not {value!r}")
+        raise LrdslError(f"{name}'s {key} must be a finite number, not {shown(value)}")
     return float(value)
 
 
@@ -325,7 +326,7 @@ def from_paddle(scheduler: Any, *, total_steps: int | None = None, steps_per_epo
     if not isinstance(scheduler, L.LRScheduler):
         raise LrdslError(f"from_paddle() takes a paddle.optimizer.lr scheduler, not {type(scheduler).__name__}")
     if total_steps is not None and (not torch_forms._whole(total_steps) or total_steps < 1):
-        raise LrdslError(f"total_steps must be a positive whole number, not {total_steps!r}")
+        raise LrdslError(f"total_steps must be a positive whole number, not {shown(total_steps)}")
     s = _describe(scheduler)
     source = f"Paddle's {type(scheduler).__name__}"
     if s is not None:
@@ -370,7 +371,7 @@ def _sched_of_call(name: str, args: list[object], kwargs: dict[str, object]) -> 
     if name not in SIGNATURES:
         close = difflib.get_close_matches(name, list(SIGNATURES), n=1)
         raise LrdslError(
-            f"{name!r} is not a scheduler of paddle.optimizer.lr",
+            f"{shown(name)} is not a scheduler of paddle.optimizer.lr",
             hint=f"did you mean {close[0]!r}?" if close else "one of: " + ", ".join(SIGNATURES),
         )
     kw = bind(name, (*SIGNATURES[name], ("last_epoch", -1), ("verbose", False)), args, kwargs)
@@ -402,7 +403,7 @@ def from_spec(
             try:
                 built = _build(s)
             except Exception as exc:
-                raise LrdslError(f"Paddle refuses {name}(…): {type(exc).__name__}: {exc}") from None
+                raise LrdslError(f"Paddle refuses {name}(…): {type(exc).__name__}: {clipped(str(exc), 300)}") from None
             return _run(built, n)
 
     return _import(s, total_steps, steps_per_epoch, reference, f"Paddle's {name}")[0]

@@ -33,8 +33,19 @@ from typing import Any
 
 import numpy as np
 
+from lrdsl.echo import shown
 from lrdsl.errors import LrdslError
-from lrdsl.importers._write import bind, checked_length, library_run, num, number, optional_module, unknown, whole
+from lrdsl.importers._write import (
+    bind,
+    checked_length,
+    library_run,
+    num,
+    number,
+    optional_module,
+    take_optimizer,
+    unknown,
+    whole,
+)
 from lrdsl.importers.verify import verified
 
 SOURCE = "timm"
@@ -191,7 +202,7 @@ def _factory_to_class(kw: Mapping[str, object]) -> tuple[str, dict[str, object],
         warmup.pop("warmup_prefix")
     else:
         raise LrdslError(
-            f"{SOURCE} has no scheduler {sched!r}",
+            f"{SOURCE} has no scheduler {shown(sched)}",
             hint="one of cosine, tanh, step, multistep, poly, constant, wsd, rsqrt",
         )
     args |= warmup
@@ -220,7 +231,7 @@ def expression(cls: str, args: Mapping[str, object], lr: float | None) -> str:
     if cls in REFUSED:
         raise _refuse(cls)
     if cls not in CLASSES:
-        raise LrdslError(f"{SOURCE} has no scheduler {cls!r}", hint="one of " + ", ".join(CLASSES))
+        raise LrdslError(f"{SOURCE} has no scheduler {shown(cls)}", hint="one of " + ", ".join(CLASSES))
     unknown(src, args, CLASSES[cls])
     if args.get("noise_range_t") is not None:
         raise LrdslError(
@@ -296,7 +307,7 @@ def _wsd(args: Mapping[str, object], eta: float, lr_min: float, dur: Any, unit: 
     decay = str(args.get("decay_fn", "1-sqrt"))
     if stable not in ("constant", "rsqrt", "power") or decay not in _WSD_DECAY:
         raise LrdslError(
-            f"{src}: stable_fn {stable!r} / decay_fn {decay!r} is not one of constant, rsqrt, power / "
+            f"{src}: stable_fn {shown(stable)} / decay_fn {shown(decay)} is not one of constant, rsqrt, power / "
             + ", ".join(_WSD_DECAY)
         )
     k = number(args.get("decay_power", 0.5), "decay_power", src)
@@ -465,11 +476,13 @@ def from_spec(
     total_steps: int | None,
     steps_per_epoch: float | None,
 ) -> str:
-    """``create_scheduler_v2(sched="cosine", num_epochs=100, …)`` or a scheduler class call
-    (``CosineLRScheduler(t_initial=100, lr_min=1e-5)``), optimizer left out; ``lr=`` is the optimizer's rate."""
-    kw = dict(kwargs)
+    """``create_scheduler_v2(optimizer, sched="cosine", num_epochs=100, …)`` or a scheduler class call
+    (``CosineLRScheduler(optimizer, t_initial=100, lr_min=1e-5)``), as written in training code or with the
+    optimizer left out; the rate is ``lr=`` (an lrdsl keyword) or the optimizer's when written as a call
+    (``SGD(params, lr=0.1)``)."""
+    args, kw, written = take_optimizer(SOURCE, args, kwargs)
     lr_value = kw.pop("lr", None)
-    lr = None if lr_value is None else number(lr_value, "lr", SOURCE)
+    lr = written if lr_value is None else number(lr_value, "lr", SOURCE)
     upe = None if steps_per_epoch is None else whole(steps_per_epoch, "steps per epoch", SOURCE, least=1)
     if name in ("create_scheduler_v2", "create_scheduler"):
         given = bind(name, FACTORY, args, kw)
@@ -481,7 +494,7 @@ def from_spec(
         raise _refuse(name)
     if name not in CLASSES:
         raise LrdslError(
-            f"{SOURCE} has no scheduler {name!r}", hint="one of create_scheduler_v2, " + ", ".join(CLASSES)
+            f"{SOURCE} has no scheduler {shown(name)}", hint="one of create_scheduler_v2, " + ", ".join(CLASSES)
         )
     given = bind(name, CLASSES[name], args, kw)
     expression(name, given, lr)  # the arguments' checks, before they are read below
