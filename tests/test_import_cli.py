@@ -236,3 +236,26 @@ def test_control_characters_of_a_spec_are_not_echoed_raw(capsys: pytest.CaptureF
     code, _, err = _run(["import", "hf", "get_scheduler('\x1b[2Jcosine', optimizer, 10, 100)"], capsys)
     assert code == 2
     assert "\x1b" not in err and "\\x1b" in err
+
+
+@pytest.mark.parametrize(
+    ("framework", "spec", "message"),
+    [
+        ("timm", "CosineLRScheduler(optimizer, t_initial=10, cycle_limit=100000, cycle_mul=2)", "lower cycle_limit"),
+        ("timm", "create_scheduler_v2(sched='cosine', num_epochs=10, cycle_limit=100000, cycle_mul=1.5)", "1e+15"),
+        ("detectron2", "WarmupMultiStepLR(optimizer, milestones=[5, 3.0, 'x'])", "milestones must be a finite number"),
+        ("detectron2", "WarmupMultiStepLR(optimizer, milestones=[5, [3]])", "milestones must be a finite number"),
+        ("detectron2", "WarmupMultiStepLR(optimizer, milestones=[5, None])", "milestones must be a finite number"),
+        (
+            "detectron2",
+            "build_lr_scheduler(SOLVER={'BASE_LR': 0, 'MAX_ITER': 100, 'WARMUP_ITERS': 0, "
+            "'LR_SCHEDULER_NAME': 'WarmupCosineLR', 'BASE_LR_END': 0.001})",
+            "BASE_LR is 0",
+        ),
+    ],
+)
+def test_values_the_mapping_computed_with_are_checked_first(
+    framework: str, spec: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = _run(["import", framework, spec], capsys)
+    assert (code, message in err) == (2, True), err

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import math
 import types
 from collections.abc import Callable, Mapping, Sequence
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from lrdsl.echo import clipped, shown
 from lrdsl.errors import LrdslError
@@ -127,6 +128,33 @@ def library_run(source: str, run: Callable[[], T]) -> T:
             f"{source} refuses these arguments: {type(error).__name__}: {clipped(str(error), 300)}",
             hint="the library raised this when building or stepping the scheduler; fix the arguments it names",
         ) from None
+
+
+F = TypeVar("F", bound=Callable[..., str])
+
+
+def guarded(source: str) -> Callable[[F], F]:
+    """An importer's entry point whose arithmetic or comparison on a value the user gave (an overflow of
+    ``gamma ** k``, a division by a zero rate, ``"a" < 1`` among milestones) is an :class:`LrdslError`
+    naming ``source``, as the checks written before it would say, never an internal error."""
+
+    def wrap(function: F) -> F:
+        @functools.wraps(function)
+        def run(*args: object, **kwargs: object) -> str:
+            try:
+                return function(*args, **kwargs)
+            except LrdslError:
+                raise
+            except (TypeError, ValueError, ArithmeticError, IndexError, KeyError) as error:
+                raise LrdslError(
+                    f"{source}: an argument is not what the library takes ({type(error).__name__}: "
+                    f"{clipped(str(error), 200)})",
+                    hint="give numbers where the library takes numbers, lists of them where it takes lists",
+                ) from None
+
+        return cast(F, run)
+
+    return wrap
 
 
 def optional_module(name: str) -> types.ModuleType | None:

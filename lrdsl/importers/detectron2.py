@@ -33,6 +33,7 @@ from lrdsl.errors import LrdslError
 from lrdsl.importers._write import (
     bind,
     checked_length,
+    guarded,
     library_run,
     num,
     number,
@@ -96,7 +97,13 @@ def main_scheduler(solver: Mapping[str, object]) -> dict[str, object]:
         values = [gamma**k for k in range(len(steps) + 1)]
         return {"type": "MultiStepParamScheduler", "values": values, "milestones": steps, "num_updates": n}
     if name == "WarmupCosineLR":
-        end = number(solver["BASE_LR_END"], "BASE_LR_END", SOURCE) / number(solver["BASE_LR"], "BASE_LR", SOURCE)
+        base = number(solver["BASE_LR"], "BASE_LR", SOURCE)
+        if base == 0:
+            raise LrdslError(
+                f"{SOURCE} WarmupCosineLR: BASE_LR is 0, and detectron2 divides BASE_LR_END by it",
+                hint="give the optimizer's rate as BASE_LR",
+            )
+        end = number(solver["BASE_LR_END"], "BASE_LR_END", SOURCE) / base
         if not 0 <= end <= 1:
             raise LrdslError(f"{SOURCE}: BASE_LR_END / BASE_LR must be in [0, 1], got {num(end)}")
         return {"type": "CosineParamScheduler", "start_value": 1, "end_value": end}
@@ -297,6 +304,7 @@ def library_values(solver: Mapping[str, object], module: types.ModuleType) -> np
     return np.array(seen, dtype=float)
 
 
+@guarded(SOURCE)
 def from_detectron2(solver: object) -> str:
     """The expression of ``build_lr_scheduler(cfg, optimizer)`` for ``cfg.SOLVER`` as a dict (or the
     whole cfg); missing keys take detectron2's defaults. Verified against detectron2 when it is
@@ -416,6 +424,8 @@ def legacy_expression(name: str, given: Mapping[str, object], base: float) -> st
         body = f"cosine({num(base)}→0, {n})"
         return f"{warm} * {body}" if w else body
     marks = given.get("milestones")
+    if isinstance(marks, list | tuple):
+        marks = [number(m, "milestones", src) for m in marks]
     if not isinstance(marks, list | tuple) or list(marks) != sorted(marks):
         raise LrdslError(f"{src}: milestones must be an increasing list", hint="milestones=[60000, 80000]")
     gamma = number(given.get("gamma", 0.1), "gamma", src)
@@ -429,6 +439,7 @@ def legacy_expression(name: str, given: Mapping[str, object], base: float) -> st
     return f"{warm} * {body}"
 
 
+@guarded(SOURCE)
 def from_spec(
     name: str,
     args: list[object],
@@ -494,6 +505,7 @@ def from_spec(
     return verified(expr, np.array(seen), source=f"{SOURCE} {name}")
 
 
+@guarded(SOURCE)
 def from_config(config: object, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
     """A parsed detectron2 YAML config (``SOLVER:`` …) or its ``SOLVER`` mapping."""
     del total_steps, steps_per_epoch

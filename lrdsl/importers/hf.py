@@ -33,6 +33,7 @@ from lrdsl.errors import LrdslError
 from lrdsl.importers._write import (
     bind,
     checked_length,
+    guarded,
     library_run,
     num,
     number,
@@ -311,6 +312,7 @@ def imported(
     return verified(expr, reference, source=f"{SOURCE} {KINDS[kind][0]}")
 
 
+@guarded(SOURCE)
 def from_hf(
     name: str,
     num_warmup_steps: int | None = None,
@@ -333,6 +335,7 @@ def from_hf(
     return imported(kind, given, learning_rate)
 
 
+@guarded(SOURCE)
 def from_spec(
     name: str,
     args: list[object],
@@ -376,6 +379,7 @@ def from_spec(
     return imported(kind, given, learning_rate, total_steps)
 
 
+@guarded(SOURCE)
 def from_config(config: object, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
     """``TrainingArguments``-like keys: ``lr_scheduler_type`` (``linear``), ``learning_rate`` (5e-5),
     ``warmup_steps`` (a fraction of the run below 1, as HF 5 reads it), ``warmup_ratio`` (HF 4),

@@ -37,7 +37,16 @@ import numpy as np
 
 from lrdsl.echo import shown
 from lrdsl.errors import LrdslError
-from lrdsl.importers._write import checked_length, library_run, num, number, optional_module, take_optimizer, whole
+from lrdsl.importers._write import (
+    checked_length,
+    guarded,
+    library_run,
+    num,
+    number,
+    optional_module,
+    take_optimizer,
+    whole,
+)
 from lrdsl.importers.verify import verified
 
 SOURCE = "mmengine"
@@ -482,6 +491,7 @@ def imported(
     return verified(expr, reference, source=f"{SOURCE} param_scheduler", steps_per_epoch=k)
 
 
+@guarded(SOURCE)
 def from_mmengine(
     param_scheduler: object,
     max_epochs: int | None = None,
@@ -499,6 +509,7 @@ def from_mmengine(
     return imported(param_scheduler, max_epochs=epochs, iters_per_epoch=ipe, lr=lr, library=library)
 
 
+@guarded(SOURCE)
 def from_spec(
     name: str,
     args: list[object],
@@ -523,6 +534,7 @@ def from_spec(
     )
 
 
+@guarded(SOURCE)
 def from_config(config: object, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
     """A parsed config: its ``param_scheduler`` (or the list itself); the run's length is
     ``train_cfg.max_epochs`` (or ``max_iters``) when the config has it, else ``total_steps``; the rate is

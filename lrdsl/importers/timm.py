@@ -38,6 +38,7 @@ from lrdsl.errors import LrdslError
 from lrdsl.importers._write import (
     bind,
     checked_length,
+    guarded,
     library_run,
     num,
     number,
@@ -211,6 +212,29 @@ def _factory_to_class(kw: Mapping[str, object]) -> tuple[str, dict[str, object],
     return cls, args, upe, max(epochs, 1)
 
 
+MAX_RUN = 1e15
+"""The longest run (in epochs or updates) an import reads: lrdsl's runs last at most 1e15 steps."""
+
+
+def cycles_length(t0: float, mul: float, n: int) -> float:
+    """``T₀·(1 + m + … + m^(n−1))``: the length of ``n`` cycles, each ``mul`` times the last; an
+    :class:`LrdslError` beyond :data:`MAX_RUN` (``cycle_mul=2, cycle_limit=100000`` has no float length)."""
+    if mul == 1:
+        total = t0 * n
+    else:
+        try:
+            total = t0 * (mul**n - 1) / (mul - 1)
+        except OverflowError:
+            total = math.inf
+    if not total <= MAX_RUN:
+        raise LrdslError(
+            f"{SOURCE}: {n} cycles of t_initial={num(t0)} growing by cycle_mul={num(mul)} last more than {MAX_RUN:.0e} "
+            "epochs or updates",
+            hint="lower cycle_limit: a run lasts at most 1e15 steps",
+        )
+    return total
+
+
 def _run_length(cls: str, args: Mapping[str, Any]) -> float:
     """The schedule's length in its own unit, as timm's ``get_cycle_length`` counts it (warm-up included)."""
     warmup = float(args.get("warmup_t", 0))
@@ -221,7 +245,7 @@ def _run_length(cls: str, args: Mapping[str, Any]) -> float:
         last = max(args["decay_t"]) if isinstance(args["decay_t"], list) and args["decay_t"] else 10
         return float(last if cls == "MultiStepLRScheduler" else 10 * float(args["decay_t"])) + warmup
     t0, mul, n = float(args["t_initial"]), float(args.get("cycle_mul", 1.0)), int(args.get("cycle_limit", 1))
-    t = t0 * max(n, 1) if mul == 1 else math.floor(-t0 * (mul ** max(n, 1) - 1) / (1 - mul))
+    t = math.floor(cycles_length(t0, mul, max(n, 1)))
     return t + warmup if prefix else t
 
 
@@ -387,7 +411,7 @@ def _decay(cls: str, args: Mapping[str, object], eta: float, lr_min: float, dur:
     tail = f"const({num(lr_min)})" if cls == "TanhLRScheduler" else ""
     if n == 1:
         return body(eta, lr_min, dur(t0)), tail
-    cycles_total = t0 * n if mul == 1 else t0 * (mul**n - 1) / (mul - 1)
+    cycles_total = cycles_length(t0, mul, n)
     opts = f"period={dur(t0)}" + (f", mult={num(mul)}" if mul != 1 else "")
     decay = f", decay={num(gamma)}" if gamma != 1 else ""
     whole_cycles = float(cycles_total).is_integer()
@@ -448,6 +472,7 @@ def imported(
     return verified(expr, reference, source=f"{SOURCE} {cls}", steps_per_epoch=spe)
 
 
+@guarded(SOURCE)
 def from_timm(
     *,
     lr: float | None = None,
@@ -468,6 +493,7 @@ def from_timm(
     return imported(cls, args, lr, upe, epochs, library)
 
 
+@guarded(SOURCE)
 def from_spec(
     name: str,
     args: list[object],
@@ -507,6 +533,7 @@ def from_spec(
     return imported(name, given, lr, upe, epochs)
 
 
+@guarded(SOURCE)
 def from_config(config: object, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
     """timm ``train.py``'s arguments (a parsed ``args.yaml``): the keys ``scheduler_kwargs`` reads
     (``sched``, ``epochs``, ``decay_epochs``, ``decay_milestones``, ``warmup_epochs``, ``cooldown_epochs``,
