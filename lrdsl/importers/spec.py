@@ -312,7 +312,8 @@ def load_config(path: str) -> object:
     except RecursionError:
         raise deep from None
     except yaml.YAMLError as exc:
-        raise LrdslError(f"{clipped(path)}: not YAML: {clipped(str(exc), 300)}") from None
+        lines = "\n".join(clipped(line, 200) for line in str(exc).splitlines()[:12])
+        raise LrdslError(f"{clipped(path)}: not YAML: {lines}") from None
 
 
 def bounded(document: object, where: str = "the config") -> object:
