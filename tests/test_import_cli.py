@@ -259,3 +259,75 @@ def test_values_the_mapping_computed_with_are_checked_first(
 ) -> None:
     code, _, err = _run(["import", framework, spec], capsys)
     assert (code, message in err) == (2, True), err
+
+
+# --- long runs: the work of the check is bounded; a named closed form is never refused for its length ---
+
+
+def test_a_fixed_gamma_of_a_billion_decays_builds_no_list(capsys: pytest.CaptureFixture[str]) -> None:
+    spec = "StepWithFixedGammaParamScheduler(base_value=1, num_decays=1000000000, gamma=0.1, num_updates=100)"
+    code, out, err = _run(["import", "detectron2", spec, "--steps", "100"], capsys)
+    assert code == 0, err
+    assert out.splitlines()[1:] == [
+        "# detectron2 StepWithFixedGammaParamScheduler: not checked against the library (fvcore would build a list "
+        "of 1000000000 values)",
+        "const(0)",  # fvcore's index at step 0 is already 1000 (its ε of 1e-6 times 10⁹ decays): 0.1¹⁰⁰⁰ = 0
+    ]
+
+
+def test_a_billion_step_closed_form_is_checked_at_sampled_steps(capsys: pytest.CaptureFixture[str]) -> None:
+    need("transformers")
+    code, out, err = _run(["import", "hf", "get_cosine_schedule_with_warmup(optimizer, 100, 1000000000)"], capsys)
+    assert (code, out.splitlines()[1:]) == (0, ["linear(0→1, 100) >> cosine(1→0, 999999900)"]), err
+    spec = "CosineParamScheduler(start_value=1, end_value=0)"
+    code, out, err = _run(["import", "detectron2", spec, "--steps", "1000000000"], capsys)
+    assert (code, out.splitlines()[1:]) == (0, ["cosine(1→0, 1000000000)"]), err
+
+
+def test_a_long_stepped_run_is_checked_over_its_first_steps_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    need("mmengine")
+    config = {
+        "param_scheduler": [
+            {"type": "LinearLR", "start_factor": 0.001, "by_epoch": False, "begin": 0, "end": 1000},
+            {"type": "CosineAnnealingLR", "by_epoch": False, "begin": 1000, "end": 2_000_000},
+        ],
+        "train_cfg": {"max_iters": 2_000_000},
+        "optim_wrapper": {"optimizer": {"lr": 0.1}},
+    }
+    (tmp_path / "mm.json").write_text(json.dumps(config))
+    code, out, err = _run(["import", "mmengine", str(tmp_path / "mm.json")], capsys)
+    assert code == 0, err
+    assert out.splitlines()[1:] == [
+        "# mmengine param_scheduler: checked against the library over the first 50,000 of 2,000,000 steps only "
+        "(a longer run is not stepped)",
+        "linear(1e-4→0.1, 999) >> hold(1) >> cosine(0.1→0, 1999000)",
+    ]
+
+
+def test_epoch_windows_are_checked_on_one_iteration_per_epoch(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    need("mmengine")
+    config = {
+        "param_scheduler": [{"type": "CosineAnnealingLR", "by_epoch": True, "begin": 0, "end": 300}],
+        "train_cfg": {"max_epochs": 300},
+    }
+    (tmp_path / "mm.json").write_text(json.dumps(config))
+    code, out, err = _run(["import", "mmengine", str(tmp_path / "mm.json"), "--steps-per-epoch", "5000"], capsys)
+    assert (code, out.splitlines()[1:]) == (0, ["cosine(1→0, 300ep) * quantize(1ep)"]), err
+
+
+def test_an_unchecked_import_warns_in_python() -> None:
+    from lrdsl.importers import detectron2
+    from lrdsl.importers.verify import UncheckedImport
+
+    with pytest.warns(UncheckedImport, match="not checked against the library"):
+        detectron2.from_spec(
+            "StepWithFixedGammaParamScheduler",
+            [],
+            {"base_value": 1, "num_decays": 10**9, "gamma": 0.1, "num_updates": 100},
+            total_steps=100,
+            steps_per_epoch=None,
+        )

@@ -10,6 +10,7 @@ given the wheel's module, so its own check runs against timm too. The parity row
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -333,3 +334,17 @@ def test_scheduler_class_imports_exactly(cls: str, kw: dict[str, Any]) -> None:
 )
 def test_calls_as_written_in_training_code_optimizer_first(spec: str, expected: str) -> None:
     assert expected in lrdsl.importers.import_spec("timm", spec)
+
+
+def test_a_long_run_is_checked_on_an_equivalent_or_first_run_and_says_so() -> None:
+    from lrdsl.importers.verify import UncheckedImport
+
+    m = _scheduler_module()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an epoch schedule of 1.5·10⁶ updates: checked on 300 epochs of one update
+        assert timm_importer.from_timm(library=m, sched="cosine", num_epochs=300, updates_per_epoch=5000) == (
+            "cosine(1→0, 300ep) * quantize(1ep)"
+        )
+    with pytest.warns(UncheckedImport, match="over the first 50,000 of 1,000,000 epochs only"):
+        expr = timm_importer.from_timm(library=m, sched="cosine", num_epochs=10, cycle_limit=100_000)
+    assert expr == "cosine(1→0) * restart(period=10ep, decay=0.1, cycles=100000) * quantize(1ep)"

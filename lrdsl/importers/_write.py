@@ -6,7 +6,7 @@ import functools
 import importlib
 import math
 import types
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TypeVar, cast
 
 from lrdsl.echo import clipped, shown
@@ -103,7 +103,30 @@ def unknown(source: str, given: Mapping[str, object], known: Sequence[str]) -> N
 
 
 MAX_CHECKED_STEPS = 2_000_000
-"""The longest run an importer builds and steps the library over to check its result."""
+"""The longest run an importer samples from the library to fit an expression (an unnamed schedule)."""
+
+MAX_STEPPED = 50_000
+"""The most steps (or epochs) an import steps a library's scheduler object to check its result. A longer
+run is checked at sampled steps of the library's closed form where it has one, on a scaled-down
+equivalent run where one exists, else over its first ``MAX_STEPPED`` steps, and the import says so
+(:func:`lrdsl.importers.verify.unchecked`). A bound on work, so the result is the same on every machine."""
+
+DENSE = 10_000
+"""Runs up to this long are compared at every step when a closed form is sampled; longer ones at a spread."""
+
+
+def sample_steps(n: int, marks: Iterable[float] = ()) -> list[int]:
+    """The steps of a run of ``n`` at which a closed form is compared: all of them up to :data:`DENSE`, else
+    :data:`DENSE` evenly spread, the last, and each of ``marks`` (where the schedule changes) ±1."""
+    if n <= DENSE:
+        return list(range(n))
+    near = {int(m) + d for m in marks if math.isfinite(m) for d in (-1, 0, 1)}
+    return sorted({*(i * (n - 1) // (DENSE - 1) for i in range(DENSE)), n - 1, *(t for t in near if 0 <= t < n)})
+
+
+def first_steps_note(n: float, unit: str = "steps") -> str:
+    """What :func:`lrdsl.importers.verify.unchecked` says of a run checked over its first steps only."""
+    return f"checked against the library over the first {MAX_STEPPED:,} of {n:,.0f} {unit} only (a longer run is not stepped)"
 
 
 def checked_length(source: str, steps: float) -> int:

@@ -32,17 +32,17 @@ from lrdsl.echo import clipped, shown
 from lrdsl.errors import LrdslError
 from lrdsl.importers._write import (
     bind,
-    checked_length,
     guarded,
     library_run,
     num,
     number,
     optional_module,
+    sample_steps,
     take_optimizer,
     unknown,
     whole,
 )
-from lrdsl.importers.verify import verified
+from lrdsl.importers.verify import unchecked, verified
 
 KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "linear": ("get_linear_schedule_with_warmup", ("num_warmup_steps", "num_training_steps")),
@@ -269,10 +269,12 @@ def _wsd(given: Mapping[str, object], w: int, eta: float, top: str) -> str:
 
 
 def library_values(
-    kind: str, given: Mapping[str, object], learning_rate: float | None, steps: int
+    kind: str, given: Mapping[str, object], learning_rate: float | None, steps: Sequence[int]
 ) -> np.ndarray | None:
-    """``lr(0) … lr(steps − 1)`` of HF's own scheduler (an ``SGD`` stepped ``steps`` times), or ``None``
-    when transformers (or torch) is not installed."""
+    """``lr(t)`` for each ``t`` of ``steps`` from HF's own scheduler, or ``None`` when transformers (or torch)
+    is not installed. HF's schedulers are ``LambdaLR``: the rate of step ``t`` is ``η·λ(t)``, which this
+    reads from the scheduler's own ``lr_lambdas`` (its closed form), so a run of any length is checked
+    at its sampled steps without stepping it."""
     optimization = optional_module("transformers.optimization")
     torch = optional_module("torch")
     if optimization is None or torch is None:
@@ -281,19 +283,16 @@ def library_values(
     opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=eta)
     kwargs = {k: v for k, v in given.items() if k != "last_epoch"}
     sched = getattr(optimization, KINDS[kind][0])(opt, **kwargs)
-    seen = []
-    for _ in range(steps):
-        seen.append(opt.param_groups[0]["lr"])
-        opt.step()
-        sched.step()
-    return np.array(seen, dtype=float)
+    base = float(sched.base_lrs[0])
+    lam = sched.lr_lambdas[0]
+    return np.array([base * lam(t) for t in steps], dtype=float)
 
 
 def _horizon(kind: str, given: Mapping[str, object], total_steps: int | None) -> int:
     """The steps the result is checked over: the run when known, else past every phase."""
     n = given.get("num_training_steps")
-    if isinstance(n, int) and not isinstance(n, bool) and kind != "warmup_stable_decay":
-        return n
+    if isinstance(n, int | float) and not isinstance(n, bool) and kind != "warmup_stable_decay":
+        return int(n)  # a whole number: expression() checked it
     if total_steps is not None:
         return total_steps
     parts = [given.get(k) for k in ("num_warmup_steps", "num_decay_steps", "num_stable_steps", "num_training_steps")]
@@ -305,11 +304,16 @@ def imported(
 ) -> str:
     """The expression of ``kind`` with ``given``, verified against transformers when it is installed."""
     expr = expression(kind, given, learning_rate)
-    steps = checked_length(SOURCE, _horizon(kind, given, total_steps))
+    n = _horizon(kind, given, total_steps)
+    parts = [given.get(k) for k in ("num_warmup_steps", "num_decay_steps", "num_stable_steps", "num_training_steps")]
+    marks = [float(v) for v in parts if isinstance(v, int | float) and not isinstance(v, bool)]
+    steps = sample_steps(n, [*marks, sum(marks[:2])])
     reference = library_run(SOURCE, lambda: library_values(kind, given, learning_rate, steps))
+    source = f"{SOURCE} {KINDS[kind][0]}"
     if reference is None:
+        unchecked(source, "not checked against the library (transformers is not installed)")
         return expr
-    return verified(expr, reference, source=f"{SOURCE} {KINDS[kind][0]}")
+    return verified(expr, reference, source=source, steps=steps, total_steps=n)
 
 
 @guarded(SOURCE)

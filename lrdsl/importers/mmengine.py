@@ -38,7 +38,8 @@ import numpy as np
 from lrdsl.echo import shown
 from lrdsl.errors import LrdslError
 from lrdsl.importers._write import (
-    checked_length,
+    MAX_STEPPED,
+    first_steps_note,
     guarded,
     library_run,
     num,
@@ -47,7 +48,7 @@ from lrdsl.importers._write import (
     take_optimizer,
     whole,
 )
-from lrdsl.importers.verify import verified
+from lrdsl.importers.verify import unchecked, verified
 
 SOURCE = "mmengine"
 INF = 1_000_000_000
@@ -477,18 +478,38 @@ def imported(
     total_steps: int | None = None,
     library: types.ModuleType | None = None,
 ) -> str:
-    """The expression, verified against ``library`` (``mmengine.optim.scheduler`` when installed)."""
+    """The expression, verified against ``library`` (``mmengine.optim.scheduler`` when installed).
+
+    mmengine's schedulers are stepped (each reads the rate the others left), so the check steps at most
+    :data:`~lrdsl.importers._write.MAX_STEPPED` iterations: a longer run of epoch-based windows is checked
+    on its equivalent of one iteration per epoch, anything else over its first iterations, and the import
+    says so (:func:`~lrdsl.importers.verify.unchecked`)."""
     k = iters_per_epoch or 1
     run = max_epochs * k if max_epochs is not None else total_steps
-    if run is not None:
-        checked_length(SOURCE, run)
     expr = expression(param_scheduler, lr=lr, iters_per_epoch=iters_per_epoch, run_steps=run)
+    source = f"{SOURCE} param_scheduler"
     module = library if library is not None else optional_module("mmengine.optim.scheduler")
-    if module is None or run is None:
+    if module is None:
+        unchecked(source, "not checked against the library (mmengine is not installed)")
+        return expr
+    if run is None:
+        unchecked(source, "not checked against the library (the run's length is not known: give --steps N)")
         return expr
     eta = 1.0 if lr is None else lr
-    reference = library_run(SOURCE, lambda: library_values(module, param_scheduler, eta, k, math.ceil(run / k)))[:run]
-    return verified(expr, reference, source=f"{SOURCE} param_scheduler", steps_per_epoch=k)
+    if run > MAX_STEPPED and k > 1 and run // k <= MAX_STEPPED:
+        # epoch-based windows only: their rate changes between epochs, so one iteration per epoch is the same
+        # schedule; the check runs on it when the mapping writes the same expression for it
+        epochs = math.ceil(run / k)
+        if expression(param_scheduler, lr=lr, iters_per_epoch=1, run_steps=epochs) == expr:
+            ref = library_run(SOURCE, lambda: library_values(module, param_scheduler, eta, 1, epochs))
+            return verified(expr, ref, source=source, steps_per_epoch=1)
+    steps = min(run, MAX_STEPPED)
+    reference = library_run(SOURCE, lambda: library_values(module, param_scheduler, eta, k, math.ceil(steps / k)))
+    if steps == run:
+        return verified(expr, reference[:run], source=source, steps_per_epoch=k)
+    unchecked(source, first_steps_note(run))
+    at = list(range(steps))
+    return verified(expr, reference[:steps], source=source, steps_per_epoch=k, steps=at, total_steps=run)
 
 
 @guarded(SOURCE)

@@ -36,8 +36,9 @@ import numpy as np
 from lrdsl.echo import shown
 from lrdsl.errors import LrdslError
 from lrdsl.importers._write import (
+    MAX_STEPPED,
     bind,
-    checked_length,
+    first_steps_note,
     guarded,
     library_run,
     num,
@@ -47,7 +48,7 @@ from lrdsl.importers._write import (
     unknown,
     whole,
 )
-from lrdsl.importers.verify import verified
+from lrdsl.importers.verify import unchecked, verified
 
 SOURCE = "timm"
 _WARMUP = ("warmup_t", "warmup_lr_init", "warmup_prefix")
@@ -460,16 +461,29 @@ def imported(
     epochs: int,
     library: types.ModuleType | None = None,
 ) -> str:
-    """The expression, verified against ``library`` (``timm.scheduler`` when installed) over ``epochs`` epochs."""
+    """The expression, verified against ``library`` (``timm.scheduler`` when installed) over ``epochs`` epochs.
+
+    Work is bounded by :data:`~lrdsl.importers._write.MAX_STEPPED` updates: a schedule of the epoch
+    (``t_in_epochs``, constant within each epoch) is checked on the equivalent run of one update per
+    epoch; what is still longer is checked over its first updates, and the import says so."""
     expr = expression(cls, args, lr)
+    source = f"{SOURCE} {cls}"
     module = library if library is not None else optional_module("timm.scheduler")
     if module is None:
+        unchecked(source, "not checked against the library (timm is not installed)")
         return expr
     spe = per_epoch or 1
-    checked_length(SOURCE, spe * epochs)
+    if bool(args.get("t_in_epochs", True)) and spe * epochs > MAX_STEPPED:
+        spe = 1  # the rate changes only between epochs: one update per epoch is the same schedule
+    run = spe * epochs
+    ran = min(epochs, max(MAX_STEPPED // spe, 1))
     eta = 1.0 if lr is None else lr
-    reference = library_run(SOURCE, lambda: library_values(module, cls, args, eta, spe, epochs))
-    return verified(expr, reference, source=f"{SOURCE} {cls}", steps_per_epoch=spe)
+    reference = library_run(SOURCE, lambda: library_values(module, cls, args, eta, spe, ran))
+    if ran == epochs:
+        return verified(expr, reference, source=source, steps_per_epoch=spe)
+    unchecked(source, first_steps_note(run, "epochs" if spe == 1 else "updates"))
+    steps = list(range(len(reference)))
+    return verified(expr, reference, source=source, steps_per_epoch=spe, steps=steps, total_steps=run)
 
 
 @guarded(SOURCE)

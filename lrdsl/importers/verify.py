@@ -65,3 +65,34 @@ def verified(
             hint=f"expression: {expr}; please report this with the call that produced it",
         )
     return expr
+
+
+class UncheckedImport(UserWarning):
+    """An import result that could not be checked against the library, or only in part (filterable)."""
+
+
+_NOTES: ContextVar[list[str] | None] = ContextVar("lrdsl_import_notes", default=None)
+
+
+@contextmanager
+def noting() -> Iterator[list[str]]:
+    """Collect the notes :func:`unchecked` makes inside, instead of warning (``lrdsl import`` prints them)."""
+    seen: list[str] = []
+    token = _NOTES.set(seen)
+    try:
+        yield seen
+    finally:
+        _NOTES.reset(token)
+
+
+def unchecked(source: str, reason: str) -> None:
+    """Say that the expression imported from ``source`` was not checked against the library, or only in part,
+    and why (``reason``: "timm is not installed", "checked over the first 100,000 of 10⁹ steps")."""
+    import warnings
+
+    note = f"{source}: {reason}"
+    seen = _NOTES.get()
+    if seen is not None:
+        seen.append(note)
+    else:
+        warnings.warn(note, UncheckedImport, stacklevel=3)
