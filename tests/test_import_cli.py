@@ -331,3 +331,20 @@ def test_an_unchecked_import_warns_in_python() -> None:
             total_steps=100,
             steps_per_epoch=None,
         )
+
+
+def test_a_long_paddle_run_is_stepped_only_over_its_first_steps() -> None:
+    import subprocess
+    import sys
+
+    need("paddle")  # in its own process, as tests/test_import_paddle.py runs Paddle
+    spec = "CosineAnnealingDecay(learning_rate=0.1, T_max=100000000)"
+    done = subprocess.run(
+        [sys.executable, "-m", "lrdsl", "import", "paddle", spec], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1:] == [
+        "# Paddle's CosineAnnealingDecay: checked against the library over the first 50,000 of 100,000,001 steps "
+        "only (a longer run is not stepped)",
+        "cosine(0.1→0, 100000000)",
+    ]

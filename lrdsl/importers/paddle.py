@@ -37,8 +37,10 @@ from typing import Any
 from lrdsl.echo import clipped, shown
 from lrdsl.errors import LrdslError
 from lrdsl.importers import torch as torch_forms
-from lrdsl.importers.common import checked_form, in_library, mapped, num
+from lrdsl.importers._write import MAX_STEPPED, checked_length, first_steps_note
+from lrdsl.importers.common import checked_form, floor_of, in_library, mapped, num
 from lrdsl.importers.spec import REQUIRED, Call, bind
+from lrdsl.importers.verify import unchecked, verified
 
 RTOL = 1e-9
 LR = ("learning_rate", REQUIRED)
@@ -312,6 +314,21 @@ def _import(
     source: str,
 ) -> tuple[str, int | None]:
     piece = None if s is None else mapped(source, lambda: _piece(s, total))
+    if piece is not None and reference is not None:
+        n = total if total is not None else max(2 * piece.natural + 1, 50)
+        n = n if piece.valid is None else min(n, piece.valid)
+        if n > MAX_STEPPED:  # Paddle's schedulers are stepped: check the first steps only, and say so
+            text, valid = checked_form(piece, total, spe, None, source=source, library="Paddle", api="", rtol=RTOL)
+            values = _library(source, lambda: reference(MAX_STEPPED))
+            unchecked(source, first_steps_note(n))
+            at = list(range(MAX_STEPPED))
+            atol = floor_of(values)
+            verified(text, values, source=source, steps_per_epoch=spe, rtol=RTOL, atol=atol, steps=at, total_steps=n)
+            return text, valid
+    if piece is None and total is not None:
+        checked_length(source, total)  # an unnamed schedule is sampled over the whole run to be fitted
+    if reference is None:
+        unchecked(source, "not checked against the library (Paddle is not installed)")
     return checked_form(piece, total, spe, reference, source=source, library="Paddle", api="from_paddle", rtol=RTOL)
 
 
