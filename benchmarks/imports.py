@@ -61,7 +61,7 @@ PADDLE = [
     "CosineAnnealingDecay(learning_rate=0.1, T_max=1000)",
     "CosineAnnealingDecay(learning_rate=0.1, T_max=100000000)",
 ]
-TIMM = [
+TIMM: list[dict[str, object]] = [
     {"sched": "cosine", "num_epochs": 100},
     {"sched": "cosine", "num_epochs": 300, "updates_per_epoch": 5000},
     {"sched": "cosine", "num_epochs": 10, "cycle_limit": 100_000},
@@ -99,8 +99,12 @@ def rows(repeat: int) -> list[tuple[str, str, float, str]]:
             name = spec[1:].split()[0]
             target = str(folder / f"{name}.json")
             Path(target).write_text(json.dumps(globals()[name]))
-        import_spec(framework, target, **kw)  # the library's own import, outside the timing
-        seconds, _, how = timed(lambda t=target, f=framework, k=kw: import_spec(f, t, **k), repeat)
+        import_spec(framework, target, **kw)  # the library's import, outside the timing
+
+        def run(f: str = framework, t: str = target, k: dict[str, int] = kw) -> str:
+            return import_spec(f, t, **k)
+
+        seconds, _, how = timed(run, repeat)
         out.append((framework, spec, seconds, how))
     out += _timm(repeat) + _paddle(repeat)
     return out
@@ -119,7 +123,11 @@ def _timm(repeat: int) -> list[tuple[str, str, float, str]]:
             return []
     out = []
     for kw in TIMM:
-        seconds, _, how = timed(lambda k=kw: timm.from_timm(library=module, **k), repeat)  # type: ignore[arg-type]
+
+        def run(k: dict[str, object] = kw) -> str:
+            return timm.from_timm(library=module, **k)  # type: ignore[arg-type]
+
+        seconds, _, how = timed(run, repeat)
         out.append(
             ("timm", "create_scheduler_v2(" + ", ".join(f"{k}={v!r}" for k, v in kw.items()) + ")", seconds, how)
         )
