@@ -117,6 +117,8 @@ def _real(value: object) -> float:
     """``value`` as a finite float; ``TypeError``/``ValueError`` (caught by the caller) otherwise."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise TypeError(value)
+    if isinstance(value, int) and abs(value) >= 2**1024:
+        raise ValueError("beyond a float's range")
     x = float(value)
     if not math.isfinite(x):
         raise ValueError(value)

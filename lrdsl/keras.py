@@ -131,7 +131,9 @@ def checked_config(config: object) -> dict[str, Any]:
         raise bad("schedule", "the schedule's text")
 
     def real(value: object) -> bool:
-        return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return False
+        return abs(value) < 2**1024 if isinstance(value, int) else math.isfinite(value)
 
     total = config.get("total_steps")
     if total is not None and not (real(total) and float(total).is_integer() and 0 < total <= 1e15):

@@ -426,6 +426,8 @@ KERAS_CONFIGS: list[Any] = [
     {"schedule": 5},
     {"schedule": "cosine(1→0, 10)", "total_steps": "10"},
     {"schedule": "cosine(1→0, 10)", "total_steps": 1e400},
+    {"schedule": "cosine(1→0, 10)", "total_steps": 10**400},
+    {"schedule": "cosine(1→0, 10)", "params": {"a": 10**400}},
     {"schedule": "cosine(1→0, 10)", "total_steps": 10, "steps_per_epoch": [1]},
     {"schedule": "cosine(1→0, 10)", "total_steps": 10, "code": "import os"},
     {"schedule": "\x1b[2J"},

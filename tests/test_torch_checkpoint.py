@@ -183,6 +183,8 @@ def test_check_resume_is_framework_free() -> None:
 CRAFTED: list[tuple[str, Any]] = [
     ("last_epoch", "10"),
     ("last_epoch", 1e400),
+    ("last_epoch", 10**400),
+    ("base_values", [10**400, 1.0, 1.0]),
     ("last_epoch", None),
     ("last_epoch", [3]),
     ("last_epoch", 2.5),
