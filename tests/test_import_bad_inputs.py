@@ -95,3 +95,17 @@ def test_wrong_arguments_are_lrdsl_errors(module: ModuleType, names: list[str]) 
                 module.from_config(config, total_steps=rng.choice([None, 50]), steps_per_epoch=rng.choice([None, 5]))
     finally:
         logging.disable(logging.NOTSET)
+
+
+@pytest.mark.parametrize(("module", "names"), NAMES, ids=[m.__name__.rsplit(".", 1)[-1] for m, _ in NAMES])
+def test_a_config_built_in_python_is_held_to_a_files_bounds(module: ModuleType, names: list[str]) -> None:
+    del names
+    deep: Any = {"_target_": "LRMultiplier", "max_iter": 10}
+    for _ in range(100_000):
+        deep = {"_target_": "LRMultiplier", "multiplier": deep, "lr_scheduler_kwargs": deep}
+    shared: Any = [1] * 10
+    for _ in range(9):
+        shared = [shared] * 10  # 10⁹ values once expanded, a few hundred objects
+    for config in ({"lr_multiplier": deep, "train": {"max_iter": 10}}, {"param_scheduler": shared, "SOLVER": shared}):
+        with pytest.raises(lrdsl.LrdslError, match=r"nested more than|values once its aliases"):
+            module.from_config(config, total_steps=10, steps_per_epoch=None)

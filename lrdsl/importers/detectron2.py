@@ -45,6 +45,7 @@ from lrdsl.importers._write import (
     unknown,
     whole,
 )
+from lrdsl.importers.spec import bounded
 from lrdsl.importers.verify import unchecked, verified
 
 SOURCE = "detectron2"
@@ -385,6 +386,7 @@ def from_detectron2(solver: object) -> str:
 
     A LazyConfig (a mapping with ``lr_multiplier``, ``train.max_iter`` and ``optimizer.lr``) is read too.
     """
+    bounded(solver)  # a document built in Python is held to a config file's bounds
     if isinstance(solver, Mapping) and "lr_multiplier" in solver:
         return _from_lazy(solver)
     s = _solver(solver)

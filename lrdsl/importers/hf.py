@@ -42,6 +42,7 @@ from lrdsl.importers._write import (
     unknown,
     whole,
 )
+from lrdsl.importers.spec import bounded
 from lrdsl.importers.verify import unchecked, verified
 
 KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -391,6 +392,7 @@ def from_config(config: object, *, total_steps: int | None, steps_per_epoch: flo
 
     As HF's Trainer: warm-up steps are ``int(warmup_steps)``, or ``ceil(N·fraction)``.
     """
+    bounded(config)  # a document built in Python is held to a config file's bounds
     del steps_per_epoch
     if not isinstance(config, Mapping):
         raise LrdslError(f"{SOURCE}: a config must be a mapping of TrainingArguments keys, not {type(config).__name__}")

@@ -29,7 +29,7 @@ from typing import Any
 from lrdsl.echo import clipped, shown
 from lrdsl.errors import LrdslError
 from lrdsl.importers.common import fitted, mapped, num
-from lrdsl.importers.spec import REQUIRED, bind
+from lrdsl.importers.spec import REQUIRED, bind, bounded
 from lrdsl.importers.verify import verified
 
 RTOL = 1e-5
@@ -351,6 +351,7 @@ def from_spec(
 
 def from_config(config: object, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
     """A ``get_config()`` dict (its class told by its ``name``) or ``serialize()``'s ``{"class_name", "config"}``."""
+    bounded(config)  # a document built in Python is held to a config file's bounds
     if not isinstance(config, dict):
         raise LrdslError("a Keras schedule config is a mapping: get_config() or keras.optimizers.schedules.serialize()")
     if "class_name" in config:

@@ -48,6 +48,7 @@ from lrdsl.importers._write import (
     take_optimizer,
     whole,
 )
+from lrdsl.importers.spec import bounded
 from lrdsl.importers.verify import unchecked, verified
 
 SOURCE = "mmengine"
@@ -525,6 +526,7 @@ def from_mmengine(
     ``max_epochs`` epochs of ``iters_per_epoch`` iterations. ``lr`` is the optimizer's rate (without
     it, the multiplier: η = 1); epoch counts are written in ``ep`` (evaluate with
     ``steps_per_epoch=iters_per_epoch``)."""
+    bounded(param_scheduler)  # a document built in Python is held to a config file's bounds
     epochs = None if max_epochs is None else whole(max_epochs, "max_epochs", SOURCE, least=1)
     ipe = None if iters_per_epoch is None else whole(iters_per_epoch, "iters_per_epoch", SOURCE, least=1)
     return imported(param_scheduler, max_epochs=epochs, iters_per_epoch=ipe, lr=lr, library=library)
@@ -560,6 +562,7 @@ def from_config(config: object, *, total_steps: int | None, steps_per_epoch: flo
     """A parsed config: its ``param_scheduler`` (or the list itself); the run's length is
     ``train_cfg.max_epochs`` (or ``max_iters``) when the config has it, else ``total_steps``; the rate is
     ``optim_wrapper.optimizer.lr`` when present."""
+    bounded(config)  # a document built in Python is held to a config file's bounds
     ipe = None if steps_per_epoch is None else whole(steps_per_epoch, "steps per epoch", SOURCE, least=1)
     max_epochs = None
     lr = None

@@ -39,7 +39,7 @@ from lrdsl.errors import LrdslError
 from lrdsl.importers import torch as torch_forms
 from lrdsl.importers._write import MAX_STEPPED, checked_length, first_steps_note
 from lrdsl.importers.common import checked_form, floor_of, in_library, mapped, num
-from lrdsl.importers.spec import REQUIRED, Call, bind
+from lrdsl.importers.spec import REQUIRED, Call, bind, bounded
 from lrdsl.importers.verify import unchecked, verified
 
 RTOL = 1e-9
@@ -428,6 +428,7 @@ def from_spec(
 
 def from_config(config: object, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
     """A scheduler in a config (PaddleClas/PaddleOCR style ``{"name": "…", …arguments}``)."""
+    bounded(config)  # a document built in Python is held to a config file's bounds
     if not isinstance(config, dict) or not isinstance(config.get("name", config.get("type")), str):
         raise LrdslError('a Paddle scheduler config is a mapping with its class: {"name": "CosineAnnealingDecay", …}')
     name = str(config.get("name", config.get("type")))

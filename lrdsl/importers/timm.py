@@ -48,6 +48,7 @@ from lrdsl.importers._write import (
     unknown,
     whole,
 )
+from lrdsl.importers.spec import bounded
 from lrdsl.importers.verify import unchecked, verified
 
 SOURCE = "timm"
@@ -553,6 +554,7 @@ def from_config(config: object, *, total_steps: int | None, steps_per_epoch: flo
     (``sched``, ``epochs``, ``decay_epochs``, ``decay_milestones``, ``warmup_epochs``, ``cooldown_epochs``,
     ``decay_rate``, ``min_lr``, ``warmup_lr``, ``warmup_prefix``, ``lr_noise``, ``lr_cycle_*``,
     ``lr_k_decay``, ``sched_on_updates``) and ``lr``; missing keys take ``scheduler_kwargs``' defaults."""
+    bounded(config)  # a document built in Python is held to a config file's bounds
     del total_steps
     if not isinstance(config, Mapping):
         raise LrdslError(f"{SOURCE}: a config must be a mapping of train.py arguments, not {type(config).__name__}")
