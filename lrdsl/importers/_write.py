@@ -130,11 +130,13 @@ def first_steps_note(n: float, unit: str = "steps") -> str:
 
 
 def checked_length(source: str, steps: float) -> int:
-    """``steps`` if the library can be stepped that long here, else an :class:`LrdslError`."""
+    """``steps`` if an unnamed schedule can be sampled over that many steps to be fitted, else an
+    :class:`LrdslError` (a named closed form is never refused for its length: see :data:`MAX_STEPPED`)."""
     if not steps <= MAX_CHECKED_STEPS:
         raise LrdslError(
-            f"{source}: the run is {steps:.6g} steps; the check steps the library over at most {MAX_CHECKED_STEPS:,}",
-            hint="import a shorter run (the expression's durations scale with it)",
+            f"{source} has no named form and is imported by sampling it: the run is {steps:.6g} steps, and "
+            f"sampling reads at most {MAX_CHECKED_STEPS:,}",
+            hint="sample a shorter run (the expression's durations scale with it), or write the schedule with fn(…)",
         )
     return int(steps)
 

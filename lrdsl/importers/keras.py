@@ -28,9 +28,10 @@ from typing import Any
 
 from lrdsl.echo import clipped, shown
 from lrdsl.errors import LrdslError
+from lrdsl.importers._write import checked_length
 from lrdsl.importers.common import fitted, mapped, num
 from lrdsl.importers.spec import REQUIRED, bind, bounded
-from lrdsl.importers.verify import verified
+from lrdsl.importers.verify import unchecked, verified
 
 RTOL = 1e-5
 """Keras computes in float32."""
@@ -219,11 +220,13 @@ def _check(
             )
         if keras_at is None:
             raise LrdslError(f"{source} is imported by sampling it, which needs Keras installed")
+        checked_length(source, total)  # an unnamed schedule is sampled over the whole run to be fitted
         values = keras_at(list(range(total)), False)
         expr = fitted(values, source=source, steps_per_epoch=spe, rtol=RTOL)
         atol = 1e-6 * max(abs(v) for v in values)
         return verified(expr, values, source=source, steps_per_epoch=spe, rtol=RTOL, atol=atol)
     if keras_at is None:
+        unchecked(source, "not checked against the library (Keras is not installed)")
         return expr
     from lrdsl.api import evaluate
 
