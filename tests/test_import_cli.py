@@ -247,6 +247,11 @@ def test_control_characters_of_a_spec_are_not_echoed_raw(capsys: pytest.CaptureF
         ("detectron2", "WarmupMultiStepLR(optimizer, milestones=[5, [3]])", "milestones must be a finite number"),
         ("detectron2", "WarmupMultiStepLR(optimizer, milestones=[5, None])", "milestones must be a finite number"),
         (
+            "hf",
+            "get_cosine_with_min_lr_schedule_with_warmup(optimizer, 10, 100, min_lr=1e-5, learning_rate=0)",
+            "learning_rate is 0, and HF divides min_lr by it",
+        ),
+        (
             "detectron2",
             "build_lr_scheduler(SOLVER={'BASE_LR': 0, 'MAX_ITER': 100, 'WARMUP_ITERS': 0, "
             "'LR_SCHEDULER_NAME': 'WarmupCosineLR', 'BASE_LR_END': 0.001})",

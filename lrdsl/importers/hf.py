@@ -222,6 +222,11 @@ def _min_lr_rate(kind: str, given: Mapping[str, object], learning_rate: float | 
             f"{SOURCE} {kind}: min_lr is an absolute rate, so the expression needs the optimizer's",
             hint="give learning_rate=… (the optimizer's lr), or min_lr_rate instead",
         )
+    if learning_rate == 0:
+        raise LrdslError(
+            f"{SOURCE} {kind}: learning_rate is 0, and HF divides min_lr by it",
+            hint="give the optimizer's rate, or min_lr_rate instead of min_lr",
+        )
     return number(min_lr, "min_lr", SOURCE) / learning_rate
 
 
