@@ -94,5 +94,12 @@ def unchecked(source: str, reason: str) -> None:
     seen = _NOTES.get()
     if seen is not None:
         seen.append(note)
-    else:
-        warnings.warn(note, UncheckedImport, stacklevel=3)
+        return
+    import sys
+    from pathlib import Path
+
+    package = str(Path(__file__).resolve().parents[1])
+    level, frame = 2, sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(package):  # point at the user's call
+        level, frame = level + 1, frame.f_back  # type: ignore[assignment]
+    warnings.warn(note, UncheckedImport, stacklevel=level)
