@@ -336,15 +336,38 @@ def test_calls_as_written_in_training_code_optimizer_first(spec: str, expected: 
     assert expected in lrdsl.importers.import_spec("timm", spec)
 
 
-def test_a_long_run_is_checked_on_an_equivalent_or_first_run_and_says_so() -> None:
-    from lrdsl.importers.verify import UncheckedImport
-
+def test_a_long_run_is_checked_on_an_equivalent_run_or_at_sampled_steps() -> None:
     m = _scheduler_module()
     with warnings.catch_warnings():
-        warnings.simplefilter("error")  # an epoch schedule of 1.5·10⁶ updates: checked on 300 epochs of one update
+        warnings.simplefilter("error")  # checked in full: no UncheckedImport
+        # an epoch schedule of 1.5·10⁶ updates: checked on 300 epochs of one update
         assert timm_importer.from_timm(library=m, sched="cosine", num_epochs=300, updates_per_epoch=5000) == (
             "cosine(1→0, 300ep) * quantize(1ep)"
         )
-    with pytest.warns(UncheckedImport, match="over the first 50,000 of 1,000,000 epochs only"):
+        # 10⁶ epochs: checked against timm's closed form (_get_lr) at sampled epochs, in well under 50,000 calls
         expr = timm_importer.from_timm(library=m, sched="cosine", num_epochs=10, cycle_limit=100_000)
-    assert expr == "cosine(1→0) * restart(period=10ep, decay=0.1, cycles=100000) * quantize(1ep)"
+        assert expr == "cosine(1→0) * restart(period=10ep, decay=0.1, cycles=100000) * quantize(1ep)"
+        kw: dict[str, Any] = {"num_epochs": 300, "updates_per_epoch": 5000, "step_on_epochs": False, "lr": 0.1}
+        expr = timm_importer.from_timm(library=m, sched="cosine", warmup_epochs=2, **kw)
+        assert expr == "linear(1e-5→0.1, 10000) >> cosine(0.1→0, 1500000) * offset(10000)"
+
+
+@pytest.mark.parametrize(
+    ("cls", "args"),
+    [
+        ("CosineLRScheduler", {"t_initial": 7, "lr_min": 0.01, "warmup_t": 2, "warmup_lr_init": 1e-3, "cycle_limit": 3,
+                               "cycle_mul": 1.5, "cycle_decay": 0.5}),
+        ("CosineLRScheduler", {"t_initial": 70, "lr_min": 0.01, "warmup_t": 5, "warmup_lr_init": 1e-3, "t_in_epochs": False}),
+        ("TanhLRScheduler", {"t_initial": 9, "lr_min": 0.01}),
+        ("StepLRScheduler", {"decay_t": 3, "decay_rate": 0.5, "warmup_t": 2, "warmup_lr_init": 0.01}),
+        ("MultiStepLRScheduler", {"decay_t": [1, 4], "decay_rate": 0.5}),
+        ("PolyLRScheduler", {"t_initial": 9, "power": 2, "warmup_t": 3, "warmup_lr_init": 0.0}),
+    ],
+)  # fmt: skip
+def test_timms_closed_form_is_what_its_loop_sets(cls: str, args: dict[str, Any]) -> None:
+    """The closed form a long run is checked against gives the rates train.py's loop sets, at every step."""
+    m = _scheduler_module()
+    for per_epoch in (1, 3):
+        stepped = timm_importer.library_values(m, cls, args, 0.1, per_epoch, 30)
+        closed = timm_importer.closed_values(m, cls, args, 0.1, per_epoch, list(range(30 * per_epoch)))
+        np.testing.assert_array_equal(closed, stepped)

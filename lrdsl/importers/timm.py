@@ -38,12 +38,12 @@ from lrdsl.errors import LrdslError
 from lrdsl.importers._write import (
     MAX_STEPPED,
     bind,
-    first_steps_note,
     guarded,
     library_run,
     num,
     number,
     optional_module,
+    sample_steps,
     take_optimizer,
     unknown,
     whole,
@@ -454,6 +454,26 @@ def library_values(
     return np.array(seen, dtype=float)
 
 
+def closed_values(
+    module: types.ModuleType, cls: str, args: Mapping[str, object], lr: float, per_epoch: int, steps: Sequence[int]
+) -> np.ndarray:
+    """The rates :func:`library_values` records, at ``steps`` only, from timm's closed form: the scheduler's
+    ``_get_lr(t)`` (what ``step(e)`` or ``step_update(u)`` sets, without noise), and at ``t = 0`` the rate
+    the scheduler leaves on the optimizer when it is built. ``t`` is the epoch of the step for a schedule
+    of the epoch (``t_in_epochs``), else the step itself."""
+    import torch
+
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=lr)
+    sched = getattr(module, cls)(opt, **args)
+    initial = float(opt.param_groups[0]["lr"])
+    in_epochs = bool(args.get("t_in_epochs", True))
+    out = []
+    for step in steps:
+        t = step // per_epoch if in_epochs else step
+        out.append(initial if t == 0 else float(sched._get_lr(t)[0]))
+    return np.array(out, dtype=float)
+
+
 def imported(
     cls: str,
     args: Mapping[str, object],
@@ -466,7 +486,7 @@ def imported(
 
     Work is bounded by :data:`~lrdsl.importers._write.MAX_STEPPED` updates: a schedule of the epoch
     (``t_in_epochs``, constant within each epoch) is checked on the equivalent run of one update per
-    epoch; what is still longer is checked over its first updates, and the import says so."""
+    epoch; what is still longer against timm's closed form (:func:`closed_values`) at sampled steps."""
     expr = expression(cls, args, lr)
     source = f"{SOURCE} {cls}"
     module = library if library is not None else optional_module("timm.scheduler")
@@ -477,13 +497,19 @@ def imported(
     if bool(args.get("t_in_epochs", True)) and spe * epochs > MAX_STEPPED:
         spe = 1  # the rate changes only between epochs: one update per epoch is the same schedule
     run = spe * epochs
-    ran = min(epochs, max(MAX_STEPPED // spe, 1))
     eta = 1.0 if lr is None else lr
-    reference = library_run(SOURCE, lambda: library_values(module, cls, args, eta, spe, ran))
-    if ran == epochs:
+    if run <= MAX_STEPPED:
+        reference = library_run(SOURCE, lambda: library_values(module, cls, args, eta, spe, epochs))
         return verified(expr, reference, source=source, steps_per_epoch=spe)
-    unchecked(source, first_steps_note(run, "epochs" if spe == 1 else "updates"))
-    steps = list(range(len(reference)))
+    # longer: timm's closed form at sampled steps, each cycle's and phase's boundaries among them
+    t0 = args.get("t_initial")
+    marks = [
+        float(x) * (spe if args.get("t_in_epochs", True) else 1)
+        for x in (t0, args.get("warmup_t"))
+        if isinstance(x, int | float)
+    ]
+    steps = sample_steps(run, [m * k for m in marks for k in (1, 2, 3)])
+    reference = library_run(SOURCE, lambda: closed_values(module, cls, args, eta, spe, steps))
     return verified(expr, reference, source=source, steps_per_epoch=spe, steps=steps, total_steps=run)
 
 
