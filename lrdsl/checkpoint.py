@@ -152,11 +152,12 @@ class ResumeState:
     bases: list[float] | None
     branches: list[dict[str, Any]]
     record: object
+    factors: list[float] | None = None
 
 
 def resume_state(state: object, groups: int) -> ResumeState:
-    """The step, step count, base values (one per of ``groups`` param groups, or ``None`` when not saved),
-    branches and record of a scheduler's ``state_dict``; :class:`LrdslError` for a state that is not one
+    """The step, step count, base values and factors (one per of ``groups`` param groups, or ``None`` when
+    not saved), branches and record of a scheduler's ``state_dict``; :class:`LrdslError` for a state that is not one
     lrdsl writes (a crafted checkpoint: ``last_epoch`` a string, ``base_values`` not numbers, …)."""
 
     def refuse(field: str) -> LrdslError:
@@ -176,25 +177,29 @@ def resume_state(state: object, groups: int) -> ResumeState:
         step_count = _count(state.get("_step_count", step + 1))
     except (TypeError, ValueError):
         raise refuse("_step_count") from None
-    bases = state.get("base_values")
-    if bases is not None:
-        if not isinstance(bases, list | tuple):
-            raise refuse("base_values")
-        if len(bases) != groups:
-            raise LrdslError(
-                f"param groups: the checkpoint has {len(bases)}, this optimizer {groups}",
-                hint="build the optimizer with the param groups of the run that was saved",
-            )
-        try:
-            bases = [_real(b) for b in bases]
-        except (TypeError, ValueError):
-            raise refuse("base_values") from None
+    per_group: dict[str, list[float] | None] = {}
+    for name in ("base_values", "factors"):  # one number per param group, when saved
+        values = state.get(name)
+        if values is not None:
+            if not isinstance(values, list | tuple):
+                raise refuse(name)
+            if len(values) != groups:
+                raise LrdslError(
+                    f"param groups: the checkpoint has {len(values)}, this optimizer {groups}",
+                    hint="build the optimizer with the param groups of the run that was saved",
+                )
+            try:
+                values = [_real(b) for b in values]
+            except (TypeError, ValueError):
+                raise refuse(name) from None
+        per_group[name] = values
     branches = state.get("branches", [])
     if not isinstance(branches, list | tuple) or not all(
         isinstance(b, Mapping) and set(b) <= {"from", "at"} for b in branches
     ):
         raise refuse("branches")
-    return ResumeState(step, step_count, bases, [dict(b) for b in branches], state.get(RECORD_KEY))
+    bases, factors = per_group["base_values"], per_group["factors"]
+    return ResumeState(step, step_count, bases, [dict(b) for b in branches], state.get(RECORD_KEY), factors)
 
 
 def check_resume_mode(resume: str) -> str:

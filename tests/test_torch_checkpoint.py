@@ -192,6 +192,8 @@ CRAFTED: list[tuple[str, Any]] = [
     ("base_values", "abc"),
     ("base_values", [1.0, "x", 2.0]),
     ("base_values", [1.0, float("nan"), 2.0]),
+    ("factors", [1.0, "x", 2.0]),
+    ("factors", "abc"),
     ("branches", [1, 2]),
     ("branches", "x"),
     ("branches", [{"from": {}, "at": 1, "code": "x"}]),
