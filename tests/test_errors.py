@@ -1465,6 +1465,9 @@ UNSNAPSHOTTED = {
     "$… is not bound": "lowering binds every parameter before the interpreter runs (defence in depth)",
     "the formula reads '…', which is not defined here": "lowering produces only u and lr (defence in depth)",
     "total steps must be a whole number, got …": "an API argument type (tests/test_security.py)",
+    "the checkpoint's scheduler state is not one lrdsl writes: … is …": "a crafted checkpoint (test_torch_checkpoint.py)",
+    "the saved lrdsl>Schedule's … must be …, got …": "a crafted Keras config (tests/test_security.py)",
+    "the saved lrdsl>Schedule's config has an unknown key …": "a crafted Keras config (tests/test_security.py)",
     "… has … values but the comparison covers … steps": "values given to compare(), not a schedule (tests/test_compare.py)",
     "the expression imported from … departs from the library's values at step …: … instead of …": (
         "an importer's own check against the library (tests/test_import_verify.py)"

@@ -45,23 +45,17 @@ def import_spec(
 ) -> str:
     """The expression of ``spec`` (a call's text, or a config file's path) for ``framework``.
 
-    A result that was not compared with the library (it is not installed, or a long run past what it can
-    give) ends with a comment saying so, ``  # not checked against the library: …``: still an expression.
+    A result that was not (wholly) compared with the library (it is not installed, or a long run past what
+    it can give) ends with a comment saying so, ``  # SOURCE: not checked against the library (…)``: still an
+    expression. (``lrdsl import`` prints these notes as comment lines above the expression instead.)
     """
-    import warnings
+    from lrdsl.importers.verify import collecting, noting
 
-    from lrdsl.importers.common import NotChecked
-
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", NotChecked)
+    if collecting():  # the caller prints the notes (lrdsl import: comment lines above the expression)
+        return _import_spec(framework, spec, total_steps=total_steps, steps_per_epoch=steps_per_epoch)
+    with noting() as notes:
         expr = _import_spec(framework, spec, total_steps=total_steps, steps_per_epoch=steps_per_epoch)
-    notes = []
-    for w in caught:
-        if issubclass(w.category, NotChecked):
-            notes.append(str(w.message).partition(": not checked against the library ")[2].strip("()"))
-        else:
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    return expr + "".join(f"  # not checked against the library: {note}" for note in notes[:1])
+    return expr + "".join(f"  # {note}" for note in list(dict.fromkeys(notes))[:1])
 
 
 def _import_spec(framework: str, spec: str, *, total_steps: int | None, steps_per_epoch: float | None) -> str:

@@ -4,13 +4,13 @@ bounds on the work of a check (how many steps a library is stepped, sampled or c
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
 import numpy as np
 
 from lrdsl.errors import LrdslError
+from lrdsl.importers.verify import unchecked
 from lrdsl.numbers import format_number
 
 T = TypeVar("T")
@@ -28,14 +28,10 @@ LONGEST = 10**15
 """The longest duration an lrdsl expression writes (the language's limit)."""
 
 
-class NotChecked(UserWarning):
-    """An imported expression that could not be compared with the library's own values (the library is not
-    installed, or it has no way to give them): the expression is the mapping of the arguments, unverified."""
-
-
 def not_checked(source: str, why: str) -> None:
-    """Say (a :class:`NotChecked` warning) that the import of ``source`` was not checked against the library."""
-    warnings.warn(f"{source}: not checked against the library ({why})", NotChecked, stacklevel=4)
+    """Say (:func:`lrdsl.importers.verify.unchecked`) that the import of ``source`` was not checked against the
+    library, and why."""
+    unchecked(source, f"not checked against the library ({why})")
 
 
 def duration(value: object, what: str) -> int | None:
@@ -189,8 +185,8 @@ def checked_form(
     ``valid``): ``reference(n)`` steps the library through the first ``n`` steps when ``n ≤ MAX_STEPPED``;
     a longer run is checked at :func:`check_points` with ``at(steps)``, the library's closed form at those
     steps (tolerance widened by :func:`angle_floor`), or without one over its first ``MAX_STEPPED`` steps with a
-    :class:`NotChecked` warning for the rest. Without ``reference`` (the library is not installed) the result
-    is unchecked and says so (:class:`NotChecked`).
+    :class:`~lrdsl.importers.verify.UncheckedImport` warning for the rest. Without ``reference`` (the library is not installed) the result
+    is unchecked and says so (:class:`~lrdsl.importers.verify.UncheckedImport`).
     """
     from lrdsl.importers.verify import verified
 
