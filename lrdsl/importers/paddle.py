@@ -318,7 +318,7 @@ def _import(
         n = total if total is not None else max(2 * piece.natural + 1, 50)
         n = n if piece.valid is None else min(n, piece.valid)
         if n > MAX_STEPPED:  # Paddle's schedulers are stepped: check the first steps only, and say so
-            text, valid = checked_form(piece, total, spe, None, source=source, library="Paddle", api="", rtol=RTOL)
+            text, valid = piece.text, piece.valid
             values = _library(source, lambda: reference(MAX_STEPPED))
             unchecked(source, first_steps_note(n))
             at = list(range(MAX_STEPPED))
