@@ -20,8 +20,9 @@ import math
 
 import numpy as np
 
-from lrdsl.fitting.context import Array, Context, number
+from lrdsl.fitting.context import Array, Context
 from lrdsl.fitting.piece import Piece
+from lrdsl.fitting.spelling import number
 
 DEFAULTS = {"pct": 0.3, "div": 25.0, "final_div": 1e4, "gamma": 1.0, "to": 0.0}
 """Arguments left out when their value is the default."""

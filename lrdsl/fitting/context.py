@@ -82,31 +82,3 @@ class Context:
             return self.close(evaluate_range(plan.ir, 0, plan.total), want)
         except (LrdslError, OverflowError, ZeroDivisionError, ValueError):
             return False
-
-
-def spellings(value: float, denominators: tuple[int, ...] = ()) -> list[str]:
-    """Ways to write a number close to ``value``, shortest first: ``0.1``, ``1e-6``, ``6e-4 / 201``, … its exact repr.
-
-    Rounded to 1…17 significant digits, ``p / q`` for each ``q`` of ``denominators`` with a short ``p``,
-    and ``k ** -0.5`` when ``1/value²`` is a whole ``k``.
-    """
-    out: dict[str, None] = {}
-    if value == 0:
-        return ["0"]
-    for digits in range(1, 18):
-        out[format_number(float(f"{value:.{digits - 1}e}"))] = None
-    for q in denominators:
-        if q > 1:
-            for digits in range(1, 4):
-                p = float(f"{value * q:.{digits - 1}e}")
-                if p:
-                    out[f"{format_number(p)} / {q}"] = None
-    if value > 0 and (square := 1.0 / value**2) >= 2 and abs(square - round(square)) <= 1e-9 * square:
-        out[f"{round(square)} ** -0.5"] = None  # Noam's d_model ** -0.5, before as many digits
-    return sorted(out, key=lambda t: len(t) - 4 * ("**" in t))
-
-
-def number(text: str) -> float:
-    """The value of a spelling from :func:`spellings`."""
-    p, sep, q = text.partition(" / ")
-    return float(p) / float(q) if sep else float(p)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from lrdsl.fitting.context import Array, Context, spellings
+from lrdsl.fitting.context import Array, Context
 from lrdsl.fitting.segments import breakpoints, fit_sequence, render
+from lrdsl.fitting.spelling import number, spellings
 
 
 def _starts(y: Array) -> list[int]:
@@ -57,7 +58,7 @@ def _mults(jumps: list[int], period: float) -> list[str]:
     if len(jumps) < 2:
         return ["1"]
     ratio = (jumps[1] - jumps[0]) / period
-    return [*dict.fromkeys([s for s in spellings(ratio)[:4] if float(s) > 0] + ["1"])]
+    return [*dict.fromkeys([s for s in spellings(ratio)[:4] if number(s) > 0] + ["1"])]
 
 
 def _head(y: Array, ctx: Context, j0: int) -> str | None:
@@ -79,7 +80,7 @@ def _derived(y: Array, ctx: Context, j0: int, jumps: list[int]) -> str | None:
         return None
     n, span = len(jumps) + 1, y.size - j0
     for m_text in _mults(jumps, jumps[0] - j0):
-        m = float(m_text)
+        m = number(m_text)
         period = span / n if m == 1 else span * (m - 1) / (m**n - 1)
         u = np.arange(int(np.ceil(period)), dtype=np.float64)
         seg = y[j0 : j0 + u.size]

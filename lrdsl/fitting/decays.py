@@ -75,4 +75,13 @@ def rsqrt(y: Array, ctx: Context) -> list[Piece]:
         return []
     u = np.arange(y.size, dtype=np.float64)
     approx = y[0] * np.sqrt(w / np.maximum(u, w))
-    return [Piece("rsqrt", "rsqrt({a}{d}, warmup=" + ctx.dur(w) + ")", {"a": float(y[0])}, y.size, approx=approx)]
+    return [
+        Piece(
+            "rsqrt",
+            "rsqrt({a}{d}, warmup=" + ctx.dur(w) + ")",
+            {"a": float(y[0])},
+            y.size,
+            approx=approx,
+            structural=(w,),
+        )
+    ]

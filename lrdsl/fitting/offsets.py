@@ -32,7 +32,7 @@ def rsqrt_offset(y: Array, ctx: Context) -> list[Piece]:
         if n >= 1:
             approx = y[0] * np.sqrt(n / (u + n))
             template = "rsqrt({a}{d}, warmup=" + ctx.dur(n) + ") * offset(" + ctx.dur(n) + ")"
-            out.append(Piece("rsqrt", template, {"a": float(y[0])}, y.size, approx=approx, offset=n))
+            out.append(Piece("rsqrt", template, {"a": float(y[0])}, y.size, approx=approx, offset=n, structural=(n,)))
     return out
 
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from lrdsl.fitting.context import Array, Context, spellings
-
-RAMPS = frozenset({"linear", "cosine", "exp", "poly", "sqrt", "log"})
-"""Families whose ends may be written ``p / length``."""
+from lrdsl.fitting.context import Array, Context
+from lrdsl.fitting.spelling import spellings
 
 
 @dataclass(frozen=True)
@@ -30,6 +28,8 @@ class Piece:
     """The phase's own duration when the run cuts it (longer than ``length``)."""
     offset: int = 0
     """Steps its clock runs ahead (``* offset(n)`` in the template): its explicit duration is ``length + n``."""
+    structural: tuple[int, ...] = ()
+    """Step counts written in the template (a warm-up), which its numbers may be ratios of."""
 
     def render(self, ctx: Context, flexible: bool) -> str:
         words = {k: self.texts.get(k, repr(v) if v != 0 else "0") for k, v in self.numbers.items()}
@@ -64,8 +64,9 @@ class Piece:
 
     def _simplified(self, ctx: Context, want: Array, flexible: bool) -> Piece | None:
         piece = self
-        # ``6e-4 / 201``: an end reached by a slope over the phase's length, not a level
-        denominators = (self.length,) if self.family in RAMPS else ()
+        # ``6e-4 / 201``: a slope over the phase's length (or one step more: ``peak·(t + 1)/W``)
+        n = self.length + self.offset
+        denominators = (n, n + 1, n - 1, ctx.start, ctx.start + 1, *self.structural)
         for name, value in self.numbers.items():
             if name in self.texts and self.texts[name] == "0" and value != 0:
                 continue  # a speck, written 0

@@ -1,0 +1,85 @@
+"""Numbers as the source wrote them: ``0.1``, ``1e-6``, ``3e-4 / 782``, ``512 ** -0.5 * 4000 ** -0.5``.
+
+A fitted number ``v`` is offered in these forms, each checked by the caller against the curve:
+
+- rounded to 1…17 significant digits (the last always reads back as ``v``);
+- ``p / q`` for each structural ``q`` (a phase's length, one step either side, the step it starts at),
+  ``p`` of at most 3 significant digits, when ``|v·q − p| ≤ tight·|p|``: a ramp's first step at
+  ``peak·(t + 1)/W`` is ``peak / (W + 1)``;
+- ``k ** -0.5`` when ``1/v² = k`` is whole (Noam's ``d_model ** -0.5``), and ``m ** -0.5 * q ** -0.5``
+  when ``q`` of the structural numbers divides ``k`` (Noam's peak ``d_model^-½ · warmup^-½``).
+
+``tight`` (``≤ 1e-9`` relative) keeps a value that is noisy or irrational from being read as a ratio:
+with ``q`` from a handful of structural numbers and ``p`` of 3 digits, a value that is no such ratio
+meets one by chance about once in 10⁵ fits. Digits (the shortest first) are always offered too, so a
+ratio is written only when it is exact and reads shorter than the digits that are.
+"""
+
+from __future__ import annotations
+
+import math
+
+from lrdsl.numbers import format_number
+
+TIGHT = 1e-9
+"""Relative distance at most between ``v·q`` and a short ``p`` for ``p / q`` to be offered."""
+SQUARES_UP_TO = 1e10
+"""``1/v²`` at most for the ``k ** -0.5`` forms (a model width times a warm-up; beyond, any ``v`` is near one)."""
+
+
+def spellings(value: float, denominators: tuple[int, ...] = (), tight: float = TIGHT) -> list[str]:
+    """Ways to write a number close to ``value``, in the order to try them (shortest first, exact forms early)."""
+    if value == 0 or not math.isfinite(value):
+        return ["0"] if value == 0 else []
+    digits: dict[str, None] = {}
+    for n in range(1, 18):
+        rounded = float(f"{value:.{n - 1}e}")
+        if math.isfinite(rounded) and rounded != 0:
+            digits[format_number(rounded)] = None
+    roots = _inverse_roots(value, denominators)
+    # a root reads as its width (``512 ** -0.5``): ranked as 6 characters shorter, a factored one just ahead
+    rank = {t: len(t) for t in [*digits, *_ratios(value, denominators, tight)]}
+    if roots:
+        plain = len(roots[-1]) - 6.0
+        rank |= {t: plain - 0.5 if " * " in t else plain for t in roots}
+    return sorted(rank, key=lambda t: rank[t])
+
+
+def _ratios(value: float, denominators: tuple[int, ...], tight: float) -> list[str]:
+    out = []
+    for q in dict.fromkeys(denominators):
+        if q <= 1:
+            continue
+        whole = value * q
+        if not math.isfinite(whole) or whole == 0:
+            continue
+        for n in range(1, 4):
+            p = float(f"{whole:.{n - 1}e}")
+            if abs(whole - p) <= tight * abs(p):
+                out.append(f"{format_number(p)} / {q}")
+                break
+    return out
+
+
+def _inverse_roots(value: float, denominators: tuple[int, ...]) -> list[str]:
+    if not 1.0 / math.sqrt(SQUARES_UP_TO) <= value <= 1.0 / math.sqrt(2.0):
+        return []
+    square = 1.0 / (value * value)
+    k = round(square)
+    if abs(square - k) > min(TIGHT * square, 1e-3):
+        return []
+    factored = [f"{k // q} ** -0.5 * {q} ** -0.5" for q in dict.fromkeys(denominators) if 1 < q < k and k % q == 0]
+    return [*factored, f"{k} ** -0.5"]
+
+
+def number(text: str) -> float:
+    """The value of a spelling from :func:`spellings` (``p / q``, ``k ** -0.5``, their products, digits)."""
+    value = 1.0
+    for factor in text.split(" * "):
+        base, root, _ = factor.partition(" ** -0.5")
+        if root:
+            value /= math.sqrt(float(base))
+            continue
+        p, sep, q = factor.partition(" / ")
+        value *= float(p) / float(q) if sep else float(p)
+    return value
