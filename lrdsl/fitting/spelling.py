@@ -38,7 +38,7 @@ def spellings(value: float, denominators: tuple[int, ...] = (), tight: float = T
             digits[format_number(rounded)] = None
     roots = _inverse_roots(value, denominators)
     # a root reads as its width (``512 ** -0.5``): ranked as 6 characters shorter, a factored one just ahead
-    rank = {t: len(t) for t in [*digits, *_ratios(value, denominators, tight)]}
+    rank: dict[str, float] = {t: len(t) for t in [*digits, *_ratios(value, denominators, tight)]}
     if roots:
         plain = len(roots[-1]) - 6.0
         rank |= {t: plain - 0.5 if " * " in t else plain for t in roots}
