@@ -1,7 +1,8 @@
 """The ``lrdsl compare`` and ``lrdsl fit`` commands: their arguments, and their bodies.
 
 ``compare`` exits 0 when the schedules agree within the tolerance, 1 when they differ; ``fit`` exits 0
-when the expression it prints reproduces every value, 1 when it prints only the closest one found.
+when the expression it prints reproduces every value, 1 when it prints only the closest one found (and
+the spans no named shape reproduces).
 Bad input (an expression, a file) is an :class:`LrdslError`: exit 2.
 """
 
@@ -30,7 +31,7 @@ def add_parsers(sub: Any, number: Callable[[str], float], whole: Callable[[str],
     p = sub.add_parser("fit", help="the expression of a recorded curve")
     p.add_argument("file", help="values lr(0) … lr(N−1): .csv, .txt (one per line), .npy, .json, or '-'")
     p.add_argument("--steps-per-epoch", type=number, default=None, help="steps in one epoch (epochs, quantize)")
-    p.add_argument("--rtol", type=number, default=1e-9, help="relative tolerance (default 1e-9)")
+    p.add_argument("--rtol", type=number, default=1e-11, help="relative tolerance (default 1e-11)")
     p.add_argument("--atol", type=number, default=0.0, help="absolute tolerance (default 0)")
     p.add_argument("--budget", type=number, default=30.0, help="seconds to search at most (default 30)")
 
@@ -123,4 +124,8 @@ def _fit(args: argparse.Namespace, read: Callable[[str], str]) -> int:
     if result.exact:
         return 0
     print(f"not exact: max error {result.max_error!r}, first departing step {result.first_departure}")
+    for first, last in result.unmatched:
+        print(f"steps {first}–{last}: no named shape (written as the line between its ends)")
+    if not result.complete:
+        print("the search stopped at its budget (--budget seconds, or its limit of candidates) before trying all")
     return 1

@@ -22,7 +22,7 @@ __all__ = ["Fit", "fit"]
 def fit(
     values: npt.ArrayLike | Callable[[int], float],
     steps_per_epoch: float | None = None,
-    rtol: float = 1e-9,
+    rtol: float = 1e-11,
     atol: float = 0.0,
     total_steps: int | None = None,
     budget: float = 30.0,

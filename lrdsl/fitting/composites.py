@@ -34,7 +34,7 @@ def composites(y: Array, ctx: Context) -> str | None:
         return None
     for candidates in (_onecycle, _cyclic, _wsd):
         for piece in candidates(y, ctx):
-            if ctx.out_of_time():
+            if ctx.exhausted():
                 return None
             done = piece.simplified(ctx, y, True) if ctx.reproduces(piece.render(ctx, True), y) else None
             if done is not None and done.plain() and not any("/" in t for t in done.texts.values()):

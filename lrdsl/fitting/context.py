@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -14,9 +15,33 @@ import numpy.typing as npt
 from lrdsl.errors import LrdslError
 from lrdsl.numbers import format_number
 
+if TYPE_CHECKING:
+    from lrdsl.fitting.piece import Piece
+
 Array = npt.NDArray[np.float64]
 SAMPLE = 4096
 """Steps checked before a candidate is evaluated over every step of its segment."""
+WORK = 4000
+"""Candidate checks (an expression evaluated, a phase's families tried) one fit makes at most, plus
+:data:`WORK_PER_BREAK` for each candidate breakpoint of the curve (a staircase of 1000 drops needs more
+than a cosine).
+
+The search stops there, as at its deadline, and returns what it has: the same answer on every machine,
+whatever its speed. A curve of named shapes needs a few hundred to a few thousand.
+"""
+WORK_PER_BREAK = 16
+
+
+@dataclass
+class Work:
+    """Candidate checks left, shared by every :class:`Context` derived from one fit's, and the phases
+    fitted so far (by the address, length and strides of their values, which the memo keeps alive)."""
+
+    left: int = WORK
+    phases: dict[tuple[object, ...], tuple[Array, Piece | None]] = field(default_factory=dict)
+
+    def spend(self) -> None:
+        self.left -= 1
 
 
 @dataclass(frozen=True)
@@ -33,13 +58,15 @@ class Context:
     unit: str = ""
     deadline: float = field(default_factory=lambda: time.monotonic() + 30.0)
     start: int = 0
+    work: Work = field(default_factory=Work, compare=False)
 
     def in_epochs(self) -> Context:
         """The context of a curve sampled once per epoch: durations print as ``Nep``, one epoch a step."""
         return replace(self, unit="ep", spe=1.0)
 
-    def out_of_time(self) -> bool:
-        return time.monotonic() > self.deadline
+    def exhausted(self) -> bool:
+        """Whether the deadline has passed or the checks of :data:`WORK` are spent."""
+        return self.work.left <= 0 or time.monotonic() > self.deadline
 
     def dur(self, steps: float) -> str:
         """A duration of ``steps`` (whole steps of the curve being fitted) in this context's unit."""
@@ -71,6 +98,7 @@ class Context:
         from lrdsl.api import lower
         from lrdsl.interpreter import evaluate_ir, evaluate_range
 
+        self.work.spend()
         n = want.size
         try:
             plan = lower(text, n, self.spe)

@@ -81,6 +81,8 @@ def _derived(y: Array, ctx: Context, j0: int, jumps: list[int]) -> str | None:
     n, span = len(jumps) + 1, y.size - j0
     for m_text in _mults(jumps, jumps[0] - j0):
         m = number(m_text)
+        if m != 1 and n * np.log(m) > 700:  # cycles shorter than a step long before mⁿ overflows
+            continue
         period = span / n if m == 1 else span * (m - 1) / (m**n - 1)
         u = np.arange(int(np.ceil(period)), dtype=np.float64)
         seg = y[j0 : j0 + u.size]
@@ -145,6 +147,8 @@ def _cycles_from(y: Array, ctx: Context, j0: int, jumps: list[int]) -> str | Non
     if y[j0] != 0 and jumps[0] < y.size:
         g = float(y[jumps[0]] / y[j0])
         if g == 0:  # nothing after the first cycle: a sequence says it better
+            return None
+        if not np.isfinite(g):
             return None
         if abs(g - 1) > 1e-12:
             decay = f", decay={spellings(g)[0]}"

@@ -70,9 +70,10 @@ def inverse_time(y: Array, ctx: Context) -> list[Piece]:
 def rsqrt(y: Array, ctx: Context) -> list[Piece]:
     if y.size < 4 or y[0] == 0 or y[-1] == y[0]:
         return []
-    w = round(float(y[-1] / y[0]) ** 2 * (y.size - 1))
-    if not 1 <= w < y.size:
+    held = float(np.square(y[-1] / y[0]) * (y.size - 1))  # a·√(w/u) at u = N − 1
+    if not 1 <= held < y.size:
         return []
+    w = round(held)
     u = np.arange(y.size, dtype=np.float64)
     approx = y[0] * np.sqrt(w / np.maximum(u, w))
     return [

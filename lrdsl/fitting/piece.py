@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+
 from lrdsl.fitting.context import Array, Context
-from lrdsl.fitting.spelling import spellings
+from lrdsl.fitting.spelling import number, spellings
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ class Piece:
     """Steps its clock runs ahead (``* offset(n)`` in the template): its explicit duration is ``length + n``."""
     structural: tuple[int, ...] = ()
     """Step counts written in the template (a warm-up), which its numbers may be ratios of."""
+    unmatched: bool = False
+    """A span no family reproduces, written as a stand-in (a partial fit's)."""
 
     def render(self, ctx: Context, flexible: bool) -> str:
         words = {k: self.texts.get(k, repr(v) if v != 0 else "0") for k, v in self.numbers.items()}
@@ -70,9 +74,16 @@ class Piece:
         for name, value in self.numbers.items():
             if name in self.texts and self.texts[name] == "0" and value != 0:
                 continue  # a speck, written 0
-            for text in ["0", *spellings(value, denominators)]:
+            for text in ["0", *spellings(value, denominators, warmups=self.structural)]:
                 trial = replace(piece, texts={**piece.texts, name: text})
-                if ctx.reproduces(trial.render(ctx, flexible), want):
+                if self._exact(trial, ctx, want, flexible):
                     piece = trial
                     break
         return piece if piece.texts.keys() == self.numbers.keys() else None
+
+    @staticmethod
+    def _exact(trial: Piece, ctx: Context, want: Array, flexible: bool) -> bool:
+        """Whether ``trial`` reproduces ``want``: a constant by its number, any other phase evaluated."""
+        if trial.family == "const" and not trial.fixed:
+            return ctx.close(np.full(want.size, number(trial.texts["a"])), want)
+        return ctx.reproduces(trial.render(ctx, flexible), want)

@@ -63,8 +63,14 @@ def _progress(n: int) -> Array:
 
 def const(y: Array, ctx: Context) -> list[Piece]:
     """The value halfway between the segment's extremes (float32 values of one constant scatter by an ulp)."""
-    a = float(y[0]) if y.size < 3 else (float(np.max(y)) + float(np.min(y))) / 2
+    a = float(y[0]) if y.size < 3 else midway(y)
     return [Piece("const", "const({a}{d})", {"a": a}, y.size, approx=np.full(y.size, a))]
+
+
+def midway(y: Array) -> float:
+    """The value halfway between the extremes of ``y`` (without overflow near the largest floats)."""
+    low, high = float(np.min(y)), float(np.max(y))
+    return low / 2 + high / 2 if np.isinf(high - low) else low + (high - low) / 2
 
 
 def linear(y: Array, ctx: Context) -> list[Piece]:

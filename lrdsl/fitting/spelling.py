@@ -6,12 +6,13 @@ A fitted number ``v`` is offered in these forms, each checked by the caller agai
 - ``p / q`` for each structural ``q`` (a phase's length, one step either side, the step it starts at),
   ``p`` of at most 3 significant digits, when ``|v·q − p| ≤ tight·|p|``: a ramp's first step at
   ``peak·(t + 1)/W`` is ``peak / (W + 1)``;
-- ``k ** -0.5`` when ``1/v² = k`` is whole (Noam's ``d_model ** -0.5``), and ``m ** -0.5 * q ** -0.5``
-  when ``q`` of the structural numbers divides ``k`` (Noam's peak ``d_model^-½ · warmup^-½``).
+- ``k ** -0.5`` when ``1/v²`` is within :data:`ROOT_TIGHT` of a whole ``k`` (Noam's ``d_model ** -0.5``),
+  and ``m ** -0.5 * w ** -0.5`` when a warm-up ``w`` written in the phase divides ``k`` (Noam's peak
+  ``d_model^-½ · warmup^-½``).
 
-``tight`` (``≤ 1e-9`` relative) keeps a value that is noisy or irrational from being read as a ratio:
+``tight`` (``1e-11`` relative) keeps a value that is noisy or irrational from being read as a ratio:
 with ``q`` from a handful of structural numbers and ``p`` of 3 digits, a value that is no such ratio
-meets one by chance about once in 10⁵ fits. Digits (the shortest first) are always offered too, so a
+meets one by chance about once in 10⁷ fits. Digits (the shortest first) are always offered too, so a
 ratio is written only when it is exact and reads shorter than the digits that are.
 """
 
@@ -21,13 +22,18 @@ import math
 
 from lrdsl.numbers import format_number
 
-TIGHT = 1e-9
+TIGHT = 1e-11
 """Relative distance at most between ``v·q`` and a short ``p`` for ``p / q`` to be offered."""
+ROOT_TIGHT = 1e-14
+"""Relative distance at most between ``1/v²`` and a whole ``k`` for ``k ** -0.5`` (a few units in the last
+place of ``v``: at 1e-9 one value in 500 of a cosine would read as some ``k ** -0.5``)."""
 SQUARES_UP_TO = 1e10
 """``1/v²`` at most for the ``k ** -0.5`` forms (a model width times a warm-up; beyond, any ``v`` is near one)."""
 
 
-def spellings(value: float, denominators: tuple[int, ...] = (), tight: float = TIGHT) -> list[str]:
+def spellings(
+    value: float, denominators: tuple[int, ...] = (), tight: float = TIGHT, warmups: tuple[int, ...] = ()
+) -> list[str]:
     """Ways to write a number close to ``value``, in the order to try them (shortest first, exact forms early)."""
     if value == 0 or not math.isfinite(value):
         return ["0"] if value == 0 else []
@@ -36,7 +42,7 @@ def spellings(value: float, denominators: tuple[int, ...] = (), tight: float = T
         rounded = float(f"{value:.{n - 1}e}")
         if math.isfinite(rounded) and rounded != 0:
             digits[format_number(rounded)] = None
-    roots = _inverse_roots(value, denominators)
+    roots = _inverse_roots(value, warmups)
     # a root reads as its width (``512 ** -0.5``): ranked as 6 characters shorter, a factored one just ahead
     rank: dict[str, float] = {t: len(t) for t in [*digits, *_ratios(value, denominators, tight)]}
     if roots:
@@ -54,21 +60,21 @@ def _ratios(value: float, denominators: tuple[int, ...], tight: float) -> list[s
         if not math.isfinite(whole) or whole == 0:
             continue
         for n in range(1, 4):
-            p = float(f"{whole:.{n - 1}e}")
-            if abs(whole - p) <= tight * abs(p):
+            p = float(f"{whole:.{n - 1}e}")  # inf when 1.8e308 rounds up
+            if math.isfinite(p) and abs(whole - p) <= tight * abs(p):
                 out.append(f"{format_number(p)} / {q}")
                 break
     return out
 
 
-def _inverse_roots(value: float, denominators: tuple[int, ...]) -> list[str]:
+def _inverse_roots(value: float, warmups: tuple[int, ...]) -> list[str]:
     if not 1.0 / math.sqrt(SQUARES_UP_TO) <= value <= 1.0 / math.sqrt(2.0):
         return []
     square = 1.0 / (value * value)
     k = round(square)
-    if abs(square - k) > min(TIGHT * square, 1e-3):
+    if abs(square - k) > ROOT_TIGHT * square:
         return []
-    factored = [f"{k // q} ** -0.5 * {q} ** -0.5" for q in dict.fromkeys(denominators) if 1 < q < k and k % q == 0]
+    factored = [f"{k // w} ** -0.5 * {w} ** -0.5" for w in dict.fromkeys(warmups) if 1 < w < k and k % w == 0]
     return [*factored, f"{k} ** -0.5"]
 
 
@@ -78,7 +84,7 @@ def number(text: str) -> float:
     for factor in text.split(" * "):
         base, root, _ = factor.partition(" ** -0.5")
         if root:
-            value /= math.sqrt(float(base))
+            value *= float(base) ** -0.5  # as the language computes it
             continue
         p, sep, q = factor.partition(" / ")
         value *= float(p) / float(q) if sep else float(p)
