@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from lrdsl.fitting.context import Array, Context
+from lrdsl.fitting.piece import Piece
 from lrdsl.fitting.segments import breakpoints, fit_sequence, render
 from lrdsl.fitting.spelling import number, spellings
 
@@ -84,19 +85,20 @@ def _derived(y: Array, ctx: Context, j0: int, jumps: list[int]) -> str | None:
         if m != 1 and n * np.log(m) > 700:  # cycles shorter than a step long before mⁿ overflows
             continue
         period = span / n if m == 1 else span * (m - 1) / (m**n - 1)
-        u = np.arange(int(np.ceil(period)), dtype=np.float64)
-        seg = y[j0 : j0 + u.size]
-        for family, w in (("cosine", (1 + np.cos(np.pi * u / period)) / 2), ("linear", 1 - u / period)):
-            basis = np.stack([w, 1 - w], axis=1)
-            (a, b), *_ = np.linalg.lstsq(basis, seg, rcond=None)
+        last = float(np.ceil(period) - 1)
+        if last < 1:
+            continue
+        for family, w in (("cosine", (1 + np.cos(np.pi * last / period)) / 2), ("linear", 1 - last / period)):
+            # the first step is a; the cycle's last step, where the weight of a is least, gives b best
+            a = float(y[j0])
+            b = (float(y[j0 + int(last)]) - a * w) / (1 - w)
             mult = "" if m_text == "1" else f"mult={m_text}, "
             cycles = "" if n == 3 else f"cycles={n}"
             tail = f"({mult}{cycles})".replace(", )", ")")
-            for a_text in ["0", *spellings(float(a))[:8]]:
-                for b_text in ["0", *spellings(float(b))[:8]]:
-                    text = f"{prefix}{family}({a_text}→{b_text}) * restart{tail}"
-                    if ctx.reproduces(text, y):
-                        return text
+            body = Piece("restart", f"{prefix}{family}({{a}}→{{b}}) * restart{tail}", {"a": a, "b": b}, y.size)
+            done = body.simplified(ctx, y, True)  # each end spelled in turn, as a phase's
+            if done is not None:
+                return done.render(ctx, True)
     return None
 
 

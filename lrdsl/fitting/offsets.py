@@ -15,17 +15,17 @@ from dataclasses import replace
 
 import numpy as np
 
-from lrdsl.fitting.context import Array, Context
+from lrdsl.fitting.context import Array, Context, sample_steps
 from lrdsl.fitting.piece import Piece
-from lrdsl.fitting.smooth import ESTIMATE_POINTS, two_ends
+from lrdsl.fitting.smooth import two_ends
 
 
 def rsqrt_offset(y: Array, ctx: Context) -> list[Piece]:
     if y.size < 4 or not np.all(y > 0) or y[-1] >= y[0]:
         return []
-    thin = max(1, y.size // ESTIMATE_POINTS)
-    u = np.arange(y.size, dtype=np.float64)
-    slope, icpt = np.polyfit(u[::thin], 1.0 / y[::thin] ** 2, 1)
+    at = sample_steps(y.size)
+    u = at.astype(np.float64)
+    slope, icpt = np.polyfit(u, 1.0 / y[at] ** 2, 1)
     ahead = float(icpt / slope) if slope > 0 else float("nan")
     read = [round(ahead)] if 0 < ahead < 1e15 else []
     out = []
@@ -40,7 +40,7 @@ def rsqrt_offset(y: Array, ctx: Context) -> list[Piece]:
 def cosine_offset(y: Array, ctx: Context) -> list[Piece]:
     if y.size < 4 or ctx.start < 1:
         return []
-    u = np.arange(y.size, dtype=np.float64)
+    u = sample_steps(y.size).astype(np.float64)
     out = []
     for n, later in itertools.product((ctx.start, ctx.start - 1), (0, 1)):
         d = n + y.size + later

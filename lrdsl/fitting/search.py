@@ -54,7 +54,7 @@ def search(
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", np.exceptions.RankWarning)
         ctx = Context(rtol, atol, spe, deadline=time.monotonic() + budget)
-        ctx = replace(ctx, work=Work(WORK + WORK_PER_BREAK * len(breakpoints(y, ctx))))
+        ctx.work.left = WORK + WORK_PER_BREAK * len(breakpoints(y, ctx))
         return _search(y, ctx, progress)
 
 
@@ -121,7 +121,9 @@ def _largest(errors: Array) -> float:
 def _closest(y: Array, ctx: Context) -> Fit:
     """No exact expression: the phases that fit where they do, and the unmatched spans between them."""
     complete = not ctx.exhausted()
-    ctx = replace(ctx, work=Work(COVER_WORK, ctx.work.phases), deadline=max(ctx.deadline, time.monotonic() + 1.0))
+    ctx = replace(
+        ctx, work=Work(COVER_WORK, ctx.work.phases, ctx.work.marks), deadline=max(ctx.deadline, time.monotonic() + 1.0)
+    )
     try:
         pieces = cover(y, ctx)
     except ArithmeticError:  # as in _tried: the whole curve one span

@@ -21,6 +21,7 @@ import numpy.typing as npt
 from lrdsl.fitting.context import Array, Context
 from lrdsl.fitting.families import fit_phase
 from lrdsl.fitting.piece import Piece
+from lrdsl.fitting.spelling import cost
 from lrdsl.fitting.steps import merge_steps
 from lrdsl.numbers import format_number
 
@@ -38,7 +39,14 @@ COVERED = 4
 
 
 def breakpoints(y: Array, ctx: Context) -> list[int]:
-    """Candidate phase starts ``t`` (``0 < t < N``) and ``N``, sorted."""
+    """Candidate phase starts ``t`` (``0 < t < N``) and ``N``, sorted (remembered per fit, as phases are)."""
+    key = (y.__array_interface__["data"][0], y.size, y.strides)
+    if key not in ctx.work.marks:
+        ctx.work.marks[key] = (y, _breakpoints(y, ctx))
+    return ctx.work.marks[key][1]
+
+
+def _breakpoints(y: Array, ctx: Context) -> list[int]:
     n = y.size
     marks = {t for t in (1, 2, 3, n - 2, n - 1) if 0 < t < n}  # short phases at either end
     for order in (
@@ -166,7 +174,8 @@ def _awkward(piece: Piece) -> bool:
 
 
 def _wordiness(piece: Piece) -> int:
-    return sum(len(t) for t in piece.texts.values())
+    known = piece.known()
+    return sum(cost(t, known) for t in piece.texts.values())
 
 
 def _tidy(pieces: list[Piece], y: Array, ctx: Context, flexible_end: bool) -> list[Piece]:

@@ -42,13 +42,25 @@ def spellings(
         rounded = float(f"{value:.{n - 1}e}")
         if math.isfinite(rounded) and rounded != 0:
             digits[format_number(rounded)] = None
-    roots = _inverse_roots(value, warmups)
-    # a root reads as its width (``512 ** -0.5``): ranked as 6 characters shorter, a factored one just ahead
-    rank: dict[str, float] = {t: len(t) for t in [*digits, *_ratios(value, denominators, tight)]}
-    if roots:
-        plain = len(roots[-1]) - 6.0
-        rank |= {t: plain - 0.5 if " * " in t else plain for t in roots}
-    return sorted(rank, key=lambda t: rank[t])
+    known = {*denominators, *warmups}
+    texts = [*digits, *_ratios(value, denominators, tight), *_inverse_roots(value, warmups)]
+    return sorted(texts, key=lambda t: cost(t, known))
+
+
+def cost(text: str, known: set[int] | frozenset[int] = frozenset()) -> int:
+    """How much a person reads in a spelling: its characters, but ``k ** -0.5`` counts as the digits of
+    ``k`` and 3 more, and a warm-up the phase already shows counts nothing as a second root
+    (``512 ** -0.5 * 4000 ** -0.5`` reads as 512 and 3); ``p / q`` counts whole (``8 / 800`` is ``0.01``)."""
+    total = 0
+    factors = text.split(" * ")
+    for factor in factors:
+        base, root, _ = factor.partition(" ** -0.5")
+        if root:
+            shown = len(factors) > 1 and base.isdigit() and int(base) in known
+            total += 0 if shown else len(base) + 3
+        else:
+            total += len(factor)
+    return total
 
 
 def _ratios(value: float, denominators: tuple[int, ...], tight: float) -> list[str]:
@@ -68,11 +80,11 @@ def _ratios(value: float, denominators: tuple[int, ...], tight: float) -> list[s
 
 
 def _inverse_roots(value: float, warmups: tuple[int, ...]) -> list[str]:
-    if not 1.0 / math.sqrt(SQUARES_UP_TO) <= value <= 1.0 / math.sqrt(2.0):
+    if not 1.0 / math.sqrt(SQUARES_UP_TO) <= value < 1.0:
         return []
     square = 1.0 / (value * value)
     k = round(square)
-    if abs(square - k) > ROOT_TIGHT * square:
+    if k < 2 or abs(square - k) > ROOT_TIGHT * square:
         return []
     factored = [f"{k // w} ** -0.5 * {w} ** -0.5" for w in dict.fromkeys(warmups) if 1 < w < k and k % w == 0]
     return [*factored, f"{k} ** -0.5"]
