@@ -9,6 +9,7 @@ Bad input (an expression, a file) is an :class:`LrdslError`: exit 2.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -31,8 +32,8 @@ def add_parsers(sub: Any, number: Callable[[str], float], whole: Callable[[str],
     p = sub.add_parser("fit", help="the expression of a recorded curve")
     p.add_argument("file", help="values lr(0) … lr(N−1): .csv, .txt (one per line), .npy, .json, or '-'")
     p.add_argument("--steps-per-epoch", type=number, default=None, help="steps in one epoch (epochs, quantize)")
-    p.add_argument("--rtol", type=number, default=1e-11, help="relative tolerance (default 1e-11)")
-    p.add_argument("--atol", type=number, default=0.0, help="absolute tolerance (default 0)")
+    p.add_argument("--rtol", type=number, default=None, help="relative tolerance (default 1e-11, float32: 1e-6)")
+    p.add_argument("--atol", type=number, default=None, help="absolute tolerance (default 0, float32: 4·2⁻²⁴·max)")
     p.add_argument("--budget", type=number, default=30.0, help="seconds to search at most (default 30)")
 
 
@@ -120,6 +121,8 @@ def _fit(args: argparse.Namespace, read: Callable[[str], str]) -> int:
             budget=args.budget,
             progress=tried,
         )
+    if result.precision == "float32" and args.rtol is None and args.atol is None:
+        print("float32 values: fitted with rtol 1e-6 and atol 4·2⁻²⁴ of the largest", file=sys.stderr)
     print(result.expr)
     if result.exact:
         return 0

@@ -3,10 +3,13 @@ when they are exact: noisy or irrational values keep their digits; exact means r
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 import lrdsl
+from tests.conftest import run_cli
 
 
 @pytest.mark.parametrize(
@@ -47,3 +50,22 @@ def test_exact_means_rtol_1e_11_by_default() -> None:
     values = lrdsl.evaluate("cosine(0.1→1e-4)", 500) * (1 + 1e-10 * np.random.default_rng(2).standard_normal(500))
     assert not lrdsl.fit(values).exact
     assert lrdsl.fit(values, rtol=1e-9).expr == "cosine(0.1→1e-4)"
+
+
+FLOAT32_CURVE = "linear(1e-4→3e-4, 500) >> cosine(3e-4→1e-7)"
+
+
+def test_float32_values_are_detected_and_said(tmp_path: Path) -> None:
+    """A float32 array, float32 numbers widened (an .npy read as float64) or written as their shortest
+    decimals (a csv) fit at float32's tolerance; a float64 curve of round values is no float32 one."""
+    values = lrdsl.evaluate(FLOAT32_CURVE, 3000).astype(np.float32)
+    for given in (values, values.astype(np.float64), [float(str(v)) for v in values]):
+        got = lrdsl.fit(given)
+        assert got.exact and got.precision == "float32" and got.expr == FLOAT32_CURVE
+    assert lrdsl.fit(lrdsl.evaluate(FLOAT32_CURVE, 3000)).precision == "float64"
+    assert lrdsl.fit([0.5, 0.25, 0.125, 0.1]).precision == "float64"
+    path = tmp_path / "lr.txt"
+    path.write_text("\n".join(str(v) for v in values), encoding="utf-8")
+    proc = run_cli("fit", str(path))
+    assert proc.returncode == 0 and proc.stdout == FLOAT32_CURVE + "\n"
+    assert proc.stderr == "float32 values: fitted with rtol 1e-6 and atol 4·2⁻²⁴ of the largest\n"

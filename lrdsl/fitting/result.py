@@ -11,7 +11,8 @@ class Fit:
 
     ``unmatched`` lists the spans ``(first step, last step)`` no named shape reproduces (written in
     ``expr`` as the line between their ends; the other phases are exact); ``complete`` is false when
-    the search stopped at its budget (seconds, or candidate checks) before trying every structure.
+    the search stopped at its budget (seconds, or candidate checks) before trying every structure;
+    ``precision`` the precision the values were found to be computed in.
     """
 
     expr: str
@@ -20,3 +21,5 @@ class Fit:
     first_departure: int | None
     unmatched: tuple[tuple[int, int], ...] = ()
     complete: bool = True
+    precision: str = "float64"
+    """``"float32"`` when the values were read as float32 (and fitted at its tolerance)."""
