@@ -32,6 +32,7 @@ TINY, HUGE = 5e-324, 1e308
         np.exp(np.linspace(0, 700, 100)),
         np.exp(-np.linspace(0, 740, 100)),
         np.r_[np.exp(np.linspace(0, 600, 50)), np.exp(np.linspace(0, 600, 50))],
+        np.array([3.4028235677973366e38]),  # beyond float32's largest: no float32 recording
     ],
     ids=[
         "noise-300",
@@ -43,6 +44,7 @@ TINY, HUGE = 5e-324, 1e308
         "exp-up",
         "exp-down",
         "exp-twice",
+        "beyond-float32",
     ],
 )
 def test_curves_no_schedule_made_fit_without_error_or_warning(values: np.ndarray) -> None:
@@ -102,7 +104,9 @@ def test_cli_reproducers(tmp_path: Path) -> None:
 
 
 FINITE = st.floats(allow_nan=False, allow_infinity=False)
-EXTREMES = st.sampled_from([0.0, TINY, -TINY, 1e-300, HUGE, -HUGE, 1.0, 0.1, -0.1, 2.0**-1074 * 3])
+EXTREMES = st.sampled_from(
+    [0.0, TINY, -TINY, 1e-300, HUGE, -HUGE, 1.0, 0.1, -0.1, 2.0**-1074 * 3, 3.4028235677973366e38, 1e-45]
+)
 
 
 @settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])

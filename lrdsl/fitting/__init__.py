@@ -78,9 +78,10 @@ def _float32_recorded(y: npt.NDArray[np.float64]) -> bool:
     from lrdsl.fitting.context import sample_steps
 
     seen = y[sample_steps(y.size)]
-    narrow = seen.astype(np.float32)
     if np.any(np.abs(seen) > float(np.finfo(np.float32).max)):
         return False
+    with np.errstate(all="ignore"):
+        narrow = seen.astype(np.float32)
     if np.all(narrow == seen):
         written = [repr(float(v)) for v in seen]
     else:
