@@ -34,7 +34,7 @@ def add_parsers(sub: Any, number: Callable[[str], float], whole: Callable[[str],
     p.add_argument("--steps-per-epoch", type=number, default=None, help="steps in one epoch (epochs, quantize)")
     p.add_argument("--rtol", type=number, default=None, help="relative tolerance (default 1e-11, float32: 1e-6)")
     p.add_argument("--atol", type=number, default=None, help="absolute tolerance (default 0, float32: 4·2⁻²⁴·max)")
-    p.add_argument("--budget", type=number, default=30.0, help="seconds to search at most (default 30)")
+    p.add_argument("--budget", type=number, default=30.0, help="CPU seconds to search at most (default 30)")
 
 
 def run(args: argparse.Namespace, read: Callable[[str], str]) -> int:

@@ -1,6 +1,6 @@
 """``lrdsl fit``: the expression of a recorded curve (named shapes only, never ``fn``).
 
-:func:`fit` tries, within a time budget, the structures of :mod:`lrdsl.fitting.search` (a sequence of
+:func:`fit` tries, within a budget of candidate checks and of CPU seconds, the structures of :mod:`lrdsl.fitting.search` (a sequence of
 phases, restarts, epoch quantization), keeps the candidates that ``lrdsl.evaluate`` shows reproduce every
 value (``|v − y| ≤ atol + rtol·|y|``), and returns the one with the fewest phases, then the shortest text.
 """
@@ -35,7 +35,8 @@ def fit(
     ``rtol`` and ``atol``, float64 values fit with ``rtol=1e-11, atol=0``, and float32 values (a float32
     array, or float32 numbers widened or as their shortest decimals) with ``rtol=1e-6,
     atol=4·2⁻²⁴·max|y|`` (:func:`tolerance`); with one of them, the other is float64's.
-    :attr:`Fit.precision` says which precision the values were found in.
+    :attr:`Fit.precision` says which precision the values were found in. ``budget`` is in CPU seconds
+    of this process (``time.process_time``), beside the bound on candidate checks.
     """
     from lrdsl.fitting.search import search
 

@@ -30,6 +30,8 @@ The search stops there, as at its deadline, and returns what it has: the same an
 whatever its speed. A curve of named shapes needs a few hundred to a few thousand.
 """
 WORK_PER_BREAK = 16
+WORK_MAX = 20_000
+"""Candidate checks at most, however many breakpoints (noise has one per step)."""
 
 
 def sample_steps(n: int) -> npt.NDArray[np.int64]:
@@ -57,7 +59,8 @@ class Work:
 
 @dataclass(frozen=True)
 class Context:
-    """Tolerance, steps per epoch, the unit durations are printed in (``""`` or ``"ep"``), the deadline.
+    """Tolerance, steps per epoch, the unit durations are printed in (``""`` or ``"ep"``), the deadline
+    (in this process's CPU seconds, ``time.process_time``: other work on the machine does not spend it).
 
     ``start`` is the step of the curve at which the segment being fitted starts (the clock an
     ``offset`` keeps).
@@ -67,7 +70,7 @@ class Context:
     atol: float
     spe: float | None
     unit: str = ""
-    deadline: float = field(default_factory=lambda: time.monotonic() + 30.0)
+    deadline: float = field(default_factory=lambda: time.process_time() + 30.0)
     start: int = 0
     work: Work = field(default_factory=Work, compare=False)
 
@@ -77,7 +80,7 @@ class Context:
 
     def exhausted(self) -> bool:
         """Whether the deadline has passed or the checks of :data:`WORK` are spent."""
-        return self.work.left <= 0 or time.monotonic() > self.deadline
+        return self.work.left <= 0 or time.process_time() > self.deadline
 
     def dur(self, steps: float) -> str:
         """A duration of ``steps`` (whole steps of the curve being fitted) in this context's unit."""

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from lrdsl.fitting.context import WORK, WORK_PER_BREAK, Array, Context, Work
+from lrdsl.fitting.context import WORK, WORK_MAX, WORK_PER_BREAK, Array, Context, Work
 from lrdsl.fitting.piece import Piece
 from lrdsl.fitting.result import Fit
 from lrdsl.fitting.segments import breakpoints, cover, fit_sequence, render
@@ -53,8 +53,8 @@ def search(
     candidates that overflow are rejected by their values, not reported)."""
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", np.exceptions.RankWarning)
-        ctx = Context(rtol, atol, spe, deadline=time.monotonic() + budget)
-        ctx.work.left = WORK + WORK_PER_BREAK * len(breakpoints(y, ctx))
+        ctx = Context(rtol, atol, spe, deadline=time.process_time() + budget)
+        ctx.work.left = min(WORK + WORK_PER_BREAK * len(breakpoints(y, ctx)), WORK_MAX)
         return _search(y, ctx, progress)
 
 
@@ -122,7 +122,9 @@ def _closest(y: Array, ctx: Context) -> Fit:
     """No exact expression: the phases that fit where they do, and the unmatched spans between them."""
     complete = not ctx.exhausted()
     ctx = replace(
-        ctx, work=Work(COVER_WORK, ctx.work.phases, ctx.work.marks), deadline=max(ctx.deadline, time.monotonic() + 1.0)
+        ctx,
+        work=Work(COVER_WORK, ctx.work.phases, ctx.work.marks),
+        deadline=max(ctx.deadline, time.process_time() + 1.0),
     )
     try:
         pieces = cover(y, ctx)
