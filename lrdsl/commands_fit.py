@@ -9,7 +9,6 @@ Bad input (an expression, a file) is an :class:`LrdslError`: exit 2.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -101,6 +100,8 @@ def _step(x: float) -> str:
 
 
 def _fit(args: argparse.Namespace, read: Callable[[str], str]) -> int:
+    import sys
+
     from lrdsl.fitting import fit
     from lrdsl.progress import Progress
     from lrdsl.values import read_values, values_from_text
