@@ -1,7 +1,8 @@
 """The ``lrdsl compare`` and ``lrdsl fit`` commands: their arguments, and their bodies.
 
 ``compare`` exits 0 when the schedules agree within the tolerance, 1 when they differ; ``fit`` exits 0
-when the expression it prints reproduces every value, 1 when it prints only the closest one found.
+when the expression it prints reproduces every value, 1 when it prints only the closest one found (and
+the spans no named shape reproduces).
 Bad input (an expression, a file) is an :class:`LrdslError`: exit 2.
 """
 
@@ -47,9 +48,9 @@ def add_parsers(
     p = sub.add_parser("fit", help="the expression of a recorded curve")
     p.add_argument("file", help="values lr(0) … lr(N−1): .csv, .txt (one per line), .npy, .json, or '-'")
     p.add_argument("--steps-per-epoch", type=number, default=None, help="steps in one epoch (epochs, quantize)")
-    p.add_argument("--rtol", type=number, default=1e-9, help="relative tolerance (default 1e-9)")
-    p.add_argument("--atol", type=number, default=0.0, help="absolute tolerance (default 0)")
-    p.add_argument("--budget", type=number, default=30.0, help="seconds to search at most (default 30)")
+    p.add_argument("--rtol", type=number, default=None, help="relative tolerance (default 1e-11, float32: 1e-6)")
+    p.add_argument("--atol", type=number, default=None, help="absolute tolerance (default 0, float32: 4·2⁻²⁴·max)")
+    p.add_argument("--budget", type=number, default=30.0, help="CPU seconds to search at most (default 30)")
 
 
 def run(args: argparse.Namespace, read: Callable[[str], str]) -> int:
@@ -131,6 +132,8 @@ def _step(x: float) -> str:
 
 
 def _fit(args: argparse.Namespace, read: Callable[[str], str]) -> int:
+    import sys
+
     from lrdsl.fitting import fit
     from lrdsl.progress import Progress
     from lrdsl.values import read_values, values_from_text
@@ -151,8 +154,14 @@ def _fit(args: argparse.Namespace, read: Callable[[str], str]) -> int:
             budget=args.budget,
             progress=tried,
         )
+    if result.precision == "float32" and args.rtol is None and args.atol is None:
+        print("float32 values: fitted with rtol 1e-6 and atol 4·2⁻²⁴ of the largest", file=sys.stderr)
     print(result.expr)
     if result.exact:
         return 0
     print(f"not exact: max error {result.max_error!r}, first departing step {result.first_departure}")
+    for first, last in result.unmatched:
+        print(f"steps {first}–{last}: no named shape (written as the line between its ends)")
+    if not result.complete:
+        print("the search stopped at its budget (--budget seconds, or its limit of candidates) before trying all")
     return 1
