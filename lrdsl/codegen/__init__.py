@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import jinja2
 
 from lrdsl.codegen import verify
-from lrdsl.codegen.emitter import Emitter, safe_comment
+from lrdsl.codegen.emitter import WIDTH, Emitter, safe_comment
 from lrdsl.codegen.names import used_beside
 from lrdsl.codegen.scalar import ScalarPrinter
 from lrdsl.codegen.tensor import KerasPrinter, TensorPrinter
@@ -192,26 +192,42 @@ def check_parameter(name: str) -> str:
     return name
 
 
+def bracketed(head: str, items: list[str], tail: str = "", indent: int = 0, close: str = ")") -> str:
+    """``head(items)tail`` on one line when it fits in :data:`~lrdsl.codegen.emitter.WIDTH` columns
+    at ``indent``, else one item a line with a trailing comma: the two layouts ``ruff format`` keeps
+    as they are (the trailing comma holds the second one open)."""
+    one = f"{head}{', '.join(items)}{close}{tail}"
+    if indent + len(one) <= WIDTH or not items:
+        return one
+    pad = " " * (indent + 4)
+    return f"{head}\n" + "".join(f"{pad}{item},\n" for item in items) + " " * indent + close + tail
+
+
 def _argument_strings(arguments: list[tuple[str, float | None]]) -> dict[str, object]:
-    """The code strings that carry parameters through a template (all empty without any)."""
-    if not arguments:
-        return {
-            "keyword_args": "",
-            "pass_params": "",
-            "params_dict": "{}",
-            "pass_self_params": "",
-            "config": "{}",
-            "all_defaults": True,
-        }
+    """The code strings that carry parameters through a template (all empty without any).
+
+    ``signature(head, fixed, tail, indent)`` lays out a ``def`` line with the fixed arguments and,
+    after ``*``, the parameters; ``params_dict(head, indent)`` the statement ``head{"a": a, …}``.
+    """
     ordered = sorted(arguments, key=lambda a: a[1] is not None)  # required ones first
     parts = [f"{n}: float" if d is None else f"{n}: float = {d!r}" for n, d in ordered]
-    mapping = "{" + ", ".join(f'"{n}": {n}' for n, _ in arguments) + "}"
+    keywords = ["*", *parts] if parts else []
+    entries = [f'"{n}": {n}' for n, _ in arguments]
+
+    def signature(head: str, fixed: list[str], tail: str = ":", indent: int = 0) -> str:
+        return bracketed(f"{head}(", [*fixed, *keywords], tail, indent)
+
+    def params_dict(head: str, indent: int = 0) -> str:
+        return bracketed(f"{head}{{", entries, "", indent, "}")
+
     return {
-        "keyword_args": ", *, " + ", ".join(parts),
-        "pass_params": ", " + mapping,
-        "params_dict": mapping,
-        "pass_self_params": ", self.params",
-        "config": "dict(self.params)",
+        "signature": signature,
+        "params_dict": params_dict,
+        "bracketed": bracketed,
+        "has_params": bool(arguments),
+        "pass_params": ", p" if arguments else "",
+        "pass_self_params": ", self.params" if arguments else "",
+        "config": "dict(self.params)" if arguments else "{}",
         "all_defaults": all(d is not None for _, d in arguments),
     }
 

@@ -51,7 +51,7 @@ SOURCE: dict[str, str] = {
     # a / b; +-inf or nan when b is 0 (IEEE, as numpy)
     if b:
         return a / b
-    if a != a or a == 0:
+    if math.isnan(a) or a == 0:
         return math.nan
     return math.copysign(math.inf, a) * math.copysign(1.0, b)""",
     "pow": """def _ieee_pow(a, b):

@@ -8,6 +8,7 @@ changes only the tables of :class:`~lrdsl.codegen.printer.Printer`.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -379,7 +380,7 @@ class ScalarPrinter(Printer):
         lines = [
             f"values = [{num(node.init)}]",
             f"for _ in range({ir.recur_intervals(node)}):",
-            "    lr = values[-1]",
+            *(["    lr = values[-1]"] if re.search(r"\blr\b", " ".join([update, *hoisted])) else []),
             *("    " + h for h in hoisted),
             f"    values.append({update})",
             "return values",
