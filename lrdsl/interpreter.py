@@ -16,15 +16,51 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from lrdsl import ir
+from lrdsl import ir, libm
 from lrdsl.errors import LrdslError, Span
 
 Array = npt.NDArray[np.float64]
 MAX_RECUR = ir.MAX_RECUR
 """Lowering refuses more intervals (ir.recur_overrun); checked again here before building a table."""
 
-_FN: dict[str, Callable[..., Any]] = {"neg": np.negative, **{f: getattr(np, f) for f in ir.MATH_FUNCTIONS}}
-_BIN: dict[str, Callable[..., Any]] = {op: getattr(np, name) for op, name in ir.OPERATORS.items()}
+
+class _Functions(dict[str, Callable[..., Any]]):
+    """The math functions over arrays, each with the C library's bits (:mod:`lrdsl.libm`), looked
+    up at first use (choosing how costs a probe of each function)."""
+
+    def __missing__(self, name: str) -> Callable[..., Any]:
+        self[name] = function = libm.array(name)
+        return function
+
+
+_FN: dict[str, Callable[..., Any]] = _Functions(neg=np.negative)
+
+
+def _power(a: Any, b: Any, out: Array | None = None) -> Any:
+    """``a ** b``: C's ``pow`` (as generated code) on two scalars, numpy's ``power`` over arrays
+    (within an ulp of C's: docs/codegen.md)."""
+    if out is None and np.ndim(a) == 0 and np.ndim(b) == 0:
+        return libm.power(float(a), float(b))
+    return np.power(a, b) if out is None else np.power(a, b, out=out)
+
+
+_BIN: dict[str, Callable[..., Any]] = {op: getattr(np, name) for op, name in ir.OPERATORS.items()} | {"**": _power}
+MAX_DECAY_TABLE = 1 << 16
+"""Up to this many restart cycles have their decay factors computed once each, with C's ``pow``."""
+
+
+def _decay(decay: float, cycle: Any) -> Any:
+    """``decay ** cycle`` for whole cycle indices (floats ≥ 0): C's ``pow``, as generated code, once per
+    cycle from ``min(cycle)`` to ``max(cycle)``; numpy's ``power`` beyond :data:`MAX_DECAY_TABLE` cycles
+    (an ulp from C's on AVX-512: docs/codegen.md)."""
+    index = np.asarray(cycle).astype(np.intp)
+    if not index.size:
+        return np.ones(index.shape)
+    lo, hi = int(index.min()), int(index.max())
+    if hi - lo >= MAX_DECAY_TABLE:
+        return np.power(decay, cycle)
+    table = np.array([libm.power(decay, float(k)) for k in range(lo, hi + 1)])
+    return table[index - lo if lo else index]
 
 
 def evaluate_ir(node: ir.Sched, steps: npt.ArrayLike) -> Array:
@@ -120,7 +156,7 @@ def _cycles_sliced(node: ir.Cycles, clock: ir.CycleClock, cycles: range, u: Arra
                 local /= clock.stretch(i)
             _run(node.body, local, True, out[a:b])
         if node.decay != 1.0 and i:
-            out[a:b] *= np.power(node.decay, float(i))
+            out[a:b] *= libm.power(node.decay, float(i))
 
 
 def _mod_exact(node: ir.Cycles, shift: float) -> bool:
@@ -188,9 +224,9 @@ def _cycles_folded(node: ir.Cycles, clock: ir.CycleClock, lo: int, hi: int, u: A
         _run(body, local, False, out)
     if node.decay != 1.0:
         if many:
-            factors = np.power(node.decay, cycles.astype(np.float64))
+            factors = _decay(node.decay, cycles)
         else:
-            factors = np.array([np.power(node.decay, float(i)) for i in range(lo, hi + 1)])
+            factors = np.array([libm.power(node.decay, float(i)) for i in range(lo, hi + 1)])
         out *= np.repeat(factors, counts)
 
 
@@ -252,7 +288,7 @@ def _cycles_gathered(node: ir.Cycles, clock: ir.CycleClock, u: Array, out: Array
         i = cycle.astype(np.float64)
     _run(node.body, local, False, out)
     if node.decay != 1.0:
-        out *= np.power(node.decay, i)
+        out *= _decay(node.decay, i)
 
 
 def _whole_times(i: Array, a: int) -> Array:
@@ -330,6 +366,7 @@ def _divide(a: float, b: float) -> Any:
 
 _SCALAR_BIN: dict[str, Callable[[Any, Any], Any]] = {
     "+": operator.add, "-": operator.sub, "*": operator.mul, "/": _divide, "min": _minimum, "max": _maximum,
+    "**": libm.power,
 }  # fmt: skip
 """Operations on float64 scalars whose Python form is numpy's bit for bit (IEEE); the rest call numpy."""
 
@@ -362,7 +399,7 @@ class _RecurStep(ir.Walker):
         return lambda lr: fn(a(lr), b(lr))
 
     def _fn(self, e: ir.Fn) -> Step:
-        x, fn = self.walk(e.arg), _FN[e.name]
+        x, fn = self.walk(e.arg), (np.negative if e.name == "neg" else libm.scalar(e.name))
         return lambda lr: fn(x(lr))
 
     def _floor_div(self, e: ir.FloorDiv) -> Step:
