@@ -602,6 +602,20 @@ GEN_ERRORS: list[tuple[str, dict[str, Any], str]] = [
         {"target": "python", "name": "float"},
         "error: --name 'float' would shadow a Python builtin\nhint: choose another name",
     ),
+    (
+        "cosine(1e39→0, 10)",
+        {"target": "optax"},
+        "1:1: error: the constant 5e+38 is beyond float32's range (±3.4e38): the optax code would compute inf\n"
+        "  cosine(1e39→0, 10)\n  ^^^^^^^^^^^^^^^^^^\n"
+        "hint: scale the schedule into float32's range, or generate float64 code: --target python, torch or paddle",
+    ),
+    (
+        "fn(exp(u / 10), 1000)",
+        {"target": "keras"},
+        "error: the schedule is 3.676e+38 at step 888, beyond float32's range (±3.4e38): the keras code would"
+        " compute inf there\n"
+        "hint: scale the schedule into float32's range, or generate float64 code: --target python, torch or paddle",
+    ),
 ]
 
 

@@ -41,6 +41,8 @@ class Target:
     title: str
     usage: str
     extra_imports: tuple[str, ...] = ()
+    float32: bool = False
+    """Its values are float32: a constant or value beyond float32's range is refused."""
 
 
 TARGETS: dict[str, Target] = {
@@ -55,9 +57,10 @@ TARGETS: dict[str, Target] = {
                "Pass Scheduler() as the optimizer's learning_rate; call scheduler.step() after each step.",
                ("from paddle.optimizer.lr import LRScheduler",)),
         Target("optax", TensorPrinter, "optax.py.jinja", "schedule", "An Optax schedule.",
-               "Pass it as the learning rate: optax.adam(schedule); Optax calls it with its step count."),
+               "Pass it as the learning rate: optax.adam(schedule); Optax calls it with its step count.",
+               float32=True),
         Target("keras", KerasPrinter, "keras.py.jinja", "Schedule", "A Keras 3 learning-rate schedule.",
-               "Use keras.optimizers.Adam(learning_rate=Schedule())."),
+               "Use keras.optimizers.Adam(learning_rate=Schedule()).", float32=True),
     ]
 }  # fmt: skip
 
@@ -81,6 +84,8 @@ def generate_lowered(plan: Lowered, target: str, name: str | None = None) -> str
     printer = spec.printer(emitter)
     root = printer.sched(plan.ir, True)  # refuses any name the IR cannot hold, before anything reads it
     verify.check(plan)
+    if spec.float32:
+        verify.check_float32(plan, target)
     per_epoch = f" ({format_number(plan.steps_per_epoch)} steps per epoch)" if plan.steps_per_epoch else ""
     fields: dict[str, object] = {
         "schedule": safe_comment(plan.text) if len(plan.text) <= 100 else safe_comment(plan.text[:97]) + "...",
