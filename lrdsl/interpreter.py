@@ -141,7 +141,7 @@ def _cycles_sliced(node: ir.Cycles, clock: ir.CycleClock, cycles: range, u: Arra
         if b <= a:
             continue
         start = clock.start(i)
-        if i == 0 or (node.mult == 1 and node.period.denominator == 1 and _exact_sum(shift, start)):
+        if i == 0 or (node.mult == 1 and node.period.denominator == 1 and _merges(shift, start)):
             _run(node.body, u[a:b], True, out[a:b], shift + start)  # shifted lazily: exact here
         else:
             # As the printers compute it: the frame's time first, then the cycle's exact start.
@@ -445,8 +445,8 @@ class _Interpreter(ir.Walker):
 
     def _seq(self, node: ir.Seq, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
         breaks = np.asarray(node.breaks)
-        if ordered and shift and not all(_exact_sum(shift, b) for b in node.breaks[1:]):
-            u, shift = u - shift, 0.0  # a piece's local time is (u − shift) − break, not u − (shift + break) rounded
+        if ordered and shift and not _merges(shift, *node.breaks[1:]):
+            u, shift = u - shift, 0.0  # a piece's local time is (u − shift) − break, as generated code's
         if ordered:
             bounds = [0, *(_edge(u, b, shift, side="left") for b in node.breaks[1:]), u.size]
             for j, part in enumerate(node.parts):
@@ -503,7 +503,10 @@ class _Interpreter(ir.Walker):
             self.walk(node.body, np.minimum(u - shift, node.hi) + node.n, False, out)
             return
         cut = _edge(u, node.hi, shift, side="left")  # from hi on, every step takes the held value
-        self.walk(node.body, u[:cut], True, out[:cut], shift - node.n)
+        if _merges(shift, -node.n):
+            self.walk(node.body, u[:cut], True, out[:cut], shift - node.n)
+        else:  # (u − shift) + n, as generated code computes it
+            self.walk(node.body, u[:cut] - shift if shift else u[:cut], True, out[:cut], -node.n)
         if cut < u.size:
             tail = np.empty(1)
             self.walk(node.body, np.array([node.hi + node.n]), True, tail)
@@ -590,6 +593,20 @@ def _edge(u: Array, bound: float, shift: float, side: str) -> int:
     while i < u.size and inside(u[i]):
         i += 1
     return i
+
+
+def _merges(shift: float, *more: float) -> bool:
+    """Shifting whole steps by ``shift`` later, added to each of ``more``, gives the local times
+    that shifting now and by each of ``more`` after gives (as generated code computes them).
+
+    True when every shift is a whole number below 2³¹ and each sum is exact: ``u − shift`` is then
+    exact. A large shift is applied at once: inside a restart (fractional ``u``) an offset of 1e13
+    merged with a phase's break gave ``u − (shift + break)``, one rounding where generated code
+    rounds ``u + 1e13`` first (to 2⁻⁹ steps): a wsd decay's last value was 5.6e-7 instead of 0.
+    """
+    return all(float(x).is_integer() and abs(x) < 2.0**31 for x in (shift, *more)) and all(
+        _exact_sum(shift, b) for b in more
+    )
 
 
 def _exact_sum(a: float, b: float) -> bool:

@@ -134,7 +134,8 @@ def _tanh_from_expm1(name: str) -> ArrayFn | None:
     expm1 = array("expm1")
 
     def call(x: Any, out: Array | None = None) -> Any:
-        a = np.asarray(x, dtype=np.float64)
+        given = np.asarray(x, dtype=np.float64)
+        a = given.reshape(-1)
         size = np.abs(a)
         big = size >= 1.0
         arg = size * 2.0
@@ -151,8 +152,9 @@ def _tanh_from_expm1(name: str) -> ArrayFn | None:
             z[tiny] = a[tiny] * (1.0 + a[tiny])
         if flat.any():
             z[flat] = np.copysign(1.0, a[flat])
+        z = z.reshape(given.shape)
         if out is None:
-            return z if a.ndim else z[()]
+            return z if given.ndim else z[()]
         out[...] = z
         return out
 
