@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 
 import lrdsl
-from lrdsl import ir
+from lrdsl import ir, ranges
 from lrdsl.api import generate
-from lrdsl.codegen import ieee, ranges, verify
+from lrdsl.codegen import ieee, verify
 from lrdsl.interpreter import arith
 from tests.conftest import ROOT, run_cli
 from tests.frameworks import load, need

@@ -97,3 +97,33 @@ def test_tanh_of_an_unbounded_argument_prints_math_tanh() -> None:
     assert "math.tanh(" in code
     steps = [0, 1, 7, 49, 50]
     assert [load(code, "tanh_target").lr(s) for s in steps] == lrdsl.evaluate(expr, 1000, steps=steps).tolist()
+
+
+FAST_PATHS = [
+    "warmup(linear, 5ep) >> cosine(0.1→1e-6) * restart(mult=2)",  # the design card
+    "0.1 + cosine(0.9→0) * restart(period=10, mult=2, decay=0.5)",
+    "(const(1, 10) >> cosine(1→0)) * restart(period=77, mult=2)",
+    "fn(sin(u * 0.01) + u * 1e-6) * restart(period=150, mult=2)",
+    "(cosine(1→0) * offset(1e12)) * restart(period=1000, mult=2)",
+]
+
+
+@pytest.mark.parametrize("expr", FAST_PATHS)
+def test_a_run_evaluated_in_place_gives_the_values_of_each_step_asked_apart(expr: str) -> None:
+    """``evaluate`` over a run writes the values over the steps, shifts whole steps once, folds a
+    power-of-two stretch into the formula's first product and skips a check the bounds prove: the
+    values are those of the same steps asked as a list (none of those paths), and the code's."""
+    n, spe = 200_000, 2000.0
+    whole = lrdsl.evaluate(expr, n, spe)
+    steps = [*range(0, n, 7), n - 1]
+    assert whole[steps].tolist() == lrdsl.evaluate(expr, n, spe, steps=steps).tolist()
+    lr = load(generate(expr, "python", n, spe), "fast_path").lr
+    assert [lr(s) for s in steps[::50]] == whole[steps[::50]].tolist()
+
+
+def test_a_refusal_inside_a_stretched_cycle_names_the_formulas_own_local_step() -> None:
+    """The folded stretch is undone for the message: local step 100, not 200 (nor ``inf``)."""
+    for expr in ("fn(1/(u * 0.01 - 1)) * restart(period=150, mult=2)",
+                 "const(1, 10) >> fn(1/(u * 0.01 - 1)) * restart(period=150, mult=2)"):  # fmt: skip
+        with pytest.raises(lrdsl.LrdslError, match=r"is inf at its local step 100\n"):
+            lrdsl.evaluate(expr, 10**6)

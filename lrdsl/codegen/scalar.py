@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 import lrdsl.codegen.ieee as ieee
-import lrdsl.codegen.ranges as ranges
+import lrdsl.ranges as ranges
 from lrdsl import ir
 from lrdsl.codegen.emitter import (
     COMBINED,

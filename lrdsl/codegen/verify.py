@@ -4,7 +4,7 @@
 ``gen`` prints code for every step ``t ≥ 0``, and past the run's end the value at step
 ``total`` holds, so it checks the steps ``0 … total``, with the interpreter's own error:
 
-1. a proof by interval bounds (:mod:`lrdsl.codegen.ranges`) that every value over
+1. a proof by interval bounds (:mod:`lrdsl.ranges`) that every value over
    ``[0, total]`` is finite: the common case, whatever the length of the run;
 2. otherwise every step, with the interpreter, when the run has at most :data:`EXACT` steps
    (the error then names the first failing step, as ``lrdsl eval`` over the run does);
@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-import lrdsl.codegen.ranges as ranges
+import lrdsl.ranges as ranges
 from lrdsl import ir
 from lrdsl.errors import LrdslError, Span
 from lrdsl.interpreter import MAX_RECUR, evaluate_ir, evaluate_range, recur_table
