@@ -180,7 +180,11 @@ def main() -> None:
     args = parser.parse_args()
     n, r = int(args.steps), args.repeat
     rows: dict[str, tuple[str, str, Callable[[], tuple[float, float]]]] = {
-        "design": ("`evaluate`, design card, 1e7 steps", "hand-written per-segment numpy, in place", lambda: row_design(n, r)),
+        "design": (
+            "`evaluate`, design card, 1e7 steps",
+            "hand-written per-segment numpy, in place",
+            lambda: row_design(n, r),
+        ),
         "many": (
             "`evaluate`, `cosine * restart(period=100)`, 1e7 steps",
             "`np.mod` + `np.cos`",
