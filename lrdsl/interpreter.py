@@ -87,19 +87,10 @@ def evaluate_range(node: ir.Sched, start: int, stop: int) -> Array:
     return _checked(node, np.arange(start, stop, dtype=np.float64), WHOLE)
 
 
-@functools.lru_cache(maxsize=256)
 def _in_place(node: ir.Sched) -> bool:
     """Ordered evaluation of ``node`` may write its output over its steps: each step is read (by
     the formulas, by slicing and by the time frames) before the value at that step is written."""
-    if isinstance(node, ir.Formula):
-        return ir.reads(node.expr, "u") <= 1
-    if isinstance(node, ir.Recur):
-        return True
-    if isinstance(node, ir.Seq):
-        return all(_in_place(p) for p in node.parts)
-    if isinstance(node, (ir.Clamp, ir.Cycles, ir.Offset, ir.Quantize)):
-        return _in_place(node.body)
-    return False  # a combination reads the steps again for each of its parts
+    return _all_below(node, lambda n: isinstance(n, ir.Formula) and ir.reads(n.expr, "u") > 1)
 
 
 def value_at(node: ir.Sched, u: float) -> float:
@@ -153,19 +144,31 @@ class _NotFinite(Exception):
         self.where = float(np.broadcast_to(u, values.shape).flat[index])
 
 
-@functools.lru_cache(maxsize=256)
 def _checked_within(node: ir.Sched) -> bool:
     """Every value of ``node`` is a value its formulas (or ``recur`` tables) checked already as
     finite, unscaled and uncombined: the schedule needs no pass of its own to check them again."""
-    if isinstance(node, (ir.Formula, ir.Recur)):
-        return True
-    if isinstance(node, ir.Seq):
-        return all(_checked_within(p) for p in node.parts)
-    if isinstance(node, ir.Cycles):
-        return node.decay == 1.0 and _checked_within(node.body)
-    if isinstance(node, (ir.Clamp, ir.Offset, ir.Quantize)):
-        return _checked_within(node.body)
-    return False  # a combination (min of inf and 1 is 1, inf − inf is NaN): checked as a whole
+    return _all_below(node, lambda n: isinstance(n, ir.Cycles) and n.decay != 1.0)
+
+
+def _all_below(node: ir.Sched, refused: Callable[[ir.Sched], bool]) -> bool:
+    """No node under ``node`` is a combination or ``refused(n)``; a formula or ``recur`` ends a path.
+
+    Iterative (a stack, not recursion): the deepest trees stay within the walkers' frame budget.
+    """
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if refused(n):
+            return False
+        if isinstance(n, (ir.Formula, ir.Recur)):
+            continue
+        if isinstance(n, ir.Seq):
+            stack.extend(n.parts)
+        elif isinstance(n, (ir.Clamp, ir.Cycles, ir.Offset, ir.Quantize)):
+            stack.append(n.body)
+        else:
+            return False  # a combination (min of inf and 1 is 1, inf − inf is NaN; it reads u per part)
+    return True
 
 
 BOUNDED = 1 << 16

@@ -56,7 +56,7 @@ def check(plan: Lowered) -> None:
     values = {name: value for name, value in plan.arguments if value is not None}
     if len(values) < len(plan.arguments):
         return
-    node: ir.Sched = _truncated(bind(plan.ir, values))
+    node: ir.Sched = _truncated(bind(plan.ir, values) if values else plan.ir)  # binding rebuilds every node
     last = plan.total
     if ranges.sched(node, 0.0, float(last), _table) is not None:
         return
@@ -125,7 +125,7 @@ def check_float32(plan: Lowered, target: str) -> None:
     to 0 is accepted: float32 rounds it to its nearest, as every framework does.
     """
     values = {name: value for name, value in plan.arguments if value is not None}
-    node: ir.Sched = bind(plan.ir, values) if len(values) == len(plan.arguments) else plan.ir
+    node: ir.Sched = bind(plan.ir, values) if values and len(values) == len(plan.arguments) else plan.ir
     for const, origin in _constants(node, None):
         if math.isfinite(const) and abs(const) > FLOAT32_MAX:
             raise LrdslError(
