@@ -297,6 +297,7 @@ class Report:
     compared: Counter[str] = field(default_factory=Counter)
     slowest: tuple[float, str] = (0.0, "")
     path: str = "native"
+    seconds: float = 0.0
     dispatch: dict[str, str] = field(default_factory=dict)
     """numpy's SIMD targets and how :mod:`lrdsl.libm` computes each function, in the process that ran."""
 
@@ -657,12 +658,12 @@ def on_both_paths(argv: list[str]) -> list[Report]:
     return reports
 
 
-def show(report: Report, seed: int, seconds: float, count: int) -> None:
+def show(report: Report, seed: int, count: int) -> None:
     """Print ``report`` for a person."""
     dispatch = report.dispatch
     ways = ", ".join(f"{k}: {v}" for k, v in dispatch.items() if k != "numpy SIMD" and v != "numpy")
     print(
-        f"{report.inputs} inputs in {seconds:.0f} s (seed {seed}), {report.path} path:"
+        f"{report.inputs} inputs in {report.seconds:.0f} s (seed {seed}), {report.path} path:"
         f" numpy SIMD {dispatch.get('numpy SIMD', '?')}; C library's bits by {ways or 'numpy everywhere'}"
     )
     for kind, n in sorted(report.kinds.items()):
@@ -711,7 +712,7 @@ def main() -> None:
             print(json.dumps([_doc(r) for r in reports]))
         else:
             for report in reports:
-                show(report, args.seed, time.perf_counter() - start, args.show)
+                show(report, args.seed, args.show)
         sys.exit(1 if any(r.failures() for r in reports) else 0)
     if current_path() != args.dispatch:
         parser.error(f"--dispatch {args.dispatch}: this process's numpy is on the {current_path()} path")
@@ -726,10 +727,11 @@ def main() -> None:
             report.merge(part)
     else:
         report = run(args.inputs, args.seed, args.frameworks, skip)
+    report.seconds = time.perf_counter() - start
     if args.json:
         print(json.dumps(_doc(report)))
     else:
-        show(report, args.seed, time.perf_counter() - start, args.show)
+        show(report, args.seed, args.show)
     sys.exit(1 if report.failures() else 0)
 
 
