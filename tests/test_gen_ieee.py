@@ -233,7 +233,7 @@ def test_differential_fuzz_finds_nothing_on_either_dispatch_path() -> None:
     assert "AVX512" not in reports[1]["dispatch"]["numpy SIMD"] and "X86_V4" not in reports[1]["dispatch"]["numpy SIMD"]
     for report in reports:
         assert not report["crashes"] and not report["hangs"] and not report["disagreements"], report
-        assert report["kinds"]["compared (python)"] > 1000 and report["kinds"]["compared (python, torch, optax)"] > 50
+        assert report["kinds"]["compared (python)"] > 1000 and report["kinds"]["compared (python, torch, optax)"] > 40
         assert report["compared"]["exact"] > 10 * report["compared"].get("within 1e-12", 0)
     assert proc.returncode == 0, proc.stderr[-2000:]
 
