@@ -724,6 +724,37 @@ GEN_ERRORS: list[tuple[str, dict[str, Any], str]] = [
         {"target": "python", "name": "float"},
         "error: --name 'float' would shadow a Python builtin\nhint: choose another name",
     ),
+    (
+        "multistep(0.1, at=[" + ", ".join(["1"] * 10001) + "])",  # refused before parsing (~0.1 ms an item)
+        {"target": "python"},
+        "1:19: error: a list of more than 10000 items\n  multistep(0.1, at=[" + "1, " * 27 + "\n"
+        "                    " + "^" * 82 + "\n"
+        "hint: a regular pattern has a shorter form: step(…, every=…), exp_decay, or a restart",
+    ),
+    (
+        " >> ".join(["const(1, 1)"] * 4097),  # refused before parsing (~1 ms a phase to lower and print)
+        {"target": "python"},
+        "1:61438: error: more than 4096 phases joined by >>\n  onst(1, 1)"
+        + " >> const(1, 1)" * 6
+        + "\n"
+        + " " * 88
+        + "^^\n"
+        "hint: a repeated pattern has a shorter form: restart(), repeat() or step()",
+    ),
+    (
+        "cosine(1e39→0, 10)",
+        {"target": "optax"},
+        "1:1: error: the constant 5e+38 is beyond float32's range (±3.4e38): the optax code would compute inf\n"
+        "  cosine(1e39→0, 10)\n  ^^^^^^^^^^^^^^^^^^\n"
+        "hint: scale the schedule into float32's range, or generate float64 code: --target python, torch or paddle",
+    ),
+    (
+        "fn(exp(u / 10), 1000)",
+        {"target": "keras"},
+        "error: the schedule is 3.676e+38 at step 888, beyond float32's range (±3.4e38): the keras code would"
+        " compute inf there\n"
+        "hint: scale the schedule into float32's range, or generate float64 code: --target python, torch or paddle",
+    ),
 ]
 
 
