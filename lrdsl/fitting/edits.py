@@ -15,8 +15,9 @@ explanations, each a candidate text checked against ``y`` by evaluating it over 
 * one phase of a sequence: that phase replaced by the named shapes ``fit`` finds for its steps, or
   named when none is found.
 
-The work is bounded: at most :data:`MAX_CANDIDATES` candidates are evaluated, and runs longer than
-:data:`MAX_STEPS` steps are not searched.
+The work is bounded: at most :data:`MAX_CANDIDATES` candidates are evaluated, runs longer than
+:data:`MAX_STEPS` steps are not searched, and a phase longer than :data:`MAX_FITTED` steps is named,
+not fitted.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ ALIGN = 64
 """Shifts up to this many steps are tried for aligning the first difference."""
 WINDOW = 8
 """Steps from the first difference that a shift must align before it is evaluated."""
+MAX_FITTED = 200_000
+"""The longest phase whose steps are fitted to a named shape (longer ones are named, not solved)."""
 PERIODIC = ("step", "exp_decay", "inverse_time")
 
 
@@ -310,6 +313,8 @@ def _one_phase(
     if len(hit) != 1 or not isinstance(tree.expr, A.Seq) or len(tree.expr.items) != len(phases):
         return
     j, lo, hi = hit[0]
+    if hi - lo > MAX_FITTED:
+        return
     ctx = Context(p.rtol, p.atol, p.spe)
     for flexible in (True, False):  # the phase's own length left to the sequence first, as written most often
         one = fit_phase(p.y[lo:hi], ctx, flexible)
