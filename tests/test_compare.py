@@ -361,3 +361,39 @@ def test_the_cli_prints_one_suggestion_line_and_exits_1() -> None:
         "suggestion: (warmup(linear, 20) >> cosine(1e-3→1e-5)) * quantize(1ep) * offset(-1ep)"
     ]
     assert lines[-2].startswith("difference: B is A held per epoch and 1 epoch late")
+
+
+@pytest.mark.parametrize(
+    ("before", "said", "suggested"), [(True, "B is A 1 step early", "* offset(1)"), (False, "", None)]
+)
+def test_a_torch_loop_that_steps_its_scheduler_before_the_update(
+    before: bool, said: str, suggested: str | None
+) -> None:
+    """``scheduler.step()`` before ``optimizer.step()`` (PyTorch warns of it): every update uses the next step's
+    rate, recorded from the optimizer itself; compare names the shift and the expression that matches it."""
+    torch = need("torch")
+    import warnings
+
+    a = "warmup(linear, 20) >> cosine(0.1→0, 80)"
+    p = torch.nn.Parameter(torch.zeros(1))
+    opt = torch.optim.SGD([p], lr=0.1)
+    ramp = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda i: i / 20 if i < 20 else 0.5 * (1 + float(np.cos(np.pi * (i - 20) / 80)))
+    )
+    with lrdsl.record(opt) as rec, warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the order warning is the point of this loop
+        for _ in range(100):
+            if before:
+                ramp.step()
+            opt.zero_grad()
+            p.sum().backward()
+            opt.step()
+            if not before:
+                ramp.step()
+    got = lrdsl.compare(a, rec.values, rtol=1e-12)
+    assert got.equal is not before and got.difference.startswith(said)
+    if suggested is None:
+        assert got.suggestion is None
+    else:
+        assert got.suggestion == f"({a}) {suggested}"
+        assert lrdsl.compare(got.suggestion, rec.values, rtol=1e-12).equal
