@@ -178,7 +178,7 @@ def test_npy_arrays_that_are_not_real_numbers_are_refused(tmp_path: Path, array:
 )
 def test_api_values_that_are_not_real_numbers_are_refused(values: list[object], message: str) -> None:
     with pytest.raises(lrdsl.LrdslError) as info:
-        lrdsl.compare(values, [0.1, 0.1])
+        lrdsl.compare(values, [0.1, 0.1])  # type: ignore[arg-type]  # refused on purpose
     assert info.value.message == message
 
 
