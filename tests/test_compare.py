@@ -397,3 +397,20 @@ def test_a_torch_loop_that_steps_its_scheduler_before_the_update(
     else:
         assert got.suggestion == f"({a}) {suggested}"
         assert lrdsl.compare(got.suggestion, rec.values, rtol=1e-12).equal
+
+
+def test_a_counter_max_1_t_is_step_0_taking_step_1s_value() -> None:
+    """Coqui's NoamLR computes with ``step = max(last_epoch, 1)``: only step 0 differs from the plain Noam
+    schedule, and the edit is the form docs/conventions.md gives for it."""
+    w, t = 4000, np.arange(8000)
+    step = np.maximum(t, 1)
+    coqui = 1e-3 * w**0.5 * np.minimum(step * w**-1.5, step**-0.5)
+    noam = "min(linear(0→1e-3, 4000), rsqrt(1e-3, warmup=4000))"
+    got = lrdsl.compare(noam, coqui, rtol=1e-12)
+    assert got.difference == "only step 0 differs: B starts at 2.5e-7 (the value of step 1, a counter max(1, t))"
+    assert got.suggestion == f"{noam} * offset(1) * offset(-1)"
+
+
+def test_a_factor_below_one_is_written_as_a_division() -> None:
+    got = lrdsl.compare(WARM, lrdsl.evaluate(WARM, 300) / 3)
+    assert got.difference.startswith("B is A / 3") and got.suggestion == f"({WARM}) / 3"

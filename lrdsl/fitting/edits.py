@@ -4,8 +4,9 @@
 explanations, each a candidate text checked against ``y`` by evaluating it over the whole run with
 ``compare``'s tolerance (``|a − b| ≤ atol + rtol·max(|a|, |b|)`` at every step):
 
-* only step 0 differs: ``const(v, 1) >> (E) * offset(1)`` (a warm-up whose step 0 is ``v``);
-* a constant factor: ``c * (E)`` (a multiplier read as an absolute rate, or the reverse);
+* only step 0 differs: ``(E) * offset(1) * offset(-1)`` when step 0 takes step 1's value (a counter
+  ``max(1, t)``), else ``const(v, 1) >> (E) * offset(1)`` (a warm-up whose step 0 is ``v``);
+* a constant factor: ``c * (E)`` or ``(E) / k`` (a multiplier read as an absolute rate, or the reverse);
 * a shift: ``(E) * offset(-k)`` is ``E`` k steps late (LANGUAGE.md §9.1), ``(E) * offset(k)`` early,
   for k aligning the first difference and k in 1…3 steps and 1 epoch each way;
 * a per-epoch scheduler stepped after the epoch: ``(E) * quantize(1ep) * offset(-1ep)`` (and the
@@ -125,12 +126,23 @@ def _explanations(
     undone = next((t for t in (budget.verified(p, c) for c in _peeled(p.text)) if t is not None), None)
     if not bad[1:].any():
         v = format_number(float(p.y[0]))
-        text = undone or budget.verified(p, f"const({v}, 1) >> {whole} * offset(1)")
-        yield Named(f"only step 0 differs: {other} starts at {v} (a warm-up already warm at step 0)", text)
+        held = p.y.size > 1 and not p.differ(p.x[1:2], p.y[:1]).any()  # max(1, t): step 0 takes step 1's value
+        text = undone or (held and budget.verified(p, f"{whole} * offset(1) * offset(-1)")) or None
+        text = text or budget.verified(p, f"const({v}, 1) >> {whole} * offset(1)")
+        said = "the value of step 1, a counter max(1, t)" if held else "a warm-up already warm at step 0"
+        yield Named(f"only step 0 differs: {other} starts at {v} ({said})", text)
     factor = _factor(p)
     if factor is not None:
-        text = undone or budget.verified(p, f"{factor} * {whole}")
-        yield Named(f"{other} is {factor} × {e}: a multiplier read as an absolute rate, or the reverse", text)
+        edit, times = (
+            (f"{whole} / {factor[4:]}", f"{e} / {factor[4:]}")
+            if factor.startswith("1 / ")
+            else (
+                f"{factor} * {whole}",
+                f"{factor} × {e}",
+            )
+        )
+        text = undone or budget.verified(p, edit)
+        yield Named(f"{other} is {times}: a multiplier read as an absolute rate, or the reverse", text)
     for k in _shifts(p, bad):
         n = _steps_text(abs(k), p.spe)
         text = undone or budget.verified(p, f"{whole} * offset({'-' if k > 0 else ''}{n})")
@@ -151,7 +163,7 @@ def _explanations(
 
 def _peeled(text: str) -> list[str]:
     """``text`` without what an edit of this module adds around it: ``X * offset(n)``, ``X * quantize(q)``,
-    ``c * X`` and ``const(v, 1) >> X * offset(1)`` give ``X`` (at most three layers)."""
+    ``c * X``, ``X / k`` and ``const(v, 1) >> X * offset(1)`` give ``X`` (at most three layers)."""
     from lrdsl import ast as A
     from lrdsl.api import as_schedule
     from lrdsl.formatter import format_node
@@ -165,6 +177,8 @@ def _peeled(text: str) -> list[str]:
             node = node.left
         elif isinstance(node, A.BinOp) and node.op == "*" and isinstance(node.left, A.Num):
             node = node.right
+        elif isinstance(node, A.BinOp) and node.op == "/" and isinstance(node.right, A.Num):
+            node = node.left
         elif (
             isinstance(node, A.Seq)
             and len(node.items) == 2
@@ -183,7 +197,7 @@ def _peeled(text: str) -> list[str]:
 
 def _factor(p: Problem) -> str | None:
     """The shortest spelling of ``c`` with ``y = c·x`` at the largest ``|x|`` (and 0 where ``x`` is 0)."""
-    from lrdsl.fitting.context import number, spellings
+    from lrdsl.fitting.context import spellings
 
     i = int(np.argmax(np.abs(p.x)))
     if p.x[i] == 0 or p.y[i] == 0:
@@ -191,10 +205,18 @@ def _factor(p: Problem) -> str | None:
     c = float(p.y[i] / p.x[i])
     if c == 1 or p.differ(c * p.x, p.y).any():
         return None
-    for text in spellings(c):
-        if "**" not in text and not p.differ(number(text) * p.x, p.y).any():
-            return text
-    return None
+    # c itself, or 1 / k (a rate divided by a whole or short number: 1 / 3 rather than 0.3333333333)
+    written = [t for t in spellings(c) if "**" not in t] + [f"1 / {t}" for t in spellings(1 / c)[:3] if "**" not in t]
+    fits = [t for t in written if not p.differ(_number(t) * p.x, p.y).any()]
+    return min(fits, key=len) if fits else None
+
+
+def _number(text: str) -> float:
+    from lrdsl.fitting.context import number
+
+    if text.startswith("1 / "):
+        return 1 / number(text[4:])
+    return number(text)
 
 
 def _shifts(p: Problem, bad: npt.NDArray[np.bool_]) -> list[int]:
