@@ -170,7 +170,9 @@ def compare(
     """Compare ``a`` and ``b`` over ``total_steps`` steps (a whole number, or a duration such as ``"90ep"``).
 
     Without ``total_steps`` the run is as long as the values given (both the same length), else the
-    longer of the two expressions' own durations.
+    longer of the two expressions' own durations. When they differ and one side is an expression,
+    ``difference`` says what differs and ``suggestion`` is the edit of that expression (A's, else
+    B's) that equals the other side at every step, or ``None``.
     """
     from lrdsl.api import check_run, run_steps
 
