@@ -414,3 +414,16 @@ def test_a_counter_max_1_t_is_step_0_taking_step_1s_value() -> None:
 def test_a_factor_below_one_is_written_as_a_division() -> None:
     got = lrdsl.compare(WARM, lrdsl.evaluate(WARM, 300) / 3)
     assert got.difference.startswith("B is A / 3") and got.suggestion == f"({WARM}) / 3"
+
+
+def test_a_flexible_phase_under_an_offset_and_an_unfitted_phase() -> None:
+    """A clock one epoch ahead stretches a flexible cosine too: no pure shift of the values, yet the edit
+    is found and verified. A phase no named shape gives is named, with its steps."""
+    a = "linear(0→1, 50) >> cosine(1→0)"
+    got = lrdsl.compare(a, f"({a}) * offset(1ep)", total_steps=300, steps_per_epoch=10)
+    assert got.difference == "B is A on a clock 1 epoch ahead" and got.suggestion == f"({a}) * offset(1ep)"
+    x = lrdsl.evaluate(a, 300)
+    wavy = np.concatenate([x[:50], x[50:] * (1 + 1e-3 * np.sin(np.arange(250)))])
+    got = lrdsl.compare(a, wavy)
+    assert got.suggestion is None
+    assert got.difference == "only phase 2 differs (cosine(1→0), steps 50–299); no named shape reproduces it"

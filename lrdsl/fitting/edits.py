@@ -143,11 +143,20 @@ def _explanations(
         )
         text = undone or budget.verified(p, edit)
         yield Named(f"{other} is {times}: a multiplier read as an absolute rate, or the reverse", text)
-    for k in _shifts(p, bad):
+    shifts = _shifts(p, bad)
+    # a flexible phase under an offset also changes its span: one step and one epoch each way are
+    # evaluated even when the values alone do not line up
+    unaligned = [k for k in _usual_shifts(p) if k not in shifts]
+    for k in shifts + unaligned:
         n = _steps_text(abs(k), p.spe)
-        text = undone or budget.verified(p, f"{whole} * offset({'-' if k > 0 else ''}{n})")
+        text = (undone if k in shifts else None) or budget.verified(p, f"{whole} * offset({'-' if k > 0 else ''}{n})")
         late = "late (a scheduler stepped after the update with that update's index)" if k > 0 else "early"
-        yield Named(f"{other} is {e} {_spoken(n)} {late}", text)
+        said = (
+            f"{other} is {e} {_spoken(n)} {late}"
+            if k in shifts
+            else f"{other} is {e} on a clock {_spoken(n)} " + ("behind" if k > 0 else "ahead")
+        )
+        yield Named(said, text)
     if undone is not None:
         yield Named(f"{other} is {e} without its outer modifier", undone)
     if p.spe is not None:
@@ -245,6 +254,12 @@ def _shifts(p: Problem, bad: npt.NDArray[np.bool_]) -> list[int]:
         if not p.differ(shifted, p.y[: shifted.size]).any():
             out.append(k)
     return out
+
+
+def _usual_shifts(p: Problem) -> list[int]:
+    """One step and one epoch each way (late first)."""
+    epoch = [int(p.spe), -int(p.spe)] if p.spe and float(p.spe).is_integer() and 1 < p.spe < p.y.size else []
+    return [k for k in [1, -1, *epoch] if abs(k) < p.y.size]
 
 
 def _steps_text(k: int, spe: float | None) -> str:
@@ -355,5 +370,6 @@ def _unexplained(p: Problem, bad: npt.NDArray[np.bool_], phases: list[tuple[int,
     hit = [(j, lo, hi, label) for j, (lo, hi, label) in enumerate(phases) if bad[lo:hi].any()]
     if len(hit) == 1 and len(phases) > 1:
         j, lo, hi, label = hit[0]
-        return Named(f"only phase {j + 1} differs ({label}, steps {lo}–{hi - 1}); no named shape reproduces it")
+        why = "no named shape reproduces it" if hi - lo <= MAX_FITTED else f"not fitted: longer than {MAX_FITTED} steps"
+        return Named(f"only phase {j + 1} differs ({label}, steps {lo}–{hi - 1}); {why}")
     return Named("no simple edit (shift, factor, step 0, period, one phase) explains it")
