@@ -452,7 +452,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         from lrdsl.explain import compact, phases, render
 
         try:  # a value explain reads (a phase's end) can fail: shown on the user's text
-            table = compact(plan) if args.compact else render(phases(plan.ir, plan.total), *_head(plan))
+            table = compact(plan) if args.compact else render(phases(plan.ir, plan.total, True), *_head(plan))
         except LrdslError as err:
             raise err.with_source(schedule.source or text) from None
         print(table)

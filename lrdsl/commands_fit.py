@@ -122,6 +122,10 @@ def report(result: Any) -> str:
         for ph in shown:
             span = f"{_step(ph.start)}–{_step(ph.end)}"
             lines.append(f"{ph.differing:>10}  {span:>20}  {'  ' * ph.depth}{ph.label}")
+    if result.difference:
+        lines.append(f"difference: {result.difference}")
+    if result.suggestion is not None:
+        lines.append(f"suggestion: {result.suggestion}")
     return "\n".join(lines)
 
 

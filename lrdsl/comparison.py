@@ -7,6 +7,10 @@ The steps are compared :data:`BLOCK` at a time, so a comparison of two expressio
 holds a few blocks in memory, not both curves: the result keeps every value only for runs of at
 most :data:`KEEP_AT_MOST` steps, else the values at an even sample of :data:`SAMPLE` steps plus the
 steps around the first difference.
+
+When they differ and one side is an expression, :mod:`lrdsl.fitting.edits` names what differs (a
+shift, a constant factor, step 0, a period, one phase) and the edit of that expression, verified by
+evaluating it over the run (runs of at most :data:`KEEP_AT_MOST` steps).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from lrdsl.values import checked_values
 if TYPE_CHECKING:
     from lrdsl import ir
     from lrdsl.explain import Phase
+    from lrdsl.fitting.edits import Named
 
 Side = str | Schedule | npt.ArrayLike
 """One side of a comparison: an expression (text or parsed) or the values ``lr(0) … lr(N−1)``."""
@@ -76,6 +81,10 @@ class Comparison:
     steps: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False)
     total: int = 0
     labels: tuple[str, str] = ("A", "B")
+    difference: str = ""
+    """What differs, when something simple explains it (:mod:`lrdsl.fitting.edits`): a shift, a factor, …"""
+    suggestion: str | None = None
+    """The whole corrected expression (of A, or of B when A is values), verified to equal the other side."""
 
     def differing(self) -> npt.NDArray[np.bool_]:
         """A mask of the kept steps (``steps``) that differ beyond the tolerance."""
@@ -89,10 +98,12 @@ class _Source:
         from lrdsl.api import as_schedule, lower
 
         self.plan = None
+        self.text = ""
         self.values: npt.NDArray[np.float64] | None = None
         if _is_expression(side):
             tree = as_schedule(side)  # type: ignore[arg-type]
             self.source = tree.source or str(tree)
+            self.text = str(tree)
             self.plan = lower(tree, total, run[0], None, run[1], run[2])
             self.label = self.plan.text
         else:
@@ -159,7 +170,9 @@ def compare(
     """Compare ``a`` and ``b`` over ``total_steps`` steps (a whole number, or a duration such as ``"90ep"``).
 
     Without ``total_steps`` the run is as long as the values given (both the same length), else the
-    longer of the two expressions' own durations.
+    longer of the two expressions' own durations. When they differ and one side is an expression,
+    ``difference`` says what differs and ``suggestion`` is the edit of that expression (A's, else
+    B's) that equals the other side at every step, or ``None``.
     """
     from lrdsl.api import check_run, run_steps
 
@@ -207,6 +220,7 @@ def compare(
             steps = np.union1d(steps, np.arange(max(first - CONTEXT, 0), min(first + CONTEXT + 1, total)))
     av, bv = sa.at(steps), sb.at(steps)
     at_first = None if first is None else int(np.searchsorted(steps, first))
+    named = None if first is None else _named(sa, sb, av, bv, rows, run, rtol, atol, total)
     return Comparison(
         equal=first is None,
         max_abs=max_abs,
@@ -226,7 +240,34 @@ def compare(
         steps=steps,
         total=total,
         labels=(sa.label, sb.label),
+        difference="" if named is None else named.difference,
+        suggestion=None if named is None else named.suggestion,
     )
+
+
+def _named(
+    sa: _Source,
+    sb: _Source,
+    av: npt.NDArray[np.float64],
+    bv: npt.NDArray[np.float64],
+    rows: list[tuple[int, int, Phase]],
+    run: tuple[float | None, float | None, float | None],
+    rtol: float,
+    atol: float,
+    total: int,
+) -> Named | None:
+    """What differs and the edit of the expression (A, else B) that gives the other side; ``None`` for two curves."""
+    from lrdsl.fitting.edits import Named, Problem, name_difference
+
+    if av.size < total:
+        return Named(f"not searched for an edit: the run is longer than {KEEP_AT_MOST} steps")
+    if sa.plan is not None:
+        problem = Problem(sa.text, av, bv, run, rtol, atol, ("A", "B"))
+    elif sb.plan is not None:
+        problem = Problem(sb.text, bv, av, run, rtol, atol, ("B", "A"))
+    else:
+        return None
+    return name_difference(problem, [(lo, hi, row.label) for lo, hi, row in rows if row.depth == 0])
 
 
 def _default_total(a: Side, b: Side, run: tuple[float | None, float | None, float | None]) -> int:

@@ -15,6 +15,9 @@ spans) and, where the run is known, the layout lowering gives it (:class:`Placed
 * ``modifier-precedence``: ``A * B * quantize(q)``, where ``*`` groups from the left so the
   modifier applies to ``A`` too (also ``restart``, ``repeat``, ``offset``); writing the product in
   parentheses, ``(A * B) * quantize(q)``, says that both are meant.
+* ``offset-global-clock``: an ``fn`` that reads ``t`` or ``e`` under ``* offset(n)`` (``n ≠ 0``):
+  ``t`` and ``e`` stay the run's step and epochs on a late or early clock (LANGUAGE.md §9.1), so
+  the offset does not move that part of the formula; ``u`` is the phase's own step.
 
 Without ``total_steps`` the checks that need the layout run when the schedule lowers with what is
 given (its own explicit durations), and are skipped when it does not; with ``total_steps`` a
@@ -668,6 +671,43 @@ def _in_parentheses(run: Run, product: A.Node, mod: A.Call) -> bool:
     return ")" in between
 
 
+# --------------------------------------------------------------------------- offset-global-clock
+
+GLOBAL_CLOCK = ("t", "e")
+"""The names of ``fn`` that read the run's clock, whatever frame the formula is in."""
+
+
+def check_offset_global_clock(run: Run) -> Iterator[Diagnostic]:
+    """``fn(… t …) * offset(n)``: the formula reads the run's step, which no offset moves."""
+    seen: set[int] = set()
+    for node in _walk(run.schedule.expr):
+        mod = _is_modifier(node)
+        if mod is None or mod.name != "offset" or not isinstance(node, A.BinOp) or _is_zero(mod.arg("n")):
+            continue
+        for inner in _walk(node.left):
+            if not (isinstance(inner, A.Call) and inner.name == "fn") or id(inner) in seen:
+                continue
+            read = sorted({n.id for n in _walk(inner) if isinstance(n, A.Name) and n.id in GLOBAL_CLOCK})
+            if not read:
+                continue
+            seen.add(id(inner))
+            names = " and ".join(read)
+            yield run.warn(
+                "offset-global-clock",
+                inner,
+                f"{format_node(inner)} reads {names}, the run's clock, which {mod} does not move",
+                "t and e stay the run's step and epochs inside an offset: read u, the phase's own step "
+                "(u divided by the steps per epoch for epochs), for a formula that runs late or early with it",
+            )
+
+
+def _is_zero(n: A.Node | None) -> bool:
+    """Whether an offset's ``n`` is written as zero (``0``, ``0ep``): it sets the clock and moves nothing."""
+    if isinstance(n, A.Duration):
+        n = n.value
+    return isinstance(n, A.Num) and n.value == 0
+
+
 def _walk(node: A.Node) -> Iterator[A.Node]:
     """``node`` and every node under it (the tree is bounded in depth by the parser)."""
     yield node
@@ -684,5 +724,6 @@ CHECKS: dict[str, Callable[[Run], Iterator[Diagnostic]]] = {
     "phase-clock": check_phase_clock,
     "cut-phase": check_cut_phase,
     "modifier-precedence": check_modifier_precedence,
+    "offset-global-clock": check_offset_global_clock,
 }
 """Every warning: its code and the function that finds it."""

@@ -69,6 +69,15 @@ WARNINGS: list[tuple[str, dict[str, Any], str]] = [
         "hint: '*' groups from the left: write cosine(1→0, 100) * (linear(1→0, 100) * quantize(10)) for "
         "linear(1→0, 100) alone, or (cosine(1→0, 100) * linear(1→0, 100)) * quantize(10) to say the whole product",
     ),
+    (
+        "(warmup(linear, 5) >> fn(0.1 * 0.99 ** (t - 5))) * offset(-1)",
+        {},
+        "1:23: warning: fn(0.1 * 0.99 ** (t - 5)) reads t, the run's clock, which offset(-1) does not move\n"
+        "  (warmup(linear, 5) >> fn(0.1 * 0.99 ** (t - 5))) * offset(-1)\n"
+        "                        ^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+        "hint: t and e stay the run's step and epochs inside an offset: read u, the phase's own step "
+        "(u divided by the steps per epoch for epochs), for a formula that runs late or early with it",
+    ),
 ]
 
 
@@ -96,7 +105,21 @@ CLEAN: list[tuple[str, dict[str, Any]]] = [
     ("const(0.1, 1000) >> cosine(0.1→0)", {"total_steps": 800}),  # a cut constant loses nothing
     ("linear(0→1, 100) >> cosine(1→0, 1000)", {"total_steps": 1100}),
     ("cosine(1→0, 100) * restart()", {"total_steps": 250}),  # without cycles=, the last cycle is cut by design
+    ("(warmup(linear, 5) >> fn(0.1 * 0.99 ** u)) * offset(-1)", {}),  # u: the late phase's own step
+    ("fn(0.1 * 0.99 ** t, 100) * offset(0)", {}),  # offset(0) moves nothing
+    ("fn(0.1 * 0.99 ** t, 100) >> const(1e-3) * offset(-1)", {}),  # the offset is not around the fn
 ]
+
+
+def test_an_offset_around_fn_reading_e_warns_once() -> None:
+    """A late formula in epochs: one warning per fn, however many offsets are around it."""
+    (found,) = lrdsl.lint("fn(0.1 * exp(-e), 100) * offset(-1ep) * offset(2)", steps_per_epoch=10)
+    assert found.code == "offset-global-clock" and "reads e, the run's clock" in found.message
+    # the same formula on u runs late with the offset; on t it does not
+    on_u = lrdsl.evaluate("fn(0.1 * 0.9 ** u, 100) * offset(-3)", 10)
+    on_t = lrdsl.evaluate("fn(0.1 * 0.9 ** t, 100) * offset(-3)", 10)
+    np.testing.assert_allclose(on_u[3:], 0.1 * 0.9 ** np.arange(7))
+    assert not np.allclose(on_t, on_u)
 
 
 @pytest.mark.parametrize(("text", "kwargs"), CLEAN, ids=[c[0][:40] for c in CLEAN])
