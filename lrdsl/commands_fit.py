@@ -44,12 +44,38 @@ def add_parsers(
     p.add_argument("--rtol", type=number, default=1e-9, help="relative tolerance (default 1e-9)")
     p.add_argument("--atol", type=number, default=0.0, help="absolute tolerance (default 0)")
     p.add_argument("-o", "--output", default=None, help="overlay both curves in a .png or .svg file")
+    _log_options(p)
     p = sub.add_parser("fit", help="the expression of a recorded curve")
     p.add_argument("file", help="values lr(0) … lr(N−1): .csv, .txt (one per line), .npy, .json, or '-'")
     p.add_argument("--steps-per-epoch", type=number, default=None, help="steps in one epoch (epochs, quantize)")
     p.add_argument("--rtol", type=number, default=1e-9, help="relative tolerance (default 1e-9)")
     p.add_argument("--atol", type=number, default=0.0, help="absolute tolerance (default 0)")
     p.add_argument("--budget", type=number, default=30.0, help="seconds to search at most (default 30)")
+    _log_options(p)
+
+
+def _log_options(p: Any) -> None:
+    """The options of a log file: which column, and when a Hugging Face Trainer read its rates."""
+    p.add_argument("--column", default=None, metavar="NAME", help="the value column of a csv, or a TensorBoard tag")
+    p.add_argument(
+        "--hf-log",
+        choices=("before", "after"),
+        default=None,
+        help="trainer_state.json: the rate read before lr_scheduler.step() (transformers ≥ 4.51, default) or after",
+    )
+
+
+def _curve(arg: str, args: argparse.Namespace, read: Callable[[str], str]) -> Any:
+    """The log ``arg`` names (a file, or '-' for standard input), its notes said on stderr."""
+    import sys
+
+    from lrdsl.logs import curve_from_text, read_curve
+
+    column, hf_log = getattr(args, "column", None), getattr(args, "hf_log", None)
+    log = curve_from_text(read("-"), "stdin", column, hf_log) if arg == "-" else read_curve(arg, column, hf_log)
+    for note in log.notes:
+        print(f"lrdsl: {Path(log.name).name}: {note}", file=sys.stderr)
+    return log
 
 
 def run(args: argparse.Namespace, read: Callable[[str], str]) -> int:
@@ -59,11 +85,11 @@ def run(args: argparse.Namespace, read: Callable[[str], str]) -> int:
     return _fit(args, read)
 
 
-def _side(arg: str, read: Callable[[str], str]) -> Any:
-    from lrdsl.values import looks_like_values, read_values
+def _side(arg: str, read: Callable[[str], str], args: argparse.Namespace) -> Any:
+    from lrdsl.values import looks_like_values
 
     if looks_like_values(arg):
-        return read_values(arg)
+        return _curve(arg, args, read)
     return read(arg)
 
 
@@ -73,7 +99,7 @@ def _compare(args: argparse.Namespace, read: Callable[[str], str]) -> int:
     from lrdsl.comparison import compare
     from lrdsl.values import looks_like_values
 
-    a, b = _side(args.a, read), _side(args.b, read)
+    a, b = _side(args.a, read, args), _side(args.b, read, args)
     rates = getattr(args, "tokens_per_step", None), getattr(args, "samples_per_step", None)
     result = compare(a, b, args.steps, args.steps_per_epoch, args.rtol, args.atol, *rates)
     print(report(result))
@@ -131,11 +157,20 @@ def _step(x: float) -> str:
 
 
 def _fit(args: argparse.Namespace, read: Callable[[str], str]) -> int:
+    import numpy as np
+
     from lrdsl.fitting import fit
     from lrdsl.progress import Progress
-    from lrdsl.values import read_values, values_from_text
 
-    values = values_from_text(read("-")) if args.file == "-" else read_values(args.file)
+    log = _curve(args.file, args, read)
+    if not log.dense:
+        raise LrdslError(
+            f"{args.file} gives {log.steps.size} of the steps {log.steps[0]}–{log.steps[-1]}: fit reads every step from 0",
+            hint="compare an expression with it at the steps it gives: lrdsl compare EXPR FILE",
+        )
+    values, rtol, atol = log.values, args.rtol, args.atol
+    if log.tolerance is not None and (rtol, atol) == (1e-9, 0.0):  # float32 values, no tolerance given
+        values, (rtol, atol) = log.values.astype(np.float32), log.tolerance
     label = "fitting " + ("stdin" if args.file == "-" else args.file)
     with Progress(1, label, unit="structures") as bar:
 
@@ -146,8 +181,8 @@ def _fit(args: argparse.Namespace, read: Callable[[str], str]) -> int:
         result = fit(
             values,
             steps_per_epoch=args.steps_per_epoch,
-            rtol=args.rtol,
-            atol=args.atol,
+            rtol=rtol,
+            atol=atol,
             budget=args.budget,
             progress=tried,
         )
