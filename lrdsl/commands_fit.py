@@ -157,20 +157,13 @@ def _step(x: float) -> str:
 
 
 def _fit(args: argparse.Namespace, read: Callable[[str], str]) -> int:
-    import numpy as np
+    import sys
 
-    from lrdsl.fitting import fit
+    from lrdsl.logs.fit import fit_curve
     from lrdsl.progress import Progress
 
     log = _curve(args.file, args, read)
-    if not log.dense:
-        raise LrdslError(
-            f"{args.file} gives {log.steps.size} of the steps {log.steps[0]}–{log.steps[-1]}: fit reads every step from 0",
-            hint="compare an expression with it at the steps it gives: lrdsl compare EXPR FILE",
-        )
-    values, rtol, atol = log.values, args.rtol, args.atol
-    if log.tolerance is not None and (rtol, atol) == (1e-9, 0.0):  # float32 values, no tolerance given
-        values, (rtol, atol) = log.values.astype(np.float32), log.tolerance
+    given = (args.rtol, args.atol) != (1e-9, 0.0)  # else each precision's own tolerance
     label = "fitting " + ("stdin" if args.file == "-" else args.file)
     with Progress(1, label, unit="structures") as bar:
 
@@ -178,14 +171,17 @@ def _fit(args: argparse.Namespace, read: Callable[[str], str]) -> int:
             bar.total = float(total)
             bar.update(done)
 
-        result = fit(
-            values,
+        result = fit_curve(
+            log,
             steps_per_epoch=args.steps_per_epoch,
-            rtol=rtol,
-            atol=atol,
+            rtol=args.rtol if given else None,
+            atol=args.atol if given else None,
             budget=args.budget,
             progress=tried,
         )
+    if log.steps[0]:
+        first = int(log.steps[0])
+        print(f"lrdsl: the log starts at step {first}: its first value is held at steps 0–{first - 1}", file=sys.stderr)
     print(result.expr)
     if result.exact:
         return 0

@@ -13,6 +13,7 @@ import pytest
 import lrdsl
 from lrdsl.cli import main
 from lrdsl.logs import Curve, read_curve
+from lrdsl.logs.fit import fit_curve
 from tests.frameworks import need
 
 COSINE = "warmup(linear, 5) >> cosine(0.1→0)"
@@ -54,6 +55,9 @@ def test_csv_of_one_based_steps_is_read_at_those_steps(tmp_path: Path) -> None:
     assert result.equal and result.total == 20 and result.steps.tolist() == list(range(1, 20))
     late = lrdsl.compare(log, "linear(1→0, 20) * offset(-1)", 20)
     assert not late.equal and late.first_step == 1 and late.differing_steps == 19
+    fitted = fit_curve(log, budget=10)  # the fit of steps 1…19, one step late
+    assert fitted.exact and fitted.expr == "const(0.95, 1) >> (linear(0.95→0))"
+    np.testing.assert_allclose(lrdsl.evaluate(fitted.expr, 20)[1:], log.values, rtol=1e-9)
 
 
 def test_wandb_export(tmp_path: Path) -> None:
@@ -107,6 +111,9 @@ def test_float32_values_are_detected(tmp_path: Path) -> None:
     assert any("float32" in note for note in log.notes)
     rtol, atol = log.tolerance
     assert lrdsl.compare(COSINE, log, rtol=rtol, atol=atol).equal
+    assert not lrdsl.compare(COSINE, log).equal  # at float64's tolerance
+    fitted = fit_curve(log, budget=10)  # at float32's
+    assert fitted.exact and lrdsl.compare(fitted.expr, log, rtol=rtol, atol=atol).equal
     for values in (y, [0.5, 0.25, 0.125]):  # float64 numbers; short decimals that float32 holds
         np.save(tmp_path / "f64.npy", np.asarray(values))
         assert read_curve(tmp_path / "f64.npy").dtype == "float64"
@@ -139,6 +146,10 @@ def test_trainer_state_every_step(tmp_path: Path, capsys: pytest.CaptureFixture[
     late = read_curve(path, hf_log="after")  # as a log of transformers ≤ 4.50 is read
     assert late.steps.tolist() == list(range(1, 34))
     assert not lrdsl.compare(COSINE, late, 34).equal
+    assert lrdsl.compare(f"const(0, 1) >> ({COSINE})", late, 34).equal  # one step late
+    assert main(["fit", str(path), "--hf-log", "after", "--budget", "20"]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines()[-1].startswith("const(0.0, 1) >> (") and "held at steps 0–0" in err
     assert main(["compare", COSINE, str(path)]) == 0
     assert "transformers ≥ 4.51" in capsys.readouterr().err
     assert main(["fit", str(path), "--budget", "20"]) == 0
@@ -155,7 +166,7 @@ def test_trainer_state_every_fourth_step(tmp_path: Path, capsys: pytest.CaptureF
     assert main(["compare", COSINE, str(path), "--steps", "33"]) == 0
     assert main(["fit", str(path)]) == 2
     err = capsys.readouterr().err
-    assert "gives 8 of the steps 3–31: fit reads every step from 0" in err
+    assert "gives 8 of the steps 3–31, not each: fit reads consecutive steps" in err
 
 
 def test_trainer_state_errors(tmp_path: Path) -> None:
