@@ -101,7 +101,11 @@ def _compare(args: argparse.Namespace, read: Callable[[str], str]) -> int:
 
     a, b = _side(args.a, read, args), _side(args.b, read, args)
     rates = getattr(args, "tokens_per_step", None), getattr(args, "samples_per_step", None)
-    result = compare(a, b, args.steps, args.steps_per_epoch, args.rtol, args.atol, *rates)
+    tolerance = args.rtol, args.atol
+    float32 = [side.tolerance for side in (a, b) if getattr(side, "tolerance", None) is not None]
+    if float32 and tolerance == (1e-9, 0.0):  # no tolerance given: a float32 log's
+        tolerance = max(float32)
+    result = compare(a, b, args.steps, args.steps_per_epoch, *tolerance, *rates)
     print(report(result))
     if args.output:
         from lrdsl.diffplot import overlay

@@ -76,8 +76,8 @@ def curve(
     dtype = "float32" if float32_values(y) else "float64"
     if dtype == "float32":
         notes += (
-            "float32 values (each a float32 number, not a short decimal): compared with rtol 1e-6, "
-            "atol 4·2⁻²⁴ of the largest",
+            "float32 values (each a float32 number, not a short decimal): fit and compare use rtol 1e-6 and atol "
+            "4·2⁻²⁴ of the largest unless given --rtol or --atol",
         )
     return Curve(s, y, str(path), dtype, notes)
 
