@@ -240,6 +240,10 @@ def test_tensorboard_malformed_files(tmp_path: Path, monkeypatch: pytest.MonkeyP
     junk.write_bytes(b"step,lr\n0,0.1\n1,0.2\n")
     assert "record 1 (byte 0) is not a TensorBoard event record" in _error(junk)
     assert "has no scalar tag 'lr'" in _error(path, column="lr")
+    changed = tmp_path / "events.out.tfevents.changed"
+    at = data.rindex(b"train/lr")
+    changed.write_bytes(data[:at] + b"train/lq" + data[at + 8 :])  # the last rate's tag, its checksum unchanged
+    assert "does not match its checksum" in _error(changed, column="train/lq")
     monkeypatch.setitem(sys.modules, "tensorboard.compat.proto", None)
     assert _error(path) == (
         "error: reading TensorBoard event files needs the tensorboard package\n"
@@ -250,3 +254,37 @@ def test_tensorboard_malformed_files(tmp_path: Path, monkeypatch: pytest.MonkeyP
 def test_curve_is_exported_data() -> None:
     log = Curve(np.arange(3), np.array([0.1, 0.2, 0.3]), "x")
     assert log.dense and log.tolerance is None
+
+
+def test_mutated_logs_give_errors_not_tracebacks(tmp_path: Path) -> None:
+    """Bytes cut, changed and inserted into each text format: a curve of finite values at increasing
+    steps, or an LrdslError."""
+    import random
+
+    rng = random.Random(0)
+    bases = {
+        "a.csv": "step,lr,loss\n0,0.1,1\n1,0.09,2\n3,0.05,\n",
+        "w.csv": '"Step","r - lr","r - lr__MIN","r - lr__MAX"\n"0","0.1","0.1","0.1"\n"2","0.2","0.2","0.2"\n',
+        "t.csv": "Wall time,Step,Value\n1.5,0,0.1\n2.5,1,0.2\n",
+        "trainer_state.json": json.dumps(
+            {"log_history": [{"step": 1, "learning_rate": 0.1}, {"step": 2, "learning_rate": 0.05}]}
+        ),
+    }
+    pieces = [b",", b"\n", b'"', b"x", b"1e400", b"-", b"9" * 30, b"\x00", b"\xff", b"{", b"]", b"nan", b"\t", b"null"]
+    for name, text in bases.items():
+        path = tmp_path / name
+        for _ in range(150):
+            data = bytearray(text.encode())
+            for _ in range(rng.randint(1, 4)):
+                at = rng.randrange(len(data))
+                if rng.random() < 0.4:
+                    del data[at]
+                else:
+                    data[at:at] = rng.choice(pieces)
+            path.write_bytes(bytes(data))
+            for kwargs in ({}, {"column": "lr"}, {"hf_log": "after"}):
+                try:
+                    log = read_curve(path, **kwargs)
+                except lrdsl.LrdslError:
+                    continue
+                assert np.isfinite(log.values).all() and log.steps[0] >= 0 and (np.diff(log.steps) > 0).all()

@@ -16,6 +16,10 @@ from typing import Any
 from lrdsl.errors import LrdslError
 from lrdsl.logs.base import Curve, curve
 
+MAX_STEP = 2**53
+"""The largest step read (a whole float64 number, as JSON readers keep it)."""
+FLOAT_MAX = 1.7976931348623157e308
+"""The largest float64: a JSON integer beyond it is no rate."""
 HF_LOGS = ("before", "after")
 """When the logged rate was read: before ``lr_scheduler.step()`` (transformers ≥ 4.51) or after (≤ 4.50)."""
 
@@ -42,12 +46,12 @@ def read_trainer_state(doc: dict[str, Any], path: Path, hf_log: str | None = Non
         if "learning_rate" not in entry:
             continue  # an evaluation, or the run's summary
         step, lr = entry.get("step"), entry["learning_rate"]
-        if not isinstance(step, int) or isinstance(step, bool) or step < shift:
+        if not isinstance(step, int) or isinstance(step, bool) or not shift <= step <= MAX_STEP:
             least = "1 or more" if shift else "0 or more"
             raise LrdslError(
                 f"cannot read {path}: log_history[{i}]: step {str(step)[:20]} is not a whole number {least}"
             )
-        if not isinstance(lr, (int, float)) or isinstance(lr, bool):
+        if not isinstance(lr, (int, float)) or isinstance(lr, bool) or abs(lr) > FLOAT_MAX:
             raise LrdslError(f"cannot read {path}: log_history[{i}]: learning_rate {str(lr)[:40]} is not a number")
         if steps and step - shift == steps[-1] and lr == values[-1]:
             continue  # logged twice (a resumed run)
