@@ -129,6 +129,8 @@ def report(result: Any) -> str:
     import numpy as np
 
     n = result.total or result.a.size
+    if result.logged:  # a log that gives some steps: compared at those
+        n = f"the {result.logged} logged"
     tol = f"rtol {result.rtol:g}, atol {result.atol:g}"
     head = f"max abs difference {result.max_abs!r}, max relative {result.max_rel!r}"
     if result.equal:
@@ -142,6 +144,9 @@ def report(result: Any) -> str:
     mask = result.differing()
     steps = result.steps if result.steps.size == result.a.size else np.arange(result.a.size)
     lo, hi = np.searchsorted(steps, [result.first_step - CONTEXT, result.first_step + CONTEXT + 1])
+    if result.logged:  # rows, not steps, around the first difference
+        at = int(np.searchsorted(steps, result.first_step))
+        lo, hi = max(at - CONTEXT, 0), min(at + CONTEXT + 1, steps.size)
     for i in range(int(lo), int(hi)):
         mark = "  ≠" if mask[i] else ""
         lines.append(f"{int(steps[i]):>10}  {float(result.a[i])!r:>24}  {float(result.b[i])!r:>24}{mark}")

@@ -78,6 +78,8 @@ class Comparison:
     steps: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False)
     total: int = 0
     labels: tuple[str, str] = ("A", "B")
+    logged: int = 0
+    """When a side is a log that gives only some steps: how many, the steps compared (``steps``)."""
 
     def differing(self) -> npt.NDArray[np.bool_]:
         """A mask of the kept steps (``steps``) that differ beyond the tolerance."""
@@ -327,6 +329,7 @@ def _at_logged_steps(
             side.label if side is not None and log is b else "A",
             side.label if side is not None and log is a else "B",
         ),
+        logged=int(steps.size),
     )
 
 

@@ -288,3 +288,15 @@ def test_mutated_logs_give_errors_not_tracebacks(tmp_path: Path) -> None:
                 except lrdsl.LrdslError:
                     continue
                 assert np.isfinite(log.values).all() and log.steps[0] >= 0 and (np.diff(log.steps) > 0).all()
+
+
+def test_compare_reports_the_logged_steps(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path / "sparse.csv", "step,lr\n1,0.95\n5,0.75\n9,0.55\n")
+    assert main(["compare", "linear(1→0, 20)", str(path)]) == 0
+    assert capsys.readouterr().out.startswith("equal within rtol 1e-09, atol 0 over the 3 logged steps\n")
+    assert main(["compare", "linear(1→0, 20) * offset(-2)", str(path), "--steps", "20"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "differ at 3 of the 3 logged steps (rtol 1e-09, atol 0)"
+    assert [row.split()[0] for row in out[4:7]] == ["1", "5", "9"]
+    assert main(["compare", "linear(1→0, 20)", str(path), "--steps", "9"]) == 2
+    assert "the log gives step 9, past the comparison's 9 steps" in capsys.readouterr().err
