@@ -46,7 +46,11 @@ def add_parsers(
     p.add_argument("-o", "--output", default=None, help="overlay both curves in a .png or .svg file")
     _log_options(p)
     p = sub.add_parser("fit", help="the expression of a recorded curve")
-    p.add_argument("file", help="values lr(0) … lr(N−1): .csv, .txt (one per line), .npy, .json, or '-'")
+    p.add_argument(
+        "file",
+        help="values lr(0) … lr(N−1): .csv, .txt (one per line), .npy, .json, or '-'; or a training log: a csv with "
+        "a step column, a W&B or TensorBoard csv export, trainer_state.json, events.out.tfevents.*",
+    )
     p.add_argument("--steps-per-epoch", type=number, default=None, help="steps in one epoch (epochs, quantize)")
     p.add_argument("--rtol", type=number, default=1e-9, help="relative tolerance (default 1e-9)")
     p.add_argument("--atol", type=number, default=0.0, help="absolute tolerance (default 0)")
