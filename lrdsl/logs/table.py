@@ -11,7 +11,10 @@ without a header: ``step,lr`` or one value per line (steps 0, 1, 2, …). A row 
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
+
+import numpy as np
 
 from lrdsl.errors import LrdslError
 from lrdsl.logs.base import Curve, curve
@@ -20,6 +23,10 @@ STEP_NAMES = ("step", "steps", "global_step", "_step", "trainer/global_step", "i
 """Header names of the step column (compared in lower case)."""
 TENSORBOARD = ["Wall time", "Step", "Value"]
 """The header of TensorBoard's csv export."""
+_ONE = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+_NUMBERS = re.compile(f"{_ONE}(?:\n{_ONE})*")
+"""Cells joined by newlines, each a finite decimal number: the quick check of a whole column (a cell that
+fails is then found, and named, by :data:`lrdsl.values._NUMBER`, which also reads ``inf`` and ``nan``)."""
 MAX_SHOWN = 8
 """Columns named in an error at most."""
 
@@ -33,14 +40,13 @@ def read_table(text: str, path: Path, column: str | None = None) -> Curve:
     rows: list[tuple[int, list[str]]] = []
     try:
         for cells in reader:
-            cells = [c.strip() for c in cells]
-            if any(cells):
-                rows.append((reader.line_num, cells))
+            if "".join(cells).strip():
+                rows.append((reader.line_num, cells))  # stripped where read
     except csv.Error as exc:
         raise LrdslError(f"cannot read {path}: line {reader.line_num}: {exc}") from None
     if not rows:
         raise LrdslError(f"{path}: no values")
-    head = rows[0][1]
+    head = [c.strip() for c in rows[0][1]]
     if any(_NUMBER.fullmatch(c) for c in head if c):
         if column is not None:
             raise LrdslError(f"{path} has no header naming its columns: --column {column[:40]!r} names none")
@@ -58,21 +64,42 @@ def read_table(text: str, path: Path, column: str | None = None) -> Curve:
     chosen = _column(names, candidates, column, path)
     if len(candidates) > 1 or column is not None:
         notes.append(f"column {names[chosen]!r}")
-    steps: list[int] = []
-    values: list[float] = []
-    for index, (line, cells) in enumerate(rows[1:]):
-        if len(cells) != len(names):
-            raise LrdslError(f"cannot read {path}: line {line}: {len(cells)} cells, the header has {len(names)}")
-        cell = cells[chosen]
-        if not cell:
-            continue  # this metric was not logged at this step
-        if _NUMBER.fullmatch(cell) is None:
-            raise LrdslError(f"cannot read {path}: line {line}: {names[chosen][:40]!r} is {cell[:40]!r}, not a number")
-        steps.append(index if step is None else _step(cells[step], line, path))
-        values.append(float(cell))
-    if not values:
+    body = rows[1:]
+    short = next(((line, len(cells)) for line, cells in body if len(cells) != len(names)), None)
+    if short is not None:
+        raise LrdslError(f"cannot read {path}: line {short[0]}: {short[1]} cells, the header has {len(names)}")
+    column_cells = [cells[chosen].strip() for _, cells in body]
+    given = [i for i, c in enumerate(column_cells) if c]  # else not logged at this row's step
+    if not given:
         raise LrdslError(f"{path}: column {names[chosen][:40]!r} has no values")
-    return curve(path, steps, values, *notes)
+    cells = [column_cells[i] for i in given]
+    bad = _first_not_number(cells)
+    if bad is not None:
+        line, cell = body[given[bad]][0], cells[bad]
+        raise LrdslError(f"cannot read {path}: line {line}: {names[chosen][:40]!r} is {cell[:40]!r}, not a number")
+    if step is None:
+        steps = np.asarray(given, dtype=np.int64)
+    else:
+        marks = [body[i][1][step].strip() for i in given]
+        bad = _first_not_number(marks)
+        numbers = np.asarray(marks if bad is None else [0], dtype=np.float64)
+        wrong = np.flatnonzero((numbers != np.floor(numbers)) | (np.abs(numbers) > 2**53))
+        if bad is not None or wrong.size:
+            at = bad if bad is not None else int(wrong[0])
+            line = body[given[at]][0]
+            raise LrdslError(f"cannot read {path}: line {line}: step {marks[at][:40]!r} is not a whole number")
+        steps = numbers.astype(np.int64)
+    return curve(path, steps, np.asarray(cells, dtype=np.float64), *notes)
+
+
+def _first_not_number(cells: list[str]) -> int | None:
+    """The index of the first cell that is not a number as :data:`lrdsl.values._NUMBER` reads one, if any
+    (one regular-expression pass over all of them when every one is)."""
+    from lrdsl.values import _NUMBER
+
+    if _NUMBERS.fullmatch("\n".join(cells)) is not None:
+        return None
+    return next((i for i, c in enumerate(cells) if _NUMBER.fullmatch(c) is None), None)
 
 
 def _column(names: list[str], candidates: list[int], column: str | None, path: Path) -> int:
@@ -108,9 +135,8 @@ def _headerless(rows: list[tuple[int, list[str]]], path: Path) -> Curve:
     """Rows ``step,lr`` (the steps given) or one value per row (steps 0, 1, 2, …)."""
     from lrdsl.values import _NUMBER
 
-    rows = [
-        (line, cells[:-1] if len(cells) > 1 and not cells[-1] else cells) for line, cells in rows
-    ]  # a trailing comma
+    rows = [(line, [c.strip() for c in cells]) for line, cells in rows]
+    rows = [(line, cells[:-1] if len(cells) > 1 and not cells[-1] else cells) for line, cells in rows]
     width = len(rows[0][1])
     steps: list[int] = []
     values: list[float] = []
