@@ -51,35 +51,11 @@ def add_parsers(
         help="values lr(0) … lr(N−1): .csv, .txt (one per line), .npy, .json, or '-'; or a training log: a csv with "
         "a step column, a W&B or TensorBoard csv export, trainer_state.json, events.out.tfevents.*",
     )
+    _log_options(p)
     p.add_argument("--steps-per-epoch", type=number, default=None, help="steps in one epoch (epochs, quantize)")
     p.add_argument("--rtol", type=number, default=1e-9, help="relative tolerance (default 1e-9)")
     p.add_argument("--atol", type=number, default=0.0, help="absolute tolerance (default 0)")
     p.add_argument("--budget", type=number, default=30.0, help="seconds to search at most (default 30)")
-    _log_options(p)
-
-
-def _log_options(p: Any) -> None:
-    """The options of a log file: which column, and when a Hugging Face Trainer read its rates."""
-    p.add_argument("--column", default=None, metavar="NAME", help="the value column of a csv, or a TensorBoard tag")
-    p.add_argument(
-        "--hf-log",
-        choices=("before", "after"),
-        default=None,
-        help="trainer_state.json: the rate read before lr_scheduler.step() (transformers ≥ 4.51, default) or after",
-    )
-
-
-def _curve(arg: str, args: argparse.Namespace, read: Callable[[str], str]) -> Any:
-    """The log ``arg`` names (a file, or '-' for standard input), its notes said on stderr."""
-    import sys
-
-    from lrdsl.logs import curve_from_text, read_curve
-
-    column, hf_log = getattr(args, "column", None), getattr(args, "hf_log", None)
-    log = curve_from_text(read("-"), "stdin", column, hf_log) if arg == "-" else read_curve(arg, column, hf_log)
-    for note in log.notes:
-        print(f"lrdsl: {Path(log.name).name}: {note}", file=sys.stderr)
-    return log
 
 
 def run(args: argparse.Namespace, read: Callable[[str], str]) -> int:
@@ -177,6 +153,9 @@ def _fit(args: argparse.Namespace, read: Callable[[str], str]) -> int:
 
     log = _curve(args.file, args, read)
     given = (args.rtol, args.atol) != (1e-9, 0.0)  # else each precision's own tolerance
+    if log.steps[0]:
+        first = int(log.steps[0])
+        print(f"lrdsl: the log starts at step {first}: its first value is held at steps 0–{first - 1}", file=sys.stderr)
     label = "fitting " + ("stdin" if args.file == "-" else args.file)
     with Progress(1, label, unit="structures") as bar:
 
@@ -192,11 +171,32 @@ def _fit(args: argparse.Namespace, read: Callable[[str], str]) -> int:
             budget=args.budget,
             progress=tried,
         )
-    if log.steps[0]:
-        first = int(log.steps[0])
-        print(f"lrdsl: the log starts at step {first}: its first value is held at steps 0–{first - 1}", file=sys.stderr)
     print(result.expr)
     if result.exact:
         return 0
     print(f"not exact: max error {result.max_error!r}, first departing step {result.first_departure}")
     return 1
+
+
+def _log_options(p: Any) -> None:
+    """The options of a log file: which column, and when a Hugging Face Trainer read its rates."""
+    p.add_argument("--column", default=None, metavar="NAME", help="the value column of a csv, or a TensorBoard tag")
+    p.add_argument(
+        "--hf-log",
+        choices=("before", "after"),
+        default=None,
+        help="trainer_state.json: the rate read before lr_scheduler.step() (transformers ≥ 4.51, default) or after",
+    )
+
+
+def _curve(arg: str, args: argparse.Namespace, read: Callable[[str], str]) -> Any:
+    """The log ``arg`` names (a file, or '-' for standard input), its notes said on stderr."""
+    import sys
+
+    from lrdsl.logs import curve_from_text, read_curve
+
+    column, hf_log = getattr(args, "column", None), getattr(args, "hf_log", None)
+    log = curve_from_text(read("-"), "stdin", column, hf_log) if arg == "-" else read_curve(arg, column, hf_log)
+    for note in log.notes:
+        print(f"lrdsl: {Path(log.name).name}: {note}", file=sys.stderr)
+    return log
