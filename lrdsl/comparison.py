@@ -76,10 +76,10 @@ class Comparison:
     rtol: float = 1e-9
     atol: float = 0.0
     steps: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False)
-    total: int = 0
-    labels: tuple[str, str] = ("A", "B")
     logged: int = 0
     """When a side is a log that gives only some steps: how many, the steps compared (``steps``)."""
+    total: int = 0
+    labels: tuple[str, str] = ("A", "B")
 
     def differing(self) -> npt.NDArray[np.bool_]:
         """A mask of the kept steps (``steps``) that differ beyond the tolerance."""
