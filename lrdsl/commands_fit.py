@@ -45,8 +45,14 @@ def add_parsers(
     p.add_argument("--rtol", type=number, default=1e-9, help="relative tolerance (default 1e-9)")
     p.add_argument("--atol", type=number, default=0.0, help="absolute tolerance (default 0)")
     p.add_argument("-o", "--output", default=None, help="overlay both curves in a .png or .svg file")
+    _log_options(p)
     p = sub.add_parser("fit", help="the expression of a recorded curve")
-    p.add_argument("file", help="values lr(0) … lr(N−1): .csv, .txt (one per line), .npy, .json, or '-'")
+    p.add_argument(
+        "file",
+        help="values lr(0) … lr(N−1): .csv, .txt (one per line), .npy, .json, or '-'; or a training log: a csv with "
+        "a step column, a W&B or TensorBoard csv export, trainer_state.json, events.out.tfevents.*",
+    )
+    _log_options(p)
     p.add_argument("--steps-per-epoch", type=number, default=None, help="steps in one epoch (epochs, quantize)")
     p.add_argument("--rtol", type=number, default=None, help="relative tolerance (default 1e-11, float32: 1e-6)")
     p.add_argument("--atol", type=number, default=None, help="absolute tolerance (default 0, float32: 4·2⁻²⁴·max)")
@@ -60,11 +66,11 @@ def run(args: argparse.Namespace, read: Callable[[str], str]) -> int:
     return _fit(args, read)
 
 
-def _side(arg: str, read: Callable[[str], str]) -> Any:
-    from lrdsl.values import looks_like_values, read_values
+def _side(arg: str, read: Callable[[str], str], args: argparse.Namespace) -> Any:
+    from lrdsl.values import looks_like_values
 
     if looks_like_values(arg):
-        return read_values(arg)
+        return _curve(arg, args, read)
     return read(arg)
 
 
@@ -74,9 +80,13 @@ def _compare(args: argparse.Namespace, read: Callable[[str], str]) -> int:
     from lrdsl.comparison import compare
     from lrdsl.values import looks_like_values
 
-    a, b = _side(args.a, read), _side(args.b, read)
+    a, b = _side(args.a, read, args), _side(args.b, read, args)
     rates = getattr(args, "tokens_per_step", None), getattr(args, "samples_per_step", None)
-    result = compare(a, b, args.steps, args.steps_per_epoch, args.rtol, args.atol, *rates)
+    tolerance = args.rtol, args.atol
+    float32 = [side.tolerance for side in (a, b) if getattr(side, "tolerance", None) is not None]
+    if float32 and tolerance == (1e-9, 0.0):  # no tolerance given: a float32 log's
+        tolerance = max(float32)
+    result = compare(a, b, args.steps, args.steps_per_epoch, *tolerance, *rates)
     print(report(result))
     if args.output:
         from lrdsl.diffplot import overlay
@@ -100,6 +110,8 @@ def report(result: Any) -> str:
     import numpy as np
 
     n = result.total or result.a.size
+    if result.logged:  # a log that gives some steps: compared at those
+        n = f"the {result.logged} logged"
     tol = f"rtol {result.rtol:g}, atol {result.atol:g}"
     head = f"max abs difference {result.max_abs!r}, max relative {result.max_rel!r}"
     if result.equal:
@@ -113,6 +125,9 @@ def report(result: Any) -> str:
     mask = result.differing()
     steps = result.steps if result.steps.size == result.a.size else np.arange(result.a.size)
     lo, hi = np.searchsorted(steps, [result.first_step - CONTEXT, result.first_step + CONTEXT + 1])
+    if result.logged:  # rows, not steps, around the first difference
+        at = int(np.searchsorted(steps, result.first_step))
+        lo, hi = max(at - CONTEXT, 0), min(at + CONTEXT + 1, steps.size)
     for i in range(int(lo), int(hi)):
         mark = "  ≠" if mask[i] else ""
         lines.append(f"{int(steps[i]):>10}  {float(result.a[i])!r:>24}  {float(result.b[i])!r:>24}{mark}")
@@ -138,11 +153,13 @@ def _step(x: float) -> str:
 def _fit(args: argparse.Namespace, read: Callable[[str], str]) -> int:
     import sys
 
-    from lrdsl.fitting import fit
+    from lrdsl.logs.fit import fit_curve
     from lrdsl.progress import Progress
-    from lrdsl.values import read_values, values_from_text
 
-    values = values_from_text(read("-")) if args.file == "-" else read_values(args.file)
+    log = _curve(args.file, args, read)
+    if log.steps[0]:
+        first = int(log.steps[0])
+        print(f"lrdsl: the log starts at step {first}: its first value is held at steps 0–{first - 1}", file=sys.stderr)
     label = "fitting " + ("stdin" if args.file == "-" else args.file)
     with Progress(1, label, unit="structures") as bar:
 
@@ -150,10 +167,10 @@ def _fit(args: argparse.Namespace, read: Callable[[str], str]) -> int:
             bar.total = float(total)
             bar.update(done)
 
-        result = fit(
-            values,
+        result = fit_curve(
+            log,
             steps_per_epoch=args.steps_per_epoch,
-            rtol=args.rtol,
+            rtol=args.rtol,  # None: each precision's own tolerance
             atol=args.atol,
             budget=args.budget,
             progress=tried,
@@ -169,3 +186,27 @@ def _fit(args: argparse.Namespace, read: Callable[[str], str]) -> int:
     if not result.complete:
         print("the search stopped at its budget (--budget seconds, or its limit of candidates) before trying all")
     return 1
+
+
+def _log_options(p: Any) -> None:
+    """The options of a log file: which column, and when a Hugging Face Trainer read its rates."""
+    p.add_argument("--column", default=None, metavar="NAME", help="the value column of a csv, or a TensorBoard tag")
+    p.add_argument(
+        "--hf-log",
+        choices=("before", "after"),
+        default=None,
+        help="trainer_state.json: the rate read before lr_scheduler.step() (transformers ≥ 4.51, default) or after",
+    )
+
+
+def _curve(arg: str, args: argparse.Namespace, read: Callable[[str], str]) -> Any:
+    """The log ``arg`` names (a file, or '-' for standard input), its notes said on stderr."""
+    import sys
+
+    from lrdsl.logs import curve_from_text, read_curve
+
+    column, hf_log = getattr(args, "column", None), getattr(args, "hf_log", None)
+    log = curve_from_text(read("-"), "stdin", column, hf_log) if arg == "-" else read_curve(arg, column, hf_log)
+    for note in log.notes:
+        print(f"lrdsl: {Path(log.name).name}: {note}", file=sys.stderr)
+    return log

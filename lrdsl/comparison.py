@@ -24,6 +24,7 @@ import numpy.typing as npt
 
 from lrdsl.ast import Schedule
 from lrdsl.errors import LrdslError
+from lrdsl.logs.base import Curve
 from lrdsl.values import checked_values
 
 if TYPE_CHECKING:
@@ -31,8 +32,9 @@ if TYPE_CHECKING:
     from lrdsl.explain import Phase
     from lrdsl.fitting.edits import Named
 
-Side = str | Schedule | npt.ArrayLike
-"""One side of a comparison: an expression (text or parsed) or the values ``lr(0) … lr(N−1)``."""
+Side = str | Schedule | Curve | npt.ArrayLike
+"""One side of a comparison: an expression (text or parsed), the values ``lr(0) … lr(N−1)``, or a
+:class:`~lrdsl.logs.Curve` read from a log (compared at its steps)."""
 
 BLOCK = 1_000_000
 """Steps compared at a time (each block holds a few float64 arrays of this length)."""
@@ -79,6 +81,8 @@ class Comparison:
     rtol: float = 1e-9
     atol: float = 0.0
     steps: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False)
+    logged: int = 0
+    """When a side is a log that gives only some steps: how many, the steps compared (``steps``)."""
     total: int = 0
     labels: tuple[str, str] = ("A", "B")
     difference: str = ""
@@ -180,6 +184,9 @@ def compare(
         raise LrdslError("rtol and atol must be finite and not negative")
     check_run(steps_per_epoch=steps_per_epoch, tokens_per_step=tokens_per_step, samples_per_step=samples_per_step)
     run = (steps_per_epoch, tokens_per_step, samples_per_step)
+    a, b = (s.values if isinstance(s, Curve) and s.dense else s for s in (a, b))
+    if isinstance(a, Curve) or isinstance(b, Curve):
+        return _at_logged_steps(a, b, total_steps, run, rtol, atol)
     total = _default_total(a, b, run) if total_steps is None else run_steps(total_steps, *run)
     if total < 1:
         raise LrdslError("the comparison needs at least one step")
@@ -299,3 +306,75 @@ def _phase_rows(side: _Source) -> list[tuple[int, int, Phase]]:
         if row.end > row.start:
             out.append((lo, hi, row))
     return out
+
+
+def _at_logged_steps(
+    a: Side,
+    b: Side,
+    total_steps: int | str | None,
+    run: tuple[float | None, float | None, float | None],
+    rtol: float,
+    atol: float,
+) -> Comparison:
+    """:func:`compare` at the steps of a log that gives only some (a :class:`Curve` that is not dense): an
+    expression is evaluated at those steps, another log must give the same ones."""
+    from lrdsl.api import run_steps
+    from lrdsl.interpreter import evaluate_ir
+
+    log = a if isinstance(a, Curve) else b
+    assert isinstance(log, Curve)
+    steps = log.steps
+    other = b if log is a else a
+    if isinstance(other, Curve):
+        if not np.array_equal(other.steps, steps):
+            raise LrdslError("the two logs give different steps", hint="compare each with an expression")
+    elif not _is_expression(other):
+        raise LrdslError("a log that gives only some steps is compared with an expression or another log")
+    last = int(steps[-1]) + 1
+    if total_steps is not None:
+        total = run_steps(total_steps, *run)
+    else:
+        total = (_total(other, run) if _is_expression(other) else None) or last
+    if last > total:
+        raise LrdslError(f"the log gives step {last - 1}, past the comparison's {total} steps")
+    side = _Source(other, "B" if log is a else "A", total, run) if _is_expression(other) else None
+    theirs = side._evaluated(lambda ir: evaluate_ir(ir, steps)) if side is not None else _log_values(other)
+    av, bv = (log.values, theirs) if log is a else (theirs, log.values)
+    diff = np.abs(av - bv)
+    scale = np.maximum(np.abs(av), np.abs(bv))
+    bad = diff > atol + rtol * scale
+    rel = np.divide(diff, scale, out=np.zeros_like(diff), where=scale > 0)
+    at = int(np.argmax(bad)) if bad.any() else None
+    rows = _phase_rows(side) if side is not None else []
+    return Comparison(
+        equal=at is None,
+        max_abs=float(diff.max()),
+        max_rel=float(rel.max()),
+        first_step=None if at is None else int(steps[at]),
+        a_value=None if at is None else float(av[at]),
+        b_value=None if at is None else float(bv[at]),
+        differing_steps=int(np.count_nonzero(bad)),
+        phases=tuple(
+            PhaseCount(
+                row.depth, row.start, row.end, row.label, int(np.count_nonzero(bad[(steps >= lo) & (steps < hi)]))
+            )
+            for lo, hi, row in rows
+        ),
+        a=av,
+        b=bv,
+        rtol=rtol,
+        atol=atol,
+        steps=steps,
+        total=total,
+        labels=(
+            side.label if side is not None and log is b else "A",
+            side.label if side is not None and log is a else "B",
+        ),
+        logged=int(steps.size),
+    )
+
+
+def _log_values(side: Side) -> npt.NDArray[np.float64]:
+    """The values of a side that is a log."""
+    assert isinstance(side, Curve)
+    return side.values

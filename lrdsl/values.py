@@ -3,6 +3,10 @@
 Formats: ``.npy`` (a 1-D array), ``.json`` (a list of numbers, or the object ``lrdsl eval --format json``
 writes, whose ``lr`` is read), and text: the csv ``lrdsl eval --format csv`` writes (``step,lr`` rows,
 steps 0, 1, 2, … in order) or one value per line. Every value must be a finite number.
+
+:func:`lrdsl.logs.read_curve` reads training logs (a csv with a step column and several value columns,
+W&B and TensorBoard csv exports, a Hugging Face ``trainer_state.json``, TensorBoard event files) as a
+:class:`~lrdsl.logs.Curve`: the steps given and their values.
 """
 
 from __future__ import annotations
@@ -18,11 +22,14 @@ from lrdsl.errors import LrdslError
 
 SUFFIXES = (".csv", ".npy", ".json", ".txt", ".tsv")
 """File name endings read as values (anything else on the command line is an expression)."""
+EVENTS_PREFIX = "events.out.tfevents"
+"""How a TensorBoard event file's name starts (read as values too)."""
 
 
 def looks_like_values(arg: str) -> bool:
-    """Whether the command-line argument ``arg`` names a values file (by its suffix)."""
-    return arg.lower().endswith(SUFFIXES) and not arg.startswith("@")
+    """Whether the command-line argument ``arg`` names a values file (by its suffix, or a TensorBoard
+    event file's name)."""
+    return (arg.lower().endswith(SUFFIXES) or Path(arg).name.startswith(EVENTS_PREFIX)) and not arg.startswith("@")
 
 
 _KINDS = {
@@ -63,7 +70,9 @@ def checked_values(values: object, what: str = "values") -> npt.NDArray[np.float
         raise LrdslError(f"{what}: no values")
     bad = np.flatnonzero(~np.isfinite(arr))
     if bad.size:
-        raise LrdslError(f"{what}: value {bad[0]} is {arr[bad[0]]!r}", hint="every value must be a finite number")
+        raise LrdslError(
+            f"{what}: value {bad[0]} is {float(arr[bad[0]])!r}", hint="every value must be a finite number"
+        )
     return arr
 
 
