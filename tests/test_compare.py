@@ -427,3 +427,13 @@ def test_a_flexible_phase_under_an_offset_and_an_unfitted_phase() -> None:
     got = lrdsl.compare(a, wavy)
     assert got.suggestion is None
     assert got.difference == "only phase 2 differs (cosine(1→0), steps 50–299); no named shape reproduces it"
+
+
+def test_a_curve_of_extreme_values_is_searched_without_errors_or_warnings() -> None:
+    import warnings
+
+    values = np.array([1e308, 0.06666666666666668, 0.03333333333333334])  # found by fuzz/curves.py
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = lrdsl.compare(values, "cosine(0.1→0)")
+    assert result.suggestion is None and not result.equal

@@ -109,13 +109,14 @@ def name_difference(p: Problem, phases: list[tuple[int, int, str]]) -> Named:
     if p.y.size > MAX_STEPS:
         return Named(f"not searched for an edit: the run is longer than {MAX_STEPS} steps")
     budget = _Budget()
-    bad = p.differ(p.x, p.y)
-    if not bad.any():
-        return Named("")
-    for found in _explanations(p, bad, phases, budget):
-        if found.suggestion is not None:
-            return found
-    return _unexplained(p, bad, phases)
+    with np.errstate(all="ignore"):  # candidates may overflow (a factor of 1e308): they are refused by value
+        bad = p.differ(p.x, p.y)
+        if not bad.any():
+            return Named("")
+        for found in _explanations(p, bad, phases, budget):
+            if found.suggestion is not None:
+                return found
+        return _unexplained(p, bad, phases)
 
 
 def _explanations(
@@ -216,15 +217,17 @@ def _factor(p: Problem) -> str | None:
         return None
     # c itself, or 1 / k (a rate divided by a whole or short number: 1 / 3 rather than 0.3333333333)
     written = [t for t in spellings(c) if "**" not in t] + [f"1 / {t}" for t in spellings(1 / c)[:3] if "**" not in t]
-    fits = [t for t in written if not p.differ(_number(t) * p.x, p.y).any()]
+    fits = [t for t in written if math.isfinite(k := _number(t)) and not p.differ(k * p.x, p.y).any()]
     return min(fits, key=len) if fits else None
 
 
 def _number(text: str) -> float:
+    """The value of a factor's spelling (``1 / k`` included; ``inf`` where ``k`` is 0)."""
     from lrdsl.fitting.spelling import number
 
     if text.startswith("1 / "):
-        return 1 / number(text[4:])
+        k = number(text[4:])
+        return 1 / k if k else math.inf
     return number(text)
 
 
