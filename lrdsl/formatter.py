@@ -103,7 +103,9 @@ _FORMAT: dict[str, Callable[[Any], str]] = {
 
 def _schedule_set(node: A.ScheduleSet) -> str:
     """One member per line; a set of the learning rate alone is its bare expression (LANGUAGE.md §9.5)."""
-    if len(node.members) == 1 and node.members[0].name == "lr":
+    from lrdsl.members import DEFAULT
+
+    if len(node.members) == 1 and node.members[0].name == DEFAULT:
         return _fmt(node.members[0].expr)
     return "\n".join(_fmt(m) for m in node.members)
 

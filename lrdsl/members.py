@@ -49,6 +49,8 @@ def name_problem(name: str) -> tuple[str, str | None] | None:
         return f"'{name}' is another framework's spelling", f"did you mean '{OTHER_SPELLINGS[name]}'?"
     if base(name) == "betas" and name not in ("betas", "betas[0]", "betas[1]"):
         return f"'{name}' is not an optimizer's beta", "Adam's betas are betas[0] and betas[1]"
+    if name != base(name) and base(name) in RESERVED:
+        return f"'{name}': {base(name)} is one number, it takes no index", f"write {base(name)}"
     return None
 
 

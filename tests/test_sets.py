@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -177,6 +178,42 @@ SET_ERRORS: list[tuple[str, Any, dict[str, Any], str]] = [
     ),
     ("checked_set", 1, {}, "error: expected a ScheduleSet, not int"),
     (
+        "parse_set",
+        "lr[0]: 1e-3",
+        {},
+        "1:1: error: 'lr[0]': lr is one number, it takes no index\n  lr[0]: 1e-3\n  ^^^^^\nhint: write lr",
+    ),
+    (
+        "parse_set",
+        "lr: cosine(1→0\nema: 0.5",
+        {},
+        "2:1: error: unexpected 'ema'\n  ema: 0.5\n  ^^^\nhint: close the '(' opened at 1:11 before the next member",
+    ),
+    (
+        "parse_set",
+        "lr: 1 ema 0.5",
+        {},
+        "1:11: error: unexpected '0.5'\n  lr: 1 ema 0.5\n            ^^^\nhint: missing ':' after the member name 'ema'?",
+    ),
+    (
+        "parse_set",
+        "cosine(1→0) ema: 1",
+        {},
+        "1:13: error: unexpected 'ema'\n  cosine(1→0) ema: 1\n              ^^^\nhint: in a set every schedule is named: write lr: before the first one",
+    ),
+    (
+        "parse_set",
+        "lr: 1 >> ema: 2",
+        {},
+        "1:13: error: unexpected ':'\n  lr: 1 >> ema: 2\n              ^\nhint: a member (NAME: EXPR) starts after a whole schedule, not after an operator",
+    ),
+    (
+        "parse_set",
+        "lr: 1, ema: 2",
+        {},
+        "1:6: error: unexpected ','\n  lr: 1, ema: 2\n       ^\nhint: members are separated by spaces or new lines, not ','",
+    ),
+    (
         "lrdsl explain",
         "lr: 1 ema: 0.5",
         {},
@@ -193,7 +230,7 @@ def _explain(text: str) -> None:
     raise refuse("explain", lrdsl.parse_set(text))
 
 
-_FUNCS = {
+_FUNCS: dict[str, Callable[..., Any]] = {
     "lrdsl explain": _explain,
     "parse": lrdsl.parse,
     "parse_set": lrdsl.parse_set,
