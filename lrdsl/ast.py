@@ -204,8 +204,12 @@ class Node:
 
 
 def _top_level(cls: type[Node]) -> int:
-    """The depth level of a node of ``cls`` at the top of data (the expression under a wrapper is level 1)."""
-    return {"Schedule": 0, "Member": 0, "ScheduleSet": -1}.get(cls.__name__, 1)
+    """The depth level of a node of ``cls`` at the top of data.
+
+    A schedule's expression is level 1; a set's members are level 1 and their expressions level 2, so a
+    member is one level shallower than a schedule alone (its JSON nests two containers more).
+    """
+    return {"Schedule": 0, "Member": 1, "ScheduleSet": 0}.get(cls.__name__, 1)
 
 
 def _fill(node: Node, fields: Mapping[str, Any]) -> None:

@@ -259,11 +259,17 @@ class _Builder:
             index, message, hint = problem
             raise LrdslError(message, span=named[index][1], hint=hint)
         out = []
+        # The member is a level of the tree (lrdsl.depth), so that the deepest set fits in the 200 nested
+        # containers of pydantic's JSON parser; a set of `lr` alone is that schedule, bounded as one.
+        level = 0 if [name for name, _ in named] == [DEFAULT_MEMBER] else 1
         for (name, name_span), member in zip(named, t.children, strict=True):
+            self.depth = level
             try:
                 expr = self.sched(member.children[1])
             except LrdslError as err:
                 raise LrdslError(f"in member '{name}': {err.message}", span=err.span, hint=err.hint) from None
+            finally:
+                self.depth = 0
             out.append(make(A.Member, name=name, expr=expr).at(name_span))
         return tuple(out)
 

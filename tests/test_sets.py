@@ -482,3 +482,26 @@ def test_cli_reads_a_set_from_a_file(capsys: pytest.CaptureFixture[str], tmp_pat
     out = _cli(capsys, "eval", f"@{path}", "--steps", "3", "--set", "peak=1", "--format", "csv")
     assert out.splitlines()[0] == "step,lr,weight_decay,betas[1],ema,loss.kl"
     assert io.StringIO(out).read().count("\n") == 4
+
+
+# ----------------------------------------------------------------------------- bounds
+
+
+@pytest.mark.parametrize("shape", ["sum of numbers", "milestones", "bracketed sequences"])
+def test_the_deepest_members_dump_and_load(shape: str) -> None:
+    """A member is a level of the tree, so the deepest set fits pydantic's JSON parser (200 nested containers)."""
+    import pydantic
+
+    from lrdsl.depth import MAX_DEPTH
+    from tests.test_depth import MESSAGE, SHAPES
+
+    s = lrdsl.parse_set(f"lr: 1\nema: {SHAPES[shape](MAX_DEPTH - 1)}")
+    assert lrdsl.ScheduleSet.model_validate_json(s.model_dump_json()) == s
+    data = s.model_dump()
+    data["members"][1]["expr"] = {"kind": "neg", "operand": data["members"][1]["expr"]}
+    with pytest.raises(pydantic.ValidationError, match=MESSAGE):
+        lrdsl.ScheduleSet.model_validate(data)
+    with pytest.raises(lrdsl.LrdslError, match=MESSAGE):
+        lrdsl.parse_set(f"lr: 1\nema: {SHAPES[shape](MAX_DEPTH)}")
+    alone = lrdsl.parse_set(f"lr: {SHAPES[shape](MAX_DEPTH)}")  # `lr` alone is the schedule, as deep
+    assert lrdsl.parse(str(alone)).model_dump() == lrdsl.parse(SHAPES[shape](MAX_DEPTH)).model_dump()
