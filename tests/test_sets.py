@@ -505,3 +505,35 @@ def test_the_deepest_members_dump_and_load(shape: str) -> None:
         lrdsl.parse_set(f"lr: 1\nema: {SHAPES[shape](MAX_DEPTH)}")
     alone = lrdsl.parse_set(f"lr: {SHAPES[shape](MAX_DEPTH)}")  # `lr` alone is the schedule, as deep
     assert lrdsl.parse(str(alone)).model_dump() == lrdsl.parse(SHAPES[shape](MAX_DEPTH)).model_dump()
+
+
+# ----------------------------------------------------------------------------- properties
+
+_NAMES = ["lr", "weight_decay", "momentum", "dampening", "betas[0]", "betas[1]", "eps", "ema", "loss.kl", "muon.m"]
+
+
+def test_random_sets_round_trip_and_evaluate_as_their_members() -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from tests.strategies import schedule
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(st.sampled_from(_NAMES), min_size=1, max_size=4, unique=True), st.data(), st.booleans())
+    def check(names: list[str], data: st.DataObject, one_line: bool) -> None:
+        exprs = [data.draw(schedule()) for _ in names]
+        text = (" " if one_line else "\n").join(f"{n}: {e}" for n, e in zip(names, exprs, strict=True))
+        s = lrdsl.parse_set(text)
+        assert s.names == tuple(names)
+        assert lrdsl.parse_set(str(s)) == s
+        assert lrdsl.ScheduleSet.model_validate_json(s.model_dump_json()) == s
+        for n, e in zip(names, exprs, strict=True):
+            assert s.member(n) == lrdsl.parse(e)
+        try:
+            values = lrdsl.evaluate_set(s, total_steps=200, steps_per_epoch=20)
+        except lrdsl.LrdslError:
+            return
+        for n, e in zip(names, exprs, strict=True):
+            np.testing.assert_array_equal(values[n], lrdsl.evaluate(e, 200, 20))
+
+    check()
