@@ -76,6 +76,8 @@ def run(
     if args.command != "eval":
         raise refuse(args.command, parsed)
     plans = lower_set(parsed, args.steps, args.steps_per_epoch, params, *rates)
+    if _warn(args, parsed, plans, params, rates):
+        return 2
     return _eval(args, parsed, plans)
 
 
@@ -110,25 +112,49 @@ def _check(
     only: str | None = None,
 ) -> int:
     """``check`` of a set (or of its member ``only``): warnings after a line naming the member, then the text."""
-    from lrdsl.linting import lint
-    from lrdsl.sets import lower_set, params_read
+    from lrdsl.sets import lower_set
 
-    total = args.steps
     plans: dict[str, Lowered] = {}
     try:  # the set's shared run, when it resolves; the text alone is checked otherwise
         plans = lower_set(parsed, args.steps, args.steps_per_epoch, params, *rates, only=only)
     except LrdslError:
         if args.steps is not None or only is not None:
             raise
+    if _warn(args, parsed, plans, params, rates, only):
+        return 2
+    print(str(parsed) if only is None else str(parsed.member(only)))
+    return 0
+
+
+def _warn(
+    args: argparse.Namespace,
+    parsed: ScheduleSet,
+    plans: dict[str, Lowered],
+    params: dict[str, float],
+    rates: tuple[float | None, float | None],
+    only: str | None = None,
+) -> bool:
+    """Each member's warnings on stderr, after a line naming it, carets in the set's text; whether --strict refuses.
+
+    A member without a plan (the set's run did not resolve) gets the checks that read its text alone.
+    """
+    from lrdsl import runfree
+    from lrdsl.linting import lint_plan
+    from lrdsl.sets import in_member, params_read
+
     severity: Literal["warning", "error"] = "error" if args.strict else "warning"
     shown = 0
     for m in parsed.members:
         if only is not None and m.name != only:
             continue
+        schedule = parsed.member(m.name)
+        try:
+            runfree.check(schedule)  # what every run refuses, refused without one
+        except LrdslError as err:
+            raise in_member(m.name, err.with_source(parsed.source or str(parsed)), True) from None
         read = params_read(m.expr)
         mine = {k: v for k, v in params.items() if k in read}
-        run_total = plans[m.name].total if m.name in plans else total
-        found = lint(str(parsed.member(m.name)), run_total, args.steps_per_epoch, None, mine, *rates)
+        found = lint_plan(schedule, plans.get(m.name), mine, *rates)
         lines = list(dict.fromkeys(d.render(severity) for d in found))
         if lines:
             print(f"in member '{m.name}':", file=sys.stderr)
@@ -136,9 +162,7 @@ def _check(
             shown += len(lines)
     if shown and args.strict:
         print(f"lrdsl: {shown} warning{'s' if shown > 1 else ''} treated as errors (--strict)", file=sys.stderr)
-        return 2
-    print(str(parsed) if only is None else str(parsed.member(only)))
-    return 0
+    return bool(shown) and args.strict
 
 
 def _eval(args: argparse.Namespace, parsed: ScheduleSet, plans: dict[str, Lowered]) -> int:

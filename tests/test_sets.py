@@ -465,7 +465,10 @@ def test_cli_check_names_the_member_of_a_warning(capsys: pytest.CaptureFixture[s
     text = "lr: cosine(1→0, 100)\nema: warmup(linear, 200) >> cosine(1→0)"
     assert main(["check", text, "--steps", "100"]) == 0
     err = capsys.readouterr().err
-    assert err.startswith("in member 'ema':\n1:1: warning: warmup(linear, 200) is cut after 100 of its 200 steps")
+    assert err.startswith("in member 'ema':\n2:6: warning: warmup(linear, 200) is cut after 100 of its 200 steps")
+    assert main(["eval", text, "--steps", "100", "--strict"]) == 2  # eval warns as check does, before any output
+    captured = capsys.readouterr()
+    assert captured.out == "" and "2:6: error: warmup(linear, 200) is cut" in captured.err
 
 
 def test_cli_eval_errors_name_the_member(capsys: pytest.CaptureFixture[str]) -> None:
