@@ -12,7 +12,7 @@ import argparse
 import io
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, Literal
 
 from lrdsl.ast import ScheduleSet
@@ -166,61 +166,89 @@ def _warn(
 
 
 def _eval(args: argparse.Namespace, parsed: ScheduleSet, plans: dict[str, Lowered]) -> int:
-    """``eval`` of a set: a column per member, in the set's order."""
+    """``eval`` of a set: a column per member, in the set's order.
+
+    csv and json are written ``CHUNK`` steps at a time, as for one schedule; npy holds the whole
+    structured array (one int64 and one float64 per member for each step), bounded as ``evaluate`` is.
+    """
     import numpy as np
 
     from lrdsl.api import check_size
     from lrdsl.cli import _output, _steps_list, _write_text
-    from lrdsl.interpreter import evaluate_ir, evaluate_range
 
     names = list(plans)
-    total = next(iter(plans.values())).total
+    first = next(iter(plans.values()))
+    total = first.total
     at = np.array(_steps_list(args.at), dtype=np.int64) if args.at is not None else None
     count = at.size if at is not None else total
-    index = _sample(count) if args.format == "table" else None
-    check_size((count if index is None else index.size) * len(plans))  # every column is held at once
-    if at is not None:
-        rows = at if index is None else at[index]
-    else:
-        rows = np.arange(count, dtype=np.int64) if index is None else index
     source = parsed.source or str(parsed)
-    columns: dict[str, Any] = {}
-    for name, plan in plans.items():
-        try:
-            whole = at is None and index is None
-            columns[name] = evaluate_range(plan.ir, 0, total) if whole else evaluate_ir(plan.ir, rows)
-        except LrdslError as err:
-            raise LrdslError(
-                f"in member '{name}': {err.message}", span=err.span, source=source, hint=err.hint
-            ) from None
     if args.format == "table":
+        index = _sample(count)
+        rows = at[index] if at is not None else index
+        columns = {name: _values(plan, name, rows, source) for name, plan in plans.items()}
         _write_text(_table(parsed, total, plans, rows, index, columns) + "\n", args.output)
         return 0
     if args.format == "csv":
-        lines = [",".join(["step", *names])]
-        cols = [columns[n].tolist() for n in names]
-        lines += [",".join([str(s), *(repr(c[i]) for c in cols)]) for i, s in enumerate(rows.tolist())]
-        _write_text("\n".join(lines) + "\n", args.output)
+        with _output(args.output) as out:
+            out.write(",".join(["step", *names]) + "\n")
+            for steps in _chunks(total, at):
+                cols = [_values(plans[n], n, steps, source).tolist() for n in names]
+                out.write("".join(f"{s},{','.join(repr(c[i]) for c in cols)}\n" for i, s in enumerate(steps.tolist())))
         return 0
     if args.format == "npy":
-        table = np.empty(rows.size, dtype=[("step", np.int64), *((n, np.float64) for n in names)])
-        table["step"] = rows
-        for n in names:
-            table[n] = columns[n]
+        check_size(count * (len(names) + 1))  # the whole table is held at once
+        table = np.empty(count, dtype=[("step", np.int64), *((n, np.float64) for n in names)])
+        done = 0
+        for steps in _chunks(total, at):
+            part = table[done : done + steps.size]
+            part["step"] = steps
+            for n in names:
+                part[n] = _values(plans[n], n, steps, source)
+            done += steps.size
         buf = io.BytesIO()
         np.save(buf, table)
         with _output(args.output, binary=True) as fh:
             fh.write(buf.getvalue())
         return 0
-    out = {
-        "schedule": str(parsed),
-        "total_steps": total,
-        "steps_per_epoch": next(iter(plans.values())).steps_per_epoch,
-        "step": rows.tolist(),
-        "members": {n: columns[n].tolist() for n in names},
-    }
-    _write_text(json.dumps(out) + "\n", args.output)
+    head = {"schedule": str(parsed), "total_steps": total, "steps_per_epoch": first.steps_per_epoch}
+    with _output(args.output) as out:  # json.dumps(head | {"step": [...], "members": {name: [...]}}), in chunks
+        out.write(json.dumps(head)[:-1] + ', "step": [')
+        for i, steps in enumerate(_chunks(total, at)):
+            out.write((", " if i else "") + json.dumps(steps.tolist())[1:-1])
+        out.write('], "members": {')
+        for k, n in enumerate(names):
+            out.write((", " if k else "") + json.dumps(n) + ": [")
+            for i, steps in enumerate(_chunks(total, at)):
+                out.write((", " if i else "") + json.dumps(_values(plans[n], n, steps, source).tolist())[1:-1])
+            out.write("]")
+        out.write("}}\n")
     return 0
+
+
+def _chunks(total: int, at: Any) -> Iterator[Any]:
+    """The steps to write: the ``--at`` steps at once, else ``CHUNK`` consecutive steps at a time."""
+    import numpy as np
+
+    from lrdsl.cli import CHUNK
+
+    if at is not None:
+        yield at
+        return
+    for start in range(0, total, CHUNK):
+        yield np.arange(start, min(start + CHUNK, total), dtype=np.int64)
+
+
+def _values(plan: Lowered, name: str, steps: Any, source: str) -> Any:
+    """The member ``name`` at ``steps``; an error names the member, its caret in the set's text."""
+    from lrdsl.interpreter import evaluate_ir, evaluate_range
+    from lrdsl.sets import in_member
+
+    try:
+        if steps.size and steps[-1] - steps[0] == steps.size - 1 and bool((steps[1:] > steps[:-1]).all()):
+            return evaluate_range(plan.ir, int(steps[0]), int(steps[-1]) + 1)  # as evaluate() does a run
+        return evaluate_ir(plan.ir, steps)
+    except LrdslError as err:
+        raise in_member(name, err.with_source(source), True) from None
 
 
 def _sample(count: int) -> Any:

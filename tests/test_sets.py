@@ -540,3 +540,19 @@ def test_random_sets_round_trip_and_evaluate_as_their_members() -> None:
             np.testing.assert_array_equal(values[n], lrdsl.evaluate(e, 200, 20))
 
     check()
+
+
+def test_cli_csv_and_json_stream_in_chunks(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr("lrdsl.cli.CHUNK", 7)
+    values = lrdsl.evaluate_set(FIVE, **RUN)
+    out = _cli(capsys, "eval", FIVE, "--steps", "100", "--set", "peak=1e-3", "--format", "csv")
+    table = np.array([[float(x) for x in line.split(",")] for line in out.splitlines()[1:]])
+    assert table[:, 0].tolist() == list(range(100))
+    data = json.loads(_cli(capsys, "eval", FIVE, "--steps", "100", "--set", "peak=1e-3", "--format", "json"))
+    assert data["step"] == list(range(100))
+    for i, name in enumerate(values, start=1):
+        np.testing.assert_array_equal(table[:, i], values[name])
+        np.testing.assert_array_equal(data["members"][name], values[name])
+    at = _cli(capsys, "eval", FIVE, "--steps", "100", "--set", "peak=1e-3", "--format", "csv", "--at", "99,0,50")
+    assert [line.split(",")[0] for line in at.splitlines()] == ["step", "99", "0", "50"]
+    assert float(at.splitlines()[1].split(",")[5]) == 1.0  # loss.kl at step 99
