@@ -10,7 +10,7 @@ from lrdsl.errors import LrdslError
 from lrdsl.ir import Lowered
 from lrdsl.lowering.lower import _params, _total, lower_schedule, real_number, run_rate
 from lrdsl.members import DEFAULT as DEFAULT_MEMBER
-from lrdsl.parser import parse
+from lrdsl.parser import parse, parse_text
 
 if TYPE_CHECKING:  # numpy is imported by the functions that compute: check and lint never load it
     import numpy as np
@@ -108,14 +108,16 @@ def evaluate(
     """
     from lrdsl.interpreter import evaluate_ir, evaluate_range
 
-    if isinstance(schedule, (str, Mapping, ScheduleSet)) or member != DEFAULT_MEMBER:
+    if isinstance(schedule, str):
+        schedule = parse_text(schedule)  # a Schedule, or a ScheduleSet of several members (memoised)
+    if isinstance(schedule, (Mapping, ScheduleSet)) or member != DEFAULT_MEMBER:
         from lrdsl.sets import as_set, evaluate_set
 
         schedules = as_set(schedule)
         if schedules.names != (DEFAULT_MEMBER,) or member != DEFAULT_MEMBER:
             args = (total_steps, steps_per_epoch, steps, params, tokens_per_step, samples_per_step)
             return evaluate_set(schedules, *args, only=member)[member]
-        schedule = schedules.member(DEFAULT_MEMBER)  # a set of `lr` alone is that schedule
+        schedule = parse(str(schedules))  # a set of `lr` alone is that schedule
     schedule = as_schedule(schedule)
     plan = lower(schedule, total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
     try:

@@ -80,6 +80,12 @@ def parse_set(text: str | Mapping[str, object]) -> A.ScheduleSet:
     return _parse_set(text)
 
 
+def parse_text(text: str) -> A.Schedule | A.ScheduleSet:
+    """``text`` as the parser reads it: a :class:`~lrdsl.ast.Schedule` (a set of ``lr`` alone is one),
+    or a :class:`~lrdsl.ast.ScheduleSet` of any other members; memoised, as :func:`parse` is."""
+    return _parse(text)
+
+
 @functools.lru_cache(maxsize=256)
 def _parse_set(text: str) -> A.ScheduleSet:
     parsed = _parse(text)
