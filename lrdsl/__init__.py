@@ -12,11 +12,11 @@ from lrdsl import keras_hook
 from lrdsl.errors import LrdslError
 
 if TYPE_CHECKING:
-    from lrdsl.api import evaluate, generate, lower
-    from lrdsl.ast import Schedule
+    from lrdsl.api import evaluate, evaluate_set, generate, lower
+    from lrdsl.ast import Schedule, ScheduleSet
     from lrdsl.bound import BoundSchedule, bind
     from lrdsl.comparison import compare
-    from lrdsl.field import ScheduleField
+    from lrdsl.field import ScheduleField, ScheduleSetField
     from lrdsl.fitting import fit
     from lrdsl.importers import (
         from_detectron2,
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
         from_torch,
     )
     from lrdsl.linting import Diagnostic, LrdslWarning, lint
-    from lrdsl.parser import parse
+    from lrdsl.parser import parse, parse_set
     from lrdsl.plotting import plot
     from lrdsl.recording import record
 
@@ -40,9 +40,12 @@ __all__ = [
     "LrdslWarning",
     "Schedule",
     "ScheduleField",
+    "ScheduleSet",
+    "ScheduleSetField",
     "bind",
     "compare",
     "evaluate",
+    "evaluate_set",
     "fit",
     "from_detectron2",
     "from_hf",
@@ -56,6 +59,7 @@ __all__ = [
     "lint",
     "lower",
     "parse",
+    "parse_set",
     "plot",
     "record",
 ]
@@ -66,16 +70,20 @@ _HOME = {
     "BoundSchedule": "bound",
     "plot": "plotting",
     "evaluate": "api",
+    "evaluate_set": "api",
     "generate": "api",
     "lower": "api",
     "Schedule": "ast",
+    "ScheduleSet": "ast",
     "compare": "comparison",
     "fit": "fitting",
     "ScheduleField": "field",
+    "ScheduleSetField": "field",
     "lint": "linting",
     "Diagnostic": "linting",
     "LrdslWarning": "linting",
     "parse": "parser",
+    "parse_set": "parser",
     "from_torch": "importers",
     "from_keras": "importers",
     "from_optax": "importers",

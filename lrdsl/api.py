@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from lrdsl.ast import Schedule, checked
+from lrdsl.ast import Schedule, ScheduleSet, checked
 from lrdsl.errors import LrdslError
 from lrdsl.ir import Lowered
 from lrdsl.lowering.lower import _params, _total, lower_schedule, real_number, run_rate
-from lrdsl.parser import parse
+from lrdsl.members import DEFAULT as DEFAULT_MEMBER
+from lrdsl.parser import parse, parse_text
 
 if TYPE_CHECKING:  # numpy is imported by the functions that compute: check and lint never load it
     import numpy as np
@@ -88,21 +89,35 @@ def lower(
 
 
 def evaluate(
-    schedule: str | Schedule,
+    schedule: str | Schedule | ScheduleSet | Mapping[str, object],
     total_steps: int | str | None = None,
     steps_per_epoch: float | None = None,
     steps: npt.ArrayLike | None = None,
     params: Mapping[str, float] | None = None,
     tokens_per_step: float | None = None,
     samples_per_step: float | None = None,
+    *,
+    member: str = DEFAULT_MEMBER,
 ) -> npt.NDArray[np.float64]:
     """``lr(t)`` as float64 for ``t = 0 … total_steps−1``, or for each of ``steps``.
 
     Without ``total_steps`` the run lasts the schedule's own explicit duration.
-    Steps past the end hold the end value.
+    Steps past the end hold the end value. ``schedule`` may be a set (LANGUAGE.md §9.5, text, a
+    mapping ``{name: expression}`` or a :class:`ScheduleSet`): the result is then its ``member``
+    on the set's shared run (:func:`evaluate_set`), an error naming the members if it has none such.
     """
     from lrdsl.interpreter import evaluate_ir, evaluate_range
 
+    if isinstance(schedule, str):
+        schedule = parse_text(schedule)  # a Schedule, or a ScheduleSet of several members (memoised)
+    if isinstance(schedule, (Mapping, ScheduleSet)) or member != DEFAULT_MEMBER:
+        from lrdsl.sets import as_set, evaluate_set
+
+        schedules = as_set(schedule)
+        if schedules.names != (DEFAULT_MEMBER,) or member != DEFAULT_MEMBER:
+            args = (total_steps, steps_per_epoch, steps, params, tokens_per_step, samples_per_step)
+            return evaluate_set(schedules, *args, only=member)[member]
+        schedule = parse(str(schedules))  # a set of `lr` alone is that schedule
     schedule = as_schedule(schedule)
     plan = lower(schedule, total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
     try:
@@ -114,6 +129,26 @@ def evaluate(
         return evaluate_ir(plan.ir, at)
     except LrdslError as err:
         raise err.with_source(schedule.source or plan.text) from None
+
+
+def evaluate_set(
+    schedules: str | Schedule | ScheduleSet | Mapping[str, object],
+    total_steps: int | str | None = None,
+    steps_per_epoch: float | None = None,
+    steps: npt.ArrayLike | None = None,
+    params: Mapping[str, float] | None = None,
+    tokens_per_step: float | None = None,
+    samples_per_step: float | None = None,
+) -> dict[str, npt.NDArray[np.float64]]:
+    """``{name: values}`` for every member of a set (LANGUAGE.md §9.5), in the set's order, always a dict.
+
+    Every member shares the run: ``total_steps``, ``steps_per_epoch``, tokens and samples per step,
+    and ``params`` (each given once; one no member reads is an error). Without ``total_steps`` the
+    run lasts the longest member's explicit duration. One schedule is the set ``{"lr": …}``.
+    """
+    from lrdsl.sets import evaluate_set as evaluate_members
+
+    return evaluate_members(schedules, total_steps, steps_per_epoch, steps, params, tokens_per_step, samples_per_step)
 
 
 def _steps(steps: npt.ArrayLike) -> npt.NDArray[np.int64]:

@@ -61,14 +61,14 @@ class Node:
         """A node built in Python: every field checked as :meth:`model_validate` checks data."""
         cls = type(self)
         try:
-            check_data(fields, level=0 if cls is Schedule else 1, node_type=Node)
+            check_data(fields, level=_top_level(cls), node_type=Node)
             values = cls._checked_fields(fields, cls.__name__)
         except ValueError as exc:
             raise _invalid(cls, fields, exc) from None
         _fill(self, values)
-        if cls is Schedule:
+        if cls is Schedule or cls is ScheduleSet:
             try:
-                checked(self)  # type: ignore[arg-type]
+                checked(self) if cls is Schedule else checked_set(self)  # type: ignore[arg-type]
             except ValueError as exc:
                 raise _invalid(cls, fields, exc) from None
 
@@ -175,8 +175,10 @@ class Node:
         if isinstance(obj, cls):
             node = obj
         else:
-            check_data(obj, level=0 if cls is Schedule else 1, node_type=Node)
+            check_data(obj, level=_top_level(cls), node_type=Node)
             node = _node(obj, {cls.KIND: cls}, cls.__name__, default=cls.KIND)  # type: ignore[assignment]
+        if isinstance(node, ScheduleSet):
+            return checked_set(node)  # type: ignore[return-value]
         return checked(node) if isinstance(node, Schedule) else node  # type: ignore[return-value]
 
     @classmethod
@@ -199,6 +201,15 @@ class Node:
                 else check(value, f"{where}.{name}")
             )
         return out
+
+
+def _top_level(cls: type[Node]) -> int:
+    """The depth level of a node of ``cls`` at the top of data.
+
+    A schedule's expression is level 1; a set's members are level 1 and their expressions level 2, so a
+    member is one level shallower than a schedule alone (its JSON nests two containers more).
+    """
+    return {"Schedule": 0, "Member": 1, "ScheduleSet": 0}.get(cls.__name__, 1)
 
 
 def _fill(node: Node, fields: Mapping[str, Any]) -> None:
@@ -534,9 +545,80 @@ class Schedule(Node):
         return bind(self, total_steps, steps_per_epoch, params)
 
 
+def _member_name(value: Any, where: str) -> str:
+    from lrdsl.members import name_problem
+
+    if type(value) is not str:
+        raise ValueError(f"{where}: a member name is a string, not {type(value).__name__}")
+    problem = name_problem(value)
+    if problem is not None:
+        raise ValueError(f"{where}: {problem[0]}" + (f" ({problem[1]})" if problem[1] else ""))
+    return value
+
+
+class Member(Node):
+    """``NAME: EXPR``: one named schedule of a set."""
+
+    KIND = "member"
+    SPEC = (("name", _member_name), ("expr", EXPR))
+    name: str
+    expr: Expr
+
+
+MEMBERS = Children(lambda: {"member": Member}, many=True, least=1, default="member")
+
+
+class ScheduleSet(Node):
+    """Several named schedules of one run (LANGUAGE.md §9.5); ``str()`` is its canonical text.
+
+    Each member ``m`` denotes ``m(t)``, the value used together with update ``t + 1``; every member
+    is evaluated on the same run (total, steps per epoch, tokens and samples per step, ``$params``).
+    """
+
+    KIND = "set"
+    SPEC = (("members", MEMBERS),)
+    members: tuple[Member, ...]
+
+    @property
+    def source(self) -> str | None:
+        """The text this set was parsed from (``None`` if built in Python or from a mapping)."""
+        source = getattr(self, "_source", None)
+        return source if isinstance(source, str) else None
+
+    def parsed_from(self, text: str) -> ScheduleSet:
+        """This set, recording that it was parsed from ``text`` (the parser's; returns ``self``)."""
+        object.__setattr__(self, "_source", text)
+        return self
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The members' names, in the order written."""
+        return tuple(m.name for m in self.members)
+
+    def member(self, name: str) -> Schedule:
+        """The schedule of member ``name`` (its spans point into the set's text), or an :class:`LrdslError`."""
+        for m in self.members:
+            if m.name == name:
+                schedule = make(Schedule, expr=m.expr).at(m.span)
+                return schedule.parsed_from(self.source) if self.source is not None else schedule
+        raise LrdslError(f"this set has no member '{name}'", hint=f"its members: {', '.join(self.names)}")
+
+    def __str__(self) -> str:
+        from lrdsl.formatter import format_node
+
+        return format_node(self)
+
+    def __repr__(self) -> str:
+        from lrdsl.notebook import short_text
+
+        return f"ScheduleSet({short_text(str(self))!r})"
+
+
 def json_schema(cls: type[Node]) -> dict[str, Any]:
     """The JSON Schema of ``cls``'s dump, read from the nodes' ``SPEC`` tables."""
     kinds: list[type[Node]] = [*expr_kinds().values(), Arg, Schedule]
+    if cls in (Member, ScheduleSet):
+        kinds += [Member, ScheduleSet]
     ref = {k: {"$ref": f"#/$defs/{k.__name__}"} for k in kinds}
     expr = {"oneOf": [ref[k] for k in expr_kinds().values()], "discriminator": {"propertyName": "kind"}}
     shapes: dict[object, dict[str, Any]] = {
@@ -548,6 +630,9 @@ def json_schema(cls: type[Node]) -> dict[str, Any]:
         PHASES: {"type": "array", "items": expr, "minItems": 2},
         ARGS: {"type": "array", "items": ref[Arg]},
     }
+
+    if Member in ref:
+        shapes[MEMBERS] = {"type": "array", "items": ref[Member], "minItems": 1}
 
     def field(check: Check | Children) -> dict[str, Any]:
         return shapes.get(check, {"type": "string"})
@@ -596,6 +681,34 @@ def checked(schedule: Schedule) -> Schedule:
     except LrdslError as err:
         raise _not_parsed(err.message) from None
     if not again == schedule:
+        raise _not_parsed("its canonical text parses to a different tree")
+    return again
+
+
+def checked_set(schedules: ScheduleSet) -> ScheduleSet:
+    """The parser's own tree for ``schedules`` (as :func:`checked` for a :class:`Schedule`)."""
+    from lrdsl.parser import parse_set
+
+    if not isinstance(schedules, ScheduleSet):
+        raise LrdslError(f"expected a ScheduleSet, not {type(schedules).__name__}")
+    source = schedules.source
+    if source is not None:
+        try:
+            again = parse_set(source)
+        except LrdslError:
+            pass
+        else:
+            if again is schedules or again == schedules:
+                return again
+    try:
+        text = str(schedules)
+    except Exception as exc:  # any malformed tree is refused alike
+        raise _not_parsed(f"it cannot be printed ({type(exc).__name__})") from None
+    try:
+        again = parse_set(text)
+    except LrdslError as err:
+        raise _not_parsed(err.message) from None
+    if not again == schedules:
         raise _not_parsed("its canonical text parses to a different tree")
     return again
 

@@ -175,6 +175,7 @@ def _common(p: argparse.ArgumentParser, steps: bool = True) -> None:
         p.add_argument("--tokens-per-step", type=_rate_arg, default=None, help="tokens in one step (for 'tok')")
         p.add_argument("--samples-per-step", type=_rate_arg, default=None, help="samples in one step (for 'sa')")
         p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="bind a $parameter")
+    p.add_argument("--member", default=None, metavar="NAME", help="of a schedule set, the member to use (lr, ema, …)")
 
 
 def _strict(p: argparse.ArgumentParser) -> None:
@@ -404,6 +405,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         from lrdsl.plotting import plot_command
 
         texts, params, size = [_read(e) for e in args.expr], _params(args.set), _size(args.size)
+        from lrdsl.commands_set import refuse, several
+
+        for t in texts:
+            if (parsed := several(t)) is not None:
+                raise refuse("plot", parsed)
         if _warn(args, [as_schedule(t) for t in texts], params):
             return 2
         try:
@@ -429,6 +435,12 @@ def _dispatch(args: argparse.Namespace) -> int:
             _say(f"wrote {args.output}: {_count(len(texts), 'schedule')}")
         return 0
     text = _read(args.expr)
+    from lrdsl.commands_set import run as run_set
+
+    params, rates = (_params(args.set), _rates(args)) if args.command != "fmt" else ({}, (None, None))
+    done = run_set(args, text, params, rates, lambda plan: _one(args, plan, text))
+    if done is not None:  # a schedule set (LANGUAGE.md §9.5), or --member of one
+        return done
     schedule = as_schedule(text)
     if args.command == "check":
         return _check(args, schedule)
@@ -448,16 +460,21 @@ def _dispatch(args: argparse.Namespace) -> int:
     plan = lower(schedule, args.steps, args.steps_per_epoch, _params(args.set), *_rates(args))
     if _warn(args, [schedule], _params(args.set), plan):
         return 2
+    return _one(args, plan, text if args.command == "eval" else schedule.source or text)
+
+
+def _one(args: argparse.Namespace, plan: Any, source: str) -> int:
+    """``explain`` or ``eval`` of one resolved schedule (or of one member of a set, on the set's run)."""
     if args.command == "explain":
         from lrdsl.explain import compact, phases, render
 
         try:  # a value explain reads (a phase's end) can fail: shown on the user's text
             table = compact(plan) if args.compact else render(phases(plan.ir, plan.total, True), *_head(plan))
         except LrdslError as err:
-            raise err.with_source(schedule.source or text) from None
+            raise err.with_source(source) from None
         print(table)
         return 0
-    return _eval(args, plan, text)
+    return _eval(args, plan, source)
 
 
 def _head(plan: Any) -> tuple[int, float | None, str]:

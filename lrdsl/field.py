@@ -1,4 +1,4 @@
-"""``ScheduleField``: a pydantic field type for schedules in user configs.
+"""``ScheduleField`` and ``ScheduleSetField``: pydantic field types for schedules in user configs.
 
     class TrainConfig(BaseModel):
         lr: lrdsl.ScheduleField
@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 
-from lrdsl.ast import Schedule, checked
+from lrdsl.ast import Schedule, ScheduleSet, checked, checked_set
 
 
 def _validate(value: Any) -> Schedule:
@@ -49,3 +49,42 @@ ScheduleField = Annotated[
     ),
 ]
 """A schedule in a pydantic model: parsed on validation, canonical text on dump."""
+
+
+def _validate_set(value: Any) -> ScheduleSet:
+    from collections.abc import Mapping
+
+    from lrdsl.parser import parse_set
+
+    if isinstance(value, ScheduleSet):
+        return checked_set(value)
+    if isinstance(value, (Schedule, int, float)) and not isinstance(value, bool):  # one schedule: the set {lr: …}
+        return parse_set(str(_validate(value)))
+    if not isinstance(value, (str, Mapping)):
+        raise ValueError(
+            f"a schedule set is a text of 'name: expression' lines, a mapping or a number, not {type(value).__name__}"
+        )
+    return parse_set(value)
+
+
+ScheduleSetField = Annotated[
+    ScheduleSet,
+    PlainValidator(_validate_set),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": ["string", "number"]},
+                {"type": "object", "additionalProperties": {"type": ["string", "number"]}, "maxProperties": 64},
+            ],
+            "title": "lrdsl schedule set",
+            "description": "Named schedules of one run (lr, weight_decay, betas[1], …): text or a mapping.",
+            "examples": ["lr: cosine(3e-4→3e-5)\nweight_decay: linear(0.1→0.01)", {"lr": "cosine(3e-4→0)"}],
+        }
+    ),
+]
+"""A schedule set in a pydantic model (LANGUAGE.md §9.5): parsed on validation, canonical text on dump.
+
+Text (``"lr: … weight_decay: …"``), a mapping ``{name: expression}`` (a YAML block), one schedule
+or a number (the set of ``lr`` alone) are accepted.
+"""

@@ -96,7 +96,18 @@ _FORMAT: dict[str, Callable[[Any], str]] = {
     "ListExpr": lambda n: "[" + ", ".join(_fmt(i) for i in n.items) + "]",
     "Call": lambda n: f"{n.name}({', '.join(_call_args(n))})",
     "Schedule": lambda n: _fmt(n.expr),
+    "Member": lambda n: f"{n.name}: {_fmt(n.expr)}",
+    "ScheduleSet": lambda n: _schedule_set(n),
 }
+
+
+def _schedule_set(node: A.ScheduleSet) -> str:
+    """One member per line; a set of the learning rate alone is its bare expression (LANGUAGE.md §9.5)."""
+    from lrdsl.members import DEFAULT
+
+    if len(node.members) == 1 and node.members[0].name == DEFAULT:
+        return _fmt(node.members[0].expr)
+    return "\n".join(_fmt(m) for m in node.members)
 
 
 def _call_args(node: A.Call) -> list[str]:

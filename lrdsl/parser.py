@@ -13,7 +13,7 @@ import decimal
 import functools
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -21,6 +21,8 @@ from lrdsl import ast as A
 from lrdsl.ast import make
 from lrdsl.depth import MAX_DEPTH, depth_error
 from lrdsl.errors import LrdslError, Span, did_you_mean
+from lrdsl.members import DEFAULT as DEFAULT_MEMBER
+from lrdsl.members import MAX_MEMBERS, clash, name_problem
 from lrdsl.signatures import MATH_FUNCS, SIGNATURES, P, Sig, known_names
 
 MAX_SOURCE = 1_000_000
@@ -50,15 +52,57 @@ def _lark() -> Any:
 def parse(text: str) -> A.Schedule:
     """Parse and validate ``text``; raise :class:`LrdslError` with a caret on failure.
 
+    ``text`` is one schedule; a set (LANGUAGE.md §9.5) is accepted when its only member is
+    ``lr`` (that is the same schedule), and refused otherwise with a hint to :func:`parse_set`.
     Schedules are immutable, so the result for a given text is memoised.
     """
     if not isinstance(text, str):
         raise LrdslError(f"a schedule must be a string, not {type(text).__name__}")
+    parsed = _parse(text)
+    if isinstance(parsed, A.ScheduleSet):
+        first = parsed.members[0]
+        raise LrdslError(
+            f"this text is a set of schedules ({', '.join(parsed.names)}), not one schedule",
+            span=first.span,
+            source=parsed.source,
+            hint="read it with lrdsl.parse_set(text), or pick one with lrdsl.evaluate(text, member=…)",
+        )
+    return parsed
+
+
+def parse_set(text: str | Mapping[str, object]) -> A.ScheduleSet:
+    """Parse and validate a schedule set (LANGUAGE.md §9.5): ``NAME: EXPR`` members, or one schedule.
+
+    A text with no ``NAME:`` is a set of one member, ``lr``. A mapping ``{name: expression}`` (a
+    YAML or JSON config) is a set too: each expression (a string, or a number for a constant) is
+    parsed on its own, and the set is the parse of their canonical text.
+    """
+    if isinstance(text, Mapping):
+        from lrdsl.set_mapping import set_text
+
+        text = set_text(text)
+    if not isinstance(text, str):
+        raise LrdslError(f"a schedule set must be a string or a mapping, not {type(text).__name__}")
+    return _parse_set(text)
+
+
+def parse_text(text: str) -> A.Schedule | A.ScheduleSet:
+    """``text`` as the parser reads it: a :class:`~lrdsl.ast.Schedule` (a set of ``lr`` alone is one),
+    or a :class:`~lrdsl.ast.ScheduleSet` of any other members; memoised, as :func:`parse` is."""
     return _parse(text)
 
 
+@functools.lru_cache(maxsize=256)
+def _parse_set(text: str) -> A.ScheduleSet:
+    parsed = _parse(text)
+    if isinstance(parsed, A.ScheduleSet):
+        return parsed
+    member = make(A.Member, name=DEFAULT_MEMBER, expr=parsed.expr).at(parsed.expr.span)
+    return make(A.ScheduleSet, members=(member,)).parsed_from(text)
+
+
 @functools.lru_cache(maxsize=1024)
-def _parse(text: str) -> A.Schedule:
+def _parse(text: str) -> A.Schedule | A.ScheduleSet:
     if len(text) > MAX_SOURCE:
         raise LrdslError(f"schedule text is {len(text)} characters; the limit is {MAX_SOURCE}")
     if text.startswith(BOM):  # a UTF-8 byte-order mark, as some editors write at the start of a file
@@ -70,6 +114,11 @@ def _parse(text: str) -> A.Schedule:
         )
     try:
         tree = _parse_tree(text)
+        if getattr(tree, "data", None) == "set":
+            members = _Builder(text).members(tree)
+            if [m.name for m in members] == [DEFAULT_MEMBER]:  # `lr: X` is the schedule X
+                return make(A.Schedule, expr=members[0].expr).parsed_from(text)
+            return make(A.ScheduleSet, members=members).parsed_from(text)
         expr = _Builder(text).sched(tree)
     except LrdslError as err:
         raise err.with_source(text) from None
@@ -229,6 +278,50 @@ class _Builder:
         text = " ".join(self.source[span.start : span.end].split())
         atom = getattr(_unparen(t), "data", None) in ("number", "param", "name", "call") and text[:1] != "-"
         return text if atom or getattr(t, "data", None) == "paren" else f"({text})"
+
+    # -- sets ------------------------------------------------------------------------------
+    def members(self, t: Any) -> tuple[A.Member, ...]:
+        """The members ``NAME: EXPR`` of a set (LANGUAGE.md §9.5); errors name the member."""
+        if len(t.children) > MAX_MEMBERS:
+            name_span = self._member_name(t.children[MAX_MEMBERS])[1]
+            raise LrdslError(
+                f"a set has at most {MAX_MEMBERS} members; this one has {len(t.children)}",
+                span=name_span,
+                hint="split the set, or schedule fewer hyper-parameters",
+            )
+        named = [self._member_name(m) for m in t.children]
+        problem = clash([name for name, _ in named])
+        if problem is not None:
+            index, message, hint = problem
+            raise LrdslError(message, span=named[index][1], hint=hint)
+        out = []
+        # The member is a level of the tree (lrdsl.depth), so that the deepest set fits in the 200 nested
+        # containers of pydantic's JSON parser; a set of `lr` alone is that schedule, bounded as one.
+        level = 0 if [name for name, _ in named] == [DEFAULT_MEMBER] else 1
+        for (name, name_span), member in zip(named, t.children, strict=True):
+            self.depth = level
+            try:
+                expr = self.sched(member.children[1])
+            except LrdslError as err:
+                raise LrdslError(f"in member '{name}': {err.message}", span=err.span, hint=err.hint) from None
+            finally:
+                self.depth = 0
+            out.append(make(A.Member, name=name, expr=expr).at(name_span))
+        return tuple(out)
+
+    def _member_name(self, t: Any) -> tuple[str, Span]:
+        """The name of the member ``t`` and its span, checked (written without spaces, not refused)."""
+        *parts, index = t.children[0].children
+        name = ".".join(str(p) for p in parts) + (f"[{index}]" if index is not None else "")
+        start = parts[0].start_pos
+        end = self.source.index("]", index.end_pos) + 1 if index is not None else parts[-1].end_pos
+        span = Span(start, end)
+        if self.source[start:end] != name:
+            raise LrdslError("a member name is written without spaces", span=span, hint=f"write {name}")
+        problem = name_problem(name)
+        if problem is not None:
+            raise LrdslError(problem[0], span=span, hint=problem[1])
+        return name, span
 
     # -- schedules -------------------------------------------------------------------------
     def sched(self, t: Any) -> A.Expr:

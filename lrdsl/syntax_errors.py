@@ -91,6 +91,9 @@ def _bad_token(text: str, tok: Any, expected: Any) -> LrdslError:
     before = text[:start].rstrip()
     if tok.type in ("RPAR", "RSQB") and not any(b == {"RPAR": "(", "RSQB": "["}[tok.type] for b, _ in stack):
         return LrdslError(f"unexpected {value!r}", span=span, hint=f"this {value!r} closes nothing: remove it")
+    member = _member_hint(text, tok, start, stack)
+    if member is not None:
+        return LrdslError(f"unexpected {value!r}", span=span, hint=member)
     in_call = bool(stack) and stack[-1][0] == "(" and _ends_with_name(text[: stack[-1][1]])
     if tok.type == "ARROW" and not in_call:
         after = text[start + len(value) :].lstrip()
@@ -108,6 +111,39 @@ def _bad_token(text: str, tok: Any, expected: Any) -> LrdslError:
             hint = "missing ',' between two arguments?" if stack[-1][0] == "(" else "missing ',' between two items?"
         return LrdslError(f"unexpected {value!r}", span=span, hint=hint)
     return LrdslError(f"unexpected {value!r}", span=span, hint=_expected(expected, stack))
+
+
+_SET_START = re.compile(r"(?:\s|#[^\n]*)*[A-Za-z_][A-Za-z_0-9.]*(?:\[[0-9]\])?\s*:")
+"""A text that begins with a member's name: a schedule set (LANGUAGE.md §9.5)."""
+_NAME_REST = re.compile(r"(?:\.[A-Za-z_][A-Za-z_0-9]*)*(?:\[[0-9]\])?\s*:")
+"""After a name: the rest of a member's name and its ':'."""
+_NAME_BEFORE = re.compile(r"(?<![A-Za-z0-9_.$])([A-Za-z_][A-Za-z_0-9.]*)\s*$")
+
+
+def _member_hint(text: str, tok: Any, start: int, stack: list[tuple[str, int]]) -> str | None:
+    """The hint for the mistakes of a schedule set: an unnamed first schedule, a bracket left open before
+    the next member, a member's ':' left out, members separated by ','."""
+    from lrdsl.signatures import SIGNATURES
+
+    value = str(tok.value)
+    is_set = _SET_START.match(text) is not None
+    if tok.type == "NAME" and _NAME_REST.match(text, start + len(value)):  # a member where the schedule goes on
+        if stack:
+            bracket, pos = stack[-1]
+            line = text.count("\n", 0, pos) + 1
+            column = pos - (text.rfind("\n", 0, pos) + 1) + 1
+            return f"close the '{bracket}' opened at {line}:{column} before the next member"
+        return None if is_set else "in a set every schedule is named: write lr: before the first one"
+    if not is_set or stack:
+        return None
+    if tok.type == "COMMA":
+        return "members are separated by spaces or new lines, not ','"
+    if tok.type == "COLON":
+        return "a member (NAME: EXPR) starts after a whole schedule, not after an operator"
+    before = _NAME_BEFORE.search(text, 0, start)
+    if tok.type in _OPERAND_STARTS and before is not None and before[1] not in SIGNATURES:
+        return f"missing ':' after the member name '{before[1]}'?"
+    return None
 
 
 def _end(text: str, expected: Any) -> LrdslError:

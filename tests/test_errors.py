@@ -1582,6 +1582,9 @@ def test_every_message_has_a_snapshot() -> None:
 
     shown = [m for _, _, m in ERRORS + GEN_ERRORS + CONSTANTS] + [m for _, m in NOT_TEXT + TORCH_ERRORS]
     shown += [m for *_, m in IMPORT_ERRORS]
+    from tests.test_sets import SET_ERRORS  # schedule sets: their table is beside their tests
+
+    shown += [m for *_, m in SET_ERRORS]
     missing = [
         f"{where}: {pattern}"
         for where, pattern in _message_patterns()

@@ -1,0 +1,283 @@
+"""The command line on a schedule set (LANGUAGE.md §9.5): ``eval``, ``check`` and ``fmt`` of every member.
+
+``eval`` prints one column per member (table, csv, json; npy as a structured array with one
+float64 field per member); ``--member NAME`` picks one member, on the set's shared run, for
+``eval``, ``check``, ``explain`` and ``gen``. Without ``--member``, ``explain``, ``gen`` and
+``plot`` refuse a set of several members, for now, with a hint naming ``--member``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any, Literal
+
+from lrdsl.ast import ScheduleSet
+from lrdsl.errors import LrdslError
+from lrdsl.ir import Lowered
+from lrdsl.members import DEFAULT
+from lrdsl.parser import parse_set
+
+SET_COMMANDS = ("eval", "check", "fmt")
+"""The commands that take a set of several members whole."""
+
+
+def several(text: str) -> ScheduleSet | None:
+    """The set ``text`` is, when it is one of several members or of one not named ``lr``; else ``None``."""
+    parsed = parse_set(text)
+    return None if parsed.names == (DEFAULT,) else parsed
+
+
+def refuse(command: str, parsed: ScheduleSet) -> LrdslError:
+    """The error of a command that takes one schedule, given a set."""
+    first = parsed.names[0]
+    return LrdslError(
+        f"'{command}' takes one schedule; this text is a set ({', '.join(parsed.names)})",
+        hint=f"pick one member with --member NAME, e.g. lrdsl {command} … --member {first}",
+    )
+
+
+def run(
+    args: argparse.Namespace,
+    text: str,
+    params: dict[str, float],
+    rates: tuple[float | None, float | None],
+    one: Callable[[Lowered], int],
+) -> int | None:
+    """``args.command`` on the set ``text``, or ``None`` when ``text`` is one schedule and no member is picked.
+
+    ``one`` runs the command on a single member's plan (the command line's own code for a schedule).
+    """
+    member = getattr(args, "member", None)
+    parsed = several(text)
+    if parsed is None and member in (None, DEFAULT):
+        return None
+    parsed = parsed or parse_set(text)
+    from lrdsl.sets import lower_set
+
+    if member is not None:
+        if args.command == "fmt":
+            print(str(parsed.member(member)))
+            return 0
+        if args.command == "gen":
+            return _gen(args, parsed, member, params, rates)
+        if args.command == "check":
+            return _check(args, parsed, params, rates, member)
+        plan = lower_set(parsed, args.steps, args.steps_per_epoch, params, *rates, only=member)[member]
+        return one(plan)
+    if args.command == "fmt":
+        print(str(parsed))
+        return 0
+    if args.command == "check":
+        return _check(args, parsed, params, rates)
+    if args.command != "eval":
+        raise refuse(args.command, parsed)
+    plans = lower_set(parsed, args.steps, args.steps_per_epoch, params, *rates)
+    if _warn(args, parsed, plans, params, rates):
+        return 2
+    return _eval(args, parsed, plans)
+
+
+def _gen(
+    args: argparse.Namespace,
+    parsed: ScheduleSet,
+    member: str,
+    params: dict[str, float],
+    rates: tuple[float | None, float | None],
+) -> int:
+    """``gen --member NAME``: the member's code, for the set's run (its total when none is given)."""
+    from lrdsl.api import generate
+    from lrdsl.cli import _write_text
+    from lrdsl.sets import lower_set, params_read
+
+    schedule = parsed.member(member)
+    total = args.steps
+    if total is None and len(parsed.members) > 1:
+        total = lower_set(parsed, None, args.steps_per_epoch, params, *rates, only=member)[member].total
+    read = params_read(schedule.expr)
+    mine = {k: v for k, v in params.items() if k in read} if len(parsed.members) > 1 else params
+    code = generate(str(schedule), args.target, total, args.steps_per_epoch, args.name, mine, *rates)
+    _write_text(code, args.output)
+    return 0
+
+
+def _check(
+    args: argparse.Namespace,
+    parsed: ScheduleSet,
+    params: dict[str, float],
+    rates: tuple[float | None, float | None],
+    only: str | None = None,
+) -> int:
+    """``check`` of a set (or of its member ``only``): warnings after a line naming the member, then the text."""
+    from lrdsl.sets import lower_set
+
+    plans: dict[str, Lowered] = {}
+    try:  # the set's shared run, when it resolves; the text alone is checked otherwise
+        plans = lower_set(parsed, args.steps, args.steps_per_epoch, params, *rates, only=only)
+    except LrdslError:
+        if args.steps is not None or only is not None:
+            raise
+    if _warn(args, parsed, plans, params, rates, only):
+        return 2
+    print(str(parsed) if only is None else str(parsed.member(only)))
+    return 0
+
+
+def _warn(
+    args: argparse.Namespace,
+    parsed: ScheduleSet,
+    plans: dict[str, Lowered],
+    params: dict[str, float],
+    rates: tuple[float | None, float | None],
+    only: str | None = None,
+) -> bool:
+    """Each member's warnings on stderr, after a line naming it, carets in the set's text; whether --strict refuses.
+
+    A member without a plan (the set's run did not resolve) gets the checks that read its text alone.
+    """
+    from lrdsl import runfree
+    from lrdsl.linting import lint_plan
+    from lrdsl.sets import in_member, params_read
+
+    severity: Literal["warning", "error"] = "error" if args.strict else "warning"
+    shown = 0
+    for m in parsed.members:
+        if only is not None and m.name != only:
+            continue
+        schedule = parsed.member(m.name)
+        try:
+            runfree.check(schedule)  # what every run refuses, refused without one
+        except LrdslError as err:
+            raise in_member(m.name, err.with_source(parsed.source or str(parsed)), True) from None
+        read = params_read(m.expr)
+        mine = {k: v for k, v in params.items() if k in read}
+        found = lint_plan(schedule, plans.get(m.name), mine, *rates)
+        lines = list(dict.fromkeys(d.render(severity) for d in found))
+        if lines:
+            print(f"in member '{m.name}':", file=sys.stderr)
+            print("\n".join(lines), file=sys.stderr)
+            shown += len(lines)
+    if shown and args.strict:
+        print(f"lrdsl: {shown} warning{'s' if shown > 1 else ''} treated as errors (--strict)", file=sys.stderr)
+    return bool(shown) and args.strict
+
+
+def _eval(args: argparse.Namespace, parsed: ScheduleSet, plans: dict[str, Lowered]) -> int:
+    """``eval`` of a set: a column per member, in the set's order.
+
+    csv and json are written ``CHUNK`` steps at a time, as for one schedule; npy holds the whole
+    structured array (one int64 and one float64 per member for each step), bounded as ``evaluate`` is.
+    """
+    import numpy as np
+
+    from lrdsl.api import check_size
+    from lrdsl.cli import _output, _steps_list, _write_text
+
+    names = list(plans)
+    first = next(iter(plans.values()))
+    total = first.total
+    at = np.array(_steps_list(args.at), dtype=np.int64) if args.at is not None else None
+    count = at.size if at is not None else total
+    source = parsed.source or str(parsed)
+    if args.format == "table":
+        index = _sample(count)
+        rows = at[index] if at is not None else index
+        columns = {name: _values(plan, name, rows, source) for name, plan in plans.items()}
+        _write_text(_table(parsed, total, plans, rows, index, columns) + "\n", args.output)
+        return 0
+    if args.format == "csv":
+        with _output(args.output) as out:
+            out.write(",".join(["step", *names]) + "\n")
+            for steps in _chunks(total, at):
+                cols = [_values(plans[n], n, steps, source).tolist() for n in names]
+                out.write("".join(f"{s},{','.join(repr(c[i]) for c in cols)}\n" for i, s in enumerate(steps.tolist())))
+        return 0
+    if args.format == "npy":
+        check_size(count * (len(names) + 1))  # the whole table is held at once
+        table = np.empty(count, dtype=[("step", np.int64), *((n, np.float64) for n in names)])
+        done = 0
+        for steps in _chunks(total, at):
+            part = table[done : done + steps.size]
+            part["step"] = steps
+            for n in names:
+                part[n] = _values(plans[n], n, steps, source)
+            done += steps.size
+        buf = io.BytesIO()
+        np.save(buf, table)
+        with _output(args.output, binary=True) as fh:
+            fh.write(buf.getvalue())
+        return 0
+    head = {"schedule": str(parsed), "total_steps": total, "steps_per_epoch": first.steps_per_epoch}
+    with _output(args.output) as out:  # json.dumps(head | {"step": [...], "members": {name: [...]}}), in chunks
+        out.write(json.dumps(head)[:-1] + ', "step": [')
+        for i, steps in enumerate(_chunks(total, at)):
+            out.write((", " if i else "") + json.dumps(steps.tolist())[1:-1])
+        out.write('], "members": {')
+        for k, n in enumerate(names):
+            out.write((", " if k else "") + json.dumps(n) + ": [")
+            for i, steps in enumerate(_chunks(total, at)):
+                out.write((", " if i else "") + json.dumps(_values(plans[n], n, steps, source).tolist())[1:-1])
+            out.write("]")
+        out.write("}}\n")
+    return 0
+
+
+def _chunks(total: int, at: Any) -> Iterator[Any]:
+    """The steps to write: the ``--at`` steps at once, else ``CHUNK`` consecutive steps at a time."""
+    import numpy as np
+
+    from lrdsl.cli import CHUNK
+
+    if at is not None:
+        yield at
+        return
+    for start in range(0, total, CHUNK):
+        yield np.arange(start, min(start + CHUNK, total), dtype=np.int64)
+
+
+def _values(plan: Lowered, name: str, steps: Any, source: str) -> Any:
+    """The member ``name`` at ``steps``; an error names the member, its caret in the set's text."""
+    from lrdsl.interpreter import evaluate_ir, evaluate_range
+    from lrdsl.sets import in_member
+
+    try:
+        if steps.size and steps[-1] - steps[0] == steps.size - 1 and bool((steps[1:] > steps[:-1]).all()):
+            return evaluate_range(plan.ir, int(steps[0]), int(steps[-1]) + 1)  # as evaluate() does a run
+        return evaluate_ir(plan.ir, steps)
+    except LrdslError as err:
+        raise in_member(name, err.with_source(source), True) from None
+
+
+def _sample(count: int) -> Any:
+    """The row indices of a table: every step of a short run, else the first, the last and 21 between."""
+    import numpy as np
+
+    if count <= 40:
+        return np.arange(count, dtype=np.int64)
+    return np.array(sorted({0, count - 1, *np.linspace(0, count - 1, 21).round().astype(int).tolist()}), dtype=np.int64)
+
+
+def _table(
+    parsed: ScheduleSet, total: int, plans: dict[str, Lowered], rows: Any, index: Any, columns: dict[str, Any]
+) -> str:
+    """A readable summary: the set, the run, then a row per sampled step with a column per member (``…``: a gap)."""
+    from lrdsl.cli import short_number
+
+    spe = next(iter(plans.values())).steps_per_epoch
+    head = [str(parsed), f"total {total} steps" + (f", {spe:g} steps per epoch" if spe else "")]
+    names = list(columns)
+    cells = [[short_number(float(v)) for v in columns[n].tolist()] for n in names]
+    widths = [max(len(n), *(len(c) for c in col)) for n, col in zip(names, cells, strict=True)]
+    lines = [*head, "  ".join([f"{'step':>12}", *(n.ljust(w) for n, w in zip(names, widths, strict=True))]).rstrip()]
+    prev = -1
+    for k, (i, step) in enumerate(zip(index.tolist(), rows.tolist(), strict=True)):
+        if prev >= 0 and i > prev + 1:
+            lines.append(f"{'…':>12}")
+        lines.append(
+            "  ".join([f"{step:>12}", *(col[k].ljust(w) for col, w in zip(cells, widths, strict=True))]).rstrip()
+        )
+        prev = i
+    return "\n".join(lines)

@@ -1,0 +1,144 @@
+"""A schedule set on one run (LANGUAGE.md §9.5): every member lowered with the same run binding.
+
+Every member shares the run: the total, steps per epoch, tokens and samples per step, and the
+``$params``. A parameter is given once for the whole set; each member receives the parameters it
+reads, and one that no member reads is an error. Without a total, the run lasts the longest
+explicit duration among the members (each member is first resolved alone; the ones with a
+flexible phase, which cannot be, take the others' length): with ``T = max_m T_m`` over the
+members ``m`` whose own duration ``T_m`` is explicit, every member ``m`` is ``m(t)`` for
+``t = 0 … T−1``, a member that ends early holding its end value as a schedule does.
+
+Each member is lowered by :func:`lrdsl.lowering.lower.lower_schedule`, exactly as a schedule
+alone; an error in one names the member (its caret points into the set's text).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+from lrdsl import ast as A
+from lrdsl.ast import checked, checked_set
+from lrdsl.errors import LrdslError
+from lrdsl.ir import Lowered
+from lrdsl.lowering.lower import lower_schedule
+from lrdsl.parser import parse_set
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+SetLike = str | Mapping[str, object] | A.ScheduleSet | A.Schedule
+"""What the set API takes: set text, a mapping ``{name: expression}``, a parsed set or one schedule."""
+
+
+def as_set(schedules: SetLike) -> A.ScheduleSet:
+    """``schedules`` as a checked :class:`~lrdsl.ast.ScheduleSet` (one schedule is the set ``{lr: …}``)."""
+    if isinstance(schedules, A.ScheduleSet):
+        return checked_set(schedules)
+    if isinstance(schedules, A.Schedule):
+        schedule = checked(schedules)
+        return parse_set(schedule.source) if schedule.source is not None else parse_set(str(schedule))
+    return parse_set(schedules)
+
+
+def params_read(expr: A.Node) -> set[str]:
+    """The names of the ``$params`` that appear in ``expr`` (an iterative walk of the tree)."""
+    names: set[str] = set()
+    stack: list[object] = [expr]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, A.Param):
+            names.add(item.name)
+        elif isinstance(item, A.Node):
+            stack.extend(item.__dict__.values())
+        elif isinstance(item, tuple):
+            stack.extend(item)
+    return names
+
+
+def in_member(name: str, err: LrdslError, several: bool) -> LrdslError:
+    """``err`` naming the member it comes from (when the set has several: one schedule's errors stay as they are)."""
+    if not several:
+        return err
+    return LrdslError(f"in member '{name}': {err.message}", span=err.span, source=err.source, hint=err.hint)
+
+
+def lower_set(
+    schedules: SetLike,
+    total_steps: int | str | None = None,
+    steps_per_epoch: float | None = None,
+    params: Mapping[str, float] | None = None,
+    tokens_per_step: float | None = None,
+    samples_per_step: float | None = None,
+    only: str | None = None,
+) -> dict[str, Lowered]:
+    """Each member (or only the member ``only``) resolved for the set's shared run, by name, in the set's order."""
+    parsed = as_set(schedules)
+    names = [only] if only is not None else list(parsed.names)
+    members = {name: parsed.member(name) for name in names}  # an error naming the members when `only` is absent
+    given = dict(params or {})
+    several = len(parsed.members) > 1
+    read = {m.name: params_read(m.expr) for m in parsed.members}
+    unused = sorted(set(given) - set().union(*read.values()))
+    if unused and several:
+        raise LrdslError(
+            f"unused parameter{'s' if len(unused) > 1 else ''}: " + ", ".join(f"${u}" for u in unused),
+            hint="remove it or use it in one of the members",
+        )
+
+    def lower(name: str, schedule: A.Schedule, total: int | str | None) -> Lowered:
+        mine = {k: v for k, v in given.items() if k in read[name]} if several else given
+        try:
+            return lower_schedule(schedule, total, steps_per_epoch, mine, False, tokens_per_step, samples_per_step)
+        except LrdslError as err:
+            raise in_member(name, err, several) from None
+
+    total = total_steps
+    if total is None and several:
+        total = _longest(parsed, lower)
+    return {name: lower(name, schedule, total) for name, schedule in members.items()}
+
+
+def _longest(parsed: A.ScheduleSet, resolve: Callable[[str, A.Schedule, int | str | None], Lowered]) -> int:
+    """The longest explicit duration of the members (the run of a set given no total)."""
+    totals: list[int] = []
+    first: LrdslError | None = None
+    for m in parsed.members:
+        try:
+            totals.append(resolve(m.name, parsed.member(m.name), None).total)
+        except LrdslError as err:
+            first = first or err
+    if not totals:
+        assert first is not None
+        raise first
+    return max(totals)
+
+
+def evaluate_set(
+    schedules: SetLike,
+    total_steps: int | str | None = None,
+    steps_per_epoch: float | None = None,
+    steps: npt.ArrayLike | None = None,
+    params: Mapping[str, float] | None = None,
+    tokens_per_step: float | None = None,
+    samples_per_step: float | None = None,
+    only: str | None = None,
+) -> dict[str, npt.NDArray[np.float64]]:
+    """``{name: m(t)}`` as float64 for ``t = 0 … T−1`` (``T`` the shared run), or for each of ``steps``."""
+    from lrdsl.api import _steps, check_size
+    from lrdsl.interpreter import evaluate_ir, evaluate_range
+
+    parsed = as_set(schedules)
+    plans = lower_set(parsed, total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step, only)
+    several = len(parsed.members) > 1
+    source = parsed.source or str(parsed)
+    at = None if steps is None else _steps(steps)
+    out = {}
+    for name, plan in plans.items():
+        check_size(plan.total if at is None else at.size)
+        try:
+            out[name] = evaluate_range(plan.ir, 0, plan.total) if at is None else evaluate_ir(plan.ir, at)
+        except LrdslError as err:
+            raise in_member(name, err.with_source(source), several) from None
+    return out
