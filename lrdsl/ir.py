@@ -107,26 +107,33 @@ class Fn:
 
 @dataclass(frozen=True, slots=True)
 class FloorDiv:
-    """``⌊x / c⌋`` for a positive constant ``c``: integer-exact when ``x`` is a whole step."""
+    """``⌊x / c⌋`` for a positive exact rational ``c = p/q``, computed exactly (:func:`floor_div`).
+
+    For a whole step ``x`` it is the integer ``⌊x·q/p⌋``: interval ``k`` begins at the first whole
+    step ``u ≥ k·c`` (LANGUAGE.md §9.4).
+    """
 
     x: Arith
-    c: float
+    c: Fraction
 
 
 @dataclass(frozen=True, slots=True)
 class CeilDiv:
-    """``⌈x / c⌉`` for a positive constant ``c``: integer-exact when ``x`` is a whole step."""
+    """``⌈x / c⌉ = −⌊−x / c⌋`` for a positive exact rational ``c``, computed exactly."""
 
     x: Arith
-    c: float
+    c: Fraction
 
 
 @dataclass(frozen=True, slots=True)
 class Count:
-    """The number of thresholds ``m`` with ``m ≤ x`` (thresholds sorted ascending)."""
+    """The number of exact rational thresholds ``m`` with ``m ≤ x`` (sorted ascending).
+
+    ``m ≤ x`` ⟺ :func:`least_float` ``(m) ≤ x`` for every float ``x``, and ⟺ ``⌈m⌉ ≤ x`` for a whole ``x``.
+    """
 
     x: Arith
-    thresholds: tuple[float, ...]
+    thresholds: tuple[Fraction, ...]
 
 
 Arith = Const | Var | Param | Bin | Fn | FloorDiv | CeilDiv | Count
@@ -143,6 +150,52 @@ def reads(e: Arith, var: str) -> int:
     if isinstance(e, (FloorDiv, CeilDiv, Count)):
         return reads(e.x, var)
     return 0
+
+
+def least_float(m: Fraction) -> float:
+    """The least float not below ``m``: ``x ≥ m`` ⟺ ``x ≥ least_float(m)`` exactly, for every float ``x``."""
+    f = float(m)
+    return f if Fraction(f) >= m else math.nextafter(f, math.inf)
+
+
+def floor_div(x: float, c: Fraction) -> int:
+    """``⌊x / c⌋`` exactly, for a float ``x`` and a positive rational ``c = p/q``: ``⌊x·q/p⌋`` in integers."""
+    n, d = float(x).as_integer_ratio()
+    return (n * c.denominator) // (d * c.numerator)
+
+
+def ceil_div(x: float, c: Fraction) -> int:
+    """``⌈x / c⌉`` exactly: ``−⌊−x / c⌋``."""
+    return -floor_div(-x, c)
+
+
+def times(k: int, c: Fraction) -> float:
+    """``k·c`` correctly rounded to a float: the exact time where interval ``k`` of period ``c`` begins."""
+    return float(k * c)
+
+
+def floor_divs(x: npt.NDArray[np.float64], c: Fraction) -> npt.NDArray[np.float64]:
+    """:func:`floor_div` of each float in ``x`` (as floats), vectorized.
+
+    A whole period is numpy's ``floor_divide`` (exact: ``fmod`` is). Otherwise ``⌊(x·q)/p⌋``, exact where
+    ``x`` is whole and ``|x·q| < 2**53``; elsewhere an element within ``1e-9`` (relative) of an interval's
+    start is decided in integers by :func:`floor_div`.
+    """
+    import numpy as np
+
+    p, q = c.numerator, c.denominator
+    if q == 1 and p < 2**53:
+        return np.asarray(np.floor_divide(x, float(p)), dtype=np.float64)
+    with np.errstate(all="ignore"):
+        y = x * float(q)
+        k = np.asarray(np.floor_divide(y, float(p)), dtype=np.float64)
+        sure = (np.abs(y) < 2.0**53) & (x == np.floor(x)) & (p < 2**53) & (q < 2**53)
+        if not sure.all():
+            r = np.abs(y / float(p) - np.round(y / float(p)))
+            near = ~sure & ~(r > 1e-9 * (1.0 + np.abs(y / float(p))))
+            for i in np.flatnonzero(near):
+                k.flat[i] = floor_div(float(x.flat[i]), c)
+    return k
 
 
 # --------------------------------------------------------------------------- schedules
@@ -208,9 +261,12 @@ class Cycles:
 
 @dataclass(frozen=True, slots=True)
 class Quantize:
-    """``body`` at ``⌊u/q⌋·q`` (``at_end``: at ``min((⌊u/q⌋+1)·q, hi)``)."""
+    """``body`` at ``⌊u/q⌋·q`` (``at_end``: at ``min((⌊u/q⌋+1)·q, hi)``), ``q`` an exact rational.
 
-    q: float
+    ``⌊u/q⌋`` is exact (:func:`floor_div`) and ``k·q`` the float nearest the exact time (:func:`times`).
+    """
+
+    q: Fraction
     at_end: bool
     hi: float
     body: Sched
@@ -225,7 +281,7 @@ class Recur:
 
     expr: Arith
     init: float
-    every: float
+    every: Fraction
     hi: float
     origin: tuple[int, int] | None = field(default=None, compare=False)
 
@@ -251,7 +307,7 @@ MAX_RECUR = 1_000_000
 
 def recur_intervals(node: Recur) -> int:
     """How many values ``node`` has: ``⌊hi/every⌋ + 1``, one per interval and the one held from ``hi`` on."""
-    return int(node.hi // node.every) + 1
+    return floor_div(node.hi, node.every) + 1
 
 
 def recur_overrun(hi: float, every: float, limit: int = MAX_RECUR) -> tuple[str, str] | None:

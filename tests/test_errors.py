@@ -673,6 +673,13 @@ GEN_ERRORS: list[tuple[str, dict[str, Any], str]] = [
         {"target": "python", "name": "float"},
         "error: --name 'float' would shadow a Python builtin\nhint: choose another name",
     ),
+    (
+        "exp_decay(1, rate=0.5, every=12345.678901, staircase=true)",
+        {"target": "optax", "total_steps": 1000},
+        "error: a period of 12345.678901 steps (= 12345678901/1000000) has no exact change steps in float32 code\n"
+        "hint: float32 targets (optax, keras) need a period above one step whose reduced fraction p/q has"
+        " p·q < 2**31: round it, or use the python, torch or paddle target",
+    ),
 ]
 
 

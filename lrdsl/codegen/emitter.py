@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from lrdsl import ir
 
 
-def whole(x: float) -> bool:
+def whole(x: float | Fraction) -> bool:
     """``x`` is a whole number."""
     return float(x).is_integer()
 
 
-def num(x: float) -> str:
+def num(x: float | Fraction) -> str:
     """A float literal: ``repr`` of the float (always with a dot or exponent)."""
     return repr(float(x))
 

@@ -28,11 +28,13 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+from fractions import Fraction
 
 import numpy as np
 
 import lrdsl.codegen.ranges as ranges
 from lrdsl import ir
+from lrdsl.errors import LrdslError
 from lrdsl.interpreter import MAX_RECUR, evaluate_ir, evaluate_range, recur_table
 from lrdsl.ir import Lowered
 from lrdsl.ir import bind_params as bind
@@ -45,6 +47,7 @@ BOXES = 4096
 """The most interval bounds computed for one schedule (fewer for a large schedule)."""
 SAMPLE = 1 << 16
 """Steps sampled over what neither the bounds nor the step-by-step budget covered."""
+INT32_MAX = 2**31 - 1
 RECUR = 1 << 16
 """The intervals checked of a ``recur`` table longer than the interpreter's limit."""
 
@@ -67,6 +70,22 @@ def check(plan: Lowered) -> None:
         width = sum(b - a + 1 for a, b in left)
         steps = [np.linspace(a, b, max(2, SAMPLE * (b - a + 1) // width)).round() for a, b in left]
         evaluate_ir(node, np.unique(np.concatenate(steps)))
+
+
+def float32_period(c: Fraction, what: str) -> None:
+    """Refuse a period ``c = p/q`` (reduced, not whole) whose change steps int32 code cannot place exactly.
+
+    Float32 targets compute ``⌊u/c⌋`` of the int32 step as ``(u // p)·q + ((u mod p)·q) // p``: exact for
+    every step below 2**31 when ``p·q < 2**31`` and ``c > 1`` (LANGUAGE.md §9.4).
+    """
+    p, q = c.numerator, c.denominator
+    if p * q <= INT32_MAX and p > q:
+        return
+    raise LrdslError(
+        f"{what} of {float(c)!r} steps (= {p}/{q}) has no exact change steps in float32 code",
+        hint="float32 targets (optax, keras) need a period above one step whose reduced fraction p/q has "
+        "p·q < 2**31: round it, or use the python, torch or paddle target",
+    )
 
 
 def _search(node: ir.Sched, last: int, boxes: int) -> list[tuple[int, int]]:
@@ -129,7 +148,7 @@ def _truncated(node: ir.Sched) -> ir.Sched:
     """``node`` with each ``recur`` beyond the interpreter's limit cut to :data:`RECUR` intervals (then held)."""
     if isinstance(node, ir.Recur):
         if ir.recur_intervals(node) > MAX_RECUR + 1:  # as the interpreter's table (lowering refuses more)
-            return dataclasses.replace(node, hi=(RECUR - 2) * node.every)
+            return dataclasses.replace(node, hi=float((RECUR - 2) * node.every))
         return node
     if isinstance(node, ir.Formula):
         return node

@@ -154,21 +154,34 @@ def duration(
 
     With ``signed`` (an offset, LANGUAGE.md §9.1) it may be negative; its magnitude is bounded alike.
     """
-    assert isinstance(node, A.Duration)
-    amount = _amount(node, enclosing, ctx)
-    if amount is None:
+    value = exact_duration(node, enclosing, ctx, signed)
+    if value is None:
         return None
-    value = amount
-    if not math.isfinite(value) or (value < 0 and not signed):
+    if not (ctx.exact if exact is None else exact):
+        return float(round(value))
+    return float(value)
+
+
+def exact_duration(node: A.Node, enclosing: float | None, ctx: Ctx, signed: bool = False) -> Fraction | None:
+    """Steps of a duration as the exact rational of its decimal text after unit resolution, unrounded.
+
+    ``2.2ep`` at 25 steps per epoch is ``Fraction("2.2")·25 = 55`` (LANGUAGE.md §9.4): every number,
+    rate and ``$param`` is read as its shortest decimal; ``None`` for a ``%`` of an unknown span.
+    """
+    assert isinstance(node, A.Duration)
+    value = _amount(node, enclosing, ctx)
+    if value is None:
+        return None
+    if value < 0 and not signed:
         raise fail(
             node,
             "a duration must be a non-negative number of steps",
             hint="only an offset may be negative: X * offset(-5) is X five steps late",
         )
     if abs(value) > MAX_STEPS:
-        raise fail(node, f"duration of {value:.3g} steps is too large", hint=f"the limit is {MAX_STEPS:.0e} steps")
-    if not (ctx.exact if exact is None else exact):
-        value = float(round(value))
+        raise fail(
+            node, f"duration of {float(value):.3g} steps is too large", hint=f"the limit is {MAX_STEPS:.0e} steps"
+        )
     return value
 
 
@@ -180,8 +193,8 @@ UNITS = {
 """Each unit that needs a rate: the context field, the CLI option and the API argument."""
 
 
-def _amount(node: A.Node, enclosing: float | None, ctx: Ctx) -> float | None:
-    """Steps of a duration or of duration arithmetic (not rounded); ``None`` for a ``%`` of an unknown span."""
+def _amount(node: A.Node, enclosing: float | None, ctx: Ctx) -> Fraction | None:
+    """Exact steps of a duration or of duration arithmetic; ``None`` for a ``%`` of an unknown span."""
     if isinstance(node, A.Duration):
         value = _amount(node.value, enclosing, ctx)
         if value is None:
@@ -191,9 +204,9 @@ def _amount(node: A.Node, enclosing: float | None, ctx: Ctx) -> float | None:
             rate: float | None = getattr(ctx, field_name)
             if rate is None:
                 raise fail(node, f"{_text(node)} needs {option}", hint=f"pass {argument}=… (CLI: {option} K)")
-            return value * rate if node.unit == "ep" else value / rate
+            return value * frac(rate) if node.unit == "ep" else value / frac(rate)
         if node.unit == "%":
-            return None if enclosing is None else value / 100.0 * enclosing
+            return None if enclosing is None else value / 100 * frac(enclosing)
         return value
     if isinstance(node, A.Neg) and _carries_duration(node.operand):  # -5ep (an offset, LANGUAGE.md §9.1)
         value = _amount(node.operand, enclosing, ctx)
@@ -212,13 +225,24 @@ def _amount(node: A.Node, enclosing: float | None, ctx: Ctx) -> float | None:
         d = _amount(dur_node, enclosing, ctx)
         if d is None:
             return None
-        factor = concrete(const(factor_node, ctx), factor_node, ctx)
+        factor = _finite(concrete(const(factor_node, ctx), factor_node, ctx), node)
         if node.op == "*":
             return d * factor
         if factor == 0:
             raise fail(node, "division by zero")
         return d / factor
-    return concrete(const(node, ctx), node, ctx)
+    return _finite(concrete(const(node, ctx), node, ctx), node)
+
+
+def _finite(x: float, node: A.Node) -> Fraction:
+    """``x`` as the exact rational of its shortest decimal; an error for inf or NaN."""
+    if not math.isfinite(x):
+        raise fail(
+            node,
+            "a duration must be a non-negative number of steps",
+            hint="only an offset may be negative: X * offset(-5) is X five steps late",
+        )
+    return frac(x)
 
 
 def _carries_duration(node: A.Node) -> bool:
