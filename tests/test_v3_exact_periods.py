@@ -39,6 +39,7 @@ def test_a_fractional_staircase_drops_where_keras_does() -> None:
 def test_epochs_resolve_exactly() -> None:
     """``2.2ep`` at 25 steps per epoch is 55 (not 55.00000000000001): a restart's second cycle starts at 55."""
     assert drops("step(1, every=2.2ep)", 200, 25) == [55, 110, 165]
+    assert drops("step(1, every=2.2)", 35)[-3:] == [29, 31, 33]  # float64: 33 / 2.2 < 15
     restarted = lrdsl.evaluate("linear(1→0) * restart(period=2.2ep)", 200, 25, steps=[54, 55, 56])
     assert restarted[1] == 1.0 and restarted[0] < restarted[1]
 

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import ClassVar
 
+import lrdsl.codegen.verify as verify
 from lrdsl import ir
-from lrdsl.codegen import verify
 from lrdsl.codegen.emitter import COMBINED, Emitter, bare, cycles_integral, num, quantize_integral, whole
 from lrdsl.codegen.names import known, param_key
 from lrdsl.codegen.printer import Printer
