@@ -177,9 +177,10 @@ def times(k: int, c: Fraction) -> float:
 def floor_divs(x: npt.NDArray[np.float64], c: Fraction) -> npt.NDArray[np.float64]:
     """:func:`floor_div` of each float in ``x`` (as floats), vectorized.
 
-    A whole period is numpy's ``floor_divide`` (exact: ``fmod`` is). Otherwise ``⌊(x·q)/p⌋``, exact where
-    ``x`` is whole and ``|x·q| < 2**53``; elsewhere an element within ``1e-9`` (relative) of an interval's
-    start is decided in integers by :func:`floor_div`.
+    A whole period is numpy's ``floor_divide`` (exact: ``fmod`` is). Otherwise ``⌊y/p⌋ = ⌊⌊y⌋/p⌋`` for
+    ``y = x·q``, exact wherever ``x·q`` is a float (checked with an error-free product: ``q < 2**26``
+    splits ``x`` into halves whose products are exact) below ``2**53``; an element left over within
+    ``1e-9`` (relative) of an interval's start is decided in integers by :func:`floor_div`.
     """
     import numpy as np
 
@@ -187,15 +188,31 @@ def floor_divs(x: npt.NDArray[np.float64], c: Fraction) -> npt.NDArray[np.float6
     if q == 1 and p < 2**53:
         return np.asarray(np.floor_divide(x, float(p)), dtype=np.float64)
     with np.errstate(all="ignore"):
-        y = x * float(q)
-        k = np.asarray(np.floor_divide(y, float(p)), dtype=np.float64)
-        sure = (np.abs(y) < 2.0**53) & (x == np.floor(x)) & (p < 2**53) & (q < 2**53)
+        y, exact = _product(x, q)
+        k = np.asarray(np.floor_divide(np.floor(y), float(p)), dtype=np.float64)
+        sure = exact & (np.abs(y) < 2.0**53) & (p < 2**53)
         if not sure.all():
-            r = np.abs(y / float(p) - np.round(y / float(p)))
-            near = ~sure & ~(r > 1e-9 * (1.0 + np.abs(y / float(p))))
+            ratio = x / float(c)
+            near = ~sure & np.isfinite(x) & ~(np.abs(ratio - np.round(ratio)) > 1e-9 * (1.0 + np.abs(ratio)))
             for i in np.flatnonzero(near):
                 k.flat[i] = floor_div(float(x.flat[i]), c)
     return k
+
+
+def _product(x: npt.NDArray[np.float64], q: int) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """``(x·q rounded, whether that is exact)``: Veltkamp's split of ``x`` and Knuth's two-sum."""
+    import numpy as np
+
+    y = x * float(q)
+    if q >= 2**26:
+        return y, np.zeros(np.shape(x), dtype=bool)
+    c = 134217729.0 * x  # 2**27 + 1
+    hi = c - (c - x)
+    a, b = hi * q, (x - hi) * q  # each exact: 26 bits times at most 26 bits
+    s = a + b
+    v = s - a
+    err = (a - (s - v)) + (b - v)
+    return s, np.asarray((err == 0) & np.isfinite(s))
 
 
 # --------------------------------------------------------------------------- schedules

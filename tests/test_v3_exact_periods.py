@@ -105,3 +105,21 @@ def test_change_steps_are_the_exact_rational_reference(period: str, spe: float |
     assert lrdsl.evaluate(expr, n, spe).tolist() == want
     lr = load(generate(expr, "python", n, spe), "property_python").lr
     assert [lr(u) for u in range(n)] == want
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    times=st.lists(st.floats(0, 1e7, allow_nan=False) | st.integers(0, 10**9).map(float), min_size=1, max_size=50),
+    period=st.fractions(Fraction(1, 1000), 10**6, max_denominator=10**7),
+    shift=st.sampled_from([0.0, 0.5, 0.25, 1 / 3]),
+)
+def test_the_vectorized_quotient_is_exact(times: list[float], period: Fraction, shift: float) -> None:
+    """``ir.floor_divs`` (the interpreter's ``⌊x/e⌋``) equals the exact integer quotient for any float time:
+    whole steps, fractional local times (offsets, restart bodies) and times on an interval's start."""
+    from lrdsl import ir
+
+    if period <= 0:
+        return
+    x = np.array([t + shift for t in times] + [float(k * period) for k in range(1, 6)])
+    want = [float(ir.floor_div(float(v), period)) for v in x]
+    assert ir.floor_divs(x, period).tolist() == want
