@@ -156,6 +156,12 @@ ERRORS: list[tuple[str, dict[str, Any], str]] = [
         "1:22: error: step() 'every' must be positive, got 0\n  step(0.1, 100, every=0)\n                       ^",
     ),
     (
+        "step(1, every=1e-7)",
+        {"total_steps": 100},
+        "1:15: error: step() 'every' of 1e-07 steps is too short\n  step(1, every=1e-7)\n                ^^^^\n"
+        "hint: a period is at least 1e-06 steps",
+    ),
+    (
         "multistep(0.1, 100, at=30)",
         {},
         "1:24: error: multistep() argument 'at' must be a list such as [30ep, 60ep]\n  multistep(0.1, 100, at=30)\n                         ^^",
@@ -800,8 +806,8 @@ def test_recur_limit_counts_intervals_not_values(monkeypatch: pytest.MonkeyPatch
     for text in ("recur(lr * 0.5, 11, from=1)", "recur(lr * 0.5, 21, every=2, from=1)"):
         with pytest.raises(lrdsl.LrdslError, match="iterate over 11 intervals"):
             lrdsl.evaluate(text, steps=[0])
-    with pytest.raises(lrdsl.LrdslError, match="iterate over 1e\\+301 intervals"):
-        lrdsl.evaluate("recur(lr * 0.5, 10, every=1e-300, from=1) * restart(cycles=2)", 100)
+    with pytest.raises(lrdsl.LrdslError, match="iterate over 10000000 intervals"):  # every ≥ 1e-6 (§9.4)
+        lrdsl.evaluate("recur(lr * 0.5, 10, every=1e-6, from=1) * restart(cycles=2)", 100)
 
 
 NOT_TEXT: list[tuple[Any, str]] = [

@@ -260,6 +260,18 @@ def positive(node: A.Node, value: Number, what: str) -> Number:
     return value
 
 
+MIN_PERIOD = Fraction(1, 10**6)
+"""The shortest period accepted, in steps: a million intervals per step (bounds the interval index)."""
+
+
+def period(node: A.Node, value: Fraction, what: str) -> Fraction:
+    """An exact period (LANGUAGE.md §9.4): positive, and at least :data:`MIN_PERIOD` steps."""
+    positive(node, float(value), what)
+    if value < MIN_PERIOD:
+        raise fail(node, f"{what} of {float(value):g} steps is too short", hint="a period is at least 1e-06 steps")
+    return value
+
+
 def frac(x: float) -> Fraction:
     """``x`` as the exact rational its shortest decimal text denotes (0.1 → 1/10)."""
     return Fraction(repr(float(x)))

@@ -9,7 +9,7 @@ from fractions import Fraction
 from lrdsl import ast as A
 from lrdsl import ir
 from lrdsl.lowering.arith import c as const_ir
-from lrdsl.lowering.context import Ctx, concrete, const, duration, exact_duration, fail, frac, positive
+from lrdsl.lowering.context import Ctx, concrete, const, duration, exact_duration, fail, frac, period, positive
 from lrdsl.lowering.symbolic import Number
 from lrdsl.numbers import format_number
 
@@ -130,7 +130,7 @@ def build_quantize(body: A.Node, mod: A.Call, d: float, ctx: Ctx, place: Place) 
     q_node = mod.arg("q")
     assert q_node is not None
     q = exact_duration(q_node, d, ctx) or Fraction(0)  # exact, never rounded (LANGUAGE.md §9.4)
-    positive(q_node, float(q), "quantize interval")
+    period(q_node, q, "quantize interval")
     at = mod.arg("at")
     at_end = isinstance(at, A.Name) and at.id == "end"
     quantized = ir.Quantize(q, at_end, d, place(body, d, ctx))

@@ -14,7 +14,17 @@ from fractions import Fraction
 from lrdsl import ast as A
 from lrdsl import ir
 from lrdsl.lowering import arith as X
-from lrdsl.lowering.context import Ctx, _FromWarmup, concrete, const, duration, exact_duration, fail, positive
+from lrdsl.lowering.context import (
+    Ctx,
+    _FromWarmup,
+    concrete,
+    const,
+    duration,
+    exact_duration,
+    fail,
+    period,
+    positive,
+)
 from lrdsl.lowering.symbolic import Number
 from lrdsl.numbers import format_number
 from lrdsl.signatures import DEFAULTS
@@ -65,8 +75,7 @@ def period_option(call: A.Call, name: str, ctx: Ctx) -> Fraction:
     value = exact_duration(node, None, ctx)
     if value is None:
         raise fail(node, f"'{name}' cannot be a percentage", hint="give it in steps or epochs")
-    positive(node, float(value), f"{call.name}() '{name}'")
-    return value
+    return period(node, value, f"{call.name}() '{name}'")
 
 
 def previous_end(node: A.Node, ctx: Ctx, what: str) -> Number:
@@ -191,10 +200,9 @@ def _poly(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     dur = call.arg("dur")
     if dur is None:
         raise fail(call, "poly(…, cycle=true) needs its decay period", hint="e.g. poly(0.1→1e-4, 1000, cycle=true)")
-    period = exact_duration(dur, None, ctx) or Fraction(0)
-    positive(dur, float(period), "the decay period")
+    cycle = period(dur, exact_duration(dur, None, ctx) or Fraction(0), "the decay period")
     # Keras PolynomialDecay(cycle=True): the period at u is d·max(1, ⌈u/d⌉), d exact (LANGUAGE.md §9.4).
-    grown = X.mul(X.c(float(period)), ir.Bin("max", X.c(1.0), ir.CeilDiv(X.U, period)))
+    grown = X.mul(X.c(float(cycle)), ir.Bin("max", X.c(1.0), ir.CeilDiv(X.U, cycle)))
     return leaf(X.poly(a, b, grown, k), d, call)
 
 
