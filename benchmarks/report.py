@@ -5,7 +5,8 @@
 Each measurement is interleaved with its baseline (baseline, lrdsl, baseline, lrdsl, …) and the
 best of ``--repeat`` of each is kept, so that load on a shared machine hits both alike. Rows:
 
-1. ``evaluate`` of the design card vs the hand-written per-segment numpy form (benchmarks/evaluate.py);
+1. ``evaluate`` of the design card vs the hand-written per-segment numpy form computed in place
+   (``hand_b_in_place`` in benchmarks/evaluate.py: no temporary array);
 2. ``cosine(0.1→1e-6) * restart(period=100)`` (1e5 cycles at 1e7 steps) vs ``np.mod`` + ``np.cos``;
 3. ``lrdsl eval … --steps 10000 --format csv`` as a whole process vs ``python -c "import numpy"``
    (lrdsl's bytecode compiled first, as an installed package has it);
@@ -26,7 +27,7 @@ from collections.abc import Callable
 import numpy as np
 
 import lrdsl
-from benchmarks.evaluate import B, hand_b
+from benchmarks.evaluate import B, hand_b, hand_b_in_place
 from benchmarks.startup import COMMANDS, compiled, start
 
 MANY = "cosine(0.1→1e-6) * restart(period=100)"
@@ -62,7 +63,8 @@ def row_design(n: int, repeat: int) -> tuple[float, float]:
     """Row 1: the design card at ``n`` steps (100 epochs)."""
     spe = n / 100
     np.testing.assert_allclose(hand_b(n), lrdsl.evaluate(B, n, spe), rtol=1e-9, atol=1e-12)
-    return side_by_side(lambda: lrdsl.evaluate(B, n, spe), lambda: hand_b(n), repeat)
+    np.testing.assert_allclose(hand_b_in_place(n), lrdsl.evaluate(B, n, spe), rtol=1e-9, atol=1e-12)
+    return side_by_side(lambda: lrdsl.evaluate(B, n, spe), lambda: hand_b_in_place(n), repeat)
 
 
 def row_many(n: int, repeat: int) -> tuple[float, float]:
@@ -178,7 +180,11 @@ def main() -> None:
     args = parser.parse_args()
     n, r = int(args.steps), args.repeat
     rows: dict[str, tuple[str, str, Callable[[], tuple[float, float]]]] = {
-        "design": ("`evaluate`, design card, 1e7 steps", "hand-written per-segment numpy", lambda: row_design(n, r)),
+        "design": (
+            "`evaluate`, design card, 1e7 steps",
+            "hand-written per-segment numpy, in place",
+            lambda: row_design(n, r),
+        ),
         "many": (
             "`evaluate`, `cosine * restart(period=100)`, 1e7 steps",
             "`np.mod` + `np.cos`",

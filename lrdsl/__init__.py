@@ -28,14 +28,16 @@ if TYPE_CHECKING:
         from_timm,
         from_torch,
     )
-    from lrdsl.linting import Diagnostic, lint
+    from lrdsl.linting import Diagnostic, LrdslWarning, lint
     from lrdsl.parser import parse
     from lrdsl.plotting import plot
+    from lrdsl.recording import record
 
 __all__ = [
     "BoundSchedule",
     "Diagnostic",
     "LrdslError",
+    "LrdslWarning",
     "Schedule",
     "ScheduleField",
     "bind",
@@ -55,6 +57,7 @@ __all__ = [
     "lower",
     "parse",
     "plot",
+    "record",
 ]
 __version__ = "0.1.0"
 
@@ -71,6 +74,7 @@ _HOME = {
     "ScheduleField": "field",
     "lint": "linting",
     "Diagnostic": "linting",
+    "LrdslWarning": "linting",
     "parse": "parser",
     "from_torch": "importers",
     "from_keras": "importers",
@@ -80,6 +84,7 @@ _HOME = {
     "from_timm": "importers",
     "from_mmengine": "importers",
     "from_detectron2": "importers",
+    "record": "recording",
 }
 
 

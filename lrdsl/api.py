@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING
 
 from lrdsl.ast import Schedule, checked
 from lrdsl.errors import LrdslError
 from lrdsl.ir import Lowered
-from lrdsl.lowering.lower import lower_schedule, real_number
+from lrdsl.lowering.lower import _params, _total, lower_schedule, real_number, run_rate
 from lrdsl.parser import parse
+
+if TYPE_CHECKING:  # numpy is imported by the functions that compute: check and lint never load it
+    import numpy as np
+    import numpy.typing as npt
 
 MAX_AT_ONCE = 200_000_000
 """The most steps evaluated into one array (1.6 GB of float64); stream larger runs in ranges."""
@@ -26,11 +28,41 @@ def check_size(count: int) -> None:
         )
 
 
+def run_steps(
+    total_steps: int | str,
+    steps_per_epoch: float | None = None,
+    tokens_per_step: float | None = None,
+    samples_per_step: float | None = None,
+) -> int:
+    """The whole steps of a run's total written as steps (``5000``) or a duration in any unit (``"90ep"``)."""
+    return lower("const(1)", total_steps, steps_per_epoch, None, tokens_per_step, samples_per_step).total
+
+
 def as_schedule(schedule: str | Schedule) -> Schedule:
     """``schedule`` parsed if it is text; a :class:`Schedule` must be a tree the parser produces."""
     if isinstance(schedule, Schedule):
         return checked(schedule)
     return parse(schedule)
+
+
+def check_run(
+    total_steps: int | str | None = None,
+    steps_per_epoch: float | None = None,
+    params: Mapping[str, float] | None = None,
+    tokens_per_step: float | None = None,
+    samples_per_step: float | None = None,
+) -> None:
+    """An :class:`LrdslError` for run arguments no run takes, whatever the schedule (lowering's own checks).
+
+    Steps per epoch, tokens and samples per step: positive and finite; parameters: finite; a total
+    in steps: a whole number from 0 to 1e15 (one given as a duration, ``"90ep"``, is read by lowering).
+    """
+    run_rate(steps_per_epoch)
+    run_rate(tokens_per_step, "tokens per step")
+    run_rate(samples_per_step, "samples per step")
+    _params(params)
+    if total_steps is not None and not isinstance(total_steps, str):
+        _total(total_steps)
 
 
 def lower(
@@ -86,6 +118,8 @@ def evaluate(
 
 def _steps(steps: npt.ArrayLike) -> npt.NDArray[np.int64]:
     """``steps`` as whole numbers: any real number type (numpy's, ``Fraction``…), never a bool."""
+    import numpy as np
+
     if isinstance(steps, (list, tuple)) and any(isinstance(x, (bool, np.bool_)) for x in steps):
         raise LrdslError("steps must be whole numbers, not booleans")
     try:

@@ -55,7 +55,9 @@ class BoundSchedule:
         """The resolved phases and restart cycles, as ``lrdsl explain`` prints them."""
         from lrdsl.explain import phases, render
 
-        return render(phases(self.plan.ir, self.plan.total), self.plan.total, self.plan.steps_per_epoch, self.plan.text)
+        return render(
+            phases(self.plan.ir, self.plan.total, True), self.plan.total, self.plan.steps_per_epoch, self.plan.text
+        )
 
     def generate(self, target: str, name: str | None = None) -> str:
         """Standalone ``target`` code for this run (see :func:`lrdsl.generate`)."""

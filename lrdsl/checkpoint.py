@@ -12,11 +12,13 @@ the new schedule read next). Framework-free: every trainer adapter uses the same
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from lrdsl.echo import clipped, shown
 from lrdsl.errors import LrdslError
 from lrdsl.numbers import format_number
 
@@ -59,26 +61,32 @@ class ScheduleRecord:
 
     @classmethod
     def from_dict(cls, data: object) -> ScheduleRecord:
-        """The record :meth:`as_dict` wrote; :class:`LrdslError` for anything else."""
+        """The record :meth:`as_dict` wrote; :class:`LrdslError` for anything else (a crafted or edited
+        checkpoint: a field of the wrong type, a count that is not a whole number, a number that is not finite)."""
         try:
             if not isinstance(data, Mapping):
                 raise TypeError(data)
             expr = data["expr"]
-            exprs = (expr,) if isinstance(expr, str) else tuple(expr)
+            exprs = (expr,) if isinstance(expr, str) else tuple(expr) if isinstance(expr, list | tuple) else ()
             params = data.get("params") or {}
             if not exprs or not all(isinstance(e, str) for e in exprs) or not isinstance(params, Mapping):
                 raise TypeError(data)
+            key, mode = data.get("key", "lr"), data.get("mode", "absolute")
+            if not isinstance(key, str) or mode not in ("absolute", "scale"):
+                raise TypeError(data)
+            if not all(isinstance(k, str) for k in params):
+                raise TypeError(data)
             return cls(
                 exprs,
-                int(data["total_steps"]),
+                _count(data["total_steps"]),
                 _optional(data.get("steps_per_epoch")),
                 _optional(data.get("tokens_per_step")),
                 _optional(data.get("samples_per_step")),
-                tuple(sorted((str(k), float(v)) for k, v in params.items())),
-                str(data.get("key", "lr")),
-                str(data.get("mode", "absolute")),
+                tuple(sorted((k, _real(v)) for k, v in params.items())),
+                key,
+                mode,
             )
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, ArithmeticError):
             raise LrdslError(
                 "the checkpoint's schedule record is not one lrdsl writes",
                 hint=f"a scheduler's state_dict()[{RECORD_KEY!r}] holds it; was the checkpoint edited?",
@@ -86,7 +94,8 @@ class ScheduleRecord:
 
     def describe(self) -> str:
         """One line: the text(s), then the run's numbers that are set."""
-        text = self.exprs[0] if len(self.exprs) == 1 else "[" + ", ".join(self.exprs) + "]"
+        exprs = [clipped(e, 200) for e in self.exprs[:8]] + (["…"] if len(self.exprs) > 8 else [])
+        text = exprs[0] if len(exprs) == 1 else "[" + ", ".join(exprs) + "]"
         run = [f"{self.total_steps} steps"]
         for value, unit in (
             (self.steps_per_epoch, "steps per epoch"),
@@ -98,14 +107,99 @@ class ScheduleRecord:
         if self.params:
             run.append(", ".join(f"${k}={format_number(v)}" for k, v in self.params))
         if self.key != "lr":
-            run.append(f"key={self.key!r}")
+            run.append(f"key={shown(self.key)}")
         if self.mode != "absolute":
             run.append(f"mode={self.mode!r}")
         return f"{text} ({', '.join(run)})"
 
 
+def _real(value: object) -> float:
+    """``value`` as a finite float; ``TypeError``/``ValueError`` (caught by the caller) otherwise."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(value)
+    if isinstance(value, int) and abs(value) >= 2**1024:
+        raise ValueError("beyond a float's range")
+    x = float(value)
+    if not math.isfinite(x):
+        raise ValueError(value)
+    return x
+
+
 def _optional(value: object) -> float | None:
-    return None if value is None else float(value)  # type: ignore[arg-type]
+    """``None``, or a positive finite number."""
+    if value is None:
+        return None
+    x = _real(value)
+    if x <= 0:
+        raise ValueError(value)
+    return x
+
+
+def _count(value: object) -> int:
+    """A whole number of steps from 0 to 1e15 (an int, or a float that is whole)."""
+    x = _real(value)
+    if not x.is_integer() or not 0 <= x <= 1e15:
+        raise ValueError(value)
+    return int(x)
+
+
+@dataclass(frozen=True)
+class ResumeState:
+    """The fields of a scheduler's ``state_dict`` that a resume reads, checked."""
+
+    step: int
+    step_count: int
+    bases: list[float] | None
+    branches: list[dict[str, Any]]
+    record: object
+    factors: list[float] | None = None
+
+
+def resume_state(state: object, groups: int) -> ResumeState:
+    """The step, step count, base values and factors (one per of ``groups`` param groups, or ``None`` when
+    not saved), branches and record of a scheduler's ``state_dict``; :class:`LrdslError` for a state that is not one
+    lrdsl writes (a crafted checkpoint: ``last_epoch`` a string, ``base_values`` not numbers, …)."""
+
+    def refuse(field: str) -> LrdslError:
+        value = state.get(field) if isinstance(state, Mapping) else state
+        return LrdslError(
+            f"the checkpoint's scheduler state is not one lrdsl writes: {field} is {shown(value)}",
+            hint="save it with scheduler.state_dict() and load it unedited",
+        )
+
+    if not isinstance(state, Mapping):
+        raise refuse("the state")
+    try:
+        step = _count(state.get("last_epoch"))
+    except (TypeError, ValueError):
+        raise refuse("last_epoch") from None
+    try:
+        step_count = _count(state.get("_step_count", step + 1))
+    except (TypeError, ValueError):
+        raise refuse("_step_count") from None
+    per_group: dict[str, list[float] | None] = {}
+    for name in ("base_values", "factors"):  # one number per param group, when saved
+        values = state.get(name)
+        if values is not None:
+            if not isinstance(values, list | tuple):
+                raise refuse(name)
+            if len(values) != groups:
+                raise LrdslError(
+                    f"param groups: the checkpoint has {len(values)}, this optimizer {groups}",
+                    hint="build the optimizer with the param groups of the run that was saved",
+                )
+            try:
+                values = [_real(b) for b in values]
+            except (TypeError, ValueError):
+                raise refuse(name) from None
+        per_group[name] = values
+    branches = state.get("branches", [])
+    if not isinstance(branches, list | tuple) or not all(
+        isinstance(b, Mapping) and set(b) <= {"from", "at"} for b in branches
+    ):
+        raise refuse("branches")
+    bases, factors = per_group["base_values"], per_group["factors"]
+    return ResumeState(step, step_count, bases, [dict(b) for b in branches], state.get(RECORD_KEY), factors)
 
 
 def check_resume_mode(resume: str) -> str:

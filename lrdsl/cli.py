@@ -13,7 +13,7 @@ import math
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, Any
 
@@ -82,7 +82,9 @@ def _total_arg(text: str) -> int | str:
     from lrdsl.lowering.lower import TOTAL
 
     if not (text.isascii() and TOTAL.fullmatch(text)):
-        raise argparse.ArgumentTypeError(f"expected whole steps or a duration such as 90ep or 100k, got {text!r}")
+        cut = re.fullmatch(r"([0-9]+(\.[0-9]*)?|\.[0-9]+)[eE]", text)  # '5e': 'ep' or an exponent cut short
+        hint = f" (did you mean {cut[1]}ep?)" if cut else ""
+        raise argparse.ArgumentTypeError(f"expected whole steps or a duration such as 90ep or 100k, got {text!r}{hint}")
     return text
 
 
@@ -175,6 +177,10 @@ def _common(p: argparse.ArgumentParser, steps: bool = True) -> None:
         p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="bind a $parameter")
 
 
+def _strict(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--strict", action="store_true", help="treat warnings (likely mistakes) as errors (exit 2)")
+
+
 COMMANDS = ("eval", "check", "fmt", "explain", "plot", "gen", "compare", "fit", "import", "completion", "help")
 """The subcommands, in the order the help lists them."""
 
@@ -204,6 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="table (default): a summary, 12 significant digits; csv, json, npy: every step, every digit",
     )
     p.add_argument("-o", "--output", default=None, help="write to this file instead of stdout")
+    _strict(p)
     p = sub.add_parser(
         "check",
         help="validate, print the canonical form and warn of likely mistakes",
@@ -212,12 +219,13 @@ def build_parser() -> argparse.ArgumentParser:
         "is also resolved for that run, and the warnings that need its layout are checked too.",
     )
     _common(p)
-    p.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 2)")
+    _strict(p)
     p = sub.add_parser("fmt", help="print the canonical form")
     _common(p, steps=False)
     p = sub.add_parser("explain", help="show the resolved phases")
     _common(p)
     p.add_argument("--compact", action="store_true", help="one line per phase and the boundary steps")
+    _strict(p)
     p = sub.add_parser("plot", help="draw schedules (to a .png/.svg file, or the terminal)")
     p.add_argument("expr", nargs="+", help="one or more schedules ('-' for stdin, @FILE)")
     p.add_argument(
@@ -234,14 +242,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--x", choices=["steps", "epochs"], default="steps", help="x axis unit")
     p.add_argument("--label", action="append", default=None, help="legend label, once per schedule")
     p.add_argument("--size", default=None, help="WxH: pixels for files, characters for the terminal")
+    _strict(p)
     p = sub.add_parser("gen", help="generate framework code")
     _common(p)
     p.add_argument("--target", required=True, help="keras, torch, optax, python or paddle")
     p.add_argument("--name", default=None, help="class or function name of the generated schedule")
     p.add_argument("-o", "--output", default=None, help="write to this file instead of stdout")
+    _strict(p)
     from lrdsl.commands_fit import add_parsers
 
-    add_parsers(sub, _number_arg, _whole_arg)
+    add_parsers(sub, _number_arg, _whole_arg, _total_arg, _rate_arg)
     from lrdsl.commands_import import add_parsers as add_import
 
     add_import(sub, _number_arg, _whole_arg)
@@ -260,16 +270,31 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    from lrdsl.output import standard_streams
+
+    with standard_streams():  # a closed stdout is an error; errors never go into stdout's data
+        try:
+            return _main(argv)
+        except LrdslError as err:  # stdout closed or full while the help or --version was written
+            print(str(err), file=sys.stderr)
+            return 2
+
+
+def _main(argv: Sequence[str] | None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser()
     if not argv:
         parser.print_help()
         return 0
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        return _unrecognized(parser, args.command, unknown)
     if args.command == "help":
         return _help(parser, args.topic)
     try:
-        return _dispatch(args)
+        status = _dispatch(args)
+        sys.stdout.flush()  # a full disk fails here, while the error can still be reported
+        return status
     except LrdslError as err:
         print(str(err), file=sys.stderr)
         return 2
@@ -289,6 +314,38 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 3
+
+
+OPTION_NAMES = {
+    "total-steps": "--steps", "num-training-steps": "--steps", "max-steps": "--steps", "num-steps": "--steps",
+    "total-iters": "--steps", "iters": "--steps", "iterations": "--steps",
+}  # fmt: skip
+"""Other libraries' names for an option (PyTorch's ``total_steps``, HF's ``num_training_steps``, …), dashed."""
+
+
+def _unrecognized(parser: argparse.ArgumentParser, command: str, unknown: Sequence[str]) -> int:
+    """Exit 2 for options ``command`` does not take, with the one it has for each: ``--total-steps``
+    (the Python API's and PyTorch's name) → ``--steps``, ``--steps_per_epoch`` → ``--steps-per-epoch``,
+    a misspelling → the closest option."""
+    from lrdsl.errors import did_you_mean
+
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices[command]
+    known = [o for o in sub._option_string_actions if o.startswith("--")]
+    hints = []
+    for word in unknown:
+        if not word.startswith("--"):
+            continue
+        name = word.split("=", 1)[0]
+        dashed = name[2:].lower().replace("_", "-")
+        ours = f"--{dashed}" if f"--{dashed}" in known else OPTION_NAMES.get(dashed)
+        hint = f"did you mean '{ours}'?" if ours in known else did_you_mean(name, known)
+        if hint:
+            hints.append((name, hint))
+    sub.print_usage(sys.stderr)
+    print(f"lrdsl: error: unrecognized arguments: {' '.join(unknown)}", file=sys.stderr)
+    for name, hint in hints:
+        print(f"hint: {name}: {hint}" if len(hints) > 1 else f"hint: {hint}", file=sys.stderr)
+    return 2
 
 
 def _rates(args: argparse.Namespace) -> tuple[float | None, float | None]:
@@ -347,6 +404,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         from lrdsl.plotting import plot_command
 
         texts, params, size = [_read(e) for e in args.expr], _params(args.set), _size(args.size)
+        if _warn(args, [as_schedule(t) for t in texts], params):
+            return 2
         try:
             out = plot_command(
                 texts,
@@ -366,6 +425,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             raise _cannot_write(args.output, exc) from None
         if out is not None:
             print(out)
+        else:
+            _say(f"wrote {args.output}: {_count(len(texts), 'schedule')}")
         return 0
     text = _read(args.expr)
     schedule = as_schedule(text)
@@ -377,38 +438,84 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "gen":
         from lrdsl.api import generate
 
+        if _warn(args, [schedule], _params(args.set)):
+            return 2
         code = generate(
             schedule, args.target, args.steps, args.steps_per_epoch, args.name, _params(args.set), *_rates(args)
         )
         _write_text(code, args.output)
         return 0
     plan = lower(schedule, args.steps, args.steps_per_epoch, _params(args.set), *_rates(args))
+    if _warn(args, [schedule], _params(args.set), plan):
+        return 2
     if args.command == "explain":
         from lrdsl.explain import compact, phases, render
 
-        if args.compact:
-            print(compact(plan))
-        else:
-            print(render(phases(plan.ir, plan.total), plan.total, plan.steps_per_epoch, plan.text))
+        try:  # a value explain reads (a phase's end) can fail: shown on the user's text
+            table = compact(plan) if args.compact else render(phases(plan.ir, plan.total, True), *_head(plan))
+        except LrdslError as err:
+            raise err.with_source(schedule.source or text) from None
+        print(table)
         return 0
     return _eval(args, plan, text)
 
 
+def _head(plan: Any) -> tuple[int, float | None, str]:
+    """The arguments of ``explain.render`` after the rows: the run's total, steps per epoch and text."""
+    return plan.total, plan.steps_per_epoch, plan.text
+
+
 def _check(args: argparse.Namespace, schedule: Any) -> int:
     """``lrdsl check``: the canonical form on stdout, warnings on stderr; ``--strict``: warnings are errors."""
-    from lrdsl.linting import Severity, lint
+    from lrdsl.linting import lint
 
     found = lint(schedule, args.steps, args.steps_per_epoch, None, _params(args.set), *_rates(args))
-    severity: Severity = "error" if args.strict else "warning"
-    for diagnostic in found:
-        print(diagnostic.render(severity), file=sys.stderr)
-    if found and args.strict:
-        print(
-            f"lrdsl: {len(found)} warning{'s' if len(found) > 1 else ''} treated as errors (--strict)", file=sys.stderr
-        )
+    if _report(found, args.strict):
         return 2
     print(str(schedule))
     return 0
+
+
+def _report(found: Sequence[Any], strict: bool) -> bool:
+    """Print each warning once on stderr (as errors with ``--strict``); whether ``--strict`` refuses them."""
+    severity = "error" if strict else "warning"
+    shown = list(dict.fromkeys(d.render(severity) for d in found))  # plot's schedules may repeat one
+    for text in shown:
+        print(text, file=sys.stderr)
+    if shown and strict:
+        print(
+            f"lrdsl: {len(shown)} warning{'s' if len(shown) > 1 else ''} treated as errors (--strict)", file=sys.stderr
+        )
+    return bool(shown) and strict
+
+
+def _warn(args: argparse.Namespace, schedules: Sequence[Any], params: dict[str, float], plan: Any = None) -> bool:
+    """``check``'s warnings for ``eval``/``explain``/``plot``/``gen``, before any output; whether ``--strict`` refuses.
+
+    A schedule that does not lower for the run (``gen`` with unbound parameters) gets the checks that read
+    only its text; its errors are the command's own to report.
+    """
+    from lrdsl.api import lower
+    from lrdsl.linting import lint_plan
+
+    found = []
+    for schedule in schedules:
+        here = plan
+        if here is None:
+            with suppress(LrdslError):
+                here = lower(schedule, args.steps, args.steps_per_epoch, params, *_rates(args))
+        found += lint_plan(schedule, here, params, *_rates(args))
+    return _report(found, args.strict)
+
+
+def _say(line: str) -> None:
+    """One line for the user on stderr (what a command wrote), never mixed into the data on stdout."""
+    if sys.stderr is not None:
+        print(f"lrdsl: {line}", file=sys.stderr)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _write_text(text: str, output: str | None) -> None:
@@ -418,12 +525,18 @@ def _write_text(text: str, output: str | None) -> None:
 
 @contextmanager
 def _output(path: str | None, binary: bool = False) -> Iterator[IO[Any]]:
-    """Standard output, or the file ``path`` (-o): failing to open, write or close it is an LrdslError."""
+    """Standard output, or the file ``path`` (-o): failing to open, write or close it is an LrdslError.
+
+    The file is written beside ``path`` and renamed over it at the end (:mod:`lrdsl.output`): a
+    failure half-way leaves ``path`` as it was, never a partial file that looks complete.
+    """
     if path is None:
         yield sys.stdout.buffer if binary else sys.stdout
         return
+    from lrdsl.output import replacing
+
     try:
-        with open(path, "wb" if binary else "w", encoding=None if binary else "utf-8") as out:
+        with replacing(path, binary) as out:
             yield out
     except OSError as exc:
         raise _cannot_write(path, exc) from None
@@ -450,7 +563,10 @@ def _eval(args: argparse.Namespace, plan: object, source: str) -> int:
 
     at = np.array(_steps_list(args.at), dtype=np.int64) if args.at is not None else None
     if args.format == "table":
-        rows = _table_rows(plan, at)
+        try:
+            rows = _table_rows(plan, at)
+        except LrdslError as err:  # its phase boundaries read values too
+            raise err.with_source(source) from None
         _write_text(_table(plan, rows, values(rows[:, 1])) + "\n", args.output)
         return 0
     from lrdsl.progress import LONG, Progress

@@ -2,7 +2,8 @@
 
 SPEC is a call as a user writes it (``"OneCycleLR(max_lr=0.1, total_steps=1000)"``), read with Python's
 ``ast`` and never executed, or the path of a JSON/YAML config. It prints a comment naming the source and
-the expression. ``--check`` also requires the framework: the importer builds the real object, steps it,
+the expression, with a comment line before it for each part of the result that could not be checked
+against the library (not installed, or a run too long to step: see ``docs/import.md``). ``--check`` also requires the framework: the importer builds the real object, steps it,
 and the comparison is printed (exit 1 when it differs, which an importer reports as an error first).
 Bad input is an :class:`LrdslError`: exit 2.
 """
@@ -13,6 +14,7 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
+from lrdsl.echo import printable
 from lrdsl.errors import LrdslError
 
 
@@ -43,12 +45,14 @@ def add_parsers(sub: Any, number: Callable[[str], float], whole: Callable[[str],
 def run(args: argparse.Namespace, read: Callable[[str], str]) -> int:
     """Run ``import``; ``read`` resolves ``-`` and ``@FILE`` to text."""
     from lrdsl.importers import import_spec
-    from lrdsl.importers.verify import recording
+    from lrdsl.importers.verify import noting, recording
 
     spec = read(args.spec) if args.spec == "-" or args.spec.startswith("@") else args.spec
-    with recording() as checks:
+    with recording() as checks, noting() as notes:
         expr = import_spec(args.framework, spec, total_steps=args.steps, steps_per_epoch=args.steps_per_epoch)
     print(f"# {args.framework}: {_one_line(spec)}")
+    for note in dict.fromkeys(notes):
+        print(f"# {printable(note)}")
     print(expr)
     if not args.check:
         return 0
@@ -68,5 +72,5 @@ def run(args: argparse.Namespace, read: Callable[[str], str]) -> int:
 
 
 def _one_line(spec: str) -> str:
-    """The SPEC on one line, for the comment above the expression."""
-    return " ".join(spec.split())
+    """The SPEC on one line, for the comment above the expression (control characters escaped)."""
+    return printable(" ".join(spec.split()))

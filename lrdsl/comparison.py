@@ -2,11 +2,22 @@
 
 Steps ``t`` and ``t'`` agree when ``|a − b| ≤ atol + rtol·max(|a|, |b|)``. ``max_rel`` is the largest
 ``|a − b| / max(|a|, |b|)`` (0 where both are 0).
+
+The steps are compared :data:`BLOCK` at a time, so a comparison of two expressions over 2·10⁸ steps
+holds a few blocks in memory, not both curves: the result keeps every value only for runs of at
+most :data:`KEEP_AT_MOST` steps, else the values at an even sample of :data:`SAMPLE` steps plus the
+steps around the first difference.
+
+When they differ and one side is an expression, :mod:`lrdsl.fitting.edits` names what differs (a
+shift, a constant factor, step 0, a period, one phase) and the edit of that expression, verified by
+evaluating it over the run (runs of at most :data:`KEEP_AT_MOST` steps).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -15,8 +26,24 @@ from lrdsl.ast import Schedule
 from lrdsl.errors import LrdslError
 from lrdsl.values import checked_values
 
+if TYPE_CHECKING:
+    from lrdsl import ir
+    from lrdsl.explain import Phase
+    from lrdsl.fitting.edits import Named
+
 Side = str | Schedule | npt.ArrayLike
 """One side of a comparison: an expression (text or parsed) or the values ``lr(0) … lr(N−1)``."""
+
+BLOCK = 1_000_000
+"""Steps compared at a time (each block holds a few float64 arrays of this length)."""
+KEEP_AT_MOST = 1_000_000
+"""Runs up to this many steps keep every value in the result (``a``, ``b``); longer ones a sample."""
+SAMPLE = 20_000
+"""Evenly spaced steps whose values a longer run keeps (for the report and ``compare -o``)."""
+MAX_COMPARED = 1_000_000_000
+"""The most steps of an expression compared (a bound on the work: 2·10⁸ steps take about 20 s)."""
+CONTEXT = 3
+"""Steps kept on each side of the first difference."""
 
 
 @dataclass(frozen=True)
@@ -32,7 +59,12 @@ class PhaseCount:
 
 @dataclass(frozen=True)
 class Comparison:
-    """The result of :func:`compare`: ``first_step`` is ``None`` when every step agrees."""
+    """The result of :func:`compare`: ``first_step`` is ``None`` when every step agrees.
+
+    ``a`` and ``b`` are the values at ``steps``: every step ``0 … total−1`` when ``total`` is at
+    most :data:`KEEP_AT_MOST`, else an even sample of them and the steps around the first
+    difference. ``labels`` name the sides: an expression's canonical text, else ``"A"`` or ``"B"``.
+    """
 
     equal: bool
     max_abs: float
@@ -46,36 +78,78 @@ class Comparison:
     b: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros(0), repr=False)
     rtol: float = 1e-9
     atol: float = 0.0
+    steps: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False)
+    total: int = 0
+    labels: tuple[str, str] = ("A", "B")
+    difference: str = ""
+    """What differs, when something simple explains it (:mod:`lrdsl.fitting.edits`): a shift, a factor, …"""
+    suggestion: str | None = None
+    """The whole corrected expression (of A, or of B when A is values), verified to equal the other side."""
 
     def differing(self) -> npt.NDArray[np.bool_]:
-        """A mask of the steps that differ beyond the tolerance."""
+        """A mask of the kept steps (``steps``) that differ beyond the tolerance."""
         return _differ(self.a, self.b, self.rtol, self.atol)
+
+
+class _Source:
+    """One side, read a block or a few steps at a time: an expression lowered for the run, or values."""
+
+    def __init__(self, side: Side, name: str, total: int, run: tuple[float | None, float | None, float | None]) -> None:
+        from lrdsl.api import as_schedule, lower
+
+        self.plan = None
+        self.text = ""
+        self.values: npt.NDArray[np.float64] | None = None
+        if _is_expression(side):
+            tree = as_schedule(side)  # type: ignore[arg-type]
+            self.source = tree.source or str(tree)
+            self.text = str(tree)
+            self.plan = lower(tree, total, run[0], None, run[1], run[2])
+            self.label = self.plan.text
+        else:
+            values = checked_values(side, f"{name} values")
+            if values.size < total:
+                raise LrdslError(f"{name} has {values.size} values but the comparison covers {total} steps")
+            self.values, self.label = values, name
+
+    def block(self, lo: int, hi: int) -> npt.NDArray[np.float64]:
+        """The values of the steps ``lo … hi−1``."""
+        if self.values is not None:
+            return self.values[lo:hi]
+        from lrdsl.interpreter import evaluate_range
+
+        return self._evaluated(lambda ir: evaluate_range(ir, lo, hi))
+
+    def at(self, steps: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        """The values of the sorted ``steps``."""
+        if self.values is not None:
+            return self.values[steps]
+        from lrdsl.interpreter import evaluate_ir
+
+        return self._evaluated(lambda ir: evaluate_ir(ir, steps))
+
+    def _evaluated(self, run: Callable[[ir.Sched], npt.NDArray[np.float64]]) -> npt.NDArray[np.float64]:
+        assert self.plan is not None
+        try:
+            return run(self.plan.ir)
+        except LrdslError as err:
+            raise err.with_source(self.source) from None
 
 
 def _is_expression(side: Side) -> bool:
     return isinstance(side, (str, Schedule))
 
 
-def _total(side: Side, steps_per_epoch: float | None) -> int | None:
-    from lrdsl.api import lower
+def _total(side: Side, run: tuple[float | None, float | None, float | None]) -> int | None:
+    from lrdsl.api import as_schedule, lower
 
     if _is_expression(side):
+        tree = as_schedule(side)  # type: ignore[arg-type]  # a syntax error is reported as it is
         try:
-            return lower(side, None, steps_per_epoch).total  # type: ignore[arg-type]
+            return lower(tree, None, run[0], None, run[1], run[2]).total
         except LrdslError:
             return None  # a flexible phase: the total must come from elsewhere
     return None
-
-
-def _values(side: Side, total: int, steps_per_epoch: float | None, name: str) -> npt.NDArray[np.float64]:
-    from lrdsl.api import evaluate
-
-    if _is_expression(side):
-        return evaluate(side, total, steps_per_epoch)  # type: ignore[arg-type]
-    values = checked_values(side, f"{name} values")
-    if values.size < total:
-        raise LrdslError(f"{name} has {values.size} values but the comparison covers {total} steps")
-    return values[:total]
 
 
 def _differ(a: npt.NDArray[np.float64], b: npt.NDArray[np.float64], rtol: float, atol: float) -> npt.NDArray[np.bool_]:
@@ -86,46 +160,117 @@ def _differ(a: npt.NDArray[np.float64], b: npt.NDArray[np.float64], rtol: float,
 def compare(
     a: Side,
     b: Side,
-    total_steps: int | None = None,
+    total_steps: int | str | None = None,
     steps_per_epoch: float | None = None,
     rtol: float = 1e-9,
     atol: float = 0.0,
+    tokens_per_step: float | None = None,
+    samples_per_step: float | None = None,
 ) -> Comparison:
-    """Compare ``a`` and ``b`` over ``total_steps`` steps.
+    """Compare ``a`` and ``b`` over ``total_steps`` steps (a whole number, or a duration such as ``"90ep"``).
 
     Without ``total_steps`` the run is as long as the values given (both the same length), else the
-    longer of the two expressions' own durations.
+    longer of the two expressions' own durations. When they differ and one side is an expression,
+    ``difference`` says what differs and ``suggestion`` is the edit of that expression (A's, else
+    B's) that equals the other side at every step, or ``None``.
     """
+    from lrdsl.api import check_run, run_steps
+
     if not (np.isfinite(rtol) and np.isfinite(atol) and rtol >= 0 and atol >= 0):
         raise LrdslError("rtol and atol must be finite and not negative")
-    total = total_steps if total_steps is not None else _default_total(a, b, steps_per_epoch)
+    check_run(steps_per_epoch=steps_per_epoch, tokens_per_step=tokens_per_step, samples_per_step=samples_per_step)
+    run = (steps_per_epoch, tokens_per_step, samples_per_step)
+    total = _default_total(a, b, run) if total_steps is None else run_steps(total_steps, *run)
     if total < 1:
         raise LrdslError("the comparison needs at least one step")
-    av = _values(a, total, steps_per_epoch, "A")
-    bv = _values(b, total, steps_per_epoch, "B")
-    bad = _differ(av, bv, rtol, atol)
-    diff = np.abs(av - bv)
-    scale = np.maximum(np.abs(av), np.abs(bv))
-    rel = np.divide(diff, scale, out=np.zeros_like(diff), where=scale > 0)
-    where = np.flatnonzero(bad)
-    first = int(where[0]) if where.size else None
+    if total > MAX_COMPARED and (_is_expression(a) or _is_expression(b)):
+        raise LrdslError(
+            f"comparing {total} steps is too much work (the limit is {MAX_COMPARED:.0e} steps)",
+            hint="compare a shorter run (--steps), or the values at a sample of steps",
+        )
+    sa, sb = _Source(a, "A", total, run), _Source(b, "B", total, run)
+    rows = _phase_rows(sa if sa.plan is not None else sb)
+    bounds = np.array([[lo, hi] for lo, hi, _ in rows], dtype=np.int64).reshape(-1, 2)
+    counts = np.zeros(len(rows), dtype=np.int64)
+    max_abs = max_rel = 0.0
+    first: int | None = None
+    differing = 0
+    for lo in range(0, total, BLOCK):
+        hi = min(lo + BLOCK, total)
+        av, bv = sa.block(lo, hi), sb.block(lo, hi)
+        diff = np.abs(av - bv)
+        scale = np.maximum(np.abs(av), np.abs(bv))
+        bad = diff > atol + rtol * scale
+        max_abs = max(max_abs, float(diff.max()))
+        rel = np.divide(diff, scale, out=np.zeros_like(diff), where=scale > 0)
+        max_rel = max(max_rel, float(rel.max()))
+        found = int(np.count_nonzero(bad))
+        if found and first is None:
+            first = lo + int(np.argmax(bad))
+        differing += found
+        if found and rows:
+            cumulative = np.concatenate([[0], np.cumsum(bad)])
+            inside = np.clip(bounds - lo, 0, hi - lo)
+            counts += cumulative[inside[:, 1]] - cumulative[inside[:, 0]]
+    if total <= KEEP_AT_MOST:
+        steps = np.arange(total, dtype=np.int64)
+    else:
+        steps = np.linspace(0, total - 1, SAMPLE).round().astype(np.int64)
+        if first is not None:
+            steps = np.union1d(steps, np.arange(max(first - CONTEXT, 0), min(first + CONTEXT + 1, total)))
+    av, bv = sa.at(steps), sb.at(steps)
+    at_first = None if first is None else int(np.searchsorted(steps, first))
+    named = None if first is None else _named(sa, sb, av, bv, rows, run, rtol, atol, total)
     return Comparison(
         equal=first is None,
-        max_abs=float(diff.max()),
-        max_rel=float(rel.max()),
+        max_abs=max_abs,
+        max_rel=max_rel,
         first_step=first,
-        a_value=float(av[first]) if first is not None else None,
-        b_value=float(bv[first]) if first is not None else None,
-        differing_steps=int(where.size),
-        phases=_phase_counts(a, b, total, steps_per_epoch, bad),
+        a_value=None if at_first is None else float(av[at_first]),
+        b_value=None if at_first is None else float(bv[at_first]),
+        differing_steps=differing,
+        phases=tuple(
+            PhaseCount(row.depth, row.start, row.end, row.label, int(n))
+            for (_, _, row), n in zip(rows, counts.tolist())
+        ),
         a=av,
         b=bv,
         rtol=rtol,
         atol=atol,
+        steps=steps,
+        total=total,
+        labels=(sa.label, sb.label),
+        difference="" if named is None else named.difference,
+        suggestion=None if named is None else named.suggestion,
     )
 
 
-def _default_total(a: Side, b: Side, steps_per_epoch: float | None) -> int:
+def _named(
+    sa: _Source,
+    sb: _Source,
+    av: npt.NDArray[np.float64],
+    bv: npt.NDArray[np.float64],
+    rows: list[tuple[int, int, Phase]],
+    run: tuple[float | None, float | None, float | None],
+    rtol: float,
+    atol: float,
+    total: int,
+) -> Named | None:
+    """What differs and the edit of the expression (A, else B) that gives the other side; ``None`` for two curves."""
+    from lrdsl.fitting.edits import Named, Problem, name_difference
+
+    if av.size < total:
+        return Named(f"not searched for an edit: the run is longer than {KEEP_AT_MOST} steps")
+    if sa.plan is not None:
+        problem = Problem(sa.text, av, bv, run, rtol, atol, ("A", "B"))
+    elif sb.plan is not None:
+        problem = Problem(sb.text, bv, av, run, rtol, atol, ("B", "A"))
+    else:
+        return None
+    return name_difference(problem, [(lo, hi, row.label) for lo, hi, row in rows if row.depth == 0])
+
+
+def _default_total(a: Side, b: Side, run: tuple[float | None, float | None, float | None]) -> int:
     lengths = [checked_values(s, n + " values").size for s, n in ((a, "A"), (b, "B")) if not _is_expression(s)]
     if lengths:
         if len(set(lengths)) > 1:
@@ -133,26 +278,24 @@ def _default_total(a: Side, b: Side, steps_per_epoch: float | None) -> int:
                 f"A has {lengths[0]} values and B {lengths[1]}", hint="give --steps to compare the first N"
             )
         return lengths[0]
-    totals = [t for t in (_total(a, steps_per_epoch), _total(b, steps_per_epoch)) if t is not None]
+    totals = [t for t in (_total(a, run), _total(b, run)) if t is not None]
     if not totals:
         raise LrdslError("neither schedule has a length of its own", hint="give the run's length with --steps")
     return max(totals)
 
 
-def _phase_counts(
-    a: Side, b: Side, total: int, steps_per_epoch: float | None, bad: npt.NDArray[np.bool_]
-) -> tuple[PhaseCount, ...]:
-    """Differing steps per phase of A (of B when A is values; none when both are values)."""
-    from lrdsl.api import lower
+def _phase_rows(side: _Source) -> list[tuple[int, int, Phase]]:
+    """The phases of A (of B when A is values; none when both are values) that span steps: each with
+    its first step and the step after its last, ``[⌈start⌉, ⌈end⌉)`` within the run. A breakpoint row
+    of ``explain`` (a milestone: ``start = end``) spans none and is left out."""
     from lrdsl.explain import phases
 
-    side = a if _is_expression(a) else b if _is_expression(b) else None
-    if side is None:
-        return ()
-    plan = lower(side, total, steps_per_epoch)  # type: ignore[arg-type]
-    counts = np.concatenate([[0], np.cumsum(bad)])
-    out = []
-    for row in phases(plan.ir, plan.total):
+    if side.plan is None:
+        return []
+    total = side.plan.total
+    out: list[tuple[int, int, Phase]] = []
+    for row in phases(side.plan.ir, total):
         lo, hi = (min(max(int(np.ceil(x)), 0), total) for x in (row.start, row.end))
-        out.append(PhaseCount(row.depth, row.start, row.end, row.label, int(counts[hi] - counts[lo])))
-    return tuple(out)
+        if row.end > row.start:
+            out.append((lo, hi, row))
+    return out

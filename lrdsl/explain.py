@@ -4,10 +4,15 @@ Every breakpoint is a row, in global steps (LANGUAGE.md §8.5): phases and resta
 their steps; inside a phase, each milestone, step drop and quantize or ``recur`` interval is a
 row whose start and end are the first step of the new value, with the values just before and at
 it. A phase shows at most :data:`MAX_MARKS_SHOWN` of them; the last row says how many more follow.
+
+Each row that spans steps also carries the values the run takes at its first two steps and its
+last one (``step 0: 0, step 1: 4e-4 … step 249: 0.0996``): the ``lr at end`` column is where the
+shape is heading (the next phase's first value for a warm-up), the last step is what it reaches.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -24,7 +29,11 @@ MAX_MARKS_SHOWN = 12
 
 @dataclass(frozen=True)
 class Phase:
-    """One row: nesting depth, global start and end step, values at both ends, what it is."""
+    """One row: nesting depth, global start and end step, values at both ends, what it is.
+
+    ``steps`` are the run's values at the row's first two steps and its last one, ``(step, lr)``
+    (empty for a breakpoint row, which spans no step).
+    """
 
     depth: int
     start: float
@@ -32,13 +41,42 @@ class Phase:
     first: float
     last: float
     label: str
+    steps: tuple[tuple[int, float], ...] = ()
 
 
-def phases(node: ir.Sched, total: float) -> list[Phase]:
-    """The phases of ``node`` over ``[0, total)``, nested pieces indented; values from the interpreter."""
+def phases(node: ir.Sched, total: float, with_steps: bool = False) -> list[Phase]:
+    """The phases of ``node`` over ``[0, total)``, nested pieces indented; values from the interpreter.
+
+    ``with_steps``: each row also carries the values at its first two steps and its last (``Phase.steps``).
+    """
     walker = _Phases()
     walker.walk(node, 0.0, total, 0, "schedule")
-    return walker.rows
+    return _with_steps(node, walker.rows, total) if with_steps else walker.rows
+
+
+def _with_steps(node: ir.Sched, rows: list[Phase], total: float) -> list[Phase]:
+    """Each row spanning steps with the run's values at its first two steps and its last (one evaluation)."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from lrdsl.interpreter import evaluate_ir
+
+    last = math.ceil(total) - 1
+    wanted = [_shown_steps(r, last) for r in rows]
+    every = sorted({s for w in wanted for s in w})
+    if not every:
+        return rows
+    value = dict(zip(every, evaluate_ir(node, np.array(every, dtype=np.int64)).tolist()))
+    return [replace(r, steps=tuple((s, value[s]) for s in w)) if w else r for r, w in zip(rows, wanted)]
+
+
+def _shown_steps(row: Phase, last: int) -> list[int]:
+    """The first two steps and the last one of ``row`` within the run (fewer when it spans fewer)."""
+    lo, hi = max(math.ceil(row.start), 0), min(math.ceil(row.end) - 1, last)
+    if row.end <= row.start or hi < lo:
+        return []
+    return sorted({lo, min(lo + 1, hi), hi})
 
 
 def _label(node: ir.Sched, fallback: str) -> str:
@@ -72,7 +110,7 @@ class _Phases(ir.Walker):
                 continue
             before, after = value_at(node, max(step - 1 - offset, 0.0)), value_at(node, step - offset)
             if j == len(points) - 1 and more:
-                every = f", every {format_number(found.every)} steps" if found.every else ""
+                every = f", every {_step(found.every)} steps" if found.every else ""
                 label = f"{label} (and {more} more{every})"
             self.rows.append(Phase(depth, step, step, before, after, label))
 
@@ -99,10 +137,9 @@ class _Phases(ir.Walker):
             self.walk(part, offset + a, b - a, depth, name)
 
     def _cycles(self, node: ir.Cycles, offset: float, length: float, depth: int, label: str) -> None:
-        mult = format_number(float(node.mult))
+        mult = _value(float(node.mult))
         summary = (
-            f"{node.count} cycle(s): first {format_number(float(node.period))} steps, "
-            f"mult {mult}, decay {format_number(node.decay)}"
+            f"{node.count} cycle(s): first {_step(float(node.period))} steps, mult {mult}, decay {_value(node.decay)}"
         )
         self._row(node, offset, length, depth, summary)
         clock = ir.cycle_clock(node.period, node.mult)
@@ -120,13 +157,13 @@ class _Phases(ir.Walker):
             self.rows.append(Phase(depth + 1, offset + a, offset + b, first, end, f"cycle {i + 1}"))
 
     def _offset(self, node: ir.Offset, offset: float, length: float, depth: int, label: str) -> None:
-        summary = f"{_label(node.body, label)}, its clock {format_number(node.n)} steps ahead"
+        summary = f"{_label(node.body, label)}, its clock {_step(node.n)} steps ahead"
         self._row(node, offset, min(length, node.hi), depth, summary)
         self._marks(node, offset, min(length, node.hi), depth + 1)
 
     def _quantize(self, node: ir.Quantize, offset: float, length: float, depth: int, label: str) -> None:
         at = "end" if node.at_end else "start"
-        summary = f"{_label(node.body, label)} quantized every {format_number(float(node.q))} steps ({at} values)"
+        summary = f"{_label(node.body, label)} quantized every {_step(float(node.q))} steps ({at} values)"
         self._row(node, offset, length, depth, summary)
         self._marks(node, offset, length, depth + 1)
 
@@ -232,17 +269,38 @@ def _children(e: ir.Arith) -> tuple[ir.Arith, ...]:
 
 def render(rows: list[Phase], total: int, spe: float | None, text: str) -> str:
     """The phases as a fixed-width table."""
-    head = f"{text}\ntotal {total} steps" + (f", {format_number(spe)} steps per epoch" if spe else "")
+    head = f"{text}\ntotal {total} steps" + (f", {_step(spe)} steps per epoch" if spe else "")
     lines = [head, f"{'start':>10} {'end':>10} {'lr at start':>14} {'lr at end':>14}  phase"]
     for r in rows:
         lines.append(
             f"{_step(r.start):>10} {_step(r.end):>10} {r.first:>14.6g} {r.last:>14.6g}  {'  ' * r.depth}{r.label}"
         )
+        if r.steps:
+            lines.append(f"{'':>52}  {'  ' * r.depth}  {steps_text(r.steps)}")
     return "\n".join(lines)
 
 
+def steps_text(steps: tuple[tuple[int, float], ...]) -> str:
+    """``step 0: 0, step 1: 4e-4 … step 249: 0.0996``: values to :data:`VALUE_DIGITS` significant digits;
+    ``…`` where steps between are left out."""
+    out = f"step {steps[0][0]}: {_value(steps[0][1])}"
+    for (before, _), (s, v) in itertools.pairwise(steps):
+        out += (", " if s == before + 1 else " … ") + f"step {s}: {_value(v)}"
+    return out
+
+
+VALUE_DIGITS = 6
+"""Significant digits of a value in a row's text (a restart's mult and decay), as in the lr columns."""
+
+
 def _step(x: float) -> str:
+    """A step, or a number of steps, as the start and end columns show it: to 6 decimals."""
     return format_number(round(x, 6))
+
+
+def _value(x: float) -> str:
+    """A value as shown: :data:`VALUE_DIGITS` significant digits, in its shortest form."""
+    return format_number(float(f"{x:.{VALUE_DIGITS}g}")) if math.isfinite(x) else format_number(x)
 
 
 def boundaries(plan: Lowered) -> list[float]:

@@ -7,6 +7,7 @@ boundaries (restart starts are exact rationals), so nothing drifts at 1e9 steps.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import operator
@@ -17,15 +18,51 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from lrdsl import ir
+from lrdsl import ir, libm
 from lrdsl.errors import LrdslError, Span
 
 Array = npt.NDArray[np.float64]
 MAX_RECUR = ir.MAX_RECUR
 """Lowering refuses more intervals (ir.recur_overrun); checked again here before building a table."""
 
-_FN: dict[str, Callable[..., Any]] = {"neg": np.negative, **{f: getattr(np, f) for f in ir.MATH_FUNCTIONS}}
-_BIN: dict[str, Callable[..., Any]] = {op: getattr(np, name) for op, name in ir.OPERATORS.items()}
+
+class _Functions(dict[str, Callable[..., Any]]):
+    """The math functions over arrays, each with the C library's bits (:mod:`lrdsl.libm`), looked
+    up at first use (choosing how costs a probe of each function)."""
+
+    def __missing__(self, name: str) -> Callable[..., Any]:
+        self[name] = function = libm.array(name)
+        return function
+
+
+_FN: dict[str, Callable[..., Any]] = _Functions(neg=np.negative)
+
+
+def _power(a: Any, b: Any, out: Array | None = None) -> Any:
+    """``a ** b``: C's ``pow`` (as generated code) on two scalars, numpy's ``power`` over arrays
+    (within an ulp of C's: docs/codegen.md)."""
+    if out is None and np.ndim(a) == 0 and np.ndim(b) == 0:
+        return libm.power(float(a), float(b))
+    return np.power(a, b) if out is None else np.power(a, b, out=out)
+
+
+_BIN: dict[str, Callable[..., Any]] = {op: getattr(np, name) for op, name in ir.OPERATORS.items()} | {"**": _power}
+MAX_DECAY_TABLE = 1 << 16
+"""Up to this many restart cycles have their decay factors computed once each, with C's ``pow``."""
+
+
+def _decay(decay: float, cycle: Any) -> Any:
+    """``decay ** cycle`` for whole cycle indices (floats ≥ 0): C's ``pow``, as generated code, once per
+    cycle from ``min(cycle)`` to ``max(cycle)``; numpy's ``power`` beyond :data:`MAX_DECAY_TABLE` cycles
+    (an ulp from C's on AVX-512: docs/codegen.md)."""
+    index = np.asarray(cycle).astype(np.intp)
+    if not index.size:
+        return np.ones(index.shape)
+    lo, hi = int(index.min()), int(index.max())
+    if hi - lo >= MAX_DECAY_TABLE:
+        return np.power(decay, cycle)
+    table = np.array([libm.power(decay, float(k)) for k in range(lo, hi + 1)])
+    return table[index - lo if lo else index]
 
 
 def evaluate_ir(node: ir.Sched, steps: npt.ArrayLike) -> Array:
@@ -36,8 +73,25 @@ def evaluate_ir(node: ir.Sched, steps: npt.ArrayLike) -> Array:
 
 
 def evaluate_range(node: ir.Sched, start: int, stop: int) -> Array:
-    """``lr(t)`` for ``t = start … stop−1`` (no order check, no integer copy)."""
-    return _checked(node, np.arange(start, stop, dtype=np.float64), True)
+    """``lr(t)`` for ``t = start … stop−1`` (no order check, no integer copy).
+
+    Where every step is read before its value is written (:func:`_in_place`), the values are
+    written over the steps themselves: one array of the run's length, not two (a refusal is
+    computed again apart, for a message that reads the steps).
+    """
+    if _in_place(node):
+        steps = np.arange(start, stop, dtype=np.float64)
+        try:
+            return _checked(node, steps, WHOLE, out=steps)
+        except LrdslError:
+            pass
+    return _checked(node, np.arange(start, stop, dtype=np.float64), WHOLE)
+
+
+def _in_place(node: ir.Sched) -> bool:
+    """Ordered evaluation of ``node`` may write its output over its steps: each step is read (by
+    the formulas, by slicing and by the time frames) before the value at that step is written."""
+    return _all_below(node, lambda n: isinstance(n, ir.Formula) and ir.reads(n.expr, "u") > 1)
 
 
 def value_at(node: ir.Sched, u: float) -> float:
@@ -45,13 +99,18 @@ def value_at(node: ir.Sched, u: float) -> float:
     return float(_checked(node, np.array([u], dtype=np.float64), True)[0])
 
 
-def _checked(node: ir.Sched, u: Array, ordered: bool) -> Array:
-    """``node`` over ``u``; a NaN or infinity becomes an :class:`LrdslError` naming the phase."""
-    out = np.empty(u.shape, dtype=np.float64)
+WHOLE = 2
+"""``ordered`` for sorted times that are also whole numbers (a run's steps, sliced, not yet shifted):
+``u − shift`` is then exact for a whole ``shift`` below 2³¹, so shifts may be merged."""
+
+
+def _checked(node: ir.Sched, u: Array, ordered: int, out: Array | None = None) -> Array:
+    """``node`` over ``u`` (into ``out``); a NaN or infinity becomes an :class:`LrdslError` naming the phase."""
+    out = np.empty(u.shape, dtype=np.float64) if out is None else out
     with np.errstate(all="ignore"):
         try:
             _run(node, u, ordered, out)
-            if not _finite(out):
+            if not _checked_within(node) and not _finite(out):
                 raise _NotFinite(None, "the schedule", out, u)
         except _NotFinite as bad:
             raise LrdslError(
@@ -86,6 +145,55 @@ class _NotFinite(Exception):
         self.where = float(np.broadcast_to(u, values.shape).flat[index])
 
 
+def _checked_within(node: ir.Sched) -> bool:
+    """Every value of ``node`` is a value its formulas (or ``recur`` tables) checked already as
+    finite, unscaled and uncombined: the schedule needs no pass of its own to check them again."""
+    return _all_below(node, lambda n: isinstance(n, ir.Cycles) and n.decay != 1.0)
+
+
+def _all_below(node: ir.Sched, refused: Callable[[ir.Sched], bool]) -> bool:
+    """No node under ``node`` is a combination or ``refused(n)``; a formula or ``recur`` ends a path.
+
+    Iterative (a stack, not recursion): the deepest trees stay within the walkers' frame budget.
+    """
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if refused(n):
+            return False
+        if isinstance(n, (ir.Formula, ir.Recur)):
+            continue
+        if isinstance(n, ir.Seq):
+            stack.extend(n.parts)
+        elif isinstance(n, (ir.Clamp, ir.Cycles, ir.Offset, ir.Quantize)):
+            stack.append(n.body)
+        else:
+            return False  # a combination (min of inf and 1 is 1, inf − inf is NaN; it reads u per part)
+    return True
+
+
+BOUNDED = 1 << 16
+"""Sorted local times at least this many are checked by interval bounds before a pass over the values."""
+
+
+def _bounded(e: ir.Arith, u: Array, ordered: int, shift: float) -> bool:
+    """Interval bounds prove ``e`` finite over sorted local times ``u − shift`` (then its values need
+    no pass to check them: the bound costs microseconds, a pass over 10⁷ values milliseconds)."""
+    if not ordered or u.size < BOUNDED:
+        return False
+    from lrdsl import ranges
+
+    return ranges.finite(ranges.arith(e, (float(u[0]) - shift, float(u[-1]) - shift)))
+
+
+def _reads_once(node: ir.Sched) -> bool:
+    """``node`` is a formula (under clamps) that reads its time at most once: its time may be
+    computed in its output buffer, which the formula's first operation then overwrites."""
+    while isinstance(node, ir.Clamp):
+        node = node.body
+    return isinstance(node, ir.Formula) and ir.reads(node.expr, "u") <= 1
+
+
 def _finite(values: Array) -> bool:
     """Every value is finite (one summing pass; the exact check only when the sum is not)."""
     return math.isfinite(float(np.add.reduce(values, axis=None))) or bool(np.isfinite(values).all())
@@ -98,7 +206,9 @@ MIN_SLICE = 4096
 below it the Python cost of a slice outweighs the passes of one fold over the whole range."""
 
 
-def _cycles_sliced(node: ir.Cycles, clock: ir.CycleClock, cycles: range, u: Array, out: Array, shift: float) -> None:
+def _cycles_sliced(
+    node: ir.Cycles, clock: ir.CycleClock, cycles: range, u: Array, out: Array, shift: float, ordered: int = True
+) -> None:
     """One slice per cycle of sorted ``u``: edges found by bisection, decided by the clock's exact rule."""
     edges = [0, *(_cycle_edge(clock, i, u, shift) for i in cycles[1:]), u.size]
     for k, i in enumerate(cycles):
@@ -106,22 +216,92 @@ def _cycles_sliced(node: ir.Cycles, clock: ir.CycleClock, cycles: range, u: Arra
         if b <= a:
             continue
         start = clock.start(i)
-        if i == 0 or (node.mult == 1 and node.period.denominator == 1 and _exact_sum(shift, start)):
-            _run(node.body, u[a:b], True, out[a:b], shift + start)  # shifted lazily: exact here
+        if i == 0 or (node.mult == 1 and node.period.denominator == 1 and _merges(shift, start)):
+            _run(node.body, u[a:b], ordered, out[a:b], shift + start)  # shifted lazily: exact here
         else:
-            # As the printers compute it: the frame's time first, then the cycle's exact start.
-            local = u[a:b] - shift if shift else u[a:b].copy()
-            if node.mult == 1:
-                p, q = node.period.numerator, node.period.denominator
-                local = (local * q - i * p) / q  # exact for whole steps below 2**53 / q
-            else:
-                local -= start
+            # As the printers compute it: the frame's time first, then the cycle's exact start. In
+            # the output's slice where the body reads its time once (no fresh array, no page faults).
+            local = out[a:b] if _reads_once(node.body) else np.empty(b - a)
+            if node.mult != 1:
+                if shift and not (ordered == WHOLE and _merges(shift) and _exact_sum(shift, start)):
+                    np.subtract(u[a:b], shift, out=local)
+                    local -= start
+                else:  # whole steps and a whole shift: u − shift is exact, so one subtraction is the same
+                    np.subtract(u[a:b], shift + start, out=local)
                 if local[0] < 0:  # sorted: only a rounded head can fall below the start, never the rest
                     local[: np.searchsorted(local, 0.0)] = 0.0
-                local /= clock.stretch(i)
-            _run(node.body, local, True, out[a:b])
+                if not _run_stretched(node.body, clock.stretch(i), local, out[a:b]):
+                    if np.shares_memory(local, u):  # it wrote over the steps: evaluate_range runs apart
+                        raise _NotFinite(None, "the schedule", out[a:b], local)
+                    np.subtract(u[a:b], shift, out=local)
+                    local -= start
+                    np.maximum(local, 0.0, out=local)
+                    local /= clock.stretch(i)
+                    _run(node.body, local, True, out[a:b])
+            else:
+                p, q = node.period.numerator, node.period.denominator
+                np.subtract(u[a:b], shift, out=local)
+                local = (local * q - i * p) / q  # exact for whole steps below 2**53 / q
+                _run(node.body, local, True, out[a:b])
         if node.decay != 1.0 and i:
-            out[a:b] *= np.power(node.decay, float(i))
+            out[a:b] *= libm.power(node.decay, float(i))
+
+
+def _run_stretched(body: ir.Sched, stretch: float, local: Array, out: Array) -> bool:
+    """``body`` at times ``local / stretch`` into ``out`` without dividing (:func:`_stretched`);
+    ``False`` where that cannot be done, or where a value is not finite (the caller then runs
+    the division and the body as they are, for the message naming the body's own local time)."""
+    stretched = _stretched(body, stretch)
+    if stretched is None:
+        local /= stretch
+        _run(body, local, True, out)
+        return True
+    try:
+        _run(stretched, local, True, out)
+    except _NotFinite:
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=256)
+def _stretched(body: ir.Sched, stretch: float) -> ir.Sched | None:
+    """``body`` at time ``x / stretch``, as a node of time ``x``, where that is exact: ``stretch`` a
+    power of two, ``body`` a formula (under a clamp) that reads ``u`` once, as ``u * c`` or
+    ``c * u``. Then ``(x / 2ⁱ)·c`` and ``x·(c / 2ⁱ)`` are the same float64 (one rounding of the
+    same exact product) and the clamp's ``hi·2ⁱ`` is exact: a pass over the cycle saved."""
+    if math.frexp(stretch)[0] != 0.5:
+        return None
+    hi = None
+    if isinstance(body, ir.Clamp):
+        hi, body = body.hi, body.body
+    if not isinstance(body, ir.Formula) or ir.reads(body.expr, "u") != 1:
+        return None
+    expr = _scaled_product(body.expr, stretch)
+    if expr is None:
+        return None
+    formula = dataclasses.replace(body, expr=expr)
+    return formula if hi is None else ir.Clamp(hi=hi * stretch, body=formula)
+
+
+def _scaled_product(e: ir.Arith, stretch: float) -> ir.Arith | None:
+    """``e`` with its one ``u * c`` (or ``c * u``) made ``u * (c / stretch)``; ``None`` where ``u`` is read otherwise."""
+    if isinstance(e, ir.Bin):
+        if e.op == "*":
+            for x, c in ((e.a, e.b), (e.b, e.a)):
+                if isinstance(x, ir.Var) and x.name == "u" and isinstance(c, ir.Const):
+                    scaled = c.value / stretch
+                    if not (abs(scaled) >= 2.2250738585072014e-308 and math.isfinite(scaled)):
+                        return None  # a subnormal or infinite constant would not be exact
+                    return ir.Bin("*", x, ir.Const(scaled)) if x is e.a else ir.Bin("*", ir.Const(scaled), x)
+        if ir.reads(e.a, "u"):
+            inner = _scaled_product(e.a, stretch)
+            return None if inner is None else ir.Bin(e.op, inner, e.b)
+        inner = _scaled_product(e.b, stretch)
+        return None if inner is None else ir.Bin(e.op, e.a, inner)
+    if isinstance(e, ir.Fn):
+        inner = _scaled_product(e.arg, stretch)
+        return None if inner is None else dataclasses.replace(e, arg=inner)
+    return None
 
 
 def _mod_exact(node: ir.Cycles, shift: float) -> bool:
@@ -189,9 +369,9 @@ def _cycles_folded(node: ir.Cycles, clock: ir.CycleClock, lo: int, hi: int, u: A
         _run(body, local, False, out)
     if node.decay != 1.0:
         if many:
-            factors = np.power(node.decay, cycles.astype(np.float64))
+            factors = _decay(node.decay, cycles)
         else:
-            factors = np.array([np.power(node.decay, float(i)) for i in range(lo, hi + 1)])
+            factors = np.array([libm.power(node.decay, float(i)) for i in range(lo, hi + 1)])
         out *= np.repeat(factors, counts)
 
 
@@ -253,7 +433,7 @@ def _cycles_gathered(node: ir.Cycles, clock: ir.CycleClock, u: Array, out: Array
         i = cycle.astype(np.float64)
     _run(node.body, local, False, out)
     if node.decay != 1.0:
-        out *= np.power(node.decay, i)
+        out *= _decay(node.decay, i)
 
 
 def _whole_times(i: Array, a: int) -> Array:
@@ -337,6 +517,7 @@ def _divide(a: float, b: float) -> Any:
 
 _SCALAR_BIN: dict[str, Callable[[Any, Any], Any]] = {
     "+": operator.add, "-": operator.sub, "*": operator.mul, "/": _divide, "min": _minimum, "max": _maximum,
+    "**": libm.power,
 }  # fmt: skip
 """Operations on float64 scalars whose Python form is numpy's bit for bit (IEEE); the rest call numpy."""
 
@@ -369,7 +550,7 @@ class _RecurStep(ir.Walker):
         return lambda lr: fn(a(lr), b(lr))
 
     def _fn(self, e: ir.Fn) -> Step:
-        x, fn = self.walk(e.arg), _FN[e.name]
+        x, fn = self.walk(e.arg), (np.negative if e.name == "neg" else libm.scalar(e.name))
         return lambda lr: fn(x(lr))
 
     def _floor_div(self, e: ir.FloorDiv) -> Step:
@@ -390,7 +571,9 @@ class _Interpreter(ir.Walker):
 
     WALKS = ("sched", "arith")
 
-    def _formula(self, node: ir.Formula, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
+    def _formula(self, node: ir.Formula, u: Array, ordered: int, out: Array, shift: float = 0.0) -> None:
+        bounded = _bounded(node.expr, u, ordered, shift)  # before u (which may be out) is overwritten
+        steps = u
         if shift:
             u = np.subtract(u, shift, out=out)  # out holds the local time, then (read once) the result
             once = ir.reads(node.expr, "u") <= 1  # else u cannot double as the scratch buffer
@@ -399,30 +582,31 @@ class _Interpreter(ir.Walker):
             value = arith(node.expr, {"u": u, "_out": out})
         if value is not out:
             out[...] = value
-        if not _finite(out):
-            raise _NotFinite(node.origin, node.label or "the schedule", out, u)
+        if not bounded and not _finite(out):  # the local times again: out held them (evaluate_range
+            # runs apart where the steps themselves were written over)
+            raise _NotFinite(node.origin, node.label or "the schedule", out, steps - shift if shift else u)
 
-    def _clamp(self, node: ir.Clamp, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
+    def _clamp(self, node: ir.Clamp, u: Array, ordered: int, out: Array, shift: float = 0.0) -> None:
         if not ordered:
             self.walk(node.body, np.minimum(u - shift, node.hi), False, out)
             return
         cut = _edge(u, node.hi, shift, side="left")  # from hi on, every step takes the held value
-        self.walk(node.body, u[:cut], True, out[:cut], shift)
+        self.walk(node.body, u[:cut], ordered, out[:cut], shift)
         if cut < u.size:
             tail = np.empty(1)
             self.walk(node.body, np.array([node.hi]), True, tail)
             out[cut:] = tail[0]
 
-    def _seq(self, node: ir.Seq, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
+    def _seq(self, node: ir.Seq, u: Array, ordered: int, out: Array, shift: float = 0.0) -> None:
         breaks = np.asarray(node.breaks)
-        if ordered and shift and not all(_exact_sum(shift, b) for b in node.breaks[1:]):
-            u, shift = u - shift, 0.0  # a piece's local time is (u − shift) − break, not u − (shift + break) rounded
+        if ordered and shift and not _merges(shift, *node.breaks[1:]):
+            u, shift, ordered = u - shift, 0.0, True  # a piece's local time is (u − shift) − break, as the code's
         if ordered:
             bounds = [0, *(_edge(u, b, shift, side="left") for b in node.breaks[1:]), u.size]
             for j, part in enumerate(node.parts):
                 a, b = bounds[j], bounds[j + 1]
                 if b > a:
-                    self.walk(part, u[a:b], True, out[a:b], shift + node.breaks[j])
+                    self.walk(part, u[a:b], ordered, out[a:b], shift + node.breaks[j])
             return
         u = u - shift if shift else u
         piece = np.searchsorted(breaks, u, side="right") - 1
@@ -434,7 +618,7 @@ class _Interpreter(ir.Walker):
                 self.walk(part, u[sel] - breaks[j], False, buf)
                 out[sel] = buf
 
-    def _combine(self, node: ir.Combine, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
+    def _combine(self, node: ir.Combine, u: Array, ordered: int, out: Array, shift: float = 0.0) -> None:
         u = u - shift if shift else u
         self.walk(node.parts[0], u, ordered, out)
         buf = np.empty(u.shape)
@@ -444,7 +628,7 @@ class _Interpreter(ir.Walker):
         if not _finite(out):
             raise _NotFinite(node.origin, "a quotient" if node.op == "/" else f"the {node.op} of its parts", out, u)
 
-    def _cycles(self, node: ir.Cycles, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
+    def _cycles(self, node: ir.Cycles, u: Array, ordered: int, out: Array, shift: float = 0.0) -> None:
         clock = ir.cycle_clock(node.period, node.mult)
         last = node.count - 1
         if ordered and u.size:
@@ -452,35 +636,38 @@ class _Interpreter(ir.Walker):
             lo, hi = clock.index(first, last), clock.index(final, last)
             cycles = hi - lo + 1
             if cycles <= MAX_SLICED_CYCLES and (cycles == 1 or u.size >= cycles * MIN_SLICE):
-                _cycles_sliced(node, clock, range(lo, hi + 1), u, out, shift)
+                _cycles_sliced(node, clock, range(lo, hi + 1), u, out, shift, ordered)
                 return
             # the fold costs O(cycles + steps): never for a few steps spread over many cycles
             if cycles <= u.size and first >= 0 and final < 2.0**52 and (node.mult != 1 or _mod_exact(node, shift)):
                 _cycles_folded(node, clock, lo, hi, u, out, shift)
                 return
             if cycles <= MAX_SLICED_CYCLES:
-                _cycles_sliced(node, clock, range(lo, hi + 1), u, out, shift)
+                _cycles_sliced(node, clock, range(lo, hi + 1), u, out, shift, ordered)
                 return
         _cycles_gathered(node, clock, u - shift if shift else u, out)
 
-    def _quantize(self, node: ir.Quantize, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
+    def _quantize(self, node: ir.Quantize, u: Array, ordered: int, out: Array, shift: float = 0.0) -> None:
         k = ir.floor_divs(u - shift if shift else u, node.q)
         p, q = float(node.q.numerator), float(node.q.denominator)  # k·q rounded once (exact below 2**53)
         uq = np.minimum((k + 1) * p / q, node.hi) if node.at_end else k * p / q
         self.walk(node.body, uq, ordered, out)
 
-    def _offset(self, node: ir.Offset, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
+    def _offset(self, node: ir.Offset, u: Array, ordered: int, out: Array, shift: float = 0.0) -> None:
         if not ordered:
             self.walk(node.body, np.minimum(u - shift, node.hi) + node.n, False, out)
             return
         cut = _edge(u, node.hi, shift, side="left")  # from hi on, every step takes the held value
-        self.walk(node.body, u[:cut], True, out[:cut], shift - node.n)
+        if _merges(shift, -node.n):
+            self.walk(node.body, u[:cut], ordered, out[:cut], shift - node.n)
+        else:  # (u − shift) + n, as generated code computes it
+            self.walk(node.body, u[:cut] - shift if shift else u[:cut], True, out[:cut], -node.n)
         if cut < u.size:
             tail = np.empty(1)
             self.walk(node.body, np.array([node.hi + node.n]), True, tail)
             out[cut:] = tail[0]
 
-    def _recur(self, node: ir.Recur, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
+    def _recur(self, node: ir.Recur, u: Array, ordered: int, out: Array, shift: float = 0.0) -> None:
         k = ir.floor_divs(np.minimum(u - shift, node.hi), node.every).astype(np.int64)
         np.take(recur_table(node), k, out=out)
 
@@ -531,7 +718,7 @@ class _Interpreter(ir.Walker):
 _INTERPRETER = _Interpreter()
 
 
-def _run(node: ir.Sched, u: Array, ordered: bool, out: Array, shift: float = 0.0) -> None:
+def _run(node: ir.Sched, u: Array, ordered: int, out: Array, shift: float = 0.0) -> None:
     """Write ``node``'s values at local time ``u − shift`` into ``out`` (same shape).
 
     ``shift`` is applied lazily: frames that only move time pass it down, so a piece
@@ -562,6 +749,20 @@ def _edge(u: Array, bound: float, shift: float, side: str) -> int:
     while i < u.size and inside(u[i]):
         i += 1
     return i
+
+
+def _merges(shift: float, *more: float) -> bool:
+    """Shifting whole steps by ``shift`` later, added to each of ``more``, gives the local times
+    that shifting now and by each of ``more`` after gives (as generated code computes them).
+
+    True when every shift is a whole number below 2³¹ and each sum is exact: ``u − shift`` is then
+    exact. A large shift is applied at once: inside a restart (fractional ``u``) an offset of 1e13
+    merged with a phase's break gave ``u − (shift + break)``, one rounding where generated code
+    rounds ``u + 1e13`` first (to 2⁻⁹ steps): a wsd decay's last value was 5.6e-7 instead of 0.
+    """
+    return all(float(x).is_integer() and abs(x) < 2.0**31 for x in (shift, *more)) and all(
+        _exact_sum(shift, b) for b in more
+    )
 
 
 def _exact_sum(a: float, b: float) -> bool:

@@ -48,6 +48,7 @@ def schedule_class() -> type:
     import keras  # type: ignore[import-untyped]
 
     from lrdsl.api import as_schedule, lower
+    from lrdsl.linting import warn
     from lrdsl.runtime import load_generated
 
     @keras.saving.register_keras_serializable(package="lrdsl", name="Schedule")
@@ -65,6 +66,7 @@ def schedule_class() -> type:
             tree = as_schedule(schedule)
             bound = dict(params or {})
             plan = lower(tree, total_steps, steps_per_epoch, bound)  # every parameter must be bound
+            warn(tree, plan, bound)  # LrdslWarning
             self.schedule = plan.text
             self.total_steps = plan.total
             self.steps_per_epoch = plan.steps_per_epoch
@@ -89,8 +91,67 @@ def schedule_class() -> type:
                 "params": dict(self.params),
             }
 
+        @classmethod
+        def from_config(cls, config: Any) -> Schedule:
+            """The schedule :meth:`get_config` saved; a config edited into anything else is an :class:`LrdslError`."""
+            return cls(**checked_config(config))
+
     Schedule.__module__, Schedule.__qualname__ = __name__, "Schedule"
     return Schedule
+
+
+CONFIG_KEYS = ("schedule", "total_steps", "steps_per_epoch", "params")
+"""The keys of ``lrdsl>Schedule``'s config."""
+
+
+def checked_config(config: object) -> dict[str, Any]:
+    """``config`` as ``Schedule(**config)`` takes it: ``schedule`` a text, ``total_steps`` a whole number or
+    ``None``, ``steps_per_epoch`` a number or ``None``, ``params`` a mapping of names to numbers.
+
+    A saved model's config can be edited or crafted; anything else is an :class:`LrdslError` (a
+    ``ValueError``) naming the key, its value shown bounded and with control characters escaped.
+    """
+    from lrdsl.echo import shown
+
+    def bad(key: str, want: str) -> LrdslError:
+        value = config.get(key) if isinstance(config, Mapping) else config
+        return LrdslError(
+            f"the saved lrdsl>Schedule's {key} must be {want}, got {shown(value)}",
+            hint="the config get_config() writes: {'schedule': TEXT, 'total_steps': N, 'steps_per_epoch': K, "
+            "'params': {NAME: NUMBER}}; was the saved model edited?",
+        )
+
+    if not isinstance(config, Mapping):
+        raise bad("config", "a mapping")
+    for key in config:
+        if key not in CONFIG_KEYS:
+            raise LrdslError(
+                f"the saved lrdsl>Schedule's config has an unknown key {shown(key)}",
+                hint="its keys: " + ", ".join(CONFIG_KEYS),
+            )
+    if not isinstance(config.get("schedule"), str):
+        raise bad("schedule", "the schedule's text")
+
+    def real(value: object) -> bool:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return False
+        return abs(value) < 2**1024 if isinstance(value, int) else math.isfinite(value)
+
+    total = config.get("total_steps")
+    if total is not None and not (real(total) and float(total).is_integer() and 0 < total <= 1e15):
+        raise bad("total_steps", "a whole number of steps from 1 to 1e15, or null")
+    spe = config.get("steps_per_epoch")
+    if spe is not None and not (real(spe) and spe > 0):
+        raise bad("steps_per_epoch", "a positive number, or null")
+    params = config.get("params") or {}
+    if not isinstance(params, Mapping) or not all(isinstance(k, str) and real(v) for k, v in params.items()):
+        raise bad("params", "a mapping of parameter names to numbers")
+    return {
+        "schedule": config["schedule"],
+        "total_steps": None if total is None else int(total),
+        "steps_per_epoch": spe,
+        "params": dict(params),
+    }
 
 
 def callback(
@@ -128,6 +189,7 @@ def callback_class() -> type:
 
     from lrdsl.api import as_schedule, lower
     from lrdsl.interpreter import evaluate_ir
+    from lrdsl.linting import warn
 
     class Callback(keras.callbacks.LearningRateScheduler):  # type: ignore[misc]
         """Keras's epoch-level scheduler, its ``schedule(epoch, lr)`` read off a schedule string."""
@@ -146,6 +208,7 @@ def callback_class() -> type:
             self.params_bound = {name: float(value) for name, value in (params or {}).items()}
             self.asked = (steps_per_epoch, total_epochs, total_steps)
             self.lowered: Any = None
+            self.warned: set[str] = set()  # each LrdslWarning once, however often the run is resolved
             if steps_per_epoch is not None:  # resolved now when the arguments suffice, else at model.fit
                 try:
                     self.resolve()
@@ -166,6 +229,7 @@ def callback_class() -> type:
             if total is None and epochs is not None:
                 total = _whole(float(epochs) * float(spe))
             self.lowered = lower(self.tree, total, spe, self.params_bound)
+            warn(self.tree, self.lowered, self.params_bound, seen=self.warned)
             return self.lowered
 
         def on_train_begin(self, logs: Mapping[str, Any] | None = None) -> None:

@@ -15,6 +15,9 @@ spans) and, where the run is known, the layout lowering gives it (:class:`Placed
 * ``modifier-precedence``: ``A * B * quantize(q)``, where ``*`` groups from the left so the
   modifier applies to ``A`` too (also ``restart``, ``repeat``, ``offset``); writing the product in
   parentheses, ``(A * B) * quantize(q)``, says that both are meant.
+* ``offset-global-clock``: an ``fn`` that reads ``t`` or ``e`` under ``* offset(n)`` (``n ≠ 0``):
+  ``t`` and ``e`` stay the run's step and epochs on a late or early clock (LANGUAGE.md §9.1), so
+  the offset does not move that part of the formula; ``u`` is the phase's own step.
 
 Without ``total_steps`` the checks that need the layout run when the schedule lowers with what is
 given (its own explicit durations), and are skipped when it does not; with ``total_steps`` a
@@ -24,17 +27,21 @@ schedule that cannot be evaluated for that run raises the :class:`~lrdsl.errors.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import math
+import os
 import re
+import sys
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
-
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Literal
 
 from lrdsl import ast as A
+from lrdsl import runfree
 from lrdsl.ast import make
-from lrdsl.errors import LrdslError, Span, column_of, line_of, render
+from lrdsl.errors import LrdslError, Span, render
 from lrdsl.formatter import format_node
 from lrdsl.ir import Lowered
 from lrdsl.lowering.context import Ctx, duration, exact_duration
@@ -42,6 +49,9 @@ from lrdsl.lowering.lower import _split, is_scalar, natural
 from lrdsl.lowering.modifiers import offset_steps
 from lrdsl.numbers import format_number
 from lrdsl.signatures import SIGNATURES
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
 Severity = Literal["warning", "error"]
 
@@ -82,12 +92,15 @@ def lint(
     """The warnings of ``schedule`` for a run described as :func:`lrdsl.evaluate` takes it, in source order.
 
     ``steps`` is accepted so that ``lint(text, **evaluate_kwargs)`` works; the checks read the whole run.
+    Run arguments no run takes (``steps_per_epoch=nan``) and a schedule every run refuses
+    (:func:`lrdsl.runfree.check`: ``restart(mult=0.5)``) raise :class:`~lrdsl.errors.LrdslError`.
     """
-    from lrdsl.api import as_schedule, lower
+    from lrdsl.api import as_schedule, check_run, lower
 
     del steps
     parsed = as_schedule(schedule)
-    source = parsed.source or str(parsed)
+    check_run(total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
+    runfree.check(parsed)  # what every run refuses, refused without one
     plan: Lowered | None
     try:
         plan = lower(parsed, total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
@@ -95,9 +108,69 @@ def lint(
         if total_steps is not None:
             raise
         plan = None
+    return lint_plan(parsed, plan, params, tokens_per_step, samples_per_step)
+
+
+def lint_plan(
+    parsed: A.Schedule,
+    plan: Lowered | None,
+    params: Mapping[str, float] | None = None,
+    tokens_per_step: float | None = None,
+    samples_per_step: float | None = None,
+) -> list[Diagnostic]:
+    """The warnings of ``parsed`` laid out as ``plan`` (lowered for the run already), in source order.
+
+    Without a plan only the checks that read the syntax tree alone report.
+    """
+    source = parsed.source or str(parsed)
     run = Run(parsed, source, plan, _context(plan, params, tokens_per_step, samples_per_step))
     found = [d for check in CHECKS.values() for d in check(run)]
     return sorted(found, key=lambda d: (d.span.start if d.span else -1, d.code))
+
+
+class LrdslWarning(UserWarning):
+    """A lint warning given through Python's :mod:`warnings`: a valid schedule that is likely a mistake.
+
+    The adapters (``lrdsl.torch``, Lightning, HF, Keras, Optax) give one per warning of
+    :func:`lint` each time they build a schedule; the values never change. ``diagnostic`` is the
+    :class:`Diagnostic`. Filter them as any warning:
+    ``warnings.filterwarnings("ignore", category=lrdsl.LrdslWarning)``, or ``"error"`` to refuse.
+    """
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(str(diagnostic))
+        self.diagnostic = diagnostic
+
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def warn(
+    parsed: A.Schedule,
+    plan: Lowered | None,
+    params: Mapping[str, float] | None = None,
+    tokens_per_step: float | None = None,
+    samples_per_step: float | None = None,
+    seen: set[str] | None = None,
+) -> list[Diagnostic]:
+    """Each warning of :func:`lint_plan` as ``warnings.warn(LrdslWarning(…))`` at the first caller outside lrdsl.
+
+    Warnings whose text is in ``seen`` are skipped, and those given are added to it (an adapter
+    that resolves a schedule more than once warns once). Returns the warnings given.
+    """
+    level, frame = 1, sys._getframe(0)
+    while frame.f_back is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE):
+        frame, level = frame.f_back, level + 1
+    given = []
+    for found in lint_plan(parsed, plan, params, tokens_per_step, samples_per_step):
+        text = str(found)
+        if seen is not None:
+            if text in seen:
+                continue
+            seen.add(text)
+        warnings.warn(LrdslWarning(found), stacklevel=level)
+        given.append(found)
+    return given
 
 
 # --------------------------------------------------------------------------- what the checks read
@@ -107,7 +180,8 @@ def lint(
 class Placed:
     """A phase (a shape or composite call, or a restart with a known length) and where the run puts it.
 
-    ``before``: the phases before it on its clock (the sequence items it follows, at every level);
+    ``after``: whether phases come before it on its clock (sequence items it follows, at any level);
+    ``written``: the durations written on those phases (:class:`Written`, ``None`` when one has none);
     ``item``: the innermost sequence item that holds it (what an offset would apply to);
     ``clocked``: under ``* offset(n)``. The numbers are ``None`` when the layout is not known:
     ``start`` (steps from its clock's start to its local 0), ``begin`` (the global step of its
@@ -116,7 +190,8 @@ class Placed:
     """
 
     call: A.Call
-    before: tuple[A.Node, ...]
+    after: bool
+    written: Written | None
     item: A.Node | None
     clocked: bool
     start: float | None = None
@@ -143,12 +218,23 @@ class Run:
             self._placed = _Layout(self).phases()
         return self._placed
 
+    @functools.cached_property
+    def canonical(self) -> str:
+        """The schedule's canonical text (computed once)."""
+        return format_node(self.schedule.expr)
+
+    @functools.cached_property
+    def _line_starts(self) -> list[int]:
+        return [0, *(m.end() for m in re.finditer("\n", self.source))]
+
     def warn(self, code: str, node: A.Node, message: str, hint: str | None) -> Diagnostic:
-        """A warning at ``node``."""
+        """A warning at ``node``: its line and column as :func:`lrdsl.errors.line_of` counts them (in log time)."""
         span = node.span
-        return Diagnostic(
-            "warning", code, message, span, line_of(self.source, span), column_of(self.source, span), hint, self.source
-        )
+        line = column = None
+        if span is not None:
+            line = bisect.bisect_right(self._line_starts, span.start)
+            column = span.start - self._line_starts[line - 1] + 1
+        return Diagnostic("warning", code, message, span, line, column, hint, self.source)
 
 
 def _context(
@@ -178,10 +264,46 @@ def _is_modifier(node: A.Node) -> A.Call | None:
 
 
 @dataclass(frozen=True)
-class _At:
-    """Where the layout walk stands: the clock's phases before, the item, and the run's numbers."""
+class Written:
+    """The durations written on a run of phases, summed: ``5ep >> 10ep >> 100`` is ``15ep + 100``.
 
-    before: tuple[A.Node, ...] = ()
+    ``order`` lists each unit of a plain number (``sums[unit]`` their total) at its first use, and
+    every other duration (``$n ep``) in place; ``percent``: one is a share of the run.
+    """
+
+    order: tuple[str | A.Duration, ...] = ()
+    sums: tuple[tuple[str, float], ...] = ()
+    percent: bool = False
+
+    def __add__(self, other: Written) -> Written:
+        """The durations of ``self`` then ``other``: linear in the units and other durations, not the phases."""
+        if not other.order:
+            return self
+        sums = dict(self.sums)
+        new = tuple(t for t in other.order if not (isinstance(t, str) and t in sums))
+        for unit, value in other.sums:
+            sums[unit] = sums.get(unit, 0.0) + value
+        return Written(self.order + new, tuple(sums.items()), self.percent or other.percent)
+
+    def only(self, unit: str) -> float | None:
+        """The sum when every duration is a plain number in ``unit`` (0 for none), else ``None``."""
+        if any(not isinstance(t, str) or t != unit for t in self.order):
+            return None
+        return dict(self.sums).get(unit, 0.0)
+
+
+def _one(d: A.Duration) -> Written:
+    if isinstance(d.value, A.Num):
+        return Written((d.unit,), ((d.unit, d.value.value),), d.unit == "%")
+    return Written((d,), (), d.unit == "%")
+
+
+@dataclass(frozen=True)
+class _At:
+    """Where the layout walk stands: phases before on the clock and their durations, the item, the run's numbers."""
+
+    after: bool = False
+    written: Written | None = Written()
     item: A.Node | None = None
     clocked: bool = False
     start: float | None = 0.0
@@ -197,6 +319,7 @@ class _Layout:
         self.root = run.schedule.expr
         self.total = float(run.plan.total) if run.plan is not None else None
         self.out: list[Placed] = []
+        self._written: dict[int, Written | None] = {}
 
     def phases(self) -> list[Placed]:
         """Every shape or composite call, with its place in the run."""
@@ -218,7 +341,7 @@ class _Layout:
         mod = _is_modifier(node)
         if mod is not None and isinstance(node, A.BinOp):
             if mod.name in ("restart", "repeat") and explicit:  # cycles=n of a known first cycle
-                self.out.append(Placed(mod, (), None, True, at.start, at.begin, d, at.room, node))
+                self.out.append(Placed(mod, False, Written(), None, True, at.start, at.begin, d, at.room, node))
             self._modifier(node.left, mod, d, at)
         elif isinstance(node, A.Seq):
             self._seq(node, d, at)
@@ -230,7 +353,17 @@ class _Layout:
                 self._place(arg.value, d, at)
         elif isinstance(node, A.Call):
             self.out.append(
-                Placed(node, at.before, at.item, at.clocked, at.start, at.begin, d if explicit else None, at.room)
+                Placed(
+                    node,
+                    at.after,
+                    at.written,
+                    at.item,
+                    at.clocked,
+                    at.start,
+                    at.begin,
+                    d if explicit else None,
+                    at.room,
+                )
             )
 
     def _modifier(self, body: A.Node, mod: A.Call, d: float | None, at: _At) -> None:
@@ -246,7 +379,7 @@ class _Layout:
             self._place(
                 body,
                 span,
-                _At(at.before, at.item, True, _minus(at.start, n), _minus(at.begin, n), _plus(at.room, n)),
+                _At(at.after, at.written, at.item, True, _minus(at.start, n), _minus(at.begin, n), _plus(at.room, n)),
             )
         else:  # restart, repeat: a clock of its own in every cycle, laid out exactly
             self._place(body, None, _At(room=None, start=0.0, begin=None))
@@ -268,9 +401,13 @@ class _Layout:
             sizes = list(lengths)
             explicit = [i not in flexible for i in range(len(items))]
         offset: float | None = 0.0
+        written = at.written
         for i, item in enumerate(items):
+            if i:
+                written = _sum(written, self.written(items[i - 1]))
             where = _At(
-                at.before + items[:i],
+                at.after or i > 0,
+                written,
                 item,
                 at.clocked,
                 _plus(at.start, offset),
@@ -280,9 +417,42 @@ class _Layout:
             self._build(item, sizes[i], explicit[i], where)
             offset = _plus(offset, sizes[i])
 
+    def written(self, node: A.Node) -> Written | None:
+        """The durations written on ``node`` (a phase or a sequence of them), once per node; ``None`` if one lacks one."""
+        key = id(node)
+        if key not in self._written:
+            self._written[key] = self._written_one(node)
+        return self._written[key]
+
+    def _written_one(self, node: A.Node) -> Written | None:
+        mod = _is_modifier(node)
+        if mod is not None and isinstance(node, A.BinOp):
+            return self.written(node.left) if mod.name == "quantize" else None
+        if isinstance(node, A.Seq):
+            total: Written | None = Written()
+            for item in node.items:
+                total = _sum(total, self.written(item))
+                if total is None:
+                    return None
+            return total
+        if (
+            isinstance(node, A.Call)
+            and node.name in SIGNATURES
+            and SIGNATURES[node.name].role in ("shape", "composite")
+        ):
+            cycle = node.arg("cycle")
+            dur = node.arg("dur")
+            if isinstance(dur, A.Duration) and not (isinstance(cycle, A.Bool) and cycle.value):
+                return _one(dur)
+        return None
+
+
+def _sum(a: Written | None, b: Written | None) -> Written | None:
+    return None if a is None or b is None else a + b
+
 
 def _unresolved(at: _At, clocked: bool) -> _At:
-    return _At(at.before, at.item, clocked, None, None, None)
+    return _At(at.after, at.written, at.item, clocked, None, None, None)
 
 
 def _plus(a: float | None, b: float | None) -> float | None:
@@ -312,7 +482,7 @@ def check_phase_clock(run: Run) -> Iterator[Diagnostic]:
     """A phase after another phase whose milestones or ``every`` count from its own start."""
     for placed in run.placed:
         call = placed.call
-        if placed.clocked or not placed.before or placed.start == 0 or call.name not in CLOCK_PARAMS:
+        if placed.clocked or not placed.after or placed.start == 0 or call.name not in CLOCK_PARAMS:
             continue
         for name in CLOCK_PARAMS[call.name]:
             arg = call.arg(name)
@@ -335,10 +505,10 @@ def _counts_steps(call: A.Call, name: str, arg: A.Node, placed: Placed, run: Run
     every = _steps_of(arg, run)
     if every is not None and placed.start is not None:
         return not math.isclose(placed.start / every, round(placed.start / every), rel_tol=0, abs_tol=1e-9)
-    written = _written(placed.before)
+    written = placed.written
     if written is not None and isinstance(arg, A.Duration) and isinstance(arg.value, A.Num):
-        total = sum(d.value.value for d in written if isinstance(d.value, A.Num) and d.unit == arg.unit)
-        if all(isinstance(d.value, A.Num) and d.unit == arg.unit for d in written) and arg.value.value > 0:
+        total = written.only(arg.unit)
+        if total is not None and arg.value.value > 0:
             ratio = total / arg.value.value
             return ratio != round(ratio)
     return True
@@ -355,47 +525,15 @@ def _steps_of(node: A.Node, run: Run) -> float | None:
     return value if value else None
 
 
-def _written(before: tuple[A.Node, ...]) -> list[A.Duration] | None:
-    """The durations written on the phases ``before`` (all explicit), or ``None``."""
-    out: list[A.Duration] = []
-    for node in before:
-        durs = _written_one(node)
-        if durs is None:
-            return None
-        out.extend(durs)
-    return out
-
-
-def _written_one(node: A.Node) -> list[A.Duration] | None:
-    mod = _is_modifier(node)
-    if mod is not None and isinstance(node, A.BinOp):
-        return _written_one(node.left) if mod.name == "quantize" else None
-    if isinstance(node, A.Seq):
-        return _written(node.items)
-    if isinstance(node, A.Call) and node.name in SIGNATURES and SIGNATURES[node.name].role in ("shape", "composite"):
-        cycle = node.arg("cycle")
-        dur = node.arg("dur")
-        if isinstance(dur, A.Duration) and not (isinstance(cycle, A.Bool) and cycle.value):
-            return [dur]
-    return None
-
-
 def _offset_expr(placed: Placed) -> A.Node | None:
     """The duration of the phases before ``placed``, as written (``5ep``, ``10ep + 100``) or in steps."""
-    written = _written(placed.before)
-    if written is not None and all(d.unit != "%" for d in written):
-        sums: dict[str, float] = {}
-        order: list[str | A.Duration] = []
-        for d in written:
-            if isinstance(d.value, A.Num):
-                if d.unit not in sums:
-                    sums[d.unit] = 0.0
-                    order.append(d.unit)
-                sums[d.unit] += d.value.value
-            else:
-                order.append(d)
+    written = placed.written
+    if written is not None and not written.percent:
+        sums = dict(written.sums)
         terms = [
-            _dur(sums[t], t) if isinstance(t, str) else t for t in order if not (isinstance(t, str) and not sums[t])
+            _dur(sums[t], t) if isinstance(t, str) else t
+            for t in written.order
+            if not (isinstance(t, str) and not sums[t])
         ]
         if terms:
             expr: A.Node = terms[0]
@@ -433,14 +571,18 @@ def _clock_warning(run: Run, placed: Placed, name: str, arg: A.Node) -> Diagnost
     )
 
 
+LONG = 160
+"""The longest schedule a hint writes in full; a longer one shows the phase alone."""
+
+
 def _fixed(run: Run, item: A.Node, offset: A.Node) -> str:
     """The schedule with ``item * offset(…)`` in place of ``item``; the phase alone for a long text."""
     mod = make(A.Call, name="offset", args=(make(A.Arg, name="n", value=offset),))
     moved = make(A.BinOp, op="*", left=item, right=mod)
+    if "\n" in run.source.strip() or "#" in run.source or len(run.canonical) > LONG:
+        return format_node(moved)  # the whole text only grows with the offset: not built for a long one
     whole = format_node(_replace(run.schedule.expr, item, moved))
-    if "\n" in run.source.strip() or "#" in run.source or len(whole) > 160:
-        return format_node(moved)
-    return whole
+    return format_node(moved) if len(whole) > LONG else whole
 
 
 def _replace(node: A.Node, target: A.Node, new: A.Node) -> A.Node:
@@ -529,6 +671,43 @@ def _in_parentheses(run: Run, product: A.Node, mod: A.Call) -> bool:
     return ")" in between
 
 
+# --------------------------------------------------------------------------- offset-global-clock
+
+GLOBAL_CLOCK = ("t", "e")
+"""The names of ``fn`` that read the run's clock, whatever frame the formula is in."""
+
+
+def check_offset_global_clock(run: Run) -> Iterator[Diagnostic]:
+    """``fn(… t …) * offset(n)``: the formula reads the run's step, which no offset moves."""
+    seen: set[int] = set()
+    for node in _walk(run.schedule.expr):
+        mod = _is_modifier(node)
+        if mod is None or mod.name != "offset" or not isinstance(node, A.BinOp) or _is_zero(mod.arg("n")):
+            continue
+        for inner in _walk(node.left):
+            if not (isinstance(inner, A.Call) and inner.name == "fn") or id(inner) in seen:
+                continue
+            read = sorted({n.id for n in _walk(inner) if isinstance(n, A.Name) and n.id in GLOBAL_CLOCK})
+            if not read:
+                continue
+            seen.add(id(inner))
+            names = " and ".join(read)
+            yield run.warn(
+                "offset-global-clock",
+                inner,
+                f"{format_node(inner)} reads {names}, the run's clock, which {mod} does not move",
+                "t and e stay the run's step and epochs inside an offset: read u, the phase's own step "
+                "(u divided by the steps per epoch for epochs), for a formula that runs late or early with it",
+            )
+
+
+def _is_zero(n: A.Node | None) -> bool:
+    """Whether an offset's ``n`` is written as zero (``0``, ``0ep``): it sets the clock and moves nothing."""
+    if isinstance(n, A.Duration):
+        n = n.value
+    return isinstance(n, A.Num) and n.value == 0
+
+
 def _walk(node: A.Node) -> Iterator[A.Node]:
     """``node`` and every node under it (the tree is bounded in depth by the parser)."""
     yield node
@@ -604,5 +783,6 @@ CHECKS: dict[str, Callable[[Run], Iterator[Diagnostic]]] = {
     "cut-phase": check_cut_phase,
     "modifier-precedence": check_modifier_precedence,
     "rounded-epochs": check_rounded_epochs,
+    "offset-global-clock": check_offset_global_clock,
 }
 """Every warning: its code and the function that finds it."""

@@ -28,11 +28,14 @@ def schedule(
 
     ``total_steps`` is a whole number of steps or a duration in any unit (``"90ep"``).
     """
-    from lrdsl.api import lower
+    from lrdsl.api import as_schedule, lower
+    from lrdsl.linting import warn
 
-    plan = lower(text, total_steps, steps_per_epoch, params)  # every parameter bound, the schedule's errors first
+    tree = as_schedule(text)
+    plan = lower(tree, total_steps, steps_per_epoch, params)  # every parameter bound, the schedule's errors first
+    warn(tree, plan, params)  # LrdslWarning
     total = plan.total if isinstance(total_steps, str) else total_steps  # "90ep" → its steps
-    module = load_generated(text, "optax", total, steps_per_epoch, params)
+    module = load_generated(tree, "optax", total, steps_per_epoch, params)
     if hasattr(module, "make_schedule"):
         return module.make_schedule()  # type: ignore[no-any-return]
     return module.schedule  # type: ignore[no-any-return]

@@ -26,6 +26,12 @@ from lrdsl.signatures import MATH_FUNCS, SIGNATURES, P, Sig, known_names
 MAX_SOURCE = 1_000_000
 MAX_BRACKETS = 200
 """Brackets nested deeper are refused before parsing (the tree is bounded by ``MAX_DEPTH`` levels)."""
+MAX_ITEMS = 10_000
+"""The most items of one list (``at=[…]``), refused before parsing: parsing costs ~0.1 ms an item,
+and every later stage is linear in them (docs/performance.md, "The worst accepted input")."""
+MAX_PHASES = 4_096
+"""The most phases joined by ``>>`` in one schedule, refused before parsing: lowering and code
+generation cost about a millisecond a phase."""
 BOM = "\ufeff"
 
 _GAP = re.compile(r"#[^\n]*|\s+|([^\s#]+)")
@@ -75,8 +81,11 @@ def _strip_comments(text: str) -> str:
 
 
 def _check_brackets(text: str) -> None:
+    """Refuse, before parsing, brackets nested too deep, a list too long and too many phases."""
     depth = 0
     in_comment = False
+    lists: list[list[int]] = []  # per open bracket: [position, items so far] (-1 for a parenthesis)
+    phases = 1
     for i, ch in enumerate(text):
         if in_comment:
             in_comment = ch != "\n"
@@ -84,6 +93,7 @@ def _check_brackets(text: str) -> None:
             in_comment = True
         elif ch in "([":
             depth += 1
+            lists.append([i, 1 if ch == "[" else -1])
             if depth > MAX_BRACKETS:
                 raise LrdslError(
                     f"brackets nested deeper than {MAX_BRACKETS}",
@@ -93,6 +103,26 @@ def _check_brackets(text: str) -> None:
                 )
         elif ch in ")]":
             depth -= 1
+            if lists:
+                lists.pop()
+        elif ch == "," and lists and lists[-1][1] > 0:
+            lists[-1][1] += 1
+            if lists[-1][1] > MAX_ITEMS:
+                raise LrdslError(
+                    f"a list of more than {MAX_ITEMS} items",
+                    span=Span(lists[-1][0], i + 1),
+                    source=text,
+                    hint="a regular pattern has a shorter form: step(…, every=…), exp_decay, or a restart",
+                )
+        elif ch == ">" and text.startswith(">>", i) and not text.startswith(">", i + 2):
+            phases += 1
+            if phases > MAX_PHASES:
+                raise LrdslError(
+                    f"more than {MAX_PHASES} phases joined by >>",
+                    span=Span(i, i + 2),
+                    source=text,
+                    hint="a repeated pattern has a shorter form: restart(), repeat() or step()",
+                )
 
 
 def _parse_tree(text: str) -> Any:
@@ -292,11 +322,13 @@ class _Builder:
                 key_span = Span(key_tok.start_pos, key_tok.end_pos)
                 p = sig.param(key)
                 if p is None or (sig.variadic and key == "parts"):
+                    from lrdsl.syntax_errors import library_argument
+
                     known = [q.name for q in sig.params if not sig.variadic]
                     raise LrdslError(
                         f"{sig.name}() has no argument '{key}'",
                         span=key_span,
-                        hint=did_you_mean(key, known) or _arg_list(sig),
+                        hint=library_argument(sig.name, known, key) or did_you_mean(key, known) or _arg_list(sig),
                     )
                 if key in bound:
                     raise LrdslError(f"argument '{key}' given twice", span=key_span)

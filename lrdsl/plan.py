@@ -77,9 +77,12 @@ def make_plan(
     bound = dict(params or {})
     lowered = lower(tree, total_steps, steps_per_epoch, bound, tokens_per_step, samples_per_step)
     values = evaluate(tree, lowered.total, lowered.steps_per_epoch, None, bound, tokens_per_step, samples_per_step)
-    rows = phases(lowered.ir, lowered.total)
+    rows = phases(lowered.ir, lowered.total, True)
     if scale != 1.0:
         values = values * scale
-        rows = [replace(r, first=r.first * scale, last=r.last * scale) for r in rows]
+        rows = [
+            replace(r, first=r.first * scale, last=r.last * scale, steps=tuple((s, v * scale) for s, v in r.steps))
+            for r in rows
+        ]
     values.flags.writeable = False
     return Plan(lowered.text, lowered.total, lowered.steps_per_epoch, values, tuple(rows), float(scale))

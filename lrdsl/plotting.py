@@ -34,12 +34,17 @@ MAX_POINTS = 4000
 
 @dataclass(frozen=True)
 class Curve:
-    """One schedule ready to draw: its label, x and y, and its phase boundaries (in x units)."""
+    """One schedule ready to draw: its label, x and y, and its phase boundaries (in x units).
+
+    ``math``: the label is the user's, drawn as matplotlib draws text (``$…$`` is mathtext);
+    otherwise it is the schedule's text, drawn as it is (a ``$parameter`` stays a dollar sign).
+    """
 
     label: str
     x: np.ndarray
     y: np.ndarray
     marks: tuple[float, ...]
+    math: bool = False
 
 
 def curves(
@@ -47,31 +52,43 @@ def curves(
     labels: Sequence[str] | None = None,
     x_unit: str = "steps",
     done: Callable[[], None] | None = None,
+    sources: Sequence[str] | None = None,
 ) -> list[Curve]:
-    """Sample each lowered schedule over its run (boundaries kept exactly); ``done()`` after each."""
+    """Sample each lowered schedule over its run (boundaries kept exactly); ``done()`` after each.
+
+    A value that is not finite is an :class:`LrdslError` shown on ``sources[i]``, the text of schedule ``i``.
+    """
     out = []
     for i, plan in enumerate(plans):
-        total = max(plan.total, 1)
-        marks = boundaries(plan)
-        if total <= MAX_POINTS:
-            steps = np.arange(total)
-        else:
-            around = [m + d for m in marks for d in (-1, 0, 1)]
-            steps = np.unique(np.concatenate([np.linspace(0, total - 1, MAX_POINTS).round(), np.ceil(around)]))
-            steps = steps[(steps >= 0) & (steps < total)].astype(np.int64)
-        y = evaluate_ir(plan.ir, steps)
-        scale = 1.0
-        if x_unit == "epochs":
-            if not plan.steps_per_epoch:
-                raise LrdslError(
-                    "a plot in epochs needs the steps per epoch", hint="--steps-per-epoch K (API: steps_per_epoch=K)"
-                )
-            scale = 1.0 / plan.steps_per_epoch
-        label = labels[i] if labels and i < len(labels) else plan.text
-        out.append(Curve(label, steps * scale, y, tuple(m * scale for m in marks if 0 < m < total)))
+        try:
+            out.append(_curve(plan, labels[i] if labels is not None and i < len(labels) else None, x_unit))
+        except LrdslError as err:
+            raise err.with_source(sources[i]) if sources is not None and i < len(sources) else err from None
         if done is not None:
             done()
     return out
+
+
+def _curve(plan: Lowered, label: str | None, x_unit: str) -> Curve:
+    """One lowered schedule sampled over its run, named ``label`` (the user's) or by its text."""
+    total = max(plan.total, 1)
+    marks = boundaries(plan)
+    if total <= MAX_POINTS:
+        steps = np.arange(total)
+    else:
+        around = [m + d for m in marks for d in (-1, 0, 1)]
+        steps = np.unique(np.concatenate([np.linspace(0, total - 1, MAX_POINTS).round(), np.ceil(around)]))
+        steps = steps[(steps >= 0) & (steps < total)].astype(np.int64)
+    y = evaluate_ir(plan.ir, steps)
+    scale = 1.0
+    if x_unit == "epochs":
+        if not plan.steps_per_epoch:
+            raise LrdslError(
+                "a plot in epochs needs the steps per epoch", hint="--steps-per-epoch K (API: steps_per_epoch=K)"
+            )
+        scale = 1.0 / plan.steps_per_epoch
+    marks_x = tuple(m * scale for m in marks if 0 < m < total)
+    return Curve(plan.text if label is None else label, steps * scale, y, marks_x, label is not None)
 
 
 def _require(module: str) -> Any:
@@ -92,8 +109,9 @@ def new_figure(size: tuple[int, int] = (900, 450), dpi: int = 100) -> Figure:
 
 def draw(items: Sequence[Curve], ax: Axes, log: bool = False, x_unit: str = "steps") -> None:
     """Draw ``items`` on ``ax``: one line per schedule (SVG id ``schedule-i``), faint lines at its boundaries."""
+    shown = [mathtext_label(c.label) if c.math else literal_label(c.label) for c in items]
     for i, c in enumerate(items):
-        (line,) = ax.plot(c.x, c.y, label=c.label, linewidth=1.4)
+        (line,) = ax.plot(c.x, c.y, label=shown[i], linewidth=1.4)
         line.set_gid(f"schedule-{i}")
         for m in c.marks:
             ax.axvline(m, color=line.get_color(), alpha=0.15, linewidth=0.8, gid=f"boundary-{i}")
@@ -103,6 +121,30 @@ def draw(items: Sequence[Curve], ax: Axes, log: bool = False, x_unit: str = "ste
     ax.set_ylabel("learning rate")
     ax.grid(alpha=0.2)
     ax.legend(fontsize=8, loc="best")
+
+
+def literal_label(text: str) -> str:
+    """``text`` as matplotlib shows it letter for letter: each ``$`` escaped (no mathtext)."""
+    return text.replace("$", r"\$")
+
+
+def mathtext_label(label: str) -> str:
+    """A user's legend label, which matplotlib reads as mathtext between ``$`` signs: checked here,
+    so that a label matplotlib cannot draw is an :class:`LrdslError`, not a failure inside ``savefig``."""
+    from matplotlib import cbook
+    from matplotlib.mathtext import MathTextParser
+
+    if not cbook.is_math_text(label):
+        return label
+    try:
+        MathTextParser("path").parse(label)
+    except ValueError as exc:
+        reason = str(exc).strip().splitlines()[-1].split(": ", 1)[-1].split("  (at char")[0]
+        raise LrdslError(
+            f"the label {label[:60]!r} is not mathtext matplotlib can draw: {reason[:100]}",
+            hint=r"write a dollar sign as \$ to show it as it is",
+        ) from None
+    return label
 
 
 def to_file(
@@ -122,7 +164,13 @@ def to_file(
     fig = new_figure(size, dpi)
     draw(items, fig.subplots(), log, x_unit)
     fig.tight_layout()
-    fig.savefig(path, dpi=dpi, format=format)
+    if isinstance(path, str):
+        from lrdsl.output import replacing
+
+        with replacing(path, binary=True) as out:  # complete or untouched (lrdsl/output.py)
+            fig.savefig(out, dpi=dpi, format=format)
+    else:
+        fig.savefig(path, dpi=dpi, format=format)
 
 
 def to_terminal(
@@ -170,7 +218,7 @@ def plot_command(
         plans.append(lower(schedule, steps, spe, params, tokens_per_step, samples_per_step))
     long = any(plan.total >= LONG for plan in plans)
     with Progress(len(plans) + 1, "plotting", enabled=long, unit="parts") as bar:  # each schedule, then drawing
-        items = curves(plans, labels, x_unit, done=bar.advance)
+        items = curves(plans, labels, x_unit, done=bar.advance, sources=exprs)
         drawn: str | None = None
         if output:
             to_file(items, output, log, x_unit, size or (900, 450))

@@ -3,8 +3,10 @@
 lark reports the character or token it could not take and the tokens it expected. The hints
 here read the text around it instead, for the mistakes people make:
 
-* a unit written apart from its number, or spelled out: ``5 ep``, ``5 epochs``, ``5epochs``
-  (write ``5ep``), ``10 %`` (write ``10%``), ``500 steps`` (write ``500``);
+* a unit written apart from its number, spelled out or cut short: ``5 ep``, ``5 epochs``, ``5epochs``,
+  ``5e`` (write ``5ep``), ``10 %`` (write ``10%``), ``500 steps`` (write ``500``);
+* another library's argument name: ``milestones=`` (write ``at=``), ``T_0=`` (``period=``), ``eta_min=``
+  (the end of the range), … (:func:`library_argument`, called where a call's arguments are bound);
 * language v2's number suffixes and units before v2: ``100k`` (write ``1e5``), ``2Btok``;
 * ``>`` for ``>>``, two operands with nothing between them (a missing ``,`` in a call, a
   missing ``>>`` between phases), a bracket left open or closed twice.
@@ -133,6 +135,10 @@ def _unit_error(text: str, start: int, word: str) -> LrdslError | None:
     written = lexed + word  # '5epochs' reaches here as the duration '5ep' and the name 'ochs'
     span = Span(m.start(2) if lexed else start, start + len(word))
     message = f"unexpected {written!r}"
+    if written in ("e", "E") and not space and "e" not in number.lower():  # '5e': an exponent or 'ep' cut short
+        return LrdslError(
+            message, span=span, hint=f"write {number}ep for {number} epochs, or {number}e3 for a power of ten"
+        )
     known = (*_EPOCHS, *_STEPS, *_V2_UNITS)
     suffix, unit = "", written
     if written.lower() not in known and written[0] in SUFFIXES and not space:
@@ -154,6 +160,47 @@ def _unit_error(text: str, start: int, word: str) -> LrdslError | None:
         return LrdslError(
             message, span=span, hint=f"the suffix '{suffix}' comes with language v2: write {scaled(number, suffix)}"
         )
+    return None
+
+
+_LIBRARY_NAMES: dict[str, tuple[tuple[str, ...], str]] = {
+    "milestones": (("at",), "PyTorch's MultiStepLR"),
+    "T_0": (("period",), "PyTorch's CosineAnnealingWarmRestarts"),
+    "T_mult": (("mult",), "PyTorch's CosineAnnealingWarmRestarts"),
+    "T_max": (("dur",), "PyTorch's CosineAnnealingLR"),
+    "total_iters": (("dur",), "PyTorch's LinearLR"),
+    "total_steps": (("dur",), "PyTorch's OneCycleLR"),
+    "num_training_steps": (("dur",), "Hugging Face"),
+    "step_size": (("every",), "PyTorch's StepLR"),
+    "step_size_up": (("half",), "PyTorch's CyclicLR"),
+    "max_lr": (("max",), "PyTorch's OneCycleLR"),
+    "pct_start": (("pct",), "PyTorch's OneCycleLR"),
+    "div_factor": (("div",), "PyTorch's OneCycleLR"),
+    "final_div_factor": (("final_div",), "PyTorch's OneCycleLR"),
+    "anneal_strategy": (("anneal",), "PyTorch's OneCycleLR"),
+    "decay_steps": (("every", "dur"), "Keras"),
+    "decay_rate": (("rate", "decay"), "Keras"),
+    "num_warmup_steps": (("warmup",), "Hugging Face"),
+    "warmup_steps": (("warmup",), "Hugging Face"),
+}
+"""Other libraries' argument names: ours, in order of preference, and where the name comes from."""
+_RANGE_ENDS = {"eta_min": "PyTorch", "end_learning_rate": "Keras", "min_lr": "timm", "end_value": "Optax"}
+_RANGE_STARTS = {"lr": "PyTorch", "base_lr": "PyTorch", "initial_learning_rate": "Keras", "init_value": "Optax"}
+
+
+def library_argument(call: str, params: list[str], key: str) -> str | None:
+    """The hint for ``key=`` that ``call`` does not take when it is another library's name for one of
+    ``params`` (``milestones=`` → ``at=``), or for an end of the range (``eta_min=`` → ``cosine(0.1→0)``)."""
+    if key in _LIBRARY_NAMES:
+        ours, whose = _LIBRARY_NAMES[key]
+        found = next((name for name in ours if name in params), None)
+        if found is not None:
+            return f"did you mean '{found}'? ({whose}: {key}=)"
+    if "range" in params and (key in _RANGE_ENDS or key in _RANGE_STARTS):
+        whose, end = (_RANGE_ENDS[key], "end") if key in _RANGE_ENDS else (_RANGE_STARTS[key], "start")
+        return f"{key}= ({whose}) is the {end} of the range here: {call}(0.1→1e-6)"
+    if "value" in params and key in _RANGE_STARTS:
+        return f"{key}= ({_RANGE_STARTS[key]}) is the first argument here: {call}(0.1, …)"
     return None
 
 

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from lrdsl.ast import Schedule
-from lrdsl.checkpoint import RECORD_KEY, ScheduleRecord, check_resume, check_resume_mode
+from lrdsl.checkpoint import RECORD_KEY, ScheduleRecord, check_resume, check_resume_mode, resume_state
 from lrdsl.errors import LrdslError
 
 if TYPE_CHECKING:
@@ -181,6 +181,7 @@ def _resolve(
 ) -> tuple[list[_Run], int, float | None]:
     """Each distinct schedule lowered for one run (the longest, without a total) and loaded as torch code."""
     from lrdsl.api import as_schedule, lower
+    from lrdsl.linting import warn
     from lrdsl.runtime import load_generated
 
     bound = dict(params or {})  # values checked by lowering
@@ -202,6 +203,7 @@ def _resolve(
         lowered[text] = lower(
             tree_of[text], total_steps, steps_per_epoch, used[text], tokens_per_step, samples_per_step
         )
+        warn(tree_of[text], lowered[text], used[text], tokens_per_step, samples_per_step)  # LrdslWarning
     run_total = max(low.total for low in lowered.values())
     spe = next(iter(lowered.values())).steps_per_epoch
     runs: dict[str, _Run] = {}
@@ -382,20 +384,15 @@ def scheduler_class() -> type[Any]:
             with ``resume="branch"`` another one continues at its step on this schedule, with
             this scheduler's base values, and the branch is recorded in ``branches``.
             """
-            step = int(state_dict["last_epoch"])
-            same = check_resume(state_dict.get(RECORD_KEY), self.record, step, self.resume)
-            bases = state_dict.get("base_values", self.base_values)
-            if len(bases) != len(self.base_values):
-                raise LrdslError(
-                    f"param groups: the checkpoint has {len(bases)}, this optimizer {len(self.base_values)}",
-                    hint="build the optimizer with the param groups of the run that was saved",
-                )
+            state = resume_state(state_dict, len(self.base_values))
+            step = state.step
+            same = check_resume(state.record, self.record, step, self.resume)
             self.last_epoch = step
-            self._step_count = int(state_dict.get("_step_count", step + 1))
-            self.branches = [dict(b) for b in state_dict.get("branches", [])]
+            self._step_count = state.step_count
+            self.branches = state.branches
             if same:
-                self.base_values = [float(b) for b in bases]
-                self.factors = [float(f) for f in state_dict.get("factors", self.factors)]
+                self.base_values = state.bases if state.bases is not None else self.base_values
+                self.factors = state.factors if state.factors is not None else self.factors
             else:
                 self.branches.append({"from": state_dict[RECORD_KEY], "at": step})
             self._apply()

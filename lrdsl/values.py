@@ -8,6 +8,7 @@ steps 0, 1, 2, … in order) or one value per line. Every value must be a finite
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -24,11 +25,37 @@ def looks_like_values(arg: str) -> bool:
     return arg.lower().endswith(SUFFIXES) and not arg.startswith("@")
 
 
+_KINDS = {
+    "b": "booleans",
+    "c": "complex numbers",
+    "M": "dates",
+    "m": "time spans",
+    "U": "text",
+    "S": "bytes",
+    "V": "records",
+}
+"""numpy's kinds of array that are not real numbers, as the error names them."""
+
+
 def checked_values(values: object, what: str = "values") -> npt.NDArray[np.float64]:
-    """``values`` as a 1-D float64 array of finite numbers, else an :class:`LrdslError`."""
+    """``values`` as a 1-D float64 array of finite real numbers, else an :class:`LrdslError`.
+
+    Only real numbers are taken (numpy integers and floats, Python's, ``Fraction``…): booleans,
+    complex numbers, dates, time spans and text are refused, not converted (numpy would read
+    ``1+2j`` as 1, a date as its day count, ``"0.1"`` as 0.1).
+    """
     try:
-        arr = np.asarray(values, dtype=np.float64)
+        raw = np.asarray(values)
+        kind = raw.dtype.kind
+        if kind in _KINDS or (kind == "O" and any(isinstance(x, (bool, np.bool_, complex, str)) for x in raw.flat)):
+            name = _KINDS.get(kind, "objects that are not real numbers")
+            raise LrdslError(f"{what} must be real numbers, not {name}")
+        arr = raw.astype(np.float64)
+    except OverflowError:
+        raise LrdslError(f"{what}: a value is too large for a float64 number") from None
     except (TypeError, ValueError) as exc:
+        if isinstance(exc, LrdslError):
+            raise
         raise LrdslError(f"{what} must be numbers: {exc}") from None
     if arr.ndim != 1:
         raise LrdslError(f"{what} must be one value per step (a 1-D list), got shape {arr.shape}")
@@ -50,7 +77,7 @@ def read_values(path: str | Path) -> npt.NDArray[np.float64]:
             except ValueError as exc:
                 raise LrdslError(f"cannot read {path}: {exc}") from None
             return checked_values(data.reshape(-1) if data.ndim == 2 and 1 in data.shape else data, str(path))
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a byte-order mark is not part of the first value
     except (OSError, UnicodeDecodeError) as exc:
         raise LrdslError(f"cannot read {path}: {exc.strerror if isinstance(exc, OSError) else exc}") from None
     if path.suffix.lower() == ".json":
@@ -61,6 +88,7 @@ def read_values(path: str | Path) -> npt.NDArray[np.float64]:
 def values_from_text(text: str, name: str = "stdin") -> npt.NDArray[np.float64]:
     """Values given as text (a JSON list, csv rows or one per line), e.g. on standard input."""
     where = Path(name)
+    text = text.removeprefix("\ufeff")
     if text.lstrip().startswith(("[", "{")):
         return checked_values(_json_values(text, where), name)
     return checked_values(_text_values(text, where), name)
@@ -69,13 +97,26 @@ def values_from_text(text: str, name: str = "stdin") -> npt.NDArray[np.float64]:
 def _json_values(text: str, path: Path) -> object:
     try:
         doc = json.loads(text)
+    except RecursionError:
+        raise LrdslError(f"cannot read {path}: nested too deeply (expected a list of numbers)") from None
     except ValueError as exc:
-        raise LrdslError(f"cannot read {path}: not JSON ({exc})") from None
+        raise LrdslError(f"cannot read {path}: not JSON ({str(exc)[:200]})") from None
     if isinstance(doc, dict) and "lr" in doc:
         doc = doc["lr"]
     if not isinstance(doc, list) or not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in doc):
         raise LrdslError(f"cannot read {path}: expected a list of numbers (or an object with one under 'lr')")
+    for i, x in enumerate(doc):
+        if isinstance(x, int) and not -_FLOAT_MAX <= x <= _FLOAT_MAX:
+            raise LrdslError(f"cannot read {path}: value {i} ({len(str(x))} digits) is too large for a float64 number")
     return doc
+
+
+_FLOAT_MAX = int(np.finfo(np.float64).max)
+_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?(inf|infinity|nan)", re.IGNORECASE)
+"""A value in a text file: ASCII digits as Python and numpy write them (``inf`` and ``nan`` read, then refused
+as not finite); not the ``1_000``, ``١`` or ``１`` that Python's ``float()`` takes too."""
+_HEADER = re.compile(r"[\"']?[A-Za-z_][^,]*")
+"""A header cell: a name (``step``, ``lr``, ``"train/lr"``), never something that starts like a number."""
 
 
 def _text_values(text: str, path: Path) -> list[float]:
@@ -87,12 +128,11 @@ def _text_values(text: str, path: Path) -> list[float]:
             if len(cells) == 1:
                 continue  # a blank line
             cells = cells[:-1]
-        try:
-            value = float(cells[-1])
-        except ValueError:
-            if number == 1 and not out:
+        if _NUMBER.fullmatch(cells[-1]) is None:
+            if number == 1 and all(_HEADER.fullmatch(c) for c in cells):
                 continue  # a header such as "step,lr"
-            raise LrdslError(f"cannot read {path}: line {number}: {line.strip()[:60]!r} is not a number") from None
+            raise LrdslError(f"cannot read {path}: line {number}: {line.strip()[:60]!r} is not a number")
+        value = float(cells[-1])
         if len(cells) == 2 and cells[0] != str(len(out)):
             raise LrdslError(
                 f"cannot read {path}: line {number}: expected step {len(out)}, got {cells[0][:20]!r}",

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +14,7 @@ import pytest
 
 import lrdsl
 from lrdsl.cli import main, short_number
-from tests.conftest import run_cli
+from tests.conftest import ROOT, run_cli
 
 EXAMPLE = "warmup(linear, 5ep) >> cosine(0.1→1e-6) * restart(mult=2)"
 
@@ -360,3 +363,154 @@ def test_npy_is_evaluated_in_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     out = tmp_path / "lr.npy"
     assert main(["eval", EXAMPLE, "--steps", "30", "--steps-per-epoch", "1", "--format", "npy", "-o", str(out)]) == 0
     np.testing.assert_array_equal(np.load(out), lrdsl.evaluate(EXAMPLE, 30, 1))
+
+
+# -- -o writes a complete file or leaves the old one; closed standard streams
+
+
+FAILS_MIDWAY = "fn(1/(u-150000), 200000)"
+"""Infinite at step 150000: the csv and json writers have written 150000 rows by then."""
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "npy"])
+def test_eval_output_that_fails_midway_leaves_the_file_as_it_was(fmt: str, tmp_path: Path) -> None:
+    out = tmp_path / f"lr.{fmt}"
+    out.write_text("earlier content\n")
+    assert main(["eval", FAILS_MIDWAY, "--format", fmt, "-o", str(out)]) == 2
+    assert out.read_text() == "earlier content\n"
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]  # the partial file is gone
+
+
+def test_eval_output_that_fails_midway_creates_no_file(tmp_path: Path) -> None:
+    assert main(["eval", FAILS_MIDWAY, "--format", "csv", "-o", str(tmp_path / "lr.csv")]) == 2
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_eval_output_replaces_the_file_keeping_its_mode_and_links(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    real = tmp_path / "real.csv"
+    real.write_text("old\n")
+    os.chmod(real, 0o640)
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    assert main(["eval", "cosine(1→0)", "--steps", "3", "--format", "csv", "-o", str(link)]) == 0
+    assert link.is_symlink() and real.read_text().startswith("step,lr\n0,1.0\n")
+    assert stat.S_IMODE(real.stat().st_mode) == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.csv", "real.csv"]
+
+
+def test_a_file_in_a_directory_that_takes_no_new_file_is_written_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused(target: Path) -> tuple[int, str]:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("lrdsl.output._create_beside", refused)  # what a read-only directory does
+    out = tmp_path / "lr.csv"
+    out.write_text("old\n")
+    assert main(["eval", "cosine(1→0)", "--steps", "2", "--format", "csv", "-o", str(out)]) == 0
+    assert out.read_text() == "step,lr\n0,1.0\n1,0.5\n"
+    assert main(["eval", "cosine(1→0)", "--steps", "2", "--format", "csv", "-o", str(tmp_path / "new.csv")]) == 2
+
+
+def test_gen_output_to_a_device_is_written_in_place() -> None:
+    assert main(["gen", "cosine(1→0)", "--steps", "3", "--target", "python", "-o", os.devnull]) == 0
+
+
+def _shell(command: str) -> subprocess.CompletedProcess[bytes]:
+    """``command`` in sh, ``$LRDSL`` standing for ``python -m lrdsl`` (to close descriptors: ``>&-``)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "LRDSL": f"{sys.executable} -m lrdsl"}
+    return subprocess.run(["sh", "-c", command], capture_output=True, env=env, timeout=120, check=False)
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json", "npy"])
+def test_closed_stdout_is_a_clear_error(fmt: str) -> None:
+    proc = _shell(f"$LRDSL eval 'cosine(1→0)' --steps 5 --format {fmt} >&-")
+    assert proc.returncode == 2
+    assert proc.stderr.decode().startswith("error: standard output is closed"), proc.stderr
+    assert b"Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("args", ["--version", "eval -h", "", "help cosine", "completion bash", "fmt 'cosine(1→0)'"])
+def test_closed_stdout_is_a_clear_error_for_help_and_every_command(args: str) -> None:
+    proc = _shell(f"$LRDSL {args} >&-")
+    assert proc.returncode == 2 and proc.stderr.decode().startswith("error: standard output is closed"), proc.stderr
+
+
+def test_closed_stdout_is_no_error_when_the_result_goes_to_a_file(tmp_path: Path) -> None:
+    proc = _shell(f"$LRDSL eval 'cosine(1→0)' --steps 5 --format csv -o {tmp_path / 'lr.csv'} >&-")
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "lr.csv").read_text().count("\n") == 6
+
+
+def test_closed_stderr_keeps_errors_out_of_stdout() -> None:
+    proc = _shell("$LRDSL eval 'cosin(1→0)' --steps 5 2>&-")
+    assert proc.returncode == 2 and proc.stdout == b""
+    proc = _shell("$LRDSL eval 'fn(1/(u-3), 5)' --format csv 2>&-")
+    assert proc.returncode == 2 and proc.stdout == b"step,lr\n"  # the rows before the failure, no message
+
+
+def test_a_full_disk_on_stdout_is_a_clear_error() -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    proc = _shell("$LRDSL eval 'cosine(1→0)' --steps 100000 --format csv > /dev/full")
+    assert proc.returncode == 2
+    assert proc.stderr.decode() == "error: cannot write to standard output: No space left on device\n"
+
+
+# -- run parameters no run can have are refused everywhere, with or without a total
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--steps-per-epoch", "-1", "error: steps per epoch must be a positive number, got -1.0"),
+        ("--steps-per-epoch", "0", "error: steps per epoch must be a positive number, got 0.0"),
+        ("--steps-per-epoch", "1e200", "error: steps per epoch of 1e+200 is too large\nhint: the limit is 1e+15"),
+        ("--tokens-per-step", "0", "error: tokens per step must be a positive number, got 0.0"),
+    ],
+)
+def test_check_refuses_run_parameters_without_a_total(
+    option: str, value: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", "cosine(1→0)", option, value]) == 2
+    assert capsys.readouterr().err == message + "\n"
+
+
+@pytest.mark.parametrize("spe", [float("nan"), float("inf"), -1.0, 0, 10**400])
+def test_lint_refuses_run_parameters_without_a_total(spe: float) -> None:
+    with pytest.raises(lrdsl.LrdslError, match="steps per epoch"):
+        lrdsl.lint("cosine(1→0)", steps_per_epoch=spe)
+    with pytest.raises(lrdsl.LrdslError, match="samples per step"):
+        lrdsl.lint("cosine(1→0)", samples_per_step=spe)
+
+
+@pytest.mark.parametrize(
+    ("args", "hints"),
+    [
+        (["eval", "cosine(1→0)", "--total-steps", "100"], ["hint: did you mean '--steps'?"]),
+        (["compare", "cosine(1→0)", "cosine(1→0)", "--total_steps=100"], ["hint: did you mean '--steps'?"]),
+        (["plot", "cosine(1→0)", "--num-training-steps", "100"], ["hint: did you mean '--steps'?"]),
+        (
+            ["explain", "cosine(1→0)", "--steps_per_epoch", "10", "--stepz", "5"],
+            ["hint: --steps_per_epoch: did you mean '--steps-per-epoch'?", "hint: --stepz: did you mean '--steps'?"],
+        ),
+    ],
+)
+def test_another_librarys_option_name_gets_ours(
+    args: list[str], hints: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(args) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1 - len(hints)].startswith("lrdsl: error: unrecognized arguments: ") and err[-len(hints) :] == hints
+
+
+def test_steps_cut_short_suggest_epochs(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["eval", "cosine(1→0)", "--steps", "5e", "--steps-per-epoch", "10"])
+    assert capsys.readouterr().err.endswith(
+        "lrdsl: error: argument --steps: expected whole steps or a duration such as 90ep or 100k, got '5e' "
+        "(did you mean 5ep?)\n"
+    )

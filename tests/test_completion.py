@@ -69,7 +69,7 @@ def complete_bash(words: list[str], cwd: Path = ROOT) -> list[str]:
         (["lrdsl", "eval", "x", "--format", ""], ["table", "csv", "json", "npy"]),
         (["lrdsl", "plot", "x", "--x", "e"], ["epochs"]),
         (["lrdsl", "eval", "x", "--steps", ""], []),
-        (["lrdsl", "eval", "--st"], ["--steps", "--steps-per-epoch"]),
+        (["lrdsl", "eval", "--st"], ["--steps", "--steps-per-epoch", "--strict"]),
         (["lrdsl", "completion", ""], ["bash", "zsh", "fish"]),
         (["lrdsl", "help", "ge"], ["gen"]),
         (["lrdsl", "help", "cosi"], ["cosine"]),

@@ -86,6 +86,36 @@ ERRORS: list[tuple[str, dict[str, Any], str]] = [
         "1:15: error: cosine() has no argument 'durr'\n  cosine(0.1→0, durr=1)\n                ^^^^\nhint: did you mean 'dur'?",
     ),
     (
+        "multistep(0.1, milestones=[30, 60])",
+        {},
+        "1:16: error: multistep() has no argument 'milestones'\n  multistep(0.1, milestones=[30, 60])\n                 ^^^^^^^^^^\nhint: did you mean 'at'? (PyTorch's MultiStepLR: milestones=)",
+    ),
+    (
+        "cosine(0.1→0) * restart(T_0=10, T_mult=2)",
+        {},
+        "1:25: error: restart() has no argument 'T_0'\n  cosine(0.1→0) * restart(T_0=10, T_mult=2)\n                          ^^^\nhint: did you mean 'period'? (PyTorch's CosineAnnealingWarmRestarts: T_0=)",
+    ),
+    (
+        "cosine(0.1→0, 100, eta_min=0)",
+        {},
+        "1:20: error: cosine() has no argument 'eta_min'\n  cosine(0.1→0, 100, eta_min=0)\n                     ^^^^^^^\nhint: eta_min= (PyTorch) is the end of the range here: cosine(0.1→1e-6)",
+    ),
+    (
+        "step(0.1, 100, lr=0.1, every=10)",
+        {},
+        "1:16: error: step() has no argument 'lr'\n  step(0.1, 100, lr=0.1, every=10)\n                 ^^\nhint: lr= (PyTorch) is the first argument here: step(0.1, …)",
+    ),
+    (
+        "step(0.1, 100, step_size=10)",
+        {},
+        "1:16: error: step() has no argument 'step_size'\n  step(0.1, 100, step_size=10)\n                 ^^^^^^^^^\nhint: did you mean 'every'? (PyTorch's StepLR: step_size=)",
+    ),
+    (
+        "warmup(linear, 5e) >> cosine(0.1→0, 100)",
+        {},
+        "1:17: error: unexpected 'e'\n  warmup(linear, 5e) >> cosine(0.1→0, 100)\n                  ^\nhint: write 5ep for 5 epochs, or 5e3 for a power of ten",
+    ),
+    (
         "cosine(0.1, 100)",
         {},
         "1:8: error: cosine() expects a range such as 0.1→1e-6\n  cosine(0.1, 100)\n         ^^^\nhint: write cosine(a→b) or cosine(→b) to start from the previous phase",
@@ -181,6 +211,17 @@ ERRORS: list[tuple[str, dict[str, Any], str]] = [
         "onecycle(0.1, pct=1.5)",
         {"total_steps": 100},
         "1:19: error: onecycle pct must be between 0 and 1, got 1.5\n  onecycle(0.1, pct=1.5)\n                    ^^^",
+    ),
+    (
+        "wsd(0.1, warmup=10, decay=0.2)",
+        {"total_steps": 100},
+        "1:27: error: wsd() 'decay' of 0.2 steps rounds to 0 steps\n  wsd(0.1, warmup=10, decay=0.2)\n"
+        "                            ^^^\nhint: give it at least one step, or a share of its span: decay=20%",
+    ),
+    (
+        "wsd(0.1, warmup=0, decay=10)",
+        {"total_steps": 100},
+        "1:17: error: wsd() 'warmup' must be positive, got 0\n  wsd(0.1, warmup=0, decay=10)\n                  ^",
     ),
     (
         "wsd(1, warmup=60, decay=60)",
@@ -350,6 +391,16 @@ ERRORS: list[tuple[str, dict[str, Any], str]] = [
         "const(1, 5ep)",
         {"steps_per_epoch": 0},
         "error: steps per epoch must be a positive number, got 0",
+    ),
+    (
+        "const(1, 5ep)",
+        {"steps_per_epoch": 1e200},
+        "error: steps per epoch of 1e+200 is too large\nhint: the limit is 1e+15",
+    ),
+    (
+        "cosine(1→0, 1e306ep)",
+        {"steps_per_epoch": 1000},
+        "1:13: error: duration too large: its number of steps overflows\n  cosine(1→0, 1e306ep)\n              ^^^^^^^\nhint: the limit is 1e+15 steps",
     ),
     (
         "cosine(1→0)",
@@ -685,6 +736,37 @@ GEN_ERRORS: list[tuple[str, dict[str, Any], str]] = [
         "error: a period of 12345.678901 steps (= 12345678901/1000000) has no exact change steps in float32 code\n"
         "hint: float32 targets (optax, keras) need a period above one step whose reduced fraction p/q has"
         " p·q < 2**31: round it, or use the python, torch or paddle target",
+    ),
+    (
+        "multistep(0.1, at=[" + ", ".join(["1"] * 10001) + "])",  # refused before parsing (~0.1 ms an item)
+        {"target": "python"},
+        "1:19: error: a list of more than 10000 items\n  multistep(0.1, at=[" + "1, " * 27 + "\n"
+        "                    " + "^" * 82 + "\n"
+        "hint: a regular pattern has a shorter form: step(…, every=…), exp_decay, or a restart",
+    ),
+    (
+        " >> ".join(["const(1, 1)"] * 4097),  # refused before parsing (~1 ms a phase to lower and print)
+        {"target": "python"},
+        "1:61438: error: more than 4096 phases joined by >>\n  onst(1, 1)"
+        + " >> const(1, 1)" * 6
+        + "\n"
+        + " " * 88
+        + "^^\n"
+        "hint: a repeated pattern has a shorter form: restart(), repeat() or step()",
+    ),
+    (
+        "cosine(1e39→0, 10)",
+        {"target": "optax"},
+        "1:1: error: the constant 5e+38 is beyond float32's range (±3.4e38): the optax code would compute inf\n"
+        "  cosine(1e39→0, 10)\n  ^^^^^^^^^^^^^^^^^^\n"
+        "hint: scale the schedule into float32's range, or generate float64 code: --target python, torch or paddle",
+    ),
+    (
+        "fn(exp(u / 10), 1000)",
+        {"target": "keras"},
+        "error: the schedule is 3.676e+38 at step 888, beyond float32's range (±3.4e38): the keras code would"
+        " compute inf there\n"
+        "hint: scale the schedule into float32's range, or generate float64 code: --target python, torch or paddle",
     ),
 ]
 
@@ -1427,6 +1509,9 @@ UNSNAPSHOTTED = {
     "$… is not bound": "lowering binds every parameter before the interpreter runs (defence in depth)",
     "the formula reads '…', which is not defined here": "lowering produces only u and lr (defence in depth)",
     "total steps must be a whole number, got …": "an API argument type (tests/test_security.py)",
+    "the checkpoint's scheduler state is not one lrdsl writes: … is …": "a crafted checkpoint (test_torch_checkpoint.py)",
+    "the saved lrdsl>Schedule's … must be …, got …": "a crafted Keras config (tests/test_security.py)",
+    "the saved lrdsl>Schedule's config has an unknown key …": "a crafted Keras config (tests/test_security.py)",
     "… has … values but the comparison covers … steps": "values given to compare(), not a schedule (tests/test_compare.py)",
     "the expression imported from … departs from the library's values at step …: … instead of …": (
         "an importer's own check against the library (tests/test_import_verify.py)"
@@ -1461,14 +1546,14 @@ UNSNAPSHOTTED = {
 """Messages without a snapshot, each with the reason it cannot be reached from a schedule."""
 OTHER_TESTS = (
     *("cli.py", "plotting.py", "resources.py", "commands_fit.py", "commands_import.py", "comparison.py"),
-    *("values.py", "diffplot.py", "hf.py"),
+    *("values.py", "diffplot.py", "hf.py", "output.py"),
 )
 """Modules whose messages (options, files, extras, recorded values, trainer arguments) are checked in
 test_cli.py, test_plot.py, test_bound.py, test_broken_install.py, test_compare.py, test_fit.py,
-test_import_cli.py and test_hf_trainer.py."""
-OTHER_PACKAGES = ("fitting", "importers")
+test_import_cli.py and test_hf_trainer.py (output.py: standard streams and -o files, in test_cli.py)."""
+OTHER_PACKAGES = ("fitting", "importers", "recording")
 """Packages whose messages are about recorded values or another library's arguments, not a schedule's
-text: checked whole in test_fit.py and tests/test_import_*.py."""
+text: checked whole in test_fit.py, tests/test_import_*.py and test_record.py."""
 
 
 def _message_patterns() -> list[tuple[str, str]]:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import lrdsl
-from lrdsl.explain import MAX_MARKS_SHOWN, boundaries, compact, phases
+from lrdsl.explain import MAX_MARKS_SHOWN, boundaries, compact, phases, render, steps_text
 
 TRAP_FIXED = "warmup(linear, 5ep) >> multistep(0.1, at=[30ep, 60ep, 90ep], gamma=0.1) * offset(5ep)"
 
@@ -88,3 +88,49 @@ def test_the_explain_command_prints_the_milestones(capsys: pytest.CaptureFixture
         "       600        600           0.01          0.001    milestone 2",
         "       900        900          0.001         0.0001    milestone 3",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        (
+            "cosine(1→0) * restart(period=4750/7, decay=0.123456789)",
+            "7 cycle(s): first 678.571429 steps, mult 1, decay 0.123457",
+        ),
+        ("cosine(1→0) * offset(4750/7)", "cosine(1→0), its clock 678.571429 steps ahead"),
+    ],
+)
+def test_numbers_in_a_rows_text_are_rounded_as_its_columns(text: str, label: str) -> None:
+    plan = lrdsl.lower(text, 4750)
+    assert phases(plan.ir, plan.total)[0].label == label
+
+
+def test_a_value_explain_cannot_read_is_shown_on_the_users_text() -> None:
+    from tests.conftest import run_cli
+
+    text = "fn(exp(u*100), 10) * offset(5)"  # infinite from local step 7.1 on; the phase ends at local step 10
+    caret = f"1:1: error: fn(exp(u * 100), 10) is inf at its local step 10\n  {text}\n  {'^' * 18}\n"
+    for args in (["explain", text], ["eval", text], ["explain", text, "--compact"], ["plot", text]):
+        proc = run_cli(*args, "--steps", "100")
+        assert (proc.returncode, proc.stderr.split("hint:")[0]) == (2, caret), args
+    proc = run_cli("eval", text, "--steps", "100", "--at", "3")  # the interpreter names the local step, not a value
+    assert proc.stderr.startswith("1:1: error: fn(exp(u * 100), 10) is inf at its local step 8\n")
+
+
+def test_each_phase_shows_its_first_two_steps_and_its_last() -> None:
+    """A warm-up's step 0 is 0 before any training, and its last step stops short of the peak."""
+    plan = lrdsl.lower("warmup(linear, 250) >> cosine(0.1→0, 1000)")
+    rows = phases(plan.ir, plan.total, with_steps=True)
+    lr = lrdsl.evaluate("warmup(linear, 250) >> cosine(0.1→0, 1000)")
+    assert [[s for s, _ in r.steps] for r in rows] == [[0, 1, 249], [250, 251, 1249]]
+    assert all(v == lr[s] for r in rows for s, v in r.steps)
+    table = render(rows, plan.total, None, plan.text).splitlines()
+    assert table[3].endswith("warmup(linear, 250) to 0.1")
+    assert table[4].strip() == "step 0: 0, step 1: 4e-4 … step 249: 0.0996"
+    assert table[6].strip() == "step 250: 0.1, step 251: 0.0999998 … step 1249: 2.4674e-7"
+    # a phase of one or two steps lists each; a milestone row spans no step and has no line
+    short = lrdsl.lower("const(1, 1) >> const(2, 2) >> multistep(1, 10, at=[5])")
+    rows = phases(short.ir, short.total, with_steps=True)
+    assert [r.steps for r in rows] == [((0, 1.0),), ((1, 2.0), (2, 2.0)), ((3, 1.0), (4, 1.0), (12, 0.1)), ()]
+    assert steps_text(rows[1].steps) == "step 1: 2, step 2: 2"
+    assert phases(short.ir, short.total)[0].steps == ()  # only asked for: the eval table reads the rows

@@ -125,3 +125,33 @@ def test_the_same_code_at_64_bits_gives_float64_numbers(expr: str, steps: int, s
         got = np.asarray(jax.jit(jax.vmap(wide))(jnp.arange(steps + 3, dtype=jnp.int64)))
     assert got.dtype == np.float64
     np.testing.assert_allclose(got, lrdsl.evaluate(expr, steps, spe, steps=list(range(steps + 3))), rtol=1e-12)
+
+
+@pytest.mark.parametrize("target", ["optax", "keras"])
+@pytest.mark.parametrize(
+    ("expr", "total", "message"),
+    [
+        ("cosine(1e39→0)", 10, r"the constant 5e\+38 is beyond float32's range"),
+        ("cosine(4e38→0)", 10, r"the schedule is 4e\+38 at step 0, beyond float32's range"),
+        ("fn(exp(u / 10), 1000)", 1000, r"the schedule is 3.676e\+38 at step 888"),
+        ("fn(exp(u / 1e8), 1e10)", None, r"at step 887228\d+, beyond float32's range"),  # found in a run of 1e10
+        ("const(1) >> fn($peak * 1e30, 10)", 20, r"the schedule is 1e\+40 at step 10"),
+    ],
+)
+def test_float32_targets_refuse_what_float32_cannot_hold(
+    target: str, expr: str, total: int | None, message: str
+) -> None:
+    """Beyond float32's range the code would compute inf (or 0): ``gen`` refuses it for a float32
+    target, and float64 targets take it."""
+    params = {"peak": 1e10} if "$peak" in expr else None
+    with pytest.raises(lrdsl.LrdslError, match=message):
+        generate(expr, target, total, params=params)
+    generate(expr, "python", total, params=params)
+
+
+@pytest.mark.parametrize("expr", ["fn(1e-50 * exp(-u), 100)", "linear(1→1e-60, 100)", "exp(1→1e-300, 100)"])
+def test_float32_targets_take_values_that_underflow_on_their_way_to_0(expr: str) -> None:
+    jax, jnp = need("jax"), need("jax.numpy")
+    schedule = jax.jit(jax.vmap(_schedule(expr, 100, None)))
+    got = np.asarray(schedule(jnp.arange(101, dtype=jnp.int32)))
+    assert np.isfinite(got).all() and (got >= 0).all()

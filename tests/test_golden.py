@@ -37,20 +37,29 @@ RUFF_RULES = ["--select", "E,F,W,I,B,UP,SIM,RUF", "--ignore", "E501,RUF001,RUF00
 
 
 def _ruff(*args: str) -> subprocess.CompletedProcess[str]:
+    """ruff at its default settings (``--isolated``: 88 columns, no configuration file read).
+
+    Users paste generated code into repositories that keep ruff's (and black's) defaults.
+    """
     ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
     assert Path(ruff).is_file(), (
         "ruff is a test dependency (pip install -e '.[test]'): generated code is linted with it"
     )
-    common = ["--isolated", "--line-length", "120", "--target-version", "py310"]
+    common = ["--isolated", "--target-version", "py310"]
     return subprocess.run([ruff, *args[:1], *common, *args[1:]], capture_output=True, text=True, check=False)
 
 
-def test_goldens_are_lint_and_format_clean() -> None:
-    golden = [str(p) for p in sorted(expected())]
-    checked = _ruff("check", "--no-cache", "--output-format", "concise", *RUFF_RULES, *golden)
-    assert checked.returncode == 0, checked.stdout + checked.stderr
-    formatted = _ruff("format", "--check", "--diff", *golden)
+def assert_lint_and_format_clean(files: list[str]) -> None:
+    """``files`` pass ruff's default rules, the project's, and ``ruff format`` at 88 columns."""
+    for rules in ([], RUFF_RULES):
+        checked = _ruff("check", "--no-cache", "--output-format", "concise", *rules, *files)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+    formatted = _ruff("format", "--check", "--diff", *files)
     assert formatted.returncode == 0, formatted.stdout + formatted.stderr
+
+
+def test_goldens_are_lint_and_format_clean() -> None:
+    assert_lint_and_format_clean([str(p) for p in sorted(expected())])
 
 
 @pytest.mark.parametrize("target", list(TARGETS))
@@ -62,10 +71,51 @@ def test_generated_code_of_every_case_is_lint_and_format_clean(target: str, tmp_
         path = tmp_path / f"case_{i}.py"
         path.write_text(generate(case["expr"], target, case["steps"], case["steps_per_epoch"]), encoding="utf-8")
         files.append(str(path))
-    checked = _ruff("check", "--no-cache", "--output-format", "concise", *RUFF_RULES, *files)
-    assert checked.returncode == 0, checked.stdout
-    formatted = _ruff("format", "--check", "--diff", *files)
-    assert formatted.returncode == 0, formatted.stdout
+    assert_lint_and_format_clean(files)
+
+
+WIDE = [
+    # long parameter lists, names and tables: each is laid out as ruff format would keep it
+    ("$peak_learning_rate_for_this_run * cosine(1→$final_fraction_of_the_peak) * restart(mult=2)", 10**6, None),
+    ("recur(lr * 0.5, every=10, from=0.1) * restart(period=30, mult=2, decay=0.5)", 100000, None),
+    ("fn(exp(-u / 1234.5678) * cos(pi * u / 9876.54321) + sqrt(u + 0.0001) / log(u + 2.5), 1000)", None, None),
+    ("min(fn(1 / (1 + exp(-u)), 100), linear(1→0, 100)) * quantize(7, at=end) * offset(3)", None, None),
+    ("(multistep(10, at=[1ep, 20])) * restart(period=30, mult=2) * quantize(10, at=end)", 1000, 7.0),
+]
+
+
+@pytest.mark.parametrize("target", list(TARGETS))
+def test_wide_expressions_and_names_stay_within_88_columns(target: str, tmp_path: Path) -> None:
+    files = []
+    for i, (expr, steps, spe) in enumerate(WIDE):
+        params = {"peak_learning_rate_for_this_run": 0.1, "final_fraction_of_the_peak": 0.01}
+        used = {k: v for k, v in params.items() if f"${k}" in expr}
+        for name in (None, "A" + "very_long_schedule_name_" * 4):
+            path = tmp_path / f"wide_{i}_{name is None}.py"
+            path.write_text(generate(expr, target, steps, spe, name=name, params=used or None), encoding="utf-8")
+            files.append(str(path))
+    assert_lint_and_format_clean(files)
+
+
+def test_random_schedules_are_lint_and_format_clean(tmp_path: Path) -> None:
+    import random
+
+    from fuzz.differential import make_case
+
+    rng = random.Random(3)
+    files = []
+    for i in range(40):
+        case = make_case(rng)
+        for target in TARGETS:
+            try:
+                code = generate(case.text, target, case.total, case.spe, params=case.params)
+            except lrdsl.LrdslError:
+                break
+            path = tmp_path / f"{target}_{i}.py"
+            path.write_text(code, encoding="utf-8")
+            files.append(str(path))
+    assert len(files) > 50
+    assert_lint_and_format_clean(files)
 
 
 @pytest.mark.parametrize("target", list(TARGETS))

@@ -155,3 +155,201 @@ def test_any_spec_is_an_expression_or_an_lrdsl_error(pieces: list[str], framewor
     need(framework)
     with contextlib.suppress(lrdsl.LrdslError):  # anything else fails the test
         lrdsl.parse(import_spec(framework, "".join(pieces), total_steps=30))
+
+
+# --- hostile and real-code SPECs and configs: exit 0 or 2, never 3; messages stay small ---------------
+
+
+@pytest.mark.parametrize(
+    ("spec", "last"),
+    [
+        ("get_cosine_schedule_with_warmup(optimizer, num_warmup_steps=int(1e2), num_training_steps=1000)", "900)"),
+        ("get_cosine_schedule_with_warmup(opt, 10, 1000, learning_rate=np.float64(1.0))", "cosine(1→0, 990)"),
+        ("get_cosine_schedule_with_warmup(optimizer, 10, 1000, learning_rate=np.float32(0.1))", "0.10000000149"),
+        ("get_cosine_schedule_with_warmup(optimizer, 10, float(1000), learning_rate=math.pi)", "cosine(3.14159"),
+    ],
+)
+def test_conversions_written_in_real_code_are_numbers(spec: str, last: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(["import", "hf", spec], capsys)
+    assert code == 0, err
+    assert last in out.splitlines()[-1]
+
+
+BIG = "1" + "0" * 400
+SUM = "+".join(["1"] * 30_000)
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        (f"get_cosine_schedule_with_warmup(optimizer, 10, {BIG})", "beyond a float's range"),
+        (f"get_cosine_schedule_with_warmup(optimizer, 10, 1000, learning_rate={SUM})", "nested too deeply"),
+        ("get_cosine_schedule_with_warmup(optimizer, 10, 1000, learning_rate=" + "-" * 30_000 + "1)", "nested"),
+        ("get_cosine_schedule_with_warmup(optimizer, 10, 10**20)", "at most 1e+15"),
+        ("get_cosine_schedule_with_warmup(optimizer, 10, int('1000'))", "arithmetic in a SPEC is between numbers"),
+        ("get_cosine_schedule_with_warmup(optimizer, 10, np.float32(1e39))", "beyond np.float32's range"),
+        ("get_cosine_schedule_with_warmup(optimizer, 10, np.int8(1000))", "beyond np.int8's range"),
+        ("get_cosine_schedule_with_warmup(optimizer, 10, 2 * " + BIG[:300] + " * " + BIG[:300] + ")", "float's range"),
+    ],
+)
+def test_hostile_specs_exit_2_with_a_short_message(spec: str, message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(["import", "hf", spec], capsys)
+    assert code == 2
+    assert message in err
+    assert len(err) < 2000
+
+
+def _bomb(levels: int) -> str:
+    lines = ["begin:", "  a0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]"]
+    lines += [f"  a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("framework", ["mmengine", "hf", "timm", "detectron2", "keras", "torch"])
+def test_yaml_alias_bomb_is_refused_by_its_count(
+    framework: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "bomb.yaml"
+    path.write_text(_bomb(9))  # ~500 bytes, 10⁹ values once expanded
+    assert path.stat().st_size < 600
+    code, _, err = _run(["import", framework, str(path)], capsys)
+    assert (code, "values once its aliases are expanded" in err) == (2, True)
+    assert len(err) < 1000
+
+
+def test_recursive_yaml_alias_and_deep_configs_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cases = {
+        "self.yaml": "a: &a [1, *a]\n",
+        "deep.json": "[" * 100_000 + "]" * 100_000,
+        "deep.yaml": "[" * 100_000 + "]" * 100_000,
+        "deep2.json": json.dumps(json.loads("[" * 60 + "]" * 60)),
+        "huge.json": '{"BASE_LR": ' + BIG + "}",
+    }
+    for name, text in cases.items():
+        (tmp_path / name).write_text(text)
+        code, _, err = _run(["import", "detectron2", str(tmp_path / name)], capsys)
+        assert code == 2, (name, err)
+        assert len(err) < 1000
+
+
+def test_control_characters_of_a_spec_are_not_echoed_raw(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(["import", "hf", "get_scheduler('\x1b[2Jcosine', optimizer, 10, 100)"], capsys)
+    assert code == 2
+    assert "\x1b" not in err and "\\x1b" in err
+
+
+@pytest.mark.parametrize(
+    ("framework", "spec", "message"),
+    [
+        ("timm", "CosineLRScheduler(optimizer, t_initial=10, cycle_limit=100000, cycle_mul=2)", "lower cycle_limit"),
+        ("timm", "create_scheduler_v2(sched='cosine', num_epochs=10, cycle_limit=100000, cycle_mul=1.5)", "1e+15"),
+        ("detectron2", "WarmupMultiStepLR(optimizer, milestones=[5, 3.0, 'x'])", "milestones must be a finite number"),
+        ("detectron2", "WarmupMultiStepLR(optimizer, milestones=[5, [3]])", "milestones must be a finite number"),
+        ("detectron2", "WarmupMultiStepLR(optimizer, milestones=[5, None])", "milestones must be a finite number"),
+        (
+            "hf",
+            "get_cosine_with_min_lr_schedule_with_warmup(optimizer, 10, 100, min_lr=1e-5, learning_rate=0)",
+            "learning_rate is 0, and HF divides min_lr by it",
+        ),
+        (
+            "detectron2",
+            "build_lr_scheduler(SOLVER={'BASE_LR': 0, 'MAX_ITER': 100, 'WARMUP_ITERS': 0, "
+            "'LR_SCHEDULER_NAME': 'WarmupCosineLR', 'BASE_LR_END': 0.001})",
+            "BASE_LR is 0",
+        ),
+    ],
+)
+def test_values_the_mapping_computed_with_are_checked_first(
+    framework: str, spec: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = _run(["import", framework, spec], capsys)
+    assert (code, message in err) == (2, True), err
+
+
+# --- long runs: the work of the check is bounded; a named closed form is never refused for its length ---
+
+
+def test_a_fixed_gamma_of_a_billion_decays_builds_no_list(capsys: pytest.CaptureFixture[str]) -> None:
+    spec = "StepWithFixedGammaParamScheduler(base_value=1, num_decays=1000000000, gamma=0.1, num_updates=100)"
+    code, out, err = _run(["import", "detectron2", spec, "--steps", "100"], capsys)
+    assert code == 0, err
+    assert out.splitlines()[1:] == [
+        "# detectron2 StepWithFixedGammaParamScheduler: not checked against the library (fvcore would build a list "
+        "of 1000000000 values)",
+        "const(0)",  # fvcore's index at step 0 is already 1000 (its ε of 1e-6 times 10⁹ decays): 0.1¹⁰⁰⁰ = 0
+    ]
+
+
+def test_a_billion_step_closed_form_is_checked_at_sampled_steps(capsys: pytest.CaptureFixture[str]) -> None:
+    need("transformers")
+    code, out, err = _run(["import", "hf", "get_cosine_schedule_with_warmup(optimizer, 100, 1000000000)"], capsys)
+    assert (code, out.splitlines()[1:]) == (0, ["linear(0→1, 100) >> cosine(1→0, 999999900)"]), err
+    spec = "CosineParamScheduler(start_value=1, end_value=0)"
+    code, out, err = _run(["import", "detectron2", spec, "--steps", "1000000000"], capsys)
+    assert (code, out.splitlines()[1:]) == (0, ["cosine(1→0, 1000000000)"]), err
+
+
+def test_a_long_stepped_run_is_checked_over_its_first_steps_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    need("mmengine")
+    config = {
+        "param_scheduler": [
+            {"type": "LinearLR", "start_factor": 0.001, "by_epoch": False, "begin": 0, "end": 1000},
+            {"type": "CosineAnnealingLR", "by_epoch": False, "begin": 1000, "end": 2_000_000},
+        ],
+        "train_cfg": {"max_iters": 2_000_000},
+        "optim_wrapper": {"optimizer": {"lr": 0.1}},
+    }
+    (tmp_path / "mm.json").write_text(json.dumps(config))
+    code, out, err = _run(["import", "mmengine", str(tmp_path / "mm.json")], capsys)
+    assert code == 0, err
+    assert out.splitlines()[1:] == [
+        "# mmengine param_scheduler: checked against the library over the first 50,000 of 2,000,000 steps only "
+        "(a longer run is not stepped)",
+        "linear(1e-4→0.1, 999) >> hold(1) >> cosine(0.1→0, 1999000)",
+    ]
+
+
+def test_epoch_windows_are_checked_on_one_iteration_per_epoch(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    need("mmengine")
+    config = {
+        "param_scheduler": [{"type": "CosineAnnealingLR", "by_epoch": True, "begin": 0, "end": 300}],
+        "train_cfg": {"max_epochs": 300},
+    }
+    (tmp_path / "mm.json").write_text(json.dumps(config))
+    code, out, err = _run(["import", "mmengine", str(tmp_path / "mm.json"), "--steps-per-epoch", "5000"], capsys)
+    assert (code, out.splitlines()[1:]) == (0, ["cosine(1→0, 300ep) * quantize(1ep)"]), err
+
+
+def test_an_unchecked_import_warns_in_python() -> None:
+    from lrdsl.importers import detectron2
+    from lrdsl.importers.verify import UncheckedImport
+
+    with pytest.warns(UncheckedImport, match="not checked against the library"):
+        detectron2.from_spec(
+            "StepWithFixedGammaParamScheduler",
+            [],
+            {"base_value": 1, "num_decays": 10**9, "gamma": 0.1, "num_updates": 100},
+            total_steps=100,
+            steps_per_epoch=None,
+        )
+
+
+def test_a_long_paddle_run_is_stepped_only_over_its_first_steps() -> None:
+    import subprocess
+    import sys
+
+    need("paddle")  # in its own process, as tests/test_import_paddle.py runs Paddle
+    spec = "CosineAnnealingDecay(learning_rate=0.1, T_max=100000000)"
+    done = subprocess.run(
+        [sys.executable, "-m", "lrdsl", "import", "paddle", spec], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1:] == [
+        "# Paddle's CosineAnnealingDecay: checked against the library over the first 50,000 of 100,000,001 steps "
+        "only (a longer run is not stepped)",
+        "cosine(0.1→0, 100000000)",
+    ]

@@ -242,3 +242,67 @@ def test_refusals_say_why(call: dict[str, Any], message: str) -> None:
     with pytest.raises(lrdsl.LrdslError) as info:
         lrdsl.from_hf(**call)
     assert str(info.value) == message
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        (
+            "get_cosine_schedule_with_warmup(optimizer, num_warmup_steps=100, num_training_steps=1000)",
+            "linear(0→1, 100) >> cosine(1→0, 900)",
+        ),
+        ("get_cosine_schedule_with_warmup(optimizer, 100, 1000)", "linear(0→1, 100) >> cosine(1→0, 900)"),
+        ("get_cosine_schedule_with_warmup(optimizer=opt, num_warmup_steps=100, num_training_steps=1000)", "cosine(1→0"),
+        (
+            "get_cosine_schedule_with_warmup(AdamW(model.parameters(), lr=3e-4), 100, 1000)",
+            "linear(0→3e-4, 100) >> cosine(3e-4→0, 900)",
+        ),
+        ("get_scheduler('cosine', optimizer, num_warmup_steps=100, num_training_steps=1000)", "cosine(1→0, 900)"),
+        ("get_scheduler('linear', optimizer, 10, 100)", "linear(0→1, 10) >> linear(1→0, 90)"),
+        ("get_cosine_schedule_with_warmup(100, 1000)", "linear(0→1, 100) >> cosine(1→0, 900)"),
+    ],
+)
+def test_calls_as_written_in_training_code_optimizer_first(spec: str, expected: str) -> None:
+    assert expected in lrdsl.importers.import_spec("hf", spec)
+
+
+# --- HF's own expected values through the importer ------------------------------------------------------
+# From huggingface/transformers, tests/optimization/test_optimization.py (Apache-2.0), at commit
+# 74714520aed84bb44c9e6724ba805d2cd1e1eff7: ScheduleInitTest.test_schedulers — each scheduler of an
+# AdamW(m.parameters(), lr=10.0), its arguments, and the rates of its first 10 steps (tolerance 1e-2).
+HF_COMMON = "num_warmup_steps=2, num_training_steps=10"
+HF_TESTS: list[tuple[str, list[float]]] = [
+    ("get_constant_schedule(AdamW(m.parameters(), lr=10.0))", [10.0] * 10),
+    (
+        "get_constant_schedule_with_warmup(AdamW(m.parameters(), lr=10.0), num_warmup_steps=4)",
+        [0.0, 2.5, 5.0, 7.5, 10.0, 10.0, 10.0, 10.0, 10.0, 10.0],
+    ),
+    (
+        f"get_linear_schedule_with_warmup(AdamW(m.parameters(), lr=10.0), {HF_COMMON})",
+        [0.0, 5.0, 10.0, 8.75, 7.5, 6.25, 5.0, 3.75, 2.5, 1.25],
+    ),
+    (
+        f"get_cosine_schedule_with_warmup(AdamW(m.parameters(), lr=10.0), {HF_COMMON})",
+        [0.0, 5.0, 10.0, 9.61, 8.53, 6.91, 5.0, 3.08, 1.46, 0.38],
+    ),
+    (
+        f"get_cosine_with_hard_restarts_schedule_with_warmup(AdamW(m.parameters(), lr=10.0), {HF_COMMON}, num_cycles=2)",
+        [0.0, 5.0, 10.0, 8.53, 5.0, 1.46, 10.0, 8.53, 5.0, 1.46],
+    ),
+    (
+        f"get_polynomial_decay_schedule_with_warmup(AdamW(m.parameters(), lr=10.0), {HF_COMMON}, power=2.0, lr_end=1e-7)",
+        [0.0, 5.0, 10.0, 7.656, 5.625, 3.906, 2.5, 1.406, 0.625, 0.156],
+    ),
+    (
+        "get_inverse_sqrt_schedule(AdamW(m.parameters(), lr=10.0), num_warmup_steps=2)",
+        [0.0, 5.0, 10.0, 8.165, 7.071, 6.325, 5.774, 5.345, 5.0, 4.714],
+    ),
+]
+
+
+@pytest.mark.filterwarnings("ignore::lrdsl.importers.verify.UncheckedImport")
+@pytest.mark.parametrize(("spec", "expected"), HF_TESTS, ids=[s.split("(")[0] for s, _ in HF_TESTS])
+def test_hf_own_expected_values(spec: str, expected: list[float]) -> None:
+    """The call exactly as HF's test writes it (optimizer first): the expression gives HF's table."""
+    expr = lrdsl.importers.import_spec("hf", spec)
+    np.testing.assert_allclose(lrdsl.evaluate(expr, 10), expected, atol=1e-2, rtol=0, err_msg=expr)

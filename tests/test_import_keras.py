@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Callable
 from typing import Any
@@ -148,3 +149,132 @@ def test_spec_imports_exactly(spec: str, make: Callable[[Any], Any], n: int) -> 
 
     expr = import_spec("keras", spec, total_steps=n)
     _agrees(expr, make(_keras().optimizers.schedules), n, (100, 1000, 2000))
+
+
+# --- Keras' own expected values through the importer ----------------------------------------------------
+# From keras-team/keras, keras/src/optimizers/schedules/learning_rate_schedule_test.py (Apache-2.0), at
+# commit ac2ee342b119221090e464edc0d3344289f48741: each test's schedule (as a SPEC), the steps it calls it
+# at and the values it asserts, with its tolerance (assertAllClose: atol = rtol = 1e-6).
+
+
+def _cos(step: float, decay: float, alpha: float = 0.0) -> float:
+    """``np_cosine_decay`` of that file."""
+    step = min(step, decay)
+    return (1.0 - alpha) * 0.5 * (1.0 + math.cos(math.pi * step / decay)) + alpha
+
+
+def _restarts(step: float, decay: float, t_mul: float = 2.0, m_mul: float = 1.0, alpha: float = 0.0) -> float:
+    """``np_cosine_decay_restarts`` of that file."""
+    fac = 1.0
+    while step >= decay:
+        step -= decay
+        decay *= t_mul
+        fac *= m_mul
+    return (1.0 - alpha) * fac * 0.5 * (1.0 + math.cos(math.pi * step / decay)) + alpha
+
+
+QUARTERS = range(0, 1500, 250)
+KERAS_TESTS: list[tuple[str, str, list[tuple[int, float]]]] = [
+    ("ExponentialDecayTest.test_continuous", "ExponentialDecay(0.05, 10, 0.96)", [(5, 0.05 * 0.96 ** (5.0 / 10.0))]),
+    (
+        "ExponentialDecayTest.test_staircase",
+        "ExponentialDecay(0.1, 3, 0.96, staircase=True)",
+        [(1, 0.1), (2, 0.1), (100, 0.1 * 0.96 ** (100 // 3))],
+    ),
+    (
+        "ExponentialDecayTest.test_variables",
+        "ExponentialDecay(0.1, 3, 0.96, staircase=True)",
+        [(1, 0.1), (2, 0.1), (100, 0.1 * 0.96 ** (100 // 3))],
+    ),
+    (
+        "PiecewiseConstantDecayTest.test_piecewise_values",
+        "PiecewiseConstantDecay([100, 110, 120], [1.0, 0.1, 0.01, 0.001])",
+        [(100, 1.0), (105, 0.1), (110, 0.1), (120, 0.01), (999, 0.001)],  # and x = -999: lrdsl has no negative steps
+    ),
+    (
+        "PiecewiseConstantDecayTest.test_boundary_values",
+        "PiecewiseConstantDecay([1, 2, 3], [0.4, 0.5, 0.6, 0.7])",
+        [(0, 0.4), (1, 0.4), (2, 0.5), (3, 0.6), (4, 0.7)],
+    ),
+    ("LinearDecayTest.test_halfway", "PolynomialDecay(0.05, 10, 0.0)", [(5, 0.05 * 0.5)]),
+    ("LinearDecayTest.test_end", "PolynomialDecay(0.05, 10, 0.001)", [(10, 0.001)]),
+    ("LinearDecayTest.test_halfway_with_end", "PolynomialDecay(0.05, 10, 0.001)", [(5, (0.05 + 0.001) * 0.5)]),
+    ("LinearDecayTest.test_beyond_end", "PolynomialDecay(0.05, 10, 0.001)", [(15, 0.001)]),
+    (
+        "LinearDecayTest.test_beyond_end_with_cycle",
+        "PolynomialDecay(0.05, 10, 0.001, cycle=True)",
+        [(15, (0.05 - 0.001) * 0.25 + 0.001)],
+    ),
+    ("SqrtDecayTest.test_halfway", "PolynomialDecay(0.05, 10, 0.0, power=0.5)", [(5, 0.05 * 0.5**0.5)]),
+    ("SqrtDecayTest.test_end", "PolynomialDecay(0.05, 10, 0.001, power=0.5)", [(10, 0.001)]),
+    (
+        "SqrtDecayTest.test_halfway_with_end",
+        "PolynomialDecay(0.05, 10, 0.001, power=0.5)",
+        [(5, (0.05 - 0.001) * 0.5**0.5 + 0.001)],
+    ),
+    ("SqrtDecayTest.test_beyond_end", "PolynomialDecay(0.05, 10, 0.001, power=0.5)", [(15, 0.001)]),
+    (
+        "SqrtDecayTest.test_beyond_end_with_cycle",
+        "PolynomialDecay(0.05, 10, 0.001, power=0.5, cycle=True)",
+        [(15, (0.05 - 0.001) * 0.25**0.5 + 0.001)],
+    ),
+    ("SqrtDecayTest.test_begin_with_cycle", "PolynomialDecay(0.001, 10, cycle=True)", [(0, 0.001)]),
+    (
+        "InverseTimeDecayTest.test_decay",
+        "InverseTimeDecay(0.1, 10, 0.96)",
+        [(i, 0.1 / (1 + i / 10 * 0.96)) for i in range(11)],
+    ),
+    (
+        "InverseTimeDecayTest.test_staircase",
+        "InverseTimeDecay(0.1, 10, 0.96, staircase=True)",
+        [(i, 0.1 / (1 + 0.96 * (i // 10))) for i in range(11)],
+    ),
+    ("CosineDecayTest.test_decay", "CosineDecay(1.0, 1000)", [(s, _cos(s, 1000)) for s in QUARTERS]),
+    (
+        "CosineDecayTest.test_warmup",
+        "CosineDecay(0.0, 10, warmup_target=10.0, warmup_steps=1500)",
+        [(s, s / 1500 * 10.0) for s in QUARTERS],
+    ),
+    ("CosineDecayTest.test_alpha", "CosineDecay(1.0, 1000, 0.1)", [(s, _cos(s, 1000, 0.1)) for s in QUARTERS]),
+    ("CosineDecayTest.test_float64", "CosineDecay(np.float64(1.0), 1000)", [(s, _cos(s, 1000)) for s in QUARTERS]),
+    (
+        "CosineDecayTest.test_warmup_decay",
+        "CosineDecay(0.0, 1000, warmup_target=10.0, warmup_steps=2000)",
+        [(s, s / 2000 * 10.0 if s < 2001 else 10.0 * _cos(s - 2000, 1000)) for s in range(0, 3000, 250)],
+    ),
+    (
+        "CosineDecayRestartsTest.test_decay",
+        "CosineDecayRestarts(1.0, 1000)",
+        [(s, _restarts(s, 1000)) for s in QUARTERS],
+    ),
+    (
+        "CosineDecayRestartsTest.test_float64",
+        "CosineDecayRestarts(np.float64(1.0), 1000)",
+        [(s, _restarts(s, 1000)) for s in QUARTERS],
+    ),
+    (
+        "CosineDecayRestartsTest.test_alpha",
+        "CosineDecayRestarts(1.0, 1000, alpha=0.1)",
+        [(s, _restarts(s, 1000, alpha=0.1)) for s in QUARTERS],
+    ),
+    (
+        "CosineDecayRestartsTest.test_mmul",
+        "CosineDecayRestarts(1.0, 1000, m_mul=0.9)",
+        [(s, _restarts(s, 1000, m_mul=0.9)) for s in QUARTERS],
+    ),
+    (
+        "CosineDecayRestartsTest.test_tmul",
+        "CosineDecayRestarts(1.0, 1000, t_mul=1.0)",
+        [(s, _restarts(s, 1000, t_mul=1.0)) for s in QUARTERS],
+    ),
+]
+
+
+@pytest.mark.filterwarnings("ignore::lrdsl.importers.verify.UncheckedImport")
+@pytest.mark.parametrize(("test", "spec", "expected"), KERAS_TESTS, ids=[t for t, _, _ in KERAS_TESTS])
+def test_keras_own_expected_values(test: str, spec: str, expected: list[tuple[int, float]]) -> None:
+    """Every value test of the file (28; its test_config and fit tests assert no schedule values)."""
+    steps = [s for s, _ in expected]
+    expr = lrdsl.importers.import_spec("keras", spec, total_steps=max(steps) + 1)
+    got = lrdsl.evaluate(expr, max(steps) + 1, steps=steps)
+    np.testing.assert_allclose(got, [v for _, v in expected], atol=1e-6, rtol=1e-6, err_msg=f"{test}: {expr}")

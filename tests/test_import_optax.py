@@ -108,3 +108,48 @@ def test_spec_imports_exactly(spec: str, make: Callable[[Any], Any]) -> None:
             import_spec("optax", spec, total_steps=N)
         spec = spec.replace("] * 1", "]")
     _agrees(import_spec("optax", spec, total_steps=N), make(need("optax")))
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "optax.linear_schedule(0.1, 0.0, 1000000000)",
+        "optax.warmup_cosine_decay_schedule(0.0, 0.1, 1000000, 2000000000)",
+        "optax.piecewise_constant_schedule(0.1, {300000000: 0.5, 900000000: 0.1})",
+    ],
+)
+def test_a_long_schedule_is_checked_at_a_bounded_number_of_steps(spec: str) -> None:
+    need("optax")
+    from lrdsl.importers import import_spec
+    from lrdsl.importers.common import MAX_STEPPED
+    from lrdsl.importers.verify import recording
+
+    with recording() as seen:
+        import_spec("optax", spec)
+    assert seen and max(len(result.b) for _, result in seen) <= MAX_STEPPED
+
+
+def test_a_giant_run_is_checked_at_spread_steps() -> None:
+    optax = need("optax")
+    from lrdsl.importers.common import MAX_STEPPED
+    from lrdsl.importers.verify import recording
+
+    with recording() as seen:
+        expr = lrdsl.from_optax(optax.cosine_decay_schedule(1000.0, int(1e10)), total_steps=10**9 + 1)
+    assert expr == "cosine(1000→0, 10000000000)"
+    assert max(len(result.b) for _, result in seen) <= MAX_STEPPED
+
+
+def test_durations_beyond_the_language_are_clear_errors() -> None:
+    need("optax")
+    from lrdsl.importers import import_spec
+
+    with pytest.raises(lrdsl.LrdslError, match=r"a boundary is 1e\+300 steps, longer than the longest duration"):
+        import_spec("optax", "optax.piecewise_constant_schedule(0.1, {1e300: 0.5})")
+    # a decay whose period is beyond the language is written with its per-step rate
+    assert import_spec("optax", "optax.exponential_decay(0.1, 1e300, 0.5)") == "exp_decay(0.1, rate=0.5 ** (1 / 1e300))"
+
+
+def test_sampling_a_long_run_is_refused_by_its_count() -> None:
+    with pytest.raises(lrdsl.LrdslError, match=r"sampling calls the library at most 100,000 times"):
+        lrdsl.from_optax(lambda count: 0.1, total_steps=10**9)

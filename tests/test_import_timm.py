@@ -10,6 +10,7 @@ given the wheel's module, so its own check runs against timm too. The parity row
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -319,3 +320,54 @@ def test_scheduler_class_imports_exactly(cls: str, kw: dict[str, Any]) -> None:
     expected = _timm_values(lambda m, o: getattr(m, cls)(o, **kw), kw.get("t_in_epochs", True))
     expr = timm_importer.from_spec(cls, [], {**kw, "lr": 0.1}, total_steps=S * E, steps_per_epoch=S)
     np.testing.assert_allclose(lrdsl.evaluate(expr, S * E, steps_per_epoch=S), expected, rtol=1e-9, atol=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ("CosineLRScheduler(optimizer, t_initial=100)", "cosine(1→0, 100ep) * quantize(1ep)"),
+        ("CosineLRScheduler(optimizer, 100)", "cosine(1→0, 100ep) * quantize(1ep)"),
+        ("CosineLRScheduler(SGD(p, lr=0.1), t_initial=100, lr_min=1e-5)", "cosine(0.1→1e-5, 100ep) * quantize(1ep)"),
+        ("create_scheduler_v2(optimizer, sched='cosine', num_epochs=100)", "cosine(1→0, 100ep) * quantize(1ep)"),
+        ("create_scheduler_v2(optimizer=optimizer, sched='cosine', num_epochs=100)", "cosine(1→0, 100ep)"),
+    ],
+)
+def test_calls_as_written_in_training_code_optimizer_first(spec: str, expected: str) -> None:
+    assert expected in lrdsl.importers.import_spec("timm", spec)
+
+
+def test_a_long_run_is_checked_on_an_equivalent_run_or_at_sampled_steps() -> None:
+    m = _scheduler_module()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # checked in full: no UncheckedImport
+        # an epoch schedule of 1.5·10⁶ updates: checked on 300 epochs of one update
+        assert timm_importer.from_timm(library=m, sched="cosine", num_epochs=300, updates_per_epoch=5000) == (
+            "cosine(1→0, 300ep) * quantize(1ep)"
+        )
+        # 10⁶ epochs: checked against timm's closed form (_get_lr) at sampled epochs, in well under 50,000 calls
+        expr = timm_importer.from_timm(library=m, sched="cosine", num_epochs=10, cycle_limit=100_000)
+        assert expr == "cosine(1→0) * restart(period=10ep, decay=0.1, cycles=100000) * quantize(1ep)"
+        kw: dict[str, Any] = {"num_epochs": 300, "updates_per_epoch": 5000, "step_on_epochs": False, "lr": 0.1}
+        expr = timm_importer.from_timm(library=m, sched="cosine", warmup_epochs=2, **kw)
+        assert expr == "linear(1e-5→0.1, 10000) >> cosine(0.1→0, 1500000) * offset(10000)"
+
+
+@pytest.mark.parametrize(
+    ("cls", "args"),
+    [
+        ("CosineLRScheduler", {"t_initial": 7, "lr_min": 0.01, "warmup_t": 2, "warmup_lr_init": 1e-3, "cycle_limit": 3,
+                               "cycle_mul": 1.5, "cycle_decay": 0.5}),
+        ("CosineLRScheduler", {"t_initial": 70, "lr_min": 0.01, "warmup_t": 5, "warmup_lr_init": 1e-3, "t_in_epochs": False}),
+        ("TanhLRScheduler", {"t_initial": 9, "lr_min": 0.01}),
+        ("StepLRScheduler", {"decay_t": 3, "decay_rate": 0.5, "warmup_t": 2, "warmup_lr_init": 0.01}),
+        ("MultiStepLRScheduler", {"decay_t": [1, 4], "decay_rate": 0.5}),
+        ("PolyLRScheduler", {"t_initial": 9, "power": 2, "warmup_t": 3, "warmup_lr_init": 0.0}),
+    ],
+)  # fmt: skip
+def test_timms_closed_form_is_what_its_loop_sets(cls: str, args: dict[str, Any]) -> None:
+    """The closed form a long run is checked against gives the rates train.py's loop sets, at every step."""
+    m = _scheduler_module()
+    for per_epoch in (1, 3):
+        stepped = timm_importer.library_values(m, cls, args, 0.1, per_epoch, 30)
+        closed = timm_importer.closed_values(m, cls, args, 0.1, per_epoch, list(range(30 * per_epoch)))
+        np.testing.assert_array_equal(closed, stepped)

@@ -113,6 +113,7 @@ def test_parity_row_imports_to_its_expression(row: str, make: Callable[[Any, Any
 
 
 @pytest.mark.parametrize(("case", "make", "total"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.filterwarnings("ignore:PyTorch's CosineAnnealingLR is imported for its first")
 def test_scheduler_imports_exactly(case: str, make: Callable[[Any, Any], Any], total: int | None) -> None:
     _check(make, total)
 
@@ -262,3 +263,139 @@ def test_spec_imports_exactly(spec: str, make: Callable[[Any, Any], Any], total:
     expr = import_spec("torch", spec, total_steps=total)
     n = total or 100
     np.testing.assert_allclose(lrdsl.evaluate(expr, n), _torch_values(make, n), rtol=1e-9, atol=1e-15)
+
+
+def _compared(seen: list[tuple[str, Any]]) -> int:
+    """The most library values one check of an import compared."""
+    return max(len(result.b) for _, result in seen)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "OneCycleLR(max_lr=0.1, total_steps=1000000000)",
+        "CosineAnnealingWarmRestarts(lr=0.1, T_0=1000000, T_mult=2)",
+        "StepLR(lr=0.1, step_size=1000000000)",
+        "SequentialLR(schedulers=[LinearLR(lr=0.1, total_iters=1000000), CosineAnnealingLR(T_max=100000000)],"
+        " milestones=[1000000])",
+        "ChainedScheduler([ExponentialLR(gamma=0.999999, lr=0.1), MultiStepLR(milestones=[500000000])])",
+    ],
+)
+def test_a_long_named_form_is_checked_at_a_bounded_number_of_steps(spec: str) -> None:
+    need("torch")
+    from lrdsl.importers import import_spec
+    from lrdsl.importers.common import MAX_STEPPED
+    from lrdsl.importers.verify import recording
+
+    with recording() as seen:
+        expr = import_spec("torch", spec)
+    assert seen and _compared(seen) <= MAX_STEPPED  # PyTorch's closed form at spread steps, not 10⁹ steps
+    assert "e+" not in expr and len(expr) < 200
+
+
+def test_a_duration_beyond_the_language_is_a_clear_error() -> None:
+    from lrdsl.importers import import_spec
+
+    with pytest.raises(lrdsl.LrdslError, match=r"LinearLR's total_iters is 1e\+300 steps, longer than the longest"):
+        import_spec("torch", "LinearLR(lr=0.1, total_iters=1e300)")
+    with pytest.raises(lrdsl.LrdslError, match=r"this number is beyond a float's range") as caught:
+        import_spec("torch", f"StepLR(lr=0.1, step_size={10**400})")  # the SPEC reader refuses it first, at its column
+    assert caught.value.span is not None
+
+
+def test_a_long_run_of_a_cosine_is_checked_against_pytorchs_closed_form() -> None:
+    torch = need("torch")
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(_optimizer(torch), T_max=37)
+    expr = lrdsl.from_torch(sched, total_steps=10**9)
+    assert expr == "(cosine(0.1→0, 37) >> cosine(0→0.1, 37)) * restart()"
+
+
+def test_sampling_a_long_run_is_refused_by_its_count() -> None:
+    torch = need("torch")
+    sched = torch.optim.lr_scheduler.LambdaLR(_optimizer(torch), lambda e: 1 / (1 + e))
+    with pytest.raises(
+        lrdsl.LrdslError, match=r"the run is 1,000,000,000 steps, and sampling calls the library at most"
+    ):
+        lrdsl.from_torch(sched, total_steps=10**9)
+
+
+def test_a_per_group_list_in_a_spec_is_a_clear_error() -> None:
+    from lrdsl.importers import import_spec
+
+    with pytest.raises(lrdsl.LrdslError, match=r"CyclicLR's base_lr= gives one value per parameter group \(2 here\)"):
+        import_spec("torch", "CyclicLR(base_lr=[1, 2], max_lr=[5, 6], step_size_up=4)")
+    assert import_spec("torch", "CyclicLR(base_lr=[1], max_lr=[5], step_size_up=4)") == "cyclic(1→5, half=4)"
+
+
+class _Counting:
+    """A stateful ``lr_lambda``: records the epochs it is called with."""
+
+    def __init__(self) -> None:
+        self.calls: list[int] = []
+
+    def __call__(self, epoch: int) -> float:
+        self.calls.append(epoch)
+        return 0.5 ** (epoch // 10)
+
+
+def test_a_stateful_lr_lambda_is_called_once_per_step_in_order_on_a_copy() -> None:
+    torch = need("torch")
+    fn = _Counting()
+    sched = torch.optim.lr_scheduler.LambdaLR(_optimizer(torch), fn)
+    before = list(fn.calls)
+    expr = lrdsl.from_torch(sched, total_steps=200)
+    assert expr == "step(0.1, gamma=0.5, every=10)"
+    assert fn.calls == before  # the user's own lambda is never called: a copy is
+    copies: list[_Counting] = []
+    original = _Counting.__call__
+
+    def spy(self: _Counting, epoch: int) -> float:
+        if self is not fn and self not in copies:
+            copies.append(self)
+        return original(self, epoch)
+
+    _Counting.__call__ = spy  # type: ignore[method-assign]
+    try:
+        lrdsl.from_torch(sched, total_steps=200)
+    finally:
+        _Counting.__call__ = original  # type: ignore[method-assign]
+    assert len(copies) == 1 and copies[0].calls[len(before) :] == list(range(200))  # it starts as a copy of fn
+
+
+def test_a_fresh_lambda_whose_rate_was_changed_outside_is_an_error() -> None:
+    torch = need("torch")
+    opt = _optimizer(torch)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda e: 0.5 ** (e // 10))
+    opt.param_groups[0]["lr"] = 0.3
+    with pytest.raises(lrdsl.LrdslError, match=r"your LambdaLR departs from its class's schedule at step 0: 0.3"):
+        lrdsl.from_torch(sched, total_steps=100)
+
+
+def test_a_subclass_with_a_closed_form_get_lr_is_sampled_from_a_fresh_copy() -> None:
+    torch = need("torch")
+    base: Any = torch.optim.lr_scheduler.LRScheduler
+
+    class Ramp(base):  # type: ignore[misc]
+        def get_lr(self) -> list[float]:
+            return [lr * (self.last_epoch + 1) / 100 for lr in self.base_lrs]
+
+    opt = _optimizer(torch)
+    sched = Ramp(opt)
+    expr = lrdsl.from_torch(sched, total_steps=200)
+    np.testing.assert_allclose(lrdsl.evaluate(expr, 200), [0.1 * (t + 1) / 100 for t in range(200)], rtol=1e-12)
+    for _ in range(30):
+        opt.step()
+        sched.step()
+    assert lrdsl.from_torch(sched, total_steps=200) == expr
+
+
+def test_a_cosine_without_a_total_says_it_holds_after_t_max() -> None:
+    torch = need("torch")
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(_optimizer(torch), T_max=37)
+    with pytest.warns(UserWarning, match=r"imported for its first 38 steps.*rises again after T_max"):
+        assert lrdsl.from_torch(sched) == "cosine(0.1→0, 37)"
+    opt = _optimizer(torch)
+    L = torch.optim.lr_scheduler
+    seq = L.SequentialLR(opt, [L.LinearLR(opt, 0.1, total_iters=5), L.CosineAnnealingLR(opt, 20)], [5])
+    with pytest.warns(UserWarning, match=r"SequentialLR is imported for its first 26 steps"):
+        lrdsl.from_torch(seq)

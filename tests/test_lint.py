@@ -77,6 +77,15 @@ WARNINGS: list[tuple[str, dict[str, Any], str]] = [
         "              ^^^^^\n"
         "hint: durations round to whole steps; write the steps you mean, or a period (every=, at=) to stay exact",
     ),
+    (
+        "(warmup(linear, 5) >> fn(0.1 * 0.99 ** (t - 5))) * offset(-1)",
+        {},
+        "1:23: warning: fn(0.1 * 0.99 ** (t - 5)) reads t, the run's clock, which offset(-1) does not move\n"
+        "  (warmup(linear, 5) >> fn(0.1 * 0.99 ** (t - 5))) * offset(-1)\n"
+        "                        ^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+        "hint: t and e stay the run's step and epochs inside an offset: read u, the phase's own step "
+        "(u divided by the steps per epoch for epochs), for a formula that runs late or early with it",
+    ),
 ]
 
 
@@ -112,7 +121,21 @@ CLEAN: list[tuple[str, dict[str, Any]]] = [
         "linear(0→1, 0.5ep) * repeat(3) >> const(1, 7tok) >> cosine(1→0)",
         {"total_steps": 100, "steps_per_epoch": 13, "tokens_per_step": 2},
     ),
+    ("(warmup(linear, 5) >> fn(0.1 * 0.99 ** u)) * offset(-1)", {}),  # u: the late phase's own step
+    ("fn(0.1 * 0.99 ** t, 100) * offset(0)", {}),  # offset(0) moves nothing
+    ("fn(0.1 * 0.99 ** t, 100) >> const(1e-3) * offset(-1)", {}),  # the offset is not around the fn
 ]
+
+
+def test_an_offset_around_fn_reading_e_warns_once() -> None:
+    """A late formula in epochs: one warning per fn, however many offsets are around it."""
+    (found,) = lrdsl.lint("fn(0.1 * exp(-e), 100) * offset(-1ep) * offset(2)", steps_per_epoch=10)
+    assert found.code == "offset-global-clock" and "reads e, the run's clock" in found.message
+    # the same formula on u runs late with the offset; on t it does not
+    on_u = lrdsl.evaluate("fn(0.1 * 0.9 ** u, 100) * offset(-3)", 10)
+    on_t = lrdsl.evaluate("fn(0.1 * 0.9 ** t, 100) * offset(-3)", 10)
+    np.testing.assert_allclose(on_u[3:], 0.1 * 0.9 ** np.arange(7))
+    assert not np.allclose(on_t, on_u)
 
 
 @pytest.mark.parametrize(("text", "kwargs"), CLEAN, ids=[c[0][:40] for c in CLEAN])
@@ -265,3 +288,11 @@ def test_lint_and_diagnostic_are_public_names() -> None:
 
     assert {"lint", "Diagnostic"} <= set(lrdsl.__all__)
     assert lrdsl.lint is lrdsl.linting.lint and lrdsl.Diagnostic is lrdsl.linting.Diagnostic
+
+
+def test_many_phases_each_hint_sums_the_phases_before() -> None:
+    """The durations before each phase are summed as the layout walks (benchmarks/lint.py: linear time)."""
+    found = lrdsl.lint(" >> ".join(["piecewise([1, 0.5], 2, at=[1])"] * 300))
+    assert len(found) == 299
+    assert [d.hint.rsplit("offset(", 1)[1] if d.hint else None for d in found[::149]] == ["2)", "300)", "598)"]
+    assert [d.column for d in found[:2]] == [35, 69]

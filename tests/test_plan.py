@@ -24,7 +24,7 @@ def test_plan_is_the_evaluated_curve_and_the_explain_table() -> None:
     assert (plan.expr, plan.total_steps, plan.steps_per_epoch, plan.scale) == (E, 300, 10.0, 1.0)
     np.testing.assert_array_equal(plan.values, lrdsl.evaluate(E, 300, 10, params={"peak": 0.1}))
     assert plan.values.dtype == np.float64 and plan.values.shape == (300,)
-    assert plan.phases == tuple(phases(bound.plan.ir, 300))
+    assert plan.phases == tuple(phases(bound.plan.ir, 300, True))
     assert plan.table() == bound.explain()
     first = {"depth": 0, "start": 0.0, "end": 20.0, "first": 0.0, "last": 0.1, "label": "warmup(linear, 2ep) to 0.1"}
     assert plan.rows()[0] == first

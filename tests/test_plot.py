@@ -129,3 +129,45 @@ def test_plot_api_takes_the_rates() -> None:
     fig = lrdsl.plot("warmup(linear, 2Btok) >> cosine(0.1→0)", total_steps="300Btok", tokens_per_step=4e6)
     curve = fig.axes[0].get_lines()[0]  # then the boundary mark, at step 500
     assert np.asarray(curve.get_xdata())[-1] == 74999
+
+
+def test_a_label_matplotlib_cannot_draw_is_refused_clearly(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    out = tmp_path / "x.png"
+    proc = run_cli("plot", "cosine(1→0)", "--steps", "10", "--label", "$\\frac{$", "-o", str(out))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr == (
+        "error: the label '$\\\\frac{$' is not mathtext matplotlib can draw: Expected \\frac{num}{den}, found '{'\n"
+        "hint: write a dollar sign as \\$ to show it as it is\n"
+    )
+    assert not out.exists()
+
+
+def test_labels_with_mathtext_and_expressions_with_parameters_are_drawn(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    out = tmp_path / "x.svg"
+    proc = run_cli(
+        "plot", "linear($a→$b)", "linear($a→$b, 5)", "--set", "a=1", "--set", "b=0", "--steps", "10", "-o", str(out)
+    )
+    assert proc.returncode == 0, proc.stderr  # '$a→$b' is the expression's text, not mathtext
+    assert proc.stderr == f"lrdsl: wrote {out}: 2 schedules\n" and proc.stdout == ""
+    proc = run_cli("plot", "cosine(1→0)", "--steps", "10", "--label", "$\\eta$ (cosine)", "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_plot_that_fails_leaves_the_file_as_it_was(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    out = tmp_path / "x.png"
+    out.write_bytes(b"earlier")
+    proc = run_cli("plot", "cosine(1→0)", "--steps", "10", "--label", "$\\frac{$", "-o", str(out))
+    assert proc.returncode == 2 and out.read_bytes() == b"earlier"
+
+
+def test_the_api_refuses_a_label_matplotlib_cannot_draw() -> None:
+    pytest.importorskip("matplotlib")
+    import lrdsl
+
+    with pytest.raises(lrdsl.LrdslError, match="is not mathtext matplotlib can draw"):
+        lrdsl.plot("cosine(1→0)", total_steps=10, labels=["$x^$"])
+    fig = lrdsl.plot("cosine($a→0)", total_steps=10, params={"a": 0.1})  # the text's '$' is not mathtext
+    assert fig.axes[0].get_legend().get_texts()[0].get_text() == "cosine(\\$a→0)"

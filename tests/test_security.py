@@ -418,3 +418,37 @@ def test_nodes_are_immutable_and_survive_copy_and_pickle() -> None:
     for again in (copy.deepcopy(parsed), pickle.loads(pickle.dumps(parsed))):
         assert again == parsed and hash(again) == hash(parsed) and again.source == parsed.source
         assert again.expr.span == parsed.expr.span
+
+
+KERAS_CONFIGS: list[Any] = [
+    {"schedule": "cosine(1→0, 10)", "total_steps": 10, "steps_per_epoch": None, "params": [1, 2]},
+    {"schedule": "cosine(1→0, 10)", "total_steps": 10, "steps_per_epoch": None, "params": {"a": "x"}},
+    {"schedule": 5},
+    {"schedule": "cosine(1→0, 10)", "total_steps": "10"},
+    {"schedule": "cosine(1→0, 10)", "total_steps": 1e400},
+    {"schedule": "cosine(1→0, 10)", "total_steps": 10**400},
+    {"schedule": "cosine(1→0, 10)", "params": {"a": 10**400}},
+    {"schedule": "cosine(1→0, 10)", "total_steps": 10, "steps_per_epoch": [1]},
+    {"schedule": "cosine(1→0, 10)", "total_steps": 10, "code": "import os"},
+    {"schedule": "\x1b[2J"},
+    [1, 2],
+]
+
+
+@pytest.mark.parametrize("config", KERAS_CONFIGS, ids=[repr(c)[:40] for c in KERAS_CONFIGS])
+def test_a_crafted_keras_config_is_an_lrdsl_error(config: Any) -> None:
+    need("keras")
+    import lrdsl.keras
+
+    with pytest.raises(lrdsl.LrdslError) as err:
+        lrdsl.keras.schedule_class().from_config(config)
+    assert "\x1b" not in str(err.value)
+
+
+def test_a_keras_config_round_trips() -> None:
+    need("keras")
+    import lrdsl.keras
+
+    s = lrdsl.keras.schedule("cosine(1→$low, 10)", params={"low": 0.1})
+    again = type(s).from_config(s.get_config())
+    assert again.get_config() == s.get_config()

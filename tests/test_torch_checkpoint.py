@@ -178,3 +178,51 @@ def test_check_resume_is_framework_free() -> None:
     ):
         check_resume(ScheduleRecord(("const(1)",), 100).as_dict(), a, 10)
     assert ScheduleRecord.from_dict(a.as_dict()) == a
+
+
+CRAFTED: list[tuple[str, Any]] = [
+    ("last_epoch", "10"),
+    ("last_epoch", 1e400),
+    ("last_epoch", 10**400),
+    ("base_values", [10**400, 1.0, 1.0]),
+    ("last_epoch", None),
+    ("last_epoch", [3]),
+    ("last_epoch", 2.5),
+    ("_step_count", "x"),
+    ("base_values", "abc"),
+    ("base_values", [1.0, "x", 2.0]),
+    ("base_values", [1.0, float("nan"), 2.0]),
+    ("factors", [1.0, "x", 2.0]),
+    ("factors", "abc"),
+    ("branches", [1, 2]),
+    ("branches", "x"),
+    ("branches", [{"from": {}, "at": 1, "code": "x"}]),
+    ("lrdsl", {"expr": "cosine(1→0)", "total_steps": 1e400}),
+    ("lrdsl", {"expr": "cosine(1→0)", "total_steps": "100"}),
+    ("lrdsl", {"expr": "cosine(1→0)", "total_steps": 100, "params": {"a": "b"}}),
+    ("lrdsl", {"expr": "cosine(1→0)", "total_steps": 100, "params": [1, 2]}),
+    ("lrdsl", {"expr": "cosine(1→0)", "total_steps": 100, "steps_per_epoch": float("inf")}),
+    ("lrdsl", {"expr": "cosine(1→0)", "total_steps": 100, "mode": ["scale"]}),
+    ("lrdsl", {"expr": "cosine(1→0)", "total_steps": 100, "key": {"a": 1}}),
+    ("lrdsl", {"expr": {"a": 1}, "total_steps": 100}),
+    ("lrdsl", "x"),
+]
+
+
+@pytest.mark.parametrize(("field", "value"), CRAFTED, ids=[f"{f}={v!r}"[:40] for f, v in CRAFTED])
+def test_a_crafted_state_is_an_lrdsl_error(field: str, value: Any) -> None:
+    torch = need("torch")
+    _, _, sched = _setup(torch)
+    state = sched.state_dict()
+    with pytest.raises(lrdsl.LrdslError, match="not one lrdsl writes"):
+        sched.load_state_dict({**state, field: value})
+
+
+def test_a_record_text_with_escape_codes_is_shown_escaped_and_bounded() -> None:
+    a = ScheduleRecord(("cosine(1→0)",), 100)
+    crafted = {**a.as_dict(), "expr": "\x1b[2J\x1b]0;owned\x07" + "x" * 10_000}
+    with pytest.raises(lrdsl.LrdslError) as err:
+        check_resume(crafted, a, 10)
+    text = str(err.value)
+    assert "\x1b" not in text and "\x07" not in text and "\\x1b[2J" in text
+    assert len(text) < 1000

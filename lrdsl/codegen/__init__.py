@@ -7,7 +7,6 @@ computes every code string; the templates only place them.
 
 from __future__ import annotations
 
-import ast as pyast
 import builtins
 import functools
 import hashlib
@@ -19,7 +18,7 @@ from dataclasses import dataclass
 import jinja2
 
 from lrdsl.codegen import verify
-from lrdsl.codegen.emitter import Emitter, safe_comment
+from lrdsl.codegen.emitter import WIDTH, Emitter, safe_comment
 from lrdsl.codegen.names import used_beside
 from lrdsl.codegen.scalar import ScalarPrinter
 from lrdsl.codegen.tensor import KerasPrinter, TensorPrinter
@@ -41,6 +40,8 @@ class Target:
     title: str
     usage: str
     extra_imports: tuple[str, ...] = ()
+    float32: bool = False
+    """Its values are float32: a constant or value beyond float32's range is refused."""
 
 
 TARGETS: dict[str, Target] = {
@@ -55,9 +56,10 @@ TARGETS: dict[str, Target] = {
                "Pass Scheduler() as the optimizer's learning_rate; call scheduler.step() after each step.",
                ("from paddle.optimizer.lr import LRScheduler",)),
         Target("optax", TensorPrinter, "optax.py.jinja", "schedule", "An Optax schedule.",
-               "Pass it as the learning rate: optax.adam(schedule); Optax calls it with its step count."),
+               "Pass it as the learning rate: optax.adam(schedule); Optax calls it with its step count.",
+               float32=True),
         Target("keras", KerasPrinter, "keras.py.jinja", "Schedule", "A Keras 3 learning-rate schedule.",
-               "Use keras.optimizers.Adam(learning_rate=Schedule())."),
+               "Use keras.optimizers.Adam(learning_rate=Schedule()).", float32=True),
     ]
 }  # fmt: skip
 
@@ -81,6 +83,8 @@ def generate_lowered(plan: Lowered, target: str, name: str | None = None) -> str
     printer = spec.printer(emitter)
     root = printer.sched(plan.ir, True)  # refuses any name the IR cannot hold, before anything reads it
     verify.check(plan)
+    if spec.float32:
+        verify.check_float32(plan, target)
     per_epoch = f" ({format_number(plan.steps_per_epoch)} steps per epoch)" if plan.steps_per_epoch else ""
     fields: dict[str, object] = {
         "schedule": safe_comment(plan.text) if len(plan.text) <= 100 else safe_comment(plan.text[:97]) + "...",
@@ -124,8 +128,16 @@ def _render(spec: Target, fields: dict[str, object], name: str, imports: set[str
 
 
 def _used_imports(code: str, imports: set[str]) -> set[str]:
-    """The modules of ``imports`` whose bound name (``jnp`` for ``jax.numpy as jnp``) ``code`` reads."""
-    read = {n.id for n in pyast.walk(pyast.parse(code)) if isinstance(n, pyast.Name)}
+    """The modules of ``imports`` whose bound name (``jnp`` for ``jax.numpy as jnp``) ``code`` reads.
+
+    Read from the code outside its docstrings, comments and import lines (where a schedule's own
+    text appears): a bound name is read where it stands as a whole word there. A scan of the text,
+    not of its syntax tree, which cost seconds for a module of 20,000 phases.
+    """
+    parts = code.split('"""')
+    outside = "\n".join(parts[0::2])  # the docstrings are the odd parts
+    lines = [ln.split("#", 1)[0] for ln in outside.splitlines() if not re.match(r"\s*(import|from) ", ln)]
+    read = set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", "\n".join(lines)))
 
     def bound(spec: str) -> str:
         if " as " in spec:
@@ -192,26 +204,42 @@ def check_parameter(name: str) -> str:
     return name
 
 
+def bracketed(head: str, items: list[str], tail: str = "", indent: int = 0, close: str = ")") -> str:
+    """``head(items)tail`` on one line when it fits in :data:`~lrdsl.codegen.emitter.WIDTH` columns
+    at ``indent``, else one item a line with a trailing comma: the two layouts ``ruff format`` keeps
+    as they are (the trailing comma holds the second one open)."""
+    one = f"{head}{', '.join(items)}{close}{tail}"
+    if indent + len(one) <= WIDTH or not items:
+        return one
+    pad = " " * (indent + 4)
+    return f"{head}\n" + "".join(f"{pad}{item},\n" for item in items) + " " * indent + close + tail
+
+
 def _argument_strings(arguments: list[tuple[str, float | None]]) -> dict[str, object]:
-    """The code strings that carry parameters through a template (all empty without any)."""
-    if not arguments:
-        return {
-            "keyword_args": "",
-            "pass_params": "",
-            "params_dict": "{}",
-            "pass_self_params": "",
-            "config": "{}",
-            "all_defaults": True,
-        }
+    """The code strings that carry parameters through a template (all empty without any).
+
+    ``signature(head, fixed, tail, indent)`` lays out a ``def`` line with the fixed arguments and,
+    after ``*``, the parameters; ``params_dict(head, indent)`` the statement ``head{"a": a, …}``.
+    """
     ordered = sorted(arguments, key=lambda a: a[1] is not None)  # required ones first
     parts = [f"{n}: float" if d is None else f"{n}: float = {d!r}" for n, d in ordered]
-    mapping = "{" + ", ".join(f'"{n}": {n}' for n, _ in arguments) + "}"
+    keywords = ["*", *parts] if parts else []
+    entries = [f'"{n}": {n}' for n, _ in arguments]
+
+    def signature(head: str, fixed: list[str], tail: str = ":", indent: int = 0) -> str:
+        return bracketed(f"{head}(", [*fixed, *keywords], tail, indent)
+
+    def params_dict(head: str, indent: int = 0) -> str:
+        return bracketed(f"{head}{{", entries, "", indent, "}")
+
     return {
-        "keyword_args": ", *, " + ", ".join(parts),
-        "pass_params": ", " + mapping,
-        "params_dict": mapping,
-        "pass_self_params": ", self.params",
-        "config": "dict(self.params)",
+        "signature": signature,
+        "params_dict": params_dict,
+        "bracketed": bracketed,
+        "has_params": bool(arguments),
+        "pass_params": ", p" if arguments else "",
+        "pass_self_params": ", self.params" if arguments else "",
+        "config": "dict(self.params)" if arguments else "{}",
         "all_defaults": all(d is not None for _, d in arguments),
     }
 

@@ -12,6 +12,7 @@ divide on integers, which keeps float32 targets exact up to 2**31 steps.
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -41,6 +42,10 @@ COMBINED = {"+": "sum", "-": "difference", "*": "product", "/": "quotient", "min
 LINE = 60
 """Longest expression kept on one line before parts are hoisted into temporaries."""
 
+WIDTH = 88
+"""Longest generated line: ruff's (and black's) default, so that ``ruff format`` at default
+settings leaves the code as it is, in any repository it is pasted into."""
+
 _SIMPLE = re.compile(r"-?[0-9.e+-]+|[A-Za-z_][A-Za-z_0-9.]*")
 
 
@@ -69,10 +74,10 @@ def power(a: str, b: str) -> str:
     return f"({a} ** {b})"
 
 
-def sequence(values: list[str]) -> str:
-    """A tuple literal, one item a line when it would not fit on one."""
+def sequence(values: list[str], room: int = 70) -> str:
+    """A tuple literal, one item a line when it would not fit in ``room`` characters."""
     one = "(" + ", ".join(values) + ("," if len(values) == 1 else "") + ")"
-    if len(one) <= 70:
+    if len(one) <= room:
         return one
     return "(\n" + "".join(f"    {v},\n" for v in values) + ")"
 
@@ -108,7 +113,7 @@ class Emitter:
     def constant(self, kind: str, values: list[str]) -> str:
         """A module-level tuple constant ``_KIND = (…)``; returns its name."""
         name = self._unique(f"{self.prefix.upper()}{kind.upper()}")
-        self.constants.append(f"{name} = {sequence(values)}")
+        self.constants.append(f"{name} = {sequence(values, WIDTH - len(name) - 3)}")
         return name
 
     def _unique(self, base: str) -> str:
@@ -146,7 +151,7 @@ class Emitter:
 
     def define(self, name: str, doc: str, lines: list[str]) -> None:
         """Add ``def name(u):`` with a one-line comment and ``lines`` (after the hoisted ones)."""
-        statements = [*self.body, *lines]
+        statements = self.narrow([*self.body, *lines])
         self.body = []
         text = "\n".join(("    " + ln) if ln else "" for ln in statements)
         comment = f"    # {safe_comment(doc)}\n" if doc else ""
@@ -156,9 +161,104 @@ class Emitter:
     def helper(self, kind: str, arguments: str, doc: str, lines: list[str]) -> str:
         """A module-level function ``def _kind_N(arguments):`` with ``lines``; returns its name."""
         name = self.fresh(kind)
-        text = "\n".join(("    " + ln) if ln else "" for ln in lines)
+        text = "\n".join(("    " + ln) if ln else "" for ln in self.narrow(lines))
         self.defs.append(f"def {name}({arguments}):\n    # {safe_comment(doc)}\n{text}")
         return name
+
+    def narrow(self, lines: list[str]) -> list[str]:
+        """``lines`` (a function's body, unindented) with every statement at most :data:`WIDTH` wide.
+
+        An assignment or ``return`` that is wider has its widest operand hoisted into a temporary
+        of its own (``x3 = …``, placed just before it, at its indentation), until it fits. Only
+        operands that are always evaluated are hoisted (arguments of a call, operands of an
+        arithmetic operation), never a branch of a conditional or the body of a ``lambda``,
+        so that the function computes and fails exactly as before.
+        """
+        out: list[str] = []
+        for line in lines:
+            found = _STATEMENT.fullmatch(line)
+            if found is None or len(line) + 4 <= WIDTH:
+                out.append(line)
+                continue
+            indent, head, expr = found.groups()
+            out += self._shorten(indent, head, expr)
+        return out
+
+    def _shorten(self, indent: str, head: str, expr: str) -> list[str]:
+        """``indent + head + expr`` and the temporaries it needs to fit in :data:`WIDTH`."""
+        before: list[str] = []
+        room = WIDTH - 4 - len(indent) - len(head)
+        while len(expr) > room:
+            span = _widest_operand(expr)
+            if span is None:
+                break
+            start, end = span
+            room_for = f"x{self.temps + 1}_ = "  # at least as wide as the name it gets
+            if end - start <= len(room_for) - 3:
+                break
+            inner = self._shorten(indent, room_for, expr[start:end])
+            self.temps += 1  # numbered after the temporaries it reads
+            name = f"x{self.temps}"
+            before += [*inner[:-1], f"{indent}{name} = {inner[-1][len(indent) + len(room_for) :]}"]
+            expr = expr[:start] + name + expr[end:]
+        return [*before, f"{indent}{head}{expr}"]
+
+
+_STATEMENT = re.compile(r"( *)(return |[A-Za-z_][A-Za-z_0-9]* = )(.+)")
+
+
+def _widest_operand(expr: str) -> tuple[int, int] | None:
+    """Where the widest always-evaluated operand of ``expr`` is (with its enclosing parentheses)."""
+    if not expr.isascii():  # ast's offsets count bytes
+        return None
+    try:
+        tree = ast.parse(expr, mode="eval").body
+    except SyntaxError:
+        return None
+    best: tuple[int, int] | None = None
+
+    def visit(node: ast.expr, top: bool) -> None:
+        nonlocal best
+        if not top and not isinstance(node, (ast.Name, ast.Constant)):
+            start, end = node.col_offset, node.end_col_offset or node.col_offset
+            while (
+                start > 0
+                and expr[start - 1] == "("
+                and end < len(expr)
+                and expr[end] == ")"
+                and _encloses(expr, start - 1, end)
+            ):
+                start, end = start - 1, end + 1
+            if best is None or end - start > best[1] - best[0]:
+                best = (start, end)
+        children: list[ast.expr] = []
+        if isinstance(node, ast.Call):
+            children = [*node.args, *(k.value for k in node.keywords)]
+        elif isinstance(node, ast.BinOp):
+            children = [node.left, node.right]
+        elif isinstance(node, ast.UnaryOp):
+            children = [node.operand]
+        elif isinstance(node, ast.Compare) and len(node.ops) == 1:
+            children = [node.left, *node.comparators]
+        for child in children:
+            visit(child, False)
+
+    visit(tree, True)
+    return best
+
+
+def _encloses(expr: str, open_at: int, close_at: int) -> bool:
+    """The parenthesis at ``open_at`` is a grouping one that closes at ``close_at``."""
+    before = expr[:open_at].rstrip()
+    if before and (before[-1].isalnum() or before[-1] in "_)]"):
+        return False  # a call's parentheses
+    depth = 0
+    for i in range(open_at, close_at + 1):
+        depth += expr[i] == "("
+        depth -= expr[i] == ")"
+        if depth == 0:
+            return i == close_at
+    return False
 
 
 def kind_of(label: str) -> str:

@@ -6,7 +6,7 @@ and ``(−8)**(1/3)`` are NaN. Python's ``math`` functions and operators raise
 (``OverflowError``, ``ValueError``, ``ZeroDivisionError``) or return a complex number there, so a
 schedule such as ``fn(1 + 1/exp(u))``, which is 1.0 for large ``u``, would crash. Each helper
 is ``math``'s function where that is defined and numpy's IEEE result where it raises; the
-scalar printer calls one only where :mod:`lrdsl.codegen.ranges` cannot prove that the plain
+scalar printer calls one only where :mod:`lrdsl.ranges` cannot prove that the plain
 call is safe. :data:`SOURCE` is the text printed; the functions below are that same text,
 executed, so that tests check exactly what is generated.
 """
@@ -51,7 +51,7 @@ SOURCE: dict[str, str] = {
     # a / b; +-inf or nan when b is 0 (IEEE, as numpy)
     if b:
         return a / b
-    if a != a or a == 0:
+    if math.isnan(a) or a == 0:
         return math.nan
     return math.copysign(math.inf, a) * math.copysign(1.0, b)""",
     "pow": """def _ieee_pow(a, b):

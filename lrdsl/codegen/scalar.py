@@ -8,12 +8,13 @@ changes only the tables of :class:`~lrdsl.codegen.printer.Printer`.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import ClassVar
 
 import lrdsl.codegen.ieee as ieee
-import lrdsl.codegen.ranges as ranges
+import lrdsl.ranges as ranges
 from lrdsl import ir
 from lrdsl.codegen.emitter import (
     COMBINED,
@@ -45,14 +46,14 @@ class _Printed:
 
 def _safe(fn: str, arg: ranges.Box | None, value: ranges.Box | None) -> bool:
     """``math.fn`` cannot raise for arguments in ``arg`` (whose values lie in ``value``)."""
+    if fn == "tanh":  # bounded: math.tanh never raises, whatever its argument (inf, NaN)
+        return True
     if arg is None:
         return False
     if fn in ("log", "sqrt"):
         return arg[0] > 0.0 if fn == "log" else arg[0] >= 0.0
     if fn == "exp":
         return value is not None and value[1] < ranges.INF
-    if fn == "tanh":  # bounded: math.tanh never raises
-        return True
     if fn in ("floor", "ceil"):  # an int: exact, but without numpy's -0.0 at or just below 0
         return arg[0] > 0.0 and arg[1] < ranges.INF
     return math.isfinite(arg[0]) and math.isfinite(arg[1])  # sin cos tan
@@ -349,7 +350,12 @@ class ScalarPrinter(Printer):
 
     def _offset(self, node: ir.Offset, integral: bool) -> str:
         keep = integral and whole(node.n) and whole(node.hi)
-        body = self.sched(node.body, keep)
+        outer = self.top  # the body sees min(u, hi) + n
+        self.top = ranges.frame(0.0, max(0.0, min(outer, node.hi) + node.n))[1]
+        try:
+            body = self.sched(node.body, keep)
+        finally:
+            self.top = outer
         at = f"min(u, {_step(node.hi, keep)}) + {_step(node.n, keep)}"
         name = self.em.fresh("offset")
         self.em.define(name, f"its clock {num(node.n)} steps ahead", [f"return {self.em.invoke(body, at)}"])
@@ -390,7 +396,7 @@ class ScalarPrinter(Printer):
         lines = [
             f"values = [{num(node.init)}]",
             f"for _ in range({ir.recur_intervals(node)}):",
-            "    lr = values[-1]",
+            *(["    lr = values[-1]"] if re.search(r"\blr\b", " ".join([update, *hoisted])) else []),
             *("    " + h for h in hoisted),
             f"    values.append({update})",
             "return values",

@@ -225,7 +225,11 @@ class TensorPrinter(Printer):
                 term = self.to_float(f"u >= {first}")
             else:
                 term = self.to_float(f"{x} >= {num(ir.least_float(m))}")
-            total = term if not total else f"({self.em.fit(total, term)[0]} + {term})"
+            if total:
+                before, term = self.em.fit(total, term)
+                total = f"({before} + {term})"
+            else:
+                total = term
         return total or self.full_like("u", "0.0")
 
     # -- schedules ----------------------------------------------------------------------------
@@ -383,10 +387,10 @@ class TensorPrinter(Printer):
                 ceil = [math.ceil(s) for s in starts_exact]
                 first = self.table("cycle_first_step", [float(c) for c in ceil], True)
                 frac = self.table("cycle_offset", [float(c - s) for c, s in zip(ceil, starts_exact)], False)
-                found = self.call("searchsorted", first, "u", 'side="right"')
-                start = self.call("take", first, "i")
+                found = self.call("searchsorted", "first", "u", 'side="right"')
+                start = self.call("take", "first", "i")
                 since = f"{self.to_float('u - start')} + {self.call('take', frac, 'i')}"
-                lines += [f"i = {found} - 1", f"start = {start}"]
+                lines += [f"first = {first}", f"i = {found} - 1", f"start = {start}"]
             else:
                 starts = self.table("cycle_starts", [float(s) for s in starts_exact], False)
                 found = self.call("searchsorted", starts, "u", 'side="right"')

@@ -4,7 +4,7 @@
 ``gen`` prints code for every step ``t ≥ 0``, and past the run's end the value at step
 ``total`` holds, so it checks the steps ``0 … total``, with the interpreter's own error:
 
-1. a proof by interval bounds (:mod:`lrdsl.codegen.ranges`) that every value over
+1. a proof by interval bounds (:mod:`lrdsl.ranges`) that every value over
    ``[0, total]`` is finite: the common case, whatever the length of the run;
 2. otherwise every step, with the interpreter, when the run has at most :data:`EXACT` steps
    (the error then names the first failing step, as ``lrdsl eval`` over the run does);
@@ -28,13 +28,14 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+from collections.abc import Callable, Iterator
 from fractions import Fraction
 
 import numpy as np
 
-import lrdsl.codegen.ranges as ranges
+import lrdsl.ranges as ranges
 from lrdsl import ir
-from lrdsl.errors import LrdslError
+from lrdsl.errors import LrdslError, Span
 from lrdsl.interpreter import MAX_RECUR, evaluate_ir, evaluate_range, recur_table
 from lrdsl.ir import Lowered
 from lrdsl.ir import bind_params as bind
@@ -57,7 +58,7 @@ def check(plan: Lowered) -> None:
     values = {name: value for name, value in plan.arguments if value is not None}
     if len(values) < len(plan.arguments):
         return
-    node: ir.Sched = _truncated(bind(plan.ir, values))
+    node: ir.Sched = _truncated(bind(plan.ir, values) if values else plan.ir)  # binding rebuilds every node
     last = plan.total
     if ranges.sched(node, 0.0, float(last), _table) is not None:
         return
@@ -67,9 +68,7 @@ def check(plan: Lowered) -> None:
     left = _search(node, last, max(16, BOXES * 64 // max(64, _size(node))))
     evaluate_ir(node, sorted({s for s in _boundaries(node, 0.0) if 0 <= s <= last} | {0, last}))
     if left:
-        width = sum(b - a + 1 for a, b in left)
-        steps = [np.linspace(a, b, max(2, SAMPLE * (b - a + 1) // width)).round() for a, b in left]
-        evaluate_ir(node, np.unique(np.concatenate(steps)))
+        evaluate_ir(node, _spread(left))
 
 
 def float32_period(c: Fraction, what: str) -> None:
@@ -88,8 +87,18 @@ def float32_period(c: Fraction, what: str) -> None:
     )
 
 
-def _search(node: ir.Sched, last: int, boxes: int) -> list[tuple[int, int]]:
-    """Branch and bound over the steps ``0 … last``, earliest first; the ranges left unproven."""
+Checked = Callable[[int, np.ndarray], None]
+"""Reads the values of steps ``first …`` (and raises where they are refused)."""
+
+
+def _search(
+    node: ir.Sched, last: int, boxes: int, limit: float = math.inf, checked: Checked | None = None
+) -> list[tuple[int, int]]:
+    """Branch and bound over the steps ``0 … last``, earliest first; the ranges left unproven.
+
+    A range is proven when its bounds are finite and within ``±limit``; a short one is evaluated
+    and handed to ``checked(first_step, values)``.
+    """
     stack = [(0, last)]
     budget = EXACT
     left: list[tuple[int, int]] = []
@@ -99,18 +108,106 @@ def _search(node: ir.Sched, last: int, boxes: int) -> list[tuple[int, int]]:
             left.append((a, b))
             continue
         boxes -= 1
-        if ranges.sched(node, float(a), float(b), _table) is not None:
+        if _within(ranges.sched(node, float(a), float(b), _table), limit):
             continue
         if b - a < LEAF:
             if b - a + 1 <= budget:
                 budget -= b - a + 1
-                evaluate_range(node, a, b + 1)
+                values = evaluate_range(node, a, b + 1)
+                if checked is not None:
+                    checked(a, values)
             else:
                 left.append((a, b))
             continue
         mid = (a + b) // 2
         stack.extend([(mid + 1, b), (a, mid)])
     return left
+
+
+def _within(box: ranges.Box | None, limit: float) -> bool:
+    """``box`` is known and inside ``[−limit, limit]``."""
+    return box is not None and -limit <= box[0] and box[1] <= limit
+
+
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+"""The largest float32 (about 3.4e38): beyond it float32 code computes ``inf``."""
+
+
+def check_float32(plan: Lowered, target: str) -> None:
+    """Refuse, for a float32 target, a constant or a value of the schedule beyond float32's range.
+
+    Its code would compute ``inf`` (or a NaN from it) where the interpreter computes a finite
+    float64: a constant ``|c| > FLOAT32_MAX`` anywhere in the IR, or a value ``|lr(t)| >
+    FLOAT32_MAX`` at some step ``0 … total`` (found as :func:`check` finds a value that is not
+    finite: bounds, then steps). A value that underflows to 0 (or a float32 subnormal) on its way
+    to 0 is accepted: float32 rounds it to its nearest, as every framework does.
+    """
+    values = {name: value for name, value in plan.arguments if value is not None}
+    node: ir.Sched = bind(plan.ir, values) if values and len(values) == len(plan.arguments) else plan.ir
+    for const, origin in _constants(node, None):
+        if math.isfinite(const) and abs(const) > FLOAT32_MAX:
+            raise LrdslError(
+                f"the constant {const:.4g} is beyond float32's range (±3.4e38): the {target} code would compute inf",
+                span=Span(*origin) if origin else None,
+                hint=_FLOAT32_HINT,
+            )
+    if len(values) < len(plan.arguments):
+        return
+    node = _truncated(node)
+    last = plan.total
+
+    def checked(first: int, found: np.ndarray) -> None:
+        beyond = np.flatnonzero(np.abs(found) > FLOAT32_MAX)
+        if beyond.size:
+            step, value = first + int(beyond[0]), float(found[beyond[0]])
+            raise LrdslError(
+                f"the schedule is {value:.4g} at step {step}, beyond float32's range (±3.4e38): the"
+                f" {target} code would compute inf there",
+                hint=_FLOAT32_HINT,
+            )
+
+    if _within(ranges.sched(node, 0.0, float(last), _table), FLOAT32_MAX):
+        return
+    if last < EXACT:
+        checked(0, evaluate_range(node, 0, last + 1))
+        return
+    left = _search(node, last, max(16, BOXES * 64 // max(64, _size(node))), FLOAT32_MAX, checked)
+    for steps in (sorted({s for s in _boundaries(node, 0.0) if 0 <= s <= last} | {0, last}), _spread(left)):
+        if len(steps):
+            order = np.asarray(steps, dtype=np.float64)
+            found = evaluate_ir(node, order)
+            beyond = np.flatnonzero(np.abs(found) > FLOAT32_MAX)
+            if beyond.size:
+                checked(int(order[beyond[0]]), found[beyond[0] :])
+
+
+_FLOAT32_HINT = "scale the schedule into float32's range, or generate float64 code: --target python, torch or paddle"
+
+
+def _spread(left: list[tuple[int, int]]) -> np.ndarray:
+    """:data:`SAMPLE` steps spread over the ranges ``left`` (in proportion to their lengths)."""
+    if not left:
+        return np.empty(0)
+    width = sum(b - a + 1 for a, b in left)
+    steps = [np.linspace(a, b, max(2, SAMPLE * (b - a + 1) // width)).round() for a, b in left]
+    return np.unique(np.concatenate(steps))
+
+
+def _constants(node: object, origin: tuple[int, int] | None) -> Iterator[tuple[float, tuple[int, int] | None]]:
+    """Every constant of the IR under ``node``, with the span of the formula it is in."""
+    if isinstance(node, ir.Const):
+        yield node.value, origin
+        return
+    if isinstance(node, (ir.Formula, ir.Recur)):
+        origin = node.origin or origin
+    if not dataclasses.is_dataclass(node) or isinstance(node, type):
+        return
+    for f in dataclasses.fields(node):
+        if f.name == "source":
+            continue
+        child = getattr(node, f.name)
+        for c in child if isinstance(child, tuple) else (child,):
+            yield from _constants(c, origin)
 
 
 BLOCK = 1024

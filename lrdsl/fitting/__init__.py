@@ -1,6 +1,6 @@
 """``lrdsl fit``: the expression of a recorded curve (named shapes only, never ``fn``).
 
-:func:`fit` tries, within a time budget, the structures of :mod:`lrdsl.fitting.search` (a sequence of
+:func:`fit` tries, within a budget of candidate checks and of CPU seconds, the structures of :mod:`lrdsl.fitting.search` (a sequence of
 phases, restarts, epoch quantization), keeps the candidates that ``lrdsl.evaluate`` shows reproduce every
 value (``|v − y| ≤ atol + rtol·|y|``), and returns the one with the fewest phases, then the shortest text.
 """
@@ -8,6 +8,7 @@ value (``|v − y| ≤ atol + rtol·|y|``), and returns the one with the fewest 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 import numpy.typing as npt
@@ -22,15 +23,20 @@ __all__ = ["Fit", "fit"]
 def fit(
     values: npt.ArrayLike | Callable[[int], float],
     steps_per_epoch: float | None = None,
-    rtol: float = 1e-9,
-    atol: float = 0.0,
+    rtol: float | None = None,
+    atol: float | None = None,
     total_steps: int | None = None,
     budget: float = 30.0,
     progress: Callable[[int, int], None] | None = None,
 ) -> Fit:
     """The expression whose ``lr(0) … lr(N−1)`` are ``values`` (or ``values(t)`` for ``t < total_steps``).
 
-    ``progress(done, total)`` is called as each of the ``total`` structures has been tried.
+    ``progress(done, total)`` is called as each of the ``total`` structures has been tried. Without
+    ``rtol`` and ``atol``, float64 values fit with ``rtol=1e-11, atol=0``, and float32 values (a float32
+    array, or float32 numbers widened or as their shortest decimals) with ``rtol=1e-6,
+    atol=4·2⁻²⁴·max|y|`` (:func:`tolerance`); with one of them, the other is float64's.
+    :attr:`Fit.precision` says which precision the values were found in. ``budget`` is in CPU seconds
+    of this process (``time.process_time``), beside the bound on candidate checks.
     """
     from lrdsl.fitting.search import search
 
@@ -38,11 +44,49 @@ def fit(
         if total_steps is None or total_steps < 1:
             raise LrdslError("fit of a function needs total_steps=")
         values = [values(t) for t in range(total_steps)]
+    float32 = isinstance(values, np.ndarray) and values.dtype == np.float32
     y = checked_values(values)
+    precision = "float32" if float32 or _float32_recorded(y) else "float64"
+    # neither given: the precision's; one given: the other as for float64 (what was asked, no more)
+    chosen = tolerance(y, precision if rtol is None and atol is None else "float64")
+    rtol = chosen[0] if rtol is None else rtol
+    atol = chosen[1] if atol is None else atol
     if not (np.isfinite(rtol) and np.isfinite(atol) and rtol >= 0 and atol >= 0):
         raise LrdslError("rtol and atol must be finite and not negative")
     if steps_per_epoch is not None and not (np.isfinite(steps_per_epoch) and steps_per_epoch > 0):
         raise LrdslError("steps_per_epoch must be a positive number")
     if not np.isfinite(budget) or budget <= 0:
         raise LrdslError("the time budget must be a positive number of seconds")
-    return search(y, steps_per_epoch, rtol, atol, budget, progress)
+    return replace(search(y, steps_per_epoch, rtol, atol, budget, progress), precision=precision)
+
+
+def tolerance(y: npt.NDArray[np.float64], precision: str) -> tuple[float, float]:
+    """``(rtol, atol)`` for values computed in ``precision``.
+
+    Float32: a progress ``u/d`` rounded to float32 moves a value by up to about π/2 units in the last
+    place of the peak, however small the value (near the end of a cosine to 0 a relative tolerance
+    alone cannot hold), so ``atol = 4·2⁻²⁴·max|y|`` beside ``rtol = 1e-6``.
+    """
+    if precision == "float32":
+        return 1e-6, 4.0 * 2.0**-24 * float(np.max(np.abs(y)))
+    return 1e-11, 0.0
+
+
+def _float32_recorded(y: npt.NDArray[np.float64]) -> bool:
+    """Whether ``y`` (checked on at most 4096 of its values) holds float32 numbers, widened (an ``.npy``
+    of float32) or as their shortest decimals (a csv a float32 framework wrote), with at least one of
+    8 significant digits or more: a float64 curve of round values (``0.5``, ``0.1``) is no recording."""
+    from lrdsl.fitting.context import sample_steps
+
+    seen = y[sample_steps(y.size)]
+    if np.any(np.abs(seen) > float(np.finfo(np.float32).max)):
+        return False
+    with np.errstate(all="ignore"):
+        narrow = seen.astype(np.float32)
+    if np.all(narrow == seen):
+        written = [repr(float(v)) for v in seen]
+    else:
+        written = [str(v) for v in narrow]
+        if any(float(t) != v for t, v in zip(written, seen, strict=True)):
+            return False
+    return any(len(t.partition("e")[0].replace(".", "").replace("-", "").strip("0")) >= 8 for t in written)

@@ -20,8 +20,9 @@ import math
 
 import numpy as np
 
-from lrdsl.fitting.context import Array, Context, number
+from lrdsl.fitting.context import Array, Context
 from lrdsl.fitting.piece import Piece
+from lrdsl.fitting.spelling import number
 
 DEFAULTS = {"pct": 0.3, "div": 25.0, "final_div": 1e4, "gamma": 1.0, "to": 0.0}
 """Arguments left out when their value is the default."""
@@ -33,7 +34,7 @@ def composites(y: Array, ctx: Context) -> str | None:
         return None
     for candidates in (_onecycle, _cyclic, _wsd):
         for piece in candidates(y, ctx):
-            if ctx.out_of_time():
+            if ctx.exhausted():
                 return None
             done = piece.simplified(ctx, y, True) if ctx.reproduces(piece.render(ctx, True), y) else None
             if done is not None and done.plain() and not any("/" in t for t in done.texts.values()):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -14,14 +15,52 @@ import numpy.typing as npt
 from lrdsl.errors import LrdslError
 from lrdsl.numbers import format_number
 
+if TYPE_CHECKING:
+    from lrdsl.fitting.piece import Piece
+
 Array = npt.NDArray[np.float64]
 SAMPLE = 4096
 """Steps checked before a candidate is evaluated over every step of its segment."""
+WORK = 4000
+"""Candidate checks (an expression evaluated, a phase's families tried) one fit makes at most, plus
+:data:`WORK_PER_BREAK` for each candidate breakpoint of the curve (a staircase of 1000 drops needs more
+than a cosine).
+
+The search stops there, as at its deadline, and returns what it has: the same answer on every machine,
+whatever its speed. A curve of named shapes needs a few hundred to a few thousand.
+"""
+WORK_PER_BREAK = 16
+WORK_MAX = 20_000
+"""Candidate checks at most, however many breakpoints (noise has one per step)."""
+
+
+def sample_steps(n: int) -> npt.NDArray[np.int64]:
+    """The steps of a segment of ``n`` a candidate is estimated and first checked on: every step up to
+    :data:`SAMPLE`, else :data:`SAMPLE` evenly spaced ones with steps 1, 2 and ``n − 2``."""
+    if n <= SAMPLE:
+        return np.arange(n, dtype=np.int64)
+    at = np.concatenate([np.linspace(0, n - 1, SAMPLE).round(), [1, 2, n - 2]])
+    return np.unique(at).astype(np.int64)
+
+
+@dataclass
+class Work:
+    """Candidate checks left, shared by every :class:`Context` derived from one fit's, and the phases
+    fitted so far and the breakpoints found (by the address, length and strides of their values, which
+    the memo keeps alive)."""
+
+    left: int = WORK
+    phases: dict[tuple[object, ...], tuple[Array, Piece | None]] = field(default_factory=dict)
+    marks: dict[tuple[object, ...], tuple[Array, list[int]]] = field(default_factory=dict)
+
+    def spend(self) -> None:
+        self.left -= 1
 
 
 @dataclass(frozen=True)
 class Context:
-    """Tolerance, steps per epoch, the unit durations are printed in (``""`` or ``"ep"``), the deadline.
+    """Tolerance, steps per epoch, the unit durations are printed in (``""`` or ``"ep"``), the deadline
+    (in this process's CPU seconds, ``time.process_time``: other work on the machine does not spend it).
 
     ``start`` is the step of the curve at which the segment being fitted starts (the clock an
     ``offset`` keeps).
@@ -31,15 +70,17 @@ class Context:
     atol: float
     spe: float | None
     unit: str = ""
-    deadline: float = field(default_factory=lambda: time.monotonic() + 30.0)
+    deadline: float = field(default_factory=lambda: time.process_time() + 30.0)
     start: int = 0
+    work: Work = field(default_factory=Work, compare=False)
 
     def in_epochs(self) -> Context:
         """The context of a curve sampled once per epoch: durations print as ``Nep``, one epoch a step."""
         return replace(self, unit="ep", spe=1.0)
 
-    def out_of_time(self) -> bool:
-        return time.monotonic() > self.deadline
+    def exhausted(self) -> bool:
+        """Whether the deadline has passed or the checks of :data:`WORK` are spent."""
+        return self.work.left <= 0 or time.process_time() > self.deadline
 
     def dur(self, steps: float) -> str:
         """A duration of ``steps`` (whole steps of the curve being fitted) in this context's unit."""
@@ -71,42 +112,14 @@ class Context:
         from lrdsl.api import lower
         from lrdsl.interpreter import evaluate_ir, evaluate_range
 
+        self.work.spend()
         n = want.size
         try:
             plan = lower(text, n, self.spe)
             if n > SAMPLE:
-                at = np.unique(np.concatenate([np.linspace(0, n - 1, SAMPLE).round(), [1, 2, n - 2]]))
-                got = evaluate_ir(plan.ir, at.astype(np.int64))
-                if not self.close(got, want[at.astype(np.int64)]):
+                at = sample_steps(n)
+                if not self.close(evaluate_ir(plan.ir, at), want[at]):
                     return False
             return self.close(evaluate_range(plan.ir, 0, plan.total), want)
         except (LrdslError, OverflowError, ZeroDivisionError, ValueError):
             return False
-
-
-def spellings(value: float, denominators: tuple[int, ...] = ()) -> list[str]:
-    """Ways to write a number close to ``value``, shortest first: ``0.1``, ``1e-6``, ``6e-4 / 201``, … its exact repr.
-
-    Rounded to 1…17 significant digits, ``p / q`` for each ``q`` of ``denominators`` with a short ``p``,
-    and ``k ** -0.5`` when ``1/value²`` is a whole ``k``.
-    """
-    out: dict[str, None] = {}
-    if value == 0:
-        return ["0"]
-    for digits in range(1, 18):
-        out[format_number(float(f"{value:.{digits - 1}e}"))] = None
-    for q in denominators:
-        if q > 1:
-            for digits in range(1, 4):
-                p = float(f"{value * q:.{digits - 1}e}")
-                if p:
-                    out[f"{format_number(p)} / {q}"] = None
-    if value > 0 and (square := 1.0 / value**2) >= 2 and abs(square - round(square)) <= 1e-9 * square:
-        out[f"{round(square)} ** -0.5"] = None  # Noam's d_model ** -0.5, before as many digits
-    return sorted(out, key=lambda t: len(t) - 4 * ("**" in t))
-
-
-def number(text: str) -> float:
-    """The value of a spelling from :func:`spellings`."""
-    p, sep, q = text.partition(" / ")
-    return float(p) / float(q) if sep else float(p)

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from lrdsl.fitting.context import Array, Context, spellings
+from lrdsl.fitting.context import Array, Context
+from lrdsl.fitting.piece import Piece
 from lrdsl.fitting.segments import breakpoints, fit_sequence, render
+from lrdsl.fitting.spelling import number, spellings
 
 
 def _starts(y: Array) -> list[int]:
@@ -57,7 +59,7 @@ def _mults(jumps: list[int], period: float) -> list[str]:
     if len(jumps) < 2:
         return ["1"]
     ratio = (jumps[1] - jumps[0]) / period
-    return [*dict.fromkeys([s for s in spellings(ratio)[:4] if float(s) > 0] + ["1"])]
+    return [*dict.fromkeys([s for s in spellings(ratio)[:4] if number(s) > 0] + ["1"])]
 
 
 def _head(y: Array, ctx: Context, j0: int) -> str | None:
@@ -79,21 +81,24 @@ def _derived(y: Array, ctx: Context, j0: int, jumps: list[int]) -> str | None:
         return None
     n, span = len(jumps) + 1, y.size - j0
     for m_text in _mults(jumps, jumps[0] - j0):
-        m = float(m_text)
+        m = number(m_text)
+        if m != 1 and n * np.log(m) > 700:  # cycles shorter than a step long before mⁿ overflows
+            continue
         period = span / n if m == 1 else span * (m - 1) / (m**n - 1)
-        u = np.arange(int(np.ceil(period)), dtype=np.float64)
-        seg = y[j0 : j0 + u.size]
-        for family, w in (("cosine", (1 + np.cos(np.pi * u / period)) / 2), ("linear", 1 - u / period)):
-            basis = np.stack([w, 1 - w], axis=1)
-            (a, b), *_ = np.linalg.lstsq(basis, seg, rcond=None)
+        last = float(np.ceil(period) - 1)
+        if last < 1:
+            continue
+        for family, w in (("cosine", (1 + np.cos(np.pi * last / period)) / 2), ("linear", 1 - last / period)):
+            # the first step is a; the cycle's last step, where the weight of a is least, gives b best
+            a = float(y[j0])
+            b = (float(y[j0 + int(last)]) - a * w) / (1 - w)
             mult = "" if m_text == "1" else f"mult={m_text}, "
             cycles = "" if n == 3 else f"cycles={n}"
             tail = f"({mult}{cycles})".replace(", )", ")")
-            for a_text in ["0", *spellings(float(a))[:8]]:
-                for b_text in ["0", *spellings(float(b))[:8]]:
-                    text = f"{prefix}{family}({a_text}→{b_text}) * restart{tail}"
-                    if ctx.reproduces(text, y):
-                        return text
+            body = Piece("restart", f"{prefix}{family}({{a}}→{{b}}) * restart{tail}", {"a": a, "b": b}, y.size)
+            done = body.simplified(ctx, y, True)  # each end spelled in turn, as a phase's
+            if done is not None:
+                return done.render(ctx, True)
     return None
 
 
@@ -144,6 +149,8 @@ def _cycles_from(y: Array, ctx: Context, j0: int, jumps: list[int]) -> str | Non
     if y[j0] != 0 and jumps[0] < y.size:
         g = float(y[jumps[0]] / y[j0])
         if g == 0:  # nothing after the first cycle: a sequence says it better
+            return None
+        if not np.isfinite(g):
             return None
         if abs(g - 1) > 1e-12:
             decay = f", decay={spellings(g)[0]}"

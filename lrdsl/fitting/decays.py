@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lrdsl.fitting.context import Array, Context
+from lrdsl.fitting.context import Array, Context, sample_steps
 from lrdsl.fitting.piece import Piece
 
 ROUND_RATES = (0.5, 0.1, 0.9, 0.95, 0.96, 0.97, 0.98, 0.99, 0.25, 0.8, 0.2, 0.3, 0.7, 0.6, 0.75, 0.94)
@@ -31,8 +31,9 @@ def _everies(per_step: float, ctx: Context, round_values: tuple[float, ...]) -> 
 def exp_decay(y: Array, ctx: Context) -> list[Piece]:
     if y.size < 3 or not (np.all(y > 0) or np.all(y < 0)):
         return []
-    u = np.arange(y.size, dtype=np.float64)
-    slope = float(np.polyfit(u, np.log(np.abs(y / y[0])), 1)[0])
+    at = sample_steps(y.size)
+    u = at.astype(np.float64)
+    slope = float(np.polyfit(u, np.log(np.abs(y[at] / y[0])), 1)[0])
     if slope == 0 or not np.isfinite(slope):
         return []
     everies = _everies(slope, ctx, tuple(float(np.log(g)) for g in ROUND_RATES))
@@ -51,8 +52,9 @@ def exp_decay(y: Array, ctx: Context) -> list[Piece]:
 def inverse_time(y: Array, ctx: Context) -> list[Piece]:
     if y.size < 3 or np.any(y == 0):
         return []
-    u = np.arange(y.size, dtype=np.float64)
-    slope = float(np.polyfit(u, 1.0 / y, 1)[0]) * float(y[0])
+    at = sample_steps(y.size)
+    u = at.astype(np.float64)
+    slope = float(np.polyfit(u, 1.0 / y[at], 1)[0]) * float(y[0])
     if slope <= 0 or not np.isfinite(slope):
         return []
     return [
@@ -70,9 +72,19 @@ def inverse_time(y: Array, ctx: Context) -> list[Piece]:
 def rsqrt(y: Array, ctx: Context) -> list[Piece]:
     if y.size < 4 or y[0] == 0 or y[-1] == y[0]:
         return []
-    w = round(float(y[-1] / y[0]) ** 2 * (y.size - 1))
-    if not 1 <= w < y.size:
+    held = float(np.square(y[-1] / y[0]) * (y.size - 1))  # a·√(w/u) at u = N − 1
+    if not 1 <= held < y.size:
         return []
-    u = np.arange(y.size, dtype=np.float64)
+    w = round(held)
+    u = sample_steps(y.size).astype(np.float64)
     approx = y[0] * np.sqrt(w / np.maximum(u, w))
-    return [Piece("rsqrt", "rsqrt({a}{d}, warmup=" + ctx.dur(w) + ")", {"a": float(y[0])}, y.size, approx=approx)]
+    return [
+        Piece(
+            "rsqrt",
+            "rsqrt({a}{d}, warmup=" + ctx.dur(w) + ")",
+            {"a": float(y[0])},
+            y.size,
+            approx=approx,
+            structural=(w,),
+        )
+    ]

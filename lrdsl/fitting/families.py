@@ -35,8 +35,19 @@ def fit_phase(y: Array, ctx: Context, flexible: bool) -> Piece | None:
     """The first family's piece that reproduces ``y`` exactly, its numbers simplified; ``None`` if none does.
 
     Of one family's candidates, the first with plain numbers (``exp_decay(0.1, rate=0.5, every=50)``
-    rather than ``rate=0.9862327``), else the first exact one.
+    rather than ``rate=0.9862327``), else the first exact one. A segment already fitted (the same
+    values at the same step, as restarts and the partial cover ask again) is answered from memory.
     """
+    key = (y.__array_interface__["data"][0], y.size, y.strides, flexible, ctx.start, ctx.spe, ctx.unit)
+    if key in ctx.work.phases:
+        return ctx.work.phases[key][1]
+    ctx.work.spend()
+    piece = _fit_phase(y, ctx, flexible)
+    ctx.work.phases[key] = (y, piece)  # the memo holds y: its address is not reused by other values
+    return piece
+
+
+def _fit_phase(y: Array, ctx: Context, flexible: bool) -> Piece | None:
     for fitter in FAMILIES.values():
         first = None
         for piece in fitter(y, ctx):

@@ -15,7 +15,7 @@ import numpy as np
 from lrdsl.fitting.context import Array, Context
 from lrdsl.fitting.piece import Piece
 from lrdsl.fitting.segments import breakpoints
-from lrdsl.fitting.smooth import sampled_ends
+from lrdsl.fitting.smooth import midway, sampled_ends
 
 SHAPES = ("const", "cosine", "linear")
 
@@ -30,7 +30,7 @@ def _weight(shape: str, p: Array) -> Array:
 def _side(shape: str, y: Array, p: Array, ctx: Context) -> tuple[str, dict[str, float]] | None:
     """The template of one side (``{x}``, ``{y}`` named by the caller) and its fitted ends."""
     if shape == "const":
-        a = (float(np.max(y)) + float(np.min(y))) / 2
+        a = midway(y)
         return ("const({a}, ", {"a": a}) if ctx.roughly(np.full(y.size, a), y) else None
     w = _weight(shape, p)
     ends = sampled_ends(y, w, ctx)
@@ -56,7 +56,7 @@ def fractional(y: Array, ctx: Context) -> str | None:
                 continue
             for g in SHAPES:
                 right = _side(g, y[~first], p2, ctx)
-                if right is None or ctx.out_of_time():
+                if right is None or ctx.exhausted():
                     continue
                 numbers = {"a": left[1]["a"], **({"b": left[1]["b"]} if "b" in left[1] else {})}
                 numbers |= {"c": right[1]["a"], **({"f": right[1]["b"]} if "b" in right[1] else {})}

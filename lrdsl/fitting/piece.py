@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
-from lrdsl.fitting.context import Array, Context, spellings
+import numpy as np
 
-RAMPS = frozenset({"linear", "cosine", "exp", "poly", "sqrt", "log"})
-"""Families whose ends may be written ``p / length``."""
+from lrdsl.fitting.context import Array, Context, sample_steps
+from lrdsl.fitting.spelling import number, spellings
 
 
 @dataclass(frozen=True)
@@ -26,10 +27,18 @@ class Piece:
     texts: dict[str, str] = field(default_factory=dict)
     phases: int = 1
     approx: Array | None = field(default=None, compare=False, repr=False)
+    """The fitted values at the steps ``sample_steps(length)``: a quick filter before the exact check."""
     duration: int | None = None
     """The phase's own duration when the run cuts it (longer than ``length``)."""
     offset: int = 0
     """Steps its clock runs ahead (``* offset(n)`` in the template): its explicit duration is ``length + n``."""
+    structural: tuple[int, ...] = ()
+    """Step counts written in the template (a warm-up), which its numbers may be ratios of."""
+    unmatched: bool = False
+    """A span no family reproduces, written as a stand-in (a partial fit's)."""
+    model: Callable[[Mapping[str, float]], Array] | None = field(default=None, compare=False, repr=False)
+    """Its values at the steps ``sample_steps(length)`` for given numbers: a spelling far off there is
+    rejected without parsing an expression (most are: ``0.1`` for ``0.1000052``)."""
 
     def render(self, ctx: Context, flexible: bool) -> str:
         words = {k: self.texts.get(k, repr(v) if v != 0 else "0") for k, v in self.numbers.items()}
@@ -40,10 +49,15 @@ class Piece:
             return words["a"]
         return self.template.format(d=d, **words, **self.fixed)
 
+    def known(self) -> frozenset[int]:
+        """Step counts the phase shows (its duration, warm-up, offset): a number may be a ratio of them."""
+        n = self.length + self.offset
+        return frozenset({n, n + 1, n - 1, *self.structural})
+
     def plain(self) -> bool:
         """Whether every number is written briefly: at most 6 characters (``0.1``, ``1e-6``, ``0.0025``), or
-        a short exact formula (``20480 ** -0.5``, ``6e-4 / 201``)."""
-        return all(len(t) <= 6 or (" " in t and len(t) <= 16) for t in self.texts.values())
+        a short exact formula (``20480 ** -0.5``, ``6e-4 / 201``, ``512 ** -0.5 * 4000 ** -0.5``)."""
+        return all(len(t) <= 6 or (" " in t and len(t) <= (28 if "**" in t else 16)) for t in self.texts.values())
 
     def simplified(self, ctx: Context, want: Array, flexible: bool) -> Piece | None:
         """This piece with each number spelled as briefly as keeps ``want`` reproduced; ``None`` if not exact.
@@ -52,7 +66,7 @@ class Piece:
         a number fitted as a speck next to the others (``6.9e-18`` beside ``0.1``) is written ``0`` first,
         as it would otherwise spoil the last, smallest values while the others are tried.
         """
-        if self.approx is not None and not ctx.roughly(self.approx, want):
+        if self.approx is not None and not ctx.roughly(self.approx, want[sample_steps(want.size)]):
             return None
         scale = max(abs(v) for v in self.numbers.values())
         specks = {k: "0" for k, v in self.numbers.items() if 0 < abs(v) <= 1e-12 * scale}
@@ -64,14 +78,34 @@ class Piece:
 
     def _simplified(self, ctx: Context, want: Array, flexible: bool) -> Piece | None:
         piece = self
-        # ``6e-4 / 201``: an end reached by a slope over the phase's length, not a level
-        denominators = (self.length,) if self.family in RAMPS else ()
-        for name, value in self.numbers.items():
-            if name in self.texts and self.texts[name] == "0" and value != 0:
-                continue  # a speck, written 0
-            for text in ["0", *spellings(value, denominators)]:
-                trial = replace(piece, texts={**piece.texts, name: text})
-                if ctx.reproduces(trial.render(ctx, flexible), want):
-                    piece = trial
-                    break
-        return piece if piece.texts.keys() == self.numbers.keys() else None
+        # ``6e-4 / 201``: a slope over the phase's length (or one step more: ``peak·(t + 1)/W``)
+        n = self.length + self.offset
+        denominators = (n, n + 1, n - 1, ctx.start, ctx.start + 1)
+        # twice: a number no spelling fits beside another as fitted (off by more than the tolerance at
+        # its end of the curve) is tried again once that one is spelled
+        for _ in range(2):
+            before = len(piece.texts)
+            for name, value in self.numbers.items():
+                if name in piece.texts:
+                    continue  # spelled, or a speck written 0
+                for text in ["0", *spellings(value, denominators, warmups=(*self.structural, n))]:
+                    trial = replace(piece, texts={**piece.texts, name: text})
+                    if self._exact(trial, ctx, want, flexible):
+                        piece = trial
+                        break
+            if piece.texts.keys() == self.numbers.keys():
+                return piece
+            if len(piece.texts) == before:
+                return None  # nothing spelled: a second round would try the same
+        return None
+
+    @staticmethod
+    def _exact(trial: Piece, ctx: Context, want: Array, flexible: bool) -> bool:
+        """Whether ``trial`` reproduces ``want``: a constant by its number, any other phase evaluated."""
+        if trial.family == "const" and not trial.fixed:
+            return ctx.close(np.full(want.size, number(trial.texts["a"])), want)
+        if trial.model is not None:
+            values = {k: number(trial.texts[k]) if k in trial.texts else v for k, v in trial.numbers.items()}
+            if not ctx.roughly(trial.model(values), want[sample_steps(want.size)]):
+                return False
+        return ctx.reproduces(trial.render(ctx, flexible), want)

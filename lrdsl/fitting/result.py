@@ -7,9 +7,19 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Fit:
-    """A fitted expression; ``exact`` when it reproduces every value, else the closest found."""
+    """A fitted expression; ``exact`` when it reproduces every value, else the closest found.
+
+    ``unmatched`` lists the spans ``(first step, last step)`` no named shape reproduces (written in
+    ``expr`` as the line between their ends; the other phases are exact); ``complete`` is false when
+    the search stopped at its budget (seconds, or candidate checks) before trying every structure;
+    ``precision`` the precision the values were found to be computed in.
+    """
 
     expr: str
     exact: bool
     max_error: float
     first_departure: int | None
+    unmatched: tuple[tuple[int, int], ...] = ()
+    complete: bool = True
+    precision: str = "float64"
+    """``"float32"`` when the values were read as float32 (and fitted at its tolerance)."""

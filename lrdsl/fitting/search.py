@@ -1,22 +1,27 @@
-"""The structures tried on a whole curve, each a function ``(y, ctx) -> expression | None``; the best exact one wins."""
+"""The structures tried on a whole curve, each a function ``(y, ctx) -> expression | None``; the best exact one wins.
+
+When none is exact, the closest is a partial cover (:func:`lrdsl.fitting.segments.cover`): the phases
+that reproduce their spans exactly, and the spans no named shape does, named in :attr:`Fit.unmatched`.
+"""
 
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
-from lrdsl.fitting.context import Array, Context
+from lrdsl.fitting.context import WORK, WORK_MAX, WORK_PER_BREAK, Array, Context, Work
+from lrdsl.fitting.piece import Piece
 from lrdsl.fitting.result import Fit
-from lrdsl.fitting.segments import fit_sequence, render
+from lrdsl.fitting.segments import breakpoints, cover, fit_sequence, render
+from lrdsl.numbers import format_number
 
 Structure = Callable[[Array, Context], str | None]
-
-
-def sequence(y: Array, ctx: Context) -> str | None:
-    pieces = fit_sequence(y, ctx)
-    return render(pieces, ctx) if pieces else None
+COVER_WORK = WORK // 10
+"""Checks the partial cover may make after the search has spent its own."""
 
 
 def structures() -> dict[str, Structure]:
@@ -24,7 +29,7 @@ def structures() -> dict[str, Structure]:
     from lrdsl.fitting.cycles import restarts
     from lrdsl.fitting.quantized import quantized
 
-    return {"composite": composites, "quantize": quantized, "sequence": sequence, "restart": restarts}
+    return {"composite": composites, "quantize": quantized, "restart": restarts}
 
 
 def phases_of(expr: str) -> int:
@@ -44,44 +49,100 @@ def search(
     budget: float,
     progress: Callable[[int, int], None] | None = None,
 ) -> Fit:
-    ctx = Context(rtol, atol, spe, deadline=time.monotonic() + budget)
+    """The best exact expression of ``y``, else the closest (numpy's floating-point warnings kept quiet:
+    candidates that overflow are rejected by their values, not reported)."""
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", np.exceptions.RankWarning)
+        ctx = Context(rtol, atol, spe, deadline=time.process_time() + budget)
+        ctx.work.left = min(WORK + WORK_PER_BREAK * len(breakpoints(y, ctx)), WORK_MAX)
+        return _search(y, ctx, progress)
+
+
+def _search(y: Array, ctx: Context, progress: Callable[[int, int], None] | None) -> Fit:
     found: list[str] = []
     tried = structures()
+    total = len(tried) + 1
     for done, (name, structure) in enumerate(tried.items()):
         if progress is not None:
-            progress(done, len(tried))
-        if ctx.out_of_time():
+            progress(done, total)
+        if ctx.exhausted():
             break
-        expr = structure(y, ctx)
+        expr = _tried(structure, y, ctx)
         if expr is not None and ctx.reproduces(expr, y):
             found.append(expr)
             if name == "composite":
                 break  # one call: nothing has fewer phases
-    if not found and not ctx.out_of_time():  # last: two phases meeting between steps
+    if progress is not None:
+        progress(len(tried), total)
+    if not ctx.exhausted():
+        # a sequence with more phases than one found cannot win: it is abandoned past that many
+        limit = min((phases_of(e) for e in found), default=None)
+        expr = _tried(lambda y, ctx: _sequence(y, ctx, limit), y, ctx)
+        if expr is not None:
+            found.append(expr)
+    if not found and not ctx.exhausted():  # last: two phases meeting between steps
         from lrdsl.fitting.fractions import fractional
 
-        expr = fractional(y, ctx)
+        expr = _tried(fractional, y, ctx)
         if expr is not None and ctx.reproduces(expr, y):
             found.append(expr)
     if progress is not None:
-        progress(len(tried), len(tried))
+        progress(total, total)
     if found:
         best = min(found, key=lambda e: (phases_of(e), len(e)))
         return Fit(best, True, _max_error(best, y, ctx), None)
     return _closest(y, ctx)
 
 
+def _sequence(y: Array, ctx: Context, limit: int | None) -> str | None:
+    pieces = fit_sequence(y, ctx, limit=limit)
+    return render(pieces, ctx) if pieces else None
+
+
+def _tried(structure: Structure, y: Array, ctx: Context) -> str | None:
+    """``structure(y, ctx)``; a structure whose Python arithmetic overflows or divides by zero on these
+    values (landmarks of ±1e308 or 5e-324) has no candidate here, as one whose numpy arithmetic does."""
+    try:
+        return structure(y, ctx)
+    except ArithmeticError:
+        return None
+
+
 def _max_error(expr: str, y: Array, ctx: Context) -> float:
     got = ctx.evaluate(expr, y.size)
-    return float(np.max(np.abs(got - y))) if got is not None else float("inf")
+    return _largest(np.abs(got - y)) if got is not None else float(np.finfo(np.float64).max)
+
+
+def _largest(errors: Array) -> float:
+    """The largest error, at most the largest float (a difference of ±1e308 overflows)."""
+    return min(float(np.max(errors)), float(np.finfo(np.float64).max))
 
 
 def _closest(y: Array, ctx: Context) -> Fit:
-    """No exact expression: a line from the first value to the last (the plainest summary), and where it departs."""
-    from lrdsl.numbers import format_number
-
-    expr = f"linear({format_number(float(y[0]))}→{format_number(float(y[-1]))})"
+    """No exact expression: the phases that fit where they do, and the unmatched spans between them."""
+    complete = not ctx.exhausted()
+    ctx = replace(
+        ctx,
+        work=Work(COVER_WORK, ctx.work.phases, ctx.work.marks),
+        deadline=max(ctx.deadline, time.process_time() + 1.0),
+    )
+    try:
+        pieces = cover(y, ctx)
+    except ArithmeticError:  # as in _tried: the whole curve one span
+        pieces = cover(y, replace(ctx, work=Work(0)))
+    expr = render(pieces, ctx)
     got = ctx.evaluate(expr, y.size)
-    assert got is not None
-    bad = np.flatnonzero(np.abs(got - y) > ctx.atol + ctx.rtol * np.abs(y))
-    return Fit(expr, False, float(np.max(np.abs(got - y))), int(bad[0]) if bad.size else None)
+    if got is None:  # a line between extreme values that overflows on the way: the first value held
+        expr = format_number(float(y[0]))
+        pieces = [Piece("const", "{a}", {"a": float(y[0])}, y.size, texts={"a": expr}, unmatched=True)]
+        got = np.full(y.size, y[0])
+    error = np.abs(got - y)
+    bad = np.flatnonzero(~(error <= ctx.atol + ctx.rtol * np.abs(y)))
+    spans, at = [], 0
+    for p in pieces:
+        if p.unmatched:
+            spans.append((at, at + p.length - 1))
+        at += p.length
+    if not bad.size:  # the search stopped before it found what the cover shows is exact
+        return Fit(expr, True, _largest(error), None, complete=complete)
+    return Fit(expr, False, _largest(error), int(bad[0]), tuple(spans), complete)

@@ -21,7 +21,9 @@ import numpy.typing as npt
 from lrdsl.fitting.context import Array, Context
 from lrdsl.fitting.families import fit_phase
 from lrdsl.fitting.piece import Piece
+from lrdsl.fitting.spelling import cost
 from lrdsl.fitting.steps import merge_steps
+from lrdsl.numbers import format_number
 
 AHEAD = 24
 """Candidate ends tried from one start."""
@@ -29,10 +31,22 @@ PATIENCE = 6
 """Candidates tried past the farthest end that fitted before giving up."""
 TIDY = 16
 """Phases at most whose boundaries are tidied (more: a curve no few phases describe)."""
+SHORT = 3
+"""Steps a phase has at least unless it is alone: two phases in a row shorter than this (except at the
+run's end) describe nothing, as any two values are a line (noise would fit as one phase per step or two)."""
+COVERED = 4
+"""Steps at least of a phase the partial cover keeps (shorter ones fit anything)."""
 
 
 def breakpoints(y: Array, ctx: Context) -> list[int]:
-    """Candidate phase starts ``t`` (``0 < t < N``) and ``N``, sorted."""
+    """Candidate phase starts ``t`` (``0 < t < N``) and ``N``, sorted (remembered per fit, as phases are)."""
+    key = (y.__array_interface__["data"][0], y.size, y.strides)
+    if key not in ctx.work.marks:
+        ctx.work.marks[key] = (y, _breakpoints(y, ctx))
+    return ctx.work.marks[key][1]
+
+
+def _breakpoints(y: Array, ctx: Context) -> list[int]:
     n = y.size
     marks = {t for t in (1, 2, 3, n - 2, n - 1) if 0 < t < n}  # short phases at either end
     for order in (
@@ -56,23 +70,33 @@ def _jumps(e: Array, y: Array, order: int, ctx: Context) -> npt.NDArray[np.int64
     return np.concatenate([at, at - 1])  # a phase may end where its own continuation meets the next one
 
 
-def fit_sequence(y: Array, ctx: Context, flexible_end: bool = True) -> list[Piece] | None:
+def fit_sequence(y: Array, ctx: Context, flexible_end: bool = True, limit: int | None = None) -> list[Piece] | None:
     """Phases reproducing ``y`` one after another (the last flexible if ``flexible_end``), or ``None``.
 
     A depth-first search over the phases that fit from each start, longest first: a phase may also
     reach one step into the next (a line continued one step meets a cosine's start), which then leaves
-    a remainder nothing fits; a start from which nothing completes the curve is remembered.
+    a remainder nothing fits; a start from which nothing completes the curve is remembered. With
+    ``limit``, a path of more than ``limit`` phases other than constants (which may merge into one
+    ``step``) is abandoned: a structure already found says the curve in that many.
     """
     marks = breakpoints(y, ctx)
-    failed: set[int] = set()
+    cap = y.size if limit is None else limit
+    failed: dict[tuple[int, bool], int] = {}  # (start, after a short phase) → the most phases left that failed
     path: list[tuple[int, list[Piece], int]] = []
-    s = 0
+    s, left, short = 0, cap, False
     while s < y.size:
-        if ctx.out_of_time():
+        if ctx.exhausted():
             return None
-        path.append((s, [] if s in failed else _options(y, ctx, marks, s, flexible_end), 0))
+        options = [] if failed.get((s, short), -1) >= left else _options(y, ctx, marks, s, flexible_end)
+        if short:  # no two short phases in a row, but for the last
+            options = [p for p in options if p.length >= SHORT or s + p.length == y.size]
+        if left <= 0:
+            options = [p for p in options if p.family == "const"]
+        path.append((s, options, 0))
         while path and path[-1][2] >= len(path[-1][1]):
-            failed.add(path.pop()[0])
+            start, _, _ = path.pop()
+            left, short = _state(path, cap)
+            failed[(start, short)] = max(failed.get((start, short), -1), left)
             if path:
                 start, options, i = path.pop()
                 path.append((start, options, i + 1))
@@ -80,7 +104,51 @@ def fit_sequence(y: Array, ctx: Context, flexible_end: bool = True) -> list[Piec
             return None
         start, options, i = path[-1]
         s = start + options[i].length
+        left, short = _state(path, cap)
     return merge_steps(_tidy([options[i] for _, options, i in path], y, ctx, flexible_end), y, ctx, flexible_end)
+
+
+def _state(path: list[tuple[int, list[Piece], int]], cap: int) -> tuple[int, bool]:
+    """Phases other than constants left under the cap after ``path``, and whether its last phase is short."""
+    chosen = [options[i] for _, options, i in path]
+    left = cap - sum(p.family != "const" for p in chosen)
+    return left, bool(chosen) and chosen[-1].length < SHORT
+
+
+def cover(y: Array, ctx: Context) -> list[Piece]:
+    """Phases that reproduce as much of ``y`` as they can, and the spans between them that none does.
+
+    From each start the longest phase of at least :data:`COVERED` steps is kept; where none fits, the
+    span runs to the next candidate start from which one does. A span is written as the line from its
+    first value to the next phase's first (its own last value at the end) and marked ``unmatched``.
+    """
+    marks = breakpoints(y, ctx)
+    out: list[Piece] = []
+    s, gap = 0, None
+    while s < y.size:
+        options = [] if ctx.exhausted() else _options(y, ctx, marks, s, True)
+        found = [p for p in options if p.length >= COVERED or s + p.length == y.size]
+        if found:
+            if gap is not None:
+                out.append(_gap(y, gap, s))
+                gap = None
+            best = max(found, key=lambda p: (p.length, p.plain()))
+            out.append(best)
+            s += best.length
+            continue
+        gap = s if gap is None else gap
+        later = marks[int(np.searchsorted(marks, s, side="right")) :]
+        s = later[0] if later and not ctx.exhausted() else y.size
+    if gap is not None:
+        out.append(_gap(y, gap, y.size))
+    return out
+
+
+def _gap(y: Array, s: int, e: int) -> Piece:
+    """The span ``[s, e)`` that no family reproduces, as the line to the next phase's first value."""
+    a, b = float(y[s]), float(y[e] if e < y.size else y[-1])
+    texts = {"a": format_number(a), "b": format_number(b)}
+    return Piece("linear", "linear({a}→{b}{d})", {"a": a, "b": b}, e - s, texts=texts, unmatched=True)
 
 
 def _options(y: Array, ctx: Context, marks: list[int], s: int, flexible_end: bool) -> list[Piece]:
@@ -106,7 +174,8 @@ def _awkward(piece: Piece) -> bool:
 
 
 def _wordiness(piece: Piece) -> int:
-    return sum(len(t) for t in piece.texts.values())
+    known = piece.known()
+    return sum(cost(t, known) for t in piece.texts.values())
 
 
 def _tidy(pieces: list[Piece], y: Array, ctx: Context, flexible_end: bool) -> list[Piece]:
@@ -124,7 +193,7 @@ def _tidy(pieces: list[Piece], y: Array, ctx: Context, flexible_end: bool) -> li
     for i in range(len(out) - 1):
         for moved in (1, 2):
             run = out[i : i + moved + 1]
-            if i + moved >= len(out) or ctx.out_of_time() or not any(map(_awkward, run)):
+            if i + moved >= len(out) or ctx.exhausted() or not any(map(_awkward, run)):
                 break
             if all(p.family == "const" for p in run):
                 continue  # a constant never reaches into the next phase

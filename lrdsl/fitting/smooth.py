@@ -2,19 +2,20 @@
 
 Each shape is ``b + (a − b)·w(p)`` with a known weight ``w`` (``p = u/d``, ``d`` the segment's length), so
 ``a`` and ``b`` are the least-squares solution of a 2-column linear system; ``exp`` is linear in ``log y``.
+Everything is computed on the steps :func:`lrdsl.fitting.context.sample_steps` picks (at most 4096 of
+a segment, its ends included): exact values give the same numbers from any of their steps, and a
+phase's cost does not grow with its length (the candidate is then checked on every step).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from lrdsl.fitting.context import Array, Context
+from lrdsl.fitting.context import Array, Context, sample_steps
 from lrdsl.fitting.piece import Piece
 
-ESTIMATE_POINTS = 4096
-"""Points a nonlinear parameter (a power, a cut duration) is estimated on."""
 POWERS = (2.0, 1.0, 0.5, 3.0, 1.5, 4.0, 5.0, 0.9, 6.0)
 """``poly`` powers tried (a fitted power is tried too)."""
 
@@ -36,35 +37,54 @@ def _ends(y: Array, w: Array) -> tuple[float, float] | None:
 
 
 def sampled_ends(y: Array, w: Array, ctx: Context) -> tuple[float, float] | None:
-    """:func:`_ends` on at most :data:`ESTIMATE_POINTS` evenly spaced steps, ``None`` unless they fit there.
+    """:func:`_ends` of the sampled values ``y`` and weights ``w``, ``None`` unless they fit there roughly.
 
     Exact values give the same ends from any of their steps; a segment that is not of this shape is
     rejected at the cost of the sample (most segments tried span a breakpoint).
     """
-    thin = max(1, y.size // ESTIMATE_POINTS)
-    ends = _ends(y[::thin], w[::thin])
-    if ends is None or (thin > 1 and not ctx.roughly(ends[1] + (ends[0] - ends[1]) * w[::thin], y[::thin])):
+    ends = _ends(y, w)
+    if ends is None or not ctx.roughly(ends[1] + (ends[0] - ends[1]) * w, y):
         return None
     return ends
 
 
 def two_ends(family: str, y: Array, w: Array, ctx: Context, suffix: str = "") -> list[Piece]:
-    """``family(a→b)`` (then ``suffix``) whose value is ``b + (a − b)·w``, ``a`` and ``b`` by least squares."""
-    ends = sampled_ends(y, w, ctx)
+    """``family(a→b)`` (then ``suffix``) whose value is ``b + (a − b)·w``, ``w`` the weight at the sampled steps."""
+    ys = y[sample_steps(y.size)]
+    ends = sampled_ends(ys, w, ctx)
     if ends is None:
         return []
     a, b = ends
-    return [Piece(family, family + "({a}→{b}{d})" + suffix, {"a": a, "b": b}, y.size, approx=b + (a - b) * w)]
+    template = family + "({a}→{b}{d})" + suffix
+    return [Piece(family, template, {"a": a, "b": b}, y.size, approx=b + (a - b) * w, model=_ramp(w))]
+
+
+def _ramp(w: Array) -> Callable[[Mapping[str, float]], Array]:
+    """``b + (a − b)·w`` for given ``a``, ``b``."""
+    return lambda v: v["b"] + (v["a"] - v["b"]) * w
+
+
+def _sampled(y: Array) -> tuple[Array, Array]:
+    """The sampled values and their steps ``u`` (as floats)."""
+    at = sample_steps(y.size)
+    return y[at], at.astype(np.float64)
 
 
 def _progress(n: int) -> Array:
-    return np.arange(n, dtype=np.float64) / n
+    """``p = u/n`` at the sampled steps of a segment of ``n``."""
+    return sample_steps(n).astype(np.float64) / n
 
 
 def const(y: Array, ctx: Context) -> list[Piece]:
     """The value halfway between the segment's extremes (float32 values of one constant scatter by an ulp)."""
-    a = float(y[0]) if y.size < 3 else (float(np.max(y)) + float(np.min(y))) / 2
-    return [Piece("const", "const({a}{d})", {"a": a}, y.size, approx=np.full(y.size, a))]
+    a = float(y[0]) if y.size < 3 else midway(y)
+    return [Piece("const", "const({a}{d})", {"a": a}, y.size, approx=np.full(sample_steps(y.size).size, a))]
+
+
+def midway(y: Array) -> float:
+    """The value halfway between the extremes of ``y`` (without overflow near the largest floats)."""
+    low, high = float(np.min(y)), float(np.max(y))
+    return low / 2 + high / 2 if np.isinf(high - low) else low + (high - low) / 2
 
 
 def linear(y: Array, ctx: Context) -> list[Piece]:
@@ -90,7 +110,7 @@ def log(y: Array, ctx: Context) -> list[Piece]:
     """``a + (b − a)·ln(1 + u)/ln(1 + d)``: the weight of ``a`` is ``1 − ln(1 + u)/ln(1 + d)``."""
     if y.size < 3:
         return []
-    u = np.arange(y.size, dtype=np.float64)
+    u = sample_steps(y.size).astype(np.float64)
     return two_ends("log", y, 1.0 - np.log1p(u) / np.log1p(float(y.size)), ctx)
 
 
@@ -100,7 +120,7 @@ def exp(y: Array, ctx: Context) -> list[Piece]:
         return []
     sign = float(np.sign(y[0]))
     p = _progress(y.size)
-    slope, icpt = np.polyfit(p, np.log(np.abs(y)), 1)
+    slope, icpt = np.polyfit(p, np.log(np.abs(y[sample_steps(y.size)])), 1)
     a, b = sign * float(np.exp(icpt)), sign * float(np.exp(icpt + slope))
     return [Piece("exp", "exp({a}→{b}{d})", {"a": a, "b": b}, y.size, approx=sign * np.exp(icpt + slope * p))]
 
@@ -110,20 +130,27 @@ def poly(y: Array, ctx: Context) -> list[Piece]:
     if y.size < 4:
         return []
     p = _progress(y.size)
+    ys = y[sample_steps(y.size)]
     out = []
     powers = list(POWERS)
-    thin = max(1, y.size // ESTIMATE_POINTS)  # the power is estimated on a sample, then checked on every step
-    estimate = _power(y[::thin], p[::thin])
+    estimate = _power(ys, p)
     if estimate is not None:
         powers.append(estimate)
     for k in powers:
         w = (1.0 - p) ** k
-        ends = sampled_ends(y, w, ctx)
+        ends = sampled_ends(ys, w, ctx)
         if ends:
             a, b = ends
             fitted = b + (a - b) * w
-            out.append(Piece("poly", "poly({a}→{b}{d}, power={k})", {"a": a, "b": b, "k": k}, y.size, approx=fitted))
+            numbers = {"a": a, "b": b, "k": k}
+            model = _powered(p)
+            out.append(Piece("poly", "poly({a}→{b}{d}, power={k})", numbers, y.size, approx=fitted, model=model))
     return out
+
+
+def _powered(p: Array) -> Callable[[Mapping[str, float]], Array]:
+    """``b + (a − b)·(1 − p)^k`` for given ``a``, ``b``, ``k``."""
+    return lambda v: v["b"] + (v["a"] - v["b"]) * (1.0 - p) ** v["k"]
 
 
 def _power(y: Array, p: Array) -> float | None:
@@ -147,7 +174,7 @@ def cut(y: Array, ctx: Context) -> list[Piece]:
     """
     if y.size < 4:
         return []
-    u = np.arange(y.size, dtype=np.float64)
+    ys, u = _sampled(y)
 
     def weight_of(power: float | None) -> Callable[[float, Array], Array]:
         def weight(d: float, u: Array = u) -> Array:
@@ -159,32 +186,32 @@ def cut(y: Array, ctx: Context) -> list[Piece]:
     weights = {"cosine": weight_of(None), **{f"poly:{k}": weight_of(k) for k in POWERS[:5]}}
     out = []
     for name, weight in weights.items():
-        d = _best_duration(y, weight, max(1, y.size // ESTIMATE_POINTS))
+        d = _best_duration(ys, u, y.size, weight)
         for dd in dict.fromkeys((round(d), round(d) - 1, round(d) + 1)):
             if dd <= y.size:
                 continue
             w: Array = weight(float(dd), u)
-            ends = _ends(y, w)
+            ends = _ends(ys, w)
             if ends is None:
                 continue
             a, b = ends
             family, _, power = name.partition(":")
             template = "cosine({a}→{b}{d})" if not power else "poly({a}→{b}{d}, power={k})"
             numbers = {"a": a, "b": b, **({"k": float(power)} if power else {})}
-            out.append(Piece(family, template, numbers, y.size, approx=b + (a - b) * w, duration=dd))
+            model = _ramp(w) if not power else _powered(np.minimum(u / dd, 1.0))
+            out.append(Piece(family, template, numbers, y.size, approx=b + (a - b) * w, duration=dd, model=model))
     return out
 
 
-def _best_duration(y: Array, weight: Callable[[float, Array], Array], thin: int) -> float:
-    sample = y[::thin]
-    at = np.arange(y.size, dtype=np.float64)[::thin]
+def _best_duration(ys: Array, u: Array, n: int, weight: Callable[[float, Array], Array]) -> float:
+    """The duration of the sampled values ``ys`` at steps ``u`` of a segment of ``n`` cut by the run."""
 
     def residual(d: float) -> float:
-        w = weight(d, at)
-        ends = _ends(sample, w)
-        return float("inf") if ends is None else float(np.sum((ends[1] + (ends[0] - ends[1]) * w - sample) ** 2))
+        w = weight(d, u)
+        ends = _ends(ys, w)
+        return float("inf") if ends is None else float(np.sum((ends[1] + (ends[0] - ends[1]) * w - ys) ** 2))
 
-    return _log_golden_min(residual, y.size + 0.5, 50.0 * y.size, 50)
+    return _log_golden_min(residual, n + 0.5, 50.0 * n, 50)
 
 
 def _log_golden_min(residual: Callable[[float], float], low: float, high: float, rounds: int) -> float:

@@ -43,7 +43,22 @@ __all__ = [*sorted(_HOME), "import_spec"]
 def import_spec(
     framework: str, spec: str, *, total_steps: int | None = None, steps_per_epoch: float | None = None
 ) -> str:
-    """The expression of ``spec`` (a call's text, or a config file's path) for ``framework``."""
+    """The expression of ``spec`` (a call's text, or a config file's path) for ``framework``.
+
+    A result that was not (wholly) compared with the library (it is not installed, or a long run past what
+    it can give) ends with a comment saying so, ``  # SOURCE: not checked against the library (…)``: still an
+    expression. (``lrdsl import`` prints these notes as comment lines above the expression instead.)
+    """
+    from lrdsl.importers.verify import collecting, noting
+
+    if collecting():  # the caller prints the notes (lrdsl import: comment lines above the expression)
+        return _import_spec(framework, spec, total_steps=total_steps, steps_per_epoch=steps_per_epoch)
+    with noting() as notes:
+        expr = _import_spec(framework, spec, total_steps=total_steps, steps_per_epoch=steps_per_epoch)
+    return expr + "".join(f"  # {note}" for note in list(dict.fromkeys(notes))[:1])
+
+
+def _import_spec(framework: str, spec: str, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
     from lrdsl.errors import LrdslError, Span
     from lrdsl.importers.spec import is_config, load_config, parse_call
 

@@ -25,12 +25,28 @@ import bisect
 import math
 import types
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
+from lrdsl.echo import shown
 from lrdsl.errors import LrdslError
-from lrdsl.importers._write import bind, checked_length, library_run, num, number, optional_module, unknown, whole
-from lrdsl.importers.verify import verified
+from lrdsl.importers._write import (
+    MAX_STEPPED,
+    bind,
+    first_steps_note,
+    guarded,
+    library_run,
+    num,
+    number,
+    optional_module,
+    sample_steps,
+    take_optimizer,
+    unknown,
+    whole,
+)
+from lrdsl.importers.spec import bounded
+from lrdsl.importers.verify import unchecked, verified
 
 SOURCE = "detectron2"
 EPSILON = 1e-6
@@ -85,7 +101,13 @@ def main_scheduler(solver: Mapping[str, object]) -> dict[str, object]:
         values = [gamma**k for k in range(len(steps) + 1)]
         return {"type": "MultiStepParamScheduler", "values": values, "milestones": steps, "num_updates": n}
     if name == "WarmupCosineLR":
-        end = number(solver["BASE_LR_END"], "BASE_LR_END", SOURCE) / number(solver["BASE_LR"], "BASE_LR", SOURCE)
+        base = number(solver["BASE_LR"], "BASE_LR", SOURCE)
+        if base == 0:
+            raise LrdslError(
+                f"{SOURCE} WarmupCosineLR: BASE_LR is 0, and detectron2 divides BASE_LR_END by it",
+                hint="give the optimizer's rate as BASE_LR",
+            )
+        end = number(solver["BASE_LR_END"], "BASE_LR_END", SOURCE) / base
         if not 0 <= end <= 1:
             raise LrdslError(f"{SOURCE}: BASE_LR_END / BASE_LR must be in [0, 1], got {num(end)}")
         return {"type": "CosineParamScheduler", "start_value": 1, "end_value": end}
@@ -98,18 +120,45 @@ def main_scheduler(solver: Mapping[str, object]) -> dict[str, object]:
             "num_decays": decays,
             "num_updates": n,
         }
-    raise LrdslError(f"{SOURCE} has no LR scheduler {name!r}", hint="one of " + ", ".join(NAMES))
+    raise LrdslError(f"{SOURCE} has no LR scheduler {shown(name)}", hint="one of " + ", ".join(NAMES))
+
+
+class Powers(Sequence[float]):
+    """``[base·γ⁰, base·γ¹, …, base·γ^(count−1)]`` without building it (fvcore's list for
+    ``StepWithFixedGammaParamScheduler``, which ``num_decays=10⁹`` would make 8 GB)."""
+
+    def __init__(self, base: float, gamma: float, count: int) -> None:
+        self.base, self.gamma, self.size = base, gamma, count
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, k: Any) -> Any:
+        if not isinstance(k, int) or not 0 <= k < self.size:
+            raise IndexError(k)
+        try:
+            return self.base * self.gamma**k
+        except OverflowError:
+            raise LrdslError(
+                f"{SOURCE} StepWithFixedGammaParamScheduler: gamma={num(self.gamma)} to the power {k} overflows"
+            ) from None
+
+
+MAX_LEVELS = 10_000
+"""The most values a step schedule (multistep, piecewise) of an import takes in its run."""
 
 
 def _value_fn(
     desc: Mapping[str, object],
-) -> tuple[Callable[[float], float], Callable[[float], int] | None, list[float]]:
+) -> tuple[Callable[[float], float], Callable[[float], int] | None, Sequence[float]]:
     """fvcore's ``__call__`` of ``desc`` as a function of ``where``; for step-like ones also the index
     into their list of values, and that list."""
     kind = str(desc.get("type", ""))
     src = f"{SOURCE} {kind}"
     if kind not in SHAPES:
-        raise LrdslError(f"{SOURCE}: no fvcore scheduler {kind!r} that lrdsl reads", hint="one of " + ", ".join(SHAPES))
+        raise LrdslError(
+            f"{SOURCE}: no fvcore scheduler {shown(kind)} that lrdsl reads", hint="one of " + ", ".join(SHAPES)
+        )
     unknown(src, {k: v for k, v in desc.items() if k != "type"}, SHAPES[kind])
 
     def f(key: str, default: float | None = None) -> float:
@@ -132,7 +181,7 @@ def _value_fn(
         return (lambda w: a * (1 - w) ** p), None, []
     if kind == "StepWithFixedGammaParamScheduler":
         base, gamma = f("base_value"), f("gamma")
-        values = [base * gamma**k for k in range(whole(desc.get("num_decays"), "num_decays", src, least=1) + 1)]
+        values: Sequence[float] = Powers(base, gamma, whole(desc.get("num_decays"), "num_decays", src, least=1) + 1)
     else:
         raw = desc.get("values")
         if not isinstance(raw, list | tuple) or not raw:
@@ -164,6 +213,17 @@ def _value_fn(
     return (lambda w: values[index(w)]), index, values
 
 
+def _first(lo: int, hi: int, past: Callable[[int], bool]) -> int:
+    """The least ``t`` in ``[lo, hi)`` with ``past(t)``, for a ``past`` false then true; ``hi`` when there is none."""
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if past(mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
 def expression(
     desc: Mapping[str, object],
     *,
@@ -175,7 +235,7 @@ def expression(
     rescale_interval: bool,
 ) -> str:
     """``base · WarmupParamScheduler(desc, factor, warmup_length, method, rescale)(t / N)`` for ``t < N``."""
-    n = checked_length(SOURCE, max_iter)
+    n = max_iter
     length = warmup_length
     if not 0 <= length < 1:
         raise LrdslError(
@@ -183,10 +243,10 @@ def expression(
             hint="warmup_length = warm-up iterations / max_iter",
         )
     if warmup_method not in ("linear", "constant"):
-        raise LrdslError(f"{SOURCE}: WARMUP_METHOD {warmup_method!r} is not linear or constant")
+        raise LrdslError(f"{SOURCE}: WARMUP_METHOD {shown(warmup_method)} is not linear or constant")
     value, index, values = _value_fn(desc)
     # fvcore's composite: the warm-up holds while t/N + ε ≤ length (ε shifts it only past 10⁶ steps)
-    w = sum(1 for t in range(min(math.ceil(length * n) + 2, n)) if t / n + EPSILON <= length)
+    w = _first(0, min(math.ceil(length * n) + 2, n), lambda t: t / n + EPSILON > length)
     rest = 1.0 - length
 
     def where(t: int) -> float:
@@ -199,13 +259,21 @@ def expression(
     if index is not None:
         first = w if rescale_interval else 0
         marks, levels = [], [values[index(where(first))]]
-        prev = index(where(first))
-        for t in range(max(first, w), n):
-            i = index(where(t))
-            if i != prev:
+        prev, t, changes = index(where(first)), max(first, w), 0
+        while t < n:  # the index is non-decreasing in t: find each step where it changes by bisection
+            t = _first(t, n, lambda u, i=prev: index(where(u)) != i)  # type: ignore[misc]
+            if t == n:
+                break
+            changes += 1
+            if changes > MAX_LEVELS:
+                raise LrdslError(
+                    f"{SOURCE} {kind}: the rate changes more than {MAX_LEVELS:,} times in this run",
+                    hint="a step schedule of that many steps is a smooth one: use Exponential or Cosine instead",
+                )
+            prev = index(where(t))
+            if values[prev] != levels[-1]:  # a step to the same value (γᵏ underflowed to 0) is no change
                 marks.append(t - w if rescale_interval else t)
-                levels.append(values[i])
-                prev = i
+                levels.append(values[prev])
         ratios = {num(levels[i + 1] / levels[i]) for i in range(len(levels) - 1)} if all(levels) else {"0", "1"}
         at = ", ".join(str(m) for m in marks)
         if not marks:
@@ -242,9 +310,11 @@ def fvcore_values(
     warmup_factor: float,
     warmup_method: str,
     rescale_interval: bool,
+    steps: Sequence[int] | None = None,
 ) -> np.ndarray | None:
-    """``lr(0) … lr(N − 1)`` from fvcore's own schedulers, composed as detectron2's
-    ``WarmupParamScheduler`` and ``LRMultiplier`` compose them; ``None`` without fvcore."""
+    """``lr(t)`` for each ``t`` of ``steps`` (default: the run, ``0 … N − 1``) from fvcore's own schedulers,
+    composed as detectron2's ``WarmupParamScheduler`` and ``LRMultiplier`` compose them: each a closed form of
+    ``where = t / N``, so a run of any length is checked at its sampled steps. ``None`` without fvcore."""
     ps = optional_module("fvcore.common.param_scheduler")
     if ps is None:
         return None
@@ -262,7 +332,31 @@ def fvcore_values(
         interval_scaling=["rescaled", "rescaled" if rescale_interval else "fixed"],
         lengths=[length, 1 - length],
     )
-    return np.array([base * multiplier(t / max_iter) for t in range(max_iter)], dtype=float)
+    at = range(max_iter) if steps is None else steps
+    return np.array([base * multiplier(t / max_iter) for t in at], dtype=float)
+
+
+def _checked(expr: str, desc: Mapping[str, object], kw: Mapping[str, Any], source: str) -> str:
+    """``expr`` verified against fvcore at the run's sampled steps; unchecked (and said so) without fvcore, or
+    for a ``StepWithFixedGammaParamScheduler`` whose list of values fvcore would build too long."""
+    n = int(kw["max_iter"])
+    if (
+        desc.get("type") == "StepWithFixedGammaParamScheduler"
+        and number(desc.get("num_decays"), "num_decays", SOURCE) > MAX_LEVELS
+    ):
+        unchecked(source, f"not checked against the library (fvcore would build a list of {desc['num_decays']} values)")
+        return expr
+    marks = [float(kw["warmup_length"]) * n]
+    for key in ("milestones",):
+        raw = desc.get(key)
+        if isinstance(raw, list | tuple):
+            marks += [float(m) for m in raw if isinstance(m, int | float)]
+    steps = sample_steps(n, marks)
+    reference = library_run("fvcore", lambda: fvcore_values(desc, **kw, steps=steps))
+    if reference is None:
+        unchecked(source, "not checked against the library (neither detectron2 nor fvcore is installed)")
+        return expr
+    return verified(expr, reference, source=source, steps=steps, total_steps=n)
 
 
 def library_values(solver: Mapping[str, object], module: types.ModuleType) -> np.ndarray:
@@ -284,6 +378,7 @@ def library_values(solver: Mapping[str, object], module: types.ModuleType) -> np
     return np.array(seen, dtype=float)
 
 
+@guarded(SOURCE)
 def from_detectron2(solver: object) -> str:
     """The expression of ``build_lr_scheduler(cfg, optimizer)`` for ``cfg.SOLVER`` as a dict (or the
     whole cfg); missing keys take detectron2's defaults. Verified against detectron2 when it is
@@ -291,6 +386,7 @@ def from_detectron2(solver: object) -> str:
 
     A LazyConfig (a mapping with ``lr_multiplier``, ``train.max_iter`` and ``optimizer.lr``) is read too.
     """
+    bounded(solver)  # a document built in Python is held to a config file's bounds
     if isinstance(solver, Mapping) and "lr_multiplier" in solver:
         return _from_lazy(solver)
     s = _solver(solver)
@@ -314,14 +410,11 @@ def from_detectron2(solver: object) -> str:
     }
     expr = expression(desc, **kw)  # type: ignore[arg-type]
     module = optional_module("detectron2.solver")
-    if module is not None:
+    source = f"{SOURCE} {s['LR_SCHEDULER_NAME']}"
+    if module is not None and n <= MAX_STEPPED:
         reference = library_run(SOURCE, lambda: library_values(s, module))
-    else:
-        found = library_run("fvcore", lambda: fvcore_values(desc, **kw))  # type: ignore[arg-type]
-        if found is None:
-            return expr
-        reference = found
-    return verified(expr, reference, source=f"{SOURCE} {s['LR_SCHEDULER_NAME']}")
+        return verified(expr, reference, source=source)
+    return _checked(expr, desc, kw, source)  # fvcore's closed forms, composed as detectron2 composes them
 
 
 def _target(node: Mapping[str, object]) -> str:
@@ -366,8 +459,7 @@ def multiplier(node: object, *, max_iter: int, base: float) -> str:
         kw = {"base": base, "max_iter": max_iter, "warmup_length": 0.0, "warmup_factor": 1.0}
         kw |= {"warmup_method": "linear", "rescale_interval": False}
     expr = expression(desc, **kw)  # type: ignore[arg-type]
-    reference = library_run("fvcore", lambda: fvcore_values(desc, **kw))  # type: ignore[arg-type]
-    return expr if reference is None else verified(expr, reference, source=f"{SOURCE} {target}")
+    return _checked(expr, desc, kw, f"{SOURCE} {target}")
 
 
 def _from_lazy(config: Mapping[str, object]) -> str:
@@ -396,13 +488,15 @@ def legacy_expression(name: str, given: Mapping[str, object], base: float) -> st
     w = whole(given.get("warmup_iters", 1000), "warmup_iters", src)
     method = str(given.get("warmup_method", "linear"))
     if method not in ("linear", "constant"):
-        raise LrdslError(f"{src}: warmup_method {method!r} is not linear or constant")
+        raise LrdslError(f"{src}: warmup_method {shown(method)} is not linear or constant")
     warm = f"(linear({num(f)}→1, {w}) >> const(1))" if method == "linear" else f"(const({num(f)}, {w}) >> const(1))"
     if name == "WarmupCosineLR":
         n = whole(given.get("max_iters"), "max_iters", src, least=1)
         body = f"cosine({num(base)}→0, {n})"
         return f"{warm} * {body}" if w else body
     marks = given.get("milestones")
+    if isinstance(marks, list | tuple):
+        marks = [number(m, "milestones", src) for m in marks]
     if not isinstance(marks, list | tuple) or list(marks) != sorted(marks):
         raise LrdslError(f"{src}: milestones must be an increasing list", hint="milestones=[60000, 80000]")
     gamma = number(given.get("gamma", 0.1), "gamma", src)
@@ -416,6 +510,7 @@ def legacy_expression(name: str, given: Mapping[str, object], base: float) -> st
     return f"{warm} * {body}"
 
 
+@guarded(SOURCE)
 def from_spec(
     name: str,
     args: list[object],
@@ -427,8 +522,11 @@ def from_spec(
     """A deprecated class as called (``WarmupMultiStepLR(milestones=[…], gamma=0.1)``, optimizer left
     out; ``lr=`` the optimizer's rate, else the multiplier), or ``build_lr_scheduler(SOLVER={…})``."""
     del steps_per_epoch
-    kw = dict(kwargs)
+    args, kw, written = take_optimizer(SOURCE, args, kwargs, at=1 if name == "build_lr_scheduler" else 0)
+    if written is not None and "lr" not in kw:
+        kw["lr"] = written
     if name == "build_lr_scheduler":
+        kw.pop("lr", None)
         return from_detectron2(kw.get("SOLVER", kw) if not args else args[0])
     if name == "WarmupParamScheduler" or name in SHAPES:
         if total_steps is None:
@@ -440,7 +538,7 @@ def from_spec(
         return multiplier({"_target_": name, **given}, max_iter=total_steps, base=base)
     if name not in LEGACY:
         raise LrdslError(
-            f"{SOURCE} has no scheduler {name!r} that lrdsl reads",
+            f"{SOURCE} has no scheduler {shown(name)} that lrdsl reads",
             hint="WarmupMultiStepLR(…), WarmupCosineLR(…), build_lr_scheduler(SOLVER={…}), or the config's SOLVER",
         )
     lr = kw.pop("lr", None)
@@ -457,12 +555,19 @@ def from_spec(
             hint=f"run at most max_iters steps (--steps {given['max_iters']})",
         )
     module = optional_module("detectron2.solver.lr_scheduler")
-    steps = total_steps or int(number(given.get("max_iters", 0), "max_iters", SOURCE)) or None
-    if module is None or steps is None:
+    run = total_steps or int(number(given.get("max_iters", 0), "max_iters", SOURCE)) or None
+    source = f"{SOURCE} {name}"
+    if module is None:
+        unchecked(source, "not checked against the library (detectron2 is not installed)")
         return expr
-    checked_length(SOURCE, steps)
+    if run is None:
+        unchecked(source, "not checked against the library (the run's length is not known: give --steps N)")
+        return expr
+    steps = min(run, MAX_STEPPED)
+    if steps < run:
+        unchecked(source, first_steps_note(run))
 
-    def run() -> list[float]:
+    def stepped() -> list[float]:
         import torch
 
         opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=base)
@@ -474,10 +579,11 @@ def from_spec(
             sched.step()
         return seen
 
-    seen = library_run(SOURCE, run)
-    return verified(expr, np.array(seen), source=f"{SOURCE} {name}")
+    seen = library_run(SOURCE, stepped)
+    return verified(expr, np.array(seen), source=source, steps=list(range(steps)), total_steps=run)
 
 
+@guarded(SOURCE)
 def from_config(config: object, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
     """A parsed detectron2 YAML config (``SOLVER:`` …) or its ``SOLVER`` mapping."""
     del total_steps, steps_per_epoch

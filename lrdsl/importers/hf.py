@@ -28,9 +28,22 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from lrdsl.echo import clipped, shown
 from lrdsl.errors import LrdslError
-from lrdsl.importers._write import bind, checked_length, library_run, num, number, optional_module, unknown, whole
-from lrdsl.importers.verify import verified
+from lrdsl.importers._write import (
+    bind,
+    guarded,
+    library_run,
+    num,
+    number,
+    optional_module,
+    sample_steps,
+    take_optimizer,
+    unknown,
+    whole,
+)
+from lrdsl.importers.spec import bounded
+from lrdsl.importers.verify import unchecked, verified
 
 KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "linear": ("get_linear_schedule_with_warmup", ("num_warmup_steps", "num_training_steps")),
@@ -96,7 +109,7 @@ def _kind(name: object) -> str:
     if key in FUNCTIONS:
         return FUNCTIONS[key]
     raise LrdslError(
-        f"{SOURCE} has no schedule {name!r}",
+        f"{SOURCE} has no schedule {shown(name)}",
         hint="one of the get_scheduler names (" + ", ".join(KINDS) + ") or their functions (get_…_schedule…)",
     )
 
@@ -209,6 +222,11 @@ def _min_lr_rate(kind: str, given: Mapping[str, object], learning_rate: float | 
             f"{SOURCE} {kind}: min_lr is an absolute rate, so the expression needs the optimizer's",
             hint="give learning_rate=… (the optimizer's lr), or min_lr_rate instead",
         )
+    if learning_rate == 0:
+        raise LrdslError(
+            f"{SOURCE} {kind}: learning_rate is 0, and HF divides min_lr by it",
+            hint="give the optimizer's rate, or min_lr_rate instead of min_lr",
+        )
     return number(min_lr, "min_lr", SOURCE) / learning_rate
 
 
@@ -238,7 +256,7 @@ def _wsd(given: Mapping[str, object], w: int, eta: float, top: str) -> str:
     up, down = str(given.get("warmup_type", "linear")), str(given.get("decay_type", "cosine"))
     for which, value in (("warmup_type", up), ("decay_type", down)):
         if value not in _WSD_UP:
-            raise LrdslError(f"{src}: {which} {value!r} is not one of linear, cosine, 1-sqrt")
+            raise LrdslError(f"{src}: {which} {shown(value)} is not one of linear, cosine, 1-sqrt")
     lo = num(eta * m)
     rise = "(1 - sqrt(1 - p))" if m == 0 else f"({num(m)} + {num(1 - m)} * (1 - sqrt(1 - p)))"
     fields = {"lo": lo, "hi": top, "up": scaled(top, rise)}
@@ -257,10 +275,12 @@ def _wsd(given: Mapping[str, object], w: int, eta: float, top: str) -> str:
 
 
 def library_values(
-    kind: str, given: Mapping[str, object], learning_rate: float | None, steps: int
+    kind: str, given: Mapping[str, object], learning_rate: float | None, steps: Sequence[int]
 ) -> np.ndarray | None:
-    """``lr(0) … lr(steps − 1)`` of HF's own scheduler (an ``SGD`` stepped ``steps`` times), or ``None``
-    when transformers (or torch) is not installed."""
+    """``lr(t)`` for each ``t`` of ``steps`` from HF's own scheduler, or ``None`` when transformers (or torch)
+    is not installed. HF's schedulers are ``LambdaLR``: the rate of step ``t`` is ``η·λ(t)``, which this
+    reads from the scheduler's own ``lr_lambdas`` (its closed form), so a run of any length is checked
+    at its sampled steps without stepping it."""
     optimization = optional_module("transformers.optimization")
     torch = optional_module("torch")
     if optimization is None or torch is None:
@@ -269,19 +289,16 @@ def library_values(
     opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=eta)
     kwargs = {k: v for k, v in given.items() if k != "last_epoch"}
     sched = getattr(optimization, KINDS[kind][0])(opt, **kwargs)
-    seen = []
-    for _ in range(steps):
-        seen.append(opt.param_groups[0]["lr"])
-        opt.step()
-        sched.step()
-    return np.array(seen, dtype=float)
+    base = float(sched.base_lrs[0])
+    lam = sched.lr_lambdas[0]
+    return np.array([base * lam(t) for t in steps], dtype=float)
 
 
 def _horizon(kind: str, given: Mapping[str, object], total_steps: int | None) -> int:
     """The steps the result is checked over: the run when known, else past every phase."""
     n = given.get("num_training_steps")
-    if isinstance(n, int) and not isinstance(n, bool) and kind != "warmup_stable_decay":
-        return n
+    if isinstance(n, int | float) and not isinstance(n, bool) and kind != "warmup_stable_decay":
+        return int(n)  # a whole number: expression() checked it
     if total_steps is not None:
         return total_steps
     parts = [given.get(k) for k in ("num_warmup_steps", "num_decay_steps", "num_stable_steps", "num_training_steps")]
@@ -293,13 +310,19 @@ def imported(
 ) -> str:
     """The expression of ``kind`` with ``given``, verified against transformers when it is installed."""
     expr = expression(kind, given, learning_rate)
-    steps = checked_length(SOURCE, _horizon(kind, given, total_steps))
+    n = _horizon(kind, given, total_steps)
+    parts = [given.get(k) for k in ("num_warmup_steps", "num_decay_steps", "num_stable_steps", "num_training_steps")]
+    marks = [float(v) for v in parts if isinstance(v, int | float) and not isinstance(v, bool)]
+    steps = sample_steps(n, [*marks, sum(marks[:2])])
     reference = library_run(SOURCE, lambda: library_values(kind, given, learning_rate, steps))
+    source = f"{SOURCE} {KINDS[kind][0]}"
     if reference is None:
+        unchecked(source, "not checked against the library (transformers is not installed)")
         return expr
-    return verified(expr, reference, source=f"{SOURCE} {KINDS[kind][0]}")
+    return verified(expr, reference, source=source, steps=steps, total_steps=n)
 
 
+@guarded(SOURCE)
 def from_hf(
     name: str,
     num_warmup_steps: int | None = None,
@@ -322,6 +345,7 @@ def from_hf(
     return imported(kind, given, learning_rate)
 
 
+@guarded(SOURCE)
 def from_spec(
     name: str,
     args: list[object],
@@ -330,15 +354,18 @@ def from_spec(
     total_steps: int | None,
     steps_per_epoch: float | None,
 ) -> str:
-    """A call as written (optimizer left out): ``get_cosine_schedule_with_warmup(100, 1000)`` or
-    ``get_scheduler("cosine", num_warmup_steps=100, num_training_steps=1000)``.
+    """A call as written in training code: ``get_cosine_schedule_with_warmup(optimizer, 100, 1000)``,
+    ``get_scheduler("cosine", optimizer, num_warmup_steps=100, num_training_steps=1000)``, or with the
+    optimizer left out (``get_cosine_schedule_with_warmup(100, 1000)``).
 
-    A missing ``num_training_steps`` is ``total_steps``; ``learning_rate=`` may be given as a keyword.
+    The optimizer may be a name (the expression is then HF's multiplier, η = 1) or a call that writes its
+    rate (``AdamW(params, lr=3e-4)``); ``learning_rate=`` (an lrdsl keyword) gives η too and wins. A
+    missing ``num_training_steps`` is ``total_steps``.
     """
     del steps_per_epoch  # HF schedules count optimizer steps
-    kw = dict(kwargs)
+    args, kw, written = take_optimizer(SOURCE, args, kwargs, at=1 if name == "get_scheduler" else 0)
     lr = kw.pop("learning_rate", None)
-    learning_rate = None if lr is None else number(lr, "learning_rate", SOURCE)
+    learning_rate = written if lr is None else number(lr, "learning_rate", SOURCE)
     if name == "get_scheduler":
         given = bind(
             "get_scheduler", ("name", "num_warmup_steps", "num_training_steps", "scheduler_specific_kwargs"), args, kw
@@ -362,6 +389,7 @@ def from_spec(
     return imported(kind, given, learning_rate, total_steps)
 
 
+@guarded(SOURCE)
 def from_config(config: object, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
     """``TrainingArguments``-like keys: ``lr_scheduler_type`` (``linear``), ``learning_rate`` (5e-5),
     ``warmup_steps`` (a fraction of the run below 1, as HF 5 reads it), ``warmup_ratio`` (HF 4),
@@ -369,6 +397,7 @@ def from_config(config: object, *, total_steps: int | None, steps_per_epoch: flo
 
     As HF's Trainer: warm-up steps are ``int(warmup_steps)``, or ``ceil(N·fraction)``.
     """
+    bounded(config)  # a document built in Python is held to a config file's bounds
     del steps_per_epoch
     if not isinstance(config, Mapping):
         raise LrdslError(f"{SOURCE}: a config must be a mapping of TrainingArguments keys, not {type(config).__name__}")
@@ -386,7 +415,7 @@ def from_config(config: object, *, total_steps: int | None, steps_per_epoch: flo
         try:
             extra = json.loads(extra)
         except ValueError as error:
-            raise LrdslError(f"{SOURCE}: lr_scheduler_kwargs is not JSON: {error}") from None
+            raise LrdslError(f"{SOURCE}: lr_scheduler_kwargs is not JSON: {clipped(str(error), 300)}") from None
     if not isinstance(extra, dict):
         raise LrdslError(f"{SOURCE}: lr_scheduler_kwargs must be a mapping", hint="{'num_cycles': 3}")
     given: dict[str, object] = dict(extra)

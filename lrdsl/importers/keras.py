@@ -26,10 +26,12 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from lrdsl.echo import clipped, shown
 from lrdsl.errors import LrdslError
+from lrdsl.importers._write import checked_length
 from lrdsl.importers.common import fitted, mapped, num
-from lrdsl.importers.spec import REQUIRED, bind
-from lrdsl.importers.verify import verified
+from lrdsl.importers.spec import REQUIRED, bind, bounded
+from lrdsl.importers.verify import unchecked, verified
 
 RTOL = 1e-5
 """Keras computes in float32."""
@@ -93,7 +95,7 @@ _BY_NAME = {
 def _number(kw: dict[str, Any], key: str, name: str) -> float:
     value = kw[key]
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise LrdslError(f"{name}'s {key} must be a finite number, not {value!r}")
+        raise LrdslError(f"{name}'s {key} must be a finite number, not {shown(value)}")
     return float(value)
 
 
@@ -110,7 +112,7 @@ def _expr(name: str, kw: dict[str, Any]) -> tuple[str | None, int, list[int]]:
             raise LrdslError("PiecewiseConstantDecay needs one value more than boundaries")
         for v in (*bounds, *values):
             if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
-                raise LrdslError(f"PiecewiseConstantDecay's boundaries and values are numbers, not {v!r}")
+                raise LrdslError(f"PiecewiseConstantDecay's boundaries and values are numbers, not {shown(v)}")
         at = [max(math.floor(b) + 1, 0) for b in bounds]
         if at != sorted(at):
             return None, at[0], at
@@ -218,11 +220,13 @@ def _check(
             )
         if keras_at is None:
             raise LrdslError(f"{source} is imported by sampling it, which needs Keras installed")
+        checked_length(source, total)  # an unnamed schedule is sampled over the whole run to be fitted
         values = keras_at(list(range(total)), False)
         expr = fitted(values, source=source, steps_per_epoch=spe, rtol=RTOL)
         atol = 1e-6 * max(abs(v) for v in values)
         return verified(expr, values, source=source, steps_per_epoch=spe, rtol=RTOL, atol=atol)
     if keras_at is None:
+        unchecked(source, "not checked against the library (Keras is not installed)")
         return expr
     from lrdsl.api import evaluate
 
@@ -261,7 +265,9 @@ def _caller(schedule: Any) -> Callable[[list[int], bool], list[float]]:
                     pass
             return [float(keras.ops.convert_to_numpy(schedule(t))) for t in steps]
         except Exception as exc:
-            raise LrdslError(f"the schedule fails in Keras itself: {type(exc).__name__}: {exc}") from None
+            raise LrdslError(
+                f"the schedule fails in Keras itself: {type(exc).__name__}: {clipped(str(exc), 300)}"
+            ) from None
 
     return call
 
@@ -327,13 +333,13 @@ def from_spec(
     if name not in SIGNATURES:
         close = difflib.get_close_matches(name, list(SIGNATURES), n=1)
         raise LrdslError(
-            f"{name!r} is not a schedule of keras.optimizers.schedules",
+            f"{shown(name)} is not a schedule of keras.optimizers.schedules",
             hint=f"did you mean {close[0]!r}?" if close else "one of: " + ", ".join(SIGNATURES),
         )
     kw = bind(name, SIGNATURES[name], args, kwargs)
     for key in ("boundaries", "values"):
         if key in kw and not isinstance(kw[key], list | tuple):
-            raise LrdslError(f"{name}'s {key} is a list of numbers, not {kw[key]!r}")
+            raise LrdslError(f"{name}'s {key} is a list of numbers, not {shown(kw[key])}")
     expr, natural, bounds = mapped(f"Keras' {name}", lambda: _expr(name, kw))
     S = _keras()
     call = None
@@ -341,13 +347,14 @@ def from_spec(
         try:
             schedule = getattr(S, name)(**kw)
         except Exception as exc:
-            raise LrdslError(f"Keras refuses {name}(…): {type(exc).__name__}: {exc}") from None
+            raise LrdslError(f"Keras refuses {name}(…): {type(exc).__name__}: {clipped(str(exc), 300)}") from None
         call = _caller(schedule)
     return _check(expr, call, natural, bounds, total_steps, steps_per_epoch, f"Keras' {name}")
 
 
 def from_config(config: object, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
     """A ``get_config()`` dict (its class told by its ``name``) or ``serialize()``'s ``{"class_name", "config"}``."""
+    bounded(config)  # a document built in Python is held to a config file's bounds
     if not isinstance(config, dict):
         raise LrdslError("a Keras schedule config is a mapping: get_config() or keras.optimizers.schedules.serialize()")
     if "class_name" in config:
@@ -360,7 +367,7 @@ def from_config(config: object, *, total_steps: int | None, steps_per_epoch: flo
         name = _BY_NAME.get(str(label), "")
         if not name:
             raise LrdslError(
-                f"this config's name {label!r} does not say which Keras schedule it is",
+                f"this config's name {shown(label)} does not say which Keras schedule it is",
                 hint="give keras.optimizers.schedules.serialize(schedule), which has 'class_name'",
             )
     return from_spec(name, [], dict(kw), total_steps=total_steps, steps_per_epoch=steps_per_epoch)

@@ -35,9 +35,21 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from lrdsl.echo import shown
 from lrdsl.errors import LrdslError
-from lrdsl.importers._write import checked_length, library_run, num, number, optional_module, whole
-from lrdsl.importers.verify import verified
+from lrdsl.importers._write import (
+    MAX_STEPPED,
+    first_steps_note,
+    guarded,
+    library_run,
+    num,
+    number,
+    optional_module,
+    take_optimizer,
+    whole,
+)
+from lrdsl.importers.spec import bounded
+from lrdsl.importers.verify import unchecked, verified
 
 SOURCE = "mmengine"
 INF = 1_000_000_000
@@ -116,12 +128,13 @@ def windows(param_scheduler: object, iters_per_epoch: int | None) -> list[Window
             )
         if kind not in KNOWN:
             raise LrdslError(
-                f"{SOURCE} has no LR scheduler {kind!r} that lrdsl reads", hint="one of " + ", ".join(KNOWN)
+                f"{SOURCE} has no LR scheduler {shown(kind)} that lrdsl reads", hint="one of " + ", ".join(KNOWN)
             )
         for key in entry:
             if key not in COMMON and key not in PARAMS[kind]:
                 raise LrdslError(
-                    f"{SOURCE} {kind} has no argument {key!r}", hint="it takes: " + ", ".join(COMMON[1:] + PARAMS[kind])
+                    f"{SOURCE} {kind} has no argument {shown(key)}",
+                    hint="it takes: " + ", ".join(COMMON[1:] + PARAMS[kind]),
                 )
         args = {k: v for k, v in entry.items() if k in PARAMS[kind]}
         by_epoch = bool(entry.get("by_epoch", True))
@@ -466,20 +479,41 @@ def imported(
     total_steps: int | None = None,
     library: types.ModuleType | None = None,
 ) -> str:
-    """The expression, verified against ``library`` (``mmengine.optim.scheduler`` when installed)."""
+    """The expression, verified against ``library`` (``mmengine.optim.scheduler`` when installed).
+
+    mmengine's schedulers are stepped (each reads the rate the others left), so the check steps at most
+    :data:`~lrdsl.importers._write.MAX_STEPPED` iterations: a longer run of epoch-based windows is checked
+    on its equivalent of one iteration per epoch, anything else over its first iterations, and the import
+    says so (:func:`~lrdsl.importers.verify.unchecked`)."""
     k = iters_per_epoch or 1
     run = max_epochs * k if max_epochs is not None else total_steps
-    if run is not None:
-        checked_length(SOURCE, run)
     expr = expression(param_scheduler, lr=lr, iters_per_epoch=iters_per_epoch, run_steps=run)
+    source = f"{SOURCE} param_scheduler"
     module = library if library is not None else optional_module("mmengine.optim.scheduler")
-    if module is None or run is None:
+    if module is None:
+        unchecked(source, "not checked against the library (mmengine is not installed)")
+        return expr
+    if run is None:
+        unchecked(source, "not checked against the library (the run's length is not known: give --steps N)")
         return expr
     eta = 1.0 if lr is None else lr
-    reference = library_run(SOURCE, lambda: library_values(module, param_scheduler, eta, k, math.ceil(run / k)))[:run]
-    return verified(expr, reference, source=f"{SOURCE} param_scheduler", steps_per_epoch=k)
+    if run > MAX_STEPPED and k > 1 and run // k <= MAX_STEPPED:
+        # epoch-based windows only: their rate changes between epochs, so one iteration per epoch is the same
+        # schedule; the check runs on it when the mapping writes the same expression for it
+        epochs = math.ceil(run / k)
+        if expression(param_scheduler, lr=lr, iters_per_epoch=1, run_steps=epochs) == expr:
+            ref = library_run(SOURCE, lambda: library_values(module, param_scheduler, eta, 1, epochs))
+            return verified(expr, ref, source=source, steps_per_epoch=1)
+    steps = min(run, MAX_STEPPED)
+    reference = library_run(SOURCE, lambda: library_values(module, param_scheduler, eta, k, math.ceil(steps / k)))
+    if steps == run:
+        return verified(expr, reference[:run], source=source, steps_per_epoch=k)
+    unchecked(source, first_steps_note(run))
+    at = list(range(steps))
+    return verified(expr, reference[:steps], source=source, steps_per_epoch=k, steps=at, total_steps=run)
 
 
+@guarded(SOURCE)
 def from_mmengine(
     param_scheduler: object,
     max_epochs: int | None = None,
@@ -492,11 +526,13 @@ def from_mmengine(
     ``max_epochs`` epochs of ``iters_per_epoch`` iterations. ``lr`` is the optimizer's rate (without
     it, the multiplier: η = 1); epoch counts are written in ``ep`` (evaluate with
     ``steps_per_epoch=iters_per_epoch``)."""
+    bounded(param_scheduler)  # a document built in Python is held to a config file's bounds
     epochs = None if max_epochs is None else whole(max_epochs, "max_epochs", SOURCE, least=1)
     ipe = None if iters_per_epoch is None else whole(iters_per_epoch, "iters_per_epoch", SOURCE, least=1)
     return imported(param_scheduler, max_epochs=epochs, iters_per_epoch=ipe, lr=lr, library=library)
 
 
+@guarded(SOURCE)
 def from_spec(
     name: str,
     args: list[object],
@@ -505,12 +541,12 @@ def from_spec(
     total_steps: int | None,
     steps_per_epoch: float | None,
 ) -> str:
-    """One scheduler as a call, ``CosineAnnealingLR(T_max=100, by_epoch=False)`` (optimizer left out,
-    arguments by keyword); ``lr=`` is the optimizer's rate."""
+    """One scheduler as a call, ``CosineAnnealingLR(optimizer, T_max=100, by_epoch=False)`` (the optimizer
+    may be left out; arguments by keyword); ``lr=`` or the optimizer written as a call gives the rate."""
+    args, kw, written = take_optimizer(SOURCE, args, kwargs)
     if args:
         raise LrdslError(f"{SOURCE} {name}: give its arguments by keyword", hint=f"{name}(begin=0, end=100, …)")
-    kw = dict(kwargs)
-    lr = kw.pop("lr", None)
+    lr = kw.pop("lr", written)
     ipe = None if steps_per_epoch is None else whole(steps_per_epoch, "steps per epoch", SOURCE, least=1)
     return imported(
         [{"type": name, **kw}],
@@ -521,10 +557,12 @@ def from_spec(
     )
 
 
+@guarded(SOURCE)
 def from_config(config: object, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
     """A parsed config: its ``param_scheduler`` (or the list itself); the run's length is
     ``train_cfg.max_epochs`` (or ``max_iters``) when the config has it, else ``total_steps``; the rate is
     ``optim_wrapper.optimizer.lr`` when present."""
+    bounded(config)  # a document built in Python is held to a config file's bounds
     ipe = None if steps_per_epoch is None else whole(steps_per_epoch, "steps per epoch", SOURCE, least=1)
     max_epochs = None
     lr = None

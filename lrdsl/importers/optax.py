@@ -19,8 +19,9 @@ through what they return. Each maps to named shapes:
 - ``join_schedules(schedules, boundaries)`` → each schedule cut at its boundary, joined with ``>>`` (each sees
   ``count − boundary``); a cosine or polynomial cut inside becomes ``fn(…)`` over ``u``.
 
-Any other function is sampled over ``total_steps`` and fitted. Every result is checked against the schedule
-itself (called on every step, in float32: relative 1e-5).
+Any other function is sampled over ``total_steps`` (at most ``common.MAX_STEPPED``) and fitted. Every result
+is checked against the schedule itself, in float32 (relative 1e-5): called on every step of a run up to
+``common.MAX_STEPPED`` steps, else at ``common.check_points`` of it (a schedule is a function of the step).
 """
 
 from __future__ import annotations
@@ -33,7 +34,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lrdsl.errors import LrdslError
-from lrdsl.importers.common import fitted, mapped, num
+from lrdsl.importers.common import (
+    LONGEST,
+    MAX_STEPPED,
+    angle_floor,
+    check_points,
+    duration,
+    fitted,
+    mapped,
+    not_checked,
+    num,
+    sampled_length,
+)
 from lrdsl.importers.spec import REQUIRED, Call, bind
 from lrdsl.importers.verify import verified
 
@@ -52,6 +64,7 @@ class Part:
     phases: list[tuple[int, Text]] = field(default_factory=list)
     tail: Callable[[int | None], str] | None = None
     end: float = 0.0
+    inner: list[int] = field(default_factory=list)
 
     def text(self) -> str:
         """The expression: a constant as its number, a run of identical blocks as ``(…) * repeat(n)``."""
@@ -86,6 +99,14 @@ class Part:
     def natural(self) -> int:
         return sum(d for d, _ in self.phases)
 
+    def marks(self) -> list[int]:
+        """The steps where a phase ends, and the boundaries inside a piecewise tail."""
+        out, end = list(self.inner), 0
+        for d, _ in self.phases:
+            end += d
+            out.append(end)
+        return out
+
 
 def _const(v: float) -> Text:
     return lambda k: f"const({num(v)}, {k})"
@@ -117,11 +138,9 @@ def _poly(a: float, b: float, power: float, d: int) -> Text:
     return text
 
 
-def _count(x: object) -> int | None:
-    """``x`` as a whole number of steps, or None."""
-    if isinstance(x, bool) or not isinstance(x, int | float) or not math.isfinite(x) or not float(x).is_integer():
-        return None
-    return int(x)
+def _count(x: object, what: str = "a step count") -> int | None:
+    """``x`` as a whole number of steps, or None; an error beyond the longest duration lrdsl writes."""
+    return duration(x, what)
 
 
 def _f(x: object, what: str) -> float:
@@ -136,7 +155,7 @@ def _f(x: object, what: str) -> float:
 
 def _polynomial(init: object, end: object, power: object, steps: object, begin: object) -> Part | None:
     a, b, p = _f(init, "init_value"), _f(end, "end_value"), _f(power, "power")
-    s, bgn = _count(steps), _count(begin)
+    s, bgn = _count(steps, "transition_steps"), _count(begin, "transition_begin")
     if s is None or bgn is None:
         return None
     if s <= 0:
@@ -155,7 +174,7 @@ def _exponential(
     if _f(steps, "transition_steps") <= 0 or r == 0:
         return Part(end=v, tail=lambda k: f"const({num(v)})" if k is None else f"const({num(v)}, {k})")
     s = _f(steps, "transition_steps")
-    if float(s).is_integer():
+    if float(s).is_integer() and abs(s) <= LONGEST:
         opts = f"rate={num(r)}" + (f", every={int(s)}" if s != 1 or staircase else "")
     elif not staircase:
         opts = f"rate={num(r)} ** (1 / {num(s)})"
@@ -178,7 +197,7 @@ def _exponential(
 
 def _cosine_decay(init: object, steps: object, alpha: object, exponent: object) -> Part | None:
     v, a, e = _f(init, "init_value"), _f(alpha, "alpha"), _f(exponent, "exponent")
-    d = _count(steps)
+    d = _count(steps, "decay_steps")
     if d is None or d <= 0:
         return None
     if e == 1:
@@ -196,9 +215,9 @@ def _piecewise_constant(init: object, scales: object) -> Part | None:
     values, at = [v], []
     for b, s in sorted((_f(b, "a boundary"), _f(s, "a scale")) for b, s in scales.items()):
         values.append(values[-1] * s)
-        at.append(max(math.ceil(b), 0))
+        at.append(max(int(duration(math.ceil(b), "a boundary") or 0), 0))
     text = f"piecewise([{', '.join(num(x) for x in values)}], at=[{', '.join(map(str, at))}])"
-    return Part(end=values[-1], tail=lambda k: text if k is None else _piecewise_cut(values, at, k))
+    return Part(end=values[-1], tail=lambda k: text if k is None else _piecewise_cut(values, at, k), inner=at)
 
 
 def _piecewise_cut(values: list[float], at: list[int], k: int) -> str:
@@ -288,25 +307,39 @@ def _join(parts: list[Part | None], boundaries: list[Any]) -> Part | None:
 # --- checking -------------------------------------------------------------------------------------------
 
 
+INT32 = 2**31 - 1
+"""Optax's step ``count`` is an int32 that stops at this value (``safe_increment``)."""
+
+
 def _sample(fn: Callable[[Any], Any], n: int) -> list[float]:
     """The schedule's values at ``0 … n−1`` (called on each step as an int32, as Optax's ``count``)."""
+    return _sample_at(fn, list(range(n)))
+
+
+def _sample_at(fn: Callable[[Any], Any], steps: list[int]) -> list[float]:
+    """The schedule's values at ``steps`` (each below 2³¹), called with the vector of steps as int32 (``jax.vmap``),
+    or one call per step when the function cannot be mapped. At most :data:`MAX_STEPPED` steps or spread
+    points are asked for, so the vector is bounded."""
     import jax
     import jax.numpy as jnp
     import numpy as np
 
     try:
         try:
-            out = np.asarray(jax.vmap(fn)(jnp.arange(n, dtype=jnp.int32)), dtype=float).reshape(-1)
-            if out.size == n:
+            out = np.asarray(jax.vmap(fn)(jnp.asarray(steps, dtype=jnp.int32)), dtype=float).reshape(-1)
+            if out.size == len(steps):
                 return [float(x) for x in out]
         except Exception:  # a schedule that cannot be mapped: one call per step
             pass
-        return [float(fn(jnp.int32(t))) for t in range(n)]
+        return [float(fn(jnp.int32(t))) for t in steps]
     except Exception as exc:
         raise LrdslError(f"the schedule fails in JAX itself: {type(exc).__name__}: {exc}") from None
 
 
 def _checked(part: Part | None, fn: Callable[[Any], Any] | None, total: int | None, spe: float | None) -> str:
+    """The expression of ``part`` (or the fitter's), checked against ``fn`` over the run: at every step up to
+    :data:`MAX_STEPPED`, else at :func:`check_points` (an Optax schedule is a closed form of the step: any
+    step can be asked for). Steps from 2³¹ − 1 on are not asked for: Optax's count stops there."""
     source = "the Optax schedule"
     if part is None:
         if total is None:
@@ -316,16 +349,24 @@ def _checked(part: Part | None, fn: Callable[[Any], Any] | None, total: int | No
             )
         if fn is None:
             raise LrdslError("this Optax schedule is imported by sampling it, which needs optax installed")
-        values = _sample(fn, total)
+        values = _sample(fn, sampled_length(source, total, "from_optax"))
         expr = fitted(values, source=source, steps_per_epoch=spe, rtol=RTOL)
         atol = 1e-6 * max(abs(v) for v in values)
         return verified(expr, values, source=source, steps_per_epoch=spe, rtol=RTOL, atol=atol)
     expr = part.text()
-    if fn is not None:
-        n = total if total is not None else max(2 * part.natural() + 1, 50)
+    if fn is None:
+        not_checked(source, "optax is not installed")
+        return expr
+    n = total if total is not None else min(max(2 * part.natural() + 1, 50), LONGEST)
+    if n <= MAX_STEPPED:
         values = _sample(fn, n)
         atol = 1e-6 * max(abs(v) for v in values)
         verified(expr, values, source=source, steps_per_epoch=spe, rtol=RTOL, atol=atol)
+        return expr
+    points = [t for t in check_points(n, part.marks()) if t < INT32]
+    values = _sample_at(fn, points)
+    atol = 1e-6 * max(abs(v) for v in values) + angle_floor(points, max(abs(v) for v in values))
+    verified(expr, values, source=source, steps_per_epoch=spe, rtol=RTOL, atol=atol, steps=points, total_steps=n)
     return expr
 
 
@@ -412,7 +453,7 @@ def _part_of_call(name: str, kw: dict[str, Any]) -> Part | None:
         return _interpolate(kind, kw["init_value"], [b for b, _ in items], [s for _, s in items])
     if name in ("linear_onecycle_schedule", "cosine_onecycle_schedule"):
         n, peak = _f(kw["transition_steps"], "transition_steps"), _f(kw["peak_value"], "peak_value")
-        if not n.is_integer() or n <= 0:
+        if duration(n, "transition_steps") is None or n <= 0:
             return None
         div, final = _f(kw["div_factor"], "div_factor"), _f(kw["final_div_factor"], "final_div_factor")
         start = int(_f(kw["pct_start"], "pct_start") * n)

@@ -34,10 +34,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from lrdsl.echo import clipped, shown
 from lrdsl.errors import LrdslError
 from lrdsl.importers import torch as torch_forms
-from lrdsl.importers.common import checked_form, in_library, mapped, num
-from lrdsl.importers.spec import REQUIRED, Call, bind
+from lrdsl.importers._write import MAX_STEPPED, checked_length, first_steps_note
+from lrdsl.importers.common import checked_form, floor_of, in_library, mapped, num
+from lrdsl.importers.spec import REQUIRED, Call, bind, bounded
+from lrdsl.importers.verify import unchecked, verified
 
 RTOL = 1e-9
 LR = ("learning_rate", REQUIRED)
@@ -132,7 +135,7 @@ def _as_torch(s: Sched) -> tuple[torch_forms.Sched, float] | None:
 def _float(k: dict[str, Any], key: str, name: str) -> float:
     value = k[key]
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise LrdslError(f"{name}'s {key} must be a finite number, not {value!r}")
+        raise LrdslError(f"{name}'s {key} must be a finite number, not {shown(value)}")
     return float(value)
 
 
@@ -311,6 +314,21 @@ def _import(
     source: str,
 ) -> tuple[str, int | None]:
     piece = None if s is None else mapped(source, lambda: _piece(s, total))
+    if piece is not None and reference is not None:
+        n = total if total is not None else max(2 * piece.natural + 1, 50)
+        n = n if piece.valid is None else min(n, piece.valid)
+        if n > MAX_STEPPED:  # Paddle's schedulers are stepped: check the first steps only, and say so
+            text, valid = piece.text, piece.valid
+            values = _library(source, lambda: reference(MAX_STEPPED))
+            unchecked(source, first_steps_note(n))
+            at = list(range(MAX_STEPPED))
+            atol = floor_of(values)
+            verified(text, values, source=source, steps_per_epoch=spe, rtol=RTOL, atol=atol, steps=at, total_steps=n)
+            return text, valid
+    if piece is None and total is not None:
+        checked_length(source, total)  # an unnamed schedule is sampled over the whole run to be fitted
+    if reference is None:
+        unchecked(source, "not checked against the library (Paddle is not installed)")
     return checked_form(piece, total, spe, reference, source=source, library="Paddle", api="from_paddle", rtol=RTOL)
 
 
@@ -325,7 +343,7 @@ def from_paddle(scheduler: Any, *, total_steps: int | None = None, steps_per_epo
     if not isinstance(scheduler, L.LRScheduler):
         raise LrdslError(f"from_paddle() takes a paddle.optimizer.lr scheduler, not {type(scheduler).__name__}")
     if total_steps is not None and (not torch_forms._whole(total_steps) or total_steps < 1):
-        raise LrdslError(f"total_steps must be a positive whole number, not {total_steps!r}")
+        raise LrdslError(f"total_steps must be a positive whole number, not {shown(total_steps)}")
     s = _describe(scheduler)
     source = f"Paddle's {type(scheduler).__name__}"
     if s is not None:
@@ -370,7 +388,7 @@ def _sched_of_call(name: str, args: list[object], kwargs: dict[str, object]) -> 
     if name not in SIGNATURES:
         close = difflib.get_close_matches(name, list(SIGNATURES), n=1)
         raise LrdslError(
-            f"{name!r} is not a scheduler of paddle.optimizer.lr",
+            f"{shown(name)} is not a scheduler of paddle.optimizer.lr",
             hint=f"did you mean {close[0]!r}?" if close else "one of: " + ", ".join(SIGNATURES),
         )
     kw = bind(name, (*SIGNATURES[name], ("last_epoch", -1), ("verbose", False)), args, kwargs)
@@ -402,7 +420,7 @@ def from_spec(
             try:
                 built = _build(s)
             except Exception as exc:
-                raise LrdslError(f"Paddle refuses {name}(…): {type(exc).__name__}: {exc}") from None
+                raise LrdslError(f"Paddle refuses {name}(…): {type(exc).__name__}: {clipped(str(exc), 300)}") from None
             return _run(built, n)
 
     return _import(s, total_steps, steps_per_epoch, reference, f"Paddle's {name}")[0]
@@ -410,6 +428,7 @@ def from_spec(
 
 def from_config(config: object, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
     """A scheduler in a config (PaddleClas/PaddleOCR style ``{"name": "…", …arguments}``)."""
+    bounded(config)  # a document built in Python is held to a config file's bounds
     if not isinstance(config, dict) or not isinstance(config.get("name", config.get("type")), str):
         raise LrdslError('a Paddle scheduler config is a mapping with its class: {"name": "CosineAnnealingDecay", …}')
     name = str(config.get("name", config.get("type")))

@@ -2,10 +2,15 @@
 
 ``"OneCycleLR(max_lr=0.1, total_steps=1000)"`` becomes ``Call("OneCycleLR", [], {"max_lr": 0.1,
 "total_steps": 1000})``. Arguments may be numbers, strings, ``True``/``False``/``None``, lists, tuples,
-dicts, sets, constant arithmetic (``1/3``, ``300 - 30``, ``512 ** -0.5``), nested calls (``Call``:
+dicts, sets, constant arithmetic (``1/3``, ``300 - 30``, ``512 ** -0.5``), the conversions training code
+writes around numbers (``int(1e10)``, ``float(3)``, ``np.float64(1.0)``, ``np.float32(0.1)``: their value, as
+the conversion gives it) and ``math.pi``/``np.pi``, nested calls (``Call``:
 ``SequentialLR(schedulers=[LinearLR(…), …])``) and bare names (``Ref``: the ``optimizer`` argument).
 Anything else (a ``lambda``, a comprehension, a subscript) is an :class:`LrdslError` with a caret under
-it. A SPEC that names a ``.json``, ``.yaml`` or ``.yml`` file is a config: :func:`load_config` parses it.
+it. Numbers beyond a float's range, arguments nested deeper than :data:`MAX_DEPTH` and conversions of
+anything but a number are refused the same way. A SPEC that names a ``.json``, ``.yaml`` or ``.yml`` file is
+a config: :func:`load_config` parses it and refuses documents of more than :data:`MAX_CONFIG_VALUES` values
+once YAML aliases are expanded, or nested deeper than :data:`MAX_DEPTH`.
 """
 
 from __future__ import annotations
@@ -15,15 +20,38 @@ import importlib
 import json
 import math
 import operator
+import struct
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lrdsl.echo import clipped, shown
 from lrdsl.errors import LrdslError, Span
 
 MAX_SPEC = 100_000
 """Characters a SPEC may have."""
+
+MAX_DEPTH = 50
+"""Levels of nesting (calls, lists, dicts, operations) a SPEC's arguments or a config may have."""
+
+MAX_CONFIG_VALUES = 100_000
+"""Values (each scalar, list and mapping, counted once per place it appears) a config may hold."""
+
+MAX_CONFIG_BYTES = 10_000_000
+"""Bytes a config file may have."""
+
+FLOAT_LIMIT = 2**1024
+"""Integers at least this large (in magnitude) have no float: a SPEC or a config cannot use them."""
+
+_FLOATS = {"float": "d", "float64": "d", "double": "d", "float32": "f", "single": "f", "float16": "e", "half": "e"}
+_INTS = {"int": None, "int64": 63, "int32": 31, "int16": 15, "int8": 7, "uint64": 64, "uint32": 32, "uint16": 16,
+         "uint8": 8}  # fmt: skip
+_MODULES = ("", "np.", "numpy.", "jnp.", "jax.numpy.", "builtins.")
+CONVERSIONS = {f"{m}{t}" for m in _MODULES for t in (*_FLOATS, *_INTS) if m or t in ("int", "float")}
+"""Calls whose value a SPEC takes: Python's and NumPy's conversions of one number."""
+CONSTANTS = {"math.pi": math.pi, "np.pi": math.pi, "numpy.pi": math.pi, "math.e": math.e, "np.e": math.e}
+"""Names whose value a SPEC takes."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +91,11 @@ def parse_call(text: str) -> Call:
         raise LrdslError(f"SPEC is {len(text)} characters; the limit is {MAX_SPEC}")
     try:
         tree = ast.parse(text.strip(), mode="eval")
+    except (RecursionError, MemoryError):
+        raise LrdslError(
+            f"SPEC is nested too deeply to read (at most {MAX_DEPTH} levels)",
+            hint="write the call as in your code, with its arguments as literal numbers",
+        ) from None
     except SyntaxError as exc:
         start = _offset(text.strip(), int(exc.lineno or 1), int(exc.offset or 1) - 1, byte=False)
         raise LrdslError(
@@ -92,6 +125,7 @@ class _Reader:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self.depth = 0
 
     def span(self, node: ast.AST) -> Span:
         line: int = getattr(node, "lineno", 1)
@@ -129,9 +163,23 @@ class _Reader:
         return Call(name, args, kwargs, self.span(node))
 
     def value(self, node: ast.expr) -> object:
+        """The value ``node`` writes, at most :data:`MAX_DEPTH` levels deep."""
+        if self.depth >= MAX_DEPTH:
+            raise self.error(node, f"SPEC arguments are nested more than {MAX_DEPTH} levels deep")
+        self.depth += 1
+        try:
+            return self._value(node)
+        finally:
+            self.depth -= 1
+
+    def _value(self, node: ast.expr) -> object:
         if isinstance(node, ast.Constant):
             if isinstance(node.value, bytes | complex) or node.value is Ellipsis:
                 raise self.error(node, f"a SPEC argument cannot be {type(node.value).__name__}")
+            if isinstance(node.value, int) and not isinstance(node.value, bool) and abs(node.value) >= FLOAT_LIMIT:
+                raise self.error(
+                    node, "this number is beyond a float's range", hint="no rate or step count is this large"
+                )
             return node.value
         if isinstance(node, ast.List | ast.Tuple | ast.Set):
             items = [self.value(e) for e in node.elts]
@@ -147,9 +195,12 @@ class _Reader:
                 out[key] = self.value(v)
             return out
         if isinstance(node, ast.Call):
+            if self.name(node.func) in CONVERSIONS:
+                return self.converted(node)
             return self.call(node)
         if isinstance(node, ast.Name | ast.Attribute) and self.name(node) is not None:
-            return Ref(str(self.name(node)))
+            name = str(self.name(node))
+            return CONSTANTS.get(name, Ref(name))
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
             operand = self.number(node.operand)
             return -operand if isinstance(node.op, ast.USub) else operand
@@ -163,6 +214,8 @@ class _Reader:
                     result = int(result) if isinstance(node.op, ast.Add | ast.Sub | ast.Mult) else result
             except (ArithmeticError, ValueError):
                 raise self.error(node, "this arithmetic has no finite value") from None
+            if isinstance(result, int) and abs(result) >= FLOAT_LIMIT:
+                raise self.error(node, "this arithmetic is beyond a float's range")
             if isinstance(result, complex) or not math.isfinite(result):
                 raise self.error(node, "this arithmetic has no finite value")
             return result
@@ -172,6 +225,29 @@ class _Reader:
             f"SPEC arguments must be literals: this {kind} is code, and a SPEC is never run",
             hint="in Python, give the object itself to lrdsl's from_<framework>(): it is sampled and verified",
         )
+
+    def converted(self, node: ast.Call) -> float:
+        """The value of ``int(x)``, ``float(x)``, ``np.float32(x)``, … of one number ``x``, as the conversion gives it."""
+        name = str(self.name(node.func))
+        if len(node.args) != 1 or node.keywords or isinstance(node.args[0], ast.Starred):
+            raise self.error(node, f"{name}(…) in a SPEC converts one number", hint=f"{name}(1e-3)")
+        x = self.number(node.args[0])
+        kind = name.rpartition(".")[2]
+        if kind in _FLOATS:
+            try:
+                value = struct.unpack(_FLOATS[kind], struct.pack(_FLOATS[kind], float(x)))[0]
+            except (OverflowError, struct.error):
+                raise self.error(node, f"{x:g} is beyond {name}'s range") from None
+            if not math.isfinite(value):
+                raise self.error(node, f"{x:g} is beyond {name}'s range")
+            return float(value)
+        whole = math.trunc(x)  # Python's int() and NumPy's integer conversions both truncate toward 0
+        bits = _INTS[kind]
+        if bits is not None:
+            low = 0 if kind.startswith("u") else -(2**bits)
+            if not low <= whole < 2**bits:
+                raise self.error(node, f"{whole} is beyond {name}'s range")
+        return whole
 
     def number(self, node: ast.expr) -> float:
         value = self.value(node)
@@ -205,27 +281,79 @@ def is_config(spec: str) -> bool:
 
 
 def load_config(path: str) -> object:
-    """The document in a ``.json``, ``.yaml`` or ``.yml`` file (YAML needs PyYAML)."""
+    """The document in a ``.json``, ``.yaml`` or ``.yml`` file (YAML needs PyYAML), checked by :func:`bounded`."""
     p = Path(path)
     try:
+        size = p.stat().st_size
+        if size > MAX_CONFIG_BYTES:
+            raise LrdslError(f"{clipped(path)} has {size:,} bytes; a config may have {MAX_CONFIG_BYTES:,}")
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise LrdslError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+        raise LrdslError(f"cannot read {clipped(path)}: {getattr(exc, 'strerror', None) or exc}") from None
+    deep = LrdslError(
+        f"{clipped(path)} is nested too deeply to read (at most {MAX_DEPTH} levels)",
+        hint="a config is a few levels deep",
+    )
     if p.suffix.lower() == ".json":
         try:
-            return json.loads(text)
+            return bounded(json.loads(text), clipped(path))
+        except RecursionError:
+            raise deep from None
         except json.JSONDecodeError as exc:
-            raise LrdslError(f"{path}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
+            raise LrdslError(f"{clipped(path)}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
     try:
         yaml: Any = importlib.import_module("yaml")
     except ImportError:
         raise LrdslError(
-            f"reading {path} needs PyYAML", hint="pip install pyyaml (or give the config as JSON)"
+            f"reading {clipped(path)} needs PyYAML", hint="pip install pyyaml (or give the config as JSON)"
         ) from None
     try:
-        return yaml.safe_load(text)
+        return bounded(yaml.safe_load(text), clipped(path))
+    except RecursionError:
+        raise deep from None
     except yaml.YAMLError as exc:
-        raise LrdslError(f"{path}: not YAML: {exc}") from None
+        lines = "\n".join(clipped(line, 200) for line in str(exc).splitlines()[:12])
+        raise LrdslError(f"{clipped(path)}: not YAML: {lines}") from None
+
+
+def bounded(document: object, where: str = "the config") -> object:
+    """``document`` if it holds at most :data:`MAX_CONFIG_VALUES` values, counted as if every YAML alias were
+    written out (a list shared by ``*a`` twice counts twice), nested at most :data:`MAX_DEPTH` deep, with no
+    integer beyond a float's range; else an :class:`LrdslError`. Shared parts are counted once each (memoised),
+    so the count's own work is the size of the file, not of its expansion; a recursive alias is refused."""
+    sizes: dict[int, int] = {}
+    open_: set[int] = set()
+
+    def size(node: object, depth: int) -> int:
+        if isinstance(node, int) and not isinstance(node, bool) and abs(node) >= FLOAT_LIMIT:
+            raise LrdslError(f"{where}: the number {shown(node)} is beyond a float's range")
+        if not isinstance(node, dict | list | tuple | set):
+            return 1
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in open_:
+            raise LrdslError(f"{where} contains itself (a recursive YAML alias)", hint="write the value out")
+        if depth >= MAX_DEPTH:
+            raise LrdslError(
+                f"{where} is nested more than {MAX_DEPTH} levels deep", hint="a config is a few levels deep"
+            )
+        open_.add(key)
+        items = [*node.keys(), *node.values()] if isinstance(node, dict) else list(node)
+        total = 1
+        for item in items:
+            total += size(item, depth + 1)
+            if total > MAX_CONFIG_VALUES:
+                raise LrdslError(
+                    f"{where} holds more than {MAX_CONFIG_VALUES:,} values once its aliases are expanded",
+                    hint="a scheduler config is a few dozen values; YAML aliases (*a) repeat what they name",
+                )
+        open_.discard(key)
+        sizes[key] = total
+        return total
+
+    size(document, 0)
+    return document
 
 
 REQUIRED = object()
@@ -250,9 +378,9 @@ def bind(
         if key not in names:
             close = difflib.get_close_matches(key, names, n=1)
             hint = f"did you mean {close[0]!r}?" if close else "its parameters: " + ", ".join(names)
-            raise LrdslError(f"{name}() has no parameter {key!r}", hint=hint)
+            raise LrdslError(f"{name}() has no parameter {shown(key)}", hint=hint)
         if key in out:
-            raise LrdslError(f"{name}() got {key!r} twice")
+            raise LrdslError(f"{name}() got {shown(key)} twice")
         out[key] = value
     for key, default in params:
         if key not in out:

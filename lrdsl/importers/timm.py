@@ -33,9 +33,23 @@ from typing import Any
 
 import numpy as np
 
+from lrdsl.echo import shown
 from lrdsl.errors import LrdslError
-from lrdsl.importers._write import bind, checked_length, library_run, num, number, optional_module, unknown, whole
-from lrdsl.importers.verify import verified
+from lrdsl.importers._write import (
+    MAX_STEPPED,
+    bind,
+    guarded,
+    library_run,
+    num,
+    number,
+    optional_module,
+    sample_steps,
+    take_optimizer,
+    unknown,
+    whole,
+)
+from lrdsl.importers.spec import bounded
+from lrdsl.importers.verify import unchecked, verified
 
 SOURCE = "timm"
 _WARMUP = ("warmup_t", "warmup_lr_init", "warmup_prefix")
@@ -191,13 +205,36 @@ def _factory_to_class(kw: Mapping[str, object]) -> tuple[str, dict[str, object],
         warmup.pop("warmup_prefix")
     else:
         raise LrdslError(
-            f"{SOURCE} has no scheduler {sched!r}",
+            f"{SOURCE} has no scheduler {shown(sched)}",
             hint="one of cosine, tanh, step, multistep, poly, constant, wsd, rsqrt",
         )
     args |= warmup
     run = _run_length(cls, args) + cooldown * scale
     epochs = math.ceil(run / scale)
     return cls, args, upe, max(epochs, 1)
+
+
+MAX_RUN = 1e15
+"""The longest run (in epochs or updates) an import reads: lrdsl's runs last at most 1e15 steps."""
+
+
+def cycles_length(t0: float, mul: float, n: int) -> float:
+    """``T₀·(1 + m + … + m^(n−1))``: the length of ``n`` cycles, each ``mul`` times the last; an
+    :class:`LrdslError` beyond :data:`MAX_RUN` (``cycle_mul=2, cycle_limit=100000`` has no float length)."""
+    if mul == 1:
+        total = t0 * n
+    else:
+        try:
+            total = t0 * (mul**n - 1) / (mul - 1)
+        except OverflowError:
+            total = math.inf
+    if not total <= MAX_RUN:
+        raise LrdslError(
+            f"{SOURCE}: {n} cycles of t_initial={num(t0)} growing by cycle_mul={num(mul)} last more than {MAX_RUN:.0e} "
+            "epochs or updates",
+            hint="lower cycle_limit: a run lasts at most 1e15 steps",
+        )
+    return total
 
 
 def _run_length(cls: str, args: Mapping[str, Any]) -> float:
@@ -210,7 +247,7 @@ def _run_length(cls: str, args: Mapping[str, Any]) -> float:
         last = max(args["decay_t"]) if isinstance(args["decay_t"], list) and args["decay_t"] else 10
         return float(last if cls == "MultiStepLRScheduler" else 10 * float(args["decay_t"])) + warmup
     t0, mul, n = float(args["t_initial"]), float(args.get("cycle_mul", 1.0)), int(args.get("cycle_limit", 1))
-    t = t0 * max(n, 1) if mul == 1 else math.floor(-t0 * (mul ** max(n, 1) - 1) / (1 - mul))
+    t = math.floor(cycles_length(t0, mul, max(n, 1)))
     return t + warmup if prefix else t
 
 
@@ -220,7 +257,7 @@ def expression(cls: str, args: Mapping[str, object], lr: float | None) -> str:
     if cls in REFUSED:
         raise _refuse(cls)
     if cls not in CLASSES:
-        raise LrdslError(f"{SOURCE} has no scheduler {cls!r}", hint="one of " + ", ".join(CLASSES))
+        raise LrdslError(f"{SOURCE} has no scheduler {shown(cls)}", hint="one of " + ", ".join(CLASSES))
     unknown(src, args, CLASSES[cls])
     if args.get("noise_range_t") is not None:
         raise LrdslError(
@@ -296,7 +333,7 @@ def _wsd(args: Mapping[str, object], eta: float, lr_min: float, dur: Any, unit: 
     decay = str(args.get("decay_fn", "1-sqrt"))
     if stable not in ("constant", "rsqrt", "power") or decay not in _WSD_DECAY:
         raise LrdslError(
-            f"{src}: stable_fn {stable!r} / decay_fn {decay!r} is not one of constant, rsqrt, power / "
+            f"{src}: stable_fn {shown(stable)} / decay_fn {shown(decay)} is not one of constant, rsqrt, power / "
             + ", ".join(_WSD_DECAY)
         )
     k = number(args.get("decay_power", 0.5), "decay_power", src)
@@ -376,7 +413,7 @@ def _decay(cls: str, args: Mapping[str, object], eta: float, lr_min: float, dur:
     tail = f"const({num(lr_min)})" if cls == "TanhLRScheduler" else ""
     if n == 1:
         return body(eta, lr_min, dur(t0)), tail
-    cycles_total = t0 * n if mul == 1 else t0 * (mul**n - 1) / (mul - 1)
+    cycles_total = cycles_length(t0, mul, n)
     opts = f"period={dur(t0)}" + (f", mult={num(mul)}" if mul != 1 else "")
     decay = f", decay={num(gamma)}" if gamma != 1 else ""
     whole_cycles = float(cycles_total).is_integer()
@@ -417,6 +454,26 @@ def library_values(
     return np.array(seen, dtype=float)
 
 
+def closed_values(
+    module: types.ModuleType, cls: str, args: Mapping[str, object], lr: float, per_epoch: int, steps: Sequence[int]
+) -> np.ndarray:
+    """The rates :func:`library_values` records, at ``steps`` only, from timm's closed form: the scheduler's
+    ``_get_lr(t)`` (what ``step(e)`` or ``step_update(u)`` sets, without noise), and at ``t = 0`` the rate
+    the scheduler leaves on the optimizer when it is built. ``t`` is the epoch of the step for a schedule
+    of the epoch (``t_in_epochs``), else the step itself."""
+    import torch
+
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=lr)
+    sched = getattr(module, cls)(opt, **args)
+    initial = float(opt.param_groups[0]["lr"])
+    in_epochs = bool(args.get("t_in_epochs", True))
+    out = []
+    for step in steps:
+        t = step // per_epoch if in_epochs else step
+        out.append(initial if t == 0 else float(sched._get_lr(t)[0]))
+    return np.array(out, dtype=float)
+
+
 def imported(
     cls: str,
     args: Mapping[str, object],
@@ -425,18 +482,38 @@ def imported(
     epochs: int,
     library: types.ModuleType | None = None,
 ) -> str:
-    """The expression, verified against ``library`` (``timm.scheduler`` when installed) over ``epochs`` epochs."""
+    """The expression, verified against ``library`` (``timm.scheduler`` when installed) over ``epochs`` epochs.
+
+    Work is bounded by :data:`~lrdsl.importers._write.MAX_STEPPED` updates: a schedule of the epoch
+    (``t_in_epochs``, constant within each epoch) is checked on the equivalent run of one update per
+    epoch; what is still longer against timm's closed form (:func:`closed_values`) at sampled steps."""
     expr = expression(cls, args, lr)
+    source = f"{SOURCE} {cls}"
     module = library if library is not None else optional_module("timm.scheduler")
     if module is None:
+        unchecked(source, "not checked against the library (timm is not installed)")
         return expr
     spe = per_epoch or 1
-    checked_length(SOURCE, spe * epochs)
+    if bool(args.get("t_in_epochs", True)) and spe * epochs > MAX_STEPPED:
+        spe = 1  # the rate changes only between epochs: one update per epoch is the same schedule
+    run = spe * epochs
     eta = 1.0 if lr is None else lr
-    reference = library_run(SOURCE, lambda: library_values(module, cls, args, eta, spe, epochs))
-    return verified(expr, reference, source=f"{SOURCE} {cls}", steps_per_epoch=spe)
+    if run <= MAX_STEPPED:
+        reference = library_run(SOURCE, lambda: library_values(module, cls, args, eta, spe, epochs))
+        return verified(expr, reference, source=source, steps_per_epoch=spe)
+    # longer: timm's closed form at sampled steps, each cycle's and phase's boundaries among them
+    t0 = args.get("t_initial")
+    marks = [
+        float(x) * (spe if args.get("t_in_epochs", True) else 1)
+        for x in (t0, args.get("warmup_t"))
+        if isinstance(x, int | float)
+    ]
+    steps = sample_steps(run, [m * k for m in marks for k in (1, 2, 3)])
+    reference = library_run(SOURCE, lambda: closed_values(module, cls, args, eta, spe, steps))
+    return verified(expr, reference, source=source, steps_per_epoch=spe, steps=steps, total_steps=run)
 
 
+@guarded(SOURCE)
 def from_timm(
     *,
     lr: float | None = None,
@@ -457,6 +534,7 @@ def from_timm(
     return imported(cls, args, lr, upe, epochs, library)
 
 
+@guarded(SOURCE)
 def from_spec(
     name: str,
     args: list[object],
@@ -465,11 +543,13 @@ def from_spec(
     total_steps: int | None,
     steps_per_epoch: float | None,
 ) -> str:
-    """``create_scheduler_v2(sched="cosine", num_epochs=100, …)`` or a scheduler class call
-    (``CosineLRScheduler(t_initial=100, lr_min=1e-5)``), optimizer left out; ``lr=`` is the optimizer's rate."""
-    kw = dict(kwargs)
+    """``create_scheduler_v2(optimizer, sched="cosine", num_epochs=100, …)`` or a scheduler class call
+    (``CosineLRScheduler(optimizer, t_initial=100, lr_min=1e-5)``), as written in training code or with the
+    optimizer left out; the rate is ``lr=`` (an lrdsl keyword) or the optimizer's when written as a call
+    (``SGD(params, lr=0.1)``)."""
+    args, kw, written = take_optimizer(SOURCE, args, kwargs)
     lr_value = kw.pop("lr", None)
-    lr = None if lr_value is None else number(lr_value, "lr", SOURCE)
+    lr = written if lr_value is None else number(lr_value, "lr", SOURCE)
     upe = None if steps_per_epoch is None else whole(steps_per_epoch, "steps per epoch", SOURCE, least=1)
     if name in ("create_scheduler_v2", "create_scheduler"):
         given = bind(name, FACTORY, args, kw)
@@ -481,7 +561,7 @@ def from_spec(
         raise _refuse(name)
     if name not in CLASSES:
         raise LrdslError(
-            f"{SOURCE} has no scheduler {name!r}", hint="one of create_scheduler_v2, " + ", ".join(CLASSES)
+            f"{SOURCE} has no scheduler {shown(name)}", hint="one of create_scheduler_v2, " + ", ".join(CLASSES)
         )
     given = bind(name, CLASSES[name], args, kw)
     expression(name, given, lr)  # the arguments' checks, before they are read below
@@ -494,11 +574,13 @@ def from_spec(
     return imported(name, given, lr, upe, epochs)
 
 
+@guarded(SOURCE)
 def from_config(config: object, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
     """timm ``train.py``'s arguments (a parsed ``args.yaml``): the keys ``scheduler_kwargs`` reads
     (``sched``, ``epochs``, ``decay_epochs``, ``decay_milestones``, ``warmup_epochs``, ``cooldown_epochs``,
     ``decay_rate``, ``min_lr``, ``warmup_lr``, ``warmup_prefix``, ``lr_noise``, ``lr_cycle_*``,
     ``lr_k_decay``, ``sched_on_updates``) and ``lr``; missing keys take ``scheduler_kwargs``' defaults."""
+    bounded(config)  # a document built in Python is held to a config file's bounds
     del total_steps
     if not isinstance(config, Mapping):
         raise LrdslError(f"{SOURCE}: a config must be a mapping of train.py arguments, not {type(config).__name__}")

@@ -22,6 +22,8 @@ rate (``initial_lr``):
 The result is checked against PyTorch itself: a fresh scheduler of the same class and parameters (on a
 throw-away optimizer) is stepped over the run, and the user's own scheduler, copied, over its next steps;
 the user's objects are never stepped. A scheduler mid-run (``last_epoch > 0``) imports the whole schedule.
+A run longer than ``common.MAX_STEPPED`` steps is checked at ``common.check_points`` of it with PyTorch's
+closed form there (:func:`_closed`), so no import steps PyTorch more than that, whatever the run's length.
 """
 
 from __future__ import annotations
@@ -36,7 +38,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lrdsl.errors import LrdslError
-from lrdsl.importers.common import checked_form, group, in_library, mapped, num
+from lrdsl.importers.common import (
+    checked_form,
+    duration,
+    group,
+    in_library,
+    mapped,
+    num,
+)
 from lrdsl.importers.spec import REQUIRED, Call, Ref, bind
 
 RTOL = 1e-9
@@ -116,10 +125,16 @@ class Piece:
     natural: int
     valid: int | None
     cut: Callable[[int], str | None]
+    marks: tuple[int, ...] = ()
 
 
 def _whole(x: object) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x) and float(x).is_integer()
+
+
+def _steps(s: Sched, key: str) -> int | None:
+    """The argument ``key`` of ``s`` as whole steps (None: not whole); an error beyond lrdsl's longest duration."""
+    return duration(s.kw[key], f"{s.name}'s {key}")
 
 
 def _pick(value: Any, g: int) -> float:
@@ -141,10 +156,10 @@ def _piece(s: Sched, base: float, g: int, total: int | None) -> Piece | None:
     """The expression of ``s`` for group ``g`` (base rate ``base``), or None when only the fitter can say."""
     k, b = s.kw, num(base)
     if s.name == "StepLR":
-        size, gamma = k["step_size"], num(k["gamma"])
-        if not _whole(size) or size < 1:
+        size, gamma = _steps(s, "step_size"), num(k["gamma"])
+        if size is None or size < 1:
             return None
-        every = int(size)
+        every = size
         return Piece(
             _with_dur(f"step({b}", None, f"gamma={gamma}, every={every}"),
             3 * every,
@@ -153,7 +168,8 @@ def _piece(s: Sched, base: float, g: int, total: int | None) -> Piece | None:
         )
     if s.name == "MultiStepLR":
         gamma = num(k["gamma"])
-        ms = sorted(int(m) for m in k["milestones"] if _whole(m) and m >= 0)
+        counted = [duration(m, "MultiStepLR's milestone") for m in k["milestones"]]
+        ms = sorted(m for m in counted if m is not None and m >= 0)
         if not ms:
             return Piece(f"const({b})", 1, None, lambda m: f"const({b}, {m})")
         at = "at=[" + ", ".join(map(str, ms)) + "]"
@@ -162,12 +178,13 @@ def _piece(s: Sched, base: float, g: int, total: int | None) -> Piece | None:
             ms[-1] + 1,
             None,
             lambda m: _with_dur(f"multistep({b}", m, f"gamma={gamma}, {at}"),
+            tuple(ms),
         )
     if s.name == "ConstantLR":
-        f, n = num(base * float(k["factor"])), k["total_iters"]
-        if not _whole(n) or n < 0:
+        f, iters = num(base * float(k["factor"])), _steps(s, "total_iters")
+        if iters is None or iters < 0:
             return None
-        n = int(n)
+        n = iters
         if n == 0:  # PyTorch applies the factor at step 0 and never undoes it
             return Piece(f"const({f})", 1, None, lambda m: f"const({f}, {m})")
         return Piece(
@@ -175,12 +192,13 @@ def _piece(s: Sched, base: float, g: int, total: int | None) -> Piece | None:
             n,
             None,
             lambda m: f"const({f}, {m})" if m <= n else f"const({f}, {n}) >> const({b}, {m - n})",
+            (n,),
         )
     if s.name == "LinearLR":
-        s0, e0, n = float(k["start_factor"]), float(k["end_factor"]), k["total_iters"]
-        if not _whole(n) or n < 0:
+        s0, e0, iters = float(k["start_factor"]), float(k["end_factor"]), _steps(s, "total_iters")
+        if iters is None or iters < 0:
             return None
-        n = int(n)
+        n = iters
         a, e = num(base * s0), num(base * e0)
         if n == 0:  # the start factor at step 0, then PyTorch holds it
             return Piece(f"const({a})", 1, None, lambda m: f"const({a}, {m})")
@@ -190,15 +208,15 @@ def _piece(s: Sched, base: float, g: int, total: int | None) -> Piece | None:
                 return f"linear({a}→{num(base * (s0 + (e0 - s0) * m / n))}, {m})"
             return f"linear({a}→{e}, {n}) >> const({e}, {m - n})"
 
-        return Piece(f"linear({a}→{e}, {n})", n, None, cut_linear)
+        return Piece(f"linear({a}→{e}, {n})", n, None, cut_linear, (n,))
     if s.name == "ExponentialLR":
         rate = num(k["gamma"])
         return Piece(f"exp_decay({b}, rate={rate})", 100, None, lambda m: f"exp_decay({b}, {m}, rate={rate})")
     if s.name == "PolynomialLR":
-        n, power = k["total_iters"], num(k["power"])
-        if not _whole(n) or n < 0:
+        iters, power = _steps(s, "total_iters"), num(k["power"])
+        if iters is None or iters < 0:
             return None
-        n = int(n)
+        n = iters
         if n == 0:
             return Piece(f"const({b})", 1, None, lambda m: f"const({b}, {m})")
         text = f"poly({b}→0, {n}, power={power})"
@@ -208,12 +226,12 @@ def _piece(s: Sched, base: float, g: int, total: int | None) -> Piece | None:
                 return text if m == n else f"{text} >> const(0, {m - n})"
             return f"fn({b} * (1 - u / {n}) ** {power}, {m})"
 
-        return Piece(text, n, None, cut_poly)
+        return Piece(text, n, None, cut_poly, (n,))
     if s.name == "CosineAnnealingLR":
-        t_max, eta = k["T_max"], num(k["eta_min"])
-        if not _whole(t_max) or t_max < 1:
+        t_max, eta = _steps(s, "T_max"), num(k["eta_min"])
+        if t_max is None or t_max < 1:
             return None
-        t = int(t_max)
+        t = t_max
         text = f"cosine({b}→{eta}, {t})"
         amp = f"{b} * " if eta == "0" else f"{eta} + ({b} - {eta}) * "
         formula = f"fn({amp}(1 + cos(pi * u / {t})) / 2, "
@@ -222,13 +240,13 @@ def _piece(s: Sched, base: float, g: int, total: int | None) -> Piece | None:
             return text if m == t else f"{formula}{m})"
 
         if total is not None and total > t + 1:  # PyTorch's cosine rises again after T_max
-            return Piece(f"({text} >> cosine({eta}→{b}, {t})) * restart()", t, None, cut_cosine)
-        return Piece(text, t, t + 1, cut_cosine)
+            return Piece(f"({text} >> cosine({eta}→{b}, {t})) * restart()", t, None, cut_cosine, (t, 2 * t))
+        return Piece(text, t, t + 1, cut_cosine, (t,))
     if s.name == "CosineAnnealingWarmRestarts":
-        t0, mult, eta = k["T_0"], k["T_mult"], num(k["eta_min"])
-        if not (_whole(t0) and _whole(mult) and t0 >= 1 and mult >= 1):
+        t0, mult, eta = _steps(s, "T_0"), k["T_mult"], num(k["eta_min"])
+        if not (t0 is not None and _whole(mult) and t0 >= 1 and mult >= 1):
             return None
-        t0, mult = int(t0), int(mult)
+        mult = int(mult)
         opts = f"period={t0}" + (f", mult={mult}" if mult != 1 else "")
         text = f"cosine({b}→{eta}) * restart({opts})"
 
@@ -241,7 +259,7 @@ def _piece(s: Sched, base: float, g: int, total: int | None) -> Piece | None:
                 end, n = end + t0 * mult**n, n + 1
             return f"cosine({b}→{eta}) * restart({opts}, cycles={n})" if end == m else None
 
-        return Piece(text, t0 * (1 + mult + mult * mult), None, cut_restarts)
+        return Piece(text, t0 * (1 + mult + mult * mult), None, cut_restarts, _restarts(t0, mult))
     if s.name == "CyclicLR":
         return _cyclic(k, g)
     if s.name == "OneCycleLR":
@@ -261,6 +279,7 @@ def _cyclic(k: dict[str, Any], g: int) -> Piece | None:
     down = float(k["step_size_down"]) if k["step_size_down"] is not None else up
     if not (up > 0 and down > 0 and up.is_integer() and down.is_integer()):
         return None  # PyTorch's halves are whole steps; others are sampled
+    duration(up + down, "CyclicLR's cycle (step_size_up + step_size_down)")
     a, c, mode, gamma = num(lo), num(hi), k["mode"], num(k["gamma"])
     natural = math.ceil(3 * (up + down))
     if up == down:
@@ -284,9 +303,10 @@ def _onecycle_total(k: dict[str, Any]) -> int:
         n = k["epochs"] * k["steps_per_epoch"]
     else:
         raise LrdslError("OneCycleLR needs total_steps=, or epochs= and steps_per_epoch=")
-    if not _whole(n) or n < 1:
+    steps = duration(n, "OneCycleLR's total_steps")
+    if steps is None or steps < 1:
         raise LrdslError(f"OneCycleLR's total steps must be a positive whole number, not {n!r}")
-    return int(n)
+    return steps
 
 
 def _onecycle(k: dict[str, Any], g: int) -> Piece | None:
@@ -305,7 +325,9 @@ def _onecycle(k: dict[str, Any], g: int) -> Piece | None:
     if k["three_phase"]:
         opts += ", three_phase=true"
     text = f"onecycle({num(top)}, {n}{opts})"
-    return Piece(text, n, n, lambda m: text if m == n else None)
+    pct = float(k["pct_start"])
+    marks = (int(pct * n) - 1, 2 * int(pct * n) - 2) if k["three_phase"] else (int(pct * n) - 1,)
+    return Piece(text, n, n, lambda m: text if m == n else None, marks)
 
 
 def _sequential(k: dict[str, Any], base: float, g: int, total: int | None) -> Piece | None:
@@ -315,6 +337,7 @@ def _sequential(k: dict[str, Any], base: float, g: int, total: int | None) -> Pi
         return None
     ms = [int(m) for m in ms]
     texts: list[str] = []
+    marks: list[int] = []
     start = 0
     for i, sub in enumerate(subs):
         last = i == len(subs) - 1
@@ -323,31 +346,64 @@ def _sequential(k: dict[str, Any], base: float, g: int, total: int | None) -> Pi
         piece = _piece(sub, base, g, None if total is None or not last else max(total - start, 0))
         if piece is None:
             return None
+        marks += [start + m for m in piece.marks if m < (ms[i] - start if not last else m + 1)]
         if last:
             texts.append(piece.text)
             valid = None if piece.valid is None else start + piece.valid
-            return Piece(
-                " >> ".join(group(t) if "*" in t else t for t in texts), start + piece.natural, valid, lambda m: None
-            )
+            text = " >> ".join(group(t) if "*" in t else t for t in texts)
+            return Piece(text, start + piece.natural, valid, lambda m: None, tuple(marks))
         cut = piece.cut(ms[i] - start)
         if cut is None:
             return None
         texts.append(cut)
         start = ms[i]
+        marks.append(start)
     return None  # pragma: no cover - the loop returns at the last scheduler
 
 
+def _rises(s: Sched) -> bool:
+    """Whether PyTorch's ``s`` goes on past the steps its expression is valid for (a CosineAnnealingLR rises
+    again after ``T_max``; a OneCycleLR raises there instead)."""
+    if s.name == "SequentialLR":
+        return _rises(s.kw["schedulers"][-1])
+    if s.name == "ChainedScheduler":
+        return any(_rises(x) for x in s.kw["schedulers"])
+    return s.name == "CosineAnnealingLR"
+
+
+def _multiplies(s: Sched) -> bool:
+    """Whether each step of ``s`` multiplies the rate it finds (so in a chain the members' factors multiply):
+    the classes of MULTIPLICATIVE, a CosineAnnealingLR down to 0 (its step is ``lr·c(t)/c(t−1)`` until
+    ``T_max``), and chains of those."""
+    if s.name == "ChainedScheduler":
+        return all(_multiplies(x) for x in s.kw["schedulers"])
+    if s.name == "CosineAnnealingLR":
+        return float(s.kw["eta_min"]) == 0.0
+    return s.name in MULTIPLICATIVE
+
+
 def _chained(k: dict[str, Any], base: float, g: int, total: int | None) -> Piece | None:
+    """The product of the members (each but the last with base 1). A cosine member is a factor over its
+    ``T_max + 1`` steps only: at ``T_max + 1`` PyTorch's cosine adds to the rate rather than multiply it."""
     subs: list[Sched] = list(k["schedulers"])
-    if not subs or any(s.name not in MULTIPLICATIVE for s in subs):
+    if not subs or not all(_multiplies(s) for s in subs):
         return None
-    pieces = [_piece(s, 1.0 if i < len(subs) - 1 else base, g, total) for i, s in enumerate(subs)]
+    pieces = [_piece(s, 1.0 if i < len(subs) - 1 else base, g, None) for i, s in enumerate(subs)]
     if any(p is None for p in pieces):
         return None
     done = [p for p in pieces if p is not None]
     valids = [p.valid for p in done if p.valid is not None]
+    valid = min(valids) if valids else None
+    if valid is not None and total is not None and total > valid:
+        return None  # past a cosine's T_max the chain is no product: sampled
     text = " * ".join(group(p.text) for p in done)
-    return Piece(text, max(p.natural for p in done), min(valids) if valids else None, lambda m: None)
+    marks = tuple(m for p in done for m in p.marks)
+
+    def cut(m: int) -> str | None:
+        cuts = [p.cut(m) for p in done]
+        return None if any(c is None for c in cuts) else " * ".join(group(str(c)) for c in cuts)
+
+    return Piece(text, max(p.natural for p in done), valid, cut, marks)
 
 
 # --- live objects ------------------------------------------------------------------------------------
@@ -465,10 +521,45 @@ def _import(
     spe: float | None,
     reference: Callable[[int], list[float]] | None,
     source: str,
+    at: Callable[[list[int]], list[float]] | None = None,
 ) -> tuple[str, int | None]:
     """The expression of ``s`` (the fitter's when ``s`` is None or has no named form) and the steps it is valid for."""
     piece = None if s is None else mapped(source, lambda: _piece(s, base, g, total))
-    return checked_form(piece, total, spe, reference, source=source, library="PyTorch", api="from_torch", rtol=RTOL)
+    try:
+        return checked_form(
+            piece, total, spe, reference, source=source, library="PyTorch", api="from_torch", rtol=RTOL, at=at
+        )
+    except LrdslError as err:
+        if piece is None and s is not None and s.name == "ChainedScheduler" and not _multiplies(s):
+            raise LrdslError(
+                f"{source} has no lrdsl expression: {_why_not_product(s)}",
+                hint="run the members in a SequentialLR, or record the rates and compare: lrdsl compare EXPR values.csv",
+            ) from err
+        raise
+
+
+def _why_not_product(s: Sched) -> str:
+    """Why a chain is not the product of its members (the first member whose step does not multiply)."""
+    for sub in s.kw["schedulers"]:
+        if sub.name == "CosineAnnealingLR":
+            return (
+                f"its CosineAnnealingLR has eta_min={sub.kw['eta_min']!r}; each step moves the rate toward eta_min "
+                "and the other members scale that, a recursion that is no product of closed forms"
+            )
+        if not _multiplies(sub):
+            return f"its {sub.name} sets the rate rather than scale it, so the members' factors do not multiply"
+    return "its members do not multiply"  # pragma: no cover - called for a chain that is no product
+
+
+def _precision(opt: Any, g: int) -> tuple[float, float]:
+    """The relative and absolute (of the peak) tolerances of group ``g``: a ``torch.Tensor`` rate in float32
+    (PyTorch then computes the group's rates in float32, as Optax does) gets float32's, else float64's."""
+    import torch
+
+    lr = opt.param_groups[g]["lr"]
+    if isinstance(lr, torch.Tensor) and lr.dtype != torch.float64:
+        return 1e-5, 1e-6
+    return RTOL, 1e-12
 
 
 def from_torch(
@@ -478,7 +569,8 @@ def from_torch(
 
     ``total_steps`` is the run's length: needed for schedulers imported by sampling (``LambdaLR``,
     ``MultiplicativeLR``, other subclasses), and it lets a ``CosineAnnealingLR`` shorter than the run rise
-    again as PyTorch's does; without it a ``CosineAnnealingLR`` is imported for ``T_max + 1`` steps.
+    again as PyTorch's does; without it a ``CosineAnnealingLR`` is imported for ``T_max + 1`` steps (a
+    warning says so).
     """
     from torch.optim import lr_scheduler as L
 
@@ -492,14 +584,45 @@ def from_torch(
     s = _describe(scheduler)
     lrs = [float(gr.get("initial_lr", gr["lr"])) for gr in opt.param_groups]
     source = f"PyTorch's {type(scheduler).__name__}"
+    at: Callable[[list[int]], list[float]] | None = None
     if s is not None:
         sched = s
         reference: Callable[[int], list[float]] = lambda n: _run(_build(sched, _optimizer(lrs)), group, n)  # noqa: E731
+        at = lambda steps: _closed(sched, lrs, group, steps)  # noqa: E731
     else:
         reference = lambda n: _restarted(scheduler, group, n)  # noqa: E731
-    expr, valid = _import(s, lrs[group], group, total_steps, steps_per_epoch, reference, source)
-    _check_tail(scheduler, group, expr, total_steps if valid is None else valid, steps_per_epoch, source)
+    expr, valid = _import(s, lrs[group], group, total_steps, steps_per_epoch, reference, source, at)
+    if total_steps is None and valid is not None and s is not None and _rises(s):
+        warnings.warn(
+            f"{source} is imported for its first {valid} steps, after which lrdsl holds the last value; "
+            "PyTorch's CosineAnnealingLR rises again after T_max: give total_steps= to import the whole run",
+            UserWarning,
+            stacklevel=2,
+        )
+    rtol, floor = _precision(opt, group)
+    end = total_steps if valid is None else valid
+    if getattr(scheduler, "last_epoch", None) == 0 and (s is None or s.name in ("LambdaLR", "MultiplicativeLR")):
+        # sampled from a copy at its start: stepping another copy would call a stateful lambda twice per step;
+        # the rate the user's optimizer holds now is checked against the expression's first value
+        _check_rate(scheduler, group, expr, end, steps_per_epoch, rtol, floor)
+        return expr
+    _check_tail(scheduler, group, expr, end, steps_per_epoch, source, rtol, floor)
     return expr
+
+
+def _check_rate(
+    scheduler: Any, g: int, expr: str, total: int | None, spe: float | None, rtol: float, floor: float
+) -> None:
+    """The rate of group ``g`` now (step 0) is the expression's first value, to the group's precision."""
+    import lrdsl
+
+    a = float(scheduler.optimizer.param_groups[g]["lr"])
+    b = float(lrdsl.evaluate(expr, total, spe, steps=[0])[0])
+    if abs(a - b) > floor * max(abs(a), abs(b)) + rtol * max(abs(a), abs(b)):
+        raise LrdslError(
+            f"your {type(scheduler).__name__} departs from its class's schedule at step 0: {a!r} instead of {b!r}",
+            hint="its optimizer's rate was changed outside the scheduler, or its state was edited",
+        )
 
 
 def _copy(scheduler: Any) -> Any:
@@ -510,21 +633,83 @@ def _copy(scheduler: Any) -> Any:
     return copy.deepcopy(scheduler, memo)
 
 
+CLOSED = ("StepLR", "MultiStepLR", "ConstantLR", "LinearLR", "ExponentialLR", "PolynomialLR", "CosineAnnealingLR")
+"""Classes with PyTorch's own closed form (``_get_closed_form_lr``): their value at any step, without stepping."""
+
+
+def _restarts(t0: int, mult: int) -> tuple[int, ...]:
+    """The steps where ``CosineAnnealingWarmRestarts(T_0=t0, T_mult=mult)`` restarts (the first 64)."""
+    out: list[int] = []
+    end, period = t0, t0
+    while len(out) < 64 and end <= 10**15:
+        out.append(end)
+        period *= mult
+        end += period
+    return tuple(out)
+
+
+def _closed(s: Sched, lrs: Sequence[float], g: int, steps: Sequence[int]) -> list[float]:
+    """PyTorch's value of group ``g`` at each of ``steps`` without stepping through the run: its closed form
+    (``_get_closed_form_lr``; ``get_lr`` at ``last_epoch = t`` for the one-cycle and cyclic classes, which compute
+    from it; the restart state for ``CosineAnnealingWarmRestarts``, counted as its ``step()`` counts), members
+    composed for ``SequentialLR`` (each from its milestone) and ``ChainedScheduler`` (the product of factors)."""
+    from bisect import bisect_right
+
+    if s.name == "SequentialLR":
+        ms = [int(m) for m in s.kw["milestones"]]
+        subs = s.kw["schedulers"]
+        out: list[float] = [0.0] * len(steps)
+        for i, sub in enumerate(subs):
+            start = ms[i - 1] if i > 0 else 0
+            mine = [j for j, t in enumerate(steps) if bisect_right(ms, t) == i]
+            for j, v in zip(mine, _closed(sub, lrs, g, [steps[j] - start for j in mine]), strict=True):
+                out[j] = v
+        return out
+    if s.name == "ChainedScheduler":
+        out = [float(lrs[g])] * len(steps)
+        for sub in s.kw["schedulers"]:
+            out = [a * b / lrs[g] for a, b in zip(out, _closed(sub, lrs, g, steps), strict=True)]
+        return out
+    sched = _build(s, _optimizer(lrs))
+    values: list[float] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for t in steps:
+            sched.last_epoch = t
+            if s.name in CLOSED:
+                values.append(float(sched._get_closed_form_lr()[g]))
+                continue
+            if s.name == "CosineAnnealingWarmRestarts":
+                t_i, t_cur = sched.T_0, t
+                if sched.T_mult == 1:
+                    t_cur %= t_i
+                while t_cur >= t_i:
+                    t_cur, t_i = t_cur - t_i, t_i * sched.T_mult
+                sched.T_i, sched.T_cur = t_i, t_cur
+            elif s.name not in ABSOLUTE:
+                raise LrdslError(f"PyTorch's {s.name} has no closed form")  # pragma: no cover - named forms only
+            values.append(float(sched.get_lr()[g]))
+    return values
+
+
 def _restarted(scheduler: Any, g: int, n: int) -> list[float]:
-    """An unknown subclass from its start: a copy with the rates and ``last_epoch`` of a fresh construction."""
+    """An unknown subclass from its start: a copy with the rates and ``last_epoch`` of a fresh construction
+    (rates back to ``initial_lr``, ``last_epoch = -1``, then the constructor's first step)."""
     twin = _copy(scheduler)
     for gr in twin.optimizer.param_groups:
         gr["lr"] = gr.get("initial_lr", gr["lr"])
-    if getattr(twin, "last_epoch", -1) != 0:
-        twin.last_epoch = -1
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            twin._initial_step()
+    twin.last_epoch = -1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        twin._initial_step()
     return _run(twin, g, n)
 
 
-def _check_tail(scheduler: Any, g: int, expr: str, total: int | None, spe: float | None, source: str) -> None:
-    """The user's scheduler (a copy) over its next steps agrees with ``expr`` there."""
+def _check_tail(
+    scheduler: Any, g: int, expr: str, total: int | None, spe: float | None, source: str, rtol: float, floor: float
+) -> None:
+    """The user's scheduler (a copy) over its next steps agrees with ``expr`` there, to the group's precision:
+    ``|a − b| ≤ floor·peak + rtol·max(|a|, |b|)``, the import's own tolerance."""
     import lrdsl
 
     here = getattr(scheduler, "last_epoch", None)
@@ -537,7 +722,10 @@ def _check_tail(scheduler: Any, g: int, expr: str, total: int | None, spe: float
         return
     values = _library(source, lambda: _run(_copy(scheduler), g, n))
     want = lrdsl.evaluate(expr, total if total is not None else here + n, spe, steps=list(range(here, here + n)))
-    bad = [i for i, (a, b) in enumerate(zip(values, want, strict=True)) if abs(a - b) > RTOL * max(abs(a), abs(b))]
+    atol = floor * max(max(map(abs, values)), float(max(abs(want))))
+    bad = [
+        i for i, (a, b) in enumerate(zip(values, want, strict=True)) if abs(a - b) > atol + rtol * max(abs(a), abs(b))
+    ]
     if bad:
         i = bad[0]
         raise LrdslError(
@@ -627,11 +815,36 @@ def from_spec(
             f"{name} scales the optimizer's learning rate: give it with lr=",
             hint=f"{name}(SGD(params, lr=0.1), …) or {name}(…, lr=0.1)",
         )
+    _one_group(s)
     base = 1e-3 if lr is None else lr
-    reference = None
+    reference = at = None
     if importlib.util.find_spec("torch") is not None:
         reference = lambda n: _run(_build(s, _optimizer([base])), 0, n)  # noqa: E731
-    return _import(s, base, 0, total_steps, steps_per_epoch, reference, f"PyTorch's {name}")[0]
+        at = lambda steps: _closed(s, [base], 0, steps)  # noqa: E731
+    return _import(s, base, 0, total_steps, steps_per_epoch, reference, f"PyTorch's {name}", at)[0]
+
+
+PER_GROUP = {"CyclicLR": ("base_lr", "max_lr"), "OneCycleLR": ("max_lr",)}
+"""Arguments PyTorch takes as one value per parameter group."""
+
+
+def _one_group(s: Sched) -> None:
+    """A SPEC imports one group's schedule: a per-group list of more than one value is an error that says so."""
+    if s.name in ("SequentialLR", "ChainedScheduler"):
+        for sub in s.kw["schedulers"]:
+            _one_group(sub)
+        return
+    for key in PER_GROUP.get(s.name, ()):
+        value = s.kw.get(key)
+        if isinstance(value, list | tuple):
+            if len(value) != 1:
+                raise LrdslError(
+                    f"{s.name}'s {key}= gives one value per parameter group ({len(value)} here); a SPEC imports "
+                    "the schedule of one group",
+                    hint=f"give that group's value ({key}={value[0]!r} for the first), or in Python "
+                    "lrdsl.from_torch(scheduler, group=g)",
+                )
+            s.kw[key] = value[0]
 
 
 def from_config(config: object, *, total_steps: int | None, steps_per_epoch: float | None) -> str:

@@ -65,3 +65,46 @@ def verified(
             hint=f"expression: {expr}; please report this with the call that produced it",
         )
     return expr
+
+
+class UncheckedImport(UserWarning):
+    """An import result that could not be checked against the library, or only in part (filterable)."""
+
+
+_NOTES: ContextVar[list[str] | None] = ContextVar("lrdsl_import_notes", default=None)
+
+
+@contextmanager
+def noting() -> Iterator[list[str]]:
+    """Collect the notes :func:`unchecked` makes inside, instead of warning (``lrdsl import`` prints them)."""
+    seen: list[str] = []
+    token = _NOTES.set(seen)
+    try:
+        yield seen
+    finally:
+        _NOTES.reset(token)
+
+
+def collecting() -> bool:
+    """Whether a caller collects the notes (inside :func:`noting`)."""
+    return _NOTES.get() is not None
+
+
+def unchecked(source: str, reason: str) -> None:
+    """Say that the expression imported from ``source`` was not checked against the library, or only in part,
+    and why (``reason``: "timm is not installed", "checked over the first 100,000 of 10⁹ steps")."""
+    import warnings
+
+    note = f"{source}: {reason}"
+    seen = _NOTES.get()
+    if seen is not None:
+        seen.append(note)
+        return
+    import sys
+    from pathlib import Path
+
+    package = str(Path(__file__).resolve().parents[1])
+    level, frame = 2, sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(package):  # point at the user's call
+        level, frame = level + 1, frame.f_back  # type: ignore[assignment]
+    warnings.warn(note, UncheckedImport, stacklevel=level)

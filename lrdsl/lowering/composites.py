@@ -19,9 +19,10 @@ from fractions import Fraction
 from lrdsl import ast as A
 from lrdsl import ir
 from lrdsl.lowering import arith as X
-from lrdsl.lowering.context import Ctx, fail, frac, positive
-from lrdsl.lowering.shapes import check_exp, ends, fixed, flag, option, period_option, steps_option
+from lrdsl.lowering.context import Ctx, duration, fail, frac, positive
+from lrdsl.lowering.shapes import check_exp, ends, fixed, flag, option, period_option
 from lrdsl.lowering.symbolic import Number
+from lrdsl.runfree import check_argument, check_steps
 
 
 def ramp(kind: str, a: Number, b: Number, length: float, label: str) -> ir.Sched:
@@ -52,10 +53,9 @@ def _onecycle(call: A.Call, n: float, ctx: Ctx) -> ir.Sched:
     peak = option(call, "max", ctx)
     pct = fixed(call, "pct", ctx)
     div_, final = option(call, "div", ctx), option(call, "final_div", ctx)
-    if not 0 < pct < 1:
-        raise fail(call.arg("pct"), f"onecycle pct must be between 0 and 1, got {pct:g}")
-    positive(call.arg("div") or call, div_, "onecycle div")
-    positive(call.arg("final_div") or call, final, "onecycle final_div")
+    check_argument(call, "pct", pct)
+    check_argument(call, "div", float(div_))
+    check_argument(call, "final_div", float(final))
     anneal_node = call.arg("anneal")
     anneal = anneal_node.id if isinstance(anneal_node, A.Name) else "cosine"
     init = peak / div_
@@ -87,7 +87,7 @@ def _cyclic(call: A.Call, n: float, ctx: Ctx) -> ir.Sched:
     mode_node = call.arg("mode")
     mode = mode_node.id if isinstance(mode_node, A.Name) else "triangular"
     gamma = option(call, "gamma", ctx)
-    positive(call.arg("gamma") or call, gamma, "cyclic gamma")
+    check_argument(call, "gamma", float(gamma))
     wave = pieces(
         [(half, ramp("linear", 0.0, 1.0, half, "cyclic up")), (half, ramp("linear", 1.0, 0.0, half, "cyclic down"))]
     )
@@ -101,9 +101,19 @@ def _cyclic(call: A.Call, n: float, ctx: Ctx) -> ir.Sched:
     return ir.Clamp(n, body)
 
 
+def _share(call: A.Call, name: str, n: float, ctx: Ctx) -> float:
+    """A duration argument of a composite in steps: a percentage is a share of its span ``n``."""
+    check_steps(call, name)
+    node = call.arg(name)
+    assert node is not None
+    value = duration(node, n, ctx)
+    assert value is not None  # n is known
+    return float(positive(node, value, f"{call.name}() '{name}'"))
+
+
 def _wsd(call: A.Call, n: float, ctx: Ctx) -> ir.Sched:
     peak, to = option(call, "peak", ctx), option(call, "to", ctx)
-    w, dd = steps_option(call, "warmup", ctx), steps_option(call, "decay", ctx)
+    w, dd = _share(call, "warmup", n, ctx), _share(call, "decay", n, ctx)
     shape_node = call.arg("shape")
     shape = shape_node.id if isinstance(shape_node, A.Name) else "linear"
     if w + dd > n:

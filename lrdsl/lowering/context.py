@@ -7,6 +7,7 @@ body (``exact``), which is laid out on its first cycle exactly.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -16,6 +17,7 @@ from lrdsl import ir
 from lrdsl.errors import LrdslError
 from lrdsl.lowering import symbolic as S
 from lrdsl.lowering.symbolic import Number, Sym
+from lrdsl.runfree import constant
 
 MAX_STEPS = 1e15
 """The largest duration or total accepted (float64 holds every whole step below 2**53)."""
@@ -68,13 +70,13 @@ def fail(node: A.Node | None, message: str, hint: str | None = None) -> LrdslErr
 
 
 def const(node: A.Node, ctx: Ctx) -> Number:
-    """The value of constant arithmetic (numbers, ``$params``, ``+ - * / **``, unary minus).
+    """The value of constant arithmetic (numbers, ``$params``, ``+ - * / **``, unary minus, math functions).
 
-    A :class:`Sym` when it depends on a parameter in symbolic mode, else a float.
+    A :class:`Sym` when it depends on a parameter in symbolic mode, else a float; evaluated by
+    :func:`lrdsl.runfree.constant`, the one evaluator, with this run's parameters.
     """
-    if isinstance(node, A.Num):
-        return node.value
-    if isinstance(node, A.Param):
+
+    def param(node: A.Param) -> Number:
         ctx.used.add(node.name)
         if ctx.symbolic:
             return Sym(ctx.params.get(node.name, 1.0), ir.Param(node.name), frozenset({node.name}))
@@ -85,52 +87,9 @@ def const(node: A.Node, ctx: Ctx) -> Number:
                 hint=f"bind it: --set {node.name}=… or params={{'{node.name}': …}}",
             )
         return ctx.params[node.name]
-    if isinstance(node, A.Neg):
-        return -const(node.operand, ctx)
-    if isinstance(node, A.Name) and node.id == "pi":
-        return math.pi
-    if isinstance(node, A.Call):
-        return _function(node, [const(a.value, ctx) for a in node.args])
-    if isinstance(node, A.BinOp):
-        a, b = const(node.left, ctx), const(node.right, ctx)
-        if node.op == "**" and float(a) < 0 and not float(b).is_integer():
-            raise fail(node, "a negative number to a fractional power has no real value", hint=_ROOT_HINT)
-        try:
-            value: Number
-            if node.op == "+":
-                value = a + b
-            elif node.op == "-":
-                value = a - b
-            elif node.op == "*":
-                value = a * b
-            elif node.op == "/":
-                value = a / b
-            else:
-                value = a**b
-        except ZeroDivisionError:
-            raise fail(node, "division by zero") from None
-        except OverflowError:
-            raise fail(node, "number too large", hint="constants must stay finite") from None
-        if not math.isfinite(float(value)):
-            raise fail(node, "number too large", hint="constants must stay finite")
-        return value if isinstance(value, Sym) else float(value)
-    raise fail(node, "expected a constant")  # pragma: no cover - the parser guarantees it
 
-
-def _function(node: A.Call, args: list[Number]) -> Number:
-    """A math function of constants (LANGUAGE.md §8.3), computed as Python's :mod:`math` does."""
-    try:
-        value = S.function(node.name, args)
-    except (ValueError, ZeroDivisionError):
-        raise fail(node, f"{node.name}() is not defined at {', '.join(f'{float(a):g}' for a in args)}") from None
-    except OverflowError:
-        raise fail(node, "number too large", hint="constants must stay finite") from None
-    if not math.isfinite(float(value)):
-        raise fail(node, "number too large", hint="constants must stay finite")
+    value: Number = constant(node, param, S.function)
     return value
-
-
-_ROOT_HINT = "a fractional power needs a base ≥ 0: -(x ** (1/3)) is the cube root of -x"
 
 
 def concrete(x: Number, node: A.Node | None, ctx: Ctx, what: str = "a duration") -> float:
@@ -178,6 +137,8 @@ def exact_duration(node: A.Node, enclosing: float | None, ctx: Ctx, signed: bool
             "a duration must be a non-negative number of steps",
             hint="only an offset may be negative: X * offset(-5) is X five steps late",
         )
+    if abs(value) > _FLOAT_MAX:
+        raise _overflows(node)
     if abs(value) > MAX_STEPS:
         raise fail(
             node, f"duration of {float(value):.3g} steps is too large", hint=f"the limit is {MAX_STEPS:.0e} steps"
@@ -234,9 +195,19 @@ def _amount(node: A.Node, enclosing: float | None, ctx: Ctx) -> Fraction | None:
     return _finite(concrete(const(node, ctx), node, ctx), node)
 
 
+_FLOAT_MAX = Fraction(sys.float_info.max)
+"""The largest finite float: steps beyond it are a duration whose float number of steps overflows."""
+
+
+def _overflows(node: A.Node) -> LrdslError:
+    return fail(node, "duration too large: its number of steps overflows", hint=f"the limit is {MAX_STEPS:.0e} steps")
+
+
 def _finite(x: float, node: A.Node) -> Fraction:
     """``x`` as the exact rational of its shortest decimal; an error for inf or NaN."""
-    if not math.isfinite(x):
+    if math.isinf(x):
+        raise _overflows(node)
+    if math.isnan(x):
         raise fail(
             node,
             "a duration must be a non-negative number of steps",

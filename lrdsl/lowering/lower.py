@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping
 
 from lrdsl import ast as A
-from lrdsl import ir
+from lrdsl import ir, runfree
 from lrdsl.errors import LrdslError
 from lrdsl.ir import Lowered
 from lrdsl.lowering import arith as X
@@ -45,12 +45,13 @@ def lower_schedule(
     there and become required arguments of the generated code.
     """
     source = schedule.source or str(schedule)
+    runfree.check(schedule)  # what every run refuses, first and as `lrdsl check` words it
     ctx = Ctx(
-        spe=_spe(steps_per_epoch),
+        spe=run_rate(steps_per_epoch),
         params=_params(params),
         symbolic=symbolic,
-        tps=_spe(tokens_per_step, "tokens per step"),
-        sps=_spe(samples_per_step, "samples per step"),
+        tps=run_rate(tokens_per_step, "tokens per step"),
+        sps=run_rate(samples_per_step, "samples per step"),
     )
     if isinstance(total_steps, str):
         total_steps = total_from_text(total_steps, ctx)
@@ -93,13 +94,30 @@ def lower_schedule(
     return Lowered(lowered, int(span), ctx.spe, str(schedule), arguments)
 
 
-def _spe(value: float | None, what: str = "steps per epoch") -> float | None:
+def run_rate(value: float | None, what: str = "steps per epoch") -> float | None:
+    """A rate of the run (steps per epoch, tokens or samples per step) as a float in ``(0, MAX_STEPS]``."""
     if value is None:
         return None
     spe = real_number(value)
-    if spe is None or not 0 < spe <= MAX_STEPS:
+    if spe is None and _infinite(value):
+        spe = math.inf
+    if spe is None or spe <= 0:
         raise LrdslError(f"{what} must be a positive number, got {value!r}")
+    if spe > MAX_STEPS:
+        raise LrdslError(f"{what} of {spe:g} is too large", hint=f"the limit is {MAX_STEPS:.0e}")
     return spe
+
+
+def _infinite(value: object) -> bool:
+    """``value`` is a real number beyond float64's range upwards (``inf``, ``10**400``)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return False
+    try:
+        return float(value) == math.inf
+    except OverflowError:  # an int or Fraction beyond float64
+        return not str(value).startswith("-")
+    except ValueError:
+        return False
 
 
 TOTAL = re.compile(r"([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?[kMBT]?(ep|tok|sa)?")

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from fractions import Fraction
 
 from lrdsl import ast as A
-from lrdsl import ir
+from lrdsl import ir, runfree
 from lrdsl.lowering import arith as X
 from lrdsl.lowering.context import (
     Ctx,
@@ -27,6 +27,7 @@ from lrdsl.lowering.context import (
 )
 from lrdsl.lowering.symbolic import Number
 from lrdsl.numbers import format_number
+from lrdsl.runfree import check_argument, percentage
 from lrdsl.signatures import DEFAULTS
 
 Builder = Callable[[A.Call, float, Ctx], ir.Sched]
@@ -63,7 +64,7 @@ def steps_option(call: A.Call, name: str, ctx: Ctx) -> float:
         return float(DEFAULTS[(call.name, name)])
     value = duration(node, None, ctx)
     if value is None:
-        raise fail(node, f"'{name}' cannot be a percentage", hint="give it in steps or epochs")
+        raise percentage(call, name)
     return float(positive(node, value, f"{call.name}() '{name}'"))
 
 
@@ -74,7 +75,7 @@ def period_option(call: A.Call, name: str, ctx: Ctx) -> Fraction:
         return Fraction(DEFAULTS[(call.name, name)])
     value = exact_duration(node, None, ctx)
     if value is None:
-        raise fail(node, f"'{name}' cannot be a percentage", hint="give it in steps or epochs")
+        raise percentage(call, name)
     return period(node, value, f"{call.name}() '{name}'")
 
 
@@ -153,13 +154,8 @@ def _length_source(call: A.Call, ctx: Ctx) -> str:
 
 
 def check_exp(call: A.Call, a: Number, b: Number) -> None:
-    """``exp`` ramps need non-zero ends of the same sign."""
-    if a == 0 or b == 0 or (a < 0) != (b < 0):
-        raise fail(
-            call,
-            f"{call}: exp needs non-zero ends of the same sign",
-            hint="use linear or cosine to reach 0, or end at a small value such as 1e-8",
-        )
+    """``exp`` ramps need non-zero ends of the same sign (:func:`lrdsl.runfree.check_exp`)."""
+    runfree.check_exp(call, float(a), float(b))
 
 
 def _const(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
@@ -192,8 +188,7 @@ def _exp(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
 def _poly(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     a, b = ends(call, ctx)
     k = option(call, "power", ctx)
-    if k < 0:
-        raise fail(call.arg("power"), "poly() power must be ≥ 0")
+    check_argument(call, "power", float(k))
     e = ramp_length(call, d, ctx)
     if not flag(call, "cycle"):
         return leaf(X.poly(a, b, X.c(e), k), e, call)
@@ -250,12 +245,7 @@ def _piecewise(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     values = call.arg("values")
     assert isinstance(values, A.ListExpr)
     at = marks(call, d, ctx)
-    if len(values.items) != len(at) + 1:
-        raise fail(
-            values,
-            f"piecewise() needs one value more than marks: {len(values.items)} values, {len(at)} marks",
-            hint="piecewise([v0, v1, v2], at=[m1, m2]): v0 before m1, v1 from m1, v2 from m2",
-        )
+    runfree.check_piecewise(call)
     if any(b < a for a, b in itertools.pairwise(at)):
         raise fail(call.arg("at"), "piecewise() marks must be in increasing order")
     levels = [const(v, ctx) for v in values.items]
@@ -291,7 +281,7 @@ def _multistep(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
 
 def _exp_decay(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     a, r = option(call, "value", ctx), option(call, "rate", ctx)
-    positive(call.arg("rate") or call, r, "exp_decay() rate")
+    check_argument(call, "rate", float(r))
     every = period_option(call, "every", ctx)
     k: ir.Arith = ir.FloorDiv(X.U, every) if flag(call, "staircase") else X.div(X.U, X.c(float(every)))
     return leaf(X.mul(X.c(a), X.power(X.c(r), k)), d, call)
@@ -299,8 +289,7 @@ def _exp_decay(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
 
 def _inverse_time(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     a, k = option(call, "value", ctx), option(call, "decay", ctx)
-    if k < 0:
-        raise fail(call.arg("decay"), "inverse_time() decay must be ≥ 0")
+    check_argument(call, "decay", float(k))
     every = period_option(call, "every", ctx)
     n: ir.Arith = ir.FloorDiv(X.U, every) if flag(call, "staircase") else X.div(X.U, X.c(float(every)))
     return leaf(X.div(X.c(a), X.add(X.c(1.0), X.mul(X.c(k), n))), d, call)

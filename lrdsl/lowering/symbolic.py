@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from lrdsl import ir
+from lrdsl.runfree import MATH
 
 
 @dataclass(frozen=True, eq=False)
@@ -129,10 +130,7 @@ def absolute(x: Number) -> Number:
     return abs(x) if isinstance(x, Sym) else abs(float(x))
 
 
-_MATH: dict[str, Callable[[float], float]] = {
-    **{name: getattr(math, name) for name in ir.MATH_FUNCTIONS if name != "abs"},
-    "abs": abs,
-}
+_MATH = MATH
 
 
 def function(name: str, args: list[Number]) -> Number:

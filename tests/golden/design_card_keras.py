@@ -35,9 +35,11 @@ def _cosine(u):
 
 def _cosine_cycles(u):
     # 3 restart cycle(s), the first 678.571 steps
-    i = ops.searchsorted(ops.convert_to_tensor(_CYCLE_FIRST_STEP, dtype="int32"), u, side="right") - 1
-    start = ops.take(ops.convert_to_tensor(_CYCLE_FIRST_STEP, dtype="int32"), i)
-    since = ops.cast(u - start, "float32") + ops.take(ops.convert_to_tensor(_CYCLE_OFFSET, dtype="float32"), i)
+    first = ops.convert_to_tensor(_CYCLE_FIRST_STEP, dtype="int32")
+    i = ops.searchsorted(first, u, side="right") - 1
+    start = ops.take(first, i)
+    x2 = ops.take(ops.convert_to_tensor(_CYCLE_OFFSET, dtype="float32"), i)
+    since = ops.cast(u - start, "float32") + x2
     local = since / ops.take(ops.convert_to_tensor(_CYCLE_STRETCH, dtype="float32"), i)
     return _cosine(local)
 
@@ -54,7 +56,7 @@ def _phases(u):
     return ops.where(u < 250, v0, v1)
 
 
-@keras.saving.register_keras_serializable(package="lrdsl", name="Schedule_4756ad4519f9")
+@keras.saving.register_keras_serializable(package="lrdsl", name="Schedule_1c5fbb04ffbf")
 class Schedule(keras.optimizers.schedules.LearningRateSchedule):
     """A Keras 3 schedule built only from ``keras.ops``: it runs on every backend."""
 

@@ -34,9 +34,11 @@ def _cosine(u):
 
 def _cosine_cycles(u):
     # 3 restart cycle(s), the first 678.571 steps
-    i = jnp.searchsorted(jnp.asarray(_CYCLE_FIRST_STEP, dtype=jnp.int32), u, side="right") - 1
-    start = jnp.take(jnp.asarray(_CYCLE_FIRST_STEP, dtype=jnp.int32), i)
-    since = (u - start).astype(jnp.float32) + jnp.take(jnp.asarray(_CYCLE_OFFSET, dtype=jnp.float32), i)
+    first = jnp.asarray(_CYCLE_FIRST_STEP, dtype=jnp.int32)
+    i = jnp.searchsorted(first, u, side="right") - 1
+    start = jnp.take(first, i)
+    x2 = jnp.take(jnp.asarray(_CYCLE_OFFSET, dtype=jnp.float32), i)
+    since = (u - start).astype(jnp.float32) + x2
     local = since / jnp.take(jnp.asarray(_CYCLE_STRETCH, dtype=jnp.float32), i)
     return _cosine(local)
 

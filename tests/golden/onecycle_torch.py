@@ -73,7 +73,8 @@ class Scheduler(LRScheduler):
         """Advance one step (or jump to ``epoch``) and set every group's value in closed form."""
         self.last_epoch = self.last_epoch + 1 if epoch is None else int(epoch)
         groups = self.optimizer.param_groups
-        if self.index is None and self.mode == "absolute":  # the per-step path: one value, set directly
+        # the per-step path: one value, set directly
+        if self.index is None and self.mode == "absolute":
             value = lr_at(self.last_epoch, **self.params)
             key = self.key
             for group in groups:
@@ -96,6 +97,7 @@ class Scheduler(LRScheduler):
     def load_state_dict(self, state_dict):
         """Restore ``last_epoch`` and set the optimizer's values to lr(last_epoch) at once."""
         super().load_state_dict(state_dict)
-        for group, value in zip(self.optimizer.param_groups, self.get_lr(), strict=True):
+        groups = self.optimizer.param_groups
+        for group, value in zip(groups, self.get_lr(), strict=True):
             self._write(group, value)
-        self._last_lr = [self._read(group) for group in self.optimizer.param_groups]
+        self._last_lr = [self._read(group) for group in groups]

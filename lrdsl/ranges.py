@@ -11,9 +11,10 @@ argument on the sign-constant pieces used here, so their values at the corners b
 rounded value inside; the other functions (``exp``, ``log``, ``**``, trigonometry) are
 widened outward by a relative ``2⁻⁴⁸`` for implementations that are off by a few ulps.
 
-Used twice: the scalar printer prints a plain ``math`` call where the bound proves it cannot
-fail and an IEEE helper otherwise (:mod:`lrdsl.codegen.ieee`), and ``gen`` proves a schedule
-finite over spans too long to evaluate step by step (:mod:`lrdsl.codegen.verify`).
+Used three times: the scalar printer prints a plain ``math`` call where the bound proves it
+cannot fail and an IEEE helper otherwise (:mod:`lrdsl.codegen.ieee`), ``gen`` proves a schedule
+finite over spans too long to evaluate step by step (:mod:`lrdsl.codegen.verify`), and the
+interpreter skips its pass checking a long slice's values where the bound proves them finite.
 """
 
 from __future__ import annotations

@@ -1,0 +1,375 @@
+"""What differs between an expression ``E`` and a curve ``y`` of the same run, and the edit of ``E`` that gives ``y``.
+
+``compare`` calls :func:`name_difference` when the two differ. It tries a fixed list of simple
+explanations, each a candidate text checked against ``y`` by evaluating it over the whole run with
+``compare``'s tolerance (``|a − b| ≤ atol + rtol·max(|a|, |b|)`` at every step):
+
+* only step 0 differs: ``(E) * offset(1) * offset(-1)`` when step 0 takes step 1's value (a counter
+  ``max(1, t)``), else ``const(v, 1) >> (E) * offset(1)`` (a warm-up whose step 0 is ``v``);
+* a constant factor: ``c * (E)`` or ``(E) / k`` (a multiplier read as an absolute rate, or the reverse);
+* a shift: ``(E) * offset(-k)`` is ``E`` k steps late (LANGUAGE.md §9.1), ``(E) * offset(k)`` early,
+  for k aligning the first difference and k in 1…3 steps and 1 epoch each way;
+* a per-epoch scheduler stepped after the epoch: ``(E) * quantize(1ep) * offset(-1ep)`` (and the
+  plain ``(E) * quantize(1ep)``);
+* a period: the ``every=`` of the one ``step``/``exp_decay``/``inverse_time`` whose drops differ,
+  solved from the drop steps of ``y`` (drop k at the first whole step ``u ≥ k·e``, §9.4);
+* one phase of a sequence: that phase replaced by the named shapes ``fit`` finds for its steps, or
+  named when none is found.
+
+The work is bounded: at most :data:`MAX_CANDIDATES` candidates are evaluated, runs longer than
+:data:`MAX_STEPS` steps are not searched, and a phase longer than :data:`MAX_FITTED` steps is named,
+not fitted.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from lrdsl.errors import LrdslError
+from lrdsl.numbers import format_number
+
+Array = npt.NDArray[np.float64]
+Run = tuple[float | None, float | None, float | None]
+
+MAX_STEPS = 1_000_000
+"""Runs longer than this are not searched for an edit (each candidate is evaluated over the run)."""
+MAX_CANDIDATES = 24
+"""Candidate edits evaluated at most."""
+ALIGN = 64
+"""Shifts up to this many steps are tried for aligning the first difference."""
+WINDOW = 8
+"""Steps from the first difference that a shift must align before it is evaluated."""
+MAX_FITTED = 200_000
+"""The longest phase whose steps are fitted to a named shape (longer ones are named, not solved)."""
+PERIODIC = ("step", "exp_decay", "inverse_time")
+
+
+@dataclass(frozen=True)
+class Named:
+    """What differs (``difference``, a sentence) and the verified whole corrected text (``suggestion``)."""
+
+    difference: str
+    suggestion: str | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """The expression ``text`` (its values ``x``), the curve ``y`` it is compared with, and the run."""
+
+    text: str
+    x: Array
+    y: Array
+    run: Run
+    rtol: float
+    atol: float
+    names: tuple[str, str] = ("A", "B")
+    """How ``E`` and the curve are called in the sentences."""
+
+    @property
+    def spe(self) -> float | None:
+        return self.run[0]
+
+    def differ(self, got: Array, want: Array) -> npt.NDArray[np.bool_]:
+        return np.asarray(np.abs(got - want) > self.atol + self.rtol * np.maximum(np.abs(got), np.abs(want)))
+
+
+class _Budget:
+    def __init__(self) -> None:
+        self.left = MAX_CANDIDATES
+
+    def verified(self, p: Problem, text: str) -> str | None:
+        """The canonical form of ``text`` when it evaluates to ``p.y`` at every step; ``None`` otherwise."""
+        from lrdsl.api import as_schedule, lower
+        from lrdsl.interpreter import evaluate_range
+
+        if self.left <= 0:
+            return None
+        self.left -= 1
+        try:
+            tree = as_schedule(text)
+            plan = lower(tree, p.y.size, p.run[0], None, p.run[1], p.run[2])
+            got = evaluate_range(plan.ir, 0, p.y.size)
+        except (LrdslError, OverflowError, ZeroDivisionError, ValueError):
+            return None
+        if got.shape != p.y.shape or not np.all(np.isfinite(got)) or p.differ(got, p.y).any():
+            return None
+        return str(tree)
+
+
+def name_difference(p: Problem, phases: list[tuple[int, int, str]]) -> Named:
+    """The first explanation that a verified edit confirms; else a sentence for what was seen.
+
+    ``phases`` are ``E``'s top-level phases as ``(first step, step after the last, label)``.
+    """
+    if p.y.size > MAX_STEPS:
+        return Named(f"not searched for an edit: the run is longer than {MAX_STEPS} steps")
+    budget = _Budget()
+    bad = p.differ(p.x, p.y)
+    if not bad.any():
+        return Named("")
+    for found in _explanations(p, bad, phases, budget):
+        if found.suggestion is not None:
+            return found
+    return _unexplained(p, bad, phases)
+
+
+def _explanations(
+    p: Problem, bad: npt.NDArray[np.bool_], phases: list[tuple[int, int, str]], budget: _Budget
+) -> Iterator[Named]:
+    e, other = p.names
+    whole = f"({p.text})"
+    undone = next((t for t in (budget.verified(p, c) for c in _peeled(p.text)) if t is not None), None)
+    if not bad[1:].any():
+        v = format_number(float(p.y[0]))
+        held = p.y.size > 1 and not p.differ(p.x[1:2], p.y[:1]).any()  # max(1, t): step 0 takes step 1's value
+        text = undone or (held and budget.verified(p, f"{whole} * offset(1) * offset(-1)")) or None
+        text = text or budget.verified(p, f"const({v}, 1) >> {whole} * offset(1)")
+        said = "the value of step 1, a counter max(1, t)" if held else "a warm-up already warm at step 0"
+        yield Named(f"only step 0 differs: {other} starts at {v} ({said})", text)
+    factor = _factor(p)
+    if factor is not None:
+        edit, times = (
+            (f"{whole} / {factor[4:]}", f"{e} / {factor[4:]}")
+            if factor.startswith("1 / ")
+            else (
+                f"{factor} * {whole}",
+                f"{factor} × {e}",
+            )
+        )
+        text = undone or budget.verified(p, edit)
+        yield Named(f"{other} is {times}: a multiplier read as an absolute rate, or the reverse", text)
+    shifts = _shifts(p, bad)
+    # a flexible phase under an offset also changes its span: one step and one epoch each way are
+    # evaluated even when the values alone do not line up
+    unaligned = [k for k in _usual_shifts(p) if k not in shifts]
+    for k in shifts + unaligned:
+        n = _steps_text(abs(k), p.spe)
+        text = (undone if k in shifts else None) or budget.verified(p, f"{whole} * offset({'-' if k > 0 else ''}{n})")
+        late = "late (a scheduler stepped after the update with that update's index)" if k > 0 else "early"
+        said = (
+            f"{other} is {e} {_spoken(n)} {late}"
+            if k in shifts
+            else f"{other} is {e} on a clock {_spoken(n)} " + ("behind" if k > 0 else "ahead")
+        )
+        yield Named(said, text)
+    if undone is not None:
+        yield Named(f"{other} is {e} without its outer modifier", undone)
+    if p.spe is not None:
+        text = budget.verified(p, f"{whole} * quantize(1ep) * offset(-1ep)")
+        yield Named(
+            f"{other} is {e} held per epoch and 1 epoch late (a per-epoch scheduler stepped after the epoch)", text
+        )
+        text = budget.verified(p, f"{whole} * quantize(1ep)")
+        yield Named(f"{other} is {e} held per epoch (a scheduler stepped once per epoch)", text)
+    yield from _periods(p, bad, phases, budget)
+    yield from _one_phase(p, bad, phases, budget)
+
+
+def _peeled(text: str) -> list[str]:
+    """``text`` without what an edit of this module adds around it: ``X * offset(n)``, ``X * quantize(q)``,
+    ``c * X``, ``X / k`` and ``const(v, 1) >> X * offset(1)`` give ``X`` (at most three layers)."""
+    from lrdsl import ast as A
+    from lrdsl.api import as_schedule
+    from lrdsl.formatter import format_node
+
+    node: A.Node = as_schedule(text).expr
+    out: list[str] = []
+    for _ in range(3):
+        if isinstance(node, A.BinOp) and node.op == "*" and isinstance(node.right, A.Call):
+            if node.right.name not in ("offset", "quantize"):
+                break
+            node = node.left
+        elif isinstance(node, A.BinOp) and node.op == "*" and isinstance(node.left, A.Num):
+            node = node.right
+        elif isinstance(node, A.BinOp) and node.op == "/" and isinstance(node.right, A.Num):
+            node = node.left
+        elif (
+            isinstance(node, A.Seq)
+            and len(node.items) == 2
+            and isinstance(node.items[0], A.Call)
+            and node.items[0].name == "const"
+            and isinstance(node.items[1], A.BinOp)
+            and isinstance(node.items[1].right, A.Call)
+            and node.items[1].right.name == "offset"
+        ):
+            node = node.items[1].left
+        else:
+            break
+        out.append(format_node(node))
+    return out
+
+
+def _factor(p: Problem) -> str | None:
+    """The shortest spelling of ``c`` with ``y = c·x`` at the largest ``|x|`` (and 0 where ``x`` is 0)."""
+    from lrdsl.fitting.context import spellings
+
+    i = int(np.argmax(np.abs(p.x)))
+    if p.x[i] == 0 or p.y[i] == 0:
+        return None
+    c = float(p.y[i] / p.x[i])
+    if c == 1 or p.differ(c * p.x, p.y).any():
+        return None
+    # c itself, or 1 / k (a rate divided by a whole or short number: 1 / 3 rather than 0.3333333333)
+    written = [t for t in spellings(c) if "**" not in t] + [f"1 / {t}" for t in spellings(1 / c)[:3] if "**" not in t]
+    fits = [t for t in written if not p.differ(_number(t) * p.x, p.y).any()]
+    return min(fits, key=len) if fits else None
+
+
+def _number(text: str) -> float:
+    from lrdsl.fitting.context import number
+
+    if text.startswith("1 / "):
+        return 1 / number(text[4:])
+    return number(text)
+
+
+def _shifts(p: Problem, bad: npt.NDArray[np.bool_]) -> list[int]:
+    """Shifts ``k`` (late when positive) under which ``x`` matches ``y`` where both are defined: first
+    those that align the first difference, then 1…3 steps and one epoch each way."""
+    n = p.y.size
+    first = int(np.argmax(bad))
+    ks: list[int] = []
+    for k in range(1, min(ALIGN, n - 1) + 1):
+        for s in (k, -k):
+            lo = first
+            hi = min(first + WINDOW, n - max(-s, 0))
+            if lo - s < 0 or hi <= lo:
+                continue
+            if not p.differ(p.x[lo - s : hi - s], p.y[lo:hi]).any():
+                ks.append(s)
+        if len(ks) >= 2:
+            break
+    epoch = [int(p.spe), -int(p.spe)] if p.spe and float(p.spe).is_integer() and p.spe < n else []
+    ks += [1, -1, 2, -2, 3, -3, *epoch]
+    out: list[int] = []
+    for k in dict.fromkeys(ks):
+        if abs(k) >= n:
+            continue
+        shifted = np.concatenate([np.full(k, p.x[0]), p.x[: n - k]]) if k > 0 else p.x[-k:]
+        if not p.differ(shifted, p.y[: shifted.size]).any():
+            out.append(k)
+    return out
+
+
+def _usual_shifts(p: Problem) -> list[int]:
+    """One step and one epoch each way (late first)."""
+    epoch = [int(p.spe), -int(p.spe)] if p.spe and float(p.spe).is_integer() and 1 < p.spe < p.y.size else []
+    return [k for k in [1, -1, *epoch] if abs(k) < p.y.size]
+
+
+def _steps_text(k: int, spe: float | None) -> str:
+    """``k`` steps as written: ``Nep`` when it is a whole number of epochs, else the number."""
+    if spe and k % spe == 0:
+        return f"{format_number(k / spe)}ep"
+    return str(k)
+
+
+def _spoken(n: str) -> str:
+    """``3`` → ``3 steps``, ``1ep`` → ``1 epoch``."""
+    count, unit = (n[:-2], "epoch") if n.endswith("ep") else (n, "step")
+    return f"{count} {unit}" + ("" if count == "1" else "s")
+
+
+def _periods(
+    p: Problem, bad: npt.NDArray[np.bool_], phases: list[tuple[int, int, str]], budget: _Budget
+) -> Iterator[Named]:
+    """The ``every=`` of a periodic decay, solved from the steps where ``y`` drops inside its phase."""
+    from lrdsl import ast as A
+    from lrdsl.api import as_schedule
+    from lrdsl.formatter import format_node
+    from lrdsl.linting import _replace, _walk
+
+    tree = as_schedule(p.text)
+    calls = [c for c in _walk(tree.expr) if isinstance(c, A.Call) and c.name in PERIODIC and c.arg("every") is not None]
+    first = int(np.argmax(bad))
+    span = next(((lo, hi) for lo, hi, _ in phases if lo <= first < hi), (0, p.y.size))
+    if len(calls) != 1:
+        return
+    call = calls[0]
+    written = call.arg("every")
+    in_epochs = isinstance(written, A.Duration) and written.unit == "ep"
+    for every in _solved_periods(p.y[span[0] : span[1]], p.spe, in_epochs):
+        new = A.Arg(name="every", value=_duration_node(every))
+        fixed = A.Call(name=call.name, args=tuple(new if a.name == "every" else a for a in call.args))
+        text = budget.verified(p, format_node(_replace(tree.expr, call, fixed)))
+        yield Named(f"the period of {call.name} differs: {p.names[1]} drops every {every}", text)
+
+
+def _duration_node(text: str) -> object:
+    from lrdsl import ast as A
+    from lrdsl.api import as_schedule
+
+    parsed = as_schedule(f"step(1, every={text})").expr
+    assert isinstance(parsed, A.Call)
+    return parsed.arg("every")
+
+
+def _solved_periods(y: Array, spe: float | None, in_epochs: bool) -> list[str]:
+    """Periods ``e`` (as written: ``2.4ep`` or ``37.5``) whose drops ``⌈k·e⌉`` are the drops of ``y``
+    (§9.4), and those a whole period ``P`` of steps has when the drops are its multiples (a period that
+    rounds to ``P``); the shortest first, in epochs first when ``in_epochs``."""
+    drops = np.flatnonzero(y[1:] != y[:-1]) + 1
+    if drops.size == 0:
+        return []
+    ks = np.arange(1, drops.size + 1, dtype=np.float64)
+    spans = [(float(np.max((drops - 1) / ks)), float(np.min(drops / ks)))]  # drop k at ⌈k·e⌉ = d: (d − 1)/k < e ≤ d/k
+    if np.all(drops == drops[0] * ks):
+        spans.append((drops[0] - 0.5, drops[0] + 0.49))
+    out: dict[str, None] = {}
+    for lo, hi in spans:
+        for unit, scale in ((("ep", spe),) if spe else ()) + (("", 1.0),):
+            a, b = lo / scale, hi / scale
+            for digits in range(0, 4):
+                q = 10**digits
+                shortest = [v for v in (round((a + b) / 2 * q) / q, math.floor(b * q) / q) if a < v <= b and v > 0]
+                out.update((f"{format_number(v)}{unit}", None) for v in shortest)
+                if shortest:
+                    break
+    return sorted(out, key=lambda t: (t.endswith("ep") != in_epochs, len(t)))[:4]
+
+
+def _one_phase(
+    p: Problem, bad: npt.NDArray[np.bool_], phases: list[tuple[int, int, str]], budget: _Budget
+) -> Iterator[Named]:
+    """One top-level phase differs: that phase replaced by the named shape fitted to its steps of ``y``."""
+    from lrdsl import ast as A
+    from lrdsl.api import as_schedule
+    from lrdsl.fitting.context import Context
+    from lrdsl.fitting.families import fit_phase
+    from lrdsl.fitting.segments import fit_sequence, render
+    from lrdsl.formatter import format_node
+    from lrdsl.linting import _replace
+
+    hit = [(j, lo, hi) for j, (lo, hi, _) in enumerate(phases) if bad[lo:hi].any()]
+    tree = as_schedule(p.text)
+    if len(hit) != 1 or not isinstance(tree.expr, A.Seq) or len(tree.expr.items) != len(phases):
+        return
+    j, lo, hi = hit[0]
+    if hi - lo > MAX_FITTED:
+        return
+    ctx = Context(p.rtol, p.atol, p.spe)
+    for flexible in (True, False):  # the phase's own length left to the sequence first, as written most often
+        one = fit_phase(p.y[lo:hi], ctx, flexible)
+        pieces = [one] if one is not None else fit_sequence(p.y[lo:hi], ctx, flexible)
+        if not pieces:
+            continue
+        item = as_schedule(render(pieces, ctx, flexible)).expr
+        text = budget.verified(p, format_node(_replace(tree.expr, tree.expr.items[j], item)))
+        yield Named(f"only phase {j + 1} differs ({phases[j][2]}, steps {lo}–{hi - 1})", text)
+
+
+def _unexplained(p: Problem, bad: npt.NDArray[np.bool_], phases: list[tuple[int, int, str]]) -> Named:
+    """A sentence for a difference no simple edit explains: where it is."""
+    if not bad[1:].any():
+        return Named("only step 0 differs")
+    hit = [(j, lo, hi, label) for j, (lo, hi, label) in enumerate(phases) if bad[lo:hi].any()]
+    if len(hit) == 1 and len(phases) > 1:
+        j, lo, hi, label = hit[0]
+        why = "no named shape reproduces it" if hi - lo <= MAX_FITTED else f"not fitted: longer than {MAX_FITTED} steps"
+        return Named(f"only phase {j + 1} differs ({label}, steps {lo}–{hi - 1}); {why}")
+    return Named("no simple edit (shift, factor, step 0, period, one phase) explains it")
