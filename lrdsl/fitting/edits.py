@@ -206,7 +206,7 @@ def _peeled(text: str) -> list[str]:
 
 def _factor(p: Problem) -> str | None:
     """The shortest spelling of ``c`` with ``y = c·x`` at the largest ``|x|`` (and 0 where ``x`` is 0)."""
-    from lrdsl.fitting.context import spellings
+    from lrdsl.fitting.spelling import spellings
 
     i = int(np.argmax(np.abs(p.x)))
     if p.x[i] == 0 or p.y[i] == 0:
@@ -221,7 +221,7 @@ def _factor(p: Problem) -> str | None:
 
 
 def _number(text: str) -> float:
-    from lrdsl.fitting.context import number
+    from lrdsl.fitting.spelling import number
 
     if text.startswith("1 / "):
         return 1 / number(text[4:])
