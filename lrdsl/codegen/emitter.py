@@ -199,7 +199,8 @@ class Emitter:
             inner = self._shorten(indent, room_for, expr[start:end])
             self.temps += 1  # numbered after the temporaries it reads
             name = f"x{self.temps}"
-            before += [*inner[:-1], f"{indent}{name} = {inner[-1][len(indent) + len(room_for) :]}"]
+            hoisted = bare(inner[-1][len(indent) + len(room_for) :])  # as ruff format writes it
+            before += [*inner[:-1], f"{indent}{name} = {hoisted}"]
             expr = expr[:start] + name + expr[end:]
         return [*before, f"{indent}{head}{expr}"]
 
