@@ -137,7 +137,7 @@ class Gen:
 
     def steps_text(self) -> str:
         epochs = ["1ep", "2ep"] if self.spe is not None and self.spe >= 1 else []
-        return self.r.choice(["7", "13", "100", "1", "37", "1000", *epochs])
+        return self.r.choice(["7", "13", "100", "1", "37", "1000", "2.5", "12.4", *epochs])  # exact (§9.4)
 
     def formula(self, depth: int, atoms: list[str]) -> str:
         r = self.r

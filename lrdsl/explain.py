@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from lrdsl import ir
 from lrdsl.interpreter import value_at
@@ -162,7 +163,7 @@ class _Phases(ir.Walker):
 
     def _quantize(self, node: ir.Quantize, offset: float, length: float, depth: int, label: str) -> None:
         at = "end" if node.at_end else "start"
-        summary = f"{_label(node.body, label)} quantized every {_step(node.q)} steps ({at} values)"
+        summary = f"{_label(node.body, label)} quantized every {_step(float(node.q))} steps ({at} values)"
         self._row(node, offset, length, depth, summary)
         self._marks(node, offset, length, depth + 1)
 
@@ -182,13 +183,14 @@ class _Found:
         self.more += other.more
         self.every = self.every or other.every
 
-    def periodic(self, every: float, length: float, label: str, strict: bool = False, first: int = 1) -> None:
-        """A breakpoint at each multiple of ``every`` in ``(0, length)``: the first ones listed, numbered from ``first``."""
-        count = max(0, math.ceil(length / every) - 1) if every > 0 and math.isfinite(length) else 0
+    def periodic(self, every: Fraction, length: float, label: str, strict: bool = False, first: int = 1) -> None:
+        """A breakpoint at each multiple of the exact period ``every`` in ``(0, length)``: the first ones listed,
+        numbered from ``first``, each at the least float not below ``k·every``."""
+        count = max(0, math.ceil(Fraction(length) / every) - 1) if every > 0 and math.isfinite(length) else 0
         shown = min(count, MAX_MARKS_SHOWN)
-        self.points += [(k * every, f"{label} {k + first - 1}", strict) for k in range(1, shown + 1)]
+        self.points += [(ir.least_float(k * every), f"{label} {k + first - 1}", strict) for k in range(1, shown + 1)]
         self.more += count - shown
-        self.every = self.every or every
+        self.every = self.every or float(every)
 
 
 class _Marks(ir.Walker):
@@ -244,7 +246,9 @@ class _Marks(ir.Walker):
 def _arith_marks(e: ir.Arith, length: float, found: _Found) -> None:
     """Breakpoints of arithmetic of the local time ``u``: ``Count`` thresholds, ``⌊u/c⌋`` and ``⌈u/c⌉``."""
     if isinstance(e, ir.Count) and e.x == ir.Var("u"):
-        found.points += [(t, f"milestone {i + 1}", False) for i, t in enumerate(e.thresholds) if 0 < t < length]
+        found.points += [
+            (ir.least_float(t), f"milestone {i + 1}", False) for i, t in enumerate(e.thresholds) if 0 < t < length
+        ]
     elif isinstance(e, ir.FloorDiv) and e.x == ir.Var("u"):
         found.periodic(e.c, length, "drop")
     elif isinstance(e, ir.CeilDiv) and e.x == ir.Var("u"):

@@ -12,6 +12,7 @@ import functools
 import math
 import operator
 from collections.abc import Callable
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -442,9 +443,15 @@ def _whole_times(i: Array, a: int) -> Array:
     return np.array([float(int(k) * a) for k in i])
 
 
+def _floor_div_scalar(x: float, c: Fraction) -> float:
+    """``⌊x/c⌋`` exactly (:func:`lrdsl.ir.floor_div`); numpy's ``floor_divide`` for inf and NaN."""
+    x = float(x)
+    return float(ir.floor_div(x, c)) if math.isfinite(x) else float(np.floor_divide(x, float(c)))
+
+
 def recur_table(node: ir.Recur) -> Array:
     """Values of interval ``k = 0 … ⌊hi/every⌋``: ``expr`` applied ``k+1`` times to ``init``."""
-    overrun = ir.recur_overrun(node.hi, node.every, MAX_RECUR)
+    overrun = ir.recur_overrun(node.hi, float(node.every), MAX_RECUR)
     if overrun:
         raise LrdslError(overrun[0], span=Span(*node.origin) if node.origin else None, hint=overrun[1])
     return _iterates(node.expr, node.init).first(ir.recur_intervals(node), node.origin)
@@ -548,14 +555,14 @@ class _RecurStep(ir.Walker):
 
     def _floor_div(self, e: ir.FloorDiv) -> Step:
         x, c = self.walk(e.x), e.c
-        return lambda lr: np.floor_divide(x(lr), c)
+        return lambda lr: _floor_div_scalar(x(lr), c)
 
     def _ceil_div(self, e: ir.CeilDiv) -> Step:
         x, c = self.walk(e.x), e.c
-        return lambda lr: -np.floor_divide(-x(lr), c)
+        return lambda lr: -_floor_div_scalar(-x(lr), c)
 
     def _count(self, e: ir.Count) -> Step:
-        x, marks = self.walk(e.x), np.asarray(e.thresholds)
+        x, marks = self.walk(e.x), np.array([ir.least_float(m) for m in e.thresholds])
         return lambda lr: float(np.searchsorted(marks, x(lr), side="right"))
 
 
@@ -641,8 +648,9 @@ class _Interpreter(ir.Walker):
         _cycles_gathered(node, clock, u - shift if shift else u, out)
 
     def _quantize(self, node: ir.Quantize, u: Array, ordered: int, out: Array, shift: float = 0.0) -> None:
-        k = np.floor_divide(u - shift if shift else u, node.q)
-        uq = np.minimum((k + 1) * node.q, node.hi) if node.at_end else k * node.q
+        k = ir.floor_divs(u - shift if shift else u, node.q)
+        p, q = float(node.q.numerator), float(node.q.denominator)  # k·q rounded once (exact below 2**53)
+        uq = np.minimum((k + 1) * p / q, node.hi) if node.at_end else k * p / q
         self.walk(node.body, uq, ordered, out)
 
     def _offset(self, node: ir.Offset, u: Array, ordered: int, out: Array, shift: float = 0.0) -> None:
@@ -660,7 +668,7 @@ class _Interpreter(ir.Walker):
             out[cut:] = tail[0]
 
     def _recur(self, node: ir.Recur, u: Array, ordered: int, out: Array, shift: float = 0.0) -> None:
-        k = np.floor_divide(np.minimum(u - shift, node.hi), node.every).astype(np.int64)
+        k = ir.floor_divs(np.minimum(u - shift, node.hi), node.every).astype(np.int64)
         np.take(recur_table(node), k, out=out)
 
     # -- arithmetic: (value, owned); owned arrays are temporaries that may be overwritten in place
@@ -696,13 +704,14 @@ class _Interpreter(ir.Walker):
         return value, isinstance(value, np.ndarray)
 
     def _floor_div(self, e: ir.FloorDiv, env: dict[str, Any]) -> tuple[Any, bool]:
-        return np.floor_divide(arith(e.x, env), e.c), True
+        return ir.floor_divs(np.asarray(arith(e.x, env), dtype=np.float64), e.c), True
 
     def _ceil_div(self, e: ir.CeilDiv, env: dict[str, Any]) -> tuple[Any, bool]:
-        return -np.floor_divide(-arith(e.x, env), e.c), True
+        return -ir.floor_divs(-np.asarray(arith(e.x, env), dtype=np.float64), e.c), True
 
     def _count(self, e: ir.Count, env: dict[str, Any]) -> tuple[Any, bool]:
-        found = np.searchsorted(np.asarray(e.thresholds), self.walk(e.x, env)[0], side="right")
+        marks = np.array([ir.least_float(m) for m in e.thresholds])  # x ≥ least_float(m) ⟺ x ≥ m
+        found = np.searchsorted(marks, self.walk(e.x, env)[0], side="right")
         return found.astype(np.float64), True
 
 

@@ -107,26 +107,33 @@ class Fn:
 
 @dataclass(frozen=True, slots=True)
 class FloorDiv:
-    """``⌊x / c⌋`` for a positive constant ``c``: integer-exact when ``x`` is a whole step."""
+    """``⌊x / c⌋`` for a positive exact rational ``c = p/q``, computed exactly (:func:`floor_div`).
+
+    For a whole step ``x`` it is the integer ``⌊x·q/p⌋``: interval ``k`` begins at the first whole
+    step ``u ≥ k·c`` (LANGUAGE.md §9.4).
+    """
 
     x: Arith
-    c: float
+    c: Fraction
 
 
 @dataclass(frozen=True, slots=True)
 class CeilDiv:
-    """``⌈x / c⌉`` for a positive constant ``c``: integer-exact when ``x`` is a whole step."""
+    """``⌈x / c⌉ = −⌊−x / c⌋`` for a positive exact rational ``c``, computed exactly."""
 
     x: Arith
-    c: float
+    c: Fraction
 
 
 @dataclass(frozen=True, slots=True)
 class Count:
-    """The number of thresholds ``m`` with ``m ≤ x`` (thresholds sorted ascending)."""
+    """The number of exact rational thresholds ``m`` with ``m ≤ x`` (sorted ascending).
+
+    ``m ≤ x`` ⟺ :func:`least_float` ``(m) ≤ x`` for every float ``x``, and ⟺ ``⌈m⌉ ≤ x`` for a whole ``x``.
+    """
 
     x: Arith
-    thresholds: tuple[float, ...]
+    thresholds: tuple[Fraction, ...]
 
 
 Arith = Const | Var | Param | Bin | Fn | FloorDiv | CeilDiv | Count
@@ -143,6 +150,69 @@ def reads(e: Arith, var: str) -> int:
     if isinstance(e, (FloorDiv, CeilDiv, Count)):
         return reads(e.x, var)
     return 0
+
+
+def least_float(m: Fraction) -> float:
+    """The least float not below ``m``: ``x ≥ m`` ⟺ ``x ≥ least_float(m)`` exactly, for every float ``x``."""
+    f = float(m)
+    return f if Fraction(f) >= m else math.nextafter(f, math.inf)
+
+
+def floor_div(x: float, c: Fraction) -> int:
+    """``⌊x / c⌋`` exactly, for a float ``x`` and a positive rational ``c = p/q``: ``⌊x·q/p⌋`` in integers."""
+    n, d = float(x).as_integer_ratio()
+    return (n * c.denominator) // (d * c.numerator)
+
+
+def ceil_div(x: float, c: Fraction) -> int:
+    """``⌈x / c⌉`` exactly: ``−⌊−x / c⌋``."""
+    return -floor_div(-x, c)
+
+
+def times(k: int, c: Fraction) -> float:
+    """``k·c`` correctly rounded to a float: the exact time where interval ``k`` of period ``c`` begins."""
+    return float(k * c)
+
+
+def floor_divs(x: npt.NDArray[np.float64], c: Fraction) -> npt.NDArray[np.float64]:
+    """:func:`floor_div` of each float in ``x`` (as floats), vectorized.
+
+    A whole period is numpy's ``floor_divide`` (exact: ``fmod`` is). Otherwise ``⌊y/p⌋ = ⌊⌊y⌋/p⌋`` for
+    ``y = x·q``, exact wherever ``x·q`` is a float (checked with an error-free product: ``q < 2**26``
+    splits ``x`` into halves whose products are exact) below ``2**53``; an element left over within
+    ``1e-9`` (relative) of an interval's start is decided in integers by :func:`floor_div`.
+    """
+    import numpy as np
+
+    p, q = c.numerator, c.denominator
+    if q == 1 and p < 2**53:
+        return np.asarray(np.floor_divide(x, float(p)), dtype=np.float64)
+    with np.errstate(all="ignore"):
+        y, exact = _product(x, q)
+        k = np.asarray(np.floor_divide(np.floor(y), float(p)), dtype=np.float64)
+        sure = exact & (np.abs(y) < 2.0**53) & (p < 2**53)
+        if not sure.all():
+            ratio = x / float(c)
+            near = ~sure & np.isfinite(x) & ~(np.abs(ratio - np.round(ratio)) > 1e-9 * (1.0 + np.abs(ratio)))
+            for i in np.flatnonzero(near):
+                k.flat[i] = floor_div(float(x.flat[i]), c)
+    return k
+
+
+def _product(x: npt.NDArray[np.float64], q: int) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """``(x·q rounded, whether that is exact)``: Veltkamp's split of ``x`` and Knuth's two-sum."""
+    import numpy as np
+
+    y = x * float(q)
+    if q >= 2**26:
+        return y, np.zeros(np.shape(x), dtype=bool)
+    c = 134217729.0 * x  # 2**27 + 1
+    hi = c - (c - x)
+    a, b = hi * q, (x - hi) * q  # each exact: 26 bits times at most 26 bits
+    s = a + b
+    v = s - a
+    err = (a - (s - v)) + (b - v)
+    return s, np.asarray((err == 0) & np.isfinite(s))
 
 
 # --------------------------------------------------------------------------- schedules
@@ -208,9 +278,12 @@ class Cycles:
 
 @dataclass(frozen=True, slots=True)
 class Quantize:
-    """``body`` at ``⌊u/q⌋·q`` (``at_end``: at ``min((⌊u/q⌋+1)·q, hi)``)."""
+    """``body`` at ``⌊u/q⌋·q`` (``at_end``: at ``min((⌊u/q⌋+1)·q, hi)``), ``q`` an exact rational.
 
-    q: float
+    ``⌊u/q⌋`` is exact (:func:`floor_div`) and ``k·q`` the float nearest the exact time (:func:`times`).
+    """
+
+    q: Fraction
     at_end: bool
     hi: float
     body: Sched
@@ -225,7 +298,7 @@ class Recur:
 
     expr: Arith
     init: float
-    every: float
+    every: Fraction
     hi: float
     origin: tuple[int, int] | None = field(default=None, compare=False)
 
@@ -251,7 +324,7 @@ MAX_RECUR = 1_000_000
 
 def recur_intervals(node: Recur) -> int:
     """How many values ``node`` has: ``⌊hi/every⌋ + 1``, one per interval and the one held from ``hi`` on."""
-    return int(node.hi // node.every) + 1
+    return floor_div(node.hi, node.every) + 1
 
 
 def recur_overrun(hi: float, every: float, limit: int = MAX_RECUR) -> tuple[str, str] | None:

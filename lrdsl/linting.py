@@ -44,7 +44,7 @@ from lrdsl.ast import make
 from lrdsl.errors import LrdslError, Span, render
 from lrdsl.formatter import format_node
 from lrdsl.ir import Lowered
-from lrdsl.lowering.context import Ctx, duration
+from lrdsl.lowering.context import Ctx, duration, exact_duration
 from lrdsl.lowering.lower import _split, is_scalar, natural
 from lrdsl.lowering.modifiers import offset_steps
 from lrdsl.numbers import format_number
@@ -720,10 +720,69 @@ def _walk(node: A.Node) -> Iterator[A.Node]:
                     yield from _walk(v)
 
 
+# --------------------------------------------------------------------------- rounded-epochs
+
+ROUNDED_EPOCHS = 0.005
+"""``rounded-epochs`` warns when rounding a duration in epochs to whole steps changes it by this share or more."""
+_PERIODS = ("every", "half", "period", "q", "n")
+"""Duration arguments that are never rounded (periods and offsets, LANGUAGE.md §9.1, §9.4)."""
+
+
+def check_rounded_epochs(run: Run) -> Iterator[Diagnostic]:
+    """A duration in epochs that lowering rounds to whole steps (LANGUAGE.md §2) though it is fractional by
+    ``|round(d) − d| ≥ 0.5 %·d``: ``0.5ep`` at 13 steps per epoch lasts 6 steps, not 6.5. Periods and marks
+    (exact, §9.4), restart bodies (laid out exactly), ``%``, ``tok`` and ``sa`` and flexible shares are not reported."""
+    ctx = run.ctx
+    if ctx is None or ctx.spe is None:
+        return
+    for arg in _rounded_durations(run.schedule.expr):
+        units = {d.unit for d in _walk(arg) if isinstance(d, A.Duration)}
+        if "ep" not in units or units & {"%", "tok", "sa"}:
+            continue
+        try:
+            steps = exact_duration(arg, None, ctx)
+        except LrdslError:
+            continue
+        if steps is None or steps <= 0:
+            continue
+        whole = round(steps)
+        if abs(whole - steps) >= ROUNDED_EPOCHS * steps:
+            yield run.warn(
+                "rounded-epochs",
+                arg,
+                f"{arg} is {format_number(float(steps))} steps at {format_number(ctx.spe)} steps per epoch "
+                f"and rounds to {whole}",
+                "durations round to whole steps; write the steps you mean, or a period (every=, at=) to stay exact",
+            )
+
+
+def _rounded_durations(node: A.Node) -> Iterator[A.Node]:
+    """The duration arguments lowering rounds: phase lengths and other ``dur`` arguments, outside restart bodies."""
+    mod = _is_modifier(node)
+    if mod is not None and mod.name in ("restart", "repeat"):
+        return  # a restart body is laid out exactly; the restart's own period is a period
+    if isinstance(node, A.Call) and node.name in SIGNATURES:
+        cycle = node.arg("cycle")
+        for param in SIGNATURES[node.name].params:
+            if param.kind != "dur" or param.name in _PERIODS:
+                continue
+            if node.name == "poly" and param.name == "dur" and isinstance(cycle, A.Bool) and cycle.value:
+                continue  # poly(…, cycle=true)'s duration is its period
+            value = node.arg(param.name)
+            if isinstance(value, A.Duration):
+                yield value
+    for value in node.__dict__.values():
+        children = value if isinstance(value, tuple) else (value,)
+        for child in children:
+            if isinstance(child, A.Node):
+                yield from _rounded_durations(child)
+
+
 CHECKS: dict[str, Callable[[Run], Iterator[Diagnostic]]] = {
     "phase-clock": check_phase_clock,
     "cut-phase": check_cut_phase,
     "modifier-precedence": check_modifier_precedence,
+    "rounded-epochs": check_rounded_epochs,
     "offset-global-clock": check_offset_global_clock,
 }
 """Every warning: its code and the function that finds it."""

@@ -278,11 +278,11 @@ class _Bounds(ir.Walker):
 
     def _floor_div(self, e: ir.FloorDiv, u: Box, lr: Box) -> Box | None:
         x = self._finite_time(e, u, lr)
-        return (x[0] // e.c, x[1] // e.c) if x is not None else None
+        return (float(ir.floor_div(x[0], e.c)), float(ir.floor_div(x[1], e.c))) if x is not None else None
 
     def _ceil_div(self, e: ir.CeilDiv, u: Box, lr: Box) -> Box | None:
         x = self._finite_time(e, u, lr)
-        return (-(-x[0] // e.c), -(-x[1] // e.c)) if x is not None else None
+        return (float(ir.ceil_div(x[0], e.c)), float(ir.ceil_div(x[1], e.c))) if x is not None else None
 
     def _count(self, e: ir.Count, u: Box, lr: Box) -> Box | None:
         x = self.arith(e.x, u, lr)
@@ -339,8 +339,8 @@ class _Bounds(ir.Walker):
         if self.table is None:
             return None
         size, extremes = self.table(node)
-        first = int(min(lo, node.hi) // node.every)
-        last = min(int(min(hi, node.hi) // node.every), size - 1)
+        first = ir.floor_div(min(lo, node.hi), node.every)
+        last = min(ir.floor_div(min(hi, node.hi), node.every), size - 1)
         return extremes(first, last) if first <= last else extremes(size - 1, size - 1)
 
 

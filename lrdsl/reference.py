@@ -119,7 +119,7 @@ PARAMS: dict[tuple[str, str], tuple[str, str]] = {
     ("piecewise", "at"): ("the `n` marks where the value changes, increasing, from the phase's start", ""),
     ("step", "value"): ("the start value `a`", ""),
     ("step", "gamma"): ("the factor of each drop", ""),
-    ("step", "every"): ("the steps between drops `e`, counted from the phase's start", ""),
+    ("step", "every"): ("the steps between drops `e`, counted from the phase's start; exact, not rounded", ""),
     ("multistep", "value"): ("the start value `a`", ""),
     ("multistep", "gamma"): ("the factor of each drop", ""),
     ("multistep", "at"): ("the drops `mᵢ`, counted from the phase's start (`* offset(…)` to count from the run's)", ""),
@@ -153,7 +153,7 @@ PARAMS: dict[tuple[str, str], tuple[str, str]] = {
         "how far ahead X's clock runs (behind when negative): a duration, not rounded (`0.75` is allowed), not `%`",
         "",
     ),
-    ("quantize", "q"): ("the interval length", ""),
+    ("quantize", "q"): ("the interval length, exact: the value at `u` is X at `⌊u/q⌋·q`", ""),
     ("quantize", "at"): ("which end of each interval gives its value", ""),
     ("min", "parts"): ("two or more schedules or numbers", ""),
     ("max", "parts"): ("two or more schedules or numbers", ""),
@@ -346,10 +346,13 @@ ENTRIES: tuple[Entry, ...] = (
     # -- units ---------------------------------------------------------------------------------
     Entry("unit", "steps", "A plain number is a number of optimizer steps.", "n steps",
           Example("cosine(0.1→0, 80)", at=(0, 40, 80)), usage="500"),
-    Entry("unit", "ep", "Epochs: multiplied by the steps per epoch, then rounded (half to even).",
+    Entry("unit", "ep", "Epochs: multiplied by the steps per epoch, then rounded (half to even) where a duration.",
           "n · steps_per_epoch", Example("warmup(linear, 2ep) >> cosine(0.1→0)", total="10ep",
                                          steps_per_epoch=10, at=(10, 20, 60)),
-          notes=("Needs `--steps-per-epoch K` (API `steps_per_epoch=K`).",), usage="5ep"),
+          notes=("Needs `--steps-per-epoch K` (API `steps_per_epoch=K`).",
+                 "A period (`every=`, `period=`, `half=`, `quantize`'s interval) or a mark (`at=[…]`) is never "
+                 "rounded: it is the exact rational of its text, `2.2ep` at 25 steps per epoch is 55, and interval "
+                 "`k` begins at the first step `≥ k·e`.",), usage="5ep"),
     Entry("unit", "%", "A percentage of the enclosing span.", "n/100 · span",
           Example("warmup(linear, 10%) >> cosine(0.1→0)", at=(5, 10, 55)), usage="10%"),
     Entry("unit", "tok", "Tokens: divided by the tokens per step, then rounded.", "n / tokens_per_step",

@@ -107,6 +107,22 @@ OWN: list[tuple[str, str, int, float | None]] = [
         200,
         None,
     ),
+    # LANGUAGE.md §9.4: periods and marks are exact rationals of their decimal text, never rounded
+    (
+        "v3-exact-periods",
+        "exp_decay(1, rate=0.5, every=2.2ep, staircase=true) + step(1, gamma=0.5, every=12.4)"
+        " + inverse_time(1, decay=1, every=3.3, staircase=true) + poly(1→0, 2.5ep, cycle=true)",
+        300,
+        25,
+    ),
+    (
+        "v3-exact-marks",
+        "multistep(1, gamma=0.5, at=[2.2ep, 7.5, 4.04ep]) + piecewise([1, 2, 3], at=[1.5ep, 3.3ep])",
+        200,
+        25,
+    ),
+    ("v3-exact-quantize", "linear(0→1, 100) * quantize(2.5) + cosine(1→0, 100) * quantize(0.3ep, at=end)", 120, 25),
+    ("v3-exact-restart", "cosine(1→0) * restart(period=2.2ep) + recur(lr * 0.9, every=2.5, from=1)", 200, 25),
 ]
 
 
@@ -212,5 +228,12 @@ BIG: list[tuple[str, str, int, list[int]]] = [
         "cosine(1→0, 2147479990) * offset(0.5) >> const(7)",
         2**31 - 1,
         [2147479988, 2147479989, 2147479990, 2147479991],
+    ),
+    # LANGUAGE.md §9.4: Keras ExponentialDecay(decay_steps=12009.6, staircase=True) drops at 12010, 24020, 36029
+    (
+        "fractional-period-near-2^31",
+        "exp_decay(1, rate=0.5, every=12009.6, staircase=true) + step(1, gamma=0.5, every=200000000.5)",
+        2**31 - 1,
+        [12009, 12010, 24019, 24020, 36028, 36029, 60047, 60048, 1000000002, 1000000003, 2000000004, 2000000005],
     ),
 ]

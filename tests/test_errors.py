@@ -186,6 +186,12 @@ ERRORS: list[tuple[str, dict[str, Any], str]] = [
         "1:22: error: step() 'every' must be positive, got 0\n  step(0.1, 100, every=0)\n                       ^",
     ),
     (
+        "step(1, every=1e-7)",
+        {"total_steps": 100},
+        "1:15: error: step() 'every' of 1e-07 steps is too short\n  step(1, every=1e-7)\n                ^^^^\n"
+        "hint: a period is at least 1e-06 steps",
+    ),
+    (
         "multistep(0.1, 100, at=30)",
         {},
         "1:24: error: multistep() argument 'at' must be a list such as [30ep, 60ep]\n  multistep(0.1, 100, at=30)\n                         ^^",
@@ -725,6 +731,13 @@ GEN_ERRORS: list[tuple[str, dict[str, Any], str]] = [
         "error: --name 'float' would shadow a Python builtin\nhint: choose another name",
     ),
     (
+        "exp_decay(1, rate=0.5, every=12345.678901, staircase=true)",
+        {"target": "optax", "total_steps": 1000},
+        "error: a period of 12345.678901 steps (= 12345678901/1000000) has no exact change steps in float32 code\n"
+        "hint: float32 targets (optax, keras) need a period above one step whose reduced fraction p/q has"
+        " p·q < 2**31: round it, or use the python, torch or paddle target",
+    ),
+    (
         "multistep(0.1, at=[" + ", ".join(["1"] * 10001) + "])",  # refused before parsing (~0.1 ms an item)
         {"target": "python"},
         "1:19: error: a list of more than 10000 items\n  multistep(0.1, at=[" + "1, " * 27 + "\n"
@@ -875,8 +888,8 @@ def test_recur_limit_counts_intervals_not_values(monkeypatch: pytest.MonkeyPatch
     for text in ("recur(lr * 0.5, 11, from=1)", "recur(lr * 0.5, 21, every=2, from=1)"):
         with pytest.raises(lrdsl.LrdslError, match="iterate over 11 intervals"):
             lrdsl.evaluate(text, steps=[0])
-    with pytest.raises(lrdsl.LrdslError, match="iterate over 1e\\+301 intervals"):
-        lrdsl.evaluate("recur(lr * 0.5, 10, every=1e-300, from=1) * restart(cycles=2)", 100)
+    with pytest.raises(lrdsl.LrdslError, match="iterate over 10000000 intervals"):  # every ≥ 1e-6 (§9.4)
+        lrdsl.evaluate("recur(lr * 0.5, 10, every=1e-6, from=1) * restart(cycles=2)", 100)
 
 
 NOT_TEXT: list[tuple[Any, str]] = [

@@ -110,7 +110,7 @@ def test_doubling_restarts_find_the_cycle_by_bit_length_without_a_table(period: 
     ("expr", "steps", "spe"),
     [
         ("cosine(0.1→1e-6) * restart(period=30, mult=2)", 5000, None),
-        ("(cyclic(10→0.1, half=1) * restart(period=50) * restart(period=30, mult=2)) * quantize(2.5, at=end)", 7, 0.1),
+        ("(cyclic(10→0.1, half=1) * restart(period=50) * restart(period=30, mult=2)) * quantize(2, at=end)", 7, 0.1),
     ],
 )
 def test_the_same_code_at_64_bits_gives_float64_numbers(expr: str, steps: int, spe: float | None) -> None:

@@ -97,6 +97,18 @@ def test_wide_expressions_and_names_stay_within_88_columns(target: str, tmp_path
     assert_lint_and_format_clean(files)
 
 
+def test_a_hoisted_operation_is_format_clean(tmp_path: Path) -> None:
+    """A wide operand moved to a temporary loses its enclosing parentheses, as ``ruff format`` writes it."""
+    files = []
+    for target in ("optax", "keras"):
+        code = generate("fn(1e-300 * 1e-3 - max(709, 1e-300), 37)", target, 100)
+        assert "x1 = (1e-300 * 0.001) - " in code
+        path = tmp_path / f"{target}.py"
+        path.write_text(code, encoding="utf-8")
+        files.append(str(path))
+    assert_lint_and_format_clean(files)
+
+
 def test_random_schedules_are_lint_and_format_clean(tmp_path: Path) -> None:
     import random
 

@@ -70,6 +70,14 @@ WARNINGS: list[tuple[str, dict[str, Any], str]] = [
         "linear(1→0, 100) alone, or (cosine(1→0, 100) * linear(1→0, 100)) * quantize(10) to say the whole product",
     ),
     (
+        "linear(0→1, 0.5ep) >> cosine(1→0)",
+        {"total_steps": 100, "steps_per_epoch": 13},
+        "1:13: warning: 0.5ep is 6.5 steps at 13 steps per epoch and rounds to 6\n"
+        "  linear(0→1, 0.5ep) >> cosine(1→0)\n"
+        "              ^^^^^\n"
+        "hint: durations round to whole steps; write the steps you mean, or a period (every=, at=) to stay exact",
+    ),
+    (
         "(warmup(linear, 5) >> fn(0.1 * 0.99 ** (t - 5))) * offset(-1)",
         {},
         "1:23: warning: fn(0.1 * 0.99 ** (t - 5)) reads t, the run's clock, which offset(-1) does not move\n"
@@ -105,6 +113,14 @@ CLEAN: list[tuple[str, dict[str, Any]]] = [
     ("const(0.1, 1000) >> cosine(0.1→0)", {"total_steps": 800}),  # a cut constant loses nothing
     ("linear(0→1, 100) >> cosine(1→0, 1000)", {"total_steps": 1100}),
     ("cosine(1→0, 100) * restart()", {"total_steps": 250}),  # without cycles=, the last cycle is cut by design
+    # LANGUAGE.md §9.4: periods, marks, restart bodies, %, tok, sa and shares are never reported as rounded
+    ("step(1, every=0.5ep) * restart(period=1.5ep)", {"total_steps": 100, "steps_per_epoch": 13}),
+    ("multistep(1, at=[0.5ep, 1.3ep])", {"total_steps": 100, "steps_per_epoch": 13}),
+    ("linear(0→1, 1.004ep) >> cosine(1→0, 10%)", {"total_steps": 1000, "steps_per_epoch": 13}),  # 13.052: 0.4 %
+    (
+        "linear(0→1, 0.5ep) * repeat(3) >> const(1, 7tok) >> cosine(1→0)",
+        {"total_steps": 100, "steps_per_epoch": 13, "tokens_per_step": 2},
+    ),
     ("(warmup(linear, 5) >> fn(0.1 * 0.99 ** u)) * offset(-1)", {}),  # u: the late phase's own step
     ("fn(0.1 * 0.99 ** t, 100) * offset(0)", {}),  # offset(0) moves nothing
     ("fn(0.1 * 0.99 ** t, 100) >> const(1e-3) * offset(-1)", {}),  # the offset is not around the fn

@@ -15,16 +15,17 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from lrdsl import ir
 
 
-def whole(x: float) -> bool:
+def whole(x: float | Fraction) -> bool:
     """``x`` is a whole number."""
     return float(x).is_integer()
 
 
-def num(x: float) -> str:
+def num(x: float | Fraction) -> str:
     """A float literal: ``repr`` of the float (always with a dot or exponent)."""
     return repr(float(x))
 
@@ -198,7 +199,8 @@ class Emitter:
             inner = self._shorten(indent, room_for, expr[start:end])
             self.temps += 1  # numbered after the temporaries it reads
             name = f"x{self.temps}"
-            before += [*inner[:-1], f"{indent}{name} = {inner[-1][len(indent) + len(room_for) :]}"]
+            hoisted = bare(inner[-1][len(indent) + len(room_for) :])  # as ruff format writes it
+            before += [*inner[:-1], f"{indent}{name} = {hoisted}"]
             expr = expr[:start] + name + expr[end:]
         return [*before, f"{indent}{head}{expr}"]
 

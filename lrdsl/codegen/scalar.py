@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import ClassVar
 
 import lrdsl.codegen.ieee as ieee
@@ -120,19 +121,23 @@ class ScalarPrinter(Printer):
 
     def _floor_div(self, e: ir.FloorDiv, integral: bool) -> _Printed:
         bound, x = ranges.arith(e, (0.0, self.top)), self._time(e, integral)
-        if integral and e.x == ir.Var("u") and whole(e.c):
-            return _Printed(f"({x} // {int(e.c)})", True, bound)
+        if integral and e.x == ir.Var("u"):  # ⌊u·q/p⌋ of Python ints: exact (LANGUAGE.md §9.4)
+            return _Printed(f"({_times_q(x, e.c)} // {e.c.numerator})", True, bound)
+        if e.c.denominator != 1:  # exact where x·q is a float integer
+            return _Printed(f"({x} * {e.c.denominator} // {e.c.numerator})", False, bound)
         return _Printed(f"({x} // {num(e.c)})", False, bound)  # numpy's floor_divide, not ⌊x/c⌋ rounded
 
     def _ceil_div(self, e: ir.CeilDiv, integral: bool) -> _Printed:
         bound, x = ranges.arith(e, (0.0, self.top)), self._time(e, integral)
-        if integral and e.x == ir.Var("u") and whole(e.c):
-            return _Printed(f"(-(-{x} // {int(e.c)}))", True, bound)
+        if integral and e.x == ir.Var("u"):
+            return _Printed(f"(-(-{_times_q(x, e.c)} // {e.c.numerator}))", True, bound)
+        if e.c.denominator != 1:
+            return _Printed(f"(-(-{x} * {e.c.denominator} // {e.c.numerator}))", False, bound)
         return _Printed(f"(-(-{x} // {num(e.c)}))", False, bound)
 
     def _count(self, e: ir.Count, integral: bool) -> _Printed:
         self.em.imports.add("bisect")
-        table = self.em.constant("marks", [num(m) for m in e.thresholds])
+        table = self.em.constant("marks", [num(ir.least_float(m)) for m in e.thresholds])  # x ≥ it ⟺ x ≥ m
         bound, x = ranges.arith(e, (0.0, self.top)), self._time(e, integral)
         return _Printed(f"bisect.bisect_right({table}, {bare(x)})", True, bound)
 
@@ -335,6 +340,10 @@ class ScalarPrinter(Printer):
         q = str(int(node.q)) if keep else num(node.q)
         k = f"(u // {q})"  # integer division of whole steps; numpy's floor_divide otherwise
         at = f"min(({k} + 1) * {q}, {_step(node.hi, keep)})" if node.at_end else f"{k} * {q}"
+        if not whole(node.q):  # ⌊u/q⌋ as ⌊u·d/n⌋, and k·q as the int k·n over d, rounded once (LANGUAGE.md §9.4)
+            n, d = node.q.numerator, node.q.denominator
+            k = f"int(u * {d} // {n})"
+            at = f"min(({k} + 1) * {n} / {d}, {_step(node.hi, keep)})" if node.at_end else f"{k} * {n} / {d}"
         name = self.em.fresh("quantized")
         self.em.define(name, f"constant over intervals of {q} steps", [f"return {self.em.invoke(body, at)}"])
         return name
@@ -355,6 +364,8 @@ class ScalarPrinter(Printer):
     def _recur(self, node: ir.Recur, integral: bool) -> str:
         every = str(int(node.every)) if integral and whole(node.every) else num(node.every)
         k = f"int(min(u, {_step(node.hi, integral)}) // {every})"
+        if not whole(node.every):  # ⌊x/e⌋ as ⌊x·q/p⌋ (LANGUAGE.md §9.4)
+            k = f"int(min(u, {_step(node.hi, integral)}) * {node.every.denominator} // {node.every.numerator})"
         name = self.em.fresh("recur")
         if not mentions_params(node.expr):
             values = self.recur_values(node)
@@ -446,6 +457,11 @@ def _times(*factors: str) -> str:
     """The product of ``factors``, leaving out empty ones and ones (``"1"`` when none is left)."""
     kept = [f for f in factors if f and f != "1"]
     return " * ".join(kept) if kept else "1"
+
+
+def _times_q(x: str, c: Fraction) -> str:
+    """``x·q`` for the denominator ``q`` of ``c`` (``x`` itself when ``q = 1``)."""
+    return x if c.denominator == 1 else f"{x} * {c.denominator}"
 
 
 def _step(x: float, integral: bool) -> str:

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from fractions import Fraction
 from typing import ClassVar
 
+import lrdsl.codegen.verify as verify
 from lrdsl import ir
 from lrdsl.codegen.emitter import COMBINED, Emitter, bare, cycles_integral, num, quantize_integral, whole
 from lrdsl.codegen.names import known, param_key
@@ -183,6 +185,8 @@ class TensorPrinter(Printer):
         if self._whole_u(e, integral) and whole(e.c) and e.c <= INT32_MAX:
             # ⌊(u + frac)/c⌋ = u // c for a whole c and 0 ≤ frac < 1; under a cap, the smaller
             return self.to_float(self._capped(f"u // {int(e.c)}", math.floor, e.c))
+        if self._whole_u(e, integral) and not self.frac and e.c <= INT32_MAX:  # ⌊u·q/p⌋ in int32 (§9.4)
+            return self.to_float(self._capped(self._exact_quotient("u", e.c, "a period"), math.floor, e.c))
         (x,) = self.em.fit(self.arith(e.x, integral))
         return self.call("floor", f"{x} / {num(e.c)}")
 
@@ -190,10 +194,20 @@ class TensorPrinter(Printer):
         if self._whole_u(e, integral) and whole(e.c) and e.c <= INT32_MAX:
             ceiled = f"u // {int(e.c)} + 1" if self.frac else f"-((-u) // {int(e.c)})"  # u + frac is no multiple of c
             return self.to_float(self._capped(ceiled, math.ceil, e.c))
+        if self._whole_u(e, integral) and not self.frac and e.c <= INT32_MAX:  # ⌈u/c⌉ = −⌊−u·q/p⌋ in int32
+            ceiled = f"-{_atom(self._exact_quotient('(-u)', e.c, 'a period'))}"
+            return self.to_float(self._capped(ceiled, math.ceil, e.c))
         (x,) = self.em.fit(self.arith(e.x, integral))
         return self.call("ceil", f"{x} / {num(e.c)}")
 
-    def _capped(self, index: str, rounding: Callable[[float], int], c: float) -> str:
+    def _exact_quotient(self, x: str, c: Fraction, what: str) -> str:
+        """``⌊x/c⌋`` of an int32 ``x`` for ``c = p/q > 1``: ``(x // p)·q + ((x mod p)·q) // p``, exact in int32
+        when ``p·q < 2**31``; else the float32 target is refused (LANGUAGE.md §9.4)."""
+        verify.float32_period(c, what)
+        p, q = c.numerator, c.denominator
+        return f"({x} // {p}) * {q} + (({x} % {p}) * {q}) // {p}"
+
+    def _capped(self, index: str, rounding: Callable[[float], int], c: float | Fraction) -> str:
         """``index`` of the time, no larger than that of the cap of a fractional frame."""
         if self.frac_cap is None:
             return index
@@ -205,12 +219,12 @@ class TensorPrinter(Printer):
         total = ""
         for m in e.thresholds:
             if exact:  # whole u: u + frac ≥ m  ⟺  u ≥ ⌈m − frac⌉ (and the cap reaches m)
-                first = math.ceil(m - self.frac)
+                first = math.ceil(m - Fraction(self.frac))
                 if first > INT32_MAX or (self.frac_cap is not None and self.frac_cap < m):
                     continue
                 term = self.to_float(f"u >= {first}")
             else:
-                term = self.to_float(f"{x} >= {num(m)}")
+                term = self.to_float(f"{x} >= {num(ir.least_float(m))}")
             if total:
                 before, term = self.em.fit(total, term)
                 total = f"({before} + {term})"
@@ -404,6 +418,10 @@ class TensorPrinter(Printer):
             at = (
                 self.call("minimum", f"(u // {q} + 1) * {q}", str(int(node.hi))) if node.at_end else f"(u // {q}) * {q}"
             )
+        elif integral and not self.frac and node.q <= INT32_MAX:  # ⌊u/q⌋ exact in int32, k·q in float32 (§9.4)
+            q = num(node.q)
+            k = self.to_float(self._exact_quotient("u", node.q, "a quantize interval"))
+            at = self.call("minimum", f"({k} + 1.0) * {q}", num(node.hi)) if node.at_end else f"{k} * {q}"
         else:
             uf = self.to_float("u") if integral else "u"
             q = num(node.q)
@@ -436,6 +454,9 @@ class TensorPrinter(Printer):
     def _recur(self, node: ir.Recur, integral: bool) -> str:
         if integral and whole(node.every) and whole(node.hi):
             lines = [f"k = {self.call('minimum', 'u', str(int(node.hi)))} // {int(node.every)}"]
+        elif integral and not self.frac and whole(node.hi) and node.hi <= INT32_MAX and node.every <= INT32_MAX:
+            uc = self.call("minimum", "u", str(int(node.hi)))
+            lines = [f"uc = {uc}", f"k = {self._exact_quotient('uc', node.every, 'a recur period')}"]
         else:
             uf = self.to_float("u") if integral else "u"
             lines = [

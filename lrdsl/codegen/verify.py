@@ -29,6 +29,7 @@ import dataclasses
 import functools
 import math
 from collections.abc import Callable, Iterator
+from fractions import Fraction
 
 import numpy as np
 
@@ -47,6 +48,7 @@ BOXES = 4096
 """The most interval bounds computed for one schedule (fewer for a large schedule)."""
 SAMPLE = 1 << 16
 """Steps sampled over what neither the bounds nor the step-by-step budget covered."""
+INT32_MAX = 2**31 - 1
 RECUR = 1 << 16
 """The intervals checked of a ``recur`` table longer than the interpreter's limit."""
 
@@ -67,6 +69,22 @@ def check(plan: Lowered) -> None:
     evaluate_ir(node, sorted({s for s in _boundaries(node, 0.0) if 0 <= s <= last} | {0, last}))
     if left:
         evaluate_ir(node, _spread(left))
+
+
+def float32_period(c: Fraction, what: str) -> None:
+    """Refuse a period ``c = p/q`` (reduced, not whole) whose change steps int32 code cannot place exactly.
+
+    Float32 targets compute ``⌊u/c⌋`` of the int32 step as ``(u // p)·q + ((u mod p)·q) // p``: exact for
+    every step below 2**31 when ``p·q < 2**31`` and ``c > 1`` (LANGUAGE.md §9.4).
+    """
+    p, q = c.numerator, c.denominator
+    if p * q <= INT32_MAX and p > q:
+        return
+    raise LrdslError(
+        f"{what} of {float(c)!r} steps (= {p}/{q}) has no exact change steps in float32 code",
+        hint="float32 targets (optax, keras) need a period above one step whose reduced fraction p/q has "
+        "p·q < 2**31: round it, or use the python, torch or paddle target",
+    )
 
 
 Checked = Callable[[int, np.ndarray], None]
@@ -227,7 +245,7 @@ def _truncated(node: ir.Sched) -> ir.Sched:
     """``node`` with each ``recur`` beyond the interpreter's limit cut to :data:`RECUR` intervals (then held)."""
     if isinstance(node, ir.Recur):
         if ir.recur_intervals(node) > MAX_RECUR + 1:  # as the interpreter's table (lowering refuses more)
-            return dataclasses.replace(node, hi=(RECUR - 2) * node.every)
+            return dataclasses.replace(node, hi=float((RECUR - 2) * node.every))
         return node
     if isinstance(node, ir.Formula):
         return node

@@ -20,7 +20,7 @@ from lrdsl import ast as A
 from lrdsl import ir
 from lrdsl.lowering import arith as X
 from lrdsl.lowering.context import Ctx, duration, fail, frac, positive
-from lrdsl.lowering.shapes import check_exp, ends, fixed, flag, option, steps_option
+from lrdsl.lowering.shapes import check_exp, ends, fixed, flag, option, period_option
 from lrdsl.lowering.symbolic import Number
 from lrdsl.runfree import check_argument, check_steps
 
@@ -82,7 +82,8 @@ def _onecycle(call: A.Call, n: float, ctx: Ctx) -> ir.Sched:
 
 def _cyclic(call: A.Call, n: float, ctx: Ctx) -> ir.Sched:
     a, b = ends(call, ctx)
-    half = steps_option(call, "half", ctx)
+    exact_half = period_option(call, "half", ctx)  # a period: exact, never rounded (LANGUAGE.md §9.4)
+    half = float(exact_half)
     mode_node = call.arg("mode")
     mode = mode_node.id if isinstance(mode_node, A.Name) else "triangular"
     gamma = option(call, "gamma", ctx)
@@ -90,7 +91,7 @@ def _cyclic(call: A.Call, n: float, ctx: Ctx) -> ir.Sched:
     wave = pieces(
         [(half, ramp("linear", 0.0, 1.0, half, "cyclic up")), (half, ramp("linear", 1.0, 0.0, half, "cyclic down"))]
     )
-    period = frac(2 * half)
+    period = 2 * exact_half
     count = max(1, math.ceil(frac(n) / period))
     cycles = ir.Cycles(wave, period, Fraction(1), 0.5 if mode == "triangular2" else 1.0, count, n)
     amp: list[ir.Sched] = [ir.Formula(X.c(b - a), label="amplitude"), cycles]

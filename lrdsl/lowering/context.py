@@ -7,6 +7,7 @@ body (``exact``), which is laid out on its first cycle exactly.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -112,25 +113,36 @@ def duration(
 
     With ``signed`` (an offset, LANGUAGE.md §9.1) it may be negative; its magnitude is bounded alike.
     """
-    assert isinstance(node, A.Duration)
-    amount = _amount(node, enclosing, ctx)
-    if amount is None:
+    value = exact_duration(node, enclosing, ctx, signed)
+    if value is None:
         return None
-    value = amount
-    if math.isnan(value) or (value < 0 and not signed):
+    if not (ctx.exact if exact is None else exact):
+        return float(round(value))
+    return float(value)
+
+
+def exact_duration(node: A.Node, enclosing: float | None, ctx: Ctx, signed: bool = False) -> Fraction | None:
+    """Steps of a duration as the exact rational of its decimal text after unit resolution, unrounded.
+
+    ``2.2ep`` at 25 steps per epoch is ``Fraction("2.2")·25 = 55`` (LANGUAGE.md §9.4): every number,
+    rate and ``$param`` is read as its shortest decimal; ``None`` for a ``%`` of an unknown span.
+    """
+    assert isinstance(node, A.Duration)
+    value = _amount(node, enclosing, ctx)
+    if value is None:
+        return None
+    if value < 0 and not signed:
         raise fail(
             node,
             "a duration must be a non-negative number of steps",
             hint="only an offset may be negative: X * offset(-5) is X five steps late",
         )
-    if abs(value) == math.inf:
-        raise fail(
-            node, "duration too large: its number of steps overflows", hint=f"the limit is {MAX_STEPS:.0e} steps"
-        )
+    if abs(value) > _FLOAT_MAX:
+        raise _overflows(node)
     if abs(value) > MAX_STEPS:
-        raise fail(node, f"duration of {value:.3g} steps is too large", hint=f"the limit is {MAX_STEPS:.0e} steps")
-    if not (ctx.exact if exact is None else exact):
-        value = float(round(value))
+        raise fail(
+            node, f"duration of {float(value):.3g} steps is too large", hint=f"the limit is {MAX_STEPS:.0e} steps"
+        )
     return value
 
 
@@ -142,8 +154,8 @@ UNITS = {
 """Each unit that needs a rate: the context field, the CLI option and the API argument."""
 
 
-def _amount(node: A.Node, enclosing: float | None, ctx: Ctx) -> float | None:
-    """Steps of a duration or of duration arithmetic (not rounded); ``None`` for a ``%`` of an unknown span."""
+def _amount(node: A.Node, enclosing: float | None, ctx: Ctx) -> Fraction | None:
+    """Exact steps of a duration or of duration arithmetic; ``None`` for a ``%`` of an unknown span."""
     if isinstance(node, A.Duration):
         value = _amount(node.value, enclosing, ctx)
         if value is None:
@@ -153,9 +165,9 @@ def _amount(node: A.Node, enclosing: float | None, ctx: Ctx) -> float | None:
             rate: float | None = getattr(ctx, field_name)
             if rate is None:
                 raise fail(node, f"{_text(node)} needs {option}", hint=f"pass {argument}=… (CLI: {option} K)")
-            return value * rate if node.unit == "ep" else value / rate
+            return value * frac(rate) if node.unit == "ep" else value / frac(rate)
         if node.unit == "%":
-            return None if enclosing is None else value / 100.0 * enclosing
+            return None if enclosing is None else value / 100 * frac(enclosing)
         return value
     if isinstance(node, A.Neg) and _carries_duration(node.operand):  # -5ep (an offset, LANGUAGE.md §9.1)
         value = _amount(node.operand, enclosing, ctx)
@@ -174,13 +186,34 @@ def _amount(node: A.Node, enclosing: float | None, ctx: Ctx) -> float | None:
         d = _amount(dur_node, enclosing, ctx)
         if d is None:
             return None
-        factor = concrete(const(factor_node, ctx), factor_node, ctx)
+        factor = _finite(concrete(const(factor_node, ctx), factor_node, ctx), node)
         if node.op == "*":
             return d * factor
         if factor == 0:
             raise fail(node, "division by zero")
         return d / factor
-    return concrete(const(node, ctx), node, ctx)
+    return _finite(concrete(const(node, ctx), node, ctx), node)
+
+
+_FLOAT_MAX = Fraction(sys.float_info.max)
+"""The largest finite float: steps beyond it are a duration whose float number of steps overflows."""
+
+
+def _overflows(node: A.Node) -> LrdslError:
+    return fail(node, "duration too large: its number of steps overflows", hint=f"the limit is {MAX_STEPS:.0e} steps")
+
+
+def _finite(x: float, node: A.Node) -> Fraction:
+    """``x`` as the exact rational of its shortest decimal; an error for inf or NaN."""
+    if math.isinf(x):
+        raise _overflows(node)
+    if math.isnan(x):
+        raise fail(
+            node,
+            "a duration must be a non-negative number of steps",
+            hint="only an offset may be negative: X * offset(-5) is X five steps late",
+        )
+    return frac(x)
 
 
 def _carries_duration(node: A.Node) -> bool:
@@ -195,6 +228,18 @@ def positive(node: A.Node, value: Number, what: str) -> Number:
     """``value`` if it is > 0, else an error at ``node``."""
     if not value > 0:
         raise fail(node, f"{what} must be positive, got {float(value):g}")
+    return value
+
+
+MIN_PERIOD = Fraction(1, 10**6)
+"""The shortest period accepted, in steps: a million intervals per step (bounds the interval index)."""
+
+
+def period(node: A.Node, value: Fraction, what: str) -> Fraction:
+    """An exact period (LANGUAGE.md §9.4): positive, and at least :data:`MIN_PERIOD` steps."""
+    positive(node, float(value), what)
+    if value < MIN_PERIOD:
+        raise fail(node, f"{what} of {float(value):g} steps is too short", hint="a period is at least 1e-06 steps")
     return value
 
 

@@ -9,7 +9,7 @@ from fractions import Fraction
 from lrdsl import ast as A
 from lrdsl import ir
 from lrdsl.lowering.arith import c as const_ir
-from lrdsl.lowering.context import Ctx, concrete, const, duration, fail, frac, positive
+from lrdsl.lowering.context import Ctx, concrete, const, duration, exact_duration, fail, frac, period, positive
 from lrdsl.lowering.symbolic import Number
 from lrdsl.numbers import format_number
 from lrdsl.runfree import check_argument, percentage
@@ -36,10 +36,11 @@ def restart_parts(
     period_node, mult_node, decay_node, cycles_node = (mod.arg(k) for k in ("period", "mult", "decay", "cycles"))
     period: Fraction | None = None
     if period_node is not None:
-        value = duration(period_node, None, ctx, exact=True)
+        value = exact_duration(period_node, None, ctx)
         if value is None:
             raise percentage(mod, "period")
-        period = frac(float(positive(period_node, value, "restart period")))
+        positive(period_node, float(value), "restart period")
+        period = value
     first = _first_cycle(body, ctx, natural)
     if first is not None and period is not None:
         raise fail(
@@ -125,7 +126,8 @@ def build_quantize(body: A.Node, mod: A.Call, d: float, ctx: Ctx, place: Place) 
     """``body * quantize(q, at=start|end)`` over ``d`` steps."""
     q_node = mod.arg("q")
     assert q_node is not None
-    q = float(positive(q_node, duration(q_node, d, ctx) or 0.0, "quantize interval"))
+    q = exact_duration(q_node, d, ctx) or Fraction(0)  # exact, never rounded (LANGUAGE.md §9.4)
+    period(q_node, q, "quantize interval")
     at = mod.arg("at")
     at_end = isinstance(at, A.Name) and at.id == "end"
     quantized = ir.Quantize(q, at_end, d, place(body, d, ctx))

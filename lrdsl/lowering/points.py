@@ -96,8 +96,8 @@ class _Point(ir.Walker):
         return inner if node.decay == 1.0 or i == 0 else ir.Bin("*", ir.Const(node.decay**i), inner)
 
     def _quantize(self, node: ir.Quantize, u: float) -> ir.Arith:
-        k = math.floor(u / node.q)
-        return _at(node.body, min((k + 1) * node.q, node.hi) if node.at_end else k * node.q)
+        k = ir.floor_div(u, node.q)  # exact, and the body at the float nearest k·q (LANGUAGE.md §9.4)
+        return _at(node.body, min(ir.times(k + 1, node.q), node.hi) if node.at_end else ir.times(k, node.q))
 
     def _offset(self, node: ir.Offset, u: float) -> ir.Arith:
         return _at(node.body, min(u, node.hi) + node.n)

@@ -9,11 +9,22 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable
+from fractions import Fraction
 
 from lrdsl import ast as A
 from lrdsl import ir, runfree
 from lrdsl.lowering import arith as X
-from lrdsl.lowering.context import Ctx, _FromWarmup, concrete, const, duration, fail, positive
+from lrdsl.lowering.context import (
+    Ctx,
+    _FromWarmup,
+    concrete,
+    const,
+    duration,
+    exact_duration,
+    fail,
+    period,
+    positive,
+)
 from lrdsl.lowering.symbolic import Number
 from lrdsl.numbers import format_number
 from lrdsl.runfree import check_argument, percentage
@@ -55,6 +66,17 @@ def steps_option(call: A.Call, name: str, ctx: Ctx) -> float:
     if value is None:
         raise percentage(call, name)
     return float(positive(node, value, f"{call.name}() '{name}'"))
+
+
+def period_option(call: A.Call, name: str, ctx: Ctx) -> Fraction:
+    """A period argument (``every=``) in steps, exact and never rounded (LANGUAGE.md §9.4)."""
+    node = call.arg(name)
+    if node is None:
+        return Fraction(DEFAULTS[(call.name, name)])
+    value = exact_duration(node, None, ctx)
+    if value is None:
+        raise percentage(call, name)
+    return period(node, value, f"{call.name}() '{name}'")
 
 
 def previous_end(node: A.Node, ctx: Ctx, what: str) -> Number:
@@ -173,9 +195,9 @@ def _poly(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     dur = call.arg("dur")
     if dur is None:
         raise fail(call, "poly(…, cycle=true) needs its decay period", hint="e.g. poly(0.1→1e-4, 1000, cycle=true)")
-    period = float(positive(dur, duration(dur, None, ctx) or 0.0, "the decay period"))
-    # Keras PolynomialDecay(cycle=True): the period at u is d·max(1, ⌈u/d⌉).
-    grown = X.mul(X.c(period), ir.Bin("max", X.c(1.0), ir.CeilDiv(X.U, period)))
+    cycle = period(dur, exact_duration(dur, None, ctx) or Fraction(0), "the decay period")
+    # Keras PolynomialDecay(cycle=True): the period at u is d·max(1, ⌈u/d⌉), d exact (LANGUAGE.md §9.4).
+    grown = X.mul(X.c(float(cycle)), ir.Bin("max", X.c(1.0), ir.CeilDiv(X.U, cycle)))
     return leaf(X.poly(a, b, grown, k), d, call)
 
 
@@ -207,14 +229,14 @@ def _log(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     return leaf(X.log_ramp(a, b, e), e, call)
 
 
-def marks(call: A.Call, d: float, ctx: Ctx) -> list[float]:
-    """The steps of the call's ``at=[…]`` list (``%`` of ``d``), in the order given."""
+def marks(call: A.Call, d: float, ctx: Ctx) -> list[Fraction]:
+    """The steps of the call's ``at=[…]`` list (``%`` of ``d``), in the order given, exact (LANGUAGE.md §9.4)."""
     at = call.arg("at")
     assert isinstance(at, A.ListExpr)
     out = []
     for item in at.items:
-        m = duration(item, d, ctx)
-        out.append(m if m is not None else 0.0)
+        m = exact_duration(item, d, ctx)
+        out.append(m if m is not None else Fraction(0))
     return out
 
 
@@ -227,7 +249,7 @@ def _piecewise(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     if any(b < a for a, b in itertools.pairwise(at)):
         raise fail(call.arg("at"), "piecewise() marks must be in increasing order")
     levels = [const(v, ctx) for v in values.items]
-    bounds = [0.0, *at]
+    bounds = [0.0, *map(ir.least_float, at)]  # u ≥ least_float(m) ⟺ u ≥ m, exactly
     breaks: list[float] = []
     parts: list[ir.Sched] = []
     labels: list[str] = []
@@ -247,7 +269,7 @@ def _piecewise(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
 
 def _step(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     a, g = option(call, "value", ctx), option(call, "gamma", ctx)
-    every = steps_option(call, "every", ctx)
+    every = period_option(call, "every", ctx)
     return leaf(X.mul(X.c(a), X.power(X.c(g), ir.FloorDiv(X.U, every))), d, call)
 
 
@@ -260,16 +282,16 @@ def _multistep(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
 def _exp_decay(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     a, r = option(call, "value", ctx), option(call, "rate", ctx)
     check_argument(call, "rate", float(r))
-    every = steps_option(call, "every", ctx)
-    k: ir.Arith = ir.FloorDiv(X.U, every) if flag(call, "staircase") else X.div(X.U, X.c(every))
+    every = period_option(call, "every", ctx)
+    k: ir.Arith = ir.FloorDiv(X.U, every) if flag(call, "staircase") else X.div(X.U, X.c(float(every)))
     return leaf(X.mul(X.c(a), X.power(X.c(r), k)), d, call)
 
 
 def _inverse_time(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     a, k = option(call, "value", ctx), option(call, "decay", ctx)
     check_argument(call, "decay", float(k))
-    every = steps_option(call, "every", ctx)
-    n: ir.Arith = ir.FloorDiv(X.U, every) if flag(call, "staircase") else X.div(X.U, X.c(every))
+    every = period_option(call, "every", ctx)
+    n: ir.Arith = ir.FloorDiv(X.U, every) if flag(call, "staircase") else X.div(X.U, X.c(float(every)))
     return leaf(X.div(X.c(a), X.add(X.c(1.0), X.mul(X.c(k), n))), d, call)
 
 
@@ -291,10 +313,10 @@ def _recur(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     start = call.arg("from")
     first = const(start, ctx) if start is not None else previous_end(call, ctx, "recur()")
     init = concrete(first, start or call, ctx, "recur()'s start")
-    every = steps_option(call, "every", ctx)
+    every = period_option(call, "every", ctx)
     span = call.span
     node = ir.Recur(formula(expr, ctx, d), init, every, d, origin=(span.start, span.end) if span else None)
-    overrun = ir.recur_overrun(d, every)
+    overrun = ir.recur_overrun(d, float(every))
     if overrun:  # here, not when evaluated, so that gen refuses it too
         raise fail(call, overrun[0], hint=overrun[1])
     return node
