@@ -83,8 +83,8 @@ def read_values(path: str | Path) -> npt.NDArray[np.float64]:
         if path.suffix.lower() == ".npy":
             try:
                 data = np.asarray(np.load(path, allow_pickle=False))
-            except ValueError as exc:
-                raise LrdslError(f"cannot read {path}: {exc}") from None
+            except (ValueError, EOFError) as exc:  # not an array file, or an empty or cut one
+                raise LrdslError(f"cannot read {path}: {exc or 'the file is empty'}") from None
             return checked_values(data.reshape(-1) if data.ndim == 2 and 1 in data.shape else data, str(path))
         text = path.read_text(encoding="utf-8-sig")  # a byte-order mark is not part of the first value
     except (OSError, UnicodeDecodeError) as exc:

@@ -514,3 +514,17 @@ def test_steps_cut_short_suggest_epochs(capsys: pytest.CaptureFixture[str]) -> N
         "lrdsl: error: argument --steps: expected whole steps or a duration such as 90ep or 100k, got '5e' "
         "(did you mean 5ep?)\n"
     )
+
+
+def test_an_empty_or_cut_npy_file_is_a_clear_error(tmp_path: Path) -> None:
+    from lrdsl.values import read_values
+
+    empty = tmp_path / "empty.npy"
+    empty.write_bytes(b"")  # found by fuzz/curves.py: numpy raises EOFError
+    buffer = io.BytesIO()
+    np.save(buffer, np.arange(10.0))
+    cut = tmp_path / "cut.npy"
+    cut.write_bytes(buffer.getvalue()[:-8])
+    for path in (empty, cut):
+        with pytest.raises(lrdsl.LrdslError, match="cannot read"):
+            read_values(path)

@@ -372,7 +372,10 @@ def formula(node: A.Node, ctx: Ctx, d: float) -> ir.Arith:
     if isinstance(node, A.Neg):
         return ir.Fn("neg", formula(node.operand, ctx, d))
     if isinstance(node, A.BinOp):
-        return ir.Bin(node.op, formula(node.left, ctx, d), formula(node.right, ctx, d))
+        right = formula(node.right, ctx, d)
+        if node.op == "/" and _constant_value(right) == 0:
+            raise fail(node.right, "division by zero", hint="a denominator that is always 0 leaves no finite value")
+        return ir.Bin(node.op, formula(node.left, ctx, d), right)
     if isinstance(node, A.Call):
         args = [formula(a.value, ctx, d) for a in node.args]
         if node.name in ("min", "max"):
@@ -380,6 +383,20 @@ def formula(node: A.Node, ctx: Ctx, d: float) -> ir.Arith:
         assert node.name in ir.MATH_FUNCTIONS
         return ir.Fn(node.name, args[0])
     raise fail(node, "expected a formula")  # pragma: no cover
+
+
+def _constant_value(e: ir.Arith) -> float | None:
+    """The value of ``e`` when it is constant arithmetic (``+ - * /`` of numbers, IEEE), else ``None``."""
+    if isinstance(e, ir.Const):
+        return e.value
+    if isinstance(e, ir.Bin) and e.op in "+-*/":
+        a, b = _constant_value(e.a), _constant_value(e.b)
+        if a is None or b is None:
+            return None
+        if e.op == "/":
+            return math.nan if b == 0 else a / b
+        return a + b if e.op == "+" else a - b if e.op == "-" else a * b
+    return None
 
 
 SHAPES: dict[str, Builder] = {
