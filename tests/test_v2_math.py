@@ -68,7 +68,9 @@ def test_math_errors_point_at_the_call(text: str, message: str) -> None:
     assert err.value.span is not None
 
 
-@pytest.mark.parametrize("text", ["fn(min((1e-300 / 0) / (t * u), 1), 10)", "fn(u / (2 - 2), 10)", "fn(1 / (0 * 3), 5)"])
+@pytest.mark.parametrize(
+    "text", ["fn(min((1e-300 / 0) / (t * u), 1), 10)", "fn(u / (2 - 2), 10)", "fn(1 / (0 * 3), 5)"]
+)
 def test_a_formula_divided_by_a_constant_zero_is_refused_at_its_denominator(text: str) -> None:
     # generated tensor code would divide two Python floats (ZeroDivisionError) where numpy gives inf or nan
     with pytest.raises(lrdsl.LrdslError, match="division by zero"):
