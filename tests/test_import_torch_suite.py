@@ -169,7 +169,11 @@ CASES: list[tuple[str, Make, int, list[list[float]]]] = [
 ]  # fmt: skip
 
 
-NO_EXPRESSION = ("test_compound_cosanneal_and_multistep_lr", "test_compound_cosanneal_and_exp_lr")
+NO_EXPRESSION = (
+    "test_compound_cosanneal_and_step_lr",
+    "test_compound_cosanneal_and_multistep_lr",
+    "test_compound_cosanneal_and_exp_lr",
+)
 """A cosine with ``eta_min > 0`` chained with a factor that changes within its run: each step moves the rate toward
 ``eta_min`` and then scales it, a recursion (``x ← g·(m + r·(x − m))``) that no product of closed forms follows
 (0.8 relative off at step 9 of ``…_exp_lr``). Refused, saying so; with ``eta_min=0`` it is the product (below)."""
