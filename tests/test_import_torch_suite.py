@@ -173,6 +173,7 @@ NO_EXPRESSION = (
     "test_compound_cosanneal_and_step_lr",
     "test_compound_cosanneal_and_multistep_lr",
     "test_compound_cosanneal_and_exp_lr",
+    "test_compound_cosanneal_and_linearlr",
 )
 """A cosine with ``eta_min > 0`` chained with a factor that changes within its run: each step moves the rate toward
 ``eta_min`` and then scales it, a recursion (``x ← g·(m + r·(x − m))``) that no product of closed forms follows
