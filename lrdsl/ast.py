@@ -661,54 +661,41 @@ def checked(schedule: Schedule) -> Schedule:
     """
     from lrdsl.parser import parse
 
-    if not isinstance(schedule, Schedule):
-        raise LrdslError(f"expected a Schedule, not {type(schedule).__name__}")
-    source = schedule.source
-    if source is not None:
-        try:
-            again = parse(source)
-        except LrdslError:
-            pass
-        else:
-            if again is schedule or again == schedule:
-                return again
-    try:
-        text = str(schedule)
-    except Exception as exc:  # any malformed tree is refused alike
-        raise _not_parsed(f"it cannot be printed ({type(exc).__name__})") from None
-    try:
-        again = parse(text)
-    except LrdslError as err:
-        raise _not_parsed(err.message) from None
-    if not again == schedule:
-        raise _not_parsed("its canonical text parses to a different tree")
-    return again
+    return _reparsed(schedule, Schedule, parse)
 
 
 def checked_set(schedules: ScheduleSet) -> ScheduleSet:
     """The parser's own tree for ``schedules`` (as :func:`checked` for a :class:`Schedule`)."""
     from lrdsl.parser import parse_set
 
-    if not isinstance(schedules, ScheduleSet):
-        raise LrdslError(f"expected a ScheduleSet, not {type(schedules).__name__}")
-    source = schedules.source
+    return _reparsed(schedules, ScheduleSet, parse_set)
+
+
+_Tree = TypeVar("_Tree")
+
+
+def _reparsed(tree: object, kind: type[_Tree], parse: Callable[[str], _Tree]) -> _Tree:
+    """``tree`` (a ``kind``) as ``parse`` gives it: from its source at a cache lookup, else from its canonical text."""
+    if not isinstance(tree, kind):
+        raise LrdslError(f"expected a {kind.__name__}, not {type(tree).__name__}")
+    source = getattr(tree, "source", None)
     if source is not None:
         try:
-            again = parse_set(source)
+            again = parse(source)
         except LrdslError:
             pass
         else:
-            if again is schedules or again == schedules:
+            if again is tree or again == tree:
                 return again
     try:
-        text = str(schedules)
+        text = str(tree)
     except Exception as exc:  # any malformed tree is refused alike
         raise _not_parsed(f"it cannot be printed ({type(exc).__name__})") from None
     try:
-        again = parse_set(text)
+        again = parse(text)
     except LrdslError as err:
         raise _not_parsed(err.message) from None
-    if not again == schedules:
+    if not again == tree:
         raise _not_parsed("its canonical text parses to a different tree")
     return again
 
