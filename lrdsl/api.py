@@ -8,25 +8,13 @@ from typing import TYPE_CHECKING
 from lrdsl.ast import Schedule, ScheduleSet, checked
 from lrdsl.errors import LrdslError
 from lrdsl.ir import Lowered
-from lrdsl.lowering.lower import _params, _total, lower_schedule, real_number, run_rate
+from lrdsl.lowering.lower import _params, _steps, _total, check_size, lower_schedule, run_rate
 from lrdsl.members import DEFAULT as DEFAULT_MEMBER
 from lrdsl.parser import parse, parse_text
 
 if TYPE_CHECKING:  # numpy is imported by the functions that compute: check and lint never load it
     import numpy as np
     import numpy.typing as npt
-
-MAX_AT_ONCE = 200_000_000
-"""The most steps evaluated into one array (1.6 GB of float64); stream larger runs in ranges."""
-
-
-def check_size(count: int) -> None:
-    """An :class:`LrdslError` when ``count`` steps would not fit in one array."""
-    if count > MAX_AT_ONCE:
-        raise LrdslError(
-            f"{count} steps are too many to evaluate at once (the limit is {MAX_AT_ONCE:.0e})",
-            hint="evaluate ranges with steps=…, or stream with `lrdsl eval … --format csv`",
-        )
 
 
 def run_steps(
@@ -149,31 +137,6 @@ def evaluate_set(
     from lrdsl.sets import evaluate_set as evaluate_members
 
     return evaluate_members(schedules, total_steps, steps_per_epoch, steps, params, tokens_per_step, samples_per_step)
-
-
-def _steps(steps: npt.ArrayLike) -> npt.NDArray[np.int64]:
-    """``steps`` as whole numbers: any real number type (numpy's, ``Fraction``…), never a bool."""
-    import numpy as np
-
-    if isinstance(steps, (list, tuple)) and any(isinstance(x, (bool, np.bool_)) for x in steps):
-        raise LrdslError("steps must be whole numbers, not booleans")
-    try:
-        arr = np.asarray(steps)
-    except (TypeError, ValueError) as exc:
-        raise LrdslError(f"steps must be whole numbers: {exc}") from None
-    if arr.dtype.kind == "O":  # Fraction, big ints…: each a real number
-        values = [real_number(x) for x in arr.reshape(-1)]
-        if any(v is None for v in values):
-            raise LrdslError("steps must be whole numbers")
-        arr = np.array(values, dtype=np.float64)
-    if arr.dtype.kind == "f":
-        if not np.all(np.isfinite(arr)) or np.any(arr != np.floor(arr)):
-            raise LrdslError("steps must be whole numbers")
-    elif arr.dtype.kind not in "iu" and arr.size:
-        raise LrdslError("steps must be whole numbers")
-    if arr.size and (arr.min() < 0 or arr.max() > 1e15):
-        raise LrdslError("steps must lie between 0 and 1e15")
-    return arr.astype(np.int64).reshape(-1)
 
 
 def generate(

@@ -13,15 +13,14 @@ import math
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from lrdsl.errors import LrdslError
+from lrdsl.numbers import short_number
+from lrdsl.output import CHUNK, cannot_write, output_to, write_text
 from lrdsl.resources import broken_install
-
-CHUNK = 100_000
-"""Steps evaluated at a time when streaming csv output."""
 
 _NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 """Numbers on the command line are written as in the language: ASCII digits only, no '_' between
@@ -428,7 +427,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         except OSError as exc:
             if args.output is None:
                 raise
-            raise _cannot_write(args.output, exc) from None
+            raise cannot_write(args.output, exc) from None
         if out is not None:
             print(out)
         else:
@@ -438,6 +437,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     from lrdsl.commands_set import run as run_set
 
     params, rates = (_params(args.set), _rates(args)) if args.command != "fmt" else ({}, (None, None))
+    args.at_steps = _steps_list(args.at) if getattr(args, "at", None) is not None else None
     done = run_set(args, text, params, rates, lambda plan: _one(args, plan, text))
     if done is not None:  # a schedule set (LANGUAGE.md §9.5), or --member of one
         return done
@@ -455,7 +455,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         code = generate(
             schedule, args.target, args.steps, args.steps_per_epoch, args.name, _params(args.set), *_rates(args)
         )
-        _write_text(code, args.output)
+        write_text(code, args.output)
         return 0
     plan = lower(schedule, args.steps, args.steps_per_epoch, _params(args.set), *_rates(args))
     if _warn(args, [schedule], _params(args.set), plan):
@@ -535,34 +535,6 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def _write_text(text: str, output: str | None) -> None:
-    with _output(output) as out:
-        out.write(text)
-
-
-@contextmanager
-def _output(path: str | None, binary: bool = False) -> Iterator[IO[Any]]:
-    """Standard output, or the file ``path`` (-o): failing to open, write or close it is an LrdslError.
-
-    The file is written beside ``path`` and renamed over it at the end (:mod:`lrdsl.output`): a
-    failure half-way leaves ``path`` as it was, never a partial file that looks complete.
-    """
-    if path is None:
-        yield sys.stdout.buffer if binary else sys.stdout
-        return
-    from lrdsl.output import replacing
-
-    try:
-        with replacing(path, binary) as out:
-            yield out
-    except OSError as exc:
-        raise _cannot_write(path, exc) from None
-
-
-def _cannot_write(path: str, exc: OSError) -> LrdslError:
-    return LrdslError(f"cannot write {path}: {exc.strerror or exc}")
-
-
 def _eval(args: argparse.Namespace, plan: object, source: str) -> int:
     import numpy as np
 
@@ -584,20 +556,20 @@ def _eval(args: argparse.Namespace, plan: object, source: str) -> int:
             rows = _table_rows(plan, at)
         except LrdslError as err:  # its phase boundaries read values too
             raise err.with_source(source) from None
-        _write_text(_table(plan, rows, values(rows[:, 1])) + "\n", args.output)
+        write_text(_table(plan, rows, values(rows[:, 1])) + "\n", args.output)
         return 0
     from lrdsl.progress import LONG, Progress
 
     count = at.size if at is not None else plan.total
     where = f"writing {args.output}" if args.output else f"writing {args.format}"
     if args.format == "csv":
-        with _output(args.output) as out, Progress(count, where, enabled=count >= LONG) as bar:
+        with output_to(args.output) as out, Progress(count, where, enabled=count >= LONG) as bar:
             out.write("step,lr\n")
             for block, lr in _blocks(plan.total, at, values):
                 out.write("".join(f"{s},{v!r}\n" for s, v in zip(block, lr.tolist())))
                 bar.advance(len(block))
         return 0
-    from lrdsl.api import check_size
+    from lrdsl.lowering.lower import check_size
 
     check_size(count)
     if args.format == "npy":
@@ -611,11 +583,11 @@ def _eval(args: argparse.Namespace, plan: object, source: str) -> int:
         if args.output is None:
             sys.stdout.buffer.write(buf.getvalue())
         else:
-            with _output(args.output, binary=True) as fh:
+            with output_to(args.output, binary=True) as fh:
                 fh.write(buf.getvalue())
         return 0
     head = {"schedule": plan.text, "total_steps": plan.total, "steps_per_epoch": plan.steps_per_epoch}
-    with _output(args.output) as out, Progress(2 * count, where, enabled=count >= LONG, unit="numbers") as bar:
+    with output_to(args.output) as out, Progress(2 * count, where, enabled=count >= LONG, unit="numbers") as bar:
         # json.dumps(head | {"step": [...], "lr": [...]}), written a chunk at a time
         out.write(json.dumps(head)[:-1] + ', "step": [')
         for i, (block, _) in enumerate(_blocks(plan.total, at, lambda a: None)):
@@ -682,23 +654,6 @@ def _table(plan: object, rows: Any, lr: Any) -> str:
         lines.append(f"{step:>12}  {short_number(float(value))}")
         prev = i
     return "\n".join(lines)
-
-
-SHORT_DIGITS = 12
-"""Significant digits of the numbers in the table (csv, json and npy keep every digit)."""
-
-
-def short_number(value: float) -> str:
-    """``value`` rounded to :data:`SHORT_DIGITS` significant digits, in its shortest form.
-
-    ``0.09960000000000001`` (0.1 × 0.996 in float64) prints as ``0.0996``: arithmetic noise in
-    the 16th digit goes, and the text reads back within 5e-13 of ``value``, relatively.
-    """
-    from lrdsl.numbers import format_number
-
-    if not math.isfinite(value):
-        return repr(value)
-    return format_number(float(f"{value:.{SHORT_DIGITS}g}"))
 
 
 def entry() -> None:

@@ -90,7 +90,7 @@ def _gen(
 ) -> int:
     """``gen --member NAME``: the member's code, for the set's run (its total when none is given)."""
     from lrdsl.api import generate
-    from lrdsl.cli import _write_text
+    from lrdsl.output import write_text
     from lrdsl.sets import lower_set, params_read
 
     schedule = parsed.member(member)
@@ -100,7 +100,7 @@ def _gen(
     read = params_read(schedule.expr)
     mine = {k: v for k, v in params.items() if k in read} if len(parsed.members) > 1 else params
     code = generate(str(schedule), args.target, total, args.steps_per_epoch, args.name, mine, *rates)
-    _write_text(code, args.output)
+    write_text(code, args.output)
     return 0
 
 
@@ -173,23 +173,23 @@ def _eval(args: argparse.Namespace, parsed: ScheduleSet, plans: dict[str, Lowere
     """
     import numpy as np
 
-    from lrdsl.api import check_size
-    from lrdsl.cli import _output, _steps_list, _write_text
+    from lrdsl.lowering.lower import check_size
+    from lrdsl.output import output_to, write_text
 
     names = list(plans)
     first = next(iter(plans.values()))
     total = first.total
-    at = np.array(_steps_list(args.at), dtype=np.int64) if args.at is not None else None
+    at = np.array(args.at_steps, dtype=np.int64) if args.at_steps is not None else None
     count = at.size if at is not None else total
     source = parsed.source or str(parsed)
     if args.format == "table":
         index = _sample(count)
         rows = at[index] if at is not None else index
         columns = {name: _values(plan, name, rows, source) for name, plan in plans.items()}
-        _write_text(_table(parsed, total, plans, rows, index, columns) + "\n", args.output)
+        write_text(_table(parsed, total, plans, rows, index, columns) + "\n", args.output)
         return 0
     if args.format == "csv":
-        with _output(args.output) as out:
+        with output_to(args.output) as out:
             out.write(",".join(["step", *names]) + "\n")
             for steps in _chunks(total, at):
                 cols = [_values(plans[n], n, steps, source).tolist() for n in names]
@@ -207,11 +207,11 @@ def _eval(args: argparse.Namespace, parsed: ScheduleSet, plans: dict[str, Lowere
             done += steps.size
         buf = io.BytesIO()
         np.save(buf, table)
-        with _output(args.output, binary=True) as fh:
+        with output_to(args.output, binary=True) as fh:
             fh.write(buf.getvalue())
         return 0
     head = {"schedule": str(parsed), "total_steps": total, "steps_per_epoch": first.steps_per_epoch}
-    with _output(args.output) as out:  # json.dumps(head | {"step": [...], "members": {name: [...]}}), in chunks
+    with output_to(args.output) as out:  # json.dumps(head | {"step": [...], "members": {name: [...]}}), in chunks
         out.write(json.dumps(head)[:-1] + ', "step": [')
         for i, steps in enumerate(_chunks(total, at)):
             out.write((", " if i else "") + json.dumps(steps.tolist())[1:-1])
@@ -229,7 +229,7 @@ def _chunks(total: int, at: Any) -> Iterator[Any]:
     """The steps to write: the ``--at`` steps at once, else ``CHUNK`` consecutive steps at a time."""
     import numpy as np
 
-    from lrdsl.cli import CHUNK
+    from lrdsl.output import CHUNK
 
     if at is not None:
         yield at
@@ -264,7 +264,7 @@ def _table(
     parsed: ScheduleSet, total: int, plans: dict[str, Lowered], rows: Any, index: Any, columns: dict[str, Any]
 ) -> str:
     """A readable summary: the set, the run, then a row per sampled step with a column per member (``…``: a gap)."""
-    from lrdsl.cli import short_number
+    from lrdsl.numbers import short_number
 
     spe = next(iter(plans.values())).steps_per_epoch
     head = [str(parsed), f"total {total} steps" + (f", {spe:g} steps per epoch" if spe else "")]

@@ -154,3 +154,33 @@ def standard_streams() -> Iterator[None]:
         if sys.stderr is not saved[1]:
             sys.stderr.close()
         sys.stdout, sys.stderr = saved
+
+
+CHUNK = 100_000
+"""Steps evaluated at a time when streaming csv output."""
+
+
+def write_text(text: str, output: str | None) -> None:
+    with output_to(output) as out:
+        out.write(text)
+
+
+@contextmanager
+def output_to(path: str | None, binary: bool = False) -> Iterator[IO[Any]]:
+    """Standard output, or the file ``path`` (-o): failing to open, write or close it is an LrdslError.
+
+    The file is written beside ``path`` and renamed over it at the end (:mod:`lrdsl.output`): a
+    failure half-way leaves ``path`` as it was, never a partial file that looks complete.
+    """
+    if path is None:
+        yield sys.stdout.buffer if binary else sys.stdout
+        return
+    try:
+        with replacing(path, binary) as out:
+            yield out
+    except OSError as exc:
+        raise cannot_write(path, exc) from None
+
+
+def cannot_write(path: str, exc: OSError) -> LrdslError:
+    return LrdslError(f"cannot write {path}: {exc.strerror or exc}")

@@ -80,7 +80,7 @@ def parse_set(text: str | Mapping[str, object]) -> A.ScheduleSet:
     if isinstance(text, Mapping):
         from lrdsl.set_mapping import set_text
 
-        text = set_text(text)
+        text = set_text(text, parse)
     if not isinstance(text, str):
         raise LrdslError(f"a schedule set must be a string or a mapping, not {type(text).__name__}")
     return _parse_set(text)

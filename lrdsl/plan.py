@@ -68,7 +68,7 @@ def make_plan(
     """The :class:`Plan` of ``schedule`` for a run, its values multiplied by ``scale``.
 
     The arguments are :func:`lrdsl.evaluate`'s; the values are its values, so a run of more
-    steps than it evaluates at once (``lrdsl.api.MAX_AT_ONCE``) raises :class:`LrdslError`.
+    steps than it evaluates at once (``lrdsl.lowering.lower.MAX_AT_ONCE``) raises :class:`LrdslError`.
     """
     from lrdsl.api import as_schedule, evaluate, lower
     from lrdsl.explain import phases

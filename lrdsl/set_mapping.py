@@ -12,16 +12,16 @@ members, one per line, which :func:`lrdsl.parse_set` reads like any other set te
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from lrdsl.errors import LrdslError
 from lrdsl.members import MAX_MEMBERS, clash, name_problem
 
 
-def set_text(mapping: Mapping[str, object]) -> str:
-    """The canonical set text of ``mapping`` (members in the mapping's order)."""
+def set_text(mapping: Mapping[str, object], parse: Callable[[str], object]) -> str:
+    """The canonical set text of ``mapping`` (members in the mapping's order); ``parse`` reads each expression
+    (the parser's, passed in: this module is below the parser)."""
     from lrdsl.numbers import format_number
-    from lrdsl.parser import parse
 
     if not mapping:
         raise LrdslError("an empty mapping is not a schedule set", hint="give at least one member, e.g. {'lr': '1e-3'}")

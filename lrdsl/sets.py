@@ -126,8 +126,8 @@ def evaluate_set(
     only: str | None = None,
 ) -> dict[str, npt.NDArray[np.float64]]:
     """``{name: m(t)}`` as float64 for ``t = 0 … T−1`` (``T`` the shared run), or for each of ``steps``."""
-    from lrdsl.api import _steps, check_size
     from lrdsl.interpreter import evaluate_ir, evaluate_range
+    from lrdsl.lowering.lower import _steps, check_size
 
     parsed = as_set(schedules)
     plans = lower_set(parsed, total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step, only)

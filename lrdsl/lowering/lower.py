@@ -14,6 +14,7 @@ import math
 import numbers
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from lrdsl import ast as A
 from lrdsl import ir, runfree
@@ -26,6 +27,10 @@ from lrdsl.lowering.modifiers import build_offset, build_quantize, build_restart
 from lrdsl.lowering.shapes import SHAPES
 from lrdsl.lowering.symbolic import Number
 from lrdsl.signatures import MATH_FUNCS, SIGNATURES
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 
 def lower_schedule(
@@ -364,3 +369,41 @@ def point(node: ir.Sched, u: float, ctx: Ctx) -> Number:
     if not ctx.symbolic:
         return at(node, u)
     return at(node, u, {name: ctx.params.get(name, 1.0) for name in ctx.used})
+
+
+MAX_AT_ONCE = 200_000_000
+"""The most steps evaluated into one array (1.6 GB of float64); stream larger runs in ranges."""
+
+
+def check_size(count: int) -> None:
+    """An :class:`LrdslError` when ``count`` steps would not fit in one array."""
+    if count > MAX_AT_ONCE:
+        raise LrdslError(
+            f"{count} steps are too many to evaluate at once (the limit is {MAX_AT_ONCE:.0e})",
+            hint="evaluate ranges with steps=…, or stream with `lrdsl eval … --format csv`",
+        )
+
+
+def _steps(steps: npt.ArrayLike) -> npt.NDArray[np.int64]:
+    """``steps`` as whole numbers: any real number type (numpy's, ``Fraction``…), never a bool."""
+    import numpy as np
+
+    if isinstance(steps, (list, tuple)) and any(isinstance(x, (bool, np.bool_)) for x in steps):
+        raise LrdslError("steps must be whole numbers, not booleans")
+    try:
+        arr = np.asarray(steps)
+    except (TypeError, ValueError) as exc:
+        raise LrdslError(f"steps must be whole numbers: {exc}") from None
+    if arr.dtype.kind == "O":  # Fraction, big ints…: each a real number
+        values = [real_number(x) for x in arr.reshape(-1)]
+        if any(v is None for v in values):
+            raise LrdslError("steps must be whole numbers")
+        arr = np.array(values, dtype=np.float64)
+    if arr.dtype.kind == "f":
+        if not np.all(np.isfinite(arr)) or np.any(arr != np.floor(arr)):
+            raise LrdslError("steps must be whole numbers")
+    elif arr.dtype.kind not in "iu" and arr.size:
+        raise LrdslError("steps must be whole numbers")
+    if arr.size and (arr.min() < 0 or arr.max() > 1e15):
+        raise LrdslError("steps must lie between 0 and 1e15")
+    return arr.astype(np.int64).reshape(-1)
