@@ -1056,6 +1056,21 @@ IMPORT_ERRORS: list[tuple[str, str, dict[str, Any], str | None, str]] = [
         None,
         "error: unknown framework 'tensorflow'\nhint: one of: torch, keras, optax, paddle, hf, timm, mmengine, detectron2",
     ),
+    (
+        "timm",
+        "CosineLRScheduler(t_initial=20, lr=0.1)",
+        {"loop": "before"},
+        None,
+        "1:1: error: timm: no loop 'before'\n  CosineLRScheduler(t_initial=20, lr=0.1)\n  ^^^^^^^^^^^^^^^^^\n"
+        'hint: loop="train.py" (step_update(t + 1) after update t) or loop="after_update" (step_update(t))',
+    ),
+    (
+        "torch",
+        "StepLR(step_size=3, lr=0.1)",
+        {"loop": "after_update"},
+        None,
+        "error: loop (--loop) is a timm option, not torch's\nhint: drop it",
+    ),
     ("torch", "StepLR(" + "1," * 50_000 + ")", {}, None, "error: SPEC is 100008 characters; the limit is 100000"),
     (
         "torch",
