@@ -407,6 +407,9 @@ def test_a_long_run_is_checked_on_an_equivalent_run_or_at_sampled_steps() -> Non
         kw: dict[str, Any] = {"num_epochs": 300, "updates_per_epoch": 5000, "step_on_epochs": False, "lr": 0.1}
         expr = timm_importer.from_timm(library=m, sched="cosine", warmup_epochs=2, **kw)
         assert expr == "linear(1e-5→0.1, 10000) >> cosine(0.1→0, 1500000) * offset(10000)"
+        # the same, stepped after the update with its own index: checked at sampled steps against the closed form
+        late = timm_importer.from_timm(library=m, sched="cosine", warmup_epochs=2, loop="after_update", **kw)
+        assert late == f"({expr}) * offset(-1)"
 
 
 @pytest.mark.parametrize(
@@ -422,9 +425,10 @@ def test_a_long_run_is_checked_on_an_equivalent_run_or_at_sampled_steps() -> Non
     ],
 )  # fmt: skip
 def test_timms_closed_form_is_what_its_loop_sets(cls: str, args: dict[str, Any]) -> None:
-    """The closed form a long run is checked against gives the rates train.py's loop sets, at every step."""
+    """The closed form a long run is checked against gives the rates each loop sets, at every step."""
     m = _scheduler_module()
-    for per_epoch in (1, 3):
-        stepped = timm_importer.library_values(m, cls, args, 0.1, per_epoch, 30)
-        closed = timm_importer.closed_values(m, cls, args, 0.1, per_epoch, list(range(30 * per_epoch)))
-        np.testing.assert_array_equal(closed, stepped)
+    for loop in timm_importer.LOOPS:
+        for per_epoch in (1, 3):
+            stepped = timm_importer.library_values(m, cls, args, 0.1, per_epoch, 30, loop)
+            closed = timm_importer.closed_values(m, cls, args, 0.1, per_epoch, list(range(30 * per_epoch)), loop)
+            np.testing.assert_array_equal(closed, stepped)
