@@ -8,14 +8,22 @@ On ``load_state_dict`` the record saved is compared with the scheduler's own by
 both, unless the scheduler was built with ``resume="branch"``, in which case the run continues
 from the checkpoint's step on the new schedule (the checkpoint's ``last_epoch`` is the step of
 the new schedule read next). Framework-free: every trainer adapter uses the same check.
+
+A record also names the version of the language its text was written under (``language``, 3 since
+periods and marks became exact, LANGUAGE.md §9.4). A record without it is version 2: its text means the same
+values now unless a period or mark is fractional in steps (:func:`changed_since_v2`); such a record is refused
+under ``resume="strict"`` and continued with a warning (an :class:`~lrdsl.linting.LrdslWarning`) as a branch
+under ``resume="branch"``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from lrdsl.echo import clipped, shown
@@ -26,6 +34,8 @@ RECORD_KEY = "lrdsl"
 """The key of the record in a scheduler's state dict."""
 
 RESUME_MODES = ("strict", "branch")
+LANGUAGE = 3
+"""The language version new records are written under; a record without ``language`` is version 2."""
 
 
 @dataclass(frozen=True)
@@ -34,7 +44,8 @@ class ScheduleRecord:
 
     ``exprs`` holds one canonical text, or one per param group; ``params`` the bound
     parameters, sorted by name; ``key`` the hyper-parameter driven; ``mode`` ``"absolute"``,
-    ``"scale"`` or ``"ratio"``.
+    ``"scale"`` or ``"ratio"``; ``language`` the version of the language the texts were written under
+    (:data:`LANGUAGE`; 2 for a record saved without it).
     """
 
     exprs: tuple[str, ...]
@@ -45,6 +56,7 @@ class ScheduleRecord:
     params: tuple[tuple[str, float], ...] = ()
     key: str = "lr"
     mode: str = "absolute"
+    language: int = LANGUAGE
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data (str, int, float, None, list, dict) for a state dict."""
@@ -57,6 +69,7 @@ class ScheduleRecord:
             "params": dict(self.params),
             "key": self.key,
             "mode": self.mode,
+            "language": self.language,
         }
 
     @classmethod
@@ -76,6 +89,9 @@ class ScheduleRecord:
                 raise TypeError(data)
             if not all(isinstance(k, str) for k in params):
                 raise TypeError(data)
+            language = data.get("language", 2)
+            if isinstance(language, bool) or language not in range(2, LANGUAGE + 1):
+                raise TypeError(data)
             return cls(
                 exprs,
                 _count(data["total_steps"]),
@@ -85,6 +101,7 @@ class ScheduleRecord:
                 tuple(sorted((k, _real(v)) for k, v in params.items())),
                 key,
                 mode,
+                int(language),
             )
         except (KeyError, TypeError, ValueError, ArithmeticError):
             raise LrdslError(
@@ -230,6 +247,18 @@ def check_resume(saved: object, current: ScheduleRecord, step: int, resume: str 
         )
         return True
     record = ScheduleRecord.from_dict(saved)
+    if record.language < current.language:
+        changed = changed_since_v2(record)
+        if changed is not None:
+            if resume == "strict":
+                raise LrdslError(
+                    _version_message(record, changed),
+                    hint=f"to continue the checkpoint from its step {step} on this version's values, build the "
+                    "scheduler with resume='branch'",
+                )
+            warn_version(record, changed, f"continuing at step {step} on this version's values (a branch)")
+            return False
+        record = dataclasses.replace(record, language=current.language)  # the same values under both versions
     if record == current:
         return True
     if resume == "branch":
@@ -238,3 +267,79 @@ def check_resume(saved: object, current: ScheduleRecord, step: int, resume: str 
         f"the checkpoint's schedule is {record.describe()}; this scheduler's is {current.describe()}",
         hint=f"to continue the checkpoint from its step {step} on this schedule, build the scheduler with resume='branch'",
     )
+
+
+_PERIODS = ("every", "half", "period", "q", "at")
+"""The arguments whose values §9.4 made exact: periods and marks (and ``poly(…, cycle=true)``'s duration)."""
+
+
+def changed_since_v2(record: ScheduleRecord) -> str | None:
+    """The first period or mark of ``record``'s texts that may not be a whole number of steps (its text),
+    else ``None``: LANGUAGE.md §9.4 made those exact, so a text saved under version 2 with one may set other
+    values now. A whole number of steps meant the same under both. Conservative: a period written with
+    arithmetic, a parameter or a share (``%``, ``tok``, ``sa``) counts unless its value is whole here."""
+    from lrdsl import ast as A
+    from lrdsl.parser import parse
+    from lrdsl.signatures import SIGNATURES
+
+    def steps(node: A.Node) -> Fraction | None:
+        if isinstance(node, A.Num):
+            return Fraction(repr(float(node.value)))
+        if isinstance(node, A.Param):
+            value = dict(record.params).get(node.name)
+            return None if value is None else Fraction(repr(value))
+        if isinstance(node, A.Duration) and (inner := steps(node.value)) is not None:
+            spe = record.steps_per_epoch
+            scale = {"steps": 1.0, "ep": spe, "%": record.total_steps / 100}.get(node.unit)
+            if node.unit == "tok" and record.tokens_per_step:
+                scale = 1 / record.tokens_per_step
+            if node.unit == "sa" and record.samples_per_step:
+                scale = 1 / record.samples_per_step
+            if scale is None or not (float(inner) * scale).is_integer():
+                return None  # version 2 multiplied in floats: 2.2ep at 25 steps per epoch was 55.00000000000001
+            return inner * Fraction(repr(float(scale)))
+        return None
+
+    def arguments(node: A.Node) -> Iterator[A.Node]:
+        if isinstance(node, A.Call) and node.name in SIGNATURES:
+            names = [p.name for p in SIGNATURES[node.name].params if p.name in _PERIODS]
+            cycle = node.arg("cycle") if "cycle" in [p.name for p in SIGNATURES[node.name].params] else None
+            if node.name == "poly" and isinstance(cycle, A.Bool) and cycle.value:
+                names.append("dur")
+            for name in names:
+                value = node.arg(name)
+                if value is not None:
+                    yield from value.items if isinstance(value, A.ListExpr) else (value,)
+        for value in node.__dict__.values():
+            for child in value if isinstance(value, tuple) else (value,):
+                if isinstance(child, A.Node):
+                    yield from arguments(child)
+
+    for text in record.exprs:
+        try:
+            tree = parse(text)
+        except LrdslError:
+            continue  # the scheduler's own text parses; a record's that does not is refused as another run
+        for arg in arguments(tree):
+            value = steps(arg)
+            if value is None or value.denominator != 1:
+                return str(arg)
+    return None
+
+
+def _version_message(record: ScheduleRecord, changed: str) -> str:
+    return (
+        f"the schedule was saved under language v{record.language}, where periods and marks were not exact: "
+        f"{changed} may now set some steps' values differently (LANGUAGE.md §9.4)"
+    )
+
+
+def warn_version(record: ScheduleRecord, changed: str, doing: str) -> None:
+    """An :class:`~lrdsl.linting.LrdslWarning` (code ``language-version``) that ``record``'s text, saved under an
+    earlier version, has a period or mark ``changed`` whose values §9.4 changed; ``doing`` says what happens."""
+    from lrdsl.linting import Diagnostic, LrdslWarning
+
+    message = _version_message(record, changed)
+    hint = f"{doing}; save again to record them"
+    diagnostic = Diagnostic("warning", "language-version", message, None, None, None, hint, record.exprs[0])
+    warnings.warn(LrdslWarning(diagnostic), stacklevel=4)

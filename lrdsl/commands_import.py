@@ -39,6 +39,12 @@ def add_parsers(sub: Any, number: Callable[[str], float], whole: Callable[[str],
     p.add_argument(
         "--steps-per-epoch", type=number, default=None, metavar="K", help="steps in one epoch (epoch-based options)"
     )
+    p.add_argument(
+        "--loop",
+        choices=("train.py", "after_update"),
+        default=None,
+        help="timm: train.py (step_update(t + 1) after update t, the default) or after_update (step_update(t))",
+    )
     p.add_argument("--check", action="store_true", help="also step the real object and print the comparison")
 
 
@@ -49,7 +55,9 @@ def run(args: argparse.Namespace, read: Callable[[str], str]) -> int:
 
     spec = read(args.spec) if args.spec == "-" or args.spec.startswith("@") else args.spec
     with recording() as checks, noting() as notes:
-        expr = import_spec(args.framework, spec, total_steps=args.steps, steps_per_epoch=args.steps_per_epoch)
+        expr = import_spec(
+            args.framework, spec, total_steps=args.steps, steps_per_epoch=args.steps_per_epoch, loop=args.loop
+        )
     print(f"# {args.framework}: {_one_line(spec)}")
     for note in dict.fromkeys(notes):
         print(f"# {printable(note)}")

@@ -28,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from lrdsl.ast import Schedule as _Tree
+from lrdsl.checkpoint import LANGUAGE
 from lrdsl.errors import LrdslError
 from lrdsl.plan import Plan
 
@@ -89,18 +90,25 @@ def schedule_class() -> type:
                 "total_steps": self.total_steps,
                 "steps_per_epoch": self.steps_per_epoch,
                 "params": dict(self.params),
+                "language": LANGUAGE,
             }
 
         @classmethod
         def from_config(cls, config: Any) -> Schedule:
-            """The schedule :meth:`get_config` saved; a config edited into anything else is an :class:`LrdslError`."""
-            return cls(**checked_config(config))
+            """The schedule :meth:`get_config` saved; a config edited into anything else is an :class:`LrdslError`.
+
+            A config without ``language`` was saved under version 2: when its text has a period or mark that
+            §9.4 made exact (:func:`lrdsl.checkpoint.changed_since_v2`), an ``LrdslWarning`` says the reloaded
+            schedule may set some steps' values differently; it is rebuilt under this version."""
+            checked = checked_config(config)
+            _warn_version(config, checked)
+            return cls(**checked)
 
     Schedule.__module__, Schedule.__qualname__ = __name__, "Schedule"
     return Schedule
 
 
-CONFIG_KEYS = ("schedule", "total_steps", "steps_per_epoch", "params")
+CONFIG_KEYS = ("schedule", "total_steps", "steps_per_epoch", "params", "language")
 """The keys of ``lrdsl>Schedule``'s config."""
 
 
@@ -146,12 +154,35 @@ def checked_config(config: object) -> dict[str, Any]:
     params = config.get("params") or {}
     if not isinstance(params, Mapping) or not all(isinstance(k, str) and real(v) for k, v in params.items()):
         raise bad("params", "a mapping of parameter names to numbers")
+    language = config.get("language", 2)
+    if isinstance(language, bool) or language not in range(2, LANGUAGE + 1):
+        raise bad("language", f"a language version from 2 to {LANGUAGE}")
     return {
         "schedule": config["schedule"],
         "total_steps": None if total is None else int(total),
         "steps_per_epoch": spe,
         "params": dict(params),
     }
+
+
+def _warn_version(config: Mapping[str, Any], checked: Mapping[str, Any]) -> None:
+    """An ``LrdslWarning`` when a config saved under language version 2 has a period or mark §9.4 changed."""
+    from lrdsl.checkpoint import ScheduleRecord, changed_since_v2, warn_version
+
+    language = int(config.get("language", 2))
+    if language >= LANGUAGE:
+        return
+    params = tuple(sorted((k, float(v)) for k, v in checked["params"].items()))
+    record = ScheduleRecord(
+        (checked["schedule"],),
+        checked["total_steps"] or 0,
+        checked["steps_per_epoch"],
+        params=params,
+        language=language,
+    )
+    changed = changed_since_v2(record)
+    if changed is not None:
+        warn_version(record, changed, "rebuilding the schedule with this version's values")
 
 
 def callback(

@@ -907,6 +907,12 @@ def test_input_that_is_not_a_schedule_text(value: Any, message: str) -> None:
 
 TORCH_ERRORS: list[tuple[str, str]] = [
     (
+        "language v2 record",
+        "error: the schedule was saved under language v2, where periods and marks were not exact: 2.5 may now set "
+        "some steps' values differently (LANGUAGE.md §9.4)\nhint: to continue the checkpoint from its step 0 on this "
+        "version's values, build the scheduler with resume='branch'",
+    ),
+    (
         "group key type",
         "error: param groups are keyed by index or name, not float\nhint: e.g. {0: 'cosine(0.1→0)', 'head': 'cosine(1→0)'}",
     ),
@@ -984,6 +990,9 @@ def _torch_error_cases() -> dict[str, Any]:
         state: dict[str, Any] = lrdsl.torch.scheduler(groups(torch, None), expr, total).state_dict()
         return state
 
+    def v2(state: dict[str, Any]) -> dict[str, Any]:  # a record saved before the language version was recorded
+        return {**state, "lrdsl": {k: v for k, v in state["lrdsl"].items() if k != "language"}}
+
     def mult(opt: Any, value: object) -> Any:
         if value is None:
             opt.param_groups[1]["lr"] = math.inf
@@ -1014,6 +1023,9 @@ def _torch_error_cases() -> dict[str, Any]:
             saved(t, "const(0.1)", 800)
         ),
         "group count": lambda t: sched(groups(t, None, None), "const(1)", 10).load_state_dict(saved(t, "const(1)", 10)),
+        "language v2 record": lambda t: sched(groups(t, None), "step(1, gamma=0.5, every=2.5)", 10).load_state_dict(
+            v2(saved(t, "step(1, gamma=0.5, every=2.5)", 10))
+        ),
         "edited record": lambda t: sched(groups(t, None), "const(1)", 10).load_state_dict(
             {**saved(t, "const(1)", 10), "lrdsl": {"total_steps": 10}}
         ),
@@ -1055,6 +1067,21 @@ IMPORT_ERRORS: list[tuple[str, str, dict[str, Any], str | None, str]] = [
         {},
         None,
         "error: unknown framework 'tensorflow'\nhint: one of: torch, keras, optax, paddle, hf, timm, mmengine, detectron2",
+    ),
+    (
+        "timm",
+        "CosineLRScheduler(t_initial=20, lr=0.1)",
+        {"loop": "before"},
+        None,
+        "1:1: error: timm: no loop 'before'\n  CosineLRScheduler(t_initial=20, lr=0.1)\n  ^^^^^^^^^^^^^^^^^\n"
+        'hint: loop="train.py" (step_update(t + 1) after update t) or loop="after_update" (step_update(t))',
+    ),
+    (
+        "torch",
+        "StepLR(step_size=3, lr=0.1)",
+        {"loop": "after_update"},
+        None,
+        "error: loop (--loop) is a timm option, not torch's\nhint: drop it",
     ),
     ("torch", "StepLR(" + "1," * 50_000 + ")", {}, None, "error: SPEC is 100008 characters; the limit is 100000"),
     (

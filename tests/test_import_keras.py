@@ -109,6 +109,36 @@ def test_named_forms() -> None:
     assert lrdsl.from_keras(S.ExponentialDecay(0.1, 2.5, 0.9)) == "exp_decay(0.1, rate=0.9 ** (1 / 2.5))"
 
 
+def test_fractional_staircase_is_exact_where_keras_float32_is() -> None:
+    """``decay_steps=12009.6, staircase=True`` drops at 12010, 24020, 36029 (⌈k·12009.6⌉), in Keras' float32
+    too until its 257th drop (at 3086468 exactly, at 3086467 in float32, which rounds 256.99999 up): imported without sampling."""
+    from lrdsl.importers.keras import _float32_drops
+
+    S = _keras().optimizers.schedules
+    for cls, key in ((S.ExponentialDecay, "rate"), (S.InverseTimeDecay, "decay")):
+        schedule = cls(1.0, 12009.6, 0.5, staircase=True)
+        expr = lrdsl.from_keras(schedule, total_steps=100_000)
+        shape = "exp_decay" if key == "rate" else "inverse_time"
+        assert expr == f"{shape}(1, {key}=0.5, every=12009.6, staircase=true)"
+        drops = (12010, 24020, 36029, 48039, 60048, 72058, 84068, 96077)
+        _agrees(expr, schedule, 100_000, drops)
+        assert lrdsl.from_keras(schedule.get_config(), total_steps=100_000) == expr
+    at = [36028, 36029]
+    expr = "exp_decay(1, rate=0.5, every=12009.6, staircase=true)"
+    assert list(lrdsl.evaluate(expr, 100_000, steps=at)) == list(
+        _keras_values(S.ExponentialDecay(1.0, 12009.6, 0.5, staircase=True), at)
+    )
+    assert _float32_drops(12009.6, 3_086_467) is not None
+    assert _float32_drops(12009.6, 3_086_468) is None  # step 3086467 is in the run: Keras has dropped already
+    # 36 / 2.4 = 15 exactly, 14.999999 in float32: Keras drops a step late, so the staircase is sampled
+    assert _float32_drops(2.4, 100) is None
+    with pytest.raises(lrdsl.LrdslError, match="imported by sampling it: give the run's length"):
+        lrdsl.from_keras(S.ExponentialDecay(1.0, 2.4, 0.5, staircase=True))
+    assert lrdsl.from_keras(S.ExponentialDecay(1.0, 2.5, 0.5, staircase=True), total_steps=100) == (
+        "exp_decay(1, rate=0.5, every=2.5, staircase=true)"
+    )
+
+
 def test_subclass_is_sampled_and_fitted() -> None:
     keras = _keras()
 

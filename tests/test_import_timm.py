@@ -18,6 +18,7 @@ import pytest
 
 import lrdsl
 from lrdsl.importers import timm as timm_importer
+from tests.frameworks import need
 from tests.parity.test_timm import ROWS as PARITY_ROWS
 from tests.parity.test_timm import E, S, _timm_values
 from tests.parity.wheels import modules
@@ -123,6 +124,62 @@ def test_create_scheduler_v2_imports_exactly(kw: dict[str, Any]) -> None:
     expected = _timm_values(lambda m, o: m.create_scheduler_v2(o, **kw, updates_per_epoch=S)[0], per_epoch)
     expr = lrdsl.from_timm(lr=0.1, updates_per_epoch=S, library=module, **kw)
     np.testing.assert_allclose(lrdsl.evaluate(expr, S * E, steps_per_epoch=S), expected, rtol=1e-9, atol=1e-15)
+
+
+def _after_update_values(kw: dict[str, Any]) -> np.ndarray:
+    """The rate of each update of a loop that steps timm after the update with that update's own index:
+    ``step_update(num_updates=t)`` after update ``t`` and ``step(epoch)`` after epoch ``epoch``."""
+    torch = need("torch")
+    module = _scheduler_module()
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+    sched = module.create_scheduler_v2(opt, **kw, updates_per_epoch=S)[0]
+    seen = []
+    for epoch in range(E):
+        for i in range(S):
+            seen.append(opt.param_groups[0]["lr"])
+            opt.step()
+            sched.step_update(num_updates=epoch * S + i)
+        sched.step(epoch)
+    return np.array(seen)
+
+
+@pytest.mark.parametrize("kw", FACTORY, ids=[f"{c['sched']}-{i}" for i, c in enumerate(FACTORY)])
+def test_after_update_loop_imports_exactly(kw: dict[str, Any]) -> None:
+    expected = _after_update_values(kw)
+    expr = lrdsl.from_timm(lr=0.1, updates_per_epoch=S, library=_scheduler_module(), loop="after_update", **kw)
+    np.testing.assert_allclose(lrdsl.evaluate(expr, S * E, steps_per_epoch=S), expected, rtol=1e-9, atol=1e-15)
+
+
+def test_after_update_is_train_py_one_step_or_epoch_late() -> None:
+    module = _scheduler_module()
+    kw: dict[str, Any] = {"sched": "cosine", "num_epochs": 20, "min_lr": 1e-5}
+    on_time = lrdsl.from_timm(lr=0.1, updates_per_epoch=S, library=module, **kw)
+    late = lrdsl.from_timm(lr=0.1, updates_per_epoch=S, library=module, loop="after_update", **kw)
+    assert late == f"{on_time} * offset(-1ep)"
+    updates = {**kw, "step_on_epochs": False}
+    assert lrdsl.from_timm(lr=0.1, updates_per_epoch=S, library=module, loop="after_update", **updates).endswith(
+        "* offset(-1)"
+    )
+    # tanh without warm-up: timm's first rate is the optimizer's, not f(0); late, update 1 (epoch 1) runs at f(0)
+    tanh = lrdsl.from_timm(
+        lr=0.1, updates_per_epoch=S, library=module, loop="after_update", sched="tanh", num_epochs=25, min_lr=1e-4
+    )
+    assert "offset" not in tanh and tanh.startswith("(const(0.1, 1ep) >> fn(")
+    with pytest.raises(lrdsl.LrdslError, match="no loop"):
+        lrdsl.from_timm(lr=0.1, library=module, loop="before", **kw)
+
+
+def test_cli_loop(capsys: pytest.CaptureFixture[str]) -> None:
+    from lrdsl.cli import main
+
+    _scheduler_module()
+    spec = "CosineLRScheduler(t_initial=20, lr_min=1e-5, lr=0.1)"
+    assert main(["import", "timm", spec, "--steps-per-epoch", str(S), "--loop", "after_update"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "cosine(0.1→1e-5, 20ep) * quantize(1ep) * offset(-1ep)"
+    assert main(["import", "timm", spec, "--steps-per-epoch", str(S)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "cosine(0.1→1e-5, 20ep) * quantize(1ep)"
+    assert main(["import", "torch", "StepLR(step_size=3, lr=0.1)", "--loop", "after_update"]) == 2
+    assert "loop (--loop) is a timm option" in capsys.readouterr().err
 
 
 # The parity rows' calls as (class, kwargs): their import equals the row's expression.
@@ -350,6 +407,9 @@ def test_a_long_run_is_checked_on_an_equivalent_run_or_at_sampled_steps() -> Non
         kw: dict[str, Any] = {"num_epochs": 300, "updates_per_epoch": 5000, "step_on_epochs": False, "lr": 0.1}
         expr = timm_importer.from_timm(library=m, sched="cosine", warmup_epochs=2, **kw)
         assert expr == "linear(1e-5→0.1, 10000) >> cosine(0.1→0, 1500000) * offset(10000)"
+        # the same, stepped after the update with its own index: checked at sampled steps against the closed form
+        late = timm_importer.from_timm(library=m, sched="cosine", warmup_epochs=2, loop="after_update", **kw)
+        assert late == f"({expr}) * offset(-1)"
 
 
 @pytest.mark.parametrize(
@@ -365,9 +425,10 @@ def test_a_long_run_is_checked_on_an_equivalent_run_or_at_sampled_steps() -> Non
     ],
 )  # fmt: skip
 def test_timms_closed_form_is_what_its_loop_sets(cls: str, args: dict[str, Any]) -> None:
-    """The closed form a long run is checked against gives the rates train.py's loop sets, at every step."""
+    """The closed form a long run is checked against gives the rates each loop sets, at every step."""
     m = _scheduler_module()
-    for per_epoch in (1, 3):
-        stepped = timm_importer.library_values(m, cls, args, 0.1, per_epoch, 30)
-        closed = timm_importer.closed_values(m, cls, args, 0.1, per_epoch, list(range(30 * per_epoch)))
-        np.testing.assert_array_equal(closed, stepped)
+    for loop in timm_importer.LOOPS:
+        for per_epoch in (1, 3):
+            stepped = timm_importer.library_values(m, cls, args, 0.1, per_epoch, 30, loop)
+            closed = timm_importer.closed_values(m, cls, args, 0.1, per_epoch, list(range(30 * per_epoch)), loop)
+            np.testing.assert_array_equal(closed, stepped)

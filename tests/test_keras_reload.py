@@ -61,6 +61,29 @@ def test_the_keras_adapter_config_is_plain_json_and_needs_every_parameter() -> N
         "total_steps": 100,
         "steps_per_epoch": 10.0,
         "params": {"peak": 0.5},
+        "language": 3,
     }
     assert json.loads(json.dumps(config)) == config
     assert isinstance(sched, lrdsl.keras.Schedule)
+
+
+def test_a_config_saved_under_language_v2_warns_when_a_period_is_fractional(recwarn: pytest.WarningsRecorder) -> None:
+    """A config without ``language`` (v2): a fractional period (LANGUAGE.md §9.4) reloads with a warning and this
+    version's values; whole periods reload silently; a version lrdsl never wrote is refused."""
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    keras = need("keras")
+    import lrdsl.keras
+
+    cls = lrdsl.keras.schedule_class()
+    text = "exp_decay(1, rate=0.5, every=2.5, staircase=true)"
+    old = {"schedule": text, "total_steps": 20, "steps_per_epoch": None, "params": {}}
+    with pytest.warns(lrdsl.LrdslWarning, match="saved under language v2.*2.5 may now set"):
+        sched = cls.from_config(old)
+    assert sched.get_config()["language"] == 3
+    got = [float(keras.ops.convert_to_numpy(sched(t))) for t in range(10)]
+    np.testing.assert_allclose(got, lrdsl.evaluate(text, 20)[:10], rtol=1e-6)
+    recwarn.clear()
+    cls.from_config({**old, "schedule": "exp_decay(1, rate=0.5, every=3, staircase=true)"})
+    assert not [w for w in recwarn if issubclass(w.category, lrdsl.LrdslWarning)]
+    with pytest.raises(lrdsl.LrdslError, match="language must be a language version from 2 to 3, got 4"):
+        cls.from_config({**old, "language": 4})

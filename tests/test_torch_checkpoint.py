@@ -71,6 +71,7 @@ def test_state_dict_records_the_run() -> None:
         "params": {"peak": 0.2},
         "key": "lr",
         "mode": "scale",
+        "language": 3,
     }
     _, _, per_group = _setup(torch, ["cosine(1→0)", "const(0.5)", "linear(1→0)"], params=None)
     assert per_group.state_dict()["lrdsl"]["expr"] == ["cosine(1→0)", "const(0.5)", "linear(1→0)"]
@@ -155,6 +156,86 @@ def test_a_checkpoint_without_a_record_warns_and_continues(tmp_path: Path) -> No
     with pytest.warns(UserWarning, match=r"does not record its schedule: resuming at step 10 on cosine\(1→0, 50\)"):
         sched.load_state_dict(torch.load(tmp_path / "plain.pt", weights_only=True))
     assert opt2.param_groups[0]["lr"] == opt.param_groups[0]["lr"] == lrdsl.evaluate("cosine(1→0, 50)", steps=[10])[0]
+
+
+def _v2_checkpoint(torch: Any, path: Path, expr: str, steps: int) -> list[float]:
+    """A checkpoint of ``expr`` after ``steps`` steps whose record is a language v2 one (no ``language``);
+    the rates the run used."""
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+    sched = lrdsl.torch.scheduler(opt, expr, total_steps=40)
+    seen = []
+    for _ in range(steps):
+        seen.append(opt.param_groups[0]["lr"])
+        opt.step()
+        sched.step()
+    state = sched.state_dict()
+    assert state["lrdsl"].pop("language") == 3
+    torch.save(state, path)
+    return seen
+
+
+def test_a_v2_record_with_a_fractional_period_is_refused_strictly_and_branched_with_a_warning(tmp_path: Path) -> None:
+    torch = need("torch")
+    expr = "exp_decay(1, rate=0.5, every=2.5, staircase=true)"  # §9.4: drops at 3, 5, 8 (exact 2.5·k)
+    _v2_checkpoint(torch, tmp_path / "v2.pt", expr, 10)
+    state = torch.load(tmp_path / "v2.pt", weights_only=True)
+
+    def fresh(**kw: Any) -> tuple[Any, Any]:
+        opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+        return opt, lrdsl.torch.scheduler(opt, expr, total_steps=40, **kw)
+
+    _, strict = fresh()
+    with pytest.raises(lrdsl.LrdslError) as info:
+        strict.load_state_dict(state)
+    assert str(info.value).startswith(
+        "error: the schedule was saved under language v2, where periods and marks were not exact: 2.5 may now set "
+        "some steps' values differently (LANGUAGE.md §9.4)"
+    )
+    opt, branch = fresh(resume="branch")
+    with pytest.warns(lrdsl.LrdslWarning, match="saved under language v2") as caught:
+        branch.load_state_dict(state)
+    assert [w.filename for w in caught if issubclass(w.category, lrdsl.LrdslWarning)] == [__file__]
+    assert branch.last_epoch == 10 and branch.branches == [{"from": state["lrdsl"], "at": 10}]
+    assert opt.param_groups[0]["lr"] == lrdsl.evaluate(expr, 40, steps=[10])[0] == 0.0625
+    # saved again, the record is v3 and resumes strictly
+    torch.save(branch.state_dict(), tmp_path / "v3.pt")
+    _, again = fresh()
+    again.load_state_dict(torch.load(tmp_path / "v3.pt", weights_only=True))
+    assert again.last_epoch == 10 and again.branches == branch.branches
+
+
+def test_a_v2_record_of_whole_periods_resumes_as_the_same_run(tmp_path: Path, recwarn: Any) -> None:
+    torch = need("torch")
+    expr = "exp_decay(1, rate=0.5, every=3, staircase=true) * quantize(2)"
+    seen = _v2_checkpoint(torch, tmp_path / "v2.pt", expr, 10)
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+    sched = lrdsl.torch.scheduler(opt, expr, total_steps=40)
+    sched.load_state_dict(torch.load(tmp_path / "v2.pt", weights_only=True))
+    assert sched.branches == [] and not [w for w in recwarn if issubclass(w.category, lrdsl.LrdslWarning)]
+    assert seen == list(lrdsl.evaluate(expr, 40)[:10])
+
+
+def test_record_versions_read_and_checked() -> None:
+    from lrdsl.checkpoint import changed_since_v2
+
+    record = ScheduleRecord(("cosine(1→0, 10)",), 10)
+    assert record.language == 3 and ScheduleRecord.from_dict(record.as_dict()) == record
+    old = {k: v for k, v in record.as_dict().items() if k != "language"}
+    assert ScheduleRecord.from_dict(old).language == 2
+    for bad in (4, 1, "3", True, 2.5):
+        with pytest.raises(lrdsl.LrdslError, match="not one lrdsl writes"):
+            ScheduleRecord.from_dict({**old, "language": bad})
+    cases = [
+        ("multistep(1, gamma=0.5, at=[1ep, 2.2ep])", 25.0, (), "2.2ep"),  # 55 exactly, 55.00000000000001 in v2
+        ("multistep(1, gamma=0.5, at=[1ep, 2ep])", 25.0, (), None),
+        ("cosine(1→0, 10ep) * quantize(1ep)", 7.5, (), "1ep"),
+        ("cosine(1→0, 10.5ep) >> const(0)", 7.0, (), None),  # a duration: rounded in both versions
+        ("cosine(1→0) * restart(period=$p)", None, (("p", 2.5),), "$p"),
+        ("cosine(1→0) * restart(period=$p)", None, (("p", 25.0),), None),
+        ("poly(1→0, 2.5, cycle=true)", None, (), "2.5"),
+    ]
+    for expr, spe, params, changed in cases:
+        assert changed_since_v2(ScheduleRecord((expr,), 100, spe, params=params, language=2)) == changed, expr
 
 
 def test_another_number_of_groups_or_an_edited_record_is_refused(tmp_path: Path) -> None:

@@ -41,9 +41,16 @@ __all__ = [*sorted(_HOME), "import_spec"]
 
 
 def import_spec(
-    framework: str, spec: str, *, total_steps: int | None = None, steps_per_epoch: float | None = None
+    framework: str,
+    spec: str,
+    *,
+    total_steps: int | None = None,
+    steps_per_epoch: float | None = None,
+    loop: str | None = None,
 ) -> str:
     """The expression of ``spec`` (a call's text, or a config file's path) for ``framework``.
+
+    ``loop`` (timm only) is how the scheduler is stepped: see :func:`lrdsl.importers.timm.from_timm`.
 
     A result that was not (wholly) compared with the library (it is not installed, or a long run past what
     it can give) ends with a comment saying so, ``  # SOURCE: not checked against the library (…)``: still an
@@ -51,14 +58,21 @@ def import_spec(
     """
     from lrdsl.importers.verify import collecting, noting
 
+    options: dict[str, Any] = {"total_steps": total_steps, "steps_per_epoch": steps_per_epoch}
+    if loop is not None:
+        if framework != "timm":
+            from lrdsl.errors import LrdslError
+
+            raise LrdslError(f"loop (--loop) is a timm option, not {framework}'s", hint="drop it")
+        options["loop"] = loop
     if collecting():  # the caller prints the notes (lrdsl import: comment lines above the expression)
-        return _import_spec(framework, spec, total_steps=total_steps, steps_per_epoch=steps_per_epoch)
+        return _import_spec(framework, spec, **options)
     with noting() as notes:
-        expr = _import_spec(framework, spec, total_steps=total_steps, steps_per_epoch=steps_per_epoch)
+        expr = _import_spec(framework, spec, **options)
     return expr + "".join(f"  # {note}" for note in list(dict.fromkeys(notes))[:1])
 
 
-def _import_spec(framework: str, spec: str, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
+def _import_spec(framework: str, spec: str, **options: Any) -> str:
     from lrdsl.errors import LrdslError, Span
     from lrdsl.importers.spec import is_config, load_config, parse_call
 
@@ -67,12 +81,10 @@ def _import_spec(framework: str, spec: str, *, total_steps: int | None, steps_pe
     module = importlib.import_module(f"lrdsl.importers.{framework}")
     if is_config(spec):
         config = load_config(spec.strip())
-        return str(module.from_config(config, total_steps=total_steps, steps_per_epoch=steps_per_epoch))
+        return str(module.from_config(config, **options))
     call = parse_call(spec)
     try:
-        expr = module.from_spec(
-            call.short, call.args, call.kwargs, total_steps=total_steps, steps_per_epoch=steps_per_epoch
-        )
+        expr = module.from_spec(call.short, call.args, call.kwargs, **options)
     except LrdslError as err:
         if err.source is not None or call.span is None:
             raise

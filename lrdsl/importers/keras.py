@@ -13,7 +13,9 @@
   mult=t_mul, decay=m_mul)``: ``m_mul`` scales the amplitude above the floor, not the floor.
 
 A period that is not a whole number of steps (``decay_steps=2.5``) is written as a rate per step where the
-shape allows it; other schedules (subclasses, custom ones) are sampled and fitted. The result is checked
+shape allows it; a staircase keeps it, exact (``every=12009.6, staircase=true``: LANGUAGE.md §9.4) where
+Keras' float32 quotient drops at the same steps over the run checked (:func:`_float32_drops`), else it is
+sampled; other schedules (subclasses, custom ones) are sampled and fitted. The result is checked
 against Keras itself (float32: relative 1e-5) at every step of runs up to 4000 steps, else at 4000 steps
 spread over the run and each boundary ±1.
 """
@@ -24,6 +26,7 @@ import difflib
 import importlib.util
 import math
 from collections.abc import Callable
+from fractions import Fraction
 from typing import Any
 
 from lrdsl.echo import clipped, shown
@@ -37,6 +40,10 @@ RTOL = 1e-5
 """Keras computes in float32."""
 DENSE = 4000
 """Runs up to this many steps are checked at every step."""
+MAX_DROPS = 1_000_000
+"""A fractional staircase with more drops than this in the run is sampled, not compared drop by drop."""
+MAX_DROPS_CHECKED = 1000
+"""The first drops of a fractional staircase are also checked against Keras itself, each ±1."""
 
 SIGNATURES: dict[str, tuple[tuple[str, object], ...]] = {
     "ExponentialDecay": (
@@ -103,9 +110,36 @@ def _whole(x: float) -> bool:
     return float(x).is_integer()
 
 
-def _expr(name: str, kw: dict[str, Any]) -> tuple[str | None, int, list[int]]:
+def _float32_drops(period: float, n: int) -> list[int] | None:
+    """The steps below ``n`` where a staircase of ``period`` steps drops, when Keras' float32
+    ``floor(float32(t) / float32(period))`` drops exactly there too, else None.
+
+    lrdsl's interval ``k`` begins at the first whole step ``t ≥ k·s``, ``s`` the exact rational of the period's
+    decimal text (LANGUAGE.md §9.4). Keras divides in float32, where ``float32(s) ≠ s`` and the quotient is
+    rounded: it drops a step late where ``k·s`` is whole (``decay_steps=2.4``: ``36 / 2.4 = 15`` is
+    ``14.999999`` in float32) and far into a run (``12009.6``: the 257th drop, at 3086468, is a step early). Each drop ``b`` is
+    compared on both sides (``b − 1`` in interval ``k − 1``, ``b`` in ``k``); more than
+    :data:`MAX_DROPS` of them in the run is None too (sampled instead)."""
+    import numpy as np
+
+    exact = Fraction(num(period))
+    count = math.floor(n / exact) if n > 0 else 0  # drop k at ⌈k·s⌉ ≤ n: its step before is in the run
+    if count > MAX_DROPS:
+        return None
+    k = np.arange(1, count + 1, dtype=np.int64)
+    drops = -((-k * exact.numerator) // exact.denominator)  # ⌈k·s⌉, exactly
+    s32 = np.float32(period)
+    with np.errstate(all="ignore"):
+        at = np.floor(drops.astype(np.float32) / s32)
+        before = np.floor((drops - 1).astype(np.float32) / s32)
+    if not (np.array_equal(at, k.astype(np.float32)) and np.array_equal(before, (k - 1).astype(np.float32))):
+        return None
+    return [int(b) for b in drops if b < n]
+
+
+def _expr(name: str, kw: dict[str, Any], total: int | None = None) -> tuple[str | None, int, list[int]]:
     """The expression of class ``name`` with arguments ``kw`` (None: no named form), its natural length, its
-    boundaries (steps checked on both sides)."""
+    boundaries (steps checked on both sides); ``total`` is the run checked (default: twice the natural length)."""
     if name == "PiecewiseConstantDecay":
         bounds, values = list(kw["boundaries"]), list(kw["values"])
         if len(bounds) != len(values) - 1 or not bounds:
@@ -135,7 +169,11 @@ def _expr(name: str, kw: dict[str, Any]) -> tuple[str | None, int, list[int]]:
             every = "" if steps == 1 and not stair else f", every={int(steps)}"
             return f"{shape}({eta}, {key}={num(rate)}{every}{stair})", int(steps) * 4, [int(steps)]
         if stair:
-            return None, math.ceil(steps) * 4, []
+            natural = math.ceil(steps) * 4
+            drops = _float32_drops(steps, total if total is not None else max(2 * natural + 1, 50))
+            if drops is None:
+                return None, natural, []
+            return f"{shape}({eta}, {key}={num(rate)}, every={num(steps)}{stair})", natural, drops[:MAX_DROPS_CHECKED]
         if name == "ExponentialDecay":  # r^(t/s) = (r^(1/s))^t
             return f"exp_decay({eta}, rate={num(rate)} ** (1 / {num(steps)}))", math.ceil(steps) * 4, []
         return f"inverse_time({eta}, decay={num(rate)} / {num(steps)})", math.ceil(steps) * 4, []
@@ -310,7 +348,7 @@ def from_keras(schedule_or_config: Any, *, total_steps: int | None = None, steps
     natural, bounds = 100, list[int]()
     if name in SIGNATURES and type(schedule_or_config) is getattr(S, name):
         kw = dict(schedule_or_config.get_config())
-        expr, natural, bounds = mapped(source, lambda: _expr(name, kw))
+        expr, natural, bounds = mapped(source, lambda: _expr(name, kw, total_steps))
     return _check(expr, _caller(schedule_or_config), natural, bounds, total_steps, steps_per_epoch, source)
 
 
@@ -340,7 +378,7 @@ def from_spec(
     for key in ("boundaries", "values"):
         if key in kw and not isinstance(kw[key], list | tuple):
             raise LrdslError(f"{name}'s {key} is a list of numbers, not {shown(kw[key])}")
-    expr, natural, bounds = mapped(f"Keras' {name}", lambda: _expr(name, kw))
+    expr, natural, bounds = mapped(f"Keras' {name}", lambda: _expr(name, kw, total_steps))
     S = _keras()
     call = None
     if S is not None:

@@ -1,8 +1,14 @@
 """timm's schedulers (``timm.scheduler``: cosine, tanh, step, multistep, poly, constant, wsd, rsqrt) → lrdsl.
 
 timm's schedulers are functions of the epoch ``e`` (``t_in_epochs=True``, its default) or of the
-update. timm's ``train.py`` sets the rate with ``step(e)`` at the end of each epoch, so the rate of
-epoch ``e`` is ``f(e)``: the expression ends with ``* quantize(1ep)``. With warm-up ``W`` from
+update. The loop assumed (``loop="train.py"``, the default) is timm's ``train.py``: after each optimizer
+update it counts it (``num_updates += 1``) and calls ``step_update(num_updates=num_updates)``, and after
+each epoch ``step(epoch + 1)``, so update ``t`` runs at ``f(t)`` and epoch ``e`` at ``f(e)`` (``t = 0``:
+the rate the scheduler set when built): an epoch schedule ends with ``* quantize(1ep)``.
+``loop="after_update"`` is a loop that calls ``step_update(t)`` after update ``t`` with that update's own
+index (``step(e)`` after epoch ``e``): every value one update (epoch) late, the first held — the
+``train.py`` expression ``* offset(-1)`` (``* offset(-1ep)``), or, where timm's first value is not
+``f(0)`` (tanh and a first milestone at 1 without warm-up), that expression without its ``offset(1)``. With warm-up ``W`` from
 ``warmup_lr_init``, peak η (the optimizer's rate), floor ``lr_min`` and cycle length ``T = t_initial``:
 
 - warm-up ``f(t) = init + t·(η − init)/W`` for ``t < W`` → ``linear(init→η, W)``;
@@ -251,8 +257,24 @@ def _run_length(cls: str, args: Mapping[str, Any]) -> float:
     return t + warmup if prefix else t
 
 
-def expression(cls: str, args: Mapping[str, object], lr: float | None) -> str:
-    """The expression of ``timm.scheduler.<cls>(optimizer with lr, **args)`` stepped as ``train.py`` does."""
+LOOPS = ("train.py", "after_update")
+"""The loops :func:`from_timm` takes: timm's ``train.py`` (``step_update(t + 1)`` after update ``t``) and
+one that calls ``step_update(t)`` after it (one step late)."""
+
+
+def _loop(loop: object) -> str:
+    if loop not in LOOPS:
+        raise LrdslError(
+            f"{SOURCE}: no loop {shown(loop)}",
+            hint='loop="train.py" (step_update(t + 1) after update t) or loop="after_update" (step_update(t))',
+        )
+    return str(loop)
+
+
+def expression(cls: str, args: Mapping[str, object], lr: float | None, loop: str = "train.py") -> str:
+    """The expression of ``timm.scheduler.<cls>(optimizer with lr, **args)`` stepped as ``loop`` does
+    (:data:`LOOPS`): ``train.py``'s ``E``, or ``E * offset(-1)`` one step (epoch) late, first value held."""
+    late = _loop(loop) == "after_update"
     src = f"{SOURCE} {cls}"
     if cls in REFUSED:
         raise _refuse(cls)
@@ -284,14 +306,9 @@ def expression(cls: str, args: Mapping[str, object], lr: float | None) -> str:
     if cls == "StepLRScheduler":
         decay_t = number(args.get("decay_t"), "decay_t", src)
         gamma = number(args.get("decay_rate", 1.0), "decay_rate", src)
-        if gamma == 1:
-            main = f"const({num(eta)})"
-        elif decay_t.is_integer():
-            main = f"step({num(eta)}, gamma={num(gamma)}, every={dur(decay_t)})"
-        else:  # a fractional period in timm's integer clock: floor(t / decay_t) on the run's (or decay's) clock
-            clock = ("e" if unit else "t") if not prefix or not w else f"({'e' if unit else 't'} - {num(w)})"
-            main = f"fn({num(eta)} * {num(gamma)} ** floor({clock} / {num(decay_t)}))"
-            prefix = True  # the formula reads the run's clock itself
+        # a fractional decay_t is exact (LANGUAGE.md §9.4): floor(t / decay_t) on timm's integer clock
+        step = f"step({num(eta)}, gamma={num(gamma)}, every={dur(decay_t)})"
+        main = f"const({num(eta)})" if gamma == 1 else step
     elif cls == "MultiStepLRScheduler":
         marks = args.get("decay_t")
         if not isinstance(marks, list | tuple):
@@ -309,10 +326,13 @@ def expression(cls: str, args: Mapping[str, object], lr: float | None) -> str:
             head = f"warmup(linear, {dur(w)}, from={num(init)})"
     elif not w and (cls == "TanhLRScheduler" or (cls == "MultiStepLRScheduler" and _first_drop(args) <= 1)):
         head = f"const({num(eta)}, {dur(1)})"  # timm sets no rate before the first step: the optimizer's
-        main = f"{_operand(main)} * offset({dur(1)})"
+        if not late:  # after_update: step 1 runs at f(0), and the body's clock starts there
+            main = f"{_operand(main)} * offset({dur(1)})"
+        late = False
     phases = [p for p in (head, main, tail) if p]
     text = " >> ".join(phases)
-    return f"{_operand(text)} * quantize(1ep)" if unit else text
+    text = f"{_operand(text)} * quantize(1ep)" if unit else text
+    return f"{_operand(text)} * offset({dur(-1)})" if late else text
 
 
 _WSD_DECAY = {
@@ -435,10 +455,18 @@ def _decay(cls: str, args: Mapping[str, object], eta: float, lr_min: float, dur:
 
 
 def library_values(
-    module: types.ModuleType, cls: str, args: Mapping[str, object], lr: float, per_epoch: int, epochs: int
+    module: types.ModuleType,
+    cls: str,
+    args: Mapping[str, object],
+    lr: float,
+    per_epoch: int,
+    epochs: int,
+    loop: str = "train.py",
 ) -> np.ndarray:
-    """The rate of each update of timm's ``train.py`` loop: ``step_update`` after every update and
-    ``step(epoch + 1)`` after every epoch, for ``epochs`` epochs of ``per_epoch`` updates."""
+    """The rate of each update of timm's ``train.py`` loop: ``step_update(num_updates=t + 1)`` after update
+    ``t`` and ``step(epoch + 1)`` after every epoch, for ``epochs`` epochs of ``per_epoch`` updates; with
+    ``loop="after_update"``, ``step_update(num_updates=t)`` and ``step(epoch)`` (the update's own index)."""
+    late = 1 if loop == "after_update" else 0
     import torch
 
     opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=lr)
@@ -449,18 +477,25 @@ def library_values(
             seen.append(opt.param_groups[0]["lr"])
             opt.step()
             updates += 1
-            sched.step_update(num_updates=updates)
-        sched.step(epoch + 1)
+            sched.step_update(num_updates=updates - late)
+        sched.step(epoch + 1 - late)
     return np.array(seen, dtype=float)
 
 
 def closed_values(
-    module: types.ModuleType, cls: str, args: Mapping[str, object], lr: float, per_epoch: int, steps: Sequence[int]
+    module: types.ModuleType,
+    cls: str,
+    args: Mapping[str, object],
+    lr: float,
+    per_epoch: int,
+    steps: Sequence[int],
+    loop: str = "train.py",
 ) -> np.ndarray:
     """The rates :func:`library_values` records, at ``steps`` only, from timm's closed form: the scheduler's
     ``_get_lr(t)`` (what ``step(e)`` or ``step_update(u)`` sets, without noise), and at ``t = 0`` the rate
     the scheduler leaves on the optimizer when it is built. ``t`` is the epoch of the step for a schedule
-    of the epoch (``t_in_epochs``), else the step itself."""
+    of the epoch (``t_in_epochs``), else the step itself; ``loop="after_update"`` reads ``_get_lr(t - 1)``."""
+    late = 1 if loop == "after_update" else 0
     import torch
 
     opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=lr)
@@ -470,7 +505,7 @@ def closed_values(
     out = []
     for step in steps:
         t = step // per_epoch if in_epochs else step
-        out.append(initial if t == 0 else float(sched._get_lr(t)[0]))
+        out.append(initial if t == 0 else float(sched._get_lr(t - late)[0]))
     return np.array(out, dtype=float)
 
 
@@ -481,14 +516,15 @@ def imported(
     per_epoch: int | None,
     epochs: int,
     library: types.ModuleType | None = None,
+    loop: str = "train.py",
 ) -> str:
     """The expression, verified against ``library`` (``timm.scheduler`` when installed) over ``epochs`` epochs.
 
     Work is bounded by :data:`~lrdsl.importers._write.MAX_STEPPED` updates: a schedule of the epoch
     (``t_in_epochs``, constant within each epoch) is checked on the equivalent run of one update per
     epoch; what is still longer against timm's closed form (:func:`closed_values`) at sampled steps."""
-    expr = expression(cls, args, lr)
-    source = f"{SOURCE} {cls}"
+    expr = expression(cls, args, lr, loop)
+    source = f"{SOURCE} {cls}" + ("" if loop == "train.py" else f" ({loop})")
     module = library if library is not None else optional_module("timm.scheduler")
     if module is None:
         unchecked(source, "not checked against the library (timm is not installed)")
@@ -499,7 +535,7 @@ def imported(
     run = spe * epochs
     eta = 1.0 if lr is None else lr
     if run <= MAX_STEPPED:
-        reference = library_run(SOURCE, lambda: library_values(module, cls, args, eta, spe, epochs))
+        reference = library_run(SOURCE, lambda: library_values(module, cls, args, eta, spe, epochs, loop))
         return verified(expr, reference, source=source, steps_per_epoch=spe)
     # longer: timm's closed form at sampled steps, each cycle's and phase's boundaries among them
     t0 = args.get("t_initial")
@@ -509,7 +545,7 @@ def imported(
         if isinstance(x, int | float)
     ]
     steps = sample_steps(run, [m * k for m in marks for k in (1, 2, 3)])
-    reference = library_run(SOURCE, lambda: closed_values(module, cls, args, eta, spe, steps))
+    reference = library_run(SOURCE, lambda: closed_values(module, cls, args, eta, spe, steps, loop))
     return verified(expr, reference, source=source, steps_per_epoch=spe, steps=steps, total_steps=run)
 
 
@@ -519,6 +555,7 @@ def from_timm(
     lr: float | None = None,
     updates_per_epoch: int | None = None,
     library: types.ModuleType | None = None,
+    loop: str = "train.py",
     **create_scheduler_v2_kwargs: object,
 ) -> str:
     """The expression of ``timm.scheduler.create_scheduler_v2(optimizer, **kwargs, updates_per_epoch=…)``.
@@ -526,12 +563,16 @@ def from_timm(
     ``lr`` is the optimizer's rate (without it, the multiplier: η = 1, when no absolute rate is
     given); ``library`` is the ``timm.scheduler`` module to verify against (default: the installed one).
     Epoch-based schedules are written in ``ep``: evaluate them with ``steps_per_epoch=updates_per_epoch``.
+    ``loop`` is how the scheduler is stepped: ``"train.py"`` (timm's: ``step_update(num_updates=t + 1)``
+    after update ``t``, ``step(epoch + 1)`` after each epoch) or ``"after_update"`` (``step_update(t)``,
+    ``step(epoch)``: one update or epoch late, the result ends with ``* offset(-1)`` or ``* offset(-1ep)``).
     """
+    loop = _loop(loop)
     kw = dict(create_scheduler_v2_kwargs)
     if updates_per_epoch is not None:
         kw["updates_per_epoch"] = updates_per_epoch
     cls, args, upe, epochs = _factory_to_class(kw)
-    return imported(cls, args, lr, upe, epochs, library)
+    return imported(cls, args, lr, upe, epochs, library, loop)
 
 
 @guarded(SOURCE)
@@ -542,11 +583,13 @@ def from_spec(
     *,
     total_steps: int | None,
     steps_per_epoch: float | None,
+    loop: str = "train.py",
 ) -> str:
     """``create_scheduler_v2(optimizer, sched="cosine", num_epochs=100, …)`` or a scheduler class call
     (``CosineLRScheduler(optimizer, t_initial=100, lr_min=1e-5)``), as written in training code or with the
     optimizer left out; the rate is ``lr=`` (an lrdsl keyword) or the optimizer's when written as a call
-    (``SGD(params, lr=0.1)``)."""
+    (``SGD(params, lr=0.1)``); ``loop`` as in :func:`from_timm`."""
+    loop = _loop(loop)
     args, kw, written = take_optimizer(SOURCE, args, kwargs)
     lr_value = kw.pop("lr", None)
     lr = written if lr_value is None else number(lr_value, "lr", SOURCE)
@@ -556,7 +599,7 @@ def from_spec(
         if upe is not None and "updates_per_epoch" not in given:
             given["updates_per_epoch"] = upe
         cls, cargs, per, epochs = _factory_to_class(given)
-        return imported(cls, cargs, lr, per, epochs)
+        return imported(cls, cargs, lr, per, epochs, loop=loop)
     if name in REFUSED:
         raise _refuse(name)
     if name not in CLASSES:
@@ -564,22 +607,26 @@ def from_spec(
             f"{SOURCE} has no scheduler {shown(name)}", hint="one of create_scheduler_v2, " + ", ".join(CLASSES)
         )
     given = bind(name, CLASSES[name], args, kw)
-    expression(name, given, lr)  # the arguments' checks, before they are read below
+    expression(name, given, lr, loop)  # the arguments' checks, before they are read below
     per_epoch = bool(given.get("t_in_epochs", True))
     length = _run_length(name, given) if name in CLASSES else 0.0
     if total_steps is not None:
         epochs = math.ceil(total_steps / (upe or 1))
     else:
         epochs = math.ceil(length if per_epoch else length / (upe or 1)) + 1
-    return imported(name, given, lr, upe, epochs)
+    return imported(name, given, lr, upe, epochs, loop=loop)
 
 
 @guarded(SOURCE)
-def from_config(config: object, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
+def from_config(
+    config: object, *, total_steps: int | None, steps_per_epoch: float | None, loop: str = "train.py"
+) -> str:
     """timm ``train.py``'s arguments (a parsed ``args.yaml``): the keys ``scheduler_kwargs`` reads
     (``sched``, ``epochs``, ``decay_epochs``, ``decay_milestones``, ``warmup_epochs``, ``cooldown_epochs``,
     ``decay_rate``, ``min_lr``, ``warmup_lr``, ``warmup_prefix``, ``lr_noise``, ``lr_cycle_*``,
-    ``lr_k_decay``, ``sched_on_updates``) and ``lr``; missing keys take ``scheduler_kwargs``' defaults."""
+    ``lr_k_decay``, ``sched_on_updates``) and ``lr``; missing keys take ``scheduler_kwargs``' defaults;
+    ``loop`` as in :func:`from_timm`."""
+    loop = _loop(loop)
     bounded(config)  # a document built in Python is held to a config file's bounds
     del total_steps
     if not isinstance(config, Mapping):
@@ -608,7 +655,7 @@ def from_config(config: object, *, total_steps: int | None, steps_per_epoch: flo
     if upe is not None:
         kw["updates_per_epoch"] = upe
     cls, args, per, epochs = _factory_to_class(kw)
-    return imported(cls, args, None if lr is None else number(lr, "lr", SOURCE), per, epochs)
+    return imported(cls, args, None if lr is None else number(lr, "lr", SOURCE), per, epochs, loop=loop)
 
 
 __all__: Sequence[str] = ("from_config", "from_spec", "from_timm")
