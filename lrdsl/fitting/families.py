@@ -10,7 +10,7 @@ from collections.abc import Callable
 from lrdsl.fitting.context import Array, Context
 from lrdsl.fitting.decays import exp_decay, inverse_time, rsqrt
 from lrdsl.fitting.offsets import cosine_offset, rsqrt_offset
-from lrdsl.fitting.piece import Piece, wordiness
+from lrdsl.fitting.piece import Piece, awkward, wordiness
 from lrdsl.fitting.smooth import const, cosine, cut, exp, linear, log, poly, pow_, sqrt
 
 Fitter = Callable[[Array, Context], list[Piece]]
@@ -53,8 +53,8 @@ def _fit_phase(y: Array, ctx: Context, flexible: bool) -> Piece | None:
     for fitter in FAMILIES.values():
         first, best = None, None
         for piece in fitter(y, ctx):
-            if best is not None and not piece.rival:
-                break
+            if best is not None and not (piece.rival and awkward(best)):
+                break  # a rival reading is tried only when the first reads awkwardly
             done = piece.simplified(ctx, y, flexible)
             if done is not None and done.plain() and (best is None or wordiness(done) < wordiness(best)):
                 best = done

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -118,3 +119,8 @@ def wordiness(piece: Piece) -> int:
     """How much a person reads in ``piece``'s numbers (:func:`lrdsl.fitting.spelling.cost` of each)."""
     known = piece.known()
     return sum(cost(t, known) for t in piece.texts.values())
+
+
+def awkward(piece: Piece) -> bool:
+    """Whether a number of ``piece`` has 3 significant digits or more (``0.102``, ``0.099505``, ``0.02 / 19``)."""
+    return any(len(re.sub(r"e[-+]?\d+|\D", "", t).strip("0")) >= 3 for t in piece.texts.values())

@@ -12,7 +12,6 @@ length times the (bounded) candidates tried.
 from __future__ import annotations
 
 import itertools
-import re
 from dataclasses import replace
 
 import numpy as np
@@ -20,7 +19,7 @@ import numpy.typing as npt
 
 from lrdsl.fitting.context import Array, Context
 from lrdsl.fitting.families import fit_phase
-from lrdsl.fitting.piece import Piece, wordiness
+from lrdsl.fitting.piece import Piece, awkward, wordiness
 from lrdsl.fitting.steps import merge_steps
 from lrdsl.numbers import format_number
 
@@ -168,11 +167,6 @@ def _options(y: Array, ctx: Context, marks: list[int], s: int, flexible_end: boo
     return sorted(out, key=lambda p: (not p.plain(), -p.length))
 
 
-def _awkward(piece: Piece) -> bool:
-    """Whether a number of ``piece`` has 3 significant digits or more (``0.102``, ``0.099505``)."""
-    return any(len(re.sub(r"e[-+]?\d+|\D", "", t).strip("0")) >= 3 for t in piece.texts.values())
-
-
 def _tidy(pieces: list[Piece], y: Array, ctx: Context, flexible_end: bool) -> list[Piece]:
     """Boundaries moved a step either way where the phases then read shorter (fewer digits).
 
@@ -188,7 +182,7 @@ def _tidy(pieces: list[Piece], y: Array, ctx: Context, flexible_end: bool) -> li
     for i in range(len(out) - 1):
         for moved in (1, 2):
             run = out[i : i + moved + 1]
-            if i + moved >= len(out) or ctx.exhausted() or not any(map(_awkward, run)):
+            if i + moved >= len(out) or ctx.exhausted() or not any(map(awkward, run)):
                 break
             if all(p.family == "const" for p in run):
                 continue  # a constant never reaches into the next phase
