@@ -47,6 +47,13 @@ V3_FORMS: list[tuple[str, str, int, float | None, str]] = [
     ("pow-decay", "pow(0.1→0, 300, power=3)", 300, None, "pow(0.1→0, power=3)"),
     ("fractional-step", "step(0.1, gamma=0.9, every=12.5)", 2500, None, "step(0.1, gamma=0.9, every=12.5)"),
     (
+        "fractional-short",
+        "exp_decay(1, rate=0.9, every=4.4, staircase=true)",
+        200,
+        None,
+        "step(1, gamma=0.9, every=4.4)",
+    ),
+    (
         "fractional-epochs",
         "exp_decay(0.1, rate=0.97, every=2.4ep, staircase=true)",
         2000,
