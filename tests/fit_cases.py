@@ -6,6 +6,69 @@ from tests.conftest import seed_cases
 from tests.golden.regen import SCHEDULES
 
 Case = tuple[str, str, int, float | None]
+V3_FORMS: list[tuple[str, str, int, float | None, str]] = [
+    # (id, expression, total steps, steps per epoch, what fit prints: LANGUAGE.md §9's forms)
+    (
+        "late-1",
+        "(warmup(linear, 20) >> cosine(1e-3→1e-5)) * offset(-1)",
+        300,
+        None,
+        "(linear(0→1e-3, 20) >> cosine(1e-3→1e-5, 280)) * offset(-1)",
+    ),
+    ("late-3", "cosine(0.1→0, 300) * offset(-3)", 300, None, "cosine(0.1→0, 300) * offset(-3)"),
+    (
+        "late-epoch",
+        "(linear(1e-4→0.1, 5ep) >> exp_decay(0.1, rate=0.9, every=1ep)) * offset(-1ep)",
+        210,
+        7,
+        "(linear(1e-4→0.1, 35) >> exp_decay(0.1, rate=0.9, every=7)) * offset(-1ep)",
+    ),
+    (
+        "inclusive-warmup",
+        "warmup(linear, 20, inclusive=true) >> cosine(1e-3→0)",
+        300,
+        None,
+        "linear(0→1e-3, 20, inclusive=true) >> cosine(1e-3→0)",
+    ),
+    (
+        "inclusive-cosine",
+        "linear(0→1e-3, 50) >> cosine(1e-3→1e-5, 250, inclusive=true)",
+        300,
+        None,
+        "linear(0→1e-3, 50) >> cosine(1e-3→1e-5, inclusive=true)",
+    ),
+    (
+        "pow-warmup",
+        "warmup(pow, 30) >> cosine(0.1→0)",
+        300,
+        None,
+        "pow(0→0.1, 30, power=2) >> cosine(0.1→0)",
+    ),
+    ("pow-decay", "pow(0.1→0, 300, power=3)", 300, None, "pow(0.1→0, power=3)"),
+    ("fractional-step", "step(0.1, gamma=0.9, every=12.5)", 2500, None, "step(0.1, gamma=0.9, every=12.5)"),
+    (
+        "fractional-short",
+        "exp_decay(1, rate=0.9, every=4.4, staircase=true)",
+        200,
+        None,
+        "step(1, gamma=0.9, every=4.4)",
+    ),
+    (
+        "fractional-epochs",
+        "exp_decay(0.1, rate=0.97, every=2.4ep, staircase=true)",
+        2000,
+        7,
+        "step(0.1, gamma=0.97, every=2.4ep)",
+    ),
+    (
+        "fractional-keras",
+        "exp_decay(1, rate=0.5, every=12009.6, staircase=true)",
+        60000,
+        None,
+        "step(1, gamma=0.5, every=12009.6)",
+    ),
+]
+"""The v3 forms fit prints: a late clock, ramps that include their end, ``pow``, fractional periods."""
 
 
 def doc_expressions() -> list[str]:

@@ -153,8 +153,8 @@ def _wsd(y: Array, ctx: Context) -> list[Piece]:
         return []
     out = []
     for d in (n - last, n - last + 1, n - last + 2):
-        if not (w >= 1 and d >= 2 and w + d < n):
-            continue
+        if not (w >= 1 and d >= 2 and w + d < n - 1):
+            continue  # a plateau of one step is a ramp that includes its end (``inclusive=true``)
         p = (d - 1) / d
         end = float(y[-1])
         weights = {"linear": 1 - p, "cosine": (1 + math.cos(math.pi * p)) / 2, "sqrt": 1 - math.sqrt(p)}

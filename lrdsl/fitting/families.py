@@ -10,8 +10,8 @@ from collections.abc import Callable
 from lrdsl.fitting.context import Array, Context
 from lrdsl.fitting.decays import exp_decay, inverse_time, rsqrt
 from lrdsl.fitting.offsets import cosine_offset, rsqrt_offset
-from lrdsl.fitting.piece import Piece
-from lrdsl.fitting.smooth import const, cosine, cut, exp, linear, log, poly, sqrt
+from lrdsl.fitting.piece import Piece, awkward, wordiness
+from lrdsl.fitting.smooth import const, cosine, cut, exp, linear, log, poly, pow_, sqrt
 
 Fitter = Callable[[Array, Context], list[Piece]]
 
@@ -22,6 +22,7 @@ FAMILIES: dict[str, Fitter] = {
     "exp_decay": exp_decay,
     "exp": exp,
     "poly": poly,
+    "pow": pow_,
     "inverse_time": inverse_time,
     "rsqrt": rsqrt,
     "sqrt": sqrt,
@@ -35,7 +36,8 @@ def fit_phase(y: Array, ctx: Context, flexible: bool) -> Piece | None:
     """The first family's piece that reproduces ``y`` exactly, its numbers simplified; ``None`` if none does.
 
     Of one family's candidates, the first with plain numbers (``exp_decay(0.1, rate=0.5, every=50)``
-    rather than ``rate=0.9862327``), else the first exact one. A segment already fitted (the same
+    rather than ``rate=0.9862327``) or its rival reading when that reads shorter
+    (``linear(0→1e-3, 20, inclusive=true)`` rather than ``linear(0→0.02 / 19, 20)``), else the first exact one. A segment already fitted (the same
     values at the same step, as restarts and the partial cover ask again) is answered from memory.
     """
     key = (y.__array_interface__["data"][0], y.size, y.strides, flexible, ctx.start, ctx.spe, ctx.unit)
@@ -49,14 +51,16 @@ def fit_phase(y: Array, ctx: Context, flexible: bool) -> Piece | None:
 
 def _fit_phase(y: Array, ctx: Context, flexible: bool) -> Piece | None:
     for fitter in FAMILIES.values():
-        first = None
+        first, best = None, None
         for piece in fitter(y, ctx):
+            if best is not None and not (piece.rival and awkward(best)):
+                break  # a rival reading is tried only when the first reads awkwardly
             done = piece.simplified(ctx, y, flexible)
-            if done is not None and done.plain():
-                return done
+            if done is not None and done.plain() and (best is None or wordiness(done) < wordiness(best)):
+                best = done
             first = first or done
-        if first is not None:
-            return first
+        if best is not None or first is not None:
+            return best or first
     if flexible:  # the last phase may be cut by the end of the run
         for piece in cut(y, ctx):
             done = piece.simplified(ctx, y, False)

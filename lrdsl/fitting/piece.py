@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from lrdsl.fitting.context import Array, Context, sample_steps
-from lrdsl.fitting.spelling import number, spellings
+from lrdsl.fitting.spelling import cost, number, spellings
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,9 @@ class Piece:
     """Step counts written in the template (a warm-up), which its numbers may be ratios of."""
     unmatched: bool = False
     """A span no family reproduces, written as a stand-in (a partial fit's)."""
+    rival: bool = False
+    """A second reading of the candidate before it (``inclusive=true``): tried even when that one is
+    exact, and kept when its numbers read shorter."""
     model: Callable[[Mapping[str, float]], Array] | None = field(default=None, compare=False, repr=False)
     """Its values at the steps ``sample_steps(length)`` for given numbers: a spelling far off there is
     rejected without parsing an expression (most are: ``0.1`` for ``0.1000052``)."""
@@ -109,3 +113,14 @@ class Piece:
             if not ctx.roughly(trial.model(values), want[sample_steps(want.size)]):
                 return False
         return ctx.reproduces(trial.render(ctx, flexible), want)
+
+
+def wordiness(piece: Piece) -> int:
+    """How much a person reads in ``piece``'s numbers (:func:`lrdsl.fitting.spelling.cost` of each)."""
+    known = piece.known()
+    return sum(cost(t, known) for t in piece.texts.values())
+
+
+def awkward(piece: Piece) -> bool:
+    """Whether a number of ``piece`` has 3 significant digits or more (``0.102``, ``0.099505``, ``0.02 / 19``)."""
+    return any(len(re.sub(r"e[-+]?\d+|\D", "", t).strip("0")) >= 3 for t in piece.texts.values())

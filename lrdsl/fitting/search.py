@@ -14,6 +14,7 @@ from dataclasses import replace
 import numpy as np
 
 from lrdsl.fitting.context import WORK, WORK_MAX, WORK_PER_BREAK, Array, Context, Work
+from lrdsl.fitting.late import held, late
 from lrdsl.fitting.piece import Piece
 from lrdsl.fitting.result import Fit
 from lrdsl.fitting.segments import breakpoints, cover, fit_sequence, render
@@ -78,6 +79,11 @@ def _search(y: Array, ctx: Context, progress: Callable[[int, int], None] | None)
         # a sequence with more phases than one found cannot win: it is abandoned past that many
         limit = min((phases_of(e) for e in found), default=None)
         expr = _tried(lambda y, ctx: _sequence(y, ctx, limit), y, ctx)
+        if expr is not None:
+            found.append(expr)
+    if not ctx.exhausted() and held(y, ctx):  # a first value held: the same schedule on a late clock
+        limit = min((phases_of(e) for e in found), default=None)
+        expr = _tried(lambda y, ctx: late(y, ctx, limit), y, ctx)
         if expr is not None:
             found.append(expr)
     if not found and not ctx.exhausted():  # last: two phases meeting between steps

@@ -12,7 +12,6 @@ length times the (bounded) candidates tried.
 from __future__ import annotations
 
 import itertools
-import re
 from dataclasses import replace
 
 import numpy as np
@@ -20,8 +19,7 @@ import numpy.typing as npt
 
 from lrdsl.fitting.context import Array, Context
 from lrdsl.fitting.families import fit_phase
-from lrdsl.fitting.piece import Piece
-from lrdsl.fitting.spelling import cost
+from lrdsl.fitting.piece import Piece, awkward, wordiness
 from lrdsl.fitting.steps import merge_steps
 from lrdsl.numbers import format_number
 
@@ -105,7 +103,8 @@ def fit_sequence(y: Array, ctx: Context, flexible_end: bool = True, limit: int |
         start, options, i = path[-1]
         s = start + options[i].length
         left, short = _state(path, cap)
-    return merge_steps(_tidy([options[i] for _, options, i in path], y, ctx, flexible_end), y, ctx, flexible_end)
+    pieces = _tidy([options[i] for _, options, i in path], y, ctx, flexible_end)
+    return merge_steps(_exclusive(pieces, y, ctx, flexible_end), y, ctx, flexible_end)
 
 
 def _state(path: list[tuple[int, list[Piece], int]], cap: int) -> tuple[int, bool]:
@@ -168,16 +167,6 @@ def _options(y: Array, ctx: Context, marks: list[int], s: int, flexible_end: boo
     return sorted(out, key=lambda p: (not p.plain(), -p.length))
 
 
-def _awkward(piece: Piece) -> bool:
-    """Whether a number of ``piece`` has 3 significant digits or more (``0.102``, ``0.099505``)."""
-    return any(len(re.sub(r"e[-+]?\d+|\D", "", t).strip("0")) >= 3 for t in piece.texts.values())
-
-
-def _wordiness(piece: Piece) -> int:
-    known = piece.known()
-    return sum(cost(t, known) for t in piece.texts.values())
-
-
 def _tidy(pieces: list[Piece], y: Array, ctx: Context, flexible_end: bool) -> list[Piece]:
     """Boundaries moved a step either way where the phases then read shorter (fewer digits).
 
@@ -193,7 +182,7 @@ def _tidy(pieces: list[Piece], y: Array, ctx: Context, flexible_end: bool) -> li
     for i in range(len(out) - 1):
         for moved in (1, 2):
             run = out[i : i + moved + 1]
-            if i + moved >= len(out) or ctx.exhausted() or not any(map(_awkward, run)):
+            if i + moved >= len(out) or ctx.exhausted() or not any(map(awkward, run)):
                 break
             if all(p.family == "const" for p in run):
                 continue  # a constant never reaches into the next phase
@@ -221,9 +210,28 @@ def _moved(run: list[Piece], start: int, y: Array, ctx: Context, flexible: bool)
             if piece is None:
                 break
             refit.append(piece)
-        if len(refit) == len(run) and sum(map(_wordiness, refit)) < sum(map(_wordiness, run)):
+        if len(refit) == len(run) and sum(map(wordiness, refit)) < sum(map(wordiness, run)):
             return refit
     return None
+
+
+def _exclusive(pieces: list[Piece], y: Array, ctx: Context, flexible_end: bool) -> list[Piece]:
+    """A ramp that includes its end followed by a constant at that end, written as the plain ramp a step
+    shorter and the constant a step longer (``linear(0→0.1, 50) >> 0.1``, not ``linear(0→0.1, 51, inclusive=true) >> 0.1``)."""
+    out = list(pieces)
+    start = 0
+    for i in range(len(out) - 1):
+        ramp, held = out[i], out[i + 1]
+        if ramp.rival and held.family == "const" and ramp.length > 2 and not ctx.exhausted():
+            cut = start + ramp.length - 1
+            end = start + ramp.length + held.length
+            last = flexible_end and i + 1 == len(out) - 1
+            shorter = fit_phase(y[start:cut], replace(ctx, start=start), False)
+            longer = fit_phase(y[cut:end], replace(ctx, start=cut), last)
+            if shorter is not None and not shorter.rival and longer is not None and longer.family == "const":
+                out[i : i + 2] = [shorter, longer]
+        start += out[i].length
+    return out
 
 
 def render(pieces: list[Piece], ctx: Context, flexible_end: bool = True) -> str:

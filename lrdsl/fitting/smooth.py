@@ -1,4 +1,4 @@
-"""Fitters of the interpolating shapes ``const``, ``linear``, ``cosine``, ``exp``, ``poly``, ``sqrt``, ``log``.
+"""Fitters of the interpolating shapes ``const``, ``linear``, ``cosine``, ``exp``, ``poly``, ``pow``, ``sqrt``, ``log``.
 
 Each shape is ``b + (a − b)·w(p)`` with a known weight ``w`` (``p = u/d``, ``d`` the segment's length), so
 ``a`` and ``b`` are the least-squares solution of a 2-column linear system; ``exp`` is linear in ``log y``.
@@ -10,11 +10,13 @@ phase's cost does not grow with its length (the candidate is then checked on eve
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 
 import numpy as np
 
 from lrdsl.fitting.context import Array, Context, sample_steps
 from lrdsl.fitting.piece import Piece
+from lrdsl.numbers import format_number
 
 POWERS = (2.0, 1.0, 0.5, 3.0, 1.5, 4.0, 5.0, 0.9, 6.0)
 """``poly`` powers tried (a fitted power is tried too)."""
@@ -88,15 +90,29 @@ def midway(y: Array) -> float:
 
 
 def linear(y: Array, ctx: Context) -> list[Piece]:
+    """``a + (b − a)·p``, and its rival reading that reaches ``b`` on its last step (``inclusive=true``)."""
     if y.size < 2:
         return []
-    return two_ends("linear", y, 1.0 - _progress(y.size), ctx)
+    return _both("linear", y, ctx, lambda p: 1.0 - p)
 
 
 def cosine(y: Array, ctx: Context) -> list[Piece]:
+    """``b + (a − b)·(1 + cos πp)/2``, and its rival reading that reaches ``b`` on its last step."""
     if y.size < 3:
         return []
-    return two_ends("cosine", y, (1.0 + np.cos(np.pi * _progress(y.size))) / 2.0, ctx)
+    return _both("cosine", y, ctx, lambda p: (1.0 + np.cos(np.pi * p)) / 2.0)
+
+
+def _both(family: str, y: Array, ctx: Context, weight: Callable[[Array], Array]) -> list[Piece]:
+    """``family(a→b)`` with ``p = u/d``, then as a rival (the shorter numbers win) ``family(a→b, inclusive=true)``
+    with ``p = u/(d − 1)`` (LANGUAGE.md §9.2: NumPy's ``linspace(a, b, d)``), ``d`` the segment's length."""
+    out = two_ends(family, y, weight(_progress(y.size)), ctx)
+    if y.size >= 3:
+        p = sample_steps(y.size).astype(np.float64) / (y.size - 1)
+        for piece in two_ends(family, y, weight(p), ctx):
+            template = piece.template[: -len(")")] + ", inclusive=true)"
+            out.append(replace(piece, template=template, rival=True))
+    return out
 
 
 def sqrt(y: Array, ctx: Context) -> list[Piece]:
@@ -145,6 +161,24 @@ def poly(y: Array, ctx: Context) -> list[Piece]:
             numbers = {"a": a, "b": b, "k": k}
             model = _powered(p)
             out.append(Piece("poly", "poly({a}→{b}{d}, power={k})", numbers, y.size, approx=fitted, model=model))
+    return out
+
+
+POW_POWERS = (2.0, 3.0, 4.0, 1.5, 5.0)
+"""``pow`` powers tried (``0.5`` is ``sqrt``, ``1`` is ``linear``)."""
+
+
+def pow_(y: Array, ctx: Context) -> list[Piece]:
+    """``pow(a→b, power=k)``: ``a + (b − a)·p^k``, the weight of ``a`` is ``1 − p^k`` (YOLOX's ``(t/W)²`` warm-up)."""
+    if y.size < 4:
+        return []
+    p = _progress(y.size)
+    out = []
+    for k in POW_POWERS:
+        w = 1.0 - p**k
+        for piece in two_ends("pow", y, w, ctx):
+            template = "pow({a}→{b}{d}, power=" + format_number(k) + ")"
+            out.append(replace(piece, template=template))
     return out
 
 

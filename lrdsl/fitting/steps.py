@@ -1,17 +1,25 @@
 """Runs of constant phases written as one phase: ``step``, ``multistep`` or ``piecewise``.
 
 ``c₀ (L₀) >> c₀g (L₁) >> c₀g² (L₂) …`` is ``step(c₀, gamma=g, every=L)`` when every run but the last lasts
-``L``, else ``multistep(c₀, gamma=g, at=[L₀, L₀+L₁, …])``; constants not falling by one factor are
+``L``, or ``step(c₀, gamma=g, every=e)`` with a fractional ``e`` when run ``k`` starts at ``⌈k·e⌉``
+(:func:`fractional_period`), else ``multistep(c₀, gamma=g, at=[L₀, L₀+L₁, …])``; constants not falling by one factor are
 ``piecewise([c₀, c₁, …], at=[L₀, L₀+L₁, …])``. Each is kept only when it reproduces the curve.
 """
 
 from __future__ import annotations
+
+import math
+from fractions import Fraction
 
 from lrdsl.fitting.context import Array, Context
 from lrdsl.fitting.piece import Piece
 
 MIN_RUN = 3
 """Constant phases merged at least (two constants are as short as a multistep)."""
+MIN_FRACTIONAL = 3
+"""Drops at least for a fractional ``every`` (fewer read as plainly as a ``multistep``'s marks)."""
+DIGITS = 6
+"""Digits at most after the point of a fractional period."""
 MAX_PIECEWISE = 8
 """Values of a ``piecewise`` at most (more constants are a curve sampled per epoch, or no schedule)."""
 
@@ -91,11 +99,55 @@ def _merged(run: list[Piece], y: Array, ctx: Context, flexible: bool) -> Piece |
     templates = ["multistep({a}{d}, gamma={g}, at=" + _marks(inner, ctx) + ")"]
     if len(set(inner)) == 1:  # a step, unless the last run is longer and a step would drop once more
         templates.insert(0, "step({a}{d}, gamma={g}, every=" + ctx.dur(inner[0]) + ")")
+    elif len(inner) >= MIN_FRACTIONAL:
+        period = fractional_period(inner)
+        if period is not None:  # drops at ⌈k·e⌉ (LANGUAGE.md §9.4): one period, not a mark per drop
+            templates.insert(0, "step({a}{d}, gamma={g}, every=" + _period(period, ctx) + ")")
     for template in templates:
         piece = Piece("step", template, {"a": a, "g": g}, total, phases=1).simplified(ctx, y, flexible)
         if piece is not None:
             return piece
     return None
+
+
+def fractional_period(lengths: list[int]) -> Fraction | None:
+    """The shortest decimal ``e`` whose drops ``⌈k·e⌉`` (LANGUAGE.md §9.4) are the run starts ``m_k`` after
+    ``lengths``, or ``None``: ``m_k − 1 < k·e ≤ m_k`` for every ``k``, so ``e`` lies in the intersection of
+    ``((m_k − 1)/k, m_k/k]``; of its decimals with the fewest digits after the point, the one of least
+    denominator is taken.
+    """
+    low, high = Fraction(0), Fraction(10**18)
+    mark = 0
+    for k, n in enumerate(lengths, start=1):
+        mark += n
+        low, high = max(low, Fraction(mark - 1, k)), min(high, Fraction(mark, k))
+    if low >= high:
+        return None
+    for digits in range(DIGITS + 1):
+        scale = 10**digits
+        first = math.floor(low * scale) + 1  # the least decimal of these digits above ``low``
+        last = min(math.floor(high * scale), first + 20)
+        if first <= last:  # the roundest of them: 12.5 rather than 12.4 for drops at 13, 25, 38, 50
+            return min((Fraction(n, scale) for n in range(first, last + 1)), key=lambda e: e.denominator)
+    return None
+
+
+def _period(e: Fraction, ctx: Context) -> str:
+    """``e`` steps as a duration: in epochs when that reads shorter (``2.4ep`` for 16.8 steps at 7 per epoch)."""
+    steps = _decimal(e)
+    if ctx.unit or not ctx.spe or ctx.spe <= 1 or not float(ctx.spe).is_integer():
+        return steps + ctx.unit
+    epochs = e / int(ctx.spe)
+    scaled = epochs * 10**DIGITS
+    if scaled.denominator == 1 and len(_decimal(epochs)) <= len(steps):
+        return _decimal(epochs) + "ep"
+    return steps
+
+
+def _decimal(e: Fraction) -> str:
+    """A fraction with a power-of-ten denominator (at most ``10**DIGITS``) as its exact decimal text."""
+    whole, rest = divmod(e.numerator * 10**DIGITS // e.denominator, 10**DIGITS)
+    return str(whole) if rest == 0 else f"{whole}.{rest:0{DIGITS}d}".rstrip("0")
 
 
 def _marks(lengths: list[int], ctx: Context) -> str:
