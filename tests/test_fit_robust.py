@@ -69,11 +69,11 @@ def test_noise_is_one_unmatched_span() -> None:
 
 
 def test_a_phase_without_a_family_leaves_the_others_exact() -> None:
-    """``0.01·p²`` is no named shape: the cosine after it and the held end are found, the span named."""
-    values = lrdsl.evaluate("fn(0.01 * p ** 2, 100) >> cosine(0.01→5e-4, 800)", 1000)
+    """``0.01·p^2.5`` is no named shape: the cosine after it and the held end are found, the span named."""
+    values = lrdsl.evaluate("fn(0.01 * p ** 2.5, 100) >> cosine(0.01→5e-4, 800)", 1000)
     got = lrdsl.fit(values)
     assert not got.exact and got.unmatched == ((0, 99),)
-    assert got.expr == "linear(0→0.01, 100) >> cosine(0.01→5e-4, 800) >> 5e-4"
+    assert got.expr.startswith("linear(0→0.01, 100) >> cosine(0.01→5e-4, "), got.expr
     np.testing.assert_allclose(lrdsl.evaluate(got.expr, 1000)[100:], values[100:], rtol=1e-11)
 
 
@@ -94,12 +94,17 @@ def test_cli_reproducers(tmp_path: Path) -> None:
     assert proc.returncode == 0 and proc.stderr == "", proc.stderr
     fitted = "(const(1e-6, 1ep) >> linear(1e-6→1e-3, 5ep) >> cosine(1e-3→1e-5, 300ep) * offset(5ep)) * quantize(1ep)"
     assert proc.stdout == fitted + "\n"
-    expr = "fn(0.01 * p ** 2, 100) >> cosine(0.01→5e-4, 800)"
+    expr = "fn(0.01 * p ** 2, 100) >> cosine(0.01→5e-4, 800)"  # the issue's: the cosine was lost
+    assert run_cli("eval", expr, "--steps", "1000", "--format", "npy", "-o", q).returncode == 0
+    proc = run_cli("fit", q)
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+    assert proc.stdout == "pow(0→0.01, 100, power=2) >> cosine(0.01→5e-4, 800) >> 5e-4\n"  # p² is a pow ramp
+    expr = "fn(0.01 * p ** 2.5, 100) >> cosine(0.01→5e-4, 800)"
     assert run_cli("eval", expr, "--steps", "1000", "--format", "npy", "-o", q).returncode == 0
     proc = run_cli("fit", q)
     assert proc.returncode == 1 and proc.stderr == "", proc.stderr
     lines = proc.stdout.splitlines()
-    assert lines[0] == "linear(0→0.01, 100) >> cosine(0.01→5e-4, 800) >> 5e-4"
+    assert lines[0].startswith("linear(0→0.01, 100) >> cosine(0.01→5e-4, ")
     assert lines[2] == "steps 0–99: no named shape (written as the line between its ends)"
 
 

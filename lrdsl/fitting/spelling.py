@@ -51,15 +51,19 @@ def cost(text: str, known: set[int] | frozenset[int] = frozenset()) -> int:
     """How much a person reads in a spelling: its characters, but ``k ** -0.5`` counts as the digits of
     ``k`` and 3 more, and a warm-up the phase already shows counts nothing as a second root
     (``512 ** -0.5 * 4000 ** -0.5`` reads as 512 and 3); ``p / q`` counts whole (``8 / 800`` is ``0.01``)."""
-    total = 0
+    total, free = 0, 0
     factors = text.split(" * ")
     for factor in factors:
         base, root, _ = factor.partition(" ** -0.5")
         if root:
             shown = len(factors) > 1 and base.isdigit() and int(base) in known
+            free += shown
             total += 0 if shown else len(base) + 3
         else:
             total += len(factor)
+    if free == len(factors):  # only the warm-up's own roots (100 ** -0.5 * 100 ** -0.5): one is read
+        base = factors[0].partition(" ** -0.5")[0]
+        total += len(base) + 3
     return total
 
 
