@@ -25,6 +25,7 @@ import functools
 import math
 import re
 import sys
+import typing
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -560,7 +561,6 @@ FAMILIES: dict[str, tuple[type, ...]] = {"sched": (), "arith": ()}
 """Each family's node kinds, as :func:`register` recorded them: what every walker must read."""
 CHILD_FIELDS: dict[type, tuple[tuple[str, bool], ...]] = {}
 """Each node kind's fields that hold IR nodes, ``(name, holds a tuple of them)``, read off its annotations."""
-_CHILD_TYPES = {"Arith": False, "Sched": False, "tuple[Arith, ...]": True, "tuple[Sched, ...]": True}
 
 
 def register(kind: type, family: str) -> type:
@@ -570,8 +570,9 @@ def register(kind: type, family: str) -> type:
     ``Arith | None``, is a note on a constant, not a child). A walker defined afterwards that lacks a
     handler for ``kind`` fails at its definition.
     """
-    fields = dataclasses.fields(kind)
-    CHILD_FIELDS[kind] = tuple((f.name, _CHILD_TYPES[str(f.type)]) for f in fields if str(f.type) in _CHILD_TYPES)
+    hints = typing.get_type_hints(kind)
+    kinds = {Arith: False, Sched: False, tuple[Arith, ...]: True, tuple[Sched, ...]: True}
+    CHILD_FIELDS[kind] = tuple((f.name, kinds[hints[f.name]]) for f in dataclasses.fields(kind) if hints[f.name] in kinds)
     FAMILIES[family] = (*FAMILIES[family], kind)
     return kind
 
