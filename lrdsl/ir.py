@@ -572,7 +572,9 @@ def register(kind: type, family: str) -> type:
     """
     hints = typing.get_type_hints(kind)
     kinds = {Arith: False, Sched: False, tuple[Arith, ...]: True, tuple[Sched, ...]: True}
-    CHILD_FIELDS[kind] = tuple((f.name, kinds[hints[f.name]]) for f in dataclasses.fields(kind) if hints[f.name] in kinds)
+    CHILD_FIELDS[kind] = tuple(
+        (f.name, kinds[hints[f.name]]) for f in dataclasses.fields(kind) if hints[f.name] in kinds
+    )
     FAMILIES[family] = (*FAMILIES[family], kind)
     return kind
 
@@ -636,7 +638,7 @@ class Walker:
     """The base of every reader of the IR: the interpreter, ``explain``, points and every printer.
 
     A subclass names the node families it reads (``WALKS``: ``"sched"``, ``"arith"``) and has one
-    method per node kind of them, named by :func:`handler_name`. Its dispatch table is built once,
+    method per node kind of them (every kind :func:`register` recorded), named by :func:`handler_name`. Its dispatch table is built once,
     when the class is defined: a concrete walker that lacks a handler fails at import, not when a
     schedule first reaches that node (``abstract=True`` exempts a base class).
     """
