@@ -23,6 +23,7 @@ import dataclasses
 import decimal
 import functools
 import math
+import operator
 import re
 import sys
 import typing
@@ -142,7 +143,14 @@ Arith = Const | Var | Param | Bin | Fn | FloorDiv | CeilDiv | Count
 
 def reads(e: Arith, var: str) -> int:
     """How many times arithmetic ``e`` reads the variable ``var`` (``u`` or ``lr``)."""
-    return sum(1 for n in nodes(e) if type(n) is Var and n.name == var)
+    count, stack = 0, [e]
+    while stack:
+        n = stack.pop()
+        if type(n) is Var:
+            count += n.name == var
+        else:
+            stack.extend(children(n))
+    return count
 
 
 def least_float(m: Fraction) -> float:
@@ -559,8 +567,18 @@ SCHED_NODES: tuple[type, ...] = (Formula, Clamp, Seq, Combine, Cycles, Quantize,
 ARITH_NODES: tuple[type, ...] = (Const, Var, Param, Bin, Fn, FloorDiv, CeilDiv, Count)
 FAMILIES: dict[str, tuple[type, ...]] = {"sched": (), "arith": ()}
 """Each family's node kinds, as :func:`register` recorded them: what every walker must read."""
-CHILD_FIELDS: dict[type, tuple[tuple[str, bool], ...]] = {}
-"""Each node kind's fields that hold IR nodes, ``(name, holds a tuple of them)``, read off its annotations."""
+
+
+class Children(typing.NamedTuple):
+    """A node kind's fields that hold IR nodes, ``(name, holds a tuple of them)``, and a function that
+    reads them off a node (the walks over every node call it once per node)."""
+
+    fields: tuple[tuple[str, bool], ...]
+    get: Callable[[Any], tuple[Any, ...]]
+
+
+CHILDREN: dict[type, Children] = {}
+"""Each registered node kind's :class:`Children`, read off its annotations: the one table of the IR's shape."""
 
 
 def register(kind: type, family: str) -> type:
@@ -572,11 +590,24 @@ def register(kind: type, family: str) -> type:
     """
     hints = typing.get_type_hints(kind)
     kinds = {Arith: False, Sched: False, tuple[Arith, ...]: True, tuple[Sched, ...]: True}
-    CHILD_FIELDS[kind] = tuple(
-        (f.name, kinds[hints[f.name]]) for f in dataclasses.fields(kind) if hints[f.name] in kinds
-    )
+    fields = tuple((f.name, kinds[hints[f.name]]) for f in dataclasses.fields(kind) if hints[f.name] in kinds)
+    CHILDREN[kind] = Children(fields, _children_of(fields))
     FAMILIES[family] = (*FAMILIES[family], kind)
     return kind
+
+
+def _children_of(fields: tuple[tuple[str, bool], ...]) -> Callable[[Any], tuple[Any, ...]]:
+    names = [name for name, _ in fields]
+    if not fields:
+        return lambda node: ()
+    if fields == ((names[0], True),):
+        return operator.attrgetter(names[0])  # the tuple itself
+    if not any(many for _, many in fields):
+        get = operator.attrgetter(*names)
+        return (lambda node: (get(node),)) if len(names) == 1 else get
+    return lambda node: tuple(
+        c for name, many in fields for c in (getattr(node, name) if many else (getattr(node, name),))
+    )
 
 
 for _kind in SCHED_NODES:
@@ -592,17 +623,10 @@ def children(node: Any) -> tuple[Any, ...]:
     does not know.
     """
     try:
-        fields = CHILD_FIELDS[type(node)]
+        get = CHILDREN[type(node)].get
     except KeyError:
         raise TypeError(f"{type(node).__name__} is not a node of the IR") from None
-    out: list[Any] = []
-    for name, many in fields:
-        value = getattr(node, name)
-        if many:
-            out.extend(value)
-        else:
-            out.append(value)
-    return tuple(out)
+    return get(node)
 
 
 def nodes(node: Any) -> Iterator[Any]:
@@ -617,7 +641,7 @@ def nodes(node: Any) -> Iterator[Any]:
 def rebuilt(node: Any, fn: Callable[[Any], Any]) -> Any:
     """``node`` with each child ``c`` replaced by ``fn(c)`` (``node`` itself when none changed)."""
     try:
-        fields = CHILD_FIELDS[type(node)]
+        fields = CHILDREN[type(node)].fields
     except KeyError:
         raise TypeError(f"{type(node).__name__} is not a node of the IR") from None
     changes: dict[str, Any] = {}
@@ -638,9 +662,10 @@ class Walker:
     """The base of every reader of the IR: the interpreter, ``explain``, points and every printer.
 
     A subclass names the node families it reads (``WALKS``: ``"sched"``, ``"arith"``) and has one
-    method per node kind of them (every kind :func:`register` recorded), named by :func:`handler_name`. Its dispatch table is built once,
-    when the class is defined: a concrete walker that lacks a handler fails at import, not when a
-    schedule first reaches that node (``abstract=True`` exempts a base class).
+    method per node kind of them (every kind :func:`register` recorded), named by :func:`handler_name`.
+    Its dispatch table is built once, when the class is defined: a concrete walker that lacks a
+    handler fails at import, not when a schedule first reaches that node (``abstract=True`` exempts
+    a base class).
     """
 
     WALKS: ClassVar[tuple[str, ...]] = ("sched",)

@@ -77,7 +77,7 @@ def _name(cls: type) -> str:
 @pytest.fixture
 def registered() -> Iterator[None]:
     """``Hold`` a frame and ``Twice`` an arithmetic node of the IR, for one test."""
-    families, fields = dict(ir.FAMILIES), dict(ir.CHILD_FIELDS)
+    families, children = dict(ir.FAMILIES), dict(ir.CHILDREN)
     _walkers()  # every module imported before the new nodes exist, as the package was
     ir.register(Hold, "sched")
     ir.register(Twice, "arith")
@@ -86,8 +86,8 @@ def registered() -> Iterator[None]:
     finally:
         ir.FAMILIES.clear()
         ir.FAMILIES.update(families)
-        ir.CHILD_FIELDS.clear()
-        ir.CHILD_FIELDS.update(fields)
+        ir.CHILDREN.clear()
+        ir.CHILDREN.update(children)
 
 
 def _redefined(cls: type[ir.Walker]) -> type:
