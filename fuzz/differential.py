@@ -266,8 +266,8 @@ class Gen:
             q = r.choice(["10", "7", "1", "3", "2.5"] + (["1ep"] if self.spe is not None and self.spe >= 1 else []))
             return f"({self.schedule(depth + 1)}) * quantize({q}, at={r.choice(['start', 'end'])})"
         if form == "minmax":
-            parts = ", ".join(self.schedule(depth + 1) for _ in range(r.randint(2, 3)))
-            return f"{r.choice(['min', 'max'])}({parts})"
+            args = ", ".join(self.schedule(depth + 1) for _ in range(r.randint(2, 3)))
+            return f"{r.choice(['min', 'max'])}({args})"
         if form == "warmup":
             shape = r.choice(["linear", "cosine", "poly", "exp"])
             start = ", from=1e-6" if shape == "exp" or r.random() < 0.3 else ""
@@ -704,8 +704,11 @@ def on_both_paths(argv: list[str]) -> list[Report]:
         lines = proc.stdout.strip().splitlines()
         if not lines:
             sys.exit(f"the {path} run printed no report (exit {proc.returncode}):\n{proc.stderr[-3000:]}")
-        doc = json.loads(lines[-1])
-        report = Report(**{k: Counter(v) if isinstance(v, dict) and k != "dispatch" else v for k, v in doc.items()})
+        doc: dict[str, Any] = json.loads(lines[-1])
+        fields: dict[str, Any] = {
+            k: Counter(v) if isinstance(v, dict) and k != "dispatch" else v for k, v in doc.items()
+        }
+        report = Report(**fields)
         report.slowest = tuple(report.slowest)  # type: ignore[assignment]
         reports.append(report)
     return reports
