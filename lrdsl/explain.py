@@ -253,18 +253,8 @@ def _arith_marks(e: ir.Arith, length: float, found: _Found) -> None:
         found.periodic(e.c, length, "drop")
     elif isinstance(e, ir.CeilDiv) and e.x == ir.Var("u"):
         found.periodic(e.c, length, "period", strict=True, first=2)
-    for child in _children(e):
+    for child in ir.children(e):
         _arith_marks(child, length, found)
-
-
-def _children(e: ir.Arith) -> tuple[ir.Arith, ...]:
-    if isinstance(e, ir.Bin):
-        return (e.a, e.b)
-    if isinstance(e, ir.Fn):
-        return (e.arg,)
-    if isinstance(e, (ir.FloorDiv, ir.CeilDiv, ir.Count)):
-        return (e.x,)
-    return ()
 
 
 def render(rows: list[Phase], total: int, spe: float | None, text: str) -> str:

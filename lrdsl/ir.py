@@ -23,9 +23,11 @@ import dataclasses
 import decimal
 import functools
 import math
+import operator
 import re
 import sys
-from collections.abc import Callable, Mapping
+import typing
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
@@ -141,15 +143,14 @@ Arith = Const | Var | Param | Bin | Fn | FloorDiv | CeilDiv | Count
 
 def reads(e: Arith, var: str) -> int:
     """How many times arithmetic ``e`` reads the variable ``var`` (``u`` or ``lr``)."""
-    if isinstance(e, Var):
-        return int(e.name == var)
-    if isinstance(e, Bin):
-        return reads(e.a, var) + reads(e.b, var)
-    if isinstance(e, Fn):
-        return reads(e.arg, var)
-    if isinstance(e, (FloorDiv, CeilDiv, Count)):
-        return reads(e.x, var)
-    return 0
+    count, stack = 0, [e]
+    while stack:
+        n = stack.pop()
+        if type(n) is Var:
+            count += n.name == var
+        else:
+            stack.extend(children(n))
+    return count
 
 
 def least_float(m: Fraction) -> float:
@@ -564,7 +565,92 @@ def cycle_clock(period: Fraction, mult: Fraction) -> CycleClock:
 
 SCHED_NODES: tuple[type, ...] = (Formula, Clamp, Seq, Combine, Cycles, Quantize, Recur, Offset)
 ARITH_NODES: tuple[type, ...] = (Const, Var, Param, Bin, Fn, FloorDiv, CeilDiv, Count)
-FAMILIES: dict[str, tuple[type, ...]] = {"sched": SCHED_NODES, "arith": ARITH_NODES}
+FAMILIES: dict[str, tuple[type, ...]] = {"sched": (), "arith": ()}
+"""Each family's node kinds, as :func:`register` recorded them: what every walker must read."""
+
+
+class Children(typing.NamedTuple):
+    """A node kind's fields that hold IR nodes, ``(name, holds a tuple of them)``, and a function that
+    reads them off a node (the walks over every node call it once per node)."""
+
+    fields: tuple[tuple[str, bool], ...]
+    get: Callable[[Any], tuple[Any, ...]]
+
+
+CHILDREN: dict[type, Children] = {}
+"""Each registered node kind's :class:`Children`, read off its annotations: the one table of the IR's shape."""
+
+
+def register(kind: type, family: str) -> type:
+    """Make ``kind`` a node of ``family`` (``"sched"`` or ``"arith"``): every walker must then read it.
+
+    Its children are its fields annotated ``Arith``, ``Sched`` or a tuple of either (``Const.source``,
+    ``Arith | None``, is a note on a constant, not a child). A walker defined afterwards that lacks a
+    handler for ``kind`` fails at its definition.
+    """
+    hints = typing.get_type_hints(kind)
+    kinds = {Arith: False, Sched: False, tuple[Arith, ...]: True, tuple[Sched, ...]: True}
+    fields = tuple((f.name, kinds[hints[f.name]]) for f in dataclasses.fields(kind) if hints[f.name] in kinds)
+    CHILDREN[kind] = Children(fields, _children_of(fields))
+    FAMILIES[family] = (*FAMILIES[family], kind)
+    return kind
+
+
+def _children_of(fields: tuple[tuple[str, bool], ...]) -> Callable[[Any], tuple[Any, ...]]:
+    names = [name for name, _ in fields]
+    if not fields:
+        return lambda node: ()
+    if fields == ((names[0], True),):
+        return operator.attrgetter(names[0])  # the tuple itself
+    if not any(many for _, many in fields):
+        get = operator.attrgetter(*names)
+        return (lambda node: (get(node),)) if len(names) == 1 else get
+    return lambda node: tuple(
+        c for name, many in fields for c in (getattr(node, name) if many else (getattr(node, name),))
+    )
+
+
+for _kind in SCHED_NODES:
+    register(_kind, "sched")
+for _kind in ARITH_NODES:
+    register(_kind, "arith")
+
+
+def children(node: Any) -> tuple[Any, ...]:
+    """The IR nodes directly under ``node``, in field order (a sequence's parts in order).
+
+    A kind that was never registered (:func:`register`) is a ``TypeError``: no reader skips a node it
+    does not know.
+    """
+    try:
+        get = CHILDREN[type(node)].get
+    except KeyError:
+        raise TypeError(f"{type(node).__name__} is not a node of the IR") from None
+    return get(node)
+
+
+def nodes(node: Any) -> Iterator[Any]:
+    """``node`` and every node under it, parents first (iterative: any depth)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(reversed(children(n)))
+
+
+def rebuilt(node: Any, fn: Callable[[Any], Any]) -> Any:
+    """``node`` with each child ``c`` replaced by ``fn(c)`` (``node`` itself when none changed)."""
+    try:
+        fields = CHILDREN[type(node)].fields
+    except KeyError:
+        raise TypeError(f"{type(node).__name__} is not a node of the IR") from None
+    changes: dict[str, Any] = {}
+    for name, many in fields:
+        value = getattr(node, name)
+        new = tuple(fn(v) for v in value) if many else fn(value)
+        if any(a is not b for a, b in zip(new, value)) if many else new is not value:
+            changes[name] = new
+    return dataclasses.replace(node, **changes) if changes else node
 
 
 def handler_name(kind: type) -> str:
@@ -576,9 +662,10 @@ class Walker:
     """The base of every reader of the IR: the interpreter, ``explain``, points and every printer.
 
     A subclass names the node families it reads (``WALKS``: ``"sched"``, ``"arith"``) and has one
-    method per node kind of them, named by :func:`handler_name`. Its dispatch table is built once,
-    when the class is defined: a concrete walker that lacks a handler fails at import, not when a
-    schedule first reaches that node (``abstract=True`` exempts a base class).
+    method per node kind of them (every kind :func:`register` recorded), named by :func:`handler_name`.
+    Its dispatch table is built once, when the class is defined: a concrete walker that lacks a
+    handler fails at import, not when a schedule first reaches that node (``abstract=True`` exempts
+    a base class).
     """
 
     WALKS: ClassVar[tuple[str, ...]] = ("sched",)
@@ -608,18 +695,9 @@ class Walker:
 
 def bind_params(node: Any, values: Mapping[str, float]) -> Any:
     """``node`` with every ``Param`` named in ``values`` replaced by its value."""
-    if isinstance(node, Param):
+    if type(node) is Param:
         return Const(values[node.name]) if node.name in values else node
-    if isinstance(node, tuple):
-        return tuple(bind_params(x, values) for x in node)
-    if dataclasses.is_dataclass(node) and not isinstance(node, type):
-        changes = {
-            f.name: bind_params(getattr(node, f.name), values)
-            for f in dataclasses.fields(node)
-            if isinstance(getattr(node, f.name), (tuple, Param)) or dataclasses.is_dataclass(getattr(node, f.name))
-        }
-        return dataclasses.replace(node, **changes) if changes else node
-    return node
+    return rebuilt(node, lambda child: bind_params(child, values))
 
 
 # --------------------------------------------------------------------------- a lowered schedule

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 from lrdsl import ir
 
@@ -232,20 +234,20 @@ def _widest_operand(expr: str) -> tuple[int, int] | None:
                 start, end = start - 1, end + 1
             if best is None or end - start > best[1] - best[0]:
                 best = (start, end)
-        children: list[ast.expr] = []
-        if isinstance(node, ast.Call):
-            children = [*node.args, *(k.value for k in node.keywords)]
-        elif isinstance(node, ast.BinOp):
-            children = [node.left, node.right]
-        elif isinstance(node, ast.UnaryOp):
-            children = [node.operand]
-        elif isinstance(node, ast.Compare) and len(node.ops) == 1:
-            children = [node.left, *node.comparators]
-        for child in children:
+        for child in _OPERANDS.get(type(node), lambda n: [])(node):
             visit(child, False)
 
     visit(tree, True)
     return best
+
+
+_OPERANDS: dict[type, Callable[[Any], list[ast.expr]]] = {
+    ast.Call: lambda n: [*n.args, *(k.value for k in n.keywords)],
+    ast.BinOp: lambda n: [n.left, n.right],
+    ast.UnaryOp: lambda n: [n.operand],
+    ast.Compare: lambda n: [n.left, *n.comparators] if len(n.ops) == 1 else [],
+}
+"""The operands of an expression that are always evaluated (not a conditional's branches, not a chain's)."""
 
 
 def _encloses(expr: str, open_at: int, close_at: int) -> bool:

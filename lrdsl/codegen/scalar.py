@@ -409,15 +409,7 @@ class ScalarPrinter(Printer):
 
 def mentions_params(e: ir.Arith) -> bool:
     """``e`` reads a ``$parameter``."""
-    if isinstance(e, ir.Param):
-        return True
-    if isinstance(e, ir.Bin):
-        return mentions_params(e.a) or mentions_params(e.b)
-    if isinstance(e, ir.Fn):
-        return mentions_params(e.arg)
-    if isinstance(e, (ir.FloorDiv, ir.CeilDiv, ir.Count)):
-        return mentions_params(e.x)
-    return False
+    return any(isinstance(n, ir.Param) for n in ir.nodes(e))
 
 
 def _cycles_doc(node: ir.Cycles) -> str:

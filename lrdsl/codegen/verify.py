@@ -144,13 +144,7 @@ def check_float32(plan: Lowered, target: str) -> None:
     """
     values = {name: value for name, value in plan.arguments if value is not None}
     node: ir.Sched = bind(plan.ir, values) if values and len(values) == len(plan.arguments) else plan.ir
-    for const, origin in _constants(node, None):
-        if math.isfinite(const) and abs(const) > FLOAT32_MAX:
-            raise LrdslError(
-                f"the constant {const:.4g} is beyond float32's range (±3.4e38): the {target} code would compute inf",
-                span=Span(*origin) if origin else None,
-                hint=_FLOAT32_HINT,
-            )
+    _float32_constants(node, target)
     if len(values) < len(plan.arguments):
         return
     node = _truncated(node)
@@ -181,6 +175,17 @@ def check_float32(plan: Lowered, target: str) -> None:
                 checked(int(order[beyond[0]]), found[beyond[0] :])
 
 
+def _float32_constants(node: ir.Sched, target: str) -> None:
+    """Refuse a finite constant ``|c| > FLOAT32_MAX`` anywhere in ``node``, at the span of its formula."""
+    for const, origin in _constants(node, None):
+        if math.isfinite(const) and abs(const) > FLOAT32_MAX:
+            raise LrdslError(
+                f"the constant {const:.4g} is beyond float32's range (±3.4e38): the {target} code would compute inf",
+                span=Span(*origin) if origin else None,
+                hint=_FLOAT32_HINT,
+            )
+
+
 _FLOAT32_HINT = "scale the schedule into float32's range, or generate float64 code: --target python, torch or paddle"
 
 
@@ -197,17 +202,10 @@ def _constants(node: object, origin: tuple[int, int] | None) -> Iterator[tuple[f
     """Every constant of the IR under ``node``, with the span of the formula it is in."""
     if isinstance(node, ir.Const):
         yield node.value, origin
-        return
     if isinstance(node, (ir.Formula, ir.Recur)):
         origin = node.origin or origin
-    if not dataclasses.is_dataclass(node) or isinstance(node, type):
-        return
-    for f in dataclasses.fields(node):
-        if f.name == "source":
-            continue
-        child = getattr(node, f.name)
-        for c in child if isinstance(child, tuple) else (child,):
-            yield from _constants(c, origin)
+    for child in ir.children(node):
+        yield from _constants(child, origin)
 
 
 BLOCK = 1024
@@ -247,25 +245,42 @@ def _truncated(node: ir.Sched) -> ir.Sched:
         if ir.recur_intervals(node) > MAX_RECUR + 1:  # as the interpreter's table (lowering refuses more)
             return dataclasses.replace(node, hi=float((RECUR - 2) * node.every))
         return node
-    if isinstance(node, ir.Formula):
-        return node
-    if isinstance(node, (ir.Seq, ir.Combine)):
-        return dataclasses.replace(node, parts=tuple(_truncated(p) for p in node.parts))
-    return dataclasses.replace(node, body=_truncated(node.body))  # every other node wraps one body
+    result: ir.Sched = ir.rebuilt(node, _truncated)
+    return result
 
 
 def _boundaries(node: ir.Sched, shift: float) -> list[int]:
     """The steps at and either side of each phase boundary outside restart cycles, quantization and ``recur``."""
-    if isinstance(node, ir.Clamp):
-        return [*_edge(shift + node.hi), *_boundaries(node.body, shift)]
-    if isinstance(node, ir.Seq):
+    found: list[int] = _BOUNDARIES.walk(node, shift)
+    return found
+
+
+class _Boundaries(ir.Walker):
+    """The steps at and either side of each phase boundary of a node whose local time is ``t − shift``."""
+
+    def _clamp(self, node: ir.Clamp, shift: float) -> list[int]:
+        return [*_edge(shift + node.hi), *self.walk(node.body, shift)]
+
+    def _seq(self, node: ir.Seq, shift: float) -> list[int]:
         out = [s for b in node.breaks[1:] for s in _edge(shift + b)]
-        return out + [s for b, p in zip(node.breaks, node.parts) for s in _boundaries(p, shift + b)]
-    if isinstance(node, ir.Combine):
-        return [s for p in node.parts for s in _boundaries(p, shift)]
-    if isinstance(node, ir.Offset):  # the body's time runs n ahead: its boundary b is at b − n
-        return [*_edge(shift + node.hi), *_boundaries(node.body, shift - node.n)]
-    return []
+        return out + [s for b, p in zip(node.breaks, node.parts) for s in self.walk(p, shift + b)]
+
+    def _combine(self, node: ir.Combine, shift: float) -> list[int]:
+        return [s for p in node.parts for s in self.walk(p, shift)]
+
+    def _offset(self, node: ir.Offset, shift: float) -> list[int]:
+        return [*_edge(shift + node.hi), *self.walk(node.body, shift - node.n)]  # its boundary b is at b − n
+
+    def _formula(self, node: ir.Formula, shift: float) -> list[int]:
+        return []  # its drops and milestones are many: the branch and bound finds their steps
+
+    def _cycles(self, node: ir.Cycles, shift: float) -> list[int]:
+        return []  # restart cycles repeat: the branch and bound covers them
+
+    _quantize = _recur = _cycles
+
+
+_BOUNDARIES = _Boundaries()
 
 
 def _edge(x: float) -> list[int]:
@@ -275,10 +290,4 @@ def _edge(x: float) -> list[int]:
 
 def _size(node: ir.Sched | ir.Arith) -> int:
     """The number of IR nodes under ``node`` (a bound costs about that much)."""
-    children = [getattr(node, f.name) for f in dataclasses.fields(node)]
-    total = 1
-    for child in children:
-        for c in child if isinstance(child, tuple) else (child,):
-            if dataclasses.is_dataclass(c) and not isinstance(c, type):
-                total += _size(c)  # type: ignore[arg-type]
-    return total
+    return sum(1 for _ in ir.nodes(node))

@@ -387,16 +387,33 @@ def formula(node: A.Node, ctx: Ctx, d: float) -> ir.Arith:
 
 def _constant_value(e: ir.Arith) -> float | None:
     """The value of ``e`` when it is constant arithmetic (``+ - * /`` of numbers, IEEE), else ``None``."""
-    if isinstance(e, ir.Const):
+    value: float | None = _CONSTANT.walk(e)
+    return value
+
+
+class _Constant(ir.Walker):
+    """The value of constant arithmetic (``+ - * /`` of numbers, a quotient by 0 NaN), else ``None``."""
+
+    WALKS = ("arith",)
+
+    def _const(self, e: ir.Const) -> float | None:
         return e.value
-    if isinstance(e, ir.Bin) and e.op in "+-*/":
-        a, b = _constant_value(e.a), _constant_value(e.b)
-        if a is None or b is None:
+
+    def _bin(self, e: ir.Bin) -> float | None:
+        a, b = self.walk(e.a), self.walk(e.b)
+        if e.op not in "+-*/" or a is None or b is None:
             return None
         if e.op == "/":
-            return math.nan if b == 0 else a / b
-        return a + b if e.op == "+" else a - b if e.op == "-" else a * b
-    return None
+            return math.nan if b == 0 else float(a / b)
+        return float(a + b if e.op == "+" else a - b if e.op == "-" else a * b)
+
+    def _var(self, e: ir.Arith) -> None:
+        return None  # a variable, a parameter or a function: not constant arithmetic here
+
+    _param = _fn = _floor_div = _ceil_div = _count = _var
+
+
+_CONSTANT = _Constant()
 
 
 SHAPES: dict[str, Builder] = {
