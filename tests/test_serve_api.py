@@ -330,3 +330,39 @@ def test_the_command_refuses_a_busy_port_and_warns_off_loopback(capsys: pytest.C
     assert run(parser.parse_args(["--port", str(port)])) == 2
     assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
     assert run(parser.parse_args(["--port", "70000"])) == 2
+
+
+# ---------------------------------------------------------------- what the command line is attacked with
+
+RED_TEAM = [
+    # huge totals, each piece's own limits
+    {"expr": "cosine(0.1→0)", "total_steps": 10**15},
+    {"expr": "cosine(0.1→0) * restart(period=1)", "total_steps": 10**15},
+    {"expr": "cosine(1→0, 1e15) * restart(cycles=1e6)"},
+    {"expr": "linear(1→0, 10) * offset(-1e15)"},
+    {"expr": "recur(lr * 0.5 + sin(lr), 1e12, every=10, from=1)"},
+    {"expr": "fn(u / 100, 1e14)"},
+    {"expr": "exp(exp(exp(u)))", "total_steps": 10**9},
+    {"expr": "const(1e308) * 10", "total_steps": 10},
+    # nesting and size at and past the parser's bounds
+    {"expr": "(" * 199 + "1" + ")" * 199, "total_steps": 5},
+    {"expr": "-" * 5000 + "1", "total_steps": 5},
+    {"expr": "multistep(0.1, at=[" + ", ".join(str(10 * i + 1) for i in range(10_000)) + "])", "total_steps": 10**9},
+    {"expr": " >> ".join(f"cosine({0.1 + i * 1e-6}→0, 10)" for i in range(1_500))},
+    # hostile text
+    {"expr": 'cosine(1→0, 100)  # """; import os; os.system("x")'},
+    {"expr": "cosine($evil→0, 100)"},
+    {"expr": "\x1b[2J\u202ecosine(0.1→0)", "total_steps": 10},
+    {"expr": "lr: cosine(0.1→0)\n" * 70, "total_steps": 10},
+]
+
+
+@pytest.mark.parametrize("body", RED_TEAM, ids=[str(k) for k in range(len(RED_TEAM))])
+def test_the_red_team_gets_answers_not_failures(port: int, body: dict[str, Any]) -> None:
+    for endpoint, extra in (("evaluate", {"points": 500}), ("generate", {"target": "torch"})):
+        status, got = post(port, endpoint, {**body, **extra})
+        assert status in (200, 400), (endpoint, status, got)
+        if status == 200 and endpoint == "evaluate":
+            assert len(got["steps"]) <= 1000 and all(v is None or abs(v) < float("inf") for v in got["values"])
+        if status == 400:
+            assert got["error"]["message"] and "Traceback" not in got["error"]["text"]
