@@ -62,6 +62,7 @@ def test_wheel_installs_and_runs_outside_the_tree(tmp_path: Path) -> None:
     assert "lrdsl/grammar/lrdsl.lark" in names
     assert any(n.startswith("lrdsl/templates/") and n.endswith(".jinja") for n in names)
     assert "lrdsl/py.typed" in names  # type checkers read lrdsl's annotations (PEP 561)
+    assert {f"lrdsl/serve/page/{f}" for f in ("index.html", "app.js", "app.css")} <= set(names)  # the playground
     pages = sorted(p.name for p in (ROOT / "docs").glob("*.md"))
     assert sorted(n.removeprefix("lrdsl/docs/") for n in names if n.startswith("lrdsl/docs/")) == pages
     metadata = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
@@ -112,6 +113,21 @@ def test_wheel_installs_and_runs_outside_the_tree(tmp_path: Path) -> None:
     assert Path(page).resolve() == Path(purelib, "lrdsl", "docs", "reference.md").resolve()
     assert f"{{#{anchor}}}" in Path(page).read_text(encoding="utf-8")
     assert "picture:" not in entry.stdout  # the pictures stay in the checkout
+
+    # The playground serves its page and the cookbook's examples from the installed package.
+    served = run(
+        py,
+        "-c",
+        "import json, threading, urllib.request as u\n"
+        "from lrdsl.serve.server import make_server\n"
+        "s = make_server('127.0.0.1', 0); threading.Thread(target=s.serve_forever, daemon=True).start()\n"
+        "base = f'http://127.0.0.1:{s.server_address[1]}'\n"
+        "page = u.urlopen(base + '/').read()\n"
+        "examples = json.load(u.urlopen(base + '/api/examples'))['examples']\n"
+        "print(b'id=\"expr\"' in page, len(examples) > 10)",
+        cwd=elsewhere,
+    )
+    assert served.stdout.split() == ["True", "True"], served.stderr
 
     # An install that lost its templates or its parser says so.
     shutil.rmtree(Path(purelib, "lrdsl", "templates"))
