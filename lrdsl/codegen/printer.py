@@ -51,14 +51,14 @@ class Printer(ir.Walker, abstract=True):
         """How this target calls the math function ``name`` of :data:`lrdsl.ir.MATH` (refused if it lacks it)."""
         spelled = ir.MATH[name].spelled(cls.MODULE)
         if spelled is None:
-            raise lacking(cls.TARGET or cls.MODULE, f"the function {name}")
+            raise lacking(cls.TARGET or cls.MODULE, f"function '{name}'")
         return spelled
 
     @classmethod
     def op(cls, name: str) -> str:
         """``<module>.<name>`` for a tensor operation of :attr:`OPS` (refused if the target lacks it)."""
         if name not in cls.OPS:
-            raise lacking(cls.TARGET or cls.MODULE, f"the operation {name}")
+            raise lacking(cls.TARGET or cls.MODULE, f"operation '{name}'")
         return f"{cls.MODULE}.{name}"
 
     def sched(self, node: ir.Sched, integral: bool) -> str:

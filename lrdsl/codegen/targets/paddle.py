@@ -15,12 +15,16 @@ class Printer(ScalarPrinter):
 
 
 def run(code: str, steps: Sequence[int], name: str = "Scheduler") -> Values:
-    """The scheduler's rate at each step, moved there with ``step(t)`` (Paddle's own ``LRScheduler``)."""
+    """The scheduler's rate at each step (Paddle's own ``LRScheduler``): the next step by ``step()``, any
+    other by a jump (``step(t)``)."""
     import numpy as np
 
     scheduler = getattr(load(code, "paddle_target"), name)()
     seen = []
     for t in steps_list(steps):
-        scheduler.step(t)
+        if t == scheduler.last_epoch + 1:
+            scheduler.step()
+        else:
+            scheduler.step(t)
         seen.append(float(scheduler()))
     return np.array(seen, dtype=np.float64)

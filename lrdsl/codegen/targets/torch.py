@@ -15,7 +15,8 @@ class Printer(ScalarPrinter):
 
 
 def run(code: str, steps: Sequence[int], name: str = "Scheduler") -> Values:
-    """The rate a real ``torch.optim.SGD`` holds at each step, the scheduler moved there with ``step(t)``."""
+    """The rate a real ``torch.optim.SGD`` holds at each step: the next step as a training loop takes it
+    (``optimizer.step()``, ``scheduler.step()``), any other by a jump (``scheduler.step(t)``)."""
     import numpy as np
     import torch
 
@@ -24,6 +25,10 @@ def run(code: str, steps: Sequence[int], name: str = "Scheduler") -> Values:
     scheduler = getattr(load(code, "torch_target"), name)(optimizer)
     seen = []
     for t in steps_list(steps):
-        scheduler.step(t)
+        if t == scheduler.last_epoch + 1:  # the next step: as a training loop steps it
+            optimizer.step()
+            scheduler.step()
+        else:
+            scheduler.step(t)  # the closed form: jump to step t
         seen.append(float(optimizer.param_groups[0]["lr"]))
     return np.array(seen, dtype=np.float64)
