@@ -164,7 +164,7 @@ class Bin:
 
 @dataclass(frozen=True, slots=True)
 class Fn:
-    """``name(arg)`` for ``neg`` (negation) and every name of :data:`MATH_FUNCTIONS`."""
+    """``name(arg)`` for ``neg`` (negation) and every function of :data:`MATH`."""
 
     name: str
     arg: Arith
