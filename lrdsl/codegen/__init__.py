@@ -47,7 +47,7 @@ class Target:
     """
 
     name: str
-    printer: Callable[[Emitter], Printer]
+    printer: type[Printer]
     template: str
     default_name: str
     title: str
@@ -166,7 +166,7 @@ def _used_imports(code: str, imports: set[str]) -> set[str]:
 
 def _possible_imports(spec: Target) -> set[str]:
     """Every module a printer of ``spec`` may import, whether this schedule needs it or not."""
-    return set(STDLIB) | set(getattr(spec.printer, "IMPORTS", ()))
+    return set(STDLIB) | set(spec.printer.IMPORTS)
 
 
 def check_name(name: str) -> str:
