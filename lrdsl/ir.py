@@ -75,13 +75,78 @@ class Param:
     name: str
 
 
-MATH_FUNCTIONS: tuple[str, ...] = ("sin", "cos", "tan", "tanh", "exp", "log", "sqrt", "abs", "floor", "ceil")
-"""The functions of one argument in formulas and constants (LANGUAGE.md §3, §8.3): the one table.
+Fails = Literal["never", "at infinity", "on overflow", "below 0", "at or below 0", "near 0"]
+"""When ``math.<name>`` may raise (or give another value than numpy) where numpy gives an IEEE value:
+``never``; ``at infinity`` (``sin ∞``); ``on overflow`` (``exp 1000``); ``below 0`` (``sqrt``);
+``at or below 0`` (``log``); ``near 0`` (``floor`` of ``[-1, 0]`` is the int 0, numpy's ``-0.0``, and
+``±∞``). The scalar printer prints the plain call where the argument's bound rules that out."""
 
-The parser, formatter and lowering accept exactly these names; the interpreter computes
-``numpy.<name>``, the tensor printers ``<module>.<name>``, the Python printer ``math.<name>``
-(``abs`` is Python's own). A new function is one more name here.
+
+@dataclass(frozen=True, slots=True)
+class MathFunction:
+    """One math function of one argument: every reader that computes, bounds or prints it reads this row.
+
+    * ``numpy``: the numpy ufunc ``numpy.<numpy>`` the interpreter computes it with (with the C
+      library's bits: :mod:`lrdsl.libm`), and ``python``: how plain Python calls it
+      (``math.<name>``, or a builtin such as ``abs``);
+    * ``fails`` (:data:`Fails`): where ``python`` may raise; then ``helper`` names the IEEE helper of
+      :mod:`lrdsl.codegen.ieee` the scalar printer calls instead;
+    * ``increasing``: it is non-decreasing on the whole line and total, so :mod:`lrdsl.ranges` bounds it
+      by its values at the ends of the argument's bound (a function with a rule of its own there needs
+      none, one with neither is unbounded: sound, only less precise);
+    * ``spelling``: the call by a printer's module (``"jnp"``, ``"ops"``, ``"math"``) where it is not
+      ``<module>.<name>``; ``None`` there: that module lacks it, and ``gen`` refuses a schedule that uses it.
+    """
+
+    name: str
+    numpy: str = ""
+    python: str = ""
+    fails: Fails = "never"
+    helper: str | None = None
+    increasing: bool = False
+    spelling: Mapping[str, str | None] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "numpy", self.numpy or self.name)
+        object.__setattr__(self, "python", self.python or f"math.{self.name}")
+
+    def exact(self) -> Callable[[float], float]:
+        """``python`` as a callable: what generated Python code calls (it may raise: ``fails``)."""
+        import builtins
+
+        if self.python.startswith("math."):
+            return getattr(math, self.python[len("math.") :])  # type: ignore[no-any-return]
+        return getattr(builtins, self.python)  # type: ignore[no-any-return]
+
+    def spelled(self, module: str) -> str | None:
+        """How code of a printer whose module is ``module`` calls it (``None``: it cannot)."""
+        return self.spelling.get(module, f"{module}.{self.name}")
+
+
+MATH: dict[str, MathFunction] = {
+    f.name: f
+    for f in [
+        MathFunction("sin", fails="at infinity", helper="sin"),
+        MathFunction("cos", fails="at infinity", helper="cos"),
+        MathFunction("tan", fails="at infinity", helper="tan"),
+        MathFunction("tanh", increasing=True),
+        MathFunction("exp", fails="on overflow", helper="exp", increasing=True),
+        MathFunction("log", fails="at or below 0", helper="log"),
+        MathFunction("sqrt", fails="below 0", helper="sqrt"),
+        MathFunction("abs", numpy="absolute", python="abs", spelling={"math": "abs"}),
+        MathFunction("floor", fails="near 0", helper="floor", increasing=True),
+        MathFunction("ceil", fails="near 0", helper="ceil", increasing=True),
+    ]
+}
+"""The functions of one argument in formulas and constants (LANGUAGE.md §3, §8.3): one row each.
+
+The parser, formatter and lowering accept exactly these names; the interpreter, :mod:`lrdsl.ranges`,
+:mod:`lrdsl.libm` and every printer read the row. A new function is one more row here (and a line in
+LANGUAGE.md's list, which is closed: ``tests/test_targets.py`` proves a row with a dummy ``atan``).
 """
+
+MATH_FUNCTIONS: tuple[str, ...] = tuple(MATH)
+"""The names of :data:`MATH`, in order (the parser's and the formatter's table)."""
 
 OPERATORS: dict[str, str] = {
     "+": "add", "-": "subtract", "*": "multiply", "/": "divide", "**": "power", "min": "minimum", "max": "maximum",
@@ -101,7 +166,7 @@ class Bin:
 
 @dataclass(frozen=True, slots=True)
 class Fn:
-    """``name(arg)`` for ``neg`` (negation) and every name of :data:`MATH_FUNCTIONS`."""
+    """``name(arg)`` for ``neg`` (negation) and every function of :data:`MATH`."""
 
     name: str
     arg: Arith

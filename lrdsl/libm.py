@@ -4,7 +4,7 @@ Generated Python calls ``math.exp``, ``math.log``, ``math.tan``, ``math.tanh`` â
 the interpreter calls numpy over arrays. Where numpy dispatches to its own SIMD kernels (AVX-512:
 SVML's ``exp``, ``log``, ``tan``, ``tanh``, ``pow``), their results differ from the C library's by
 an ulp here and there, and cancellation magnifies that ulp: ``fn(1 - tanh(u / 100), 4000)`` differs
-beyond 1e-9 at hundreds of steps. So each function of :data:`lrdsl.ir.MATH_FUNCTIONS` is computed by
+beyond 1e-9 at hundreds of steps. So each function of :data:`lrdsl.ir.MATH` (its row's ``numpy`` ufunc) is computed by
 the cheapest of these ways that gives ``math``'s bits on a probe of a few thousand arguments (chosen
 once per process, at first use):
 
@@ -53,10 +53,12 @@ def _probe() -> Array:
 
 def scalar(name: str) -> Callable[[float], float]:
     """``math.<name>`` with numpy's IEEE value where ``math`` raises (overflow, a pole, a domain)."""
-    if name == "abs":
-        return abs
-    exact = getattr(math, name)
-    ieee = getattr(np, name)
+    from lrdsl.ir import MATH, MathFunction
+
+    row = MATH.get(name, MathFunction(name, fails="on overflow"))  # expm1 (for tanh) is no function of the language
+    if row.fails == "never":
+        return row.exact()
+    exact, ieee = row.exact(), getattr(np, row.numpy)
 
     def call(x: float) -> float:
         try:
@@ -90,7 +92,9 @@ _POWER = np.frompyfunc(power, 2, 1)
 
 
 def _numpy(name: str) -> ArrayFn:
-    fn: ArrayFn = getattr(np, "absolute" if name == "abs" else name)
+    from lrdsl.ir import MATH
+
+    fn: ArrayFn = getattr(np, MATH[name].numpy if name in MATH else name)
     return fn
 
 
@@ -193,9 +197,9 @@ def array(name: str) -> ArrayFn:
 
 def dispatch() -> dict[str, str]:
     """How each function is computed in this process, and numpy's SIMD targets (for reports)."""
-    from lrdsl.ir import MATH_FUNCTIONS
+    from lrdsl.ir import MATH
 
-    out = {name: chosen(name) for name in MATH_FUNCTIONS}
+    out = {name: chosen(name) for name in MATH}
     out["numpy SIMD"] = " ".join(simd_targets()) or "none"
     return out
 

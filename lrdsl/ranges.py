@@ -204,6 +204,30 @@ FUNCTIONS: dict[str, Callable[[Box], Box | None]] = {
     "tan": _tan, "abs": _abs, "floor": _floor, "ceil": _ceil,
     "tanh": lambda a: (math.tanh(a[0]), math.tanh(a[1])),  # increasing, never fails
 }  # fmt: skip
+"""The functions with a bound rule of their own; any other row of :data:`lrdsl.ir.MATH` is bounded by
+:func:`function`: from its values at the ends when it is ``increasing``, else not at all."""
+
+
+def function(name: str) -> Callable[[Box], Box | None]:
+    """The bound rule of math function ``name`` (or ``neg``): its own, or what its row says."""
+    own = FUNCTIONS.get(name)
+    if own is not None:
+        return own
+    row = ir.MATH[name]
+    if not row.increasing:
+        return lambda a: None
+    exact = row.exact()
+
+    def ends(a: Box) -> Box | None:
+        try:
+            lo, hi = exact(a[0]), exact(a[1])
+        except (OverflowError, ValueError):
+            return None
+        return _out(lo, hi) if lo == lo and hi == hi else None
+
+    return ends
+
+
 BINARY: dict[str, Callable[[Box, Box], Box | None]] = {
     "+": add, "-": sub, "*": mul, "/": div, "**": power, "min": minimum, "max": maximum,
 }  # fmt: skip
@@ -270,7 +294,7 @@ class _Bounds(ir.Walker):
 
     def _fn(self, e: ir.Fn, u: Box, lr: Box) -> Box | None:
         a = self.arith(e.arg, u, lr)
-        return FUNCTIONS[e.name](a) if a is not None else None
+        return function(e.name)(a) if a is not None else None
 
     def _finite_time(self, e: ir.FloorDiv | ir.CeilDiv | ir.Count, u: Box, lr: Box) -> Box | None:
         x = self.arith(e.x, u, lr)

@@ -25,7 +25,7 @@ from typing import Any
 
 from lrdsl import ast as A
 from lrdsl.errors import LrdslError
-from lrdsl.ir import MATH_FUNCTIONS
+from lrdsl.ir import MATH as MATH_ROWS
 
 MAX_MULT = 1000
 """The largest restart ``mult`` (cycle lengths grow as multⁱ)."""
@@ -50,10 +50,7 @@ WHOLE_STEPS = (
 )
 """The durations that cannot be a percentage (:func:`percentage`): they do not scale with a span."""
 
-MATH: dict[str, Callable[[float], float]] = {
-    **{name: getattr(math, name) for name in MATH_FUNCTIONS if name != "abs"},
-    "abs": abs,
-}
+MATH: dict[str, Callable[[float], float]] = {name: row.exact() for name, row in MATH_ROWS.items()}
 """Each math function of one argument, as Python's :mod:`math` computes it."""
 _ROOT_HINT = "a fractional power needs a base ≥ 0: -(x ** (1/3)) is the cube root of -x"
 

@@ -1,7 +1,8 @@
 """Run in its own process (paddle must not share a process with tensorflow).
 
-Steps a real paddle optimizer with the generated scheduler on every case and prints
-one JSON object {case id: null if it matches, else a message}.
+Steps a real paddle optimizer with the generated scheduler on every tenth case (tests/test_targets.py
+runs every case through the scheduler itself: this checks the optimizer reads it) and prints one JSON
+object {case id: null if it matches, else a message}.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ def main() -> None:
     from tests.gen_cases import F64, cases
 
     out: dict[str, str | None] = {}
-    for case in cases():
+    for case in cases()[::10]:
         n, spe = case["steps"], case["steps_per_epoch"]
         sched = load(generate(case["expr"], "paddle", n, spe), "paddle_target").Scheduler()
         layer = paddle.nn.Linear(2, 1)

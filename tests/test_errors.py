@@ -1533,6 +1533,8 @@ UNSNAPSHOTTED = {
     "this schedule tree is not one the parser produces: …": "trees built around the parser (tests/test_security.py)",
     "expected a Schedule, not …": "an object of another type given as a schedule (tests/test_security.py)",
     "refusing to generate code: … is not a … of the language": "printers' second check, behind the models' (test_security)",
+    "the … target has no …, which this schedule needs": "every target today has every function and operation; a "
+    "target row lacking one is snapshotted in tests/test_targets.py",
     "$… is not bound": "lowering binds every parameter before the interpreter runs (defence in depth)",
     "the formula reads '…', which is not defined here": "lowering produces only u and lr (defence in depth)",
     "total steps must be a whole number, got …": "an API argument type (tests/test_security.py)",

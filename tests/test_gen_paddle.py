@@ -1,4 +1,5 @@
-"""The ``paddle`` target in real PaddlePaddle, in its own process (it must not share one with TF)."""
+"""The ``paddle`` target in a real PaddlePaddle optimizer, in its own process (it must not share one with TF);
+the shared cases and random schedules run in tests/test_targets.py."""
 
 from __future__ import annotations
 
@@ -17,4 +18,4 @@ def test_paddle_optimizer_sees_interpreter_values() -> None:
             pytest.fail("paddle is required (LRDSL_REQUIRE_FRAMEWORKS=1) but not installed")
         pytest.skip("paddle is not installed")
     report = run_worker("tests.paddle_worker", {})
-    assert len(report["results"]) >= 20
+    assert len(report["results"]) >= 6

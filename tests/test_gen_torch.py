@@ -1,4 +1,5 @@
-"""The ``torch`` target in real PyTorch: an optimizer stepping, param groups, resume."""
+"""The ``torch`` target beyond the shared table (tests/test_targets.py steps a real SGD on every case):
+resume from a state dict, param groups and their modes."""
 
 from __future__ import annotations
 
@@ -10,34 +11,13 @@ import pytest
 import lrdsl
 from lrdsl.api import generate
 from tests.frameworks import load, need
-from tests.gen_cases import F64, case_ids, cases
+from tests.gen_cases import F64
 
 pytestmark = pytest.mark.frameworks
 
 
 def _scheduler(expr: str, steps: int, spe: float | None) -> Any:
     return load(generate(expr, "torch", steps, spe), "torch_target").Scheduler
-
-
-def _run(torch: Any, sched_cls: Any, steps: int) -> np.ndarray:
-    param = torch.nn.Parameter(torch.zeros(2))
-    opt = torch.optim.SGD([param], lr=1.0)
-    sched = sched_cls(opt)
-    seen = []
-    for _ in range(steps):
-        seen.append(opt.param_groups[0]["lr"])
-        param.grad = torch.ones(2)
-        opt.step()
-        sched.step()
-    return np.array(seen)
-
-
-@pytest.mark.parametrize("case", cases(), ids=case_ids())
-def test_torch_optimizer_sees_interpreter_values(case: dict[str, Any]) -> None:
-    torch = need("torch")
-    n = case["steps"]
-    got = _run(torch, _scheduler(case["expr"], n, case["steps_per_epoch"]), n)
-    np.testing.assert_allclose(got, lrdsl.evaluate(case["expr"], n, case["steps_per_epoch"]), **F64)
 
 
 def test_state_dict_resumes_mid_run_exactly() -> None:

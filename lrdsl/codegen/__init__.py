@@ -1,8 +1,9 @@
 """Code generation: one lowered schedule printed as standalone framework code.
 
-Each target is a row of :data:`TARGETS`: a printer (how IR becomes code), a Jinja
-skeleton (where the printed strings go), a default name and a usage line. Python
-computes every code string; the templates only place them.
+Each target is a module of :mod:`lrdsl.codegen.targets` (its printer's tables and a ``run``
+adapter) and a row of :data:`TARGETS` (a Jinja skeleton, where the printed strings go, a default
+name, a usage line, the template's imports). Python computes every code string; the templates
+only place them.
 """
 
 from __future__ import annotations
@@ -12,16 +13,21 @@ import functools
 import hashlib
 import keyword
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import jinja2
 
 from lrdsl.codegen import verify
 from lrdsl.codegen.emitter import WIDTH, Emitter, safe_comment
 from lrdsl.codegen.names import used_beside
-from lrdsl.codegen.scalar import ScalarPrinter
-from lrdsl.codegen.tensor import KerasPrinter, TensorPrinter
+from lrdsl.codegen.printer import Printer
+from lrdsl.codegen.targets import keras as _keras
+from lrdsl.codegen.targets import optax as _optax
+from lrdsl.codegen.targets import paddle as _paddle
+from lrdsl.codegen.targets import python as _python
+from lrdsl.codegen.targets import torch as _torch
 from lrdsl.errors import LrdslError, did_you_mean
 from lrdsl.ir import Lowered, is_param_name
 from lrdsl.numbers import format_number
@@ -31,37 +37,46 @@ STDLIB = frozenset({"math", "bisect", "decimal", "functools"})
 
 @dataclass(frozen=True)
 class Target:
-    """One code-generation target."""
+    """One code-generation target: its module's printer and ``run``, and how its code is laid out.
+
+    ``printer`` prints the IR (its tables: module prefix, operations, imports); ``template`` places
+    the printed strings; ``default_name``, ``title`` and ``usage`` are the module's name and text;
+    ``extra_imports`` the imports the template itself adds; ``run(code, steps)`` evaluates generated
+    code in the framework (float64 values, one per step); ``float32``: its values are float32, so a
+    constant or value beyond float32's range is refused.
+    """
 
     name: str
-    printer: Callable[[Emitter], ScalarPrinter | TensorPrinter]
+    printer: type[Printer]
     template: str
     default_name: str
     title: str
     usage: str
+    run: Callable[[str, Sequence[int]], Any]
     extra_imports: tuple[str, ...] = ()
     float32: bool = False
-    """Its values are float32: a constant or value beyond float32's range is refused."""
 
 
 TARGETS: dict[str, Target] = {
     t.name: t
     for t in [
-        Target("python", ScalarPrinter, "python.py.jinja", "lr", "A dependency-free learning-rate function.",
-               "Call lr(step) with the 0-based optimizer step."),
-        Target("torch", ScalarPrinter, "torch.py.jinja", "Scheduler", "A PyTorch learning-rate scheduler.",
-               "Create Scheduler(optimizer); call scheduler.step() after each optimizer.step().",
+        Target("python", _python.Printer, "python.py.jinja", "lr", "A dependency-free learning-rate function.",
+               "Call lr(step) with the 0-based optimizer step.", _python.run),
+        Target("torch", _torch.Printer, "torch.py.jinja", "Scheduler", "A PyTorch learning-rate scheduler.",
+               "Create Scheduler(optimizer); call scheduler.step() after each optimizer.step().", _torch.run,
                ("from torch.optim.lr_scheduler import LRScheduler",)),
-        Target("paddle", ScalarPrinter, "paddle.py.jinja", "Scheduler", "A PaddlePaddle learning-rate scheduler.",
+        Target("paddle", _paddle.Printer, "paddle.py.jinja", "Scheduler",
+               "A PaddlePaddle learning-rate scheduler.",
                "Pass Scheduler() as the optimizer's learning_rate; call scheduler.step() after each step.",
-               ("from paddle.optimizer.lr import LRScheduler",)),
-        Target("optax", TensorPrinter, "optax.py.jinja", "schedule", "An Optax schedule.",
+               _paddle.run, ("from paddle.optimizer.lr import LRScheduler",)),
+        Target("optax", _optax.Printer, "optax.py.jinja", "schedule", "An Optax schedule.",
                "Pass it as the learning rate: optax.adam(schedule); Optax calls it with its step count.",
-               float32=True),
-        Target("keras", KerasPrinter, "keras.py.jinja", "Schedule", "A Keras 3 learning-rate schedule.",
-               "Use keras.optimizers.Adam(learning_rate=Schedule()).", float32=True),
+               _optax.run, float32=True),
+        Target("keras", _keras.Printer, "keras.py.jinja", "Schedule", "A Keras 3 learning-rate schedule.",
+               "Use keras.optimizers.Adam(learning_rate=Schedule()).", _keras.run, float32=True),
     ]
 }  # fmt: skip
+"""Every target, one row each: a new target is a module of :mod:`lrdsl.codegen.targets` and a row here."""
 
 
 def generate_lowered(plan: Lowered, target: str, name: str | None = None) -> str:
@@ -151,7 +166,7 @@ def _used_imports(code: str, imports: set[str]) -> set[str]:
 
 def _possible_imports(spec: Target) -> set[str]:
     """Every module a printer of ``spec`` may import, whether this schedule needs it or not."""
-    return set(STDLIB) | set(getattr(spec.printer, "IMPORTS", ()))
+    return set(STDLIB) | set(spec.printer.IMPORTS)
 
 
 def check_name(name: str) -> str:

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
 
 from lrdsl import ir
 
@@ -219,35 +218,44 @@ def _widest_operand(expr: str) -> tuple[int, int] | None:
     except SyntaxError:
         return None
     best: tuple[int, int] | None = None
-
-    def visit(node: ast.expr, top: bool) -> None:
-        nonlocal best
-        if not top and not isinstance(node, (ast.Name, ast.Constant)):
-            start, end = node.col_offset, node.end_col_offset or node.col_offset
-            while (
-                start > 0
-                and expr[start - 1] == "("
-                and end < len(expr)
-                and expr[end] == ")"
-                and _encloses(expr, start - 1, end)
-            ):
-                start, end = start - 1, end + 1
+    for node in _operands(tree):
+        if not isinstance(node, (ast.Name, ast.Constant)):
+            start, end = _grouped(expr, node.col_offset, node.end_col_offset or node.col_offset)
             if best is None or end - start > best[1] - best[0]:
                 best = (start, end)
-        for child in _OPERANDS.get(type(node), lambda n: [])(node):
-            visit(child, False)
-
-    visit(tree, True)
     return best
 
 
-_OPERANDS: dict[type, Callable[[Any], list[ast.expr]]] = {
-    ast.Call: lambda n: [*n.args, *(k.value for k in n.keywords)],
-    ast.BinOp: lambda n: [n.left, n.right],
-    ast.UnaryOp: lambda n: [n.operand],
-    ast.Compare: lambda n: [n.left, *n.comparators] if len(n.ops) == 1 else [],
-}
-"""The operands of an expression that are always evaluated (not a conditional's branches, not a chain's)."""
+def _operands(node: ast.expr) -> Iterator[ast.expr]:
+    """The operands below ``node`` that are always evaluated (arguments, operands, one comparison's sides)."""
+    for child in _children(node):
+        yield child
+        yield from _operands(child)
+
+
+def _children(node: ast.expr) -> list[ast.expr]:
+    if isinstance(node, ast.Call):
+        return [*node.args, *(k.value for k in node.keywords)]
+    if isinstance(node, ast.BinOp):
+        return [node.left, node.right]
+    if isinstance(node, ast.UnaryOp):
+        return [node.operand]
+    if isinstance(node, ast.Compare) and len(node.ops) == 1:
+        return [node.left, *node.comparators]
+    return []
+
+
+def _grouped(expr: str, start: int, end: int) -> tuple[int, int]:
+    """``expr[start:end]`` widened over the grouping parentheses around it."""
+    while (
+        start > 0
+        and expr[start - 1] == "("
+        and end < len(expr)
+        and expr[end] == ")"
+        and _encloses(expr, start - 1, end)
+    ):
+        start, end = start - 1, end + 1
+    return start, end
 
 
 def _encloses(expr: str, open_at: int, close_at: int) -> bool:

@@ -17,13 +17,17 @@ from lrdsl.errors import LrdslError
 from lrdsl.ir import is_param_name
 
 
-@functools.cache
 def allowed(node: type, field: str) -> frozenset[str]:
-    """The values ``node.field`` may hold: its ``Literal`` type, or the IR's table for it."""
+    """The values ``node.field`` may hold: its ``Literal`` type, or the IR's table for it (read now)."""
     if (node, field) == (ir.Fn, "name"):
-        return frozenset({"neg", *ir.MATH_FUNCTIONS})
+        return frozenset({"neg", *ir.MATH})
     if (node, field) == (ir.Bin, "op"):
         return frozenset(ir.OPERATORS)
+    return _literal(node, field)
+
+
+@functools.cache
+def _literal(node: type, field: str) -> frozenset[str]:
     return frozenset(typing.get_args(typing.get_type_hints(node)[field]))
 
 

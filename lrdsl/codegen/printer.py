@@ -5,12 +5,15 @@ A printer is an :class:`lrdsl.ir.Walker`: one method per schedule node (``_formu
 per arithmetic node (``_const``, ``_bin``, ``_fn``, …) that returns its code, so a printer that
 lacks one fails when it is imported. What differs between targets is data:
 
-* :attr:`Printer.MODULE`, the prefix of the math functions (``math``, ``jnp``, ``ops``) and
-  :attr:`Printer.RENAMED`, the functions a target spells otherwise (Python's ``abs``);
+* :attr:`Printer.MODULE`, the prefix of the math functions (``math``, ``jnp``, ``ops``): each row of
+  :data:`lrdsl.ir.MATH` says how that module spells its function, or that it lacks it;
+* :attr:`Printer.OPS`, the module's tensor operations that :meth:`Printer.op` may call (``where``,
+  ``searchsorted`` …): the target's declared vocabulary;
 * :attr:`Printer.IMPORTS`, the modules its code may import (only those it reads are kept).
 
-The math functions come from :data:`lrdsl.ir.MATH_FUNCTIONS`, so a new function is a new name
-there and nothing here.
+A schedule that needs a function or an operation the target lacks is refused by ``gen`` with an
+:class:`~lrdsl.errors.LrdslError` naming both, never found when the user's process first runs it.
+A new math function is a new row of :data:`lrdsl.ir.MATH` and nothing here.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import ClassVar, TypeVar
 
 from lrdsl import ir
 from lrdsl.codegen.emitter import Emitter, num
+from lrdsl.errors import LrdslError
 
 LONG_NUMBER = 12
 """A folded constant printed with more characters than this is shown as its source instead."""
@@ -33,8 +37,10 @@ class Printer(ir.Walker, abstract=True):
 
     WALKS = ("sched", "arith")
     MODULE: ClassVar[str] = "math"
-    RENAMED: ClassVar[dict[str, str]] = {}
+    OPS: ClassVar[frozenset[str]] = frozenset()
     IMPORTS: ClassVar[frozenset[str]] = frozenset()
+    TARGET: ClassVar[str] = ""
+    """The target's name, for messages."""
 
     def __init__(self, emitter: Emitter) -> None:
         self.em = emitter
@@ -42,8 +48,18 @@ class Printer(ir.Walker, abstract=True):
 
     @classmethod
     def function(cls, name: str) -> str:
-        """How this target calls the math function ``name`` of :data:`lrdsl.ir.MATH_FUNCTIONS`."""
-        return cls.RENAMED.get(name, f"{cls.MODULE}.{name}")
+        """How this target calls the math function ``name`` of :data:`lrdsl.ir.MATH` (refused if it lacks it)."""
+        spelled = ir.MATH[name].spelled(cls.MODULE)
+        if spelled is None:
+            raise lacking(cls.TARGET or cls.MODULE, f"function '{name}'")
+        return spelled
+
+    @classmethod
+    def op(cls, name: str) -> str:
+        """``<module>.<name>`` for a tensor operation of :attr:`OPS` (refused if the target lacks it)."""
+        if name not in cls.OPS:
+            raise lacking(cls.TARGET or cls.MODULE, f"operation '{name}'")
+        return f"{cls.MODULE}.{name}"
 
     def sched(self, node: ir.Sched, integral: bool) -> str:
         """Define a function for ``node``; return its name."""
@@ -69,3 +85,11 @@ class Printer(ir.Walker, abstract=True):
             return print_source()
         finally:
             self._in_source = outer
+
+
+def lacking(target: str, what: str) -> LrdslError:
+    """The refusal of a schedule that needs ``what``, which ``target``'s code cannot call."""
+    return LrdslError(
+        f"the {target} target has no {what}, which this schedule needs",
+        hint="generate another target: --target python, torch or paddle (float64, every function)",
+    )

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import ClassVar
 
 import lrdsl.codegen.ieee as ieee
 import lrdsl.ranges as ranges
@@ -44,25 +44,28 @@ class _Printed:
     box: ranges.Box | None
 
 
-def _safe(fn: str, arg: ranges.Box | None, value: ranges.Box | None) -> bool:
-    """``math.fn`` cannot raise for arguments in ``arg`` (whose values lie in ``value``)."""
-    if fn == "tanh":  # bounded: math.tanh never raises, whatever its argument (inf, NaN)
+def _safe(fails: ir.Fails, arg: ranges.Box | None, value: ranges.Box | None) -> bool:
+    """The plain call of a function that ``fails`` so cannot raise for arguments in ``arg`` (values in ``value``)."""
+    if fails == "never":  # math.tanh never raises, whatever its argument (inf, NaN)
         return True
     if arg is None:
         return False
-    if fn in ("log", "sqrt"):
-        return arg[0] > 0.0 if fn == "log" else arg[0] >= 0.0
-    if fn == "exp":
-        return value is not None and value[1] < ranges.INF
-    if fn in ("floor", "ceil"):  # an int: exact, but without numpy's -0.0 at or just below 0
-        return arg[0] > 0.0 and arg[1] < ranges.INF
-    return math.isfinite(arg[0]) and math.isfinite(arg[1])  # sin cos tan
+    return SAFE[fails](arg, value)
+
+
+SAFE: dict[str, Callable[[ranges.Box, ranges.Box | None], bool]] = {
+    "at or below 0": lambda arg, value: arg[0] > 0.0,
+    "below 0": lambda arg, value: arg[0] >= 0.0,
+    "on overflow": lambda arg, value: value is not None and value[1] < ranges.INF,
+    "near 0": lambda arg, value: arg[0] > 0.0 and arg[1] < ranges.INF,  # an int, without numpy's -0.0
+    "at infinity": lambda arg, value: math.isfinite(arg[0]) and math.isfinite(arg[1]),
+}
+"""Each kind of failure of :data:`lrdsl.ir.Fails`: the bounds under which the plain ``math`` call is safe."""
 
 
 class ScalarPrinter(Printer):
     """Prints IR as plain Python functions of ``u`` (an ``int`` where steps are whole)."""
 
-    RENAMED: ClassVar[dict[str, str]] = {"abs": "abs"}
     IMPORTS = frozenset({"math"})
     PI = "math.pi"
 
@@ -105,14 +108,16 @@ class ScalarPrinter(Printer):
         known(e.name, ir.Fn, "name")
         arg = self._expr(e.arg, integral)
         (a,) = self.em.fit(arg.code)
-        box = ranges.FUNCTIONS[e.name](arg.box) if arg.box is not None else None
+        box = ranges.function(e.name)(arg.box) if arg.box is not None else None
         if e.name == "neg":  # of an int 0 it would be 0, not -0.0
             return _Printed(f"(-float({bare(a)}))" if arg.whole else f"(-{a})", False, box)
         if e.name == "abs":
             return _Printed(f"abs({bare(a)})", arg.whole, box)
-        if _safe(e.name, arg.box, box):
-            return _Printed(f"{self.function(e.name)}({bare(a)})", e.name in ("floor", "ceil"), box)
-        return _Printed(f"{self.helper(e.name)}({bare(a)})", False, box)
+        row = ir.MATH[e.name]
+        call = self.function(e.name)
+        if _safe(row.fails, arg.box, box) or row.helper is None:
+            return _Printed(f"{call}({bare(a)})", row.fails == "near 0", box)
+        return _Printed(f"{self.helper(row.helper)}({bare(a)})", False, box)
 
     def _time(self, e: ir.FloorDiv | ir.CeilDiv | ir.Count, integral: bool) -> str:
         """The printed time that ``e`` divides or counts (``u`` itself when it is the frame's)."""

@@ -6,7 +6,8 @@ frame's time is whole steps it stays an ``int32`` tensor: phase boundaries,
 restart cycles, ``⌊u/e⌋`` and quantization are integer operations, exact for
 every step below 2**31; only the value formulas run in float32.
 
-A target is a subclass that changes the tables (module prefix, casts, arrays).
+A target is a subclass that changes the tables (module prefix, casts, arrays): one module of
+:mod:`lrdsl.codegen.targets` each.
 """
 
 from __future__ import annotations
@@ -32,10 +33,19 @@ TENSOR_BINARY = {"min": "minimum", "max": "maximum", "**": "power"}
 """Binary operations that tensor code spells as a function (the rest are operators)."""
 
 
+TENSOR_OPS = (
+    *("where", "minimum", "maximum", "power", "take", "searchsorted", "clip", "floor", "ceil", "exp"),
+    *("log1p", "expm1", "left_shift", "right_shift", "floor_divide", "mod", "abs", "sign"),
+)
+"""The tensor operations the tensor printers call through :meth:`~lrdsl.codegen.printer.Printer.op`, by
+their name in ``jax.numpy`` and ``keras.ops`` (both have each: tests/test_targets.py imports them)."""
+
+
 class TensorPrinter(Printer):
     """Prints IR as functions of a tensor ``u`` (int32 where steps are whole, else float32)."""
 
     MODULE = "jnp"
+    OPS = frozenset(TENSOR_OPS)
     IMPORTS = frozenset({"math", "jax", "jax.numpy as jnp"})
 
     def __init__(self, emitter: Emitter) -> None:
@@ -95,7 +105,7 @@ class TensorPrinter(Printer):
 
     def call(self, fn: str, *args: str) -> str:
         """``M.fn(args)`` for where/minimum/maximum/power/take/searchsorted/full_like."""
-        return f"{self.MODULE}.{fn}({', '.join(bare(a) for a in args)})"
+        return f"{self.op(fn)}({', '.join(bare(a) for a in args)})"
 
     def table(self, kind: str, values: list[float], integer: bool) -> str:
         """A module constant holding ``values``, as an array expression."""
@@ -486,37 +496,6 @@ class TensorPrinter(Printer):
         ]
         self.em.define(name, "the previous value, updated once per interval", lines)
         return name
-
-
-class KerasPrinter(TensorPrinter):
-    """``keras.ops``: runs on every Keras 3 backend."""
-
-    MODULE = "ops"
-    IMPORTS = frozenset({"math", "keras", "from keras import ops"})
-
-    def to_float(self, x: str) -> str:
-        """``x`` as float32."""
-        return f'ops.cast({x}, "float32")'
-
-    def to_int(self, x: str) -> str:
-        """``x`` as int32."""
-        return f'ops.cast({x}, "int32")'
-
-    def array(self, name: str, integer: bool) -> str:
-        """The module tuple ``name`` as a 1-D tensor."""
-        return f'ops.convert_to_tensor({name}, dtype="{"int32" if integer else "float32"}")'
-
-    def fori(self, count: str, body: str, init: float, like: str) -> str:
-        """``init`` (shaped like ``like``) updated by ``body(i, lr)`` for ``i < count``."""
-        return f"ops.fori_loop(0, {count}, {body}, {self.full_like(like, num(init))})"
-
-    def full_like(self, u: str, value: str) -> str:
-        """A float32 tensor shaped like ``u`` filled with ``value``."""
-        return f'ops.full_like({u}, {value}, dtype="float32")'
-
-    def top_bit(self, x: str, like: str) -> str | None:
-        """``keras.ops`` has no count of leading zeros: restarts keep their table of first steps."""
-        return None
 
 
 def _atom(x: str) -> str:
