@@ -35,7 +35,7 @@ KNOWN_WALKERS = {
     "lrdsl.lowering.shapes._Constant",
     "lrdsl.codegen.scalar.ScalarPrinter",
     "lrdsl.codegen.tensor.TensorPrinter",
-    "lrdsl.codegen.tensor.KerasPrinter",
+    "lrdsl.codegen.targets.keras.Printer",
     "lrdsl.codegen.verify._Boundaries",
     "lrdsl.ranges._Bounds",
 }
