@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from lrdsl.depth import check_data
 from lrdsl.errors import LrdslError, Span
+from lrdsl.hooks import upper
 from lrdsl.ir import is_param_name
 from lrdsl.signatures import MATH_FUNCS, SIGNATURES
 
@@ -524,14 +525,13 @@ class Schedule(Node):
         return format_node(self.expr)
 
     def __repr__(self) -> str:
-        from lrdsl.notebook import short_text
+        from lrdsl.formatter import short_text
 
         return f"Schedule({short_text(str(self))!r})"
 
     def _repr_html_(self) -> str:
-        from lrdsl.notebook import schedule_html
-
-        return schedule_html(self)
+        html: str = upper("schedule_html")(self)
+        return html
 
     def bind(
         self,
@@ -540,9 +540,8 @@ class Schedule(Node):
         params: Mapping[str, float] | None = None,
     ) -> BoundSchedule:
         """This schedule bound to a run: :func:`lrdsl.bind`."""
-        from lrdsl.bound import bind
-
-        return bind(self, total_steps, steps_per_epoch, params)
+        bound: BoundSchedule = upper("bind")(self, total_steps, steps_per_epoch, params)
+        return bound
 
 
 def _member_name(value: Any, where: str) -> str:
@@ -609,7 +608,7 @@ class ScheduleSet(Node):
         return format_node(self)
 
     def __repr__(self) -> str:
-        from lrdsl.notebook import short_text
+        from lrdsl.formatter import short_text
 
         return f"ScheduleSet({short_text(str(self))!r})"
 
@@ -659,16 +658,12 @@ def checked(schedule: Schedule) -> Schedule:
     the parser's tree is returned: no name, number, type or structure in what lowering and
     code generation read is one the parser would refuse.
     """
-    from lrdsl.parser import parse
-
-    return _reparsed(schedule, Schedule, parse)
+    return _reparsed(schedule, Schedule, upper("parse"))
 
 
 def checked_set(schedules: ScheduleSet) -> ScheduleSet:
     """The parser's own tree for ``schedules`` (as :func:`checked` for a :class:`Schedule`)."""
-    from lrdsl.parser import parse_set
-
-    return _reparsed(schedules, ScheduleSet, parse_set)
+    return _reparsed(schedules, ScheduleSet, upper("parse_set"))
 
 
 _Tree = TypeVar("_Tree")

@@ -95,15 +95,20 @@ def lint(
     Run arguments no run takes (``steps_per_epoch=nan``) and a schedule every run refuses
     (:func:`lrdsl.runfree.check`: ``restart(mult=0.5)``) raise :class:`~lrdsl.errors.LrdslError`.
     """
-    from lrdsl.api import as_schedule, check_run, lower
+    from lrdsl.api import as_schedule, check_run
 
     del steps
     parsed = as_schedule(schedule)
     check_run(total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
     runfree.check(parsed)  # what every run refuses, refused without one
+    run = (total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
+    if not params and all(x is None for x in run):  # no run: the checks that read the text alone, nothing lowered
+        return lint_plan(parsed, None)
+    from lrdsl.api import lower
+
     plan: Lowered | None
     try:
-        plan = lower(parsed, total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
+        plan = lower(parsed, *run)
     except LrdslError:
         if total_steps is not None:
             raise

@@ -92,6 +92,23 @@ def parse_text(text: str) -> A.Schedule | A.ScheduleSet:
     return _parse(text)
 
 
+def as_schedule(schedule: str | A.Schedule) -> A.Schedule:
+    """``schedule`` parsed if it is text; a :class:`~lrdsl.ast.Schedule` must be a tree the parser produces."""
+    if isinstance(schedule, A.Schedule):
+        return A.checked(schedule)
+    return parse(schedule)
+
+
+def as_set(schedules: str | Mapping[str, object] | A.ScheduleSet | A.Schedule) -> A.ScheduleSet:
+    """``schedules`` as a checked :class:`~lrdsl.ast.ScheduleSet` (one schedule is the set ``{lr: …}``)."""
+    if isinstance(schedules, A.ScheduleSet):
+        return A.checked_set(schedules)
+    if isinstance(schedules, A.Schedule):
+        schedule = A.checked(schedules)
+        return parse_set(schedule.source) if schedule.source is not None else parse_set(str(schedule))
+    return parse_set(schedules)
+
+
 @functools.lru_cache(maxsize=256)
 def _parse_set(text: str) -> A.ScheduleSet:
     parsed = _parse(text)
