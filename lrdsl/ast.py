@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 import json
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from lrdsl.depth import check_data
@@ -247,6 +247,21 @@ def _invalid(cls: type[Node], data: Any, exc: ValueError) -> Exception:
 
     error: Any = {"type": "value_error", "loc": (), "input": data, "ctx": {"error": exc}}
     return ValidationError.from_exception_data(cls.__name__, [error])
+
+
+def walk(node: Node) -> Iterator[Node]:
+    """``node`` and every node under it, each before its children and in source order (iterative)."""
+    stack: list[Node] = [node]
+    while stack:
+        item = stack.pop()
+        yield item
+        children: list[Node] = []
+        for value in item.__dict__.values():
+            if isinstance(value, Node):
+                children.append(value)
+            elif isinstance(value, tuple):
+                children.extend(v for v in value if isinstance(v, Node))
+        stack.extend(reversed(children))
 
 
 def make(cls: type[_N], **fields: Any) -> _N:

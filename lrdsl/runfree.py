@@ -26,6 +26,7 @@ from typing import Any
 from lrdsl import ast as A
 from lrdsl.errors import LrdslError
 from lrdsl.ir import MATH_FUNCTIONS
+from lrdsl.signatures import MATH_FUNCS
 
 MAX_MULT = 1000
 """The largest restart ``mult`` (cycle lengths grow as multⁱ)."""
@@ -254,13 +255,23 @@ def _check_call(call: A.Call) -> None:
 
 
 def _calls(node: A.Node) -> Iterator[A.Call]:
-    """The calls under ``node``, in source order (the tree is bounded in depth by the parser)."""
-    if isinstance(node, A.Call):
-        yield node
-    for field in node.__dict__.values():
-        if isinstance(field, A.Node):
-            yield from _calls(field)
-        elif isinstance(field, tuple):
-            for item in field:
-                if isinstance(item, A.Node):
-                    yield from _calls(item)
+    """The calls under ``node``, in source order."""
+    return (n for n in A.walk(node) if isinstance(n, A.Call))
+
+
+def is_scalar(node: A.Node) -> bool:
+    """Constant arithmetic (numbers, parameters, ``pi``, math functions of them): a scalar, not a phase."""
+    if isinstance(node, (A.Num, A.Param)):
+        return True
+    if isinstance(node, A.Neg):
+        return is_scalar(node.operand)
+    if isinstance(node, A.Name):
+        return node.id == "pi"
+    if isinstance(node, A.Call):  # a math function of constants (LANGUAGE.md §8.3)
+        return (
+            node.name in MATH_FUNCS
+            and bool(node.args)
+            and node.is_math()
+            and all(is_scalar(a.value) for a in node.args)
+        )
+    return isinstance(node, A.BinOp) and is_scalar(node.left) and is_scalar(node.right)

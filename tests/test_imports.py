@@ -143,7 +143,7 @@ def test_the_syntax_tree_is_the_ground_floor(module: str) -> None:
     [
         ["fmt", "warmup(linear, 5ep) >> cosine(0.1→1e-6) * restart(mult=2)"],
         ["check", "warmup(linear, 5ep) >> multistep(0.1, at=[30ep]) # a comment"],
-        ["check", "lr: cosine(1→0)\nweight_decay: const(0.1)"],
+        ["check", "cosine(1→0, 100) >> step(0.5, every=30)"],
     ],
 )
 def test_fmt_and_check_without_a_run_load_neither_numpy_nor_lowering(argv: list[str]) -> None:
