@@ -34,7 +34,10 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class BoundSchedule:
-    """``schedule`` for one run: ``total_steps`` (``None``: its own explicit duration), ``steps_per_epoch``, ``params``.
+    """``schedule`` for one run: ``total_steps``, ``steps_per_epoch``, ``params``.
+
+    ``total_steps`` is given in steps, as a duration in any unit (``"90ep"``) or as ``None`` (the
+    schedule's own explicit duration); once bound it holds the run's length in steps.
 
     Also ``tokens_per_step`` and ``samples_per_step`` (for ``tok`` and ``sa`` durations) and
     ``scale``, which multiplies :attr:`values` and :attr:`phases` (1 unless a torch param group
@@ -43,7 +46,7 @@ class BoundSchedule:
     """
 
     schedule: Schedule
-    total_steps: int | None = None
+    total_steps: int | str | None = None
     steps_per_epoch: float | None = None
     params: tuple[tuple[str, float], ...] = ()
     tokens_per_step: float | None = field(default=None, repr=False)
@@ -58,6 +61,7 @@ class BoundSchedule:
         run = (self.total_steps, self.steps_per_epoch, dict(self.params))
         plan = lower_schedule(self.schedule, *run, False, self.tokens_per_step, self.samples_per_step)
         object.__setattr__(self, "plan", plan)
+        object.__setattr__(self, "total_steps", plan.total)  # resolved: a duration, or the schedule's own
 
     @property
     def total(self) -> int:
@@ -154,20 +158,22 @@ class BoundSchedule:
 
 def bind(
     schedule: str | Schedule,
-    total_steps: int | None = None,
+    total_steps: int | str | None = None,
     steps_per_epoch: float | None = None,
     params: Mapping[str, float] | None = None,
     *,
     tokens_per_step: float | None = None,
     samples_per_step: float | None = None,
+    scale: float = 1.0,
 ) -> BoundSchedule:
-    """``schedule`` bound to a run of ``total_steps`` (or its own explicit duration).
+    """``schedule`` bound to a run of ``total_steps`` (steps or a duration such as ``"90ep"``; ``None``: its own).
 
     The schedule is resolved at once: one that cannot run raises :class:`LrdslError` here. The
     result evaluates, plots, explains and generates code for that run, and shows itself in a
-    notebook (``lrdsl.parse(text).bind(…)`` is the same).
+    notebook (``lrdsl.parse(text).bind(…)`` is the same). ``scale`` multiplies its ``values`` and
+    ``phases`` (an adapter's plan of a param group scaled by its base value).
     """
     from lrdsl.parser import as_schedule
 
     run = (total_steps, steps_per_epoch, tuple(sorted((params or {}).items())))
-    return BoundSchedule(as_schedule(schedule), *run, tokens_per_step, samples_per_step)
+    return BoundSchedule(as_schedule(schedule), *run, tokens_per_step, samples_per_step, float(scale))

@@ -619,7 +619,7 @@ _GAP = re.compile(r"#[^\n]*")
 
 def check_modifier_precedence(run: Run) -> Iterator[Diagnostic]:
     """``A * B * quantize(q)``: the modifier applies to the whole product, ``A`` too."""
-    for node in _walk(run.schedule.expr):
+    for node in A.walk(run.schedule.expr):
         mod = _is_modifier(node)
         if mod is None or not isinstance(node, A.BinOp):
             continue
@@ -656,14 +656,14 @@ GLOBAL_CLOCK = ("t", "e")
 def check_offset_global_clock(run: Run) -> Iterator[Diagnostic]:
     """``fn(… t …) * offset(n)``: the formula reads the run's step, which no offset moves."""
     seen: set[int] = set()
-    for node in _walk(run.schedule.expr):
+    for node in A.walk(run.schedule.expr):
         mod = _is_modifier(node)
         if mod is None or mod.name != "offset" or not isinstance(node, A.BinOp) or _is_zero(mod.arg("n")):
             continue
-        for inner in _walk(node.left):
+        for inner in A.walk(node.left):
             if not (isinstance(inner, A.Call) and inner.name == "fn") or id(inner) in seen:
                 continue
-            read = sorted({n.id for n in _walk(inner) if isinstance(n, A.Name) and n.id in GLOBAL_CLOCK})
+            read = sorted({n.id for n in A.walk(inner) if isinstance(n, A.Name) and n.id in GLOBAL_CLOCK})
             if not read:
                 continue
             seen.add(id(inner))
@@ -684,18 +684,6 @@ def _is_zero(n: A.Node | None) -> bool:
     return isinstance(n, A.Num) and n.value == 0
 
 
-def _walk(node: A.Node) -> Iterator[A.Node]:
-    """``node`` and every node under it (the tree is bounded in depth by the parser)."""
-    yield node
-    for value in node.__dict__.values():
-        if isinstance(value, A.Node):
-            yield from _walk(value)
-        elif isinstance(value, tuple):
-            for v in value:
-                if isinstance(v, A.Node):
-                    yield from _walk(v)
-
-
 # --------------------------------------------------------------------------- rounded-epochs
 
 ROUNDED_EPOCHS = 0.005
@@ -714,7 +702,7 @@ def check_rounded_epochs(run: Run) -> Iterator[Diagnostic]:
     from lrdsl.lowering.context import exact_duration
 
     for arg in _rounded_durations(run.schedule.expr):
-        units = {d.unit for d in _walk(arg) if isinstance(d, A.Duration)}
+        units = {d.unit for d in A.walk(arg) if isinstance(d, A.Duration)}
         if "ep" not in units or units & {"%", "tok", "sa"}:
             continue
         try:

@@ -13,41 +13,15 @@ A plan is a schedule resolved for one run, so :class:`Plan` is :class:`lrdsl.bou
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from lrdsl.bound import BoundSchedule, bind
 
-from lrdsl.bound import BoundSchedule
-from lrdsl.parser import as_schedule
-
-if TYPE_CHECKING:
-    from lrdsl.ast import Schedule
+__all__ = ["Plan", "make_plan"]
 
 Plan = BoundSchedule
 """A schedule resolved for one run, as an adapter plans it (the same type as ``parse(…).bind(…)``)."""
 
-
-def make_plan(
-    schedule: str | Schedule,
-    total_steps: int | str | None = None,
-    steps_per_epoch: float | None = None,
-    params: Mapping[str, float] | None = None,
-    *,
-    tokens_per_step: float | None = None,
-    samples_per_step: float | None = None,
-    scale: float = 1.0,
-) -> Plan:
-    """The :class:`Plan` of ``schedule`` for a run, its values multiplied by ``scale``.
-
-    The arguments are :func:`lrdsl.evaluate`'s; the values are its values, so a run of more
-    steps than it evaluates at once (``lrdsl.lowering.lower.MAX_AT_ONCE``) raises :class:`LrdslError`.
-    ``total_steps`` may be a duration in any unit (``"90ep"``); the plan holds it in steps.
-    """
-    from lrdsl.api import lower
-
-    tree = as_schedule(schedule)
-    bound = tuple(sorted((params or {}).items()))
-    rates = (tokens_per_step, samples_per_step)
-    lowered = lower(tree, total_steps, steps_per_epoch, dict(bound), *rates)
-    plan = BoundSchedule(tree, lowered.total, lowered.steps_per_epoch, bound, *rates, float(scale))
-    plan.values  # noqa: B018 - evaluated now: a run too long to evaluate is refused here, as before
-    return plan
+make_plan = bind
+"""The :class:`Plan` of a schedule for a run (:func:`lrdsl.bind`): ``make_plan(schedule, total_steps,
+steps_per_epoch, params, *, tokens_per_step, samples_per_step, scale)``, the arguments of
+:func:`lrdsl.evaluate`; its ``values`` are evaluate's values times ``scale``, so a run of more steps
+than evaluate takes at once (``lrdsl.lowering.lower.MAX_AT_ONCE``) raises :class:`LrdslError` when they are read."""

@@ -29,18 +29,8 @@ SetLike = str | Mapping[str, object] | A.ScheduleSet | A.Schedule
 
 
 def params_read(expr: A.Node) -> set[str]:
-    """The names of the ``$params`` that appear in ``expr`` (an iterative walk of the tree)."""
-    names: set[str] = set()
-    stack: list[object] = [expr]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, A.Param):
-            names.add(item.name)
-        elif isinstance(item, A.Node):
-            stack.extend(item.__dict__.values())
-        elif isinstance(item, tuple):
-            stack.extend(item)
-    return names
+    """The names of the ``$params`` that appear in ``expr``."""
+    return {node.name for node in A.walk(expr) if isinstance(node, A.Param)}
 
 
 def in_member(name: str, err: LrdslError, several: bool) -> LrdslError:
