@@ -2,7 +2,8 @@
 
 ``lint(text, total_steps, steps_per_epoch, …)`` returns a :class:`Diagnostic` for each. The checks
 are small functions in :data:`CHECKS`, one per warning; each reads the syntax tree (with its source
-spans) and, where the run is known, the layout lowering gives it (:class:`Placed`):
+spans) and, where the run is known, the layout lowering gave it (:class:`Placed`, read from
+``lower_schedule(…, layout=…)``, never computed again here):
 
 * ``phase-clock``: a phase after another phase whose own milestones (``at=``, rsqrt's ``warmup=``)
   or ``every`` are counted in steps or epochs: they count from the phase's start, not the run's
@@ -19,6 +20,7 @@ spans) and, where the run is known, the layout lowering gives it (:class:`Placed
   ``t`` and ``e`` stay the run's step and epochs on a late or early clock (LANGUAGE.md §9.1), so
   the offset does not move that part of the formula; ``u`` is the phase's own step.
 
+Given no run argument at all, only the checks that read the text run and nothing is lowered.
 Without ``total_steps`` the checks that need the layout run when the schedule lowers with what is
 given (its own explicit durations), and are skipped when it does not; with ``total_steps`` a
 schedule that cannot be evaluated for that run raises the :class:`~lrdsl.errors.LrdslError`
