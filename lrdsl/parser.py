@@ -631,7 +631,8 @@ class _Builder:
         if kind == "neg":
             return make(A.Neg, operand=self._arith(t.children[0], vars, funcs, what)).at(span)
         if kind in _ARITH_OPS:
-            left, right = (self._arith(c, vars, funcs, what) for c in t.children)
+            left = self._arith(t.children[0], vars, funcs, what)  # no generator: one frame per level of depth
+            right = self._arith(t.children[1], vars, funcs, what)
             return make(A.BinOp, op=_ARITH_OPS[kind], left=left, right=right).at(span)
         if kind == "name" and (vars or str(t.children[0]) == "pi"):
             return make(A.Name, id=_variable(str(t.children[0]), vars, what, span)).at(span)
