@@ -288,7 +288,9 @@ def _periods(
     from lrdsl.linting import _replace
 
     tree = as_schedule(p.text)
-    calls = [c for c in A.walk(tree.expr) if isinstance(c, A.Call) and c.name in PERIODIC and c.arg("every") is not None]
+    calls = [
+        c for c in A.walk(tree.expr) if isinstance(c, A.Call) and c.name in PERIODIC and c.arg("every") is not None
+    ]
     first = int(np.argmax(bad))
     span = next(((lo, hi) for lo, hi, _ in phases if lo <= first < hi), (0, p.y.size))
     if len(calls) != 1:

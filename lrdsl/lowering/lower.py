@@ -244,11 +244,16 @@ def _longest(operands: list[A.Expr], ctx: Ctx) -> float | None:
     return max(p for p in parts if p is not None)
 
 
+def laid_out(node: A.Node, steps: float, explicit: bool, ctx: Ctx) -> None:
+    """Record, when asked (``ctx.layout``), that ``node`` is built on ``steps`` from global step ``ctx.t0``."""
+    if ctx.layout is not None:
+        ctx.layout[id(node)] = (ctx.t0, steps, explicit)
+
+
 def place(node: A.Node, span: float, ctx: Ctx) -> ir.Sched:
     """``node`` inside an enclosing span of ``span`` steps (cut there if it is longer)."""
     d = natural(node, span, ctx)
-    if ctx.layout is not None:
-        ctx.layout[id(node)] = (ctx.t0, d if d is not None else span, d is not None)
+    laid_out(node, d if d is not None else span, d is not None, ctx)
     if d is None:
         d = span
     built = build(node, d, ctx.but(enclosing=span))
@@ -325,8 +330,7 @@ def _seq(node: A.Seq, span: float, ctx: Ctx) -> ir.Sched:
                 nxt = built[k + 1]
                 assert nxt is not None
                 sub = sub.but(next_start=point(nxt, 0.0, ctx))
-            if ctx.layout is not None:
-                ctx.layout[id(items[k])] = (sub.t0, sizes[k], k not in flexible)
+            laid_out(items[k], sizes[k], k not in flexible, sub)
             built[k] = build(items[k], sizes[k], sub)
 
     prev = ctx.prev_end
