@@ -550,7 +550,7 @@ class Schedule(Node):
 
     def bind(
         self,
-        total_steps: int | None = None,
+        total_steps: int | str | None = None,
         steps_per_epoch: float | None = None,
         params: Mapping[str, float] | None = None,
     ) -> BoundSchedule:

@@ -138,6 +138,20 @@ def test_the_syntax_tree_is_the_ground_floor(module: str) -> None:
     assert not up, f"{module} imports {up}"
 
 
+def test_the_tree_reaches_the_upper_floors_through_the_table_import_lrdsl_fills() -> None:
+    code = (
+        "from lrdsl.ast import Schedule\n"
+        "data = {'kind': 'schedule', 'expr': {'kind': 'call', 'name': 'const', 'args': ["
+        "{'kind': 'arg', 'name': 'value', 'value': {'kind': 'num', 'value': 0.5}},"
+        "{'kind': 'arg', 'name': 'dur', 'value': {'kind': 'dur', 'value': {'kind': 'num', 'value': 3.0},"
+        " 'unit': 'steps'}}]}}\n"
+        "s = Schedule.model_validate(data)\n"
+        "print(s, s.bind().total, 'lrdsl-schedule' in s._repr_html_())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.split() == ["const(0.5,", "3)", "3", "True"]
+
+
 @pytest.mark.parametrize(
     "argv",
     [
