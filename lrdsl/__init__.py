@@ -6,9 +6,9 @@
 >>> run = s.bind(total_steps=5000, steps_per_epoch=50)  # evaluate(), plot(), explain(), generate(target)
 """
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from lrdsl import keras_hook
+from lrdsl import hooks, keras_hook
 from lrdsl.errors import LrdslError
 
 if TYPE_CHECKING:
@@ -118,4 +118,30 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *__all__, "torch", "optax", "keras"})
 
 
+def _parse(text: str) -> Any:
+    from lrdsl.parser import parse
+
+    return parse(text)
+
+
+def _parse_set(text: str) -> Any:
+    from lrdsl.parser import parse_set
+
+    return parse_set(text)
+
+
+def _bind(*args: Any) -> Any:
+    from lrdsl.bound import bind
+
+    return bind(*args)
+
+
+def _schedule_html(schedule: Any) -> str:
+    from lrdsl.notebook import schedule_html
+
+    return schedule_html(schedule)
+
+
+# the syntax tree's calls upward (lrdsl.hooks): each imports its module on first call
+hooks.UPPER.update(parse=_parse, parse_set=_parse_set, bind=_bind, schedule_html=_schedule_html)
 keras_hook.install()  # lrdsl>Schedule is registered with Keras, whichever of the two is imported first

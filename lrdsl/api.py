@@ -1,20 +1,26 @@
-"""The Python API: ``parse``, ``lower``, ``evaluate``, ``generate`` (``bind`` is in :mod:`lrdsl.bound`)."""
+"""The Python API: ``parse``, ``lower``, ``evaluate``, ``generate`` (``bind`` is in :mod:`lrdsl.bound`).
+
+Lowering, numpy and the interpreter are imported by the functions that resolve or compute, so
+that a command that only reads text (``lrdsl fmt``, ``lrdsl check`` without a run) loads none of them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from lrdsl.ast import Schedule, ScheduleSet, checked
+from lrdsl.ast import Schedule, ScheduleSet
 from lrdsl.errors import LrdslError
-from lrdsl.ir import Lowered
-from lrdsl.lowering.lower import _params, _steps, _total, check_size, lower_schedule, run_rate
 from lrdsl.members import DEFAULT as DEFAULT_MEMBER
-from lrdsl.parser import parse, parse_text
+from lrdsl.parser import as_schedule, as_set, parse, parse_text
 
-if TYPE_CHECKING:  # numpy is imported by the functions that compute: check and lint never load it
+if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
+
+    from lrdsl.ir import Lowered
+
+__all__ = ["as_schedule", "check_run", "evaluate", "evaluate_lowered", "evaluate_set", "generate", "lower", "run_steps"]
 
 
 def run_steps(
@@ -25,13 +31,6 @@ def run_steps(
 ) -> int:
     """The whole steps of a run's total written as steps (``5000``) or a duration in any unit (``"90ep"``)."""
     return lower("const(1)", total_steps, steps_per_epoch, None, tokens_per_step, samples_per_step).total
-
-
-def as_schedule(schedule: str | Schedule) -> Schedule:
-    """``schedule`` parsed if it is text; a :class:`Schedule` must be a tree the parser produces."""
-    if isinstance(schedule, Schedule):
-        return checked(schedule)
-    return parse(schedule)
 
 
 def check_run(
@@ -45,7 +44,12 @@ def check_run(
 
     Steps per epoch, tokens and samples per step: positive and finite; parameters: finite; a total
     in steps: a whole number from 0 to 1e15 (one given as a duration, ``"90ep"``, is read by lowering).
+    No argument given: nothing to check, and lowering is not loaded.
     """
+    if total_steps is None and not params and (steps_per_epoch, tokens_per_step, samples_per_step) == (None,) * 3:
+        return
+    from lrdsl.lowering.lower import _params, _total, run_rate
+
     run_rate(steps_per_epoch)
     run_rate(tokens_per_step, "tokens per step")
     run_rate(samples_per_step, "samples per step")
@@ -66,14 +70,29 @@ def lower(
 
     ``total_steps`` is a whole number or a duration in any unit: ``"90ep"``, ``"300Btok"``, ``"100k"``.
     """
-    return lower_schedule(
-        as_schedule(schedule),
-        total_steps,
-        steps_per_epoch,
-        params,
-        tokens_per_step=tokens_per_step,
-        samples_per_step=samples_per_step,
-    )
+    from lrdsl.lowering.lower import lower_schedule
+
+    run = (total_steps, steps_per_epoch, params, False, tokens_per_step, samples_per_step)
+    return lower_schedule(as_schedule(schedule), *run)
+
+
+def evaluate_lowered(plan: Lowered, steps: npt.ArrayLike | None, source: str) -> npt.NDArray[np.float64]:
+    """``plan``'s values for ``t = 0 … total−1`` or for each of ``steps``; an error shown on ``source``.
+
+    The one evaluation of a resolved run: :func:`evaluate`, :func:`evaluate_set` and bound schedules use it.
+    """
+    from lrdsl.interpreter import evaluate_ir, evaluate_range
+    from lrdsl.lowering.lower import _steps, check_size
+
+    try:
+        if steps is None:
+            check_size(plan.total)
+            return evaluate_range(plan.ir, 0, plan.total)
+        at = _steps(steps)
+        check_size(at.size)
+        return evaluate_ir(plan.ir, at)
+    except LrdslError as err:
+        raise err.with_source(source) from None
 
 
 def evaluate(
@@ -94,29 +113,17 @@ def evaluate(
     mapping ``{name: expression}`` or a :class:`ScheduleSet`): the result is then its ``member``
     on the set's shared run (:func:`evaluate_set`), an error naming the members if it has none such.
     """
-    from lrdsl.interpreter import evaluate_ir, evaluate_range
-
     if isinstance(schedule, str):
         schedule = parse_text(schedule)  # a Schedule, or a ScheduleSet of several members (memoised)
     if isinstance(schedule, (Mapping, ScheduleSet)) or member != DEFAULT_MEMBER:
-        from lrdsl.sets import as_set, evaluate_set
-
         schedules = as_set(schedule)
         if schedules.names != (DEFAULT_MEMBER,) or member != DEFAULT_MEMBER:
-            args = (total_steps, steps_per_epoch, steps, params, tokens_per_step, samples_per_step)
-            return evaluate_set(schedules, *args, only=member)[member]
+            run = (total_steps, steps_per_epoch, steps, params, tokens_per_step, samples_per_step)
+            return _evaluate_members(schedules, member, *run)[member]
         schedule = parse(str(schedules))  # a set of `lr` alone is that schedule
     schedule = as_schedule(schedule)
     plan = lower(schedule, total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
-    try:
-        if steps is None:
-            check_size(plan.total)
-            return evaluate_range(plan.ir, 0, plan.total)
-        at = _steps(steps)
-        check_size(at.size)
-        return evaluate_ir(plan.ir, at)
-    except LrdslError as err:
-        raise err.with_source(schedule.source or plan.text) from None
+    return evaluate_lowered(plan, steps, schedule.source or plan.text)
 
 
 def evaluate_set(
@@ -134,9 +141,33 @@ def evaluate_set(
     and ``params`` (each given once; one no member reads is an error). Without ``total_steps`` the
     run lasts the longest member's explicit duration. One schedule is the set ``{"lr": …}``.
     """
-    from lrdsl.sets import evaluate_set as evaluate_members
+    run = (total_steps, steps_per_epoch, steps, params, tokens_per_step, samples_per_step)
+    return _evaluate_members(as_set(schedules), None, *run)
 
-    return evaluate_members(schedules, total_steps, steps_per_epoch, steps, params, tokens_per_step, samples_per_step)
+
+def _evaluate_members(
+    parsed: ScheduleSet,
+    only: str | None,
+    total: int | str | None,
+    spe: float | None,
+    steps: npt.ArrayLike | None,
+    params: Mapping[str, float] | None,
+    tps: float | None,
+    sps: float | None,
+) -> dict[str, npt.NDArray[np.float64]]:
+    """``{name: m(t)}`` for every member (or ``only``) on the set's shared run (:func:`evaluate`'s arguments)."""
+    from lrdsl.sets import in_member, lower_set
+
+    plans = lower_set(parsed, total, spe, params, tps, sps, only)
+    several = len(parsed.members) > 1
+    source = parsed.source or str(parsed)
+    out = {}
+    for name, plan in plans.items():
+        try:
+            out[name] = evaluate_lowered(plan, steps, source)
+        except LrdslError as err:
+            raise in_member(name, err, several) from None
+    return out
 
 
 def generate(
@@ -155,17 +186,11 @@ def generate(
     :func:`lrdsl.codegen.generate_lowered`, which reads only the IR.
     """
     from lrdsl.codegen import generate_lowered
+    from lrdsl.lowering.lower import lower_schedule
 
     parsed = as_schedule(schedule)
-    plan = lower_schedule(
-        parsed,
-        total_steps,
-        steps_per_epoch,
-        params,
-        symbolic=True,
-        tokens_per_step=tokens_per_step,
-        samples_per_step=samples_per_step,
-    )
+    run = (total_steps, steps_per_epoch, params, True, tokens_per_step, samples_per_step)
+    plan = lower_schedule(parsed, *run)  # symbolic: parameters stay arguments
     try:
         return generate_lowered(plan, target, name)
     except LrdslError as err:  # the interpreter's refusal, shown on the user's text

@@ -25,11 +25,12 @@ from __future__ import annotations
 import functools
 import json
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from lrdsl.depth import check_data
 from lrdsl.errors import LrdslError, Span
+from lrdsl.hooks import upper
 from lrdsl.ir import is_param_name
 from lrdsl.signatures import MATH_FUNCS, SIGNATURES
 
@@ -246,6 +247,21 @@ def _invalid(cls: type[Node], data: Any, exc: ValueError) -> Exception:
 
     error: Any = {"type": "value_error", "loc": (), "input": data, "ctx": {"error": exc}}
     return ValidationError.from_exception_data(cls.__name__, [error])
+
+
+def walk(node: Node) -> Iterator[Node]:
+    """``node`` and every node under it, each before its children and in source order (iterative)."""
+    stack: list[Node] = [node]
+    while stack:
+        item = stack.pop()
+        yield item
+        children: list[Node] = []
+        for value in item.__dict__.values():
+            if isinstance(value, Node):
+                children.append(value)
+            elif isinstance(value, tuple):
+                children.extend(v for v in value if isinstance(v, Node))
+        stack.extend(reversed(children))
 
 
 def make(cls: type[_N], **fields: Any) -> _N:
@@ -524,25 +540,23 @@ class Schedule(Node):
         return format_node(self.expr)
 
     def __repr__(self) -> str:
-        from lrdsl.notebook import short_text
+        from lrdsl.formatter import short_text
 
         return f"Schedule({short_text(str(self))!r})"
 
     def _repr_html_(self) -> str:
-        from lrdsl.notebook import schedule_html
-
-        return schedule_html(self)
+        html: str = upper("schedule_html")(self)
+        return html
 
     def bind(
         self,
-        total_steps: int | None = None,
+        total_steps: int | str | None = None,
         steps_per_epoch: float | None = None,
         params: Mapping[str, float] | None = None,
     ) -> BoundSchedule:
         """This schedule bound to a run: :func:`lrdsl.bind`."""
-        from lrdsl.bound import bind
-
-        return bind(self, total_steps, steps_per_epoch, params)
+        bound: BoundSchedule = upper("bind")(self, total_steps, steps_per_epoch, params)
+        return bound
 
 
 def _member_name(value: Any, where: str) -> str:
@@ -609,7 +623,7 @@ class ScheduleSet(Node):
         return format_node(self)
 
     def __repr__(self) -> str:
-        from lrdsl.notebook import short_text
+        from lrdsl.formatter import short_text
 
         return f"ScheduleSet({short_text(str(self))!r})"
 
@@ -659,16 +673,12 @@ def checked(schedule: Schedule) -> Schedule:
     the parser's tree is returned: no name, number, type or structure in what lowering and
     code generation read is one the parser would refuse.
     """
-    from lrdsl.parser import parse
-
-    return _reparsed(schedule, Schedule, parse)
+    return _reparsed(schedule, Schedule, upper("parse"))
 
 
 def checked_set(schedules: ScheduleSet) -> ScheduleSet:
     """The parser's own tree for ``schedules`` (as :func:`checked` for a :class:`Schedule`)."""
-    from lrdsl.parser import parse_set
-
-    return _reparsed(schedules, ScheduleSet, parse_set)
+    return _reparsed(schedules, ScheduleSet, upper("parse_set"))
 
 
 _Tree = TypeVar("_Tree")

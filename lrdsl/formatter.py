@@ -130,3 +130,17 @@ def _call_args(node: A.Call) -> list[str]:
         else:
             out.append(f"{p.name}={text}")
     return out
+
+
+SHORT = 60
+"""Characters of schedule text a ``repr`` shows."""
+
+
+def short_text(text: str, limit: int = SHORT) -> str:
+    """``text`` cut to at most ``limit`` characters, after a whole phase where one ends in time: ``a >> …``."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" >> ", 0, limit - 4)
+    if cut > 0:
+        return text[:cut] + " >> …"
+    return text[: limit - 1] + "…"

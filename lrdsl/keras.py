@@ -280,7 +280,7 @@ def callback_class() -> type:
 
         def plan(self) -> Plan:
             """The steps this callback plans: each step holds the value set at its epoch's start."""
-            from lrdsl.plan import Plan, make_plan
+            from lrdsl.plan import make_plan
 
             if self.lowered is None:
                 self.resolve()
@@ -292,7 +292,7 @@ def callback_class() -> type:
             epochs -= _whole_array(epochs * low.steps_per_epoch) > steps
             values = curve.values[_whole_array(epochs * low.steps_per_epoch)]
             values.setflags(write=False)
-            return Plan(curve.expr, curve.total_steps, curve.steps_per_epoch, values, curve.phases)
+            return curve.with_values(values)
 
     Callback.__module__, Callback.__qualname__ = __name__, "Callback"
     return Callback

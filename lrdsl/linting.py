@@ -2,7 +2,8 @@
 
 ``lint(text, total_steps, steps_per_epoch, …)`` returns a :class:`Diagnostic` for each. The checks
 are small functions in :data:`CHECKS`, one per warning; each reads the syntax tree (with its source
-spans) and, where the run is known, the layout lowering gives it (:class:`Placed`):
+spans) and, where the run is known, the layout lowering gave it (:class:`Placed`, read from
+``lower_schedule(…, layout=…)``, never computed again here):
 
 * ``phase-clock``: a phase after another phase whose own milestones (``at=``, rsqrt's ``warmup=``)
   or ``every`` are counted in steps or epochs: they count from the phase's start, not the run's
@@ -19,6 +20,7 @@ spans) and, where the run is known, the layout lowering gives it (:class:`Placed
   ``t`` and ``e`` stay the run's step and epochs on a late or early clock (LANGUAGE.md §9.1), so
   the offset does not move that part of the formula; ``u`` is the phase's own step.
 
+Given no run argument at all, only the checks that read the text run and nothing is lowered.
 Without ``total_steps`` the checks that need the layout run when the schedule lowers with what is
 given (its own explicit durations), and are skipped when it does not; with ``total_steps`` a
 schedule that cannot be evaluated for that run raises the :class:`~lrdsl.errors.LrdslError`
@@ -28,6 +30,7 @@ schedule that cannot be evaluated for that run raises the :class:`~lrdsl.errors.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
 import math
 import os
@@ -35,7 +38,7 @@ import re
 import sys
 import warnings
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 from lrdsl import ast as A
@@ -44,14 +47,15 @@ from lrdsl.ast import make
 from lrdsl.errors import LrdslError, Span, render
 from lrdsl.formatter import format_node
 from lrdsl.ir import Lowered
-from lrdsl.lowering.context import Ctx, duration, exact_duration
-from lrdsl.lowering.lower import _split, is_scalar, natural
-from lrdsl.lowering.modifiers import offset_steps
 from lrdsl.numbers import format_number
+from lrdsl.parser import as_schedule
+from lrdsl.runfree import is_scalar
 from lrdsl.signatures import SIGNATURES
 
 if TYPE_CHECKING:
     import numpy.typing as npt
+
+    from lrdsl.lowering.context import Ctx
 
 Severity = Literal["warning", "error"]
 
@@ -95,20 +99,26 @@ def lint(
     Run arguments no run takes (``steps_per_epoch=nan``) and a schedule every run refuses
     (:func:`lrdsl.runfree.check`: ``restart(mult=0.5)``) raise :class:`~lrdsl.errors.LrdslError`.
     """
-    from lrdsl.api import as_schedule, check_run, lower
+    from lrdsl.api import check_run
 
     del steps
     parsed = as_schedule(schedule)
     check_run(total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
     runfree.check(parsed)  # what every run refuses, refused without one
+    rates = (tokens_per_step, samples_per_step)
+    if total_steps is None and steps_per_epoch is None and not params and rates == (None, None):
+        return lint_plan(parsed, None)  # no run: the checks that read the text alone, nothing lowered
+    from lrdsl.lowering.lower import lower_schedule
+
+    layout: Layout = {}
     plan: Lowered | None
     try:
-        plan = lower(parsed, total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
+        plan = lower_schedule(parsed, total_steps, steps_per_epoch, params, False, *rates, layout=layout)
     except LrdslError:
         if total_steps is not None:
             raise
         plan = None
-    return lint_plan(parsed, plan, params, tokens_per_step, samples_per_step)
+    return lint_plan(parsed, plan, params, *rates, layout=layout)
 
 
 def lint_plan(
@@ -117,13 +127,17 @@ def lint_plan(
     params: Mapping[str, float] | None = None,
     tokens_per_step: float | None = None,
     samples_per_step: float | None = None,
+    *,
+    layout: Layout | None = None,
 ) -> list[Diagnostic]:
     """The warnings of ``parsed`` laid out as ``plan`` (lowered for the run already), in source order.
 
-    Without a plan only the checks that read the syntax tree alone report.
+    The checks read lowering's own layout of ``parsed`` (``layout``, recorded when ``plan`` was
+    lowered; given none, ``parsed`` is lowered again for the plan's run to record it). Without a
+    plan only the checks that read the syntax tree alone report.
     """
     source = parsed.source or str(parsed)
-    run = Run(parsed, source, plan, _context(plan, params, tokens_per_step, samples_per_step))
+    run = Run(parsed, source, plan, _context(parsed, plan, params, tokens_per_step, samples_per_step, layout))
     found = [d for check in CHECKS.values() for d in check(run)]
     return sorted(found, key=lambda d: (d.span.start if d.span else -1, d.code))
 
@@ -237,21 +251,32 @@ class Run:
         return Diagnostic("warning", code, message, span, line, column, hint, self.source)
 
 
+Layout = dict[int, tuple[float, float, bool]]
+"""Lowering's layout of a tree: ``id(node) → (t0, steps, explicit)`` (:func:`lrdsl.lowering.lower.lower_schedule`)."""
+
+
 def _context(
+    parsed: A.Schedule,
     plan: Lowered | None,
     params: Mapping[str, float] | None,
     tokens_per_step: float | None,
     samples_per_step: float | None,
+    layout: Layout | None = None,
 ) -> Ctx | None:
-    """Lowering's context for the run (the arguments were checked by lowering)."""
+    """Lowering's context for the run, with lowering's layout of ``parsed`` (lowered again for it if not given)."""
     if plan is None:
         return None
-    return Ctx(
-        spe=plan.steps_per_epoch,
-        params={k: float(v) for k, v in (params or {}).items()},
-        tps=float(tokens_per_step) if tokens_per_step is not None else None,
-        sps=float(samples_per_step) if samples_per_step is not None else None,
-    )
+    from lrdsl.lowering.context import Ctx
+    from lrdsl.lowering.lower import lower_schedule
+
+    tps = float(tokens_per_step) if tokens_per_step is not None else None
+    sps = float(samples_per_step) if samples_per_step is not None else None
+    if not layout:
+        layout = {}
+        with contextlib.suppress(LrdslError):  # the plan's own run: it lowers as the plan did
+            lower_schedule(parsed, plan.total, plan.steps_per_epoch, params, False, tps, sps, layout=layout)
+    bound = {k: float(v) for k, v in (params or {}).items()}
+    return Ctx(spe=plan.steps_per_epoch, params=bound, tps=tps, sps=sps, layout=layout)
 
 
 def _is_modifier(node: A.Node) -> A.Call | None:
@@ -300,22 +325,29 @@ def _one(d: A.Duration) -> Written:
 
 @dataclass(frozen=True)
 class _At:
-    """Where the layout walk stands: phases before on the clock and their durations, the item, the run's numbers."""
+    """Where the tree walk stands: phases before on the clock, their written durations, the item, the clock.
+
+    ``origin``: the global step where the clock starts (0, or a restart body's first cycle), ``None``
+    where lowering's layout is not known.
+    """
 
     after: bool = False
     written: Written | None = Written()
     item: A.Node | None = None
     clocked: bool = False
-    start: float | None = 0.0
-    begin: float | None = 0.0
-    room: float | None = None
+    origin: float | None = 0.0
+    cyclic: bool = False
 
 
 class _Layout:
-    """The phases of a schedule, laid out as :mod:`lrdsl.lowering.lower` lays them out (when resolved)."""
+    """The phases of a schedule, each with the place lowering gave it (:func:`lower_schedule`'s ``layout``).
+
+    The walk reads the tree for what the text says (which phases come first on a clock, the durations
+    written on them, offsets); the numbers are lowering's own: ``(t0, steps, explicit)`` per node.
+    """
 
     def __init__(self, run: Run) -> None:
-        self.ctx = run.ctx
+        self.laid = run.ctx.layout if run.ctx is not None else None
         self.root = run.schedule.expr
         self.total = float(run.plan.total) if run.plan is not None else None
         self.out: list[Placed] = []
@@ -323,99 +355,55 @@ class _Layout:
 
     def phases(self) -> list[Placed]:
         """Every shape or composite call, with its place in the run."""
-        self._place(self.root, self.total, _At(room=self.total))
+        self._build(self.root, _At())
         return self.out
 
-    def _natural(self, node: A.Node, span: float | None) -> float | None:
-        if self.ctx is None or span is None:
-            return None
-        return natural(node, span, self.ctx)
+    def _placed(self, call: A.Call, at: _At, node: A.Node | None = None) -> Placed:
+        """``call`` (or the restart ``node`` it modifies) at its place: start, begin, length and room, when known."""
+        t0, steps, explicit = self.laid.get(id(node or call), (None, None, False)) if self.laid else (None, None, False)
+        start = None if t0 is None or at.origin is None else t0 - at.origin
+        begin = None if at.cyclic else t0
+        room = None if begin is None or self.total is None else self.total - begin
+        length = steps if explicit else None
+        if node is not None:
+            return Placed(call, False, Written(), None, True, start, begin, length, room, node)
+        return Placed(call, at.after, at.written, at.item, at.clocked, start, begin, length, room)
 
-    def _place(self, node: A.Node, span: float | None, at: _At) -> None:
-        d = self._natural(node, span)
-        self._build(node, d if d is not None else span, d is not None, at)
-
-    def _build(self, node: A.Node, d: float | None, explicit: bool, at: _At) -> None:
+    def _build(self, node: A.Node, at: _At) -> None:
         if is_scalar(node):
             return
         mod = _is_modifier(node)
         if mod is not None and isinstance(node, A.BinOp):
-            if mod.name in ("restart", "repeat") and explicit:  # cycles=n of a known first cycle
-                self.out.append(Placed(mod, False, Written(), None, True, at.start, at.begin, d, at.room, node))
-            self._modifier(node.left, mod, d, at)
+            self._modifier(node, mod, at)
         elif isinstance(node, A.Seq):
-            self._seq(node, d, at)
+            self._seq(node, at)
         elif isinstance(node, A.BinOp):
             for operand in (node.left, node.right):
-                self._place(operand, d, at)
+                self._build(operand, at)
         elif isinstance(node, A.Call) and node.name in ("min", "max"):
             for arg in node.args:
-                self._place(arg.value, d, at)
+                self._build(arg.value, at)
         elif isinstance(node, A.Call):
-            self.out.append(
-                Placed(
-                    node,
-                    at.after,
-                    at.written,
-                    at.item,
-                    at.clocked,
-                    at.start,
-                    at.begin,
-                    d if explicit else None,
-                    at.room,
-                )
-            )
+            self.out.append(self._placed(node, at))
 
-    def _modifier(self, body: A.Node, mod: A.Call, d: float | None, at: _At) -> None:
+    def _modifier(self, node: A.BinOp, mod: A.Call, at: _At) -> None:
         if mod.name == "quantize":
-            self._place(body, d, at)
+            self._build(node.left, at)
         elif mod.name == "offset":
-            n = self._offset(mod)
-            if n is None or d is None:
-                self._place(body, None, _unresolved(at, clocked=True))
-                return
-            own = self._natural(body, d + n)
-            span = own if own is not None else d + n
-            self._place(
-                body,
-                span,
-                _At(at.after, at.written, at.item, True, _minus(at.start, n), _minus(at.begin, n), _plus(at.room, n)),
-            )
-        else:  # restart, repeat: a clock of its own in every cycle, laid out exactly
-            self._place(body, None, _At(room=None, start=0.0, begin=None))
+            self._build(node.left, replace(at, clocked=True))
+        else:  # restart, repeat: a clock of its own in every cycle
+            placed = self._placed(mod, at, node)
+            if placed.length is not None:  # cycles=n of a known first cycle
+                self.out.append(placed)
+            t0 = self.laid.get(id(node), (None,))[0] if self.laid else None
+            self._build(node.left, _At(origin=t0, cyclic=True))
 
-    def _offset(self, mod: A.Call) -> float | None:
-        return offset_steps(mod, self.ctx) if self.ctx is not None else None
-
-    def _seq(self, node: A.Seq, span: float | None, at: _At) -> None:
-        items = node.items
-        sizes: list[float | None] = [None] * len(items)
-        explicit = [False] * len(items)
-        if span is not None and self.ctx is not None:
-            lengths = [self._natural(item, span) for item in items]
-            flexible = [i for i, n in enumerate(lengths) if n is None]
-            rem = max(0.0, span - sum(n for n in lengths if n is not None))
-            shares = _split(rem, len(flexible), False) if flexible else []
-            for i, share in zip(flexible, shares):
-                lengths[i] = share
-            sizes = list(lengths)
-            explicit = [i not in flexible for i in range(len(items))]
-        offset: float | None = 0.0
+    def _seq(self, node: A.Seq, at: _At) -> None:
         written = at.written
-        for i, item in enumerate(items):
+        for i, item in enumerate(node.items):
             if i:
-                written = _sum(written, self.written(items[i - 1]))
-            where = _At(
-                at.after or i > 0,
-                written,
-                item,
-                at.clocked,
-                _plus(at.start, offset),
-                _plus(at.begin, offset),
-                _minus(at.room, offset),
-            )
-            self._build(item, sizes[i], explicit[i], where)
-            offset = _plus(offset, sizes[i])
+                written = _sum(written, self.written(node.items[i - 1]))
+            self._build(item, replace(at, after=at.after or i > 0, written=written, item=item))
 
     def written(self, node: A.Node) -> Written | None:
         """The durations written on ``node`` (a phase or a sequence of them), once per node; ``None`` if one lacks one."""
@@ -449,18 +437,6 @@ class _Layout:
 
 def _sum(a: Written | None, b: Written | None) -> Written | None:
     return None if a is None or b is None else a + b
-
-
-def _unresolved(at: _At, clocked: bool) -> _At:
-    return _At(at.after, at.written, at.item, clocked, None, None, None)
-
-
-def _plus(a: float | None, b: float | None) -> float | None:
-    return None if a is None or b is None else a + b
-
-
-def _minus(a: float | None, b: float | None) -> float | None:
-    return None if a is None or b is None else a - b
 
 
 # --------------------------------------------------------------------------- phase-clock
@@ -518,6 +494,8 @@ def _steps_of(node: A.Node, run: Run) -> float | None:
     """A duration argument in steps, when the run's units are known."""
     if run.ctx is None:
         return None
+    from lrdsl.lowering.context import duration
+
     try:
         value = duration(node, None, run.ctx)
     except LrdslError:
@@ -643,7 +621,7 @@ _GAP = re.compile(r"#[^\n]*")
 
 def check_modifier_precedence(run: Run) -> Iterator[Diagnostic]:
     """``A * B * quantize(q)``: the modifier applies to the whole product, ``A`` too."""
-    for node in _walk(run.schedule.expr):
+    for node in A.walk(run.schedule.expr):
         mod = _is_modifier(node)
         if mod is None or not isinstance(node, A.BinOp):
             continue
@@ -680,14 +658,14 @@ GLOBAL_CLOCK = ("t", "e")
 def check_offset_global_clock(run: Run) -> Iterator[Diagnostic]:
     """``fn(… t …) * offset(n)``: the formula reads the run's step, which no offset moves."""
     seen: set[int] = set()
-    for node in _walk(run.schedule.expr):
+    for node in A.walk(run.schedule.expr):
         mod = _is_modifier(node)
         if mod is None or mod.name != "offset" or not isinstance(node, A.BinOp) or _is_zero(mod.arg("n")):
             continue
-        for inner in _walk(node.left):
+        for inner in A.walk(node.left):
             if not (isinstance(inner, A.Call) and inner.name == "fn") or id(inner) in seen:
                 continue
-            read = sorted({n.id for n in _walk(inner) if isinstance(n, A.Name) and n.id in GLOBAL_CLOCK})
+            read = sorted({n.id for n in A.walk(inner) if isinstance(n, A.Name) and n.id in GLOBAL_CLOCK})
             if not read:
                 continue
             seen.add(id(inner))
@@ -708,18 +686,6 @@ def _is_zero(n: A.Node | None) -> bool:
     return isinstance(n, A.Num) and n.value == 0
 
 
-def _walk(node: A.Node) -> Iterator[A.Node]:
-    """``node`` and every node under it (the tree is bounded in depth by the parser)."""
-    yield node
-    for value in node.__dict__.values():
-        if isinstance(value, A.Node):
-            yield from _walk(value)
-        elif isinstance(value, tuple):
-            for v in value:
-                if isinstance(v, A.Node):
-                    yield from _walk(v)
-
-
 # --------------------------------------------------------------------------- rounded-epochs
 
 ROUNDED_EPOCHS = 0.005
@@ -735,8 +701,10 @@ def check_rounded_epochs(run: Run) -> Iterator[Diagnostic]:
     ctx = run.ctx
     if ctx is None or ctx.spe is None:
         return
+    from lrdsl.lowering.context import exact_duration
+
     for arg in _rounded_durations(run.schedule.expr):
-        units = {d.unit for d in _walk(arg) if isinstance(d, A.Duration)}
+        units = {d.unit for d in A.walk(arg) if isinstance(d, A.Duration)}
         if "ep" not in units or units & {"%", "tok", "sa"}:
             continue
         try:

@@ -14,25 +14,16 @@ import io
 from typing import TYPE_CHECKING
 
 from lrdsl.errors import LrdslError
+from lrdsl.formatter import SHORT, short_text
+
+__all__ = ["PLOT_SIZE", "SHORT", "bound_html", "schedule_html", "short_text"]
 
 if TYPE_CHECKING:
     from lrdsl.ast import Schedule
     from lrdsl.bound import BoundSchedule
 
-SHORT = 60
-"""Characters of schedule text a ``repr`` shows."""
 PLOT_SIZE = (640, 300)
 """Pixels of the plot in a notebook."""
-
-
-def short_text(text: str, limit: int = SHORT) -> str:
-    """``text`` cut to at most ``limit`` characters, after a whole phase where one ends in time: ``a >> …``."""
-    if len(text) <= limit:
-        return text
-    cut = text.rfind(" >> ", 0, limit - 4)
-    if cut > 0:
-        return text[:cut] + " >> …"
-    return text[: limit - 1] + "…"
 
 
 def schedule_html(schedule: Schedule) -> str:

@@ -92,6 +92,23 @@ def parse_text(text: str) -> A.Schedule | A.ScheduleSet:
     return _parse(text)
 
 
+def as_schedule(schedule: str | A.Schedule) -> A.Schedule:
+    """``schedule`` parsed if it is text; a :class:`~lrdsl.ast.Schedule` must be a tree the parser produces."""
+    if isinstance(schedule, A.Schedule):
+        return A.checked(schedule)
+    return parse(schedule)
+
+
+def as_set(schedules: str | Mapping[str, object] | A.ScheduleSet | A.Schedule) -> A.ScheduleSet:
+    """``schedules`` as a checked :class:`~lrdsl.ast.ScheduleSet` (one schedule is the set ``{lr: …}``)."""
+    if isinstance(schedules, A.ScheduleSet):
+        return A.checked_set(schedules)
+    if isinstance(schedules, A.Schedule):
+        schedule = A.checked(schedules)
+        return parse_set(schedule.source) if schedule.source is not None else parse_set(str(schedule))
+    return parse_set(schedules)
+
+
 @functools.lru_cache(maxsize=256)
 def _parse_set(text: str) -> A.ScheduleSet:
     parsed = _parse(text)
@@ -129,49 +146,60 @@ def _strip_comments(text: str) -> str:
     return "\n".join(line.split("#", 1)[0] for line in text.splitlines())
 
 
-def _check_brackets(text: str) -> None:
-    """Refuse, before parsing, brackets nested too deep, a list too long and too many phases."""
-    depth = 0
+_LIMITS = {
+    "brackets": ("brackets nested deeper than {}", "flatten the expression"),
+    "items": (
+        "a list of more than {} items",
+        "a regular pattern has a shorter form: step(…, every=…), exp_decay, or a restart",
+    ),
+    "phases": (
+        "more than {} phases joined by >>",
+        "a repeated pattern has a shorter form: restart(), repeat() or step()",
+    ),
+}
+"""Each bound :func:`_check_brackets` applies: its message and hint (the limits are ``MAX_*``)."""
+
+
+def _limit(kind: str, count: int, text: str, span: Span) -> None:
+    """An :class:`LrdslError` at ``span`` when ``count`` passes the ``kind`` limit (``MAX_BRACKETS``, …)."""
+    limit = {"brackets": MAX_BRACKETS, "items": MAX_ITEMS, "phases": MAX_PHASES}[kind]
+    if count > limit:
+        message, hint = _LIMITS[kind]
+        raise LrdslError(message.format(limit), span=span, source=text, hint=hint)
+
+
+def _outside_comments(text: str) -> Iterator[tuple[int, str]]:
+    """Each character of ``text`` that is not in a ``#`` comment, with its position."""
     in_comment = False
-    lists: list[list[int]] = []  # per open bracket: [position, items so far] (-1 for a parenthesis)
-    phases = 1
     for i, ch in enumerate(text):
         if in_comment:
             in_comment = ch != "\n"
         elif ch == "#":
             in_comment = True
-        elif ch in "([":
+        else:
+            yield i, ch
+
+
+def _check_brackets(text: str) -> None:
+    """Refuse, before parsing, brackets nested too deep, a list too long and too many phases."""
+    depth = 0
+    lists: list[list[int]] = []  # per open bracket: [position, items so far] (-1 for a parenthesis)
+    phases = 1
+    for i, ch in _outside_comments(text):
+        if ch in "([":
             depth += 1
             lists.append([i, 1 if ch == "[" else -1])
-            if depth > MAX_BRACKETS:
-                raise LrdslError(
-                    f"brackets nested deeper than {MAX_BRACKETS}",
-                    span=Span(i, i + 1),
-                    source=text,
-                    hint="flatten the expression",
-                )
+            _limit("brackets", depth, text, Span(i, i + 1))
         elif ch in ")]":
             depth -= 1
             if lists:
                 lists.pop()
         elif ch == "," and lists and lists[-1][1] > 0:
             lists[-1][1] += 1
-            if lists[-1][1] > MAX_ITEMS:
-                raise LrdslError(
-                    f"a list of more than {MAX_ITEMS} items",
-                    span=Span(lists[-1][0], i + 1),
-                    source=text,
-                    hint="a regular pattern has a shorter form: step(…, every=…), exp_decay, or a restart",
-                )
+            _limit("items", lists[-1][1], text, Span(lists[-1][0], i + 1))
         elif ch == ">" and text.startswith(">>", i) and not text.startswith(">", i + 2):
             phases += 1
-            if phases > MAX_PHASES:
-                raise LrdslError(
-                    f"more than {MAX_PHASES} phases joined by >>",
-                    span=Span(i, i + 2),
-                    source=text,
-                    hint="a repeated pattern has a shorter form: restart(), repeat() or step()",
-                )
+            _limit("phases", phases, text, Span(i, i + 2))
 
 
 def _parse_tree(text: str) -> Any:
@@ -335,46 +363,26 @@ class _Builder:
                 for item in _seq_items(t):
                     items.append(self.sched(item))
             return make(A.Seq, items=tuple(items)).at(span)
-        if kind in ("add", "sub", "mul", "div"):
-            op = {"add": "+", "sub": "-", "mul": "*", "div": "/"}[kind]
-            with self._level(t):
-                left = self.sched(t.children[0])
-                right_tree = t.children[1]
-                rhs: A.Expr = (
-                    self.call(right_tree, modifier_ok=True)
-                    if op == "*" and _call_name(right_tree) in _MODIFIERS
-                    else self.sched(right_tree)
-                )
-            return make(A.BinOp, op=op, left=left, right=rhs).at(span)
-        if kind == "call" and _is_math_call(t):
-            return self.const(t)
-        if kind == "call":
+        if kind in _SCHED_OPS:
+            return self._sched_op(t, _SCHED_OPS[kind], span)
+        if kind == "call" and not _is_math_call(t):
             self._refuse_pow_of_constants(t)
             return self.call(t)
-        if kind in ("number", "param", "neg", "pow"):
+        if kind in ("number", "param", "neg", "pow", "call") or (kind == "name" and str(t.children[0]) == "pi"):
             return self.const(t)
-        if kind == "name" and str(t.children[0]) == "pi":
-            return self.const(t)
-        if kind == "name":
-            name = str(t.children[0])
-            if name in SIGNATURES:
-                raise LrdslError(f"'{name}' is a shape: call it, e.g. {name}(…)", span=span)
-            raise LrdslError(
-                f"unknown name '{name}'",
-                span=span,
-                hint=did_you_mean(name, SIGNATURES) or "a phase is a number or a call such as cosine(0.1→0)",
+        raise _not_a_schedule(t, kind, span)
+
+    def _sched_op(self, t: Any, op: str, span: Span) -> A.Expr:
+        """``A op B`` of schedules; ``A * modifier(…)`` applies a modifier."""
+        with self._level(t):
+            left = self.sched(t.children[0])
+            right_tree = t.children[1]
+            rhs: A.Expr = (
+                self.call(right_tree, modifier_ok=True)
+                if op == "*" and _call_name(right_tree) in _MODIFIERS
+                else self.sched(right_tree)
             )
-        if kind == "duration":
-            raise LrdslError(
-                "a duration is not a schedule", span=span, hint="durations go inside a call, e.g. const(0.1, 5ep)"
-            )
-        if kind == "list":
-            raise LrdslError(
-                "a list is not a schedule",
-                span=span,
-                hint="lists go inside a call, e.g. multistep(0.1, at=[30ep, 60ep])",
-            )
-        raise LrdslError("expected a schedule here", span=span)  # pragma: no cover - the grammar allows no other
+        return make(A.BinOp, op=op, left=left, right=rhs).at(span)
 
     def call(self, t: Any, modifier_ok: bool = False) -> A.Call:
         """A call of a shape, modifier, combinator or composite, checked against its signature."""
@@ -403,59 +411,23 @@ class _Builder:
         """Bind positional and keyword arguments to ``sig``'s parameters, in signature order."""
         bound: dict[str, A.Expr] = {}
         spans: dict[str, Span] = {}
-        positional = [p for p in sig.params if p.positional]
-        pos_index = 0
         seen_kw = False
         variadic: list[A.Expr] = []
         for a in raw:
             if a.data == "kwarg":
                 seen_kw = True
-                key_tok, value = a.children
-                key = str(key_tok)
-                key_span = Span(key_tok.start_pos, key_tok.end_pos)
-                p = sig.param(key)
-                if p is None or (sig.variadic and key == "parts"):
-                    from lrdsl.syntax_errors import library_argument
-
-                    known = [q.name for q in sig.params if not sig.variadic]
-                    raise LrdslError(
-                        f"{sig.name}() has no argument '{key}'",
-                        span=key_span,
-                        hint=library_argument(sig.name, known, key) or did_you_mean(key, known) or _arg_list(sig),
-                    )
-                if key in bound:
-                    raise LrdslError(f"argument '{key}' given twice", span=key_span)
+                self._keyword(sig, a, bound, spans)
+            elif seen_kw:
+                raise LrdslError(
+                    "positional argument after a keyword argument",
+                    span=_span(a),
+                    hint="write the arguments by position first, then name=value ones",
+                )
+            elif sig.variadic:
                 with self._level(a):
-                    bound[key] = self.value(p, value, sig)
-                spans[key] = _span(a)
+                    variadic.append(self.sched(a.children[0]))
             else:
-                value = a.children[0]
-                if seen_kw:
-                    raise LrdslError(
-                        "positional argument after a keyword argument",
-                        span=_span(a),
-                        hint="write the arguments by position first, then name=value ones",
-                    )
-                if sig.variadic:
-                    with self._level(a):
-                        variadic.append(self.sched(value))
-                    continue
-                # A duration-looking positional value skips to 'dur' when it is the next free slot.
-                while pos_index < len(positional) and positional[pos_index].name in bound:
-                    pos_index += 1
-                if not positional:
-                    raise LrdslError(
-                        f"{sig.name}() takes named arguments only",
-                        span=_span(a),
-                        hint=f"{sig.name}({', '.join(p.name + '=…' for p in sig.params)})",
-                    )
-                if pos_index >= len(positional):
-                    raise LrdslError(f"too many arguments to {sig.name}()", span=_span(a), hint=_arg_list(sig))
-                p = positional[pos_index]
-                pos_index += 1
-                with self._level(a):
-                    bound[p.name] = self.value(p, value, sig)
-                spans[p.name] = _span(a)
+                self._positional(sig, a, bound, spans)
         if sig.variadic:
             if len(variadic) < 2:
                 raise LrdslError(f"{sig.name}() needs at least two schedules", span=span)
@@ -467,78 +439,118 @@ class _Builder:
             make(A.Arg, name=p.name, value=bound[p.name]).at(spans[p.name]) for p in sig.params if p.name in bound
         )
 
+    def _keyword(self, sig: Sig, a: Any, bound: dict[str, A.Expr], spans: dict[str, Span]) -> None:
+        """``name=value``: bound to the parameter of that name (one ``sig`` has, given once)."""
+        key_tok, value = a.children
+        key = str(key_tok)
+        key_span = Span(key_tok.start_pos, key_tok.end_pos)
+        p = sig.param(key)
+        if p is None or (sig.variadic and key == "parts"):
+            from lrdsl.syntax_errors import library_argument
+
+            known = [q.name for q in sig.params if not sig.variadic]
+            raise LrdslError(
+                f"{sig.name}() has no argument '{key}'",
+                span=key_span,
+                hint=library_argument(sig.name, known, key) or did_you_mean(key, known) or _arg_list(sig),
+            )
+        if key in bound:
+            raise LrdslError(f"argument '{key}' given twice", span=key_span)
+        with self._level(a):
+            bound[key] = self.value(p, value, sig)
+        spans[key] = _span(a)
+
+    def _positional(self, sig: Sig, a: Any, bound: dict[str, A.Expr], spans: dict[str, Span]) -> None:
+        """A value by position: bound to the first positional parameter not bound yet."""
+        positional = [p for p in sig.params if p.positional]
+        if not positional:
+            raise LrdslError(
+                f"{sig.name}() takes named arguments only",
+                span=_span(a),
+                hint=f"{sig.name}({', '.join(p.name + '=…' for p in sig.params)})",
+            )
+        free = [p for p in positional if p.name not in bound]
+        if not free:
+            raise LrdslError(f"too many arguments to {sig.name}()", span=_span(a), hint=_arg_list(sig))
+        with self._level(a):
+            bound[free[0].name] = self.value(free[0], a.children[0], sig)
+        spans[free[0].name] = _span(a)
+
     def value(self, p: P, t: Any, sig: Sig) -> A.Expr:
-        """An argument value of the kind ``p`` expects."""
+        """An argument value of the kind ``p`` expects (each kind read by its method in :data:`_VALUE_READERS`)."""
         span = _span(t)
         kind = getattr(t, "data", None)
-        if p.kind == "range":
-            if kind == "range":
-                with self._level(t):
-                    start, end = self.const(t.children[0]), self.const(t.children[2])
-                return make(A.Range, start=start, end=end).at(span)
-            if kind == "open_range":
-                with self._level(t):
-                    end = self.const(t.children[1])
-                return make(A.Range, start=None, end=end).at(span)
-            raise LrdslError(
-                f"{sig.name}() expects a range such as 0.1→1e-6",
-                span=span,
-                hint=f"write {sig.name}(a→b) or {sig.name}(→b) to start from the previous phase",
-            )
-        if kind in ("range", "open_range"):
+        if p.kind != "range" and kind in ("range", "open_range"):
             raise LrdslError(f"{sig.name}() argument '{p.name}' cannot be a range", span=span, hint=_arg_list(sig))
-        if p.kind == "value":
-            return self.const(t)
-        if p.kind == "count":
-            return self.const(t)
-        if p.kind == "dur":
-            return self.duration(t)
+        reader = _VALUE_READERS.get(p.kind)
+        if reader is None:  # every kind of signatures.py but "sched" (read by the combinators) has a reader
+            raise LrdslError("internal: unknown parameter kind", span=span)  # pragma: no cover
+        read: Any = getattr(self, reader)
+        value: A.Expr = read(p, t, sig, span, kind)
+        return value
+
+    def _range_value(self, p: P, t: Any, sig: Sig, span: Span, kind: str | None) -> A.Expr:
+        if kind == "range":
+            with self._level(t):
+                start, end = self.const(t.children[0]), self.const(t.children[2])
+            return make(A.Range, start=start, end=end).at(span)
+        if kind == "open_range":
+            with self._level(t):
+                end = self.const(t.children[1])
+            return make(A.Range, start=None, end=end).at(span)
+        raise LrdslError(
+            f"{sig.name}() expects a range such as 0.1→1e-6",
+            span=span,
+            hint=f"write {sig.name}(a→b) or {sig.name}(→b) to start from the previous phase",
+        )
+
+    def _const_value(self, p: P, t: Any, sig: Sig, span: Span, kind: str | None) -> A.Expr:
+        return self.const(t)
+
+    def _duration_value(self, p: P, t: Any, sig: Sig, span: Span, kind: str | None) -> A.Expr:
+        return self.duration(t)
+
+    def _formula_value(self, p: P, t: Any, sig: Sig, span: Span, kind: str | None) -> A.Expr:
+        return self.formula(t, p.vars, sig.name)
+
+    def _choice_value(self, p: P, t: Any, sig: Sig, span: Span, kind: str | None) -> A.Expr:
+        """A shape (``linear``) or an enum word, one of ``p.choices``."""
         if p.kind == "shape" and kind != "name":
             raise LrdslError(
                 f"{sig.name} needs a shape first: {sig.name}({p.choices[0]}, {self.source[span.start : span.end]})",
                 span=span,
                 hint=f"shapes: {', '.join(p.choices)}",
             )
-        if p.kind in ("shape", "enum"):
-            if kind != "name" or str(t.children[0]) not in p.choices:
-                word = str(t.children[0]) if kind == "name" else self.source[span.start : span.end]
-                raise LrdslError(
-                    f"{sig.name}() argument '{p.name}' must be one of {', '.join(p.choices)}",
-                    span=span,
-                    hint=did_you_mean(word, p.choices),
-                )
+        if kind != "name" or str(t.children[0]) not in p.choices:
+            word = str(t.children[0]) if kind == "name" else self.source[span.start : span.end]
+            raise LrdslError(
+                f"{sig.name}() argument '{p.name}' must be one of {', '.join(p.choices)}",
+                span=span,
+                hint=did_you_mean(word, p.choices),
+            )
+        with self._level(t):
+            return make(A.Name, id=str(t.children[0])).at(span)
+
+    def _bool_value(self, p: P, t: Any, sig: Sig, span: Span, kind: str | None) -> A.Expr:
+        if kind == "name" and str(t.children[0]) in ("true", "false"):
             with self._level(t):
-                return make(A.Name, id=str(t.children[0])).at(span)
-        if p.kind == "bool":
-            if kind == "name" and str(t.children[0]) in ("true", "false"):
-                with self._level(t):
-                    return make(A.Bool, value=str(t.children[0]) == "true").at(span)
-            raise LrdslError(f"{sig.name}() argument '{p.name}' must be true or false", span=span)
-        if p.kind == "durs":
-            if kind != "list":
-                raise LrdslError(f"{sig.name}() argument '{p.name}' must be a list such as [30ep, 60ep]", span=span)
-            trees = t.children[0].children if t.children[0] is not None else []
-            if not trees:
-                raise LrdslError(f"{sig.name}() argument '{p.name}' must not be empty", span=span)
-            durations: list[A.Expr] = []
-            with self._level(t):
-                for item in trees:
-                    durations.append(self.duration(item))
-            return make(A.ListExpr, items=tuple(durations)).at(span)
-        if p.kind == "values":
-            if kind != "list":
-                raise LrdslError(f"{sig.name}() argument '{p.name}' must be a list such as [0.1, 0.01]", span=span)
-            trees = t.children[0].children if t.children[0] is not None else []
-            if not trees:
-                raise LrdslError(f"{sig.name}() argument '{p.name}' must not be empty", span=span)
-            values: list[A.Expr] = []
-            with self._level(t):
-                for item in trees:
-                    values.append(self.const(item))
-            return make(A.ListExpr, items=tuple(values)).at(span)
-        if p.kind == "formula":
-            return self.formula(t, p.vars, sig.name)
-        raise LrdslError("internal: unknown parameter kind", span=span)  # pragma: no cover
+                return make(A.Bool, value=str(t.children[0]) == "true").at(span)
+        raise LrdslError(f"{sig.name}() argument '{p.name}' must be true or false", span=span)
+
+    def _list_value(self, p: P, t: Any, sig: Sig, span: Span, kind: str | None) -> A.Expr:
+        """``[…]`` of durations (``durs``) or of constants (``values``), not empty."""
+        example = "[30ep, 60ep]" if p.kind == "durs" else "[0.1, 0.01]"
+        if kind != "list":
+            raise LrdslError(f"{sig.name}() argument '{p.name}' must be a list such as {example}", span=span)
+        trees = t.children[0].children if t.children[0] is not None else []
+        if not trees:
+            raise LrdslError(f"{sig.name}() argument '{p.name}' must not be empty", span=span)
+        item = self.duration if p.kind == "durs" else self.const
+        items: list[A.Expr] = []
+        with self._level(t):
+            for tree in trees:
+                items.append(item(tree))
+        return make(A.ListExpr, items=tuple(items)).at(span)
 
     # -- constants, durations, formulas ------------------------------------------------------
     def duration(self, t: Any) -> A.Duration:
@@ -618,71 +630,122 @@ class _Builder:
             return make(A.Param, name=str(t.children[0])[1:]).at(span)
         if kind == "neg":
             return make(A.Neg, operand=self._arith(t.children[0], vars, funcs, what)).at(span)
-        if kind in ("add", "sub", "mul", "div", "pow"):
-            op = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**"}[kind]
-            return make(
-                A.BinOp,
-                op=op,
-                left=self._arith(t.children[0], vars, funcs, what),
-                right=self._arith(t.children[1], vars, funcs, what),
-            ).at(span)
-        if kind == "name" and not vars and str(t.children[0]) == "pi":
-            return make(A.Name, id="pi").at(span)
-        if kind == "name" and vars:
-            name = str(t.children[0])
-            if name not in vars:
-                raise LrdslError(
-                    f"unknown variable '{name}' in {what}",
-                    span=span,
-                    hint=did_you_mean(name, vars) or f"variables here: {', '.join(vars)}",
-                )
-            return make(A.Name, id=name).at(span)
+        if kind in _ARITH_OPS:
+            left = self._arith(t.children[0], vars, funcs, what)  # no generator: one frame per level of depth
+            right = self._arith(t.children[1], vars, funcs, what)
+            return make(A.BinOp, op=_ARITH_OPS[kind], left=left, right=right).at(span)
+        if kind == "name" and (vars or str(t.children[0]) == "pi"):
+            return make(A.Name, id=_variable(str(t.children[0]), vars, what, span)).at(span)
         if kind == "call" and funcs:
-            self._refuse_pow_of_constants(t, arithmetic=True)
-            name_tok, args_tree = t.children
-            name = str(name_tok)
-            arity = MATH_FUNCS.get(name)
-            name_span = Span(name_tok.start_pos, name_tok.end_pos)
-            if arity is None and name in SIGNATURES:  # a shape where a number belongs
-                raise LrdslError(
-                    f"expected a number, found {name}(…)", span=span, hint=f"{name}(…) is a schedule, not a number"
-                )
-            if arity is None:
-                raise LrdslError(
-                    f"unknown function '{name}'",
-                    span=name_span,
-                    hint=did_you_mean(name, MATH_FUNCS) or f"functions: {', '.join(MATH_FUNCS)}",
-                )
-            raw = list(args_tree.children) if args_tree is not None else []
-            if len(raw) != arity or any(a.data != "posarg" for a in raw):
-                raise LrdslError(f"{name}() takes {arity} argument{'s' if arity > 1 else ''}", span=span)
-            args: list[A.Arg] = []
-            for i, a in enumerate(raw):
-                with self._level(a):
-                    args.append(make(A.Arg, name=A.math_arg(i), value=self._arith(a.children[0], vars, funcs, what)))
-            return make(A.Call, name=name, args=tuple(args)).at(span)
-        if kind == "duration":
-            raise LrdslError(f"a duration is not allowed in {what}", span=span)
-        if kind == "name":
+            return self._math_call(t, vars, what, span)
+        raise _not_a_number(t, kind, what, span)
+
+    def _math_call(self, t: Any, vars: tuple[str, ...], what: str, span: Span) -> A.Call:
+        """``sin(u)``: a math function of :data:`~lrdsl.signatures.MATH_FUNCS` and its arguments."""
+        self._refuse_pow_of_constants(t, arithmetic=True)
+        name_tok, args_tree = t.children
+        name = str(name_tok)
+        arity = MATH_FUNCS.get(name)
+        name_span = Span(name_tok.start_pos, name_tok.end_pos)
+        if arity is None and name in SIGNATURES:  # a shape where a number belongs
             raise LrdslError(
-                f"expected a number, found '{t.children[0]}'",
-                span=span,
-                hint="use $name for a parameter"
-                if str(t.children[0]) not in ("inf", "nan")
-                else "numbers must be finite",
+                f"expected a number, found {name}(…)", span=span, hint=f"{name}(…) is a schedule, not a number"
             )
-        found = {"list": "a list", "range": "a range", "open_range": "a range"}.get(kind or "")
-        hint = None
-        if kind == "call":
-            name = str(t.children[0])
-            found = f"{name}(…)"
-            hint = f"math functions go inside fn(…), e.g. fn({name}(u))" if name in MATH_FUNCS else None
-        if found is None:  # pragma: no cover - every other kind is handled above
-            raise LrdslError(f"expected {what}", span=span)
-        raise LrdslError(f"expected a number, found {found}", span=span, hint=hint)
+        if arity is None:
+            raise LrdslError(
+                f"unknown function '{name}'",
+                span=name_span,
+                hint=did_you_mean(name, MATH_FUNCS) or f"functions: {', '.join(MATH_FUNCS)}",
+            )
+        raw = list(args_tree.children) if args_tree is not None else []
+        if len(raw) != arity or any(a.data != "posarg" for a in raw):
+            raise LrdslError(f"{name}() takes {arity} argument{'s' if arity > 1 else ''}", span=span)
+        args: list[A.Arg] = []
+        for i, a in enumerate(raw):
+            with self._level(a):
+                args.append(make(A.Arg, name=A.math_arg(i), value=self._arith(a.children[0], vars, True, what)))
+        return make(A.Call, name=name, args=tuple(args)).at(span)
+
+
+_ARITH_OPS = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**"}
+"""The grammar's arithmetic rules in constants and formulas, and their operators."""
+
+
+def _variable(name: str, vars: tuple[str, ...], what: str, span: Span) -> str:
+    """``name`` as a formula's variable (one of ``vars``), or ``pi`` in a constant."""
+    if not vars or name in vars:
+        return name
+    raise LrdslError(
+        f"unknown variable '{name}' in {what}",
+        span=span,
+        hint=did_you_mean(name, vars) or f"variables here: {', '.join(vars)}",
+    )
+
+
+def _not_a_number(t: Any, kind: str | None, what: str, span: Span) -> LrdslError:
+    """The error for what is written where a number goes: a duration, a name, a list, a range, a call."""
+    if kind == "duration":
+        return LrdslError(f"a duration is not allowed in {what}", span=span)
+    if kind == "name":
+        return LrdslError(
+            f"expected a number, found '{t.children[0]}'",
+            span=span,
+            hint="use $name for a parameter" if str(t.children[0]) not in ("inf", "nan") else "numbers must be finite",
+        )
+    found = {"list": "a list", "range": "a range", "open_range": "a range"}.get(kind or "")
+    hint = None
+    if kind == "call":
+        name = str(t.children[0])
+        found = f"{name}(…)"
+        hint = f"math functions go inside fn(…), e.g. fn({name}(u))" if name in MATH_FUNCS else None
+    if found is None:  # pragma: no cover - every other kind is handled above
+        return LrdslError(f"expected {what}", span=span)
+    return LrdslError(f"expected a number, found {found}", span=span, hint=hint)
 
 
 _MODIFIERS = {n for n, s in SIGNATURES.items() if s.role == "modifier"}
+
+
+_VALUE_READERS = {
+    "range": "_range_value",
+    "value": "_const_value",
+    "count": "_const_value",
+    "dur": "_duration_value",
+    "shape": "_choice_value",
+    "enum": "_choice_value",
+    "bool": "_bool_value",
+    "durs": "_list_value",
+    "values": "_list_value",
+    "formula": "_formula_value",
+}
+"""Each parameter kind of :mod:`lrdsl.signatures` and the builder method that reads its value."""
+
+_SCHED_OPS = {"add": "+", "sub": "-", "mul": "*", "div": "/"}
+"""The grammar's arithmetic rules and their operators."""
+
+
+def _not_a_schedule(t: Any, kind: str | None, span: Span) -> LrdslError:
+    """The error for a name, a duration or a list written where a schedule goes."""
+    if kind == "name":
+        name = str(t.children[0])
+        if name in SIGNATURES:
+            return LrdslError(f"'{name}' is a shape: call it, e.g. {name}(…)", span=span)
+        return LrdslError(
+            f"unknown name '{name}'",
+            span=span,
+            hint=did_you_mean(name, SIGNATURES) or "a phase is a number or a call such as cosine(0.1→0)",
+        )
+    if kind == "duration":
+        return LrdslError(
+            "a duration is not a schedule", span=span, hint="durations go inside a call, e.g. const(0.1, 5ep)"
+        )
+    if kind == "list":
+        return LrdslError(
+            "a list is not a schedule",
+            span=span,
+            hint="lists go inside a call, e.g. multistep(0.1, at=[30ep, 60ep])",
+        )
+    return LrdslError("expected a schedule here", span=span)  # pragma: no cover - the grammar allows no other
 
 
 def _has_unit(tree: Any) -> bool:

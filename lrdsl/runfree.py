@@ -20,12 +20,14 @@ what every run refuses, with the message lowering gives:
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from lrdsl import ast as A
 from lrdsl.errors import LrdslError
 from lrdsl.ir import MATH as MATH_ROWS
+from lrdsl.signatures import MATH_FUNCS
 
 MAX_MULT = 1000
 """The largest restart ``mult`` (cycle lengths grow as multⁱ)."""
@@ -77,38 +79,52 @@ def constant(node: A.Node, param: Callable[[A.Param], Any], function: Callable[[
         return math.pi
     if isinstance(node, A.Call):
         args = [constant(a.value, param, function) for a in node.args]
-        try:
-            result = function(node.name, args)
-        except (ValueError, ZeroDivisionError):
-            raise fail(node, f"{node.name}() is not defined at {', '.join(f'{float(a):g}' for a in args)}") from None
-        except OverflowError:
-            raise fail(node, "number too large", hint="constants must stay finite") from None
-        if not math.isfinite(float(result)):
-            raise fail(node, "number too large", hint="constants must stay finite")
-        return result
+        return _called(node, args, function)
     if isinstance(node, A.BinOp):
-        a, b = constant(node.left, param, function), constant(node.right, param, function)
-        if node.op == "**" and float(a) < 0 and not float(b).is_integer():
-            raise fail(node, "a negative number to a fractional power has no real value", hint=_ROOT_HINT)
-        try:
-            if node.op == "+":
-                out = a + b
-            elif node.op == "-":
-                out = a - b
-            elif node.op == "*":
-                out = a * b
-            elif node.op == "/":
-                out = a / b
-            else:
-                out = a**b
-        except ZeroDivisionError:
-            raise fail(node, "division by zero") from None
-        except OverflowError:
-            raise fail(node, "number too large", hint="constants must stay finite") from None
-        if not math.isfinite(float(out)):
-            raise fail(node, "number too large", hint="constants must stay finite")
-        return float(out) if isinstance(out, (int, float)) else out
+        return _operated(node, constant(node.left, param, function), constant(node.right, param, function))
     raise fail(node, "expected a constant")  # pragma: no cover - the parser guarantees it
+
+
+_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+    "**": operator.pow,
+}
+"""Constant arithmetic's operators."""
+
+
+def _finite(node: A.Node, result: Any) -> Any:
+    """``result``, or an :class:`LrdslError` at ``node`` when it is not finite."""
+    if not math.isfinite(float(result)):
+        raise fail(node, "number too large", hint="constants must stay finite")
+    return result
+
+
+def _called(node: A.Call, args: list[Any], function: Callable[[str, list[Any]], Any]) -> Any:
+    """``name(args…)`` computed by ``function``; a pole, a domain error or an overflow at ``node``."""
+    try:
+        result = function(node.name, args)
+    except (ValueError, ZeroDivisionError):
+        raise fail(node, f"{node.name}() is not defined at {', '.join(f'{float(a):g}' for a in args)}") from None
+    except OverflowError:
+        raise fail(node, "number too large", hint="constants must stay finite") from None
+    return _finite(node, result)
+
+
+def _operated(node: A.BinOp, a: Any, b: Any) -> Any:
+    """``a op b``: a float for numbers; division by zero, overflow, a negative base to a fractional power at ``node``."""
+    if node.op == "**" and float(a) < 0 and not float(b).is_integer():
+        raise fail(node, "a negative number to a fractional power has no real value", hint=_ROOT_HINT)
+    try:
+        out = _OPERATORS[node.op](a, b)
+    except ZeroDivisionError:
+        raise fail(node, "division by zero") from None
+    except OverflowError:
+        raise fail(node, "number too large", hint="constants must stay finite") from None
+    _finite(node, out)
+    return float(out) if isinstance(out, (int, float)) else out
 
 
 class _Unknown(Exception):
@@ -251,13 +267,23 @@ def _check_call(call: A.Call) -> None:
 
 
 def _calls(node: A.Node) -> Iterator[A.Call]:
-    """The calls under ``node``, in source order (the tree is bounded in depth by the parser)."""
-    if isinstance(node, A.Call):
-        yield node
-    for field in node.__dict__.values():
-        if isinstance(field, A.Node):
-            yield from _calls(field)
-        elif isinstance(field, tuple):
-            for item in field:
-                if isinstance(item, A.Node):
-                    yield from _calls(item)
+    """The calls under ``node``, in source order."""
+    return (n for n in A.walk(node) if isinstance(n, A.Call))
+
+
+def is_scalar(node: A.Node) -> bool:
+    """Constant arithmetic (numbers, parameters, ``pi``, math functions of them): a scalar, not a phase."""
+    if isinstance(node, (A.Num, A.Param)):
+        return True
+    if isinstance(node, A.Neg):
+        return is_scalar(node.operand)
+    if isinstance(node, A.Name):
+        return node.id == "pi"
+    if isinstance(node, A.Call):  # a math function of constants (LANGUAGE.md §8.3)
+        return (
+            node.name in MATH_FUNCS
+            and bool(node.args)
+            and node.is_math()
+            and all(is_scalar(a.value) for a in node.args)
+        )
+    return isinstance(node, A.BinOp) and is_scalar(node.left) and is_scalar(node.right)

@@ -21,34 +21,35 @@ from lrdsl.members import MAX_MEMBERS, clash, name_problem
 def set_text(mapping: Mapping[str, object], parse: Callable[[str], object]) -> str:
     """The canonical set text of ``mapping`` (members in the mapping's order); ``parse`` reads each expression
     (the parser's, passed in: this module is below the parser)."""
-    from lrdsl.numbers import format_number
-
     if not mapping:
         raise LrdslError("an empty mapping is not a schedule set", hint="give at least one member, e.g. {'lr': '1e-3'}")
     if len(mapping) > MAX_MEMBERS:
         raise LrdslError(f"a set has at most {MAX_MEMBERS} members; this one has {len(mapping)}")
-    lines = []
-    for name, value in mapping.items():
-        if not isinstance(name, str):
-            raise LrdslError(f"a member name is a string, not {type(name).__name__}")
-        problem = name_problem(name)
-        if problem is not None:
-            raise LrdslError(problem[0], hint=problem[1])
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            if not math.isfinite(value) or value < 0:
-                raise LrdslError(f"member '{name}': a constant must be finite and non-negative, not {value}")
-            text = format_number(float(value))
-        elif isinstance(value, str):
-            try:
-                text = str(parse(value))
-            except LrdslError as err:
-                raise LrdslError(
-                    f"in member '{name}': {err.message}", span=err.span, source=err.source, hint=err.hint
-                ) from None
-        else:
-            raise LrdslError(f"member '{name}' is a {type(value).__name__}, not a schedule text or a number")
-        lines.append(f"{name}: {text}")
+    lines = [f"{name}: {_member_text(name, value, parse)}" for name, value in mapping.items()]
     problem_clash = clash(list(mapping))
     if problem_clash is not None:
         raise LrdslError(problem_clash[1], hint=problem_clash[2])
     return "\n".join(lines)
+
+
+def _member_text(name: object, value: object, parse: Callable[[str], object]) -> str:
+    """The canonical text of member ``name``: a number, or an expression read by ``parse``."""
+    from lrdsl.numbers import format_number
+
+    if not isinstance(name, str):
+        raise LrdslError(f"a member name is a string, not {type(name).__name__}")
+    problem = name_problem(name)
+    if problem is not None:
+        raise LrdslError(problem[0], hint=problem[1])
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not math.isfinite(value) or value < 0:
+            raise LrdslError(f"member '{name}': a constant must be finite and non-negative, not {value}")
+        return format_number(float(value))
+    if not isinstance(value, str):
+        raise LrdslError(f"member '{name}' is a {type(value).__name__}, not a schedule text or a number")
+    try:
+        return str(parse(value))
+    except LrdslError as err:
+        raise LrdslError(
+            f"in member '{name}': {err.message}", span=err.span, source=err.source, hint=err.hint
+        ) from None

@@ -15,46 +15,22 @@ alone; an error in one names the member (its caret points into the set's text).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
 
 from lrdsl import ast as A
-from lrdsl.ast import checked, checked_set
 from lrdsl.errors import LrdslError
 from lrdsl.ir import Lowered
 from lrdsl.lowering.lower import lower_schedule
-from lrdsl.parser import parse_set
+from lrdsl.parser import as_set
 
-if TYPE_CHECKING:
-    import numpy as np
-    import numpy.typing as npt
+__all__ = ["SetLike", "as_set", "in_member", "lower_set", "params_read"]
 
 SetLike = str | Mapping[str, object] | A.ScheduleSet | A.Schedule
 """What the set API takes: set text, a mapping ``{name: expression}``, a parsed set or one schedule."""
 
 
-def as_set(schedules: SetLike) -> A.ScheduleSet:
-    """``schedules`` as a checked :class:`~lrdsl.ast.ScheduleSet` (one schedule is the set ``{lr: …}``)."""
-    if isinstance(schedules, A.ScheduleSet):
-        return checked_set(schedules)
-    if isinstance(schedules, A.Schedule):
-        schedule = checked(schedules)
-        return parse_set(schedule.source) if schedule.source is not None else parse_set(str(schedule))
-    return parse_set(schedules)
-
-
 def params_read(expr: A.Node) -> set[str]:
-    """The names of the ``$params`` that appear in ``expr`` (an iterative walk of the tree)."""
-    names: set[str] = set()
-    stack: list[object] = [expr]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, A.Param):
-            names.add(item.name)
-        elif isinstance(item, A.Node):
-            stack.extend(item.__dict__.values())
-        elif isinstance(item, tuple):
-            stack.extend(item)
-    return names
+    """The names of the ``$params`` that appear in ``expr``."""
+    return {node.name for node in A.walk(expr) if isinstance(node, A.Param)}
 
 
 def in_member(name: str, err: LrdslError, several: bool) -> LrdslError:
@@ -113,32 +89,3 @@ def _longest(parsed: A.ScheduleSet, resolve: Callable[[str, A.Schedule, int | st
         assert first is not None
         raise first
     return max(totals)
-
-
-def evaluate_set(
-    schedules: SetLike,
-    total_steps: int | str | None = None,
-    steps_per_epoch: float | None = None,
-    steps: npt.ArrayLike | None = None,
-    params: Mapping[str, float] | None = None,
-    tokens_per_step: float | None = None,
-    samples_per_step: float | None = None,
-    only: str | None = None,
-) -> dict[str, npt.NDArray[np.float64]]:
-    """``{name: m(t)}`` as float64 for ``t = 0 … T−1`` (``T`` the shared run), or for each of ``steps``."""
-    from lrdsl.interpreter import evaluate_ir, evaluate_range
-    from lrdsl.lowering.lower import _steps, check_size
-
-    parsed = as_set(schedules)
-    plans = lower_set(parsed, total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step, only)
-    several = len(parsed.members) > 1
-    source = parsed.source or str(parsed)
-    at = None if steps is None else _steps(steps)
-    out = {}
-    for name, plan in plans.items():
-        check_size(plan.total if at is None else at.size)
-        try:
-            out[name] = evaluate_range(plan.ir, 0, plan.total) if at is None else evaluate_ir(plan.ir, at)
-        except LrdslError as err:
-            raise in_member(name, err.with_source(source), several) from None
-    return out

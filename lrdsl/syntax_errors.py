@@ -76,41 +76,54 @@ def _bad_character(text: str, pos: int) -> LrdslError:
 def _bad_token(text: str, tok: Any, expected: Any) -> LrdslError:
     start = tok.start_pos or 0
     value = str(tok.value)
-    if tok.type == "NAME" and value.startswith("_") and text[start - 1 : start].isdigit():
+    if tok.type == "NAME":
+        early = _name_error(text, start, value)
+        if early is not None:
+            return early
+    span = Span(start, start + max(1, len(value)))
+    stack = _open_brackets(text, start)
+    hint = _token_hint(text, tok, start, stack)
+    return LrdslError(f"unexpected {value!r}", span=span, hint=hint if hint is not None else _expected(expected, stack))
+
+
+def _name_error(text: str, start: int, value: str) -> LrdslError | None:
+    """A name where none goes: digits grouped with ``_`` (``1_000``), or a unit written apart from its number."""
+    if value.startswith("_") and text[start - 1 : start].isdigit():
         return LrdslError(
             f"unexpected {value!r}",
             span=Span(start, start + 1),
             hint="digits are not grouped with '_': write 1000 or 1e3",
         )
-    if tok.type == "NAME":
-        unit = _unit_error(text, start, value)
-        if unit is not None:
-            return unit
-    span = Span(start, start + max(1, len(value)))
-    stack = _open_brackets(text, start)
-    before = text[:start].rstrip()
+    return _unit_error(text, start, value)
+
+
+def _token_hint(text: str, tok: Any, start: int, stack: list[tuple[str, int]]) -> str | None:
+    """The hint for an unexpected token when the mistake is a known one, else ``None``."""
+    value = str(tok.value)
     if tok.type in ("RPAR", "RSQB") and not any(b == {"RPAR": "(", "RSQB": "["}[tok.type] for b, _ in stack):
-        return LrdslError(f"unexpected {value!r}", span=span, hint=f"this {value!r} closes nothing: remove it")
+        return f"this {value!r} closes nothing: remove it"
     member = _member_hint(text, tok, start, stack)
     if member is not None:
-        return LrdslError(f"unexpected {value!r}", span=span, hint=member)
+        return member
     in_call = bool(stack) and stack[-1][0] == "(" and _ends_with_name(text[: stack[-1][1]])
+    before = text[:start].rstrip()
     if tok.type == "ARROW" and not in_call:
         after = text[start + len(value) :].lstrip()
         if before.endswith(")") and after[:1].isalpha():  # phase -> phase
-            return LrdslError(f"unexpected {value!r}", span=span, hint="did you mean '>>' (then)?")
-        return LrdslError(
-            f"unexpected {value!r}", span=span, hint="a range goes inside a call, e.g. linear(0→0.1, 500)"
-        )
+            return "did you mean '>>' (then)?"
+        return "a range goes inside a call, e.g. linear(0→0.1, 500)"
     if tok.type == "NAME" and value == "to" and in_call:
-        return LrdslError(f"unexpected {value!r}", span=span, hint="ranges are written a→b or a->b")
+        return "ranges are written a→b or a->b"
     if tok.type in _OPERAND_STARTS and before and (before[-1].isalnum() or before[-1] in "_)]%"):
-        if not stack:
-            hint = "missing '>>' between two phases?"
-        else:
-            hint = "missing ',' between two arguments?" if stack[-1][0] == "(" else "missing ',' between two items?"
-        return LrdslError(f"unexpected {value!r}", span=span, hint=hint)
-    return LrdslError(f"unexpected {value!r}", span=span, hint=_expected(expected, stack))
+        return _missing_separator(stack)
+    return None
+
+
+def _missing_separator(stack: list[tuple[str, int]]) -> str:
+    """Two operands side by side: the ``>>``, or the ``,`` of the innermost bracket, that is missing."""
+    if not stack:
+        return "missing '>>' between two phases?"
+    return "missing ',' between two arguments?" if stack[-1][0] == "(" else "missing ',' between two items?"
 
 
 _SET_START = re.compile(r"(?:\s|#[^\n]*)*[A-Za-z_][A-Za-z_0-9.]*(?:\[[0-9]\])?\s*:")

@@ -45,8 +45,26 @@ def test_importing_the_package_loads_nothing_heavy() -> None:
     assert not [m for m in loaded if m.startswith((*FRONT_END, "numpy", "jinja2"))]
 
 
+def _modules() -> dict[str, Path]:
+    """Every module of the package by its dotted name (a package by its own name)."""
+    modules = {}
+    for path in PACKAGE.rglob("*.py"):
+        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+        modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return modules
+
+
+MODULES = _modules()
+
+
 def _module_imports(path: Path) -> set[str]:
-    """The ``lrdsl`` modules ``path`` imports anywhere, lazily inside functions too (not ``TYPE_CHECKING``)."""
+    """The ``lrdsl`` modules ``path`` imports anywhere, lazily inside functions too (not ``TYPE_CHECKING``).
+
+    ``from lrdsl import ir`` imports the module ``lrdsl.ir``; it counts as an import of the package
+    ``lrdsl`` itself only for a name its ``__init__`` defines (``from lrdsl import __version__``,
+    ``import lrdsl``). Python runs a package's ``__init__`` before any of its modules whatever
+    imports them, so that run is no edge of the graph.
+    """
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in tree.body:
         if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
@@ -56,29 +74,24 @@ def _module_imports(path: Path) -> set[str]:
         if isinstance(sub, ast.Import):
             found.update(a.name for a in sub.names)
         elif isinstance(sub, ast.ImportFrom) and sub.module:
-            found.add(sub.module)
-            found.update(f"{sub.module}.{a.name}" for a in sub.names)
+            names = [f"{sub.module}.{a.name}" for a in sub.names]
+            found.update(n for n in names if n in MODULES)
+            if any(n not in MODULES for n in names):
+                found.add(sub.module)
     return {m for m in found if m.startswith("lrdsl")}
 
 
-LAZY_ON_PURPOSE = {
-    ("lrdsl.ast", "lrdsl.parser"): "a Schedule validated from data (JSON, a dict) is re-parsed from its canonical text",
-    ("lrdsl.ast", "lrdsl.bound"): "Schedule.bind(…) is lrdsl.bind(schedule, …), for notebooks",
-    ("lrdsl.ast", "lrdsl.notebook"): "a Schedule's repr and notebook display",
-    ("lrdsl.keras_hook", "lrdsl.keras"): "import lrdsl registers lrdsl>Schedule once Keras is (or gets) imported",
-}
-"""Imports inside a function that close a cycle, each with the reason it cannot be avoided."""
+LAZY_ON_PURPOSE: dict[tuple[str, str], str] = {}
+"""Imports inside a function that close a cycle, each with the reason it cannot be avoided: none.
+
+The syntax tree's calls upward (``Schedule.bind``, its notebook display, a tree validated from data
+re-parsed) go through ``lrdsl.hooks``, which ``import lrdsl`` fills (docs/architecture.md)."""
 
 
 def test_no_import_cycles() -> None:
-    modules = {}
-    for path in PACKAGE.rglob("*.py"):
-        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
-        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-        modules[name] = path
     graph = {
-        name: {m for m in _module_imports(path) if m in modules and m != name and (name, m) not in LAZY_ON_PURPOSE}
-        for name, path in modules.items()
+        name: {m for m in _module_imports(path) if m in MODULES and m != name and (name, m) not in LAZY_ON_PURPOSE}
+        for name, path in MODULES.items()
     }
     state: dict[str, int] = {}
 
@@ -95,6 +108,71 @@ def test_no_import_cycles() -> None:
     for name in sorted(graph):
         if name not in state:
             visit(name, [name])
+
+
+GROUND = (
+    "lrdsl.ast",
+    "lrdsl.parser",
+    "lrdsl.formatter",
+    "lrdsl.field",
+    "lrdsl.depth",
+    "lrdsl.numbers",
+    "lrdsl.signatures",
+    "lrdsl.syntax_errors",
+    "lrdsl.lalr",
+    "lrdsl.members",
+    "lrdsl.set_mapping",
+    "lrdsl.runfree",
+    "lrdsl.errors",
+    "lrdsl.hooks",
+)
+"""The syntax tree's floor: text, trees, their checks and canonical text."""
+BELOW_GROUND = ("lrdsl.ir",)
+"""What the ground floor reads besides itself: the IR's name tables (``MATH_FUNCTIONS``, ``is_param_name``)."""
+
+
+@pytest.mark.parametrize("module", GROUND)
+def test_the_syntax_tree_is_the_ground_floor(module: str) -> None:
+    """The syntax tree imports nothing above it (api, bound, lowering, notebook, plotting…), lazily neither."""
+    up = sorted(_module_imports(MODULES[module]) - set(GROUND) - set(BELOW_GROUND))
+    assert not up, f"{module} imports {up}"
+
+
+def test_the_tree_reaches_the_upper_floors_through_the_table_import_lrdsl_fills() -> None:
+    code = (
+        "from lrdsl.ast import Schedule\n"
+        "data = {'kind': 'schedule', 'expr': {'kind': 'call', 'name': 'const', 'args': ["
+        "{'kind': 'arg', 'name': 'value', 'value': {'kind': 'num', 'value': 0.5}},"
+        "{'kind': 'arg', 'name': 'dur', 'value': {'kind': 'dur', 'value': {'kind': 'num', 'value': 3.0},"
+        " 'unit': 'steps'}}]}}\n"
+        "s = Schedule.model_validate(data)\n"
+        "print(s, s.bind().total, 'lrdsl-schedule' in s._repr_html_())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.split() == ["const(0.5,", "3)", "3", "True"]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["fmt", "warmup(linear, 5ep) >> cosine(0.1→1e-6) * restart(mult=2)"],
+        ["check", "warmup(linear, 5ep) >> multistep(0.1, at=[30ep]) # a comment"],
+        ["check", "cosine(1→0, 100) >> step(0.5, every=30)"],
+    ],
+)
+def test_fmt_and_check_without_a_run_load_neither_numpy_nor_lowering(argv: list[str]) -> None:
+    code = (
+        "import contextlib, io, json, sys\n"
+        "from lrdsl.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out, contextlib.redirect_stderr(io.StringIO()) as err:\n"
+        f"    status = main({argv!r})\n"
+        "print(json.dumps([status, out.getvalue(), err.getvalue(), sorted(sys.modules)]))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    status, out, err, loaded = json.loads(run.stdout)
+    assert status == 0 and out.strip(), err  # the command ran and printed the canonical text
+    heavy = [m for m in loaded if m.startswith(("numpy", "lrdsl.lowering", "lrdsl.interpreter"))]
+    assert not heavy, f"lrdsl {argv[0]} loads {heavy}"
 
 
 COLD_EVAL = (

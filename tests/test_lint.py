@@ -198,6 +198,23 @@ def test_without_the_run_only_what_needs_no_layout_is_checked() -> None:
         lrdsl.lint("cosin(1→0)")
 
 
+def test_inside_a_restart_the_layout_is_lowerings_own() -> None:
+    """Each 20-step cycle puts step() at its step 10: every=5 drops where the cycle's clock would, every=7 not."""
+    assert lrdsl.lint("(linear(1→0.5) >> step(0.5, 10, every=5)) * restart(cycles=2)", 40) == []
+    (found,) = lrdsl.lint("(linear(1→0.5) >> step(0.5, 10, every=7)) * restart(cycles=2)", 40)
+    assert found.code == "phase-clock" and "phase's start (step 10)" in (found.hint or "")
+
+
+def test_lint_of_a_plan_reads_the_layout_of_that_plan() -> None:
+    from lrdsl.linting import lint_plan
+
+    text = "cosine(1→0, 60) >> step(0.5, 20, every=10)"
+    plan = lrdsl.lower(text, 70)
+    (found,) = lint_plan(lrdsl.parse(text), plan)
+    assert (found.code, found.span) == ("cut-phase", lrdsl.lint(text, 70)[0].span)
+    assert found.message == "step(0.5, 20, every=10) is cut after 10 of its 20 steps"
+
+
 def test_a_multi_line_schedule_gets_the_fixed_phase_only() -> None:
     text = "warmup(linear, 5ep)   # ramp\n>> multistep(0.1, at=[30ep, 60ep])"
     (found,) = lrdsl.lint(text)

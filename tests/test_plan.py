@@ -36,6 +36,13 @@ def test_plan_is_the_evaluated_curve_and_the_explain_table() -> None:
     ]
 
 
+def test_a_plan_is_a_bound_schedule() -> None:
+    assert Plan is lrdsl.BoundSchedule
+    plan = make_plan(E, "30ep", 10, {"peak": 0.1})
+    assert plan == lrdsl.bind(E, 300, 10, {"peak": 0.1}) and plan.total_steps == plan.total == 300
+    np.testing.assert_array_equal(plan.evaluate(), plan.values)
+
+
 def test_plan_is_frozen_and_its_values_read_only() -> None:
     plan = make_plan("cosine(1→0)", 10)
     with pytest.raises(dataclasses.FrozenInstanceError):

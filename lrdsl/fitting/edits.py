@@ -285,10 +285,12 @@ def _periods(
     from lrdsl import ast as A
     from lrdsl.api import as_schedule
     from lrdsl.formatter import format_node
-    from lrdsl.linting import _replace, _walk
+    from lrdsl.linting import _replace
 
     tree = as_schedule(p.text)
-    calls = [c for c in _walk(tree.expr) if isinstance(c, A.Call) and c.name in PERIODIC and c.arg("every") is not None]
+    calls = [
+        c for c in A.walk(tree.expr) if isinstance(c, A.Call) and c.name in PERIODIC and c.arg("every") is not None
+    ]
     first = int(np.argmax(bad))
     span = next(((lo, hi) for lo, hi, _ in phases if lo <= first < hi), (0, p.y.size))
     if len(calls) != 1:

@@ -58,6 +58,8 @@ class Ctx:
     """Inside a restart body whose cycles grow (``mult ≠ 1``): a step of the body is not a step of the run."""
     enclosing: float | None = None
     """The span of steps the node was placed in (what its ``%`` and its flexible share are of)."""
+    layout: dict[int, tuple[float, float, bool]] | None = None
+    """When given (lint reads it): ``id(node) → (t0, steps, explicit)`` for every node placed, shared."""
 
     def but(self, **changes: object) -> Ctx:
         """A copy with ``changes`` applied (``used`` stays shared)."""

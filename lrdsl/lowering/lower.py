@@ -26,7 +26,8 @@ from lrdsl.lowering.context import FROM_WARMUP, MAX_STEPS, Ctx, const, duration,
 from lrdsl.lowering.modifiers import build_offset, build_quantize, build_restart, offset_natural, restart_natural
 from lrdsl.lowering.shapes import SHAPES
 from lrdsl.lowering.symbolic import Number
-from lrdsl.signatures import MATH_FUNCS, SIGNATURES
+from lrdsl.runfree import is_scalar
+from lrdsl.signatures import SIGNATURES
 
 if TYPE_CHECKING:
     import numpy as np
@@ -41,13 +42,18 @@ def lower_schedule(
     symbolic: bool = False,
     tokens_per_step: float | None = None,
     samples_per_step: float | None = None,
+    *,
+    layout: dict[int, tuple[float, float, bool]] | None = None,
 ) -> Lowered:
     """Resolve ``schedule`` for a run of ``total_steps`` (or its own explicit duration).
 
     ``total_steps`` is a whole number of steps or the text of a duration in any unit
     (``"90ep"``, ``"300Btok"``, ``"100k"``; LANGUAGE.md §8.4). With ``symbolic`` (code
     generation), parameters that set values stay ``ir.Param`` nodes; unbound ones are allowed
-    there and become required arguments of the generated code.
+    there and become required arguments of the generated code. ``layout``, when given, receives
+    where each node of the tree is laid out: ``id(node) → (t0, steps, explicit)``, ``t0`` the global
+    step of its local 0 (in a restart body: in the first cycle), ``steps`` the span it is built
+    on, ``explicit`` whether that is its own duration (the layout lint reads).
     """
     source = schedule.source or str(schedule)
     runfree.check(schedule)  # what every run refuses, first and as `lrdsl check` words it
@@ -57,6 +63,7 @@ def lower_schedule(
         symbolic=symbolic,
         tps=run_rate(tokens_per_step, "tokens per step"),
         sps=run_rate(samples_per_step, "samples per step"),
+        layout=layout,
     )
     if isinstance(total_steps, str):
         total_steps = total_from_text(total_steps, ctx)
@@ -225,24 +232,6 @@ def natural(node: A.Node, enclosing: float | None, ctx: Ctx) -> float | None:
     return None  # numbers, parameters and constant arithmetic are flexible
 
 
-def is_scalar(node: A.Node) -> bool:
-    """Constant arithmetic (numbers, parameters): a scalar, not a phase."""
-    if isinstance(node, (A.Num, A.Param)):
-        return True
-    if isinstance(node, A.Neg):
-        return is_scalar(node.operand)
-    if isinstance(node, A.Name):
-        return node.id == "pi"
-    if isinstance(node, A.Call):  # a math function of constants (LANGUAGE.md §8.3)
-        return (
-            node.name in MATH_FUNCS
-            and bool(node.args)
-            and node.is_math()
-            and all(is_scalar(a.value) for a in node.args)
-        )
-    return isinstance(node, A.BinOp) and is_scalar(node.left) and is_scalar(node.right)
-
-
 def _longest(operands: list[A.Expr], ctx: Ctx) -> float | None:
     """``A + B``, ``min(A, B)``…: explicit when every phase operand is (the longest).
 
@@ -255,9 +244,16 @@ def _longest(operands: list[A.Expr], ctx: Ctx) -> float | None:
     return max(p for p in parts if p is not None)
 
 
+def laid_out(node: A.Node, steps: float, explicit: bool, ctx: Ctx) -> None:
+    """Record, when asked (``ctx.layout``), that ``node`` is built on ``steps`` from global step ``ctx.t0``."""
+    if ctx.layout is not None:
+        ctx.layout[id(node)] = (ctx.t0, steps, explicit)
+
+
 def place(node: A.Node, span: float, ctx: Ctx) -> ir.Sched:
     """``node`` inside an enclosing span of ``span`` steps (cut there if it is longer)."""
     d = natural(node, span, ctx)
+    laid_out(node, d if d is not None else span, d is not None, ctx)
     if d is None:
         d = span
     built = build(node, d, ctx.but(enclosing=span))
@@ -334,6 +330,7 @@ def _seq(node: A.Seq, span: float, ctx: Ctx) -> ir.Sched:
                 nxt = built[k + 1]
                 assert nxt is not None
                 sub = sub.but(next_start=point(nxt, 0.0, ctx))
+            laid_out(items[k], sizes[k], k not in flexible, sub)
             built[k] = build(items[k], sizes[k], sub)
 
     prev = ctx.prev_end
