@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from lrdsl.echo import clipped, shown
+from lrdsl.cli.echo import clipped, shown
 from lrdsl.errors import LrdslError
 from lrdsl.numbers import format_number
 
