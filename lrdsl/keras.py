@@ -32,6 +32,7 @@ from lrdsl.ast import Schedule as _Tree
 from lrdsl.checkpoint import LANGUAGE
 from lrdsl.errors import LrdslError
 from lrdsl.plan import Plan
+from lrdsl.runtime import schedule_given
 
 
 def schedule(
@@ -50,16 +51,8 @@ def schedule(
     ``total_steps`` (whole steps or a duration, ``"90ep"``), ``steps_per_epoch``, ``params``,
     ``tokens_per_step``, ``samples_per_step``.
     """
-    given = _schedule_given(schedule, text)
-    rates = {"tokens_per_step": tokens_per_step, "samples_per_step": samples_per_step}
-    return schedule_class()(given, total_steps, steps_per_epoch, params, **{k: v for k, v in rates.items() if v})
-
-
-def _schedule_given(schedule: str | _Tree | None, text: str | _Tree | None) -> str | _Tree:
-    """The schedule, given as ``schedule`` or by its older keyword ``text`` (not both)."""
-    if (schedule is None) == (text is None):
-        raise TypeError("give the schedule once: as the first argument or schedule=…")
-    return schedule if schedule is not None else cast("str | _Tree", text)
+    run = dict(locals())  # this signature is the class's too: its __init__ binds its arguments to it
+    return schedule_class()(**run)
 
 
 @functools.cache
@@ -75,20 +68,17 @@ def schedule_class() -> type:
     class Schedule(keras.optimizers.schedules.LearningRateSchedule):  # type: ignore[misc]
         """A schedule given by its text: the generated Keras code for it, rebuilt from the text on reload."""
 
-        def __init__(
-            self,
-            schedule: str | _Tree,
-            total_steps: int | str | None = None,
-            steps_per_epoch: float | None = None,
-            params: Mapping[str, float] | None = None,
-            tokens_per_step: float | None = None,
-            samples_per_step: float | None = None,
-        ) -> None:
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            """The arguments of :func:`lrdsl.keras.schedule`, the one signature (``from_config`` passes them by name)."""
             super().__init__()
-            tree = as_schedule(schedule)
-            bound = dict(params or {})
+            given = inspect.signature(schedule).bind(*args, **kwargs)
+            given.apply_defaults()
+            run = given.arguments
+            tree = as_schedule(schedule_given(run["schedule"], run["text"]))
+            bound = dict(run["params"] or {})
+            tokens_per_step, samples_per_step = run["tokens_per_step"], run["samples_per_step"]
             rates = {"tokens_per_step": tokens_per_step, "samples_per_step": samples_per_step}
-            plan = lower(tree, total_steps, steps_per_epoch, bound, tokens_per_step, samples_per_step)
+            plan = lower(tree, run["total_steps"], run["steps_per_epoch"], bound, tokens_per_step, samples_per_step)
             warn(tree, plan, bound, tokens_per_step, samples_per_step)  # LrdslWarning
             self.schedule = plan.text
             self.total_steps = plan.total
@@ -310,7 +300,7 @@ class _Callback:
         given.apply_defaults()
         run = given.arguments
         cast(Any, super()).__init__(self.learning_rate, verbose=run["verbose"])
-        self.tree = as_schedule(_schedule_given(run["schedule"], run["text"]))
+        self.tree = as_schedule(schedule_given(run["schedule"], run["text"]))
         self.params_bound = {name: float(value) for name, value in (run["params"] or {}).items()}
         self.asked = (run["steps_per_epoch"], run["total_epochs"], run["total_steps"])
         self.rates = (run["tokens_per_step"], run["samples_per_step"])
