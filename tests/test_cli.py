@@ -539,7 +539,7 @@ def test_the_command_table_drives_the_parser_help_and_completion() -> None:
     from lrdsl.cli.registry import build_parser, commands, subparser
 
     parser = build_parser()
-    assert COMMANDS == tuple(c.name for c in commands())
+    assert tuple(c.name for c in commands()) == COMMANDS
     completed = words()
     for c in commands():
         sub = subparser(parser, c.name)
@@ -588,3 +588,14 @@ def test_python_m_lrdsl_and_the_console_script_entry() -> None:
     target = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]["lrdsl"]
     module, _, name = target.partition(":")
     assert module == "lrdsl.cli" and callable(getattr(lrdsl.cli, name))
+
+
+def test_every_handler_of_the_table_exists() -> None:
+    """Each row's ``module:function`` names a function (a typo would fail only when the command runs)."""
+    import importlib
+
+    from lrdsl.cli.registry import commands
+
+    for c in commands():
+        module, _, name = c.handler.partition(":")
+        assert callable(getattr(importlib.import_module(module), name, None)), c.handler

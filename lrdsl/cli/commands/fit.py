@@ -1,4 +1,4 @@
-"""The ``lrdsl compare`` and ``lrdsl fit`` commands: their arguments, and their bodies.
+"""The ``lrdsl compare`` and ``lrdsl fit`` commands: their bodies (their arguments are rows of :mod:`lrdsl.cli.registry`).
 
 ``compare`` exits 0 when the schedules agree within the tolerance, 1 when they differ; ``fit`` exits 0
 when the expression it prints reproduces every value, 1 when it prints only the closest one found (and
