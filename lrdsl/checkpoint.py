@@ -24,11 +24,14 @@ import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from lrdsl.echo import clipped, shown
+from lrdsl.cli.echo import clipped, shown
 from lrdsl.errors import LrdslError
 from lrdsl.numbers import format_number
+
+if TYPE_CHECKING:
+    from lrdsl import ast as A
 
 RECORD_KEY = "lrdsl"
 """The key of the record in a scheduler's state dict."""
@@ -176,47 +179,52 @@ def resume_state(state: object, groups: int) -> ResumeState:
     """The step, step count, base values and factors (one per of ``groups`` param groups, or ``None`` when
     not saved), branches and record of a scheduler's ``state_dict``; :class:`LrdslError` for a state that is not one
     lrdsl writes (a crafted checkpoint: ``last_epoch`` a string, ``base_values`` not numbers, …)."""
-
-    def refuse(field: str) -> LrdslError:
-        value = state.get(field) if isinstance(state, Mapping) else state
-        return LrdslError(
-            f"the checkpoint's scheduler state is not one lrdsl writes: {field} is {shown(value)}",
-            hint="save it with scheduler.state_dict() and load it unedited",
-        )
-
     if not isinstance(state, Mapping):
-        raise refuse("the state")
-    try:
-        step = _count(state.get("last_epoch"))
-    except (TypeError, ValueError):
-        raise refuse("last_epoch") from None
-    try:
-        step_count = _count(state.get("_step_count", step + 1))
-    except (TypeError, ValueError):
-        raise refuse("_step_count") from None
-    per_group: dict[str, list[float] | None] = {}
-    for name in ("base_values", "factors"):  # one number per param group, when saved
-        values = state.get(name)
-        if values is not None:
-            if not isinstance(values, list | tuple):
-                raise refuse(name)
-            if len(values) != groups:
-                raise LrdslError(
-                    f"param groups: the checkpoint has {len(values)}, this optimizer {groups}",
-                    hint="build the optimizer with the param groups of the run that was saved",
-                )
-            try:
-                values = [_real(b) for b in values]
-            except (TypeError, ValueError):
-                raise refuse(name) from None
-        per_group[name] = values
+        raise _refuse(state, "the state")
+    step = _counted(state, "last_epoch", None)
+    step_count = _counted(state, "_step_count", step + 1)
+    bases, factors = (_per_group(state, name, groups) for name in ("base_values", "factors"))
     branches = state.get("branches", [])
     if not isinstance(branches, list | tuple) or not all(
         isinstance(b, Mapping) and set(b) <= {"from", "at"} for b in branches
     ):
-        raise refuse("branches")
-    bases, factors = per_group["base_values"], per_group["factors"]
+        raise _refuse(state, "branches")
     return ResumeState(step, step_count, bases, [dict(b) for b in branches], state.get(RECORD_KEY), factors)
+
+
+def _refuse(state: object, field: str) -> LrdslError:
+    """The error for a scheduler state whose ``field`` lrdsl did not write."""
+    value = state.get(field) if isinstance(state, Mapping) else state
+    return LrdslError(
+        f"the checkpoint's scheduler state is not one lrdsl writes: {field} is {shown(value)}",
+        hint="save it with scheduler.state_dict() and load it unedited",
+    )
+
+
+def _counted(state: Mapping[str, Any], name: str, default: int | None) -> int:
+    """The whole number ``≥ 0`` saved as ``name`` (``default`` when it is not saved)."""
+    try:
+        return _count(state.get(name, default))
+    except (TypeError, ValueError):
+        raise _refuse(state, name) from None
+
+
+def _per_group(state: Mapping[str, Any], name: str, groups: int) -> list[float] | None:
+    """The numbers saved as ``name``, one per of ``groups`` param groups, or ``None`` when not saved."""
+    values = state.get(name)
+    if values is None:
+        return None
+    if not isinstance(values, list | tuple):
+        raise _refuse(state, name)
+    if len(values) != groups:
+        raise LrdslError(
+            f"param groups: the checkpoint has {len(values)}, this optimizer {groups}",
+            hint="build the optimizer with the param groups of the run that was saved",
+        )
+    try:
+        return [_real(b) for b in values]
+    except (TypeError, ValueError):
+        raise _refuse(state, name) from None
 
 
 def check_resume_mode(resume: str) -> str:
@@ -278,53 +286,74 @@ def changed_since_v2(record: ScheduleRecord) -> str | None:
     else ``None``: LANGUAGE.md §9.4 made those exact, so a text saved under version 2 with one may set other
     values now. A whole number of steps meant the same under both. Conservative: a period written with
     arithmetic, a parameter or a share (``%``, ``tok``, ``sa``) counts unless its value is whole here."""
-    from lrdsl import ast as A
     from lrdsl.parser import parse
-    from lrdsl.signatures import SIGNATURES
-
-    def steps(node: A.Node) -> Fraction | None:
-        if isinstance(node, A.Num):
-            return Fraction(repr(float(node.value)))
-        if isinstance(node, A.Param):
-            value = dict(record.params).get(node.name)
-            return None if value is None else Fraction(repr(value))
-        if isinstance(node, A.Duration) and (inner := steps(node.value)) is not None:
-            spe = record.steps_per_epoch
-            scale = {"steps": 1.0, "ep": spe, "%": record.total_steps / 100}.get(node.unit)
-            if node.unit == "tok" and record.tokens_per_step:
-                scale = 1 / record.tokens_per_step
-            if node.unit == "sa" and record.samples_per_step:
-                scale = 1 / record.samples_per_step
-            if scale is None or not (float(inner) * scale).is_integer():
-                return None  # version 2 multiplied in floats: 2.2ep at 25 steps per epoch was 55.00000000000001
-            return inner * Fraction(repr(float(scale)))
-        return None
-
-    def arguments(node: A.Node) -> Iterator[A.Node]:
-        if isinstance(node, A.Call) and node.name in SIGNATURES:
-            names = [p.name for p in SIGNATURES[node.name].params if p.name in _PERIODS]
-            cycle = node.arg("cycle") if "cycle" in [p.name for p in SIGNATURES[node.name].params] else None
-            if node.name == "poly" and isinstance(cycle, A.Bool) and cycle.value:
-                names.append("dur")
-            for name in names:
-                value = node.arg(name)
-                if value is not None:
-                    yield from value.items if isinstance(value, A.ListExpr) else (value,)
-        for value in node.__dict__.values():
-            for child in value if isinstance(value, tuple) else (value,):
-                if isinstance(child, A.Node):
-                    yield from arguments(child)
 
     for text in record.exprs:
         try:
             tree = parse(text)
         except LrdslError:
             continue  # the scheduler's own text parses; a record's that does not is refused as another run
-        for arg in arguments(tree):
-            value = steps(arg)
+        for arg in _periods(tree):
+            value = _steps(arg, record)
             if value is None or value.denominator != 1:
                 return str(arg)
     return None
+
+
+def _steps(node: A.Node, record: ScheduleRecord) -> Fraction | None:
+    """The exact steps a period or mark ``node`` meant under version 2, or ``None`` when not a plain number."""
+    from lrdsl import ast as A
+
+    if isinstance(node, A.Num):
+        return Fraction(repr(float(node.value)))
+    if isinstance(node, A.Param):
+        value = dict(record.params).get(node.name)
+        return None if value is None else Fraction(repr(value))
+    if not isinstance(node, A.Duration) or (inner := _steps(node.value, record)) is None:
+        return None
+    scale = _unit_steps(node.unit, record)
+    if scale is None or not (float(inner) * scale).is_integer():
+        return None  # version 2 multiplied in floats: 2.2ep at 25 steps per epoch was 55.00000000000001
+    return inner * Fraction(repr(float(scale)))
+
+
+def _unit_steps(unit: str, record: ScheduleRecord) -> float | None:
+    """The steps in one ``unit`` of ``record``'s run, or ``None`` when the run does not say."""
+    if unit == "tok" and record.tokens_per_step:
+        return 1 / record.tokens_per_step
+    if unit == "sa" and record.samples_per_step:
+        return 1 / record.samples_per_step
+    return {"steps": 1.0, "ep": record.steps_per_epoch, "%": record.total_steps / 100}.get(unit)
+
+
+def _periods(node: A.Node) -> Iterator[A.Node]:
+    """The periods and marks (:data:`_PERIODS`) of every call in the tree ``node``, in order."""
+    from lrdsl import ast as A
+
+    if isinstance(node, A.Call):
+        for name in _period_names(node):
+            value = node.arg(name)
+            if value is not None:
+                yield from value.items if isinstance(value, A.ListExpr) else (value,)
+    for value in node.__dict__.values():
+        for child in value if isinstance(value, tuple) else (value,):
+            if isinstance(child, A.Node):
+                yield from _periods(child)
+
+
+def _period_names(call: A.Call) -> list[str]:
+    """The arguments of ``call`` that are periods or marks (``poly(…, cycle=true)``'s duration too)."""
+    from lrdsl import ast as A
+    from lrdsl.signatures import SIGNATURES
+
+    if call.name not in SIGNATURES:
+        return []
+    params = [p.name for p in SIGNATURES[call.name].params]
+    names = [p for p in params if p in _PERIODS]
+    cycle = call.arg("cycle") if "cycle" in params else None
+    if call.name == "poly" and isinstance(cycle, A.Bool) and cycle.value:
+        names.append("dur")
+    return names
 
 
 def _version_message(record: ScheduleRecord, changed: str) -> str:

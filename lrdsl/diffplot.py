@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from lrdsl.cli.output import replacing
 from lrdsl.comparison import Comparison
 from lrdsl.errors import LrdslError
-from lrdsl.output import replacing
 from lrdsl.plotting import _require, literal_label
 
 MAX_MARKS = 2000

@@ -44,7 +44,7 @@ class ScheduleMixin:
     Keyword arguments, taken before the Trainer's own: ``lr_schedule`` (text or a parsed
     ``Schedule``, or one per param group as ``lrdsl.torch.scheduler`` takes them; ``None`` keeps the Trainer's schedule), ``lr_schedule_params`` (values of its
     ``$parameters``) and ``lr_schedule_kwargs`` (passed to ``lrdsl.torch.scheduler``: ``mode``,
-    ``key``, …). The arguments that describe the Trainer's own schedule (``lr_scheduler_type``,
+    ``key``, ``tokens_per_step``, …; a ``total_steps`` or ``steps_per_epoch`` there replaces the Trainer's count). The arguments that describe the Trainer's own schedule (``lr_scheduler_type``,
     ``warmup_steps``, ``lr_scheduler_kwargs``) must stay at their defaults, and no scheduler may
     be given in ``optimizers=``: an lr schedule is said in one place.
     """
@@ -86,14 +86,13 @@ class ScheduleMixin:
             self._refuse(_other_schedule(this.args))
             from lrdsl.torch import scheduler
 
-            this.lr_scheduler = scheduler(
-                this.optimizer if optimizer is None else optimizer,
-                self.lr_schedule,
-                num_training_steps,
-                self.lr_schedule_steps_per_epoch,
-                self.lr_schedule_params,
-                **self.lr_schedule_kwargs,
-            )
+            run = {
+                "total_steps": num_training_steps,
+                "steps_per_epoch": self.lr_schedule_steps_per_epoch,
+                "params": self.lr_schedule_params,
+            }
+            optimizer = this.optimizer if optimizer is None else optimizer
+            this.lr_scheduler = scheduler(optimizer, self.lr_schedule, **(run | self.lr_schedule_kwargs))
             this._created_lr_scheduler = True  # the Trainer rebuilds it for the next train() call
         return this.lr_scheduler
 

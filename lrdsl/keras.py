@@ -19,10 +19,11 @@ free of frameworks.
 from __future__ import annotations
 
 import functools
+import inspect
 import math
 import sys
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -31,16 +32,27 @@ from lrdsl.ast import Schedule as _Tree
 from lrdsl.checkpoint import LANGUAGE
 from lrdsl.errors import LrdslError
 from lrdsl.plan import Plan
+from lrdsl.runtime import schedule_given
 
 
 def schedule(
-    text: str | _Tree,
-    total_steps: int | None = None,
+    schedule: str | _Tree | None = None,
+    total_steps: int | str | None = None,
     steps_per_epoch: float | None = None,
     params: Mapping[str, float] | None = None,
+    *,
+    tokens_per_step: float | None = None,
+    samples_per_step: float | None = None,
+    text: str | _Tree | None = None,
 ) -> Any:
-    """A ``keras.optimizers.schedules.LearningRateSchedule`` for ``keras.optimizers.Adam(learning_rate=…)``."""
-    return schedule_class()(text, total_steps, steps_per_epoch, params)
+    """A ``keras.optimizers.schedules.LearningRateSchedule`` for ``keras.optimizers.Adam(learning_rate=…)``.
+
+    The adapters' keywords (``docs/integrations.md``): ``schedule`` (``text=`` is its older name),
+    ``total_steps`` (whole steps or a duration, ``"90ep"``), ``steps_per_epoch``, ``params``,
+    ``tokens_per_step``, ``samples_per_step``.
+    """
+    run = dict(locals())  # this signature is the class's too: its __init__ binds its arguments to it
+    return schedule_class()(**run)
 
 
 @functools.cache
@@ -56,23 +68,32 @@ def schedule_class() -> type:
     class Schedule(keras.optimizers.schedules.LearningRateSchedule):  # type: ignore[misc]
         """A schedule given by its text: the generated Keras code for it, rebuilt from the text on reload."""
 
-        def __init__(
-            self,
-            schedule: str | _Tree,
-            total_steps: int | None = None,
-            steps_per_epoch: float | None = None,
-            params: Mapping[str, float] | None = None,
-        ) -> None:
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            """The arguments of :func:`lrdsl.keras.schedule`, the one signature (``from_config`` passes them by name)."""
             super().__init__()
-            tree = as_schedule(schedule)
-            bound = dict(params or {})
-            plan = lower(tree, total_steps, steps_per_epoch, bound)  # every parameter must be bound
-            warn(tree, plan, bound)  # LrdslWarning
+            given = inspect.signature(schedule).bind(*args, **kwargs)
+            given.apply_defaults()
+            run = given.arguments
+            tree = as_schedule(schedule_given(run["schedule"], run["text"]))
+            bound = dict(run["params"] or {})
+            tokens_per_step, samples_per_step = run["tokens_per_step"], run["samples_per_step"]
+            rates = {"tokens_per_step": tokens_per_step, "samples_per_step": samples_per_step}
+            plan = lower(tree, run["total_steps"], run["steps_per_epoch"], bound, tokens_per_step, samples_per_step)
+            warn(tree, plan, bound, tokens_per_step, samples_per_step)  # LrdslWarning
             self.schedule = plan.text
             self.total_steps = plan.total
             self.steps_per_epoch = plan.steps_per_epoch
             self.params = {name: float(value) for name, value in bound.items()}
-            module = load_generated(tree, "keras", plan.total, plan.steps_per_epoch, self.params)
+            self.rates = {k: float(v) for k, v in rates.items() if v is not None}
+            module = load_generated(
+                tree,
+                "keras",
+                plan.total,
+                plan.steps_per_epoch,
+                self.params,
+                tokens_per_step=tokens_per_step,
+                samples_per_step=samples_per_step,
+            )
             self._compiled = module.Schedule()
 
         def __call__(self, step: Any) -> Any:
@@ -82,15 +103,17 @@ def schedule_class() -> type:
             """The planned curve and phase table of this schedule (:func:`lrdsl.plan.make_plan`)."""
             from lrdsl.plan import make_plan
 
-            return make_plan(self.schedule, self.total_steps, self.steps_per_epoch, self.params)
+            return make_plan(self.schedule, self.total_steps, self.steps_per_epoch, self.params, **self.rates)
 
         def get_config(self) -> dict[str, Any]:
+            """The text, the run and the parameters; the rates only when given (older versions read the rest)."""
             return {
                 "schedule": self.schedule,
                 "total_steps": self.total_steps,
                 "steps_per_epoch": self.steps_per_epoch,
                 "params": dict(self.params),
                 "language": LANGUAGE,
+                **self.rates,
             }
 
         @classmethod
@@ -108,18 +131,53 @@ def schedule_class() -> type:
     return Schedule
 
 
-CONFIG_KEYS = ("schedule", "total_steps", "steps_per_epoch", "params", "language")
-"""The keys of ``lrdsl>Schedule``'s config."""
+CONFIG_KEYS = (
+    "schedule", "total_steps", "steps_per_epoch", "params", "language", "tokens_per_step", "samples_per_step"
+)  # fmt: skip
+"""The keys of ``lrdsl>Schedule``'s config (the two rates only when they were given)."""
+
+
+def _real(value: object) -> bool:
+    """A finite int or float, not a bool."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return abs(value) < 2**1024 if isinstance(value, int) else math.isfinite(value)
+
+
+def _optional(check: Callable[[Any], bool]) -> Callable[[object], bool]:
+    return lambda value: value is None or check(value)
+
+
+_CONFIG_RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "schedule": (lambda v: isinstance(v, str), "the schedule's text"),
+    "total_steps": (
+        _optional(lambda v: _real(v) and float(v).is_integer() and 0 < v <= 1e15),
+        "a whole number of steps from 1 to 1e15, or null",
+    ),
+    "steps_per_epoch": (_optional(lambda v: _real(v) and v > 0), "a positive number, or null"),
+    "params": (
+        lambda v: isinstance(v, Mapping) and all(isinstance(k, str) and _real(x) for k, x in v.items()),
+        "a mapping of parameter names to numbers",
+    ),
+    "language": (
+        lambda v: not isinstance(v, bool) and v in range(2, LANGUAGE + 1),
+        f"a language version from 2 to {LANGUAGE}",
+    ),
+    "tokens_per_step": (_optional(lambda v: _real(v) and v > 0), "a positive number, or null"),
+    "samples_per_step": (_optional(lambda v: _real(v) and v > 0), "a positive number, or null"),
+}
+"""What each key of a saved config must hold, and how a message says it, in the order they are checked."""
 
 
 def checked_config(config: object) -> dict[str, Any]:
     """``config`` as ``Schedule(**config)`` takes it: ``schedule`` a text, ``total_steps`` a whole number or
-    ``None``, ``steps_per_epoch`` a number or ``None``, ``params`` a mapping of names to numbers.
+    ``None``, ``steps_per_epoch`` a number or ``None``, ``params`` a mapping of names to numbers (the rates,
+    when saved, positive numbers).
 
     A saved model's config can be edited or crafted; anything else is an :class:`LrdslError` (a
     ``ValueError``) naming the key, its value shown bounded and with control characters escaped.
     """
-    from lrdsl.echo import shown
+    from lrdsl.cli.echo import shown
 
     def bad(key: str, want: str) -> LrdslError:
         value = config.get(key) if isinstance(config, Mapping) else config
@@ -131,38 +189,30 @@ def checked_config(config: object) -> dict[str, Any]:
 
     if not isinstance(config, Mapping):
         raise bad("config", "a mapping")
-    for key in config:
-        if key not in CONFIG_KEYS:
-            raise LrdslError(
-                f"the saved lrdsl>Schedule's config has an unknown key {shown(key)}",
-                hint="its keys: " + ", ".join(CONFIG_KEYS),
-            )
-    if not isinstance(config.get("schedule"), str):
-        raise bad("schedule", "the schedule's text")
+    unknown = next((key for key in config if key not in CONFIG_KEYS), None)
+    if unknown is not None:
+        raise LrdslError(
+            f"the saved lrdsl>Schedule's config has an unknown key {shown(unknown)}",
+            hint="its keys: " + ", ".join(CONFIG_KEYS),
+        )
+    given = {**_CONFIG_DEFAULTS, **config, "params": config.get("params") or {}}
+    for key, (ok, want) in _CONFIG_RULES.items():
+        if not ok(given[key]):
+            raise bad(key, want)
+    total = given["total_steps"]
+    checked = {k: given[k] for k in ("schedule", "steps_per_epoch", "tokens_per_step", "samples_per_step")}
+    return checked | {"total_steps": None if total is None else int(total), "params": dict(given["params"])}
 
-    def real(value: object) -> bool:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return False
-        return abs(value) < 2**1024 if isinstance(value, int) else math.isfinite(value)
 
-    total = config.get("total_steps")
-    if total is not None and not (real(total) and float(total).is_integer() and 0 < total <= 1e15):
-        raise bad("total_steps", "a whole number of steps from 1 to 1e15, or null")
-    spe = config.get("steps_per_epoch")
-    if spe is not None and not (real(spe) and spe > 0):
-        raise bad("steps_per_epoch", "a positive number, or null")
-    params = config.get("params") or {}
-    if not isinstance(params, Mapping) or not all(isinstance(k, str) and real(v) for k, v in params.items()):
-        raise bad("params", "a mapping of parameter names to numbers")
-    language = config.get("language", 2)
-    if isinstance(language, bool) or language not in range(2, LANGUAGE + 1):
-        raise bad("language", f"a language version from 2 to {LANGUAGE}")
-    return {
-        "schedule": config["schedule"],
-        "total_steps": None if total is None else int(total),
-        "steps_per_epoch": spe,
-        "params": dict(params),
-    }
+_CONFIG_DEFAULTS: dict[str, Any] = {
+    "schedule": None,
+    "total_steps": None,
+    "steps_per_epoch": None,
+    "language": 2,
+    "tokens_per_step": None,
+    "samples_per_step": None,
+}
+"""A key a config leaves out: a config written before ``language`` (version 2) or without rates."""
 
 
 def _warn_version(config: Mapping[str, Any], checked: Mapping[str, Any]) -> None:
@@ -186,12 +236,16 @@ def _warn_version(config: Mapping[str, Any], checked: Mapping[str, Any]) -> None
 
 
 def callback(
-    text: str | _Tree,
+    schedule: str | _Tree | None = None,
     steps_per_epoch: float | None = None,
     total_epochs: float | None = None,
     total_steps: int | str | None = None,
     params: Mapping[str, float] | None = None,
     verbose: int = 0,
+    *,
+    tokens_per_step: float | None = None,
+    samples_per_step: float | None = None,
+    text: str | _Tree | None = None,
 ) -> Any:
     """A ``keras.callbacks.LearningRateScheduler`` setting the learning rate once per epoch.
 
@@ -208,9 +262,12 @@ def callback(
 
     The run lasts ``total_steps``, else ``total_epochs · steps_per_epoch``, else the ``epochs``
     given to ``model.fit`` times steps per epoch. A missing ``steps_per_epoch`` is the number of
-    batches ``model.fit`` reports for an epoch. Both are read when training begins.
+    batches ``model.fit`` reports for an epoch. Both are read when training begins. The other
+    keywords are the adapters' (``schedule``, ``text=`` its older name, ``params``,
+    ``tokens_per_step``, ``samples_per_step``).
     """
-    return callback_class()(text, steps_per_epoch, total_epochs, total_steps, params, verbose)
+    run = dict(locals())  # this signature is the class's too: its __init__ binds its arguments to it
+    return callback_class()(**run)
 
 
 @functools.cache
@@ -218,84 +275,96 @@ def callback_class() -> type:
     """``lrdsl.keras.Callback``, a ``LearningRateScheduler`` (defined, and Keras imported, on first use)."""
     import keras
 
-    from lrdsl.api import as_schedule, lower
-    from lrdsl.interpreter import evaluate_ir
-    from lrdsl.linting import warn
+    callback_type = type(
+        "Callback",
+        (_Callback, keras.callbacks.LearningRateScheduler),
+        {"__module__": __name__, "__doc__": _Callback.__doc__},
+    )
+    callback_type.__qualname__ = "Callback"
+    return callback_type
 
-    class Callback(keras.callbacks.LearningRateScheduler):  # type: ignore[misc]
-        """Keras's epoch-level scheduler, its ``schedule(epoch, lr)`` read off a schedule string."""
 
-        def __init__(
-            self,
-            text: str | _Tree,
-            steps_per_epoch: float | None = None,
-            total_epochs: float | None = None,
-            total_steps: int | str | None = None,
-            params: Mapping[str, float] | None = None,
-            verbose: int = 0,
-        ) -> None:
-            super().__init__(self.learning_rate, verbose=verbose)
-            self.tree = as_schedule(text)
-            self.params_bound = {name: float(value) for name, value in (params or {}).items()}
-            self.asked = (steps_per_epoch, total_epochs, total_steps)
-            self.lowered: Any = None
-            self.warned: set[str] = set()  # each LrdslWarning once, however often the run is resolved
-            if steps_per_epoch is not None:  # resolved now when the arguments suffice, else at model.fit
-                try:
-                    self.resolve()
-                except LrdslError:
-                    if total_steps is not None or total_epochs is not None:
-                        raise
+class _Callback:
+    """Keras's epoch-level scheduler, its ``schedule(epoch, lr)`` read off a schedule string.
 
-        def resolve(self, fit_steps: int | None = None, fit_epochs: int | None = None) -> Any:
-            """The schedule lowered for the run, from the arguments and then from ``model.fit``'s."""
-            spe, epochs, total = self.asked
-            spe = spe if spe is not None else fit_steps
-            if spe is None:
-                raise LrdslError(
-                    "lrdsl.keras.callback needs steps_per_epoch: model.fit does not know how many batches an epoch has",
-                    hint="pass steps_per_epoch=… (the number of batches in an epoch)",
-                )
-            epochs = epochs if epochs is not None else fit_epochs
-            if total is None and epochs is not None:
-                total = _whole(float(epochs) * float(spe))
-            self.lowered = lower(self.tree, total, spe, self.params_bound)
-            warn(self.tree, self.lowered, self.params_bound, seen=self.warned)
-            return self.lowered
+    The body of ``lrdsl.keras.Callback``, joined to Keras's ``LearningRateScheduler`` by
+    :func:`callback_class` when Keras is first needed; its arguments are :func:`callback`'s.
+    """
 
-        def on_train_begin(self, logs: Mapping[str, Any] | None = None) -> None:
-            fit = self.params or {}
-            self.resolve(fit.get("steps"), fit.get("epochs"))
-            super().on_train_begin(logs)
+    params: Mapping[str, Any] | None  # Keras's: what model.fit passes (steps, epochs)
 
-        def first_step(self, epoch: int) -> int:
-            """``⌈epoch · steps_per_epoch⌉``: the first whole step of ``epoch``."""
-            return _whole(epoch * float(self.lowered.steps_per_epoch))
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from lrdsl.api import as_schedule
 
-        def learning_rate(self, epoch: int, lr: float | None = None) -> float:
-            """``lr(⌈epoch · steps_per_epoch⌉)``: Keras's ``schedule(epoch, lr)`` (the current ``lr`` is unused)."""
-            if self.lowered is None:
+        given = inspect.signature(callback).bind(*args, **kwargs)
+        given.apply_defaults()
+        run = given.arguments
+        cast(Any, super()).__init__(self.learning_rate, verbose=run["verbose"])
+        self.tree = as_schedule(schedule_given(run["schedule"], run["text"]))
+        self.params_bound = {name: float(value) for name, value in (run["params"] or {}).items()}
+        self.asked = (run["steps_per_epoch"], run["total_epochs"], run["total_steps"])
+        self.rates = (run["tokens_per_step"], run["samples_per_step"])
+        self.lowered: Any = None
+        self.warned: set[str] = set()  # each LrdslWarning once, however often the run is resolved
+        if run["steps_per_epoch"] is not None:  # resolved now when the arguments suffice, else at model.fit
+            try:
                 self.resolve()
-            return float(evaluate_ir(self.lowered.ir, [self.first_step(epoch)])[0])
+            except LrdslError:
+                if run["total_steps"] is not None or run["total_epochs"] is not None:
+                    raise
 
-        def plan(self) -> Plan:
-            """The steps this callback plans: each step holds the value set at its epoch's start."""
-            from lrdsl.plan import make_plan
+    def resolve(self, fit_steps: int | None = None, fit_epochs: int | None = None) -> Any:
+        """The schedule lowered for the run, from the arguments and then from ``model.fit``'s."""
+        from lrdsl.api import lower
+        from lrdsl.linting import warn
 
-            if self.lowered is None:
-                self.resolve()
-            low = self.lowered
-            curve = make_plan(low.text, low.total, low.steps_per_epoch, self.params_bound)
-            steps = np.arange(low.total, dtype=np.float64)
-            epochs = np.floor(steps / low.steps_per_epoch)  # the epoch e with s_e ≤ t < s_(e+1)
-            epochs += _whole_array((epochs + 1) * low.steps_per_epoch) <= steps  # rounding in t / spe
-            epochs -= _whole_array(epochs * low.steps_per_epoch) > steps
-            values = curve.values[_whole_array(epochs * low.steps_per_epoch)]
-            values.setflags(write=False)
-            return curve.with_values(values)
+        spe, epochs, total = self.asked
+        spe = spe if spe is not None else fit_steps
+        if spe is None:
+            raise LrdslError(
+                "lrdsl.keras.callback needs steps_per_epoch: model.fit does not know how many batches an epoch has",
+                hint="pass steps_per_epoch=… (the number of batches in an epoch)",
+            )
+        epochs = epochs if epochs is not None else fit_epochs
+        if total is None and epochs is not None:
+            total = _whole(float(epochs) * float(spe))
+        self.lowered = lower(self.tree, total, spe, self.params_bound, *self.rates)
+        warn(self.tree, self.lowered, self.params_bound, *self.rates, seen=self.warned)
+        return self.lowered
 
-    Callback.__module__, Callback.__qualname__ = __name__, "Callback"
-    return Callback
+    def on_train_begin(self, logs: Mapping[str, Any] | None = None) -> None:
+        fit = self.params or {}
+        self.resolve(fit.get("steps"), fit.get("epochs"))
+        cast(Any, super()).on_train_begin(logs)
+
+    def first_step(self, epoch: int) -> int:
+        """``⌈epoch · steps_per_epoch⌉``: the first whole step of ``epoch``."""
+        return _whole(epoch * float(self.lowered.steps_per_epoch))
+
+    def learning_rate(self, epoch: int, lr: float | None = None) -> float:
+        """``lr(⌈epoch · steps_per_epoch⌉)``: Keras's ``schedule(epoch, lr)`` (the current ``lr`` is unused)."""
+        from lrdsl.interpreter import evaluate_ir
+
+        if self.lowered is None:
+            self.resolve()
+        return float(evaluate_ir(self.lowered.ir, [self.first_step(epoch)])[0])
+
+    def plan(self) -> Plan:
+        """The steps this callback plans: each step holds the value set at its epoch's start."""
+        from lrdsl.plan import make_plan
+
+        if self.lowered is None:
+            self.resolve()
+        low = self.lowered
+        rates = dict(zip(("tokens_per_step", "samples_per_step"), self.rates))
+        curve = make_plan(low.text, low.total, low.steps_per_epoch, self.params_bound, **rates)
+        steps = np.arange(low.total, dtype=np.float64)
+        epochs = np.floor(steps / low.steps_per_epoch)  # the epoch e with s_e ≤ t < s_(e+1)
+        epochs += _whole_array((epochs + 1) * low.steps_per_epoch) <= steps  # rounding in t / spe
+        epochs -= _whole_array(epochs * low.steps_per_epoch) > steps
+        values = curve.values[_whole_array(epochs * low.steps_per_epoch)]
+        values.setflags(write=False)
+        return curve.with_values(values)
 
 
 def _whole(value: float) -> int:

@@ -51,7 +51,7 @@ def scheduler_config(
     trainer: Any,
     params: Mapping[str, float] | None = None,
     *,
-    total_steps: int | None = None,
+    total_steps: int | str | None = None,
     steps_per_epoch: float | None = None,
     name: str | None = "lr",
     **kwargs: Any,
@@ -60,18 +60,15 @@ def scheduler_config(
 
     ``scheduler`` is ``lrdsl.torch.scheduler(optimizer, schedule, total, per_epoch, params,
     **kwargs)`` with ``(total, per_epoch) = run_length(trainer)``; ``total_steps`` and
-    ``steps_per_epoch`` given here take precedence. ``kwargs`` (``mode=``, ``key=``, …) go to
+    ``steps_per_epoch`` given here take precedence (given both, the trainer is not read).
+    ``kwargs`` (``tokens_per_step=``, ``samples_per_step=``, ``mode=``, ``key=``, …) go to
     ``lrdsl.torch.scheduler``. ``name`` is the label ``LearningRateMonitor`` logs it under.
     """
     from lrdsl.torch import scheduler
 
-    total, per_epoch = run_length(trainer)
-    built = scheduler(
-        optimizer,
-        schedule,
-        total if total_steps is None else total_steps,
-        per_epoch if steps_per_epoch is None else steps_per_epoch,
-        params,
-        **kwargs,
-    )
+    total, per_epoch = (total_steps, steps_per_epoch)
+    if total is None or per_epoch is None:
+        counted = run_length(trainer)
+        total, per_epoch = (counted[0] if total is None else total), (counted[1] if per_epoch is None else per_epoch)
+    built = scheduler(optimizer, schedule, total, per_epoch, params, **kwargs)
     return {"scheduler": built, "interval": "step", "frequency": 1, "name": name}

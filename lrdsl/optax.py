@@ -15,27 +15,42 @@ from typing import Any
 
 from lrdsl.ast import Node, Param, Schedule
 from lrdsl.errors import LrdslError
-from lrdsl.runtime import load_generated
+from lrdsl.runtime import load_generated, schedule_given
 
 
 def schedule(
-    text: str | Schedule,
+    schedule: str | Schedule | None = None,
     total_steps: int | str | None = None,
     steps_per_epoch: float | None = None,
     params: Mapping[str, float] | None = None,
+    *,
+    tokens_per_step: float | None = None,
+    samples_per_step: float | None = None,
+    text: str | Schedule | None = None,
 ) -> Callable[[Any], Any]:
     """``count → learning rate``, for ``optax.adam(lrdsl.optax.schedule("…", 10_000))``.
 
-    ``total_steps`` is a whole number of steps or a duration in any unit (``"90ep"``).
+    The adapters' keywords (``docs/integrations.md``): ``schedule`` (``text=`` is its older name),
+    ``total_steps`` (whole steps or a duration in any unit, ``"90ep"``), ``steps_per_epoch``,
+    ``params``, ``tokens_per_step``, ``samples_per_step``.
     """
     from lrdsl.api import as_schedule, lower
     from lrdsl.linting import warn
 
-    tree = as_schedule(text)
-    plan = lower(tree, total_steps, steps_per_epoch, params)  # every parameter bound, the schedule's errors first
-    warn(tree, plan, params)  # LrdslWarning
+    tree = as_schedule(schedule_given(schedule, text))
+    rates = (tokens_per_step, samples_per_step)
+    plan = lower(tree, total_steps, steps_per_epoch, params, *rates)  # every parameter bound, its errors first
+    warn(tree, plan, params, *rates)  # LrdslWarning
     total = plan.total if isinstance(total_steps, str) else total_steps  # "90ep" → its steps
-    module = load_generated(tree, "optax", total, steps_per_epoch, params)
+    module = load_generated(
+        tree,
+        "optax",
+        total,
+        steps_per_epoch,
+        params,
+        tokens_per_step=tokens_per_step,
+        samples_per_step=samples_per_step,
+    )
     if hasattr(module, "make_schedule"):
         return module.make_schedule()  # type: ignore[no-any-return]
     return module.schedule  # type: ignore[no-any-return]
@@ -48,6 +63,8 @@ def inject(
     total_steps: int | str | None = None,
     steps_per_epoch: float | None = None,
     params: Mapping[str, float] | None = None,
+    tokens_per_step: float | None = None,
+    samples_per_step: float | None = None,
     static_args: str | Iterable[str] = (),
     hyperparam_dtype: Any = None,
     **hyperparams: Any,
@@ -55,7 +72,7 @@ def inject(
     """``optax.inject_hyperparams(factory)(**hyperparams)``, each string turned into a schedule.
 
     A hyper-parameter given as schedule text (or a parsed :class:`lrdsl.Schedule`) becomes
-    ``schedule(text, total_steps, steps_per_epoch, params)``: the ``n``-th update (``count = n``,
+    ``schedule(text, total_steps, steps_per_epoch, params, tokens_per_step=…, samples_per_step=…)``: the ``n``-th update (``count = n``,
     counted from 0) uses ``lr(n)``, the interpreter's value in float32. Numbers, arrays, Optax
     schedules and every other argument pass through unchanged, as do the arguments named in
     ``static_args`` (strings included). ``params`` is one mapping for every expression: each
@@ -78,8 +95,9 @@ def inject(
             f"unused parameter{'s' if len(unused) > 1 else ''}: " + ", ".join(f"${u}" for u in unused),
             hint="remove it or use it in one of the expressions",
         )
+    rates: dict[str, Any] = {"tokens_per_step": tokens_per_step, "samples_per_step": samples_per_step}
     built = {
-        k: schedule(trees[k], total_steps, steps_per_epoch, {p: bound[p] for p in names[k] if p in bound})
+        k: schedule(trees[k], total_steps, steps_per_epoch, {p: bound[p] for p in names[k] if p in bound}, **rates)
         if k in trees
         else value
         for k, value in hyperparams.items()

@@ -165,7 +165,7 @@ def to_file(
     draw(items, fig.subplots(), log, x_unit)
     fig.tight_layout()
     if isinstance(path, str):
-        from lrdsl.output import replacing
+        from lrdsl.cli.output import replacing
 
         with replacing(path, binary=True) as out:  # complete or untouched (lrdsl/output.py)
             fig.savefig(out, dpi=dpi, format=format)

@@ -14,6 +14,20 @@ from collections.abc import Mapping
 
 from lrdsl.ast import Schedule
 
+SCHEDULE_KEYWORD = "schedule"
+"""The keyword of the schedule (text or a parsed :class:`lrdsl.Schedule`) in every adapter."""
+RUN_KEYWORDS = ("total_steps", "steps_per_epoch", "params", "tokens_per_step", "samples_per_step")
+"""The keywords every adapter takes for the run, each meaning what :func:`lrdsl.evaluate`'s does: the run's
+total (whole steps or a duration, ``"90ep"``), steps in an epoch, the ``$parameters``' values, and the rates
+``tok`` and ``sa`` need (``docs/integrations.md``, "One signature")."""
+
+
+def schedule_given(schedule: str | Schedule | None, text: str | Schedule | None) -> str | Schedule:
+    """The schedule an adapter was given as ``schedule`` or by the older keyword ``text`` (exactly one)."""
+    if (schedule is None) == (text is None):
+        raise TypeError("give the schedule once: as the first argument or schedule=…")
+    return schedule if schedule is not None else text  # type: ignore[return-value]
+
 
 def load_generated(
     schedule: str | Schedule,

@@ -32,6 +32,7 @@ PyTorch is imported only when a scheduler is built.
 from __future__ import annotations
 
 import functools
+import inspect
 import math
 import numbers
 import re
@@ -81,19 +82,8 @@ def scheduler(
     Functools' ``partial`` of it (Hydra's ``_partial_: true``) takes the optimizer and
     total at run time.
     """
-    return scheduler_class()(
-        optimizer,
-        schedule,
-        total_steps,
-        steps_per_epoch,
-        params,
-        tokens_per_step=tokens_per_step,
-        samples_per_step=samples_per_step,
-        mode=mode,
-        key=key,
-        last_epoch=last_epoch,
-        resume=resume,
-    )
+    run = dict(locals())  # this signature is the class's too: its __init__ binds its arguments to it
+    return scheduler_class()(run.pop("optimizer"), run.pop("schedule"), **run)
 
 
 @dataclass(frozen=True)
@@ -225,196 +215,214 @@ def _resolve(
 @functools.cache
 def scheduler_class() -> type[Any]:
     """``lrdsl.torch.Scheduler``, a ``torch.optim.lr_scheduler.LRScheduler`` (PyTorch imported on first use)."""
-    import torch
     from torch.optim.lr_scheduler import LRScheduler
 
-    class Scheduler(LRScheduler):
-        """Sets ``key`` of each param group to its schedule's value at ``last_epoch`` (see ``lrdsl.torch``)."""
+    scheduler_type = type(
+        "Scheduler", (_Scheduler, LRScheduler), {"__module__": __name__, "__doc__": _Scheduler.__doc__}
+    )
+    scheduler_type.__qualname__ = "Scheduler"
+    return scheduler_type
 
-        def __init__(
-            self,
-            optimizer: torch.optim.Optimizer,
-            schedule: Schedules,
-            total_steps: int | str | None = None,
-            steps_per_epoch: float | None = None,
-            params: Mapping[str, float] | None = None,
-            *,
-            tokens_per_step: float | None = None,
-            samples_per_step: float | None = None,
-            mode: str | None = None,
-            key: str = "lr",
-            last_epoch: int = -1,
-            resume: str = "strict",
-        ) -> None:
-            if mode is not None and mode not in MODES:
-                raise LrdslError(
-                    f"mode must be 'absolute', 'scale' or 'ratio', got {mode!r}",
-                    hint="or leave it out: groups with different rates then keep their ratios",
-                )
-            self.resume = check_resume_mode(resume)
-            match = _KEY.fullmatch(key) if isinstance(key, str) else None
-            if match is None:
-                raise LrdslError(
-                    f"key must name a param group's value, such as 'lr', 'momentum' or 'betas[0]', got {key!r}"
-                )
-            self.key = key
-            self._name, self._index = match[1], None if match[2] is None else int(match[2])
-            groups = optimizer.param_groups
-            per_group = _per_group(schedule, groups)
-            exprs = per_group if per_group is not None else [cast("str | Schedule", schedule)] * len(groups)
-            self._runs, total, spe = _resolve(
-                exprs, total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step
-            )
-            distinct = list(dict.fromkeys(self._runs))  # each closed form evaluated once per step
-            self._closed_forms = [r.lr_at for r in distinct]
-            self._slots = [distinct.index(r) for r in self._runs]
-            self.base_values = [self._base(i, g) for i, g in enumerate(groups)]
-            multiplier = MULTIPLIERS.get(key)
-            multiplied = multiplier is not None and any(multiplier in g for g in groups)
-            multiplier = multiplier or ""
-            if mode is None:
-                mode = _default_mode(key, per_group is not None, multiplied, self.base_values)
-            self.mode = mode
-            self.factors = [1.0] * len(groups)  # each group's r_i, read in ratio mode
-            if mode == "ratio":
-                self.factors = _multipliers(groups, multiplier) if multiplied else _ratios(self.base_values, key)
-            bound = {str(k): float(v) for k, v in (params or {}).items()}
-            self.record = ScheduleRecord(
-                tuple(dict.fromkeys(r.text for r in self._runs))
-                if per_group is None
-                else tuple(r.text for r in self._runs),
-                total,
-                spe,
-                None if tokens_per_step is None else float(tokens_per_step),
-                None if samples_per_step is None else float(samples_per_step),
-                tuple(sorted(bound.items())),
-                key,
-                mode,
-            )
-            self._tokens_per_step, self._samples_per_step = tokens_per_step, samples_per_step
-            self.branches: list[dict[str, Any]] = []
-            super().__init__(optimizer, last_epoch)
 
-        def _base(self, i: int, group: Mapping[str, Any]) -> float:
-            if self.key == "lr" and "initial_lr" in group:
-                return float(group["initial_lr"])
-            return self._read(i, group)
+class _Scheduler:
+    """Sets ``key`` of each param group to its schedule's value at ``last_epoch`` (see ``lrdsl.torch``).
 
-        def _read(self, i: int, group: Mapping[str, Any]) -> float:
-            try:
-                value = group[self._name]
-                if self._index is not None:
-                    value = value[self._index]
-                return float(value)
-            except (KeyError, IndexError, TypeError):
-                keys = ", ".join(sorted(k for k in group if k != "params"))
-                raise LrdslError(f"param group {i} has no {self.key!r}", hint=f"its keys: {keys}") from None
+    The body of ``lrdsl.torch.Scheduler``, whose other base, PyTorch's ``LRScheduler``, is joined
+    to it by :func:`scheduler_class` when PyTorch is first needed. Its arguments are
+    :func:`scheduler`'s, the one signature of the adapter.
+    """
 
-        def _write(self, group: dict[str, Any], value: float) -> None:
-            current = group[self._name]
+    optimizer: Any
+    last_epoch: int
+    _step_count: int
+    _last_lr: list[float]
+
+    def __init__(self, optimizer: Any, schedule: Schedules, *args: Any, **kwargs: Any) -> None:
+        given = inspect.signature(scheduler).bind(optimizer, schedule, *args, **kwargs)
+        given.apply_defaults()
+        run = given.arguments
+        self.resume = check_resume_mode(run["resume"])
+        self.key = run["key"]
+        self._name, self._index = _key_parts(run["key"])
+        _check_mode(run["mode"])
+        groups = optimizer.param_groups
+        per_group = _per_group(schedule, groups)
+        exprs = per_group if per_group is not None else [cast("str | Schedule", schedule)] * len(groups)
+        rates = run["tokens_per_step"], run["samples_per_step"]
+        self._runs, total, spe = _resolve(exprs, run["total_steps"], run["steps_per_epoch"], run["params"], *rates)
+        distinct = list(dict.fromkeys(self._runs))  # each closed form evaluated once per step
+        self._closed_forms = [r.lr_at for r in distinct]
+        self._slots = [distinct.index(r) for r in self._runs]
+        self.base_values = [self._base(i, g) for i, g in enumerate(groups)]
+        self.mode, self.factors = _mode_and_factors(
+            run["key"], run["mode"], per_group is not None, groups, self.base_values
+        )
+        texts = tuple(r.text for r in self._runs)
+        self.record = ScheduleRecord(
+            tuple(dict.fromkeys(texts)) if per_group is None else texts,
+            total,
+            spe,
+            None if rates[0] is None else float(rates[0]),
+            None if rates[1] is None else float(rates[1]),
+            tuple(sorted((str(k), float(v)) for k, v in (run["params"] or {}).items())),
+            self.key,
+            self.mode,
+        )
+        self._tokens_per_step, self._samples_per_step = rates
+        self.branches: list[dict[str, Any]] = []
+        cast(Any, super()).__init__(optimizer, run["last_epoch"])
+
+    def _base(self, i: int, group: Mapping[str, Any]) -> float:
+        if self.key == "lr" and "initial_lr" in group:
+            return float(group["initial_lr"])
+        return self._read(i, group)
+
+    def _read(self, i: int, group: Mapping[str, Any]) -> float:
+        try:
+            value = group[self._name]
             if self._index is not None:
-                values = list(current)
-                if isinstance(values[self._index], torch.Tensor):
-                    values[self._index].fill_(value)
-                else:
-                    values[self._index] = value
-                group[self._name] = type(current)(values)
-            elif isinstance(current, torch.Tensor):
-                current.fill_(value)
-            else:
-                group[self._name] = value
+                value = value[self._index]
+            return float(value)
+        except (KeyError, IndexError, TypeError):
+            keys = ", ".join(sorted(k for k in group if k != "params"))
+            raise LrdslError(f"param group {i} has no {self.key!r}", hint=f"its keys: {keys}") from None
 
-        def get_lr(self) -> list[float | torch.Tensor]:
-            """Each group's value at ``last_epoch``: ``lr(t)``, ``b_i · lr(t)`` (scale) or ``r_i · lr(t)`` (ratio)."""
-            t = self.last_epoch
-            values = [lr_at(t) for lr_at in self._closed_forms]
-            factors = self._factors()
-            if factors is None:
-                return [values[k] for k in self._slots]
-            return [f * values[k] for f, k in zip(factors, self._slots)]
+    def _write(self, group: dict[str, Any], value: float) -> None:
+        current = group[self._name]
+        if self._index is None:
+            group[self._name] = _filled(current, value)
+            return
+        values = list(current)
+        values[self._index] = _filled(values[self._index], value)
+        group[self._name] = type(current)(values)
 
-        def _factors(self) -> list[float] | None:
-            """What each group's value multiplies: its base (scale), its ratio (ratio), or nothing."""
-            return {"scale": self.base_values, "ratio": self.factors}.get(self.mode)
+    def get_lr(self) -> list[float]:
+        """Each group's value at ``last_epoch``: ``lr(t)``, ``b_i · lr(t)`` (scale) or ``r_i · lr(t)`` (ratio)."""
+        t = self.last_epoch
+        values = [lr_at(t) for lr_at in self._closed_forms]
+        factors = self._factors()
+        if factors is None:
+            return [values[k] for k in self._slots]
+        return [f * values[k] for f, k in zip(factors, self._slots)]
 
-        def __repr__(self) -> str:
-            texts = self.record.exprs[0] if len(self.record.exprs) == 1 else list(self.record.exprs)
-            last = ", ".join(f"{v:.6g}" for v in self._last_lr) if hasattr(self, "_last_lr") else "not set"
-            mode = "" if self.mode == "absolute" else f", mode={self.mode!r}"
-            key = "" if self.key == "lr" else f", key={self.key!r}"
-            return (
-                f"lrdsl.torch.Scheduler({texts!r}, total_steps={self.record.total_steps}{key}{mode}, "
-                f"step={self.last_epoch}, {self.key}=[{last}])"
-            )
+    def _factors(self) -> list[float] | None:
+        """What each group's value multiplies: its base (scale), its ratio (ratio), or nothing."""
+        return {"scale": self.base_values, "ratio": self.factors}.get(self.mode)
 
-        def _get_closed_form_lr(self) -> list[float | torch.Tensor]:
-            return self.get_lr()
+    def __repr__(self) -> str:
+        texts = self.record.exprs[0] if len(self.record.exprs) == 1 else list(self.record.exprs)
+        last = ", ".join(f"{v:.6g}" for v in self._last_lr) if hasattr(self, "_last_lr") else "not set"
+        mode = "" if self.mode == "absolute" else f", mode={self.mode!r}"
+        key = "" if self.key == "lr" else f", key={self.key!r}"
+        return (
+            f"lrdsl.torch.Scheduler({texts!r}, total_steps={self.record.total_steps}{key}{mode}, "
+            f"step={self.last_epoch}, {self.key}=[{last}])"
+        )
 
-        def _apply(self) -> None:
-            for group, value in zip(self.optimizer.param_groups, self.get_lr(), strict=True):
-                self._write(group, float(value))
-            self._last_lr = [self._read(i, g) for i, g in enumerate(self.optimizer.param_groups)]
+    def _get_closed_form_lr(self) -> list[float]:
+        return self.get_lr()
 
-        def step(self, epoch: int | None = None) -> None:
-            """Advance one step (or jump to step ``epoch``) and set every group's value in closed form."""
-            self._step_count += 1
-            self.last_epoch = self.last_epoch + 1 if epoch is None else int(epoch)
-            self._apply()
+    def _apply(self) -> None:
+        for group, value in zip(self.optimizer.param_groups, self.get_lr(), strict=True):
+            self._write(group, float(value))
+        self._last_lr = [self._read(i, g) for i, g in enumerate(self.optimizer.param_groups)]
 
-        def get_last_lr(self) -> list[float | torch.Tensor]:
-            """The values the last step set: of ``key`` (the momentum, for ``key="momentum"``)."""
-            return list(self._last_lr)
+    def step(self, epoch: int | None = None) -> None:
+        """Advance one step (or jump to step ``epoch``) and set every group's value in closed form."""
+        self._step_count += 1
+        self.last_epoch = self.last_epoch + 1 if epoch is None else int(epoch)
+        self._apply()
 
-        def state_dict(self) -> dict[str, Any]:
-            """Plain data: the step, base values, last values, the run's record and its branches."""
-            return {
-                "last_epoch": self.last_epoch,
-                "_step_count": self._step_count,
-                "base_values": list(self.base_values),
-                "factors": list(self.factors),
-                "_last_lr": list(self._last_lr),
-                "branches": [dict(b) for b in self.branches],
-                RECORD_KEY: self.record.as_dict(),
-            }
+    def get_last_lr(self) -> list[float]:
+        """The values the last step set: of ``key`` (the momentum, for ``key="momentum"``)."""
+        return list(self._last_lr)
 
-        def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-            """Continue the checkpoint's run at its step, and set the optimizer's values at once.
+    def state_dict(self) -> dict[str, Any]:
+        """Plain data: the step, base values, last values, the run's record and its branches."""
+        return {
+            "last_epoch": self.last_epoch,
+            "_step_count": self._step_count,
+            "base_values": list(self.base_values),
+            "factors": list(self.factors),
+            "_last_lr": list(self._last_lr),
+            "branches": [dict(b) for b in self.branches],
+            RECORD_KEY: self.record.as_dict(),
+        }
 
-            The checkpoint's record must be this scheduler's (:func:`lrdsl.checkpoint.check_resume`);
-            with ``resume="branch"`` another one continues at its step on this schedule, with
-            this scheduler's base values, and the branch is recorded in ``branches``.
-            """
-            state = resume_state(state_dict, len(self.base_values))
-            step = state.step
-            same = check_resume(state.record, self.record, step, self.resume)
-            self.last_epoch = step
-            self._step_count = state.step_count
-            self.branches = state.branches
-            if same:
-                self.base_values = state.bases if state.bases is not None else self.base_values
-                self.factors = state.factors if state.factors is not None else self.factors
-            else:
-                self.branches.append({"from": state_dict[RECORD_KEY], "at": step})
-            self._apply()
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Continue the checkpoint's run at its step, and set the optimizer's values at once.
 
-        def plan(self, group: int | str = 0) -> Plan:
-            """The :class:`lrdsl.plan.Plan` of param group ``group`` (index or name): what it will be set to."""
-            from lrdsl.plan import make_plan
+        The checkpoint's record must be this scheduler's (:func:`lrdsl.checkpoint.check_resume`);
+        with ``resume="branch"`` another one continues at its step on this schedule, with
+        this scheduler's base values, and the branch is recorded in ``branches``.
+        """
+        state = resume_state(state_dict, len(self.base_values))
+        step = state.step
+        same = check_resume(state.record, self.record, step, self.resume)
+        self.last_epoch = step
+        self._step_count = state.step_count
+        self.branches = state.branches
+        if same:
+            self.base_values = state.bases if state.bases is not None else self.base_values
+            self.factors = state.factors if state.factors is not None else self.factors
+        else:
+            self.branches.append({"from": state_dict[RECORD_KEY], "at": step})
+        self._apply()
 
-            i = group_index(self.optimizer.param_groups, group)
-            run = self._runs[i]
-            return make_plan(
-                run.tree,
-                self.record.total_steps,
-                self.record.steps_per_epoch,
-                dict(run.params),
-                tokens_per_step=self._tokens_per_step,
-                samples_per_step=self._samples_per_step,
-                scale=1.0 if (factors := self._factors()) is None else factors[i],
-            )
+    def plan(self, group: int | str = 0) -> Plan:
+        """The :class:`lrdsl.plan.Plan` of param group ``group`` (index or name): what it will be set to."""
+        from lrdsl.plan import make_plan
 
-    Scheduler.__module__, Scheduler.__qualname__ = __name__, "Scheduler"
-    return Scheduler
+        i = group_index(self.optimizer.param_groups, group)
+        run = self._runs[i]
+        return make_plan(
+            run.tree,
+            self.record.total_steps,
+            self.record.steps_per_epoch,
+            dict(run.params),
+            tokens_per_step=self._tokens_per_step,
+            samples_per_step=self._samples_per_step,
+            scale=1.0 if (factors := self._factors()) is None else factors[i],
+        )
+
+
+def _filled(current: Any, value: float) -> Any:
+    """``value`` in place of a group's ``current`` value: a tensor is filled in place, a number replaced."""
+    import torch
+
+    if isinstance(current, torch.Tensor):
+        current.fill_(value)
+        return current
+    return value
+
+
+def _key_parts(key: object) -> tuple[str, int | None]:
+    """``"betas[0]"`` → ``("betas", 0)``, ``"lr"`` → ``("lr", None)``; anything else is refused."""
+    match = _KEY.fullmatch(key) if isinstance(key, str) else None
+    if match is None:
+        raise LrdslError(f"key must name a param group's value, such as 'lr', 'momentum' or 'betas[0]', got {key!r}")
+    return match[1], None if match[2] is None else int(match[2])
+
+
+def _check_mode(mode: object) -> None:
+    if mode is not None and mode not in MODES:
+        raise LrdslError(
+            f"mode must be 'absolute', 'scale' or 'ratio', got {mode!r}",
+            hint="or leave it out: groups with different rates then keep their ratios",
+        )
+
+
+def _mode_and_factors(
+    key: str, mode: str | None, per_group: bool, groups: Sequence[Mapping[str, Any]], bases: list[float]
+) -> tuple[str, list[float]]:
+    """The mode (given, or :func:`_default_mode`'s) and each group's ``r_i``, read in ratio mode (else 1.0)."""
+    multiplier = MULTIPLIERS.get(key, "")
+    multiplied = bool(multiplier) and any(multiplier in g for g in groups)
+    if mode is None:
+        mode = _default_mode(key, per_group, multiplied, bases)
+    if mode != "ratio":
+        return mode, [1.0] * len(groups)
+    return mode, _multipliers(groups, multiplier) if multiplied else _ratios(bases, key)
 
 
 def _default_mode(key: str, per_group: bool, multiplied: bool, bases: Sequence[float]) -> str:
@@ -433,7 +441,7 @@ def _default_mode(key: str, per_group: bool, multiplied: bool, bases: Sequence[f
             f"lrdsl: the param groups' {key} differ ({shown}): each is set to the schedule's value "
             "(mode='absolute'); pass mode='scale' to multiply each group's own value, or mode='absolute' to choose",
             UserWarning,
-            stacklevel=4,
+            stacklevel=5,
         )
     return "absolute"
 

@@ -30,7 +30,7 @@ def test_eval_csv_is_full_precision() -> None:
 
 
 def test_eval_csv_streams_in_chunks(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr("lrdsl.cli.CHUNK", 7)
+    monkeypatch.setattr("lrdsl.cli.output.CHUNK", 7)
     assert main(["eval", "cosine(1→0)", "--steps", "20", "--format", "csv"]) == 0
     rows = capsys.readouterr().out.splitlines()[1:]
     np.testing.assert_array_equal([float(r.split(",")[1]) for r in rows], lrdsl.evaluate("cosine(1→0)", 20))
@@ -344,7 +344,7 @@ def test_json_is_written_in_chunks_as_one_document(
     at: str | None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Streamed a chunk at a time, the text is what ``json.dumps`` of the whole document gives."""
-    monkeypatch.setattr("lrdsl.cli.CHUNK", 3)
+    monkeypatch.setattr("lrdsl.cli.output.CHUNK", 3)
     args = ["eval", EXAMPLE, "--steps", "10", "--steps-per-epoch", "1", "--format", "json"]
     assert main([*args, *(["--at", at] if at else [])]) == 0
     steps = [int(s) for s in at.split(",")] if at else list(range(10))
@@ -359,7 +359,7 @@ def test_json_is_written_in_chunks_as_one_document(
 
 
 def test_npy_is_evaluated_in_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("lrdsl.cli.CHUNK", 7)
+    monkeypatch.setattr("lrdsl.cli.output.CHUNK", 7)
     out = tmp_path / "lr.npy"
     assert main(["eval", EXAMPLE, "--steps", "30", "--steps-per-epoch", "1", "--format", "npy", "-o", str(out)]) == 0
     np.testing.assert_array_equal(np.load(out), lrdsl.evaluate(EXAMPLE, 30, 1))
@@ -407,7 +407,7 @@ def test_a_file_in_a_directory_that_takes_no_new_file_is_written_in_place(
     def refused(target: Path) -> tuple[int, str]:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("lrdsl.output._create_beside", refused)  # what a read-only directory does
+    monkeypatch.setattr("lrdsl.cli.output._create_beside", refused)  # what a read-only directory does
     out = tmp_path / "lr.csv"
     out.write_text("old\n")
     assert main(["eval", "cosine(1→0)", "--steps", "2", "--format", "csv", "-o", str(out)]) == 0
@@ -528,3 +528,74 @@ def test_an_empty_or_cut_npy_file_is_a_clear_error(tmp_path: Path) -> None:
     for path in (empty, cut):
         with pytest.raises(lrdsl.LrdslError, match="cannot read"):
             read_values(path)
+
+
+def test_the_command_table_drives_the_parser_help_and_completion() -> None:
+    """Every command of the table is a subcommand with exactly its arguments; completion lists the same."""
+    import argparse
+
+    from lrdsl.cli.completion import words
+    from lrdsl.cli.program import COMMANDS
+    from lrdsl.cli.registry import build_parser, commands, subparser
+
+    parser = build_parser()
+    assert tuple(c.name for c in commands()) == COMMANDS
+    completed = words()
+    for c in commands():
+        sub = subparser(parser, c.name)
+        declared = [f for a in c.arguments for f in a.flags]
+        parsed = [
+            s for a in sub._actions if not isinstance(a, argparse._HelpAction) for s in a.option_strings or [a.dest]
+        ]
+        assert [d.lstrip("-").replace("-", "_") for d in declared if not d.startswith("-")] == [
+            p for p in parsed if not p.startswith("-")
+        ]
+        assert [d for d in declared if d.startswith("-")] == [p for p in parsed if p.startswith("-")]
+        assert completed.options[c.name] == ("-h", "--help", *(d for d in declared if d.startswith("-")))
+    assert [n for n, _ in completed.commands] == list(COMMANDS)
+
+
+def test_run_options_are_declared_once() -> None:
+    """``--steps``, ``--steps-per-epoch``, ``--set`` and ``--member`` are one object in every command taking them."""
+    from lrdsl.cli.registry import commands
+
+    for flag in ("--steps", "--steps-per-epoch", "--tokens-per-step", "--samples-per-step", "--set", "--member"):
+        declared = {id(a) for c in commands() for a in c.arguments if flag in a.flags}
+        assert len(declared) == 1, flag
+
+
+def test_import_takes_steps_as_every_command_does(capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        main(["import", "torch", "CosineAnnealingLR(T_max=6, lr=0.1)", "--steps", "3ep", "--steps-per-epoch", "2"]) == 0
+    )
+    by_epochs = capsys.readouterr().out
+    assert main(["import", "torch", "CosineAnnealingLR(T_max=6, lr=0.1)", "--steps", "6"]) == 0
+    assert capsys.readouterr().out == by_epochs
+    assert main(["import", "torch", "CosineAnnealingLR(T_max=6, lr=0.1)", "--steps", "3ep"]) == 2
+    assert "--steps-per-epoch" in capsys.readouterr().err
+
+
+def test_python_m_lrdsl_and_the_console_script_entry() -> None:
+    """``python -m lrdsl`` runs the command; the console script's target ``lrdsl.cli:entry`` exists."""
+    import tomllib
+
+    import lrdsl.cli
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "lrdsl", "fmt", "cosine(1→0)"], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert proc.returncode == 0 and proc.stdout.strip() == "cosine(1→0)"
+    target = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]["lrdsl"]
+    module, _, name = target.partition(":")
+    assert module == "lrdsl.cli" and callable(getattr(lrdsl.cli, name))
+
+
+def test_every_handler_of_the_table_exists() -> None:
+    """Each row's ``module:function`` names a function (a typo would fail only when the command runs)."""
+    import importlib
+
+    from lrdsl.cli.registry import commands
+
+    for c in commands():
+        module, _, name = c.handler.partition(":")
+        assert callable(getattr(importlib.import_module(module), name, None)), c.handler

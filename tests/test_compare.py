@@ -197,7 +197,7 @@ def test_a_long_run_is_compared_in_blocks_and_keeps_a_sample(monkeypatch: pytest
     assert blocks.total == 3000 and blocks.steps.size == blocks.a.size < 60
     assert {0, 1, 2, 3, 4, 2999} <= set(blocks.steps.tolist())  # the sample and the first difference's rows
     np.testing.assert_array_equal(blocks.a, whole.a[blocks.steps])
-    from lrdsl.commands_fit import report
+    from lrdsl.cli.commands.fit import report
 
     # a run longer than KEEP_AT_MOST is not searched for an edit: only that line differs
     assert report(blocks).splitlines()[:-1] == report(whole).splitlines()[:-1]
@@ -246,7 +246,7 @@ def test_a_syntax_error_is_reported_when_neither_side_has_a_length() -> None:
 
 
 def test_the_phase_table_lists_only_phases_where_steps_differ() -> None:
-    from lrdsl.commands_fit import report
+    from lrdsl.cli.commands.fit import report
 
     a = "warmup(linear, 10) >> multistep(0.1, at=[50, 100]) >> const(0.01, 20)"
     got = lrdsl.compare(a, "warmup(linear, 10) >> multistep(0.1, at=[50, 101]) >> const(0.01, 20)", total_steps=200)

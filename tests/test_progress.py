@@ -54,7 +54,7 @@ def test_eval_shows_progress_on_a_terminal(
     """csv, json and npy of a long run (LONG steps, here lowered to 20) show it; the table does not."""
     monkeypatch.setattr("lrdsl.progress.LONG", 20)
     monkeypatch.setattr("lrdsl.progress.DELAY", 0.0)
-    monkeypatch.setattr("lrdsl.cli.CHUNK", 7)
+    monkeypatch.setattr("lrdsl.cli.output.CHUNK", 7)
     for fmt in ("csv", "json", "npy", "table"):
         tty = Terminal()
         monkeypatch.setattr("sys.stderr", tty)

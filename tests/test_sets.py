@@ -225,7 +225,7 @@ SET_ERRORS: list[tuple[str, Any, dict[str, Any], str]] = [
 
 def _explain(text: str) -> None:
     """What ``lrdsl explain`` raises for a set of several members (it explains one schedule, for now)."""
-    from lrdsl.commands_set import refuse
+    from lrdsl.cli.commands.sets import refuse
 
     raise refuse("explain", lrdsl.parse_set(text))
 
@@ -543,7 +543,7 @@ def test_random_sets_round_trip_and_evaluate_as_their_members() -> None:
 
 
 def test_cli_csv_and_json_stream_in_chunks(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr("lrdsl.output.CHUNK", 7)
+    monkeypatch.setattr("lrdsl.cli.output.CHUNK", 7)
     values = lrdsl.evaluate_set(FIVE, **RUN)
     out = _cli(capsys, "eval", FIVE, "--steps", "100", "--set", "peak=1e-3", "--format", "csv")
     table = np.array([[float(x) for x in line.split(",")] for line in out.splitlines()[1:]])

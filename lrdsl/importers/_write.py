@@ -9,7 +9,7 @@ import types
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TypeVar, cast
 
-from lrdsl.echo import clipped, shown
+from lrdsl.cli.echo import clipped, shown
 from lrdsl.errors import LrdslError
 from lrdsl.numbers import format_number
 

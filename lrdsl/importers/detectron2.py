@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from lrdsl.echo import shown
+from lrdsl.cli.echo import shown
 from lrdsl.errors import LrdslError
 from lrdsl.importers._write import (
     MAX_STEPPED,

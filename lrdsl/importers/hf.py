@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from lrdsl.echo import clipped, shown
+from lrdsl.cli.echo import clipped, shown
 from lrdsl.errors import LrdslError
 from lrdsl.importers._write import (
     bind,

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
-from lrdsl.echo import clipped, shown
+from lrdsl.cli.echo import clipped, shown
 from lrdsl.errors import LrdslError
 from lrdsl.importers._write import checked_length
 from lrdsl.importers.common import fitted, mapped, num

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lrdsl.echo import shown
+from lrdsl.cli.echo import shown
 from lrdsl.errors import LrdslError
 from lrdsl.importers._write import (
     MAX_STEPPED,

@@ -34,7 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from lrdsl.echo import clipped, shown
+from lrdsl.cli.echo import clipped, shown
 from lrdsl.errors import LrdslError
 from lrdsl.importers import torch as torch_forms
 from lrdsl.importers._write import MAX_STEPPED, checked_length, first_steps_note

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lrdsl.echo import clipped, shown
+from lrdsl.cli.echo import clipped, shown
 from lrdsl.errors import LrdslError, Span
 
 MAX_SPEC = 100_000

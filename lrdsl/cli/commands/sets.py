@@ -90,7 +90,7 @@ def _gen(
 ) -> int:
     """``gen --member NAME``: the member's code, for the set's run (its total when none is given)."""
     from lrdsl.api import generate
-    from lrdsl.output import write_text
+    from lrdsl.cli.output import write_text
     from lrdsl.sets import lower_set, params_read
 
     schedule = parsed.member(member)
@@ -173,8 +173,8 @@ def _eval(args: argparse.Namespace, parsed: ScheduleSet, plans: dict[str, Lowere
     """
     import numpy as np
 
+    from lrdsl.cli.output import output_to, write_text
     from lrdsl.lowering.lower import check_size
-    from lrdsl.output import output_to, write_text
 
     names = list(plans)
     first = next(iter(plans.values()))
@@ -229,7 +229,7 @@ def _chunks(total: int, at: Any) -> Iterator[Any]:
     """The steps to write: the ``--at`` steps at once, else ``CHUNK`` consecutive steps at a time."""
     import numpy as np
 
-    from lrdsl.output import CHUNK
+    from lrdsl.cli.output import CHUNK
 
     if at is not None:
         yield at

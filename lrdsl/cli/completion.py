@@ -1,7 +1,7 @@
 """``lrdsl completion bash|zsh|fish``: shell completion scripts.
 
 Each script is printed with every name it completes written into it, so completing runs no
-Python: the subcommands and their options (read from the command's own argument parser), the
+Python: the subcommands and their options (read from the command table, :mod:`lrdsl.cli.registry`), the
 choices of ``--format``, ``--x`` and ``--target`` (the code generators' :data:`lrdsl.codegen.TARGETS`,
 imported only here), and, inside a schedule, the names of :mod:`lrdsl.signatures`: phase names
 where a phase starts (at the start, after ``(``, ``>>``, ``,`` or an operator), modifiers too after
@@ -40,45 +40,47 @@ class Words:
     """What ``lrdsl help`` takes: the commands, then the names of the reference that are words."""
 
 
-def words(parser: argparse.ArgumentParser) -> Words:
-    """The names the scripts complete, read from the command's argument parser and the language's tables."""
+def words() -> Words:
+    """The names the scripts complete, read from the command table and the language's tables."""
+    from lrdsl.cli.registry import commands
     from lrdsl.codegen import TARGETS
 
-    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    helps = {a.dest: a.help or "" for a in sub._choices_actions}
     options: dict[str, tuple[str, ...]] = {}
     valued: set[str] = set()
     choices: dict[str, tuple[str, ...]] = {"--target": tuple(TARGETS)}
-    for name, p in sub.choices.items():
-        opts: list[str] = []
-        for action in p._actions:
-            opts.extend(action.option_strings)
-            if action.option_strings and action.nargs != 0:
-                valued.update(action.option_strings)
-                if action.choices:
-                    for o in action.option_strings:
-                        choices[o] = tuple(str(c) for c in action.choices)
-        options[name] = tuple(opts)
-    shells = tuple(str(c) for c in sub.choices["completion"]._actions[-1].choices or ())
+    for c in commands():
+        flags = [a for a in c.arguments if a.flags[0].startswith("-")]
+        options[c.name] = ("-h", "--help", *(f for a in flags for f in a.flags))
+        for a in flags:
+            if a.valued:
+                valued.update(a.flags)
+                if a.settings().get("choices"):
+                    choices.update({f: tuple(str(x) for x in a.settings()["choices"]) for f in a.flags})
+    (shell,) = next(c for c in commands() if c.name == "completion").arguments
+    names_ = [c.name for c in commands()]
     return Words(
-        commands=tuple((name, helps.get(name, "")) for name in sub.choices),
+        commands=tuple((c.name, c.help) for c in commands()),
         options=options,
         valued=tuple(sorted(valued)),
         choices=choices,
         phases=tuple(n for n, s in SIGNATURES.items() if s.role != "modifier"),
         modifiers=tuple(n for n, s in SIGNATURES.items() if s.role == "modifier"),
         warmup_shapes=SHAPES,
-        shells=shells,
-        topics=tuple(
-            dict.fromkeys([*(n for n in sub.choices if n != "help"), *(n for n in names() if n.isidentifier())])
-        ),
+        shells=tuple(shell.options["choices"]),
+        topics=tuple(dict.fromkeys([*(n for n in names_ if n != "help"), *(n for n in names() if n.isidentifier())])),
     )
 
 
-def script(shell: str, parser: argparse.ArgumentParser) -> str:
+def script(shell: str) -> str:
     """The completion script for ``shell`` (bash, zsh or fish)."""
-    w = words(parser)
+    w = words()
     return {"bash": _bash, "zsh": _zsh, "fish": _fish}[shell](w)
+
+
+def command(args: argparse.Namespace) -> int:
+    """``lrdsl completion SHELL``: print the script."""
+    print(script(args.shell), end="")
+    return 0
 
 
 def _j(items: tuple[str, ...] | list[str]) -> str:

@@ -1,4 +1,4 @@
-"""The ``lrdsl compare`` and ``lrdsl fit`` commands: their arguments, and their bodies.
+"""The ``lrdsl compare`` and ``lrdsl fit`` commands: their bodies (their arguments are rows of :mod:`lrdsl.cli.registry`).
 
 ``compare`` exits 0 when the schedules agree within the tolerance, 1 when they differ; ``fit`` exits 0
 when the expression it prints reproduces every value, 1 when it prints only the closest one found (and
@@ -19,51 +19,18 @@ CONTEXT = 3
 """Steps shown on each side of the first difference."""
 
 
-def add_parsers(
-    sub: Any,
-    number: Callable[[str], float],
-    whole: Callable[[str], int],
-    total: Callable[[str], int | str] | None = None,
-    rate: Callable[[str], float] | None = None,
-) -> None:
-    """Add ``compare`` and ``fit`` to the subcommands ``sub`` (number types from the CLI: ``total`` reads
-    ``--steps`` as every command does, 5000 or 90ep; ``rate`` reads ``--tokens-per-step``)."""
-    p = sub.add_parser("compare", help="where two schedules or recorded curves differ")
-    p.add_argument("a", help="an expression, @FILE, '-', or a values file (.csv, .txt, .npy, .json)")
-    p.add_argument("b", help="the same for the other side")
-    p.add_argument(
-        "--steps",
-        type=total or whole,
-        default=None,
-        metavar="N",
-        help="steps compared: 5000, 5e3, 90ep, 300Btok, 100k (default: the values' length)",
-    )
-    p.add_argument("--steps-per-epoch", type=number, default=None, help="steps in one epoch (for 'ep')")
-    if rate is not None:
-        p.add_argument("--tokens-per-step", type=rate, default=None, help="tokens in one step (for 'tok')")
-        p.add_argument("--samples-per-step", type=rate, default=None, help="samples in one step (for 'sa')")
-    p.add_argument("--rtol", type=number, default=1e-9, help="relative tolerance (default 1e-9)")
-    p.add_argument("--atol", type=number, default=0.0, help="absolute tolerance (default 0)")
-    p.add_argument("-o", "--output", default=None, help="overlay both curves in a .png or .svg file")
-    _log_options(p)
-    p = sub.add_parser("fit", help="the expression of a recorded curve")
-    p.add_argument(
-        "file",
-        help="values lr(0) … lr(N−1): .csv, .txt (one per line), .npy, .json, or '-'; or a training log: a csv with "
-        "a step column, a W&B or TensorBoard csv export, trainer_state.json, events.out.tfevents.*",
-    )
-    _log_options(p)
-    p.add_argument("--steps-per-epoch", type=number, default=None, help="steps in one epoch (epochs, quantize)")
-    p.add_argument("--rtol", type=number, default=None, help="relative tolerance (default 1e-11, float32: 1e-6)")
-    p.add_argument("--atol", type=number, default=None, help="absolute tolerance (default 0, float32: 4·2⁻²⁴·max)")
-    p.add_argument("--budget", type=number, default=30.0, help="CPU seconds to search at most (default 30)")
+def compare(args: argparse.Namespace) -> int:
+    """``lrdsl compare A B``: 0 when they agree within the tolerance, 1 when they differ."""
+    from lrdsl.cli.arguments import read_text
+
+    return _compare(args, read_text)
 
 
-def run(args: argparse.Namespace, read: Callable[[str], str]) -> int:
-    """Run ``compare`` or ``fit``; ``read`` resolves ``-`` and ``@FILE`` to text."""
-    if args.command == "compare":
-        return _compare(args, read)
-    return _fit(args, read)
+def fit(args: argparse.Namespace) -> int:
+    """``lrdsl fit FILE``: 0 when the printed expression reproduces every value, 1 when it is the closest found."""
+    from lrdsl.cli.arguments import read_text
+
+    return _fit(args, read_text)
 
 
 def _side(arg: str, read: Callable[[str], str], args: argparse.Namespace) -> Any:
@@ -186,17 +153,6 @@ def _fit(args: argparse.Namespace, read: Callable[[str], str]) -> int:
     if not result.complete:
         print("the search stopped at its budget (--budget seconds, or its limit of candidates) before trying all")
     return 1
-
-
-def _log_options(p: Any) -> None:
-    """The options of a log file: which column, and when a Hugging Face Trainer read its rates."""
-    p.add_argument("--column", default=None, metavar="NAME", help="the value column of a csv, or a TensorBoard tag")
-    p.add_argument(
-        "--hf-log",
-        choices=("before", "after"),
-        default=None,
-        help="trainer_state.json: the rate read before lr_scheduler.step() (transformers ≥ 4.51, default) or after",
-    )
 
 
 def _curve(arg: str, args: argparse.Namespace, read: Callable[[str], str]) -> Any:
