@@ -55,6 +55,7 @@ def complete_bash(words: list[str], cwd: Path = ROOT) -> list[str]:
                 "compare",
                 "fit",
                 "import",
+                "serve",
                 "completion",
                 "help",
                 "--help",

@@ -366,3 +366,10 @@ def test_the_red_team_gets_answers_not_failures(port: int, body: dict[str, Any])
             assert len(got["steps"]) <= 1000 and all(v is None or abs(v) < float("inf") for v in got["values"])
         if status == 400:
             assert got["error"]["message"] and "Traceback" not in got["error"]["text"]
+
+
+def test_lrdsl_serve_is_a_command(port: int, capsys: pytest.CaptureFixture[str]) -> None:
+    from lrdsl.cli import main
+
+    assert main(["serve", "--port", str(port)]) == 2  # the port is taken: a clear error, exit 2
+    assert f"error: cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err

@@ -73,6 +73,13 @@ def _frameworks() -> dict[str, Any]:
     return {"choices": FRAMEWORKS, "help": ", ".join(FRAMEWORKS)}
 
 
+def _serve_arguments() -> tuple[Arg, ...]:
+    """``lrdsl serve``'s options, declared beside the server (:mod:`lrdsl.serve.command`)."""
+    from lrdsl.serve.command import ARGUMENTS
+
+    return tuple(arg(*flags, **options) for flags, options in ARGUMENTS)
+
+
 @cache
 def commands() -> tuple[Command, ...]:
     """Every subcommand, in the order the help lists them."""
@@ -212,6 +219,15 @@ def commands() -> tuple[Command, ...]:
             '  lrdsl import torch "OneCycleLR(max_lr=0.1, total_steps=1000)"\n'
             '  lrdsl import keras "CosineDecayRestarts(0.1, 1000, t_mul=2.0)"\n'
             "  lrdsl import keras schedule.json  # a get_config() dict",
+        ),
+        Command(
+            "serve",
+            "the playground: a local page where a schedule is typed, drawn, checked and turned into code",
+            _serve_arguments(),
+            "lrdsl.serve.command:run",
+            description="Serve the playground on this machine (127.0.0.1 unless --host says otherwise): an editor, "
+            "the curve, errors with their caret, the phase table, the code for every target, overlay, compare, "
+            "fit of a dropped curve file and import of a pasted call. Ctrl-C stops it. See docs/playground.md.",
         ),
         Command(
             "completion",

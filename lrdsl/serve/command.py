@@ -4,24 +4,35 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
+
+ARGUMENTS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
+    (("--port",), {"type": int, "default": 8765, "help": "the port to listen on (0: any free one; default 8765)"}),
+    (
+        ("--host",),
+        {
+            "default": "127.0.0.1",
+            "help": "the address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 opens it to the network)",
+        },
+    ),
+    (("--open",), {"action": "store_true", "help": "open the page in the default browser"}),
+    (
+        ("--allow-host",),
+        {
+            "action": "append",
+            "default": [],
+            "metavar": "NAME",
+            "help": "a host name the page may be reached by besides IP addresses and localhost (repeatable)",
+        },
+    ),
+)
+"""The options of ``lrdsl serve``, as ``add_argument`` takes them (the command table reads them)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options of ``lrdsl serve``."""
-    parser.add_argument("--port", type=int, default=8765, help="the port to listen on (0: any free one; default 8765)")
-    parser.add_argument(
-        "--host",
-        default="127.0.0.1",
-        help="the address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 opens it to the network)",
-    )
-    parser.add_argument("--open", action="store_true", help="open the page in the default browser")
-    parser.add_argument(
-        "--allow-host",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="a host name the page may be reached by besides IP addresses and localhost (repeatable)",
-    )
+    """The options of ``lrdsl serve`` on ``parser``."""
+    for flags, options in ARGUMENTS:
+        parser.add_argument(*flags, **options)
 
 
 def run(args: argparse.Namespace) -> int:
