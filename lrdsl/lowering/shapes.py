@@ -358,17 +358,7 @@ def formula(node: A.Node, ctx: Ctx, d: float) -> ir.Arith:
     if isinstance(node, (A.Num, A.Param)):
         return X.c(const(node, ctx))
     if isinstance(node, A.Name):
-        if node.id == "pi":
-            return X.c(math.pi)
-        if node.id == "p":
-            return X.progress(d)
-        if node.id == "e":
-            if ctx.spe is None:
-                raise fail(node, "e (epochs) needs --steps-per-epoch")
-            return X.div(X.add(X.c(ctx.t0), X.U), X.c(ctx.spe))
-        if node.id == "t":
-            return X.add(X.c(ctx.t0), X.U)
-        return ir.Var(node.id)  # type: ignore[arg-type]
+        return _formula_name(node, ctx, d)
     if isinstance(node, A.Neg):
         return ir.Fn("neg", formula(node.operand, ctx, d))
     if isinstance(node, A.BinOp):
@@ -383,6 +373,21 @@ def formula(node: A.Node, ctx: Ctx, d: float) -> ir.Arith:
         assert node.name in ir.MATH_FUNCTIONS
         return ir.Fn(node.name, args[0])
     raise fail(node, "expected a formula")  # pragma: no cover
+
+
+def _formula_name(node: A.Name, ctx: Ctx, d: float) -> ir.Arith:
+    """A name in a formula: ``pi``, ``p = u/d``, ``e = (t₀ + u)/steps_per_epoch``, ``t = t₀ + u``, or ``u``/``lr``."""
+    if node.id == "pi":
+        return X.c(math.pi)
+    if node.id == "p":
+        return X.progress(d)
+    if node.id == "e":
+        if ctx.spe is None:
+            raise fail(node, "e (epochs) needs --steps-per-epoch")
+        return X.div(X.add(X.c(ctx.t0), X.U), X.c(ctx.spe))
+    if node.id == "t":
+        return X.add(X.c(ctx.t0), X.U)
+    return ir.Var(node.id)  # type: ignore[arg-type]
 
 
 def _constant_value(e: ir.Arith) -> float | None:
