@@ -52,10 +52,10 @@ MAX_DECAY_TABLE = 1 << 16
 
 
 def _decay(decay: float, cycle: Any) -> Any:
-    """``decay ** cycle`` for whole cycle indices (floats ≥ 0): C's ``pow``, as generated code, once per
+    """``decay ** cycle`` for whole cycle indices (≥ 0, ints or floats): C's ``pow``, as generated code, once per
     cycle from ``min(cycle)`` to ``max(cycle)``; numpy's ``power`` beyond :data:`MAX_DECAY_TABLE` cycles
     (an ulp from C's on AVX-512: docs/codegen.md)."""
-    index = np.asarray(cycle).astype(np.intp)
+    index = np.asarray(cycle).astype(np.intp, copy=False)
     if not index.size:
         return np.ones(index.shape)
     lo, hi = int(index.min()), int(index.max())
@@ -240,7 +240,7 @@ def _cycles_sliced(
                     _run(node.body, local, True, out[a:b])
             else:
                 np.subtract(u[a:b], shift, out=local)
-                _run(node.body, clock.since_each(local, np.full(1, i, dtype=np.int64)), True, out[a:b])
+                _run(node.body, clock.since_each(local, i), True, out[a:b])
         if node.decay != 1.0 and i:
             out[a:b] *= node.factor(i)
 
@@ -427,9 +427,9 @@ def _cycles_gathered(node: ir.Cycles, clock: ir.CycleClock, u: Array, out: Array
     last = node.count - 1
     if node.mult == 1:
         a, b = node.period.numerator, node.period.denominator
-        i = np.minimum(np.floor_divide(u * b, a), last)  # u·b exact for whole steps below 2**53 / b
-        if b > 1:  # elsewhere the float quotient may fall on the wrong side of a start: decide those exactly
-            scaled = u * b
+        scaled = u * b  # exact for whole steps below 2**53 / b
+        i = np.minimum(np.floor_divide(scaled, a), last)
+        if b > 1 and not _whole_below(scaled, a):  # the float quotient may fall on the wrong side of a start
             near = np.abs(scaled - np.rint(scaled / a) * a) <= 1e-9 * np.maximum(np.abs(scaled), a)
             for k in np.flatnonzero(near):
                 i[k] = clock.index(float(u[k]), last)
@@ -438,7 +438,15 @@ def _cycles_gathered(node: ir.Cycles, clock: ir.CycleClock, u: Array, out: Array
         cycle = clock.indices(np.maximum(u, 0.0), last)
     _run(node.body, clock.since_each(u, cycle), False, out)
     if node.decay != 1.0:
-        out *= _decay(node.decay, cycle.astype(np.float64))
+        out *= _decay(node.decay, cycle)
+
+
+def _whole_below(scaled: Array, a: int) -> bool:
+    """Every value is a whole number, and it and ``a`` are below 2**53: then ``floor_divide(scaled, a)``
+    is exact (``fmod``, the difference and the quotient of whole numbers are), and decides each cycle."""
+    if a >= 2**53 or not scaled.size:
+        return False
+    return float(np.max(np.abs(scaled))) < 2.0**53 and bool(np.all(np.floor(scaled) == scaled))
 
 
 def _floor_div_scalar(x: float, c: Fraction) -> float:

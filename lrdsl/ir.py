@@ -479,15 +479,32 @@ class CycleClock:
             return max(x - self.start(i), 0.0) / self.stretch(i)
         return (x * self.q - float(i * self.p)) / self.q if i > 0 else x
 
-    def since_each(self, x: npt.NDArray[np.float64], i: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
-        """:meth:`since` of each pair ``(x, i)``, over arrays (the same float64 operations)."""
+    def since_each(self, x: npt.NDArray[np.float64], i: int | npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        """:meth:`since` of each pair ``(x, i)`` over arrays, or of each ``x`` in one cycle ``i`` (the
+        same float64 operations, into a new array)."""
         import numpy as np
 
-        if self.mult == 1:
-            local = (x * self.q - whole_times(i, self.p)) / self.q
-            return np.asarray(np.where(i == 0, x, local), dtype=np.float64)
-        local = np.maximum(x - self.starts(i), 0.0)
-        local /= self.stretches(i)
+        if isinstance(i, int):
+            if self.mult != 1:
+                local = np.maximum(x - self.start(i), 0.0)
+                local /= self.stretch(i)
+                return local
+            if i == 0:
+                return x.copy()
+            local = x * float(self.q)
+            local -= float(i * self.p)
+            local /= self.q
+            return local
+        if self.mult != 1:
+            local = np.maximum(x - self.starts(i), 0.0)
+            local /= self.stretches(i)
+            return local
+        local = x * float(self.q)
+        local -= whole_times(i, self.p)
+        if self.q == 1:
+            return local  # x − 0 is x: the first cycle needs no pass of its own
+        local /= self.q
+        np.copyto(local, x, where=i == 0)
         return local
 
     def first_time(self, i: int) -> float:
