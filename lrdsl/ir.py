@@ -286,10 +286,8 @@ class Cycles:
             return 1.0
         try:
             return math.pow(self.decay, i)
-        except (OverflowError, ValueError):
-            from lrdsl import libm  # numpy's IEEE value where math.pow raises
-
-            return libm.power(self.decay, float(i))
+        except OverflowError:  # IEEE's value, as numpy's (a whole power: odd ones keep the sign)
+            return math.copysign(math.inf, self.decay) if i % 2 else math.inf
 
 
 @dataclass(frozen=True, slots=True)
