@@ -166,18 +166,6 @@ def _hold(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     return leaf(X.c(previous_end(call, ctx, "hold()")), d, call)
 
 
-def _linear(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
-    a, b = ends(call, ctx)
-    e = ramp_length(call, d, ctx)
-    return leaf(X.linear(a, b, e), e, call)
-
-
-def _cosine(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
-    a, b = ends(call, ctx)
-    e = ramp_length(call, d, ctx)
-    return leaf(X.cosine(a, b, e), e, call)
-
-
 def _exp(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     a, b = ends(call, ctx)
     check_exp(call, a, b)
@@ -215,18 +203,6 @@ def power_option(call: A.Call, ctx: Ctx) -> Number:
     if not k > 0:
         raise fail(call.arg("power"), f"{call.name}() power must be positive, got {float(k):g}")
     return k
-
-
-def _sqrt(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
-    a, b = ends(call, ctx)
-    e = ramp_length(call, d, ctx)
-    return leaf(X.sqrt_ramp(a, b, e), e, call)
-
-
-def _log(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
-    a, b = ends(call, ctx)
-    e = ramp_length(call, d, ctx)
-    return leaf(X.log_ramp(a, b, e), e, call)
 
 
 def marks(call: A.Call, d: float, ctx: Ctx) -> list[Fraction]:
@@ -403,6 +379,19 @@ def _constant_value(e: ir.Arith) -> float | None:
         return a + b if e.op == "+" else a - b if e.op == "-" else a * b
     return None
 
+
+def _ramp(make: Callable[[Number, Number, float], ir.Arith]) -> Builder:
+    """The builder of a ramp from ``a`` to ``b`` over its length ``e``: the formula ``make(a, b, e)``."""
+
+    def build(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
+        a, b = ends(call, ctx)
+        e = ramp_length(call, d, ctx)
+        return leaf(make(a, b, e), e, call)
+
+    return build
+
+
+_linear, _cosine, _sqrt, _log = _ramp(X.linear), _ramp(X.cosine), _ramp(X.sqrt_ramp), _ramp(X.log_ramp)
 
 SHAPES: dict[str, Builder] = {
     "const": _const, "hold": _hold, "linear": _linear, "cosine": _cosine, "exp": _exp,
