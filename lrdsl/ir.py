@@ -589,7 +589,8 @@ def whole_times(i: npt.NDArray[Any], a: int) -> npt.NDArray[np.float64]:
 
     if a * max(float(np.max(i, initial=0)), 1.0) < 2.0**62:
         return np.asarray(np.asarray(i, dtype=np.int64) * a, dtype=np.float64)
-    return np.array([float(int(k) * a) for k in np.ravel(i)]).reshape(np.shape(i))
+    whole = np.asarray(i, dtype=np.int64)
+    return np.array([float(k * a) for k in whole.ravel().tolist()]).reshape(whole.shape)
 
 
 def _decimal_reached(clock: CycleClock, i: int, x: float) -> bool:
