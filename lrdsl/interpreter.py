@@ -11,6 +11,7 @@ import dataclasses
 import functools
 import math
 import operator
+import sys
 from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
@@ -52,17 +53,26 @@ MAX_DECAY_TABLE = 1 << 16
 
 
 def _decay(decay: float, cycle: Any) -> Any:
-    """``decay ** cycle`` for whole cycle indices (≥ 0, ints or floats): C's ``pow``, as generated code, once per
-    cycle from ``min(cycle)`` to ``max(cycle)``; numpy's ``power`` beyond :data:`MAX_DECAY_TABLE` cycles
-    (an ulp from C's on AVX-512: docs/codegen.md)."""
+    """``decay ** cycle`` for whole cycle indices (≥ 0, ints or floats): C's ``pow`` (:meth:`ir.Cycles.factor`,
+    as generated code), once per cycle from ``min(cycle)`` up to where the power is 0 or infinite;
+    numpy's ``power`` beyond :data:`MAX_DECAY_TABLE` such cycles (an ulp from C's: docs/codegen.md)."""
     index = np.asarray(cycle).astype(np.intp, copy=False)
     if not index.size:
         return np.ones(index.shape)
     lo, hi = int(index.min()), int(index.max())
+    hi = max(lo, min(hi, _decay_settles(decay)))
     if hi - lo >= MAX_DECAY_TABLE:
         return np.power(decay, cycle)
     table = np.array([libm.power(decay, float(k)) for k in range(lo, hi + 1)])
-    return table[index - lo if lo else index]
+    return table[np.minimum(index, hi) - lo if lo else np.minimum(index, hi)]
+
+
+def _decay_settles(decay: float) -> int:
+    """A cycle from which on ``decayⁱ`` stays ``0.0`` (below 2⁻¹⁰⁷⁵) or ``inf`` (from 2¹⁰²⁴); a huge number
+    where it never settles (``decay`` ≤ 0 or 1)."""
+    if decay <= 0.0 or decay == 1.0 or not math.isfinite(decay):
+        return sys.maxsize
+    return math.ceil(abs((1075 if decay < 1 else 1024) * math.log(2.0) / math.log(decay))) + 2
 
 
 def evaluate_ir(node: ir.Sched, steps: npt.ArrayLike) -> Array:
