@@ -11,6 +11,7 @@ import dataclasses
 import functools
 import math
 import operator
+import sys
 from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
@@ -52,17 +53,26 @@ MAX_DECAY_TABLE = 1 << 16
 
 
 def _decay(decay: float, cycle: Any) -> Any:
-    """``decay ** cycle`` for whole cycle indices (floats ≥ 0): C's ``pow``, as generated code, once per
-    cycle from ``min(cycle)`` to ``max(cycle)``; numpy's ``power`` beyond :data:`MAX_DECAY_TABLE` cycles
-    (an ulp from C's on AVX-512: docs/codegen.md)."""
-    index = np.asarray(cycle).astype(np.intp)
+    """``decay ** cycle`` for whole cycle indices (≥ 0, ints or floats): C's ``pow`` (:meth:`ir.Cycles.factor`,
+    as generated code), once per cycle from ``min(cycle)`` up to where the power is 0 or infinite;
+    numpy's ``power`` beyond :data:`MAX_DECAY_TABLE` such cycles (an ulp from C's: docs/codegen.md)."""
+    index = np.asarray(cycle).astype(np.intp, copy=False)
     if not index.size:
         return np.ones(index.shape)
     lo, hi = int(index.min()), int(index.max())
+    hi = max(lo, min(hi, _decay_settles(decay)))
     if hi - lo >= MAX_DECAY_TABLE:
         return np.power(decay, cycle)
     table = np.array([libm.power(decay, float(k)) for k in range(lo, hi + 1)])
-    return table[index - lo if lo else index]
+    return table[np.minimum(index, hi) - lo if lo else np.minimum(index, hi)]
+
+
+def _decay_settles(decay: float) -> int:
+    """A cycle from which on ``decayⁱ`` stays ``0.0`` (below 2⁻¹⁰⁷⁵) or ``inf`` (from 2¹⁰²⁴); a huge number
+    where it never settles (``decay`` ≤ 0 or 1)."""
+    if decay <= 0.0 or decay == 1.0 or not math.isfinite(decay):
+        return sys.maxsize
+    return math.ceil(abs((1075 if decay < 1 else 1024) * math.log(2.0) / math.log(decay))) + 2
 
 
 def evaluate_ir(node: ir.Sched, steps: npt.ArrayLike) -> Array:
@@ -239,12 +249,10 @@ def _cycles_sliced(
                     local /= clock.stretch(i)
                     _run(node.body, local, True, out[a:b])
             else:
-                p, q = node.period.numerator, node.period.denominator
                 np.subtract(u[a:b], shift, out=local)
-                local = (local * q - i * p) / q  # exact for whole steps below 2**53 / q
-                _run(node.body, local, True, out[a:b])
+                _run(node.body, clock.since_each(local, i), True, out[a:b])
         if node.decay != 1.0 and i:
-            out[a:b] *= libm.power(node.decay, float(i))
+            out[a:b] *= node.factor(i)
 
 
 def _run_stretched(body: ir.Sched, stretch: float, local: Array, out: Array) -> bool:
@@ -328,51 +336,61 @@ def _cycles_folded(node: ir.Cycles, clock: ir.CycleClock, lo: int, hi: int, u: A
     last = node.count - 1
     x = u - shift if shift else u
     cycles = np.arange(lo, hi + 1, dtype=np.int64)
-    many = hi - lo >= MAX_SLICED_CYCLES  # where whole arrays were always gathered: the clock's array forms
     if node.mult == 1:
         edges = np.searchsorted(x, (cycles[1:] * node.period.numerator).astype(np.float64), side="left")
     else:
         edges = _fold_edges(clock, cycles[1:], x, last)
     bounds = np.concatenate(([0], edges, [x.size]))
     counts = np.diff(bounds)
+    many = hi - lo >= MAX_SLICED_CYCLES  # where whole arrays were always gathered: the clock's array forms
     if node.mult == 1:
-        p = float(node.period.numerator)
-        head = int(bounds[-2]) if hi == last else x.size  # the last cycle runs on past P: not a mod
-        body: ir.Sched = node.body
-        if isinstance(body, ir.Clamp) and body.hi >= p:
-            body = body.body  # every local time of a whole cycle is below P: the clamp holds nothing
-        if head:
-            _run(body, _mod(x[:head], p), False, out[:head])
-        if head < x.size:
-            _run(node.body, x[head:] - last * p, True, out[head:])
+        _folded_mod(node, x, out, int(bounds[-2]) if hi == last else x.size)
     else:
-        if many:
-            starts, stretches = clock.starts(cycles), clock.stretches(cycles)
-        else:
-            starts = np.array([clock.start(i) for i in range(lo, hi + 1)])
-            stretches = np.array([clock.stretch(i) for i in range(lo, hi + 1)])
-        if x.size >= MIN_SLICE // 16 * cycles.size:  # long enough cycles: shift and scale each in place
-            local = x if shift else x.copy()
-            for k in range(cycles.size):
-                piece = local[bounds[k] : bounds[k + 1]]
-                piece -= starts[k]
-                np.maximum(piece, 0.0, out=piece)
-                piece /= stretches[k]
-        else:
-            local = np.subtract(x, np.repeat(starts, counts), out=x if shift else None)
-            np.maximum(local, 0.0, out=local)
-            local /= np.repeat(stretches, counts)
-        body = node.body
-        if isinstance(body, ir.Clamp):  # the clamp a cycle's body starts with, applied in place
-            np.minimum(local, body.hi, out=local)
-            body = body.body
-        _run(body, local, False, out)
+        _folded_stretched(node, clock, cycles, bounds, x if shift else x.copy(), out, many)
     if node.decay != 1.0:
-        if many:
-            factors = _decay(node.decay, cycles)
-        else:
-            factors = np.array([libm.power(node.decay, float(i)) for i in range(lo, hi + 1)])
+        factors = _decay(node.decay, cycles) if many else np.array([node.factor(i) for i in range(lo, hi + 1)])
         out *= np.repeat(factors, counts)
+
+
+def _folded_mod(node: ir.Cycles, x: Array, out: Array, head: int) -> None:
+    """``mult = 1``, a whole period ``P``: the body at ``x mod P`` before ``head`` (whole cycles), and
+    at ``x − last·P`` from there on (the last cycle runs on past ``P``)."""
+    p = float(node.period.numerator)
+    body: ir.Sched = node.body
+    if isinstance(body, ir.Clamp) and body.hi >= p:
+        body = body.body  # every local time of a whole cycle is below P: the clamp holds nothing
+    if head:
+        _run(body, _mod(x[:head], p), False, out[:head])
+    if head < x.size:
+        _run(node.body, x[head:] - (node.count - 1) * p, True, out[head:])
+
+
+def _folded_stretched(
+    node: ir.Cycles, clock: ir.CycleClock, cycles: npt.NDArray[np.int64], bounds: Any, x: Array, out: Array, many: bool
+) -> None:
+    """``mult ≠ 1``: the body at ``max(x − start_i, 0)/stretch_i`` (:meth:`~lrdsl.ir.CycleClock.since`),
+    ``x`` overwritten with the local times; cycle ``cycles[k]`` holds ``x[bounds[k]:bounds[k+1]]``."""
+    if many:
+        starts, stretches = clock.starts(cycles), clock.stretches(cycles)
+    else:
+        starts = np.array([clock.start(int(i)) for i in cycles])
+        stretches = np.array([clock.stretch(int(i)) for i in cycles])
+    if x.size >= MIN_SLICE // 16 * cycles.size:  # long enough cycles: shift and scale each in place
+        for k in range(cycles.size):
+            piece = x[bounds[k] : bounds[k + 1]]
+            piece -= starts[k]
+            np.maximum(piece, 0.0, out=piece)
+            piece /= stretches[k]
+    else:
+        counts = np.diff(bounds)
+        np.subtract(x, np.repeat(starts, counts), out=x)
+        np.maximum(x, 0.0, out=x)
+        x /= np.repeat(stretches, counts)
+    body = node.body
+    if isinstance(body, ir.Clamp):  # the clamp a cycle's body starts with, applied in place
+        np.minimum(x, body.hi, out=x)
+        body = body.body
+    _run(body, x, False, out)
 
 
 def _mod(x: Array, p: float) -> Array:
@@ -415,32 +433,30 @@ def _cycle_edge(clock: ir.CycleClock, i: int, u: Array, shift: float) -> int:
 
 
 def _cycles_gathered(node: ir.Cycles, clock: ir.CycleClock, u: Array, out: Array) -> None:
+    """Times in any order: each one's cycle, then the clock's local time (:meth:`~lrdsl.ir.CycleClock.since_each`)."""
     last = node.count - 1
     if node.mult == 1:
         a, b = node.period.numerator, node.period.denominator
         scaled = u * b  # exact for whole steps below 2**53 / b
         i = np.minimum(np.floor_divide(scaled, a), last)
-        if b > 1:  # elsewhere the float quotient may fall on the wrong side of a start: decide those exactly
+        if b > 1 and not _whole_below(scaled, a):  # the float quotient may fall on the wrong side of a start
             near = np.abs(scaled - np.rint(scaled / a) * a) <= 1e-9 * np.maximum(np.abs(scaled), a)
             for k in np.flatnonzero(near):
                 i[k] = clock.index(float(u[k]), last)
-        local = (scaled - _whole_times(i, a)) / b
-        if b > 1:  # the first cycle's time is u itself, as a slice runs it (u·b/b may lose u's last bit)
-            np.copyto(local, u, where=i == 0)
+        cycle = i.astype(np.int64)
     else:
         cycle = clock.indices(np.maximum(u, 0.0), last)
-        local = np.maximum(u - clock.starts(cycle), 0.0) / clock.stretches(cycle)
-        i = cycle.astype(np.float64)
-    _run(node.body, local, False, out)
+    _run(node.body, clock.since_each(u, cycle), False, out)
     if node.decay != 1.0:
-        out *= _decay(node.decay, i)
+        out *= _decay(node.decay, cycle)
 
 
-def _whole_times(i: Array, a: int) -> Array:
-    """``i·a`` rounded once to float64, as Python rounds the exact integer ``i * a`` (the printers' rule)."""
-    if a * max(float(i.max(initial=0.0)), 1.0) < 2.0**62:
-        return (i.astype(np.int64) * a).astype(np.float64)
-    return np.array([float(int(k) * a) for k in i])
+def _whole_below(scaled: Array, a: int) -> bool:
+    """Every value is a whole number, and it and ``a`` are below 2**53: then ``floor_divide(scaled, a)``
+    is exact (``fmod``, the difference and the quotient of whole numbers are), and decides each cycle."""
+    if a >= 2**53 or not scaled.size:
+        return False
+    return float(np.max(np.abs(scaled))) < 2.0**53 and bool(np.all(np.floor(scaled) == scaled))
 
 
 def _floor_div_scalar(x: float, c: Fraction) -> float:

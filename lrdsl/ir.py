@@ -341,6 +341,20 @@ class Cycles:
     count: int
     span: float
 
+    @property
+    def clock(self) -> CycleClock:
+        """The (cached) clock of these cycles: where each starts and the body's time in it."""
+        return cycle_clock(self.period, self.mult)
+
+    def factor(self, i: int) -> float:
+        """``decayⁱ``, the scale of cycle ``i``'s values: C's ``pow`` (as generated code computes it)."""
+        if i == 0 or self.decay == 1.0:
+            return 1.0
+        try:
+            return math.pow(self.decay, i)
+        except OverflowError:  # IEEE's value, as numpy's (a whole power: odd ones keep the sign)
+            return math.copysign(math.inf, self.decay) if i % 2 else math.inf
+
 
 @dataclass(frozen=True, slots=True)
 class Quantize:
@@ -429,9 +443,10 @@ class CycleClock:
       only where ``x`` is within ``TOL·(1 + i·L)`` of ``S̃_i`` (far more than float64's error, so
       that any libm decides alike) by exact integers, or by 60-digit decimals past ``BIG_BITS``.
 
-    The local time in cycle ``i`` is ``(x − start_i)/stretch_i`` with ``start_i = S_i`` and
-    ``stretch_i = mⁱ`` correctly rounded for the first ``exact`` cycles and ``S̃_i``, ``exp(i·L)``
-    beyond (where no start is a whole step); it is never below 0.
+    The local time in cycle ``i`` is :meth:`since`, the one rule: ``(x·q − i·p)/q`` for ``m = 1``;
+    else ``(x − start_i)/stretch_i`` with ``start_i = S_i`` and ``stretch_i = mⁱ`` correctly rounded
+    for the first ``exact`` cycles and ``S̃_i``, ``exp(i·L)`` beyond (where no start is a whole step),
+    never below 0. The interpreter, lowering's points and the printers compute exactly this.
     """
 
     __slots__ = ("D", "L", "P", "a", "b", "bits", "exact", "mult", "p", "period", "q")
@@ -511,9 +526,50 @@ class CycleClock:
         return i
 
     def local(self, x: float, last: int) -> tuple[int, float]:
-        """``(i, (x − start_i)/stretch_i)``: the cycle of ``x`` and the body's time in it."""
+        """``(i, since(x, i))``: the cycle of ``x`` (at most ``last``) and the body's time in it."""
         i = self.index(x, last)
-        return i, max(x - self.start(i), 0.0) / self.stretch(i)
+        return i, self.since(x, i)
+
+    def since(self, x: float, i: int) -> float:
+        """The body's time at ``x`` in cycle ``i``: THE local-time rule, which every reader follows.
+
+        * ``mult = 1``, period ``p/q``: ``x`` itself in the first cycle, then ``(x·q − i·p)/q`` in float64, ``x·q`` rounded once, ``i·p`` the
+          exact integer rounded once, then one subtraction and one division (LANGUAGE.md §9.4). For a
+          whole step ``x`` below ``2⁵³/q`` every operation but the division is exact; ``q = 1`` gives
+          ``x − i·p``;
+        * ``mult ≠ 1``: ``max(x − start_i, 0)/stretch_i`` (:meth:`start`, :meth:`stretch`).
+        """
+        if self.mult != 1:
+            return max(x - self.start(i), 0.0) / self.stretch(i)
+        return (x * self.q - float(i * self.p)) / self.q if i > 0 else x
+
+    def since_each(self, x: npt.NDArray[np.float64], i: int | npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        """:meth:`since` of each pair ``(x, i)`` over arrays, or of each ``x`` in one cycle ``i`` (the
+        same float64 operations, into a new array)."""
+        import numpy as np
+
+        if isinstance(i, int):
+            if self.mult != 1:
+                local = np.maximum(x - self.start(i), 0.0)
+                local /= self.stretch(i)
+                return local
+            if i == 0:
+                return x.copy()
+            local = x * float(self.q)
+            local -= float(i * self.p)
+            local /= self.q
+            return local
+        if self.mult != 1:
+            local = np.maximum(x - self.starts(i), 0.0)
+            local /= self.stretches(i)
+            return local
+        local = x * float(self.q)
+        local -= whole_times(i, self.p)
+        if self.q == 1:
+            return local  # x − 0 is x: the first cycle needs no pass of its own
+        local /= self.q
+        np.copyto(local, x, where=i == 0)
+        return local
 
     def first_time(self, i: int) -> float:
         """The least float that has reached cycle ``i``: where a walker reads the cycle's first value."""
@@ -591,6 +647,16 @@ class CycleClock:
         for k in np.flatnonzero(unsure):
             out[k] = self.reached(int(i[k]), float(x[k]))
         return out
+
+
+def whole_times(i: npt.NDArray[Any], a: int) -> npt.NDArray[np.float64]:
+    """``i·a`` for whole ``i ≥ 0``, each the exact integer rounded once to float64 (as Python's ``float(i * a)``)."""
+    import numpy as np
+
+    if a * max(float(np.max(i, initial=0)), 1.0) < 2.0**62:
+        return np.asarray(np.asarray(i, dtype=np.int64) * a, dtype=np.float64)
+    whole = np.asarray(i, dtype=np.int64)
+    return np.array([float(k * a) for k in whole.ravel().tolist()]).reshape(whole.shape)
 
 
 def _decimal_reached(clock: CycleClock, i: int, x: float) -> bool:

@@ -254,8 +254,9 @@ class ScalarPrinter(Printer):
         last = node.count - 1
         name = self.em.fresh(body.lstrip("_").rstrip("0123456789").rstrip("_") + "_cycles")
         lines: list[str] = []
+        clock = node.clock  # its rule, ir.CycleClock.since, printed: (u·q − i·p)/q, or u − i·p for q = 1
         if node.mult == 1:
-            a, b = node.period.numerator, node.period.denominator
+            a, b = clock.p, clock.q
             if b == 1:
                 lines += [f"i = min(int(u // {a}), {last})", f"local = u - i * {a}"]
             elif integral:
@@ -267,7 +268,7 @@ class ScalarPrinter(Printer):
                     f"local = (u * {b} - i * {a}) / {b} if i else u",
                 ]
         else:
-            lines += self._cycle_index(ir.cycle_clock(node.period, node.mult), last, integral)
+            lines += self._cycle_index(clock, last, integral)
         value = self.em.invoke(body, "local")
         if node.decay != 1.0:
             value = f"{power(num(node.decay), 'i')} * {value}"

@@ -411,7 +411,7 @@ class TensorPrinter(Printer):
         value = self.em.invoke(body, "local")
         if node.decay != 1.0:
             if node.count <= MAX_TABLE_CYCLES:
-                decays = self.table("cycle_decay", [node.decay**i for i in range(node.count)], False)
+                decays = self.table("cycle_decay", [node.factor(i) for i in range(node.count)], False)
                 value = f"{self.call('take', decays, index)} * {value}"
             else:
                 value = f"{self.call('power', num(node.decay), self.to_float(index))} * {value}"

@@ -159,42 +159,53 @@ UNITS = {
 def _amount(node: A.Node, enclosing: float | None, ctx: Ctx) -> Fraction | None:
     """Exact steps of a duration or of duration arithmetic; ``None`` for a ``%`` of an unknown span."""
     if isinstance(node, A.Duration):
-        value = _amount(node.value, enclosing, ctx)
-        if value is None:
-            return None
-        if node.unit in UNITS:
-            field_name, option, argument = UNITS[node.unit]
-            rate: float | None = getattr(ctx, field_name)
-            if rate is None:
-                raise fail(node, f"{_text(node)} needs {option}", hint=f"pass {argument}=… (CLI: {option} K)")
-            return value * frac(rate) if node.unit == "ep" else value / frac(rate)
-        if node.unit == "%":
-            return None if enclosing is None else value / 100 * frac(enclosing)
-        return value
+        return _duration_amount(node, enclosing, ctx)
     if isinstance(node, A.Neg) and _carries_duration(node.operand):  # -5ep (an offset, LANGUAGE.md §9.1)
         value = _amount(node.operand, enclosing, ctx)
         return None if value is None else -value
     if isinstance(node, A.BinOp) and _carries_duration(node):
-        if node.op in ("+", "-"):
-            a, b = _amount(node.left, enclosing, ctx), _amount(node.right, enclosing, ctx)
-            if a is None or b is None:
-                return None
-            return a + b if node.op == "+" else a - b
-        factor_node, dur_node = (
-            (node.left, node.right)
-            if isinstance(node.right, A.Duration) or _carries_duration(node.right)
-            else (node.right, node.left)
-        )
-        d = _amount(dur_node, enclosing, ctx)
-        if d is None:
-            return None
-        factor = _finite(concrete(const(factor_node, ctx), factor_node, ctx), node)
-        if node.op == "*":
-            return d * factor
-        if factor == 0:
-            raise fail(node, "division by zero")
-        return d / factor
+        return _arithmetic_amount(node, enclosing, ctx)
     return _finite(concrete(const(node, ctx), node, ctx), node)
+
+
+def _duration_amount(node: A.Duration, enclosing: float | None, ctx: Ctx) -> Fraction | None:
+    """``value unit`` in steps: epochs times steps per epoch, tokens or samples over their rate per
+    step, a ``%`` of the enclosing span (``None`` where it is unknown)."""
+    value = _amount(node.value, enclosing, ctx)
+    if value is None:
+        return None
+    if node.unit in UNITS:
+        field_name, option, argument = UNITS[node.unit]
+        rate: float | None = getattr(ctx, field_name)
+        if rate is None:
+            raise fail(node, f"{_text(node)} needs {option}", hint=f"pass {argument}=… (CLI: {option} K)")
+        return value * frac(rate) if node.unit == "ep" else value / frac(rate)
+    if node.unit == "%":
+        return None if enclosing is None else value / 100 * frac(enclosing)
+    return value
+
+
+def _arithmetic_amount(node: A.BinOp, enclosing: float | None, ctx: Ctx) -> Fraction | None:
+    """Durations added or subtracted, or one duration times or over a number, exactly."""
+    if node.op in ("+", "-"):
+        a, b = _amount(node.left, enclosing, ctx), _amount(node.right, enclosing, ctx)
+        if a is None or b is None:
+            return None
+        return a + b if node.op == "+" else a - b
+    factor_node, dur_node = (
+        (node.left, node.right)
+        if isinstance(node.right, A.Duration) or _carries_duration(node.right)
+        else (node.right, node.left)
+    )
+    d = _amount(dur_node, enclosing, ctx)
+    if d is None:
+        return None
+    factor = _finite(concrete(const(factor_node, ctx), factor_node, ctx), node)
+    if node.op == "*":
+        return d * factor
+    if factor == 0:
+        raise fail(node, "division by zero")
+    return d / factor
 
 
 _FLOAT_MAX = Fraction(sys.float_info.max)

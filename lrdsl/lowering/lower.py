@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import numbers
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from lrdsl import ast as A
@@ -266,12 +266,7 @@ def build(node: A.Node, d: float, ctx: Ctx) -> ir.Sched:
         ctx = ctx.but(next_start=None)
     mod = _modifier(node)
     if mod is not None:
-        body, call = mod
-        if call.name == "quantize":
-            return build_quantize(body, call, d, ctx, place)
-        if call.name == "offset":
-            return build_offset(body, call, d, ctx, natural, place, point)
-        return build_restart(body, call, d, ctx, natural, place)
+        return _build_modified(*mod, d, ctx)
     if isinstance(node, A.Seq):
         return _seq(node, d, ctx)
     if is_scalar(node):
@@ -280,14 +275,28 @@ def build(node: A.Node, d: float, ctx: Ctx) -> ir.Sched:
         pair = (place(node.left, d, ctx), place(node.right, d, ctx))
         return ir.Combine(node.op, pair, origin=_origin(node))  # type: ignore[arg-type]
     if isinstance(node, A.Call):
-        if node.name in ("min", "max"):
-            parts = tuple(place(a.value, d, ctx) for a in node.args)
-            return ir.Combine(node.name, parts, origin=_origin(node))  # type: ignore[arg-type]
-        if node.name in COMPOSITES:
-            return COMPOSITES[node.name](node, d, ctx)
-        return SHAPES[node.name](node, d, ctx)
+        return _build_call(node, d, ctx)
     value = const(node, ctx)
     return ir.Formula(X.c(value), label=str(node))
+
+
+def _build_modified(body: A.Node, call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
+    """``body * quantize(…)``, ``* offset(…)`` or ``* restart(…)`` laid out on ``d`` steps."""
+    if call.name == "quantize":
+        return build_quantize(body, call, d, ctx, place)
+    if call.name == "offset":
+        return build_offset(body, call, d, ctx, natural, place, point)
+    return build_restart(body, call, d, ctx, natural, place)
+
+
+def _build_call(node: A.Call, d: float, ctx: Ctx) -> ir.Sched:
+    """``min``/``max`` of schedules, a composite or a shape, laid out on ``d`` steps."""
+    if node.name in ("min", "max"):
+        parts = tuple(place(a.value, d, ctx) for a in node.args)
+        return ir.Combine(node.name, parts, origin=_origin(node))  # type: ignore[arg-type]
+    if node.name in COMPOSITES:
+        return COMPOSITES[node.name](node, d, ctx)
+    return SHAPES[node.name](node, d, ctx)
 
 
 def _origin(node: A.Node) -> tuple[int, int] | None:
@@ -303,13 +312,7 @@ def _split(rem: float, k: int, exact: bool) -> list[float]:
 
 def _seq(node: A.Seq, span: float, ctx: Ctx) -> ir.Sched:
     items = node.items
-    lengths = [natural(item, span, ctx) for item in items]
-    flexible = [i for i, n in enumerate(lengths) if n is None]
-    if flexible:
-        rem = max(0.0, span - sum(n for n in lengths if n is not None))
-        for i, share in zip(flexible, _split(rem, len(flexible), ctx.exact)):
-            lengths[i] = share
-    sizes = [n if n is not None else 0.0 for n in lengths]
+    sizes = _sizes(items, span, ctx)
     starts = [sum(sizes[:i]) for i in range(len(items))]
     built: list[ir.Sched | None] = [None] * len(items)
 
@@ -344,6 +347,25 @@ def _seq(node: A.Seq, span: float, ctx: Ctx) -> ir.Sched:
         prev = point(last, sizes[i], ctx)
         i += 1
 
+    result = _joined(items, starts, sizes, built, span)
+    return ir.Clamp(span, result) if sum(sizes) > span else result
+
+
+def _sizes(items: Sequence[A.Node], span: float, ctx: Ctx) -> list[float]:
+    """Each phase's steps: its natural length, the flexible ones sharing what is left of ``span``."""
+    lengths = [natural(item, span, ctx) for item in items]
+    flexible = [i for i, n in enumerate(lengths) if n is None]
+    if flexible:
+        rem = max(0.0, span - sum(n for n in lengths if n is not None))
+        for i, share in zip(flexible, _split(rem, len(flexible), ctx.exact)):
+            lengths[i] = share
+    return [n if n is not None else 0.0 for n in lengths]
+
+
+def _joined(
+    items: Sequence[A.Node], starts: list[float], sizes: list[float], built: list[ir.Sched | None], span: float
+) -> ir.Sched:
+    """The built phases as one :class:`~lrdsl.ir.Seq` (or the one phase that occupies steps)."""
     breaks: list[float] = []
     parts: list[ir.Sched] = []
     labels: list[str] = []
@@ -355,8 +377,7 @@ def _seq(node: A.Seq, span: float, ctx: Ctx) -> ir.Sched:
         labels.append(str(item))
     if not parts:
         parts, breaks, labels = [built[-1]], [0.0], [str(items[-1])]  # type: ignore[list-item]
-    result: ir.Sched = parts[0] if len(parts) == 1 else ir.Seq(tuple(breaks), tuple(parts), tuple(labels))
-    return ir.Clamp(span, result) if sum(sizes) > span else result
+    return parts[0] if len(parts) == 1 else ir.Seq(tuple(breaks), tuple(parts), tuple(labels))
 
 
 def point(node: ir.Sched, u: float, ctx: Ctx) -> Number:

@@ -88,12 +88,9 @@ class _Point(ir.Walker):
         return out
 
     def _cycles(self, node: ir.Cycles, u: float) -> ir.Arith:
-        i, local = ir.cycle_clock(node.period, node.mult).local(u, node.count - 1)
-        if node.mult == 1 and i:  # the cycle's time as the interpreter and the printers round it
-            p, q = node.period.numerator, node.period.denominator
-            local = (u * q - i * p) / q
+        i, local = node.clock.local(u, node.count - 1)
         inner = _at(node.body, local)
-        return inner if node.decay == 1.0 or i == 0 else ir.Bin("*", ir.Const(node.decay**i), inner)
+        return inner if node.decay == 1.0 or i == 0 else ir.Bin("*", ir.Const(node.factor(i)), inner)
 
     def _quantize(self, node: ir.Quantize, u: float) -> ir.Arith:
         k = ir.floor_div(u, node.q)  # exact, and the body at the float nearest k·q (LANGUAGE.md §9.4)

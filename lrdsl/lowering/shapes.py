@@ -166,18 +166,6 @@ def _hold(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     return leaf(X.c(previous_end(call, ctx, "hold()")), d, call)
 
 
-def _linear(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
-    a, b = ends(call, ctx)
-    e = ramp_length(call, d, ctx)
-    return leaf(X.linear(a, b, e), e, call)
-
-
-def _cosine(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
-    a, b = ends(call, ctx)
-    e = ramp_length(call, d, ctx)
-    return leaf(X.cosine(a, b, e), e, call)
-
-
 def _exp(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
     a, b = ends(call, ctx)
     check_exp(call, a, b)
@@ -215,18 +203,6 @@ def power_option(call: A.Call, ctx: Ctx) -> Number:
     if not k > 0:
         raise fail(call.arg("power"), f"{call.name}() power must be positive, got {float(k):g}")
     return k
-
-
-def _sqrt(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
-    a, b = ends(call, ctx)
-    e = ramp_length(call, d, ctx)
-    return leaf(X.sqrt_ramp(a, b, e), e, call)
-
-
-def _log(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
-    a, b = ends(call, ctx)
-    e = ramp_length(call, d, ctx)
-    return leaf(X.log_ramp(a, b, e), e, call)
 
 
 def marks(call: A.Call, d: float, ctx: Ctx) -> list[Fraction]:
@@ -358,17 +334,7 @@ def formula(node: A.Node, ctx: Ctx, d: float) -> ir.Arith:
     if isinstance(node, (A.Num, A.Param)):
         return X.c(const(node, ctx))
     if isinstance(node, A.Name):
-        if node.id == "pi":
-            return X.c(math.pi)
-        if node.id == "p":
-            return X.progress(d)
-        if node.id == "e":
-            if ctx.spe is None:
-                raise fail(node, "e (epochs) needs --steps-per-epoch")
-            return X.div(X.add(X.c(ctx.t0), X.U), X.c(ctx.spe))
-        if node.id == "t":
-            return X.add(X.c(ctx.t0), X.U)
-        return ir.Var(node.id)  # type: ignore[arg-type]
+        return _formula_name(node, ctx, d)
     if isinstance(node, A.Neg):
         return ir.Fn("neg", formula(node.operand, ctx, d))
     if isinstance(node, A.BinOp):
@@ -383,6 +349,21 @@ def formula(node: A.Node, ctx: Ctx, d: float) -> ir.Arith:
         assert node.name in ir.MATH_FUNCTIONS
         return ir.Fn(node.name, args[0])
     raise fail(node, "expected a formula")  # pragma: no cover
+
+
+def _formula_name(node: A.Name, ctx: Ctx, d: float) -> ir.Arith:
+    """A name in a formula: ``pi``, ``p = u/d``, ``e = (t₀ + u)/steps_per_epoch``, ``t = t₀ + u``, or ``u``/``lr``."""
+    if node.id == "pi":
+        return X.c(math.pi)
+    if node.id == "p":
+        return X.progress(d)
+    if node.id == "e":
+        if ctx.spe is None:
+            raise fail(node, "e (epochs) needs --steps-per-epoch")
+        return X.div(X.add(X.c(ctx.t0), X.U), X.c(ctx.spe))
+    if node.id == "t":
+        return X.add(X.c(ctx.t0), X.U)
+    return ir.Var(node.id)  # type: ignore[arg-type]
 
 
 def _constant_value(e: ir.Arith) -> float | None:
@@ -415,6 +396,19 @@ class _Constant(ir.Walker):
 
 _CONSTANT = _Constant()
 
+
+def _ramp(make: Callable[[Number, Number, float], ir.Arith]) -> Builder:
+    """The builder of a ramp from ``a`` to ``b`` over its length ``e``: the formula ``make(a, b, e)``."""
+
+    def build(call: A.Call, d: float, ctx: Ctx) -> ir.Sched:
+        a, b = ends(call, ctx)
+        e = ramp_length(call, d, ctx)
+        return leaf(make(a, b, e), e, call)
+
+    return build
+
+
+_linear, _cosine, _sqrt, _log = _ramp(X.linear), _ramp(X.cosine), _ramp(X.sqrt_ramp), _ramp(X.log_ramp)
 
 SHAPES: dict[str, Builder] = {
     "const": _const, "hold": _hold, "linear": _linear, "cosine": _cosine, "exp": _exp,
