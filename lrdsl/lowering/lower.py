@@ -312,7 +312,7 @@ def _split(rem: float, k: int, exact: bool) -> list[float]:
 
 def _seq(node: A.Seq, span: float, ctx: Ctx) -> ir.Sched:
     items = node.items
-    sizes = _sizes(items, span, ctx)
+    sizes, flexible = _sizes(items, span, ctx)
     starts = [sum(sizes[:i]) for i in range(len(items))]
     built: list[ir.Sched | None] = [None] * len(items)
 
@@ -351,15 +351,15 @@ def _seq(node: A.Seq, span: float, ctx: Ctx) -> ir.Sched:
     return ir.Clamp(span, result) if sum(sizes) > span else result
 
 
-def _sizes(items: Sequence[A.Node], span: float, ctx: Ctx) -> list[float]:
-    """Each phase's steps: its natural length, the flexible ones sharing what is left of ``span``."""
+def _sizes(items: Sequence[A.Node], span: float, ctx: Ctx) -> tuple[list[float], list[int]]:
+    """Each phase's steps: its natural length, the flexible ones (listed second) sharing what is left of ``span``."""
     lengths = [natural(item, span, ctx) for item in items]
     flexible = [i for i, n in enumerate(lengths) if n is None]
     if flexible:
         rem = max(0.0, span - sum(n for n in lengths if n is not None))
         for i, share in zip(flexible, _split(rem, len(flexible), ctx.exact)):
             lengths[i] = share
-    return [n if n is not None else 0.0 for n in lengths]
+    return [n if n is not None else 0.0 for n in lengths], flexible
 
 
 def _joined(
