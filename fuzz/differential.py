@@ -88,10 +88,10 @@ LRDSL_LIMIT = 10.0
 MAX_CODE = 1_000_000
 """Generated code longer than this (characters) is reported rather than loaded."""
 CONFIRM = 1 << 20
-CLOCK_GAP = True
-"""Restart cycles of a fractional period (``mult = 1``) are known to differ between the two interpreters: the
-reference interpreter reads the cycle's time from ``CycleClock.local`` (``x − S_i``), the interpreter
-computes ``(u·q − i·p)/q``. Such values are counted apart, not as findings, while this is ``True``."""
+CLOCK_GAP = False
+"""``True`` counts values under a restart of a fractional period apart instead of as findings. It was
+needed while the reference interpreter's cycle time (``CycleClock.local``) and the interpreter's
+``(u·q − i·p)/q`` were two rules; the clock now has the one rule both read, so it stays ``False``."""
 REFERENCE_RECUR = 1 << 14
 """Inputs with a ``recur`` of more intervals are not run by the reference interpreter (a Python loop per interval)."""
 """A refusal by ``gen`` is confirmed step by step when the run has at most this many steps."""
