@@ -345,7 +345,7 @@ class _Bounds(ir.Walker):
         return acc if finite(acc) else None
 
     def _cycles(self, node: ir.Cycles, lo: float, hi: float) -> Box | None:
-        return _cycles(node, hi, self.table)
+        return _cycles(node, lo, hi, self.table)
 
     def _quantize(self, node: ir.Quantize, lo: float, hi: float) -> Box | None:
         if node.at_end:
@@ -368,15 +368,29 @@ class _Bounds(ir.Walker):
         return extremes(first, last) if first <= last else extremes(size - 1, size - 1)
 
 
-def _cycles(node: ir.Cycles, hi: float, table: Table | None) -> Box | None:
-    """Restart cycles: the body somewhere in ``[0, hi]`` (local time never exceeds ``u`` as
-    ``mult ≥ 1``), times ``decayⁱ`` for some cycle ``i < count``."""
+def _cycles(node: ir.Cycles, lo: float, hi: float, table: Table | None) -> Box | None:
+    """Restart cycles over ``[lo, hi]``: within one cycle ``i``, the body over the clock's local times of
+    ``lo`` and ``hi`` in it (``CycleClock.since``, the interpreter's own arithmetic, monotone in the time)
+    times ``decayⁱ``; across cycles, the body somewhere in ``[0, hi]`` (local time never exceeds ``u``
+    as ``mult ≥ 1``) times ``decayⁱ`` for some cycle ``i`` between the two."""
+    last = node.count - 1
+    clock = node.clock
+    first, final = clock.index(lo, last), clock.index(hi, last)
+    if first == final:
+        body = sched(node.body, *frame(clock.since(lo, first), clock.since(hi, first)), table)
+        scale = node.factor(first)
+        box = body if body is None or scale == 1.0 else mul(body, (scale, scale))
+        return box if box is not None and finite(box) else None
     body = sched(node.body, *frame(0.0, hi), table)
-    if body is None or node.count == 1 or node.decay == 1.0:
+    if body is None or node.decay == 1.0:
         return body
+    if node.decay >= 0:
+        ends = (node.factor(first), node.factor(final))
+        box = mul(body, (min(ends), max(ends)))
+        return box if box is not None and finite(box) else None
     try:
         top = max(1.0, abs(node.decay)) ** (node.count - 1)
     except OverflowError:
         return None
-    box = mul(body, (0.0 if node.decay >= 0 else -top, top))
+    box = mul(body, (-top, top))
     return box if finite(box) else None
