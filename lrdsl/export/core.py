@@ -60,12 +60,17 @@ class Curve:
 
     @property
     def peak(self) -> float:
-        return float(np.max(self.y[: self.n]))
+        """The largest value in the run (as its fewest digits: :func:`tidy`)."""
+        return tidy(float(np.max(self.y[: self.n])))
+
+    @property
+    def start(self) -> float:
+        return tidy(float(self.y[0]))
 
     @property
     def end(self) -> float:
         """The value after the run (where a decay that ends with it lands)."""
-        return float(self.y[self.n])
+        return tidy(float(self.y[self.n]))
 
     @property
     def atol(self) -> float:

@@ -131,7 +131,7 @@ def _config(kind: str, lr: float, **params: Any) -> Config:
 
 
 def _warmups(curve: Curve) -> Iterator[Config]:
-    lo, hi, p = float(curve.y[0]), curve.peak, curve.first_peak
+    lo, hi, p = curve.start, curve.peak, curve.first_peak
     for kind, w in (("linear", p - 1), ("log", p)):
         if w < 2:
             continue
@@ -167,7 +167,7 @@ def _cosine(curve: Curve) -> Iterator[Config]:
 
 
 def _onecycles(curve: Curve) -> Iterator[Config]:
-    lo, hi, f = float(curve.y[0]), curve.peak, curve.first_peak
+    lo, hi, f = curve.start, curve.peak, curve.first_peak
     top = curve.first_at(lo, f)
     if f < 1 or top > curve.n or top <= f:
         return
@@ -192,7 +192,13 @@ def candidates(curve: Curve) -> Iterable[Config]:
 
 
 def refusal(curve: Curve) -> str | None:
-    y0, y1 = float(curve.y[0]), float(curve.y[min(1, curve.n)])
+    y0, y1 = curve.start, float(curve.y[min(1, curve.n)])
+    if curve.first_peak == 0:
+        return (
+            "every schedule of it but a constant rate (no scheduler block) starts below its peak: WarmupLR and "
+            "WarmupDecayLR at warmup_min_lr, WarmupCosineLR at 0, OneCycle at cycle_min_lr; this starts at its peak "
+            f"{y0:.10g} and then changes"
+        )
     if curve.first_peak > 1 and not (curve.same(y0, y1) or curve.same(y0, 0.0)):
         return (
             "its warm-ups hold their first value for two steps (the engine steps the scheduler after each update, "

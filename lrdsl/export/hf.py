@@ -136,7 +136,7 @@ def candidates(curve: Curve) -> Iterable[Config]:
 
 def refusal(curve: Curve) -> str | None:
     """What no HF schedule can give, when it is one of the plain reasons."""
-    y0 = float(curve.y[0])
+    y0 = curve.start
     if curve.first_peak and not (curve.same(y0, 0.0) or curve.same(y0, curve.end)):
         return (
             f"its warm-ups start at 0 (learning_rate·t/W; warmup_stable_decay's at min_lr_ratio·learning_rate, where it "

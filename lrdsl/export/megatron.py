@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from lrdsl.errors import LrdslError
-from lrdsl.export.core import Config, Curve, text, walk
+from lrdsl.export.core import Config, Curve, text, tidy, walk
 from lrdsl.importers._write import number, optional_module, whole
 from lrdsl.importers.common import in_library
 
@@ -139,7 +139,7 @@ def _wd_configs(curve: Curve) -> Iterator[dict[str, Any]]:
     if wd is None:
         yield {"start_wd": DEFAULT_WD, "end_wd": DEFAULT_WD, "wd_incr_steps": n, "wd_incr_style": "constant"}
         return
-    start, end = float(wd[0]), float(wd[curve.n])
+    start, end = tidy(float(wd[0])), tidy(float(wd[curve.n]))
     if not 0 <= start <= end:
         return
     if start == end:
@@ -151,7 +151,7 @@ def _wd_configs(curve: Curve) -> Iterator[dict[str, Any]]:
 
 def _lr_configs(curve: Curve) -> Iterator[dict[str, Any]]:
     b, w, hi = curve.batch, curve.first_peak, curve.peak
-    base = {"init_lr": float(curve.y[0]), "max_lr": hi, "lr_warmup_steps": w * b}
+    base = {"init_lr": curve.start, "max_lr": hi, "lr_warmup_steps": w * b}
     d = curve.first_at(curve.end, w)
     if curve.last_peak == curve.n - 1 or d > curve.n:
         yield {
@@ -179,7 +179,7 @@ def _lr_configs(curve: Curve) -> Iterator[dict[str, Any]]:
 
 
 def candidates(curve: Curve) -> Iterable[Config]:
-    if float(curve.y[0]) > curve.peak:
+    if curve.start > curve.peak:
         return
     for lr in _lr_configs(curve):
         for wd in _wd_configs(curve):
@@ -190,7 +190,7 @@ def refusal(curve: Curve) -> str | None:
     wd = curve.members.get("weight_decay")
     if wd is not None and float(wd[curve.n]) < float(wd[0]):
         return "its weight decay only rises (end_wd ≥ start_wd, over train_iters); this one falls"
-    if curve.first_peak < curve.last_peak and curve.rises(curve.last_peak):
+    if curve.rises(curve.first_peak):
         return "its rate rises only in the warm-up; this one rises again later"
     return None
 

@@ -63,7 +63,7 @@ def read(config: Mapping[str, Any]) -> str:
 
 
 def _warmups(curve: Curve) -> Iterator[int]:
-    y0 = float(curve.y[0])
+    y0 = curve.start
     if curve.same(y0, curve.peak):
         yield 0
         yield 1
@@ -89,7 +89,7 @@ def candidates(curve: Curve) -> Iterable[Config]:
 
 
 def refusal(curve: Curve) -> str | None:
-    y0 = float(curve.y[0])
+    y0 = curve.start
     if not curve.same(y0, curve.peak) and (y0 <= 0 or not float(curve.peak / y0).is_integer()):
         return (
             f"its warm-up is lr·(t + 1)/warmup_steps, so it starts at lr/warmup_steps; this starts at {y0:.10g}, "
