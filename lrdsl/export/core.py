@@ -207,6 +207,19 @@ def confirm(fw: Framework, curve: Curve, config: Config) -> None:
             )
 
 
+def real(*modules: str) -> list[Any] | None:
+    """The framework's modules (torch first), or None when one of them is not installed."""
+    from lrdsl.importers._write import optional_module
+
+    found = [optional_module(name) for name in ("torch", *modules)]
+    return None if any(m is None for m in found) else found
+
+
+def optimizer(torch: Any, lr: float) -> Any:
+    """A one-parameter AdamW at rate ``lr``: what a scheduler under test drives."""
+    return torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=lr)
+
+
 def walk(
     steps: Sequence[int], read: Callable[[], Any], step: Callable[[], Any], jump: Callable[[int], Any]
 ) -> npt.NDArray[np.float64]:

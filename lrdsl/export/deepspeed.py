@@ -23,8 +23,8 @@ import numpy as np
 import numpy.typing as npt
 
 from lrdsl.errors import LrdslError
-from lrdsl.export.core import Config, Curve, text, tidy, walk
-from lrdsl.importers._write import number, optional_module, whole
+from lrdsl.export.core import Config, Curve, optimizer, real, text, tidy, walk
+from lrdsl.importers._write import number, whole
 from lrdsl.importers.common import in_library
 
 NAME = "deepspeed"
@@ -216,13 +216,14 @@ def describe(config: Config) -> str:
 
 def library(config: Config, steps: Sequence[int]) -> npt.NDArray[np.float64] | None:
     """DeepSpeed's own scheduler object, built as the engine builds it, stepped after each update."""
-    schedules, torch = optional_module("deepspeed.runtime.lr_schedules"), optional_module("torch")
-    if schedules is None or torch is None:
+    mods = real("deepspeed.runtime.lr_schedules")
+    if mods is None:
         return None
+    torch, schedules = mods
     kind, params, lr = _block(config)
     if not kind:
         return np.full(len(steps), lr)
-    opt = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=lr)
+    opt = optimizer(torch, lr)
     sched = in_library(TITLE, "the exported config", lambda: getattr(schedules, kind)(opt, **params))
 
     def jump(t: int) -> float:

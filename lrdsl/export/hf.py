@@ -18,8 +18,8 @@ import numpy as np
 import numpy.typing as npt
 
 from lrdsl.errors import LrdslError
-from lrdsl.export.core import Config, Curve, tidy, walk
-from lrdsl.importers._write import number, optional_module, whole
+from lrdsl.export.core import Config, Curve, optimizer, real, tidy, walk
+from lrdsl.importers._write import number, whole
 from lrdsl.importers.hf import KINDS, REFUSED, expression
 
 NAME = "hf"
@@ -153,11 +153,12 @@ def describe(config: Config) -> str:
 
 def library(config: Config, steps: Sequence[int]) -> npt.NDArray[np.float64] | None:
     """HF's own scheduler, built as the Trainer builds it, at ``steps``."""
-    transformers, torch = optional_module("transformers"), optional_module("torch")
-    if transformers is None or torch is None:
+    mods = real("transformers")
+    if mods is None:
         return None
+    torch, transformers = mods
     kind, given, lr = _given(config)
-    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=lr)
+    opt = optimizer(torch, lr)
     extra = {k: v for k, v in given.items() if k not in ("num_warmup_steps", "num_training_steps")}
     sched = transformers.get_scheduler(
         kind,

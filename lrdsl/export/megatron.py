@@ -25,8 +25,8 @@ import numpy as np
 import numpy.typing as npt
 
 from lrdsl.errors import LrdslError
-from lrdsl.export.core import Config, Curve, text, tidy, walk
-from lrdsl.importers._write import number, optional_module, whole
+from lrdsl.export.core import Config, Curve, optimizer, real, text, tidy, walk
+from lrdsl.importers._write import number, whole
 from lrdsl.importers.common import in_library
 
 NAME = "megatron"
@@ -205,11 +205,12 @@ def describe(config: Config) -> str:
 def library(config: Config, steps: Sequence[int]) -> Mapping[str, npt.NDArray[np.float64]] | None:
     """Megatron's own ``OptimizerParamScheduler``, stepped by the global batch as its training loop steps it: the
     rate and weight decay of each iteration."""
-    mod, torch = optional_module("megatron.core.optimizer_param_scheduler"), optional_module("torch")
-    if mod is None or torch is None:
+    mods = real("megatron.core.optimizer_param_scheduler")
+    if mods is None:
         return None
+    torch, mod = mods
     b = int(config["increment"])
-    opt = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+    opt = optimizer(torch, 1.0)
     sched = in_library(TITLE, "the exported config", lambda: mod.OptimizerParamScheduler(opt, **config["scheduler"]))
     group = opt.param_groups[0]
 

@@ -18,8 +18,8 @@ import numpy as np
 import numpy.typing as npt
 
 from lrdsl.errors import LrdslError
-from lrdsl.export.core import Config, Curve, text, tidy, walk
-from lrdsl.importers._write import number, optional_module, whole
+from lrdsl.export.core import Config, Curve, optimizer, real, text, tidy, walk
+from lrdsl.importers._write import number, whole
 from lrdsl.importers.common import in_library
 
 NAME = "torchtitan"
@@ -104,11 +104,12 @@ def describe(config: Config) -> str:
 
 def library(config: Config, steps: Sequence[int]) -> npt.NDArray[np.float64] | None:
     """torchtitan's own container, built by ``Config.build`` and stepped after each optimizer step."""
-    mod, torch = optional_module("torchtitan.components.optimizer.lr_scheduler"), optional_module("torch")
-    if mod is None or torch is None:
+    mods = real("torchtitan.components.optimizer.lr_scheduler")
+    if mods is None:
         return None
+    torch, mod = mods
     lr, sched, *_ = _layout(config)
-    opt = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=lr)
+    opt = optimizer(torch, lr)
     n = config["training"]["steps"]
     box = in_library(
         TITLE,
