@@ -64,3 +64,18 @@ def check_row(name: str, module: str, expr: str, outcome: str, n: int, **kw: Any
     again = lrdsl.evaluate_set(back, total_steps=n)
     for member, values in want.items():
         close(again[member], values)
+
+
+def check_long(name: str, module: str, expr: str, n: int, **kw: Any) -> None:
+    """A run of ``n`` > 100,000 steps exports, checked in the real code at spread steps through its closed form."""
+    from lrdsl.importers.common import check_points
+
+    need(module)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UncheckedImport)
+        cfg = config(expr, name, n, **kw)
+    steps = check_points(n, [0, n // 2, n - 1])
+    got = framework(name).library(cfg, steps)
+    assert got is not None
+    lr = got["lr"] if not isinstance(got, np.ndarray) else got
+    close(lr, lrdsl.evaluate(expr, total_steps=n, steps=steps))

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from lrdsl.export import config
 from lrdsl.export.deepspeed import read
-from tests.exporting import check_row, parity_libs
+from tests.exporting import check_long, check_row, parity_libs
 
 __all__ = ["parity_libs"]
 N = 1000
@@ -78,3 +78,7 @@ def configs(draw: st.DrawFn) -> dict[str, object]:
 @given(configs())
 def test_export_of_read_is_the_identity(cfg: dict[str, object]) -> None:
     assert config(read(cfg), "deepspeed", 200, check=False) == cfg
+
+
+def test_a_run_of_four_million_steps(parity_libs: None) -> None:
+    check_long("deepspeed", MODULE, "const(0, 1) >> linear(0→1e-3, 2000) >> cosine(1e-3→1e-5) * offset(1)", 4_000_000)

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from lrdsl.export import config
 from lrdsl.export.hf import read
-from tests.exporting import check_row
+from tests.exporting import check_long, check_row
 
 N = 1000
 ROWS = [
@@ -70,3 +70,7 @@ def configs(draw: st.DrawFn) -> dict[str, object]:
 @given(configs())
 def test_export_of_read_is_the_identity(cfg: dict[str, object]) -> None:
     assert config(read(cfg), "hf", 200, check=False) == cfg
+
+
+def test_a_run_of_four_million_steps() -> None:
+    check_long("hf", "transformers", "warmup(linear, 2000) >> cosine(3e-4→3e-5)", 4_000_000)

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from lrdsl.export import config, export
 from lrdsl.export.megatron import read
-from tests.exporting import check_row, parity_libs
+from tests.exporting import check_long, check_row, parity_libs
 
 __all__ = ["parity_libs"]
 N, B = 1000, 16
@@ -85,3 +85,7 @@ def configs(draw: st.DrawFn) -> dict[str, object]:
 def test_export_of_read_is_the_identity(cfg: dict[str, object]) -> None:
     got = config(read(cfg), "megatron", 200, samples_per_step=cfg["increment"], check=False)  # type: ignore[arg-type]
     assert got == cfg
+
+
+def test_a_run_of_four_million_steps(parity_libs: None) -> None:
+    check_long("megatron", MODULE, "warmup(linear, 2000) >> cosine(3e-4→3e-5)", 4_000_000, samples_per_step=512)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Protocol
 
 import numpy as np
@@ -25,6 +26,7 @@ from lrdsl.numbers import format_number
 
 Config = dict[str, Any]
 RTOL = 1e-12
+TIGHT = 8 * 2.0**-52
 MAX_DENSE = 4_000_000
 """The longest run whose every step is evaluated to read its features (32 MB of float64)."""
 
@@ -58,7 +60,7 @@ class Curve:
     batch: int = 1
     """Samples per step (Megatron's global batch: its scheduler counts samples)."""
 
-    @property
+    @cached_property
     def peak(self) -> float:
         """The largest value in the run (as its fewest digits: :func:`tidy`)."""
         return tidy(float(np.max(self.y[: self.n])))
@@ -72,29 +74,41 @@ class Curve:
         """The value after the run (where a decay that ends with it lands)."""
         return tidy(float(self.y[self.n]))
 
-    @property
+    @cached_property
     def atol(self) -> float:
         return RTOL * float(np.max(np.abs(self.y)))
 
     def same(self, a: float, b: float) -> bool:
+        """``a`` is ``b`` to the export's tolerance (``RTOL`` of ``b`` and of the largest value)."""
         return abs(a - b) <= RTOL * abs(b) + self.atol
 
-    def at_peak(self) -> npt.NDArray[np.bool_]:
-        return np.abs(self.y[: self.n] - self.peak) <= RTOL * abs(self.peak) + self.atol
+    @staticmethod
+    def near(values: npt.NDArray[np.float64], value: float) -> npt.NDArray[np.bool_]:
+        """Where ``values`` are ``value`` but for rounding (8 ulps): where a phase reaches its end, told apart from
+        the last steps of a long cosine, which come within 1e-12 of it."""
+        return np.abs(values - value) <= TIGHT * np.maximum(np.abs(values), abs(value))
 
-    @property
+    @cached_property
+    def _at_peak(self) -> npt.NDArray[np.bool_]:
+        return self.near(self.y[: self.n], float(np.max(self.y[: self.n])))
+
+    @cached_property
     def first_peak(self) -> int:
-        return int(np.argmax(self.at_peak()))
+        return int(np.argmax(self._at_peak))
 
-    @property
+    @cached_property
     def last_peak(self) -> int:
-        return self.n - 1 - int(np.argmax(self.at_peak()[::-1]))
+        return self.n - 1 - int(np.argmax(self._at_peak[::-1]))
 
     def first_at(self, value: float, start: int = 0) -> int:
-        """The first step from ``start`` (within the run and the step after it) whose value is ``value``; ``n + 1``
-        when there is none."""
-        hit = np.abs(self.y[start:] - value) <= RTOL * abs(value) + self.atol
+        """The first step from ``start`` (within the run and the step after it) whose value is ``value`` (8 ulps);
+        ``n + 1`` when there is none."""
+        hit = self.near(self.y[start:], value)
         return start + int(np.argmax(hit)) if hit.any() else self.n + 1
+
+    def settles(self, start: int) -> int:
+        """The first step from ``start`` at the value the run ends at (:meth:`first_at` of ``y[n]``)."""
+        return self.first_at(float(self.y[self.n]), start)
 
     def rises(self, start: int) -> list[int]:
         """The steps after ``start`` where the value goes up (a restart)."""
@@ -102,7 +116,7 @@ class Curve:
         return [start + 1 + int(i) for i in np.nonzero(d > RTOL * np.abs(self.y[start : self.n - 1]) + self.atol)[0]]
 
     def marks(self) -> list[int]:
-        return [self.first_peak, self.last_peak, self.first_at(self.end, self.last_peak)]
+        return [self.first_peak, self.last_peak, self.settles(self.last_peak)]
 
 
 class Framework(Protocol):
@@ -226,10 +240,14 @@ def walk(
     """A library object's rate at each of ``steps``: stepped through them one by one (``read``, then ``step``) when
     they are the whole run of at most :data:`MAX_STEPPED` steps, else ``jump(t)`` (its closed form) at each."""
     if len(steps) <= MAX_STEPPED and list(steps) == list(range(len(steps))):
+        import warnings
+
         out = []
-        for _ in steps:
-            out.append(read())
-            step()
+        with warnings.catch_warnings():  # no update runs between steps (PyTorch warns of that), only the scheduler
+            warnings.filterwarnings("ignore", message=r"Detected call of `lr_scheduler\.step\(\)` before")
+            for _ in steps:
+                out.append(read())
+                step()
         return np.array(out, dtype=float)
     return np.array([jump(t) for t in steps], dtype=float)
 

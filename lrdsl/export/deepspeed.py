@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from lrdsl.errors import LrdslError
-from lrdsl.export.core import Config, Curve, optimizer, real, text, tidy, walk
+from lrdsl.export.core import RTOL, Config, Curve, optimizer, real, text, tidy, walk
 from lrdsl.importers._write import number, whole
 from lrdsl.importers.common import in_library
 
@@ -144,31 +144,32 @@ def _warmups(curve: Curve) -> Iterator[Config]:
 
 
 def _cosine(curve: Curve) -> Iterator[Config]:
+    """``WarmupCosineLR``: 0 at step 0, a linear warm-up from step 1 whose end (``W``) is where the steps stop being
+    equal (or one before: a long cosine's first step down is within 1e-12 of the warm-up's), then the cosine."""
     y = curve.y
     if curve.n < 4 or not curve.same(float(y[0]), 0.0):
         return
     slope = float(y[2] - y[1])
-    w = 2
-    while w + 1 < curve.n and curve.same(float(y[w + 1] - y[w]), slope) and w < curve.n:
-        w += 1
-    eta = float(y[1]) + slope * w
-    if eta <= 0:
-        return
-    end = curve.first_at(curve.end, w)
-    yield _config(
-        "WarmupCosineLR",
-        tidy(eta),
-        total_num_steps=min(end, curve.n),
-        warmup_min_ratio=tidy(float(y[1]) / eta),
-        warmup_num_steps=w,
-        cos_min_ratio=tidy(curve.end / eta),
-        warmup_type="linear",
-    )
+    off = np.abs(np.diff(y[2 : curve.n]) - slope) > RTOL * abs(slope) + curve.atol
+    last = 2 + (int(np.argmax(off)) if off.any() else curve.n - 3)
+    for w in (last, last - 1):
+        eta = float(y[1]) + slope * w
+        if w < 2 or eta <= 0:
+            continue
+        yield _config(
+            "WarmupCosineLR",
+            tidy(eta),
+            total_num_steps=min(curve.settles(w), curve.n),
+            warmup_min_ratio=tidy(float(y[1]) / eta),
+            warmup_num_steps=w,
+            cos_min_ratio=tidy(curve.end / eta),
+            warmup_type="linear",
+        )
 
 
 def _onecycles(curve: Curve) -> Iterator[Config]:
     lo, hi, f = curve.start, curve.peak, curve.first_peak
-    top = curve.first_at(lo, f)
+    top = curve.first_at(float(curve.y[0]), f)
     if f < 1 or top > curve.n or top <= f:
         return
     params: dict[str, Any] = {

@@ -95,7 +95,7 @@ def _timescale(curve: Curve, w: int) -> int | None:
 
 def _wsd(curve: Curve, w: int) -> Iterator[Config]:
     s = curve.last_peak - w
-    d = curve.first_at(curve.end, curve.last_peak) - curve.last_peak
+    d = curve.settles(curve.last_peak) - curve.last_peak
     if d <= 0 or curve.end >= curve.peak:
         return
     kwargs: dict[str, object] = {"num_decay_steps": d}
@@ -168,7 +168,7 @@ def library(config: Config, steps: Sequence[int]) -> npt.NDArray[np.float64] | N
         scheduler_specific_kwargs=extra,
     )
     lam = sched.lr_lambdas[0]
-    return walk(steps, lambda: opt.param_groups[0]["lr"], lambda: (opt.step(), sched.step()), lambda t: lr * lam(t))
+    return walk(steps, lambda: opt.param_groups[0]["lr"], sched.step, lambda t: lr * lam(t))
 
 
 def render(config: Config, fmt: str) -> str:

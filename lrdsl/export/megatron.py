@@ -152,7 +152,7 @@ def _wd_configs(curve: Curve) -> Iterator[dict[str, Any]]:
 def _lr_configs(curve: Curve) -> Iterator[dict[str, Any]]:
     b, w, hi = curve.batch, curve.first_peak, curve.peak
     base = {"init_lr": curve.start, "max_lr": hi, "lr_warmup_steps": w * b}
-    d = curve.first_at(curve.end, w)
+    d = curve.settles(w)
     if curve.last_peak == curve.n - 1 or d > curve.n:
         yield {
             **base,
@@ -164,7 +164,7 @@ def _lr_configs(curve: Curve) -> Iterator[dict[str, Any]]:
         for style in ("linear", "cosine"):
             yield {**base, "min_lr": curve.end, "lr_decay_steps": d * b, "lr_decay_style": style}
     a = curve.last_peak
-    d = curve.first_at(curve.end, a)
+    d = curve.settles(a)
     if w <= a < d <= curve.n:
         for kind in ("linear", "cosine", "minus_sqrt"):
             yield {

@@ -117,7 +117,7 @@ def library(config: Config, steps: Sequence[int]) -> npt.NDArray[np.float64] | N
         lambda: mod.LRSchedulersContainer.Config(**sched).build(optimizers=[opt], training_steps=n),
     )
     lam = box.schedulers[0].lr_lambdas[0]
-    return walk(steps, lambda: opt.param_groups[0]["lr"], lambda: (opt.step(), box.step()), lambda t: lr * lam(t))
+    return walk(steps, lambda: opt.param_groups[0]["lr"], box.step, lambda t: lr * lam(t))
 
 
 def render(config: Config, fmt: str) -> str:
