@@ -79,3 +79,19 @@ def check_long(name: str, module: str, expr: str, n: int, **kw: Any) -> None:
     assert got is not None
     lr = got["lr"] if not isinstance(got, np.ndarray) else got
     close(lr, lrdsl.evaluate(expr, total_steps=n, steps=steps))
+
+
+def check_importer(name: str, module: str, expr: str, n: int, **kw: Any) -> None:
+    """The importer interface (``lrdsl import NAME CONFIG``) reads an exported config back, checked in the library;
+    a call is refused (the framework is configured, not called)."""
+    need(module)
+    fw = framework(name)
+    cfg = config(expr, name, n, **kw)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UncheckedImport)
+        text = fw.from_config(cfg, total_steps=n, steps_per_epoch=None)  # type: ignore[attr-defined]
+    want, got = lrdsl.evaluate_set(expr, total_steps=n), lrdsl.evaluate_set(text, total_steps=n)
+    for member, values in want.items():
+        close(got[member], values)
+    with pytest.raises(lrdsl.LrdslError, match="is configured, not called"):
+        fw.from_spec("Scheduler", [], {}, total_steps=n, steps_per_epoch=None)  # type: ignore[attr-defined]

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from lrdsl.export import config
 from lrdsl.export.deepspeed import read
-from tests.exporting import check_long, check_row, parity_libs
+from tests.exporting import check_importer, check_long, check_row, parity_libs
 
 __all__ = ["parity_libs"]
 N = 1000
@@ -82,3 +82,12 @@ def test_export_of_read_is_the_identity(cfg: dict[str, object]) -> None:
 
 def test_a_run_of_four_million_steps(parity_libs: None) -> None:
     check_long("deepspeed", MODULE, "const(0, 1) >> linear(0→1e-3, 2000) >> cosine(1e-3→1e-5) * offset(1)", 4_000_000)
+
+
+def test_the_importer_reads_an_exported_config(parity_libs: None) -> None:
+    check_importer(
+        "deepspeed",
+        MODULE,
+        "const(0, 1) >> linear(1e-4→1e-3, 100) >> cosine(1e-3→1e-5, 800) * offset(1) >> const(1e-5)",
+        N,
+    )

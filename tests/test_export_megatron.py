@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from lrdsl.export import config, export
 from lrdsl.export.megatron import read
-from tests.exporting import check_long, check_row, parity_libs
+from tests.exporting import check_importer, check_long, check_row, parity_libs
 
 __all__ = ["parity_libs"]
 N, B = 1000, 16
@@ -89,3 +89,7 @@ def test_export_of_read_is_the_identity(cfg: dict[str, object]) -> None:
 
 def test_a_run_of_four_million_steps(parity_libs: None) -> None:
     check_long("megatron", MODULE, "warmup(linear, 2000) >> cosine(3e-4→3e-5)", 4_000_000, samples_per_step=512)
+
+
+def test_the_importer_reads_an_exported_config(parity_libs: None) -> None:
+    check_importer("megatron", MODULE, SET + "linear(0→0.1)", N, samples_per_step=8)

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from lrdsl.export import config, export
 from lrdsl.export.torchtitan import read
-from tests.exporting import check_long, check_row, parity_libs
+from tests.exporting import check_importer, check_long, check_row, parity_libs
 
 __all__ = ["parity_libs"]
 N = 1000
@@ -78,3 +78,7 @@ def test_a_run_of_four_million_steps(parity_libs: None) -> None:
     check_long(
         "torchtitan", MODULE, "(linear(0→1e-3, 2000) >> const(1e-3, 1) >> linear(1e-3→0)) * offset(1)", 4_000_000
     )
+
+
+def test_the_importer_reads_an_exported_config(parity_libs: None) -> None:
+    check_importer("torchtitan", MODULE, ROWS[1][0], N)

@@ -240,3 +240,33 @@ def render(config: Config, fmt: str) -> str:
     if fmt == "python":
         return python_call("dict", config)
     return structured(config, fmt)
+
+
+def _length(document: Mapping[str, Any]) -> int:
+    """The run a config describes (checked over it when ``--steps`` is not given)."""
+    sched = (document.get("scheduler") or {}).get("params") or {}
+    total = sched.get("total_num_steps") or sched.get("warmup_num_steps", 1000)
+    if "cycle_first_step_size" in sched:
+        total = 2 * sched["cycle_first_step_size"]
+    return int(total) + 2 if isinstance(total, int | float) else 1000
+
+
+def from_config(config: object, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
+    """The importer interface (:mod:`lrdsl.importers`): the expression of a config, checked against the library."""
+    import sys
+
+    from lrdsl.export.importing import imported
+    from lrdsl.export.sources import loaded
+
+    del steps_per_epoch  # deepspeed counts optimizer steps
+    document = loaded(config)  # type: ignore[arg-type]
+    return imported(sys.modules[__name__], document, total_steps, _length(document))
+
+
+def from_spec(
+    name: str, args: list[object], kwargs: dict[str, object], *, total_steps: int | None, steps_per_epoch: float | None
+) -> str:
+    """The importer interface: deepspeed has no scheduler call to read, only configs."""
+    from lrdsl.export.importing import no_calls
+
+    raise no_calls(TITLE)

@@ -256,3 +256,31 @@ def render(config: Config, fmt: str) -> str:
             '"optimizer"', "optimizer", 1
         )
     return structured(config, fmt)
+
+
+def _length(document: Mapping[str, Any]) -> int:
+    """The run a config describes (checked over it when ``--steps`` is not given)."""
+    sched = document.get("scheduler", document)
+    steps, b = sched.get("wd_incr_steps", 1000), document.get("increment", 1)
+    return max(1, int(steps) // int(b)) if isinstance(steps, int) and isinstance(b, int) and b > 0 else 1000
+
+
+def from_config(config: object, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
+    """The importer interface (:mod:`lrdsl.importers`): the expression of a config, checked against the library."""
+    import sys
+
+    from lrdsl.export.importing import imported
+    from lrdsl.export.sources import loaded
+
+    del steps_per_epoch  # megatron counts optimizer steps
+    document = loaded(config)  # type: ignore[arg-type]
+    return imported(sys.modules[__name__], document, total_steps, _length(document))
+
+
+def from_spec(
+    name: str, args: list[object], kwargs: dict[str, object], *, total_steps: int | None, steps_per_epoch: float | None
+) -> str:
+    """The importer interface: megatron has no scheduler call to read, only configs."""
+    from lrdsl.export.importing import no_calls
+
+    raise no_calls(TITLE)

@@ -128,3 +128,30 @@ def render(config: Config, fmt: str) -> str:
     if fmt == "python":
         return python_call("LRSchedulersContainer.Config", config["lr_scheduler"])
     return structured(config, fmt)
+
+
+def _length(document: Mapping[str, Any]) -> int:
+    """The run a config describes (checked over it when ``--steps`` is not given)."""
+    steps = (document.get("training") or {}).get("steps", 10_000)
+    return int(steps) if isinstance(steps, int) and steps > 0 else 10_000
+
+
+def from_config(config: object, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
+    """The importer interface (:mod:`lrdsl.importers`): the expression of a config, checked against the library."""
+    import sys
+
+    from lrdsl.export.importing import imported
+    from lrdsl.export.sources import loaded
+
+    del steps_per_epoch  # torchtitan counts optimizer steps
+    document = loaded(config)  # type: ignore[arg-type]
+    return imported(sys.modules[__name__], document, total_steps, _length(document))
+
+
+def from_spec(
+    name: str, args: list[object], kwargs: dict[str, object], *, total_steps: int | None, steps_per_epoch: float | None
+) -> str:
+    """The importer interface: torchtitan has no scheduler call to read, only configs."""
+    from lrdsl.export.importing import no_calls
+
+    raise no_calls(TITLE)
