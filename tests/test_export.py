@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 from pathlib import Path
 
 import pytest
 import tomllib
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import lrdsl
 from lrdsl.export import config, export, read
@@ -87,3 +90,55 @@ def test_the_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None
     assert json.loads(capsys.readouterr().out) == config(COSINE, "hf", 1000)
     with pytest.raises(SystemExit):
         parser.parse_args(["nemo", COSINE])
+
+
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 10**6),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(["linear", "cosine", "WSD", "log", "sqrt", "OneCycle", "WarmupLR", "x"]),
+)
+KEYS = st.sampled_from(
+    [
+        "learning_rate", "lr_scheduler_type", "warmup_steps", "max_steps", "lr_scheduler_kwargs", "scheduler",
+        "optimizer", "params", "type", "lr", "warmup_num_steps", "total_num_steps", "warmup_type", "increment",
+        "init_lr", "max_lr", "min_lr", "lr_warmup_steps", "lr_decay_steps", "lr_decay_style", "start_wd", "end_wd",
+        "wd_incr_steps", "wd_incr_style", "lr_scheduler", "decay_ratio", "decay_type", "training", "steps",
+        "cycle_min_lr", "cycle_max_lr", "cycle_first_step_size", "min_lr_factor",
+    ]
+)  # fmt: skip
+DOCUMENTS = st.recursive(SCALARS, lambda inner: st.dictionaries(KEYS, inner, max_size=6), max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["hf", "deepspeed", "megatron", "torchtitan"]), st.dictionaries(KEYS, DOCUMENTS, max_size=8))
+def test_any_document_reads_or_is_an_lrdsl_error(name: str, document: dict[str, object]) -> None:
+    with contextlib.suppress(lrdsl.LrdslError):
+        read(name, document)
+
+
+PHASES = st.sampled_from(
+    ["linear({a}→{b}, {d})", "cosine({a}→{b}, {d})", "const({a}, {d})", "sqrt({a}→{b}, {d})", "exp({a}→{b}, {d})"]
+)
+
+
+@st.composite
+def expressions(draw: st.DrawFn) -> str:
+    values = st.sampled_from(["0", "1e-3", "3e-4", "1e-5", "1"])
+    parts = [
+        draw(PHASES).format(a=draw(values), b=draw(values), d=draw(st.integers(1, 40)))
+        for _ in range(draw(st.integers(1, 4)))
+    ]
+    return f"({' >> '.join(parts)}) * offset({draw(st.integers(-2, 2))})"
+
+
+@settings(max_examples=60, deadline=None)
+@given(expressions(), st.sampled_from([None, 1, 2, 30, 100]))
+def test_any_expression_exports_exactly_or_is_refused(expr: str, steps: int | None) -> None:
+    """Whatever is exported was checked in transformers' own scheduler (a mismatch would be an LrdslError saying
+    "is not exact", which no expression may reach)."""
+    try:
+        config(expr, "hf", steps)
+    except lrdsl.LrdslError as error:
+        assert "is not exact" not in str(error)

@@ -71,7 +71,10 @@ def read(framework_name: str, cfg: Mapping[str, Any] | str) -> Any:
     from lrdsl.parser import parse, parse_set
 
     fw = framework(framework_name)
-    text = fw.read(loaded(cfg))
+    from lrdsl.importers.common import mapped
+
+    document = loaded(cfg)
+    text = mapped(f"{fw.TITLE} config", lambda: fw.read(document))
     tree = parse_set(text)
     return tree if len(tree.members) > 1 else parse(text)
 

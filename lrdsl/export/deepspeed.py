@@ -24,6 +24,7 @@ import numpy.typing as npt
 
 from lrdsl.errors import LrdslError
 from lrdsl.export.core import RTOL, Config, Curve, optimizer, real, text, tidy, walk
+from lrdsl.export.sources import section
 from lrdsl.importers._write import number, whole
 from lrdsl.importers.common import in_library
 
@@ -63,7 +64,7 @@ def _block(config: Mapping[str, Any]) -> tuple[str, dict[str, Any], float]:
     if not isinstance(sched, Mapping) or sched.get("type") not in TYPES:
         raise LrdslError(f"{TITLE}: the config needs a scheduler block of type " + ", ".join(TYPES))
     kind = str(sched["type"])
-    params = dict(sched.get("params") or {})
+    params = dict(section(sched, "params", TITLE))
     unknown = set(params) - set(TYPES[kind])
     if unknown:
         raise LrdslError(f"{TITLE} {kind}: unknown params {sorted(map(str, unknown))[:5]}", hint=", ".join(TYPES[kind]))
@@ -71,8 +72,7 @@ def _block(config: Mapping[str, Any]) -> tuple[str, dict[str, Any], float]:
 
 
 def _lr(config: Mapping[str, Any]) -> float:
-    opt = config.get("optimizer") or {}
-    lr = (opt.get("params") or {}).get("lr", 1e-3) if isinstance(opt, Mapping) else 1e-3
+    lr = section(section(config, "optimizer", TITLE), "params", TITLE).get("lr", 1e-3)
     return number(lr, "optimizer.params.lr", TITLE)
 
 

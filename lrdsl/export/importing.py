@@ -12,7 +12,7 @@ import numpy as np
 from lrdsl.errors import LrdslError
 from lrdsl.export.core import Framework
 from lrdsl.export.sources import loaded
-from lrdsl.importers.common import check_points
+from lrdsl.importers.common import check_points, mapped
 from lrdsl.importers.verify import unchecked, verified
 
 
@@ -20,7 +20,7 @@ def imported(fw: Framework, config: Mapping[str, Any] | str, total_steps: int | 
     """The expression (Megatron: the lr + weight-decay set) of ``config``, its learning rate compared with the
     framework's own scheduler over ``total_steps`` (default ``length``, the config's own run) at rtol 1e-12."""
     document = loaded(config)
-    text = fw.read(document)
+    text = mapped(f"{fw.TITLE} config", lambda: fw.read(document))
     n = total_steps or length
     steps = check_points(n)
     reference = fw.library(dict(document), steps)

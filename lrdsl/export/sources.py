@@ -14,6 +14,16 @@ from lrdsl.importers.spec import bounded, is_config, load_config
 MAX_TEXT = 1_000_000
 
 
+def section(document: Mapping[str, Any], key: str, title: str) -> Mapping[str, Any]:
+    """``document[key]``, a mapping (``{}`` when it is absent); anything else is an :class:`LrdslError`."""
+    value = document.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise LrdslError(f"{title}: {key} must be a mapping of keys, not {type(value).__name__}")
+    return value
+
+
 def loaded(config: Mapping[str, Any] | str) -> Mapping[str, Any]:
     """``config`` as a mapping."""
     if isinstance(config, str):

@@ -19,6 +19,7 @@ import numpy.typing as npt
 
 from lrdsl.errors import LrdslError
 from lrdsl.export.core import Config, Curve, optimizer, real, text, tidy, walk
+from lrdsl.export.sources import section
 from lrdsl.importers._write import number, whole
 from lrdsl.importers.common import in_library
 
@@ -35,12 +36,12 @@ DECAYS = {"linear": "linear", "sqrt": "sqrt", "cosine": "cosine"}
 
 def _layout(config: Mapping[str, Any]) -> tuple[float, dict[str, Any], int, int, int]:
     """The rate, the scheduler fields, and ``W``, ``S``, ``D`` as ``Config.build`` computes them."""
-    sched = dict(config.get("lr_scheduler") or {})
+    sched = dict(section(config, "lr_scheduler", TITLE))
     unknown = set(sched) - set(FIELDS)
     if unknown:
         raise LrdslError(f"{TITLE}: unknown field(s) {sorted(map(str, unknown))[:5]}", hint=", ".join(FIELDS))
-    lr = number((config.get("optimizer") or {}).get("lr", 8e-4), "optimizer.lr", TITLE)
-    steps = (config.get("training") or {}).get("steps", 10_000)
+    lr = number(section(config, "optimizer", TITLE).get("lr", 8e-4), "optimizer.lr", TITLE)
+    steps = section(config, "training", TITLE).get("steps", 10_000)
     n = whole(sched.get("total_steps") or steps, "training.steps", TITLE, least=1)
     w = min(whole(sched.get("warmup_steps", 200), "warmup_steps", TITLE), n)
     ratio = sched.get("decay_ratio")
