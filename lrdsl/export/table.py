@@ -14,6 +14,7 @@ FRAMEWORKS: dict[str, str] = {
     "deepspeed": "lrdsl.export.deepspeed",
     "megatron": "lrdsl.export.megatron",
     "torchtitan": "lrdsl.export.torchtitan",
+    "torch": "lrdsl.export.torch",
 }
 """The frameworks ``lrdsl export`` writes and ``lrdsl.export.read`` reads, in the order the docs list them."""
 
