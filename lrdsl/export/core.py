@@ -137,11 +137,14 @@ class Framework(Protocol):
     def describe(self, config: Config) -> str: ...
 
 
-def departure(curve: Curve, values: npt.NDArray[np.float64], steps: Sequence[int], member: str = "lr") -> int | None:
-    """The first of ``steps`` where ``values`` (one per step) differ from the curve's ``member``; None when none do."""
+def departure(
+    curve: Curve, values: npt.NDArray[np.float64], steps: Sequence[int], member: str = "lr", rtol: float = RTOL
+) -> int | None:
+    """The first of ``steps`` where ``values`` (one per step) differ from the curve's ``member`` by more than ``rtol``
+    of the value and of the largest value; None when none do."""
     want = (curve.y if member == "lr" else curve.members[member])[np.asarray(steps, dtype=np.int64)]
-    atol = RTOL * float(np.max(np.abs(want))) if len(want) else 0.0
-    bad = np.nonzero(~(np.abs(values - want) <= RTOL * np.abs(want) + atol))[0]
+    atol = rtol * float(np.max(np.abs(want))) if len(want) else 0.0
+    bad = np.nonzero(~(np.abs(values - want) <= rtol * np.abs(want) + atol))[0]
     return int(np.asarray(steps)[bad[0]]) if bad.size else None
 
 
@@ -201,7 +204,8 @@ def refused(fw: Framework, curve: Curve, nearest: tuple[int, Config] | None) -> 
 
 def confirm(fw: Framework, curve: Curve, config: Config) -> None:
     """Construct ``config`` in the framework's real code and compare its values with the curve's (stepped through
-    the run when it has at most :data:`MAX_STEPPED` steps, else at spread points by its closed form)."""
+    the run when it has at most :data:`MAX_STEPPED` steps, else at spread points by its closed form), at ``RTOL``
+    or the framework's ``LIBRARY_RTOL`` (float32 frameworks)."""
     steps = check_points(curve.n, curve.marks())
     got = fw.library(config, steps)
     if got is None:
@@ -211,7 +215,7 @@ def confirm(fw: Framework, curve: Curve, config: Config) -> None:
     for member, values in members.items():
         if member != "lr" and member not in curve.members:
             continue
-        at = departure(curve, values, steps, member)
+        at = departure(curve, values, steps, member, getattr(fw, "LIBRARY_RTOL", RTOL))
         if at is not None:
             want = (curve.y if member == "lr" else curve.members[member])[at]
             raise LrdslError(

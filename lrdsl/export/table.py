@@ -15,6 +15,7 @@ FRAMEWORKS: dict[str, str] = {
     "megatron": "lrdsl.export.megatron",
     "torchtitan": "lrdsl.export.torchtitan",
     "torch": "lrdsl.export.torch",
+    "optax": "lrdsl.export.optax",
 }
 """The frameworks ``lrdsl export`` writes and ``lrdsl.export.read`` reads, in the order the docs list them."""
 
