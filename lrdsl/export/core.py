@@ -115,6 +115,23 @@ class Curve:
         d = np.diff(self.y[start : self.n])
         return [start + 1 + int(i) for i in np.nonzero(d > RTOL * np.abs(self.y[start : self.n - 1]) + self.atol)[0]]
 
+    def decay_span(self, w: int) -> int:
+        """The steps of a decay from step ``w`` to where the run settles at its end value (or to the run's end)."""
+        settled = self.settles(w)
+        return (settled if settled <= self.n else self.n) - w
+
+    def power(self, w: int, d: int) -> float | None:
+        """The power ``k`` of a polynomial decay from the peak at ``w`` to the end value in ``d`` steps, from its
+        value halfway: ``(y − end)/(η − end) = (1 − p)^k``; None when that value is not strictly between."""
+        mid = w + d // 2
+        if mid <= w or self.peak <= self.end or mid >= len(self.y):
+            return None
+        share = (float(self.y[mid]) - self.end) / (self.peak - self.end)
+        rest = 1 - (mid - w) / d
+        if not 0 < share < 1 or not 0 < rest < 1:
+            return None
+        return tidy(math.log(share) / math.log(rest))
+
     def marks(self) -> list[int]:
         return [self.first_peak, self.last_peak, self.settles(self.last_peak)]
 

@@ -81,6 +81,19 @@ def flags(config: Mapping[str, Any], dash: str = "--") -> str:
     return " \\\n".join(out)
 
 
+def table_call(title: str, table: Mapping[str, tuple[str, ...]], item: Mapping[str, Any], first: str = "") -> str:
+    """``type(first, key=value, …)`` for ``{"type": …, key: value}``: the type a row of ``table``, each key one of its
+    arguments (names from the table, values by :func:`scalar`); anything else is an :class:`LrdslError`."""
+    kind = item.get("type")
+    if not isinstance(kind, str) or kind not in table:
+        raise LrdslError(f"{title}: a schedule's type must be one of " + ", ".join(table))
+    unknown = set(item) - {"type", *table[kind]}
+    if unknown:
+        raise LrdslError(f"{title} {kind}: unknown argument(s) {sorted(map(str, unknown))[:5]}")
+    args = [first] if first else []
+    return f"{kind}(" + ", ".join([*args, *(f"{k}={scalar(v)}" for k, v in item.items() if k != "type")]) + ")"
+
+
 def python_call(name: str, config: Mapping[str, Any]) -> str:
     """``name(key=value, …)`` with Python literals."""
 

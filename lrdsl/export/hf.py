@@ -10,7 +10,6 @@ num_training_steps=max_steps, scheduler_specific_kwargs=lr_scheduler_kwargs)``, 
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -73,18 +72,6 @@ def _config(kind: str, curve: Curve, w: int, **kwargs: object) -> Config:
     return out
 
 
-def _power(curve: Curve, w: int) -> float | None:
-    """HF polynomial's ``power`` from the value halfway through its decay: ``(y − end)/(η − end) = (1 − p)^k``."""
-    mid = w + (curve.n - w) // 2
-    if mid <= w or curve.peak <= curve.end:
-        return None
-    share = (float(curve.y[mid]) - curve.end) / (curve.peak - curve.end)
-    rest = 1 - (mid - w) / (curve.n - w)
-    if not 0 < share < 1 or not 0 < rest < 1:
-        return None
-    return tidy(math.log(share) / math.log(rest))
-
-
 def _timescale(curve: Curve, w: int) -> int | None:
     """HF inverse_sqrt's ``timescale`` τ from the step after the warm-up: ``y = η·sqrt(τ / (τ + 1))``."""
     if w + 1 >= curve.n:
@@ -124,7 +111,7 @@ def candidates(curve: Curve) -> Iterable[Config]:
         cycles = len(curve.rises(w)) + 1
         if cycles > 1:
             yield _config("cosine_with_restarts", curve, w, num_cycles=cycles)
-        power = _power(curve, w)
+        power = curve.power(w, curve.n - w)
         if power is not None:
             yield _config("polynomial", curve, w, lr_end=curve.end, power=power)
     tau = _timescale(curve, w)

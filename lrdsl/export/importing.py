@@ -4,7 +4,8 @@ against the framework's real scheduler when it is installed."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import sys
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -34,5 +35,40 @@ def imported(fw: Framework, config: Mapping[str, Any] | str, total_steps: int | 
     return text
 
 
-def no_calls(title: str) -> LrdslError:
-    return LrdslError(f"{title} is configured, not called: give its config (a .json or .yaml file)")
+def read_call(importer: str, call_text: str) -> str:
+    """The expression lrdsl's ``importer`` (``torch``, ``optax``) reads from a call the exporter rendered (its
+    numbers and names are the exporter's own), with its library check's notes kept out of the result."""
+    import importlib
+
+    from lrdsl.importers.spec import parse_call
+    from lrdsl.importers.verify import noting
+
+    call = parse_call(call_text)
+    reader = importlib.import_module(f"lrdsl.importers.{importer}")
+    with noting():
+        return str(reader.from_spec(call.short, call.args, call.kwargs, total_steps=None, steps_per_epoch=None))
+
+
+def interface(module: str, length: Callable[[Mapping[str, Any]], int]) -> tuple[Callable[..., str], Callable[..., str]]:
+    """``from_config`` and ``from_spec`` (:mod:`lrdsl.importers`' interface) of the exporter ``module``; ``length``
+    is the run a config describes (checked over it when ``--steps`` is not given)."""
+
+    def from_config(config: object, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
+        """The expression of a config, checked against the library (the framework counts optimizer steps)."""
+        del steps_per_epoch
+        document = loaded(config)  # type: ignore[arg-type]
+        return imported(sys.modules[module], document, total_steps, length(document))
+
+    def from_spec(
+        name: str,
+        args: list[object],
+        kwargs: dict[str, object],
+        *,
+        total_steps: int | None,
+        steps_per_epoch: float | None,
+    ) -> str:
+        """Refused: the framework has no scheduler call to read, only configs."""
+        title = sys.modules[module].TITLE
+        raise LrdslError(f"{title} is configured, not called: give its config (a .json or .yaml file)")
+
+    return from_config, from_spec

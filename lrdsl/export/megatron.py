@@ -26,6 +26,7 @@ import numpy.typing as npt
 
 from lrdsl.errors import LrdslError
 from lrdsl.export.core import Config, Curve, optimizer, real, text, tidy, walk
+from lrdsl.export.importing import interface
 from lrdsl.importers._write import number, whole
 from lrdsl.importers.common import in_library
 
@@ -265,22 +266,4 @@ def _length(document: Mapping[str, Any]) -> int:
     return max(1, int(steps) // int(b)) if isinstance(steps, int) and isinstance(b, int) and b > 0 else 1000
 
 
-def from_config(config: object, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
-    """The importer interface (:mod:`lrdsl.importers`): the expression of a config, checked against the library."""
-    import sys
-
-    from lrdsl.export.importing import imported
-    from lrdsl.export.sources import loaded
-
-    del steps_per_epoch  # megatron counts optimizer steps
-    document = loaded(config)  # type: ignore[arg-type]
-    return imported(sys.modules[__name__], document, total_steps, _length(document))
-
-
-def from_spec(
-    name: str, args: list[object], kwargs: dict[str, object], *, total_steps: int | None, steps_per_epoch: float | None
-) -> str:
-    """The importer interface: megatron has no scheduler call to read, only configs."""
-    from lrdsl.export.importing import no_calls
-
-    raise no_calls(TITLE)
+from_config, from_spec = interface(__name__, _length)

@@ -10,7 +10,6 @@ read back by lrdsl's optax importer from the code it renders.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -19,7 +18,7 @@ import numpy.typing as npt
 
 from lrdsl.errors import LrdslError
 from lrdsl.export.core import Config, Curve, real, tidy
-from lrdsl.export.formats import scalar
+from lrdsl.export.formats import scalar, table_call
 
 NAME = "optax"
 TITLE = "Optax's built-in schedules"
@@ -36,21 +35,11 @@ ARGS = {
 }
 
 
-def _call(item: Mapping[str, Any]) -> str:
-    kind = item.get("type")
-    if kind not in ARGS:
-        raise LrdslError(f"{TITLE}: a schedule's type must be one of " + ", ".join(ARGS))
-    unknown = set(item) - {"type", *ARGS[kind]}
-    if unknown:
-        raise LrdslError(f"{TITLE} {kind}: unknown argument(s) {sorted(map(str, unknown))[:5]}")
-    return f"{kind}(" + ", ".join(f"{k}={scalar(v)}" for k, v in item.items() if k != "type") + ")"
-
-
 def code(config: Mapping[str, Any], prefix: str = "optax.") -> str:
     items, marks = config.get("schedules"), config.get("boundaries") or []
     if not isinstance(items, list) or not items or len(items) > 2 or not isinstance(marks, list):
         raise LrdslError(f"{TITLE}: give schedules, a list of one or two, and boundaries, a list")
-    calls = [prefix + _call(item) for item in items]
+    calls = [prefix + table_call(TITLE, ARGS, item) for item in items]
     if len(calls) == 1:
         return calls[0]
     return f"{prefix}join_schedules([{', '.join(calls)}], boundaries=[{', '.join(map(scalar, marks))}])"
@@ -58,27 +47,20 @@ def code(config: Mapping[str, Any], prefix: str = "optax.") -> str:
 
 def read(config: Mapping[str, Any]) -> str:
     """The expression of ``{"schedules": […], "boundaries": […]}``, read by the optax importer."""
-    from lrdsl.importers.optax import from_spec
-    from lrdsl.importers.spec import parse_call
-    from lrdsl.importers.verify import noting
+    from lrdsl.export.importing import read_call
 
-    call = parse_call(code(config, ""))
-    with noting():
-        return str(from_spec(call.short, call.args, call.kwargs, total_steps=None, steps_per_epoch=None))
+    return read_call("optax", code(config, ""))
 
 
 def _decays(curve: Curve, w: int) -> Iterator[dict[str, Any]]:
-    settled = curve.settles(w)
-    d = (settled if settled <= curve.n else curve.n) - w
+    d = curve.decay_span(w)
     if d < 1:
         return
     eta, low = curve.peak, curve.end
     yield {"type": "cosine_decay_schedule", "init_value": eta, "decay_steps": d, "alpha": tidy(low / eta)}
     yield {"type": "linear_schedule", "init_value": eta, "end_value": low, "transition_steps": d}
-    mid = w + d // 2
-    share, rest = (float(curve.y[mid]) - low) / (eta - low) if eta > low else 0.0, 1 - (mid - w) / d
-    if 0 < share < 1 and 0 < rest < 1:
-        power = tidy(math.log(share) / math.log(rest))
+    power = curve.power(w, d)
+    if power is not None:
         yield {
             "type": "polynomial_schedule",
             "init_value": eta,

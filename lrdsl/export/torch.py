@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from lrdsl.errors import LrdslError
 from lrdsl.export.core import Config, Curve, optimizer, real, tidy, walk
-from lrdsl.export.formats import scalar
+from lrdsl.export.formats import scalar, table_call
 
 NAME = "torch"
 TITLE = "PyTorch's built-in schedulers"
@@ -33,24 +33,13 @@ ARGS = {
 """The schedulers an export writes → the keyword arguments it may give them."""
 
 
-def _call(item: Mapping[str, Any], opt: str) -> str:
-    kind = item.get("type")
-    if kind not in ARGS:
-        raise LrdslError(f"{TITLE}: a scheduler's type must be one of " + ", ".join(ARGS))
-    unknown = set(item) - {"type", *ARGS[kind]}
-    if unknown:
-        raise LrdslError(f"{TITLE} {kind}: unknown argument(s) {sorted(map(str, unknown))[:5]}")
-    args = "".join(f", {k}={scalar(v)}" for k, v in item.items() if k != "type")
-    return f"{kind}({opt}{args})"
-
-
 def code(config: Mapping[str, Any], opt: str = "optimizer") -> str:
     """The scheduler as one line of Python over an optimizer named ``opt``."""
     items = config.get("schedulers")
     marks = config.get("milestones") or []
     if not isinstance(items, list) or not items or len(items) > 2 or not isinstance(marks, list):
         raise LrdslError(f"{TITLE}: give schedulers, a list of one or two, and milestones, a list")
-    calls = [_call(item, opt) for item in items]
+    calls = [table_call(TITLE, ARGS, item, opt) for item in items]
     if len(calls) == 1:
         return calls[0]
     return f"SequentialLR({opt}, schedulers=[{', '.join(calls)}], milestones=[{', '.join(map(scalar, marks))}])"
@@ -58,21 +47,16 @@ def code(config: Mapping[str, Any], opt: str = "optimizer") -> str:
 
 def read(config: Mapping[str, Any]) -> str:
     """The expression of ``{"lr": η, "schedulers": […], "milestones": […]}``, read by the torch importer."""
-    from lrdsl.importers.spec import parse_call
-    from lrdsl.importers.torch import from_spec
-    from lrdsl.importers.verify import noting
+    from lrdsl.export.importing import read_call
 
     lr = config.get("lr")
     if isinstance(lr, bool) or not isinstance(lr, int | float) or not math.isfinite(lr):
         raise LrdslError(f"{TITLE}: lr must be the optimizer's rate, a finite number")
-    call = parse_call(code(config, "opt")[:-1] + f", lr={scalar(float(lr))})")
-    with noting():
-        return str(from_spec(call.short, call.args, call.kwargs, total_steps=None, steps_per_epoch=None))
+    return read_call("torch", code(config, "opt")[:-1] + f", lr={scalar(float(lr))})")
 
 
 def _decays(curve: Curve, w: int) -> Iterator[dict[str, Any]]:
-    settled = curve.settles(w)
-    d = (settled if settled <= curve.n else curve.n) - w
+    d = curve.decay_span(w)
     if d < 1:
         return
     eta, low = curve.peak, curve.end
@@ -81,10 +65,9 @@ def _decays(curve: Curve, w: int) -> Iterator[dict[str, Any]]:
     if w + d >= curve.n:  # past T_max PyTorch's cosine rises again (its period is 2·T_max): never in the run
         yield {"type": "CosineAnnealingLR", "T_max": d, "eta_min": low}
     yield {"type": "LinearLR", "start_factor": 1.0, "end_factor": tidy(low / eta), "total_iters": d}
-    mid = w + d // 2
-    share, rest = float(curve.y[mid]) / eta, 1 - (mid - w) / d
-    if low == 0 and 0 < share < 1 and 0 < rest < 1:
-        yield {"type": "PolynomialLR", "total_iters": d, "power": tidy(math.log(share) / math.log(rest))}
+    power = curve.power(w, d)
+    if low == 0 and power is not None:
+        yield {"type": "PolynomialLR", "total_iters": d, "power": power}
 
 
 def candidates(curve: Curve) -> Iterable[Config]:

@@ -19,6 +19,7 @@ import numpy.typing as npt
 
 from lrdsl.errors import LrdslError
 from lrdsl.export.core import Config, Curve, optimizer, real, text, tidy, walk
+from lrdsl.export.importing import interface
 from lrdsl.export.sources import section
 from lrdsl.importers._write import number, whole
 from lrdsl.importers.common import in_library
@@ -137,22 +138,4 @@ def _length(document: Mapping[str, Any]) -> int:
     return int(steps) if isinstance(steps, int) and steps > 0 else 10_000
 
 
-def from_config(config: object, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
-    """The importer interface (:mod:`lrdsl.importers`): the expression of a config, checked against the library."""
-    import sys
-
-    from lrdsl.export.importing import imported
-    from lrdsl.export.sources import loaded
-
-    del steps_per_epoch  # torchtitan counts optimizer steps
-    document = loaded(config)  # type: ignore[arg-type]
-    return imported(sys.modules[__name__], document, total_steps, _length(document))
-
-
-def from_spec(
-    name: str, args: list[object], kwargs: dict[str, object], *, total_steps: int | None, steps_per_epoch: float | None
-) -> str:
-    """The importer interface: torchtitan has no scheduler call to read, only configs."""
-    from lrdsl.export.importing import no_calls
-
-    raise no_calls(TITLE)
+from_config, from_spec = interface(__name__, _length)
