@@ -46,6 +46,7 @@ __all__ = [
     "compare",
     "evaluate",
     "evaluate_set",
+    "export",
     "fit",
     "from_detectron2",
     "from_hf",
@@ -93,6 +94,7 @@ _HOME = {
     "from_mmengine": "importers",
     "from_detectron2": "importers",
     "record": "recording",
+    "export": "export",
 }
 
 

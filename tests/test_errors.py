@@ -1581,10 +1581,10 @@ OTHER_TESTS = (
 """Modules whose messages (options, files, extras, recorded values, trainer arguments) are checked in
 test_cli.py, test_plot.py, test_bound.py, test_broken_install.py, test_compare.py, test_fit.py,
 test_import_cli.py and test_hf_trainer.py (output.py: standard streams and -o files, in test_cli.py)."""
-OTHER_PACKAGES = ("fitting", "importers", "recording", "logs", "serve")
+OTHER_PACKAGES = ("fitting", "importers", "recording", "logs", "serve", "export")
 """Packages whose messages are about recorded values, another library's arguments or a request's
 fields, not a schedule's text: checked whole in test_fit.py, tests/test_import_*.py, test_record.py,
-test_values_logs.py and test_serve_api.py."""
+test_values_logs.py, test_serve_api.py and tests/test_export*.py (each refusal's reason)."""
 
 
 def _message_patterns() -> list[tuple[str, str]]:
