@@ -31,7 +31,7 @@ class Words:
     valued: tuple[str, ...]
     """Options that take a value (nothing is completed for them but their choices or files)."""
     choices: dict[str, tuple[str, ...]]
-    """Options with a fixed set of values."""
+    """Options with a fixed set of values, by ``"COMMAND --option"`` (``--format`` differs between commands)."""
     phases: tuple[str, ...]
     modifiers: tuple[str, ...]
     warmup_shapes: tuple[str, ...]
@@ -47,15 +47,16 @@ def words() -> Words:
 
     options: dict[str, tuple[str, ...]] = {}
     valued: set[str] = set()
-    choices: dict[str, tuple[str, ...]] = {"--target": tuple(TARGETS)}
+    choices: dict[str, tuple[str, ...]] = {}
     for c in commands():
         flags = [a for a in c.arguments if a.flags[0].startswith("-")]
         options[c.name] = ("-h", "--help", *(f for a in flags for f in a.flags))
         for a in flags:
             if a.valued:
                 valued.update(a.flags)
-                if a.settings().get("choices"):
-                    choices.update({f: tuple(str(x) for x in a.settings()["choices"]) for f in a.flags})
+                given = tuple(TARGETS) if "--target" in a.flags else a.settings().get("choices")
+                if given:
+                    choices.update({f"{c.name} {f}": tuple(str(x) for x in given) for f in a.flags})
     (shell,) = next(c for c in commands() if c.name == "completion").arguments
     names_ = [c.name for c in commands()]
     return Words(
@@ -87,10 +88,16 @@ def _j(items: tuple[str, ...] | list[str]) -> str:
     return " ".join(items)
 
 
+def _choosing(w: Words) -> set[str]:
+    """The options that have choices in some command."""
+    return {key.split(" ", 1)[1] for key in w.choices}
+
+
 def _bash(w: Words) -> str:
     option_cases = "\n".join(f"        {name}) opts={shlex.quote(_j(opts))} ;;" for name, opts in w.options.items())
     choice_cases = "\n".join(
-        f'        {o}) _lrdsl_reply {shlex.quote(_j(c))} "$cur"; return ;;' for o, c in w.choices.items()
+        f'        {shlex.quote(key)}) _lrdsl_reply {shlex.quote(_j(c))} "$cur"; return ;;'
+        for key, c in w.choices.items()
     )
     return f"""# lrdsl completion for bash. Load it with: source <(lrdsl completion bash)
 _lrdsl_reply() {{  # the words of $1 that start with $2, each after the prefix $3
@@ -142,10 +149,12 @@ _lrdsl() {{
     elif [[ $prev == "=" ]]; then
         prev=${{COMP_WORDS[COMP_CWORD-2]}}
     fi
-    case $prev in
+    case "$cmd $prev" in
 {choice_cases}
+    esac
+    case $prev in
         {"|".join(FILE_OPTIONS)}) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); compopt -o filenames 2>/dev/null; return ;;
-        {"|".join(o for o in w.valued if o not in w.choices and o not in FILE_OPTIONS)}) return ;;
+        {"|".join(o for o in w.valued if o not in _choosing(w) and o not in FILE_OPTIONS)}) return ;;
     esac
     case $cmd in
 {option_cases}
@@ -175,8 +184,8 @@ def _zsh_quote(text: str) -> str:
 def _zsh(w: Words) -> str:
     commands = "\n".join(f"        {_zsh_quote(f'{c}:{h}')}" for c, h in w.commands)
     option_cases = "\n".join(f"        {name}) opts=({_j(opts)}) ;;" for name, opts in w.options.items())
-    choice_cases = "\n".join(f"        {o}) compadd -- {_j(c)}; return ;;" for o, c in w.choices.items())
-    valued = "|".join(o for o in w.valued if o not in w.choices and o not in FILE_OPTIONS)
+    choice_cases = "\n".join(f"        {_zsh_quote(k)}) compadd -- {_j(c)}; return ;;" for k, c in w.choices.items())
+    valued = "|".join(o for o in w.valued if o not in _choosing(w) and o not in FILE_OPTIONS)
     return f"""#compdef lrdsl
 # lrdsl completion for zsh. Load it with: source <(lrdsl completion zsh)
 _lrdsl() {{
@@ -190,8 +199,10 @@ _lrdsl() {{
         return
     fi
     local cmd=$words[2] prev=$words[CURRENT-1]
-    case $prev in
+    case "$cmd $prev" in
 {choice_cases}
+    esac
+    case $prev in
         {"|".join(FILE_OPTIONS)}) _files; return ;;
         {valued}) return ;;
     esac
@@ -245,8 +256,8 @@ def _fish(w: Words) -> str:
         cond = shlex.quote(f"__fish_seen_subcommand_from {name}")
         for o in opts:
             flag = f"-l {o[2:]}" if o.startswith("--") else f"-s {o[1:]}"
-            if o in w.choices:
-                lines.append(f"complete -c lrdsl -n {cond} {flag} -x -a {shlex.quote(_j(w.choices[o]))}")
+            if f"{name} {o}" in w.choices:
+                lines.append(f"complete -c lrdsl -n {cond} {flag} -x -a {shlex.quote(_j(w.choices[f'{name} {o}']))}")
             elif o in FILE_OPTIONS:
                 lines.append(f"complete -c lrdsl -n {cond} {flag} -r -F")
             elif o in w.valued:

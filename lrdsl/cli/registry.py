@@ -73,6 +73,13 @@ def _frameworks() -> dict[str, Any]:
     return {"choices": FRAMEWORKS, "help": ", ".join(FRAMEWORKS)}
 
 
+def _exporters() -> dict[str, Any]:
+    """The ``export`` command's ``FRAMEWORK`` choices, read from the exporters' table when a parser is built."""
+    from lrdsl.export.table import FRAMEWORKS
+
+    return {"choices": list(FRAMEWORKS), "help": ", ".join(FRAMEWORKS)}
+
+
 def _serve_arguments() -> tuple[Arg, ...]:
     """``lrdsl serve``'s options, declared beside the server (:mod:`lrdsl.serve.command`)."""
     from lrdsl.serve.command import ARGUMENTS
@@ -219,6 +226,32 @@ def commands() -> tuple[Command, ...]:
             '  lrdsl import torch "OneCycleLR(max_lr=0.1, total_steps=1000)"\n'
             '  lrdsl import keras "CosineDecayRestarts(0.1, 1000, t_mul=2.0)"\n'
             "  lrdsl import keras schedule.json  # a get_config() dict",
+        ),
+        Command(
+            "export",
+            "the trainer's own config (HF, DeepSpeed, Megatron, torchtitan, torch, optax) with the same values",
+            (
+                Arg(("framework",), {"metavar": "FRAMEWORK"}, late=_exporters),
+                EXPR,
+                STEPS,
+                STEPS_PER_EPOCH,
+                TOKENS_PER_STEP,
+                SAMPLES_PER_STEP,
+                arg(
+                    "--format",
+                    choices=("json", "yaml", "toml", "args", "python"),
+                    default="json",
+                    help="json (the entry point's keyword arguments, the default), yaml, toml, args (flags), python",
+                ),
+            ),
+            "lrdsl.cli.commands.exporting:run",
+            description="Print FRAMEWORK's own scheduler configuration that gives exactly EXPR's values over the "
+            "run, checked by stepping the framework's scheduler when it is installed, or refuse, saying what the "
+            "framework cannot express. Megatron counts samples: --samples-per-step is the global batch.",
+            epilog="examples:\n"
+            '  lrdsl export hf "linear(0→3e-4, 500) >> cosine(3e-4→0)" --steps 10000\n'
+            '  lrdsl export megatron "linear(0→3e-4, 500) >> cosine(3e-4→3e-5)" --steps 10000 '
+            "--samples-per-step 512 --format args",
         ),
         Command(
             "serve",
