@@ -31,16 +31,16 @@ import numpy as np
 
 from lrdsl.echo import shown
 from lrdsl.errors import LrdslError
-from lrdsl.importers._write import (
+from lrdsl.importers.common import (
     MAX_STEPPED,
     bind,
+    check_points,
     first_steps_note,
     guarded,
     library_run,
     num,
     number,
     optional_module,
-    sample_steps,
     take_optimizer,
     unknown,
     whole,
@@ -351,7 +351,7 @@ def _checked(expr: str, desc: Mapping[str, object], kw: Mapping[str, Any], sourc
         raw = desc.get(key)
         if isinstance(raw, list | tuple):
             marks += [float(m) for m in raw if isinstance(m, int | float)]
-    steps = sample_steps(n, marks)
+    steps = check_points(n, marks)
     reference = library_run("fvcore", lambda: fvcore_values(desc, **kw, steps=steps))
     if reference is None:
         unchecked(source, "not checked against the library (neither detectron2 nor fvcore is installed)")
@@ -534,7 +534,7 @@ def from_spec(
         lr = kw.pop("lr", None)
         base = 1.0 if lr is None else number(lr, "lr", SOURCE)
         params = ("scheduler", "warmup_factor", "warmup_length", "warmup_method", "rescale_interval")
-        given = bind(name, params if name == "WarmupParamScheduler" else SHAPES[name], args, kw)
+        given = bind(name, params if name == "WarmupParamScheduler" else SHAPES[name], args, kw, rest=True)
         return multiplier({"_target_": name, **given}, max_iter=total_steps, base=base)
     if name not in LEGACY:
         raise LrdslError(
@@ -543,7 +543,7 @@ def from_spec(
         )
     lr = kw.pop("lr", None)
     base = 1.0 if lr is None else number(lr, "lr", SOURCE)
-    given = bind(name, LEGACY[name], args, kw)
+    given = bind(name, LEGACY[name], args, kw, rest=True)
     expr = legacy_expression(name, given, base)
     if (
         name == "WarmupCosineLR"

@@ -30,14 +30,14 @@ import numpy as np
 
 from lrdsl.echo import clipped, shown
 from lrdsl.errors import LrdslError
-from lrdsl.importers._write import (
+from lrdsl.importers.common import (
     bind,
+    check_points,
     guarded,
     library_run,
     num,
     number,
     optional_module,
-    sample_steps,
     take_optimizer,
     unknown,
     whole,
@@ -313,7 +313,7 @@ def imported(
     n = _horizon(kind, given, total_steps)
     parts = [given.get(k) for k in ("num_warmup_steps", "num_decay_steps", "num_stable_steps", "num_training_steps")]
     marks = [float(v) for v in parts if isinstance(v, int | float) and not isinstance(v, bool)]
-    steps = sample_steps(n, [*marks, sum(marks[:2])])
+    steps = check_points(n, [*marks, sum(marks[:2])])
     reference = library_run(SOURCE, lambda: library_values(kind, given, learning_rate, steps))
     source = f"{SOURCE} {KINDS[kind][0]}"
     if reference is None:
@@ -368,7 +368,11 @@ def from_spec(
     learning_rate = written if lr is None else number(lr, "learning_rate", SOURCE)
     if name == "get_scheduler":
         given = bind(
-            "get_scheduler", ("name", "num_warmup_steps", "num_training_steps", "scheduler_specific_kwargs"), args, kw
+            "get_scheduler",
+            ("name", "num_warmup_steps", "num_training_steps", "scheduler_specific_kwargs"),
+            args,
+            kw,
+            rest=True,
         )
         kind = _kind(str(given.pop("name", "")))
         extra = given.pop("scheduler_specific_kwargs", None) or {}
@@ -382,7 +386,7 @@ def from_spec(
                 given.pop(key, None)
     else:
         kind = _kind(name)
-        given = bind(name, KINDS[kind][1] + ("last_epoch",), args, kw)
+        given = bind(name, KINDS[kind][1] + ("last_epoch",), args, kw, rest=True)
     wanted = "num_training_steps" in KINDS[kind][1] and given.get("num_training_steps") is None
     if wanted and total_steps is not None and given.get("num_stable_steps") is None:
         given["num_training_steps"] = total_steps

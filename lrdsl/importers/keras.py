@@ -31,9 +31,8 @@ from typing import Any
 
 from lrdsl.echo import clipped, shown
 from lrdsl.errors import LrdslError
-from lrdsl.importers._write import checked_length
-from lrdsl.importers.common import fitted, mapped, num
-from lrdsl.importers.spec import REQUIRED, bind, bounded
+from lrdsl.importers.common import REQUIRED, bind, checked_length, fitted, mapped, num
+from lrdsl.importers.spec import bounded
 from lrdsl.importers.verify import unchecked, verified
 
 RTOL = 1e-5

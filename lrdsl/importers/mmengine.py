@@ -37,7 +37,7 @@ import numpy as np
 
 from lrdsl.echo import shown
 from lrdsl.errors import LrdslError
-from lrdsl.importers._write import (
+from lrdsl.importers.common import (
     MAX_STEPPED,
     first_steps_note,
     guarded,
@@ -482,7 +482,7 @@ def imported(
     """The expression, verified against ``library`` (``mmengine.optim.scheduler`` when installed).
 
     mmengine's schedulers are stepped (each reads the rate the others left), so the check steps at most
-    :data:`~lrdsl.importers._write.MAX_STEPPED` iterations: a longer run of epoch-based windows is checked
+    :data:`~lrdsl.importers.common.MAX_STEPPED` iterations: a longer run of epoch-based windows is checked
     on its equivalent of one iteration per epoch, anything else over its first iterations, and the import
     says so (:func:`~lrdsl.importers.verify.unchecked`)."""
     k = iters_per_epoch or 1

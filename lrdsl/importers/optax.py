@@ -37,7 +37,9 @@ from lrdsl.errors import LrdslError
 from lrdsl.importers.common import (
     LONGEST,
     MAX_STEPPED,
+    REQUIRED,
     angle_floor,
+    bind,
     check_points,
     duration,
     fitted,
@@ -46,7 +48,7 @@ from lrdsl.importers.common import (
     num,
     sampled_length,
 )
-from lrdsl.importers.spec import REQUIRED, Call, bind
+from lrdsl.importers.spec import Call
 from lrdsl.importers.verify import verified
 
 RTOL = 1e-5

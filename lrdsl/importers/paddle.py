@@ -37,9 +37,19 @@ from typing import Any
 from lrdsl.echo import clipped, shown
 from lrdsl.errors import LrdslError
 from lrdsl.importers import torch as torch_forms
-from lrdsl.importers._write import MAX_STEPPED, checked_length, first_steps_note
-from lrdsl.importers.common import checked_form, floor_of, in_library, mapped, num
-from lrdsl.importers.spec import REQUIRED, Call, bind, bounded
+from lrdsl.importers.common import (
+    MAX_STEPPED,
+    REQUIRED,
+    bind,
+    checked_form,
+    checked_length,
+    first_steps_note,
+    floor_of,
+    in_library,
+    mapped,
+    num,
+)
+from lrdsl.importers.spec import Call, bounded
 from lrdsl.importers.verify import unchecked, verified
 
 RTOL = 1e-9

@@ -41,15 +41,15 @@ import numpy as np
 
 from lrdsl.echo import shown
 from lrdsl.errors import LrdslError
-from lrdsl.importers._write import (
+from lrdsl.importers.common import (
     MAX_STEPPED,
     bind,
+    check_points,
     guarded,
     library_run,
     num,
     number,
     optional_module,
-    sample_steps,
     take_optimizer,
     unknown,
     whole,
@@ -520,7 +520,7 @@ def imported(
 ) -> str:
     """The expression, verified against ``library`` (``timm.scheduler`` when installed) over ``epochs`` epochs.
 
-    Work is bounded by :data:`~lrdsl.importers._write.MAX_STEPPED` updates: a schedule of the epoch
+    Work is bounded by :data:`~lrdsl.importers.common.MAX_STEPPED` updates: a schedule of the epoch
     (``t_in_epochs``, constant within each epoch) is checked on the equivalent run of one update per
     epoch; what is still longer against timm's closed form (:func:`closed_values`) at sampled steps."""
     expr = expression(cls, args, lr, loop)
@@ -544,7 +544,7 @@ def imported(
         for x in (t0, args.get("warmup_t"))
         if isinstance(x, int | float)
     ]
-    steps = sample_steps(run, [m * k for m in marks for k in (1, 2, 3)])
+    steps = check_points(run, [m * k for m in marks for k in (1, 2, 3)])
     reference = library_run(SOURCE, lambda: closed_values(module, cls, args, eta, spe, steps, loop))
     return verified(expr, reference, source=source, steps_per_epoch=spe, steps=steps, total_steps=run)
 
@@ -595,7 +595,7 @@ def from_spec(
     lr = written if lr_value is None else number(lr_value, "lr", SOURCE)
     upe = None if steps_per_epoch is None else whole(steps_per_epoch, "steps per epoch", SOURCE, least=1)
     if name in ("create_scheduler_v2", "create_scheduler"):
-        given = bind(name, FACTORY, args, kw)
+        given = bind(name, FACTORY, args, kw, rest=True)
         if upe is not None and "updates_per_epoch" not in given:
             given["updates_per_epoch"] = upe
         cls, cargs, per, epochs = _factory_to_class(given)
@@ -606,7 +606,7 @@ def from_spec(
         raise LrdslError(
             f"{SOURCE} has no scheduler {shown(name)}", hint="one of create_scheduler_v2, " + ", ".join(CLASSES)
         )
-    given = bind(name, CLASSES[name], args, kw)
+    given = bind(name, CLASSES[name], args, kw, rest=True)
     expression(name, given, lr, loop)  # the arguments' checks, before they are read below
     per_epoch = bool(given.get("t_in_epochs", True))
     length = _run_length(name, given) if name in CLASSES else 0.0

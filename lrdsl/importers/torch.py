@@ -39,6 +39,8 @@ from typing import Any
 
 from lrdsl.errors import LrdslError
 from lrdsl.importers.common import (
+    REQUIRED,
+    bind,
     checked_form,
     duration,
     group,
@@ -46,7 +48,7 @@ from lrdsl.importers.common import (
     mapped,
     num,
 )
-from lrdsl.importers.spec import REQUIRED, Call, Ref, bind
+from lrdsl.importers.spec import Call, Ref
 
 RTOL = 1e-9
 """PyTorch computes in float64: its recursions stay within this of the closed forms."""
