@@ -18,6 +18,8 @@ from lrdsl.importers.verify import unchecked
 if TYPE_CHECKING:
     import numpy as np
 
+    from lrdsl import ast as A
+
 T = TypeVar("T")
 
 MAX_STEPPED = 100_000
@@ -90,24 +92,18 @@ def tidy(x: float) -> float:
     return x  # pragma: no cover - 17 digits always round-trip
 
 
+def literal(x: float) -> A.Expr:
+    """The syntax tree of the number ``x`` (:func:`tidy`): what importers build expressions from."""
+    from lrdsl.language.build import number
+
+    return number(tidy(x))
+
+
 def num(x: float) -> str:
     """``x`` (:func:`tidy`) as the formatter spells a number: the one number printer of the importers."""
-    from lrdsl.language.build import number, text
+    from lrdsl.language.build import text
 
-    return text(number(tidy(x)))
-
-
-def group(text: str) -> str:
-    """``text`` in parentheses when an operator inside would bind looser than ``*``."""
-    depth = 0
-    for i, ch in enumerate(text):
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth -= 1
-        if depth == 0 and (text.startswith(">>", i) or (ch in "+-" and i > 0 and text[i - 1] == " ")):
-            return f"({text})"
-    return text
+    return text(literal(x))
 
 
 def mapped(source: str, build: Callable[[], T]) -> T:
@@ -335,15 +331,22 @@ def take_optimizer(
         optimizer = rest.pop(at)
     else:
         return rest, kw, None
+    value = written_rate(optimizer)
+    return rest, kw, None if value is None else number(value, "the optimizer's lr", source)
+
+
+def written_rate(optimizer: object) -> object:
+    """The learning rate written in an optimizer argument, unchecked: ``SGD(params, lr=0.1)`` and ``{"lr": 0.1}``
+    give 0.1, a number is itself; ``None`` when none is written (a bare name, a call without it)."""
+    from lrdsl.importers.spec import Call, Ref
+
     if isinstance(optimizer, Call):
         value = optimizer.kwargs.get("lr", optimizer.args[1] if len(optimizer.args) > 1 else None)
     elif isinstance(optimizer, dict):
         value = optimizer.get("lr")
     else:
-        value = None
-    if value is None or isinstance(value, Ref):
-        return rest, kw, None
-    return rest, kw, number(value, "the optimizer's lr", source)
+        value = optimizer
+    return None if isinstance(value, Ref) else value
 
 
 def unknown(source: str, given: Mapping[str, object], known: Sequence[str]) -> None:

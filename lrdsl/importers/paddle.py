@@ -46,8 +46,8 @@ from lrdsl.importers.common import (
     in_library,
     mapped,
 )
+from lrdsl.importers.common import literal as n
 from lrdsl.importers.spec import Call, bounded
-from lrdsl.importers.torch import n
 from lrdsl.importers.verify import unchecked
 from lrdsl.language import build as B
 

@@ -39,7 +39,8 @@ from typing import Any
 
 from lrdsl import ast as A
 from lrdsl.errors import LrdslError
-from lrdsl.importers.common import REQUIRED, bind, checked_form, duration, in_library, mapped, tidy
+from lrdsl.importers.common import REQUIRED, bind, checked_form, duration, in_library, mapped, tidy, written_rate
+from lrdsl.importers.common import literal as n
 from lrdsl.importers.spec import Call, Ref
 from lrdsl.language import build as B
 
@@ -155,11 +156,6 @@ def _pick(value: Any, g: int) -> float:
             raise LrdslError(f"a per-group argument has {len(value)} values; group {g} has none")
         value = value[g]
     return float(value)
-
-
-def n(x: float) -> A.Expr:
-    """The literal of a computed value (:func:`~lrdsl.importers.common.tidy`: ``0.1·0.1`` is ``0.01``)."""
-    return B.number(tidy(x))
 
 
 def _const(value: float, length: int | None = None) -> A.Expr:
@@ -713,43 +709,48 @@ def _closed(s: Sched, lrs: Sequence[float], g: int, steps: Sequence[int]) -> lis
     (``_get_closed_form_lr``; ``get_lr`` at ``last_epoch = t`` for the one-cycle and cyclic classes, which compute
     from it; the restart state for ``CosineAnnealingWarmRestarts``, counted as its ``step()`` counts), members
     composed for ``SequentialLR`` (each from its milestone) and ``ChainedScheduler`` (the product of factors)."""
-    from bisect import bisect_right
-
     if s.name == "SequentialLR":
-        ms = [int(m) for m in s.kw["milestones"]]
-        subs = s.kw["schedulers"]
-        out: list[float] = [0.0] * len(steps)
-        for i, sub in enumerate(subs):
-            start = ms[i - 1] if i > 0 else 0
-            mine = [j for j, t in enumerate(steps) if bisect_right(ms, t) == i]
-            for j, v in zip(mine, _closed(sub, lrs, g, [steps[j] - start for j in mine]), strict=True):
-                out[j] = v
-        return out
+        return _closed_sequence(s, lrs, g, steps)
     if s.name == "ChainedScheduler":
         out = [float(lrs[g])] * len(steps)
         for sub in s.kw["schedulers"]:
             out = [a * b / lrs[g] for a, b in zip(out, _closed(sub, lrs, g, steps), strict=True)]
         return out
     sched = _build(s, _optimizer(lrs))
-    values: list[float] = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for t in steps:
-            sched.last_epoch = t
-            if s.name in CLOSED:
-                values.append(float(sched._get_closed_form_lr()[g]))
-                continue
-            if s.name == "CosineAnnealingWarmRestarts":
-                t_i, t_cur = sched.T_0, t
-                if sched.T_mult == 1:
-                    t_cur %= t_i
-                while t_cur >= t_i:
-                    t_cur, t_i = t_cur - t_i, t_i * sched.T_mult
-                sched.T_i, sched.T_cur = t_i, t_cur
-            elif s.name not in ABSOLUTE:
-                raise LrdslError(f"PyTorch's {s.name} has no closed form")  # pragma: no cover - named forms only
-            values.append(float(sched.get_lr()[g]))
-    return values
+        return [_closed_at(s.name, sched, g, t) for t in steps]
+
+
+def _closed_sequence(s: Sched, lrs: Sequence[float], g: int, steps: Sequence[int]) -> list[float]:
+    """A ``SequentialLR`` at ``steps``: each member's closed form, from its milestone."""
+    from bisect import bisect_right
+
+    ms = [int(m) for m in s.kw["milestones"]]
+    out: list[float] = [0.0] * len(steps)
+    for i, sub in enumerate(s.kw["schedulers"]):
+        start = ms[i - 1] if i > 0 else 0
+        mine = [j for j, t in enumerate(steps) if bisect_right(ms, t) == i]
+        for j, v in zip(mine, _closed(sub, lrs, g, [steps[j] - start for j in mine]), strict=True):
+            out[j] = v
+    return out
+
+
+def _closed_at(name: str, sched: Any, g: int, t: int) -> float:
+    """The rate of group ``g`` of a fresh ``sched`` of class ``name`` at step ``t``, set as its ``step()`` sets it."""
+    sched.last_epoch = t
+    if name in CLOSED:
+        return float(sched._get_closed_form_lr()[g])
+    if name == "CosineAnnealingWarmRestarts":
+        t_i, t_cur = sched.T_0, t
+        if sched.T_mult == 1:
+            t_cur %= t_i
+        while t_cur >= t_i:
+            t_cur, t_i = t_cur - t_i, t_i * sched.T_mult
+        sched.T_i, sched.T_cur = t_i, t_cur
+    elif name not in ABSOLUTE:
+        raise LrdslError(f"PyTorch's {name} has no closed form")  # pragma: no cover - named forms only
+    return float(sched.get_lr()[g])
 
 
 def _restarted(scheduler: Any, g: int, n: int) -> list[float]:
@@ -800,21 +801,16 @@ def _check_tail(
 
 def _lr_of(optimizer: object) -> float | None:
     """The learning rate written in an optimizer argument: ``SGD(params, lr=0.1)``, ``{"lr": 0.1}``, ``0.1``."""
-    if isinstance(optimizer, Call):
-        value = optimizer.kwargs.get("lr", optimizer.args[1] if len(optimizer.args) > 1 else None)
-    elif isinstance(optimizer, dict):
-        value = optimizer.get("lr")
-    else:
-        value = optimizer
-    if value is None or isinstance(value, Ref):
+    value = written_rate(optimizer)
+    if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise LrdslError(f"the optimizer's learning rate must be a number, not {value!r}")
     return float(value)
 
 
-def _sched_of_call(name: str, args: list[object], kwargs: dict[str, object]) -> tuple[Sched, float | None]:
-    """The scheduler a call describes, and the learning rate it gives (``lr=`` or the optimizer's)."""
+def _known(name: str) -> None:
+    """An :class:`LrdslError` for a class that is refused or is no scheduler of PyTorch."""
     if name in REFUSED:
         raise LrdslError(f"cannot import {name}: {REFUSED[name]}", hint="keep it in your training loop")
     if name not in SIGNATURES:
@@ -823,23 +819,37 @@ def _sched_of_call(name: str, args: list[object], kwargs: dict[str, object]) -> 
             f"{name!r} is not a scheduler of torch.optim.lr_scheduler",
             hint=f"did you mean {close[0]!r}?" if close else "one of: " + ", ".join(SIGNATURES),
         )
-    if name == "ChainedScheduler":
-        params: tuple[tuple[str, object], ...] = (*SIGNATURES[name], ("optimizer", None), ("lr", None))
-    else:
-        params = (("optimizer", None), *SIGNATURES[name], ("last_epoch", -1), ("lr", None))
-    kw = bind(name, params, args, kwargs)
+
+
+def _rate_given(kw: dict[str, object]) -> float | None:
+    """The rate a call gives (``lr=``, else the optimizer's), both taken out of ``kw``."""
     lr = kw.pop("lr")
     if lr is not None and (isinstance(lr, bool) or not isinstance(lr, int | float)):
         raise LrdslError(f"lr= must be a number, not {lr!r}")
     written = _lr_of(kw.pop("optimizer"))
-    lr = written if lr is None else float(lr)
-    kw.pop("last_epoch", None)  # a scheduler mid-run: the whole schedule is imported
+    return written if lr is None else float(lr)
+
+
+def _no_functions(name: str, kw: dict[str, object]) -> None:
     for key in ("lr_lambda", "scale_fn"):
         if kw.get(key) is not None:
             raise LrdslError(
                 f"{name}'s {key} is a function: a SPEC cannot give one",
                 hint="call lrdsl.from_torch(scheduler) in Python: it samples the function",
             )
+
+
+def _sched_of_call(name: str, args: list[object], kwargs: dict[str, object]) -> tuple[Sched, float | None]:
+    """The scheduler a call describes, and the learning rate it gives (``lr=`` or the optimizer's)."""
+    _known(name)
+    if name == "ChainedScheduler":
+        params: tuple[tuple[str, object], ...] = (*SIGNATURES[name], ("optimizer", None), ("lr", None))
+    else:
+        params = (("optimizer", None), *SIGNATURES[name], ("last_epoch", -1), ("lr", None))
+    kw = bind(name, params, args, kwargs)
+    lr = _rate_given(kw)
+    kw.pop("last_epoch", None)  # a scheduler mid-run: the whole schedule is imported
+    _no_functions(name, kw)
     if name in ("SequentialLR", "ChainedScheduler"):
         subs = kw["schedulers"]
         if not isinstance(subs, list | tuple) or not subs or not all(isinstance(x, Call) for x in subs):
