@@ -22,6 +22,11 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+Args = list[object]
+"""A call's positional arguments as written (read by :mod:`lrdsl.importers.spec`)."""
+Kwargs = dict[str, object]
+"""A call's keyword arguments as written."""
+
 MAX_STEPPED = 100_000
 """The most steps a check steps a library through (or samples a function at, for the fitter). A longer run of a
 named form is checked at :func:`check_points` of it, with the library's closed form; so the work of an import

@@ -33,6 +33,8 @@ from lrdsl.echo import shown
 from lrdsl.errors import LrdslError
 from lrdsl.importers.common import (
     MAX_STEPPED,
+    Args,
+    Kwargs,
     bind,
     check_points,
     first_steps_note,
@@ -511,14 +513,7 @@ def legacy_expression(name: str, given: Mapping[str, object], base: float) -> st
 
 
 @guarded(SOURCE)
-def from_spec(
-    name: str,
-    args: list[object],
-    kwargs: dict[str, object],
-    *,
-    total_steps: int | None,
-    steps_per_epoch: float | None,
-) -> str:
+def from_spec(name: str, args: Args, kwargs: Kwargs, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
     """A deprecated class as called (``WarmupMultiStepLR(milestones=[…], gamma=0.1)``, optimizer left
     out; ``lr=`` the optimizer's rate, else the multiplier), or ``build_lr_scheduler(SOLVER={…})``."""
     del steps_per_epoch

@@ -32,6 +32,8 @@ from lrdsl import ast as A
 from lrdsl.echo import clipped, shown
 from lrdsl.errors import LrdslError
 from lrdsl.importers.common import (
+    Args,
+    Kwargs,
     bind,
     check_points,
     guarded,
@@ -382,14 +384,7 @@ def from_hf(
 
 
 @guarded(SOURCE)
-def from_spec(
-    name: str,
-    args: list[object],
-    kwargs: dict[str, object],
-    *,
-    total_steps: int | None,
-    steps_per_epoch: float | None,
-) -> str:
+def from_spec(name: str, args: Args, kwargs: Kwargs, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
     """A call as written in training code: ``get_cosine_schedule_with_warmup(optimizer, 100, 1000)``,
     ``get_scheduler("cosine", optimizer, num_warmup_steps=100, num_training_steps=1000)``, or with the
     optimizer left out (``get_cosine_schedule_with_warmup(100, 1000)``).

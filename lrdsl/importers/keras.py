@@ -32,7 +32,7 @@ from typing import Any
 from lrdsl import ast as A
 from lrdsl.echo import clipped, shown
 from lrdsl.errors import LrdslError
-from lrdsl.importers.common import REQUIRED, bind, checked_length, fitted, mapped, num, tidy
+from lrdsl.importers.common import REQUIRED, Args, Kwargs, bind, checked_length, fitted, mapped, num, tidy
 from lrdsl.importers.common import literal as n
 from lrdsl.importers.spec import bounded
 from lrdsl.importers.verify import unchecked, verified
@@ -396,9 +396,7 @@ def _keras() -> Any | None:
         return None
 
 
-def from_spec(
-    name: str, args: list[object], kwargs: dict[str, object], *, total_steps: int | None, steps_per_epoch: float | None
-) -> str:
+def from_spec(name: str, args: Args, kwargs: Kwargs, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
     """A schedule call as written (``"CosineDecayRestarts(0.1, 1000, t_mul=2.0)"``) → its expression."""
     if name not in SIGNATURES:
         close = difflib.get_close_matches(name, list(SIGNATURES), n=1)

@@ -39,6 +39,8 @@ from lrdsl.echo import shown
 from lrdsl.errors import LrdslError
 from lrdsl.importers.common import (
     MAX_STEPPED,
+    Args,
+    Kwargs,
     first_steps_note,
     guarded,
     library_run,
@@ -533,14 +535,7 @@ def from_mmengine(
 
 
 @guarded(SOURCE)
-def from_spec(
-    name: str,
-    args: list[object],
-    kwargs: dict[str, object],
-    *,
-    total_steps: int | None,
-    steps_per_epoch: float | None,
-) -> str:
+def from_spec(name: str, args: Args, kwargs: Kwargs, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
     """One scheduler as a call, ``CosineAnnealingLR(optimizer, T_max=100, by_epoch=False)`` (the optimizer
     may be left out; arguments by keyword); ``lr=`` or the optimizer written as a call gives the rate."""
     args, kw, written = take_optimizer(SOURCE, args, kwargs)

@@ -38,6 +38,8 @@ from lrdsl.importers.common import (
     LONGEST,
     MAX_STEPPED,
     REQUIRED,
+    Args,
+    Kwargs,
     angle_floor,
     bind,
     check_points,
@@ -559,9 +561,7 @@ def _real(name: str, kw: dict[str, Any]) -> Callable[[Any], Any]:
     return fn
 
 
-def from_spec(
-    name: str, args: list[object], kwargs: dict[str, object], *, total_steps: int | None, steps_per_epoch: float | None
-) -> str:
+def from_spec(name: str, args: Args, kwargs: Kwargs, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
     """A builder call as written (``"optax.warmup_cosine_decay_schedule(0.0, 0.1, 50, 350)"``) → its expression.
 
     Mapped by its arguments; when optax is installed the real schedule is built and checked.

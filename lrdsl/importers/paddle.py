@@ -40,6 +40,8 @@ from lrdsl.errors import LrdslError
 from lrdsl.importers import torch as torch_forms
 from lrdsl.importers.common import (
     REQUIRED,
+    Args,
+    Kwargs,
     bind,
     checked_form,
     checked_length,
@@ -438,9 +440,7 @@ def _sched_of_call(name: str, args: list[object], kwargs: dict[str, object]) -> 
     return Sched(name, kw)
 
 
-def from_spec(
-    name: str, args: list[object], kwargs: dict[str, object], *, total_steps: int | None, steps_per_epoch: float | None
-) -> str:
+def from_spec(name: str, args: Args, kwargs: Kwargs, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
     """A scheduler call as written (``"CosineAnnealingDecay(learning_rate=0.1, T_max=300)"``) → its expression.
 
     Mapped by its arguments; when Paddle is installed the real scheduler is built and stepped to verify.

@@ -39,7 +39,18 @@ from typing import Any
 
 from lrdsl import ast as A
 from lrdsl.errors import LrdslError
-from lrdsl.importers.common import REQUIRED, bind, checked_form, duration, in_library, mapped, tidy, written_rate
+from lrdsl.importers.common import (
+    REQUIRED,
+    Args,
+    Kwargs,
+    bind,
+    checked_form,
+    duration,
+    in_library,
+    mapped,
+    tidy,
+    written_rate,
+)
 from lrdsl.importers.common import literal as n
 from lrdsl.importers.spec import Call, Ref
 from lrdsl.language import build as B
@@ -869,9 +880,7 @@ def _needs_base(s: Sched) -> bool:
     return s.name not in ABSOLUTE
 
 
-def from_spec(
-    name: str, args: list[object], kwargs: dict[str, object], *, total_steps: int | None, steps_per_epoch: float | None
-) -> str:
+def from_spec(name: str, args: Args, kwargs: Kwargs, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
     """A scheduler call as written (``"StepLR(optimizer, step_size=30, lr=0.1)"``) → its expression.
 
     The optimizer's rate comes from ``lr=`` (an lrdsl addition) or the optimizer written as a call,

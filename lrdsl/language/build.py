@@ -89,10 +89,14 @@ def _converted(param: P, value: Given) -> A.Expr:
     return expr(value)  # type: ignore[arg-type]
 
 
+_ALIASES = {"duration": "dur"}
+"""Keyword spellings a caller may use for a parameter: ``duration=`` for ``dur``."""
+
+
 def call(callee: str, *args: Given, **kwargs: Given | None) -> A.Call:
     """``callee(args…)`` bound to its signature: positional ``args`` in the signature's order, then ``kwargs``
     by name (a ``None`` keyword is left out, so optional arguments can be passed through); ``from_`` is
-    ``from``. A name, argument or count the signature does not have is a ``ValueError``."""
+    ``from``, ``duration`` is ``dur``. A name, argument or count the signature does not have is a ``ValueError``."""
     sig = SIGNATURES.get(callee)
     if sig is None:
         raise ValueError(f"{callee!r} is not a callable of the language")
@@ -104,7 +108,7 @@ def call(callee: str, *args: Given, **kwargs: Given | None) -> A.Call:
     bound: dict[str, Given] = dict(zip((p.name for p in positional), args, strict=False))
     for key, value in kwargs.items():
         if value is not None:
-            bound[key.rstrip("_")] = value
+            bound[_ALIASES.get(key, key.rstrip("_"))] = value
     built = []
     for p in sig.params:
         if p.name in bound:
