@@ -133,12 +133,12 @@ def _refuse(what: str) -> LrdslError:
     return LrdslError(f"{SOURCE} {what} cannot be imported: {REFUSED[what]}", hint="pick a schedule by epoch or step")
 
 
-def _factory_to_class(kw: Mapping[str, object]) -> tuple[str, dict[str, object], int | None, int]:
-    """``create_scheduler_v2(**kw)`` as timm builds it: (class, its kwargs, updates per epoch, epochs run)."""
-    unknown(f"{SOURCE} create_scheduler_v2", kw, FACTORY)
-    sched = str(kw.get("sched", "cosine"))
-    if sched in REFUSED:
-        raise _refuse(sched)
+_DECAY_EPOCHS = {"wsd": 0.2, "rsqrt": 0.2}
+"""``create_scheduler_v2``'s default ``decay_epochs`` where it is not 90: a fraction of the run."""
+
+
+def _factory_clock(kw: Mapping[str, object]) -> tuple[bool, int | None]:
+    """Whether ``create_scheduler_v2`` steps on epochs, and its ``updates_per_epoch`` (needed when it does not)."""
     on_epochs = bool(kw.get("step_on_epochs", True))
     upe_given = kw.get("updates_per_epoch")
     upe = whole(upe_given, "updates_per_epoch", SOURCE, least=1) if upe_given else None
@@ -147,22 +147,30 @@ def _factory_to_class(kw: Mapping[str, object]) -> tuple[str, dict[str, object],
             f"{SOURCE} create_scheduler_v2: step_on_epochs=False needs updates_per_epoch",
             hint="give updates_per_epoch=… (the dataloader's length)",
         )
-    scale = 1 if on_epochs else (upe or 1)
-    num_epochs = number(kw.get("num_epochs", 300), "num_epochs", SOURCE)
-    decay_epochs = kw.get("decay_epochs")
-    decay = number(
-        (0.2 if sched in ("wsd", "rsqrt") else 90) if decay_epochs is None else decay_epochs, "decay_epochs", SOURCE
-    )
-    milestones = kw.get("decay_milestones", (90, 180, 270))
-    if not isinstance(milestones, list | tuple):
-        raise LrdslError(f"{SOURCE}: decay_milestones must be a list of epochs", hint="decay_milestones=[30, 60]")
-    warmup_epochs = number(kw.get("warmup_epochs", 0), "warmup_epochs", SOURCE)
-    cooldown = number(kw.get("cooldown_epochs", 0), "cooldown_epochs", SOURCE)
+    return on_epochs, upe
+
+
+def _factory_to_class(kw: Mapping[str, object]) -> tuple[str, dict[str, object], int | None, int]:
+    """``create_scheduler_v2(**kw)`` as timm builds it: (class, its kwargs, updates per epoch, epochs run)."""
+    unknown(f"{SOURCE} create_scheduler_v2", kw, FACTORY)
     if kw.get("noise") is not None:
         raise LrdslError(
             f"{SOURCE} noise cannot be imported: it multiplies the rate by seeded random factors, which no schedule says",
             hint="leave noise out (noise=None)",
         )
+    sched = str(kw.get("sched", "cosine"))
+    if sched in REFUSED:
+        raise _refuse(sched)
+    on_epochs, upe = _factory_clock(kw)
+    scale = 1 if on_epochs else (upe or 1)
+    num_epochs = number(kw.get("num_epochs", 300), "num_epochs", SOURCE)
+    decay_epochs = kw.get("decay_epochs")
+    decay = number(_DECAY_EPOCHS.get(sched, 90) if decay_epochs is None else decay_epochs, "decay_epochs", SOURCE)
+    milestones = kw.get("decay_milestones", (90, 180, 270))
+    if not isinstance(milestones, list | tuple):
+        raise LrdslError(f"{SOURCE}: decay_milestones must be a list of epochs", hint="decay_milestones=[30, 60]")
+    warmup_epochs = number(kw.get("warmup_epochs", 0), "warmup_epochs", SOURCE)
+    cooldown = number(kw.get("cooldown_epochs", 0), "cooldown_epochs", SOURCE)
     warmup: dict[str, object] = {
         "warmup_lr_init": kw.get("warmup_lr", 1e-5),
         "warmup_t": warmup_epochs * scale,
