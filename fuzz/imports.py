@@ -33,6 +33,7 @@ from typing import Any
 import lrdsl
 from lrdsl.checkpoint import ScheduleRecord, check_resume, resume_state
 from lrdsl.importers import import_spec
+from lrdsl.importers.registry import IMPORTERS
 
 SPECS: list[tuple[str, str]] = [
     ("hf", "get_cosine_schedule_with_warmup(optimizer, num_warmup_steps=10, num_training_steps=100)"),
@@ -66,7 +67,8 @@ JUNK: list[Any] = [
     None, 0, -1, 1, 0.5, 1e300, 10**400, "x", "\x1b[2J", [], [5, "x"], [1e300], {}, {"type": "CosineAnnealingLR"},
     [{"type": "LinearLR", "end": 10**9, "by_epoch": False}], True, "cosine", "WarmupCosineLR", 2_000_000,
 ]  # fmt: skip
-FRAMEWORKS = ("hf", "timm", "mmengine", "detectron2", "keras")
+FRAMEWORKS = tuple(IMPORTERS)
+"""Configs are fuzzed against every importer of the one table."""
 
 
 @dataclass

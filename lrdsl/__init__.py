@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from lrdsl import hooks, keras_hook
 from lrdsl.errors import LrdslError
+from lrdsl.importers.table import ENTRIES
 
 if TYPE_CHECKING:
     from lrdsl.api import evaluate, evaluate_set, generate, lower
@@ -85,14 +86,7 @@ _HOME = {
     "LrdslWarning": "linting",
     "parse": "parser",
     "parse_set": "parser",
-    "from_torch": "importers",
-    "from_keras": "importers",
-    "from_optax": "importers",
-    "from_paddle": "importers",
-    "from_hf": "importers",
-    "from_timm": "importers",
-    "from_mmengine": "importers",
-    "from_detectron2": "importers",
+    **dict.fromkeys(ENTRIES, "importers"),  # lrdsl.from_torch, …: the importers' one table
     "record": "recording",
     "export": "export",
 }

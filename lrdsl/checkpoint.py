@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from lrdsl.cli.echo import clipped, shown
 from lrdsl.errors import LrdslError
+from lrdsl.language.echo import clipped, shown
 from lrdsl.numbers import format_number
 
 if TYPE_CHECKING:

@@ -177,7 +177,7 @@ def checked_config(config: object) -> dict[str, Any]:
     A saved model's config can be edited or crafted; anything else is an :class:`LrdslError` (a
     ``ValueError``) naming the key, its value shown bounded and with control characters escaped.
     """
-    from lrdsl.cli.echo import shown
+    from lrdsl.language.echo import shown
 
     def bad(key: str, want: str) -> LrdslError:
         value = config.get(key) if isinstance(config, Mapping) else config

@@ -305,7 +305,7 @@ def test_a_long_stepped_run_is_checked_over_its_first_steps_and_says_so(
     code, out, err = _run(["import", "mmengine", str(tmp_path / "mm.json")], capsys)
     assert code == 0, err
     assert out.splitlines()[1:] == [
-        "# mmengine param_scheduler: checked against the library over the first 50,000 of 2,000,000 steps only "
+        "# mmengine param_scheduler: checked against the library over the first 100,000 of 2,000,000 steps only "
         "(a longer run is not stepped)",
         "linear(1e-4→0.1, 999) >> hold(1) >> cosine(0.1→0, 1999000)",
     ]
@@ -349,7 +349,7 @@ def test_a_long_paddle_run_is_stepped_only_over_its_first_steps() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[1:] == [
-        "# Paddle's CosineAnnealingDecay: checked against the library over the first 50,000 of 100,000,001 steps "
+        "# Paddle's CosineAnnealingDecay: checked against the library over the first 100,000 of 100,000,001 steps "
         "only (a longer run is not stepped)",
         "cosine(0.1→0, 100000000)",
     ]

@@ -3,7 +3,7 @@
 and the output helpers (standard streams, ``-o`` files, quoting user text back).
 
 ``lrdsl.cli.main`` and ``lrdsl.cli.entry`` (in :mod:`lrdsl.cli.program`) are the entry points (``python -m lrdsl``, the ``lrdsl``
-script); they are loaded on first use, so that modules importing :mod:`lrdsl.cli.echo` or
+script); they are loaded on first use, so that modules importing :mod:`lrdsl.language.echo` or
 :mod:`lrdsl.cli.output` do not load the command table.
 """
 

@@ -28,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _text(expr: str) -> str:
     if not expr.startswith("@"):
         return expr
-    from lrdsl.echo import clipped
+    from lrdsl.language.echo import clipped
 
     try:
         with open(expr[1:], encoding="utf-8") as f:

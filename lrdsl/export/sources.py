@@ -7,9 +7,9 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from lrdsl.echo import clipped
 from lrdsl.errors import LrdslError
 from lrdsl.importers.spec import bounded, is_config, load_config
+from lrdsl.language.echo import clipped
 
 MAX_TEXT = 1_000_000
 

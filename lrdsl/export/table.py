@@ -23,7 +23,7 @@ FRAMEWORKS: dict[str, str] = {
 def framework(name: str) -> Framework:
     """The exporter of ``name``; an :class:`LrdslError` listing the known names for any other."""
     if not isinstance(name, str) or name not in FRAMEWORKS:
-        from lrdsl.echo import shown
+        from lrdsl.language.echo import shown
 
         raise LrdslError(f"lrdsl export knows no framework {shown(name)}", hint="one of " + ", ".join(FRAMEWORKS))
     return cast(Framework, importlib.import_module(FRAMEWORKS[name]))

@@ -4,8 +4,9 @@ Each ``from_X`` lives in ``lrdsl/importers/X.py``; every result is checked again
 values (:func:`lrdsl.importers.verify.verified`) before it is returned, so an importer never guesses
 silently.
 
-The command ``lrdsl import FRAMEWORK SPEC`` reaches each module through one fixed interface; every
-``lrdsl/importers/<framework>.py`` defines::
+One table, :data:`lrdsl.importers.registry.IMPORTERS`, lists them (``lrdsl.from_*``, the command's choices
+and the fuzzers read it). The command ``lrdsl import FRAMEWORK SPEC`` reaches each module through one fixed
+interface; every ``lrdsl/importers/<framework>.py`` defines::
 
     def from_spec(name: str, args: list[object], kwargs: dict[str, object], *,
                   total_steps: int | None, steps_per_epoch: float | None) -> str
@@ -24,17 +25,10 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-_HOME = {
-    "from_torch": "torch",
-    "from_keras": "keras",
-    "from_optax": "optax",
-    "from_paddle": "paddle",
-    "from_hf": "hf",
-    "from_timm": "timm",
-    "from_mmengine": "mmengine",
-    "from_detectron2": "detectron2",
-}
-FRAMEWORKS = tuple(_HOME.values())
+from lrdsl.importers.registry import IMPORTERS
+from lrdsl.importers.table import ENTRIES as _HOME
+
+FRAMEWORKS = tuple(IMPORTERS)
 """The names ``lrdsl import FRAMEWORK`` accepts, each a module of this package."""
 
 __all__ = [*sorted(_HOME), "import_spec"]
@@ -78,7 +72,7 @@ def _import_spec(framework: str, spec: str, **options: Any) -> str:
 
     if framework not in FRAMEWORKS:
         raise LrdslError(f"unknown framework {framework!r}", hint="one of: " + ", ".join(FRAMEWORKS))
-    module = importlib.import_module(f"lrdsl.importers.{framework}")
+    module = IMPORTERS[framework].module()
     if is_config(spec):
         config = load_config(spec.strip())
         return str(module.from_config(config, **options))

@@ -1,19 +1,31 @@
-"""What the importers of torch, Keras, Paddle and Optax share: numbers as text, the fitter fallback, and the
-bounds on the work of a check (how many steps a library is stepped, sampled or called at)."""
+"""What every importer shares: numbers, the argument binder, the bounds on the work of a check (how many
+steps a library is stepped, sampled or called at, and where a long run is compared), the fitter fallback,
+and the one path that runs the library and verifies an expression against it."""
 
 from __future__ import annotations
 
+import functools
+import importlib
 import math
-from collections.abc import Callable, Sequence
-from typing import Protocol, TypeVar
-
-import numpy as np
+import types
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Protocol, TypeVar, cast
 
 from lrdsl.errors import LrdslError
 from lrdsl.importers.verify import unchecked
-from lrdsl.numbers import format_number
+from lrdsl.language.echo import clipped, shown
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from lrdsl import ast as A
 
 T = TypeVar("T")
+
+Args = list[object]
+"""A call's positional arguments as written (read by :mod:`lrdsl.importers.spec`)."""
+Kwargs = dict[str, object]
+"""A call's keyword arguments as written."""
 
 MAX_STEPPED = 100_000
 """The most steps a check steps a library through (or samples a function at, for the fitter). A longer run of a
@@ -50,12 +62,13 @@ def duration(value: object, what: str) -> int | None:
     return int(value)
 
 
-def check_points(n: int, marks: Sequence[int] = ()) -> list[int]:
+def check_points(n: int, marks: Iterable[float] = ()) -> list[int]:
     """The steps at which a run of ``n`` steps is checked: every step up to :data:`MAX_STEPPED`, else the first and
     last :data:`EDGE`, :data:`SPREAD` steps spread evenly, and each mark ±1 (the first :data:`MAX_MARKS`)."""
     if n <= MAX_STEPPED:
         return list(range(n))
-    near = {m + d for m in list(marks)[:MAX_MARKS] for d in (-1, 0, 1)}
+    finite = [int(m) for m in marks if math.isfinite(m)]
+    near = {m + d for m in finite[:MAX_MARKS] for d in (-1, 0, 1)}
     spread = {n * i // SPREAD for i in range(SPREAD)}
     return sorted({*range(EDGE), *range(n - EDGE, n), *spread, *(t for t in near if 0 <= t < n)})
 
@@ -66,8 +79,8 @@ def angle_floor(points: Sequence[int], peak: float) -> float:
     return 4e-16 * max(points, default=0) * abs(peak)
 
 
-def num(x: float) -> str:
-    """``x`` with the fewest significant digits within 1e-13 of it: ``0.1·0.1`` prints as ``0.01``.
+def tidy(x: float) -> float:
+    """``x`` with the fewest significant digits within 1e-13 of it: ``0.1·0.1`` is ``0.01``.
 
     The libraries compute in float64 (Keras, Optax in float32); a value within 1e-13 is the same value
     to the verification's tolerance and reads as the number the user wrote.
@@ -76,25 +89,26 @@ def num(x: float) -> str:
     if not math.isfinite(x):
         raise LrdslError(f"the imported schedule has the value {x!r}, which is not a finite number")
     if x == 0:
-        return "0"
+        return 0.0
     for digits in range(1, 17):
         y = float(f"{x:.{digits}g}")
         if abs(y - x) <= 1e-13 * abs(x):
-            return format_number(y)
-    return format_number(x)  # pragma: no cover - 17 digits always round-trip
+            return y
+    return x  # pragma: no cover - 17 digits always round-trip
 
 
-def group(text: str) -> str:
-    """``text`` in parentheses when an operator inside would bind looser than ``*``."""
-    depth = 0
-    for i, ch in enumerate(text):
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth -= 1
-        if depth == 0 and (text.startswith(">>", i) or (ch in "+-" and i > 0 and text[i - 1] == " ")):
-            return f"({text})"
-    return text
+def literal(x: float) -> A.Expr:
+    """The syntax tree of the number ``x`` (:func:`tidy`): what importers build expressions from."""
+    from lrdsl.language.build import number
+
+    return number(tidy(x))
+
+
+def num(x: float) -> str:
+    """``x`` (:func:`tidy`) as the formatter spells a number: the one number printer of the importers."""
+    from lrdsl.language.build import text
+
+    return text(literal(x))
 
 
 def mapped(source: str, build: Callable[[], T]) -> T:
@@ -116,6 +130,8 @@ def floor_of(values: Sequence[float]) -> float:
 
 def fitted(values: Sequence[float] | np.ndarray, *, source: str, steps_per_epoch: float | None, rtol: float) -> str:
     """The expression :func:`lrdsl.fit` finds for ``values`` (the library's, sampled); an error when none is exact."""
+    import numpy as np
+
     from lrdsl.fitting import fit
 
     y = np.asarray(values, dtype=float)
@@ -226,5 +242,191 @@ def checked_form(
             form.text, values, source=source, steps_per_epoch=spe, rtol=rtol, atol=floor_of(values), steps=first,
             total_steps=n,
         )  # fmt: skip
-        not_checked(source, f"the run is {n:,} steps; its first {MAX_STEPPED:,} were, and {library} has no closed form")
+        unchecked(source, first_steps_note(n))
     return form.text, form.valid
+
+
+def number(value: object, what: str, source: str) -> float:
+    """``value`` as a finite float; anything else (a string, a list, ``nan``) is an :class:`LrdslError`."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**1024:
+        raise LrdslError(f"{source}: {what} is beyond a float's range: {shown(value)}", hint="write a literal number")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise LrdslError(
+            f"{source}: {what} must be a finite number, got {shown(value)}", hint="write it as a literal number"
+        )
+    return float(value)
+
+
+MAX_WHOLE = 1e15
+"""The largest count (of steps, epochs, cycles, decays) an importer reads."""
+
+
+def whole(value: object, what: str, source: str, *, least: int = 0) -> int:
+    """``value`` as an int from ``least`` to 1e15 (a float that is a whole number is accepted): runs, like
+    every step count of lrdsl, last at most 1e15 steps."""
+    x = number(value, what, source)
+    if x.is_integer() and x > MAX_WHOLE:
+        raise LrdslError(
+            f"{source}: {what} is {shown(value)}; lrdsl counts at most {MAX_WHOLE:.0e}",
+            hint="runs last at most 1e15 steps",
+        )
+    if not x.is_integer() or x < least:
+        raise LrdslError(
+            f"{source}: {what} must be a whole number ≥ {least}, got {shown(value)}",
+            hint="write a whole number of steps",
+        )
+    return int(x)
+
+
+REQUIRED = object()
+"""A parameter's default that says: the call must give it."""
+
+
+def bind(
+    name: str,
+    params: Sequence[str | tuple[str, object]],
+    args: Sequence[object],
+    kwargs: Mapping[str, object],
+    *,
+    rest: bool = False,
+) -> dict[str, object]:
+    """``args`` and ``kwargs`` of a call of ``name`` bound to ``params`` in order, as Python binds a call: the
+    one argument binder of the importers.
+
+    A parameter ``(key, default)`` is in the result with its default when not given (:data:`REQUIRED`: it must
+    be given); a bare ``key`` only when given. Too many positional arguments, one given twice, a missing
+    required one, or (unless ``rest``: the caller checks them) an unknown keyword is an :class:`LrdslError`.
+    """
+    import difflib
+
+    pairs = [(p, None) if isinstance(p, str) else p for p in params]
+    names = [key for key, _ in pairs]
+    if len(args) > len(names):
+        raise LrdslError(f"{name}() takes at most {len(names)} positional arguments, got {len(args)}")
+    out: dict[str, object] = dict(zip(names, args, strict=False))
+    for key, value in kwargs.items():
+        if key not in names and not rest:
+            close = difflib.get_close_matches(key, names, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else "its parameters: " + ", ".join(names)
+            raise LrdslError(f"{name}() has no parameter {shown(key)}", hint=hint)
+        if key in out:
+            raise LrdslError(f"{name}() got {shown(key)} twice")
+        out[key] = value
+    for p in params:
+        if isinstance(p, tuple) and p[0] not in out:
+            if p[1] is REQUIRED:
+                raise LrdslError(f"{name}() needs {p[0]}=")
+            out[p[0]] = p[1]
+    return out
+
+
+def take_optimizer(
+    source: str, args: Sequence[object], kwargs: Mapping[str, object], *, at: int = 0
+) -> tuple[list[object], dict[str, object], float | None]:
+    """A call as written in training code, its optimizer taken out: ``f(optimizer, 100, 1000)``,
+    ``f(optimizer=opt, …)`` or ``f(AdamW(params, lr=3e-4), …)`` → the other arguments and the optimizer's
+    rate (``None`` when it is not written). The optimizer is the positional argument at ``at`` when that is
+    a name, a call or a dict (a number there is the next parameter: the optimizer left out)."""
+    from lrdsl.importers.spec import Call, Ref
+
+    rest, kw = list(args), dict(kwargs)
+    if "optimizer" in kw:
+        optimizer: object = kw.pop("optimizer")
+    elif len(rest) > at and isinstance(rest[at], Ref | Call | dict):
+        optimizer = rest.pop(at)
+    else:
+        return rest, kw, None
+    value = written_rate(optimizer)
+    return rest, kw, None if value is None else number(value, "the optimizer's lr", source)
+
+
+def written_rate(optimizer: object) -> object:
+    """The learning rate written in an optimizer argument, unchecked: ``SGD(params, lr=0.1)`` and ``{"lr": 0.1}``
+    give 0.1, a number is itself; ``None`` when none is written (a bare name, a call without it)."""
+    from lrdsl.importers.spec import Call, Ref
+
+    if isinstance(optimizer, Call):
+        value = optimizer.kwargs.get("lr", optimizer.args[1] if len(optimizer.args) > 1 else None)
+    elif isinstance(optimizer, dict):
+        value = optimizer.get("lr")
+    else:
+        value = optimizer
+    return None if isinstance(value, Ref) else value
+
+
+def unknown(source: str, given: Mapping[str, object], known: Sequence[str]) -> None:
+    """An :class:`LrdslError` naming the first argument of ``given`` that ``source`` does not take."""
+    for key in given:
+        if key not in known:
+            raise LrdslError(f"{source} has no argument {shown(key)}", hint="it takes: " + ", ".join(known))
+
+
+MAX_CHECKED_STEPS = 2_000_000
+"""The longest run an importer samples from the library to fit an expression (an unnamed schedule)."""
+
+
+def first_steps_note(n: float, unit: str = "steps") -> str:
+    """What :func:`lrdsl.importers.verify.unchecked` says of a run stepped over its first steps only."""
+    return f"checked against the library over the first {MAX_STEPPED:,} of {n:,.0f} {unit} only (a longer run is not stepped)"
+
+
+def checked_length(source: str, steps: float) -> int:
+    """``steps`` if an unnamed schedule can be sampled over that many steps to be fitted, else an
+    :class:`LrdslError` (a named closed form is never refused for its length: see :data:`MAX_STEPPED`)."""
+    if not steps <= MAX_CHECKED_STEPS:
+        raise LrdslError(
+            f"{source} has no named form and is imported by sampling it: the run is {steps:.6g} steps, and "
+            f"sampling reads at most {MAX_CHECKED_STEPS:,}",
+            hint="sample a shorter run (the expression's durations scale with it), or write the schedule with fn(…)",
+        )
+    return int(steps)
+
+
+def library_run(source: str, run: Callable[[], T]) -> T:
+    """``run()``, which builds and steps the library's own scheduler; the library's refusal of the
+    arguments (its ``ValueError``, ``AssertionError``, …) becomes an :class:`LrdslError` quoting it."""
+    try:
+        return run()
+    except LrdslError:
+        raise
+    except Exception as error:  # the library's own checks, whatever their type
+        raise LrdslError(
+            f"{source} refuses these arguments: {type(error).__name__}: {clipped(str(error), 300)}",
+            hint="the library raised this when building or stepping the scheduler; fix the arguments it names",
+        ) from None
+
+
+F = TypeVar("F", bound=Callable[..., str])
+
+
+def guarded(source: str) -> Callable[[F], F]:
+    """An importer's entry point whose arithmetic or comparison on a value the user gave (an overflow of
+    ``gamma ** k``, a division by a zero rate, ``"a" < 1`` among milestones) is an :class:`LrdslError`
+    naming ``source``, as the checks written before it would say, never an internal error."""
+
+    def wrap(function: F) -> F:
+        @functools.wraps(function)
+        def run(*args: object, **kwargs: object) -> str:
+            try:
+                return function(*args, **kwargs)
+            except LrdslError:
+                raise
+            except (TypeError, ValueError, ArithmeticError, IndexError, KeyError) as error:
+                raise LrdslError(
+                    f"{source}: an argument is not what the library takes ({type(error).__name__}: "
+                    f"{clipped(str(error), 200)})",
+                    hint="give numbers where the library takes numbers, lists of them where it takes lists",
+                ) from None
+
+        return cast(F, run)
+
+    return wrap
+
+
+def optional_module(name: str) -> types.ModuleType | None:
+    """The module ``name`` if it imports here, else ``None``: the library is not installed, or its
+    install is broken (timm without a working torchvision raises ``RuntimeError`` on import)."""
+    try:
+        return importlib.import_module(name)
+    except Exception:  # any failure to import means: not available to check against
+        return None

@@ -29,24 +29,26 @@ from typing import Any
 
 import numpy as np
 
-from lrdsl.cli.echo import shown
 from lrdsl.errors import LrdslError
-from lrdsl.importers._write import (
+from lrdsl.importers.common import (
     MAX_STEPPED,
+    Args,
+    Kwargs,
     bind,
+    check_points,
     first_steps_note,
     guarded,
     library_run,
     num,
     number,
     optional_module,
-    sample_steps,
     take_optimizer,
     unknown,
     whole,
 )
 from lrdsl.importers.spec import bounded
 from lrdsl.importers.verify import unchecked, verified
+from lrdsl.language.echo import shown
 
 SOURCE = "detectron2"
 EPSILON = 1e-6
@@ -351,7 +353,7 @@ def _checked(expr: str, desc: Mapping[str, object], kw: Mapping[str, Any], sourc
         raw = desc.get(key)
         if isinstance(raw, list | tuple):
             marks += [float(m) for m in raw if isinstance(m, int | float)]
-    steps = sample_steps(n, marks)
+    steps = check_points(n, marks)
     reference = library_run("fvcore", lambda: fvcore_values(desc, **kw, steps=steps))
     if reference is None:
         unchecked(source, "not checked against the library (neither detectron2 nor fvcore is installed)")
@@ -511,14 +513,7 @@ def legacy_expression(name: str, given: Mapping[str, object], base: float) -> st
 
 
 @guarded(SOURCE)
-def from_spec(
-    name: str,
-    args: list[object],
-    kwargs: dict[str, object],
-    *,
-    total_steps: int | None,
-    steps_per_epoch: float | None,
-) -> str:
+def from_spec(name: str, args: Args, kwargs: Kwargs, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
     """A deprecated class as called (``WarmupMultiStepLR(milestones=[…], gamma=0.1)``, optimizer left
     out; ``lr=`` the optimizer's rate, else the multiplier), or ``build_lr_scheduler(SOLVER={…})``."""
     del steps_per_epoch
@@ -534,7 +529,7 @@ def from_spec(
         lr = kw.pop("lr", None)
         base = 1.0 if lr is None else number(lr, "lr", SOURCE)
         params = ("scheduler", "warmup_factor", "warmup_length", "warmup_method", "rescale_interval")
-        given = bind(name, params if name == "WarmupParamScheduler" else SHAPES[name], args, kw)
+        given = bind(name, params if name == "WarmupParamScheduler" else SHAPES[name], args, kw, rest=True)
         return multiplier({"_target_": name, **given}, max_iter=total_steps, base=base)
     if name not in LEGACY:
         raise LrdslError(
@@ -543,7 +538,7 @@ def from_spec(
         )
     lr = kw.pop("lr", None)
     base = 1.0 if lr is None else number(lr, "lr", SOURCE)
-    given = bind(name, LEGACY[name], args, kw)
+    given = bind(name, LEGACY[name], args, kw, rest=True)
     expr = legacy_expression(name, given, base)
     if (
         name == "WarmupCosineLR"

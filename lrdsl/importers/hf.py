@@ -28,22 +28,28 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from lrdsl.cli.echo import clipped, shown
+from lrdsl import ast as A
 from lrdsl.errors import LrdslError
-from lrdsl.importers._write import (
+from lrdsl.importers.common import (
+    Args,
+    Kwargs,
     bind,
+    check_points,
     guarded,
     library_run,
     num,
     number,
     optional_module,
-    sample_steps,
     take_optimizer,
+    tidy,
     unknown,
     whole,
 )
+from lrdsl.importers.common import literal as n
 from lrdsl.importers.spec import bounded
 from lrdsl.importers.verify import unchecked, verified
+from lrdsl.language import build as B
+from lrdsl.language.echo import clipped, shown
 
 KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "linear": ("get_linear_schedule_with_warmup", ("num_warmup_steps", "num_training_steps")),
@@ -114,31 +120,126 @@ def _kind(name: object) -> str:
     )
 
 
-def _cosine(top: str, low: float, eta: float, cycles: float, dur: int) -> str:
+P, PI = B.name("p"), B.name("pi")
+
+
+def _warmup(top: A.Expr, w: int) -> list[A.Expr]:
+    return [B.shape("linear", (0, top), w)] if w > 0 else []
+
+
+def _cosine(eta: float, low: float, cycles: float, dur: int) -> A.Expr:
     """HF's cosine from η to ``low`` over ``dur`` steps with ``cycles`` waves (½: one half-cosine)."""
     if cycles == 0.5:
-        return f"cosine({top}→{num(low)}, {dur})"
+        return B.shape("cosine", (n(eta), n(low)), dur)
     ratio = low / eta
-    wave = f"(1 + cos(2 * pi * {num(cycles)} * p)) / 2"
+    rise = B.add(1, B.math_call("cos", B.mul(2, PI, n(cycles), P)))  # 1 + cos(2π·cycles·p)
     if ratio == 0:
-        return f"fn({scaled(top, f'max(0, {wave})')}, {dur})"
-    return f"fn({scaled(top, f'({num(ratio)} + {num(1 - ratio)} * {wave})')}, {dur})"
+        return B.fn(B.scale(B.math_call("max", 0, B.div(rise, 2)), tidy(eta)), dur)
+    return B.fn(B.scale(B.add(n(ratio), B.div(B.mul(n(1 - ratio), rise), 2)), tidy(eta)), dur)
 
 
-def scaled(top: str, factor: str) -> str:
-    """``top * factor``, or ``factor`` alone when ``top`` is 1 (the multiplier form)."""
-    if top != "1":
-        return f"{top} * {factor}"
-    depth = 0
-    for i, ch in enumerate(factor):
-        depth += {"(": 1, ")": -1}.get(ch, 0)
-        if depth == 0 and i < len(factor) - 1:
-            return factor
-    return factor[1:-1] if factor.startswith("(") else factor
+Given = Mapping[str, object]
 
 
-def _warmup(top: str, w: int) -> list[str]:
-    return [f"linear(0→{top}, {w})"] if w > 0 else []
+def _warmup_count(kind: str, given: Given) -> int:
+    return whole(given.get("num_warmup_steps"), "num_warmup_steps", f"{SOURCE} {kind}")
+
+
+def _decay_steps(kind: str, given: Given, w: int) -> int:
+    """The steps after the warm-up: ``num_training_steps − num_warmup_steps``, at least 1."""
+    total = whole(given.get("num_training_steps"), "num_training_steps", f"{SOURCE} {kind}", least=1)
+    if total <= w:
+        raise LrdslError(
+            f"{SOURCE} {kind}: num_warmup_steps ({w}) ≥ num_training_steps ({total}) leaves nothing after the warm-up",
+            hint="give more training steps than warm-up steps",
+        )
+    return total - w
+
+
+def _constant_with_warmup(kind: str, given: Given, eta: float, learning_rate: float | None) -> A.Expr:
+    w = _warmup_count(kind, given)
+    return B.seq(*_warmup(n(eta), w), B.shape("const", n(eta))) if w else n(eta)
+
+
+def _inverse_sqrt(kind: str, given: Given, eta: float, learning_rate: float | None) -> A.Expr:
+    w, tau = _warmup_count(kind, given), given.get("timescale")
+    t = whole(tau, "timescale", SOURCE, least=1) if tau is not None else (w or 10_000)
+    return B.seq(*_warmup(n(eta), w), B.mul(B.shape("rsqrt", n(eta), warmup=t), B.offset(t)))
+
+
+def _linear(kind: str, given: Given, eta: float, learning_rate: float | None) -> A.Expr:
+    w = _warmup_count(kind, given)
+    return B.seq(*_warmup(n(eta), w), B.shape("linear", (n(eta), 0), _decay_steps(kind, given, w)))
+
+
+def _half_cosine(kind: str, given: Given, eta: float, learning_rate: float | None) -> A.Expr:
+    w = _warmup_count(kind, given)
+    d = _decay_steps(kind, given, w)
+    cycles = number(given.get("num_cycles", 0.5), "num_cycles", SOURCE)
+    return B.seq(*_warmup(n(eta), w), _cosine(eta, 0.0, cycles, d))
+
+
+def _restarts(kind: str, given: Given, eta: float, learning_rate: float | None) -> A.Expr:
+    w = _warmup_count(kind, given)
+    d = _decay_steps(kind, given, w)
+    c = whole(given.get("num_cycles", 1), "num_cycles", SOURCE, least=1)
+    if d % c == 0:
+        body = B.mul(B.shape("cosine", (n(eta), 0), d // c), B.call("repeat", c))
+    else:
+        body = B.mul(B.shape("cosine", (n(eta), 0)), B.restart(period=n(d / c), cycles=c))
+    return B.seq(*_warmup(n(eta), w), body)
+
+
+def _polynomial(kind: str, given: Given, eta: float, learning_rate: float | None) -> A.Expr:
+    w = _warmup_count(kind, given)
+    d = _decay_steps(kind, given, w)
+    if learning_rate is None:
+        raise LrdslError(
+            f"{SOURCE} polynomial: lr_end is an absolute rate, so the expression needs the optimizer's",
+            hint="give learning_rate=… (the optimizer's lr)",
+        )
+    end = number(given.get("lr_end", 1e-7), "lr_end", SOURCE)
+    power = number(given.get("power", 1.0), "power", SOURCE)
+    if not end < eta:
+        raise LrdslError(f"{SOURCE} polynomial: lr_end ({num(end)}) must be below learning_rate ({num(eta)})")
+    return B.seq(*_warmup(n(eta), w), B.shape("poly", (n(eta), n(end)), d, power=n(power)))
+
+
+def _cosine_with_min_lr(kind: str, given: Given, eta: float, learning_rate: float | None) -> A.Expr:
+    w = _warmup_count(kind, given)
+    d = _decay_steps(kind, given, w)
+    cycles = number(given.get("num_cycles", 0.5), "num_cycles", SOURCE)
+    ratio = _min_lr_rate(kind, given, learning_rate)
+    decay = _cosine(eta, eta * ratio, cycles, d)
+    if kind == "cosine_with_min_lr":
+        return B.seq(*_warmup(n(eta), w), decay)
+    rate = given.get("warmup_lr_rate")
+    if rate is None:
+        return B.mul(B.seq(*_warmup(n(eta), w), decay), B.offset(1))
+    start = n(eta * number(rate, "warmup_lr_rate", SOURCE))
+    if w >= 2:
+        head = [B.shape("linear", (start, n(eta)), w - 1), B.shape("const", n(eta), 1)]
+    else:
+        head = [B.shape("const", start, 1)] * w
+    if d == 1:  # the one step after the warm-up is already at the end of the cosine
+        wave = max(0.0, ratio + (1 - ratio) * (1 + math.cos(2 * math.pi * cycles)) / 2)
+        return B.seq(*head, B.shape("const", n(eta * wave)))
+    return B.seq(*head, B.mul(decay, B.offset(1)))
+
+
+FORMS = {
+    "constant": lambda kind, given, eta, lr: n(eta),
+    "constant_with_warmup": _constant_with_warmup,
+    "inverse_sqrt": _inverse_sqrt,
+    "warmup_stable_decay": lambda kind, given, eta, lr: _wsd(given, _warmup_count(kind, given), eta),
+    "linear": _linear,
+    "cosine": _half_cosine,
+    "cosine_with_restarts": _restarts,
+    "polynomial": _polynomial,
+    "cosine_with_min_lr": _cosine_with_min_lr,
+    "cosine_warmup_with_min_lr": _cosine_with_min_lr,
+}
+"""Each schedule of :data:`KINDS` that is imported → its builder ``(kind, arguments, η, optimizer's rate) → tree``."""
 
 
 def expression(kind: str, given: Mapping[str, object], learning_rate: float | None) -> str:
@@ -148,65 +249,7 @@ def expression(kind: str, given: Mapping[str, object], learning_rate: float | No
     if kind in REFUSED:
         raise LrdslError(f"{SOURCE} {kind} cannot be imported: {REFUSED[kind]}", hint="pick a schedule by step instead")
     eta = 1.0 if learning_rate is None else number(learning_rate, "learning_rate", SOURCE)
-    top = num(eta)
-    if kind == "constant":
-        return top
-    w = whole(given.get("num_warmup_steps"), "num_warmup_steps", f"{SOURCE} {kind}")
-    if kind == "constant_with_warmup":
-        return " >> ".join([*_warmup(top, w), f"const({top})"]) if w else top
-    if kind == "inverse_sqrt":
-        tau = given.get("timescale")
-        t = whole(tau, "timescale", SOURCE, least=1) if tau is not None else (w or 10_000)
-        return " >> ".join([*_warmup(top, w), f"rsqrt({top}, warmup={t}) * offset({t})"])
-    if kind == "warmup_stable_decay":
-        return _wsd(given, w, eta, top)
-    n = whole(given.get("num_training_steps"), "num_training_steps", f"{SOURCE} {kind}", least=1)
-    if n <= w:
-        raise LrdslError(
-            f"{SOURCE} {kind}: num_warmup_steps ({w}) ≥ num_training_steps ({n}) leaves nothing after the warm-up",
-            hint="give more training steps than warm-up steps",
-        )
-    d = n - w
-    if kind == "linear":
-        return " >> ".join([*_warmup(top, w), f"linear({top}→0, {d})"])
-    if kind == "cosine":
-        cycles = number(given.get("num_cycles", 0.5), "num_cycles", SOURCE)
-        return " >> ".join([*_warmup(top, w), _cosine(top, 0.0, eta, cycles, d)])
-    if kind == "cosine_with_restarts":
-        c = whole(given.get("num_cycles", 1), "num_cycles", SOURCE, least=1)
-        body = (
-            f"cosine({top}→0, {d // c}) * repeat({c})"
-            if d % c == 0
-            else f"cosine({top}→0) * restart(period={num(d / c)}, cycles={c})"
-        )
-        return " >> ".join([*_warmup(top, w), body])
-    if kind == "polynomial":
-        if learning_rate is None:
-            raise LrdslError(
-                f"{SOURCE} polynomial: lr_end is an absolute rate, so the expression needs the optimizer's",
-                hint="give learning_rate=… (the optimizer's lr)",
-            )
-        end = number(given.get("lr_end", 1e-7), "lr_end", SOURCE)
-        power = number(given.get("power", 1.0), "power", SOURCE)
-        if not end < eta:
-            raise LrdslError(f"{SOURCE} polynomial: lr_end ({num(end)}) must be below learning_rate ({top})")
-        return " >> ".join([*_warmup(top, w), f"poly({top}→{num(end)}, {d}, power={num(power)})"])
-    # cosine_with_min_lr, cosine_warmup_with_min_lr
-    cycles = number(given.get("num_cycles", 0.5), "num_cycles", SOURCE)
-    ratio = _min_lr_rate(kind, given, learning_rate)
-    decay = _cosine(top, eta * ratio, eta, cycles, d)
-    if kind == "cosine_with_min_lr":
-        return " >> ".join([*_warmup(top, w), decay])
-    rate = given.get("warmup_lr_rate")
-    if rate is None:
-        whole_run = " >> ".join([*_warmup(top, w), decay])
-        return f"({whole_run}) * offset(1)" if w else f"{decay} * offset(1)"
-    start = num(eta * number(rate, "warmup_lr_rate", SOURCE))
-    head = [f"linear({start}→{top}, {w - 1})", f"const({top}, 1)"] if w >= 2 else [f"const({start}, 1)"] * w
-    if d == 1:  # the one step after the warm-up is already at the end of the cosine
-        wave = max(0.0, ratio + (1 - ratio) * (1 + math.cos(2 * math.pi * cycles)) / 2)
-        return " >> ".join([*head, f"const({num(eta * wave)})"])
-    return " >> ".join([*head, f"{decay} * offset(1)"])
+    return B.text(FORMS[kind](kind, given, eta, learning_rate))
 
 
 def _min_lr_rate(kind: str, given: Mapping[str, object], learning_rate: float | None) -> float:
@@ -230,48 +273,43 @@ def _min_lr_rate(kind: str, given: Mapping[str, object], learning_rate: float | 
     return number(min_lr, "min_lr", SOURCE) / learning_rate
 
 
-_WSD_UP = {
-    "linear": "linear({lo}→{hi}, {d})",
-    "cosine": "cosine({lo}→{hi}, {d})",
-    "1-sqrt": "fn({up}, {d})",
-}
-_WSD_DOWN = {"linear": "linear({hi}→{lo}, {d})", "1-sqrt": "sqrt({hi}→{lo}, {d})"}
-
-
-def _wsd(given: Mapping[str, object], w: int, eta: float, top: str) -> str:
-    src = f"{SOURCE} warmup_stable_decay"
+def _wsd_counts(given: Given, w: int, src: str) -> tuple[int, int]:
+    """The stable and decay steps of ``get_wsd_schedule``."""
     d = whole(given.get("num_decay_steps"), "num_decay_steps", src)
     if given.get("num_stable_steps") is not None:
-        s = whole(given["num_stable_steps"], "num_stable_steps", src)
-    elif given.get("num_training_steps") is not None:
-        s = whole(given["num_training_steps"], "num_training_steps", src) - w - d
-        if s < 0:
-            raise LrdslError(
-                f"{src}: warm-up and decay are longer than num_training_steps", hint="check the step counts"
-            )
-    else:
+        return whole(given["num_stable_steps"], "num_stable_steps", src), d
+    if given.get("num_training_steps") is None:
         raise LrdslError(f"{src} needs num_training_steps or num_stable_steps", hint="give num_training_steps=N")
+    s = whole(given["num_training_steps"], "num_training_steps", src) - w - d
+    if s < 0:
+        raise LrdslError(f"{src}: warm-up and decay are longer than num_training_steps", hint="check the step counts")
+    return s, d
+
+
+def _wsd(given: Given, w: int, eta: float) -> A.Expr:
+    src = f"{SOURCE} warmup_stable_decay"
+    s, d = _wsd_counts(given, w, src)
     m = number(given.get("min_lr_ratio", 0.0), "min_lr_ratio", src)
     cycles = number(given.get("num_cycles", 0.5), "num_cycles", src)
     up, down = str(given.get("warmup_type", "linear")), str(given.get("decay_type", "cosine"))
     for which, value in (("warmup_type", up), ("decay_type", down)):
-        if value not in _WSD_UP:
+        if value not in ("linear", "cosine", "1-sqrt"):
             raise LrdslError(f"{src}: {which} {shown(value)} is not one of linear, cosine, 1-sqrt")
-    lo = num(eta * m)
-    rise = "(1 - sqrt(1 - p))" if m == 0 else f"({num(m)} + {num(1 - m)} * (1 - sqrt(1 - p)))"
-    fields = {"lo": lo, "hi": top, "up": scaled(top, rise)}
-    phases = [_WSD_UP[up].format(d=w, **fields)] if w else []
+    lo, hi = n(eta * m), n(eta)
+    root = B.sub(1, B.math_call("sqrt", B.sub(1, P)))  # 1 − √(1 − p)
+    rise = root if m == 0 else B.add(n(m), B.mul(n(1 - m), root))
+    ups = {"linear": B.shape("linear", (lo, hi), w), "cosine": B.shape("cosine", (lo, hi), w)}
+    phases: list[A.Expr] = [ups.get(up) or B.fn(B.scale(rise, tidy(eta)), w)] if w else []
     if s:
-        phases.append(f"const({top}, {s})")
+        phases.append(B.shape("const", hi, s))
     if d:
-        phases.append(
-            _cosine(top, eta * m, eta, cycles, d) if down == "cosine" else _WSD_DOWN[down].format(d=d, **fields)
-        )
+        downs = {"linear": "linear", "1-sqrt": "sqrt"}
+        phases.append(_cosine(eta, eta * m, cycles, d) if down == "cosine" else B.shape(downs[down], (hi, lo), d))
     if not phases:
         raise LrdslError(f"{src}: every phase has 0 steps", hint="give num_decay_steps or num_training_steps")
     if d == 0 or (down == "cosine" and cycles != 0.5):
-        phases.append(f"const({lo})")  # HF's rate after the decay is min_lr_ratio·η
-    return " >> ".join(phases)
+        phases.append(B.shape("const", lo))  # HF's rate after the decay is min_lr_ratio·η
+    return B.seq(*phases)
 
 
 def library_values(
@@ -313,7 +351,7 @@ def imported(
     n = _horizon(kind, given, total_steps)
     parts = [given.get(k) for k in ("num_warmup_steps", "num_decay_steps", "num_stable_steps", "num_training_steps")]
     marks = [float(v) for v in parts if isinstance(v, int | float) and not isinstance(v, bool)]
-    steps = sample_steps(n, [*marks, sum(marks[:2])])
+    steps = check_points(n, [*marks, sum(marks[:2])])
     reference = library_run(SOURCE, lambda: library_values(kind, given, learning_rate, steps))
     source = f"{SOURCE} {KINDS[kind][0]}"
     if reference is None:
@@ -346,14 +384,7 @@ def from_hf(
 
 
 @guarded(SOURCE)
-def from_spec(
-    name: str,
-    args: list[object],
-    kwargs: dict[str, object],
-    *,
-    total_steps: int | None,
-    steps_per_epoch: float | None,
-) -> str:
+def from_spec(name: str, args: Args, kwargs: Kwargs, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
     """A call as written in training code: ``get_cosine_schedule_with_warmup(optimizer, 100, 1000)``,
     ``get_scheduler("cosine", optimizer, num_warmup_steps=100, num_training_steps=1000)``, or with the
     optimizer left out (``get_cosine_schedule_with_warmup(100, 1000)``).
@@ -368,7 +399,11 @@ def from_spec(
     learning_rate = written if lr is None else number(lr, "learning_rate", SOURCE)
     if name == "get_scheduler":
         given = bind(
-            "get_scheduler", ("name", "num_warmup_steps", "num_training_steps", "scheduler_specific_kwargs"), args, kw
+            "get_scheduler",
+            ("name", "num_warmup_steps", "num_training_steps", "scheduler_specific_kwargs"),
+            args,
+            kw,
+            rest=True,
         )
         kind = _kind(str(given.pop("name", "")))
         extra = given.pop("scheduler_specific_kwargs", None) or {}
@@ -382,7 +417,7 @@ def from_spec(
                 given.pop(key, None)
     else:
         kind = _kind(name)
-        given = bind(name, KINDS[kind][1] + ("last_epoch",), args, kw)
+        given = bind(name, KINDS[kind][1] + ("last_epoch",), args, kw, rest=True)
     wanted = "num_training_steps" in KINDS[kind][1] and given.get("num_training_steps") is None
     if wanted and total_steps is not None and given.get("num_stable_steps") is None:
         given["num_training_steps"] = total_steps

@@ -29,12 +29,14 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
-from lrdsl.cli.echo import clipped, shown
+from lrdsl import ast as A
 from lrdsl.errors import LrdslError
-from lrdsl.importers._write import checked_length
-from lrdsl.importers.common import fitted, mapped, num
-from lrdsl.importers.spec import REQUIRED, bind, bounded
+from lrdsl.importers.common import REQUIRED, Args, Kwargs, bind, checked_length, fitted, mapped, num, tidy
+from lrdsl.importers.common import literal as n
+from lrdsl.importers.spec import bounded
 from lrdsl.importers.verify import unchecked, verified
+from lrdsl.language import build as B
+from lrdsl.language.echo import clipped, shown
 
 RTOL = 1e-5
 """Keras computes in float32."""
@@ -137,93 +139,123 @@ def _float32_drops(period: float, n: int) -> list[int] | None:
     return [int(b) for b in drops if b < n]
 
 
-def _expr(name: str, kw: dict[str, Any], total: int | None = None) -> tuple[str | None, int, list[int]]:
-    """The expression of class ``name`` with arguments ``kw`` (None: no named form), its natural length, its
-    boundaries (steps checked on both sides); ``total`` is the run checked (default: twice the natural length)."""
-    if name == "PiecewiseConstantDecay":
-        bounds, values = list(kw["boundaries"]), list(kw["values"])
-        if len(bounds) != len(values) - 1 or not bounds:
-            raise LrdslError("PiecewiseConstantDecay needs one value more than boundaries")
-        for v in (*bounds, *values):
-            if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
-                raise LrdslError(f"PiecewiseConstantDecay's boundaries and values are numbers, not {shown(v)}")
-        at = [max(math.floor(b) + 1, 0) for b in bounds]
-        if at != sorted(at):
-            return None, at[0], at
-        text = f"piecewise([{', '.join(num(v) for v in values)}], at=[{', '.join(map(str, at))}])"
-        return text, at[-1], at
-    eta = num(_number(kw, "initial_learning_rate", name))
+Form = tuple["A.Expr | None", int, list[int]]
+"""An expression tree (None: no named form), its natural length, its boundaries (checked on both sides)."""
+
+
+def _piecewise(name: str, kw: dict[str, Any], total: int | None) -> Form:
+    bounds, values = list(kw["boundaries"]), list(kw["values"])
+    if len(bounds) != len(values) - 1 or not bounds:
+        raise LrdslError("PiecewiseConstantDecay needs one value more than boundaries")
+    for v in (*bounds, *values):
+        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+            raise LrdslError(f"PiecewiseConstantDecay's boundaries and values are numbers, not {shown(v)}")
+    at = [max(math.floor(b) + 1, 0) for b in bounds]
+    if at != sorted(at):
+        return None, at[0], at
+    return B.shape("piecewise", [n(v) for v in values], at=at), at[-1], at
+
+
+def _rate(name: str, kw: dict[str, Any]) -> float:
+    """``initial_learning_rate``, which must be a float: Keras computes in its dtype."""
+    eta = _number(kw, "initial_learning_rate", name)
     if isinstance(kw["initial_learning_rate"], int):
         raise LrdslError(
             f"Keras computes {name} in the dtype of initial_learning_rate: the int {kw['initial_learning_rate']} makes "
             "it int32 (π is 3, a decay rate of 0.5 is 0)",
             hint=f"write initial_learning_rate={kw['initial_learning_rate']}.0",
         )
-    if name in ("ExponentialDecay", "InverseTimeDecay"):
-        steps, rate = _number(kw, "decay_steps", name), _number(kw, "decay_rate", name)
-        if steps <= 0:
-            raise LrdslError(f"{name}'s decay_steps must be positive, not {num(steps)}")
-        shape, key = ("exp_decay", "rate") if name == "ExponentialDecay" else ("inverse_time", "decay")
-        stair = ", staircase=true" if kw["staircase"] else ""
-        if _whole(steps):
-            every = "" if steps == 1 and not stair else f", every={int(steps)}"
-            return f"{shape}({eta}, {key}={num(rate)}{every}{stair})", int(steps) * 4, [int(steps)]
-        if stair:
-            natural = math.ceil(steps) * 4
-            drops = _float32_drops(steps, total if total is not None else max(2 * natural + 1, 50))
-            if drops is None:
-                return None, natural, []
-            return f"{shape}({eta}, {key}={num(rate)}, every={num(steps)}{stair})", natural, drops[:MAX_DROPS_CHECKED]
-        if name == "ExponentialDecay":  # r^(t/s) = (r^(1/s))^t
-            return f"exp_decay({eta}, rate={num(rate)} ** (1 / {num(steps)}))", math.ceil(steps) * 4, []
-        return f"inverse_time({eta}, decay={num(rate)} / {num(steps)})", math.ceil(steps) * 4, []
-    if name == "PolynomialDecay":
-        steps = _number(kw, "decay_steps", name)
-        end, power = num(_number(kw, "end_learning_rate", name)), num(_number(kw, "power", name))
-        if not _whole(steps) or steps <= 0:
-            return None, math.ceil(max(steps, 1)) * 3, []
-        s = int(steps)
-        if kw["cycle"]:
-            return f"poly({eta}→{end}, {s}, power={power}, cycle=true)", 3 * s, [s, 2 * s, 3 * s]
-        return f"poly({eta}→{end}, {s}, power={power})", s, [s]
-    if name == "CosineDecay":
-        steps, alpha = _number(kw, "decay_steps", name), _number(kw, "alpha", name)
-        target = kw["warmup_target"]
-        if not _whole(steps) or steps <= 0:
-            return None, math.ceil(max(steps, 1)), []
-        s = int(steps)
-        if target is None:
-            return f"cosine({eta}→{num(float(eta) * alpha)}, {s})", s, [s]
-        top = _number(kw, "warmup_target", name)
-        w = _number(kw, "warmup_steps", name)
-        if not _whole(w) or w < 0:
-            return None, s + math.ceil(max(w, 0)), []
-        decay = f"cosine({num(top)}→{num(top * alpha)}, {s})"
-        if w == 0:
-            return decay, s, [s]
-        return f"linear({eta}→{num(top)}, {int(w)}) >> {decay}", int(w) + s, [int(w), int(w) + s]
-    if name == "CosineDecayRestarts":
-        first = _number(kw, "first_decay_steps", name)
-        t_mul, m_mul = _number(kw, "t_mul", name), _number(kw, "m_mul", name)
-        alpha = _number(kw, "alpha", name)
-        if first <= 0 or t_mul <= 0:
-            return None, 100, []
-        opts = f"period={num(first)}"
-        opts += f", mult={num(t_mul)}" if t_mul != 1 else ""
-        ends: list[int] = []
-        stop, period = 0.0, first
-        while stop < 1e6 and len(ends) < 12:
-            stop += period
-            ends.append(math.floor(stop))
-            period *= t_mul
-        lr = float(eta)
-        if m_mul == 1:
-            return f"cosine({eta}→{num(lr * alpha)}) * restart({opts})", ends[min(2, len(ends) - 1)], ends
-        opts += f", decay={num(m_mul)}"
-        body = f"cosine({num(lr * (1 - alpha))}→0) * restart({opts})"
-        text = body if alpha == 0 else f"{num(lr * alpha)} + {body}"
-        return text, ends[min(2, len(ends) - 1)], ends
-    return None, 100, []  # pragma: no cover - every class of SIGNATURES is handled above
+    return tidy(eta)
+
+
+def _decay(name: str, kw: dict[str, Any], total: int | None) -> Form:
+    """``ExponentialDecay`` → ``exp_decay``, ``InverseTimeDecay`` → ``inverse_time``."""
+    eta = _rate(name, kw)
+    steps, rate = _number(kw, "decay_steps", name), _number(kw, "decay_rate", name)
+    if steps <= 0:
+        raise LrdslError(f"{name}'s decay_steps must be positive, not {num(steps)}")
+    shape, key = ("exp_decay", "rate") if name == "ExponentialDecay" else ("inverse_time", "decay")
+    stair = True if kw["staircase"] else None
+    if _whole(steps):
+        every = None if steps == 1 and not stair else int(steps)
+        return B.shape(shape, eta, **{key: n(rate)}, every=every, staircase=stair), int(steps) * 4, [int(steps)]
+    natural = math.ceil(steps) * 4
+    if stair:
+        drops = _float32_drops(steps, total if total is not None else max(2 * natural + 1, 50))
+        if drops is None:
+            return None, natural, []
+        return B.shape(shape, eta, **{key: n(rate)}, every=n(steps), staircase=True), natural, drops[:MAX_DROPS_CHECKED]
+    if name == "ExponentialDecay":  # r^(t/s) = (r^(1/s))^t
+        return B.shape("exp_decay", eta, rate=B.power(n(rate), B.div(1, n(steps)))), natural, []
+    return B.shape("inverse_time", eta, decay=B.div(n(rate), n(steps))), natural, []
+
+
+def _polynomial(name: str, kw: dict[str, Any], total: int | None) -> Form:
+    eta, steps = _rate(name, kw), _number(kw, "decay_steps", name)
+    end, power = n(_number(kw, "end_learning_rate", name)), n(_number(kw, "power", name))
+    if not _whole(steps) or steps <= 0:
+        return None, math.ceil(max(steps, 1)) * 3, []
+    s = int(steps)
+    if kw["cycle"]:
+        return B.shape("poly", (eta, end), s, power=power, cycle=True), 3 * s, [s, 2 * s, 3 * s]
+    return B.shape("poly", (eta, end), s, power=power), s, [s]
+
+
+def _cosine(name: str, kw: dict[str, Any], total: int | None) -> Form:
+    eta = _rate(name, kw)
+    steps, alpha = _number(kw, "decay_steps", name), _number(kw, "alpha", name)
+    if not _whole(steps) or steps <= 0:
+        return None, math.ceil(max(steps, 1)), []
+    s = int(steps)
+    if kw["warmup_target"] is None:
+        return B.shape("cosine", (eta, n(eta * alpha)), s), s, [s]
+    top, w = _number(kw, "warmup_target", name), _number(kw, "warmup_steps", name)
+    if not _whole(w) or w < 0:
+        return None, s + math.ceil(max(w, 0)), []
+    decay = B.shape("cosine", (n(top), n(top * alpha)), s)
+    if w == 0:
+        return decay, s, [s]
+    return B.seq(B.shape("linear", (eta, n(top)), int(w)), decay), int(w) + s, [int(w), int(w) + s]
+
+
+def _restarts(name: str, kw: dict[str, Any], total: int | None) -> Form:
+    eta = _rate(name, kw)
+    first = _number(kw, "first_decay_steps", name)
+    t_mul, m_mul = _number(kw, "t_mul", name), _number(kw, "m_mul", name)
+    alpha = _number(kw, "alpha", name)
+    if first <= 0 or t_mul <= 0:
+        return None, 100, []
+    ends: list[int] = []
+    stop, period = 0.0, first
+    while stop < 1e6 and len(ends) < 12:
+        stop += period
+        ends.append(math.floor(stop))
+        period *= t_mul
+    natural = ends[min(2, len(ends) - 1)]
+    mult = n(t_mul) if t_mul != 1 else None
+    if m_mul == 1:
+        return B.mul(B.shape("cosine", (eta, n(eta * alpha))), B.restart(period=n(first), mult=mult)), natural, ends
+    restart = B.restart(period=n(first), mult=mult, decay=n(m_mul))
+    body = B.mul(B.shape("cosine", (n(eta * (1 - alpha)), 0)), restart)
+    return (body if alpha == 0 else B.add(n(eta * alpha), body)), natural, ends
+
+
+FORMS: dict[str, Callable[[str, dict[str, Any], int | None], Form]] = {
+    "PiecewiseConstantDecay": _piecewise,
+    "ExponentialDecay": _decay,
+    "InverseTimeDecay": _decay,
+    "PolynomialDecay": _polynomial,
+    "CosineDecay": _cosine,
+    "CosineDecayRestarts": _restarts,
+}
+"""Each class of :data:`SIGNATURES` → its builder ``(name, arguments, run checked) → Form``."""
+
+
+def _expr(name: str, kw: dict[str, Any], total: int | None = None) -> tuple[str | None, int, list[int]]:
+    """The expression of class ``name`` with arguments ``kw`` (None: no named form), its natural length, its
+    boundaries (steps checked on both sides); ``total`` is the run checked (default: twice the natural length)."""
+    tree, natural, marks = FORMS[name](name, kw, total)
+    return (None if tree is None else B.text(tree)), natural, marks
 
 
 def _steps(n: int, bounds: list[int]) -> list[int] | None:
@@ -364,9 +396,7 @@ def _keras() -> Any | None:
         return None
 
 
-def from_spec(
-    name: str, args: list[object], kwargs: dict[str, object], *, total_steps: int | None, steps_per_epoch: float | None
-) -> str:
+def from_spec(name: str, args: Args, kwargs: Kwargs, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
     """A schedule call as written (``"CosineDecayRestarts(0.1, 1000, t_mul=2.0)"``) → its expression."""
     if name not in SIGNATURES:
         close = difflib.get_close_matches(name, list(SIGNATURES), n=1)

@@ -35,10 +35,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lrdsl.cli.echo import shown
 from lrdsl.errors import LrdslError
-from lrdsl.importers._write import (
+from lrdsl.importers.common import (
     MAX_STEPPED,
+    Args,
+    Kwargs,
     first_steps_note,
     guarded,
     library_run,
@@ -50,6 +51,7 @@ from lrdsl.importers._write import (
 )
 from lrdsl.importers.spec import bounded
 from lrdsl.importers.verify import unchecked, verified
+from lrdsl.language.echo import shown
 
 SOURCE = "mmengine"
 INF = 1_000_000_000
@@ -343,33 +345,41 @@ def _restarts(w: Window, base: float, length: int, dur: Callable[[float], str]) 
     raise AssertionError("unreachable: the window is shorter than the cycles")  # pragma: no cover
 
 
-def expression(param_scheduler: object, *, lr: float | None, iters_per_epoch: int | None, run_steps: int | None) -> str:
-    """The expression of ``param_scheduler`` over a run of ``run_steps`` iterations (η = ``lr``, else 1)."""
-    ws = windows(param_scheduler, iters_per_epoch)
+def _span(w: Window, k: int, run_steps: int | None) -> tuple[int, int]:
+    """The iterations ``[start, stop)`` of window ``w`` (``k`` per epoch), cut at the run's end."""
+    scale = k if w.by_epoch else 1
+    end = w.begin * scale if w.end == INF and run_steps is None else w.end * scale
+    if run_steps is not None:
+        end = min(end, run_steps)
+    return w.begin * scale, end
+
+
+def _no_absolute_rate(ws: list[Window]) -> None:
+    """An :class:`LrdslError` when a window sets an absolute floor (``eta_min``), which needs the optimizer's rate."""
     absolute = [
         w.kind for w in ws if w.kind in ("CosineAnnealingLR", "PolyLR", "CosineRestartLR") and w.args.get("eta_min")
     ]
-    if lr is None and absolute:
+    if absolute:
         raise LrdslError(
             f"{SOURCE} {absolute[0]}: eta_min is an absolute rate, so the expression needs the optimizer's",
             hint="give lr=… (optim_wrapper.optimizer.lr), or eta_min_ratio instead",
         )
+
+
+def expression(param_scheduler: object, *, lr: float | None, iters_per_epoch: int | None, run_steps: int | None) -> str:
+    """The expression of ``param_scheduler`` over a run of ``run_steps`` iterations (η = ``lr``, else 1)."""
+    ws = windows(param_scheduler, iters_per_epoch)
+    if lr is None:
+        _no_absolute_rate(ws)
     base = 1.0 if lr is None else number(lr, "lr", SOURCE)
     k = iters_per_epoch or 1
-
-    def span(w: Window) -> tuple[int, int]:
-        scale = k if w.by_epoch else 1
-        end = w.begin * scale if w.end == INF and run_steps is None else w.end * scale
-        if run_steps is not None:
-            end = min(end, run_steps)
-        return w.begin * scale, end
 
     if run_steps is None and any(w.end == INF for w in ws):
         raise LrdslError(
             f"{SOURCE}: a scheduler without an end needs the run's length",
             hint="give max_epochs=… (CLI: --steps N)",
         )
-    spans = [span(w) for w in ws]
+    spans = [_span(w, k, run_steps) for w in ws]
     live = [(w, s) for w, s in zip(ws, spans, strict=True) if s[1] > s[0]]
     order = sorted(live, key=lambda ws_: ws_[1][0])
     overlap = any(a[1][1] > b[1][0] for a, b in itertools.pairwise(order))
@@ -482,7 +492,7 @@ def imported(
     """The expression, verified against ``library`` (``mmengine.optim.scheduler`` when installed).
 
     mmengine's schedulers are stepped (each reads the rate the others left), so the check steps at most
-    :data:`~lrdsl.importers._write.MAX_STEPPED` iterations: a longer run of epoch-based windows is checked
+    :data:`~lrdsl.importers.common.MAX_STEPPED` iterations: a longer run of epoch-based windows is checked
     on its equivalent of one iteration per epoch, anything else over its first iterations, and the import
     says so (:func:`~lrdsl.importers.verify.unchecked`)."""
     k = iters_per_epoch or 1
@@ -533,14 +543,7 @@ def from_mmengine(
 
 
 @guarded(SOURCE)
-def from_spec(
-    name: str,
-    args: list[object],
-    kwargs: dict[str, object],
-    *,
-    total_steps: int | None,
-    steps_per_epoch: float | None,
-) -> str:
+def from_spec(name: str, args: Args, kwargs: Kwargs, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
     """One scheduler as a call, ``CosineAnnealingLR(optimizer, T_max=100, by_epoch=False)`` (the optimizer
     may be left out; arguments by keyword); ``lr=`` or the optimizer written as a call gives the rate."""
     args, kw, written = take_optimizer(SOURCE, args, kwargs)

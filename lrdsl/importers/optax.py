@@ -37,7 +37,11 @@ from lrdsl.errors import LrdslError
 from lrdsl.importers.common import (
     LONGEST,
     MAX_STEPPED,
+    REQUIRED,
+    Args,
+    Kwargs,
     angle_floor,
+    bind,
     check_points,
     duration,
     fitted,
@@ -46,7 +50,7 @@ from lrdsl.importers.common import (
     num,
     sampled_length,
 )
-from lrdsl.importers.spec import REQUIRED, Call, bind
+from lrdsl.importers.spec import Call
 from lrdsl.importers.verify import verified
 
 RTOL = 1e-5
@@ -421,84 +425,105 @@ SIGNATURES: dict[str, tuple[tuple[str, object], ...]] = {
 """Optax's schedule builders and their parameters (optax/schedules/_schedule.py, _join.py)."""
 
 
+def _begin(kw: dict[str, Any]) -> float:
+    return max(_f(kw["transition_begin"], "transition_begin"), 0)
+
+
+def _constant(kw: dict[str, Any]) -> Part | None:
+    v = _f(kw["value"], "value")
+    return Part(end=v, tail=lambda k: f"const({num(v)})" if k is None else f"const({num(v)}, {k})")
+
+
+def _polynomial_call(kw: dict[str, Any]) -> Part | None:
+    return _polynomial(kw["init_value"], kw["end_value"], kw["power"], kw["transition_steps"], _begin(kw))
+
+
+def _linear_call(kw: dict[str, Any]) -> Part | None:
+    return _polynomial(kw["init_value"], kw["end_value"], 1, kw["transition_steps"], _begin(kw))
+
+
+def _exponential_call(kw: dict[str, Any], init: str = "init_value") -> Part | None:
+    staircase = bool(kw["staircase"])
+    return _exponential(kw[init], kw["transition_steps"], kw["decay_rate"], _begin(kw), staircase, kw["end_value"])
+
+
+def _interpolate_call(kw: dict[str, Any]) -> Part | None:
+    kind, pairs = kw["interpolate_type"], kw["boundaries_and_scales"] or {}
+    if kind not in ("linear", "cosine"):
+        raise LrdslError("piecewise_interpolate_schedule's interpolate_type is 'linear' or 'cosine'")
+    if not isinstance(pairs, dict):
+        raise LrdslError("boundaries_and_scales is a dict {step: scale, …}")
+    items = sorted(pairs.items())
+    return _interpolate(kind, kw["init_value"], [b for b, _ in items], [s for _, s in items])
+
+
+def _onecycle(kw: dict[str, Any], kind: str) -> Part | None:
+    """``linear_onecycle_schedule`` and ``cosine_onecycle_schedule``: Optax's interpolation of their points."""
+    n, peak = _f(kw["transition_steps"], "transition_steps"), _f(kw["peak_value"], "peak_value")
+    if duration(n, "transition_steps") is None or n <= 0:
+        return None
+    div, final = _f(kw["div_factor"], "div_factor"), _f(kw["final_div_factor"], "final_div_factor")
+    start = int(_f(kw["pct_start"], "pct_start") * n)
+    if kind == "linear":
+        pairs = {start: div, int(_f(kw["pct_final"], "pct_final") * n): 1.0 / div, int(n): 1.0 / final}
+    else:
+        pairs = {start: div, int(n): 1.0 / (div * final)}
+    items = sorted(pairs.items())
+    return _interpolate(kind, peak / div, [b for b, _ in items], [s for _, s in items])
+
+
+def _warmup_exponential(kw: dict[str, Any]) -> Part | None:
+    up = _polynomial(kw["init_value"], kw["peak_value"], 1, kw["warmup_steps"], 0)
+    return _join([up, _exponential_call(kw, "peak_value")], [kw["warmup_steps"]])
+
+
+def _sgdr(kw: dict[str, Any]) -> Part | None:
+    cycles = kw["cosine_kwargs"]
+    if not isinstance(cycles, list | tuple) or not all(isinstance(c, dict) for c in cycles) or not cycles:
+        raise LrdslError("sgdr_schedule's cosine_kwargs is a list of dicts of warmup_cosine_decay_schedule's arguments")
+    parts: list[Part | None] = []
+    bounds: list[float] = []
+    step = 0.0
+    for c in cycles:
+        parts.append(
+            _warmup_cosine(bind("warmup_cosine_decay_schedule", SIGNATURES["warmup_cosine_decay_schedule"], [], c))
+        )
+        step += _f(c.get("decay_steps"), "decay_steps")
+        bounds.append(step)
+    return _join(parts, bounds[:-1])
+
+
+def _joined(kw: dict[str, Any]) -> Part | None:
+    subs = kw["schedules"]
+    if not isinstance(subs, list | tuple) or not all(isinstance(s, Call) for s in subs):
+        raise LrdslError("join_schedules' schedules is a list of schedule calls: [optax.constant_schedule(0.1), …]")
+    if not isinstance(kw["boundaries"], list | tuple):
+        raise LrdslError("join_schedules' boundaries is a list of steps")
+    return _join([_part_of_call(*_bound(s)) for s in subs], list(kw["boundaries"]))
+
+
+BUILDERS: dict[str, Callable[[dict[str, Any]], Part | None]] = {
+    "constant_schedule": _constant,
+    "polynomial_schedule": _polynomial_call,
+    "linear_schedule": _linear_call,
+    "piecewise_constant_schedule": lambda kw: _piecewise_constant(kw["init_value"], kw["boundaries_and_scales"]),
+    "exponential_decay": _exponential_call,
+    "cosine_decay_schedule": lambda kw: _cosine_decay(kw["init_value"], kw["decay_steps"], kw["alpha"], kw["exponent"]),
+    "piecewise_interpolate_schedule": _interpolate_call,
+    "linear_onecycle_schedule": lambda kw: _onecycle(kw, "linear"),
+    "cosine_onecycle_schedule": lambda kw: _onecycle(kw, "cosine"),
+    "warmup_constant_schedule": lambda kw: _polynomial(kw["init_value"], kw["peak_value"], 1, kw["warmup_steps"], 0),
+    "warmup_cosine_decay_schedule": lambda kw: _warmup_cosine(kw),
+    "warmup_exponential_decay_schedule": _warmup_exponential,
+    "sgdr_schedule": _sgdr,
+    "join_schedules": _joined,
+}
+"""Each builder of :data:`SIGNATURES` → its phases, following Optax's source for the composite builders."""
+
+
 def _part_of_call(name: str, kw: dict[str, Any]) -> Part | None:
-    """The phases of a builder call, following Optax's source for the composite builders."""
-    if name == "constant_schedule":
-        v = _f(kw["value"], "value")
-        return Part(end=v, tail=lambda k: f"const({num(v)})" if k is None else f"const({num(v)}, {k})")
-    if name == "polynomial_schedule":
-        b = kw["transition_begin"]
-        return _polynomial(
-            kw["init_value"], kw["end_value"], kw["power"], kw["transition_steps"], max(_f(b, "transition_begin"), 0)
-        )
-    if name == "linear_schedule":
-        b = max(_f(kw["transition_begin"], "transition_begin"), 0)
-        return _polynomial(kw["init_value"], kw["end_value"], 1, kw["transition_steps"], b)
-    if name == "piecewise_constant_schedule":
-        return _piecewise_constant(kw["init_value"], kw["boundaries_and_scales"])
-    if name == "exponential_decay":
-        b = max(_f(kw["transition_begin"], "transition_begin"), 0)
-        return _exponential(
-            kw["init_value"], kw["transition_steps"], kw["decay_rate"], b, bool(kw["staircase"]), kw["end_value"]
-        )
-    if name == "cosine_decay_schedule":
-        return _cosine_decay(kw["init_value"], kw["decay_steps"], kw["alpha"], kw["exponent"])
-    if name == "piecewise_interpolate_schedule":
-        kind, pairs = kw["interpolate_type"], kw["boundaries_and_scales"] or {}
-        if kind not in ("linear", "cosine"):
-            raise LrdslError("piecewise_interpolate_schedule's interpolate_type is 'linear' or 'cosine'")
-        if not isinstance(pairs, dict):
-            raise LrdslError("boundaries_and_scales is a dict {step: scale, …}")
-        items = sorted(pairs.items())
-        return _interpolate(kind, kw["init_value"], [b for b, _ in items], [s for _, s in items])
-    if name in ("linear_onecycle_schedule", "cosine_onecycle_schedule"):
-        n, peak = _f(kw["transition_steps"], "transition_steps"), _f(kw["peak_value"], "peak_value")
-        if duration(n, "transition_steps") is None or n <= 0:
-            return None
-        div, final = _f(kw["div_factor"], "div_factor"), _f(kw["final_div_factor"], "final_div_factor")
-        start = int(_f(kw["pct_start"], "pct_start") * n)
-        if name == "linear_onecycle_schedule":
-            pairs = {start: div, int(_f(kw["pct_final"], "pct_final") * n): 1.0 / div, int(n): 1.0 / final}
-            kind = "linear"
-        else:
-            pairs, kind = {start: div, int(n): 1.0 / (div * final)}, "cosine"
-        items = sorted(pairs.items())
-        return _interpolate(kind, peak / div, [b for b, _ in items], [s for _, s in items])
-    if name == "warmup_constant_schedule":
-        return _polynomial(kw["init_value"], kw["peak_value"], 1, kw["warmup_steps"], 0)
-    if name == "warmup_cosine_decay_schedule":
-        return _warmup_cosine(kw)
-    if name == "warmup_exponential_decay_schedule":
-        up = _polynomial(kw["init_value"], kw["peak_value"], 1, kw["warmup_steps"], 0)
-        b = max(_f(kw["transition_begin"], "transition_begin"), 0)
-        down = _exponential(
-            kw["peak_value"], kw["transition_steps"], kw["decay_rate"], b, bool(kw["staircase"]), kw["end_value"]
-        )
-        return _join([up, down], [kw["warmup_steps"]])
-    if name == "sgdr_schedule":
-        cycles = kw["cosine_kwargs"]
-        if not isinstance(cycles, list | tuple) or not all(isinstance(c, dict) for c in cycles) or not cycles:
-            raise LrdslError(
-                "sgdr_schedule's cosine_kwargs is a list of dicts of warmup_cosine_decay_schedule's arguments"
-            )
-        parts: list[Part | None] = []
-        bounds: list[float] = []
-        step = 0.0
-        for c in cycles:
-            parts.append(
-                _warmup_cosine(bind("warmup_cosine_decay_schedule", SIGNATURES["warmup_cosine_decay_schedule"], [], c))
-            )
-            step += _f(c.get("decay_steps"), "decay_steps")
-            bounds.append(step)
-        return _join(parts, bounds[:-1])
-    if name == "join_schedules":
-        subs = kw["schedules"]
-        if not isinstance(subs, list | tuple) or not all(isinstance(s, Call) for s in subs):
-            raise LrdslError("join_schedules' schedules is a list of schedule calls: [optax.constant_schedule(0.1), …]")
-        if not isinstance(kw["boundaries"], list | tuple):
-            raise LrdslError("join_schedules' boundaries is a list of steps")
-        return _join([_part_of_call(*_bound(s)) for s in subs], list(kw["boundaries"]))
-    return None  # pragma: no cover - every name of SIGNATURES is handled above
+    """The phases of a builder call (:data:`BUILDERS`)."""
+    return BUILDERS[name](kw)
 
 
 def _warmup_cosine(kw: dict[str, Any]) -> Part | None:
@@ -536,9 +561,7 @@ def _real(name: str, kw: dict[str, Any]) -> Callable[[Any], Any]:
     return fn
 
 
-def from_spec(
-    name: str, args: list[object], kwargs: dict[str, object], *, total_steps: int | None, steps_per_epoch: float | None
-) -> str:
+def from_spec(name: str, args: Args, kwargs: Kwargs, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
     """A builder call as written (``"optax.warmup_cosine_decay_schedule(0.0, 0.1, 50, 350)"``) → its expression.
 
     Mapped by its arguments; when optax is installed the real schedule is built and checked.

@@ -34,13 +34,24 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from lrdsl.cli.echo import clipped, shown
+from lrdsl import ast as A
 from lrdsl.errors import LrdslError
 from lrdsl.importers import torch as torch_forms
-from lrdsl.importers._write import MAX_STEPPED, checked_length, first_steps_note
-from lrdsl.importers.common import checked_form, floor_of, in_library, mapped, num
-from lrdsl.importers.spec import REQUIRED, Call, bind, bounded
-from lrdsl.importers.verify import unchecked, verified
+from lrdsl.importers.common import (
+    REQUIRED,
+    Args,
+    Kwargs,
+    bind,
+    checked_form,
+    checked_length,
+    in_library,
+    mapped,
+)
+from lrdsl.importers.common import literal as n
+from lrdsl.importers.spec import Call, bounded
+from lrdsl.importers.verify import unchecked
+from lrdsl.language import build as B
+from lrdsl.language.echo import clipped, shown
 
 RTOL = 1e-9
 LR = ("learning_rate", REQUIRED)
@@ -140,77 +151,112 @@ def _float(k: dict[str, Any], key: str, name: str) -> float:
 
 
 def _piece(s: Sched, total: int | None) -> torch_forms.Piece | None:
-    """The expression of ``s`` (None: only the fitter can say)."""
+    """The expression of ``s`` (None: only the fitter can say): PyTorch's form where Paddle's class has the
+    same convention, else Paddle's own (:data:`FORMS`)."""
     same = _as_torch(s)
     if same is not None:
         return torch_forms._piece(same[0], same[1], 0, total)
-    k, name = s.kw, s.name
+    form = FORMS.get(s.name)
+    return None if form is None else form(s.kw, s.name, total)
 
-    def flexible(text: str, natural: int) -> torch_forms.Piece:
-        return torch_forms.Piece(text, natural, None, lambda m: None)
 
-    if name == "NoamDecay":
-        d, w, eta = _float(k, "d_model", name), k["warmup_steps"], _float(k, "learning_rate", name)
-        if not torch_forms._whole(w) or w < 1 or d <= 0:
-            return None
-        w = int(w)
-        coef = f"{num(d)} ** -0.5" if eta == 1 else f"{num(eta)} * {num(d)} ** -0.5"
-        return flexible(f"{coef} * min(linear(0→{w} ** -0.5, {w}) >> 1, rsqrt({w} ** -0.5, warmup={w}))", 2 * w)
-    if name == "PiecewiseDecay":
-        bounds, values = list(k["boundaries"]), list(k["values"])
-        if not bounds or len(values) < len(bounds) + 1:
-            raise LrdslError("PiecewiseDecay needs one value more than boundaries")
-        values = values[: len(bounds) + 1]
-        at = [max(math.ceil(_float({"b": b}, "b", name)), 0) for b in bounds]
-        if at != sorted(at):
-            return None
-        text = f"piecewise([{', '.join(num(_float({'v': v}, 'v', name)) for v in values)}], at=[{', '.join(map(str, at))}])"
-        return flexible(text, at[-1] + 1)
-    if name == "NaturalExpDecay":
-        eta, gamma = _float(k, "learning_rate", name), _float(k, "gamma", name)
-        return flexible(f"exp_decay({num(eta)}, rate=exp(-{num(gamma)}))", 100)
-    if name == "InverseTimeDecay":
-        eta, gamma = _float(k, "learning_rate", name), _float(k, "gamma", name)
-        return flexible(f"inverse_time({num(eta)}, decay={num(gamma)})", 100)
-    if name == "PolynomialDecay":
-        eta, steps = _float(k, "learning_rate", name), k["decay_steps"]
-        end, power = _float(k, "end_lr", name), _float(k, "power", name)
-        if not torch_forms._whole(steps) or steps < 1:
-            return None
-        n = int(steps)
-        cycle = ", cycle=true" if k["cycle"] else ""
-        return flexible(f"poly({num(eta)}→{num(end)}, {n}, power={num(power)}{cycle})", 3 * n if cycle else n)
-    if name == "LinearWarmup":
-        w = k["warmup_steps"]
-        a, b = _float(k, "start_lr", name), _float(k, "end_lr", name)
-        if not torch_forms._whole(w) or w < 1:
-            return None
-        w = int(w)
-        inner = k["learning_rate"]
-        if isinstance(inner, Sched):
-            rest = _piece(inner, None if total is None else max(total - w, 0))
-            if rest is None:
-                return None
-            valid = None if rest.valid is None else w + rest.valid
-            return torch_forms.Piece(
-                f"linear({num(a)}→{num(b)}, {w}) >> {rest.text}", w + rest.natural, valid, lambda m: None
-            )
-        return flexible(f"linear({num(a)}→{num(b)}, {w}) >> const({num(_float(k, 'learning_rate', name))})", w)
-    if name == "OneCycleLR":
-        top, n = _float(k, "max_learning_rate", name), k["total_steps"]
-        div, end = _float(k, "divide_factor", name), _float(k, "end_learning_rate", name)
-        pct = _float(k, "phase_pct", name)
-        if not torch_forms._whole(n) or n < 1 or end <= 0 or div <= 0 or k["anneal_strategy"] not in ("cos", "linear"):
-            return None
-        n = int(n)
-        opts = f", pct={num(pct)}" if pct != 0.3 else ""
-        opts += f", div={num(div)}" if div != 25 else ""
-        opts += f", final_div={num(top / div / end)}"
-        opts += ", anneal=linear" if k["anneal_strategy"] == "linear" else ""
-        opts += ", three_phase=true" if k["three_phase"] else ""
-        text = f"onecycle({num(top)}, {n}{opts})"
-        return torch_forms.Piece(text, n, n, lambda m: None)
-    return None  # LambdaDecay, MultiplicativeDecay: the fitter
+def _flexible(tree: A.Expr, natural: int) -> torch_forms.Piece:
+    """A piece that no ``SequentialLR`` cuts (Paddle has none)."""
+    return torch_forms.Piece(tree, natural, None, lambda m: None)
+
+
+def _noam(k: dict[str, Any], name: str, total: int | None) -> torch_forms.Piece | None:
+    d, w, eta = _float(k, "d_model", name), k["warmup_steps"], _float(k, "learning_rate", name)
+    if not torch_forms._whole(w) or w < 1 or d <= 0:
+        return None
+    w = int(w)
+    root = B.power(w, B.neg(0.5))
+    coef = B.power(n(d), B.neg(0.5))
+    rise = B.seq(B.shape("linear", (0, root), w), B.number(1))
+    tree = B.mul(coef if eta == 1 else B.mul(n(eta), coef), B.call("min", rise, B.shape("rsqrt", root, warmup=w)))
+    return _flexible(tree, 2 * w)
+
+
+def _piecewise(k: dict[str, Any], name: str, total: int | None) -> torch_forms.Piece | None:
+    bounds, values = list(k["boundaries"]), list(k["values"])
+    if not bounds or len(values) < len(bounds) + 1:
+        raise LrdslError("PiecewiseDecay needs one value more than boundaries")
+    at = [max(math.ceil(_float({"b": b}, "b", name)), 0) for b in bounds]
+    if at != sorted(at):
+        return None
+    kept = [n(_float({"v": v}, "v", name)) for v in values[: len(bounds) + 1]]
+    return _flexible(B.shape("piecewise", kept, at=at), at[-1] + 1)
+
+
+def _natural_exp(k: dict[str, Any], name: str, total: int | None) -> torch_forms.Piece | None:
+    eta, gamma = _float(k, "learning_rate", name), _float(k, "gamma", name)
+    return _flexible(B.shape("exp_decay", n(eta), rate=B.math_call("exp", B.neg(n(gamma)))), 100)
+
+
+def _inverse_time(k: dict[str, Any], name: str, total: int | None) -> torch_forms.Piece | None:
+    eta, gamma = _float(k, "learning_rate", name), _float(k, "gamma", name)
+    return _flexible(B.shape("inverse_time", n(eta), decay=n(gamma)), 100)
+
+
+def _polynomial(k: dict[str, Any], name: str, total: int | None) -> torch_forms.Piece | None:
+    eta, steps = _float(k, "learning_rate", name), k["decay_steps"]
+    end, power = _float(k, "end_lr", name), _float(k, "power", name)
+    if not torch_forms._whole(steps) or steps < 1:
+        return None
+    length, cycle = int(steps), bool(k["cycle"])
+    tree = B.shape("poly", (n(eta), n(end)), length, power=n(power), cycle=True if cycle else None)
+    return _flexible(tree, 3 * length if cycle else length)
+
+
+def _linear_warmup(k: dict[str, Any], name: str, total: int | None) -> torch_forms.Piece | None:
+    w = k["warmup_steps"]
+    a, b = _float(k, "start_lr", name), _float(k, "end_lr", name)
+    if not torch_forms._whole(w) or w < 1:
+        return None
+    w = int(w)
+    ramp = B.shape("linear", (n(a), n(b)), w)
+    inner = k["learning_rate"]
+    if not isinstance(inner, Sched):
+        return _flexible(B.seq(ramp, B.shape("const", n(_float(k, "learning_rate", name)))), w)
+    rest = _piece(inner, None if total is None else max(total - w, 0))
+    if rest is None:
+        return None
+    valid = None if rest.valid is None else w + rest.valid
+    return torch_forms.Piece(B.seq(ramp, rest.tree), w + rest.natural, valid, lambda m: None)
+
+
+def _onecycle(k: dict[str, Any], name: str, total: int | None) -> torch_forms.Piece | None:
+    top, steps = _float(k, "max_learning_rate", name), k["total_steps"]
+    div, end = _float(k, "divide_factor", name), _float(k, "end_learning_rate", name)
+    pct = _float(k, "phase_pct", name)
+    shaped = k["anneal_strategy"] in ("cos", "linear")
+    if not torch_forms._whole(steps) or steps < 1 or end <= 0 or div <= 0 or not shaped:
+        return None
+    length = int(steps)
+    tree = B.shape(
+        "onecycle",
+        n(top),
+        length,
+        pct=n(pct) if pct != 0.3 else None,
+        div=n(div) if div != 25 else None,
+        final_div=n(top / div / end),
+        anneal="linear" if k["anneal_strategy"] == "linear" else None,
+        three_phase=True if k["three_phase"] else None,
+    )
+    return torch_forms.Piece(tree, length, length, lambda m: None)
+
+
+FORMS: dict[str, Callable[[dict[str, Any], str, int | None], torch_forms.Piece | None]] = {
+    "NoamDecay": _noam,
+    "PiecewiseDecay": _piecewise,
+    "NaturalExpDecay": _natural_exp,
+    "InverseTimeDecay": _inverse_time,
+    "PolynomialDecay": _polynomial,
+    "LinearWarmup": _linear_warmup,
+    "OneCycleLR": _onecycle,
+}
+"""Paddle's classes without a PyTorch twin → their builders ``(arguments, class name, run length) → Piece``
+(None: no exact form). The others (``LambdaDecay``, ``MultiplicativeDecay``) are sampled and fitted."""
 
 
 def _describe(obj: Any) -> Sched | None:
@@ -314,17 +360,6 @@ def _import(
     source: str,
 ) -> tuple[str, int | None]:
     piece = None if s is None else mapped(source, lambda: _piece(s, total))
-    if piece is not None and reference is not None:
-        n = total if total is not None else max(2 * piece.natural + 1, 50)
-        n = n if piece.valid is None else min(n, piece.valid)
-        if n > MAX_STEPPED:  # Paddle's schedulers are stepped: check the first steps only, and say so
-            text, valid = piece.text, piece.valid
-            values = _library(source, lambda: reference(MAX_STEPPED))
-            unchecked(source, first_steps_note(n))
-            at = list(range(MAX_STEPPED))
-            atol = floor_of(values)
-            verified(text, values, source=source, steps_per_epoch=spe, rtol=RTOL, atol=atol, steps=at, total_steps=n)
-            return text, valid
     if piece is None and total is not None:
         checked_length(source, total)  # an unnamed schedule is sampled over the whole run to be fitted
     if reference is None:
@@ -405,9 +440,7 @@ def _sched_of_call(name: str, args: list[object], kwargs: dict[str, object]) -> 
     return Sched(name, kw)
 
 
-def from_spec(
-    name: str, args: list[object], kwargs: dict[str, object], *, total_steps: int | None, steps_per_epoch: float | None
-) -> str:
+def from_spec(name: str, args: Args, kwargs: Kwargs, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
     """A scheduler call as written (``"CosineAnnealingDecay(learning_rate=0.1, T_max=300)"``) → its expression.
 
     Mapped by its arguments; when Paddle is installed the real scheduler is built and stepped to verify.

@@ -21,13 +21,13 @@ import json
 import math
 import operator
 import struct
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lrdsl.cli.echo import clipped, shown
 from lrdsl.errors import LrdslError, Span
+from lrdsl.language.echo import clipped, shown
 
 MAX_SPEC = 100_000
 """Characters a SPEC may have."""
@@ -354,37 +354,3 @@ def bounded(document: object, where: str = "the config") -> object:
 
     size(document, 0)
     return document
-
-
-REQUIRED = object()
-"""The default of a parameter that has none (a SPEC must give it)."""
-
-
-def bind(
-    name: str, params: Sequence[tuple[str, object]], args: Sequence[object], kwargs: Mapping[str, object]
-) -> dict[str, object]:
-    """``args`` and ``kwargs`` of a call of ``name`` matched to ``params`` (``(name, default)``, in order).
-
-    Every parameter appears in the result, with its default when not given; an unknown keyword, a
-    parameter given twice, too many positional arguments or a missing required one is an LrdslError.
-    """
-    import difflib
-
-    names = [p for p, _ in params]
-    if len(args) > len(params):
-        raise LrdslError(f"{name}() takes at most {len(params)} positional arguments, got {len(args)}")
-    out: dict[str, object] = dict(zip(names, args, strict=False))
-    for key, value in kwargs.items():
-        if key not in names:
-            close = difflib.get_close_matches(key, names, n=1)
-            hint = f"did you mean {close[0]!r}?" if close else "its parameters: " + ", ".join(names)
-            raise LrdslError(f"{name}() has no parameter {shown(key)}", hint=hint)
-        if key in out:
-            raise LrdslError(f"{name}() got {shown(key)} twice")
-        out[key] = value
-    for key, default in params:
-        if key not in out:
-            if default is REQUIRED:
-                raise LrdslError(f"{name}() needs {key}=")
-            out[key] = default
-    return out

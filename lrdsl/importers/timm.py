@@ -39,23 +39,23 @@ from typing import Any
 
 import numpy as np
 
-from lrdsl.cli.echo import shown
 from lrdsl.errors import LrdslError
-from lrdsl.importers._write import (
+from lrdsl.importers.common import (
     MAX_STEPPED,
     bind,
+    check_points,
     guarded,
     library_run,
     num,
     number,
     optional_module,
-    sample_steps,
     take_optimizer,
     unknown,
     whole,
 )
 from lrdsl.importers.spec import bounded
 from lrdsl.importers.verify import unchecked, verified
+from lrdsl.language.echo import shown
 
 SOURCE = "timm"
 _WARMUP = ("warmup_t", "warmup_lr_init", "warmup_prefix")
@@ -133,12 +133,12 @@ def _refuse(what: str) -> LrdslError:
     return LrdslError(f"{SOURCE} {what} cannot be imported: {REFUSED[what]}", hint="pick a schedule by epoch or step")
 
 
-def _factory_to_class(kw: Mapping[str, object]) -> tuple[str, dict[str, object], int | None, int]:
-    """``create_scheduler_v2(**kw)`` as timm builds it: (class, its kwargs, updates per epoch, epochs run)."""
-    unknown(f"{SOURCE} create_scheduler_v2", kw, FACTORY)
-    sched = str(kw.get("sched", "cosine"))
-    if sched in REFUSED:
-        raise _refuse(sched)
+_DECAY_EPOCHS = {"wsd": 0.2, "rsqrt": 0.2}
+"""``create_scheduler_v2``'s default ``decay_epochs`` where it is not 90: a fraction of the run."""
+
+
+def _factory_clock(kw: Mapping[str, object]) -> tuple[bool, int | None]:
+    """Whether ``create_scheduler_v2`` steps on epochs, and its ``updates_per_epoch`` (needed when it does not)."""
     on_epochs = bool(kw.get("step_on_epochs", True))
     upe_given = kw.get("updates_per_epoch")
     upe = whole(upe_given, "updates_per_epoch", SOURCE, least=1) if upe_given else None
@@ -147,22 +147,30 @@ def _factory_to_class(kw: Mapping[str, object]) -> tuple[str, dict[str, object],
             f"{SOURCE} create_scheduler_v2: step_on_epochs=False needs updates_per_epoch",
             hint="give updates_per_epoch=… (the dataloader's length)",
         )
-    scale = 1 if on_epochs else (upe or 1)
-    num_epochs = number(kw.get("num_epochs", 300), "num_epochs", SOURCE)
-    decay_epochs = kw.get("decay_epochs")
-    decay = number(
-        (0.2 if sched in ("wsd", "rsqrt") else 90) if decay_epochs is None else decay_epochs, "decay_epochs", SOURCE
-    )
-    milestones = kw.get("decay_milestones", (90, 180, 270))
-    if not isinstance(milestones, list | tuple):
-        raise LrdslError(f"{SOURCE}: decay_milestones must be a list of epochs", hint="decay_milestones=[30, 60]")
-    warmup_epochs = number(kw.get("warmup_epochs", 0), "warmup_epochs", SOURCE)
-    cooldown = number(kw.get("cooldown_epochs", 0), "cooldown_epochs", SOURCE)
+    return on_epochs, upe
+
+
+def _factory_to_class(kw: Mapping[str, object]) -> tuple[str, dict[str, object], int | None, int]:
+    """``create_scheduler_v2(**kw)`` as timm builds it: (class, its kwargs, updates per epoch, epochs run)."""
+    unknown(f"{SOURCE} create_scheduler_v2", kw, FACTORY)
     if kw.get("noise") is not None:
         raise LrdslError(
             f"{SOURCE} noise cannot be imported: it multiplies the rate by seeded random factors, which no schedule says",
             hint="leave noise out (noise=None)",
         )
+    sched = str(kw.get("sched", "cosine"))
+    if sched in REFUSED:
+        raise _refuse(sched)
+    on_epochs, upe = _factory_clock(kw)
+    scale = 1 if on_epochs else (upe or 1)
+    num_epochs = number(kw.get("num_epochs", 300), "num_epochs", SOURCE)
+    decay_epochs = kw.get("decay_epochs")
+    decay = number(_DECAY_EPOCHS.get(sched, 90) if decay_epochs is None else decay_epochs, "decay_epochs", SOURCE)
+    milestones = kw.get("decay_milestones", (90, 180, 270))
+    if not isinstance(milestones, list | tuple):
+        raise LrdslError(f"{SOURCE}: decay_milestones must be a list of epochs", hint="decay_milestones=[30, 60]")
+    warmup_epochs = number(kw.get("warmup_epochs", 0), "warmup_epochs", SOURCE)
+    cooldown = number(kw.get("cooldown_epochs", 0), "cooldown_epochs", SOURCE)
     warmup: dict[str, object] = {
         "warmup_lr_init": kw.get("warmup_lr", 1e-5),
         "warmup_t": warmup_epochs * scale,
@@ -520,7 +528,7 @@ def imported(
 ) -> str:
     """The expression, verified against ``library`` (``timm.scheduler`` when installed) over ``epochs`` epochs.
 
-    Work is bounded by :data:`~lrdsl.importers._write.MAX_STEPPED` updates: a schedule of the epoch
+    Work is bounded by :data:`~lrdsl.importers.common.MAX_STEPPED` updates: a schedule of the epoch
     (``t_in_epochs``, constant within each epoch) is checked on the equivalent run of one update per
     epoch; what is still longer against timm's closed form (:func:`closed_values`) at sampled steps."""
     expr = expression(cls, args, lr, loop)
@@ -544,7 +552,7 @@ def imported(
         for x in (t0, args.get("warmup_t"))
         if isinstance(x, int | float)
     ]
-    steps = sample_steps(run, [m * k for m in marks for k in (1, 2, 3)])
+    steps = check_points(run, [m * k for m in marks for k in (1, 2, 3)])
     reference = library_run(SOURCE, lambda: closed_values(module, cls, args, eta, spe, steps, loop))
     return verified(expr, reference, source=source, steps_per_epoch=spe, steps=steps, total_steps=run)
 
@@ -595,7 +603,7 @@ def from_spec(
     lr = written if lr_value is None else number(lr_value, "lr", SOURCE)
     upe = None if steps_per_epoch is None else whole(steps_per_epoch, "steps per epoch", SOURCE, least=1)
     if name in ("create_scheduler_v2", "create_scheduler"):
-        given = bind(name, FACTORY, args, kw)
+        given = bind(name, FACTORY, args, kw, rest=True)
         if upe is not None and "updates_per_epoch" not in given:
             given["updates_per_epoch"] = upe
         cls, cargs, per, epochs = _factory_to_class(given)
@@ -606,7 +614,7 @@ def from_spec(
         raise LrdslError(
             f"{SOURCE} has no scheduler {shown(name)}", hint="one of create_scheduler_v2, " + ", ".join(CLASSES)
         )
-    given = bind(name, CLASSES[name], args, kw)
+    given = bind(name, CLASSES[name], args, kw, rest=True)
     expression(name, given, lr, loop)  # the arguments' checks, before they are read below
     per_epoch = bool(given.get("t_in_epochs", True))
     length = _run_length(name, given) if name in CLASSES else 0.0

@@ -37,16 +37,23 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from lrdsl import ast as A
 from lrdsl.errors import LrdslError
 from lrdsl.importers.common import (
+    REQUIRED,
+    Args,
+    Kwargs,
+    bind,
     checked_form,
     duration,
-    group,
     in_library,
     mapped,
-    num,
+    tidy,
+    written_rate,
 )
-from lrdsl.importers.spec import REQUIRED, Call, Ref, bind
+from lrdsl.importers.common import literal as n
+from lrdsl.importers.spec import Call, Ref
+from lrdsl.language import build as B
 
 RTOL = 1e-9
 """PyTorch computes in float64: its recursions stay within this of the closed forms."""
@@ -114,18 +121,28 @@ class Sched:
 
 @dataclass(frozen=True)
 class Piece:
-    """An expression for one scheduler: its text, and what a ``SequentialLR`` needs to cut it.
+    """An expression for one scheduler: its syntax tree, and what a ``SequentialLR`` needs to cut it.
 
-    ``natural``: steps over which its changes happen (checked without a total); ``valid``: the text
+    ``natural``: steps over which its changes happen (checked without a total); ``valid``: the tree
     equals PyTorch for ``t < valid`` (``None``: for every step); ``cut(m)``: the first ``m`` steps as a
     phase of explicit duration ``m`` (``None`` when lrdsl cannot cut it exactly).
     """
 
-    text: str
+    tree: A.Expr
     natural: int
     valid: int | None
-    cut: Callable[[int], str | None]
+    cut: Callable[[int], A.Expr | None]
     marks: tuple[int, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The expression's canonical text (the formatter's)."""
+        return B.text(self.tree)
+
+
+def _uncut(m: int) -> None:
+    """The cut of a piece lrdsl cannot cut exactly."""
+    return None
 
 
 def _whole(x: object) -> bool:
@@ -137,6 +154,12 @@ def _steps(s: Sched, key: str) -> int | None:
     return duration(s.kw[key], f"{s.name}'s {key}")
 
 
+def _count(s: Sched, key: str, least: int) -> int | None:
+    """The argument ``key`` of ``s`` as whole steps of at least ``least`` (None: another value, sampled)."""
+    n = _steps(s, key)
+    return n if n is not None and n >= least else None
+
+
 def _pick(value: Any, g: int) -> float:
     """A per-group argument (a number, or a list with one per group) for group ``g``."""
     if isinstance(value, list | tuple):
@@ -146,132 +169,145 @@ def _pick(value: Any, g: int) -> float:
     return float(value)
 
 
-def _with_dur(head: str, dur: int | None, tail: str) -> str:
-    """``head, dur, tail)`` joined: a shape call with an optional explicit duration."""
-    parts = [head] + ([str(dur)] if dur is not None else []) + ([tail] if tail else [])
-    return ", ".join(parts) + ")"
+def _const(value: float, length: int | None = None) -> A.Expr:
+    return B.shape("const", n(value)) if length is None else B.shape("const", n(value), length)
 
 
-def _piece(s: Sched, base: float, g: int, total: int | None) -> Piece | None:
-    """The expression of ``s`` for group ``g`` (base rate ``base``), or None when only the fitter can say."""
-    k, b = s.kw, num(base)
-    if s.name == "StepLR":
-        size, gamma = _steps(s, "step_size"), num(k["gamma"])
-        if size is None or size < 1:
-            return None
-        every = size
-        return Piece(
-            _with_dur(f"step({b}", None, f"gamma={gamma}, every={every}"),
-            3 * every,
-            None,
-            lambda m: _with_dur(f"step({b}", m, f"gamma={gamma}, every={every}"),
-        )
-    if s.name == "MultiStepLR":
-        gamma = num(k["gamma"])
-        counted = [duration(m, "MultiStepLR's milestone") for m in k["milestones"]]
-        ms = sorted(m for m in counted if m is not None and m >= 0)
-        if not ms:
-            return Piece(f"const({b})", 1, None, lambda m: f"const({b}, {m})")
-        at = "at=[" + ", ".join(map(str, ms)) + "]"
-        return Piece(
-            _with_dur(f"multistep({b}", None, f"gamma={gamma}, {at}"),
-            ms[-1] + 1,
-            None,
-            lambda m: _with_dur(f"multistep({b}", m, f"gamma={gamma}, {at}"),
-            tuple(ms),
-        )
-    if s.name == "ConstantLR":
-        f, iters = num(base * float(k["factor"])), _steps(s, "total_iters")
-        if iters is None or iters < 0:
-            return None
-        n = iters
-        if n == 0:  # PyTorch applies the factor at step 0 and never undoes it
-            return Piece(f"const({f})", 1, None, lambda m: f"const({f}, {m})")
-        return Piece(
-            f"const({f}, {n}) >> const({b})",
-            n,
-            None,
-            lambda m: f"const({f}, {m})" if m <= n else f"const({f}, {n}) >> const({b}, {m - n})",
-            (n,),
-        )
-    if s.name == "LinearLR":
-        s0, e0, iters = float(k["start_factor"]), float(k["end_factor"]), _steps(s, "total_iters")
-        if iters is None or iters < 0:
-            return None
-        n = iters
-        a, e = num(base * s0), num(base * e0)
-        if n == 0:  # the start factor at step 0, then PyTorch holds it
-            return Piece(f"const({a})", 1, None, lambda m: f"const({a}, {m})")
-
-        def cut_linear(m: int) -> str:
-            if m <= n:
-                return f"linear({a}→{num(base * (s0 + (e0 - s0) * m / n))}, {m})"
-            return f"linear({a}→{e}, {n}) >> const({e}, {m - n})"
-
-        return Piece(f"linear({a}→{e}, {n})", n, None, cut_linear, (n,))
-    if s.name == "ExponentialLR":
-        rate = num(k["gamma"])
-        return Piece(f"exp_decay({b}, rate={rate})", 100, None, lambda m: f"exp_decay({b}, {m}, rate={rate})")
-    if s.name == "PolynomialLR":
-        iters, power = _steps(s, "total_iters"), num(k["power"])
-        if iters is None or iters < 0:
-            return None
-        n = iters
-        if n == 0:
-            return Piece(f"const({b})", 1, None, lambda m: f"const({b}, {m})")
-        text = f"poly({b}→0, {n}, power={power})"
-
-        def cut_poly(m: int) -> str:
-            if m >= n:
-                return text if m == n else f"{text} >> const(0, {m - n})"
-            return f"fn({b} * (1 - u / {n}) ** {power}, {m})"
-
-        return Piece(text, n, None, cut_poly, (n,))
-    if s.name == "CosineAnnealingLR":
-        t_max, eta = _steps(s, "T_max"), num(k["eta_min"])
-        if t_max is None or t_max < 1:
-            return None
-        t = t_max
-        text = f"cosine({b}→{eta}, {t})"
-        amp = f"{b} * " if eta == "0" else f"{eta} + ({b} - {eta}) * "
-        formula = f"fn({amp}(1 + cos(pi * u / {t})) / 2, "
-
-        def cut_cosine(m: int) -> str:
-            return text if m == t else f"{formula}{m})"
-
-        if total is not None and total > t + 1:  # PyTorch's cosine rises again after T_max
-            return Piece(f"({text} >> cosine({eta}→{b}, {t})) * restart()", t, None, cut_cosine, (t, 2 * t))
-        return Piece(text, t, t + 1, cut_cosine, (t,))
-    if s.name == "CosineAnnealingWarmRestarts":
-        t0, mult, eta = _steps(s, "T_0"), k["T_mult"], num(k["eta_min"])
-        if not (t0 is not None and _whole(mult) and t0 >= 1 and mult >= 1):
-            return None
-        mult = int(mult)
-        opts = f"period={t0}" + (f", mult={mult}" if mult != 1 else "")
-        text = f"cosine({b}→{eta}) * restart({opts})"
-
-        def cut_restarts(m: int) -> str | None:
-            if mult == 1:
-                amp = f"{b} * " if eta == "0" else f"{eta} + ({b} - {eta}) * "
-                return f"fn({amp}(1 + cos(pi * (u - {t0} * floor(u / {t0})) / {t0})) / 2, {m})"
-            end, n = t0, 1
-            while end < m:
-                end, n = end + t0 * mult**n, n + 1
-            return f"cosine({b}→{eta}) * restart({opts}, cycles={n})" if end == m else None
-
-        return Piece(text, t0 * (1 + mult + mult * mult), None, cut_restarts, _restarts(t0, mult))
-    if s.name == "CyclicLR":
-        return _cyclic(k, g)
-    if s.name == "OneCycleLR":
-        return _onecycle(k, g)
-    if s.name == "SequentialLR":
-        return _sequential(k, base, g, total)
-    if s.name == "ChainedScheduler":
-        return _chained(k, base, g, total)
-    return None  # LambdaLR, MultiplicativeLR: the fitter
+def _held(value: float) -> Piece:
+    """A rate held for ever (a scheduler of no steps)."""
+    return Piece(_const(value), 1, None, lambda m: _const(value, m))
 
 
-def _cyclic(k: dict[str, Any], g: int) -> Piece | None:
+def _cosine_formula(top: float, low: float, angle: A.Expr) -> A.Expr:
+    """``low + (top − low)·(1 + cos(angle))/2`` (``top·(1 + cos(angle))/2`` when ``low`` is 0), over ``u``."""
+    half = B.add(1, B.math_call("cos", angle))
+    if tidy(low) == 0:
+        return B.div(B.mul(n(top), half), 2)
+    return B.add(n(low), B.div(B.mul(B.sub(n(top), n(low)), half), 2))
+
+
+U, PI = B.name("u"), B.name("pi")
+
+
+def _step_lr(s: Sched, base: float, g: int, total: int | None) -> Piece | None:
+    every = _count(s, "step_size", 1)
+    if every is None:
+        return None
+    gamma = n(s.kw["gamma"])
+    return Piece(
+        B.shape("step", n(base), gamma=gamma, every=every),
+        3 * every,
+        None,
+        lambda m: B.shape("step", n(base), m, gamma=gamma, every=every),
+    )
+
+
+def _multistep_lr(s: Sched, base: float, g: int, total: int | None) -> Piece | None:
+    gamma = n(s.kw["gamma"])
+    counted = [duration(m, "MultiStepLR's milestone") for m in s.kw["milestones"]]
+    at = sorted(m for m in counted if m is not None and m >= 0)
+    if not at:
+        return _held(base)
+    return Piece(
+        B.shape("multistep", n(base), gamma=gamma, at=at),
+        at[-1] + 1,
+        None,
+        lambda m: B.shape("multistep", n(base), m, gamma=gamma, at=at),
+        tuple(at),
+    )
+
+
+def _constant_lr(s: Sched, base: float, g: int, total: int | None) -> Piece | None:
+    f, k = base * float(s.kw["factor"]), _count(s, "total_iters", 0)
+    if k is None:
+        return None
+    if k == 0:  # PyTorch applies the factor at step 0 and never undoes it
+        return _held(f)
+
+    def cut(m: int) -> A.Expr:
+        return _const(f, m) if m <= k else B.seq(_const(f, k), _const(base, m - k))
+
+    return Piece(B.seq(_const(f, k), _const(base)), k, None, cut, (k,))
+
+
+def _linear_lr(s: Sched, base: float, g: int, total: int | None) -> Piece | None:
+    s0, e0, k = float(s.kw["start_factor"]), float(s.kw["end_factor"]), _count(s, "total_iters", 0)
+    if k is None:
+        return None
+    if k == 0:  # the start factor at step 0, then PyTorch holds it
+        return _held(base * s0)
+    ramp = B.shape("linear", (n(base * s0), n(base * e0)), k)
+
+    def cut(m: int) -> A.Expr:
+        if m <= k:
+            return B.shape("linear", (n(base * s0), n(base * (s0 + (e0 - s0) * m / k))), m)
+        return B.seq(ramp, _const(base * e0, m - k))
+
+    return Piece(ramp, k, None, cut, (k,))
+
+
+def _exponential_lr(s: Sched, base: float, g: int, total: int | None) -> Piece | None:
+    rate = n(s.kw["gamma"])
+    return Piece(
+        B.shape("exp_decay", n(base), rate=rate), 100, None, lambda m: B.shape("exp_decay", n(base), m, rate=rate)
+    )
+
+
+def _polynomial_lr(s: Sched, base: float, g: int, total: int | None) -> Piece | None:
+    k, power = _count(s, "total_iters", 0), n(s.kw["power"])
+    if k is None:
+        return None
+    if k == 0:
+        return _held(base)
+    tree = B.shape("poly", (n(base), 0), k, power=power)
+
+    def cut(m: int) -> A.Expr:
+        if m >= k:
+            return tree if m == k else B.seq(tree, _const(0, m - k))
+        return B.fn(B.mul(n(base), B.power(B.sub(1, B.div(U, k)), power)), m)
+
+    return Piece(tree, k, None, cut, (k,))
+
+
+def _cosine_annealing_lr(s: Sched, base: float, g: int, total: int | None) -> Piece | None:
+    t, eta = _count(s, "T_max", 1), float(s.kw["eta_min"])
+    if t is None:
+        return None
+    tree = B.shape("cosine", (n(base), n(eta)), t)
+
+    def cut(m: int) -> A.Expr:
+        return tree if m == t else B.fn(_cosine_formula(base, eta, B.div(B.mul(PI, U), t)), m)
+
+    if total is not None and total > t + 1:  # PyTorch's cosine rises again after T_max
+        rising = B.mul(B.seq(tree, B.shape("cosine", (n(eta), n(base)), t)), B.restart())
+        return Piece(rising, t, None, cut, (t, 2 * t))
+    return Piece(tree, t, t + 1, cut, (t,))
+
+
+def _warm_restarts(s: Sched, base: float, g: int, total: int | None) -> Piece | None:
+    t0, mult, eta = _count(s, "T_0", 1), s.kw["T_mult"], float(s.kw["eta_min"])
+    if t0 is None or not (_whole(mult) and mult >= 1):
+        return None
+    mult = int(mult)
+    cosine = B.shape("cosine", (n(base), n(eta)))
+
+    def restarts(cycles: int | None = None) -> A.Expr:
+        return B.mul(cosine, B.restart(period=t0, mult=mult if mult != 1 else None, cycles=cycles))
+
+    def cut(m: int) -> A.Expr | None:
+        if mult == 1:  # the angle of u within its cycle: pi * (u - t0 * floor(u / t0)) / t0
+            local = B.sub(U, B.mul(t0, B.math_call("floor", B.div(U, t0))))
+            return B.fn(_cosine_formula(base, eta, B.div(B.mul(PI, local), t0)), m)
+        end, cycles = t0, 1
+        while end < m:
+            end, cycles = end + t0 * mult**cycles, cycles + 1
+        return restarts(cycles) if end == m else None
+
+    return Piece(restarts(), t0 * (1 + mult + mult * mult), None, cut, _restarts(t0, mult))
+
+
+def _cyclic(s: Sched, base: float, g: int, total: int | None) -> Piece | None:
+    k = s.kw
     if k.get("scale_fn") is not None or k["mode"] not in ("triangular", "triangular2", "exp_range"):
         return None
     lo, hi = _pick(k["base_lr"], g), _pick(k["max_lr"], g)
@@ -280,85 +316,92 @@ def _cyclic(k: dict[str, Any], g: int) -> Piece | None:
     if not (up > 0 and down > 0 and up.is_integer() and down.is_integer()):
         return None  # PyTorch's halves are whole steps; others are sampled
     duration(up + down, "CyclicLR's cycle (step_size_up + step_size_down)")
-    a, c, mode, gamma = num(lo), num(hi), k["mode"], num(k["gamma"])
-    natural = math.ceil(3 * (up + down))
+    mode, gamma = k["mode"], n(k["gamma"])
+    return Piece(_cycle(lo, hi, int(up), int(down), mode, gamma), math.ceil(3 * (up + down)), None, _uncut)
+
+
+def _cycle(lo: float, hi: float, up: int, down: int, mode: str, gamma: A.Expr) -> A.Expr:
+    """A ``CyclicLR`` of whole halves ``up`` and ``down``: ``cyclic(…)`` when they are equal, else a triangle."""
     if up == down:
-        opts = f", mode={mode}" if mode != "triangular" else ""
-        opts += f", gamma={gamma}" if mode == "exp_range" else ""
-        return Piece(f"cyclic({a}→{c}, half={int(up)}{opts})", natural, None, lambda m: None)
-    u, d = int(up), int(down)
+        return B.shape(
+            "cyclic",
+            (n(lo), n(hi)),
+            half=up,
+            mode=mode if mode != "triangular" else None,
+            gamma=gamma if mode == "exp_range" else None,
+        )
     if mode == "triangular":
-        return Piece(f"(linear({a}→{c}, {u}) >> linear({c}→{a}, {d})) * restart()", natural, None, lambda m: None)
-    h = num(hi - lo)
-    body = f"(linear(0→{h}, {u}) >> linear({h}→0, {d}))"
+        return B.mul(B.seq(B.shape("linear", (n(lo), n(hi)), up), B.shape("linear", (n(hi), n(lo)), down)), B.restart())
+    h = n(hi - lo)
+    body = B.seq(B.shape("linear", (0, h), up), B.shape("linear", (h, 0), down))
     if mode == "triangular2":
-        return Piece(f"{a} + {body} * restart(decay=0.5)", natural, None, lambda m: None)
-    return Piece(f"{a} + {body} * restart() * exp_decay(1, rate={gamma})", natural, None, lambda m: None)
+        return B.add(n(lo), B.mul(body, B.restart(decay=0.5)))
+    return B.add(n(lo), B.mul(body, B.restart(), B.shape("exp_decay", 1, rate=gamma)))
 
 
 def _onecycle_total(k: dict[str, Any]) -> int:
     if k["total_steps"] is not None:
-        n = k["total_steps"]
+        total = k["total_steps"]
     elif k["epochs"] is not None and k["steps_per_epoch"] is not None:
-        n = k["epochs"] * k["steps_per_epoch"]
+        total = k["epochs"] * k["steps_per_epoch"]
     else:
         raise LrdslError("OneCycleLR needs total_steps=, or epochs= and steps_per_epoch=")
-    steps = duration(n, "OneCycleLR's total_steps")
+    steps = duration(total, "OneCycleLR's total_steps")
     if steps is None or steps < 1:
-        raise LrdslError(f"OneCycleLR's total steps must be a positive whole number, not {n!r}")
+        raise LrdslError(f"OneCycleLR's total steps must be a positive whole number, not {total!r}")
     return steps
 
 
-def _onecycle(k: dict[str, Any], g: int) -> Piece | None:
-    n = _onecycle_total(k)
+def _unless(value: object, default: float) -> A.Expr | None:
+    """``value``'s literal, or None (left out) when it is the default."""
+    return None if float(value) == default else n(float(value))  # type: ignore[arg-type]
+
+
+def _onecycle(s: Sched, base: float, g: int, total: int | None) -> Piece | None:
+    k = s.kw
+    steps = _onecycle_total(k)
     if k["anneal_strategy"] not in ("cos", "linear"):
         return None
-    top = _pick(k["max_lr"], g)
-    opts = ""
-    for key, name, default in (("pct_start", "pct", 0.3), ("div_factor", "div", 25.0)):
-        if float(k[key]) != default:
-            opts += f", {name}={num(k[key])}"
-    if float(k["final_div_factor"]) != 1e4:
-        opts += f", final_div={num(k['final_div_factor'])}"
-    if k["anneal_strategy"] == "linear":
-        opts += ", anneal=linear"
-    if k["three_phase"]:
-        opts += ", three_phase=true"
-    text = f"onecycle({num(top)}, {n}{opts})"
-    pct = float(k["pct_start"])
-    marks = (int(pct * n) - 1, 2 * int(pct * n) - 2) if k["three_phase"] else (int(pct * n) - 1,)
-    return Piece(text, n, n, lambda m: text if m == n else None, marks)
+    tree = B.shape(
+        "onecycle",
+        n(_pick(k["max_lr"], g)),
+        steps,
+        pct=_unless(k["pct_start"], 0.3),
+        div=_unless(k["div_factor"], 25.0),
+        final_div=_unless(k["final_div_factor"], 1e4),
+        anneal="linear" if k["anneal_strategy"] == "linear" else None,
+        three_phase=True if k["three_phase"] else None,
+    )
+    first = int(float(k["pct_start"]) * steps) - 1
+    marks = (first, 2 * first) if k["three_phase"] else (first,)
+    return Piece(tree, steps, steps, lambda m: tree if m == steps else None, marks)
 
 
-def _sequential(k: dict[str, Any], base: float, g: int, total: int | None) -> Piece | None:
-    subs: list[Sched] = list(k["schedulers"])
-    ms = list(k["milestones"])
+def _sequential(s: Sched, base: float, g: int, total: int | None) -> Piece | None:
+    subs: list[Sched] = list(s.kw["schedulers"])
+    ms = list(s.kw["milestones"])
     if len(ms) != len(subs) - 1 or not all(_whole(m) and m >= 0 for m in ms) or ms != sorted(ms):
         return None
-    ms = [int(m) for m in ms]
-    texts: list[str] = []
+    ends = [int(m) for m in ms]
+    phases: list[A.Expr] = []
     marks: list[int] = []
     start = 0
-    for i, sub in enumerate(subs):
-        last = i == len(subs) - 1
-        if not last and ms[i] == start:  # a milestone at its own start: PyTorch skips the scheduler
+    for sub, end in zip(subs[:-1], ends, strict=True):
+        if end == start:  # a milestone at its own start: PyTorch skips the scheduler
             continue
-        piece = _piece(sub, base, g, None if total is None or not last else max(total - start, 0))
-        if piece is None:
+        piece = _piece(sub, base, g, None)
+        cut = None if piece is None else piece.cut(end - start)
+        if piece is None or cut is None:
             return None
-        marks += [start + m for m in piece.marks if m < (ms[i] - start if not last else m + 1)]
-        if last:
-            texts.append(piece.text)
-            valid = None if piece.valid is None else start + piece.valid
-            text = " >> ".join(group(t) if "*" in t else t for t in texts)
-            return Piece(text, start + piece.natural, valid, lambda m: None, tuple(marks))
-        cut = piece.cut(ms[i] - start)
-        if cut is None:
-            return None
-        texts.append(cut)
-        start = ms[i]
-        marks.append(start)
-    return None  # pragma: no cover - the loop returns at the last scheduler
+        marks += [start + m for m in piece.marks if m < end - start] + [end]
+        phases.append(cut)
+        start = end
+    last = _piece(subs[-1], base, g, None if total is None else max(total - start, 0))
+    if last is None:
+        return None
+    marks += [start + m for m in last.marks]
+    valid = None if last.valid is None else start + last.valid
+    return Piece(B.seq(*phases, last.tree), start + last.natural, valid, _uncut, tuple(marks))
 
 
 def _rises(s: Sched) -> bool:
@@ -382,28 +425,52 @@ def _multiplies(s: Sched) -> bool:
     return s.name in MULTIPLICATIVE
 
 
-def _chained(k: dict[str, Any], base: float, g: int, total: int | None) -> Piece | None:
+def _chained(s: Sched, base: float, g: int, total: int | None) -> Piece | None:
     """The product of the members (each but the last with base 1). A cosine member is a factor over its
     ``T_max + 1`` steps only: at ``T_max + 1`` PyTorch's cosine adds to the rate rather than multiply it."""
-    subs: list[Sched] = list(k["schedulers"])
-    if not subs or not all(_multiplies(s) for s in subs):
+    subs: list[Sched] = list(s.kw["schedulers"])
+    if not subs or not all(_multiplies(x) for x in subs):
         return None
-    pieces = [_piece(s, 1.0 if i < len(subs) - 1 else base, g, None) for i, s in enumerate(subs)]
-    if any(p is None for p in pieces):
-        return None
+    pieces = [_piece(x, 1.0 if i < len(subs) - 1 else base, g, None) for i, x in enumerate(subs)]
     done = [p for p in pieces if p is not None]
+    if len(done) < len(pieces):
+        return None
     valids = [p.valid for p in done if p.valid is not None]
     valid = min(valids) if valids else None
     if valid is not None and total is not None and total > valid:
         return None  # past a cosine's T_max the chain is no product: sampled
-    text = " * ".join(group(p.text) for p in done)
     marks = tuple(m for p in done for m in p.marks)
 
-    def cut(m: int) -> str | None:
+    def cut(m: int) -> A.Expr | None:
         cuts = [p.cut(m) for p in done]
-        return None if any(c is None for c in cuts) else " * ".join(group(str(c)) for c in cuts)
+        return None if any(c is None for c in cuts) else B.mul(*(c for c in cuts if c is not None))
 
-    return Piece(text, max(p.natural for p in done), valid, cut, marks)
+    return Piece(B.mul(*(p.tree for p in done)), max(p.natural for p in done), valid, cut, marks)
+
+
+Form = Callable[[Sched, float, int, "int | None"], "Piece | None"]
+FORMS: dict[str, Form] = {
+    "StepLR": _step_lr,
+    "MultiStepLR": _multistep_lr,
+    "ConstantLR": _constant_lr,
+    "LinearLR": _linear_lr,
+    "ExponentialLR": _exponential_lr,
+    "PolynomialLR": _polynomial_lr,
+    "CosineAnnealingLR": _cosine_annealing_lr,
+    "CosineAnnealingWarmRestarts": _warm_restarts,
+    "CyclicLR": _cyclic,
+    "OneCycleLR": _onecycle,
+    "SequentialLR": _sequential,
+    "ChainedScheduler": _chained,
+}
+"""Each class with a named form → its builder ``(scheduler, base rate, group, run length) → Piece`` (None: the
+arguments have no exact form, sampled). The others (``LambdaLR``, ``MultiplicativeLR``) are sampled and fitted."""
+
+
+def _piece(s: Sched, base: float, g: int, total: int | None) -> Piece | None:
+    """The expression of ``s`` for group ``g`` (base rate ``base``), or None when only the fitter can say."""
+    form = FORMS.get(s.name)
+    return None if form is None else form(s, base, g, total)
 
 
 # --- live objects ------------------------------------------------------------------------------------
@@ -653,43 +720,48 @@ def _closed(s: Sched, lrs: Sequence[float], g: int, steps: Sequence[int]) -> lis
     (``_get_closed_form_lr``; ``get_lr`` at ``last_epoch = t`` for the one-cycle and cyclic classes, which compute
     from it; the restart state for ``CosineAnnealingWarmRestarts``, counted as its ``step()`` counts), members
     composed for ``SequentialLR`` (each from its milestone) and ``ChainedScheduler`` (the product of factors)."""
-    from bisect import bisect_right
-
     if s.name == "SequentialLR":
-        ms = [int(m) for m in s.kw["milestones"]]
-        subs = s.kw["schedulers"]
-        out: list[float] = [0.0] * len(steps)
-        for i, sub in enumerate(subs):
-            start = ms[i - 1] if i > 0 else 0
-            mine = [j for j, t in enumerate(steps) if bisect_right(ms, t) == i]
-            for j, v in zip(mine, _closed(sub, lrs, g, [steps[j] - start for j in mine]), strict=True):
-                out[j] = v
-        return out
+        return _closed_sequence(s, lrs, g, steps)
     if s.name == "ChainedScheduler":
         out = [float(lrs[g])] * len(steps)
         for sub in s.kw["schedulers"]:
             out = [a * b / lrs[g] for a, b in zip(out, _closed(sub, lrs, g, steps), strict=True)]
         return out
     sched = _build(s, _optimizer(lrs))
-    values: list[float] = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for t in steps:
-            sched.last_epoch = t
-            if s.name in CLOSED:
-                values.append(float(sched._get_closed_form_lr()[g]))
-                continue
-            if s.name == "CosineAnnealingWarmRestarts":
-                t_i, t_cur = sched.T_0, t
-                if sched.T_mult == 1:
-                    t_cur %= t_i
-                while t_cur >= t_i:
-                    t_cur, t_i = t_cur - t_i, t_i * sched.T_mult
-                sched.T_i, sched.T_cur = t_i, t_cur
-            elif s.name not in ABSOLUTE:
-                raise LrdslError(f"PyTorch's {s.name} has no closed form")  # pragma: no cover - named forms only
-            values.append(float(sched.get_lr()[g]))
-    return values
+        return [_closed_at(s.name, sched, g, t) for t in steps]
+
+
+def _closed_sequence(s: Sched, lrs: Sequence[float], g: int, steps: Sequence[int]) -> list[float]:
+    """A ``SequentialLR`` at ``steps``: each member's closed form, from its milestone."""
+    from bisect import bisect_right
+
+    ms = [int(m) for m in s.kw["milestones"]]
+    out: list[float] = [0.0] * len(steps)
+    for i, sub in enumerate(s.kw["schedulers"]):
+        start = ms[i - 1] if i > 0 else 0
+        mine = [j for j, t in enumerate(steps) if bisect_right(ms, t) == i]
+        for j, v in zip(mine, _closed(sub, lrs, g, [steps[j] - start for j in mine]), strict=True):
+            out[j] = v
+    return out
+
+
+def _closed_at(name: str, sched: Any, g: int, t: int) -> float:
+    """The rate of group ``g`` of a fresh ``sched`` of class ``name`` at step ``t``, set as its ``step()`` sets it."""
+    sched.last_epoch = t
+    if name in CLOSED:
+        return float(sched._get_closed_form_lr()[g])
+    if name == "CosineAnnealingWarmRestarts":
+        t_i, t_cur = sched.T_0, t
+        if sched.T_mult == 1:
+            t_cur %= t_i
+        while t_cur >= t_i:
+            t_cur, t_i = t_cur - t_i, t_i * sched.T_mult
+        sched.T_i, sched.T_cur = t_i, t_cur
+    elif name not in ABSOLUTE:
+        raise LrdslError(f"PyTorch's {name} has no closed form")  # pragma: no cover - named forms only
+    return float(sched.get_lr()[g])
 
 
 def _restarted(scheduler: Any, g: int, n: int) -> list[float]:
@@ -740,21 +812,16 @@ def _check_tail(
 
 def _lr_of(optimizer: object) -> float | None:
     """The learning rate written in an optimizer argument: ``SGD(params, lr=0.1)``, ``{"lr": 0.1}``, ``0.1``."""
-    if isinstance(optimizer, Call):
-        value = optimizer.kwargs.get("lr", optimizer.args[1] if len(optimizer.args) > 1 else None)
-    elif isinstance(optimizer, dict):
-        value = optimizer.get("lr")
-    else:
-        value = optimizer
-    if value is None or isinstance(value, Ref):
+    value = written_rate(optimizer)
+    if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise LrdslError(f"the optimizer's learning rate must be a number, not {value!r}")
     return float(value)
 
 
-def _sched_of_call(name: str, args: list[object], kwargs: dict[str, object]) -> tuple[Sched, float | None]:
-    """The scheduler a call describes, and the learning rate it gives (``lr=`` or the optimizer's)."""
+def _known(name: str) -> None:
+    """An :class:`LrdslError` for a class that is refused or is no scheduler of PyTorch."""
     if name in REFUSED:
         raise LrdslError(f"cannot import {name}: {REFUSED[name]}", hint="keep it in your training loop")
     if name not in SIGNATURES:
@@ -763,23 +830,37 @@ def _sched_of_call(name: str, args: list[object], kwargs: dict[str, object]) -> 
             f"{name!r} is not a scheduler of torch.optim.lr_scheduler",
             hint=f"did you mean {close[0]!r}?" if close else "one of: " + ", ".join(SIGNATURES),
         )
-    if name == "ChainedScheduler":
-        params: tuple[tuple[str, object], ...] = (*SIGNATURES[name], ("optimizer", None), ("lr", None))
-    else:
-        params = (("optimizer", None), *SIGNATURES[name], ("last_epoch", -1), ("lr", None))
-    kw = bind(name, params, args, kwargs)
+
+
+def _rate_given(kw: dict[str, object]) -> float | None:
+    """The rate a call gives (``lr=``, else the optimizer's), both taken out of ``kw``."""
     lr = kw.pop("lr")
     if lr is not None and (isinstance(lr, bool) or not isinstance(lr, int | float)):
         raise LrdslError(f"lr= must be a number, not {lr!r}")
     written = _lr_of(kw.pop("optimizer"))
-    lr = written if lr is None else float(lr)
-    kw.pop("last_epoch", None)  # a scheduler mid-run: the whole schedule is imported
+    return written if lr is None else float(lr)
+
+
+def _no_functions(name: str, kw: dict[str, object]) -> None:
     for key in ("lr_lambda", "scale_fn"):
         if kw.get(key) is not None:
             raise LrdslError(
                 f"{name}'s {key} is a function: a SPEC cannot give one",
                 hint="call lrdsl.from_torch(scheduler) in Python: it samples the function",
             )
+
+
+def _sched_of_call(name: str, args: list[object], kwargs: dict[str, object]) -> tuple[Sched, float | None]:
+    """The scheduler a call describes, and the learning rate it gives (``lr=`` or the optimizer's)."""
+    _known(name)
+    if name == "ChainedScheduler":
+        params: tuple[tuple[str, object], ...] = (*SIGNATURES[name], ("optimizer", None), ("lr", None))
+    else:
+        params = (("optimizer", None), *SIGNATURES[name], ("last_epoch", -1), ("lr", None))
+    kw = bind(name, params, args, kwargs)
+    lr = _rate_given(kw)
+    kw.pop("last_epoch", None)  # a scheduler mid-run: the whole schedule is imported
+    _no_functions(name, kw)
     if name in ("SequentialLR", "ChainedScheduler"):
         subs = kw["schedulers"]
         if not isinstance(subs, list | tuple) or not subs or not all(isinstance(x, Call) for x in subs):
@@ -799,9 +880,7 @@ def _needs_base(s: Sched) -> bool:
     return s.name not in ABSOLUTE
 
 
-def from_spec(
-    name: str, args: list[object], kwargs: dict[str, object], *, total_steps: int | None, steps_per_epoch: float | None
-) -> str:
+def from_spec(name: str, args: Args, kwargs: Kwargs, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
     """A scheduler call as written (``"StepLR(optimizer, step_size=30, lr=0.1)"``) → its expression.
 
     The optimizer's rate comes from ``lr=`` (an lrdsl addition) or the optimizer written as a call,

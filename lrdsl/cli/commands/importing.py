@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import argparse
 
-from lrdsl.cli.echo import printable
 from lrdsl.errors import LrdslError
+from lrdsl.language.echo import printable
 
 
 def run(args: argparse.Namespace) -> int:

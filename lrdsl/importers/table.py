@@ -1,0 +1,20 @@
+"""The one registration table of importers: ``lrdsl.from_*``, ``lrdsl import FRAMEWORK``, the fuzzers and
+:data:`lrdsl.importers.registry.IMPORTERS` read it. Plain data: this module imports nothing."""
+
+from __future__ import annotations
+
+ROWS: tuple[tuple[str, str, str], ...] = (
+    ("torch", "from_torch", "a torch.optim.lr_scheduler object, a call of one, or a Lightning config"),
+    ("keras", "from_keras", "a keras.optimizers.schedules object, its get_config(), or a call of one"),
+    ("optax", "from_optax", "an optax schedule function, or a call of an optax schedule"),
+    ("paddle", "from_paddle", "a paddle.optimizer.lr scheduler object, or a call of one"),
+    ("hf", "from_hf", "a transformers get_*_schedule call, get_scheduler(…), or TrainingArguments keys"),
+    ("timm", "from_timm", "a timm scheduler, create_scheduler_v2(…) arguments, or a call of either"),
+    ("mmengine", "from_mmengine", "an mmengine param_scheduler list or dict, or a call of one"),
+    ("detectron2", "from_detectron2", "a detectron2 SOLVER config, or a call of its schedulers"),
+)
+"""Each importer: its framework's name (the module ``lrdsl/importers/<name>.py``), its entry point, and what
+it accepts."""
+
+ENTRIES: dict[str, str] = {entry: name for name, entry, _ in ROWS}
+"""``from_X`` → the framework whose module defines it."""

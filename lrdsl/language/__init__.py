@@ -1,0 +1,1 @@
+"""The language: text, syntax trees and their canonical spelling."""
