@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from lrdsl.ast import Schedule, ScheduleSet
     from lrdsl.bound import BoundSchedule, bind
     from lrdsl.comparison import compare
+    from lrdsl.export.deepspeed import from_deepspeed
+    from lrdsl.export.megatron import from_megatron
+    from lrdsl.export.torchtitan import from_torchtitan
     from lrdsl.field import ScheduleField, ScheduleSetField
     from lrdsl.fitting import fit
     from lrdsl.importers import (
@@ -49,14 +52,17 @@ __all__ = [
     "evaluate_set",
     "export",
     "fit",
+    "from_deepspeed",
     "from_detectron2",
     "from_hf",
     "from_keras",
+    "from_megatron",
     "from_mmengine",
     "from_optax",
     "from_paddle",
     "from_timm",
     "from_torch",
+    "from_torchtitan",
     "generate",
     "lint",
     "lower",

@@ -1066,7 +1066,7 @@ IMPORT_ERRORS: list[tuple[str, str, dict[str, Any], str | None, str]] = [
         "X()",
         {},
         None,
-        "error: unknown framework 'tensorflow'\nhint: one of: torch, keras, optax, paddle, hf, timm, mmengine, detectron2",
+        "error: unknown framework 'tensorflow'\nhint: one of: torch, keras, optax, paddle, hf, timm, mmengine, detectron2, deepspeed, megatron, torchtitan",
     ),
     (
         "timm",
@@ -1576,11 +1576,12 @@ UNSNAPSHOTTED = {
 OTHER_TESTS = (
     *("plotting.py", "resources.py", "comparison.py", "values.py", "diffplot.py", "hf.py"),
     *("cli/arguments.py", "cli/program.py", "cli/output.py", "cli/commands/fit.py", "cli/commands/importing.py"),
-    *("cli/commands/schedule.py", "cli/commands/values.py"),
+    *("cli/commands/schedule.py", "cli/commands/values.py", "cli/commands/exporting.py"),
 )
 """Modules whose messages (options, files, extras, recorded values, trainer arguments) are checked in
 test_cli.py, test_plot.py, test_bound.py, test_broken_install.py, test_compare.py, test_fit.py,
-test_import_cli.py and test_hf_trainer.py (output.py: standard streams and -o files, in test_cli.py)."""
+test_import_cli.py, test_hf_trainer.py and test_export_cli.py (output.py: standard streams and -o files, in
+test_cli.py)."""
 OTHER_PACKAGES = ("fitting", "importers", "recording", "logs", "serve", "export")
 """Packages whose messages are about recorded values, another library's arguments or a request's
 fields, not a schedule's text: checked whole in test_fit.py, tests/test_import_*.py, test_record.py,

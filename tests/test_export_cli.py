@@ -36,3 +36,19 @@ def test_an_unknown_framework_names_the_choices(capsys: pytest.CaptureFixture[st
         main(["export", "composer", WARM_COSINE])
     assert exit_.value.code == 2
     assert "megatron" in capsys.readouterr().err
+
+
+def test_samples_per_step_must_be_whole(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", "megatron", WARM_COSINE, "--steps", "1000", "--samples-per-step", "2.5"]) == 2
+    assert "error: --samples-per-step must be a whole number of samples, got 2.5" in capsys.readouterr().err
+
+
+def test_a_config_imports_back(tmp_path: object, capsys: pytest.CaptureFixture[str]) -> None:
+    from pathlib import Path
+
+    assert main(["export", "deepspeed", "linear(0→1e-3, 100) >> linear(1e-3→0)", "--steps", "1000"]) == 0
+    config = Path(str(tmp_path)) / "ds.json"
+    config.write_text(capsys.readouterr().out, encoding="utf-8")
+    assert main(["import", "deepspeed", str(config)]) == 0
+    # DeepSpeed holds 0 after total_num_steps: the import says so with a last constant phase
+    assert capsys.readouterr().out.strip().splitlines()[-1] == "linear(0→1e-3, 100) >> linear(1e-3→0, 900) >> const(0)"

@@ -244,7 +244,7 @@ def confirm(fw: Framework, curve: Curve, config: Config) -> None:
 
 def real(*modules: str) -> list[Any] | None:
     """The framework's modules (torch first), or None when one of them is not installed."""
-    from lrdsl.importers._write import optional_module
+    from lrdsl.importers.common import optional_module
 
     found = [optional_module(name) for name in ("torch", *modules)]
     return None if any(m is None for m in found) else found

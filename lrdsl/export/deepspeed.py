@@ -26,8 +26,7 @@ from lrdsl.errors import LrdslError
 from lrdsl.export.core import RTOL, Config, Curve, optimizer, real, text, tidy, walk
 from lrdsl.export.importing import interface
 from lrdsl.export.sources import section
-from lrdsl.importers._write import number, whole
-from lrdsl.importers.common import in_library
+from lrdsl.importers.common import in_library, number, whole
 
 NAME = "deepspeed"
 TITLE = "DeepSpeed's lr_schedules"
@@ -253,3 +252,9 @@ def _length(document: Mapping[str, Any]) -> int:
 
 
 from_config, from_spec = interface(__name__, _length)
+
+
+def from_deepspeed(config: object, total_steps: int | None = None) -> str:
+    """The expression of a DeepSpeed config (a dict, or its JSON/YAML text), checked against the framework's own scheduler when it is installed
+    (``lrdsl.from_deepspeed``, ``lrdsl import deepspeed CONFIG``)."""
+    return from_config(config, total_steps=total_steps, steps_per_epoch=None)

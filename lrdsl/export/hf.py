@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from lrdsl.errors import LrdslError
 from lrdsl.export.core import Config, Curve, optimizer, real, tidy, walk
-from lrdsl.importers._write import number, whole
+from lrdsl.importers.common import number, whole
 from lrdsl.importers.hf import KINDS, REFUSED, expression
 
 NAME = "hf"

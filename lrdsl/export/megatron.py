@@ -27,8 +27,7 @@ import numpy.typing as npt
 from lrdsl.errors import LrdslError
 from lrdsl.export.core import Config, Curve, optimizer, real, text, tidy, walk
 from lrdsl.export.importing import interface
-from lrdsl.importers._write import number, whole
-from lrdsl.importers.common import in_library
+from lrdsl.importers.common import in_library, number, whole
 
 NAME = "megatron"
 TITLE = "Megatron-core's OptimizerParamScheduler"
@@ -267,3 +266,9 @@ def _length(document: Mapping[str, Any]) -> int:
 
 
 from_config, from_spec = interface(__name__, _length)
+
+
+def from_megatron(config: object, total_steps: int | None = None) -> str:
+    """The expression of megatron-core OptimizerParamScheduler arguments (a dict, or JSON/YAML text); the lr and weight-decay set, checked against the framework's own scheduler when it is installed
+    (``lrdsl.from_megatron``, ``lrdsl import megatron CONFIG``)."""
+    return from_config(config, total_steps=total_steps, steps_per_epoch=None)

@@ -21,8 +21,7 @@ from lrdsl.errors import LrdslError
 from lrdsl.export.core import Config, Curve, optimizer, real, text, tidy, walk
 from lrdsl.export.importing import interface
 from lrdsl.export.sources import section
-from lrdsl.importers._write import number, whole
-from lrdsl.importers.common import in_library
+from lrdsl.importers.common import in_library, number, whole
 
 NAME = "torchtitan"
 TITLE = "torchtitan's LRSchedulersContainer"
@@ -139,3 +138,9 @@ def _length(document: Mapping[str, Any]) -> int:
 
 
 from_config, from_spec = interface(__name__, _length)
+
+
+def from_torchtitan(config: object, total_steps: int | None = None) -> str:
+    """The expression of torchtitan's config sections (a dict, or JSON/YAML text), checked against the framework's own scheduler when it is installed
+    (``lrdsl.from_torchtitan``, ``lrdsl import torchtitan CONFIG``)."""
+    return from_config(config, total_steps=total_steps, steps_per_epoch=None)

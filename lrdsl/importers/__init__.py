@@ -27,6 +27,7 @@ from typing import Any
 
 from lrdsl.importers.registry import IMPORTERS
 from lrdsl.importers.table import ENTRIES as _HOME
+from lrdsl.importers.table import module_of
 
 FRAMEWORKS = tuple(IMPORTERS)
 """The names ``lrdsl import FRAMEWORK`` accepts, each a module of this package."""
@@ -90,7 +91,7 @@ def _import_spec(framework: str, spec: str, **options: Any) -> str:
 def __getattr__(name: str) -> Any:
     """``from_X``, imported from its module on first use (no framework is imported before)."""
     if name in _HOME:
-        value = getattr(importlib.import_module(f"lrdsl.importers.{_HOME[name]}"), name)
+        value = getattr(importlib.import_module(module_of(_HOME[name])), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'lrdsl.importers' has no attribute {name!r}")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from lrdsl.importers.table import ROWS
+from lrdsl.importers.table import ROWS, module_of
 
 if TYPE_CHECKING:
     from lrdsl.ast import Schedule
@@ -47,7 +47,7 @@ class Importer(Protocol):
 
 @dataclass(frozen=True)
 class Library:
-    """An importer that lives in ``lrdsl/importers/<name>.py``, which defines ``from_spec``, ``from_config`` and
+    """An importer that lives in ``lrdsl/importers/<name>.py`` (or :data:`~lrdsl.importers.table.ELSEWHERE`), which defines ``from_spec``, ``from_config`` and
     the entry point, each returning the verified expression."""
 
     name: str
@@ -56,7 +56,7 @@ class Library:
 
     def module(self) -> ModuleType:
         """The importer's module (its framework is imported only when it is used)."""
-        return importlib.import_module(f"lrdsl.importers.{self.name}")
+        return importlib.import_module(module_of(self.name))
 
     def to_tree(
         self, spec: object, *, total_steps: int | None = None, steps_per_epoch: float | None = None

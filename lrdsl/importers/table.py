@@ -12,9 +12,24 @@ ROWS: tuple[tuple[str, str, str], ...] = (
     ("timm", "from_timm", "a timm scheduler, create_scheduler_v2(…) arguments, or a call of either"),
     ("mmengine", "from_mmengine", "an mmengine param_scheduler list or dict, or a call of one"),
     ("detectron2", "from_detectron2", "a detectron2 SOLVER config, or a call of its schedulers"),
+    ("deepspeed", "from_deepspeed", "a DeepSpeed config (its optimizer and scheduler blocks)"),
+    ("megatron", "from_megatron", "megatron-core OptimizerParamScheduler arguments: the lr and weight-decay set"),
+    ("torchtitan", "from_torchtitan", "torchtitan's optimizer, lr_scheduler and training config sections"),
 )
-"""Each importer: its framework's name (the module ``lrdsl/importers/<name>.py``), its entry point, and what
-it accepts."""
+"""Each importer: its framework's name (the module ``lrdsl/importers/<name>.py``, or :data:`ELSEWHERE`), its
+entry point, and what it accepts."""
+
+ELSEWHERE: dict[str, str] = {
+    "deepspeed": "lrdsl.export.deepspeed",
+    "megatron": "lrdsl.export.megatron",
+    "torchtitan": "lrdsl.export.torchtitan",
+}
+"""Importers whose reading lives beside their exporter (a trainer's config is read as it is written)."""
+
+
+def module_of(name: str) -> str:
+    """The module of the importer ``name``."""
+    return ELSEWHERE.get(name, f"lrdsl.importers.{name}")
 
 ENTRIES: dict[str, str] = {entry: name for name, entry, _ in ROWS}
 """``from_X`` → the framework whose module defines it."""
