@@ -137,7 +137,7 @@ def row_torch(repeat: int) -> tuple[float, float]:
     """Row 5: ``scheduler.step()``, 20,000 steps per timing."""
     import torch
 
-    from lrdsl.runtime import load_generated
+    from lrdsl.integrations.runtime import load_generated
 
     torch.set_num_threads(1)
     generated = load_generated(SGDR, "torch", 20000, None).Scheduler

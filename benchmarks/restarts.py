@@ -15,7 +15,7 @@ import numpy as np
 
 import lrdsl
 from lrdsl.api import lower
-from lrdsl.interpreter import evaluate_ir, evaluate_range
+from lrdsl.ir.interpreter import evaluate_ir, evaluate_range
 
 CASES = [
     ("few long cycles, mult 2 (slices)", "cosine(1→0) * restart(period=1000, mult=2)", "range"),

@@ -18,7 +18,7 @@ import math
 
 import lrdsl
 from benchmarks.evaluate import best
-from lrdsl.interpreter import evaluate_range
+from lrdsl.ir.interpreter import evaluate_range
 
 DESIGN = "warmup(linear, 5ep) >> cosine(0.1→1e-6) * restart(mult=2)"
 MANY = "cosine(0.1→1e-6) * restart(period=100)"
@@ -69,7 +69,7 @@ def main() -> None:
     print(f"\n{'phases':>8} {'text':>9} {'parse+lower':>12} {'µs/phase':>9} {'evaluate 1e6':>13}")
     for k in counts:
         text = phases(k)
-        from lrdsl.parser import _parse
+        from lrdsl.language.parser import _parse
 
         def front(t: str = text) -> None:
             _parse.cache_clear()

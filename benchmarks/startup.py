@@ -79,7 +79,7 @@ def cold(cmd: list[str], repeat: int) -> float:
 def latency(text: str, repeat: int = 200) -> tuple[float, float]:
     """Best seconds of (parse + validate, lower) for ``text``."""
     import lrdsl
-    from lrdsl.parser import _parse
+    from lrdsl.language.parser import _parse
 
     p_best = l_best = float("inf")
     for _ in range(repeat):

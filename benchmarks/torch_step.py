@@ -14,7 +14,7 @@ import time
 import torch
 
 import lrdsl
-from lrdsl.runtime import load_generated
+from lrdsl.integrations.runtime import load_generated
 
 EXPR = "cosine(0.1→0) * restart(period=1000, mult=2)"
 WARMUP = "warmup(linear, 5ep) >> cosine(0.1→1e-6) * restart(mult=2)"

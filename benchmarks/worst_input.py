@@ -2,7 +2,7 @@
 
     python -m benchmarks.worst_input [--repeat 3]
 
-Inputs are bounded by their size, never by time (``lrdsl/parser.py``: at most ``MAX_ITEMS`` items in
+Inputs are bounded by their size, never by time (``lrdsl/language/parser.py``: at most ``MAX_ITEMS`` items in
 a list and ``MAX_PHASES`` phases joined by ``>>``, refused before parsing), so the worst accepted
 input has a known cost. Each row times parsing, lowering, ``evaluate`` over the run and ``gen``
 (which lowers again) for each target, and prints the generated code's lines.
@@ -17,7 +17,7 @@ from functools import partial
 
 import lrdsl
 from lrdsl.codegen import TARGETS
-from lrdsl.parser import MAX_ITEMS, MAX_PHASES, _parse
+from lrdsl.language.parser import MAX_ITEMS, MAX_PHASES, _parse
 
 INPUTS = {
     f"list of {MAX_ITEMS} milestones": (

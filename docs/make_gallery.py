@@ -13,7 +13,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import lrdsl
-from lrdsl.plotting import curves, to_file
+from lrdsl.tools.plotting import curves, to_file
 
 ROOT = Path(__file__).resolve().parents[1]
 ANCHORS: list[tuple[str, str, str, int, float | None]] = [

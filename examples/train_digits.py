@@ -19,7 +19,7 @@ from collections.abc import Callable
 import numpy as np
 
 import lrdsl
-from lrdsl.runtime import load_generated
+from lrdsl.integrations.runtime import load_generated
 
 SCHEDULE = "warmup(linear, 1ep) >> cosine(0.05→1e-4) * restart(mult=2)"
 BATCH = 32

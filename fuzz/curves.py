@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 import lrdsl
-from lrdsl.values import read_values
+from lrdsl.tools.values import read_values
 
 NUMBERS = [
     "0.1", "1e-3", "5e-324", "1e308", "-0.0", "nan", "inf", "-inf", "1" + "0" * 400, "1e999", "0x10", "1_0",

@@ -11,7 +11,7 @@ steps per epoch. The interpreter evaluates it at random steps, huge ones include
 ``--frameworks`` is also generated for torch (float64) and optax (float32, steps below 2³¹).
 
 Before ``gen``, the fast interpreter's values are held against the reference interpreter's
-(:mod:`lrdsl.interpreter_reference`, the IR's meaning one step at a time) at the same steps: the
+(:mod:`lrdsl.ir.reference_interpreter`, the IR's meaning one step at a time) at the same steps: the
 same steps refused, every value within one ulp (or within one ulp once numpy's ``pow`` is C's,
 as the reference computes powers). An input with a ``recur`` of more than :data:`REFERENCE_RECUR`
 intervals is left out of this check (the reference loops in Python, one interval at a time); values
@@ -36,10 +36,10 @@ Counted and printed with a reproducer:
 Both of numpy's dispatch paths: numpy's AVX-512 kernels of ``exp``, ``log``, ``tan``, ``tanh`` and
 ``pow`` differ from the C library's, which Python's ``math`` calls, by an ulp that cancellation can
 magnify. The interpreter computes each math function with the C library's bits whichever path numpy
-takes (:mod:`lrdsl.libm`); powers over arrays stay numpy's. So by default (``--dispatch both``) the
+takes (:mod:`lrdsl.ir.libm`); powers over arrays stay numpy's. So by default (``--dispatch both``) the
 same inputs run twice, each in its own process: ``native`` (numpy as installed, its SIMD kernels on)
 and ``baseline`` (``NPY_DISABLE_CPU_FEATURES`` set before numpy is imported: the C library
-everywhere). Each report prints numpy's runtime dispatch and how :mod:`lrdsl.libm` computes each
+everywhere). Each report prints numpy's runtime dispatch and how :mod:`lrdsl.ir.libm` computes each
 function. On the native path, a float64 difference that the interpreter no longer shows when its
 powers are C's ``pow`` element by element is numpy's ``pow`` (within an ulp of C's: the bound stated
 in docs/codegen.md), counted apart, not a failure.
@@ -72,9 +72,11 @@ from typing import Any
 import numpy as np
 
 import lrdsl
-from lrdsl import interpreter, interpreter_reference, ir, libm
+from lrdsl import ir
 from lrdsl.api import generate
-from lrdsl.interpreter import evaluate_ir, evaluate_range
+from lrdsl.ir import interpreter, libm
+from lrdsl.ir import reference_interpreter as interpreter_reference
+from lrdsl.ir.interpreter import evaluate_ir, evaluate_range
 
 BASELINE = "X86_V4 AVX512_ICL AVX512_SPR AVX512F AVX512_SKX"
 """What ``NPY_DISABLE_CPU_FEATURES`` turns off on the baseline path (numpy's AVX-512 kernels)."""
@@ -313,7 +315,7 @@ class Report:
     path: str = "native"
     seconds: float = 0.0
     dispatch: dict[str, str] = field(default_factory=dict)
-    """numpy's SIMD targets and how :mod:`lrdsl.libm` computes each function, in the process that ran."""
+    """numpy's SIMD targets and how :mod:`lrdsl.ir.libm` computes each function, in the process that ran."""
 
     def merge(self, other: Report) -> None:
         """Add ``other``'s counts and findings to this report."""

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import lrdsl
-from lrdsl.runtime import load_generated
+from lrdsl.integrations.runtime import load_generated
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKENS = [

@@ -12,7 +12,7 @@ bounded by the importers' own bounds, and the slowest input is printed. Inputs:
 - configs: JSON and YAML documents of the keys the importers read with junk values, YAML alias chains
   (bombs), recursive aliases and deep nesting, written to a file and imported as ``lrdsl import`` does;
 - checkpoints: a scheduler's state dict and its schedule record with fields replaced by junk, read by
-  ``lrdsl.checkpoint.resume_state`` and ``check_resume``; Keras ``lrdsl>Schedule`` configs the same way.
+  ``lrdsl.integrations.checkpoint.resume_state`` and ``check_resume``; Keras ``lrdsl>Schedule`` configs the same way.
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ from pathlib import Path
 from typing import Any
 
 import lrdsl
-from lrdsl.checkpoint import ScheduleRecord, check_resume, resume_state
 from lrdsl.importers import import_spec
 from lrdsl.importers.registry import IMPORTERS
+from lrdsl.integrations.checkpoint import ScheduleRecord, check_resume, resume_state
 
 SPECS: list[tuple[str, str]] = [
     ("hf", "get_cosine_schedule_with_warmup(optimizer, num_warmup_steps=10, num_training_steps=100)"),

@@ -1,4 +1,4 @@
-"""Write ``lrdsl/lalr.py``: the LALR parser of ``grammar/lrdsl.lark``, standalone.
+"""Write ``lrdsl/language/lalr.py``: the LALR parser of ``grammar/lrdsl.lark``, standalone.
 
     python grammar/make_parser.py
 
@@ -20,9 +20,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 GRAMMAR = ROOT / "grammar" / "lrdsl.lark"
-MODULE = ROOT / "lrdsl" / "lalr.py"
+MODULE = ROOT / "lrdsl" / "language" / "lalr.py"
 OPTIONS = ["--propagate_positions", "--maybe_placeholders"]
-"""As ``lrdsl.parser`` used lark: LALR, contextual lexer, token positions, ``None`` for absent optionals."""
+"""As ``lrdsl.language.parser`` used lark: LALR, contextual lexer, token positions, ``None`` for absent optionals."""
 
 
 def digest(text: str) -> str:

@@ -8,19 +8,16 @@
 
 from typing import TYPE_CHECKING, Any
 
-from lrdsl import hooks, keras_hook
 from lrdsl.errors import LrdslError
 from lrdsl.importers.table import ENTRIES
+from lrdsl.integrations import keras_hook
+from lrdsl.language import hooks
 
 if TYPE_CHECKING:
     from lrdsl.api import evaluate, evaluate_set, generate, lower
-    from lrdsl.ast import Schedule, ScheduleSet
-    from lrdsl.bound import BoundSchedule, bind
-    from lrdsl.comparison import compare
     from lrdsl.export.deepspeed import from_deepspeed
     from lrdsl.export.megatron import from_megatron
     from lrdsl.export.torchtitan import from_torchtitan
-    from lrdsl.field import ScheduleField, ScheduleSetField
     from lrdsl.fitting import fit
     from lrdsl.importers import (
         from_detectron2,
@@ -32,10 +29,14 @@ if TYPE_CHECKING:
         from_timm,
         from_torch,
     )
-    from lrdsl.linting import Diagnostic, LrdslWarning, lint
-    from lrdsl.parser import parse, parse_set
-    from lrdsl.plotting import plot
+    from lrdsl.language.ast import Schedule, ScheduleSet
+    from lrdsl.language.field import ScheduleField, ScheduleSetField
+    from lrdsl.language.parser import parse, parse_set
     from lrdsl.recording import record
+    from lrdsl.run.bound import BoundSchedule, bind
+    from lrdsl.tools.comparison import compare
+    from lrdsl.tools.linting import Diagnostic, LrdslWarning, lint
+    from lrdsl.tools.plotting import plot
 
 __all__ = [
     "BoundSchedule",
@@ -74,24 +75,24 @@ __all__ = [
 __version__ = "0.1.0"
 
 _HOME = {
-    "bind": "bound",
-    "BoundSchedule": "bound",
-    "plot": "plotting",
+    "bind": "run.bound",
+    "BoundSchedule": "run.bound",
+    "plot": "tools.plotting",
     "evaluate": "api",
     "evaluate_set": "api",
     "generate": "api",
     "lower": "api",
-    "Schedule": "ast",
-    "ScheduleSet": "ast",
-    "compare": "comparison",
+    "Schedule": "language.ast",
+    "ScheduleSet": "language.ast",
+    "compare": "tools.comparison",
     "fit": "fitting",
-    "ScheduleField": "field",
-    "ScheduleSetField": "field",
-    "lint": "linting",
-    "Diagnostic": "linting",
-    "LrdslWarning": "linting",
-    "parse": "parser",
-    "parse_set": "parser",
+    "ScheduleField": "language.field",
+    "ScheduleSetField": "language.field",
+    "lint": "tools.linting",
+    "Diagnostic": "tools.linting",
+    "LrdslWarning": "tools.linting",
+    "parse": "language.parser",
+    "parse_set": "language.parser",
     **dict.fromkeys(ENTRIES, "importers"),  # lrdsl.from_torch, …: the importers' one table
     "record": "recording",
     "export": "export",
@@ -121,29 +122,29 @@ def __dir__() -> list[str]:
 
 
 def _parse(text: str) -> Any:
-    from lrdsl.parser import parse
+    from lrdsl.language.parser import parse
 
     return parse(text)
 
 
 def _parse_set(text: str) -> Any:
-    from lrdsl.parser import parse_set
+    from lrdsl.language.parser import parse_set
 
     return parse_set(text)
 
 
 def _bind(*args: Any) -> Any:
-    from lrdsl.bound import bind
+    from lrdsl.run.bound import bind
 
     return bind(*args)
 
 
 def _schedule_html(schedule: Any) -> str:
-    from lrdsl.notebook import schedule_html
+    from lrdsl.tools.notebook import schedule_html
 
     return schedule_html(schedule)
 
 
-# the syntax tree's calls upward (lrdsl.hooks): each imports its module on first call
+# the syntax tree's calls upward (lrdsl.language.hooks): each imports its module on first call
 hooks.UPPER.update(parse=_parse, parse_set=_parse_set, bind=_bind, schedule_html=_schedule_html)
 keras_hook.install()  # lrdsl>Schedule is registered with Keras, whichever of the two is imported first

@@ -1,4 +1,4 @@
-"""The Python API: ``parse``, ``lower``, ``evaluate``, ``generate`` (``bind`` is in :mod:`lrdsl.bound`).
+"""The Python API: ``parse``, ``lower``, ``evaluate``, ``generate`` (``bind`` is in :mod:`lrdsl.run.bound`).
 
 Lowering, numpy and the interpreter are imported by the functions that resolve or compute, so
 that a command that only reads text (``lrdsl fmt``, ``lrdsl check`` without a run) loads none of them.
@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from lrdsl.ast import Schedule, ScheduleSet
 from lrdsl.errors import LrdslError
-from lrdsl.members import DEFAULT as DEFAULT_MEMBER
-from lrdsl.parser import as_schedule, as_set, parse, parse_text
+from lrdsl.language.ast import Schedule, ScheduleSet
+from lrdsl.language.members import DEFAULT as DEFAULT_MEMBER
+from lrdsl.language.parser import as_schedule, as_set, parse, parse_text
 
 if TYPE_CHECKING:
     import numpy as np
@@ -81,7 +81,7 @@ def evaluate_lowered(plan: Lowered, steps: npt.ArrayLike | None, source: str) ->
 
     The one evaluation of a resolved run: :func:`evaluate`, :func:`evaluate_set` and bound schedules use it.
     """
-    from lrdsl.interpreter import evaluate_ir, evaluate_range
+    from lrdsl.ir.interpreter import evaluate_ir, evaluate_range
     from lrdsl.lowering.lower import _steps, check_size
 
     try:
@@ -156,7 +156,7 @@ def _evaluate_members(
     sps: float | None,
 ) -> dict[str, npt.NDArray[np.float64]]:
     """``{name: m(t)}`` for every member (or ``only``) on the set's shared run (:func:`evaluate`'s arguments)."""
-    from lrdsl.sets import in_member, lower_set
+    from lrdsl.run.sets import in_member, lower_set
 
     plans = lower_set(parsed, total, spe, params, tps, sps, only)
     several = len(parsed.members) > 1

@@ -6,7 +6,7 @@ steps per epoch and parameters, and ``from_config`` parses that text again: a sa
 reloads as the schedule it was saved with, in this process or in a fresh one, and two
 schedules never share a registration. In a fresh process, ``import lrdsl`` is enough before
 ``keras.models.load_model``: it registers the class at once when Keras is already imported,
-else as soon as Keras is (``lrdsl.keras_hook``), without importing Keras itself.
+else as soon as Keras is (``lrdsl.integrations.keras_hook``), without importing Keras itself.
 
 ``lrdsl.keras.callback`` is the epoch-level alternative: a ``keras.callbacks.LearningRateScheduler``
 that sets the learning rate at each epoch's start to the schedule's value at that epoch's first
@@ -28,11 +28,11 @@ from typing import Any, cast
 import numpy as np
 import numpy.typing as npt
 
-from lrdsl.ast import Schedule as _Tree
-from lrdsl.checkpoint import LANGUAGE
 from lrdsl.errors import LrdslError
-from lrdsl.plan import Plan
-from lrdsl.runtime import schedule_given
+from lrdsl.integrations.checkpoint import LANGUAGE
+from lrdsl.integrations.runtime import schedule_given
+from lrdsl.language.ast import Schedule as _Tree
+from lrdsl.run.plan import Plan
 
 
 def schedule(
@@ -61,8 +61,8 @@ def schedule_class() -> type:
     import keras  # type: ignore[import-untyped]
 
     from lrdsl.api import as_schedule, lower
-    from lrdsl.linting import warn
-    from lrdsl.runtime import load_generated
+    from lrdsl.integrations.runtime import load_generated
+    from lrdsl.tools.linting import warn
 
     @keras.saving.register_keras_serializable(package="lrdsl", name="Schedule")
     class Schedule(keras.optimizers.schedules.LearningRateSchedule):  # type: ignore[misc]
@@ -100,8 +100,8 @@ def schedule_class() -> type:
             return self._compiled(step)
 
         def plan(self) -> Plan:
-            """The planned curve and phase table of this schedule (:func:`lrdsl.plan.make_plan`)."""
-            from lrdsl.plan import make_plan
+            """The planned curve and phase table of this schedule (:func:`lrdsl.run.plan.make_plan`)."""
+            from lrdsl.run.plan import make_plan
 
             return make_plan(self.schedule, self.total_steps, self.steps_per_epoch, self.params, **self.rates)
 
@@ -121,7 +121,7 @@ def schedule_class() -> type:
             """The schedule :meth:`get_config` saved; a config edited into anything else is an :class:`LrdslError`.
 
             A config without ``language`` was saved under version 2: when its text has a period or mark that
-            §9.4 made exact (:func:`lrdsl.checkpoint.changed_since_v2`), an ``LrdslWarning`` says the reloaded
+            §9.4 made exact (:func:`lrdsl.integrations.checkpoint.changed_since_v2`), an ``LrdslWarning`` says the reloaded
             schedule may set some steps' values differently; it is rebuilt under this version."""
             checked = checked_config(config)
             _warn_version(config, checked)
@@ -217,7 +217,7 @@ _CONFIG_DEFAULTS: dict[str, Any] = {
 
 def _warn_version(config: Mapping[str, Any], checked: Mapping[str, Any]) -> None:
     """An ``LrdslWarning`` when a config saved under language version 2 has a period or mark §9.4 changed."""
-    from lrdsl.checkpoint import ScheduleRecord, changed_since_v2, warn_version
+    from lrdsl.integrations.checkpoint import ScheduleRecord, changed_since_v2, warn_version
 
     language = int(config.get("language", 2))
     if language >= LANGUAGE:
@@ -316,7 +316,7 @@ class _Callback:
     def resolve(self, fit_steps: int | None = None, fit_epochs: int | None = None) -> Any:
         """The schedule lowered for the run, from the arguments and then from ``model.fit``'s."""
         from lrdsl.api import lower
-        from lrdsl.linting import warn
+        from lrdsl.tools.linting import warn
 
         spe, epochs, total = self.asked
         spe = spe if spe is not None else fit_steps
@@ -343,7 +343,7 @@ class _Callback:
 
     def learning_rate(self, epoch: int, lr: float | None = None) -> float:
         """``lr(⌈epoch · steps_per_epoch⌉)``: Keras's ``schedule(epoch, lr)`` (the current ``lr`` is unused)."""
-        from lrdsl.interpreter import evaluate_ir
+        from lrdsl.ir.interpreter import evaluate_ir
 
         if self.lowered is None:
             self.resolve()
@@ -351,7 +351,7 @@ class _Callback:
 
     def plan(self) -> Plan:
         """The steps this callback plans: each step holds the value set at its epoch's start."""
-        from lrdsl.plan import make_plan
+        from lrdsl.run.plan import make_plan
 
         if self.lowered is None:
             self.resolve()

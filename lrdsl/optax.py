@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from lrdsl.ast import Node, Param, Schedule
 from lrdsl.errors import LrdslError
-from lrdsl.runtime import load_generated, schedule_given
+from lrdsl.integrations.runtime import load_generated, schedule_given
+from lrdsl.language.ast import Node, Param, Schedule
 
 
 def schedule(
@@ -35,7 +35,7 @@ def schedule(
     ``params``, ``tokens_per_step``, ``samples_per_step``.
     """
     from lrdsl.api import as_schedule, lower
-    from lrdsl.linting import warn
+    from lrdsl.tools.linting import warn
 
     tree = as_schedule(schedule_given(schedule, text))
     rates = (tokens_per_step, samples_per_step)

@@ -20,10 +20,10 @@ schedule, read from the generated code's closed form ``lr_at`` (the numbers of `
   schedules (one per group, in the order of ``optimizer.param_groups``) or a dict keyed by group
   index or by a group's ``"name"`` gives each group its own schedule, absolute unless a mode
   says otherwise.
-- **Checkpoints.** ``state_dict()`` holds the run's :class:`lrdsl.checkpoint.ScheduleRecord`
+- **Checkpoints.** ``state_dict()`` holds the run's :class:`lrdsl.integrations.checkpoint.ScheduleRecord`
   under ``"lrdsl"``; ``load_state_dict`` of another run raises :class:`LrdslError`, or with
   ``resume="branch"`` continues from the checkpoint's step on this schedule.
-- **Plan.** ``scheduler.plan()`` is the :class:`lrdsl.plan.Plan` of a group: every value it
+- **Plan.** ``scheduler.plan()`` is the :class:`lrdsl.run.plan.Plan` of a group: every value it
   will set and the explain table, to log once before training.
 
 PyTorch is imported only when a scheduler is built.
@@ -41,12 +41,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from lrdsl.ast import Schedule
-from lrdsl.checkpoint import RECORD_KEY, ScheduleRecord, check_resume, check_resume_mode, resume_state
 from lrdsl.errors import LrdslError
+from lrdsl.integrations.checkpoint import RECORD_KEY, ScheduleRecord, check_resume, check_resume_mode, resume_state
+from lrdsl.language.ast import Schedule
 
 if TYPE_CHECKING:
-    from lrdsl.plan import Plan
+    from lrdsl.run.plan import Plan
 
 Schedules = str | Schedule | Sequence[str | Schedule] | Mapping[int | str, str | Schedule]
 """One schedule for every param group, a list with one per group, or a dict by group index or name."""
@@ -171,8 +171,8 @@ def _resolve(
 ) -> tuple[list[_Run], int, float | None]:
     """Each distinct schedule lowered for one run (the longest, without a total) and loaded as torch code."""
     from lrdsl.api import as_schedule, lower
-    from lrdsl.linting import warn
-    from lrdsl.runtime import load_generated
+    from lrdsl.integrations.runtime import load_generated
+    from lrdsl.tools.linting import warn
 
     bound = dict(params or {})  # values checked by lowering
     trees = [as_schedule(e) for e in exprs]
@@ -352,7 +352,7 @@ class _Scheduler:
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Continue the checkpoint's run at its step, and set the optimizer's values at once.
 
-        The checkpoint's record must be this scheduler's (:func:`lrdsl.checkpoint.check_resume`);
+        The checkpoint's record must be this scheduler's (:func:`lrdsl.integrations.checkpoint.check_resume`);
         with ``resume="branch"`` another one continues at its step on this schedule, with
         this scheduler's base values, and the branch is recorded in ``branches``.
         """
@@ -370,8 +370,8 @@ class _Scheduler:
         self._apply()
 
     def plan(self, group: int | str = 0) -> Plan:
-        """The :class:`lrdsl.plan.Plan` of param group ``group`` (index or name): what it will be set to."""
-        from lrdsl.plan import make_plan
+        """The :class:`lrdsl.run.plan.Plan` of param group ``group`` (index or name): what it will be set to."""
+        from lrdsl.run.plan import make_plan
 
         i = group_index(self.optimizer.param_groups, group)
         run = self._runs[i]

@@ -2,7 +2,7 @@
 
 ``lrdsl.torch.scheduler``, ``lrdsl.keras.schedule`` and ``callback``, ``lrdsl.optax.schedule`` and
 ``inject``, ``lrdsl.lightning.scheduler_config`` and ``lrdsl.hf.ScheduleMixin`` (through
-``lr_schedule_kwargs``) accept ``schedule=`` and :data:`lrdsl.runtime.RUN_KEYWORDS`, each meaning what
+``lr_schedule_kwargs``) accept ``schedule=`` and :data:`lrdsl.integrations.runtime.RUN_KEYWORDS`, each meaning what
 ``lrdsl.evaluate``'s does, and their earlier positional orders still work. Each is run in its real framework.
 """
 
@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import lrdsl
-from lrdsl.runtime import RUN_KEYWORDS, SCHEDULE_KEYWORD
+from lrdsl.integrations.runtime import RUN_KEYWORDS, SCHEDULE_KEYWORD
 from tests.frameworks import need
 
 pytestmark = pytest.mark.frameworks

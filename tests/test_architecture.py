@@ -26,18 +26,18 @@ from tests.conftest import ROOT
 
 # The walkers the rows name, by where they live: discovery must find at least these.
 KNOWN_WALKERS = {
-    "lrdsl.interpreter._Interpreter",
-    "lrdsl.interpreter._RecurStep",
-    "lrdsl.interpreter_reference._Reference",
-    "lrdsl.explain._Phases",
-    "lrdsl.explain._Marks",
+    "lrdsl.ir.interpreter._Interpreter",
+    "lrdsl.ir.interpreter._RecurStep",
+    "lrdsl.ir.reference_interpreter._Reference",
+    "lrdsl.tools.explain._Phases",
+    "lrdsl.tools.explain._Marks",
     "lrdsl.lowering.points._Point",
     "lrdsl.lowering.shapes._Constant",
     "lrdsl.codegen.scalar.ScalarPrinter",
     "lrdsl.codegen.tensor.TensorPrinter",
     "lrdsl.codegen.targets.keras.Printer",
     "lrdsl.codegen.verify._Boundaries",
-    "lrdsl.ranges._Bounds",
+    "lrdsl.ir.ranges._Bounds",
 }
 
 
@@ -111,14 +111,16 @@ def test_a_new_frame_fails_every_walker_at_its_definition(registered: None) -> N
 def test_a_new_arithmetic_node_fails_every_walker_that_reads_arithmetic(registered: None) -> None:
     """Row "a new arithmetic node": each walker with ``"arith"`` in ``WALKS`` fails without ``_twice``."""
     readers = [w for w in _walkers() if "arith" in w.WALKS]
-    assert {"lrdsl.interpreter._Interpreter", "lrdsl.interpreter_reference._Reference"} <= {_name(w) for w in readers}
+    assert {"lrdsl.ir.interpreter._Interpreter", "lrdsl.ir.reference_interpreter._Reference"} <= {
+        _name(w) for w in readers
+    }
     for walker in readers:
         with pytest.raises(TypeError, match=r"\b_twice\b"):
             _redefined(walker)
 
 
 def test_a_walker_with_every_handler_is_defined(registered: None) -> None:
-    from lrdsl import interpreter_reference
+    from lrdsl.ir import reference_interpreter as interpreter_reference
 
     class Complete(interpreter_reference._Reference):
         def _hold(self, node: Hold, u: float) -> float:
@@ -174,7 +176,7 @@ def test_the_interpreter_fails_at_import_without_a_handler() -> None:
         "    at: float\n"
         "    body: ir.Sched\n"
         "ir.register(Hold, 'sched')\n"
-        "import lrdsl.interpreter\n"
+        "import lrdsl.ir.interpreter\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False)
     assert proc.returncode == 1

@@ -61,7 +61,7 @@ def test_html_without_matplotlib_says_what_draws_the_curve(monkeypatch: pytest.M
     def missing(module: str) -> None:
         raise LrdslError(f"lrdsl plot needs {module.split('.')[0]}", hint="install it: pip install 'lrdsl[plot]'")
 
-    monkeypatch.setattr("lrdsl.plotting._require", missing)
+    monkeypatch.setattr("lrdsl.tools.plotting._require", missing)
     page = lrdsl.bind("cosine(0.1→0, 100)")._repr_html_()
     assert "<svg" not in page and "<table" in page
     assert "lrdsl plot needs matplotlib: install it: pip install &#x27;lrdsl[plot]&#x27;" in page

@@ -30,7 +30,7 @@ def test_eval_csv_is_full_precision() -> None:
 
 
 def test_eval_csv_streams_in_chunks(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr("lrdsl.cli.output.CHUNK", 7)
+    monkeypatch.setattr("lrdsl.tools.output.CHUNK", 7)
     assert main(["eval", "cosine(1→0)", "--steps", "20", "--format", "csv"]) == 0
     rows = capsys.readouterr().out.splitlines()[1:]
     np.testing.assert_array_equal([float(r.split(",")[1]) for r in rows], lrdsl.evaluate("cosine(1→0)", 20))
@@ -114,7 +114,7 @@ def test_set_binds_parameters(capsys: pytest.CaptureFixture[str]) -> None:
 def test_table_evaluates_only_the_rows_it_shows(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import lrdsl.interpreter as interpreter
+    import lrdsl.ir.interpreter as interpreter
 
     evaluated: list[int] = []
     real = interpreter.evaluate_ir
@@ -230,8 +230,8 @@ def test_version_help_and_no_command() -> None:
 
 @pytest.mark.parametrize("name", ["cosine", "restart", "ep", "offset", ">>"])
 def test_help_prints_one_reference_entry(name: str, capsys: pytest.CaptureFixture[str]) -> None:
-    """``lrdsl help SHAPE``: the entry of docs/reference.md, from the same data (lrdsl/reference.py)."""
-    from lrdsl import reference
+    """``lrdsl help SHAPE``: the entry of docs/reference.md, from the same data (lrdsl/language/reference.py)."""
+    from lrdsl.language import reference
 
     assert main(["help", name]) == 0
     out = capsys.readouterr().out
@@ -344,7 +344,7 @@ def test_json_is_written_in_chunks_as_one_document(
     at: str | None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Streamed a chunk at a time, the text is what ``json.dumps`` of the whole document gives."""
-    monkeypatch.setattr("lrdsl.cli.output.CHUNK", 3)
+    monkeypatch.setattr("lrdsl.tools.output.CHUNK", 3)
     args = ["eval", EXAMPLE, "--steps", "10", "--steps-per-epoch", "1", "--format", "json"]
     assert main([*args, *(["--at", at] if at else [])]) == 0
     steps = [int(s) for s in at.split(",")] if at else list(range(10))
@@ -359,7 +359,7 @@ def test_json_is_written_in_chunks_as_one_document(
 
 
 def test_npy_is_evaluated_in_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("lrdsl.cli.output.CHUNK", 7)
+    monkeypatch.setattr("lrdsl.tools.output.CHUNK", 7)
     out = tmp_path / "lr.npy"
     assert main(["eval", EXAMPLE, "--steps", "30", "--steps-per-epoch", "1", "--format", "npy", "-o", str(out)]) == 0
     np.testing.assert_array_equal(np.load(out), lrdsl.evaluate(EXAMPLE, 30, 1))
@@ -407,7 +407,7 @@ def test_a_file_in_a_directory_that_takes_no_new_file_is_written_in_place(
     def refused(target: Path) -> tuple[int, str]:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("lrdsl.cli.output._create_beside", refused)  # what a read-only directory does
+    monkeypatch.setattr("lrdsl.tools.output._create_beside", refused)  # what a read-only directory does
     out = tmp_path / "lr.csv"
     out.write_text("old\n")
     assert main(["eval", "cosine(1→0)", "--steps", "2", "--format", "csv", "-o", str(out)]) == 0
@@ -517,7 +517,7 @@ def test_steps_cut_short_suggest_epochs(capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_an_empty_or_cut_npy_file_is_a_clear_error(tmp_path: Path) -> None:
-    from lrdsl.values import read_values
+    from lrdsl.tools.values import read_values
 
     empty = tmp_path / "empty.npy"
     empty.write_bytes(b"")  # found by fuzz/curves.py: numpy raises EOFError

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import lrdsl
-from lrdsl.values import read_values, values_from_text
+from lrdsl.tools.values import read_values, values_from_text
 from tests.conftest import run_cli
 from tests.frameworks import need
 
@@ -188,9 +188,9 @@ def test_api_values_that_are_not_real_numbers_are_refused(values: list[object], 
 def test_a_long_run_is_compared_in_blocks_and_keeps_a_sample(monkeypatch: pytest.MonkeyPatch) -> None:
     a, b = "linear(0→0.1, 30) >> cosine(0.1→0)", "linear(0→0.1, 31) >> cosine(0.1→0)"
     whole = lrdsl.compare(a, b, total_steps=3000)
-    monkeypatch.setattr("lrdsl.comparison.BLOCK", 7)
-    monkeypatch.setattr("lrdsl.comparison.KEEP_AT_MOST", 100)
-    monkeypatch.setattr("lrdsl.comparison.SAMPLE", 50)
+    monkeypatch.setattr("lrdsl.tools.comparison.BLOCK", 7)
+    monkeypatch.setattr("lrdsl.tools.comparison.KEEP_AT_MOST", 100)
+    monkeypatch.setattr("lrdsl.tools.comparison.SAMPLE", 50)
     blocks = lrdsl.compare(a, b, total_steps=3000)
     for name in ("equal", "max_abs", "max_rel", "first_step", "a_value", "b_value", "differing_steps", "phases"):
         assert getattr(blocks, name) == getattr(whole, name), name
@@ -206,7 +206,7 @@ def test_a_long_run_is_compared_in_blocks_and_keeps_a_sample(monkeypatch: pytest
 
 def test_compare_memory_does_not_grow_with_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each block is evaluated on its own: no array as long as the run is asked of the interpreter."""
-    import lrdsl.interpreter as interpreter
+    import lrdsl.ir.interpreter as interpreter
 
     longest = []
     real = interpreter.evaluate_range
@@ -216,7 +216,7 @@ def test_compare_memory_does_not_grow_with_the_run(monkeypatch: pytest.MonkeyPat
         return real(node, start, stop)  # type: ignore[arg-type]
 
     monkeypatch.setattr(interpreter, "evaluate_range", spy)
-    monkeypatch.setattr("lrdsl.comparison.BLOCK", 1000)
+    monkeypatch.setattr("lrdsl.tools.comparison.BLOCK", 1000)
     got = lrdsl.compare("cosine(0.1→0)", "cosine(0.1→1e-9)", total_steps="5e6")
     assert not got.equal and got.total == 5_000_000 and max(longest) == 1000
     assert got.a.size == got.steps.size < 30_000

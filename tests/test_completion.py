@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from lrdsl.codegen import TARGETS
-from lrdsl.signatures import SHAPES, SIGNATURES
+from lrdsl.language.signatures import SHAPES, SIGNATURES
 from tests.conftest import ROOT, run_cli
 
 PHASES = [n for n, s in SIGNATURES.items() if s.role != "modifier"]

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 import lrdsl
 from lrdsl import ir
 from lrdsl.api import generate
-from lrdsl.explain import phases
-from lrdsl.interpreter import evaluate_range
+from lrdsl.ir.interpreter import evaluate_range
+from lrdsl.tools.explain import phases
 from tests.frameworks import load, need
 
 

@@ -1,4 +1,4 @@
-"""The nesting bound (lrdsl/depth.py): exactly MAX_DEPTH levels pass and one more fails through every
+"""The nesting bound (lrdsl/language/depth.py): exactly MAX_DEPTH levels pass and one more fails through every
 entry point, no input recurses past it, and every walker of the deepest trees stays far below
 Python's default recursion limit."""
 
@@ -14,12 +14,12 @@ import pydantic
 import pytest
 
 import lrdsl
-from lrdsl import ast as A
 from lrdsl.cli import main
 from lrdsl.codegen import TARGETS, generate_lowered
-from lrdsl.depth import MAX_DEPTH
-from lrdsl.explain import compact, phases, render
+from lrdsl.language import ast as A
+from lrdsl.language.depth import MAX_DEPTH
 from lrdsl.lowering.lower import lower_schedule
+from lrdsl.tools.explain import compact, phases, render
 from tests.conftest import run_cli
 
 MESSAGE = f"expression nested deeper than {MAX_DEPTH} levels"
@@ -197,7 +197,7 @@ def test_every_walker_of_the_deepest_trees_fits_in_500_frames(shape: str) -> Non
     """Python's default limit is 1000 frames: half of them are left to the caller."""
     text = SHAPES[shape](MAX_DEPTH)
     with frames(500):
-        from lrdsl.parser import _parse
+        from lrdsl.language.parser import _parse
 
         _parse.cache_clear()
         schedule = lrdsl.parse(text)

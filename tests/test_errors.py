@@ -882,7 +882,7 @@ def test_recur_spans_at_most_a_million_intervals() -> None:
 
 def test_recur_limit_counts_intervals_not_values(monkeypatch: pytest.MonkeyPatch) -> None:
     """⌈d/every⌉ ≤ MAX_RECUR: the value held after the phase is one more, not one interval more."""
-    monkeypatch.setattr("lrdsl.interpreter.MAX_RECUR", 10)
+    monkeypatch.setattr("lrdsl.ir.interpreter.MAX_RECUR", 10)
     lrdsl.evaluate("recur(lr * 0.5, 10, from=1)", steps=[0])
     lrdsl.evaluate("recur(lr * 0.5, 20, every=2, from=1)", steps=[0])
     for text in ("recur(lr * 0.5, 11, from=1)", "recur(lr * 0.5, 21, every=2, from=1)"):
@@ -1575,7 +1575,7 @@ UNSNAPSHOTTED = {
 """Messages without a snapshot, each with the reason it cannot be reached from a schedule."""
 OTHER_TESTS = (
     *("plotting.py", "resources.py", "comparison.py", "values.py", "diffplot.py", "hf.py"),
-    *("cli/arguments.py", "cli/program.py", "cli/output.py", "cli/commands/fit.py", "cli/commands/importing.py"),
+    *("cli/arguments.py", "cli/program.py", "tools/output.py", "cli/commands/fit.py", "cli/commands/importing.py"),
     *("cli/commands/schedule.py", "cli/commands/values.py", "cli/commands/exporting.py"),
 )
 """Modules whose messages (options, files, extras, recorded values, trainer arguments) are checked in

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import lrdsl
-from lrdsl.explain import MAX_MARKS_SHOWN, boundaries, compact, phases, render, steps_text
+from lrdsl.tools.explain import MAX_MARKS_SHOWN, boundaries, compact, phases, render, steps_text
 
 TRAP_FIXED = "warmup(linear, 5ep) >> multistep(0.1, at=[30ep, 60ep, 90ep], gamma=0.1) * offset(5ep)"
 

@@ -14,10 +14,11 @@ import numpy as np
 import pytest
 
 import lrdsl
-from lrdsl import ir, ranges
+from lrdsl import ir
 from lrdsl.api import generate
 from lrdsl.codegen import ieee, verify
-from lrdsl.interpreter import arith
+from lrdsl.ir import ranges
+from lrdsl.ir.interpreter import arith
 from tests.conftest import ROOT, run_cli
 from tests.frameworks import load, need
 
@@ -271,7 +272,7 @@ def test_an_ill_conditioned_formula_agrees_bit_for_bit_on_this_machines_numpy() 
 
 @pytest.mark.parametrize("name", ir.MATH_FUNCTIONS)
 def test_every_math_function_has_the_c_librarys_bits(name: str) -> None:
-    from lrdsl import libm
+    from lrdsl.ir import libm
 
     rng = np.random.default_rng(5)
     x = np.concatenate(
@@ -312,7 +313,7 @@ def test_a_square_is_numpys_square_not_cs_pow() -> None:
 def test_recur_extremes_by_blocks_are_the_tables() -> None:
     """gen's bounds read a ``recur`` table's extremes over thousands of ranges: by blocks, exactly."""
     from lrdsl.codegen.verify import BLOCK, _table
-    from lrdsl.interpreter import recur_table
+    from lrdsl.ir.interpreter import recur_table
 
     node = lrdsl.lower("recur(sin(lr) + 0.5 * cos(3 * lr), 5000, from=2.5)", 5000 * 3000).ir
     while not isinstance(node, ir.Recur):

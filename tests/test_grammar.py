@@ -1,4 +1,4 @@
-"""The committed parser (``lrdsl/lalr.py``) is the one of ``grammar/lrdsl.lark``.
+"""The committed parser (``lrdsl/language/lalr.py``) is the one of ``grammar/lrdsl.lark``.
 
 ``grammar/make_parser.py`` writes it with lark's standalone generator. It must be made from
 today's grammar (its header records the grammar's SHA-256), and it must parse and fail exactly as
@@ -15,13 +15,13 @@ from typing import Any
 
 import pytest
 
-from lrdsl.parser import _lark
+from lrdsl.language.parser import _lark
 from tests.conftest import ROOT
 from tests.gen_cases import cases
 from tests.test_errors import ERRORS
 
 GRAMMAR = ROOT / "grammar" / "lrdsl.lark"
-MODULE = ROOT / "lrdsl" / "lalr.py"
+MODULE = ROOT / "lrdsl" / "language" / "lalr.py"
 
 
 def reference() -> Any:
@@ -73,7 +73,7 @@ def corpus() -> list[str]:
 
 def test_the_parser_is_made_from_todays_grammar() -> None:
     recorded = re.search(r"^# grammar sha256: ([0-9a-f]{64})$", MODULE.read_text(encoding="utf-8"), re.M)
-    assert recorded is not None, "lrdsl/lalr.py has no grammar digest: python grammar/make_parser.py"
+    assert recorded is not None, "lrdsl/language/lalr.py has no grammar digest: python grammar/make_parser.py"
     today = hashlib.sha256(GRAMMAR.read_text(encoding="utf-8").encode("utf-8")).hexdigest()
     assert recorded[1] == today, "grammar/lrdsl.lark changed: regenerate with python grammar/make_parser.py"
 

@@ -14,12 +14,12 @@ import lrdsl
 
 PACKAGE = Path(lrdsl.__file__).resolve().parent
 FRONT_END = (
-    "lrdsl.ast",
-    "lrdsl.parser",
-    "lrdsl.lalr",
+    "lrdsl.language.ast",
+    "lrdsl.language.parser",
+    "lrdsl.language.lalr",
     "lrdsl.lowering",
-    "lrdsl.formatter",
-    "lrdsl.field",
+    "lrdsl.language.formatter",
+    "lrdsl.language.field",
     "lark",
     "pydantic",
 )
@@ -33,7 +33,7 @@ def _loaded_by(module: str) -> list[str]:
     return loaded
 
 
-@pytest.mark.parametrize("module", ["lrdsl.interpreter", "lrdsl.explain", "lrdsl.codegen", "lrdsl.ir"])
+@pytest.mark.parametrize("module", ["lrdsl.ir.interpreter", "lrdsl.tools.explain", "lrdsl.codegen", "lrdsl.ir"])
 def test_readers_of_the_ir_never_load_the_front_end(module: str) -> None:
     loaded = _loaded_by(module)
     front = [m for m in loaded if m.startswith(FRONT_END)]
@@ -85,7 +85,7 @@ LAZY_ON_PURPOSE: dict[tuple[str, str], str] = {}
 """Imports inside a function that close a cycle, each with the reason it cannot be avoided: none.
 
 The syntax tree's calls upward (``Schedule.bind``, its notebook display, a tree validated from data
-re-parsed) go through ``lrdsl.hooks``, which ``import lrdsl`` fills (docs/architecture.md)."""
+re-parsed) go through ``lrdsl.language.hooks``, which ``import lrdsl`` fills (docs/architecture.md)."""
 
 
 def test_no_import_cycles() -> None:
@@ -111,20 +111,20 @@ def test_no_import_cycles() -> None:
 
 
 GROUND = (
-    "lrdsl.ast",
-    "lrdsl.parser",
-    "lrdsl.formatter",
-    "lrdsl.field",
-    "lrdsl.depth",
-    "lrdsl.numbers",
-    "lrdsl.signatures",
-    "lrdsl.syntax_errors",
-    "lrdsl.lalr",
-    "lrdsl.members",
-    "lrdsl.set_mapping",
-    "lrdsl.runfree",
+    "lrdsl.language.ast",
+    "lrdsl.language.parser",
+    "lrdsl.language.formatter",
+    "lrdsl.language.field",
+    "lrdsl.language.depth",
+    "lrdsl.language.numbers",
+    "lrdsl.language.signatures",
+    "lrdsl.language.syntax_errors",
+    "lrdsl.language.lalr",
+    "lrdsl.language.members",
+    "lrdsl.language.set_mapping",
+    "lrdsl.language.runfree",
     "lrdsl.errors",
-    "lrdsl.hooks",
+    "lrdsl.language.hooks",
 )
 """The syntax tree's floor: text, trees, their checks and canonical text."""
 BELOW_GROUND = ("lrdsl.ir",)
@@ -140,7 +140,7 @@ def test_the_syntax_tree_is_the_ground_floor(module: str) -> None:
 
 def test_the_tree_reaches_the_upper_floors_through_the_table_import_lrdsl_fills() -> None:
     code = (
-        "from lrdsl.ast import Schedule\n"
+        "from lrdsl.language.ast import Schedule\n"
         "data = {'kind': 'schedule', 'expr': {'kind': 'call', 'name': 'const', 'args': ["
         "{'kind': 'arg', 'name': 'value', 'value': {'kind': 'num', 'value': 0.5}},"
         "{'kind': 'arg', 'name': 'dur', 'value': {'kind': 'dur', 'value': {'kind': 'num', 'value': 3.0},"
@@ -171,15 +171,15 @@ def test_fmt_and_check_without_a_run_load_neither_numpy_nor_lowering(argv: list[
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
     status, out, err, loaded = json.loads(run.stdout)
     assert status == 0 and out.strip(), err  # the command ran and printed the canonical text
-    heavy = [m for m in loaded if m.startswith(("numpy", "lrdsl.lowering", "lrdsl.interpreter"))]
+    heavy = [m for m in loaded if m.startswith(("numpy", "lrdsl.lowering", "lrdsl.ir.interpreter"))]
     assert not heavy, f"lrdsl {argv[0]} loads {heavy}"
 
 
 COLD_EVAL = (
     "lrdsl.codegen",
-    "lrdsl.syntax_errors",
-    "lrdsl.plotting",
-    "lrdsl.explain",
+    "lrdsl.language.syntax_errors",
+    "lrdsl.tools.plotting",
+    "lrdsl.tools.explain",
     "jinja2",
     "matplotlib",
     "torch",
@@ -201,4 +201,4 @@ def test_eval_on_the_command_line_loads_only_what_it_needs() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
     loaded = json.loads(out.stdout)
     assert not [m for m in loaded if m.startswith(COLD_EVAL)]
-    assert "numpy" in loaded and "lrdsl.interpreter" in loaded  # the test runs the real command
+    assert "numpy" in loaded and "lrdsl.ir.interpreter" in loaded  # the test runs the real command

@@ -18,8 +18,10 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 import lrdsl
-from lrdsl import interpreter, interpreter_reference, ir, libm
-from lrdsl.interpreter import evaluate_ir
+from lrdsl import ir
+from lrdsl.ir import interpreter, libm
+from lrdsl.ir import reference_interpreter as interpreter_reference
+from lrdsl.ir.interpreter import evaluate_ir
 from tests.gen_cases import BIG, case_ids, cases
 from tests.strategies import schedule
 

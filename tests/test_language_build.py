@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from lrdsl.language import build as B
-from lrdsl.parser import parse
+from lrdsl.language.parser import parse
 
 U = B.name("u")
 

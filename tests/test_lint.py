@@ -10,7 +10,7 @@ import pytest
 
 import lrdsl
 from lrdsl.cli import main
-from lrdsl.linting import CHECKS
+from lrdsl.tools.linting import CHECKS
 
 TRAP = "warmup(linear, 5ep) >> multistep(0.1, at=[30ep, 60ep, 90ep], gamma=0.1)"
 
@@ -206,7 +206,7 @@ def test_inside_a_restart_the_layout_is_lowerings_own() -> None:
 
 
 def test_lint_of_a_plan_reads_the_layout_of_that_plan() -> None:
-    from lrdsl.linting import lint_plan
+    from lrdsl.tools.linting import lint_plan
 
     text = "cosine(1→0, 60) >> step(0.5, 20, every=10)"
     plan = lrdsl.lower(text, 70)
@@ -248,7 +248,7 @@ def test_check_with_the_run_checks_its_layout(capsys: pytest.CaptureFixture[str]
 
 
 def _warning_patterns() -> list[tuple[str, str]]:
-    """``(where, regex)`` of each message given to ``warn`` in lrdsl/linting.py: a text, an f-string or a choice of them."""
+    """``(where, regex)`` of each message given to ``warn`` in lrdsl/tools/linting.py: a text, an f-string or a choice of them."""
     import ast
     from pathlib import Path
 
@@ -301,10 +301,10 @@ def test_cut_phases_in_every_layout(text: str, total: int, first_line: str) -> N
 
 
 def test_lint_and_diagnostic_are_public_names() -> None:
-    import lrdsl.linting
+    import lrdsl.tools.linting
 
     assert {"lint", "Diagnostic"} <= set(lrdsl.__all__)
-    assert lrdsl.lint is lrdsl.linting.lint and lrdsl.Diagnostic is lrdsl.linting.Diagnostic
+    assert lrdsl.lint is lrdsl.tools.linting.lint and lrdsl.Diagnostic is lrdsl.tools.linting.Diagnostic
 
 
 def test_many_phases_each_hint_sums_the_phases_before() -> None:

@@ -88,10 +88,10 @@ def test_strict_refuses_before_any_output(
 
 
 def test_lrdsl_warning_is_public_and_carries_the_diagnostic() -> None:
-    import lrdsl.linting
+    import lrdsl.tools.linting
 
     assert "LrdslWarning" in lrdsl.__all__
-    assert lrdsl.LrdslWarning is lrdsl.linting.LrdslWarning
+    assert lrdsl.LrdslWarning is lrdsl.tools.linting.LrdslWarning
     assert issubclass(lrdsl.LrdslWarning, UserWarning)
 
 

@@ -186,7 +186,7 @@ def test_parameters_are_shared_and_each_must_be_used() -> None:
 
 
 def test_make_plan_an_expression_is_what_the_optimizer_steps_through() -> None:
-    from lrdsl.plan import make_plan
+    from lrdsl.run.plan import make_plan
 
     plan = make_plan(LR, TOTAL, SPE, {"peak": PEAK})
     assert plan.expr == "warmup(linear, 1ep) >> cosine($peak→1e-5) * restart(mult=2)"

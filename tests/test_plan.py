@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 import lrdsl
-from lrdsl.explain import phases
-from lrdsl.plan import Plan, make_plan
+from lrdsl.run.plan import Plan, make_plan
+from lrdsl.tools.explain import phases
 from tests.frameworks import need
 from tests.gen_cases import F64
 
@@ -69,7 +69,7 @@ def test_tokens_per_step_and_totals_in_units() -> None:
 
 
 def test_plan_module_loads_no_framework() -> None:
-    code = "import sys, lrdsl.plan; print(sorted(m for m in ('torch', 'jax', 'keras', 'lark') if m in sys.modules))"
+    code = "import sys, lrdsl.run.plan; print(sorted(m for m in ('torch', 'jax', 'keras', 'lark') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
     assert out.stdout.strip() == "[]"
 

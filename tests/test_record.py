@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import lrdsl
-from lrdsl.values import read_values
+from lrdsl.tools.values import read_values
 from tests.conftest import run_cli
 from tests.frameworks import need, run_worker
 from tests.gen_cases import F32

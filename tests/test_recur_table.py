@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import lrdsl
-from lrdsl import interpreter
+from lrdsl.ir import interpreter
 
 EXPRESSIONS = [
     "lr * 0.999999 + 1e-9",
@@ -57,7 +57,7 @@ def test_a_constant_zero_denominator_is_refused_where_it_is_written() -> None:
 def test_one_recurrence_is_iterated_once_for_every_end_it_is_cut_at() -> None:
     """Lowering's points and the run cut one ``recur`` at different ends: the iterates are shared,
     and a value that is not finite is reported at its own iteration whatever was asked before."""
-    from lrdsl.interpreter import _iterates
+    from lrdsl.ir.interpreter import _iterates
 
     expr = "recur(lr * 10, every=1, from=1)"  # the 308th iterate is 10³⁰⁸, the 309th overflows
     short = lrdsl.evaluate(expr, 100)

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 import lrdsl
 from lrdsl import api, ir
 from lrdsl.api import generate
-from lrdsl.interpreter import arith, evaluate_ir, value_at
+from lrdsl.ir.interpreter import arith, evaluate_ir, value_at
 from lrdsl.lowering import points
 from tests.frameworks import load, need
 

@@ -1,6 +1,6 @@
 """What every run refuses, refused by ``lrdsl check`` without a run, with the message ``evaluate`` gives.
 
-The checks read only the syntax tree (:mod:`lrdsl.runfree`, numpy-free); lowering calls the same ones.
+The checks read only the syntax tree (:mod:`lrdsl.language.runfree`, numpy-free); lowering calls the same ones.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 import lrdsl
-from lrdsl import ast as A
-from lrdsl import runfree
 from lrdsl.cli import main
+from lrdsl.language import ast as A
+from lrdsl.language import runfree
 
 REFUSED = [
     ("cosine(1→0) * restart(mult=0.5)", "1:28: error: restart mult must be between 1 and 1000, got 0.5"),

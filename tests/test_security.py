@@ -19,12 +19,12 @@ import pydantic
 import pytest
 
 import lrdsl
-from lrdsl import ast as A
 from lrdsl import ir
 from lrdsl.api import as_schedule, generate
 from lrdsl.codegen import TARGETS, generate_lowered
+from lrdsl.integrations.runtime import load_generated
+from lrdsl.language import ast as A
 from lrdsl.lowering.lower import Lowered
-from lrdsl.runtime import load_generated
 from tests.frameworks import need, run_worker
 from tests.gen_cases import cases
 from tests.names_worker import results
@@ -384,7 +384,7 @@ def test_adapters_take_numpy_numbers() -> None:
 
 def test_the_grammar_and_the_ir_agree_on_parameter_names() -> None:
     from lrdsl import ir
-    from lrdsl.parser import _lark
+    from lrdsl.language.parser import _lark
 
     assert _lark().get_terminal("PARAM").pattern.value == r"\$" + ir.PARAM_NAME.pattern
 

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 import lrdsl
-from lrdsl.ast import checked_set
 from lrdsl.cli import main
+from lrdsl.language.ast import checked_set
 
 FIVE = """lr:            warmup(linear, 20) >> cosine($peak→$peak / 10)
 weight_decay:  linear(0.1→0.01)
@@ -495,7 +495,7 @@ def test_the_deepest_members_dump_and_load(shape: str) -> None:
     """A member is a level of the tree, so the deepest set fits pydantic's JSON parser (200 nested containers)."""
     import pydantic
 
-    from lrdsl.depth import MAX_DEPTH
+    from lrdsl.language.depth import MAX_DEPTH
     from tests.test_depth import MESSAGE, SHAPES
 
     s = lrdsl.parse_set(f"lr: 1\nema: {SHAPES[shape](MAX_DEPTH - 1)}")
@@ -543,7 +543,7 @@ def test_random_sets_round_trip_and_evaluate_as_their_members() -> None:
 
 
 def test_cli_csv_and_json_stream_in_chunks(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr("lrdsl.cli.output.CHUNK", 7)
+    monkeypatch.setattr("lrdsl.tools.output.CHUNK", 7)
     values = lrdsl.evaluate_set(FIVE, **RUN)
     out = _cli(capsys, "eval", FIVE, "--steps", "100", "--set", "peak=1e-3", "--format", "csv")
     table = np.array([[float(x) for x in line.split(",")] for line in out.splitlines()[1:]])

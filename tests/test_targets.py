@@ -155,7 +155,7 @@ def test_a_new_math_function_is_one_row(target: str, monkeypatch: pytest.MonkeyP
     plan = _plan(expr, 60)
     steps = list(range(70))
     want = np.array([0.1 * (2.0 + math.atan(min(t, 60) / 10 - 3)) for t in steps])
-    from lrdsl.interpreter import evaluate_ir
+    from lrdsl.ir.interpreter import evaluate_ir
 
     np.testing.assert_allclose(evaluate_ir(plan.ir, np.array(steps)), want, rtol=1e-15)
     code = generate_lowered(plan, target)
@@ -164,7 +164,7 @@ def test_a_new_math_function_is_one_row(target: str, monkeypatch: pytest.MonkeyP
 
 
 def test_a_new_math_function_is_bounded_by_its_row(monkeypatch: pytest.MonkeyPatch) -> None:
-    from lrdsl import ranges
+    from lrdsl.ir import ranges
 
     monkeypatch.setitem(ir.MATH, "atan", ATAN)
     lo, hi = ranges.arith(ir.Fn("atan", ir.Var("u")), (0.0, math.inf))  # type: ignore[misc]

@@ -10,7 +10,7 @@ import pytest
 
 import lrdsl
 from lrdsl.api import generate
-from lrdsl.checkpoint import ScheduleRecord, check_resume
+from lrdsl.integrations.checkpoint import ScheduleRecord, check_resume
 from tests.frameworks import load, need
 from tests.gen_cases import F64
 
@@ -216,7 +216,7 @@ def test_a_v2_record_of_whole_periods_resumes_as_the_same_run(tmp_path: Path, re
 
 
 def test_record_versions_read_and_checked() -> None:
-    from lrdsl.checkpoint import changed_since_v2
+    from lrdsl.integrations.checkpoint import changed_since_v2
 
     record = ScheduleRecord(("cosine(1→0, 10)",), 10)
     assert record.language == 3 and ScheduleRecord.from_dict(record.as_dict()) == record

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import lrdsl
-from lrdsl import ast as A
+from lrdsl.language import ast as A
 
 
 def test_tanh_in_fn_and_recur() -> None:

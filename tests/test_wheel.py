@@ -135,9 +135,9 @@ def test_wheel_installs_and_runs_outside_the_tree(tmp_path: Path) -> None:
     assert broken.returncode == 3, broken.stderr
     assert "lrdsl is not installed correctly: its templates/ directory is missing" in broken.stderr, broken.stderr
     assert "Traceback" not in broken.stderr
-    Path(purelib, "lrdsl", "lalr.py").unlink()
+    Path(purelib, "lrdsl", "language", "lalr.py").unlink()
     shutil.rmtree(Path(purelib, "lrdsl", "__pycache__"), ignore_errors=True)
     broken = run(lrdsl_cmd, "check", EXPR, cwd=elsewhere)
     assert broken.returncode == 3, broken.stderr
-    assert "lrdsl is not installed correctly: No module named 'lrdsl.lalr'" in broken.stderr, broken.stderr
+    assert "lrdsl is not installed correctly: No module named 'lrdsl.language.lalr'" in broken.stderr, broken.stderr
     assert "Traceback" not in broken.stderr

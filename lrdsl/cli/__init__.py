@@ -4,7 +4,7 @@ and the output helpers (standard streams, ``-o`` files, quoting user text back).
 
 ``lrdsl.cli.main`` and ``lrdsl.cli.entry`` (in :mod:`lrdsl.cli.program`) are the entry points (``python -m lrdsl``, the ``lrdsl``
 script); they are loaded on first use, so that modules importing :mod:`lrdsl.language.echo` or
-:mod:`lrdsl.cli.output` do not load the command table.
+:mod:`lrdsl.tools.output` do not load the command table.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ def __getattr__(name: str) -> Any:
 
         return getattr(program, name)
     if name == "short_number":  # the table's number format, imported from here by older code
-        from lrdsl.numbers import short_number
+        from lrdsl.language.numbers import short_number
 
         return short_number
     raise AttributeError(f"module 'lrdsl.cli' has no attribute {name!r}")

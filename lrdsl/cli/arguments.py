@@ -56,7 +56,7 @@ def unit_hint(text: str) -> str:
     if m is None:
         return ""
     number, unit = m["number"], m["unit"]
-    from lrdsl.syntax_errors import SUFFIXES, scaled
+    from lrdsl.language.syntax_errors import SUFFIXES, scaled
 
     if unit in SUFFIXES:
         return f" (here write {scaled(number, unit)})"
@@ -88,8 +88,8 @@ def total_arg(text: str) -> int | str:
 
 def rate_arg(text: str) -> float:
     """An argparse type: a positive number, with a suffix k M B T allowed (4M tokens per step)."""
+    from lrdsl.language.parser import number_value
     from lrdsl.lowering.lower import TOTAL
-    from lrdsl.parser import number_value
 
     if not (text.isascii() and TOTAL.fullmatch(text)) or text.endswith(("ep", "tok", "sa")):
         raise argparse.ArgumentTypeError(f"expected a number such as 4096 or 4M, got {text!r}")

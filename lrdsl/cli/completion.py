@@ -3,7 +3,7 @@
 Each script is printed with every name it completes written into it, so completing runs no
 Python: the subcommands and their options (read from the command table, :mod:`lrdsl.cli.registry`), the
 choices of ``--format``, ``--x`` and ``--target`` (the code generators' :data:`lrdsl.codegen.TARGETS`,
-imported only here), and, inside a schedule, the names of :mod:`lrdsl.signatures`: phase names
+imported only here), and, inside a schedule, the names of :mod:`lrdsl.language.signatures`: phase names
 where a phase starts (at the start, after ``(``, ``>>``, ``,`` or an operator), modifiers too after
 ``*``, and the warm-up shapes right after ``warmup(``. ``@`` completes a file name.
 """
@@ -14,8 +14,8 @@ import argparse
 import shlex
 from dataclasses import dataclass
 
-from lrdsl.reference import names
-from lrdsl.signatures import SHAPES, SIGNATURES
+from lrdsl.language.reference import names
+from lrdsl.language.signatures import SHAPES, SIGNATURES
 
 FILE_OPTIONS = ("-o", "--output")
 

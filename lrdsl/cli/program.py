@@ -23,7 +23,7 @@ COMMANDS = names()
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    from lrdsl.cli.output import standard_streams
+    from lrdsl.tools.output import standard_streams
 
     with standard_streams():  # a closed stdout is an error; errors never go into stdout's data
         try:
@@ -108,7 +108,7 @@ def _unrecognized(parser: argparse.ArgumentParser, name: str, unknown: Sequence[
 
 def _help(parser: argparse.ArgumentParser, topic: str | None) -> int:
     """``lrdsl help [COMMAND|NAME]``: the help of the whole command, of one subcommand, or the
-    reference entries of a shape, modifier, operator, function or unit (``lrdsl/reference.py``).
+    reference entries of a shape, modifier, operator, function or unit (``lrdsl/language/reference.py``).
     An unknown topic exits 2 with the closest name and every name."""
     if topic is None:
         parser.print_help()
@@ -116,8 +116,8 @@ def _help(parser: argparse.ArgumentParser, topic: str | None) -> int:
     if topic in COMMANDS:
         subparser(parser, topic).print_help()
         return 0
-    from lrdsl import reference
     from lrdsl.errors import did_you_mean
+    from lrdsl.language import reference
 
     entries = reference.lookup(topic)
     shown = None if entries else reference.doc_page(topic)

@@ -30,7 +30,7 @@ from lrdsl.codegen.targets import python as _python
 from lrdsl.codegen.targets import torch as _torch
 from lrdsl.errors import LrdslError, did_you_mean
 from lrdsl.ir import Lowered, is_param_name
-from lrdsl.numbers import format_number
+from lrdsl.language.numbers import format_number
 
 STDLIB = frozenset({"math", "bisect", "decimal", "functools"})
 

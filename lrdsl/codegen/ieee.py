@@ -6,7 +6,7 @@ and ``(−8)**(1/3)`` are NaN. Python's ``math`` functions and operators raise
 (``OverflowError``, ``ValueError``, ``ZeroDivisionError``) or return a complex number there, so a
 schedule such as ``fn(1 + 1/exp(u))``, which is 1.0 for large ``u``, would crash. Each helper
 is ``math``'s function where that is defined and numpy's IEEE result where it raises; the
-scalar printer calls one only where :mod:`lrdsl.ranges` cannot prove that the plain
+scalar printer calls one only where :mod:`lrdsl.ir.ranges` cannot prove that the plain
 call is safe. :data:`SOURCE` is the text printed; the functions below are that same text,
 executed, so that tests check exactly what is generated.
 """

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import lrdsl.codegen.ieee as ieee
-import lrdsl.ranges as ranges
+import lrdsl.ir.ranges as ranges
 from lrdsl import ir
 from lrdsl.codegen.emitter import (
     COMBINED,

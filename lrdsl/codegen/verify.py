@@ -4,7 +4,7 @@
 ``gen`` prints code for every step ``t ≥ 0``, and past the run's end the value at step
 ``total`` holds, so it checks the steps ``0 … total``, with the interpreter's own error:
 
-1. a proof by interval bounds (:mod:`lrdsl.ranges`) that every value over
+1. a proof by interval bounds (:mod:`lrdsl.ir.ranges`) that every value over
    ``[0, total]`` is finite: the common case, whatever the length of the run;
 2. otherwise every step, with the interpreter, when the run has at most :data:`EXACT` steps
    (the error then names the first failing step, as ``lrdsl eval`` over the run does);
@@ -19,7 +19,7 @@
 
 Parameters are checked at their values (``--set``); when one has no value the numbers depend on
 the caller and nothing is checked. A ``recur`` table is checked as ``evaluate`` checks it, up
-to :data:`~lrdsl.interpreter.MAX_RECUR` intervals (under a microsecond each); a longer one, which
+to :data:`~lrdsl.ir.interpreter.MAX_RECUR` intervals (under a microsecond each); a longer one, which
 ``evaluate`` refuses outright, on its first :data:`RECUR` intervals.
 """
 
@@ -33,12 +33,12 @@ from fractions import Fraction
 
 import numpy as np
 
-import lrdsl.ranges as ranges
+import lrdsl.ir.ranges as ranges
 from lrdsl import ir
 from lrdsl.errors import LrdslError, Span
-from lrdsl.interpreter import MAX_RECUR, evaluate_ir, evaluate_range, recur_table
 from lrdsl.ir import Lowered
 from lrdsl.ir import bind_params as bind
+from lrdsl.ir.interpreter import MAX_RECUR, evaluate_ir, evaluate_range, recur_table
 
 EXACT = 1 << 20
 """The most steps evaluated one by one (about 30 ms of the interpreter)."""

@@ -11,11 +11,13 @@ from __future__ import annotations
 import sys
 import types
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lrdsl.errors import LrdslError
-from lrdsl.export.core import Config, choose, confirm, curve_of
 from lrdsl.export.table import FRAMEWORKS, framework
+
+if TYPE_CHECKING:
+    from lrdsl.export.core import Config
 
 __all__ = ["FRAMEWORKS", "config", "export", "read"]
 
@@ -31,6 +33,8 @@ def config(
 ) -> Config:
     """The framework's config (a dict of its own keyword arguments) for ``expr`` over a run of ``total_steps``
     (default: the expression's own length); ``samples_per_step`` is Megatron's global batch."""
+    from lrdsl.export.core import choose, confirm, curve_of
+
     fw = framework(framework_name)
     if not isinstance(expr, str):
         raise LrdslError(f"export takes an expression's text, not {type(expr).__name__}")
@@ -68,7 +72,7 @@ def read(framework_name: str, cfg: Mapping[str, Any] | str) -> Any:
     """The :class:`lrdsl.Schedule` (Megatron: the lr + weight-decay :class:`lrdsl.ScheduleSet`) of a config, given
     as a mapping or as JSON/YAML text; nothing in it is executed."""
     from lrdsl.export.sources import loaded
-    from lrdsl.parser import parse, parse_set
+    from lrdsl.language.parser import parse, parse_set
 
     fw = framework(framework_name)
     from lrdsl.importers.common import mapped

@@ -22,7 +22,7 @@ import numpy.typing as npt
 from lrdsl.errors import LrdslError
 from lrdsl.importers.common import MAX_STEPPED, check_points
 from lrdsl.importers.verify import unchecked
-from lrdsl.numbers import format_number
+from lrdsl.language.numbers import format_number
 
 Config = dict[str, Any]
 RTOL = 1e-12
@@ -275,7 +275,7 @@ def walk(
 
 def _own_length(tree: Any, steps_per_epoch: float | None) -> int:
     """The run of a set without a total: its longest member's own duration (members with none share it)."""
-    from lrdsl.bound import bind
+    from lrdsl.run.bound import bind
 
     lengths, first = [], None
     for name in tree.names:
@@ -291,7 +291,7 @@ def _own_length(tree: Any, steps_per_epoch: float | None) -> int:
 def curve_of(expr: str, total_steps: int | None, steps_per_epoch: float | None) -> Curve:
     """The expression's values over its run (every member of a set), one step past the end included."""
     from lrdsl.api import evaluate_set
-    from lrdsl.parser import parse_set
+    from lrdsl.language.parser import parse_set
 
     tree = parse_set(expr)
     n = total_steps

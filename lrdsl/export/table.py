@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import importlib
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from lrdsl.errors import LrdslError
-from lrdsl.export.core import Framework
+
+if TYPE_CHECKING:  # the table is read by the command line's parser, which loads no numpy
+    from lrdsl.export.core import Framework
 
 FRAMEWORKS: dict[str, str] = {
     "hf": "lrdsl.export.hf",
@@ -26,4 +28,4 @@ def framework(name: str) -> Framework:
         from lrdsl.language.echo import shown
 
         raise LrdslError(f"lrdsl export knows no framework {shown(name)}", hint="one of " + ", ".join(FRAMEWORKS))
-    return cast(Framework, importlib.import_module(FRAMEWORKS[name]))
+    return cast("Framework", importlib.import_module(FRAMEWORKS[name]))

@@ -15,7 +15,7 @@ import numpy.typing as npt
 
 from lrdsl.errors import LrdslError
 from lrdsl.fitting.result import Fit
-from lrdsl.values import checked_values
+from lrdsl.tools.values import checked_values
 
 __all__ = ["Fit", "fit"]
 

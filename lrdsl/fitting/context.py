@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from lrdsl.errors import LrdslError
-from lrdsl.numbers import format_number
+from lrdsl.language.numbers import format_number
 
 if TYPE_CHECKING:
     from lrdsl.fitting.piece import Piece
@@ -110,7 +110,7 @@ class Context:
         The text is parsed and lowered once for both.
         """
         from lrdsl.api import lower
-        from lrdsl.interpreter import evaluate_ir, evaluate_range
+        from lrdsl.ir.interpreter import evaluate_ir, evaluate_range
 
         self.work.spend()
         n = want.size

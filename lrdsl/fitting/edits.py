@@ -31,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from lrdsl.errors import LrdslError
-from lrdsl.numbers import format_number
+from lrdsl.language.numbers import format_number
 
 Array = npt.NDArray[np.float64]
 Run = tuple[float | None, float | None, float | None]
@@ -85,7 +85,7 @@ class _Budget:
     def verified(self, p: Problem, text: str) -> str | None:
         """The canonical form of ``text`` when it evaluates to ``p.y`` at every step; ``None`` otherwise."""
         from lrdsl.api import as_schedule, lower
-        from lrdsl.interpreter import evaluate_range
+        from lrdsl.ir.interpreter import evaluate_range
 
         if self.left <= 0:
             return None
@@ -174,9 +174,9 @@ def _explanations(
 def _peeled(text: str) -> list[str]:
     """``text`` without what an edit of this module adds around it: ``X * offset(n)``, ``X * quantize(q)``,
     ``c * X``, ``X / k`` and ``const(v, 1) >> X * offset(1)`` give ``X`` (at most three layers)."""
-    from lrdsl import ast as A
     from lrdsl.api import as_schedule
-    from lrdsl.formatter import format_node
+    from lrdsl.language import ast as A
+    from lrdsl.language.formatter import format_node
 
     node: A.Node = as_schedule(text).expr
     out: list[str] = []
@@ -282,10 +282,10 @@ def _periods(
     p: Problem, bad: npt.NDArray[np.bool_], phases: list[tuple[int, int, str]], budget: _Budget
 ) -> Iterator[Named]:
     """The ``every=`` of a periodic decay, solved from the steps where ``y`` drops inside its phase."""
-    from lrdsl import ast as A
     from lrdsl.api import as_schedule
-    from lrdsl.formatter import format_node
-    from lrdsl.linting import _replace
+    from lrdsl.language import ast as A
+    from lrdsl.language.formatter import format_node
+    from lrdsl.tools.linting import _replace
 
     tree = as_schedule(p.text)
     calls = [
@@ -306,8 +306,8 @@ def _periods(
 
 
 def _duration_node(text: str) -> object:
-    from lrdsl import ast as A
     from lrdsl.api import as_schedule
+    from lrdsl.language import ast as A
 
     parsed = as_schedule(f"step(1, every={text})").expr
     assert isinstance(parsed, A.Call)
@@ -342,13 +342,13 @@ def _one_phase(
     p: Problem, bad: npt.NDArray[np.bool_], phases: list[tuple[int, int, str]], budget: _Budget
 ) -> Iterator[Named]:
     """One top-level phase differs: that phase replaced by the named shape fitted to its steps of ``y``."""
-    from lrdsl import ast as A
     from lrdsl.api import as_schedule
     from lrdsl.fitting.context import Context
     from lrdsl.fitting.families import fit_phase
     from lrdsl.fitting.segments import fit_sequence, render
-    from lrdsl.formatter import format_node
-    from lrdsl.linting import _replace
+    from lrdsl.language import ast as A
+    from lrdsl.language.formatter import format_node
+    from lrdsl.tools.linting import _replace
 
     hit = [(j, lo, hi) for j, (lo, hi, _) in enumerate(phases) if bad[lo:hi].any()]
     tree = as_schedule(p.text)

@@ -18,7 +18,7 @@ from lrdsl.fitting.late import held, late
 from lrdsl.fitting.piece import Piece
 from lrdsl.fitting.result import Fit
 from lrdsl.fitting.segments import breakpoints, cover, fit_sequence, render
-from lrdsl.numbers import format_number
+from lrdsl.language.numbers import format_number
 
 Structure = Callable[[Array, Context], str | None]
 COVER_WORK = WORK // 10

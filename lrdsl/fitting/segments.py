@@ -21,7 +21,7 @@ from lrdsl.fitting.context import Array, Context
 from lrdsl.fitting.families import fit_phase
 from lrdsl.fitting.piece import Piece, awkward, wordiness
 from lrdsl.fitting.steps import merge_steps
-from lrdsl.numbers import format_number
+from lrdsl.language.numbers import format_number
 
 AHEAD = 24
 """Candidate ends tried from one start."""

@@ -16,7 +16,7 @@ import numpy as np
 
 from lrdsl.fitting.context import Array, Context, sample_steps
 from lrdsl.fitting.piece import Piece
-from lrdsl.numbers import format_number
+from lrdsl.language.numbers import format_number
 
 POWERS = (2.0, 1.0, 0.5, 3.0, 1.5, 4.0, 5.0, 0.9, 6.0)
 """``poly`` powers tried (a fitted power is tried too)."""

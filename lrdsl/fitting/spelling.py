@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 
-from lrdsl.numbers import format_number
+from lrdsl.language.numbers import format_number
 
 TIGHT = 1e-11
 """Relative distance at most between ``v·q`` and a short ``p`` for ``p / q`` to be offered."""

@@ -18,7 +18,7 @@ from lrdsl.language.echo import clipped, shown
 if TYPE_CHECKING:
     import numpy as np
 
-    from lrdsl import ast as A
+    from lrdsl.language import ast as A
 
 T = TypeVar("T")
 

@@ -28,7 +28,6 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from lrdsl import ast as A
 from lrdsl.errors import LrdslError
 from lrdsl.importers.common import (
     Args,
@@ -48,6 +47,7 @@ from lrdsl.importers.common import (
 from lrdsl.importers.common import literal as n
 from lrdsl.importers.spec import bounded
 from lrdsl.importers.verify import unchecked, verified
+from lrdsl.language import ast as A
 from lrdsl.language import build as B
 from lrdsl.language.echo import clipped, shown
 

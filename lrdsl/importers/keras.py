@@ -29,12 +29,12 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
-from lrdsl import ast as A
 from lrdsl.errors import LrdslError
 from lrdsl.importers.common import REQUIRED, Args, Kwargs, bind, checked_length, fitted, mapped, num, tidy
 from lrdsl.importers.common import literal as n
 from lrdsl.importers.spec import bounded
 from lrdsl.importers.verify import unchecked, verified
+from lrdsl.language import ast as A
 from lrdsl.language import build as B
 from lrdsl.language.echo import clipped, shown
 

@@ -34,7 +34,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from lrdsl import ast as A
 from lrdsl.errors import LrdslError
 from lrdsl.importers import torch as torch_forms
 from lrdsl.importers.common import (
@@ -50,6 +49,7 @@ from lrdsl.importers.common import (
 from lrdsl.importers.common import literal as n
 from lrdsl.importers.spec import Call, bounded
 from lrdsl.importers.verify import unchecked
+from lrdsl.language import ast as A
 from lrdsl.language import build as B
 from lrdsl.language.echo import clipped, shown
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from lrdsl.importers.table import ROWS, module_of
 
 if TYPE_CHECKING:
-    from lrdsl.ast import Schedule
+    from lrdsl.language.ast import Schedule
 
 
 @runtime_checkable
@@ -63,7 +63,7 @@ class Library:
     ) -> Schedule:
         """``spec`` (a :class:`~lrdsl.importers.spec.Call`, or a config document) → the expression's tree."""
         from lrdsl.importers.spec import Call
-        from lrdsl.parser import parse
+        from lrdsl.language.parser import parse
 
         module = self.module()
         if isinstance(spec, Call):

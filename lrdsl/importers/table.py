@@ -31,5 +31,6 @@ def module_of(name: str) -> str:
     """The module of the importer ``name``."""
     return ELSEWHERE.get(name, f"lrdsl.importers.{name}")
 
+
 ENTRIES: dict[str, str] = {entry: name for name, entry, _ in ROWS}
 """``from_X`` → the framework whose module defines it."""

@@ -37,7 +37,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from lrdsl import ast as A
 from lrdsl.errors import LrdslError
 from lrdsl.importers.common import (
     REQUIRED,
@@ -53,6 +52,7 @@ from lrdsl.importers.common import (
 )
 from lrdsl.importers.common import literal as n
 from lrdsl.importers.spec import Call, Ref
+from lrdsl.language import ast as A
 from lrdsl.language import build as B
 
 RTOL = 1e-9

@@ -43,7 +43,7 @@ def verified(
     only, in a run of ``total_steps`` (a long run checked at a sample). A disagreement is an :class:`LrdslError` naming ``source`` and the
     first step that departs, never a silent guess.
     """
-    from lrdsl.comparison import compare
+    from lrdsl.tools.comparison import compare
 
     if steps is not None:
         from lrdsl.api import evaluate

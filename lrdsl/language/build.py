@@ -1,6 +1,6 @@
 """Typed constructors of syntax trees: what an importer, a fit or a lint fix writes instead of text.
 
-Each function returns :mod:`lrdsl.ast` nodes; the text is :func:`text`, the formatter's, which alone
+Each function returns :mod:`lrdsl.language.ast` nodes; the text is :func:`text`, the formatter's, which alone
 decides parentheses and the spelling of numbers. A number is given as a Python ``float``/``int``
 (a negative one becomes ``-x``); a duration as a :class:`Quantity` or a plain number of steps::
 
@@ -8,7 +8,7 @@ decides parentheses and the spelling of numbers. A number is given as a Python `
     scale(shape("cosine", (1, 0)), 0.1) * …        # 0.1 * cosine(1→0)
     mul(shape("cosine", (0.1, 0)), restart(period=Quantity(10), mult=2))
 
-Arguments bind to parameters as the language binds them (:data:`lrdsl.signatures.SIGNATURES`):
+Arguments bind to parameters as the language binds them (:data:`lrdsl.language.signatures.SIGNATURES`):
 positionally in the signature's order, then by name; each is converted by its parameter's kind
 (``range`` from a pair, ``dur`` from a number or :class:`Quantity`, ``enum``/``shape`` from a string,
 ``bool`` from a bool, ``durs``/``values`` from a list).
@@ -20,8 +20,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from lrdsl import ast as A
-from lrdsl.signatures import MATH_FUNCS, SIGNATURES, P
+from lrdsl.language import ast as A
+from lrdsl.language.signatures import MATH_FUNCS, SIGNATURES, P
 
 Number = float | int
 """A number as an importer holds it."""
@@ -206,6 +206,6 @@ def scale(x: Operand, k: Operand) -> A.Expr:
 
 def text(node: A.Node) -> str:
     """The canonical text of ``node``: the formatter's parentheses and numbers."""
-    from lrdsl.formatter import format_node
+    from lrdsl.language.formatter import format_node
 
     return format_node(node)

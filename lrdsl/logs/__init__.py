@@ -3,7 +3,7 @@
 Readers: :mod:`lrdsl.logs.table` (a csv with a step column and several value columns, W&B and
 TensorBoard csv exports), :mod:`lrdsl.logs.hf` (a Hugging Face ``trainer_state.json``) and
 :mod:`lrdsl.logs.events` (TensorBoard event files); :func:`read_curve` picks one by the file's name and
-content, and :mod:`lrdsl.values` reads the files of values ``lr(0) … lr(N−1)`` (``.npy``, ``.json``).
+content, and :mod:`lrdsl.tools.values` reads the files of values ``lr(0) … lr(N−1)`` (``.npy``, ``.json``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from lrdsl.logs.base import Curve, checked_size, curve
 from lrdsl.logs.events import is_event_file, read_events
 from lrdsl.logs.hf import is_trainer_state, read_trainer_state
 from lrdsl.logs.table import read_table
-from lrdsl.values import _json_values, checked_values, read_values
+from lrdsl.tools.values import _json_values, checked_values, read_values
 
 __all__ = ["Curve", "curve_from_text", "read_curve"]
 

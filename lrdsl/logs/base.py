@@ -58,7 +58,7 @@ def curve(
     path: Path, steps: list[int] | npt.NDArray[np.int64], values: list[float] | npt.NDArray[np.float64], *notes: str
 ) -> Curve:
     """A checked :class:`Curve` of ``path``: at least one value, each finite, steps whole, ≥ 0 and increasing."""
-    from lrdsl.values import checked_values
+    from lrdsl.tools.values import checked_values
 
     y = checked_values(values, str(path))
     s = np.asarray(steps, dtype=np.int64)

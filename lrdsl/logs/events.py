@@ -15,7 +15,7 @@ from typing import Any
 
 from lrdsl.errors import LrdslError
 from lrdsl.logs.base import Curve, checked_size, curve
-from lrdsl.values import EVENTS_PREFIX
+from lrdsl.tools.values import EVENTS_PREFIX
 
 LR_TAGS = ("lr", "learning_rate", "learning-rate", "train/learning_rate", "train/lr", "lr-adam", "lr-sgd")
 """Tags taken as the learning rate when a file has several scalar tags and no ``--column`` (last part)."""

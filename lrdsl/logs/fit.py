@@ -33,8 +33,8 @@ def fit_curve(
     steps given. A log with gaps (``logging_steps > 1``) is refused: fit reads consecutive steps.
     Without ``rtol`` and ``atol`` float32 values use :attr:`Curve.tolerance`, float64 ones fit's own.
     """
-    from lrdsl.comparison import compare
     from lrdsl.fitting import fit
+    from lrdsl.tools.comparison import compare
 
     first, count = int(log.steps[0]), int(log.steps.size)
     if int(log.steps[-1]) - first != count - 1:

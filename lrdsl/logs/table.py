@@ -26,14 +26,14 @@ TENSORBOARD = ["Wall time", "Step", "Value"]
 _ONE = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 _NUMBERS = re.compile(f"{_ONE}(?:\n{_ONE})*")
 """Cells joined by newlines, each a finite decimal number: the quick check of a whole column (a cell that
-fails is then found, and named, by :data:`lrdsl.values._NUMBER`, which also reads ``inf`` and ``nan``)."""
+fails is then found, and named, by :data:`lrdsl.tools.values._NUMBER`, which also reads ``inf`` and ``nan``)."""
 MAX_SHOWN = 8
 """Columns named in an error at most."""
 
 
 def read_table(text: str, path: Path, column: str | None = None) -> Curve:
     """The curve in the csv ``text`` of ``path``; ``column`` names the value column when there are several."""
-    from lrdsl.values import _NUMBER
+    from lrdsl.tools.values import _NUMBER
 
     delimiter = "\t" if "\t" in text.partition("\n")[0] and "," not in text.partition("\n")[0] else ","
     reader = csv.reader(text.splitlines(), delimiter=delimiter)
@@ -93,9 +93,9 @@ def read_table(text: str, path: Path, column: str | None = None) -> Curve:
 
 
 def _first_not_number(cells: list[str]) -> int | None:
-    """The index of the first cell that is not a number as :data:`lrdsl.values._NUMBER` reads one, if any
+    """The index of the first cell that is not a number as :data:`lrdsl.tools.values._NUMBER` reads one, if any
     (one regular-expression pass over all of them when every one is)."""
-    from lrdsl.values import _NUMBER
+    from lrdsl.tools.values import _NUMBER
 
     if _NUMBERS.fullmatch("\n".join(cells)) is not None:
         return None
@@ -124,7 +124,7 @@ def _column(names: list[str], candidates: list[int], column: str | None, path: P
 
 
 def _step(cell: str, line: int, path: Path) -> int:
-    from lrdsl.values import _NUMBER
+    from lrdsl.tools.values import _NUMBER
 
     if _NUMBER.fullmatch(cell) is None or not float(cell).is_integer() or abs(float(cell)) > 2**53:
         raise LrdslError(f"cannot read {path}: line {line}: step {cell[:40]!r} is not a whole number")
@@ -133,7 +133,7 @@ def _step(cell: str, line: int, path: Path) -> int:
 
 def _headerless(rows: list[tuple[int, list[str]]], path: Path) -> Curve:
     """Rows ``step,lr`` (the steps given) or one value per row (steps 0, 1, 2, …)."""
-    from lrdsl.values import _NUMBER
+    from lrdsl.tools.values import _NUMBER
 
     rows = [(line, [c.strip() for c in cells]) for line, cells in rows]
     rows = [(line, cells[:-1] if len(cells) > 1 and not cells[-1] else cells) for line, cells in rows]

@@ -16,13 +16,13 @@ import math
 from collections.abc import Callable
 from fractions import Fraction
 
-from lrdsl import ast as A
 from lrdsl import ir
+from lrdsl.language import ast as A
+from lrdsl.language.runfree import check_argument, check_steps
 from lrdsl.lowering import arith as X
 from lrdsl.lowering.context import Ctx, duration, fail, frac, positive
 from lrdsl.lowering.shapes import check_exp, ends, fixed, flag, option, period_option
 from lrdsl.lowering.symbolic import Number
-from lrdsl.runfree import check_argument, check_steps
 
 
 def ramp(kind: str, a: Number, b: Number, length: float, label: str) -> ir.Sched:

@@ -12,12 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
-from lrdsl import ast as A
 from lrdsl import ir
 from lrdsl.errors import LrdslError
+from lrdsl.language import ast as A
+from lrdsl.language.runfree import constant
 from lrdsl.lowering import symbolic as S
 from lrdsl.lowering.symbolic import Number, Sym
-from lrdsl.runfree import constant
 
 MAX_STEPS = 1e15
 """The largest duration or total accepted (float64 holds every whole step below 2**53)."""
@@ -75,7 +75,7 @@ def const(node: A.Node, ctx: Ctx) -> Number:
     """The value of constant arithmetic (numbers, ``$params``, ``+ - * / **``, unary minus, math functions).
 
     A :class:`Sym` when it depends on a parameter in symbolic mode, else a float; evaluated by
-    :func:`lrdsl.runfree.constant`, the one evaluator, with this run's parameters.
+    :func:`lrdsl.language.runfree.constant`, the one evaluator, with this run's parameters.
     """
 
     def param(node: A.Param) -> Number:

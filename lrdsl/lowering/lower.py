@@ -16,18 +16,19 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from lrdsl import ast as A
-from lrdsl import ir, runfree
+from lrdsl import ir
 from lrdsl.errors import LrdslError
 from lrdsl.ir import Lowered
+from lrdsl.language import ast as A
+from lrdsl.language import runfree
+from lrdsl.language.runfree import is_scalar
+from lrdsl.language.signatures import SIGNATURES
 from lrdsl.lowering import arith as X
 from lrdsl.lowering.composites import COMPOSITES
 from lrdsl.lowering.context import FROM_WARMUP, MAX_STEPS, Ctx, const, duration, fail
 from lrdsl.lowering.modifiers import build_offset, build_quantize, build_restart, offset_natural, restart_natural
 from lrdsl.lowering.shapes import SHAPES
 from lrdsl.lowering.symbolic import Number
-from lrdsl.runfree import is_scalar
-from lrdsl.signatures import SIGNATURES
 
 if TYPE_CHECKING:
     import numpy as np
@@ -138,7 +139,7 @@ TOTAL = re.compile(r"([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?[kMBT]?(ep|to
 
 def total_from_text(text: str, ctx: Ctx) -> int:
     """Whole steps of a total given in any unit, rounded half to even like every duration."""
-    from lrdsl.parser import number_value
+    from lrdsl.language.parser import number_value
 
     if not isinstance(text, str) or not text.isascii() or TOTAL.fullmatch(text.strip()) is None:
         raise LrdslError(

@@ -6,13 +6,13 @@ import math
 from collections.abc import Callable
 from fractions import Fraction
 
-from lrdsl import ast as A
 from lrdsl import ir
+from lrdsl.language import ast as A
+from lrdsl.language.numbers import format_number
+from lrdsl.language.runfree import check_argument, percentage
 from lrdsl.lowering.arith import c as const_ir
 from lrdsl.lowering.context import Ctx, concrete, const, duration, exact_duration, fail, frac, period, positive
 from lrdsl.lowering.symbolic import Number
-from lrdsl.numbers import format_number
-from lrdsl.runfree import check_argument, percentage
 
 Place = Callable[[A.Node, float, Ctx], ir.Sched]
 At = Callable[[ir.Sched, float, Ctx], Number]

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from lrdsl import ir
-from lrdsl.interpreter import arith, value_at
+from lrdsl.ir.interpreter import arith, value_at
 from lrdsl.lowering.symbolic import Number, Sym
 
 bind = ir.bind_params

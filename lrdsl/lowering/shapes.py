@@ -11,8 +11,12 @@ import math
 from collections.abc import Callable
 from fractions import Fraction
 
-from lrdsl import ast as A
-from lrdsl import ir, runfree
+from lrdsl import ir
+from lrdsl.language import ast as A
+from lrdsl.language import runfree
+from lrdsl.language.numbers import format_number
+from lrdsl.language.runfree import check_argument, percentage
+from lrdsl.language.signatures import DEFAULTS
 from lrdsl.lowering import arith as X
 from lrdsl.lowering.context import (
     Ctx,
@@ -26,9 +30,6 @@ from lrdsl.lowering.context import (
     positive,
 )
 from lrdsl.lowering.symbolic import Number
-from lrdsl.numbers import format_number
-from lrdsl.runfree import check_argument, percentage
-from lrdsl.signatures import DEFAULTS
 
 Builder = Callable[[A.Call, float, Ctx], ir.Sched]
 
@@ -154,7 +155,7 @@ def _length_source(call: A.Call, ctx: Ctx) -> str:
 
 
 def check_exp(call: A.Call, a: Number, b: Number) -> None:
-    """``exp`` ramps need non-zero ends of the same sign (:func:`lrdsl.runfree.check_exp`)."""
+    """``exp`` ramps need non-zero ends of the same sign (:func:`lrdsl.language.runfree.check_exp`)."""
     runfree.check_exp(call, float(a), float(b))
 
 

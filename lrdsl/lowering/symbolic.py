@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from lrdsl import ir
-from lrdsl.runfree import MATH
+from lrdsl.language.runfree import MATH
 
 
 @dataclass(frozen=True, eq=False)

@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from lrdsl.errors import LrdslError
-from lrdsl.values import SUFFIXES, checked_values
+from lrdsl.tools.values import SUFFIXES, checked_values
 
 MAX_UPDATES = 10_000_000
 """The most updates a recording keeps by default (80 MB a group): a port runs a few thousand."""

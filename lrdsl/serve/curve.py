@@ -6,7 +6,7 @@ into ``B = min(points, N)`` buckets of whole steps:
 
 * ``N ≤ EXACT_STEPS``: every step is evaluated (in chunks of ``CHUNK`` steps, so memory stays
   bounded) and each bucket's minimum and maximum are exact;
-* longer runs: each bucket's extremes come from the IR's interval analysis (:mod:`lrdsl.ranges`)
+* longer runs: each bucket's extremes come from the IR's interval analysis (:mod:`lrdsl.ir.ranges`)
   tightened by exact values. For a bucket ``[a, b]`` the analysis gives a box ``[L, H]`` containing
   every value; the exact values at ``PROBES`` evenly spread steps (its ends included) give ``m ≤ min`` and ``M ≥ max`` of
   what was seen. The true minimum lies in ``[L, m]`` and the true maximum in ``[M, H]``; a bucket
@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from lrdsl import ir, ranges
-from lrdsl.interpreter import evaluate_ir, evaluate_range
+from lrdsl import ir
+from lrdsl.ir import ranges
+from lrdsl.ir.interpreter import evaluate_ir, evaluate_range
 
 EXACT_STEPS = 20_000_000
 CHUNK = 1_000_000

@@ -141,11 +141,11 @@ def _finite(x: float) -> float | None:
 def evaluate(request: Json) -> Json:
     """The drawn curve of each member, the phase table, the warnings, the canonical text."""
     from lrdsl.api import lower
-    from lrdsl.explain import phases
-    from lrdsl.linting import lint
-    from lrdsl.parser import parse_set
+    from lrdsl.language.parser import parse_set
+    from lrdsl.run.sets import lower_set
     from lrdsl.serve.curve import curve
-    from lrdsl.sets import lower_set
+    from lrdsl.tools.explain import phases
+    from lrdsl.tools.linting import lint
 
     expr = _text(request, "expr")
     assert expr is not None
@@ -210,7 +210,7 @@ def generate(request: Json) -> Json:
     assert expr is not None and target is not None
     if target not in TARGETS:
         raise LrdslError(f"unknown target {target!r}", hint="one of: " + ", ".join(TARGETS))
-    from lrdsl.parser import parse_set
+    from lrdsl.language.parser import parse_set
 
     run = _run(request)
     member = _text(request, "member", required=False, limit=64)
@@ -307,7 +307,7 @@ def fit(request: Json) -> Json:
 
 def compare(request: Json) -> Json:
     """Where two expressions differ, what differs, and the edit of A that makes it B."""
-    from lrdsl.comparison import compare as compare_sides
+    from lrdsl.tools.comparison import compare as compare_sides
 
     a, b = _text(request, "a"), _text(request, "b")
     assert a is not None and b is not None

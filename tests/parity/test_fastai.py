@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 import lrdsl
-from lrdsl.explain import boundaries
+from lrdsl.tools.explain import boundaries
 from tests.frameworks import need
 from tests.parity.wheels import package
 

@@ -34,7 +34,7 @@ def fit(args: argparse.Namespace) -> int:
 
 
 def _side(arg: str, read: Callable[[str], str], args: argparse.Namespace) -> Any:
-    from lrdsl.values import looks_like_values
+    from lrdsl.tools.values import looks_like_values
 
     if looks_like_values(arg):
         return _curve(arg, args, read)
@@ -44,8 +44,8 @@ def _side(arg: str, read: Callable[[str], str], args: argparse.Namespace) -> Any
 def _compare(args: argparse.Namespace, read: Callable[[str], str]) -> int:
     import sys
 
-    from lrdsl.comparison import compare
-    from lrdsl.values import looks_like_values
+    from lrdsl.tools.comparison import compare
+    from lrdsl.tools.values import looks_like_values
 
     a, b = _side(args.a, read, args), _side(args.b, read, args)
     rates = getattr(args, "tokens_per_step", None), getattr(args, "samples_per_step", None)
@@ -56,7 +56,7 @@ def _compare(args: argparse.Namespace, read: Callable[[str], str]) -> int:
     result = compare(a, b, args.steps, args.steps_per_epoch, *tolerance, *rates)
     print(report(result))
     if args.output:
-        from lrdsl.diffplot import overlay
+        from lrdsl.tools.diffplot import overlay
 
         # each curve is named by its expression, or by the file its values come from
         labels = tuple(
@@ -71,7 +71,7 @@ def _compare(args: argparse.Namespace, read: Callable[[str], str]) -> int:
 
 
 def report(result: Any) -> str:
-    """The text ``lrdsl compare`` prints for a :class:`lrdsl.comparison.Comparison`: the rows around
+    """The text ``lrdsl compare`` prints for a :class:`lrdsl.tools.comparison.Comparison`: the rows around
     the first difference, and the phases of the expression where steps differ (a phase where none
     does, and a milestone's row, which spans no step, are left out)."""
     import numpy as np
@@ -112,7 +112,7 @@ def report(result: Any) -> str:
 
 
 def _step(x: float) -> str:
-    from lrdsl.numbers import format_number
+    from lrdsl.language.numbers import format_number
 
     return format_number(round(x, 6))
 
@@ -120,8 +120,8 @@ def _step(x: float) -> str:
 def _fit(args: argparse.Namespace, read: Callable[[str], str]) -> int:
     import sys
 
+    from lrdsl.integrations.progress import Progress
     from lrdsl.logs.fit import fit_curve
-    from lrdsl.progress import Progress
 
     log = _curve(args.file, args, read)
     if log.steps[0]:

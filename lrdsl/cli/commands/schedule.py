@@ -14,8 +14,8 @@ from contextlib import suppress
 from typing import Any
 
 from lrdsl.cli.arguments import params, rates, read_text, size, steps_list
-from lrdsl.cli.output import cannot_write, write_text
 from lrdsl.errors import LrdslError
+from lrdsl.tools.output import cannot_write, write_text
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,7 +41,7 @@ def _fmt(args: argparse.Namespace, schedule: Any, text: str) -> int:
 
 def _check(args: argparse.Namespace, schedule: Any, text: str) -> int:
     """``lrdsl check``: the canonical form on stdout, warnings on stderr; ``--strict``: warnings are errors."""
-    from lrdsl.linting import lint
+    from lrdsl.tools.linting import lint
 
     found = lint(schedule, args.steps, args.steps_per_epoch, None, params(args.set), *rates(args))
     if report(found, args.strict):
@@ -86,7 +86,7 @@ _ONE_SCHEDULE: dict[str, Callable[[argparse.Namespace, Any, str], int]] = {
 def _one(args: argparse.Namespace, plan: Any, source: str) -> int:
     """``explain`` or ``eval`` of one resolved schedule (or of one member of a set, on the set's run)."""
     if args.command == "explain":
-        from lrdsl.explain import compact, phases, render
+        from lrdsl.tools.explain import compact, phases, render
 
         try:  # a value explain reads (a phase's end) can fail: shown on the user's text
             table = compact(plan) if args.compact else render(phases(plan.ir, plan.total, True), *_head(plan))
@@ -108,7 +108,7 @@ def plot(args: argparse.Namespace) -> int:
     """``lrdsl plot``: one or more schedules drawn to a .png/.svg file or the terminal."""
     from lrdsl.api import as_schedule
     from lrdsl.cli.commands.sets import refuse, several
-    from lrdsl.plotting import plot_command
+    from lrdsl.tools.plotting import plot_command
 
     texts, bound, pixels = [read_text(e) for e in args.expr], params(args.set), size(args.size)
     for t in texts:
@@ -150,7 +150,7 @@ def warn(args: argparse.Namespace, schedules: Sequence[Any], bound: dict[str, fl
     only its text; its errors are the command's own to report.
     """
     from lrdsl.api import lower
-    from lrdsl.linting import lint_plan
+    from lrdsl.tools.linting import lint_plan
 
     found = []
     for schedule in schedules:

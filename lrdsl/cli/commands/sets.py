@@ -15,11 +15,11 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import Any, Literal
 
-from lrdsl.ast import ScheduleSet
 from lrdsl.errors import LrdslError
 from lrdsl.ir import Lowered
-from lrdsl.members import DEFAULT
-from lrdsl.parser import parse_set
+from lrdsl.language.ast import ScheduleSet
+from lrdsl.language.members import DEFAULT
+from lrdsl.language.parser import parse_set
 
 SET_COMMANDS = ("eval", "check", "fmt")
 """The commands that take a set of several members whole."""
@@ -56,7 +56,7 @@ def run(
     if parsed is None and member in (None, DEFAULT):
         return None
     parsed = parsed or parse_set(text)
-    from lrdsl.sets import lower_set
+    from lrdsl.run.sets import lower_set
 
     if member is not None:
         if args.command == "fmt":
@@ -90,8 +90,8 @@ def _gen(
 ) -> int:
     """``gen --member NAME``: the member's code, for the set's run (its total when none is given)."""
     from lrdsl.api import generate
-    from lrdsl.cli.output import write_text
-    from lrdsl.sets import lower_set, params_read
+    from lrdsl.run.sets import lower_set, params_read
+    from lrdsl.tools.output import write_text
 
     schedule = parsed.member(member)
     total = args.steps
@@ -112,7 +112,7 @@ def _check(
     only: str | None = None,
 ) -> int:
     """``check`` of a set (or of its member ``only``): warnings after a line naming the member, then the text."""
-    from lrdsl.sets import lower_set
+    from lrdsl.run.sets import lower_set
 
     plans: dict[str, Lowered] = {}
     try:  # the set's shared run, when it resolves; the text alone is checked otherwise
@@ -138,9 +138,9 @@ def _warn(
 
     A member without a plan (the set's run did not resolve) gets the checks that read its text alone.
     """
-    from lrdsl import runfree
-    from lrdsl.linting import lint_plan
-    from lrdsl.sets import in_member, params_read
+    from lrdsl.language import runfree
+    from lrdsl.run.sets import in_member, params_read
+    from lrdsl.tools.linting import lint_plan
 
     severity: Literal["warning", "error"] = "error" if args.strict else "warning"
     shown = 0
@@ -173,8 +173,8 @@ def _eval(args: argparse.Namespace, parsed: ScheduleSet, plans: dict[str, Lowere
     """
     import numpy as np
 
-    from lrdsl.cli.output import output_to, write_text
     from lrdsl.lowering.lower import check_size
+    from lrdsl.tools.output import output_to, write_text
 
     names = list(plans)
     first = next(iter(plans.values()))
@@ -229,7 +229,7 @@ def _chunks(total: int, at: Any) -> Iterator[Any]:
     """The steps to write: the ``--at`` steps at once, else ``CHUNK`` consecutive steps at a time."""
     import numpy as np
 
-    from lrdsl.cli.output import CHUNK
+    from lrdsl.tools.output import CHUNK
 
     if at is not None:
         yield at
@@ -240,8 +240,8 @@ def _chunks(total: int, at: Any) -> Iterator[Any]:
 
 def _values(plan: Lowered, name: str, steps: Any, source: str) -> Any:
     """The member ``name`` at ``steps``; an error names the member, its caret in the set's text."""
-    from lrdsl.interpreter import evaluate_ir, evaluate_range
-    from lrdsl.sets import in_member
+    from lrdsl.ir.interpreter import evaluate_ir, evaluate_range
+    from lrdsl.run.sets import in_member
 
     try:
         if steps.size and steps[-1] - steps[0] == steps.size - 1 and bool((steps[1:] > steps[:-1]).all()):
@@ -264,7 +264,7 @@ def _table(
     parsed: ScheduleSet, total: int, plans: dict[str, Lowered], rows: Any, index: Any, columns: dict[str, Any]
 ) -> str:
     """A readable summary: the set, the run, then a row per sampled step with a column per member (``…``: a gap)."""
-    from lrdsl.numbers import short_number
+    from lrdsl.language.numbers import short_number
 
     spe = next(iter(plans.values())).steps_per_epoch
     head = [str(parsed), f"total {total} steps" + (f", {spe:g} steps per epoch" if spe else "")]

@@ -1,6 +1,6 @@
 """``lrdsl eval`` of one resolved schedule: a table (a summary), or every step as csv, json or npy.
 
-csv and json are written ``CHUNK`` steps at a time (:data:`lrdsl.cli.output.CHUNK`, read when they
+csv and json are written ``CHUNK`` steps at a time (:data:`lrdsl.tools.output.CHUNK`, read when they
 run), so a long run streams in bounded memory; npy is built whole, after the size check.
 """
 
@@ -14,11 +14,11 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from lrdsl.cli import output
 from lrdsl.cli.arguments import steps_list
 from lrdsl.errors import LrdslError
 from lrdsl.ir import Lowered
-from lrdsl.numbers import short_number
+from lrdsl.language.numbers import short_number
+from lrdsl.tools import output
 
 Values = Callable[[Any], Any]
 """lr at an array of steps, or over ``range(*at)`` for a (start, stop) pair."""
@@ -28,7 +28,7 @@ def evaluate(args: argparse.Namespace, plan: object, source: str) -> int:
     """Write ``plan``'s values at every step (or at ``--at``) in ``--format``; errors shown on ``source``."""
     import numpy as np
 
-    from lrdsl.interpreter import evaluate_ir, evaluate_range
+    from lrdsl.ir.interpreter import evaluate_ir, evaluate_range
 
     assert isinstance(plan, Lowered)
 
@@ -51,7 +51,7 @@ def evaluate(args: argparse.Namespace, plan: object, source: str) -> int:
 
 
 def _csv(args: argparse.Namespace, plan: Lowered, at: Any, values: Values) -> None:
-    from lrdsl.progress import LONG, Progress
+    from lrdsl.integrations.progress import LONG, Progress
 
     count = at.size if at is not None else plan.total
     with output.output_to(args.output) as out, Progress(count, _where(args), enabled=count >= LONG) as bar:
@@ -64,8 +64,8 @@ def _csv(args: argparse.Namespace, plan: Lowered, at: Any, values: Values) -> No
 def _npy(args: argparse.Namespace, plan: Lowered, at: Any, values: Values) -> None:
     import numpy as np
 
+    from lrdsl.integrations.progress import LONG, Progress
     from lrdsl.lowering.lower import check_size
-    from lrdsl.progress import LONG, Progress
 
     count = at.size if at is not None else plan.total
     check_size(count)
@@ -86,8 +86,8 @@ def _npy(args: argparse.Namespace, plan: Lowered, at: Any, values: Values) -> No
 
 
 def _json(args: argparse.Namespace, plan: Lowered, at: Any, values: Values) -> None:
+    from lrdsl.integrations.progress import LONG, Progress
     from lrdsl.lowering.lower import check_size
-    from lrdsl.progress import LONG, Progress
 
     count = at.size if at is not None else plan.total
     check_size(count)
@@ -150,7 +150,7 @@ def _marks(plan: Lowered, at: Any, count: int) -> set[int]:
     """The rows of a long table: the ends, an even sample of 21, and both sides of each phase boundary."""
     import numpy as np
 
-    from lrdsl.explain import phases
+    from lrdsl.tools.explain import phases
 
     marks = {0, count - 1, *np.linspace(0, count - 1, 21).round().astype(int).tolist()}
     for ph in phases(plan.ir, plan.total):

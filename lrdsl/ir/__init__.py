@@ -87,11 +87,11 @@ class MathFunction:
     """One math function of one argument: every reader that computes, bounds or prints it reads this row.
 
     * ``numpy``: the numpy ufunc ``numpy.<numpy>`` the interpreter computes it with (with the C
-      library's bits: :mod:`lrdsl.libm`), and ``python``: how plain Python calls it
+      library's bits: :mod:`lrdsl.ir.libm`), and ``python``: how plain Python calls it
       (``math.<name>``, or a builtin such as ``abs``);
     * ``fails`` (:data:`Fails`): where ``python`` may raise; then ``helper`` names the IEEE helper of
       :mod:`lrdsl.codegen.ieee` the scalar printer calls instead;
-    * ``increasing``: it is non-decreasing on the whole line and total, so :mod:`lrdsl.ranges` bounds it
+    * ``increasing``: it is non-decreasing on the whole line and total, so :mod:`lrdsl.ir.ranges` bounds it
       by its values at the ends of the argument's bound (a function with a rule of its own there needs
       none, one with neither is unbounded: sound, only less precise);
     * ``spelling``: the call by a printer's module (``"jnp"``, ``"ops"``, ``"math"``) where it is not
@@ -140,8 +140,8 @@ MATH: dict[str, MathFunction] = {
 }
 """The functions of one argument in formulas and constants (LANGUAGE.md §3, §8.3): one row each.
 
-The parser, formatter and lowering accept exactly these names; the interpreter, :mod:`lrdsl.ranges`,
-:mod:`lrdsl.libm` and every printer read the row. A new function is one more row here (and a line in
+The parser, formatter and lowering accept exactly these names; the interpreter, :mod:`lrdsl.ir.ranges`,
+:mod:`lrdsl.ir.libm` and every printer read the row. A new function is one more row here (and a line in
 LANGUAGE.md's list, which is closed: ``tests/test_targets.py`` proves a row with a dummy ``atan``).
 """
 

@@ -4,10 +4,10 @@
 schedule at once (a schedule that cannot run says so here, with its caret); the bound schedule
 then does what the command line does, without repeating the run's numbers: ``evaluate()``,
 ``plot()``, ``explain()``, ``generate(target)``. It is also the plan a runtime adapter returns
-(:mod:`lrdsl.plan`, ``lrdsl.torch.scheduler(…).plan()``): ``values`` is the whole curve
+(:mod:`lrdsl.run.plan`, ``lrdsl.torch.scheduler(…).plan()``): ``values`` is the whole curve
 ``scale · lr(t)`` for ``t = 0 … total − 1``, ``phases`` the explain rows, ``table()`` and
 ``rows()`` the table for a logger. In a notebook it shows its curve and its phases
-(:mod:`lrdsl.notebook`). The IR it reads (``plan``, an :class:`lrdsl.ir.Lowered`) is what
+(:mod:`lrdsl.tools.notebook`). The IR it reads (``plan``, an :class:`lrdsl.ir.Lowered`) is what
 lowering hands to the readers of the IR, which never see the syntax tree.
 """
 
@@ -22,14 +22,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from lrdsl.ast import Schedule
 from lrdsl.ir import Lowered
+from lrdsl.language.ast import Schedule
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from lrdsl.explain import Phase
+    from lrdsl.tools.explain import Phase
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ class BoundSchedule:
     @functools.cached_property
     def phases(self) -> tuple[Phase, ...]:
         """The explain rows (with their first and last steps' values), multiplied by ``scale``."""
-        from lrdsl.explain import phases
+        from lrdsl.tools.explain import phases
 
         rows = phases(self.plan.ir, self.plan.total, True)
         if self.scale == 1.0:
@@ -113,7 +113,7 @@ class BoundSchedule:
 
     def table(self) -> str:
         """The phases as ``lrdsl explain`` prints them (a fixed-width text table; ``scale ×`` in its head)."""
-        from lrdsl.explain import render
+        from lrdsl.tools.explain import render
 
         text = self.expr if self.scale == 1.0 else f"{self.scale:g} × ({self.expr})"
         return render(list(self.phases), self.total, self.plan.steps_per_epoch, text)
@@ -134,12 +134,12 @@ class BoundSchedule:
 
     def plot(self, *, log: bool = False, x: str = "steps", ax: Axes | None = None, **kwargs: Any) -> Figure:
         """The curve as a matplotlib figure (see :func:`lrdsl.plot`)."""
-        from lrdsl.plotting import plot
+        from lrdsl.tools.plotting import plot
 
         return plot(self, log=log, x=x, ax=ax, **kwargs)
 
     def __repr__(self) -> str:
-        from lrdsl.formatter import short_text
+        from lrdsl.language.formatter import short_text
 
         run = [f"total_steps={self.total}"]
         if self.steps_per_epoch is not None:
@@ -151,7 +151,7 @@ class BoundSchedule:
         return f"BoundSchedule({short_text(str(self.schedule))!r}, {', '.join(run)})"
 
     def _repr_html_(self) -> str:
-        from lrdsl.notebook import bound_html
+        from lrdsl.tools.notebook import bound_html
 
         return bound_html(self)
 
@@ -173,7 +173,7 @@ def bind(
     notebook (``lrdsl.parse(text).bind(…)`` is the same). ``scale`` multiplies its ``values`` and
     ``phases`` (an adapter's plan of a param group scaled by its base value).
     """
-    from lrdsl.parser import as_schedule
+    from lrdsl.language.parser import as_schedule
 
     run = (total_steps, steps_per_epoch, tuple(sorted((params or {}).items())))
     return BoundSchedule(as_schedule(schedule), *run, tokens_per_step, samples_per_step, float(scale))

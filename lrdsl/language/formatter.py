@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
-from lrdsl.numbers import format_number
-from lrdsl.signatures import SIGNATURES
+from lrdsl.language.numbers import format_number
+from lrdsl.language.signatures import SIGNATURES
 
 if TYPE_CHECKING:  # the models call this module: it reads them by kind, not by importing them
-    from lrdsl import ast as A
+    from lrdsl.language import ast as A
 
 _PREC = {">>": 1, "+": 2, "-": 2, "*": 3, "/": 3, "neg": 4, "**": 5}
 _ATOM = 6
@@ -103,7 +103,7 @@ _FORMAT: dict[str, Callable[[Any], str]] = {
 
 def _schedule_set(node: A.ScheduleSet) -> str:
     """One member per line; a set of the learning rate alone is its bare expression (LANGUAGE.md §9.5)."""
-    from lrdsl.members import DEFAULT
+    from lrdsl.language.members import DEFAULT
 
     if len(node.members) == 1 and node.members[0].name == DEFAULT:
         return _fmt(node.members[0].expr)

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from lrdsl import ir
-from lrdsl.interpreter import value_at
 from lrdsl.ir import Lowered
-from lrdsl.numbers import format_number
+from lrdsl.ir.interpreter import value_at
+from lrdsl.language.numbers import format_number
 
 MAX_CYCLES_SHOWN = 12
 MAX_MARKS_SHOWN = 12
@@ -60,7 +60,7 @@ def _with_steps(node: ir.Sched, rows: list[Phase], total: float) -> list[Phase]:
 
     import numpy as np
 
-    from lrdsl.interpreter import evaluate_ir
+    from lrdsl.ir.interpreter import evaluate_ir
 
     last = math.ceil(total) - 1
     wanted = [_shown_steps(r, last) for r in rows]

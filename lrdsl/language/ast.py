@@ -13,7 +13,7 @@ re-validation: the grammar and the signature checks already guarantee their type
 
 A tree that comes from anywhere else (``Schedule.model_validate_json``, a dict, a hand-built
 node) is untrusted: its names reach generated code. Validation accepts only what the parser
-produces: every name is one of the language's (read from :mod:`lrdsl.signatures` and the
+produces: every name is one of the language's (read from :mod:`lrdsl.language.signatures` and the
 grammar's ``$parameter`` token), numbers are finite and non-negative, and a whole
 :class:`Schedule` must be exactly the parse of its own canonical text (:func:`checked`, also
 applied by the API to every :class:`Schedule` it is given, so that ``model_construct`` is no
@@ -28,14 +28,14 @@ import math
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from lrdsl.depth import check_data
 from lrdsl.errors import LrdslError, Span
-from lrdsl.hooks import upper
 from lrdsl.ir import is_param_name
-from lrdsl.signatures import MATH_FUNCS, SIGNATURES
+from lrdsl.language.depth import check_data
+from lrdsl.language.hooks import upper
+from lrdsl.language.signatures import MATH_FUNCS, SIGNATURES
 
 if TYPE_CHECKING:
-    from lrdsl.bound import BoundSchedule
+    from lrdsl.run.bound import BoundSchedule
 
 _N = TypeVar("_N", bound="Node")
 
@@ -95,7 +95,7 @@ class Node:
         return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self.__dict__.items() if k != 'kind')})"
 
     def __str__(self) -> str:
-        from lrdsl.formatter import format_node
+        from lrdsl.language.formatter import format_node
 
         return format_node(self)
 
@@ -282,7 +282,7 @@ def expr_kinds() -> dict[str, type[Node]]:
 
 
 class Names:
-    """Every name the parser can put in a tree, read from :mod:`lrdsl.signatures`."""
+    """Every name the parser can put in a tree, read from :mod:`lrdsl.language.signatures`."""
 
     def __init__(self) -> None:
         params = [p for sig in SIGNATURES.values() for p in sig.params]
@@ -535,12 +535,12 @@ class Schedule(Node):
         return self
 
     def __str__(self) -> str:
-        from lrdsl.formatter import format_node
+        from lrdsl.language.formatter import format_node
 
         return format_node(self.expr)
 
     def __repr__(self) -> str:
-        from lrdsl.formatter import short_text
+        from lrdsl.language.formatter import short_text
 
         return f"Schedule({short_text(str(self))!r})"
 
@@ -560,7 +560,7 @@ class Schedule(Node):
 
 
 def _member_name(value: Any, where: str) -> str:
-    from lrdsl.members import name_problem
+    from lrdsl.language.members import name_problem
 
     if type(value) is not str:
         raise ValueError(f"{where}: a member name is a string, not {type(value).__name__}")
@@ -618,12 +618,12 @@ class ScheduleSet(Node):
         raise LrdslError(f"this set has no member '{name}'", hint=f"its members: {', '.join(self.names)}")
 
     def __str__(self) -> str:
-        from lrdsl.formatter import format_node
+        from lrdsl.language.formatter import format_node
 
         return format_node(self)
 
     def __repr__(self) -> str:
-        from lrdsl.formatter import short_text
+        from lrdsl.language.formatter import short_text
 
         return f"ScheduleSet({short_text(str(self))!r})"
 

@@ -169,7 +169,7 @@ def write_text(text: str, output: str | None) -> None:
 def output_to(path: str | None, binary: bool = False) -> Iterator[IO[Any]]:
     """Standard output, or the file ``path`` (-o): failing to open, write or close it is an LrdslError.
 
-    The file is written beside ``path`` and renamed over it at the end (:mod:`lrdsl.cli.output`): a
+    The file is written beside ``path`` and renamed over it at the end (:mod:`lrdsl.tools.output`): a
     failure half-way leaves ``path`` as it was, never a partial file that looks complete.
     """
     if path is None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from lrdsl.cli.output import replacing
-from lrdsl.comparison import Comparison
 from lrdsl.errors import LrdslError
-from lrdsl.plotting import _require, literal_label
+from lrdsl.tools.comparison import Comparison
+from lrdsl.tools.output import replacing
+from lrdsl.tools.plotting import _require, literal_label
 
 MAX_MARKS = 2000
 """Differing steps marked at most (an even sample of them beyond)."""
@@ -23,7 +23,7 @@ def overlay(
     """Draw A and B against the step and a red tick under each differing step into ``path`` (.png/.svg).
 
     The curves are named ``labels``, by default ``result.labels`` (each expression's text), drawn as
-    they are (a ``$`` is not mathtext). A run longer than ``lrdsl.comparison.KEEP_AT_MOST`` steps is
+    they are (a ``$`` is not mathtext). A run longer than ``lrdsl.tools.comparison.KEEP_AT_MOST`` steps is
     drawn at the steps the result keeps: an even sample and the first difference.
     """
     if not path.lower().endswith((".png", ".svg")):

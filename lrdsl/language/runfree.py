@@ -24,10 +24,10 @@ import operator
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from lrdsl import ast as A
 from lrdsl.errors import LrdslError
 from lrdsl.ir import MATH as MATH_ROWS
-from lrdsl.signatures import MATH_FUNCS
+from lrdsl.language import ast as A
+from lrdsl.language.signatures import MATH_FUNCS
 
 MAX_MULT = 1000
 """The largest restart ``mult`` (cycle lengths grow as multⁱ)."""

@@ -1,9 +1,9 @@
-"""Text → validated :class:`~lrdsl.ast.Schedule`.
+"""Text → validated :class:`~lrdsl.language.ast.Schedule`.
 
 The LALR grammar (``grammar/lrdsl.lark``) yields a raw tree (lark's LALR parser keeps its
 own stack: any nesting parses); :class:`_Builder` turns it into AST nodes, checking every call
-against :mod:`lrdsl.signatures` so that errors point at the offending argument, and bounding
-the depth of the tree it builds by :data:`lrdsl.depth.MAX_DEPTH` as it goes, so that neither it
+against :mod:`lrdsl.language.signatures` so that errors point at the offending argument, and bounding
+the depth of the tree it builds by :data:`lrdsl.language.depth.MAX_DEPTH` as it goes, so that neither it
 nor any later walker of the tree recurses deeper.
 """
 
@@ -17,13 +17,13 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from lrdsl import ast as A
-from lrdsl.ast import make
-from lrdsl.depth import MAX_DEPTH, depth_error
 from lrdsl.errors import LrdslError, Span, did_you_mean
-from lrdsl.members import DEFAULT as DEFAULT_MEMBER
-from lrdsl.members import MAX_MEMBERS, clash, name_problem
-from lrdsl.signatures import MATH_FUNCS, SIGNATURES, P, Sig, known_names
+from lrdsl.language import ast as A
+from lrdsl.language.ast import make
+from lrdsl.language.depth import MAX_DEPTH, depth_error
+from lrdsl.language.members import DEFAULT as DEFAULT_MEMBER
+from lrdsl.language.members import MAX_MEMBERS, clash, name_problem
+from lrdsl.language.signatures import MATH_FUNCS, SIGNATURES, P, Sig, known_names
 
 MAX_SOURCE = 1_000_000
 MAX_BRACKETS = 200
@@ -42,8 +42,8 @@ _GAP = re.compile(r"#[^\n]*|\s+|([^\s#]+)")
 
 @functools.cache
 def _lark() -> Any:
-    """The LALR parser of ``grammar/lrdsl.lark``, from its standalone tables (``lrdsl/lalr.py``)."""
-    from lrdsl import lalr
+    """The LALR parser of ``grammar/lrdsl.lark``, from its standalone tables (``lrdsl/language/lalr.py``)."""
+    from lrdsl.language import lalr
 
     build: Any = lalr.Lark_StandAlone  # generated code, untyped
     return build()
@@ -78,7 +78,7 @@ def parse_set(text: str | Mapping[str, object]) -> A.ScheduleSet:
     parsed on its own, and the set is the parse of their canonical text.
     """
     if isinstance(text, Mapping):
-        from lrdsl.set_mapping import set_text
+        from lrdsl.language.set_mapping import set_text
 
         text = set_text(text, parse)
     if not isinstance(text, str):
@@ -87,20 +87,20 @@ def parse_set(text: str | Mapping[str, object]) -> A.ScheduleSet:
 
 
 def parse_text(text: str) -> A.Schedule | A.ScheduleSet:
-    """``text`` as the parser reads it: a :class:`~lrdsl.ast.Schedule` (a set of ``lr`` alone is one),
-    or a :class:`~lrdsl.ast.ScheduleSet` of any other members; memoised, as :func:`parse` is."""
+    """``text`` as the parser reads it: a :class:`~lrdsl.language.ast.Schedule` (a set of ``lr`` alone is one),
+    or a :class:`~lrdsl.language.ast.ScheduleSet` of any other members; memoised, as :func:`parse` is."""
     return _parse(text)
 
 
 def as_schedule(schedule: str | A.Schedule) -> A.Schedule:
-    """``schedule`` parsed if it is text; a :class:`~lrdsl.ast.Schedule` must be a tree the parser produces."""
+    """``schedule`` parsed if it is text; a :class:`~lrdsl.language.ast.Schedule` must be a tree the parser produces."""
     if isinstance(schedule, A.Schedule):
         return A.checked(schedule)
     return parse(schedule)
 
 
 def as_set(schedules: str | Mapping[str, object] | A.ScheduleSet | A.Schedule) -> A.ScheduleSet:
-    """``schedules`` as a checked :class:`~lrdsl.ast.ScheduleSet` (one schedule is the set ``{lr: …}``)."""
+    """``schedules`` as a checked :class:`~lrdsl.language.ast.ScheduleSet` (one schedule is the set ``{lr: …}``)."""
     if isinstance(schedules, A.ScheduleSet):
         return A.checked_set(schedules)
     if isinstance(schedules, A.Schedule):
@@ -203,12 +203,12 @@ def _check_brackets(text: str) -> None:
 
 
 def _parse_tree(text: str) -> Any:
-    from lrdsl.lalr import UnexpectedInput
+    from lrdsl.language.lalr import UnexpectedInput
 
     try:
         return _lark().parse(text)
     except UnexpectedInput as e:
-        from lrdsl.syntax_errors import syntax_error  # only on a syntax error: not on the CLI's hot path
+        from lrdsl.language.syntax_errors import syntax_error  # only on a syntax error: not on the CLI's hot path
 
         raise syntax_error(e, text) from None
 
@@ -323,7 +323,7 @@ class _Builder:
             index, message, hint = problem
             raise LrdslError(message, span=named[index][1], hint=hint)
         out = []
-        # The member is a level of the tree (lrdsl.depth), so that the deepest set fits in the 200 nested
+        # The member is a level of the tree (lrdsl.language.depth), so that the deepest set fits in the 200 nested
         # containers of pydantic's JSON parser; a set of `lr` alone is that schedule, bounded as one.
         level = 0 if [name for name, _ in named] == [DEFAULT_MEMBER] else 1
         for (name, name_span), member in zip(named, t.children, strict=True):
@@ -446,7 +446,7 @@ class _Builder:
         key_span = Span(key_tok.start_pos, key_tok.end_pos)
         p = sig.param(key)
         if p is None or (sig.variadic and key == "parts"):
-            from lrdsl.syntax_errors import library_argument
+            from lrdsl.language.syntax_errors import library_argument
 
             known = [q.name for q in sig.params if not sig.variadic]
             raise LrdslError(
@@ -641,7 +641,7 @@ class _Builder:
         raise _not_a_number(t, kind, what, span)
 
     def _math_call(self, t: Any, vars: tuple[str, ...], what: str, span: Span) -> A.Call:
-        """``sin(u)``: a math function of :data:`~lrdsl.signatures.MATH_FUNCS` and its arguments."""
+        """``sin(u)``: a math function of :data:`~lrdsl.language.signatures.MATH_FUNCS` and its arguments."""
         self._refuse_pow_of_constants(t, arithmetic=True)
         name_tok, args_tree = t.children
         name = str(name_tok)
@@ -718,7 +718,7 @@ _VALUE_READERS = {
     "values": "_list_value",
     "formula": "_formula_value",
 }
-"""Each parameter kind of :mod:`lrdsl.signatures` and the builder method that reads its value."""
+"""Each parameter kind of :mod:`lrdsl.language.signatures` and the builder method that reads its value."""
 
 _SCHED_OPS = {"add": "+", "sub": "-", "mul": "*", "div": "/"}
 """The grammar's arithmetic rules and their operators."""

@@ -1,6 +1,6 @@
 """The reference interpreter: what the IR means, one step at a time, in plain float64 Python.
 
-This is the living definition of the semantics; :mod:`lrdsl.interpreter` (every step at once,
+This is the living definition of the semantics; :mod:`lrdsl.ir.interpreter` (every step at once,
 in numpy) is the fast one that ``evaluate`` uses, and the tests hold it within one ulp of this
 module on the case tables, on random schedules and in the differential fuzz. Each node has one
 path, read straight off its definition in :mod:`lrdsl.ir`:
@@ -17,7 +17,7 @@ path, read straight off its definition in :mod:`lrdsl.ir`:
 
 Arithmetic is IEEE float64: ``+ − · /`` as Python's (a quotient by 0 as numpy's: ``±inf`` or NaN),
 ``min``/``max`` letting a NaN through, powers and math functions with the C library's bits
-(:mod:`lrdsl.libm`). A value that is not finite — of a formula, a combination, a ``recur``
+(:mod:`lrdsl.ir.libm`). A value that is not finite — of a formula, a combination, a ``recur``
 iterate or the schedule — is refused with an :class:`~lrdsl.errors.LrdslError`, as ``evaluate``
 refuses it.
 """
@@ -31,8 +31,9 @@ import operator
 from collections.abc import Callable, Iterable
 from fractions import Fraction
 
-from lrdsl import ir, libm
+from lrdsl import ir
 from lrdsl.errors import LrdslError, Span
+from lrdsl.ir import libm
 
 
 def _divide(a: float, b: float) -> float:

@@ -2,7 +2,7 @@
 
 matplotlib (files, figures) and plotext (the terminal) are optional: ``pip install lrdsl[plot]``.
 Both are imported only here, only when a plot is drawn; figures are built outside pyplot, but
-for the one :func:`plot` returns. Phase boundaries come from :func:`lrdsl.explain.boundaries`,
+for the one :func:`plot` returns. Phase boundaries come from :func:`lrdsl.tools.explain.boundaries`,
 the same marks ``lrdsl explain --compact`` prints.
 """
 
@@ -17,16 +17,16 @@ from typing import IO, TYPE_CHECKING, Any
 import numpy as np
 
 from lrdsl.errors import LrdslError
-from lrdsl.explain import boundaries
-from lrdsl.interpreter import evaluate_ir
 from lrdsl.ir import Lowered
+from lrdsl.ir.interpreter import evaluate_ir
+from lrdsl.tools.explain import boundaries
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from lrdsl.ast import Schedule
-    from lrdsl.bound import BoundSchedule
+    from lrdsl.language.ast import Schedule
+    from lrdsl.run.bound import BoundSchedule
 
 MAX_POINTS = 4000
 """Points drawn per schedule: every step up to this, else an even sample plus each boundary ±1."""
@@ -165,7 +165,7 @@ def to_file(
     draw(items, fig.subplots(), log, x_unit)
     fig.tight_layout()
     if isinstance(path, str):
-        from lrdsl.cli.output import replacing
+        from lrdsl.tools.output import replacing
 
         with replacing(path, binary=True) as out:  # complete or untouched (lrdsl/output.py)
             fig.savefig(out, dpi=dpi, format=format)
@@ -210,7 +210,7 @@ def plot_command(
     ``steps`` is the total in any unit (``5000``, ``"90ep"``, ``"300Btok"``), as ``lrdsl eval`` takes it.
     """
     from lrdsl.api import as_schedule, lower
-    from lrdsl.progress import LONG, Progress
+    from lrdsl.integrations.progress import LONG, Progress
 
     plans = []
     for text in exprs:
@@ -277,6 +277,6 @@ def plot(
 
 
 def _plan_of(schedule: object) -> Lowered | None:
-    """A bound schedule's run (:class:`lrdsl.bound.BoundSchedule` sits above this module: read, not imported)."""
+    """A bound schedule's run (:class:`lrdsl.run.bound.BoundSchedule` sits above this module: read, not imported)."""
     plan = getattr(schedule, "plan", None)
     return plan if isinstance(plan, Lowered) else None

@@ -12,7 +12,7 @@ the new schedule read next). Framework-free: every trainer adapter uses the same
 A record also names the version of the language its text was written under (``language``, 3 since
 periods and marks became exact, LANGUAGE.md §9.4). A record without it is version 2: its text means the same
 values now unless a period or mark is fractional in steps (:func:`changed_since_v2`); such a record is refused
-under ``resume="strict"`` and continued with a warning (an :class:`~lrdsl.linting.LrdslWarning`) as a branch
+under ``resume="strict"`` and continued with a warning (an :class:`~lrdsl.tools.linting.LrdslWarning`) as a branch
 under ``resume="branch"``.
 """
 
@@ -28,10 +28,10 @@ from typing import TYPE_CHECKING, Any
 
 from lrdsl.errors import LrdslError
 from lrdsl.language.echo import clipped, shown
-from lrdsl.numbers import format_number
+from lrdsl.language.numbers import format_number
 
 if TYPE_CHECKING:
-    from lrdsl import ast as A
+    from lrdsl.language import ast as A
 
 RECORD_KEY = "lrdsl"
 """The key of the record in a scheduler's state dict."""
@@ -286,7 +286,7 @@ def changed_since_v2(record: ScheduleRecord) -> str | None:
     else ``None``: LANGUAGE.md §9.4 made those exact, so a text saved under version 2 with one may set other
     values now. A whole number of steps meant the same under both. Conservative: a period written with
     arithmetic, a parameter or a share (``%``, ``tok``, ``sa``) counts unless its value is whole here."""
-    from lrdsl.parser import parse
+    from lrdsl.language.parser import parse
 
     for text in record.exprs:
         try:
@@ -302,7 +302,7 @@ def changed_since_v2(record: ScheduleRecord) -> str | None:
 
 def _steps(node: A.Node, record: ScheduleRecord) -> Fraction | None:
     """The exact steps a period or mark ``node`` meant under version 2, or ``None`` when not a plain number."""
-    from lrdsl import ast as A
+    from lrdsl.language import ast as A
 
     if isinstance(node, A.Num):
         return Fraction(repr(float(node.value)))
@@ -328,7 +328,7 @@ def _unit_steps(unit: str, record: ScheduleRecord) -> float | None:
 
 def _periods(node: A.Node) -> Iterator[A.Node]:
     """The periods and marks (:data:`_PERIODS`) of every call in the tree ``node``, in order."""
-    from lrdsl import ast as A
+    from lrdsl.language import ast as A
 
     if isinstance(node, A.Call):
         for name in _period_names(node):
@@ -343,8 +343,8 @@ def _periods(node: A.Node) -> Iterator[A.Node]:
 
 def _period_names(call: A.Call) -> list[str]:
     """The arguments of ``call`` that are periods or marks (``poly(…, cycle=true)``'s duration too)."""
-    from lrdsl import ast as A
-    from lrdsl.signatures import SIGNATURES
+    from lrdsl.language import ast as A
+    from lrdsl.language.signatures import SIGNATURES
 
     if call.name not in SIGNATURES:
         return []
@@ -364,9 +364,9 @@ def _version_message(record: ScheduleRecord, changed: str) -> str:
 
 
 def warn_version(record: ScheduleRecord, changed: str, doing: str) -> None:
-    """An :class:`~lrdsl.linting.LrdslWarning` (code ``language-version``) that ``record``'s text, saved under an
+    """An :class:`~lrdsl.tools.linting.LrdslWarning` (code ``language-version``) that ``record``'s text, saved under an
     earlier version, has a period or mark ``changed`` whose values §9.4 changed; ``doing`` says what happens."""
-    from lrdsl.linting import Diagnostic, LrdslWarning
+    from lrdsl.tools.linting import Diagnostic, LrdslWarning
 
     message = _version_message(record, changed)
     hint = f"{doing}; save again to record them"

@@ -19,8 +19,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from lrdsl import ir, libm
+from lrdsl import ir
 from lrdsl.errors import LrdslError, Span
+from lrdsl.ir import libm
 
 Array = npt.NDArray[np.float64]
 MAX_RECUR = ir.MAX_RECUR
@@ -28,7 +29,7 @@ MAX_RECUR = ir.MAX_RECUR
 
 
 class _Functions(dict[str, Callable[..., Any]]):
-    """The math functions over arrays, each with the C library's bits (:mod:`lrdsl.libm`), looked
+    """The math functions over arrays, each with the C library's bits (:mod:`lrdsl.ir.libm`), looked
     up at first use (choosing how costs a probe of each function)."""
 
     def __missing__(self, name: str) -> Callable[..., Any]:
@@ -191,7 +192,7 @@ def _bounded(e: ir.Arith, u: Array, ordered: int, shift: float) -> bool:
     no pass to check them: the bound costs microseconds, a pass over 10⁷ values milliseconds)."""
     if not ordered or u.size < BOUNDED:
         return False
-    from lrdsl import ranges
+    from lrdsl.ir import ranges
 
     return ranges.finite(ranges.arith(e, (float(u[0]) - shift, float(u[-1]) - shift)))
 

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from lrdsl import ast as A
 from lrdsl.errors import LrdslError
 from lrdsl.ir import Lowered
+from lrdsl.language import ast as A
+from lrdsl.language.parser import as_set
 from lrdsl.lowering.lower import lower_schedule
-from lrdsl.parser import as_set
 
 __all__ = ["SetLike", "as_set", "in_member", "lower_set", "params_read"]
 

@@ -14,13 +14,13 @@ import io
 from typing import TYPE_CHECKING
 
 from lrdsl.errors import LrdslError
-from lrdsl.formatter import SHORT, short_text
+from lrdsl.language.formatter import SHORT, short_text
 
 __all__ = ["PLOT_SIZE", "SHORT", "bound_html", "schedule_html", "short_text"]
 
 if TYPE_CHECKING:
-    from lrdsl.ast import Schedule
-    from lrdsl.bound import BoundSchedule
+    from lrdsl.language.ast import Schedule
+    from lrdsl.run.bound import BoundSchedule
 
 PLOT_SIZE = (640, 300)
 """Pixels of the plot in a notebook."""
@@ -41,8 +41,8 @@ def schedule_html(schedule: Schedule) -> str:
 
 def bound_html(bound: BoundSchedule) -> str:
     """A bound schedule: its text and run, its curve (inline SVG) and its phases (a table)."""
-    from lrdsl.explain import phases
-    from lrdsl.numbers import format_number
+    from lrdsl.language.numbers import format_number
+    from lrdsl.tools.explain import phases
 
     plan = bound.plan
     run = f"{plan.total} steps" + (
@@ -66,14 +66,14 @@ def bound_html(bound: BoundSchedule) -> str:
 
 
 def _step(x: float) -> str:
-    from lrdsl.numbers import format_number
+    from lrdsl.language.numbers import format_number
 
     return format_number(round(x, 6))
 
 
 def _svg(bound: BoundSchedule) -> str:
     """The curve as an ``<svg>`` element, or a note saying what draws it."""
-    from lrdsl.plotting import curves, to_file
+    from lrdsl.tools.plotting import curves, to_file
 
     try:
         out = io.StringIO()

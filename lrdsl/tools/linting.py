@@ -41,16 +41,16 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
-from lrdsl import ast as A
-from lrdsl import runfree
-from lrdsl.ast import make
 from lrdsl.errors import LrdslError, Span, render
-from lrdsl.formatter import format_node
 from lrdsl.ir import Lowered
-from lrdsl.numbers import format_number
-from lrdsl.parser import as_schedule
-from lrdsl.runfree import is_scalar
-from lrdsl.signatures import SIGNATURES
+from lrdsl.language import ast as A
+from lrdsl.language import runfree
+from lrdsl.language.ast import make
+from lrdsl.language.formatter import format_node
+from lrdsl.language.numbers import format_number
+from lrdsl.language.parser import as_schedule
+from lrdsl.language.runfree import is_scalar
+from lrdsl.language.signatures import SIGNATURES
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -97,7 +97,7 @@ def lint(
 
     ``steps`` is accepted so that ``lint(text, **evaluate_kwargs)`` works; the checks read the whole run.
     Run arguments no run takes (``steps_per_epoch=nan``) and a schedule every run refuses
-    (:func:`lrdsl.runfree.check`: ``restart(mult=0.5)``) raise :class:`~lrdsl.errors.LrdslError`.
+    (:func:`lrdsl.language.runfree.check`: ``restart(mult=0.5)``) raise :class:`~lrdsl.errors.LrdslError`.
     """
     from lrdsl.api import check_run
 

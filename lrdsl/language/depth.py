@@ -1,7 +1,7 @@
 """The nesting bound of a syntax tree, checked once, before anything recurses into the tree.
 
 The depth of a tree is the number of nodes on its longest path from the expression at the top
-(the :class:`~lrdsl.ast.Schedule` wrapper does not count) down to a leaf: every number, name,
+(the :class:`~lrdsl.language.ast.Schedule` wrapper does not count) down to a leaf: every number, name,
 parameter, operator, sequence, call, argument, range, duration and list is one level, brackets
 are none. ``-1`` has depth 2, ``const(1, 10)`` depth 4 (call, argument, duration, number).
 
@@ -12,7 +12,7 @@ Python's default recursion limit of 1000, and keeps the JSON form of a tree (at 
 containers per level) within the 200 nested containers that pydantic's JSON parser accepts, so
 that every tree that can be built can also be dumped and loaded again.
 
-Text is checked by the parser while it builds the tree (:func:`lrdsl.parser.parse`), with a caret
+Text is checked by the parser while it builds the tree (:func:`lrdsl.language.parser.parse`), with a caret
 at the node that is one level too deep; dicts, JSON and nodes given to pydantic are checked by
 :func:`check_data` before pydantic validates them.
 """
@@ -43,7 +43,7 @@ def check_data(data: Any, level: int = 1, node_type: type | None = None) -> None
     of them, or nodes already validated. Each mapping or node is a level; lists and tuples are
     not, but every container counts towards a bound of twice as many nested containers, so that
     no input, a cyclic one included, takes this walk or pydantic's deeper. The walk is iterative.
-    ``node_type`` is the class of validated nodes (``lrdsl.ast.Node``), passed in by the models.
+    ``node_type`` is the class of validated nodes (``lrdsl.language.ast.Node``), passed in by the models.
     """
     nodes: tuple[type, ...] = (node_type,) if node_type is not None else ()
     stack: list[tuple[Any, int, int]] = [(data, level, 0)]

@@ -6,14 +6,14 @@ Every runtime adapter returns the same :class:`Plan` (``lrdsl.torch.scheduler(â€
 curve as scalars and the table as text (TensorBoard, W&B) before training; the values the
 optimizer then sees equal the plan's, step by step.
 
-A plan is a schedule resolved for one run, so :class:`Plan` is :class:`lrdsl.bound.BoundSchedule`
+A plan is a schedule resolved for one run, so :class:`Plan` is :class:`lrdsl.run.bound.BoundSchedule`
 (one type): ``expr``, ``total_steps`` (the run's length, resolved), ``steps_per_epoch``,
 ``values``, ``phases``, ``scale``, ``table()``, ``rows()``.
 """
 
 from __future__ import annotations
 
-from lrdsl.bound import BoundSchedule, bind
+from lrdsl.run.bound import BoundSchedule, bind
 
 __all__ = ["Plan", "make_plan"]
 

@@ -42,7 +42,7 @@ _OPERAND_STARTS = ("NAME", "NUMBER", "DURATION", "PARAM", "LPAR", "LSQB")
 
 def syntax_error(exc: Exception, text: str) -> LrdslError:
     """The :class:`LrdslError` for lark's exception ``exc`` raised while parsing ``text``."""
-    from lrdsl.lalr import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+    from lrdsl.language.lalr import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 
     if isinstance(exc, UnexpectedCharacters):
         return _bad_character(text, exc.pos_in_stream or 0)
@@ -136,7 +136,7 @@ _NAME_BEFORE = re.compile(r"(?<![A-Za-z0-9_.$])([A-Za-z_][A-Za-z_0-9.]*)\s*$")
 def _member_hint(text: str, tok: Any, start: int, stack: list[tuple[str, int]]) -> str | None:
     """The hint for the mistakes of a schedule set: an unnamed first schedule, a bracket left open before
     the next member, a member's ':' left out, members separated by ','."""
-    from lrdsl.signatures import SIGNATURES
+    from lrdsl.language.signatures import SIGNATURES
 
     value = str(tok.value)
     is_set = _SET_START.match(text) is not None

@@ -12,7 +12,7 @@ import sys
 import types
 from collections.abc import Mapping
 
-from lrdsl.ast import Schedule
+from lrdsl.language.ast import Schedule
 
 SCHEDULE_KEYWORD = "schedule"
 """The keyword of the schedule (text or a parsed :class:`lrdsl.Schedule`) in every adapter."""

@@ -15,7 +15,7 @@ import math
 from collections.abc import Callable, Mapping
 
 from lrdsl.errors import LrdslError
-from lrdsl.members import MAX_MEMBERS, clash, name_problem
+from lrdsl.language.members import MAX_MEMBERS, clash, name_problem
 
 
 def set_text(mapping: Mapping[str, object], parse: Callable[[str], object]) -> str:
@@ -34,7 +34,7 @@ def set_text(mapping: Mapping[str, object], parse: Callable[[str], object]) -> s
 
 def _member_text(name: object, value: object, parse: Callable[[str], object]) -> str:
     """The canonical text of member ``name``: a number, or an expression read by ``parse``."""
-    from lrdsl.numbers import format_number
+    from lrdsl.language.numbers import format_number
 
     if not isinstance(name, str):
         raise LrdslError(f"a member name is a string, not {type(name).__name__}")

@@ -7,7 +7,7 @@ Validation parses the string (a bad schedule is an ordinary ``ValidationError`` 
 caret diagnostic and the field's location) or takes a plain number as a constant rate
 (``lr: 0.0003`` in YAML is a float: the schedule ``3e-4``). Dumping writes the canonical
 text; the JSON Schema is a string or a number. A :class:`Schedule` instance is re-checked
-(:func:`lrdsl.ast.checked`): one built with ``model_construct`` is not trusted for being of the right class.
+(:func:`lrdsl.language.ast.checked`): one built with ``model_construct`` is not trusted for being of the right class.
 """
 
 from __future__ import annotations
@@ -16,16 +16,16 @@ from typing import Annotated, Any
 
 from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 
-from lrdsl.ast import Schedule, ScheduleSet, checked, checked_set
+from lrdsl.language.ast import Schedule, ScheduleSet, checked, checked_set
 
 
 def _validate(value: Any) -> Schedule:
     if isinstance(value, Schedule):
         return checked(value)
-    from lrdsl.parser import parse
+    from lrdsl.language.parser import parse
 
     if isinstance(value, (int, float)) and not isinstance(value, bool):  # `lr: 0.0003` in YAML: a constant rate
-        from lrdsl.numbers import format_number
+        from lrdsl.language.numbers import format_number
 
         if value != value or value in (float("inf"), float("-inf")):
             raise ValueError(f"a constant learning rate must be finite, not {value}")
@@ -54,7 +54,7 @@ ScheduleField = Annotated[
 def _validate_set(value: Any) -> ScheduleSet:
     from collections.abc import Mapping
 
-    from lrdsl.parser import parse_set
+    from lrdsl.language.parser import parse_set
 
     if isinstance(value, ScheduleSet):
         return checked_set(value)

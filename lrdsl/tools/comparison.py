@@ -22,15 +22,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from lrdsl.ast import Schedule
 from lrdsl.errors import LrdslError
+from lrdsl.language.ast import Schedule
 from lrdsl.logs.base import Curve
-from lrdsl.values import checked_values
+from lrdsl.tools.values import checked_values
 
 if TYPE_CHECKING:
     from lrdsl import ir
-    from lrdsl.explain import Phase
     from lrdsl.fitting.edits import Named
+    from lrdsl.tools.explain import Phase
 
 Side = str | Schedule | Curve | npt.ArrayLike
 """One side of a comparison: an expression (text or parsed), the values ``lr(0) … lr(N−1)``, or a
@@ -120,7 +120,7 @@ class _Source:
         """The values of the steps ``lo … hi−1``."""
         if self.values is not None:
             return self.values[lo:hi]
-        from lrdsl.interpreter import evaluate_range
+        from lrdsl.ir.interpreter import evaluate_range
 
         return self._evaluated(lambda ir: evaluate_range(ir, lo, hi))
 
@@ -128,7 +128,7 @@ class _Source:
         """The values of the sorted ``steps``."""
         if self.values is not None:
             return self.values[steps]
-        from lrdsl.interpreter import evaluate_ir
+        from lrdsl.ir.interpreter import evaluate_ir
 
         return self._evaluated(lambda ir: evaluate_ir(ir, steps))
 
@@ -295,7 +295,7 @@ def _phase_rows(side: _Source) -> list[tuple[int, int, Phase]]:
     """The phases of A (of B when A is values; none when both are values) that span steps: each with
     its first step and the step after its last, ``[⌈start⌉, ⌈end⌉)`` within the run. A breakpoint row
     of ``explain`` (a milestone: ``start = end``) spans none and is left out."""
-    from lrdsl.explain import phases
+    from lrdsl.tools.explain import phases
 
     if side.plan is None:
         return []
@@ -319,7 +319,7 @@ def _at_logged_steps(
     """:func:`compare` at the steps of a log that gives only some (a :class:`Curve` that is not dense): an
     expression is evaluated at those steps, another log must give the same ones."""
     from lrdsl.api import run_steps
-    from lrdsl.interpreter import evaluate_ir
+    from lrdsl.ir.interpreter import evaluate_ir
 
     log = a if isinstance(a, Curve) else b
     assert isinstance(log, Curve)

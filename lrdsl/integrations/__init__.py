@@ -1,0 +1,1 @@
+"""What the framework adapters share: running generated code, checkpoints, progress, Keras registration."""
