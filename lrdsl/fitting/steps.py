@@ -25,42 +25,47 @@ MAX_PIECEWISE = 8
 
 
 def merge_steps(pieces: list[Piece], y: Array, ctx: Context, flexible_end: bool) -> list[Piece]:
+    """``pieces`` with each run of constants written as one phase where one reproduces its span."""
     out: list[Piece] = []
     starts = [0]
     for p in pieces:
         starts.append(starts[-1] + p.length)
     i = 0
     while i < len(pieces):
-        j = i
-        if pieces[i].family == "const" and pieces[i].numbers["a"] != 0:
-            g = _ratio(pieces, i)
-            while g is not None and j + 1 < len(pieces) and _continues(pieces, j, g):
-                j += 1
-        k = i  # the whole run of constants from i
-        while pieces[i].family == "const" and k + 1 < len(pieces) and pieces[k + 1].family == "const":
-            k += 1
-        merged: Piece | None = None
-        if k > j and k + 1 - i >= MIN_RUN:  # 1/c linear in the run's index: a staircase inverse_time
-            last = flexible_end and k == len(pieces) - 1
-            merged = _inverse_time(pieces[i : k + 1], y[starts[i] : starts[k + 1]], ctx, last)
-            if merged is not None:
-                j = k
-        if merged is None and MIN_RUN <= k + 1 - i <= MAX_PIECEWISE and k > j and not _geometric_inside(pieces, i, k):
-            # constants no factor explains (else a step or multistep where one does): one piecewise
-            last = flexible_end and k == len(pieces) - 1
-            merged = _piecewise(pieces[i : k + 1], y[starts[i] : starts[k + 1]], ctx, last)
-            if merged is not None:
-                j = k
-        if merged is None and j + 1 - i >= MIN_RUN:
-            last = flexible_end and j == len(pieces) - 1
-            merged = _merged(pieces[i : j + 1], y[starts[i] : starts[j + 1]], ctx, last)
-        if merged is not None:
-            out.append(merged)
-            i = j + 1
-        else:
-            out.append(pieces[i])
-            i += 1
+        merged, j = _run_at(pieces, i, starts, y, ctx, flexible_end)
+        out.append(merged if merged is not None else pieces[i])
+        i = j + 1 if merged is not None else i + 1
     return out
+
+
+def _run_at(
+    pieces: list[Piece], i: int, starts: list[int], y: Array, ctx: Context, flexible_end: bool
+) -> tuple[Piece | None, int]:
+    """The one phase for the constants from ``pieces[i]`` on, and the index of the last it covers:
+    an ``inverse_time`` staircase, a ``piecewise`` (constants no factor explains), or a step decay."""
+    j = i  # the run falling by one factor from i
+    if pieces[i].family == "const" and pieces[i].numbers["a"] != 0:
+        g = _ratio(pieces, i)
+        while g is not None and j + 1 < len(pieces) and _continues(pieces, j, g):
+            j += 1
+    k = i  # the whole run of constants from i
+    while pieces[i].family == "const" and k + 1 < len(pieces) and pieces[k + 1].family == "const":
+        k += 1
+
+    end = len(pieces) - 1
+    whole = (pieces[i : k + 1], y[starts[i] : starts[k + 1]], ctx, flexible_end and k == end)
+    if k > j and k + 1 - i >= MIN_RUN:  # 1/c linear in the run's index: a staircase inverse_time
+        merged = _inverse_time(*whole)
+        if merged is not None:
+            return merged, k
+    if MIN_RUN <= k + 1 - i <= MAX_PIECEWISE and k > j and not _geometric_inside(pieces, i, k):
+        # constants no factor explains (else a step or multistep where one does): one piecewise
+        merged = _piecewise(*whole)
+        if merged is not None:
+            return merged, k
+    if j + 1 - i >= MIN_RUN:
+        return _merged(pieces[i : j + 1], y[starts[i] : starts[j + 1]], ctx, flexible_end and j == end), j
+    return None, i
 
 
 def _geometric_inside(pieces: list[Piece], i: int, k: int) -> bool:
