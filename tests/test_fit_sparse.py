@@ -72,3 +72,24 @@ def test_cli_fits_a_csv_every_50_steps(tmp_path: Path, capsys: pytest.CaptureFix
     out, err = capsys.readouterr()
     assert out.splitlines()[-1] == expr
     assert "the 49 steps between two logged ones are not seen" in err
+
+
+@pytest.mark.parametrize(
+    ("expr", "total"),
+    [
+        ("exp_decay(0.1, rate=0.5, every=2.4, staircase=true)", 480),  # 200 drops, runs of 2 and 3 steps
+        ("step(0.1, gamma=0.9, every=2.5)", 480),
+        ("step(0.1, gamma=0.5, every=0.6)", 12),  # two drops at some steps
+    ],
+)
+def test_a_staircase_of_short_runs_is_one_step_decay(expr: str, total: int) -> None:
+    y = lrdsl.evaluate(expr, total)
+    result = lrdsl.fit(y)
+    assert result.exact and result.expr.startswith("step(0.1, gamma=") and "every=" in result.expr, result.expr
+    assert lrdsl.evaluate(result.expr, total).tolist() == y.tolist()
+
+
+def test_a_staircase_logged_every_50_steps() -> None:
+    # drops every 30 steps seen every 50: one or two drops between logged steps (every=0.6 samples)
+    result = fit_curve(_log("step(0.1, gamma=0.5, every=30)", 600, 50))
+    assert result.exact and result.expr == "step(0.1, gamma=0.5, every=30)"

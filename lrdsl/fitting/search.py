@@ -29,8 +29,9 @@ def structures() -> dict[str, Structure]:
     from lrdsl.fitting.composites import composites
     from lrdsl.fitting.cycles import restarts
     from lrdsl.fitting.quantized import quantized
+    from lrdsl.fitting.steps import staircase
 
-    return {"composite": composites, "quantize": quantized, "restart": restarts}
+    return {"composite": composites, "staircase": staircase, "quantize": quantized, "restart": restarts}
 
 
 def phases_of(expr: str) -> int:
@@ -64,10 +65,11 @@ def search(
 def _search(y: Array, ctx: Context, progress: Callable[[int, int], None] | None) -> Fit:
     tried = structures()
     total = len(tried) + 1
-    found = _structures(y, ctx, tried, progress)
+    found, final = _structures(y, ctx, tried, progress)
     if progress is not None:
         progress(len(tried), total)
-    found += _sequences(y, ctx, found)
+    if not final:  # a staircase read from its runs: no sequence says it in fewer phases or words
+        found += _sequences(y, ctx, found)
     if not found and not ctx.exhausted():  # last: two phases meeting between steps
         from lrdsl.fitting.fractions import fractional
 
@@ -84,8 +86,9 @@ def _search(y: Array, ctx: Context, progress: Callable[[int, int], None] | None)
 
 def _structures(
     y: Array, ctx: Context, tried: dict[str, Structure], progress: Callable[[int, int], None] | None
-) -> list[str]:
-    """The exact expressions of the whole-curve structures, tried in turn (a composite ends the search)."""
+) -> tuple[list[str], bool]:
+    """The exact expressions of the whole-curve structures, tried in turn (a composite or a staircase ends
+    them), and whether a staircase was found (then no sequence is searched)."""
     found: list[str] = []
     for done, (name, structure) in enumerate(tried.items()):
         if progress is not None:
@@ -95,9 +98,9 @@ def _structures(
         expr = _tried(structure, y, ctx)
         if expr is not None and ctx.reproduces(expr, y):
             found.append(expr)
-            if name == "composite":
-                break  # one call: nothing has fewer phases
-    return found
+            if name in ("composite", "staircase"):
+                return found, name == "staircase"  # one phase: nothing has fewer
+    return found, False
 
 
 def _sequences(y: Array, ctx: Context, found: list[str]) -> list[str]:

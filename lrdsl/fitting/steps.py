@@ -11,6 +11,9 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
+import numpy as np
+import numpy.typing as npt
+
 from lrdsl.fitting.context import Array, Context
 from lrdsl.fitting.piece import Piece
 
@@ -20,6 +23,8 @@ MIN_FRACTIONAL = 3
 """Drops at least for a fractional ``every`` (fewer read as plainly as a ``multistep``'s marks)."""
 DIGITS = 6
 """Digits at most after the point of a fractional period."""
+MAX_DROPS_PER_STEP = 8
+"""Drops a staircase makes per step at most (``every`` at least 1/8 step): a bound on the drops listed."""
 MAX_PIECEWISE = 8
 """Values of a ``piecewise`` at most (more constants are a curve sampled per epoch, or no schedule)."""
 
@@ -184,3 +189,49 @@ def _inverse_time(run: list[Piece], y: Array, ctx: Context, flexible: bool) -> P
         return None
     template = "inverse_time({a}{d}, decay={k}, every=" + ctx.dur(inner[0]) + ", staircase=true)"
     return Piece("inverse_time", template, {"a": values[0], "k": k}, len(y), phases=1).simplified(ctx, y, flexible)
+
+
+def staircase(y: Array, ctx: Context) -> str | None:
+    """The whole curve as one step decay ``step(c₀, gamma=g, every=e)``: runs of equal values, each a whole
+    power of ``g`` times the one before (two drops at one step when ``e < 1``, or in a log of every k-th
+    step), the ``k``-th drop at ``⌈k·e⌉`` (:func:`fractional_period`; a whole ``e`` when the drops are
+    evenly spaced). Found from the runs directly, in one pass over the curve, so a staircase of hundreds
+    of short runs (``every=2.4``: runs of 2 and 3 steps) is not searched phase by phase; ``None`` unless
+    there are :data:`MIN_RUN` runs at least, and a run of two steps or a double drop (steps of one drop
+    each are an ``exp_decay`` without a staircase)."""
+    drops = _drops(y, ctx)
+    if drops is None:
+        return None
+    marks, g = drops
+    gaps = np.diff(np.concatenate([[0], marks])).tolist()
+    period = Fraction(gaps[0]) if len(set(gaps)) == 1 else fractional_period(gaps)
+    if period is None or period <= 0:
+        return None
+    template = "step({a}{d}, gamma={g}, every=" + _period(period, ctx) + ")"
+    piece = Piece("step", template, {"a": float(y[0]), "g": g}, y.size, phases=1).simplified(ctx, y, True)
+    return piece.render(ctx, True) if piece is not None else None
+
+
+def _drops(y: Array, ctx: Context) -> tuple[npt.NDArray[np.int64], float] | None:
+    """The step of each drop by ``g`` (a step repeated for two drops at once) and ``g``, the factor of the
+    smallest drop; ``None`` when ``y`` is no such staircase."""
+    if y.size < MIN_RUN or not np.all(y != 0) or not np.all(np.isfinite(y)):
+        return None
+    moved = np.abs(np.diff(y)) > ctx.atol + ctx.rtol * np.abs(y[1:])
+    starts = np.flatnonzero(moved) + 1
+    if starts.size < MIN_RUN - 1:
+        return None
+    level = y[np.concatenate([[0], starts])]
+    ratios = level[1:] / level[:-1]
+    g = float(np.max(ratios))
+    if not (np.min(ratios) > 0 and g < 1):
+        return None
+    powers = np.log(ratios) / np.log(g)
+    counts = np.round(powers).astype(np.int64)
+    runs = np.diff(np.concatenate([[0], starts, [y.size]]))
+    one_by_one = bool(np.all(runs[:-1] == 1) and np.all(counts == 1))  # an exp_decay, not a staircase
+    if one_by_one or np.any(np.abs(powers - counts) > 1e-6) or np.sum(powers) > MAX_DROPS_PER_STEP * y.size:
+        return None
+    if not ctx.close(np.repeat(level, runs), y):
+        return None
+    return np.repeat(starts, counts), g
