@@ -189,19 +189,23 @@ POW_POWERS = (2.0, 3.0, 4.0, 1.5, 5.0)
 
 
 def pow_(y: Array, ctx: Context) -> list[Piece]:
-    """``pow(a→b, power=k)``: ``a + (b − a)·p^k``, the weight of ``a`` is ``1 − p^k`` (YOLOX's ``(t/W)²`` warm-up);
-    then, as rivals, the same with ``p = u/(d − 1)`` (``inclusive=true``)."""
+    """``pow(a→b, power=k)``: ``a + (b − a)·p^k``, the weight of ``a`` is ``1 − p^k`` (YOLOX's ``(t/W)²`` warm-up).
+
+    Each power's rival reading ``p = u/(d − 1)`` (``inclusive=true``) follows it, computed only when the
+    plain one fits roughly: ``p^k`` scaled is ``p^k`` times a constant, the same shape with another ``b``.
+    """
     if y.size < 4:
         return []
-    out, rivals = [], []
+    out = []
     for k in POW_POWERS:
         power = format_number(k)
-        for piece in two_ends("pow", y, 1.0 - _progress(y.size) ** k, ctx):
-            out.append(replace(piece, template="pow({a}→{b}{d}, power=" + power + ")"))
-        for piece in two_ends("pow", y, 1.0 - _inclusive(y.size) ** k, ctx):
+        plain = two_ends("pow", y, 1.0 - _progress(y.size) ** k, ctx)
+        out += [replace(piece, template="pow({a}→{b}{d}, power=" + power + ")") for piece in plain]
+        if plain:
             template = "pow({a}→{b}{d}, power=" + power + ", inclusive=true)"
-            rivals.append(replace(piece, template=template, rival=True))
-    return out + rivals
+            rivals = two_ends("pow", y, 1.0 - _inclusive(y.size) ** k, ctx)
+            out += [replace(piece, template=template, rival=True) for piece in rivals]
+    return out
 
 
 def _powered(p: Array) -> Callable[[Mapping[str, float]], Array]:
