@@ -23,6 +23,8 @@ MIN_FRACTIONAL = 3
 """Drops at least for a fractional ``every`` (fewer read as plainly as a ``multistep``'s marks)."""
 DIGITS = 6
 """Digits at most after the point of a fractional period."""
+PREFIX = 4096
+"""Steps checked first, before a pass over the whole curve (a smooth curve fails there)."""
 MAX_DROPS_PER_STEP = 8
 """Drops a staircase makes per step at most (``every`` at least 1/8 step): a bound on the drops listed."""
 MAX_PIECEWISE = 8
@@ -212,25 +214,48 @@ def staircase(y: Array, ctx: Context) -> str | None:
     return piece.render(ctx, True) if piece is not None else None
 
 
+def _steps_first(head: Array, ctx: Context) -> bool:
+    """Whether the first steps ``head`` may start a staircase: each change a whole power of the largest
+    factor (a quick check on a prefix before the pass over the curve: a smooth curve fails there)."""
+    moved = np.abs(np.diff(head)) > ctx.atol + ctx.rtol * np.abs(head[1:])
+    starts = np.concatenate([[0], np.flatnonzero(moved) + 1])
+    if starts.size < 2:
+        return True
+    level = head[starts]
+    with np.errstate(all="ignore"):
+        ratios = level[1:] / level[:-1]
+        g = float(np.max(ratios))
+        if not (np.min(ratios) > 0 and g < 1):
+            return False
+        powers = np.log(ratios) / np.log(g)
+    if np.all(np.diff(starts) == 1) and np.all(np.round(powers) == 1) and starts.size > MIN_RUN:
+        return False  # one drop at every step: an exp_decay without a staircase
+    return bool(np.all(np.abs(powers - np.round(powers)) <= 1e-6))
+
+
 def _drops(y: Array, ctx: Context) -> tuple[npt.NDArray[np.int64], float] | None:
     """The step of each drop by ``g`` (a step repeated for two drops at once) and ``g``, the factor of the
     smallest drop; ``None`` when ``y`` is no such staircase."""
-    if y.size < MIN_RUN or not np.all(y != 0) or not np.all(np.isfinite(y)):
+    if y.size < MIN_RUN or not _steps_first(y[:PREFIX], ctx):
         return None
     moved = np.abs(np.diff(y)) > ctx.atol + ctx.rtol * np.abs(y[1:])
     starts = np.flatnonzero(moved) + 1
     if starts.size < MIN_RUN - 1:
         return None
     level = y[np.concatenate([[0], starts])]
+    if not (np.all(level != 0) and np.all(np.isfinite(level))):
+        return None
     ratios = level[1:] / level[:-1]
     g = float(np.max(ratios))
     if not (np.min(ratios) > 0 and g < 1):
         return None
     powers = np.log(ratios) / np.log(g)
+    if not np.sum(powers) <= MAX_DROPS_PER_STEP * y.size:
+        return None
     counts = np.round(powers).astype(np.int64)
     runs = np.diff(np.concatenate([[0], starts, [y.size]]))
     one_by_one = bool(np.all(runs[:-1] == 1) and np.all(counts == 1))  # an exp_decay, not a staircase
-    if one_by_one or np.any(np.abs(powers - counts) > 1e-6) or np.sum(powers) > MAX_DROPS_PER_STEP * y.size:
+    if one_by_one or np.any(np.abs(powers - counts) > 1e-6):
         return None
     if not ctx.close(np.repeat(level, runs), y):
         return None
