@@ -4,7 +4,9 @@
 
 Only ``LrdslError`` may escape (a warning is a finding); every message must be short (under 4,000 characters) and free of raw
 control characters; a curve that is read must be finite float64 values, which ``lrdsl.fit`` and
-``lrdsl.compare`` then take (on at most 64 values, so each input's work stays small). Inputs: CSV, TSV,
+``lrdsl.compare`` then take (on at most 64 values, so each input's work stays small), and a table is
+also fitted at the steps it gives (every k-th step, maybe unevenly). Curves are lines, or the v3 forms of
+:data:`V3_CURVES` (late and early clocks, ``inclusive=true``, ``pow``, fractional periods). Inputs: CSV, TSV,
 text, JSON and ``.npy`` files made from valid curves with hostile changes (a byte-order mark, headers,
 blank or ragged lines, NaN/inf, huge integers and exponents, non-ASCII digits, deep JSON nesting,
 binary junk, arrays of complex numbers, dates, strings, objects or several dimensions, truncation).
@@ -27,6 +29,8 @@ from pathlib import Path
 import numpy as np
 
 import lrdsl
+from lrdsl.logs import read_curve
+from lrdsl.logs.fit import fit_curve
 from lrdsl.tools.values import read_values
 
 NUMBERS = [
@@ -45,8 +49,21 @@ class Report:
     slowest: tuple[float, str] = (0.0, "")
 
 
+V3_CURVES = [
+    "(warmup(linear, 5) >> cosine(0.1→0)) * offset(-1)",  # a late clock (LANGUAGE.md §9.1)
+    "cosine(0.1→1e-4) * offset(3)",
+    "warmup(linear, 8, inclusive=true) >> exp(0.1→1e-3, inclusive=true)",  # §9.2
+    "pow(0→0.1, 10, power=2, inclusive=true) >> poly(0.1→0, power=2, inclusive=true)",  # §9.3
+    "exp_decay(0.1, rate=0.5, every=2.4, staircase=true)",  # §9.4
+    "step(0.1, gamma=0.5, every=0.6)",
+]
+"""Curves of the v3 forms (LANGUAGE.md §9), which ``fit`` reads back."""
+
+
 def _curve(rng: random.Random) -> list[float]:
     n = rng.choice([0, 1, 2, 3, 10, 40, 64])
+    if n and rng.random() < 0.3:
+        return [float(v) for v in lrdsl.evaluate(rng.choice(V3_CURVES), n)]
     base = rng.choice([0.1, 1e-300, 1e300, 1.0])
     return [base * (1 - i / max(n, 1)) for i in range(n)]
 
@@ -56,8 +73,10 @@ def _text_file(rng: random.Random, sep: str) -> bytes:
     for _ in range(rng.choice([0, 0, 1, 3])):
         if lines:
             lines[rng.randrange(len(lines))] = rng.choice(NUMBERS)
-    if rng.random() < 0.3:  # a step column
-        lines = [f"{i}{sep}{v}" for i, v in enumerate(lines)]
+    if rng.random() < 0.3:  # a step column: every step, or every k-th from s₀ (a log with gaps), maybe uneven
+        k, s0 = rng.choice([(1, 0), (1, 1), (10, 9), (50, 0), (4, 1)])
+        steps = [s0 + k * i + (rng.random() < 0.05) for i in range(len(lines))]
+        lines = [f"{s}{sep}{v}" for s, v in zip(steps, lines, strict=True)]
     if rng.random() < 0.2 and lines:  # ragged
         lines[rng.randrange(len(lines))] += sep + "1"
     text = rng.choice(HEADERS) + "\n".join(lines) + rng.choice(["", "\n", "\n\n", "\r\n"])
@@ -140,6 +159,8 @@ def one(rng: random.Random, folder: Path, report: Report) -> None:
         if 0 < len(values) <= 64:
             lrdsl.fit(values)
             lrdsl.compare(values, "cosine(0.1→0)")
+            if suffix in (".csv", ".tsv", ".txt"):  # at the steps the file gives (a log with gaps too)
+                fit_curve(read_curve(path), budget=5.0)
     except lrdsl.LrdslError as err:
         report.refused += 1
         bad = _check_message(str(err))

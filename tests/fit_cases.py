@@ -45,6 +45,21 @@ V3_FORMS: list[tuple[str, str, int, float | None, str]] = [
         "pow(0→0.1, 30, power=2) >> cosine(0.1→0)",
     ),
     ("pow-decay", "pow(0.1→0, 300, power=3)", 300, None, "pow(0.1→0, power=3)"),
+    (
+        "inclusive-pow",
+        "pow(0→0.1, 50, power=2, inclusive=true) >> cosine(0.1→0, 200)",
+        250,
+        None,
+        "pow(0→0.1, 50, power=2, inclusive=true) >> cosine(0.1→0)",
+    ),
+    ("inclusive-poly", "poly(0.1→0, 300, power=2, inclusive=true)", 300, None, "poly(0.1→0, power=2, inclusive=true)"),
+    (
+        "fractional-runs-of-2-and-3",
+        "exp_decay(0.1, rate=0.5, every=2.4, staircase=true)",
+        480,
+        None,
+        "step(0.1, gamma=0.5, every=2.4)",
+    ),
     ("fractional-step", "step(0.1, gamma=0.9, every=12.5)", 2500, None, "step(0.1, gamma=0.9, every=12.5)"),
     (
         "fractional-short",

@@ -12,8 +12,11 @@ _dur = st.sampled_from(
     ["", ", 100", ", 37", ", 2ep", ", 25%", ", 1000", ", 2ep - 13", ", 90% - 1ep", ", 2 * 50", ", 0.1k"]
 )
 """Durations: steps, epochs, percentages, duration arithmetic and a suffix (LANGUAGE.md §8.4)."""
-_offset = st.sampled_from(["0", "3", "0.75", "0.5ep", "2 * 5", "1ep - 15"])
-"""Offsets (LANGUAGE.md §8.1), fractional ones too, shorter than most explicit durations above."""
+_offset = st.sampled_from(["0", "3", "0.75", "0.5ep", "2 * 5", "1ep - 15", "-1", "-3", "-0.5", "-1ep"])
+"""Offsets (LANGUAGE.md §8.1), fractional ones too, shorter than most explicit durations above; negative
+ones are late clocks (§9.1)."""
+_inclusive = st.sampled_from(["", ", inclusive=true"])
+"""A ramp that reaches its end value on its last step (LANGUAGE.md §9.2), or not."""
 
 
 @st.composite
@@ -29,6 +32,7 @@ def phase(draw: st.DrawFn) -> str:
                 "cosine",
                 "exp",
                 "poly",
+                "pow",
                 "step",
                 "multistep",
                 "exp_decay",
@@ -50,10 +54,11 @@ def phase(draw: st.DrawFn) -> str:
     )
     return {
         "const": f"const({a}{d})",
-        "linear": f"linear({a}→{b}{d})",
-        "cosine": f"cosine({a}→{b}{d})",
-        "exp": f"exp({a}→{b}{d})",
-        "poly": f"poly({a}→{b}{d}, power={draw(st.sampled_from(['1', '2', '0.5']))})",
+        "linear": f"linear({a}→{b}{d}{draw(_inclusive)})",
+        "cosine": f"cosine({a}→{b}{d}{draw(_inclusive)})",
+        "exp": f"exp({a}→{b}{d}{draw(_inclusive)})",
+        "poly": f"poly({a}→{b}{d}, power={draw(st.sampled_from(['1', '2', '0.5']))}{draw(_inclusive)})",
+        "pow": f"pow({a}→{b}{d}, power={draw(st.sampled_from(['2', '3', '1.5']))}{draw(_inclusive)})",
         "step": f"step({a}{d}, gamma=0.5, every={draw(st.sampled_from(['7', '1ep', '100', '2.5', '12.4']))})",
         "multistep": f"multistep({a}{d}, at=[10, 20ep])",
         "exp_decay": f"exp_decay({a}{d}, rate=0.9, every=13, staircase={draw(st.sampled_from(['true', 'false']))})",
@@ -106,8 +111,9 @@ def schedule(draw: st.DrawFn, depth: int = 0) -> str:
     if form == "minmax":
         return f"{draw(st.sampled_from(['min', 'max']))}({sub()}, {sub()})"
     if form == "warmup":
-        shape = draw(st.sampled_from(["linear", "cosine", "poly", "sqrt", "log"]))
-        return f"warmup({shape}, 50) >> {draw(phase())}"
+        shape = draw(st.sampled_from(["linear", "cosine", "poly", "sqrt", "log", "pow, power=3"]))
+        shape = shape.replace(",", ", 50,") if "," in shape else f"{shape}, 50"
+        return f"warmup({shape}{draw(_inclusive)}) >> {draw(phase())}"
     if form == "offset":
         return f"({draw(phase())}) * offset({draw(_offset)})"
     return draw(phase())

@@ -44,6 +44,31 @@ def fit(
         if total_steps is None or total_steps < 1:
             raise LrdslError("fit of a function needs total_steps=")
         values = [values(t) for t in range(total_steps)]
+    y, precision, rtol, atol = _checked(values, rtol, atol, budget)
+    if steps_per_epoch is not None and not (np.isfinite(steps_per_epoch) and steps_per_epoch > 0):
+        raise LrdslError("steps_per_epoch must be a positive number")
+    return replace(search(y, steps_per_epoch, rtol, atol, budget, progress), precision=precision)
+
+
+def fit_samples(
+    values: npt.ArrayLike,
+    rtol: float | None = None,
+    atol: float | None = None,
+    budget: float = 30.0,
+    progress: Callable[[int, int], None] | None = None,
+) -> Fit:
+    """:func:`fit` of values taken one every ``k`` steps: durations are written in samples as ``Nep``
+    (one sample an epoch), for the caller to read as ``N·k`` steps (:func:`lrdsl.logs.fit.fit_curve`)."""
+    from lrdsl.fitting.search import search
+
+    y, precision, rtol, atol = _checked(values, rtol, atol, budget)
+    return replace(search(y, 1.0, rtol, atol, budget, progress, unit="ep"), precision=precision)
+
+
+def _checked(
+    values: npt.ArrayLike, rtol: float | None, atol: float | None, budget: float
+) -> tuple[npt.NDArray[np.float64], str, float, float]:
+    """The values checked, their precision, and the tolerance to fit them with (see :func:`fit`)."""
     float32 = isinstance(values, np.ndarray) and values.dtype == np.float32
     y = checked_values(values)
     precision = "float32" if float32 or _float32_recorded(y) else "float64"
@@ -53,11 +78,9 @@ def fit(
     atol = chosen[1] if atol is None else atol
     if not (np.isfinite(rtol) and np.isfinite(atol) and rtol >= 0 and atol >= 0):
         raise LrdslError("rtol and atol must be finite and not negative")
-    if steps_per_epoch is not None and not (np.isfinite(steps_per_epoch) and steps_per_epoch > 0):
-        raise LrdslError("steps_per_epoch must be a positive number")
     if not np.isfinite(budget) or budget <= 0:
         raise LrdslError("the time budget must be a positive number of seconds")
-    return replace(search(y, steps_per_epoch, rtol, atol, budget, progress), precision=precision)
+    return y, precision, rtol, atol
 
 
 def tolerance(y: npt.NDArray[np.float64], precision: str) -> tuple[float, float]:

@@ -130,32 +130,18 @@ def _floored(y: Array, ctx: Context, j0: int, jumps: list[int]) -> str | None:
 
 
 def _cycles_from(y: Array, ctx: Context, j0: int, jumps: list[int]) -> str | None:
-    if not jumps:
+    """``X * restart(period=P, mult=m, decay=g)`` after the phases before ``j0``: the body ``X`` fitted on
+    the first cycle ``[j0, j0 + P)``, ``P`` the distance to the first jump."""
+    if not jumps or jumps[0] - j0 < 2:
         return None
     period = jumps[0] - j0
-    if period < 2:
+    prefix = _head(y, ctx, j0)
+    body_pieces = fit_sequence(y[j0 : j0 + period], ctx, flexible_end=False) if prefix is not None else None
+    decay = _decay(y, j0, jumps[0])
+    if not body_pieces or decay is None:
         return None
-    prefix = ""
-    if j0:
-        head = fit_sequence(y[:j0], ctx, flexible_end=False)
-        if not head:
-            return None
-        prefix = render(head, ctx, flexible_end=False) + " >> "
-    body_pieces = fit_sequence(y[j0 : j0 + period], ctx, flexible_end=False)
-    if not body_pieces:
-        return None
-    mults = _mults(jumps, period)
-    decay = ""
-    if y[j0] != 0 and jumps[0] < y.size:
-        g = float(y[jumps[0]] / y[j0])
-        if g == 0:  # nothing after the first cycle: a sequence says it better
-            return None
-        if not np.isfinite(g):
-            return None
-        if abs(g - 1) > 1e-12:
-            decay = f", decay={spellings(g)[0]}"
     texts = []
-    for m in dict.fromkeys(mults):
+    for m in _mults(jumps, period):
         mult = "" if m == "1" else f", mult={m}"
         if len(body_pieces) == 1:
             body = body_pieces[0].render(ctx, flexible=True)
@@ -167,3 +153,15 @@ def _cycles_from(y: Array, ctx: Context, j0: int, jumps: list[int]) -> str | Non
         if ctx.reproduces(t, y):
             return t
     return texts[0]
+
+
+def _decay(y: Array, j0: int, j1: int) -> str | None:
+    """``, decay=g`` for the ratio ``g`` of the second cycle's first value to the first's (nothing when it
+    is 1 or unknown); ``None`` when the second cycle is all zeros or the ratio is not finite (a sequence
+    says it better)."""
+    if y[j0] == 0 or j1 >= y.size:
+        return ""
+    g = float(y[j1] / y[j0])
+    if g == 0 or not np.isfinite(g):
+        return None
+    return f", decay={spellings(g)[0]}" if abs(g - 1) > 1e-12 else ""

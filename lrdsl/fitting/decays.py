@@ -40,7 +40,7 @@ def exp_decay(y: Array, ctx: Context) -> list[Piece]:
     return [
         Piece(
             "exp_decay",
-            "exp_decay({a}{d}, rate={r}" + (f", every={ctx.dur(e)})" if e != 1 else ")"),
+            "exp_decay({a}{d}, rate={r}" + (f", every={ctx.dur(e)})" if e != 1 or ctx.unit else ")"),
             {"a": float(y[0]), "r": float(np.exp(slope * e))},
             y.size,
             approx=y[0] * np.exp(slope * u),
@@ -60,7 +60,7 @@ def inverse_time(y: Array, ctx: Context) -> list[Piece]:
     return [
         Piece(
             "inverse_time",
-            "inverse_time({a}{d}, decay={k}" + (f", every={ctx.dur(e)})" if e != 1 else ")"),
+            "inverse_time({a}{d}, decay={k}" + (f", every={ctx.dur(e)})" if e != 1 or ctx.unit else ")"),
             {"a": float(y[0]), "k": slope * e},
             y.size,
             approx=y[0] / (1.0 + slope * u),

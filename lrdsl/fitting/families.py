@@ -51,24 +51,38 @@ def fit_phase(y: Array, ctx: Context, flexible: bool) -> Piece | None:
 
 def _fit_phase(y: Array, ctx: Context, flexible: bool) -> Piece | None:
     for fitter in FAMILIES.values():
-        first, best = None, None
-        for piece in fitter(y, ctx):
-            if best is not None and not (piece.rival and awkward(best)):
-                break  # a rival reading is tried only when the first reads awkwardly
-            done = piece.simplified(ctx, y, flexible)
-            if done is not None and done.plain() and (best is None or wordiness(done) < wordiness(best)):
-                best = done
-            first = first or done
-        if best is not None or first is not None:
-            return best or first
+        piece = _family(fitter, y, ctx, flexible)
+        if piece is not None:
+            return piece
     if flexible:  # the last phase may be cut by the end of the run
-        for piece in cut(y, ctx):
-            done = piece.simplified(ctx, y, False)
-            if done is not None:
-                return done
+        piece = _first_exact(cut(y, ctx), y, ctx, False)
+        if piece is not None:
+            return piece
     for fitter in OFFSET_FAMILIES.values():
-        for piece in fitter(y, ctx):
-            done = piece.simplified(ctx, y, flexible)
-            if done is not None:
-                return done
+        piece = _first_exact(fitter(y, ctx), y, ctx, flexible)
+        if piece is not None:
+            return piece
+    return None
+
+
+def _family(fitter: Fitter, y: Array, ctx: Context, flexible: bool) -> Piece | None:
+    """Of one family's candidates, the plainest exact one (a rival reading tried when the first reads
+    awkwardly), else the first exact one."""
+    first, best = None, None
+    for piece in fitter(y, ctx):
+        if best is not None and not (piece.rival and awkward(best)):
+            break  # a rival reading is tried only when the first reads awkwardly
+        done = piece.simplified(ctx, y, flexible)
+        if done is not None and done.plain() and (best is None or wordiness(done) < wordiness(best)):
+            best = done
+        first = first or done
+    return best or first
+
+
+def _first_exact(pieces: list[Piece], y: Array, ctx: Context, flexible: bool) -> Piece | None:
+    """The first of ``pieces`` that reproduces ``y``, its numbers simplified."""
+    for piece in pieces:
+        done = piece.simplified(ctx, y, flexible)
+        if done is not None:
+            return done
     return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -23,3 +23,5 @@ class Fit:
     complete: bool = True
     precision: str = "float64"
     """``"float32"`` when the values were read as float32 (and fitted at its tolerance)."""
+    notes: tuple[str, ...] = field(default=())
+    """What the fit decided that the expression does not show (steps a log did not give), for stderr."""

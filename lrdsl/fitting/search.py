@@ -29,8 +29,9 @@ def structures() -> dict[str, Structure]:
     from lrdsl.fitting.composites import composites
     from lrdsl.fitting.cycles import restarts
     from lrdsl.fitting.quantized import quantized
+    from lrdsl.fitting.steps import staircase
 
-    return {"composite": composites, "quantize": quantized, "restart": restarts}
+    return {"composite": composites, "staircase": staircase, "quantize": quantized, "restart": restarts}
 
 
 def phases_of(expr: str) -> int:
@@ -49,43 +50,26 @@ def search(
     atol: float,
     budget: float,
     progress: Callable[[int, int], None] | None = None,
+    unit: str = "",
 ) -> Fit:
     """The best exact expression of ``y``, else the closest (numpy's floating-point warnings kept quiet:
-    candidates that overflow are rejected by their values, not reported)."""
+    candidates that overflow are rejected by their values, not reported); durations are written in
+    ``unit`` (``"ep"``: one step of ``y`` an epoch)."""
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", np.exceptions.RankWarning)
-        ctx = Context(rtol, atol, spe, deadline=time.process_time() + budget)
+        ctx = Context(rtol, atol, spe, unit, deadline=time.process_time() + budget)
         ctx.work.left = min(WORK + WORK_PER_BREAK * len(breakpoints(y, ctx)), WORK_MAX)
         return _search(y, ctx, progress)
 
 
 def _search(y: Array, ctx: Context, progress: Callable[[int, int], None] | None) -> Fit:
-    found: list[str] = []
     tried = structures()
     total = len(tried) + 1
-    for done, (name, structure) in enumerate(tried.items()):
-        if progress is not None:
-            progress(done, total)
-        if ctx.exhausted():
-            break
-        expr = _tried(structure, y, ctx)
-        if expr is not None and ctx.reproduces(expr, y):
-            found.append(expr)
-            if name == "composite":
-                break  # one call: nothing has fewer phases
+    found, final = _structures(y, ctx, tried, progress)
     if progress is not None:
         progress(len(tried), total)
-    if not ctx.exhausted():
-        # a sequence with more phases than one found cannot win: it is abandoned past that many
-        limit = min((phases_of(e) for e in found), default=None)
-        expr = _tried(lambda y, ctx: _sequence(y, ctx, limit), y, ctx)
-        if expr is not None:
-            found.append(expr)
-    if not ctx.exhausted() and held(y, ctx):  # a first value held: the same schedule on a late clock
-        limit = min((phases_of(e) for e in found), default=None)
-        expr = _tried(lambda y, ctx: late(y, ctx, limit), y, ctx)
-        if expr is not None:
-            found.append(expr)
+    if not final:  # a staircase read from its runs: no sequence says it in fewer phases or words
+        found += _sequences(y, ctx, found)
     if not found and not ctx.exhausted():  # last: two phases meeting between steps
         from lrdsl.fitting.fractions import fractional
 
@@ -98,6 +82,40 @@ def _search(y: Array, ctx: Context, progress: Callable[[int, int], None] | None)
         best = min(found, key=lambda e: (phases_of(e), len(e)))
         return Fit(best, True, _max_error(best, y, ctx), None)
     return _closest(y, ctx)
+
+
+def _structures(
+    y: Array, ctx: Context, tried: dict[str, Structure], progress: Callable[[int, int], None] | None
+) -> tuple[list[str], bool]:
+    """The exact expressions of the whole-curve structures, tried in turn (a composite or a staircase ends
+    them), and whether a staircase was found (then no sequence is searched)."""
+    found: list[str] = []
+    for done, (name, structure) in enumerate(tried.items()):
+        if progress is not None:
+            progress(done, len(tried) + 1)
+        if ctx.exhausted():
+            break
+        expr = _tried(structure, y, ctx)
+        if expr is not None and ctx.reproduces(expr, y):
+            found.append(expr)
+            if name in ("composite", "staircase"):
+                return found, name == "staircase"  # one phase: nothing has fewer
+    return found, False
+
+
+def _sequences(y: Array, ctx: Context, found: list[str]) -> list[str]:
+    """A sequence of phases, and the same on a late clock when the first value is held; a sequence with
+    more phases than one already found cannot win, so it is abandoned past that many."""
+    out: list[str] = []
+    if not ctx.exhausted():
+        limit = min((phases_of(e) for e in found), default=None)
+        expr = _tried(lambda y, ctx: _sequence(y, ctx, limit), y, ctx)
+        out += [expr] if expr is not None else []
+    if not ctx.exhausted() and held(y, ctx):  # a first value held: the same schedule on a late clock
+        limit = min((phases_of(e) for e in [*found, *out]), default=None)
+        expr = _tried(lambda y, ctx: late(y, ctx, limit), y, ctx)
+        out += [expr] if expr is not None else []
+    return out
 
 
 def _sequence(y: Array, ctx: Context, limit: int | None) -> str | None:

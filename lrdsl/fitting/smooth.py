@@ -131,36 +131,56 @@ def log(y: Array, ctx: Context) -> list[Piece]:
 
 
 def exp(y: Array, ctx: Context) -> list[Piece]:
-    """``a·(b/a)^p``: ``log|y|`` is linear in ``p`` (values non-zero, of one sign)."""
+    """``a·(b/a)^p``: ``log|y|`` is linear in ``p`` (values non-zero, of one sign); then, as a rival,
+    the same with ``p = u/(d − 1)`` (``inclusive=true``: ``np.geomspace(a, b, d)``)."""
     if y.size < 3 or not (np.all(y > 0) or np.all(y < 0)):
         return []
+    out = [_exp(y, _progress(y.size), "exp({a}→{b}{d})")]
+    if y.size >= 3:
+        p = _inclusive(y.size)
+        out.append(replace(_exp(y, p, "exp({a}→{b}{d}, inclusive=true)"), rival=True))
+    return out
+
+
+def _exp(y: Array, p: Array, template: str) -> Piece:
     sign = float(np.sign(y[0]))
-    p = _progress(y.size)
     slope, icpt = np.polyfit(p, np.log(np.abs(y[sample_steps(y.size)])), 1)
     a, b = sign * float(np.exp(icpt)), sign * float(np.exp(icpt + slope))
-    return [Piece("exp", "exp({a}→{b}{d})", {"a": a, "b": b}, y.size, approx=sign * np.exp(icpt + slope * p))]
+    return Piece("exp", template, {"a": a, "b": b}, y.size, approx=sign * np.exp(icpt + slope * p))
+
+
+def _inclusive(n: int) -> Array:
+    """``p = u/(n − 1)`` at the sampled steps of a segment of ``n`` (LANGUAGE.md §9.2)."""
+    return sample_steps(n).astype(np.float64) / (n - 1)
 
 
 def poly(y: Array, ctx: Context) -> list[Piece]:
-    """``b + (a − b)·(1 − p)^k`` for each power of :data:`POWERS` and one estimated from the curve."""
+    """``b + (a − b)·(1 − p)^k`` for each power of :data:`POWERS` and one estimated from the curve; then,
+    as rivals, each power of :data:`POWERS` with ``p = u/(d − 1)`` (``inclusive=true``)."""
     if y.size < 4:
         return []
     p = _progress(y.size)
     ys = y[sample_steps(y.size)]
-    out = []
     powers = list(POWERS)
     estimate = _power(ys, p)
     if estimate is not None:
         powers.append(estimate)
+    out = _polys(ys, p, powers, ctx, "poly({a}→{b}{d}, power={k})", y.size)
+    inclusive = "poly({a}→{b}{d}, power={k}, inclusive=true)"
+    rivals = _polys(ys, _inclusive(y.size), list(POWERS), ctx, inclusive, y.size)
+    return out + [replace(piece, rival=True) for piece in rivals]
+
+
+def _polys(ys: Array, p: Array, powers: list[float], ctx: Context, template: str, length: int) -> list[Piece]:
+    """A ``poly`` piece of ``length`` steps for each power whose ends fit the sampled values ``ys`` roughly."""
+    out = []
     for k in powers:
         w = (1.0 - p) ** k
         ends = sampled_ends(ys, w, ctx)
         if ends:
             a, b = ends
-            fitted = b + (a - b) * w
             numbers = {"a": a, "b": b, "k": k}
-            model = _powered(p)
-            out.append(Piece("poly", "poly({a}→{b}{d}, power={k})", numbers, y.size, approx=fitted, model=model))
+            out.append(Piece("poly", template, numbers, length, approx=b + (a - b) * w, model=_powered(p)))
     return out
 
 
@@ -169,16 +189,22 @@ POW_POWERS = (2.0, 3.0, 4.0, 1.5, 5.0)
 
 
 def pow_(y: Array, ctx: Context) -> list[Piece]:
-    """``pow(a→b, power=k)``: ``a + (b − a)·p^k``, the weight of ``a`` is ``1 − p^k`` (YOLOX's ``(t/W)²`` warm-up)."""
+    """``pow(a→b, power=k)``: ``a + (b − a)·p^k``, the weight of ``a`` is ``1 − p^k`` (YOLOX's ``(t/W)²`` warm-up).
+
+    Each power's rival reading ``p = u/(d − 1)`` (``inclusive=true``) follows it, computed only when the
+    plain one fits roughly: ``p^k`` scaled is ``p^k`` times a constant, the same shape with another ``b``.
+    """
     if y.size < 4:
         return []
-    p = _progress(y.size)
     out = []
     for k in POW_POWERS:
-        w = 1.0 - p**k
-        for piece in two_ends("pow", y, w, ctx):
-            template = "pow({a}→{b}{d}, power=" + format_number(k) + ")"
-            out.append(replace(piece, template=template))
+        power = format_number(k)
+        plain = two_ends("pow", y, 1.0 - _progress(y.size) ** k, ctx)
+        out += [replace(piece, template="pow({a}→{b}{d}, power=" + power + ")") for piece in plain]
+        if plain:
+            template = "pow({a}→{b}{d}, power=" + power + ", inclusive=true)"
+            rivals = two_ends("pow", y, 1.0 - _inclusive(y.size) ** k, ctx)
+            out += [replace(piece, template=template, rival=True) for piece in rivals]
     return out
 
 

@@ -11,6 +11,9 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
+import numpy as np
+import numpy.typing as npt
+
 from lrdsl.fitting.context import Array, Context
 from lrdsl.fitting.piece import Piece
 
@@ -20,47 +23,56 @@ MIN_FRACTIONAL = 3
 """Drops at least for a fractional ``every`` (fewer read as plainly as a ``multistep``'s marks)."""
 DIGITS = 6
 """Digits at most after the point of a fractional period."""
+PREFIX = 4096
+"""Steps checked first, before a pass over the whole curve (a smooth curve fails there)."""
+MAX_DROPS_PER_STEP = 8
+"""Drops a staircase makes per step at most (``every`` at least 1/8 step): a bound on the drops listed."""
 MAX_PIECEWISE = 8
 """Values of a ``piecewise`` at most (more constants are a curve sampled per epoch, or no schedule)."""
 
 
 def merge_steps(pieces: list[Piece], y: Array, ctx: Context, flexible_end: bool) -> list[Piece]:
+    """``pieces`` with each run of constants written as one phase where one reproduces its span."""
     out: list[Piece] = []
     starts = [0]
     for p in pieces:
         starts.append(starts[-1] + p.length)
     i = 0
     while i < len(pieces):
-        j = i
-        if pieces[i].family == "const" and pieces[i].numbers["a"] != 0:
-            g = _ratio(pieces, i)
-            while g is not None and j + 1 < len(pieces) and _continues(pieces, j, g):
-                j += 1
-        k = i  # the whole run of constants from i
-        while pieces[i].family == "const" and k + 1 < len(pieces) and pieces[k + 1].family == "const":
-            k += 1
-        merged: Piece | None = None
-        if k > j and k + 1 - i >= MIN_RUN:  # 1/c linear in the run's index: a staircase inverse_time
-            last = flexible_end and k == len(pieces) - 1
-            merged = _inverse_time(pieces[i : k + 1], y[starts[i] : starts[k + 1]], ctx, last)
-            if merged is not None:
-                j = k
-        if merged is None and MIN_RUN <= k + 1 - i <= MAX_PIECEWISE and k > j and not _geometric_inside(pieces, i, k):
-            # constants no factor explains (else a step or multistep where one does): one piecewise
-            last = flexible_end and k == len(pieces) - 1
-            merged = _piecewise(pieces[i : k + 1], y[starts[i] : starts[k + 1]], ctx, last)
-            if merged is not None:
-                j = k
-        if merged is None and j + 1 - i >= MIN_RUN:
-            last = flexible_end and j == len(pieces) - 1
-            merged = _merged(pieces[i : j + 1], y[starts[i] : starts[j + 1]], ctx, last)
-        if merged is not None:
-            out.append(merged)
-            i = j + 1
-        else:
-            out.append(pieces[i])
-            i += 1
+        merged, j = _run_at(pieces, i, starts, y, ctx, flexible_end)
+        out.append(merged if merged is not None else pieces[i])
+        i = j + 1 if merged is not None else i + 1
     return out
+
+
+def _run_at(
+    pieces: list[Piece], i: int, starts: list[int], y: Array, ctx: Context, flexible_end: bool
+) -> tuple[Piece | None, int]:
+    """The one phase for the constants from ``pieces[i]`` on, and the index of the last it covers:
+    an ``inverse_time`` staircase, a ``piecewise`` (constants no factor explains), or a step decay."""
+    j = i  # the run falling by one factor from i
+    if pieces[i].family == "const" and pieces[i].numbers["a"] != 0:
+        g = _ratio(pieces, i)
+        while g is not None and j + 1 < len(pieces) and _continues(pieces, j, g):
+            j += 1
+    k = i  # the whole run of constants from i
+    while pieces[i].family == "const" and k + 1 < len(pieces) and pieces[k + 1].family == "const":
+        k += 1
+
+    end = len(pieces) - 1
+    whole = (pieces[i : k + 1], y[starts[i] : starts[k + 1]], ctx, flexible_end and k == end)
+    if k > j and k + 1 - i >= MIN_RUN:  # 1/c linear in the run's index: a staircase inverse_time
+        merged = _inverse_time(*whole)
+        if merged is not None:
+            return merged, k
+    if MIN_RUN <= k + 1 - i <= MAX_PIECEWISE and k > j and not _geometric_inside(pieces, i, k):
+        # constants no factor explains (else a step or multistep where one does): one piecewise
+        merged = _piecewise(*whole)
+        if merged is not None:
+            return merged, k
+    if j + 1 - i >= MIN_RUN:
+        return _merged(pieces[i : j + 1], y[starts[i] : starts[j + 1]], ctx, flexible_end and j == end), j
+    return None, i
 
 
 def _geometric_inside(pieces: list[Piece], i: int, k: int) -> bool:
@@ -179,3 +191,72 @@ def _inverse_time(run: list[Piece], y: Array, ctx: Context, flexible: bool) -> P
         return None
     template = "inverse_time({a}{d}, decay={k}, every=" + ctx.dur(inner[0]) + ", staircase=true)"
     return Piece("inverse_time", template, {"a": values[0], "k": k}, len(y), phases=1).simplified(ctx, y, flexible)
+
+
+def staircase(y: Array, ctx: Context) -> str | None:
+    """The whole curve as one step decay ``step(c₀, gamma=g, every=e)``: runs of equal values, each a whole
+    power of ``g`` times the one before (two drops at one step when ``e < 1``, or in a log of every k-th
+    step), the ``k``-th drop at ``⌈k·e⌉`` (:func:`fractional_period`; a whole ``e`` when the drops are
+    evenly spaced). Found from the runs directly, in one pass over the curve, so a staircase of hundreds
+    of short runs (``every=2.4``: runs of 2 and 3 steps) is not searched phase by phase; ``None`` unless
+    there are :data:`MIN_RUN` runs at least, and a run of two steps or a double drop (steps of one drop
+    each are an ``exp_decay`` without a staircase)."""
+    drops = _drops(y, ctx)
+    if drops is None:
+        return None
+    marks, g = drops
+    gaps = np.diff(np.concatenate([[0], marks])).tolist()
+    period = Fraction(gaps[0]) if len(set(gaps)) == 1 else fractional_period(gaps)
+    if period is None or period <= 0:
+        return None
+    template = "step({a}{d}, gamma={g}, every=" + _period(period, ctx) + ")"
+    piece = Piece("step", template, {"a": float(y[0]), "g": g}, y.size, phases=1).simplified(ctx, y, True)
+    return piece.render(ctx, True) if piece is not None else None
+
+
+def _steps_first(head: Array, ctx: Context) -> bool:
+    """Whether the first steps ``head`` may start a staircase: each change a whole power of the largest
+    factor (a quick check on a prefix before the pass over the curve: a smooth curve fails there)."""
+    moved = np.abs(np.diff(head)) > ctx.atol + ctx.rtol * np.abs(head[1:])
+    starts = np.concatenate([[0], np.flatnonzero(moved) + 1])
+    if starts.size < 2:
+        return True
+    level = head[starts]
+    with np.errstate(all="ignore"):
+        ratios = level[1:] / level[:-1]
+        g = float(np.max(ratios))
+        if not (np.min(ratios) > 0 and g < 1):
+            return False
+        powers = np.log(ratios) / np.log(g)
+    if np.all(np.diff(starts) == 1) and np.all(np.round(powers) == 1) and starts.size > MIN_RUN:
+        return False  # one drop at every step: an exp_decay without a staircase
+    return bool(np.all(np.abs(powers - np.round(powers)) <= 1e-6))
+
+
+def _drops(y: Array, ctx: Context) -> tuple[npt.NDArray[np.int64], float] | None:
+    """The step of each drop by ``g`` (a step repeated for two drops at once) and ``g``, the factor of the
+    smallest drop; ``None`` when ``y`` is no such staircase."""
+    if y.size < MIN_RUN or not _steps_first(y[:PREFIX], ctx):
+        return None
+    moved = np.abs(np.diff(y)) > ctx.atol + ctx.rtol * np.abs(y[1:])
+    starts = np.flatnonzero(moved) + 1
+    if starts.size < MIN_RUN - 1:
+        return None
+    level = y[np.concatenate([[0], starts])]
+    if not (np.all(level != 0) and np.all(np.isfinite(level))):
+        return None
+    ratios = level[1:] / level[:-1]
+    g = float(np.max(ratios))
+    if not (np.min(ratios) > 0 and g < 1):
+        return None
+    powers = np.log(ratios) / np.log(g)
+    if not np.sum(powers) <= MAX_DROPS_PER_STEP * y.size:
+        return None
+    counts = np.round(powers).astype(np.int64)
+    runs = np.diff(np.concatenate([[0], starts, [y.size]]))
+    one_by_one = bool(np.all(runs[:-1] == 1) and np.all(counts == 1))  # an exp_decay, not a staircase
+    if one_by_one or np.any(np.abs(powers - counts) > 1e-6):
+        return None
+    if not ctx.close(np.repeat(level, runs), y):
+        return None
+    return np.repeat(starts, counts), g

@@ -41,35 +41,13 @@ def _modules() -> tuple[Any, Any]:
 def read_events(path: Path, column: str | None = None) -> Curve:
     """The values of the scalar tag ``column`` (or the one scalar tag, or the one learning-rate tag)."""
     event_pb2, masked_crc32c = _modules()
-    from google.protobuf.message import DecodeError  # type: ignore[import-untyped]
 
     checked_size(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise LrdslError(f"cannot read {path}: {exc.strerror}") from None
-    series: dict[str, list[tuple[int, float, int, int]]] = {}  # step, value, the record's start and number
-    at, number = 0, 0
-    while at < len(data):
-        number += 1
-        if len(data) - at < 12:
-            raise LrdslError(f"cannot read {path}: record {number} is cut short (byte {at})")
-        (length,) = struct.unpack_from("<Q", data, at)
-        (check,) = struct.unpack_from("<I", data, at + 8)
-        if masked_crc32c(data[at : at + 8]) != check:
-            raise LrdslError(f"cannot read {path}: record {number} (byte {at}) is not a TensorBoard event record")
-        if length > len(data) - at - 16:
-            raise LrdslError(f"cannot read {path}: record {number} (byte {at}) is cut short")
-        try:
-            event = event_pb2.Event.FromString(data[at + 12 : at + 12 + length])
-            start = at
-        except DecodeError:
-            raise LrdslError(f"cannot read {path}: record {number} (byte {at}) is not an event") from None
-        at += 16 + length
-        for value in event.summary.value:
-            scalar = _scalar(value)
-            if scalar is not None:
-                series.setdefault(value.tag, []).append((int(event.step), scalar, start, number))
+    series = _series(data, path, event_pb2, masked_crc32c)
     tag = _tag(series, column, path)
     points = series[tag]
     for _, _, start, record in points:  # the data's checksum, of the records read from
@@ -79,6 +57,42 @@ def read_events(path: Path, column: str | None = None) -> Curve:
             raise LrdslError(f"cannot read {path}: record {record} (byte {start}) does not match its checksum")
     notes = [f"TensorBoard tag {tag!r}"]
     return curve(path, [p[0] for p in points], [p[1] for p in points], *notes)
+
+
+def _series(
+    data: bytes, path: Path, event_pb2: Any, masked_crc32c: Any
+) -> dict[str, list[tuple[int, float, int, int]]]:
+    """Each scalar tag's points: step, value, and the start and number of the record it is in."""
+    from google.protobuf.message import DecodeError  # type: ignore[import-untyped]
+
+    series: dict[str, list[tuple[int, float, int, int]]] = {}
+    at, number = 0, 0
+    while at < len(data):
+        number += 1
+        length = _record(data, at, number, path, masked_crc32c)
+        try:
+            event = event_pb2.Event.FromString(data[at + 12 : at + 12 + length])
+        except DecodeError:
+            raise LrdslError(f"cannot read {path}: record {number} (byte {at}) is not an event") from None
+        for value in event.summary.value:
+            scalar = _scalar(value)
+            if scalar is not None:
+                series.setdefault(value.tag, []).append((int(event.step), scalar, at, number))
+        at += 16 + length
+    return series
+
+
+def _record(data: bytes, at: int, number: int, path: Path, masked_crc32c: Any) -> int:
+    """The data length of the record at byte ``at``, its length and checksum checked."""
+    if len(data) - at < 12:
+        raise LrdslError(f"cannot read {path}: record {number} is cut short (byte {at})")
+    (length,) = struct.unpack_from("<Q", data, at)
+    (check,) = struct.unpack_from("<I", data, at + 8)
+    if masked_crc32c(data[at : at + 8]) != check:
+        raise LrdslError(f"cannot read {path}: record {number} (byte {at}) is not a TensorBoard event record")
+    if length > len(data) - at - 16:
+        raise LrdslError(f"cannot read {path}: record {number} (byte {at}) is cut short")
+    return int(length)
 
 
 def _scalar(value: Any) -> float | None:

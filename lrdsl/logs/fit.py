@@ -1,18 +1,32 @@
-""":func:`lrdsl.fit` of a log: over the steps it gives."""
+""":func:`lrdsl.fit` of a log: over the steps it gives.
+
+A log of every step is fitted as any curve. A log of every ``k``-th step (``s₀, s₀ + k, s₀ + 2k, …``)
+is fitted on its values, one sample a unit (:func:`lrdsl.fitting.fit_samples`), and the durations found
+are read as that many times ``k`` steps. The steps between two logged ones are not seen: a change
+between two logged steps is placed on the multiple of ``k`` between them when that reproduces every
+logged value (``step(0.1, gamma=0.5, every=30)`` from a log at steps 9, 19, 29, …), else on the logged
+step that first shows it (a smooth shape is then started at the first logged step).
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from lrdsl.errors import LrdslError
+from lrdsl.language.numbers import format_number
 from lrdsl.logs.base import Curve
 
 if TYPE_CHECKING:
     from lrdsl.fitting import Fit
+
+_SAMPLES = re.compile(r"(?<![\w.])(\d+(?:\.\d*)?(?:e[-+]?\d+)?)ep\b")
+"""A duration in samples, as :func:`lrdsl.fitting.fit_samples` writes it (``12ep``, ``2.4ep``)."""
 
 
 def fit_curve(
@@ -30,27 +44,89 @@ def fit_curve(
     ``lr(s₀ + i)`` written ``const(v₀, s₀) >> (E)``: the same schedule ``s₀`` steps late, its first value
     ``v₀`` held at the steps before ``s₀`` that the log does not give (a late clock, ``offset(-s₀)``, would
     also lengthen a phase that takes the run's length); it is checked with :func:`lrdsl.compare` at the
-    steps given. A log with gaps (``logging_steps > 1``) is refused: fit reads consecutive steps.
-    Without ``rtol`` and ``atol`` float32 values use :attr:`Curve.tolerance`, float64 ones fit's own.
+    steps given. A log of every ``k``-th step is fitted by :func:`_fit_sparse`; a log with uneven gaps is
+    refused. Without ``rtol`` and ``atol`` float32 values use :attr:`Curve.tolerance`, float64 ones fit's own.
     """
     from lrdsl.fitting import fit
-    from lrdsl.tools.comparison import compare
 
+    tolerance = _tolerance(log, rtol, atol)
     first, count = int(log.steps[0]), int(log.steps.size)
     if int(log.steps[-1]) - first != count - 1:
-        raise LrdslError(
-            f"{log.name} gives {count} of the steps {first}–{int(log.steps[-1])}, not each: fit reads consecutive steps",
-            hint="log every step (logging_steps=1), or compare an expression with it: lrdsl compare EXPR FILE",
-        )
-    tolerance: dict[str, Any] = {}
-    if rtol is None and atol is None and log.tolerance is not None:
-        rtol, atol = log.tolerance
-    tolerance.update({k: v for k, v in (("rtol", rtol), ("atol", atol)) if v is not None})
+        return _fit_sparse(log, steps_per_epoch, tolerance, budget, progress)
     values = log.values.astype(np.float32) if log.dtype == "float32" else log.values
     result = fit(values, steps_per_epoch=steps_per_epoch, budget=budget, progress=progress, **tolerance)
     if not first:
         return result
-    late = f"const({float(log.values[0])!r}, {first}) >> ({result.expr})"
-    departure = None if result.first_departure is None else result.first_departure + first
-    checked = compare(late, log, first + count, steps_per_epoch, **tolerance).equal
+    return _late(log, result, result.expr, first, first + count, steps_per_epoch, tolerance)
+
+
+def _tolerance(log: Curve, rtol: float | None, atol: float | None) -> dict[str, Any]:
+    """The tolerance given, else the log's own (float32 values), else none (fit's default)."""
+    if rtol is None and atol is None and log.tolerance is not None:
+        rtol, atol = log.tolerance
+    return {k: v for k, v in (("rtol", rtol), ("atol", atol)) if v is not None}
+
+
+def _late(
+    log: Curve, result: Fit, expr: str, lag: int, total: int, spe: float | None, tolerance: dict[str, Any]
+) -> Fit:
+    """``expr`` started ``lag`` steps late (``const(v₀, lag) >> (expr)``), checked at the logged steps."""
+    from lrdsl.tools.comparison import compare
+
+    late = f"const({float(log.values[0])!r}, {lag}) >> ({expr})" if lag else expr
+    checked = compare(late, log, total, spe, **tolerance).equal
+    departure = None if result.first_departure is None else int(log.steps[result.first_departure])
     return replace(result, expr=late, first_departure=departure, exact=result.exact and checked)
+
+
+def _fit_sparse(
+    log: Curve,
+    spe: float | None,
+    tolerance: dict[str, Any],
+    budget: float,
+    progress: Callable[[int, int], None] | None,
+) -> Fit:
+    """The fit of a log of every ``k``-th step from ``s₀``: ``E``, fitted on the values one sample a unit,
+    with its durations times ``k``, started at ``L = k·⌊s₀/k⌋`` (changes at multiples of ``k``) when
+    that reproduces the logged values, else at ``s₀`` (``const(v₀, L) >> (E)`` when ``L > 0``). The run is
+    ``L + n·k`` steps for ``n`` logged values: a last phase without a duration takes what is left of it."""
+    from lrdsl.fitting import fit_samples
+
+    k = _spacing(log)
+    first, n = int(log.steps[0]), int(log.steps.size)
+    values = log.values.astype(np.float32) if log.dtype == "float32" else log.values
+    result = fit_samples(values, budget=budget, progress=progress, **tolerance)
+    expr = _SAMPLES.sub(lambda m: _times(m.group(1), k), result.expr)
+    unmatched = tuple((int(log.steps[a]), int(log.steps[b])) for a, b in result.unmatched)
+    result = replace(result, unmatched=unmatched)
+    fitted, lag = result, first
+    for lag in dict.fromkeys((k * (first // k), first)):
+        fitted = _late(log, result, expr, lag, lag + n * k, spe, tolerance)
+        if fitted.exact or not result.exact:
+            break
+    note = (
+        f"the log gives every {k}th step from step {first}: the {k - 1} steps between two logged ones are not seen; "
+        f"a change between two logged steps is placed on the multiple of {k} between them when that reproduces "
+        f"the log, else on the logged step that shows it; the fit is for a run of {lag + n * k} steps"
+    )
+    return replace(fitted, notes=(*fitted.notes, note))
+
+
+def _times(samples: str, k: int) -> str:
+    """A duration of ``samples`` samples as steps (``2.4`` samples of 50 steps: ``120``), exactly."""
+    steps = Fraction(samples) * k
+    return str(steps.numerator) if steps.denominator == 1 else format_number(float(steps))
+
+
+def _spacing(log: Curve) -> int:
+    """The one gap ``k`` between the logged steps; an :class:`LrdslError` when they are unevenly spaced."""
+    gaps = np.diff(log.steps)
+    odd = np.flatnonzero(gaps != gaps[0])
+    if odd.size:
+        i = int(odd[0])
+        raise LrdslError(
+            f"{log.name} gives steps {int(log.steps[0])}, {int(log.steps[1])}, … every {int(gaps[0])} steps, then "
+            f"{int(log.steps[i + 1])} after {int(log.steps[i])}: fit reads steps evenly spaced",
+            hint="compare an expression with it: lrdsl compare EXPR FILE",
+        )
+    return int(gaps[0])

@@ -29,6 +29,21 @@ def is_trainer_state(doc: object) -> bool:
     return isinstance(doc, dict) and "log_history" in doc
 
 
+def _entry(entry: object, i: int, path: Path, shift: int) -> tuple[int, float] | None:
+    """lrdsl's step and the rate of ``log_history[i]``; ``None`` for an entry without ``learning_rate``."""
+    if not isinstance(entry, dict):
+        raise LrdslError(f"cannot read {path}: log_history[{i}] is not an object")
+    if "learning_rate" not in entry:
+        return None
+    step, lr = entry.get("step"), entry["learning_rate"]
+    if not isinstance(step, int) or isinstance(step, bool) or not shift <= step <= MAX_STEP:
+        least = "1 or more" if shift else "0 or more"
+        raise LrdslError(f"cannot read {path}: log_history[{i}]: step {str(step)[:20]} is not a whole number {least}")
+    if not isinstance(lr, (int, float)) or isinstance(lr, bool) or abs(lr) > FLOAT_MAX:
+        raise LrdslError(f"cannot read {path}: log_history[{i}]: learning_rate {str(lr)[:40]} is not a number")
+    return step - shift, float(lr)
+
+
 def read_trainer_state(doc: dict[str, Any], path: Path, hf_log: str | None = None) -> Curve:
     """The curve logged in ``doc`` (``path``'s parsed JSON); ``hf_log`` is ``"before"`` (the default) or
     ``"after"``: the entry at step ``s`` is ``lr(s − 1)`` or ``lr(s)``."""
@@ -41,22 +56,11 @@ def read_trainer_state(doc: dict[str, Any], path: Path, hf_log: str | None = Non
     steps: list[int] = []
     values: list[float] = []
     for i, entry in enumerate(history):
-        if not isinstance(entry, dict):
-            raise LrdslError(f"cannot read {path}: log_history[{i}] is not an object")
-        if "learning_rate" not in entry:
-            continue  # an evaluation, or the run's summary
-        step, lr = entry.get("step"), entry["learning_rate"]
-        if not isinstance(step, int) or isinstance(step, bool) or not shift <= step <= MAX_STEP:
-            least = "1 or more" if shift else "0 or more"
-            raise LrdslError(
-                f"cannot read {path}: log_history[{i}]: step {str(step)[:20]} is not a whole number {least}"
-            )
-        if not isinstance(lr, (int, float)) or isinstance(lr, bool) or abs(lr) > FLOAT_MAX:
-            raise LrdslError(f"cannot read {path}: log_history[{i}]: learning_rate {str(lr)[:40]} is not a number")
-        if steps and step - shift == steps[-1] and lr == values[-1]:
-            continue  # logged twice (a resumed run)
-        steps.append(step - shift)
-        values.append(float(lr))
+        point = _entry(entry, i, path, shift)
+        if point is None or (steps and point == (steps[-1], values[-1])):
+            continue  # no rate here (an evaluation, the run's summary), or logged twice (a resumed run)
+        steps.append(point[0])
+        values.append(point[1])
     if not values:
         raise LrdslError(f"{path}: log_history has no learning_rate", hint="train with logging_steps set")
     if shift:

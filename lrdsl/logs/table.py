@@ -35,32 +35,14 @@ def read_table(text: str, path: Path, column: str | None = None) -> Curve:
     """The curve in the csv ``text`` of ``path``; ``column`` names the value column when there are several."""
     from lrdsl.tools.values import _NUMBER
 
-    delimiter = "\t" if "\t" in text.partition("\n")[0] and "," not in text.partition("\n")[0] else ","
-    reader = csv.reader(text.splitlines(), delimiter=delimiter)
-    rows: list[tuple[int, list[str]]] = []
-    try:
-        for cells in reader:
-            if "".join(cells).strip():
-                rows.append((reader.line_num, cells))  # stripped where read
-    except csv.Error as exc:
-        raise LrdslError(f"cannot read {path}: line {reader.line_num}: {exc}") from None
-    if not rows:
-        raise LrdslError(f"{path}: no values")
+    rows = _rows(text, path)
     head = [c.strip() for c in rows[0][1]]
     if any(_NUMBER.fullmatch(c) for c in head if c):
         if column is not None:
             raise LrdslError(f"{path} has no header naming its columns: --column {column[:40]!r} names none")
         return _headerless(rows, path)
     names = head
-    notes: list[str] = []
-    step = next((i for i, n in enumerate(names) if n.lower() in STEP_NAMES), None)
-    if names == TENSORBOARD:
-        notes.append("a TensorBoard csv export: the Value column by Step")
-    wandb = step is not None and names[step] == "Step" and any(" - " in n for n in names)
-    if wandb:
-        notes.append("a W&B csv export (its __MIN and __MAX columns left out)")
-    skip = {step, *(i for i, n in enumerate(names) if n == "Wall time" or (wandb and n.endswith(("__MIN", "__MAX"))))}
-    candidates = [i for i in range(len(names)) if i not in skip]
+    step, candidates, notes = _layout(names)
     chosen = _column(names, candidates, column, path)
     if len(candidates) > 1 or column is not None:
         notes.append(f"column {names[chosen]!r}")
@@ -77,19 +59,50 @@ def read_table(text: str, path: Path, column: str | None = None) -> Curve:
     if bad is not None:
         line, cell = body[given[bad]][0], cells[bad]
         raise LrdslError(f"cannot read {path}: line {line}: {names[chosen][:40]!r} is {cell[:40]!r}, not a number")
-    if step is None:
-        steps = np.asarray(given, dtype=np.int64)
-    else:
-        marks = [body[i][1][step].strip() for i in given]
-        bad = _first_not_number(marks)
-        numbers = np.asarray(marks if bad is None else [0], dtype=np.float64)
-        wrong = np.flatnonzero((numbers != np.floor(numbers)) | (np.abs(numbers) > 2**53))
-        if bad is not None or wrong.size:
-            at = bad if bad is not None else int(wrong[0])
-            line = body[given[at]][0]
-            raise LrdslError(f"cannot read {path}: line {line}: step {marks[at][:40]!r} is not a whole number")
-        steps = numbers.astype(np.int64)
+    steps = np.asarray(given, dtype=np.int64) if step is None else _steps(body, given, step, path)
     return curve(path, steps, np.asarray(cells, dtype=np.float64), *notes)
+
+
+def _rows(text: str, path: Path) -> list[tuple[int, list[str]]]:
+    """The csv's non-blank rows with their line numbers (tab-separated when the first line is)."""
+    delimiter = "\t" if "\t" in text.partition("\n")[0] and "," not in text.partition("\n")[0] else ","
+    reader = csv.reader(text.splitlines(), delimiter=delimiter)
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        for cells in reader:
+            if "".join(cells).strip():
+                rows.append((reader.line_num, cells))  # stripped where read
+    except csv.Error as exc:
+        raise LrdslError(f"cannot read {path}: line {reader.line_num}: {exc}") from None
+    if not rows:
+        raise LrdslError(f"{path}: no values")
+    return rows
+
+
+def _layout(names: list[str]) -> tuple[int | None, list[int], list[str]]:
+    """The step column, the value columns and the notes on the export read, from the header ``names``."""
+    notes: list[str] = []
+    step = next((i for i, n in enumerate(names) if n.lower() in STEP_NAMES), None)
+    if names == TENSORBOARD:
+        notes.append("a TensorBoard csv export: the Value column by Step")
+    wandb = step is not None and names[step] == "Step" and any(" - " in n for n in names)
+    if wandb:
+        notes.append("a W&B csv export (its __MIN and __MAX columns left out)")
+    skip = {step, *(i for i, n in enumerate(names) if n == "Wall time" or (wandb and n.endswith(("__MIN", "__MAX"))))}
+    return step, [i for i in range(len(names)) if i not in skip], notes
+
+
+def _steps(body: list[tuple[int, list[str]]], given: list[int], step: int, path: Path) -> np.ndarray:
+    """The step column's cells of the rows ``given``, each a whole number."""
+    marks = [body[i][1][step].strip() for i in given]
+    bad = _first_not_number(marks)
+    numbers = np.asarray(marks if bad is None else [0], dtype=np.float64)
+    wrong = np.flatnonzero((numbers != np.floor(numbers)) | (np.abs(numbers) > 2**53))
+    if bad is not None or wrong.size:
+        at = bad if bad is not None else int(wrong[0])
+        line = body[given[at]][0]
+        raise LrdslError(f"cannot read {path}: line {line}: step {marks[at][:40]!r} is not a whole number")
+    return numbers.astype(np.int64)
 
 
 def _first_not_number(cells: list[str]) -> int | None:

@@ -142,6 +142,8 @@ def _fit(args: argparse.Namespace, read: Callable[[str], str]) -> int:
             budget=args.budget,
             progress=tried,
         )
+    for note in result.notes:
+        print(f"lrdsl: {note}", file=sys.stderr)
     if result.precision == "float32" and args.rtol is None and args.atol is None:
         print("float32 values: fitted with rtol 1e-6 and atol 4·2⁻²⁴ of the largest", file=sys.stderr)
     print(result.expr)
