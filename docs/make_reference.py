@@ -2,8 +2,8 @@
 
     python -m docs.make_reference [--out docs]      (or: python docs/make_reference.py)
 
-The page is :func:`lrdsl.language.reference.page` (the signature table plus the prose of
-``lrdsl/language/reference.py``); each picture draws the entry's example over its run with ``lrdsl plot``'s
+The page is :func:`lrdsl.tools.reference.page` (the signature table plus the prose of
+``lrdsl/tools/reference.py``); each picture draws the entry's example over its run with ``lrdsl plot``'s
 sampling (boundaries exact, faint lines at phase boundaries). ``tests/test_reference.py`` fails
 when the page differs from what this writes, or when a picture is missing or left over.
 """
@@ -14,7 +14,7 @@ import argparse
 from pathlib import Path
 
 import lrdsl
-from lrdsl.language import reference
+from lrdsl.tools import reference
 from lrdsl.tools.plotting import curves, new_figure
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -230,8 +230,8 @@ def test_version_help_and_no_command() -> None:
 
 @pytest.mark.parametrize("name", ["cosine", "restart", "ep", "offset", ">>"])
 def test_help_prints_one_reference_entry(name: str, capsys: pytest.CaptureFixture[str]) -> None:
-    """``lrdsl help SHAPE``: the entry of docs/reference.md, from the same data (lrdsl/language/reference.py)."""
-    from lrdsl.language import reference
+    """``lrdsl help SHAPE``: the entry of docs/reference.md, from the same data (lrdsl/tools/reference.py)."""
+    from lrdsl.tools import reference
 
     assert main(["help", name]) == 0
     out = capsys.readouterr().out

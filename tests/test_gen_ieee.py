@@ -16,8 +16,7 @@ import pytest
 import lrdsl
 from lrdsl import ir
 from lrdsl.api import generate
-from lrdsl.codegen import ieee, verify
-from lrdsl.ir import ranges
+from lrdsl.ir import ieee, ranges, verify
 from lrdsl.ir.interpreter import arith
 from tests.conftest import ROOT, run_cli
 from tests.frameworks import load, need

@@ -14,7 +14,7 @@ import pytest
 
 import lrdsl
 from lrdsl.cli import main
-from lrdsl.integrations.progress import Progress
+from lrdsl.tools.progress import Progress
 from tests.conftest import ROOT, run_cli
 from tests.frameworks import need
 
@@ -52,8 +52,8 @@ def test_eval_shows_progress_on_a_terminal(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """csv, json and npy of a long run (LONG steps, here lowered to 20) show it; the table does not."""
-    monkeypatch.setattr("lrdsl.integrations.progress.LONG", 20)
-    monkeypatch.setattr("lrdsl.integrations.progress.DELAY", 0.0)
+    monkeypatch.setattr("lrdsl.tools.progress.LONG", 20)
+    monkeypatch.setattr("lrdsl.tools.progress.DELAY", 0.0)
     monkeypatch.setattr("lrdsl.tools.output.CHUNK", 7)
     for fmt in ("csv", "json", "npy", "table"):
         tty = Terminal()
@@ -72,8 +72,8 @@ def test_plot_shows_progress_on_a_terminal(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     need("plotext")
-    monkeypatch.setattr("lrdsl.integrations.progress.LONG", 20)
-    monkeypatch.setattr("lrdsl.integrations.progress.DELAY", 0.0)
+    monkeypatch.setattr("lrdsl.tools.progress.LONG", 20)
+    monkeypatch.setattr("lrdsl.tools.progress.DELAY", 0.0)
     tty = Terminal()
     monkeypatch.setattr("sys.stderr", tty)
     assert main(["plot", EXAMPLE, "onecycle(0.1)", "--steps", "30", "--steps-per-epoch", "1"]) == 0
@@ -90,8 +90,8 @@ def test_a_long_run_is_silent_in_a_pipe(tmp_path: Path) -> None:
 def test_a_real_terminal_gets_the_bar(tmp_path: Path) -> None:
     """stderr on a pseudo-terminal: the process itself finds that it is a terminal."""
     code = (
-        "import lrdsl.integrations.progress, lrdsl.cli, sys;"
-        "lrdsl.integrations.progress.DELAY = 0; lrdsl.integrations.progress.LONG = 10;"
+        "import lrdsl.tools.progress, lrdsl.cli, sys;"
+        "lrdsl.tools.progress.DELAY = 0; lrdsl.tools.progress.LONG = 10;"
         f"sys.exit(lrdsl.cli.main(['eval', 'cosine(1→0)', '--steps', '30', '--format', 'csv', '-o', {str(tmp_path / 'lr.csv')!r}]))"
     )
     leader, follower = pty.openpty()
@@ -129,7 +129,7 @@ def test_fit_shows_progress_on_a_terminal_only(
     """``lrdsl fit`` counts the structures it has tried on a terminal's stderr; a pipe sees nothing."""
     values = tmp_path / "lr.txt"
     values.write_text("\n".join(str(v) for v in lrdsl.evaluate("cosine(0.1→0) * restart(period=25)", 100)))
-    monkeypatch.setattr("lrdsl.integrations.progress.DELAY", 0.0)
+    monkeypatch.setattr("lrdsl.tools.progress.DELAY", 0.0)
     tty = Terminal()
     monkeypatch.setattr("sys.stderr", tty)
     assert main(["fit", str(values)]) == 0

@@ -1,4 +1,4 @@
-"""docs/reference.md is the signature table and lrdsl/language/reference.py, rendered; it cannot drift.
+"""docs/reference.md is the signature table and lrdsl/tools/reference.py, rendered; it cannot drift.
 
 ``python -m docs.make_reference`` writes the page and its pictures. These tests regenerate the page
 in memory and compare it with the file, check that the pictures are exactly one per entry (by
@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 
 import lrdsl
-from lrdsl.language import reference
 from lrdsl.language.numbers import format_number
-from lrdsl.language.reference import ENTRIES, PARAMS
 from lrdsl.language.signatures import DEFAULTS, MATH_FUNCS, SIGNATURES
+from lrdsl.tools import reference
+from lrdsl.tools.reference import ENTRIES, PARAMS
 from tests.conftest import ROOT
 from tests.frameworks import need
 
@@ -56,7 +56,7 @@ def test_every_parameter_has_a_meaning_and_every_absence_is_explained() -> None:
         for p in sig.params:
             key = (sig.name, p.name)
             generic = p.kind == "range" or p.name == "dur"
-            assert key in PARAMS or generic, f"describe {key} in lrdsl/language/reference.py PARAMS"
+            assert key in PARAMS or generic, f"describe {key} in lrdsl/tools/reference.py PARAMS"
             meaning, omitted = PARAMS.get(key, ("generic", ""))
             assert meaning
             explained = p.required or key in DEFAULTS or generic

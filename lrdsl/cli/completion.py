@@ -14,8 +14,8 @@ import argparse
 import shlex
 from dataclasses import dataclass
 
-from lrdsl.language.reference import names
 from lrdsl.language.signatures import SHAPES, SIGNATURES
+from lrdsl.tools.reference import names
 
 FILE_OPTIONS = ("-o", "--output")
 

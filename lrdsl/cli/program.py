@@ -108,7 +108,7 @@ def _unrecognized(parser: argparse.ArgumentParser, name: str, unknown: Sequence[
 
 def _help(parser: argparse.ArgumentParser, topic: str | None) -> int:
     """``lrdsl help [COMMAND|NAME]``: the help of the whole command, of one subcommand, or the
-    reference entries of a shape, modifier, operator, function or unit (``lrdsl/language/reference.py``).
+    reference entries of a shape, modifier, operator, function or unit (``lrdsl/tools/reference.py``).
     An unknown topic exits 2 with the closest name and every name."""
     if topic is None:
         parser.print_help()
@@ -117,7 +117,7 @@ def _help(parser: argparse.ArgumentParser, topic: str | None) -> int:
         subparser(parser, topic).print_help()
         return 0
     from lrdsl.errors import did_you_mean
-    from lrdsl.language import reference
+    from lrdsl.tools import reference
 
     entries = reference.lookup(topic)
     shown = None if entries else reference.doc_page(topic)

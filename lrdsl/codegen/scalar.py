@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
-import lrdsl.codegen.ieee as ieee
+import lrdsl.ir.ieee as ieee
 import lrdsl.ir.ranges as ranges
 from lrdsl import ir
 from lrdsl.codegen.emitter import (
@@ -85,7 +85,7 @@ class ScalarPrinter(Printer):
 
         The value is IEEE float64 arithmetic, as in the interpreter: an operation on two
         ``int`` values (exact, unbounded in Python) takes the left one as a float first, and an
-        operation that may fail in :mod:`math` calls its :mod:`lrdsl.codegen.ieee` helper.
+        operation that may fail in :mod:`math` calls its :mod:`lrdsl.ir.ieee` helper.
         """
         printed: _Printed = self._dispatch[type(e)](self, e, integral)
         return printed

@@ -90,7 +90,7 @@ class MathFunction:
       library's bits: :mod:`lrdsl.ir.libm`), and ``python``: how plain Python calls it
       (``math.<name>``, or a builtin such as ``abs``);
     * ``fails`` (:data:`Fails`): where ``python`` may raise; then ``helper`` names the IEEE helper of
-      :mod:`lrdsl.codegen.ieee` the scalar printer calls instead;
+      :mod:`lrdsl.ir.ieee` the scalar printer calls instead;
     * ``increasing``: it is non-decreasing on the whole line and total, so :mod:`lrdsl.ir.ranges` bounds it
       by its values at the ends of the argument's bound (a function with a rule of its own there needs
       none, one with neither is unbounded: sound, only less precise);

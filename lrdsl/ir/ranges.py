@@ -12,7 +12,7 @@ rounded value inside; the other functions (``exp``, ``log``, ``**``, trigonometr
 widened outward by a relative ``2⁻⁴⁸`` for implementations that are off by a few ulps.
 
 Used three times: the scalar printer prints a plain ``math`` call where the bound proves it
-cannot fail and an IEEE helper otherwise (:mod:`lrdsl.codegen.ieee`), ``gen`` proves a schedule
+cannot fail and an IEEE helper otherwise (:mod:`lrdsl.ir.ieee`), ``gen`` proves a schedule
 finite over spans too long to evaluate step by step (:mod:`lrdsl.codegen.verify`), and the
 interpreter skips its pass checking a long slice's values where the bound proves them finite.
 """
@@ -92,7 +92,7 @@ def div(a: Box, b: Box) -> Box | None:
 
 def power(a: Box, b: Box) -> Box | None:
     """``a ** b`` as numpy computes it (``pow`` of C99: NaN for a negative base and a fraction)."""
-    from lrdsl.codegen.ieee import pow_ as pw
+    from lrdsl.ir.ieee import pow_ as pw
 
     if a[0] >= 0.0:  # monotone in each argument for a non-negative base (±0 and ∞ included)
         return _widened(hull([pw(x, y) for x in a for y in b]))

@@ -210,7 +210,7 @@ def plot_command(
     ``steps`` is the total in any unit (``5000``, ``"90ep"``, ``"300Btok"``), as ``lrdsl eval`` takes it.
     """
     from lrdsl.api import as_schedule, lower
-    from lrdsl.integrations.progress import LONG, Progress
+    from lrdsl.tools.progress import LONG, Progress
 
     plans = []
     for text in exprs:

@@ -120,8 +120,8 @@ def _step(x: float) -> str:
 def _fit(args: argparse.Namespace, read: Callable[[str], str]) -> int:
     import sys
 
-    from lrdsl.integrations.progress import Progress
     from lrdsl.logs.fit import fit_curve
+    from lrdsl.tools.progress import Progress
 
     log = _curve(args.file, args, read)
     if log.steps[0]:

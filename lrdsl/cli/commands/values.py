@@ -51,7 +51,7 @@ def evaluate(args: argparse.Namespace, plan: object, source: str) -> int:
 
 
 def _csv(args: argparse.Namespace, plan: Lowered, at: Any, values: Values) -> None:
-    from lrdsl.integrations.progress import LONG, Progress
+    from lrdsl.tools.progress import LONG, Progress
 
     count = at.size if at is not None else plan.total
     with output.output_to(args.output) as out, Progress(count, _where(args), enabled=count >= LONG) as bar:
@@ -64,8 +64,8 @@ def _csv(args: argparse.Namespace, plan: Lowered, at: Any, values: Values) -> No
 def _npy(args: argparse.Namespace, plan: Lowered, at: Any, values: Values) -> None:
     import numpy as np
 
-    from lrdsl.integrations.progress import LONG, Progress
     from lrdsl.lowering.lower import check_size
+    from lrdsl.tools.progress import LONG, Progress
 
     count = at.size if at is not None else plan.total
     check_size(count)
@@ -86,8 +86,8 @@ def _npy(args: argparse.Namespace, plan: Lowered, at: Any, values: Values) -> No
 
 
 def _json(args: argparse.Namespace, plan: Lowered, at: Any, values: Values) -> None:
-    from lrdsl.integrations.progress import LONG, Progress
     from lrdsl.lowering.lower import check_size
+    from lrdsl.tools.progress import LONG, Progress
 
     count = at.size if at is not None else plan.total
     check_size(count)
