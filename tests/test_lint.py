@@ -261,7 +261,7 @@ def _warning_patterns() -> list[tuple[str, str]]:
             return regexes(node.body) + regexes(node.orelse)
         raise AssertionError(f"linting.py:{node.lineno}: write the message in the call to warn(), as text")
 
-    path = Path(lrdsl.__file__).parent / "linting.py"
+    path = Path(lrdsl.__file__).parent / "tools" / "linting.py"
     out: list[tuple[str, str]] = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "warn" and len(node.args) >= 3:
