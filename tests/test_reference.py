@@ -56,7 +56,7 @@ def test_every_parameter_has_a_meaning_and_every_absence_is_explained() -> None:
         for p in sig.params:
             key = (sig.name, p.name)
             generic = p.kind == "range" or p.name == "dur"
-            assert key in PARAMS or generic, f"describe {key} in lrdsl/tools/reference.py PARAMS"
+            assert key in PARAMS or generic, f"describe {key} in lrdsl/tools/reference.py PARAMS_TEXT"
             meaning, omitted = PARAMS.get(key, ("generic", ""))
             assert meaning
             explained = p.required or key in DEFAULTS or generic

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import ClassVar, TypeVar
 
 from lrdsl import ir
-from lrdsl.codegen.emitter import Emitter, num
+from lrdsl.codegen.emitter import Emitter, cycles_integral, num
 from lrdsl.errors import LrdslError
 
 LONG_NUMBER = 12
@@ -65,6 +65,14 @@ class Printer(ir.Walker, abstract=True):
         """Define a function for ``node``; return its name."""
         name: str = self._dispatch[type(node)](self, node, integral)  # walk(), one frame less per level
         return name
+
+    def cycle_body(self, node: ir.Cycles, integral: bool) -> tuple[str, int]:
+        """The function of a restart's body and the index of its last cycle, ``count − 1``.
+
+        The body sees whole steps where the frame does and each cycle starts at a whole step
+        (``mult = 1``, a whole period).
+        """
+        return self.sched(node.body, cycles_integral(node, integral)), node.count - 1
 
     def shown_source(self, e: ir.Const) -> ir.Arith | None:
         """What to print for ``e`` instead of its digits: the constants it was folded from.

@@ -20,7 +20,6 @@ from lrdsl.codegen.emitter import (
     COMBINED,
     Emitter,
     bare,
-    cycles_integral,
     num,
     power,
     quantize_integral,
@@ -250,8 +249,7 @@ class ScalarPrinter(Printer):
         return name
 
     def _cycles(self, node: ir.Cycles, integral: bool) -> str:
-        body = self.sched(node.body, cycles_integral(node, integral))
-        last = node.count - 1
+        body, last = self.cycle_body(node, integral)
         name = self.em.fresh(body.lstrip("_").rstrip("0123456789").rstrip("_") + "_cycles")
         lines: list[str] = []
         clock = node.clock  # its rule, ir.CycleClock.since, printed: (u·q − i·p)/q, or u − i·p for q = 1

@@ -19,7 +19,7 @@ from typing import ClassVar
 
 import lrdsl.codegen.verify as verify
 from lrdsl import ir
-from lrdsl.codegen.emitter import COMBINED, Emitter, bare, cycles_integral, num, quantize_integral, whole
+from lrdsl.codegen.emitter import COMBINED, Emitter, bare, num, quantize_integral, whole
 from lrdsl.codegen.names import known, param_key
 from lrdsl.codegen.printer import Printer
 from lrdsl.codegen.scalar import ScalarPrinter, mentions_params
@@ -340,8 +340,7 @@ class TensorPrinter(Printer):
         return name
 
     def _cycles(self, node: ir.Cycles, integral: bool) -> str:
-        body = self.sched(node.body, cycles_integral(node, integral))
-        last = node.count - 1
+        body, last = self.cycle_body(node, integral)
         lines: list[str] = []
         a, b = node.period.numerator, node.period.denominator
         clock = ir.cycle_clock(node.period, node.mult)

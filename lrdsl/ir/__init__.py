@@ -173,23 +173,25 @@ class Fn:
 
 
 @dataclass(frozen=True, slots=True)
-class FloorDiv:
-    """``⌊x / c⌋`` for a positive exact rational ``c = p/q``, computed exactly (:func:`floor_div`).
-
-    For a whole step ``x`` it is the integer ``⌊x·q/p⌋``: interval ``k`` begins at the first whole
-    step ``u ≥ k·c`` (LANGUAGE.md §9.4).
-    """
+class _ExactDivision:
+    """``x`` divided by a positive exact rational ``c = p/q``, rounded to a whole number exactly."""
 
     x: Arith
     c: Fraction
 
 
 @dataclass(frozen=True, slots=True)
-class CeilDiv:
-    """``⌈x / c⌉ = −⌊−x / c⌋`` for a positive exact rational ``c``, computed exactly."""
+class FloorDiv(_ExactDivision):
+    """``⌊x / c⌋`` (:func:`floor_div`).
 
-    x: Arith
-    c: Fraction
+    For a whole step ``x`` it is the integer ``⌊x·q/p⌋``: interval ``k`` begins at the first whole
+    step ``u ≥ k·c`` (LANGUAGE.md §9.4).
+    """
+
+
+@dataclass(frozen=True, slots=True)
+class CeilDiv(_ExactDivision):
+    """``⌈x / c⌉ = −⌊−x / c⌋``."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,36 +46,29 @@ def _leaf(x: float | ir.Const) -> ir.Const:
     return x if isinstance(x, ir.Const) else ir.Const(float(x))
 
 
+def _is(x: ir.Arith, value: float) -> bool:
+    """``x`` is the constant ``value`` (the unit an operation drops: ``x + 0 = x``, ``x·1 = x``)."""
+    return isinstance(x, ir.Const) and x.value == value
+
+
 def add(a: ir.Arith, b: ir.Arith) -> ir.Arith:
-    """``a + b``."""
-    if isinstance(b, ir.Const) and b.value == 0:
-        return a
-    if isinstance(a, ir.Const) and a.value == 0:
-        return b
-    return ir.Bin("+", a, b)
+    """``a + b``; ``a`` where ``b = 0``, ``b`` where ``a = 0``."""
+    return a if _is(b, 0) else b if _is(a, 0) else ir.Bin("+", a, b)
 
 
 def mul(a: ir.Arith, b: ir.Arith) -> ir.Arith:
-    """``a · b``."""
-    if isinstance(a, ir.Const) and a.value == 1:
-        return b
-    if isinstance(b, ir.Const) and b.value == 1:
-        return a
-    return ir.Bin("*", a, b)
+    """``a · b``; ``b`` where ``a = 1``, ``a`` where ``b = 1``."""
+    return b if _is(a, 1) else a if _is(b, 1) else ir.Bin("*", a, b)
 
 
 def div(a: ir.Arith, b: ir.Arith) -> ir.Arith:
-    """``a / b``."""
-    if isinstance(b, ir.Const) and b.value == 1:
-        return a
-    return ir.Bin("/", a, b)
+    """``a / b``; ``a`` where ``b = 1``."""
+    return a if _is(b, 1) else ir.Bin("/", a, b)
 
 
 def power(a: ir.Arith, b: ir.Arith) -> ir.Arith:
-    """``a ** b``."""
-    if isinstance(b, ir.Const) and b.value == 1:
-        return a
-    return ir.Bin("**", a, b)
+    """``a ** b``; ``a`` where ``b = 1``."""
+    return a if _is(b, 1) else ir.Bin("**", a, b)
 
 
 def progress(d: float) -> ir.Arith:

@@ -10,6 +10,7 @@ import itertools
 import math
 from collections.abc import Callable
 from fractions import Fraction
+from typing import TypeVar
 
 from lrdsl import ir
 from lrdsl.language import ast as A
@@ -32,6 +33,7 @@ from lrdsl.lowering.context import (
 from lrdsl.lowering.symbolic import Number
 
 Builder = Callable[[A.Call, float, Ctx], ir.Sched]
+T = TypeVar("T")
 
 
 def leaf(expr: ir.Arith, d: float, call: A.Call, label: str | None = None) -> ir.Sched:
@@ -63,10 +65,7 @@ def steps_option(call: A.Call, name: str, ctx: Ctx) -> float:
     node = call.arg(name)
     if node is None:
         return float(DEFAULTS[(call.name, name)])
-    value = duration(node, None, ctx)
-    if value is None:
-        raise percentage(call, name)
-    return float(positive(node, value, f"{call.name}() '{name}'"))
+    return float(positive(node, _known(call, name, duration(node, None, ctx)), f"{call.name}() '{name}'"))
 
 
 def period_option(call: A.Call, name: str, ctx: Ctx) -> Fraction:
@@ -74,10 +73,14 @@ def period_option(call: A.Call, name: str, ctx: Ctx) -> Fraction:
     node = call.arg(name)
     if node is None:
         return Fraction(DEFAULTS[(call.name, name)])
-    value = exact_duration(node, None, ctx)
-    if value is None:
+    return period(node, _known(call, name, exact_duration(node, None, ctx)), f"{call.name}() '{name}'")
+
+
+def _known(call: A.Call, name: str, steps: T | None) -> T:
+    """``steps`` of argument ``name``, or the error of a ``%`` (no enclosing span where it is read)."""
+    if steps is None:
         raise percentage(call, name)
-    return period(node, value, f"{call.name}() '{name}'")
+    return steps
 
 
 def previous_end(node: A.Node, ctx: Ctx, what: str) -> Number:

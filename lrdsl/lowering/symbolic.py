@@ -17,6 +17,12 @@ from lrdsl import ir
 from lrdsl.language.runfree import MATH
 
 
+def _lifted(op: str) -> tuple[Callable[[Sym, Number], Number], Callable[[Sym, Number], Number]]:
+    """The methods of ``x op o`` and of its reflection ``o op x``, both through :func:`lift`
+    (as numpy's ``NDArrayOperatorsMixin`` makes ``__add__`` and ``__radd__`` from one ufunc)."""
+    return (lambda x, o: lift(op, x, o)), (lambda x, o: lift(op, o, x))
+
+
 @dataclass(frozen=True, eq=False)
 class Sym:
     """A number that depends on parameters: ``value`` now, ``expr`` in generated code."""
@@ -31,35 +37,11 @@ class Sym:
     def __format__(self, spec: str) -> str:
         return format(self.value, spec)
 
-    def __add__(self, o: Number) -> Number:
-        return lift("+", self, o)
-
-    def __radd__(self, o: Number) -> Number:
-        return lift("+", o, self)
-
-    def __sub__(self, o: Number) -> Number:
-        return lift("-", self, o)
-
-    def __rsub__(self, o: Number) -> Number:
-        return lift("-", o, self)
-
-    def __mul__(self, o: Number) -> Number:
-        return lift("*", self, o)
-
-    def __rmul__(self, o: Number) -> Number:
-        return lift("*", o, self)
-
-    def __truediv__(self, o: Number) -> Number:
-        return lift("/", self, o)
-
-    def __rtruediv__(self, o: Number) -> Number:
-        return lift("/", o, self)
-
-    def __pow__(self, o: Number) -> Number:
-        return lift("**", self, o)
-
-    def __rpow__(self, o: Number) -> Number:
-        return lift("**", o, self)
+    __add__, __radd__ = _lifted("+")
+    __sub__, __rsub__ = _lifted("-")
+    __mul__, __rmul__ = _lifted("*")
+    __truediv__, __rtruediv__ = _lifted("/")
+    __pow__, __rpow__ = _lifted("**")
 
     def __neg__(self) -> Sym:
         return Sym(-self.value, ir.Fn("neg", self.expr), self.params)

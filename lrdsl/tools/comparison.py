@@ -16,7 +16,7 @@ evaluating it over the run (runs of at most :data:`KEEP_AT_MOST` steps).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -228,27 +228,46 @@ def compare(
     av, bv = sa.at(steps), sb.at(steps)
     at_first = None if first is None else int(np.searchsorted(steps, first))
     named = None if first is None else _named(sa, sb, av, bv, rows, run, rtol, atol, total)
+    phases = tuple(
+        PhaseCount(row.depth, row.start, row.end, row.label, int(n)) for (_, _, row), n in zip(rows, counts.tolist())
+    )
+    kept = _comparison(av, bv, steps, at_first, (rtol, atol), total, (max_abs, max_rel), differing, phases)
+    difference, suggestion = ("", None) if named is None else (named.difference, named.suggestion)
+    return replace(kept, labels=(sa.label, sb.label), difference=difference, suggestion=suggestion)
+
+
+def _comparison(
+    av: npt.NDArray[np.float64],
+    bv: npt.NDArray[np.float64],
+    steps: npt.NDArray[np.int64],
+    at: int | None,
+    tolerance: tuple[float, float],
+    total: int,
+    maxima: tuple[float, float],
+    differing: int,
+    phases: tuple[PhaseCount, ...],
+) -> Comparison:
+    """The comparison of values ``av`` and ``bv`` kept at ``steps``, ``at`` the index of the first difference.
+
+    ``tolerance`` is ``(rtol, atol)``, ``maxima`` the largest ``|a − b|`` and ``|a − b|/max(|a|, |b|)``
+    over every step compared, ``differing`` how many differ.
+    """
+    rtol, atol = tolerance
     return Comparison(
-        equal=first is None,
-        max_abs=max_abs,
-        max_rel=max_rel,
-        first_step=first,
-        a_value=None if at_first is None else float(av[at_first]),
-        b_value=None if at_first is None else float(bv[at_first]),
+        equal=at is None,
+        max_abs=maxima[0],
+        max_rel=maxima[1],
+        first_step=None if at is None else int(steps[at]),
+        a_value=None if at is None else float(av[at]),
+        b_value=None if at is None else float(bv[at]),
         differing_steps=differing,
-        phases=tuple(
-            PhaseCount(row.depth, row.start, row.end, row.label, int(n))
-            for (_, _, row), n in zip(rows, counts.tolist())
-        ),
+        phases=phases,
         a=av,
         b=bv,
         rtol=rtol,
         atol=atol,
         steps=steps,
         total=total,
-        labels=(sa.label, sb.label),
-        difference="" if named is None else named.difference,
-        suggestion=None if named is None else named.suggestion,
     )
 
 
@@ -346,32 +365,17 @@ def _at_logged_steps(
     rel = np.divide(diff, scale, out=np.zeros_like(diff), where=scale > 0)
     at = int(np.argmax(bad)) if bad.any() else None
     rows = _phase_rows(side) if side is not None else []
-    return Comparison(
-        equal=at is None,
-        max_abs=float(diff.max()),
-        max_rel=float(rel.max()),
-        first_step=None if at is None else int(steps[at]),
-        a_value=None if at is None else float(av[at]),
-        b_value=None if at is None else float(bv[at]),
-        differing_steps=int(np.count_nonzero(bad)),
-        phases=tuple(
-            PhaseCount(
-                row.depth, row.start, row.end, row.label, int(np.count_nonzero(bad[(steps >= lo) & (steps < hi)]))
-            )
-            for lo, hi, row in rows
-        ),
-        a=av,
-        b=bv,
-        rtol=rtol,
-        atol=atol,
-        steps=steps,
-        total=total,
-        labels=(
-            side.label if side is not None and log is b else "A",
-            side.label if side is not None and log is a else "B",
-        ),
-        logged=int(steps.size),
+    phases = tuple(
+        PhaseCount(row.depth, row.start, row.end, row.label, int(np.count_nonzero(bad[(steps >= lo) & (steps < hi)])))
+        for lo, hi, row in rows
     )
+    maxima = (float(diff.max()), float(rel.max()))
+    kept = _comparison(av, bv, steps, at, (rtol, atol), total, maxima, int(np.count_nonzero(bad)), phases)
+    labels = (
+        side.label if side is not None and log is b else "A",
+        side.label if side is not None and log is a else "B",
+    )
+    return replace(kept, labels=labels, logged=int(steps.size))
 
 
 def _log_values(side: Side) -> npt.NDArray[np.float64]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, cast, get_args
 
 from lrdsl.language.numbers import format_number
 from lrdsl.language.signatures import DEFAULTS, MATH_FUNCS, RAMPS, SIGNATURES, Sig
@@ -108,284 +108,469 @@ SLUGS = {">>": "then", "+": "plus", "*": "times", "%": "percent", "k M B T": "su
 INCLUSIVE = "`true`: the last step takes the end value (`linspace(a, b, d)`): the shape over `d − 1` steps, then held"
 """The meaning of ``inclusive=`` (LANGUAGE.md §9.2), the same for every ramp."""
 DUR = ("the phase's length: steps, `ep`, `%`, `tok` or `sa`", "none: the phase is flexible")
+PARAMS_TEXT = """
+const         value        the value
+linear        range        start `a` and end `b`; `→b` starts from the previous phase's end value
+poly          power        the exponent `k`
+pow           power        the exponent `k > 0`: slow at first for `k > 1`
+poly          cycle        Keras' `cycle=True`: `d` is the decay period, which grows to `d·⌈u/d⌉`; flexible
+piecewise     values       the values `v0 … vn`
+piecewise     at           the `n` marks where the value changes, increasing, from the phase's start
+step          value        the start value `a`
+step          gamma        the factor of each drop
+step          every        the steps between drops `e`, counted from the phase's start; exact, not rounded
+multistep     value        the start value `a`
+multistep     gamma        the factor of each drop
+multistep     at           the drops `mᵢ`, counted from the phase's start (`* offset(…)` to count from the run's)
+exp_decay     value        the start value `a`
+exp_decay     rate         the factor `r` per `every` steps
+exp_decay     every        the steps `e` per factor of `rate`
+exp_decay     staircase    floor the exponent: one drop per `every`
+inverse_time  value        the start value `a`
+inverse_time  decay        the rate `k`
+inverse_time  every        the steps `e` per unit of time
+inverse_time  staircase    floor `u/e`
+rsqrt         value        the value `a` up to step `w`
+rsqrt         warmup       `w`: constant before it, `a·sqrt(w/u)` after
+fn            expr         arithmetic over `t` (global step), `u`, `p`, `e` (epochs), `pi` and the math functions
+recur         expr         arithmetic over `lr` (the previous value), `pi` and the math functions
+recur         every        the steps of one interval
+recur         from         the value the first application starts from | the previous phase's end value
+warmup        shape        the ramp's shape
+warmup        dur          the warm-up's length
+warmup        from         the value at step 0
+warmup        power        the exponent `k` of `warmup(pow, …)`; refused for the other shapes
+restart       period       the first cycle `P` (a duration) | X's own duration; with neither, derived so that `cycles` cycles fill the span
+restart       mult         each cycle is `mult` times longer than the one before (≥ 1, may be fractional)
+restart       decay        the values of cycle `i` are multiplied by `decayⁱ`
+restart       cycles       the number of cycles; the last value holds after them | 3 when the first cycle is derived, else until the span ends
+repeat        n            the number of cycles: `X * restart(cycles=n)`
+offset        n            how far ahead X's clock runs (behind when negative): a duration, not rounded (`0.75` is allowed), not `%`
+quantize      q            the interval length, exact: the value at `u` is X at `⌊u/q⌋·q`
+quantize      at           which end of each interval gives its value
+min           parts        two or more schedules or numbers
+max           parts        two or more schedules or numbers
+onecycle      max          the peak
+onecycle      pct          the fraction of the span spent rising
+onecycle      div          the start is `max/div`
+onecycle      final_div    the end is `max/div/final_div`
+onecycle      anneal       the shape of each phase
+onecycle      three_phase  PyTorch's `three_phase`: up, back down to `max/div`, then to the end
+cyclic        range        from the base `a` to the peak `b` and back
+cyclic        half         the steps up, and the steps down
+cyclic        mode         `triangular2` halves the amplitude each cycle, `exp_range` scales it by `gammaᵘ`
+cyclic        gamma        the factor per step of `exp_range`
+wsd           peak         the stable value
+wsd           warmup       the linear warm-up from 0
+wsd           decay        the cool-down at the end of the span
+wsd           to           the value at the end of the cool-down
+wsd           shape        the cool-down's shape
+"""
+"""The meanings of the calls' parameters, a row each: call, parameter, meaning, and after `` | `` what
+happens when an optional parameter without a default is left out."""
+
+
+def _params(text: str) -> dict[tuple[str, str], tuple[str, str]]:
+    """:data:`PARAMS_TEXT` read into ``(call, parameter) → (meaning, when left out)``."""
+    rows: dict[tuple[str, str], tuple[str, str]] = {}
+    for line in text.strip().splitlines():
+        call, name, meaning = line.split(maxsplit=2)
+        meaning, _, omitted = meaning.partition(" | ")
+        rows[call, name] = (meaning, omitted)
+    return rows
+
+
 PARAMS: dict[tuple[str, str], tuple[str, str]] = {
-    ("const", "value"): ("the value", ""),
-    ("linear", "range"): ("start `a` and end `b`; `→b` starts from the previous phase's end value", ""),
-    ("poly", "power"): ("the exponent `k`", ""),
-    ("pow", "power"): ("the exponent `k > 0`: slow at first for `k > 1`", ""),
+    **_params(PARAMS_TEXT),
     **{(name, "inclusive"): (INCLUSIVE, "") for name in (*RAMPS, "warmup")},
-    ("poly", "cycle"): ("Keras' `cycle=True`: `d` is the decay period, which grows to `d·⌈u/d⌉`; flexible", ""),
-    ("piecewise", "values"): ("the values `v0 … vn`", ""),
-    ("piecewise", "at"): ("the `n` marks where the value changes, increasing, from the phase's start", ""),
-    ("step", "value"): ("the start value `a`", ""),
-    ("step", "gamma"): ("the factor of each drop", ""),
-    ("step", "every"): ("the steps between drops `e`, counted from the phase's start; exact, not rounded", ""),
-    ("multistep", "value"): ("the start value `a`", ""),
-    ("multistep", "gamma"): ("the factor of each drop", ""),
-    ("multistep", "at"): ("the drops `mᵢ`, counted from the phase's start (`* offset(…)` to count from the run's)", ""),
-    ("exp_decay", "value"): ("the start value `a`", ""),
-    ("exp_decay", "rate"): ("the factor `r` per `every` steps", ""),
-    ("exp_decay", "every"): ("the steps `e` per factor of `rate`", ""),
-    ("exp_decay", "staircase"): ("floor the exponent: one drop per `every`", ""),
-    ("inverse_time", "value"): ("the start value `a`", ""),
-    ("inverse_time", "decay"): ("the rate `k`", ""),
-    ("inverse_time", "every"): ("the steps `e` per unit of time", ""),
-    ("inverse_time", "staircase"): ("floor `u/e`", ""),
-    ("rsqrt", "value"): ("the value `a` up to step `w`", ""),
-    ("rsqrt", "warmup"): ("`w`: constant before it, `a·sqrt(w/u)` after", ""),
-    ("fn", "expr"): ("arithmetic over `t` (global step), `u`, `p`, `e` (epochs), `pi` and the math functions", ""),
-    ("recur", "expr"): ("arithmetic over `lr` (the previous value), `pi` and the math functions", ""),
-    ("recur", "every"): ("the steps of one interval", ""),
-    ("recur", "from"): ("the value the first application starts from", "the previous phase's end value"),
-    ("warmup", "shape"): ("the ramp's shape", ""),
-    ("warmup", "dur"): ("the warm-up's length", ""),
-    ("warmup", "from"): ("the value at step 0", ""),
-    ("warmup", "power"): ("the exponent `k` of `warmup(pow, …)`; refused for the other shapes", ""),
-    ("restart", "period"): (
-        "the first cycle `P` (a duration)",
-        "X's own duration; with neither, derived so that `cycles` cycles fill the span",
-    ),
-    ("restart", "mult"): ("each cycle is `mult` times longer than the one before (≥ 1, may be fractional)", ""),
-    ("restart", "decay"): ("the values of cycle `i` are multiplied by `decayⁱ`", ""),
-    ("restart", "cycles"): ("the number of cycles; the last value holds after them", "3 when the first cycle is derived, else until the span ends"),
-    ("repeat", "n"): ("the number of cycles: `X * restart(cycles=n)`", ""),
-    ("offset", "n"): (
-        "how far ahead X's clock runs (behind when negative): a duration, not rounded (`0.75` is allowed), not `%`",
-        "",
-    ),
-    ("quantize", "q"): ("the interval length, exact: the value at `u` is X at `⌊u/q⌋·q`", ""),
-    ("quantize", "at"): ("which end of each interval gives its value", ""),
-    ("min", "parts"): ("two or more schedules or numbers", ""),
-    ("max", "parts"): ("two or more schedules or numbers", ""),
-    ("onecycle", "max"): ("the peak", ""),
-    ("onecycle", "pct"): ("the fraction of the span spent rising", ""),
-    ("onecycle", "div"): ("the start is `max/div`", ""),
-    ("onecycle", "final_div"): ("the end is `max/div/final_div`", ""),
-    ("onecycle", "anneal"): ("the shape of each phase", ""),
-    ("onecycle", "three_phase"): ("PyTorch's `three_phase`: up, back down to `max/div`, then to the end", ""),
-    ("cyclic", "range"): ("from the base `a` to the peak `b` and back", ""),
-    ("cyclic", "half"): ("the steps up, and the steps down", ""),
-    ("cyclic", "mode"): ("`triangular2` halves the amplitude each cycle, `exp_range` scales it by `gammaᵘ`", ""),
-    ("cyclic", "gamma"): ("the factor per step of `exp_range`", ""),
-    ("wsd", "peak"): ("the stable value", ""),
-    ("wsd", "warmup"): ("the linear warm-up from 0", ""),
-    ("wsd", "decay"): ("the cool-down at the end of the span", ""),
-    ("wsd", "to"): ("the value at the end of the cool-down", ""),
-    ("wsd", "shape"): ("the cool-down's shape", ""),
-}  # fmt: skip
+}
 """``(call, parameter) → (meaning, what happens when it is left out)``; the second only for an
 optional parameter without a default in :data:`lrdsl.language.signatures.DEFAULTS`. A ``range`` or ``dur``
 parameter not listed here reads the generic text (:func:`describe`)."""
 
-ENTRIES: tuple[Entry, ...] = (
-    # -- shapes ---------------------------------------------------------------------------------
-    Entry("shape", "const", "A constant; a bare number `0.1` is the same.", "v",
-          Example("const(0.1, 50) >> const(0.01)", at=(0, 49, 50)),
-          like="PyTorch `ConstantLR` (a factor for `d` steps), Optax `constant_schedule`"),
-    Entry("shape", "hold", "Holds the previous phase's end value (WSD's stable phase).",
-          "the previous phase's end value",
-          Example("linear(0→0.1, 20) >> hold(60) >> linear(→0, 20)", at=(20, 79, 90))),
-    Entry("shape", "linear", "A straight line from `a` to `b`.", "a + (b − a)·p",
-          Example("linear(0.1→0.01, 100)", at=(0, 50, 100)),
-          like="PyTorch `LinearLR`, Optax `linear_schedule`"),
-    Entry("shape", "cosine", "Half a cosine from `a` to `b`.", "b + (a − b)·(1 + cos πp)/2",
-          Example("cosine(0.1→0, 100)", at=(0, 50, 100)),
-          like="PyTorch `CosineAnnealingLR`, Optax `cosine_decay_schedule`, Keras `CosineDecay`"),
-    Entry("shape", "exp", "Log-linear interpolation: a straight line on a log axis.", "a·(b/a)^p",
-          Example("exp(0.1→1e-3, 100)", at=(0, 50, 100)),
-          notes=("`a` and `b` must be non-zero and of the same sign.",)),
-    Entry("shape", "poly", "A polynomial decay from `a` to `b`.", "b + (a − b)·(1 − p)^k",
-          Example("poly(0.1→0, 100, power=2)", at=(0, 50, 100)),
-          notes=("With `cycle=true` the phase is flexible and the period at `u` is `d·max(1, ⌈u/d⌉)` (Keras).",),
-          like="PyTorch `PolynomialLR`, Keras `PolynomialDecay`, Optax `polynomial_schedule`"),
-    Entry("shape", "pow", "A power ramp: slow at first for `k > 1`, the `(t/W)^k` warm-up.", "a + (b − a)·p^k",
-          Example("pow(0→0.1, 100, power=2)", at=(0, 50, 100)),
-          notes=("The opposite curvature of `poly` (`b + (a − b)·(1 − p)^k`, fast at first): for `(t/W)^k` use `pow`.",
-                 "`sqrt` is `pow` with `power=0.5`. `pow(2, 3)` is not a number: write `2 ** 3`."),
-          like="YOLOX's `(t/W)²` warm-up (`warmup(pow, W)`), DeepSpeed/Megatron power warm-ups"),
-    Entry("shape", "sqrt", "The \"1−sqrt\" cool-down: fast at first, flat at the end.", "a + (b − a)·√p",
-          Example("sqrt(0.1→0, 100)", at=(0, 25, 100)),
-          notes=("`sqrt(2)` with constant arguments is the math function (a number).",),
-          like="HF `warmup_stable_decay(decay_type=\"1-sqrt\")`, Megatron `minus_sqrt` (Hägele et al. 2024)"),
-    Entry("shape", "log", "A logarithmic ramp, reaching `b` at `u = d`.", "a + (b − a)·ln(1 + u)/ln(1 + d)",
-          Example("log(0→0.1, 99)", at=(0, 9, 99)),
-          notes=("DeepSpeed's `WarmupLR(warmup_type=\"log\", warmup_num_steps=W)` divides by `ln W` and peaks at "
-                 "step `W − 1`: it is `log(0→peak, W − 1)`.",),
-          like="DeepSpeed `WarmupLR(warmup_type=\"log\")`"),
-    Entry("shape", "piecewise", "Constant pieces: `vᵢ` from mark `mᵢ`.", "vᵢ, i = the number of marks mⱼ ≤ u",
-          Example("piecewise([0.1, 0.01, 1e-3], at=[30, 60])", at=(29, 30, 60)),
-          notes=("One value more than marks. Keras' boundaries are inclusive (step 100 still has `v0`): "
-                 "Keras `PiecewiseConstantDecay([100], …)` is `at=[101]`.",),
-          like="Optax `piecewise_constant_schedule`, Paddle `PiecewiseDecay`, Keras `PiecewiseConstantDecay`"),
-    Entry("shape", "step", "Multiplies by `gamma` every `every` steps.", "a·g^⌊u/e⌋",
-          Example("step(0.1, gamma=0.5, every=25)", at=(24, 25, 50)),
-          like="PyTorch `StepLR`"),
-    Entry("shape", "multistep", "Multiplies by `gamma` at each mark.", "a·g^(number of mᵢ ≤ u)",
-          Example("multistep(0.1, at=[50, 75])", at=(49, 50, 75)),
-          notes=("The marks count from the phase's start: after a warm-up, add `* offset(warm-up)` to count "
-                 "from the run's start (see `offset`).",),
-          like="PyTorch `MultiStepLR`"),
-    Entry("shape", "exp_decay", "Exponential decay by `rate` per `every` steps.",
-          "a·r^(u/e), a·r^⌊u/e⌋ with staircase=true",
-          Example("exp_decay(0.1, rate=0.5, every=25)", at=(0, 25, 50)),
-          like="PyTorch `ExponentialLR`, Keras `ExponentialDecay`, Optax `exponential_decay`"),
-    Entry("shape", "inverse_time", "Inverse-time decay.", "a / (1 + k·u/e), ⌊u/e⌋ with staircase=true",
-          Example("inverse_time(0.1, decay=1, every=25)", at=(0, 25, 75)),
-          like="Keras `InverseTimeDecay`"),
-    Entry("shape", "rsqrt", "Inverse square root after `warmup` steps.", "a·sqrt(w / max(u, w))",
-          Example("linear(0→0.1, 25) >> rsqrt(0.1, warmup=25) * offset(25)", at=(10, 25, 99)),
-          notes=("After a warm-up of `w` steps, `* offset(w)` keeps the run's clock: `a·sqrt(w/t)` in the "
-                 "global step `t` (HF `inverse_sqrt`, fairseq); without it the decay restarts at the warm-up's end.",),
-          like="inverse-sqrt, Noam (`min(linear(…) >> 1, rsqrt(…))`), big_vision `rsqrt`"),
-    Entry("shape", "fn", "Any closed form: the escape hatch.", "EXPR",
-          Example("fn(0.1 * (1 - p) ** 3, 100)", at=(0, 50, 100)),
-          notes=("`t` is the global step at which the phase starts plus `u`; `e = t / steps_per_epoch`.",)),
-    Entry("shape", "recur", "A value computed from the previous one, once per interval.",
-          "in interval k = ⌊u/every⌋: EXPR applied k + 1 times to `from`",
-          Example("const(0.1, 10) >> recur(lr * 0.9, every=10)", at=(9, 10, 20)),
-          like="Keras `LearningRateScheduler(fn(epoch, lr))`"),
-    Entry("shape", "warmup", "Ramps from `from` to the start value of the phase that follows it.",
-          "ramp(shape) from `from` to the next phase's start",
-          Example("warmup(linear, 20) >> cosine(0.1→0, 80)", at=(0, 10, 20)),
-          notes=("`linear`, `cosine` (a rising half cosine), `exp` (needs a non-zero `from`), `poly` (power 2, "
-                 "fast at first), `pow` (`power=k`, slow at first), `sqrt` and `log` ramp as the shapes of the same name.",
-                 "With `inclusive=true` the warm-up's last step already takes the next phase's start value, which "
-                 "the next phase's first step takes again (`concatenate((linspace(0, peak, W), decay))`).",
-                 "An error when nothing follows, or when that phase takes its own start from the warm-up (`→b`).")),
-    # -- modifiers -----------------------------------------------------------------------------
-    Entry("modifier", "restart", "Repeats X in cycles that may grow and decay.",
-          "cycle i lasts P·multⁱ; its values are X's (stretched to the cycle) times decayⁱ",
-          Example("cosine(0.1→0) * restart(period=25, mult=2)", total=175, at=(24, 25, 50)),
-          notes=("X is laid out on the first cycle and stretched with each later one: a `10%` warm-up in X "
-                 "stays 10% of every cycle.",
-                 "A decay above a floor is a floor plus a decayed body: `0.01 + cosine(0.09→0) * restart(…, decay=0.5)`."),
-          like="PyTorch `CosineAnnealingWarmRestarts`, Keras `CosineDecayRestarts`, SGDR"),
-    Entry("modifier", "repeat", "Repeats X `n` times over the span.", "X * restart(cycles=n)",
-          Example("(linear(0→0.1, 10) >> cosine(0.1→0, 40)) * repeat(2)", at=(10, 50, 60)),
-          like="HF `cosine_with_restarts`, Optax `sgdr_schedule`"),
-    Entry("modifier", "offset", "Runs X's clock `n` ahead: a phase after another keeps the run's clock.",
-          "X at local time u + n",
-          Example("warmup(linear, 10) >> multistep(0.1, at=[50, 75]) * offset(10)", at=(10, 49, 50)),
-          notes=("With an explicit duration `d` the node lasts `d − n`; a flexible X gets the node's span plus `n`.",
-                 "Its start value (what a warm-up before it aims at) is X at `u = max(0, n)`.",
-                 "A negative `n` is a late clock: X's start value holds for `|n|` steps, then X runs "
-                 "(`X at max(0, u + n)`). With an explicit `d` the node lasts `d + |n|`; a flexible X keeps the "
-                 "node's span and its last `|n|` steps are never reached: `X * offset(-1)` is X one step late, "
-                 "a scheduler stepped after the update with that update's index (see conventions.md)."),
-          like="timm's `warmup_prefix=False`, Composer's `*WithWarmupScheduler` milestones"),
-    Entry("modifier", "quantize", "Makes X piecewise constant over intervals of `q`: epoch-level schedules.",
-          "X at the start (or end) of the interval of u",
-          Example("linear(0.1→0, 100) * quantize(25)", at=(0, 24, 25)),
-          notes=("`A * B * quantize(q)` quantizes the product (operators are left-associative).",),
-          like="Keras `LearningRateScheduler`, timm `t_in_epochs=True`"),
-    # -- operators -----------------------------------------------------------------------------
-    Entry("operator", ">>", "Sequence: B starts, with its local time at 0, where A's span ends.",
-          "A(t) for t < d_A, then B(t − d_A)",
-          Example("linear(0→0.1, 20) >> cosine(0.1→0, 80)", at=(19, 20, 60)),
-          notes=("Flexible phases (no duration) share equally what the explicit ones leave.",),
-          like="PyTorch `SequentialLR`, Optax `join_schedules`", usage="A >> B"),
-    Entry("operator", "+", "Pointwise sum or difference.", "A(t) ± B(t)",
-          Example("0.01 + cosine(0.09→0) * restart(period=25, decay=0.5)", at=(0, 25, 50)),
-          usage="A + B, A - B", aliases=("-",)),
-    Entry("operator", "*", "Pointwise product or quotient; `X * modifier(…)` applies a modifier.",
-          "A(t) · B(t), A(t) / B(t)",
-          Example("(const(0.1, 20) >> const(1)) * exp_decay(0.1, rate=0.9, every=10)", at=(0, 19, 20)),
-          like="PyTorch `ChainedScheduler` (factors multiply)", usage="A * B, A / B", aliases=("/",)),
-    # -- combinators ---------------------------------------------------------------------------
-    Entry("combinator", "min", "The pointwise minimum.", "min(A(t), B(t), …)",
-          Example("min(linear(0→0.1, 25) >> 0.1, rsqrt(0.1, warmup=25))", at=(10, 25, 99)),
-          like="Noam / Transformer `min(step·w^-1.5, step^-0.5)`"),
-    Entry("combinator", "max", "The pointwise maximum: a floor under a decay.", "max(A(t), B(t), …)",
-          Example("max(exp_decay(0.1, rate=0.5, every=10), 0.01)", at=(0, 10, 50)),
-          like="Optax `exponential_decay(end_value=…)`"),
-    # -- composites ----------------------------------------------------------------------------
-    Entry("composite", "onecycle", "PyTorch's `OneCycleLR` over the node's span `N`.",
-          "max/div → max at step pct·N − 1 → max/div/final_div at step N − 1",
-          Example("onecycle(0.1)", at=(0, 29, 99)),
-          like="PyTorch `OneCycleLR` (exactly, including its phase ends one step early)"),
-    Entry("composite", "cyclic", "PyTorch's `CyclicLR`: up in `half` steps, down in `half` steps.",
-          "a + (b − a)·triangle(u)·scale",
-          Example("cyclic(1e-3→0.1, half=25)", at=(0, 25, 50)),
-          like="PyTorch `CyclicLR`, Paddle `CyclicLR`"),
-    Entry("composite", "wsd", "Warm-up, stable, decay: a linear warm-up from 0, a hold at `peak`, a cool-down to `to`.",
-          "linear(0→peak, warmup) >> const(peak) >> shape(peak→to, decay)",
-          Example("wsd(0.1, warmup=10, decay=20)", at=(10, 80, 90)),
-          notes=("Only the cool-down takes `shape`; `shape=exp` needs a non-zero `to`.",),
-          like="HF `warmup_stable_decay` (its default cool-down is `shape=cosine`), MiniCPM, Hägele et al. 2024"),
-    # -- math functions ------------------------------------------------------------------------
-    Entry("function", "sin", "Sine (radians).", "sin x",
-          Example("fn(0.05 * (1 + sin(2 * pi * p)), 100)", at=(0, 25, 75))),
-    Entry("function", "cos", "Cosine (radians), here in a constant.", "cos x",
-          Example("cosine(0.1→0.1 * cos(pi / 3), 100)", at=(0, 100))),
-    Entry("function", "tan", "Tangent (radians).", "tan x",
-          Example("fn(0.1 * (1 - tan(pi / 4 * p)), 100)", at=(0, 50))),
-    Entry("function", "tanh", "Hyperbolic tangent.", "tanh x",
-          Example("fn(0.05 * (1 - tanh(10 * p - 5)), 100)", at=(0, 50)),
-          like="timm `TanhLRScheduler` (`lb=-7, ub=3`: `tanh(10·p − 7)`)"),
-    Entry("function", "exp", "eˣ.", "eˣ",
-          Example("fn(0.1 * exp(-5 * p), 100)", at=(0, 20)),
-          notes=("With a range or a duration, `exp(a→b, d)` is the shape.",)),
-    Entry("function", "log", "Natural logarithm.", "ln x",
-          Example("fn(0.1 / (1 + log(1 + u)), 100)", at=(0, 99)),
-          notes=("With a range, `log(a→b, d)` is the shape.",)),
-    Entry("function", "sqrt", "Square root.", "√x",
-          Example("fn(0.1 * sqrt(1 - p), 100)", at=(0, 75)),
-          notes=("With a range, `sqrt(a→b, d)` is the shape; `const(sqrt(512) ** -1)` is a number.",)),
-    Entry("function", "abs", "Absolute value.", "|x|",
-          Example("fn(0.1 * abs(1 - 2 * p), 100)", at=(0, 50))),
-    Entry("function", "floor", "The largest whole number ≤ x.", "⌊x⌋",
-          Example("fn(0.1 * 0.5 ** floor(u / 25), 100)", at=(24, 25))),
-    Entry("function", "ceil", "The smallest whole number ≥ x.", "⌈x⌉",
-          Example("fn(0.1 / ceil((u + 1) / 25), 100)", at=(24, 25))),
-    Entry("function", "min", "The smaller of two numbers (inside a formula; of schedules it is the combinator).",
-          "min(x, y)", Example("fn(0.1 * min(u / 20, 1), 100)", at=(10, 20))),
-    Entry("function", "max", "The larger of two numbers (inside a formula; of schedules it is the combinator).",
-          "max(x, y)", Example("fn(max(0.1 * (1 - p), 0.02), 100)", at=(50, 90))),
-    Entry("function", "pi", "The constant π.", "π = 3.14159…",
-          Example("fn(0.05 * (1 + cos(pi * p)), 100)", at=(0, 50)), usage="pi"),
-    # -- units ---------------------------------------------------------------------------------
-    Entry("unit", "steps", "A plain number is a number of optimizer steps.", "n steps",
-          Example("cosine(0.1→0, 80)", at=(0, 40, 80)), usage="500"),
-    Entry("unit", "ep", "Epochs: multiplied by the steps per epoch, then rounded (half to even) where a duration.",
-          "n · steps_per_epoch", Example("warmup(linear, 2ep) >> cosine(0.1→0)", total="10ep",
-                                         steps_per_epoch=10, at=(10, 20, 60)),
-          notes=("Needs `--steps-per-epoch K` (API `steps_per_epoch=K`).",
-                 "A period (`every=`, `period=`, `half=`, `quantize`'s interval) or a mark (`at=[…]`) is never "
-                 "rounded: it is the exact rational of its text, `2.2ep` at 25 steps per epoch is 55, and interval "
-                 "`k` begins at the first step `≥ k·e`.",), usage="5ep"),
-    Entry("unit", "%", "A percentage of the enclosing span.", "n/100 · span",
-          Example("warmup(linear, 10%) >> cosine(0.1→0)", at=(5, 10, 55)), usage="10%"),
-    Entry("unit", "tok", "Tokens: divided by the tokens per step, then rounded.", "n / tokens_per_step",
-          Example("warmup(linear, 200Mtok) >> cosine(3e-4→3e-5)", total="2Btok", tokens_per_step=4e6,
-                  at=(25, 50, 500)),
-          notes=("Needs `--tokens-per-step N` (API `tokens_per_step=N`); the total may be tokens too.",),
-          usage="2Btok"),
-    Entry("unit", "sa", "Samples: divided by the samples per step, then rounded.", "n / samples_per_step",
-          Example("warmup(linear, 12.8ksa) >> cosine(0.1→0)", samples_per_step=256, at=(25, 50, 75)),
-          notes=("Needs `--samples-per-step N` (API `samples_per_step=N`).",), usage="12.8ksa"),
-    Entry("unit", "k M B T", "Number suffixes: 10³, 10⁶, 10⁹, 10¹², directly after the digits.", "n·10³ … n·10¹²",
-          Example("cosine(0.1→0, 10k)", total="10k", at=(0, 5000)), usage="100k, 2.5M, 300Btok",
-          notes=("`lrdsl fmt` keeps the suffix on token and sample counts (`2Btok`) and writes other numbers "
-                 "in full (`10000`).",),
-          aliases=("k", "M", "B", "T")),
-    Entry("unit", "2 * 5ep", "Duration arithmetic: `+` and `-` between durations, `*` and `/` by a number.",
-          "computed exactly, then rounded once (half to even); never negative",
-          Example("linear(0→0.1, 2ep) >> cosine(0.1→0, 90% - 2ep)", total="10ep", steps_per_epoch=10,
-                  at=(20, 55, 90)),
-          usage="6ep - 199, 90% - 5ep, 2 * 5ep, (6ep - 2) / 4", aliases=("arithmetic",)),
-    # -- options -------------------------------------------------------------------------------
-    Entry("option", "inclusive", "A ramp that takes its end value at its last step, as `np.linspace(a, b, d)` does.",
-          "X(a→b, d − 1) >> hold(1): p = min(u/(d − 1), 1)",
-          Example("linear(0→0.1, 11, inclusive=true) >> const(0.1)", total=20, at=(0, 5, 10)),
-          notes=("Taken by `linear`, `cosine`, `exp`, `poly`, `pow`, `sqrt`, `log` and `warmup`; default `false`, "
-                 "where the end value comes one step after the phase (the next phase's first step).",
-                 "For `log` the value is `a + (b − a)·ln(1 + u)/ln(d)` (DeepSpeed's log warm-up).",
-                 "An error when the phase resolves to 1 step (the message says where that length came from); "
-                 "refused inside a restart body with `mult ≠ 1` and with `poly(…, cycle=true)`.",
-                 "Which one a training script means: see conventions.md."),
-          like="`np.linspace(a, b, d)`, a cosine over `len − 1` intervals",
-          usage="linear(a→b, d, inclusive=true)"),
-)  # fmt: skip
+ENTRIES_TEXT = """
+shape const
+summary: A constant; a bare number `0.1` is the same.
+value: v
+example: const(0.1, 50) >> const(0.01) @ 0 49 50
+like: PyTorch `ConstantLR` (a factor for `d` steps), Optax `constant_schedule`
+
+shape hold
+summary: Holds the previous phase's end value (WSD's stable phase).
+value: the previous phase's end value
+example: linear(0→0.1, 20) >> hold(60) >> linear(→0, 20) @ 20 79 90
+
+shape linear
+summary: A straight line from `a` to `b`.
+value: a + (b − a)·p
+example: linear(0.1→0.01, 100) @ 0 50 100
+like: PyTorch `LinearLR`, Optax `linear_schedule`
+
+shape cosine
+summary: Half a cosine from `a` to `b`.
+value: b + (a − b)·(1 + cos πp)/2
+example: cosine(0.1→0, 100) @ 0 50 100
+like: PyTorch `CosineAnnealingLR`, Optax `cosine_decay_schedule`, Keras `CosineDecay`
+
+shape exp
+summary: Log-linear interpolation: a straight line on a log axis.
+value: a·(b/a)^p
+example: exp(0.1→1e-3, 100) @ 0 50 100
+note: `a` and `b` must be non-zero and of the same sign.
+
+shape poly
+summary: A polynomial decay from `a` to `b`.
+value: b + (a − b)·(1 − p)^k
+example: poly(0.1→0, 100, power=2) @ 0 50 100
+note: With `cycle=true` the phase is flexible and the period at `u` is `d·max(1, ⌈u/d⌉)` (Keras).
+like: PyTorch `PolynomialLR`, Keras `PolynomialDecay`, Optax `polynomial_schedule`
+
+shape pow
+summary: A power ramp: slow at first for `k > 1`, the `(t/W)^k` warm-up.
+value: a + (b − a)·p^k
+example: pow(0→0.1, 100, power=2) @ 0 50 100
+note: The opposite curvature of `poly` (`b + (a − b)·(1 − p)^k`, fast at first): for `(t/W)^k` use `pow`.
+note: `sqrt` is `pow` with `power=0.5`. `pow(2, 3)` is not a number: write `2 ** 3`.
+like: YOLOX's `(t/W)²` warm-up (`warmup(pow, W)`), DeepSpeed/Megatron power warm-ups
+
+shape sqrt
+summary: The "1−sqrt" cool-down: fast at first, flat at the end.
+value: a + (b − a)·√p
+example: sqrt(0.1→0, 100) @ 0 25 100
+note: `sqrt(2)` with constant arguments is the math function (a number).
+like: HF `warmup_stable_decay(decay_type="1-sqrt")`, Megatron `minus_sqrt` (Hägele et al. 2024)
+
+shape log
+summary: A logarithmic ramp, reaching `b` at `u = d`.
+value: a + (b − a)·ln(1 + u)/ln(1 + d)
+example: log(0→0.1, 99) @ 0 9 99
+note: DeepSpeed's `WarmupLR(warmup_type="log", warmup_num_steps=W)` divides by `ln W` and peaks at step `W − 1`: it is `log(0→peak, W − 1)`.
+like: DeepSpeed `WarmupLR(warmup_type="log")`
+
+shape piecewise
+summary: Constant pieces: `vᵢ` from mark `mᵢ`.
+value: vᵢ, i = the number of marks mⱼ ≤ u
+example: piecewise([0.1, 0.01, 1e-3], at=[30, 60]) @ 29 30 60
+note: One value more than marks. Keras' boundaries are inclusive (step 100 still has `v0`): Keras `PiecewiseConstantDecay([100], …)` is `at=[101]`.
+like: Optax `piecewise_constant_schedule`, Paddle `PiecewiseDecay`, Keras `PiecewiseConstantDecay`
+
+shape step
+summary: Multiplies by `gamma` every `every` steps.
+value: a·g^⌊u/e⌋
+example: step(0.1, gamma=0.5, every=25) @ 24 25 50
+like: PyTorch `StepLR`
+
+shape multistep
+summary: Multiplies by `gamma` at each mark.
+value: a·g^(number of mᵢ ≤ u)
+example: multistep(0.1, at=[50, 75]) @ 49 50 75
+note: The marks count from the phase's start: after a warm-up, add `* offset(warm-up)` to count from the run's start (see `offset`).
+like: PyTorch `MultiStepLR`
+
+shape exp_decay
+summary: Exponential decay by `rate` per `every` steps.
+value: a·r^(u/e), a·r^⌊u/e⌋ with staircase=true
+example: exp_decay(0.1, rate=0.5, every=25) @ 0 25 50
+like: PyTorch `ExponentialLR`, Keras `ExponentialDecay`, Optax `exponential_decay`
+
+shape inverse_time
+summary: Inverse-time decay.
+value: a / (1 + k·u/e), ⌊u/e⌋ with staircase=true
+example: inverse_time(0.1, decay=1, every=25) @ 0 25 75
+like: Keras `InverseTimeDecay`
+
+shape rsqrt
+summary: Inverse square root after `warmup` steps.
+value: a·sqrt(w / max(u, w))
+example: linear(0→0.1, 25) >> rsqrt(0.1, warmup=25) * offset(25) @ 10 25 99
+note: After a warm-up of `w` steps, `* offset(w)` keeps the run's clock: `a·sqrt(w/t)` in the global step `t` (HF `inverse_sqrt`, fairseq); without it the decay restarts at the warm-up's end.
+like: inverse-sqrt, Noam (`min(linear(…) >> 1, rsqrt(…))`), big_vision `rsqrt`
+
+shape fn
+summary: Any closed form: the escape hatch.
+value: EXPR
+example: fn(0.1 * (1 - p) ** 3, 100) @ 0 50 100
+note: `t` is the global step at which the phase starts plus `u`; `e = t / steps_per_epoch`.
+
+shape recur
+summary: A value computed from the previous one, once per interval.
+value: in interval k = ⌊u/every⌋: EXPR applied k + 1 times to `from`
+example: const(0.1, 10) >> recur(lr * 0.9, every=10) @ 9 10 20
+like: Keras `LearningRateScheduler(fn(epoch, lr))`
+
+shape warmup
+summary: Ramps from `from` to the start value of the phase that follows it.
+value: ramp(shape) from `from` to the next phase's start
+example: warmup(linear, 20) >> cosine(0.1→0, 80) @ 0 10 20
+note: `linear`, `cosine` (a rising half cosine), `exp` (needs a non-zero `from`), `poly` (power 2, fast at first), `pow` (`power=k`, slow at first), `sqrt` and `log` ramp as the shapes of the same name.
+note: With `inclusive=true` the warm-up's last step already takes the next phase's start value, which the next phase's first step takes again (`concatenate((linspace(0, peak, W), decay))`).
+note: An error when nothing follows, or when that phase takes its own start from the warm-up (`→b`).
+
+modifier restart
+summary: Repeats X in cycles that may grow and decay.
+value: cycle i lasts P·multⁱ; its values are X's (stretched to the cycle) times decayⁱ
+example: cosine(0.1→0) * restart(period=25, mult=2) @ 24 25 50 total=175
+note: X is laid out on the first cycle and stretched with each later one: a `10%` warm-up in X stays 10% of every cycle.
+note: A decay above a floor is a floor plus a decayed body: `0.01 + cosine(0.09→0) * restart(…, decay=0.5)`.
+like: PyTorch `CosineAnnealingWarmRestarts`, Keras `CosineDecayRestarts`, SGDR
+
+modifier repeat
+summary: Repeats X `n` times over the span.
+value: X * restart(cycles=n)
+example: (linear(0→0.1, 10) >> cosine(0.1→0, 40)) * repeat(2) @ 10 50 60
+like: HF `cosine_with_restarts`, Optax `sgdr_schedule`
+
+modifier offset
+summary: Runs X's clock `n` ahead: a phase after another keeps the run's clock.
+value: X at local time u + n
+example: warmup(linear, 10) >> multistep(0.1, at=[50, 75]) * offset(10) @ 10 49 50
+note: With an explicit duration `d` the node lasts `d − n`; a flexible X gets the node's span plus `n`.
+note: Its start value (what a warm-up before it aims at) is X at `u = max(0, n)`.
+note: A negative `n` is a late clock: X's start value holds for `|n|` steps, then X runs (`X at max(0, u + n)`). With an explicit `d` the node lasts `d + |n|`; a flexible X keeps the node's span and its last `|n|` steps are never reached: `X * offset(-1)` is X one step late, a scheduler stepped after the update with that update's index (see conventions.md).
+like: timm's `warmup_prefix=False`, Composer's `*WithWarmupScheduler` milestones
+
+modifier quantize
+summary: Makes X piecewise constant over intervals of `q`: epoch-level schedules.
+value: X at the start (or end) of the interval of u
+example: linear(0.1→0, 100) * quantize(25) @ 0 24 25
+note: `A * B * quantize(q)` quantizes the product (operators are left-associative).
+like: Keras `LearningRateScheduler`, timm `t_in_epochs=True`
+
+operator >>
+summary: Sequence: B starts, with its local time at 0, where A's span ends.
+value: A(t) for t < d_A, then B(t − d_A)
+example: linear(0→0.1, 20) >> cosine(0.1→0, 80) @ 19 20 60
+note: Flexible phases (no duration) share equally what the explicit ones leave.
+like: PyTorch `SequentialLR`, Optax `join_schedules`
+usage: A >> B
+
+operator +
+summary: Pointwise sum or difference.
+value: A(t) ± B(t)
+example: 0.01 + cosine(0.09→0) * restart(period=25, decay=0.5) @ 0 25 50
+usage: A + B, A - B
+aliases: -
+
+operator *
+summary: Pointwise product or quotient; `X * modifier(…)` applies a modifier.
+value: A(t) · B(t), A(t) / B(t)
+example: (const(0.1, 20) >> const(1)) * exp_decay(0.1, rate=0.9, every=10) @ 0 19 20
+like: PyTorch `ChainedScheduler` (factors multiply)
+usage: A * B, A / B
+aliases: /
+
+combinator min
+summary: The pointwise minimum.
+value: min(A(t), B(t), …)
+example: min(linear(0→0.1, 25) >> 0.1, rsqrt(0.1, warmup=25)) @ 10 25 99
+like: Noam / Transformer `min(step·w^-1.5, step^-0.5)`
+
+combinator max
+summary: The pointwise maximum: a floor under a decay.
+value: max(A(t), B(t), …)
+example: max(exp_decay(0.1, rate=0.5, every=10), 0.01) @ 0 10 50
+like: Optax `exponential_decay(end_value=…)`
+
+composite onecycle
+summary: PyTorch's `OneCycleLR` over the node's span `N`.
+value: max/div → max at step pct·N − 1 → max/div/final_div at step N − 1
+example: onecycle(0.1) @ 0 29 99
+like: PyTorch `OneCycleLR` (exactly, including its phase ends one step early)
+
+composite cyclic
+summary: PyTorch's `CyclicLR`: up in `half` steps, down in `half` steps.
+value: a + (b − a)·triangle(u)·scale
+example: cyclic(1e-3→0.1, half=25) @ 0 25 50
+like: PyTorch `CyclicLR`, Paddle `CyclicLR`
+
+composite wsd
+summary: Warm-up, stable, decay: a linear warm-up from 0, a hold at `peak`, a cool-down to `to`.
+value: linear(0→peak, warmup) >> const(peak) >> shape(peak→to, decay)
+example: wsd(0.1, warmup=10, decay=20) @ 10 80 90
+note: Only the cool-down takes `shape`; `shape=exp` needs a non-zero `to`.
+like: HF `warmup_stable_decay` (its default cool-down is `shape=cosine`), MiniCPM, Hägele et al. 2024
+
+function sin
+summary: Sine (radians).
+value: sin x
+example: fn(0.05 * (1 + sin(2 * pi * p)), 100) @ 0 25 75
+
+function cos
+summary: Cosine (radians), here in a constant.
+value: cos x
+example: cosine(0.1→0.1 * cos(pi / 3), 100) @ 0 100
+
+function tan
+summary: Tangent (radians).
+value: tan x
+example: fn(0.1 * (1 - tan(pi / 4 * p)), 100) @ 0 50
+
+function tanh
+summary: Hyperbolic tangent.
+value: tanh x
+example: fn(0.05 * (1 - tanh(10 * p - 5)), 100) @ 0 50
+like: timm `TanhLRScheduler` (`lb=-7, ub=3`: `tanh(10·p − 7)`)
+
+function exp
+summary: eˣ.
+value: eˣ
+example: fn(0.1 * exp(-5 * p), 100) @ 0 20
+note: With a range or a duration, `exp(a→b, d)` is the shape.
+
+function log
+summary: Natural logarithm.
+value: ln x
+example: fn(0.1 / (1 + log(1 + u)), 100) @ 0 99
+note: With a range, `log(a→b, d)` is the shape.
+
+function sqrt
+summary: Square root.
+value: √x
+example: fn(0.1 * sqrt(1 - p), 100) @ 0 75
+note: With a range, `sqrt(a→b, d)` is the shape; `const(sqrt(512) ** -1)` is a number.
+
+function abs
+summary: Absolute value.
+value: |x|
+example: fn(0.1 * abs(1 - 2 * p), 100) @ 0 50
+
+function floor
+summary: The largest whole number ≤ x.
+value: ⌊x⌋
+example: fn(0.1 * 0.5 ** floor(u / 25), 100) @ 24 25
+
+function ceil
+summary: The smallest whole number ≥ x.
+value: ⌈x⌉
+example: fn(0.1 / ceil((u + 1) / 25), 100) @ 24 25
+
+function min
+summary: The smaller of two numbers (inside a formula; of schedules it is the combinator).
+value: min(x, y)
+example: fn(0.1 * min(u / 20, 1), 100) @ 10 20
+
+function max
+summary: The larger of two numbers (inside a formula; of schedules it is the combinator).
+value: max(x, y)
+example: fn(max(0.1 * (1 - p), 0.02), 100) @ 50 90
+
+function pi
+summary: The constant π.
+value: π = 3.14159…
+example: fn(0.05 * (1 + cos(pi * p)), 100) @ 0 50
+usage: pi
+
+unit steps
+summary: A plain number is a number of optimizer steps.
+value: n steps
+example: cosine(0.1→0, 80) @ 0 40 80
+usage: 500
+
+unit ep
+summary: Epochs: multiplied by the steps per epoch, then rounded (half to even) where a duration.
+value: n · steps_per_epoch
+example: warmup(linear, 2ep) >> cosine(0.1→0) @ 10 20 60 total=10ep steps_per_epoch=10
+note: Needs `--steps-per-epoch K` (API `steps_per_epoch=K`).
+note: A period (`every=`, `period=`, `half=`, `quantize`'s interval) or a mark (`at=[…]`) is never rounded: it is the exact rational of its text, `2.2ep` at 25 steps per epoch is 55, and interval `k` begins at the first step `≥ k·e`.
+usage: 5ep
+
+unit %
+summary: A percentage of the enclosing span.
+value: n/100 · span
+example: warmup(linear, 10%) >> cosine(0.1→0) @ 5 10 55
+usage: 10%
+
+unit tok
+summary: Tokens: divided by the tokens per step, then rounded.
+value: n / tokens_per_step
+example: warmup(linear, 200Mtok) >> cosine(3e-4→3e-5) @ 25 50 500 total=2Btok tokens_per_step=4e+06
+note: Needs `--tokens-per-step N` (API `tokens_per_step=N`); the total may be tokens too.
+usage: 2Btok
+
+unit sa
+summary: Samples: divided by the samples per step, then rounded.
+value: n / samples_per_step
+example: warmup(linear, 12.8ksa) >> cosine(0.1→0) @ 25 50 75 samples_per_step=256
+note: Needs `--samples-per-step N` (API `samples_per_step=N`).
+usage: 12.8ksa
+
+unit k M B T
+summary: Number suffixes: 10³, 10⁶, 10⁹, 10¹², directly after the digits.
+value: n·10³ … n·10¹²
+example: cosine(0.1→0, 10k) @ 0 5000 total=10k
+note: `lrdsl fmt` keeps the suffix on token and sample counts (`2Btok`) and writes other numbers in full (`10000`).
+usage: 100k, 2.5M, 300Btok
+aliases: k M B T
+
+unit 2 * 5ep
+summary: Duration arithmetic: `+` and `-` between durations, `*` and `/` by a number.
+value: computed exactly, then rounded once (half to even); never negative
+example: linear(0→0.1, 2ep) >> cosine(0.1→0, 90% - 2ep) @ 20 55 90 total=10ep steps_per_epoch=10
+usage: 6ep - 199, 90% - 5ep, 2 * 5ep, (6ep - 2) / 4
+aliases: arithmetic
+
+option inclusive
+summary: A ramp that takes its end value at its last step, as `np.linspace(a, b, d)` does.
+value: X(a→b, d − 1) >> hold(1): p = min(u/(d − 1), 1)
+example: linear(0→0.1, 11, inclusive=true) >> const(0.1) @ 0 5 10 total=20
+note: Taken by `linear`, `cosine`, `exp`, `poly`, `pow`, `sqrt`, `log` and `warmup`; default `false`, where the end value comes one step after the phase (the next phase's first step).
+note: For `log` the value is `a + (b − a)·ln(1 + u)/ln(d)` (DeepSpeed's log warm-up).
+note: An error when the phase resolves to 1 step (the message says where that length came from); refused inside a restart body with `mult ≠ 1` and with `poly(…, cycle=true)`.
+note: Which one a training script means: see conventions.md.
+like: `np.linspace(a, b, d)`, a cosine over `len − 1` intervals
+usage: linear(a→b, d, inclusive=true)
+"""
+"""Every entry, in page order within each section: a block each, separated by a blank line. The first
+line is the kind and the name; then ``key: text`` lines: ``summary``, ``value`` (the formula),
+``example`` (the expression, then after `` @ `` its steps and the run when it is not 100 steps:
+``total=10ep steps_per_epoch=10``), ``note`` (one line each), ``like``, ``usage``, ``aliases``."""
+
+
+def _entries(text: str) -> tuple[Entry, ...]:
+    """:data:`ENTRIES_TEXT` read into entries."""
+    return tuple(_entry(block) for block in text.strip().split("\n\n"))
+
+
+_KEYS = {"summary", "value", "example", "note", "like", "usage", "aliases"}
+
+
+def _entry(block: str) -> Entry:
+    """One block of :data:`ENTRIES_TEXT`."""
+    head, *lines = block.splitlines()
+    kind, name = head.split(maxsplit=1)
+    if kind not in get_args(Kind):
+        raise ValueError(f"a reference entry of no kind: {head!r}")
+    fields: dict[str, list[str]] = {}
+    for line in lines:
+        key, _, value = line.partition(": ")
+        fields.setdefault(key, []).append(value)
+    if not set(fields) <= _KEYS:
+        raise ValueError(f"{head}: no entry has {sorted(set(fields) - _KEYS)}")
+    one = {key: values[0] for key, values in fields.items()}
+    return Entry(
+        cast(Kind, kind),
+        name,
+        one["summary"],
+        one["value"],
+        _example(one["example"]),
+        notes=tuple(fields.get("note", ())),
+        like=one.get("like", ""),
+        usage=one.get("usage", ""),
+        aliases=tuple(one.get("aliases", "").split()),
+    )
+
+
+def _example(text: str) -> Example:
+    """``step(0.1, every=25) @ 24 25 50 total=10ep steps_per_epoch=10`` read into an :class:`Example`."""
+    expr, _, rest = text.rpartition(" @ ")
+    at = tuple(int(t) for t in rest.split() if "=" not in t)
+    run: dict[str, Any] = {}
+    for key, _, value in (item.partition("=") for item in rest.split() if "=" in item):
+        run[key] = (int(value) if value.isdigit() else value) if key == "total" else float(value)
+    return Example(expr, **run, at=at)
+
+
+ENTRIES: tuple[Entry, ...] = _entries(ENTRIES_TEXT)
 """Every entry, in page order within each section."""
 
 
