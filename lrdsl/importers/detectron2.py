@@ -31,24 +31,8 @@ from typing import Any
 import numpy as np
 
 from lrdsl.errors import LrdslError
-from lrdsl.importers.common import (
-    MAX_STEPPED,
-    Args,
-    Kwargs,
-    bind,
-    check_points,
-    first_steps_note,
-    guarded,
-    library_run,
-    not_checked,
-    num,
-    number,
-    optional_module,
-    take_optimizer,
-    tidy,
-    unknown,
-    whole,
-)
+from lrdsl.importers import common
+from lrdsl.importers.common import Args, Kwargs, bind, num, number, tidy, unknown, whole
 from lrdsl.importers.common import literal as n_
 from lrdsl.importers.spec import bounded
 from lrdsl.importers.verify import unchecked, verified
@@ -331,7 +315,7 @@ def fvcore_values(desc: Mapping[str, object], run: Run, steps: Sequence[int] | N
     """``lr(t)`` for each ``t`` of ``steps`` (default: the run, ``0 … N − 1``) from fvcore's own schedulers,
     composed as detectron2's ``WarmupParamScheduler`` and ``LRMultiplier`` compose them: each a closed form of
     ``where = t / N``, so a run of any length is checked at its sampled steps. ``None`` without fvcore."""
-    ps = optional_module("fvcore.common.param_scheduler")
+    ps = common.optional_module("fvcore.common.param_scheduler")
     if ps is None:
         return None
     sched = getattr(ps, str(desc["type"]))(**{k: v for k, v in desc.items() if k != "type"})
@@ -360,17 +344,17 @@ def _checked(expr: str, desc: Mapping[str, object], run: Run, source: str) -> st
         desc.get("type") == "StepWithFixedGammaParamScheduler"
         and number(desc.get("num_decays"), "num_decays", SOURCE) > MAX_LEVELS
     ):
-        not_checked(source, f"fvcore would build a list of {desc['num_decays']} values")
+        common.not_checked(source, f"fvcore would build a list of {desc['num_decays']} values")
         return expr
     marks = [run.warmup_length * n]
     for key in ("milestones",):
         raw = desc.get(key)
         if isinstance(raw, list | tuple):
             marks += [float(m) for m in raw if isinstance(m, int | float)]
-    steps = check_points(n, marks)
-    reference = library_run("fvcore", lambda: fvcore_values(desc, run, steps))
+    steps = common.check_points(n, marks)
+    reference = common.library_run("fvcore", lambda: fvcore_values(desc, run, steps))
     if reference is None:
-        not_checked(source, "neither detectron2 nor fvcore is installed")
+        common.not_checked(source, "neither detectron2 nor fvcore is installed")
         return expr
     return verified(expr, reference, source=source, steps=steps, total_steps=n)
 
@@ -379,7 +363,7 @@ def library_values(solver: Mapping[str, object], module: types.ModuleType) -> np
     """The rates of detectron2's own ``build_lr_scheduler(cfg, SGD)`` over ``MAX_ITER`` steps."""
     import torch
 
-    config = optional_module("detectron2.config")
+    config = common.optional_module("detectron2.config")
     assert config is not None
     cfg = config.get_cfg()
     for key, value in solver.items():
@@ -394,7 +378,7 @@ def library_values(solver: Mapping[str, object], module: types.ModuleType) -> np
     return np.array(seen, dtype=float)
 
 
-@guarded(SOURCE)
+@common.guarded(SOURCE)
 def from_detectron2(solver: object) -> str:
     """The expression of ``build_lr_scheduler(cfg, optimizer)`` for ``cfg.SOLVER`` as a dict (or the
     whole cfg); missing keys take detectron2's defaults. Verified against detectron2 when it is
@@ -425,10 +409,10 @@ def from_detectron2(solver: object) -> str:
         rescale_interval=rescale,
     )
     expr = expression(desc, run)
-    module = optional_module("detectron2.solver")
+    module = common.optional_module("detectron2.solver")
     source = f"{SOURCE} {s['LR_SCHEDULER_NAME']}"
-    if module is not None and n <= MAX_STEPPED:
-        reference = library_run(SOURCE, lambda: library_values(s, module))
+    if module is not None and n <= common.MAX_STEPPED:
+        reference = common.library_run(SOURCE, lambda: library_values(s, module))
         return verified(expr, reference, source=source)
     return _checked(expr, desc, run, source)  # fvcore's closed forms, composed as detectron2 composes them
 
@@ -524,22 +508,18 @@ def legacy_expression(name: str, given: Mapping[str, object], base: float) -> st
     return B.text(B.mul(warm, body))
 
 
-@guarded(SOURCE)
+@common.guarded(SOURCE)
 def from_spec(name: str, args: Args, kwargs: Kwargs, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
     """A deprecated class as called (``WarmupMultiStepLR(milestones=[…], gamma=0.1)``, optimizer left
     out; ``lr=`` the optimizer's rate, else the multiplier), or ``build_lr_scheduler(SOLVER={…})``."""
     del steps_per_epoch
-    args, kw, written = take_optimizer(SOURCE, args, kwargs, at=1 if name == "build_lr_scheduler" else 0)
-    if written is not None and "lr" not in kw:
-        kw["lr"] = written
+    args, kw, lr = common.spec_rate(SOURCE, args, kwargs, at=1 if name == "build_lr_scheduler" else 0)
+    base = 1.0 if lr is None else lr
     if name == "build_lr_scheduler":
-        kw.pop("lr", None)
         return from_detectron2(kw.get("SOLVER", kw) if not args else args[0])
     if name == "WarmupParamScheduler" or name in SHAPES:
         if total_steps is None:
             raise LrdslError(f"{SOURCE} {name}: the run's length (max_iter) is needed", hint="give --steps N")
-        lr = kw.pop("lr", None)
-        base = 1.0 if lr is None else number(lr, "lr", SOURCE)
         params = ("scheduler", "warmup_factor", "warmup_length", "warmup_method", "rescale_interval")
         given = bind(name, params if name == "WarmupParamScheduler" else SHAPES[name], args, kw, rest=True)
         return multiplier({"_target_": name, **given}, max_iter=total_steps, base=base)
@@ -548,8 +528,6 @@ def from_spec(name: str, args: Args, kwargs: Kwargs, *, total_steps: int | None,
             f"{SOURCE} has no scheduler {shown(name)} that lrdsl reads",
             hint="WarmupMultiStepLR(…), WarmupCosineLR(…), build_lr_scheduler(SOLVER={…}), or the config's SOLVER",
         )
-    lr = kw.pop("lr", None)
-    base = 1.0 if lr is None else number(lr, "lr", SOURCE)
     return _legacy(name, bind(name, LEGACY[name], args, kw, rest=True), base, total_steps)
 
 
@@ -565,18 +543,15 @@ def _legacy(name: str, given: Mapping[str, object], base: float, total_steps: in
             f"{SOURCE} WarmupCosineLR: past max_iters its cosine rises again, which this import does not follow",
             hint=f"run at most max_iters steps (--steps {given['max_iters']})",
         )
-    module = optional_module("detectron2.solver.lr_scheduler")
-    run = total_steps or int(number(given.get("max_iters", 0), "max_iters", SOURCE)) or None
+    module = common.optional_module("detectron2.solver.lr_scheduler")
     source = f"{SOURCE} {name}"
-    if module is None:
-        not_checked(source, "detectron2 is not installed")
+    run = total_steps or int(number(given.get("max_iters", 0), "max_iters", SOURCE)) or None
+    run = common.checked_run(source, module, "detectron2", run)
+    if module is None or run is None:
         return expr
-    if run is None:
-        not_checked(source, "the run's length is not known: give --steps N")
-        return expr
-    steps = min(run, MAX_STEPPED)
+    steps = min(run, common.MAX_STEPPED)
     if steps < run:
-        unchecked(source, first_steps_note(run))
+        unchecked(source, common.first_steps_note(run))
 
     def stepped() -> list[float]:
         import torch
@@ -590,11 +565,11 @@ def _legacy(name: str, given: Mapping[str, object], base: float, total_steps: in
             sched.step()
         return seen
 
-    seen = library_run(SOURCE, stepped)
+    seen = common.library_run(SOURCE, stepped)
     return verified(expr, np.array(seen), source=source, steps=list(range(steps)), total_steps=run)
 
 
-@guarded(SOURCE)
+@common.guarded(SOURCE)
 def from_config(config: object, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
     """A parsed detectron2 YAML config (``SOLVER:`` …) or its ``SOLVER`` mapping."""
     del total_steps, steps_per_epoch

@@ -36,20 +36,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from lrdsl.errors import LrdslError
-from lrdsl.importers.common import (
-    MAX_STEPPED,
-    Args,
-    Kwargs,
-    first_steps_note,
-    guarded,
-    library_run,
-    num,
-    number,
-    optional_module,
-    take_optimizer,
-    tidy,
-    whole,
-)
+from lrdsl.importers import common
+from lrdsl.importers.common import Args, Kwargs, num, number, tidy, whole
 from lrdsl.importers.common import literal as n
 from lrdsl.importers.spec import bounded
 from lrdsl.importers.verify import unchecked, verified
@@ -548,31 +536,30 @@ def imported(
     run = max_epochs * k if max_epochs is not None else total_steps
     expr = expression(param_scheduler, lr=lr, iters_per_epoch=iters_per_epoch, run_steps=run)
     source = f"{SOURCE} param_scheduler"
-    module = library if library is not None else optional_module("mmengine.optim.scheduler")
-    if module is None:
-        unchecked(source, "not checked against the library (mmengine is not installed)")
-        return expr
-    if run is None:
-        unchecked(source, "not checked against the library (the run's length is not known: give --steps N)")
+    module = library if library is not None else common.optional_module("mmengine.optim.scheduler")
+    run = common.checked_run(source, module, "mmengine", run)
+    if module is None or run is None:
         return expr
     eta = 1.0 if lr is None else lr
-    if run > MAX_STEPPED and k > 1 and run // k <= MAX_STEPPED:
+    if run > common.MAX_STEPPED and k > 1 and run // k <= common.MAX_STEPPED:
         # epoch-based windows only: their rate changes between epochs, so one iteration per epoch is the same
         # schedule; the check runs on it when the mapping writes the same expression for it
         epochs = math.ceil(run / k)
         if expression(param_scheduler, lr=lr, iters_per_epoch=1, run_steps=epochs) == expr:
-            ref = library_run(SOURCE, lambda: library_values(module, param_scheduler, eta, 1, epochs))
+            ref = common.library_run(SOURCE, lambda: library_values(module, param_scheduler, eta, 1, epochs))
             return verified(expr, ref, source=source, steps_per_epoch=1)
-    steps = min(run, MAX_STEPPED)
-    reference = library_run(SOURCE, lambda: library_values(module, param_scheduler, eta, k, math.ceil(steps / k)))
+    steps = min(run, common.MAX_STEPPED)
+    reference = common.library_run(
+        SOURCE, lambda: library_values(module, param_scheduler, eta, k, math.ceil(steps / k))
+    )
     if steps == run:
         return verified(expr, reference[:run], source=source, steps_per_epoch=k)
-    unchecked(source, first_steps_note(run))
+    unchecked(source, common.first_steps_note(run))
     at = list(range(steps))
     return verified(expr, reference[:steps], source=source, steps_per_epoch=k, steps=at, total_steps=run)
 
 
-@guarded(SOURCE)
+@common.guarded(SOURCE)
 def from_mmengine(
     param_scheduler: object,
     max_epochs: int | None = None,
@@ -591,31 +578,24 @@ def from_mmengine(
     return imported(param_scheduler, max_epochs=epochs, iters_per_epoch=ipe, lr=lr, library=library)
 
 
-@guarded(SOURCE)
+@common.guarded(SOURCE)
 def from_spec(name: str, args: Args, kwargs: Kwargs, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
     """One scheduler as a call, ``CosineAnnealingLR(optimizer, T_max=100, by_epoch=False)`` (the optimizer
     may be left out; arguments by keyword); ``lr=`` or the optimizer written as a call gives the rate."""
-    args, kw, written = take_optimizer(SOURCE, args, kwargs)
+    args, kw, lr = common.spec_rate(SOURCE, args, kwargs)
     if args:
         raise LrdslError(f"{SOURCE} {name}: give its arguments by keyword", hint=f"{name}(begin=0, end=100, …)")
-    lr = kw.pop("lr", written)
-    ipe = None if steps_per_epoch is None else whole(steps_per_epoch, "steps per epoch", SOURCE, least=1)
-    return imported(
-        [{"type": name, **kw}],
-        max_epochs=None,
-        iters_per_epoch=ipe,
-        lr=None if lr is None else number(lr, "lr", SOURCE),
-        total_steps=total_steps,
-    )
+    ipe = common.per_epoch(steps_per_epoch, SOURCE)
+    return imported([{"type": name, **kw}], max_epochs=None, iters_per_epoch=ipe, lr=lr, total_steps=total_steps)
 
 
-@guarded(SOURCE)
+@common.guarded(SOURCE)
 def from_config(config: object, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
     """A parsed config: its ``param_scheduler`` (or the list itself); the run's length is
     ``train_cfg.max_epochs`` (or ``max_iters``) when the config has it, else ``total_steps``; the rate is
     ``optim_wrapper.optimizer.lr`` when present."""
     bounded(config)  # a document built in Python is held to a config file's bounds
-    ipe = None if steps_per_epoch is None else whole(steps_per_epoch, "steps per epoch", SOURCE, least=1)
+    ipe = common.per_epoch(steps_per_epoch, SOURCE)
     max_epochs = None
     lr = None
     if isinstance(config, Mapping):

@@ -41,23 +41,11 @@ from typing import Any
 import numpy as np
 
 from lrdsl.errors import LrdslError
-from lrdsl.importers.common import (
-    MAX_STEPPED,
-    bind,
-    check_points,
-    guarded,
-    library_run,
-    num,
-    number,
-    optional_module,
-    take_optimizer,
-    tidy,
-    unknown,
-    whole,
-)
+from lrdsl.importers import common
+from lrdsl.importers.common import Args, Kwargs, bind, num, number, tidy, unknown, whole
 from lrdsl.importers.common import literal as n
 from lrdsl.importers.spec import bounded
-from lrdsl.importers.verify import unchecked, verified
+from lrdsl.importers.verify import verified
 from lrdsl.language import ast as A
 from lrdsl.language import build as B
 from lrdsl.language.echo import shown
@@ -584,17 +572,17 @@ def imported(
     epoch; what is still longer against timm's closed form (:func:`closed_values`) at sampled steps."""
     expr = expression(cls, args, lr, loop)
     source = f"{SOURCE} {cls}" + ("" if loop == "train.py" else f" ({loop})")
-    module = library if library is not None else optional_module("timm.scheduler")
+    module = library if library is not None else common.optional_module("timm.scheduler")
     if module is None:
-        unchecked(source, "not checked against the library (timm is not installed)")
+        common.not_checked(source, "timm is not installed")
         return expr
     spe = per_epoch or 1
-    if bool(args.get("t_in_epochs", True)) and spe * epochs > MAX_STEPPED:
+    if bool(args.get("t_in_epochs", True)) and spe * epochs > common.MAX_STEPPED:
         spe = 1  # the rate changes only between epochs: one update per epoch is the same schedule
     run = spe * epochs
     eta = 1.0 if lr is None else lr
-    if run <= MAX_STEPPED:
-        reference = library_run(SOURCE, lambda: library_values(module, cls, args, eta, spe, epochs, loop))
+    if run <= common.MAX_STEPPED:
+        reference = common.library_run(SOURCE, lambda: library_values(module, cls, args, eta, spe, epochs, loop))
         return verified(expr, reference, source=source, steps_per_epoch=spe)
     # longer: timm's closed form at sampled steps, each cycle's and phase's boundaries among them
     t0 = args.get("t_initial")
@@ -603,12 +591,12 @@ def imported(
         for x in (t0, args.get("warmup_t"))
         if isinstance(x, int | float)
     ]
-    steps = check_points(run, [m * k for m in marks for k in (1, 2, 3)])
-    reference = library_run(SOURCE, lambda: closed_values(module, cls, args, eta, spe, steps, loop))
+    steps = common.check_points(run, [m * k for m in marks for k in (1, 2, 3)])
+    reference = common.library_run(SOURCE, lambda: closed_values(module, cls, args, eta, spe, steps, loop))
     return verified(expr, reference, source=source, steps_per_epoch=spe, steps=steps, total_steps=run)
 
 
-@guarded(SOURCE)
+@common.guarded(SOURCE)
 def from_timm(
     *,
     lr: float | None = None,
@@ -634,11 +622,11 @@ def from_timm(
     return imported(cls, args, lr, upe, epochs, library, loop)
 
 
-@guarded(SOURCE)
+@common.guarded(SOURCE)
 def from_spec(
     name: str,
-    args: list[object],
-    kwargs: dict[str, object],
+    args: Args,
+    kwargs: Kwargs,
     *,
     total_steps: int | None,
     steps_per_epoch: float | None,
@@ -649,10 +637,8 @@ def from_spec(
     optimizer left out; the rate is ``lr=`` (an lrdsl keyword) or the optimizer's when written as a call
     (``SGD(params, lr=0.1)``); ``loop`` as in :func:`from_timm`."""
     loop = _loop(loop)
-    args, kw, written = take_optimizer(SOURCE, args, kwargs)
-    lr_value = kw.pop("lr", None)
-    lr = written if lr_value is None else number(lr_value, "lr", SOURCE)
-    upe = None if steps_per_epoch is None else whole(steps_per_epoch, "steps per epoch", SOURCE, least=1)
+    args, kw, lr = common.spec_rate(SOURCE, args, kwargs)
+    upe = common.per_epoch(steps_per_epoch, SOURCE)
     if name in ("create_scheduler_v2", "create_scheduler"):
         given = bind(name, FACTORY, args, kw, rest=True)
         if upe is not None and "updates_per_epoch" not in given:
@@ -676,7 +662,7 @@ def from_spec(
     return imported(name, given, lr, upe, epochs, loop=loop)
 
 
-@guarded(SOURCE)
+@common.guarded(SOURCE)
 def from_config(
     config: object, *, total_steps: int | None, steps_per_epoch: float | None, loop: str = "train.py"
 ) -> str:
@@ -710,7 +696,7 @@ def from_config(
     kw: dict[str, object] = {new: config.get(old, default) for old, (new, default) in renames.items()}
     kw["step_on_epochs"] = not bool(config.get("sched_on_updates", False))
     lr = config.get("lr")
-    upe = None if steps_per_epoch is None else whole(steps_per_epoch, "steps per epoch", SOURCE, least=1)
+    upe = common.per_epoch(steps_per_epoch, SOURCE)
     if upe is not None:
         kw["updates_per_epoch"] = upe
     cls, args, per, epochs = _factory_to_class(kw)
