@@ -208,6 +208,11 @@ def test_expressions_read_as_a_person_writes_them() -> None:
         D(type="CosineAnnealingLR", eta_min_ratio=0.01, by_epoch=True, begin=3, end=20, convert_to_iter_based=True),
     ]
     assert lrdsl.from_mmengine(warm_cos, 20, 7) == "linear(0.01→1, 20) >> hold(1) >> cosine(1→0.01, 119)"
+    # a window cut inside its cosine is one call: the formatter writes no parentheses around it
+    past_t_max = [D(type="CosineAnnealingLR", T_max=2, eta_min=0.001, by_epoch=True, begin=0, end=7)]
+    assert lrdsl.from_mmengine(past_t_max, max_epochs=10, iters_per_epoch=3, lr=0.1) == (
+        "fn(1e-3 + 0.099 * (1 + cos(pi * p * 3.5)) / 2, 7ep) * quantize(1ep) >> const(1e-3)"
+    )
 
 
 def test_spec_and_config() -> None:

@@ -340,6 +340,32 @@ def take_optimizer(
     return rest, kw, None if value is None else number(value, "the optimizer's lr", source)
 
 
+def spec_rate(
+    source: str, args: Sequence[object], kwargs: Mapping[str, object], *, key: str = "lr", at: int = 0
+) -> tuple[list[object], dict[str, object], float | None]:
+    """:func:`take_optimizer`, and the rate: ``key=`` (an lrdsl keyword, a number) when given, else the
+    optimizer's written rate, else ``None``."""
+    rest, kw, written = take_optimizer(source, args, kwargs, at=at)
+    given = kw.pop(key, None)
+    return rest, kw, written if given is None else number(given, key, source)
+
+
+def per_epoch(steps_per_epoch: float | None, source: str) -> int | None:
+    """The steps per epoch an import was given, a whole number ≥ 1 (``None`` when not given)."""
+    return None if steps_per_epoch is None else whole(steps_per_epoch, "steps per epoch", source, least=1)
+
+
+def checked_run(source: str, module: types.ModuleType | None, library: str, run: int | None) -> int | None:
+    """The run's length when the import of ``source`` can be checked against ``library`` (its ``module``
+    installed, the length known); else ``None``, having said why (:func:`not_checked`)."""
+    if module is None:
+        not_checked(source, f"{library} is not installed")
+        return None
+    if run is None:
+        not_checked(source, "the run's length is not known: give --steps N")
+    return run
+
+
 def written_rate(optimizer: object) -> object:
     """The learning rate written in an optimizer argument, unchecked: ``SGD(params, lr=0.1)`` and ``{"lr": 0.1}``
     give 0.1, a number is itself; ``None`` when none is written (a bare name, a call without it)."""

@@ -25,29 +25,19 @@ import bisect
 import math
 import types
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from lrdsl.errors import LrdslError
-from lrdsl.importers.common import (
-    MAX_STEPPED,
-    Args,
-    Kwargs,
-    bind,
-    check_points,
-    first_steps_note,
-    guarded,
-    library_run,
-    num,
-    number,
-    optional_module,
-    take_optimizer,
-    unknown,
-    whole,
-)
+from lrdsl.importers import common
+from lrdsl.importers.common import Args, Kwargs, bind, num, number, tidy, unknown, whole
+from lrdsl.importers.common import literal as n_
 from lrdsl.importers.spec import bounded
 from lrdsl.importers.verify import unchecked, verified
+from lrdsl.language import ast as A
+from lrdsl.language import build as B
 from lrdsl.language.echo import shown
 
 SOURCE = "detectron2"
@@ -150,6 +140,16 @@ MAX_LEVELS = 10_000
 """The most values a step schedule (multistep, piecewise) of an import takes in its run."""
 
 
+_SMOOTH: dict[str, Callable[..., float]] = {
+    "ConstantParamScheduler": lambda w, v: v,
+    "CosineParamScheduler": lambda w, a, b: b + 0.5 * (a - b) * (1 + math.cos(math.pi * w)),
+    "ExponentialParamScheduler": lambda w, a, d: a * d**w,
+    "LinearParamScheduler": lambda w, a, b: b * w + a * (1 - w),
+    "PolynomialDecayParamScheduler": lambda w, a, p: a * (1 - w) ** p,
+}
+"""fvcore's closed forms of ``where``, of their parameters in :data:`SHAPES`' order."""
+
+
 def _value_fn(
     desc: Mapping[str, object],
 ) -> tuple[Callable[[float], float], Callable[[float], int] | None, Sequence[float]]:
@@ -166,53 +166,47 @@ def _value_fn(
     def f(key: str, default: float | None = None) -> float:
         return number(desc.get(key, default), key, src)
 
-    if kind == "ConstantParamScheduler":
-        v = f("value")
-        return (lambda w: v), None, []
-    if kind == "CosineParamScheduler":
-        a, b = f("start_value"), f("end_value")
-        return (lambda w: b + 0.5 * (a - b) * (1 + math.cos(math.pi * w))), None, []
-    if kind == "ExponentialParamScheduler":
-        a, d = f("start_value"), f("decay")
-        return (lambda w: a * d**w), None, []
-    if kind == "LinearParamScheduler":
-        a, b = f("start_value"), f("end_value")
-        return (lambda w: b * w + a * (1 - w)), None, []
-    if kind == "PolynomialDecayParamScheduler":
-        a, p = f("base_value"), f("power")
-        return (lambda w: a * (1 - w) ** p), None, []
-    if kind == "StepWithFixedGammaParamScheduler":
-        base, gamma = f("base_value"), f("gamma")
-        values: Sequence[float] = Powers(base, gamma, whole(desc.get("num_decays"), "num_decays", src, least=1) + 1)
-    else:
-        raw = desc.get("values")
-        if not isinstance(raw, list | tuple) or not raw:
-            raise LrdslError(f"{src}: values must be a non-empty list", hint="values=[1, 0.1, 0.01]")
-        values = [number(v, "values", src) for v in raw]
-    if kind == "MultiStepParamScheduler":
-        n_raw, marks_raw = desc.get("num_updates"), desc.get("milestones")
-        if marks_raw is None:
-            width = math.ceil(whole(n_raw, "num_updates", src, least=1) / float(len(values)))
-            marks = [width * (i + 1) for i in range(len(values) - 1)]
-            n = whole(n_raw, "num_updates", src, least=1)
-        else:
-            if not isinstance(marks_raw, list | tuple):
-                raise LrdslError(f"{src}: milestones must be a list", hint="milestones=[60000, 80000]")
-            marks = [whole(m, "milestones", src) for m in marks_raw]
-            if n_raw is None:
-                n, marks = marks[-1], marks[:-1]
-            else:
-                n = whole(n_raw, "num_updates", src, least=1)
-
-        def index(w: float) -> int:
-            return bisect.bisect_right(marks, int((w + EPSILON) * n))
-
-    else:
-
-        def index(w: float) -> int:
-            return min(int((w + EPSILON) * len(values)), len(values) - 1)
-
+    if kind in _SMOOTH:
+        formula, params = _SMOOTH[kind], [f(key) for key in SHAPES[kind]]
+        return (lambda w: formula(w, *params)), None, []
+    values = _levels(desc, kind, f)
+    index = _multistep_index(desc, len(values)) if kind == "MultiStepParamScheduler" else _even_index(len(values))
     return (lambda w: values[index(w)]), index, values
+
+
+def _levels(desc: Mapping[str, object], kind: str, f: Callable[..., float]) -> Sequence[float]:
+    """A step scheduler's list of values (fixed-gamma powers without building them)."""
+    src = f"{SOURCE} {kind}"
+    if kind == "StepWithFixedGammaParamScheduler":
+        return Powers(f("base_value"), f("gamma"), whole(desc.get("num_decays"), "num_decays", src, least=1) + 1)
+    raw = desc.get("values")
+    if not isinstance(raw, list | tuple) or not raw:
+        raise LrdslError(f"{src}: values must be a non-empty list", hint="values=[1, 0.1, 0.01]")
+    return [number(v, "values", src) for v in raw]
+
+
+def _even_index(count: int) -> Callable[[float], int]:
+    """fvcore's index into ``count`` values spread evenly over the run."""
+    return lambda w: min(int((w + EPSILON) * count), count - 1)
+
+
+def _multistep_index(desc: Mapping[str, object], count: int) -> Callable[[float], int]:
+    """``MultiStepParamScheduler``'s index: the milestones passed by ``(where + ε)·num_updates``."""
+    src = f"{SOURCE} MultiStepParamScheduler"
+    n_raw, marks_raw = desc.get("num_updates"), desc.get("milestones")
+    if marks_raw is None:
+        n = whole(n_raw, "num_updates", src, least=1)
+        width = math.ceil(n / float(count))
+        marks = [width * (i + 1) for i in range(count - 1)]
+    else:
+        if not isinstance(marks_raw, list | tuple):
+            raise LrdslError(f"{src}: milestones must be a list", hint="milestones=[60000, 80000]")
+        marks = [whole(m, "milestones", src) for m in marks_raw]
+        if n_raw is None:
+            n, marks = marks[-1], marks[:-1]
+        else:
+            n = whole(n_raw, "num_updates", src, least=1)
+    return lambda w: bisect.bisect_right(marks, int((w + EPSILON) * n))
 
 
 def _first(lo: int, hi: int, past: Callable[[int], bool]) -> int:
@@ -226,107 +220,111 @@ def _first(lo: int, hi: int, past: Callable[[int], bool]) -> int:
     return lo
 
 
-def expression(
-    desc: Mapping[str, object],
-    *,
-    base: float,
-    max_iter: int,
-    warmup_length: float,
-    warmup_factor: float,
-    warmup_method: str,
-    rescale_interval: bool,
-) -> str:
+@dataclass(frozen=True)
+class Run:
+    """What detectron2 composes a scheduler with: the optimizer's rate, the run and its warm-up."""
+
+    base: float
+    max_iter: int
+    warmup_length: float = 0.0
+    warmup_factor: float = 1.0
+    warmup_method: str = "linear"
+    rescale_interval: bool = False
+
+
+def expression(desc: Mapping[str, object], run: Run) -> str:
     """``base · WarmupParamScheduler(desc, factor, warmup_length, method, rescale)(t / N)`` for ``t < N``."""
-    n = max_iter
-    length = warmup_length
+    n, length, base = run.max_iter, run.warmup_length, run.base
     if not 0 <= length < 1:
         raise LrdslError(
             f"{SOURCE}: warmup_length must be a fraction of the run in [0, 1), got {num(length)}",
             hint="warmup_length = warm-up iterations / max_iter",
         )
-    if warmup_method not in ("linear", "constant"):
-        raise LrdslError(f"{SOURCE}: WARMUP_METHOD {shown(warmup_method)} is not linear or constant")
+    if run.warmup_method not in ("linear", "constant"):
+        raise LrdslError(f"{SOURCE}: WARMUP_METHOD {shown(run.warmup_method)} is not linear or constant")
     value, index, values = _value_fn(desc)
     # fvcore's composite: the warm-up holds while t/N + ε ≤ length (ε shifts it only past 10⁶ steps)
     w = _first(0, min(math.ceil(length * n) + 2, n), lambda t: t / n + EPSILON > length)
-    rest = 1.0 - length
+    if index is not None:
+        main, moves = _stepped(desc, run, w, index, values)
+    else:
+        span = n - w if run.rescale_interval else n
+        main, moves = _MAIN[str(desc["type"])](desc, base * value(0), base * value(1), span)
+    if not w:
+        return B.text(main)
+    start = base * run.warmup_factor * value(0.0)
+    head = B.warmup("linear", w, from_=n_(start)) if run.warmup_method == "linear" else B.shape("const", n_(start), w)
+    shifted = moves and not run.rescale_interval
+    return B.text(B.seq(head, B.mul(main, B.offset(w)) if shifted else main))
+
+
+Main = Callable[[Mapping[str, object], float, float, int], tuple[A.Expr, bool]]
+"""A smooth scheduler's expression from its first and last rate over ``span`` steps (and whether it moves)."""
+_MAIN: dict[str, Main] = {
+    "ConstantParamScheduler": lambda d, a, b, span: (B.shape("const", n_(a)), False),
+    "CosineParamScheduler": lambda d, a, b, span: (B.shape("cosine", (n_(a), n_(b)), span), True),
+    "LinearParamScheduler": lambda d, a, b, span: (B.shape("linear", (n_(a), n_(b)), span), True),
+    "ExponentialParamScheduler": lambda d, a, b, span: (
+        B.shape("exp_decay", n_(a), rate=n_(number(d["decay"], "decay", SOURCE)), every=span),
+        True,
+    ),
+    "PolynomialDecayParamScheduler": lambda d, a, b, span: (
+        B.shape("poly", (n_(a), 0), span, power=n_(number(d["power"], "power", SOURCE))),
+        True,
+    ),
+}
+
+
+def _stepped(
+    desc: Mapping[str, object], run: Run, w: int, index: Callable[[float], int], values: Sequence[float]
+) -> tuple[A.Expr, bool]:
+    """A step scheduler's expression after the warm-up ``w`` (and whether it moves): ``multistep`` when every
+    change has one ratio, else ``piecewise``; each change found by bisection on fvcore's index."""
+    n, length, rescale = run.max_iter, run.warmup_length, run.rescale_interval
 
     def where(t: int) -> float:
-        return (t / n - length) / rest if rescale_interval else t / n
+        return (t / n - length) / (1.0 - length) if rescale else t / n
 
-    span = n - w if rescale_interval else n
-    shift = f" * offset({w})" if w and not rescale_interval else ""
-    kind = str(desc["type"])
-    a = desc
-    if index is not None:
-        first = w if rescale_interval else 0
-        marks, levels = [], [values[index(where(first))]]
-        prev, t, changes = index(where(first)), max(first, w), 0
-        while t < n:  # the index is non-decreasing in t: find each step where it changes by bisection
-            t = _first(t, n, lambda u, i=prev: index(where(u)) != i)  # type: ignore[misc]
-            if t == n:
-                break
-            changes += 1
-            if changes > MAX_LEVELS:
-                raise LrdslError(
-                    f"{SOURCE} {kind}: the rate changes more than {MAX_LEVELS:,} times in this run",
-                    hint="a step schedule of that many steps is a smooth one: use Exponential or Cosine instead",
-                )
-            prev = index(where(t))
-            if values[prev] != levels[-1]:  # a step to the same value (γᵏ underflowed to 0) is no change
-                marks.append(t - w if rescale_interval else t)
-                levels.append(values[prev])
-        ratios = {num(levels[i + 1] / levels[i]) for i in range(len(levels) - 1)} if all(levels) else {"0", "1"}
-        at = ", ".join(str(m) for m in marks)
-        if not marks:
-            main = f"const({num(base * levels[0])})"
-            shift = ""
-        elif len(ratios) == 1:
-            main = f"multistep({num(base * levels[0])}, gamma={ratios.pop()}, at=[{at}])"
-        else:
-            main = f"piecewise([{', '.join(num(base * v) for v in levels)}], at=[{at}])"
-    elif kind == "ConstantParamScheduler":
-        main, shift = f"const({num(base * value(0))})", ""
-    elif kind == "CosineParamScheduler":
-        main = f"cosine({num(base * value(0))}→{num(base * value(1))}, {span})"
-    elif kind == "LinearParamScheduler":
-        main = f"linear({num(base * value(0))}→{num(base * value(1))}, {span})"
-    elif kind == "ExponentialParamScheduler":
-        main = f"exp_decay({num(base * value(0))}, rate={num(number(a['decay'], 'decay', SOURCE))}, every={span})"
-    else:
-        power = number(a["power"], "power", SOURCE)
-        main = f"poly({num(base * value(0))}→0, {span}, power={num(power)})"
-    if not w:
-        return main
-    start = base * warmup_factor * value(0.0)
-    head = f"warmup(linear, {w}, from={num(start)})" if warmup_method == "linear" else f"const({num(start)}, {w})"
-    return f"{head} >> {main}{shift}"
+    first = w if rescale else 0
+    marks, levels = [], [values[index(where(first))]]
+    prev, t, changes = index(where(first)), max(first, w), 0
+    while t < n:  # the index is non-decreasing in t: find each step where it changes by bisection
+        t = _first(t, n, lambda u, i=prev: index(where(u)) != i)  # type: ignore[misc]
+        if t == n:
+            break
+        changes += 1
+        if changes > MAX_LEVELS:
+            raise LrdslError(
+                f"{SOURCE} {desc['type']}: the rate changes more than {MAX_LEVELS:,} times in this run",
+                hint="a step schedule of that many steps is a smooth one: use Exponential or Cosine instead",
+            )
+        prev = index(where(t))
+        if values[prev] != levels[-1]:  # a step to the same value (γᵏ underflowed to 0) is no change
+            marks.append(t - w if rescale else t)
+            levels.append(values[prev])
+    base = run.base
+    if not marks:
+        return B.shape("const", n_(base * levels[0])), False
+    ratios = {tidy(levels[i + 1] / levels[i]) for i in range(len(levels) - 1)} if all(levels) else {0.0, 1.0}
+    if len(ratios) == 1:
+        return B.shape("multistep", n_(base * levels[0]), gamma=n_(ratios.pop()), at=marks), True
+    return B.shape("piecewise", [n_(base * v) for v in levels], at=marks), True
 
 
-def fvcore_values(
-    desc: Mapping[str, object],
-    *,
-    base: float,
-    max_iter: int,
-    warmup_length: float,
-    warmup_factor: float,
-    warmup_method: str,
-    rescale_interval: bool,
-    steps: Sequence[int] | None = None,
-) -> np.ndarray | None:
+def fvcore_values(desc: Mapping[str, object], run: Run, steps: Sequence[int] | None = None) -> np.ndarray | None:
     """``lr(t)`` for each ``t`` of ``steps`` (default: the run, ``0 … N − 1``) from fvcore's own schedulers,
     composed as detectron2's ``WarmupParamScheduler`` and ``LRMultiplier`` compose them: each a closed form of
     ``where = t / N``, so a run of any length is checked at its sampled steps. ``None`` without fvcore."""
-    ps = optional_module("fvcore.common.param_scheduler")
+    ps = common.optional_module("fvcore.common.param_scheduler")
     if ps is None:
         return None
     sched = getattr(ps, str(desc["type"]))(**{k: v for k, v in desc.items() if k != "type"})
-    length = warmup_length
+    length, rescale_interval = run.warmup_length, run.rescale_interval
     end_value = sched(0.0) if rescale_interval else sched(length)
-    start_value = warmup_factor * sched(0.0)
+    start_value = run.warmup_factor * sched(0.0)
     warm = (
         ps.ConstantParamScheduler(start_value)
-        if warmup_method == "constant"
+        if run.warmup_method == "constant"
         else ps.LinearParamScheduler(start_value, end_value)
     )
     multiplier = ps.CompositeParamScheduler(
@@ -334,29 +332,29 @@ def fvcore_values(
         interval_scaling=["rescaled", "rescaled" if rescale_interval else "fixed"],
         lengths=[length, 1 - length],
     )
-    at = range(max_iter) if steps is None else steps
-    return np.array([base * multiplier(t / max_iter) for t in at], dtype=float)
+    at = range(run.max_iter) if steps is None else steps
+    return np.array([run.base * multiplier(t / run.max_iter) for t in at], dtype=float)
 
 
-def _checked(expr: str, desc: Mapping[str, object], kw: Mapping[str, Any], source: str) -> str:
+def _checked(expr: str, desc: Mapping[str, object], run: Run, source: str) -> str:
     """``expr`` verified against fvcore at the run's sampled steps; unchecked (and said so) without fvcore, or
     for a ``StepWithFixedGammaParamScheduler`` whose list of values fvcore would build too long."""
-    n = int(kw["max_iter"])
+    n = run.max_iter
     if (
         desc.get("type") == "StepWithFixedGammaParamScheduler"
         and number(desc.get("num_decays"), "num_decays", SOURCE) > MAX_LEVELS
     ):
-        unchecked(source, f"not checked against the library (fvcore would build a list of {desc['num_decays']} values)")
+        common.not_checked(source, f"fvcore would build a list of {desc['num_decays']} values")
         return expr
-    marks = [float(kw["warmup_length"]) * n]
+    marks = [run.warmup_length * n]
     for key in ("milestones",):
         raw = desc.get(key)
         if isinstance(raw, list | tuple):
             marks += [float(m) for m in raw if isinstance(m, int | float)]
-    steps = check_points(n, marks)
-    reference = library_run("fvcore", lambda: fvcore_values(desc, **kw, steps=steps))
+    steps = common.check_points(n, marks)
+    reference = common.library_run("fvcore", lambda: fvcore_values(desc, run, steps))
     if reference is None:
-        unchecked(source, "not checked against the library (neither detectron2 nor fvcore is installed)")
+        common.not_checked(source, "neither detectron2 nor fvcore is installed")
         return expr
     return verified(expr, reference, source=source, steps=steps, total_steps=n)
 
@@ -365,7 +363,7 @@ def library_values(solver: Mapping[str, object], module: types.ModuleType) -> np
     """The rates of detectron2's own ``build_lr_scheduler(cfg, SGD)`` over ``MAX_ITER`` steps."""
     import torch
 
-    config = optional_module("detectron2.config")
+    config = common.optional_module("detectron2.config")
     assert config is not None
     cfg = config.get_cfg()
     for key, value in solver.items():
@@ -380,7 +378,7 @@ def library_values(solver: Mapping[str, object], module: types.ModuleType) -> np
     return np.array(seen, dtype=float)
 
 
-@guarded(SOURCE)
+@common.guarded(SOURCE)
 def from_detectron2(solver: object) -> str:
     """The expression of ``build_lr_scheduler(cfg, optimizer)`` for ``cfg.SOLVER`` as a dict (or the
     whole cfg); missing keys take detectron2's defaults. Verified against detectron2 when it is
@@ -402,21 +400,21 @@ def from_detectron2(solver: object) -> str:
             f"{SOURCE}: WARMUP_ITERS ({w}) ≥ MAX_ITER ({n}): the run is all warm-up",
             hint="give fewer warm-up iterations than the run has",
         )
-    kw: dict[str, object] = {
-        "base": number(s["BASE_LR"], "BASE_LR", SOURCE),
-        "max_iter": n,
-        "warmup_length": min(w / n, 1.0),
-        "warmup_factor": number(s["WARMUP_FACTOR"], "WARMUP_FACTOR", SOURCE),
-        "warmup_method": method,
-        "rescale_interval": rescale,
-    }
-    expr = expression(desc, **kw)  # type: ignore[arg-type]
-    module = optional_module("detectron2.solver")
+    run = Run(
+        base=number(s["BASE_LR"], "BASE_LR", SOURCE),
+        max_iter=n,
+        warmup_length=min(w / n, 1.0),
+        warmup_factor=number(s["WARMUP_FACTOR"], "WARMUP_FACTOR", SOURCE),
+        warmup_method=method,
+        rescale_interval=rescale,
+    )
+    expr = expression(desc, run)
+    module = common.optional_module("detectron2.solver")
     source = f"{SOURCE} {s['LR_SCHEDULER_NAME']}"
-    if module is not None and n <= MAX_STEPPED:
-        reference = library_run(SOURCE, lambda: library_values(s, module))
+    if module is not None and n <= common.MAX_STEPPED:
+        reference = common.library_run(SOURCE, lambda: library_values(s, module))
         return verified(expr, reference, source=source)
-    return _checked(expr, desc, kw, source)  # fvcore's closed forms, composed as detectron2 composes them
+    return _checked(expr, desc, run, source)  # fvcore's closed forms, composed as detectron2 composes them
 
 
 def _target(node: Mapping[str, object]) -> str:
@@ -448,20 +446,17 @@ def multiplier(node: object, *, max_iter: int, base: float) -> str:
         inner_args = _plain(inner, "scheduler")
         assert isinstance(inner, Mapping)
         desc = {"type": _target(inner), **inner_args}
-        kw: dict[str, object] = {
-            "base": base,
-            "max_iter": max_iter,
-            "warmup_length": number(args.get("warmup_length"), "warmup_length", SOURCE),
-            "warmup_factor": number(args.get("warmup_factor"), "warmup_factor", SOURCE),
-            "warmup_method": str(args.get("warmup_method", "linear")),
-            "rescale_interval": bool(args.get("rescale_interval", False)),
-        }
+        run = Run(
+            base=base,
+            max_iter=max_iter,
+            warmup_length=number(args.get("warmup_length"), "warmup_length", SOURCE),
+            warmup_factor=number(args.get("warmup_factor"), "warmup_factor", SOURCE),
+            warmup_method=str(args.get("warmup_method", "linear")),
+            rescale_interval=bool(args.get("rescale_interval", False)),
+        )
     else:
-        desc = {"type": target, **args}
-        kw = {"base": base, "max_iter": max_iter, "warmup_length": 0.0, "warmup_factor": 1.0}
-        kw |= {"warmup_method": "linear", "rescale_interval": False}
-    expr = expression(desc, **kw)  # type: ignore[arg-type]
-    return _checked(expr, desc, kw, f"{SOURCE} {target}")
+        desc, run = {"type": target, **args}, Run(base=base, max_iter=max_iter)
+    return _checked(expression(desc, run), desc, run, f"{SOURCE} {target}")
 
 
 def _from_lazy(config: Mapping[str, object]) -> str:
@@ -491,43 +486,40 @@ def legacy_expression(name: str, given: Mapping[str, object], base: float) -> st
     method = str(given.get("warmup_method", "linear"))
     if method not in ("linear", "constant"):
         raise LrdslError(f"{src}: warmup_method {shown(method)} is not linear or constant")
-    warm = f"(linear({num(f)}→1, {w}) >> const(1))" if method == "linear" else f"(const({num(f)}, {w}) >> const(1))"
+    rise = B.shape("linear", (n_(f), 1), w) if method == "linear" else B.shape("const", n_(f), w)
+    warm = B.seq(rise, B.shape("const", 1))
     if name == "WarmupCosineLR":
         n = whole(given.get("max_iters"), "max_iters", src, least=1)
-        body = f"cosine({num(base)}→0, {n})"
-        return f"{warm} * {body}" if w else body
+        cosine = B.shape("cosine", (n_(base), 0), n)
+        return B.text(B.mul(warm, cosine) if w else cosine)
     marks = given.get("milestones")
     if isinstance(marks, list | tuple):
         marks = [number(m, "milestones", src) for m in marks]
     if not isinstance(marks, list | tuple) or list(marks) != sorted(marks):
         raise LrdslError(f"{src}: milestones must be an increasing list", hint="milestones=[60000, 80000]")
     gamma = number(given.get("gamma", 0.1), "gamma", src)
-    at = ", ".join(str(whole(m, "milestones", src)) for m in marks)
-    body = f"multistep({num(base)}, gamma={num(gamma)}, at=[{at}])"
+    body = B.shape("multistep", n_(base), gamma=n_(gamma), at=[whole(m, "milestones", src) for m in marks])
     if not w:
-        return body
+        return B.text(body)
     if all(number(m, "milestones", src) >= w for m in marks):
-        head = f"linear({num(base * f)}→{num(base)}, {w})" if method == "linear" else f"const({num(base * f)}, {w})"
-        return f"{head} >> {body} * offset({w})"
-    return f"{warm} * {body}"
+        linear = B.shape("linear", (n_(base * f), n_(base)), w)
+        head = linear if method == "linear" else B.shape("const", n_(base * f), w)
+        return B.text(B.seq(head, B.mul(body, B.offset(w))))
+    return B.text(B.mul(warm, body))
 
 
-@guarded(SOURCE)
+@common.guarded(SOURCE)
 def from_spec(name: str, args: Args, kwargs: Kwargs, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
     """A deprecated class as called (``WarmupMultiStepLR(milestones=[…], gamma=0.1)``, optimizer left
     out; ``lr=`` the optimizer's rate, else the multiplier), or ``build_lr_scheduler(SOLVER={…})``."""
     del steps_per_epoch
-    args, kw, written = take_optimizer(SOURCE, args, kwargs, at=1 if name == "build_lr_scheduler" else 0)
-    if written is not None and "lr" not in kw:
-        kw["lr"] = written
+    args, kw, lr = common.spec_rate(SOURCE, args, kwargs, at=1 if name == "build_lr_scheduler" else 0)
+    base = 1.0 if lr is None else lr
     if name == "build_lr_scheduler":
-        kw.pop("lr", None)
         return from_detectron2(kw.get("SOLVER", kw) if not args else args[0])
     if name == "WarmupParamScheduler" or name in SHAPES:
         if total_steps is None:
             raise LrdslError(f"{SOURCE} {name}: the run's length (max_iter) is needed", hint="give --steps N")
-        lr = kw.pop("lr", None)
-        base = 1.0 if lr is None else number(lr, "lr", SOURCE)
         params = ("scheduler", "warmup_factor", "warmup_length", "warmup_method", "rescale_interval")
         given = bind(name, params if name == "WarmupParamScheduler" else SHAPES[name], args, kw, rest=True)
         return multiplier({"_target_": name, **given}, max_iter=total_steps, base=base)
@@ -536,9 +528,11 @@ def from_spec(name: str, args: Args, kwargs: Kwargs, *, total_steps: int | None,
             f"{SOURCE} has no scheduler {shown(name)} that lrdsl reads",
             hint="WarmupMultiStepLR(…), WarmupCosineLR(…), build_lr_scheduler(SOLVER={…}), or the config's SOLVER",
         )
-    lr = kw.pop("lr", None)
-    base = 1.0 if lr is None else number(lr, "lr", SOURCE)
-    given = bind(name, LEGACY[name], args, kw, rest=True)
+    return _legacy(name, bind(name, LEGACY[name], args, kw, rest=True), base, total_steps)
+
+
+def _legacy(name: str, given: Mapping[str, object], base: float, total_steps: int | None) -> str:
+    """A deprecated class's expression, checked against detectron2's own class over the run's first steps."""
     expr = legacy_expression(name, given, base)
     if (
         name == "WarmupCosineLR"
@@ -549,18 +543,15 @@ def from_spec(name: str, args: Args, kwargs: Kwargs, *, total_steps: int | None,
             f"{SOURCE} WarmupCosineLR: past max_iters its cosine rises again, which this import does not follow",
             hint=f"run at most max_iters steps (--steps {given['max_iters']})",
         )
-    module = optional_module("detectron2.solver.lr_scheduler")
-    run = total_steps or int(number(given.get("max_iters", 0), "max_iters", SOURCE)) or None
+    module = common.optional_module("detectron2.solver.lr_scheduler")
     source = f"{SOURCE} {name}"
-    if module is None:
-        unchecked(source, "not checked against the library (detectron2 is not installed)")
+    run = total_steps or int(number(given.get("max_iters", 0), "max_iters", SOURCE)) or None
+    run = common.checked_run(source, module, "detectron2", run)
+    if module is None or run is None:
         return expr
-    if run is None:
-        unchecked(source, "not checked against the library (the run's length is not known: give --steps N)")
-        return expr
-    steps = min(run, MAX_STEPPED)
+    steps = min(run, common.MAX_STEPPED)
     if steps < run:
-        unchecked(source, first_steps_note(run))
+        unchecked(source, common.first_steps_note(run))
 
     def stepped() -> list[float]:
         import torch
@@ -574,11 +565,11 @@ def from_spec(name: str, args: Args, kwargs: Kwargs, *, total_steps: int | None,
             sched.step()
         return seen
 
-    seen = library_run(SOURCE, stepped)
+    seen = common.library_run(SOURCE, stepped)
     return verified(expr, np.array(seen), source=source, steps=list(range(steps)), total_steps=run)
 
 
-@guarded(SOURCE)
+@common.guarded(SOURCE)
 def from_config(config: object, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
     """A parsed detectron2 YAML config (``SOLVER:`` …) or its ``SOLVER`` mapping."""
     del total_steps, steps_per_epoch

@@ -29,24 +29,11 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from lrdsl.errors import LrdslError
-from lrdsl.importers.common import (
-    Args,
-    Kwargs,
-    bind,
-    check_points,
-    guarded,
-    library_run,
-    num,
-    number,
-    optional_module,
-    take_optimizer,
-    tidy,
-    unknown,
-    whole,
-)
+from lrdsl.importers import common
+from lrdsl.importers.common import Args, Kwargs, bind, num, number, tidy, unknown, whole
 from lrdsl.importers.common import literal as n
 from lrdsl.importers.spec import bounded
-from lrdsl.importers.verify import unchecked, verified
+from lrdsl.importers.verify import verified
 from lrdsl.language import ast as A
 from lrdsl.language import build as B
 from lrdsl.language.echo import clipped, shown
@@ -319,8 +306,8 @@ def library_values(
     is not installed. HF's schedulers are ``LambdaLR``: the rate of step ``t`` is ``η·λ(t)``, which this
     reads from the scheduler's own ``lr_lambdas`` (its closed form), so a run of any length is checked
     at its sampled steps without stepping it."""
-    optimization = optional_module("transformers.optimization")
-    torch = optional_module("torch")
+    optimization = common.optional_module("transformers.optimization")
+    torch = common.optional_module("torch")
     if optimization is None or torch is None:
         return None
     eta = 1.0 if learning_rate is None else learning_rate
@@ -351,16 +338,16 @@ def imported(
     n = _horizon(kind, given, total_steps)
     parts = [given.get(k) for k in ("num_warmup_steps", "num_decay_steps", "num_stable_steps", "num_training_steps")]
     marks = [float(v) for v in parts if isinstance(v, int | float) and not isinstance(v, bool)]
-    steps = check_points(n, [*marks, sum(marks[:2])])
-    reference = library_run(SOURCE, lambda: library_values(kind, given, learning_rate, steps))
+    steps = common.check_points(n, [*marks, sum(marks[:2])])
+    reference = common.library_run(SOURCE, lambda: library_values(kind, given, learning_rate, steps))
     source = f"{SOURCE} {KINDS[kind][0]}"
     if reference is None:
-        unchecked(source, "not checked against the library (transformers is not installed)")
+        common.not_checked(source, "transformers is not installed")
         return expr
     return verified(expr, reference, source=source, steps=steps, total_steps=n)
 
 
-@guarded(SOURCE)
+@common.guarded(SOURCE)
 def from_hf(
     name: str,
     num_warmup_steps: int | None = None,
@@ -383,7 +370,7 @@ def from_hf(
     return imported(kind, given, learning_rate)
 
 
-@guarded(SOURCE)
+@common.guarded(SOURCE)
 def from_spec(name: str, args: Args, kwargs: Kwargs, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
     """A call as written in training code: ``get_cosine_schedule_with_warmup(optimizer, 100, 1000)``,
     ``get_scheduler("cosine", optimizer, num_warmup_steps=100, num_training_steps=1000)``, or with the
@@ -394,9 +381,8 @@ def from_spec(name: str, args: Args, kwargs: Kwargs, *, total_steps: int | None,
     missing ``num_training_steps`` is ``total_steps``.
     """
     del steps_per_epoch  # HF schedules count optimizer steps
-    args, kw, written = take_optimizer(SOURCE, args, kwargs, at=1 if name == "get_scheduler" else 0)
-    lr = kw.pop("learning_rate", None)
-    learning_rate = written if lr is None else number(lr, "learning_rate", SOURCE)
+    at = 1 if name == "get_scheduler" else 0
+    args, kw, learning_rate = common.spec_rate(SOURCE, args, kwargs, key="learning_rate", at=at)
     if name == "get_scheduler":
         given = bind(
             "get_scheduler",
@@ -424,7 +410,7 @@ def from_spec(name: str, args: Args, kwargs: Kwargs, *, total_steps: int | None,
     return imported(kind, given, learning_rate, total_steps)
 
 
-@guarded(SOURCE)
+@common.guarded(SOURCE)
 def from_config(config: object, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
     """``TrainingArguments``-like keys: ``lr_scheduler_type`` (``linear``), ``learning_rate`` (5e-5),
     ``warmup_steps`` (a fraction of the run below 1, as HF 5 reads it), ``warmup_ratio`` (HF 4),

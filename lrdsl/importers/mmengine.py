@@ -36,21 +36,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from lrdsl.errors import LrdslError
-from lrdsl.importers.common import (
-    MAX_STEPPED,
-    Args,
-    Kwargs,
-    first_steps_note,
-    guarded,
-    library_run,
-    num,
-    number,
-    optional_module,
-    take_optimizer,
-    whole,
-)
+from lrdsl.importers import common
+from lrdsl.importers.common import Args, Kwargs, num, number, tidy, whole
+from lrdsl.importers.common import literal as n
 from lrdsl.importers.spec import bounded
 from lrdsl.importers.verify import unchecked, verified
+from lrdsl.language import ast as A
+from lrdsl.language import build as B
 from lrdsl.language.echo import shown
 
 SOURCE = "mmengine"
@@ -117,60 +109,75 @@ def _entries(param_scheduler: object) -> list[dict[str, object]]:
 
 def windows(param_scheduler: object, iters_per_epoch: int | None) -> list[Window]:
     """The config's LR schedulers, each converted to iterations when it asks to be."""
-    out = []
-    for entry in _entries(param_scheduler):
-        kind = str(entry.get("type", "")).rsplit(".", 1)[-1]
-        if kind.endswith("Momentum") or (kind.endswith("ParamScheduler") and entry.get("param_name") != "lr"):
-            continue  # another hyper-parameter than the rate
-        if kind == "ReduceOnPlateauLR":
-            raise LrdslError(
-                f"{SOURCE} ReduceOnPlateauLR cannot be imported: it lowers the rate when a metric stops improving, "
-                "which no schedule of the step can say",
-                hint="pick a schedule by step or epoch",
-            )
-        if kind not in KNOWN:
-            raise LrdslError(
-                f"{SOURCE} has no LR scheduler {shown(kind)} that lrdsl reads", hint="one of " + ", ".join(KNOWN)
-            )
-        for key in entry:
-            if key not in COMMON and key not in PARAMS[kind]:
-                raise LrdslError(
-                    f"{SOURCE} {kind} has no argument {shown(key)}",
-                    hint="it takes: " + ", ".join(COMMON[1:] + PARAMS[kind]),
-                )
-        args = {k: v for k, v in entry.items() if k in PARAMS[kind]}
-        by_epoch = bool(entry.get("by_epoch", True))
-        begin = whole(entry.get("begin", 0), "begin", f"{SOURCE} {kind}")
-        end = whole(entry.get("end", INF), "end", f"{SOURCE} {kind}")
-        if end <= begin:
-            raise LrdslError(f"{SOURCE} {kind}: end ({end}) must be after begin ({begin})")
-        if entry.get("convert_to_iter_based") and by_epoch:
-            if iters_per_epoch is None:
-                raise LrdslError(
-                    f"{SOURCE} {kind}: convert_to_iter_based needs the iterations per epoch",
-                    hint="give iters_per_epoch=… (CLI: --steps-per-epoch K)",
-                )
-            k = iters_per_epoch
-            for key in ("T_max", "step_size", "total_steps"):
-                if args.get(key) is not None:
-                    args[key] = number(args[key], key, SOURCE) * k
-            if kind == "MultiStepLR":
-                args["milestones"] = [number(m, "milestones", SOURCE) * k for m in _list(args, "milestones", kind)]
-            if kind == "CosineRestartLR":
-                args["periods"] = [number(m, "periods", SOURCE) * k for m in _list(args, "periods", kind)]
-            begin, end, by_epoch = int(begin * k), end if end == INF else int(end * k), False
-        if kind == "OneCycleLR" and by_epoch:
-            raise LrdslError(
-                f"{SOURCE} OneCycleLR by epoch cannot be imported: stepped once per epoch, its phases end on "
-                "epochs that onecycle(…) in steps does not place",
-                hint="set by_epoch=False, or convert_to_iter_based=True",
-            )
-        out.append(Window(kind, args, by_epoch, begin, end, dict(entry)))
+    out = [w for entry in _entries(param_scheduler) if (w := _window(entry, iters_per_epoch)) is not None]
     if not out:
         raise LrdslError(
             f"{SOURCE}: param_scheduler has no LR scheduler", hint="add one, e.g. dict(type='CosineAnnealingLR')"
         )
     return out
+
+
+def _kind(entry: Mapping[str, object]) -> str | None:
+    """The LR scheduler ``entry`` names (None for one of another hyper-parameter); its arguments checked."""
+    kind = str(entry.get("type", "")).rsplit(".", 1)[-1]
+    if kind.endswith("Momentum") or (kind.endswith("ParamScheduler") and entry.get("param_name") != "lr"):
+        return None  # another hyper-parameter than the rate
+    if kind == "ReduceOnPlateauLR":
+        raise LrdslError(
+            f"{SOURCE} ReduceOnPlateauLR cannot be imported: it lowers the rate when a metric stops improving, "
+            "which no schedule of the step can say",
+            hint="pick a schedule by step or epoch",
+        )
+    if kind not in KNOWN:
+        raise LrdslError(
+            f"{SOURCE} has no LR scheduler {shown(kind)} that lrdsl reads", hint="one of " + ", ".join(KNOWN)
+        )
+    for key in entry:
+        if key not in COMMON and key not in PARAMS[kind]:
+            raise LrdslError(
+                f"{SOURCE} {kind} has no argument {shown(key)}",
+                hint="it takes: " + ", ".join(COMMON[1:] + PARAMS[kind]),
+            )
+    return kind
+
+
+def _window(entry: Mapping[str, object], iters_per_epoch: int | None) -> Window | None:
+    """``entry``'s window (None when it schedules another hyper-parameter)."""
+    kind = _kind(entry)
+    if kind is None:
+        return None
+    args = {k: v for k, v in entry.items() if k in PARAMS[kind]}
+    begin = whole(entry.get("begin", 0), "begin", f"{SOURCE} {kind}")
+    end = whole(entry.get("end", INF), "end", f"{SOURCE} {kind}")
+    if end <= begin:
+        raise LrdslError(f"{SOURCE} {kind}: end ({end}) must be after begin ({begin})")
+    w = Window(kind, args, bool(entry.get("by_epoch", True)), begin, end, dict(entry))
+    if entry.get("convert_to_iter_based") and w.by_epoch:
+        _to_iterations(w, iters_per_epoch)
+    if kind == "OneCycleLR" and w.by_epoch:
+        raise LrdslError(
+            f"{SOURCE} OneCycleLR by epoch cannot be imported: stepped once per epoch, its phases end on "
+            "epochs that onecycle(…) in steps does not place",
+            hint="set by_epoch=False, or convert_to_iter_based=True",
+        )
+    return w
+
+
+def _to_iterations(w: Window, iters_per_epoch: int | None) -> None:
+    """``w`` (by epoch) rewritten in iterations, as mmengine's ``build_iter_from_epoch`` does."""
+    if iters_per_epoch is None:
+        raise LrdslError(
+            f"{SOURCE} {w.kind}: convert_to_iter_based needs the iterations per epoch",
+            hint="give iters_per_epoch=… (CLI: --steps-per-epoch K)",
+        )
+    k, args = iters_per_epoch, w.args
+    for key in ("T_max", "step_size", "total_steps"):
+        if args.get(key) is not None:
+            args[key] = number(args[key], key, SOURCE) * k
+    for key, kind in (("milestones", "MultiStepLR"), ("periods", "CosineRestartLR")):
+        if w.kind == kind:
+            args[key] = [number(m, key, SOURCE) * k for m in _list(args, key, kind)]
+    w.begin, w.end, w.by_epoch = int(w.begin * k), w.end if w.end == INF else int(w.end * k), False
 
 
 def _list(args: Mapping[str, object], key: str, kind: str) -> list[object]:
@@ -180,13 +187,17 @@ def _list(args: Mapping[str, object], key: str, kind: str) -> list[object]:
     return list(value)
 
 
+Dur = Callable[[float], B.Quantity]
+"""A window's count (its unit: iterations or epochs) as a duration."""
+
+
 @dataclass
 class Phase:
     """A window's expression over its ``length`` (in its unit) and the rate it leaves."""
 
-    text: str
+    text: A.Expr
     end_value: float
-    hold: str = ""
+    hold: B.Quantity | None = None
     """The steps the rate holds at the window's end value after ``text`` (``text``'s own end value)."""
     settled: bool = False
     """Whether ``text`` ends at ``end_value`` (lrdsl holds a phase's end value, mmengine its last step's)."""
@@ -196,80 +207,98 @@ def _cos(v: float, eta: float, s: float, t: float) -> float:
     return eta + (v - eta) * (1 + math.cos(math.pi * s / t)) / 2
 
 
-def phase(w: Window, v: float, base: float, length: int, dur: Callable[[float], str]) -> Phase:
-    """The expression of window ``w`` for its first ``length`` steps (its unit), entered at rate ``v``."""
-    src = f"{SOURCE} {w.kind}"
-    a = w.args
+def _held(shape: A.Expr, natural: float, end_value: float, length: int, dur: Dur) -> Phase:
+    """``shape`` over its ``natural`` length, then its end value held for the rest of ``length``."""
+    return Phase(shape, end_value, dur(length - natural) if length > natural else None, True)
+
+
+def _cosine_cut(top: float, eta: float, fraction: float, length: B.Quantity) -> A.Expr:
+    """``fn(η + (top − η)·(1 + cos(π·p·fraction))/2, length)``: a cosine cut at ``fraction`` of its period."""
+    wave = B.add(1, B.math_call("cos", B.mul(B.name("pi"), B.name("p"), n(fraction))))
+    formula = B.div(B.mul(n(top - eta), wave), 2)
+    return B.fn(B.add(n(eta), formula) if eta else formula, length)
+
+
+def _linear(w: Window, v: float, base: float, length: int, dur: Dur) -> Phase:
+    src, a, t = f"{SOURCE} {w.kind}", w.args, w.end - w.begin - 1
+    lo = number(a.get("start_factor", 1 / 3), "start_factor", src)
+    hi = number(a.get("end_factor", 1.0), "end_factor", src)
+    if t <= 0:
+        return Phase(B.shape("const", n(lo * v), dur(length)), lo * v, settled=True)
+    if length <= t:
+        reach = lo + (hi - lo) * length / t
+        end_value = v * (lo + (hi - lo) * (length - 1) / t)
+        return Phase(B.shape("linear", (n(lo * v), n(reach * v)), dur(length)), end_value)
+    return _held(B.shape("linear", (n(lo * v), n(hi * v)), dur(t)), t, hi * v, length, dur)
+
+
+def _constant(w: Window, v: float, base: float, length: int, dur: Dur) -> Phase:
     t = w.end - w.begin - 1
+    f = number(w.args.get("factor", 1 / 3), "factor", f"{SOURCE} {w.kind}")
+    if length <= t:
+        return Phase(B.shape("const", n(f * v), dur(length)), f * v, settled=True)
+    both = B.seq(B.shape("const", n(f * v), dur(t)), B.shape("const", n(v), dur(length - t)))
+    return Phase(both, v, settled=True)
 
-    def tail(shape: str, natural: float, end_value: float) -> Phase:
-        return Phase(shape, end_value, dur(length - natural) if length > natural else "", True)
 
-    if w.kind == "LinearLR":
-        lo = number(a.get("start_factor", 1 / 3), "start_factor", src)
-        hi = number(a.get("end_factor", 1.0), "end_factor", src)
-        if t <= 0:
-            return Phase(f"const({num(lo * v)}, {dur(length)})", lo * v, settled=True)
-        if length <= t:
-            reach = lo + (hi - lo) * length / t
-            return Phase(
-                f"linear({num(lo * v)}→{num(reach * v)}, {dur(length)})", v * (lo + (hi - lo) * (length - 1) / t)
-            )
-        return tail(f"linear({num(lo * v)}→{num(hi * v)}, {dur(t)})", t, hi * v)
-    if w.kind == "ConstantLR":
-        f = number(a.get("factor", 1 / 3), "factor", src)
-        if length <= t:
-            return Phase(f"const({num(f * v)}, {dur(length)})", f * v, settled=True)
-        return Phase(f"const({num(f * v)}, {dur(t)}) >> const({num(v)}, {dur(length - t)})", v, settled=True)
-    if w.kind == "StepLR":
-        k = number(a.get("step_size"), "step_size", src)
-        g = number(a.get("gamma", 0.1), "gamma", src)
-        drops = math.floor((length - 1) / k)
-        text = f"step({num(v)}, {dur(length)}, gamma={num(g)}, every={dur(k)})"
-        return Phase(text, v * g**drops, settled=drops == math.floor(length / k))
-    if w.kind == "MultiStepLR":
-        g = number(a.get("gamma", 0.1), "gamma", src)
-        marks = sorted(number(m, "milestones", src) for m in _list(a, "milestones", w.kind))
-        inside = [m for m in marks if m < length]
-        if not inside:
-            return Phase(f"const({num(v)}, {dur(length)})", v, settled=True)
-        at = ", ".join(dur(m) for m in inside)
-        text = f"multistep({num(v)}, {dur(length)}, gamma={num(g)}, at=[{at}])"
-        return Phase(text, v * g ** len(inside), settled=length not in marks)
-    if w.kind == "ExponentialLR":
-        g = number(a.get("gamma"), "gamma", src)
-        every = "" if dur(1) == "1" else f", every={dur(1)}"
-        return Phase(f"exp_decay({num(v)}, {dur(length)}, rate={num(g)}{every})", v * g ** (length - 1))
-    if w.kind == "CosineAnnealingLR":
-        eta = _eta_min(a, base, src)
-        tmax = number(a["T_max"], "T_max", src) if a.get("T_max") else float(w.end - w.begin)
-        last = _cos(v, eta, length - 1, tmax)
-        if length == tmax + 1:
-            return tail(f"cosine({num(v)}→{num(eta)}, {dur(tmax)})", tmax, last)
-        if length == tmax:
-            return Phase(f"cosine({num(v)}→{num(eta)}, {dur(tmax)})", last)
-        if length > tmax + 1 and not math.isclose(v, base, rel_tol=1e-12):
-            raise LrdslError(
-                f"{src}: its window runs past T_max from a rate ({num(v)}) other than the optimizer's ({num(base)}), "
-                "where mmengine's step-to-step rule has no closed form",
-                hint="end the window at begin + T_max (+1), or start it at the optimizer's rate",
-            )
-        angle = f"pi * p * {num(length / tmax)}"
-        formula = (
-            f"{num(eta)} + {num(v - eta)} * (1 + cos({angle})) / 2" if eta else f"{num(v)} * (1 + cos({angle})) / 2"
+def _step(w: Window, v: float, base: float, length: int, dur: Dur) -> Phase:
+    src = f"{SOURCE} {w.kind}"
+    k = number(w.args.get("step_size"), "step_size", src)
+    g = number(w.args.get("gamma", 0.1), "gamma", src)
+    drops = math.floor((length - 1) / k)
+    text = B.shape("step", n(v), dur(length), gamma=n(g), every=dur(k))
+    return Phase(text, v * g**drops, settled=drops == math.floor(length / k))
+
+
+def _multistep(w: Window, v: float, base: float, length: int, dur: Dur) -> Phase:
+    src = f"{SOURCE} {w.kind}"
+    g = number(w.args.get("gamma", 0.1), "gamma", src)
+    marks = sorted(number(m, "milestones", src) for m in _list(w.args, "milestones", w.kind))
+    inside = [m for m in marks if m < length]
+    if not inside:
+        return Phase(B.shape("const", n(v), dur(length)), v, settled=True)
+    text = B.shape("multistep", n(v), dur(length), gamma=n(g), at=[dur(m) for m in inside])
+    return Phase(text, v * g ** len(inside), settled=length not in marks)
+
+
+def _exponential(w: Window, v: float, base: float, length: int, dur: Dur) -> Phase:
+    g = number(w.args.get("gamma"), "gamma", f"{SOURCE} {w.kind}")
+    every = None if dur(1).unit == "steps" else dur(1)
+    return Phase(B.shape("exp_decay", n(v), dur(length), rate=n(g), every=every), v * g ** (length - 1))
+
+
+def _cosine(w: Window, v: float, base: float, length: int, dur: Dur) -> Phase:
+    src, a = f"{SOURCE} {w.kind}", w.args
+    eta = _eta_min(a, base, src)
+    tmax = number(a["T_max"], "T_max", src) if a.get("T_max") else float(w.end - w.begin)
+    last = _cos(v, eta, length - 1, tmax)
+    if length == tmax + 1:
+        return _held(B.shape("cosine", (n(v), n(eta)), dur(tmax)), tmax, last, length, dur)
+    if length == tmax:
+        return Phase(B.shape("cosine", (n(v), n(eta)), dur(tmax)), last)
+    if length > tmax + 1 and not math.isclose(v, base, rel_tol=1e-12):
+        raise LrdslError(
+            f"{src}: its window runs past T_max from a rate ({num(v)}) other than the optimizer's ({num(base)}), "
+            "where mmengine's step-to-step rule has no closed form",
+            hint="end the window at begin + T_max (+1), or start it at the optimizer's rate",
         )
-        return Phase(f"fn({formula}, {dur(length)})", last)
-    if w.kind == "PolyLR":
-        eta = number(a.get("eta_min", 0.0), "eta_min", src)
-        power = number(a.get("power", 1.0), "power", src)
-        last = eta + (v - eta) * (1 - (length - 1) / t) ** power if t > 0 else v
-        if length == t + 1:
-            return tail(f"poly({num(v)}→{num(eta)}, {dur(t)}, power={num(power)})", t, last)
-        low = f"{num(eta)} + " if eta else ""
-        return Phase(f"fn({low}{num(v - eta)} * (1 - p * {num(length / t)}) ** {num(power)}, {dur(length)})", last)
-    if w.kind == "OneCycleLR":
-        return _onecycle(w, length, dur)
-    return _restarts(w, base, length, dur)
+    return Phase(_cosine_cut(v, eta, length / tmax, dur(length)), last)
+
+
+def _poly(w: Window, v: float, base: float, length: int, dur: Dur) -> Phase:
+    src, a, t = f"{SOURCE} {w.kind}", w.args, w.end - w.begin - 1
+    eta = number(a.get("eta_min", 0.0), "eta_min", src)
+    power = number(a.get("power", 1.0), "power", src)
+    last = eta + (v - eta) * (1 - (length - 1) / t) ** power if t > 0 else v
+    if length == t + 1:
+        return _held(B.shape("poly", (n(v), n(eta)), dur(t), power=n(power)), t, last, length, dur)
+    decay = B.mul(n(v - eta), B.power(B.sub(1, B.mul(B.name("p"), n(length / t))), n(power)))
+    return Phase(B.fn(B.add(n(eta), decay) if eta else decay, dur(length)), last)
+
+
+def phase(w: Window, v: float, base: float, length: int, dur: Dur) -> Phase:
+    """The expression of window ``w`` for its first ``length`` steps (its unit), entered at rate ``v``."""
+    return _PHASES[w.kind](w, v, base, length, dur)
 
 
 def _eta_min(a: Mapping[str, object], base: float, src: str) -> float:
@@ -280,7 +309,7 @@ def _eta_min(a: Mapping[str, object], base: float, src: str) -> float:
     return number(a.get("eta_min", 0.0) or 0.0, "eta_min", src)
 
 
-def _onecycle(w: Window, length: int, dur: Callable[[float], str]) -> Phase:
+def _onecycle(w: Window, v: float, base: float, length: int, dur: Dur) -> Phase:
     src = f"{SOURCE} OneCycleLR"
     a = w.args
     total = int(number(a["total_steps"], "total_steps", src)) if a.get("total_steps") else w.end - w.begin
@@ -296,25 +325,22 @@ def _onecycle(w: Window, length: int, dur: Callable[[float], str]) -> Phase:
             f"{src}: pct_start × total_steps ({num(pct)} × {total}) leaves its rising phase no step",
             hint="give more steps (total_steps or the window) or a larger pct_start",
         )
-    opts = [f"{num(top)}", dur(total)]
+    opts: dict[str, B.Given | None] = {}
     for key, name, default in (
         ("pct_start", "pct", 0.3),
         ("div_factor", "div", 25.0),
         ("final_div_factor", "final_div", 1e4),
     ):
         value = number(a.get(key, default), key, src)
-        if value != default:
-            opts.append(f"{name}={num(value)}")
-    if a.get("anneal_strategy", "cos") == "linear":
-        opts.append("anneal=linear")
-    if a.get("three_phase"):
-        opts.append("three_phase=true")
+        opts[name] = n(value) if value != default else None
+    opts["anneal"] = "linear" if a.get("anneal_strategy", "cos") == "linear" else None
+    opts["three_phase"] = True if a.get("three_phase") else None
     low = top / number(a.get("div_factor", 25.0), "div_factor", src)
     low /= number(a.get("final_div_factor", 1e4), "final_div_factor", src)
-    return Phase(f"onecycle({', '.join(opts)})", low, settled=length == total)
+    return Phase(B.shape("onecycle", n(top), dur(total), **opts), low, settled=length == total)
 
 
-def _restarts(w: Window, base: float, length: int, dur: Callable[[float], str]) -> Phase:
+def _restarts(w: Window, v: float, base: float, length: int, dur: Dur) -> Phase:
     src = f"{SOURCE} CosineRestartLR"
     periods = [number(p, "periods", src) for p in _list(w.args, "periods", w.kind)]
     weights = [number(x, "restart_weights", src) for x in _list({"r": w.args.get("restart_weights", [1])}, "r", w.kind)]
@@ -323,26 +349,38 @@ def _restarts(w: Window, base: float, length: int, dur: Callable[[float], str]) 
     eta = _eta_min(w.args, base, src)
     if length >= sum(periods):
         last = _cos(base * weights[-1], eta, periods[-1] - 1, periods[-1])
-        if len(set(periods)) == 1 and len(set(weights)) == 1:
-            text = f"cosine({num(base * weights[0])}→{num(eta)}, {dur(periods[0])}) * repeat({len(periods)})"
-        else:
-            text = " >> ".join(
-                f"cosine({num(base * x)}→{num(eta)}, {dur(p)})" for p, x in zip(periods, weights, strict=True)
-            )
+        cycles = [B.shape("cosine", (n(base * x), n(eta)), dur(p)) for p, x in zip(periods, weights, strict=True)]
+        same = len(set(periods)) == 1 and len(set(weights)) == 1
+        text = B.mul(cycles[0], B.call("repeat", len(periods))) if same else B.seq(*cycles)
         if length > sum(periods):
-            return Phase(f"{text} >> const({num(last)}, {dur(length - sum(periods))})", last, settled=True)
+            return Phase(B.seq(text, B.shape("const", n(last), dur(length - sum(periods)))), last, settled=True)
         return Phase(text, last)
     # the window ends inside a cycle: the whole cycles, then the cut one, and the rate of its last step
-    parts, left = [], float(length)
+    parts: list[A.Expr] = []
+    left = float(length)
     for p, x in zip(periods, weights, strict=True):
         top = base * x
         if left >= p:
-            parts.append(f"cosine({num(top)}→{num(eta)}, {dur(p)})")
+            parts.append(B.shape("cosine", (n(top), n(eta)), dur(p)))
             left -= p
             continue
-        parts.append(f"fn({num(eta)} + {num(top - eta)} * (1 + cos(pi * p * {num(left / p)})) / 2, {dur(left)})")
-        return Phase(" >> ".join(parts), _cos(top, eta, left - 1, p))
+        parts.append(_cosine_cut(top, eta, left / p, dur(left)))
+        return Phase(B.seq(*parts), _cos(top, eta, left - 1, p))
     raise AssertionError("unreachable: the window is shorter than the cycles")  # pragma: no cover
+
+
+_PHASES: dict[str, Callable[[Window, float, float, int, Dur], Phase]] = {
+    "LinearLR": _linear,
+    "ConstantLR": _constant,
+    "StepLR": _step,
+    "MultiStepLR": _multistep,
+    "ExponentialLR": _exponential,
+    "CosineAnnealingLR": _cosine,
+    "PolyLR": _poly,
+    "OneCycleLR": _onecycle,
+    "CosineRestartLR": _restarts,
+}
+"""Each scheduler's phase builder: ``(window, rate entered at, optimizer's rate, length, duration) → Phase``."""
 
 
 def _span(w: Window, k: int, run_steps: int | None) -> tuple[int, int]:
@@ -385,35 +423,35 @@ def expression(param_scheduler: object, *, lr: float | None, iters_per_epoch: in
     overlap = any(a[1][1] > b[1][0] for a, b in itertools.pairwise(order))
     if overlap:
         return _product(order, base, k, run_steps or max(stop for _, (_, stop) in order))
-    phases: list[str] = []
+    phases: list[A.Expr] = []
     cursor, v, settled = 0, base, True
     for w, (start, stop) in order:
         if start > cursor:
             gap = _steps(start - cursor, k, w.by_epoch)
-            phases.append(f"hold({gap})" if phases and settled else f"const({num(v)}, {gap})")
+            phases.append(B.call("hold", gap) if phases and settled else B.shape("const", n(v), gap))
         p = _window_phase(w, v, base, stop - start, k)
         phases.append(p.text)
         v, cursor, settled = p.end_value, stop, p.settled
-        if p.hold:
-            phases.append(f"hold({p.hold})")
+        if p.hold is not None:
+            phases.append(B.call("hold", p.hold))
     if run_steps is not None and cursor < run_steps and not settled:
-        phases.append(f"const({num(v)})")
-    while len(phases) > 1 and phases[-1].startswith("hold("):
+        phases.append(B.shape("const", n(v)))
+    while len(phases) > 1 and isinstance(phases[-1], A.Call) and phases[-1].name == "hold":
         phases.pop()
-    return " >> ".join(phases)
+    return B.text(B.seq(*phases))
 
 
-def _steps(n: int, k: int, by_epoch: bool) -> str:
-    return f"{n // k}ep" if by_epoch and k > 1 and n % k == 0 else str(n)
+def _steps(count: int, k: int, by_epoch: bool) -> B.Quantity:
+    return B.Quantity(count // k, "ep") if by_epoch and k > 1 and count % k == 0 else B.Quantity(count)
 
 
 def _window_phase(w: Window, v: float, base: float, steps: int, k: int) -> Phase:
     """``phase`` of ``w`` over ``steps`` iterations, written in epochs when ``w`` counts them."""
     if not w.by_epoch:
-        return phase(w, v, base, steps, lambda x: num(x))
-    p = phase(w, v, base, math.ceil(steps / k), lambda x: f"{num(x)}ep")
+        return phase(w, v, base, steps, lambda x: B.Quantity(tidy(x)))
+    p = phase(w, v, base, math.ceil(steps / k), lambda x: B.Quantity(tidy(x), "ep"))
     if w.kind not in ("StepLR", "MultiStepLR", "ConstantLR"):
-        p.text = f"({p.text}) * quantize(1ep)" if " >> " in p.text or " * " in p.text else f"{p.text} * quantize(1ep)"
+        p.text = B.mul(p.text, B.call("quantize", B.Quantity(1, "ep")))
     return p
 
 
@@ -435,11 +473,10 @@ def _product(order: list[tuple[Window, tuple[int, int]]], base: float, k: int, r
                 hint="give the schedulers windows that do not overlap (begin/end)",
             )
         p = _window_phase(w, base if i == 0 else 1.0, base, stop - start, k)
-        lead = f"const({num(base if i == 0 else 1.0)}, {_steps(start, k, w.by_epoch)}) >> " if start else ""
-        after = f" >> const({num(p.end_value)})" if not p.settled and stop < run_steps else ""
-        text = f"{lead}{p.text}{after}"
-        factors.append(f"({text})" if " >> " in text or " * " in text else text)
-    return " * ".join(factors)
+        lead = [B.shape("const", n(base if i == 0 else 1.0), _steps(start, k, w.by_epoch))] if start else []
+        after = [B.shape("const", n(p.end_value))] if not p.settled and stop < run_steps else []
+        factors.append(B.seq(*lead, p.text, *after))
+    return B.text(B.mul(*factors))
 
 
 def library_values(
@@ -499,31 +536,30 @@ def imported(
     run = max_epochs * k if max_epochs is not None else total_steps
     expr = expression(param_scheduler, lr=lr, iters_per_epoch=iters_per_epoch, run_steps=run)
     source = f"{SOURCE} param_scheduler"
-    module = library if library is not None else optional_module("mmengine.optim.scheduler")
-    if module is None:
-        unchecked(source, "not checked against the library (mmengine is not installed)")
-        return expr
-    if run is None:
-        unchecked(source, "not checked against the library (the run's length is not known: give --steps N)")
+    module = library if library is not None else common.optional_module("mmengine.optim.scheduler")
+    run = common.checked_run(source, module, "mmengine", run)
+    if module is None or run is None:
         return expr
     eta = 1.0 if lr is None else lr
-    if run > MAX_STEPPED and k > 1 and run // k <= MAX_STEPPED:
+    if run > common.MAX_STEPPED and k > 1 and run // k <= common.MAX_STEPPED:
         # epoch-based windows only: their rate changes between epochs, so one iteration per epoch is the same
         # schedule; the check runs on it when the mapping writes the same expression for it
         epochs = math.ceil(run / k)
         if expression(param_scheduler, lr=lr, iters_per_epoch=1, run_steps=epochs) == expr:
-            ref = library_run(SOURCE, lambda: library_values(module, param_scheduler, eta, 1, epochs))
+            ref = common.library_run(SOURCE, lambda: library_values(module, param_scheduler, eta, 1, epochs))
             return verified(expr, ref, source=source, steps_per_epoch=1)
-    steps = min(run, MAX_STEPPED)
-    reference = library_run(SOURCE, lambda: library_values(module, param_scheduler, eta, k, math.ceil(steps / k)))
+    steps = min(run, common.MAX_STEPPED)
+    reference = common.library_run(
+        SOURCE, lambda: library_values(module, param_scheduler, eta, k, math.ceil(steps / k))
+    )
     if steps == run:
         return verified(expr, reference[:run], source=source, steps_per_epoch=k)
-    unchecked(source, first_steps_note(run))
+    unchecked(source, common.first_steps_note(run))
     at = list(range(steps))
     return verified(expr, reference[:steps], source=source, steps_per_epoch=k, steps=at, total_steps=run)
 
 
-@guarded(SOURCE)
+@common.guarded(SOURCE)
 def from_mmengine(
     param_scheduler: object,
     max_epochs: int | None = None,
@@ -542,31 +578,24 @@ def from_mmengine(
     return imported(param_scheduler, max_epochs=epochs, iters_per_epoch=ipe, lr=lr, library=library)
 
 
-@guarded(SOURCE)
+@common.guarded(SOURCE)
 def from_spec(name: str, args: Args, kwargs: Kwargs, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
     """One scheduler as a call, ``CosineAnnealingLR(optimizer, T_max=100, by_epoch=False)`` (the optimizer
     may be left out; arguments by keyword); ``lr=`` or the optimizer written as a call gives the rate."""
-    args, kw, written = take_optimizer(SOURCE, args, kwargs)
+    args, kw, lr = common.spec_rate(SOURCE, args, kwargs)
     if args:
         raise LrdslError(f"{SOURCE} {name}: give its arguments by keyword", hint=f"{name}(begin=0, end=100, …)")
-    lr = kw.pop("lr", written)
-    ipe = None if steps_per_epoch is None else whole(steps_per_epoch, "steps per epoch", SOURCE, least=1)
-    return imported(
-        [{"type": name, **kw}],
-        max_epochs=None,
-        iters_per_epoch=ipe,
-        lr=None if lr is None else number(lr, "lr", SOURCE),
-        total_steps=total_steps,
-    )
+    ipe = common.per_epoch(steps_per_epoch, SOURCE)
+    return imported([{"type": name, **kw}], max_epochs=None, iters_per_epoch=ipe, lr=lr, total_steps=total_steps)
 
 
-@guarded(SOURCE)
+@common.guarded(SOURCE)
 def from_config(config: object, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
     """A parsed config: its ``param_scheduler`` (or the list itself); the run's length is
     ``train_cfg.max_epochs`` (or ``max_iters``) when the config has it, else ``total_steps``; the rate is
     ``optim_wrapper.optimizer.lr`` when present."""
     bounded(config)  # a document built in Python is held to a config file's bounds
-    ipe = None if steps_per_epoch is None else whole(steps_per_epoch, "steps per epoch", SOURCE, least=1)
+    ipe = common.per_epoch(steps_per_epoch, SOURCE)
     max_epochs = None
     lr = None
     if isinstance(config, Mapping):

@@ -47,17 +47,21 @@ from lrdsl.importers.common import (
     fitted,
     mapped,
     not_checked,
-    num,
     sampled_length,
 )
+from lrdsl.importers.common import literal as n
 from lrdsl.importers.spec import Call
 from lrdsl.importers.verify import verified
+from lrdsl.language import ast as A
+from lrdsl.language import build as B
 
 RTOL = 1e-5
 """Optax computes in float32."""
 
-Text = Callable[[int], str]
-"""A phase's text over its first ``k`` steps (``k`` up to its duration)."""
+Text = Callable[[int], A.Expr]
+"""A phase's expression over its first ``k`` steps (``k`` up to its duration)."""
+Tail = Callable[[int | None], A.Expr]
+"""A flexible continuation: its expression with an optional explicit duration."""
 
 
 @dataclass
@@ -66,24 +70,28 @@ class Part:
     continuation, text with an optional explicit duration), else ``end`` held."""
 
     phases: list[tuple[int, Text]] = field(default_factory=list)
-    tail: Callable[[int | None], str] | None = None
+    tail: Tail | None = None
     end: float = 0.0
     inner: list[int] = field(default_factory=list)
 
     def text(self) -> str:
         """The expression: a constant as its number, a run of identical blocks as ``(…) * repeat(n)``."""
+        return B.text(self.tree())
+
+    def tree(self) -> A.Expr:
+        """The expression's syntax tree (:meth:`text`)."""
         parts = [f(d) for d, f in self.phases]
         if self.tail is not None:
             tail = self.tail(None)
-            if not parts and tail.startswith("const(") and "," not in tail:
-                return tail[len("const(") : -1]
-            return " >> ".join([*parts, tail])
+            if not parts and isinstance(tail, A.Call) and tail.name == "const" and len(tail.args) == 1:
+                return tail.args[0].value
+            return B.seq(*parts, tail)
+        texts = [B.text(p) for p in parts]
         for size in range(1, len(parts) // 2 + 1):
-            n, block = len(parts) // size, parts[:size]
-            if len(parts) % size == 0 and parts == block * n:
-                inner = " >> ".join(block)
-                return f"({inner}) * repeat({n})" if size > 1 else f"{inner} * repeat({n})"
-        return " >> ".join(parts) if parts else num(self.end)
+            count = len(parts) // size
+            if len(parts) % size == 0 and texts == texts[:size] * count:
+                return B.mul(B.seq(*parts[:size]), B.call("repeat", count))
+        return B.seq(*parts) if parts else n(self.end)
 
     def cut(self, m: int) -> list[tuple[int, Text]]:
         """The first ``m`` steps as phases of explicit durations."""
@@ -96,8 +104,8 @@ class Part:
             out.append((k, f))
             left -= k
         if left > 0:
-            tail, end = self.tail, self.end
-            out.append((left, (lambda k: tail(k)) if tail is not None else (lambda k: f"const({num(end)}, {k})")))
+            tail = self.tail if self.tail is not None else _held(self.end)
+            out.append((left, tail))
         return out
 
     def natural(self) -> int:
@@ -112,20 +120,32 @@ class Part:
         return out
 
 
-def _const(v: float) -> Text:
-    return lambda k: f"const({num(v)}, {k})"
+def _held(v: float) -> Tail:
+    """``const(v)``, with a duration when one is given."""
+    return lambda k: B.shape("const", n(v), duration=k)
+
+
+def _constant_part(v: float) -> Part:
+    """The schedule that holds ``v``."""
+    return Part(end=v, tail=_held(v))
 
 
 def _linear(a: float, b: float, d: int) -> Text:
-    return lambda k: f"linear({num(a)}→{num(b if k == d else a + (b - a) * k / d)}, {k})"
+    return lambda k: B.shape("linear", (n(a), n(b if k == d else a + (b - a) * k / d)), k)
+
+
+def _wave(d: int) -> A.Expr:
+    """``1 + cos(pi * u / d)``: twice a cosine's fraction of its way down, over ``d`` steps."""
+    return B.add(1, B.math_call("cos", B.div(B.mul(B.name("pi"), B.name("u")), d)))
 
 
 def _cosine(a: float, b: float, d: int) -> Text:
-    def text(k: int) -> str:
+    def text(k: int) -> A.Expr:
         if k == d:
-            return f"cosine({num(a)}→{num(b)}, {d})"
-        amp = f"{num(a)} * " if b == 0 else f"{num(b)} + ({num(a)} - {num(b)}) * "
-        return f"fn({amp}(1 + cos(pi * u / {d})) / 2, {k})"
+            return B.shape("cosine", (n(a), n(b)), d)
+        if b == 0:
+            return B.fn(B.div(B.mul(n(a), _wave(d)), 2), k)
+        return B.fn(B.add(n(b), B.div(B.mul(B.sub(n(a), n(b)), _wave(d)), 2)), k)
 
     return text
 
@@ -134,10 +154,11 @@ def _poly(a: float, b: float, power: float, d: int) -> Text:
     if power == 1:
         return _linear(a, b, d)
 
-    def text(k: int) -> str:
+    def text(k: int) -> A.Expr:
         if k == d:
-            return f"poly({num(a)}→{num(b)}, {d}, power={num(power)})"
-        return f"fn({num(b)} + ({num(a)} - {num(b)}) * (1 - u / {d}) ** {num(power)}, {k})"
+            return B.shape("poly", (n(a), n(b)), d, power=n(power))
+        fall = B.power(B.sub(1, B.div(B.name("u"), d)), n(power))
+        return B.fn(B.add(n(b), B.mul(B.sub(n(a), n(b)), fall)), k)
 
     return text
 
@@ -163,8 +184,8 @@ def _polynomial(init: object, end: object, power: object, steps: object, begin: 
     if s is None or bgn is None:
         return None
     if s <= 0:
-        return Part(end=a, tail=lambda k: f"const({num(a)})" if k is None else f"const({num(a)}, {k})")
-    phases: list[tuple[int, Text]] = [(max(bgn, 0), _const(a))] if bgn > 0 else []
+        return _constant_part(a)
+    phases: list[tuple[int, Text]] = [(max(bgn, 0), _held(a))] if bgn > 0 else []
     return Part([*phases, (s, _poly(a, b, p, s))], None, b)
 
 
@@ -176,26 +197,25 @@ def _exponential(
     if bgn is None:
         return None
     if _f(steps, "transition_steps") <= 0 or r == 0:
-        return Part(end=v, tail=lambda k: f"const({num(v)})" if k is None else f"const({num(v)}, {k})")
+        return _constant_part(v)
     s = _f(steps, "transition_steps")
     if float(s).is_integer() and abs(s) <= LONGEST:
-        opts = f"rate={num(r)}" + (f", every={int(s)}" if s != 1 or staircase else "")
+        rate, every = n(r), (int(s) if s != 1 or staircase else None)
     elif not staircase:
-        opts = f"rate={num(r)} ** (1 / {num(s)})"
+        rate, every = B.power(n(r), B.div(1, n(s))), None
     else:
         return None
-    opts += ", staircase=true" if staircase else ""
     floor = None if end is None else _f(end, "end_value")
     clip = "max" if r < 1 else "min"
 
-    def tail(k: int | None) -> str:
-        body = f"exp_decay({num(v)}, {opts})" if k is None else f"exp_decay({num(v)}, {k}, {opts})"
+    def tail(k: int | None) -> A.Expr:
+        body = B.shape("exp_decay", n(v), duration=k, rate=rate, every=every, staircase=True if staircase else None)
         if floor is None:
             return body
-        return f"{clip}({body}, {num(floor) if k is None else f'const({num(floor)}, {k})'})"
+        return B.call(clip, body, B.shape("const", n(floor), duration=k) if k is not None else n(floor))
 
     start = v if floor is None else (max(v, floor) if r < 1 else min(v, floor))
-    phases: list[tuple[int, Text]] = [(max(bgn, 0), _const(start))] if bgn > 0 else []
+    phases: list[tuple[int, Text]] = [(max(bgn, 0), _held(start))] if bgn > 0 else []
     return Part(phases, tail, 0.0)
 
 
@@ -206,26 +226,22 @@ def _cosine_decay(init: object, steps: object, alpha: object, exponent: object) 
         return None
     if e == 1:
         return Part([(d, _cosine(v, v * a, d))], None, v * a)
-    formula = f"{num(v)} * ((1 - {num(a)}) * (0.5 * (1 + cos(pi * u / {d}))) ** {num(e)} + {num(a)})"
-    return Part([(d, lambda k: f"fn({formula}, {k})")], None, v * a)
+    formula = B.mul(n(v), B.add(B.mul(B.sub(1, n(a)), B.power(B.mul(0.5, _wave(d)), n(e))), n(a)))
+    return Part([(d, lambda k: B.fn(formula, k))], None, v * a)
 
 
 def _piecewise_constant(init: object, scales: object) -> Part | None:
     v = _f(init, "init_value")
     if not scales:
-        return Part(end=v, tail=lambda k: f"const({num(v)})" if k is None else f"const({num(v)}, {k})")
+        return _constant_part(v)
     if not isinstance(scales, dict):
         raise LrdslError("boundaries_and_scales is a dict {step: scale, …}")
     values, at = [v], []
     for b, s in sorted((_f(b, "a boundary"), _f(s, "a scale")) for b, s in scales.items()):
         values.append(values[-1] * s)
         at.append(max(int(duration(math.ceil(b), "a boundary") or 0), 0))
-    text = f"piecewise([{', '.join(num(x) for x in values)}], at=[{', '.join(map(str, at))}])"
-    return Part(end=values[-1], tail=lambda k: text if k is None else _piecewise_cut(values, at, k), inner=at)
-
-
-def _piecewise_cut(values: list[float], at: list[int], k: int) -> str:
-    return f"piecewise([{', '.join(num(x) for x in values)}], {k}, at=[{', '.join(map(str, at))}])"
+    levels = [n(x) for x in values]
+    return Part(end=values[-1], tail=lambda k: B.shape("piecewise", levels, duration=k, at=at), inner=at)
 
 
 def _interpolate(kind: str, init: object, bounds: Any, scales: Any) -> Part | None:
@@ -266,7 +282,7 @@ def _recognise(fn: Any) -> Part | None:
     c = _cells(fn)
     if qual.endswith("<lambda>") and len(c) == 1:  # constant_schedule, and the constant fall-backs
         v = _f(next(iter(c.values())), "value")
-        return Part(end=v, tail=lambda k: f"const({num(v)})" if k is None else f"const({num(v)}, {k})")
+        return _constant_part(v)
     if qual == "polynomial_schedule.<locals>.schedule":
         return _polynomial(c["init_value"], c["end_value"], c["power"], c["transition_steps"], c["transition_begin"])
     if qual == "piecewise_constant_schedule.<locals>.schedule":
@@ -431,7 +447,7 @@ def _begin(kw: dict[str, Any]) -> float:
 
 def _constant(kw: dict[str, Any]) -> Part | None:
     v = _f(kw["value"], "value")
-    return Part(end=v, tail=lambda k: f"const({num(v)})" if k is None else f"const({num(v)}, {k})")
+    return _constant_part(v)
 
 
 def _polynomial_call(kw: dict[str, Any]) -> Part | None:

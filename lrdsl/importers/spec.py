@@ -174,26 +174,12 @@ class _Reader:
 
     def _value(self, node: ast.expr) -> object:
         if isinstance(node, ast.Constant):
-            if isinstance(node.value, bytes | complex) or node.value is Ellipsis:
-                raise self.error(node, f"a SPEC argument cannot be {type(node.value).__name__}")
-            if isinstance(node.value, int) and not isinstance(node.value, bool) and abs(node.value) >= FLOAT_LIMIT:
-                raise self.error(
-                    node, "this number is beyond a float's range", hint="no rate or step count is this large"
-                )
-            return node.value
+            return self.constant(node)
         if isinstance(node, ast.List | ast.Tuple | ast.Set):
             items = [self.value(e) for e in node.elts]
             return tuple(items) if isinstance(node, ast.Tuple) else items
         if isinstance(node, ast.Dict):
-            out: dict[object, object] = {}
-            for k, v in zip(node.keys, node.values, strict=True):
-                if k is None:
-                    raise self.error(v, "SPEC arguments are written out: '**' unpacking is code")
-                key = self.value(k)
-                if isinstance(key, list | dict):
-                    raise self.error(k, "a dict key in a SPEC is a number or a string")
-                out[key] = self.value(v)
-            return out
+            return self.mapping(node)
         if isinstance(node, ast.Call):
             if self.name(node.func) in CONVERSIONS:
                 return self.converted(node)
@@ -205,26 +191,50 @@ class _Reader:
             operand = self.number(node.operand)
             return -operand if isinstance(node.op, ast.USub) else operand
         if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-            a, b = self.number(node.left), self.number(node.right)
-            try:
-                if isinstance(node.op, ast.Pow) or isinstance(a, float) or isinstance(b, float):
-                    result: float = _BINARY[type(node.op)](float(a), float(b))
-                else:
-                    result = _BINARY[type(node.op)](a, b)
-                    result = int(result) if isinstance(node.op, ast.Add | ast.Sub | ast.Mult) else result
-            except (ArithmeticError, ValueError):
-                raise self.error(node, "this arithmetic has no finite value") from None
-            if isinstance(result, int) and abs(result) >= FLOAT_LIMIT:
-                raise self.error(node, "this arithmetic is beyond a float's range")
-            if isinstance(result, complex) or not math.isfinite(result):
-                raise self.error(node, "this arithmetic has no finite value")
-            return result
+            return self.arithmetic(node)
         kind = _KINDS.get(type(node).__name__, "expression")
         raise self.error(
             node,
             f"SPEC arguments must be literals: this {kind} is code, and a SPEC is never run",
             hint="in Python, give the object itself to lrdsl's from_<framework>(): it is sampled and verified",
         )
+
+    def constant(self, node: ast.Constant) -> object:
+        """A literal: a number within a float's range, a string, a bool or None."""
+        if isinstance(node.value, bytes | complex) or node.value is Ellipsis:
+            raise self.error(node, f"a SPEC argument cannot be {type(node.value).__name__}")
+        if isinstance(node.value, int) and not isinstance(node.value, bool) and abs(node.value) >= FLOAT_LIMIT:
+            raise self.error(node, "this number is beyond a float's range", hint="no rate or step count is this large")
+        return node.value
+
+    def mapping(self, node: ast.Dict) -> dict[object, object]:
+        """A dict written out, its keys numbers or strings."""
+        out: dict[object, object] = {}
+        for k, v in zip(node.keys, node.values, strict=True):
+            if k is None:
+                raise self.error(v, "SPEC arguments are written out: '**' unpacking is code")
+            key = self.value(k)
+            if isinstance(key, list | dict):
+                raise self.error(k, "a dict key in a SPEC is a number or a string")
+            out[key] = self.value(v)
+        return out
+
+    def arithmetic(self, node: ast.BinOp) -> float:
+        """``a op b`` of two numbers: an int where both are and the operator keeps ints, else a float; finite."""
+        a, b = self.number(node.left), self.number(node.right)
+        try:
+            if isinstance(node.op, ast.Pow) or isinstance(a, float) or isinstance(b, float):
+                result: float = _BINARY[type(node.op)](float(a), float(b))
+            else:
+                result = _BINARY[type(node.op)](a, b)
+                result = int(result) if isinstance(node.op, ast.Add | ast.Sub | ast.Mult) else result
+        except (ArithmeticError, ValueError):
+            raise self.error(node, "this arithmetic has no finite value") from None
+        if isinstance(result, int) and abs(result) >= FLOAT_LIMIT:
+            raise self.error(node, "this arithmetic is beyond a float's range")
+        if isinstance(result, complex) or not math.isfinite(result):
+            raise self.error(node, "this arithmetic has no finite value")
+        return result
 
     def converted(self, node: ast.Call) -> float:
         """The value of ``int(x)``, ``float(x)``, ``np.float32(x)``, … of one number ``x``, as the conversion gives it."""

@@ -34,27 +34,20 @@ from __future__ import annotations
 
 import math
 import types
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from lrdsl.errors import LrdslError
-from lrdsl.importers.common import (
-    MAX_STEPPED,
-    bind,
-    check_points,
-    guarded,
-    library_run,
-    num,
-    number,
-    optional_module,
-    take_optimizer,
-    unknown,
-    whole,
-)
+from lrdsl.importers import common
+from lrdsl.importers.common import Args, Kwargs, bind, num, number, tidy, unknown, whole
+from lrdsl.importers.common import literal as n
 from lrdsl.importers.spec import bounded
-from lrdsl.importers.verify import unchecked, verified
+from lrdsl.importers.verify import verified
+from lrdsl.language import ast as A
+from lrdsl.language import build as B
 from lrdsl.language.echo import shown
 
 SOURCE = "timm"
@@ -152,15 +145,7 @@ def _factory_clock(kw: Mapping[str, object]) -> tuple[bool, int | None]:
 
 def _factory_to_class(kw: Mapping[str, object]) -> tuple[str, dict[str, object], int | None, int]:
     """``create_scheduler_v2(**kw)`` as timm builds it: (class, its kwargs, updates per epoch, epochs run)."""
-    unknown(f"{SOURCE} create_scheduler_v2", kw, FACTORY)
-    if kw.get("noise") is not None:
-        raise LrdslError(
-            f"{SOURCE} noise cannot be imported: it multiplies the rate by seeded random factors, which no schedule says",
-            hint="leave noise out (noise=None)",
-        )
-    sched = str(kw.get("sched", "cosine"))
-    if sched in REFUSED:
-        raise _refuse(sched)
+    sched = _factory_sched(kw)
     on_epochs, upe = _factory_clock(kw)
     scale = 1 if on_epochs else (upe or 1)
     num_epochs = number(kw.get("num_epochs", 300), "num_epochs", SOURCE)
@@ -197,25 +182,7 @@ def _factory_to_class(kw: Mapping[str, object]) -> tuple[str, dict[str, object],
         cls = "MultiStepLRScheduler"
         args = {"decay_t": [number(m, "decay_milestones", SOURCE) * scale for m in milestones], "decay_rate": rate}
     elif sched in ("wsd", "rsqrt"):
-        w_t = number(warmup["warmup_t"], "warmup_epochs", SOURCE)
-        t_sched = t_initial if warmup["warmup_prefix"] else t_initial - w_t
-        decay_t = decay * t_sched if 0 < decay < 1 else decay * scale
-        decay_t = round(decay_t)
-        if not 0 < decay_t <= t_sched:
-            raise LrdslError(
-                f"{SOURCE} {sched}: the decay ({decay_t}) must be in (0, the stable + decay length {num(t_sched)}]",
-                hint="decay_epochs: a fraction in (0, 1) or a number of epochs",
-            )
-        stable = kw.get("stable_timescale")
-        cls = "WSDLRScheduler"
-        args = {
-            "t_initial": t_sched,
-            "decay_t": decay_t,
-            "lr_min": lr_min,
-            "stable_fn": "rsqrt" if sched == "rsqrt" else "constant",
-            "stable_timescale": None if stable is None else number(stable, "stable_timescale", SOURCE) * scale,
-            "decay_fn": kw.get("decay_fn") or ("linear" if sched == "rsqrt" else "1-sqrt"),
-        }
+        cls, args = "WSDLRScheduler", _wsd_args(sched, kw, warmup, t_initial, decay, scale)
         warmup.pop("warmup_prefix")
     else:
         raise LrdslError(
@@ -226,6 +193,44 @@ def _factory_to_class(kw: Mapping[str, object]) -> tuple[str, dict[str, object],
     run = _run_length(cls, args) + cooldown * scale
     epochs = math.ceil(run / scale)
     return cls, args, upe, max(epochs, 1)
+
+
+def _factory_sched(kw: Mapping[str, object]) -> str:
+    """``create_scheduler_v2``'s ``sched``, its arguments checked: none unknown, no noise, no plateau."""
+    unknown(f"{SOURCE} create_scheduler_v2", kw, FACTORY)
+    if kw.get("noise") is not None:
+        raise LrdslError(
+            f"{SOURCE} noise cannot be imported: it multiplies the rate by seeded random factors, which no schedule says",
+            hint="leave noise out (noise=None)",
+        )
+    sched = str(kw.get("sched", "cosine"))
+    if sched in REFUSED:
+        raise _refuse(sched)
+    return sched
+
+
+def _wsd_args(
+    sched: str, kw: Mapping[str, object], warmup: Mapping[str, object], t_initial: float, decay: float, scale: int
+) -> dict[str, object]:
+    """``WSDLRScheduler``'s arguments for ``sched="wsd"``/``"rsqrt"``: ``decay_epochs`` a fraction of the
+    stable + decay length (after the warm-up unless ``warmup_prefix``) or a number of epochs."""
+    w_t = number(warmup["warmup_t"], "warmup_epochs", SOURCE)
+    t_sched = t_initial if warmup["warmup_prefix"] else t_initial - w_t
+    decay_t = round(decay * t_sched if 0 < decay < 1 else decay * scale)
+    if not 0 < decay_t <= t_sched:
+        raise LrdslError(
+            f"{SOURCE} {sched}: the decay ({decay_t}) must be in (0, the stable + decay length {num(t_sched)}]",
+            hint="decay_epochs: a fraction in (0, 1) or a number of epochs",
+        )
+    stable = kw.get("stable_timescale")
+    return {
+        "t_initial": t_sched,
+        "decay_t": decay_t,
+        "lr_min": kw.get("min_lr", 0.0),
+        "stable_fn": "rsqrt" if sched == "rsqrt" else "constant",
+        "stable_timescale": None if stable is None else number(stable, "stable_timescale", SOURCE) * scale,
+        "decay_fn": kw.get("decay_fn") or ("linear" if sched == "rsqrt" else "1-sqrt"),
+    }
 
 
 MAX_RUN = 1e15
@@ -279,24 +284,38 @@ def _loop(loop: object) -> str:
     return str(loop)
 
 
-def expression(cls: str, args: Mapping[str, object], lr: float | None, loop: str = "train.py") -> str:
-    """The expression of ``timm.scheduler.<cls>(optimizer with lr, **args)`` stepped as ``loop`` does
-    (:data:`LOOPS`): ``train.py``'s ``E``, or ``E * offset(-1)`` one step (epoch) late, first value held."""
-    late = _loop(loop) == "after_update"
-    src = f"{SOURCE} {cls}"
+@dataclass(frozen=True)
+class Rates:
+    """A schedule's peak η, floor and unit (``ep`` for a schedule of the epoch, else steps)."""
+
+    eta: float
+    lr_min: float
+    unit: str
+
+    def dur(self, x: float) -> B.Quantity:
+        """``x`` in the schedule's unit."""
+        return B.Quantity(tidy(x), self.unit or "steps")
+
+
+def _checked_class(cls: str, args: Mapping[str, object]) -> None:
+    """An :class:`LrdslError` for a class lrdsl does not import, an argument it does not take, or noise."""
     if cls in REFUSED:
         raise _refuse(cls)
     if cls not in CLASSES:
         raise LrdslError(f"{SOURCE} has no scheduler {shown(cls)}", hint="one of " + ", ".join(CLASSES))
-    unknown(src, args, CLASSES[cls])
+    unknown(f"{SOURCE} {cls}", args, CLASSES[cls])
     if args.get("noise_range_t") is not None:
         raise LrdslError(
             f"{SOURCE} noise cannot be imported: it multiplies the rate by seeded random factors, which no schedule says",
             hint="leave noise out (noise_range_t=None)",
         )
+
+
+def _rates(cls: str, args: Mapping[str, object], lr: float | None) -> tuple[Rates, float, float]:
+    """The schedule's :class:`Rates`, its warm-up length and the warm-up's first rate."""
+    src = f"{SOURCE} {cls}"
     w = number(args.get("warmup_t", 0), "warmup_t", src)
     init = number(args.get("warmup_lr_init", 0.0), "warmup_lr_init", src)
-    prefix = bool(args.get("warmup_prefix", _PREFIX_DEFAULT.get(cls, False)))
     lr_min = number(args.get("lr_min", 0.0), "lr_min", src)
     if lr is None and (lr_min or (w and init)):
         raise LrdslError(
@@ -304,55 +323,72 @@ def expression(cls: str, args: Mapping[str, object], lr: float | None, loop: str
             hint="give lr=… (the optimizer's rate)",
         )
     eta = 1.0 if lr is None else number(lr, "lr", SOURCE)
-    unit = "ep" if args.get("t_in_epochs", True) else ""
+    return Rates(eta, lr_min, "ep" if args.get("t_in_epochs", True) else ""), w, init
 
-    def dur(x: float) -> str:
-        return f"{num(x)}{unit}"
 
-    head = f"linear({num(init)}→{num(eta)}, {dur(w)})" if w else ""
-    tail = ""
-    if cls == "StepLRScheduler":
-        decay_t = number(args.get("decay_t"), "decay_t", src)
-        gamma = number(args.get("decay_rate", 1.0), "decay_rate", src)
-        # a fractional decay_t is exact (LANGUAGE.md §9.4): floor(t / decay_t) on timm's integer clock
-        step = f"step({num(eta)}, gamma={num(gamma)}, every={dur(decay_t)})"
-        main = f"const({num(eta)})" if gamma == 1 else step
-    elif cls == "MultiStepLRScheduler":
-        marks = args.get("decay_t")
-        if not isinstance(marks, list | tuple):
-            raise LrdslError(f"{src}: decay_t must be a list of milestones", hint="decay_t=[30, 60]")
-        gamma = number(args.get("decay_rate", 1.0), "decay_rate", src)
-        at = ", ".join(dur(max(number(m, "decay_t", src) - 1, 0)) for m in marks)
-        main = f"multistep({num(eta)}, gamma={num(gamma)}, at=[{at}])" if marks else f"const({num(eta)})"
-    elif cls == "WSDLRScheduler":
-        main, prefix = _wsd(args, eta, lr_min, dur, unit), True
-    else:
-        main, tail = _decay(cls, args, eta, lr_min, dur)
-    if w and not prefix and not main.startswith("const("):
-        main = f"{_operand(main)} * offset({dur(w)})"
-        if cls == "TanhLRScheduler":
-            head = f"warmup(linear, {dur(w)}, from={num(init)})"
+def expression(cls: str, args: Mapping[str, object], lr: float | None, loop: str = "train.py") -> str:
+    """The expression of ``timm.scheduler.<cls>(optimizer with lr, **args)`` stepped as ``loop`` does
+    (:data:`LOOPS`): ``train.py``'s ``E``, or ``E * offset(-1)`` one step (epoch) late, first value held."""
+    late = _loop(loop) == "after_update"
+    _checked_class(cls, args)
+    r, w, init = _rates(cls, args, lr)
+    prefix = bool(args.get("warmup_prefix", _PREFIX_DEFAULT.get(cls, False))) or cls == "WSDLRScheduler"
+    main, tail = _MAINS.get(cls, _decay)(cls, args, r)
+    head = B.shape("linear", (n(init), n(r.eta)), r.dur(w)) if w else None
+    moving = not (isinstance(main, A.Call) and main.name == "const")
+    if w and not prefix and moving:
+        main = B.mul(main, B.offset(r.dur(w)))
+        head = B.warmup("linear", r.dur(w), from_=n(init)) if cls == "TanhLRScheduler" else head
     elif not w and (cls == "TanhLRScheduler" or (cls == "MultiStepLRScheduler" and _first_drop(args) <= 1)):
-        head = f"const({num(eta)}, {dur(1)})"  # timm sets no rate before the first step: the optimizer's
-        if not late:  # after_update: step 1 runs at f(0), and the body's clock starts there
-            main = f"{_operand(main)} * offset({dur(1)})"
-        late = False
-    phases = [p for p in (head, main, tail) if p]
-    text = " >> ".join(phases)
-    text = f"{_operand(text)} * quantize(1ep)" if unit else text
-    return f"{_operand(text)} * offset({dur(-1)})" if late else text
+        head = B.shape("const", n(r.eta), r.dur(1))  # timm sets no rate before the first step: the optimizer's
+        # after_update: step 1 runs at f(0), and the body's clock starts there
+        main, late = (main if late else B.mul(main, B.offset(r.dur(1)))), False
+    tree = B.seq(*(p for p in (head, main, tail) if p is not None))
+    tree = B.mul(tree, B.call("quantize", B.Quantity(1, "ep"))) if r.unit else tree
+    return B.text(B.mul(tree, B.offset(r.dur(-1))) if late else tree)
 
 
-_WSD_DECAY = {
-    "linear": "linear({a}→{b}, {d})",
-    "1-sqrt": "sqrt({a}→{b}, {d})",
-    "cosine": "cosine({a}→{b}, {d})",
-    "power": "fn({low}{span} * (1 - p ** {k}), {d})",
-    "exp": "fn({low}{span} * ({r} ** p - {r}) / {rest}, {d})",
+Main = tuple[A.Expr, A.Expr | None]
+"""A schedule after its warm-up, and the phase after it (None when there is none)."""
+
+
+def _step(cls: str, args: Mapping[str, object], r: Rates) -> Main:
+    src = f"{SOURCE} {cls}"
+    decay_t = number(args.get("decay_t"), "decay_t", src)
+    gamma = number(args.get("decay_rate", 1.0), "decay_rate", src)
+    # a fractional decay_t is exact (LANGUAGE.md §9.4): floor(t / decay_t) on timm's integer clock
+    if gamma == 1:
+        return B.shape("const", n(r.eta)), None
+    return B.shape("step", n(r.eta), gamma=n(gamma), every=r.dur(decay_t)), None
+
+
+def _multistep(cls: str, args: Mapping[str, object], r: Rates) -> Main:
+    src = f"{SOURCE} {cls}"
+    marks = args.get("decay_t")
+    if not isinstance(marks, list | tuple):
+        raise LrdslError(f"{src}: decay_t must be a list of milestones", hint="decay_t=[30, 60]")
+    gamma = number(args.get("decay_rate", 1.0), "decay_rate", src)
+    at = [r.dur(max(number(m, "decay_t", src) - 1, 0)) for m in marks]
+    return (B.shape("multistep", n(r.eta), gamma=n(gamma), at=at) if marks else B.shape("const", n(r.eta))), None
+
+
+_P = B.name("p")
+_WSD_DECAY: dict[str, Callable[[float, float, B.Quantity, float, float], A.Expr]] = {
+    "linear": lambda a, b, d, k, q: B.shape("linear", (n(a), n(b)), d),
+    "1-sqrt": lambda a, b, d, k, q: B.shape("sqrt", (n(a), n(b)), d),
+    "cosine": lambda a, b, d, k, q: B.shape("cosine", (n(a), n(b)), d),
+    "power": lambda a, b, d, k, q: _fn(b, B.mul(n(a - b), B.sub(1, B.power(_P, n(k)))), d),
+    "exp": lambda a, b, d, k, q: _fn(b, B.div(B.mul(n(a - b), B.sub(B.power(n(q), _P), n(q))), n(1 - q)), d),
 }
+"""timm's WSD decays from ``a`` to ``b`` over ``d`` (``k``: ``decay_power``, ``q``: ``decay_ratio``)."""
 
 
-def _wsd(args: Mapping[str, object], eta: float, lr_min: float, dur: Any, unit: str) -> str:
+def _fn(low: float, formula: A.Expr, length: B.Quantity | None) -> A.Call:
+    """``fn(low + formula, length)`` (``formula`` alone when ``low`` is 0)."""
+    return B.fn(B.add(n(low), formula) if low else formula, length)
+
+
+def _wsd(cls: str, args: Mapping[str, object], r: Rates) -> Main:
     """timm's WSD after its warm-up: ``lr_min + (max(η·stable(s), lr_min) − lr_min)·decay(frac)``."""
     src = f"{SOURCE} WSDLRScheduler"
     t0 = number(args.get("t_initial"), "t_initial", src)
@@ -365,32 +401,32 @@ def _wsd(args: Mapping[str, object], eta: float, lr_min: float, dur: Any, unit: 
             + ", ".join(_WSD_DECAY)
         )
     k = number(args.get("decay_power", 0.5), "decay_power", src)
-    r = number(args.get("decay_ratio", 0.1), "decay_ratio", src)
+    q = number(args.get("decay_ratio", 0.1), "decay_ratio", src)
 
-    def shape(a: float, b: float) -> str:
-        low = "" if b == 0 else f"{num(b)} + "
-        fields = {"a": num(a), "b": num(b), "d": dur(d), "low": low, "span": num(a - b), "k": num(k), "r": num(r)}
-        return _WSD_DECAY[decay].format(rest=num(1 - r), **fields)
+    def shape(a: float, b: float) -> A.Expr:
+        return _WSD_DECAY[decay](a, b, r.dur(d), k, q)
 
     hold = t0 - d
     if stable == "constant":
-        return " >> ".join(([f"const({num(eta)}, {dur(hold)})"] if hold else []) + [shape(eta, lr_min)])
+        return B.seq(*([B.shape("const", n(r.eta), r.dur(hold))] if hold else []), shape(r.eta, r.lr_min)), None
+    curve = _stable_curve(args, r, stable)
+    factor = B.seq(*([B.shape("const", 1, r.dur(hold))] if hold else []), shape(1.0, 0.0))
+    if not r.lr_min:
+        return B.mul(curve, factor), None
+    return B.add(n(r.lr_min), B.mul(B.sub(curve, n(r.lr_min)), factor)), None
+
+
+def _stable_curve(args: Mapping[str, object], r: Rates, stable: str) -> A.Expr:
+    """WSD's ``rsqrt``/``power`` stable phase, ``η·(1 + s/scale)^−q``, above the floor."""
+    src = f"{SOURCE} WSDLRScheduler"
     scale = number(args.get("stable_timescale") or args.get("warmup_t"), "stable_timescale", src)
     q = 0.5 if stable == "rsqrt" else number(args.get("stable_power", 0.5), "stable_power", src)
     if q == 0.5:
-        curve = f"rsqrt({num(eta)}, warmup={dur(scale)}) * offset({dur(scale)})"
+        curve = B.mul(B.shape("rsqrt", n(r.eta), warmup=r.dur(scale)), B.offset(r.dur(scale)))
     else:
-        clock = "u" if not unit else "(e - " + num(float(str(args.get("warmup_t", 0)))) + ")"
-        curve = f"fn({num(eta)} * (1 + {clock} / {num(scale)}) ** -{num(q)})"
-    if lr_min:
-        curve = f"max({curve}, {num(lr_min)})"
-    factor = ([f"const(1, {dur(hold)})"] if hold else []) + [shape(1.0, 0.0)]
-    product = f"{curve} * " + (f"({' >> '.join(factor)})" if len(factor) > 1 else factor[0])
-    if not lr_min:
-        return product
-    return f"{num(lr_min)} + ({curve} - {num(lr_min)}) * " + (
-        f"({' >> '.join(factor)})" if len(factor) > 1 else factor[0]
-    )
+        clock = B.name("u") if not r.unit else B.sub(B.name("e"), n(float(str(args.get("warmup_t", 0)))))
+        curve = B.fn(B.mul(n(r.eta), B.power(B.add(1, B.div(clock, n(scale))), B.neg(n(q)))))
+    return B.call("max", curve, n(r.lr_min)) if r.lr_min else curve
 
 
 def _first_drop(args: Mapping[str, object]) -> float:
@@ -402,64 +438,67 @@ def _first_drop(args: Mapping[str, object]) -> float:
     )
 
 
-def _operand(text: str) -> str:
-    """``text`` as the left operand of ``*``: in parentheses when it is a sequence, sum or difference."""
-    depth = 0
-    for i, ch in enumerate(text):
-        depth += {"(": 1, ")": -1}.get(ch, 0)
-        if depth == 0 and ch in "+->" and text[i - 1 : i] == " ":
-            return f"({text})"
-    return text
+def _body(cls: str, args: Mapping[str, object], a: float, b: float, length: B.Quantity | None) -> A.Expr:
+    """One cosine/poly/tanh cycle from ``a`` to ``b`` (over ``length``, else the restart's period)."""
+    src = f"{SOURCE} {cls}"
+    k = number(args.get("k_decay", 1.0), "k_decay", src)
+    power = number(args.get("power", 0.5), "power", src)
+    if cls == "CosineLRScheduler" and k == 1:
+        return B.shape("cosine", (n(a), n(b)), duration=length)
+    if cls == "PolyLRScheduler" and k == 1:
+        return B.shape("poly", (n(a), n(b)), duration=length, power=n(power))
+    pk = _P if k == 1 else B.power(_P, n(k))
+    if cls == "CosineLRScheduler":
+        return _fn(b, B.div(B.mul(n(a - b), B.add(1, B.math_call("cos", B.mul(B.name("pi"), pk)))), 2), length)
+    if cls == "PolyLRScheduler":
+        return _fn(b, B.mul(n(a - b), B.power(B.sub(1, pk), n(power))), length)
+    lb, ub = number(args.get("lb", -7.0), "lb", src), number(args.get("ub", 3.0), "ub", src)
+    angle = B.add(B.mul(n(lb), B.sub(1, _P)), B.mul(n(ub), _P))
+    return _fn(b, B.div(B.mul(n(a - b), B.sub(1, B.math_call("tanh", angle))), 2), length)
 
 
-def _decay(cls: str, args: Mapping[str, object], eta: float, lr_min: float, dur: Any) -> tuple[str, str]:
+def _decay(cls: str, args: Mapping[str, object], r: Rates) -> Main:
     """(the cosine/poly/tanh decay with its cycles, the phase after them)."""
     src = f"{SOURCE} {cls}"
     t0 = number(args.get("t_initial"), "t_initial", src)
-    k = number(args.get("k_decay", 1.0), "k_decay", src)
     mul = number(args.get("cycle_mul", 1.0), "cycle_mul", src)
     gamma = number(args.get("cycle_decay", 1.0), "cycle_decay", src)
-    n = whole(args.get("cycle_limit", 1), "cycle_limit", src, least=1)
-    power = number(args.get("power", 0.5), "power", src)
-    lb, ub = number(args.get("lb", -7.0), "lb", src), number(args.get("ub", 3.0), "ub", src)
-    pk = "p" if k == 1 else f"p ** {num(k)}"
-
-    def body(a: float, b: float, length: str) -> str:
-        d = f", {length}" if length else ""
-        if cls == "CosineLRScheduler" and k == 1:
-            return f"cosine({num(a)}→{num(b)}{d})"
-        if cls == "PolyLRScheduler" and k == 1:
-            return f"poly({num(a)}→{num(b)}{d}, power={num(power)})"
-        low, span = num(b), num(a - b)
-        low_plus = "" if b == 0 else f"{low} + "
-        if cls == "CosineLRScheduler":
-            return f"fn({low_plus}{span} * (1 + cos(pi * {pk})) / 2{d})"
-        if cls == "PolyLRScheduler":
-            return f"fn({low_plus}{span} * (1 - {pk}) ** {num(power)}{d})"
-        return f"fn({low_plus}{span} * (1 - tanh({num(lb)} * (1 - p) + {num(ub)} * p)) / 2{d})"
-
-    tail = f"const({num(lr_min)})" if cls == "TanhLRScheduler" else ""
-    if n == 1:
-        return body(eta, lr_min, dur(t0)), tail
-    cycles_total = cycles_length(t0, mul, n)
-    opts = f"period={dur(t0)}" + (f", mult={num(mul)}" if mul != 1 else "")
-    decay = f", decay={num(gamma)}" if gamma != 1 else ""
+    count = whole(args.get("cycle_limit", 1), "cycle_limit", src, least=1)
+    eta, lr_min = r.eta, r.lr_min
+    tail = B.shape("const", n(lr_min)) if cls == "TanhLRScheduler" else None
+    if count == 1:
+        return _body(cls, args, eta, lr_min, r.dur(t0)), tail
+    cycles_total = cycles_length(t0, mul, count)
     whole_cycles = float(cycles_total).is_integer()
-    count = f", cycles={n}" if whole_cycles else ""
-    if lr_min == 0 or gamma == 1:
-        text = f"{body(eta, lr_min, '')} * restart({opts}{decay}{count})"
-    else:
-        text = (
-            f"{num(lr_min)} + {body(eta, 0, '')} * restart({opts}{decay}{count})"
-            f" - {body(lr_min, 0, '')} * restart({opts}{count})"
+
+    def restart(decay: float) -> A.Expr:
+        return B.restart(
+            period=r.dur(t0),
+            mult=n(mul) if mul != 1 else None,
+            decay=n(decay) if decay != 1 else None,
+            cycles=count if whole_cycles else None,
         )
+
+    if lr_min == 0 or gamma == 1:
+        tree = B.mul(_body(cls, args, eta, lr_min, None), restart(gamma))
+    else:
+        decaying = B.mul(_body(cls, args, eta, 0, None), restart(gamma))
+        tree = B.sub(B.add(n(lr_min), decaying), B.mul(_body(cls, args, lr_min, 0, None), restart(1)))
     if whole_cycles:
-        return text, tail
+        return tree, tail
     # the last cycle ends between steps (epochs): timm drops to lr_min from the first one after it
-    window = f"(const(1, {dur(math.ceil(cycles_total))}) >> const(0))"
+    window = B.seq(B.shape("const", 1, r.dur(math.ceil(cycles_total))), B.shape("const", 0))
     if lr_min == 0:
-        return f"{_operand(text)} * {window}", ""
-    return f"{num(lr_min)} + ({text} - {num(lr_min)}) * {window}", ""
+        return B.mul(tree, window), None
+    return B.add(n(lr_min), B.mul(B.sub(tree, n(lr_min)), window)), None
+
+
+_MAINS: dict[str, Callable[[str, Mapping[str, object], Rates], Main]] = {
+    "StepLRScheduler": _step,
+    "MultiStepLRScheduler": _multistep,
+    "WSDLRScheduler": _wsd,
+}
+"""The schedules that are not a cosine, poly or tanh decay (:func:`_decay`)."""
 
 
 def library_values(
@@ -533,17 +572,17 @@ def imported(
     epoch; what is still longer against timm's closed form (:func:`closed_values`) at sampled steps."""
     expr = expression(cls, args, lr, loop)
     source = f"{SOURCE} {cls}" + ("" if loop == "train.py" else f" ({loop})")
-    module = library if library is not None else optional_module("timm.scheduler")
+    module = library if library is not None else common.optional_module("timm.scheduler")
     if module is None:
-        unchecked(source, "not checked against the library (timm is not installed)")
+        common.not_checked(source, "timm is not installed")
         return expr
     spe = per_epoch or 1
-    if bool(args.get("t_in_epochs", True)) and spe * epochs > MAX_STEPPED:
+    if bool(args.get("t_in_epochs", True)) and spe * epochs > common.MAX_STEPPED:
         spe = 1  # the rate changes only between epochs: one update per epoch is the same schedule
     run = spe * epochs
     eta = 1.0 if lr is None else lr
-    if run <= MAX_STEPPED:
-        reference = library_run(SOURCE, lambda: library_values(module, cls, args, eta, spe, epochs, loop))
+    if run <= common.MAX_STEPPED:
+        reference = common.library_run(SOURCE, lambda: library_values(module, cls, args, eta, spe, epochs, loop))
         return verified(expr, reference, source=source, steps_per_epoch=spe)
     # longer: timm's closed form at sampled steps, each cycle's and phase's boundaries among them
     t0 = args.get("t_initial")
@@ -552,12 +591,12 @@ def imported(
         for x in (t0, args.get("warmup_t"))
         if isinstance(x, int | float)
     ]
-    steps = check_points(run, [m * k for m in marks for k in (1, 2, 3)])
-    reference = library_run(SOURCE, lambda: closed_values(module, cls, args, eta, spe, steps, loop))
+    steps = common.check_points(run, [m * k for m in marks for k in (1, 2, 3)])
+    reference = common.library_run(SOURCE, lambda: closed_values(module, cls, args, eta, spe, steps, loop))
     return verified(expr, reference, source=source, steps_per_epoch=spe, steps=steps, total_steps=run)
 
 
-@guarded(SOURCE)
+@common.guarded(SOURCE)
 def from_timm(
     *,
     lr: float | None = None,
@@ -583,11 +622,11 @@ def from_timm(
     return imported(cls, args, lr, upe, epochs, library, loop)
 
 
-@guarded(SOURCE)
+@common.guarded(SOURCE)
 def from_spec(
     name: str,
-    args: list[object],
-    kwargs: dict[str, object],
+    args: Args,
+    kwargs: Kwargs,
     *,
     total_steps: int | None,
     steps_per_epoch: float | None,
@@ -598,10 +637,8 @@ def from_spec(
     optimizer left out; the rate is ``lr=`` (an lrdsl keyword) or the optimizer's when written as a call
     (``SGD(params, lr=0.1)``); ``loop`` as in :func:`from_timm`."""
     loop = _loop(loop)
-    args, kw, written = take_optimizer(SOURCE, args, kwargs)
-    lr_value = kw.pop("lr", None)
-    lr = written if lr_value is None else number(lr_value, "lr", SOURCE)
-    upe = None if steps_per_epoch is None else whole(steps_per_epoch, "steps per epoch", SOURCE, least=1)
+    args, kw, lr = common.spec_rate(SOURCE, args, kwargs)
+    upe = common.per_epoch(steps_per_epoch, SOURCE)
     if name in ("create_scheduler_v2", "create_scheduler"):
         given = bind(name, FACTORY, args, kw, rest=True)
         if upe is not None and "updates_per_epoch" not in given:
@@ -625,7 +662,7 @@ def from_spec(
     return imported(name, given, lr, upe, epochs, loop=loop)
 
 
-@guarded(SOURCE)
+@common.guarded(SOURCE)
 def from_config(
     config: object, *, total_steps: int | None, steps_per_epoch: float | None, loop: str = "train.py"
 ) -> str:
@@ -659,7 +696,7 @@ def from_config(
     kw: dict[str, object] = {new: config.get(old, default) for old, (new, default) in renames.items()}
     kw["step_on_epochs"] = not bool(config.get("sched_on_updates", False))
     lr = config.get("lr")
-    upe = None if steps_per_epoch is None else whole(steps_per_epoch, "steps per epoch", SOURCE, least=1)
+    upe = common.per_epoch(steps_per_epoch, SOURCE)
     if upe is not None:
         kw["updates_per_epoch"] = upe
     cls, args, per, epochs = _factory_to_class(kw)
