@@ -156,7 +156,7 @@ class LrdslWarning(UserWarning):
         self.diagnostic = diagnostic
 
 
-_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep  # lrdsl/, not lrdsl/tools/
 
 
 def warn(
