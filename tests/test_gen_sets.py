@@ -117,6 +117,14 @@ def test_paddle_scheduler_is_the_lr_member() -> None:
     np.testing.assert_array_equal(got, expected("lr"))
 
 
+def _adamw_step(optimizer: Any, w: Any, state: Any) -> Any:
+    """One update of ``w`` for the loss ``sum((w - 1)²)``: the new ``w`` and optimizer state."""
+    import jax
+
+    updates, state = optimizer.update(jax.grad(lambda v: ((v - 1.0) ** 2).sum())(w), state, w)
+    return w + updates, state
+
+
 def test_optax_members_under_jit_and_adamw_inject() -> None:
     jax, jnp, optax = need("jax"), need("jax.numpy"), need("optax")
     module = load(code("optax"), "set_optax")
@@ -125,18 +133,12 @@ def test_optax_members_under_jit_and_adamw_inject() -> None:
         got = jax.jit(jax.vmap(functools.partial(getattr(module, fn), peak=PEAK)))(at)
         np.testing.assert_allclose(np.asarray(got), expected(member), rtol=1e-6, atol=1e-9)
     optimizer = module.inject(optax.adamw, peak=PEAK)
-    params = {"w": jnp.ones(3)}
-    state = optimizer.init(params)
-
-    @jax.jit
-    def step(params: Any, state: Any) -> Any:
-        grads = jax.grad(lambda p: jnp.sum(p["w"] ** 2))(params)
-        updates, state = optimizer.update(grads, state, params)
-        return optax.apply_updates(params, updates), state
-
+    w = jnp.arange(3.0)
+    state = optimizer.init(w)
+    train = jax.jit(lambda w, state: _adamw_step(optimizer, w, state))
     seen: dict[str, list[float]] = {"learning_rate": [], "weight_decay": [], "b2": []}
     for _ in range(50):
-        params, state = step(params, state)
+        w, state = train(w, state)
         for key, values in seen.items():
             values.append(float(state.hyperparams[key]))
     names = {"learning_rate": "lr", "weight_decay": "weight_decay", "b2": "betas[1]"}
