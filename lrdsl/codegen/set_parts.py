@@ -412,6 +412,13 @@ def _usage(text: str) -> Callable[[list[str]], str]:
     return lambda members: text
 
 
+def _usage_with(members: list[str], optimizer: dict[str, str], text: str) -> str:
+    """``text`` when the set has an optimizer member, else how to call the member functions."""
+    if any(m in optimizer for m in members):
+        return text
+    return "Call each member's function, or values(step), with the optimizer's step count."
+
+
 PARTS: dict[str, Parts] = {
     "python": Parts(_python, "values", "Dependency-free schedule functions, one per member of a set.",
                     _usage("Call each member's function, or values(step), with the 0-based optimizer step.")),
@@ -420,8 +427,8 @@ PARTS: dict[str, Parts] = {
     "paddle": Parts(_paddle, "Scheduler", "A PaddlePaddle scheduler for lr and functions for the other members.",
                     _usage("Pass Scheduler() as the optimizer's learning_rate; call scheduler.step() each step.")),
     "optax": Parts(_optax, "schedule", "Optax schedules, one per member of a set.",
-                   _usage("Build the optimizer with inject(optax.adamw); Optax calls each with its step count.")),
+                   lambda members: _usage_with(members, OPTAX_NAMES, "Build the optimizer with inject(optax.adamw); Optax calls each with its step count.")),
     "keras": Parts(_keras, "Schedule", "A Keras 3 schedule for lr and an optimizer wrapper for the other members.",
-                   _usage("Use wrap(keras.optimizers.AdamW)(learning_rate=Schedule()).")),
+                   lambda members: _usage_with(members, {"lr": "", **KERAS_NAMES}, "Use wrap(keras.optimizers.AdamW)(learning_rate=Schedule()).")),
 }  # fmt: skip
 """Each target's set module."""
