@@ -16,11 +16,6 @@ SCHEDULES: dict[str, tuple[str, int, float | None]] = {
     "design_card": ("warmup(linear, 5ep) >> cosine(0.1→1e-6) * restart(mult=2)", 5000, 50),
     "onecycle": ("onecycle(0.1)", 1000, None),
     "step_decay": ("const(0.1, 14ep) >> step(0.025, gamma=0.25, every=15ep)", 1000, 10),
-    "set": (
-        "lr: warmup(linear, 2ep) >> cosine(3e-4→3e-5)  weight_decay: linear(0.1→0.01)  betas[1]: linear(0.95→0.99, 10%) >> hold()  ema: fn(min(0.9999, (1 + t) / (10 + t)))  loss.kl: linear(0→1, 5ep)",
-        1000,
-        50,
-    ),
 }
 
 
