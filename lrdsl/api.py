@@ -171,7 +171,7 @@ def _evaluate_members(
 
 
 def generate(
-    schedule: str | Schedule,
+    schedule: str | Schedule | ScheduleSet | Mapping[str, object],
     target: str,
     total_steps: int | str | None = None,
     steps_per_epoch: float | None = None,
@@ -183,11 +183,22 @@ def generate(
     """Standalone ``target`` code (python, torch, optax, keras, paddle) giving the interpreter's numbers.
 
     The schedule is lowered symbolically (parameters stay arguments of the code), then printed by
-    :func:`lrdsl.codegen.generate_lowered`, which reads only the IR.
+    :func:`lrdsl.codegen.generate_lowered`, which reads only the IR. A set (LANGUAGE.md §9.5) of
+    several members, or of one not named ``lr``, is one module with a function per member
+    (:mod:`lrdsl.codegen.sets`), each member on the set's run.
     """
     from lrdsl.codegen import generate_lowered
     from lrdsl.lowering.lower import lower_schedule
 
+    if isinstance(schedule, str):
+        schedule = parse_text(schedule)
+    if isinstance(schedule, (Mapping, ScheduleSet)):
+        schedules = as_set(schedule)
+        if schedules.names != (DEFAULT_MEMBER,):
+            return _generate_set(
+                schedules, target, name, total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step
+            )
+        schedule = parse(str(schedules))
     parsed = as_schedule(schedule)
     run = (total_steps, steps_per_epoch, params, True, tokens_per_step, samples_per_step)
     plan = lower_schedule(parsed, *run)  # symbolic: parameters stay arguments
@@ -195,3 +206,46 @@ def generate(
         return generate_lowered(plan, target, name)
     except LrdslError as err:  # the interpreter's refusal, shown on the user's text
         raise err.with_source(parsed.source or plan.text) from None
+
+
+def _generate_set(
+    parsed: ScheduleSet,
+    target: str,
+    name: str | None,
+    total: int | str | None,
+    spe: float | None,
+    params: Mapping[str, float] | None,
+    tps: float | None,
+    sps: float | None,
+) -> str:
+    """:func:`generate` of a set: each member lowered symbolically on the set's run, then one module.
+
+    Without a total the run is the set's (its longest explicit duration, :func:`lrdsl.run.sets.lower_set`).
+    """
+    from lrdsl.codegen.sets import generate_set_lowered
+    from lrdsl.lowering.lower import lower_schedule
+    from lrdsl.run.sets import _longest, in_member, params_read
+
+    given = dict(params or {})
+    read = {m.name: params_read(m.expr) for m in parsed.members}
+    unused = sorted(set(given) - set().union(*read.values()))
+    if unused:
+        raise LrdslError(
+            f"unused parameter{'s' if len(unused) > 1 else ''}: " + ", ".join(f"${u}" for u in unused),
+            hint="remove it or use it in one of the members",
+        )
+
+    def lower(member: str, schedule: Schedule, run: int | str | None) -> Lowered:
+        mine = {k: v for k, v in given.items() if k in read[member]}
+        try:
+            return lower_schedule(schedule, run, spe, mine, True, tps, sps)  # symbolic: parameters stay arguments
+        except LrdslError as err:
+            raise in_member(member, err, True) from None
+
+    if total is None:  # the set's run: its longest explicit duration
+        total = _longest(parsed, lower)
+    plans = {m.name: lower(m.name, parsed.member(m.name), total) for m in parsed.members}
+    try:
+        return generate_set_lowered(plans, target, name)
+    except LrdslError as err:
+        raise err.with_source(parsed.source or str(parsed)) from None

@@ -726,6 +726,31 @@ GEN_ERRORS: list[tuple[str, dict[str, Any], str]] = [
         "error: --name '_x' is reserved in generated code\nhint: choose a name without a leading _",
     ),
     (
+        "lr: cosine(1→0)  ema: linear(0.9→0.99, 10)",
+        {"target": "python", "name": "Sched"},
+        "error: --name names the class of a set's python code, which has none\nhint: each member's function is named after the member",
+    ),
+    (
+        "lr: cosine($ema→0)  ema: linear(0.9→0.99, 10)",
+        {"target": "python"},
+        "error: parameter $ema cannot be an argument of generated python code for this set\nhint: rename it (it clashes with a member's function or a name the code uses)",
+    ),
+    (
+        "lr: cosine(1→0)  ema: linear(0.9→0.99, 10)",
+        {"target": "torch", "name": "ema"},
+        "error: --name 'ema' is the function of member 'ema'\nhint: choose another name",
+    ),
+    (
+        "loss.kl: linear(1→0, 10)  loss_kl: cosine(1→0)",
+        {"target": "python"},
+        "error: members 'loss.kl' and 'loss_kl' would both be the function loss_kl() in generated code\nhint: rename one of them",
+    ),
+    (
+        "values: linear(1→0, 10)  lr: cosine(1→0)",
+        {"target": "python"},
+        "error: member 'values' cannot be a function of generated python code: 'values' is a name it uses\nhint: rename the member (a Python keyword, a builtin or a name of the module's own code)",
+    ),
+    (
         "cosine(1→0, 10)",
         {"target": "python", "name": "float"},
         "error: --name 'float' would shadow a Python builtin\nhint: choose another name",

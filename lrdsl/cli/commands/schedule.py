@@ -26,6 +26,8 @@ def run(args: argparse.Namespace) -> int:
     text = read_text(args.expr)
     bound, rate = (params(args.set), rates(args)) if args.command != "fmt" else ({}, (None, None))
     args.at_steps = steps_list(args.at) if getattr(args, "at", None) is not None else None
+    if args.command == "gen" and getattr(args, "member", None) is None:
+        return _gen(args, text, text)  # one module, for a schedule or a whole set
     done = run_set(args, text, bound, rate, lambda plan: _one(args, plan, text))
     if done is not None:  # a schedule set (LANGUAGE.md §9.5), or --member of one
         return done
@@ -51,11 +53,17 @@ def _check(args: argparse.Namespace, schedule: Any, text: str) -> int:
 
 
 def _gen(args: argparse.Namespace, schedule: Any, text: str) -> int:
-    """``lrdsl gen``: the schedule's code for ``--target``."""
-    from lrdsl.api import generate
+    """``lrdsl gen``: the code of the schedule, or of every member of a set, for ``--target``."""
+    from lrdsl.api import as_schedule, generate
+    from lrdsl.cli.commands.sets import _warn, several
 
     bound = params(args.set)
-    if warn(args, [schedule], bound):
+    parsed = several(text)
+    if parsed is not None:  # a set: each member's warnings, then one module
+        if _warn(args, parsed, {}, bound, rates(args)):
+            return 2
+        schedule = parsed
+    elif warn(args, [as_schedule(text)], bound):
         return 2
     code = generate(schedule, args.target, args.steps, args.steps_per_epoch, args.name, bound, *rates(args))
     write_text(code, args.output)
@@ -76,7 +84,6 @@ def _resolved(args: argparse.Namespace, schedule: Any, text: str) -> int:
 _ONE_SCHEDULE: dict[str, Callable[[argparse.Namespace, Any, str], int]] = {
     "fmt": _fmt,
     "check": _check,
-    "gen": _gen,
     "eval": _resolved,
     "explain": _resolved,
 }
