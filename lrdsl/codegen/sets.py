@@ -20,8 +20,8 @@ from lrdsl.codegen.printer import Printer
 from lrdsl.codegen.set_parts import PARTS, Module
 from lrdsl.errors import LrdslError, did_you_mean
 from lrdsl.ir import Lowered
+from lrdsl.language.members import in_member
 from lrdsl.language.numbers import format_number
-from lrdsl.run.sets import in_member
 
 __all__ = ["function_name", "generate_set_lowered"]
 

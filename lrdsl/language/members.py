@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from lrdsl.errors import LrdslError
+
 MAX_MEMBERS = 64
 """The most members of one set."""
 
@@ -66,3 +68,10 @@ def clash(names: list[str]) -> tuple[int, str, str | None] | None:
             return i, f"members '{other}' and '{name}' both set {whole}", f"give either {whole} or its entries"
         seen.add(name)
     return None
+
+
+def in_member(name: str, err: LrdslError, several: bool) -> LrdslError:
+    """``err`` naming the member it comes from (when the set has several: one schedule's errors stay as they are)."""
+    if not several:
+        return err
+    return LrdslError(f"in member '{name}': {err.message}", span=err.span, source=err.source, hint=err.hint)

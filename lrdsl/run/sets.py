@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from lrdsl.errors import LrdslError
 from lrdsl.ir import Lowered
 from lrdsl.language import ast as A
+from lrdsl.language.members import in_member
 from lrdsl.language.parser import as_set
 from lrdsl.lowering.lower import lower_schedule
 
@@ -31,13 +32,6 @@ SetLike = str | Mapping[str, object] | A.ScheduleSet | A.Schedule
 def params_read(expr: A.Node) -> set[str]:
     """The names of the ``$params`` that appear in ``expr``."""
     return {node.name for node in A.walk(expr) if isinstance(node, A.Param)}
-
-
-def in_member(name: str, err: LrdslError, several: bool) -> LrdslError:
-    """``err`` naming the member it comes from (when the set has several: one schedule's errors stay as they are)."""
-    if not several:
-        return err
-    return LrdslError(f"in member '{name}': {err.message}", span=err.span, source=err.source, hint=err.hint)
 
 
 def lower_set(

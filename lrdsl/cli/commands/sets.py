@@ -241,7 +241,7 @@ def _chunks(total: int, at: Any) -> Iterator[Any]:
 def _values(plan: Lowered, name: str, steps: Any, source: str) -> Any:
     """The member ``name`` at ``steps``; an error names the member, its caret in the set's text."""
     from lrdsl.ir.interpreter import evaluate_ir, evaluate_range
-    from lrdsl.run.sets import in_member
+    from lrdsl.language.members import in_member
 
     try:
         if steps.size and steps[-1] - steps[0] == steps.size - 1 and bool((steps[1:] > steps[:-1]).all()):
