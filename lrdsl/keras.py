@@ -390,35 +390,18 @@ KERAS_NAMES = {
 no ``dampening``."""
 
 
-def schedules(
-    schedules: SetLike,
-    total_steps: int | str | None = None,
-    steps_per_epoch: float | None = None,
-    params: Mapping[str, float] | None = None,
-    *,
-    tokens_per_step: float | None = None,
-    samples_per_step: float | None = None,
-) -> dict[str, Any]:
-    """``{name: lrdsl.keras.Schedule}`` for every member of a set, in its order and under its own names.
+def schedules(schedules: SetLike, *run: Any, **rates: Any) -> dict[str, Any]:
+    """``{name: schedule}`` for every member of a set, in its order and under its own names.
 
-    Each is :func:`schedule` of that member on the set's one run (the shared total, the parameters
-    it reads): ``fn(step)`` is the member's value used together with update ``step + 1``, a
-    float32 tensor, for the members no optimizer reads (an EMA decay, a loss weight) as for the others.
+    ``schedules(set, total_steps, steps_per_epoch, params, *, tokens_per_step, samples_per_step)``, the
+    arguments of :func:`schedule` for the set's one run. Each is :func:`schedule` of that member with the
+    set's total and the parameters it reads: an ``lrdsl.keras.Schedule``: ``fn(step)`` is a float32 tensor, the value
+    used together with update ``step + 1``, for the members no optimizer reads (an EMA decay, a
+    loss weight) as for the others.
     """
-    from lrdsl.integrations.set_members import member_runs
+    from lrdsl.integrations.set_members import member_schedules
 
-    runs = member_runs(schedules, total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
-    return {
-        name: schedule(
-            run.schedule,
-            run.total_steps,
-            steps_per_epoch,
-            run.params,
-            tokens_per_step=tokens_per_step,
-            samples_per_step=samples_per_step,
-        )
-        for name, run in runs.items()
-    }
+    return member_schedules(schedule, schedules, *run, **rates)
 
 
 def optimizer(
@@ -451,16 +434,13 @@ def optimizer(
     """
     import keras
 
-    from lrdsl.integrations.set_members import optimizer_names, takes_argument
+    from lrdsl.integrations.set_members import given_twice, optimizer_names, takes_argument
 
     takes = takes_argument(optimizer_class, open_kwargs=False)
     names = optimizer_names(schedule_set, KERAS_NAMES, takes, f"keras {optimizer_class.__name__}")
     twice = sorted(set(names.values()) & set(kwargs))
     if twice:
-        raise LrdslError(
-            f"{twice[0]}= is given beside a schedule set that sets it",
-            hint="give it once: as a member of the set or as a keyword",
-        )
+        raise given_twice(twice[0])
     run = (total_steps, steps_per_epoch, params)
     every = schedules(schedule_set, *run, tokens_per_step=tokens_per_step, samples_per_step=samples_per_step)
     members = {names[m]: every[m] for m in names}

@@ -15,7 +15,7 @@ from typing import Any
 
 from lrdsl.errors import LrdslError
 from lrdsl.integrations.runtime import load_generated, schedule_given
-from lrdsl.integrations.set_members import member_runs, optimizer_names, takes_argument
+from lrdsl.integrations.set_members import given_twice, optimizer_names, takes_argument
 from lrdsl.language.ast import Node, Param, Schedule
 from lrdsl.run.sets import SetLike
 
@@ -134,33 +134,18 @@ OPTAX_NAMES = {
 has no ``dampening``."""
 
 
-def schedules(
-    schedules: SetLike,
-    total_steps: int | str | None = None,
-    steps_per_epoch: float | None = None,
-    params: Mapping[str, float] | None = None,
-    *,
-    tokens_per_step: float | None = None,
-    samples_per_step: float | None = None,
-) -> dict[str, Callable[[Any], Any]]:
-    """``{name: count → value}`` for every member of a set, in its order and under its own names.
+def schedules(schedules: SetLike, *run: Any, **rates: Any) -> dict[str, Callable[[Any], Any]]:
+    """``{name: schedule}`` for every member of a set, in its order and under its own names.
 
-    Each function is :func:`schedule` of that member on the set's one run (the shared total,
-    the parameters it reads): jit-safe, float32, ``fn(n)`` the value used together with update
-    ``n + 1``, for the members no optimizer reads (an EMA decay, a loss weight) as for the others.
+    ``schedules(set, total_steps, steps_per_epoch, params, *, tokens_per_step, samples_per_step)``, the
+    arguments of :func:`schedule` for the set's one run. Each is :func:`schedule` of that member with the
+    set's total and the parameters it reads: jit-safe, float32, ``fn(n)`` the value used together with update
+    ``n + 1``, for the members no optimizer reads (an EMA decay, a
+    loss weight) as for the others.
     """
-    runs = member_runs(schedules, total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
-    return {
-        name: schedule(
-            run.schedule,
-            run.total_steps,
-            steps_per_epoch,
-            run.params,
-            tokens_per_step=tokens_per_step,
-            samples_per_step=samples_per_step,
-        )
-        for name, run in runs.items()
-    }
+    from lrdsl.integrations.set_members import member_schedules
+
+    return member_schedules(schedule, schedules, *run, **rates)
 
 
 def _set_hyperparams(
@@ -177,10 +162,7 @@ def _set_hyperparams(
     static = {static_args} if isinstance(static_args, str) else set(static_args)
     for key, value in hyperparams.items():
         if key in names.values() or (key not in static and isinstance(value, (str, Schedule))):
-            raise LrdslError(
-                f"{key}= is given beside a schedule set",
-                hint="write every schedule as a member of the set; keep keywords for constants",
-            )
+            raise given_twice(key)
     every = schedules(
         given, total_steps, steps_per_epoch, params, tokens_per_step=tokens_per_step, samples_per_step=samples_per_step
     )

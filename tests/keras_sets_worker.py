@@ -97,7 +97,13 @@ def refusals(out: dict[str, str | None]) -> None:
     from lrdsl.errors import LrdslError
 
     for key, cls, text, kwargs, start in (
-        ("refuse:momentum", keras.optimizers.AdamW, "lr: 1e-3\nmomentum: 0.9", {}, "2:1: error: member 'momentum'"),
+        (
+            "refuse:momentum",
+            keras.optimizers.AdamW,
+            "lr: 1e-3\nmomentum: 0.9",
+            {},
+            "2:1: error: member 'momentum': keras AdamW has no argument 'momentum'",
+        ),
         ("refuse:dampening", keras.optimizers.SGD, "lr: 1e-3\ndampening: 0.1", {}, "2:1: error: member 'dampening'"),
         ("refuse:twice", keras.optimizers.AdamW, "lr: 1e-3\nweight_decay: 0.1", {"weight_decay": 0.1}, "error: weight"),
     ):

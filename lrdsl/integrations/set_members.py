@@ -2,8 +2,8 @@
 
 Every member shares the run (LANGUAGE.md §9.5): :func:`lrdsl.run.sets.lower_set` resolves it once
 (the total, the longest explicit duration when none is given; the parameters, one no member reads
-being an error), and each member then becomes one schedule of that total with the parameters it
-reads. An adapter builds each member exactly as it builds a schedule alone, so member ``m`` at
+being an error), and :func:`member_schedules` makes each member one schedule of that total with the
+parameters it reads. An adapter builds each member exactly as it builds a schedule alone, so member ``m`` at
 step ``t`` is ``lrdsl.evaluate(text, …, member=m)[t]``.
 
 :func:`optimizer_names` maps the reserved members (PyTorch's param-group keys) to an optimizer's
@@ -14,43 +14,35 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from lrdsl.errors import LrdslError
-from lrdsl.language.ast import Schedule
 from lrdsl.language.members import RESERVED
 from lrdsl.run.sets import SetLike, as_set, lower_set, params_read
 
 
-@dataclass(frozen=True)
-class MemberRun:
-    """One member of a set, with the run it shares: its schedule, the set's total and the parameters it reads."""
-
-    schedule: Schedule
-    total_steps: int
-    steps_per_epoch: float | None
-    params: dict[str, float]
-
-
-def member_runs(
+def member_schedules(
+    build: Callable[..., Any],
     schedules: SetLike,
     total_steps: int | str | None = None,
     steps_per_epoch: float | None = None,
     params: Mapping[str, float] | None = None,
+    *,
     tokens_per_step: float | None = None,
     samples_per_step: float | None = None,
-) -> dict[str, MemberRun]:
-    """``{name: MemberRun}`` for every member, in the set's order, every member on the set's one run."""
+) -> dict[str, Any]:
+    """``{name: build(member, T, steps_per_epoch, its params, tokens_per_step=…, samples_per_step=…)}`` for
+    every member of a set, in its order: ``build`` is an adapter's ``schedule``, ``T`` the set's total (the
+    longest explicit duration when none is given), each member given the ``$parameters`` it reads."""
     parsed = as_set(schedules)
     plans = lower_set(parsed, total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
     given = dict(params or {})
-    runs = {}
+    rates = {"tokens_per_step": tokens_per_step, "samples_per_step": samples_per_step}
+    out = {}
     for m in parsed.members:
         mine = {k: float(v) for k, v in given.items() if k in params_read(m.expr)}
-        plan = plans[m.name]
-        runs[m.name] = MemberRun(parsed.member(m.name), plan.total, plan.steps_per_epoch, mine)
-    return runs
+        out[m.name] = build(parsed.member(m.name), plans[m.name].total, steps_per_epoch, mine, **rates)
+    return out
 
 
 def optimizer_names(
@@ -79,8 +71,8 @@ def optimizer_names(
                 f"member '{name}': {optimizer} has {lacks}",
                 span=member.span if parsed.source is not None else None,
                 source=parsed.source,
-                hint="remove the member, or use an optimizer that has it; the members this adapter sets: "
-                + ", ".join(f"{k} ({v})" for k, v in spelling.items()),
+                hint="remove the member, or use an optimizer that has it; the members the adapter sets: "
+                + ", ".join(k if k == v else f"{k} → {v}" for k, v in spelling.items()),
             )
         out[name] = argument
     return out
@@ -96,3 +88,12 @@ def takes_argument(factory: Callable[..., Any], open_kwargs: bool = True) -> Cal
     if open_kwargs and any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
         return lambda _: True
     return lambda name: name in parameters
+
+
+def given_twice(keyword: str) -> LrdslError:
+    """The error for a keyword argument given beside a set that sets it, or given as schedule text: the set is
+    the one document of a run's schedules."""
+    return LrdslError(
+        f"{keyword}= is given beside a schedule set",
+        hint="write every schedule as a member of the set; keep keywords for constants the set does not give",
+    )
