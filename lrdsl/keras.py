@@ -430,7 +430,9 @@ def optimizer(
     A reserved member the class has no argument for (``momentum`` on ``AdamW``, ``dampening``
     anywhere) is an :class:`LrdslError`, as is a keyword the set already gives; the other members
     (``ema``, ``loss.kl``) are left to :func:`schedules`. ``get_config`` records each member's
-    value at the current step, as a number.
+    value at the current step, as a number, under the class's own module and name: a saved model
+    reloads with ``optimizer_class`` itself, those hyper-parameters fixed at the saved step (the
+    learning rate stays its ``lrdsl>Schedule``); the set is not saved.
     """
     import keras
 
@@ -460,7 +462,7 @@ def scheduled_class(base: type) -> type:
     namespace: dict[str, Any] = {
         name: _member_property(name) for name in KERAS_NAMES.values() if name != "learning_rate"
     }
-    namespace |= {"_lrdsl_members": {}, "get_config": _config, "__module__": __name__, "__doc__": base.__doc__}
+    namespace |= {"_lrdsl_members": {}, "get_config": _config, "__module__": base.__module__, "__doc__": base.__doc__}
     if issubclass(base, keras.optimizers.SGD):
         namespace |= {"build": _sgd_build, "update_step": _sgd_update_step}
     made = type(base.__name__, (base,), namespace)

@@ -67,6 +67,7 @@ def main() -> None:
     check("weight_decay", seen["weight_decay"], lrdsl.evaluate(SET, TOTAL, steps=steps, member="weight_decay"))
     check("learning_rate", [float(ops.convert_to_numpy(opt.learning_rate))], lrdsl.evaluate(SET, TOTAL, steps=[30]))
     check("config", [opt.get_config()["beta_2"]], lrdsl.evaluate(SET, TOTAL, steps=[30], member="betas[1]"))
+    saved_model(model, out, check)
     others = lrdsl.keras.schedules(SET, TOTAL)
     for name in ("ema", "loss.kl"):
         got = ops.convert_to_numpy(others[name](ops.arange(TOTAL, dtype="int32")))
@@ -87,6 +88,28 @@ def main() -> None:
     )
     refusals(out)
     print(json.dumps({"backend": keras.backend.backend(), "results": out}))
+
+
+def saved_model(model: Any, out: dict[str, str | None], check: Any) -> None:
+    """A model saved after 30 steps reloads with the Keras class, each member fixed at its value at step 30."""
+    import os
+    import tempfile
+
+    import keras
+
+    import lrdsl
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "model.keras")
+        model.save(path)
+        reloaded = keras.models.load_model(path, custom_objects={"Recording": type(model.optimizer).__mro__[1]})
+    opt = reloaded.optimizer
+    out["reload:class"] = (
+        None if type(opt).__name__ == "Recording" and "_lrdsl_members" not in vars(opt) else str(type(opt))
+    )
+    at = {"beta_2": "betas[1]", "weight_decay": "weight_decay"}
+    got = [float(getattr(opt, name)) for name in at]
+    check("reload:members", got, [lrdsl.evaluate(SET, TOTAL, steps=[30], member=m)[0] for m in at.values()])
 
 
 def refusals(out: dict[str, str | None]) -> None:

@@ -27,6 +27,8 @@ def test_model_fit_reads_every_member_each_step(backend: str) -> None:
         "weight_decay",
         "learning_rate",
         "config",
+        "reload:class",
+        "reload:members",
         "ema",
         "loss.kl",
         "sgd:slots",
