@@ -33,6 +33,7 @@ from lrdsl.integrations.checkpoint import LANGUAGE
 from lrdsl.integrations.runtime import schedule_given
 from lrdsl.language.ast import Schedule as _Tree
 from lrdsl.run.plan import Plan
+from lrdsl.run.sets import SetLike
 
 
 def schedule(
@@ -375,6 +376,148 @@ def _whole(value: float) -> int:
 def _whole_array(values: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
     """:func:`_whole` of each value."""
     return np.ceil(values - 1e-9).astype(np.int64)
+
+
+KERAS_NAMES = {
+    "lr": "learning_rate",
+    "weight_decay": "weight_decay",
+    "momentum": "momentum",
+    "betas[0]": "beta_1",
+    "betas[1]": "beta_2",
+    "eps": "epsilon",
+}
+"""The reserved members (PyTorch's param-group keys) as Keras' optimizers name their arguments; Keras has
+no ``dampening``."""
+
+
+def schedules(schedules: SetLike, *run: Any, **rates: Any) -> dict[str, Any]:
+    """``{name: schedule}`` for every member of a set, in its order and under its own names.
+
+    ``schedules(set, total_steps, steps_per_epoch, params, *, tokens_per_step, samples_per_step)``, the
+    arguments of :func:`schedule` for the set's one run. Each is :func:`schedule` of that member with the
+    set's total and the parameters it reads: an ``lrdsl.keras.Schedule``: ``fn(step)`` is a float32 tensor, the value
+    used together with update ``step + 1``, for the members no optimizer reads (an EMA decay, a
+    loss weight) as for the others.
+    """
+    from lrdsl.integrations.set_members import member_schedules
+
+    return member_schedules(schedule, schedules, *run, **rates)
+
+
+def optimizer(
+    optimizer_class: type,
+    schedule_set: SetLike,
+    /,
+    *,
+    total_steps: int | str | None = None,
+    steps_per_epoch: float | None = None,
+    params: Mapping[str, float] | None = None,
+    tokens_per_step: float | None = None,
+    samples_per_step: float | None = None,
+    **kwargs: Any,
+) -> Any:
+    """``optimizer_class(**kwargs)`` whose hyper-parameters follow a schedule set (LANGUAGE.md §9.5).
+
+    Each optimizer member is named as Keras names it (:data:`KERAS_NAMES`: ``lr`` →
+    ``learning_rate``, ``betas[0]`` → ``beta_1``, ``betas[1]`` → ``beta_2``, ``eps`` → ``epsilon``).
+    ``lr`` is the optimizer's ``learning_rate``, a :func:`schedule`; every other member ``m`` is
+    read as ``m(iterations)`` by the update itself, inside the compiled train step: the update
+    that follows ``n`` updates uses ``m(n)``, as the learning rate does. (Keras 3 keeps
+    ``beta_1``, ``weight_decay`` and ``momentum`` as Python numbers that the compiled step bakes
+    in, so a callback setting them changes nothing.) An SGD whose momentum is a member always keeps
+    momentum slots, a momentum of 0 being plain SGD with them.
+
+    A reserved member the class has no argument for (``momentum`` on ``AdamW``, ``dampening``
+    anywhere) is an :class:`LrdslError`, as is a keyword the set already gives; the other members
+    (``ema``, ``loss.kl``) are left to :func:`schedules`. ``get_config`` records each member's
+    value at the current step, as a number, under the class's own module and name: a saved model
+    reloads with ``optimizer_class`` itself, those hyper-parameters fixed at the saved step (the
+    learning rate stays its ``lrdsl>Schedule``); the set is not saved.
+    """
+    import keras
+
+    from lrdsl.integrations.set_members import given_twice, optimizer_names, takes_argument
+
+    takes = takes_argument(optimizer_class, open_kwargs=False)
+    names = optimizer_names(schedule_set, KERAS_NAMES, takes, f"keras {optimizer_class.__name__}")
+    twice = sorted(set(names.values()) & set(kwargs))
+    if twice:
+        raise given_twice(twice[0])
+    run = (total_steps, steps_per_epoch, params)
+    every = schedules(schedule_set, *run, tokens_per_step=tokens_per_step, samples_per_step=samples_per_step)
+    members = {names[m]: every[m] for m in names}
+    if "learning_rate" in members:
+        kwargs["learning_rate"] = members.pop("learning_rate")
+    start = {name: float(keras.ops.convert_to_numpy(fn(0))) for name, fn in members.items()}
+    made = scheduled_class(optimizer_class)(**kwargs, **start)
+    object.__setattr__(made, "_lrdsl_members", members)  # read from here on: the constants were for __init__
+    return made
+
+
+@functools.cache
+def scheduled_class(base: type) -> type:
+    """``base`` with each of Keras' scheduled hyper-parameters read from its member at ``iterations``."""
+    import keras
+
+    namespace: dict[str, Any] = {
+        name: _member_property(name) for name in KERAS_NAMES.values() if name != "learning_rate"
+    }
+    namespace |= {"_lrdsl_members": {}, "get_config": _config, "__module__": base.__module__, "__doc__": base.__doc__}
+    if issubclass(base, keras.optimizers.SGD):
+        namespace |= {"build": _sgd_build, "update_step": _sgd_update_step}
+    made = type(base.__name__, (base,), namespace)
+    made.__qualname__ = base.__qualname__
+    return made
+
+
+def _member_property(name: str) -> property:
+    """``self.NAME``: the member's value at the optimizer's step when it is scheduled, else the number set."""
+
+    def get(self: Any) -> Any:
+        member = self._lrdsl_members.get(name)
+        return self.__dict__[f"_lrdsl_{name}"] if member is None else member(self._iterations)
+
+    def put(self: Any, value: Any) -> None:
+        self.__dict__[f"_lrdsl_{name}"] = value
+
+    return property(get, put, doc=f"``{name}``, at the optimizer's current step when the set schedules it.")
+
+
+def _config(self: Any) -> dict[str, Any]:
+    """The optimizer's config, each scheduled hyper-parameter as its value at the current step."""
+    from keras import ops
+
+    config: dict[str, Any] = super(type(self), self).get_config()
+    for name in self._lrdsl_members:
+        config[name] = float(ops.convert_to_numpy(getattr(self, name)))
+    return config
+
+
+def _sgd_build(self: Any, variables: Any) -> None:
+    """SGD's variables with momentum slots whatever the momentum's first value (0 is SGD without them)."""
+    import keras
+
+    if self.built:
+        return
+    super(keras.optimizers.SGD, self).build(variables)
+    self.momentums = self.add_optimizer_variables(variables, "momentum")
+
+
+def _sgd_update_step(self: Any, gradient: Any, variable: Any, learning_rate: Any) -> None:
+    """Keras' SGD step with momentum ``μ = momentum(iterations)``: ``m ← μ·m − lr·g``, then
+    ``w ← w + m`` (Nesterov: ``w ← w + μ·m − lr·g``); with ``μ = 0`` it is ``w ← w − lr·g``."""
+    from keras import ops
+
+    learning_rate = ops.cast(learning_rate, variable.dtype)
+    gradient = ops.cast(gradient, variable.dtype)
+    m = self.momentums[self._get_variable_index(variable)]
+    momentum = ops.cast(self.momentum, variable.dtype)
+    step = ops.multiply(gradient, learning_rate)
+    self.assign(m, ops.subtract(ops.multiply(m, momentum), step))
+    if self.nesterov:
+        self.assign_add(variable, ops.subtract(ops.multiply(m, momentum), step))
+    else:
+        self.assign_add(variable, m)
 
 
 def __getattr__(name: str) -> Any:

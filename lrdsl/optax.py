@@ -15,7 +15,9 @@ from typing import Any
 
 from lrdsl.errors import LrdslError
 from lrdsl.integrations.runtime import load_generated, schedule_given
+from lrdsl.integrations.set_members import given_twice, optimizer_names, takes_argument
 from lrdsl.language.ast import Node, Param, Schedule
+from lrdsl.run.sets import SetLike
 
 
 def schedule(
@@ -58,6 +60,7 @@ def schedule(
 
 def inject(
     factory: Callable[..., Any],
+    schedule_set: SetLike | None = None,
     /,
     *,
     total_steps: int | str | None = None,
@@ -80,8 +83,22 @@ def inject(
 
     After an update, ``state.hyperparams[name]`` holds the value that update used (Optax's
     ``inject_hyperparams`` contract; after ``init`` it holds the value at count 0).
+
+    ``schedule_set``, a schedule set (LANGUAGE.md §9.5: text, a mapping or a parsed set), gives every
+    optimizer member at once, each on the set's one run and named as Optax names it
+    (:data:`OPTAX_NAMES`: ``lr`` → ``learning_rate``, ``betas[0]`` → ``b1``, ``betas[1]`` → ``b2``):
+    the ``n``-th update uses ``m(n)`` for each member ``m``. A reserved member ``factory`` has no
+    argument for (``momentum`` on ``optax.adamw``, ``dampening`` anywhere) is an
+    :class:`LrdslError`; the other members (``ema``, ``loss.kl``) are not the optimizer's and are
+    left to :func:`schedules`. The keyword hyper-parameters then pass through unchanged, and one
+    that is schedule text, or that a member already sets, is an error: the set is the one document.
     """
     import optax  # type: ignore[import-untyped]
+
+    if schedule_set is not None:
+        run = (total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
+        built = _set_hyperparams(factory, schedule_set, run, hyperparams, static_args)
+        return optax.inject_hyperparams(factory, static_args=static_args, hyperparam_dtype=hyperparam_dtype)(**built)
 
     from lrdsl.api import as_schedule
 
@@ -103,6 +120,53 @@ def inject(
         for k, value in hyperparams.items()
     }
     return optax.inject_hyperparams(factory, static_args=static, hyperparam_dtype=hyperparam_dtype)(**built)
+
+
+OPTAX_NAMES = {
+    "lr": "learning_rate",
+    "weight_decay": "weight_decay",
+    "momentum": "momentum",
+    "betas[0]": "b1",
+    "betas[1]": "b2",
+    "eps": "eps",
+}
+"""The reserved members (PyTorch's param-group keys) as Optax's optimizers name their arguments; Optax
+has no ``dampening``."""
+
+
+def schedules(schedules: SetLike, *run: Any, **rates: Any) -> dict[str, Callable[[Any], Any]]:
+    """``{name: schedule}`` for every member of a set, in its order and under its own names.
+
+    ``schedules(set, total_steps, steps_per_epoch, params, *, tokens_per_step, samples_per_step)``, the
+    arguments of :func:`schedule` for the set's one run. Each is :func:`schedule` of that member with the
+    set's total and the parameters it reads: jit-safe, float32, ``fn(n)`` the value used together with update
+    ``n + 1``, for the members no optimizer reads (an EMA decay, a
+    loss weight) as for the others.
+    """
+    from lrdsl.integrations.set_members import member_schedules
+
+    return member_schedules(schedule, schedules, *run, **rates)
+
+
+def _set_hyperparams(
+    factory: Callable[..., Any],
+    given: SetLike,
+    run: tuple[int | str | None, float | None, Mapping[str, float] | None, float | None, float | None],
+    hyperparams: Mapping[str, Any],
+    static_args: str | Iterable[str],
+) -> dict[str, Any]:
+    """The keyword arguments of ``inject_hyperparams(factory)``: each optimizer member's schedule, by Optax's name."""
+    total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step = run
+    owner = getattr(factory, "__qualname__", None) or repr(factory)
+    names = optimizer_names(given, OPTAX_NAMES, takes_argument(factory), f"optax {owner}")
+    static = {static_args} if isinstance(static_args, str) else set(static_args)
+    for key, value in hyperparams.items():
+        if key in names.values() or (key not in static and isinstance(value, (str, Schedule))):
+            raise given_twice(key)
+    every = schedules(
+        given, total_steps, steps_per_epoch, params, tokens_per_step=tokens_per_step, samples_per_step=samples_per_step
+    )
+    return {**hyperparams, **{argument: every[member] for member, argument in names.items()}}
 
 
 def _param_names(node: Any) -> set[str]:

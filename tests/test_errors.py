@@ -1655,6 +1655,9 @@ def test_every_message_has_a_snapshot() -> None:
     from tests.test_sets import SET_ERRORS  # schedule sets: their table is beside their tests
 
     shown += [m for *_, m in SET_ERRORS]
+    from tests.test_optax_sets import SET_ADAPTER_ERRORS  # the optax and keras adapters' refusals of a set
+
+    shown += [m for *_, m in SET_ADAPTER_ERRORS]
     missing = [
         f"{where}: {pattern}"
         for where, pattern in _message_patterns()
