@@ -449,3 +449,66 @@ def test_imported_momentum_drives_the_optimizer_as_pytorch_does(make: Any, optim
         reference.step()
         sched.step()
     assert lrdsl.from_torch(reference) == str(lrdsl.parse_set(text).member("lr"))  # the rate alone, as before
+
+
+LIGHTNING_SET = """lr:            warmup(linear, 1ep) >> cosine(0.1→1e-3)
+momentum:      linear(0.8→0.95, 1ep) >> hold()
+weight_decay:  cosine(1e-2→0)
+ema:           fn(min(0.999, (1 + t) / (10 + t)))"""
+
+
+def _lightning_fit(root: Any, ckpt: Any = None, every: int = 0) -> list[tuple[int, float, float, float, float]]:
+    torch = need("torch")
+    L = need("lightning.pytorch")
+    import lrdsl.lightning
+
+    seen: list[tuple[int, float, float, float, float]] = []
+
+    class Tiny(L.LightningModule):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__()
+            self.layer = torch.nn.Linear(4, 1)
+
+        def training_step(self, batch: Any, index: int) -> Any:
+            x, y = batch
+            return torch.nn.functional.mse_loss(self.layer(x), y)
+
+        def configure_optimizers(self) -> Any:
+            optimizer = torch.optim.SGD(self.parameters(), lr=1.0, momentum=0.9, weight_decay=1e-2)
+            self.config = lrdsl.lightning.scheduler_config(optimizer, LIGHTNING_SET, self.trainer)
+            return {"optimizer": optimizer, "lr_scheduler": self.config}
+
+        def on_before_optimizer_step(self, optimizer: Any) -> None:
+            g = optimizer.param_groups[0]
+            ema = self.config["scheduler"].values()["ema"]
+            seen.append((self.trainer.global_step, g["lr"], g["momentum"], g["weight_decay"], ema))
+
+    g = torch.Generator().manual_seed(0)
+    data = torch.utils.data.TensorDataset(torch.randn(22, 4, generator=g), torch.randn(22, 1, generator=g))
+    callbacks = []
+    if every:
+        callbacks.append(L.callbacks.ModelCheckpoint(dirpath=root / "ckpt", every_n_train_steps=every, save_top_k=-1))
+    trainer = L.Trainer(
+        accelerator="cpu",
+        devices=1,
+        max_epochs=3,
+        logger=False,
+        callbacks=callbacks,
+        enable_checkpointing=bool(every),
+        enable_progress_bar=False,
+        enable_model_summary=False,
+        default_root_dir=root,
+    )
+    trainer.fit(Tiny(), torch.utils.data.DataLoader(data, batch_size=2), ckpt_path=ckpt)
+    return seen
+
+
+def test_lightning_fit_sets_every_member_and_resumes(tmp_path: Any) -> None:
+    seen = _lightning_fit(tmp_path, every=5)
+    total, per_epoch = 33, 11
+    expected = lrdsl.evaluate_set(LIGHTNING_SET, total_steps=total, steps_per_epoch=per_epoch)
+    assert [s[0] for s in seen] == list(range(total))
+    for column, name in enumerate(expected, start=1):
+        np.testing.assert_array_equal([s[column] for s in seen], expected[name])
+    resumed = _lightning_fit(tmp_path / "again", ckpt=tmp_path / "ckpt" / "epoch=0-step=10.ckpt")
+    assert resumed == seen[10:]
