@@ -23,6 +23,12 @@ schedule, read from the generated code's closed form ``lr_at`` (the numbers of `
 - **Checkpoints.** ``state_dict()`` holds the run's :class:`lrdsl.integrations.checkpoint.ScheduleRecord`
   under ``"lrdsl"``; ``load_state_dict`` of another run raises :class:`LrdslError`, or with
   ``resume="branch"`` continues from the checkpoint's step on this schedule.
+- **Sets.** Given a schedule set (LANGUAGE.md §9.5), each optimizer member (``lr``,
+  ``weight_decay``, ``momentum``, ``dampening``, ``betas[0]``, ``betas[1]``, ``eps``: the param-group
+  keys) is driven as its own key would be, all on the set's one run and stepped together;
+  ``values()`` gives every member's ``m(t)`` at ``t = last_epoch``, the user's own (``ema``,
+  ``loss.kl``) too, and a checkpoint records every member (``"lrdsl_set"``). A reserved member the
+  param groups lack is refused. :func:`ema_avg_fn` / :func:`averaged` drive an ``AveragedModel``.
 - **Plan.** ``scheduler.plan()`` is the :class:`lrdsl.run.plan.Plan` of a group: every value it
   will set and the explain table, to log once before training.
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import tempfile
 import warnings
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -353,6 +355,12 @@ TORCH_SET_ERRORS: list[tuple[str, str]] = [
         "momentum's mapping has a case it does not cover",
     ),
     (
+        "HF without weight decay",
+        "error: lr_schedule sets weight_decay, and TrainingArguments.weight_decay is 0: the Trainer's groups with "
+        "and without decay cannot be told apart\nhint: set TrainingArguments(weight_decay=…) to any value > 0 (the "
+        "member sets the decaying group; biases and norms stay at 0)",
+    ),
+    (
         "no ema member",
         "error: the scheduler's set has no member 'ema': it has lr, momentum\nhint: name the EMA decay's member: "
         "ema_avg_fn(sched, member=…)",
@@ -366,6 +374,8 @@ def _error_of(torch: Any, case: str) -> None:
     sgd = torch.optim.SGD([{"params": [p]} for p in model.parameters()][:2], lr=0.1, momentum=0.9)
     two = "lr: cosine(1→0)\nmomentum: 0.9"
     _import_error_of(torch, sgd, case)
+    if case == "HF without weight decay":
+        _hf_train(HF_SET, weight_decay=0.0)
     if case == "momentum on Adam":
         lrdsl.torch.scheduler(torch.optim.Adam(model.parameters()), two, total_steps=N)
     elif case == "key with a set":
@@ -512,3 +522,40 @@ def test_lightning_fit_sets_every_member_and_resumes(tmp_path: Any) -> None:
         np.testing.assert_array_equal([s[column] for s in seen], expected[name])
     resumed = _lightning_fit(tmp_path / "again", ckpt=tmp_path / "ckpt" / "epoch=0-step=10.ckpt")
     assert resumed == seen[10:]
+
+
+HF_SET = """lr:            warmup(linear, 1ep) >> cosine(0.1→1e-3)
+weight_decay:  linear(0.1→0.01)
+betas[0]:      linear(0.85→0.9, 1ep) >> hold()
+betas[1]:      linear(0.95→0.99) """
+
+
+def _hf_train(text: str, **kwargs: Any) -> list[tuple[int, list[tuple[float, float, float, float]]]]:
+    import lrdsl.hf
+    from tests.test_hf_trainer import _args, _data, _model
+
+    transformers = need("transformers")
+    seen: list[tuple[int, list[tuple[float, float, float, float]]]] = []
+
+    class Recorder(transformers.TrainerCallback):  # type: ignore[misc]
+        def on_pre_optimizer_step(self, args: Any, state: Any, control: Any, **kw: Any) -> None:
+            groups = kw["optimizer"].param_groups
+            seen.append((state.global_step, [(g["lr"], g["weight_decay"], *g["betas"]) for g in groups]))
+
+    with tempfile.TemporaryDirectory() as out:
+        args = _args(Path(out), **kwargs)
+        trainer = lrdsl.hf.Trainer(
+            model=_model(), args=args, train_dataset=_data(), callbacks=[Recorder()], lr_schedule=text
+        )
+        trainer.train()
+    return seen
+
+
+def test_hf_trainer_sets_every_member() -> None:
+    seen = _hf_train(HF_SET, weight_decay=0.05)
+    expected = lrdsl.evaluate_set(HF_SET, total_steps=33, steps_per_epoch=11)
+    assert [step for step, _ in seen] == list(range(33))
+    for t, (decay, no_decay) in seen:
+        want = tuple(float(expected[name][t]) for name in ("lr", "weight_decay", "betas[0]", "betas[1]"))
+        assert decay == want
+        assert no_decay == (want[0], 0.0, *want[2:])  # biases and norms: no decay, the rest as the set says
