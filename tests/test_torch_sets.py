@@ -467,25 +467,30 @@ weight_decay:  cosine(1e-2→0)
 ema:           fn(min(0.999, (1 + t) / (10 + t)))"""
 
 
+QUIET = {
+    "accelerator": "cpu",
+    "devices": 1,
+    "logger": False,
+    "enable_progress_bar": False,
+    "enable_model_summary": False,
+}
+"""A Lightning ``Trainer`` on CPU that prints and logs nothing."""
+
+
 def _lightning_fit(root: Any, ckpt: Any = None, every: int = 0) -> list[tuple[int, float, float, float, float]]:
     torch = need("torch")
     L = need("lightning.pytorch")
     import lrdsl.lightning
+    from tests.test_lightning import _data, _module_class
 
     seen: list[tuple[int, float, float, float, float]] = []
 
-    class Tiny(L.LightningModule):  # type: ignore[misc]
-        def __init__(self) -> None:
-            super().__init__()
-            self.layer = torch.nn.Linear(4, 1)
-
-        def training_step(self, batch: Any, index: int) -> Any:
-            x, y = batch
-            return torch.nn.functional.mse_loss(self.layer(x), y)
+    class Recording(_module_class()):  # type: ignore[misc]
+        """test_lightning's module on SGD with momentum and weight decay, recording every member each step."""
 
         def configure_optimizers(self) -> Any:
             optimizer = torch.optim.SGD(self.parameters(), lr=1.0, momentum=0.9, weight_decay=1e-2)
-            self.config = lrdsl.lightning.scheduler_config(optimizer, LIGHTNING_SET, self.trainer)
+            self.config = lrdsl.lightning.scheduler_config(optimizer, self.expr, self.trainer)
             return {"optimizer": optimizer, "lr_scheduler": self.config}
 
         def on_before_optimizer_step(self, optimizer: Any) -> None:
@@ -493,23 +498,15 @@ def _lightning_fit(root: Any, ckpt: Any = None, every: int = 0) -> list[tuple[in
             ema = self.config["scheduler"].values()["ema"]
             seen.append((self.trainer.global_step, g["lr"], g["momentum"], g["weight_decay"], ema))
 
-    g = torch.Generator().manual_seed(0)
-    data = torch.utils.data.TensorDataset(torch.randn(22, 4, generator=g), torch.randn(22, 1, generator=g))
-    callbacks = []
-    if every:
-        callbacks.append(L.callbacks.ModelCheckpoint(dirpath=root / "ckpt", every_n_train_steps=every, save_top_k=-1))
+    saving = [L.callbacks.ModelCheckpoint(dirpath=root / "ckpt", every_n_train_steps=every, save_top_k=-1)]
     trainer = L.Trainer(
-        accelerator="cpu",
-        devices=1,
         max_epochs=3,
-        logger=False,
-        callbacks=callbacks,
-        enable_checkpointing=bool(every),
-        enable_progress_bar=False,
-        enable_model_summary=False,
         default_root_dir=root,
+        callbacks=saving if every else [],
+        enable_checkpointing=bool(every),
+        **QUIET,
     )
-    trainer.fit(Tiny(), torch.utils.data.DataLoader(data, batch_size=2), ckpt_path=ckpt)
+    trainer.fit(Recording(LIGHTNING_SET), _data(), ckpt_path=ckpt)
     return seen
 
 
