@@ -51,13 +51,13 @@ from typing import TYPE_CHECKING, Any, cast
 from lrdsl.errors import LrdslError
 from lrdsl.integrations.checkpoint import RECORD_KEY, ScheduleRecord, check_resume, check_resume_mode, resume_state
 from lrdsl.integrations.set_run import SET_KEY, SetRun, as_member_set, check_set, refuse_missing, set_run
-from lrdsl.language.ast import Schedule
+from lrdsl.language.ast import Schedule, ScheduleSet
 
 if TYPE_CHECKING:
     from lrdsl.run.plan import Plan
 
-Schedules = str | Schedule | Sequence[str | Schedule] | Mapping[int | str, str | Schedule]
-"""One schedule for every param group, a list with one per group, or a dict by group index or name."""
+Schedules = str | Schedule | ScheduleSet | Sequence[str | Schedule] | Mapping[int | str, str | Schedule]
+"""One schedule (or set) for every param group, a list with one per group, or a dict by group index or name."""
 
 MODES = ("absolute", "scale", "ratio")
 MULTIPLIERS = {"lr": "lr_mult", "weight_decay": "wd_mult"}

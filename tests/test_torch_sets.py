@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import lrdsl
+from lrdsl.importers.torch import from_torch
 from tests.frameworks import need
 
 pytestmark = pytest.mark.frameworks
@@ -101,7 +102,7 @@ def test_groups_follow_each_hyper_parameters_rule() -> None:
 def test_one_set_per_group() -> None:
     torch = need("torch")
     model = _model(torch)
-    sets = {
+    sets: dict[int | str, str] = {
         "body": "lr: cosine(1e-3→0)\nweight_decay: 0.05\nema: 0.99",
         "head": "lr: const(1e-2)\nweight_decay: linear(0.1→0)\nema: 0.999",
     }
@@ -291,6 +292,8 @@ def test_one_schedule_is_unchanged() -> None:
         opt = torch.optim.SGD(_model(torch).parameters(), lr=0.1, momentum=0.9)
         sched = lrdsl.torch.scheduler(opt, "lr: cosine(1→0)", total_steps=N)
     assert sched.values() == {"lr": 1.0} and "lrdsl_set" not in sched.state_dict()
+    parsed = lrdsl.torch.scheduler(opt, lrdsl.parse_set("lr: cosine(1→0)\nema: 0.9"), total_steps=N)
+    assert parsed.values() == {"lr": 1.0, "ema": 0.9}
     momentum = lrdsl.torch.scheduler(opt, "linear(0.9→0.99)", total_steps=N, key="momentum")
     assert momentum.values() == {"momentum": 0.9}
     assert np.isclose(opt.param_groups[0]["momentum"], 0.9)
@@ -407,13 +410,13 @@ def _import_error_of(torch: Any, opt: Any, case: str) -> None:
 
     L = torch.optim.lr_scheduler
     if case == "momentum of StepLR":
-        lrdsl.from_torch(L.StepLR(opt, 10), momentum=True)
+        from_torch(L.StepLR(opt, 10), momentum=True)
     elif case == "fractional phase":
-        lrdsl.from_torch(L.OneCycleLR(opt, 0.1, total_steps=33), momentum=True)
+        from_torch(L.OneCycleLR(opt, 0.1, total_steps=33), momentum=True)
     elif case == "cyclic scale_fn":
-        lrdsl.from_torch(L.CyclicLR(opt, 0.01, 0.1, 4, scale_fn=lambda x: 0.5**x), total_steps=40, momentum=True)
+        from_torch(L.CyclicLR(opt, 0.01, 0.1, 4, scale_fn=lambda x: 0.5**x), total_steps=40, momentum=True)
     elif case == "cyclic unequal halves":
-        lrdsl.from_torch(L.CyclicLR(opt, 0.01, 0.1, 4, 6, mode="triangular2"), momentum=True)
+        from_torch(L.CyclicLR(opt, 0.01, 0.1, 4, 6, mode="triangular2"), momentum=True)
     elif case == "momentum mismatch":
         _check_momentum(L.OneCycleLR(opt, 0.1, total_steps=100), 0, "momentum", "cosine(0.9→0.8, 10)", 10)
 
@@ -443,7 +446,7 @@ def test_imported_momentum_drives_the_optimizer_as_pytorch_does(make: Any, optim
     kwargs = {"momentum": 0.9} if optimizer == "SGD" else {}
     theirs = getattr(torch.optim, optimizer)(_model(torch).parameters(), lr=0.1, **kwargs)
     reference = make(L, theirs)
-    text = lrdsl.from_torch(reference, momentum=True)
+    text = from_torch(reference, momentum=True)
     key = "momentum" if optimizer == "SGD" else "betas[0]"
     assert lrdsl.parse_set(text).names == ("lr", key)
     ours = getattr(torch.optim, optimizer)(_model(torch).parameters(), lr=0.1, **kwargs)
@@ -458,7 +461,7 @@ def test_imported_momentum_drives_the_optimizer_as_pytorch_does(make: Any, optim
         ours.step()
         reference.step()
         sched.step()
-    assert lrdsl.from_torch(reference) == str(lrdsl.parse_set(text).member("lr"))  # the rate alone, as before
+    assert from_torch(reference) == str(lrdsl.parse_set(text).member("lr"))  # the rate alone, as before
 
 
 LIGHTNING_SET = """lr:            warmup(linear, 1ep) >> cosine(0.1→1e-3)
@@ -534,7 +537,7 @@ def _hf_train(text: str, **kwargs: Any) -> list[tuple[int, list[tuple[float, flo
     transformers = need("transformers")
     seen: list[tuple[int, list[tuple[float, float, float, float]]]] = []
 
-    class Recorder(transformers.TrainerCallback):  # type: ignore[misc]
+    class Recorder(transformers.TrainerCallback):  # type: ignore[misc,name-defined]
         def on_pre_optimizer_step(self, args: Any, state: Any, control: Any, **kw: Any) -> None:
             groups = kw["optimizer"].param_groups
             seen.append((state.global_step, [(g["lr"], g["weight_decay"], *g["betas"]) for g in groups]))

@@ -23,7 +23,8 @@ SET_KEY = "lrdsl_set"
 
 
 def as_member_set(schedule: object) -> A.ScheduleSet | None:
-    """``schedule`` as a set when it is one with a member other than ``lr`` alone, else ``None`` (one schedule).
+    """``schedule`` as a set when it is a :class:`~lrdsl.language.ast.ScheduleSet` or text of a set with a member
+    other than ``lr`` alone, else ``None`` (one schedule).
 
     Text that does not parse is left to the schedule path, whose error is the same.
     """
@@ -37,7 +38,7 @@ def as_member_set(schedule: object) -> A.ScheduleSet | None:
         if isinstance(schedule, A.ScheduleSet):
             raise
         return None
-    return None if parsed.names == ("lr",) else parsed
+    return None if parsed.names == ("lr",) and isinstance(schedule, str) else parsed
 
 
 @dataclass(frozen=True)
