@@ -294,9 +294,9 @@ class _Scheduler:
             self._companions.append(scheduler(mine.pop("optimizer"), schedule, **mine))
         rates = run["tokens_per_step"], run["samples_per_step"]
         for name in members.other_members:
-            exprs = list(members.members[name])
+            exprs: list[str | Schedule] = list(members.members[name])
             total, spe, params = members.total_steps, run["steps_per_epoch"], members.params[name]
-            self._others[name] = _resolve(exprs, total, spe, params, *rates)[0]  # type: ignore[arg-type]
+            self._others[name] = _resolve(exprs, total, spe, params, *rates)[0]
 
     def values(self, group: int | str = 0) -> dict[str, float]:
         """Every member's value at the current step ``t = last_epoch``, by name in the set's order.
