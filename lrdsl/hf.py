@@ -22,6 +22,9 @@ logs that value as ``learning_rate`` at step ``t + 1``. The scheduler's state is
 checkpoint's ``scheduler.pt``; ``train(resume_from_checkpoint=…)`` restores it and continues on
 the same curve. ``TrainingArguments.learning_rate`` only builds the optimizer: the expression
 sets each group's lr (``lr_schedule_kwargs={"mode": "scale"}`` multiplies it instead).
+``lr_schedule`` may be a schedule set (``lr: …  weight_decay: …  betas[1]: …``): every optimizer member
+is set each step, weight decay in the group that decays only (``TrainingArguments.weight_decay`` must
+then be > 0, any value: the groups keep their ratio to it, so the no-decay group stays at 0).
 
 transformers is imported only when ``lrdsl.hf.Trainer`` is first used.
 """
@@ -84,6 +87,7 @@ class ScheduleMixin:
             return cast(Any, super()).create_scheduler(num_training_steps, optimizer)
         if this.lr_scheduler is None:
             self._refuse(_other_schedule(this.args))
+            _check_decay(self.lr_schedule, this.args)
             from lrdsl.torch import scheduler
 
             run = {
@@ -105,6 +109,21 @@ class ScheduleMixin:
                 "cosine(3e-4→0)), leave lr_scheduler_type, warmup_steps and lr_scheduler_kwargs at their "
                 "defaults and give no scheduler in optimizers=",
             )
+
+
+def _check_decay(schedule: object, args: Any) -> None:
+    """A set's ``weight_decay`` member needs ``TrainingArguments.weight_decay`` > 0: the Trainer's group without
+    decay (biases, norms) is told apart by its 0, and keeps it (weight decay follows the groups' ratios)."""
+    from lrdsl.integrations.set_run import as_member_set
+
+    parsed = as_member_set(schedule)
+    if parsed is not None and "weight_decay" in parsed.names and not args.weight_decay:
+        raise LrdslError(
+            "lr_schedule sets weight_decay, and TrainingArguments.weight_decay is 0: the Trainer's groups with "
+            "and without decay cannot be told apart",
+            hint="set TrainingArguments(weight_decay=…) to any value > 0 (the member sets the decaying group; "
+            "biases and norms stay at 0)",
+        )
 
 
 def _other_schedule(args: Any) -> str | None:

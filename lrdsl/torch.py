@@ -23,6 +23,12 @@ schedule, read from the generated code's closed form ``lr_at`` (the numbers of `
 - **Checkpoints.** ``state_dict()`` holds the run's :class:`lrdsl.integrations.checkpoint.ScheduleRecord`
   under ``"lrdsl"``; ``load_state_dict`` of another run raises :class:`LrdslError`, or with
   ``resume="branch"`` continues from the checkpoint's step on this schedule.
+- **Sets.** Given a schedule set (LANGUAGE.md §9.5), each optimizer member (``lr``,
+  ``weight_decay``, ``momentum``, ``dampening``, ``betas[0]``, ``betas[1]``, ``eps``: the param-group
+  keys) is driven as its own key would be, all on the set's one run and stepped together;
+  ``values()`` gives every member's ``m(t)`` at ``t = last_epoch``, the user's own (``ema``,
+  ``loss.kl``) too, and a checkpoint records every member (``"lrdsl_set"``). A reserved member the
+  param groups lack is refused. :func:`ema_avg_fn` / :func:`averaged` drive an ``AveragedModel``.
 - **Plan.** ``scheduler.plan()`` is the :class:`lrdsl.run.plan.Plan` of a group: every value it
   will set and the explain table, to log once before training.
 
@@ -31,6 +37,7 @@ PyTorch is imported only when a scheduler is built.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 import math
@@ -43,13 +50,14 @@ from typing import TYPE_CHECKING, Any, cast
 
 from lrdsl.errors import LrdslError
 from lrdsl.integrations.checkpoint import RECORD_KEY, ScheduleRecord, check_resume, check_resume_mode, resume_state
-from lrdsl.language.ast import Schedule
+from lrdsl.integrations.set_run import SET_KEY, SetRun, as_member_set, check_set, refuse_missing, set_run
+from lrdsl.language.ast import Schedule, ScheduleSet
 
 if TYPE_CHECKING:
     from lrdsl.run.plan import Plan
 
-Schedules = str | Schedule | Sequence[str | Schedule] | Mapping[int | str, str | Schedule]
-"""One schedule for every param group, a list with one per group, or a dict by group index or name."""
+Schedules = str | Schedule | ScheduleSet | Sequence[str | Schedule] | Mapping[int | str, str | Schedule]
+"""One schedule (or set) for every param group, a list with one per group, or a dict by group index or name."""
 
 MODES = ("absolute", "scale", "ratio")
 MULTIPLIERS = {"lr": "lr_mult", "weight_decay": "wd_mult"}
@@ -240,7 +248,12 @@ class _Scheduler:
     def __init__(self, optimizer: Any, schedule: Schedules, *args: Any, **kwargs: Any) -> None:
         given = inspect.signature(scheduler).bind(optimizer, schedule, *args, **kwargs)
         given.apply_defaults()
-        run = given.arguments
+        run = dict(given.arguments)
+        self._set = _set_of(optimizer, schedule, run)
+        self._companions: list[Any] = []
+        self._others: dict[str, list[_Run]] = {}
+        if self._set is not None:
+            schedule, run = _member_run(self._set, self._set.optimizer_members[0], run)
         self.resume = check_resume_mode(run["resume"])
         self.key = run["key"]
         self._name, self._index = _key_parts(run["key"])
@@ -271,6 +284,46 @@ class _Scheduler:
         self._tokens_per_step, self._samples_per_step = rates
         self.branches: list[dict[str, Any]] = []
         cast(Any, super()).__init__(optimizer, run["last_epoch"])
+        if self._set is not None:
+            self._build_members(self._set, dict(given.arguments))
+
+    def _build_members(self, members: SetRun, run: dict[str, Any]) -> None:
+        """The set's other optimizer members, each a scheduler of its key, and its own members' closed forms."""
+        for name in members.optimizer_members[1:]:
+            schedule, mine = _member_run(members, name, run)
+            self._companions.append(scheduler(mine.pop("optimizer"), schedule, **mine))
+        rates = run["tokens_per_step"], run["samples_per_step"]
+        for name in members.other_members:
+            exprs: list[str | Schedule] = list(members.members[name])
+            total, spe, params = members.total_steps, run["steps_per_epoch"], members.params[name]
+            self._others[name] = _resolve(exprs, total, spe, params, *rates)[0]
+
+    def values(self, group: int | str = 0) -> dict[str, float]:
+        """Every member's value at the current step ``t = last_epoch``, by name in the set's order.
+
+        The schedule's own value ``m(t)`` of param group ``group``'s set (before any group's
+        ratio or scale): ``evaluate(text, member=name)[t]``. For one schedule, ``{key: lr(t)}``.
+        """
+        i = group_index(self.optimizer.param_groups, group)
+        t = self.last_epoch
+        found = {self.key: self._runs[i].lr_at(t)}
+        found.update({c.key: c._runs[i].lr_at(t) for c in self._companions})
+        found.update({name: runs[i].lr_at(t) for name, runs in self._others.items()})
+        names = self._set.names if self._set is not None else (self.key,)
+        return {name: float(found[name]) for name in names}
+
+    def _records(self) -> dict[str, ScheduleRecord]:
+        """Every member's record, by name in the set's order (one schedule: its own)."""
+        if self._set is None:
+            return {self.key: self.record}
+        found = {self.key: self.record, **{c.key: c.record for c in self._companions}}
+        for name, runs in self._others.items():
+            texts = tuple(r.text for r in runs)
+            exprs = tuple(dict.fromkeys(texts)) if self._set.shared else texts
+            found[name] = dataclasses.replace(
+                self.record, exprs=exprs, params=runs[0].params, key=name, mode="absolute"
+            )
+        return {name: found[name] for name in self._set.names}
 
     def _base(self, i: int, group: Mapping[str, Any]) -> float:
         if self.key == "lr" and "initial_lr" in group:
@@ -332,6 +385,8 @@ class _Scheduler:
         self._step_count += 1
         self.last_epoch = self.last_epoch + 1 if epoch is None else int(epoch)
         self._apply()
+        for companion in self._companions:
+            companion.step(epoch)
 
     def get_last_lr(self) -> list[float]:
         """The values the last step set: of ``key`` (the momentum, for ``key="momentum"``)."""
@@ -347,6 +402,15 @@ class _Scheduler:
             "_last_lr": list(self._last_lr),
             "branches": [dict(b) for b in self.branches],
             RECORD_KEY: self.record.as_dict(),
+        } | self._set_state()
+
+    def _set_state(self) -> dict[str, Any]:
+        """A set's part of the state: every member's record, and its other optimizer members' states."""
+        if self._set is None:
+            return {}
+        return {
+            SET_KEY: {name: record.as_dict() for name, record in self._records().items()},
+            "members": {c.key: c.state_dict() for c in self._companions},
         }
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
@@ -358,6 +422,9 @@ class _Scheduler:
         """
         state = resume_state(state_dict, len(self.base_values))
         step = state.step
+        if self._set is not None or SET_KEY in state_dict:
+            saved = state_dict.get(SET_KEY, {self.key: state.record})
+            check_set(saved, self._records(), step, self.resume)
         same = check_resume(state.record, self.record, step, self.resume)
         self.last_epoch = step
         self._step_count = state.step_count
@@ -368,6 +435,14 @@ class _Scheduler:
         else:
             self.branches.append({"from": state_dict[RECORD_KEY], "at": step})
         self._apply()
+        saved_members = state_dict.get("members")
+        for companion in self._companions:
+            member = saved_members.get(companion.key) if isinstance(saved_members, Mapping) else None
+            if isinstance(member, Mapping):
+                companion.load_state_dict(dict(member))
+            else:  # a member the checkpoint did not have (resume="branch"): this set's value at the step
+                companion.last_epoch = step
+                companion._apply()
 
     def plan(self, group: int | str = 0) -> Plan:
         """The :class:`lrdsl.run.plan.Plan` of param group ``group`` (index or name): what it will be set to."""
@@ -384,6 +459,61 @@ class _Scheduler:
             samples_per_step=self._samples_per_step,
             scale=1.0 if (factors := self._factors()) is None else factors[i],
         )
+
+
+def _set_of(optimizer: Any, schedule: Schedules, run: Mapping[str, Any]) -> SetRun | None:
+    """The set (one for every group, or one per group) that ``schedule`` is, resolved for the run; ``None`` for schedules.
+
+    A reserved member the param groups lack (``momentum`` on Adam) is refused, and so is ``key``
+    other than ``"lr"`` (a set names its members).
+    """
+    groups = optimizer.param_groups
+    per_group = _per_group(schedule, groups) if not isinstance(schedule, str | Schedule) else None
+    exprs: list[Any] = per_group if per_group is not None else [schedule]
+    sets = [as_member_set(e) for e in exprs]
+    if all(s is None for s in sets):
+        return None
+    from lrdsl.language.parser import as_set
+
+    parsed = [s if s is not None else as_set(e) for s, e in zip(sets, exprs)]
+    if run["key"] != "lr":
+        raise LrdslError(
+            f"key={run['key']!r} is for one schedule: a set names the value each member sets",
+            hint="leave key out, and name the member in the set: momentum: …",
+        )
+    members = set_run(parsed, run["total_steps"], run["steps_per_epoch"], run["params"], *_rates(run))
+    members = dataclasses.replace(members, shared=per_group is None)
+    if not members.optimizer_members:
+        raise LrdslError(
+            f"the set has no optimizer member, only {', '.join(members.names)}",
+            hint="add one (lr, weight_decay, momentum, betas[0], …), or read the members with lrdsl.evaluate_set",
+        )
+    for name in members.optimizer_members:
+        for group in groups:
+            if not _has(group, name):
+                raise refuse_missing(name, optimizer, sorted(k for k in group if k != "params"))
+    return members
+
+
+def _has(group: Mapping[str, Any], name: str) -> bool:
+    """Whether a param group has the value ``name`` (``"betas[1]"``: a ``betas`` of two or more)."""
+    key, index = _key_parts(name)
+    if key not in group or group[key] is None:
+        return False
+    value = group[key]
+    return index is None or (isinstance(value, Sequence) and len(value) > index)
+
+
+def _rates(run: Mapping[str, Any]) -> tuple[float | None, float | None]:
+    return run["tokens_per_step"], run["samples_per_step"]
+
+
+def _member_run(members: SetRun, name: str, run: Mapping[str, Any]) -> tuple[Schedules, dict[str, Any]]:
+    """Member ``name``'s schedule (one, or one per group) and the scheduler's arguments that drive it on the set's run."""
+    exprs = members.members[name]
+    mine = {k: v for k, v in run.items() if k != "schedule"}
+    mine |= {"key": name, "total_steps": members.total_steps, "params": members.params[name]}
+    return (exprs[0] if members.shared else list(exprs)), mine
 
 
 def _filled(current: Any, value: float) -> Any:
@@ -471,6 +601,39 @@ def _multipliers(groups: Sequence[Mapping[str, Any]], name: str) -> list[float]:
             )
         out.append(number)
     return out
+
+
+def ema_avg_fn(sched: Any, member: str = "ema") -> Callable[[Any, Any, Any], Any]:
+    """An ``avg_fn`` for ``torch.optim.swa_utils.AveragedModel``: an EMA whose decay is the set's ``member``.
+
+    At the update that follows optimizer step ``t + 1`` (before ``sched.step()``), with
+    ``d = member(t)`` read from ``sched.values()``: ``avg ← d · avg + (1 − d) · param``.
+    """
+    if member not in sched.values():
+        raise LrdslError(
+            f"the scheduler's set has no member {member!r}: it has {', '.join(sched.values())}",
+            hint="name the EMA decay's member: ema_avg_fn(sched, member=…)",
+        )
+
+    def avg_fn(averaged: Any, current: Any, num_averaged: Any) -> Any:
+        decay = sched.values()[member]
+        return decay * averaged + (1.0 - decay) * current
+
+    return avg_fn
+
+
+def averaged(model: Any, sched: Any, member: str = "ema", **kwargs: Any) -> Any:
+    """``AveragedModel(model, avg_fn=ema_avg_fn(sched, member))`` that starts as a copy of ``model``.
+
+    Every ``update_parameters(model)`` then applies the decay, the first one too (timm's
+    ``ModelEmaV2``): ``AveragedModel`` alone copies the weights at its first update, ignoring ``d``.
+    Other keywords (``device``, ``use_buffers``) are ``AveragedModel``'s.
+    """
+    from torch.optim.swa_utils import AveragedModel
+
+    average = AveragedModel(model, avg_fn=ema_avg_fn(sched, member), **kwargs)
+    average.n_averaged.fill_(1)
+    return average
 
 
 def __getattr__(name: str) -> Any:

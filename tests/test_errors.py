@@ -1658,6 +1658,9 @@ def test_every_message_has_a_snapshot() -> None:
     from tests.test_optax_sets import SET_ADAPTER_ERRORS  # the optax and keras adapters' refusals of a set
 
     shown += [m for *_, m in SET_ADAPTER_ERRORS]
+    from tests.test_torch_sets import TORCH_SET_ERRORS  # the set adapter's: beside its tests
+
+    shown += [m for *_, m in TORCH_SET_ERRORS]
     missing = [
         f"{where}: {pattern}"
         for where, pattern in _message_patterns()

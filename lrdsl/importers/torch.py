@@ -630,15 +630,125 @@ def _precision(opt: Any, g: int) -> tuple[float, float]:
 
 
 def from_torch(
-    scheduler: Any, group: int = 0, *, total_steps: int | None = None, steps_per_epoch: float | None = None
+    scheduler: Any,
+    group: int = 0,
+    *,
+    total_steps: int | None = None,
+    steps_per_epoch: float | None = None,
+    momentum: bool = False,
 ) -> str:
     """The expression ``scheduler`` follows for ``optimizer.param_groups[group]``, verified against PyTorch.
 
     ``total_steps`` is the run's length: needed for schedulers imported by sampling (``LambdaLR``,
     ``MultiplicativeLR``, other subclasses), and it lets a ``CosineAnnealingLR`` shorter than the run rise
     again as PyTorch's does; without it a ``CosineAnnealingLR`` is imported for ``T_max + 1`` steps (a
-    warning says so).
+    warning says so). With ``momentum=True`` a ``OneCycleLR`` or ``CyclicLR`` that cycles the momentum
+    (``cycle_momentum=True``) imports as a set, ``lr: …`` and ``momentum: …`` (or ``betas[0]: …`` when the
+    optimizer has betas), the momentum checked against PyTorch's too (:func:`momentum_member`).
     """
+    expr = _from_torch(scheduler, group, total_steps, steps_per_epoch)
+    if not momentum:
+        return expr
+    from lrdsl.language.parser import parse_set
+
+    key, cycled = momentum_member(scheduler, group)
+    return str(parse_set(f"lr: {expr}\n{key}: {cycled}"))
+
+
+def momentum_member(scheduler: Any, group: int = 0) -> tuple[str, str]:
+    """The member name (``momentum`` or ``betas[0]``) and expression of the momentum a ``OneCycleLR`` or
+    ``CyclicLR`` with ``cycle_momentum=True`` sets, checked against PyTorch's value at every step of a cycle
+    (:func:`lrdsl.importers.common.check_points` of it for a longer one).
+
+    ``OneCycleLR``'s momentum runs each phase from its start to its end momentum with the rate's anneal
+    (``max_momentum → base_momentum`` while the rate rises, and back), then holds; ``CyclicLR``'s is
+    ``max_momentum − (max_momentum − base_momentum) · x`` where the rate is ``base_lr + (max_lr − base_lr) · x``.
+    """
+    name = type(scheduler).__name__
+    if name not in ABSOLUTE or not getattr(scheduler, "cycle_momentum", False):
+        raise LrdslError(
+            f"PyTorch's {name} does not set the momentum",
+            hint="only OneCycleLR and CyclicLR with cycle_momentum=True do: import the rate alone (momentum=False)",
+        )
+    key = "betas[0]" if scheduler.use_beta1 else "momentum"
+    tree, length = _onecycle_momentum(scheduler, group) if name == "OneCycleLR" else _cyclic_momentum(scheduler, group)
+    text = str(tree)
+    _check_momentum(scheduler, group, key, text, length)
+    return key, text
+
+
+def _onecycle_momentum(scheduler: Any, g: int) -> tuple[A.Expr, int]:
+    """Each phase a ramp from its start to its end momentum over whole steps, then the end held."""
+    values = scheduler.optimizer.param_groups[g]
+    ramp = "linear" if getattr(scheduler, "_anneal_func_type", "cos") == "linear" else "cosine"
+    parts: list[A.Node] = []
+    start = 0.0
+    for phase in scheduler._schedule_phases:
+        end = float(phase["end_step"])
+        if not (end - start).is_integer() or end - start < 1:
+            raise LrdslError(
+                f"PyTorch's OneCycleLR ends a momentum phase at step {end:g}, not a whole number of steps after "
+                f"the last ({start:g}): lrdsl's phases are whole steps",
+                hint="choose pct_start so that pct_start · total_steps is whole, or import the rate alone (momentum=False)",
+            )
+        a, b = float(values[phase["start_momentum"]]), float(values[phase["end_momentum"]])
+        parts.append(B.shape(ramp, (n(a), n(b)), int(end - start)))
+        start = end
+    return B.seq(*parts, B.shape("hold")), int(scheduler.total_steps)
+
+
+def _cyclic_momentum(scheduler: Any, g: int) -> tuple[A.Expr, int]:
+    """The rate's cycle with ``max_momentum`` in place of ``base_lr`` and ``base_momentum`` in place of ``max_lr``."""
+    s = _describe(scheduler)
+    assert s is not None  # a CyclicLR of PyTorch's own class
+    up, down = s.kw["step_size_up"], s.kw["step_size_down"]
+    if s.kw["scale_fn"] is not None or not (float(up).is_integer() and float(down).is_integer()):
+        raise LrdslError(
+            "PyTorch's CyclicLR's momentum follows a scale_fn or halves that are not whole steps",
+            hint="import the rate alone (momentum=False)",
+        )
+    hi, lo = float(scheduler.max_momentums[g]), float(scheduler.base_momentums[g])
+    if up != down and s.kw["mode"] != "triangular":
+        raise LrdslError(
+            f"PyTorch's CyclicLR's momentum in mode {s.kw['mode']!r} with unequal halves falls from "
+            "max_momentum, which lrdsl writes only for equal halves",
+            hint="use equal halves (step_size_down=None), or import the rate alone (momentum=False)",
+        )
+    return _cycle(hi, lo, int(up), int(down), s.kw["mode"], n(s.kw["gamma"])), 3 * int(up + down)
+
+
+def _check_momentum(scheduler: Any, g: int, key: str, text: str, length: int) -> None:
+    """``text`` is the momentum PyTorch's own scheduler (a copy, set to each step in closed form) sets, to ``RTOL``."""
+    import lrdsl
+    from lrdsl.importers.common import check_points
+
+    steps = check_points(length)
+    ours = lrdsl.evaluate(text, total_steps=length, steps=steps)
+    theirs = _library("momentum", lambda: _momentum_at(scheduler, g, key, steps))
+    for t, a, b in zip(steps, theirs, ours):
+        if abs(a - b) > RTOL * max(abs(a), abs(b), 1e-300):
+            raise LrdslError(
+                f"PyTorch's {type(scheduler).__name__} sets {key} {a!r} at step {t}, the import {float(b)!r}",
+                hint="please report it: the momentum's mapping has a case it does not cover",
+            )
+
+
+def _momentum_at(scheduler: Any, g: int, key: str, steps: Sequence[int]) -> list[float]:
+    """The ``key`` group ``g`` of a copy of ``scheduler`` holds at each of ``steps`` (its ``get_lr`` is closed form)."""
+    copied = _copy(scheduler)
+    group = copied.optimizer.param_groups[g]
+    out = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for t in steps:
+            copied.last_epoch = t - 1
+            copied.step()
+            out.append(float(group["betas"][0] if key == "betas[0]" else group["momentum"]))
+    return out
+
+
+def _from_torch(scheduler: Any, group: int, total_steps: int | None, steps_per_epoch: float | None) -> str:
+    """:func:`from_torch` of the rate alone."""
     from torch.optim import lr_scheduler as L
 
     if not isinstance(scheduler, L.LRScheduler | L.ReduceLROnPlateau):
@@ -664,7 +774,7 @@ def from_torch(
             f"{source} is imported for its first {valid} steps, after which lrdsl holds the last value; "
             "PyTorch's CosineAnnealingLR rises again after T_max: give total_steps= to import the whole run",
             UserWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
     rtol, floor = _precision(opt, group)
     end = total_steps if valid is None else valid

@@ -88,7 +88,7 @@ class ScheduleRecord:
             if not exprs or not all(isinstance(e, str) for e in exprs) or not isinstance(params, Mapping):
                 raise TypeError(data)
             key, mode = data.get("key", "lr"), data.get("mode", "absolute")
-            if not isinstance(key, str) or mode not in ("absolute", "scale"):
+            if not isinstance(key, str) or mode not in ("absolute", "scale", "ratio"):
                 raise TypeError(data)
             if not all(isinstance(k, str) for k in params):
                 raise TypeError(data)
