@@ -18,6 +18,7 @@ FRAMEWORKS: dict[str, str] = {
     "torchtitan": "lrdsl.export.torchtitan",
     "torch": "lrdsl.export.torch",
     "optax": "lrdsl.export.optax",
+    "composer": "lrdsl.export.composer",
 }
 """The frameworks ``lrdsl export`` writes and ``lrdsl.export.read`` reads, in the order the docs list them."""
 
