@@ -19,6 +19,7 @@ FRAMEWORKS: dict[str, str] = {
     "torch": "lrdsl.export.torch",
     "optax": "lrdsl.export.optax",
     "composer": "lrdsl.export.composer",
+    "mmengine": "lrdsl.export.mmengine",
 }
 """The frameworks ``lrdsl export`` writes and ``lrdsl.export.read`` reads, in the order the docs list them."""
 
