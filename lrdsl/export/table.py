@@ -20,6 +20,7 @@ FRAMEWORKS: dict[str, str] = {
     "optax": "lrdsl.export.optax",
     "composer": "lrdsl.export.composer",
     "mmengine": "lrdsl.export.mmengine",
+    "timm": "lrdsl.export.timm",
 }
 """The frameworks ``lrdsl export`` writes and ``lrdsl.export.read`` reads, in the order the docs list them."""
 
