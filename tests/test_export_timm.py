@@ -5,6 +5,7 @@ needs torchvision), stepped as its ``train.py`` steps them; or a refusal; and th
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
 import pytest
@@ -15,8 +16,8 @@ import lrdsl
 from lrdsl.export import config, export, read
 from lrdsl.export.timm import stepped
 from lrdsl.importers.verify import UncheckedImport
-from tests.exporting import close
 from tests.parity.wheels import modules
+from tests.test_export_composer import check_unimported
 
 N = 1000
 ROWS = [
@@ -44,24 +45,13 @@ ROWS = [
 ]
 
 
-def timm_values(cfg: dict[str, object], n: int) -> np.ndarray:
+def timm_values(cfg: dict[str, Any], n: int) -> np.ndarray:
     return stepped(modules(["timm"], ["timm.scheduler"])["timm.scheduler"], cfg, list(range(n)))
 
 
 @pytest.mark.parametrize(("expr", "outcome"), ROWS)
 def test_row(expr: str, outcome: str) -> None:
-    if outcome.startswith("refused: "):
-        with pytest.raises(lrdsl.LrdslError) as info:
-            config(expr, "timm", N)
-        assert outcome.removeprefix("refused: ") in str(info.value)
-        return
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UncheckedImport)  # timm does not import here: checked below
-        cfg = config(expr, "timm", N)
-    assert outcome in repr(cfg)
-    want = lrdsl.evaluate(expr, total_steps=N)
-    close(timm_values(cfg, N), want)
-    close(lrdsl.evaluate(read("timm", cfg), total_steps=N), want)  # import ∘ export
+    check_unimported("timm", expr, outcome, N, timm_values)
 
 
 def test_python_is_the_call() -> None:
