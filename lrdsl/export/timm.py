@@ -99,7 +99,8 @@ def refusal(curve: Curve) -> str | None:
 
 
 def describe(config: Config) -> str:
-    return python_call(KEY, {"lr": config.get("lr"), **config.get(KEY, {})}).replace("\n", " ")
+    args = {"lr": config.get("lr"), **config.get(KEY, {})}
+    return f"{KEY}(" + ", ".join(f"{k}={v!r}" for k, v in args.items()) + ")"
 
 
 def stepped(module: Any, config: Mapping[str, Any], steps: Sequence[int]) -> npt.NDArray[np.float64]:
