@@ -21,6 +21,7 @@ FRAMEWORKS: dict[str, str] = {
     "composer": "lrdsl.export.composer",
     "mmengine": "lrdsl.export.mmengine",
     "timm": "lrdsl.export.timm",
+    "keras": "lrdsl.export.keras",
 }
 """The frameworks ``lrdsl export`` writes and ``lrdsl.export.read`` reads, in the order the docs list them."""
 
