@@ -21,7 +21,7 @@ import numpy.typing as npt
 
 from lrdsl.errors import LrdslError
 from lrdsl.export.core import Config, Curve, real, tidy
-from lrdsl.export.formats import scalar, structured
+from lrdsl.export.formats import checked, scalar, structured
 
 NAME = "keras"
 TITLE = "Keras' built-in schedules"
@@ -47,13 +47,7 @@ def _value(value: object) -> str:
 
 
 def _args(config: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
-    kind = config.get("type")
-    if not isinstance(kind, str) or kind not in ARGS:
-        raise LrdslError(f"{TITLE}: a schedule's type must be one of " + ", ".join(ARGS))
-    unknown = set(config) - {"type", *ARGS[kind]}
-    if unknown:
-        raise LrdslError(f"{TITLE} {kind}: unknown argument(s) {sorted(map(str, unknown))[:5]}")
-    return kind, {k: v for k, v in config.items() if k != "type"}
+    return checked(TITLE, ARGS, config)
 
 
 def code(config: Mapping[str, Any], prefix: str = "keras.optimizers.schedules.") -> str:
