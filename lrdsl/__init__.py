@@ -15,6 +15,7 @@ from lrdsl.language import hooks
 
 if TYPE_CHECKING:
     from lrdsl.api import evaluate, evaluate_set, generate, lower
+    from lrdsl.export.composer import from_composer
     from lrdsl.export.deepspeed import from_deepspeed
     from lrdsl.export.megatron import from_megatron
     from lrdsl.export.torchtitan import from_torchtitan
@@ -53,6 +54,7 @@ __all__ = [
     "evaluate_set",
     "export",
     "fit",
+    "from_composer",
     "from_deepspeed",
     "from_detectron2",
     "from_hf",

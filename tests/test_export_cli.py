@@ -33,7 +33,7 @@ def test_what_the_framework_cannot_express_is_refused_with_exit_2(capsys: pytest
 
 def test_an_unknown_framework_names_the_choices(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_:
-        main(["export", "composer", WARM_COSINE])
+        main(["export", "nosuchtrainer", WARM_COSINE])
     assert exit_.value.code == 2
     assert "megatron" in capsys.readouterr().err
 

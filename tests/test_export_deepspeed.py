@@ -15,6 +15,9 @@ from tests.exporting import check_importer, check_long, check_row, parity_libs
 __all__ = ["parity_libs"]
 N = 1000
 MODULE = "deepspeed.runtime.lr_schedules"
+ONECYCLE = "linear(1e-4→1e-3, 200) >> linear(1e-3→1e-4, 400) >> const(1e-4)"
+MOMENTUM = "const(0.85, 1) >> linear(0.9495→0.85, 199) >> linear(0.85→0.95, 400) >> const(0.95)"
+"""OneCycle's betas[0] (cycle_momentum, DeepSpeed's default): cycle_min_mom at step 0, then against the rate."""
 ROWS = [
     ("1e-3", "'lr': 0.001}}}"),
     ("const(1e-5, 1) >> linear(1e-5→1e-3, 100) >> const(1e-3)", "WarmupLR"),
@@ -39,6 +42,12 @@ ROWS = [
     ("poly(1e-3→0, 1000, power=2)", "refused: starts at its peak"),
     ("linear(0→1e-3, 100) >> const(1e-3) * offset(3)", "WarmupCosineLR"),  # 0, then lr·t/101 with r = 1/101
     ("(const(1e-5, 1) >> linear(1e-5→1e-3, 100) >> const(1e-3)) * offset(1)", "refused: hold their first value"),
+    (f"lr: {ONECYCLE}\nbetas[0]: {MOMENTUM}\nbetas[1]: 0.99", "'cycle_momentum': True, 'cycle_min_mom': 0.85"),
+    (f"lr: {ONECYCLE}\nbetas[0]: {MOMENTUM}\nbetas[1]: 0.999", "refused: sets betas[1] to 0.99"),
+    (
+        f"lr: {ONECYCLE}\nbetas[0]: linear(0.95→0.85, 200) >> linear(0.85→0.95, 400)",
+        "refused: betas[0] is cycle_min_mom at step 0",
+    ),
 ]
 
 
@@ -58,7 +67,9 @@ def configs(draw: st.DrawFn) -> dict[str, object]:
         first, second = draw(st.integers(1, 80)), draw(st.integers(1, 80))
         low = draw(st.sampled_from([1e-5, 1e-4]))
         params = {"cycle_min_lr": low, "cycle_max_lr": lr, "cycle_first_step_size": first}
-        params.update(cycle_second_step_size=second, cycle_momentum=False)
+        params.update(cycle_second_step_size=second, cycle_momentum=draw(st.booleans()))
+        if params["cycle_momentum"]:
+            params.update(cycle_min_mom=draw(st.sampled_from([0.8, 0.85])), cycle_max_mom=0.95)
     elif kind == "WarmupCosineLR":
         params = {
             "total_num_steps": w + draw(st.integers(3, 150)),
@@ -82,6 +93,19 @@ def test_export_of_read_is_the_identity(cfg: dict[str, object]) -> None:
 
 def test_a_run_of_four_million_steps(parity_libs: None) -> None:
     check_long("deepspeed", MODULE, "const(0, 1) >> linear(0→1e-3, 2000) >> cosine(1e-3→1e-5) * offset(1)", 4_000_000)
+
+
+def test_onecycle_cycles_betas_by_default(parity_libs: None) -> None:
+    """A OneCycle block without cycle_momentum cycles betas[0] (and sets betas[1] to 0.99): read as set members."""
+    from lrdsl.export import read as read_config
+
+    params = {"cycle_min_lr": 1e-4, "cycle_max_lr": 1e-3, "cycle_first_step_size": 200, "cycle_second_step_size": 400}
+    cfg = {"optimizer": {"params": {"lr": 1e-3}}, "scheduler": {"type": "OneCycle", "params": params}}
+    back = read_config("deepspeed", cfg)
+    assert back.names == ("lr", "betas[0]", "betas[1]")
+    check_row("deepspeed", MODULE, str(back), "'cycle_min_mom': 0.8, 'cycle_max_mom': 0.9", N)
+    with pytest.raises(Exception, match="decay_mom_rate is not read yet"):
+        read({**cfg, "scheduler": {"type": "OneCycle", "params": {**params, "decay_mom_rate": 0.1}}})
 
 
 def test_the_importer_reads_an_exported_config(parity_libs: None) -> None:

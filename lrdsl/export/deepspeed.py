@@ -101,7 +101,22 @@ def _onecycle(params: Mapping[str, Any]) -> str:
     tail = f"const({text(lo)})"
     if rate and every:
         tail = f"inverse_time({text(lo)}, decay={text(rate)}, every={text(every)})"
-    return f"linear({text(lo)}→{text(hi)}, {first}) >> linear({text(hi)}→{text(lo)}, {second}) >> {tail}"
+    lr = f"linear({text(lo)}→{text(hi)}, {first}) >> linear({text(hi)}→{text(lo)}, {second}) >> {tail}"
+    if params.get("cycle_momentum", True) is False:
+        return lr
+    return f"lr: {lr}\n{_momentum(params, first, second)}\nbetas[1]: 0.99"
+
+
+def _momentum(params: Mapping[str, Any], first: int, second: int) -> str:
+    """``betas[0]`` of ``OneCycle(cycle_momentum=True)``: ``cycle_min_mom`` at step 0 (set at construction), then, from
+    the first step, ``max − (max − min)·t/F`` down to ``min`` at ``F``, back up to ``max`` at ``F + S`` and held (a
+    ``decay_mom_rate`` is not read)."""
+    lo = number(params.get("cycle_min_mom", 0.8), "cycle_min_mom", TITLE)
+    hi = number(params.get("cycle_max_mom", 0.9), "cycle_max_mom", TITLE)
+    if number(params.get("decay_mom_rate", 0.0), "decay_mom_rate", TITLE):
+        raise LrdslError(f"{TITLE} OneCycle with decay_mom_rate is not read yet", hint="give decay_mom_rate 0")
+    down = f"linear({text(hi - (hi - lo) / first)}→{text(lo)}, {first - 1}) >> " if first > 1 else ""
+    return f"betas[0]: const({text(lo)}, 1) >> {down}linear({text(lo)}→{text(hi)}, {second}) >> const({text(hi)})"
 
 
 def read(config: Mapping[str, Any]) -> str:
@@ -179,6 +194,9 @@ def _onecycles(curve: Curve) -> Iterator[Config]:
         "cycle_second_step_size": top - f,
         "cycle_momentum": False,
     }
+    beta = curve.members.get("betas[0]")
+    if beta is not None:  # DeepSpeed's default: betas[0] cycles against the rate, from cycle_min_mom at step 0
+        params.update(cycle_momentum=True, cycle_min_mom=tidy(float(beta[0])), cycle_max_mom=tidy(float(beta[top])))
     if top + 1 < curve.n and float(curve.y[top + 1]) < lo:
         params.update(decay_lr_rate=tidy(lo / float(curve.y[top + 1]) - 1), decay_step_size=1)
     yield _config("OneCycle", hi, **params)
@@ -193,6 +211,19 @@ def candidates(curve: Curve) -> Iterable[Config]:
 
 
 def refusal(curve: Curve) -> str | None:
+    beta1 = curve.members.get("betas[1]")
+    if beta1 is not None and not np.all(curve.near(beta1[: curve.n], 0.99)):
+        return "OneCycle, its only schedule of betas, sets betas[1] to 0.99 while it cycles betas[0] (cycle_momentum)"
+    beta0 = curve.members.get("betas[0]")
+    if beta0 is not None and not curve.near(beta0[:1], float(np.min(beta0[: curve.n])))[0]:
+        return (
+            "OneCycle's betas[0] is cycle_min_mom at step 0 (set when it is built), then starts its cycle from "
+            f"cycle_max_mom; this starts at {beta0[0]:.10g}, above its least value {np.min(beta0[: curve.n]):.10g}"
+        )
+    return _shape_refusal(curve)
+
+
+def _shape_refusal(curve: Curve) -> str | None:
     y0, y1 = curve.start, float(curve.y[min(1, curve.n)])
     if curve.first_peak == 0:
         return (
@@ -215,8 +246,11 @@ def describe(config: Config) -> str:
     return f"{sched['type']}({args})"
 
 
-def library(config: Config, steps: Sequence[int]) -> npt.NDArray[np.float64] | None:
-    """DeepSpeed's own scheduler object, built as the engine builds it, stepped after each update."""
+def library(
+    config: Config, steps: Sequence[int]
+) -> npt.NDArray[np.float64] | Mapping[str, npt.NDArray[np.float64]] | None:
+    """DeepSpeed's own scheduler object, built as the engine builds it, stepped after each update (``OneCycle`` with
+    ``cycle_momentum``: its ``betas`` too)."""
     mods = real("deepspeed.runtime.lr_schedules")
     if mods is None:
         return None
@@ -226,12 +260,24 @@ def library(config: Config, steps: Sequence[int]) -> npt.NDArray[np.float64] | N
         return np.full(len(steps), lr)
     opt = optimizer(torch, lr)
     sched = in_library(TITLE, "the exported config", lambda: getattr(schedules, kind)(opt, **params))
+    group = opt.param_groups[0]
 
-    def jump(t: int) -> float:
+    def jump(t: int) -> tuple[float, ...]:
         sched.last_batch_iteration = t - 1
-        return float(sched.get_lr()[0])
+        return (float(sched.get_lr()[0]), *_betas(sched, t))
 
-    return walk(steps, lambda: opt.param_groups[0]["lr"], sched.step, jump)
+    values = walk(steps, lambda: (group["lr"], *group["betas"]), sched.step, jump)
+    if not getattr(sched, "cycle_momentum", False):
+        return values[:, 0]
+    return {"lr": values[:, 0], "betas[0]": values[:, 1], "betas[1]": values[:, 2]}
+
+
+def _betas(sched: Any, t: int) -> tuple[float, float]:
+    """``OneCycle``'s betas at step ``t`` by its closed form (``cycle_min_mom`` at step 0, set at construction)."""
+    if not getattr(sched, "cycle_momentum", False):
+        return 0.0, 0.0
+    beta0, beta1 = (sched.min_moms if t == 0 else sched.get_mom())[0]
+    return float(beta0), float(beta1)
 
 
 def render(config: Config, fmt: str) -> str:

@@ -81,17 +81,23 @@ def flags(config: Mapping[str, Any], dash: str = "--") -> str:
     return " \\\n".join(out)
 
 
-def table_call(title: str, table: Mapping[str, tuple[str, ...]], item: Mapping[str, Any], first: str = "") -> str:
-    """``type(first, key=value, …)`` for ``{"type": …, key: value}``: the type a row of ``table``, each key one of its
-    arguments (names from the table, values by :func:`scalar`); anything else is an :class:`LrdslError`."""
+def checked(title: str, table: Mapping[str, tuple[str, ...]], item: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """``{"type": …, key: value}`` as its type, a row of ``table``, and its arguments, each key one of that row's;
+    anything else is an :class:`LrdslError`."""
     kind = item.get("type")
     if not isinstance(kind, str) or kind not in table:
         raise LrdslError(f"{title}: a schedule's type must be one of " + ", ".join(table))
     unknown = set(item) - {"type", *table[kind]}
     if unknown:
         raise LrdslError(f"{title} {kind}: unknown argument(s) {sorted(map(str, unknown))[:5]}")
+    return kind, {k: v for k, v in item.items() if k != "type"}
+
+
+def table_call(title: str, table: Mapping[str, tuple[str, ...]], item: Mapping[str, Any], first: str = "") -> str:
+    """``type(first, key=value, …)`` for ``{"type": …, key: value}`` (:func:`checked`; values by :func:`scalar`)."""
+    kind, given = checked(title, table, item)
     args = [first] if first else []
-    return f"{kind}(" + ", ".join([*args, *(f"{k}={scalar(v)}" for k, v in item.items() if k != "type")]) + ")"
+    return f"{kind}(" + ", ".join([*args, *(f"{k}={scalar(v)}" for k, v in given.items())]) + ")"
 
 
 def python_call(name: str, config: Mapping[str, Any]) -> str:

@@ -18,6 +18,10 @@ FRAMEWORKS: dict[str, str] = {
     "torchtitan": "lrdsl.export.torchtitan",
     "torch": "lrdsl.export.torch",
     "optax": "lrdsl.export.optax",
+    "composer": "lrdsl.export.composer",
+    "mmengine": "lrdsl.export.mmengine",
+    "timm": "lrdsl.export.timm",
+    "keras": "lrdsl.export.keras",
 }
 """The frameworks ``lrdsl export`` writes and ``lrdsl.export.read`` reads, in the order the docs list them."""
 

@@ -15,6 +15,7 @@ ROWS: tuple[tuple[str, str, str], ...] = (
     ("deepspeed", "from_deepspeed", "a DeepSpeed config (its optimizer and scheduler blocks)"),
     ("megatron", "from_megatron", "megatron-core OptimizerParamScheduler arguments: the lr and weight-decay set"),
     ("torchtitan", "from_torchtitan", "torchtitan's optimizer, lr_scheduler and training config sections"),
+    ("composer", "from_composer", "a Composer scheduler (type and arguments, times in batches), lr and max_duration"),
 )
 """Each importer: its framework's name (the module ``lrdsl/importers/<name>.py``, or :data:`ELSEWHERE`), its
 entry point, and what it accepts."""
@@ -23,6 +24,7 @@ ELSEWHERE: dict[str, str] = {
     "deepspeed": "lrdsl.export.deepspeed",
     "megatron": "lrdsl.export.megatron",
     "torchtitan": "lrdsl.export.torchtitan",
+    "composer": "lrdsl.export.composer",
 }
 """Importers whose reading lives beside their exporter (a trainer's config is read as it is written)."""
 
