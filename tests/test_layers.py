@@ -31,7 +31,11 @@ FLOORS: tuple[tuple[str, frozenset[str], str], ...] = (
         frozenset({"torch", "keras", "optax", "lightning", "hf", "integrations"}),
         "the runtime adapters and what they share (checkpoints, generated-code loading, Keras registration)",
     ),
-    ("front ends", frozenset({"cli", "serve", "__main__", "__init__"}), "the command line, the playground, the package"),
+    (
+        "front ends",
+        frozenset({"cli", "serve", "__main__", "__init__"}),
+        "the command line, the playground, the package",
+    ),
 )
 """From the ground up: a floor's name, its folders (or top-level modules), and what it is for."""
 
