@@ -16,7 +16,8 @@ import pytest
 import lrdsl
 from lrdsl import ir
 from lrdsl.api import generate
-from lrdsl.ir import ieee, ranges, verify
+from lrdsl.codegen import verify
+from lrdsl.ir import ieee, ranges
 from lrdsl.ir.interpreter import arith
 from tests.conftest import ROOT, run_cli
 from tests.frameworks import load, need
