@@ -214,24 +214,24 @@ SET_ERRORS: list[tuple[str, Any, dict[str, Any], str]] = [
         "1:6: error: unexpected ','\n  lr: 1, ema: 2\n       ^\nhint: members are separated by spaces or new lines, not ','",
     ),
     (
-        "lrdsl explain",
+        "lrdsl plot",
         "lr: 1 ema: 0.5",
         {},
-        "error: 'explain' takes one schedule; this text is a set (lr, ema)\nhint: pick one member with --member NAME, e.g. lrdsl explain … --member lr",
+        "error: 'plot' takes one schedule; this text is a set (lr, ema)\nhint: pick one member with --member NAME, e.g. lrdsl plot … --member lr",
     ),
 ]
 """Every error a set can cause, with its exact message (tests/test_errors.py reads this table too)."""
 
 
-def _explain(text: str) -> None:
-    """What ``lrdsl explain`` raises for a set of several members (it explains one schedule, for now)."""
+def _plot(text: str) -> None:
+    """What ``lrdsl plot`` raises for a set of several members (it draws one schedule, for now)."""
     from lrdsl.cli.commands.sets import refuse
 
-    raise refuse("explain", lrdsl.parse_set(text))
+    raise refuse("plot", lrdsl.parse_set(text))
 
 
 _FUNCS: dict[str, Callable[..., Any]] = {
-    "lrdsl explain": _explain,
+    "lrdsl plot": _plot,
     "parse": lrdsl.parse,
     "parse_set": lrdsl.parse_set,
     "evaluate": lrdsl.evaluate,
@@ -453,8 +453,12 @@ def test_cli_check_fmt_and_refusals(capsys: pytest.CaptureFixture[str]) -> None:
     code = _cli(capsys, "gen", FIVE, "--member", "loss.kl", "--target", "python")
     namespace: dict[str, Any] = {}
     exec(compile(code, "gen", "exec"), namespace)  # the generated module, for the set's run
-    for command in ("explain", "plot"):  # gen writes one module for a set
-        extra = ["--target", "python"] if command == "gen" else []
+    explained = _cli(capsys, "explain", FIVE, "--steps", "100", "--set", "peak=1e-3")  # every member, named
+    names = [line for line in explained.splitlines() if line.endswith(":") and not line.startswith(" ")]
+    assert names == ["lr:", "weight_decay:", "betas[1]:", "ema:", "loss.kl:"]
+    assert explained.count("total 100 steps") == 5
+    for command in ("plot",):  # gen writes one module for a set, explain a table per member
+        extra: list[str] = []
         assert main([command, FIVE, *extra]) == 2
         err = capsys.readouterr().err
         assert f"'{command}' takes one schedule; this text is a set (lr, weight_decay, betas[1], ema, loss.kl)" in err

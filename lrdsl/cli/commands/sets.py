@@ -2,8 +2,9 @@
 
 ``eval`` prints one column per member (table, csv, json; npy as a structured array with one
 float64 field per member); ``--member NAME`` picks one member, on the set's shared run, for
-``eval``, ``check``, ``explain`` and ``gen``. Without ``--member``, ``explain``, ``gen`` and
-``plot`` refuse a set of several members, for now, with a hint naming ``--member``.
+``eval``, ``check``, ``explain`` and ``gen``. Without ``--member``, ``explain`` prints every member's
+table after a line naming it, ``gen`` writes one module of every member, and ``plot`` refuses a set
+of several members, for now, with a hint naming ``--member``.
 """
 
 from __future__ import annotations
@@ -73,12 +74,33 @@ def run(
         return 0
     if args.command == "check":
         return _check(args, parsed, params, rates)
+    if args.command == "explain":
+        return _explain(args, parsed, params, rates, one)
     if args.command != "eval":
         raise refuse(args.command, parsed)
     plans = lower_set(parsed, args.steps, args.steps_per_epoch, params, *rates)
     if _warn(args, parsed, plans, params, rates):
         return 2
     return _eval(args, parsed, plans)
+
+
+def _explain(
+    args: argparse.Namespace,
+    parsed: ScheduleSet,
+    params: dict[str, float],
+    rates: tuple[float | None, float | None],
+    one: Callable[[Lowered], int],
+) -> int:
+    """``explain`` of every member on the set's run: a line ``NAME:`` before each member's table."""
+    from lrdsl.run.sets import lower_set
+
+    plans = lower_set(parsed, args.steps, args.steps_per_epoch, params, *rates)
+    for k, (name, plan) in enumerate(plans.items()):
+        print(("\n" if k else "") + f"{name}:", flush=True)
+        status = one(plan)
+        if status:
+            return status
+    return 0
 
 
 def _gen(
