@@ -26,7 +26,7 @@ import numpy as np
 
 from lrdsl.fitting.context import Array, Context, sample_steps
 from lrdsl.fitting.piece import Piece
-from lrdsl.fitting.smooth import POW_POWERS, POWERS, two_ends
+from lrdsl.fitting.smooth import POW_POWERS, POWERS, sampled_ends, two_ends
 from lrdsl.language.numbers import format_number
 
 
@@ -96,15 +96,20 @@ def clocks(y: Array, ctx: Context) -> list[int]:
 
 def shape_offset(y: Array, ctx: Context) -> list[Piece]:
     """``shape(a→b, L + n) * offset(n)`` for each shape of :data:`SHAPES` and each ``n`` of :func:`clocks`."""
-    if y.size < 4 or np.all(y == y[0]):
-        return []
-    u = sample_steps(y.size).astype(np.float64)
+    at = sample_steps(y.size)
+    rises = np.diff(y[at])
+    if y.size < 4 or not (np.all(rises >= 0) or np.all(rises <= 0)) or np.all(y == y[0]):
+        return []  # every shape here is monotone: a segment across a breakpoint is rejected at once
+    u, ys = at.astype(np.float64), y[at]
+    coarse = max(1, at.size // 64)
     out = []
     run = {ctx.start, ctx.start - 1}
     for n, (family, (template, weight)) in itertools.product(clocks(y, ctx), SHAPES.items()):
         if family == "linear" and n in run:
             continue  # a linear on the run's clock is a plain linear from where it starts
         suffix = " * offset(" + ctx.dur(n) + ")"
+        if sampled_ends(ys[::coarse], weight((u[::coarse] + n) / (y.size + n)), ctx) is None:
+            continue  # not this shape on this clock, seen on a few of the sampled steps
         for piece in two_ends(family.partition(":")[0], y, weight((u + n) / (y.size + n)), ctx, suffix):
             out.append(replace(piece, template=template + suffix, offset=n, structural=(n,)))
     return out
@@ -114,6 +119,8 @@ def decay_offset(y: Array, ctx: Context) -> list[Piece]:
     """``exp_decay(a, rate=r, every=e) * offset(n)`` on the run's clock, from the plain decay's rate and period."""
     from lrdsl.fitting.decays import exp_decay
 
+    if ctx.start < 1:
+        return []
     out = []
     seen = y[sample_steps(y.size)]
     decays = [p for p in exp_decay(y, ctx) if p.approx is not None and ctx.roughly(p.approx, seen)]
