@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -199,9 +200,9 @@ def test_a_long_run_is_compared_in_blocks_and_keeps_a_sample(monkeypatch: pytest
     np.testing.assert_array_equal(blocks.a, whole.a[blocks.steps])
     from lrdsl.cli.commands.fit import report
 
-    # a run longer than KEEP_AT_MOST is not searched for an edit: only that line differs
-    assert report(blocks).splitlines()[:-1] == report(whole).splitlines()[:-1]
-    assert blocks.difference.startswith("not searched") and blocks.suggestion is None
+    # a run longer than KEEP_AT_MOST is searched on a sample and gets the same verified edit
+    assert report(blocks) == report(whole)
+    assert blocks.difference == whole.difference and blocks.suggestion == whole.suggestion
 
 
 def test_compare_memory_does_not_grow_with_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -437,3 +438,39 @@ def test_a_curve_of_extreme_values_is_searched_without_errors_or_warnings() -> N
         warnings.simplefilter("error")
         result = lrdsl.compare(values, "cosine(0.1→0)")
     assert result.suggestion is None and not result.equal
+
+
+@pytest.mark.parametrize(
+    ("b", "said"),
+    [
+        (f"({WARM}) * offset(-1)", "B is A 1 step late"),
+        (f"3 * ({WARM})", "B is 3 × A"),
+        (f"const(5e-5, 1) >> ({WARM}) * offset(1)", "only step 0 differs: B starts at 5e-5"),
+    ],
+)
+def test_a_run_of_ten_million_steps_gets_its_suggestion(b: str, said: str) -> None:
+    """Searched on a sample of the steps, the edit verified at every step in blocks."""
+    got = lrdsl.compare(WARM, b, total_steps=10_000_000)
+    assert got.difference.startswith(said) and got.suggestion == str(lrdsl.parse(b))
+    assert got.steps.size < 30_000  # the result keeps a sample, not the run
+
+
+def test_a_sampled_search_does_not_suggest_an_edit_that_differs_off_the_sample(monkeypatch: pytest.MonkeyPatch) -> None:
+    """B is 2 × A but at step 1500: a factor the sample sees everywhere it looks, refused over the run."""
+    monkeypatch.setattr("lrdsl.tools.comparison.KEEP_AT_MOST", 100)
+    monkeypatch.setattr("lrdsl.tools.comparison.SAMPLE", 50)
+    monkeypatch.setattr("lrdsl.tools.comparison.HEAD", 10)
+    monkeypatch.setattr("lrdsl.tools.comparison.AROUND", 4)
+    b = "const(2, 1500) >> const(1, 1) >> const(2)"  # step 1500 is not in the sample
+    got = lrdsl.compare("const(1)", b, total_steps=3000)
+    assert got.suggestion is None and not got.equal
+
+
+def test_past_the_verified_bound_the_sentence_says_how_far(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("lrdsl.tools.comparison.KEEP_AT_MOST", 100)
+    monkeypatch.setattr("lrdsl.fitting.edits.MAX_VERIFIED", 1000)
+    monkeypatch.setattr("lrdsl.fitting.edits.BLOCK", 300)
+    monkeypatch.setattr("lrdsl.tools.comparison.SAMPLE", 50)
+    got = lrdsl.compare(WARM, f"3 * ({WARM})", total_steps=5000)
+    assert got.suggestion == f"3 * ({WARM})"
+    assert re.search(r"\(verified at every step up to 1e\+03 and at \d+ spread steps beyond\)$", got.difference)

@@ -16,16 +16,21 @@ explanations, each a candidate text checked against ``y`` by evaluating it over 
 * one phase of a sequence: that phase replaced by the named shapes ``fit`` finds for its steps, or
   named when none is found.
 
-The work is bounded: at most :data:`MAX_CANDIDATES` candidates are evaluated, runs longer than
-:data:`MAX_STEPS` steps are not searched, and a phase longer than :data:`MAX_FITTED` steps is named,
-not fitted.
+The work is bounded: at most :data:`MAX_CANDIDATES` candidates are evaluated and a phase longer
+than :data:`MAX_FITTED` steps is named, not fitted. A run longer than :data:`MAX_STEPS` steps is
+searched on a sample of its steps (``Problem.steps``: the first and last steps, the steps around
+each phase boundary and the first difference, and evenly spread steps); a candidate that matches
+there is then evaluated over the whole run, :data:`BLOCK` steps at a time, against the curve read
+the same way — over the first :data:`MAX_VERIFIED` steps and the sample beyond them when the run is
+longer, and the sentence says so.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -33,11 +38,19 @@ import numpy.typing as npt
 from lrdsl.errors import LrdslError
 from lrdsl.language.numbers import format_number
 
+if TYPE_CHECKING:
+    from lrdsl import ir
+
 Array = npt.NDArray[np.float64]
+Steps = npt.NDArray[np.int64]
 Run = tuple[float | None, float | None, float | None]
 
 MAX_STEPS = 1_000_000
-"""Runs longer than this are not searched for an edit (each candidate is evaluated over the run)."""
+"""Runs longer than this are searched on a sample of their steps (:class:`Sides`)."""
+MAX_VERIFIED = 100_000_000
+"""Steps of a sampled run over which a candidate is evaluated at every step (then at the sample beyond)."""
+BLOCK = 1_000_000
+"""Steps of a sampled run evaluated at a time when a candidate is verified."""
 MAX_CANDIDATES = 24
 """Candidate edits evaluated at most."""
 ALIGN = 64
@@ -58,6 +71,14 @@ class Named:
 
 
 @dataclass(frozen=True)
+class Sides:
+    """A run read at a sample: ``E`` at any sorted steps, the curve over any range of steps."""
+
+    x_at: Callable[[Steps], Array]
+    y_range: Callable[[int, int], Array]
+
+
+@dataclass(frozen=True)
 class Problem:
     """The expression ``text`` (its values ``x``), the curve ``y`` it is compared with, and the run."""
 
@@ -69,10 +90,39 @@ class Problem:
     atol: float
     names: tuple[str, str] = ("A", "B")
     """How ``E`` and the curve are called in the sentences."""
+    steps: Steps | None = None
+    """The sorted steps ``x`` and ``y`` are read at; ``None``: every step ``0 … y.size − 1``."""
+    total: int = 0
+    """The steps of the run when ``steps`` is a sample."""
+    sides: Sides | None = None
+    """How ``E`` and the curve are read beyond the sample (given with ``steps``)."""
 
     @property
     def spe(self) -> float | None:
         return self.run[0]
+
+    @property
+    def n(self) -> int:
+        """The steps of the run."""
+        return self.y.size if self.steps is None else self.total
+
+    @property
+    def at(self) -> Steps:
+        """The steps of ``x`` and ``y``."""
+        return np.arange(self.y.size, dtype=np.int64) if self.steps is None else self.steps
+
+    def x_at(self, steps: Steps) -> Array:
+        """The values of ``E`` at the sorted ``steps``."""
+        return self.x[steps] if self.sides is None else self.sides.x_at(steps)
+
+    def y_range(self, lo: int, hi: int) -> Array:
+        """The curve's values at the steps ``lo … hi − 1``."""
+        return self.y[lo:hi] if self.sides is None else self.sides.y_range(lo, hi)
+
+    def hit(self, bad: npt.NDArray[np.bool_], lo: int, hi: int) -> bool:
+        """Whether a step of ``[lo, hi)`` read in ``x`` and ``y`` differs (``bad`` is their mask)."""
+        at = self.at
+        return bool(bad[int(np.searchsorted(at, lo)) : int(np.searchsorted(at, hi))].any())
 
     def differ(self, got: Array, want: Array) -> npt.NDArray[np.bool_]:
         return np.asarray(np.abs(got - want) > self.atol + self.rtol * np.maximum(np.abs(got), np.abs(want)))
@@ -81,24 +131,42 @@ class Problem:
 class _Budget:
     def __init__(self) -> None:
         self.left = MAX_CANDIDATES
+        self.partly = False
+        """Whether the last verified text was evaluated at every step only up to :data:`MAX_VERIFIED`."""
 
     def verified(self, p: Problem, text: str) -> str | None:
         """The canonical form of ``text`` when it evaluates to ``p.y`` at every step; ``None`` otherwise."""
         from lrdsl.api import as_schedule, lower
-        from lrdsl.ir.interpreter import evaluate_range
+        from lrdsl.ir.interpreter import evaluate_ir, evaluate_range
 
         if self.left <= 0:
             return None
         self.left -= 1
         try:
             tree = as_schedule(text)
-            plan = lower(tree, p.y.size, p.run[0], None, p.run[1], p.run[2])
-            got = evaluate_range(plan.ir, 0, p.y.size)
+            plan = lower(tree, p.n, p.run[0], None, p.run[1], p.run[2])
+            got = evaluate_range(plan.ir, 0, p.n) if p.steps is None else evaluate_ir(plan.ir, p.steps)
+            if not _equal(p, got, p.y) or (p.steps is not None and not self._everywhere(p, plan.ir)):
+                return None
         except (LrdslError, OverflowError, ZeroDivisionError, ValueError):
             return None
-        if got.shape != p.y.shape or not np.all(np.isfinite(got)) or p.differ(got, p.y).any():
-            return None
         return str(tree)
+
+    def _everywhere(self, p: Problem, node: ir.Sched) -> bool:
+        """``node`` equals the curve at every step of a sampled run up to :data:`MAX_VERIFIED` (the
+        sample beyond was checked already), :data:`BLOCK` steps at a time."""
+        from lrdsl.ir.interpreter import evaluate_range
+
+        end = min(p.n, MAX_VERIFIED)
+        self.partly = end < p.n
+        return all(
+            _equal(p, evaluate_range(node, lo, min(lo + BLOCK, end)), p.y_range(lo, min(lo + BLOCK, end)))
+            for lo in range(0, end, BLOCK)
+        )
+
+
+def _equal(p: Problem, got: Array, want: Array) -> bool:
+    return bool(got.shape == want.shape and np.all(np.isfinite(got)) and not p.differ(got, want).any())
 
 
 def name_difference(p: Problem, phases: list[tuple[int, int, str]]) -> Named:
@@ -106,8 +174,6 @@ def name_difference(p: Problem, phases: list[tuple[int, int, str]]) -> Named:
 
     ``phases`` are ``E``'s top-level phases as ``(first step, step after the last, label)``.
     """
-    if p.y.size > MAX_STEPS:
-        return Named(f"not searched for an edit: the run is longer than {MAX_STEPS} steps")
     budget = _Budget()
     with np.errstate(all="ignore"):  # candidates may overflow (a factor of 1e308): they are refused by value
         bad = p.differ(p.x, p.y)
@@ -115,8 +181,15 @@ def name_difference(p: Problem, phases: list[tuple[int, int, str]]) -> Named:
             return Named("")
         for found in _explanations(p, bad, phases, budget):
             if found.suggestion is not None:
-                return found
+                return _partly(p, found) if budget.partly else found
         return _unexplained(p, bad, phases)
+
+
+def _partly(p: Problem, found: Named) -> Named:
+    """``found``, saying how far its edit was evaluated at every step."""
+    beyond = int(np.count_nonzero(p.at >= MAX_VERIFIED))
+    said = f" (verified at every step up to {MAX_VERIFIED:.0e} and at {beyond} spread steps beyond)"
+    return Named(found.difference + said, found.suggestion)
 
 
 def _explanations(
@@ -127,7 +200,7 @@ def _explanations(
     undone = next((t for t in (budget.verified(p, c) for c in _peeled(p.text)) if t is not None), None)
     if not bad[1:].any():
         v = format_number(float(p.y[0]))
-        held = p.y.size > 1 and not p.differ(p.x[1:2], p.y[:1]).any()  # max(1, t): step 0 takes step 1's value
+        held = p.n > 1 and not p.differ(p.x[1:2], p.y[:1]).any()  # max(1, t): step 0 takes step 1's value
         text = undone or (held and budget.verified(p, f"{whole} * offset(1) * offset(-1)")) or None
         text = text or budget.verified(p, f"const({v}, 1) >> {whole} * offset(1)")
         said = "the value of step 1, a counter max(1, t)" if held else "a warm-up already warm at step 0"
@@ -234,16 +307,16 @@ def _number(text: str) -> float:
 def _shifts(p: Problem, bad: npt.NDArray[np.bool_]) -> list[int]:
     """Shifts ``k`` (late when positive) under which ``x`` matches ``y`` where both are defined: first
     those that align the first difference, then 1…3 steps and one epoch each way."""
-    n = p.y.size
-    first = int(np.argmax(bad))
+    n, at = p.n, p.at
+    i = int(np.argmax(bad))
+    window, want = at[i : i + WINDOW], p.y[i : i + WINDOW]
     ks: list[int] = []
     for k in range(1, min(ALIGN, n - 1) + 1):
         for s in (k, -k):
-            lo = first
-            hi = min(first + WINDOW, n - max(-s, 0))
-            if lo - s < 0 or hi <= lo:
+            keep = window - s < n
+            if window[0] - s < 0 or not keep.any():
                 continue
-            if not p.differ(p.x[lo - s : hi - s], p.y[lo:hi]).any():
+            if not p.differ(p.x_at(window[keep] - s), want[keep]).any():
                 ks.append(s)
         if len(ks) >= 2:
             break
@@ -251,18 +324,16 @@ def _shifts(p: Problem, bad: npt.NDArray[np.bool_]) -> list[int]:
     ks += [1, -1, 2, -2, 3, -3, *epoch]
     out: list[int] = []
     for k in dict.fromkeys(ks):
-        if abs(k) >= n:
-            continue
-        shifted = np.concatenate([np.full(k, p.x[0]), p.x[: n - k]]) if k > 0 else p.x[-k:]
-        if not p.differ(shifted, p.y[: shifted.size]).any():
+        keep = at - k < n  # late (k > 0): step t takes lr(max(t − k, 0)); early: lr(t + |k|) while defined
+        if abs(k) < n and not p.differ(p.x_at(np.maximum(at[keep] - k, 0)), p.y[keep]).any():
             out.append(k)
     return out
 
 
 def _usual_shifts(p: Problem) -> list[int]:
     """One step and one epoch each way (late first)."""
-    epoch = [int(p.spe), -int(p.spe)] if p.spe and float(p.spe).is_integer() and 1 < p.spe < p.y.size else []
-    return [k for k in [1, -1, *epoch] if abs(k) < p.y.size]
+    epoch = [int(p.spe), -int(p.spe)] if p.spe and float(p.spe).is_integer() and 1 < p.spe < p.n else []
+    return [k for k in [1, -1, *epoch] if abs(k) < p.n]
 
 
 def _steps_text(k: int, spe: float | None) -> str:
@@ -291,14 +362,15 @@ def _periods(
     calls = [
         c for c in A.walk(tree.expr) if isinstance(c, A.Call) and c.name in PERIODIC and c.arg("every") is not None
     ]
-    first = int(np.argmax(bad))
-    span = next(((lo, hi) for lo, hi, _ in phases if lo <= first < hi), (0, p.y.size))
+    first = int(p.at[int(np.argmax(bad))])
+    lo, hi = next(((lo, hi) for lo, hi, _ in phases if lo <= first < hi), (0, p.n))
     if len(calls) != 1:
         return
     call = calls[0]
     written = call.arg("every")
     in_epochs = isinstance(written, A.Duration) and written.unit == "ep"
-    for every in _solved_periods(p.y[span[0] : span[1]], p.spe, in_epochs):
+    # the drops of the phase's first MAX_STEPS steps bound the period; the candidates are verified over the run
+    for every in _solved_periods(p.y_range(lo, min(hi, lo + MAX_STEPS)), p.spe, in_epochs):
         new = A.Arg(name="every", value=_duration_node(every))
         fixed = A.Call(name=call.name, args=tuple(new if a.name == "every" else a for a in call.args))
         text = budget.verified(p, format_node(_replace(tree.expr, call, fixed)))
@@ -350,7 +422,7 @@ def _one_phase(
     from lrdsl.language.formatter import format_node
     from lrdsl.tools.linting import _replace
 
-    hit = [(j, lo, hi) for j, (lo, hi, _) in enumerate(phases) if bad[lo:hi].any()]
+    hit = [(j, lo, hi) for j, (lo, hi, _) in enumerate(phases) if p.hit(bad, lo, hi)]
     tree = as_schedule(p.text)
     if len(hit) != 1 or not isinstance(tree.expr, A.Seq) or len(tree.expr.items) != len(phases):
         return
@@ -358,9 +430,10 @@ def _one_phase(
     if hi - lo > MAX_FITTED:
         return
     ctx = Context(p.rtol, p.atol, p.spe)
+    y = p.y_range(lo, hi)
     for flexible in (True, False):  # the phase's own length left to the sequence first, as written most often
-        one = fit_phase(p.y[lo:hi], ctx, flexible)
-        pieces = [one] if one is not None else fit_sequence(p.y[lo:hi], ctx, flexible)
+        one = fit_phase(y, ctx, flexible)
+        pieces = [one] if one is not None else fit_sequence(y, ctx, flexible)
         if not pieces:
             continue
         item = as_schedule(render(pieces, ctx, flexible)).expr
@@ -372,7 +445,7 @@ def _unexplained(p: Problem, bad: npt.NDArray[np.bool_], phases: list[tuple[int,
     """A sentence for a difference no simple edit explains: where it is."""
     if not bad[1:].any():
         return Named("only step 0 differs")
-    hit = [(j, lo, hi, label) for j, (lo, hi, label) in enumerate(phases) if bad[lo:hi].any()]
+    hit = [(j, lo, hi, label) for j, (lo, hi, label) in enumerate(phases) if p.hit(bad, lo, hi)]
     if len(hit) == 1 and len(phases) > 1:
         j, lo, hi, label = hit[0]
         why = "no named shape reproduces it" if hi - lo <= MAX_FITTED else f"not fitted: longer than {MAX_FITTED} steps"

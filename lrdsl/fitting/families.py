@@ -5,11 +5,11 @@ Order matters: the first family that reproduces a segment is kept, so simpler sh
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from lrdsl.fitting.context import Array, Context
 from lrdsl.fitting.decays import exp_decay, inverse_time, rsqrt
-from lrdsl.fitting.offsets import cosine_offset, rsqrt_offset
+from lrdsl.fitting.offsets import cosine_offset, decay_offset, rsqrt_offset, shape_offset
 from lrdsl.fitting.piece import Piece, awkward, wordiness
 from lrdsl.fitting.smooth import const, cosine, cut, exp, linear, log, poly, pow_, sqrt
 
@@ -28,12 +28,23 @@ FAMILIES: dict[str, Fitter] = {
     "sqrt": sqrt,
     "log": log,
 }
-OFFSET_FAMILIES: dict[str, Fitter] = {"rsqrt": rsqrt_offset, "cosine": cosine_offset}
+OFFSET_FAMILIES: dict[str, Fitter] = {
+    "rsqrt": rsqrt_offset,
+    "cosine": cosine_offset,
+    "shape": shape_offset,
+    "exp_decay": decay_offset,
+}
 """Phases on a clock running ahead (``* offset(n)``), tried after every plain family."""
+RIVALLED = frozenset({"exp_decay"})
+"""Families whose exact piece with long numbers gives way to a later family's plain one (the search for
+it costs checks on every segment: only where a plain rival is known to exist, ``exp`` and the clocks ahead)."""
 
 
 def fit_phase(y: Array, ctx: Context, flexible: bool) -> Piece | None:
     """The first family's piece that reproduces ``y`` exactly, its numbers simplified; ``None`` if none does.
+
+    When the first exact piece is an ``exp_decay`` whose numbers are not plain (:meth:`Piece.plain`), every
+    later family is tried too and the plain piece with the fewest words is kept (:func:`_fit_phase`).
 
     Of one family's candidates, the first with plain numbers (``exp_decay(0.1, rate=0.5, every=50)``
     rather than ``rate=0.9862327``) or its rival reading when that reads shorter
@@ -50,19 +61,31 @@ def fit_phase(y: Array, ctx: Context, flexible: bool) -> Piece | None:
 
 
 def _fit_phase(y: Array, ctx: Context, flexible: bool) -> Piece | None:
+    """The first family's exact piece when its numbers are plain; else, for a family of :data:`RIVALLED`,
+    of every family's exact piece (the clocks ahead included) the plain one with the fewest words, else
+    that first one: the geometric ``exp(0.1→1e-3, 100, inclusive=true)`` rather than
+    ``exp_decay(0.1, rate=0.9545484566618)``."""
+    pieces = _candidates(y, ctx, flexible)
+    first = next(pieces, None)
+    if first is None or first.plain() or first.family not in RIVALLED:
+        return first
+    return min((p for p in pieces if p.plain()), key=wordiness, default=first)
+
+
+def _candidates(y: Array, ctx: Context, flexible: bool) -> Iterator[Piece]:
+    """Each family's exact piece in turn: the plain families, a last phase cut by the run, the clocks ahead."""
     for fitter in FAMILIES.values():
         piece = _family(fitter, y, ctx, flexible)
         if piece is not None:
-            return piece
+            yield piece
     if flexible:  # the last phase may be cut by the end of the run
         piece = _first_exact(cut(y, ctx), y, ctx, False)
         if piece is not None:
-            return piece
+            yield piece
     for fitter in OFFSET_FAMILIES.values():
-        piece = _first_exact(fitter(y, ctx), y, ctx, flexible)
+        piece = _family(fitter, y, ctx, flexible)
         if piece is not None:
-            return piece
-    return None
+            yield piece
 
 
 def _family(fitter: Fitter, y: Array, ctx: Context, flexible: bool) -> Piece | None:

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from fractions import Fraction
 
 import numpy as np
@@ -71,7 +72,8 @@ def _run_at(
         if merged is not None:
             return merged, k
     if j + 1 - i >= MIN_RUN:
-        return _merged(pieces[i : j + 1], y[starts[i] : starts[j + 1]], ctx, flexible_end and j == end), j
+        at = replace(ctx, start=ctx.start + starts[i])  # the run's first step in the curve
+        return _merged(pieces[i : j + 1], y[starts[i] : starts[j + 1]], at, flexible_end and j == end), j
     return None, i
 
 
@@ -107,19 +109,41 @@ def _merged(run: list[Piece], y: Array, ctx: Context, flexible: bool) -> Piece |
     g = run[1].numbers["a"] / a
     lengths = [p.length for p in run]
     total = sum(lengths)
-    inner = lengths[:-1]
-    templates = ["multistep({a}{d}, gamma={g}, at=" + _marks(inner, ctx) + ")"]
+    for template, ahead in _templates(lengths[:-1], ctx):
+        done = Piece("step", template, {"a": a, "g": g}, total, phases=1, offset=ahead).simplified(ctx, y, flexible)
+        if done is not None:
+            return done
+    return None
+
+
+def _templates(inner: list[int], ctx: Context) -> list[tuple[str, int]]:
+    """The staircase's spellings to try, each with the steps its clock runs ahead (§8.1), the plainest
+    first: a ``step`` (every run but the last one period long; or all after a shorter first run, a
+    ``step`` on a clock ahead by what that run misses; or a fractional period), then a ``multistep``
+    counted from the run's first step, on the run's clock first when its marks read rounder there
+    (``multistep(0.1, at=[300, 600]) * offset(50)`` after a warm-up of 50, not ``at=[250, 550]``)."""
+    head = "multistep({a}{d}, gamma={g}, at="
+    out = [(head + _marks(inner, ctx) + ")", 0)]
+    n = ctx.start
+    if n >= 1 and _round(inner, n) > _round(inner, 0):
+        out.insert(0, (head + _marks([inner[0] + n, *inner[1:]], ctx) + ") * offset(" + ctx.dur(n) + ")", n))
+    every = "step({a}{d}, gamma={g}, every="
     if len(set(inner)) == 1:  # a step, unless the last run is longer and a step would drop once more
-        templates.insert(0, "step({a}{d}, gamma={g}, every=" + ctx.dur(inner[0]) + ")")
+        out.insert(0, (every + ctx.dur(inner[0]) + ")", 0))
+    elif len(inner) >= MIN_FRACTIONAL and len(set(inner[1:])) == 1 and inner[0] < inner[1]:
+        e = inner[1]
+        out.insert(0, (every + ctx.dur(e) + ") * offset(" + ctx.dur(e - inner[0]) + ")", e - inner[0]))
     elif len(inner) >= MIN_FRACTIONAL:
         period = fractional_period(inner)
         if period is not None:  # drops at ⌈k·e⌉ (LANGUAGE.md §9.4): one period, not a mark per drop
-            templates.insert(0, "step({a}{d}, gamma={g}, every=" + _period(period, ctx) + ")")
-    for template in templates:
-        piece = Piece("step", template, {"a": a, "g": g}, total, phases=1).simplified(ctx, y, flexible)
-        if piece is not None:
-            return piece
-    return None
+            out.insert(0, (every + _period(period, ctx) + ")", 0))
+    return out
+
+
+def _round(inner: list[int], n: int) -> int:
+    """Trailing zeros of the marks after runs of ``inner`` steps counted from ``n`` steps before them."""
+    marks = np.cumsum(inner) + n
+    return sum(len(str(int(m))) - len(str(int(m)).rstrip("0")) for m in marks)
 
 
 def fractional_period(lengths: list[int]) -> Fraction | None:

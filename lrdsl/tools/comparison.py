@@ -10,7 +10,10 @@ steps around the first difference.
 
 When they differ and one side is an expression, :mod:`lrdsl.fitting.edits` names what differs (a
 shift, a constant factor, step 0, a period, one phase) and the edit of that expression, verified by
-evaluating it over the run (runs of at most :data:`KEEP_AT_MOST` steps).
+evaluating it over the run. A run longer than :data:`KEEP_AT_MOST` steps is searched on a sample
+(:func:`_search_sample`: its first and last :data:`HEAD` steps, :data:`AROUND` steps each side of
+every phase boundary and of the first difference, the :data:`SAMPLE` even steps); the edit found there
+is then verified over the whole run, a block at a time.
 """
 
 from __future__ import annotations
@@ -46,6 +49,13 @@ MAX_COMPARED = 1_000_000_000
 """The most steps of an expression compared (a bound on the work: 2·10⁸ steps take about 20 s)."""
 CONTEXT = 3
 """Steps kept on each side of the first difference."""
+HEAD = 2048
+"""Steps at the start and at the end of a long run in the sample an edit is searched on."""
+AROUND = 96
+"""Steps on each side of a phase boundary and of the first difference in that sample (more than a
+shift aligned by :mod:`lrdsl.fitting.edits` spans)."""
+MAX_BOUNDARIES = 1000
+"""Phase boundaries whose neighbourhoods that sample holds at most (the first ones)."""
 
 
 @dataclass(frozen=True)
@@ -227,7 +237,7 @@ def compare(
             steps = np.union1d(steps, np.arange(max(first - CONTEXT, 0), min(first + CONTEXT + 1, total)))
     av, bv = sa.at(steps), sb.at(steps)
     at_first = None if first is None else int(np.searchsorted(steps, first))
-    named = None if first is None else _named(sa, sb, av, bv, rows, run, rtol, atol, total)
+    named = None if first is None else _named(sa, sb, av, bv, rows, run, rtol, atol, total, first)
     phases = tuple(
         PhaseCount(row.depth, row.start, row.end, row.label, int(n)) for (_, _, row), n in zip(rows, counts.tolist())
     )
@@ -281,19 +291,33 @@ def _named(
     rtol: float,
     atol: float,
     total: int,
+    first: int,
 ) -> Named | None:
     """What differs and the edit of the expression (A, else B) that gives the other side; ``None`` for two curves."""
-    from lrdsl.fitting.edits import Named, Problem, name_difference
+    from lrdsl.fitting.edits import Problem, Sides, name_difference
 
-    if av.size < total:
-        return Named(f"not searched for an edit: the run is longer than {KEEP_AT_MOST} steps")
-    if sa.plan is not None:
-        problem = Problem(sa.text, av, bv, run, rtol, atol, ("A", "B"))
-    elif sb.plan is not None:
-        problem = Problem(sb.text, bv, av, run, rtol, atol, ("B", "A"))
-    else:
+    if sa.plan is None and sb.plan is None:
         return None
+    e, other = (sa, sb) if sa.plan is not None else (sb, sa)
+    names = ("A", "B") if e is sa else ("B", "A")
+    if av.size == total:
+        x, y = (av, bv) if e is sa else (bv, av)
+        problem = Problem(e.text, x, y, run, rtol, atol, names)
+    else:
+        steps = _search_sample(total, first, rows)
+        sides = Sides(e.at, other.block)
+        problem = Problem(e.text, e.at(steps), other.at(steps), run, rtol, atol, names, steps, total, sides)
     return name_difference(problem, [(lo, hi, row.label) for lo, hi, row in rows if row.depth == 0])
+
+
+def _search_sample(total: int, first: int, rows: list[tuple[int, int, Phase]]) -> npt.NDArray[np.int64]:
+    """The sorted steps a long run is searched on for an edit: the first and last :data:`HEAD`, those
+    within :data:`AROUND` of the first difference and of each phase boundary, and :data:`SAMPLE` even ones."""
+    marks = [first] + [b for lo, hi, _ in rows[:MAX_BOUNDARIES] for b in (lo, hi)]
+    near = (np.arange(m - AROUND, m + AROUND + 1) for m in marks)
+    parts = [np.arange(HEAD), np.arange(total - HEAD, total), np.linspace(0, total - 1, SAMPLE).round(), *near]
+    steps = np.unique(np.concatenate(parts).astype(np.int64))
+    return steps[(steps >= 0) & (steps < total)]
 
 
 def _default_total(a: Side, b: Side, run: tuple[float | None, float | None, float | None]) -> int:
