@@ -60,15 +60,7 @@ def run(
     from lrdsl.run.sets import lower_set
 
     if member is not None:
-        if args.command == "fmt":
-            print(str(parsed.member(member)))
-            return 0
-        if args.command == "gen":
-            return _gen(args, parsed, member, params, rates)
-        if args.command == "check":
-            return _check(args, parsed, params, rates, member)
-        plan = lower_set(parsed, args.steps, args.steps_per_epoch, params, *rates, only=member)[member]
-        return one(plan)
+        return _member(args, parsed, member, params, rates, one)
     if args.command == "fmt":
         print(str(parsed))
         return 0
@@ -82,6 +74,28 @@ def run(
     if _warn(args, parsed, plans, params, rates):
         return 2
     return _eval(args, parsed, plans)
+
+
+def _member(
+    args: argparse.Namespace,
+    parsed: ScheduleSet,
+    member: str,
+    params: dict[str, float],
+    rates: tuple[float | None, float | None],
+    one: Callable[[Lowered], int],
+) -> int:
+    """``args.command`` on the member ``member`` alone, on the set's run."""
+    from lrdsl.run.sets import lower_set
+
+    if args.command == "fmt":
+        print(str(parsed.member(member)))
+        return 0
+    if args.command == "gen":
+        return _gen(args, parsed, member, params, rates)
+    if args.command == "check":
+        return _check(args, parsed, params, rates, member)
+    plan = lower_set(parsed, args.steps, args.steps_per_epoch, params, *rates, only=member)[member]
+    return one(plan)
 
 
 def _explain(
