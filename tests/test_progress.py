@@ -133,7 +133,8 @@ def test_fit_shows_progress_on_a_terminal_only(
     tty = Terminal()
     monkeypatch.setattr("sys.stderr", tty)
     assert main(["fit", str(values)]) == 0
-    assert f"fitting {values}"[:39] in tty.getvalue() and "5/5 structures" in tty.getvalue()  # the whole-curve staircase is the fifth
+    # five structures: the whole-curve staircase is the fifth
+    assert f"fitting {values}"[:39] in tty.getvalue() and "5/5 structures" in tty.getvalue()
     assert tty.getvalue().endswith("\r\x1b[K")
     assert capsys.readouterr().out == "cosine(0.1→0) * restart(period=25)\n"
     proc = run_cli("fit", str(values))
