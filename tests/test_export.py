@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import json
 from pathlib import Path
@@ -14,7 +13,6 @@ from hypothesis import strategies as st
 
 import lrdsl
 from lrdsl.export import config, export, read
-from lrdsl.export.command import add_arguments, run
 from tests.frameworks import need
 
 COSINE = "linear(0→1e-3, 100) >> cosine(1e-3→1e-4, 900)"
@@ -83,13 +81,13 @@ def test_bad_input_is_an_lrdsl_error(call: object, message: str) -> None:
 
 
 def test_the_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    parser = argparse.ArgumentParser(prog="lrdsl export")
-    add_arguments(parser)
+    from lrdsl.cli import main
+
     (tmp_path / "e.lr").write_text(COSINE)
-    assert run(parser.parse_args(["hf", f"@{tmp_path / 'e.lr'}", "--steps", "1000"])) == 0
+    assert main(["export", "hf", f"@{tmp_path / 'e.lr'}", "--steps", "1000"]) == 0
     assert json.loads(capsys.readouterr().out) == config(COSINE, "hf", 1000)
     with pytest.raises(SystemExit):
-        parser.parse_args(["nemo", COSINE])
+        main(["export", "nemo", COSINE])
 
 
 SCALARS = st.one_of(
