@@ -206,3 +206,17 @@ def test_values_past_the_cosine_are_torchtunes() -> None:
     cfg = {"lr": 1e-3, "num_warmup_steps": 10, "num_training_steps": 110, "num_cycles": 2.0}
     close(lrdsl.evaluate(read(cfg), total_steps=110), real_values("torchtune", cfg, 110)["lr"])
     assert np.isclose(real_values("torchtune", cfg, 110)["lr"][35], 0.0, atol=1e-18)
+
+
+def test_the_python_format_runs_in_torchtune() -> None:
+    """The ``python`` format is code a recipe can paste: run with a real optimizer, it gives the expression."""
+    need(MODULE)
+    import torch
+
+    expr = ROWS[9][0]
+    code = export(expr, "torchtune", N, fmt="python")
+    opt = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=1e-3)
+    scope: dict[str, object] = {"optimizer": opt}
+    exec(compile(code, "<exported>", "exec"), scope)
+    lam = scope["scheduler"].lr_lambdas[0]  # type: ignore[attr-defined]
+    close(np.array([1e-3 * lam(t) for t in range(N)]), lrdsl.evaluate(expr, total_steps=N))

@@ -36,7 +36,7 @@ from lrdsl.errors import LrdslError
 from lrdsl.export.core import TIGHT, Config, Curve, optimizer, real, text, tidy, walk
 from lrdsl.export.importing import imported
 from lrdsl.export.sources import MAX_TEXT, loaded, section
-from lrdsl.importers.common import MAX_WHOLE, in_library, number, whole
+from lrdsl.importers.common import in_library, number, whole
 from lrdsl.importers.hf import expression
 from lrdsl.importers.spec import is_config, load_yaml
 from lrdsl.language.echo import shown
@@ -241,10 +241,11 @@ def render(config: Config, fmt: str) -> str:
 
     if fmt == "python":
         call = python_call("get_cosine_schedule_with_warmup", {k: v for k, v in config.items() if k != "lr"})
+        call = call.replace("(\n", "(\n    optimizer,\n", 1)  # the optimizer first, as the recipe passes it
         return (
             f"# optimizer = torch.optim.AdamW(params, lr={scalar(config['lr'])})\n"
             f"from torchtune.training.lr_schedulers import get_cosine_schedule_with_warmup\n\n"
-            f"scheduler = {call.replace('(', '(' + chr(10) + '    optimizer,', 1)}"
+            f"scheduler = {call}"
         )
     if fmt == "json":
         return structured(config, fmt)
@@ -278,8 +279,8 @@ def from_config(config: object, *, total_steps: int | None, steps_per_epoch: flo
     if total_steps is not None:
         whole(total_steps, "--steps", TITLE, least=1)
     kwargs = arguments(document(config), total_steps)
-    n = whole(kwargs.get("num_training_steps", 1), "num_training_steps", TITLE, least=1)
-    return imported(sys.modules[__name__], kwargs, total_steps, min(n, int(MAX_WHOLE)))
+    n = whole(kwargs.get("num_training_steps"), "num_training_steps", TITLE, least=1)
+    return imported(sys.modules[__name__], kwargs, total_steps, n)
 
 
 def from_spec(
