@@ -62,6 +62,7 @@ CONFIG_KEYS = [
     "lr_scheduler_type", "learning_rate", "warmup_steps", "max_steps", "sched", "epochs", "lr", "cycle_limit",
     "param_scheduler", "train_cfg", "SOLVER", "BASE_LR", "MAX_ITER", "STEPS", "LR_SCHEDULER_NAME", "lr_multiplier",
     "train", "class_name", "config", "initial_learning_rate", "decay_steps", "name", "type", "T_max", "milestones",
+    "optimizer", "lr_scheduler", "num_warmup_steps", "num_training_steps", "num_cycles", "max_steps_per_epoch",
 ]  # fmt: skip
 JUNK: list[Any] = [
     None, 0, -1, 1, 0.5, 1e300, 10**400, "x", "\x1b[2J", [], [5, "x"], [1e300], {}, {"type": "CosineAnnealingLR"},

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from lrdsl.export.deepspeed import from_deepspeed
     from lrdsl.export.megatron import from_megatron
     from lrdsl.export.torchtitan import from_torchtitan
+    from lrdsl.export.torchtune import from_torchtune
     from lrdsl.fitting import fit
     from lrdsl.importers import (
         from_detectron2,
@@ -66,6 +67,7 @@ __all__ = [
     "from_timm",
     "from_torch",
     "from_torchtitan",
+    "from_torchtune",
     "generate",
     "lint",
     "lower",

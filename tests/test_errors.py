@@ -1091,7 +1091,7 @@ IMPORT_ERRORS: list[tuple[str, str, dict[str, Any], str | None, str]] = [
         "X()",
         {},
         None,
-        "error: unknown framework 'tensorflow'\nhint: one of: torch, keras, optax, paddle, hf, timm, mmengine, detectron2, deepspeed, megatron, torchtitan, composer",
+        "error: unknown framework 'tensorflow'\nhint: one of: torch, keras, optax, paddle, hf, timm, mmengine, detectron2, deepspeed, megatron, torchtitan, composer, torchtune",
     ),
     (
         "timm",

@@ -103,14 +103,18 @@ KEYS = st.sampled_from(
         "optimizer", "params", "type", "lr", "warmup_num_steps", "total_num_steps", "warmup_type", "increment",
         "init_lr", "max_lr", "min_lr", "lr_warmup_steps", "lr_decay_steps", "lr_decay_style", "start_wd", "end_wd",
         "wd_incr_steps", "wd_incr_style", "lr_scheduler", "decay_ratio", "decay_type", "training", "steps",
-        "cycle_min_lr", "cycle_max_lr", "cycle_first_step_size", "min_lr_factor",
+        "cycle_min_lr", "cycle_max_lr", "cycle_first_step_size", "min_lr_factor", "num_warmup_steps",
+        "num_training_steps", "num_cycles", "_component_", "epochs", "max_steps_per_epoch",
     ]
 )  # fmt: skip
 DOCUMENTS = st.recursive(SCALARS, lambda inner: st.dictionaries(KEYS, inner, max_size=6), max_leaves=20)
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.sampled_from(["hf", "deepspeed", "megatron", "torchtitan"]), st.dictionaries(KEYS, DOCUMENTS, max_size=8))
+@given(
+    st.sampled_from(["hf", "deepspeed", "megatron", "torchtitan", "torchtune"]),
+    st.dictionaries(KEYS, DOCUMENTS, max_size=8),
+)
 def test_any_document_reads_or_is_an_lrdsl_error(name: str, document: dict[str, object]) -> None:
     with contextlib.suppress(lrdsl.LrdslError):
         read(name, document)

@@ -229,7 +229,7 @@ def commands() -> tuple[Command, ...]:
         ),
         Command(
             "export",
-            "the trainer's own config (HF, DeepSpeed, Megatron, torchtitan, Composer, mmengine, timm, torch, optax, keras) with the same values",
+            "the trainer's own config (HF, DeepSpeed, Megatron, torchtitan, Composer, mmengine, timm, torch, optax, keras, torchtune) with the same values",
             (
                 Arg(("framework",), {"metavar": "FRAMEWORK"}, late=_exporters),
                 EXPR,

@@ -77,7 +77,7 @@ def read(framework_name: str, cfg: Mapping[str, Any] | str) -> Any:
     fw = framework(framework_name)
     from lrdsl.importers.common import mapped
 
-    document = loaded(cfg)
+    document = getattr(fw, "document", loaded)(cfg)  # a framework configured in YAML also reads YAML text
     text = mapped(f"{fw.TITLE} config", lambda: fw.read(document))
     tree = parse_set(text)
     return tree if len(tree.members) > 1 else parse(text)

@@ -22,6 +22,7 @@ FRAMEWORKS: dict[str, str] = {
     "mmengine": "lrdsl.export.mmengine",
     "timm": "lrdsl.export.timm",
     "keras": "lrdsl.export.keras",
+    "torchtune": "lrdsl.export.torchtune",
 }
 """The frameworks ``lrdsl export`` writes and ``lrdsl.export.read`` reads, in the order the docs list them."""
 

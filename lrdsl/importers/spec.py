@@ -311,19 +311,27 @@ def load_config(path: str) -> object:
             raise deep from None
         except json.JSONDecodeError as exc:
             raise LrdslError(f"{clipped(path)}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
+    return load_yaml(text, clipped(path))
+
+
+def load_yaml(text: str, where: str) -> object:
+    """The YAML document ``text`` (PyYAML's safe loader: plain data, nothing constructed or run), checked by
+    :func:`bounded`; ``where`` names it in errors."""
     try:
         yaml: Any = importlib.import_module("yaml")
     except ImportError:
         raise LrdslError(
-            f"reading {clipped(path)} needs PyYAML", hint="pip install pyyaml (or give the config as JSON)"
+            f"reading {where} needs PyYAML", hint="pip install pyyaml (or give the config as JSON)"
         ) from None
     try:
-        return bounded(yaml.safe_load(text), clipped(path))
+        return bounded(yaml.safe_load(text), where)
     except RecursionError:
-        raise deep from None
+        raise LrdslError(
+            f"{where} is nested too deeply to read (at most {MAX_DEPTH} levels)", hint="a config is a few levels deep"
+        ) from None
     except yaml.YAMLError as exc:
         lines = "\n".join(clipped(line, 200) for line in str(exc).splitlines()[:12])
-        raise LrdslError(f"{clipped(path)}: not YAML: {lines}") from None
+        raise LrdslError(f"{where}: not YAML: {lines}") from None
 
 
 def bounded(document: object, where: str = "the config") -> object:

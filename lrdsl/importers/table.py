@@ -16,6 +16,7 @@ ROWS: tuple[tuple[str, str, str], ...] = (
     ("megatron", "from_megatron", "megatron-core OptimizerParamScheduler arguments: the lr and weight-decay set"),
     ("torchtitan", "from_torchtitan", "torchtitan's optimizer, lr_scheduler and training config sections"),
     ("composer", "from_composer", "a Composer scheduler (type and arguments, times in batches), lr and max_duration"),
+    ("torchtune", "from_torchtune", "torchtune's lr_scheduler and optimizer blocks, or its scheduler's arguments"),
 )
 """Each importer: its framework's name (the module ``lrdsl/importers/<name>.py``, or :data:`ELSEWHERE`), its
 entry point, and what it accepts."""
@@ -25,6 +26,7 @@ ELSEWHERE: dict[str, str] = {
     "megatron": "lrdsl.export.megatron",
     "torchtitan": "lrdsl.export.torchtitan",
     "composer": "lrdsl.export.composer",
+    "torchtune": "lrdsl.export.torchtune",
 }
 """Importers whose reading lives beside their exporter (a trainer's config is read as it is written)."""
 
