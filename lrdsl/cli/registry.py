@@ -136,8 +136,9 @@ def commands() -> tuple[Command, ...]:
             "plot",
             "draw schedules (to a .png/.svg file, or the terminal)",
             (
-                arg("expr", nargs="+", help="one or more schedules ('-' for stdin, @FILE)"),
+                arg("expr", nargs="+", help="one or more schedules or sets ('-' for stdin, @FILE)"),
                 *RUN,
+                MEMBER,
                 output("a .png or .svg file (default: plot in the terminal)"),
                 arg("--log", action="store_true", help="logarithmic learning-rate axis"),
                 arg("--x", choices=["steps", "epochs"], default="steps", help="x axis unit"),
