@@ -180,28 +180,18 @@ def _warn(
 ) -> bool:
     """Each member's warnings on stderr, after a line naming it, carets in the set's text; whether --strict refuses.
 
-    A member without a plan (the set's run did not resolve) gets the checks that read its text alone.
+    A member without a plan (the set's run did not resolve) gets the checks that read its text alone
+    (:func:`lrdsl.tools.set_lint.lint_members`, which :func:`lrdsl.lint` of a set runs too).
     """
-    from lrdsl.language import runfree
-    from lrdsl.run.sets import in_member, params_read
-    from lrdsl.tools.linting import lint_plan
+    from lrdsl.tools.set_lint import lint_members
 
     severity: Literal["warning", "error"] = "error" if args.strict else "warning"
+    found = lint_members(parsed, plans, params, *rates, only=only)
     shown = 0
-    for m in parsed.members:
-        if only is not None and m.name != only:
-            continue
-        schedule = parsed.member(m.name)
-        try:
-            runfree.check(schedule)  # what every run refuses, refused without one
-        except LrdslError as err:
-            raise in_member(m.name, err.with_source(parsed.source or str(parsed)), True) from None
-        read = params_read(m.expr)
-        mine = {k: v for k, v in params.items() if k in read}
-        found = lint_plan(schedule, plans.get(m.name), mine, *rates)
-        lines = list(dict.fromkeys(d.render(severity) for d in found))
+    for name in parsed.names:
+        lines = list(dict.fromkeys(d.render(severity) for d in found if d.member == name))
         if lines:
-            print(f"in member '{m.name}':", file=sys.stderr)
+            print(f"in member '{name}':", file=sys.stderr)
             print("\n".join(lines), file=sys.stderr)
             shown += len(lines)
     if shown and args.strict:
