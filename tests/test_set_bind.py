@@ -77,3 +77,14 @@ def test_errors_name_the_member_and_parameters_are_shared() -> None:
     with pytest.raises(lrdsl.LrdslError, match=r"lrdsl\.bind\(\) binds one schedule; this is a set"):
         lrdsl.bind(parsed, 500)
     assert lrdsl.parse("cosine(1→0)").bind(10).total == 10  # a schedule binds as before
+
+
+def test_a_bound_set_shows_every_member_in_a_notebook() -> None:
+    from tests.frameworks import need
+
+    need("matplotlib")
+    bound = lrdsl.parse_set("lr: cosine(1→0)\nloss.kl: fn(min(1, t / 5))").bind(10)
+    shown = bound._repr_html_()
+    assert shown.count("<svg") == 1 and shown.count('<table class="lrdsl-explain">') == 2
+    assert "<code>loss.kl</code>" in shown and "fn(min(1, t / 5))" in shown and "10 steps" in shown
+    assert 'id="member-1-schedule-0"' in shown

@@ -121,6 +121,11 @@ class BoundScheduleSet:
     def __repr__(self) -> str:
         return bound_repr(self, str(self.schedules), [])
 
+    def _repr_html_(self) -> str:
+        from lrdsl.tools.notebook import bound_set_html
+
+        return bound_set_html(self)
+
 
 def bind_set(
     schedules: object,
