@@ -26,6 +26,9 @@ import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 
+import numpy as np
+import numpy.typing as npt
+
 from lrdsl.errors import LrdslError, Span
 from lrdsl.ir import Lowered
 from lrdsl.language import ast as A
@@ -45,8 +48,10 @@ class Range:
     closed: bool
     why: str
 
-    def __contains__(self, value: float) -> bool:
-        return self.lo <= value and (value <= self.hi if self.closed else value < self.hi)
+    def outside(self, values: npt.NDArray[np.float64]) -> npt.NDArray[np.intp]:
+        """The indices of ``values`` outside the range."""
+        high = values > self.hi if self.closed else values >= self.hi
+        return np.flatnonzero((values < self.lo) | high)
 
     def __str__(self) -> str:
         hi = "∞" if math.isinf(self.hi) else short_number(self.hi)
@@ -137,10 +142,10 @@ def _out_of_range(member: A.Member, run: Run) -> Iterator[Diagnostic]:
         values = evaluate_ir(run.plan.ir, steps)
     except LrdslError:
         return  # a value that is not a number: evaluate's error, not a warning
-    outside = [k for k, v in enumerate(values.tolist()) if v not in allowed]
-    if not outside:
+    outside = allowed.outside(values)
+    if not outside.size:
         return
-    k = outside[0]
+    k = int(outside[0])
     start = member.span.start if member.span is not None else None
     span = Span(start, member.expr.span.end) if start is not None and member.expr.span is not None else None
     yield run.warn_at(
