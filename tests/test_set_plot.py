@@ -111,7 +111,9 @@ def test_cli_member_warnings_and_errors(tmp_path: Path, capsys: pytest.CaptureFi
     need("matplotlib")
     out = str(tmp_path / "one.png")
     assert main(["plot", SET, *CLI_RUN, "--member", "ema", "-o", out]) == 0
-    assert capsys.readouterr().err == f"lrdsl: wrote {out}: 1 schedule\n"
+    assert capsys.readouterr().err == f"lrdsl: wrote {out}: 1 schedule, 1 member\n"
+    assert main(["plot", SET, "cosine($peak→0)", *CLI_RUN, "-o", out]) == 0
+    assert capsys.readouterr().err == f"lrdsl: wrote {out}: 2 schedules, 5 members\n"
     trap = "lr: warmup(linear, 5ep) >> multistep(0.1, at=[30ep])\nema: linear(0.9→0.99, 10)"
     assert main(["plot", trap, "--steps", "1000", "--steps-per-epoch", "10", "-o", out]) == 0
     err = capsys.readouterr().err

@@ -119,6 +119,7 @@ def plot(args: argparse.Namespace) -> int:
     """
     from lrdsl.api import as_schedule
     from lrdsl.cli.commands.sets import warn_set
+    from lrdsl.language.parser import parse_set
     from lrdsl.tools.plotting import plot_command
 
     texts, bound, pixels = [read_text(e) for e in args.expr], params(args.set), size(args.size)
@@ -135,7 +136,9 @@ def plot(args: argparse.Namespace) -> int:
     if out is not None:
         print(out)
     else:
-        say(f"wrote {args.output}: {count(len(texts), 'schedule')}")
+        members = {n: None for t in texts for n in ([args.member] if args.member else parse_set(t).names)}
+        drawn = "" if list(members) == ["lr"] else f", {count(len(members), 'member')}"  # one axis each
+        say(f"wrote {args.output}: {count(len(texts), 'schedule')}{drawn}")
     return 0
 
 
