@@ -36,12 +36,14 @@ if TYPE_CHECKING:
     from lrdsl.language.parser import parse, parse_set
     from lrdsl.recording import record
     from lrdsl.run.bound import BoundSchedule, bind
+    from lrdsl.run.bound_set import BoundScheduleSet
     from lrdsl.tools.comparison import compare
     from lrdsl.tools.linting import Diagnostic, LrdslWarning, lint
     from lrdsl.tools.plotting import plot
 
 __all__ = [
     "BoundSchedule",
+    "BoundScheduleSet",
     "Diagnostic",
     "LrdslError",
     "LrdslWarning",
@@ -81,6 +83,7 @@ __version__ = "0.1.0"
 _HOME = {
     "bind": "run.bound",
     "BoundSchedule": "run.bound",
+    "BoundScheduleSet": "run.bound_set",
     "plot": "tools.plotting",
     "evaluate": "api",
     "evaluate_set": "api",
@@ -143,6 +146,12 @@ def _bind(*args: Any) -> Any:
     return bind(*args)
 
 
+def _bind_set(*args: Any) -> Any:
+    from lrdsl.run.bound_set import bind_set
+
+    return bind_set(*args)
+
+
 def _schedule_html(schedule: Any) -> str:
     from lrdsl.tools.notebook import schedule_html
 
@@ -150,5 +159,5 @@ def _schedule_html(schedule: Any) -> str:
 
 
 # the syntax tree's calls upward (lrdsl.language.hooks): each imports its module on first call
-hooks.UPPER.update(parse=_parse, parse_set=_parse_set, bind=_bind, schedule_html=_schedule_html)
+hooks.UPPER.update(parse=_parse, parse_set=_parse_set, bind=_bind, bind_set=_bind_set, schedule_html=_schedule_html)
 keras_hook.install()  # lrdsl>Schedule is registered with Keras, whichever of the two is imported first

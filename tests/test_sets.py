@@ -214,26 +214,19 @@ SET_ERRORS: list[tuple[str, Any, dict[str, Any], str]] = [
         "1:6: error: unexpected ','\n  lr: 1, ema: 2\n       ^\nhint: members are separated by spaces or new lines, not ','",
     ),
     (
-        "lrdsl plot",
-        "lr: 1 ema: 0.5",
-        {},
-        "error: 'plot' takes one schedule; this text is a set (lr, ema)\nhint: pick one member with --member NAME, e.g. lrdsl plot … --member lr",
+        "bind",
+        {"lr": "cosine(1→0)", "ema": 0.9},
+        {"total_steps": 10},
+        "error: lrdsl.bind() binds one schedule; this is a set\nhint: bind a set with its method: lrdsl.parse_set(text).bind(total_steps=…)",
     ),
 ]
 """Every error a set can cause, with its exact message (tests/test_errors.py reads this table too)."""
 
 
-def _plot(text: str) -> None:
-    """What ``lrdsl plot`` raises for a set of several members (it draws one schedule, for now)."""
-    from lrdsl.cli.commands.sets import refuse
-
-    raise refuse("plot", lrdsl.parse_set(text))
-
-
 _FUNCS: dict[str, Callable[..., Any]] = {
-    "lrdsl plot": _plot,
     "parse": lrdsl.parse,
     "parse_set": lrdsl.parse_set,
+    "bind": lrdsl.bind,
     "evaluate": lrdsl.evaluate,
     "evaluate_set": lrdsl.evaluate_set,
     "checked_set": checked_set,
@@ -457,12 +450,6 @@ def test_cli_check_fmt_and_refusals(capsys: pytest.CaptureFixture[str]) -> None:
     names = [line for line in explained.splitlines() if line.endswith(":") and not line.startswith(" ")]
     assert names == ["lr:", "weight_decay:", "betas[1]:", "ema:", "loss.kl:"]
     assert explained.count("total 100 steps") == 5
-    for command in ("plot",):  # gen writes one module for a set, explain a table per member
-        extra: list[str] = []
-        assert main([command, FIVE, *extra]) == 2
-        err = capsys.readouterr().err
-        assert f"'{command}' takes one schedule; this text is a set (lr, weight_decay, betas[1], ema, loss.kl)" in err
-        assert "--member NAME" in err
 
 
 def test_cli_check_names_the_member_of_a_warning(capsys: pytest.CaptureFixture[str]) -> None:

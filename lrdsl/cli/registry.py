@@ -136,16 +136,19 @@ def commands() -> tuple[Command, ...]:
             "plot",
             "draw schedules (to a .png/.svg file, or the terminal)",
             (
-                arg("expr", nargs="+", help="one or more schedules ('-' for stdin, @FILE)"),
+                arg("expr", nargs="+", help="one or more schedules or sets ('-' for stdin, @FILE)"),
                 *RUN,
+                MEMBER,
                 output("a .png or .svg file (default: plot in the terminal)"),
-                arg("--log", action="store_true", help="logarithmic learning-rate axis"),
+                arg("--log", action="store_true", help="logarithmic y axis (every member's)"),
                 arg("--x", choices=["steps", "epochs"], default="steps", help="x axis unit"),
                 arg("--label", action="append", default=None, help="legend label, once per schedule"),
                 arg("--size", default=None, help="WxH: pixels for files, characters for the terminal"),
                 STRICT,
             ),
             f"{SCHEDULE}:plot",
+            description="Draw schedules on one axis. A schedule set is drawn one axis per member, stacked and "
+            "sharing the step axis, each titled with its member's name; several sets share the axes by member.",
         ),
         Command(
             "gen",

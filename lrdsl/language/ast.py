@@ -36,6 +36,7 @@ from lrdsl.language.signatures import MATH_FUNCS, SIGNATURES
 
 if TYPE_CHECKING:
     from lrdsl.run.bound import BoundSchedule
+    from lrdsl.run.bound_set import BoundScheduleSet
 
 _N = TypeVar("_N", bound="Node")
 
@@ -616,6 +617,16 @@ class ScheduleSet(Node):
                 schedule = make(Schedule, expr=m.expr).at(m.span)
                 return schedule.parsed_from(self.source) if self.source is not None else schedule
         raise LrdslError(f"this set has no member '{name}'", hint=f"its members: {', '.join(self.names)}")
+
+    def bind(
+        self,
+        total_steps: int | str | None = None,
+        steps_per_epoch: float | None = None,
+        params: Mapping[str, float] | None = None,
+    ) -> BoundScheduleSet:
+        """This set bound to one run shared by every member: a :class:`~lrdsl.run.bound_set.BoundScheduleSet`."""
+        bound: BoundScheduleSet = upper("bind_set")(self, total_steps, steps_per_epoch, params)
+        return bound
 
     def __str__(self) -> str:
         from lrdsl.language.formatter import format_node

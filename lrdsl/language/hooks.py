@@ -6,6 +6,7 @@ its methods still do upper-floor work for the user's convenience:
 - ``parse``, ``parse_set``: a tree validated from data (JSON, a dict, ``model_construct``) is
   checked by re-parsing its canonical text (:func:`lrdsl.language.ast.checked`);
 - ``bind``: ``Schedule.bind(…)`` is :func:`lrdsl.bind` (resolution for a run, numpy, lowering);
+- ``bind_set``: ``ScheduleSet.bind(…)`` is :func:`lrdsl.run.bound_set.bind_set` (every member on one run);
 - ``schedule_html``: a schedule's notebook display draws its curve (:mod:`lrdsl.tools.notebook`).
 
 The tree calls them through :data:`UPPER`, which ``lrdsl/__init__.py`` fills when the package is

@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from lrdsl.errors import LrdslError
 from lrdsl.ir import Lowered
-from lrdsl.language.ast import Schedule
+from lrdsl.language.ast import Schedule, ScheduleSet
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -139,21 +140,24 @@ class BoundSchedule:
         return plot(self, log=log, x=x, ax=ax, **kwargs)
 
     def __repr__(self) -> str:
-        from lrdsl.language.formatter import short_text
-
-        run = [f"total_steps={self.total}"]
-        if self.steps_per_epoch is not None:
-            run.append(f"steps_per_epoch={self.steps_per_epoch:g}")
-        if self.params:
-            run.append(f"params={dict(self.params)!r}")
-        if self.scale != 1.0:
-            run.append(f"scale={self.scale:g}")
-        return f"BoundSchedule({short_text(str(self.schedule))!r}, {', '.join(run)})"
+        return bound_repr(self, str(self.schedule), [f"scale={self.scale:g}"] if self.scale != 1.0 else [])
 
     def _repr_html_(self) -> str:
         from lrdsl.tools.notebook import bound_html
 
         return bound_html(self)
+
+
+def bound_repr(bound: Any, text: str, extra: list[str]) -> str:
+    """``Name('short text…', total_steps=…, steps_per_epoch=…, params={…}, …)``: a bound schedule's or set's repr."""
+    from lrdsl.language.formatter import short_text
+
+    run = [f"total_steps={bound.total}"]
+    if bound.steps_per_epoch is not None:
+        run.append(f"steps_per_epoch={bound.steps_per_epoch:g}")
+    if bound.params:
+        run.append(f"params={dict(bound.params)!r}")
+    return f"{type(bound).__name__}({short_text(text)!r}, {', '.join(run + extra)})"
 
 
 def bind(
@@ -171,9 +175,15 @@ def bind(
     The schedule is resolved at once: one that cannot run raises :class:`LrdslError` here. The
     result evaluates, plots, explains and generates code for that run, and shows itself in a
     notebook (``lrdsl.parse(text).bind(…)`` is the same). ``scale`` multiplies its ``values`` and
-    ``phases`` (an adapter's plan of a param group scaled by its base value).
+    ``phases`` (an adapter's plan of a param group scaled by its base value). A set binds with its own
+    method, ``lrdsl.parse_set(text).bind(…)`` (:class:`lrdsl.run.bound_set.BoundScheduleSet`).
     """
     from lrdsl.language.parser import as_schedule
 
+    if isinstance(schedule, (ScheduleSet, Mapping)):  # stable types: a set binds with its own method
+        raise LrdslError(
+            "lrdsl.bind() binds one schedule; this is a set",
+            hint="bind a set with its method: lrdsl.parse_set(text).bind(total_steps=…)",
+        )
     run = (total_steps, steps_per_epoch, tuple(sorted((params or {}).items())))
     return BoundSchedule(as_schedule(schedule), *run, tokens_per_step, samples_per_step, float(scale))

@@ -48,7 +48,7 @@ from lrdsl.language import runfree
 from lrdsl.language.ast import make
 from lrdsl.language.formatter import format_node
 from lrdsl.language.numbers import format_number
-from lrdsl.language.parser import as_schedule
+from lrdsl.language.parser import as_schedule, parse_text
 from lrdsl.language.runfree import is_scalar
 from lrdsl.language.signatures import SIGNATURES
 
@@ -75,17 +75,20 @@ class Diagnostic:
     column: int | None
     hint: str | None
     source: str = field(repr=False)
+    member: str | None = None
+    """Of a set (LANGUAGE.md §9.5): the member it is about; ``span``, ``line`` and ``column`` are in the set's text."""
 
     def render(self, severity: Severity | None = None) -> str:
         """The text shown to a user, as a ``warning`` or (``--strict``) an ``error``."""
         return render(self.message, self.span, self.source, self.hint, severity or self.severity)
 
     def __str__(self) -> str:
-        return self.render()
+        """:meth:`render`, after a line ``in member 'NAME':`` for a set's member (as ``lrdsl check`` prints it)."""
+        return (f"in member '{self.member}':\n" if self.member is not None else "") + self.render()
 
 
 def lint(
-    schedule: str | A.Schedule,
+    schedule: str | A.Schedule | A.ScheduleSet | Mapping[str, object],
     total_steps: int | str | None = None,
     steps_per_epoch: float | None = None,
     steps: npt.ArrayLike | None = None,
@@ -98,10 +101,19 @@ def lint(
     ``steps`` is accepted so that ``lint(text, **evaluate_kwargs)`` works; the checks read the whole run.
     Run arguments no run takes (``steps_per_epoch=nan``) and a schedule every run refuses
     (:func:`lrdsl.language.runfree.check`: ``restart(mult=0.5)``) raise :class:`~lrdsl.errors.LrdslError`.
+
+    A set (LANGUAGE.md §9.5: text with names, a :class:`~lrdsl.ScheduleSet`, a mapping) gets every
+    check on every member, on the set's run, and the members' ranges (:func:`lrdsl.tools.set_lint.lint_set`).
     """
     from lrdsl.api import check_run
 
     del steps
+    if isinstance(schedule, str):
+        schedule = parse_text(schedule)  # a Schedule, or a ScheduleSet of several members (memoised)
+    if not isinstance(schedule, A.Schedule):
+        from lrdsl.tools.set_lint import lint_set
+
+        return lint_set(schedule, total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
     parsed = as_schedule(schedule)
     check_run(total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
     runfree.check(parsed)  # what every run refuses, refused without one
@@ -243,7 +255,10 @@ class Run:
 
     def warn(self, code: str, node: A.Node, message: str, hint: str | None) -> Diagnostic:
         """A warning at ``node``: its line and column as :func:`lrdsl.errors.line_of` counts them (in log time)."""
-        span = node.span
+        return self.warn_at(code, node.span, message, hint)
+
+    def warn_at(self, code: str, span: Span | None, message: str, hint: str | None) -> Diagnostic:
+        """A warning at ``span`` of the source (see :meth:`warn`)."""
         line = column = None
         if span is not None:
             line = bisect.bisect_right(self._line_starts, span.start)

@@ -4,7 +4,8 @@
 (``parse(text).bind(total_steps=…)``) shows its canonical text, its curve as inline SVG (the
 drawing of ``lrdsl plot``, when matplotlib is installed) and the table of ``lrdsl explain``. A
 schedule with its own explicit duration shows the same; one that needs a run says how to bind it.
-Every piece of text taken from the schedule is HTML-escaped.
+A bound set (``parse_set(text).bind(…)``) shows its text and run, every member's curve on its own
+axis of one drawing and each member's table. Every piece of text taken from the schedule is HTML-escaped.
 """
 
 from __future__ import annotations
@@ -16,11 +17,14 @@ from typing import TYPE_CHECKING
 from lrdsl.errors import LrdslError
 from lrdsl.language.formatter import SHORT, short_text
 
-__all__ = ["PLOT_SIZE", "SHORT", "bound_html", "schedule_html", "short_text"]
+__all__ = ["PLOT_SIZE", "SHORT", "bound_html", "bound_set_html", "schedule_html", "short_text"]
 
 if TYPE_CHECKING:
+    from lrdsl.ir import Lowered
     from lrdsl.language.ast import Schedule
     from lrdsl.run.bound import BoundSchedule
+    from lrdsl.run.bound_set import BoundScheduleSet
+    from lrdsl.tools.plotting import Drawn
 
 PLOT_SIZE = (640, 300)
 """Pixels of the plot in a notebook."""
@@ -41,13 +45,42 @@ def schedule_html(schedule: Schedule) -> str:
 
 def bound_html(bound: BoundSchedule) -> str:
     """A bound schedule: its text and run, its curve (inline SVG) and its phases (a table)."""
-    from lrdsl.language.numbers import format_number
-    from lrdsl.tools.explain import phases
+    from lrdsl.tools.plotting import curves
 
     plan = bound.plan
-    run = f"{plan.total} steps" + (
-        f", {format_number(plan.steps_per_epoch)} steps per epoch" if plan.steps_per_epoch else ""
+    return (
+        f'<div class="lrdsl-schedule"><p><code>{html.escape(plan.text)}</code><br>{html.escape(_run(plan))}</p>'
+        f"{_svg(curves([plan]), PLOT_SIZE)}{_phases(plan)}</div>"
     )
+
+
+def bound_set_html(bound: BoundScheduleSet) -> str:
+    """A bound set: its text and run, every member's curve on its own axis (one inline SVG), and
+    each member's phases after its name."""
+    from lrdsl.tools.plotting import member_curves
+
+    plans = dict(bound.plans)
+    first = next(iter(plans.values()))
+    size = (PLOT_SIZE[0], 60 + 150 * len(plans))
+    tables = "".join(f"<p><code>{html.escape(name)}</code></p>{_phases(plan)}" for name, plan in plans.items())
+    return (
+        f'<div class="lrdsl-schedule"><pre>{html.escape(str(bound.schedules))}</pre><p>{html.escape(_run(first))}</p>'
+        f"{_svg(member_curves([plans]), size)}{tables}</div>"
+    )
+
+
+def _run(plan: Lowered) -> str:
+    """``1000 steps, 50 steps per epoch``."""
+    from lrdsl.language.numbers import format_number
+
+    spe = plan.steps_per_epoch
+    return f"{plan.total} steps" + (f", {format_number(spe)} steps per epoch" if spe else "")
+
+
+def _phases(plan: Lowered) -> str:
+    """The phases of ``lrdsl explain`` as an HTML table."""
+    from lrdsl.tools.explain import phases
+
     rows = []
     for r in phases(plan.ir, plan.total):
         indent = f' style="padding-left: {0.5 + 1.5 * r.depth:g}em"' if r.depth else ""
@@ -58,11 +91,7 @@ def bound_html(bound: BoundSchedule) -> str:
             + f"<td{indent}>{html.escape(r.label)}</td></tr>"
         )
     head = "".join(f"<th>{h}</th>" for h in ("start", "end", "lr at start", "lr at end", "phase"))
-    return (
-        f'<div class="lrdsl-schedule"><p><code>{html.escape(plan.text)}</code><br>{html.escape(run)}</p>'
-        f"{_svg(bound)}"
-        f'<table class="lrdsl-explain"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
-    )
+    return f'<table class="lrdsl-explain"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
 def _step(x: float) -> str:
@@ -71,13 +100,13 @@ def _step(x: float) -> str:
     return format_number(round(x, 6))
 
 
-def _svg(bound: BoundSchedule) -> str:
-    """The curve as an ``<svg>`` element, or a note saying what draws it."""
-    from lrdsl.tools.plotting import curves, to_file
+def _svg(items: Drawn, size: tuple[int, int]) -> str:
+    """The curves as an ``<svg>`` element, or a note saying what draws it."""
+    from lrdsl.tools.plotting import to_file
 
     try:
         out = io.StringIO()
-        to_file(curves([bound.plan]), out, size=PLOT_SIZE, format="svg")
+        to_file(items, out, size=size, format="svg")
     except LrdslError as err:  # matplotlib is missing
         return f"<p><em>{html.escape(err.message)}: {html.escape(err.hint or '')}</em></p>"
     text = out.getvalue()

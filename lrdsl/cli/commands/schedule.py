@@ -112,20 +112,23 @@ def _head(plan: Any) -> tuple[int, float | None, str]:
 
 
 def plot(args: argparse.Namespace) -> int:
-    """``lrdsl plot``: one or more schedules drawn to a .png/.svg file or the terminal."""
+    """``lrdsl plot``: one or more schedules drawn to a .png/.svg file or the terminal.
+
+    A set is drawn one axis per member (``--member NAME``: that member alone), each member's
+    warnings first, as ``check`` prints them.
+    """
     from lrdsl.api import as_schedule
-    from lrdsl.cli.commands.sets import refuse, several
+    from lrdsl.cli.commands.sets import warn_set
+    from lrdsl.language.parser import parse_set
     from lrdsl.tools.plotting import plot_command
 
     texts, bound, pixels = [read_text(e) for e in args.expr], params(args.set), size(args.size)
-    for t in texts:
-        if (parsed := several(t)) is not None:
-            raise refuse("plot", parsed)
-    if warn(args, [as_schedule(t) for t in texts], bound):
+    done = {t: warn_set(args, t, bound, rates(args)) for t in texts}  # a set's warnings, by member; None: a schedule
+    if warn(args, [as_schedule(t) for t, d in done.items() if d is None], bound) or any(done.values()):
         return 2
     how = (args.output, args.log, args.x, args.label, pixels)
     try:
-        out = plot_command(texts, args.steps, args.steps_per_epoch, bound, *how, *rates(args))
+        out = plot_command(texts, args.steps, args.steps_per_epoch, bound, *how, *rates(args), args.member)
     except OSError as exc:
         if args.output is None:
             raise
@@ -133,7 +136,9 @@ def plot(args: argparse.Namespace) -> int:
     if out is not None:
         print(out)
     else:
-        say(f"wrote {args.output}: {count(len(texts), 'schedule')}")
+        members = {n: None for t in texts for n in ([args.member] if args.member else parse_set(t).names)}
+        drawn = "" if list(members) == ["lr"] else f", {count(len(members), 'member')}"  # one axis each
+        say(f"wrote {args.output}: {count(len(texts), 'schedule')}{drawn}")
     return 0
 
 

@@ -2,9 +2,9 @@
 
 ``eval`` prints one column per member (table, csv, json; npy as a structured array with one
 float64 field per member); ``--member NAME`` picks one member, on the set's shared run, for
-``eval``, ``check``, ``explain`` and ``gen``. Without ``--member``, ``explain`` prints every member's
-table after a line naming it, ``gen`` writes one module of every member, and ``plot`` refuses a set
-of several members, for now, with a hint naming ``--member``.
+``eval``, ``check``, ``explain``, ``gen`` and ``plot``. Without ``--member``, ``explain`` prints every
+member's table after a line naming it, ``gen`` writes one module of every member, and ``plot`` draws
+each member on its own axis (:mod:`lrdsl.tools.plotting`; its warnings come from :func:`warn_set`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import io
 import json
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from typing import Any, Literal
 
 from lrdsl.errors import LrdslError
@@ -32,13 +33,22 @@ def several(text: str) -> ScheduleSet | None:
     return None if parsed.names == (DEFAULT,) else parsed
 
 
-def refuse(command: str, parsed: ScheduleSet) -> LrdslError:
-    """The error of a command that takes one schedule, given a set."""
-    first = parsed.names[0]
-    return LrdslError(
-        f"'{command}' takes one schedule; this text is a set ({', '.join(parsed.names)})",
-        hint=f"pick one member with --member NAME, e.g. lrdsl {command} … --member {first}",
-    )
+def warn_set(
+    args: argparse.Namespace, text: str, params: dict[str, float], rates: tuple[float | None, float | None]
+) -> bool | None:
+    """Each member's warnings of the set ``text`` (or of ``--member``), as ``check`` prints them; whether
+    ``--strict`` refuses them. ``None`` when ``text`` is one schedule and no member is picked."""
+    from lrdsl.run.sets import lower_set
+
+    member = getattr(args, "member", None)
+    parsed = several(text)
+    if parsed is None and member in (None, DEFAULT):
+        return None
+    parsed = parsed or parse_set(text)
+    plans: dict[str, Lowered] = {}
+    with suppress(LrdslError):  # a run that does not resolve: the checks that read the text (the error comes later)
+        plans = lower_set(parsed, args.steps, args.steps_per_epoch, params, *rates, only=member)
+    return _warn(args, parsed, plans, params, rates, member)
 
 
 def run(
@@ -68,8 +78,6 @@ def run(
         return _check(args, parsed, params, rates)
     if args.command == "explain":
         return _explain(args, parsed, params, rates, one)
-    if args.command != "eval":
-        raise refuse(args.command, parsed)
     plans = lower_set(parsed, args.steps, args.steps_per_epoch, params, *rates)
     if _warn(args, parsed, plans, params, rates):
         return 2
@@ -172,28 +180,18 @@ def _warn(
 ) -> bool:
     """Each member's warnings on stderr, after a line naming it, carets in the set's text; whether --strict refuses.
 
-    A member without a plan (the set's run did not resolve) gets the checks that read its text alone.
+    A member without a plan (the set's run did not resolve) gets the checks that read its text alone
+    (:func:`lrdsl.tools.set_lint.lint_members`, which :func:`lrdsl.lint` of a set runs too).
     """
-    from lrdsl.language import runfree
-    from lrdsl.run.sets import in_member, params_read
-    from lrdsl.tools.linting import lint_plan
+    from lrdsl.tools.set_lint import lint_members
 
     severity: Literal["warning", "error"] = "error" if args.strict else "warning"
+    found = lint_members(parsed, plans, params, *rates, only=only)
     shown = 0
-    for m in parsed.members:
-        if only is not None and m.name != only:
-            continue
-        schedule = parsed.member(m.name)
-        try:
-            runfree.check(schedule)  # what every run refuses, refused without one
-        except LrdslError as err:
-            raise in_member(m.name, err.with_source(parsed.source or str(parsed)), True) from None
-        read = params_read(m.expr)
-        mine = {k: v for k, v in params.items() if k in read}
-        found = lint_plan(schedule, plans.get(m.name), mine, *rates)
-        lines = list(dict.fromkeys(d.render(severity) for d in found))
+    for name in parsed.names:
+        lines = list(dict.fromkeys(d.render(severity) for d in found if d.member == name))
         if lines:
-            print(f"in member '{m.name}':", file=sys.stderr)
+            print(f"in member '{name}':", file=sys.stderr)
             print("\n".join(lines), file=sys.stderr)
             shown += len(lines)
     if shown and args.strict:
