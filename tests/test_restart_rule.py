@@ -18,6 +18,7 @@ import lrdsl
 from lrdsl import api, ir
 from lrdsl.api import generate
 from lrdsl.ir.interpreter import arith, evaluate_ir, value_at
+from lrdsl.ir.reference_interpreter import value as reference_value
 from lrdsl.lowering import points
 from tests.frameworks import load, need
 
@@ -37,9 +38,17 @@ def restart(draw: st.DrawFn) -> tuple[str, int]:
 
 
 def _cycles(node: ir.Sched) -> ir.Cycles:
-    while not isinstance(node, ir.Cycles):
+    """The restart under the clamps, as :class:`ir.Cycles` (an unrolled one as the restart it came from)."""
+    while not isinstance(node, (ir.Cycles, ir.Unrolled)):
         assert isinstance(node, ir.Clamp), node
         node = node.body
+    return node.cycles() if isinstance(node, ir.Unrolled) else node
+
+
+def _unrolled(node: ir.Sched) -> ir.Unrolled:
+    while isinstance(node, ir.Clamp):
+        node = node.body
+    assert isinstance(node, ir.Unrolled), node
     return node
 
 
@@ -61,6 +70,33 @@ def test_the_interpreter_follows_the_rule(case: tuple[str, int]) -> None:
     np.testing.assert_array_max_ulp(lrdsl.evaluate(expr, total), want, maxulp=1)
     backwards = list(range(total - 1, -1, -1))  # unsorted steps: each one's cycle gathered apart
     np.testing.assert_array_max_ulp(lrdsl.evaluate(expr, total, steps=backwards)[::-1], want, maxulp=1)
+
+
+@SETTINGS
+@given(restart())
+def test_unrolled_pieces_are_the_rule_as_data(case: tuple[str, int]) -> None:
+    """Lowering writes few cycles out as pieces: each piece's first time, local time and factor are the
+    clock's, so the reference interpreter, which reads only the tables, follows the rule bit for bit."""
+    expr, total = case
+    node = _unrolled(api.lower(expr, total).ir)
+    clock = node.cycles().clock
+    assert node.count <= ir.MAX_UNROLLED
+    for t in range(total):
+        i, local = clock.local(float(t), node.count - 1)
+        assert node.local(float(t)) == (i, local)
+    assert node.factor == tuple(node.cycles().factor(i) for i in range(node.count))
+    got = [reference_value(api.lower(expr, total).ir, float(t)) for t in range(total)]
+    assert got == reference(expr, total).tolist()
+
+
+def test_only_many_cycles_stay_cycles() -> None:
+    """``ir.restart`` unrolls up to ``MAX_UNROLLED`` cycles; beyond, a table would grow with the run."""
+    body = ir.Formula(ir.Var("u"))
+    few = ir.restart(body, Fraction(7, 3), Fraction(1), 0.5, ir.MAX_UNROLLED, 150.0)
+    many = ir.restart(body, Fraction(7, 3), Fraction(1), 0.5, ir.MAX_UNROLLED + 1, 152.0)
+    assert isinstance(few, ir.Unrolled) and few.count == ir.MAX_UNROLLED
+    assert isinstance(many, ir.Cycles)
+    assert few.cycles() == ir.Cycles(body, Fraction(7, 3), Fraction(1), 0.5, ir.MAX_UNROLLED, 150.0)
 
 
 @SETTINGS
