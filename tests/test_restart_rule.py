@@ -21,6 +21,7 @@ from lrdsl.ir.interpreter import arith, evaluate_ir, value_at
 from lrdsl.ir.reference_interpreter import value as reference_value
 from lrdsl.lowering import points
 from tests.frameworks import load, need
+from tests.gen_cases import BIG, cases
 
 SETTINGS = settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 
@@ -159,3 +160,23 @@ def test_many_cycles_follow_the_rule_bit_for_bit(expr: str) -> None:
     want = np.array([node.factor(int(k)) for k in i]) * evaluate_ir(node.body, node.clock.since_each(steps, i))
     assert np.array_equal(lrdsl.evaluate(expr, n), want)
     assert np.array_equal(lrdsl.evaluate(expr, n, steps=steps[::-1])[::-1], want)
+
+
+def test_printers_meet_cycles_only_past_the_unrolled_limit() -> None:
+    """Over the whole case table, every restart a printer meets as ``ir.Cycles`` has more than
+    ``MAX_UNROLLED`` cycles; the rest arrive unrolled, their pieces no more than that."""
+    seen = {ir.Cycles: 0, ir.Unrolled: 0}
+    table = [(c["expr"], c["steps"], c["steps_per_epoch"]) for c in cases()]
+    for expr, steps, spe in [*table, *((text, total, None) for _, text, total, _ in BIG)]:
+        try:
+            plan = lrdsl.lower(expr, steps, spe)
+        except lrdsl.LrdslError:
+            continue
+        for n in ir.nodes(plan.ir):
+            if isinstance(n, ir.Cycles):
+                assert n.count > ir.MAX_UNROLLED, expr
+            if isinstance(n, ir.Unrolled):
+                assert 1 <= n.count <= ir.MAX_UNROLLED, expr
+            if type(n) in seen:
+                seen[type(n)] += 1
+    assert seen[ir.Cycles] and seen[ir.Unrolled]  # the table has both
