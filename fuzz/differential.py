@@ -356,7 +356,9 @@ def limit(seconds: float) -> Iterator[None]:
 def features(node: Any) -> set[str]:
     """``cycles`` / ``recur`` when the IR has restart cycles / a recur node."""
     kinds = {type(n) for n in ir.nodes(node)}
-    return {name for name, kind in (("cycles", ir.Cycles), ("recur", ir.Recur)) if kind in kinds}
+    return {
+        name for name, kind in (("cycles", ir.Cycles), ("cycles", ir.Unrolled), ("recur", ir.Recur)) if kind in kinds
+    }
 
 
 def within_ulp(got: float, want: float) -> bool:
@@ -518,7 +520,7 @@ class Checker:
             self.report.compared["reference: not run (a long recur)"] += 1
             return True
         gap = CLOCK_GAP and any(
-            isinstance(n, ir.Cycles) and n.mult == 1 and n.period.denominator > 1 for n in ir.nodes(node)
+            isinstance(n, (ir.Cycles, ir.Unrolled)) and n.mult == 1 and n.period.denominator > 1 for n in ir.nodes(node)
         )
         for step, fast in want.items():
             try:

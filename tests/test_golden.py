@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import lrdsl
+from lrdsl import ir
 from lrdsl.api import generate
 from lrdsl.codegen import TARGETS
 from tests.frameworks import load
@@ -162,11 +163,32 @@ def test_unknown_target_suggests() -> None:
         generate("cosine(1→0)", "troch", 10)
 
 
+def _code_and_tables(code: str) -> tuple[str, list[int]]:
+    """The generated code without its module tuples (``_NAME = (…)``), and how many numbers each tuple holds."""
+    tree = ast.parse(code)
+    tables = [
+        n
+        for n in tree.body
+        if isinstance(n, ast.Assign) and isinstance(n.value, ast.Tuple) and n.end_lineno is not None
+    ]
+    lines = code.splitlines()
+    dropped = {k for n in tables for k in range(n.lineno - 1, n.end_lineno or n.lineno)}
+    rest = "\n".join(line for k, line in enumerate(lines) if k not in dropped)
+    return rest, [len(n.value.elts) for n in tables if isinstance(n.value, ast.Tuple)]
+
+
 def test_size_grows_with_the_expression_not_the_steps() -> None:
+    """Few restart cycles are unrolled: their starts, stretches and factors are data, at most
+    ``ir.MAX_UNROLLED`` numbers a table, and the code around them is the body once; many cycles are
+    placed by arithmetic. Either way the code does not grow with the run."""
     for target in TARGETS:
-        small = generate("cosine(1→0) * restart(period=10)", target, 100)
-        large = generate("cosine(1→0) * restart(period=10)", target, 10**9)
-        assert abs(len(large) - len(small)) < 100, target  # only the numbers' digits differ
+        sizes = []
+        for steps in (30, 100, 640, 10**4, 10**9):
+            rest, tables = _code_and_tables(generate("cosine(1→0) * restart(period=10)", target, steps))
+            assert all(n <= ir.MAX_UNROLLED for n in tables), (target, steps)
+            sizes.append(len(rest))
+        assert max(sizes) - min(sizes) < 400, (target, sizes)
+        assert max(sizes[:3]) - min(sizes[:3]) < 20, (target, sizes)  # 3, 10 and 64 cycles: only digits differ
 
 
 def test_printers_read_only_the_ir() -> None:

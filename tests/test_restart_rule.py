@@ -18,8 +18,10 @@ import lrdsl
 from lrdsl import api, ir
 from lrdsl.api import generate
 from lrdsl.ir.interpreter import arith, evaluate_ir, value_at
+from lrdsl.ir.reference_interpreter import value as reference_value
 from lrdsl.lowering import points
 from tests.frameworks import load, need
+from tests.gen_cases import BIG, cases
 
 SETTINGS = settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 
@@ -37,9 +39,17 @@ def restart(draw: st.DrawFn) -> tuple[str, int]:
 
 
 def _cycles(node: ir.Sched) -> ir.Cycles:
-    while not isinstance(node, ir.Cycles):
+    """The restart under the clamps, as :class:`ir.Cycles` (an unrolled one as the restart it came from)."""
+    while not isinstance(node, (ir.Cycles, ir.Unrolled)):
         assert isinstance(node, ir.Clamp), node
         node = node.body
+    return node.cycles() if isinstance(node, ir.Unrolled) else node
+
+
+def _unrolled(node: ir.Sched) -> ir.Unrolled:
+    while isinstance(node, ir.Clamp):
+        node = node.body
+    assert isinstance(node, ir.Unrolled), node
     return node
 
 
@@ -61,6 +71,33 @@ def test_the_interpreter_follows_the_rule(case: tuple[str, int]) -> None:
     np.testing.assert_array_max_ulp(lrdsl.evaluate(expr, total), want, maxulp=1)
     backwards = list(range(total - 1, -1, -1))  # unsorted steps: each one's cycle gathered apart
     np.testing.assert_array_max_ulp(lrdsl.evaluate(expr, total, steps=backwards)[::-1], want, maxulp=1)
+
+
+@SETTINGS
+@given(restart())
+def test_unrolled_pieces_are_the_rule_as_data(case: tuple[str, int]) -> None:
+    """Lowering writes few cycles out as pieces: each piece's first time, local time and factor are the
+    clock's, so the reference interpreter, which reads only the tables, follows the rule bit for bit."""
+    expr, total = case
+    node = _unrolled(api.lower(expr, total).ir)
+    clock = node.cycles().clock
+    assert node.count <= ir.MAX_UNROLLED
+    for t in range(total):
+        i, local = clock.local(float(t), node.count - 1)
+        assert node.local(float(t)) == (i, local)
+    assert node.factor == tuple(node.cycles().factor(i) for i in range(node.count))
+    got = [reference_value(api.lower(expr, total).ir, float(t)) for t in range(total)]
+    assert got == reference(expr, total).tolist()
+
+
+def test_only_many_cycles_stay_cycles() -> None:
+    """``ir.restart`` unrolls up to ``MAX_UNROLLED`` cycles; beyond, a table would grow with the run."""
+    body = ir.Formula(ir.Var("u"))
+    few = ir.restart(body, Fraction(7, 3), Fraction(1), 0.5, ir.MAX_UNROLLED, 150.0)
+    many = ir.restart(body, Fraction(7, 3), Fraction(1), 0.5, ir.MAX_UNROLLED + 1, 152.0)
+    assert isinstance(few, ir.Unrolled) and few.count == ir.MAX_UNROLLED
+    assert isinstance(many, ir.Cycles)
+    assert few.cycles() == ir.Cycles(body, Fraction(7, 3), Fraction(1), 0.5, ir.MAX_UNROLLED, 150.0)
 
 
 @SETTINGS
@@ -123,3 +160,23 @@ def test_many_cycles_follow_the_rule_bit_for_bit(expr: str) -> None:
     want = np.array([node.factor(int(k)) for k in i]) * evaluate_ir(node.body, node.clock.since_each(steps, i))
     assert np.array_equal(lrdsl.evaluate(expr, n), want)
     assert np.array_equal(lrdsl.evaluate(expr, n, steps=steps[::-1])[::-1], want)
+
+
+def test_printers_meet_cycles_only_past_the_unrolled_limit() -> None:
+    """Over the whole case table, every restart a printer meets as ``ir.Cycles`` has more than
+    ``MAX_UNROLLED`` cycles; the rest arrive unrolled, their pieces no more than that."""
+    seen = {ir.Cycles: 0, ir.Unrolled: 0}
+    table = [(c["expr"], c["steps"], c["steps_per_epoch"]) for c in cases()]
+    for expr, steps, spe in [*table, *((text, total, None) for _, text, total, _ in BIG)]:
+        try:
+            plan = lrdsl.lower(expr, steps, spe)
+        except lrdsl.LrdslError:
+            continue
+        for n in ir.nodes(plan.ir):
+            if isinstance(n, ir.Cycles):
+                assert n.count > ir.MAX_UNROLLED, expr
+            if isinstance(n, ir.Unrolled):
+                assert 1 <= n.count <= ir.MAX_UNROLLED, expr
+            if type(n) in seen:
+                seen[type(n)] += 1
+    assert seen[ir.Cycles] and seen[ir.Unrolled]  # the table has both

@@ -285,7 +285,7 @@ def seq_integral(node: ir.Seq, integral: bool) -> list[bool]:
     return [integral and whole(b) for b in node.breaks]
 
 
-def cycles_integral(node: ir.Cycles, integral: bool) -> bool:
+def cycles_integral(node: ir.Cycles | ir.Unrolled, integral: bool) -> bool:
     """Whether a restart body sees whole steps (constant whole period)."""
     return integral and node.mult == 1 and node.period.denominator == 1
 

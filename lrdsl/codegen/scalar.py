@@ -20,6 +20,7 @@ from lrdsl.codegen.emitter import (
     COMBINED,
     Emitter,
     bare,
+    cycles_integral,
     num,
     power,
     quantize_integral,
@@ -274,6 +275,38 @@ class ScalarPrinter(Printer):
         self.em.define(name, _cycles_doc(node), lines)
         return name
 
+    def _unrolled(self, node: ir.Unrolled, integral: bool) -> str:
+        """The body once, the pieces as tables: ``i`` is how many pieces ``u`` has reached past the first
+        (``bisect`` on their first times), the body's time ``max(u·scale − shift, 0)/stretch`` of piece ``i``
+        (its ``mult = 1`` form ``(u·q − i·p)/q``, ``u − i·p`` for a whole period, ``u`` in the first piece)."""
+        body = self.sched(node.body, cycles_integral(node, integral))
+        name = self.em.fresh(body.lstrip("_").rstrip("0123456789").rstrip("_") + "_cycles")
+        if node.count == 1:
+            self.em.define(name, _cycles_doc(node), [f"return {self.em.invoke(body, 'u')}"])
+            return name
+        self.em.imports.add("bisect")
+        # u ≥ reach[i] for a whole step u ⟺ u ≥ ⌈reach[i]⌉: whole steps read their first steps
+        reach = self.em.constant("restarts", [str(math.ceil(r)) if integral else num(r) for r in node.reach[1:]])
+        lines = [f"i = bisect.bisect_right({reach}, u)"]
+        shifts = [_step(s, integral) for s in node.shift]
+        if node.mult != 1:
+            starts, stretches = (
+                self.em.constant("starts", shifts),
+                self.em.constant("stretches", list(map(num, node.stretch))),
+            )
+            lines.append(f"local = max(u - {starts}[i], 0.0) / {stretches}[i]")
+        elif node.period.denominator == 1:
+            lines.append(f"local = u - {self.em.constant('starts', shifts)}[i]")
+        else:
+            q = node.period.denominator
+            shifts = list(map(num, node.shift))  # floats: u·q is rounded once before the subtraction, as the rule
+            lines.append(f"local = (u * {q} - {self.em.constant('shifts', shifts)}[i]) / {q} if i else u")
+        value = self.em.invoke(body, "local")
+        if node.decay != 1.0:
+            value = f"{self.em.constant('decays', list(map(num, node.factor)))}[i] * {value}"
+        self.em.define(name, _cycles_doc(node), [*lines, f"return {value}"])
+        return name
+
     def _cycle_index(self, clock: ir.CycleClock, last: int, integral: bool) -> list[str]:
         """Lines that set ``i`` (the cycle of ``u``) and ``local`` by the clock's rule (``mult ≠ 1``).
 
@@ -416,7 +449,7 @@ def mentions_params(e: ir.Arith) -> bool:
     return any(isinstance(n, ir.Param) for n in ir.nodes(e))
 
 
-def _cycles_doc(node: ir.Cycles) -> str:
+def _cycles_doc(node: ir.Cycles | ir.Unrolled) -> str:
     return (
         f"{node.count} cycle(s): first {float(node.period):g} steps, each x{float(node.mult):g} longer,"
         f" values x{node.decay:g}"

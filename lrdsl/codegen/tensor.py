@@ -19,14 +19,13 @@ from typing import ClassVar
 
 import lrdsl.codegen.verify as verify
 from lrdsl import ir
-from lrdsl.codegen.emitter import COMBINED, Emitter, bare, num, quantize_integral, whole
+from lrdsl.codegen.emitter import COMBINED, Emitter, bare, cycles_integral, num, quantize_integral, whole
 from lrdsl.codegen.names import known, param_key
 from lrdsl.codegen.printer import Printer
 from lrdsl.codegen.scalar import ScalarPrinter, mentions_params
 
 INT32_MAX = 2**31 - 1
-MAX_TABLE_CYCLES = 64
-"""Restarts with ``mult ≠ 1`` and at most this many cycles place them exactly from a table of first steps."""
+RIGHT = 'side="right"'
 
 
 TENSOR_BINARY = {"min": "minimum", "max": "maximum", "**": "power"}
@@ -119,32 +118,6 @@ class TensorPrinter(Printer):
     def fori(self, count: str, body: str, init: float, like: str) -> str:
         """``init`` (shaped like ``like``) updated by ``body(i, lr)`` for ``i < count``."""
         return f"jax.lax.fori_loop(0, {count}, {body}, {self.full_like(like, num(init))})"
-
-    def top_bit(self, x: str, like: str) -> str | None:
-        """The bit length of the integer ``x ≥ 1`` less one (``31 − clz`` for int32), or ``None`` where the
-        target has no clz. The width is read from ``like``'s dtype (a constant when traced), so that the
-        same code is right with 64-bit steps (``jax.enable_x64`` and ``int64``)."""
-        return f"jnp.iinfo({like}.dtype).bits - 1 - jax.lax.clz({bare(x)})"
-
-    def quotient(self, x: str, c: str) -> str:
-        """``x // c`` for int32 ``x ≥ 0`` and ``c > 0``: one division (floor and truncation agree)."""
-        return f"jax.lax.div({bare(x)}, {c})"
-
-    def _doubling(self, node: ir.Cycles, integral: bool) -> bool:
-        """Cycles of ``mult = 2`` over whole steps whose index is a bit length (see :meth:`_cycles`).
-
-        ``⌊u/P⌋ + 1`` must not overflow int32 (``P ≥ 2``), nor ``2^last`` or the last start ``P·(2^last − 1)``.
-        """
-        a, last = node.period.numerator, node.count - 1
-        return (
-            integral
-            and node.mult == 2
-            and node.period.denominator == 1
-            and a >= 2
-            and last <= 30
-            and a * (2**last - 1) <= INT32_MAX
-            and self.top_bit("u", "u") is not None
-        )
 
     def full_like(self, u: str, value: str) -> str:
         """A float32 tensor shaped like ``u`` filled with ``value``."""
@@ -340,83 +313,101 @@ class TensorPrinter(Printer):
         return name
 
     def _cycles(self, node: ir.Cycles, integral: bool) -> str:
+        """Many cycles (lowering unrolls up to ``ir.MAX_UNROLLED``), two ways: ``mult = 1``, the cycle by
+        integer division where the frame's time is whole steps and int32 holds the products, else
+        ``⌊u/P⌋`` in float32; ``mult ≠ 1``, the closed-form logarithm (docs/codegen.md)."""
         body, last = self.cycle_body(node, integral)
-        lines: list[str] = []
-        a, b = node.period.numerator, node.period.denominator
-        clock = ir.cycle_clock(node.period, node.mult)
-        span = max(node.span, clock.span_of(node.count))
-        if node.mult == 1 and integral and b == 1 and a <= INT32_MAX:
-            lines += [f"i = {self.call('minimum', f'u // {a}', str(last))}", f"local = u - i * {a}"]
-            index = "i"
-        elif node.mult == 1 and integral and a * b <= INT32_MAX and span * b <= INT32_MAX:
-            lines += [
-                f"i = (u // {a}) * {b} + ((u % {a}) * {b}) // {a}",
-                f"i = {self.call('minimum', 'i', str(last))}",
-                f"rest = (u - (i // {b}) * {a}) * {b} - (i % {b}) * {a}",
-                f"local = {self.to_float('rest')} / {b}.0",
-            ]
-            index = "i"
-        elif self._doubling(node, integral):
-            # mult = 2, whole steps: u ≥ P·(2ⁱ − 1) ⟺ ⌊u/P⌋ + 1 ≥ 2ⁱ, so i is the bit length of ⌊u/P⌋ + 1
-            # less one (31 − clz in int32): no table, no search. Start and stretch are whole numbers (exact in int32).
-            top = self.top_bit(f"{self.quotient(self.call('maximum', 'u', '0'), str(a))} + 1", "u")
-            lines += [
-                f"i = {self.call('minimum', str(top), str(last))}",
-                f"whole = {self.call('left_shift', '1', 'i')}",
-                f"local = {self.to_float(f'u - {a} * (whole - 1)')} / {self.to_float('whole')}",
-            ]
-            index = "i"
-        elif node.mult == 1 and not (integral and node.count <= MAX_TABLE_CYCLES):
-            # Many cycles: u − i·P in float32. (Few: the table below subtracts whole steps first.)
-            uf = self.to_float("u") if integral else "u"
-            p = num(float(node.period))
-            lines += [
-                f"i = {self.call('floor', f'{uf} / {p}')}",
-                f"i = {self.call('minimum', 'i', f'{last}.0')}",
-                f"local = {uf} - i * {p}",
-            ]
-            index = self.to_int("i")
-        elif node.count > MAX_TABLE_CYCLES:
-            # Many cycles (mult near 1): the cycle from a logarithm in float32, no table.
+        if node.mult == 1:
+            lines, index = self._cycle_quotient(node, integral, last)
+        else:
+            clock = ir.cycle_clock(node.period, node.mult)
             uf = self.to_float("u") if integral else "u"
             growth = f"i * {num(clock.L)}"
             guess = self.call("log1p", f"{uf} * {num(clock.D / clock.P)}")
-            lines += [
+            lines = [
                 f"i = {self.call('floor', f'{guess} / {num(clock.L)}')}",
                 f"i = {self.call('clip', 'i', '0.0', f'{last}.0')}",
                 f"since = {uf} - {num(clock.P)} * {self.call('expm1', growth)} / {num(clock.D)}",
                 f"local = {self.call('maximum', 'since', '0.0')} / {self.call('exp', growth)}",
             ]
             index = self.to_int("i")
-        else:
-            starts_exact = [clock.start_exact(i) for i in range(node.count)]
-            stretch = [clock.stretch(i) for i in range(node.count)]
-            scale = "" if node.mult == 1 else self.call("take", self.table("cycle_stretch", stretch, False), "i")
-            if integral:
-                ceil = [math.ceil(s) for s in starts_exact]
-                first = self.table("cycle_first_step", [float(c) for c in ceil], True)
-                frac = self.table("cycle_offset", [float(c - s) for c, s in zip(ceil, starts_exact)], False)
-                found = self.call("searchsorted", "first", "u", 'side="right"')
-                start = self.call("take", "first", "i")
-                since = f"{self.to_float('u - start')} + {self.call('take', frac, 'i')}"
-                lines += [f"first = {first}", f"i = {found} - 1", f"start = {start}"]
-            else:
-                starts = self.table("cycle_starts", [float(s) for s in starts_exact], False)
-                found = self.call("searchsorted", starts, "u", 'side="right"')
-                since = f"u - {self.call('take', starts, 'i')}"
-                lines += [f"i = {found} - 1"]
-            lines += [f"since = {since}", f"local = since / {scale}"] if scale else [f"local = {since}"]
-            index = "i"
         value = self.em.invoke(body, "local")
         if node.decay != 1.0:
-            if node.count <= MAX_TABLE_CYCLES:
-                decays = self.table("cycle_decay", [node.factor(i) for i in range(node.count)], False)
-                value = f"{self.call('take', decays, index)} * {value}"
-            else:
-                value = f"{self.call('power', num(node.decay), self.to_float(index))} * {value}"
+            value = f"{self.call('power', num(node.decay), self.to_float(index))} * {value}"
         lines.append(f"return {value}")
         name = self.em.fresh(body.lstrip("_").rstrip("0123456789").rstrip("_") + "_cycles")
         self.em.define(name, f"{node.count} restart cycle(s), the first {float(node.period):g} steps", lines)
+        return name
+
+    def _cycle_quotient(self, node: ir.Cycles, integral: bool, last: int) -> tuple[list[str], str]:
+        """``mult = 1``: lines setting ``i`` and ``local``, and the cycle index as an int tensor."""
+        a, b = node.period.numerator, node.period.denominator
+        span = max(node.span, node.clock.span_of(node.count))
+        if integral and b == 1 and a <= INT32_MAX:
+            return [f"i = {self.call('minimum', f'u // {a}', str(last))}", f"local = u - i * {a}"], "i"
+        if integral and a * b <= INT32_MAX and span * b <= INT32_MAX:  # i = ⌊u·b/a⌋ without overflow
+            lines = [
+                f"i = (u // {a}) * {b} + ((u % {a}) * {b}) // {a}",
+                f"i = {self.call('minimum', 'i', str(last))}",
+                f"rest = (u - (i // {b}) * {a}) * {b} - (i % {b}) * {a}",
+                f"local = {self.to_float('rest')} / {b}.0",
+            ]
+            return lines, "i"
+        uf = self.to_float("u") if integral else "u"
+        p = num(float(node.period))
+        lines = [
+            f"i = {self.call('floor', f'{uf} / {p}')}",
+            f"i = {self.call('minimum', 'i', f'{last}.0')}",
+            f"local = {uf} - i * {p}",
+        ]
+        return lines, self.to_int("i")
+
+    def _unrolled(self, node: ir.Unrolled, integral: bool) -> str:
+        """The body once, the pieces as tables: ``i`` from a search of the pieces' first steps, the body's
+        time ``(u − origin_i)/stretch_i`` with ``origin_i = shift_i/scale_i`` and ``stretch_i`` over ``scale_i``.
+
+        Over whole steps the search runs on int32 first steps (``⌈reach_i⌉``) and the time is the whole
+        ``u − first_i`` plus the fraction ``first_i − origin_i``: only the small remainder is float32.
+        """
+        inner = cycles_integral(node, integral)
+        body = self.sched(node.body, inner)
+        name = self.em.fresh(body.lstrip("_").rstrip("0123456789").rstrip("_") + "_cycles")
+        if node.count == 1:
+            self.em.define(
+                name, f"1 restart cycle, {float(node.period):g} steps", [f"return {self.em.invoke(body, 'u')}"]
+            )
+            return name
+        origins = [s / c for s, c in zip(node.shift, node.scale, strict=True)]
+        stretches = [s / c for s, c in zip(node.stretch, node.scale, strict=True)]
+        if integral:
+            steps = [float(math.ceil(r)) for r in node.reach]
+            first = self.table("cycle_first_step", steps, True)
+            lines = [f"first = {first}", f"i = {self.call('searchsorted', 'first', 'u', RIGHT)} - 1"]
+            since = f"u - {self.call('take', 'first', 'i')}"
+            if not inner:
+                exact = [
+                    Fraction(c) - Fraction(s) / Fraction(k)
+                    for c, s, k in zip(steps, node.shift, node.scale, strict=True)
+                ]
+                offsets = self.table("cycle_offset", [float(x) for x in exact], False)  # rounded once
+                since = f"{self.to_float(since)} + {self.call('take', offsets, 'i')}"
+        else:
+            reach = self.table("cycle_reach", list(node.reach), False)
+            starts = self.table("cycle_starts", origins, False)
+            lines = [f"i = {self.call('searchsorted', reach, 'u', RIGHT)} - 1"]
+            since = self.call("maximum", f"u - {self.call('take', starts, 'i')}", "0.0")
+        if node.mult != 1:
+            lines += [
+                f"since = {since}",
+                f"local = since / {self.call('take', self.table('cycle_stretch', stretches, False), 'i')}",
+            ]
+        else:
+            lines.append(f"local = {since}")
+        value = self.em.invoke(body, "local")
+        if node.decay != 1.0:
+            value = f"{self.call('take', self.table('cycle_decay', list(node.factor), False), 'i')} * {value}"
+        lines.append(f"return {value}")
+        self.em.define(name, f"{node.count} restart cycles, the first {float(node.period):g} steps", lines)
         return name
 
     def _quantize(self, node: ir.Quantize, integral: bool) -> str:

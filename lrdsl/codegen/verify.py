@@ -277,7 +277,7 @@ class _Boundaries(ir.Walker):
     def _cycles(self, node: ir.Cycles, shift: float) -> list[int]:
         return []  # restart cycles repeat: the branch and bound covers them
 
-    _quantize = _recur = _cycles
+    _quantize = _recur = _unrolled = _cycles
 
 
 _BOUNDARIES = _Boundaries()

@@ -10,7 +10,7 @@ Two layers:
 * **Schedules** (``Sched``): functions of the local time ``u``; at the root ``u``
   is the global step ``t``. Frame nodes give their
   children a new local time: :class:`Seq` shifts it, :class:`Clamp` caps it,
-  :class:`Cycles` folds it into restart cycles, :class:`Quantize` floors it,
+  :class:`Cycles` folds it into restart cycles (:class:`Unrolled` when they are few), :class:`Quantize` floors it,
 :class:`Offset` advances it.
 
 Every schedule node holds its value for ``u`` past its span: the lowering wraps
@@ -358,6 +358,89 @@ class Cycles:
             return math.copysign(math.inf, self.decay) if i % 2 else math.inf
 
 
+MAX_UNROLLED = 64
+"""Restarts of at most this many cycles are unrolled by :func:`restart` into :class:`Unrolled`: a printer meets
+:class:`Cycles` only beyond, where a table of cycles would grow with the run."""
+
+
+@dataclass(frozen=True, slots=True)
+class Unrolled:
+    """Restart cycles written out as time-scaled pieces of one shared ``body`` (as optax's ``sgdr_schedule``
+    joins its segments): data per piece, the body once.
+
+    Piece ``i`` holds ``reach[i] ≤ u < reach[i+1]`` (``reach[0] = 0``; the last piece holds on, or the
+    first below 0) and its value is ``factor[i] · body(max(u·scale[i] − shift[i], 0) / stretch[i])``.
+    :func:`restart` fills the tables from :class:`CycleClock`, so this is :meth:`CycleClock.since`
+    written as data: ``reach[i]`` is the least float that has reached cycle ``i``; for ``mult = 1`` and
+    a period ``p/q``, ``(q, i·p, q)`` (``(1, 0, 1)`` in the first cycle: ``u`` itself); else
+    ``(1, S_i, multⁱ)``; ``factor[i] = decayⁱ`` (C's ``pow``). ``period``, ``mult``, ``decay`` and
+    ``span`` are the restart the tables came from: what ``explain`` names, and how a fast reader may place
+    a time by the clock instead (:meth:`cycles`: the same values).
+    """
+
+    body: Sched
+    reach: tuple[float, ...]
+    scale: tuple[float, ...]
+    shift: tuple[float, ...]
+    stretch: tuple[float, ...]
+    factor: tuple[float, ...]
+    period: Fraction
+    mult: Fraction
+    decay: float
+    span: float
+
+    @property
+    def count(self) -> int:
+        """The number of pieces (cycles reached)."""
+        return len(self.reach)
+
+    def piece(self, u: float) -> int:
+        """The piece that holds time ``u``: the last ``i`` with ``reach[i] ≤ u`` (0 below 0)."""
+        import bisect
+
+        return max(bisect.bisect_right(self.reach, u) - 1, 0)
+
+    def local(self, u: float) -> tuple[int, float]:
+        """``(i, max(u·scale[i] − shift[i], 0) / stretch[i])``: the piece of ``u`` and the body's time in it."""
+        i = self.piece(u)
+        return i, max(u * self.scale[i] - self.shift[i], 0.0) / self.stretch[i]
+
+    def cycles(self) -> Cycles:
+        """The same restart as :class:`Cycles` (whose clock placed these pieces: the same values)."""
+        return Cycles(self.body, self.period, self.mult, self.decay, self.count, self.span)
+
+
+def restart(body: Sched, period: Fraction, mult: Fraction, decay: float, count: int, span: float) -> Cycles | Unrolled:
+    """Restart cycles of ``body`` (:class:`Cycles`' meaning): unrolled into :class:`Unrolled` for at most
+    :data:`MAX_UNROLLED` cycles, each piece's start, stretch and ``decayⁱ`` read off the clock."""
+    cycles = Cycles(body, period, mult, decay, count, span)
+    if count > MAX_UNROLLED:
+        return cycles
+    clock = cycle_clock(period, mult)
+    rows = [_piece(clock, i) for i in range(count)]
+    return Unrolled(
+        body,
+        reach=tuple(clock.first_time(i) if i else 0.0 for i in range(count)),
+        scale=tuple(r[0] for r in rows),
+        shift=tuple(r[1] for r in rows),
+        stretch=tuple(r[2] for r in rows),
+        factor=tuple(cycles.factor(i) for i in range(count)),
+        period=period,
+        mult=mult,
+        decay=decay,
+        span=span,
+    )
+
+
+def _piece(clock: CycleClock, i: int) -> tuple[float, float, float]:
+    """``(scale, shift, stretch)`` of cycle ``i``: :meth:`CycleClock.since` as ``max(u·scale − shift, 0)/stretch``."""
+    if i == 0:
+        return 1.0, 0.0, 1.0
+    if clock.mult == 1:
+        return float(clock.q), float(i * clock.p), float(clock.q)
+    return 1.0, clock.start(i), clock.stretch(i)
+
+
 @dataclass(frozen=True, slots=True)
 class Quantize:
     """``body`` at ``⌊u/q⌋·q`` (``at_end``: at ``min((⌊u/q⌋+1)·q, hi)``), ``q`` an exact rational.
@@ -397,7 +480,7 @@ class Offset:
     body: Sched
 
 
-Sched = Formula | Clamp | Seq | Combine | Cycles | Quantize | Recur | Offset
+Sched = Formula | Clamp | Seq | Combine | Cycles | Unrolled | Quantize | Recur | Offset
 
 
 MAX_RECUR = 1_000_000
@@ -696,7 +779,7 @@ def cycle_clock(period: Fraction, mult: Fraction) -> CycleClock:
 
 # --------------------------------------------------------------------------- walkers
 
-SCHED_NODES: tuple[type, ...] = (Formula, Clamp, Seq, Combine, Cycles, Quantize, Recur, Offset)
+SCHED_NODES: tuple[type, ...] = (Formula, Clamp, Seq, Combine, Cycles, Unrolled, Quantize, Recur, Offset)
 ARITH_NODES: tuple[type, ...] = (Const, Var, Param, Bin, Fn, FloorDiv, CeilDiv, Count)
 FAMILIES: dict[str, tuple[type, ...]] = {"sched": (), "arith": ()}
 """Each family's node kinds, as :func:`register` recorded them: what every walker must read."""

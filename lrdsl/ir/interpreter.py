@@ -159,7 +159,7 @@ class _NotFinite(Exception):
 def _checked_within(node: ir.Sched) -> bool:
     """Every value of ``node`` is a value its formulas (or ``recur`` tables) checked already as
     finite, unscaled and uncombined: the schedule needs no pass of its own to check them again."""
-    return _all_below(node, lambda n: isinstance(n, ir.Cycles) and n.decay != 1.0)
+    return _all_below(node, lambda n: isinstance(n, (ir.Cycles, ir.Unrolled)) and n.decay != 1.0)
 
 
 def _all_below(node: ir.Sched, refused: Callable[[ir.Sched], bool]) -> bool:
@@ -176,7 +176,7 @@ def _all_below(node: ir.Sched, refused: Callable[[ir.Sched], bool]) -> bool:
             continue
         if isinstance(n, ir.Seq):
             stack.extend(n.parts)
-        elif isinstance(n, (ir.Clamp, ir.Cycles, ir.Offset, ir.Quantize)):
+        elif isinstance(n, (ir.Clamp, ir.Cycles, ir.Unrolled, ir.Offset, ir.Quantize)):
             stack.append(n.body)
         else:
             return False  # a combination (min of inf and 1 is 1, inf − inf is NaN; it reads u per part)
@@ -663,6 +663,10 @@ class _Interpreter(ir.Walker):
                 _cycles_sliced(node, clock, range(lo, hi + 1), u, out, shift, ordered)
                 return
         _cycles_gathered(node, clock, u - shift if shift else u, out)
+
+    def _unrolled(self, node: ir.Unrolled, u: Array, ordered: int, out: Array, shift: float = 0.0) -> None:
+        # Its pieces are the clock's cycles (ir.restart): the restart's own passes give their values.
+        self._cycles(node.cycles(), u, ordered, out, shift)
 
     def _quantize(self, node: ir.Quantize, u: Array, ordered: int, out: Array, shift: float = 0.0) -> None:
         k = ir.floor_divs(u - shift if shift else u, node.q)

@@ -347,6 +347,9 @@ class _Bounds(ir.Walker):
     def _cycles(self, node: ir.Cycles, lo: float, hi: float) -> Box | None:
         return _cycles(node, lo, hi, self.table)
 
+    def _unrolled(self, node: ir.Unrolled, lo: float, hi: float) -> Box | None:
+        return _cycles(node.cycles(), lo, hi, self.table)  # the clock placed the pieces: the same bounds
+
     def _quantize(self, node: ir.Quantize, lo: float, hi: float) -> Box | None:
         if node.at_end:
             top = min(node.hi, hi + node.q)

@@ -10,6 +10,8 @@ path, read straight off its definition in :mod:`lrdsl.ir`:
 * ``Combine``: the parts at ``u``, folded left to right with the operation;
 * ``Cycles``: the cycle ``i`` and the time in it from :class:`~lrdsl.ir.CycleClock`, the body
   there times ``decayⁱ`` (C's ``pow``);
+* ``Unrolled``: piece ``i`` (the last with ``reach[i] ≤ u``), the body at ``max(u·scale[i] − shift[i], 0)/stretch[i]``
+  times ``factor[i]``;
 * ``Quantize``: the body at ``k·q`` (``at_end``: ``min((k+1)·q, hi)``), ``k = ⌊u/q⌋`` exactly and
   ``k·q`` the float nearest the exact time;
 * ``Recur``: ``expr`` applied ``k + 1`` times to ``init``, ``k = ⌊min(u, hi)/every⌋`` exactly; refused
@@ -103,6 +105,10 @@ class _Reference(ir.Walker):
         i, local = ir.cycle_clock(node.period, node.mult).local(u, node.count - 1)
         body = float(self.walk(node.body, local))
         return body * libm.power(node.decay, float(i)) if node.decay != 1.0 and i else body
+
+    def _unrolled(self, node: ir.Unrolled, u: float) -> float:
+        i, local = node.local(u)
+        return float(self.walk(node.body, local)) * node.factor[i]
 
     def _quantize(self, node: ir.Quantize, u: float) -> float:
         k = ir.floor_div(u, node.q)

@@ -93,7 +93,7 @@ def _cyclic(call: A.Call, n: float, ctx: Ctx) -> ir.Sched:
     )
     period = 2 * exact_half
     count = max(1, math.ceil(frac(n) / period))
-    cycles = ir.Cycles(wave, period, Fraction(1), 0.5 if mode == "triangular2" else 1.0, count, n)
+    cycles = ir.restart(wave, period, Fraction(1), 0.5 if mode == "triangular2" else 1.0, count, n)
     amp: list[ir.Sched] = [ir.Formula(X.c(b - a), label="amplitude"), cycles]
     if mode == "exp_range":
         amp.append(ir.Formula(X.power(X.c(gamma), X.U), label=f"{gamma:g}^u"))

@@ -101,7 +101,7 @@ def build_restart(body: A.Node, mod: A.Call, d: float, ctx: Ctx, natural: Natura
     reach = ir.cycle_clock(first, mult).count(float(span))
     count = max(1, min(cycles, reach) if cycles is not None else reach)
     inner = place(body, float(first), ctx.but(exact=True, next_start=None, stretched=ctx.stretched or mult != 1))
-    return ir.Clamp(d, ir.Cycles(inner, first, mult, decay, count, float(d)))
+    return ir.Clamp(d, ir.restart(inner, first, mult, decay, count, float(d)))  # few cycles: unrolled
 
 
 def _fitted_first(span: Fraction, mult: Fraction, n: int, mod: A.Node) -> Fraction:

@@ -92,6 +92,11 @@ class _Point(ir.Walker):
         inner = _at(node.body, local)
         return inner if node.decay == 1.0 or i == 0 else ir.Bin("*", ir.Const(node.factor(i)), inner)
 
+    def _unrolled(self, node: ir.Unrolled, u: float) -> ir.Arith:
+        i, local = node.local(u)
+        inner = _at(node.body, local)
+        return inner if node.factor[i] == 1.0 else ir.Bin("*", ir.Const(node.factor[i]), inner)
+
     def _quantize(self, node: ir.Quantize, u: float) -> ir.Arith:
         k = ir.floor_div(u, node.q)  # exact, and the body at the float nearest k·q (LANGUAGE.md §9.4)
         return _at(node.body, min(ir.times(k + 1, node.q), node.hi) if node.at_end else ir.times(k, node.q))

@@ -156,6 +156,9 @@ class _Phases(ir.Walker):
             first = value_at(node, clock.first_time(i))
             self.rows.append(Phase(depth + 1, offset + a, offset + b, first, end, f"cycle {i + 1}"))
 
+    def _unrolled(self, node: ir.Unrolled, offset: float, length: float, depth: int, label: str) -> None:
+        self._cycles(node.cycles(), offset, length, depth, label)  # pieces of one restart: told as its cycles
+
     def _offset(self, node: ir.Offset, offset: float, length: float, depth: int, label: str) -> None:
         summary = f"{_label(node.body, label)}, its clock {_step(node.n)} steps ahead"
         self._row(node, offset, min(length, node.hi), depth, summary)
@@ -224,8 +227,10 @@ class _Marks(ir.Walker):
             found.add(self.walk(part, length), 0.0, length)
         return found
 
-    def _cycles(self, node: ir.Cycles, length: float) -> _Found:
+    def _cycles(self, node: ir.Cycles | ir.Unrolled, length: float) -> _Found:
         return _Found()
+
+    _unrolled = _cycles
 
     def _quantize(self, node: ir.Quantize, length: float) -> _Found:
         found = _Found()

@@ -13,9 +13,9 @@ import math
 import keras
 from keras import ops
 
-_CYCLE_STRETCH = (1.0, 2.0, 4.0)
 _CYCLE_FIRST_STEP = (0, 679, 2036)
-_CYCLE_OFFSET = (0.0, 0.42857142857142855, 0.2857142857142857)
+_CYCLE_OFFSET = (0.0, 0.4285714285714448, 0.28571428571422075)
+_CYCLE_STRETCH = (1.0, 2.0, 4.0)
 
 
 def _warmup(u):
@@ -34,12 +34,11 @@ def _cosine(u):
 
 
 def _cosine_cycles(u):
-    # 3 restart cycle(s), the first 678.571 steps
+    # 3 restart cycles, the first 678.571 steps
     first = ops.convert_to_tensor(_CYCLE_FIRST_STEP, dtype="int32")
     i = ops.searchsorted(first, u, side="right") - 1
-    start = ops.take(first, i)
     x2 = ops.take(ops.convert_to_tensor(_CYCLE_OFFSET, dtype="float32"), i)
-    since = ops.cast(u - start, "float32") + x2
+    since = ops.cast(u - ops.take(first, i), "float32") + x2
     local = since / ops.take(ops.convert_to_tensor(_CYCLE_STRETCH, dtype="float32"), i)
     return _cosine(local)
 
@@ -56,7 +55,7 @@ def _phases(u):
     return ops.where(u < 250, v0, v1)
 
 
-@keras.saving.register_keras_serializable(package="lrdsl", name="Schedule_1c5fbb04ffbf")
+@keras.saving.register_keras_serializable(package="lrdsl", name="Schedule_2977a7956272")
 class Schedule(keras.optimizers.schedules.LearningRateSchedule):
     """A Keras 3 schedule built only from ``keras.ops``: it runs on every backend."""
 

@@ -12,9 +12,9 @@ import math
 
 import jax.numpy as jnp
 
-_CYCLE_STRETCH = (1.0, 2.0, 4.0)
 _CYCLE_FIRST_STEP = (0, 679, 2036)
-_CYCLE_OFFSET = (0.0, 0.42857142857142855, 0.2857142857142857)
+_CYCLE_OFFSET = (0.0, 0.4285714285714448, 0.28571428571422075)
+_CYCLE_STRETCH = (1.0, 2.0, 4.0)
 
 
 def _warmup(u):
@@ -33,12 +33,11 @@ def _cosine(u):
 
 
 def _cosine_cycles(u):
-    # 3 restart cycle(s), the first 678.571 steps
+    # 3 restart cycles, the first 678.571 steps
     first = jnp.asarray(_CYCLE_FIRST_STEP, dtype=jnp.int32)
     i = jnp.searchsorted(first, u, side="right") - 1
-    start = jnp.take(first, i)
     x2 = jnp.take(jnp.asarray(_CYCLE_OFFSET, dtype=jnp.float32), i)
-    since = (u - start).astype(jnp.float32) + x2
+    since = (u - jnp.take(first, i)).astype(jnp.float32) + x2
     local = since / jnp.take(jnp.asarray(_CYCLE_STRETCH, dtype=jnp.float32), i)
     return _cosine(local)
 

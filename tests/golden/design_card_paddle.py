@@ -8,9 +8,14 @@ resolved for 5000 steps (50 steps per epoch); after the last step the end value 
 Pass Scheduler() as the optimizer's learning_rate; call scheduler.step() after each step.
 """
 
+import bisect
 import math
 
 from paddle.optimizer.lr import LRScheduler
+
+_RESTARTS = (679, 2036)
+_STARTS = (0, 678.5714285714286, 2035.7142857142858)
+_STRETCHES = (1.0, 2.0, 4.0)
 
 
 def _warmup(u):
@@ -28,9 +33,8 @@ def _cosine(u):
 
 def _cosine_cycles(u):
     # 3 cycle(s): first 678.571 steps, each x2 longer, values x1
-    n = u * 7 // 4750 + 1
-    i = min(n.bit_length() - 1, 2)
-    local = (u - 4750 * (2**i - 1) / 7) / 2**i
+    i = bisect.bisect_right(_RESTARTS, u)
+    local = max(u - _STARTS[i], 0.0) / _STRETCHES[i]
     return _cosine(local)
 
 

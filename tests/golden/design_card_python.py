@@ -8,7 +8,12 @@ resolved for 5000 steps (50 steps per epoch); after the last step the end value 
 Call lr(step) with the 0-based optimizer step.
 """
 
+import bisect
 import math
+
+_RESTARTS = (679, 2036)
+_STARTS = (0, 678.5714285714286, 2035.7142857142858)
+_STRETCHES = (1.0, 2.0, 4.0)
 
 
 def _warmup(u):
@@ -26,9 +31,8 @@ def _cosine(u):
 
 def _cosine_cycles(u):
     # 3 cycle(s): first 678.571 steps, each x2 longer, values x1
-    n = u * 7 // 4750 + 1
-    i = min(n.bit_length() - 1, 2)
-    local = (u - 4750 * (2**i - 1) / 7) / 2**i
+    i = bisect.bisect_right(_RESTARTS, u)
+    local = max(u - _STARTS[i], 0.0) / _STRETCHES[i]
     return _cosine(local)
 
 

@@ -36,10 +36,6 @@ class Printer(TensorPrinter):
         """A float32 tensor shaped like ``u`` filled with ``value``."""
         return f'ops.full_like({u}, {value}, dtype="float32")'
 
-    def top_bit(self, x: str, like: str) -> str | None:
-        """``keras.ops`` has no count of leading zeros: restarts keep their table of first steps."""
-        return None
-
 
 def run(code: str, steps: Sequence[int], name: str = "Schedule") -> Values:
     """``code``'s schedule called on each step as an int32 tensor (the configured Keras backend)."""
