@@ -5,6 +5,7 @@ needs torchvision), stepped as its ``train.py`` steps them; or a refusal; and th
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -16,6 +17,7 @@ import lrdsl
 from lrdsl.export import config, export, read
 from lrdsl.export.timm import stepped
 from lrdsl.importers.verify import UncheckedImport
+from tests.exporting import check_import, exported
 from tests.parity.wheels import modules
 from tests.test_export_composer import check_unimported
 
@@ -91,3 +93,8 @@ def test_export_of_read_is_the_identity(cfg: dict[str, object]) -> None:
 def test_arguments_stepped_on_epochs_are_refused() -> None:
     with pytest.raises(lrdsl.LrdslError, match="only schedules stepped on updates"):
         read("timm", {"lr": 0.1, "create_scheduler_v2": {"sched": "cosine", "num_epochs": 10}})
+
+
+@pytest.mark.parametrize(("expr", "outcome"), exported(ROWS))
+def test_lrdsl_import_reads_every_export(expr: str, outcome: str, tmp_path: Path) -> None:
+    check_import("timm", "torch", expr, N, tmp_path)

@@ -3,13 +3,15 @@ give exactly the expression when PyTorch steps them, or a refusal; and read back
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lrdsl.export import config, export
 from lrdsl.export.torch import read
-from tests.exporting import check_row
+from tests.exporting import check_import, check_row, exported
 
 N = 1000
 ROWS = [
@@ -75,3 +77,8 @@ def test_export_of_read_is_the_identity(cfg: dict[str, object]) -> None:
 def test_a_run_longer_than_what_is_stepped_is_refused() -> None:
     with pytest.raises(Exception, match="more than 100,000 steps is not checked yet"):
         config("cosine(1e-3→0)", "torch", 200_000)
+
+
+@pytest.mark.parametrize(("expr", "outcome"), exported(ROWS))
+def test_lrdsl_import_reads_every_export(expr: str, outcome: str, tmp_path: Path) -> None:
+    check_import("torch", "torch", expr, N, tmp_path)
