@@ -93,8 +93,8 @@ def test_export_of_read_is_the_identity(cfg: dict[str, object]) -> None:
     assert config(read(cfg), "deepspeed", 200, check=False) == cfg
 
 
-def test_a_run_of_four_million_steps(parity_libs: None) -> None:
-    check_long("deepspeed", MODULE, "const(0, 1) >> linear(0→1e-3, 2000) >> cosine(1e-3→1e-5) * offset(1)", 4_000_000)
+def test_a_run_of_ten_million_steps(parity_libs: None) -> None:
+    check_long("deepspeed", MODULE, "const(0, 1) >> linear(0→1e-3, 2000) >> cosine(1e-3→1e-5) * offset(1)", 10_000_000)
 
 
 def test_onecycle_cycles_betas_by_default(parity_libs: None) -> None:

@@ -74,8 +74,8 @@ def test_export_of_read_is_the_identity(cfg: dict[str, object]) -> None:
     assert config(read(cfg), "hf", 200, check=False) == cfg
 
 
-def test_a_run_of_four_million_steps() -> None:
-    check_long("hf", "transformers", "warmup(linear, 2000) >> cosine(3e-4→3e-5)", 4_000_000)
+def test_a_run_of_ten_million_steps() -> None:
+    check_long("hf", "transformers", "warmup(linear, 2000) >> cosine(3e-4→3e-5)", 10_000_000)
 
 
 @pytest.mark.parametrize(("expr", "outcome"), exported(ROWS))

@@ -89,8 +89,8 @@ def test_export_of_read_is_the_identity(cfg: dict[str, object]) -> None:
     assert got == cfg
 
 
-def test_a_run_of_four_million_steps(parity_libs: None) -> None:
-    check_long("megatron", MODULE, "warmup(linear, 2000) >> cosine(3e-4→3e-5)", 4_000_000, samples_per_step=512)
+def test_a_run_of_ten_million_steps(parity_libs: None) -> None:
+    check_long("megatron", MODULE, "warmup(linear, 2000) >> cosine(3e-4→3e-5)", 10_000_000, samples_per_step=512)
 
 
 def test_the_importer_reads_an_exported_config(parity_libs: None) -> None:

@@ -14,6 +14,7 @@ import lrdsl
 from lrdsl.export import config, export
 from lrdsl.export.mmengine import read
 from tests.exporting import check_import, check_row, exported
+from tests.frameworks import need
 
 N = 1000
 MODULE = "mmengine.optim.scheduler"
@@ -113,3 +114,11 @@ def test_bad_configs_are_refused(cfg: dict[str, object], message: str) -> None:
 @pytest.mark.parametrize(("expr", "outcome"), exported(ROWS))
 def test_lrdsl_import_reads_every_export(expr: str, outcome: str, tmp_path: Path) -> None:
     check_import("mmengine", MODULE, expr, N, tmp_path)
+
+
+def test_a_run_longer_than_what_is_stepped_is_refused() -> None:
+    """mmengine's schedulers are chainable (each reads the rate the others left): checked by stepping, at most
+    2,000,000 steps."""
+    need(MODULE)
+    with pytest.raises(lrdsl.LrdslError, match=r"mmengine's param_scheduler: a check of this config steps its "):
+        config("linear(1e-5→1e-3, 2000) >> cosine(1e-3→0)", "mmengine", 2_000_001)

@@ -18,10 +18,10 @@ import numpy as np
 import numpy.typing as npt
 
 from lrdsl.errors import LrdslError
-from lrdsl.export.core import Config, Curve, real, tidy
+from lrdsl.export.core import Config, Curve, real, tidy, within_chained
 from lrdsl.export.formats import python_call, scalar, structured
 from lrdsl.export.sources import section
-from lrdsl.importers.common import MAX_STEPPED, in_library, number, whole
+from lrdsl.importers.common import in_library, number, whole
 
 NAME = "mmengine"
 TITLE = "mmengine's param_scheduler"
@@ -112,9 +112,7 @@ def library(config: Config, steps: Sequence[int]) -> npt.NDArray[np.float64] | N
     from lrdsl.importers.mmengine import library_values
 
     lr, _, items = _run(config)
-    last = max(steps) + 1 if len(steps) else 0
-    if last > MAX_STEPPED:
-        raise LrdslError(f"{TITLE}: a run of more than 100,000 steps is not checked yet", hint=ALTERNATIVE)
+    last = within_chained(steps, TITLE)  # chainable: each scheduler reads the rate the others left
     values = in_library(TITLE, "the exported config", lambda: library_values(mods[1], list(items), lr, 1, last))
     return values[np.asarray(steps, dtype=np.int64)]
 
