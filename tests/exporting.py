@@ -98,8 +98,8 @@ def check_importer(name: str, module: str, expr: str, n: int, **kw: Any) -> None
         fw.from_spec("Scheduler", [], {}, total_steps=n, steps_per_epoch=None)  # type: ignore[attr-defined]
 
 
-CODED = ("torch", "optax", "keras")
-"""Frameworks configured in code: ``lrdsl import`` reads the call ``--format python`` writes."""
+CODED = ("optax",)
+"""Frameworks whose importer reads no config file: ``lrdsl import`` takes the call ``--format python`` writes."""
 
 
 def exported(rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -108,13 +108,12 @@ def exported(rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 def import_source(name: str, cfg: dict[str, Any], folder: Path) -> str:
-    """What a user gives ``lrdsl import NAME``: the call of ``--format python`` for a framework configured in code
-    (PyTorch's with the optimizer's rate, ``lr=``, as its importer asks), else the ``--format json`` file."""
+    """What a user gives ``lrdsl import NAME``: the ``--format json`` file, or the call of ``--format python`` for
+    a framework whose importer reads no config file."""
     fw = framework(name)
     if name in CODED:
         line = next(line for line in fw.render(cfg, "python").splitlines() if not line.startswith("#"))
-        call = line.split(" = ", 1)[1]
-        return call[:-1] + f", lr={cfg['lr']!r})" if name == "torch" else call
+        return line.split(" = ", 1)[1]
     path = folder / f"{name}.json"
     path.write_text(fw.render(cfg, "json"), encoding="utf-8")
     return str(path)
