@@ -96,3 +96,39 @@ def check_importer(name: str, module: str, expr: str, n: int, **kw: Any) -> None
         close(got[member], values)
     with pytest.raises(lrdsl.LrdslError, match="is configured, not called"):
         fw.from_spec("Scheduler", [], {}, total_steps=n, steps_per_epoch=None)  # type: ignore[attr-defined]
+
+
+CODED = ("optax",)
+"""Frameworks whose importer reads no config file: ``lrdsl import`` takes the call ``--format python`` writes."""
+
+
+def exported(rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The rows of a table that export (not the refused ones)."""
+    return [row for row in rows if not row[1].startswith("refused: ")]
+
+
+def import_source(name: str, cfg: dict[str, Any], folder: Path) -> str:
+    """What a user gives ``lrdsl import NAME``: the ``--format json`` file, or the call of ``--format python`` for
+    a framework whose importer reads no config file."""
+    fw = framework(name)
+    if name in CODED:
+        line = next(line for line in fw.render(cfg, "python").splitlines() if not line.startswith("#"))
+        return line.split(" = ", 1)[1]
+    path = folder / f"{name}.json"
+    path.write_text(fw.render(cfg, "json"), encoding="utf-8")
+    return str(path)
+
+
+def check_import(name: str, module: str, expr: str, n: int, folder: Path, **kw: Any) -> None:
+    """``lrdsl import NAME`` of what ``lrdsl export NAME`` wrote gives the expression's values (import ∘ export),
+    checked against the framework's real scheduler where the importer does so."""
+    from lrdsl.importers import import_spec
+    from lrdsl.importers.verify import noting
+
+    need(module)
+    cfg = config(expr, name, n, check=False, **kw)
+    with noting():
+        text = import_spec(name, import_source(name, cfg, folder), total_steps=n)
+    want, got = lrdsl.evaluate_set(expr, total_steps=n), lrdsl.evaluate_set(text, total_steps=n)
+    for member, values in want.items():
+        close(got[member], values)

@@ -59,7 +59,7 @@ def test_read_takes_json_text_and_files(tmp_path: Path) -> None:
         (lambda: export("cosin(1→0, 10)", "hf"), "unknown shape 'cosin'"),
         (lambda: export("linear(1→-1, 10)", "hf"), "goes below 0"),
         (lambda: export("cosine(1→0)", "hf"), "flexible phase and no total"),
-        (lambda: export("cosine(1→0)", "hf", total_steps=5_000_000), "runs up to 4,000,000"),
+        (lambda: export("cosine(1→0)", "hf", total_steps=20_000_000), "runs up to 16,000,000"),
         (lambda: export("weight_decay: 0.1", "hf", total_steps=10), "no lr member"),
         (lambda: read("hf", "[1, 2]"), "a config is a mapping"),
         (lambda: read("hf", "{nope"), "the config is not JSON"),
@@ -144,3 +144,78 @@ def test_any_expression_exports_exactly_or_is_refused(expr: str, steps: int | No
         config(expr, "hf", steps)
     except lrdsl.LrdslError as error:
         assert "is not exact" not in str(error)
+
+
+def test_a_long_run_is_checked_at_every_boundary_and_spread_steps() -> None:
+    """Over 100,000 steps a config is compared at each phase boundary ±2 (the peak's first and last step, where the
+    run settles, every restart), the first and last 1,000 steps and 4,000 spread ones: not every step."""
+    from lrdsl.export.core import curve_of
+
+    n = 400_000
+    steps = set(
+        curve_of("linear(0→1e-3, 2000) >> const(1e-3, 5000) >> cosine(1e-3→0, 93000) * repeat(4)", n, None).checked()
+    )
+    for boundary in (2000, 7000, 100_000, 193_000, 286_000, 379_000):
+        assert set(range(boundary - 2, boundary + 3)) <= steps
+    assert len(steps) < 8_000
+
+
+_DS = {"optimizer": {"params": {"lr": 1e-3}}, "scheduler": {"type": "WarmupLR", "params": {"warmup_bogus": 1}}}
+_MEGATRON = {
+    "increment": 4,
+    "scheduler": {
+        **{"init_lr": 0.0, "max_lr": 1e-3, "lr_warmup_steps": 400, "min_lr": 0.0, "lr_decay_steps": 4000},
+        **{"lr_decay_style": "zigzag", "start_wd": 0.01, "end_wd": 0.01, "wd_incr_steps": 4000},
+        "wd_incr_style": "constant",
+    },
+}
+BAD_CONFIGS = [
+    (
+        "composer",
+        {"lr": 1e-3, "max_duration": "1000ba", "scheduler": {"type": "LinearWithWarmupScheduler", "t_warmup": "5ep"}},
+        'error: Composer\'s schedulers: t_warmup must be a time in batches ("100ba") or of the run ("0.1dur")',
+    ),
+    (
+        "deepspeed",
+        _DS,
+        "error: DeepSpeed's lr_schedules WarmupLR: unknown params ['warmup_bogus']\n"
+        "hint: warmup_min_lr, warmup_max_lr, warmup_num_steps, warmup_type",
+    ),
+    (
+        "megatron",
+        _MEGATRON,
+        "error: Megatron-core's OptimizerParamScheduler: lr_decay_style must be one of constant, linear, cosine, "
+        "inverse-square-root, WSD, with lr_warmup_steps < lr_decay_steps",
+    ),
+    (
+        "torchtitan",
+        {"optimizer": {"lr": 1e-3}, "lr_scheduler": {"bogus": 1}, "training": {"steps": 1000}},
+        "error: torchtitan's LRSchedulersContainer: unknown field(s) ['bogus']\n"
+        "hint: warmup_steps, total_steps, decay_ratio, decay_type, min_lr_factor",
+    ),
+    (
+        "optax",
+        {"schedules": 3, "boundaries": []},
+        "error: Optax's built-in schedules: give schedules, a list of one or two, and boundaries, a list",
+    ),
+    (
+        "torch",
+        {"lr": 0.1, "schedulers": [], "milestones": []},
+        "error: PyTorch's built-in schedulers: give schedulers, a list of one or two, and milestones, a list",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "cfg", "message"), BAD_CONFIGS, ids=[row[0] for row in BAD_CONFIGS])
+def test_a_config_the_reader_cannot_take_says_why(name: str, cfg: dict[str, object], message: str) -> None:
+    with pytest.raises(lrdsl.LrdslError) as info:
+        read(name, cfg)
+    assert str(info.value) == message
+
+
+def test_a_structured_form_the_framework_lacks_is_refused() -> None:
+    from lrdsl.export.formats import structured
+
+    with pytest.raises(lrdsl.LrdslError) as info:
+        structured({"lr": 0.1}, "xml")
+    assert str(info.value) == "error: this framework's config has no 'xml' form\nhint: one of json, yaml, toml"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -17,7 +18,7 @@ import lrdsl
 from lrdsl.export import config, read
 from lrdsl.export.composer import stepped
 from lrdsl.importers.verify import UncheckedImport
-from tests.exporting import close
+from tests.exporting import check_import, close, exported
 from tests.parity.test_composer import _composer
 
 N = 1000
@@ -134,3 +135,8 @@ def test_time_strings_of_the_run_are_read_as_composer_converts_them() -> None:
 def test_bad_configs_are_refused(cfg: dict[str, object], message: str) -> None:
     with pytest.raises(lrdsl.LrdslError, match=message):
         read("composer", cfg)
+
+
+@pytest.mark.parametrize(("expr", "outcome"), exported(ROWS))
+def test_lrdsl_import_reads_every_export(expr: str, outcome: str, tmp_path: Path) -> None:
+    check_import("composer", "torch", expr, N, tmp_path)

@@ -4,13 +4,15 @@ and the config read back."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lrdsl.export import config
 from lrdsl.export.deepspeed import read
-from tests.exporting import check_importer, check_long, check_row, parity_libs
+from tests.exporting import check_import, check_importer, check_long, check_row, exported, parity_libs
 
 __all__ = ["parity_libs"]
 N = 1000
@@ -91,8 +93,8 @@ def test_export_of_read_is_the_identity(cfg: dict[str, object]) -> None:
     assert config(read(cfg), "deepspeed", 200, check=False) == cfg
 
 
-def test_a_run_of_four_million_steps(parity_libs: None) -> None:
-    check_long("deepspeed", MODULE, "const(0, 1) >> linear(0→1e-3, 2000) >> cosine(1e-3→1e-5) * offset(1)", 4_000_000)
+def test_a_run_of_ten_million_steps(parity_libs: None) -> None:
+    check_long("deepspeed", MODULE, "const(0, 1) >> linear(0→1e-3, 2000) >> cosine(1e-3→1e-5) * offset(1)", 10_000_000)
 
 
 def test_onecycle_cycles_betas_by_default(parity_libs: None) -> None:
@@ -115,3 +117,8 @@ def test_the_importer_reads_an_exported_config(parity_libs: None) -> None:
         "const(0, 1) >> linear(1e-4→1e-3, 100) >> cosine(1e-3→1e-5, 800) * offset(1) >> const(1e-5)",
         N,
     )
+
+
+@pytest.mark.parametrize(("expr", "outcome"), exported(ROWS))
+def test_lrdsl_import_reads_every_export(parity_libs: None, expr: str, outcome: str, tmp_path: Path) -> None:
+    check_import("deepspeed", MODULE, expr, N, tmp_path)

@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lrdsl.export import config
 from lrdsl.export.hf import read
-from tests.exporting import check_long, check_row
+from tests.exporting import check_import, check_long, check_row, exported
 
 N = 1000
 ROWS = [
@@ -72,5 +74,10 @@ def test_export_of_read_is_the_identity(cfg: dict[str, object]) -> None:
     assert config(read(cfg), "hf", 200, check=False) == cfg
 
 
-def test_a_run_of_four_million_steps() -> None:
-    check_long("hf", "transformers", "warmup(linear, 2000) >> cosine(3e-4→3e-5)", 4_000_000)
+def test_a_run_of_ten_million_steps() -> None:
+    check_long("hf", "transformers", "warmup(linear, 2000) >> cosine(3e-4→3e-5)", 10_000_000)
+
+
+@pytest.mark.parametrize(("expr", "outcome"), exported(ROWS))
+def test_lrdsl_import_reads_every_export(expr: str, outcome: str, tmp_path: Path) -> None:
+    check_import("hf", "transformers", expr, N, tmp_path)

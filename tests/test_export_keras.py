@@ -3,13 +3,15 @@ calls it on ``optimizer.iterations`` (float32: rtol 1e-5), or a refusal; and rea
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lrdsl.export import config, export
 from lrdsl.export.keras import read
-from tests.exporting import check_row
+from tests.exporting import check_import, check_row, exported
 
 N = 1000
 ROWS = [
@@ -65,3 +67,8 @@ def configs(draw: st.DrawFn) -> dict[str, object]:
 @given(configs())
 def test_export_of_read_is_the_identity(cfg: dict[str, object]) -> None:
     assert config(read(cfg), "keras", 200, check=False) == cfg
+
+
+@pytest.mark.parametrize(("expr", "outcome"), exported(ROWS))
+def test_lrdsl_import_reads_every_export(expr: str, outcome: str, tmp_path: Path) -> None:
+    check_import("keras", "keras", expr, N, tmp_path)

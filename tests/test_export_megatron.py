@@ -3,13 +3,15 @@ batch as Megatron's training loop steps it — lr and weight decay — or a refu
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lrdsl.export import config, export
 from lrdsl.export.megatron import read
-from tests.exporting import check_importer, check_long, check_row, parity_libs
+from tests.exporting import check_import, check_importer, check_long, check_row, exported, parity_libs
 
 __all__ = ["parity_libs"]
 N, B = 1000, 16
@@ -87,9 +89,14 @@ def test_export_of_read_is_the_identity(cfg: dict[str, object]) -> None:
     assert got == cfg
 
 
-def test_a_run_of_four_million_steps(parity_libs: None) -> None:
-    check_long("megatron", MODULE, "warmup(linear, 2000) >> cosine(3e-4→3e-5)", 4_000_000, samples_per_step=512)
+def test_a_run_of_ten_million_steps(parity_libs: None) -> None:
+    check_long("megatron", MODULE, "warmup(linear, 2000) >> cosine(3e-4→3e-5)", 10_000_000, samples_per_step=512)
 
 
 def test_the_importer_reads_an_exported_config(parity_libs: None) -> None:
     check_importer("megatron", MODULE, SET + "linear(0→0.1)", N, samples_per_step=8)
+
+
+@pytest.mark.parametrize(("expr", "outcome"), exported(ROWS))
+def test_lrdsl_import_reads_every_export(parity_libs: None, expr: str, outcome: str, tmp_path: Path) -> None:
+    check_import("megatron", MODULE, expr, N, tmp_path, samples_per_step=B)

@@ -4,6 +4,8 @@ list read back."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,7 +13,8 @@ from hypothesis import strategies as st
 import lrdsl
 from lrdsl.export import config, export
 from lrdsl.export.mmengine import read
-from tests.exporting import check_row
+from tests.exporting import check_import, check_row, exported
+from tests.frameworks import need
 
 N = 1000
 MODULE = "mmengine.optim.scheduler"
@@ -106,3 +109,16 @@ def test_export_of_read_is_the_identity(cfg: dict[str, object]) -> None:
 def test_bad_configs_are_refused(cfg: dict[str, object], message: str) -> None:
     with pytest.raises(lrdsl.LrdslError, match=message):
         lrdsl.export.read("mmengine", cfg)
+
+
+@pytest.mark.parametrize(("expr", "outcome"), exported(ROWS))
+def test_lrdsl_import_reads_every_export(expr: str, outcome: str, tmp_path: Path) -> None:
+    check_import("mmengine", MODULE, expr, N, tmp_path)
+
+
+def test_a_run_longer_than_what_is_stepped_is_refused() -> None:
+    """mmengine's schedulers are chainable (each reads the rate the others left): checked by stepping, at most
+    2,000,000 steps."""
+    need(MODULE)
+    with pytest.raises(lrdsl.LrdslError, match=r"mmengine's param_scheduler: a check of this config steps its "):
+        config("linear(1e-5→1e-3, 2000) >> cosine(1e-3→0)", "mmengine", 2_000_001)

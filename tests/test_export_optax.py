@@ -3,13 +3,15 @@ whose float32 values are the expression's, or a refusal; and read back by the op
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lrdsl.export import config, export
 from lrdsl.export.optax import read
-from tests.exporting import check_row
+from tests.exporting import check_import, check_row, exported
 
 N = 1000
 ROWS = [
@@ -68,3 +70,8 @@ def configs(draw: st.DrawFn) -> dict[str, object]:
 @given(configs())
 def test_export_of_read_is_the_identity(cfg: dict[str, object]) -> None:
     assert config(read(cfg), "optax", 200, check=False) == cfg
+
+
+@pytest.mark.parametrize(("expr", "outcome"), exported(ROWS))
+def test_lrdsl_import_reads_every_export(expr: str, outcome: str, tmp_path: Path) -> None:
+    check_import("optax", "optax", expr, N, tmp_path)

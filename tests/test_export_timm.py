@@ -5,6 +5,7 @@ needs torchvision), stepped as its ``train.py`` steps them; or a refusal; and th
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -16,6 +17,7 @@ import lrdsl
 from lrdsl.export import config, export, read
 from lrdsl.export.timm import stepped
 from lrdsl.importers.verify import UncheckedImport
+from tests.exporting import check_import, close, exported
 from tests.parity.wheels import modules
 from tests.test_export_composer import check_unimported
 
@@ -91,3 +93,22 @@ def test_export_of_read_is_the_identity(cfg: dict[str, object]) -> None:
 def test_arguments_stepped_on_epochs_are_refused() -> None:
     with pytest.raises(lrdsl.LrdslError, match="only schedules stepped on updates"):
         read("timm", {"lr": 0.1, "create_scheduler_v2": {"sched": "cosine", "num_epochs": 10}})
+
+
+@pytest.mark.parametrize(("expr", "outcome"), exported(ROWS))
+def test_lrdsl_import_reads_every_export(expr: str, outcome: str, tmp_path: Path) -> None:
+    check_import("timm", "torch", expr, N, tmp_path)
+
+
+def test_a_run_of_ten_million_updates_is_checked_by_its_closed_form() -> None:
+    """timm's ``step_update(num_updates=t)`` computes update ``t``'s rate from ``t`` alone, so a long run is checked
+    at its checked steps (each boundary ±2, the first and last 1,000, 4,000 spread), not stepped."""
+    from lrdsl.importers.common import check_points
+
+    n, expr = 10_000_000, "linear(1e-5→1e-3, 2000) >> cosine(1e-3→1e-5)"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UncheckedImport)  # timm is checked below, from the pinned wheel
+        cfg = config(expr, "timm", n)
+    steps = check_points(n, [1999, 2000, 2001])
+    got = stepped(modules(["timm"], ["timm.scheduler"])["timm.scheduler"], cfg, steps)
+    close(got, lrdsl.evaluate(expr, total_steps=n, steps=steps))

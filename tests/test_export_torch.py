@@ -3,13 +3,17 @@ give exactly the expression when PyTorch steps them, or a refusal; and read back
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import lrdsl
 from lrdsl.export import config, export
 from lrdsl.export.torch import read
-from tests.exporting import check_row
+from tests.exporting import check_import, check_long, check_row, exported
+from tests.frameworks import need
 
 N = 1000
 ROWS = [
@@ -72,6 +76,24 @@ def test_export_of_read_is_the_identity(cfg: dict[str, object]) -> None:
     assert config(read(cfg), "torch", 200, check=False) == cfg
 
 
+def test_a_long_run_is_stepped_through_and_checked_at_its_boundaries() -> None:
+    """SequentialLR is chainable, so the check steps it through the run (here 150,000 steps), comparing the
+    checked steps: each phase boundary ±2, the first and last 1,000 and 4,000 spread ones."""
+    check_long("torch", "torch", "linear(1e-5→1e-3, 2000) >> cosine(1e-3→1e-5)", 150_000)
+
+
 def test_a_run_longer_than_what_is_stepped_is_refused() -> None:
-    with pytest.raises(Exception, match="more than 100,000 steps is not checked yet"):
-        config("cosine(1e-3→0)", "torch", 200_000)
+    need("torch")
+    with pytest.raises(lrdsl.LrdslError) as info:
+        config("linear(1e-5→1e-3, 2000) >> cosine(1e-3→0)", "torch", 2_000_001)
+    assert str(info.value) == (
+        "error: PyTorch's built-in schedulers: a check of this config steps its scheduler through the run (2,000,001 "
+        "steps), and steps at most 2,000,000: it is chainable (each step reads the rate the step before left), so no "
+        "step of it can be computed alone\nhint: export a run of at most 2,000,000 steps, or use a framework whose "
+        "scheduler is a closed form"
+    )
+
+
+@pytest.mark.parametrize(("expr", "outcome"), exported(ROWS))
+def test_lrdsl_import_reads_every_export(expr: str, outcome: str, tmp_path: Path) -> None:
+    check_import("torch", "torch", expr, N, tmp_path)

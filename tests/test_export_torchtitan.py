@@ -3,13 +3,15 @@ expression in its own container (a ``LambdaLR`` stepped after each update), or a
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lrdsl.export import config, export
 from lrdsl.export.torchtitan import read
-from tests.exporting import check_importer, check_long, check_row, parity_libs
+from tests.exporting import check_import, check_importer, check_long, check_row, exported, parity_libs
 
 __all__ = ["parity_libs"]
 N = 1000
@@ -74,11 +76,16 @@ def test_export_of_read_is_the_identity(cfg: dict[str, object]) -> None:
     assert config(read(cfg), "torchtitan", 200, check=False) == cfg
 
 
-def test_a_run_of_four_million_steps(parity_libs: None) -> None:
+def test_a_run_of_ten_million_steps(parity_libs: None) -> None:
     check_long(
-        "torchtitan", MODULE, "(linear(0→1e-3, 2000) >> const(1e-3, 1) >> linear(1e-3→0)) * offset(1)", 4_000_000
+        "torchtitan", MODULE, "(linear(0→1e-3, 2000) >> const(1e-3, 1) >> linear(1e-3→0)) * offset(1)", 10_000_000
     )
 
 
 def test_the_importer_reads_an_exported_config(parity_libs: None) -> None:
     check_importer("torchtitan", MODULE, ROWS[1][0], N)
+
+
+@pytest.mark.parametrize(("expr", "outcome"), exported(ROWS))
+def test_lrdsl_import_reads_every_export(parity_libs: None, expr: str, outcome: str, tmp_path: Path) -> None:
+    check_import("torchtitan", MODULE, expr, N, tmp_path)

@@ -308,3 +308,10 @@ def test_keras_own_expected_values(test: str, spec: str, expected: list[tuple[in
     expr = lrdsl.importers.import_spec("keras", spec, total_steps=max(steps) + 1)
     got = lrdsl.evaluate(expr, max(steps) + 1, steps=steps)
     np.testing.assert_allclose(got, [v for _, v in expected], atol=1e-6, rtol=1e-6, err_msg=f"{test}: {expr}")
+
+
+def test_a_config_naming_its_class_by_type() -> None:
+    """``{"type": class, …arguments}``, what ``lrdsl export keras --format json`` writes, is read as the call."""
+    need("keras")
+    config = {"type": "CosineDecay", "initial_learning_rate": 0.1, "decay_steps": 100, "alpha": 0.01}
+    assert lrdsl.from_keras(config, total_steps=100) == "cosine(0.1→1e-3, 100)"

@@ -327,3 +327,57 @@ def test_convert_to_iter_based_needs_the_epoch_length() -> None:
         "error: mmengine LinearLR: convert_to_iter_based needs the iterations per epoch\n"
         "hint: give iters_per_epoch=… (CLI: --steps-per-epoch K)"
     )
+
+
+SHARED_STEP = [
+    # mmengine's own warm-up layout: the warm-up's last step (end − 1) is the decay's step 0, which leaves the rate
+    (
+        [
+            D(type="LinearLR", start_factor=0.01, by_epoch=False, begin=0, end=11),
+            D(type="CosineAnnealingLR", T_max=40, eta_min=1e-3, by_epoch=False, begin=10, end=51),
+        ],
+        "linear(1e-3→0.1, 10) >> cosine(0.1→1e-3, 40)",
+    ),
+    (
+        [
+            D(type="LinearLR", start_factor=0.1, by_epoch=False, begin=0, end=21),
+            D(type="PolyLR", eta_min=1e-4, power=2.0, by_epoch=False, begin=20, end=81),
+        ],
+        "linear(0.01→0.1, 20) >> poly(0.1→1e-4, 60, power=2)",
+    ),
+    (
+        [
+            D(type="LinearLR", start_factor=0.5, by_epoch=False, begin=0, end=6),
+            D(type="LinearLR", start_factor=1.0, end_factor=0.1, by_epoch=False, begin=5, end=50),
+        ],
+        "linear(0.05→0.1, 5) >> linear(0.1→0.01, 44)",
+    ),
+    # by epoch: the shared step is an epoch
+    (
+        [
+            D(type="LinearLR", start_factor=0.25, by_epoch=True, begin=0, end=3),
+            D(type="CosineAnnealingLR", T_max=7, eta_min=1e-3, by_epoch=True, begin=2, end=10),
+        ],
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(("ps", "text"), SHARED_STEP)
+def test_a_warm_up_sharing_its_last_step_with_the_decay(ps: list[dict[str, Any]], text: str | None) -> None:
+    """mmengine applies both schedulers on the shared step (the decay's step 0 leaves the rate), so the two read
+    as the warm-up ``>>`` the decay, checked against mmengine's own schedulers at every iteration."""
+    need("mmengine.optim.scheduler")
+    got = lrdsl.from_mmengine(ps, max_epochs=10, iters_per_epoch=10, lr=0.1)
+    if text is not None:
+        assert got == text
+    want = _mmengine_values(ps, 0.1, 10, 10)
+    np.testing.assert_allclose(lrdsl.evaluate(got, total_steps=100, steps_per_epoch=10), want, rtol=1e-12, atol=1e-15)
+
+
+def test_a_list_without_an_lr_scheduler_keeps_the_optimizers_rate() -> None:
+    need("mmengine.optim.scheduler")
+    config = {"optim_wrapper": {"optimizer": {"lr": 0.1}}, "train_cfg": {"max_iters": 50}, "param_scheduler": []}
+    assert mm.from_config(config, total_steps=None, steps_per_epoch=None) == "0.1"
+    with pytest.raises(lrdsl.LrdslError, match="param_scheduler has no LR scheduler"):
+        lrdsl.from_mmengine([D(type="CosineAnnealingMomentum", T_max=5)], max_epochs=10)

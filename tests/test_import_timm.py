@@ -432,3 +432,17 @@ def test_timms_closed_form_is_what_its_loop_sets(cls: str, args: dict[str, Any])
             stepped = timm_importer.library_values(m, cls, args, 0.1, per_epoch, 30, loop)
             closed = timm_importer.closed_values(m, cls, args, 0.1, per_epoch, list(range(30 * per_epoch)), loop)
             np.testing.assert_array_equal(closed, stepped)
+
+
+def test_a_config_of_create_scheduler_v2_arguments() -> None:
+    """``{"lr", "create_scheduler_v2": {…}}`` (what ``lrdsl export timm`` writes) is read as the factory's call, not
+    as ``train.py``'s arguments (whose names differ: it would fall back to their defaults)."""
+    kw = {"sched": "cosine", "num_epochs": 90, "min_lr": 1e-5, "step_on_epochs": False, "updates_per_epoch": 1}
+    config = {"lr": 1e-3, "create_scheduler_v2": kw}
+    assert timm_importer.from_config(config, total_steps=100, steps_per_epoch=None).startswith("cosine(1e-3→1e-5, 90)")
+    with pytest.raises(lrdsl.LrdslError) as info:
+        timm_importer.from_config({"lr": 0.1, "create_scheduler_v2": 3}, total_steps=None, steps_per_epoch=None)
+    assert str(info.value) == "error: timm: create_scheduler_v2 must be a mapping of its keyword arguments"
+    with pytest.raises(lrdsl.LrdslError) as info:
+        timm_importer.from_config({"epochs": 9, "create_scheduler_v2": kw}, total_steps=None, steps_per_epoch=None)
+    assert str(info.value) == "error: timm config has no argument 'epochs'\nhint: it takes: lr"

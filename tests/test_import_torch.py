@@ -399,3 +399,19 @@ def test_a_cosine_without_a_total_says_it_holds_after_t_max() -> None:
     seq = L.SequentialLR(opt, [L.LinearLR(opt, 0.1, total_iters=5), L.CosineAnnealingLR(opt, 20)], [5])
     with pytest.warns(UserWarning, match=r"SequentialLR is imported for its first 26 steps"):
         lrdsl.from_torch(seq)
+
+
+def test_the_config_lrdsl_export_writes() -> None:
+    """``{"lr", "schedulers": [{"type", …}], "milestones"}``: a ``SequentialLR`` of them (one alone: that one)."""
+    from lrdsl.importers import torch as torch_importer
+
+    warm = {"type": "LinearLR", "start_factor": 0.01, "total_iters": 100}
+    decay = {"type": "CosineAnnealingLR", "T_max": 900, "eta_min": 1e-5}
+    config = {"lr": 1e-3, "schedulers": [warm, decay], "milestones": [100]}
+    got = torch_importer.from_config(config, total_steps=1000, steps_per_epoch=None)
+    assert got == "linear(1e-5→1e-3, 100) >> cosine(1e-3→1e-5, 900)"
+    one = {"lr": 1e-3, "schedulers": [warm], "milestones": []}
+    assert torch_importer.from_config(one, total_steps=1000, steps_per_epoch=None).startswith("linear(1e-5→1e-3, 100)")
+    with pytest.raises(lrdsl.LrdslError) as info:
+        torch_importer.from_config({"lr": 1e-3, "schedulers": [3]}, total_steps=1000, steps_per_epoch=None)
+    assert str(info.value) == 'error: schedulers must be a non-empty list of {"type": …, …arguments} mappings'

@@ -27,8 +27,14 @@ from lrdsl.language.numbers import format_number
 Config = dict[str, Any]
 RTOL = 1e-12
 TIGHT = 8 * 2.0**-52
-MAX_DENSE = 4_000_000
-"""The longest run whose every step is evaluated to read its features (32 MB of float64)."""
+MAX_DENSE = 16_000_000
+"""The longest run whose every step is evaluated to read its features (128 MB of float64, evaluated in
+:data:`CHUNK`-step pieces)."""
+CHUNK = 1_000_000
+"""The steps evaluated at once while reading a run's values (bounds the interpreter's temporaries)."""
+MAX_CHAINED = 2_000_000
+"""The most steps a check steps a chainable scheduler through (PyTorch's ``SequentialLR``, mmengine's list), whose
+rate at a step depends on the rate the step before left: it has no closed form to call at a sampled step."""
 
 
 def tidy(x: float) -> float:
@@ -59,6 +65,8 @@ class Curve:
     members: Mapping[str, npt.NDArray[np.float64]]
     batch: int = 1
     """Samples per step (Megatron's global batch: its scheduler counts samples)."""
+    edges: tuple[int, ...] = ()
+    """Where the lr member's phases and restart cycles start (lrdsl's own layout, :func:`lrdsl.tools.explain.boundaries`)."""
 
     @cached_property
     def peak(self) -> float:
@@ -135,6 +143,16 @@ class Curve:
     def marks(self) -> list[int]:
         return [self.first_peak, self.last_peak, self.settles(self.last_peak)]
 
+    def checked(self) -> list[int]:
+        """The steps a config is compared at: every step of a run up to ``MAX_STEPPED``; a longer one at its first
+        and last 1,000 steps, 4,000 spread steps and each phase boundary ±2 (where the expression's phases and
+        restart cycles start, the peak's first and last step, where the run settles, where it rises;
+        :func:`lrdsl.importers.common.check_points` keeps the first 4,000)."""
+        if self.n <= MAX_STEPPED:
+            return check_points(self.n)
+        edges = [*self.edges, *self.marks(), *self.rises(0)]
+        return check_points(self.n, [m + d for m in edges for d in (-1, 0, 1)])
+
 
 class Framework(Protocol):
     """One trainer: its candidate configs for a curve, its arithmetic as an expression, its real code."""
@@ -190,7 +208,7 @@ def matches(fw: Framework, curve: Curve, config: Config, steps: Sequence[int]) -
 
 def choose(fw: Framework, curve: Curve) -> Config:
     """The first candidate of ``fw`` whose values are the curve's; an :class:`LrdslError` saying why there is none."""
-    steps = check_points(curve.n, curve.marks())
+    steps = curve.checked()
     nearest: tuple[int, Config] | None = None
     for config in fw.candidates(curve):
         ok, first = matches(fw, curve, config, steps)
@@ -220,10 +238,11 @@ def refused(fw: Framework, curve: Curve, nearest: tuple[int, Config] | None) -> 
 
 
 def confirm(fw: Framework, curve: Curve, config: Config) -> None:
-    """Construct ``config`` in the framework's real code and compare its values with the curve's (stepped through
-    the run when it has at most :data:`MAX_STEPPED` steps, else at spread points by its closed form), at ``RTOL``
+    """Construct ``config`` in the framework's real code and compare its values with the curve's at
+    :meth:`Curve.checked` (stepped through the run when it has at most :data:`MAX_STEPPED` steps, else by its
+    closed form at each checked step, or stepped through :data:`MAX_CHAINED` steps when it has none), at ``RTOL``
     or the framework's ``LIBRARY_RTOL`` (float32 frameworks)."""
-    steps = check_points(curve.n, curve.marks())
+    steps = curve.checked()
     got = fw.library(config, steps)
     if got is None:
         unchecked(f"lrdsl export {fw.NAME}", f"not checked against {fw.TITLE} (it is not installed)")
@@ -261,16 +280,42 @@ def walk(
     """A library object's rate at each of ``steps``: stepped through them one by one (``read``, then ``step``) when
     they are the whole run of at most :data:`MAX_STEPPED` steps, else ``jump(t)`` (its closed form) at each."""
     if len(steps) <= MAX_STEPPED and list(steps) == list(range(len(steps))):
-        import warnings
-
-        out = []
-        with warnings.catch_warnings():  # no update runs between steps (PyTorch warns of that), only the scheduler
-            warnings.filterwarnings("ignore", message=r"Detected call of `lr_scheduler\.step\(\)` before")
-            for _ in steps:
-                out.append(read())
-                step()
-        return np.array(out, dtype=float)
+        return stepped(steps, read, step, "")
     return np.array([jump(t) for t in steps], dtype=float)
+
+
+def within_chained(steps: Sequence[int], title: str) -> int:
+    """The steps a chainable scheduler (``title``'s) is stepped through to reach each of ``steps`` (the last of them
+    + 1); an :class:`LrdslError` when that is more than :data:`MAX_CHAINED`."""
+    last = max(steps) + 1 if len(steps) else 0
+    if last > MAX_CHAINED:
+        raise LrdslError(
+            f"{title}: a check of this config steps its scheduler through the run ({last:,} steps), and steps at most "
+            f"{MAX_CHAINED:,}: it is chainable (each step reads the rate the step before left), so no step of it "
+            "can be computed alone",
+            hint="export a run of at most 2,000,000 steps, or use a framework whose scheduler is a closed form",
+        )
+    return last
+
+
+def stepped(
+    steps: Sequence[int], read: Callable[[], Any], step: Callable[[], Any], title: str
+) -> npt.NDArray[np.float64]:
+    """``read()`` at each of ``steps`` (sorted), stepping the object once after every step from 0 to the last of
+    them; an :class:`LrdslError` when that is more than :data:`MAX_CHAINED` steps (``title``: whose scheduler)."""
+    import warnings
+
+    last = within_chained(steps, title)
+    wanted = np.zeros(last, dtype=bool)
+    wanted[np.asarray(steps, dtype=np.int64)] = True
+    out = []
+    with warnings.catch_warnings():  # no update runs between steps (PyTorch warns of that), only the scheduler
+        warnings.filterwarnings("ignore", message=r"Detected call of `lr_scheduler\.step\(\)` before")
+        for t in range(last):
+            if wanted[t]:
+                out.append(read())
+            step()
+    return np.array(out, dtype=float)
 
 
 def _own_length(tree: Any, steps_per_epoch: float | None) -> int:
@@ -290,7 +335,6 @@ def _own_length(tree: Any, steps_per_epoch: float | None) -> int:
 
 def curve_of(expr: str, total_steps: int | None, steps_per_epoch: float | None) -> Curve:
     """The expression's values over its run (every member of a set), one step past the end included."""
-    from lrdsl.api import evaluate_set
     from lrdsl.language.parser import parse_set
 
     tree = parse_set(expr)
@@ -302,12 +346,32 @@ def curve_of(expr: str, total_steps: int | None, steps_per_epoch: float | None) 
     if n > MAX_DENSE:
         raise LrdslError(
             f"the run has {n} steps; export reads a schedule's shape from every step of runs up to {MAX_DENSE:,}",
-            hint="export a run of at most 4,000,000 steps (a longer one: lrdsl's own adapters run any length)",
+            hint=f"export a run of at most {MAX_DENSE:,} steps (a longer one: lrdsl's own adapters run any length)",
         )
-    values = evaluate_set(tree, total_steps=n, steps_per_epoch=steps_per_epoch, steps=np.arange(n + 1))
+    values = _dense(tree, n, steps_per_epoch)
     if "lr" not in values:
         raise LrdslError("the set has no lr member to export", hint="name the learning rate lr: …")
     y = values.pop("lr")
     if not np.all(np.isfinite(y)) or np.min(y[:n]) < 0:
         raise LrdslError("trainers' schedules are finite rates ≥ 0; this one goes below 0")
-    return Curve(n, y, values)
+    return Curve(n, y, values, edges=_edges(tree, n, steps_per_epoch) if n > MAX_STEPPED else ())
+
+
+def _edges(tree: Any, n: int, steps_per_epoch: float | None) -> tuple[int, ...]:
+    """The steps where the lr member's phases and restart cycles start (a long run's checked boundaries)."""
+    from lrdsl.api import lower
+    from lrdsl.tools.explain import boundaries
+
+    plan = lower(tree.member("lr"), total_steps=n, steps_per_epoch=steps_per_epoch)
+    return tuple(math.ceil(b) for b in boundaries(plan))
+
+
+def _dense(tree: Any, n: int, steps_per_epoch: float | None) -> dict[str, npt.NDArray[np.float64]]:
+    """Every member at every step ``0 … n``, evaluated :data:`CHUNK` steps at a time."""
+    from lrdsl.api import evaluate_set
+
+    pieces = [
+        evaluate_set(tree, total_steps=n, steps_per_epoch=steps_per_epoch, steps=np.arange(a, min(a + CHUNK, n + 1)))
+        for a in range(0, n + 1, CHUNK)
+    ]
+    return {name: np.concatenate([p[name] for p in pieces]) for name in pieces[0]}

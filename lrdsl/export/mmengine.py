@@ -5,8 +5,8 @@ mmengine's ``ParamSchedulerHook`` steps every scheduler after each iteration; a 
 is in ``[begin, end)`` and then leaves the rate where it was (:mod:`lrdsl.importers.mmengine` has the arithmetic).
 A warm-up ``LinearLR(start_factor=a/η, end_factor=1.0, begin=0, end=W+1)`` reaches ``η`` at step ``W``; the decay's
 window begins at that same step ``W`` (its step 0 leaves the rate at ``η``), so the two share one step and the peak
-is not held twice — the layout of ``linear(a→η, W) >> DECAY(η→m, D)``. Windows that do not touch are read by the
-mmengine importer; a warm-up sharing its last step with the decay is read as the warm-up ``>>`` the decay.
+is not held twice — the layout of ``linear(a→η, W) >> DECAY(η→m, D)``. The mmengine importer reads every list
+written here (:func:`lrdsl.importers.mmengine.expression`), so ``lrdsl import mmengine`` takes the config back.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ import numpy as np
 import numpy.typing as npt
 
 from lrdsl.errors import LrdslError
-from lrdsl.export.core import Config, Curve, real, text, tidy
+from lrdsl.export.core import Config, Curve, real, tidy, within_chained
 from lrdsl.export.formats import python_call, scalar, structured
 from lrdsl.export.sources import section
-from lrdsl.importers.common import MAX_STEPPED, in_library, number, whole
+from lrdsl.importers.common import in_library, number, whole
 
 NAME = "mmengine"
 TITLE = "mmengine's param_scheduler"
@@ -43,35 +43,14 @@ def _run(config: Mapping[str, Any]) -> tuple[float, int, list[Mapping[str, Any]]
     return lr, n, items
 
 
-def _joined(items: Sequence[Mapping[str, Any]]) -> bool:
-    """A ``LinearLR`` warm-up from 0 whose last step (``end − 1``) is the next window's first."""
-    return (
-        len(items) == 2
-        and items[0].get("type") == "LinearLR"
-        and items[0].get("begin", 0) == 0
-        and items[0].get("end") == items[1].get("begin", 0) + 1
-    )
-
-
 def read(config: Mapping[str, Any]) -> str:
     """The expression of ``{"optim_wrapper": {"optimizer": {"lr"}}, "param_scheduler": […], "train_cfg":
-    {"max_iters"}}``, read by lrdsl's mmengine importer."""
+    {"max_iters"}}``, read by lrdsl's mmengine importer (a warm-up sharing its last step with the decay included)."""
     from lrdsl.importers.mmengine import expression
 
     lr, n, items = _run(config)
-    if not items:
-        return text(lr)
-    ends = [whole(i.get("end", n), "end", TITLE) for i in items]
-    run = max(n, *ends)
-    if not _joined(items):
-        return expression(list(items), lr=lr, iters_per_epoch=None, run_steps=run)
-    warm, decay = items
-    w = whole(decay.get("begin", 0), "begin", TITLE, least=1)
-    start = number(warm.get("start_factor", 1 / 3), "start_factor", TITLE)
-    top = number(warm.get("end_factor", 1.0), "end_factor", TITLE)
-    rest = {**decay, "begin": 0, "end": ends[1] - w}
-    tail = expression([rest], lr=lr * top, iters_per_epoch=None, run_steps=run - w)
-    return f"linear({text(lr * start)}→{text(lr * top)}, {w}) >> {tail}"
+    run = max([n, *(whole(i.get("end", n), "end", TITLE) for i in items)])
+    return expression(list(items), lr=lr, iters_per_epoch=None, run_steps=run)
 
 
 def _decays(curve: Curve, w: int) -> Iterator[dict[str, Any]]:
@@ -133,9 +112,7 @@ def library(config: Config, steps: Sequence[int]) -> npt.NDArray[np.float64] | N
     from lrdsl.importers.mmengine import library_values
 
     lr, _, items = _run(config)
-    last = max(steps) + 1 if len(steps) else 0
-    if last > MAX_STEPPED:
-        raise LrdslError(f"{TITLE}: a run of more than 100,000 steps is not checked yet", hint=ALTERNATIVE)
+    last = within_chained(steps, TITLE)  # chainable: each scheduler reads the rate the others left
     values = in_library(TITLE, "the exported config", lambda: library_values(mods[1], list(items), lr, 1, last))
     return values[np.asarray(steps, dtype=np.int64)]
 

@@ -22,10 +22,10 @@ import numpy as np
 import numpy.typing as npt
 
 from lrdsl.errors import LrdslError
-from lrdsl.export.core import Config, Curve, real, tidy
+from lrdsl.export.core import Config, Curve, real, tidy, walk
 from lrdsl.export.formats import python_call, structured
 from lrdsl.export.sources import section
-from lrdsl.importers.common import MAX_STEPPED, in_library, number
+from lrdsl.importers.common import in_library, number
 
 NAME = "timm"
 TITLE = "timm's create_scheduler_v2"
@@ -105,22 +105,27 @@ def describe(config: Config) -> str:
 
 def stepped(module: Any, config: Mapping[str, Any], steps: Sequence[int]) -> npt.NDArray[np.float64]:
     """``config`` built by timm's own ``create_scheduler_v2`` (``module`` is ``timm.scheduler``) over a one-parameter
-    SGD and stepped as timm's ``train.py`` steps it, at ``steps``."""
+    SGD and stepped as timm's ``train.py`` steps it, at ``steps``; a long run (``steps`` not the whole run) at each
+    checked step by ``step_update(num_updates=t)``, which computes the rate from ``t`` alone."""
     import torch
 
     _built(config)  # its checks
     lr = float(config["lr"])
-    last = max(steps) + 1 if len(steps) else 0
-    if last > MAX_STEPPED:
-        raise LrdslError(f"{TITLE}: a run of more than 100,000 steps is not checked yet", hint=ALTERNATIVE)
     opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=lr)
     kw = dict(config[KEY])
     sched, _ = in_library(TITLE, "the exported config", lambda: module.create_scheduler_v2(opt, **kw))
-    seen = []
-    for t in range(last):
-        seen.append(opt.param_groups[0]["lr"])
-        sched.step_update(num_updates=t + 1)
-    return np.array(seen, dtype=float)[np.asarray(steps, dtype=np.int64)]
+    group, first, count = opt.param_groups[0], opt.param_groups[0]["lr"], [0]
+
+    def step() -> None:
+        count[0] += 1
+        sched.step_update(num_updates=count[0])
+
+    def jump(t: int) -> float:  # step_update sets the rate of update t from t alone (timm's _get_lr)
+        if t:
+            sched.step_update(num_updates=t)
+        return float(group["lr"]) if t else float(first)
+
+    return walk(steps, lambda: group["lr"], step, jump)
 
 
 def library(config: Config, steps: Sequence[int]) -> npt.NDArray[np.float64] | None:

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from lrdsl.errors import LrdslError
-from lrdsl.export.core import Config, Curve, optimizer, real, tidy, walk
+from lrdsl.export.core import Config, Curve, optimizer, real, stepped, tidy
 from lrdsl.export.formats import scalar, table_call
 
 NAME = "torch"
@@ -92,7 +92,8 @@ def describe(config: Config) -> str:
 
 
 def library(config: Config, steps: Sequence[int]) -> npt.NDArray[np.float64] | None:
-    """The schedulers built by PyTorch itself from the config and stepped after each (empty) update."""
+    """The schedulers built by PyTorch itself from the config and stepped after each (empty) update, through the
+    last checked step (they are chainable: :func:`lrdsl.export.core.stepped` bounds the steps)."""
     mods = real("torch.optim.lr_scheduler")
     if mods is None:
         return None
@@ -103,11 +104,7 @@ def library(config: Config, steps: Sequence[int]) -> npt.NDArray[np.float64] | N
         for item in config["schedulers"]
     ]
     sched = built[0] if len(built) == 1 else schedulers.SequentialLR(opt, built, milestones=config["milestones"])
-
-    def jump(t: int) -> float:
-        raise LrdslError(f"{TITLE}: a run of more than 100,000 steps is not checked yet", hint=ALTERNATIVE)
-
-    return walk(steps, lambda: opt.param_groups[0]["lr"], sched.step, jump)
+    return stepped(steps, lambda: opt.param_groups[0]["lr"], sched.step, TITLE)
 
 
 def render(config: Config, fmt: str) -> str:

@@ -421,7 +421,8 @@ def from_spec(name: str, args: Args, kwargs: Kwargs, *, total_steps: int | None,
 
 
 def from_config(config: object, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
-    """A ``get_config()`` dict (its class told by its ``name``) or ``serialize()``'s ``{"class_name", "config"}``."""
+    """A ``get_config()`` dict (its class told by its ``name``), ``serialize()``'s ``{"class_name", "config"}``, or
+    ``{"type": class, …its arguments}`` (what ``lrdsl export keras --format json`` writes)."""
     bounded(config)  # a document built in Python is held to a config file's bounds
     if not isinstance(config, dict):
         raise LrdslError("a Keras schedule config is a mapping: get_config() or keras.optimizers.schedules.serialize()")
@@ -429,6 +430,8 @@ def from_config(config: object, *, total_steps: int | None, steps_per_epoch: flo
         name, kw = str(config["class_name"]), config.get("config")
         if not isinstance(kw, dict):
             raise LrdslError("a serialized Keras schedule has its arguments under 'config'")
+    elif "type" in config:  # lrdsl export keras --format json: the class and its keyword arguments
+        name, kw = str(config["type"]), {k: v for k, v in config.items() if k != "type"}
     else:
         kw = config
         label = config.get("name")

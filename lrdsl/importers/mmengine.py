@@ -107,10 +107,11 @@ def _entries(param_scheduler: object) -> list[dict[str, object]]:
     return [dict(e) for e in param_scheduler]
 
 
-def windows(param_scheduler: object, iters_per_epoch: int | None) -> list[Window]:
-    """The config's LR schedulers, each converted to iterations when it asks to be."""
+def windows(param_scheduler: object, iters_per_epoch: int | None, *, rate_known: bool = False) -> list[Window]:
+    """The config's LR schedulers, each converted to iterations when it asks to be; none (the optimizer's rate
+    held) only when ``rate_known``."""
     out = [w for entry in _entries(param_scheduler) if (w := _window(entry, iters_per_epoch)) is not None]
-    if not out:
+    if not out and not rate_known:
         raise LrdslError(
             f"{SOURCE}: param_scheduler has no LR scheduler", hint="add one, e.g. dict(type='CosineAnnealingLR')"
         )
@@ -406,10 +407,12 @@ def _no_absolute_rate(ws: list[Window]) -> None:
 
 def expression(param_scheduler: object, *, lr: float | None, iters_per_epoch: int | None, run_steps: int | None) -> str:
     """The expression of ``param_scheduler`` over a run of ``run_steps`` iterations (η = ``lr``, else 1)."""
-    ws = windows(param_scheduler, iters_per_epoch)
+    ws = windows(param_scheduler, iters_per_epoch, rate_known=lr is not None)
     if lr is None:
         _no_absolute_rate(ws)
     base = 1.0 if lr is None else number(lr, "lr", SOURCE)
+    if not ws:  # no LR scheduler: mmengine leaves the optimizer's rate as it is
+        return B.text(n(base))
     k = iters_per_epoch or 1
 
     if run_steps is None and any(w.end == INF for w in ws):
@@ -420,16 +423,54 @@ def expression(param_scheduler: object, *, lr: float | None, iters_per_epoch: in
     spans = [_span(w, k, run_steps) for w in ws]
     live = [(w, s) for w, s in zip(ws, spans, strict=True) if s[1] > s[0]]
     order = sorted(live, key=lambda ws_: ws_[1][0])
-    overlap = any(a[1][1] > b[1][0] for a, b in itertools.pairwise(order))
+    overlap = any(a[1][1] > b[1][0] and not _shares_a_step(a, b, k) for a, b in itertools.pairwise(order))
     if overlap:
         return _product(order, base, k, run_steps or max(stop for _, (_, stop) in order))
+    return _sequence(order, base, k, run_steps)
+
+
+Span = tuple[Window, tuple[int, int]]
+"""A window and the iterations ``[start, stop)`` it acts on."""
+
+
+def _unchanged_at_first_step(w: Window) -> bool:
+    """Whether ``w``'s step 0 leaves the rate it is entered at as it is (mmengine's chainable ``_get_value`` at
+    ``last_step == 0``): a cosine, poly, exponential or step decay, a ``LinearLR`` from factor 1."""
+    if w.kind in ("CosineAnnealingLR", "PolyLR", "ExponentialLR", "StepLR"):
+        return True
+    if w.kind == "MultiStepLR":
+        marks = w.args.get("milestones")
+        return not isinstance(marks, list | tuple) or 0 not in marks
+    return w.kind == "LinearLR" and w.args.get("start_factor", 1 / 3) == 1
+
+
+def _shares_a_step(a: Span, b: Span, k: int) -> bool:
+    """Whether ``b``'s window begins on ``a``'s last step (its epoch, by epoch) and leaves the rate there as ``a``
+    sets it: the layout mmengine's own configs use for a warm-up and its decay (``end = W + 1``, ``begin = W``).
+    At that step ``a`` makes its last update and ``b`` its step 0, in either order the rate ``a`` sets; from the
+    next step only ``b`` acts. So the two are ``a``'s first ``b.begin − a.begin`` steps, then ``b`` entered at
+    ``a``'s last value."""
+    (wa, (_, stop)), (wb, (start, _)) = a, b
+    unit = k if wb.by_epoch else 1
+    return wa.by_epoch == wb.by_epoch and stop - start == unit and _unchanged_at_first_step(wb)
+
+
+def _sequence(order: list[Span], base: float, k: int, run_steps: int | None) -> str:
+    """Windows that follow one another (or share one step, :func:`_shares_a_step`): each phase entered at the rate
+    the one before it leaves, gaps held."""
     phases: list[A.Expr] = []
     cursor, v, settled = 0, base, True
-    for w, (start, stop) in order:
+    for i, (w, (start, stop)) in enumerate(order):
         if start > cursor:
             gap = _steps(start - cursor, k, w.by_epoch)
             phases.append(B.call("hold", gap) if phases and settled else B.shape("const", n(v), gap))
         p = _window_phase(w, v, base, stop - start, k)
+        cut = order[i + 1][1][0] if i + 1 < len(order) else stop
+        if cut < stop:  # the next window takes over on this one's last step, from the rate this one sets there
+            if cut > start:
+                phases.append(_window_phase(w, v, base, cut - start, k).text)
+            v, cursor, settled = p.end_value, cut, True
+            continue
         phases.append(p.text)
         v, cursor, settled = p.end_value, stop, p.settled
         if p.hold is not None:

@@ -676,6 +676,8 @@ def from_config(
     del total_steps
     if not isinstance(config, Mapping):
         raise LrdslError(f"{SOURCE}: a config must be a mapping of train.py arguments, not {type(config).__name__}")
+    if "create_scheduler_v2" in config:
+        return _factory_config(config, steps_per_epoch, loop)
     renames = {
         "sched": ("sched", "cosine"),
         "epochs": ("num_epochs", 100),
@@ -699,6 +701,22 @@ def from_config(
     upe = common.per_epoch(steps_per_epoch, SOURCE)
     if upe is not None:
         kw["updates_per_epoch"] = upe
+    cls, args, per, epochs = _factory_to_class(kw)
+    return imported(cls, args, None if lr is None else number(lr, "lr", SOURCE), per, epochs, loop=loop)
+
+
+def _factory_config(config: Mapping[str, object], steps_per_epoch: float | None, loop: str) -> str:
+    """``{"lr": η, "create_scheduler_v2": {…}}`` (what ``lrdsl export timm`` writes): the factory's keyword
+    arguments, read as :func:`from_spec` reads its call."""
+    given = config["create_scheduler_v2"]
+    if not isinstance(given, Mapping):
+        raise LrdslError(f"{SOURCE}: create_scheduler_v2 must be a mapping of its keyword arguments")
+    unknown(f"{SOURCE} config", {k: v for k, v in config.items() if k != "create_scheduler_v2"}, ("lr",))
+    kw = bind("create_scheduler_v2", FACTORY, [], dict(given), rest=True)
+    upe = common.per_epoch(steps_per_epoch, SOURCE)
+    if upe is not None and "updates_per_epoch" not in kw:
+        kw["updates_per_epoch"] = upe
+    lr = config.get("lr")
     cls, args, per, epochs = _factory_to_class(kw)
     return imported(cls, args, None if lr is None else number(lr, "lr", SOURCE), per, epochs, loop=loop)
 

@@ -1036,11 +1036,30 @@ def _one_group(s: Sched) -> None:
             s.kw[key] = value[0]
 
 
+def _exported(config: dict[str, object], *, total_steps: int | None, steps_per_epoch: float | None) -> str:
+    """``{"lr", "schedulers": [{"type": …, …arguments}], "milestones": […]}`` read as the ``SequentialLR`` call
+    (one scheduler: that call), the rate given by ``lr``."""
+    items = config["schedulers"]
+    if not isinstance(items, list) or not items or not all(isinstance(i, dict) and "type" in i for i in items):
+        raise LrdslError('schedulers must be a non-empty list of {"type": …, …arguments} mappings')
+    calls = [Call(str(i["type"]), [], {k: v for k, v in i.items() if k != "type"}) for i in items]
+    rest = {k: v for k, v in config.items() if k not in ("schedulers", "milestones")}
+    if len(calls) == 1:
+        return from_spec(
+            calls[0].short, [], {**calls[0].kwargs, **rest}, total_steps=total_steps, steps_per_epoch=steps_per_epoch
+        )
+    kwargs = {"schedulers": calls, "milestones": config.get("milestones"), **rest}
+    return from_spec("SequentialLR", [], kwargs, total_steps=total_steps, steps_per_epoch=steps_per_epoch)
+
+
 def from_config(config: object, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
-    """A scheduler in a config: Lightning's ``{"class_path": "torch.optim.lr_scheduler.StepLR", "init_args": {…}}``
-    or ``{"type"|"name": "StepLR", …arguments}``."""
+    """A scheduler in a config: Lightning's ``{"class_path": "torch.optim.lr_scheduler.StepLR", "init_args": {…}}``,
+    ``{"type"|"name": "StepLR", …arguments}``, or ``{"lr", "schedulers": [{"type", …}], "milestones"}`` (what
+    ``lrdsl export torch --format json`` writes: a ``SequentialLR`` of them, or the one scheduler)."""
     if not isinstance(config, dict):
         raise LrdslError('a PyTorch scheduler config is a mapping such as {"class_path": …, "init_args": {…}}')
+    if "schedulers" in config and not {"class_path", "type", "name"} & set(config):
+        return _exported(config, total_steps=total_steps, steps_per_epoch=steps_per_epoch)
     if "class_path" in config:
         name, kwargs = str(config["class_path"]), config.get("init_args") or {}
     elif "type" in config or "name" in config:
