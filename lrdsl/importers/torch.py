@@ -656,95 +656,11 @@ def from_torch(
 
 
 def momentum_member(scheduler: Any, group: int = 0) -> tuple[str, str]:
-    """The member name (``momentum`` or ``betas[0]``) and expression of the momentum a ``OneCycleLR`` or
-    ``CyclicLR`` with ``cycle_momentum=True`` sets, checked against PyTorch's value at every step of a cycle
-    (:func:`lrdsl.importers.common.check_points` of it for a longer one).
+    """The member name and expression of the momentum a ``OneCycleLR`` or ``CyclicLR`` cycles, checked against
+    PyTorch (:func:`lrdsl.importers.momentum.momentum_member`)."""
+    from lrdsl.importers.momentum import momentum_member as member
 
-    ``OneCycleLR``'s momentum runs each phase from its start to its end momentum with the rate's anneal
-    (``max_momentum → base_momentum`` while the rate rises, and back), then holds; ``CyclicLR``'s is
-    ``max_momentum − (max_momentum − base_momentum) · x`` where the rate is ``base_lr + (max_lr − base_lr) · x``.
-    """
-    name = type(scheduler).__name__
-    if name not in ABSOLUTE or not getattr(scheduler, "cycle_momentum", False):
-        raise LrdslError(
-            f"PyTorch's {name} does not set the momentum",
-            hint="only OneCycleLR and CyclicLR with cycle_momentum=True do: import the rate alone (momentum=False)",
-        )
-    key = "betas[0]" if scheduler.use_beta1 else "momentum"
-    tree, length = _onecycle_momentum(scheduler, group) if name == "OneCycleLR" else _cyclic_momentum(scheduler, group)
-    text = str(tree)
-    _check_momentum(scheduler, group, key, text, length)
-    return key, text
-
-
-def _onecycle_momentum(scheduler: Any, g: int) -> tuple[A.Expr, int]:
-    """Each phase a ramp from its start to its end momentum over whole steps, then the end held."""
-    values = scheduler.optimizer.param_groups[g]
-    ramp = "linear" if getattr(scheduler, "_anneal_func_type", "cos") == "linear" else "cosine"
-    parts: list[A.Node] = []
-    start = 0.0
-    for phase in scheduler._schedule_phases:
-        end = float(phase["end_step"])
-        if not (end - start).is_integer() or end - start < 1:
-            raise LrdslError(
-                f"PyTorch's OneCycleLR ends a momentum phase at step {end:g}, not a whole number of steps after "
-                f"the last ({start:g}): lrdsl's phases are whole steps",
-                hint="choose pct_start so that pct_start · total_steps is whole, or import the rate alone (momentum=False)",
-            )
-        a, b = float(values[phase["start_momentum"]]), float(values[phase["end_momentum"]])
-        parts.append(B.shape(ramp, (n(a), n(b)), int(end - start)))
-        start = end
-    return B.seq(*parts, B.shape("hold")), int(scheduler.total_steps)
-
-
-def _cyclic_momentum(scheduler: Any, g: int) -> tuple[A.Expr, int]:
-    """The rate's cycle with ``max_momentum`` in place of ``base_lr`` and ``base_momentum`` in place of ``max_lr``."""
-    s = _describe(scheduler)
-    assert s is not None  # a CyclicLR of PyTorch's own class
-    up, down = s.kw["step_size_up"], s.kw["step_size_down"]
-    if s.kw["scale_fn"] is not None or not (float(up).is_integer() and float(down).is_integer()):
-        raise LrdslError(
-            "PyTorch's CyclicLR's momentum follows a scale_fn or halves that are not whole steps",
-            hint="import the rate alone (momentum=False)",
-        )
-    hi, lo = float(scheduler.max_momentums[g]), float(scheduler.base_momentums[g])
-    if up != down and s.kw["mode"] != "triangular":
-        raise LrdslError(
-            f"PyTorch's CyclicLR's momentum in mode {s.kw['mode']!r} with unequal halves falls from "
-            "max_momentum, which lrdsl writes only for equal halves",
-            hint="use equal halves (step_size_down=None), or import the rate alone (momentum=False)",
-        )
-    return _cycle(hi, lo, int(up), int(down), s.kw["mode"], n(s.kw["gamma"])), 3 * int(up + down)
-
-
-def _check_momentum(scheduler: Any, g: int, key: str, text: str, length: int) -> None:
-    """``text`` is the momentum PyTorch's own scheduler (a copy, set to each step in closed form) sets, to ``RTOL``."""
-    import lrdsl
-    from lrdsl.importers.common import check_points
-
-    steps = check_points(length)
-    ours = lrdsl.evaluate(text, total_steps=length, steps=steps)
-    theirs = _library("momentum", lambda: _momentum_at(scheduler, g, key, steps))
-    for t, a, b in zip(steps, theirs, ours):
-        if abs(a - b) > RTOL * max(abs(a), abs(b), 1e-300):
-            raise LrdslError(
-                f"PyTorch's {type(scheduler).__name__} sets {key} {a!r} at step {t}, the import {float(b)!r}",
-                hint="please report it: the momentum's mapping has a case it does not cover",
-            )
-
-
-def _momentum_at(scheduler: Any, g: int, key: str, steps: Sequence[int]) -> list[float]:
-    """The ``key`` group ``g`` of a copy of ``scheduler`` holds at each of ``steps`` (its ``get_lr`` is closed form)."""
-    copied = _copy(scheduler)
-    group = copied.optimizer.param_groups[g]
-    out = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for t in steps:
-            copied.last_epoch = t - 1
-            copied.step()
-            out.append(float(group["betas"][0] if key == "betas[0]" else group["momentum"]))
-    return out
+    return member(scheduler, group)
 
 
 def _from_torch(scheduler: Any, group: int, total_steps: int | None, steps_per_epoch: float | None) -> str:
@@ -990,13 +906,22 @@ def _needs_base(s: Sched) -> bool:
     return s.name not in ABSOLUTE
 
 
-def from_spec(name: str, args: Args, kwargs: Kwargs, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
+def from_spec(
+    name: str,
+    args: Args,
+    kwargs: Kwargs,
+    *,
+    total_steps: int | None,
+    steps_per_epoch: float | None,
+    momentum: str | None = None,
+) -> str:
     """A scheduler call as written (``"StepLR(optimizer, step_size=30, lr=0.1)"``) → its expression.
 
     The optimizer's rate comes from ``lr=`` (an lrdsl addition) or the optimizer written as a call,
     ``StepLR(SGD(params, lr=0.1), …)``; ``CyclicLR`` and ``OneCycleLR`` set their own rates. The call is
     mapped by its arguments alone; when PyTorch is installed the real scheduler is built and stepped to
-    verify the result.
+    verify the result. ``momentum`` (``auto``, ``momentum``, ``betas[0]``, ``off``; None: the rate alone) imports
+    the momentum a ``OneCycleLR`` or ``CyclicLR`` cycles as a set (:func:`lrdsl.importers.momentum.of_call`).
     """
     s, lr = _sched_of_call(name, args, kwargs)
     if lr is None and _needs_base(s):
@@ -1010,7 +935,12 @@ def from_spec(name: str, args: Args, kwargs: Kwargs, *, total_steps: int | None,
     if importlib.util.find_spec("torch") is not None:
         reference = lambda n: _run(_build(s, _optimizer([base])), 0, n)  # noqa: E731
         at = lambda steps: _closed(s, [base], 0, steps)  # noqa: E731
-    return _import(s, base, 0, total_steps, steps_per_epoch, reference, f"PyTorch's {name}", at)[0]
+    rate = _import(s, base, 0, total_steps, steps_per_epoch, reference, f"PyTorch's {name}", at)[0]
+    if momentum is None:
+        return rate
+    from lrdsl.importers.momentum import of_call
+
+    return of_call(rate, s, list(args), dict(kwargs), momentum)
 
 
 PER_GROUP = {"CyclicLR": ("base_lr", "max_lr"), "OneCycleLR": ("max_lr",)}
@@ -1036,9 +966,11 @@ def _one_group(s: Sched) -> None:
             s.kw[key] = value[0]
 
 
-def from_config(config: object, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
+def from_config(
+    config: object, *, total_steps: int | None, steps_per_epoch: float | None, momentum: str | None = None
+) -> str:
     """A scheduler in a config: Lightning's ``{"class_path": "torch.optim.lr_scheduler.StepLR", "init_args": {…}}``
-    or ``{"type"|"name": "StepLR", …arguments}``."""
+    or ``{"type"|"name": "StepLR", …arguments}``; ``momentum`` as for :func:`from_spec`."""
     if not isinstance(config, dict):
         raise LrdslError('a PyTorch scheduler config is a mapping such as {"class_path": …, "init_args": {…}}')
     if "class_path" in config:
@@ -1051,5 +983,10 @@ def from_config(config: object, *, total_steps: int | None, steps_per_epoch: flo
     if not isinstance(kwargs, dict):
         raise LrdslError("init_args must be a mapping of the scheduler's arguments")
     return from_spec(
-        name.rpartition(".")[2], [], dict(kwargs), total_steps=total_steps, steps_per_epoch=steps_per_epoch
+        name.rpartition(".")[2],
+        [],
+        dict(kwargs),
+        total_steps=total_steps,
+        steps_per_epoch=steps_per_epoch,
+        momentum=momentum,
     )
