@@ -911,9 +911,9 @@ def from_spec(
     args: Args,
     kwargs: Kwargs,
     *,
+    momentum: str | None = None,
     total_steps: int | None,
     steps_per_epoch: float | None,
-    momentum: str | None = None,
 ) -> str:
     """A scheduler call as written (``"StepLR(optimizer, step_size=30, lr=0.1)"``) → its expression.
 
