@@ -131,19 +131,18 @@ def _render_set(fields: dict[str, object], body: str, imports: set[str], extra: 
     return re.sub(r"\n{4,}", "\n\n\n", code).rstrip("\n") + "\n"
 
 
-def _module_names(code: str, calls: frozenset[str] | None = None) -> set[str]:
-    """The names bound or read at module level, and in any function (the generated code's own names).
-
-    With ``calls`` (the stand-ins of the members' functions), only the names a member's function would clash
-    with: those of the module, those a function reads from the module, and every name of a scope that calls a
-    member's function (a local there would hide it). A local of a function that calls none, such as the ``lr`` a
-    recur's helper iterates, cannot: a member ``lr`` beside a recur is a function like any other.
+def _module_names(code: str) -> set[str]:
+    """The names a member's function or a ``$parameter`` would clash with in the generated module (``code``, with
+    :data:`_PROBE` stand-ins for both): the module's own names, the names any function reads from the module, and
+    every name of a scope that calls a member's function or takes the parameters (a local there would hide one,
+    or be one). A local of a helper that does neither, such as the ``lr`` a recur's helper iterates or a
+    ``_ieee_div(a, b)``'s ``a``, cannot: ``lr: …`` beside a ``recur`` member, or ``$a``, generate like any other.
     """
     out: set[str] = set()
 
     def walk(table: symtable.SymbolTable) -> None:
         names = table.get_identifiers()
-        if calls is None or table.get_type() == "module" or calls & set(names):
+        if table.get_type() == "module" or any(n.startswith(_PROBE) for n in names):
             out.update(names)
         else:
             out.update(s.get_name() for s in table.get_symbols() if s.is_global())
@@ -160,8 +159,6 @@ def _check_names(probe: str, module: Module, chosen: str, named: bool, target: s
     import builtins
 
     used = {n for n in _module_names(probe) if not n.startswith(_PROBE)} | set(dir(builtins))
-    calls = frozenset(module.names.values())
-    taken = {n for n in _module_names(probe, calls) if not n.startswith(_PROBE)} | set(dir(builtins))
     functions = {function_name(m): m for m in reversed(module.members)}
     if named and chosen in functions:
         raise LrdslError(
@@ -176,7 +173,7 @@ def _check_names(probe: str, module: Module, chosen: str, named: bool, target: s
                 hint="rename one of them",
             )
         seen[fn] = member
-        if keyword.iskeyword(fn) or fn.startswith("_") or fn in taken:
+        if keyword.iskeyword(fn) or fn.startswith("_") or fn in used:
             raise LrdslError(
                 f"member '{member}' cannot be a function of generated {target} code: {fn!r} is a name it uses",
                 hint="rename the member (a Python keyword, a builtin or a name of the module's own code)",
