@@ -407,15 +407,14 @@ def test_error_messages(case: str, message: str) -> None:
 
 
 def _import_error_of(torch: Any, opt: Any, case: str) -> None:
-    from lrdsl.importers.momentum import _check_momentum, cycled
-    from lrdsl.importers.torch import Sched
+    from lrdsl.importers.torch import Sched, _check_momentum, _cycled
 
     L = torch.optim.lr_scheduler
     if case == "momentum of StepLR":
         from_torch(L.StepLR(opt, 10), momentum=True)
     elif case == "momentum phase with no steps":  # the rate's import refuses it first: the mapping alone
         kw = {"total_steps": 33, "epochs": None, "pct_start": 0.02, "three_phase": False, "anneal_strategy": "cos"}
-        cycled(Sched("OneCycleLR", kw), 0.95, 0.85)
+        _cycled(Sched("OneCycleLR", kw), 0.95, 0.85)
     elif case == "cyclic scale_fn":
         from_torch(L.CyclicLR(opt, 0.01, 0.1, 4, scale_fn=lambda x: 0.5**x), total_steps=40, momentum=True)
     elif case == "cyclic unequal halves":

@@ -48,7 +48,7 @@ def import_spec(
 
     ``loop`` (timm only) is how the scheduler is stepped: see :func:`lrdsl.importers.timm.from_timm`.
     ``momentum`` (torch only: ``auto``, ``momentum``, ``betas[0]``, ``off``) imports the momentum a ``OneCycleLR``
-    or ``CyclicLR`` cycles as a set (:func:`lrdsl.importers.momentum.of_call`); None, the rate alone.
+    or ``CyclicLR`` cycles as a set (:func:`lrdsl.importers.momentum.chosen_member`); None, the rate alone.
 
     A result that was not (wholly) compared with the library (it is not installed, or a long run past what
     it can give) ends with a comment saying so, ``  # SOURCE: not checked against the library (…)``: still an

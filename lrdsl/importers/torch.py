@@ -47,6 +47,7 @@ from lrdsl.importers.common import (
     duration,
     in_library,
     mapped,
+    not_checked,
     tidy,
     written_rate,
 )
@@ -656,11 +657,113 @@ def from_torch(
 
 
 def momentum_member(scheduler: Any, group: int = 0) -> tuple[str, str]:
-    """The member name and expression of the momentum a ``OneCycleLR`` or ``CyclicLR`` cycles, checked against
-    PyTorch (:func:`lrdsl.importers.momentum.momentum_member`)."""
-    from lrdsl.importers.momentum import momentum_member as member
+    """The member name (``momentum`` or ``betas[0]``) and expression of the momentum a ``OneCycleLR`` or
+    ``CyclicLR`` with ``cycle_momentum=True`` sets, checked against PyTorch's value at every step of a cycle
+    (:func:`lrdsl.importers.common.check_points` of it for a longer one).
 
-    return member(scheduler, group)
+    ``OneCycleLR``'s momentum runs each phase from its start to its end momentum with the rate's anneal
+    (``max_momentum → base_momentum`` while the rate rises, and back), then holds, phase ends as the object holds
+    them (:func:`lrdsl.importers.momentum.onecycle_momentum`); ``CyclicLR``'s is
+    ``max_momentum − (max_momentum − base_momentum) · x`` where the rate is ``base_lr + (max_lr − base_lr) · x``.
+    """
+    name = type(scheduler).__name__
+    if name not in ABSOLUTE or not getattr(scheduler, "cycle_momentum", False):
+        raise LrdslError(
+            f"PyTorch's {name} does not set the momentum",
+            hint="only OneCycleLR and CyclicLR with cycle_momentum=True do: import the rate alone (momentum=False)",
+        )
+    key = "betas[0]" if scheduler.use_beta1 else "momentum"
+    s = _describe(scheduler)
+    assert s is not None  # a OneCycleLR or CyclicLR of PyTorch's own class
+    if name == "OneCycleLR":
+        values = scheduler.optimizer.param_groups[group]
+        hi, lo = float(values["max_momentum"]), float(values["base_momentum"])
+        ends: list[float] | None = [float(phase["end_step"]) for phase in scheduler._schedule_phases]
+    else:
+        hi, lo = float(scheduler.max_momentums[group]), float(scheduler.base_momentums[group])
+        ends = None
+    tree, length = _cycled(s, hi, lo, ends)
+    text = str(tree)
+    _check_momentum(scheduler, group, key, text, length)
+    return key, text
+
+
+def _cycled(s: Sched, hi: float, lo: float, ends: Sequence[float] | None = None) -> tuple[A.Expr, int]:
+    """The momentum ``s`` (a ``OneCycleLR`` or ``CyclicLR``) cycles between ``hi`` (``max_momentum``) and ``lo``
+    (``base_momentum``), and the steps to check it over. ``ends``: a ``OneCycleLR``'s phase ends as the object
+    holds them (else computed from ``pct_start`` as PyTorch computes them)."""
+    from lrdsl.importers.momentum import onecycle_momentum, phase_ends
+
+    if s.name == "CyclicLR":
+        return _cyclic_momentum(s, hi, lo)
+    total = _onecycle_total(s.kw)
+    ends = phase_ends(total, s.kw["pct_start"], bool(s.kw["three_phase"])) if ends is None else ends
+    return onecycle_momentum(total, ends, hi, lo, s.kw["anneal_strategy"] == "linear"), total
+
+
+def _cyclic_momentum(s: Sched, hi: float, lo: float) -> tuple[A.Expr, int]:
+    """The rate's cycle with ``hi`` in place of ``base_lr`` and ``lo`` in place of ``max_lr``."""
+    up, down = s.kw["step_size_up"], s.kw["step_size_down"]
+    down = up if down is None else down
+    if s.kw["scale_fn"] is not None or not (float(up).is_integer() and float(down).is_integer()):
+        raise LrdslError(
+            "PyTorch's CyclicLR's momentum follows a scale_fn or halves that are not whole steps",
+            hint="import the rate alone (momentum=False)",
+        )
+    if up != down and s.kw["mode"] != "triangular":
+        raise LrdslError(
+            f"PyTorch's CyclicLR's momentum in mode {s.kw['mode']!r} with unequal halves falls from "
+            "max_momentum, which lrdsl writes only for equal halves",
+            hint="use equal halves (step_size_down=None), or import the rate alone (momentum=False)",
+        )
+    return _cycle(hi, lo, int(up), int(down), s.kw["mode"], n(s.kw["gamma"])), 3 * int(up + down)
+
+
+def _check_momentum(scheduler: Any, g: int, key: str, text: str, length: int) -> None:
+    """``text`` is the momentum PyTorch's own scheduler (a copy, set to each step in closed form) sets, to ``RTOL``
+    (:func:`lrdsl.importers.verify.verified`: ``lrdsl import --check`` prints the comparison)."""
+    from lrdsl.importers.common import check_points
+    from lrdsl.importers.verify import verified
+
+    steps = check_points(length)
+    theirs = _library("momentum", lambda: _momentum_at(scheduler, g, key, steps))
+    source = f"PyTorch's {type(scheduler).__name__}'s {key}"
+    verified(text, theirs, source=source, rtol=RTOL, steps=steps, total_steps=length)
+
+
+def _momentum_at(scheduler: Any, g: int, key: str, steps: Sequence[int]) -> list[float]:
+    """The ``key`` group ``g`` of a copy of ``scheduler`` holds at each of ``steps`` (its ``get_lr`` is closed form)."""
+    copied = _copy(scheduler)
+    group = copied.optimizer.param_groups[g]
+    out = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for t in steps:
+            copied.last_epoch = t - 1
+            copied.step()
+            out.append(float(group["betas"][0] if key == "betas[0]" else group["momentum"]))
+    return out
+
+
+def _momentum_of_call(s: Sched, key: str) -> str:
+    """The momentum of the call ``s`` as ``key`` sets it: from the real scheduler (built on an SGD with momentum or
+    an AdamW) when PyTorch is installed, else mapped from the arguments alone, unchecked (a note says so)."""
+    if importlib.util.find_spec("torch") is None:
+        not_checked(f"PyTorch's {s.name}'s momentum", "PyTorch is not installed")
+        hi, lo = _pick(s.kw["max_momentum"], 0), _pick(s.kw["base_momentum"], 0)
+        return str(_cycled(s, hi, lo)[0])
+    built = in_library("PyTorch", f"{s.name} with cycle_momentum=True", lambda: _cycling(s, key))
+    return momentum_member(built)[1]
+
+
+def _cycling(s: Sched, key: str) -> Any:
+    """A fresh scheduler of the call ``s``, cycling the momentum, on an optimizer with ``key``."""
+    import torch
+    from torch.optim import lr_scheduler as L
+
+    params = [torch.nn.Parameter(torch.zeros(1))]
+    opt = torch.optim.AdamW(params) if key == "betas[0]" else torch.optim.SGD(params, lr=0.1, momentum=0.9)
+    return getattr(L, s.name)(opt, **{**s.kw, "cycle_momentum": True})
 
 
 def _from_torch(scheduler: Any, group: int, total_steps: int | None, steps_per_epoch: float | None) -> str:
@@ -921,7 +1024,7 @@ def from_spec(
     ``StepLR(SGD(params, lr=0.1), …)``; ``CyclicLR`` and ``OneCycleLR`` set their own rates. The call is
     mapped by its arguments alone; when PyTorch is installed the real scheduler is built and stepped to
     verify the result. ``momentum`` (``auto``, ``momentum``, ``betas[0]``, ``off``; None: the rate alone) imports
-    the momentum a ``OneCycleLR`` or ``CyclicLR`` cycles as a set (:func:`lrdsl.importers.momentum.of_call`).
+    the momentum a ``OneCycleLR`` or ``CyclicLR`` cycles as a set (:func:`lrdsl.importers.momentum.chosen_member`).
     """
     s, lr = _sched_of_call(name, args, kwargs)
     if lr is None and _needs_base(s):
@@ -938,9 +1041,12 @@ def from_spec(
     rate = _import(s, base, 0, total_steps, steps_per_epoch, reference, f"PyTorch's {name}", at)[0]
     if momentum is None:
         return rate
-    from lrdsl.importers.momentum import of_call
+    from lrdsl.importers.momentum import chosen_member
+    from lrdsl.language.parser import parse_set
 
-    return of_call(rate, s, list(args), dict(kwargs), momentum)
+    cycles = s.name in ABSOLUTE and s.kw["cycle_momentum"] is not False
+    key = chosen_member(name, cycles, args, kwargs, momentum)
+    return rate if key is None else str(parse_set(f"lr: {rate}\n{key}: {_momentum_of_call(s, key)}"))
 
 
 PER_GROUP = {"CyclicLR": ("base_lr", "max_lr"), "OneCycleLR": ("max_lr",)}
