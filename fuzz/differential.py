@@ -2,6 +2,7 @@
 of random valid schedules.
 
     python -m fuzz.differential [--inputs 100000] [--seed 0] [--frameworks 50] [--skip cycles,recur] [--jobs 2]
+    python -m fuzz.differential --sets [--inputs 2000]   # random schedule sets: fuzz/sets.py
 
 Each input is a random valid schedule (every shape and composite; ``fn`` formulas over
 ``exp log sqrt ** sin cos tan floor ceil abs min max``; restarts, repeat, quantize, recur,
@@ -657,13 +658,15 @@ class Checker:
             return
 
 
-def run(inputs: int, seed: int = 0, frameworks: int = 50, skip: frozenset[str] = frozenset()) -> Report:
-    """Check ``inputs`` random inputs."""
+def run(
+    inputs: int, seed: int = 0, frameworks: int = 50, skip: frozenset[str] = frozenset(), sets: bool = False
+) -> Report:
+    """Check ``inputs`` random inputs (schedule sets with ``sets``: :mod:`fuzz.sets`)."""
     rng = random.Random(seed)
     report = Report(path=current_path(), dispatch=libm.dispatch())
-    checker = Checker(report, frameworks, set(skip))
+    make, checker = _kind(report, frameworks, skip, sets)
     for _ in range(inputs):
-        case = make_case(rng)
+        case = make(rng)
         start = time.perf_counter()
         try:
             kind = checker.run(case, rng)
@@ -679,6 +682,17 @@ def run(inputs: int, seed: int = 0, frameworks: int = 50, skip: frozenset[str] =
         report.kinds[kind] += 1
         report.inputs += 1
     return report
+
+
+def _kind(
+    report: Report, frameworks: int, skip: frozenset[str], sets: bool
+) -> tuple[Callable[[random.Random], Case], Checker]:
+    """The inputs and their checker: single schedules, or sets (:mod:`fuzz.sets`, python code only)."""
+    if not sets:
+        return make_case, Checker(report, frameworks, set(skip))
+    from fuzz.sets import SetChecker, make_set_case
+
+    return make_set_case, SetChecker(report, 0, set(skip))
 
 
 def current_path() -> str:
@@ -738,7 +752,7 @@ def show(report: Report, seed: int, count: int) -> None:
             print(f"{title} {line}")
 
 
-def _job(args: tuple[int, int, int, frozenset[str]]) -> Report:
+def _job(args: tuple[int, int, int, frozenset[str], bool]) -> Report:
     warnings.filterwarnings("ignore", category=RuntimeWarning)  # a spawned process starts with the defaults
     return run(*args)
 
@@ -754,10 +768,11 @@ def main() -> None:
         "--dispatch", choices=["both", "native", "baseline"], default="both",
         help="numpy's kernels: as installed (native), AVX-512 off (baseline), or the same inputs on both",
     )  # fmt: skip
+    parser.add_argument("--sets", action="store_true", help="random schedule sets instead (fuzz/sets.py)")
     parser.add_argument("--json", action="store_true", help="print the report as one JSON line")
     parser.add_argument("--show", type=int, default=30, help="findings printed per kind")
     args = parser.parse_args()
-    if args.frameworks and frameworks_missing():
+    if args.frameworks and not args.sets and frameworks_missing():
         parser.error(
             f"--frameworks needs torch and jax ({frameworks_missing()} cannot be imported); pass --frameworks 0"
         )
@@ -781,12 +796,13 @@ def main() -> None:
 
         shares = [args.inputs // args.jobs + (k < args.inputs % args.jobs) for k in range(args.jobs)]
         with multiprocessing.get_context("spawn").Pool(args.jobs) as pool:  # fork after jax's threads deadlocks
-            parts = pool.map(_job, [(n, args.seed * 1000 + k, args.frameworks, skip) for k, n in enumerate(shares)])
+            jobs = [(n, args.seed * 1000 + k, args.frameworks, skip, args.sets) for k, n in enumerate(shares)]
+            parts = pool.map(_job, jobs)
         report = parts[0]
         for part in parts[1:]:
             report.merge(part)
     else:
-        report = run(args.inputs, args.seed, args.frameworks, skip)
+        report = run(args.inputs, args.seed, args.frameworks, skip, args.sets)
     report.seconds = time.perf_counter() - start
     if args.json:
         print(json.dumps(_doc(report)))

@@ -1108,6 +1108,37 @@ IMPORT_ERRORS: list[tuple[str, str, dict[str, Any], str | None, str]] = [
         None,
         "error: loop (--loop) is a timm option, not torch's\nhint: drop it",
     ),
+    (
+        "keras",
+        "CosineDecay(0.1, 100)",
+        {"momentum": "auto"},
+        None,
+        "error: momentum (--momentum) is a torch option, not keras's\nhint: drop it",
+    ),
+    (
+        "torch",
+        "OneCycleLR(AdamW(params), max_lr=0.1, total_steps=100)",
+        {"momentum": "momentum"},
+        None,
+        "1:1: error: the optimizer written in the call sets its momentum as betas[0], not momentum\n"
+        "  OneCycleLR(AdamW(params), max_lr=0.1, total_steps=100)\n  ^^^^^^^^^^\nhint: --momentum betas[0]",
+    ),
+    (
+        "torch",
+        "OneCycleLR(o, max_lr=0.1, total_steps=100)",
+        {"momentum": "beta1"},
+        None,
+        "1:1: error: momentum= is one of auto, momentum, betas[0], off, not 'beta1'\n"
+        "  OneCycleLR(o, max_lr=0.1, total_steps=100)\n  ^^^^^^^^^^",
+    ),
+    (
+        "torch",
+        "StepLR(o, 10, lr=0.1)",
+        {"momentum": "momentum"},
+        None,
+        "1:1: error: PyTorch's StepLR does not set the momentum\n  StepLR(o, 10, lr=0.1)\n  ^^^^^^\n"
+        "hint: only OneCycleLR and CyclicLR with cycle_momentum=True do: drop --momentum",
+    ),
     ("torch", "StepLR(" + "1," * 50_000 + ")", {}, None, "error: SPEC is 100008 characters; the limit is 100000"),
     (
         "torch",

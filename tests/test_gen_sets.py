@@ -311,3 +311,27 @@ def test_cli_gen_writes_the_set_module(tmp_path: Path) -> None:
 def test_a_parameter_named_as_the_code_uses_is_refused(text: str, target: str) -> None:
     with pytest.raises(LrdslError, match="cannot be an argument of generated"):
         lrdsl.generate(text, target, 100)
+
+
+RECUR_SET = """lr: cosine(1→0.1) * fn(1 / (u - 5.5))
+ema: recur(lr * 0.5 + 0.45, every=10, from=0.5)
+loss.kl: recur(lr * $a, 37, every=3, from=1)"""
+
+
+@pytest.mark.parametrize("target", ["python", "torch", "paddle", "optax", "keras"])
+def test_a_member_named_like_a_local_of_the_code_is_a_function(target: str) -> None:
+    """A recur's generated helper keeps its value in a local ``lr``, and ``_ieee_div(a, b)`` has an ``a``: a member
+    ``lr`` and a parameter ``$a`` beside them are no clash (a local of a function that neither calls a member nor
+    takes the parameters cannot hide one), so the set generates and each member is its value."""
+    need({"python": "math", "torch": "torch", "paddle": "paddle", "optax": "jax", "keras": "keras"}[target])
+    text = lrdsl.generate(RECUR_SET, target, 100)
+    if target == "keras":
+        return  # generated (its member functions are optax's, in keras.ops)
+    module = load(text, f"recur_set_{target}")
+    want = lrdsl.evaluate_set(RECUR_SET, 100, steps=range(105), params={"a": 0.9})
+    for member, fn in {"lr": "lr", "ema": "ema", "loss.kl": "loss_kl"}.items():
+        got = [float(getattr(module, fn)(t, a=0.9)) for t in range(105)]
+        if target == "optax":  # float32
+            np.testing.assert_allclose(got, want[member], rtol=2e-6, atol=5e-8)
+        else:
+            np.testing.assert_array_equal(got, want[member])

@@ -336,10 +336,10 @@ TORCH_SET_ERRORS: list[tuple[str, str]] = [
         "cycle_momentum=True do: import the rate alone (momentum=False)",
     ),
     (
-        "fractional phase",
-        "error: PyTorch's OneCycleLR ends a momentum phase at step 8.9, not a whole number of steps after the last "
-        "(0): lrdsl's phases are whole steps\nhint: choose pct_start so that pct_start · total_steps is whole, or "
-        "import the rate alone (momentum=False)",
+        "momentum phase with no steps",
+        "error: PyTorch's OneCycleLR ends its momentum phases at steps -0.34, 32: a phase with no steps, which "
+        "lrdsl's onecycle does not write\nhint: choose pct_start with pct_start · total_steps > 1 (below 0.5 with "
+        "three_phase=True), or import the rate alone (momentum=False)",
     ),
     (
         "cyclic scale_fn",
@@ -354,8 +354,9 @@ TORCH_SET_ERRORS: list[tuple[str, str]] = [
     ),
     (
         "momentum mismatch",
-        "error: PyTorch's OneCycleLR sets momentum 0.95 at step 0, the import 0.9\nhint: please report it: the "
-        "momentum's mapping has a case it does not cover",
+        "error: the expression imported from PyTorch's OneCycleLR's momentum departs from the library's values at "
+        "step 0: 0.9 instead of 0.95\nhint: expression: cosine(0.9→0.8, 10); please report this with the call that "
+        "produced it",
     ),
     (
         "HF without weight decay",
@@ -406,13 +407,14 @@ def test_error_messages(case: str, message: str) -> None:
 
 
 def _import_error_of(torch: Any, opt: Any, case: str) -> None:
-    from lrdsl.importers.torch import _check_momentum
+    from lrdsl.importers.torch import Sched, _check_momentum, _cycled
 
     L = torch.optim.lr_scheduler
     if case == "momentum of StepLR":
         from_torch(L.StepLR(opt, 10), momentum=True)
-    elif case == "fractional phase":
-        from_torch(L.OneCycleLR(opt, 0.1, total_steps=33), momentum=True)
+    elif case == "momentum phase with no steps":  # the rate's import refuses it first: the mapping alone
+        kw = {"total_steps": 33, "epochs": None, "pct_start": 0.02, "three_phase": False, "anneal_strategy": "cos"}
+        _cycled(Sched("OneCycleLR", kw), 0.95, 0.85)
     elif case == "cyclic scale_fn":
         from_torch(L.CyclicLR(opt, 0.01, 0.1, 4, scale_fn=lambda x: 0.5**x), total_steps=40, momentum=True)
     elif case == "cyclic unequal halves":

@@ -220,6 +220,13 @@ def commands() -> tuple[Command, ...]:
                     help="timm: train.py (step_update(t + 1) after update t, the default) or after_update "
                     "(step_update(t))",
                 ),
+                arg(
+                    "--momentum",
+                    choices=("auto", "momentum", "betas[0]", "off"),
+                    default=None,
+                    help="torch: the momentum a OneCycleLR or CyclicLR cycles, as a set member (auto, the default: "
+                    "the member of the optimizer written in the call; off: the rate alone)",
+                ),
                 arg("--check", action="store_true", help="also step the real object and print the comparison"),
             ),
             "lrdsl.cli.commands.importing:run",

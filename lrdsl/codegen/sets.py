@@ -132,11 +132,20 @@ def _render_set(fields: dict[str, object], body: str, imports: set[str], extra: 
 
 
 def _module_names(code: str) -> set[str]:
-    """The names bound or read at module level, and in any function (the generated code's own names)."""
+    """The names a member's function or a ``$parameter`` would clash with in the generated module (``code``, with
+    :data:`_PROBE` stand-ins for both): the module's own names, the names any function reads from the module, and
+    every name of a scope that calls a member's function or takes the parameters (a local there would hide one,
+    or be one). A local of a helper that does neither, such as the ``lr`` a recur's helper iterates or a
+    ``_ieee_div(a, b)``'s ``a``, cannot: ``lr: …`` beside a ``recur`` member, or ``$a``, generate like any other.
+    """
     out: set[str] = set()
 
     def walk(table: symtable.SymbolTable) -> None:
-        out.update(table.get_identifiers())
+        names = table.get_identifiers()
+        if table.get_type() == "module" or any(n.startswith(_PROBE) for n in names):
+            out.update(names)
+        else:
+            out.update(s.get_name() for s in table.get_symbols() if s.is_global())
         for child in table.get_children():
             walk(child)
 

@@ -42,10 +42,13 @@ def import_spec(
     total_steps: int | None = None,
     steps_per_epoch: float | None = None,
     loop: str | None = None,
+    momentum: str | None = None,
 ) -> str:
     """The expression of ``spec`` (a call's text, or a config file's path) for ``framework``.
 
     ``loop`` (timm only) is how the scheduler is stepped: see :func:`lrdsl.importers.timm.from_timm`.
+    ``momentum`` (torch only: ``auto``, ``momentum``, ``betas[0]``, ``off``) imports the momentum a ``OneCycleLR``
+    or ``CyclicLR`` cycles as a set (:func:`lrdsl.importers.momentum.chosen_member`); None, the rate alone.
 
     A result that was not (wholly) compared with the library (it is not installed, or a long run past what
     it can give) ends with a comment saying so, ``  # SOURCE: not checked against the library (…)``: still an
@@ -54,12 +57,14 @@ def import_spec(
     from lrdsl.importers.verify import collecting, noting
 
     options: dict[str, Any] = {"total_steps": total_steps, "steps_per_epoch": steps_per_epoch}
-    if loop is not None:
-        if framework != "timm":
+    for key, value, owner in (("loop", loop, "timm"), ("momentum", momentum, "torch")):
+        if value is None:
+            continue
+        if framework != owner:
             from lrdsl.errors import LrdslError
 
-            raise LrdslError(f"loop (--loop) is a timm option, not {framework}'s", hint="drop it")
-        options["loop"] = loop
+            raise LrdslError(f"{key} (--{key}) is a {owner} option, not {framework}'s", hint="drop it")
+        options[key] = value
     if collecting():  # the caller prints the notes (lrdsl import: comment lines above the expression)
         return _import_spec(framework, spec, **options)
     with noting() as notes:

@@ -47,6 +47,7 @@ from lrdsl.importers.common import (
     duration,
     in_library,
     mapped,
+    not_checked,
     tidy,
     written_rate,
 )
@@ -661,7 +662,8 @@ def momentum_member(scheduler: Any, group: int = 0) -> tuple[str, str]:
     (:func:`lrdsl.importers.common.check_points` of it for a longer one).
 
     ``OneCycleLR``'s momentum runs each phase from its start to its end momentum with the rate's anneal
-    (``max_momentum → base_momentum`` while the rate rises, and back), then holds; ``CyclicLR``'s is
+    (``max_momentum → base_momentum`` while the rate rises, and back), then holds, phase ends as the object holds
+    them (:func:`lrdsl.importers.momentum.onecycle_momentum`); ``CyclicLR``'s is
     ``max_momentum − (max_momentum − base_momentum) · x`` where the rate is ``base_lr + (max_lr − base_lr) · x``.
     """
     name = type(scheduler).__name__
@@ -671,43 +673,43 @@ def momentum_member(scheduler: Any, group: int = 0) -> tuple[str, str]:
             hint="only OneCycleLR and CyclicLR with cycle_momentum=True do: import the rate alone (momentum=False)",
         )
     key = "betas[0]" if scheduler.use_beta1 else "momentum"
-    tree, length = _onecycle_momentum(scheduler, group) if name == "OneCycleLR" else _cyclic_momentum(scheduler, group)
+    s = _describe(scheduler)
+    assert s is not None  # a OneCycleLR or CyclicLR of PyTorch's own class
+    if name == "OneCycleLR":
+        values = scheduler.optimizer.param_groups[group]
+        hi, lo = float(values["max_momentum"]), float(values["base_momentum"])
+        ends: list[float] | None = [float(phase["end_step"]) for phase in scheduler._schedule_phases]
+    else:
+        hi, lo = float(scheduler.max_momentums[group]), float(scheduler.base_momentums[group])
+        ends = None
+    tree, length = _cycled(s, hi, lo, ends)
     text = str(tree)
     _check_momentum(scheduler, group, key, text, length)
     return key, text
 
 
-def _onecycle_momentum(scheduler: Any, g: int) -> tuple[A.Expr, int]:
-    """Each phase a ramp from its start to its end momentum over whole steps, then the end held."""
-    values = scheduler.optimizer.param_groups[g]
-    ramp = "linear" if getattr(scheduler, "_anneal_func_type", "cos") == "linear" else "cosine"
-    parts: list[A.Node] = []
-    start = 0.0
-    for phase in scheduler._schedule_phases:
-        end = float(phase["end_step"])
-        if not (end - start).is_integer() or end - start < 1:
-            raise LrdslError(
-                f"PyTorch's OneCycleLR ends a momentum phase at step {end:g}, not a whole number of steps after "
-                f"the last ({start:g}): lrdsl's phases are whole steps",
-                hint="choose pct_start so that pct_start · total_steps is whole, or import the rate alone (momentum=False)",
-            )
-        a, b = float(values[phase["start_momentum"]]), float(values[phase["end_momentum"]])
-        parts.append(B.shape(ramp, (n(a), n(b)), int(end - start)))
-        start = end
-    return B.seq(*parts, B.shape("hold")), int(scheduler.total_steps)
+def _cycled(s: Sched, hi: float, lo: float, ends: Sequence[float] | None = None) -> tuple[A.Expr, int]:
+    """The momentum ``s`` (a ``OneCycleLR`` or ``CyclicLR``) cycles between ``hi`` (``max_momentum``) and ``lo``
+    (``base_momentum``), and the steps to check it over. ``ends``: a ``OneCycleLR``'s phase ends as the object
+    holds them (else computed from ``pct_start`` as PyTorch computes them)."""
+    from lrdsl.importers.momentum import onecycle_momentum, phase_ends
+
+    if s.name == "CyclicLR":
+        return _cyclic_momentum(s, hi, lo)
+    total = _onecycle_total(s.kw)
+    ends = phase_ends(total, s.kw["pct_start"], bool(s.kw["three_phase"])) if ends is None else ends
+    return onecycle_momentum(total, ends, hi, lo, s.kw["anneal_strategy"] == "linear"), total
 
 
-def _cyclic_momentum(scheduler: Any, g: int) -> tuple[A.Expr, int]:
-    """The rate's cycle with ``max_momentum`` in place of ``base_lr`` and ``base_momentum`` in place of ``max_lr``."""
-    s = _describe(scheduler)
-    assert s is not None  # a CyclicLR of PyTorch's own class
+def _cyclic_momentum(s: Sched, hi: float, lo: float) -> tuple[A.Expr, int]:
+    """The rate's cycle with ``hi`` in place of ``base_lr`` and ``lo`` in place of ``max_lr``."""
     up, down = s.kw["step_size_up"], s.kw["step_size_down"]
+    down = up if down is None else down
     if s.kw["scale_fn"] is not None or not (float(up).is_integer() and float(down).is_integer()):
         raise LrdslError(
             "PyTorch's CyclicLR's momentum follows a scale_fn or halves that are not whole steps",
             hint="import the rate alone (momentum=False)",
         )
-    hi, lo = float(scheduler.max_momentums[g]), float(scheduler.base_momentums[g])
     if up != down and s.kw["mode"] != "triangular":
         raise LrdslError(
             f"PyTorch's CyclicLR's momentum in mode {s.kw['mode']!r} with unequal halves falls from "
@@ -718,19 +720,15 @@ def _cyclic_momentum(scheduler: Any, g: int) -> tuple[A.Expr, int]:
 
 
 def _check_momentum(scheduler: Any, g: int, key: str, text: str, length: int) -> None:
-    """``text`` is the momentum PyTorch's own scheduler (a copy, set to each step in closed form) sets, to ``RTOL``."""
-    import lrdsl
+    """``text`` is the momentum PyTorch's own scheduler (a copy, set to each step in closed form) sets, to ``RTOL``
+    (:func:`lrdsl.importers.verify.verified`: ``lrdsl import --check`` prints the comparison)."""
     from lrdsl.importers.common import check_points
+    from lrdsl.importers.verify import verified
 
     steps = check_points(length)
-    ours = lrdsl.evaluate(text, total_steps=length, steps=steps)
     theirs = _library("momentum", lambda: _momentum_at(scheduler, g, key, steps))
-    for t, a, b in zip(steps, theirs, ours):
-        if abs(a - b) > RTOL * max(abs(a), abs(b), 1e-300):
-            raise LrdslError(
-                f"PyTorch's {type(scheduler).__name__} sets {key} {a!r} at step {t}, the import {float(b)!r}",
-                hint="please report it: the momentum's mapping has a case it does not cover",
-            )
+    source = f"PyTorch's {type(scheduler).__name__}'s {key}"
+    verified(text, theirs, source=source, rtol=RTOL, steps=steps, total_steps=length)
 
 
 def _momentum_at(scheduler: Any, g: int, key: str, steps: Sequence[int]) -> list[float]:
@@ -745,6 +743,27 @@ def _momentum_at(scheduler: Any, g: int, key: str, steps: Sequence[int]) -> list
             copied.step()
             out.append(float(group["betas"][0] if key == "betas[0]" else group["momentum"]))
     return out
+
+
+def _momentum_of_call(s: Sched, key: str) -> str:
+    """The momentum of the call ``s`` as ``key`` sets it: from the real scheduler (built on an SGD with momentum or
+    an AdamW) when PyTorch is installed, else mapped from the arguments alone, unchecked (a note says so)."""
+    if importlib.util.find_spec("torch") is None:
+        not_checked(f"PyTorch's {s.name}'s momentum", "PyTorch is not installed")
+        hi, lo = _pick(s.kw["max_momentum"], 0), _pick(s.kw["base_momentum"], 0)
+        return str(_cycled(s, hi, lo)[0])
+    built = in_library("PyTorch", f"{s.name} with cycle_momentum=True", lambda: _cycling(s, key))
+    return momentum_member(built)[1]
+
+
+def _cycling(s: Sched, key: str) -> Any:
+    """A fresh scheduler of the call ``s``, cycling the momentum, on an optimizer with ``key``."""
+    import torch
+    from torch.optim import lr_scheduler as L
+
+    params = [torch.nn.Parameter(torch.zeros(1))]
+    opt = torch.optim.AdamW(params) if key == "betas[0]" else torch.optim.SGD(params, lr=0.1, momentum=0.9)
+    return getattr(L, s.name)(opt, **{**s.kw, "cycle_momentum": True})
 
 
 def _from_torch(scheduler: Any, group: int, total_steps: int | None, steps_per_epoch: float | None) -> str:
@@ -990,13 +1009,22 @@ def _needs_base(s: Sched) -> bool:
     return s.name not in ABSOLUTE
 
 
-def from_spec(name: str, args: Args, kwargs: Kwargs, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
+def from_spec(
+    name: str,
+    args: Args,
+    kwargs: Kwargs,
+    *,
+    momentum: str | None = None,
+    total_steps: int | None,
+    steps_per_epoch: float | None,
+) -> str:
     """A scheduler call as written (``"StepLR(optimizer, step_size=30, lr=0.1)"``) → its expression.
 
     The optimizer's rate comes from ``lr=`` (an lrdsl addition) or the optimizer written as a call,
     ``StepLR(SGD(params, lr=0.1), …)``; ``CyclicLR`` and ``OneCycleLR`` set their own rates. The call is
     mapped by its arguments alone; when PyTorch is installed the real scheduler is built and stepped to
-    verify the result.
+    verify the result. ``momentum`` (``auto``, ``momentum``, ``betas[0]``, ``off``; None: the rate alone) imports
+    the momentum a ``OneCycleLR`` or ``CyclicLR`` cycles as a set (:func:`lrdsl.importers.momentum.chosen_member`).
     """
     s, lr = _sched_of_call(name, args, kwargs)
     if lr is None and _needs_base(s):
@@ -1010,7 +1038,15 @@ def from_spec(name: str, args: Args, kwargs: Kwargs, *, total_steps: int | None,
     if importlib.util.find_spec("torch") is not None:
         reference = lambda n: _run(_build(s, _optimizer([base])), 0, n)  # noqa: E731
         at = lambda steps: _closed(s, [base], 0, steps)  # noqa: E731
-    return _import(s, base, 0, total_steps, steps_per_epoch, reference, f"PyTorch's {name}", at)[0]
+    rate = _import(s, base, 0, total_steps, steps_per_epoch, reference, f"PyTorch's {name}", at)[0]
+    if momentum is None:
+        return rate
+    from lrdsl.importers.momentum import chosen_member
+    from lrdsl.language.parser import parse_set
+
+    cycles = s.name in ABSOLUTE and s.kw["cycle_momentum"] is not False
+    key = chosen_member(name, cycles, args, kwargs, momentum)
+    return rate if key is None else str(parse_set(f"lr: {rate}\n{key}: {_momentum_of_call(s, key)}"))
 
 
 PER_GROUP = {"CyclicLR": ("base_lr", "max_lr"), "OneCycleLR": ("max_lr",)}
@@ -1052,10 +1088,13 @@ def _exported(config: dict[str, object], *, total_steps: int | None, steps_per_e
     return from_spec("SequentialLR", [], kwargs, total_steps=total_steps, steps_per_epoch=steps_per_epoch)
 
 
-def from_config(config: object, *, total_steps: int | None, steps_per_epoch: float | None) -> str:
+def from_config(
+    config: object, *, total_steps: int | None, steps_per_epoch: float | None, momentum: str | None = None
+) -> str:
     """A scheduler in a config: Lightning's ``{"class_path": "torch.optim.lr_scheduler.StepLR", "init_args": {…}}``,
     ``{"type"|"name": "StepLR", …arguments}``, or ``{"lr", "schedulers": [{"type", …}], "milestones"}`` (what
-    ``lrdsl export torch --format json`` writes: a ``SequentialLR`` of them, or the one scheduler)."""
+    ``lrdsl export torch --format json`` writes: a ``SequentialLR`` of them, or the one scheduler); ``momentum`` as
+    for :func:`from_spec`."""
     if not isinstance(config, dict):
         raise LrdslError('a PyTorch scheduler config is a mapping such as {"class_path": …, "init_args": {…}}')
     if "schedulers" in config and not {"class_path", "type", "name"} & set(config):
@@ -1070,5 +1109,10 @@ def from_config(config: object, *, total_steps: int | None, steps_per_epoch: flo
     if not isinstance(kwargs, dict):
         raise LrdslError("init_args must be a mapping of the scheduler's arguments")
     return from_spec(
-        name.rpartition(".")[2], [], dict(kwargs), total_steps=total_steps, steps_per_epoch=steps_per_epoch
+        name.rpartition(".")[2],
+        [],
+        dict(kwargs),
+        total_steps=total_steps,
+        steps_per_epoch=steps_per_epoch,
+        momentum=momentum,
     )

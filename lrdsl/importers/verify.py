@@ -90,6 +90,14 @@ def collecting() -> bool:
     return _NOTES.get() is not None
 
 
+def remark(note: str) -> None:
+    """A note for the reader of an import that is no warning (``lrdsl import`` prints it as a comment line above
+    the expression, :func:`lrdsl.importers.import_spec` after it); dropped when no caller collects notes."""
+    seen = _NOTES.get()
+    if seen is not None:
+        seen.append(note)
+
+
 def unchecked(source: str, reason: str) -> None:
     """Say that the expression imported from ``source`` was not checked against the library, or only in part,
     and why (``reason``: "timm is not installed", "checked over the first 100,000 of 10⁹ steps")."""

@@ -26,7 +26,12 @@ def run(args: argparse.Namespace) -> int:
     total = _total(args)
     with recording() as checks, noting() as notes:
         expr = import_spec(
-            args.framework, spec, total_steps=total, steps_per_epoch=args.steps_per_epoch, loop=args.loop
+            args.framework,
+            spec,
+            total_steps=total,
+            steps_per_epoch=args.steps_per_epoch,
+            loop=args.loop,
+            momentum=args.momentum or ("auto" if args.framework == "torch" else None),
         )
     print(f"# {args.framework}: {_one_line(spec)}")
     for note in dict.fromkeys(notes):
