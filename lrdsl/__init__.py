@@ -38,8 +38,9 @@ if TYPE_CHECKING:
     from lrdsl.run.bound import BoundSchedule, bind
     from lrdsl.run.bound_set import BoundScheduleSet
     from lrdsl.tools.comparison import compare
-    from lrdsl.tools.linting import Diagnostic, LrdslWarning, lint
+    from lrdsl.tools.linting import Diagnostic, LrdslWarning
     from lrdsl.tools.plotting import plot
+    from lrdsl.tools.set_lint import lint
 
 __all__ = [
     "BoundSchedule",
@@ -95,7 +96,7 @@ _HOME = {
     "fit": "fitting",
     "ScheduleField": "language.field",
     "ScheduleSetField": "language.field",
-    "lint": "tools.linting",
+    "lint": "tools.set_lint",
     "Diagnostic": "tools.linting",
     "LrdslWarning": "tools.linting",
     "parse": "language.parser",

@@ -304,7 +304,7 @@ def test_lint_and_diagnostic_are_public_names() -> None:
     import lrdsl.tools.linting
 
     assert {"lint", "Diagnostic"} <= set(lrdsl.__all__)
-    assert lrdsl.lint is lrdsl.tools.linting.lint and lrdsl.Diagnostic is lrdsl.tools.linting.Diagnostic
+    assert lrdsl.lint is lrdsl.tools.set_lint.lint and lrdsl.Diagnostic is lrdsl.tools.linting.Diagnostic
 
 
 def test_many_phases_each_hint_sums_the_phases_before() -> None:

@@ -145,7 +145,7 @@ def evaluate(request: Json) -> Json:
     from lrdsl.run.sets import lower_set
     from lrdsl.serve.curve import curve
     from lrdsl.tools.explain import phases
-    from lrdsl.tools.linting import lint
+    from lrdsl.tools.set_lint import lint
 
     expr = _text(request, "expr")
     assert expr is not None

@@ -48,13 +48,10 @@ from lrdsl.language import runfree
 from lrdsl.language.ast import make
 from lrdsl.language.formatter import format_node
 from lrdsl.language.numbers import format_number
-from lrdsl.language.parser import as_schedule, parse_text
 from lrdsl.language.runfree import is_scalar
 from lrdsl.language.signatures import SIGNATURES
 
 if TYPE_CHECKING:
-    import numpy.typing as npt
-
     from lrdsl.lowering.context import Ctx
 
 Severity = Literal["warning", "error"]
@@ -87,34 +84,17 @@ class Diagnostic:
         return (f"in member '{self.member}':\n" if self.member is not None else "") + self.render()
 
 
-def lint(
-    schedule: str | A.Schedule | A.ScheduleSet | Mapping[str, object],
+def lint_schedule(
+    parsed: A.Schedule,
     total_steps: int | str | None = None,
     steps_per_epoch: float | None = None,
-    steps: npt.ArrayLike | None = None,
     params: Mapping[str, float] | None = None,
     tokens_per_step: float | None = None,
     samples_per_step: float | None = None,
 ) -> list[Diagnostic]:
-    """The warnings of ``schedule`` for a run described as :func:`lrdsl.evaluate` takes it, in source order.
-
-    ``steps`` is accepted so that ``lint(text, **evaluate_kwargs)`` works; the checks read the whole run.
-    Run arguments no run takes (``steps_per_epoch=nan``) and a schedule every run refuses
-    (:func:`lrdsl.language.runfree.check`: ``restart(mult=0.5)``) raise :class:`~lrdsl.errors.LrdslError`.
-
-    A set (LANGUAGE.md §9.5: text with names, a :class:`~lrdsl.ScheduleSet`, a mapping) gets every
-    check on every member, on the set's run, and the members' ranges (:func:`lrdsl.tools.set_lint.lint_set`).
-    """
+    """The warnings of one schedule for a run (:func:`lrdsl.lint` of a schedule), in source order."""
     from lrdsl.api import check_run
 
-    del steps
-    if isinstance(schedule, str):
-        schedule = parse_text(schedule)  # a Schedule, or a ScheduleSet of several members (memoised)
-    if not isinstance(schedule, A.Schedule):
-        from lrdsl.tools.set_lint import lint_set
-
-        return lint_set(schedule, total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
-    parsed = as_schedule(schedule)
     check_run(total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
     runfree.check(parsed)  # what every run refuses, refused without one
     rates = (tokens_per_step, samples_per_step)

@@ -1,5 +1,8 @@
 """Warnings of a schedule set (LANGUAGE.md §9.5): every check on every member, and each member's range.
 
+:func:`lint` (``lrdsl.lint``) takes a schedule or a set: a schedule goes to
+:func:`lrdsl.tools.linting.lint_schedule`, a set to :func:`lint_set`.
+
 Each member is checked as the schedule it is (:func:`lrdsl.tools.linting.lint_plan`, every check
 of :data:`~lrdsl.tools.linting.CHECKS`), laid out on the set's shared run, with the ``$params`` it
 reads; its warnings carry its name (:attr:`Diagnostic.member`) and point into the set's text.
@@ -25,9 +28,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING
 
 from lrdsl.errors import LrdslError, Span
 from lrdsl.ir import Lowered
@@ -35,8 +36,12 @@ from lrdsl.language import ast as A
 from lrdsl.language import runfree
 from lrdsl.language.members import in_member
 from lrdsl.language.numbers import short_number
-from lrdsl.language.parser import as_set
-from lrdsl.tools.linting import Diagnostic, Run, lint_plan
+from lrdsl.language.parser import as_set, parse_text
+from lrdsl.tools.linting import Diagnostic, Run, lint_plan, lint_schedule
+
+if TYPE_CHECKING:  # numpy is loaded by the range check alone: `lrdsl check` of a schedule without a run loads none
+    import numpy as np
+    import numpy.typing as npt
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,8 @@ class Range:
 
     def outside(self, values: npt.NDArray[np.float64]) -> npt.NDArray[np.intp]:
         """The indices of ``values`` outside the range."""
+        import numpy as np
+
         high = values > self.hi if self.closed else values >= self.hi
         return np.flatnonzero((values < self.lo) | high)
 
@@ -68,6 +75,32 @@ RANGES: dict[str, Range] = {
     "ema": Range(0.0, 1.0, True, "an average's decay outside [0, 1] does not average: the EMA grows without bound"),
 }
 """Each checked member's range (the module's doc says where each comes from)."""
+
+
+def lint(
+    schedule: str | A.Schedule | A.ScheduleSet | Mapping[str, object],
+    total_steps: int | str | None = None,
+    steps_per_epoch: float | None = None,
+    steps: npt.ArrayLike | None = None,
+    params: Mapping[str, float] | None = None,
+    tokens_per_step: float | None = None,
+    samples_per_step: float | None = None,
+) -> list[Diagnostic]:
+    """The warnings of ``schedule`` for a run described as :func:`lrdsl.evaluate` takes it, in source order.
+
+    ``steps`` is accepted so that ``lint(text, **evaluate_kwargs)`` works; the checks read the whole run.
+    Run arguments no run takes (``steps_per_epoch=nan``) and a schedule every run refuses
+    (:func:`lrdsl.language.runfree.check`: ``restart(mult=0.5)``) raise :class:`~lrdsl.errors.LrdslError`.
+
+    A set (LANGUAGE.md §9.5: text with names, a :class:`~lrdsl.ScheduleSet`, a mapping) gets every
+    check on every member, on the set's run, and the members' ranges (:func:`lrdsl.tools.set_lint.lint_set`).
+    """
+    del steps
+    if isinstance(schedule, str):
+        schedule = parse_text(schedule)  # a Schedule, or a ScheduleSet of several members (memoised)
+    if isinstance(schedule, A.Schedule):
+        return lint_schedule(schedule, total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
+    return lint_set(schedule, total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
 
 
 def lint_set(

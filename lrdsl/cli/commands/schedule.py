@@ -43,7 +43,7 @@ def _fmt(args: argparse.Namespace, schedule: Any, text: str) -> int:
 
 def _check(args: argparse.Namespace, schedule: Any, text: str) -> int:
     """``lrdsl check``: the canonical form on stdout, warnings on stderr; ``--strict``: warnings are errors."""
-    from lrdsl.tools.linting import lint
+    from lrdsl.tools.set_lint import lint
 
     found = lint(schedule, args.steps, args.steps_per_epoch, None, params(args.set), *rates(args))
     if report(found, args.strict):
