@@ -71,10 +71,10 @@ def _late(
     log: Curve, result: Fit, expr: str, lag: int, total: int, spe: float | None, tolerance: dict[str, Any]
 ) -> Fit:
     """``expr`` started ``lag`` steps late (``const(v₀, lag) >> (expr)``), checked at the logged steps."""
-    from lrdsl.tools.comparison import compare
+    from lrdsl.tools.comparison import compare_schedules
 
     late = f"const({float(log.values[0])!r}, {lag}) >> ({expr})" if lag else expr
-    checked = compare(late, log, total, spe, **tolerance).equal
+    checked = compare_schedules(late, log, total, (spe, None, None), **tolerance).equal
     departure = None if result.first_departure is None else int(log.steps[result.first_departure])
     return replace(result, expr=late, first_departure=departure, exact=result.exact and checked)
 

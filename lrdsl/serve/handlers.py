@@ -307,14 +307,16 @@ def fit(request: Json) -> Json:
 
 def compare(request: Json) -> Json:
     """Where two expressions differ, what differs, and the edit of A that makes it B."""
-    from lrdsl.tools.comparison import compare as compare_sides
+    from lrdsl.tools.comparison import compare_schedules
 
     a, b = _text(request, "a"), _text(request, "b")
     assert a is not None and b is not None
     run = _run(request)
     if run.pop("params"):
         raise LrdslError("compare takes no params", hint="write the numbers into the expressions")
-    result = compare_sides(a, b, **run)
+    result = compare_schedules(
+        a, b, run["total_steps"], (run["steps_per_epoch"], run["tokens_per_step"], run["samples_per_step"])
+    )
     return {
         "equal": result.equal,
         "first_step": result.first_step,

@@ -42,10 +42,8 @@ def _side(arg: str, read: Callable[[str], str], args: argparse.Namespace) -> Any
 
 
 def _compare(args: argparse.Namespace, read: Callable[[str], str]) -> int:
-    import sys
-
     from lrdsl.tools.comparison import compare
-    from lrdsl.tools.values import looks_like_values
+    from lrdsl.tools.set_comparison import SetComparison
 
     a, b = _side(args.a, read, args), _side(args.b, read, args)
     rates = getattr(args, "tokens_per_step", None), getattr(args, "samples_per_step", None)
@@ -54,20 +52,29 @@ def _compare(args: argparse.Namespace, read: Callable[[str], str]) -> int:
     if float32 and tolerance == (1e-9, 0.0):  # no tolerance given: a float32 log's
         tolerance = max(float32)
     result = compare(a, b, args.steps, args.steps_per_epoch, *tolerance, *rates)
-    print(report(result))
+    pair = _one_pair(result, args.output) if isinstance(result, SetComparison) else result
+    print(set_report(result) if isinstance(result, SetComparison) else report(result))
     if args.output:
-        from lrdsl.tools.diffplot import overlay
-
-        # each curve is named by its expression, or by the file its values come from
-        labels = tuple(
-            Path(arg).name if looks_like_values(arg) else own for arg, own in zip((args.a, args.b), result.labels)
-        )
-        try:
-            overlay(result, args.output, labels)  # type: ignore[arg-type]
-        except OSError as exc:
-            raise LrdslError(f"cannot write {args.output}: {exc.strerror or exc}") from None
-        print(f"lrdsl: wrote {args.output}: both curves, the differing steps marked", file=sys.stderr)
+        _overlay(pair, args)
     return 0 if result.equal else 1
+
+
+def _overlay(result: Any, args: argparse.Namespace) -> None:
+    """``compare -o``: both curves of ``result`` drawn in the file ``args.output``."""
+    import sys
+
+    from lrdsl.tools.diffplot import overlay
+    from lrdsl.tools.values import looks_like_values
+
+    # each curve is named by its expression, or by the file its values come from
+    labels = tuple(
+        Path(arg).name if looks_like_values(arg) else own for arg, own in zip((args.a, args.b), result.labels)
+    )
+    try:
+        overlay(result, args.output, labels)  # type: ignore[arg-type]
+    except OSError as exc:
+        raise LrdslError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    print(f"lrdsl: wrote {args.output}: both curves, the differing steps marked", file=sys.stderr)
 
 
 def report(result: Any) -> str:
@@ -109,6 +116,31 @@ def report(result: Any) -> str:
     if result.suggestion is not None:
         lines.append(f"suggestion: {result.suggestion}")
     return "\n".join(lines)
+
+
+def set_report(result: Any) -> str:
+    """The text ``lrdsl compare`` prints for a :class:`lrdsl.tools.set_comparison.SetComparison`: each common
+    member's :func:`report` after a line ``member 'NAME':``, then the members one side lacks."""
+    agree = sum(c.equal for c in result.members.values())
+    lines = [f"sets: {agree} of {len(result.members)} common members agree over {result.total} steps"]
+    lines += [result.note] if result.note else []
+    for name, one in result.members.items():
+        lines.append(f"member {name!r}:")
+        lines += ["  " + line for line in report(one).splitlines()]
+    for side, names in (("A", result.only_a), ("B", result.only_b)):
+        if names:
+            lines.append(f"only in {side}: " + ", ".join(names))
+    return "\n".join(lines)
+
+
+def _one_pair(result: Any, output: str | None) -> Any:
+    """The one pair of curves ``-o`` draws: a set compared with one schedule is its ``lr``; two sets are refused."""
+    if output is None or (len(result.members) == 1 and not result.only_a and not result.only_b):
+        return next(iter(result.members.values()), None)
+    raise LrdslError(
+        f"-o draws one pair of curves; these sets have {len(result.members)} members in common",
+        hint="compare one member of each: lrdsl fmt SET --member NAME gives its text",
+    )
 
 
 def _step(x: float) -> str:
