@@ -46,6 +46,49 @@ def read_table(text: str, path: Path, column: str | None = None) -> Curve:
     chosen = _column(names, candidates, column, path)
     if len(candidates) > 1 or column is not None:
         notes.append(f"column {names[chosen]!r}")
+    return _column_curve(rows, chosen, step, notes, path)
+
+
+def read_members(text: str, path: Path) -> dict[str, Curve] | None:
+    """The csv's columns that hold members of a schedule set (:func:`lrdsl.logs.columns.member_of`), each a
+    curve by its member's name, in the columns' order; ``None`` when fewer than two do (or it has no header).
+
+    The columns that hold no member are left out (the first curve's notes say which); two columns that
+    hold one member are an error.
+    """
+    from lrdsl.logs.columns import member_of
+    from lrdsl.tools.values import _NUMBER
+
+    rows = _rows(text, path)
+    names = [c.strip() for c in rows[0][1]]
+    if any(_NUMBER.fullmatch(c) for c in names if c):
+        return None
+    step, candidates, notes = _layout(names)
+    found: dict[str, int] = {}
+    for i in candidates:
+        member = member_of(names[i])
+        if member is not None and member in found:
+            raise LrdslError(
+                f"{path}: columns {names[found[member]][:40]!r} and {names[i][:40]!r} both hold {member}",
+                hint="fit one of them: --column NAME",
+            )
+        found.update({} if member is None else {member: i})
+    if len(found) < 2:
+        return None
+    left = [repr(names[i][:40]) for i in candidates if i not in found.values()]
+    notes += [f"columns left out of the set (no optimizer hyper-parameter): {', '.join(left)}"] if left else []
+    curves: dict[str, Curve] = {}
+    for member, i in found.items():
+        said = notes if not curves else []  # the table's own notes once, with the first member
+        curves[member] = _column_curve(rows, i, step, [*said, f"column {names[i]!r} as member {member}"], path)
+    return curves
+
+
+def _column_curve(
+    rows: list[tuple[int, list[str]]], chosen: int, step: int | None, notes: list[str], path: Path
+) -> Curve:
+    """The curve of the column ``chosen`` of a table's ``rows`` (the header first), ``step`` its step column."""
+    names = [c.strip() for c in rows[0][1]]
     body = rows[1:]
     short = next(((line, len(cells)) for line, cells in body if len(cells) != len(names)), None)
     if short is not None:

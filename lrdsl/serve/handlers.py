@@ -277,7 +277,7 @@ def _dropped(request: Json) -> Any:
 
 def fit(request: Json) -> Json:
     """The expression that reproduces a curve (exactly, or the closest found within the budget)."""
-    from lrdsl.fitting import fit as fit_values
+    from lrdsl.fitting import fit_one
 
     y, steps = _curve_values(request)
     spe = _number(request, "steps_per_epoch")
@@ -287,7 +287,7 @@ def fit(request: Json) -> Json:
 
         result = fit_curve(Curve(steps, y, "the dropped curve"), steps_per_epoch=spe, budget=FIT_BUDGET)
     else:
-        result = fit_values(y, steps_per_epoch=spe, budget=FIT_BUDGET)
+        result = fit_one(y, spe, (None, None), FIT_BUDGET, None)
     note = None if result.exact else f"closest found: off by up to {result.max_error:.3g}"
     if not result.complete:
         note = f"stopped after {FIT_BUDGET:g} s of search; " + (note or "exact")

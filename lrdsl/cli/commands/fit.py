@@ -155,7 +155,11 @@ def _fit(args: argparse.Namespace, read: Callable[[str], str]) -> int:
     from lrdsl.logs.fit import fit_curve
     from lrdsl.tools.progress import Progress
 
-    log = _curve(args.file, args, read)
+    text = read("-") if args.file == "-" else None
+    members = _members(args, text)
+    if members:
+        return _fit_set(members, args)
+    log = _curve(args.file, args, read, text)
     if log.steps[0]:
         first = int(log.steps[0])
         print(f"lrdsl: the log starts at step {first}: its first value is held at steps 0–{first - 1}", file=sys.stderr)
@@ -174,29 +178,96 @@ def _fit(args: argparse.Namespace, read: Callable[[str], str]) -> int:
             budget=args.budget,
             progress=tried,
         )
-    for note in result.notes:
-        print(f"lrdsl: {note}", file=sys.stderr)
-    if result.precision == "float32" and args.rtol is None and args.atol is None:
-        print("float32 values: fitted with rtol 1e-6 and atol 4·2⁻²⁴ of the largest", file=sys.stderr)
+    _say(result, args, "")
     print(result.expr)
-    if result.exact:
-        return 0
-    print(f"not exact: max error {result.max_error!r}, first departing step {result.first_departure}")
-    for first, last in result.unmatched:
-        print(f"steps {first}–{last}: no named shape (written as the line between its ends)")
-    if not result.complete:
-        print("the search stopped at its budget (--budget seconds, or its limit of candidates) before trying all")
-    return 1
+    for line in _inexact(result):
+        print(line)
+    return 0 if result.exact else 1
 
 
-def _curve(arg: str, args: argparse.Namespace, read: Callable[[str], str]) -> Any:
-    """The log ``arg`` names (a file, or '-' for standard input), its notes said on stderr."""
+def _say(result: Any, args: argparse.Namespace, member: str) -> None:
+    """A fit's notes and its precision, on stderr (``member``: ``"member 'NAME': "`` before each, or nothing)."""
     import sys
 
+    for note in result.notes:
+        print(f"lrdsl: {member}{note}", file=sys.stderr)
+    if result.precision == "float32" and args.rtol is None and args.atol is None:
+        print(f"{member}float32 values: fitted with rtol 1e-6 and atol 4·2⁻²⁴ of the largest", file=sys.stderr)
+
+
+def _inexact(result: Any, member: str = "") -> list[str]:
+    """What ``fit`` prints after an expression that is only the closest found: none for an exact one."""
+    if result.exact:
+        return []
+    lines = [f"{member}not exact: max error {result.max_error!r}, first departing step {result.first_departure}"]
+    lines += [
+        f"{member}steps {a}–{b}: no named shape (written as the line between its ends)" for a, b in result.unmatched
+    ]
+    if not result.complete:
+        lines.append(
+            f"{member}the search stopped at its budget (--budget seconds, or its limit of candidates) before trying all"
+        )
+    return lines
+
+
+def _members(args: argparse.Namespace, text: str | None) -> Any:
+    """The schedule set's members the log holds (two hyper-parameter columns or more), else ``None``; a log
+    read for one column (``--column``, ``--hf-log``) is one curve."""
+    from lrdsl.logs import members_from_text, read_members
+
+    if getattr(args, "column", None) is not None or getattr(args, "hf_log", None) is not None:
+        return None
+    return members_from_text(text, "stdin") if text is not None else read_members(args.file)
+
+
+def _fit_set(members: Any, args: argparse.Namespace) -> int:
+    """``lrdsl fit`` of a log of several hyper-parameters: the set of each member's fit, one member per line."""
+    import sys
+
+    from lrdsl.logs.fit import fit_members
+    from lrdsl.tools.progress import Progress
+
+    for log in members.values():
+        _said(log)
+    label = "fitting " + ("stdin" if args.file == "-" else args.file)
+    order = list(members)
+    with Progress(1, label, unit="structures") as bar:
+
+        def progress(name: str) -> Callable[[int, int], None]:
+            def tried(done: int, total: int) -> None:
+                bar.total = float(total * len(order))
+                bar.update(order.index(name) * total + done)
+
+            return tried
+
+        result = fit_members(members, args.steps_per_epoch, args.rtol, args.atol, args.budget, progress)
+    for name, one in result.members.items():
+        _say(one, args, f"member {name!r}: ")
+    for note in result.notes:
+        print(f"lrdsl: {note}", file=sys.stderr)
+    print(result.expr)
+    for name, one in result.members.items():
+        for line in _inexact(one, f"member {name!r}: "):
+            print(line)
+    return 0 if result.exact else 1
+
+
+def _curve(arg: str, args: argparse.Namespace, read: Callable[[str], str], text: str | None = None) -> Any:
+    """The log ``arg`` names (a file, or '-' for standard input, ``text`` when already read), its notes said on stderr."""
     from lrdsl.logs import curve_from_text, read_curve
 
     column, hf_log = getattr(args, "column", None), getattr(args, "hf_log", None)
-    log = curve_from_text(read("-"), "stdin", column, hf_log) if arg == "-" else read_curve(arg, column, hf_log)
+    if arg == "-":
+        log = curve_from_text(read("-") if text is None else text, "stdin", column, hf_log)
+    else:
+        log = read_curve(arg, column, hf_log)
+    _said(log)
+    return log
+
+
+def _said(log: Any) -> None:
+    """The notes of a log's reader on stderr."""
+    import sys
+
     for note in log.notes:
         print(f"lrdsl: {Path(log.name).name}: {note}", file=sys.stderr)
-    return log

@@ -1,0 +1,193 @@
+"""``lrdsl fit`` and ``lrdsl.fit`` of several hyper-parameter curves on one clock: a schedule set (LANGUAGE.md §9.5)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import lrdsl
+from lrdsl.fitting import Fit, SetFit
+from lrdsl.logs.columns import member_of
+from tests.conftest import run_cli
+from tests.frameworks import need
+
+SET = """lr: warmup(linear, 20) >> cosine(1e-3→1e-5)
+weight_decay: cosine(0.1→0.01)
+betas[0]: linear(0.85→0.95, 50) >> hold()
+betas[1]: linear(0.95→0.999, 30%) >> hold()"""
+N = 200
+
+
+def _adamw_run() -> dict[str, np.ndarray]:
+    """Each step's lr, weight decay and betas of a real AdamW loop driven by ``lrdsl.torch.scheduler`` over SET."""
+    torch = need("torch")
+    torch.manual_seed(0)
+    model = torch.nn.Linear(3, 1)
+    opt = torch.optim.AdamW(model.parameters(), lr=1.0, weight_decay=0.5)
+    sched = lrdsl.torch.scheduler(opt, SET, total_steps=N)
+    read: dict[str, list[float]] = {"lr": [], "weight_decay": [], "betas[0]": [], "betas[1]": []}
+    for _ in range(N):
+        group = opt.param_groups[0]
+        for name, value in zip(read, (group["lr"], group["weight_decay"], *group["betas"]), strict=True):
+            read[name].append(value)
+        opt.zero_grad()
+        model(torch.randn(4, 3)).sum().backward()
+        opt.step()
+        sched.step()
+    return {name: np.asarray(values) for name, values in read.items()}
+
+
+def _csv(run: dict[str, np.ndarray], headers: list[str], extra: str | None = "loss") -> str:
+    lines = [",".join(["step", *headers, *([extra] if extra else [])])]
+    for t in range(N):
+        cells = [repr(float(run[name][t])) for name in run] + ([repr(float(t) / 7)] if extra else [])
+        lines.append(",".join([str(t), *cells]))
+    return "\n".join(lines) + "\n"
+
+
+def test_api_fit_of_a_real_adamw_run_reproduces_every_member() -> None:
+    run = _adamw_run()
+    got = lrdsl.fit(run, budget=20)
+    assert isinstance(got, SetFit) and got.exact and got.complete
+    assert lrdsl.parse_set(got.expr).names == ("lr", "weight_decay", "betas[0]", "betas[1]")
+    assert all(isinstance(f, Fit) and f.exact for f in got.members.values())
+    again = lrdsl.evaluate_set(got.expr, total_steps=N)
+    for name, values in run.items():
+        assert np.array_equal(again[name], values), name
+    table = np.stack(list(run.values()), axis=1)
+    by_names = lrdsl.fit(table, names=list(run), budget=20)
+    assert isinstance(by_names, SetFit) and by_names.expr == got.expr
+
+
+def test_cli_fit_of_a_multi_column_log_prints_the_set(tmp_path: Path) -> None:
+    run = _adamw_run()
+    path = tmp_path / "metrics.csv"
+    path.write_text(_csv(run, ["lr-AdamW", "lr-AdamW-weight_decay", "beta1", "adam_beta2"]), encoding="utf-8")
+    out = run_cli("fit", str(path))
+    assert out.returncode == 0, out.stderr
+    fitted = lrdsl.evaluate_set(out.stdout, total_steps=N)
+    assert list(fitted) == ["lr", "weight_decay", "betas[0]", "betas[1]"]
+    assert all(np.array_equal(fitted[name], run[name]) for name in run)
+    assert "lrdsl: metrics.csv: columns left out of the set (no optimizer hyper-parameter): 'loss'" in out.stderr
+    assert "lrdsl: metrics.csv: column 'lr-AdamW-weight_decay' as member weight_decay" in out.stderr
+    piped = run_cli("fit", "-", stdin=path.read_text(encoding="utf-8"))
+    assert piped.returncode == 0 and piped.stdout == out.stdout
+    one = run_cli("fit", str(path), "--column", "beta1")
+    assert one.returncode == 0 and one.stdout.strip() == str(lrdsl.parse_set(out.stdout).member("betas[0]"))
+
+
+def test_a_wandb_export_with_min_and_max_columns(tmp_path: Path) -> None:
+    steps = np.arange(100)
+    lr = lrdsl.evaluate("cosine(0.1→0, 100)")
+    wd = lrdsl.evaluate("linear(0.05→0, 100)")
+    lines = ['"Step","run-1 - train/learning_rate","run-1 - train/learning_rate__MIN","run-1 - wd"']
+    lines += [f"{t},{float(a)!r},{float(a)!r},{float(b)!r}" for t, a, b in zip(steps, lr, wd, strict=True)]
+    path = tmp_path / "wandb.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = run_cli("fit", str(path))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == "lr: cosine(0.1→0)\nweight_decay: linear(0.05→0)\n"
+
+
+def test_a_member_no_shape_reproduces_is_reported_with_its_name(tmp_path: Path) -> None:
+    noise = np.random.default_rng(0).uniform(0.5, 1.0, 60)
+    lines = ["step,lr,momentum"] + [f"{t},0.1,{float(v)!r}" for t, v in enumerate(noise)]
+    path = tmp_path / "noisy.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = run_cli("fit", str(path), "--budget", "2")
+    assert out.returncode == 1
+    first, *rest = out.stdout.splitlines()
+    assert first == "lr: 0.1"
+    assert any(line.startswith("member 'momentum': not exact: max error ") for line in rest)
+
+
+def test_one_hyper_parameter_column_among_others_is_still_one_curve_to_choose(tmp_path: Path) -> None:
+    path = tmp_path / "log.csv"
+    path.write_text("step,lr,loss\n0,0.1,3\n1,0.1,2\n", encoding="utf-8")
+    out = run_cli("fit", str(path))
+    assert out.returncode == 2 and "has 2 value columns: 'lr', 'loss'" in out.stderr
+
+
+FIT_SET_ERRORS: list[tuple[Any, dict[str, Any], str]] = [
+    (
+        {"learning_rate": [1.0, 0.5], "weight_decay": [0.1, 0.1]},
+        {},
+        "error: 'learning_rate' is another framework's spelling\nhint: did you mean 'lr'?",
+    ),
+    (
+        {"lr": [1.0, 0.5], "weight_decay": [0.1]},
+        {},
+        "error: the members' curves have different lengths: lr 2, weight_decay 1\n"
+        "hint: give each member a value at every step",
+    ),
+    (
+        np.zeros((3, 2)),
+        {"names": ["lr"]},
+        "error: a set is fitted from a 2-D array of one row per step and one column per name: got shape 3×2 for 1 "
+        "names\nhint: or give a mapping {name: values}",
+    ),
+    (
+        np.zeros((3, 2)),
+        {"names": ["lr", "lr"]},
+        "error: each member name appears once in names=",
+    ),
+    ({"lr": [1.0]}, {"names": ["lr"]}, "error: names= is for a 2-D array; a mapping names its members itself"),
+    (
+        {"lr": [1.0, float("nan")]},
+        {},
+        "error: member 'lr' values: value 1 is nan\nhint: every value must be a finite number",
+    ),
+]
+
+
+@pytest.mark.parametrize(("values", "kwargs", "message"), FIT_SET_ERRORS)
+def test_api_errors(values: Any, kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(lrdsl.LrdslError) as info:
+        lrdsl.fit(values, **kwargs)
+    assert str(info.value) == message
+
+
+def test_two_columns_holding_one_member_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "two.csv"
+    path.write_text("step,lr,learning_rate,wd\n0,0.1,0.1,0\n", encoding="utf-8")
+    out = run_cli("fit", str(path))
+    assert out.returncode == 2
+    assert (
+        out.stderr
+        == f"error: {path}: columns 'lr' and 'learning_rate' both hold lr\nhint: fit one of them: --column NAME\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("header", "member"),
+    [
+        ("lr", "lr"),
+        ("LR", "lr"),
+        ("learning_rate", "lr"),
+        ("train/learning_rate", "lr"),
+        ("run-3 - lr", "lr"),
+        ("wd", "weight_decay"),
+        ("weight_decay", "weight_decay"),
+        ("momentum", "momentum"),
+        ("beta1", "betas[0]"),
+        ("betas[0]", "betas[0]"),
+        ("b2", "betas[1]"),
+        ("beta2", "betas[1]"),
+        ("adam_beta2", "betas[1]"),
+        ("epsilon", "eps"),
+        ("lr-AdamW", "lr"),
+        ("lr-AdamW/pg1", "lr"),
+        ("lr-SGD-1", "lr"),
+        ("lr-SGD-momentum", "momentum"),
+        ("lr-AdamW-momentum", "betas[0]"),
+        ("lr-AdamW-weight_decay", "weight_decay"),
+        ("loss", None),
+        ("train/loss", None),
+        ("ema", None),
+    ],
+)
+def test_column_names_read_as_members(header: str, member: str | None) -> None:
+    assert member_of(header) == member
