@@ -48,6 +48,7 @@ def _csv(run: dict[str, np.ndarray], headers: list[str], extra: str | None = "lo
     return "\n".join(lines) + "\n"
 
 
+@pytest.mark.frameworks
 def test_api_fit_of_a_real_adamw_run_reproduces_every_member() -> None:
     run = _adamw_run()
     got = lrdsl.fit(run, budget=20)
@@ -62,6 +63,7 @@ def test_api_fit_of_a_real_adamw_run_reproduces_every_member() -> None:
     assert isinstance(by_names, SetFit) and by_names.expr == got.expr
 
 
+@pytest.mark.frameworks
 def test_cli_fit_of_a_multi_column_log_prints_the_set(tmp_path: Path) -> None:
     run = _adamw_run()
     path = tmp_path / "metrics.csv"
@@ -77,6 +79,58 @@ def test_cli_fit_of_a_multi_column_log_prints_the_set(tmp_path: Path) -> None:
     assert piped.returncode == 0 and piped.stdout == out.stdout
     one = run_cli("fit", str(path), "--column", "beta1")
     assert one.returncode == 0 and one.stdout.strip() == str(lrdsl.parse_set(out.stdout).member("betas[0]"))
+
+
+LIGHTNING = """lr: warmup(linear, 10) >> cosine(1e-3→1e-5)
+weight_decay: cosine(0.1→0.01)
+momentum: linear(0.85→0.95, 20) >> hold()"""
+
+
+@pytest.mark.frameworks
+def test_fit_of_a_lightning_learning_rate_monitor_log(tmp_path: Path) -> None:
+    """A real Lightning run: SGD driven by a set through ``scheduler_config``, its ``LearningRateMonitor``
+    (momentum and weight decay logged) written by ``CSVLogger``; the fit of that csv is the set's values."""
+    torch = need("torch")
+    L = need("lightning.pytorch")
+    import lrdsl.lightning
+
+    class Module(L.LightningModule):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__()
+            self.layer = torch.nn.Linear(3, 1)
+
+        def training_step(self, batch: Any, index: int) -> Any:
+            loss = self.layer(batch[0]).pow(2).mean()
+            self.log("train_loss", loss)
+            return loss
+
+        def configure_optimizers(self) -> Any:
+            opt = torch.optim.SGD(self.parameters(), lr=1.0, momentum=0.5, weight_decay=0.5)
+            return {"optimizer": opt, "lr_scheduler": lrdsl.lightning.scheduler_config(opt, LIGHTNING, self.trainer)}
+
+    torch.manual_seed(0)
+    data = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.randn(80, 3)), batch_size=2)
+    monitor = L.callbacks.LearningRateMonitor("step", log_momentum=True, log_weight_decay=True)
+    trainer = L.Trainer(
+        max_steps=40,
+        logger=L.loggers.CSVLogger(tmp_path),
+        callbacks=[monitor],
+        log_every_n_steps=1,
+        accelerator="cpu",
+        devices=1,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+        enable_checkpointing=False,
+    )
+    trainer.fit(Module(), data)
+    (log,) = tmp_path.rglob("metrics.csv")
+    out = run_cli("fit", str(log))
+    assert out.returncode == 0, out.stderr
+    assert "columns left out of the set (no optimizer hyper-parameter): 'epoch', 'train_loss'" in out.stderr
+    assert "Lightning logs an Adam optimizer's betas[0] as its momentum too" in out.stderr
+    fitted, want = lrdsl.evaluate_set(out.stdout, total_steps=40), lrdsl.evaluate_set(LIGHTNING, total_steps=40)
+    assert set(fitted) == set(want) == {"lr", "weight_decay", "momentum"}
+    assert all(np.array_equal(fitted[name], want[name]) for name in want)
 
 
 def test_a_wandb_export_with_min_and_max_columns(tmp_path: Path) -> None:
@@ -184,6 +238,9 @@ def test_two_columns_holding_one_member_are_refused(tmp_path: Path) -> None:
         ("lr-SGD-momentum", "momentum"),
         ("lr-AdamW-momentum", "betas[0]"),
         ("lr-AdamW-weight_decay", "weight_decay"),
+        ("lr-momentum", "momentum"),
+        ("lr-weight_decay", "weight_decay"),
+        ("loss-momentum", None),
         ("loss", None),
         ("train/loss", None),
         ("ema", None),

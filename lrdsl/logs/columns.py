@@ -7,9 +7,12 @@ reserved member it is (PyTorch's param-group key):
   frameworks' spellings :data:`lrdsl.language.members.OTHER_SPELLINGS` lists (``learning_rate``, ``wd``,
   ``b1``, ``beta_2``, ``epsilon``, …), in any case;
 - the spellings of logs and trainer arguments in :data:`LOG_SPELLINGS` (``beta1``, ``adam_beta2``, …);
-- Lightning's ``LearningRateMonitor`` names: ``lr-AdamW`` is ``lr``, ``lr-SGD-momentum`` is ``momentum``
-  (``betas[0]`` for an Adam optimizer, whose β₁ Lightning logs as its momentum), ``lr-AdamW-weight_decay``
-  is ``weight_decay``, with a param group (``lr-AdamW/pg1``) or a repeated optimizer (``lr-SGD-1``);
+- Lightning's ``LearningRateMonitor`` names: ``lr-AdamW`` is ``lr``, with a param group (``lr-AdamW/pg1``) or
+  a repeated optimizer (``lr-SGD-1``); a rate's name followed by ``-weight_decay`` is ``weight_decay``, and
+  by ``-momentum`` is ``momentum``, or ``betas[0]`` when the name says an Adam optimizer
+  (``lr-AdamW-momentum``): Lightning logs an Adam optimizer's β₁ as its momentum. A scheduler named
+  ``lr`` (lrdsl's ``scheduler_config``) logs ``lr``, ``lr-momentum``, ``lr-weight_decay``: there the
+  optimizer is not named and ``lr-momentum`` is read as ``momentum`` (:func:`ambiguous` says so);
 - a W&B export's ``<run> - NAME`` and a section's ``train/NAME`` are read as ``NAME``.
 
 Any other column (a loss, an accuracy) is no member.
@@ -32,8 +35,9 @@ LOG_SPELLINGS = {
 }
 """Spellings of logs and trainer arguments (Hugging Face's ``adam_beta1``, …) beside the other frameworks'."""
 
-_LIGHTNING = re.compile(r"lr-(?P<optimizer>\w+?)(?:-\d+)?(?:/[^-]+)?(?:-(?P<what>momentum|weight_decay))?")
-"""``LearningRateMonitor``'s names: ``lr-<optimizer>[-<n>][/<group>][-momentum|-weight_decay]``."""
+_LIGHTNING = re.compile(r"lr-\w+?(?:-\d+)?(?:/[^-]+)?")
+"""``LearningRateMonitor``'s name of a rate: ``lr-<optimizer>[-<n>][/<group>]``; its momentum and weight decay
+are that name (or the scheduler's own name, ``lr`` for lrdsl's) followed by ``-momentum`` or ``-weight_decay``."""
 
 
 def member_of(header: str) -> str | None:
@@ -46,10 +50,15 @@ def member_of(header: str) -> str | None:
         found = OTHER_SPELLINGS.get(key) or LOG_SPELLINGS.get(key)
         if found is not None:
             return found
-    lightning = _LIGHTNING.fullmatch(name)
-    if lightning is None:
-        return None
-    what = lightning.group("what")
-    if what == "momentum" and "adam" in lightning.group("optimizer").lower():
-        return "betas[0]"
-    return what or "lr"
+    rate, _, what = name.rpartition("-")
+    if what in ("momentum", "weight_decay"):
+        if member_of(rate) != "lr":
+            return None
+        return "betas[0]" if what == "momentum" and "adam" in rate.lower() else what
+    return "lr" if _LIGHTNING.fullmatch(name) is not None else None
+
+
+def ambiguous(header: str) -> bool:
+    """Whether the column ``header`` read as ``momentum`` may be an Adam optimizer's β₁ (``betas[0]``): a
+    Lightning ``-momentum`` column whose name does not say the optimizer."""
+    return member_of(header) == "momentum" and header.lower().endswith("-momentum")

@@ -28,6 +28,9 @@ _NUMBERS = re.compile(f"{_ONE}(?:\n{_ONE})*")
 """Cells joined by newlines, each a finite decimal number: the quick check of a whole column (a cell that
 fails is then found, and named, by :data:`lrdsl.tools.values._NUMBER`, which also reads ``inf`` and ``nan``)."""
 MAX_SHOWN = 8
+_BETA1 = (
+    "Lightning logs an Adam optimizer's betas[0] as its momentum too: if this run's optimizer is one, rename the member"
+)
 """Columns named in an error at most."""
 
 
@@ -56,7 +59,7 @@ def read_members(text: str, path: Path) -> dict[str, Curve] | None:
     The columns that hold no member are left out (the first curve's notes say which); two columns that
     hold one member are an error.
     """
-    from lrdsl.logs.columns import member_of
+    from lrdsl.logs.columns import ambiguous, member_of
     from lrdsl.tools.values import _NUMBER
 
     rows = _rows(text, path)
@@ -80,7 +83,8 @@ def read_members(text: str, path: Path) -> dict[str, Curve] | None:
     curves: dict[str, Curve] = {}
     for member, i in found.items():
         said = notes if not curves else []  # the table's own notes once, with the first member
-        curves[member] = _column_curve(rows, i, step, [*said, f"column {names[i]!r} as member {member}"], path)
+        own = [f"column {names[i]!r} as member {member}", _BETA1 * ambiguous(names[i])]
+        curves[member] = _column_curve(rows, i, step, [*said, *filter(None, own)], path)
     return curves
 
 
