@@ -136,3 +136,33 @@ def test_cli_overlay_of_two_sets_is_refused(tmp_path: Path) -> None:
         "error: -o draws one pair of curves; these sets have 3 members in common\n"
         "hint: compare one member of each: lrdsl fmt SET --member NAME gives its text\n"
     )
+
+
+def test_a_set_and_a_recorded_set_of_values() -> None:
+    text = "lr: warmup(linear, 10) >> cosine(1e-3→1e-5)\nmomentum: linear(0.85→0.95, 20) >> hold()"
+    recorded = lrdsl.evaluate_set(text, total_steps=40)
+    got = lrdsl.compare(text, recorded)
+    assert isinstance(got, SetComparison) and got.equal and got.total == 40  # the values' 40 steps are the run
+    late = {"lr": recorded["lr"], "momentum": np.concatenate([[0.85], recorded["momentum"][:-1]]), "ema": [1.0] * 40}
+    got = lrdsl.compare(late, text)
+    assert isinstance(got, SetComparison) and got.only_a == ("ema",) and got.members["lr"].equal
+    assert got.members["momentum"].first_step == 1 and "A is B 1 step late" in got.members["momentum"].difference
+    with pytest.raises(lrdsl.LrdslError, match="did you mean 'lr'"):
+        lrdsl.compare(text, {"learning_rate": recorded["lr"]})
+
+
+def test_cli_compares_a_set_with_a_logs_hyper_parameter_columns(tmp_path: Path) -> None:
+    text = "lr: warmup(linear, 10) >> cosine(1e-3→1e-5)\nweight_decay: cosine(0.1→0.01)"
+    values = lrdsl.evaluate_set(text, total_steps=40)
+    rows = [f"{t},{float(values['lr'][t])!r},{float(values['weight_decay'][t])!r},0.5" for t in range(40)]
+    log = tmp_path / "metrics.csv"
+    log.write_text("step,lr-AdamW,lr-AdamW-weight_decay,loss\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    (tmp_path / "set.txt").write_text(text, encoding="utf-8")
+    out = run_cli("compare", f"@{tmp_path / 'set.txt'}", str(log))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[0] == "sets: 2 of 2 common members agree over 40 steps"
+    assert "lrdsl: metrics.csv: column 'lr-AdamW-weight_decay' as member weight_decay" in out.stderr
+    one = run_cli("compare", "warmup(linear, 10) >> cosine(1e-3→2e-5)", str(log))
+    assert one.returncode == 1 and "A is one schedule: compared with B's member 'lr'" in one.stdout
+    column = run_cli("compare", "warmup(linear, 10) >> cosine(1e-3→1e-5)", str(log), "--column", "lr-AdamW")
+    assert column.returncode == 0 and column.stdout.startswith("equal within")

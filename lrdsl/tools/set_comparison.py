@@ -7,17 +7,21 @@ that run: its first differing step, ``max_abs``, ``max_rel`` and what differs (a
 counter from 1, …); the members present on one side only are listed. A set and one schedule (an
 expression, values or a log) compare the set's ``lr`` member with that schedule.
 
+A side may also be a set recorded from a run: a mapping ``{name: values}`` whose values are arrays,
+lists or :class:`~lrdsl.logs.Curve` (a log's columns, :func:`lrdsl.logs.read_members`). Without
+``total_steps`` the recorded values then set the run, member by member, as they do for two schedules.
+
 The work is bounded as one comparison's: at most :data:`~lrdsl.tools.comparison.MAX_COMPARED` steps,
 counted over every member compared.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from lrdsl.errors import LrdslError
-from lrdsl.language.ast import ScheduleSet
+from lrdsl.language.ast import Schedule, ScheduleSet
 from lrdsl.language.members import DEFAULT, in_member
 from lrdsl.run.sets import as_set, lower_set
 from lrdsl.tools.comparison import MAX_COMPARED, Comparison, Run, SetSide, Side, compare_schedules
@@ -46,8 +50,9 @@ class SetComparison:
 
 
 def is_set(side: object) -> bool:
-    """Whether ``side`` is a set: a :class:`ScheduleSet`, a mapping, or a text with members other than ``lr``
-    alone (a text that does not parse is left to the single comparison, which reports its error)."""
+    """Whether ``side`` is a set: a :class:`ScheduleSet`, a mapping (of expressions, or of recorded values), or
+    a text with members other than ``lr`` alone (a text that does not parse is left to the single comparison,
+    which reports its error)."""
     if isinstance(side, (ScheduleSet, Mapping)):
         return True
     if not isinstance(side, str):
@@ -58,16 +63,40 @@ def is_set(side: object) -> bool:
         return False
 
 
+@dataclass(frozen=True)
+class _Members:
+    """One side's members: their names, each one's side of a single comparison, and the set when written."""
+
+    names: tuple[str, ...]
+    member: Callable[[str], Side]
+    written: ScheduleSet | None
+
+
+def _members(side: object) -> _Members:
+    """``side`` as members: a set, or a mapping ``{name: values or a log}`` recorded from a run (its names
+    checked as a set's are)."""
+    if isinstance(side, Mapping) and side and all(_recorded(v) for v in side.values()):
+        as_set(dict.fromkeys(side, 0.0))  # the names' own errors
+        return _Members(tuple(side), side.__getitem__, None)
+    written = as_set(side)  # type: ignore[arg-type]
+    return _Members(written.names, written.member, written)
+
+
+def _recorded(value: object) -> bool:
+    """A member's recorded values (a log's curve, an array, a list), not an expression or a constant."""
+    return not isinstance(value, (str, int, float, Schedule))
+
+
 def compare_sets(
     a: Side | SetSide, b: Side | SetSide, total_steps: int | str | None, run: Run, rtol: float, atol: float
 ) -> SetComparison:
     """Each member of ``a`` compared with the same member of ``b`` over one run (see the module's text)."""
     if not (is_set(a) and is_set(b)):
         return _with_one_schedule(a, b, total_steps, run, rtol, atol)
-    sa, sb = as_set(a), as_set(b)  # type: ignore[arg-type]
+    sa, sb = _members(a), _members(b)
     total = _run_total(total_steps, [sa, sb], run)
     common = [n for n in sa.names if n in sb.names]
-    if total * len(common) > MAX_COMPARED:
+    if total is not None and total * len(common) > MAX_COMPARED:
         raise LrdslError(
             f"comparing {len(common)} members over {total} steps is too much work "
             f"(the limit is {MAX_COMPARED:.0e} steps in all)",
@@ -81,7 +110,7 @@ def compare_sets(
             raise in_member(name, err, err.span is not None) from None
     only_a = tuple(n for n in sa.names if n not in sb.names)
     only_b = tuple(n for n in sb.names if n not in sa.names)
-    return SetComparison(members, only_a, only_b, total)
+    return SetComparison(members, only_a, only_b, max((c.total for c in members.values()), default=total or 0))
 
 
 def _with_one_schedule(
@@ -89,7 +118,7 @@ def _with_one_schedule(
 ) -> SetComparison:
     """The set's ``lr`` member compared with the one schedule on the other side, on the set's run."""
     a_is_set = is_set(a)
-    the_set = as_set(a if a_is_set else b)  # type: ignore[arg-type]
+    the_set = _members(a if a_is_set else b)
     one: Side = b if a_is_set else a  # type: ignore[assignment]
     names = ("A", "B") if a_is_set else ("B", "A")
     if DEFAULT not in the_set.names:
@@ -97,12 +126,8 @@ def _with_one_schedule(
             f"{names[1]} is one schedule and {names[0]} a set with no member 'lr' to compare it with",
             hint=f"its members: {', '.join(the_set.names)}; give {names[1]} as a set too",
         )
-    expressions = [the_set] + ([as_set(one)] if isinstance(one, str) else [])  # values: their own length
-    total = total_steps
-    if total is None and len(expressions) == 2:
-        total = _run_total(None, expressions, run)
-    elif total is None:
-        total = _own_total(the_set, run)
+    other = _Members((DEFAULT,), lambda _: one, as_set(one) if isinstance(one, (str, Schedule)) else None)
+    total = _run_total(total_steps, [the_set, other], run)
     lr = the_set.member(DEFAULT)
     first, second = (lr, one) if a_is_set else (one, lr)
     result = compare_schedules(first, second, total, run, rtol, atol)
@@ -110,12 +135,16 @@ def _with_one_schedule(
     return SetComparison({DEFAULT: result}, total=result.total, note=note)
 
 
-def _run_total(total_steps: int | str | None, sets: list[ScheduleSet], run: Run) -> int:
-    """The run both sides are compared on: ``total_steps`` in steps, else the longest of the sets' own."""
+def _run_total(total_steps: int | str | None, sides: list[_Members], run: Run) -> int | None:
+    """The run both sides are compared on: ``total_steps`` in steps, else the longest of the sets' own; ``None``
+    when a side is recorded (its values' steps are the run, as for two schedules)."""
     from lrdsl.api import run_steps
 
     if total_steps is not None:
         return run_steps(total_steps, *run)  # 0 steps: each member's comparison refuses it
+    sets = [side.written for side in sides if side.written is not None]
+    if len(sets) < len(sides):
+        return None
     totals = [t for t in (_own_total(s, run) for s in sets) if t is not None]
     return max(totals) if totals else _lowered_total(sets[0], run)  # none: the first set's error, as it is
 

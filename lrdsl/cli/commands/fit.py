@@ -34,11 +34,16 @@ def fit(args: argparse.Namespace) -> int:
 
 
 def _side(arg: str, read: Callable[[str], str], args: argparse.Namespace) -> Any:
+    """An expression's text, or a recorded curve, or a log's hyper-parameter columns (a recorded set)."""
     from lrdsl.tools.values import looks_like_values
 
-    if looks_like_values(arg):
-        return _curve(arg, args, read)
-    return read(arg)
+    if not looks_like_values(arg):
+        return read(arg)
+    text = read("-") if arg == "-" else None
+    members = _members(args, arg, text)
+    if members:
+        return members
+    return _curve(arg, args, read, text)
 
 
 def _compare(args: argparse.Namespace, read: Callable[[str], str]) -> int:
@@ -156,7 +161,7 @@ def _fit(args: argparse.Namespace, read: Callable[[str], str]) -> int:
     from lrdsl.tools.progress import Progress
 
     text = read("-") if args.file == "-" else None
-    members = _members(args, text)
+    members = _members(args, args.file, text)
     if members:
         return _fit_set(members, args)
     log = _curve(args.file, args, read, text)
@@ -210,14 +215,18 @@ def _inexact(result: Any, member: str = "") -> list[str]:
     return lines
 
 
-def _members(args: argparse.Namespace, text: str | None) -> Any:
-    """The schedule set's members the log holds (two hyper-parameter columns or more), else ``None``; a log
-    read for one column (``--column``, ``--hf-log``) is one curve."""
+def _members(args: argparse.Namespace, arg: str, text: str | None) -> Any:
+    """The schedule set's members the log ``arg`` holds (two hyper-parameter columns or more; ``text`` when
+    already read), their notes said on stderr, else ``None``; a log read for one column (``--column``,
+    ``--hf-log``) is one curve."""
     from lrdsl.logs import members_from_text, read_members
 
     if getattr(args, "column", None) is not None or getattr(args, "hf_log", None) is not None:
         return None
-    return members_from_text(text, "stdin") if text is not None else read_members(args.file)
+    members = members_from_text(text, "stdin") if text is not None else read_members(arg)
+    for log in (members or {}).values():
+        _said(log)
+    return members
 
 
 def _fit_set(members: Any, args: argparse.Namespace) -> int:
@@ -227,8 +236,6 @@ def _fit_set(members: Any, args: argparse.Namespace) -> int:
     from lrdsl.logs.fit import fit_members
     from lrdsl.tools.progress import Progress
 
-    for log in members.values():
-        _said(log)
     label = "fitting " + ("stdin" if args.file == "-" else args.file)
     order = list(members)
     with Progress(1, label, unit="structures") as bar:
