@@ -248,3 +248,31 @@ def test_two_columns_holding_one_member_are_refused(tmp_path: Path) -> None:
 )
 def test_column_names_read_as_members(header: str, member: str | None) -> None:
     assert member_of(header) == member
+
+
+@pytest.mark.frameworks
+def test_fit_and_compare_of_a_tensorboard_event_file(tmp_path: Path) -> None:
+    """Tags written by PyTorch's ``SummaryWriter`` (float32 scalars): each hyper-parameter tag a member."""
+    need("tensorboard")
+    tensorboard = need("torch.utils.tensorboard")
+    text = "lr: warmup(linear, 10) >> cosine(1e-3→1e-5)\nweight_decay: cosine(0.1→0.01)\nbetas[1]: linear(0.95→0.999, 20) >> hold()"
+    values = lrdsl.evaluate_set(text, total_steps=50)
+    writer = tensorboard.SummaryWriter(str(tmp_path))
+    for t in range(50):
+        writer.add_scalar("lr-AdamW", values["lr"][t], t)
+        writer.add_scalar("lr-AdamW-weight_decay", values["weight_decay"][t], t)
+        writer.add_scalar("train/beta2", values["betas[1]"][t], t)
+        writer.add_scalar("train/loss", 1.0 / (t + 1), t)
+    writer.close()
+    (events,) = tmp_path.glob("events.out.tfevents.*")
+    out = run_cli("fit", str(events))
+    assert out.returncode == 0, out.stderr
+    assert "tags left out of the set (no optimizer hyper-parameter): 'train/loss'" in out.stderr
+    fitted = lrdsl.evaluate_set(out.stdout, total_steps=50)
+    assert list(fitted) == ["lr", "weight_decay", "betas[1]"]
+    for name, want in values.items():  # float32 scalars: each member within float32's tolerance of its values
+        np.testing.assert_allclose(fitted[name], want, rtol=1e-6, atol=4 * 2.0**-24 * float(np.max(want)))
+    (tmp_path / "set.txt").write_text(text, encoding="utf-8")
+    compared = run_cli("compare", f"@{tmp_path / 'set.txt'}", str(events))
+    assert compared.returncode == 0, compared.stdout
+    assert "  equal within rtol 1e-06, atol 2.38419e-10 over 50 steps" in compared.stdout.splitlines()

@@ -15,7 +15,7 @@ import numpy as np
 
 from lrdsl.errors import LrdslError
 from lrdsl.logs.base import Curve, checked_size, curve
-from lrdsl.logs.events import is_event_file, read_events
+from lrdsl.logs.events import is_event_file, read_event_members, read_events
 from lrdsl.logs.hf import is_trainer_state, read_trainer_state
 from lrdsl.logs.table import read_members as table_members
 from lrdsl.logs.table import read_table
@@ -44,10 +44,13 @@ def read_curve(path: str | Path, column: str | None = None, hf_log: str | None =
 
 
 def read_members(path: str | Path) -> dict[str, Curve] | None:
-    """The schedule set's members a csv log holds (its hyper-parameter columns, :mod:`lrdsl.logs.columns`),
-    each a curve by its member's name; ``None`` when the file holds fewer than two (then it is one curve)."""
+    """The schedule set's members a csv log or a TensorBoard event file holds (its hyper-parameter columns or
+    tags, :mod:`lrdsl.logs.columns`), each a curve by its member's name; ``None`` when the file holds fewer
+    than two (then it is one curve)."""
     path = Path(path)
-    if is_event_file(path) or path.suffix.lower() == ".npy":
+    if is_event_file(path):
+        return read_event_members(path)
+    if path.suffix.lower() == ".npy":
         return None
     return members_from_text(_text(path), str(path))
 

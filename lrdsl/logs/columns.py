@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 
+from lrdsl.errors import LrdslError
 from lrdsl.language.members import OTHER_SPELLINGS, RESERVED
 
 LOG_SPELLINGS = {
@@ -35,6 +36,10 @@ LOG_SPELLINGS = {
 }
 """Spellings of logs and trainer arguments (Hugging Face's ``adam_beta1``, …) beside the other frameworks'."""
 
+BETA1 = (
+    "Lightning logs an Adam optimizer's betas[0] as its momentum too: if this run's optimizer is one, rename the member"
+)
+"""The note on a column :func:`ambiguous` reads as ``momentum``."""
 _LIGHTNING = re.compile(r"lr-\w+?(?:-\d+)?(?:/[^-]+)?")
 """``LearningRateMonitor``'s name of a rate: ``lr-<optimizer>[-<n>][/<group>]``; its momentum and weight decay
 are that name (or the scheduler's own name, ``lr`` for lrdsl's) followed by ``-momentum`` or ``-weight_decay``."""
@@ -62,3 +67,19 @@ def ambiguous(header: str) -> bool:
     """Whether the column ``header`` read as ``momentum`` may be an Adam optimizer's β₁ (``betas[0]``): a
     Lightning ``-momentum`` column whose name does not say the optimizer."""
     return member_of(header) == "momentum" and header.lower().endswith("-momentum")
+
+
+def members_of(names: list[str], where: str, hint: str) -> tuple[dict[str, int], list[int]]:
+    """``({member: index}, [index left out])`` of a log's series ``names`` (csv columns, TensorBoard tags), in
+    their order; two series that hold one member are an error of ``where``, with ``hint``."""
+    found: dict[str, int] = {}
+    left: list[int] = []
+    for i, name in enumerate(names):
+        member = member_of(name)
+        if member is None:
+            left.append(i)
+        elif member in found:
+            raise LrdslError(f"{where} {names[found[member]][:40]!r} and {name[:40]!r} both hold {member}", hint=hint)
+        else:
+            found[member] = i
+    return found, left

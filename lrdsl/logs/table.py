@@ -59,7 +59,7 @@ def read_members(text: str, path: Path) -> dict[str, Curve] | None:
     The columns that hold no member are left out (the first curve's notes say which); two columns that
     hold one member are an error.
     """
-    from lrdsl.logs.columns import ambiguous, member_of
+    from lrdsl.logs.columns import BETA1, ambiguous, members_of
     from lrdsl.tools.values import _NUMBER
 
     rows = _rows(text, path)
@@ -67,23 +67,16 @@ def read_members(text: str, path: Path) -> dict[str, Curve] | None:
     if any(_NUMBER.fullmatch(c) for c in names if c):
         return None
     step, candidates, notes = _layout(names)
-    found: dict[str, int] = {}
-    for i in candidates:
-        member = member_of(names[i])
-        if member is not None and member in found:
-            raise LrdslError(
-                f"{path}: columns {names[found[member]][:40]!r} and {names[i][:40]!r} both hold {member}",
-                hint="fit one of them: --column NAME",
-            )
-        found.update({} if member is None else {member: i})
+    chosen, skipped = members_of([names[i] for i in candidates], f"{path}: columns", "fit one of them: --column NAME")
+    found = {member: candidates[j] for member, j in chosen.items()}
     if len(found) < 2:
         return None
-    left = [repr(names[i][:40]) for i in candidates if i not in found.values()]
+    left = [repr(names[candidates[j]][:40]) for j in skipped]
     notes += [f"columns left out of the set (no optimizer hyper-parameter): {', '.join(left)}"] if left else []
     curves: dict[str, Curve] = {}
     for member, i in found.items():
         said = notes if not curves else []  # the table's own notes once, with the first member
-        own = [f"column {names[i]!r} as member {member}", _BETA1 * ambiguous(names[i])]
+        own = [f"column {names[i]!r} as member {member}", BETA1 * ambiguous(names[i])]
         curves[member] = _column_curve(rows, i, step, [*said, *filter(None, own)], path)
     return curves
 

@@ -44,6 +44,8 @@ SetSide = ScheduleSet | Mapping[str, object]
 Run = tuple[float | None, float | None, float | None]
 """``(steps_per_epoch, tokens_per_step, samples_per_step)``."""
 NO_RUN: Run = (None, None, None)
+DEFAULT_TOLERANCE = (1e-9, 0.0)
+"""``(rtol, atol)`` when none is given."""
 
 BLOCK = 1_000_000
 """Steps compared at a time (each block holds a few float64 arrays of this length)."""

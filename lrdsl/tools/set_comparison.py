@@ -9,7 +9,9 @@ expression, values or a log) compare the set's ``lr`` member with that schedule.
 
 A side may also be a set recorded from a run: a mapping ``{name: values}`` whose values are arrays,
 lists or :class:`~lrdsl.logs.Curve` (a log's columns, :func:`lrdsl.logs.read_members`). Without
-``total_steps`` the recorded values then set the run, member by member, as they do for two schedules.
+``total_steps`` the recorded values then set the run, member by member, as they do for two schedules;
+without a tolerance, a member recorded in float32 is compared at its own (as ``lrdsl compare`` does
+for one log).
 
 The work is bounded as one comparison's: at most :data:`~lrdsl.tools.comparison.MAX_COMPARED` steps,
 counted over every member compared.
@@ -23,8 +25,9 @@ from dataclasses import dataclass
 from lrdsl.errors import LrdslError
 from lrdsl.language.ast import Schedule, ScheduleSet
 from lrdsl.language.members import DEFAULT, in_member
+from lrdsl.logs.base import Curve
 from lrdsl.run.sets import as_set, lower_set
-from lrdsl.tools.comparison import MAX_COMPARED, Comparison, Run, SetSide, Side, compare_schedules
+from lrdsl.tools.comparison import DEFAULT_TOLERANCE, MAX_COMPARED, Comparison, Run, SetSide, Side, compare_schedules
 
 __all__ = ["SetComparison", "compare_sets", "is_set"]
 
@@ -105,7 +108,8 @@ def compare_sets(
     members = {}
     for name in common:
         try:
-            members[name] = compare_schedules(sa.member(name), sb.member(name), total, run, rtol, atol)
+            x, y = sa.member(name), sb.member(name)
+            members[name] = compare_schedules(x, y, total, run, *_tolerance(x, y, rtol, atol))
         except LrdslError as err:  # one that points into a member's text names it; the run's own do not
             raise in_member(name, err, err.span is not None) from None
     only_a = tuple(n for n in sa.names if n not in sb.names)
@@ -130,9 +134,16 @@ def _with_one_schedule(
     total = _run_total(total_steps, [the_set, other], run)
     lr = the_set.member(DEFAULT)
     first, second = (lr, one) if a_is_set else (one, lr)
-    result = compare_schedules(first, second, total, run, rtol, atol)
+    result = compare_schedules(first, second, total, run, *_tolerance(first, second, rtol, atol))
     note = f"{names[1]} is one schedule: compared with {names[0]}'s member 'lr'"
     return SetComparison({DEFAULT: result}, total=result.total, note=note)
+
+
+def _tolerance(x: Side, y: Side, rtol: float, atol: float) -> tuple[float, float]:
+    """``(rtol, atol)``, or when neither was given (the defaults ``1e-9, 0``) a float32 log's own
+    (:attr:`lrdsl.logs.Curve.tolerance`: each member of a recorded set has its own, from its own values)."""
+    own = [side.tolerance for side in (x, y) if isinstance(side, Curve) and side.tolerance is not None]
+    return max(own) if own and (rtol, atol) == DEFAULT_TOLERANCE else (rtol, atol)
 
 
 def _run_total(total_steps: int | str | None, sides: list[_Members], run: Run) -> int | None:
