@@ -190,6 +190,12 @@ FIT_SET_ERRORS: list[tuple[Any, dict[str, Any], str]] = [
     ),
     ({"lr": [1.0]}, {"names": ["lr"]}, "error: names= is for a 2-D array; a mapping names its members itself"),
     (
+        [[0.1, 0.2], [0.3]],
+        {"names": ["lr", "ema"]},
+        "error: a set is fitted from a 2-D array of one row per step and one column per name: got shape 2 for 2 "
+        "names\nhint: or give a mapping {name: values}",
+    ),
+    (
         {"lr": [1.0, float("nan")]},
         {},
         "error: member 'lr' values: value 1 is nan\nhint: every value must be a finite number",
@@ -276,3 +282,13 @@ def test_fit_and_compare_of_a_tensorboard_event_file(tmp_path: Path) -> None:
     compared = run_cli("compare", f"@{tmp_path / 'set.txt'}", str(events))
     assert compared.returncode == 0, compared.stdout
     assert "  equal within rtol 1e-06, atol 2.38419e-10 over 50 steps" in compared.stdout.splitlines()
+
+
+def test_a_float32_table_keeps_each_members_precision() -> None:
+    table = np.stack([lrdsl.evaluate("cosine(0.1→0, 100)"), lrdsl.evaluate("linear(0.9→0.99, 100)")], axis=1)
+    got = lrdsl.fit(table.astype(np.float32), names=["lr", "momentum"], budget=10)
+    assert isinstance(got, SetFit) and got.exact
+    assert got.expr == "lr: cosine(0.1→0)\nmomentum: linear(0.9→0.99)"
+    assert [f.precision for f in got.members.values()] == ["float32", "float32"]
+    with pytest.raises(lrdsl.LrdslError, match=r"^error: member 'lr' values must be real numbers, not text$"):
+        lrdsl.fit(np.array([["a", "b"]]), names=["lr", "ema"])

@@ -10,7 +10,7 @@ gives each member's values.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -35,7 +35,7 @@ def columns(values: object, names: Sequence[str] | None) -> dict[str, npt.ArrayL
             raise LrdslError("names= is for a 2-D array; a mapping names its members itself")
         found = dict(values)
     else:
-        table = np.asarray(values, dtype=object)
+        table = _table(values)
         if table.ndim != 2 or names is None or table.shape[1] != len(names):
             shape = "×".join(map(str, table.shape))
             raise LrdslError(
@@ -43,11 +43,22 @@ def columns(values: object, names: Sequence[str] | None) -> dict[str, npt.ArrayL
                 f"for {0 if names is None else len(names)} names",
                 hint="or give a mapping {name: values}",
             )
-        found = {name: table[:, j].astype(float) for j, name in enumerate(names)}
+        found = {name: table[:, j] for j, name in enumerate(names)}
         if len(found) != len(names):
             raise LrdslError("each member name appears once in names=")
     as_set({name: 0.0 for name in found})  # the names' errors: 'learning_rate' → did you mean 'lr'?, …
     return found
+
+
+def _table(values: object) -> npt.NDArray[Any]:
+    """``values`` as an array (an array as it is: float32 kept, fit reads the precision); rows of unequal
+    lengths as an array of objects, refused by its shape. Each member's column is then checked as any values are."""
+    if isinstance(values, np.ndarray):
+        return values
+    try:
+        return np.asarray(values)
+    except ValueError:
+        return np.asarray(values, dtype=object)
 
 
 def fit_set(
