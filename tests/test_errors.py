@@ -1692,6 +1692,9 @@ def test_every_message_has_a_snapshot() -> None:
     from tests.test_torch_sets import TORCH_SET_ERRORS  # the set adapter's: beside its tests
 
     shown += [m for *_, m in TORCH_SET_ERRORS]
+    from tests.test_compare_sets import SET_COMPARE_ERRORS  # compare of sets: beside its tests
+
+    shown += [m for *_, m in SET_COMPARE_ERRORS]
     missing = [
         f"{where}: {pattern}"
         for where, pattern in _message_patterns()

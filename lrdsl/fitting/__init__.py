@@ -7,28 +7,33 @@ value (``|v − y| ≤ atol + rtol·|y|``), and returns the one with the fewest 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
 import numpy.typing as npt
 
 from lrdsl.errors import LrdslError
-from lrdsl.fitting.result import Fit
+from lrdsl.fitting.result import Fit, SetFit
 from lrdsl.tools.values import checked_values
 
-__all__ = ["Fit", "fit"]
+__all__ = ["Fit", "SetFit", "fit"]
+
+
+Progress = Callable[[int, int], None] | None
+"""``progress(done, total)``, called as each of the ``total`` structures has been tried."""
 
 
 def fit(
-    values: npt.ArrayLike | Callable[[int], float],
+    values: npt.ArrayLike | Callable[[int], float] | Mapping[str, npt.ArrayLike],
     steps_per_epoch: float | None = None,
     rtol: float | None = None,
     atol: float | None = None,
     total_steps: int | None = None,
     budget: float = 30.0,
-    progress: Callable[[int, int], None] | None = None,
-) -> Fit:
+    progress: Progress = None,
+    names: Sequence[str] | None = None,
+) -> Fit | SetFit:
     """The expression whose ``lr(0) … lr(N−1)`` are ``values`` (or ``values(t)`` for ``t < total_steps``).
 
     ``progress(done, total)`` is called as each of the ``total`` structures has been tried. Without
@@ -37,17 +42,36 @@ def fit(
     atol=4·2⁻²⁴·max|y|`` (:func:`tolerance`); with one of them, the other is float64's.
     :attr:`Fit.precision` says which precision the values were found in. ``budget`` is in CPU seconds
     of this process (``time.process_time``), beside the bound on candidate checks.
-    """
-    from lrdsl.fitting.search import search
 
+    Several curves on one clock, a mapping ``{name: values}`` or a 2-D array of one row per step and one
+    column per member of ``names``, give a :class:`SetFit`: the schedule set of each member's fit
+    (:mod:`lrdsl.fitting.sets`; each member has the whole ``budget``).
+    """
+    from lrdsl.fitting.sets import columns, fit_set
+
+    if isinstance(values, Mapping) or names is not None:
+        return fit_set(columns(values, names), steps_per_epoch, (rtol, atol), budget, progress)
     if callable(values):
         if total_steps is None or total_steps < 1:
             raise LrdslError("fit of a function needs total_steps=")
         values = [values(t) for t in range(total_steps)]
-    y, precision, rtol, atol = _checked(values, rtol, atol, budget)
-    if steps_per_epoch is not None and not (np.isfinite(steps_per_epoch) and steps_per_epoch > 0):
+    return fit_one(values, steps_per_epoch, (rtol, atol), budget, progress)
+
+
+def fit_one(
+    values: npt.ArrayLike,
+    spe: float | None,
+    tolerance: tuple[float | None, float | None],
+    budget: float,
+    progress: Progress,
+) -> Fit:
+    """:func:`fit` of one curve ``values``, ``tolerance`` its ``(rtol, atol)`` (``None``: the precision's own)."""
+    from lrdsl.fitting.search import search
+
+    y, precision, rtol, atol = _checked(values, *tolerance, budget)
+    if spe is not None and not (np.isfinite(spe) and spe > 0):
         raise LrdslError("steps_per_epoch must be a positive number")
-    return replace(search(y, steps_per_epoch, rtol, atol, budget, progress), precision=precision)
+    return replace(search(y, spe, rtol, atol, budget, progress), precision=precision)
 
 
 def fit_samples(

@@ -25,3 +25,27 @@ class Fit:
     """``"float32"`` when the values were read as float32 (and fitted at its tolerance)."""
     notes: tuple[str, ...] = field(default=())
     """What the fit decided that the expression does not show (steps a log did not give), for stderr."""
+
+
+@dataclass(frozen=True)
+class SetFit:
+    """A fitted schedule set (LANGUAGE.md §9.5): ``members[name]`` is the :class:`Fit` of that member's curve.
+
+    ``expr`` is the set's canonical text, one member per line (a set of ``lr`` alone: the bare
+    expression); every member was fitted on the same steps, the set's one clock. ``notes`` say what was
+    decided (columns read as members, columns left out), for stderr.
+    """
+
+    expr: str
+    members: dict[str, Fit]
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def exact(self) -> bool:
+        """Whether every member's expression reproduces its curve."""
+        return all(f.exact for f in self.members.values())
+
+    @property
+    def complete(self) -> bool:
+        """Whether every member's search tried every structure before its budget ran out."""
+        return all(f.complete for f in self.members.values())

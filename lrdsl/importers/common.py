@@ -132,12 +132,12 @@ def fitted(values: Sequence[float] | np.ndarray, *, source: str, steps_per_epoch
     """The expression :func:`lrdsl.fit` finds for ``values`` (the library's, sampled); an error when none is exact."""
     import numpy as np
 
-    from lrdsl.fitting import fit
+    from lrdsl.fitting import fit_one
 
     y = np.asarray(values, dtype=float)
     if y.size == 0:
         raise LrdslError(f"{source}: nothing to sample (the run has no steps)")
-    result = fit(y, steps_per_epoch=steps_per_epoch, rtol=rtol, atol=1e-12 * float(np.max(np.abs(y))))
+    result = fit_one(y, steps_per_epoch, (rtol, 1e-12 * float(np.max(np.abs(y)))), 30.0, None)
     if not result.exact:
         raise LrdslError(
             f"{source} has no lrdsl expression that lrdsl.fit finds: the closest, {result.expr}, departs at step "

@@ -43,17 +43,17 @@ def verified(
     only, in a run of ``total_steps`` (a long run checked at a sample). A disagreement is an :class:`LrdslError` naming ``source`` and the
     first step that departs, never a silent guess.
     """
-    from lrdsl.tools.comparison import compare
+    from lrdsl.tools.comparison import compare_schedules
 
     if steps is not None:
         from lrdsl.api import evaluate
 
         at = list(steps)
         mine = evaluate(expr, total_steps, steps_per_epoch, steps=at)
-        result = compare(mine, reference, rtol=rtol, atol=atol)
+        result = compare_schedules(mine, reference, rtol=rtol, atol=atol)
         first = None if result.first_step is None else at[result.first_step]
     else:
-        result = compare(expr, reference, steps_per_epoch=steps_per_epoch, rtol=rtol, atol=atol)
+        result = compare_schedules(expr, reference, run=(steps_per_epoch, None, None), rtol=rtol, atol=atol)
         first = result.first_step
     seen = _RECORD.get()
     if seen is not None:

@@ -15,12 +15,13 @@ import numpy as np
 
 from lrdsl.errors import LrdslError
 from lrdsl.logs.base import Curve, checked_size, curve
-from lrdsl.logs.events import is_event_file, read_events
+from lrdsl.logs.events import is_event_file, read_event_members, read_events
 from lrdsl.logs.hf import is_trainer_state, read_trainer_state
+from lrdsl.logs.table import read_members as table_members
 from lrdsl.logs.table import read_table
 from lrdsl.tools.values import _json_values, checked_values, read_values
 
-__all__ = ["Curve", "curve_from_text", "read_curve"]
+__all__ = ["Curve", "curve_from_text", "members_from_text", "read_curve", "read_members"]
 
 
 def read_curve(path: str | Path, column: str | None = None, hf_log: str | None = None) -> Curve:
@@ -39,12 +40,36 @@ def read_curve(path: str | Path, column: str | None = None, hf_log: str | None =
         _only(path, column=column, hf_log=hf_log)
         y = read_values(path)
         return curve(path, np.arange(y.size), y)
+    return curve_from_text(_text(path), str(path), column, hf_log)
+
+
+def read_members(path: str | Path) -> dict[str, Curve] | None:
+    """The schedule set's members a csv log or a TensorBoard event file holds (its hyper-parameter columns or
+    tags, :mod:`lrdsl.logs.columns`), each a curve by its member's name; ``None`` when the file holds fewer
+    than two (then it is one curve)."""
+    path = Path(path)
+    if is_event_file(path):
+        return read_event_members(path)
+    if path.suffix.lower() == ".npy":
+        return None
+    return members_from_text(_text(path), str(path))
+
+
+def members_from_text(text: str, name: str = "stdin") -> dict[str, Curve] | None:
+    """:func:`read_members` of a file's text (``name`` is the file's, or ``stdin``)."""
+    text = text.removeprefix("\ufeff")
+    if text.lstrip().startswith(("[", "{")):
+        return None
+    return table_members(text, Path(name))
+
+
+def _text(path: Path) -> str:
+    """The text of the log file ``path`` (at most :data:`~lrdsl.logs.base.MAX_BYTES`)."""
     checked_size(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise LrdslError(f"cannot read {path}: {exc.strerror if isinstance(exc, OSError) else exc}") from None
-    return curve_from_text(text, str(path), column, hf_log)
 
 
 def curve_from_text(text: str, name: str = "stdin", column: str | None = None, hf_log: str | None = None) -> Curve:

@@ -15,6 +15,7 @@ from typing import Any
 
 from lrdsl.errors import LrdslError
 from lrdsl.logs.base import Curve, checked_size, curve
+from lrdsl.logs.columns import BETA1
 from lrdsl.tools.values import EVENTS_PREFIX
 
 LR_TAGS = ("lr", "learning_rate", "learning-rate", "train/learning_rate", "train/lr", "lr-adam", "lr-sgd")
@@ -40,22 +41,52 @@ def _modules() -> tuple[Any, Any]:
 
 def read_events(path: Path, column: str | None = None) -> Curve:
     """The values of the scalar tag ``column`` (or the one scalar tag, or the one learning-rate tag)."""
-    event_pb2, masked_crc32c = _modules()
+    data, series, masked_crc32c = _read(path)
+    tag = _tag(series, column, path)
+    return _tag_curve(data, series, tag, path, masked_crc32c, [f"TensorBoard tag {tag!r}"])
 
+
+def read_event_members(path: Path) -> dict[str, Curve] | None:
+    """The scalar tags that hold members of a schedule set (:func:`lrdsl.logs.columns.member_of`), each a curve
+    by its member's name, in the tags' order; ``None`` when fewer than two do."""
+    from lrdsl.logs.columns import ambiguous, members_of
+
+    data, series, masked_crc32c = _read(path)
+    tags = sorted(series)
+    chosen, skipped = members_of(tags, f"{path}: tags", "fit one of them: --column TAG")
+    if len(chosen) < 2:
+        return None
+    left = ", ".join(repr(tags[j][:40]) for j in skipped)
+    notes = [f"tags left out of the set (no optimizer hyper-parameter): {left}"] if left else []
+    curves: dict[str, Curve] = {}
+    for member, j in chosen.items():
+        said = notes if not curves else []
+        own = [f"TensorBoard tag {tags[j]!r} as member {member}", BETA1 * ambiguous(tags[j])]
+        curves[member] = _tag_curve(data, series, tags[j], path, masked_crc32c, [*said, *filter(None, own)])
+    return curves
+
+
+def _read(path: Path) -> tuple[bytes, dict[str, list[tuple[int, float, int, int]]], Any]:
+    """The file's bytes, each scalar tag's points (:func:`_series`) and the checksum function."""
+    event_pb2, masked_crc32c = _modules()
     checked_size(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise LrdslError(f"cannot read {path}: {exc.strerror}") from None
-    series = _series(data, path, event_pb2, masked_crc32c)
-    tag = _tag(series, column, path)
+    return data, _series(data, path, event_pb2, masked_crc32c), masked_crc32c
+
+
+def _tag_curve(
+    data: bytes, series: dict[str, list[tuple[int, float, int, int]]], tag: str, path: Path, crc: Any, notes: list[str]
+) -> Curve:
+    """The curve of ``tag``, the data's checksum of each record its values are read from checked."""
     points = series[tag]
-    for _, _, start, record in points:  # the data's checksum, of the records read from
+    for _, _, start, record in points:
         (length,) = struct.unpack_from("<Q", data, start)
         (check,) = struct.unpack_from("<I", data, start + 12 + length)
-        if masked_crc32c(data[start + 12 : start + 12 + length]) != check:
+        if crc(data[start + 12 : start + 12 + length]) != check:
             raise LrdslError(f"cannot read {path}: record {record} (byte {start}) does not match its checksum")
-    notes = [f"TensorBoard tag {tag!r}"]
     return curve(path, [p[0] for p in points], [p[1] for p in points], *notes)
 
 

@@ -23,7 +23,7 @@ from lrdsl.language.numbers import format_number
 from lrdsl.logs.base import Curve
 
 if TYPE_CHECKING:
-    from lrdsl.fitting import Fit
+    from lrdsl.fitting import Fit, SetFit
 
 _SAMPLES = re.compile(r"(?<![\w.])(\d+(?:\.\d*)?(?:e[-+]?\d+)?)ep\b")
 """A duration in samples, as :func:`lrdsl.fitting.fit_samples` writes it (``12ep``, ``2.4ep``)."""
@@ -47,17 +47,38 @@ def fit_curve(
     steps given. A log of every ``k``-th step is fitted by :func:`_fit_sparse`; a log with uneven gaps is
     refused. Without ``rtol`` and ``atol`` float32 values use :attr:`Curve.tolerance`, float64 ones fit's own.
     """
-    from lrdsl.fitting import fit
+    from lrdsl.fitting import fit_one
 
     tolerance = _tolerance(log, rtol, atol)
     first, count = int(log.steps[0]), int(log.steps.size)
     if int(log.steps[-1]) - first != count - 1:
         return _fit_sparse(log, steps_per_epoch, tolerance, budget, progress)
     values = log.values.astype(np.float32) if log.dtype == "float32" else log.values
-    result = fit(values, steps_per_epoch=steps_per_epoch, budget=budget, progress=progress, **tolerance)
+    result = fit_one(values, steps_per_epoch, (tolerance.get("rtol"), tolerance.get("atol")), budget, progress)
     if not first:
         return result
     return _late(log, result, result.expr, first, first + count, steps_per_epoch, tolerance)
+
+
+def fit_members(
+    curves: dict[str, Curve],
+    steps_per_epoch: float | None = None,
+    rtol: float | None = None,
+    atol: float | None = None,
+    budget: float = 30.0,
+    progress: Callable[[str], Callable[[int, int], None] | None] | None = None,
+) -> SetFit:
+    """The schedule set of a log's members (:func:`lrdsl.logs.read_members`): each member's curve fitted by
+    :func:`fit_curve` at the steps it gives, on the log's one step column (``budget`` is each member's);
+    ``progress(name)`` gives the progress callback of member ``name``."""
+    from lrdsl.fitting.sets import set_of
+
+    fits = {}
+    for name, log in curves.items():
+        tell = None if progress is None else progress(name)
+        fits[name] = fit_curve(log, steps_per_epoch, rtol, atol, budget, tell)
+    total = max(int(log.steps[-1]) + 1 for log in curves.values())
+    return set_of(fits, total)
 
 
 def _tolerance(log: Curve, rtol: float | None, atol: float | None) -> dict[str, Any]:
@@ -71,10 +92,10 @@ def _late(
     log: Curve, result: Fit, expr: str, lag: int, total: int, spe: float | None, tolerance: dict[str, Any]
 ) -> Fit:
     """``expr`` started ``lag`` steps late (``const(v₀, lag) >> (expr)``), checked at the logged steps."""
-    from lrdsl.tools.comparison import compare
+    from lrdsl.tools.comparison import compare_schedules
 
     late = f"const({float(log.values[0])!r}, {lag}) >> ({expr})" if lag else expr
-    checked = compare(late, log, total, spe, **tolerance).equal
+    checked = compare_schedules(late, log, total, (spe, None, None), **tolerance).equal
     departure = None if result.first_departure is None else int(log.steps[result.first_departure])
     return replace(result, expr=late, first_departure=departure, exact=result.exact and checked)
 

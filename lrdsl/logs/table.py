@@ -28,6 +28,9 @@ _NUMBERS = re.compile(f"{_ONE}(?:\n{_ONE})*")
 """Cells joined by newlines, each a finite decimal number: the quick check of a whole column (a cell that
 fails is then found, and named, by :data:`lrdsl.tools.values._NUMBER`, which also reads ``inf`` and ``nan``)."""
 MAX_SHOWN = 8
+_BETA1 = (
+    "Lightning logs an Adam optimizer's betas[0] as its momentum too: if this run's optimizer is one, rename the member"
+)
 """Columns named in an error at most."""
 
 
@@ -46,6 +49,43 @@ def read_table(text: str, path: Path, column: str | None = None) -> Curve:
     chosen = _column(names, candidates, column, path)
     if len(candidates) > 1 or column is not None:
         notes.append(f"column {names[chosen]!r}")
+    return _column_curve(rows, chosen, step, notes, path)
+
+
+def read_members(text: str, path: Path) -> dict[str, Curve] | None:
+    """The csv's columns that hold members of a schedule set (:func:`lrdsl.logs.columns.member_of`), each a
+    curve by its member's name, in the columns' order; ``None`` when fewer than two do (or it has no header).
+
+    The columns that hold no member are left out (the first curve's notes say which); two columns that
+    hold one member are an error.
+    """
+    from lrdsl.logs.columns import BETA1, ambiguous, members_of
+    from lrdsl.tools.values import _NUMBER
+
+    rows = _rows(text, path)
+    names = [c.strip() for c in rows[0][1]]
+    if any(_NUMBER.fullmatch(c) for c in names if c):
+        return None
+    step, candidates, notes = _layout(names)
+    chosen, skipped = members_of([names[i] for i in candidates], f"{path}: columns", "fit one of them: --column NAME")
+    found = {member: candidates[j] for member, j in chosen.items()}
+    if len(found) < 2:
+        return None
+    left = [repr(names[candidates[j]][:40]) for j in skipped]
+    notes += [f"columns left out of the set (no optimizer hyper-parameter): {', '.join(left)}"] if left else []
+    curves: dict[str, Curve] = {}
+    for member, i in found.items():
+        said = notes if not curves else []  # the table's own notes once, with the first member
+        own = [f"column {names[i]!r} as member {member}", BETA1 * ambiguous(names[i])]
+        curves[member] = _column_curve(rows, i, step, [*said, *filter(None, own)], path)
+    return curves
+
+
+def _column_curve(
+    rows: list[tuple[int, list[str]]], chosen: int, step: int | None, notes: list[str], path: Path
+) -> Curve:
+    """The curve of the column ``chosen`` of a table's ``rows`` (the header first), ``step`` its step column."""
+    names = [c.strip() for c in rows[0][1]]
     body = rows[1:]
     short = next(((line, len(cells)) for line, cells in body if len(cells) != len(names)), None)
     if short is not None:

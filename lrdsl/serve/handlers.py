@@ -277,7 +277,7 @@ def _dropped(request: Json) -> Any:
 
 def fit(request: Json) -> Json:
     """The expression that reproduces a curve (exactly, or the closest found within the budget)."""
-    from lrdsl.fitting import fit as fit_values
+    from lrdsl.fitting import fit_one
 
     y, steps = _curve_values(request)
     spe = _number(request, "steps_per_epoch")
@@ -287,7 +287,7 @@ def fit(request: Json) -> Json:
 
         result = fit_curve(Curve(steps, y, "the dropped curve"), steps_per_epoch=spe, budget=FIT_BUDGET)
     else:
-        result = fit_values(y, steps_per_epoch=spe, budget=FIT_BUDGET)
+        result = fit_one(y, spe, (None, None), FIT_BUDGET, None)
     note = None if result.exact else f"closest found: off by up to {result.max_error:.3g}"
     if not result.complete:
         note = f"stopped after {FIT_BUDGET:g} s of search; " + (note or "exact")
@@ -307,14 +307,16 @@ def fit(request: Json) -> Json:
 
 def compare(request: Json) -> Json:
     """Where two expressions differ, what differs, and the edit of A that makes it B."""
-    from lrdsl.tools.comparison import compare as compare_sides
+    from lrdsl.tools.comparison import compare_schedules
 
     a, b = _text(request, "a"), _text(request, "b")
     assert a is not None and b is not None
     run = _run(request)
     if run.pop("params"):
         raise LrdslError("compare takes no params", hint="write the numbers into the expressions")
-    result = compare_sides(a, b, **run)
+    result = compare_schedules(
+        a, b, run["total_steps"], (run["steps_per_epoch"], run["tokens_per_step"], run["samples_per_step"])
+    )
     return {
         "equal": result.equal,
         "first_step": result.first_step,

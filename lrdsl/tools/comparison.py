@@ -18,7 +18,7 @@ is then verified over the whole run, a block at a time.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from lrdsl.errors import LrdslError
-from lrdsl.language.ast import Schedule
+from lrdsl.language.ast import Schedule, ScheduleSet
 from lrdsl.logs.base import Curve
 from lrdsl.tools.values import checked_values
 
@@ -34,10 +34,18 @@ if TYPE_CHECKING:
     from lrdsl import ir
     from lrdsl.fitting.edits import Named
     from lrdsl.tools.explain import Phase
+    from lrdsl.tools.set_comparison import SetComparison
 
 Side = str | Schedule | Curve | npt.ArrayLike
 """One side of a comparison: an expression (text or parsed), the values ``lr(0) … lr(N−1)``, or a
 :class:`~lrdsl.logs.Curve` read from a log (compared at its steps)."""
+SetSide = ScheduleSet | Mapping[str, object]
+"""A schedule set as :func:`compare` takes it beside a :data:`Side` (a set's text is a ``str``)."""
+Run = tuple[float | None, float | None, float | None]
+"""``(steps_per_epoch, tokens_per_step, samples_per_step)``."""
+NO_RUN: Run = (None, None, None)
+DEFAULT_TOLERANCE = (1e-9, 0.0)
+"""``(rtol, atol)`` when none is given."""
 
 BLOCK = 1_000_000
 """Steps compared at a time (each block holds a few float64 arrays of this length)."""
@@ -172,28 +180,51 @@ def _differ(a: npt.NDArray[np.float64], b: npt.NDArray[np.float64], rtol: float,
 
 
 def compare(
-    a: Side,
-    b: Side,
+    a: Side | SetSide,
+    b: Side | SetSide,
     total_steps: int | str | None = None,
     steps_per_epoch: float | None = None,
     rtol: float = 1e-9,
     atol: float = 0.0,
     tokens_per_step: float | None = None,
     samples_per_step: float | None = None,
-) -> Comparison:
+) -> Comparison | SetComparison:
     """Compare ``a`` and ``b`` over ``total_steps`` steps (a whole number, or a duration such as ``"90ep"``).
 
     Without ``total_steps`` the run is as long as the values given (both the same length), else the
     longer of the two expressions' own durations. When they differ and one side is an expression,
     ``difference`` says what differs and ``suggestion`` is the edit of that expression (A's, else
     B's) that equals the other side at every step, or ``None``.
+
+    Two schedules give a :class:`Comparison` (:func:`compare_schedules`); a schedule set on either side
+    (LANGUAGE.md §9.5) gives a :class:`~lrdsl.tools.set_comparison.SetComparison`, member by member on
+    one run (:func:`lrdsl.tools.set_comparison.compare_sets`).
     """
-    from lrdsl.api import check_run, run_steps
+    from lrdsl.tools.set_comparison import compare_sets, is_set
+
+    run = (steps_per_epoch, tokens_per_step, samples_per_step)
+    _check(rtol, atol, run)
+    if is_set(a) or is_set(b):
+        return compare_sets(a, b, total_steps, run, rtol, atol)
+    return compare_schedules(a, b, total_steps, run, rtol, atol)  # type: ignore[arg-type]  # not a set
+
+
+def _check(rtol: float, atol: float, run: Run) -> None:
+    """An :class:`LrdslError` for a tolerance or a run no comparison takes."""
+    from lrdsl.api import check_run
 
     if not (np.isfinite(rtol) and np.isfinite(atol) and rtol >= 0 and atol >= 0):
         raise LrdslError("rtol and atol must be finite and not negative")
-    check_run(steps_per_epoch=steps_per_epoch, tokens_per_step=tokens_per_step, samples_per_step=samples_per_step)
-    run = (steps_per_epoch, tokens_per_step, samples_per_step)
+    check_run(steps_per_epoch=run[0], tokens_per_step=run[1], samples_per_step=run[2])
+
+
+def compare_schedules(
+    a: Side, b: Side, total_steps: int | str | None = None, run: Run = NO_RUN, rtol: float = 1e-9, atol: float = 0.0
+) -> Comparison:
+    """:func:`compare` of two schedules; ``run`` is ``(steps_per_epoch, tokens_per_step, samples_per_step)``."""
+    from lrdsl.api import run_steps
+
+    _check(rtol, atol, run)
     a, b = (s.values if isinstance(s, Curve) and s.dense else s for s in (a, b))
     if isinstance(a, Curve) or isinstance(b, Curve):
         return _at_logged_steps(a, b, total_steps, run, rtol, atol)

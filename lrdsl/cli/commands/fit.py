@@ -34,18 +34,21 @@ def fit(args: argparse.Namespace) -> int:
 
 
 def _side(arg: str, read: Callable[[str], str], args: argparse.Namespace) -> Any:
+    """An expression's text, or a recorded curve, or a log's hyper-parameter columns (a recorded set)."""
     from lrdsl.tools.values import looks_like_values
 
-    if looks_like_values(arg):
-        return _curve(arg, args, read)
-    return read(arg)
+    if not looks_like_values(arg):
+        return read(arg)
+    text = read("-") if arg == "-" else None
+    members = _members(args, arg, text)
+    if members:
+        return members
+    return _curve(arg, args, read, text)
 
 
 def _compare(args: argparse.Namespace, read: Callable[[str], str]) -> int:
-    import sys
-
     from lrdsl.tools.comparison import compare
-    from lrdsl.tools.values import looks_like_values
+    from lrdsl.tools.set_comparison import SetComparison
 
     a, b = _side(args.a, read, args), _side(args.b, read, args)
     rates = getattr(args, "tokens_per_step", None), getattr(args, "samples_per_step", None)
@@ -54,20 +57,29 @@ def _compare(args: argparse.Namespace, read: Callable[[str], str]) -> int:
     if float32 and tolerance == (1e-9, 0.0):  # no tolerance given: a float32 log's
         tolerance = max(float32)
     result = compare(a, b, args.steps, args.steps_per_epoch, *tolerance, *rates)
-    print(report(result))
+    pair = _one_pair(result, args.output) if isinstance(result, SetComparison) else result
+    print(set_report(result) if isinstance(result, SetComparison) else report(result))
     if args.output:
-        from lrdsl.tools.diffplot import overlay
-
-        # each curve is named by its expression, or by the file its values come from
-        labels = tuple(
-            Path(arg).name if looks_like_values(arg) else own for arg, own in zip((args.a, args.b), result.labels)
-        )
-        try:
-            overlay(result, args.output, labels)  # type: ignore[arg-type]
-        except OSError as exc:
-            raise LrdslError(f"cannot write {args.output}: {exc.strerror or exc}") from None
-        print(f"lrdsl: wrote {args.output}: both curves, the differing steps marked", file=sys.stderr)
+        _overlay(pair, args)
     return 0 if result.equal else 1
+
+
+def _overlay(result: Any, args: argparse.Namespace) -> None:
+    """``compare -o``: both curves of ``result`` drawn in the file ``args.output``."""
+    import sys
+
+    from lrdsl.tools.diffplot import overlay
+    from lrdsl.tools.values import looks_like_values
+
+    # each curve is named by its expression, or by the file its values come from
+    labels = tuple(
+        Path(arg).name if looks_like_values(arg) else own for arg, own in zip((args.a, args.b), result.labels)
+    )
+    try:
+        overlay(result, args.output, labels)  # type: ignore[arg-type]
+    except OSError as exc:
+        raise LrdslError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    print(f"lrdsl: wrote {args.output}: both curves, the differing steps marked", file=sys.stderr)
 
 
 def report(result: Any) -> str:
@@ -111,6 +123,31 @@ def report(result: Any) -> str:
     return "\n".join(lines)
 
 
+def set_report(result: Any) -> str:
+    """The text ``lrdsl compare`` prints for a :class:`lrdsl.tools.set_comparison.SetComparison`: each common
+    member's :func:`report` after a line ``member 'NAME':``, then the members one side lacks."""
+    agree = sum(c.equal for c in result.members.values())
+    lines = [f"sets: {agree} of {len(result.members)} common members agree over {result.total} steps"]
+    lines += [result.note] if result.note else []
+    for name, one in result.members.items():
+        lines.append(f"member {name!r}:")
+        lines += ["  " + line for line in report(one).splitlines()]
+    for side, names in (("A", result.only_a), ("B", result.only_b)):
+        if names:
+            lines.append(f"only in {side}: " + ", ".join(names))
+    return "\n".join(lines)
+
+
+def _one_pair(result: Any, output: str | None) -> Any:
+    """The one pair of curves ``-o`` draws: a set compared with one schedule is its ``lr``; two sets are refused."""
+    if output is None or (len(result.members) == 1 and not result.only_a and not result.only_b):
+        return next(iter(result.members.values()), None)
+    raise LrdslError(
+        f"-o draws one pair of curves; these sets have {len(result.members)} members in common",
+        hint="compare one member of each: lrdsl fmt SET --member NAME gives its text",
+    )
+
+
 def _step(x: float) -> str:
     from lrdsl.language.numbers import format_number
 
@@ -123,7 +160,11 @@ def _fit(args: argparse.Namespace, read: Callable[[str], str]) -> int:
     from lrdsl.logs.fit import fit_curve
     from lrdsl.tools.progress import Progress
 
-    log = _curve(args.file, args, read)
+    text = read("-") if args.file == "-" else None
+    members = _members(args, args.file, text)
+    if members:
+        return _fit_set(members, args)
+    log = _curve(args.file, args, read, text)
     if log.steps[0]:
         first = int(log.steps[0])
         print(f"lrdsl: the log starts at step {first}: its first value is held at steps 0–{first - 1}", file=sys.stderr)
@@ -142,29 +183,98 @@ def _fit(args: argparse.Namespace, read: Callable[[str], str]) -> int:
             budget=args.budget,
             progress=tried,
         )
-    for note in result.notes:
-        print(f"lrdsl: {note}", file=sys.stderr)
-    if result.precision == "float32" and args.rtol is None and args.atol is None:
-        print("float32 values: fitted with rtol 1e-6 and atol 4·2⁻²⁴ of the largest", file=sys.stderr)
+    _say(result, args, "")
     print(result.expr)
-    if result.exact:
-        return 0
-    print(f"not exact: max error {result.max_error!r}, first departing step {result.first_departure}")
-    for first, last in result.unmatched:
-        print(f"steps {first}–{last}: no named shape (written as the line between its ends)")
-    if not result.complete:
-        print("the search stopped at its budget (--budget seconds, or its limit of candidates) before trying all")
-    return 1
+    for line in _inexact(result):
+        print(line)
+    return 0 if result.exact else 1
 
 
-def _curve(arg: str, args: argparse.Namespace, read: Callable[[str], str]) -> Any:
-    """The log ``arg`` names (a file, or '-' for standard input), its notes said on stderr."""
+def _say(result: Any, args: argparse.Namespace, member: str) -> None:
+    """A fit's notes and its precision, on stderr (``member``: ``"member 'NAME': "`` before each, or nothing)."""
     import sys
 
+    for note in result.notes:
+        print(f"lrdsl: {member}{note}", file=sys.stderr)
+    if result.precision == "float32" and args.rtol is None and args.atol is None:
+        print(f"{member}float32 values: fitted with rtol 1e-6 and atol 4·2⁻²⁴ of the largest", file=sys.stderr)
+
+
+def _inexact(result: Any, member: str = "") -> list[str]:
+    """What ``fit`` prints after an expression that is only the closest found: none for an exact one."""
+    if result.exact:
+        return []
+    lines = [f"{member}not exact: max error {result.max_error!r}, first departing step {result.first_departure}"]
+    lines += [
+        f"{member}steps {a}–{b}: no named shape (written as the line between its ends)" for a, b in result.unmatched
+    ]
+    if not result.complete:
+        lines.append(
+            f"{member}the search stopped at its budget (--budget seconds, or its limit of candidates) before trying all"
+        )
+    return lines
+
+
+def _members(args: argparse.Namespace, arg: str, text: str | None) -> Any:
+    """The schedule set's members the log ``arg`` holds (two hyper-parameter columns or more; ``text`` when
+    already read), their notes said on stderr, else ``None``; a log read for one column (``--column``,
+    ``--hf-log``) is one curve."""
+    from lrdsl.logs import members_from_text, read_members
+
+    if getattr(args, "column", None) is not None or getattr(args, "hf_log", None) is not None:
+        return None
+    members = members_from_text(text, "stdin") if text is not None else read_members(arg)
+    for log in (members or {}).values():
+        _said(log)
+    return members
+
+
+def _fit_set(members: Any, args: argparse.Namespace) -> int:
+    """``lrdsl fit`` of a log of several hyper-parameters: the set of each member's fit, one member per line."""
+    import sys
+
+    from lrdsl.logs.fit import fit_members
+    from lrdsl.tools.progress import Progress
+
+    label = "fitting " + ("stdin" if args.file == "-" else args.file)
+    order = list(members)
+    with Progress(1, label, unit="structures") as bar:
+
+        def progress(name: str) -> Callable[[int, int], None]:
+            def tried(done: int, total: int) -> None:
+                bar.total = float(total * len(order))
+                bar.update(order.index(name) * total + done)
+
+            return tried
+
+        result = fit_members(members, args.steps_per_epoch, args.rtol, args.atol, args.budget, progress)
+    for name, one in result.members.items():
+        _say(one, args, f"member {name!r}: ")
+    for note in result.notes:
+        print(f"lrdsl: {note}", file=sys.stderr)
+    print(result.expr)
+    for name, one in result.members.items():
+        for line in _inexact(one, f"member {name!r}: "):
+            print(line)
+    return 0 if result.exact else 1
+
+
+def _curve(arg: str, args: argparse.Namespace, read: Callable[[str], str], text: str | None = None) -> Any:
+    """The log ``arg`` names (a file, or '-' for standard input, ``text`` when already read), its notes said on stderr."""
     from lrdsl.logs import curve_from_text, read_curve
 
     column, hf_log = getattr(args, "column", None), getattr(args, "hf_log", None)
-    log = curve_from_text(read("-"), "stdin", column, hf_log) if arg == "-" else read_curve(arg, column, hf_log)
+    if arg == "-":
+        log = curve_from_text(read("-") if text is None else text, "stdin", column, hf_log)
+    else:
+        log = read_curve(arg, column, hf_log)
+    _said(log)
+    return log
+
+
+def _said(log: Any) -> None:
+    """The notes of a log's reader on stderr."""
+    import sys
+
     for note in log.notes:
         print(f"lrdsl: {Path(log.name).name}: {note}", file=sys.stderr)
-    return log
