@@ -37,9 +37,9 @@ if TYPE_CHECKING:
     from lrdsl.recording import record
     from lrdsl.run.bound import BoundSchedule, bind
     from lrdsl.run.bound_set import BoundScheduleSet
-    from lrdsl.tools.comparison import compare
     from lrdsl.tools.linting import Diagnostic, LrdslWarning
     from lrdsl.tools.plotting import plot
+    from lrdsl.tools.set_comparison import compare
     from lrdsl.tools.set_lint import lint
 
 __all__ = [
@@ -92,7 +92,7 @@ _HOME = {
     "lower": "api",
     "Schedule": "language.ast",
     "ScheduleSet": "language.ast",
-    "compare": "tools.comparison",
+    "compare": "tools.set_comparison",
     "fit": "fitting",
     "ScheduleField": "language.field",
     "ScheduleSetField": "language.field",

@@ -19,7 +19,7 @@ from lrdsl.errors import LrdslError
 from lrdsl.fitting.result import Fit, SetFit
 
 if TYPE_CHECKING:
-    from lrdsl.fitting import Progress
+    from lrdsl.fitting.curve import Progress
 
 Columns = Mapping[str, npt.ArrayLike]
 """One curve per member name."""
@@ -65,7 +65,7 @@ def fit_set(
     curves: Columns, spe: float | None, tolerance: tuple[float | None, float | None], budget: float, progress: Progress
 ) -> SetFit:
     """Every member's curve fitted on one clock (see the module's text); ``progress`` counts over every member."""
-    from lrdsl.fitting import fit_one
+    from lrdsl.fitting.curve import fit_one
     from lrdsl.tools.values import checked_values
 
     ys = {name: _kept(curve, name, checked_values) for name, curve in curves.items()}

@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from lrdsl import ir
     from lrdsl.fitting.edits import Named
     from lrdsl.tools.explain import Phase
-    from lrdsl.tools.set_comparison import SetComparison
 
 Side = str | Schedule | Curve | npt.ArrayLike
 """One side of a comparison: an expression (text or parsed), the values ``lr(0) … lr(N−1)``, or a
@@ -179,37 +178,7 @@ def _differ(a: npt.NDArray[np.float64], b: npt.NDArray[np.float64], rtol: float,
     return np.asarray(diff > atol + rtol * np.maximum(np.abs(a), np.abs(b)))
 
 
-def compare(
-    a: Side | SetSide,
-    b: Side | SetSide,
-    total_steps: int | str | None = None,
-    steps_per_epoch: float | None = None,
-    rtol: float = 1e-9,
-    atol: float = 0.0,
-    tokens_per_step: float | None = None,
-    samples_per_step: float | None = None,
-) -> Comparison | SetComparison:
-    """Compare ``a`` and ``b`` over ``total_steps`` steps (a whole number, or a duration such as ``"90ep"``).
-
-    Without ``total_steps`` the run is as long as the values given (both the same length), else the
-    longer of the two expressions' own durations. When they differ and one side is an expression,
-    ``difference`` says what differs and ``suggestion`` is the edit of that expression (A's, else
-    B's) that equals the other side at every step, or ``None``.
-
-    Two schedules give a :class:`Comparison` (:func:`compare_schedules`); a schedule set on either side
-    (LANGUAGE.md §9.5) gives a :class:`~lrdsl.tools.set_comparison.SetComparison`, member by member on
-    one run (:func:`lrdsl.tools.set_comparison.compare_sets`).
-    """
-    from lrdsl.tools.set_comparison import compare_sets, is_set
-
-    run = (steps_per_epoch, tokens_per_step, samples_per_step)
-    _check(rtol, atol, run)
-    if is_set(a) or is_set(b):
-        return compare_sets(a, b, total_steps, run, rtol, atol)
-    return compare_schedules(a, b, total_steps, run, rtol, atol)  # type: ignore[arg-type]  # not a set
-
-
-def _check(rtol: float, atol: float, run: Run) -> None:
+def check_tolerances(rtol: float, atol: float, run: Run) -> None:
     """An :class:`LrdslError` for a tolerance or a run no comparison takes."""
     from lrdsl.api import check_run
 
@@ -224,7 +193,7 @@ def compare_schedules(
     """:func:`compare` of two schedules; ``run`` is ``(steps_per_epoch, tokens_per_step, samples_per_step)``."""
     from lrdsl.api import run_steps
 
-    _check(rtol, atol, run)
+    check_tolerances(rtol, atol, run)
     a, b = (s.values if isinstance(s, Curve) and s.dense else s for s in (a, b))
     if isinstance(a, Curve) or isinstance(b, Curve):
         return _at_logged_steps(a, b, total_steps, run, rtol, atol)

@@ -27,7 +27,16 @@ from lrdsl.language.ast import Schedule, ScheduleSet
 from lrdsl.language.members import DEFAULT, in_member
 from lrdsl.logs.base import Curve
 from lrdsl.run.sets import as_set, lower_set
-from lrdsl.tools.comparison import DEFAULT_TOLERANCE, MAX_COMPARED, Comparison, Run, SetSide, Side, compare_schedules
+from lrdsl.tools.comparison import (
+    DEFAULT_TOLERANCE,
+    MAX_COMPARED,
+    Comparison,
+    Run,
+    SetSide,
+    Side,
+    check_tolerances,
+    compare_schedules,
+)
 
 __all__ = ["SetComparison", "compare_sets", "is_set"]
 
@@ -50,6 +59,34 @@ class SetComparison:
     def equal(self) -> bool:
         """Every common member agrees within the tolerance and each side has the same members."""
         return all(c.equal for c in self.members.values()) and not self.only_a and not self.only_b
+
+
+def compare(
+    a: Side | SetSide,
+    b: Side | SetSide,
+    total_steps: int | str | None = None,
+    steps_per_epoch: float | None = None,
+    rtol: float = 1e-9,
+    atol: float = 0.0,
+    tokens_per_step: float | None = None,
+    samples_per_step: float | None = None,
+) -> Comparison | SetComparison:
+    """Compare ``a`` and ``b`` over ``total_steps`` steps (a whole number, or a duration such as ``"90ep"``).
+
+    Without ``total_steps`` the run is as long as the values given (both the same length), else the
+    longer of the two expressions' own durations. When they differ and one side is an expression,
+    ``difference`` says what differs and ``suggestion`` is the edit of that expression (A's, else
+    B's) that equals the other side at every step, or ``None``.
+
+    Two schedules give a :class:`Comparison` (:func:`lrdsl.tools.comparison.compare_schedules`); a schedule set on either side
+    (LANGUAGE.md §9.5) gives a :class:`SetComparison`, member by member on
+    one run (:func:`compare_sets`).
+    """
+    run = (steps_per_epoch, tokens_per_step, samples_per_step)
+    check_tolerances(rtol, atol, run)
+    if is_set(a) or is_set(b):
+        return compare_sets(a, b, total_steps, run, rtol, atol)
+    return compare_schedules(a, b, total_steps, run, rtol, atol)  # type: ignore[arg-type]  # not a set
 
 
 def is_set(side: object) -> bool:

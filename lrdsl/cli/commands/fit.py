@@ -47,8 +47,7 @@ def _side(arg: str, read: Callable[[str], str], args: argparse.Namespace) -> Any
 
 
 def _compare(args: argparse.Namespace, read: Callable[[str], str]) -> int:
-    from lrdsl.tools.comparison import compare
-    from lrdsl.tools.set_comparison import SetComparison
+    from lrdsl.tools.set_comparison import SetComparison, compare
 
     a, b = _side(args.a, read, args), _side(args.b, read, args)
     rates = getattr(args, "tokens_per_step", None), getattr(args, "samples_per_step", None)
