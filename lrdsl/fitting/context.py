@@ -17,6 +17,7 @@ from lrdsl.language.numbers import format_number
 
 if TYPE_CHECKING:
     from lrdsl.fitting.piece import Piece
+    from lrdsl.language.build import Quantity
 
 Array = npt.NDArray[np.float64]
 SAMPLE = 4096
@@ -85,6 +86,12 @@ class Context:
     def dur(self, steps: float) -> str:
         """A duration of ``steps`` (whole steps of the curve being fitted) in this context's unit."""
         return f"{format_number(float(steps))}{self.unit}"
+
+    def quantity(self, steps: float) -> Quantity:
+        """:meth:`dur` as a tree builder's duration (:class:`lrdsl.language.build.Quantity`)."""
+        from lrdsl.language.build import Quantity
+
+        return Quantity(float(steps), self.unit or "steps")
 
     def close(self, got: Array, want: Array) -> bool:
         """Whether every value of ``got`` reproduces ``want``."""

@@ -36,6 +36,8 @@ import numpy as np
 import numpy.typing as npt
 
 from lrdsl.errors import LrdslError
+from lrdsl.language import ast as A
+from lrdsl.language import build as B
 from lrdsl.language.numbers import format_number
 
 if TYPE_CHECKING:
@@ -134,8 +136,9 @@ class _Budget:
         self.partly = False
         """Whether the last verified text was evaluated at every step only up to :data:`MAX_VERIFIED`."""
 
-    def verified(self, p: Problem, text: str) -> str | None:
-        """The canonical form of ``text`` when it evaluates to ``p.y`` at every step; ``None`` otherwise."""
+    def verified(self, p: Problem, edit: A.Node) -> str | None:
+        """The canonical text of the tree ``edit`` (the formatter's parentheses and numbers) when it evaluates
+        to ``p.y`` at every step; ``None`` otherwise."""
         from lrdsl.api import as_schedule, lower
         from lrdsl.ir.interpreter import evaluate_ir, evaluate_range
 
@@ -143,8 +146,8 @@ class _Budget:
             return None
         self.left -= 1
         try:
-            tree = as_schedule(text)
-            plan = lower(tree, p.n, p.run[0], None, p.run[1], p.run[2])
+            tree = as_schedule(B.text(edit))
+            plan = lower(tree, p.n, p.run[0], None, tokens_per_step=p.run[1], samples_per_step=p.run[2])
             got = evaluate_range(plan.ir, 0, p.n) if p.steps is None else evaluate_ir(plan.ir, p.steps)
             if not _equal(p, got, p.y) or (p.steps is not None and not self._everywhere(p, plan.ir)):
                 return None
@@ -195,27 +198,24 @@ def _partly(p: Problem, found: Named) -> Named:
 def _explanations(
     p: Problem, bad: npt.NDArray[np.bool_], phases: list[tuple[int, int, str]], budget: _Budget
 ) -> Iterator[Named]:
+    from lrdsl.api import as_schedule
+
     e, other = p.names
-    whole = f"({p.text})"
-    undone = next((t for t in (budget.verified(p, c) for c in _peeled(p.text)) if t is not None), None)
+    whole = as_schedule(p.text).expr
+    undone = next((t for t in (budget.verified(p, c) for c in _peeled(whole)) if t is not None), None)
     if not bad[1:].any():
         v = format_number(float(p.y[0]))
         held = p.n > 1 and not p.differ(p.x[1:2], p.y[:1]).any()  # max(1, t): step 0 takes step 1's value
-        text = undone or (held and budget.verified(p, f"{whole} * offset(1) * offset(-1)")) or None
-        text = text or budget.verified(p, f"const({v}, 1) >> {whole} * offset(1)")
+        text = undone or (held and budget.verified(p, B.mul(whole, B.offset(1), B.offset(-1)))) or None
+        text = text or budget.verified(p, B.seq(B.call("const", float(p.y[0]), 1), B.mul(whole, B.offset(1))))
         said = "the value of step 1, a counter max(1, t)" if held else "a warm-up already warm at step 0"
         yield Named(f"only step 0 differs: {other} starts at {v} ({said})", text)
     factor = _factor(p)
     if factor is not None:
-        edit, times = (
-            (f"{whole} / {factor[4:]}", f"{e} / {factor[4:]}")
-            if factor.startswith("1 / ")
-            else (
-                f"{factor} * {whole}",
-                f"{factor} × {e}",
-            )
-        )
-        text = undone or budget.verified(p, edit)
+        divisor = factor.removeprefix("1 / ") if factor.startswith("1 / ") else None
+        scaled = B.div(whole, _spelled(divisor)) if divisor else B.mul(_spelled(factor), whole)
+        times = f"{e} / {divisor}" if divisor else f"{factor} × {e}"
+        text = undone or budget.verified(p, scaled)
         yield Named(f"{other} is {times}: a multiplier read as an absolute rate, or the reverse", text)
     shifts = _shifts(p, bad)
     # a flexible phase under an offset also changes its span: one step and one epoch each way are
@@ -223,7 +223,8 @@ def _explanations(
     unaligned = [k for k in _usual_shifts(p) if k not in shifts]
     for k in shifts + unaligned:
         n = _steps_text(abs(k), p.spe)
-        text = (undone if k in shifts else None) or budget.verified(p, f"{whole} * offset({'-' if k > 0 else ''}{n})")
+        shifted = B.mul(whole, B.offset(_steps(-k, p.spe)))
+        text = (undone if k in shifts else None) or budget.verified(p, shifted)
         late = "late (a scheduler stepped after the update with that update's index)" if k > 0 else "early"
         said = (
             f"{other} is {e} {_spoken(n)} {late}"
@@ -234,25 +235,21 @@ def _explanations(
     if undone is not None:
         yield Named(f"{other} is {e} without its outer modifier", undone)
     if p.spe is not None:
-        text = budget.verified(p, f"{whole} * quantize(1ep) * offset(-1ep)")
+        per_epoch = B.mul(whole, B.call("quantize", B.Quantity(1, "ep")))
+        text = budget.verified(p, B.mul(per_epoch, B.offset(B.Quantity(-1, "ep"))))
         yield Named(
             f"{other} is {e} held per epoch and 1 epoch late (a per-epoch scheduler stepped after the epoch)", text
         )
-        text = budget.verified(p, f"{whole} * quantize(1ep)")
+        text = budget.verified(p, per_epoch)
         yield Named(f"{other} is {e} held per epoch (a scheduler stepped once per epoch)", text)
     yield from _periods(p, bad, phases, budget)
     yield from _one_phase(p, bad, phases, budget)
 
 
-def _peeled(text: str) -> list[str]:
-    """``text`` without what an edit of this module adds around it: ``X * offset(n)``, ``X * quantize(q)``,
+def _peeled(node: A.Node) -> list[A.Node]:
+    """``node`` without what an edit of this module adds around it: ``X * offset(n)``, ``X * quantize(q)``,
     ``c * X``, ``X / k`` and ``const(v, 1) >> X * offset(1)`` give ``X`` (at most three layers)."""
-    from lrdsl.api import as_schedule
-    from lrdsl.language import ast as A
-    from lrdsl.language.formatter import format_node
-
-    node: A.Node = as_schedule(text).expr
-    out: list[str] = []
+    out: list[A.Node] = []
     for _ in range(3):
         if isinstance(node, A.BinOp) and node.op == "*" and isinstance(node.right, A.Call):
             if node.right.name not in ("offset", "quantize"):
@@ -274,7 +271,7 @@ def _peeled(text: str) -> list[str]:
             node = node.items[1].left
         else:
             break
-        out.append(format_node(node))
+        out.append(node)
     return out
 
 
@@ -336,6 +333,18 @@ def _usual_shifts(p: Problem) -> list[int]:
     return [k for k in [1, -1, *epoch] if abs(k) < p.n]
 
 
+def _steps(k: int, spe: float | None) -> int | B.Quantity:
+    """``k`` steps (late when negative, as ``offset`` takes them): in epochs when a whole number of them."""
+    return B.Quantity(k / spe, "ep") if spe and k % spe == 0 else k
+
+
+def _spelled(text: str) -> A.Expr:
+    """A factor as :func:`lrdsl.fitting.spelling.spellings` writes it (``0.1``, ``3``, ``2 / 3``), as a tree."""
+    from lrdsl.api import as_schedule
+
+    return as_schedule(text).expr
+
+
 def _steps_text(k: int, spe: float | None) -> str:
     """``k`` steps as written: ``Nep`` when it is a whole number of epochs, else the number."""
     if spe and k % spe == 0:
@@ -354,8 +363,6 @@ def _periods(
 ) -> Iterator[Named]:
     """The ``every=`` of a periodic decay, solved from the steps where ``y`` drops inside its phase."""
     from lrdsl.api import as_schedule
-    from lrdsl.language import ast as A
-    from lrdsl.language.formatter import format_node
     from lrdsl.tools.linting import _replace
 
     tree = as_schedule(p.text)
@@ -373,17 +380,15 @@ def _periods(
     for every in _solved_periods(p.y_range(lo, min(hi, lo + MAX_STEPS)), p.spe, in_epochs):
         new = A.Arg(name="every", value=_duration_node(every))
         fixed = A.Call(name=call.name, args=tuple(new if a.name == "every" else a for a in call.args))
-        text = budget.verified(p, format_node(_replace(tree.expr, call, fixed)))
+        text = budget.verified(p, _replace(tree.expr, call, fixed))
         yield Named(f"the period of {call.name} differs: {p.names[1]} drops every {every}", text)
 
 
-def _duration_node(text: str) -> object:
-    from lrdsl.api import as_schedule
-    from lrdsl.language import ast as A
-
-    parsed = as_schedule(f"step(1, every={text})").expr
-    assert isinstance(parsed, A.Call)
-    return parsed.arg("every")
+def _duration_node(text: str) -> A.Expr:
+    """A period as :func:`_solved_periods` writes it (``2.4ep``, ``37.5``), as a duration node."""
+    in_epochs = text.endswith("ep")
+    value = float(text.removesuffix("ep"))
+    return B.duration(B.Quantity(value, "ep") if in_epochs else value)
 
 
 def _solved_periods(y: Array, spe: float | None, in_epochs: bool) -> list[str]:
@@ -418,8 +423,6 @@ def _one_phase(
     from lrdsl.fitting.context import Context
     from lrdsl.fitting.families import fit_phase
     from lrdsl.fitting.segments import fit_sequence, render
-    from lrdsl.language import ast as A
-    from lrdsl.language.formatter import format_node
     from lrdsl.tools.linting import _replace
 
     hit = [(j, lo, hi) for j, (lo, hi, _) in enumerate(phases) if p.hit(bad, lo, hi)]
@@ -437,7 +440,7 @@ def _one_phase(
         if not pieces:
             continue
         item = as_schedule(render(pieces, ctx, flexible)).expr
-        text = budget.verified(p, format_node(_replace(tree.expr, tree.expr.items[j], item)))
+        text = budget.verified(p, _replace(tree.expr, tree.expr.items[j], item))
         yield Named(f"only phase {j + 1} differs ({phases[j][2]}, steps {lo}–{hi - 1})", text)
 
 

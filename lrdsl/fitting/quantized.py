@@ -11,6 +11,8 @@ import numpy as np
 
 from lrdsl.fitting.context import Array, Context
 from lrdsl.fitting.segments import fit_sequence, render
+from lrdsl.language import build as B
+from lrdsl.language.parser import as_schedule
 
 
 def quantized(y: Array, ctx: Context) -> str | None:
@@ -33,4 +35,4 @@ def quantized(y: Array, ctx: Context) -> str | None:
     if not bodies:
         return None
     body = min(bodies, key=lambda b: (b.count(">>"), len(b)))
-    return f"({body}) * quantize(1ep)" if ">>" in body or " + " in body else f"{body} * quantize(1ep)"
+    return B.text(B.mul(as_schedule(body).expr, B.call("quantize", B.Quantity(1, "ep"))))
