@@ -157,6 +157,32 @@ def in_library(library: str, what: str, run: Callable[[], T]) -> T:
         raise LrdslError(f"{what} fails in {library} itself: {type(exc).__name__}: {exc}") from None
 
 
+def known(name: str, refused: Mapping[str, str], names: Iterable[str], what: str) -> None:
+    """An :class:`LrdslError` for a class ``name`` that is ``refused`` (saying why) or not one of ``names``
+    (``what`` they are: "a scheduler of torch.optim.lr_scheduler"), naming the closest one."""
+    import difflib
+
+    if name in refused:
+        raise LrdslError(f"cannot import {name}: {refused[name]}", hint="keep it in your training loop")
+    listed = list(names)
+    if name not in listed:
+        close = difflib.get_close_matches(name, listed, n=1)
+        raise LrdslError(
+            f"{shown(name)} is not {what}",
+            hint=f"did you mean {close[0]!r}?" if close else "one of: " + ", ".join(listed),
+        )
+
+
+def stepped(step: Callable[[], object], read: Callable[[], float], n: int) -> list[float]:
+    """A scheduler's next ``n`` values: ``read()`` now and after each of ``n − 1`` calls of ``step()``."""
+    out: list[float] = []
+    for i in range(n):
+        out.append(float(read()))
+        if i < n - 1:
+            step()
+    return out
+
+
 class NamedForm(Protocol):
     """An importer's named expression: its text, the steps its changes span, the steps it is valid for, and the
     steps where it changes (checked on both sides in a long run)."""

@@ -27,7 +27,6 @@ over the run, and a copy of the user's over its next steps (the user's object is
 from __future__ import annotations
 
 import copy
-import difflib
 import importlib.util
 import math
 from collections.abc import Callable
@@ -44,7 +43,9 @@ from lrdsl.importers.common import (
     checked_form,
     checked_length,
     in_library,
+    known,
     mapped,
+    stepped,
 )
 from lrdsl.importers.common import literal as n
 from lrdsl.importers.spec import Call, bounded
@@ -340,16 +341,8 @@ def _build(s: Sched) -> Any:
 
 
 def _run(sched: Any, n: int) -> list[float]:
-    out: list[float] = []
-    for i in range(n):
-        out.append(float(sched.last_lr))
-        if i < n - 1:
-            sched.step()
-    return out
-
-
-def _library(what: str, f: Callable[[], list[float]]) -> list[float]:
-    return in_library("Paddle", what, f)
+    """``lr(0) … lr(n−1)`` from the scheduler's current state, stepping it (a copy or a fresh one)."""
+    return stepped(sched.step, lambda: sched.last_lr, n)
 
 
 def _import(
@@ -406,7 +399,7 @@ def _check_tail(scheduler: Any, expr: str, total: int | None, spe: float | None)
     n = min((total if total is not None else here + 50) - here, 1000)
     if not isinstance(here, int) or here < 0 or n <= 0:
         return
-    values = _library("the scheduler", lambda: _run(copy.deepcopy(scheduler), n))
+    values = in_library("Paddle", "the scheduler", lambda: _run(copy.deepcopy(scheduler), n))
     want = lrdsl.evaluate(expr, here + n, spe, steps=list(range(here, here + n)))
     for i, (a, b) in enumerate(zip(values, want, strict=True)):
         if abs(a - b) > 1e-15 + RTOL * max(abs(a), abs(b)):
@@ -418,14 +411,7 @@ def _check_tail(scheduler: Any, expr: str, total: int | None, spe: float | None)
 
 
 def _sched_of_call(name: str, args: list[object], kwargs: dict[str, object]) -> Sched:
-    if name in REFUSED:
-        raise LrdslError(f"cannot import {name}: {REFUSED[name]}", hint="keep it in your training loop")
-    if name not in SIGNATURES:
-        close = difflib.get_close_matches(name, list(SIGNATURES), n=1)
-        raise LrdslError(
-            f"{shown(name)} is not a scheduler of paddle.optimizer.lr",
-            hint=f"did you mean {close[0]!r}?" if close else "one of: " + ", ".join(SIGNATURES),
-        )
+    known(name, REFUSED, SIGNATURES, "a scheduler of paddle.optimizer.lr")
     kw = bind(name, (*SIGNATURES[name], ("last_epoch", -1), ("verbose", False)), args, kwargs)
     kw.pop("last_epoch")
     kw.pop("verbose")

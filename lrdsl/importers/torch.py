@@ -29,7 +29,6 @@ closed form there (:func:`_closed`), so no import steps PyTorch more than that, 
 from __future__ import annotations
 
 import copy
-import difflib
 import importlib.util
 import math
 import warnings
@@ -46,8 +45,10 @@ from lrdsl.importers.common import (
     checked_form,
     duration,
     in_library,
+    known,
     mapped,
     not_checked,
+    stepped,
     tidy,
     written_rate,
 )
@@ -567,14 +568,9 @@ def _build(s: Sched, opt: Any) -> Any:
 
 def _run(sched: Any, g: int, n: int) -> list[float]:
     """``lr(0) … lr(n−1)`` of group ``g`` from the scheduler's current state, stepping it (a copy or a fresh one)."""
-    out: list[float] = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for i in range(n):
-            out.append(float(sched.optimizer.param_groups[g]["lr"]))
-            if i < n - 1:
-                sched.step()
-    return out
+        return stepped(sched.step, lambda: sched.optimizer.param_groups[g]["lr"], n)
 
 
 def _library(what: str, f: Callable[[], list[float]]) -> list[float]:
@@ -951,14 +947,7 @@ def _lr_of(optimizer: object) -> float | None:
 
 def _known(name: str) -> None:
     """An :class:`LrdslError` for a class that is refused or is no scheduler of PyTorch."""
-    if name in REFUSED:
-        raise LrdslError(f"cannot import {name}: {REFUSED[name]}", hint="keep it in your training loop")
-    if name not in SIGNATURES:
-        close = difflib.get_close_matches(name, list(SIGNATURES), n=1)
-        raise LrdslError(
-            f"{name!r} is not a scheduler of torch.optim.lr_scheduler",
-            hint=f"did you mean {close[0]!r}?" if close else "one of: " + ", ".join(SIGNATURES),
-        )
+    known(name, REFUSED, SIGNATURES, "a scheduler of torch.optim.lr_scheduler")
 
 
 def _rate_given(kw: dict[str, object]) -> float | None:
