@@ -12,19 +12,19 @@ import json
 from array import array
 from collections.abc import Sequence
 from pathlib import Path
-from types import TracebackType
 
 import numpy as np
 import numpy.typing as npt
 
 from lrdsl.errors import LrdslError
+from lrdsl.tools.closing import Closing
 from lrdsl.tools.values import SUFFIXES, checked_values
 
 MAX_UPDATES = 10_000_000
 """The most updates a recording keeps by default (80 MB a group): a port runs a few thousand."""
 
 
-class Recording:
+class Recording(Closing):
     """The learning rate each update used, stored as the optimizer reported it.
 
     ``values`` (group 0) and ``groups`` (updates × groups) are float64 arrays; ``save(path)`` writes
@@ -116,14 +116,6 @@ class Recording:
 
     def close(self) -> None:
         """Stop recording (the values stay)."""
-
-    def __enter__(self) -> Recording:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}: {len(self)} updates>"

@@ -19,8 +19,9 @@ from __future__ import annotations
 import shutil
 import sys
 import time
-from types import TracebackType
 from typing import IO
+
+from lrdsl.tools.closing import Closing
 
 LONG = 10_000_000
 """Runs of at least this many steps are long enough to show progress for."""
@@ -28,7 +29,7 @@ DELAY = 0.5
 """Seconds of work before the bar appears (work that ends sooner prints nothing)."""
 
 
-class Progress:
+class Progress(Closing):
     """Progress of ``total`` units of work, labelled ``label``, drawn on ``stream`` (default stderr).
 
     ``enabled=False`` (or a stream that is not a terminal) makes every call a no-op; ``delay``
@@ -98,14 +99,6 @@ class Progress:
             self.stream.flush()
         except (OSError, ValueError):  # a closed or broken terminal: the work goes on without a bar
             self.active = False
-
-    def __enter__(self) -> Progress:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        self.close()
 
 
 def _is_terminal(stream: IO[str]) -> bool:
