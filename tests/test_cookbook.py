@@ -104,9 +104,44 @@ RECIPES: dict[str, tuple[dict[str, Any], dict[int, float]]] = {
 }
 """Each block of the cookbook → (the run its text names, {step: value by hand})."""
 
+SETS: dict[str, tuple[dict[str, Any], dict[str, dict[int, float]]]] = {
+    "lr:           warmup(linear, 10ep, inclusive=true) >> cosine(5e-4→1e-6)\n"
+    "weight_decay: cosine(0.04→0.4)\n"
+    "ema:          cosine(0.996→1)": (
+        {"total_steps": "100ep", "steps_per_epoch": 100},
+        {
+            "lr": {0: 0.0, 999: 5e-4, 1000: 5e-4, 5500: (5e-4 + 1e-6) / 2},
+            "weight_decay": {0: 0.04, 5000: 0.22},
+            "ema": {0: 0.996, 5000: 0.998},
+        },
+    ),
+    "momentum:     linear(0.85→0.95, 300) >> hold()\nweight_decay: linear(0.2→0)": (
+        {"total_steps": 5000},
+        {
+            "momentum": {0: 0.85, 150: 0.9, 300: 0.95, 4999: 0.95},
+            "weight_decay": {0: 0.2, 2500: 0.1, 4999: 0.2 * (1 - 4999 / 5000)},
+        },
+    ),
+    "lr:           warmup(linear, 1000) >> cosine(3e-4→3e-5)\n"
+    "weight_decay: cosine(0.1→0.01)\n"
+    "betas[1]:     linear(0.95→0.99, 1000) >> hold()\n"
+    "ema:          fn(min(0.9999, (1 + t) / (10 + t)))\n"
+    "loss.kl:      (linear(0→1, 50%) >> hold()) * restart(cycles=4)": (
+        {"total_steps": 10000},
+        {
+            "lr": {1000: 3e-4, 5500: 1.65e-4},
+            "weight_decay": {5000: 0.055},
+            "betas[1]": {500: 0.97, 1000: 0.99, 9999: 0.99},
+            "ema": {0: 0.1, 90: 0.91},
+            "loss.kl": {0: 0.0, 500: 0.4, 1250: 1.0, 2499: 1.0, 2500: 0.0, 3000: 0.4},
+        },
+    ),
+}
+"""Each block of schedule sets → (the run its text names, {member: {step: value by hand}})."""
+
 
 def test_every_block_is_checked_and_every_check_is_a_block() -> None:
-    assert sorted(BLOCKS) == sorted(RECIPES)
+    assert sorted(BLOCKS) == sorted([*RECIPES, *SETS])
 
 
 @pytest.mark.parametrize("expr", list(RECIPES))
