@@ -63,6 +63,34 @@ def test_yaml_config_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert (code, out.splitlines()[-1]) == (0, "step(0.1, gamma=0.1, every=30)")
 
 
+def test_a_config_written_out_reads_as_its_file_does(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """CONFIG is a file or a literal: the JSON `lrdsl export` prints, or YAML lines, given as the argument."""
+    need("yaml")
+    config = {"optimizer": {"params": {"lr": 0.1}}, "scheduler": {"type": "WarmupLR", "params": {"warmup_max_lr": 0.1}}}
+    config["scheduler"]["params"].update({"warmup_min_lr": 0.0, "warmup_num_steps": 100, "warmup_type": "linear"})
+    path = tmp_path / "ds.json"
+    path.write_text(json.dumps(config, indent=2), encoding="utf-8")
+    _, from_file, _ = _run(["import", "deepspeed", str(path), "--steps", "1000"], capsys)
+    code, literal, _ = _run(["import", "deepspeed", json.dumps(config, indent=2), "--steps", "1000"], capsys)
+    assert code == 0 and literal.splitlines()[-1] == from_file.splitlines()[-1]
+    assert literal.splitlines()[0] == "# deepspeed: " + " ".join(json.dumps(config, indent=2).split())
+    yaml_lines = "class_path: torch.optim.lr_scheduler.StepLR\ninit_args:\n  step_size: 30\n  lr: 0.1\n"
+    code, out, _ = _run(["import", "torch", yaml_lines], capsys)
+    assert (code, out.splitlines()[-1]) == (0, "step(0.1, gamma=0.1, every=30)")
+    code, out, _ = _run(["import", "torch", "{type: StepLR, step_size: 30, lr: 0.1}"], capsys)  # YAML flow style
+    assert (code, out.splitlines()[-1]) == (0, "step(0.1, gamma=0.1, every=30)")
+
+
+def test_a_broken_config_written_out_is_an_error(capsys: pytest.CaptureFixture[str]) -> None:
+    need("yaml")
+    code, out, err = _run(["import", "deepspeed", '{"scheduler": '], capsys)
+    assert (code, out) == (2, "")
+    assert err.startswith("error: the config: not YAML: while parsing a flow node\n")
+    assert "line 1, column 14" in err
+    code, out, err = _run(["import", "deepspeed", "[" * 100_000], capsys)  # neither a call nor a config
+    assert (code, out) == (2, "") and "Traceback" not in err
+
+
 def test_spec_from_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO("torch.optim.lr_scheduler.StepLR(o, step_size=7, lr=0.1)\n"))
     code, out, _ = _run(["import", "torch", "-"], capsys)

@@ -209,7 +209,7 @@ def commands() -> tuple[Command, ...]:
                 arg(
                     "spec",
                     metavar="SPEC",
-                    help="a call such as 'StepLR(step_size=30, lr=0.1)', a config file, '-'",
+                    help="a call such as 'StepLR(step_size=30, lr=0.1)', a config file or its JSON/YAML text, '-'",
                 ),
                 STEPS,
                 STEPS_PER_EPOCH,
@@ -231,7 +231,7 @@ def commands() -> tuple[Command, ...]:
             ),
             "lrdsl.cli.commands.importing:run",
             description="Print the lrdsl expression of a scheduler as written for FRAMEWORK. SPEC is a call "
-            "(read, never run: literal arguments only) or a .json/.yaml/.yml config file.",
+            "(read, never run: literal arguments only), a .json/.yaml/.yml config file, or a config's JSON/YAML text.",
             epilog="examples:\n"
             '  lrdsl import torch "OneCycleLR(max_lr=0.1, total_steps=1000)"\n'
             '  lrdsl import keras "CosineDecayRestarts(0.1, 1000, t_mul=2.0)"\n'

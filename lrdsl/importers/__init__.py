@@ -44,7 +44,8 @@ def import_spec(
     loop: str | None = None,
     momentum: str | None = None,
 ) -> str:
-    """The expression of ``spec`` (a call's text, or a config file's path) for ``framework``.
+    """The expression of ``spec`` (a call's text, a config file's path, or a config written out: JSON or YAML) for
+    ``framework``.
 
     ``loop`` (timm only) is how the scheduler is stepped: see :func:`lrdsl.importers.timm.from_timm`.
     ``momentum`` (torch only: ``auto``, ``momentum``, ``betas[0]``, ``off``) imports the momentum a ``OneCycleLR``
@@ -74,13 +75,13 @@ def import_spec(
 
 def _import_spec(framework: str, spec: str, **options: Any) -> str:
     from lrdsl.errors import LrdslError, Span
-    from lrdsl.importers.spec import is_config, load_config, parse_call
+    from lrdsl.importers.spec import is_config, is_literal, load_config, load_literal, parse_call
 
     if framework not in FRAMEWORKS:
         raise LrdslError(f"unknown framework {framework!r}", hint="one of: " + ", ".join(FRAMEWORKS))
     module = IMPORTERS[framework].module()
-    if is_config(spec):
-        config = load_config(spec.strip())
+    if is_config(spec) or is_literal(spec):
+        config = load_config(spec.strip()) if is_config(spec) else load_literal(spec)
         return str(module.from_config(config, **options))
     call = parse_call(spec)
     try:

@@ -20,6 +20,7 @@ import importlib
 import json
 import math
 import operator
+import re
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -288,6 +289,33 @@ CONFIG_SUFFIXES = (".json", ".yaml", ".yml")
 def is_config(spec: str) -> bool:
     """Whether ``spec`` names a config file rather than writing a call."""
     return spec.strip().lower().endswith(CONFIG_SUFFIXES) and "(" not in spec
+
+
+def is_literal(spec: str) -> bool:
+    """Whether ``spec`` writes a config document itself rather than a call or a path: a JSON object
+    (``{"scheduler": …}``) or YAML mappings (``lr_scheduler:`` lines). A call never starts with a key and a colon."""
+    text = spec.strip()
+    return text.startswith("{") or re.match(r"[A-Za-z_][\w.-]*\s*:(\s|$)", text) is not None
+
+
+def load_literal(text: str) -> object:
+    """The config document written in ``text`` (JSON, else YAML: its flow style reads JSON too), checked by
+    :func:`bounded`, at most :data:`MAX_CONFIG_BYTES` bytes like a file."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_CONFIG_BYTES:
+        raise LrdslError(f"the config has {size:,} bytes; a config may have {MAX_CONFIG_BYTES:,}")
+    text = text.strip()
+    if text.startswith("{"):
+        try:
+            return bounded(json.loads(text), "the config")
+        except RecursionError:
+            raise LrdslError(
+                f"the config is nested too deeply to read (at most {MAX_DEPTH} levels)",
+                hint="a config is a few levels deep",
+            ) from None
+        except json.JSONDecodeError:
+            pass  # YAML's flow style: {lr: 0.1} is no JSON, and YAML reads every JSON document alike
+    return load_yaml(text, "the config")
 
 
 def load_config(path: str) -> object:

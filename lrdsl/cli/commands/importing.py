@@ -1,7 +1,7 @@
 """The ``lrdsl import FRAMEWORK SPEC`` command: a scheduler call or config of another library → expression.
 
 SPEC is a call as a user writes it (``"OneCycleLR(max_lr=0.1, total_steps=1000)"``), read with Python's
-``ast`` and never executed, or the path of a JSON/YAML config. It prints a comment naming the source and
+``ast`` and never executed, the path of a JSON/YAML config, or the config's JSON/YAML text. It prints a comment naming the source and
 the expression, with a comment line before it for each part of the result that could not be checked
 against the library (not installed, or a run too long to step: see ``docs/import.md``). ``--check`` also requires the framework: the importer builds the real object, steps it,
 and the comparison is printed (exit 1 when it differs, which an importer reports as an error first).
