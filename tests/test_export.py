@@ -194,6 +194,13 @@ BAD_CONFIGS = [
         "hint: warmup_steps, total_steps, decay_ratio, decay_type, min_lr_factor",
     ),
     (
+        "torchtitan",
+        {"num_warmup_steps": "x", "lr": None},
+        "error: torchtitan's LRSchedulersContainer: a config has the sections optimizer, lr_scheduler and training; "
+        "this one has none of them\n"
+        'hint: {"optimizer": {"lr": …}, "lr_scheduler": {"warmup_steps": …}, "training": {"steps": …}}',
+    ),
+    (
         "optax",
         {"schedules": 3, "boundaries": []},
         "error: Optax's built-in schedules: give schedules, a list of one or two, and boundaries, a list",
@@ -206,7 +213,9 @@ BAD_CONFIGS = [
 ]
 
 
-@pytest.mark.parametrize(("name", "cfg", "message"), BAD_CONFIGS, ids=[row[0] for row in BAD_CONFIGS])
+@pytest.mark.parametrize(
+    ("name", "cfg", "message"), BAD_CONFIGS, ids=[f"{row[0]}-{i}" for i, row in enumerate(BAD_CONFIGS)]
+)
 def test_a_config_the_reader_cannot_take_says_why(name: str, cfg: dict[str, object], message: str) -> None:
     with pytest.raises(lrdsl.LrdslError) as info:
         read(name, cfg)

@@ -36,6 +36,11 @@ DECAYS = {"linear": "linear", "sqrt": "sqrt", "cosine": "cosine"}
 
 def _layout(config: Mapping[str, Any]) -> tuple[float, dict[str, Any], int, int, int]:
     """The rate, the scheduler fields, and ``W``, ``S``, ``D`` as ``Config.build`` computes them."""
+    if not {"optimizer", "lr_scheduler", "training"} & set(config):
+        raise LrdslError(
+            f"{TITLE}: a config has the sections optimizer, lr_scheduler and training; this one has none of them",
+            hint='{"optimizer": {"lr": …}, "lr_scheduler": {"warmup_steps": …}, "training": {"steps": …}}',
+        )
     sched = dict(section(config, "lr_scheduler", TITLE))
     unknown = set(sched) - set(FIELDS)
     if unknown:
@@ -109,9 +114,9 @@ def library(config: Config, steps: Sequence[int]) -> npt.NDArray[np.float64] | N
     if mods is None:
         return None
     torch, mod = mods
-    lr, sched, *_ = _layout(config)
+    lr, sched, w, s, d = _layout(config)
     opt = optimizer(torch, lr)
-    n = config["training"]["steps"]
+    n = w + s + d - 1  # the run Config.build is given (training.steps, or the scheduler's total_steps)
     box = in_library(
         TITLE,
         "the exported config",
