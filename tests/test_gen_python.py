@@ -3,6 +3,8 @@ large offsets, IEEE helpers, the interpreter's fast paths."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import lrdsl
@@ -33,6 +35,28 @@ def test_a_baked_parameter_next_to_a_free_one() -> None:
     for b in (0.5, 2.0):
         want = lrdsl.evaluate(expr, 1000, params={"a": 0.5, "b": b}, steps=[0, 150, 999]).tolist()
         assert [module.lr(s, b=b) for s in (0, 150, 999)] == want
+
+
+INFINITE_CONSTANT = (
+    "(warmup(poly, 13) >> fn((exp(ceil(min(710, 2))) - (exp(($a - 709)) / ((t + 2) / (u * p)))), 1e9))"
+    " * (((step(0.1, 123456, gamma=2, every=1000)) * offset(-1e12)) - (fn(u, 1000)))"
+)
+"""Folding constants gives ``… / inf`` here (found by ``python -m fuzz.differential --sets``)."""
+
+
+@pytest.mark.parametrize("target", ["python", "torch", "paddle", "optax", "keras"])
+def test_a_constant_folded_to_infinity_is_a_float_in_every_target(target: str) -> None:
+    run = {"total_steps": 10**12, "steps_per_epoch": 3.5, "params": {"a": 0.5}}
+    code = generate(INFINITE_CONSTANT, target, **run)  # type: ignore[arg-type]
+    statements = re.sub(r"#.*", "", code)  # comments say "inf when it overflows"
+    assert 'float("inf")' in code and not re.search(r"(?<![\w.\"])inf\b", statements)
+
+
+def test_a_constant_folded_to_infinity_runs() -> None:
+    run = {"total_steps": 10**12, "steps_per_epoch": 3.5, "params": {"a": 0.5}}
+    lr = load(generate(INFINITE_CONSTANT, "python", **run), "infinite").lr  # type: ignore[arg-type]
+    steps = [0, 12, 13, 1000, 10**9, 10**12 - 1]
+    assert [lr(s) for s in steps] == lrdsl.evaluate(INFINITE_CONSTANT, **run, steps=steps).tolist()  # type: ignore[arg-type]
 
 
 LARGE_OFFSETS = [

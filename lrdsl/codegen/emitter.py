@@ -13,6 +13,7 @@ divide on integers, which keeps float32 targets exact up to 2**31 steps.
 from __future__ import annotations
 
 import ast
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,8 +28,10 @@ def whole(x: float | Fraction) -> bool:
 
 
 def num(x: float | Fraction) -> str:
-    """A float literal: ``repr`` of the float (always with a dot or exponent)."""
-    return repr(float(x))
+    """A float literal: ``repr`` of the float (always with a dot or exponent); an infinity or NaN, which folding
+    constants can give (``1 / 0.0``), as ``float("inf")``: a name ``inf`` is defined in no target."""
+    value = float(x)
+    return repr(value) if math.isfinite(value) else f'float("{value!r}")'
 
 
 def safe_comment(text: str) -> str:

@@ -133,8 +133,10 @@ def _checked(node: ir.Sched, u: Array, ordered: int, out: Array | None = None) -
 
 
 def arith(e: ir.Arith, env: dict[str, Any]) -> Any:
-    """The value of IR arithmetic ``e`` with variables from ``env`` (arrays or floats)."""
-    return _arith(e, env)[0]
+    """The value of IR arithmetic ``e`` with variables from ``env`` (arrays or floats), IEEE's: ``1/0`` is inf
+    without numpy's warning (the callers refuse what is not finite, with the phase named)."""
+    with np.errstate(all="ignore"):
+        return _arith(e, env)[0]
 
 
 def _fresh(env: dict[str, Any], like: Any) -> Any:
