@@ -14,7 +14,6 @@ an existing file in a directory where no new file may be created (it can be writ
 from __future__ import annotations
 
 import os
-import secrets
 import stat
 import sys
 from collections.abc import Iterator
@@ -66,7 +65,7 @@ def _create_beside(target: Path) -> tuple[int, str]:
     """A new, empty file in ``target``'s directory, named after it (``.name.<random>.tmp``)."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     for _ in range(100):
-        name = target.with_name(f".{target.name[:200]}.{secrets.token_hex(4)}.tmp")
+        name = target.with_name(f".{target.name[:200]}.{os.urandom(4).hex()}.tmp")
         try:
             return os.open(name, flags, 0o666), str(name)
         except FileExistsError:

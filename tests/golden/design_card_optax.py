@@ -35,7 +35,7 @@ def _cosine(u):
 def _cosine_cycles(u):
     # 3 restart cycles, the first 678.571 steps
     first = jnp.asarray(_CYCLE_FIRST_STEP, dtype=jnp.int32)
-    i = jnp.searchsorted(first, u, side="right") - 1
+    i = jnp.searchsorted(first, u, side="right", method="compare_all") - 1
     x2 = jnp.take(jnp.asarray(_CYCLE_OFFSET, dtype=jnp.float32), i)
     since = (u - jnp.take(first, i)).astype(jnp.float32) + x2
     local = since / jnp.take(jnp.asarray(_CYCLE_STRETCH, dtype=jnp.float32), i)

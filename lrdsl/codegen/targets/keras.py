@@ -15,6 +15,7 @@ class Printer(TensorPrinter):
     TARGET = "keras"
     MODULE = "ops"
     IMPORTS = frozenset({"math", "keras", "from keras import ops"})
+    SEARCH = 'side="right"'  # keras.ops.searchsorted takes no method
 
     def to_float(self, x: str) -> str:
         """``x`` as float32."""
