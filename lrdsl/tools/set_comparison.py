@@ -2,8 +2,8 @@
 
 Two sets are compared over one run: ``total_steps`` when given, else the longer of the two sets' own
 runs (each the longest explicit duration among its members, as :func:`lrdsl.run.sets.lower_set`
-resolves it). Every member present in both is compared by :func:`lrdsl.tools.comparison.compare` on
-that run: its first differing step, ``max_abs``, ``max_rel`` and what differs (a shift, one epoch, a
+resolves it). Every member present in both is compared by :func:`lrdsl.tools.comparison.compare_schedules`
+on that run: its first differing step, ``max_abs``, ``max_rel`` and what differs (a shift, one epoch, a
 counter from 1, …); the members present on one side only are listed. A set and one schedule (an
 expression, values or a log) compare the set's ``lr`` member with that schedule.
 
@@ -38,7 +38,7 @@ from lrdsl.tools.comparison import (
     compare_schedules,
 )
 
-__all__ = ["SetComparison", "compare_sets", "is_set"]
+__all__ = ["SetComparison", "compare", "compare_sets", "is_set"]
 
 
 @dataclass(frozen=True)
@@ -78,9 +78,9 @@ def compare(
     ``difference`` says what differs and ``suggestion`` is the edit of that expression (A's, else
     B's) that equals the other side at every step, or ``None``.
 
-    Two schedules give a :class:`Comparison` (:func:`lrdsl.tools.comparison.compare_schedules`); a schedule set on either side
-    (LANGUAGE.md §9.5) gives a :class:`SetComparison`, member by member on
-    one run (:func:`compare_sets`).
+    Two schedules give a :class:`Comparison` (:func:`lrdsl.tools.comparison.compare_schedules`); a schedule set
+    on either side (LANGUAGE.md §9.5) gives a :class:`SetComparison`, member by member on one run
+    (:func:`compare_sets`).
     """
     run = (steps_per_epoch, tokens_per_step, samples_per_step)
     check_tolerances(rtol, atol, run)
