@@ -518,6 +518,8 @@ def _member_run(members: SetRun, name: str, run: Mapping[str, Any]) -> tuple[Sch
 
 def _filled(current: Any, value: float) -> Any:
     """``value`` in place of a group's ``current`` value: a tensor is filled in place, a number replaced."""
+    if type(current) is float:  # the common case, without looking torch up every step
+        return value
     import torch
 
     if isinstance(current, torch.Tensor):

@@ -596,9 +596,9 @@ class _Interpreter(ir.Walker):
         if shift:
             u = np.subtract(u, shift, out=out)  # out holds the local time, then (read once) the result
             once = ir.reads(node.expr, "u") <= 1  # else u cannot double as the scratch buffer
-            value = arith(node.expr, {"u": u if once else u.copy(), "_u_owned": once})
+            value = _arith(node.expr, {"u": u if once else u.copy(), "_u_owned": once})[0]  # under _checked's errstate
         else:
-            value = arith(node.expr, {"u": u, "_out": out})
+            value = _arith(node.expr, {"u": u, "_out": out})[0]
         if value is not out:
             out[...] = value
         if not bounded and not _finite(out):  # the local times again: out held them (evaluate_range
@@ -727,10 +727,10 @@ class _Interpreter(ir.Walker):
         return value, isinstance(value, np.ndarray)
 
     def _floor_div(self, e: ir.FloorDiv, env: dict[str, Any]) -> tuple[Any, bool]:
-        return ir.floor_divs(np.asarray(arith(e.x, env), dtype=np.float64), e.c), True
+        return ir.floor_divs(np.asarray(_arith(e.x, env)[0], dtype=np.float64), e.c), True
 
     def _ceil_div(self, e: ir.CeilDiv, env: dict[str, Any]) -> tuple[Any, bool]:
-        return -ir.floor_divs(-np.asarray(arith(e.x, env), dtype=np.float64), e.c), True
+        return -ir.floor_divs(-np.asarray(_arith(e.x, env)[0], dtype=np.float64), e.c), True
 
     def _count(self, e: ir.Count, env: dict[str, Any]) -> tuple[Any, bool]:
         marks = np.array([ir.least_float(m) for m in e.thresholds])  # x ≥ least_float(m) ⟺ x ≥ m

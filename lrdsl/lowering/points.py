@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Mapping
+from fractions import Fraction
 from typing import Any
 
 from lrdsl import ir
@@ -19,10 +20,15 @@ from lrdsl.lowering.symbolic import Number, Sym
 bind = ir.bind_params
 
 
+_LEAVES = (float, int, str, Fraction, type(None))
+
+
 def has_params(e: Any) -> bool:
     """``e`` mentions an ``ir.Param``."""
     if isinstance(e, ir.Param):
         return True
+    if isinstance(e, _LEAVES):  # most fields: numbers (an unrolled restart's tables), names, flags
+        return False
     if isinstance(e, tuple):
         return any(has_params(x) for x in e)
     if dataclasses.is_dataclass(e) and not isinstance(e, type):
