@@ -1,6 +1,7 @@
-"""The trainer-config readers (DeepSpeed, Megatron, Composer, torchtune, torchtitan) build syntax trees with
-:mod:`lrdsl.language.build`: what they return is the formatter's text of that tree (parsing it and formatting it
-again gives it back), and no f-string, ``join`` or format template in them spells the language."""
+"""The trainer-config readers (DeepSpeed, Megatron, Composer, torchtune, torchtitan) and the fit of a log (its late
+start, its durations in samples) build syntax trees with :mod:`lrdsl.language.build`: what a reader returns is the
+formatter's text of that tree (parsing it and formatting it again gives it back), and no f-string, ``join`` or
+format template in them spells the language."""
 
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ def _spelled(path: Path) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("path", READERS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [*READERS, ROOT / "logs" / "fit.py"], ids=lambda p: p.name)
 def test_no_reader_writes_schedule_text_by_hand(path: Path) -> None:
     assert _spelled(path) == []
 
