@@ -10,9 +10,11 @@ import pytest
 
 import lrdsl
 from lrdsl.cli import main
+from lrdsl.language import build as B
+from lrdsl.language.parser import parse
 from lrdsl.logs import read_curve
 from lrdsl.logs.base import curve
-from lrdsl.logs.fit import fit_curve
+from lrdsl.logs.fit import _in_steps, fit_curve
 
 
 def _log(expr: str, total: int, every: int, first: int = 0) -> lrdsl.logs.Curve:
@@ -43,7 +45,7 @@ def test_a_log_of_every_kth_step_fits_the_schedule(expr: str, total: int, every:
 def test_a_one_based_log_with_gaps_holds_its_first_value() -> None:
     log = _log("linear(1→0, 20)", 20, 4, first=1)
     result = fit_curve(log)
-    assert result.exact and result.expr.startswith("const(0.95, 1) >> (")
+    assert result.exact and result.expr.startswith("const(0.95, 1) >> ")
     assert lrdsl.compare(result.expr, log, 21).equal
 
 
@@ -93,3 +95,19 @@ def test_a_staircase_logged_every_50_steps() -> None:
     # drops every 30 steps seen every 50: one or two drops between logged steps (every=0.6 samples)
     result = fit_curve(_log("step(0.1, gamma=0.5, every=30)", 600, 50))
     assert result.exact and result.expr == "step(0.1, gamma=0.5, every=30)"
+
+
+@pytest.mark.parametrize(
+    ("fitted", "k", "text"),
+    [
+        (
+            "step(0.1, gamma=0.5, every=0.6ep) >> const(1e-3, 2.4ep)",
+            50,
+            "step(0.1, gamma=0.5, every=30) >> const(1e-3, 120)",
+        ),
+        ("multistep(0.1, at=[3ep, 6ep]) * offset(0.1ep)", 3, "multistep(0.1, at=[9, 18]) * offset(0.3)"),
+        ("cosine(0.1→0, 7ep) * restart(period=7ep)", 1, "cosine(0.1→0, 7) * restart(period=7)"),
+    ],
+)
+def test_a_sparse_logs_durations_in_samples_become_steps(fitted: str, k: int, text: str) -> None:
+    assert B.text(_in_steps(parse(fitted).expr, k)) == text

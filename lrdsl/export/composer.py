@@ -25,10 +25,12 @@ import numpy as np
 import numpy.typing as npt
 
 from lrdsl.errors import LrdslError
-from lrdsl.export.core import Config, Curve, optimizer, real, text, tidy, walk
+from lrdsl.export.core import Config, Curve, optimizer, real, tidy, walk
 from lrdsl.export.formats import python_call, scalar, structured
 from lrdsl.export.importing import interface
 from lrdsl.importers.common import in_library, number
+from lrdsl.language import ast as A
+from lrdsl.language import build as B
 
 NAME = "composer"
 TITLE = "Composer's schedulers"
@@ -99,29 +101,29 @@ def _scheduler(config: Mapping[str, Any]) -> tuple[str, _Args, float]:
     return kind, _Args(item, _max(config)), number(config.get("lr"), "lr", TITLE)
 
 
-def _decay(kind: str, a: _Args, lr: float, span: int) -> str:
+def _decay(kind: str, a: _Args, lr: float, span: int) -> A.Expr:
     """The decay of ``kind`` from ``lr`` over ``span`` steps, then its floor."""
-    low = text(lr * a.num("alpha_f", 0.0))
+    low = lr * a.num("alpha_f", 0.0)
+    floor = B.shape("const", low)
     if span < 1:
-        return f"const({low})"
+        return floor
     if "Linear" in kind:
-        start = text(lr * a.num("alpha_i", 1.0))
-        return f"linear({start}→{low}, {span}) >> const({low})"
+        return B.seq(B.shape("linear", (lr * a.num("alpha_i", 1.0), low), span), floor)
     if "Cosine" in kind:
-        return f"cosine({text(lr)}→{low}, {span}) >> const({low})"
+        return B.seq(B.shape("cosine", (lr, low), span), floor)
     power = a.num("power", 2.0 if "Warmup" in kind else float("nan"))
-    return f"poly({text(lr)}→{low}, {span}, power={text(power)}) >> const({low})"
+    return B.seq(B.shape("poly", (lr, low), span, power=power), floor)
 
 
-def _plain(kind: str, a: _Args, lr: float) -> str:
+def _plain(kind: str, a: _Args, lr: float) -> A.Expr:
     if kind == "ConstantScheduler":
         t = a.time("t_max", "1dur")
-        return f"const({text(lr * a.num('alpha', 1.0))}, {t}) >> const({text(lr)})" if t else text(lr)
+        return B.seq(B.shape("const", lr * a.num("alpha", 1.0), t), B.shape("const", lr)) if t else B.number(lr)
     if kind == "ExponentialScheduler":
         every = a.time("decay_period", "1ba")
-        return f"exp_decay({text(lr)}, rate={text(a.num('gamma', 0.0))}, every={max(every, 1)})"
+        return B.shape("exp_decay", lr, rate=a.num("gamma", 0.0), every=max(every, 1))
     if kind == "StepScheduler":
-        return f"step({text(lr)}, gamma={text(a.num('gamma', 0.1))}, every={max(a.time('step_size', '1ba'), 1)})"
+        return B.shape("step", lr, gamma=a.num("gamma", 0.1), every=max(a.time("step_size", "1ba"), 1))
     return _decay(kind, a, lr, a.time("t_max", "1dur"))
 
 
@@ -129,13 +131,13 @@ def read(config: Mapping[str, Any]) -> str:
     """The expression of ``{"lr": η, "max_duration": "Nba", "scheduler": {"type": …, …}}``."""
     kind, a, lr = _scheduler(config)
     if "Warmup" not in kind:
-        return _plain(kind, a, lr)
+        return B.text(_plain(kind, a, lr))
     w, t = a.time("t_warmup", "0ba"), a.time("t_max", "1dur")
     if t < a.n:
         raise LrdslError(f"{TITLE} {kind}: t_max ({t} batches) must be ≥ max_duration ({a.n}), as Composer requires")
     top = lr * a.num("alpha" if kind.startswith("Constant") else "alpha_i", 1.0)
-    rest = f"const({text(top)})" if kind.startswith("Constant") else _decay(kind, a, lr, t - w)
-    return f"linear(0→{text(top)}, {w}) >> {rest}" if w else rest
+    rest = B.shape("const", top) if kind.startswith("Constant") else _decay(kind, a, lr, t - w)
+    return B.text(B.seq(B.shape("linear", (0, top), w), rest) if w else rest)
 
 
 def _ba(k: int) -> str:

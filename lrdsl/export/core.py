@@ -22,7 +22,6 @@ import numpy.typing as npt
 from lrdsl.errors import LrdslError
 from lrdsl.importers.common import MAX_STEPPED, check_points
 from lrdsl.importers.verify import unchecked
-from lrdsl.language.numbers import format_number
 
 Config = dict[str, Any]
 RTOL = 1e-12
@@ -48,11 +47,6 @@ def tidy(x: float) -> float:
         if abs(y - x) <= 1e-13 * abs(x):
             return y
     return x  # pragma: no cover - 17 digits always round-trip
-
-
-def text(x: float) -> str:
-    """``x`` as an lrdsl number that reads back as the same float."""
-    return format_number(float(x))
 
 
 @dataclass(frozen=True)

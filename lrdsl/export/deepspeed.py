@@ -23,10 +23,12 @@ import numpy as np
 import numpy.typing as npt
 
 from lrdsl.errors import LrdslError
-from lrdsl.export.core import RTOL, Config, Curve, optimizer, real, text, tidy, walk
+from lrdsl.export.core import RTOL, Config, Curve, optimizer, real, tidy, walk
 from lrdsl.export.importing import interface
 from lrdsl.export.sources import section
 from lrdsl.importers.common import in_library, number, whole
+from lrdsl.language import ast as A
+from lrdsl.language import build as B
 
 NAME = "deepspeed"
 TITLE = "DeepSpeed's lr_schedules"
@@ -76,20 +78,19 @@ def _lr(config: Mapping[str, Any]) -> float:
     return number(lr, "optimizer.params.lr", TITLE)
 
 
-def _warmup(params: Mapping[str, Any], lo: str, hi: str) -> tuple[str, int]:
+def _warmup(params: Mapping[str, Any], lo: float, hi: float) -> tuple[A.Expr, int]:
     """The warm-up after the held first step, and ``W = max(2, warmup_num_steps)``."""
     w = max(2, whole(params.get("warmup_num_steps", 1000), "warmup_num_steps", TITLE, least=1))
-    kind = params.get("warmup_type", "log")
-    if kind == "linear":
-        return f"linear({lo}→{hi}, {w})", w
-    return f"log({lo}→{hi}, {w}, inclusive=true)", w
+    if params.get("warmup_type", "log") == "linear":
+        return B.shape("linear", (lo, hi), w), w
+    return B.shape("log", (lo, hi), w, inclusive=True), w
 
 
 def _decay_steps(params: Mapping[str, Any], w: int) -> int:
     return max(1, whole(params.get("total_num_steps"), "total_num_steps", TITLE, least=1) - w)
 
 
-def _onecycle(params: Mapping[str, Any]) -> str:
+def _onecycle(params: Mapping[str, Any]) -> A.Node:
     if params.get("cycle_first_stair_count") or params.get("cycle_second_stair_count"):
         raise LrdslError(f"{TITLE} OneCycle with stair counts is not read yet", hint="give stair counts of 0")
     lo = number(params.get("cycle_min_lr"), "cycle_min_lr", TITLE)
@@ -98,16 +99,14 @@ def _onecycle(params: Mapping[str, Any]) -> str:
     second = whole(params.get("cycle_second_step_size") or first, "cycle_second_step_size", TITLE, least=1)
     rate = number(params.get("decay_lr_rate", 0.0), "decay_lr_rate", TITLE)
     every = number(params.get("decay_step_size", 0), "decay_step_size", TITLE)
-    tail = f"const({text(lo)})"
-    if rate and every:
-        tail = f"inverse_time({text(lo)}, decay={text(rate)}, every={text(every)})"
-    lr = f"linear({text(lo)}→{text(hi)}, {first}) >> linear({text(hi)}→{text(lo)}, {second}) >> {tail}"
+    tail = B.shape("inverse_time", lo, decay=rate, every=every) if rate and every else B.shape("const", lo)
+    lr = B.seq(B.shape("linear", (lo, hi), first), B.shape("linear", (hi, lo), second), tail)
     if params.get("cycle_momentum", True) is False:
         return lr
-    return f"lr: {lr}\n{_momentum(params, first, second)}\nbetas[1]: 0.99"
+    return B.schedule_set({"lr": lr, "betas[0]": _momentum(params, first, second), "betas[1]": 0.99})
 
 
-def _momentum(params: Mapping[str, Any], first: int, second: int) -> str:
+def _momentum(params: Mapping[str, Any], first: int, second: int) -> A.Expr:
     """``betas[0]`` of ``OneCycle(cycle_momentum=True)``: ``cycle_min_mom`` at step 0 (set at construction), then, from
     the first step, ``max − (max − min)·t/F`` down to ``min`` at ``F``, back up to ``max`` at ``F + S`` and held (a
     ``decay_mom_rate`` is not read)."""
@@ -115,30 +114,41 @@ def _momentum(params: Mapping[str, Any], first: int, second: int) -> str:
     hi = number(params.get("cycle_max_mom", 0.9), "cycle_max_mom", TITLE)
     if number(params.get("decay_mom_rate", 0.0), "decay_mom_rate", TITLE):
         raise LrdslError(f"{TITLE} OneCycle with decay_mom_rate is not read yet", hint="give decay_mom_rate 0")
-    down = f"linear({text(hi - (hi - lo) / first)}→{text(lo)}, {first - 1}) >> " if first > 1 else ""
-    return f"betas[0]: const({text(lo)}, 1) >> {down}linear({text(lo)}→{text(hi)}, {second}) >> const({text(hi)})"
+    down = [B.shape("linear", (hi - (hi - lo) / first, lo), first - 1)] if first > 1 else []
+    return B.seq(B.shape("const", lo, 1), *down, B.shape("linear", (lo, hi), second), B.shape("const", hi))
 
 
-def read(config: Mapping[str, Any]) -> str:
-    """The expression of a DeepSpeed config (its ``scheduler`` block; ``optimizer.params.lr`` for the cosine)."""
+def _warmup_cosine(params: Mapping[str, Any], lr: float) -> A.Expr:
+    """``WarmupCosineLR``: 0 at step 0, the warm-up from ``lr·r``, the cosine one step into its decay, the floor."""
+    r = number(params.get("warmup_min_ratio", 0.0), "warmup_min_ratio", TITLE)
+    c = number(params.get("cos_min_ratio", 1e-4), "cos_min_ratio", TITLE)
+    up, w = _warmup(params, lr * r, lr)
+    d, low = _decay_steps(params, w), lr * c
+    body = [B.mul(B.shape("cosine", (lr, low), d), B.offset(1))] if d > 1 else []
+    return B.seq(B.shape("const", 0, 1), up, *body, B.shape("const", low))
+
+
+def _tree(config: Mapping[str, Any]) -> A.Node:
     kind, params, lr = _block(config)
     if not kind:
-        return text(lr)
+        return B.number(lr)
     if kind == "OneCycle":
         return _onecycle(params)
     if kind == "WarmupCosineLR":
-        r = number(params.get("warmup_min_ratio", 0.0), "warmup_min_ratio", TITLE)
-        c = number(params.get("cos_min_ratio", 1e-4), "cos_min_ratio", TITLE)
-        up, w = _warmup(params, text(lr * r), text(lr))
-        d, low = _decay_steps(params, w), text(lr * c)
-        body = f" >> cosine({text(lr)}→{low}, {d}) * offset(1)" if d > 1 else ""
-        return f"const(0, 1) >> {up}{body} >> const({low})"
-    lo = text(number(params.get("warmup_min_lr", 0.0), "warmup_min_lr", TITLE))
-    hi = text(number(params.get("warmup_max_lr", 1e-3 if kind == "WarmupDecayLR" else lr), "warmup_max_lr", TITLE))
+        return _warmup_cosine(params, lr)
+    lo = number(params.get("warmup_min_lr", 0.0), "warmup_min_lr", TITLE)
+    hi = number(params.get("warmup_max_lr", 1e-3 if kind == "WarmupDecayLR" else lr), "warmup_max_lr", TITLE)
     up, w = _warmup(params, lo, hi)
     if kind == "WarmupLR":
-        return f"const({lo}, 1) >> {up} >> const({hi})"
-    return f"const({lo}, 1) >> {up} >> linear({hi}→{lo}, {_decay_steps(params, w)}) >> const({lo})"
+        return B.seq(B.shape("const", lo, 1), up, B.shape("const", hi))
+    decay = B.shape("linear", (hi, lo), _decay_steps(params, w))
+    return B.seq(B.shape("const", lo, 1), up, decay, B.shape("const", lo))
+
+
+def read(config: Mapping[str, Any]) -> str:
+    """The expression of a DeepSpeed config (its ``scheduler`` block; ``optimizer.params.lr`` for the cosine;
+    ``OneCycle`` with ``cycle_momentum``: the set of ``lr`` and both ``betas``)."""
+    return B.text(_tree(config))
 
 
 def _config(kind: str, lr: float, **params: Any) -> Config:

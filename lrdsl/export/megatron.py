@@ -18,16 +18,18 @@ Its rates are Python floats (float64).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from lrdsl.errors import LrdslError
-from lrdsl.export.core import Config, Curve, optimizer, real, text, tidy, walk
+from lrdsl.export.core import Config, Curve, optimizer, real, tidy, walk
 from lrdsl.export.importing import interface
 from lrdsl.importers.common import in_library, number, whole
+from lrdsl.language import ast as A
+from lrdsl.language import build as B
 
 NAME = "megatron"
 TITLE = "Megatron-core's OptimizerParamScheduler"
@@ -51,12 +53,21 @@ KEYS = (
     "lr_wsd_decay_style",
 )
 STYLES = ("constant", "linear", "cosine", "inverse-square-root", "WSD")
-WSD_STYLES = {
-    "linear": "linear({hi}→{lo}, {d})",
-    "cosine": "cosine({hi}→{lo}, {d})",
-    "minus_sqrt": "sqrt({hi}→{lo}, {d})",
-    "exponential": "fn({lo} + ({hi} - {lo}) * (2 * 0.5 ** p - 1), {d})",
+
+
+def _exponential(hi: float, lo: float, d: int) -> A.Expr:
+    """Megatron's WSD ``exponential`` decay: ``lo + (hi − lo)·(2·0.5^p − 1)``, ``p`` the decay's progress."""
+    wave = B.sub(B.mul(2, B.power(0.5, B.name("p"))), 1)
+    return B.fn(B.add(lo, B.mul(B.sub(hi, lo), wave)), d)
+
+
+WSD_STYLES: dict[str, Callable[[float, float, int], A.Expr]] = {
+    "linear": lambda hi, lo, d: B.shape("linear", (hi, lo), d),
+    "cosine": lambda hi, lo, d: B.shape("cosine", (hi, lo), d),
+    "minus_sqrt": lambda hi, lo, d: B.shape("sqrt", (hi, lo), d),
+    "exponential": _exponential,
 }
+"""``lr_wsd_decay_style`` → the decay from ``hi`` to ``lo`` over ``d`` iterations."""
 DEFAULT_WD = 0.01
 """Megatron's ``--weight-decay`` default: the weight decay of an expression with no ``weight_decay`` member."""
 
@@ -78,47 +89,52 @@ def _iters(sched: Mapping[str, Any], key: str, b: int, default: object = None) -
     return samples // b
 
 
-def _lr(sched: Mapping[str, Any], b: int) -> str:
-    values = [number(sched.get(k), k, TITLE) for k in ("init_lr", "max_lr", "min_lr")]
-    if not (0 <= values[2] <= values[1] and values[0] <= values[1]):
+def _lr(sched: Mapping[str, Any], b: int) -> A.Expr:
+    init, hi, lo = (number(sched.get(k), k, TITLE) for k in ("init_lr", "max_lr", "min_lr"))
+    if not (0 <= lo <= hi and init <= hi):
         raise LrdslError(f"{TITLE} asserts 0 ≤ min_lr ≤ max_lr and init_lr ≤ max_lr", hint="its warm-up only rises")
-    init, hi, lo = (text(v) for v in values)
     w, d = _iters(sched, "lr_warmup_steps", b), _iters(sched, "lr_decay_steps", b)
     style = sched.get("lr_decay_style")
     if style not in STYLES or not 0 <= w < d:
         raise LrdslError(
             f"{TITLE}: lr_decay_style must be one of {', '.join(STYLES)}, with lr_warmup_steps < lr_decay_steps"
         )
-    head = [f"linear({init}→{hi}, {w})"] if w else []
+    head = [B.shape("linear", (init, hi), w)] if w else []
     if style == "constant":
-        return " >> ".join([*head, f"const({hi})"])
+        return B.seq(*head, B.shape("const", hi))
     if style == "inverse-square-root":
         # max_lr·sqrt(max(W·B, 1) / max(t·B, 1)) in samples: with no warm-up the 1 is one sample, not one iteration
-        decay = f"fn({hi} * sqrt({max(w * b, 1)} / max(t * {b}, 1)), {d - w + 1})"
-        return " >> ".join([*head, f"max({lo}, {decay})", f"const({lo})"])
+        ratio = B.div(max(w * b, 1), B.math_call("max", B.mul(B.name("t"), b), 1))
+        decay = B.fn(B.mul(hi, B.math_call("sqrt", ratio)), d - w + 1)
+        return B.seq(*head, B.call("max", lo, decay), B.shape("const", lo))
     if style == "WSD":
-        a = d - _iters(sched, "wsd_decay_steps", b)
-        kind = sched.get("lr_wsd_decay_style")
-        if kind not in WSD_STYLES or not w <= a < d:
-            raise LrdslError(
-                f"{TITLE}: WSD needs lr_wsd_decay_style one of {', '.join(WSD_STYLES)} and wsd_decay_steps within the decay"
-            )
-        stable = [f"const({hi}, {a - w})"] if a > w else []
-        return " >> ".join([*head, *stable, WSD_STYLES[kind].format(hi=hi, lo=lo, d=d - a), f"const({lo})"])
-    return " >> ".join([*head, f"{style}({hi}→{lo}, {d - w})", f"const({lo})"])
+        return B.seq(*head, *_wsd(sched, b, hi, lo, w, d), B.shape("const", lo))
+    return B.seq(*head, B.shape(style, (hi, lo), d - w), B.shape("const", lo))
 
 
-def _wd(sched: Mapping[str, Any], b: int) -> str:
+def _wsd(sched: Mapping[str, Any], b: int, hi: float, lo: float, w: int, d: int) -> list[A.Expr]:
+    """WSD after the warm-up: ``max_lr`` held to ``A = D − lr_wsd_decay_iters``, then the decay style to ``D``."""
+    a = d - _iters(sched, "wsd_decay_steps", b)
+    kind = sched.get("lr_wsd_decay_style")
+    if kind not in WSD_STYLES or not w <= a < d:
+        raise LrdslError(
+            f"{TITLE}: WSD needs lr_wsd_decay_style one of {', '.join(WSD_STYLES)} and wsd_decay_steps within the decay"
+        )
+    stable = [B.shape("const", hi, a - w)] if a > w else []
+    return [*stable, WSD_STYLES[kind](hi, lo, d - a)]
+
+
+def _wd(sched: Mapping[str, Any], b: int) -> A.Expr:
     start, end = (number(sched.get(k), k, TITLE) for k in ("start_wd", "end_wd"))
     if not 0 <= start <= end:
         raise LrdslError(f"{TITLE} asserts 0 ≤ start_wd ≤ end_wd: its weight decay only rises")
     n = _iters(sched, "wd_incr_steps", b)
     style = sched.get("wd_incr_style")
     if style == "constant" or start == end:
-        return text(end)
+        return B.number(end)
     if style not in ("linear", "cosine") or n < 1:
         raise LrdslError(f"{TITLE}: wd_incr_style must be constant, linear or cosine, over wd_incr_steps ≥ 1")
-    return f"{style}({text(start)}→{text(end)}, {n}) >> const({text(end)})"
+    return B.seq(B.shape(style, (start, end), n), B.shape("const", end))
 
 
 def read(config: Mapping[str, Any]) -> str:
@@ -130,7 +146,7 @@ def read(config: Mapping[str, Any]) -> str:
     if unknown:
         raise LrdslError(f"{TITLE}: unknown argument(s) {sorted(map(str, unknown))[:5]}", hint=", ".join(KEYS))
     b = whole(config.get("increment", 1), "increment", TITLE, least=1)
-    return f"lr: {_lr(sched, b)}\nweight_decay: {_wd(sched, b)}"
+    return B.text(B.schedule_set({"lr": _lr(sched, b), "weight_decay": _wd(sched, b)}))
 
 
 def _wd_configs(curve: Curve) -> Iterator[dict[str, Any]]:

@@ -18,10 +18,11 @@ import numpy as np
 import numpy.typing as npt
 
 from lrdsl.errors import LrdslError
-from lrdsl.export.core import Config, Curve, optimizer, real, text, tidy, walk
+from lrdsl.export.core import Config, Curve, optimizer, real, tidy, walk
 from lrdsl.export.importing import interface
 from lrdsl.export.sources import section
 from lrdsl.importers.common import in_library, number, whole
+from lrdsl.language import build as B
 
 NAME = "torchtitan"
 TITLE = "torchtitan's LRSchedulersContainer"
@@ -59,13 +60,12 @@ def _layout(config: Mapping[str, Any]) -> tuple[float, dict[str, Any], int, int,
 def read(config: Mapping[str, Any]) -> str:
     """The expression of ``{"optimizer": {"lr"}, "lr_scheduler": {…}, "training": {"steps"}}``."""
     lr, sched, w, s, d = _layout(config)
-    eta = text(lr)
-    low = text(lr * number(sched.get("min_lr_factor", 0.0), "min_lr_factor", TITLE))
-    parts = [f"linear(0→{eta}, {w})"] if w else []
-    parts.append(f"const({eta}, {s})")
+    low = lr * number(sched.get("min_lr_factor", 0.0), "min_lr_factor", TITLE)
+    parts = [B.shape("linear", (0, lr), w)] if w else []
+    parts.append(B.shape("const", lr, s))
     if d:
-        parts.append(f"{DECAYS[sched.get('decay_type', 'linear')]}({eta}→{low}, {d})")
-    return f"({' >> '.join(parts)}) * offset(1)"
+        parts.append(B.shape(DECAYS[sched.get("decay_type", "linear")], (lr, low), d))
+    return B.text(B.mul(B.seq(*parts), B.offset(1)))
 
 
 def _warmups(curve: Curve) -> Iterator[int]:

@@ -33,12 +33,13 @@ import numpy as np
 import numpy.typing as npt
 
 from lrdsl.errors import LrdslError
-from lrdsl.export.core import TIGHT, Config, Curve, optimizer, real, text, tidy, walk
+from lrdsl.export.core import TIGHT, Config, Curve, optimizer, real, tidy, walk
 from lrdsl.export.importing import imported
 from lrdsl.export.sources import MAX_TEXT, loaded, section
 from lrdsl.importers.common import in_library, number, whole
 from lrdsl.importers.hf import expression
 from lrdsl.importers.spec import is_config, load_yaml
+from lrdsl.language import build as B
 from lrdsl.language.echo import shown
 
 NAME = "torchtune"
@@ -126,7 +127,7 @@ def read(config: Mapping[str, Any] | str) -> str:
     :func:`document`)."""
     lr, w, n, cycles = _given(arguments(document(config)))
     if cycles == 0:
-        return f"linear(0→{text(lr)}, {w}) >> const({text(lr)})" if w else text(lr)
+        return B.text(B.seq(B.shape("linear", (0, lr), w), B.shape("const", lr)) if w else B.number(lr))
     return expression("cosine", {"num_warmup_steps": w, "num_training_steps": n, "num_cycles": cycles}, lr)
 
 

@@ -209,3 +209,24 @@ def text(node: A.Node) -> str:
     from lrdsl.language.formatter import format_node
 
     return format_node(node)
+
+
+# ---------------------------------------------------------------- sets and kept phases (the config readers')
+
+
+def after(lead: A.Node, rest: A.Node) -> A.Expr:
+    """``lead >> (rest)``: ``rest`` run as one phase from ``lead``'s end, its local time from 0 there.
+
+    Unlike :func:`seq`, a ``rest`` that is itself a sequence is kept whole (the formatter writes it in
+    parentheses), so the tree is the one the parser builds from ``lead >> (rest)``.
+    """
+    return A.Seq(items=(expr(lead), expr(rest)))
+
+
+def schedule_set(members: dict[str, Operand]) -> A.ScheduleSet:
+    """The set ``name: expr`` of each member, in the order given (LANGUAGE.md §9.5); a member name the language
+    refuses is a ``ValueError``. A set of ``lr`` alone is spelled as its bare expression by :func:`text`."""
+    if not members:
+        raise ValueError("a schedule set has at least one member")
+    built = tuple(A.Member(name=key, expr=expr(value)) for key, value in members.items())
+    return A.make(A.ScheduleSet, members=built)  # checked when its text is parsed, as any importer's

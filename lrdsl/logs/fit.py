@@ -10,7 +10,6 @@ step that first shows it (a smooth shape is then started at the first logged ste
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import replace
 from fractions import Fraction
@@ -19,14 +18,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from lrdsl.errors import LrdslError
-from lrdsl.language.numbers import format_number
+from lrdsl.language import ast as A
+from lrdsl.language import build as B
 from lrdsl.logs.base import Curve
 
 if TYPE_CHECKING:
     from lrdsl.fitting import Fit, SetFit
-
-_SAMPLES = re.compile(r"(?<![\w.])(\d+(?:\.\d*)?(?:e[-+]?\d+)?)ep\b")
-"""A duration in samples, as :func:`lrdsl.fitting.fit_samples` writes it (``12ep``, ``2.4ep``)."""
 
 
 def fit_curve(
@@ -92,9 +89,10 @@ def _late(
     log: Curve, result: Fit, expr: str, lag: int, total: int, spe: float | None, tolerance: dict[str, Any]
 ) -> Fit:
     """``expr`` started ``lag`` steps late (``const(v₀, lag) >> (expr)``), checked at the logged steps."""
+    from lrdsl.language.parser import parse
     from lrdsl.tools.comparison import compare_schedules
 
-    late = f"const({float(log.values[0])!r}, {lag}) >> ({expr})" if lag else expr
+    late = B.text(B.after(B.shape("const", float(log.values[0]), lag), parse(expr).expr)) if lag else expr
     checked = compare_schedules(late, log, total, (spe, None, None), **tolerance).equal
     departure = None if result.first_departure is None else int(log.steps[result.first_departure])
     return replace(result, expr=late, first_departure=departure, exact=result.exact and checked)
@@ -112,12 +110,13 @@ def _fit_sparse(
     that reproduces the logged values, else at ``s₀`` (``const(v₀, L) >> (E)`` when ``L > 0``). The run is
     ``L + n·k`` steps for ``n`` logged values: a last phase without a duration takes what is left of it."""
     from lrdsl.fitting import fit_samples
+    from lrdsl.language.parser import parse
 
     k = _spacing(log)
     first, n = int(log.steps[0]), int(log.steps.size)
     values = log.values.astype(np.float32) if log.dtype == "float32" else log.values
     result = fit_samples(values, budget=budget, progress=progress, **tolerance)
-    expr = _SAMPLES.sub(lambda m: _times(m.group(1), k), result.expr)
+    expr = B.text(_in_steps(parse(result.expr).expr, k))
     unmatched = tuple((int(log.steps[a]), int(log.steps[b])) for a, b in result.unmatched)
     result = replace(result, unmatched=unmatched)
     fitted, lag = result, first
@@ -133,10 +132,19 @@ def _fit_sparse(
     return replace(fitted, notes=(*fitted.notes, note))
 
 
-def _times(samples: str, k: int) -> str:
-    """A duration of ``samples`` samples as steps (``2.4`` samples of 50 steps: ``120``), exactly."""
-    steps = Fraction(samples) * k
-    return str(steps.numerator) if steps.denominator == 1 else format_number(float(steps))
+def _in_steps(node: A.Node, k: int) -> A.Node:
+    """``node`` with each duration in samples (``Nep``, one sample an epoch) as ``N·k`` steps, exactly: ``2.4ep``
+    of 50 steps is ``120``, the product of the number as written (its shortest decimal) and ``k``."""
+    if isinstance(node, A.Duration) and node.unit == "ep" and isinstance(node.value, A.Num):
+        steps = Fraction(repr(node.value.value)) * k
+        return B.duration(steps.numerator if steps.denominator == 1 else float(steps))
+    fields: dict[str, object] = {}
+    for key, value in node.__dict__.items():
+        if isinstance(value, A.Node):
+            fields[key] = _in_steps(value, k)
+        elif isinstance(value, tuple):
+            fields[key] = tuple(_in_steps(v, k) if isinstance(v, A.Node) else v for v in value)
+    return A.make(type(node), **{**node.__dict__, **fields}) if fields else node
 
 
 def _spacing(log: Curve) -> int:
