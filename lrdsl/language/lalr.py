@@ -33,12 +33,12 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import Any, NamedTuple, Union
 
-TABLES = Path(__file__).with_name("lalr_tables.json")
+TABLES = os.path.join(os.path.dirname(__file__), "lalr_tables.json")
 END = "$END"
 
 Node = Union["Tree", "Token", None]
@@ -373,7 +373,8 @@ def _end(last: Token | None) -> Token:
 def load() -> Parser:
     """The parser of ``lalr_tables.json``; an :class:`ImportError` (a broken install) without it."""
     try:
-        data = json.loads(TABLES.read_text(encoding="utf-8"))
+        with open(TABLES, encoding="utf-8") as file:
+            data = json.load(file)
     except FileNotFoundError:
         raise ImportError(f"the parser's tables {TABLES} are missing") from None
     return Parser(Tables(data))
