@@ -4,7 +4,7 @@ A wheel ships the templates, the grammar and the documentation's pages inside th
 (``lrdsl/templates``, ``lrdsl/grammar``, ``lrdsl/docs``); a source checkout keeps them at the top
 level beside ``lrdsl/``. lrdsl is not on PyPI: it installs from a checkout (``pip install .``) or
 from the wheel built there. The
-parser runs from the grammar's standalone tables (``lrdsl/language/lalr.py``), not from the grammar.
+parser runs from the grammar's tables (``lrdsl/language/lalr_tables.json``), not from the grammar.
 When one of them, or a dependency (numpy, jinja2, pydantic), cannot be found, the
 installation is broken, not the user's input: :func:`broken_install` says what is missing.
 """

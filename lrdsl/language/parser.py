@@ -15,7 +15,7 @@ import math
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lrdsl.errors import LrdslError, Span, did_you_mean
 from lrdsl.language import ast as A
@@ -24,6 +24,9 @@ from lrdsl.language.depth import MAX_DEPTH, depth_error
 from lrdsl.language.members import DEFAULT as DEFAULT_MEMBER
 from lrdsl.language.members import MAX_MEMBERS, clash, name_problem
 from lrdsl.language.signatures import MATH_FUNCS, SIGNATURES, P, Sig, known_names
+
+if TYPE_CHECKING:
+    from lrdsl.language.lalr import Parser
 
 MAX_SOURCE = 1_000_000
 MAX_BRACKETS = 200
@@ -40,13 +43,11 @@ _GAP = re.compile(r"#[^\n]*|\s+|([^\s#]+)")
 """What lies between two operands: comments, white space and (group 1) the operator."""
 
 
-@functools.cache
-def _lark() -> Any:
-    """The LALR parser of ``grammar/lrdsl.lark``, from its standalone tables (``lrdsl/language/lalr.py``)."""
+def _lark() -> Parser:
+    """The LALR parser of ``grammar/lrdsl.lark``: lark's tables (``lalr_tables.json``), run by ``lalr.py``."""
     from lrdsl.language import lalr
 
-    build: Any = lalr.Lark_StandAlone  # generated code, untyped
-    return build()
+    return lalr.load()
 
 
 def parse(text: str) -> A.Schedule:

@@ -1,6 +1,7 @@
-"""Syntax errors: lark's exceptions turned into one :class:`LrdslError` each, with a hint a newcomer can act on.
+"""Syntax errors: the parser's exceptions turned into one :class:`LrdslError` each, with a hint a newcomer can act on.
 
-lark reports the character or token it could not take and the tokens it expected. The hints
+The parser (:mod:`lrdsl.language.lalr`, lark's tables and exceptions) reports the character or token it could
+not take and the tokens it expected. The hints
 here read the text around it instead, for the mistakes people make:
 
 * a unit written apart from its number, spelled out or cut short: ``5 ep``, ``5 epochs``, ``5epochs``,
@@ -41,7 +42,7 @@ _OPERAND_STARTS = ("NAME", "NUMBER", "DURATION", "PARAM", "LPAR", "LSQB")
 
 
 def syntax_error(exc: Exception, text: str) -> LrdslError:
-    """The :class:`LrdslError` for lark's exception ``exc`` raised while parsing ``text``."""
+    """The :class:`LrdslError` for the parser's exception ``exc`` raised while parsing ``text``."""
     from lrdsl.language.lalr import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 
     if isinstance(exc, UnexpectedCharacters):
