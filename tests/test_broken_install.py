@@ -49,7 +49,7 @@ def test_a_missing_dependency_is_named(module: str) -> None:
 @pytest.mark.parametrize("command", ["eval", "gen", "check"])
 def test_the_command_line_needs_neither_pydantic_nor_lark(command: str, module: str) -> None:
     """The syntax tree is plain Python (pydantic is for ``model_validate`` and config fields) and the
-    parser is the standalone ``lrdsl/language/lalr.py`` (lark only writes it)."""
+    parser is lark's tables as data (``lrdsl/language/lalr_tables.json``) run by ``lalr.py``; lark only writes them."""
     extra = ["--target", "python"] if command == "gen" else []
     proc = run_without(module, command, "warmup(linear, 5) >> cosine(0.1→0)", "--steps", "100", *extra)
     assert proc.returncode == 0, proc.stderr
