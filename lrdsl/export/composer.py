@@ -30,7 +30,6 @@ from lrdsl.export.formats import python_call, scalar, structured
 from lrdsl.export.importing import interface
 from lrdsl.importers.common import in_library, number
 
-NAME = "composer"
 TITLE = "Composer's schedulers"
 FORMATS = ("json", "yaml", "python")
 ALTERNATIVE = (

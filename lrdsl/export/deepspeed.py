@@ -28,7 +28,6 @@ from lrdsl.export.importing import interface
 from lrdsl.export.sources import section
 from lrdsl.importers.common import in_library, number, whole
 
-NAME = "deepspeed"
 TITLE = "DeepSpeed's lr_schedules"
 FORMATS = ("json", "yaml", "toml", "python")
 ALTERNATIVE = (

@@ -29,7 +29,6 @@ from lrdsl.export.core import Config, Curve, optimizer, real, text, tidy, walk
 from lrdsl.export.importing import interface
 from lrdsl.importers.common import in_library, number, whole
 
-NAME = "megatron"
 TITLE = "Megatron-core's OptimizerParamScheduler"
 FORMATS = ("json", "yaml", "toml", "args", "python")
 ALTERNATIVE = (

@@ -23,7 +23,6 @@ from lrdsl.export.importing import interface
 from lrdsl.export.sources import section
 from lrdsl.importers.common import in_library, number, whole
 
-NAME = "torchtitan"
 TITLE = "torchtitan's LRSchedulersContainer"
 FORMATS = ("json", "yaml", "toml", "args", "python")
 ALTERNATIVE = (

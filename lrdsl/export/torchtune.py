@@ -41,7 +41,6 @@ from lrdsl.importers.hf import expression
 from lrdsl.importers.spec import is_config, load_yaml
 from lrdsl.language.echo import shown
 
-NAME = "torchtune"
 TITLE = "torchtune's get_cosine_schedule_with_warmup"
 FORMATS = ("json", "yaml", "args", "python")
 ALTERNATIVE = (
