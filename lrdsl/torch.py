@@ -64,7 +64,6 @@ MODES = ("absolute", "scale", "ratio")
 MULTIPLIERS = {"lr": "lr_mult", "weight_decay": "wd_mult"}
 """The keys whose groups keep their proportions by default, and each one's per-group multiplier key (Megatron's)."""
 _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[([0-9]+)\])?")
-_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def scheduler(
@@ -174,18 +173,18 @@ def _resolve(exprs: list[str | Schedule], run: RunArgs) -> tuple[list[_Run], int
     """Each distinct schedule lowered for ``run`` (the longest, without a total) and loaded as torch code."""
     from lrdsl.api import as_schedule
     from lrdsl.integrations.runtime import load_generated
-    from lrdsl.lowering.lower import refuse_unused
+    from lrdsl.run.sets import params_read, refuse_unused
     from lrdsl.tools.linting import warn
 
     bound = dict(run.params or {})  # values checked by lowering
     trees = [as_schedule(e) for e in exprs]
     texts = list(dict.fromkeys(str(t) for t in trees))
+    tree_of = {str(t): t for t in trees}
     used: dict[str, dict[str, Any]] = {}
     for text in texts:
-        names = set(_PARAM.findall(text)) if len(texts) > 1 else set(bound)
+        names = params_read(tree_of[text].expr) if len(texts) > 1 else set(bound)
         used[text] = {k: v for k, v in bound.items() if k in names}
     refuse_unused(bound, {k for u in used.values() for k in u})
-    tree_of = {str(t): t for t in trees}
     lowered = {}
     for text in texts:
         mine = run.but(params=used[text])
