@@ -37,6 +37,7 @@ from fuzz.differential import (
 )
 from lrdsl.api import generate
 from lrdsl.codegen.sets import function_name
+from lrdsl.run.args import RunArgs
 from lrdsl.run.sets import lower_set, params_read
 
 RESERVED = ["lr", "weight_decay", "momentum", "dampening", "betas[0]", "betas[1]", "eps"]
@@ -102,7 +103,7 @@ class SetChecker(Checker):
         """Check one set; return what happened."""
         try:
             with limit(LRDSL_LIMIT):
-                plans = lower_set(case.text, case.total, case.spe, case.params)
+                plans = lower_set(case.text, RunArgs(case.total, case.spe, case.params))
         except lrdsl.LrdslError:
             return self.gen_rejects_too(case)
         klass = "set:" + ("+".join(sorted(set().union(*(features(p.ir) for p in plans.values())))) or "core")

@@ -147,10 +147,11 @@ def _bind(*args: Any) -> Any:
     return bind(*args)
 
 
-def _bind_set(*args: Any) -> Any:
+def _bind_set(schedules: Any, *run: Any) -> Any:
+    from lrdsl.run.args import RunArgs
     from lrdsl.run.bound_set import bind_set
 
-    return bind_set(*args)
+    return bind_set(schedules, RunArgs(*run))
 
 
 def _schedule_html(schedule: Any) -> str:

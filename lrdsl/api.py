@@ -13,6 +13,7 @@ from lrdsl.errors import LrdslError
 from lrdsl.language.ast import Schedule, ScheduleSet
 from lrdsl.language.members import DEFAULT as DEFAULT_MEMBER
 from lrdsl.language.parser import as_schedule, as_set, parse, parse_text
+from lrdsl.run.args import RunArgs
 
 if TYPE_CHECKING:
     import numpy as np
@@ -23,39 +24,28 @@ if TYPE_CHECKING:
 __all__ = ["as_schedule", "check_run", "evaluate", "evaluate_lowered", "evaluate_set", "generate", "lower", "run_steps"]
 
 
-def run_steps(
-    total_steps: int | str,
-    steps_per_epoch: float | None = None,
-    tokens_per_step: float | None = None,
-    samples_per_step: float | None = None,
-) -> int:
-    """The whole steps of a run's total written as steps (``5000``) or a duration in any unit (``"90ep"``)."""
-    return lower("const(1)", total_steps, steps_per_epoch, None, tokens_per_step, samples_per_step).total
+def run_steps(run: RunArgs) -> int:
+    """The whole steps of ``run``'s total, written as steps (``5000``) or a duration in any unit (``"90ep"``)."""
+    return run.but(params=None).lower(as_schedule("const(1)")).total
 
 
-def check_run(
-    total_steps: int | str | None = None,
-    steps_per_epoch: float | None = None,
-    params: Mapping[str, float] | None = None,
-    tokens_per_step: float | None = None,
-    samples_per_step: float | None = None,
-) -> None:
+def check_run(run: RunArgs) -> None:
     """An :class:`LrdslError` for run arguments no run takes, whatever the schedule (lowering's own checks).
 
     Steps per epoch, tokens and samples per step: positive and finite; parameters: finite; a total
     in steps: a whole number from 0 to 1e15 (one given as a duration, ``"90ep"``, is read by lowering).
     No argument given: nothing to check, and lowering is not loaded.
     """
-    if total_steps is None and not params and (steps_per_epoch, tokens_per_step, samples_per_step) == (None,) * 3:
+    if not run.given:
         return
     from lrdsl.lowering.lower import _params, _total, run_rate
 
-    run_rate(steps_per_epoch)
-    run_rate(tokens_per_step, "tokens per step")
-    run_rate(samples_per_step, "samples per step")
-    _params(params)
-    if total_steps is not None and not isinstance(total_steps, str):
-        _total(total_steps)
+    run_rate(run.steps_per_epoch)
+    run_rate(run.tokens_per_step, "tokens per step")
+    run_rate(run.samples_per_step, "samples per step")
+    _params(run.params)
+    if run.total_steps is not None and not isinstance(run.total_steps, str):
+        _total(run.total_steps)
 
 
 def lower(
@@ -118,8 +108,8 @@ def evaluate(
     if isinstance(schedule, (Mapping, ScheduleSet)) or member != DEFAULT_MEMBER:
         schedules = as_set(schedule)
         if schedules.names != (DEFAULT_MEMBER,) or member != DEFAULT_MEMBER:
-            run = (total_steps, steps_per_epoch, steps, params, tokens_per_step, samples_per_step)
-            return _evaluate_members(schedules, member, *run)[member]
+            run = RunArgs(total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
+            return _evaluate_members(schedules, member, run, steps)[member]
         schedule = parse(str(schedules))  # a set of `lr` alone is that schedule
     schedule = as_schedule(schedule)
     plan = lower(schedule, total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
@@ -141,24 +131,17 @@ def evaluate_set(
     and ``params`` (each given once; one no member reads is an error). Without ``total_steps`` the
     run lasts the longest member's explicit duration. One schedule is the set ``{"lr": …}``.
     """
-    run = (total_steps, steps_per_epoch, steps, params, tokens_per_step, samples_per_step)
-    return _evaluate_members(as_set(schedules), None, *run)
+    run = RunArgs(total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
+    return _evaluate_members(as_set(schedules), None, run, steps)
 
 
 def _evaluate_members(
-    parsed: ScheduleSet,
-    only: str | None,
-    total: int | str | None,
-    spe: float | None,
-    steps: npt.ArrayLike | None,
-    params: Mapping[str, float] | None,
-    tps: float | None,
-    sps: float | None,
+    parsed: ScheduleSet, only: str | None, run: RunArgs, steps: npt.ArrayLike | None
 ) -> dict[str, npt.NDArray[np.float64]]:
-    """``{name: m(t)}`` for every member (or ``only``) on the set's shared run (:func:`evaluate`'s arguments)."""
+    """``{name: m(t)}`` for every member (or ``only``) on the set's shared ``run``, at ``steps`` (or every step)."""
     from lrdsl.run.sets import in_member, lower_set
 
-    plans = lower_set(parsed, total, spe, params, tps, sps, only)
+    plans = lower_set(parsed, run, only)
     several = len(parsed.members) > 1
     source = parsed.source or str(parsed)
     out = {}
@@ -195,9 +178,8 @@ def generate(
     if isinstance(schedule, (Mapping, ScheduleSet)):
         schedules = as_set(schedule)
         if schedules.names != (DEFAULT_MEMBER,):
-            return _generate_set(
-                schedules, target, name, total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step
-            )
+            shared = RunArgs(total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
+            return _generate_set(schedules, target, name, shared)
         schedule = parse(str(schedules))
     parsed = as_schedule(schedule)
     run = (total_steps, steps_per_epoch, params, True, tokens_per_step, samples_per_step)
@@ -208,43 +190,15 @@ def generate(
         raise err.with_source(parsed.source or plan.text) from None
 
 
-def _generate_set(
-    parsed: ScheduleSet,
-    target: str,
-    name: str | None,
-    total: int | str | None,
-    spe: float | None,
-    params: Mapping[str, float] | None,
-    tps: float | None,
-    sps: float | None,
-) -> str:
-    """:func:`generate` of a set: each member lowered symbolically on the set's run, then one module.
+def _generate_set(parsed: ScheduleSet, target: str, name: str | None, run: RunArgs) -> str:
+    """:func:`generate` of a set: each member lowered symbolically on the set's ``run``, then one module.
 
     Without a total the run is the set's (its longest explicit duration, :func:`lrdsl.run.sets.lower_set`).
     """
     from lrdsl.codegen.sets import generate_set_lowered
-    from lrdsl.lowering.lower import lower_schedule
-    from lrdsl.run.sets import _longest, in_member, params_read
+    from lrdsl.run.sets import lower_set
 
-    given = dict(params or {})
-    read = {m.name: params_read(m.expr) for m in parsed.members}
-    unused = sorted(set(given) - set().union(*read.values()))
-    if unused:
-        raise LrdslError(
-            f"unused parameter{'s' if len(unused) > 1 else ''}: " + ", ".join(f"${u}" for u in unused),
-            hint="remove it or use it in one of the members",
-        )
-
-    def lower(member: str, schedule: Schedule, run: int | str | None) -> Lowered:
-        mine = {k: v for k, v in given.items() if k in read[member]}
-        try:
-            return lower_schedule(schedule, run, spe, mine, True, tps, sps)  # symbolic: parameters stay arguments
-        except LrdslError as err:
-            raise in_member(member, err, True) from None
-
-    if total is None:  # the set's run: its longest explicit duration
-        total = _longest(parsed, lower)
-    plans = {m.name: lower(m.name, parsed.member(m.name), total) for m in parsed.members}
+    plans = lower_set(parsed, run, symbolic=True)  # symbolic: parameters stay arguments
     try:
         return generate_set_lowered(plans, target, name)
     except LrdslError as err:

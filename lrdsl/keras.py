@@ -32,6 +32,7 @@ from lrdsl.errors import LrdslError
 from lrdsl.integrations.checkpoint import LANGUAGE
 from lrdsl.integrations.runtime import schedule_given
 from lrdsl.language.ast import Schedule as _Tree
+from lrdsl.run.args import RunArgs
 from lrdsl.run.plan import Plan
 from lrdsl.run.sets import SetLike
 
@@ -61,7 +62,7 @@ def schedule_class() -> type:
     """The registered ``lrdsl>Schedule`` class (defined, and Keras imported, on first use)."""
     import keras  # type: ignore[import-untyped]
 
-    from lrdsl.api import as_schedule, lower
+    from lrdsl.api import as_schedule
     from lrdsl.integrations.runtime import load_generated
     from lrdsl.tools.linting import warn
 
@@ -76,25 +77,15 @@ def schedule_class() -> type:
             given.apply_defaults()
             run = given.arguments
             tree = as_schedule(schedule_given(run["schedule"], run["text"]))
-            bound = dict(run["params"] or {})
-            tokens_per_step, samples_per_step = run["tokens_per_step"], run["samples_per_step"]
-            rates = {"tokens_per_step": tokens_per_step, "samples_per_step": samples_per_step}
-            plan = lower(tree, run["total_steps"], run["steps_per_epoch"], bound, tokens_per_step, samples_per_step)
-            warn(tree, plan, bound, tokens_per_step, samples_per_step)  # LrdslWarning
+            bound = RunArgs.of(run).but(params=dict(run["params"] or {}))
+            plan = bound.lower(tree)
+            warn(tree, plan, bound)  # LrdslWarning
             self.schedule = plan.text
             self.total_steps = plan.total
             self.steps_per_epoch = plan.steps_per_epoch
-            self.params = {name: float(value) for name, value in bound.items()}
-            self.rates = {k: float(v) for k, v in rates.items() if v is not None}
-            module = load_generated(
-                tree,
-                "keras",
-                plan.total,
-                plan.steps_per_epoch,
-                self.params,
-                tokens_per_step=tokens_per_step,
-                samples_per_step=samples_per_step,
-            )
+            self.params = {name: float(value) for name, value in (bound.params or {}).items()}
+            self.rates = {k: float(cast(float, v)) for k, v in bound.rates.items() if v is not None}
+            module = load_generated(tree, "keras", plan.total, plan.steps_per_epoch, self.params, **bound.rates)
             self._compiled = module.Schedule()
 
         def __call__(self, step: Any) -> Any:
@@ -316,7 +307,6 @@ class _Callback:
 
     def resolve(self, fit_steps: int | None = None, fit_epochs: int | None = None) -> Any:
         """The schedule lowered for the run, from the arguments and then from ``model.fit``'s."""
-        from lrdsl.api import lower
         from lrdsl.tools.linting import warn
 
         spe, epochs, total = self.asked
@@ -329,8 +319,9 @@ class _Callback:
         epochs = epochs if epochs is not None else fit_epochs
         if total is None and epochs is not None:
             total = _whole(float(epochs) * float(spe))
-        self.lowered = lower(self.tree, total, spe, self.params_bound, *self.rates)
-        warn(self.tree, self.lowered, self.params_bound, *self.rates, seen=self.warned)
+        run = RunArgs(total, spe, self.params_bound, *self.rates)
+        self.lowered = run.lower(self.tree)
+        warn(self.tree, self.lowered, run, seen=self.warned)
         return self.lowered
 
     def on_train_begin(self, logs: Mapping[str, Any] | None = None) -> None:

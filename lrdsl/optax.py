@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from lrdsl.errors import LrdslError
 from lrdsl.integrations.runtime import load_generated, schedule_given
 from lrdsl.integrations.set_members import given_twice, optimizer_names, takes_argument
-from lrdsl.language.ast import Node, Param, Schedule
-from lrdsl.run.sets import SetLike
+from lrdsl.language.ast import Schedule
+from lrdsl.run.args import RunArgs
+from lrdsl.run.sets import SetLike, params_read, refuse_unused
 
 
 def schedule(
@@ -36,23 +36,15 @@ def schedule(
     ``total_steps`` (whole steps or a duration in any unit, ``"90ep"``), ``steps_per_epoch``,
     ``params``, ``tokens_per_step``, ``samples_per_step``.
     """
-    from lrdsl.api import as_schedule, lower
+    from lrdsl.api import as_schedule
     from lrdsl.tools.linting import warn
 
     tree = as_schedule(schedule_given(schedule, text))
-    rates = (tokens_per_step, samples_per_step)
-    plan = lower(tree, total_steps, steps_per_epoch, params, *rates)  # every parameter bound, its errors first
-    warn(tree, plan, params, *rates)  # LrdslWarning
+    run = RunArgs(total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
+    plan = run.lower(tree)  # every parameter bound, its errors first
+    warn(tree, plan, run)  # LrdslWarning
     total = plan.total if isinstance(total_steps, str) else total_steps  # "90ep" → its steps
-    module = load_generated(
-        tree,
-        "optax",
-        total,
-        steps_per_epoch,
-        params,
-        tokens_per_step=tokens_per_step,
-        samples_per_step=samples_per_step,
-    )
+    module = load_generated(tree, "optax", total, steps_per_epoch, params, **run.rates)
     if hasattr(module, "make_schedule"):
         return module.make_schedule()  # type: ignore[no-any-return]
     return module.schedule  # type: ignore[no-any-return]
@@ -96,7 +88,7 @@ def inject(
     import optax  # type: ignore[import-untyped]
 
     if schedule_set is not None:
-        run = (total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
+        run = RunArgs(total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
         built = _set_hyperparams(factory, schedule_set, run, hyperparams, static_args)
         return optax.inject_hyperparams(factory, static_args=static_args, hyperparam_dtype=hyperparam_dtype)(**built)
 
@@ -105,13 +97,8 @@ def inject(
     static = {static_args} if isinstance(static_args, str) else set(static_args)
     bound = dict(params or {})
     trees = {k: as_schedule(v) for k, v in hyperparams.items() if k not in static and isinstance(v, (str, Schedule))}
-    names = {k: _param_names(tree) for k, tree in trees.items()}
-    unused = sorted(set(bound).difference(*names.values()))
-    if unused:
-        raise LrdslError(
-            f"unused parameter{'s' if len(unused) > 1 else ''}: " + ", ".join(f"${u}" for u in unused),
-            hint="remove it or use it in one of the expressions",
-        )
+    names = {k: params_read(tree.expr) for k, tree in trees.items()}
+    refuse_unused(bound, set().union(*names.values()), "one of the expressions")
     rates: dict[str, Any] = {"tokens_per_step": tokens_per_step, "samples_per_step": samples_per_step}
     built = {
         k: schedule(trees[k], total_steps, steps_per_epoch, {p: bound[p] for p in names[k] if p in bound}, **rates)
@@ -151,30 +138,16 @@ def schedules(schedules: SetLike, *run: Any, **rates: Any) -> dict[str, Callable
 def _set_hyperparams(
     factory: Callable[..., Any],
     given: SetLike,
-    run: tuple[int | str | None, float | None, Mapping[str, float] | None, float | None, float | None],
+    run: RunArgs,
     hyperparams: Mapping[str, Any],
     static_args: str | Iterable[str],
 ) -> dict[str, Any]:
     """The keyword arguments of ``inject_hyperparams(factory)``: each optimizer member's schedule, by Optax's name."""
-    total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step = run
     owner = getattr(factory, "__qualname__", None) or repr(factory)
     names = optimizer_names(given, OPTAX_NAMES, takes_argument(factory), f"optax {owner}")
     static = {static_args} if isinstance(static_args, str) else set(static_args)
     for key, value in hyperparams.items():
         if key in names.values() or (key not in static and isinstance(value, (str, Schedule))):
             raise given_twice(key)
-    every = schedules(
-        given, total_steps, steps_per_epoch, params, tokens_per_step=tokens_per_step, samples_per_step=samples_per_step
-    )
+    every = schedules(given, run.total_steps, run.steps_per_epoch, run.params, **run.rates)
     return {**hyperparams, **{argument: every[member] for member, argument in names.items()}}
-
-
-def _param_names(node: Any) -> set[str]:
-    """The names of the ``$parameters`` a syntax tree mentions."""
-    if isinstance(node, Param):
-        return {node.name}
-    if isinstance(node, Node):
-        return _param_names(list(node.__dict__.values()))
-    if isinstance(node, (list, tuple)):
-        return set().union(*(_param_names(x) for x in node))
-    return set()

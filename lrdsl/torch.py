@@ -52,6 +52,7 @@ from lrdsl.errors import LrdslError
 from lrdsl.integrations.checkpoint import RECORD_KEY, ScheduleRecord, check_resume, check_resume_mode, resume_state
 from lrdsl.integrations.set_run import SET_KEY, SetRun, as_member_set, check_set, refuse_missing, set_run
 from lrdsl.language.ast import Schedule, ScheduleSet
+from lrdsl.run.args import RunArgs
 
 if TYPE_CHECKING:
     from lrdsl.run.plan import Plan
@@ -63,7 +64,6 @@ MODES = ("absolute", "scale", "ratio")
 MULTIPLIERS = {"lr": "lr_mult", "weight_decay": "wd_mult"}
 """The keys whose groups keep their proportions by default, and each one's per-group multiplier key (Megatron's)."""
 _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[([0-9]+)\])?")
-_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def scheduler(
@@ -169,39 +169,27 @@ def _per_group(schedule: Schedules, groups: Sequence[Mapping[str, Any]]) -> list
     return exprs
 
 
-def _resolve(
-    exprs: list[str | Schedule],
-    total_steps: int | str | None,
-    steps_per_epoch: float | None,
-    params: Mapping[str, float] | None,
-    tokens_per_step: float | None,
-    samples_per_step: float | None,
-) -> tuple[list[_Run], int, float | None]:
-    """Each distinct schedule lowered for one run (the longest, without a total) and loaded as torch code."""
-    from lrdsl.api import as_schedule, lower
+def _resolve(exprs: list[str | Schedule], run: RunArgs) -> tuple[list[_Run], int, float | None]:
+    """Each distinct schedule lowered for ``run`` (the longest, without a total) and loaded as torch code."""
+    from lrdsl.api import as_schedule
     from lrdsl.integrations.runtime import load_generated
+    from lrdsl.run.sets import params_read, refuse_unused
     from lrdsl.tools.linting import warn
 
-    bound = dict(params or {})  # values checked by lowering
+    bound = dict(run.params or {})  # values checked by lowering
     trees = [as_schedule(e) for e in exprs]
     texts = list(dict.fromkeys(str(t) for t in trees))
+    tree_of = {str(t): t for t in trees}
     used: dict[str, dict[str, Any]] = {}
     for text in texts:
-        names = set(_PARAM.findall(text)) if len(texts) > 1 else set(bound)
+        names = params_read(tree_of[text].expr) if len(texts) > 1 else set(bound)
         used[text] = {k: v for k, v in bound.items() if k in names}
-    unused = sorted(set(bound) - {k for u in used.values() for k in u})
-    if unused:
-        raise LrdslError(
-            f"unused parameter{'s' if len(unused) > 1 else ''}: " + ", ".join(f"${u}" for u in unused),
-            hint="remove it or use it in the schedule",
-        )
-    tree_of = {str(t): t for t in trees}
+    refuse_unused(bound, {k for u in used.values() for k in u})
     lowered = {}
     for text in texts:
-        lowered[text] = lower(
-            tree_of[text], total_steps, steps_per_epoch, used[text], tokens_per_step, samples_per_step
-        )
-        warn(tree_of[text], lowered[text], used[text], tokens_per_step, samples_per_step)  # LrdslWarning
+        mine = run.but(params=used[text])
+        lowered[text] = mine.lower(tree_of[text])
+        warn(tree_of[text], lowered[text], mine)  # LrdslWarning
     run_total = max(low.total for low in lowered.values())
     spe = next(iter(lowered.values())).steps_per_epoch
     runs: dict[str, _Run] = {}
@@ -212,8 +200,7 @@ def _resolve(
             run_total,
             spe,
             used[text],
-            tokens_per_step=tokens_per_step,
-            samples_per_step=samples_per_step,
+            **run.rates,
         )
         values = tuple(sorted((str(k), float(v)) for k, v in used[text].items()))
         runs[text] = _Run(tree_of[text], lowered[text].text, values, module.lr_at)
@@ -262,7 +249,7 @@ class _Scheduler:
         per_group = _per_group(schedule, groups)
         exprs = per_group if per_group is not None else [cast("str | Schedule", schedule)] * len(groups)
         rates = run["tokens_per_step"], run["samples_per_step"]
-        self._runs, total, spe = _resolve(exprs, run["total_steps"], run["steps_per_epoch"], run["params"], *rates)
+        self._runs, total, spe = _resolve(exprs, RunArgs.of(run))
         distinct = list(dict.fromkeys(self._runs))  # each closed form evaluated once per step
         self._closed_forms = [r.lr_at for r in distinct]
         self._slots = [distinct.index(r) for r in self._runs]
@@ -292,11 +279,10 @@ class _Scheduler:
         for name in members.optimizer_members[1:]:
             schedule, mine = _member_run(members, name, run)
             self._companions.append(scheduler(mine.pop("optimizer"), schedule, **mine))
-        rates = run["tokens_per_step"], run["samples_per_step"]
         for name in members.other_members:
             exprs: list[str | Schedule] = list(members.members[name])
-            total, spe, params = members.total_steps, run["steps_per_epoch"], members.params[name]
-            self._others[name] = _resolve(exprs, total, spe, params, *rates)[0]
+            own = RunArgs.of(run).but(total_steps=members.total_steps, params=members.params[name])
+            self._others[name] = _resolve(exprs, own)[0]
 
     def values(self, group: int | str = 0) -> dict[str, float]:
         """Every member's value at the current step ``t = last_epoch``, by name in the set's order.
@@ -481,7 +467,7 @@ def _set_of(optimizer: Any, schedule: Schedules, run: Mapping[str, Any]) -> SetR
             f"key={run['key']!r} is for one schedule: a set names the value each member sets",
             hint="leave key out, and name the member in the set: momentum: …",
         )
-    members = set_run(parsed, run["total_steps"], run["steps_per_epoch"], run["params"], *_rates(run))
+    members = set_run(parsed, RunArgs.of(run))
     members = dataclasses.replace(members, shared=per_group is None)
     if not members.optimizer_members:
         raise LrdslError(
@@ -502,10 +488,6 @@ def _has(group: Mapping[str, Any], name: str) -> bool:
         return False
     value = group[key]
     return index is None or (isinstance(value, Sequence) and len(value) > index)
-
-
-def _rates(run: Mapping[str, Any]) -> tuple[float | None, float | None]:
-    return run["tokens_per_step"], run["samples_per_step"]
 
 
 def _member_run(members: SetRun, name: str, run: Mapping[str, Any]) -> tuple[Schedules, dict[str, Any]]:

@@ -199,3 +199,14 @@ def test_a_target_lacking_a_math_function_is_refused_by_gen(monkeypatch: pytest.
     with pytest.raises(lrdsl.LrdslError, match=r"the keras target has no function 'tanh'"):
         generate("fn(0.1 * (1 - tanh(u / 50)), 100)", "keras", 100)
     generate("fn(0.1 * (1 - tanh(u / 50)), 100)", "optax", 100)
+
+
+def test_a_tensor_target_is_its_table_of_spellings() -> None:
+    """Keras' printer is the jax one with other spellings: class attributes, no method of its own."""
+    from lrdsl.codegen.targets.keras import Printer
+
+    assert not [name for name, value in vars(Printer).items() if callable(value) and not name.startswith("__")]
+    printer = Printer.__new__(Printer)  # the spellings read no state
+    assert printer.to_float("u + 1") == 'ops.cast(u + 1, "float32")'
+    assert printer.array("T", True) == 'ops.convert_to_tensor(T, dtype="int32")'
+    assert printer.full_like("u", "0.5") == 'ops.full_like(u, 0.5, dtype="float32")'

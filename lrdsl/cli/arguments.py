@@ -14,12 +14,13 @@ import argparse
 import math
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from lrdsl.errors import LrdslError
+from lrdsl.run.args import RunArgs
 
 _NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 """Numbers on the command line are written as in the language: ASCII digits only, no '_' between
@@ -186,6 +187,11 @@ def params(pairs: Sequence[str]) -> dict[str, float]:
 def rates(args: argparse.Namespace) -> tuple[float | None, float | None]:
     """``--tokens-per-step`` and ``--samples-per-step`` (for ``tok`` and ``sa``)."""
     return getattr(args, "tokens_per_step", None), getattr(args, "samples_per_step", None)
+
+
+def run_args(args: argparse.Namespace, bound: Mapping[str, float] | None = None) -> RunArgs:
+    """The run the options give: ``--steps``, ``--steps-per-epoch``, the parameters ``bound`` (``--set``), the rates."""
+    return RunArgs(args.steps, args.steps_per_epoch, bound, *rates(args))
 
 
 def size(text: str | None) -> tuple[int, int] | None:

@@ -46,6 +46,14 @@ class TensorPrinter(Printer):
     MODULE = "jnp"
     OPS = frozenset(TENSOR_OPS)
     IMPORTS = frozenset({"math", "jax", "jax.numpy as jnp"})
+    DTYPE = "jnp.{}"
+    """A dtype (``float32``, ``int32``) as the module spells it: ``jnp.float32`` (Keras: the string ``"float32"``)."""
+    CAST = "{atom}.astype({dtype})"
+    """``x`` converted to ``dtype``: ``{x}`` the operand, ``{atom}`` it parenthesized where needed."""
+    ARRAY = "jnp.asarray"
+    """The call that makes a module tuple a 1-D tensor (with ``dtype=``)."""
+    LOOP = "jax.lax.fori_loop"
+    """``LOOP(lower, upper, body, init)``: ``init`` updated by ``body(i, value)`` for ``lower ≤ i < upper``."""
     SEARCH = RIGHT + ', method="compare_all"'
     """``searchsorted``'s keywords: the restart tables hold at most 64 entries, where comparing with all of them at
     once is twice as fast under ``jit`` as jnp's default scan (7.5 vs 15 ns a call in a ``fori_loop``)."""
@@ -96,14 +104,14 @@ class TensorPrinter(Printer):
         whole_part = math.floor(self.frac + shift)
         return whole_part, (self.frac + shift) - whole_part
 
-    # -- the target's table: override in subclasses -------------------------------------------
+    # -- the target's spellings: read from its table (DTYPE, CAST, ARRAY, LOOP) -------------------
     def to_float(self, x: str) -> str:
         """``x`` as float32."""
-        return f"{_atom(x)}.astype(jnp.float32)"
+        return self.CAST.format(x=x, atom=_atom(x), dtype=self.DTYPE.format("float32"))
 
     def to_int(self, x: str) -> str:
         """``x`` as int32."""
-        return f"{_atom(x)}.astype(jnp.int32)"
+        return self.CAST.format(x=x, atom=_atom(x), dtype=self.DTYPE.format("int32"))
 
     def call(self, fn: str, *args: str) -> str:
         """``M.fn(args)`` for where/minimum/maximum/power/take/searchsorted/full_like."""
@@ -116,15 +124,15 @@ class TensorPrinter(Printer):
 
     def array(self, name: str, integer: bool) -> str:
         """The module tuple ``name`` as a 1-D array."""
-        return f"jnp.asarray({name}, dtype=jnp.{'int32' if integer else 'float32'})"
+        return f"{self.ARRAY}({name}, dtype={self.DTYPE.format('int32' if integer else 'float32')})"
 
     def fori(self, count: str, body: str, init: float, like: str) -> str:
         """``init`` (shaped like ``like``) updated by ``body(i, lr)`` for ``i < count``."""
-        return f"jax.lax.fori_loop(0, {count}, {body}, {self.full_like(like, num(init))})"
+        return f"{self.LOOP}(0, {count}, {body}, {self.full_like(like, num(init))})"
 
     def full_like(self, u: str, value: str) -> str:
         """A float32 tensor shaped like ``u`` filled with ``value``."""
-        return f"jnp.full_like({u}, {value}, dtype=jnp.float32)"
+        return f"{self.MODULE}.full_like({u}, {value}, dtype={self.DTYPE.format('float32')})"
 
     # -- arithmetic ---------------------------------------------------------------------------
     def arith(self, e: ir.Arith, integral: bool) -> str:

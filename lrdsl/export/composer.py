@@ -32,7 +32,6 @@ from lrdsl.importers.common import in_library, number
 from lrdsl.language import ast as A
 from lrdsl.language import build as B
 
-NAME = "composer"
 TITLE = "Composer's schedulers"
 FORMATS = ("json", "yaml", "python")
 ALTERNATIVE = (

@@ -149,9 +149,12 @@ class Curve:
 
 
 class Framework(Protocol):
-    """One trainer: its candidate configs for a curve, its arithmetic as an expression, its real code."""
+    """One trainer: its candidate configs for a curve, its arithmetic as an expression, its real code.
 
-    NAME: str
+    A module ``lrdsl/export/<name>.py``, listed in :data:`lrdsl.export.table.FRAMEWORKS` under its name. A
+    float32 framework's values are compared at its own ``LIBRARY_RTOL`` (``RTOL`` otherwise)."""
+
+    __name__: str
     TITLE: str
     FORMATS: tuple[str, ...]
     ALTERNATIVE: str
@@ -239,7 +242,8 @@ def confirm(fw: Framework, curve: Curve, config: Config) -> None:
     steps = curve.checked()
     got = fw.library(config, steps)
     if got is None:
-        unchecked(f"lrdsl export {fw.NAME}", f"not checked against {fw.TITLE} (it is not installed)")
+        name = fw.__name__.rpartition(".")[2]  # the module lrdsl/export/<name>.py
+        unchecked(f"lrdsl export {name}", f"not checked against {fw.TITLE} (it is not installed)")
         return
     members = got if isinstance(got, Mapping) else {"lr": got}
     for member, values in members.items():

@@ -30,7 +30,6 @@ from lrdsl.importers.common import in_library, number, whole
 from lrdsl.language import ast as A
 from lrdsl.language import build as B
 
-NAME = "deepspeed"
 TITLE = "DeepSpeed's lr_schedules"
 FORMATS = ("json", "yaml", "toml", "python")
 ALTERNATIVE = (

@@ -21,7 +21,6 @@ from lrdsl.export.core import Config, Curve, optimizer, real, tidy, walk
 from lrdsl.importers.common import number, whole
 from lrdsl.importers.hf import KINDS, REFUSED, expression
 
-NAME = "hf"
 TITLE = "HF transformers' get_scheduler"
 FORMATS = ("json", "yaml", "toml", "args", "python")
 ALTERNATIVE = "run the expression itself: lrdsl.hf.Trainer(lr_schedule=EXPR, …) or lrdsl.torch.scheduler(opt, EXPR)"

@@ -23,12 +23,10 @@ from lrdsl.errors import LrdslError
 from lrdsl.export.core import Config, Curve, real, tidy
 from lrdsl.export.formats import checked, scalar, structured
 
-NAME = "keras"
 TITLE = "Keras' built-in schedules"
 FORMATS = ("python", "json")
 ALTERNATIVE = "use lrdsl.keras.schedule(EXPR), or lrdsl gen keras EXPR for a standalone class"
-LIBRARY_RTOL = 1e-5
-"""Keras' schedules run in float32."""
+LIBRARY_RTOL = 1e-5  # the library computes in float32
 ARGS = {
     "CosineDecay": ("initial_learning_rate", "decay_steps", "alpha", "warmup_target", "warmup_steps"),
     "PolynomialDecay": ("initial_learning_rate", "decay_steps", "end_learning_rate", "power"),

@@ -31,7 +31,6 @@ from lrdsl.importers.common import in_library, number, whole
 from lrdsl.language import ast as A
 from lrdsl.language import build as B
 
-NAME = "megatron"
 TITLE = "Megatron-core's OptimizerParamScheduler"
 FORMATS = ("json", "yaml", "toml", "args", "python")
 ALTERNATIVE = (

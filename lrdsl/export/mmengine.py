@@ -23,7 +23,6 @@ from lrdsl.export.formats import python_call, scalar, structured
 from lrdsl.export.sources import section
 from lrdsl.importers.common import in_library, number, whole
 
-NAME = "mmengine"
 TITLE = "mmengine's param_scheduler"
 FORMATS = ("python", "json")
 ALTERNATIVE = (

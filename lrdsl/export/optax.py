@@ -20,12 +20,10 @@ from lrdsl.errors import LrdslError
 from lrdsl.export.core import Config, Curve, real, tidy
 from lrdsl.export.formats import scalar, table_call
 
-NAME = "optax"
 TITLE = "Optax's built-in schedules"
 FORMATS = ("python", "json")
 ALTERNATIVE = "use lrdsl.optax.schedule(EXPR), or lrdsl gen optax EXPR for a standalone function"
-LIBRARY_RTOL = 1e-6
-"""Optax's schedules run in float32."""
+LIBRARY_RTOL = 1e-6  # the library computes in float32
 ARGS = {
     "linear_schedule": ("init_value", "end_value", "transition_steps"),
     "cosine_decay_schedule": ("init_value", "decay_steps", "alpha"),

@@ -1,4 +1,4 @@
-"""Framework name → its exporter module (each defines ``NAME``, ``TITLE``, ``FORMATS``, ``ALTERNATIVE``,
+"""Framework name → its exporter module (each defines ``TITLE``, ``FORMATS``, ``ALTERNATIVE``,
 ``candidates``, ``read``, ``refusal``, ``library``, ``render``, ``describe``: :class:`lrdsl.export.core.Framework`)."""
 
 from __future__ import annotations

@@ -27,7 +27,6 @@ from lrdsl.export.formats import python_call, structured
 from lrdsl.export.sources import section
 from lrdsl.importers.common import in_library, number
 
-NAME = "timm"
 TITLE = "timm's create_scheduler_v2"
 FORMATS = ("json", "python")
 ALTERNATIVE = "use lrdsl.torch.scheduler(optimizer, EXPR, total_steps=N) in place of timm's scheduler"

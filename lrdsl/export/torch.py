@@ -20,7 +20,6 @@ from lrdsl.errors import LrdslError
 from lrdsl.export.core import Config, Curve, optimizer, real, stepped, tidy
 from lrdsl.export.formats import scalar, table_call
 
-NAME = "torch"
 TITLE = "PyTorch's built-in schedulers"
 FORMATS = ("python", "json")
 ALTERNATIVE = "use lrdsl.torch.scheduler(optimizer, EXPR), or lrdsl gen torch EXPR for a standalone class"

@@ -24,7 +24,6 @@ from lrdsl.export.sources import section
 from lrdsl.importers.common import in_library, number, whole
 from lrdsl.language import build as B
 
-NAME = "torchtitan"
 TITLE = "torchtitan's LRSchedulersContainer"
 FORMATS = ("json", "yaml", "toml", "args", "python")
 ALTERNATIVE = (

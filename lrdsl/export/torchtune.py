@@ -42,7 +42,6 @@ from lrdsl.importers.spec import is_config, load_yaml
 from lrdsl.language import build as B
 from lrdsl.language.echo import shown
 
-NAME = "torchtune"
 TITLE = "torchtune's get_cosine_schedule_with_warmup"
 FORMATS = ("json", "yaml", "args", "python")
 ALTERNATIVE = (

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from lrdsl.importers.table import ROWS, module_of
+from lrdsl.importers.table import ROWS, entry_of, module_of
 
 if TYPE_CHECKING:
     from lrdsl.language.ast import Schedule
@@ -75,5 +75,5 @@ class Library:
         return parse(str(text))
 
 
-IMPORTERS: dict[str, Library] = {name: Library(name, entry, accepts) for name, entry, accepts in ROWS}
+IMPORTERS: dict[str, Library] = {name: Library(name, entry_of(name), accepts) for name, accepts in ROWS.items()}
 """Every importer, by framework name, from :data:`lrdsl.importers.table.ROWS`."""

@@ -13,10 +13,11 @@ import types
 from collections.abc import Mapping
 
 from lrdsl.language.ast import Schedule
+from lrdsl.run.args import KEYWORDS
 
 SCHEDULE_KEYWORD = "schedule"
 """The keyword of the schedule (text or a parsed :class:`lrdsl.Schedule`) in every adapter."""
-RUN_KEYWORDS = ("total_steps", "steps_per_epoch", "params", "tokens_per_step", "samples_per_step")
+RUN_KEYWORDS = KEYWORDS
 """The keywords every adapter takes for the run, each meaning what :func:`lrdsl.evaluate`'s does: the run's
 total (whole steps or a duration, ``"90ep"``), steps in an epoch, the ``$parameters``' values, and the rates
 ``tok`` and ``sa`` need (``docs/integrations.md``, "One signature")."""

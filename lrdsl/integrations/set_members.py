@@ -18,30 +18,24 @@ from typing import Any
 
 from lrdsl.errors import LrdslError
 from lrdsl.language.members import RESERVED
+from lrdsl.run.args import RunArgs
 from lrdsl.run.sets import SetLike, as_set, lower_set, params_read
 
 
-def member_schedules(
-    build: Callable[..., Any],
-    schedules: SetLike,
-    total_steps: int | str | None = None,
-    steps_per_epoch: float | None = None,
-    params: Mapping[str, float] | None = None,
-    *,
-    tokens_per_step: float | None = None,
-    samples_per_step: float | None = None,
-) -> dict[str, Any]:
+def member_schedules(build: Callable[..., Any], schedules: SetLike, *run: Any, **rates: Any) -> dict[str, Any]:
     """``{name: build(member, T, steps_per_epoch, its params, tokens_per_step=…, samples_per_step=…)}`` for
-    every member of a set, in its order: ``build`` is an adapter's ``schedule``, ``T`` the set's total (the
-    longest explicit duration when none is given), each member given the ``$parameters`` it reads."""
+    every member of a set, in its order: ``build`` is an adapter's ``schedule``, whose signature ``run`` and
+    ``rates`` are bound to (its ``TypeError`` for others); ``T`` the set's total (the longest explicit duration
+    when none is given), each member given the ``$parameters`` it reads."""
+    given = inspect.signature(build).bind(None, *run, **rates)
+    given.apply_defaults()
+    shared = RunArgs.of(given.arguments)
     parsed = as_set(schedules)
-    plans = lower_set(parsed, total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
-    given = dict(params or {})
-    rates = {"tokens_per_step": tokens_per_step, "samples_per_step": samples_per_step}
+    plans = lower_set(parsed, shared)
     out = {}
     for m in parsed.members:
-        mine = {k: float(v) for k, v in given.items() if k in params_read(m.expr)}
-        out[m.name] = build(parsed.member(m.name), plans[m.name].total, steps_per_epoch, mine, **rates)
+        mine = {k: float(v) for k, v in (shared.params or {}).items() if k in params_read(m.expr)}
+        out[m.name] = build(parsed.member(m.name), plans[m.name].total, shared.steps_per_epoch, mine, **shared.rates)
     return out
 
 

@@ -17,6 +17,7 @@ from lrdsl.errors import LrdslError
 from lrdsl.integrations.checkpoint import ScheduleRecord, check_resume
 from lrdsl.language import ast as A
 from lrdsl.language.members import RESERVED
+from lrdsl.run.args import RunArgs
 
 SET_KEY = "lrdsl_set"
 """The key, in a scheduler's state dict, of every member's record (``{name: record}``, in the set's order)."""
@@ -69,19 +70,12 @@ class SetRun:
         return tuple(n for n in self.names if n not in RESERVED)
 
 
-def set_run(
-    sets: Sequence[A.ScheduleSet],
-    total_steps: int | str | None,
-    steps_per_epoch: float | None,
-    params: Mapping[str, float] | None,
-    tokens_per_step: float | None,
-    samples_per_step: float | None,
-) -> SetRun:
-    """The members of one set per param group on their shared run (the longest, without a total).
+def set_run(sets: Sequence[A.ScheduleSet], run: RunArgs) -> SetRun:
+    """The members of one set per param group on their shared ``run`` (the longest, without a total).
 
     Every group's set must have the same members; a parameter no member of any set reads is an error.
     """
-    from lrdsl.run.sets import lower_set, params_read
+    from lrdsl.run.sets import lower_set, params_read, refuse_unused
 
     names = sets[0].names
     for i, s in enumerate(sets):
@@ -90,18 +84,13 @@ def set_run(
                 f"param group {i}'s set has the members {', '.join(s.names)}; group 0's has {', '.join(names)}",
                 hint="give every group's set the same members",
             )
-    given = dict(params or {})
+    given = dict(run.params or {})
     read = {m.name: set().union(*(params_read(s.member(m.name).expr) for s in sets)) for m in sets[0].members}
-    unused = sorted(set(given) - set().union(*read.values()))
-    if unused:
-        raise LrdslError(
-            f"unused parameter{'s' if len(unused) > 1 else ''}: " + ", ".join(f"${u}" for u in unused),
-            hint="remove it or use it in one of the members",
-        )
-    total, spe = 0, steps_per_epoch
+    refuse_unused(given, set().union(*read.values()), "one of the members")
+    total, spe = 0, run.steps_per_epoch
     for s in {str(s): s for s in sets}.values():
         mine = {k: v for k, v in given.items() if k in set().union(*(params_read(m.expr) for m in s.members))}
-        for low in lower_set(s, total_steps, steps_per_epoch, mine, tokens_per_step, samples_per_step).values():
+        for low in lower_set(s, run.but(params=mine)).values():
             total, spe = max(total, low.total), low.steps_per_epoch
     members = {n: [s.member(n) for s in sets] for n in names}
     bound = {n: {k: v for k, v in given.items() if k in read[n]} for n in names}

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import numbers
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from lrdsl import ir
@@ -81,12 +81,7 @@ def lower_schedule(
         else:
             span = float(_total(total_steps))
         lowered = place(root, span, ctx)
-        unused = sorted(set(ctx.params) - ctx.used)
-        if unused:
-            raise LrdslError(
-                f"unused parameter{'s' if len(unused) > 1 else ''}: " + ", ".join(f"${u}" for u in unused),
-                hint="remove it or use it in the schedule",
-            )
+        refuse_unused(ctx.params, ctx.used)
     except LrdslError as err:
         raise err.with_source(source) from None
     except RecursionError:
@@ -105,6 +100,16 @@ def lower_schedule(
 
         lowered = bind(lowered, {name: ctx.params[name] for name in ctx.structural})
     return Lowered(lowered, int(span), ctx.spe, str(schedule), arguments)
+
+
+def refuse_unused(given: Iterable[str], used: Iterable[str], where: str = "the schedule") -> None:
+    """An :class:`LrdslError` naming each parameter of ``given`` not in ``used`` (``$name``), if any."""
+    unused = sorted(set(given).difference(used))
+    if unused:
+        raise LrdslError(
+            f"unused parameter{'s' if len(unused) > 1 else ''}: " + ", ".join(f"${u}" for u in unused),
+            hint=f"remove it or use it in {where}",
+        )
 
 
 def run_rate(value: float | None, what: str = "steps per epoch") -> float | None:

@@ -23,6 +23,7 @@ import numpy.typing as npt
 from lrdsl.errors import LrdslError
 from lrdsl.ir import Lowered
 from lrdsl.language.ast import ScheduleSet
+from lrdsl.run.args import RunArgs
 from lrdsl.run.bound import BoundSchedule, bound_repr
 
 if TYPE_CHECKING:
@@ -51,8 +52,8 @@ class BoundScheduleSet:
     def __post_init__(self) -> None:
         from lrdsl.run.sets import lower_set
 
-        run = (self.total_steps, self.steps_per_epoch, dict(self.params), self.tokens_per_step, self.samples_per_step)
-        plans = lower_set(self.schedules, *run)
+        rates = (self.tokens_per_step, self.samples_per_step)
+        plans = lower_set(self.schedules, RunArgs(self.total_steps, self.steps_per_epoch, dict(self.params), *rates))
         object.__setattr__(self, "plans", MappingProxyType(plans))
         object.__setattr__(self, "total_steps", next(iter(plans.values())).total)  # one run: every member's total
 
@@ -127,21 +128,14 @@ class BoundScheduleSet:
         return bound_set_html(self)
 
 
-def bind_set(
-    schedules: object,
-    total_steps: int | str | None = None,
-    steps_per_epoch: float | None = None,
-    params: Mapping[str, float] | None = None,
-    *,
-    tokens_per_step: float | None = None,
-    samples_per_step: float | None = None,
-) -> BoundScheduleSet:
-    """``schedules`` (set text, a :class:`ScheduleSet` or a mapping ``{name: expression}``) bound to one run.
+def bind_set(schedules: object, run: RunArgs) -> BoundScheduleSet:
+    """``schedules`` (set text, a :class:`ScheduleSet` or a mapping ``{name: expression}``) bound to one ``run``.
 
     Every member is resolved at once on the shared run: one that cannot run raises
     :class:`~lrdsl.LrdslError` here, naming the member; a parameter no member reads is an error.
     """
     from lrdsl.language.parser import as_set
 
-    run = (total_steps, steps_per_epoch, tuple(sorted((params or {}).items())))
-    return BoundScheduleSet(as_set(schedules), *run, tokens_per_step, samples_per_step)  # type: ignore[arg-type]
+    params = tuple(sorted((run.params or {}).items()))
+    rates = (run.tokens_per_step, run.samples_per_step)
+    return BoundScheduleSet(as_set(schedules), run.total_steps, run.steps_per_epoch, params, *rates)  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ flexible phase, which cannot be, take the others' length): with ``T = max_m T_m`
 members ``m`` whose own duration ``T_m`` is explicit, every member ``m`` is ``m(t)`` for
 ``t = 0 … T−1``, a member that ends early holding its end value as a schedule does.
 
-Each member is lowered by :func:`lrdsl.lowering.lower.lower_schedule`, exactly as a schedule
+Each member is lowered by :func:`lrdsl.lowering.lower.lower_schedule` (:meth:`RunArgs.lower`), exactly as a schedule
 alone; an error in one names the member (its caret points into the set's text).
 """
 
@@ -21,9 +21,10 @@ from lrdsl.ir import Lowered
 from lrdsl.language import ast as A
 from lrdsl.language.members import in_member
 from lrdsl.language.parser import as_set
-from lrdsl.lowering.lower import lower_schedule
+from lrdsl.lowering.lower import refuse_unused
+from lrdsl.run.args import NO_RUN, RunArgs
 
-__all__ = ["SetLike", "as_set", "in_member", "lower_set", "params_read"]
+__all__ = ["SetLike", "as_set", "in_member", "lower_set", "params_read", "refuse_unused"]
 
 SetLike = str | Mapping[str, object] | A.ScheduleSet | A.Schedule
 """What the set API takes: set text, a mapping ``{name: expression}``, a parsed set or one schedule."""
@@ -35,36 +36,30 @@ def params_read(expr: A.Node) -> set[str]:
 
 
 def lower_set(
-    schedules: SetLike,
-    total_steps: int | str | None = None,
-    steps_per_epoch: float | None = None,
-    params: Mapping[str, float] | None = None,
-    tokens_per_step: float | None = None,
-    samples_per_step: float | None = None,
-    only: str | None = None,
+    schedules: SetLike, run: RunArgs = NO_RUN, only: str | None = None, *, symbolic: bool = False
 ) -> dict[str, Lowered]:
-    """Each member (or only the member ``only``) resolved for the set's shared run, by name, in the set's order."""
+    """Each member (or only the member ``only``) resolved for the set's shared ``run``, by name, in the set's order.
+
+    Each member is lowered with the ``$params`` it reads (a set of one member with them all, so that
+    lowering names one it does not read); ``symbolic``: for code generation, parameters stay arguments.
+    """
     parsed = as_set(schedules)
     names = [only] if only is not None else list(parsed.names)
     members = {name: parsed.member(name) for name in names}  # an error naming the members when `only` is absent
-    given = dict(params or {})
+    given = dict(run.params or {})
     several = len(parsed.members) > 1
     read = {m.name: params_read(m.expr) for m in parsed.members}
-    unused = sorted(set(given) - set().union(*read.values()))
-    if unused and several:
-        raise LrdslError(
-            f"unused parameter{'s' if len(unused) > 1 else ''}: " + ", ".join(f"${u}" for u in unused),
-            hint="remove it or use it in one of the members",
-        )
+    if several:
+        refuse_unused(given, set().union(*read.values()), "one of the members")
 
     def lower(name: str, schedule: A.Schedule, total: int | str | None) -> Lowered:
         mine = {k: v for k, v in given.items() if k in read[name]} if several else given
         try:
-            return lower_schedule(schedule, total, steps_per_epoch, mine, False, tokens_per_step, samples_per_step)
+            return run.but(total_steps=total, params=mine).lower(schedule, symbolic)
         except LrdslError as err:
             raise in_member(name, err, several) from None
 
-    total = total_steps
+    total = run.total_steps
     if total is None and several:
         total = _longest(parsed, lower)
     return {name: lower(name, schedule, total) for name, schedule in members.items()}

@@ -142,6 +142,7 @@ def evaluate(request: Json) -> Json:
     """The drawn curve of each member, the phase table, the warnings, the canonical text."""
     from lrdsl.api import lower
     from lrdsl.language.parser import parse_set
+    from lrdsl.run.args import RunArgs
     from lrdsl.run.sets import lower_set
     from lrdsl.serve.curve import curve
     from lrdsl.tools.explain import phases
@@ -156,7 +157,7 @@ def evaluate(request: Json) -> Json:
     if member is not None and member not in names:
         raise LrdslError(f"no member {member!r}", hint="the members: " + ", ".join(names))
     shown = [member] if member else names
-    plans = {"lr": lower(expr, **run)} if names == ["lr"] else dict(lower_set(schedules, **run))
+    plans = {"lr": lower(expr, **run)} if names == ["lr"] else dict(lower_set(schedules, RunArgs.of(run)))
     total = max(plans[name].total for name in shown)
     start, stop = _window(request, total)
     members: Json = {}

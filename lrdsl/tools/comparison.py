@@ -28,6 +28,7 @@ import numpy.typing as npt
 from lrdsl.errors import LrdslError
 from lrdsl.language.ast import Schedule, ScheduleSet
 from lrdsl.logs.base import Curve
+from lrdsl.run.args import RunArgs
 from lrdsl.tools.values import checked_values
 
 if TYPE_CHECKING:
@@ -43,6 +44,14 @@ SetSide = ScheduleSet | Mapping[str, object]
 Run = tuple[float | None, float | None, float | None]
 """``(steps_per_epoch, tokens_per_step, samples_per_step)``."""
 NO_RUN: Run = (None, None, None)
+
+
+def run_args(run: Run, total_steps: int | str | None = None) -> RunArgs:
+    """``run`` (the rates) and ``total_steps`` as the run arguments everything else takes."""
+    steps_per_epoch, tokens_per_step, samples_per_step = run
+    return RunArgs(total_steps, steps_per_epoch, None, tokens_per_step, samples_per_step)
+
+
 DEFAULT_TOLERANCE = (1e-9, 0.0)
 """``(rtol, atol)`` when none is given."""
 
@@ -184,7 +193,7 @@ def check_tolerances(rtol: float, atol: float, run: Run) -> None:
 
     if not (np.isfinite(rtol) and np.isfinite(atol) and rtol >= 0 and atol >= 0):
         raise LrdslError("rtol and atol must be finite and not negative")
-    check_run(steps_per_epoch=run[0], tokens_per_step=run[1], samples_per_step=run[2])
+    check_run(run_args(run))
 
 
 def compare_schedules(
@@ -197,7 +206,7 @@ def compare_schedules(
     a, b = (s.values if isinstance(s, Curve) and s.dense else s for s in (a, b))
     if isinstance(a, Curve) or isinstance(b, Curve):
         return _at_logged_steps(a, b, total_steps, run, rtol, atol)
-    total = _default_total(a, b, run) if total_steps is None else run_steps(total_steps, *run)
+    total = _default_total(a, b, run) if total_steps is None else run_steps(run_args(run, total_steps))
     if total < 1:
         raise LrdslError("the comparison needs at least one step")
     if total > MAX_COMPARED and (_is_expression(a) or _is_expression(b)):
@@ -375,7 +384,7 @@ def _at_logged_steps(
         raise LrdslError("a log that gives only some steps is compared with an expression or another log")
     last = int(steps[-1]) + 1
     if total_steps is not None:
-        total = run_steps(total_steps, *run)
+        total = run_steps(run_args(run, total_steps))
     else:
         total = (_total(other, run) if _is_expression(other) else None) or last
     if last > total:

@@ -37,7 +37,7 @@ import os
 import re
 import sys
 import warnings
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
@@ -50,6 +50,7 @@ from lrdsl.language.formatter import format_node
 from lrdsl.language.numbers import format_number
 from lrdsl.language.runfree import is_scalar
 from lrdsl.language.signatures import SIGNATURES
+from lrdsl.run.args import NO_RUN, RunArgs
 
 if TYPE_CHECKING:
     from lrdsl.lowering.context import Ctx
@@ -84,53 +85,39 @@ class Diagnostic:
         return (f"in member '{self.member}':\n" if self.member is not None else "") + self.render()
 
 
-def lint_schedule(
-    parsed: A.Schedule,
-    total_steps: int | str | None = None,
-    steps_per_epoch: float | None = None,
-    params: Mapping[str, float] | None = None,
-    tokens_per_step: float | None = None,
-    samples_per_step: float | None = None,
-) -> list[Diagnostic]:
-    """The warnings of one schedule for a run (:func:`lrdsl.lint` of a schedule), in source order."""
+def lint_schedule(parsed: A.Schedule, run: RunArgs = NO_RUN) -> list[Diagnostic]:
+    """The warnings of one schedule for ``run`` (:func:`lrdsl.lint` of a schedule), in source order."""
     from lrdsl.api import check_run
 
-    check_run(total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
+    check_run(run)
     runfree.check(parsed)  # what every run refuses, refused without one
-    rates = (tokens_per_step, samples_per_step)
-    if total_steps is None and steps_per_epoch is None and not params and rates == (None, None):
+    if not run.given:
         return lint_plan(parsed, None)  # no run: the checks that read the text alone, nothing lowered
-    from lrdsl.lowering.lower import lower_schedule
-
     layout: Layout = {}
     plan: Lowered | None
     try:
-        plan = lower_schedule(parsed, total_steps, steps_per_epoch, params, False, *rates, layout=layout)
+        plan = run.lower(parsed, layout=layout)
     except LrdslError:
-        if total_steps is not None:
+        if run.total_steps is not None:
             raise
         plan = None
-    return lint_plan(parsed, plan, params, *rates, layout=layout)
+    return lint_plan(parsed, plan, run, layout=layout)
 
 
 def lint_plan(
-    parsed: A.Schedule,
-    plan: Lowered | None,
-    params: Mapping[str, float] | None = None,
-    tokens_per_step: float | None = None,
-    samples_per_step: float | None = None,
-    *,
-    layout: Layout | None = None,
+    parsed: A.Schedule, plan: Lowered | None, run: RunArgs = NO_RUN, *, layout: Layout | None = None
 ) -> list[Diagnostic]:
     """The warnings of ``parsed`` laid out as ``plan`` (lowered for the run already), in source order.
 
     The checks read lowering's own layout of ``parsed`` (``layout``, recorded when ``plan`` was
     lowered; given none, ``parsed`` is lowered again for the plan's run to record it). Without a
-    plan only the checks that read the syntax tree alone report.
+    plan only the checks that read the syntax tree alone report. Of ``run`` they read the
+    parameters and the rates (the plan holds the total and the steps per epoch).
     """
     source = parsed.source or str(parsed)
-    run = Run(parsed, source, plan, _context(parsed, plan, params, tokens_per_step, samples_per_step, layout))
-    found = [d for check in CHECKS.values() for d in check(run)]
+    found = [
+        d for check in CHECKS.values() for d in check(Run(parsed, source, plan, _context(parsed, plan, run, layout)))
+    ]
     return sorted(found, key=lambda d: (d.span.start if d.span else -1, d.code))
 
 
@@ -152,12 +139,7 @@ _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep 
 
 
 def warn(
-    parsed: A.Schedule,
-    plan: Lowered | None,
-    params: Mapping[str, float] | None = None,
-    tokens_per_step: float | None = None,
-    samples_per_step: float | None = None,
-    seen: set[str] | None = None,
+    parsed: A.Schedule, plan: Lowered | None, run: RunArgs = NO_RUN, seen: set[str] | None = None
 ) -> list[Diagnostic]:
     """Each warning of :func:`lint_plan` as ``warnings.warn(LrdslWarning(…))`` at the first caller outside lrdsl.
 
@@ -168,7 +150,7 @@ def warn(
     while frame.f_back is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE):
         frame, level = frame.f_back, level + 1
     given = []
-    for found in lint_plan(parsed, plan, params, tokens_per_step, samples_per_step):
+    for found in lint_plan(parsed, plan, run):
         text = str(found)
         if seen is not None:
             if text in seen:
@@ -250,27 +232,19 @@ Layout = dict[int, tuple[float, float, bool]]
 """Lowering's layout of a tree: ``id(node) → (t0, steps, explicit)`` (:func:`lrdsl.lowering.lower.lower_schedule`)."""
 
 
-def _context(
-    parsed: A.Schedule,
-    plan: Lowered | None,
-    params: Mapping[str, float] | None,
-    tokens_per_step: float | None,
-    samples_per_step: float | None,
-    layout: Layout | None = None,
-) -> Ctx | None:
+def _context(parsed: A.Schedule, plan: Lowered | None, run: RunArgs, layout: Layout | None = None) -> Ctx | None:
     """Lowering's context for the run, with lowering's layout of ``parsed`` (lowered again for it if not given)."""
     if plan is None:
         return None
     from lrdsl.lowering.context import Ctx
-    from lrdsl.lowering.lower import lower_schedule
 
-    tps = float(tokens_per_step) if tokens_per_step is not None else None
-    sps = float(samples_per_step) if samples_per_step is not None else None
+    tps = float(run.tokens_per_step) if run.tokens_per_step is not None else None
+    sps = float(run.samples_per_step) if run.samples_per_step is not None else None
     if not layout:
         layout = {}
         with contextlib.suppress(LrdslError):  # the plan's own run: it lowers as the plan did
-            lower_schedule(parsed, plan.total, plan.steps_per_epoch, params, False, tps, sps, layout=layout)
-    bound = {k: float(v) for k, v in (params or {}).items()}
+            run.but(total_steps=plan.total, steps_per_epoch=plan.steps_per_epoch).lower(parsed, layout=layout)
+    bound = {k: float(v) for k, v in (run.params or {}).items()}
     return Ctx(spe=plan.steps_per_epoch, params=bound, tps=tps, sps=sps, layout=layout)
 
 

@@ -24,6 +24,7 @@ from lrdsl.errors import LrdslError
 from lrdsl.ir import Lowered
 from lrdsl.ir.interpreter import evaluate_ir
 from lrdsl.language.members import DEFAULT
+from lrdsl.run.args import RunArgs
 from lrdsl.tools.explain import boundaries
 
 if TYPE_CHECKING:
@@ -57,8 +58,6 @@ class Curve:
 
 Drawn = Sequence[Curve] | Mapping[str, Sequence[Curve]]
 """What a figure shows: curves on one axis, or each member's curves on its own axis (by member name)."""
-Run = tuple[int | str | None, float | None, Mapping[str, float] | None, float | None, float | None]
-"""A run as :func:`lrdsl.evaluate` takes it: total, steps per epoch, params, tokens and samples per step."""
 
 
 def curves(
@@ -111,14 +110,13 @@ def _curve(plan: Lowered, label: str | None, x_unit: str) -> Curve:
     return Curve(plan.text if label is None else label, steps * scale, y, marks_x, label is not None)
 
 
-def member_plans(schedule: object, run: Run, member: str | None = None) -> dict[str, Lowered]:
+def member_plans(schedule: object, run: RunArgs, member: str | None = None) -> dict[str, Lowered]:
     """``schedule`` resolved for ``run``, by member: ``{"lr": plan}`` for one schedule, else every member
     of the set on the set's shared run (or only ``member``, an error naming the members if it has none such).
 
     ``schedule`` is text, a parsed schedule or set, a mapping ``{name: expression}``, or a bound schedule
     or set (:mod:`lrdsl.run.bound`), which brings its own run.
     """
-    from lrdsl.api import lower
     from lrdsl.language.ast import Schedule
     from lrdsl.language.parser import as_set, parse_text
     from lrdsl.run.sets import lower_set
@@ -133,8 +131,8 @@ def member_plans(schedule: object, run: Run, member: str | None = None) -> dict[
     if isinstance(schedule, str):
         schedule = parse_text(schedule)  # a Schedule, or a ScheduleSet of several members
     if isinstance(schedule, Schedule) and member in (None, DEFAULT):
-        return {DEFAULT: lower(schedule, *run)}
-    return lower_set(as_set(schedule), *run, only=member)  # type: ignore[arg-type]
+        return {DEFAULT: run.lower(schedule)}
+    return lower_set(as_set(schedule), run, member)  # type: ignore[arg-type]
 
 
 def member_curves(
@@ -312,26 +310,21 @@ def _terminal(items: Sequence[Curve], log: bool, x_unit: str, size: tuple[int, i
 
 def plot_command(
     exprs: Sequence[str],
-    steps: int | str | None,
-    spe: float | None,
-    params: Mapping[str, float],
+    run: RunArgs,
     output: str | None,
     log: bool,
     x_unit: str,
     labels: Sequence[str] | None,
     size: tuple[int, int] | None,
-    tokens_per_step: float | None = None,
-    samples_per_step: float | None = None,
     member: str | None = None,
 ) -> str | None:
     """``lrdsl plot``: returns the terminal text, or ``None`` after writing ``output``.
 
-    ``steps`` is the total in any unit (``5000``, ``"90ep"``, ``"300Btok"``), as ``lrdsl eval`` takes it.
+    ``run.total_steps`` is the total in any unit (``5000``, ``"90ep"``, ``"300Btok"``), as ``lrdsl eval`` takes it.
     A set is drawn one axis per member (:func:`member_curves`); ``member`` draws that member alone.
     """
     from lrdsl.tools.progress import LONG, Progress
 
-    run: Run = (steps, spe, params, tokens_per_step, samples_per_step)
     runs = [member_plans(text, run, member) for text in exprs]
     long = any(plan.total >= LONG for plans in runs for plan in plans.values())
     parts = sum(len(plans) for plans in runs) + 1
@@ -381,7 +374,7 @@ def plot(
         )
     if x not in ("steps", "epochs"):
         raise LrdslError(f"x must be 'steps' or 'epochs', got {x!r}")
-    run: Run = (total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
+    run = RunArgs(total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
     items = member_curves([member_plans(s, run, member) for s in schedules], labels, x)
     if ax is None:
         pyplot = _require("matplotlib.pyplot")

@@ -36,6 +36,7 @@ from lrdsl.tools.comparison import (
     Side,
     check_tolerances,
     compare_schedules,
+    run_args,
 )
 
 __all__ = ["SetComparison", "compare", "compare_sets", "is_set"]
@@ -189,7 +190,7 @@ def _run_total(total_steps: int | str | None, sides: list[_Members], run: Run) -
     from lrdsl.api import run_steps
 
     if total_steps is not None:
-        return run_steps(total_steps, *run)  # 0 steps: each member's comparison refuses it
+        return run_steps(run_args(run, total_steps))  # 0 steps: each member's comparison refuses it
     sets = [side.written for side in sides if side.written is not None]
     if len(sets) < len(sides):
         return None
@@ -207,4 +208,4 @@ def _own_total(schedules: ScheduleSet, run: Run) -> int | None:
 
 def _lowered_total(schedules: ScheduleSet, run: Run) -> int:
     """The total of the set lowered without one: an error when no member has a duration of its own."""
-    return next(iter(lower_set(schedules, None, run[0], None, run[1], run[2]).values())).total
+    return next(iter(lower_set(schedules, run_args(run)).values())).total

@@ -37,6 +37,7 @@ from lrdsl.language import runfree
 from lrdsl.language.members import in_member
 from lrdsl.language.numbers import short_number
 from lrdsl.language.parser import as_set, parse_text
+from lrdsl.run.args import RunArgs
 from lrdsl.tools.linting import Diagnostic, Run, lint_plan, lint_schedule
 
 if TYPE_CHECKING:  # numpy is loaded by the range check alone: `lrdsl check` of a schedule without a run loads none
@@ -98,19 +99,13 @@ def lint(
     del steps
     if isinstance(schedule, str):
         schedule = parse_text(schedule)  # a Schedule, or a ScheduleSet of several members (memoised)
+    run = RunArgs(total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
     if isinstance(schedule, A.Schedule):
-        return lint_schedule(schedule, total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
-    return lint_set(schedule, total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
+        return lint_schedule(schedule, run)
+    return lint_set(schedule, run)
 
 
-def lint_set(
-    schedules: str | A.Schedule | A.ScheduleSet | Mapping[str, object],
-    total_steps: int | str | None = None,
-    steps_per_epoch: float | None = None,
-    params: Mapping[str, float] | None = None,
-    tokens_per_step: float | None = None,
-    samples_per_step: float | None = None,
-) -> list[Diagnostic]:
+def lint_set(schedules: str | A.Schedule | A.ScheduleSet | Mapping[str, object], run: RunArgs) -> list[Diagnostic]:
     """The warnings of every member of a set, member by member in the set's order (:func:`lrdsl.lint` of a set).
 
     The set is resolved for its shared run as ``lrdsl check`` does: when it does not resolve and no
@@ -120,27 +115,22 @@ def lint_set(
     from lrdsl.run.sets import lower_set
 
     parsed = as_set(schedules)
-    check_run(total_steps, steps_per_epoch, params, tokens_per_step, samples_per_step)
-    rates = (tokens_per_step, samples_per_step)
+    check_run(run)
     plans: dict[str, Lowered] = {}
     try:
-        plans = lower_set(parsed, total_steps, steps_per_epoch, params, *rates)
+        plans = lower_set(parsed, run)
     except LrdslError:
-        if total_steps is not None:
+        if run.total_steps is not None:
             raise
-    return lint_members(parsed, plans, params, *rates)
+    return lint_members(parsed, plans, run)
 
 
 def lint_members(
-    parsed: A.ScheduleSet,
-    plans: Mapping[str, Lowered],
-    params: Mapping[str, float] | None = None,
-    tokens_per_step: float | None = None,
-    samples_per_step: float | None = None,
-    only: str | None = None,
+    parsed: A.ScheduleSet, plans: Mapping[str, Lowered], run: RunArgs, only: str | None = None
 ) -> list[Diagnostic]:
     """Each member's warnings (or only the member ``only``'s), laid out as ``plans`` (by name; a member
-    without a plan gets the checks that read its text). What every run refuses raises, naming the member."""
+    without a plan gets the checks that read its text) with ``run``'s parameters that it reads and rates.
+    What every run refuses raises, naming the member."""
     from lrdsl.run.sets import params_read
 
     source = parsed.source or str(parsed)
@@ -154,9 +144,9 @@ def lint_members(
         except LrdslError as err:
             raise in_member(m.name, err.with_source(source), True) from None
         read = params_read(m.expr)
-        mine = {k: v for k, v in (params or {}).items() if k in read}
+        mine = {k: v for k, v in (run.params or {}).items() if k in read}
         plan = plans.get(m.name)
-        mine_found = lint_plan(schedule, plan, mine, tokens_per_step, samples_per_step)
+        mine_found = lint_plan(schedule, plan, run.but(params=mine))
         mine_found += _out_of_range(m, Run(schedule, source, plan, None))
         found += [replace(d, member=m.name) for d in mine_found]
     return found

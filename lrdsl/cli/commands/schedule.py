@@ -13,8 +13,9 @@ from collections.abc import Callable, Sequence
 from contextlib import suppress
 from typing import Any
 
-from lrdsl.cli.arguments import params, rates, read_text, size, steps_list
+from lrdsl.cli.arguments import params, rates, read_text, run_args, size, steps_list
 from lrdsl.errors import LrdslError
+from lrdsl.run.args import NO_RUN
 from lrdsl.tools.output import cannot_write, write_text
 
 
@@ -24,11 +25,11 @@ def run(args: argparse.Namespace) -> int:
     from lrdsl.cli.commands.sets import run as run_set
 
     text = read_text(args.expr)
-    bound, rate = (params(args.set), rates(args)) if args.command != "fmt" else ({}, (None, None))
+    run = run_args(args, params(args.set)) if args.command != "fmt" else NO_RUN
     args.at_steps = steps_list(args.at) if getattr(args, "at", None) is not None else None
     if args.command == "gen" and getattr(args, "member", None) is None:
         return _gen(args, text, text)  # one module, for a schedule or a whole set
-    done = run_set(args, text, bound, rate, lambda plan: _one(args, plan, text))
+    done = run_set(args, text, run, lambda plan: _one(args, plan, text))
     if done is not None:  # a schedule set (LANGUAGE.md §9.5), or --member of one
         return done
     schedule = as_schedule(text)
@@ -60,7 +61,7 @@ def _gen(args: argparse.Namespace, schedule: Any, text: str) -> int:
     bound = params(args.set)
     parsed = several(text)
     if parsed is not None:  # a set: each member's warnings, then one module
-        if _warn(args, parsed, {}, bound, rates(args)):
+        if _warn(args, parsed, {}, run_args(args, bound)):
             return 2
         schedule = parsed
     elif warn(args, [as_schedule(text)], bound):
@@ -123,12 +124,13 @@ def plot(args: argparse.Namespace) -> int:
     from lrdsl.tools.plotting import plot_command
 
     texts, bound, pixels = [read_text(e) for e in args.expr], params(args.set), size(args.size)
-    done = {t: warn_set(args, t, bound, rates(args)) for t in texts}  # a set's warnings, by member; None: a schedule
+    run = run_args(args, bound)
+    done = {t: warn_set(args, t, run) for t in texts}  # a set's warnings, by member; None: a schedule
     if warn(args, [as_schedule(t) for t, d in done.items() if d is None], bound) or any(done.values()):
         return 2
     how = (args.output, args.log, args.x, args.label, pixels)
     try:
-        out = plot_command(texts, args.steps, args.steps_per_epoch, bound, *how, *rates(args), args.member)
+        out = plot_command(texts, run, *how, args.member)
     except OSError as exc:
         if args.output is None:
             raise
@@ -170,7 +172,7 @@ def warn(args: argparse.Namespace, schedules: Sequence[Any], bound: dict[str, fl
         if here is None:
             with suppress(LrdslError):
                 here = lower(schedule, args.steps, args.steps_per_epoch, bound, *rates(args))
-        found += lint_plan(schedule, here, bound, *rates(args))
+        found += lint_plan(schedule, here, run_args(args, bound))
     return report(found, args.strict)
 
 

@@ -22,6 +22,7 @@ from lrdsl.ir import Lowered
 from lrdsl.language.ast import ScheduleSet
 from lrdsl.language.members import DEFAULT
 from lrdsl.language.parser import parse_set
+from lrdsl.run.args import RunArgs
 
 SET_COMMANDS = ("eval", "check", "fmt")
 """The commands that take a set of several members whole."""
@@ -33,9 +34,7 @@ def several(text: str) -> ScheduleSet | None:
     return None if parsed.names == (DEFAULT,) else parsed
 
 
-def warn_set(
-    args: argparse.Namespace, text: str, params: dict[str, float], rates: tuple[float | None, float | None]
-) -> bool | None:
+def warn_set(args: argparse.Namespace, text: str, run: RunArgs) -> bool | None:
     """Each member's warnings of the set ``text`` (or of ``--member``), as ``check`` prints them; whether
     ``--strict`` refuses them. ``None`` when ``text`` is one schedule and no member is picked."""
     from lrdsl.run.sets import lower_set
@@ -47,17 +46,11 @@ def warn_set(
     parsed = parsed or parse_set(text)
     plans: dict[str, Lowered] = {}
     with suppress(LrdslError):  # a run that does not resolve: the checks that read the text (the error comes later)
-        plans = lower_set(parsed, args.steps, args.steps_per_epoch, params, *rates, only=member)
-    return _warn(args, parsed, plans, params, rates, member)
+        plans = lower_set(parsed, run, member)
+    return _warn(args, parsed, plans, run, member)
 
 
-def run(
-    args: argparse.Namespace,
-    text: str,
-    params: dict[str, float],
-    rates: tuple[float | None, float | None],
-    one: Callable[[Lowered], int],
-) -> int | None:
+def run(args: argparse.Namespace, text: str, run: RunArgs, one: Callable[[Lowered], int]) -> int | None:
     """``args.command`` on the set ``text``, or ``None`` when ``text`` is one schedule and no member is picked.
 
     ``one`` runs the command on a single member's plan (the command line's own code for a schedule).
@@ -70,27 +63,22 @@ def run(
     from lrdsl.run.sets import lower_set
 
     if member is not None:
-        return _member(args, parsed, member, params, rates, one)
+        return _member(args, parsed, member, run, one)
     if args.command == "fmt":
         print(str(parsed))
         return 0
     if args.command == "check":
-        return _check(args, parsed, params, rates)
+        return _check(args, parsed, run)
     if args.command == "explain":
-        return _explain(args, parsed, params, rates, one)
-    plans = lower_set(parsed, args.steps, args.steps_per_epoch, params, *rates)
-    if _warn(args, parsed, plans, params, rates):
+        return _explain(parsed, run, one)
+    plans = lower_set(parsed, run)
+    if _warn(args, parsed, plans, run):
         return 2
     return _eval(args, parsed, plans)
 
 
 def _member(
-    args: argparse.Namespace,
-    parsed: ScheduleSet,
-    member: str,
-    params: dict[str, float],
-    rates: tuple[float | None, float | None],
-    one: Callable[[Lowered], int],
+    args: argparse.Namespace, parsed: ScheduleSet, member: str, run: RunArgs, one: Callable[[Lowered], int]
 ) -> int:
     """``args.command`` on the member ``member`` alone, on the set's run."""
     from lrdsl.run.sets import lower_set
@@ -99,24 +87,18 @@ def _member(
         print(str(parsed.member(member)))
         return 0
     if args.command == "gen":
-        return _gen(args, parsed, member, params, rates)
+        return _gen(args, parsed, member, run)
     if args.command == "check":
-        return _check(args, parsed, params, rates, member)
-    plan = lower_set(parsed, args.steps, args.steps_per_epoch, params, *rates, only=member)[member]
+        return _check(args, parsed, run, member)
+    plan = lower_set(parsed, run, member)[member]
     return one(plan)
 
 
-def _explain(
-    args: argparse.Namespace,
-    parsed: ScheduleSet,
-    params: dict[str, float],
-    rates: tuple[float | None, float | None],
-    one: Callable[[Lowered], int],
-) -> int:
+def _explain(parsed: ScheduleSet, run: RunArgs, one: Callable[[Lowered], int]) -> int:
     """``explain`` of every member on the set's run: a line ``NAME:`` before each member's table."""
     from lrdsl.run.sets import lower_set
 
-    plans = lower_set(parsed, args.steps, args.steps_per_epoch, params, *rates)
+    plans = lower_set(parsed, run)
     for k, (name, plan) in enumerate(plans.items()):
         print(("\n" if k else "") + f"{name}:", flush=True)
         status = one(plan)
@@ -125,58 +107,43 @@ def _explain(
     return 0
 
 
-def _gen(
-    args: argparse.Namespace,
-    parsed: ScheduleSet,
-    member: str,
-    params: dict[str, float],
-    rates: tuple[float | None, float | None],
-) -> int:
+def _gen(args: argparse.Namespace, parsed: ScheduleSet, member: str, run: RunArgs) -> int:
     """``gen --member NAME``: the member's code, for the set's run (its total when none is given)."""
     from lrdsl.api import generate
     from lrdsl.run.sets import lower_set, params_read
     from lrdsl.tools.output import write_text
 
     schedule = parsed.member(member)
-    total = args.steps
+    total = run.total_steps
     if total is None and len(parsed.members) > 1:
-        total = lower_set(parsed, None, args.steps_per_epoch, params, *rates, only=member)[member].total
+        total = lower_set(parsed, run, member)[member].total
+    params = dict(run.params or {})
     read = params_read(schedule.expr)
     mine = {k: v for k, v in params.items() if k in read} if len(parsed.members) > 1 else params
-    code = generate(str(schedule), args.target, total, args.steps_per_epoch, args.name, mine, *rates)
+    rates = (run.tokens_per_step, run.samples_per_step)
+    code = generate(str(schedule), args.target, total, run.steps_per_epoch, args.name, mine, *rates)
     write_text(code, args.output)
     return 0
 
 
-def _check(
-    args: argparse.Namespace,
-    parsed: ScheduleSet,
-    params: dict[str, float],
-    rates: tuple[float | None, float | None],
-    only: str | None = None,
-) -> int:
+def _check(args: argparse.Namespace, parsed: ScheduleSet, run: RunArgs, only: str | None = None) -> int:
     """``check`` of a set (or of its member ``only``): warnings after a line naming the member, then the text."""
     from lrdsl.run.sets import lower_set
 
     plans: dict[str, Lowered] = {}
     try:  # the set's shared run, when it resolves; the text alone is checked otherwise
-        plans = lower_set(parsed, args.steps, args.steps_per_epoch, params, *rates, only=only)
+        plans = lower_set(parsed, run, only)
     except LrdslError:
-        if args.steps is not None or only is not None:
+        if run.total_steps is not None or only is not None:
             raise
-    if _warn(args, parsed, plans, params, rates, only):
+    if _warn(args, parsed, plans, run, only):
         return 2
     print(str(parsed) if only is None else str(parsed.member(only)))
     return 0
 
 
 def _warn(
-    args: argparse.Namespace,
-    parsed: ScheduleSet,
-    plans: dict[str, Lowered],
-    params: dict[str, float],
-    rates: tuple[float | None, float | None],
-    only: str | None = None,
+    args: argparse.Namespace, parsed: ScheduleSet, plans: dict[str, Lowered], run: RunArgs, only: str | None = None
 ) -> bool:
     """Each member's warnings on stderr, after a line naming it, carets in the set's text; whether --strict refuses.
 
@@ -186,7 +153,7 @@ def _warn(
     from lrdsl.tools.set_lint import lint_members
 
     severity: Literal["warning", "error"] = "error" if args.strict else "warning"
-    found = lint_members(parsed, plans, params, *rates, only=only)
+    found = lint_members(parsed, plans, run, only)
     shown = 0
     for name in parsed.names:
         lines = list(dict.fromkeys(d.render(severity) for d in found if d.member == name))
