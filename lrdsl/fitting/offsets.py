@@ -24,9 +24,8 @@ from dataclasses import replace
 import numpy as np
 
 from lrdsl.fitting.context import Array, Context, sample_steps
-from lrdsl.fitting.piece import Form, Piece
+from lrdsl.fitting.piece import Form, Piece, offset_by
 from lrdsl.fitting.smooth import POW_POWERS, POWERS, sampled_ends, two_ends
-from lrdsl.language import ast as A
 from lrdsl.language import build as B
 
 
@@ -48,11 +47,6 @@ SHAPES: dict[str, tuple[Form, Callable[[Array], Array]]] = {
 """The shapes read on a clock ahead: the form and the weight of ``a`` at progress ``p``."""
 
 
-def _ahead(n: int, ctx: Context) -> A.Expr:
-    """``offset(n)``: a clock ``n`` steps ahead."""
-    return B.offset(ctx.quantity(n))
-
-
 def rsqrt_offset(y: Array, ctx: Context) -> list[Piece]:
     if y.size < 4 or not np.all(y > 0) or y[-1] >= y[0]:
         return []
@@ -65,7 +59,7 @@ def rsqrt_offset(y: Array, ctx: Context) -> list[Piece]:
     for n in dict.fromkeys((*read, ctx.start)):
         if n >= 1:
             approx = y[0] * np.sqrt(n / (u + n))
-            form = Form("rsqrt", ("a",), fixed=(("warmup", ctx.quantity(n)),), times=_ahead(n, ctx))
+            form = Form("rsqrt", ("a",), fixed=(("warmup", ctx.quantity(n)),), times=offset_by(n, ctx))
             out.append(Piece("rsqrt", form, {"a": float(y[0])}, y.size, approx=approx, offset=n, structural=(n,)))
     return out
 
@@ -80,7 +74,7 @@ def cosine_offset(y: Array, ctx: Context) -> list[Piece]:
         if n < 1:
             continue
         w = (1.0 + np.cos(np.pi * (u + n) / d)) / 2.0
-        for piece in two_ends("cosine", y, w, ctx, _ahead(n, ctx)):
+        for piece in two_ends("cosine", y, w, ctx, offset_by(n, ctx)):
             out.append(replace(piece, offset=n, duration=None if d == n + y.size else d))
     return out
 
@@ -112,11 +106,11 @@ def shape_offset(y: Array, ctx: Context) -> list[Piece]:
     for n, (family, (form, weight)) in itertools.product(clocks(y, ctx), SHAPES.items()):
         if family == "linear" and n in run:
             continue  # a linear on the run's clock is a plain linear from where it starts
-        ahead = _ahead(n, ctx)
+        clock = offset_by(n, ctx)
         if sampled_ends(ys[::coarse], weight((u[::coarse] + n) / (y.size + n)), ctx) is None:
             continue  # not this shape on this clock, seen on a few of the sampled steps
-        for piece in two_ends(family.partition(":")[0], y, weight((u + n) / (y.size + n)), ctx, ahead):
-            out.append(replace(piece, form=replace(form, times=ahead), offset=n, structural=(n,)))
+        for piece in two_ends(family.partition(":")[0], y, weight((u + n) / (y.size + n)), ctx, clock):
+            out.append(replace(piece, form=replace(form, times=clock), offset=n, structural=(n,)))
     return out
 
 
@@ -134,6 +128,6 @@ def decay_offset(y: Array, ctx: Context) -> list[Piece]:
         if n >= 1 and not (every is not None and ctx.unit):
             e = float(every.value) if isinstance(every, B.Quantity) else 1.0
             a = piece.numbers["a"] * piece.numbers["r"] ** (-n / e)
-            form = replace(piece.form, times=_ahead(n, ctx))
+            form = replace(piece.form, times=offset_by(n, ctx))
             out.append(replace(piece, form=form, numbers={**piece.numbers, "a": a}, offset=n))
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -58,6 +59,17 @@ class Form:
     def argument(self, name: str) -> B.Given | None:
         """The fixed argument ``name`` (``every``), ``None`` when it is not written."""
         return dict(self.fixed).get(name)
+
+
+def offset_by(n: int, ctx: Context) -> A.Expr:
+    """``offset(n)``: a clock ``n`` steps (of ``ctx``'s unit) ahead."""
+    return _offset(ctx.quantity(n))
+
+
+@functools.lru_cache(maxsize=1024)
+def _offset(n: B.Quantity) -> A.Expr:
+    """``offset(n)``, built once: every candidate on that clock shares it (nodes are immutable)."""
+    return B.offset(n)
 
 
 def _word(words: Words, hole: str) -> A.Expr:

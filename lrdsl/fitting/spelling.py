@@ -19,6 +19,7 @@ ratio is written only when it is exact and reads shorter than the digits that ar
 
 from __future__ import annotations
 
+import functools
 import math
 
 from lrdsl.language import ast as A
@@ -52,8 +53,9 @@ def spellings(
     return sorted(forms, key=lambda f: cost(f, known))
 
 
+@functools.lru_cache(maxsize=4096)
 def text(spelling: A.Expr) -> str:
-    """A spelling as the formatter prints it."""
+    """A spelling as the formatter prints it (remembered: a fit reads each spelling's length many times)."""
     return B.text(spelling)
 
 

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from lrdsl.fitting.context import Array, Context
-from lrdsl.fitting.piece import Form, Piece
+from lrdsl.fitting.piece import Form, Piece, offset_by
 from lrdsl.language import build as B
 from lrdsl.language.numbers import format_number
 
@@ -126,13 +126,13 @@ def _forms(inner: list[int], ctx: Context) -> list[tuple[Form, int]]:
     (``multistep(0.1, at=[300, 600]) * offset(50)`` after a warm-up of 50, not ``at=[250, 550]``)."""
 
     def multistep(marks: list[int], ahead: int) -> tuple[Form, int]:
-        times = B.offset(ctx.quantity(ahead)) if ahead else None
+        times = offset_by(ahead, ctx) if ahead else None
         return Form(
             "multistep", ("a",), named=(("gamma", "g"),), fixed=(("at", _marks(marks, ctx)),), times=times
         ), ahead
 
     def step(every: B.Quantity, ahead: int) -> tuple[Form, int]:
-        times = B.offset(ctx.quantity(ahead)) if ahead else None
+        times = offset_by(ahead, ctx) if ahead else None
         return Form("step", ("a",), named=(("gamma", "g"),), fixed=(("every", every),), times=times), ahead
 
     out = [multistep(inner, 0)]
