@@ -51,10 +51,6 @@ def _without_defaults(piece: Piece, ctx: Context) -> str:
     return piece.render(ctx, True, left_out=frozenset(defaults))
 
 
-def _piece(name: str, form: Form, numbers: dict[str, float], n: int) -> Piece:
-    return Piece(name, form, numbers, n)
-
-
 def _round_between(lo: float, hi: float) -> list[float]:
     """Round numbers in ``[lo, hi]``: multiples of 0.1, 0.05, 0.01, …, 1e-4, coarsest first."""
     out: list[float] = []
@@ -94,7 +90,7 @@ def _onecycle(y: Array, ctx: Context) -> list[Piece]:
                 fixed += (("three_phase", True),) if three else ()
                 form = Form("onecycle", ("max",), named=tuple((k, k) for k in ("pct", "div", "final_div")), fixed=fixed)
                 numbers = {"max": peak, "pct": pct, "div": peak / init, "final_div": init / low}
-                out.append(_piece("onecycle", form, numbers, n))
+                out.append(Piece("onecycle", form, numbers, n))
     return out
 
 
@@ -132,13 +128,13 @@ def _cyclic(y: Array, ctx: Context) -> list[Piece]:
     half = ("half", ctx.quantity(h))
     for mode in ("triangular", "triangular2"):
         fixed: tuple[tuple[str, B.Given], ...] = (half,) if mode == "triangular" else (half, ("mode", mode))
-        out.append(_piece("cyclic", Form("cyclic", ("a", "b"), fixed=fixed), {"a": a, "b": float(y[h])}, y.size))
+        out.append(Piece("cyclic", Form("cyclic", ("a", "b"), fixed=fixed), {"a": a, "b": float(y[h])}, y.size))
     ratio = (float(y[3 * h]) - a) / (float(y[h]) - a)
     if 0 < ratio < 1:
         g = ratio ** (1 / (2 * h))
         b = a + (float(y[h]) - a) / g**h
         form = Form("cyclic", ("a", "b"), named=(("gamma", "gamma"),), fixed=(half, ("mode", "exp_range")))
-        out.append(_piece("cyclic", form, {"a": a, "b": b, "gamma": g}, y.size))
+        out.append(Piece("cyclic", form, {"a": a, "b": b, "gamma": g}, y.size))
     return out
 
 
@@ -165,5 +161,5 @@ def _wsd(y: Array, ctx: Context) -> list[Piece]:
             fixed: tuple[tuple[str, B.Given], ...] = (("warmup", ctx.quantity(w)), ("decay", ctx.quantity(d)))
             fixed += () if shape == "linear" else (("shape", shape),)
             form = Form("wsd", ("peak",), named=(("to", "to"),), fixed=fixed)
-            out.append(_piece("wsd", form, {"peak": peak, "to": to}, n))
+            out.append(Piece("wsd", form, {"peak": peak, "to": to}, n))
     return out
