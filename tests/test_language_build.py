@@ -49,3 +49,16 @@ def test_a_call_the_signature_does_not_have_is_refused() -> None:
         B.number(float("nan"))
     with pytest.raises(ValueError, match="not a shape"):
         B.shape("restart")
+
+
+def test_a_tree_built_too_deep_is_refused_though_its_arguments_are_not_checked_one_by_one() -> None:
+    """Arguments and literals are made without re-validation; the call that holds them checks its depth."""
+    tree = B.shape("const", 1)
+    with pytest.raises(ValueError, match="nested deeper than 100 levels"):
+        for _ in range(100):
+            tree = B.mul(B.call("max", tree, B.number(-1)), B.offset(1))
+
+
+def test_a_number_is_the_literal_the_parser_builds() -> None:
+    assert [B.number(x) for x in (-2.5, 0.0, -0.0, 3)] == [parse(t).expr for t in ("-2.5", "0", "0", "3")]
+    assert B.text(B.number(-0.0)) == "0"

@@ -21,8 +21,9 @@ import math
 import numpy as np
 
 from lrdsl.fitting.context import Array, Context
-from lrdsl.fitting.piece import Piece
-from lrdsl.fitting.spelling import number
+from lrdsl.fitting.piece import Form, Piece
+from lrdsl.fitting.spelling import number, text
+from lrdsl.language import build as B
 
 DEFAULTS = {"pct": 0.3, "div": 25.0, "final_div": 1e4, "gamma": 1.0, "to": 0.0}
 """Arguments left out when their value is the default."""
@@ -36,23 +37,18 @@ def composites(y: Array, ctx: Context) -> str | None:
         for piece in candidates(y, ctx):
             if ctx.exhausted():
                 return None
-            done = piece.simplified(ctx, y, True) if ctx.reproduces(piece.render(ctx, True), y) else None
-            if done is not None and done.plain() and not any("/" in t for t in done.texts.values()):
+            done = piece.simplified(ctx, y, True) if piece.reproduces(ctx, y, True) else None
+            if done is not None and done.plain() and not any("/" in text(s) for s in done.spelled.values()):
                 # else the phases, with round numbers, read better
                 return _without_defaults(done, ctx)
     return None
 
 
 def _without_defaults(piece: Piece, ctx: Context) -> str:
-    text = piece.render(ctx, True)
-    for k, default in DEFAULTS.items():
-        if k in piece.texts and number(piece.texts[k]) == default:
-            text = text.replace(f", {k}={piece.texts[k]}", "", 1)
-    return text
-
-
-def _piece(name: str, template: str, numbers: dict[str, float], n: int, **fixed: str) -> Piece:
-    return Piece(name, template, numbers, n, fixed=fixed)
+    """The composite's text, each argument whose number is its default left out."""
+    named = dict(piece.form.named)
+    defaults = {h for k, h in named.items() if k in DEFAULTS and number(piece.spelled[h]) == DEFAULTS[k]}
+    return piece.render(ctx, True, left_out=frozenset(defaults))
 
 
 def _round_between(lo: float, hi: float) -> list[float]:
@@ -90,12 +86,11 @@ def _onecycle(y: Array, ctx: Context) -> list[Piece]:
             if not peak > init:
                 continue
             for three in (False, True):
-                template = "onecycle({max}, pct={pct}, div={div}, final_div={final_div}" + (
-                    ", anneal=linear" if anneal == "linear" else ""
-                )
-                template += ", three_phase=true)" if three else ")"
+                fixed: tuple[tuple[str, B.Given], ...] = (("anneal", "linear"),) if anneal == "linear" else ()
+                fixed += (("three_phase", True),) if three else ()
+                form = Form("onecycle", ("max",), named=tuple((k, k) for k in ("pct", "div", "final_div")), fixed=fixed)
                 numbers = {"max": peak, "pct": pct, "div": peak / init, "final_div": init / low}
-                out.append(_piece("onecycle", template, numbers, n))
+                out.append(Piece("onecycle", form, numbers, n))
     return out
 
 
@@ -130,15 +125,16 @@ def _cyclic(y: Array, ctx: Context) -> list[Piece]:
     if h < 1 or 3 * h >= y.size or not y[h] > a:
         return []
     out = []
+    half = ("half", ctx.quantity(h))
     for mode in ("triangular", "triangular2"):
-        template = "cyclic({a}→{b}, half=" + ctx.dur(h) + ("" if mode == "triangular" else ", mode=triangular2") + ")"
-        out.append(_piece("cyclic", template, {"a": a, "b": float(y[h])}, y.size))
+        fixed: tuple[tuple[str, B.Given], ...] = (half,) if mode == "triangular" else (half, ("mode", mode))
+        out.append(Piece("cyclic", Form("cyclic", ("a", "b"), fixed=fixed), {"a": a, "b": float(y[h])}, y.size))
     ratio = (float(y[3 * h]) - a) / (float(y[h]) - a)
     if 0 < ratio < 1:
         g = ratio ** (1 / (2 * h))
         b = a + (float(y[h]) - a) / g**h
-        template = "cyclic({a}→{b}, half=" + ctx.dur(h) + ", mode=exp_range, gamma={gamma})"
-        out.append(_piece("cyclic", template, {"a": a, "b": b, "gamma": g}, y.size))
+        form = Form("cyclic", ("a", "b"), named=(("gamma", "gamma"),), fixed=(half, ("mode", "exp_range")))
+        out.append(Piece("cyclic", form, {"a": a, "b": b, "gamma": g}, y.size))
     return out
 
 
@@ -162,7 +158,8 @@ def _wsd(y: Array, ctx: Context) -> list[Piece]:
         if end > 0:
             tos["exp"] = peak * (end / peak) ** (1 / p)
         for shape, to in tos.items():
-            kind = "" if shape == "linear" else f", shape={shape}"
-            template = "wsd({peak}, warmup=" + ctx.dur(w) + ", decay=" + ctx.dur(d) + ", to={to}" + kind + ")"
-            out.append(_piece("wsd", template, {"peak": peak, "to": to}, n))
+            fixed: tuple[tuple[str, B.Given], ...] = (("warmup", ctx.quantity(w)), ("decay", ctx.quantity(d)))
+            fixed += () if shape == "linear" else (("shape", shape),)
+            form = Form("wsd", ("peak",), named=(("to", "to"),), fixed=fixed)
+            out.append(Piece("wsd", form, {"peak": peak, "to": to}, n))
     return out

@@ -13,7 +13,6 @@ import numpy as np
 import numpy.typing as npt
 
 from lrdsl.errors import LrdslError
-from lrdsl.language.numbers import format_number
 
 if TYPE_CHECKING:
     from lrdsl.fitting.piece import Piece
@@ -83,12 +82,9 @@ class Context:
         """Whether the deadline has passed or the checks of :data:`WORK` are spent."""
         return self.work.left <= 0 or time.process_time() > self.deadline
 
-    def dur(self, steps: float) -> str:
-        """A duration of ``steps`` (whole steps of the curve being fitted) in this context's unit."""
-        return f"{format_number(float(steps))}{self.unit}"
-
     def quantity(self, steps: float) -> Quantity:
-        """:meth:`dur` as a tree builder's duration (:class:`lrdsl.language.build.Quantity`)."""
+        """A duration of ``steps`` (steps of the curve being fitted) in this context's unit, as a tree
+        builder's (:class:`lrdsl.language.build.Quantity`)."""
         from lrdsl.language.build import Quantity
 
         return Quantity(float(steps), self.unit or "steps")

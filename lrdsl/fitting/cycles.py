@@ -11,9 +11,11 @@ from __future__ import annotations
 import numpy as np
 
 from lrdsl.fitting.context import Array, Context
-from lrdsl.fitting.piece import Piece
-from lrdsl.fitting.segments import breakpoints, fit_sequence, render
+from lrdsl.fitting.piece import Form, Piece
+from lrdsl.fitting.segments import breakpoints, fit_sequence, tree
 from lrdsl.fitting.spelling import number, spellings
+from lrdsl.language import ast as A
+from lrdsl.language import build as B
 
 
 def _starts(y: Array) -> list[int]:
@@ -55,19 +57,28 @@ def _prefix_ends(y: Array, ctx: Context, first_jump: int) -> list[int]:
     return [0, *marks[:6]]
 
 
-def _mults(jumps: list[int], period: float) -> list[str]:
+ONE = B.number(1)
+"""``mult=1``, the default: left out."""
+
+
+def _mults(jumps: list[int], period: float) -> list[A.Expr]:
     if len(jumps) < 2:
-        return ["1"]
+        return [ONE]
     ratio = (jumps[1] - jumps[0]) / period
-    return [*dict.fromkeys([s for s in spellings(ratio)[:4] if number(s) > 0] + ["1"])]
+    return [*dict.fromkeys([s for s in spellings(ratio)[:4] if number(s) > 0] + [ONE])]
 
 
-def _head(y: Array, ctx: Context, j0: int) -> str | None:
-    """The phases before the first cycle, followed by ``>>`` (empty when the cycles start at step 0)."""
+def _restart(period: B.Quantity | None, mult: A.Expr, decay: A.Expr | None, cycles: int | None = None) -> A.Call:
+    """``restart(period=…, mult=…, decay=…, cycles=…)``, ``mult=1`` and each ``None`` left out."""
+    return B.restart(period=period, mult=None if mult == ONE else mult, decay=decay, cycles=cycles)
+
+
+def _head(y: Array, ctx: Context, j0: int) -> list[A.Expr] | None:
+    """The phases before the first cycle (none when the cycles start at step 0)."""
     if not j0:
-        return ""
+        return []
     head = fit_sequence(y[:j0], ctx, flexible_end=False)
-    return render(head, ctx, flexible_end=False) + " >> " if head else None
+    return [tree(head, ctx, flexible_end=False)] if head else None
 
 
 def _derived(y: Array, ctx: Context, j0: int, jumps: list[int]) -> str | None:
@@ -80,8 +91,8 @@ def _derived(y: Array, ctx: Context, j0: int, jumps: list[int]) -> str | None:
     if prefix is None or not jumps:
         return None
     n, span = len(jumps) + 1, y.size - j0
-    for m_text in _mults(jumps, jumps[0] - j0):
-        m = number(m_text)
+    for m_spelled in _mults(jumps, jumps[0] - j0):
+        m = number(m_spelled)
         if m != 1 and n * np.log(m) > 700:  # cycles shorter than a step long before mⁿ overflows
             continue
         period = span / n if m == 1 else span * (m - 1) / (m**n - 1)
@@ -92,10 +103,8 @@ def _derived(y: Array, ctx: Context, j0: int, jumps: list[int]) -> str | None:
             # the first step is a; the cycle's last step, where the weight of a is least, gives b best
             a = float(y[j0])
             b = (float(y[j0 + int(last)]) - a * w) / (1 - w)
-            mult = "" if m_text == "1" else f"mult={m_text}, "
-            cycles = "" if n == 3 else f"cycles={n}"
-            tail = f"({mult}{cycles})".replace(", )", ")")
-            body = Piece("restart", f"{prefix}{family}({{a}}→{{b}}) * restart{tail}", {"a": a, "b": b}, y.size)
+            times = _restart(None, m_spelled, None, None if n == 3 else n)
+            body = Piece("restart", Form(family, ("a", "b"), times=times, head=tuple(prefix)), {"a": a, "b": b}, y.size)
             done = body.simplified(ctx, y, True)  # each end spelled in turn, as a phase's
             if done is not None:
                 return done.render(ctx, True)
@@ -118,12 +127,12 @@ def _floored(y: Array, ctx: Context, j0: int, jumps: list[int]) -> str | None:
     body = fit_sequence(y[j0 : j0 + period] - f, ctx, flexible_end=False)
     if not body or len(body) != 1:
         return None
-    inner = body[0].render(ctx, flexible=True)
-    for f_text in spellings(f)[:8]:
-        for g_text in spellings(g)[:4]:
+    inner = body[0].built(ctx, flexible=True)
+    for f_spelled in spellings(f)[:8]:
+        for g_spelled in spellings(g)[:4]:
             for m in _mults(jumps, period):
-                mult = "" if m == "1" else f", mult={m}"
-                text = f"{prefix}{f_text} + {inner} * restart(period={ctx.dur(period)}{mult}, decay={g_text})"
+                cycled = B.mul(inner, _restart(ctx.quantity(period), m, g_spelled))
+                text = B.text(B.seq(*prefix, B.add(f_spelled, cycled)))
                 if ctx.reproduces(text, y):
                     return text
     return None
@@ -138,30 +147,29 @@ def _cycles_from(y: Array, ctx: Context, j0: int, jumps: list[int]) -> str | Non
     prefix = _head(y, ctx, j0)
     body_pieces = fit_sequence(y[j0 : j0 + period], ctx, flexible_end=False) if prefix is not None else None
     decay = _decay(y, j0, jumps[0])
-    if not body_pieces or decay is None:
+    if not body_pieces or prefix is None or decay is False:
         return None
+    written = None if isinstance(decay, bool) else decay
     texts = []
     for m in _mults(jumps, period):
-        mult = "" if m == "1" else f", mult={m}"
         if len(body_pieces) == 1:
-            body = body_pieces[0].render(ctx, flexible=True)
-            texts.append(f"{prefix}{body} * restart(period={ctx.dur(period)}{mult}{decay})")
+            body = B.mul(body_pieces[0].built(ctx, flexible=True), _restart(ctx.quantity(period), m, written))
         else:
-            body = render(body_pieces, ctx, flexible_end=False)
-            texts.append(f"{prefix}({body}) * restart({mult[2:]}{decay})".replace("(, ", "("))
+            body = B.mul(tree(body_pieces, ctx, flexible_end=False), _restart(None, m, written))
+        texts.append(B.text(B.seq(*prefix, body)))
     for t in texts:
         if ctx.reproduces(t, y):
             return t
     return texts[0]
 
 
-def _decay(y: Array, j0: int, j1: int) -> str | None:
-    """``, decay=g`` for the ratio ``g`` of the second cycle's first value to the first's (nothing when it
-    is 1 or unknown); ``None`` when the second cycle is all zeros or the ratio is not finite (a sequence
-    says it better)."""
+def _decay(y: Array, j0: int, j1: int) -> A.Expr | bool:
+    """``decay=g``, the ratio ``g`` of the second cycle's first value to the first's; ``True`` (no decay
+    written) when it is 1 or unknown; ``False`` when the second cycle is all zeros or the ratio is not
+    finite (a sequence says it better)."""
     if y[j0] == 0 or j1 >= y.size:
-        return ""
+        return True
     g = float(y[j1] / y[j0])
     if g == 0 or not np.isfinite(g):
-        return None
-    return f", decay={spellings(g)[0]}" if abs(g - 1) > 1e-12 else ""
+        return False
+    return spellings(g)[0] if abs(g - 1) > 1e-12 else True

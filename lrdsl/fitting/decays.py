@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from lrdsl.fitting.context import Array, Context, sample_steps
-from lrdsl.fitting.piece import Piece
+from lrdsl.fitting.piece import Form, Piece
+from lrdsl.language import build as B
 
 ROUND_RATES = (0.5, 0.1, 0.9, 0.95, 0.96, 0.97, 0.98, 0.99, 0.25, 0.8, 0.2, 0.3, 0.7, 0.6, 0.75, 0.94)
 
@@ -28,6 +29,11 @@ def _everies(per_step: float, ctx: Context, round_values: tuple[float, ...]) -> 
     return list(dict.fromkeys(out))
 
 
+def _every(e: int, ctx: Context) -> tuple[tuple[str, B.Given], ...]:
+    """``every=e`` written out, unless it is 1 step (the default)."""
+    return (("every", ctx.quantity(e)),) if e != 1 or ctx.unit else ()
+
+
 def exp_decay(y: Array, ctx: Context) -> list[Piece]:
     if y.size < 3 or not (np.all(y > 0) or np.all(y < 0)):
         return []
@@ -40,7 +46,7 @@ def exp_decay(y: Array, ctx: Context) -> list[Piece]:
     return [
         Piece(
             "exp_decay",
-            "exp_decay({a}{d}, rate={r}" + (f", every={ctx.dur(e)})" if e != 1 or ctx.unit else ")"),
+            Form("exp_decay", ("a",), named=(("rate", "r"),), fixed=_every(e, ctx)),
             {"a": float(y[0]), "r": float(np.exp(slope * e))},
             y.size,
             approx=y[0] * np.exp(slope * u),
@@ -60,7 +66,7 @@ def inverse_time(y: Array, ctx: Context) -> list[Piece]:
     return [
         Piece(
             "inverse_time",
-            "inverse_time({a}{d}, decay={k}" + (f", every={ctx.dur(e)})" if e != 1 or ctx.unit else ")"),
+            Form("inverse_time", ("a",), named=(("decay", "k"),), fixed=_every(e, ctx)),
             {"a": float(y[0]), "k": slope * e},
             y.size,
             approx=y[0] / (1.0 + slope * u),
@@ -81,7 +87,7 @@ def rsqrt(y: Array, ctx: Context) -> list[Piece]:
     return [
         Piece(
             "rsqrt",
-            "rsqrt({a}{d}, warmup=" + ctx.dur(w) + ")",
+            Form("rsqrt", ("a",), fixed=(("warmup", ctx.quantity(w)),)),
             {"a": float(y[0])},
             y.size,
             approx=approx,

@@ -212,9 +212,10 @@ def _explanations(
         yield Named(f"only step 0 differs: {other} starts at {v} ({said})", text)
     factor = _factor(p)
     if factor is not None:
-        divisor = factor.removeprefix("1 / ") if factor.startswith("1 / ") else None
-        scaled = B.div(whole, _spelled(divisor)) if divisor else B.mul(_spelled(factor), whole)
-        times = f"{e} / {divisor}" if divisor else f"{factor} × {e}"
+        spelled, inverse = factor
+        scaled = B.div(whole, spelled) if inverse else B.mul(spelled, whole)
+        shown = B.text(spelled)
+        times = f"{e} / {shown}" if inverse else f"{shown} × {e}"
         text = undone or budget.verified(p, scaled)
         yield Named(f"{other} is {times}: a multiplier read as an absolute rate, or the reverse", text)
     shifts = _shifts(p, bad)
@@ -222,14 +223,14 @@ def _explanations(
     # evaluated even when the values alone do not line up
     unaligned = [k for k in _usual_shifts(p) if k not in shifts]
     for k in shifts + unaligned:
-        n = _steps_text(abs(k), p.spe)
+        n = _spoken(abs(k), p.spe)
         shifted = B.mul(whole, B.offset(_steps(-k, p.spe)))
         text = (undone if k in shifts else None) or budget.verified(p, shifted)
         late = "late (a scheduler stepped after the update with that update's index)" if k > 0 else "early"
         said = (
-            f"{other} is {e} {_spoken(n)} {late}"
+            f"{other} is {e} {n} {late}"
             if k in shifts
-            else f"{other} is {e} on a clock {_spoken(n)} " + ("behind" if k > 0 else "ahead")
+            else f"{other} is {e} on a clock {n} " + ("behind" if k > 0 else "ahead")
         )
         yield Named(said, text)
     if undone is not None:
@@ -275,8 +276,9 @@ def _peeled(node: A.Node) -> list[A.Node]:
     return out
 
 
-def _factor(p: Problem) -> str | None:
-    """The shortest spelling of ``c`` with ``y = c·x`` at the largest ``|x|`` (and 0 where ``x`` is 0)."""
+def _factor(p: Problem) -> tuple[A.Expr, bool] | None:
+    """The shortest spelling of ``c`` with ``y = c·x`` at the largest ``|x|`` (and 0 where ``x`` is 0), and
+    whether it is the divisor ``k`` of ``y = x / k`` instead."""
     from lrdsl.fitting.spelling import spellings
 
     i = int(np.argmax(np.abs(p.x)))
@@ -286,19 +288,20 @@ def _factor(p: Problem) -> str | None:
     if c == 1 or p.differ(c * p.x, p.y).any():
         return None
     # c itself, or 1 / k (a rate divided by a whole or short number: 1 / 3 rather than 0.3333333333)
-    written = [t for t in spellings(c) if "**" not in t] + [f"1 / {t}" for t in spellings(1 / c)[:3] if "**" not in t]
-    fits = [t for t in written if math.isfinite(k := _number(t)) and not p.differ(k * p.x, p.y).any()]
-    return min(fits, key=len) if fits else None
+    written = [(s, False) for s in spellings(c)] + [(s, True) for s in spellings(1 / c)[:3]]
+    plain = [(s, inverse) for s, inverse in written if "**" not in B.text(s)]
+    fits = [f for f in plain if math.isfinite(k := _number(*f)) and not p.differ(k * p.x, p.y).any()]
+    return min(fits, key=lambda f: len(B.text(f[0])) + (len("1 / ") if f[1] else 0)) if fits else None
 
 
-def _number(text: str) -> float:
-    """The value of a factor's spelling (``1 / k`` included; ``inf`` where ``k`` is 0)."""
+def _number(spelled: A.Expr, inverse: bool) -> float:
+    """The value of a factor's spelling, or of ``1 / k`` when ``inverse`` (``inf`` where ``k`` is 0)."""
     from lrdsl.fitting.spelling import number
 
-    if text.startswith("1 / "):
-        k = number(text[4:])
+    k = number(spelled)
+    if inverse:
         return 1 / k if k else math.inf
-    return number(text)
+    return k
 
 
 def _shifts(p: Problem, bad: npt.NDArray[np.bool_]) -> list[int]:
@@ -338,23 +341,9 @@ def _steps(k: int, spe: float | None) -> int | B.Quantity:
     return B.Quantity(k / spe, "ep") if spe and k % spe == 0 else k
 
 
-def _spelled(text: str) -> A.Expr:
-    """A factor as :func:`lrdsl.fitting.spelling.spellings` writes it (``0.1``, ``3``, ``2 / 3``), as a tree."""
-    from lrdsl.api import as_schedule
-
-    return as_schedule(text).expr
-
-
-def _steps_text(k: int, spe: float | None) -> str:
-    """``k`` steps as written: ``Nep`` when it is a whole number of epochs, else the number."""
-    if spe and k % spe == 0:
-        return f"{format_number(k / spe)}ep"
-    return str(k)
-
-
-def _spoken(n: str) -> str:
-    """``3`` → ``3 steps``, ``1ep`` → ``1 epoch``."""
-    count, unit = (n[:-2], "epoch") if n.endswith("ep") else (n, "step")
+def _spoken(k: int, spe: float | None) -> str:
+    """``k`` steps in words: ``3 steps``, or ``1 epoch`` when it is a whole number of epochs."""
+    count, unit = (format_number(k / spe), "epoch") if spe and k % spe == 0 else (str(k), "step")
     return f"{count} {unit}" + ("" if count == "1" else "s")
 
 
@@ -378,20 +367,13 @@ def _periods(
     in_epochs = isinstance(written, A.Duration) and written.unit == "ep"
     # the drops of the phase's first MAX_STEPS steps bound the period; the candidates are verified over the run
     for every in _solved_periods(p.y_range(lo, min(hi, lo + MAX_STEPS)), p.spe, in_epochs):
-        new = A.Arg(name="every", value=_duration_node(every))
+        new = A.Arg(name="every", value=every)
         fixed = A.Call(name=call.name, args=tuple(new if a.name == "every" else a for a in call.args))
         text = budget.verified(p, _replace(tree.expr, call, fixed))
-        yield Named(f"the period of {call.name} differs: {p.names[1]} drops every {every}", text)
+        yield Named(f"the period of {call.name} differs: {p.names[1]} drops every {B.text(every)}", text)
 
 
-def _duration_node(text: str) -> A.Expr:
-    """A period as :func:`_solved_periods` writes it (``2.4ep``, ``37.5``), as a duration node."""
-    in_epochs = text.endswith("ep")
-    value = float(text.removesuffix("ep"))
-    return B.duration(B.Quantity(value, "ep") if in_epochs else value)
-
-
-def _solved_periods(y: Array, spe: float | None, in_epochs: bool) -> list[str]:
+def _solved_periods(y: Array, spe: float | None, in_epochs: bool) -> list[A.Expr]:
     """Periods ``e`` (as written: ``2.4ep`` or ``37.5``) whose drops ``⌈k·e⌉`` are the drops of ``y``
     (§9.4), and those a whole period ``P`` of steps has when the drops are its multiples (a period that
     rounds to ``P``); the shortest first, in epochs first when ``in_epochs``."""
@@ -402,17 +384,17 @@ def _solved_periods(y: Array, spe: float | None, in_epochs: bool) -> list[str]:
     spans = [(float(np.max((drops - 1) / ks)), float(np.min(drops / ks)))]  # drop k at ⌈k·e⌉ = d: (d − 1)/k < e ≤ d/k
     if np.all(drops == drops[0] * ks):
         spans.append((drops[0] - 0.5, drops[0] + 0.49))
-    out: dict[str, None] = {}
+    out: dict[A.Expr, None] = {}
     for lo, hi in spans:
-        for unit, scale in ((("ep", spe),) if spe else ()) + (("", 1.0),):
+        for unit, scale in ((("ep", spe),) if spe else ()) + (("steps", 1.0),):
             a, b = lo / scale, hi / scale
             for digits in range(0, 4):
                 q = 10**digits
                 shortest = [v for v in (round((a + b) / 2 * q) / q, math.floor(b * q) / q) if a < v <= b and v > 0]
-                out.update((f"{format_number(v)}{unit}", None) for v in shortest)
+                out.update((B.duration(B.Quantity(v, unit)), None) for v in shortest)
                 if shortest:
                     break
-    return sorted(out, key=lambda t: (t.endswith("ep") != in_epochs, len(t)))[:4]
+    return sorted(out, key=lambda d: ((isinstance(d, A.Duration) and d.unit == "ep") != in_epochs, len(B.text(d))))[:4]
 
 
 def _one_phase(

@@ -10,12 +10,15 @@ whole step and lies within two steps of a breakpoint; each side's two ends by le
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from lrdsl.fitting.context import Array, Context
-from lrdsl.fitting.piece import Piece
+from lrdsl.fitting.piece import Form, Piece
 from lrdsl.fitting.segments import breakpoints
 from lrdsl.fitting.smooth import midway, sampled_ends
+from lrdsl.language import build as B
 
 SHAPES = ("const", "cosine", "linear")
 
@@ -27,16 +30,21 @@ def _weight(shape: str, p: Array) -> Array:
     return 1.0 - p if shape == "linear" else np.ones_like(p)
 
 
-def _side(shape: str, y: Array, p: Array, ctx: Context) -> tuple[str, dict[str, float]] | None:
-    """The template of one side (``{x}``, ``{y}`` named by the caller) and its fitted ends."""
+def _side(shape: str, y: Array, p: Array, ctx: Context) -> list[float] | None:
+    """The fitted ends of one side (its value, for a ``const``)."""
     if shape == "const":
         a = midway(y)
-        return ("const({a}, ", {"a": a}) if ctx.roughly(np.full(y.size, a), y) else None
+        return [a] if ctx.roughly(np.full(y.size, a), y) else None
     w = _weight(shape, p)
     ends = sampled_ends(y, w, ctx)
     if ends is None or not ctx.roughly(ends[1] + (ends[0] - ends[1]) * w, y):
         return None
-    return shape + "({a}→{b}, ", {"a": ends[0], "b": ends[1]}
+    return list(ends)
+
+
+def _form(shape: str, names: tuple[str, str], fixed: tuple[tuple[str, B.Given], ...] = ()) -> Form:
+    """One side's form: its numbers called ``names`` (the first alone for a ``const``)."""
+    return Form(shape, names[:1] if shape == "const" else names, fixed=fixed)
 
 
 def fractional(y: Array, ctx: Context) -> str | None:
@@ -58,12 +66,11 @@ def fractional(y: Array, ctx: Context) -> str | None:
                 right = _side(g, y[~first], p2, ctx)
                 if right is None or ctx.exhausted():
                     continue
-                numbers = {"a": left[1]["a"], **({"b": left[1]["b"]} if "b" in left[1] else {})}
-                numbers |= {"c": right[1]["a"], **({"f": right[1]["b"]} if "b" in right[1] else {})}
-                second = right[0].replace("{a}", "{c}").replace("{b}", "{f}").removesuffix(", ") + ")"
-                template = "(" + left[0] + f"{k}%) >> " + second + ") * repeat(1)"
-                piece = Piece("fraction", template, numbers, n)
-                if ctx.reproduces(piece.render(ctx, True), y):
+                numbers = dict(zip(("a", "b"), left, strict=False)) | dict(zip(("c", "f"), right, strict=False))
+                leading = _form(f, ("a", "b"), (("duration", B.Quantity(k, "%")),))
+                form = replace(_form(g, ("c", "f")), head=(leading,), outer=B.call("repeat", 1))
+                piece = Piece("fraction", form, numbers, n)
+                if piece.reproduces(ctx, y, True):
                     done = piece.simplified(ctx, y, True)
                     if done is not None:
                         return done.render(ctx, True)

@@ -15,7 +15,6 @@ import numpy as np
 from lrdsl.fitting.context import Array, Context
 from lrdsl.fitting.segments import fit_sequence
 from lrdsl.language import build as B
-from lrdsl.language.parser import as_schedule
 
 LATE_MAX = 8
 """Steps at most a clock is read as late (besides one epoch): a longer held start is a phase of its own."""
@@ -45,8 +44,7 @@ def late(y: Array, ctx: Context, limit: int | None) -> str | None:
     lag = B.Quantity(-1, "ep") if k == epoch and epoch > 1 else ctx.quantity(-k)
     last = len(pieces) - 1
     for stretch in (True, False):
-        texts = [p.render(ctx, stretch and i == last and p.family in STRETCHABLE) for i, p in enumerate(pieces)]
-        inner = B.seq(*(as_schedule(text).expr for text in texts))
+        inner = B.seq(*(p.built(ctx, stretch and i == last and p.family in STRETCHABLE) for i, p in enumerate(pieces)))
         expr = B.text(B.mul(inner, B.offset(lag)))
         if ctx.reproduces(expr, y):
             return expr

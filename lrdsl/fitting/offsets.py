@@ -18,16 +18,15 @@
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
 
 from lrdsl.fitting.context import Array, Context, sample_steps
-from lrdsl.fitting.piece import Piece
+from lrdsl.fitting.piece import Form, Piece, offset_by
 from lrdsl.fitting.smooth import POW_POWERS, POWERS, sampled_ends, two_ends
-from lrdsl.language.numbers import format_number
+from lrdsl.language import build as B
 
 
 def _falling(k: float) -> Callable[[Array], Array]:
@@ -40,12 +39,12 @@ def _rising(k: float) -> Callable[[Array], Array]:
     return lambda p: 1.0 - p**k
 
 
-SHAPES: dict[str, tuple[str, Callable[[Array], Array]]] = {
-    "linear": ("linear({a}→{b}{d})", _falling(1.0)),
-    **{f"poly:{k}": ("poly({a}→{b}{d}, power=" + format_number(k) + ")", _falling(k)) for k in POWERS[:5] if k != 1},
-    **{f"pow:{k}": ("pow({a}→{b}{d}, power=" + format_number(k) + ")", _rising(k)) for k in POW_POWERS},
+SHAPES: dict[str, tuple[Form, Callable[[Array], Array]]] = {
+    "linear": (Form("linear", ("a", "b")), _falling(1.0)),
+    **{f"poly:{k}": (Form("poly", ("a", "b"), fixed=(("power", k),)), _falling(k)) for k in POWERS[:5] if k != 1},
+    **{f"pow:{k}": (Form("pow", ("a", "b"), fixed=(("power", k),)), _rising(k)) for k in POW_POWERS},
 }
-"""The shapes read on a clock ahead: the template and the weight of ``a`` at progress ``p``."""
+"""The shapes read on a clock ahead: the form and the weight of ``a`` at progress ``p``."""
 
 
 def rsqrt_offset(y: Array, ctx: Context) -> list[Piece]:
@@ -60,8 +59,8 @@ def rsqrt_offset(y: Array, ctx: Context) -> list[Piece]:
     for n in dict.fromkeys((*read, ctx.start)):
         if n >= 1:
             approx = y[0] * np.sqrt(n / (u + n))
-            template = "rsqrt({a}{d}, warmup=" + ctx.dur(n) + ") * offset(" + ctx.dur(n) + ")"
-            out.append(Piece("rsqrt", template, {"a": float(y[0])}, y.size, approx=approx, offset=n, structural=(n,)))
+            form = Form("rsqrt", ("a",), fixed=(("warmup", ctx.quantity(n)),), times=offset_by(n, ctx))
+            out.append(Piece("rsqrt", form, {"a": float(y[0])}, y.size, approx=approx, offset=n, structural=(n,)))
     return out
 
 
@@ -75,7 +74,7 @@ def cosine_offset(y: Array, ctx: Context) -> list[Piece]:
         if n < 1:
             continue
         w = (1.0 + np.cos(np.pi * (u + n) / d)) / 2.0
-        for piece in two_ends("cosine", y, w, ctx, " * offset(" + ctx.dur(n) + ")"):
+        for piece in two_ends("cosine", y, w, ctx, offset_by(n, ctx)):
             out.append(replace(piece, offset=n, duration=None if d == n + y.size else d))
     return out
 
@@ -104,14 +103,14 @@ def shape_offset(y: Array, ctx: Context) -> list[Piece]:
     coarse = max(1, at.size // 64)
     out = []
     run = {ctx.start, ctx.start - 1}
-    for n, (family, (template, weight)) in itertools.product(clocks(y, ctx), SHAPES.items()):
+    for n, (family, (form, weight)) in itertools.product(clocks(y, ctx), SHAPES.items()):
         if family == "linear" and n in run:
             continue  # a linear on the run's clock is a plain linear from where it starts
-        suffix = " * offset(" + ctx.dur(n) + ")"
+        clock = offset_by(n, ctx)
         if sampled_ends(ys[::coarse], weight((u[::coarse] + n) / (y.size + n)), ctx) is None:
             continue  # not this shape on this clock, seen on a few of the sampled steps
-        for piece in two_ends(family.partition(":")[0], y, weight((u + n) / (y.size + n)), ctx, suffix):
-            out.append(replace(piece, template=template + suffix, offset=n, structural=(n,)))
+        for piece in two_ends(family.partition(":")[0], y, weight((u + n) / (y.size + n)), ctx, clock):
+            out.append(replace(piece, form=replace(form, times=clock), offset=n, structural=(n,)))
     return out
 
 
@@ -125,10 +124,10 @@ def decay_offset(y: Array, ctx: Context) -> list[Piece]:
     seen = y[sample_steps(y.size)]
     decays = [p for p in exp_decay(y, ctx) if p.approx is not None and ctx.roughly(p.approx, seen)]
     for piece, n in itertools.product(decays, (ctx.start, ctx.start - 1)):
-        every = re.search(r"every=([0-9.e+]+)\)", piece.template)
-        e = float(every.group(1)) if every and not ctx.unit else 1.0
-        if n >= 1 and (every or "every" not in piece.template):
+        every = piece.form.argument("every")  # a period in epochs is not read
+        if n >= 1 and not (every is not None and ctx.unit):
+            e = float(every.value) if isinstance(every, B.Quantity) else 1.0
             a = piece.numbers["a"] * piece.numbers["r"] ** (-n / e)
-            template = piece.template + " * offset(" + ctx.dur(n) + ")"
-            out.append(replace(piece, template=template, numbers={**piece.numbers, "a": a}, offset=n))
+            form = replace(piece.form, times=offset_by(n, ctx))
+            out.append(replace(piece, form=form, numbers={**piece.numbers, "a": a}, offset=n))
     return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from lrdsl.fitting.context import Array, Context
-from lrdsl.fitting.segments import fit_sequence, render
+from lrdsl.fitting.segments import fit_sequence, joins, render
 from lrdsl.language import build as B
 from lrdsl.language.parser import as_schedule
 
@@ -34,5 +34,5 @@ def quantized(y: Array, ctx: Context) -> str | None:
         bodies += [cycled] if cycled else []
     if not bodies:
         return None
-    body = min(bodies, key=lambda b: (b.count(">>"), len(b)))
+    body = min(bodies, key=lambda b: (joins(b), len(b)))
     return B.text(B.mul(as_schedule(body).expr, B.call("quantize", B.Quantity(1, "ep"))))

@@ -15,10 +15,10 @@ import numpy as np
 
 from lrdsl.fitting.context import WORK, WORK_MAX, WORK_PER_BREAK, Array, Context, Work
 from lrdsl.fitting.late import held, late
-from lrdsl.fitting.piece import Piece
+from lrdsl.fitting.piece import Form, Piece
 from lrdsl.fitting.result import Fit
-from lrdsl.fitting.segments import breakpoints, cover, fit_sequence, render
-from lrdsl.language.numbers import format_number
+from lrdsl.fitting.segments import breakpoints, cover, fit_sequence, phases_of, render
+from lrdsl.language import build as B
 
 Structure = Callable[[Array, Context], str | None]
 COVER_WORK = WORK // 10
@@ -32,15 +32,6 @@ def structures() -> dict[str, Structure]:
     from lrdsl.fitting.steps import staircase
 
     return {"composite": composites, "staircase": staircase, "quantize": quantized, "restart": restarts}
-
-
-def phases_of(expr: str) -> int:
-    """Phases joined by ``>>``, a ``piecewise`` counting one per value (it is as many constants)."""
-    return expr.count(">>") + 1 + sum(expr[at:].partition("]")[0].count(",") for at in _piecewise_starts(expr))
-
-
-def _piecewise_starts(expr: str) -> list[int]:
-    return [i for i in range(len(expr)) if expr.startswith("piecewise([", i)]
 
 
 def search(
@@ -157,8 +148,9 @@ def _closest(y: Array, ctx: Context) -> Fit:
     expr = render(pieces, ctx)
     got = ctx.evaluate(expr, y.size)
     if got is None:  # a line between extreme values that overflows on the way: the first value held
-        expr = format_number(float(y[0]))
-        pieces = [Piece("const", "{a}", {"a": float(y[0])}, y.size, texts={"a": expr}, unmatched=True)]
+        first = {"a": B.number(float(y[0]))}
+        pieces = [Piece("const", Form("const", ("a",)), {"a": float(y[0])}, y.size, spelled=first, unmatched=True)]
+        expr = render(pieces, ctx)
         got = np.full(y.size, y[0])
     error = np.abs(got - y)
     bad = np.flatnonzero(~(error <= ctx.atol + ctx.rtol * np.abs(y)))

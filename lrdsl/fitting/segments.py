@@ -19,9 +19,10 @@ import numpy.typing as npt
 
 from lrdsl.fitting.context import Array, Context
 from lrdsl.fitting.families import fit_phase
-from lrdsl.fitting.piece import Piece, awkward, wordiness
+from lrdsl.fitting.piece import Form, Piece, awkward, wordiness
 from lrdsl.fitting.steps import merge_steps
-from lrdsl.language.numbers import format_number
+from lrdsl.language import ast as A
+from lrdsl.language import build as B
 
 AHEAD = 24
 """Candidate ends tried from one start."""
@@ -146,8 +147,8 @@ def cover(y: Array, ctx: Context) -> list[Piece]:
 def _gap(y: Array, s: int, e: int) -> Piece:
     """The span ``[s, e)`` that no family reproduces, as the line to the next phase's first value."""
     a, b = float(y[s]), float(y[e] if e < y.size else y[-1])
-    texts = {"a": format_number(a), "b": format_number(b)}
-    return Piece("linear", "linear({a}→{b}{d})", {"a": a, "b": b}, e - s, texts=texts, unmatched=True)
+    spelled = {"a": B.number(a), "b": B.number(b)}
+    return Piece("linear", Form("linear", ("a", "b")), {"a": a, "b": b}, e - s, spelled=spelled, unmatched=True)
 
 
 def _options(y: Array, ctx: Context, marks: list[int], s: int, flexible_end: bool) -> list[Piece]:
@@ -234,7 +235,33 @@ def _exclusive(pieces: list[Piece], y: Array, ctx: Context, flexible_end: bool) 
     return out
 
 
-def render(pieces: list[Piece], ctx: Context, flexible_end: bool = True) -> str:
-    """The pieces joined with ``>>``."""
+def tree(pieces: list[Piece], ctx: Context, flexible_end: bool = True) -> A.Expr:
+    """The pieces in sequence (``a >> b >> …``), the last flexible if ``flexible_end``."""
     last = len(pieces) - 1
-    return " >> ".join(p.render(ctx, flexible_end and i == last) for i, p in enumerate(pieces))
+    return B.seq(*(p.built(ctx, flexible_end and i == last) for i, p in enumerate(pieces)))
+
+
+def joins(expr: str) -> int:
+    """Phases joined in sequence in ``expr`` (``a >> b`` is one), at every depth."""
+    from lrdsl.language.parser import as_schedule
+
+    return _joins(as_schedule(expr).expr)
+
+
+def _joins(tree: A.Node) -> int:
+    return sum(len(n.items) - 1 for n in A.walk(tree) if isinstance(n, A.Seq))
+
+
+def phases_of(expr: str) -> int:
+    """Phases joined by ``>>``, a ``piecewise`` counting one per value (it is as many constants)."""
+    from lrdsl.language.parser import as_schedule
+
+    tree = as_schedule(expr).expr
+    calls = [n for n in A.walk(tree) if isinstance(n, A.Call) and n.name == "piecewise"]
+    values = sum(len(v.items) - 1 for c in calls if isinstance(v := c.arg("values"), A.ListExpr))
+    return _joins(tree) + 1 + values
+
+
+def render(pieces: list[Piece], ctx: Context, flexible_end: bool = True) -> str:
+    """The text of :func:`tree`."""
+    return B.text(tree(pieces, ctx, flexible_end))

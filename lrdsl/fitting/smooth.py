@@ -15,8 +15,8 @@ from dataclasses import replace
 import numpy as np
 
 from lrdsl.fitting.context import Array, Context, sample_steps
-from lrdsl.fitting.piece import Piece
-from lrdsl.language.numbers import format_number
+from lrdsl.fitting.piece import Form, Piece
+from lrdsl.language import ast as A
 
 POWERS = (2.0, 1.0, 0.5, 3.0, 1.5, 4.0, 5.0, 0.9, 6.0)
 """``poly`` powers tried (a fitted power is tried too)."""
@@ -50,15 +50,16 @@ def sampled_ends(y: Array, w: Array, ctx: Context) -> tuple[float, float] | None
     return ends
 
 
-def two_ends(family: str, y: Array, w: Array, ctx: Context, suffix: str = "") -> list[Piece]:
-    """``family(a→b)`` (then ``suffix``) whose value is ``b + (a − b)·w``, ``w`` the weight at the sampled steps."""
+def two_ends(family: str, y: Array, w: Array, ctx: Context, times: A.Expr | None = None) -> list[Piece]:
+    """``family(a→b)`` (times the modifier ``times``) whose value is ``b + (a − b)·w``, ``w`` the weight at
+    the sampled steps."""
     ys = y[sample_steps(y.size)]
     ends = sampled_ends(ys, w, ctx)
     if ends is None:
         return []
     a, b = ends
-    template = family + "({a}→{b}{d})" + suffix
-    return [Piece(family, template, {"a": a, "b": b}, y.size, approx=b + (a - b) * w, model=_ramp(w))]
+    form = Form(family, ("a", "b"), times=times)
+    return [Piece(family, form, {"a": a, "b": b}, y.size, approx=b + (a - b) * w, model=_ramp(w))]
 
 
 def _ramp(w: Array) -> Callable[[Mapping[str, float]], Array]:
@@ -80,7 +81,7 @@ def _progress(n: int) -> Array:
 def const(y: Array, ctx: Context) -> list[Piece]:
     """The value halfway between the segment's extremes (float32 values of one constant scatter by an ulp)."""
     a = float(y[0]) if y.size < 3 else midway(y)
-    return [Piece("const", "const({a}{d})", {"a": a}, y.size, approx=np.full(sample_steps(y.size).size, a))]
+    return [Piece("const", Form("const", ("a",)), {"a": a}, y.size, approx=np.full(sample_steps(y.size).size, a))]
 
 
 def midway(y: Array) -> float:
@@ -110,8 +111,7 @@ def _both(family: str, y: Array, ctx: Context, weight: Callable[[Array], Array])
     if y.size >= 3:
         p = sample_steps(y.size).astype(np.float64) / (y.size - 1)
         for piece in two_ends(family, y, weight(p), ctx):
-            template = piece.template[: -len(")")] + ", inclusive=true)"
-            out.append(replace(piece, template=template, rival=True))
+            out.append(replace(piece, form=piece.form.with_fixed(inclusive=True), rival=True))
     return out
 
 
@@ -135,18 +135,19 @@ def exp(y: Array, ctx: Context) -> list[Piece]:
     the same with ``p = u/(d − 1)`` (``inclusive=true``: ``np.geomspace(a, b, d)``)."""
     if y.size < 3 or not (np.all(y > 0) or np.all(y < 0)):
         return []
-    out = [_exp(y, _progress(y.size), "exp({a}→{b}{d})")]
+    form = Form("exp", ("a", "b"))
+    out = [_exp(y, _progress(y.size), form)]
     if y.size >= 3:
         p = _inclusive(y.size)
-        out.append(replace(_exp(y, p, "exp({a}→{b}{d}, inclusive=true)"), rival=True))
+        out.append(replace(_exp(y, p, form.with_fixed(inclusive=True)), rival=True))
     return out
 
 
-def _exp(y: Array, p: Array, template: str) -> Piece:
+def _exp(y: Array, p: Array, form: Form) -> Piece:
     sign = float(np.sign(y[0]))
     slope, icpt = np.polyfit(p, np.log(np.abs(y[sample_steps(y.size)])), 1)
     a, b = sign * float(np.exp(icpt)), sign * float(np.exp(icpt + slope))
-    return Piece("exp", template, {"a": a, "b": b}, y.size, approx=sign * np.exp(icpt + slope * p))
+    return Piece("exp", form, {"a": a, "b": b}, y.size, approx=sign * np.exp(icpt + slope * p))
 
 
 def _inclusive(n: int) -> Array:
@@ -165,13 +166,13 @@ def poly(y: Array, ctx: Context) -> list[Piece]:
     estimate = _power(ys, p)
     if estimate is not None:
         powers.append(estimate)
-    out = _polys(ys, p, powers, ctx, "poly({a}→{b}{d}, power={k})", y.size)
-    inclusive = "poly({a}→{b}{d}, power={k}, inclusive=true)"
-    rivals = _polys(ys, _inclusive(y.size), list(POWERS), ctx, inclusive, y.size)
+    form = Form("poly", ("a", "b"), named=(("power", "k"),))
+    out = _polys(ys, p, powers, ctx, form, y.size)
+    rivals = _polys(ys, _inclusive(y.size), list(POWERS), ctx, form.with_fixed(inclusive=True), y.size)
     return out + [replace(piece, rival=True) for piece in rivals]
 
 
-def _polys(ys: Array, p: Array, powers: list[float], ctx: Context, template: str, length: int) -> list[Piece]:
+def _polys(ys: Array, p: Array, powers: list[float], ctx: Context, form: Form, length: int) -> list[Piece]:
     """A ``poly`` piece of ``length`` steps for each power whose ends fit the sampled values ``ys`` roughly."""
     out = []
     for k in powers:
@@ -180,7 +181,7 @@ def _polys(ys: Array, p: Array, powers: list[float], ctx: Context, template: str
         if ends:
             a, b = ends
             numbers = {"a": a, "b": b, "k": k}
-            out.append(Piece("poly", template, numbers, length, approx=b + (a - b) * w, model=_powered(p)))
+            out.append(Piece("poly", form, numbers, length, approx=b + (a - b) * w, model=_powered(p)))
     return out
 
 
@@ -198,13 +199,12 @@ def pow_(y: Array, ctx: Context) -> list[Piece]:
         return []
     out = []
     for k in POW_POWERS:
-        power = format_number(k)
+        form = Form("pow", ("a", "b"), fixed=(("power", k),))
         plain = two_ends("pow", y, 1.0 - _progress(y.size) ** k, ctx)
-        out += [replace(piece, template="pow({a}→{b}{d}, power=" + power + ")") for piece in plain]
+        out += [replace(piece, form=form) for piece in plain]
         if plain:
-            template = "pow({a}→{b}{d}, power=" + power + ", inclusive=true)"
             rivals = two_ends("pow", y, 1.0 - _inclusive(y.size) ** k, ctx)
-            out += [replace(piece, template=template, rival=True) for piece in rivals]
+            out += [replace(piece, form=form.with_fixed(inclusive=True), rival=True) for piece in rivals]
     return out
 
 
@@ -256,10 +256,10 @@ def cut(y: Array, ctx: Context) -> list[Piece]:
                 continue
             a, b = ends
             family, _, power = name.partition(":")
-            template = "cosine({a}→{b}{d})" if not power else "poly({a}→{b}{d}, power={k})"
+            form = Form("cosine", ("a", "b")) if not power else Form("poly", ("a", "b"), named=(("power", "k"),))
             numbers = {"a": a, "b": b, **({"k": float(power)} if power else {})}
             model = _ramp(w) if not power else _powered(np.minimum(u / dd, 1.0))
-            out.append(Piece(family, template, numbers, y.size, approx=b + (a - b) * w, duration=dd, model=model))
+            out.append(Piece(family, form, numbers, y.size, approx=b + (a - b) * w, duration=dd, model=model))
     return out
 
 

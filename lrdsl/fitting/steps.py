@@ -16,7 +16,9 @@ import numpy as np
 import numpy.typing as npt
 
 from lrdsl.fitting.context import Array, Context
-from lrdsl.fitting.piece import Piece
+from lrdsl.fitting.piece import Form, Piece, offset_by
+from lrdsl.language import build as B
+from lrdsl.language.numbers import format_number
 
 MIN_RUN = 3
 """Constant phases merged at least (two constants are as short as a multistep)."""
@@ -109,34 +111,43 @@ def _merged(run: list[Piece], y: Array, ctx: Context, flexible: bool) -> Piece |
     g = run[1].numbers["a"] / a
     lengths = [p.length for p in run]
     total = sum(lengths)
-    for template, ahead in _templates(lengths[:-1], ctx):
-        done = Piece("step", template, {"a": a, "g": g}, total, phases=1, offset=ahead).simplified(ctx, y, flexible)
+    for form, ahead in _forms(lengths[:-1], ctx):
+        done = Piece("step", form, {"a": a, "g": g}, total, phases=1, offset=ahead).simplified(ctx, y, flexible)
         if done is not None:
             return done
     return None
 
 
-def _templates(inner: list[int], ctx: Context) -> list[tuple[str, int]]:
+def _forms(inner: list[int], ctx: Context) -> list[tuple[Form, int]]:
     """The staircase's spellings to try, each with the steps its clock runs ahead (§8.1), the plainest
     first: a ``step`` (every run but the last one period long; or all after a shorter first run, a
     ``step`` on a clock ahead by what that run misses; or a fractional period), then a ``multistep``
     counted from the run's first step, on the run's clock first when its marks read rounder there
     (``multistep(0.1, at=[300, 600]) * offset(50)`` after a warm-up of 50, not ``at=[250, 550]``)."""
-    head = "multistep({a}{d}, gamma={g}, at="
-    out = [(head + _marks(inner, ctx) + ")", 0)]
+
+    def multistep(marks: list[int], ahead: int) -> tuple[Form, int]:
+        times = offset_by(ahead, ctx) if ahead else None
+        return Form(
+            "multistep", ("a",), named=(("gamma", "g"),), fixed=(("at", _marks(marks, ctx)),), times=times
+        ), ahead
+
+    def step(every: B.Quantity, ahead: int) -> tuple[Form, int]:
+        times = offset_by(ahead, ctx) if ahead else None
+        return Form("step", ("a",), named=(("gamma", "g"),), fixed=(("every", every),), times=times), ahead
+
+    out = [multistep(inner, 0)]
     n = ctx.start
     if n >= 1 and _round(inner, n) > _round(inner, 0):
-        out.insert(0, (head + _marks([inner[0] + n, *inner[1:]], ctx) + ") * offset(" + ctx.dur(n) + ")", n))
-    every = "step({a}{d}, gamma={g}, every="
+        out.insert(0, multistep([inner[0] + n, *inner[1:]], n))
     if len(set(inner)) == 1:  # a step, unless the last run is longer and a step would drop once more
-        out.insert(0, (every + ctx.dur(inner[0]) + ")", 0))
+        out.insert(0, step(ctx.quantity(inner[0]), 0))
     elif len(inner) >= MIN_FRACTIONAL and len(set(inner[1:])) == 1 and inner[0] < inner[1]:
         e = inner[1]
-        out.insert(0, (every + ctx.dur(e) + ") * offset(" + ctx.dur(e - inner[0]) + ")", e - inner[0]))
+        out.insert(0, step(ctx.quantity(e), e - inner[0]))
     elif len(inner) >= MIN_FRACTIONAL:
         period = fractional_period(inner)
         if period is not None:  # drops at ⌈k·e⌉ (LANGUAGE.md §9.4): one period, not a mark per drop
-            out.insert(0, (every + _period(period, ctx) + ")", 0))
+            out.insert(0, step(_period(period, ctx), 0))
     return out
 
 
@@ -168,39 +179,32 @@ def fractional_period(lengths: list[int]) -> Fraction | None:
     return None
 
 
-def _period(e: Fraction, ctx: Context) -> str:
-    """``e`` steps as a duration: in epochs when that reads shorter (``2.4ep`` for 16.8 steps at 7 per epoch)."""
-    steps = _decimal(e)
+def _period(e: Fraction, ctx: Context) -> B.Quantity:
+    """``e`` steps (a decimal of at most :data:`DIGITS` places) as a duration: in epochs when that reads
+    shorter (``2.4ep`` for 16.8 steps at 7 per epoch)."""
     if ctx.unit or not ctx.spe or ctx.spe <= 1 or not float(ctx.spe).is_integer():
-        return steps + ctx.unit
+        return ctx.quantity(float(e))
     epochs = e / int(ctx.spe)
     scaled = epochs * 10**DIGITS
-    if scaled.denominator == 1 and len(_decimal(epochs)) <= len(steps):
-        return _decimal(epochs) + "ep"
-    return steps
+    if scaled.denominator == 1 and len(format_number(float(epochs))) <= len(format_number(float(e))):
+        return B.Quantity(float(epochs), "ep")
+    return ctx.quantity(float(e))
 
 
-def _decimal(e: Fraction) -> str:
-    """A fraction with a power-of-ten denominator (at most ``10**DIGITS``) as its exact decimal text."""
-    whole, rest = divmod(e.numerator * 10**DIGITS // e.denominator, 10**DIGITS)
-    return str(whole) if rest == 0 else f"{whole}.{rest:0{DIGITS}d}".rstrip("0")
-
-
-def _marks(lengths: list[int], ctx: Context) -> str:
+def _marks(lengths: list[int], ctx: Context) -> list[B.Quantity]:
     """``[L₀, L₀+L₁, …]``: where each run but the first starts."""
     at, acc = [], 0
     for n in lengths:
         acc += n
-        at.append(ctx.dur(acc))
-    return "[" + ", ".join(at) + "]"
+        at.append(ctx.quantity(acc))
+    return at
 
 
 def _piecewise(run: list[Piece], y: Array, ctx: Context, flexible: bool) -> Piece | None:
-    names = [f"v{i}" for i in range(len(run))]
-    values = ", ".join("{" + n + "}" for n in names)
-    template = "piecewise([" + values + "]{d}, at=" + _marks([p.length for p in run[:-1]], ctx) + ")"
+    names = tuple(f"v{i}" for i in range(len(run)))
+    form = Form("piecewise", names, fixed=(("at", _marks([p.length for p in run[:-1]], ctx)),))
     numbers = {n: p.numbers["a"] for n, p in zip(names, run, strict=True)}
-    piece = Piece("piecewise", template, numbers, sum(p.length for p in run), phases=1)
+    piece = Piece("piecewise", form, numbers, sum(p.length for p in run), phases=1)
     return piece.simplified(ctx, y, flexible)
 
 
@@ -213,8 +217,10 @@ def _inverse_time(run: list[Piece], y: Array, ctx: Context, flexible: bool) -> P
     k = values[0] / values[1] - 1
     if not k > 0 or any(abs(values[0] / v - 1 - k * i) > 1e-6 * (1 + k * i) for i, v in enumerate(values)):
         return None
-    template = "inverse_time({a}{d}, decay={k}, every=" + ctx.dur(inner[0]) + ", staircase=true)"
-    return Piece("inverse_time", template, {"a": values[0], "k": k}, len(y), phases=1).simplified(ctx, y, flexible)
+    form = Form(
+        "inverse_time", ("a",), named=(("decay", "k"),), fixed=(("every", ctx.quantity(inner[0])), ("staircase", True))
+    )
+    return Piece("inverse_time", form, {"a": values[0], "k": k}, len(y), phases=1).simplified(ctx, y, flexible)
 
 
 def staircase(y: Array, ctx: Context) -> str | None:
@@ -233,8 +239,8 @@ def staircase(y: Array, ctx: Context) -> str | None:
     period = Fraction(gaps[0]) if len(set(gaps)) == 1 else fractional_period(gaps)
     if period is None or period <= 0:
         return None
-    template = "step({a}{d}, gamma={g}, every=" + _period(period, ctx) + ")"
-    piece = Piece("step", template, {"a": float(y[0]), "g": g}, y.size, phases=1).simplified(ctx, y, True)
+    form = Form("step", ("a",), named=(("gamma", "g"),), fixed=(("every", _period(period, ctx)),))
+    piece = Piece("step", form, {"a": float(y[0]), "g": g}, y.size, phases=1).simplified(ctx, y, True)
     return piece.render(ctx, True) if piece is not None else None
 
 

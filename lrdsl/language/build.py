@@ -42,11 +42,16 @@ Given = Operand | Quantity | str | bool | tuple[Operand, Operand] | Sequence[Ope
 
 
 def number(value: Number) -> A.Expr:
-    """The literal of a finite number: ``x`` for ``x ≥ 0``, ``-x`` below (literals are non-negative)."""
+    """The literal of a finite number: ``x`` for ``x ≥ 0``, ``-x`` below (literals are non-negative).
+
+    Checked here (finite; the literal non-negative), so the nodes are made without re-validation: a fit
+    writes thousands of candidate numbers."""
     x = float(value)
     if not math.isfinite(x):
         raise ValueError(f"a number in an expression must be finite, not {x!r}")
-    return A.Neg(operand=A.Num(value=-x)) if x < 0 else A.Num(value=x + 0.0)
+    if x < 0:
+        return A.make(A.Neg, operand=A.make(A.Num, value=-x))
+    return A.make(A.Num, value=x + 0.0)
 
 
 def expr(value: Operand) -> A.Expr:
@@ -101,7 +106,7 @@ def call(callee: str, *args: Given, **kwargs: Given | None) -> A.Call:
     if sig is None:
         raise ValueError(f"{callee!r} is not a callable of the language")
     if sig.variadic:
-        return A.Call(name=callee, args=tuple(A.Arg(name=sig.params[0].name, value=expr(a)) for a in args))  # type: ignore[arg-type]
+        return A.Call(name=callee, args=tuple(_arg(sig.params[0].name, expr(a)) for a in args))  # type: ignore[arg-type]
     positional = [p for p in sig.params if p.positional]
     if len(args) > len(positional):
         raise ValueError(f"{callee} takes {len(positional)} positional arguments, not {len(args)}")
@@ -112,10 +117,16 @@ def call(callee: str, *args: Given, **kwargs: Given | None) -> A.Call:
     built = []
     for p in sig.params:
         if p.name in bound:
-            built.append(A.Arg(name=p.name, value=_converted(p, bound.pop(p.name))))
+            built.append(_arg(p.name, _converted(p, bound.pop(p.name))))
     if bound:
         raise ValueError(f"{callee} has no argument {next(iter(bound))!r}")
     return A.Call(name=callee, args=tuple(built))
+
+
+def _arg(name: str, value: A.Expr) -> A.Arg:
+    """An argument the signature names, of a node already built: the call that holds it checks it whole
+    (its depth included), so it is made without checking it again at each level."""
+    return A.make(A.Arg, name=name, value=value)
 
 
 def shape(kind: str, *args: Given, **kwargs: Given | None) -> A.Call:
