@@ -5,6 +5,7 @@ Python's default recursion limit."""
 from __future__ import annotations
 
 import json
+import pickle
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -190,6 +191,25 @@ def test_nodes_built_in_python_are_bounded() -> None:
     assert depth(A.Schedule(expr=node)) == MAX_DEPTH
     with pytest.raises(pydantic.ValidationError, match=MESSAGE):
         A.Neg(operand=node)
+
+
+@pytest.mark.parametrize("how", ["built", "unpickled", "in a list"])
+def test_a_node_built_from_checked_nodes_is_bounded_by_their_recorded_heights(how: str) -> None:
+    """A checked node records its levels, so a parent checks without walking; unpickled nodes are walked once."""
+    node: A.Expr = A.Num(value=1.0)
+    for _ in range(MAX_DEPTH - (3 if how == "in a list" else 2)):
+        node = A.Neg(operand=node)
+    if how == "unpickled":
+        node = pickle.loads(pickle.dumps(node))
+    if how == "in a list":
+        outer: A.Expr = A.Call(
+            name="max", args=(A.Arg(name="parts", value=node), A.Arg(name="parts", value=A.Num(value=2.0)))
+        )
+    else:
+        outer = A.Neg(operand=node)
+    assert depth(A.Schedule(expr=outer)) == MAX_DEPTH
+    with pytest.raises(pydantic.ValidationError, match=MESSAGE):
+        A.Neg(operand=outer)
 
 
 @pytest.mark.parametrize("shape", SHAPES)

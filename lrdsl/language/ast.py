@@ -51,7 +51,7 @@ class Node:
     :class:`Schedule`, its source text are kept in slots beside them.
     """
 
-    __slots__ = ("__dict__", "_source", "_span")
+    __slots__ = ("__dict__", "_height", "_source", "_span")
     KIND: ClassVar[str]
     """The node's ``kind`` tag in dumps and JSON."""
     SPEC: ClassVar[tuple[tuple[str, Check | Children], ...]]
@@ -216,6 +216,24 @@ def _top_level(cls: type[Node]) -> int:
 
 def _fill(node: Node, fields: Mapping[str, Any]) -> None:
     object.__setattr__(node, "__dict__", {"kind": type(node).KIND, **fields})
+    object.__setattr__(node, "_height", 1 + max(map(_height, fields.values()), default=0))
+
+
+def _height(value: Any) -> int:
+    """The levels of a field's value (:mod:`~lrdsl.language.depth`'s count: a node is one, a list none),
+    read off its nodes' recorded heights, so that checking a node built from checked ones is not a walk."""
+    if isinstance(value, Node):
+        return getattr(value, "_height", None) or _walked_height(value)
+    if isinstance(value, (list, tuple)):
+        return max(map(_height, value), default=0)
+    return 0
+
+
+def _walked_height(node: Node) -> int:
+    """The height of a node made without :func:`_fill` (unpickled or copied): walked once, then recorded."""
+    height = 1 + max(map(_height, node.__dict__.values()), default=0)
+    object.__setattr__(node, "_height", height)
+    return height
 
 
 def _rebuilt(cls: type[Node], fields: dict[str, Any], span: Span | None, source: str | None) -> Node:

@@ -50,6 +50,11 @@ def check_data(data: Any, level: int = 1, node_type: type | None = None) -> None
     while stack:
         item, level, nesting = stack.pop()
         if isinstance(item, nodes):
+            height = getattr(item, "_height", None)  # a checked node records its levels: no walk below it
+            if height is not None:
+                if level + height - 1 > MAX_DEPTH:
+                    raise depth_error()
+                continue
             children: Any = item.__dict__.values()
         elif isinstance(item, Mapping):
             children = item.values()
