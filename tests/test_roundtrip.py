@@ -82,3 +82,30 @@ def test_v2_spellings_print_canonically(text: str, canonical: str) -> None:
     parsed = lrdsl.parse(text)
     assert str(parsed) == canonical
     assert lrdsl.parse(canonical) == parsed
+
+
+def _fewest_digits(value: float) -> str:
+    """The spelling ``format_number`` promises, found the slow way: every digit count from one up."""
+    if value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    mantissa, sep, exponent = repr(value).partition("e")
+    plain = f"{mantissa}e{int(exponent)}" if sep else mantissa
+    for digits in range(17):
+        mantissa, _, exponent = f"{value:.{digits}e}".partition("e")
+        if float(f"{mantissa}e{exponent}") == value:
+            sci = f"{mantissa}e{int(exponent)}"
+            return sci if len(sci) < len(plain) else plain
+    raise AssertionError(value)
+
+
+@given(
+    st.floats(allow_nan=False, allow_infinity=False) | st.decimals(places=6, min_value=-1e6, max_value=1e6).map(float)
+)
+@settings(max_examples=2000, deadline=None)
+def test_a_number_is_spelled_with_the_fewest_digits_that_read_back(value: float) -> None:
+    """``format_number`` starts from ``repr``'s digit count (the fewest that read back), not from one."""
+    from lrdsl.language.numbers import format_number
+
+    text = format_number(value)
+    assert float(text) == value
+    assert text == _fewest_digits(value)

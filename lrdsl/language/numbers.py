@@ -13,7 +13,8 @@ def format_number(value: float) -> str:
     mantissa, sep, exponent = plain.partition("e")
     if sep:
         plain = f"{mantissa}e{int(exponent)}"
-    for digits in range(17):
+    shortest = len(mantissa.lstrip("-").replace(".", "").lstrip("0"))  # repr's digits are the fewest that read back
+    for digits in range(max(shortest - 1, 0), 17):
         mantissa, _, exponent = f"{value:.{digits}e}".partition("e")
         if float(f"{mantissa}e{exponent}") == value:
             sci = f"{mantissa}e{int(exponent)}"
