@@ -13,8 +13,10 @@ def format_number(value: float) -> str:
     mantissa, sep, exponent = plain.partition("e")
     if sep:
         plain = f"{mantissa}e{int(exponent)}"
-    shortest = len(mantissa.lstrip("-").replace(".", "").lstrip("0"))  # repr's digits are the fewest that read back
-    for digits in range(max(shortest - 1, 0), 17):
+    start = 0
+    if len(mantissa) > 8:  # many digits: start at repr's count, the fewest that read back
+        start = len(mantissa.lstrip("-").replace(".", "").lstrip("0")) - 1
+    for digits in range(start, 17):
         mantissa, _, exponent = f"{value:.{digits}e}".partition("e")
         if float(f"{mantissa}e{exponent}") == value:
             sci = f"{mantissa}e{int(exponent)}"
