@@ -133,3 +133,14 @@ def test_check_without_a_run_loads_no_numpy() -> None:
     codes, loaded = json.loads(out.stdout.splitlines()[-1])
     assert codes == [2, 2, 0, 0]
     assert loaded == []
+
+
+def test_a_schedule_that_passed_is_not_walked_again_and_one_that_failed_always_fails() -> None:
+    """``runfree.check`` marks a schedule that passed (trees are immutable); a refused one keeps being refused."""
+    good = lrdsl.parse("cosine(0.1→0, 100)")
+    runfree.check(good)
+    assert getattr(good, "_runfree", False)
+    lrdsl.evaluate(good, 10)  # lowering checks it again: nothing to walk
+    for _ in range(2):
+        with pytest.raises(lrdsl.LrdslError, match="mult"):
+            lrdsl.evaluate("cosine(0.1→0) * restart(period=10, mult=0.5)", 100)

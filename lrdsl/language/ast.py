@@ -51,7 +51,7 @@ class Node:
     :class:`Schedule`, its source text are kept in slots beside them.
     """
 
-    __slots__ = ("__dict__", "_height", "_source", "_span")
+    __slots__ = ("__dict__", "_height", "_runfree", "_source", "_span")
     KIND: ClassVar[str]
     """The node's ``kind`` tag in dumps and JSON."""
     SPEC: ClassVar[tuple[tuple[str, Check | Children], ...]]

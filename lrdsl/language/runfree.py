@@ -229,8 +229,11 @@ def check_steps(call: A.Call, name: str) -> None:
 def check(schedule: A.Schedule) -> None:
     """Refuse what every run refuses: each constant argument of :data:`CHECKED` and :data:`STEPS`, in source order.
 
-    Constant arithmetic that fails (``1/0``) is refused where it is written.
+    Constant arithmetic that fails (``1/0``) is refused where it is written. A schedule is immutable:
+    one that passed is marked so, and not walked again (lowering checks every schedule it is given).
     """
+    if getattr(schedule, "_runfree", False):
+        return
     try:
         for call in _calls(schedule.expr):
             for arg in call.args:
@@ -246,6 +249,7 @@ def check(schedule: A.Schedule) -> None:
             _check_call(call)
     except LrdslError as err:
         raise err.with_source(schedule.source or str(schedule)) from None
+    object.__setattr__(schedule, "_runfree", True)
 
 
 def _check_call(call: A.Call) -> None:
