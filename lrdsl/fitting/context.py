@@ -5,6 +5,7 @@ A value ``v`` reproduces a recorded ``y`` when ``|v − y| ≤ atol + rtol·|y|`
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -34,13 +35,19 @@ WORK_MAX = 20_000
 """Candidate checks at most, however many breakpoints (noise has one per step)."""
 
 
+@functools.lru_cache(maxsize=1024)
 def sample_steps(n: int) -> npt.NDArray[np.int64]:
     """The steps of a segment of ``n`` a candidate is estimated and first checked on: every step up to
-    :data:`SAMPLE`, else :data:`SAMPLE` evenly spaced ones with steps 1, 2 and ``n − 2``."""
+    :data:`SAMPLE`, else :data:`SAMPLE` evenly spaced ones with steps 1, 2 and ``n − 2``.
+
+    A fit asks for the same few lengths thousands of times: each is made once, read-only."""
     if n <= SAMPLE:
-        return np.arange(n, dtype=np.int64)
-    at = np.concatenate([np.linspace(0, n - 1, SAMPLE).round(), [1, 2, n - 2]])
-    return np.unique(at).astype(np.int64)
+        at = np.arange(n, dtype=np.int64)
+    else:
+        spread = np.concatenate([np.linspace(0, n - 1, SAMPLE).round(), [1, 2, n - 2]])
+        at = np.unique(spread).astype(np.int64)
+    at.flags.writeable = False
+    return at
 
 
 @dataclass
