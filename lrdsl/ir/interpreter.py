@@ -217,6 +217,8 @@ MAX_SLICED_CYCLES = 512
 MIN_SLICE = 4096
 """Ordered steps are sliced per cycle only where the cycles average at least this many steps:
 below it the Python cost of a slice outweighs the passes of one fold over the whole range."""
+BLOCK = 1 << 16
+"""Steps a folded restart's body is evaluated over at once (elementwise: the values do not depend on it)."""
 
 
 def _cycles_sliced(
@@ -349,7 +351,9 @@ def _cycles_folded(node: ir.Cycles, clock: ir.CycleClock, lo: int, hi: int, u: A
     if node.mult == 1:
         _folded_mod(node, x, out, int(bounds[-2]) if hi == last else x.size)
     else:
-        _folded_stretched(node, clock, cycles, bounds, x if shift else x.copy(), out, many)
+        # the local times: over u − shift (fresh), else in the output where the body reads its time once
+        local = x if shift else out if _reads_once(node.body) else np.empty_like(x)
+        _folded_stretched(node, clock, cycles, bounds, x, local, out, many)
     if node.decay != 1.0:
         factors = _decay(node.decay, cycles) if many else np.array([node.factor(i) for i in range(lo, hi + 1)])
         out *= np.repeat(factors, counts)
@@ -369,31 +373,53 @@ def _folded_mod(node: ir.Cycles, x: Array, out: Array, head: int) -> None:
 
 
 def _folded_stretched(
-    node: ir.Cycles, clock: ir.CycleClock, cycles: npt.NDArray[np.int64], bounds: Any, x: Array, out: Array, many: bool
+    node: ir.Cycles,
+    clock: ir.CycleClock,
+    cycles: npt.NDArray[np.int64],
+    bounds: Any,
+    x: Array,
+    local: Array,
+    out: Array,
+    many: bool,
 ) -> None:
     """``mult ≠ 1``: the body at ``max(x − start_i, 0)/stretch_i`` (:meth:`~lrdsl.ir.CycleClock.since`),
-    ``x`` overwritten with the local times; cycle ``cycles[k]`` holds ``x[bounds[k]:bounds[k+1]]``."""
+    the local times written into ``local`` (``x`` itself, the output, or a buffer); cycle ``cycles[k]``
+    holds ``x[bounds[k]:bounds[k+1]]``. A block of :data:`BLOCK` steps at a time, local times and body
+    together, so that its temporaries stay in cache (every operation is elementwise: the same values)."""
     if many:
         starts, stretches = clock.starts(cycles), clock.stretches(cycles)
     else:
         starts = np.array([clock.start(int(i)) for i in cycles])
         stretches = np.array([clock.stretch(int(i)) for i in cycles])
-    if x.size >= MIN_SLICE // 16 * cycles.size:  # long enough cycles: shift and scale each in place
-        for k in range(cycles.size):
-            piece = x[bounds[k] : bounds[k + 1]]
-            piece -= starts[k]
-            np.maximum(piece, 0.0, out=piece)
+    body, hi = node.body, None
+    if isinstance(body, ir.Clamp):  # the clamp a cycle's body starts with, applied in place
+        body, hi = body.body, body.hi
+    edges = np.asarray(bounds)
+    for a in range(0, x.size, BLOCK):
+        b = min(a + BLOCK, x.size)
+        first = int(np.searchsorted(edges, a, side="right")) - 1  # the cycle holding step a …
+        last = int(np.searchsorted(edges, b, side="left"))  # … to the last one starting before b
+        held = np.clip(edges[first : last + 1] - a, 0, b - a)
+        _local_times(x[a:b], local[a:b], held, starts[first:last], stretches[first:last])
+        if hi is not None:
+            np.minimum(local[a:b], hi, out=local[a:b])
+        _run(body, local[a:b], False, out[a:b])
+
+
+def _local_times(x: Array, local: Array, edges: Any, starts: Array, stretches: Array) -> None:
+    """``max(x − start_k, 0)/stretch_k`` into ``local`` over each cycle's sorted steps ``x[edges[k]:edges[k+1]]``."""
+    if x.size >= MIN_SLICE // 16 * starts.size:  # long enough cycles: shift and scale each in place
+        for k in range(starts.size):
+            piece = local[edges[k] : edges[k + 1]]
+            np.subtract(x[edges[k] : edges[k + 1]], starts[k], out=piece)
+            if piece.size and piece[0] < 0:  # sorted: only a rounded head can fall below the start
+                piece[: np.searchsorted(piece, 0.0)] = 0.0
             piece /= stretches[k]
     else:
-        counts = np.diff(bounds)
-        np.subtract(x, np.repeat(starts, counts), out=x)
-        np.maximum(x, 0.0, out=x)
-        x /= np.repeat(stretches, counts)
-    body = node.body
-    if isinstance(body, ir.Clamp):  # the clamp a cycle's body starts with, applied in place
-        np.minimum(x, body.hi, out=x)
-        body = body.body
-    _run(body, x, False, out)
+        counts = np.diff(edges)
+        np.subtract(x, np.repeat(starts, counts), out=local)
+        np.maximum(local, 0.0, out=local)
+        local /= np.repeat(stretches, counts)
 
 
 def _mod(x: Array, p: float) -> Array:
