@@ -184,3 +184,37 @@ def test_an_install_without_the_tables_is_broken_not_the_input(tmp_path: Any, mo
             lalr.load()
     finally:
         lalr.load.cache_clear()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["truncated", "empty", "a key missing", "a directory", "a broken pattern"],
+)
+def test_damaged_tables_are_a_broken_install_not_a_traceback(tmp_path: Any, monkeypatch: Any, damage: str) -> None:
+    """Whatever became of the tables file, the parser says "reinstall", as an :class:`ImportError`."""
+    from lrdsl.language import lalr
+
+    text = TABLES.read_text(encoding="utf-8")
+    path = tmp_path / "lalr_tables.json"
+    if damage == "truncated":
+        path.write_text(text[: len(text) // 2], encoding="utf-8")
+    elif damage == "empty":
+        path.write_text("", encoding="utf-8")
+    elif damage == "a key missing":
+        data = json.loads(text)
+        del data["rules"]
+        path.write_text(json.dumps(data), encoding="utf-8")
+    elif damage == "a directory":
+        path.mkdir()
+    else:
+        data = json.loads(text)
+        for row in data["terminals"].values():
+            row["regexp"] = "(?P<"  # every lexer that the first token reaches fails to compile
+        path.write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setattr(lalr, "TABLES", path)
+    lalr.load.cache_clear()
+    try:
+        with pytest.raises(ImportError, match=r"the parser.s tables .* (are damaged|are missing)"):
+            lalr.load().parse("cosine(0.1→0)")
+    finally:
+        lalr.load.cache_clear()

@@ -157,3 +157,9 @@ def test_a_folded_restart_is_the_same_across_its_blocks(text: str) -> None:
     edges = [k * interpreter.BLOCK + d for k in range(1, 4) for d in (-1, 0, 1)] + [0, 1, n - 1]
     for t in edges:
         assert math.isclose(float(folded[t]), interpreter_reference.value(plan.ir, float(t)), rel_tol=1e-12), t
+
+
+def test_a_folded_restart_names_the_local_step_where_its_body_fails() -> None:
+    """The local times go to a block's scratch, so the error still reads the step, not the bad value."""
+    with pytest.raises(lrdsl.LrdslError, match=r"is nan at its local step 0\n"):
+        lrdsl.evaluate("fn(log(u - 0.5)) * restart(period=3, mult=1.001)", 200_000)

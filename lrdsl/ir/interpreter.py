@@ -351,9 +351,8 @@ def _cycles_folded(node: ir.Cycles, clock: ir.CycleClock, lo: int, hi: int, u: A
     if node.mult == 1:
         _folded_mod(node, x, out, int(bounds[-2]) if hi == last else x.size)
     else:
-        # the local times: over u − shift (fresh), else in the output where the body reads its time once
-        local = x if shift else out if _reads_once(node.body) else np.empty_like(x)
-        _folded_stretched(node, clock, cycles, bounds, x, local, out, many)
+        # the local times: over u − shift (fresh), else a block's scratch (the steps stay for messages)
+        _folded_stretched(node, clock, cycles, bounds, x, x if shift else None, out, many)
     if node.decay != 1.0:
         factors = _decay(node.decay, cycles) if many else np.array([node.factor(i) for i in range(lo, hi + 1)])
         out *= np.repeat(factors, counts)
@@ -378,14 +377,15 @@ def _folded_stretched(
     cycles: npt.NDArray[np.int64],
     bounds: Any,
     x: Array,
-    local: Array,
+    local: Array | None,
     out: Array,
     many: bool,
 ) -> None:
     """``mult ≠ 1``: the body at ``max(x − start_i, 0)/stretch_i`` (:meth:`~lrdsl.ir.CycleClock.since`),
-    the local times written into ``local`` (``x`` itself, the output, or a buffer); cycle ``cycles[k]``
-    holds ``x[bounds[k]:bounds[k+1]]``. A block of :data:`BLOCK` steps at a time, local times and body
-    together, so that its temporaries stay in cache (every operation is elementwise: the same values)."""
+    the local times written into ``local`` (``x`` itself where it may be overwritten, else one block's
+    scratch); cycle ``cycles[k]`` holds ``x[bounds[k]:bounds[k+1]]``. A block of :data:`BLOCK` steps at
+    a time, local times and body together, so that its temporaries stay in cache (every operation is
+    elementwise: the same values)."""
     if many:
         starts, stretches = clock.starts(cycles), clock.stretches(cycles)
     else:
@@ -393,17 +393,21 @@ def _folded_stretched(
         stretches = np.array([clock.stretch(int(i)) for i in cycles])
     body, hi = node.body, None
     if isinstance(body, ir.Clamp):  # the clamp a cycle's body starts with, applied in place
-        body, hi = body.body, body.hi
+        hi = body.hi
+        body = body.body
     edges = np.asarray(bounds)
+    buffer: Array = np.empty(min(BLOCK, x.size)) if local is None else local
     for a in range(0, x.size, BLOCK):
         b = min(a + BLOCK, x.size)
         first = int(np.searchsorted(edges, a, side="right")) - 1  # the cycle holding step a …
         last = int(np.searchsorted(edges, b, side="left"))  # … to the last one starting before b
-        held = np.clip(edges[first : last + 1] - a, 0, b - a)
-        _local_times(x[a:b], local[a:b], held, starts[first:last], stretches[first:last])
+        times = buffer[: b - a] if local is None else buffer[a:b]
+        _local_times(
+            x[a:b], times, np.clip(edges[first : last + 1] - a, 0, b - a), starts[first:last], stretches[first:last]
+        )
         if hi is not None:
-            np.minimum(local[a:b], hi, out=local[a:b])
-        _run(body, local[a:b], False, out[a:b])
+            np.minimum(times, hi, out=times)
+        _run(body, times, False, out[a:b])
 
 
 def _local_times(x: Array, local: Array, edges: Any, starts: Array, stretches: Array) -> None:

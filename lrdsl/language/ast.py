@@ -230,9 +230,18 @@ def _height(value: Any) -> int:
 
 
 def _walked_height(node: Node) -> int:
-    """The height of a node made without :func:`_fill` (unpickled or copied): walked once, then recorded."""
-    height = 1 + max(map(_height, node.__dict__.values()), default=0)
-    object.__setattr__(node, "_height", height)
+    """The height of a node made without :func:`_fill` (unpickled or copied): walked once, children first
+    and without recursion (any depth), each node's height then recorded."""
+    stack: list[tuple[Node, bool]] = [(node, False)]
+    while stack:
+        item, ready = stack.pop()
+        below = [c for v in item.__dict__.values() for c in (v if isinstance(v, (list, tuple)) else (v,))]
+        kids = [c for c in below if isinstance(c, Node) and getattr(c, "_height", None) is None]
+        if ready or not kids:
+            object.__setattr__(item, "_height", 1 + max(map(_height, item.__dict__.values()), default=0))
+        else:
+            stack += [(item, True), *((kid, False) for kid in kids)]
+    height: int = getattr(node, "_height")  # noqa: B009 - a slot set just above
     return height
 
 

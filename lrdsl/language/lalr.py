@@ -173,8 +173,18 @@ class Scanner:
 
     @functools.cached_property
     def regex(self) -> re.Pattern[str]:
-        """The terminals as one alternation, tried left to right (the name of the group says which matched)."""
-        return re.compile(self._source)
+        """The terminals as one alternation, tried left to right (the name of the group says which matched).
+
+        Compiled on first use (a cold command compiles only the lexers its text reaches)."""
+        try:
+            return re.compile(self._source)
+        except re.error as exc:
+            raise damaged(exc) from None
+
+
+def damaged(exc: Exception) -> ImportError:
+    """A tables file that does not read as tables: a broken install, said as one."""
+    return ImportError(f"the parser's tables {TABLES} are damaged ({type(exc).__name__}): reinstall lrdsl")
 
 
 class Lexer:
@@ -374,7 +384,9 @@ def load() -> Parser:
     """The parser of ``lalr_tables.json``; an :class:`ImportError` (a broken install) without it."""
     try:
         with open(TABLES, encoding="utf-8") as file:
-            data = json.load(file)
+            tables = Tables(json.load(file))
     except FileNotFoundError:
         raise ImportError(f"the parser's tables {TABLES} are missing") from None
-    return Parser(Tables(data))
+    except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
+        raise damaged(exc) from None
+    return Parser(tables)
